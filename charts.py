@@ -1,0 +1,122 @@
+"""Altair charts: pure functions from small aggregated frames to `alt.Chart` (tested via `to_dict()`).
+
+Every chart has a title and axis titles; NPS categories have the same colours everywhere.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+CATEGORY_COLORS = {"Promoter": "#2e7d32", "Passive": "#f9a825", "Detractor": "#c62828", "No response": "#9e9e9e"}
+CATEGORY_SCALE = alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values()))
+MOVEMENT_COLORS = {"New": "#1565c0", "Reactivation": "#6a1b9a", "Expansion": "#2e7d32",
+                   "Contraction": "#ef6c00", "Churned": "#c62828"}
+HEIGHT = 280
+# Vega-Lite format strings, one per display format.
+AXIS_FORMAT = {"currency": "$,.3~s", "pct": ".0%", "nps": "+.0f", "int": ",.0f"}
+TOOLTIP_FORMAT = {"currency": "$,.0f", "pct": ".1%", "nps": "+.1f", "int": ",.0f"}
+
+
+def _month_axis(title: str = "Month") -> alt.X:
+    return alt.X("month:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
+
+
+def trend(frame: pd.DataFrame, y: str, title: str, y_title: str, fmt: str,
+          band: tuple[str, str] | None = None, color: str = "#1f4e79") -> alt.Chart:
+    """A monthly line, with an optional interval band (e.g. NPS 95% interval)."""
+    base = alt.Chart(frame)
+    tooltip = [alt.Tooltip("month:T", title="Month", format="%B %Y"),
+               alt.Tooltip(f"{y}:Q", title=y_title, format=TOOLTIP_FORMAT[fmt])]
+    if "n" in frame.columns:
+        tooltip.append(alt.Tooltip("n:Q", title="Responses (n)", format=",.0f"))
+    line = base.mark_line(point=True, color=color).encode(
+        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        tooltip=tooltip)
+    layers = [line]
+    if band:
+        layers.insert(0, base.mark_area(opacity=0.18, color=color).encode(
+            x=_month_axis(), y=alt.Y(f"{band[0]}:Q"), y2=alt.Y2(f"{band[1]}:Q")))
+    return alt.layer(*layers).properties(title=title, height=HEIGHT)
+
+
+def multi_trend(frame: pd.DataFrame, series: dict[str, str], title: str, y_title: str, fmt: str) -> alt.Chart:
+    """Several monthly series on one axis; `series` maps column -> legend label."""
+    long = frame.melt(id_vars="month", value_vars=list(series), var_name="series", value_name="value")
+    long["series"] = long["series"].map(series)
+    return alt.Chart(long).mark_line(point=True).encode(
+        x=_month_axis(),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=AXIS_FORMAT[fmt]), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, sort=list(series.values()), legend=alt.Legend(orient="right")),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("value:Q", title=y_title, format=TOOLTIP_FORMAT[fmt])],
+    ).properties(title=title, height=HEIGHT)
+
+
+def category_bars(frame: pd.DataFrame, value: str, title: str, x_title: str, fmt: str,
+                  interval: tuple[str, str] | None = None) -> alt.Chart:
+    """One horizontal bar per NPS category in its colour, with an optional interval whisker."""
+    order = [c for c in CATEGORY_COLORS if c in set(frame["category"])]
+    y = alt.Y("category:N", title=None, sort=order)
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=y, x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        color=alt.Color("category:N", scale=CATEGORY_SCALE, legend=None),
+        tooltip=[alt.Tooltip("category:N", title="Category"),
+                 alt.Tooltip(f"{value}:Q", title=x_title, format=TOOLTIP_FORMAT[fmt])])
+    layers = [bars]
+    if interval:
+        layers.append(alt.Chart(frame).mark_rule(color="#333", strokeWidth=1.5).encode(
+            y=y, x=alt.X(f"{interval[0]}:Q"), x2=alt.X2(f"{interval[1]}:Q")))
+    return alt.layer(*layers).properties(title=title, height=alt.Step(40))
+
+
+def dimension_bars(frame: pd.DataFrame, title: str, y_title: str) -> alt.Chart:
+    """NPS per group with its 95% interval; groups with n < 30 drawn pale."""
+    frame = frame.assign(reliability=frame["too_small"].map({True: "n < 30: too small", False: "n ≥ 30"}))
+    y = alt.Y("value:N", title=y_title, sort="-x")
+    bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
+        y=y, x=alt.X("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
+        opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "n < 30: too small"],
+                                                            range=[1.0, 0.35]), title=None),
+        tooltip=[alt.Tooltip("value:N", title=y_title), alt.Tooltip("nps:Q", title="NPS", format="+.1f"),
+                 alt.Tooltip("low:Q", title="95% low", format="+.1f"),
+                 alt.Tooltip("high:Q", title="95% high", format="+.1f"),
+                 alt.Tooltip("n:Q", title="Responses (n)", format=",.0f")])
+    rule = alt.Chart(frame).mark_rule(color="#333").encode(y=y, x="low:Q", x2="high:Q")
+    return alt.layer(bars, rule).properties(title=title, height=alt.Step(36))
+
+
+def score_histogram(frame: pd.DataFrame, title: str = "Score distribution") -> alt.Chart:
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("score:O", title="Score (0–10)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("responses:Q", title="Responses", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("category:N", scale=CATEGORY_SCALE, title="Category"),
+        tooltip=[alt.Tooltip("score:O", title="Score"), alt.Tooltip("responses:Q", title="Responses", format=","),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")],
+    ).properties(title=title, height=HEIGHT)
+
+
+def movements(frame: pd.DataFrame, title: str = "MRR movements per month") -> alt.Chart:
+    """Gains above zero, losses below, stacked per month."""
+    cols = {"new": "New", "reactivation": "Reactivation", "expansion": "Expansion",
+            "contraction": "Contraction", "churned": "Churned"}
+    long = frame.dropna(subset=["start_mrr"]).melt(id_vars="month", value_vars=list(cols), var_name="movement",
+                                                   value_name="amount")
+    long["movement"] = long["movement"].map(cols)
+    long.loc[long["movement"].isin(["Contraction", "Churned"]), "amount"] *= -1
+    return alt.Chart(long).mark_bar().encode(
+        x=_month_axis(), y=alt.Y("sum(amount):Q", title="MRR change", axis=alt.Axis(format=AXIS_FORMAT["currency"])),
+        color=alt.Color("movement:N", title=None, sort=list(cols.values()),
+                        scale=alt.Scale(domain=list(MOVEMENT_COLORS), range=list(MOVEMENT_COLORS.values())),
+                        legend=alt.Legend(orient="right")),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("movement:N", title="Movement"),
+                 alt.Tooltip("sum(amount):Q", title="MRR", format="$,.0f")],
+    ).properties(title=title, height=HEIGHT)
+
+
+def volume_bars(frame: pd.DataFrame, y: str, title: str, y_title: str) -> alt.Chart:
+    return alt.Chart(frame).mark_bar(color="#1f4e79").encode(
+        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=",.0f")],
+    ).properties(title=title, height=HEIGHT)

@@ -1,0 +1,126 @@
+"""Every metric the dashboard shows, in one place: name, label, definition, format and owner role.
+
+Pages take labels and hover help from here and the Glossary page lists them all, so a number on screen
+and its written rule cannot drift apart. Formatting functions are here too: one rule per format.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    definition: str
+    fmt: str    # one of FORMATTERS
+    owner: str  # the role page that owns it
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_currency(value: float | None) -> str:
+    """$1.2M, $34.5K, $950 — compact for tiles."""
+    if _missing(value):
+        return "—"
+    sign = "−" if value < 0 else ""
+    v = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if v >= limit:
+            return f"{sign}${v / limit:,.1f}{suffix}"
+    return f"{sign}${v:,.0f}"
+
+
+def fmt_money(value: float | None) -> str:
+    """$1,234,567.89 — exact, for tables."""
+    return "—" if _missing(value) else f"${value:,.2f}"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    return "—" if _missing(value) else f"{100 * value:.{digits}f}%"
+
+
+def fmt_nps(value: float | None) -> str:
+    return "—" if _missing(value) else f"{value:+.0f}" if round(value) != 0 else "0"
+
+
+def fmt_int(value: float | None) -> str:
+    return "—" if _missing(value) else f"{value:,.0f}"
+
+
+def fmt_delta(value: float | None, fmt: str) -> str | None:
+    """Change vs the previous period in the metric's own unit: +2 pts, -0.4 pp, +$1.2M.
+
+    ASCII signs on purpose: st.metric reads a leading "-" to colour and point the delta arrow."""
+    if _missing(value):
+        return None
+    sign = "+" if value > 0 else "-" if value < 0 else ""
+    v = abs(value)
+    if fmt == "nps":
+        return f"{sign}{v:.0f} pts"
+    if fmt == "pct":
+        return f"{sign}{100 * v:.1f} pp"
+    if fmt == "currency":
+        return f"{sign}{fmt_currency(v)}"
+    return f"{sign}{v:,.0f}"
+
+
+FORMATTERS = {"currency": fmt_currency, "money": fmt_money, "pct": fmt_pct, "nps": fmt_nps, "int": fmt_int}
+
+
+def fmt(value, kind: str) -> str:
+    return FORMATTERS[kind](value)
+
+
+_M = [
+    Metric("nps", "NPS", "Net Promoter Score: % promoters (9–10) − % detractors (0–6) over the responses in the "
+           "period, −100 to +100; ± is the 95% interval (adjusted Wald). Never the mean score.", "nps", "CMO"),
+    Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
+           "An NPS from fewer than 30 responses is flagged as too small to compare.", "int", "CMO"),
+    Metric("promoters", "Promoters", "Share of responses scoring 9 or 10.", "pct", "CMO"),
+    Metric("detractors", "Detractors", "Share of responses scoring 0 to 6.", "pct", "CMO"),
+    Metric("logo_churn", "Logo churn (monthly)", "Customers active at the start of a month who churned during "
+           "it ÷ customers active at its start, pooled over the period's months (customers who start and "
+           "churn in the same month count in neither).", "pct", "CEO"),
+    Metric("annual_churn", "Logo churn (annualised)", "1 − (1 − monthly churn)¹² — compounding, never 12 × "
+           "the monthly rate.", "pct", "CEO"),
+    Metric("mrr", "MRR", "Monthly recurring revenue in the period's last month: the sum of every customer's "
+           "recurring revenue for that month (annual plans ÷ 12).", "currency", "CFO"),
+    Metric("arr", "ARR", "Annual recurring revenue = 12 × MRR of the period's last month.", "currency", "CFO"),
+    Metric("nrr", "NRR (12 months)", "Net revenue retention: MRR now of the customers who paid 12 months "
+           "ago ÷ their MRR then. Expansion can lift it above 100%; new customers never count.", "pct", "CFO"),
+    Metric("grr", "GRR (12 months)", "Gross revenue retention: like NRR but each customer's MRR now is capped "
+           "at its MRR 12 months ago, so expansion is ignored. Never above 100%.", "pct", "CFO"),
+    Metric("arpa", "ARPA", "Average revenue per account: MRR ÷ customers with MRR > 0 in the month.",
+           "currency", "CFO"),
+    Metric("mrr_movements", "MRR movements", "Month-on-month change per customer: new (first ever MRR), "
+           "reactivation (MRR again after a gap), expansion, contraction, churned (MRR fell to 0). "
+           "Start + new + reactivation + expansion − contraction − churned = end, exactly.", "currency", "CFO"),
+    Metric("churn_by_category", "Churn by NPS category", "Customers active at the period's start, grouped by "
+           "the category of their latest response before the start (no later response is used), that "
+           "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO"),
+    Metric("nrr_by_category", "NRR by NPS category", "Customers paying in the month before the period, "
+           "grouped by category as of the period's start: their MRR at the period's end ÷ their MRR then.",
+           "pct", "CFO"),
+    Metric("avg_mrr_by_category", "Average MRR by NPS category", "MRR in the month before the period ÷ "
+           "paying customers, per category as of the period's start.", "currency", "CFO"),
+    Metric("arr_by_category", "ARR by current NPS category", "ARR in the period's last month by the category "
+           "of each customer's latest response up to that month's end ('No response' when never surveyed).",
+           "currency", "CFO"),
+    Metric("coverage", "Link coverage", "Share of responses that match a known customer, of active customers "
+           "with a response, and of ARR held by customers with a response.", "pct", "CIO"),
+    Metric("revenue_linked", "Revenue rows matched", "Share of paying customer-months whose customer is in the "
+           "customers file.", "pct", "CIO"),
+    Metric("freshness", "Freshness", "Days from the latest date in a source to today.", "int", "CIO"),
+    Metric("revenue_stopped", "Revenue stopped while active", "Customers the customers file lists as active "
+           "whose MRR fell to 0: a data-quality finding, never counted as churn.", "int", "CIO"),
+]
+METRICS: dict[str, Metric] = {m.name: m for m in _M}
+
+
+def help_text(name: str) -> str:
+    return METRICS[name].definition

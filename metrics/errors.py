@@ -1,0 +1,70 @@
+"""Typed errors raised by ingest. Each one carries a message an analyst can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BadCell:
+    row: int  # row number as in the file, the header being row 1
+    column: str
+    value: str
+
+
+class IngestError(Exception):
+    """Base class: the file was rejected and nothing was stored."""
+
+
+class EmptyFileError(IngestError):
+    """The file has no bytes, or a header but no data rows."""
+
+
+class UnreadableFileError(IngestError):
+    """The file is not text CSV (binary, zip, unknown encoding, unbalanced quotes …)."""
+
+
+class FileTooLargeError(IngestError):
+    """The file is larger than the configured upload limit."""
+
+
+class UnknownKindError(IngestError):
+    """The kind of export could not be recognised from its header."""
+
+
+class MissingColumnError(IngestError):
+    """A required canonical field has no matching column."""
+
+    def __init__(self, field_name: str, label: str, columns: list[str]):
+        self.field = field_name
+        self.columns = columns
+        shown = ", ".join(repr(c) for c in columns[:12]) + (" …" if len(columns) > 12 else "")
+        super().__init__(f"No column for {label} ('{field_name}') was found. The file's columns are: {shown}.")
+
+
+@dataclass
+class InvalidValuesError(IngestError):
+    """Some cells of a column could not be accepted; `cells` lists the first few, `count` all of them."""
+
+    column: str
+    reason: str
+    count: int
+    cells: list[BadCell] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        shown = "; ".join(f"row {c.row}: {c.value!r}" for c in self.cells)
+        more = f" (and {self.count - len(self.cells)} more)" if self.count > len(self.cells) else ""
+        return f"Column '{self.column}': {self.count} value(s) {self.reason} — {shown}{more}."
+
+
+@dataclass
+class DuplicateRowsError(IngestError):
+    """Rows that repeat a key (or repeat a whole row) that must be unique."""
+
+    what: str
+    count: int
+    rows: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        shown = ", ".join(str(r) for r in self.rows)
+        return f"{self.count} duplicate {self.what}; first at rows {shown}. Remove duplicates and upload again."

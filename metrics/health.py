@@ -1,0 +1,76 @@
+"""Data health for the CIO: what is loaded, how well the sources match, how fresh they are, and findings.
+
+- Match rates: share of NPS responses whose customer id is in the customers or revenue data; share of
+  revenue customer-months whose customer is in the customers file; share of active customers with at
+  least one response.
+- Freshness: the latest date in each source and its age in days at `today`.
+- Finding "revenue stopped while active": a customer the customers file lists as active in month M whose
+  MRR went from > 0 in M−1 to 0 in M. Reported here, never silently counted as churn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics import stats
+from metrics.store import KIND_LABELS, KINDS, Snapshot
+from metrics.view import query
+
+
+def sources(cur, snap: Snapshot, today: dt.date) -> pd.DataFrame:
+    """One row per data kind in the snapshot: version, file, rows, date span, uploaded, freshness."""
+    rows = []
+    for kind in KINDS:
+        version = snap.versions.get(kind)
+        info = None if version is None else query(
+            cur, "SELECT * FROM uploads WHERE version = $v", {"v": version}).iloc[0]
+        rows.append({
+            "source": KIND_LABELS[kind], "version": version,
+            "file": None if info is None else info.file_name,
+            "rows": None if info is None else int(info.row_count),
+            "first_date": None if info is None else info.first_date,
+            "last_date": None if info is None else info.last_date,
+            "uploaded_at": None if info is None else info.uploaded_at,
+            "days_old": None if info is None or pd.isna(info.last_date)
+            else (today - pd.Timestamp(info.last_date).date()).days,
+        })
+    return pd.DataFrame(rows)
+
+
+def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
+    nps = query(cur, """SELECT sum(responses) FILTER (linked) AS l, sum(responses) AS t
+                        FROM fact_nps WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
+    rev = query(cur, """SELECT count_if(in_customers AND mrr > 0) AS l, count_if(mrr > 0) AS t
+                        FROM fact_customer_month WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
+    surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
+                             FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
+                     {"s": snap.snapshot, "m": snap.last_month}).iloc[0]
+    return {
+        "responses_linked": stats.ratio(stats.num(nps.l), stats.num(nps.t)),
+        "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)),
+        "active_surveyed": stats.ratio(stats.num(surveyed.l), stats.num(surveyed.t)),
+    }
+
+
+def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
+    """Customers whose MRR dropped to 0 in a month the customers file says they were active."""
+    return query(cur, """
+        SELECT customer_id, month, prev_mrr::DOUBLE AS last_mrr, segment
+        FROM fact_customer_month
+        WHERE snapshot = $s AND active AND NOT churned AND in_customers AND prev_mrr > 0 AND mrr = 0
+        ORDER BY month DESC, customer_id""", {"s": snap.snapshot})
+
+
+def monthly_volumes(cur, snap: Snapshot) -> pd.DataFrame:
+    """Per month: responses, linked responses, paying customers: a gap or a cliff shows a broken feed."""
+    return query(cur, """
+        SELECT coalesce(n.month, r.month) AS month, coalesce(n.responses, 0) AS responses,
+               coalesce(n.linked, 0) AS linked_responses, coalesce(r.paying, 0) AS paying_customers
+        FROM (SELECT month, sum(responses) AS responses, sum(responses) FILTER (linked) AS linked
+              FROM fact_nps WHERE snapshot = $s GROUP BY 1) n
+        FULL JOIN (SELECT month, count_if(mrr > 0) AS paying FROM fact_customer_month
+                   WHERE snapshot = $s GROUP BY 1) r USING (month)
+        ORDER BY month""", {"s": snap.snapshot})
+

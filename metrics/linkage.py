@@ -1,0 +1,94 @@
+"""The link between NPS and value: how promoters, passives and detractors differ in churn and revenue.
+
+Rules (shared/METRICS.md, "Linking NPS to value"):
+- A customer's category at a date is the category of its latest response strictly before that date. A
+  window [start, end] uses the category as of start's first day: no later response is used (no look-ahead).
+- Churn by category: customers active at the window's start with that category, churned within the window,
+  ÷ those customers, with a Wilson 95% interval. Customers never surveyed form the "No response" group.
+- NRR and average MRR by category use the same rule on the revenue base: customers with MRR > 0 in the
+  month before the window; NRR = Σ MRR(end) ÷ Σ MRR(month before start); GRR caps each at its base.
+- ARR by current category: ARR in the window's last month by the category of the latest response on or
+  before that month's last day.
+- Coverage: share of responses, of active customers and of ARR that could be linked.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import stats
+from metrics.view import View, query
+
+NO_RESPONSE = "No response"
+ORDER = ["Promoter", "Passive", "Detractor", NO_RESPONSE]
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["category"] = frame["category"].fillna(NO_RESPONSE)
+    frame["_o"] = frame["category"].map(ORDER.index)
+    return frame.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def by_category(cur, view: View) -> pd.DataFrame:
+    """Per category (as of the window's start): customers, churned, churn rate with Wilson interval,
+    annualised churn, revenue base, average MRR, NRR and GRR over the window."""
+    frame = query(cur, f"""
+        WITH base AS (
+            SELECT customer_id, category_start AS category, active_start, coalesce(prev_mrr, 0) AS base_mrr
+            FROM fact_customer_month WHERE {View.where()} AND month = $start
+        ), outcome AS (
+            SELECT customer_id, bool_or(churned) AS churned,
+                   coalesce(sum(mrr) FILTER (month = $end), 0) AS end_mrr
+            FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY 1
+        )
+        SELECT category,
+               count_if(active_start) AS customers,
+               count_if(active_start AND churned) AS churned,
+               count_if(base_mrr > 0) AS paying,
+               coalesce(sum(base_mrr) FILTER (base_mrr > 0), 0)::DOUBLE AS base_mrr,
+               coalesce(sum(end_mrr) FILTER (base_mrr > 0), 0)::DOUBLE AS end_mrr,
+               coalesce(sum(least(end_mrr, base_mrr)) FILTER (base_mrr > 0), 0)::DOUBLE AS retained_mrr
+        FROM base LEFT JOIN outcome USING (customer_id)
+        GROUP BY category""", view.params())
+    frame = _ordered(frame)
+    ci = [stats.wilson(int(c), int(n)) for c, n in zip(frame.churned, frame.customers, strict=True)]
+    frame["churn_rate"] = [i.estimate for i in ci]
+    frame["churn_low"] = [i.low for i in ci]
+    frame["churn_high"] = [i.high for i in ci]
+    # The window's churn rate is over `months` months; the monthly equivalent is 1 − (1 − r)^(1/months).
+    frame["monthly_churn"] = [None if r is None else 1 - (1 - r) ** (1 / view.months) for r in frame.churn_rate]
+    frame["annual_churn"] = [stats.annualise(m) for m in frame.monthly_churn]
+    frame["avg_mrr"] = [stats.ratio(m, n) for m, n in zip(frame.base_mrr, frame.paying, strict=True)]
+    frame["nrr"] = [stats.ratio(e, b) for e, b in zip(frame.end_mrr, frame.base_mrr, strict=True)]
+    frame["grr"] = [stats.ratio(r, b) for r, b in zip(frame.retained_mrr, frame.base_mrr, strict=True)]
+    frame["too_small"] = frame["customers"] < stats.MIN_COMPARABLE_N
+    return frame
+
+
+def arr_by_current_category(cur, view: View) -> pd.DataFrame:
+    """ARR and paying customers in the window's last month by their latest category; with share of ARR."""
+    frame = query(cur, f"""
+        SELECT category_end AS category, count(*) AS customers, 12 * sum(mrr)::DOUBLE AS arr
+        FROM fact_customer_month WHERE {View.where()} AND month = $end AND mrr > 0 GROUP BY 1""", view.params())
+    frame = _ordered(frame)
+    total = frame["arr"].sum()
+    frame["share"] = frame["arr"] / total if total else 0.0
+    return frame
+
+
+def coverage(cur, view: View) -> dict[str, float | None]:
+    """Shares that could be linked: responses (to a known customer), active customers (with a response
+    before the window's end) and ARR (of customers with a response)."""
+    responses = query(cur, f"""SELECT sum(responses) FILTER (linked) AS linked, sum(responses) AS total
+                               FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end""",
+                      view.params()).iloc[0]
+    customers = query(cur, f"""
+        SELECT count_if(active AND category_end IS NOT NULL) AS linked, count_if(active) AS active,
+               (sum(mrr) FILTER (category_end IS NOT NULL))::DOUBLE AS linked_mrr, sum(mrr)::DOUBLE AS mrr
+        FROM fact_customer_month WHERE {View.where()} AND month = $end""", view.params()).iloc[0]
+    return {
+        "responses": stats.ratio(stats.num(responses.linked), stats.num(responses.total)),
+        "customers": stats.ratio(stats.num(customers.linked), stats.num(customers.active)),
+        "arr": stats.ratio(stats.num(customers.linked_mrr), stats.num(customers.mrr)),
+    }
+

@@ -1,0 +1,113 @@
+"""NPS metrics, read from fact_nps (response counts per month, segment, region, channel and score).
+
+Definitions (shared/METRICS.md): promoter 9–10, passive 7–8, detractor 0–6;
+NPS = 100 × (promoters − detractors) ÷ n over the responses in the window (every response counts, not
+one per customer); 95% interval by adjusted Wald; never the mean score. A response's segment and region
+are its own columns when the survey export has them, otherwise its customer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics import stats
+from metrics.store import CATEGORY_SQL
+from metrics.view import View, dimension_sql, query
+
+CATEGORIES = ("Promoter", "Passive", "Detractor")
+
+# fact_nps holds one row per score and dimension with a response count, so counts are sums.
+_SUMS = """sum(responses) FILTER (score >= 9) AS promoters,
+           sum(responses) FILTER (score BETWEEN 7 AND 8) AS passives,
+           sum(responses) FILTER (score <= 6) AS detractors, sum(responses) AS n"""
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def interval(self) -> stats.Interval:
+        return stats.nps_interval(self.promoters, self.detractors, self.n)
+
+    @property
+    def value(self) -> float | None:
+        return self.interval.estimate
+
+    @property
+    def too_small(self) -> bool:
+        return self.n < stats.MIN_COMPARABLE_N
+
+    def z_against(self, other: NpsResult) -> float | None:
+        """z of this NPS minus another (two periods or two groups); |z| ≥ 1.96 is significant."""
+        return stats.nps_z((self.promoters, self.detractors, self.n), (other.promoters, other.detractors, other.n))
+
+
+def _with_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.fillna({"promoters": 0, "passives": 0, "detractors": 0, "n": 0})
+    intervals = [stats.nps_interval(int(p), int(d), int(n))
+                 for p, d, n in zip(frame.promoters, frame.detractors, frame.n, strict=True)]
+    frame["nps"] = [i.estimate for i in intervals]
+    frame["low"] = [i.low for i in intervals]
+    frame["high"] = [i.high for i in intervals]
+    frame["too_small"] = frame["n"] < stats.MIN_COMPARABLE_N
+    return frame
+
+
+def summary(cur, view: View) -> NpsResult:
+    """NPS over the window's responses."""
+    row = query(cur, f"SELECT {_SUMS} FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end",
+                view.params()).iloc[0]
+    vals = [0 if pd.isna(row[c]) else int(row[c]) for c in ("n", "promoters", "passives", "detractors")]
+    return NpsResult(*vals)
+
+
+def by_month(cur, view: View) -> pd.DataFrame:
+    """Monthly NPS with n and interval: columns month, promoters, passives, detractors, n, nps, low, high."""
+    frame = query(cur, f"""SELECT month, {_SUMS} FROM fact_nps
+                           WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY month ORDER BY month""",
+                  view.params())
+    return _with_intervals(frame)
+
+
+def by_dimension(cur, view: View, dimension: str) -> pd.DataFrame:
+    """NPS per value of segment, region or channel, with n and interval (largest group first)."""
+    dim = dimension_sql(dimension)
+    frame = query(cur, f"""SELECT {dim} AS value, {_SUMS} FROM fact_nps
+                           WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY 1 ORDER BY n DESC""",
+                  view.params())
+    return _with_intervals(frame)
+
+
+def score_distribution(cur, view: View) -> pd.DataFrame:
+    """Responses per score 0–10 (every score listed, zero when none) with its category."""
+    frame = query(cur, f"""SELECT s.score, coalesce(sum(f.responses), 0)::BIGINT AS responses,
+                                  {CATEGORY_SQL.format(s='s.score')} AS category
+                           FROM range(0, 11) s(score)
+                           LEFT JOIN (SELECT * FROM fact_nps WHERE {View.where()}
+                                      AND month BETWEEN $start AND $end) f ON f.score = s.score
+                           GROUP BY s.score ORDER BY s.score""", view.params())
+    total = frame["responses"].sum()
+    frame["share"] = frame["responses"] / total if total else 0.0
+    return frame
+
+
+def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.DataFrame:
+    """The latest non-empty comments in the window with score, category, customer and segment."""
+    sql = f"""
+        SELECT n.response_date AS date, n.score, {CATEGORY_SQL.format(s='n.score')} AS category, n.comment,
+               n.customer_id AS customer, coalesce(n.segment, c.segment, 'Unknown') AS segment,
+               coalesce(n.region, c.region, 'Unknown') AS region
+        FROM nps_responses n
+        LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
+        WHERE n.version = $nv AND n.comment IS NOT NULL
+          AND n.response_date >= $start AND n.response_date <= last_day($end)
+          AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
+          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
+        ORDER BY n.response_date DESC, n.row_number DESC LIMIT $limit"""
+    return query(cur, sql, view.params(nv=versions.get("nps"), cv=versions.get("customers"), limit=limit))

@@ -1,0 +1,128 @@
+"""Revenue and logo metrics, read from fact_customer_month (one row per customer per month).
+
+Definitions (shared/METRICS.md):
+- MRR of a month = Σ customers' recurring revenue for the month; ARR = 12 × MRR.
+- Movements M−1 → M per customer: new, reactivation, expansion, contraction, churned; the bridge
+  MRR(M−1) + new + reactivation + expansion − contraction − churned = MRR(M) holds exactly.
+- Logo churn rate of M = customers active at the start of M that churned during M ÷ customers active at the
+  start of M (customers who start and churn within M count in neither). Over a window of several months
+  the rate is pooled: Σ churned ÷ Σ active at start, i.e. the average monthly rate weighted by base size.
+  Annualised as 1 − (1 − m)¹², never 12 × m.
+- GRR / NRR, trailing 12 months at M: base = customers with MRR > 0 in M−12;
+  GRR = Σ min(MRR(M), MRR(M−12)) ÷ Σ MRR(M−12); NRR = Σ MRR(M) ÷ Σ MRR(M−12). New customers never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics import stats
+from metrics.view import View, add_months, query
+
+RETENTION_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ChurnResult:
+    active_start: int   # Σ over the window's months of customers active at the month's start
+    churned: int        # Σ of those that churned in the month
+
+    @property
+    def monthly(self) -> float | None:
+        return stats.ratio(self.churned, self.active_start)
+
+    @property
+    def annual(self) -> float | None:
+        return stats.annualise(self.monthly)
+
+
+@dataclass(frozen=True)
+class Retention:
+    month: dt.date            # M
+    base_customers: int       # customers with MRR > 0 in M−12
+    base_mrr: float           # their MRR in M−12
+    retained_mrr: float       # Σ min(MRR(M), MRR(M−12))
+    end_mrr: float            # Σ MRR(M) of the base
+
+    @property
+    def grr(self) -> float | None:
+        return stats.ratio(self.retained_mrr, self.base_mrr)
+
+    @property
+    def nrr(self) -> float | None:
+        return stats.ratio(self.end_mrr, self.base_mrr)
+
+
+def logo_churn(cur, view: View) -> ChurnResult:
+    row = query(cur, f"""SELECT count_if(active_start) AS a, count_if(churned) AS c FROM fact_customer_month
+                         WHERE {View.where()} AND month BETWEEN $start AND $end""", view.params()).iloc[0]
+    return ChurnResult(int(row.a), int(row.c))
+
+
+def churn_by_month(cur, view: View) -> pd.DataFrame:
+    """Columns month, active_start, churned, started, rate (monthly logo churn)."""
+    frame = query(cur, f"""SELECT month, count_if(active_start) AS active_start, count_if(churned) AS churned,
+                                  count_if(started) AS started
+                           FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end
+                           GROUP BY month ORDER BY month""", view.params())
+    frame["rate"] = [stats.ratio(c, a) for c, a in zip(frame.churned, frame.active_start, strict=True)]
+    return frame
+
+
+def mrr_by_month(cur, view: View) -> pd.DataFrame:
+    """Per month: mrr, arr, paying customers, arpa and the five movements (NULL in the first data month)."""
+    frame = query(cur, f"""
+        SELECT month, sum(mrr)::DOUBLE AS mrr, 12 * sum(mrr)::DOUBLE AS arr, count_if(mrr > 0) AS paying,
+               sum(prev_mrr)::DOUBLE AS start_mrr,
+               sum(new_mrr)::DOUBLE AS new, sum(reactivation_mrr)::DOUBLE AS reactivation,
+               sum(expansion_mrr)::DOUBLE AS expansion, sum(contraction_mrr)::DOUBLE AS contraction,
+               sum(churned_mrr)::DOUBLE AS churned
+        FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end
+        GROUP BY month ORDER BY month""", view.params())
+    frame["arpa"] = [stats.ratio(m, p) for m, p in zip(frame.mrr, frame.paying, strict=True)]
+    return frame
+
+
+def mrr_at(cur, view: View, month: dt.date) -> float:
+    """MRR of one month under the view's filters (0 when there is no revenue)."""
+    value = query(cur, f"SELECT sum(mrr)::DOUBLE AS v FROM fact_customer_month WHERE {View.where()} AND month = $m",
+                  view.params(m=month)).iloc[0].v
+    return 0.0 if pd.isna(value) else float(value)
+
+
+def retention(cur, view: View, month: dt.date | None = None, months: int = RETENTION_MONTHS) -> Retention | None:
+    """GRR/NRR at `month` (default: the window's last month) over the trailing `months`; None if the data
+    does not reach back to the base month."""
+    month = month or view.end
+    frame = retention_by_month(cur, view, months, first=month, last=month)
+    if frame.empty:
+        return None
+    r = frame.iloc[0]
+    return Retention(month, int(r.base_customers), r.base_mrr, r.retained_mrr, r.end_mrr)
+
+
+def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
+                       first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
+    """Trailing GRR/NRR for every month M in [first, last] (default: the window) whose base month exists.
+    Columns month, base_customers, base_mrr, retained_mrr, end_mrr, grr, nrr."""
+    frame = query(cur, f"""
+        WITH m AS (SELECT customer_id, month, mrr FROM fact_customer_month WHERE {View.where()})
+        SELECT e.month, count(*) AS base_customers, sum(b.mrr)::DOUBLE AS base_mrr,
+               sum(least(coalesce(c.mrr, 0), b.mrr))::DOUBLE AS retained_mrr,
+               sum(coalesce(c.mrr, 0))::DOUBLE AS end_mrr
+        FROM (SELECT DISTINCT month FROM m WHERE month BETWEEN $first AND $last) e
+        JOIN m b ON b.month = (e.month - to_months($k))::DATE AND b.mrr > 0
+        LEFT JOIN m c ON c.customer_id = b.customer_id AND c.month = e.month
+        GROUP BY e.month ORDER BY e.month""",
+        view.params(first=first or view.start, last=last or view.end, k=months))
+    frame["grr"] = frame.retained_mrr / frame.base_mrr
+    frame["nrr"] = frame.end_mrr / frame.base_mrr
+    return frame
+
+
+def arr_change(cur, view: View) -> tuple[float, float]:
+    """ARR at the end of the window and at the end of the previous window of the same length."""
+    return 12 * mrr_at(cur, view, view.end), 12 * mrr_at(cur, view, add_months(view.start, -1))

@@ -1,0 +1,102 @@
+"""Small statistics used by the metrics: intervals, tests and rate conversions.
+
+Every function here is pure arithmetic, so each can be checked by hand (see tests/test_stats.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Z95 = 1.96
+MIN_COMPARABLE_N = 30  # below this an NPS or rate is flagged "too small to compare"
+
+
+@dataclass(frozen=True)
+class Interval:
+    estimate: float | None
+    low: float | None
+    high: float | None
+
+    @property
+    def margin(self) -> float | None:
+        """Half-width of the interval (the "±" shown beside a figure)."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.high - self.low) / 2
+
+
+def nps(promoters: int, detractors: int, n: int) -> float | None:
+    """NPS = 100 × (promoters − detractors) ÷ n; None when there are no responses."""
+    if n <= 0:
+        return None
+    return 100.0 * (promoters - detractors) / n
+
+
+def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
+    """NPS with its adjusted-Wald 95% interval.
+
+    n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', e = p' − d',
+    se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± 1.96 se), clipped to [−100, 100].
+    The estimate itself is the plain NPS, not the adjusted centre.
+    """
+    if n <= 0:
+        return Interval(None, None, None)
+    n_adj = n + 3
+    p = (promoters + 0.75) / n_adj
+    d = (detractors + 0.75) / n_adj
+    e = p - d
+    se = math.sqrt(max(p + d - e * e, 0.0) / n_adj)
+    low = max(-100.0, 100.0 * (e - Z95 * se))
+    high = min(100.0, 100.0 * (e + Z95 * se))
+    return Interval(nps(promoters, detractors, n), low, high)
+
+
+def nps_variance(promoters: int, detractors: int, n: int) -> float:
+    """Var(NPS) = 100² (p + d − (p − d)²) ÷ n with p, d the plain shares."""
+    p, d = promoters / n, detractors / n
+    return 100.0**2 * (p + d - (p - d) ** 2) / n
+
+
+def nps_z(a: tuple[int, int, int], b: tuple[int, int, int]) -> float | None:
+    """z for the difference of two NPS, each given as (promoters, detractors, n).
+
+    z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); significant at |z| ≥ 1.96. None when either side is empty
+    or both variances are zero (e.g. all promoters on both sides).
+    """
+    if a[2] <= 0 or b[2] <= 0:
+        return None
+    var = nps_variance(*a) + nps_variance(*b)
+    if var <= 0:
+        return None
+    return (nps(*a) - nps(*b)) / math.sqrt(var)
+
+
+def wilson(successes: int, n: int) -> Interval:
+    """Rate k ÷ n with its Wilson score 95% interval (well-behaved for small n and rates near 0)."""
+    if n <= 0:
+        return Interval(None, None, None)
+    p = successes / n
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+def annualise(monthly_rate: float | None) -> float | None:
+    """Annual churn from a monthly rate m: 1 − (1 − m)¹². Never 12 × m."""
+    if monthly_rate is None:
+        return None
+    return 1.0 - (1.0 - monthly_rate) ** 12
+
+
+def num(value) -> float:
+    """A database aggregate as float: NULL/NaN (no rows) becomes 0."""
+    return 0.0 if value is None or value != value else float(value)
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator ÷ denominator, or None when the denominator is zero or missing."""
+    if numerator is None or not denominator:
+        return None
+    return float(numerator) / float(denominator)

@@ -1,0 +1,335 @@
+"""The workspace: one persistent DuckDB file holding every upload, version and derived fact.
+
+Model
+- Each upload of a kind (nps, customers, revenue) becomes a *version* of that kind: its canonical rows
+  are stored under that version number and are never modified afterwards. The current data of a kind
+  is its latest version; earlier versions stay readable.
+- Each commit also creates a *snapshot*: the trio of versions (nps, customers, revenue) current at that
+  moment. Pages and shared links address data by snapshot number.
+- Facts (one row per customer per month, NPS counts per month and dimension) are built once per
+  snapshot, inside the same transaction as the upload, so pages read compact tables, never raw rows.
+
+Concurrency: one connection per process, a cursor per query (DuckDB cursors are independent
+connections to the same database); writers are serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+KINDS = ("nps", "customers", "revenue")
+KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue"}
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "workspace.duckdb"
+ENV_PATH = "CX_WORKSPACE"
+MAX_HISTORY_MONTHS = 60  # facts cover at most this many months back from the latest data month
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for DuckDB SQL. The only way a column name enters SQL text."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    version     INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    row_count   BIGINT NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    source      VARCHAR NOT NULL,      -- 'sample' or 'upload'
+    mapping     VARCHAR,               -- canonical field -> source column, as text
+    first_date  DATE,
+    last_date   DATE
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot          INTEGER PRIMARY KEY,
+    nps_version       INTEGER,
+    customers_version INTEGER,
+    revenue_version   INTEGER,
+    created_at        TIMESTAMP NOT NULL,
+    first_month       DATE,
+    last_month        DATE
+);
+CREATE TABLE IF NOT EXISTS nps_responses (
+    version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
+    response_date DATE NOT NULL, score TINYINT NOT NULL, comment VARCHAR,
+    segment VARCHAR, region VARCHAR, channel VARCHAR
+);
+CREATE TABLE IF NOT EXISTS customers (
+    version INTEGER NOT NULL, customer_id VARCHAR NOT NULL, name VARCHAR,
+    start_date DATE NOT NULL, churn_date DATE, segment VARCHAR, region VARCHAR, plan VARCHAR
+);
+CREATE TABLE IF NOT EXISTS revenue (
+    version INTEGER NOT NULL, customer_id VARCHAR NOT NULL, month DATE NOT NULL, mrr DECIMAL(18, 2) NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fact_customer_month (
+    snapshot INTEGER NOT NULL, customer_id VARCHAR NOT NULL, month DATE NOT NULL,
+    segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    in_customers BOOLEAN NOT NULL,   -- listed in the customers file
+    has_revenue BOOLEAN NOT NULL,    -- present in the revenue file at all
+    active_start BOOLEAN NOT NULL,   -- started before the month and not churned before it
+    active BOOLEAN NOT NULL,         -- active at any time during the month
+    started BOOLEAN NOT NULL,        -- start date falls in the month
+    churned BOOLEAN NOT NULL,        -- active at start and churn date falls in the month
+    mrr DECIMAL(18, 2) NOT NULL, prev_mrr DECIMAL(18, 2),  -- prev_mrr NULL in the first data month
+    new_mrr DECIMAL(18, 2), reactivation_mrr DECIMAL(18, 2), expansion_mrr DECIMAL(18, 2),
+    contraction_mrr DECIMAL(18, 2), churned_mrr DECIMAL(18, 2),
+    category_start VARCHAR,          -- NPS category of the latest response before the month's first day
+    category_end VARCHAR             -- ... of the latest response on or before the month's last day
+);
+CREATE TABLE IF NOT EXISTS fact_nps (
+    snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL, score TINYINT NOT NULL, linked BOOLEAN NOT NULL, responses BIGINT NOT NULL
+);
+"""
+
+CATEGORY_SQL = "CASE WHEN {s} >= 9 THEN 'Promoter' WHEN {s} >= 7 THEN 'Passive' ELSE 'Detractor' END"
+
+# Latest response per customer per day (the last row of the file wins a same-day tie), with category.
+_LATEST_DAILY = f"""
+    SELECT customer_id, response_date, arg_max(score, row_number) AS score,
+           {CATEGORY_SQL.format(s="arg_max(score, row_number)")} AS category
+    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+    GROUP BY customer_id, response_date
+"""
+
+FACT_CUSTOMER_MONTH = f"""
+INSERT INTO fact_customer_month
+WITH cust AS (
+    SELECT customer_id, start_date, churn_date, segment, region FROM customers WHERE version = $cv
+), rev AS (
+    SELECT customer_id, month, sum(mrr) AS mrr FROM revenue
+    WHERE version = $rv AND month BETWEEN $first AND $last GROUP BY ALL
+), first_rev AS (
+    SELECT customer_id, min(month) AS first_month FROM revenue
+    WHERE version = $rv AND mrr > 0 GROUP BY ALL
+), keys AS (
+    SELECT customer_id, month FROM rev
+    UNION SELECT customer_id, (month + INTERVAL 1 MONTH)::DATE FROM rev WHERE month < $last
+    UNION SELECT customer_id, unnest(generate_series(
+              greatest(date_trunc('month', start_date), $first::TIMESTAMP),
+              least(date_trunc('month', coalesce(churn_date, $last)), $last::TIMESTAMP),
+              INTERVAL 1 MONTH))::DATE
+          FROM cust WHERE start_date <= last_day($last) AND coalesce(churn_date, $last) >= $first
+), latest AS ({_LATEST_DAILY}), base AS (
+    SELECT k.customer_id, k.month,
+           coalesce(c.segment, 'Unknown') AS segment, coalesce(c.region, 'Unknown') AS region,
+           c.customer_id IS NOT NULL AS in_customers,
+           f.customer_id IS NOT NULL AS has_revenue,
+           coalesce(c.start_date < k.month AND (c.churn_date IS NULL OR c.churn_date >= k.month), false)
+               AS active_start,
+           coalesce(c.start_date <= last_day(k.month) AND (c.churn_date IS NULL OR c.churn_date >= k.month),
+               false) AS active,
+           coalesce(c.start_date BETWEEN k.month AND last_day(k.month), false) AS started,
+           coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month), false)
+               AS churned,
+           coalesce(r.mrr, 0) AS mrr,
+           CASE WHEN k.month > $first THEN coalesce(p.mrr, 0) END AS prev_mrr,
+           f.first_month
+    FROM keys k
+    LEFT JOIN cust c USING (customer_id)
+    LEFT JOIN rev r ON r.customer_id = k.customer_id AND r.month = k.month
+    LEFT JOIN rev p ON p.customer_id = k.customer_id AND p.month = (k.month - INTERVAL 1 MONTH)::DATE
+    LEFT JOIN first_rev f ON f.customer_id = k.customer_id
+), with_start AS (
+    SELECT b.*, l.category AS category_start FROM base b
+    ASOF LEFT JOIN latest l ON b.customer_id = l.customer_id AND b.month > l.response_date
+), with_end AS (
+    SELECT w.*, l.category AS category_end FROM with_start w
+    ASOF LEFT JOIN latest l ON w.customer_id = l.customer_id AND last_day(w.month) >= l.response_date
+)
+SELECT $snap, customer_id, month, segment, region, in_customers, has_revenue, active_start, active, started,
+       churned, mrr, prev_mrr,
+       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr ELSE 0 END,
+       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr ELSE 0 END,
+       CASE WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
+       CASE WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr ELSE 0 END,
+       CASE WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
+       category_start, category_end
+FROM with_end
+"""
+
+FACT_NPS = """
+INSERT INTO fact_nps
+SELECT $snap, date_trunc('month', n.response_date)::DATE AS month,
+       coalesce(n.segment, c.segment, 'Unknown'), coalesce(n.region, c.region, 'Unknown'),
+       coalesce(n.channel, 'Unknown'), n.score,
+       c.customer_id IS NOT NULL OR r.customer_id IS NOT NULL AS linked, count(*)
+FROM nps_responses n
+LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
+LEFT JOIN (SELECT DISTINCT customer_id FROM revenue WHERE version = $rv) r USING (customer_id)
+WHERE n.version = $nv
+GROUP BY ALL
+"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot: int
+    versions: dict[str, int | None]
+    created_at: dt.datetime
+    first_month: dt.date | None
+    last_month: dt.date | None
+
+
+@dataclass(frozen=True)
+class NewUpload:
+    """A validated upload ready to be stored (built by metrics.ingest)."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    rows: pd.DataFrame  # canonical columns of the kind's table, without `version`
+    source: str = "upload"
+    mapping: str = ""
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+
+
+CANONICAL_COLUMNS = {
+    "nps": ["row_number", "response_id", "customer_id", "response_date", "score", "comment",
+            "segment", "region", "channel"],
+    "customers": ["customer_id", "name", "start_date", "churn_date", "segment", "region", "plan"],
+    "revenue": ["customer_id", "month", "mrr"],
+}
+
+
+class Workspace:
+    """The persistent store. Create one per process (the app caches it) and take a cursor per query."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        if path is None:
+            path = os.environ.get(ENV_PATH) or DEFAULT_PATH
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path)
+        self._write_lock = threading.Lock()
+        self._con.execute(SCHEMA)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    # ---- reading the catalogue -------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
+
+    def snapshot(self, number: int | None = None) -> Snapshot | None:
+        """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
+        sql = ("SELECT snapshot, nps_version, customers_version, revenue_version, created_at, first_month,"
+               " last_month FROM snapshots ")
+        if number is None:
+            row = self.cursor().execute(sql + "ORDER BY snapshot DESC LIMIT 1").fetchone()
+        else:
+            row = self.cursor().execute(sql + "WHERE snapshot = ?", [number]).fetchone()
+        if row is None:
+            return None
+        return Snapshot(row[0], dict(zip(KINDS, row[1:4], strict=True)), row[4], row[5], row[6])
+
+    def uploads(self) -> pd.DataFrame:
+        return self.cursor().execute(
+            "SELECT version, kind, file_name, source, row_count, first_date, last_date, uploaded_at, sha256"
+            " FROM uploads ORDER BY version DESC"
+        ).df()
+
+    def upload_info(self, version: int | None) -> dict | None:
+        if version is None:
+            return None
+        cur = self.cursor().execute("SELECT * FROM uploads WHERE version = ?", [version])
+        row = cur.fetchone()
+        return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    # ---- writing ---------------------------------------------------------------------------
+    def commit(self, uploads: Iterable[NewUpload]) -> Snapshot:
+        """Store the uploads as new versions and build a new snapshot, all in one transaction.
+
+        Any failure rolls everything back: the workspace is exactly as it was before the call.
+        """
+        uploads = list(uploads)
+        with self._write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                versions = self._current_versions(cur)
+                next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
+                for up in uploads:
+                    self._insert_upload(cur, next_version, up)
+                    versions[up.kind] = next_version
+                    next_version += 1
+                number = self._build_snapshot(cur, versions)
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+        return self.snapshot(number)
+
+    @staticmethod
+    def _current_versions(cur) -> dict[str, int | None]:
+        row = cur.execute(
+            "SELECT nps_version, customers_version, revenue_version FROM snapshots ORDER BY snapshot DESC LIMIT 1"
+        ).fetchone()
+        return dict(zip(KINDS, row or (None, None, None), strict=True))
+
+    @staticmethod
+    def _insert_upload(cur, version: int, up: NewUpload) -> None:
+        if up.kind not in KINDS:
+            raise ValueError(f"unknown kind {up.kind!r}")
+        cur.execute(
+            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?)",
+            [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
+             up.first_date, up.last_date],
+        )
+        cols = CANONICAL_COLUMNS[up.kind]
+        frame = up.rows[cols]
+        cur.register("incoming", frame)
+        table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[up.kind]
+        col_sql = ", ".join(quote_ident(c) for c in cols)
+        cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",
+                    [version])
+        cur.unregister("incoming")
+
+    @staticmethod
+    def _month_range(cur, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
+        """Months the facts cover: the revenue months when there is revenue, otherwise the span of the
+        customers and responses, capped at MAX_HISTORY_MONTHS back from the latest month."""
+        nv, cv, rv = (versions[k] for k in KINDS)
+        if rv is not None:
+            first, last = cur.execute(
+                "SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
+            return first, last
+        first, last = cur.execute(
+            """SELECT min(m), max(m) FROM (
+                   SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses WHERE version = $nv
+                   UNION ALL SELECT date_trunc('month', start_date)::DATE FROM customers WHERE version = $cv
+                   UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv)""",
+            {"nv": nv, "cv": cv},
+        ).fetchone()
+        if last is None:
+            return None, None
+        floor = (pd.Timestamp(last) - pd.DateOffset(months=MAX_HISTORY_MONTHS - 1)).date()
+        return max(first, floor), last
+
+    def _build_snapshot(self, cur, versions: dict[str, int | None]) -> int:
+        number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
+        first, last = self._month_range(cur, versions)
+        cur.execute(
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
+            [number, versions["nps"], versions["customers"], versions["revenue"], first, last],
+        )
+        params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
+        if first is not None:
+            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last})
+        cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
+        return number

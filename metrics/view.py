@@ -1,0 +1,72 @@
+"""What a page is looking at: a snapshot, a window of months and optional segment/region filters.
+
+Every metric function takes a cursor and a View; the View turns itself into bound query parameters
+and a WHERE fragment built only from constant text, so user-chosen values never enter SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from metrics.store import quote_ident
+
+DIMENSIONS = ("segment", "region", "channel")  # the only columns a page may group or filter by
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    return (pd.Timestamp(month) + pd.DateOffset(months=n)).date()
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Number of calendar months from start to end inclusive."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+@dataclass(frozen=True)
+class View:
+    snapshot: int
+    start: dt.date  # first month of the window (a 1st of the month)
+    end: dt.date    # last month of the window (a 1st of the month)
+    segment: str | None = None
+    region: str | None = None
+
+    @property
+    def months(self) -> int:
+        return months_between(self.start, self.end)
+
+    def previous(self) -> View:
+        """The window of the same length that ends just before this one."""
+        return replace(self, start=add_months(self.start, -self.months), end=add_months(self.start, -1))
+
+    def params(self, **extra) -> dict:
+        return {"snapshot": self.snapshot, "start": self.start, "end": self.end,
+                "segment": self.segment, "region": self.region, **extra}
+
+    @staticmethod
+    def where(alias: str = "") -> str:
+        """Snapshot + segment/region filter (not the window: metrics differ in how they use it)."""
+        p = f"{alias}." if alias else ""
+        return (f"{p}snapshot = $snapshot AND ($segment IS NULL OR {p}segment = $segment)"
+                f" AND ($region IS NULL OR {p}region = $region)")
+
+
+def dimension_sql(dimension: str) -> str:
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    return quote_ident(dimension)
+
+
+def query(cur, sql: str, params: dict) -> pd.DataFrame:
+    """Run one query with named parameters and return a DataFrame (only the parameters it uses)."""
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    return cur.execute(sql, used).df()
+
+
+def dimension_values(cur, snapshot: int, dimension: str) -> list[str]:
+    """The values a dimension takes in a snapshot (for filter choices)."""
+    table = "fact_nps" if dimension == "channel" else "fact_customer_month"
+    sql = f"SELECT DISTINCT {dimension_sql(dimension)} FROM {table} WHERE snapshot = ? ORDER BY 1"
+    return [r[0] for r in cur.execute(sql, [snapshot]).fetchall()]

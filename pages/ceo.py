@@ -1,0 +1,71 @@
+"""CEO: are customers happier, and is it paying?"""
+
+import streamlit as st
+
+import charts
+import ui
+from metrics import linkage, nps, revenue
+from metrics.definitions import fmt, fmt_pct
+
+ui.ensure_router()
+view = ui.current_view()
+ui.page_header("CEO · Are customers happier, and is it paying?",
+               "Headline customer and revenue figures for the period, against the period before.", view)
+if view is None:
+    ui.empty_state()
+
+prev = view.previous()
+now_nps, prev_nps = ui.cached(nps.summary, view), ui.cached(nps.summary, prev)
+churn_now, churn_prev = ui.cached(revenue.logo_churn, view), ui.cached(revenue.logo_churn, prev)
+ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retention, prev)
+arr_now, arr_prev = ui.cached(revenue.arr_change, view)
+
+c1, c2, c3, c4 = st.columns(4)
+margin = now_nps.interval.margin
+ui.kpi(c1, "nps", now_nps.value,
+       None if now_nps.value is None or prev_nps.value is None else now_nps.value - prev_nps.value,
+       suffix="" if margin is None else f" ±{margin:.0f}")
+z = now_nps.z_against(prev_nps)
+c1.caption(f"n = {now_nps.n:,}" + (" · too few to compare" if now_nps.too_small else "")
+           + ("" if z is None else f" · change {'is' if abs(z) >= 1.96 else 'is not'} significant (z = {z:+.1f})"))
+ui.kpi(c2, "logo_churn", churn_now.monthly,
+       None if churn_now.monthly is None or churn_prev.monthly is None else churn_now.monthly - churn_prev.monthly,
+       inverse=True)
+c2.caption(f"{fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
+ui.kpi(c3, "nrr", ret_now.nrr if ret_now else None,
+       ret_now.nrr - ret_prev.nrr if ret_now and ret_prev and ret_prev.nrr is not None else None)
+c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
+           else f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
+ui.kpi(c4, "arr", arr_now, arr_now - arr_prev if arr_prev else None)
+c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
+                                  if arr_prev else ""))
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS", "nps",
+                          band=("low", "high")))
+with right:
+    ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))
+
+st.subheader("From customer experience to value")
+cats = ui.cached(linkage.by_category, view)
+cover = ui.cached(linkage.coverage, view)
+st.caption(f"Customers grouped by their latest NPS answer before {view.start:%d %b %Y} (no later answer is used). "
+           f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
+           f" · {fmt_pct(cover['arr'])} of ARR.")
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.category_bars(cats, "churn_rate", f"Churned within the period ({view.months} months)",
+                                  "Customers churned (line: 95% interval)", "pct", interval=("churn_low", "churn_high")))
+with right:
+    ui.chart(charts.category_bars(cats, "nrr", "Net revenue retention over the period", "NRR", "pct"))
+table = cats.assign(
+    Customers=cats.customers.map(lambda v: fmt(v, "int")),
+    Churned=[f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})" for r, lo, hi in zip(cats.churn_rate, cats.churn_low,
+                                                                                   cats.churn_high, strict=True)],
+    **{"Annualised churn": cats.annual_churn.map(fmt_pct), "Average MRR": cats.avg_mrr.map(lambda v: fmt(v, "money")),
+       "NRR": cats.nrr.map(fmt_pct), "GRR": cats.grr.map(fmt_pct)},
+)[["category", "Customers", "Churned", "Annualised churn", "Average MRR", "NRR", "GRR"]]
+st.dataframe(table.rename(columns={"category": "NPS category"}), hide_index=True, width="stretch")
+if cats.too_small.any():
+    st.caption("Groups with fewer than 30 customers are too small to compare.")

@@ -1,0 +1,67 @@
+"""CIO: can these numbers be trusted? What is loaded, how well sources match, how fresh, what is wrong."""
+
+import datetime as dt
+
+import streamlit as st
+
+import charts
+import ui
+from metrics import health
+from metrics.definitions import fmt_pct
+
+ui.ensure_router()
+view = ui.current_view()
+ui.page_header("CIO · Data health", "What is loaded, how well the sources link up, how fresh they are.", view)
+snap = ui.current_snapshot()
+if snap is None:
+    ui.empty_state()
+
+cur = ui.workspace().cursor()
+today = dt.date.today()
+sources = health.sources(cur, snap, today)
+rates = health.match_rates(cur, snap)
+stopped = health.revenue_stopped_while_active(cur, snap)
+
+c1, c2, c3, c4 = st.columns(4)
+ui.kpi(c1, "coverage", rates["responses_linked"], label="Responses linked to a customer")
+ui.kpi(c2, "revenue_linked", rates["revenue_linked"])
+ui.kpi(c3, "coverage", rates["active_surveyed"], label="Active customers surveyed")
+stale = sources["days_old"].dropna()
+ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days",
+       label="Oldest source (days since last date)")
+
+st.subheader("Sources in this data version")
+shown = sources.assign(
+    rows=sources.rows.map(lambda v: "—" if v is None or v != v else f"{int(v):,}"),
+    uploaded_at=sources.uploaded_at.map(lambda t: "—" if t is None or t != t else f"{t:%Y-%m-%d %H:%M}"),
+    days_old=sources.days_old.map(lambda d: "—" if d is None or d != d else f"{int(d):,}"),
+)
+st.dataframe(shown.rename(columns={"source": "Source", "version": "Version", "file": "File", "rows": "Rows",
+                                   "first_date": "First date", "last_date": "Last date",
+                                   "uploaded_at": "Uploaded", "days_old": "Days since last date"}),
+             hide_index=True, width="stretch")
+
+volumes = health.monthly_volumes(cur, snap)
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.volume_bars(volumes, "responses", "NPS responses per month", "Responses"))
+with right:
+    ui.chart(charts.volume_bars(volumes, "paying_customers", "Paying customers per month", "Customers"))
+
+st.subheader("Findings")
+if stopped.empty:
+    st.success("No customer's revenue stopped while the customers file lists it as active.")
+else:
+    st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "
+               "lists them as active. They are not counted as churned; check billing or the customers export.")
+    st.dataframe(stopped.head(200).assign(month=stopped.month.dt.strftime("%b %Y"),
+                                          last_mrr=stopped.last_mrr.map(lambda v: f"${v:,.2f}")),
+                 hide_index=True, width="stretch")
+st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
+           f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")
+
+st.subheader("Upload history")
+uploads = ui.workspace().uploads()
+st.dataframe(uploads.assign(uploaded_at=uploads.uploaded_at.dt.strftime("%Y-%m-%d %H:%M"),
+                            sha256=uploads.sha256.str[:12]),
+             hide_index=True, width="stretch")

@@ -1,0 +1,47 @@
+"""CMO: how do customers feel, where, and what are they saying?"""
+
+import streamlit as st
+
+import charts
+import ui
+from metrics import nps
+from metrics.stats import ratio
+
+ui.ensure_router()
+view = ui.current_view()
+ui.page_header("CMO · Customer sentiment", "NPS over time and by segment, region and channel; what customers say.",
+               view)
+if view is None:
+    ui.empty_state()
+
+now, prev = ui.cached(nps.summary, view), ui.cached(nps.summary, view.previous())
+c1, c2, c3, c4 = st.columns(4)
+margin = now.interval.margin
+ui.kpi(c1, "nps", now.value, None if now.value is None or prev.value is None else now.value - prev.value,
+       suffix="" if margin is None else f" ±{margin:.0f}")
+ui.kpi(c2, "responses", now.n, now.n - prev.n)
+p_now, p_prev = ratio(now.promoters, now.n), ratio(prev.promoters, prev.n)
+d_now, d_prev = ratio(now.detractors, now.n), ratio(prev.detractors, prev.n)
+ui.kpi(c3, "promoters", p_now, None if p_now is None or p_prev is None else p_now - p_prev)
+ui.kpi(c4, "detractors", d_now, None if d_now is None or d_prev is None else d_now - d_prev, inverse=True)
+c1.caption(f"n = {now.n:,}" + (" · too few to compare" if now.too_small else ""))
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS", "nps",
+                          band=("low", "high")))
+with right:
+    ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
+
+dimension = st.segmented_control("NPS by", ["segment", "region", "channel"], default="segment", key="by",
+                                 format_func=str.capitalize)
+groups = ui.cached(nps.by_dimension, view, dimension or "segment")
+ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
+
+st.subheader("Recent comments")
+comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)
+if comments.empty:
+    st.caption("No comments in this period.")
+else:
+    st.dataframe(comments.assign(date=comments.date.dt.strftime("%Y-%m-%d")), hide_index=True, width="stretch",
+                 column_config={"comment": st.column_config.TextColumn("Comment", width="large")})

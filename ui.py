@@ -1,0 +1,181 @@
+"""Shared UI pieces: the workspace factory, sidebar filters, cached metric calls, KPI tiles, headers.
+
+Pages import this module and `charts`; they never hold SQL or metric logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from metrics import ingest
+from metrics import view as view_module
+from metrics.definitions import METRICS, fmt, fmt_delta
+from metrics.store import Snapshot, Workspace
+from metrics.view import View, add_months
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
+ALL = "All"
+DEFAULT_MONTHS = 12
+
+
+@st.cache_resource(show_spinner="Opening the workspace…")
+def workspace() -> Workspace:
+    """The process-wide workspace; on first start with an empty one, load the bundled sample data."""
+    ws = Workspace()
+    if ws.is_empty():
+        ingest.load_sample(ws, SAMPLE_DIR)
+    return ws
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _cached(module: str, name: str, view: View, args: tuple):
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    return fn(workspace().cursor(), view, *args)
+
+
+def cached(fn: Callable, view: View, *args):
+    """Call a metric function `fn(cursor, view, *args)`, cached by function, view and arguments.
+
+    A snapshot's data never changes, so the view (which names the snapshot) is a complete cache key.
+    """
+    return _cached(fn.__module__, fn.__name__, view, tuple(args))
+
+
+# ---- snapshot and filters ----------------------------------------------------------------------
+def snapshots() -> list[Snapshot]:
+    ws = workspace()
+    latest = ws.snapshot()
+    return [] if latest is None else [ws.snapshot(n) for n in range(latest.snapshot, 0, -1)]
+
+
+def month_options(snap: Snapshot) -> list[str]:
+    if snap.first_month is None:
+        return []
+    months = pd.date_range(snap.first_month, snap.last_month, freq="MS")
+    return [m.strftime("%Y-%m") for m in months]
+
+
+@st.cache_data(show_spinner=False)
+def dimension_values(snapshot: int, dimension: str) -> list[str]:
+    return view_module.dimension_values(workspace().cursor(), snapshot, dimension)
+
+
+def render_sidebar() -> None:
+    """The filters shared by every page, bound to the URL so a link reproduces the view."""
+    snaps = snapshots()
+    if not snaps:
+        return
+    with st.sidebar:
+        st.subheader("Filters")
+        labels = {s.snapshot: f"#{s.snapshot} · {s.created_at:%Y-%m-%d %H:%M}"
+                  + (" (latest)" if i == 0 else "") for i, s in enumerate(snaps)}
+        version = st.selectbox("Data version", list(labels), format_func=labels.get, key="v",
+                               bind="query-params", help="Each upload creates a new version; links can pin one.")
+        snap = next(s for s in snaps if s.snapshot == version)
+        months = month_options(snap)
+        if months:
+            default = (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
+            st.select_slider("Period", options=months, value=default, key="period", bind="query-params",
+                             format_func=lambda m: pd.Timestamp(m).strftime("%b %Y"),
+                             help="Months included. Trailing metrics (NRR, GRR) end at the last month.")
+        st.selectbox("Segment", [ALL, *dimension_values(snap.snapshot, "segment")], key="segment",
+                     bind="query-params")
+        st.selectbox("Region", [ALL, *dimension_values(snap.snapshot, "region")], key="region",
+                     bind="query-params")
+
+
+def current_snapshot() -> Snapshot | None:
+    ws = workspace()
+    chosen = st.session_state.get("v")
+    return (ws.snapshot(int(chosen)) if chosen is not None else None) or ws.snapshot()
+
+
+def current_view() -> View | None:
+    """The view the sidebar describes; defaults (latest data, last 12 months, everything) when unset."""
+    snap = current_snapshot()
+    if snap is None or snap.first_month is None:
+        return None
+    months = month_options(snap)
+    period = st.session_state.get("period") or (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
+    start, end = (pd.Timestamp(p).date() for p in period)
+    segment = st.session_state.get("segment", ALL)
+    region = st.session_state.get("region", ALL)
+    return View(snap.snapshot, start, end, None if segment == ALL else segment, None if region == ALL else region)
+
+
+def describe(view: View) -> str:
+    """The view in words: 'Nov 2025 – Oct 2026 · Enterprise · all regions · data version #3'."""
+    period = f"{view.start:%b %Y} – {view.end:%b %Y}"
+    return " · ".join([period, view.segment or "all segments", view.region or "all regions",
+                       f"data version #{view.snapshot}"])
+
+
+# ---- page furniture ----------------------------------------------------------------------------
+def ensure_router() -> None:
+    """Make every page run inside app.py's st.navigation, even when a session starts on a page URL.
+
+    Streamlit treats a `pages/` folder beside the entrypoint as legacy multipage mode until some session
+    calls st.navigation, so the first visitor of a fresh server who opens a shared link such as /cfo would
+    run the page without app.py (no sidebar filters). Clearing that flag and rerunning routes the run
+    through app.py. Call it first on every page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, question: str, view: View | None) -> None:
+    st.title(title)
+    st.caption(question + ("" if view is None else f"  \n{describe(view)}"))
+    notices(view)
+
+
+def notices(view: View | None) -> None:
+    """Sample-data banner and the 'newer data exists' notice, on every page."""
+    ws = workspace()
+    snap = ws.snapshot(view.snapshot) if view else ws.snapshot()
+    if snap is None:
+        return
+    sources = {(ws.upload_info(v) or {}).get("source") for v in snap.versions.values() if v is not None}
+    if "sample" in sources:
+        st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
+                "Upload your own exports on the **Data** page.", icon="ℹ️")
+    latest = ws.snapshot()
+    if latest and snap.snapshot != latest.snapshot:
+        st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
+                   f"(#{latest.snapshot}).", icon="📌")
+        if st.button("Switch to the latest data", key="to_latest"):
+            st.session_state["v"] = latest.snapshot
+            st.rerun()
+
+
+def empty_state() -> None:
+    st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
+    st.stop()
+
+
+def kpi(column, metric: str, value, delta=None, *, fmt_name: str | None = None, suffix: str = "",
+        inverse: bool = False, label: str | None = None) -> None:
+    """A KPI tile: formatted value, change vs the previous period, the metric's definition on hover."""
+    m = METRICS[metric]
+    kind = fmt_name or m.fmt
+    column.metric(label or m.label, fmt(value, kind) + suffix, fmt_delta(delta, kind),
+                  delta_color="inverse" if inverse else "normal", help=m.definition, border=True)
+
+
+def chart(c: alt.Chart) -> None:
+    st.altair_chart(c, width="stretch")
+
+
+def previous_month(view: View) -> dt.date:
+    return add_months(view.start, -1)
