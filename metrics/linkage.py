@@ -36,6 +36,7 @@ def by_category(cur, view: View) -> pd.DataFrame:
         WITH base AS (
             SELECT customer_id, category_start AS category, active_start, coalesce(prev_mrr, 0) AS base_mrr
             FROM fact_customer_month WHERE {View.where()} AND month = $start
+              AND (active_start OR prev_mrr > 0)
         ), outcome AS (
             SELECT customer_id, bool_or(churned) AS churned,
                    coalesce(sum(mrr) FILTER (month = $end), 0) AS end_mrr

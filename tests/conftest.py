@@ -1,0 +1,47 @@
+"""Shared fixtures: a workspace holding the hand-worked reference data, and one holding the sample data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from metrics import ingest  # noqa: E402
+from metrics.store import Workspace  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REFERENCE = FIXTURES / "reference"
+SAMPLE = ROOT / "sample_data"
+TODAY = dt.date(2026, 11, 23)
+
+
+def prepare_file(path: Path, kind: str | None = None, **options) -> ingest.Prepared:
+    return ingest.prepare(path.read_bytes(), path.name, ingest.Options(kind=kind, today=TODAY, **options))
+
+
+def prepare_bytes(data: bytes, kind: str | None = None, name: str = "upload.csv", **options) -> ingest.Prepared:
+    return ingest.prepare(data, name, ingest.Options(kind=kind, today=TODAY, **options))
+
+
+@pytest.fixture
+def reference_ws():
+    """The reference dataset of tests/fixtures/reference, every figure of which is worked out by hand in
+    test_metrics.py."""
+    ws = Workspace(":memory:")
+    ws.commit([prepare_file(REFERENCE / f"{kind}.csv", kind).to_upload()
+               for kind in ("customers", "nps", "revenue")])
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def sample_ws(tmp_path_factory):
+    ws = Workspace(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    ingest.load_sample(ws, SAMPLE)
+    yield ws
+    ws.close()

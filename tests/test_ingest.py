@@ -1,0 +1,275 @@
+"""Ingest: good files in many shapes, every kind of bad file, and proof a failed upload changes nothing."""
+
+import codecs
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REFERENCE, SAMPLE, TODAY, prepare_bytes, prepare_file
+
+from metrics import ingest
+from metrics.errors import (
+    DuplicateRowsError,
+    EmptyFileError,
+    FileTooLargeError,
+    InvalidValuesError,
+    MissingColumnError,
+    UnknownKindError,
+    UnreadableFileError,
+)
+from metrics.store import Workspace
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real_exports"
+real = pytest.mark.skipif(not REAL.exists(), reason="../shared/real_exports not present")
+
+
+# ---- good files --------------------------------------------------------------------------------
+def test_reference_files_detected_and_normalised():
+    n = prepare_file(REFERENCE / "nps.csv")
+    assert n.kind == "nps" and len(n.rows) == 8
+    assert n.mapping == {"score": "score", "response_date": "responded_at", "customer_id": "customer_id",
+                         "response_id": "response_id", "comment": "comment", "channel": "channel"}
+    assert n.rows.score.sum() == 9 + 3 + 7 + 6 + 10 + 10 + 10 + 8
+    assert n.rows.customer_id.isna().sum() == 1 and "1 responses have no customer id" in n.warnings[0]
+    assert n.rows.row_number.tolist() == list(range(2, 10))
+    c = prepare_file(REFERENCE / "customers.csv")
+    assert c.kind == "customers" and c.rows.churn_date.notna().sum() == 3
+    r = prepare_file(REFERENCE / "revenue.csv")
+    assert r.kind == "revenue" and float(r.rows.mrr.sum()) == 1680.0
+    assert (r.first_date, r.last_date) == (dt.date(2024, 12, 1), dt.date(2025, 4, 30))
+
+
+def test_sample_data_loads():
+    ws = Workspace(":memory:")
+    snap = ingest.load_sample(ws, SAMPLE)
+    assert set(snap.versions) == {"nps", "customers", "revenue"}
+    uploads = ws.uploads().set_index("kind")
+    assert (uploads.source == "sample").all()
+    raw = {k: sum(1 for _ in open(SAMPLE / f, encoding="utf-8")) for k, f in ingest.SAMPLE_FILES.items()}
+    assert uploads.loc["revenue", "row_count"] == raw["revenue"] - 1
+    assert uploads.loc["customers", "row_count"] == raw["customers"] - 1
+    assert (snap.first_month, snap.last_month) == (dt.date(2023, 11, 1), dt.date(2026, 10, 1))
+    assert 4000 <= uploads.loc["customers", "row_count"] <= 6000
+    assert uploads.loc["nps", "row_count"] >= 15000
+
+
+def test_odd_headers_semicolons_day_first_dates_and_decimal_commas():
+    data = ("Account ID;Invoice date;Amount\n"
+            "acme;31/01/2026;€1.234,50\n"
+            "acme;15/01/2026;€10,00\n"
+            "beta;28/02/2026;99\n").encode()
+    p = prepare_bytes(data)
+    assert p.kind == "revenue"
+    assert p.mapping == {"customer_id": "Account ID", "month": "Invoice date", "amount": "Amount"}
+    rows = p.rows.set_index("customer_id")
+    assert float(rows.loc["acme", "mrr"]) == 1244.50  # two invoice lines summed into one customer-month
+    assert rows.loc["beta", "month"] == pd.Timestamp("2026-02-01")
+    assert "3 rows summed into 2 customer-months." in p.warnings
+
+
+def test_month_first_dates_thousands_separators_cents_and_annual_plans():
+    data = b"customer,period,mrr,interval\nx,01/31/2026,\"$1,200.00\",year\ny,02/01/2026,5000,month\n"
+    p = prepare_bytes(data, kind="revenue", amount_in_cents=True)
+    mrr = p.rows.set_index("customer_id").mrr
+    assert float(mrr["x"]) == 1.0   # 1200.00 cents ÷ 100 ÷ 12
+    assert float(mrr["y"]) == 50.0  # 5000 cents ÷ 100
+
+
+def test_survey_export_text_scores_bom_and_iso_timestamps():
+    text = ("Response ID,Recorded Date,How likely are you to recommend us to a friend?,Comments\n"
+            "R_1,2026-03-01T10:15:00Z,10 - Extremely likely,\"multi\nline\"\n"
+            "R_2,2026-03-02T23:30:00-05:00,0 - Not at all likely,\n"
+            "R_3,2026-03-03T08:00:00Z,,skipped\n")
+    p = prepare_bytes(codecs.BOM_UTF8 + text.encode())
+    assert p.kind == "nps"
+    assert p.rows.score.tolist() == [10, 0]
+    assert p.rows.comment.tolist()[0] == "multi\nline"
+    # 23:30 at −05:00 is 04:30 UTC the next day
+    assert p.rows.response_date.tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-03")]
+    assert any("without a score" in w for w in p.warnings)
+    assert any("anonymous" in w for w in p.warnings)  # no customer id column at all
+
+
+def test_utf16_and_cp1252():
+    text = "customer_id,start_date,churn_date,name\nc1,2025-01-01,,Café Zoë\n"
+    assert prepare_bytes(text.encode("utf-16")).rows.name.tolist() == ["Café Zoë"]
+    assert prepare_bytes(text.encode("cp1252")).rows.name.tolist() == ["Café Zoë"]
+
+
+def test_trailing_empty_rows_and_columns():
+    p = prepare_bytes(b"customer_id,start_date,\nc1,2025-01-01,\nc2,2025-02-01,\n,,\n\n", kind="customers")
+    assert p.rows.customer_id.tolist() == ["c1", "c2"]
+
+
+def test_mapping_override():
+    data = b"who,when,what\nc1,2026-01-05,9\n"
+    p = prepare_bytes(data, kind="nps", mapping={"customer_id": "who", "response_date": "when", "score": "what"})
+    assert p.rows.score.tolist() == [9] and p.rows.customer_id.tolist() == ["c1"]
+
+
+@real
+def test_real_telco_snapshot_derives_dates_from_tenure():
+    p = prepare_file(REAL / "telco_churn_ibm.csv", as_of=dt.date(2026, 10, 31))
+    assert p.kind == "customers" and len(p.rows) == 7043
+    assert p.mapping["tenure"] == "tenure" and p.mapping["churned"] == "Churn"
+    assert p.rows.churn_date.notna().sum() == 1869  # 26.5% churned
+    first = p.rows.set_index("customer_id").loc["7590-VHVEG"]  # tenure 1, not churned
+    assert first.start_date == pd.Timestamp("2026-09-01") and pd.isna(first.churn_date)
+    assert p.first_date == dt.date(2020, 10, 1)  # tenure 72 → 72 months before Oct 2026
+    ws = Workspace(":memory:")
+    snap = ws.commit([p.to_upload()])
+    assert snap.last_month == dt.date(2026, 10, 1)
+
+
+@real
+def test_real_nps_survey_loads():
+    p = prepare_file(REAL / "nps_survey_usage.csv")
+    assert p.kind == "nps" and len(p.rows) == 20268
+    assert p.mapping["response_date"] == "surveyed_at" and p.mapping["customer_id"] == "id"
+    assert (p.first_date, p.last_date) == (dt.date(2017, 2, 1), dt.date(2018, 8, 31))
+    assert p.rows.score.between(0, 10).all()
+
+
+@real
+def test_real_superstore_shifted_rows_get_a_precise_error():
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_file(REAL / "superstore_sales.csv", kind="revenue")
+    assert err.value.column == "Sales" and err.value.count == 6 and "not numbers" in str(err.value)
+
+
+@real
+def test_real_qualtrics_without_nps_is_rejected():
+    with pytest.raises(MissingColumnError):
+        prepare_file(REAL / "qualtrics_export_sample_de.csv", kind="nps")
+
+
+@real
+def test_real_subscription_file_as_customers_names_duplicates():
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_file(REAL / "saas_ravenstack_subscriptions.csv", kind="customers")
+    assert err.value.count == 4500 and "account_id" in str(err.value)
+
+
+# ---- bad files ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("data, error, words", [
+    (b"", EmptyFileError, "empty"),
+    (b"  \n\n", EmptyFileError, "empty"),
+    (b"customer_id,month,mrr\n", EmptyFileError, "no data rows"),
+    (b"\x00\x01\x02binary\x00" * 50, UnreadableFileError, "binary"),
+    (b"PK\x03\x04" + b"\x00" * 100, UnreadableFileError, "zip"),
+    (b"foo,bar\n1,2\n", UnknownKindError, "Could not tell"),
+    (b"customer_id,score\nc1,9\n", MissingColumnError, "response date"),
+])
+def test_unusable_files(data, error, words):
+    with pytest.raises(error) as err:
+        prepare_bytes(data)
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("csv, column, words, rows", [
+    ("customer_id,date,score\nc1,2026-01-01,9\nc2,2026-01-02,11\nc3,2026-01-03,-1\n", "score", "outside the NPS scale",
+     [3, 4]),
+    ("customer_id,date,score\nc1,2026-01-01,great\n", "score", "not whole-number scores", [2]),
+    ("customer_id,date,score\nc1,2026-01-01,7.5\n", "score", "not whole-number scores", [2]),
+    ("customer_id,date,score\nc1,2026-01-01,9\nc2,yesterday,9\n", "date", "not dates", [3]),
+    ("customer_id,date,score\nc1,2027-01-01,9\n", "date", "in the future", [2]),
+    ("customer_id,date,score\nc1,,9\n", "date", "empty", [2]),
+])
+def test_bad_nps_values_name_row_and_column(csv, column, words, rows):
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv.encode(), kind="nps")
+    assert err.value.column == column and words in str(err.value)
+    assert [c.row for c in err.value.cells] == rows
+
+
+@pytest.mark.parametrize("csv, column, words", [
+    ("customer_id,month,mrr\nc1,2026-01,100\nc2,2026-01,-5\n", "mrr", "negative"),
+    ("customer_id,month,mrr\nc1,2026-01,lots\n", "mrr", "not numbers"),
+    ("customer_id,month,mrr\nc1,2026-01,\n", "mrr", "empty"),
+    ("customer_id,month,mrr\n,2026-01,5\n", "customer_id", "empty"),
+    ("customer_id,start_date,churn_date\nc1,2026-03-01,2026-01-01\n", "churn_date", "before the customer's start"),
+])
+def test_bad_revenue_and_customer_values(csv, column, words):
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv.encode())
+    assert err.value.column == column and words in str(err.value)
+
+
+def test_error_message_lists_first_rows_and_count():
+    rows = "\n".join(f"c{i},2026-01-01,{11 if i % 2 else 9}" for i in range(20))
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(("customer_id,date,score\n" + rows).encode(), kind="nps")
+    msg = str(err.value)
+    assert err.value.count == 10 and "row 3: '11'" in msg and "(and 5 more)" in msg
+
+
+def test_duplicates():
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\nc2,2026-01,5\nc1,2026-01,5\n")
+    assert err.value.rows == [4]
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(b"customer_id,start_date\nc1,2026-01-01\nc1,2026-02-01\n")
+    assert "customer ids" in str(err.value) and err.value.rows == [3]
+
+
+def test_too_large(monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_UPLOAD_BYTES", 10)
+    with pytest.raises(FileTooLargeError):
+        prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\n")
+
+
+def test_formula_and_injection_text_is_stored_as_text():
+    data = b'customer_id,start_date,name\n"x\'); DROP TABLE uploads; --",2026-01-01,=HYPERLINK("http://x")\n'
+    p = prepare_bytes(data, kind="customers")
+    ws = Workspace(":memory:")
+    ws.commit([p.to_upload()])
+    assert ws.cursor().execute("SELECT customer_id, name FROM customers").fetchall() == [
+        ("x'); DROP TABLE uploads; --", '=HYPERLINK("http://x")')]
+    assert len(ws.uploads()) == 1
+
+
+def test_hostile_column_names_are_quoted():
+    data = 'customer_id,"start""date",note\nc1,2026-01-01,\n'.encode()
+    p = prepare_bytes(data, kind="customers", mapping={"start_date": 'start"date'})
+    assert p.rows.start_date.tolist() == [pd.Timestamp("2026-01-01")]
+
+
+# ---- all-or-nothing ----------------------------------------------------------------------------
+def _state(ws: Workspace) -> dict:
+    cur = ws.cursor()
+    tables = ["uploads", "snapshots", "nps_responses", "customers", "revenue", "fact_customer_month", "fact_nps"]
+    return {t: cur.execute(f"SELECT count(*), hash(list(t ORDER BY ALL)) FROM {t} t").fetchone() for t in tables}
+
+
+def test_rejected_upload_changes_nothing(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    before = _state(ws)
+    with pytest.raises(InvalidValuesError):
+        ws.commit([prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,-5\n").to_upload()])
+    assert _state(ws) == before
+
+
+def test_failure_inside_commit_rolls_back_everything(tmp_path, monkeypatch):
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    before = _state(ws)
+    good = prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("disk full while building facts")
+
+    monkeypatch.setattr(Workspace, "_build_snapshot", boom)
+    with pytest.raises(RuntimeError):
+        ws.commit([good])
+    assert _state(ws) == before
+    ws.close()
+    monkeypatch.undo()
+    reopened = Workspace(path)
+    assert _state(reopened) == before
+    assert reopened.snapshot().snapshot == 1
+    reopened.commit([good])  # and the workspace still accepts the upload afterwards
+    assert reopened.snapshot().snapshot == 2 and reopened.snapshot(1).versions["revenue"] == 3

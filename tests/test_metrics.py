@@ -1,0 +1,215 @@
+"""Every metric on the hand-built reference dataset (tests/fixtures/reference), worked out on paper.
+
+Customers (start → churn):  A 2025-01-15 → –, B 2025-01-10 → 2025-03-20, C 2025-02-05 → 2025-02-25,
+                            D 2024-12-01 → –, E 2025-03-01 → 2025-04-10.   Segments: A, E Enterprise; B, C, D SMB.
+MRR by month:               Dec: D 200 | Jan: A 100, B 50, D 200 | Feb: A 100, B 50, D 180 |
+                            Mar: A 150, E 300 | Apr: A 150, D 200.
+Responses (date, score):    r1 A 12-20 9 | r2 B 01-20 3 | r3 D 01-31 7 | r4 A 02-01 6 | r5 anon 02-14 10 |
+                            r6 E 03-15 10 | r7 D 04-02 10 | r8 Z (unknown) 04-03 8.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metrics import health, linkage, nps, revenue
+from metrics.store import NewUpload, Workspace
+from metrics.view import View, dimension_values
+
+JAN, FEB, MAR, APR = (dt.date(2025, m, 1) for m in (1, 2, 3, 4))
+
+
+def view(ws, start=JAN, end=APR, **filters):
+    return View(ws.snapshot().snapshot, start, end, **filters)
+
+
+# ---- NPS ---------------------------------------------------------------------------------------
+def test_nps_summary(reference_ws):
+    # Jan–Apr responses r2…r8 (7): promoters r5 r6 r7 = 3, passives r3 r8 = 2, detractors r2 r4 = 2.
+    r = nps.summary(reference_ws.cursor(), view(reference_ws))
+    assert (r.n, r.promoters, r.passives, r.detractors) == (7, 3, 2, 2)
+    assert r.value == pytest.approx(100 / 7)            # 100 × (3 − 2) ÷ 7
+    assert r.interval.low == pytest.approx(-39.5845, abs=1e-4)
+    assert r.too_small
+
+
+def test_nps_by_month_and_dimension(reference_ws):
+    cur, v = reference_ws.cursor(), view(reference_ws)
+    months = nps.by_month(cur, v)
+    # Jan: r2 (3), r3 (7) → −50; Feb: r4 (6), r5 (10) → 0; Mar: r6 (10) → +100; Apr: r7 (10), r8 (8) → +50
+    assert months.nps.tolist() == [-50.0, 0.0, 100.0, 50.0]
+    assert months.n.tolist() == [2, 2, 1, 2]
+    seg = nps.by_dimension(cur, v, "segment").set_index("value")
+    # Enterprise r4 (6), r6 (10) → 0 of n 2; SMB r2, r3, r7 → (1 − 1) ÷ 3 = 0; Unknown r5, r8 → 50
+    assert seg.loc["Enterprise", "nps"] == 0 and seg.loc["Enterprise", "n"] == 2
+    assert seg.loc["SMB", "n"] == 3 and seg.loc["Unknown", "nps"] == 50
+    assert seg.too_small.all()
+    channel = nps.by_dimension(cur, v, "channel").set_index("value")
+    assert channel.loc["Web", "n"] == 2 and channel.loc["Web", "nps"] == 50  # r5 (10), r8 (8)
+    with pytest.raises(ValueError):
+        nps.by_dimension(cur, v, "score; DROP TABLE uploads")
+
+
+def test_score_distribution_and_comments(reference_ws):
+    cur, v = reference_ws.cursor(), view(reference_ws)
+    dist = nps.score_distribution(cur, v)
+    assert len(dist) == 11 and dist.responses.sum() == 7
+    assert dist.set_index("score").responses[10] == 3
+    assert dist.set_index("score").category[6] == "Detractor"
+    comments = nps.recent_comments(cur, v, reference_ws.snapshot().versions)
+    # Non-empty comments dated Jan–Apr, newest first: r7, r5, r4, r2
+    assert comments.comment.tolist() == ['Fixed my "big" problem', "Love it", "Price went up",
+                                         "Too slow, and support never answered"]
+    smb = nps.recent_comments(cur, view(reference_ws, segment="SMB"), reference_ws.snapshot().versions)
+    assert smb.customer.tolist() == ["D", "B"]
+
+
+def test_period_filter_and_previous(reference_ws):
+    v = view(reference_ws, start=MAR, end=APR)
+    assert v.previous() == view(reference_ws, start=JAN, end=FEB)
+    r = nps.summary(reference_ws.cursor(), v.previous())
+    assert (r.n, r.promoters, r.detractors) == (4, 1, 2)  # r2 r3 r4 r5
+
+
+# ---- Logo churn --------------------------------------------------------------------------------
+def test_logo_churn_by_month(reference_ws):
+    frame = revenue.churn_by_month(reference_ws.cursor(), view(reference_ws))
+    # Active at start: Jan {D}; Feb {A B D}; Mar {A B D} (E starts Mar 1, not before); Apr {A D E}.
+    # Churned: Mar B; Apr E. C starts and churns in Feb: in neither count.
+    assert frame.active_start.tolist() == [1, 3, 3, 3]
+    assert frame.churned.tolist() == [0, 0, 1, 1]
+    assert frame.started.tolist() == [2, 1, 1, 0]  # A, B | C | E
+    assert frame.rate.tolist() == [0.0, 0.0, pytest.approx(1 / 3), pytest.approx(1 / 3)]
+
+
+def test_logo_churn_pooled_and_annualised(reference_ws):
+    r = revenue.logo_churn(reference_ws.cursor(), view(reference_ws))
+    assert (r.active_start, r.churned) == (10, 2)
+    assert r.monthly == pytest.approx(0.2)
+    assert r.annual == pytest.approx(1 - 0.8**12)  # .931280…, never 12 × .2
+    smb = revenue.logo_churn(reference_ws.cursor(), view(reference_ws, segment="SMB"))
+    assert (smb.active_start, smb.churned) == (6, 1)  # Jan D; Feb B D; Mar B D; Apr D
+
+
+# ---- MRR and movements -------------------------------------------------------------------------
+def test_mrr_and_movements(reference_ws):
+    v = View(reference_ws.snapshot().snapshot, dt.date(2024, 12, 1), APR)
+    f = revenue.mrr_by_month(reference_ws.cursor(), v).set_index("month")
+    assert f.mrr.tolist() == [200, 350, 330, 450, 350]
+    assert f.arr.tolist() == [2400, 4200, 3960, 5400, 4200]
+    # Dec is the first data month: no movements. Jan: A, B new. Feb: D −20. Mar: A +50, E new 300,
+    # B churned 50, D churned 180. Apr: D reactivated 200, E churned 300.
+    assert f.start_mrr.isna().tolist() == [True, False, False, False, False]
+    assert f.new.tolist()[1:] == [150, 0, 300, 0]
+    assert f.expansion.tolist()[1:] == [0, 0, 50, 0]
+    assert f.contraction.tolist()[1:] == [0, 20, 0, 0]
+    assert f.churned.tolist()[1:] == [0, 0, 230, 300]
+    assert f.reactivation.tolist()[1:] == [0, 0, 0, 200]
+    bridge = f.start_mrr + f.new + f.reactivation + f.expansion - f.contraction - f.churned
+    assert bridge.tolist()[1:] == f.mrr.tolist()[1:]
+    assert f.paying.tolist() == [1, 3, 3, 2, 2]
+    assert f.arpa.tolist()[-1] == 175  # 350 ÷ 2
+
+
+def test_retention_trailing(reference_ws):
+    # 3-month window at Apr: base Jan = A 100, B 50, D 200 = 350. Apr: A 150, B 0, D 200 → NRR 350/350.
+    # GRR: min(150,100) + min(0,50) + min(200,200) = 300 → 300/350.
+    r = revenue.retention(reference_ws.cursor(), view(reference_ws), months=3)
+    assert r.base_customers == 3 and r.base_mrr == 350
+    assert r.nrr == pytest.approx(1.0)
+    assert r.grr == pytest.approx(300 / 350)
+    # 12 months back is before the data: not measurable.
+    assert revenue.retention(reference_ws.cursor(), view(reference_ws)) is None
+
+
+def test_arr_change(reference_ws):
+    # Window Mar–Apr: ARR Apr 4200, previous window (Jan–Feb) ends Feb: 3960.
+    assert revenue.arr_change(reference_ws.cursor(), view(reference_ws, start=MAR)) == (4200, 3960)
+
+
+# ---- Linkage -----------------------------------------------------------------------------------
+def test_by_category_no_look_ahead(reference_ws):
+    # Window Feb–Apr; categories as of Feb 1 (responses strictly before): A r1 (9) Promoter — r4 on Feb 1
+    # itself is NOT used; B r2 Detractor; D r3 Passive. Active at Feb 1: A B D. Churned in window: B.
+    # Revenue base = Jan MRR: A 100, B 50, D 200; at Apr: A 150, B 0, D 200.
+    f = linkage.by_category(reference_ws.cursor(), view(reference_ws, start=FEB)).set_index("category")
+    assert f.customers.to_dict() == {"Promoter": 1, "Passive": 1, "Detractor": 1}
+    assert f.churned.to_dict() == {"Promoter": 0, "Passive": 0, "Detractor": 1}
+    assert f.churn_rate.to_dict() == {"Promoter": 0.0, "Passive": 0.0, "Detractor": 1.0}
+    assert f.loc["Detractor", "churn_low"] == pytest.approx(0.206544, abs=1e-6)  # Wilson 1 of 1
+    assert f.nrr.to_dict() == {"Promoter": 1.5, "Passive": 1.0, "Detractor": 0.0}
+    assert f.grr.to_dict() == {"Promoter": 1.0, "Passive": 1.0, "Detractor": 0.0}
+    assert f.avg_mrr.to_dict() == {"Promoter": 100, "Passive": 200, "Detractor": 50}
+    assert f.too_small.all()
+    # Detractor churned 1 of 1 over 3 months: monthly equivalent 1 − (1 − 1)^(1/3) = 1
+    assert f.loc["Detractor", "monthly_churn"] == 1.0
+
+
+def test_by_category_window_from_march(reference_ws):
+    # As of Mar 1: A r4 (6, Feb 1) Detractor; B r2 Detractor; D r3 Passive; E (active from Mar 1) not active
+    # at start. Churned Mar–Apr: B. Revenue base (Feb MRR): A 100, B 50, D 180.
+    f = linkage.by_category(reference_ws.cursor(), view(reference_ws, start=MAR)).set_index("category")
+    assert f.customers.to_dict() == {"Passive": 1, "Detractor": 2}
+    assert f.churned.to_dict() == {"Passive": 0, "Detractor": 1}
+    assert f.base_mrr.to_dict() == {"Passive": 180, "Detractor": 150}
+    assert f.end_mrr.to_dict() == {"Passive": 200, "Detractor": 150}  # D 200 | A 150 + B 0
+
+
+def test_arr_by_current_category_and_coverage(reference_ws):
+    cur, v = reference_ws.cursor(), view(reference_ws)
+    # Apr payers: A (latest r4, 6 → Detractor) 150; D (latest r7, 10 → Promoter) 200.
+    f = linkage.arr_by_current_category(cur, v).set_index("category")
+    assert f.arr.to_dict() == {"Promoter": 2400, "Detractor": 1800}
+    assert f.share["Promoter"] == pytest.approx(2400 / 4200)
+    cov = linkage.coverage(cur, v)
+    # Responses Jan–Apr: 7, linked r2 r3 r4 r6 r7 = 5. Active in Apr: A, D, E all answered → 3/3.
+    # ARR Apr: A 150 + D 200, both with responses → 1.
+    assert cov == {"responses": pytest.approx(5 / 7), "customers": 1.0, "arr": 1.0}
+
+
+# ---- Health ------------------------------------------------------------------------------------
+def test_health(reference_ws):
+    cur, snap = reference_ws.cursor(), reference_ws.snapshot()
+    stopped = health.revenue_stopped_while_active(cur, snap)
+    # D is active all along but has no MRR in March: a finding, not churn.
+    assert stopped.customer_id.tolist() == ["D"] and stopped.last_mrr.tolist() == [180]
+    rates = health.match_rates(cur, snap)
+    # All 8 responses: linked r1 r2 r3 r4 r6 r7 = 6 of 8. All paying customer-months are known customers.
+    assert rates["responses_linked"] == pytest.approx(6 / 8)
+    assert rates["revenue_linked"] == 1.0
+    src = health.sources(cur, snap, dt.date(2025, 5, 31)).set_index("source")
+    assert src.loc["Revenue", "last_date"] == pd.Timestamp("2025-04-30")  # a month runs to its last day
+    assert src.loc["Revenue", "days_old"] == 31
+    assert src.loc["Customers / churn", "rows"] == 5
+    vols = health.monthly_volumes(cur, snap)
+    assert vols.responses.sum() == 8 and vols.paying_customers.tolist() == [1, 3, 3, 2, 2]
+
+
+def test_dimension_values(reference_ws):
+    snap = reference_ws.snapshot().snapshot
+    assert dimension_values(reference_ws.cursor(), snap, "segment") == ["Enterprise", "SMB"]
+    assert dimension_values(reference_ws.cursor(), snap, "channel") == ["Email", "In-app", "Web"]
+
+
+# ---- Properties on random revenue ---------------------------------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0, 0, 10, 20, 35.5, 50]), min_size=6, max_size=6), min_size=1,
+                max_size=8))
+def test_bridge_balances_and_grr_below_nrr(histories):
+    rows = [{"customer_id": f"c{i}", "month": dt.date(2025, m + 1, 1), "mrr": mrr}
+            for i, hist in enumerate(histories) for m, mrr in enumerate(hist) if mrr > 0]
+    if not rows:
+        return
+    ws = Workspace(":memory:")
+    ws.commit([NewUpload("revenue", "r.csv", "x", pd.DataFrame(rows))])
+    v = View(ws.snapshot().snapshot, JAN, dt.date(2025, 6, 1))
+    f = revenue.mrr_by_month(ws.cursor(), v).dropna(subset=["start_mrr"])
+    bridge = f.start_mrr + f.new + f.reactivation + f.expansion - f.contraction - f.churned
+    assert bridge.round(2).tolist() == f.mrr.round(2).tolist()
+    for r in revenue.retention_by_month(ws.cursor(), v, months=3).itertuples():
+        assert 0 <= r.grr <= 1 + 1e-12
+        assert r.grr <= r.nrr + 1e-12
+    ws.close()
