@@ -4,8 +4,6 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide")
-
 PAGES = {
     "Executives": [
         st.Page("pages/ceo.py", title="CEO", icon=":material/explore:", default=True),  # served at /
@@ -20,6 +18,5 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-ui.workspace()  # opens the workspace (and loads the sample data on a first start) before any page runs
-ui.render_sidebar()
+ui.frame()
 page.run()

@@ -119,19 +119,27 @@ def describe(view: View) -> str:
 
 
 # ---- page furniture ----------------------------------------------------------------------------
+def frame() -> None:
+    """What every page shares: wide layout, opened workspace (sample data on a first start), filters."""
+    st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide")
+    workspace()
+    render_sidebar()
+
+
 def ensure_router() -> None:
-    """Make every page run inside app.py's st.navigation, even when a session starts on a page URL.
+    """Give a page its frame even when the run did not come through app.py. Call it first on every page.
 
     Streamlit treats a `pages/` folder beside the entrypoint as legacy multipage mode until some session
-    calls st.navigation, so the first visitor of a fresh server who opens a shared link such as /cfo would
-    run the page without app.py (no sidebar filters). Clearing that flag and rerunning routes the run
-    through app.py. Call it first on every page.
+    calls st.navigation: the first visitor of a fresh server who opens a shared link such as /cfo runs the
+    page alone (and AppTest resets that mode on every run). Then the frame is drawn here, and the flag is
+    cleared so the session's next run goes through app.py's navigation. A rerun instead would drop the
+    run's widget events, such as a button click.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        frame()
 
 
 def page_header(title: str, question: str, view: View | None) -> None:
@@ -154,9 +162,8 @@ def notices(view: View | None) -> None:
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
                    f"(#{latest.snapshot}).", icon="📌")
-        if st.button("Switch to the latest data", key="to_latest"):
-            st.session_state["v"] = latest.snapshot
-            st.rerun()
+        st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
+                  kwargs={"v": latest.snapshot})
 
 
 def empty_state() -> None:

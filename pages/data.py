@@ -17,11 +17,25 @@ st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue.
            f"Files up to {ingest.MAX_UPLOAD_BYTES // 2**20} MB.")
 ui.notices(None)
 
+
+
+def store(prepared: ingest.Prepared) -> None:
+    """Commit the validated upload and show the new data version (a callback: runs before the widgets)."""
+    snap = ui.workspace().commit([prepared.to_upload()])
+    st.session_state["v"] = snap.snapshot
+    st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
+    st.session_state["stored"] = (f"Stored {prepared.file_name} as version {snap.versions[prepared.kind]}; "
+                                  f"the dashboard now shows data version #{snap.snapshot}.")
+
+
+if "stored" in st.session_state:
+    st.success(st.session_state.pop("stored"), icon="💾")
+
 KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label in KIND_LABELS.items()}}
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"], key="upload_file")
+    upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"], key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date (snapshot files)", value=dt.date.today(), key="upload_as_of",
                           help="For churn snapshots with tenure and a churned flag but no dates (e.g. the "
@@ -48,15 +62,9 @@ if upload is not None:
                      hide_index=True)
         st.markdown("**First rows as they will be stored**")
         st.dataframe(prepared.rows.head(20), hide_index=True, width="stretch")
-        if st.button(f"Store as the new {KIND_LABELS[prepared.kind]} version", type="primary", key="store"):
-            snap = ws.commit([prepared.to_upload()])
-            st.session_state["v"] = snap.snapshot
-            st.session_state["stored"] = (f"Stored {upload.name} as version {snap.versions[prepared.kind]}; "
-                                          f"the dashboard now shows data version #{snap.snapshot}.")
-            st.rerun()
+        st.button(f"Store as the new {KIND_LABELS[prepared.kind]} version", type="primary", key="store",
+                  on_click=store, args=(prepared,))
 
-if "stored" in st.session_state:
-    st.success(st.session_state.pop("stored"), icon="💾")
 
 st.subheader("Upload history")
 history = ui.workspace().uploads()

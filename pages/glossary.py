@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-
 from metrics.definitions import METRICS
 
 ui.ensure_router()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE, SAMPLE, TODAY, prepare_bytes, prepare_file
+from conftest import REFERENCE, SAMPLE, prepare_bytes, prepare_file
 
 from metrics import ingest
 from metrics.errors import (
@@ -230,7 +230,7 @@ def test_formula_and_injection_text_is_stored_as_text():
 
 
 def test_hostile_column_names_are_quoted():
-    data = 'customer_id,"start""date",note\nc1,2026-01-01,\n'.encode()
+    data = b'customer_id,"start""date",note\nc1,2026-01-01,\n'
     p = prepare_bytes(data, kind="customers", mapping={"start_date": 'start"date'})
     assert p.rows.start_date.tolist() == [pd.Timestamp("2026-01-01")]
 

@@ -1,0 +1,172 @@
+"""AppTest for every page: renders without exception AND shows the sample data's figures.
+
+Expected figures are computed here from the same sample files through metrics/, so a page that shows a
+wrong, stale or hard-coded number fails.
+"""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from conftest import REFERENCE
+from streamlit.testing.v1 import AppTest
+
+from metrics import linkage, nps, revenue
+from metrics.definitions import fmt_currency, fmt_int, fmt_nps, fmt_pct
+from metrics.view import View, add_months
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_workspace(tmp_path_factory):
+    """Point the app at an empty workspace file: the first run must load the sample data."""
+    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("app") / "workspace.duckdb")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    os.environ.pop("CX_WORKSPACE", None)
+
+
+@pytest.fixture(scope="module")
+def expected(sample_ws):
+    snap = sample_ws.snapshot()
+    view = View(snap.snapshot, add_months(snap.last_month, -11), snap.last_month)
+    return sample_ws.cursor(), view
+
+
+def run(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_ceo_page(expected):
+    cur, view = expected
+    at = run()
+    assert at.title[0].value.startswith("CEO")
+    assert any("Sample data" in i.value for i in at.info)
+    summary = nps.summary(cur, view)
+    shown = tiles(at)
+    assert shown["NPS"] == f"{fmt_nps(summary.value)} ±{summary.interval.margin:.0f}"
+    assert shown["Logo churn (monthly)"] == fmt_pct(revenue.logo_churn(cur, view).monthly)
+    assert shown["NRR (12 months)"] == fmt_pct(revenue.retention(cur, view).nrr)
+    assert shown["ARR"] == fmt_currency(revenue.arr_change(cur, view)[0])
+    assert f"n = {summary.n:,}" in " ".join(c.value for c in at.caption)
+    table = at.dataframe[0].value
+    cats = linkage.by_category(cur, view)
+    assert table["NPS category"].tolist() == cats.category.tolist()
+    assert table["Customers"].tolist() == [fmt_int(v) for v in cats.customers]
+    # The sample behaves like real customers: detractors churn more than promoters.
+    rate = cats.set_index("category").churn_rate
+    assert rate["Detractor"] > rate["Promoter"]
+    # The sidebar filters are there (and stay there on reruns).
+    assert [s.label for s in at.sidebar.selectbox] == ["Data version", "Segment", "Region"]
+    at.run()
+    assert [s.label for s in at.sidebar.selectbox] == ["Data version", "Segment", "Region"]
+
+
+def test_cfo_page(expected):
+    cur, view = expected
+    at = run("pages/cfo.py")
+    shown = tiles(at)
+    mrr = revenue.mrr_by_month(cur, view)
+    ret = revenue.retention(cur, view)
+    assert shown["ARR"] == fmt_currency(12 * mrr.mrr.iloc[-1])
+    assert shown["MRR"] == fmt_currency(mrr.mrr.iloc[-1])
+    assert shown["GRR (12 months)"] == fmt_pct(ret.grr)
+    assert shown["ARPA"] == fmt_currency(mrr.arpa.iloc[-1])
+    bridge = at.dataframe[0].value
+    assert len(bridge) == 12 and bridge["End MRR"].iloc[-1] == f"${mrr.mrr.iloc[-1]:,.2f}"
+
+
+def test_cfo_page_segment_from_url(expected):
+    cur, view = expected
+    at = run("pages/cfo.py", segment="Enterprise")
+    enterprise = View(view.snapshot, view.start, view.end, segment="Enterprise")
+    assert tiles(at)["ARR"] == fmt_currency(revenue.arr_change(cur, enterprise)[0])
+    assert tiles(at)["ARR"] != fmt_currency(revenue.arr_change(cur, view)[0])
+    assert "Enterprise" in at.caption[0].value
+
+
+def test_period_from_url(expected):
+    cur, view = expected
+    q = View(view.snapshot, dt.date(2026, 7, 1), dt.date(2026, 9, 1))
+    at = run("pages/cmo.py", period=["Jul 2026", "Sep 2026"])
+    assert "Jul 2026 – Sep 2026" in at.caption[0].value
+    assert tiles(at)["Responses"] == fmt_int(nps.summary(cur, q).n)
+
+
+def test_cmo_page(expected):
+    cur, view = expected
+    at = run("pages/cmo.py")
+    summary = nps.summary(cur, view)
+    shown = tiles(at)
+    assert shown["Responses"] == fmt_int(summary.n)
+    assert shown["Promoters"] == fmt_pct(summary.promoters / summary.n)
+    assert shown["Detractors"] == fmt_pct(summary.detractors / summary.n)
+    comments = at.dataframe[0].value
+    assert len(comments) == 12 and comments["comment"].notna().all()
+    assert comments["date"].iloc[0] == "2026-10-31"
+
+
+def test_cio_page(expected):
+    at = run("pages/cio.py")
+    shown = tiles(at)
+    assert shown["Revenue rows matched"] == "100.0%"
+    linked = float(shown["Responses linked to a customer"].rstrip("%"))
+    assert 95 < linked < 99  # ~3% of the sample's responses are anonymous
+    sources = at.dataframe[0].value
+    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue"]
+    assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv"]
+    assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
+
+
+def test_glossary_page():
+    at = run("pages/glossary.py")
+    table = at.dataframe[0].value
+    assert "NPS" in table["Metric"].tolist() and "GRR (12 months)" in table["Metric"].tolist()
+    assert table["Definition"].str.len().min() > 20
+
+
+def test_data_page_upload_rejects_then_stores(expected):
+    cur, view = expected
+    at = run("pages/data.py")
+    history = len(at.dataframe[-1].value)
+    assert history == 3  # the three sample files
+
+    at.file_uploader[0].upload("bad.csv", b"customer_id,month,mrr\nc1,2026-10,100\nc2,2026-10,-5\n", "text/csv")
+    at.run()
+    assert "bad.csv was rejected; nothing was stored." in at.error[0].value
+    assert "negative" in at.error[0].value and "row 3" in at.error[0].value
+    assert len(at.dataframe[-1].value) == history
+
+    data = (REFERENCE / "revenue.csv").read_bytes()
+    at.file_uploader[0].upload("revenue_small.csv", data, "text/csv")
+    at.run()
+    assert not at.error
+    assert "reads as **Revenue**" in at.success[0].value
+    at.button(key="store").click()
+    at.run()
+    assert not at.exception
+    assert any("Stored revenue_small.csv" in s.value for s in at.success)
+    assert len(at.dataframe[-1].value) == history + 1
+
+    # The CFO page now shows the new revenue: reference ARR in Apr 2025 is 12 × 350.
+    at.switch_page("pages/cfo.py")
+    at.run()
+    assert not at.exception
+    assert tiles(at)["ARR"] == fmt_currency(4200)
