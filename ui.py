@@ -6,6 +6,7 @@ Pages import this module and `charts`; they never hold SQL or metric logic.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,13 +158,18 @@ def notices(view: View | None) -> None:
     sources = {(ws.upload_info(v) or {}).get("source") for v in snap.versions.values() if v is not None}
     if "sample" in sources:
         st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
-                "Upload your own exports on the **Data** page.", icon="ℹ️")
+                "Upload your own exports on the **Data** page.", icon=":material/info:")
     latest = ws.snapshot()
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
-                   f"(#{latest.snapshot}).", icon="📌")
+                   f"(#{latest.snapshot}).", icon=":material/push_pin:")
         st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
                   kwargs={"v": latest.snapshot})
+
+
+def md_escape(text: str) -> str:
+    """User text (file names, cell values in error messages) shown inside markdown, rendered literally."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$])", r"\\\1", str(text))
 
 
 def empty_state() -> None:

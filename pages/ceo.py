@@ -56,7 +56,8 @@ st.caption(f"Customers grouped by their latest NPS answer before {view.start:%d 
 left, right = st.columns(2)
 with left:
     ui.chart(charts.category_bars(cats, "churn_rate", f"Churned within the period ({view.months} months)",
-                                  "Customers churned (line: 95% interval)", "pct", interval=("churn_low", "churn_high")))
+                                  "Customers churned (line: 95% interval)", "pct",
+                                  interval=("churn_low", "churn_high")))
 with right:
     ui.chart(charts.category_bars(cats, "nrr", "Net revenue retention over the period", "NRR", "pct"))
 table = cats.assign(

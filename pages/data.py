@@ -24,18 +24,20 @@ def store(prepared: ingest.Prepared) -> None:
     snap = ui.workspace().commit([prepared.to_upload()])
     st.session_state["v"] = snap.snapshot
     st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
-    st.session_state["stored"] = (f"Stored {prepared.file_name} as version {snap.versions[prepared.kind]}; "
+    version = snap.versions[prepared.kind]
+    st.session_state["stored"] = (f"Stored {ui.md_escape(prepared.file_name)} as version {version}; "
                                   f"the dashboard now shows data version #{snap.snapshot}.")
 
 
 if "stored" in st.session_state:
-    st.success(st.session_state.pop("stored"), icon="💾")
+    st.success(st.session_state.pop("stored"), icon=":material/save:")
 
 KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label in KIND_LABELS.items()}}
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"], key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
+    upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"],
+                              key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date (snapshot files)", value=dt.date.today(), key="upload_as_of",
                           help="For churn snapshots with tenure and a churned flag but no dates (e.g. the "
@@ -48,15 +50,17 @@ if upload is not None:
     try:
         prepared = ingest.prepare(data, upload.name, options)
     except IngestError as exc:
-        st.error(f"**{upload.name} was rejected; nothing was stored.**  \n{exc}", icon="🚫")
+        st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
+                 icon=":material/block:")
     else:
         ws = ui.workspace()
         current = ws.upload_info(ws.snapshot().versions.get(prepared.kind)) if ws.snapshot() else None
-        st.success(f"**{upload.name}** reads as **{KIND_LABELS[prepared.kind]}**: {prepared.summary}.", icon="✅")
+        st.success(f"**{ui.md_escape(upload.name)}** reads as **{KIND_LABELS[prepared.kind]}**: "
+                   f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
         if current and current["sha256"] == prepared.sha256:
             st.warning("This exact file is already the current version of its kind.")
         for warning in prepared.warnings:
-            st.warning(warning)
+            st.warning(ui.md_escape(warning))
         st.markdown("**Columns used** (canonical field ← column in your file)")
         st.dataframe(pd.DataFrame({"Field": list(prepared.mapping), "Column": list(prepared.mapping.values())}),
                      hide_index=True)

@@ -162,7 +162,7 @@ def test_data_page_upload_rejects_then_stores(expected):
     at.button(key="store").click()
     at.run()
     assert not at.exception
-    assert any("Stored revenue_small.csv" in s.value for s in at.success)
+    assert any("Stored revenue\\_small.csv as version 4" in s.value for s in at.success)  # markdown-escaped
     assert len(at.dataframe[-1].value) == history + 1
 
     # The CFO page now shows the new revenue: reference ARR in Apr 2025 is 12 × 350.

@@ -1,0 +1,94 @@
+"""Charts (through their Vega-Lite specs) and number formatting."""
+
+
+import pandas as pd
+import pytest
+
+import charts
+from metrics.definitions import METRICS, fmt_currency, fmt_delta, fmt_int, fmt_money, fmt_nps, fmt_pct
+
+MONTHS = pd.to_datetime(["2026-01-01", "2026-02-01"])
+
+
+def _layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def test_trend_with_band_has_titles_and_interval():
+    frame = pd.DataFrame({"month": MONTHS, "nps": [10.0, 20.0], "low": [0.0, 5.0], "high": [20.0, 35.0], "n": [50, 60]})
+    spec = charts.trend(frame, "nps", "NPS by month", "NPS", "nps", band=("low", "high")).to_dict()
+    assert spec["title"] == "NPS by month"
+    band, line = _layers(spec)
+    assert band["mark"]["type"] == "area" and band["encoding"]["y2"]["field"] == "high"
+    assert line["encoding"]["y"]["title"] == "NPS" and line["encoding"]["x"]["title"] == "Month"
+    assert line["encoding"]["y"]["axis"]["format"] == "+.0f"
+    assert [t["field"] for t in line["encoding"]["tooltip"]] == ["month", "nps", "n"]
+
+
+def test_category_bars_use_fixed_colours_and_order():
+    frame = pd.DataFrame({"category": ["Detractor", "Promoter"], "churn_rate": [0.2, 0.1],
+                          "churn_low": [0.1, 0.05], "churn_high": [0.3, 0.15]})
+    spec = charts.category_bars(frame, "churn_rate", "Churn", "Churned", "pct", interval=("churn_low", "churn_high"))
+    bars, rule = _layers(spec.to_dict())
+    scale = bars["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True))["Detractor"] == "#c62828"
+    assert bars["encoding"]["y"]["sort"] == ["Promoter", "Detractor"]
+    assert rule["encoding"]["x2"]["field"] == "churn_high"
+    assert bars["encoding"]["x"]["axis"]["format"] == ".0%"
+
+
+def test_movements_losses_are_negative():
+    frame = pd.DataFrame({"month": MONTHS, "start_mrr": [None, 100.0], "new": [0, 10.0], "reactivation": [0, 0.0],
+                          "expansion": [0, 5.0], "contraction": [0, 3.0], "churned": [0, 7.0]})
+    chart = charts.movements(frame)
+    data = chart.data.set_index("movement").amount
+    assert data["Churned"] == -7 and data["Contraction"] == -3 and data["New"] == 10
+    assert len(chart.data) == 5  # the first month (no start MRR) is left out
+    assert chart.to_dict()["encoding"]["y"]["title"] == "MRR change"
+
+
+def test_dimension_bars_fade_small_groups():
+    frame = pd.DataFrame({"value": ["A", "B"], "nps": [10.0, 50.0], "low": [0.0, 20.0], "high": [20.0, 80.0],
+                          "n": [100, 5], "too_small": [False, True]})
+    bars, _rule = _layers(charts.dimension_bars(frame, "NPS by segment", "Segment").to_dict())
+    assert bars["encoding"]["opacity"]["scale"]["range"] == [1.0, 0.35]
+    assert bars["encoding"]["x"]["scale"]["domain"] == [-100, 100]
+
+
+def test_every_chart_is_titled():
+    frame = pd.DataFrame({"month": MONTHS, "responses": [1, 2], "a": [0.9, 0.95], "b": [1.0, 1.1]})
+    for chart in (charts.volume_bars(frame, "responses", "Responses per month", "Responses"),
+                  charts.multi_trend(frame, {"a": "GRR", "b": "NRR"}, "Retention", "Retention", "pct"),
+                  charts.score_histogram(pd.DataFrame({"score": [9], "responses": [1], "category": ["Promoter"],
+                                                       "share": [1.0]}))):
+        spec = chart.to_dict()
+        assert spec["title"]
+        assert spec["encoding"]["x"]["title"] and spec["encoding"]["y"]["title"]
+
+
+@pytest.mark.parametrize("value, text", [(1_234_567, "$1.2M"), (34_500, "$34.5K"), (950, "$950"),
+                                         (2.5e9, "$2.5B"), (-1500, "−$1.5K"), (None, "—")])
+def test_fmt_currency(value, text):
+    assert fmt_currency(value) == text
+
+
+def test_other_formats():
+    assert fmt_money(1234.5) == "$1,234.50"
+    assert fmt_pct(0.0431) == "4.3%" and fmt_pct(float("nan")) == "—"
+    assert fmt_nps(12.4) == "+12" and fmt_nps(-3.6) == "-4" and fmt_nps(0.2) == "0"
+    assert fmt_int(12345) == "12,345"
+
+
+def test_deltas_use_ascii_sign_for_st_metric():
+    assert fmt_delta(2.4, "nps") == "+2 pts"
+    assert fmt_delta(-0.004, "pct") == "-0.4 pp"
+    assert fmt_delta(1_200_000, "currency") == "+$1.2M"
+    assert fmt_delta(None, "pct") is None
+
+
+def test_every_metric_is_defined():
+    for m in METRICS.values():
+        assert m.label and len(m.definition) > 30 and m.owner in {"CEO", "CFO", "CMO", "CIO"}
+        assert m.fmt in {"currency", "money", "pct", "nps", "int"}
+
+
