@@ -87,10 +87,12 @@ def dimension_bars(frame: pd.DataFrame, title: str, y_title: str) -> alt.Chart:
 
 
 def score_histogram(frame: pd.DataFrame, title: str = "Score distribution") -> alt.Chart:
+    answered = [c for c in CATEGORY_COLORS if c != "No response"]
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("score:O", title="Score (0–10)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("responses:Q", title="Responses", axis=alt.Axis(format=",.0f")),
-        color=alt.Color("category:N", scale=CATEGORY_SCALE, title="Category"),
+        color=alt.Color("category:N", title="Category",
+                        scale=alt.Scale(domain=answered, range=[CATEGORY_COLORS[c] for c in answered])),
         tooltip=[alt.Tooltip("score:O", title="Score"), alt.Tooltip("responses:Q", title="Responses", format=","),
                  alt.Tooltip("share:Q", title="Share", format=".1%")],
     ).properties(title=title, height=HEIGHT)

@@ -21,6 +21,15 @@ from metrics.store import Snapshot, Workspace
 from metrics.view import View, add_months
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
+# The pages: (section, script, title, icon, URL path). app.py routes with these; frame() draws the links.
+NAV = [
+    ("Executives", "pages/ceo.py", "CEO", ":material/explore:", ""),  # the default page, served at /
+    ("Executives", "pages/cfo.py", "CFO", ":material/payments:", "cfo"),
+    ("Executives", "pages/cmo.py", "CMO", ":material/campaign:", "cmo"),
+    ("Executives", "pages/cio.py", "CIO", ":material/monitor_heart:", "cio"),
+    ("Analysts", "pages/data.py", "Data", ":material/upload_file:", "data"),
+    ("Analysts", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
+]
 ALL = "All"
 DEFAULT_MONTHS = 12
 
@@ -121,9 +130,20 @@ def describe(view: View) -> str:
 
 # ---- page furniture ----------------------------------------------------------------------------
 def frame() -> None:
-    """What every page shares: wide layout, opened workspace (sample data on a first start), filters."""
+    """What every page shares: wide layout, opened workspace (sample data on a first start), navigation
+    links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the sidebar is
+    the same however the run started."""
     st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide")
     workspace()
+    with st.sidebar:
+        st.markdown("### :material/insights: CX value dashboard")
+        section = None
+        for sec, script, title, icon, _url in NAV:
+            if sec != section:
+                st.caption(sec)
+                section = sec
+            st.page_link(script, label=title, icon=icon)
+        st.divider()
     render_sidebar()
 
 

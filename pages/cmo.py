@@ -34,6 +34,7 @@ with right:
     ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
 
 dimension = st.segmented_control("NPS by", ["segment", "region", "channel"], default="segment", key="by",
+                                 bind="query-params",
                                  format_func=str.capitalize)
 groups = ui.cached(nps.by_dimension, view, dimension or "segment")
 ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
@@ -44,4 +45,6 @@ if comments.empty:
     st.caption("No comments in this period.")
 else:
     st.dataframe(comments.assign(date=comments.date.dt.strftime("%Y-%m-%d")), hide_index=True, width="stretch",
-                 column_config={"comment": st.column_config.TextColumn("Comment", width="large")})
+                 column_config={"date": "Date", "score": "Score", "category": "Category",
+                                "comment": st.column_config.TextColumn("Comment", width="large"),
+                                "customer": "Customer", "segment": "Segment", "region": "Region"})
