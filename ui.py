@@ -206,6 +206,23 @@ def kpi(column, metric: str, value, delta=None, *, fmt_name: str | None = None, 
                   delta_color="inverse" if inverse else "normal", help=m.definition, border=True)
 
 
+def dates(series: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
+    """Dates or timestamps as text for tables ("—" when missing)."""
+    return pd.to_datetime(series).dt.strftime(fmt).fillna("—")
+
+
+def upload_history() -> None:
+    """Every upload (newest first), as the Data and CIO pages show it."""
+    from metrics.store import KIND_LABELS
+
+    h = workspace().uploads()
+    st.dataframe(pd.DataFrame({
+        "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Source": h.source,
+        "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date), "Last date": dates(h.last_date),
+        "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"), "SHA-256": h.sha256.str[:12],
+    }), hide_index=True, width="stretch")
+
+
 def chart(c: alt.Chart) -> None:
     st.altair_chart(c, width="stretch")
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 import charts
@@ -23,23 +24,20 @@ rates = health.match_rates(cur, snap)
 stopped = health.revenue_stopped_while_active(cur, snap)
 
 c1, c2, c3, c4 = st.columns(4)
-ui.kpi(c1, "coverage", rates["responses_linked"], label="Responses linked to a customer")
+ui.kpi(c1, "coverage", rates["responses_linked"], label="Responses linked")
 ui.kpi(c2, "revenue_linked", rates["revenue_linked"])
-ui.kpi(c3, "coverage", rates["active_surveyed"], label="Active customers surveyed")
+ui.kpi(c3, "coverage", rates["active_surveyed"], label="Customers surveyed")
 stale = sources["days_old"].dropna()
-ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days",
-       label="Oldest source (days since last date)")
+ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days", label="Oldest source")
 
 st.subheader("Sources in this data version")
-shown = sources.assign(
-    rows=sources.rows.map(lambda v: "—" if v is None or v != v else f"{int(v):,}"),
-    uploaded_at=sources.uploaded_at.map(lambda t: "—" if t is None or t != t else f"{t:%Y-%m-%d %H:%M}"),
-    days_old=sources.days_old.map(lambda d: "—" if d is None or d != d else f"{int(d):,}"),
-)
-st.dataframe(shown.rename(columns={"source": "Source", "version": "Version", "file": "File", "rows": "Rows",
-                                   "first_date": "First date", "last_date": "Last date",
-                                   "uploaded_at": "Uploaded", "days_old": "Days since last date"}),
-             hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame({
+    "Source": sources.source, "Version": sources.version, "File": sources.file,
+    "Rows": sources.rows.map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
+    "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
+    "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
+    "Days since last date": sources.days_old.map(lambda d: "—" if pd.isna(d) else f"{int(d):,}"),
+}), hide_index=True, width="stretch")
 
 volumes = health.monthly_volumes(cur, snap)
 left, right = st.columns(2)
@@ -54,14 +52,11 @@ if stopped.empty:
 else:
     st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "
                "lists them as active. They are not counted as churned; check billing or the customers export.")
-    st.dataframe(stopped.head(200).assign(month=stopped.month.dt.strftime("%b %Y"),
-                                          last_mrr=stopped.last_mrr.map(lambda v: f"${v:,.2f}")),
-                 hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame({"Customer": stopped.customer_id, "Month MRR stopped": ui.dates(stopped.month, "%b %Y"),
+                               "MRR the month before": stopped.last_mrr.map(lambda v: f"${v:,.2f}"),
+                               "Segment": stopped.segment}).head(200), hide_index=True, width="stretch")
 st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
            f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")
 
 st.subheader("Upload history")
-uploads = ui.workspace().uploads()
-st.dataframe(uploads.assign(uploaded_at=uploads.uploaded_at.dt.strftime("%Y-%m-%d %H:%M"),
-                            sha256=uploads.sha256.str[:12]),
-             hide_index=True, width="stretch")
+ui.upload_history()

@@ -71,11 +71,4 @@ if upload is not None:
 
 
 st.subheader("Upload history")
-history = ui.workspace().uploads()
-st.dataframe(history.assign(kind=history.kind.map(KIND_LABELS),
-                            uploaded_at=history.uploaded_at.dt.strftime("%Y-%m-%d %H:%M"),
-                            sha256=history.sha256.str[:12], row_count=history.row_count.map("{:,}".format))
-             .rename(columns={"version": "Version", "kind": "Kind", "file_name": "File", "source": "Source",
-                              "row_count": "Rows", "first_date": "First date", "last_date": "Last date",
-                              "uploaded_at": "Uploaded", "sha256": "SHA-256"}),
-             hide_index=True, width="stretch")
+ui.upload_history()

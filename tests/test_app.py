@@ -127,7 +127,7 @@ def test_cio_page(expected):
     at = run("pages/cio.py")
     shown = tiles(at)
     assert shown["Revenue rows matched"] == "100.0%"
-    linked = float(shown["Responses linked to a customer"].rstrip("%"))
+    linked = float(shown["Responses linked"].rstrip("%"))
     assert 95 < linked < 99  # ~3% of the sample's responses are anonymous
     sources = at.dataframe[0].value
     assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue"]
