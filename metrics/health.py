@@ -70,7 +70,7 @@ def monthly_volumes(cur, snap: Snapshot) -> pd.DataFrame:
                coalesce(n.linked, 0) AS linked_responses, coalesce(r.paying, 0) AS paying_customers
         FROM (SELECT month, sum(responses) AS responses, sum(responses) FILTER (linked) AS linked
               FROM fact_nps WHERE snapshot = $s GROUP BY 1) n
-        FULL JOIN (SELECT month, count_if(mrr > 0) AS paying FROM fact_customer_month
+        FULL JOIN (SELECT month, sum(paying) AS paying FROM fact_month
                    WHERE snapshot = $s GROUP BY 1) r USING (month)
         ORDER BY month""", {"s": snap.snapshot})
 

@@ -34,21 +34,20 @@ def by_category(cur, view: View) -> pd.DataFrame:
     annualised churn, revenue base, average MRR, NRR and GRR over the window."""
     frame = query(cur, f"""
         WITH base AS (
-            SELECT customer_id, category_start AS category, active_start, coalesce(prev_mrr, 0) AS base_mrr
+            SELECT customer_id, category_start AS category, active_start, coalesce(prev_mrr, 0) AS base_mrr,
+                   coalesce(churn_month BETWEEN $start AND $end, false) AS churned
             FROM fact_customer_month WHERE {View.where()} AND month = $start
               AND (active_start OR prev_mrr > 0)
         ), outcome AS (
-            SELECT customer_id, bool_or(churned) AS churned,
-                   coalesce(sum(mrr) FILTER (month = $end), 0) AS end_mrr
-            FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY 1
+            SELECT customer_id, mrr AS end_mrr FROM fact_customer_month WHERE snapshot = $snapshot AND month = $end
         )
         SELECT category,
                count_if(active_start) AS customers,
                count_if(active_start AND churned) AS churned,
                count_if(base_mrr > 0) AS paying,
                coalesce(sum(base_mrr) FILTER (base_mrr > 0), 0)::DOUBLE AS base_mrr,
-               coalesce(sum(end_mrr) FILTER (base_mrr > 0), 0)::DOUBLE AS end_mrr,
-               coalesce(sum(least(end_mrr, base_mrr)) FILTER (base_mrr > 0), 0)::DOUBLE AS retained_mrr
+               coalesce(sum(coalesce(end_mrr, 0)) FILTER (base_mrr > 0), 0)::DOUBLE AS end_mrr,
+               coalesce(sum(least(coalesce(end_mrr, 0), base_mrr)) FILTER (base_mrr > 0), 0)::DOUBLE AS retained_mrr
         FROM base LEFT JOIN outcome USING (customer_id)
         GROUP BY category""", view.params())
     frame = _ordered(frame)

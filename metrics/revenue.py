@@ -20,9 +20,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics import stats
+from metrics.store import RETENTION_K, RETENTION_ROWS
 from metrics.view import View, add_months, query
 
-RETENTION_MONTHS = 12
+RETENTION_MONTHS = RETENTION_K
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,16 @@ class Retention:
 
 
 def logo_churn(cur, view: View) -> ChurnResult:
-    row = query(cur, f"""SELECT count_if(active_start) AS a, count_if(churned) AS c FROM fact_customer_month
+    row = query(cur, f"""SELECT sum(active_start) AS a, sum(churned) AS c FROM fact_month
                          WHERE {View.where()} AND month BETWEEN $start AND $end""", view.params()).iloc[0]
-    return ChurnResult(int(row.a), int(row.c))
+    return ChurnResult(int(stats.num(row.a)), int(stats.num(row.c)))
 
 
 def churn_by_month(cur, view: View) -> pd.DataFrame:
     """Columns month, active_start, churned, started, rate (monthly logo churn)."""
-    frame = query(cur, f"""SELECT month, count_if(active_start) AS active_start, count_if(churned) AS churned,
-                                  count_if(started) AS started
-                           FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end
+    frame = query(cur, f"""SELECT month, sum(active_start)::BIGINT AS active_start, sum(churned)::BIGINT AS churned,
+                                  sum(started)::BIGINT AS started
+                           FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
                            GROUP BY month ORDER BY month""", view.params())
     frame["rate"] = [stats.ratio(c, a) for c, a in zip(frame.churned, frame.active_start, strict=True)]
     return frame
@@ -75,12 +76,12 @@ def churn_by_month(cur, view: View) -> pd.DataFrame:
 def mrr_by_month(cur, view: View) -> pd.DataFrame:
     """Per month: mrr, arr, paying customers, arpa and the five movements (NULL in the first data month)."""
     frame = query(cur, f"""
-        SELECT month, sum(mrr)::DOUBLE AS mrr, 12 * sum(mrr)::DOUBLE AS arr, count_if(mrr > 0) AS paying,
-               sum(prev_mrr)::DOUBLE AS start_mrr,
+        SELECT month, sum(mrr)::DOUBLE AS mrr, 12 * sum(mrr)::DOUBLE AS arr, sum(paying)::BIGINT AS paying,
+               sum(start_mrr)::DOUBLE AS start_mrr,
                sum(new_mrr)::DOUBLE AS new, sum(reactivation_mrr)::DOUBLE AS reactivation,
                sum(expansion_mrr)::DOUBLE AS expansion, sum(contraction_mrr)::DOUBLE AS contraction,
                sum(churned_mrr)::DOUBLE AS churned
-        FROM fact_customer_month WHERE {View.where()} AND month BETWEEN $start AND $end
+        FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
         GROUP BY month ORDER BY month""", view.params())
     frame["arpa"] = [stats.ratio(m, p) for m, p in zip(frame.mrr, frame.paying, strict=True)]
     return frame
@@ -88,7 +89,7 @@ def mrr_by_month(cur, view: View) -> pd.DataFrame:
 
 def mrr_at(cur, view: View, month: dt.date) -> float:
     """MRR of one month under the view's filters (0 when there is no revenue)."""
-    value = query(cur, f"SELECT sum(mrr)::DOUBLE AS v FROM fact_customer_month WHERE {View.where()} AND month = $m",
+    value = query(cur, f"SELECT sum(mrr)::DOUBLE AS v FROM fact_month WHERE {View.where()} AND month = $m",
                   view.params(m=month)).iloc[0].v
     return 0.0 if pd.isna(value) else float(value)
 
@@ -108,16 +109,15 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
                        first: dt.date | None = None, last: dt.date | None = None) -> pd.DataFrame:
     """Trailing GRR/NRR for every month M in [first, last] (default: the window) whose base month exists.
     Columns month, base_customers, base_mrr, retained_mrr, end_mrr, grr, nrr."""
+    # Read the stored facts for the usual 12 months; any other k runs the same SQL on the fly.
+    source = "fact_retention" if months == RETENTION_K else f"({RETENTION_ROWS})"
     frame = query(cur, f"""
-        WITH m AS (SELECT customer_id, month, mrr FROM fact_customer_month WHERE {View.where()})
-        SELECT e.month, count(*) AS base_customers, sum(b.mrr)::DOUBLE AS base_mrr,
-               sum(least(coalesce(c.mrr, 0), b.mrr))::DOUBLE AS retained_mrr,
-               sum(coalesce(c.mrr, 0))::DOUBLE AS end_mrr
-        FROM (SELECT DISTINCT month FROM m WHERE month BETWEEN $first AND $last) e
-        JOIN m b ON b.month = (e.month - to_months($k))::DATE AND b.mrr > 0
-        LEFT JOIN m c ON c.customer_id = b.customer_id AND c.month = e.month
-        GROUP BY e.month ORDER BY e.month""",
-        view.params(first=first or view.start, last=last or view.end, k=months))
+        SELECT month, sum(base_customers)::BIGINT AS base_customers, sum(base_mrr)::DOUBLE AS base_mrr,
+               sum(retained_mrr)::DOUBLE AS retained_mrr, sum(end_mrr)::DOUBLE AS end_mrr
+        FROM {source} r
+        WHERE {View.where()} AND k = $k AND month BETWEEN $first AND $last
+        GROUP BY month ORDER BY month""",
+        view.params(first=first or view.start, last=last or view.end, k=months, snap=view.snapshot))
     frame["grr"] = frame.retained_mrr / frame.base_mrr
     frame["nrr"] = frame.end_mrr / frame.base_mrr
     return frame

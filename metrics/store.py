@@ -6,8 +6,9 @@ Model
   is its latest version; earlier versions stay readable.
 - Each commit also creates a *snapshot*: the trio of versions (nps, customers, revenue) current at that
   moment. Pages and shared links address data by snapshot number.
-- Facts (one row per customer per month, NPS counts per month and dimension) are built once per
-  snapshot, inside the same transaction as the upload, so pages read compact tables, never raw rows.
+- Facts (one row per customer per month; its sums per month, segment and region; NPS counts per month and
+  dimension) are built once per snapshot, inside the same transaction as the upload, so pages read
+  compact tables, never raw rows.
 
 Concurrency: one connection per process, a cursor per query (DuckDB cursors are independent
 connections to the same database); writers are serialised by a lock.
@@ -84,7 +85,20 @@ CREATE TABLE IF NOT EXISTS fact_customer_month (
     new_mrr DECIMAL(18, 2), reactivation_mrr DECIMAL(18, 2), expansion_mrr DECIMAL(18, 2),
     contraction_mrr DECIMAL(18, 2), churned_mrr DECIMAL(18, 2),
     category_start VARCHAR,          -- NPS category of the latest response before the month's first day
-    category_end VARCHAR             -- ... of the latest response on or before the month's last day
+    category_end VARCHAR,            -- ... of the latest response on or before the month's last day
+    churn_month DATE                 -- the customer's churn month per the customers file (NULL: not churned)
+);
+CREATE TABLE IF NOT EXISTS fact_month (  -- fact_customer_month summed per month and filter value
+    snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    mrr DECIMAL(18, 2), start_mrr DECIMAL(18, 2), paying BIGINT,
+    new_mrr DECIMAL(18, 2), reactivation_mrr DECIMAL(18, 2), expansion_mrr DECIMAL(18, 2),
+    contraction_mrr DECIMAL(18, 2), churned_mrr DECIMAL(18, 2),
+    active_start BIGINT, churned BIGINT, started BIGINT, active BIGINT
+);
+CREATE TABLE IF NOT EXISTS fact_retention (  -- trailing-k revenue retention per month and filter value
+    snapshot INTEGER NOT NULL, k INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL,
+    region VARCHAR NOT NULL, base_customers BIGINT, base_mrr DECIMAL(18, 2), retained_mrr DECIMAL(18, 2),
+    end_mrr DECIMAL(18, 2)
 );
 CREATE TABLE IF NOT EXISTS fact_nps (
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
@@ -134,7 +148,7 @@ WITH cust AS (
                AS churned,
            coalesce(r.mrr, 0) AS mrr,
            CASE WHEN k.month > $first THEN coalesce(p.mrr, 0) END AS prev_mrr,
-           f.first_month
+           f.first_month, date_trunc('month', c.churn_date)::DATE AS churn_month
     FROM keys k
     LEFT JOIN cust c USING (customer_id)
     LEFT JOIN rev r ON r.customer_id = k.customer_id AND r.month = k.month
@@ -154,8 +168,37 @@ SELECT $snap, customer_id, month, segment, region, in_customers, has_revenue, ac
        CASE WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
        CASE WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr ELSE 0 END,
        CASE WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
-       category_start, category_end
+       category_start, category_end, churn_month
 FROM with_end
+ORDER BY month, customer_id  -- month-clustered, so month filters skip most of the table
+"""
+
+FACT_MONTH = """
+INSERT INTO fact_month
+SELECT snapshot, month, segment, region, sum(mrr), sum(prev_mrr), count_if(mrr > 0),
+       sum(new_mrr), sum(reactivation_mrr), sum(expansion_mrr), sum(contraction_mrr), sum(churned_mrr),
+       count_if(active_start), count_if(churned), count_if(started), count_if(active)
+FROM fact_customer_month WHERE snapshot = $snap
+GROUP BY ALL ORDER BY month
+"""
+
+# Trailing-k retention of month M: the base is every customer with MRR > 0 in M − k; retained is
+# Σ min(MRR(M), MRR(M − k)) and end Σ MRR(M) over that base. Grouped by segment and region (customer-level
+# attributes) so any filter is a sum. Built for k = RETENTION_K at commit; other k run the same SQL live.
+RETENTION_K = 12
+RETENTION_ROWS = """
+WITH b AS (
+    SELECT customer_id, segment, region, (month + to_months($k))::DATE AS month, mrr
+    FROM fact_customer_month WHERE snapshot = $snap AND mrr > 0
+), c AS (
+    SELECT customer_id, month, mrr FROM fact_customer_month WHERE snapshot = $snap
+)
+SELECT $snap AS snapshot, $k AS k, b.month, b.segment, b.region, count(*) AS base_customers,
+       sum(b.mrr) AS base_mrr, sum(least(coalesce(c.mrr, 0), b.mrr)) AS retained_mrr,
+       sum(coalesce(c.mrr, 0)) AS end_mrr
+FROM b LEFT JOIN c USING (customer_id, month)
+WHERE b.month <= (SELECT max(month) FROM c)
+GROUP BY ALL
 """
 
 FACT_NPS = """
@@ -331,5 +374,8 @@ class Workspace:
         params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
             cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last})
+            cur.execute(FACT_MONTH, {"snap": number})
+            cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
+                        {"snap": number, "k": RETENTION_K})
         cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
         return number

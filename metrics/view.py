@@ -7,6 +7,7 @@ and a WHERE fragment built only from constant text, so user-chosen values never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -61,7 +62,8 @@ def dimension_sql(dimension: str) -> str:
 
 def query(cur, sql: str, params: dict) -> pd.DataFrame:
     """Run one query with named parameters and return a DataFrame (only the parameters it uses)."""
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    named = set(re.findall(r"\$([a-z_]+)", sql))
+    used = {k: v for k, v in params.items() if k in named}
     return cur.execute(sql, used).df()
 
 

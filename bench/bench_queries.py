@@ -1,0 +1,126 @@
+"""Benchmark the metric queries each page runs, at scale, as ratios to the sample data in the same process.
+
+    .venv/bin/python bench/bench_queries.py [--customers 140000] [--repeat 5]
+
+Builds a synthetic company (customers × 36 months of revenue, ~4 responses per customer), stores it through
+Workspace.commit (which builds the facts), then times every page's metric calls without Streamlit's cache:
+median of `--repeat` runs per page. The baseline is the same calls on the bundled sample data, timed in the
+same process, so the ratio is what to compare between machines; milliseconds are shown for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from metrics import health, ingest, linkage, nps, revenue  # noqa: E402
+from metrics.store import NewUpload, Workspace  # noqa: E402
+from metrics.view import View, add_months  # noqa: E402
+
+PAGES = {
+    "CEO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), revenue.logo_churn(c, v),
+                            revenue.logo_churn(c, v.previous()), revenue.retention(c, v),
+                            revenue.retention(c, v.previous()), revenue.arr_change(c, v), nps.by_month(c, v),
+                            revenue.mrr_by_month(c, v), linkage.by_category(c, v), linkage.coverage(c, v)],
+    "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
+                            revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
+                            revenue.retention_by_month(c, v), linkage.arr_by_current_category(c, v)],
+    "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
+                            nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),
+                            nps.recent_comments(c, v, s.versions)],
+    "CIO": lambda c, v, s: [health.sources(c, s, dt.date.today()), health.match_rates(c, s),
+                            health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s)],
+}
+
+
+def synthetic(customers: int, months: int = 36, seed: int = 7) -> list[NewUpload]:
+    rng = np.random.default_rng(seed)
+    first = dt.date(2023, 11, 1)
+    ids = np.array([f"C{i:07d}" for i in range(customers)])
+    start = rng.integers(-24, months, customers)             # start month index (negative: before the data)
+    life = rng.geometric(0.02, customers)                     # months until churn
+    end = start + life                                        # churn month index (>= months: still active)
+    cust = pd.DataFrame({
+        "customer_id": ids, "name": None,
+        "start_date": [add_months(first, int(s)) for s in start],
+        "churn_date": [add_months(first, int(e)) + dt.timedelta(days=9) if e < months else None for e in end],
+        "segment": rng.choice(["SMB", "Mid-Market", "Enterprise"], customers, p=[0.6, 0.3, 0.1]),
+        "region": rng.choice(["North America", "EMEA", "APAC", "LATAM"], customers),
+        "plan": None,
+    })
+    base = rng.lognormal(6.5, 1.0, customers).round(2)
+    rows_c, rows_m = [], []
+    for m in range(months):
+        alive = (start <= m) & (end > m)
+        rows_c.append(np.nonzero(alive)[0])
+        rows_m.append(np.full(alive.sum(), m))
+    ci, mi = np.concatenate(rows_c), np.concatenate(rows_m)
+    month_dates = np.array([add_months(first, m) for m in range(months)])
+    rev = pd.DataFrame({"customer_id": ids[ci], "month": month_dates[mi],
+                        "mrr": (base[ci] * (1 + 0.01 * mi)).round(2)})
+    n = customers * 4
+    who = rng.integers(0, customers, n)
+    resp = pd.DataFrame({
+        "row_number": np.arange(2, n + 2), "response_id": None, "customer_id": ids[who],
+        "response_date": [first + dt.timedelta(days=int(d)) for d in rng.integers(0, months * 30, n)],
+        "score": rng.choice(11, n, p=[.02, .02, .02, .03, .04, .05, .07, .1, .17, .25, .23]).astype("int8"),
+        "comment": None, "segment": None, "region": None, "channel": rng.choice(["Email", "In-app", "Web"], n),
+    })
+    return [NewUpload("customers", "customers.csv", "-", cust), NewUpload("revenue", "revenue.csv", "-", rev),
+            NewUpload("nps", "nps.csv", "-", resp)]
+
+
+def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
+    snap = ws.snapshot()
+    view = View(snap.snapshot, add_months(snap.last_month, -11), snap.last_month)
+    out = {}
+    for page, calls in PAGES.items():
+        runs = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            calls(ws.cursor(), view, snap)
+            runs.append(time.perf_counter() - t)
+        out[page] = statistics.median(runs)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=140_000, help="~36 revenue rows each at most")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    baseline_ws = Workspace(":memory:")
+    ingest.load_sample(baseline_ws, ROOT / "sample_data")
+    baseline = time_pages(baseline_ws, args.repeat)
+
+    ws = Workspace(":memory:")
+    uploads = synthetic(args.customers)
+    t = time.perf_counter()
+    ws.commit(uploads)
+    commit_s = time.perf_counter() - t
+    scaled = time_pages(ws, args.repeat)
+    revenue_rows = len(uploads[1].rows)
+    facts = ws.cursor().execute("SELECT count(*) FROM fact_customer_month").fetchone()[0]
+
+    sample_rev = baseline_ws.uploads().set_index("kind").row_count["revenue"]
+    print(f"baseline: sample data ({sample_rev:,} revenue rows); scaled: {revenue_rows:,} revenue rows, "
+          f"{facts:,} fact rows, commit + facts {commit_s:.1f} s")
+    print(f"{'page':<6}{'baseline ms':>13}{'scaled ms':>11}{'ratio':>8}")
+    for page in PAGES:
+        print(f"{page:<6}{1000 * baseline[page]:>13.1f}{1000 * scaled[page]:>11.1f}"
+              f"{scaled[page] / baseline[page]:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
