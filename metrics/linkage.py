@@ -56,8 +56,8 @@ def by_category(cur, view: View) -> pd.DataFrame:
     frame["churn_low"] = [i.low for i in ci]
     frame["churn_high"] = [i.high for i in ci]
     # The window's churn rate is over `months` months; the monthly equivalent is 1 − (1 − r)^(1/months).
-    frame["monthly_churn"] = [None if r is None else 1 - (1 - r) ** (1 / view.months) for r in frame.churn_rate]
-    frame["annual_churn"] = [stats.annualise(m) for m in frame.monthly_churn]
+    frame["monthly_churn"] = [stats.monthly_from_window(r, view.months) for r in frame.churn_rate]
+    frame["annual_churn"] = [stats.annual_from_window(r, view.months) for r in frame.churn_rate]
     frame["avg_mrr"] = [stats.ratio(m, n) for m, n in zip(frame.base_mrr, frame.paying, strict=True)]
     frame["nrr"] = [stats.ratio(e, b) for e, b in zip(frame.end_mrr, frame.base_mrr, strict=True)]
     frame["grr"] = [stats.ratio(r, b) for r, b in zip(frame.retained_mrr, frame.base_mrr, strict=True)]

@@ -91,6 +91,18 @@ def annualise(monthly_rate: float | None) -> float | None:
     return 1.0 - (1.0 - monthly_rate) ** 12
 
 
+def monthly_from_window(rate: float | None, months: int) -> float | None:
+    """Monthly-equivalent of a rate observed over `months` months: 1 − (1 − r)^(1/months)."""
+    if rate is None:
+        return None
+    return 1.0 - (1.0 - rate) ** (1.0 / months)
+
+
+def annual_from_window(rate: float | None, months: int) -> float | None:
+    """Annual-equivalent of a rate observed over `months` months (via its monthly equivalent)."""
+    return annualise(monthly_from_window(rate, months))
+
+
 def num(value) -> float:
     """A database aggregate as float: NULL/NaN (no rows) becomes 0."""
     return 0.0 if value is None or value != value else float(value)

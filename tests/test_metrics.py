@@ -213,3 +213,74 @@ def test_bridge_balances_and_grr_below_nrr(histories):
         assert 0 <= r.grr <= 1 + 1e-12
         assert r.grr <= r.nrr + 1e-12
     ws.close()
+
+
+# ---- Cohorts -----------------------------------------------------------------------------------
+def test_cohorts_logo_and_revenue(reference_ws):
+    # D already pays in the first data month (Dec): left out. Cohort Jan = A, B (MRR 100 + 50);
+    # cohort Mar = E (300). Ages: Jan → Feb A B, Mar A, Apr A; Mar → Apr nobody. Data ends in Apr.
+    from metrics import cohorts
+
+    logo = cohorts.retention_matrix(reference_ws.cursor(), view(reference_ws)).set_index("cohort")
+    assert logo.loc["2025-01", [0, 1, 2, 3]].tolist() == [1.0, 1.0, 0.5, 0.5]
+    assert logo.loc["2025-03", [0, 1]].tolist() == [1.0, 0.0]
+    assert logo.loc["2025-03", [2, 3]].isna().all()            # past the data: blank, not zero
+    assert logo.loc["Average", 1] == pytest.approx(2 / 3)      # (2 + 0) ÷ (2 + 1), weighted by size
+    assert logo.loc["Average", 2] == 0.5                       # only the Jan cohort is observed at age 2
+    assert logo["size"].tolist() == [2, 1, 3]
+    rev = cohorts.retention_matrix(reference_ws.cursor(), view(reference_ws), "revenue").set_index("cohort")
+    assert rev.loc["2025-01", [0, 1, 2, 3]].tolist() == [1.0, 1.0, 1.0, 1.0]  # A's 150 makes up for B
+    assert rev.loc["Average", 1] == pytest.approx(150 / 450)   # (150 + 0) ÷ (150 + 300)
+
+
+# ---- Value ---------------------------------------------------------------------------------------
+def test_ltv_and_value_summary(reference_ws):
+    from metrics import value
+
+    s = value.value_summary(reference_ws.cursor(), view(reference_ws))
+    # ARPA Apr = 350 ÷ 2 = 175; monthly churn .2 → LTV = 175 × .8 ÷ .2 = 700
+    assert s["arpa"] == 175 and s["ltv"] == pytest.approx(700)
+    assert value.ltv(175, 0.0) is None                         # zero churn: not measurable, never ∞
+    assert s["revenue_at_risk"].value is None and "≥ 30" in s["revenue_at_risk"].reason
+    assert s["detractor_arr"] == 1800                          # A, a detractor since r4, pays 150 in Apr
+
+
+def test_revenue_at_risk_hand_worked():
+    from metrics import value
+
+    # Over 12 months: detractors 30 of 100 churned, promoters 10 of 100. With a 12-month window the annual
+    # rates are the window rates: .30 and .10, excess .20 → 1,000,000 × .20 = 200,000.
+    r = value.revenue_at_risk(1_000_000, (30, 100), (10, 100), 12)
+    assert r.detractor_annual_churn == pytest.approx(0.30) and r.promoter_annual_churn == pytest.approx(0.10)
+    assert r.value == pytest.approx(200_000)
+    # Newcombe: Wilson(30/100) = [.2189, .3958], Wilson(10/100) = [.0553, .1744]
+    # low = .2 − √((.3 − .2189)² + (.1744 − .1)²) = .2 − .1100 = .0900; high = .2 + √(.0958² + .0447²) = .3057
+    assert r.low == pytest.approx(1_000_000 * 0.0900, rel=2e-3)
+    assert r.high == pytest.approx(1_000_000 * 0.3057, rel=2e-3)
+    assert value.revenue_at_risk(1e6, (3, 29), (1, 100), 12).value is None
+
+
+def test_what_if_and_nps_point():
+    from metrics import value
+
+    # 25% of 200 detractors (ARR 2,000,000) become passives: annual churn .30 → .15.
+    # Moved 50; avoided 50 × .15 = 7.5 churned; ARR kept .25 × 2,000,000 × .15 = 75,000;
+    # payback of 30,000 = 30,000 ÷ (75,000 × .8 ÷ 12 = 5,000 per month) = 6 months.
+    w = value.what_if(0.25, 200, 2_000_000, 0.30, 0.15, investment=30_000)
+    assert (w.moved_customers, w.churned_avoided) == (50, pytest.approx(7.5))
+    assert w.arr_kept == pytest.approx(75_000) and w.payback_months == pytest.approx(6)
+    assert value.what_if(0.25, 200, 2e6, None, 0.15) is None
+    # One NPS point with 1,000 surveyed customers: 10 of the 200 detractors (share .05) → 5% × 2e6 × .15
+    assert value.nps_point_value(1000, 200, 2_000_000, 0.30, 0.15) == pytest.approx(15_000)
+
+
+def test_transitions_between_consecutive_responses(reference_ws):
+    from metrics import value
+
+    # A: r1 Promoter (Dec) → r4 Detractor (Feb 1), A's Feb MRR 100. D: r3 Passive → r7 Promoter (Apr), MRR 200.
+    t = value.transitions(reference_ws.cursor(), view(reference_ws), reference_ws.snapshot().versions)
+    assert t.to_dict("records") == [
+        {"from_category": "Passive", "to_category": "Promoter", "customers": 1, "mrr": 200.0},
+        {"from_category": "Promoter", "to_category": "Detractor", "customers": 1, "mrr": 100.0}]
+    later = value.transitions(reference_ws.cursor(), view(reference_ws, start=MAR), reference_ws.snapshot().versions)
+    assert later.from_category.tolist() == ["Passive"]  # A's move happened before March

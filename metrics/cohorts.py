@@ -1,0 +1,60 @@
+"""Cohort retention: customers grouped by the month of their first MRR > 0.
+
+- Logo retention at age k = cohort customers with MRR > 0 in cohort month + k ÷ cohort size.
+- Revenue retention at age k = cohort MRR in cohort month + k ÷ cohort MRR in its first month.
+- The average row weights each cohort by its size (logo) or first-month MRR (revenue), over the cohorts
+  observed at that age. Cells past the last month of data are blank (NaN), never zero.
+- Customers already paying in the first month of the data are left out: their real first month is unknown.
+- Cohorts shown are those that start within the view's window; segment/region filters apply.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.view import View, query
+
+MAX_AGE = 12
+
+
+def cohort_table(cur, view: View, max_age: int = MAX_AGE) -> pd.DataFrame:
+    """Long table: cohort, age, customers, mrr (observed cells only), plus size and first_mrr per cohort."""
+    frame = query(cur, f"""
+        WITH f AS (
+            SELECT customer_id, min(month) AS cohort FROM fact_customer_month
+            WHERE {View.where()} AND mrr > 0 GROUP BY customer_id
+            HAVING min(month) > (SELECT first_month FROM snapshots WHERE snapshot = $snapshot)
+               AND min(month) BETWEEN $start AND $end
+        )
+        SELECT f.cohort, datediff('month', f.cohort, m.month) AS age, count(*) AS customers,
+               sum(m.mrr)::DOUBLE AS mrr
+        FROM f JOIN fact_customer_month m ON m.customer_id = f.customer_id AND m.snapshot = $snapshot
+        WHERE m.mrr > 0 AND m.month <= (f.cohort + to_months($max_age))::DATE
+        GROUP BY ALL ORDER BY ALL""", view.params(max_age=max_age))
+    return frame
+
+
+def retention_matrix(cur, view: View, measure: str = "logo", max_age: int = MAX_AGE) -> pd.DataFrame:
+    """Wide table: one row per cohort (label 'YYYY-MM', plus 'Average'), columns size and ages 0…max_age
+    as shares; unobserved cells NaN. `measure` is 'logo' or 'revenue'."""
+    long = cohort_table(cur, view, max_age)
+    last = query(cur, "SELECT last_month FROM snapshots WHERE snapshot = $snapshot", view.params()).iloc[0, 0]
+    if long.empty:
+        return pd.DataFrame(columns=["cohort", "size", *range(max_age + 1)])
+    value = "customers" if measure == "logo" else "mrr"
+    counts = long.pivot_table(index="cohort", columns="age", values=value, aggfunc="sum")
+    counts = counts.reindex(columns=range(max_age + 1))
+    base = counts[0]
+    last = pd.Timestamp(last)
+    ages_seen = {c: (last.year - c.year) * 12 + last.month - c.month for c in counts.index}
+    for cohort, seen in ages_seen.items():
+        observed = [a for a in counts.columns if a <= seen]
+        counts.loc[cohort, observed] = counts.loc[cohort, observed].fillna(0)  # observed but nobody left
+    shares = counts.div(base, axis=0)
+    average = counts.sum(axis=0, min_count=1) / pd.Series(
+        {a: base[[c for c, s in ages_seen.items() if s >= a]].sum() for a in counts.columns})
+    out = shares.copy()
+    out.index = [pd.Timestamp(c).strftime("%Y-%m") for c in out.index]
+    out.loc["Average"] = average.where(average.index <= max(ages_seen.values()))
+    out.insert(0, "size", list(base) + [base.sum()])
+    return out.rename_axis("cohort").reset_index()
