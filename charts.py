@@ -122,3 +122,61 @@ def volume_bars(frame: pd.DataFrame, y: str, title: str, y_title: str) -> alt.Ch
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=",.0f")],
     ).properties(title=title, height=HEIGHT)
+
+
+def waterfall(frame: pd.DataFrame, title: str = "MRR bridge over the period") -> alt.Chart:
+    """Start MRR, each movement summed over the period, end MRR: floating bars that add up exactly."""
+    f = frame.dropna(subset=["start_mrr"])
+    start, end = float(f.start_mrr.iloc[0]), float(f.mrr.iloc[-1])
+    steps = [("New", f.new.sum()), ("Reactivation", f.reactivation.sum()), ("Expansion", f.expansion.sum()),
+             ("Contraction", -f.contraction.sum()), ("Churned", -f.churned.sum())]
+    rows, level = [{"step": "Start MRR", "low": 0.0, "high": start, "amount": start, "kind": "Level"}], start
+    for name, amount in steps:
+        rows.append({"step": name, "low": min(level, level + amount), "high": max(level, level + amount),
+                     "amount": amount, "kind": name})
+        level += amount
+    rows.append({"step": "End MRR", "low": 0.0, "high": end, "amount": end, "kind": "Level"})
+    data = pd.DataFrame(rows)
+    colors = {"Level": "#1f4e79", **MOVEMENT_COLORS}
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("step:N", title=None, sort=list(data.step), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("low:Q", title="MRR", axis=alt.Axis(format=AXIS_FORMAT["currency"]), scale=alt.Scale(zero=False)),
+        y2="high:Q",
+        color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount:Q", title="MRR", format="$,.0f")],
+    ).properties(title=title, height=HEIGHT)
+
+
+def cohort_heatmap(matrix: pd.DataFrame, title: str, size_title: str = "Customers") -> alt.Chart:
+    """Cohort × age grid of retention shares with the value written in each observed cell."""
+    long = matrix.melt(id_vars=["cohort", "size"], var_name="age", value_name="share").dropna(subset=["share"])
+    long["age"] = long["age"].astype(int)
+    base = alt.Chart(long).encode(
+        x=alt.X("age:O", title="Months since first revenue", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cohort:N", title="Cohort (first month)", sort=list(matrix.cohort)))
+    cells = base.mark_rect().encode(
+        color=alt.Color("share:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, 1.2]),
+                        legend=alt.Legend(format=".0%")),
+        tooltip=[alt.Tooltip("cohort:N", title="Cohort"), alt.Tooltip("age:O", title="Age (months)"),
+                 alt.Tooltip("share:Q", title="Retained", format=".1%"),
+                 alt.Tooltip("size:Q", title=size_title, format=",.0f")])
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("share:Q", format=".0%"),
+        color=alt.condition("datum.share > 0.7", alt.value("white"), alt.value("#222")))
+    return alt.layer(cells, text).properties(title=title, height=alt.Step(22))
+
+
+def transition_heatmap(frame: pd.DataFrame, title: str = "Moves between consecutive responses") -> alt.Chart:
+    order = ["Promoter", "Passive", "Detractor"]
+    base = alt.Chart(frame).encode(
+        x=alt.X("to_category:N", title="Latest response", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("from_category:N", title="Previous response", sort=order))
+    cells = base.mark_rect().encode(
+        color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(scheme="greys")),
+        tooltip=[alt.Tooltip("from_category:N", title="From"), alt.Tooltip("to_category:N", title="To"),
+                 alt.Tooltip("customers:Q", title="Customers", format=","),
+                 alt.Tooltip("mrr:Q", title="Their MRR", format="$,.0f")])
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("customers:Q", format=","),
+        color=alt.condition("datum.customers > 100", alt.value("white"), alt.value("#222")))
+    return alt.layer(cells, text).properties(title=title, height=alt.Step(48))

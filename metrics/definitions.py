@@ -66,10 +66,17 @@ def fmt_delta(value: float | None, fmt: str) -> str | None:
         return f"{sign}{100 * v:.1f} pp"
     if fmt == "currency":
         return f"{sign}{fmt_currency(v)}"
+    if fmt == "ratio":
+        return f"{sign}{v:.1f}"
     return f"{sign}{v:,.0f}"
 
 
-FORMATTERS = {"currency": fmt_currency, "money": fmt_money, "pct": fmt_pct, "nps": fmt_nps, "int": fmt_int}
+def fmt_ratio(value: float | None) -> str:
+    return "—" if _missing(value) else f"{value:.1f}×"
+
+
+FORMATTERS = {"currency": fmt_currency, "money": fmt_money, "pct": fmt_pct, "nps": fmt_nps, "int": fmt_int,
+              "ratio": fmt_ratio}
 
 
 def fmt(value, kind: str) -> str:
@@ -100,6 +107,33 @@ _M = [
     Metric("mrr_movements", "MRR movements", "Month-on-month change per customer: new (first ever MRR), "
            "reactivation (MRR again after a gap), expansion, contraction, churned (MRR fell to 0). "
            "Start + new + reactivation + expansion − contraction − churned = end, exactly.", "currency", "CFO"),
+    Metric("quick_ratio", "Quick ratio", "(New + reactivation + expansion MRR) ÷ (contraction + churned MRR) "
+           "over the period: above 1 the base grows; 4 is healthy SaaS.", "ratio", "CFO"),
+    Metric("ltv", "LTV", "Lifetime value = ARPA × gross margin ÷ monthly logo churn (gross margin is a setting; "
+           "80% unless changed). With no churn in the period it is 'not measurable', never infinite.", "currency",
+           "CFO"),
+    Metric("ltv_by_category", "LTV by NPS category", "The LTV formula per category: its average MRR × gross "
+           "margin ÷ its monthly-equivalent churn over the period.", "currency", "CEO"),
+    Metric("cohorts", "Cohort retention", "Customers grouped by the month of their first MRR. Logo: share still "
+           "paying k months later; revenue: their MRR k months later ÷ their first-month MRR. The average row "
+           "weights cohorts by size (or first MRR); blank cells are not yet observed. Customers already paying in "
+           "the data's first month are left out (their first month is unknown).", "pct", "CFO"),
+    Metric("revenue_at_risk", "Revenue at risk (12 months)", "ARR of current detractors × (detractor annual "
+           "churn − promoter annual churn), both measured on this data over the period; 95% interval by "
+           "Newcombe's method. Not measurable when either group has fewer than 30 customers.", "currency", "CFO"),
+    Metric("what_if", "What-if", "Move a share of current detractors to passives (or promoters): ARR kept over "
+           "12 months = share × detractor ARR × (detractor − target annual churn); payback = investment ÷ (ARR "
+           "kept × gross margin ÷ 12) months.", "currency", "CFO"),
+    Metric("nps_point", "Value of one NPS point", "ARR kept over 12 months when detractors equal to 1% of "
+           "surveyed active customers become passives (one NPS point), by the what-if rule.", "currency", "CEO"),
+    Metric("transitions", "Category transitions", "Moves between a customer's consecutive responses where the "
+           "later response falls in the period, with the customers' MRR in that month.", "int", "CEO"),
+    Metric("new_customers", "New customers", "Customers whose start date falls in the period (customers file).",
+           "int", "CMO"),
+    Metric("new_mrr", "New MRR", "MRR of customers paying for the first time, summed over the period's months.",
+           "currency", "CMO"),
+    Metric("advocates", "Promoters (advocates)", "Active customers whose latest response is a 9 or 10, and the "
+           "ARR they hold.", "int", "CMO"),
     Metric("churn_by_category", "Churn by NPS category", "Customers active at the period's start, grouped by "
            "the category of their latest response before the start (no later response is used), that "
            "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO"),

@@ -13,7 +13,12 @@ class BadCell:
 
 
 class IngestError(Exception):
-    """Base class: the file was rejected and nothing was stored."""
+    """Base class: the file was rejected and nothing was stored.
+
+    `report` is set when validation ran to the end: every problem found (metrics.ingest.Report), so the
+    analyst can see them all and choose to store the valid rows instead."""
+
+    report = None
 
 
 class EmptyFileError(IngestError):
@@ -68,3 +73,25 @@ class DuplicateRowsError(IngestError):
     def __str__(self) -> str:
         shown = ", ".join(str(r) for r in self.rows)
         return f"{self.count} duplicate {self.what}; first at rows {shown}. Remove duplicates and upload again."
+
+
+class TooManyColumnsError(UnreadableFileError):
+    """More columns than any export we accept (usually a wrong delimiter or a corrupt file)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason rows were rejected: every cell of `column` that failed it, with the first few shown.
+
+    `duplicate_what` is set for duplicate rows/ids (the reject path raises DuplicateRowsError for those)."""
+
+    column: str
+    reason: str
+    count: int
+    cells: tuple[BadCell, ...] = ()
+    duplicate_what: str = ""
+
+    def as_error(self) -> IngestError:
+        if self.duplicate_what:
+            return DuplicateRowsError(self.duplicate_what, self.count, [c.row for c in self.cells])
+        return InvalidValuesError(self.column, self.reason, self.count, list(self.cells))

@@ -1,16 +1,28 @@
 """Ingest: read an analyst's CSV export, map its columns, validate every row, normalise to canonical rows.
 
-`prepare()` does everything except storing and raises a typed `IngestError` for anything it cannot trust;
-`Workspace.commit()` then stores the result in one transaction. Parsing and validation run in a private
-in-memory DuckDB connection, so a rejected file never touches the workspace.
+`prepare()` does everything except storing; `Workspace.commit()` then stores the result in one transaction.
+Parsing and validation run in a private in-memory DuckDB connection, so a rejected file never touches the
+workspace.
 
-Row numbers in messages are as in the file with the header as row 1 (a quoted comment spanning several
-lines still counts as one row).
+Validation collects every problem (per column and reason: count and first rows) into a `Report`. By default
+(`Options.skip_invalid=False`) any problem rejects the file: the first one is raised as its typed error
+(metrics.errors) with the whole report attached as `error.report`. With `skip_invalid=True` the rejected rows
+are left out and the report travels with the result (`Prepared.report`), so the analyst sees exactly what was
+skipped and why, and can download those rows (`Report.rejected_csv()`, formula-safe).
+
+Exports from survey tools carry extra header rows: Qualtrics (column ids, question text, `{"ImportId":…}`
+JSON; the legacy format V1…Vn ids over a row of names), SurveyMonkey (question text over answer labels such as
+"Response"). They are detected and skipped; the column names come from the id row, the question text is kept
+as the column's label (and used to find the NPS question).
+
+Row numbers in messages are as in the file with the first header row as row 1 (a quoted comment spanning
+several lines still counts as one row).
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -23,18 +35,20 @@ import pandas as pd
 
 from metrics.errors import (
     BadCell,
-    DuplicateRowsError,
     EmptyFileError,
     FileTooLargeError,
     IngestError,
-    InvalidValuesError,
     MissingColumnError,
+    Problem,
+    TooManyColumnsError,
     UnknownKindError,
     UnreadableFileError,
 )
 from metrics.store import KINDS, NewUpload, Snapshot, Workspace, quote_ident
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # keep in step with .streamlit/config.toml server.maxUploadSize
+MAX_COLUMNS = 1000                    # more is a wrong delimiter or not an export
+MAX_LINE_BYTES = 1024 * 1024          # one row longer than this is not a real export row
 SHOWN_BAD_ROWS = 5
 
 # Canonical fields of each kind: (field, label, required). Header synonyms are matched after
@@ -47,51 +61,78 @@ FIELDS = {
     "customers": [("customer_id", "customer id", True), ("start_date", "start date", True),
                   ("churn_date", "churn date", False), ("churned", "churned flag", False),
                   ("tenure", "tenure in months", False), ("name", "customer name", False),
-                  ("segment", "segment", False), ("region", "region", False), ("plan", "plan", False)],
+                  ("segment", "segment", False), ("region", "region", False), ("plan", "plan", False),
+                  ("subscription_id", "subscription id (one row per subscription)", False)],
     "revenue": [("customer_id", "customer id", True), ("month", "month or invoice date", True),
-                ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False)],
+                ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False),
+                ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
+                ("status", "status", False), ("quantity", "quantity (seats)", False)],
 }
 SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
               "npsrating", "recommend"],
     "response_date": ["responsedate", "respondedat", "surveyedat", "surveydate", "submittedat", "submitted",
-                      "recordeddate", "completedat", "enddate", "createdutc", "createdat", "created", "date",
-                      "timestamp", "responsetime"],
+                      "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat", "enddate",
+                      "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
-                    "custid", "customernumber", "accountnumber", "subscriberid", "userid", "user", "id"],
-    "response_id": ["responseid", "surveyresponseid", "submissionid"],
+                    "custid", "customernumber", "accountnumber", "subscriberid", "externalid",
+                    "externalreference", "externaldatareference", "userid", "user", "id", "uuid"],
+    "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "territory", "market", "country"],
-    "channel": ["channel", "surveychannel", "source", "medium"],
-    "start_date": ["startdate", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
-                   "activatedat", "createdat", "created", "since"],
-    "churn_date": ["churndate", "churnedat", "canceledat", "cancelledat", "cancellationdate", "canceldate",
-                   "enddate", "endedat"],
-    "churned": ["churn", "churned", "churnflag", "ischurned", "hasChurned".lower()],
+    "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
+    "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
+                   "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
+    "churn_date": ["churndate", "churnedat", "canceledat", "canceledatutc", "cancelledat", "cancellationdate",
+                   "canceldate", "endedatutc", "enddate", "endedat"],
+    "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned"],
     "tenure": ["tenure", "tenuremonths", "monthsactive", "lifetimemonths"],
     "name": ["name", "customername", "company", "companyname", "accountname"],
-    "plan": ["plan", "plantier", "contract", "product", "subscription"],
+    "plan": ["plan", "plantier", "contract", "product"],
+    "subscription_id": ["subscriptionid", "subid"],
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
-              "transactiondate", "orderdate", "date", "created"],
-    "amount": ["mrr", "mrramount", "monthlyrevenue", "amount", "revenue", "monthlycharges", "sales", "value",
-               "total"],
+              "transactiondate", "orderdate", "dateutc", "date", "created"],
+    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
+               "monthlycharges", "sales", "value", "total"],
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
+    "status": ["status", "subscriptionstatus", "invoicestatus"],
+    "quantity": ["quantity", "qty"],
 }
+# Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
+SYNONYMS_REVENUE = {
+    "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "createdutc", "createdat"],
+    "end_date": ["endedatutc", "endedat", "canceledatutc", "canceledat", "cancelledat", "enddate", "endedon"],
+}
+# Substrings of a header (or of its question text) that identify a field when no synonym matched.
+CONTAINS = {"score": ["recommend"],
+            "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
 # Header words that point at a kind when the analyst leaves it to us.
 KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
               "customers": {"start_date", "churn_date", "churned", "tenure"}}
 
-# Date formats tried on every date column, most specific first; the one that parses the most values
-# wins, ties going to the earlier (so 03/04/2026 is read month-first unless a value proves day-first).
+# Date formats tried on every date column; the one that parses the most values wins, ties going to the
+# earlier. A tie between a month-first and a day-first format (only values like 03/04/2026) is *ambiguous*:
+# month-first is used and the analyst is asked (Prepared.ambiguous, Options.date_formats).
 DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y %H:%M",
-                "%d/%m/%Y %H:%M", "%m/%d/%y", "%d/%m/%y", "%Y-%m", "%b %Y", "%B %Y", "%d-%b-%Y", "%d %b %Y"]
+                "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
+                "%m/%d/%Y %I:%M %p", "%m/%d/%y", "%d/%m/%y", "%Y-%m", "%b %Y", "%B %Y", "%b-%y", "%d-%b-%Y",
+                "%d %b %Y", "%Y%m%d", "EXCEL"]
+DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers"}
+_DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
 TRUE_WORDS = ("yes", "y", "true", "1", "churned", "cancelled", "canceled", "lost")
 FALSE_WORDS = ("no", "n", "false", "0", "active", "retained", "")
+SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing")
+SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
+FORMULA_START = "=+-@\t\r"
 
 
 def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def swap_day_month(fmt: str) -> str:
+    return re.sub(r"%[md]", lambda m: _DAY_MONTH_SWAP[m.group()], fmt)
 
 
 @dataclass
@@ -99,10 +140,52 @@ class Options:
     """Choices the analyst can make on the Data page."""
 
     kind: str | None = None                  # None: detect from the header
-    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> column, overrides detection
-    as_of: dt.date | None = None             # snapshot files (tenure + churn flag): the export date
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> column ("" = not used)
+    as_of: dt.date | None = None             # snapshot files, subscriptions, undated surveys: the export date
     amount_in_cents: bool = False
     today: dt.date | None = None             # dates after this are rejected as "in the future"
+    date_formats: dict[str, str] = field(default_factory=dict)  # column -> one of DATE_FORMATS
+    skip_invalid: bool = False               # store the valid rows and skip the rejected ones
+
+
+@dataclass
+class Report:
+    """Every problem validation found, and the rows they reject."""
+
+    problems: list[Problem]
+    total_rows: int
+    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns
+
+    @property
+    def rejected_rows(self) -> int:
+        return len(self.rejected)
+
+    def table(self) -> pd.DataFrame:
+        """One line per column and reason: count and the first rows (row number as in the file)."""
+        return pd.DataFrame({
+            "Column": [p.column for p in self.problems],
+            "Problem": [p.reason for p in self.problems],
+            "Rows": [p.count for p in self.problems],
+            "First rows": ["; ".join(f"row {c.row}: {c.value[:40]!r}" for c in p.cells) for p in self.problems],
+        })
+
+    def rejected_csv(self) -> bytes:
+        return safe_csv(self.rejected)
+
+
+@dataclass
+class Inspection:
+    """What the file looks like before any mapping: its header rows, columns and detected kind."""
+
+    columns: list[str]
+    labels: dict[str, str]   # column -> question text (survey exports with a second header row)
+    header_rows: int
+    tool: str                # "CSV", "Qualtrics", "Qualtrics (legacy)", "SurveyMonkey"
+    signature: str           # sha256 of the header: the key of saved mapping presets
+    kind: str | None         # detected kind, None when the header does not say
+
+    def mapping(self, kind: str) -> dict[str, str]:
+        return detect_mapping(kind, self.columns, self.labels)
 
 
 @dataclass
@@ -115,6 +198,12 @@ class Prepared:
     warnings: list[str]
     first_date: dt.date | None
     last_date: dt.date | None
+    inspection: Inspection | None = None
+    layout: str = "rows"  # revenue: "lines" or "subscriptions"; customers: "list", "snapshot", "subscriptions"
+    date_formats: dict[str, str] = field(default_factory=dict)    # column -> format used
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # column -> formats that fit every value
+    as_of: dt.date | None = None
+    report: Report | None = None  # rows skipped (skip_invalid=True); None when every row was valid
 
     @property
     def summary(self) -> str:
@@ -128,6 +217,22 @@ class Prepared:
                          self.first_date, self.last_date)
 
 
+def safe_cell(value) -> str:
+    """A cell for a CSV download: text starting with a spreadsheet formula character gets a leading quote."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "'" + text if text[:1] and text[0] in FORMULA_START else text
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """A formula-safe CSV of a frame (every cell, header included, neutralised as the team rule says)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
 # ---- reading ------------------------------------------------------------------------------------
 def decode(data: bytes) -> str:
     """Bytes to text: BOM-marked UTF-8/UTF-16, else UTF-8, else Windows-1252. Rejects binary files."""
@@ -138,128 +243,299 @@ def decode(data: bytes) -> str:
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(codec)
-    if b"\x00" in data[:4096]:
-        raise UnreadableFileError("The file contains binary data (NUL bytes); it is not a text CSV.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+            text = data.decode(codec, errors="replace")
+            break
+    else:
+        if b"\x00" in data:
+            raise UnreadableFileError("The file contains binary data (NUL bytes); it is not a text CSV.")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise UnreadableFileError("The file contains binary data (NUL characters); it is not a text CSV.")
+    if not text.strip():
+        raise EmptyFileError("The file is empty.")
+    return text
 
 
-def read_table(con: duckdb.DuckDBPyConnection, text: str) -> list[str]:
-    """Load CSV text into temp table `raw` (all VARCHAR, plus `_row` = data row number). Returns columns."""
+def _longest_line(text: str) -> tuple[int, int]:
+    """(line number, length in characters) of the longest physical line."""
+    best, best_no, start, no = 0, 1, 0, 1
+    while True:
+        end = text.find("\n", start)
+        length = (len(text) if end < 0 else end) - start
+        if length > best:
+            best, best_no = length, no
+        if end < 0:
+            return best_no, best
+        start, no = end + 1, no + 1
+
+
+def _cells(row) -> list[str]:
+    return ["" if v is None else str(v).strip() for v in row]
+
+
+_IMPORT_ID = '{"importid"'
+_SURVEYMONKEY_LABELS = ("Response", "Open-Ended Response")
+
+
+def header_layout(head: list[list[str]]) -> tuple[int, list[str], dict[str, str], str]:
+    """From the first rows: (number of header rows, column names, column -> question text, tool)."""
+    r0 = head[0]
+    for i in (1, 2):  # Qualtrics: a row of {"ImportId": …} JSON below the ids (and the question text)
+        if i < len(head) and sum(c.replace(" ", "").lower().startswith(_IMPORT_ID) for c in head[i]) * 2 >= len(r0):
+            labels = dict(zip(r0, head[1], strict=False)) if i == 2 else {}
+            return i + 1, r0, labels, "Qualtrics"
+    if len(head) > 1 and sum(bool(re.fullmatch(r"V\d+", c)) for c in r0) >= 3 \
+            and any(normalise_header(c) == "responseid" for c in head[1]):  # legacy Qualtrics: V1…Vn over names
+        names = [c1 if re.fullmatch(r"V\d+", c0) or not c0 else c0 for c0, c1 in zip(r0, head[1], strict=False)]
+        return 2, names, dict(zip(names, head[1], strict=False)), "Qualtrics (legacy)"
+    if len(head) > 1 and not head[1][0] and any(c in _SURVEYMONKEY_LABELS for c in head[1]):
+        names, prev = [], ""
+        for c0, c1 in zip(r0, head[1], strict=False):  # SurveyMonkey: question text over answer labels
+            base = c0 or prev
+            prev = base
+            names.append(base if (c0 and c1 in ("", *_SURVEYMONKEY_LABELS)) else f"{base} - {c1}" if c1 else base)
+        return 2, names, {}, "SurveyMonkey"
+    return 1, r0, {}, "CSV"
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name or f"column{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
+
+
+def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
+    """Load CSV text into temp table `raw` (all VARCHAR, plus `_row` = row number as in the file)."""
+    line_no, longest = _longest_line(text)
+    if longest > MAX_LINE_BYTES:
+        raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
+                                  "long. Is this really a CSV export?")
     try:
-        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), all_varchar=True, header=True)
-        columns = list(rel.columns)
-        con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT row_number() OVER () AS _row, * FROM rel")
+        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), all_varchar=True, header=False)
+        if len(rel.columns) > MAX_COLUMNS:
+            raise TooManyColumnsError(f"The file has {len(rel.columns):,} columns; at most {MAX_COLUMNS:,} are "
+                                      "accepted. Check the delimiter, or export only the columns you need.")
+        head = [_cells(r) for r in rel.limit(4).fetchall()]
+        if not head:
+            raise EmptyFileError("The file is empty.")
+        n_header, names, labels, tool = header_layout(head)
+        blank_names = {i for i, c in enumerate(names) if not c}
+        names = _unique_names(names)
+        select = ", ".join(f"{quote_ident(src)} AS {quote_ident(name)}"
+                           for src, name in zip(rel.columns, names, strict=True))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM "
+                    f"(SELECT row_number() OVER () AS _row, {select} FROM rel) WHERE _row > {n_header}")
+    except IngestError:
+        raise
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
     # Drop unnamed, empty trailing columns (spreadsheets add them for a trailing comma).
-    empty = [c for c in columns if re.fullmatch(r"column\d+", c)
-             and con.execute(f"SELECT count({quote_ident(c)}) FROM raw").fetchone()[0] == 0]
+    empty = [names[i] for i in sorted(blank_names)
+             if con.execute(f"SELECT count(nullif(trim({quote_ident(names[i])}), '')) FROM raw").fetchone()[0] == 0]
     for c in empty:
         con.execute(f"ALTER TABLE raw DROP COLUMN {quote_ident(c)}")
-    columns = [c for c in columns if c not in empty]
+    columns = [c for c in names if c not in empty]
+    labels = {c: v for c, v in labels.items() if c in columns and v and v != c}
     # Trailing empty rows: every cell blank.
-    if columns:
-        blank = " AND ".join(f"coalesce(trim({quote_ident(c)}), '') = ''" for c in columns)
-        con.execute(f"DELETE FROM raw WHERE {blank}")
+    blank = " AND ".join(f"coalesce(trim({quote_ident(c)}), '') = ''" for c in columns)
+    con.execute(f"DELETE FROM raw WHERE {blank}")
     if con.execute("SELECT count(*) FROM raw").fetchone()[0] == 0:
         raise EmptyFileError("The file has a header but no data rows.")
-    return columns
+    signature = hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
+    kind = "nps" if tool != "CSV" else _guess_kind(columns, labels)
+    return Inspection(columns, labels, n_header, tool, signature, kind)
+
+
+def inspect(data: bytes) -> Inspection:
+    """Header rows, columns and detected kind of a file, for the mapping step. Raises IngestError."""
+    _check_size(data)
+    con = duckdb.connect()
+    try:
+        return read_table(con, decode(data))
+    finally:
+        con.close()
 
 
 # ---- mapping ------------------------------------------------------------------------------------
-def detect_mapping(kind: str, columns: list[str]) -> dict[str, str]:
+def _synonyms(kind: str, name: str) -> list[str]:
+    if kind == "revenue" and name in SYNONYMS_REVENUE:
+        return SYNONYMS_REVENUE[name]
+    return SYNONYMS[name]
+
+
+def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None = None) -> dict[str, str]:
     """Map each canonical field of `kind` to the best-matching column (each column used once)."""
+    labels = labels or {}
     normalised = {normalise_header(c): c for c in reversed(columns)}  # first column wins on a clash
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for name, _label, _req in FIELDS[kind]:
-        for syn in SYNONYMS[name]:
-            col = normalised.get(syn)
-            if col is None and name == "score" and syn == "recommend":
-                col = next((c for c in columns if "recommend" in c.lower()), None)
-            if col is not None and col not in used:
-                mapping[name] = col
-                used.add(col)
-                break
+        col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
+        if col is None:
+            col = next((c for c in columns for part in CONTAINS.get(name, ())
+                        if c not in used and not normalise_header(c).endswith("npsgroup")
+                        and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), None)
+        if col is not None:
+            mapping[name] = col
+            used.add(col)
+    if kind == "revenue":
+        if "start_date" in mapping and "end_date" in mapping:
+            mapping.pop("month", None)  # a subscription list: months come from start/end
+        else:
+            for name in ("start_date", "end_date", "quantity"):  # lines: amounts are line totals
+                mapping.pop(name, None)
+        amount = normalise_header(mapping.get("amount", ""))
+        if "mrr" in amount or "monthly" in amount:
+            mapping.pop("interval", None)  # already per month, for all the seats
+            mapping.pop("quantity", None)
     return mapping
 
 
-def detect_kind(columns: list[str]) -> str:
-    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns).keys()) for k in KINDS}
-    if "score" in detect_mapping("nps", columns):
+def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str | None:
+    if "score" in detect_mapping("nps", columns, labels):
         return "nps"
+    revenue = detect_mapping("revenue", columns, labels)
+    if {"amount", "start_date", "end_date"} <= revenue.keys():
+        return "revenue"  # a subscription list with amounts
+    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KINDS}
     best = max(scores, key=lambda k: scores[k])
     if scores[best] == 0:
-        raise UnknownKindError(
-            "Could not tell whether this is an NPS, customers or revenue export from its columns: "
-            + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
+        return None
     if scores["revenue"] == 2:
         return "revenue"
     return best
 
 
+def detect_kind(columns: list[str], labels: dict[str, str] | None = None) -> str:
+    kind = _guess_kind(columns, labels)
+    if kind is None:
+        raise UnknownKindError(
+            "Could not tell whether this is an NPS, customers or revenue export from its columns: "
+            + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
+    return kind
+
+
 # ---- validation helpers -------------------------------------------------------------------------
 class _Checker:
-    """Runs checks against temp table `raw`; each bad-cell check raises with the first rows."""
+    """Runs checks against temp table `raw`, recording every failing row in temp table `bad`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, header_rows: int = 1):
+    def __init__(self, con: duckdb.DuckDBPyConnection, opts: Options):
         self.con = con
-        self.offset = header_rows
+        self.opts = opts
+        self.problems: list[Problem] = []
+        self.formats: dict[str, str] = {}
+        self.ambiguous: dict[str, list[str]] = {}
+        self.as_of = opts.as_of
+        self.report: Report | None = None
+        self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+        con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
-    def fail_where(self, column: str, condition: str, reason: str, params: list | None = None) -> None:
+    def flag(self, column: str, condition: str, reason: str, params: list | None = None) -> int:
         col = quote_ident(column)
-        count = self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}", params or []).fetchone()[0]
+        params = params or []
+        count = self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}", params).fetchone()[0]
         if count:
+            self.con.execute(f"INSERT INTO bad SELECT _row, ?, ? FROM raw WHERE {condition}",
+                             [column, reason, *params])
             rows = self.con.execute(
                 f"SELECT _row, {col} FROM raw WHERE {condition} ORDER BY _row LIMIT {SHOWN_BAD_ROWS}",
-                params or []).fetchall()
-            cells = [BadCell(r + self.offset, column, "" if v is None else str(v)) for r, v in rows]
-            raise InvalidValuesError(column, reason, count, cells)
+                params).fetchall()
+            cells = tuple(BadCell(r, column, "" if v is None else str(v)) for r, v in rows)
+            self.problems.append(Problem(column, reason, count, cells))
+        return count
+
+    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> None:
+        value = quote_ident(column) if column else "''"
+        dup = self.con.execute(
+            f"SELECT _row, {value} FROM (SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} "
+            f"ORDER BY _row) AS k FROM raw WHERE {where}) WHERE k > 1 ORDER BY _row").fetchall()
+        if dup:
+            label = column or "(whole row)"
+            self.con.executemany("INSERT INTO bad VALUES (?, ?, ?)", [[r, label, reason] for r, _ in dup])
+            cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in dup[:SHOWN_BAD_ROWS])
+            self.problems.append(Problem(label, reason, len(dup), cells, duplicate_what=what))
 
     def count_where(self, condition: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0]
+
+    def date(self, column: str) -> str:
+        """SQL for the column's dates in its format (the analyst's choice, else the best fit)."""
+        col = quote_ident(column)
+        chosen = self.opts.date_formats.get(column)
+        if chosen in DATE_FORMATS:
+            self.formats[column] = chosen
+            return _parse_date_sql(col, chosen)
+        sample = f"(SELECT DISTINCT {col} FROM raw WHERE NOT {_blank(col)} LIMIT 20000)"
+        counts = {fmt: self.con.execute(f"SELECT count({_parse_date_sql(col, fmt)}) FROM {sample}").fetchone()[0]
+                  for fmt in DATE_FORMATS}
+        best = max(DATE_FORMATS, key=lambda f: (counts[f], -DATE_FORMATS.index(f)))
+        twin = swap_day_month(best)
+        if counts[best] and twin != best and counts.get(twin) == counts[best]:
+            self.ambiguous[column] = [best, twin]
+        self.formats[column] = best
+        return _parse_date_sql(col, best)
+
+    def settle(self) -> Report | None:
+        """No problems: None. Reject path: raise the first problem's typed error with the full report.
+        Skip path: delete the rejected rows from `raw` and return the report."""
+        if not self.problems:
+            return None
+        rejected = self.con.execute(
+            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (_row) FROM raw r JOIN ("
+            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
+            ") b USING (_row) ORDER BY b._row").df()
+        report = Report(list(self.problems), self.total, rejected)
+        if not self.opts.skip_invalid:
+            err = self.problems[0].as_error()
+            err.report = report
+            raise err
+        self.report = report
+        self.con.execute("DELETE FROM raw WHERE _row IN (SELECT _row FROM bad)")
+        if self.con.execute("SELECT count(*) FROM raw").fetchone()[0] == 0:
+            err = EmptyFileError(f"Every one of the {self.total:,} rows was rejected; nothing to store.")
+            err.report = report
+            raise err
+        return report
 
 
 def _blank(col_sql: str) -> str:
     return f"coalesce(trim({col_sql}), '') = ''"
 
 
-def date_expr(con: duckdb.DuckDBPyConnection, column: str) -> tuple[str, str]:
-    """Pick the date format that parses most of the column's values; return (SQL expression, format)."""
-    col = quote_ident(column)
-    best, best_count = DATE_FORMATS[0], -1
-    for fmt in DATE_FORMATS:
-        expr = _parse_date_sql(col, fmt)
-        n = con.execute(f"SELECT count({expr}) FROM (SELECT DISTINCT {col} FROM raw)").fetchone()[0]
-        if n > best_count:
-            best, best_count = fmt, n
-    return _parse_date_sql(col, best), best
-
-
 def _parse_date_sql(col_sql: str, fmt: str) -> str:
-    if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone; the session runs in UTC
-        return f"try_cast(try_cast(trim({col_sql}) AS TIMESTAMPTZ) AS DATE)"
+    if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
+        iso = f"regexp_replace(trim({col_sql}), '([+-][0-9]{{2}})([0-9]{{2}})$', '\\1:\\2')"
+        return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS DATE)"
+    if fmt == "EXCEL":  # days since 1899-12-30 (Excel's 1900 date system), plausible range only
+        num = f"try_cast(trim({col_sql}) AS DOUBLE)"
+        return (f"CASE WHEN regexp_full_match(trim({col_sql}), '[0-9]{{5}}(\\.[0-9]+)?') AND {num} BETWEEN 20000 "
+                f"AND 80000 THEN (DATE '1899-12-30' + floor({num})::INTEGER) END")
     return f"try_cast(try_strptime(trim({col_sql}), '{fmt}') AS DATE)"
 
 
 def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: dt.date) -> None:
     col = quote_ident(column)
     if required:
-        chk.fail_where(column, _blank(col), "are empty (a date is required)")
-    chk.fail_where(column, f"NOT {_blank(col)} AND {expr} IS NULL",
-                   "are not dates in the format the rest of the column uses")
-    chk.fail_where(column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
-    chk.fail_where(column, f"{expr} < DATE '1970-01-01'", "are before 1970")
+        chk.flag(column, _blank(col), "are empty (a date is required)")
+    chk.flag(column, f"NOT {_blank(col)} AND {expr} IS NULL", "are not dates in the format the rest of the column uses")
+    chk.flag(column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
+    chk.flag(column, f"{expr} < DATE '1970-01-01'", "are before 1970")
 
 
 def _amount_sql(col_sql: str) -> str:
-    """Text amount to DOUBLE: strips currency symbols and spaces; handles 1,234.56 and 1.234,56."""
-    v = f"regexp_replace(trim({col_sql}), '[\\s$€£¥]|USD|EUR|GBP', '', 'g')"
+    """Text amount to DOUBLE: strips currency symbols and spaces; handles 1,234.56, 1.234,56 and 1'234.56."""
+    v = f"regexp_replace(trim({col_sql}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"
     decimal_comma = f"regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+(,[0-9]+)?|-?[0-9]+,[0-9]{{1,2}}')"
     return (f"try_cast(CASE WHEN {decimal_comma} THEN replace(replace({v}, '.', ''), ',', '.')"
             f" ELSE replace({v}, ',', '') END AS DOUBLE)")
@@ -272,14 +548,24 @@ def _text(mapping: dict[str, str], name: str) -> str:
     return f"nullif(trim({quote_ident(mapping[name])}), '')"
 
 
-def _check_duplicate_rows(chk: _Checker, columns: list[str]) -> None:
-    cols = ", ".join(quote_ident(c) for c in columns)
-    dup = chk.con.execute(
-        f"SELECT _row FROM (SELECT _row, row_number() OVER (PARTITION BY {cols} ORDER BY _row) AS k FROM raw)"
-        " WHERE k > 1 ORDER BY _row").fetchall()
-    if dup:
-        rows = [r[0] + chk.offset for r in dup[:SHOWN_BAD_ROWS]]
-        raise DuplicateRowsError("rows (identical in every column to an earlier row)", len(dup), rows)
+def _flag_sql(col_sql: str) -> str:
+    return f"lower(trim(coalesce({col_sql}, '')))"
+
+
+def _set_as_of(chk: _Checker, as_of: dt.date) -> str:
+    chk.con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
+    return "getvariable('as_of')"
+
+
+def _formula_warning(chk: _Checker, m: dict[str, str], names: tuple[str, ...], warnings: list[str]) -> None:
+    cols = [m[n] for n in names if n in m]
+    if not cols:
+        return
+    n = sum(chk.count_where(f"left(trim({quote_ident(c)}), 1) IN ('=', '+', '@') "
+                            f"OR regexp_matches({quote_ident(c)}, '^(-[^0-9]|[\\t\\r])')") for c in cols)
+    if n:
+        warnings.append(f"{n:,} text cells start like a spreadsheet formula (=, +, -, @); they are stored as plain "
+                        "text and neutralised in every CSV download.")
 
 
 # ---- per kind -----------------------------------------------------------------------------------
@@ -291,45 +577,45 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
     unanswered = chk.count_where(_blank(score_col))
     if unanswered:
         warnings.append(f"{unanswered:,} responses without a score (question not answered) were skipped.")
-    chk.fail_where(m["score"], f"NOT {_blank(score_col)} AND {score} IS NULL", "are not whole-number scores")
-    chk.fail_where(m["score"], f"{score} NOT BETWEEN 0 AND 10", "are outside the NPS scale 0–10")
-    date, _fmt = date_expr(chk.con, m["response_date"])
-    _check_dates(chk, m["response_date"], date, True, opts.today)
+    chk.flag(m["score"], f"NOT {_blank(score_col)} AND {score} IS NULL", "are not whole-number scores")
+    chk.flag(m["score"], f"{score} NOT BETWEEN 0 AND 10", "are outside the NPS scale 0–10")
+    if "response_date" in m:
+        date = chk.date(m["response_date"])
+        _check_dates(chk, m["response_date"], date, True, opts.today)
+    else:  # an undated survey: every response on the as-of date the analyst gave
+        date = _set_as_of(chk, opts.as_of)
+        warnings.append(f"No response date column: every response is dated {opts.as_of:%Y-%m-%d} (the as-of date).")
+    chk.settle()
     if "customer_id" not in m:
         warnings.append("No customer id column: responses are stored as anonymous and cannot be linked to "
                         "revenue or churn.")
     else:
-        anon = chk.count_where(_blank(quote_ident(m["customer_id"])))
+        anon = chk.count_where(f"{_blank(quote_ident(m['customer_id']))} AND NOT {_blank(score_col)}")
         if anon:
             warnings.append(f"{anon:,} responses have no customer id and are stored as anonymous.")
+    _formula_warning(chk, m, ("comment", "customer_id", "segment", "region", "channel"), warnings)
     return chk.con.execute(f"""
-        SELECT _row + {chk.offset} AS row_number, {_text(m, 'response_id')} AS response_id,
+        SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
                {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
                {score}::TINYINT AS score, {_text(m, 'comment')} AS comment, {_text(m, 'segment')} AS segment,
                {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
         FROM raw WHERE NOT {_blank(score_col)} ORDER BY _row""").df()
 
 
-def _flag_sql(col_sql: str) -> str:
-    return f"lower(trim(coalesce({col_sql}, '')))"
-
-
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     cid = quote_ident(m["customer_id"])
-    chk.fail_where(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
-    dup = chk.con.execute(
-        f"SELECT _row FROM (SELECT _row, row_number() OVER (PARTITION BY trim({cid}) ORDER BY _row) k FROM raw)"
-        " WHERE k > 1 ORDER BY _row").fetchall()
-    if dup:
-        raise DuplicateRowsError(f"customer ids in column '{m['customer_id']}'", len(dup),
-                                 [r[0] + chk.offset for r in dup[:SHOWN_BAD_ROWS]])
+    chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
+    per_subscription = "subscription_id" in m
+    if not per_subscription:
+        chk.flag_duplicates(f"trim({cid})", m["customer_id"], f"customer ids in column '{m['customer_id']}'",
+                            "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}")
     if "start_date" in m:
-        start, _ = date_expr(chk.con, m["start_date"])
+        start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)
         if "churn_date" in m:
-            churn, _ = date_expr(chk.con, m["churn_date"])
+            churn = chk.date(m["churn_date"])
             _check_dates(chk, m["churn_date"], churn, False, opts.today)
-            chk.fail_where(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
+            chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
         else:
             churn = "NULL::DATE"
     else:
@@ -338,15 +624,29 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         tenure_col = quote_ident(m["tenure"])
         flag = _flag_sql(quote_ident(m["churned"]))
         tenure = f"try_cast(trim({tenure_col}) AS INTEGER)"
-        chk.fail_where(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
-        chk.fail_where(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}",
-                       "are not yes/no churn flags")
+        chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
+        chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")
         as_of = opts.as_of or opts.today
         warnings.append(f"Snapshot file: start dates derived from tenure, churners dated {as_of:%Y-%m-%d} "
                         "(the as-of date).")
-        chk.con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
-        start = f"(date_trunc('month', getvariable('as_of')) - to_months({tenure}))::DATE"
-        churn = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN getvariable('as_of') END"
+        var = _set_as_of(chk, as_of)
+        start = f"(date_trunc('month', {var}) - to_months({tenure}))::DATE"
+        churn = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN {var} END"
+    chk.settle()
+    _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)
+    if per_subscription:
+        # One row per subscription: a customer starts with their first subscription and churns when the
+        # last one ends (still a customer while any subscription has no end date).
+        lines = chk.count_where("true")
+        frame = chk.con.execute(f"""
+            SELECT trim({cid}) AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
+                   CASE WHEN count(*) = count({churn}) THEN max({churn}) END AS churn_date,
+                   arg_max({_text(m, 'segment')}, {start}) AS segment, arg_max({_text(m, 'region')}, {start}) AS region,
+                   arg_max({_text(m, 'plan')}, {start}) AS plan
+            FROM raw GROUP BY 1 ORDER BY min(_row)""").df()
+        warnings.append(f"{lines:,} subscriptions combined into {len(frame):,} customers (start = first "
+                        "subscription's start; churned when every subscription has ended, on the last end date).")
+        return frame
     return chk.con.execute(f"""
         SELECT trim({cid}) AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
@@ -354,28 +654,78 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         FROM raw ORDER BY _row""").df()
 
 
-def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
-    cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
-    chk.fail_where(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
-    month, _ = date_expr(chk.con, m["month"])
-    _check_dates(chk, m["month"], month, True, opts.today)
-    amount = _amount_sql(amount_col)
-    chk.fail_where(m["amount"], _blank(amount_col), "are empty (an amount is required)")
-    chk.fail_where(m["amount"], f"{amount} IS NULL", "are not numbers")
-    chk.fail_where(m["amount"], f"{amount} < 0", "are negative (refunds and credits are not MRR)")
-    scale = "/ 100.0" if opts.amount_in_cents else ""
-    per_month = amount + scale
+def _per_month_sql(m: dict[str, str], opts: Options) -> str:
+    per_month = _amount_sql(quote_ident(m["amount"])) + ("/ 100.0" if opts.amount_in_cents else "")
+    if "quantity" in m:
+        per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
     if "interval" in m:
         interval = _flag_sql(quote_ident(m["interval"]))
-        per_month = f"CASE WHEN {interval} IN ('year', 'yearly', 'annual', 'annually', '12') " \
-                    f"THEN {per_month} / 12 ELSE {per_month} END"
+        per_month = (f"CASE WHEN {interval} IN ('year', 'yearly', 'annual', 'annually', '12', 'y') "
+                     f"THEN ({per_month}) / 12 "
+                     f"WHEN {interval} IN ('quarter', 'quarterly', '3') THEN ({per_month}) / 3 ELSE {per_month} END")
+    return per_month
+
+
+def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+    cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
+    subscriptions = "start_date" in m
+    chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
+    if subscriptions:
+        start = chk.date(m["start_date"])
+        _check_dates(chk, m["start_date"], start, True, opts.today)
+        end = "NULL::DATE"
+        if "end_date" in m:
+            end = chk.date(m["end_date"])
+            _check_dates(chk, m["end_date"], end, False, opts.today)
+            chk.flag(m["end_date"], f"{end} < {start}", "are before the subscription's start")
+    else:
+        month = chk.date(m["month"])
+        _check_dates(chk, m["month"], month, True, opts.today)
+    amount = _amount_sql(amount_col)
+    chk.flag(m["amount"], _blank(amount_col), "are empty (an amount is required)")
+    chk.flag(m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers")
+    chk.flag(m["amount"], f"{amount} < 0", "are negative (refunds and credits are not MRR)")
+    status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
+    if subscriptions and status and "end_date" in m:
+        chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
+                 f"say the subscription ended but '{m['end_date']}' is empty")
+    chk.settle()
+    skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
+    keep = f"{status} NOT IN {skipped}" if status else "true"
+    if status and (n := chk.count_where(f"NOT ({keep})")):
+        warnings.append(f"{n:,} rows with status {', '.join(skipped)} bring no revenue and were left out.")
+    per_month = _per_month_sql(m, opts)
+    if not subscriptions:
+        frame = chk.con.execute(f"""
+            SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
+                   round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
+            FROM raw WHERE {keep} GROUP BY ALL ORDER BY customer_id, month""").df()
+        lines = chk.count_where(keep)
+        if lines > len(frame):
+            warnings.append(f"{lines:,} rows summed into {len(frame):,} customer-months.")
+        return frame
+    # Subscriptions: MRR in every month from the start month up to (not including) the end month, or
+    # through the as-of month while still running.
+    latest = chk.con.execute(f"SELECT greatest(max({start}), max({end})) FROM raw").fetchone()[0]
+    as_of = min(opts.as_of or latest or opts.today, opts.today)
+    chk.as_of = as_of
+    var = _set_as_of(chk, as_of)
     frame = chk.con.execute(f"""
-        SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
-               round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
-        FROM raw GROUP BY ALL ORDER BY customer_id, month""").df()
-    lines = chk.count_where("true")
-    if lines > len(frame):
-        warnings.append(f"{lines:,} rows summed into {len(frame):,} customer-months.")
+        WITH subs AS (
+            SELECT trim({cid}) AS customer_id, date_trunc('month', {start})::DATE AS first_m,
+                   least(CASE WHEN {end} IS NULL THEN date_trunc('month', {var})
+                              ELSE date_trunc('month', {end}) - INTERVAL 1 MONTH END,
+                         date_trunc('month', {var}))::DATE AS last_m,
+                   {per_month} AS mrr
+            FROM raw WHERE {keep}
+        ), months AS (
+            SELECT customer_id, unnest(generate_series(first_m, last_m, INTERVAL 1 MONTH))::DATE AS month, mrr
+            FROM subs WHERE last_m >= first_m
+        )
+        SELECT customer_id, month, round(sum(mrr), 2)::DECIMAL(18, 2) AS mrr FROM months
+        GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""").df()
+    warnings.append(f"{chk.count_where(keep):,} subscriptions expanded into {len(frame):,} customer-months of MRR "
+                    f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}).")
     return frame
 
 
@@ -383,37 +733,57 @@ PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _p
 DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month"}
 
 
-def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
-    """Read, map and validate one export. Raises an IngestError subclass if anything cannot be trusted."""
-    opts = options or Options()
-    opts.today = opts.today or dt.date.today()
+def _check_size(data: bytes) -> None:
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileTooLargeError(f"The file is {len(data) / 2**20:,.0f} MB; the limit is "
                                 f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB.")
+
+
+def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
+    """Read, map and validate one export. Raises an IngestError subclass if anything cannot be trusted
+    (with `report` set when validation found bad rows and `skip_invalid` is off)."""
+    opts = options or Options()
+    opts.today = opts.today or dt.date.today()
+    _check_size(data)
     text = decode(data)
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        columns = read_table(con, text)
-        kind = opts.kind or detect_kind(columns)
+        seen = read_table(con, text)
+        columns = seen.columns
+        kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in KINDS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        mapping = {**detect_mapping(kind, columns), **opts.mapping}
+        mapping = {**detect_mapping(kind, columns, seen.labels), **opts.mapping}
+        mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:
                 raise MissingColumnError(name, f"column {col!r}", columns)
-        _require_fields(kind, mapping, columns)
-        chk = _Checker(con)
-        _check_duplicate_rows(chk, columns)
+        if kind == "revenue" and "start_date" in mapping:
+            mapping.pop("month", None)
+        _require_fields(kind, mapping, columns, opts)
+        chk = _Checker(con, opts)
+        chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
+                            "rows (identical in every column to an earlier row)",
+                            "repeat an earlier row in every column")
         warnings: list[str] = []
+        if seen.tool != "CSV":
+            warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
+        for column, (used, other) in chk.ambiguous.items():
+            warnings.append(f"Dates in '{column}' fit both {used} and {other}; read as {used}. Confirm the format "
+                            "in the mapping step.")
         if rows.empty:
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
         dates = rows[DATE_FIELD[kind]]
         first, last = dates.min().date(), dates.max().date()
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
-        return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last)
+        layout = {"revenue": "subscriptions" if "start_date" in mapping else "lines",
+                  "customers": "subscriptions" if "subscription_id" in mapping
+                  else "list" if "start_date" in mapping else "snapshot"}.get(kind, "responses")
+        return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
+                        seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report)
     except IngestError:
         raise
     except duckdb.Error as exc:  # anything DuckDB could not do with this file's values
@@ -422,12 +792,18 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         con.close()
 
 
-def _require_fields(kind: str, mapping: dict[str, str], columns: list[str]) -> None:
+def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts: Options) -> None:
     for name, label, required in FIELDS[kind]:
         if not required or name in mapping:
             continue
         if kind == "customers" and name == "start_date" and {"tenure", "churned"} <= mapping.keys():
             continue  # snapshot file: start derived from tenure
+        if kind == "revenue" and name == "month" and "start_date" in mapping:
+            continue  # subscription list: months from start/end
+        if kind == "nps" and name == "response_date" and opts.as_of:
+            continue  # undated survey: the as-of date
+        if kind == "nps" and name == "response_date":
+            label += " (or, for a survey without dates, an as-of date)"
         raise MissingColumnError(name, label, columns)
     if kind == "customers" and "start_date" in mapping and "churned" in mapping and "churn_date" not in mapping:
         raise MissingColumnError("churn_date", "churn date (a churned flag alone does not say when)", columns)

@@ -111,3 +111,52 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
         ORDER BY n.response_date DESC, n.row_number DESC LIMIT $limit"""
     return query(cur, sql, view.params(nv=versions.get("nps"), cv=versions.get("customers"), limit=limit))
+
+
+def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
+    """NPS of the window's responses from customers who started within the window (new customers)."""
+    row = query(cur, f"""
+        SELECT count_if(n.score >= 9) AS promoters, count_if(n.score BETWEEN 7 AND 8) AS passives,
+               count_if(n.score <= 6) AS detractors, count(*) AS n
+        FROM nps_responses n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
+        WHERE n.version = $nv AND n.response_date BETWEEN $start AND last_day($end)
+          AND c.start_date BETWEEN $start AND last_day($end)
+          AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
+          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)""",
+                view.params(nv=versions.get("nps"), cv=versions.get("customers"))).iloc[0]
+    return NpsResult(int(row.n), int(stats.num(row.promoters)), int(stats.num(row.passives)),
+                     int(stats.num(row.detractors)))
+
+
+ASSISTED = ("support", "phone", "call", "agent", "chat", "csm", "account manager", "in person")
+
+
+def channel_mix(cur, view: View) -> pd.DataFrame:
+    """Responses and NPS per channel, each marked digital or assisted (a person took part: support, phone,
+    chat, account manager …)."""
+    frame = by_dimension(cur, view, "channel")
+    frame["mode"] = ["Assisted" if any(w in str(v).lower() for w in ASSISTED) else
+                     "Unknown" if v == "Unknown" else "Digital" for v in frame.value]
+    return frame
+
+
+def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
+    """NPS per group now and in the previous window of the same length, the change, its z and whether it
+    is significant (|z| ≥ 1.96, both n ≥ 30); largest absolute change first."""
+    now = by_dimension(cur, view, dimension).set_index("value")
+    before = by_dimension(cur, view.previous(), dimension).set_index("value")
+    rows = []
+    for value in now.index:
+        a = now.loc[value]
+        b = before.loc[value] if value in before.index else None
+        z = None if b is None else stats.nps_z((int(a.promoters), int(a.detractors), int(a.n)),
+                                               (int(b.promoters), int(b.detractors), int(b.n)))
+        comparable = b is not None and min(a.n, b.n) >= stats.MIN_COMPARABLE_N
+        rows.append({"value": value, "nps": a.nps, "n": int(a.n), "previous": None if b is None else b.nps,
+                     "previous_n": 0 if b is None else int(b.n),
+                     "change": None if b is None else a.nps - b.nps, "z": z,
+                     "significant": bool(comparable and z is not None and abs(z) >= stats.Z95)})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values("change", key=lambda c: c.abs(), ascending=False, na_position="last")

@@ -87,6 +87,12 @@ def mrr_by_month(cur, view: View) -> pd.DataFrame:
     return frame
 
 
+def quick_ratio(frame: pd.DataFrame) -> float | None:
+    """(new + reactivation + expansion) ÷ (contraction + churned) summed over mrr_by_month's rows."""
+    f = frame.dropna(subset=["start_mrr"])
+    return stats.ratio((f.new + f.reactivation + f.expansion).sum(), (f.contraction + f.churned).sum())
+
+
 def mrr_at(cur, view: View, month: dt.date) -> float:
     """MRR of one month under the view's filters (0 when there is no revenue)."""
     value = query(cur, f"SELECT sum(mrr)::DOUBLE AS v FROM fact_month WHERE {View.where()} AND month = $m",

@@ -89,6 +89,27 @@ def test_deltas_use_ascii_sign_for_st_metric():
 def test_every_metric_is_defined():
     for m in METRICS.values():
         assert m.label and len(m.definition) > 30 and m.owner in {"CEO", "CFO", "CMO", "CIO"}
-        assert m.fmt in {"currency", "money", "pct", "nps", "int"}
+        assert m.fmt in {"currency", "money", "pct", "nps", "int", "ratio"}
 
 
+
+
+def test_waterfall_adds_up():
+    frame = pd.DataFrame({"month": MONTHS, "start_mrr": [100.0, 120.0], "mrr": [120.0, 115.0],
+                          "new": [30.0, 0.0], "reactivation": [0.0, 5.0], "expansion": [0.0, 0.0],
+                          "contraction": [10.0, 0.0], "churned": [0.0, 10.0]})
+    data = charts.waterfall(frame).data.set_index("step")
+    # 100 + 30 + 5 − 10 − 10 = 115
+    assert data.loc["Start MRR", "high"] == 100 and data.loc["End MRR", "high"] == 115
+    assert (data.loc["New", "low"], data.loc["New", "high"]) == (100, 130)
+    assert (data.loc["Churned", "low"], data.loc["Churned", "high"]) == (115, 125)
+
+
+def test_cohort_heatmap_skips_blank_cells():
+    matrix = pd.DataFrame({"cohort": ["2025-01", "2025-02", "Average"], "size": [2, 1, 3],
+                           0: [1.0, 1.0, 1.0], 1: [0.5, None, 0.5]})
+    chart = charts.cohort_heatmap(matrix, "Logo retention")
+    assert len(chart.data) == 5  # 6 cells, one not yet observed
+    spec = chart.to_dict()
+    assert spec["title"] == "Logo retention"
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Months since first revenue"

@@ -284,3 +284,29 @@ def test_transitions_between_consecutive_responses(reference_ws):
         {"from_category": "Promoter", "to_category": "Detractor", "customers": 1, "mrr": 100.0}]
     later = value.transitions(reference_ws.cursor(), view(reference_ws, start=MAR), reference_ws.snapshot().versions)
     assert later.from_category.tolist() == ["Passive"]  # A's move happened before March
+
+
+def test_quick_ratio(reference_ws):
+    # Jan–Apr: gains 150 + 300 + 50 + 200 = 700; losses 20 + 230 + 300 = 550 → 700 ÷ 550
+    f = revenue.mrr_by_month(reference_ws.cursor(), view(reference_ws))
+    assert revenue.quick_ratio(f) == pytest.approx(700 / 550)
+
+
+def test_new_customer_nps_and_channel_mix(reference_ws):
+    cur, v = reference_ws.cursor(), view(reference_ws)
+    # Started Jan–Apr: A, B, C, E. Their Jan–Apr responses: r2 B 3, r4 A 6, r6 E 10 → (1 − 2) ÷ 3
+    r = nps.new_customer_nps(cur, v, reference_ws.snapshot().versions)
+    assert (r.n, r.promoters, r.detractors) == (3, 1, 2)
+    mix = nps.channel_mix(cur, v).set_index("value")
+    assert mix["mode"].to_dict() == {"Email": "Digital", "In-app": "Digital", "Web": "Digital"}
+    assert mix.n.to_dict() == {"Email": 3, "In-app": 2, "Web": 2}
+
+
+def test_movers(reference_ws):
+    # Mar–Apr vs Jan–Feb by segment. Enterprise: now r6 (10) → +100 (n 1); before r4 (6) → −100 (n 1): +200.
+    # SMB: now r7 (10) → +100; before r2 (3), r3 (7) → −50: +150. Unknown: now r8 (8) → 0; before r5 (10)
+    # → +100: −100. Too few responses to call any significant.
+    m = nps.movers(reference_ws.cursor(), view(reference_ws, start=MAR), "segment").set_index("value")
+    assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "Unknown": -100.0}
+    assert list(m.index) == ["Enterprise", "SMB", "Unknown"]
+    assert not m.significant.any()
