@@ -139,7 +139,7 @@ def waterfall(frame: pd.DataFrame, title: str = "MRR bridge over the period") ->
     data = pd.DataFrame(rows)
     colors = {"Level": "#1f4e79", **MOVEMENT_COLORS}
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("step:N", title=None, sort=list(data.step), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("step:N", title=None, sort=list(data.step), axis=alt.Axis(labelAngle=-30, labelOverlap=False)),
         y=alt.Y("low:Q", title="MRR", axis=alt.Axis(format=AXIS_FORMAT["currency"]), scale=alt.Scale(zero=False)),
         y2="high:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
@@ -168,6 +168,7 @@ def cohort_heatmap(matrix: pd.DataFrame, title: str, size_title: str = "Customer
 
 def transition_heatmap(frame: pd.DataFrame, title: str = "Moves between consecutive responses") -> alt.Chart:
     order = ["Promoter", "Passive", "Detractor"]
+    frame = frame.assign(dark=frame.customers > frame.customers.max() / 2)  # white text on dark cells
     base = alt.Chart(frame).encode(
         x=alt.X("to_category:N", title="Latest response", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("from_category:N", title="Previous response", sort=order))
@@ -178,5 +179,17 @@ def transition_heatmap(frame: pd.DataFrame, title: str = "Moves between consecut
                  alt.Tooltip("mrr:Q", title="Their MRR", format="$,.0f")])
     text = base.mark_text(fontSize=12).encode(
         text=alt.Text("customers:Q", format=","),
-        color=alt.condition("datum.customers > 100", alt.value("white"), alt.value("#222")))
+        color=alt.condition("datum.dark", alt.value("white"), alt.value("#222")))
     return alt.layer(cells, text).properties(title=title, height=alt.Step(48))
+
+
+def channel_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """Responses per survey channel, coloured digital vs assisted."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("value:N", title="Channel", sort="-x"),
+        x=alt.X("n:Q", title="Responses", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("mode:N", title=None, scale=alt.Scale(domain=["Digital", "Assisted", "Unknown"],
+                                                              range=["#1f4e79", "#ef6c00", "#9e9e9e"])),
+        tooltip=[alt.Tooltip("value:N", title="Channel"), alt.Tooltip("mode:N", title="Mode"),
+                 alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("nps:Q", title="NPS", format="+.0f")],
+    ).properties(title=title, height=alt.Step(32))

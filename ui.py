@@ -18,6 +18,7 @@ from metrics import ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
 from metrics.store import Snapshot, Workspace
+from metrics.value import DEFAULT_GROSS_MARGIN
 from metrics.view import View, add_months
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
@@ -32,6 +33,7 @@ NAV = [
 ]
 ALL = "All"
 DEFAULT_MONTHS = 12
+DEFAULT_MARGIN_PCT = round(100 * DEFAULT_GROSS_MARGIN)
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -100,6 +102,8 @@ def render_sidebar() -> None:
                      bind="query-params")
         st.selectbox("Region", [ALL, *dimension_values(snap.snapshot, "region")], key="region",
                      bind="query-params")
+        st.number_input("Gross margin (%)", min_value=1, max_value=100, value=DEFAULT_MARGIN_PCT, step=1, key="gm",
+                        bind="query-params", help="Used by LTV and payback. A stated assumption, not measured.")
 
 
 def current_snapshot() -> Snapshot | None:
@@ -119,6 +123,10 @@ def current_view() -> View | None:
     segment = st.session_state.get("segment", ALL)
     region = st.session_state.get("region", ALL)
     return View(snap.snapshot, start, end, None if segment == ALL else segment, None if region == ALL else region)
+
+
+def gross_margin() -> float:
+    return st.session_state.get("gm", DEFAULT_MARGIN_PCT) / 100
 
 
 def describe(view: View) -> str:

@@ -115,7 +115,7 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
 
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
-    row = query(cur, f"""
+    row = query(cur, """
         SELECT count_if(n.score >= 9) AS promoters, count_if(n.score BETWEEN 7 AND 8) AS passives,
                count_if(n.score <= 6) AS detractors, count(*) AS n
         FROM nps_responses n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv

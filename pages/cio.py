@@ -7,7 +7,7 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import health
+from metrics import health, nps
 from metrics.definitions import fmt_pct
 
 ui.ensure_router()
@@ -45,6 +45,15 @@ with left:
     ui.chart(charts.volume_bars(volumes, "responses", "NPS responses per month", "Responses"))
 with right:
     ui.chart(charts.volume_bars(volumes, "paying_customers", "Paying customers per month", "Customers"))
+
+left, right = st.columns(2)
+with left:
+    linked = volumes.assign(share=volumes.linked_responses / volumes.responses.where(volumes.responses > 0))
+    ui.chart(charts.trend(linked, "share", "Responses linked to a known customer, by month", "Linked", "pct"))
+with right:
+    if view is not None:
+        mix = ui.cached(nps.channel_mix, view)
+        ui.chart(charts.channel_bars(mix, f"Responses by channel, {view.start:%b %Y} – {view.end:%b %Y}"))
 
 st.subheader("Findings")
 if stopped.empty:

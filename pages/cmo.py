@@ -4,7 +4,8 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import nps
+from metrics import nps, revenue, value
+from metrics.definitions import fmt_currency, fmt_nps
 from metrics.stats import ratio
 
 ui.ensure_router()
@@ -38,6 +39,23 @@ dimension = st.segmented_control("NPS by", ["segment", "region", "channel"], def
                                  format_func=str.capitalize)
 groups = ui.cached(nps.by_dimension, view, dimension or "segment")
 ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
+
+st.subheader("Acquisition and advocacy")
+versions = ui.current_snapshot().versions
+churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_month, view)
+newcomers = ui.cached(nps.new_customer_nps, view, versions)
+now_cats = ui.cached(value.current_by_category, view).set_index("category")
+a1, a2, a3, a4 = st.columns(4)
+ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
+ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty else None)
+ui.kpi(a3, "nps", newcomers.value, label="New customers' NPS",
+       suffix="" if newcomers.interval.margin is None else f" ±{newcomers.interval.margin:.0f}")
+a3.caption(f"n = {newcomers.n:,}" + (" · too few to compare" if newcomers.too_small else "")
+           + f" · all customers {fmt_nps(now.value)}")
+promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
+ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
+if promoters is not None:
+    a4.caption(f"holding {fmt_currency(promoters.arr)} ARR in {view.end:%b %Y}")
 
 st.subheader("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

@@ -13,7 +13,7 @@ import streamlit as st
 from conftest import REFERENCE
 from streamlit.testing.v1 import AppTest
 
-from metrics import linkage, nps, revenue
+from metrics import linkage, nps, revenue, value
 from metrics.definitions import fmt_currency, fmt_int, fmt_nps, fmt_pct
 from metrics.view import View, add_months
 
@@ -50,6 +50,12 @@ def run(page: str | None = None, **params) -> AppTest:
     return at
 
 
+def _versions(cur, view) -> dict:
+    row = cur.execute("SELECT nps_version, customers_version, revenue_version FROM snapshots WHERE snapshot = ?",
+                      [view.snapshot]).fetchone()
+    return dict(zip(("nps", "customers", "revenue"), row, strict=True))
+
+
 def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -70,6 +76,11 @@ def test_ceo_page(expected):
     cats = linkage.by_category(cur, view)
     assert table["NPS category"].tolist() == cats.category.tolist()
     assert table["Customers"].tolist() == [fmt_int(v) for v in cats.customers]
+    worth = value.value_summary(cur, view, 0.8)
+    assert shown["Promoter LTV"] == fmt_currency(worth["ltv_by_category"]["Promoter"])
+    assert shown["Value of one NPS point"] == fmt_currency(worth["nps_point"])
+    movers = at.dataframe[1].value
+    assert sorted(movers["Segment"]) == ["Enterprise", "Mid-Market", "SMB", "Unknown"]
     # The sample behaves like real customers: detractors churn more than promoters.
     rate = cats.set_index("category").churn_rate
     assert rate["Detractor"] > rate["Promoter"]
@@ -91,6 +102,25 @@ def test_cfo_page(expected):
     assert shown["ARPA"] == fmt_currency(mrr.arpa.iloc[-1])
     bridge = at.dataframe[0].value
     assert len(bridge) == 12 and bridge["End MRR"].iloc[-1] == f"${mrr.mrr.iloc[-1]:,.2f}"
+    worth = value.value_summary(cur, view, 0.8)
+    assert shown["LTV"] == fmt_currency(worth["ltv"])
+    assert shown["Quick ratio"] == f"{revenue.quick_ratio(mrr):.1f}×"
+    assert shown["Revenue at risk (12 months)"] == fmt_currency(worth["revenue_at_risk"].value)
+    # What-if with the default inputs (20% of detractors become passives, $250,000 invested)
+    w = value.what_if(0.2, worth["detractors_now"], worth["detractor_arr"], worth["annual_churn"]["Detractor"],
+                      worth["annual_churn"]["Passive"], 250_000, 0.8)
+    assert shown["ARR kept over 12 months"] == fmt_currency(w.arr_kept)
+    assert shown["Payback"] == f"{w.payback_months:,.1f} months"
+
+
+def test_cfo_what_if_inputs_from_url(expected):
+    cur, view = expected
+    at = run("pages/cfo.py", wi_share="50", wi_to="Promoter", wi_invest="100000", gm="70")
+    worth = value.value_summary(cur, view, 0.7)
+    w = value.what_if(0.5, worth["detractors_now"], worth["detractor_arr"], worth["annual_churn"]["Detractor"],
+                      worth["annual_churn"]["Promoter"], 100_000, 0.7)
+    assert tiles(at)["ARR kept over 12 months"] == fmt_currency(w.arr_kept)
+    assert tiles(at)["LTV"] == fmt_currency(worth["ltv"])
 
 
 def test_cfo_page_segment_from_url(expected):
@@ -118,6 +148,10 @@ def test_cmo_page(expected):
     assert shown["Responses"] == fmt_int(summary.n)
     assert shown["Promoters"] == fmt_pct(summary.promoters / summary.n)
     assert shown["Detractors"] == fmt_pct(summary.detractors / summary.n)
+    churn = revenue.churn_by_month(cur, view)
+    assert shown["New customers"] == fmt_int(churn.started.sum())
+    newcomers = nps.new_customer_nps(cur, view, _versions(cur, view))
+    assert shown["New customers' NPS"].startswith(fmt_nps(newcomers.value))
     comments = at.dataframe[0].value
     assert len(comments) == 12 and comments["comment"].notna().all()
     assert comments["date"].iloc[0] == "2026-10-31"
