@@ -515,7 +515,7 @@ def _blank(col_sql: str) -> str:
 
 def _parse_date_sql(col_sql: str, fmt: str) -> str:
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
-        iso = f"regexp_replace(trim({col_sql}), '([+-][0-9]{{2}})([0-9]{{2}})$', '\\1:\\2')"
+        iso = f"regexp_replace(trim({col_sql}), '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS DATE)"
     if fmt == "EXCEL":  # days since 1899-12-30 (Excel's 1900 date system), plausible range only
         num = f"try_cast(trim({col_sql}) AS DOUBLE)"
@@ -533,12 +533,27 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: d
     chk.flag(column, f"{expr} < DATE '1970-01-01'", "are before 1970")
 
 
-def _amount_sql(col_sql: str) -> str:
-    """Text amount to DOUBLE: strips currency symbols and spaces; handles 1,234.56, 1.234,56 and 1'234.56."""
-    v = f"regexp_replace(trim({col_sql}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"
-    decimal_comma = f"regexp_full_match({v}, '-?[0-9]{{1,3}}(\\.[0-9]{{3}})+(,[0-9]+)?|-?[0-9]+,[0-9]{{1,2}}')"
-    return (f"try_cast(CASE WHEN {decimal_comma} THEN replace(replace({v}, '.', ''), ',', '.')"
-            f" ELSE replace({v}, ',', '') END AS DOUBLE)")
+_AMOUNT_CLEAN = "regexp_replace(trim({c}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"
+
+
+def decimal_comma(con: duckdb.DuckDBPyConnection, column: str) -> bool:
+    """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read
+    as 22,368 in a column of dot decimals)."""
+    v = _AMOUNT_CLEAN.format(c=quote_ident(column))
+    comma, dot = con.execute(
+        f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},')),"
+        f" count(*) FILTER (regexp_matches({v}, '\\.[0-9]{{1,2}}$|\\.[0-9]{{4,}}$|,[0-9]{{3}}\\.'))"
+        " FROM raw").fetchone()
+    return comma > dot
+
+
+def _amount_sql(col_sql: str, comma: bool = False) -> str:
+    """Text amount to DOUBLE: strips currency symbols, spaces and thousands separators (1,234.56 or, with
+    `comma`, 1.234,56; 1'234.56 either way)."""
+    v = _AMOUNT_CLEAN.format(c=col_sql)
+    if comma:
+        return f"try_cast(replace(replace({v}, '.', ''), ',', '.') AS DOUBLE)"
+    return f"try_cast(replace({v}, ',', '') AS DOUBLE)"
 
 
 def _text(mapping: dict[str, str], name: str) -> str:
@@ -654,8 +669,8 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         FROM raw ORDER BY _row""").df()
 
 
-def _per_month_sql(m: dict[str, str], opts: Options) -> str:
-    per_month = _amount_sql(quote_ident(m["amount"])) + ("/ 100.0" if opts.amount_in_cents else "")
+def _per_month_sql(m: dict[str, str], opts: Options, comma: bool) -> str:
+    per_month = _amount_sql(quote_ident(m["amount"]), comma) + ("/ 100.0" if opts.amount_in_cents else "")
     if "quantity" in m:
         per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
     if "interval" in m:
@@ -681,7 +696,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     else:
         month = chk.date(m["month"])
         _check_dates(chk, m["month"], month, True, opts.today)
-    amount = _amount_sql(amount_col)
+    comma = decimal_comma(chk.con, m["amount"])
+    amount = _amount_sql(amount_col, comma)
     chk.flag(m["amount"], _blank(amount_col), "are empty (an amount is required)")
     chk.flag(m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers")
     chk.flag(m["amount"], f"{amount} < 0", "are negative (refunds and credits are not MRR)")
@@ -693,8 +709,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
     keep = f"{status} NOT IN {skipped}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
-        warnings.append(f"{n:,} rows with status {', '.join(skipped)} bring no revenue and were left out.")
-    per_month = _per_month_sql(m, opts)
+        found = [r[0] for r in chk.con.execute(
+            f"SELECT DISTINCT {status} FROM raw WHERE NOT ({keep}) ORDER BY 1").fetchall()]
+        warnings.append(f"{n:,} rows with status {', '.join(found)} bring no revenue and were left out.")
+    per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
         frame = chk.con.execute(f"""
             SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,

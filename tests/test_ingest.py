@@ -69,7 +69,9 @@ def test_odd_headers_semicolons_day_first_dates_and_decimal_commas():
 
 
 def test_month_first_dates_thousands_separators_cents_and_annual_plans():
-    data = b"customer,period,mrr,interval\nx,01/31/2026,\"$1,200.00\",year\ny,02/01/2026,5000,month\n"
+    # "amount" (a plan price): annual plans are divided by 12. A column named MRR is monthly already (see
+    # test_mrr_column_ignores_the_billing_interval).
+    data = b"customer,period,amount,interval\nx,01/31/2026,\"$1,200.00\",year\ny,02/01/2026,5000,month\n"
     p = prepare_bytes(data, kind="revenue", amount_in_cents=True)
     mrr = p.rows.set_index("customer_id").mrr
     assert float(mrr["x"]) == 1.0   # 1200.00 cents ÷ 100 ÷ 12
@@ -145,10 +147,210 @@ def test_real_qualtrics_without_nps_is_rejected():
 
 
 @real
-def test_real_subscription_file_as_customers_names_duplicates():
-    with pytest.raises(DuplicateRowsError) as err:
-        prepare_file(REAL / "saas_ravenstack_subscriptions.csv", kind="customers")
+def test_real_subscription_file_as_customers_combines_subscriptions():
+    p = prepare_file(REAL / "saas_ravenstack_subscriptions.csv", kind="customers")
+    assert p.layout == "subscriptions" and p.mapping["subscription_id"] == "subscription_id"
+    subs = pd.read_csv(REAL / "saas_ravenstack_subscriptions.csv", parse_dates=["start_date", "end_date"])
+    by = subs.groupby("account_id")
+    assert len(p.rows) == by.ngroups == 500
+    rows = p.rows.set_index("customer_id")
+    assert (rows.start_date == by.start_date.min().reindex(rows.index)).all()
+    ended = by.end_date.count() == by.size()  # churned only when every subscription has ended
+    assert rows.churn_date.notna().sum() == ended.sum()
+    with pytest.raises(DuplicateRowsError) as err:  # without the subscription id, the repeats are named
+        prepare_file(REAL / "saas_ravenstack_subscriptions.csv", kind="customers", mapping={"subscription_id": ""})
     assert err.value.count == 4500 and "account_id" in str(err.value)
+
+
+@real
+def test_real_subscription_file_as_revenue_expands_monthly_mrr():
+    p = prepare_file(REAL / "saas_ravenstack_subscriptions.csv")
+    assert p.kind == "revenue" and p.layout == "subscriptions"
+    assert p.mapping == {"customer_id": "account_id", "amount": "mrr_amount", "start_date": "start_date",
+                         "end_date": "end_date"}  # mrr_amount is monthly already: billing_frequency not applied
+    assert p.as_of == dt.date(2024, 12, 31)  # the latest date in the file
+    # Independent expansion with pandas: start month up to (not including) the end month, else through Dec 2024.
+    subs = pd.read_csv(REAL / "saas_ravenstack_subscriptions.csv", parse_dates=["start_date", "end_date"])
+    expected: dict[tuple[str, pd.Timestamp], float] = {}
+    for s in subs.itertuples():
+        first = s.start_date.to_period("M")
+        last = (s.end_date.to_period("M") - 1) if pd.notna(s.end_date) else pd.Period("2024-12", "M")
+        for m in pd.period_range(first, min(last, pd.Period("2024-12", "M")), freq="M"):
+            key = (s.account_id, m.to_timestamp())
+            expected[key] = expected.get(key, 0) + s.mrr_amount
+    expected = {k: v for k, v in expected.items() if v > 0}
+    assert len(p.rows) == len(expected)
+    assert float(p.rows.mrr.sum()) == pytest.approx(sum(expected.values()))
+    assert (p.first_date, p.last_date) == (dt.date(2023, 1, 1), dt.date(2024, 12, 31))
+    ws = Workspace(":memory:")
+    snap = ws.commit([p.to_upload()])
+    assert (snap.first_month, snap.last_month) == (dt.date(2023, 1, 1), dt.date(2024, 12, 1))
+    assert ws.cursor().execute("SELECT count(*), sum(mrr) FROM revenue").fetchone()[0] == len(expected)
+
+
+@real
+def test_real_superstore_valid_rows_can_be_stored_skipping_the_shifted_ones():
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_file(REAL / "superstore_sales.csv")
+    report = err.value.report
+    assert report.rejected_rows == 6 and [c.row for c in report.problems[0].cells] == [183, 432, 433, 1408, 1971]
+    p = prepare_file(REAL / "superstore_sales.csv", skip_invalid=True)
+    assert p.kind == "revenue" and p.layout == "lines" and p.report.rejected_rows == 6
+    assert p.mapping == {"customer_id": "Customer ID", "month": "Order Date", "amount": "Sales"}
+    orders = pd.read_csv(REAL / "superstore_sales.csv", encoding="utf-8", encoding_errors="replace",
+                         usecols=range(21), on_bad_lines="skip")
+    good = orders[pd.to_numeric(orders.Sales, errors="coerce").notna() & ~orders["Row ID"].isin([182, 431, 432,
+                                                                                              1407, 1970, 1972])]
+    assert float(p.rows.mrr.sum()) == pytest.approx(good.Sales.astype(float).sum(), abs=1.0)  # cents rounding
+    assert (p.first_date, p.last_date) == (dt.date(2014, 1, 1), dt.date(2017, 12, 31))
+    assert p.rows.customer_id.nunique() == 793
+    csv_text = report.rejected_csv().decode()
+    assert csv_text.splitlines()[0].startswith("file row,problems,Row ID") and "' 16GB" not in csv_text
+
+
+@real
+def test_real_miro_nps_without_dates_needs_an_as_of_date_and_drops_duplicates():
+    with pytest.raises(MissingColumnError) as err:
+        prepare_file(REAL / "nps_miro.csv")
+    assert "as-of date" in str(err.value)
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_file(REAL / "nps_miro.csv", as_of=dt.date(2026, 10, 31))
+    assert err.value.count == 15 and err.value.rows[0] == 16
+    p = prepare_file(REAL / "nps_miro.csv", as_of=dt.date(2026, 10, 31), skip_invalid=True)
+    assert p.mapping == {"score": "NPS_Score", "customer_id": "user_id", "comment": "text"}
+    assert len(p.rows) == 441 - 15 and p.report.rejected_rows == 15
+    assert (p.first_date, p.last_date) == (dt.date(2026, 10, 31), dt.date(2026, 10, 31))
+    assert "3074457347487777543" in set(p.rows.customer_id)  # 19-digit ids kept exactly, as text
+    assert p.rows.comment.str.contains("\n").sum() > 0       # quoted newlines kept inside one comment
+
+
+@real
+def test_real_miro_segments_is_not_an_export_we_take():
+    with pytest.raises(UnknownKindError) as err:
+        prepare_file(REAL / "nps_miro_segments.csv")
+    assert "user_id, segment" in str(err.value)
+    with pytest.raises(MissingColumnError) as err:
+        prepare_file(REAL / "nps_miro_segments.csv", kind="customers")
+    assert err.value.field == "start_date"
+
+
+@real
+def test_real_qualtrics_exports_header_rows_are_skipped_and_the_missing_nps_named():
+    for name, tool, n_header in (("qualtrics_export_sample_de.csv", "Qualtrics", 3),
+                                 ("qualtrics_export_sample_legacy.csv", "Qualtrics (legacy)", 2)):
+        seen = ingest.inspect((REAL / name).read_bytes())
+        assert (seen.tool, seen.header_rows, seen.kind) == (tool, n_header, "nps")
+        assert "ResponseId" in seen.columns or "ResponseID" in seen.columns
+        assert not any(c.startswith("V") and c[1:].isdigit() for c in seen.columns)
+        with pytest.raises(MissingColumnError) as err:
+            prepare_file(REAL / name)  # detected as a survey; it has no NPS question
+        assert err.value.field == "score"
+
+
+@real
+def test_real_ravenstack_accounts_and_churn_events():
+    with pytest.raises(MissingColumnError) as err:  # a churn flag without a date
+        prepare_file(REAL / "saas_ravenstack_accounts.csv")
+    assert err.value.field == "churn_date"
+    p = prepare_file(REAL / "saas_ravenstack_accounts.csv", mapping={"churned": ""})
+    assert p.kind == "customers" and len(p.rows) == 500 and p.rows.churn_date.isna().all()
+    assert (p.first_date, p.last_date) == (dt.date(2023, 1, 2), dt.date(2024, 12, 31))
+    with pytest.raises(MissingColumnError) as err:  # churn events alone have no start dates
+        prepare_file(REAL / "saas_ravenstack_churn_events.csv")
+    assert err.value.field == "start_date"
+
+
+# ---- export formats (fixtures written in each tool's real shape) ---------------------------------
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+
+
+def test_qualtrics_nps_three_header_rows():
+    p = prepare_file(FORMATS / "qualtrics_nps.csv")
+    assert p.kind == "nps" and p.inspection.tool == "Qualtrics" and p.inspection.header_rows == 3
+    assert p.mapping["score"] == "Q1" and p.mapping["comment"] == "Q2"  # found by question text, not Q1_NPS_GROUP
+    assert p.rows.score.tolist() == [10, 6, 8, 9, 0] and p.rows.row_number.tolist() == [4, 5, 6, 7, 8]
+    assert p.rows.comment.tolist()[:2] == ['Great support, "fast"', "Too slow\nand buggy"]
+    assert (p.first_date, p.last_date) == (dt.date(2026, 3, 1), dt.date(2026, 3, 5))
+    assert any("formula" in w for w in p.warnings) and any("anonymous" in w for w in p.warnings)
+
+
+def test_surveymonkey_two_header_rows_and_12_hour_times():
+    p = prepare_file(FORMATS / "surveymonkey_nps.csv")
+    assert p.kind == "nps" and p.inspection.tool == "SurveyMonkey"
+    assert "Which plan are you on? - Pro" in p.inspection.columns
+    assert p.mapping["response_date"] == "End Date" and p.mapping["customer_id"] == "account_id"
+    assert p.rows.score.tolist() == [10, 7, 3, 9] and p.rows.row_number.tolist() == [3, 4, 5, 6]
+    assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-31", "2026-02-03", "2026-02-10",
+                                                                       "2026-03-01"]
+
+
+@pytest.mark.parametrize("name, scores, first, last", [
+    ("delighted_nps.csv", [9, 4, 10], dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+    ("typeform_nps.csv", [10, 0, 7], dt.date(2026, 4, 1), dt.date(2026, 5, 1)),
+    ("hotjar_nps.tsv", [9, 5], dt.date(2026, 5, 1), dt.date(2026, 5, 2)),  # UTF-16, tab-delimited
+])
+def test_one_header_survey_tools(name, scores, first, last):
+    p = prepare_file(FORMATS / name)
+    assert p.kind == "nps" and p.rows.score.tolist() == scores and (p.first_date, p.last_date) == (first, last)
+    assert p.rows.customer_id.notna().all()
+
+
+def test_stripe_subscriptions_expand_to_monthly_mrr():
+    p = prepare_file(FORMATS / "stripe_subscriptions.csv", as_of=dt.date(2026, 10, 31), amount_in_cents=True)
+    assert p.kind == "revenue" and p.layout == "subscriptions"
+    assert p.mapping["end_date"] == "Ended At (UTC)" and p.mapping["quantity"] == "Quantity"
+    mrr = p.rows.groupby("customer_id").mrr.agg(["count", "sum"])
+    # A: $50 Jan–Oct + 3 seats × $10 Sep–Oct; B: 2 × $25 Feb–Apr (ended 3 May); C: $1,200/year = $100 Mar–Oct;
+    # D: incomplete_expired, never paid.
+    assert mrr["count"].to_dict() == {"cus_A": 10, "cus_B": 3, "cus_C": 8}
+    assert {k: float(v) for k, v in mrr["sum"].items()} == {"cus_A": 560.0, "cus_B": 150.0, "cus_C": 800.0}
+    assert (p.first_date, p.last_date) == (dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert any("incomplete_expired" in w for w in p.warnings)
+
+
+def test_stripe_invoices_sum_to_customer_months():
+    p = prepare_file(FORMATS / "stripe_invoices.csv")
+    assert p.kind == "revenue" and p.layout == "lines" and p.mapping["amount"] == "Amount Paid"
+    assert [(r.customer_id, r.month.strftime("%Y-%m"), float(r.mrr)) for r in p.rows.itertuples()] == [
+        ("cus_A", "2026-01", 50.0), ("cus_A", "2026-02", 50.0), ("cus_B", "2026-02", 50.0)]
+    assert any("void" in w for w in p.warnings)
+
+
+def test_chartmogul_customer_list_cp1252_semicolons_day_first():
+    p = prepare_file(FORMATS / "chartmogul_customers.csv")
+    assert p.kind == "customers" and p.mapping["customer_id"] == "External ID"
+    assert p.rows.name.tolist() == ["Zoë Café", "Jürgen Maß", "Ana Núñez"]
+    assert p.rows.churn_date.notna().sum() == 1 and p.date_formats["Customer Since"] == "%d.%m.%Y"
+    assert (p.first_date, p.last_date) == (dt.date(2025, 1, 15), dt.date(2025, 11, 20))
+
+
+def test_excel_serial_dates_and_euro_decimal_commas():
+    p = prepare_file(FORMATS / "excel_revenue.csv")
+    assert p.date_formats["Billing month"] == "EXCEL"
+    assert [(r.customer_id, r.month.strftime("%Y-%m"), float(r.mrr)) for r in p.rows.itertuples()] == [
+        ("acme", "2026-01", 1234.56), ("acme", "2026-02", 1300.0), ("beta", "2026-02", 99.9)]
+
+
+def test_ambiguous_dates_are_asked_and_the_answer_used():
+    data = b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n"
+    p = prepare_bytes(data, kind="nps")
+    assert p.ambiguous == {"date": ["%m/%d/%Y", "%d/%m/%Y"]}
+    assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-04", "2026-05-06"]
+    p = prepare_bytes(data, kind="nps", date_formats={"date": "%d/%m/%Y"})
+    assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-04-03", "2026-06-05"]
+    decided = prepare_bytes(b"customer_id,date,score\nc1,03/04/2026,9\nc2,31/01/2026,7\n", kind="nps")
+    assert decided.ambiguous == {} and decided.date_formats["date"] == "%d/%m/%Y"  # 31 decides it
+
+
+def test_iso_timestamps_with_compact_zones():
+    p = prepare_bytes(b"customer_id,date,score\nc1,2026-01-31 23:30:00 -0500,9\nc2,2026-02-01T10:00:00+01:00,7\n",
+                      kind="nps")
+    assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-02-01", "2026-02-01"]
+
+
+def test_mrr_column_ignores_the_billing_interval():
+    p = prepare_bytes(b"customer,month,mrr,interval\nx,2026-01,100,year\n", kind="revenue")
+    assert "interval" not in p.mapping and float(p.rows.mrr.sum()) == 100.0
 
 
 # ---- bad files ---------------------------------------------------------------------------------
