@@ -827,6 +827,35 @@ def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts
         raise MissingColumnError("churn_date", "churn date (a churned flag alone does not say when)", columns)
 
 
+def _pct(new: float, old: float) -> str:
+    return f"{(new - old) / old:+.1%}" if old else "new"
+
+
+def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
+    """The stored version in words, and what changed vs the version it replaced:
+    "1,234 rows, 2023-01-01 to 2024-12-31, 500 customers; vs version 3: +312 customers, ARR +4.1%"."""
+    new = ws.version_stats(version)
+    if new is None:
+        return ""
+    span = f"{new['first_date']:%Y-%m-%d} to {new['last_date']:%Y-%m-%d}" if new["first_date"] else "no dates"
+    text = f"{new['rows']:,} rows, {span}, {new['customers']:,} customers"
+    if new["kind"] == "revenue":
+        text += f", ARR {new['arr']:,.0f} (last month × 12)"
+    elif new["kind"] == "nps" and new["nps"] is not None:
+        text += f", NPS {new['nps']:+.0f}"
+    old = ws.version_stats(previous)
+    if old is None:
+        return text + "; the first version of its kind."
+    changes = [f"{new['rows'] - old['rows']:+,} rows", f"{new['customers'] - old['customers']:+,} customers"]
+    if new["kind"] == "revenue":
+        changes.append(f"ARR {_pct(new['arr'], old['arr'])}")
+    elif new["kind"] == "customers":
+        changes.append(f"{new['active'] - old['active']:+,} active at the end")
+    elif new["nps"] is not None and old["nps"] is not None:
+        changes.append(f"NPS {new['nps'] - old['nps']:+.1f} points")
+    return text + f"; vs version {previous}: " + ", ".join(changes) + "."
+
+
 SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv"}
 
 

@@ -17,6 +17,7 @@ connections to the same database); writers are serialised by a lock.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import threading
 from collections.abc import Iterable
@@ -379,3 +380,161 @@ class Workspace:
                         {"snap": number, "k": RETENTION_K})
         cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
         return number
+
+    # ---- history: roll back, delete, mapping presets (Data page) ---------------------------------
+    # Rules
+    # - Roll back: the chosen earlier version of a kind becomes current again. This is recorded as a new
+    #   snapshot (the other kinds stay as they are) with a row in `snapshot_events`; nothing is removed, so a
+    #   roll back can itself be undone by rolling forward to the later version.
+    # - Delete: removes a version's rows, and every snapshot that used it (with its facts), in one
+    #   transaction. Refused for a version the latest snapshot uses (the data in use): roll back or upload a
+    #   replacement first. The `uploads` row stays as the audit trail (who/when/hash/rows) and the version is
+    #   listed in `deleted_versions`, so version numbers are never reused. Links to removed snapshots open
+    #   the latest data.
+    def _ensure_history_tables(self) -> None:
+        self._con.execute(HISTORY_SCHEMA)
+
+    def current_versions(self) -> dict[str, int | None]:
+        return self._current_versions(self.cursor())
+
+    def deleted_versions(self) -> set[int]:
+        self._ensure_history_tables()
+        return {r[0] for r in self.cursor().execute("SELECT version FROM deleted_versions").fetchall()}
+
+    def history(self) -> pd.DataFrame:
+        """Every version, newest first, with its status: 'in use' (latest snapshot), 'earlier' or 'deleted'."""
+        self._ensure_history_tables()
+        current = [v for v in self.current_versions().values() if v is not None] or [-1]
+        return self.cursor().execute(
+            f"""SELECT u.version, u.kind, u.file_name, u.source, u.row_count, u.first_date, u.last_date,
+                       u.uploaded_at, u.sha256, d.deleted_at,
+                       CASE WHEN d.version IS NOT NULL THEN 'deleted'
+                            WHEN u.version IN ({', '.join('?' * len(current))}) THEN 'in use' ELSE 'earlier' END
+                           AS status
+                FROM uploads u LEFT JOIN deleted_versions d USING (version) ORDER BY u.version DESC""",
+            current).df()
+
+    def snapshot_events(self) -> pd.DataFrame:
+        self._ensure_history_tables()
+        return self.cursor().execute(
+            "SELECT snapshot, action, detail, happened_at FROM snapshot_events ORDER BY snapshot DESC").df()
+
+    def rollback(self, version: int) -> Snapshot:
+        """Make an earlier upload the current data of its kind again, as a new snapshot (one transaction)."""
+        self._ensure_history_tables()
+        with self._write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+                if row is None:
+                    raise ValueError(f"There is no version {version}.")
+                if cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?", [version]).fetchone()[0]:
+                    raise ValueError(f"Version {version} was deleted; it cannot be restored.")
+                kind = row[0]
+                versions = self._current_versions(cur)
+                if versions[kind] == version:
+                    raise ValueError(f"Version {version} is already the current {kind} data.")
+                previous = versions[kind]
+                versions[kind] = version
+                number = self._build_snapshot(cur, versions)
+                cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
+                            [number, f"{kind}: back to version {version} (was version {previous})"])
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+        return self.snapshot(number)
+
+    def delete_version(self, version: int) -> list[int]:
+        """Delete a version's rows and the snapshots that used it (see the rules above); returns their numbers."""
+        self._ensure_history_tables()
+        with self._write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+                if row is None or cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?",
+                                              [version]).fetchone()[0]:
+                    raise ValueError(f"There is no version {version} to delete.")
+                if version in self._current_versions(cur).values():
+                    raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
+                                     "a replacement first, then delete it.")
+                snaps = [r[0] for r in cur.execute(
+                    "SELECT snapshot FROM snapshots WHERE ? IN (nps_version, customers_version, revenue_version)"
+                    " ORDER BY snapshot", [version]).fetchall()]
+                if snaps:
+                    marks = ", ".join("?" * len(snaps))
+                    fact_tables = [r[0] for r in cur.execute(
+                        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'snapshot'"
+                        " AND table_name LIKE 'fact%' AND database_name = current_database()").fetchall()]
+                    for table in [*fact_tables, "snapshot_events", "snapshots"]:
+                        cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
+                table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
+                cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
+                cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
+                            [version, ", ".join(map(str, snaps))])
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+        return snaps
+
+    def version_stats(self, version: int | None) -> dict | None:
+        """Rows, date range and customers of a version; ARR (last month × 12) for revenue, NPS for responses,
+        active customers at the end for customer lists."""
+        info = self.upload_info(version)
+        if info is None:
+            return None
+        cur = self.cursor()
+        kind = info["kind"]
+        stats = {"kind": kind, "version": version, "rows": info["row_count"], "first_date": info["first_date"],
+                 "last_date": info["last_date"]}
+        if kind == "revenue":
+            stats["customers"], stats["last_month"] = cur.execute(
+                "SELECT count(DISTINCT customer_id), max(month) FROM revenue WHERE version = ?", [version]).fetchone()
+            stats["arr"] = float(cur.execute(
+                "SELECT coalesce(sum(mrr), 0) * 12 FROM revenue WHERE version = ? AND month = ?",
+                [version, stats["last_month"]]).fetchone()[0])
+        elif kind == "customers":
+            stats["customers"], stats["active"] = cur.execute(
+                "SELECT count(*), count(*) FILTER (churn_date IS NULL) FROM customers WHERE version = ?",
+                [version]).fetchone()
+        else:
+            stats["customers"], stats["nps"] = cur.execute(
+                "SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER (score >= 9)"
+                " - count(*) FILTER (score <= 6)) / count(*) FROM nps_responses WHERE version = ?",
+                [version]).fetchone()
+        return stats
+
+    def save_preset(self, signature: str, name: str, kind: str, settings: dict) -> None:
+        """Remember a confirmed mapping for files with this header (replaces an earlier one)."""
+        self._ensure_history_tables()
+        with self._write_lock:
+            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+                                  [signature, name, kind, json.dumps(settings, default=str)])
+
+    def preset(self, signature: str) -> dict | None:
+        self._ensure_history_tables()
+        row = self.cursor().execute("SELECT name, kind, settings FROM mapping_presets WHERE signature = ?",
+                                    [signature]).fetchone()
+        return None if row is None else {"name": row[0], "kind": row[1], "settings": json.loads(row[2])}
+
+    def presets(self) -> pd.DataFrame:
+        self._ensure_history_tables()
+        return self.cursor().execute(
+            "SELECT name, kind, saved_at, signature FROM mapping_presets ORDER BY saved_at DESC").df()
+
+
+HISTORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshot_events (   -- why a snapshot exists when it is not an upload (roll backs)
+    snapshot INTEGER PRIMARY KEY, action VARCHAR NOT NULL, detail VARCHAR, happened_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deleted_versions (  -- uploads whose rows were deleted; the uploads row stays
+    version INTEGER PRIMARY KEY, deleted_at TIMESTAMP NOT NULL, snapshots_removed VARCHAR
+);
+CREATE TABLE IF NOT EXISTS mapping_presets (   -- confirmed column mappings, keyed by the header's signature
+    signature VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, settings VARCHAR NOT NULL,
+    saved_at TIMESTAMP NOT NULL
+);
+"""

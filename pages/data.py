@@ -1,36 +1,77 @@
-"""Data (analysts): upload NPS, customers or revenue exports; see what will be stored; keep the history."""
+"""Data (analysts): upload exports, map their columns, see what will be stored or rejected, keep the history."""
 
-import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
 
 import ui
 from metrics import ingest
-from metrics.errors import IngestError
+from metrics.errors import IngestError, MissingColumnError, UnknownKindError
 from metrics.store import KIND_LABELS
 
 ui.ensure_router()
 st.title("Data · Upload exports")
-st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue. Each upload replaces the current "
-           "data of its kind as a new version; earlier versions stay available in the sidebar's Data version. "
+st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue: survey tools (Qualtrics, "
+           "SurveyMonkey, Delighted, Typeform, Hotjar), billing (Stripe subscriptions or invoices, ChartMogul "
+           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version; "
+           "earlier versions stay available and can be restored below. "
            f"Files up to {ingest.MAX_UPLOAD_BYTES // 2**20} MB.")
 ui.notices(None)
 
+NOT_USED = "— not used —"
+REJECT, SKIP = "Reject the file (store nothing)", "Store the valid rows and skip the rejected ones"
 
 
-def store(prepared: ingest.Prepared) -> None:
+def store(prepared: ingest.Prepared, previous: int | None) -> None:
     """Commit the validated upload and show the new data version (a callback: runs before the widgets)."""
-    snap = ui.workspace().commit([prepared.to_upload()])
+    ws = ui.workspace()
+    snap = ws.commit([prepared.to_upload()])
     st.session_state["v"] = snap.snapshot
     st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
     version = snap.versions[prepared.kind]
-    st.session_state["stored"] = (f"Stored {ui.md_escape(prepared.file_name)} as version {version}; "
-                                  f"the dashboard now shows data version #{snap.snapshot}.")
+    skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
+    st.session_state["stored"] = (
+        f"Stored {ui.md_escape(prepared.file_name)} as version {version}{skipped}; the dashboard now shows data "
+        f"version #{snap.snapshot}.  \n**{KIND_LABELS[prepared.kind]} version {version}:** "
+        + ui.md_escape(ingest.change_summary(ws, version, previous)))
 
 
-if "stored" in st.session_state:
-    st.success(st.session_state.pop("stored"), icon=":material/save:")
+def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> None:
+    name = (st.session_state.get(name_key) or "").strip() or "Unnamed preset"
+    ui.workspace().save_preset(signature, name, kind, settings)
+    st.session_state["preset_saved"] = f"Saved the mapping as preset “{ui.md_escape(name)}”; files with the same " \
+                                       "columns will use it automatically."
+
+
+def roll_back(version_key: str) -> None:
+    version = st.session_state.get(version_key)
+    try:
+        snap = ui.workspace().rollback(int(version))
+    except ValueError as exc:
+        st.session_state["history_error"] = str(exc)
+        return
+    st.session_state["v"] = snap.snapshot
+    st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
+                                        f"#{snap.snapshot}.")
+
+
+def delete(version_key: str) -> None:
+    version = st.session_state.get(version_key)
+    try:
+        removed = ui.workspace().delete_version(int(version))
+    except ValueError as exc:
+        st.session_state["history_error"] = str(exc)
+        return
+    if st.session_state.get("v") in removed:
+        st.session_state.pop("v")
+    gone = f" and data version(s) {', '.join(f'#{n}' for n in removed)} that used it" if removed else ""
+    st.session_state["history_done"] = f"Deleted version {version}{gone}."
+
+
+for key, show in (("stored", st.success), ("preset_saved", st.success)):
+    if key in st.session_state:
+        show(st.session_state.pop(key), icon=":material/save:")
 
 KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label in KIND_LABELS.items()}}
 left, right = st.columns([2, 1])
@@ -39,36 +80,144 @@ with left:
     upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"],
                               key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
-    as_of = st.date_input("As-of date (snapshot files)", value=dt.date.today(), key="upload_as_of",
-                          help="For churn snapshots with tenure and a churned flag but no dates (e.g. the "
-                               "telecom churn sample): start = as-of month − tenure; churners churned on this date.")
-    cents = st.checkbox("Amounts are in cents", key="upload_cents", help="Divides every amount by 100.")
+    as_of = st.date_input("As-of date", value=None, key="upload_as_of",
+                          help="The date the export was taken. Snapshot churn files (tenure + churned flag, no dates): "
+                               "start = as-of month − tenure, churners churned on it. Subscription lists: running "
+                               "subscriptions count through its month (default: the latest date in the file). "
+                               "Surveys without a date column: every response gets this date.")
+    cents = st.checkbox("Amounts are in cents", key="upload_cents", help="Divides every amount by 100 (Stripe).")
+
+
+def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
+    """One selectbox per canonical field (seeded from a saved preset, else from detection); returns the mapping."""
+    detected = seen.mapping(kind)
+    saved = (preset or {}).get("settings", {}).get("mapping", {}) if preset and preset["kind"] == kind else {}
+    options = [NOT_USED, *seen.columns]
+    mapping = {}
+    cols = st.columns(3)
+    for i, (name, label, required) in enumerate(ingest.FIELDS[kind]):
+        key = f"map_{fkey}_{kind}_{name}"
+        if key not in st.session_state:
+            start = saved.get(name, detected.get(name)) if saved else detected.get(name)
+            st.session_state[key] = start if start in seen.columns else NOT_USED
+        choice = cols[i % 3].selectbox(f"{label[0].upper()}{label[1:]}{' *' if required else ''}", options, key=key,
+                                       format_func=lambda c: c if c not in seen.labels else f"{c} · {seen.labels[c]}")
+        mapping[name] = "" if choice == NOT_USED else choice
+    return mapping
+
 
 if upload is not None:
     data = upload.getvalue()
-    options = ingest.Options(kind=KIND_CHOICES[kind_label], as_of=as_of, amount_in_cents=cents)
+    fkey = hashlib.sha256(data).hexdigest()[:12]
+    ws = ui.workspace()
     try:
-        prepared = ingest.prepare(data, upload.name, options)
+        seen = ingest.inspect(data)
     except IngestError as exc:
+        seen = None
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
                  icon=":material/block:")
-    else:
-        ws = ui.workspace()
-        current = ws.upload_info(ws.snapshot().versions.get(prepared.kind)) if ws.snapshot() else None
-        st.success(f"**{ui.md_escape(upload.name)}** reads as **{KIND_LABELS[prepared.kind]}**: "
-                   f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
-        if current and current["sha256"] == prepared.sha256:
-            st.warning("This exact file is already the current version of its kind.")
-        for warning in prepared.warnings:
-            st.warning(ui.md_escape(warning))
-        st.markdown("**Columns used** (canonical field ← column in your file)")
-        st.dataframe(pd.DataFrame({"Field": list(prepared.mapping), "Column": list(prepared.mapping.values())}),
-                     hide_index=True)
-        st.markdown("**First rows as they will be stored**")
-        st.dataframe(prepared.rows.head(20), hide_index=True, width="stretch")
-        st.button(f"Store as the new {KIND_LABELS[prepared.kind]} version", type="primary", key="store",
-                  on_click=store, args=(prepared,))
+    if seen is not None:
+        preset = ws.preset(seen.signature)
+        kind = KIND_CHOICES[kind_label] or (preset or {}).get("kind") or seen.kind
+        date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
+                     if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
+        skip = st.session_state.get(f"choice_{fkey}") == SKIP
+        prepared, error = None, None
+        messages = st.container()  # filled after prepare(), shown above the mapping step
+        mapping = {}
+        if kind is not None:
+            with st.expander("**Column mapping** · confirm or change where each field comes from", expanded=True):
+                st.caption(f"Read as a **{ui.md_escape(seen.tool)}** file with {seen.header_rows} header row(s) and "
+                           f"{len(seen.columns)} columns. * = required."
+                           + (f" Using the saved preset “{ui.md_escape(preset['name'])}”"
+                              + (" (amounts in cents)." if preset["settings"].get("amount_in_cents") else ".")
+                              if preset else ""))
+                mapping = mapping_step(seen, kind, fkey, preset)
+        saved = (preset or {}).get("settings", {}) if preset and preset["kind"] == kind else {}
+        options = ingest.Options(kind=kind, mapping=mapping, as_of=as_of,
+                                 amount_in_cents=cents or bool(saved.get("amount_in_cents")),
+                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip)
+        try:
+            prepared = ingest.prepare(data, upload.name, options)
+        except IngestError as exc:
+            error = exc
+        with messages:
+            if error is not None:
+                st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(error)}",
+                         icon=":material/block:")
+                if isinstance(error, UnknownKindError):
+                    st.info("Choose what is in the file above; then map its columns.")
+                elif isinstance(error, MissingColumnError):
+                    st.info("Choose the missing column in the mapping below (or set the as-of date, right).")
+            else:
+                current = ws.current_versions().get(prepared.kind)
+                info = ws.upload_info(current)
+                st.success(f"**{ui.md_escape(upload.name)}** reads as **{KIND_LABELS[prepared.kind]}**: "
+                           f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
+                if info and info["sha256"] == prepared.sha256:
+                    st.warning("This exact file is already the current version of its kind.")
+                elif prepared.sha256 in set(ws.uploads().sha256):
+                    st.warning("This exact file was uploaded before (see the history below).")
+                if prepared.warnings:
+                    st.warning("\n".join(f"- {ui.md_escape(w)}" for w in prepared.warnings), icon=":material/info:")
+        report = prepared.report if prepared is not None else getattr(error, "report", None)
+        if prepared is not None and prepared.ambiguous:
+            st.markdown("**Date format** (the values fit both readings)")
+            for column, formats in prepared.ambiguous.items():
+                key = f"datefmt_{fkey}_{column}"
+                st.selectbox(f"Dates in '{column}'", formats, key=key,
+                             format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
+                                                    "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
+        if report is not None:
+            st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")
+            st.dataframe(report.table(), hide_index=True, width="stretch")
+            st.download_button("Download rejected rows (CSV)", report.rejected_csv(), key=f"rejected_{fkey}",
+                               file_name="rejected_rows.csv", mime="text/csv",
+                               help="Row numbers as in your file; cells that start like a formula are quoted.")
+            st.radio("What to do with this file", [REJECT, SKIP], key=f"choice_{fkey}", horizontal=True)
+        if prepared is not None:
+            st.markdown("**First rows as they will be stored**")
+            preview = prepared.rows.head(20).copy()
+            for col in preview.select_dtypes("datetime").columns:
+                preview[col] = preview[col].dt.date
+            st.dataframe(preview, hide_index=True, width="stretch")
+            with st.popover("Save this mapping as a preset"):
+                name_key = f"preset_name_{fkey}"
+                st.text_input("Preset name", key=name_key, value=(preset or {}).get("name", ""))
+                settings = {"mapping": prepared.mapping, "amount_in_cents": options.amount_in_cents,
+                            "date_formats": prepared.date_formats}
+                st.button("Save preset", key=f"save_preset_{fkey}", on_click=save_preset,
+                          args=(seen.signature, prepared.kind, settings, name_key))
+            label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
+            if prepared.report:
+                label += f" (skipping {prepared.report.rejected_rows:,} rows)"
+            st.button(label, type="primary", key="store", on_click=store,
+                      args=(prepared, ws.current_versions().get(prepared.kind)))
 
 
 st.subheader("Upload history")
-ui.upload_history()
+for key, show in (("history_done", st.success), ("history_error", st.error)):
+    if key in st.session_state:
+        show(ui.md_escape(st.session_state.pop(key)))
+ws = ui.workspace()
+history = ws.history()
+events = ws.snapshot_events()
+if not events.empty:
+    st.caption("Roll backs: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
+                                          for r in events.head(5).itertuples()))
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    live = history[history.status != "deleted"]
+    labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} ({r.status})"
+              for r in live.itertuples()}
+    st.selectbox("Version", list(labels), format_func=labels.get, key="history_version", width=420)
+    st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
+              help="Makes this version the current data of its kind again, as a new data version (recorded).")
+    st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
+              help="Removes its rows and the data versions that used it. The version in use cannot be deleted: "
+                   "roll back or upload a replacement first. The history keeps the file's name, hash and counts.")
+st.dataframe(pd.DataFrame({
+    "Version": history.version, "Kind": history.kind.map(KIND_LABELS), "File": history.file_name,
+    "Status": history.status, "Source": history.source, "Rows": history.row_count.map("{:,}".format),
+    "First date": ui.dates(history.first_date), "Last date": ui.dates(history.last_date),
+    "Uploaded (UTC)": ui.dates(history.uploaded_at, "%Y-%m-%d %H:%M"), "SHA-256": history.sha256.str[:12],
+}), hide_index=True, width="stretch")

@@ -475,3 +475,86 @@ def test_failure_inside_commit_rolls_back_everything(tmp_path, monkeypatch):
     assert reopened.snapshot().snapshot == 1
     reopened.commit([good])  # and the workspace still accepts the upload afterwards
     assert reopened.snapshot().snapshot == 2 and reopened.snapshot(1).versions["revenue"] == 3
+
+
+# ---- history: summary, roll back, delete, presets ------------------------------------------------------
+def _reference_ws(path) -> Workspace:
+    ws = Workspace(path)
+    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    return ws
+
+
+def test_change_summary_names_rows_customers_and_arr(tmp_path):
+    ws = _reference_ws(tmp_path / "ws.duckdb")
+    old = ws.current_versions()["revenue"]
+    more = (REFERENCE / "revenue.csv").read_text() + "Z,2025-04,100\n"
+    snap = ws.commit([prepare_bytes(more.encode(), kind="revenue").to_upload()])
+    text = ingest.change_summary(ws, snap.versions["revenue"], old)
+    # reference ARR in Apr 2025 is 12 × 350 = 4,200; one more customer at 100 makes 12 × 450 = 5,400
+    assert text.startswith("12 rows, 2024-12-01 to 2025-04-30, 5 customers, ARR 5,400")
+    assert f"vs version {old}: +1 rows, +1 customers, ARR +28.6%." in text
+    assert ingest.change_summary(ws, old, None).endswith("the first version of its kind.")
+
+
+def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path):
+    ws = _reference_ws(tmp_path / "ws.duckdb")
+    first = ws.snapshot()
+    v1 = first.versions["revenue"]
+    new = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
+    v2 = new.versions["revenue"]
+    back = ws.rollback(v1)
+    assert back.snapshot == new.snapshot + 1 and back.versions == first.versions
+    assert ws.snapshot().versions["revenue"] == v1
+    facts = "SELECT count(*), sum(mrr) FROM fact_customer_month WHERE snapshot = ?"
+    assert ws.cursor().execute(facts, [back.snapshot]).fetchone() == ws.cursor().execute(
+        facts, [first.snapshot]).fetchone()
+    events = ws.snapshot_events()
+    assert events.snapshot.tolist() == [back.snapshot]
+    assert f"back to version {v1} (was version {v2})" in events.detail[0]
+    history = ws.history().set_index("version")
+    assert history.loc[v1, "status"] == "in use" and history.loc[v2, "status"] == "earlier"
+    with pytest.raises(ValueError, match="already the current"):
+        ws.rollback(v1)
+    forward = ws.rollback(v2)  # and the roll back can itself be undone
+    assert forward.versions["revenue"] == v2
+
+
+def test_delete_refuses_the_version_in_use_and_removes_the_rest(tmp_path):
+    ws = _reference_ws(tmp_path / "ws.duckdb")
+    v1 = ws.current_versions()["revenue"]
+    snap2 = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
+    v2 = snap2.versions["revenue"]
+    with pytest.raises(ValueError, match="in use"):
+        ws.delete_version(v2)
+    before = _state(ws)
+    ws.rollback(v1)
+    removed = ws.delete_version(v2)
+    assert removed == [snap2.snapshot]
+    cur = ws.cursor()
+    assert cur.execute("SELECT count(*) FROM revenue WHERE version = ?", [v2]).fetchone()[0] == 0
+    facts = "SELECT count(*) FROM fact_customer_month WHERE snapshot = ?"
+    assert cur.execute(facts, [snap2.snapshot]).fetchone()[0] == 0
+    assert ws.snapshot(snap2.snapshot) is None and ws.snapshot(1) is not None
+    assert ws.history().set_index("version").loc[v2, "status"] == "deleted"
+    with pytest.raises(ValueError, match="deleted"):
+        ws.rollback(v2)
+    nxt = ws.commit([prepare_bytes(b"customer_id,month,mrr\nB,2025-04,5\n").to_upload()])
+    assert nxt.versions["revenue"] == v2 + 1  # numbers are never reused
+    assert before["uploads"][0] + 1 == len(ws.uploads())
+
+
+def test_presets_are_keyed_by_the_header_signature(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    data = b"who,when,what\nc1,2026-01-05,9\n"
+    seen = ingest.inspect(data)
+    assert seen.kind is None and ws.preset(seen.signature) is None
+    ws.save_preset(seen.signature, "Our survey tool", "nps",
+                   {"mapping": {"customer_id": "who", "response_date": "when", "score": "what"}})
+    ws.close()
+    ws = Workspace(tmp_path / "ws.duckdb")
+    again = ingest.inspect(b"who,when,what\nc9,2026-02-01,3\n")
+    preset = ws.preset(again.signature)
+    assert preset["name"] == "Our survey tool" and preset["kind"] == "nps"
+    p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"])
+    assert p.rows.score.tolist() == [3]
+    assert ws.preset(ingest.inspect(b"who,when,score\nc1,2026-01-05,9\n").signature) is None
