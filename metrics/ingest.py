@@ -328,6 +328,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
         head = [_cells(r) for r in rel.limit(4).fetchall()]
         if not head:
             raise EmptyFileError("The file is empty.")
+        if len(rel.columns) == 1:
+            _check_single_column(text)
         n_header, names, labels, tool = header_layout(head)
         blank_names = {i for i, c in enumerate(names) if not c}
         names = _unique_names(names)
@@ -355,6 +357,28 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
     signature = hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
     kind = "nps" if tool != "CSV" else _guess_kind(columns, labels)
     return Inspection(columns, labels, n_header, tool, signature, kind)
+
+
+def _check_single_column(text: str) -> None:
+    """One column, yet the header has delimiters: the rows disagree on their number of fields (often an unclosed
+    quote or unquoted delimiters), so no delimiter fits. Name the first row that breaks the pattern."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delim = max(",;\t|", key=first.count)
+    if first.count(delim) == 0:
+        return
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim)
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if row and len(row) != width:
+                quote = " An unclosed quote (\") makes a cell run on over the following lines." \
+                    if any('"' in c or "\n" in c for c in row) else ""
+                raise UnreadableFileError(
+                    f"The rows do not have the same number of fields: the record ending on line {reader.line_num:,} "
+                    f"has {len(row)} where the header has {width} ({delim!r}-separated).{quote} Fix that row and "
+                    "upload again.")
+    except csv.Error as exc:
+        raise UnreadableFileError(f"The file could not be read as CSV near line {reader.line_num:,}: {exc}.") from exc
 
 
 def inspect(data: bytes) -> Inspection:
@@ -576,6 +600,11 @@ def _formula_warning(chk: _Checker, m: dict[str, str], names: tuple[str, ...], w
     cols = [m[n] for n in names if n in m]
     if not cols:
         return
+    stray = sum(chk.count_where(f"starts_with({quote_ident(c)}, '\"') AND NOT ends_with({quote_ident(c)}, '\"')")
+                for c in cols)
+    if stray:
+        warnings.append(f"{stray:,} text cells start with a double quote that is never closed (unbalanced quoting "
+                        "in the file); they were read literally, quote included. Check those rows.")
     n = sum(chk.count_where(f"left(trim({quote_ident(c)}), 1) IN ('=', '+', '@') "
                             f"OR regexp_matches({quote_ident(c)}, '^(-[^0-9]|[\\t\\r])')") for c in cols)
     if n:

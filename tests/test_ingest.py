@@ -1,7 +1,9 @@
 """Ingest: good files in many shapes, every kind of bad file, and proof a failed upload changes nothing."""
 
 import codecs
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ from metrics.errors import (
     FileTooLargeError,
     InvalidValuesError,
     MissingColumnError,
+    TooManyColumnsError,
     UnknownKindError,
     UnreadableFileError,
 )
@@ -558,3 +561,153 @@ def test_presets_are_keyed_by_the_header_signature(tmp_path):
     p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"])
     assert p.rows.score.tolist() == [3]
     assert ws.preset(ingest.inspect(b"who,when,score\nc1,2026-01-05,9\n").signature) is None
+
+
+# ---- guarantees and limits ------------------------------------------------------------------------------
+def test_stated_limit_matches_the_server_limit():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == ingest.MAX_UPLOAD_BYTES
+
+
+NPS_HEADER = "customer_id,date,score,comment\n"
+HOSTILE = {  # name: (bytes, expected error or None when handled with a warning, words in the message)
+    "empty": (b"", EmptyFileError, "empty"),
+    "header only": (NPS_HEADER.encode(), EmptyFileError, "no data rows"),
+    "binary": (bytes(range(256)) * 20, UnreadableFileError, "binary"),
+    "zip renamed .csv": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200, UnreadableFileError, "zip archive"),
+    "10,000 columns": ((",".join(f"q{i}" for i in range(10_000)) + "\n" + "1," * 9_999 + "1\n").encode(),
+                       TooManyColumnsError, "10,000 columns"),
+    "one 5 MB line": ((NPS_HEADER + "c1,2026-01-01,9," + "x" * (5 * 2**20) + "\n").encode(), UnreadableFileError,
+                      "Line 2 is 5.0 MB long"),
+    "mismatched quotes": ((NPS_HEADER + 'c1,2026-01-01,9,"a, b"\nc2,2026-01-02,7,"unclosed\nc3,2026-01-03,8,ok\n'
+                           'c4,2026-01-04,8,"x, y"\n').encode(), UnreadableFileError, "unclosed quote"),
+    "NUL bytes": ((NPS_HEADER + "c1,2026-01-01,9,ok\n" * 500 + "c2,2026-01-02,9,o\x00k\n").encode(),
+                  UnreadableFileError, "NUL"),
+    "duplicate rows": ((NPS_HEADER + "c1,2026-01-01,9,ok\nc2,2026-01-01,9,ok\nc1,2026-01-01,9,ok\n").encode(),
+                       DuplicateRowsError, "first at rows 4"),
+    "scores 11 and -1": ((NPS_HEADER + "c1,2026-01-01,11,\nc2,2026-01-01,-1,\nc3,2026-01-01,5,\n").encode(),
+                         InvalidValuesError, "row 2: '11'; row 3: '-1'"),
+    "future dates": ((NPS_HEADER + "c1,2026-11-24,9,\n").encode(), InvalidValuesError, "in the future"),
+    "formula cells": ((NPS_HEADER + 'c1,2026-01-01,9,"=HYPERLINK(""http://evil.example"",""x"")"\n'
+                       'c2,2026-01-02,3,@SUM(A1:A9)\n').encode(), None, "start like a spreadsheet formula"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_inputs_give_a_clear_error_or_warning_and_change_nothing(name, tmp_path):
+    data, error, words = HOSTILE[name]
+    ws = _reference_ws(tmp_path / "ws.duckdb")
+    before = _state(ws)
+    if error is None:
+        p = prepare_bytes(data, kind="nps")
+        assert any(words in w for w in p.warnings), p.warnings
+        assert p.rows.comment.tolist()[0].startswith("=HYPERLINK")  # stored as the text it is
+        assert _state(ws) == before  # nothing stored until the analyst commits
+        return
+    with pytest.raises(error) as err:
+        ws.commit([prepare_bytes(data, kind="nps").to_upload()])
+    assert words in str(err.value)
+    assert _state(ws) == before
+
+
+def test_duplicate_customer_ids_are_named():
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(b"customer_id,start_date\nc1,2026-01-01\nc2,2026-01-01\nc1,2026-02-01\n", kind="customers")
+    assert "customer ids in column 'customer_id'" in str(err.value) and err.value.rows == [4]
+
+
+def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path):
+    data = (NPS_HEADER + "c1,2026-01-01,9,ok\nc2,2026-01-02,11,x\nc3,someday,7,y\nc4,2026-01-04,-1,z\n"
+            "c5,2026-01-05,8,\"=cmd|' /C calc'!A0\"\nc1,2026-01-01,9,ok\n").encode()
+    with pytest.raises(DuplicateRowsError) as err:  # the reject path raises the first problem, typed
+        prepare_bytes(data, kind="nps")
+    report = err.value.report
+    assert [(p.column, p.reason, p.count, [c.row for c in p.cells]) for p in report.problems] == [
+        ("(whole row)", "repeat an earlier row in every column", 1, [7]),
+        ("score", "are outside the NPS scale 0–10", 2, [3, 5]),
+        ("date", "are not dates in the format the rest of the column uses", 1, [4]),
+    ]
+    table = report.table()
+    assert table.Rows.tolist() == [1, 2, 1] and "row 3: '11'" in table["First rows"][1]
+    assert report.rejected["file row"].tolist() == [3, 4, 5, 7]
+    ws = _reference_ws(tmp_path / "ws.duckdb")
+    before = _state(ws)
+    p = prepare_bytes(data, kind="nps", skip_invalid=True)
+    assert p.rows.customer_id.tolist() == ["c1", "c5"] and p.report.rejected_rows == 4
+    assert _state(ws) == before
+    ws.commit([p.to_upload()])
+    stored = ws.cursor().execute("SELECT customer_id, comment FROM nps_responses WHERE version = 4 ORDER BY 1")
+    assert stored.fetchall() == [("c1", "ok"), ("c5", "=cmd|' /C calc'!A0")]
+
+
+def test_rejected_rows_csv_is_formula_safe():
+    data = (NPS_HEADER + "c1,2026-01-01,12,\"=HYPERLINK(\"\"http://x\"\")\"\n+c2,2026-01-02,-3,@x\n"
+            "c3,2026-01-03,5,\"\tTAB\"\n").encode()
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="nps")
+    text = err.value.report.rejected_csv().decode()
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0] == ["file row", "problems", "customer_id", "date", "score", "comment"]
+    assert lines[1][2:] == ["c1", "2026-01-01", "12", "'=HYPERLINK(\"http://x\")"]
+    assert lines[2][2:] == ["'+c2", "2026-01-02", "'-3", "'@x"]
+    assert all(not cell or cell[0] not in "=+-@\t\r" for row in lines for cell in row)
+
+
+KILL_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[2])
+import numpy as np, pandas as pd
+from metrics.store import NewUpload, Workspace
+ws = Workspace(sys.argv[1])
+n_cust, n_months = 60_000, 36  # ~2.2 million revenue rows: a commit of several seconds
+ids = np.repeat([f"K{i:06d}" for i in range(n_cust)], n_months)
+months = np.tile(pd.date_range("2023-01-01", periods=n_months, freq="MS").date, n_cust)
+mrr = np.round(np.random.default_rng(1).uniform(10, 500, len(ids)), 2)
+rows = pd.DataFrame({"customer_id": ids, "month": months, "mrr": mrr})
+up = NewUpload("revenue", "big.csv", "f" * 64, rows, "upload", "", rows.month.min(), rows.month.max())
+print("COMMITTING", flush=True)
+ws.commit([up])
+print("DONE", flush=True)
+"""
+
+
+def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "ws.duckdb"
+    ws = _reference_ws(path)
+    ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])  # two versions of revenue
+    before = _state(ws)
+    earlier = {v: ws.cursor().execute("SELECT count(*), sum(mrr) FROM revenue WHERE version = ?", [v]).fetchone()
+               for v in (3, 4)}
+    ws.close()
+    script = tmp_path / "child.py"
+    script.write_text(KILL_CHILD)
+    root = str(Path(__file__).resolve().parents[1])
+    child = subprocess.Popen([sys.executable, str(script), str(path), root], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "COMMITTING"
+        time.sleep(1.5)  # inside ws.commit: inserting rows / building facts
+        assert child.poll() is None, "the commit finished before it could be killed; make the upload larger"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL and "DONE" not in child.stdout.read()
+
+    reopened = Workspace(path)
+    assert _state(reopened) == before  # every table exactly as before: nothing half-written
+    assert reopened.snapshot().snapshot == 2 and len(reopened.uploads()) == 4
+    for v, (count, total) in earlier.items():
+        assert reopened.cursor().execute("SELECT count(*), sum(mrr) FROM revenue WHERE version = ?",
+                                         [v]).fetchone() == (count, total)
+    snap = reopened.commit([prepare_bytes(b"customer_id,month,mrr\nB,2025-04,5\n").to_upload()])
+    assert snap.snapshot == 3 and snap.versions["revenue"] == 5  # and it takes the next upload normally
+    reopened.close()
