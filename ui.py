@@ -14,6 +14,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+import report
+import viewstate
 from metrics import ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
@@ -31,7 +33,7 @@ NAV = [
     ("Analysts", "pages/data.py", "Data", ":material/upload_file:", "data"),
     ("Analysts", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
 ]
-ALL = "All"
+ALL = viewstate.ALL
 DEFAULT_MONTHS = 12
 DEFAULT_MARGIN_PCT = round(100 * DEFAULT_GROSS_MARGIN)
 
@@ -81,22 +83,30 @@ def dimension_values(snapshot: int, dimension: str) -> list[str]:
 
 
 def render_sidebar() -> None:
-    """The filters shared by every page, bound to the URL so a link reproduces the view."""
+    """The filters shared by every page, bound to the URL so a link reproduces the view.
+
+    The data version is kept in the URL by hand (`v`, always written) rather than bound, so a copied
+    address pins the version and the parameter holds a plain number."""
     snaps = snapshots()
     if not snaps:
         return
+    ids = [s.snapshot for s in snaps]
+    if st.session_state.get("v") not in ids:
+        pinned = _url_values().get("v")
+        st.session_state["v"] = int(pinned) if pinned else ids[0]
     with st.sidebar:
         st.subheader("Filters")
         labels = {s.snapshot: f"#{s.snapshot} · {s.created_at:%Y-%m-%d %H:%M}"
                   + (" (latest)" if i == 0 else "") for i, s in enumerate(snaps)}
-        version = st.selectbox("Data version", list(labels), format_func=labels.get, key="v",
-                               bind="query-params", help="Each upload creates a new version; links can pin one.")
-        snap = next(s for s in snaps if s.snapshot == version)
+        st.selectbox("Data version", ids, format_func=labels.get, key="v",
+                     help="Each upload creates a new version; links pin the version they were made on.")
+        st.query_params["v"] = str(st.session_state["v"])
+        snap = next(s for s in snaps if s.snapshot == st.session_state["v"])
         months = month_options(snap)
         if months:
             default = (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
             st.select_slider("Period", options=months, value=default, key="period", bind="query-params",
-                             format_func=lambda m: pd.Timestamp(m).strftime("%b %Y"),
+                             format_func=month_label,
                              help="Months included. Trailing metrics (NRR, GRR) end at the last month.")
         st.selectbox("Segment", [ALL, *dimension_values(snap.snapshot, "segment")], key="segment",
                      bind="query-params")
@@ -104,6 +114,41 @@ def render_sidebar() -> None:
                      bind="query-params")
         st.number_input("Gross margin (%)", min_value=1, max_value=100, value=DEFAULT_MARGIN_PCT, step=1, key="gm",
                         bind="query-params", help="Used by LTV and payback. A stated assumption, not measured.")
+
+
+def month_label(month: str) -> str:
+    """'2026-07' → 'Jul 2026', as the period slider shows and writes months in the URL."""
+    return pd.Timestamp(month).strftime("%b %Y")
+
+
+def _url_values() -> dict:
+    """This run's validated URL parameters (checked once per run, in frame())."""
+    return st.session_state.get("_url", viewstate.Parsed()).values
+
+
+def check_url() -> None:
+    """Validate every URL parameter against what the data allows; remember values and problems for the run."""
+    snaps = snapshots()
+    if not snaps:
+        return
+    chosen = st.session_state.get("v")
+    snap = next((s for s in snaps if s.snapshot == chosen), None)
+    if snap is None:
+        raw = st.query_params.get("v", "")
+        snap = next((s for s in snaps if raw.isdigit() and s.snapshot == int(raw)), snaps[0])
+    allowed = viewstate.Allowed(
+        versions=tuple(s.snapshot for s in snaps), months=tuple(month_label(m) for m in month_options(snap)),
+        segments=tuple(dimension_values(snap.snapshot, "segment")),
+        regions=tuple(dimension_values(snap.snapshot, "region")))
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    parsed = viewstate.parse(query, allowed)
+    for key in query.keys() - set(viewstate.ORDER):  # unknown parameters leave the URL too
+        del st.query_params[key]
+    st.session_state["_url"] = parsed
+
+
+def presenting() -> bool:
+    return st.query_params.get("present") == "1"
 
 
 def current_snapshot() -> Snapshot | None:
@@ -119,6 +164,8 @@ def current_view() -> View | None:
         return None
     months = month_options(snap)
     period = st.session_state.get("period") or (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
+    if period[0] not in months or period[1] not in months:  # a period from another data version
+        period = (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
     start, end = (pd.Timestamp(p).date() for p in period)
     segment = st.session_state.get("segment", ALL)
     region = st.session_state.get("region", ALL)
@@ -130,19 +177,59 @@ def gross_margin() -> float:
 
 
 def describe(view: View) -> str:
-    """The view in words: 'Nov 2025 – Oct 2026 · Enterprise · all regions · data version #3'."""
-    period = f"{view.start:%b %Y} – {view.end:%b %Y}"
+    """The view in words: 'Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30'."""
+    period = viewstate.period_in_words(f"{view.start:%b %Y}", f"{view.end:%b %Y}", view.start.month,
+                                       view.end.month, view.months)
+    as_of = data_as_of(view.snapshot)
     return " · ".join([period, view.segment or "all segments", view.region or "all regions",
-                       f"data version #{view.snapshot}"])
+                       f"data version #{view.snapshot}" + (f", as of {as_of:%Y-%m-%d}" if as_of else "")])
+
+
+def data_as_of(snapshot: int) -> dt.date | None:
+    """The latest date in any of the snapshot's sources."""
+    ws = workspace()
+    snap = ws.snapshot(snapshot)
+    dates_ = [(ws.upload_info(v) or {}).get("last_date") for v in snap.versions.values() if v is not None]
+    dates_ = [d for d in dates_ if d is not None]
+    return max(dates_) if dates_ else None
+
+
+def company(snapshot: int) -> str:
+    """The company's name for titles: CX_COMPANY, or a plain label for the bundled sample."""
+    import os
+
+    if os.environ.get("CX_COMPANY"):
+        return os.environ["CX_COMPANY"]
+    return "Sample company (fictional)" if is_sample(snapshot) else "Your company"
+
+
+def is_sample(snapshot: int) -> bool:
+    ws = workspace()
+    snap = ws.snapshot(snapshot)
+    return any((ws.upload_info(v) or {}).get("source") == "sample" for v in snap.versions.values() if v is not None)
 
 
 # ---- page furniture ----------------------------------------------------------------------------
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
+[data-testid="stHeader"] {display: none !important;}
+[data-testid="stMetricValue"] {font-size: 3rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.15rem !important;}
+.block-container {padding-top: 1.5rem !important; max-width: 1500px;}
+h1 {font-size: 2.6rem !important;}
+</style>"""
+
+
 def frame() -> None:
-    """What every page shares: wide layout, opened workspace (sample data on a first start), navigation
-    links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the sidebar is
-    the same however the run started."""
-    st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide")
+    """What every page shares: wide layout, opened workspace (sample data on a first start), URL checks,
+    navigation links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the
+    sidebar is the same however the run started. Presentation mode (?present=1) hides the sidebar."""
+    st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide",
+                       initial_sidebar_state="collapsed" if presenting() else "auto")
     workspace()
+    check_url()
+    if presenting():
+        st.html(PRESENTATION_CSS)  # constant markup, never user text
     with st.sidebar:
         st.markdown("### :material/insights: CX value dashboard")
         section = None
@@ -172,19 +259,33 @@ def ensure_router() -> None:
 
 
 def page_header(title: str, question: str, view: View | None) -> None:
-    st.title(title)
-    st.caption(question + ("" if view is None else f"  \n{describe(view)}"))
+    """Title, the view in words, notices; starts the page's board pack. In presentation mode the title
+    names the company, the role, the period and filters."""
+    role, _, headline = title.partition(" · ")
+    pack_title = f"{company(view.snapshot)} · {role}" if view else title
+    subtitle = describe(view) if view else ""
+    st.session_state["_pack"] = report.Pack(pack_title, subtitle)
+    if presenting() and view is not None:
+        st.title(pack_title)
+        st.subheader(f"{headline} — {subtitle}")
+    else:
+        st.title(title)
+        st.caption(question + ("" if view is None else f"  \n{subtitle}"))
     notices(view)
 
 
 def notices(view: View | None) -> None:
-    """Sample-data banner and the 'newer data exists' notice, on every page."""
+    """URL problems, the sample-data banner and the 'newer data exists' notice, on every page."""
+    problems = st.session_state.get("_url", viewstate.Parsed()).problems
+    if problems:
+        st.warning("This link had values that cannot be used: " + "; ".join(md_escape(p) for p in problems) + ".",
+                   icon=":material/link_off:")
     ws = workspace()
     snap = ws.snapshot(view.snapshot) if view else ws.snapshot()
     if snap is None:
         return
     sources = {(ws.upload_info(v) or {}).get("source") for v in snap.versions.values() if v is not None}
-    if "sample" in sources:
+    if "sample" in sources and not presenting():
         st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
                 "Upload your own exports on the **Data** page.", icon=":material/info:")
     latest = ws.snapshot()
@@ -210,8 +311,16 @@ def kpi(column, metric: str, value, delta=None, *, fmt_name: str | None = None, 
     """A KPI tile: formatted value, change vs the previous period, the metric's definition on hover."""
     m = METRICS[metric]
     kind = fmt_name or m.fmt
-    column.metric(label or m.label, fmt(value, kind) + suffix, fmt_delta(delta, kind),
-                  delta_color="inverse" if inverse else "normal", help=m.definition, border=True)
+    shown, change = fmt(value, kind) + suffix, fmt_delta(delta, kind)
+    column.metric(label or m.label, shown, change, delta_color="inverse" if inverse else "normal",
+                  help=m.definition, border=True)
+    pack().current.tiles.append(report.Tile(label or m.label, shown, change))
+
+
+def tile(column, label: str, text: str, help: str | None = None) -> None:
+    """A tile whose value is already text (e.g. '37.1 months'); recorded in the board pack too."""
+    column.metric(label, text, help=help, border=True)
+    pack().current.tiles.append(report.Tile(label, text))
 
 
 def dates(series: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
@@ -233,6 +342,59 @@ def upload_history() -> None:
 
 def chart(c: alt.Chart) -> None:
     st.altair_chart(c, width="stretch")
+    pack().current.charts.append(c)
+
+
+def section(heading: str) -> None:
+    """A page section: its heading, and a new section of the board pack."""
+    st.subheader(heading)
+    pack().section(heading)
+
+
+def table(frame: pd.DataFrame, caption: str, **kwargs) -> None:
+    """A table on the page and in the board pack."""
+    st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
+    pack().current.tables.append((caption, frame))
+
+
+def pack() -> report.Pack:
+    return st.session_state.setdefault("_pack", report.Pack("CX value dashboard", ""))
+
+
+def share_state(view: View) -> dict:
+    """Everything that defines the view, explicitly (defaults included), for a link that stays the same."""
+    state = {k: st.session_state.get(k) for k in viewstate.ORDER if k not in ("period", "present")}
+    state["v"] = view.snapshot
+    state["period"] = [f"{view.start:%b %Y}", f"{view.end:%b %Y}"]
+    state["segment"] = view.segment or ALL
+    state["region"] = view.region or ALL
+    state["gm"] = round(gross_margin() * 100)
+    return state
+
+
+def page_footer(view: View | None, script: str) -> None:
+    """Share this view, presentation mode and the board pack downloads (not shown while presenting).
+    `script` is the page's own path, e.g. "pages/cfo.py"."""
+    if view is None or presenting():
+        return
+    st.divider()
+    state = share_state(view)
+    query = viewstate.encode(state)
+    base = st.context.url or ""
+    left, mid, right = st.columns([3, 1, 1])
+    with left:
+        st.markdown("**Share this view** — the link reopens these exact numbers, even after new uploads:")
+        st.code(f"{base}?{query}", language=None)
+        st.page_link(script, label="Open in presentation mode", icon=":material/slideshow:",
+                     query_params=viewstate.params({**state, "present": "1"}))
+    current = pack()
+    name = re.sub(r"[^a-z0-9]+", "-", current.title.lower()).strip("-")
+    with mid:
+        st.download_button("Board pack (PDF)", data=lambda: report.board_pack(current), file_name=f"{name}.pdf",
+                           mime="application/pdf", icon=":material/picture_as_pdf:", key="pdf", on_click="ignore")
+    with right:
+        st.download_button("Charts (PNG, zip)", data=lambda: report.charts_zip(current), file_name=f"{name}-charts.zip",
+                           mime="application/zip", icon=":material/image:", key="png", on_click="ignore")
 
 
 def previous_month(view: View) -> dt.date:

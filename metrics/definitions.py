@@ -85,7 +85,8 @@ def fmt(value, kind: str) -> str:
 
 _M = [
     Metric("nps", "NPS", "Net Promoter Score: % promoters (9–10) − % detractors (0–6) over the responses in the "
-           "period, −100 to +100; ± is the 95% interval (adjusted Wald). Never the mean score.", "nps", "CMO"),
+           "period, −100 to +100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the "
+           "figure itself). Never the mean score.", "nps", "CMO"),
     Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
            "An NPS from fewer than 30 responses is flagged as too small to compare.", "int", "CMO"),
     Metric("promoters", "Promoters", "Share of responses scoring 9 or 10.", "pct", "CMO"),

@@ -38,7 +38,9 @@ def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
 
     n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', e = p' − d',
     se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± 1.96 se), clipped to [−100, 100].
-    The estimate itself is the plain NPS, not the adjusted centre.
+    The estimate itself is the plain NPS, not the adjusted centre. With a tiny n and an extreme result
+    (e.g. one response, a detractor: NPS −100, interval −98.5…+48.5) the adjusted interval can miss the
+    estimate; it is then extended to reach it, so an interval never excludes its own figure.
     """
     if n <= 0:
         return Interval(None, None, None)
@@ -47,9 +49,10 @@ def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
     d = (detractors + 0.75) / n_adj
     e = p - d
     se = math.sqrt(max(p + d - e * e, 0.0) / n_adj)
-    low = max(-100.0, 100.0 * (e - Z95 * se))
-    high = min(100.0, 100.0 * (e + Z95 * se))
-    return Interval(nps(promoters, detractors, n), low, high)
+    estimate = nps(promoters, detractors, n)
+    low = max(-100.0, min(estimate, 100.0 * (e - Z95 * se)))
+    high = min(100.0, max(estimate, 100.0 * (e + Z95 * se)))
+    return Interval(estimate, low, high)
 
 
 def nps_variance(promoters: int, detractors: int, n: int) -> float:

@@ -47,7 +47,7 @@ with left:
 with right:
     ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))
 
-st.subheader("From customer experience to value")
+ui.section("From customer experience to value")
 cats = ui.cached(linkage.by_category, view)
 cover = ui.cached(linkage.coverage, view)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
@@ -78,7 +78,7 @@ table = cats.assign(
     **{"Annualised churn": cats.annual_churn.map(fmt_pct), "Average MRR": cats.avg_mrr.map(lambda v: fmt(v, "money")),
        "NRR": cats.nrr.map(fmt_pct), "GRR": cats.grr.map(fmt_pct)},
 )[["category", "Customers", "Churned", "Annualised churn", "Average MRR", "NRR", "GRR"]]
-st.dataframe(table.rename(columns={"category": "NPS category"}), hide_index=True, width="stretch")
+ui.table(table.rename(columns={"category": "NPS category"}), "Churn and revenue by NPS category")
 if cats.too_small.any():
     st.caption("Groups with fewer than 30 customers are too small to compare.")
 
@@ -89,13 +89,13 @@ with left:
     if movers.empty:
         st.caption("No responses in the period.")
     else:
-        st.dataframe(movers.assign(
+        ui.table(movers.assign(
             nps=movers.nps.map(lambda v: fmt(v, "nps")), previous=movers.previous.map(lambda v: fmt(v, "nps")),
             change=movers.change.map(lambda v: "—" if v != v or v is None else f"{v:+.0f} pts"),
             significant=movers.significant.map({True: "yes", False: "no"}),
         )[["value", "nps", "n", "previous", "change", "significant"]].rename(columns={
             "value": "Segment", "nps": "NPS", "n": "n", "previous": "Before", "change": "Change",
-            "significant": "Significant"}), hide_index=True, width="stretch")
+            "significant": "Significant"}), "Top movers by segment")
 with right:
     moves = ui.cached(value.transitions, view, ui.current_snapshot().versions)
     if moves.empty:
@@ -105,3 +105,5 @@ with right:
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
         st.caption(f"Promoter → detractor: {int(worse.customers.sum()):,} customers holding "
                    f"{fmt_currency(12 * worse.mrr.sum())} ARR.")
+
+ui.page_footer(view, "pages/ceo.py")

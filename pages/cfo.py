@@ -71,7 +71,7 @@ with right:
     held = ui.cached(linkage.arr_by_current_category, view)
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))
 
-st.subheader("Cohorts")
+ui.section("Cohorts")
 measure = st.segmented_control("Retention of", ["logo", "revenue"], default="logo", key="cohort",
                                bind="query-params", format_func={"logo": "Customers", "revenue": "Revenue"}.get)
 matrix = ui.cached(cohorts.retention_matrix, view, measure or "logo")
@@ -83,7 +83,7 @@ else:
                                    "cohort (month of first revenue)",
                                    "Customers" if measure != "revenue" else "First-month MRR"))
 
-st.subheader("What if we turned detractors around?")
+ui.section("What if we turned detractors around?")
 with st.sidebar:
     st.subheader("What-if")
     share = st.slider("Detractors won over (%)", 0, 100, 20, step=5, key="wi_share", bind="query-params")
@@ -97,23 +97,23 @@ w1, w2, w3, w4 = st.columns(4)
 if result is None:
     st.info("Not measurable: the period has no churn figures for detractors and the chosen target group.")
 else:
-    w1.metric("Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition, border=True)
-    w2.metric("Churned customers avoided / year", f"{result.churned_avoided:,.1f}", border=True)
-    w3.metric("ARR kept over 12 months", fmt_currency(result.arr_kept), border=True)
-    w4.metric("Payback", "never" if result.payback_months is None else f"{result.payback_months:,.1f} months",
-              border=True)
+    ui.tile(w1, "Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition)
+    ui.tile(w2, "Churned customers avoided / year", f"{result.churned_avoided:,.1f}")
+    ui.tile(w3, "ARR kept over 12 months", fmt_currency(result.arr_kept))
+    ui.tile(w4, "Payback", "never" if result.payback_months is None else f"{result.payback_months:,.1f} months")
     st.caption(f"Annual churn in this period: detractors {fmt_pct(annual['Detractor'])}, {target.lower()}s "
                f"{fmt_pct(annual[target])} (category as of {view.start:%d %b %Y}). Investment "
                f"{fmt(investment, 'money')}, gross margin {margin:.0%}. Inputs are in the sidebar and in the link.")
 
-st.subheader("MRR bridge by month")
+ui.section("MRR bridge by month")
 bridge = mrr.dropna(subset=["start_mrr"])
 st.caption("Start + new + reactivation + expansion − contraction − churned = end, for every month.")
-st.dataframe(
+ui.table(
     bridge.assign(**{c: bridge[c].map(lambda v: fmt(v, "money")) for c in
                      ["start_mrr", "new", "reactivation", "expansion", "contraction", "churned", "mrr"]},
                   month=bridge.month.dt.strftime("%b %Y"))
     [["month", "start_mrr", "new", "reactivation", "expansion", "contraction", "churned", "mrr"]]
     .rename(columns={"month": "Month", "start_mrr": "Start MRR", "new": "New", "reactivation": "Reactivation",
                      "expansion": "Expansion", "contraction": "Contraction", "churned": "Churned", "mrr": "End MRR"}),
-    hide_index=True, width="stretch")
+    "MRR bridge by month")
+ui.page_footer(view, "pages/cfo.py")

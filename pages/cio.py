@@ -30,14 +30,14 @@ ui.kpi(c3, "coverage", rates["active_surveyed"], label="Customers surveyed")
 stale = sources["days_old"].dropna()
 ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days", label="Oldest source")
 
-st.subheader("Sources in this data version")
-st.dataframe(pd.DataFrame({
+ui.section("Sources in this data version")
+ui.table(pd.DataFrame({
     "Source": sources.source, "Version": sources.version, "File": sources.file,
     "Rows": sources.rows.map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
     "Days since last date": sources.days_old.map(lambda d: "—" if pd.isna(d) else f"{int(d):,}"),
-}), hide_index=True, width="stretch")
+}), "Sources in this data version")
 
 volumes = health.monthly_volumes(cur, snap)
 left, right = st.columns(2)
@@ -55,7 +55,7 @@ with right:
         mix = ui.cached(nps.channel_mix, view)
         ui.chart(charts.channel_bars(mix, f"Responses by channel, {view.start:%b %Y} – {view.end:%b %Y}"))
 
-st.subheader("Findings")
+ui.section("Findings")
 if stopped.empty:
     st.success("No customer's revenue stopped while the customers file lists it as active.")
 else:
@@ -67,5 +67,6 @@ else:
 st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
            f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")
 
-st.subheader("Upload history")
+ui.section("Upload history")
 ui.upload_history()
+ui.page_footer(view, "pages/cio.py")

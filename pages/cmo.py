@@ -40,7 +40,7 @@ dimension = st.segmented_control("NPS by", ["segment", "region", "channel"], def
 groups = ui.cached(nps.by_dimension, view, dimension or "segment")
 ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
 
-st.subheader("Acquisition and advocacy")
+ui.section("Acquisition and advocacy")
 versions = ui.current_snapshot().versions
 churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_month, view)
 newcomers = ui.cached(nps.new_customer_nps, view, versions)
@@ -57,12 +57,14 @@ ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, labe
 if promoters is not None:
     a4.caption(f"holding {fmt_currency(promoters.arr)} ARR in {view.end:%b %Y}")
 
-st.subheader("Recent comments")
+ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)
 if comments.empty:
     st.caption("No comments in this period.")
 else:
-    st.dataframe(comments.assign(date=comments.date.dt.strftime("%Y-%m-%d")), hide_index=True, width="stretch",
-                 column_config={"date": "Date", "score": "Score", "category": "Category",
+    ui.table(comments.assign(date=comments.date.dt.strftime("%Y-%m-%d")), "Recent comments",
+             column_config={"date": "Date", "score": "Score", "category": "Category",
                                 "comment": st.column_config.TextColumn("Comment", width="large"),
                                 "customer": "Customer", "segment": "Segment", "region": "Region"})
+
+ui.page_footer(view, "pages/cmo.py")

@@ -1,0 +1,172 @@
+"""Shared links: URL state round trips, hostile values, presentation mode, pinned versions, the board pack."""
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+import streamlit as st
+from conftest import REFERENCE
+from hypothesis import given
+from hypothesis import strategies as hs
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+import report
+import viewstate
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+MONTHS = ("Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026")
+ALLOWED = viewstate.Allowed(versions=(1, 2), months=MONTHS, segments=("SMB", "Enterprise"), regions=("EMEA",))
+
+
+# ---- encoding and decoding ---------------------------------------------------------------------
+def test_every_field_round_trips():
+    state = {"v": 2, "period": ["Dec 2025", "Feb 2026"], "segment": "SMB", "region": "EMEA", "gm": 75,
+             "by": "channel", "cohort": "revenue", "wi_share": 35, "wi_to": "Promoter", "wi_invest": 120000,
+             "present": "1"}
+    query = viewstate.encode(state)
+    assert query.startswith("v=2&period=Dec+2025&period=Feb+2026&segment=SMB")
+    from urllib.parse import parse_qs
+
+    parsed = viewstate.parse(parse_qs(query), ALLOWED)
+    assert parsed.problems == []
+    assert parsed.values == {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in state.items()}
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"v": ["9"]}, "data version '9' does not exist"),
+    ({"v": ["1; DROP TABLE uploads"]}, "does not exist"),
+    ({"period": ["Feb 2026", "Nov 2025"]}, "not a range of months"),
+    ({"period": ["Nov 2025"]}, "not a range of months"),
+    ({"segment": ["' OR 1=1 --"]}, "segment '' OR 1=1 --' is not in the data"),
+    ({"gm": ["0"]}, "from 1 to 100"),
+    ({"gm": ["1e9"]}, "from 1 to 100"),
+    ({"wi_share": ["33"]}, "from 0 to 100"),
+    ({"wi_to": ["Everyone"]}, "not a valid value for wi_to"),
+    ({"../../etc/passwd": ["x"]}, "unknown link parameter '../../etc/passwd'"),
+    ({"segment": ["x" * 500]}, "…"),
+])
+def test_hostile_values_are_named_and_dropped(query, words):
+    parsed = viewstate.parse(query, ALLOWED)
+    assert parsed.values == {}
+    assert len(parsed.problems) == 1 and words in parsed.problems[0]
+    assert len(parsed.problems[0]) < 200  # a long value is clipped, not echoed whole
+
+
+@given(hs.dictionaries(hs.text(max_size=12), hs.lists(hs.text(max_size=30), min_size=1, max_size=3), max_size=5))
+def test_parse_never_raises_and_keeps_only_allowed(query):
+    parsed = viewstate.parse(query, ALLOWED)
+    assert set(parsed.values) <= set(viewstate.ORDER)
+    assert len(parsed.values) + len(parsed.problems) == len(query)
+
+
+@pytest.mark.parametrize("start, end, sm, em, months, words", [
+    ("Jul 2026", "Sep 2026", 7, 9, 3, "Q3 2026"), ("Jan 2026", "Dec 2026", 1, 12, 12, "2026"),
+    ("Nov 2025", "Oct 2026", 11, 10, 12, "Nov 2025 – Oct 2026"), ("Aug 2026", "Oct 2026", 8, 10, 3,
+                                                                  "Aug 2026 – Oct 2026"),
+    ("Mar 2026", "Mar 2026", 3, 3, 1, "Mar 2026")])
+def test_period_in_words(start, end, sm, em, months, words):
+    assert viewstate.period_in_words(start, end, sm, em, months) == words
+
+
+# ---- board pack --------------------------------------------------------------------------------
+def test_board_pack_pdf_has_a_page_per_section_with_filters_and_charts():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(
+        x=alt.X("x:Q", title="Month"), y=alt.Y("y:Q", title="ARR")).properties(title="ARR by month")
+    pack = report.Pack("Acme · CFO", "Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30")
+    pack.current.tiles.append(report.Tile("ARR", "$1.2M", "+$0.1M"))
+    pack.current.charts.append(chart)
+    pack.section("Cohorts").tables.append(("Cohort table", pd.DataFrame({"cohort": ["2026-01"], "size": [3]})))
+    pdf = PdfReader(io.BytesIO(report.board_pack(pack)))
+    assert len(pdf.pages) == 2
+    first, second = (p.extract_text() for p in pdf.pages)
+    assert "Acme · CFO" in first and "Q3 2026 · Enterprise" in first and "data version #3" in first
+    assert "$1.2M" in first and "+$0.1M" in first
+    assert "Cohorts" in second and "2026-01" in second
+    images = list(pdf.pages[0].images)
+    assert len(images) == 1 and images[0].image.width >= 1000  # the chart, drawn at 2× for print
+
+
+def test_charts_zip_has_one_png_per_chart():
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(title="NPS by month")
+    pack = report.Pack("t", "s")
+    pack.current.charts += [chart, chart.properties(title="Churn / category")]
+    names = zipfile.ZipFile(io.BytesIO(report.charts_zip(pack))).namelist()
+    assert names == ["01-nps-by-month.png", "02-churn-category.png"]
+    assert zipfile.ZipFile(io.BytesIO(report.charts_zip(pack))).read(names[0])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plain_text_for_the_pdf_font():
+    assert report.plain("−$1.5K – ≥ 30 → …") == "-$1.5K - >= 30 -> ..."
+
+
+# ---- the app -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module", autouse=True)
+def fresh_workspace(tmp_path_factory):
+    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("share") / "workspace.duckdb")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    os.environ.pop("CX_WORKSPACE", None)
+
+
+def run(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_hostile_link_shows_a_notice_and_defaults():
+    at = run("pages/cmo.py", segment="Nope", v="99", gm="500", **{"<b>evil</b>": "1"})
+    notice = at.warning[0].value
+    assert "segment 'Nope' is not in the data" in notice and "data version '99' does not exist" in notice
+    assert "unknown link parameter '\\<b\\>evil\\</b\\>' was ignored" in notice  # escaped, never markup
+    assert "all segments" in at.caption[0].value
+    assert at.query_params["v"] in ("1", ["1"]) and "<b>evil</b>" not in at.query_params
+
+
+def test_presentation_mode_titles_the_view_and_hides_controls():
+    at = run("pages/cfo.py", present="1", segment="Enterprise", period=["Jul 2026", "Sep 2026"])
+    assert at.title[0].value == "Sample company (fictional) · CFO"
+    assert "Q3 2026 · Enterprise · all regions · data version #1, as of 2026-10-31" in at.subheader[0].value
+    assert not at.info  # no sample banner on a projector
+    assert not [b for b in at.get("download_button")] and not at.code  # no share box or downloads
+
+
+def test_share_link_and_downloads_on_every_role_page():
+    for page in ("pages/ceo.py", "pages/cfo.py", "pages/cmo.py", "pages/cio.py"):
+        at = run(page, segment="SMB")
+        link = at.code[0].value
+        assert "v=1&period=Nov+2025&period=Oct+2026&segment=SMB&region=All&gm=80" in link
+        assert len(at.get("download_button")) == 2
+
+
+def test_pinned_version_stays_after_a_newer_upload():
+    at = run("pages/cfo.py")
+    arr_v1 = {m.label: m.value for m in at.metric}["ARR"]
+    # A newer revenue upload (the small reference file) becomes data version #2 ...
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
+    at.run()
+    at.button(key="store").click()
+    at.run()
+    latest = run("pages/cfo.py")
+    assert {m.label: m.value for m in latest.metric}["ARR"] == "$4.2K"
+    # ... but a link pinned to #1 still shows #1's numbers, with the notice and the switch.
+    pinned = run("pages/cfo.py", v="1")
+    assert {m.label: m.value for m in pinned.metric}["ARR"] == arr_v1
+    assert any("pinned to data version #1; newer data exists (#2)" in w.value for w in pinned.warning)
+    pinned.button(key="to_latest").click()
+    pinned.run()
+    assert {m.label: m.value for m in pinned.metric}["ARR"] == "$4.2K"
