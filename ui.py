@@ -243,19 +243,24 @@ def frame() -> None:
 
 
 def ensure_router() -> None:
-    """Give a page its frame even when the run did not come through app.py. Call it first on every page.
+    """Make a page run inside app.py's frame, even when a session starts on a page URL. Call it first.
 
     Streamlit treats a `pages/` folder beside the entrypoint as legacy multipage mode until some session
     calls st.navigation: the first visitor of a fresh server who opens a shared link such as /cfo runs the
-    page alone (and AppTest resets that mode on every run). Then the frame is drawn here, and the flag is
-    cleared so the session's next run goes through app.py's navigation. A rerun instead would drop the
-    run's widget events, such as a button click.
+    page alone. On a session's first run (no widget events to lose) the flag is cleared and the run restarts
+    through app.py, so widgets get the same identity as on every later run. AppTest resets the flag before
+    every run; on its later runs a restart would drop the run's widget events (a click), so the frame is
+    drawn in place instead.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        frame()
+    if not PagesManager.uses_pages_directory:
+        return
+    PagesManager.uses_pages_directory = False
+    if "_routed" not in st.session_state:
+        st.session_state["_routed"] = True
+        st.rerun()
+    frame()
 
 
 def page_header(title: str, question: str, view: View | None) -> None:

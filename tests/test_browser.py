@@ -4,14 +4,16 @@ A module-scoped fixture starts `streamlit run app.py` on a free port with a fres
 bundled sample data on its first run); tests drive the pages with Playwright and compare what the tiles show
 with the same metrics computed in-process from the same files.
 
-Two servers: the read-only checks run against one that nothing ever writes to, the upload checks against
-their own, so the tests hold in any order (and with -k).
+Servers: the read-only checks run against one that nothing ever writes to, the upload checks against their
+own, so the tests hold in any order (and with -k). Both get a first visit at / before any test, so tests see
+the app as any later visitor does; a third, unvisited server covers a first visitor arriving by a deep link.
 
 Run: python -m pytest tests/test_browser.py -q   (needs the Debian chromium at /usr/bin/chromium)
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -132,8 +134,9 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _serve(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
-    """Run the app on a fresh workspace; yield its base URL; stop it afterwards."""
+@contextlib.contextmanager
+def _server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """Run the app on a fresh workspace; yield its base URL once /_stcore/health says ok; stop it afterwards."""
     folder = tmp_path_factory.mktemp(name)
     port = _free_port()
     env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1"}
@@ -161,16 +164,39 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]
             proc.wait(timeout=10)
 
 
+def _first_visit(browser, base: str) -> None:
+    """Be a fresh server's first visitor at / (this loads the sample data), so that every test sees the app as
+    any later visitor does. A first visitor who arrives by a deep link is its own case (fresh_url)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_app(page, base + "/")
+        pw.expect(title(page)).to_have_text(PAGES["/"])
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
+def app_url(tmp_path_factory, browser) -> Iterator[str]:
     """Read-only server: no test stores anything here."""
-    yield from _serve(tmp_path_factory, "app_readonly")
+    with _server(tmp_path_factory, "app_readonly") as base:
+        _first_visit(browser, base)
+        yield base
 
 
 @pytest.fixture(scope="module")
-def upload_url(tmp_path_factory) -> Iterator[str]:
+def upload_url(tmp_path_factory, browser) -> Iterator[str]:
     """Server for the upload tests (they change its data)."""
-    yield from _serve(tmp_path_factory, "app_uploads")
+    with _server(tmp_path_factory, "app_uploads") as base:
+        _first_visit(browser, base)
+        yield base
+
+
+@pytest.fixture(scope="module")
+def fresh_url(tmp_path_factory) -> Iterator[str]:
+    """A server nobody has visited yet: the test using it is its first visitor."""
+    with _server(tmp_path_factory, "app_fresh") as base:
+        yield base
 
 
 # ---- the browser ---------------------------------------------------------------------------------------
@@ -286,19 +312,27 @@ def test_every_page_renders_with_title_notice_charts_and_consistent_tiles(page, 
 
 
 # ---- 2. filters live in the URL ---------------------------------------------------------------------
-def test_segment_filter_comes_from_the_url_and_survives_navigation(page, app_url, expected):
+@pytest.mark.parametrize("server", [
+    "app_url",
+    "fresh_url",  # the server's very first visitor arrives by this deep link (see ui.ensure_router)
+])
+def test_segment_filter_comes_from_the_url_and_survives_navigation(page, request, server, expected):
+    app_url = request.getfixturevalue(server)
     open_app(page, f"{app_url}/cfo?segment=Enterprise")
     assert_no_exception(page)
     pw.expect(title(page)).to_have_text(PAGES["/cfo"])
     pw.expect(header_caption(page)).to_contain_text("· Enterprise ·")
+    pw.expect(page).to_have_url(re.compile(r"/cfo\?(.*&)?segment=Enterprise(&|$)"))  # still a shareable link
     assert read_metric(page, "ARR") == expected["arr_enterprise"]
     assert expected["arr_enterprise"] != expected["arr"]  # the filter really narrows the number
     pw.expect(page.get_by_role("combobox", name="Segment")).to_have_value("Enterprise")
 
-    page.locator("[data-testid='stSidebarNavLink']", has_text="CMO").click()
-    pw.expect(page).to_have_url(re.compile(r"/cmo\?(.*&)?segment=Enterprise(&|$)"))
+    # the sidebar's link to the CMO page (st.navigation's list or st.page_link: either is an <a> in the sidebar)
+    page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile(r"\bCMO\b")).click()
     pw.expect(title(page)).to_have_text(PAGES["/cmo"])
     wait_for_app_run(page)
+    # the page has run, so its URL is final: a short wait suffices
+    pw.expect(page).to_have_url(re.compile(r"/cmo\?(.*&)?segment=Enterprise(&|$)"), timeout=5_000)
     assert_no_exception(page)
     pw.expect(header_caption(page)).to_contain_text("· Enterprise ·")
     nps_text = read_metric(page, "NPS")
