@@ -45,3 +45,31 @@ def sample_ws(tmp_path_factory):
     ingest.load_sample(ws, SAMPLE)
     yield ws
     ws.close()
+
+
+# ---- browser tests (tests/browser_support.py): a module-scoped chromium, a fresh context per test ---------
+@pytest.fixture(scope="module")
+def browser():
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, pw  # skips the module when chromium is missing
+
+    with pw.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    from browser_support import WAIT_MS
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # wide: sidebar expanded
+    context.set_default_timeout(WAIT_MS)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+

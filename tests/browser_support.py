@@ -1,0 +1,179 @@
+"""Shared pieces of the browser tests: start the app on a free port, drive it in Debian's chromium.
+
+Follows Streamlit's own e2e_playwright pattern. The `browser` and `page` fixtures live in conftest.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need the Debian chromium package at {CHROMIUM} (not installed)",
+                allow_module_level=True)
+pw = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (requirements-dev.txt)")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "sample_data"
+if str(ROOT) not in sys.path:  # the expected values come from the app's own metrics package
+    sys.path.insert(0, str(ROOT))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SERVER_START_S = 60       # bounded wait for /_stcore/health
+WAIT_MS = 30_000          # any single wait for an element or text (2-core machine: be generous)
+RUN_MS = 60_000           # a script run (the first one on a server also loads the sample data)
+SETTLE_MS = 250           # after a run ends, let the frontend paint
+DEFAULT_MONTHS = 12       # the sidebar's default period: the last 12 months of the data
+
+APP = "[data-testid='stApp']"
+EXCEPTION = "[data-testid='stException']"
+CHART_DRAWN = ("[data-testid='stVegaLiteChart'] svg.marks, [data-testid='stVegaLiteChart'] canvas")
+
+PAGES = {  # url path -> title text (st.title), as the pages write it
+    "/": "CEO · Are customers happier, and is it paying?",
+    "/cfo": "CFO · Recurring revenue and retention",
+    "/cmo": "CMO · Customer sentiment",
+    "/cio": "CIO · Data health",
+    "/data": "Data · Upload exports",
+    "/glossary": "Glossary",
+}
+ROLE_PAGES = ("/", "/cfo", "/cmo", "/cio")
+CHART_PAGES = ("/", "/cfo", "/cmo")
+SAMPLE_NOTICE = "Sample data."
+
+pw.expect.set_options(timeout=WAIT_MS)
+
+
+# ---- the server ----------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200 and r.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """Run the app on a fresh workspace; yield its base URL once /_stcore/health says ok; stop it afterwards."""
+    folder = tmp_path_factory.mktemp(name)
+    port = _free_port()
+    env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1"}
+    log_path = folder / "server.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                state = f"exited with {proc.returncode}" if proc.poll() is not None else \
+                    f"not healthy after {SERVER_START_S} s"
+                pytest.fail(f"streamlit server {state}; log:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def first_visit(browser, base: str) -> None:
+    """Be a fresh server's first visitor at / (this loads the sample data), so that every test sees the app as
+    any later visitor does. A first visitor who arrives by a deep link is its own case (fresh_url)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_app(page, base + "/")
+        pw.expect(title(page)).to_have_text(PAGES["/"])
+    finally:
+        context.close()
+
+
+# ---- the browser ---------------------------------------------------------------------------------------
+def wait_for_app_run(page, settle_ms: int = SETTLE_MS) -> None:
+    """Wait until the app is connected and no script run is in progress (as Streamlit's e2e helpers do)."""
+    page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=RUN_MS)
+    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached", timeout=RUN_MS)
+    if settle_ms:
+        page.wait_for_timeout(settle_ms)
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app_run(page)
+
+
+def assert_no_exception(page) -> None:
+    errors = page.locator(EXCEPTION)
+    if errors.count():
+        texts = "\n---\n".join(t[:1500] for t in errors.all_inner_texts())
+        pytest.fail(f"{errors.count()} exception(s) on {page.url}:\n{texts}")
+
+
+def title(page):
+    return page.locator("[data-testid='stMain'] h1")
+
+
+def header_caption(page):
+    """The caption under the page title: question, then the view in words."""
+    return page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
+
+
+def metric_value(page, label: str):
+    """The value of the KPI tile whose label is exactly `label`."""
+    tile_label = page.locator("[data-testid='stMetricLabel']", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    return page.locator("[data-testid='stMetric']", has=tile_label).locator("[data-testid='stMetricValue']")
+
+
+def read_metric(page, label: str) -> str:
+    value = metric_value(page, label)
+    pw.expect(value).to_have_count(1)
+    return value.inner_text().strip()
+
+
+def history_table(page):
+    """The Upload history grid on the Data page (rendered last on the page)."""
+    return page.locator("[data-testid='stDataFrame']").last.locator("table[role='grid']")
+
+
+def history_rows(page) -> int:
+    grid = history_table(page)
+    pw.expect(grid).to_have_attribute("aria-rowcount", re.compile(r"^\d+$"))
+    return int(grid.get_attribute("aria-rowcount")) - 1  # the header is a row too
+
+
+def upload_csv(page, path: Path, kind: str = "Revenue") -> None:
+    """On the Data page: choose the kind, then hand the file to the uploader."""
+    kind_box = page.get_by_role("combobox", name="What is in the file?")
+    kind_box.click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    pw.expect(kind_box).to_have_value(kind)
+    wait_for_app_run(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    pw.expect(page.get_by_role("button", name=f"Remove {path.name}")).to_be_visible()
+
+
