@@ -209,7 +209,8 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     live = history[history.status != "deleted"]
     labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} ({r.status})"
               for r in live.itertuples()}
-    st.selectbox("Version", list(labels), format_func=labels.get, key="history_version", width=420)
+    st.selectbox("Version to roll back to or delete", list(labels), format_func=labels.get, key="history_version",
+                 width=460)
     st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
               help="Makes this version the current data of its kind again, as a new data version (recorded).")
     st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
