@@ -1,0 +1,111 @@
+"""Shared links in a real browser: a link reopens the exact view in a fresh browser, a pinned link keeps its
+numbers after a newer upload, presentation mode has no sidebar, and the board pack downloads as a PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    assert_no_exception,
+    first_visit,
+    header_caption,
+    open_app,
+    pw,
+    read_metric,
+    server,
+    upload_csv,
+    wait_for_app_run,
+)
+from conftest import REFERENCE
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, browser) -> Iterator[str]:
+    with server(tmp_path_factory, "app_share") as base:
+        first_visit(browser, base)
+        yield base
+
+
+def choose(page, label: str, option: str) -> None:
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app_run(page)
+
+
+def share_link(page) -> str:
+    code = page.locator("[data-testid='stCode'] code").first
+    pw.expect(code).to_contain_text("?v=")
+    return code.inner_text().strip()
+
+
+def test_share_link_reopens_the_same_view_in_a_fresh_browser(browser, page, app_url):
+    open_app(page, app_url + "/cfo")
+    choose(page, "Segment", "Mid-Market")
+    choose(page, "Region", "EMEA")
+    pw.expect(header_caption(page)).to_contain_text("Mid-Market · EMEA")
+    labels = ("ARR", "NRR (12 months)", "LTV", "ARR kept over 12 months")
+    figures = {label: read_metric(page, label) for label in labels}
+    link = share_link(page)
+    assert "segment=Mid-Market" in link and "region=EMEA" in link and "v=1" in link and "period=" in link
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})  # no cookies, no session
+    try:
+        fresh = other.new_page()
+        open_app(fresh, link)
+        assert_no_exception(fresh)
+        pw.expect(header_caption(fresh)).to_contain_text("Mid-Market · EMEA")
+        assert {label: read_metric(fresh, label) for label in figures} == figures
+    finally:
+        other.close()
+
+
+def test_pinned_link_keeps_its_numbers_after_a_newer_upload(browser, page, app_url):
+    open_app(page, app_url + "/cfo")
+    before = read_metric(page, "ARR")
+    link = share_link(page)
+
+    open_app(page, app_url + "/data")
+    upload_csv(page, REFERENCE / "revenue.csv", "Revenue")
+    page.get_by_role("button", name="Store as the new Revenue version").click()
+    wait_for_app_run(page)
+    pw.expect(page.get_by_text("now shows data version #2")).to_be_visible()
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        pinned = other.new_page()
+        open_app(pinned, link)
+        assert read_metric(pinned, "ARR") == before
+        pw.expect(pinned.get_by_text("pinned to data version #1; newer data exists (#2)")).to_be_visible()
+        pinned.get_by_role("button", name="Switch to the latest data").click()
+        wait_for_app_run(pinned)
+        pw.expect(pinned.locator("[data-testid='stMetricValue']").first).to_have_text("$4.2K")  # the new file
+        assert "v=2" in pinned.url
+    finally:
+        other.close()
+
+
+def test_presentation_mode_has_no_sidebar_and_a_titled_view(page, app_url):
+    open_app(page, app_url + "/cmo?present=1&v=1&segment=Enterprise&period=Jul+2026&period=Sep+2026")
+    assert_no_exception(page)
+    pw.expect(page.locator("[data-testid='stMain'] h1")).to_have_text("Sample company (fictional) · CMO")
+    pw.expect(page.locator("[data-testid='stMain'] h3").first).to_contain_text("Q3 2026 · Enterprise")
+    pw.expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+    pw.expect(page.locator("[data-testid='stFileUploader']")).to_have_count(0)
+    pw.expect(page.locator("[data-testid='stDownloadButton']")).to_have_count(0)
+
+
+def test_board_pack_downloads_as_a_pdf(page, app_url, tmp_path: Path):
+    open_app(page, app_url + "/?v=1")
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Board pack (PDF)").click()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    first = pdf.pages[0].extract_text()
+    assert "· CEO" in first and "data version #1" in first and "NPS" in first
+    assert len(pdf.pages) >= 2 and sum(len(p.images) for p in pdf.pages) >= 4  # the charts, as images
