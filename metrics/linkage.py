@@ -7,6 +7,8 @@ Rules (shared/METRICS.md, "Linking NPS to value"):
   ÷ those customers, with a Wilson 95% interval. Customers never surveyed form the "No response" group.
 - NRR and average MRR by category use the same rule on the revenue base: customers with MRR > 0 in the
   month before the window; NRR = Σ MRR(end) ÷ Σ MRR(month before start); GRR caps each at its base.
+  Their 95% intervals treat customers as the sample: a ratio of sums by the delta method
+  (stats.ratio_interval), an average by the t-free normal interval (stats.mean_interval).
 - ARR by current category: ARR in the window's last month by the category of the latest response on or
   before that month's last day.
 - Coverage: share of responses, of active customers and of ARR that could be linked.
@@ -40,16 +42,23 @@ def by_category(cur, view: View) -> pd.DataFrame:
               AND (active_start OR prev_mrr > 0)
         ), outcome AS (
             SELECT customer_id, mrr AS end_mrr FROM fact_customer_month WHERE snapshot = $snapshot AND month = $end
+        ), joined AS (
+            SELECT category, active_start, churned, base_mrr::DOUBLE AS b, coalesce(end_mrr, 0)::DOUBLE AS e,
+                   least(coalesce(end_mrr, 0), base_mrr)::DOUBLE AS r
+            FROM base LEFT JOIN outcome USING (customer_id)
         )
         SELECT category,
                count_if(active_start) AS customers,
                count_if(active_start AND churned) AS churned,
-               count_if(base_mrr > 0) AS paying,
-               coalesce(sum(base_mrr) FILTER (base_mrr > 0), 0)::DOUBLE AS base_mrr,
-               coalesce(sum(coalesce(end_mrr, 0)) FILTER (base_mrr > 0), 0)::DOUBLE AS end_mrr,
-               coalesce(sum(least(coalesce(end_mrr, 0), base_mrr)) FILTER (base_mrr > 0), 0)::DOUBLE AS retained_mrr
-        FROM base LEFT JOIN outcome USING (customer_id)
-        GROUP BY category""", view.params())
+               count_if(b > 0) AS paying,
+               coalesce(sum(b) FILTER (b > 0), 0) AS base_mrr,
+               coalesce(sum(e) FILTER (b > 0), 0) AS end_mrr,
+               coalesce(sum(r) FILTER (b > 0), 0) AS retained_mrr,
+               -- second moments, for the intervals of the ratios below
+               coalesce(sum(b * b) FILTER (b > 0), 0) AS bb, coalesce(sum(e * e) FILTER (b > 0), 0) AS ee,
+               coalesce(sum(e * b) FILTER (b > 0), 0) AS eb, coalesce(sum(r * r) FILTER (b > 0), 0) AS rr,
+               coalesce(sum(r * b) FILTER (b > 0), 0) AS rb
+        FROM joined GROUP BY category""", view.params())
     frame = _ordered(frame)
     ci = [stats.wilson(int(c), int(n)) for c, n in zip(frame.churned, frame.customers, strict=True)]
     frame["churn_rate"] = [i.estimate for i in ci]
@@ -58,11 +67,18 @@ def by_category(cur, view: View) -> pd.DataFrame:
     # The window's churn rate is over `months` months; the monthly equivalent is 1 − (1 − r)^(1/months).
     frame["monthly_churn"] = [stats.monthly_from_window(r, view.months) for r in frame.churn_rate]
     frame["annual_churn"] = [stats.annual_from_window(r, view.months) for r in frame.churn_rate]
-    frame["avg_mrr"] = [stats.ratio(m, n) for m, n in zip(frame.base_mrr, frame.paying, strict=True)]
-    frame["nrr"] = [stats.ratio(e, b) for e, b in zip(frame.end_mrr, frame.base_mrr, strict=True)]
-    frame["grr"] = [stats.ratio(r, b) for r, b in zip(frame.retained_mrr, frame.base_mrr, strict=True)]
+    for name, (num, sq, cross, cap) in {"nrr": ("end_mrr", "ee", "eb", None),
+                                          "grr": ("retained_mrr", "rr", "rb", 1.0)}.items():
+        cis = [stats.ratio_interval(row[num], row.base_mrr, row[sq], row[cross], row.bb, int(row.paying), cap)
+               for _, row in frame.iterrows()]
+        frame[name], frame[f"{name}_low"], frame[f"{name}_high"] = zip(*[(i.estimate, i.low, i.high) for i in cis],
+                                                                       strict=True) if cis else ((), (), ())
+    means = [stats.mean_interval(row.base_mrr, row.bb, int(row.paying)) for _, row in frame.iterrows()]
+    frame["avg_mrr"] = [i.estimate for i in means]
+    frame["avg_mrr_low"] = [i.low for i in means]
+    frame["avg_mrr_high"] = [i.high for i in means]
     frame["too_small"] = frame["customers"] < stats.MIN_COMPARABLE_N
-    return frame
+    return frame.drop(columns=["bb", "ee", "eb", "rr", "rb"])
 
 
 def arr_by_current_category(cur, view: View) -> pd.DataFrame:

@@ -94,6 +94,31 @@ def annualise(monthly_rate: float | None) -> float | None:
     return 1.0 - (1.0 - monthly_rate) ** 12
 
 
+def ratio_interval(num: float, den: float, num_sq: float, cross: float, den_sq: float, n: int,
+                   cap: float | None = None) -> Interval:
+    """R = Σy ÷ Σx over n units with a 95% interval by the delta method (ratio estimator):
+    se = √(n ÷ (n − 1) × Σ(y − R x)²) ÷ Σx, with Σ(y − R x)² = Σy² − 2R Σxy + R² Σx². Bounds kept ≥ 0 and,
+    when `cap` is given (GRR: 1), ≤ cap. No interval below 2 units."""
+    r = ratio(num, den)
+    if r is None or n < 2:
+        return Interval(r, None, None)
+    resid = max(num_sq - 2 * r * cross + r * r * den_sq, 0.0)
+    se = math.sqrt(n / (n - 1) * resid) / den
+    high = r + Z95 * se
+    return Interval(r, max(0.0, r - Z95 * se), high if cap is None else min(cap, high))
+
+
+def mean_interval(total: float, total_sq: float, n: int) -> Interval:
+    """Mean of n values from their sum and sum of squares, ± 1.96 × sample sd ÷ √n (no interval for n < 2)."""
+    if n <= 0:
+        return Interval(None, None, None)
+    mean = total / n
+    if n < 2:
+        return Interval(mean, None, None)
+    sd = math.sqrt(max(total_sq - n * mean * mean, 0.0) / (n - 1))
+    return Interval(mean, mean - Z95 * sd / math.sqrt(n), mean + Z95 * sd / math.sqrt(n))
+
+
 def monthly_from_window(rate: float | None, months: int) -> float | None:
     """Monthly-equivalent of a rate observed over `months` months: 1 − (1 − r)^(1/months)."""
     if rate is None:

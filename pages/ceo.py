@@ -70,13 +70,23 @@ with left:
                                   "Customers churned (line: 95% interval)", "pct",
                                   interval=("churn_low", "churn_high")))
 with right:
-    ui.chart(charts.category_bars(cats, "nrr", "Net revenue retention over the period", "NRR", "pct"))
+    ui.chart(charts.category_bars(cats, "nrr", "Net revenue retention over the period", "NRR (line: 95% interval)",
+                                  "pct", interval=("nrr_low", "nrr_high")))
+
+
+def with_interval(values, lows, highs, kind: str) -> list[str]:
+    """'9.3% (7.9%–11.0%)': a figure and its 95% interval, or the figure alone when there is none."""
+    return [fmt(v, kind) + ("" if lo is None or lo != lo else f" ({fmt(lo, kind)}–{fmt(hi, kind)})")
+            for v, lo, hi in zip(values, lows, highs, strict=True)]
+
+
 table = cats.assign(
     Customers=cats.customers.map(lambda v: fmt(v, "int")),
-    Churned=[f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})" for r, lo, hi in zip(cats.churn_rate, cats.churn_low,
-                                                                                   cats.churn_high, strict=True)],
-    **{"Annualised churn": cats.annual_churn.map(fmt_pct), "Average MRR": cats.avg_mrr.map(lambda v: fmt(v, "money")),
-       "NRR": cats.nrr.map(fmt_pct), "GRR": cats.grr.map(fmt_pct)},
+    Churned=with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
+    **{"Annualised churn": cats.annual_churn.map(fmt_pct),
+       "Average MRR": with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high, "currency"),
+       "NRR": with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
+       "GRR": with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
 )[["category", "Customers", "Churned", "Annualised churn", "Average MRR", "NRR", "GRR"]]
 ui.table(table.rename(columns={"category": "NPS category"}), "Churn and revenue by NPS category")
 if cats.too_small.any():

@@ -310,3 +310,16 @@ def test_movers(reference_ws):
     assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "Unknown": -100.0}
     assert list(m.index) == ["Enterprise", "SMB", "Unknown"]
     assert not m.significant.any()
+
+
+def test_intervals_for_nrr_grr_and_average_mrr(reference_ws):
+    # Window Mar–Apr, detractors A (base 100, end 150) and B (base 50, end 0).
+    # NRR R = 150 ÷ 150 = 1; Σ(e − R b)² = 50² + 50² = 5000; se = √(2 × 5000) ÷ 150 = .6667 → 1 ± 1.3067,
+    # kept ≥ 0. GRR G = (100 + 0) ÷ 150 = .6667; residuals ±33.33 → se = √(2 × 2222.2) ÷ 150 = .4444,
+    # .6667 ± .8711 capped at [0, 1]. Average MRR 75, sd 35.36, se 25 → 75 ± 49.
+    f = linkage.by_category(reference_ws.cursor(), view(reference_ws, start=MAR)).set_index("category")
+    d = f.loc["Detractor"]
+    assert d.nrr == 1.0 and d.nrr_low == 0.0 and d.nrr_high == pytest.approx(1 + 1.96 * 2 / 3)
+    assert d.grr == pytest.approx(2 / 3) and (d.grr_low, d.grr_high) == (0.0, 1.0)
+    assert d.avg_mrr == 75 and (d.avg_mrr_low, d.avg_mrr_high) == (pytest.approx(26), pytest.approx(124))
+    assert pd.isna(f.loc["Passive", "nrr_low"])  # one customer: no interval
