@@ -28,6 +28,39 @@ def prepare_bytes(data: bytes, kind: str | None = None, name: str = "upload.csv"
     return ingest.prepare(data, name, ingest.Options(kind=kind, today=TODAY, **options))
 
 
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(scope="module")
+def app_workspace(tmp_path_factory):
+    """Point the app at an empty workspace file (its first run loads the sample data); fresh caches."""
+    import os
+
+    import streamlit as st
+
+    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("app") / "workspace.duckdb")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    os.environ.pop("CX_WORKSPACE", None)
+
+
+def run_app(page: str | None = None, **params):
+    """Run the app once in AppTest, on `page` (e.g. "pages/cfo.py") with these URL parameters; no exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def reference_ws():
     """The reference dataset of tests/fixtures/reference, every figure of which is worked out by hand in

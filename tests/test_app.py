@@ -5,31 +5,16 @@ wrong, stale or hard-coded number fails.
 """
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from conftest import REFERENCE
+from conftest import REFERENCE, run_app
 from streamlit.testing.v1 import AppTest
 
 from metrics import linkage, nps, revenue, value
 from metrics.definitions import fmt_currency, fmt_int, fmt_nps, fmt_pct
 from metrics.view import View, add_months
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fresh_workspace(tmp_path_factory):
-    """Point the app at an empty workspace file: the first run must load the sample data."""
-    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("app") / "workspace.duckdb")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    os.environ.pop("CX_WORKSPACE", None)
+pytestmark = pytest.mark.usefixtures("app_workspace")
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +23,6 @@ def expected(sample_ws):
     view = View(snap.snapshot, add_months(snap.last_month, -11), snap.last_month)
     return sample_ws.cursor(), view
 
-
-def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _versions(cur, view) -> dict:
@@ -62,7 +37,7 @@ def tiles(at: AppTest) -> dict[str, str]:
 
 def test_ceo_page(expected):
     cur, view = expected
-    at = run()
+    at = run_app()
     assert at.title[0].value.startswith("CEO")
     assert any("Sample data" in i.value for i in at.info)
     summary = nps.summary(cur, view)
@@ -92,7 +67,7 @@ def test_ceo_page(expected):
 
 def test_cfo_page(expected):
     cur, view = expected
-    at = run("pages/cfo.py")
+    at = run_app("pages/cfo.py")
     shown = tiles(at)
     mrr = revenue.mrr_by_month(cur, view)
     ret = revenue.retention(cur, view)
@@ -115,7 +90,7 @@ def test_cfo_page(expected):
 
 def test_cfo_what_if_inputs_from_url(expected):
     cur, view = expected
-    at = run("pages/cfo.py", wi_share="50", wi_to="Promoter", wi_invest="100000", gm="70")
+    at = run_app("pages/cfo.py", wi_share="50", wi_to="Promoter", wi_invest="100000", gm="70")
     worth = value.value_summary(cur, view, 0.7)
     w = value.what_if(0.5, worth["detractors_now"], worth["detractor_arr"], worth["annual_churn"]["Detractor"],
                       worth["annual_churn"]["Promoter"], 100_000, 0.7)
@@ -125,7 +100,7 @@ def test_cfo_what_if_inputs_from_url(expected):
 
 def test_cfo_page_segment_from_url(expected):
     cur, view = expected
-    at = run("pages/cfo.py", segment="Enterprise")
+    at = run_app("pages/cfo.py", segment="Enterprise")
     enterprise = View(view.snapshot, view.start, view.end, segment="Enterprise")
     assert tiles(at)["ARR"] == fmt_currency(revenue.arr_change(cur, enterprise)[0])
     assert tiles(at)["ARR"] != fmt_currency(revenue.arr_change(cur, view)[0])
@@ -135,14 +110,14 @@ def test_cfo_page_segment_from_url(expected):
 def test_period_from_url(expected):
     cur, view = expected
     q = View(view.snapshot, dt.date(2026, 7, 1), dt.date(2026, 9, 1))
-    at = run("pages/cmo.py", period=["Jul 2026", "Sep 2026"])
+    at = run_app("pages/cmo.py", period=["Jul 2026", "Sep 2026"])
     assert "Q3 2026 · all segments" in at.caption[0].value  # a calendar quarter is named as one
     assert tiles(at)["Responses"] == fmt_int(nps.summary(cur, q).n)
 
 
 def test_cmo_page(expected):
     cur, view = expected
-    at = run("pages/cmo.py")
+    at = run_app("pages/cmo.py")
     summary = nps.summary(cur, view)
     shown = tiles(at)
     assert shown["Responses"] == fmt_int(summary.n)
@@ -158,7 +133,7 @@ def test_cmo_page(expected):
 
 
 def test_cio_page(expected):
-    at = run("pages/cio.py")
+    at = run_app("pages/cio.py")
     shown = tiles(at)
     assert shown["Revenue rows matched"] == "100.0%"
     linked = float(shown["Responses linked"].rstrip("%"))
@@ -170,7 +145,7 @@ def test_cio_page(expected):
 
 
 def test_glossary_page():
-    at = run("pages/glossary.py")
+    at = run_app("pages/glossary.py")
     table = at.dataframe[0].value
     assert "NPS" in table["Metric"].tolist() and "GRR (12 months)" in table["Metric"].tolist()
     assert table["Definition"].str.len().min() > 20
@@ -178,7 +153,7 @@ def test_glossary_page():
 
 def test_data_page_upload_rejects_then_stores(expected):
     cur, view = expected
-    at = run("pages/data.py")
+    at = run_app("pages/data.py")
     history = len(at.dataframe[-1].value)
     assert history == 3  # the three sample files
 

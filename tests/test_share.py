@@ -1,26 +1,24 @@
 """Shared links: URL state round trips, hostile values, presentation mode, pinned versions, the board pack."""
 
 import io
-import os
 import zipfile
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import pytest
-import streamlit as st
-from conftest import REFERENCE
+from conftest import REFERENCE, run_app
 from hypothesis import given
 from hypothesis import strategies as hs
 from pypdf import PdfReader
-from streamlit.testing.v1 import AppTest
 
 import report
 import viewstate
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 MONTHS = ("Nov 2025", "Dec 2025", "Jan 2026", "Feb 2026")
 ALLOWED = viewstate.Allowed(versions=(1, 2), months=MONTHS, segments=("SMB", "Enterprise"), regions=("EMEA",))
+
+
+pytestmark = pytest.mark.usefixtures("app_workspace")
 
 
 # ---- encoding and decoding ---------------------------------------------------------------------
@@ -105,29 +103,8 @@ def test_plain_text_for_the_pdf_font():
 
 
 # ---- the app -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module", autouse=True)
-def fresh_workspace(tmp_path_factory):
-    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("share") / "workspace.duckdb")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    os.environ.pop("CX_WORKSPACE", None)
-
-
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_hostile_link_shows_a_notice_and_defaults():
-    at = run("pages/cmo.py", segment="Nope", v="99", gm="500", **{"<b>evil</b>": "1"})
+    at = run_app("pages/cmo.py", segment="Nope", v="99", gm="500", **{"<b>evil</b>": "1"})
     notice = at.warning[0].value
     assert "segment 'Nope' is not in the data" in notice and "data version '99' does not exist" in notice
     assert "unknown link parameter '\\<b\\>evil\\</b\\>' was ignored" in notice  # escaped, never markup
@@ -136,7 +113,7 @@ def test_hostile_link_shows_a_notice_and_defaults():
 
 
 def test_presentation_mode_titles_the_view_and_hides_controls():
-    at = run("pages/cfo.py", present="1", segment="Enterprise", period=["Jul 2026", "Sep 2026"])
+    at = run_app("pages/cfo.py", present="1", segment="Enterprise", period=["Jul 2026", "Sep 2026"])
     assert at.title[0].value == "Sample company (fictional) · CFO"
     assert "Q3 2026 · Enterprise · all regions · data version #1, as of 2026-10-31" in at.subheader[0].value
     assert not at.info  # no sample banner on a projector
@@ -145,14 +122,14 @@ def test_presentation_mode_titles_the_view_and_hides_controls():
 
 def test_share_link_and_downloads_on_every_role_page():
     for page in ("pages/ceo.py", "pages/cfo.py", "pages/cmo.py", "pages/cio.py"):
-        at = run(page, segment="SMB")
+        at = run_app(page, segment="SMB")
         link = at.code[0].value
         assert "v=1&period=Nov+2025&period=Oct+2026&segment=SMB&region=All&gm=80" in link
         assert len(at.get("download_button")) == 2
 
 
 def test_pinned_version_stays_after_a_newer_upload():
-    at = run("pages/cfo.py")
+    at = run_app("pages/cfo.py")
     arr_v1 = {m.label: m.value for m in at.metric}["ARR"]
     # A newer revenue upload (the small reference file) becomes data version #2 ...
     at.switch_page("pages/data.py")
@@ -161,10 +138,10 @@ def test_pinned_version_stays_after_a_newer_upload():
     at.run()
     at.button(key="store").click()
     at.run()
-    latest = run("pages/cfo.py")
+    latest = run_app("pages/cfo.py")
     assert {m.label: m.value for m in latest.metric}["ARR"] == "$4.2K"
     # ... but a link pinned to #1 still shows #1's numbers, with the notice and the switch.
-    pinned = run("pages/cfo.py", v="1")
+    pinned = run_app("pages/cfo.py", v="1")
     assert {m.label: m.value for m in pinned.metric}["ARR"] == arr_v1
     assert any("pinned to data version #1; newer data exists (#2)" in w.value for w in pinned.warning)
     pinned.button(key="to_latest").click()
