@@ -276,6 +276,7 @@ def page_header(title: str, question: str, view: View | None) -> None:
     else:
         st.title(title)
         st.caption(question + ("" if view is None else f"  \n{subtitle}"))
+        st.page_link("pages/glossary.py", label="How every number here is defined", icon=":material/menu_book:")
     notices(view)
 
 
