@@ -386,11 +386,12 @@ class Workspace:
     # - Roll back: the chosen earlier version of a kind becomes current again. This is recorded as a new
     #   snapshot (the other kinds stay as they are) with a row in `snapshot_events`; nothing is removed, so a
     #   roll back can itself be undone by rolling forward to the later version.
-    # - Delete: removes a version's rows, and every snapshot that used it (with its facts), in one
-    #   transaction. Refused for a version the latest snapshot uses (the data in use): roll back or upload a
-    #   replacement first. The `uploads` row stays as the audit trail (who/when/hash/rows) and the version is
-    #   listed in `deleted_versions`, so version numbers are never reused. Links to removed snapshots open
-    #   the latest data.
+    # - Delete: removes a version's rows and the facts of every snapshot that used it, in one transaction.
+    #   Refused for a version the latest snapshot uses (the data in use): roll back or upload a replacement
+    #   first. Those snapshots keep their numbers as empty placeholders (no versions, no months; a
+    #   'deleted' row in `snapshot_events`), so snapshot numbers stay contiguous and never get reused. The
+    #   `uploads` row stays as the audit trail (when/hash/rows) and the version is listed in
+    #   `deleted_versions`, so version numbers are never reused either.
     def _ensure_history_tables(self) -> None:
         self._con.execute(HISTORY_SCHEMA)
 
@@ -447,7 +448,8 @@ class Workspace:
         return self.snapshot(number)
 
     def delete_version(self, version: int) -> list[int]:
-        """Delete a version's rows and the snapshots that used it (see the rules above); returns their numbers."""
+        """Delete a version's rows and empty the snapshots that used it (see the rules above); returns their
+        numbers."""
         self._ensure_history_tables()
         with self._write_lock:
             cur = self.cursor()
@@ -468,8 +470,16 @@ class Workspace:
                     fact_tables = [r[0] for r in cur.execute(
                         "SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'snapshot'"
                         " AND table_name LIKE 'fact%' AND database_name = current_database()").fetchall()]
-                    for table in [*fact_tables, "snapshot_events", "snapshots"]:
+                    for table in fact_tables:
                         cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
+                    # The snapshot numbers stay (links and the version list keep their numbering) as empty
+                    # placeholders: no versions, no months, so pages show their empty state for them.
+                    cur.execute("UPDATE snapshots SET nps_version = NULL, customers_version = NULL, "
+                                f"revenue_version = NULL, first_month = NULL, last_month = NULL "
+                                f"WHERE snapshot IN ({marks})", snaps)
+                    cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
+                    cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
+                                    [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
                 table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
                 cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
                 cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",

@@ -65,7 +65,11 @@ def delete(version_key: str) -> None:
         return
     if st.session_state.get("v") in removed:
         st.session_state.pop("v")
-    gone = f" and data version(s) {', '.join(f'#{n}' for n in removed)} that used it" if removed else ""
+    gone = ""
+    if removed:
+        numbers = ", ".join(f"#{n}" for n in removed)
+        gone = f"; data version {numbers}, which used it, is now empty" if len(removed) == 1 else \
+            f"; data versions {numbers}, which used it, are now empty"
     st.session_state["history_done"] = f"Deleted version {version}{gone}."
 
 
@@ -123,7 +127,8 @@ if upload is not None:
                      if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
         skip = st.session_state.get(f"choice_{fkey}") == SKIP
         prepared, error = None, None
-        messages = st.container()  # filled after prepare(), shown above the mapping step
+        messages = st.container()  # filled after prepare(): the verdict, then the validation report and choice,
+        report_box = st.container()  # above the mapping step
         mapping = {}
         if kind is not None:
             with st.expander("**Column mapping** · confirm or change where each field comes from", expanded=True):
@@ -138,7 +143,8 @@ if upload is not None:
                                  amount_in_cents=cents or bool(saved.get("amount_in_cents")),
                                  date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip)
         try:
-            prepared = ingest.prepare(data, upload.name, options)
+            with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
+                prepared = ingest.prepare(data, upload.name, options)
         except IngestError as exc:
             error = exc
         with messages:
@@ -169,12 +175,15 @@ if upload is not None:
                              format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
                                                     "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
         if report is not None:
-            st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")
-            st.dataframe(report.table(), hide_index=True, width="stretch")
-            st.download_button("Download rejected rows (CSV)", report.rejected_csv(), key=f"rejected_{fkey}",
-                               file_name="rejected_rows.csv", mime="text/csv",
-                               help="Row numbers as in your file; cells that start like a formula are quoted.")
-            st.radio("What to do with this file", [REJECT, SKIP], key=f"choice_{fkey}", horizontal=True)
+            with report_box:
+                st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")
+                st.dataframe(report.table(), hide_index=True, width="stretch")
+                with st.container(horizontal=True, vertical_alignment="bottom"):
+                    st.radio("What to do with this file", [REJECT, SKIP], key=f"choice_{fkey}", horizontal=True)
+                    st.download_button("Download rejected rows (CSV)", report.rejected_csv(), key=f"rejected_{fkey}",
+                                       file_name="rejected_rows.csv", mime="text/csv",
+                                       help="Row numbers as in your file; cells that start like a formula are "
+                                            "quoted so a spreadsheet shows them as text.")
         if prepared is not None:
             st.markdown("**First rows as they will be stored**")
             preview = prepared.rows.head(20).copy()
@@ -198,7 +207,7 @@ if upload is not None:
 st.subheader("Upload history")
 for key, show in (("history_done", st.success), ("history_error", st.error)):
     if key in st.session_state:
-        show(ui.md_escape(st.session_state.pop(key)))
+        show(st.session_state.pop(key))  # our own text: version numbers, no user input
 ws = ui.workspace()
 history = ws.history()
 events = ws.snapshot_events()
@@ -214,8 +223,9 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
               help="Makes this version the current data of its kind again, as a new data version (recorded).")
     st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
-              help="Removes its rows and the data versions that used it. The version in use cannot be deleted: "
-                   "roll back or upload a replacement first. The history keeps the file's name, hash and counts.")
+              help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
+                   "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
+                   "hash and counts.")
 st.dataframe(pd.DataFrame({
     "Version": history.version, "Kind": history.kind.map(KIND_LABELS), "File": history.file_name,
     "Status": history.status, "Source": history.source, "Rows": history.row_count.map("{:,}".format),

@@ -537,7 +537,10 @@ def test_delete_refuses_the_version_in_use_and_removes_the_rest(tmp_path):
     assert cur.execute("SELECT count(*) FROM revenue WHERE version = ?", [v2]).fetchone()[0] == 0
     facts = "SELECT count(*) FROM fact_customer_month WHERE snapshot = ?"
     assert cur.execute(facts, [snap2.snapshot]).fetchone()[0] == 0
-    assert ws.snapshot(snap2.snapshot) is None and ws.snapshot(1) is not None
+    emptied = ws.snapshot(snap2.snapshot)  # kept as an empty placeholder: numbers stay contiguous
+    assert set(emptied.versions.values()) == {None} and emptied.first_month is None
+    assert ws.snapshot(1).versions["revenue"] == v1
+    assert "deleted" in ws.snapshot_events().set_index("snapshot").loc[snap2.snapshot, "detail"]
     assert ws.history().set_index("version").loc[v2, "status"] == "deleted"
     with pytest.raises(ValueError, match="deleted"):
         ws.rollback(v2)
@@ -711,3 +714,58 @@ def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path):
     snap = reopened.commit([prepare_bytes(b"customer_id,month,mrr\nB,2025-04,5\n").to_upload()])
     assert snap.snapshot == 3 and snap.versions["revenue"] == 5  # and it takes the next upload normally
     reopened.close()
+
+
+# ---- the Data page (AppTest): date format question, choice, delete ------------------------------------
+def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CX_WORKSPACE", str(tmp_path / "ws.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+        at.switch_page("pages/data.py")
+        at.run()
+        at.selectbox(key="upload_kind").set_value("NPS responses")
+        at.file_uploader[0].upload("ambiguous.csv", b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n",
+                                   "text/csv")
+        at.run()
+        assert not at.exception and not at.error
+        assert any("fit both %m/%d/%Y and %d/%m/%Y" in w.value for w in at.warning)
+        question = next(s for s in at.selectbox if s.label == "Dates in 'date'")
+        question.set_value("%d/%m/%Y")
+        at.run()
+        preview = at.dataframe[0].value
+        assert [str(d) for d in preview.response_date] == ["2026-04-03", "2026-06-05"]
+        at.button(key="store").click()
+        at.run()
+        assert not at.exception
+        stored = next(s.value for s in at.success if "Stored ambiguous.csv" in s.value)
+        assert "NPS responses version 4:** 2 rows, 2026-04-03 to 2026-06-05, 2 customers, NPS \\+50;" in stored
+        assert "vs version 2: -19,970 rows" in stored
+
+        at.selectbox(key="history_version").set_value(4)
+        at.button(key="delete_version").click()
+        at.run()
+        assert any("is the data in use" in e.value for e in at.error)  # the version in use is refused
+        at.selectbox(key="history_version").set_value(2)
+        at.button(key="delete_version").click()
+        at.run()
+        assert not at.exception
+        assert any("Deleted version 2; data version #1, which used it, is now empty." in s.value for s in at.success)
+        history = at.dataframe[-1].value.set_index("Version")
+        assert history.loc[2, "Status"] == "deleted" and history.loc[4, "Status"] == "in use"
+        at.switch_page("pages/cio.py")  # the emptied data version stays listed; pages still run
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        pinned = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+        pinned.query_params["v"] = "1"  # a link pinned to the emptied data version shows the empty state
+        pinned.switch_page("pages/cfo.py")
+        pinned.run()
+        assert not pinned.exception, [e.value for e in pinned.exception]
+        assert any("No data yet" in w.value for w in pinned.warning)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
