@@ -769,3 +769,26 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-01-31", "2026-01-31"), ("31/01/2026", "2026-01-31"), ("01/31/2026", "2026-01-31"),
+    ("31.01.2026", "2026-01-31"), ("2026/01/31", "2026-01-31"), ("Jan 2026", "2026-01-01"),
+    ("January 2026", "2026-01-01"), ("46053", "2026-01-31"), ("46053.75", "2026-01-31"),
+    ("2026-01-31T22:30:00Z", "2026-01-31"), ("2026-01-31T22:30:00-05:00", "2026-02-01"),
+    ("2026-01-31 10:00:00 UTC", "2026-01-31"), ("01/31/2026 10:11:12 PM", "2026-01-31"), ("31-Jan-2026", "2026-01-31"),
+    ("20260131", "2026-01-31"),
+])
+def test_date_shapes(value, expected):
+    p = prepare_bytes(f"customer_id,date,score\nc1,{value},9\n".encode(), kind="nps")
+    assert p.rows.response_date[0].strftime("%Y-%m-%d") == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1234.5", 1234.5), ('"1,234.50"', 1234.5), ('"1.234,50"', 1234.5), ('"€1.234,50"', 1234.5),
+    ('"$ 1,234.50"', 1234.5), ("1'234.50", 1234.5), ('"1 234,50"', 1234.5), ("£99", 99.0), ("22.368", 22.368),
+    ("USD 10", 10.0),
+])
+def test_amount_shapes(value, expected):
+    p = prepare_bytes(f"customer_id,month,mrr\nc1,2026-01,{value}\n".encode(), kind="revenue")
+    assert float(p.rows.mrr[0]) == pytest.approx(round(expected, 2))
