@@ -87,7 +87,8 @@ with right:
     as_of = st.date_input("As-of date", value=None, key="upload_as_of",
                           help="The date the export was taken. Snapshot churn files (tenure + churned flag, no dates): "
                                "start = as-of month − tenure, churners churned on it. Subscription lists: running "
-                               "subscriptions count through its month (default: the latest date in the file). "
+                               "subscriptions count through its month (default: the latest date in the file; set it "
+                               "when the export was taken later). "
                                "Surveys without a date column: every response gets this date.")
     cents = st.checkbox("Amounts are in cents", key="upload_cents", help="Divides every amount by 100 (Stripe).")
 
@@ -216,8 +217,8 @@ if not events.empty:
                                           for r in events.head(5).itertuples()))
 with st.container(horizontal=True, vertical_alignment="bottom"):
     live = history[history.status != "deleted"]
-    labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} ({r.status})"
-              for r in live.itertuples()}
+    labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} · {r.uploaded_at:%Y-%m-%d %H:%M}"
+              for r in live.itertuples()}  # no status here: a kept selection would show a stale one
     st.selectbox("Version to roll back to or delete", list(labels), format_func=labels.get, key="history_version",
                  width=460)
     st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
