@@ -66,7 +66,9 @@ FIELDS = {
     "revenue": [("customer_id", "customer id", True), ("month", "month or invoice date", True),
                 ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False),
                 ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
-                ("status", "status", False), ("quantity", "quantity (seats)", False)],
+                ("status", "status", False), ("quantity", "quantity (seats)", False),
+                ("tenure", "tenure in months (snapshot files)", False),
+                ("churned", "churned flag (snapshot files)", False)],
 }
 SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
@@ -419,6 +421,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         else:
             for name in ("start_date", "end_date", "quantity"):  # lines: amounts are line totals
                 mapping.pop(name, None)
+        if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
+            mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
+            mapping.pop("churned", None)
         amount = normalise_header(mapping.get("amount", ""))
         if "mrr" in amount or "monthly" in amount:
             mapping.pop("interval", None)  # already per month, for all the seats
@@ -712,9 +717,25 @@ def _per_month_sql(m: dict[str, str], opts: Options, comma: bool) -> str:
 
 def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
-    subscriptions = "start_date" in m
+    subscriptions = "start_date" in m or "tenure" in m
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
-    if subscriptions:
+    if "tenure" in m and "start_date" not in m:
+        # Snapshot file (the telecom churn sample): a monthly charge, tenure in months and a churned flag as of
+        # a date. Read as one subscription per customer: from (as-of month − tenure) to the as-of date when
+        # churned, else still running; the charge is assumed constant over the tenure.
+        tenure = f"try_cast(trim({quote_ident(m['tenure'])}) AS INTEGER)"
+        chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
+        flag = _flag_sql(quote_ident(m["churned"])) if "churned" in m else "''"
+        if "churned" in m:
+            chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")
+        snap_as_of = opts.as_of or opts.today
+        var = _set_as_of(chk, snap_as_of)
+        start = f"(date_trunc('month', {var}) - to_months({tenure}))::DATE"
+        end = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN {var} END"
+        warnings.append(f"Snapshot file: each customer's monthly charge counted from (as-of month − tenure) "
+                        f"to {snap_as_of:%b %Y}, or to the month before it for churners (as-of date "
+                        f"{snap_as_of:%Y-%m-%d}); the charge is assumed constant over the tenure.")
+    elif subscriptions:
         start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)
         end = "NULL::DATE"
@@ -753,7 +774,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         return frame
     # Subscriptions: MRR in every month from the start month up to (not including) the end month, or
     # through the as-of month while still running.
-    latest = chk.con.execute(f"SELECT greatest(max({start}), max({end})) FROM raw").fetchone()[0]
+    if "tenure" in m and "start_date" not in m:
+        latest = opts.as_of or opts.today
+    else:
+        latest = chk.con.execute(f"SELECT greatest(max({start}), max({end})) FROM raw").fetchone()[0]
     as_of = min(opts.as_of or latest or opts.today, opts.today)
     chk.as_of = as_of
     var = _set_as_of(chk, as_of)
@@ -826,7 +850,8 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         first, last = dates.min().date(), dates.max().date()
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
-        layout = {"revenue": "subscriptions" if "start_date" in mapping else "lines",
+        layout = {"revenue": "subscriptions" if "start_date" in mapping else "snapshot" if "tenure" in mapping
+                  else "lines",
                   "customers": "subscriptions" if "subscription_id" in mapping
                   else "list" if "start_date" in mapping else "snapshot"}.get(kind, "responses")
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
@@ -845,8 +870,8 @@ def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts
             continue
         if kind == "customers" and name == "start_date" and {"tenure", "churned"} <= mapping.keys():
             continue  # snapshot file: start derived from tenure
-        if kind == "revenue" and name == "month" and "start_date" in mapping:
-            continue  # subscription list: months from start/end
+        if kind == "revenue" and name == "month" and ("start_date" in mapping or "tenure" in mapping):
+            continue  # subscription list: months from start/end; snapshot: from tenure
         if kind == "nps" and name == "response_date" and opts.as_of:
             continue  # undated survey: the as-of date
         if kind == "nps" and name == "response_date":

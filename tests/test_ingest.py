@@ -792,3 +792,19 @@ def test_date_shapes(value, expected):
 def test_amount_shapes(value, expected):
     p = prepare_bytes(f"customer_id,month,mrr\nc1,2026-01,{value}\n".encode(), kind="revenue")
     assert float(p.rows.mrr[0]) == pytest.approx(round(expected, 2))
+
+
+@real
+def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure():
+    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31))
+    assert p.layout == "snapshot"
+    assert p.mapping == {"customer_id": "customerID", "amount": "MonthlyCharges", "tenure": "tenure",
+                         "churned": "Churn"}
+    telco = pd.read_csv(REAL / "telco_churn_ibm.csv")
+    # From (Oct 2026 − tenure months) through Oct 2026, churners through Sep 2026 (they left on the as-of date).
+    months = telco.tenure + (telco.Churn == "No").astype(int)
+    assert len(p.rows) == months.sum()
+    assert float(p.rows.mrr.sum()) == pytest.approx((months * telco.MonthlyCharges).sum(), abs=0.5)
+    assert (p.first_date, p.last_date) == (dt.date(2020, 10, 1), dt.date(2026, 10, 31))
+    last = p.rows[p.rows.month == pd.Timestamp("2026-10-01")]
+    assert len(last) == (telco.Churn == "No").sum() == 5174
