@@ -33,6 +33,10 @@ class FileTooLargeError(IngestError):
     """The file is larger than the configured upload limit."""
 
 
+class InvalidOptionError(IngestError):
+    """A choice made in the mapping step cannot be right (e.g. an as-of date in the future)."""
+
+
 class UnknownKindError(IngestError):
     """The kind of export could not be recognised from its header."""
 

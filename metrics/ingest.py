@@ -38,6 +38,7 @@ from metrics.errors import (
     EmptyFileError,
     FileTooLargeError,
     IngestError,
+    InvalidOptionError,
     MissingColumnError,
     Problem,
     TooManyColumnsError,
@@ -815,6 +816,9 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     (with `report` set when validation found bad rows and `skip_invalid` is off)."""
     opts = options or Options()
     opts.today = opts.today or dt.date.today()
+    if opts.as_of and opts.as_of > opts.today:
+        raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
+                                 "taken after today.")
     _check_size(data)
     text = decode(data)
     con = duckdb.connect()

@@ -1,5 +1,6 @@
 """Data (analysts): upload exports, map their columns, see what will be stored or rejected, keep the history."""
 
+import datetime as dt
 import hashlib
 
 import pandas as pd
@@ -84,7 +85,7 @@ with left:
     upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"],
                               key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
-    as_of = st.date_input("As-of date", value=None, key="upload_as_of",
+    as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),
                           help="The date the export was taken. Snapshot churn files (tenure + churned flag, no dates): "
                                "start = as-of month − tenure, churners churned on it. Subscription lists: running "
                                "subscriptions count through its month (default: the latest date in the file; set it "
@@ -215,18 +216,20 @@ events = ws.snapshot_events()
 if not events.empty:
     st.caption("Roll backs: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
                                           for r in events.head(5).itertuples()))
-with st.container(horizontal=True, vertical_alignment="bottom"):
-    live = history[history.status != "deleted"]
-    labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} · {r.uploaded_at:%Y-%m-%d %H:%M}"
-              for r in live.itertuples()}  # no status here: a kept selection would show a stale one
-    st.selectbox("Version to roll back to or delete", list(labels), format_func=labels.get, key="history_version",
-                 width=460)
-    st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
-              help="Makes this version the current data of its kind again, as a new data version (recorded).")
-    st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
-              help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
-                   "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
-                   "hash and counts.")
+live = history[history.status != "deleted"]
+if not live.empty:
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        labels = {int(r.version): f"v{r.version} · {KIND_LABELS[r.kind]} · {r.file_name} · "
+                                  f"{r.uploaded_at:%Y-%m-%d %H:%M}"
+                  for r in live.itertuples()}  # no status here: a kept selection would show a stale one
+        st.selectbox("Version to roll back to or delete", list(labels), format_func=labels.get, key="history_version",
+                     width=460)
+        st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
+                  help="Makes this version the current data of its kind again, as a new data version (recorded).")
+        st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
+                  help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
+                       "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
+                       "hash and counts.")
 st.dataframe(pd.DataFrame({
     "Version": history.version, "Kind": history.kind.map(KIND_LABELS), "File": history.file_name,
     "Status": history.status, "Source": history.source, "Rows": history.row_count.map("{:,}".format),

@@ -808,3 +808,17 @@ def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure()
     assert (p.first_date, p.last_date) == (dt.date(2020, 10, 1), dt.date(2026, 10, 31))
     last = p.rows[p.rows.month == pd.Timestamp("2026-10-01")]
     assert len(last) == (telco.Churn == "No").sum() == 5174
+
+
+def test_an_as_of_date_in_the_future_is_refused():
+    from metrics.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match="2026-12-01 is in the future"):
+        prepare_bytes(b"customer_id,tenure,churn\nc1,3,no\n", kind="customers", as_of=dt.date(2026, 12, 1))
+
+
+def test_file_names_are_only_labels():
+    p = prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\n", name="../../etc/passwd;rm -rf.csv")
+    ws = Workspace(":memory:")
+    ws.commit([p.to_upload()])
+    assert ws.uploads().file_name.tolist() == ["../../etc/passwd;rm -rf.csv"]  # stored as text, never a path
