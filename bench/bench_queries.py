@@ -23,7 +23,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics import health, ingest, linkage, nps, revenue  # noqa: E402
+from metrics import cohorts, health, ingest, linkage, nps, revenue, value  # noqa: E402
 from metrics.store import NewUpload, Workspace  # noqa: E402
 from metrics.view import View, add_months  # noqa: E402
 
@@ -31,15 +31,20 @@ PAGES = {
     "CEO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), revenue.logo_churn(c, v),
                             revenue.logo_churn(c, v.previous()), revenue.retention(c, v),
                             revenue.retention(c, v.previous()), revenue.arr_change(c, v), nps.by_month(c, v),
-                            revenue.mrr_by_month(c, v), linkage.by_category(c, v), linkage.coverage(c, v)],
+                            revenue.mrr_by_month(c, v), linkage.by_category(c, v), linkage.coverage(c, v),
+                            value.value_summary(c, v), nps.movers(c, v), value.transitions(c, v, s.versions)],
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
-                            revenue.retention_by_month(c, v), linkage.arr_by_current_category(c, v)],
+                            revenue.retention_by_month(c, v), linkage.arr_by_current_category(c, v),
+                            value.value_summary(c, v), value.value_summary(c, v.previous()),
+                            cohorts.retention_matrix(c, v)],
     "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
                             nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),
-                            nps.recent_comments(c, v, s.versions)],
+                            nps.recent_comments(c, v, s.versions), nps.new_customer_nps(c, v, s.versions),
+                            revenue.churn_by_month(c, v), value.current_by_category(c, v)],
     "CIO": lambda c, v, s: [health.sources(c, s, dt.date.today()), health.match_rates(c, s),
-                            health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s)],
+                            health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s),
+                            nps.channel_mix(c, v)],
 }
 
 

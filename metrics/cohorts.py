@@ -18,20 +18,11 @@ MAX_AGE = 12
 
 
 def cohort_table(cur, view: View, max_age: int = MAX_AGE) -> pd.DataFrame:
-    """Long table: cohort, age, customers, mrr (observed cells only), plus size and first_mrr per cohort."""
-    frame = query(cur, f"""
-        WITH f AS (
-            SELECT customer_id, min(month) AS cohort FROM fact_customer_month
-            WHERE {View.where()} AND mrr > 0 GROUP BY customer_id
-            HAVING min(month) > (SELECT first_month FROM snapshots WHERE snapshot = $snapshot)
-               AND min(month) BETWEEN $start AND $end
-        )
-        SELECT f.cohort, datediff('month', f.cohort, m.month) AS age, count(*) AS customers,
-               sum(m.mrr)::DOUBLE AS mrr
-        FROM f JOIN fact_customer_month m ON m.customer_id = f.customer_id AND m.snapshot = $snapshot
-        WHERE m.mrr > 0 AND m.month <= (f.cohort + to_months($max_age))::DATE
+    """Long table: cohort, age, customers, mrr (observed cells only), from the facts built at upload."""
+    return query(cur, f"""
+        SELECT cohort, age, sum(customers)::BIGINT AS customers, sum(mrr)::DOUBLE AS mrr FROM fact_cohort
+        WHERE {View.where()} AND cohort BETWEEN $start AND $end AND age <= $max_age
         GROUP BY ALL ORDER BY ALL""", view.params(max_age=max_age))
-    return frame
 
 
 def retention_matrix(cur, view: View, measure: str = "logo", max_age: int = MAX_AGE) -> pd.DataFrame:

@@ -101,6 +101,14 @@ CREATE TABLE IF NOT EXISTS fact_retention (  -- trailing-k revenue retention per
     region VARCHAR NOT NULL, base_customers BIGINT, base_mrr DECIMAL(18, 2), retained_mrr DECIMAL(18, 2),
     end_mrr DECIMAL(18, 2)
 );
+CREATE TABLE IF NOT EXISTS fact_cohort (  -- paying customers and MRR per cohort (first paying month) and age
+    snapshot INTEGER NOT NULL, cohort DATE NOT NULL, age INTEGER NOT NULL, segment VARCHAR NOT NULL,
+    region VARCHAR NOT NULL, customers BIGINT, mrr DECIMAL(18, 2)
+);
+CREATE TABLE IF NOT EXISTS fact_transition (  -- moves between a customer's consecutive responses
+    snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    from_category VARCHAR NOT NULL, to_category VARCHAR NOT NULL, customers BIGINT, mrr DECIMAL(18, 2)
+);
 CREATE TABLE IF NOT EXISTS fact_nps (
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     channel VARCHAR NOT NULL, score TINYINT NOT NULL, linked BOOLEAN NOT NULL, responses BIGINT NOT NULL
@@ -200,6 +208,39 @@ SELECT $snap AS snapshot, $k AS k, b.month, b.segment, b.region, count(*) AS bas
 FROM b LEFT JOIN c USING (customer_id, month)
 WHERE b.month <= (SELECT max(month) FROM c)
 GROUP BY ALL
+"""
+
+# Cohort = month of first MRR > 0; customers already paying in the first data month are left out (their
+# first month is unknown). Ages up to COHORT_MAX_AGE months.
+COHORT_MAX_AGE = 24
+FACT_COHORT = """
+INSERT INTO fact_cohort
+WITH f AS (
+    SELECT customer_id, min(month) AS cohort FROM fact_customer_month
+    WHERE snapshot = $snap AND mrr > 0 GROUP BY customer_id HAVING min(month) > $first
+)
+SELECT $snap, f.cohort, datediff('month', f.cohort, m.month) AS age, m.segment, m.region, count(*),
+       sum(m.mrr)
+FROM f JOIN fact_customer_month m ON m.customer_id = f.customer_id AND m.snapshot = $snap
+WHERE m.mrr > 0 AND m.month <= (f.cohort + to_months($max_age))::DATE
+GROUP BY ALL ORDER BY 2, 3
+"""
+
+# A move is a customer's response whose previous response (by date, then file row) had another or the same
+# category; it counts in the month of the later response, with the customer's MRR in that month.
+FACT_TRANSITION = f"""
+INSERT INTO fact_transition
+WITH r AS (
+    SELECT customer_id, response_date, {CATEGORY_SQL.format(s="score")} AS cat,
+           lag({CATEGORY_SQL.format(s="score")}) OVER (PARTITION BY customer_id ORDER BY response_date, row_number)
+               AS prev_cat
+    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+)
+SELECT $snap, m.month, m.segment, m.region, r.prev_cat, r.cat, count(*), sum(m.mrr)
+FROM r JOIN fact_customer_month m ON m.snapshot = $snap AND m.customer_id = r.customer_id
+     AND m.month = date_trunc('month', r.response_date)
+WHERE r.prev_cat IS NOT NULL
+GROUP BY ALL ORDER BY 2
 """
 
 FACT_NPS = """
@@ -378,6 +419,8 @@ class Workspace:
             cur.execute(FACT_MONTH, {"snap": number})
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
                         {"snap": number, "k": RETENTION_K})
+            cur.execute(FACT_COHORT, {"snap": number, "first": first, "max_age": COHORT_MAX_AGE})
+            cur.execute(FACT_TRANSITION, {"snap": number, "nv": versions["nps"]})
         cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
         return number
 

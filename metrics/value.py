@@ -139,23 +139,11 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
     }
 
 
-def transitions(cur, view: View, versions: dict) -> pd.DataFrame:
+def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:
     """Category moves between a customer's consecutive responses, where the later one falls in the window:
     columns from_category, to_category, customers (pairs), mrr (the customers' MRR in the later response's
-    month, i.e. the revenue that moved with them)."""
+    month, i.e. the revenue that moved with them). Read from the facts built at upload."""
     return query(cur, f"""
-        WITH r AS (
-            SELECT customer_id, response_date,
-                   CASE WHEN score >= 9 THEN 'Promoter' WHEN score >= 7 THEN 'Passive' ELSE 'Detractor' END AS cat,
-                   lag(CASE WHEN score >= 9 THEN 'Promoter' WHEN score >= 7 THEN 'Passive' ELSE 'Detractor' END)
-                       OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_cat
-            FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
-        ), m AS (
-            SELECT customer_id, month, mrr, segment, region FROM fact_customer_month
-            WHERE {View.where()} AND month BETWEEN $start AND $end
-        )
-        SELECT r.prev_cat AS from_category, r.cat AS to_category, count(*) AS customers,
-               coalesce(sum(m.mrr), 0)::DOUBLE AS mrr
-        FROM r JOIN m ON m.customer_id = r.customer_id AND m.month = date_trunc('month', r.response_date)
-        WHERE r.prev_cat IS NOT NULL AND r.response_date BETWEEN $start AND last_day($end)
-        GROUP BY ALL ORDER BY ALL""", view.params(nv=versions.get("nps")))
+        SELECT from_category, to_category, sum(customers)::BIGINT AS customers, sum(mrr)::DOUBLE AS mrr
+        FROM fact_transition WHERE {View.where()} AND month BETWEEN $start AND $end
+        GROUP BY ALL ORDER BY ALL""", view.params())
