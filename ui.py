@@ -312,15 +312,32 @@ def empty_state() -> None:
     st.stop()
 
 
-def kpi(column, metric: str, value, delta=None, *, fmt_name: str | None = None, suffix: str = "",
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = None, suffix: str = "",
         inverse: bool = False, label: str | None = None) -> None:
-    """A KPI tile: formatted value, change vs the previous period, the metric's definition on hover."""
+    """A KPI tile: formatted value, its change from `previous` (the previous period's value), the metric's
+    definition on hover. `inverse` marks metrics where a rise is bad (churn)."""
     m = METRICS[metric]
     kind = fmt_name or m.fmt
+    delta = None if _missing(value) or _missing(previous) else value - previous
     shown, change = fmt(value, kind) + suffix, fmt_delta(delta, kind)
     column.metric(label or m.label, shown, change, delta_color="inverse" if inverse else "normal",
                   help=m.definition, border=True)
     pack().current.tiles.append(report.Tile(label or m.label, shown, change))
+
+
+def nps_kpi(column, now, previous, label: str | None = None) -> None:
+    """An NPS tile: NPS ± margin, change, and beneath it n, the small-n flag and the change's significance."""
+    margin = now.interval.margin
+    kpi(column, "nps", now.value, previous.value if previous else None, label=label,
+        suffix="" if margin is None else f" ±{margin:.0f}")
+    z = now.z_against(previous) if previous else None
+    column.caption(f"n = {now.n:,}" + (" · too few to compare" if now.too_small else "")
+                   + ("" if z is None else f" · change {'is' if abs(z) >= 1.96 else 'is not'} significant "
+                                           f"(z = {z:+.1f})"))
 
 
 def tile(column, label: str, text: str, help: str | None = None) -> None:

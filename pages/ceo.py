@@ -21,22 +21,13 @@ ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retent
 arr_now, arr_prev = ui.cached(revenue.arr_change, view)
 
 c1, c2, c3, c4 = st.columns(4)
-margin = now_nps.interval.margin
-ui.kpi(c1, "nps", now_nps.value,
-       None if now_nps.value is None or prev_nps.value is None else now_nps.value - prev_nps.value,
-       suffix="" if margin is None else f" ±{margin:.0f}")
-z = now_nps.z_against(prev_nps)
-c1.caption(f"n = {now_nps.n:,}" + (" · too few to compare" if now_nps.too_small else "")
-           + ("" if z is None else f" · change {'is' if abs(z) >= 1.96 else 'is not'} significant (z = {z:+.1f})"))
-ui.kpi(c2, "logo_churn", churn_now.monthly,
-       None if churn_now.monthly is None or churn_prev.monthly is None else churn_now.monthly - churn_prev.monthly,
-       inverse=True)
+ui.nps_kpi(c1, now_nps, prev_nps)
+ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev.monthly, inverse=True)
 c2.caption(f"{fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
-ui.kpi(c3, "nrr", ret_now.nrr if ret_now else None,
-       ret_now.nrr - ret_prev.nrr if ret_now and ret_prev and ret_prev.nrr is not None else None)
+ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
            else f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
-ui.kpi(c4, "arr", arr_now, arr_now - arr_prev if arr_prev else None)
+ui.kpi(c4, "arr", arr_now, arr_prev or None)
 c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                   if arr_prev else ""))
 

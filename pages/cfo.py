@@ -28,25 +28,21 @@ worth_prev = ui.cached(value.value_summary, view.previous(), margin)
 last = mrr.iloc[-1]
 
 
-def change(now, before):
-    return None if now is None or before is None else now - before
-
-
 c1, c2, c3, c4 = st.columns(4)
-ui.kpi(c1, "arr", arr_now, arr_now - arr_prev if arr_prev else None)
-ui.kpi(c2, "mrr", last.mrr, last.mrr - arr_prev / 12 if arr_prev else None)
-ui.kpi(c3, "nrr", ret_now.nrr if ret_now else None, change(ret_now and ret_now.nrr, ret_prev and ret_prev.nrr))
-ui.kpi(c4, "grr", ret_now.grr if ret_now else None, change(ret_now and ret_now.grr, ret_prev and ret_prev.grr))
+ui.kpi(c1, "arr", arr_now, arr_prev or None)
+ui.kpi(c2, "mrr", last.mrr, arr_prev / 12 or None)
+ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
+ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
 c1.caption(f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
 if ret_now is None:
     c3.caption("not measurable: needs revenue 12 months before the period's end")
 c5, c6, c7, c8 = st.columns(4)
-ui.kpi(c5, "arpa", last.arpa, change(last.arpa, prev_mrr.arpa.iloc[-1] if not prev_mrr.empty else None))
-ui.kpi(c6, "ltv", worth["ltv"], change(worth["ltv"], worth_prev["ltv"]))
+ui.kpi(c5, "arpa", last.arpa, None if prev_mrr.empty else prev_mrr.arpa.iloc[-1])
+ui.kpi(c6, "ltv", worth["ltv"], worth_prev["ltv"])
 c6.caption("not measurable: no churn in the period" if worth["ltv"] is None
            else f"ARPA × {margin:.0%} margin ÷ {fmt_pct(worth['monthly_churn'])} monthly churn")
 qr_now, qr_prev = revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr)
-ui.kpi(c7, "quick_ratio", qr_now, change(qr_now, qr_prev))
+ui.kpi(c7, "quick_ratio", qr_now, qr_prev)
 rar = worth["revenue_at_risk"]
 ui.kpi(c8, "revenue_at_risk", rar.value, inverse=True)
 c8.caption(f"not measurable: {rar.reason}" if rar.value is None

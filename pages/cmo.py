@@ -17,15 +17,12 @@ if view is None:
 
 now, prev = ui.cached(nps.summary, view), ui.cached(nps.summary, view.previous())
 c1, c2, c3, c4 = st.columns(4)
-margin = now.interval.margin
-ui.kpi(c1, "nps", now.value, None if now.value is None or prev.value is None else now.value - prev.value,
-       suffix="" if margin is None else f" ±{margin:.0f}")
-ui.kpi(c2, "responses", now.n, now.n - prev.n)
+ui.nps_kpi(c1, now, prev)
+ui.kpi(c2, "responses", now.n, prev.n)
 p_now, p_prev = ratio(now.promoters, now.n), ratio(prev.promoters, prev.n)
 d_now, d_prev = ratio(now.detractors, now.n), ratio(prev.detractors, prev.n)
-ui.kpi(c3, "promoters", p_now, None if p_now is None or p_prev is None else p_now - p_prev)
-ui.kpi(c4, "detractors", d_now, None if d_now is None or d_prev is None else d_now - d_prev, inverse=True)
-c1.caption(f"n = {now.n:,}" + (" · too few to compare" if now.too_small else ""))
+ui.kpi(c3, "promoters", p_now, p_prev)
+ui.kpi(c4, "detractors", d_now, d_prev, inverse=True)
 
 left, right = st.columns(2)
 with left:
@@ -48,10 +45,8 @@ now_cats = ui.cached(value.current_by_category, view).set_index("category")
 a1, a2, a3, a4 = st.columns(4)
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty else None)
-ui.kpi(a3, "nps", newcomers.value, label="New customers' NPS",
-       suffix="" if newcomers.interval.margin is None else f" ±{newcomers.interval.margin:.0f}")
-a3.caption(f"n = {newcomers.n:,}" + (" · too few to compare" if newcomers.too_small else "")
-           + f" · all customers {fmt_nps(now.value)}")
+ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
+a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None:
