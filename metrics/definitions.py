@@ -53,22 +53,18 @@ def fmt_int(value: float | None) -> str:
 
 
 def fmt_delta(value: float | None, fmt: str) -> str | None:
-    """Change vs the previous period in the metric's own unit: +2 pts, -0.4 pp, +$1.2M.
+    """Change vs the previous period in the metric's own unit: +2 pts, -0.4 pp, +$1.2M; a change that rounds
+    to zero is shown unsigned ("0 pts").
 
     ASCII signs on purpose: st.metric reads a leading "-" to colour and point the delta arrow."""
     if _missing(value):
         return None
-    sign = "+" if value > 0 else "-" if value < 0 else ""
     v = abs(value)
-    if fmt == "nps":
-        return f"{sign}{v:.0f} pts"
-    if fmt == "pct":
-        return f"{sign}{100 * v:.1f} pp"
-    if fmt == "currency":
-        return f"{sign}{fmt_currency(v)}"
-    if fmt == "ratio":
-        return f"{sign}{v:.1f}"
-    return f"{sign}{v:,.0f}"
+    text = {"nps": f"{v:.0f} pts", "pct": f"{100 * v:.1f} pp", "currency": fmt_currency(v).lstrip("−"),
+            "ratio": f"{v:.1f}"}.get(fmt, f"{v:,.0f}")
+    if not any(ch in "123456789" for ch in text):
+        return text
+    return ("+" if value > 0 else "-") + text
 
 
 def fmt_ratio(value: float | None) -> str:

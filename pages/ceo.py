@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import linkage, nps, revenue, value
-from metrics.definitions import fmt, fmt_currency, fmt_pct
+from metrics.definitions import fmt, fmt_currency, fmt_delta, fmt_pct
 
 ui.ensure_router()
 view = ui.current_view()
@@ -92,7 +92,7 @@ with left:
     else:
         ui.table(movers.assign(
             nps=movers.nps.map(lambda v: fmt(v, "nps")), previous=movers.previous.map(lambda v: fmt(v, "nps")),
-            change=movers.change.map(lambda v: "—" if v != v or v is None else f"{v:+.0f} pts"),
+            change=movers.change.map(lambda v: fmt_delta(v, "nps") or "—"),
             significant=movers.significant.map({True: "yes", False: "no"}),
         )[["value", "nps", "n", "previous", "change", "significant"]].rename(columns={
             "value": "Segment", "nps": "NPS", "n": "n", "previous": "Before", "change": "Change",

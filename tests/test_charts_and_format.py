@@ -84,6 +84,7 @@ def test_deltas_use_ascii_sign_for_st_metric():
     assert fmt_delta(-0.004, "pct") == "-0.4 pp"
     assert fmt_delta(1_200_000, "currency") == "+$1.2M"
     assert fmt_delta(None, "pct") is None
+    assert fmt_delta(-0.0004, "pct") == "0.0 pp" and fmt_delta(-0.3, "nps") == "0 pts"  # rounds to no change
 
 
 def test_every_metric_is_defined():
