@@ -294,12 +294,36 @@ def notices(view: View | None) -> None:
     if "sample" in sources and not presenting():
         st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
                 "Upload your own exports on the **Data** page.", icon=":material/info:")
+    if view is not None:
+        gaps = coverage_gaps(view)
+        if gaps:
+            st.warning(" ".join(gaps), icon=":material/data_alert:")
     latest = ws.snapshot()
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
                    f"(#{latest.snapshot}).", icon=":material/push_pin:")
         st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
                   kwargs={"v": latest.snapshot})
+
+
+def has_data(view: View, kind: str) -> bool:
+    """Whether the view's data version holds any data of this kind (nps, customers, revenue)."""
+    return workspace().snapshot(view.snapshot).versions.get(kind) is not None
+
+
+def coverage_gaps(view: View) -> list[str]:
+    """Sentences for each kind of data that is missing from the version or does not reach the period."""
+    nouns = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue data"}
+    ws, out = workspace(), []
+    for kind, version in ws.snapshot(view.snapshot).versions.items():
+        info = ws.upload_info(version)
+        if info is None:
+            out.append(f"This data version has no {nouns[kind]}: the figures that need it are blank.")
+        elif info["last_date"] and info["first_date"] and (
+                info["last_date"] < view.start or info["first_date"] > add_months(view.end, 1)):
+            out.append(f"The {nouns[kind]} cover {info['first_date']:%b %Y} – {info['last_date']:%b %Y}, "
+                       "outside the chosen period.")
+    return out
 
 
 def md_escape(text: str) -> str:

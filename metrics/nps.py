@@ -154,7 +154,7 @@ def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
         comparable = b is not None and min(a.n, b.n) >= stats.MIN_COMPARABLE_N
         rows.append({"value": value, "nps": a.nps, "n": int(a.n), "previous": None if b is None else b.nps,
                      "previous_n": 0 if b is None else int(b.n),
-                     "change": None if b is None else a.nps - b.nps, "z": z,
+                     "change": float("nan") if b is None or b.nps is None else a.nps - b.nps, "z": z,
                      "significant": bool(comparable and z is not None and abs(z) >= stats.Z95)})
     frame = pd.DataFrame(rows)
     if frame.empty:

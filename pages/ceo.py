@@ -18,7 +18,7 @@ prev = view.previous()
 now_nps, prev_nps = ui.cached(nps.summary, view), ui.cached(nps.summary, prev)
 churn_now, churn_prev = ui.cached(revenue.logo_churn, view), ui.cached(revenue.logo_churn, prev)
 ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retention, prev)
-arr_now, arr_prev = ui.cached(revenue.arr_change, view)
+arr_now, arr_prev = ui.cached(revenue.arr_change, view) if ui.has_data(view, "revenue") else (None, None)
 
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now_nps, prev_nps)
@@ -29,7 +29,7 @@ c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
            else f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
 ui.kpi(c4, "arr", arr_now, arr_prev or None)
 c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
-                                  if arr_prev else ""))
+                                  if arr_now and arr_prev else ""))
 
 left, right = st.columns(2)
 with left:

@@ -16,8 +16,9 @@ if view is None:
     ui.empty_state()
 
 mrr = ui.cached(revenue.mrr_by_month, view)
-if mrr.empty:
-    st.warning("No revenue data for this selection.")
+if mrr.empty or not ui.has_data(view, "revenue"):
+    st.info("No revenue data for this selection: upload a revenue export on the Data page.")
+    ui.page_footer(view, "pages/cfo.py")
     st.stop()
 prev_mrr = ui.cached(revenue.mrr_by_month, view.previous())
 ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retention, view.previous())

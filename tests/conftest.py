@@ -32,13 +32,20 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(scope="module")
-def app_workspace(tmp_path_factory):
-    """Point the app at an empty workspace file (its first run loads the sample data); fresh caches."""
+def app_workspace(tmp_path_factory, request):
+    """Point the app at a new workspace file, fresh caches. Empty, so the first run loads the sample data,
+    unless the test module defines SEED: kinds of tests/fixtures/reference to store first."""
     import os
 
     import streamlit as st
 
-    os.environ["CX_WORKSPACE"] = str(tmp_path_factory.mktemp("app") / "workspace.duckdb")
+    path = tmp_path_factory.mktemp("app") / "workspace.duckdb"
+    seed = getattr(request.module, "SEED", ())
+    if seed:
+        ws = Workspace(path)
+        ws.commit([prepare_file(REFERENCE / f"{kind}.csv", kind).to_upload() for kind in seed])
+        ws.close()
+    os.environ["CX_WORKSPACE"] = str(path)
     st.cache_resource.clear()
     st.cache_data.clear()
     yield

@@ -323,3 +323,10 @@ def test_intervals_for_nrr_grr_and_average_mrr(reference_ws):
     assert d.grr == pytest.approx(2 / 3) and (d.grr_low, d.grr_high) == (0.0, 1.0)
     assert d.avg_mrr == 75 and (d.avg_mrr_low, d.avg_mrr_high) == (pytest.approx(26), pytest.approx(124))
     assert pd.isna(f.loc["Passive", "nrr_low"])  # one customer: no interval
+
+
+def test_movers_without_a_previous_period(reference_ws):
+    # Jan–Feb vs Nov–Dec 2024: only r1 (A, Enterprise, 9) before, so SMB and Unknown have no change.
+    m = nps.movers(reference_ws.cursor(), view(reference_ws, end=FEB), "segment").set_index("value")
+    assert m.loc["Enterprise", "change"] == -100 - 100  # now r4 (6) → −100; before r1 (9) → +100
+    assert m.loc[["SMB", "Unknown"], "change"].isna().all() and list(m.index)[0] == "Enterprise"
