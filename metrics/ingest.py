@@ -63,7 +63,8 @@ FIELDS = {
                   ("churn_date", "churn date", False), ("churned", "churned flag", False),
                   ("tenure", "tenure in months", False), ("name", "customer name", False),
                   ("segment", "segment", False), ("region", "region", False), ("plan", "plan", False),
-                  ("subscription_id", "subscription id (one row per subscription)", False)],
+                  ("subscription_id", "subscription id (one row per subscription)", False),
+                  ("status", "subscription status", False)],
     "revenue": [("customer_id", "customer id", True), ("month", "month or invoice date", True),
                 ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False),
                 ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
@@ -87,8 +88,8 @@ SYNONYMS = {
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
     "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
                    "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
-    "churn_date": ["churndate", "churnedat", "canceledat", "canceledatutc", "cancelledat", "cancellationdate",
-                   "canceldate", "endedatutc", "enddate", "endedat"],
+    "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "canceledat", "canceledatutc", "cancelledat",
+                   "cancellationdate", "canceldate", "enddate"],
     "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned"],
     "tenure": ["tenure", "tenuremonths", "monthsactive", "lifetimemonths"],
     "name": ["name", "customername", "company", "companyname", "accountname"],
@@ -186,9 +187,14 @@ class Inspection:
     tool: str                # "CSV", "Qualtrics", "Qualtrics (legacy)", "SurveyMonkey"
     signature: str           # sha256 of the header: the key of saved mapping presets
     kind: str | None         # detected kind, None when the header does not say
+    subscription_ids: str | None = None  # a column named "id" holding Stripe subscription ids (sub_…)
 
     def mapping(self, kind: str) -> dict[str, str]:
-        return detect_mapping(kind, self.columns, self.labels)
+        mapping = detect_mapping(kind, self.columns, self.labels)
+        if kind == "customers" and "subscription_id" not in mapping and self.subscription_ids \
+                and mapping.get("customer_id") != self.subscription_ids:
+            mapping["subscription_id"] = self.subscription_ids
+        return mapping
 
 
 @dataclass
@@ -359,7 +365,10 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
         raise EmptyFileError("The file has a header but no data rows.")
     signature = hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
     kind = "nps" if tool != "CSV" else _guess_kind(columns, labels)
-    return Inspection(columns, labels, n_header, tool, signature, kind)
+    sub_ids = next((c for c in columns if normalise_header(c) == "id" and con.execute(
+        f"SELECT bool_and(starts_with(trim({quote_ident(c)}), 'sub_')) FROM raw WHERE NOT {_blank(quote_ident(c))}"
+    ).fetchone()[0]), None)
+    return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids)
 
 
 def _check_single_column(text: str) -> None:
@@ -687,13 +696,17 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     if per_subscription:
         # One row per subscription: a customer starts with their first subscription and churns when the
         # last one ends (still a customer while any subscription has no end date).
-        lines = chk.count_where("true")
+        status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
+        keep = f"{status} NOT IN ('incomplete', 'incomplete_expired')" if status else "true"
+        if status and (never := chk.count_where(f"NOT ({keep})")):
+            warnings.append(f"{never:,} subscriptions that were never paid (incomplete) were left out.")
+        lines = chk.count_where(keep)
         frame = chk.con.execute(f"""
             SELECT trim({cid}) AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
                    CASE WHEN count(*) = count({churn}) THEN max({churn}) END AS churn_date,
                    arg_max({_text(m, 'segment')}, {start}) AS segment, arg_max({_text(m, 'region')}, {start}) AS region,
                    arg_max({_text(m, 'plan')}, {start}) AS plan
-            FROM raw GROUP BY 1 ORDER BY min(_row)""").df()
+            FROM raw WHERE {keep} GROUP BY 1 ORDER BY min(_row)""").df()
         warnings.append(f"{lines:,} subscriptions combined into {len(frame):,} customers (start = first "
                         "subscription's start; churned when every subscription has ended, on the last end date).")
         return frame
@@ -829,7 +842,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in KINDS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        mapping = {**detect_mapping(kind, columns, seen.labels), **opts.mapping}
+        mapping = {**seen.mapping(kind), **opts.mapping}
         mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:

@@ -822,3 +822,13 @@ def test_file_names_are_only_labels():
     ws = Workspace(":memory:")
     ws.commit([p.to_upload()])
     assert ws.uploads().file_name.tolist() == ["../../etc/passwd;rm -rf.csv"]  # stored as text, never a path
+
+
+def test_stripe_subscriptions_as_customers():
+    p = prepare_file(FORMATS / "stripe_subscriptions.csv", kind="customers")
+    assert p.layout == "subscriptions" and p.mapping["subscription_id"] == "id"  # found by its sub_ values
+    assert p.mapping["churn_date"] == "Ended At (UTC)"
+    rows = p.rows.set_index("customer_id")
+    assert rows.index.tolist() == ["cus_A", "cus_B", "cus_C"]  # cus_D's subscription was never paid
+    assert rows.start_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-15", "2026-02-10", "2026-03-01"]
+    assert rows.churn_date.notna().tolist() == [False, True, False]  # A still has a running subscription
