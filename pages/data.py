@@ -173,7 +173,7 @@ if upload is not None:
             st.markdown("**Date format** (the values fit both readings)")
             for column, formats in prepared.ambiguous.items():
                 key = f"datefmt_{fkey}_{column}"
-                st.selectbox(f"Dates in '{column}'", formats, key=key,
+                st.selectbox(f"Dates in '{ui.md_escape(column)}'", formats, key=key,  # labels render markdown
                              format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
                                                     "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
         if report is not None:
