@@ -65,9 +65,11 @@ def cached(fn: Callable, view: View, *args):
 
 # ---- snapshot and filters ----------------------------------------------------------------------
 def snapshots() -> list[Snapshot]:
+    """Data versions, newest first; those emptied because a version they used was deleted are left out."""
     ws = workspace()
     latest = ws.snapshot()
-    return [] if latest is None else [ws.snapshot(n) for n in range(latest.snapshot, 0, -1)]
+    every = [] if latest is None else [ws.snapshot(n) for n in range(latest.snapshot, 0, -1)]
+    return [s for s in every if any(v is not None for v in s.versions.values())]
 
 
 def month_options(snap: Snapshot) -> list[str]:
@@ -376,14 +378,16 @@ def dates(series: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
 
 
 def upload_history() -> None:
-    """Every upload (newest first), as the Data and CIO pages show it."""
+    """Every upload (newest first) with its status (in use, earlier, deleted), as the Data and CIO pages
+    show it."""
     from metrics.store import KIND_LABELS
 
-    h = workspace().uploads()
+    h = workspace().history()
     st.dataframe(pd.DataFrame({
-        "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Source": h.source,
-        "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date), "Last date": dates(h.last_date),
-        "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"), "SHA-256": h.sha256.str[:12],
+        "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Status": h.status,
+        "Source": h.source, "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date),
+        "Last date": dates(h.last_date), "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"),
+        "SHA-256": h.sha256.str[:12],
     }), hide_index=True, width="stretch")
 
 

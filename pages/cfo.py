@@ -50,11 +50,14 @@ c8.caption(f"not measurable: {rar.reason}" if rar.value is None
            else f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
                 f"{fmt_currency(rar.detractor_arr)}")
 
-left, right = st.columns(2)
-with left:
-    ui.chart(charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}"))
-with right:
-    ui.chart(charts.movements(mrr))
+if mrr.start_mrr.notna().any():  # movements need a month before; the data's first month has none
+    left, right = st.columns(2)
+    with left:
+        ui.chart(charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}"))
+    with right:
+        ui.chart(charts.movements(mrr))
+else:
+    st.caption("MRR movements need the month before the period; the data starts with it.")
 
 series = ui.cached(revenue.retention_by_month, view)
 left, right = st.columns(2)

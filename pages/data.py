@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -230,9 +229,4 @@ if not live.empty:
                   help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
                        "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
                        "hash and counts.")
-st.dataframe(pd.DataFrame({
-    "Version": history.version, "Kind": history.kind.map(KIND_LABELS), "File": history.file_name,
-    "Status": history.status, "Source": history.source, "Rows": history.row_count.map("{:,}".format),
-    "First date": ui.dates(history.first_date), "Last date": ui.dates(history.last_date),
-    "Uploaded (UTC)": ui.dates(history.uploaded_at, "%Y-%m-%d %H:%M"), "SHA-256": history.sha256.str[:12],
-}), hide_index=True, width="stretch")
+ui.upload_history()

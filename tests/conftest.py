@@ -34,7 +34,8 @@ APP = str(ROOT / "app.py")
 @pytest.fixture(scope="module")
 def app_workspace(tmp_path_factory, request):
     """Point the app at a new workspace file, fresh caches. Empty, so the first run loads the sample data,
-    unless the test module defines SEED: kinds of tests/fixtures/reference to store first."""
+    unless the test module defines SEED: what to store first, each a kind of tests/fixtures/reference or a
+    (kind, CSV bytes) pair."""
     import os
 
     import streamlit as st
@@ -43,7 +44,8 @@ def app_workspace(tmp_path_factory, request):
     seed = getattr(request.module, "SEED", ())
     if seed:
         ws = Workspace(path)
-        ws.commit([prepare_file(REFERENCE / f"{kind}.csv", kind).to_upload() for kind in seed])
+        ws.commit([(prepare_file(REFERENCE / f"{item}.csv", item) if isinstance(item, str)
+                    else prepare_bytes(item[1], item[0])).to_upload() for item in seed])
         ws.close()
     os.environ["CX_WORKSPACE"] = str(path)
     st.cache_resource.clear()

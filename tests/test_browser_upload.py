@@ -10,116 +10,25 @@ Run: python -m pytest tests/test_browser_upload.py -q
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need the Debian chromium package at {CHROMIUM} (not installed)",
-                allow_module_level=True)
-pw = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (requirements-dev.txt)")
+from browser_support import assert_no_exception, pw, server, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-SERVER_START_S = 60
-WAIT_MS = 30_000
-RUN_MS = 90_000
-SETTLE_MS = 300
-APP = "[data-testid='stApp']"
-EXCEPTION = "[data-testid='stException']"
 SAMPLE_SNAPSHOT = 1  # the sample loads as data version #1 with versions 1–3
-
-pw.expect.set_options(timeout=WAIT_MS)
 
 # German headers nothing in the app recognises: the analyst maps them. Row 3 has a negative amount.
 GERMAN = "Kunde;Monat;Betrag\nK-1;2026-09;1.000,00\nK-2;2026-09;-5,00\nK-3;2026-10;250,50\nK-1;2026-10;1.000,00\n"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.status == 200 and r.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("upload_flow")
-    port = _free_port()
-    env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1"}
-    log_path = folder / "server.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not _healthy(f"{base}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit server did not start; log:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+    with server(tmp_path_factory, "upload_flow") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    context.set_default_timeout(WAIT_MS)
-    pg = context.new_page()
-    try:
-        yield pg
-    finally:
-        context.close()
-
-
-def wait_for_app_run(page) -> None:
-    page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=RUN_MS)
-    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached", timeout=RUN_MS)
-    page.wait_for_timeout(SETTLE_MS)
-
-
-def assert_no_exception(page) -> None:
-    errors = page.locator(EXCEPTION)
-    if errors.count():
-        pytest.fail("exception on the page:\n" + "\n---\n".join(t[:1500] for t in errors.all_inner_texts()))
 
 
 def choose(page, label: str | re.Pattern, option: str | re.Pattern) -> None:
