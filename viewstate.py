@@ -58,7 +58,8 @@ def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
             if one.isdigit() and int(one) in allowed.versions:
                 out.values[key] = one
             else:
-                out.problems.append(f"data version '{_clip(one)}' does not exist; showing the latest")
+                out.problems.append(f"data version '{_clip(one)}' is not available (never created, or its data "
+                                    "was deleted); showing the latest")
         elif key == "period":
             if len(values) == 2 and all(v in allowed.months for v in values) and \
                     allowed.months.index(values[0]) <= allowed.months.index(values[1]):

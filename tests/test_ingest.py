@@ -761,11 +761,11 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         pinned = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
-        pinned.query_params["v"] = "1"  # a link pinned to the emptied data version shows the empty state
+        pinned.query_params["v"] = "1"  # a link pinned to the emptied data version says so, shows the latest
         pinned.switch_page("pages/cfo.py")
         pinned.run()
         assert not pinned.exception, [e.value for e in pinned.exception]
-        assert any("No data yet" in w.value for w in pinned.warning)
+        assert any("data version '1' is not available" in w.value for w in pinned.warning)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()

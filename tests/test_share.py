@@ -36,8 +36,8 @@ def test_every_field_round_trips():
 
 
 @pytest.mark.parametrize("query, words", [
-    ({"v": ["9"]}, "data version '9' does not exist"),
-    ({"v": ["1; DROP TABLE uploads"]}, "does not exist"),
+    ({"v": ["9"]}, "data version '9' is not available"),
+    ({"v": ["1; DROP TABLE uploads"]}, "is not available"),
     ({"period": ["Feb 2026", "Nov 2025"]}, "not a range of months"),
     ({"period": ["Nov 2025"]}, "not a range of months"),
     ({"segment": ["' OR 1=1 --"]}, "segment '' OR 1=1 --' is not in the data"),
@@ -106,7 +106,7 @@ def test_plain_text_for_the_pdf_font():
 def test_hostile_link_shows_a_notice_and_defaults():
     at = run_app("pages/cmo.py", segment="Nope", v="99", gm="500", **{"<b>evil</b>": "1"})
     notice = at.warning[0].value
-    assert "segment 'Nope' is not in the data" in notice and "data version '99' does not exist" in notice
+    assert "segment 'Nope' is not in the data" in notice and "data version '99' is not available" in notice
     assert "unknown link parameter '\\<b\\>evil\\</b\\>' was ignored" in notice  # escaped, never markup
     assert "all segments" in at.caption[0].value
     assert at.query_params["v"] in ("1", ["1"]) and "<b>evil</b>" not in at.query_params
