@@ -16,11 +16,12 @@ connections to the same database); writers are serialised by a lock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -304,6 +305,19 @@ class Workspace:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                yield cur
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+
     def close(self) -> None:
         self._con.close()
 
@@ -343,21 +357,14 @@ class Workspace:
         Any failure rolls everything back: the workspace is exactly as it was before the call.
         """
         uploads = list(uploads)
-        with self._write_lock:
-            cur = self.cursor()
-            cur.begin()
-            try:
-                versions = self._current_versions(cur)
-                next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
-                for up in uploads:
-                    self._insert_upload(cur, next_version, up)
-                    versions[up.kind] = next_version
-                    next_version += 1
-                number = self._build_snapshot(cur, versions)
-                cur.commit()
-            except BaseException:
-                cur.rollback()
-                raise
+        with self._transaction() as cur:
+            versions = self._current_versions(cur)
+            next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
+            for up in uploads:
+                self._insert_upload(cur, next_version, up)
+                versions[up.kind] = next_version
+                next_version += 1
+            number = self._build_snapshot(cur, versions)
         return self.snapshot(number)
 
     @staticmethod
@@ -466,71 +473,57 @@ class Workspace:
     def rollback(self, version: int) -> Snapshot:
         """Make an earlier upload the current data of its kind again, as a new snapshot (one transaction)."""
         self._ensure_history_tables()
-        with self._write_lock:
-            cur = self.cursor()
-            cur.begin()
-            try:
-                row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
-                if row is None:
-                    raise ValueError(f"There is no version {version}.")
-                if cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?", [version]).fetchone()[0]:
-                    raise ValueError(f"Version {version} was deleted; it cannot be restored.")
-                kind = row[0]
-                versions = self._current_versions(cur)
-                if versions[kind] == version:
-                    raise ValueError(f"Version {version} is already the current {kind} data.")
-                previous = versions[kind]
-                versions[kind] = version
-                number = self._build_snapshot(cur, versions)
-                cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
-                            [number, f"{kind}: back to version {version} (was version {previous})"])
-                cur.commit()
-            except BaseException:
-                cur.rollback()
-                raise
+        with self._transaction() as cur:
+            row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+            if row is None:
+                raise ValueError(f"There is no version {version}.")
+            if cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?", [version]).fetchone()[0]:
+                raise ValueError(f"Version {version} was deleted; it cannot be restored.")
+            kind = row[0]
+            versions = self._current_versions(cur)
+            if versions[kind] == version:
+                raise ValueError(f"Version {version} is already the current {kind} data.")
+            previous = versions[kind]
+            versions[kind] = version
+            number = self._build_snapshot(cur, versions)
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
+                        [number, f"{kind}: back to version {version} (was version {previous})"])
         return self.snapshot(number)
 
     def delete_version(self, version: int) -> list[int]:
         """Delete a version's rows and empty the snapshots that used it (see the rules above); returns their
         numbers."""
         self._ensure_history_tables()
-        with self._write_lock:
-            cur = self.cursor()
-            cur.begin()
-            try:
-                row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
-                if row is None or cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?",
-                                              [version]).fetchone()[0]:
-                    raise ValueError(f"There is no version {version} to delete.")
-                if version in self._current_versions(cur).values():
-                    raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
-                                     "a replacement first, then delete it.")
-                snaps = [r[0] for r in cur.execute(
-                    "SELECT snapshot FROM snapshots WHERE ? IN (nps_version, customers_version, revenue_version)"
-                    " ORDER BY snapshot", [version]).fetchall()]
-                if snaps:
-                    marks = ", ".join("?" * len(snaps))
-                    fact_tables = [r[0] for r in cur.execute(
-                        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'snapshot'"
-                        " AND table_name LIKE 'fact%' AND database_name = current_database()").fetchall()]
-                    for table in fact_tables:
-                        cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
-                    # The snapshot numbers stay (links and the version list keep their numbering) as empty
-                    # placeholders: no versions, no months, so pages show their empty state for them.
-                    cur.execute("UPDATE snapshots SET nps_version = NULL, customers_version = NULL, "
-                                f"revenue_version = NULL, first_month = NULL, last_month = NULL "
-                                f"WHERE snapshot IN ({marks})", snaps)
-                    cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
-                    cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
-                                    [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
-                table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
-                cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
-                cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
-                            [version, ", ".join(map(str, snaps))])
-                cur.commit()
-            except BaseException:
-                cur.rollback()
-                raise
+        with self._transaction() as cur:
+            row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+            if row is None or cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?",
+                                          [version]).fetchone()[0]:
+                raise ValueError(f"There is no version {version} to delete.")
+            if version in self._current_versions(cur).values():
+                raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
+                                 "a replacement first, then delete it.")
+            snaps = [r[0] for r in cur.execute(
+                "SELECT snapshot FROM snapshots WHERE ? IN (nps_version, customers_version, revenue_version)"
+                " ORDER BY snapshot", [version]).fetchall()]
+            if snaps:
+                marks = ", ".join("?" * len(snaps))
+                fact_tables = [r[0] for r in cur.execute(
+                    "SELECT DISTINCT table_name FROM duckdb_columns() WHERE column_name = 'snapshot'"
+                    " AND table_name LIKE 'fact%' AND database_name = current_database()").fetchall()]
+                for table in fact_tables:
+                    cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
+                # The snapshot numbers stay (links and the version list keep their numbering) as empty
+                # placeholders: no versions, no months, so pages show their empty state for them.
+                cur.execute("UPDATE snapshots SET nps_version = NULL, customers_version = NULL, "
+                            f"revenue_version = NULL, first_month = NULL, last_month = NULL "
+                            f"WHERE snapshot IN ({marks})", snaps)
+                cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
+                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
+                                [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
+            table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
+            cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
+            cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
+                        [version, ", ".join(map(str, snaps))])
         return snaps
 
     def version_stats(self, version: int | None) -> dict | None:
