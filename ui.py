@@ -66,10 +66,7 @@ def cached(fn: Callable, view: View, *args):
 # ---- snapshot and filters ----------------------------------------------------------------------
 def snapshots() -> list[Snapshot]:
     """Data versions, newest first; those emptied because a version they used was deleted are left out."""
-    ws = workspace()
-    latest = ws.snapshot()
-    every = [] if latest is None else [ws.snapshot(n) for n in range(latest.snapshot, 0, -1)]
-    return [s for s in every if any(v is not None for v in s.versions.values())]
+    return [s for s in workspace().snapshots() if any(v is not None for v in s.versions.values())]
 
 
 def month_options(snap: Snapshot) -> list[str]:

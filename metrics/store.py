@@ -325,17 +325,25 @@ class Workspace:
     def is_empty(self) -> bool:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 
+    _SNAPSHOT_SQL = ("SELECT snapshot, nps_version, customers_version, revenue_version, created_at, first_month,"
+                     " last_month FROM snapshots ")
+
+    @staticmethod
+    def _as_snapshot(row) -> Snapshot:
+        return Snapshot(row[0], dict(zip(KINDS, row[1:4], strict=True)), row[4], row[5], row[6])
+
     def snapshot(self, number: int | None = None) -> Snapshot | None:
         """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
-        sql = ("SELECT snapshot, nps_version, customers_version, revenue_version, created_at, first_month,"
-               " last_month FROM snapshots ")
         if number is None:
-            row = self.cursor().execute(sql + "ORDER BY snapshot DESC LIMIT 1").fetchone()
+            row = self.cursor().execute(self._SNAPSHOT_SQL + "ORDER BY snapshot DESC LIMIT 1").fetchone()
         else:
-            row = self.cursor().execute(sql + "WHERE snapshot = ?", [number]).fetchone()
-        if row is None:
-            return None
-        return Snapshot(row[0], dict(zip(KINDS, row[1:4], strict=True)), row[4], row[5], row[6])
+            row = self.cursor().execute(self._SNAPSHOT_SQL + "WHERE snapshot = ?", [number]).fetchone()
+        return None if row is None else self._as_snapshot(row)
+
+    def snapshots(self) -> list[Snapshot]:
+        """Every snapshot, newest first."""
+        rows = self.cursor().execute(self._SNAPSHOT_SQL + "ORDER BY snapshot DESC").fetchall()
+        return [self._as_snapshot(r) for r in rows]
 
     def uploads(self) -> pd.DataFrame:
         return self.cursor().execute(
