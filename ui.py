@@ -184,12 +184,15 @@ def describe(view: View) -> str:
                        f"data version #{view.snapshot}" + (f", as of {as_of:%Y-%m-%d}" if as_of else "")])
 
 
+def sources_of(snapshot: int) -> dict[str, dict | None]:
+    """Each kind's upload record (file, source, dates …) in a data version; None where the kind is missing."""
+    ws = workspace()
+    return {kind: ws.upload_info(v) for kind, v in ws.snapshot(snapshot).versions.items()}
+
+
 def data_as_of(snapshot: int) -> dt.date | None:
     """The latest date in any of the snapshot's sources."""
-    ws = workspace()
-    snap = ws.snapshot(snapshot)
-    dates_ = [(ws.upload_info(v) or {}).get("last_date") for v in snap.versions.values() if v is not None]
-    dates_ = [d for d in dates_ if d is not None]
+    dates_ = [info["last_date"] for info in sources_of(snapshot).values() if info and info["last_date"]]
     return max(dates_) if dates_ else None
 
 
@@ -203,9 +206,7 @@ def company(snapshot: int) -> str:
 
 
 def is_sample(snapshot: int) -> bool:
-    ws = workspace()
-    snap = ws.snapshot(snapshot)
-    return any((ws.upload_info(v) or {}).get("source") == "sample" for v in snap.versions.values() if v is not None)
+    return any(info and info["source"] == "sample" for info in sources_of(snapshot).values())
 
 
 # ---- page furniture ----------------------------------------------------------------------------
@@ -289,8 +290,7 @@ def notices(view: View | None) -> None:
     snap = ws.snapshot(view.snapshot) if view else ws.snapshot()
     if snap is None:
         return
-    sources = {(ws.upload_info(v) or {}).get("source") for v in snap.versions.values() if v is not None}
-    if "sample" in sources and not presenting():
+    if is_sample(snap.snapshot) and not presenting():
         st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
                 "Upload your own exports on the **Data** page.", icon=":material/info:")
     if view is not None:
@@ -313,9 +313,8 @@ def has_data(view: View, kind: str) -> bool:
 def coverage_gaps(view: View) -> list[str]:
     """Sentences for each kind of data that is missing from the version or does not reach the period."""
     nouns = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue data"}
-    ws, out = workspace(), []
-    for kind, version in ws.snapshot(view.snapshot).versions.items():
-        info = ws.upload_info(version)
+    out = []
+    for kind, info in sources_of(view.snapshot).items():
         if info is None:
             out.append(f"This data version has no {nouns[kind]}: the figures that need it are blank.")
         elif info["last_date"] and info["first_date"] and (
