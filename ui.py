@@ -383,7 +383,7 @@ def upload_history() -> None:
         "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Status": h.status,
         "Source": h.source, "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date),
         "Last date": dates(h.last_date), "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"),
-        "SHA-256": h.sha256.str[:12],
+        "By": h.uploaded_by.fillna("—"), "SHA-256": h.sha256.str[:12],
     }), hide_index=True, width="stretch")
 
 

@@ -220,10 +220,10 @@ class Prepared:
         span = f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}" if self.first_date else "no dates"
         return f"{len(self.rows):,} rows, {ids:,} customers, {span}"
 
-    def to_upload(self, source: str = "upload") -> NewUpload:
+    def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
         return NewUpload(self.kind, self.file_name, self.sha256, self.rows, source, mapping,
-                         self.first_date, self.last_date)
+                         self.first_date, self.last_date, uploaded_by)
 
 
 def safe_cell(value) -> str:

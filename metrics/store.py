@@ -51,8 +51,10 @@ CREATE TABLE IF NOT EXISTS uploads (
     source      VARCHAR NOT NULL,      -- 'sample' or 'upload'
     mapping     VARCHAR,               -- canonical field -> source column, as text
     first_date  DATE,
-    last_date   DATE
+    last_date   DATE,
+    uploaded_by VARCHAR                -- who said they uploaded it (no sign-in: the analyst's own word)
 );
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;  -- workspaces made before the column
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot          INTEGER PRIMARY KEY,
     nps_version       INTEGER,
@@ -279,6 +281,7 @@ class NewUpload:
     mapping: str = ""
     first_date: dt.date | None = None
     last_date: dt.date | None = None
+    uploaded_by: str | None = None
 
 
 CANONICAL_COLUMNS = {
@@ -387,9 +390,10 @@ class Workspace:
         if up.kind not in KINDS:
             raise ValueError(f"unknown kind {up.kind!r}")
         cur.execute(
-            "INSERT INTO uploads VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?)",
+            "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
+            " first_date, last_date, uploaded_by) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
-             up.first_date, up.last_date],
+             up.first_date, up.last_date, up.uploaded_by],
         )
         cols = CANONICAL_COLUMNS[up.kind]
         frame = up.rows[cols]
@@ -466,7 +470,7 @@ class Workspace:
         current = [v for v in self.current_versions().values() if v is not None] or [-1]
         return self.cursor().execute(
             f"""SELECT u.version, u.kind, u.file_name, u.source, u.row_count, u.first_date, u.last_date,
-                       u.uploaded_at, u.sha256, d.deleted_at,
+                       u.uploaded_at, u.uploaded_by, u.sha256, d.deleted_at,
                        CASE WHEN d.version IS NOT NULL THEN 'deleted'
                             WHEN u.version IN ({', '.join('?' * len(current))}) THEN 'in use' ELSE 'earlier' END
                            AS status

@@ -23,18 +23,25 @@ NOT_USED = "— not used —"
 REJECT, SKIP = "Reject the file (store nothing)", "Store the valid rows and skip the rejected ones"
 
 
-def store(prepared: ingest.Prepared, previous: int | None) -> None:
-    """Commit the validated upload and show the new data version (a callback: runs before the widgets)."""
+def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str]) -> None:
+    """Commit one validated file and show the new data version (a callback: runs before the widgets). When
+    every file of the drop is stored, the uploader starts empty again."""
     ws = ui.workspace()
-    snap = ws.commit([prepared.to_upload()])
+    who = (st.session_state.get("uploaded_by") or "").strip() or None
+    snap = ws.commit([prepared.to_upload(uploaded_by=who)])
     st.session_state["v"] = snap.snapshot
-    st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
-    st.session_state["stored"] = (
+    message = (
         f"Stored {ui.md_escape(prepared.file_name)} as version {version}{skipped}; the dashboard now shows data "
         f"version #{snap.snapshot}.  \n**{KIND_LABELS[prepared.kind]} version {version}:** "
         + ui.md_escape(ingest.change_summary(ws, version, previous)))
+    done = st.session_state.setdefault("stored_files", {})
+    done[fkey] = message
+    if all(k in done for k in all_keys):
+        st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
+        st.session_state["stored"] = "  \n\n".join(done[k] for k in all_keys)
+        st.session_state["stored_files"] = {}
 
 
 def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> None:
@@ -81,8 +88,8 @@ KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label 
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    upload = st.file_uploader("CSV export", type=["csv", "txt", "tsv"],
-                              key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
+    uploads = st.file_uploader("CSV exports (one or several)", type=["csv", "txt", "tsv"], accept_multiple_files=True,
+                               key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),
                           help="The date the export was taken. Snapshot churn files (tenure + churned flag, no dates): "
@@ -91,6 +98,8 @@ with right:
                                "when the export was taken later). "
                                "Surveys without a date column: every response gets this date.")
     cents = st.checkbox("Amounts are in cents", key="upload_cents", help="Divides every amount by 100 (Stripe).")
+    st.text_input("Uploaded by", key="uploaded_by", placeholder="your name, for the history",
+                  help="Recorded with each version you store (the app has no sign-in).")
 
 
 def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
@@ -111,9 +120,17 @@ def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | N
     return mapping
 
 
-if upload is not None:
+def file_key(upload) -> str:
+    return hashlib.sha256(upload.getvalue()).hexdigest()[:12]
+
+
+def handle(upload, all_keys: list[str]) -> None:
+    """The whole flow for one file: read, map, validate, report, preview, store."""
     data = upload.getvalue()
-    fkey = hashlib.sha256(data).hexdigest()[:12]
+    fkey = file_key(upload)
+    if fkey in st.session_state.get("stored_files", {}):
+        st.success(st.session_state["stored_files"][fkey], icon=":material/save:")
+        return
     ws = ui.workspace()
     try:
         seen = ingest.inspect(data)
@@ -201,8 +218,19 @@ if upload is not None:
             label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
             if prepared.report:
                 label += f" (skipping {prepared.report.rejected_rows:,} rows)"
-            st.button(label, type="primary", key="store", on_click=store,
-                      args=(prepared, ws.current_versions().get(prepared.kind)))
+            st.button(label, type="primary", key=f"store_{fkey}", on_click=store,
+                      args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys))
+
+
+files = uploads or []
+keys = [file_key(f) for f in files]
+if len(files) == 1:
+    handle(files[0], keys)
+elif files:
+    st.caption(f"{len(files)} files: each is checked and stored on its own tab, as its own version.")
+    for tab, upload in zip(st.tabs([ui.md_escape(f.name) for f in files]), files, strict=True):
+        with tab:
+            handle(upload, keys)
 
 
 st.subheader("Upload history")

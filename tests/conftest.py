@@ -70,6 +70,11 @@ def run_app(page: str | None = None, **params):
     return at
 
 
+def store_button(at, index: int = 0):
+    """The Data page's "Store as the new … version" button of the `index`-th file."""
+    return [b for b in at.button if (b.key or "").startswith("store_")][index]
+
+
 @pytest.fixture
 def reference_ws():
     """The reference dataset of tests/fixtures/reference, every figure of which is worked out by hand in

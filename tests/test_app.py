@@ -7,7 +7,7 @@ wrong, stale or hard-coded number fails.
 import datetime as dt
 
 import pytest
-from conftest import REFERENCE, run_app
+from conftest import REFERENCE, run_app, store_button
 from streamlit.testing.v1 import AppTest
 
 from metrics import linkage, nps, revenue, value
@@ -164,15 +164,18 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert len(at.dataframe[-1].value) == history
 
     data = (REFERENCE / "revenue.csv").read_bytes()
-    at.file_uploader[0].upload("revenue_small.csv", data, "text/csv")
+    at.file_uploader[0].set_value(("revenue_small.csv", data, "text/csv"))  # the analyst removed bad.csv
     at.run()
     assert not at.error
     assert "reads as **Revenue**" in at.success[0].value
-    at.button(key="store").click()
+    at.text_input(key="uploaded_by").input("Dana")
+    store_button(at).click()
     at.run()
     assert not at.exception
     assert any("Stored revenue\\_small.csv as version 4" in s.value for s in at.success)  # markdown-escaped
-    assert len(at.dataframe[-1].value) == history + 1
+    table = at.dataframe[-1].value
+    assert len(table) == history + 1
+    assert table.set_index("Version").loc[4, "By"] == "Dana" and table.set_index("Version").loc[1, "By"] == "—"
 
     # The CFO page now shows the new revenue: reference ARR in Apr 2025 is 12 × 350.
     at.switch_page("pages/cfo.py")

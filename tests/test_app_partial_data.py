@@ -1,7 +1,7 @@
 """Pages on a workspace with only some kinds of data (no revenue): no exception, blanks and clear notices."""
 
 import pytest
-from conftest import run_app
+from conftest import REFERENCE, run_app, store_button
 
 SEED = ("customers", "nps")  # the reference customers and responses, no revenue
 pytestmark = pytest.mark.usefixtures("app_workspace")
@@ -22,3 +22,23 @@ def test_revenue_figures_are_blank_not_zero():
     assert tiles["Logo churn (monthly)"] == "20.0%"
     cfo = run_app("pages/cfo.py")
     assert not cfo.metric and "No revenue data for this selection" in cfo.info[0].value
+
+
+def test_data_page_takes_several_files_at_once():
+    at = run_app("pages/data.py")
+    at.file_uploader[0].set_value([(f"{k}.csv", (REFERENCE / f"{k}.csv").read_bytes(), "text/csv")
+                                   for k in ("customers", "nps")])
+    at.run()
+    assert [t.label for t in at.tabs] == ["customers.csv", "nps.csv"]
+    assert "reads as **Customers / churn**" in at.tabs[0].success[0].value
+    assert "reads as **NPS responses**" in at.tabs[1].success[0].value
+    store_button(at, 0).click()
+    at.run()
+    assert any("Stored customers.csv as version" in s.value for s in at.tabs[0].success)
+    store_button(at).click()  # the other file's button, now the only one left
+    at.run()
+    assert not at.tabs  # every file stored: the uploader starts empty again, both messages shown
+    stored = " ".join(s.value for s in at.success)
+    assert "Stored customers.csv" in stored and "Stored nps.csv" in stored
+    history = at.dataframe[-1].value
+    assert history["File"].tolist()[:2] == ["nps.csv", "customers.csv"] and len(history) == 4

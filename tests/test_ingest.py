@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE, SAMPLE, prepare_bytes, prepare_file
+from conftest import REFERENCE, SAMPLE, prepare_bytes, prepare_file, store_button
 
 from metrics import ingest
 from metrics.errors import (
@@ -739,7 +739,7 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.run()
         preview = at.dataframe[0].value
         assert [str(d) for d in preview.response_date] == ["2026-04-03", "2026-06-05"]
-        at.button(key="store").click()
+        store_button(at).click()
         at.run()
         assert not at.exception
         stored = next(s.value for s in at.success if "Stored ambiguous.csv" in s.value)

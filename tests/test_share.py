@@ -6,7 +6,7 @@ import zipfile
 import altair as alt
 import pandas as pd
 import pytest
-from conftest import REFERENCE, run_app
+from conftest import REFERENCE, run_app, store_button
 from hypothesis import given
 from hypothesis import strategies as hs
 from pypdf import PdfReader
@@ -136,7 +136,7 @@ def test_pinned_version_stays_after_a_newer_upload():
     at.run()
     at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
     at.run()
-    at.button(key="store").click()
+    store_button(at).click()
     at.run()
     latest = run_app("pages/cfo.py")
     assert {m.label: m.value for m in latest.metric}["ARR"] == "$4.2K"
