@@ -36,7 +36,7 @@ PAGES = {
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
                             revenue.retention_by_month(c, v), linkage.arr_by_current_category(c, v),
-                            value.value_summary(c, v), value.value_summary(c, v.previous()),
+                            value.value_summary(c, v), value.overall_ltv(c, v.previous()),
                             cohorts.retention_matrix(c, v)],
     "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
                             nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),

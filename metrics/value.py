@@ -108,14 +108,19 @@ def current_by_category(cur, view: View) -> pd.DataFrame:
         GROUP BY 1""", view.params())
 
 
+def overall_ltv(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
+    """ARPA in the window's last month, the window's pooled monthly logo churn, and the LTV they give."""
+    mrr = revenue.mrr_by_month(cur, view)
+    arpa = mrr.arpa.iloc[-1] if not mrr.empty else None
+    monthly = revenue.logo_churn(cur, view).monthly
+    return {"arpa": arpa, "monthly_churn": monthly, "ltv": ltv(arpa, monthly, gross_margin)}
+
+
 def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
     """Everything the value views need, from the window's data: LTV overall and by category, revenue at
     risk, and the inputs of the what-if."""
     cats = linkage.by_category(cur, view).set_index("category")
     now = current_by_category(cur, view).set_index("category")
-    mrr = revenue.mrr_by_month(cur, view)
-    churn = revenue.logo_churn(cur, view)
-    arpa = mrr.arpa.iloc[-1] if not mrr.empty else None
 
     def get(frame, cat, col, default=0):
         value = frame.loc[cat, col] if cat in frame.index else default
@@ -130,8 +135,8 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
                           view.months)
     surveyed = int(sum(get(now, c, "customers") for c in linkage.ORDER[:3]))
     return {
-        "arpa": arpa, "monthly_churn": churn.monthly, "ltv": ltv(arpa, churn.monthly, gross_margin),
-        "ltv_by_category": ltv_by, "annual_churn": annual, "revenue_at_risk": rar,
+        **overall_ltv(cur, view, gross_margin), "ltv_by_category": ltv_by, "annual_churn": annual,
+        "revenue_at_risk": rar,
         "detractors_now": int(get(now, "Detractor", "customers")), "detractor_arr": det_arr,
         "surveyed_now": surveyed,
         "nps_point": nps_point_value(surveyed, int(get(now, "Detractor", "customers")), det_arr,

@@ -25,9 +25,8 @@ ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retent
 arr_now, arr_prev = ui.cached(revenue.arr_change, view)
 margin = ui.gross_margin()
 worth = ui.cached(value.value_summary, view, margin)
-worth_prev = ui.cached(value.value_summary, view.previous(), margin)
+ltv_prev = ui.cached(value.overall_ltv, view.previous(), margin)["ltv"]
 last = mrr.iloc[-1]
-
 
 c1, c2, c3, c4 = st.columns(4)
 ui.kpi(c1, "arr", arr_now, arr_prev or None)
@@ -39,7 +38,7 @@ if ret_now is None:
     c3.caption("not measurable: needs revenue 12 months before the period's end")
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr.empty else prev_mrr.arpa.iloc[-1])
-ui.kpi(c6, "ltv", worth["ltv"], worth_prev["ltv"])
+ui.kpi(c6, "ltv", worth["ltv"], ltv_prev)
 c6.caption("not measurable: no churn in the period" if worth["ltv"] is None
            else f"ARPA × {margin:.0%} margin ÷ {fmt_pct(worth['monthly_churn'])} monthly churn")
 qr_now, qr_prev = revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr)
