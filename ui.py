@@ -19,6 +19,7 @@ import viewstate
 from metrics import ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
+from metrics.stats import missing
 from metrics.store import Snapshot, Workspace
 from metrics.value import DEFAULT_GROSS_MARGIN
 from metrics.view import View, add_months
@@ -334,17 +335,13 @@ def empty_state() -> None:
     st.stop()
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = None, suffix: str = "",
         inverse: bool = False, label: str | None = None) -> None:
     """A KPI tile: formatted value, its change from `previous` (the previous period's value), the metric's
     definition on hover. `inverse` marks metrics where a rise is bad (churn)."""
     m = METRICS[metric]
     kind = fmt_name or m.fmt
-    delta = None if _missing(value) or _missing(previous) else value - previous
+    delta = None if missing(value) or missing(previous) else value - previous
     shown, change = fmt(value, kind) + suffix, fmt_delta(delta, kind)
     column.metric(label or m.label, shown, change, delta_color="inverse" if inverse else "normal",
                   help=m.definition, border=True)

@@ -6,8 +6,9 @@ and its written rule cannot drift apart. Formatting functions are here too: one 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from metrics.stats import missing
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,9 @@ class Metric:
     owner: str  # the role page that owns it
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def fmt_currency(value: float | None) -> str:
     """$1.2M, $34.5K, $950 — compact for tiles."""
-    if _missing(value):
+    if missing(value):
         return "—"
     sign = "−" if value < 0 else ""
     v = abs(value)
@@ -37,19 +34,19 @@ def fmt_currency(value: float | None) -> str:
 
 def fmt_money(value: float | None) -> str:
     """$1,234,567.89 — exact, for tables."""
-    return "—" if _missing(value) else f"${value:,.2f}"
+    return "—" if missing(value) else f"${value:,.2f}"
 
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:
-    return "—" if _missing(value) else f"{100 * value:.{digits}f}%"
+    return "—" if missing(value) else f"{100 * value:.{digits}f}%"
 
 
 def fmt_nps(value: float | None) -> str:
-    return "—" if _missing(value) else f"{value:+.0f}" if round(value) != 0 else "0"
+    return "—" if missing(value) else f"{value:+.0f}" if round(value) != 0 else "0"
 
 
 def fmt_int(value: float | None) -> str:
-    return "—" if _missing(value) else f"{value:,.0f}"
+    return "—" if missing(value) else f"{value:,.0f}"
 
 
 def fmt_delta(value: float | None, fmt: str) -> str | None:
@@ -57,7 +54,7 @@ def fmt_delta(value: float | None, fmt: str) -> str | None:
     to zero is shown unsigned ("0 pts").
 
     ASCII signs on purpose: st.metric reads a leading "-" to colour and point the delta arrow."""
-    if _missing(value):
+    if missing(value):
         return None
     v = abs(value)
     text = {"nps": f"{v:.0f} pts", "pct": f"{100 * v:.1f} pp", "currency": fmt_currency(v).lstrip("−"),
@@ -68,7 +65,7 @@ def fmt_delta(value: float | None, fmt: str) -> str | None:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "—" if _missing(value) else f"{value:.1f}×"
+    return "—" if missing(value) else f"{value:.1f}×"
 
 
 FORMATTERS = {"currency": fmt_currency, "money": fmt_money, "pct": fmt_pct, "nps": fmt_nps, "int": fmt_int,

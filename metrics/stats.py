@@ -131,9 +131,14 @@ def annual_from_window(rate: float | None, months: int) -> float | None:
     return annualise(monthly_from_window(rate, months))
 
 
+def missing(value) -> bool:
+    """No value: None or NaN (what an empty aggregate or a blank cell becomes)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def num(value) -> float:
     """A database aggregate as float: NULL/NaN (no rows) becomes 0."""
-    return 0.0 if value is None or value != value else float(value)
+    return 0.0 if missing(value) else float(value)
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:

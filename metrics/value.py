@@ -124,7 +124,7 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
 
     def get(frame, cat, col, default=0):
         value = frame.loc[cat, col] if cat in frame.index else default
-        return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        return None if stats.missing(value) else value
 
     annual = {c: get(cats, c, "annual_churn", None) for c in linkage.ORDER}
     ltv_by = {c: ltv(get(cats, c, "avg_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)

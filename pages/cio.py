@@ -8,7 +8,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import health, nps
-from metrics.definitions import fmt_pct
+from metrics.definitions import fmt_int, fmt_pct
 
 ui.ensure_router()
 view = ui.current_view()
@@ -33,10 +33,10 @@ ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days"
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({
     "Source": sources.source, "Version": sources.version, "File": sources.file,
-    "Rows": sources.rows.map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
+    "Rows": sources.rows.map(fmt_int),
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
-    "Days since last date": sources.days_old.map(lambda d: "—" if pd.isna(d) else f"{int(d):,}"),
+    "Days since last date": sources.days_old.map(fmt_int),
 }), "Sources in this data version")
 
 volumes = health.monthly_volumes(cur, snap)
