@@ -51,25 +51,32 @@ def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> Non
                                        "columns will use it automatically."
 
 
-def roll_back(version_key: str) -> None:
-    version = st.session_state.get(version_key)
+def history_action(action, version_key: str):
+    """Run a Workspace history action on the chosen version; a refusal becomes the page's error message.
+    Returns (version, result) or None when refused."""
+    version = int(st.session_state.get(version_key))
     try:
-        snap = ui.workspace().rollback(int(version))
+        return version, action(version)
     except ValueError as exc:
         st.session_state["history_error"] = str(exc)
+        return None
+
+
+def roll_back(version_key: str) -> None:
+    done = history_action(ui.workspace().rollback, version_key)
+    if done is None:
         return
+    version, snap = done
     st.session_state["v"] = snap.snapshot
     st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
                                         f"#{snap.snapshot}.")
 
 
 def delete(version_key: str) -> None:
-    version = st.session_state.get(version_key)
-    try:
-        removed = ui.workspace().delete_version(int(version))
-    except ValueError as exc:
-        st.session_state["history_error"] = str(exc)
+    done = history_action(ui.workspace().delete_version, version_key)
+    if done is None:
         return
+    version, removed = done
     if st.session_state.get("v") in removed:
         st.session_state.pop("v")
     gone = ""
