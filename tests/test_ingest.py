@@ -419,7 +419,7 @@ def test_duplicates():
 
 
 def test_too_large(monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(ingest.read, "MAX_UPLOAD_BYTES", 10)
     with pytest.raises(FileTooLargeError):
         prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\n")
 

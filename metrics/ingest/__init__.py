@@ -1,0 +1,34 @@
+"""Ingest: read an analyst's export, map its columns, validate every row, normalise to canonical rows.
+
+`prepare()` does everything except storing; `Workspace.commit()` then stores the result in one transaction.
+Parsing and validation run in a private in-memory DuckDB connection, so a rejected file never touches the
+workspace.
+
+The steps, one module each:
+- read.py      size limits, decoding, header rows of survey tools, the file as a VARCHAR table `raw`
+- mapping.py   canonical fields per kind, header synonyms, detection of the mapping and the kind
+- dates.py     date formats and the checks every date column gets
+- checks.py    the checker (every failing row recorded set-wise) and amount parsing
+- prepare_<kind>.py   one preparer per kind: checked `raw` to canonical rows
+- pipeline.py  prepare(), load_sample(), change_summary()
+- model.py     Options, Inspection, Report, Prepared;  export.py  formula-safe CSV
+
+Validation collects every problem (per column and reason: count and first rows) into a `Report`. By default
+(`Options.skip_invalid=False`) any problem rejects the file: the first one is raised as its typed error
+(metrics.errors) with the whole report attached as `error.report`. With `skip_invalid=True` the rejected rows
+are left out and the report travels with the result (`Prepared.report`).
+
+Row numbers in messages are as in the file with the first header row as row 1 (a quoted comment spanning
+several lines still counts as one row).
+"""
+
+from metrics.ingest.dates import DATE_FORMAT_LABELS, DATE_FORMATS
+from metrics.ingest.export import safe_cell, safe_csv
+from metrics.ingest.mapping import FIELDS, detect_kind, detect_mapping, normalise_header
+from metrics.ingest.model import Inspection, Options, Prepared, Report
+from metrics.ingest.pipeline import SAMPLE_FILES, change_summary, load_sample, prepare
+from metrics.ingest.read import MAX_UPLOAD_BYTES, decode, header_layout, inspect
+
+__all__ = ["DATE_FORMATS", "DATE_FORMAT_LABELS", "FIELDS", "MAX_UPLOAD_BYTES", "SAMPLE_FILES", "Inspection",
+           "Options", "Prepared", "Report", "change_summary", "decode", "detect_kind", "detect_mapping",
+           "header_layout", "inspect", "load_sample", "normalise_header", "prepare", "safe_cell", "safe_csv"]

@@ -1,0 +1,26 @@
+"""Formula-safe CSV for every download (rejected rows, comments, risk lists)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+FORMULA_START = "=+-@\t\r"
+
+
+def safe_cell(value) -> str:
+    """A cell for a CSV download: text starting with a spreadsheet formula character gets a leading quote."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return "'" + text if text[:1] and text[0] in FORMULA_START else text
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """A formula-safe CSV of a frame (every cell, header included, neutralised as the team rule says)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")

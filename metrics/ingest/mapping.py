@@ -1,0 +1,139 @@
+"""Canonical fields of each kind, header synonyms, and detection of the mapping and the kind."""
+
+from __future__ import annotations
+
+import re
+
+from metrics.errors import (
+    UnknownKindError,
+)
+from metrics.store import KINDS
+
+# Canonical fields of each kind: (field, label, required). Header synonyms are matched after
+# normalising (lower case, letters and digits only); earlier synonyms win.
+FIELDS = {
+    "nps": [("score", "NPS score (0–10)", True), ("response_date", "response date", True),
+            ("customer_id", "customer id", False), ("response_id", "response id", False),
+            ("comment", "comment", False), ("segment", "segment", False), ("region", "region", False),
+            ("channel", "channel", False)],
+    "customers": [("customer_id", "customer id", True), ("start_date", "start date", True),
+                  ("churn_date", "churn date", False), ("churned", "churned flag", False),
+                  ("tenure", "tenure in months", False), ("name", "customer name", False),
+                  ("segment", "segment", False), ("region", "region", False), ("plan", "plan", False),
+                  ("subscription_id", "subscription id (one row per subscription)", False),
+                  ("status", "subscription status", False)],
+    "revenue": [("customer_id", "customer id", True), ("month", "month or invoice date", True),
+                ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False),
+                ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
+                ("status", "status", False), ("quantity", "quantity (seats)", False),
+                ("tenure", "tenure in months (snapshot files)", False),
+                ("churned", "churned flag (snapshot files)", False)],
+}
+SYNONYMS = {
+    "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
+              "npsrating", "recommend"],
+    "response_date": ["responsedate", "respondedat", "surveyedat", "surveydate", "submittedat", "submitted",
+                      "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat", "enddate",
+                      "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
+    "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
+                    "custid", "customernumber", "accountnumber", "subscriberid", "externalid",
+                    "externalreference", "externaldatareference", "userid", "user", "id", "uuid"],
+    "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
+    "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
+    "segment": ["segment", "customersegment", "tier", "size", "companysize"],
+    "region": ["region", "geo", "territory", "market", "country"],
+    "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
+    "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
+                   "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
+    "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "canceledat", "canceledatutc", "cancelledat",
+                   "cancellationdate", "canceldate", "enddate"],
+    "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned"],
+    "tenure": ["tenure", "tenuremonths", "monthsactive", "lifetimemonths"],
+    "name": ["name", "customername", "company", "companyname", "accountname"],
+    "plan": ["plan", "plantier", "contract", "product"],
+    "subscription_id": ["subscriptionid", "subid"],
+    "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
+              "transactiondate", "orderdate", "dateutc", "date", "created"],
+    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
+               "monthlycharges", "sales", "value", "total"],
+    "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
+    "status": ["status", "subscriptionstatus", "invoicestatus"],
+    "quantity": ["quantity", "qty"],
+}
+# Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
+SYNONYMS_REVENUE = {
+    "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "createdutc", "createdat"],
+    "end_date": ["endedatutc", "endedat", "canceledatutc", "canceledat", "cancelledat", "enddate", "endedon"],
+}
+# Substrings of a header (or of its question text) that identify a field when no synonym matched.
+CONTAINS = {"score": ["recommend"],
+            "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
+# Header words that point at a kind when the analyst leaves it to us.
+KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
+              "customers": {"start_date", "churn_date", "churned", "tenure"}}
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+# ---- mapping ------------------------------------------------------------------------------------
+def _synonyms(kind: str, name: str) -> list[str]:
+    if kind == "revenue" and name in SYNONYMS_REVENUE:
+        return SYNONYMS_REVENUE[name]
+    return SYNONYMS[name]
+
+
+def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None = None) -> dict[str, str]:
+    """Map each canonical field of `kind` to the best-matching column (each column used once)."""
+    labels = labels or {}
+    normalised = {normalise_header(c): c for c in reversed(columns)}  # first column wins on a clash
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for name, _label, _req in FIELDS[kind]:
+        col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
+        if col is None:
+            col = next((c for c in columns for part in CONTAINS.get(name, ())
+                        if c not in used and not normalise_header(c).endswith("npsgroup")
+                        and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), None)
+        if col is not None:
+            mapping[name] = col
+            used.add(col)
+    if kind == "revenue":
+        if "start_date" in mapping and "end_date" in mapping:
+            mapping.pop("month", None)  # a subscription list: months come from start/end
+        else:
+            for name in ("start_date", "end_date", "quantity"):  # lines: amounts are line totals
+                mapping.pop(name, None)
+        if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
+            mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
+            mapping.pop("churned", None)
+        amount = normalise_header(mapping.get("amount", ""))
+        if "mrr" in amount or "monthly" in amount:
+            mapping.pop("interval", None)  # already per month, for all the seats
+            mapping.pop("quantity", None)
+    return mapping
+
+
+def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str | None:
+    if "score" in detect_mapping("nps", columns, labels):
+        return "nps"
+    revenue = detect_mapping("revenue", columns, labels)
+    if {"amount", "start_date", "end_date"} <= revenue.keys():
+        return "revenue"  # a subscription list with amounts
+    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KINDS}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] == 0:
+        return None
+    if scores["revenue"] == 2:
+        return "revenue"
+    return best
+
+
+def detect_kind(columns: list[str], labels: dict[str, str] | None = None) -> str:
+    kind = _guess_kind(columns, labels)
+    if kind is None:
+        raise UnknownKindError(
+            "Could not tell whether this is an NPS, customers or revenue export from its columns: "
+            + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
+    return kind

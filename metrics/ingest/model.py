@@ -1,0 +1,103 @@
+"""The objects of an upload: the analyst's Options, what the file looks like (Inspection), the validation
+Report and the Prepared result that Workspace.commit() stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.errors import (
+    Problem,
+)
+from metrics.ingest.export import safe_csv
+from metrics.ingest.mapping import detect_mapping
+from metrics.store import NewUpload
+
+
+@dataclass
+class Options:
+    """Choices the analyst can make on the Data page."""
+
+    kind: str | None = None                  # None: detect from the header
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> column ("" = not used)
+    as_of: dt.date | None = None             # snapshot files, subscriptions, undated surveys: the export date
+    amount_in_cents: bool = False
+    today: dt.date | None = None             # dates after this are rejected as "in the future"
+    date_formats: dict[str, str] = field(default_factory=dict)  # column -> one of DATE_FORMATS
+    skip_invalid: bool = False               # store the valid rows and skip the rejected ones
+
+
+@dataclass
+class Report:
+    """Every problem validation found, and the rows they reject."""
+
+    problems: list[Problem]
+    total_rows: int
+    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns
+
+    @property
+    def rejected_rows(self) -> int:
+        return len(self.rejected)
+
+    def table(self) -> pd.DataFrame:
+        """One line per column and reason: count and the first rows (row number as in the file)."""
+        return pd.DataFrame({
+            "Column": [p.column for p in self.problems],
+            "Problem": [p.reason for p in self.problems],
+            "Rows": [p.count for p in self.problems],
+            "First rows": ["; ".join(f"row {c.row}: {c.value[:40]!r}" for c in p.cells) for p in self.problems],
+        })
+
+    def rejected_csv(self) -> bytes:
+        return safe_csv(self.rejected)
+
+
+@dataclass
+class Inspection:
+    """What the file looks like before any mapping: its header rows, columns and detected kind."""
+
+    columns: list[str]
+    labels: dict[str, str]   # column -> question text (survey exports with a second header row)
+    header_rows: int
+    tool: str                # "CSV", "Qualtrics", "Qualtrics (legacy)", "SurveyMonkey"
+    signature: str           # sha256 of the header: the key of saved mapping presets
+    kind: str | None         # detected kind, None when the header does not say
+    subscription_ids: str | None = None  # a column named "id" holding Stripe subscription ids (sub_…)
+
+    def mapping(self, kind: str) -> dict[str, str]:
+        mapping = detect_mapping(kind, self.columns, self.labels)
+        if kind == "customers" and "subscription_id" not in mapping and self.subscription_ids \
+                and mapping.get("customer_id") != self.subscription_ids:
+            mapping["subscription_id"] = self.subscription_ids
+        return mapping
+
+
+@dataclass
+class Prepared:
+    kind: str
+    file_name: str
+    sha256: str
+    mapping: dict[str, str]
+    rows: pd.DataFrame
+    warnings: list[str]
+    first_date: dt.date | None
+    last_date: dt.date | None
+    inspection: Inspection | None = None
+    layout: str = "rows"  # revenue: "lines" or "subscriptions"; customers: "list", "snapshot", "subscriptions"
+    date_formats: dict[str, str] = field(default_factory=dict)    # column -> format used
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # column -> formats that fit every value
+    as_of: dt.date | None = None
+    report: Report | None = None  # rows skipped (skip_invalid=True); None when every row was valid
+
+    @property
+    def summary(self) -> str:
+        ids = self.rows["customer_id"].dropna().nunique()
+        span = f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}" if self.first_date else "no dates"
+        return f"{len(self.rows):,} rows, {ids:,} customers, {span}"
+
+    def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
+        mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
+        return NewUpload(self.kind, self.file_name, self.sha256, self.rows, source, mapping,
+                         self.first_date, self.last_date, uploaded_by)
