@@ -37,6 +37,19 @@ class InvalidOptionError(IngestError):
     """A choice made in the mapping step cannot be right (e.g. an as-of date in the future)."""
 
 
+class NeedsAnswerError(IngestError):
+    """The file cannot be read with certainty until the analyst answers some questions (metrics.ingest.questions).
+
+    `questions` are the unanswered ones; `asked` every question the upload raised (shown together)."""
+
+    def __init__(self, questions: list, asked: list):
+        self.questions = questions
+        self.asked = asked
+        shown = "; ".join(f"{q.prompt}" + (f" (proposed: {q.describe(q.proposal)})" if q.proposal is not None else "")
+                          for q in questions)
+        super().__init__(f"{len(questions)} question(s) need an answer before anything is stored: {shown}")
+
+
 class UnknownKindError(IngestError):
     """The kind of export could not be recognised from its header."""
 

@@ -7,7 +7,8 @@ import streamlit as st
 
 import ui
 from metrics import ingest
-from metrics.errors import IngestError, MissingColumnError, UnknownKindError
+from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
+from metrics.ingest.questions import Question
 from metrics.store import KIND_LABELS
 
 ui.ensure_router()
@@ -127,6 +128,41 @@ def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | N
     return mapping
 
 
+def given_answers(fkey: str) -> dict:
+    """The analyst's answers to this file's questions, from the widgets of the previous run (see ask())."""
+    prefix, answers = f"ans_{fkey}_", {}
+    for key, value in st.session_state.items():
+        if not (isinstance(key, str) and key.startswith(prefix)) or value is None:
+            continue
+        qkey = key[len(prefix):]
+        if isinstance(value, list) and not st.session_state.get(f"confirm_{fkey}_{qkey}", True):
+            continue  # a must-confirm choice of several values counts once the analyst ticks "Confirm"
+        answers[qkey] = value
+    return answers
+
+
+def ask(questions: list[Question], fkey: str) -> None:
+    """One widget per question. A must-confirm question starts unanswered (its proposal named in the placeholder),
+    so nothing is stored until the analyst has chosen; the others start at their proposal."""
+    st.markdown("**Questions about this file** · your answers decide how it is read")
+    for q in questions:
+        key = f"ans_{fkey}_{q.key}"
+        prompt = ui.md_escape(q.prompt)  # widget labels render Markdown; column names come from the file
+        if q.multi:
+            if key not in st.session_state:
+                st.session_state[key] = list(q.proposal or [])
+            st.multiselect(prompt, list(q.choices), key=key, format_func=q.label)
+            if q.must_confirm:
+                st.checkbox("Confirm this choice", key=f"confirm_{fkey}_{q.key}", value=False)
+        else:
+            if key not in st.session_state:
+                st.session_state[key] = None if q.must_confirm else q.proposal
+            proposed = f"Choose… (proposed: {q.describe(q.proposal)})" if q.proposal is not None else "Choose…"
+            st.selectbox(prompt, list(q.choices), key=key, format_func=q.label, placeholder=proposed)
+        if q.detail:
+            st.caption(ui.md_escape(q.detail))
+
+
 def file_key(upload) -> str:
     return hashlib.sha256(upload.getvalue()).hexdigest()[:12]
 
@@ -166,7 +202,8 @@ def handle(upload, all_keys: list[str]) -> None:
         saved = (preset or {}).get("settings", {}) if preset and preset["kind"] == kind else {}
         options = ingest.Options(kind=kind, mapping=mapping, as_of=as_of,
                                  amount_in_cents=cents or bool(saved.get("amount_in_cents")),
-                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip)
+                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip,
+                                 answers={**saved.get("answers", {}), **given_answers(fkey)})
         try:
             with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
                 prepared = ingest.prepare(data, upload.name, options)
@@ -180,6 +217,8 @@ def handle(upload, all_keys: list[str]) -> None:
                     st.info("Choose what is in the file above; then map its columns.")
                 elif isinstance(error, MissingColumnError):
                     st.info("Choose the missing column in the mapping below (or set the as-of date, right).")
+                elif isinstance(error, NeedsAnswerError):
+                    st.info("Answer the questions below; the file is read again with your answers.")
             else:
                 current = ws.current_versions().get(prepared.kind)
                 info = ws.upload_info(current)
@@ -192,6 +231,10 @@ def handle(upload, all_keys: list[str]) -> None:
                 if prepared.warnings:
                     st.warning("\n".join(f"- {ui.md_escape(w)}" for w in prepared.warnings), icon=":material/info:")
         report = prepared.report if prepared is not None else getattr(error, "report", None)
+        questions = prepared.questions if prepared is not None else getattr(error, "asked", [])
+        if questions:
+            with report_box:
+                ask(questions, fkey)
         if prepared is not None and prepared.ambiguous:
             st.markdown("**Date format** (the values fit both readings)")
             for column, formats in prepared.ambiguous.items():
@@ -219,7 +262,7 @@ def handle(upload, all_keys: list[str]) -> None:
                 name_key = f"preset_name_{fkey}"
                 st.text_input("Preset name", key=name_key, value=(preset or {}).get("name", ""))
                 settings = {"mapping": prepared.mapping, "amount_in_cents": options.amount_in_cents,
-                            "date_formats": prepared.date_formats}
+                            "date_formats": prepared.date_formats, "answers": prepared.answers}
                 st.button("Save preset", key=f"save_preset_{fkey}", on_click=save_preset,
                           args=(seen.signature, prepared.kind, settings, name_key))
             label = f"Store as the new {KIND_LABELS[prepared.kind]} version"

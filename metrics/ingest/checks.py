@@ -13,6 +13,7 @@ from metrics.errors import (
 )
 from metrics.ingest.dates import DATE_FORMATS, _parse_date_sql, swap_day_month
 from metrics.ingest.model import Options, Report
+from metrics.ingest.questions import Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
 from metrics.store import quote_ident
 
@@ -24,9 +25,10 @@ FALSE_WORDS = ("no", "n", "false", "0", "active", "retained", "")
 class _Checker:
     """Runs checks against temp table `raw`, recording every failing row in temp table `bad`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, opts: Options):
+    def __init__(self, con: duckdb.DuckDBPyConnection, opts: Options, questions: Questions | None = None):
         self.con = con
         self.opts = opts
+        self.questions = questions or Questions(opts.answers)  # what this upload asks the analyst
         self.problems: list[Problem] = []
         self.formats: dict[str, str] = {}
         self.ambiguous: dict[str, list[str]] = {}

@@ -13,6 +13,7 @@ from metrics.errors import (
 )
 from metrics.ingest.export import safe_csv
 from metrics.ingest.mapping import detect_mapping
+from metrics.ingest.questions import Question
 from metrics.store import NewUpload
 
 
@@ -27,6 +28,7 @@ class Options:
     today: dt.date | None = None             # dates after this are rejected as "in the future"
     date_formats: dict[str, str] = field(default_factory=dict)  # column -> one of DATE_FORMATS
     skip_invalid: bool = False               # store the valid rows and skip the rejected ones
+    answers: dict[str, str | list[str]] = field(default_factory=dict)  # Question.key -> answer (questions.py)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Inspection:
     signature: str           # sha256 of the header: the key of saved mapping presets
     kind: str | None         # detected kind, None when the header does not say
     subscription_ids: str | None = None  # a column named "id" holding Stripe subscription ids (sub_…)
+    questions: list[Question] = field(default_factory=list)  # read-level questions (encoding, sheet, header row)
 
     def mapping(self, kind: str) -> dict[str, str]:
         mapping = detect_mapping(kind, self.columns, self.labels)
@@ -90,6 +93,8 @@ class Prepared:
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # column -> formats that fit every value
     as_of: dt.date | None = None
     report: Report | None = None  # rows skipped (skip_invalid=True); None when every row was valid
+    questions: list[Question] = field(default_factory=list)  # every question asked, answered or proposed
+    answers: dict[str, str | list[str]] = field(default_factory=dict)  # the answer used for each
 
     @property
     def summary(self) -> str:

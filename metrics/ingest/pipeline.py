@@ -23,12 +23,12 @@ from metrics.ingest.model import Options, Prepared
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
+from metrics.ingest.questions import Questions
 from metrics.ingest.read import _check_size, decode, read_table
 from metrics.store import KINDS, Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
 DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month"}
-
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -57,7 +57,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
-        chk = _Checker(con, opts)
+        chk = _Checker(con, opts, Questions(opts.answers))
         chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
                             "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")
@@ -65,6 +65,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
+        chk.questions.settle()  # a preparer that needs an answer first settles itself before validating
         for column, (used, other) in chk.ambiguous.items():
             warnings.append(f"Dates in '{column}' fit both {used} and {other}; read as {used}. Confirm the format "
                             "in the mapping step.")
@@ -79,7 +80,8 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                   "customers": "subscriptions" if "subscription_id" in mapping
                   else "list" if "start_date" in mapping else "snapshot"}.get(kind, "responses")
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
-                        seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report)
+                        seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
+                        list(chk.questions.asked), chk.questions.effective())
     except IngestError:
         raise
     except duckdb.Error as exc:  # anything DuckDB could not do with this file's values

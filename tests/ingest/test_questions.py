@@ -1,0 +1,36 @@
+"""The question mechanism: answers win, proposals fill in unless a question must be confirmed."""
+
+import pytest
+
+from metrics.errors import InvalidOptionError, NeedsAnswerError
+from metrics.ingest.questions import Question, Questions
+
+UNIT = Question("tenure_unit:tenure", "Unit of 'tenure'?", ("months", "years", "days"), proposal="months")
+SCALE = Question("scale:Score", "Scale of 'Score'?", ("0-10", "1-5"), proposal="1-5", must_confirm=True)
+CHURNED = Question("churned_values:Status", "Which values mean churned?", ("Churned", "Stayed", "Joined"),
+                   proposal=["Churned"], multi=True, must_confirm=True)
+
+
+def test_proposal_used_unless_must_confirm():
+    q = Questions()
+    assert q.ask(UNIT) == "months"
+    assert q.ask(SCALE) is None
+    assert [x.key for x in q.unanswered()] == ["scale:Score"]
+    with pytest.raises(NeedsAnswerError) as err:
+        q.settle()
+    assert [x.key for x in err.value.asked] == ["tenure_unit:tenure", "scale:Score"]
+    assert "proposed: 1-5" in str(err.value)
+    assert q.effective() == {"tenure_unit:tenure": "months"}
+
+
+def test_answers_win_and_are_checked():
+    q = Questions({"tenure_unit:tenure": "years", "scale:Score": "0-10", "churned_values:Status": "Churned,Joined"})
+    assert q.ask(UNIT) == "years"
+    assert q.ask(SCALE) == "0-10"
+    assert q.ask(CHURNED) == ["Churned", "Joined"]
+    q.settle()
+    assert q.effective() == {"tenure_unit:tenure": "years", "scale:Score": "0-10",
+                             "churned_values:Status": ["Churned", "Joined"]}
+    with pytest.raises(InvalidOptionError, match="'weeks' is not an answer"):
+        Questions({"tenure_unit:tenure": "weeks"}).ask(UNIT)
+    assert Questions({"churned_values:Status": []}).ask(CHURNED) == []
