@@ -1,0 +1,196 @@
+"""A hostile corpus: files a user can produce, each answered with a typed error, a question or a stated warning —
+never a traceback — and none of them changes what was stored before.
+
+Each case is (name, bytes, kind or None, options). `prepare()` must either return a Prepared (then its rows are
+stored, and a commit failure must be typed too) or raise an IngestError subclass (NeedsAnswerError included).
+Specific expectations for the cases that carry a known pitfall are asserted below the corpus.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+
+import pytest
+from conftest import REFERENCE, TODAY, prepare_file
+
+from metrics import ingest
+from metrics.errors import IngestError, NeedsAnswerError
+from metrics.store import Workspace
+
+
+def _csv(header: str, *rows: str) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+NPS_OK = ["r1,c1,2026-01-05,9", "r2,c2,2026-01-06,3"]
+CORPUS: list[tuple[str, bytes, str | None, dict]] = [
+    ("empty", b"", None, {}),
+    ("whitespace only", b"   \n\n  \n", None, {}),
+    ("header only", b"customer_id,month,mrr\n", "revenue", {}),
+    ("random binary", bytes(range(256)) * 40, None, {}),
+    ("NUL in the middle", b"customer_id,month,mrr\nc1,2026-01,5\x00\n", "revenue", {}),
+    ("zip archive", b"PK\x03\x04" + b"\x00" * 200, None, {}),
+    ("gzip of garbage", b"\x1f\x8b\x08\x00" + b"\xff" * 100, None, {}),
+    ("10,000 columns", (",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n").encode(),
+     None, {}),
+    ("a 2 MB line", b"customer_id,comment\nc1," + b"x" * (2 * 2**20) + b"\n", None, {}),
+    ("unclosed quote", b'customer_id,month,mrr\nc1,2026-01,"5\nc2,2026-02,6\n', "revenue", {}),
+    ("header named _row", _csv("_row,customer_id,month,mrr", "1,c1,2026-01,5", "2,c2,2026-02,6"), "revenue", {}),
+    ("headers differing in case", _csv("Score,score,date", "1,9,2026-01-05", "2,10,2026-01-06"), "nps",
+     {"mapping": {"score": "score", "response_date": "date"}}),
+    ("duplicate header", _csv("customer_id,month,mrr,mrr", "c1,2026-01,5,7"), "revenue", {}),
+    ("UTF-16 LE without BOM", "customer_id,month,mrr\nc1,2026-01,5\n".encode("utf-16-le"), "revenue", {}),
+    ("UTF-16 BE with BOM", codecs.BOM_UTF16_BE + "customer_id,month,mrr\nc1,2026-01,5\n".encode("utf-16-be"),
+     "revenue", {}),
+    ("cp1252 text", "customer_id,start_date,name\nc1,2026-01-05,Café Zoë\n".encode("cp1252"), "customers", {}),
+    ("UTF-8 with one stray byte", "customer_id,start_date,name\nc1,2026-01-05,Café\nc2,2026-01-06,Zo".encode()
+     + b"\xeb\n", "customers", {}),
+    ("a TAB-led cell", b"customer_id,month,mrr\n\tc1,2026-01,5\nc2,2026-02,6\nc3,2026-03,7\nc4,2026-04,8\n"
+     b"c5,2026-05,9\n", "revenue", {}),
+    ("blank rows only after header", b"customer_id,month,mrr\n,,\n,,\n", "revenue", {}),
+    ("amount 1e308", _csv("customer_id,month,mrr", "c1,2026-01,1e308"), "revenue", {}),
+    ("amount with 300 digits", _csv("customer_id,month,mrr", "c1,2026-01," + "9" * 300), "revenue", {}),
+    ("negative amount", _csv("customer_id,month,mrr", "c1,2026-01,-5"), "revenue", {}),
+    ("one row in 1970", _csv("customer_id,month,mrr", "c1,1970-01,5", "c2,2026-01,6"), "revenue", {}),
+    ("two-digit years", _csv("customer_id,start_date", "c1,03/01/19", "c2,12/31/19"), "customers", {}),
+    ("dates in the future", _csv("customer_id,start_date", "c1,2099-01-01"), "customers", {}),
+    ("tenure 99,999 months", _csv("customerID,tenure,Churn", "c1,99999,Yes", "c2,5,No"), "customers", {}),
+    ("score 11", _csv("response_id,customer_id,date,score", "r1,c1,2026-01-05,11"), "nps", {}),
+    ("time of day as score", _csv("response_id,customer_id,date,score", "r1,c1,2026-01-05,08:21",
+                                  "r2,c2,2026-01-05,09:40"), "nps", {}),
+    ("1-5 scale uploaded as NPS", _csv("response_id,customer_id,date,Satisfaction Score",
+                                       *[f"r{i},c{i},2026-01-05,{1 + i % 5}" for i in range(40)]), "nps", {}),
+    ("text scores", _csv("response_id,customer_id,date,score", "r1,c1,2026-01-05,10 - Extremely likely",
+                         "r2,c2,2026-01-05,0 - Not at all likely"), "nps", {}),
+    ("missing tokens", _csv("response_id,customer_id,date,score,comment", "r1,c1,2026-01-05,9,NA",
+                            "r2,c2,2026-01-05,N/A,null", "r3,#N/A,2026-01-05,7,-"), "nps", {}),
+    ("formula cells", _csv("response_id,customer_id,date,score,comment", "r1,=cmd|'/c calc'!A1,2026-01-05,9,"
+                           "=HYPERLINK(\"http://x\")", "r2,@SUM(1),2026-01-05,3,+1"), "nps", {}),
+    ("bidi and zero-width ids", _csv("customer_id,start_date", "c\u202e1,2026-01-05", "c\u200b2,2026-01-06"),
+     "customers", {}),
+    ("Stripe subscriptions from 1970", _csv("id,Customer ID,Status,Start (UTC),Ended At (UTC),Amount",
+                                            *[f"sub_{i},cus_{i},active,1970-01-0{1 + i % 9},,{10 + i}"
+                                              for i in range(50)]), "revenue", {}),
+    ("unknown status words", _csv("customer_id,start_date,churn_date,Status", "c1,2026-01-05,,Frozen",
+                                  "c2,2026-01-06,2026-03-01,Gone"), "customers", {}),
+    ("stayed / joined / churned", _csv("Customer ID,Tenure in Months,Customer Status",
+                                       "c1,5,Stayed", "c2,1,Joined", "c3,12,Churned"), "customers", {}),
+    ("semicolons and decimal commas", b"customer_id;month;mrr\nc1;2026-01;1.234,50\n", "revenue", {}),
+    ("pipe delimiter", b"customer_id|month|mrr\nc1|2026-01|5\nc2|2026-02|6\n", "revenue", {}),
+    ("mixed CRLF and LF", b"customer_id,month,mrr\r\nc1,2026-01,5\nc2,2026-02,6\r\n", "revenue", {}),
+    ("Qualtrics header rows and no data", codecs.BOM_UTF8 + b'StartDate,Q1\nStart Date,How likely to recommend?\n'
+     b'"{""ImportId"":""startDate""}","{""ImportId"":""QID1""}"\n', None, {}),
+    ("a 10,000-character header", _csv("customer_id,month," + "m" * 10_000, "c1,2026-01,5"), "revenue", {}),
+    ("quotes and newlines in headers", b'"customer\nid","mo""nth",mrr\nc1,2026-01,5\n', "revenue",
+     {"mapping": {"customer_id": "customer\nid", "month": 'mo"nth'}}),
+    ("markdown in headers", _csv("[x](http://e.x),month,mrr", "c1,2026-01,5"), "revenue",
+     {"mapping": {"customer_id": "[x](http://e.x)"}}),
+    ("19-digit ids", _csv("user_id,NPS_Score,date", "3074457347487777543,9,2026-01-05",
+                          "3074457347487777544,6,2026-01-06"), "nps", {}),
+    ("timestamps with zones", _csv("response_id,customer_id,date,score", "r1,c1,2026-01-05T23:30:00-05:00,9",
+                                   "r2,c2,2026-01-06 01:00:00+0100,3"), "nps", {}),
+    ("Excel serials out of range", _csv("customer_id,start_date", "c1,12", "c2,999999"), "customers", {}),
+    ("single column", b"just one column\nvalue\nanother\n", None, {}),
+    ("wide layout", _csv("customer,REVENUE_2015,REVENUE_2016,REVENUE_2017", "c1,10,12,15", "c2,5,,7"), None, {}),
+    ("fixed-width text", b"customer    month      mrr\nc1          2026-01    5.00\nc22         2026-02    16.50\n",
+     None, {}),
+    ("headerless purchase log", _csv("c1,2026-01-05,19.99", "c1,2026-01-05,19.99", "c2,2026-02-01,5.00"), None, {}),
+    ("duplicate customer ids", _csv("customer_id,start_date", "c1,2026-01-05", "c1,2026-01-06"), "customers", {}),
+    ("churn before start", _csv("customer_id,start_date,churn_date", "c1,2026-03-01,2026-01-01"), "customers", {}),
+    ("every invoice void", _csv("customer_id,date,amount,status", "c1,2026-01-05,5,void", "c2,2026-01-06,6,void"),
+     "revenue", {}),
+    ("gzip of a CSV", gzip.compress(b"customer_id,month,mrr\nc1,2026-01,5\n"), "revenue", {}),
+    ("200,000 identical rows", b"customer_id,start_date\n" + b"c1,2026-01-05\n" * 200_000, "customers", {}),
+    ("skip every row", _csv("customer_id,month,mrr", "c1,2026-01,x", "c2,2026-02,y"), "revenue",
+     {"skip_invalid": True}),
+]
+
+
+def _state(ws: Workspace) -> dict:
+    cur = ws.cursor()
+    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
+
+
+def outcome(data: bytes, kind: str | None, options: dict, name: str = "upload.csv"):
+    """The Prepared, or the IngestError raised; anything else fails the test with the traceback."""
+    try:
+        return ingest.prepare(data, name, ingest.Options(kind=kind, today=TODAY, **options))
+    except IngestError as exc:
+        assert str(exc).strip(), "a typed error must carry a message"
+        return exc
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 50
+    assert len({name for name, *_ in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize(("name", "data", "kind", "options"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_hostile_file_is_answered_and_changes_nothing(tmp_path, name, data, kind, options):
+    """Typed answer from prepare(); a Prepared result commits (or is refused, typed) on top of stored data."""
+    result = outcome(data, kind, options)
+    if not isinstance(result, ingest.Prepared):
+        return
+    assert len(result.rows) > 0
+    ws = Workspace(tmp_path / "copy.duckdb")
+    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    before = _state(ws)
+    try:
+        snap = ws.commit([result.to_upload()])
+    except IngestError:
+        assert _state(ws) == before  # a refused commit leaves everything as it was
+        return
+    assert snap.versions[result.kind] is not None
+    after = _state(ws)
+    for table in ("customers", "nps_responses", "revenue"):  # earlier versions' rows untouched
+        old = ws.cursor().execute(f'SELECT hash(list(t ORDER BY ALL)) FROM "{table}" t WHERE version <= 3').fetchone()
+        assert old is not None
+    assert after["uploads"][0] == before["uploads"][0] + 1
+
+
+# ---- the pitfalls each case was written for --------------------------------------------------------------
+def case(name: str):
+    return next(c for c in CORPUS if c[0] == name)
+
+
+def test_no_nps_from_a_satisfaction_scale():
+    result = outcome(*case("1-5 scale uploaded as NPS")[1:])
+    assert isinstance(result, NeedsAnswerError) or (isinstance(result, ingest.Prepared) and result.kind == "csat")
+
+
+def test_time_of_day_is_never_a_score():
+    result = outcome(*case("time of day as score")[1:])
+    assert not isinstance(result, ingest.Prepared) or result.kind != "nps"
+
+
+def test_huge_amounts_refused():
+    for name in ("amount 1e308", "amount with 300 digits"):
+        assert isinstance(outcome(*case(name)[1:]), IngestError), name
+
+
+def test_missing_tokens_are_not_comments_or_bad_scores():
+    result = outcome(*case("missing tokens")[1:])
+    assert isinstance(result, ingest.Prepared)
+    assert result.rows.comment.isna().all()
+    assert result.rows.score.tolist() == [9, 7]
+
+
+def test_case_only_headers_keep_their_own_values():
+    result = outcome(*case("headers differing in case")[1:])
+    assert isinstance(result, ingest.Prepared)
+    assert result.rows.score.tolist() == [9, 10]
+
+
+def test_two_digit_years_parse():
+    result = outcome(*case("two-digit years")[1:])
+    assert isinstance(result, ingest.Prepared) or isinstance(result, NeedsAnswerError)
+    if isinstance(result, ingest.Prepared):
+        assert [d.year for d in result.rows.start_date] == [2019, 2019]
+
+
+def test_header_named_row_is_read():
+    result = outcome(*case("header named _row")[1:])
+    assert isinstance(result, ingest.Prepared)
+    assert [float(x) for x in result.rows.mrr] == [5.0, 6.0]
