@@ -1,0 +1,137 @@
+"""Benchmark uploads: each file's load through the app's own path against DuckDB's bare scan of the same file.
+
+    .venv/bin/python bench/bench_ingest.py [--customers 200000] [--out bench/results/ingest.json]
+
+Writes synthetic exports at enterprise size (customers, revenue lines ~25 a customer, NPS responses 5 a customer)
+into a temp folder, then, each as a whole process run one after another in this run:
+- scan:  `SELECT count(*), sum(x) FROM read_csv(file)` in a bare DuckDB process (the floor);
+- load:  `python -m metrics.load --workspace W --kind K FILE` (read, check, store, facts) — the analyst's path;
+and reports seconds, the ratio load ÷ scan, and each process's peak resident memory (ru_maxrss of the child).
+Then the hostile-size cases (1M identical rows, a subscription file starting in 1970, a 10,000-column file):
+seconds to an answer (stored, refused or asked) and the exit code. The machine (cores, memory, load average) is
+recorded with the figures; the JSON goes to --out and the table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def write_exports(folder: Path, customers: int, seed: int = 11) -> dict[str, tuple[Path, str, str]]:
+    """kind -> (file, kind for metrics.load, the column the bare scan sums)."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"C{i:07d}" for i in range(customers)])
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 36 * 30, customers), unit="D")
+    churned = rng.random(customers) < 0.3
+    churn = start + pd.to_timedelta(rng.integers(30, 900, customers), unit="D")
+    cust = pd.DataFrame({"customer_id": ids, "start_date": start.strftime("%Y-%m-%d"),
+                         "churn_date": np.where(churned & (churn < pd.Timestamp("2026-06-30")),
+                                                churn.strftime("%Y-%m-%d"), ""),
+                         "segment": rng.choice(["SMB", "Mid-Market", "Enterprise"], customers),
+                         "region": rng.choice(["EMEA", "NA", "APAC"], customers)})
+    files = {"customers": (folder / "customers.csv", "customers", "length(customer_id)")}
+    cust.to_csv(files["customers"][0], index=False)
+    n = customers * 25  # invoice lines: ~25 per customer over the months it paid
+    who = rng.integers(0, customers, n)
+    month = pd.Timestamp("2024-07-01") + pd.to_timedelta(rng.integers(0, 24 * 30, n), unit="D")
+    rev = pd.DataFrame({"customer_id": ids[who], "invoice_date": month.strftime("%Y-%m-%d"),
+                        "amount": rng.lognormal(5, 1, n).round(2)})
+    files["revenue"] = (folder / "revenue.csv", "revenue", "amount")
+    rev.to_csv(files["revenue"][0], index=False)
+    n = customers * 5
+    who = rng.integers(0, customers, n)
+    nps = pd.DataFrame({"response_id": np.arange(n), "customer_id": ids[who],
+                        "response_date": (pd.Timestamp("2024-07-01")
+                                          + pd.to_timedelta(rng.integers(0, 700, n), unit="D")).strftime("%Y-%m-%d"),
+                        "score": rng.integers(0, 11, n)})
+    files["nps"] = (folder / "nps.csv", "nps", "score")
+    nps.to_csv(files["nps"][0], index=False)
+    return files
+
+
+def hostile(folder: Path) -> dict[str, tuple[Path, str]]:
+    same = folder / "identical_1m.csv"
+    same.write_bytes(b"customer_id,start_date\n" + b"c1,2026-01-05\n" * 1_000_000)
+    subs = folder / "subscriptions_1970.csv"
+    rows = [f"sub_{i},cus_{i},active,1970-01-01,,{10 + i % 90}" for i in range(12_000)]
+    subs.write_text("id,Customer ID,Status,Start (UTC),Ended At (UTC),Amount\n" + "\n".join(rows) + "\n")
+    wide = folder / "columns_10000.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n")
+    return {"1M identical rows": (same, "customers"), "subscriptions from 1970": (subs, "revenue"),
+            "10,000 columns": (wide, "revenue")}
+
+
+def timed_child(code: str) -> list[str]:
+    """A Python child that runs `code` and prints its own peak RSS (MB) as the last line."""
+    return [PY, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"]
+
+
+def measure(cmd: list[str], timeout: float = 600) -> dict:
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    seconds = time.perf_counter() - t
+    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    try:
+        peak = float(tail)
+    except ValueError:
+        peak = None
+    return {"seconds": round(seconds, 2), "exit": proc.returncode, "peak_mb": peak and round(peak),
+            "said": (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [""])[-1][:200]}
+
+
+def load_cmd(workspace: Path, kind: str, file: Path) -> list[str]:
+    code = ("import sys; from metrics import load; "
+            f"rc = load.main(['--workspace', {str(workspace)!r}, '--kind', {kind!r}, {str(file)!r}]); "
+            "print('exit', rc, file=sys.stderr)")
+    return timed_child(code)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ingest.json"))
+    args = parser.parse_args()
+    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                          "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                          "load_average": os.getloadavg()},
+              "customers": args.customers, "files": {}, "hostile": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = write_exports(folder, args.customers)
+        ws = folder / "ws.duckdb"
+        for name, (file, kind, col) in files.items():
+            sql = f"SELECT count(*), sum({col}) FROM read_csv('{file}')"
+            scan = measure(timed_child(f"import duckdb; print(duckdb.sql({sql!r}).fetchone())"))
+            load = measure(load_cmd(ws, kind, file))
+            result["files"][name] = {"mb": round(file.stat().st_size / 2**20, 1), "scan": scan, "load": load,
+                                     "ratio": round(load["seconds"] / scan["seconds"], 1)}
+        for name, (file, kind) in hostile(folder).items():
+            result["hostile"][name] = measure(load_cmd(folder / "hostile.duckdb", kind, file), timeout=120)
+    print(f"machine: {result['machine']}")
+    print(f"{'file':<11}{'MB':>7}{'scan s':>8}{'load s':>8}{'ratio':>7}{'load peak MB':>14}  exit")
+    for name, r in result["files"].items():
+        print(f"{name:<11}{r['mb']:>7}{r['scan']['seconds']:>8}{r['load']['seconds']:>8}{r['ratio']:>7}"
+              f"{r['load']['peak_mb'] or '?':>14}  {r['load']['exit']}")
+    for name, r in result["hostile"].items():
+        print(f"hostile: {name}: {r['seconds']} s, exit {r['exit']}, peak {r['peak_mb']} MB — {r['said']}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
