@@ -145,7 +145,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
         try:
             prepared = ingest.prepare(data, path.name, options)
         except IngestError as exc:
-            describe_failure(exc, result)
+            describe_failure(exc, options.answers, result)
             raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
         describe_prepared(prepared, result)
         unused = sorted(answers.keys() - {q.key for q in prepared.questions})
@@ -168,6 +168,8 @@ def run(args: argparse.Namespace, result: dict) -> None:
 
 
 def _question(q, answer) -> dict:
+    if q.multi and isinstance(answer, str):  # as given on the command line, before prepare() split it
+        answer = [a for a in answer.split(",") if a]
     return {"key": q.key, "prompt": q.prompt, "choices": list(q.choices),
             "labels": {c: q.label(c) for c in q.choices if q.label(c) != c}, "proposal": q.proposal,
             "answer": answer, "multi": q.multi, "must_confirm": q.must_confirm, "detail": q.detail}
@@ -178,7 +180,7 @@ def _problems(report) -> list[dict]:
              "first_rows": [{"row": c.row, "value": c.value} for c in p.cells]} for p in report.problems]
 
 
-def describe_failure(exc, result: dict) -> None:
+def describe_failure(exc, answers: dict, result: dict) -> None:
     from metrics.errors import NeedsAnswerError
 
     report = getattr(exc, "report", None)
@@ -186,7 +188,8 @@ def describe_failure(exc, result: dict) -> None:
         result.update(total_rows=report.total_rows, rejected_rows=report.rejected_rows, problems=_problems(report))
     if isinstance(exc, NeedsAnswerError):
         missing = {q.key for q in exc.questions}
-        result["questions"] = [_question(q, None) | {"unanswered": q.key in missing} for q in exc.asked]
+        result["questions"] = [_question(q, answers.get(q.key, None if q.must_confirm else q.proposal))
+                               | {"unanswered": q.key in missing} for q in exc.asked]
 
 
 def describe_prepared(prepared, result: dict) -> None:

@@ -130,7 +130,10 @@ def figures(ws, month: dt.date | None = None) -> dict:
             "value": ci.estimate, "low": ci.low, "high": ci.high, "n": r.n, "promoters": r.promoters,
             "passives": r.passives, "detractors": r.detractors, "too_small": r.too_small}
         if r.n == 0:
-            notes.append(f"NPS: no responses in {start:%b %Y} – {end:%b %Y}.")
+            info = ws.upload_info(snap.versions["nps"])
+            span = f" (the responses cover {info['first_date']:%b %Y} – {info['last_date']:%b %Y})" \
+                if info and info["first_date"] else ""
+            notes.append(f"NPS: no responses in {start:%b %Y} – {end:%b %Y}{span}.")
         elif r.too_small:
             notes.append(f"NPS: n = {r.n} responses, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
 

@@ -121,7 +121,7 @@ def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | N
     for i, (name, label, required) in enumerate(ingest.FIELDS[kind]):
         key = f"map_{fkey}_{kind}_{name}"
         if key not in st.session_state:
-            start = saved.get(name, detected.get(name)) if saved else detected.get(name)
+            start = saved.get(name) if saved else detected.get(name)  # a preset is the whole confirmed mapping
             st.session_state[key] = start if start in seen.columns else NOT_USED
         choice = cols[i % 3].selectbox(f"{label[0].upper()}{label[1:]}{' *' if required else ''}", options, key=key,
                                        format_func=lambda c: c if c not in seen.labels else f"{c} · {seen.labels[c]}")

@@ -5,7 +5,8 @@ merge with the analyst's own choices into `Options`, and whether this exact file
 
 Merge rule (the analyst's choice always wins):
 - kind: the one chosen, else the preset's, else the one detected from the header;
-- a preset applies only to its own kind; its mapping seeds every field it names (the others are detected);
+- a preset applies only to its own kind; its mapping is the whole confirmed mapping (a field it does not name is
+  not used; the page's own choices, made per field, override it);
 - amounts in cents: on if the analyst or the preset says so;
 - date formats and answers to questions: the preset's, overridden key by key by the analyst's.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from metrics.ingest.mapping import FIELDS
 from metrics.ingest.model import Inspection, Options, Prepared
 from metrics.store import KIND_LABELS, Workspace
 
@@ -52,7 +54,10 @@ def options(preset: dict | None, kind: str | None, *, mapping: dict[str, str] | 
             answers: dict | None = None, today: dt.date | None = None) -> Options:
     """The Options for prepare(): the preset's settings merged with the analyst's (see the module's rule)."""
     saved = saved_settings(preset, kind)
-    return Options(kind=kind, mapping={**saved.get("mapping", {}), **(mapping or {})}, as_of=as_of,
+    confirmed = dict(saved.get("mapping", {}))
+    if confirmed and kind in FIELDS:  # a preset is a whole confirmed mapping: a field it leaves out is not used
+        confirmed = {name: "" for name, _label, _required in FIELDS[kind]} | confirmed
+    return Options(kind=kind, mapping={**confirmed, **(mapping or {})}, as_of=as_of,
                    amount_in_cents=amount_in_cents or bool(saved.get("amount_in_cents")),
                    date_formats={**saved.get("date_formats", {}), **(date_formats or {})},
                    skip_invalid=skip_invalid, answers={**saved.get("answers", {}), **(answers or {})}, today=today)
