@@ -146,6 +146,11 @@ def figures(ws, month: dt.date | None = None) -> dict:
             "monthly": c.monthly, "annual": c.annual, "churned": c.churned, "active_at_month_starts": c.active_start}
         if not c.active_start:
             notes.append("Logo churn: no customer was active at the start of any month of the window.")
+        mapping = (ws.upload_info(snap.versions["customers"]) or {}).get("mapping") or ""
+        if "tenure←" in mapping and "start_date←" not in mapping:  # how ingest tells a snapshot file
+            notes.append("Logo churn and churn by category: the customer list is a snapshot (tenure and a churned "
+                         "flag, no dates), so every churner is dated on its as-of date and customers who left "
+                         "before the export are not in it; months before the as-of month show no churn.")
 
     if not has["revenue"]:
         out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)

@@ -239,3 +239,18 @@ def test_sample_company_against_its_csv_files(tmp_path, capsys):
         assert (got[name]["customers"], got[name]["churned"]) == (row.customers, row.churned), name
         assert got[name]["rate"] == pytest.approx(row.churned / row.customers)
         assert got[name]["low"] <= got[name]["rate"] <= got[name]["high"]
+
+
+def test_a_snapshot_customer_list_is_flagged(tmp_path, capsys):
+    csv, ws_path = tmp_path / "snapshot.csv", tmp_path / "ws.duckdb"
+    csv.write_text("customer_id,tenure,churned\nA,3,No\nB,2,Yes\nC,5,No\n")
+    assert load.main(["--workspace", str(ws_path), "--kind", "customers", str(csv), "--as-of", "2025-06-15",
+                      TODAY]) == 0
+    capsys.readouterr()
+    f = report_json(capsys, ws_path)
+    # Starts = as-of month − tenure: C Jan 1, A Mar 1, B Apr 1; B churned on the as-of date, Jun 15.
+    # Active at month starts: Jan none, Feb C, Mar C, Apr A C, May A B C, Jun A B C = 10; churned B (Jun) = 1.
+    assert f["window"] == {"start": "2025-01", "end": "2025-06", "months": 6}
+    assert f["logo_churn"] == {"monthly": pytest.approx(0.1), "annual": pytest.approx(0.717570, abs=1e-6),
+                               "churned": 1, "active_at_month_starts": 10}
+    assert any(n.startswith("Logo churn and churn by category: the customer list is a snapshot") for n in f["notes"])
