@@ -183,7 +183,7 @@ def handle(upload, all_keys: list[str]) -> None:
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
                  icon=":material/block:")
     if seen is not None:
-        preset = ws.preset(seen.signature)
+        preset = session.find_preset(ws, seen)
         kind = session.choose_kind(KIND_CHOICES[kind_label], preset, seen)
         date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
                      if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
