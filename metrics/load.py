@@ -113,7 +113,10 @@ def run(args: argparse.Namespace, result: dict) -> None:
     path = Path(args.file)
     if not path.is_file():
         raise Refused(f"no such file: {args.file}", 2)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
     answers: dict[str, str] = dict(args.answer)
     try:
         ws = Workspace(args.workspace)
