@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
+from metrics.ingest import session
 from metrics.ingest.questions import Question
 from metrics.store import KIND_LABELS
 
@@ -113,14 +114,14 @@ with right:
 def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
     """One selectbox per canonical field (seeded from a saved preset, else from detection); returns the mapping."""
     detected = seen.mapping(kind)
-    saved = (preset or {}).get("settings", {}).get("mapping", {}) if preset and preset["kind"] == kind else {}
+    saved = session.saved_settings(preset, kind).get("mapping", {})
     options = [NOT_USED, *seen.columns]
     mapping = {}
     cols = st.columns(3)
     for i, (name, label, required) in enumerate(ingest.FIELDS[kind]):
         key = f"map_{fkey}_{kind}_{name}"
         if key not in st.session_state:
-            start = saved.get(name, detected.get(name)) if saved else detected.get(name)
+            start = saved.get(name) if saved else detected.get(name)  # a preset is the whole confirmed mapping
             st.session_state[key] = start if start in seen.columns else NOT_USED
         choice = cols[i % 3].selectbox(f"{label[0].upper()}{label[1:]}{' *' if required else ''}", options, key=key,
                                        format_func=lambda c: c if c not in seen.labels else f"{c} · {seen.labels[c]}")
@@ -182,8 +183,8 @@ def handle(upload, all_keys: list[str]) -> None:
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
                  icon=":material/block:")
     if seen is not None:
-        preset = ws.preset(seen.signature)
-        kind = KIND_CHOICES[kind_label] or (preset or {}).get("kind") or seen.kind
+        preset = session.find_preset(ws, seen)
+        kind = session.choose_kind(KIND_CHOICES[kind_label], preset, seen)
         date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
                      if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
         skip = st.session_state.get(f"choice_{fkey}") == SKIP
@@ -199,11 +200,8 @@ def handle(upload, all_keys: list[str]) -> None:
                               + (" (amounts in cents)." if preset["settings"].get("amount_in_cents") else ".")
                               if preset else ""))
                 mapping = mapping_step(seen, kind, fkey, preset)
-        saved = (preset or {}).get("settings", {}) if preset and preset["kind"] == kind else {}
-        options = ingest.Options(kind=kind, mapping=mapping, as_of=as_of,
-                                 amount_in_cents=cents or bool(saved.get("amount_in_cents")),
-                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip,
-                                 answers={**saved.get("answers", {}), **given_answers(fkey)})
+        options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
+                                  date_formats=date_keys, skip_invalid=skip, answers=given_answers(fkey))
         try:
             with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
                 prepared = ingest.prepare(data, upload.name, options)
@@ -220,14 +218,10 @@ def handle(upload, all_keys: list[str]) -> None:
                 elif isinstance(error, NeedsAnswerError):
                     st.info("Answer the questions below; the file is read again with your answers.")
             else:
-                current = ws.current_versions().get(prepared.kind)
-                info = ws.upload_info(current)
                 st.success(f"**{ui.md_escape(upload.name)}** reads as **{KIND_LABELS[prepared.kind]}**: "
                            f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
-                if info and info["sha256"] == prepared.sha256:
-                    st.warning("This exact file is already the current version of its kind.")
-                elif prepared.sha256 in set(ws.uploads().sha256):
-                    st.warning("This exact file was uploaded before (see the history below).")
+                if stored := session.already_stored(ws, prepared):
+                    st.warning(session.already_stored_text(stored, prepared.kind) + " See the history below.")
                 if prepared.warnings:
                     st.warning("\n".join(f"- {ui.md_escape(w)}" for w in prepared.warnings), icon=":material/info:")
         report = prepared.report if prepared is not None else getattr(error, "report", None)
