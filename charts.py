@@ -76,7 +76,7 @@ def category_bars(frame: pd.DataFrame, value: str, title: str, x_title: str, fmt
 def dimension_bars(frame: pd.DataFrame, title: str, y_title: str) -> alt.Chart:
     """NPS per group with its 95% interval; groups with n < 30 drawn pale."""
     frame = frame.assign(reliability=frame["too_small"].map({True: "n < 30: too small", False: "n ≥ 30"}))
-    y = alt.Y("value:N", title=y_title, sort="-x")
+    y = alt.Y("value:N", title=y_title, sort="-x", axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
         y=y, x=alt.X("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
         opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "n < 30: too small"],

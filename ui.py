@@ -487,8 +487,11 @@ def estimate_tile(column, metric: str, value, reason: str = "", *, label: str | 
     "No measurable difference" when its interval includes 0 (the reason says so)."""
     from metrics.value import NO_DIFFERENCE
 
-    if reason == NO_DIFFERENCE:
-        tile(column, label or METRICS[metric].label, "No measurable difference", help=METRICS[metric].definition)
+    if reason == NO_DIFFERENCE:  # no number: "—" and, in the grey change line, why
+        name = label or METRICS[metric].label
+        column.metric(name, "—", "no measurable difference", delta_color="off", delta_arrow="off",
+                      help=METRICS[metric].definition, border=True)
+        pack().current.tiles.append(report.Tile(name, "—", "no measurable difference"))
         column.caption("The 95% interval of the churn gap it rests on includes 0.")
         return
     kpi(column, metric, None if reason else value, label=label, inverse=inverse)
