@@ -46,7 +46,7 @@ REGISTRY: dict[str, Param] = {p.name: p for p in [
     Param("cohort", "choice", "Customers", choices=("Customers", "Revenue")),
     Param("wi_share", "int", 20, 0, 100, 5),
     Param("wi_to", "choice", "Passive", choices=("Passive", "Promoter")),
-    Param("wi_invest", "int", 250_000, 0, 10**10, 25_000),
+    Param("wi_invest", "int", 250_000, 0, 10**10),  # any whole amount; the box steps by 25,000 (ui)
     Param("present", "choice", None, choices=("1",)),
 ]}
 ORDER = list(REGISTRY)
