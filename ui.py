@@ -438,16 +438,18 @@ def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple
 
 
 def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = None, suffix: str = "",
-        inverse: bool = False, label: str | None = None, z=NO_TEST, test: str = "") -> None:
+        inverse: bool = False, label: str | None = None, z=NO_TEST, test: str = "", neutral: bool = False) -> None:
     """A KPI tile: formatted value, its change from `previous` (the previous period's value; None when there
     is no previous period), the metric's definition on hover. `inverse` marks metrics where a rise is bad
-    (churn). `z` is the change's test statistic (`test` names the test) when the metric has one: a change that
-    is not significant is grey and the help says so."""
+    (churn); `neutral` one where a rise is neither good nor bad (survey volume): its change is grey. `z` is the
+    change's test statistic (`test` names the test) when the metric has one: a change that is not significant
+    is grey and the help says so."""
     m = METRICS[metric]
     kind = fmt_name or m.fmt
     delta = None if missing(value) or missing(previous) else value - previous
     shown = fmt(value, kind) + ("" if missing(value) else suffix)
     change, color, arrow = change_style(delta, kind, inverse=inverse, z=z)
+    color = "off" if neutral else color
     help_ = m.definition + (NOT_SIGNIFICANT_HELP.format(test=f", {test}" if test else "")
                             if z is not NO_TEST and change else "")
     column.metric(label or m.label, shown, change, delta_color=color, delta_arrow=arrow, help=help_, border=True)

@@ -106,10 +106,10 @@ st.caption(f"Assumptions: {share}% of the {worth['detractors_now']:,} current de
            + ("" if ui.presenting() else " Change them in the sidebar; they are kept in the link."))
 w1, w2, w3, w4 = st.columns(4)
 if result is None:
-    why = ("no measurable difference: the 95% interval of the detractor − "
-           f"{target.lower()} churn gap ({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0"
-           if gap.no_difference else f"not measurable: {gap.reason}")
-    st.info(f"Turning detractors into {target.lower()}s shows {why}, so no customers or ARR kept are claimed.")
+    why = (f"no measurable difference: the 95% interval of the detractor − {target.lower()} annual churn gap "
+           f"({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0" if gap.no_difference
+           else f"not measurable ({gap.reason})")
+    st.info(f"Detractors turned into {target.lower()}s: {why}. No churn avoided or ARR kept is claimed.")
 else:
     ui.tile(w1, "Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition)
     ui.tile(w2, "Churned customers avoided / year", f"{result.churned_avoided:,.1f}")

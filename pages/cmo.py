@@ -21,7 +21,7 @@ prev = ui.cached(nps.summary, prev_view) if prev_view else None
 prev = prev if prev and prev.n else None
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now, prev)
-ui.kpi(c2, "responses", now.n, prev and prev.n)
+ui.kpi(c2, "responses", now.n, prev and prev.n, neutral=True)  # more or fewer answers is neither good nor bad
 too_few = stats.too_few(now.n, stats.MIN_RESPONSES, "responses")
 compare = prev if prev and prev.n >= stats.MIN_RESPONSES else None
 for column, metric, count, inverse in ((c3, "promoters", "promoters", False), (c4, "detractors", "detractors", True)):

@@ -26,6 +26,12 @@ def test_a_change_that_is_not_significant_is_grey_and_says_so():
     assert "not statistically significant" in churn.proto.help and "two-proportion test" in churn.proto.help
 
 
+def test_survey_volume_change_is_neutral():
+    # Responses Mar–Apr r6 r7 r8 = 3 vs Jan–Feb r2 r3 r4 r5 = 4: "-1", an arrow down but not red
+    responses = metric(run_app("pages/cmo.py", period=["Mar 2025", "Apr 2025"]), "Responses")
+    assert (responses.value, responses.proto.delta, responses.proto.color) == ("3", "-1", GRAY)
+
+
 def test_small_samples_show_a_dash_and_the_reason():
     # Mar–Apr responses r6, r7, r8: n = 3 (< 30) → no NPS, no change, the reason instead
     at = run_app(period=["Mar 2025", "Apr 2025"])
