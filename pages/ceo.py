@@ -6,7 +6,7 @@ import charts
 import ui
 from metrics import linkage, nps, revenue, value
 from metrics.definitions import LTV_POPULATIONS, fmt, fmt_currency, fmt_delta, fmt_pct
-from metrics.stats import MIN_CUSTOMERS
+from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
 view = ui.current_view()
@@ -103,6 +103,11 @@ ui.table(table.rename(columns={"category": f"NPS category on {view.start:%d %b %
 if cats.too_small.any():
     st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
 
+def nps_or_dash(values, counts) -> list[str]:
+    """NPS as text, or "—" where it rests on fewer than MIN_RESPONSES responses."""
+    return [fmt(v, "nps") if n >= MIN_RESPONSES else "—" for v, n in zip(values, counts, strict=True)]
+
+
 left, right = st.columns(2)
 with left:
     st.markdown("**Top movers by segment** (NPS vs the previous period)")
@@ -111,13 +116,16 @@ with left:
     if movers.empty:
         st.caption("No responses in the period.")
     else:
+        small = (movers.n < MIN_RESPONSES) | (movers.previous_n < MIN_RESPONSES)  # no NPS or change below 30
         ui.table(movers.assign(
-            nps=movers.nps.map(lambda v: fmt(v, "nps")), previous=movers.previous.map(lambda v: fmt(v, "nps")),
-            change=movers.change.map(lambda v: fmt_delta(v, "nps") or "—"),
+            nps=nps_or_dash(movers.nps, movers.n), previous=nps_or_dash(movers.previous, movers.previous_n),
+            change=["—" if s_ else fmt_delta(v, "nps") or "—" for v, s_ in zip(movers.change, small, strict=True)],
             significant=movers.significant.map({True: "yes", False: "no"}),
         )[["value", "nps", "n", "previous", "change", "significant"]].rename(columns={
             "value": "Segment", "nps": "NPS", "n": "n", "previous": "Before", "change": "Change",
             "significant": "Significant"}), "Top movers by segment")
+        if small.any():
+            st.caption(f"“—”: fewer than {MIN_RESPONSES} responses in the period or the one before.")
 with right:
     moves = ui.cached(value.transitions, view, ui.current_snapshot().versions)
     if moves.empty:

@@ -62,3 +62,14 @@ def test_cfo_ltv_and_revenue_at_risk_are_not_claimed():
     assert "not measurable: n = 2, fewer than 10 churned customers" in captions
     assert metric(at, "Revenue at risk (12 months)").value == "—"
     assert any(c.startswith("not measurable: needs ≥ 30 detractors and promoters") for c in captions)
+
+
+def test_movers_below_30_responses_show_no_nps_or_change():
+    # Mar–Apr vs Jan–Feb by segment: Enterprise 1 vs 1 response, SMB 1 vs 2, no segment 1 vs 1 — all < 30, so
+    # the "+200 pts" style changes of test_metrics.test_movers are not shown as numbers.
+    at = run_app(period=["Mar 2025", "Apr 2025"])
+    movers = next(d.value for d in at.dataframe if "Segment" in d.value.columns)
+    assert movers["Segment"].tolist() == ["Enterprise", "SMB", "No segment (anonymous)"]
+    assert movers["NPS"].tolist() == ["—"] * 3 and movers["Change"].tolist() == ["—"] * 3
+    assert movers["n"].tolist() == [1, 1, 1]
+    assert "“—”: fewer than 30 responses in the period or the one before." in [c.value for c in at.caption]
