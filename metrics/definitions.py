@@ -93,7 +93,8 @@ _M = [
            "period, −100 to +100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the "
            "figure itself). Never the mean score.", "nps", "CMO"),
     Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
-           "An NPS (or a share of responses) from fewer than 30 responses is shown as '—' with the reason.", "int", "CMO"),
+           "An NPS (or a share of responses) from fewer than 30 responses is shown as '—' with the reason.",
+           "int", "CMO"),
     Metric("promoters", "Promoters", "Share of responses scoring 9 or 10.", "pct", "CMO"),
     Metric("detractors", "Detractors", "Share of responses scoring 0 to 6.", "pct", "CMO"),
     Metric("logo_churn", "Logo churn (monthly)", "Customers active at the start of a month who churned during "
