@@ -473,7 +473,7 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
             f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
             f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})" if z is not None
             else "")
-    column.caption(f"n = {now.n:,}{note}")
+    column.caption(f"n = {now.n:,} responses{note}")
 
 
 def rate_z(now: tuple[int, int], before: tuple[int, int] | None):

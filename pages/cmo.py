@@ -56,7 +56,7 @@ a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None:
-    a4.caption(f"holding {fmt_currency(promoters.arr)} ARR in {view.end:%b %Y}")
+    a4.caption(f"active in {view.end:%b %Y} with a latest answer of 9–10, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)
