@@ -181,7 +181,10 @@ def reference_figures(company: ref.Company, case: Case) -> dict:
          "arr": h.arr, "arr.month_before_period": ref.arr(scoped, h.start - 1),
          "mrr": h.mrr, "paying": ref.paying(scoped, h.end), "arpa": h.arpa,
          "quick_ratio.period": h.quick_ratio,
-         "ltv.arpa": h.arpa, "ltv.monthly_churn": h.churn.monthly, "ltv": h.ltv}
+         "ltv.arpa": h.arpa, "ltv.monthly_churn": h.churn.monthly,
+         # The Glossary's display rule: LTV is blank below 10 churned customers in the window (written here as
+         # the rule says, not imported, so the threshold is checked too).
+         "ltv": h.ltv if h.churn.churned >= 10 else None}
     b = h.bridge
     for name in ("start", "new", "reactivation", "expansion", "contraction", "churned", "end"):
         f[f"bridge.{name}"] = None if b is None else getattr(b, name)
