@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _amount_sql, _Checker, _flag_sql, _set_as_of, decimal_comma
+from metrics.ingest.checks import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    _amount_sql,
+    _Checker,
+    _flag_sql,
+    _set_as_of,
+    decimal_comma,
+    left_out_counts,
+)
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
@@ -69,9 +78,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
     keep = f"{status} NOT IN {skipped}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
-        found = [r[0] for r in chk.con.execute(
-            f"SELECT DISTINCT {status} FROM raw WHERE NOT ({keep}) ORDER BY 1").fetchall()]
-        warnings.append(f"{n:,} rows with status {', '.join(found)} bring no revenue and were left out.")
+        warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
+                        f"{left_out_counts(chk, status, keep)}.")
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
         frame = chk.con.execute(f"""
