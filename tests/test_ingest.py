@@ -800,7 +800,8 @@ def test_amount_shapes(value, expected):
 
 @real
 def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure():
-    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31))
+    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31),
+                     answers={"tenure_unit:tenure": "months"})  # "tenure" does not name its unit: asked
     assert p.layout == "snapshot"
     assert p.mapping == {"customer_id": "customerID", "amount": "MonthlyCharges", "tenure": "tenure",
                          "churned": "Churn"}

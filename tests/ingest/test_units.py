@@ -107,3 +107,14 @@ def test_a_tenure_before_1900_is_a_validation_error_not_a_traceback():
     assert p.rows.start_date.min() == pd.Timestamp("1900-01-01") and len(p.rows) == 2
     with pytest.raises(InvalidValuesError, match="not whole numbers"):
         prepare_bytes(b"customer_id,tenure_months,churn\nc1,1e300,no\nc2,2.5,no\n", as_of=AS_OF)
+
+
+def test_a_revenue_snapshot_asks_the_unit_too():
+    data = b"customer_id,MonthlyCharges,Tenure,Exited\nc1,10,2,0\nc2,20,1,1\n"
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="revenue", as_of=AS_OF)
+    assert _question(err.value, "tenure_unit:Tenure").proposal == "years"
+    p = prepare_bytes(data, kind="revenue", as_of=AS_OF, answers={"tenure_unit:Tenure": "years"})
+    # c1: Oct 2024 … Oct 2026 = 25 months of 10; c2 (exited on the as-of date): Oct 2025 … Sep 2026 = 12 of 20.
+    assert len(p.rows) == 25 + 12 and float(p.rows.mrr.sum()) == 25 * 10 + 12 * 20
+    assert p.first_date == dt.date(2024, 10, 1)
