@@ -187,11 +187,19 @@ def churned_values(chk: _Checker, column: str, warnings: list[str]) -> str | Non
     detail = " · ".join(f"{text}: {n:,}" for _low, text, n in values) + (f" · (empty): {empty:,}" if empty else "")
     if unknown:
         detail += f". Not known words: {', '.join(unknown)}."
+    key = f"churned_values:{column}"
+    choices = [text for _low, text, _n in values]
+    if (given := chk.questions.answers.get(key)) is not None:
+        # Answers match values whatever their case ("churned" for "Churned"); a value named before (a saved
+        # preset) that this file lacks stays a valid answer.
+        given = [g for g in given.split(",") if g] if isinstance(given, str) else given
+        chk.questions.answers[key] = [shown.get(g.lower(), g) for g in given]
+        choices += [g for g in chk.questions.answers[key] if g not in choices]
     answer = chk.questions.ask(Question(
-        f"churned_values:{column}",
+        key,
         f"Which values of '{column}' mean the customer churned? Every other value counts as still a customer"
         + (", and so do empty cells." if empty else "."),
-        tuple(text for _low, text, _n in values), {},
+        tuple(choices), {},
         [shown[low] for low, _t, _n in values if low in CHURNED_WORDS], detail, multi=True,
         must_confirm=bool(unknown)))
     if answer is None:

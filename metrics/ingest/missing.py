@@ -34,7 +34,10 @@ def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str]) 
             found.setdefault(_BY_LOWER[low], {})[column] = n
     if not found:
         return
-    choices = (*DEFAULT_TOKENS, *(t for t in OTHER_TOKENS if t in found))
+    given = chk.questions.answers.get("missing_tokens") or []
+    given = given.split(",") if isinstance(given, str) else given
+    # Tokens the analyst named before (a saved preset) stay valid answers in a file that lacks them.
+    choices = (*DEFAULT_TOKENS, *(t for t in OTHER_TOKENS if t in found or t in given))
 
     def where(token: str) -> str:
         cols = found.get(token, {})

@@ -67,3 +67,9 @@ def test_many_na_comments_store_no_comment():
     p = prepare_bytes(("customer_id,date,score,comment\n" + rows).encode(), kind="nps")
     assert len(p.rows) == 200 and p.rows.comment.notna().sum() == 20  # i = 0, 10, …, 190
     assert (p.rows.comment.dropna() == "Helpful").all()
+
+
+def test_a_saved_answer_naming_a_token_this_file_lacks_is_still_valid():
+    p = prepare_bytes(SURVEY, kind="nps", answers={"missing_tokens": ["NA", "N/A", "-", "--"]})
+    assert p.answers["missing_tokens"] == ["NA", "N/A", "-", "--"]
+    assert _values(p.rows.customer_id) == ["c1", "c3", "null", "c6"]  # null and None were not chosen this time

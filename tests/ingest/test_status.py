@@ -111,3 +111,10 @@ def test_subscription_statuses_left_out_are_counted_per_status():
     c = prepare_file(FIXTURES / "formats" / "stripe_subscriptions.csv", kind="customers")
     assert any(w.startswith("1 subscriptions that were never paid were left out: incomplete_expired 1 (20.0%")
                for w in c.warnings)
+
+
+def test_answers_match_values_whatever_their_case_and_may_name_values_this_file_lacks():
+    # A preset saved on last month's file (which had Paused) is reused on a file without it.
+    p = prepare_bytes(TELECOM, as_of=AS_OF, answers={"churned_values:Customer Status": ["churned", "Paused"]})
+    assert p.rows.churn_date.notna().sum() == 3
+    assert p.answers["churned_values:Customer Status"] == ["Churned", "Paused"]
