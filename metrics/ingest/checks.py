@@ -293,7 +293,8 @@ def tenure_start(chk: _Checker, column: str, as_of: dt.date, warnings: list[str]
         start = f"(date_trunc('month', {var}) - to_months(({t} * {12 if unit == 'years' else 1})::INTEGER))::DATE"
     else:
         start = f"({var}::DATE - ({t} * {7 if unit == 'weeks' else 1})::INTEGER)"
-    if n and low is not None and high <= limit:
+    low, high = chk.con.execute(f"SELECT min({t}), max({t}) FROM raw WHERE {t} BETWEEN 0 AND {limit}").fetchone()
+    if high is not None:  # the valid rows' range (rows before 1900 are rejected or skipped)
         warnings.append(f"Tenure in '{column}' read as {unit}: start dates from {_start_of(as_of, unit, high):%Y-%m-%d}"
                         f" to {_start_of(as_of, unit, low):%Y-%m-%d} (as of {as_of:%Y-%m-%d}).")
     return start

@@ -105,6 +105,8 @@ def test_a_tenure_before_1900_is_a_validation_error_not_a_traceback():
     assert [c.row for c in err.value.cells] == [3, 5]
     p = prepare_bytes(data, as_of=AS_OF, skip_invalid=True)
     assert p.rows.start_date.min() == pd.Timestamp("1900-01-01") and len(p.rows) == 2
+    assert "Tenure in 'tenure_months' read as months: start dates from 1900-01-01 to 2025-10-01 (as of 2026-10-31)." \
+        in p.warnings
     with pytest.raises(InvalidValuesError, match="not whole numbers"):
         prepare_bytes(b"customer_id,tenure_months,churn\nc1,1e300,no\nc2,2.5,no\n", as_of=AS_OF)
 
