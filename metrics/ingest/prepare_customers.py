@@ -58,8 +58,8 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                         "(the as-of date).")
         var = _set_as_of(chk, as_of)
         churn = f"CASE WHEN {churned} THEN {var} END"
-    if "status" in m and not per_subscription and "churn_date" not in m:
-        _status_without_churn_date(chk, m, warnings)
+    if "status" in m and "start_date" in m and not per_subscription and "churn_date" not in m:
+        _status_without_churn_date(chk, m, warnings)  # a list (not a snapshot, whose churners are dated as of)
     chk.questions.settle()  # the unit and the churned values decide what is valid: ask before judging
     chk.settle()
     _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)

@@ -118,3 +118,9 @@ def test_answers_match_values_whatever_their_case_and_may_name_values_this_file_
     p = prepare_bytes(TELECOM, as_of=AS_OF, answers={"churned_values:Customer Status": ["churned", "Paused"]})
     assert p.rows.churn_date.notna().sum() == 3
     assert p.answers["churned_values:Customer Status"] == ["Churned", "Paused"]
+
+
+def test_a_snapshot_with_a_status_column_beside_its_churn_flag_dates_churners_as_of():
+    data = b"customer_id,tenure_months,churn,status\nc1,3,yes,canceled\nc2,4,no,active\n"
+    p = prepare_bytes(data, as_of=AS_OF)
+    assert p.mapping["status"] == "status" and p.rows.churn_date.notna().tolist() == [True, False]
