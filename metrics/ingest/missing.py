@@ -18,7 +18,7 @@ from metrics.store import quote_ident
 if TYPE_CHECKING:
     from metrics.ingest.checks import _Checker
 
-DEFAULT_TOKENS = ("NA", "N/A", "None", "null", "NaN", "-", "#N/A")
+DEFAULT_TOKENS = ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "Not Provided")
 OTHER_TOKENS = ("--", "?", "n.a.", "nil", "(blank)", "missing", "unknown", "#VALUE!", "#REF!", "#DIV/0!", ".")
 _BY_LOWER = {t.lower(): t for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)}
 

@@ -43,6 +43,10 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
         parts = [f"{n:,} {what}" for n, what in zip(skipped, ("empty", "Offered (sent, not answered)",
                                                                "Unoffered (never sent)"), strict=True) if n]
         warnings.append(f"{sum(skipped):,} rows are not answers and were skipped: {', '.join(parts)}.")
+        # A survey never answered has no response date to check (support tools leave it empty): the skipped
+        # rows are stated above and left out before validation, so they cannot reject the answers.
+        chk.con.execute(f"DELETE FROM raw WHERE NOT ({answered})")
+        chk.total -= sum(skipped)  # validation judges (and counts) the answers
     lowest, highest, satisfied_from = CSAT_SCALES.get(scale or "1-5")
     if scale == "good-bad":
         score = good_bad_sql(col)
@@ -66,4 +70,4 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
                ({score})::SMALLINT AS score, getvariable('csat_scale')::VARCHAR AS scale,
                ({score}) >= {satisfied_from} AS satisfied, {_text(m, 'comment')} AS comment,
                {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
-        FROM raw WHERE {answered} ORDER BY _row""").df()
+        FROM raw ORDER BY _row""").df()

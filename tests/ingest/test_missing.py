@@ -36,7 +36,7 @@ def test_tokens_are_missing_in_scores_ids_and_comments_never_stored_as_text():
     q = _question(p, "missing_tokens")
     assert q.multi and not q.must_confirm
     assert q.proposal == ["NA", "N/A", "None", "null", "-", "#N/A"]
-    assert q.choices == ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "unknown")
+    assert q.choices == ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "Not Provided", "unknown")
     assert q.detail.startswith("NA: 2 cells ('comment' 2); N/A: 2 cells ('score' 1, 'comment' 1); "
                                "None: 1 cells ('customer_id' 1);")
     assert "unknown: 1 cells ('comment' 1)." in q.detail

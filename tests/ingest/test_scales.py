@@ -154,3 +154,15 @@ def test_real_nps_survey_is_asked_nothing():
     p = prepare_file(REAL / "nps_survey_usage.csv")
     q = _question(p, "scale:score")
     assert p.kind == "nps" and q.proposal == "0-10" and not q.must_confirm and len(p.rows) == 20268
+
+
+@real
+def test_real_support_survey_with_not_provided_cells_and_answers_on_closed_tickets_only():
+    p = prepare_file(REAL / "tickets_kaggle_customer_support_dayfirst.csv", kind="csat", mapping={"response_date": ""},
+                     as_of=dt.date(2023, 12, 31))
+    assert p.mapping["score"] == "Customer Satisfaction Rating"  # found by "satisf" in the header
+    # 8,469 tickets, 2,769 rated (32.7%): 1 (553), 2 (549), 3 (580), 4 (543), 5 (544); satisfied 1,087 = 39.3%.
+    assert len(p.rows) == 2769 and p.rows.score.value_counts().to_dict() == {3: 580, 1: 553, 2: 549, 5: 544, 4: 543}
+    assert p.rows.satisfied.sum() == 543 + 544
+    assert "5,700 rows are not answers and were skipped: 5,700 empty." in p.warnings
+    assert "Read as empty (missing-value tokens): Not Provided: 5,700 cells ('Resolution' 5,700)." in p.warnings
