@@ -124,3 +124,16 @@ def test_a_snapshot_with_a_status_column_beside_its_churn_flag_dates_churners_as
     data = b"customer_id,tenure_months,churn,status\nc1,3,yes,canceled\nc2,4,no,active\n"
     p = prepare_bytes(data, as_of=AS_OF)
     assert p.mapping["status"] == "status" and p.rows.churn_date.notna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("header, values, churned", [
+    ("Exited", ["0", "1", "0"], [False, True, False]),
+    ("Churn Label", ["Yes", "No", "No"], [True, False, False]),
+    ("Churn Value", ["1", "1", "0"], [True, True, False]),
+    ("Attrition_Flag", ["Existing Customer", "Attrited Customer", "Existing Customer"], [False, True, False]),
+])
+def test_churn_columns_of_public_churn_files_are_found_and_read(header, values, churned):
+    data = (f"customer_id,tenure_months,{header}\n" + "".join(f"c{i},{i + 1},{v}\n" for i, v in enumerate(values)))
+    p = prepare_bytes(data.encode(), as_of=AS_OF)
+    assert p.mapping["churned"] == header and not _question(p, f"churned_values:{header}").must_confirm
+    assert p.rows.churn_date.notna().tolist() == churned
