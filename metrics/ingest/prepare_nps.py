@@ -28,6 +28,9 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
     unanswered = chk.count_where(_blank(score_col))
     if unanswered:
         warnings.append(f"{unanswered:,} responses without a score (question not answered) were skipped.")
+        # Stated above and left out before validation: an unanswered survey's empty date cannot reject the file.
+        chk.con.execute(f"DELETE FROM raw WHERE {_blank(score_col)}")
+        chk.total -= unanswered
     chk.flag(m["score"], f"NOT {_blank(score_col)} AND {time_of_day_sql(score_col)}",
              "are times of day (hh:mm), not scores: is the right column mapped to the score?")
     chk.flag(m["score"], f"NOT {_blank(score_col)} AND {score} IS NULL AND NOT {time_of_day_sql(score_col)}",
@@ -43,7 +46,7 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
                {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
                {score}::TINYINT AS score, {_text(m, 'comment')} AS comment, {_text(m, 'segment')} AS segment,
                {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
-        FROM raw WHERE NOT {_blank(score_col)} ORDER BY _row""").df()
+        FROM raw ORDER BY _row""").df()
 
 
 def response_date(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> str:

@@ -73,3 +73,10 @@ def test_a_saved_answer_naming_a_token_this_file_lacks_is_still_valid():
     p = prepare_bytes(SURVEY, kind="nps", answers={"missing_tokens": ["NA", "N/A", "-", "--"]})
     assert p.answers["missing_tokens"] == ["NA", "N/A", "-", "--"]
     assert _values(p.rows.customer_id) == ["c1", "c3", "null", "c6"]  # null and None were not chosen this time
+
+
+def test_an_unanswered_response_without_a_date_does_not_reject_the_answers():
+    data = b"customer_id,date,score\nc1,2026-01-05,9\nc2,NA,NA\nc3,,\nc4,2026-01-07,6\n"
+    p = prepare_bytes(data, kind="nps")
+    assert p.rows.customer_id.tolist() == ["c1", "c4"] and p.rows.score.tolist() == [9, 6]
+    assert "2 responses without a score (question not answered) were skipped." in p.warnings
