@@ -115,7 +115,9 @@ def test_mapping_override():
 
 @real
 def test_real_telco_snapshot_derives_dates_from_tenure():
-    p = prepare_file(REAL / "telco_churn_ibm.csv", as_of=dt.date(2026, 10, 31))
+    # "tenure" does not name its unit: it is asked (0–72 proposes months) and must be answered.
+    p = prepare_file(REAL / "telco_churn_ibm.csv", as_of=dt.date(2026, 10, 31),
+                     answers={"tenure_unit:tenure": "months"})
     assert p.kind == "customers" and len(p.rows) == 7043
     assert p.mapping["tenure"] == "tenure" and p.mapping["churned"] == "Churn"
     assert p.rows.churn_date.notna().sum() == 1869  # 26.5% churned
@@ -561,7 +563,9 @@ def test_presets_are_keyed_by_the_header_signature(tmp_path):
     again = ingest.inspect(b"who,when,what\nc9,2026-02-01,3\n")
     preset = ws.preset(again.signature)
     assert preset["name"] == "Our survey tool" and preset["kind"] == "nps"
-    p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"])
+    # One score of 3 could be on any scale: the scale is asked (presets save that answer too).
+    p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"],
+                      answers={"scale:what": "0-10"})
     assert p.rows.score.tolist() == [3]
     assert ws.preset(ingest.inspect(b"who,when,score\nc1,2026-01-05,9\n").signature) is None
 
@@ -796,7 +800,8 @@ def test_amount_shapes(value, expected):
 
 @real
 def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure():
-    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31))
+    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31),
+                     answers={"tenure_unit:tenure": "months"})  # "tenure" does not name its unit: asked
     assert p.layout == "snapshot"
     assert p.mapping == {"customer_id": "customerID", "amount": "MonthlyCharges", "tenure": "tenure",
                          "churned": "Churn"}

@@ -19,16 +19,19 @@ from metrics.errors import (
 )
 from metrics.ingest.checks import _Checker
 from metrics.ingest.mapping import FIELDS, detect_kind
+from metrics.ingest.missing import read_missing_tokens
 from metrics.ingest.model import Options, Prepared
+from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.questions import Questions
 from metrics.ingest.read import _check_size, decode, read_table
-from metrics.store import KINDS, Snapshot, Workspace, quote_ident
+from metrics.store import Snapshot, Workspace, quote_ident
 
-PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
-DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month"}
+PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
+             "csat": _prepare_csat}
+DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date"}
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -47,7 +50,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         seen = read_table(con, text)
         columns = seen.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
-        if kind not in KINDS:
+        if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
         mapping = {**seen.mapping(kind), **opts.mapping}
         mapping = {k: v for k, v in mapping.items() if v}
@@ -58,13 +61,16 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, Questions(opts.answers))
+        chk.labels = seen.labels
+        warnings: list[str] = []
+        read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
         chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
                             "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")
-        warnings: list[str] = []
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
+        kind = chk.kind or kind  # an NPS upload holding a satisfaction scale is CSAT (prepare_nps.py)
         chk.questions.settle()  # a preparer that needs an answer first settles itself before validating
         for column, (used, other) in chk.ambiguous.items():
             warnings.append(f"Dates in '{column}' fit both {used} and {other}; read as {used}. Confirm the format "
@@ -98,9 +104,9 @@ def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts
             continue  # snapshot file: start derived from tenure
         if kind == "revenue" and name == "month" and ("start_date" in mapping or "tenure" in mapping):
             continue  # subscription list: months from start/end; snapshot: from tenure
-        if kind == "nps" and name == "response_date" and opts.as_of:
+        if kind in ("nps", "csat") and name == "response_date" and opts.as_of:
             continue  # undated survey: the as-of date
-        if kind == "nps" and name == "response_date":
+        if kind in ("nps", "csat") and name == "response_date":
             label += " (or, for a survey without dates, an as-of date)"
         raise MissingColumnError(name, label, columns)
     if kind == "customers" and "start_date" in mapping and "churned" in mapping and "churn_date" not in mapping:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _amount_sql, _Checker, _flag_sql, _set_as_of, decimal_comma
+from metrics.ingest.checks import (
+    _amount_sql,
+    _Checker,
+    _flag_sql,
+    _set_as_of,
+    churned_values,
+    decimal_comma,
+    left_out_counts,
+    tenure_start,
+)
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
@@ -30,18 +39,14 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     subscriptions = "start_date" in m or "tenure" in m
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
     if "tenure" in m and "start_date" not in m:
-        # Snapshot file (the telecom churn sample): a monthly charge, tenure in months and a churned flag as of
+        # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of
         # a date. Read as one subscription per customer: from (as-of month − tenure) to the as-of date when
         # churned, else still running; the charge is assumed constant over the tenure.
-        tenure = f"try_cast(trim({quote_ident(m['tenure'])}) AS INTEGER)"
-        chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
-        flag = _flag_sql(quote_ident(m["churned"])) if "churned" in m else "''"
-        if "churned" in m:
-            chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")
         snap_as_of = opts.as_of or opts.today
+        start = tenure_start(chk, m["tenure"], snap_as_of, warnings)  # the unit is asked (checks.py)
+        churned = churned_values(chk, m["churned"], warnings) if "churned" in m else "false"  # values asked
         var = _set_as_of(chk, snap_as_of)
-        start = f"(date_trunc('month', {var}) - to_months({tenure}))::DATE"
-        end = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN {var} END"
+        end = f"CASE WHEN {churned} THEN {var} END"
         warnings.append(f"Snapshot file: each customer's monthly charge counted from (as-of month − tenure) "
                         f"to {snap_as_of:%b %Y}, or to the month before it for churners (as-of date "
                         f"{snap_as_of:%Y-%m-%d}); the charge is assumed constant over the tenure.")
@@ -65,13 +70,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if subscriptions and status and "end_date" in m:
         chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
                  f"say the subscription ended but '{m['end_date']}' is empty")
+    chk.questions.settle()  # a snapshot's tenure unit and churned values decide what is valid
     chk.settle()
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
     keep = f"{status} NOT IN {skipped}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
-        found = [r[0] for r in chk.con.execute(
-            f"SELECT DISTINCT {status} FROM raw WHERE NOT ({keep}) ORDER BY 1").fetchall()]
-        warnings.append(f"{n:,} rows with status {', '.join(found)} bring no revenue and were left out.")
+        warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
+                        f"{left_out_counts(chk, status, keep)}.")
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
         frame = chk.con.execute(f"""
