@@ -184,8 +184,6 @@ def handle(upload, all_keys: list[str]) -> None:
     if seen is not None:
         preset = ws.preset(seen.signature)
         kind = KIND_CHOICES[kind_label] or (preset or {}).get("kind") or seen.kind
-        date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
-                     if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
         skip = st.session_state.get(f"choice_{fkey}") == SKIP
         prepared, error = None, None
         messages = st.container()  # filled after prepare(): the verdict, then the validation report and choice,
@@ -202,7 +200,7 @@ def handle(upload, all_keys: list[str]) -> None:
         saved = (preset or {}).get("settings", {}) if preset and preset["kind"] == kind else {}
         options = ingest.Options(kind=kind, mapping=mapping, as_of=as_of,
                                  amount_in_cents=cents or bool(saved.get("amount_in_cents")),
-                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip,
+                                 date_formats=saved.get("date_formats", {}), skip_invalid=skip,
                                  answers={**saved.get("answers", {}), **given_answers(fkey)})
         try:
             with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
@@ -235,13 +233,6 @@ def handle(upload, all_keys: list[str]) -> None:
         if questions:
             with report_box:
                 ask(questions, fkey)
-        if prepared is not None and prepared.ambiguous:
-            st.markdown("**Date format** (the values fit both readings)")
-            for column, formats in prepared.ambiguous.items():
-                key = f"datefmt_{fkey}_{column}"
-                st.selectbox(f"Dates in '{ui.md_escape(column)}'", formats, key=key,  # labels render markdown
-                             format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
-                                                    "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
         if report is not None:
             with report_box:
                 st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")

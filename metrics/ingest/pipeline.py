@@ -18,12 +18,13 @@ from metrics.errors import (
     UnreadableFileError,
 )
 from metrics.ingest.checks import _Checker
-from metrics.ingest.mapping import FIELDS, detect_kind
+from metrics.ingest.dates import format_name
+from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
 from metrics.ingest.model import Options, Prepared
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
-from metrics.ingest.questions import Questions
+from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import _check_size, decode, read_table
 from metrics.store import KINDS, Snapshot, Workspace, quote_ident
 
@@ -42,6 +43,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     _check_size(data)
     text = decode(data)
     con = duckdb.connect()
+    questions = Questions(opts.answers)
     try:
         con.execute("SET TimeZone = 'UTC'")
         seen = read_table(con, text)
@@ -57,18 +59,22 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
-        chk = _Checker(con, opts, Questions(opts.answers))
-        chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
-                            "rows (identical in every column to an earlier row)",
-                            "repeat an earlier row in every column")
+        chk = _Checker(con, opts, questions)
         warnings: list[str] = []
+        whole_row = ", ".join(quote_ident(c) for c in columns)
+        if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
+            _repeated_lines(chk, mapping, whole_row, warnings)
+        else:
+            chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                                "repeat an earlier row in every column")
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
         chk.questions.settle()  # a preparer that needs an answer first settles itself before validating
-        for column, (used, other) in chk.ambiguous.items():
-            warnings.append(f"Dates in '{column}' fit both {used} and {other}; read as {used}. Confirm the format "
-                            "in the mapping step.")
+        warnings.extend(chk.notes)
+        for column, (one, other) in chk.ambiguous.items():
+            warnings.append(f"Dates in '{column}' fit both {format_name(one)} and {format_name(other)}; read as "
+                            f"{format_name(chk.formats[column])}, as answered.")
         if rows.empty:
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
         dates = rows[DATE_FIELD[kind]]
@@ -82,12 +88,42 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
                         list(chk.questions.asked), chk.questions.effective())
-    except IngestError:
+    except IngestError as exc:
+        if not hasattr(exc, "asked"):  # the questions stay on offer beside the refusal (e.g. a date format)
+            exc.asked = list(questions.asked)
         raise
     except duckdb.Error as exc:  # anything DuckDB could not do with this file's values
         raise UnreadableFileError(f"The file could not be processed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+
+
+# Amount headers of a monthly figure: one line per customer and month, so a repeated line is the same line
+# exported twice. Any other amount (sales, amount paid, total) is a purchase: identical lines are repeat purchases.
+MONTHLY_AMOUNT_HEADERS = ("mrr", "mrramount", "monthlyrevenue", "monthlyrecurringrevenue", "monthlycharges")
+
+
+def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Revenue lines identical in every column: repeat purchases to sum, or a line exported twice to reject.
+    Asked (Question "repeated_lines"), proposed from the amount's header; counted in one set-wise query."""
+    repeats = chk.con.execute(f"SELECT (SELECT count(*) FROM raw) - count(*) FROM (SELECT DISTINCT {whole_row} "
+                              "FROM raw)").fetchone()[0]
+    if not repeats:
+        return
+    monthly = normalise_header(mapping["amount"]) in MONTHLY_AMOUNT_HEADERS
+    answer = chk.questions.ask(Question(
+        "repeated_lines", f"{repeats:,} lines repeat an earlier line in every column. What are they?",
+        ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
+                            "reject": "the same line exported twice: reject the repeats"},
+        proposal="reject" if monthly else "sum",
+        detail=f"'{mapping['amount']}' " + ("is a monthly figure (one line per customer and month)" if monthly
+                                            else "reads as a purchase or invoice amount (a log with no line id)")))
+    if answer == "sum":
+        warnings.append(f"{repeats:,} lines repeat an earlier line in every column; read as repeat purchases and "
+                        "summed with the other lines of their month.")
+    else:
+        chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                            "repeat an earlier row in every column")
 
 
 def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts: Options) -> None:
