@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,8 @@ from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.unpivot import Unpivot, unpivot
+from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import KINDS, Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
@@ -47,11 +50,16 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     try:
         con.execute("SET TimeZone = 'UTC'")
         seen = read_table(con, text)
-        columns = seen.columns
+        wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
+        view = seen if wide is None else replace(seen, columns=wide.columns)
+        columns = view.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in KINDS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        mapping = {**seen.mapping(kind), **opts.mapping}
+        detected, given = view.mapping(kind), dict(opts.mapping)
+        if wide is not None:
+            _map_unpivoted(kind, wide, detected, given, columns)
+        mapping = {**detected, **given}
         mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:
@@ -69,6 +77,8 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                                 "repeat an earlier row in every column")
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
+        if wide is not None:
+            warnings.append(unpivot_warning(wide))
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
         chk.questions.settle()  # a preparer that needs an answer first settles itself before validating
         warnings.extend(chk.notes)
@@ -96,6 +106,22 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         raise UnreadableFileError(f"The file could not be processed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+
+
+def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: dict[str, str],
+                   columns: list[str]) -> None:
+    """Mapping after unpivoting: a wide header the analyst chose stands for the column now holding its values;
+    an empty choice made while the new columns did not exist yet does not hide them; the period column is the
+    kind's date unless another column was chosen."""
+    made = {wide.period, *(g.name for g in wide.groups)}
+    for name, col in list(given.items()):
+        if col and col not in columns and wide.column_for(col):
+            given[name] = wide.column_for(col)
+        elif not col and detected.get(name) in made:
+            given.pop(name)
+    date_field = DATE_FIELD[kind]
+    if not given.get(date_field) and detected.get(date_field) not in columns:
+        detected[date_field] = wide.period
 
 
 # Amount headers of a monthly figure: one line per customer and month, so a repeated line is the same line
