@@ -34,6 +34,7 @@ class _Checker:
         self.ambiguous: dict[str, list[str]] = {}
         self.date_counts: dict[str, tuple[int, dict[str, int]]] = {}  # column -> (distinct values, read per format)
         self.notes: list[str] = []  # statements for the warnings (e.g. a year-only date column)
+        self.hidden: list[str] = []  # columns added to `raw` (parsed dates), never shown as the file's own
         self.as_of = opts.as_of
         self.report: Report | None = None
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
@@ -84,7 +85,8 @@ class _Checker:
         if not self.problems:
             return None
         rejected = self.con.execute(
-            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (_row) FROM raw r JOIN ("
+            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
+                quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
             " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
             ") b USING (_row) ORDER BY b._row").df()
         report = Report(list(self.problems), self.total, rejected)
