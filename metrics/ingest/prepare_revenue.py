@@ -50,6 +50,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # churned, else still running; the charge is assumed constant over the tenure.
         tenure = f"try_cast(trim({quote_ident(m['tenure'])}) AS INTEGER)"
         chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
+        chk.flag(m["tenure"], f"{tenure} > {MAX_SPAN_MONTHS}",
+                 f"are more than {MAX_SPAN_MONTHS} months ({MAX_SPAN_YEARS} years): no tenure is that long")
         flag = _flag_sql(quote_ident(m["churned"])) if "churned" in m else "''"
         if "churned" in m:
             chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")

@@ -105,3 +105,11 @@ def test_starts_close_together_but_more_than_fifty_years_before_the_as_of_date_a
         prepare_bytes(data, kind="revenue", as_of=dt.date(2026, 10, 31))
     assert [c.row for c in err.value.cells] == [2]
     assert "start more than 50 years before the as-of date (2026-10-31)" in str(err.value)
+
+
+def test_a_snapshot_tenure_longer_than_fifty_years_is_refused_by_row():
+    data = b"customerID,tenure,MonthlyCharges,Churn\na,99999999,10,No\nb,3,20,Yes\nc,600,5,No\n"
+    with pytest.raises(InvalidValuesError) as err:  # used to be a raw "Date out of range" conversion error
+        prepare_bytes(data, kind="revenue", as_of=dt.date(2026, 10, 31))
+    assert err.value.column == "tenure" and [c.row for c in err.value.cells] == [2]
+    assert "more than 600 months (50 years)" in str(err.value)
