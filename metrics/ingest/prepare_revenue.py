@@ -160,6 +160,13 @@ def _check_monthly_sums(chk: _Checker, cid: str, month: str, per_month: str, kee
 
 def _check_expansion(chk: _Checker, subs_sql: str, as_of: dt.date) -> None:
     """Count the customer-months the subscriptions imply, before building any of them, against the ceiling."""
+    over = chk.con.execute(subs_sql + f"""
+        SELECT customer_id, sum(mrr), count(*) FROM subs GROUP BY 1 HAVING sum(mrr) > {MAX_MONTHLY}
+        ORDER BY 1 LIMIT 1""").fetchone()
+    if over:  # every subscription at once: an upper bound of the customer's MRR in any month
+        raise TooMuchDataError(
+            f"Customer '{over[0]}' has {over[2]:,} subscriptions adding up to {over[1]:,.0f} a month; the ceiling "
+            f"per customer and month is {MAX_MONTHLY:,.0f}. Check the amount column.")
     ceiling = max_customer_months()
     total, subs, first = chk.con.execute(subs_sql + """
         SELECT coalesce(sum(datediff('month', first_m, last_m) + 1), 0), count(*), min(first_m)

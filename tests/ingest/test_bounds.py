@@ -113,3 +113,11 @@ def test_a_snapshot_tenure_longer_than_fifty_years_is_refused_by_row():
         prepare_bytes(data, kind="revenue", as_of=dt.date(2026, 10, 31))
     assert err.value.column == "tenure" and [c.row for c in err.value.cells] == [2]
     assert "more than 600 months (50 years)" in str(err.value)
+
+
+def test_subscriptions_adding_up_past_what_a_customer_month_holds_are_refused():
+    data = "customer_id,start_date,end_date,mrr,ref\n" + "".join(f"big,2026-01-01,,1000000000000,s{i}\n"
+                                                                  for i in range(1001))
+    with pytest.raises(TooMuchDataError) as err:
+        prepare_bytes(data.encode(), kind="revenue", as_of=dt.date(2026, 10, 31))
+    assert "Customer 'big' has 1,001 subscriptions adding up to 1,001,000,000,000,000 a month" in str(err.value)
