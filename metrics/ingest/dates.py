@@ -102,11 +102,13 @@ def choose_format(chk: _Checker, column: str) -> str:
     else:
         choices = [f for f in DATE_FORMATS if counts[f] == counts[best] or f == given]
     if ambiguous:
-        chk.ambiguous[column] = [best, twin]
-        example = chk.con.execute(  # a value that reads differently each way, shown both ways
+        differs = chk.con.execute(  # a value that reads differently each way, shown both ways
             f"SELECT v FROM {_sample(column)} WHERE {_parse_date_sql('v', best)} <> {_parse_date_sql('v', twin)} "
             "ORDER BY v LIMIT 1").fetchone()
-        example = example[0] if example else None
+        ambiguous = differs is not None  # 01/01/2026, 05/05/2026 …: both readings give the same dates
+        if ambiguous:
+            chk.ambiguous[column] = [best, twin]
+            example = differs[0]
     labels = _labels(chk, choices, example, counts, n)
     detail = (f"{n:,} distinct values" + (f", e.g. '{example}'" if example is not None else "") + ". "
               + "; ".join(f"{format_name(f)}: {counts[f]:,} read" for f in choices[:8]))

@@ -115,3 +115,10 @@ def test_a_date_more_than_fifty_years_before_the_latest_is_refused_by_row():
     assert "more than 50 years before the column's latest date (2026-03-01)" in str(e)
     p = nps(["2024-05-01", "1970-01-01", "2026-03-01"], skip_invalid=True)
     assert days(p) == ["2024-05-01", "2026-03-01"] and p.first_date == dt.date(2024, 5, 1)
+
+
+def test_dates_that_read_the_same_either_way_need_no_answer():
+    p = nps(["01/01/2026", "05/05/2026"])  # day and month equal: both readings give the same dates
+    assert days(p) == ["2026-01-01", "2026-05-05"] and p.ambiguous == {}
+    q = next(q for q in p.questions if q.key == "date_format:date")
+    assert not q.must_confirm and q.choices == ("%m/%d/%Y", "%d/%m/%Y")
