@@ -3,12 +3,19 @@ day-first with dashes; times alone refused; the format asked (Question date_form
 read from the values, and offered again when every row fails."""
 
 import datetime as dt
+from pathlib import Path
 
+import pandas as pd
 import pytest
-from conftest import prepare_bytes
+from conftest import prepare_bytes, prepare_file
 
 from metrics.errors import InvalidValuesError, NeedsAnswerError
 from metrics.ingest.dates import DATE_FORMATS
+
+# ../shared/real_exports beside the main checkout (tests/ingest is two levels down; a worktree one more)
+REAL = next((p / "shared" / "real_exports" for p in Path(__file__).resolve().parents[3:5]
+             if (p / "shared" / "real_exports").exists()), None)
+real = pytest.mark.skipif(REAL is None, reason="../shared/real_exports not present")
 
 
 def nps(dates: list[str], **options):
@@ -122,3 +129,21 @@ def test_dates_that_read_the_same_either_way_need_no_answer():
     assert days(p) == ["2026-01-01", "2026-05-05"] and p.ambiguous == {}
     q = next(q for q in p.questions if q.key == "date_format:date")
     assert not q.must_confirm and q.choices == ("%m/%d/%Y", "%d/%m/%Y")
+
+
+@real
+def test_real_day_first_dashes_with_and_without_times():
+    path = REAL / "tickets_kaggle_customer_support_dayfirst.csv"
+    p = prepare_file(path, kind="customers", mapping={"customer_id": "Ticket ID", "start_date": "Date of Purchase",
+                                                      "churn_date": "First Response Time", "name": ""})
+    assert p.date_formats == {"Date of Purchase": "%d-%m-%Y", "First Response Time": "%d-%m-%Y %H:%M"}
+    # Independent of ingest: the same columns parsed by pandas with the formats written out.
+    raw = pd.read_csv(path)
+    bought = pd.to_datetime(raw["Date of Purchase"], format="%d-%m-%Y")
+    replied = pd.to_datetime(raw["First Response Time"], format="%d-%m-%Y %H:%M").dt.normalize()
+    assert len(p.rows) == len(raw) == 8469 and (p.first_date, p.last_date) == (dt.date(2020, 1, 1),
+                                                                                dt.date(2021, 12, 30))
+    rows = p.rows.set_index("customer_id").loc[raw["Ticket ID"].astype(str)]
+    assert (rows.start_date.to_numpy() == bought.to_numpy()).all()
+    assert rows.churn_date.notna().sum() == replied.notna().sum() == 5650
+    assert (rows.churn_date.dropna().to_numpy() == replied.dropna().to_numpy()).all()
