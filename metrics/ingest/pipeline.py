@@ -120,13 +120,18 @@ def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: di
         elif not col and detected.get(name) in made:
             given.pop(name)
     date_field = DATE_FIELD[kind]
-    if not given.get(date_field) and detected.get(date_field) not in columns:
+    if given.get(date_field):
+        return
+    if kind in ("nps", "revenue") or date_field not in detected:
+        # the periods are when the responses / revenue happened: a kept column that merely looks like a date
+        # (a 'created' or 'date' column describing the customer) must not take their place
         detected[date_field] = wide.period
 
 
-# Amount headers of a monthly figure: one line per customer and month, so a repeated line is the same line
-# exported twice. Any other amount (sales, amount paid, total) is a purchase: identical lines are repeat purchases.
-MONTHLY_AMOUNT_HEADERS = ("mrr", "mrramount", "monthlyrevenue", "monthlyrecurringrevenue", "monthlycharges")
+# Amount headers of a monthly figure (as mapping.py tells MRR columns: 'mrr' or 'monthly' in the header): one
+# line per customer and month, so a repeated line is the same line exported twice. Any other amount (sales,
+# amount paid, total) is a purchase: identical lines are repeat purchases.
+MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
 
 
 def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
@@ -136,7 +141,7 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
                               "FROM raw)").fetchone()[0]
     if not repeats:
         return
-    monthly = normalise_header(mapping["amount"]) in MONTHLY_AMOUNT_HEADERS
+    monthly = any(word in normalise_header(mapping["amount"]) for word in MONTHLY_AMOUNT_WORDS)
     answer = chk.questions.ask(Question(
         "repeated_lines", f"{repeats:,} lines repeat an earlier line in every column. What are they?",
         ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",

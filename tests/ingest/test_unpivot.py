@@ -94,3 +94,10 @@ def test_two_stems_share_the_period_rows():
     assert mrr(p) == [("acme", "2015-01", 100.0), ("acme", "2016-01", 150.0)]
     q = next(q for q in p.questions if q.key == "unpivot")
     assert "into 'SEATS': SEATS_2015 → 2015-01-01" in q.detail and "1 rows become 2" in q.detail
+
+
+def test_the_period_is_the_response_date_even_beside_a_date_like_column():
+    data = b"user_id,created,NPS_2016,NPS_2017\nu1,2015-03-02,9,10\n"
+    p = prepare_bytes(data, kind="nps", answers=YES)
+    assert p.mapping["response_date"] == "period"
+    assert [(r.response_date.year, r.score) for r in p.rows.itertuples()] == [(2016, 9), (2017, 10)]
