@@ -113,7 +113,7 @@ def choose_format(chk: _Checker, column: str) -> str:
     detail = (f"{n:,} distinct values" + (f", e.g. '{example}'" if example is not None else "") + ". "
               + "; ".join(f"{format_name(f)}: {counts[f]:,} read" for f in choices[:8]))
     if ambiguous:
-        detail = (f"Every value reads both as {format_name(best)} and as {format_name(twin)} (no day above 12), "
+        detail = (f"The values read both as {format_name(best)} and as {format_name(twin)} (no day above 12), "
                   "so the file cannot say which; the two readings give different dates. " + detail)
     answer = chk.questions.ask(Question(
         key, f"Which date format does '{column}' use?", tuple(choices), labels,
