@@ -205,6 +205,7 @@ def unpivot(con: duckdb.DuckDBPyConnection, columns: list[str], kind: str | None
 
 
 def warning(u: Unpivot) -> str:
-    return (f"One column per {u.groups[0].granularity} turned into rows: " + describe(u)
-            + (" A year's revenue dated 1 January is that month's revenue, not MRR spread over the year."
-               if u.groups[0].granularity == "year" else ""))
+    grain = u.groups[0].granularity
+    return (f"One column per {grain} turned into rows: " + describe(u)
+            + (f" As revenue, a {grain}'s figure counts in its first month only: it is not MRR spread over the "
+               f"{grain}." if grain != "month" else ""))

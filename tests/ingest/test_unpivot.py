@@ -51,7 +51,7 @@ def test_yearly_revenue_columns_wait_for_confirmation_then_become_rows():
     assert p.kind == "revenue" and p.mapping == {"customer_id": "customer", "month": "period", "amount": "REVENUE"}
     assert mrr(p) == [("acme", "2015-01", 1200.0), ("acme", "2016-01", 1500.0), ("beta", "2016-01", 300.0),
                       ("gamma", "2015-01", 80.0), ("gamma", "2016-01", 90.0)]
-    assert any(w.startswith("One column per year turned into rows") and "not MRR spread over the year" in w
+    assert any(w.startswith("One column per year turned into rows") and "not MRR spread over the year." in w
                for w in p.warnings)
 
 
