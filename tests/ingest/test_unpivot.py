@@ -101,3 +101,31 @@ def test_the_period_is_the_response_date_even_beside_a_date_like_column():
     p = prepare_bytes(data, kind="nps", answers=YES)
     assert p.mapping["response_date"] == "period"
     assert [(r.response_date.year, r.score) for r in p.rows.itertuples()] == [(2016, 9), (2017, 10)]
+
+
+def test_data_page_asks_and_unpivots_without_page_code(tmp_path, monkeypatch):
+    import streamlit as st
+    from conftest import APP
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CX_WORKSPACE", str(tmp_path / "ws.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.switch_page("pages/data.py")
+        at.run()
+        at.selectbox(key="upload_kind").set_value("Revenue")
+        at.file_uploader[0].upload("wide.csv", REVENUE_BY_YEAR, "text/csv")
+        at.run()
+        assert not at.exception and any("need an answer" in e.value for e in at.error)
+        next(s for s in at.selectbox if s.label.startswith("The file has one column per year")).set_value("yes")
+        at.run()  # the mapping widgets still list the wide headers; their empty choices do not hide the new columns
+        assert not at.exception and not at.error
+        preview = at.dataframe[0].value
+        assert [(r.customer_id, str(r.month), float(r.mrr)) for r in preview.itertuples()] == [
+            ("acme", "2015-01-01", 1200.0), ("acme", "2016-01-01", 1500.0), ("beta", "2016-01-01", 300.0),
+            ("gamma", "2015-01-01", 80.0), ("gamma", "2016-01-01", 90.0)]
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
