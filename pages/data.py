@@ -185,8 +185,6 @@ def handle(upload, all_keys: list[str]) -> None:
     if seen is not None:
         preset = session.find_preset(ws, seen)
         kind = session.choose_kind(KIND_CHOICES[kind_label], preset, seen)
-        date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
-                     if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
         skip = st.session_state.get(f"choice_{fkey}") == SKIP
         prepared, error = None, None
         messages = st.container()  # filled after prepare(): the verdict, then the validation report and choice,
@@ -201,7 +199,7 @@ def handle(upload, all_keys: list[str]) -> None:
                               if preset else ""))
                 mapping = mapping_step(seen, kind, fkey, preset)
         options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
-                                  date_formats=date_keys, skip_invalid=skip, answers=given_answers(fkey))
+                                  skip_invalid=skip, answers=given_answers(fkey))
         try:
             with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
                 prepared = ingest.prepare(data, upload.name, options)
@@ -229,13 +227,6 @@ def handle(upload, all_keys: list[str]) -> None:
         if questions:
             with report_box:
                 ask(questions, fkey)
-        if prepared is not None and prepared.ambiguous:
-            st.markdown("**Date format** (the values fit both readings)")
-            for column, formats in prepared.ambiguous.items():
-                key = f"datefmt_{fkey}_{column}"
-                st.selectbox(f"Dates in '{ui.md_escape(column)}'", formats, key=key,  # labels render markdown
-                             format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
-                                                    "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
         if report is not None:
             with report_box:
                 st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")

@@ -17,6 +17,7 @@ from metrics.errors import (
     FileTooLargeError,
     InvalidValuesError,
     MissingColumnError,
+    NeedsAnswerError,
     TooManyColumnsError,
     UnknownKindError,
     UnreadableFileError,
@@ -338,10 +339,15 @@ def test_excel_serial_dates_and_euro_decimal_commas():
 
 def test_ambiguous_dates_are_asked_and_the_answer_used():
     data = b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n"
-    p = prepare_bytes(data, kind="nps")
+    with pytest.raises(NeedsAnswerError) as err:  # no longer read month-first unasked: both readings fit
+        prepare_bytes(data, kind="nps")
+    q = err.value.questions[0]
+    assert q.key == "date_format:date" and q.must_confirm
+    assert q.choices == ("%m/%d/%Y", "%d/%m/%Y")
+    p = prepare_bytes(data, kind="nps", answers={"date_format:date": "%m/%d/%Y"})
     assert p.ambiguous == {"date": ["%m/%d/%Y", "%d/%m/%Y"]}
     assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-04", "2026-05-06"]
-    p = prepare_bytes(data, kind="nps", date_formats={"date": "%d/%m/%Y"})
+    p = prepare_bytes(data, kind="nps", date_formats={"date": "%d/%m/%Y"})  # a preset's saved format still answers
     assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-04-03", "2026-06-05"]
     decided = prepare_bytes(b"customer_id,date,score\nc1,03/04/2026,9\nc2,31/01/2026,7\n", kind="nps")
     assert decided.ambiguous == {} and decided.date_formats["date"] == "%d/%m/%Y"  # 31 decides it
@@ -736,11 +742,13 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.file_uploader[0].upload("ambiguous.csv", b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n",
                                    "text/csv")
         at.run()
-        assert not at.exception and not at.error
-        assert any("fit both %m/%d/%Y and %d/%m/%Y" in w.value for w in at.warning)
-        question = next(s for s in at.selectbox if s.label == "Dates in 'date'")
+        assert not at.exception  # refused until the date format is answered: both readings fit
+        assert any("need an answer" in e.value for e in at.error)
+        question = next(s for s in at.selectbox if s.label == "Which date format does 'date' use?")
         question.set_value("%d/%m/%Y")
         at.run()
+        assert not at.error
+        assert any("fit both MM/DD/YYYY and DD/MM/YYYY; read as DD/MM/YYYY" in w.value for w in at.warning)
         preview = at.dataframe[0].value
         assert [str(d) for d in preview.response_date] == ["2026-04-03", "2026-06-05"]
         store_button(at).click()

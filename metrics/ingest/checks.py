@@ -11,7 +11,7 @@ from metrics.errors import (
     EmptyFileError,
     Problem,
 )
-from metrics.ingest.dates import DATE_FORMATS, _parse_date_sql, swap_day_month
+from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, Report
 from metrics.ingest.questions import Question, Questions
@@ -41,6 +41,9 @@ class _Checker:
         self.problems: list[Problem] = []
         self.formats: dict[str, str] = {}
         self.ambiguous: dict[str, list[str]] = {}
+        self.date_counts: dict[str, tuple[int, dict[str, int]]] = {}  # column -> (distinct values, read per format)
+        self.notes: list[str] = []  # statements for the warnings (e.g. a year-only date column)
+        self.hidden: list[str] = []  # columns added to `raw` (parsed dates), never shown as the file's own
         self.as_of = opts.as_of
         self.report: Report | None = None
         self.kind: str | None = None  # set by a preparer that finds the file is another kind (NPS upload → CSAT)
@@ -62,36 +65,30 @@ class _Checker:
             self.problems.append(Problem(column, reason, count, cells))
         return count
 
-    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> None:
+    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
+        """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
+        seconds, not minutes); returns how many."""
         value = quote_ident(column) if column else "''"
-        dup = self.con.execute(
-            f"SELECT _row, {value} FROM (SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} "
-            f"ORDER BY _row) AS k FROM raw WHERE {where}) WHERE k > 1 ORDER BY _row").fetchall()
-        if dup:
-            label = column or "(whole row)"
-            self.con.executemany("INSERT INTO bad VALUES (?, ?, ?)", [[r, label, reason] for r, _ in dup])
-            cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in dup[:SHOWN_BAD_ROWS])
-            self.problems.append(Problem(label, reason, len(dup), cells, duplicate_what=what))
+        label = column or "(whole row)"
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE dup AS SELECT _row, {value}::VARCHAR AS v FROM ("
+            f"SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} ORDER BY _row) AS k "
+            f"FROM raw WHERE {where}) WHERE k > 1")
+        count = self.con.execute("SELECT count(*) FROM dup").fetchone()[0]
+        if count:
+            self.con.execute("INSERT INTO bad SELECT _row, ?, ? FROM dup", [label, reason])
+            first = self.con.execute(f"SELECT _row, v FROM dup ORDER BY _row LIMIT {SHOWN_BAD_ROWS}").fetchall()
+            cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in first)
+            self.problems.append(Problem(label, reason, count, cells, duplicate_what=what))
+        self.con.execute("DROP TABLE dup")
+        return count
 
     def count_where(self, condition: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0]
 
     def date(self, column: str) -> str:
-        """SQL for the column's dates in its format (the analyst's choice, else the best fit)."""
-        col = quote_ident(column)
-        chosen = self.opts.date_formats.get(column)
-        if chosen in DATE_FORMATS:
-            self.formats[column] = chosen
-            return _parse_date_sql(col, chosen)
-        sample = f"(SELECT DISTINCT {col} FROM raw WHERE NOT {_blank(col)} LIMIT 20000)"
-        counts = {fmt: self.con.execute(f"SELECT count({_parse_date_sql(col, fmt)}) FROM {sample}").fetchone()[0]
-                  for fmt in DATE_FORMATS}
-        best = max(DATE_FORMATS, key=lambda f: (counts[f], -DATE_FORMATS.index(f)))
-        twin = swap_day_month(best)
-        if counts[best] and twin != best and counts.get(twin) == counts[best]:
-            self.ambiguous[column] = [best, twin]
-        self.formats[column] = best
-        return _parse_date_sql(col, best)
+        """SQL for the column's dates in its format (the analyst's answer, else the best fit; dates.py)."""
+        return choose_format(self, column)
 
     def settle(self) -> Report | None:
         """No problems: None. Reject path: raise the first problem's typed error with the full report.
@@ -99,7 +96,8 @@ class _Checker:
         if not self.problems:
             return None
         rejected = self.con.execute(
-            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (_row) FROM raw r JOIN ("
+            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
+                quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
             " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
             ") b USING (_row) ORDER BY b._row").df()
         report = Report(list(self.problems), self.total, rejected)
