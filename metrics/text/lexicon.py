@@ -109,6 +109,27 @@ def parse(text: str, lang: str) -> Lexicon:
     return lex
 
 
+def add_vader_base(lex: Lexicon, factor: float) -> int:
+    """Add the single words of VADER's lexicon (vaderSentiment package, MIT licence; mean ratings of ten
+    people on -4 … +4) that our own entries do not already cover, scaled by `factor` to our range. Our
+    list is written for software feedback and is small; VADER's 7,500 words carry general reviews
+    ("boring", "gorgeous", "waste"). Returns the number of words added."""
+    from importlib.resources import files
+
+    text = files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8", errors="replace")
+    added = 0
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        word = fold(parts[0])
+        if not word.isalpha() or lex.match([word], 0) is not None:
+            continue
+        lex.add(Entry("words", round(float(parts[1]) * factor, 3), (word,)))
+        added += 1
+    return added
+
+
 def languages() -> list[str]:
     return sorted(p.stem for p in DATA.glob("*.txt"))
 
@@ -118,4 +139,7 @@ def load(lang: str) -> Lexicon:
     path = DATA / f"{lang}.txt"
     if not path.exists():
         raise KeyError(f"no sentiment lexicon for language {lang!r}")
-    return parse(path.read_text(encoding="utf-8"), lang)
+    lex = parse(path.read_text(encoding="utf-8"), lang)
+    if lex.settings.get("vader_base", 0.0) > 0:
+        add_vader_base(lex, lex.settings["vader_base"])
+    return lex
