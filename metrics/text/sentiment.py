@@ -86,7 +86,8 @@ def raw_score(text: str, lang: str) -> float:
             before = items[j]
             if _blocked(before):
                 break
-            if before.kind == "negators" and not negated:
+            # a negator flips the first sentiment word after it only: "pas cher et très fiable"
+            if before.kind == "negators" and not negated and not before.used:
                 negated = True
                 before.used = True
             elif before.kind == "intensifiers" and step < INTENSIFIER_SCOPE and factor == 1.0:
