@@ -42,7 +42,7 @@ class ThemeMap:
     themes: list[str]
     languages: dict[str, dict[str, list[str]]]
     note: str = ""
-    _compiled: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict, repr=False, compare=False)
+    _compiled: dict[str, tuple[dict, dict]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for lang, by_theme in self.languages.items():
@@ -71,29 +71,41 @@ class ThemeMap:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def _patterns(self, lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    def _index(self, lang: str) -> tuple[dict, dict]:
+        """Patterns by their first word: exact words, and stems (first word ending in "*")."""
         if lang not in self._compiled:
-            self._compiled[lang] = [
-                (theme, tuple(fold(word).replace("-", " ").replace("'", " ").split()))
-                for theme, words in self.languages.get(lang, {}).items()
-                for word in words
-            ]
+            exact: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+            stems: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+            for theme, words in self.languages.get(lang, {}).items():
+                for word in words:
+                    pattern = tuple(fold(word).replace("-", " ").replace("'", " ").split())
+                    if not pattern:
+                        continue
+                    first = pattern[0]
+                    table = stems if first.endswith("*") else exact
+                    table.setdefault(first.rstrip("*"), []).append((theme, pattern))
+            self._compiled[lang] = (exact, stems)
         return self._compiled[lang]
 
     def assign(self, text: str, lang: str | None) -> list[str]:
         """Themes the text mentions, in the map's theme order; [] for a language the map does not cover."""
         if not text or lang not in self.languages:
             return []
+        exact, stems = self._index(lang)
         toks = [t for t in tokens(text, lang) if t.isalnum()]
         hits: set[str] = set()
-        for theme, pattern in self._patterns(lang):
-            if theme in hits or not pattern:
-                continue
-            n = len(pattern)
-            for i in range(len(toks) - n + 1):
-                if all(_word_matches(p, t) for p, t in zip(pattern, toks[i : i + n], strict=True)):
+        for i, token in enumerate(toks):
+            candidates = list(exact.get(token, ()))
+            for n in range(1, len(token) + 1):
+                candidates.extend(stems.get(token[:n], ()))
+            for theme, pattern in candidates:
+                if theme in hits:
+                    continue
+                window = toks[i : i + len(pattern)]
+                if len(window) == len(pattern) and all(
+                    _word_matches(p, t) for p, t in zip(pattern, window, strict=True)
+                ):
                     hits.add(theme)
-                    break
         return [theme for theme in self.themes if theme in hits]
 
 
