@@ -104,7 +104,7 @@ def export_report(path: Path, text_column: str, nps_column: str | None) -> None:
         agreement = evaluate.sentiment_agreement(list(category[keep]), list(result["label"][keep]))
         print("proxy agreement with NPS category (promoter=positive, detractor=negative, passive=neutral):")
         print(fmt(pd.DataFrame([agreement])))
-        print(fmt(pd.crosstab(category[keep].rename("nps"), result["label"][keep].rename("text"))))
+        print(pd.crosstab(category[keep].rename("nps category"), result["label"][keep].rename("text sentiment")))
 
 
 def main() -> None:

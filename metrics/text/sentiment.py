@@ -12,7 +12,7 @@ spirit of VADER (Hutto & Gilbert 2014) but per language:
 - an intensifier right before a word scales it ("very slow", "trop cher", "sehr gut");
 - in a sentence with a contrast word ("but", "mais", "aber", "pero", "mas") what precedes counts half and
   what follows one and a half: "Nice design but so slow nobody uses it" is negative;
-- requests and questions ("could you add…", "would be nice…", "?") damp the whole comment: they are
+- requests and questions ("could you add…", "would be nice…", "?") damp their sentence: they are
   mostly neutral asks that happen to contain "nice" or "better";
 - the sum s becomes a score s / sqrt(s² + 4) in (-1, 1); a neutral band tuned per language on the tuning
   half of tests/fixtures/comments decides the label.
@@ -113,29 +113,32 @@ def raw_score(text: str, lang: str) -> float:
         if not item.used and item.value is not None:
             # "nobody", "personne", "niemand": a complaint of its own when it negates nothing
             contributions.append((i, float(item.value)))
-    total = _weigh_contrast(items, contributions)
-    damp = 1.0
-    for item in items:
-        if item.kind == "requests":
-            damp = min(damp, float(item.value or 1.0))
-        elif item.kind == "punct" and item.char == "?":
-            damp = min(damp, lex.settings.get("question_damp", 0.5))
+    total = _weigh_sentences(items, contributions, lex.settings.get("question_damp", 0.5))
     exclaim = sum(1 for item in items if item.char == "!")
-    return total * damp * (1.0 + 0.1 * min(exclaim, 3))
+    return total * (1.0 + 0.1 * min(exclaim, 3))
 
 
-def _weigh_contrast(items: list[_Item], contributions: list[tuple[int, float]]) -> float:
-    """Sum the contributions, per sentence weighting what follows the last contrast word over what precedes it."""
+def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]], question_damp: float) -> float:
+    """Sum the contributions sentence by sentence. Within a sentence, what follows the last contrast word
+    outweighs what precedes it; a request or a question damps its own sentence only ("Easy to use. I'd
+    like more boards on the free plan." stays positive)."""
     weights = [1.0] * len(items)
     start = 0
-    # commas do not end a sentence for the contrast rule ("Not cheap, but it pays for itself")
+    # commas do not end a sentence here ("Not cheap, but it pays for itself")
     ends = [k for k, it in enumerate(items) if it.char in CLAUSE_END and it.kind == "punct"]
     for end in [*ends, len(items)]:
-        contrast = [k for k in range(start, end) if items[k].kind == "contrast"]
-        if contrast:
-            pivot = contrast[-1]
-            for k in range(start, end):
-                weights[k] = BEFORE_CONTRAST if k < pivot else AFTER_CONTRAST
+        span = range(start, min(end + 1, len(items)))
+        damp = 1.0
+        for k in span:
+            if items[k].kind == "requests":
+                damp = min(damp, float(items[k].value or 1.0))
+            elif items[k].char == "?":
+                damp = min(damp, question_damp)
+        contrast = [k for k in span if items[k].kind == "contrast"]
+        pivot = contrast[-1] if contrast else None
+        for k in span:
+            weight = 1.0 if pivot is None else BEFORE_CONTRAST if k < pivot else AFTER_CONTRAST
+            weights[k] = weight * damp
         start = end + 1
     return sum(value * weights[at] for at, value in contributions)
 

@@ -64,6 +64,8 @@ def test_agreement_counts_a_neutral_answer_as_wrong_on_positive_vs_negative():
         ("Nice design but it is so slow that nobody uses it.", "en", "negative"),
         ("Expensive, but it pays for itself.", "en", "positive"),
         ("Would be nice to have a dark mode.", "en", "neutral"),
+        # a request damps its own sentence only
+        ("Es fácil de usar. Me gustaría que el plan gratuito tuviera más tableros.", "es", "positive"),
         ("Ce n'est pas fiable.", "fr", "negative"),
         ("Pas cher et très fiable.", "fr", "positive"),
         ("Die Schulung hilft nicht.", "de", "negative"),  # negator after the verb
