@@ -124,3 +124,24 @@ def test_english_lexicon_adds_vader_words_under_our_own():
     assert lex.match(["boring"], 0)[0].value == pytest.approx(-1.3 * 0.75)
     # our entry wins over VADER's ("support" is a topic in software feedback, VADER rates it +1.7)
     assert lex.match(["support"], 0)[0].value == 0
+
+
+def test_analyse_gives_one_row_per_comment_and_marks_other_languages_not_scored():
+    from metrics.text import NOT_SCORED, analyse
+
+    frame = analyse(
+        [
+            "Support answered fast and fixed the bug.",
+            "Way too expensive for what you get.",
+            "La synchro avec Jira casse tous les deux jours.",
+            "動作が遅いです",
+            None,
+        ]
+    )
+    assert list(frame.columns) == ["lang", "sentiment", "score", "themes"]
+    assert list(frame["lang"][:3]) == ["en", "en", "fr"]
+    assert list(frame["sentiment"]) == ["positive", "negative", "negative", NOT_SCORED, NOT_SCORED]
+    assert frame["score"][:3].between(-1, 1).all() and frame["score"][3:].isna().all()
+    assert frame["themes"][0] == ["support", "reliability", "performance"]
+    assert frame["themes"][2] == ["reliability", "integrations"]
+    assert frame["themes"][3] == []
