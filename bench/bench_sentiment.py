@@ -62,6 +62,31 @@ def language_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def vader_label(text: str) -> str:
+    """The ready-made baseline: VADER's compound score with its authors' ±0.05 thresholds."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    global _VADER
+    if _VADER is None:
+        _VADER = SentimentIntensityAnalyzer()
+    compound = _VADER.polarity_scores(text)["compound"]
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+_VADER = None
+
+
+def baseline_table() -> pd.DataFrame:
+    """VADER (English-only) on the same labelled comments, every language, for comparison."""
+    rows = []
+    for lang in sentiment.SCORED:
+        for split in ("all", "held-out"):
+            frame = evaluate.labelled(lang, split)
+            predicted = [vader_label(text) for text in frame["text"]]
+            rows.append({"lang": lang, "split": split, **evaluate.sentiment_agreement(list(frame["label"]), predicted)})
+    return pd.DataFrame(rows)
+
+
 def hutto_table(folder: Path) -> pd.DataFrame:
     rows = []
     for name in HUTTO_SETS:
@@ -74,8 +99,19 @@ def hutto_table(folder: Path) -> pd.DataFrame:
             if len(parts) >= 3:
                 records.append((float(parts[1]), parts[2]))
         labels = ["positive" if v >= 1 else "negative" if v <= -1 else "neutral" for v, _ in records]
-        predicted = [sentiment.score(text, "en")[0] for _, text in records]
-        rows.append({"set": name, **evaluate.sentiment_agreement(labels, predicted)})
+        ours = evaluate.sentiment_agreement(labels, [sentiment.score(text, "en")[0] for _, text in records])
+        vader = evaluate.sentiment_agreement(labels, [vader_label(text) for _, text in records])
+        rows.append(
+            {
+                "set": name,
+                "n_polar": ours["n_polar"],
+                "n": ours["n"],
+                "pos_neg": ours["pos_neg"],
+                "three_class": ours["three_class"],
+                "vader_pos_neg": vader["pos_neg"],
+                "vader_three_class": vader["three_class"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -97,11 +133,13 @@ def export_report(path: Path, text_column: str, nps_column: str | None) -> None:
     print(fmt(shares.reset_index()))
     if nps_column:
         score = pd.to_numeric(frame[nps_column], errors="coerce")
-        category = pd.Series(
-            ["positive" if s >= 9 else "negative" if s <= 6 else "neutral" for s in score.fillna(8)]
-        )
+        category = pd.Series(["positive" if s >= 9 else "negative" if s <= 6 else "neutral" for s in score.fillna(8)])
         keep = (result["label"] != "not scored") & score.notna()
         agreement = evaluate.sentiment_agreement(list(category[keep]), list(result["label"][keep]))
+        vader = evaluate.sentiment_agreement(
+            list(category[keep]), [vader_label(t) for t, k in zip(texts, list(keep), strict=True) if k]
+        )
+        agreement.update({"vader_pos_neg": vader["pos_neg"], "vader_three_class": vader["three_class"]})
         print("proxy agreement with NPS category (promoter=positive, detractor=negative, passive=neutral):")
         print(fmt(pd.DataFrame([agreement])))
         print(pd.crosstab(category[keep].rename("nps category"), result["label"][keep].rename("text sentiment")))
@@ -127,6 +165,8 @@ def main() -> None:
         return
     print("Sentiment agreement with hand-labelled comments (tests/fixtures/comments)")
     print(fmt(evaluate.sentiment_table()))
+    print("\nBaseline: VADER (vaderSentiment 3.3.2, English-only) on the same comments")
+    print(fmt(baseline_table()))
     print("\nLanguage detection accuracy on the same comments")
     print(fmt(language_table()))
     print("\nTheme assignment (micro over comment-theme pairs)")
