@@ -284,6 +284,16 @@ class NewUpload:
     uploaded_by: str | None = None
 
 
+class StoreError(Exception):
+    """A workspace write that did not happen; the message says so and why (nothing was stored)."""
+
+
+class MixedSourcesError(StoreError, ValueError):
+    """The call would put the bundled sample and the company's own uploads in one data version."""
+
+
+SAMPLE = "sample"  # uploads.source of the bundled sample company; every other source is the company's own
+
 CANONICAL_COLUMNS = {
     "nps": ["row_number", "response_id", "customer_id", "response_date", "score", "comment",
             "segment", "region", "channel"],
@@ -310,15 +320,24 @@ class Workspace:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises."""
+        """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises.
+        A disk or memory failure (DuckDB IOException, OutOfMemoryException) becomes a StoreError saying that
+        nothing was stored."""
         with self._write_lock:
             cur = self.cursor()
             cur.begin()
             try:
                 yield cur
                 cur.commit()
-            except BaseException:
-                cur.rollback()
+            except BaseException as exc:
+                with contextlib.suppress(duckdb.Error):  # a failed commit may have ended the transaction
+                    cur.rollback()
+                if isinstance(exc, duckdb.OutOfMemoryException):
+                    raise StoreError("Nothing was stored: the workspace ran out of memory while saving "
+                                     f"({str(exc).splitlines()[0]}). Try a smaller file or free memory.") from exc
+                if isinstance(exc, duckdb.IOException):
+                    raise StoreError("Nothing was stored: the workspace file could not be written "
+                                     f"({str(exc).splitlines()[0]}). Check free disk space.") from exc
                 raise
 
     def close(self) -> None:
@@ -362,14 +381,25 @@ class Workspace:
         return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
 
     # ---- writing ---------------------------------------------------------------------------
-    def commit(self, uploads: Iterable[NewUpload]) -> Snapshot:
+    def commit(self, uploads: Iterable[NewUpload], *, leave_sample: bool = False) -> Snapshot:
         """Store the uploads as new versions and build a new snapshot, all in one transaction.
+
+        The new snapshot holds the uploads plus the other kinds of the current data. The bundled sample and
+        the company's own uploads are never mixed in one snapshot: uploading the company's data onto data that
+        holds sample versions raises MixedSourcesError unless `leave_sample` is set, in which case the new
+        snapshot holds only the uploads and the current data's non-sample versions (the company's own
+        workspace starts; the sample's snapshots stay readable as the demo). Sample uploads are only ever
+        stored onto sample data.
 
         Any failure rolls everything back: the workspace is exactly as it was before the call.
         """
         uploads = list(uploads)
+        if len({up.source == SAMPLE for up in uploads}) > 1:
+            raise MixedSourcesError("Sample files and your own files cannot be stored together.")
         with self._transaction() as cur:
             versions = self._current_versions(cur)
+            if uploads:
+                versions = self._base_for(cur, versions, uploads[0].source == SAMPLE, leave_sample)
             next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
             for up in uploads:
                 self._insert_upload(cur, next_version, up)
@@ -377,6 +407,38 @@ class Workspace:
                 next_version += 1
             number = self._build_snapshot(cur, versions)
         return self.snapshot(number)
+
+    @staticmethod
+    def _sample_kinds(cur, versions: dict[str, int | None]) -> dict[str, bool]:
+        """kind -> whether its version is the bundled sample (kinds without a version left out)."""
+        used = {k: v for k, v in versions.items() if v is not None}
+        if not used:
+            return {}
+        rows = dict(cur.execute(f"SELECT version, source = '{SAMPLE}' FROM uploads WHERE version IN "
+                                f"({', '.join('?' * len(used))})", list(used.values())).fetchall())
+        return {k: bool(rows.get(v)) for k, v in used.items()}
+
+    def _base_for(self, cur, versions: dict[str, int | None], sample: bool, leave_sample: bool) -> dict:
+        """The current versions a commit of sample (or own) uploads builds on; refuses a mix."""
+        kinds = self._sample_kinds(cur, versions)
+        if sample:
+            if not all(kinds.values()):
+                raise MixedSourcesError("The workspace already holds your own data; the sample company is not "
+                                        "stored on top of it.")
+            return versions
+        if not any(kinds.values()):
+            return versions
+        if not leave_sample:
+            raise MixedSourcesError(
+                "The current data is the sample company's: storing your file on top of it would mix fictional "
+                "and real figures. Choose to start your company's own workspace (the sample stays viewable as "
+                "a demo data version).")
+        return {k: None if kinds.get(k) else v for k, v in versions.items()}
+
+    def holds_sample(self, snapshot: int | None = None) -> bool:
+        """Whether the snapshot (default: the current data) holds any version of the bundled sample."""
+        snap = self.snapshot(snapshot)
+        return snap is not None and any(self._sample_kinds(self.cursor(), snap.versions).values())
 
     @staticmethod
     def _current_versions(cur) -> dict[str, int | None]:
@@ -497,6 +559,14 @@ class Workspace:
                 raise ValueError(f"Version {version} is already the current {kind} data.")
             previous = versions[kind]
             versions[kind] = version
+            before, after = self._sample_kinds(cur, self._current_versions(cur)), self._sample_kinds(cur, versions)
+            if after[kind] and not all(before.values()):
+                raise MixedSourcesError(
+                    f"Version {version} is part of the sample company: it cannot become part of your own data "
+                    "(the sample stays viewable as its own data version in the sidebar).")
+            if len(set(after.values())) > 1:
+                raise MixedSourcesError(f"Version {version} is your own upload; the current data is the sample "
+                                        "company's, and the two are never mixed in one data version.")
             number = self._build_snapshot(cur, versions)
             cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
                         [number, f"{kind}: back to version {version} (was version {previous})"])

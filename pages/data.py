@@ -9,7 +9,7 @@ import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest.questions import Question
-from metrics.store import KIND_LABELS
+from metrics.store import KIND_LABELS, StoreError
 
 ui.ensure_router()
 st.title("Data · Upload exports")
@@ -24,12 +24,25 @@ NOT_USED = "— not used —"
 REJECT, SKIP = "Reject the file (store nothing)", "Store the valid rows and skip the rejected ones"
 
 
+OWN, KEEP = "own", "keep"
+SAMPLE_CHOICES = {OWN: "Start your company's own workspace (the sample stays viewable as a demo data version)",
+                  KEEP: "Keep exploring the sample (nothing is stored)"}
+
+
 def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str]) -> None:
     """Commit one validated file and show the new data version (a callback: runs before the widgets). When
-    every file of the drop is stored, the uploader starts empty again."""
+    every file of the drop is stored, the uploader starts empty again. Onto sample data only after the analyst
+    chose to start the company's own workspace; a refusal or a failed write becomes the file's error."""
     ws = ui.workspace()
     who = (st.session_state.get("uploaded_by") or "").strip() or None
-    snap = ws.commit([prepared.to_upload(uploaded_by=who)])
+    leave_sample = st.session_state.get("sample_choice") == OWN
+    if leave_sample and ws.holds_sample():
+        previous = None  # the company's first version of this kind: nothing to compare with the sample
+    try:
+        snap = ws.commit([prepared.to_upload(uploaded_by=who)], leave_sample=leave_sample)
+    except StoreError as exc:
+        st.session_state["store_error"] = str(exc)
+        return
     st.session_state["v"] = snap.snapshot
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
@@ -45,6 +58,17 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
         st.session_state["stored_files"] = {}
 
 
+def sample_choice() -> str | None:
+    """Asked once, before the first of the company's files is stored onto the sample company: start the
+    company's own workspace, or keep exploring the sample. Returns the answer (None: not answered yet)."""
+    st.markdown("**The dashboard holds the sample company** · your answer decides where your files go")
+    st.selectbox("Store your files as your company's own data?", list(SAMPLE_CHOICES), key="sample_choice",
+                 index=None, format_func=SAMPLE_CHOICES.get, placeholder="Choose…")
+    st.caption("Your data is never mixed with the fictional sample: your own workspace holds only the kinds you "
+               "upload (pages say what is not uploaded yet); the sample stays selectable in the sidebar.")
+    return st.session_state.get("sample_choice")
+
+
 def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> None:
     name = (st.session_state.get(name_key) or "").strip() or "Unnamed preset"
     ui.workspace().save_preset(signature, name, kind, settings)
@@ -58,7 +82,7 @@ def history_action(action, version_key: str):
     version = int(st.session_state.get(version_key))
     try:
         return version, action(version)
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         st.session_state["history_error"] = str(exc)
         return None
 
@@ -91,8 +115,11 @@ def delete(version_key: str) -> None:
 for key, show in (("stored", st.success), ("preset_saved", st.success)):
     if key in st.session_state:
         show(st.session_state.pop(key), icon=":material/save:")
+if "store_error" in st.session_state:  # our own text (a refusal or a failed write), no file content
+    st.error(st.session_state.pop("store_error"), icon=":material/block:")
 
-KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label in KIND_LABELS.items()}}
+KIND_CHOICES = {"Detect from the columns": None,
+                **{label: kind for kind, label in KIND_LABELS.items() if kind in ingest.FIELDS}}
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
@@ -268,12 +295,21 @@ def handle(upload, all_keys: list[str]) -> None:
             label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
             if prepared.report:
                 label += f" (skipping {prepared.report.rejected_rows:,} rows)"
-            st.button(label, type="primary", key=f"store_{fkey}", on_click=store,
-                      args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys))
+            choice = st.session_state.get("sample_choice") if ws.holds_sample() else OWN
+            if choice == KEEP:
+                st.info("Nothing is stored: the dashboard keeps showing the sample company. Change the answer above "
+                        "to store this file as your own data.", icon=":material/info:")
+            else:
+                st.button(label, type="primary", key=f"store_{fkey}", on_click=store, disabled=choice is None,
+                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys),
+                          help="Answer the question about the sample company above first." if choice is None
+                          else None)
 
 
 files = uploads or []
 keys = [file_key(f) for f in files]
+if files and ui.workspace().holds_sample():
+    sample_choice()
 if len(files) == 1:
     handle(files[0], keys)
 elif files:

@@ -169,6 +169,9 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert not at.error
     assert "reads as **Revenue**" in at.success[0].value
     at.text_input(key="uploaded_by").input("Dana")
+    assert store_button(at).disabled  # first the sample question: start the company's own workspace
+    at.selectbox(key="sample_choice").set_value("own")
+    at.run()
     store_button(at).click()
     at.run()
     assert not at.exception
