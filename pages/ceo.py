@@ -21,7 +21,10 @@ ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retent
 arr_now, arr_prev = ui.cached(revenue.arr_change, view) if ui.has_data(view, "revenue") else (None, None)
 
 c1, c2, c3, c4 = st.columns(4)
-ui.nps_kpi(c1, now_nps, prev_nps)
+if not ui.has_data(view, "nps"):
+    ui.empty_state("nps", c1)
+else:
+    ui.nps_kpi(c1, now_nps, prev_nps)
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
 else:

@@ -15,6 +15,8 @@ ui.page_header("CMO · Customer sentiment", "NPS over time and by segment, regio
 if view is None:
     ui.empty_state()
 
+if not ui.has_data(view, "nps"):
+    ui.empty_state("nps")
 now, prev = ui.cached(nps.summary, view), ui.cached(nps.summary, view.previous())
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now, prev)
@@ -38,6 +40,9 @@ groups = ui.cached(nps.by_dimension, view, dimension or "segment")
 ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
 
 ui.section("Acquisition and advocacy")
+for kind in ("customers", "revenue"):
+    if not ui.has_data(view, kind):
+        ui.empty_state(kind)
 versions = ui.current_snapshot().versions
 churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_month, view)
 newcomers = ui.cached(nps.new_customer_nps, view, versions)

@@ -81,3 +81,27 @@ def test_sample_version_still_shows_the_sample_and_says_so():
     labels = at.selectbox(key="v").options
     assert labels == ["#2 · " + labels[0].split(" · ", 1)[1]] or any("sample company" in o for o in labels)
     assert [o for o in labels if "sample company" in o] == [o for o in labels if o.startswith("#1 ")]
+
+
+def test_cmo_on_own_data_shows_empty_states_for_acquisition():
+    at = run_app("pages/cmo.py", v="2")
+    infos = [i.value for i in at.info]
+    assert "No customer list uploaded yet — upload on the Data page." in infos
+    assert "No revenue uploaded yet — upload on the Data page." in infos
+
+
+def test_later_uploads_build_on_own_data_without_asking():
+    at = run_app("pages/data.py")
+    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
+    at.run()
+    assert not [s for s in at.selectbox if s.key == "sample_choice"]  # asked once, never again
+    store = next(b for b in at.button if (b.key or "").startswith("store_"))
+    assert not store.disabled
+    store.click()
+    at.run()
+    assert not at.exception
+    ceo = run_app()  # latest: #3 = own NPS (v4) + own revenue (v5), still no sample customers or revenue
+    shown = tiles(ceo)
+    # Reference revenue in Apr 2025: A 150 + D 200 = 350 MRR → ARR 12 × 350 = $4.2K.
+    assert shown["ARR"] == "$4.2K"
+    assert "No customer list uploaded yet — upload on the Data page." in [i.value for i in ceo.info]
