@@ -16,10 +16,10 @@ import streamlit as st
 
 import report
 import viewstate
-from metrics import ingest
+from metrics import csat, ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
-from metrics.stats import missing
+from metrics.stats import MIN_COMPARABLE_N, missing
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
 from metrics.store import SAMPLE as SAMPLE_SOURCE
 from metrics.value import DEFAULT_GROSS_MARGIN
@@ -360,6 +360,25 @@ def empty_state(kind: str | None = None, where=None) -> None:
         st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
         st.stop()
     (where or st).info(f"No {NOUNS[kind]} uploaded yet — upload on the Data page.", icon=":material/upload_file:")
+
+
+def csat_kpi(column, view: View) -> None:
+    """The CSAT tile: CSAT % with n and its Wilson 95% interval (and the mean on its own scale); "—" with the
+    reason when fewer than 30 answers; the empty state when the data version has no CSAT answers."""
+    if not has_data(view, "csat"):
+        if not presenting():  # a projected page leaves out what is not there
+            empty_state("csat", column)
+        return
+    now = cached(csat.summary, view)
+    m = METRICS["csat"]
+    if now.too_small:
+        tile(column, m.label, "—", help=m.definition)
+        column.caption(f"n = {now.n:,}: too few answers in the period for a CSAT (needs {MIN_COMPARABLE_N}).")
+        return
+    i = now.interval
+    tile(column, m.label, f"{i.estimate:.1f}%", help=m.definition)
+    mean = "" if now.mean is None else f" · mean {now.mean:.1f} on {csat.SCALE_LABELS[now.scale]}"
+    column.caption(f"n = {now.n:,} · 95%: {i.low:.1f}%–{i.high:.1f}%{mean}")
 
 
 def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = None, suffix: str = "",

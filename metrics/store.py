@@ -28,8 +28,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-KINDS = ("nps", "customers", "revenue")
-KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue"}
+KINDS = ("nps", "customers", "revenue", "csat")
+KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue",
+               "csat": "CSAT answers"}
+TABLES = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue", "csat": "csat_responses"}
+CSAT_SCALES = ("1-5", "1-7", "1-10", "good-bad")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "workspace.duckdb"
 ENV_PATH = "CX_WORKSPACE"
 MAX_HISTORY_MONTHS = 60  # facts cover at most this many months back from the latest data month
@@ -64,10 +67,16 @@ CREATE TABLE IF NOT EXISTS snapshots (
     first_month       DATE,
     last_month        DATE
 );
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS csat_version INTEGER;  -- workspaces made before CSAT
 CREATE TABLE IF NOT EXISTS nps_responses (
     version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
     response_date DATE NOT NULL, score TINYINT NOT NULL, comment VARCHAR,
     segment VARCHAR, region VARCHAR, channel VARCHAR
+);
+CREATE TABLE IF NOT EXISTS csat_responses (  -- satisfaction answers; `satisfied` = top two boxes or Good
+    version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
+    response_date DATE NOT NULL, score SMALLINT, scale VARCHAR NOT NULL, satisfied BOOLEAN NOT NULL,
+    comment VARCHAR, segment VARCHAR, region VARCHAR, channel VARCHAR
 );
 CREATE TABLE IF NOT EXISTS customers (
     version INTEGER NOT NULL, customer_id VARCHAR NOT NULL, name VARCHAR,
@@ -115,6 +124,11 @@ CREATE TABLE IF NOT EXISTS fact_transition (  -- moves between a customer's cons
 CREATE TABLE IF NOT EXISTS fact_nps (
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     channel VARCHAR NOT NULL, score TINYINT NOT NULL, linked BOOLEAN NOT NULL, responses BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fact_csat (  -- CSAT answers per month, filter value and scale
+    snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL, scale VARCHAR NOT NULL, answers BIGINT NOT NULL, satisfied BIGINT NOT NULL,
+    score_sum BIGINT            -- Σ scores on the scale (NULL for good-bad, which has no scores)
 );
 """
 
@@ -260,6 +274,20 @@ GROUP BY ALL
 """
 
 
+# CSAT answers per month, filter value and scale. Segment and region: the answer's own, else its customer's.
+FACT_CSAT = """
+INSERT INTO fact_csat
+SELECT $snap, date_trunc('month', a.response_date)::DATE AS month,
+       coalesce(a.segment, c.segment, 'Unknown'), coalesce(a.region, c.region, 'Unknown'),
+       coalesce(a.channel, 'Unknown'), a.scale, count(*), count_if(a.satisfied),
+       sum(a.score) FILTER (a.scale <> 'good-bad')
+FROM csat_responses a
+LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
+WHERE a.version = $sv
+GROUP BY ALL ORDER BY month
+"""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     snapshot: int
@@ -299,6 +327,8 @@ CANONICAL_COLUMNS = {
             "segment", "region", "channel"],
     "customers": ["customer_id", "name", "start_date", "churn_date", "segment", "region", "plan"],
     "revenue": ["customer_id", "month", "mrr"],
+    "csat": ["row_number", "response_id", "customer_id", "response_date", "score", "scale", "satisfied", "comment",
+             "segment", "region", "channel"],
 }
 
 
@@ -347,12 +377,13 @@ class Workspace:
     def is_empty(self) -> bool:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 
-    _SNAPSHOT_SQL = ("SELECT snapshot, nps_version, customers_version, revenue_version, created_at, first_month,"
-                     " last_month FROM snapshots ")
+    _VERSION_COLUMNS = ", ".join(f"{k}_version" for k in KINDS)
+    _SNAPSHOT_SQL = (f"SELECT snapshot, {_VERSION_COLUMNS}, created_at, first_month, last_month FROM snapshots ")
 
     @staticmethod
     def _as_snapshot(row) -> Snapshot:
-        return Snapshot(row[0], dict(zip(KINDS, row[1:4], strict=True)), row[4], row[5], row[6])
+        n = len(KINDS)
+        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 4])
 
     def snapshot(self, number: int | None = None) -> Snapshot | None:
         """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
@@ -443,9 +474,8 @@ class Workspace:
     @staticmethod
     def _current_versions(cur) -> dict[str, int | None]:
         row = cur.execute(
-            "SELECT nps_version, customers_version, revenue_version FROM snapshots ORDER BY snapshot DESC LIMIT 1"
-        ).fetchone()
-        return dict(zip(KINDS, row or (None, None, None), strict=True))
+            f"SELECT {Workspace._VERSION_COLUMNS} FROM snapshots ORDER BY snapshot DESC LIMIT 1").fetchone()
+        return dict(zip(KINDS, row or (None,) * len(KINDS), strict=True))
 
     @staticmethod
     def _insert_upload(cur, version: int, up: NewUpload) -> None:
@@ -460,7 +490,7 @@ class Workspace:
         cols = CANONICAL_COLUMNS[up.kind]
         frame = up.rows[cols]
         cur.register("incoming", frame)
-        table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[up.kind]
+        table = TABLES[up.kind]
         col_sql = ", ".join(quote_ident(c) for c in cols)
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",
                     [version])
@@ -470,7 +500,7 @@ class Workspace:
     def _month_range(cur, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
         """Months the facts cover: the revenue months when there is revenue, otherwise the span of the
         customers and responses, capped at MAX_HISTORY_MONTHS back from the latest month."""
-        nv, cv, rv = (versions[k] for k in KINDS)
+        nv, cv, rv, sv = (versions[k] for k in KINDS)
         if rv is not None:
             first, last = cur.execute(
                 "SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
@@ -479,8 +509,10 @@ class Workspace:
             """SELECT min(m), max(m) FROM (
                    SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses WHERE version = $nv
                    UNION ALL SELECT date_trunc('month', start_date)::DATE FROM customers WHERE version = $cv
-                   UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv)""",
-            {"nv": nv, "cv": cv},
+                   UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv
+                   UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses WHERE version = $sv
+               )""",
+            {"nv": nv, "cv": cv, "sv": sv},
         ).fetchone()
         if last is None:
             return None, None
@@ -491,8 +523,9 @@ class Workspace:
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
         first, last = self._month_range(cur, versions)
         cur.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
-            [number, versions["nps"], versions["customers"], versions["revenue"], first, last],
+            f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month)"
+            f" VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?)",
+            [number, *(versions[k] for k in KINDS), first, last],
         )
         params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
@@ -503,6 +536,7 @@ class Workspace:
             cur.execute(FACT_COHORT, {"snap": number, "first": first, "max_age": COHORT_MAX_AGE})
             cur.execute(FACT_TRANSITION, {"snap": number, "nv": versions["nps"]})
         cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
+        cur.execute(FACT_CSAT, {"snap": number, "sv": versions["csat"], "cv": versions["customers"]})
         return number
 
     # ---- history: roll back, delete, mapping presets (Data page) ---------------------------------
@@ -585,8 +619,8 @@ class Workspace:
                 raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
                                  "a replacement first, then delete it.")
             snaps = [r[0] for r in cur.execute(
-                "SELECT snapshot FROM snapshots WHERE ? IN (nps_version, customers_version, revenue_version)"
-                " ORDER BY snapshot", [version]).fetchall()]
+                f"SELECT snapshot FROM snapshots WHERE ? IN ({self._VERSION_COLUMNS}) ORDER BY snapshot",
+                [version]).fetchall()]
             if snaps:
                 marks = ", ".join("?" * len(snaps))
                 fact_tables = [r[0] for r in cur.execute(
@@ -596,14 +630,12 @@ class Workspace:
                     cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
                 # The snapshot numbers stay (links and the version list keep their numbering) as empty
                 # placeholders: no versions, no months, so pages show their empty state for them.
-                cur.execute("UPDATE snapshots SET nps_version = NULL, customers_version = NULL, "
-                            f"revenue_version = NULL, first_month = NULL, last_month = NULL "
-                            f"WHERE snapshot IN ({marks})", snaps)
+                cur.execute(f"UPDATE snapshots SET {', '.join(f'{k}_version = NULL' for k in KINDS)}, "
+                            f"first_month = NULL, last_month = NULL WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
-            table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
-            cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
+            cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
             cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
@@ -628,6 +660,11 @@ class Workspace:
             stats["customers"], stats["active"] = cur.execute(
                 "SELECT count(*), count(*) FILTER (churn_date IS NULL) FROM customers WHERE version = ?",
                 [version]).fetchone()
+        elif kind == "csat":
+            stats["customers"], stats["csat"] = cur.execute(
+                "SELECT count(DISTINCT customer_id), 100.0 * count_if(satisfied) / count(*) FROM csat_responses"
+                " WHERE version = ?", [version]).fetchone()
+            stats["nps"] = None  # a CSAT version has no NPS (change_summary reads the key for response kinds)
         else:
             stats["customers"], stats["nps"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER (score >= 9)"

@@ -25,6 +25,7 @@ if not ui.has_data(view, "nps"):
     ui.empty_state("nps", c1)
 else:
     ui.nps_kpi(c1, now_nps, prev_nps)
+ui.csat_kpi(c1, view)
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
 else:

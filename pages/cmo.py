@@ -20,6 +20,7 @@ if not ui.has_data(view, "nps"):
 now, prev = ui.cached(nps.summary, view), ui.cached(nps.summary, view.previous())
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now, prev)
+ui.csat_kpi(c1, view)
 ui.kpi(c2, "responses", now.n, prev.n)
 p_now, p_prev = ratio(now.promoters, now.n), ratio(prev.promoters, prev.n)
 d_now, d_prev = ratio(now.detractors, now.n), ratio(prev.detractors, prev.n)

@@ -139,8 +139,9 @@ def test_cio_page(expected):
     linked = float(shown["Responses linked"].rstrip("%"))
     assert 95 < linked < 99  # ~3% of the sample's responses are anonymous
     sources = at.dataframe[0].value
-    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue"]
-    assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv"]
+    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue", "CSAT answers"]
+    assert sources["File"].tolist()[:3] == ["nps_responses.csv", "customers.csv", "revenue.csv"]
+    assert sources["File"].isna().tolist()[3]  # the sample has no CSAT answers
     assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
 
 

@@ -69,6 +69,7 @@ def test_ceo_on_own_data_shows_its_nps_and_empty_states():
     infos = [i.value for i in at.info]
     assert any("No revenue uploaded yet" in i for i in infos) and any("No customer list uploaded yet" in i
                                                                       for i in infos)
+    assert "No CSAT answers uploaded yet — upload on the Data page." in infos
 
 
 def test_sample_version_still_shows_the_sample_and_says_so():

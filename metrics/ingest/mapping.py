@@ -121,7 +121,8 @@ def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str
     revenue = detect_mapping("revenue", columns, labels)
     if {"amount", "start_date", "end_date"} <= revenue.keys():
         return "revenue"  # a subscription list with amounts
-    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KINDS}
+    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KINDS
+              if k in KIND_HINTS}  # kinds whose preparer is not merged yet (csat) are never guessed
     best = max(scores, key=lambda k: scores[k])
     if scores[best] == 0:
         return None
