@@ -325,8 +325,33 @@ def sample_banner(snap: Snapshot) -> None:
 
 
 def has_data(view: View, kind: str) -> bool:
-    """Whether the view's data version holds any data of this kind (nps, customers, revenue, csat)."""
-    return workspace().snapshot(view.snapshot).versions.get(kind) is not None
+    """Whether the view's data version holds data of this kind (nps, customers, revenue, csat) for the view's
+    period: revenue must cover the period's last month (ARR, NRR and movements are read there), the other
+    kinds must have a date within the period."""
+    return absence(view, kind) is None
+
+
+def absence(view: View, kind: str) -> str | None:
+    """Why the view has no data of this kind (a sentence), or None when it has."""
+    snap = workspace().snapshot(view.snapshot)
+    info = sources_of(view.snapshot).get(kind)
+    if info is None:
+        return f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
+    if kind == "revenue" and snap.revenue_last is not None:
+        first, last = snap.revenue_first, snap.revenue_last
+    else:
+        first, last = info["first_date"], info["last_date"]
+    if first is None or last is None:
+        return None
+    inside = (first <= add_months(view.end, 1) and last >= view.start) if kind != "revenue" else \
+        (first <= view.end <= last)
+    if inside:
+        return None
+    span = f"{first:%b %Y} – {last:%b %Y}"
+    if kind == "revenue":
+        return (f"No revenue figures for a period ending {view.end:%b %Y}: the revenue data covers {span}. "
+                "Choose a period that ends within it.")
+    return f"No {NOUNS[kind]} in this period: they cover {span}."
 
 
 NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers"}
@@ -334,17 +359,15 @@ OPTIONAL_KINDS = ("csat",)  # kinds a page only mentions where it would show the
 
 
 def coverage_gaps(view: View) -> list[str]:
-    """Sentences for each kind of data that is missing from the version or does not reach the period."""
+    """Sentences for each kind of data that is missing from the version or has nothing in the period."""
     out = []
     for kind, info in sources_of(view.snapshot).items():
         if info is None:
             if kind not in OPTIONAL_KINDS:
                 out.append(f"No {NOUNS[kind]} uploaded yet — upload on the Data page. This data version has no "
                            f"{NOUNS[kind]} data: the figures that need it are blank.")
-        elif info["last_date"] and info["first_date"] and (
-                info["last_date"] < view.start or info["first_date"] > add_months(view.end, 1)):
-            out.append(f"The {NOUNS[kind]} cover {info['first_date']:%b %Y} – {info['last_date']:%b %Y}, "
-                       "outside the chosen period.")
+        elif (reason := absence(view, kind)) is not None:
+            out.append(reason + " The figures that need it are blank.")
     return out
 
 
@@ -355,11 +378,14 @@ def md_escape(text: str) -> str:
 
 def empty_state(kind: str | None = None, where=None) -> None:
     """No data version at all: say so and stop the page. With `kind`: the empty state that stands in for the
-    figures needing that kind ("No revenue uploaded yet — upload on the Data page"), in `where` (a column)."""
+    figures needing that kind, in `where` (a column): "No revenue uploaded yet — upload on the Data page", or
+    why the kind has nothing in the chosen period."""
     if kind is None:
         st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
         st.stop()
-    (where or st).info(f"No {NOUNS[kind]} uploaded yet — upload on the Data page.", icon=":material/upload_file:")
+    view = current_view()
+    reason = (absence(view, kind) if view else None) or f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
+    (where or st).info(reason, icon=":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:")
 
 
 def csat_kpi(column, view: View) -> None:

@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     last_month        DATE
 );
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS csat_version INTEGER;  -- workspaces made before CSAT
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_first DATE;   -- the months with revenue data (within
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_last DATE;    -- first_month…last_month); NULL: none
 CREATE TABLE IF NOT EXISTS nps_responses (
     version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
     response_date DATE NOT NULL, score TINYINT NOT NULL, comment VARCHAR,
@@ -94,13 +96,15 @@ CREATE TABLE IF NOT EXISTS fact_customer_month (
     active BOOLEAN NOT NULL,         -- active at any time during the month
     started BOOLEAN NOT NULL,        -- start date falls in the month
     churned BOOLEAN NOT NULL,        -- active at start and churn date falls in the month
-    mrr DECIMAL(18, 2) NOT NULL, prev_mrr DECIMAL(18, 2),  -- prev_mrr NULL in the first data month
+    mrr DECIMAL(18, 2),              -- NULL in months without revenue data (revenue_first…revenue_last)
+    prev_mrr DECIMAL(18, 2),         -- NULL in the first revenue month and outside the revenue months
     new_mrr DECIMAL(18, 2), reactivation_mrr DECIMAL(18, 2), expansion_mrr DECIMAL(18, 2),
     contraction_mrr DECIMAL(18, 2), churned_mrr DECIMAL(18, 2),
     category_start VARCHAR,          -- NPS category of the latest response before the month's first day
     category_end VARCHAR,            -- ... of the latest response on or before the month's last day
     churn_month DATE                 -- the customer's churn month per the customers file (NULL: not churned)
 );
+ALTER TABLE fact_customer_month ALTER COLUMN mrr DROP NOT NULL;  -- files made before blank months
 CREATE TABLE IF NOT EXISTS fact_month (  -- fact_customer_month summed per month and filter value
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     mrr DECIMAL(18, 2), start_mrr DECIMAL(18, 2), paying BIGINT,
@@ -154,7 +158,7 @@ WITH cust AS (
     WHERE version = $rv AND mrr > 0 GROUP BY ALL
 ), keys AS (
     SELECT customer_id, month FROM rev
-    UNION SELECT customer_id, (month + INTERVAL 1 MONTH)::DATE FROM rev WHERE month < $last
+    UNION SELECT customer_id, (month + INTERVAL 1 MONTH)::DATE FROM rev WHERE month < $rlast
     UNION SELECT customer_id, unnest(generate_series(
               greatest(date_trunc('month', start_date), $first::TIMESTAMP),
               least(date_trunc('month', coalesce(churn_date, $last)), $last::TIMESTAMP),
@@ -172,8 +176,9 @@ WITH cust AS (
            coalesce(c.start_date BETWEEN k.month AND last_day(k.month), false) AS started,
            coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month), false)
                AS churned,
-           coalesce(r.mrr, 0) AS mrr,
-           CASE WHEN k.month > $first THEN coalesce(p.mrr, 0) END AS prev_mrr,
+           CASE WHEN $rfirst IS NULL OR k.month BETWEEN $rfirst AND $rlast THEN coalesce(r.mrr, 0) END AS mrr,
+           CASE WHEN k.month > $rfirst AND k.month <= $rlast THEN coalesce(p.mrr, 0) END AS prev_mrr,
+           coalesce(k.month BETWEEN $rfirst AND $rlast, false) AS in_rev,
            f.first_month, date_trunc('month', c.churn_date)::DATE AS churn_month
     FROM keys k
     LEFT JOIN cust c USING (customer_id)
@@ -189,11 +194,12 @@ WITH cust AS (
 )
 SELECT $snap, customer_id, month, segment, region, in_customers, has_revenue, active_start, active, started,
        churned, mrr, prev_mrr,
-       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr ELSE 0 END,
-       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr
+            ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
        category_start, category_end, churn_month
 FROM with_end
 ORDER BY month, customer_id  -- month-clustered, so month filters skip most of the table
@@ -201,7 +207,7 @@ ORDER BY month, customer_id  -- month-clustered, so month filters skip most of t
 
 FACT_MONTH = """
 INSERT INTO fact_month
-SELECT snapshot, month, segment, region, sum(mrr), sum(prev_mrr), count_if(mrr > 0),
+SELECT snapshot, month, segment, region, sum(mrr), sum(prev_mrr), count_if(coalesce(mrr > 0, false)),
        sum(new_mrr), sum(reactivation_mrr), sum(expansion_mrr), sum(contraction_mrr), sum(churned_mrr),
        count_if(active_start), count_if(churned), count_if(started), count_if(active)
 FROM fact_customer_month WHERE snapshot = $snap
@@ -223,7 +229,7 @@ SELECT $snap AS snapshot, $k AS k, b.month, b.segment, b.region, count(*) AS bas
        sum(b.mrr) AS base_mrr, sum(least(coalesce(c.mrr, 0), b.mrr)) AS retained_mrr,
        sum(coalesce(c.mrr, 0)) AS end_mrr
 FROM b LEFT JOIN c USING (customer_id, month)
-WHERE b.month <= (SELECT max(month) FROM c)
+WHERE b.month <= coalesce((SELECT revenue_last FROM snapshots WHERE snapshot = $snap), (SELECT max(month) FROM c))
 GROUP BY ALL
 """
 
@@ -234,7 +240,7 @@ FACT_COHORT = """
 INSERT INTO fact_cohort
 WITH f AS (
     SELECT customer_id, min(month) AS cohort FROM fact_customer_month
-    WHERE snapshot = $snap AND mrr > 0 GROUP BY customer_id HAVING min(month) > $first
+    WHERE snapshot = $snap AND mrr > 0 GROUP BY customer_id HAVING min(month) > $rfirst
 )
 SELECT $snap, f.cohort, datediff('month', f.cohort, m.month) AS age, m.segment, m.region, count(*),
        sum(m.mrr)
@@ -293,8 +299,10 @@ class Snapshot:
     snapshot: int
     versions: dict[str, int | None]
     created_at: dt.datetime
-    first_month: dt.date | None
+    first_month: dt.date | None   # the months of every kind's data (the period can be chosen within them)
     last_month: dt.date | None
+    revenue_first: dt.date | None = None  # the months with revenue data; outside them revenue figures are blank
+    revenue_last: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -378,12 +386,13 @@ class Workspace:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 
     _VERSION_COLUMNS = ", ".join(f"{k}_version" for k in KINDS)
-    _SNAPSHOT_SQL = (f"SELECT snapshot, {_VERSION_COLUMNS}, created_at, first_month, last_month FROM snapshots ")
+    _SNAPSHOT_SQL = (f"SELECT snapshot, {_VERSION_COLUMNS}, created_at, first_month, last_month, revenue_first,"
+                     " revenue_last FROM snapshots ")
 
     @staticmethod
     def _as_snapshot(row) -> Snapshot:
         n = len(KINDS)
-        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 4])
+        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 6])
 
     def snapshot(self, number: int | None = None) -> Snapshot | None:
         """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
@@ -498,42 +507,54 @@ class Workspace:
 
     @staticmethod
     def _month_range(cur, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
-        """Months the facts cover: the revenue months when there is revenue, otherwise the span of the
-        customers and responses, capped at MAX_HISTORY_MONTHS back from the latest month."""
+        """Months the facts cover: every kind's months (revenue months, response and answer dates, customers'
+        start and churn dates), capped at MAX_HISTORY_MONTHS back from the latest month. So the period can
+        reach responses dated after the last revenue month; revenue figures there are blank (see
+        _revenue_range)."""
         nv, cv, rv, sv = (versions[k] for k in KINDS)
-        if rv is not None:
-            first, last = cur.execute(
-                "SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
-            return first, last
         first, last = cur.execute(
             """SELECT min(m), max(m) FROM (
                    SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses WHERE version = $nv
                    UNION ALL SELECT date_trunc('month', start_date)::DATE FROM customers WHERE version = $cv
                    UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv
                    UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses WHERE version = $sv
+                   UNION ALL SELECT month FROM revenue WHERE version = $rv
                )""",
-            {"nv": nv, "cv": cv, "sv": sv},
+            {"nv": nv, "cv": cv, "sv": sv, "rv": rv},
         ).fetchone()
         if last is None:
             return None, None
         floor = (pd.Timestamp(last) - pd.DateOffset(months=MAX_HISTORY_MONTHS - 1)).date()
         return max(first, floor), last
 
+    @staticmethod
+    def _revenue_range(cur, rv: int | None, first: dt.date | None, last: dt.date | None) -> tuple:
+        """The months with revenue data within [first, last]; (None, None) without revenue. Outside them a
+        customer's MRR is 0 but no movement, churned MRR, retention or cohort cell is built (all blank)."""
+        if rv is None or first is None:
+            return None, None
+        rfirst, rlast = cur.execute("SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
+        if rlast is None or rlast < first:
+            return None, None
+        return max(rfirst, first), min(rlast, last)
+
     def _build_snapshot(self, cur, versions: dict[str, int | None]) -> int:
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
         first, last = self._month_range(cur, versions)
+        rfirst, rlast = self._revenue_range(cur, versions["revenue"], first, last)
         cur.execute(
-            f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month)"
-            f" VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?)",
-            [number, *(versions[k] for k in KINDS), first, last],
+            f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
+            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?, ?, ?)",
+            [number, *(versions[k] for k in KINDS), first, last, rfirst, rlast],
         )
         params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
-            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last})
+            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last, "rfirst": rfirst,
+                                              "rlast": rlast})
             cur.execute(FACT_MONTH, {"snap": number})
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
                         {"snap": number, "k": RETENTION_K})
-            cur.execute(FACT_COHORT, {"snap": number, "first": first, "max_age": COHORT_MAX_AGE})
+            cur.execute(FACT_COHORT, {"snap": number, "rfirst": rfirst, "max_age": COHORT_MAX_AGE})
             cur.execute(FACT_TRANSITION, {"snap": number, "nv": versions["nps"]})
         cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
         cur.execute(FACT_CSAT, {"snap": number, "sv": versions["csat"], "cv": versions["customers"]})
@@ -631,7 +652,8 @@ class Workspace:
                 # The snapshot numbers stay (links and the version list keep their numbering) as empty
                 # placeholders: no versions, no months, so pages show their empty state for them.
                 cur.execute(f"UPDATE snapshots SET {', '.join(f'{k}_version = NULL' for k in KINDS)}, "
-                            f"first_month = NULL, last_month = NULL WHERE snapshot IN ({marks})", snaps)
+                            f"first_month = NULL, last_month = NULL, revenue_first = NULL, revenue_last = NULL "
+                            f"WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])

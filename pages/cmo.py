@@ -50,12 +50,12 @@ newcomers = ui.cached(nps.new_customer_nps, view, versions)
 now_cats = ui.cached(value.current_by_category, view).set_index("category")
 a1, a2, a3, a4 = st.columns(4)
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
-ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty else None)
+ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
 ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
 a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
-if promoters is not None:
+if promoters is not None and ui.has_data(view, "revenue"):
     a4.caption(f"holding {fmt_currency(promoters.arr)} ARR in {view.end:%b %Y}")
 
 ui.section("Recent comments")
