@@ -22,7 +22,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -70,6 +70,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS csat_version INTEGER;  -- workspaces made before CSAT
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_first DATE;   -- the months with revenue data (within
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_last DATE;    -- first_month…last_month); NULL: none
+CREATE TABLE IF NOT EXISTS snapshot_sources (  -- every version of each kind a snapshot reads (several for
+    snapshot INTEGER NOT NULL, kind VARCHAR NOT NULL, version INTEGER NOT NULL,  -- appended response files)
+    PRIMARY KEY (snapshot, version)
+);
+INSERT INTO snapshot_sources  -- snapshots made before the table: their one version per kind
+SELECT snapshot, kind, version FROM (
+    SELECT snapshot, 'nps' AS kind, nps_version AS version FROM snapshots
+    UNION ALL SELECT snapshot, 'customers', customers_version FROM snapshots
+    UNION ALL SELECT snapshot, 'revenue', revenue_version FROM snapshots
+    UNION ALL SELECT snapshot, 'csat', csat_version FROM snapshots)
+WHERE version IS NOT NULL AND snapshot NOT IN (SELECT snapshot FROM snapshot_sources);
 CREATE TABLE IF NOT EXISTS nps_responses (
     version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
     response_date DATE NOT NULL, score TINYINT NOT NULL, comment VARCHAR,
@@ -137,12 +148,32 @@ CREATE TABLE IF NOT EXISTS fact_csat (  -- CSAT answers per month, filter value 
 """
 
 CATEGORY_SQL = "CASE WHEN {s} >= 9 THEN 'Promoter' WHEN {s} >= 7 THEN 'Passive' ELSE 'Detractor' END"
+APPENDABLE = ("nps", "csat")  # response kinds: a data version may hold several files (sources) of them
+
+
+def source_rows(kind: str, snapshot_param: str = "snap") -> str:
+    """SQL for the rows of `kind` a snapshot reads (a parenthesised subquery; the snapshot bound as
+    $<snapshot_param>). With several sources of a response kind, an answer found in more than one source
+    (same response id and date, else same customer and date) is kept from the latest version only; within one
+    file every row is kept, so a single source reads exactly its rows."""
+    if kind not in TABLES:
+        raise ValueError(f"unknown kind {kind!r}")
+    versions = (f"SELECT version FROM snapshot_sources WHERE snapshot = ${snapshot_param} "
+                f"AND kind = '{kind}'")  # kind is one of TABLES' constant keys, never user text
+    if kind not in APPENDABLE:
+        return f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE version IN ({versions}))"
+    key = ("CASE WHEN response_id IS NOT NULL THEN 'r|' || response_id || '|' || response_date "
+           "WHEN customer_id IS NOT NULL THEN 'c|' || customer_id || '|' || response_date "
+           "ELSE 'v|' || version || '|' || row_number END")
+    return (f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE version IN ({versions}) "
+            f"QUALIFY version = max(version) OVER (PARTITION BY {key}))")
+
 
 # Latest response per customer per day (the last row of the file wins a same-day tie), with category.
 _LATEST_DAILY = f"""
-    SELECT customer_id, response_date, arg_max(score, row_number) AS score,
-           {CATEGORY_SQL.format(s="arg_max(score, row_number)")} AS category
-    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+    SELECT customer_id, response_date, arg_max(score, (version, row_number)) AS score,
+           {CATEGORY_SQL.format(s="arg_max(score, (version, row_number))")} AS category
+    FROM {source_rows("nps")} WHERE customer_id IS NOT NULL
     GROUP BY customer_id, response_date
 """
 
@@ -255,9 +286,9 @@ FACT_TRANSITION = f"""
 INSERT INTO fact_transition
 WITH r AS (
     SELECT customer_id, response_date, {CATEGORY_SQL.format(s="score")} AS cat,
-           lag({CATEGORY_SQL.format(s="score")}) OVER (PARTITION BY customer_id ORDER BY response_date, row_number)
-               AS prev_cat
-    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+           lag({CATEGORY_SQL.format(s="score")}) OVER (PARTITION BY customer_id
+                                                      ORDER BY response_date, version, row_number) AS prev_cat
+    FROM {source_rows("nps")} WHERE customer_id IS NOT NULL
 )
 SELECT $snap, m.month, m.segment, m.region, r.prev_cat, r.cat, count(*), sum(m.mrr)
 FROM r JOIN fact_customer_month m ON m.snapshot = $snap AND m.customer_id = r.customer_id
@@ -266,30 +297,28 @@ WHERE r.prev_cat IS NOT NULL
 GROUP BY ALL ORDER BY 2
 """
 
-FACT_NPS = """
+FACT_NPS = f"""
 INSERT INTO fact_nps
 SELECT $snap, date_trunc('month', n.response_date)::DATE AS month,
        coalesce(n.segment, c.segment, 'Unknown'), coalesce(n.region, c.region, 'Unknown'),
        coalesce(n.channel, 'Unknown'), n.score,
        c.customer_id IS NOT NULL OR r.customer_id IS NOT NULL AS linked, count(*)
-FROM nps_responses n
+FROM {source_rows("nps")} n
 LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
 LEFT JOIN (SELECT DISTINCT customer_id FROM revenue WHERE version = $rv) r USING (customer_id)
-WHERE n.version = $nv
 GROUP BY ALL
 """
 
 
 # CSAT answers per month, filter value and scale. Segment and region: the answer's own, else its customer's.
-FACT_CSAT = """
+FACT_CSAT = f"""
 INSERT INTO fact_csat
 SELECT $snap, date_trunc('month', a.response_date)::DATE AS month,
        coalesce(a.segment, c.segment, 'Unknown'), coalesce(a.region, c.region, 'Unknown'),
        coalesce(a.channel, 'Unknown'), a.scale, count(*), count_if(a.satisfied),
        sum(a.score) FILTER (a.scale <> 'good-bad')
-FROM csat_responses a
+FROM {source_rows("csat")} a
 LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
-WHERE a.version = $sv
 GROUP BY ALL ORDER BY month
 """
 
@@ -303,6 +332,8 @@ class Snapshot:
     last_month: dt.date | None
     revenue_first: dt.date | None = None  # the months with revenue data; outside them revenue figures are blank
     revenue_last: dt.date | None = None
+    sources: dict[str, tuple[int, ...]] = field(default_factory=dict)  # kind -> every version read, oldest
+    #                                              first (several for appended response files; versions = latest)
 
 
 @dataclass(frozen=True)
@@ -352,6 +383,7 @@ class Workspace:
         self._con = duckdb.connect(self.path)
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA)
+        self._con.execute(HISTORY_SCHEMA)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -389,10 +421,22 @@ class Workspace:
     _SNAPSHOT_SQL = (f"SELECT snapshot, {_VERSION_COLUMNS}, created_at, first_month, last_month, revenue_first,"
                      " revenue_last FROM snapshots ")
 
-    @staticmethod
-    def _as_snapshot(row) -> Snapshot:
+    def _as_snapshot(self, row) -> Snapshot:
         n = len(KINDS)
-        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 6])
+        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 6],
+                        sources=self._sources(self.cursor(), row[0]))
+
+    @staticmethod
+    def _sources(cur, snapshot: int | None) -> dict[str, tuple[int, ...]]:
+        """kind -> the versions a snapshot reads, oldest first (kinds without data left out)."""
+        rows = cur.execute("SELECT kind, list(version ORDER BY version) FROM snapshot_sources WHERE snapshot = ?"
+                           " GROUP BY kind", [snapshot]).fetchall()
+        return {kind: tuple(versions) for kind, versions in rows}
+
+    @staticmethod
+    def _current_sources(cur) -> dict[str, tuple[int, ...]]:
+        latest = cur.execute("SELECT max(snapshot) FROM snapshots").fetchone()[0]
+        return Workspace._sources(cur, latest)
 
     def snapshot(self, number: int | None = None) -> Snapshot | None:
         """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
@@ -421,7 +465,7 @@ class Workspace:
         return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
 
     # ---- writing ---------------------------------------------------------------------------
-    def commit(self, uploads: Iterable[NewUpload], *, leave_sample: bool = False) -> Snapshot:
+    def commit(self, uploads: Iterable[NewUpload], *, leave_sample: bool = False, append: bool = False) -> Snapshot:
         """Store the uploads as new versions and build a new snapshot, all in one transaction.
 
         The new snapshot holds the uploads plus the other kinds of the current data. The bundled sample and
@@ -431,21 +475,33 @@ class Workspace:
         workspace starts; the sample's snapshots stay readable as the demo). Sample uploads are only ever
         stored onto sample data.
 
+        `append` (response kinds only, APPENDABLE): each upload is added as another source of its kind (its own
+        version, removable on its own) instead of replacing the kind's current data; see source_rows() for how
+        answers present in several sources are counted once.
+
         Any failure rolls everything back: the workspace is exactly as it was before the call.
         """
         uploads = list(uploads)
         if len({up.source == SAMPLE for up in uploads}) > 1:
             raise MixedSourcesError("Sample files and your own files cannot be stored together.")
+        if append and (bad := [up.kind for up in uploads if up.kind not in APPENDABLE]):
+            raise ValueError(f"Only response files ({', '.join(APPENDABLE)}) can be added as another source; "
+                             f"{bad[0]} replaces the current data of its kind.")
         with self._transaction() as cur:
             versions = self._current_versions(cur)
             if uploads:
                 versions = self._base_for(cur, versions, uploads[0].source == SAMPLE, leave_sample)
+            sources = {k: v for k, v in self._current_sources(cur).items() if versions.get(k) is not None}
             next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
             for up in uploads:
                 self._insert_upload(cur, next_version, up)
-                versions[up.kind] = next_version
+                sources[up.kind] = (*sources.get(up.kind, ()), next_version) if append else (next_version,)
                 next_version += 1
-            number = self._build_snapshot(cur, versions)
+            number = self._build_snapshot(cur, sources)
+            if append and uploads:
+                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, now()::TIMESTAMP)", [
+                    number, "; ".join(f"{k}: {len(v)} sources (versions {', '.join(map(str, v))})"
+                                      for k, v in sources.items() if k in {up.kind for up in uploads})])
         return self.snapshot(number)
 
     @staticmethod
@@ -506,22 +562,28 @@ class Workspace:
         cur.unregister("incoming")
 
     @staticmethod
-    def _month_range(cur, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
-        """Months the facts cover: every kind's months (revenue months, response and answer dates, customers'
-        start and churn dates), capped at MAX_HISTORY_MONTHS back from the latest month. So the period can
-        reach responses dated after the last revenue month; revenue figures there are blank (see
-        _revenue_range)."""
-        nv, cv, rv, sv = (versions[k] for k in KINDS)
-        first, last = cur.execute(
-            """SELECT min(m), max(m) FROM (
-                   SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses WHERE version = $nv
-                   UNION ALL SELECT date_trunc('month', start_date)::DATE FROM customers WHERE version = $cv
+    def _month_range(cur, number: int, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
+        """Months the facts cover: from the first month of any dated event (revenue month, response or answer
+        date of every source, churn date) to the last month of any kind (customers' start months included),
+        capped at MAX_HISTORY_MONTHS back from the latest month. Customers' start months set the beginning
+        only when no kind has events (a customer list alone): a list of long-standing customers would
+        otherwise stretch the period back to years without any data. So the period reaches responses dated
+        after the last revenue month; revenue figures there are blank (see _revenue_range)."""
+        first, last, start_first, start_last = cur.execute(
+            """WITH events AS (
+                   SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses
+                       WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap AND kind = 'nps')
                    UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv
-                   UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses WHERE version = $sv
+                   UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses
+                       WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap AND kind = 'csat')
                    UNION ALL SELECT month FROM revenue WHERE version = $rv
-               )""",
-            {"nv": nv, "cv": cv, "sv": sv, "rv": rv},
+               ), starts AS (SELECT date_trunc('month', start_date)::DATE AS m FROM customers WHERE version = $cv)
+               SELECT (SELECT min(m) FROM events), (SELECT max(m) FROM events),
+                      (SELECT min(m) FROM starts), (SELECT max(m) FROM starts)""",
+            {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]},
         ).fetchone()
+        first = first or start_first
+        last = max(m for m in (last, start_last) if m is not None) if (last or start_last) else None
         if last is None:
             return None, None
         floor = (pd.Timestamp(last) - pd.DateOffset(months=MAX_HISTORY_MONTHS - 1)).date()
@@ -538,16 +600,22 @@ class Workspace:
             return None, None
         return max(rfirst, first), min(rlast, last)
 
-    def _build_snapshot(self, cur, versions: dict[str, int | None]) -> int:
+    def _build_snapshot(self, cur, sources: dict[str, tuple[int, ...]]) -> int:
+        """A new snapshot reading these versions per kind (the last of each is its `<kind>_version`), with
+        its facts."""
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
-        first, last = self._month_range(cur, versions)
+        versions = {k: (sources[k][-1] if sources.get(k) else None) for k in KINDS}
+        rows = [[number, k, v] for k in KINDS for v in sources.get(k, ())]
+        if rows:
+            cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)", rows)
+        first, last = self._month_range(cur, number, versions)
         rfirst, rlast = self._revenue_range(cur, versions["revenue"], first, last)
         cur.execute(
             f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
             f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?, ?, ?)",
             [number, *(versions[k] for k in KINDS), first, last, rfirst, rlast],
         )
-        params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
+        params = {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
             cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last, "rfirst": rfirst,
                                               "rlast": rlast})
@@ -555,9 +623,9 @@ class Workspace:
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
                         {"snap": number, "k": RETENTION_K})
             cur.execute(FACT_COHORT, {"snap": number, "rfirst": rfirst, "max_age": COHORT_MAX_AGE})
-            cur.execute(FACT_TRANSITION, {"snap": number, "nv": versions["nps"]})
-        cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
-        cur.execute(FACT_CSAT, {"snap": number, "sv": versions["csat"], "cv": versions["customers"]})
+            cur.execute(FACT_TRANSITION, {"snap": number})
+        cur.execute(FACT_NPS, params)
+        cur.execute(FACT_CSAT, {"snap": number, "cv": versions["customers"]})
         return number
 
     # ---- history: roll back, delete, mapping presets (Data page) ---------------------------------
@@ -571,6 +639,9 @@ class Workspace:
     #   'deleted' row in `snapshot_events`), so snapshot numbers stay contiguous and never get reused. The
     #   `uploads` row stays as the audit trail (when/hash/rows) and the version is listed in
     #   `deleted_versions`, so version numbers are never reused either.
+    # - Several sources of a response kind (commit(append=True)): roll back makes the chosen version the
+    #   kind's only source again; remove_source() takes one source out of the current data (a new snapshot,
+    #   recorded), after which it can be deleted like any earlier version.
     def _ensure_history_tables(self) -> None:
         self._con.execute(HISTORY_SCHEMA)
 
@@ -584,7 +655,7 @@ class Workspace:
     def history(self) -> pd.DataFrame:
         """Every version, newest first, with its status: 'in use' (latest snapshot), 'earlier' or 'deleted'."""
         self._ensure_history_tables()
-        current = [v for v in self.current_versions().values() if v is not None] or [-1]
+        current = [v for vs in self._current_sources(self.cursor()).values() for v in vs] or [-1]
         return self.cursor().execute(
             f"""SELECT u.version, u.kind, u.file_name, u.source, u.row_count, u.first_date, u.last_date,
                        u.uploaded_at, u.uploaded_by, u.sha256, d.deleted_at,
@@ -613,6 +684,8 @@ class Workspace:
             if versions[kind] == version:
                 raise ValueError(f"Version {version} is already the current {kind} data.")
             previous = versions[kind]
+            sources = {k: v for k, v in self._current_sources(cur).items() if k != kind}
+            sources[kind] = (version,)
             versions[kind] = version
             before, after = self._sample_kinds(cur, self._current_versions(cur)), self._sample_kinds(cur, versions)
             if after[kind] and not all(before.values()):
@@ -622,9 +695,28 @@ class Workspace:
             if len(set(after.values())) > 1:
                 raise MixedSourcesError(f"Version {version} is your own upload; the current data is the sample "
                                         "company's, and the two are never mixed in one data version.")
-            number = self._build_snapshot(cur, versions)
+            number = self._build_snapshot(cur, sources)
             cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
                         [number, f"{kind}: back to version {version} (was version {previous})"])
+        return self.snapshot(number)
+
+    def remove_source(self, version: int) -> Snapshot:
+        """Take one source (an appended response file) out of the current data, as a new snapshot; the other
+        sources of its kind stay. Refused when it is its kind's only source (roll back or delete instead)."""
+        with self._transaction() as cur:
+            row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+            sources = self._current_sources(cur)
+            kind = row[0] if row else None
+            if kind is None or version not in sources.get(kind, ()):
+                raise ValueError(f"Version {version} is not a source of the current data.")
+            if len(sources[kind]) == 1:
+                raise ValueError(f"Version {version} is the only source of its kind: roll back to another version "
+                                 "or upload a replacement instead.")
+            sources[kind] = tuple(v for v in sources[kind] if v != version)
+            number = self._build_snapshot(cur, sources)
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, now()::TIMESTAMP)",
+                        [number, f"{kind}: version {version} removed as a source (sources now "
+                                 f"{', '.join(map(str, sources[kind]))})"])
         return self.snapshot(number)
 
     def delete_version(self, version: int) -> list[int]:
@@ -636,11 +728,11 @@ class Workspace:
             if row is None or cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?",
                                           [version]).fetchone()[0]:
                 raise ValueError(f"There is no version {version} to delete.")
-            if version in self._current_versions(cur).values():
-                raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
-                                 "a replacement first, then delete it.")
+            if any(version in vs for vs in self._current_sources(cur).values()):
+                raise ValueError(f"Version {version} is the data in use. Roll back to another version, upload "
+                                 "a replacement or remove it as a source first, then delete it.")
             snaps = [r[0] for r in cur.execute(
-                f"SELECT snapshot FROM snapshots WHERE ? IN ({self._VERSION_COLUMNS}) ORDER BY snapshot",
+                "SELECT DISTINCT snapshot FROM snapshot_sources WHERE version = ? ORDER BY snapshot",
                 [version]).fetchall()]
             if snaps:
                 marks = ", ".join("?" * len(snaps))
@@ -654,6 +746,7 @@ class Workspace:
                 cur.execute(f"UPDATE snapshots SET {', '.join(f'{k}_version = NULL' for k in KINDS)}, "
                             f"first_month = NULL, last_month = NULL, revenue_first = NULL, revenue_last = NULL "
                             f"WHERE snapshot IN ({marks})", snaps)
+                cur.execute(f"DELETE FROM snapshot_sources WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
