@@ -9,13 +9,14 @@ import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest.questions import Question
-from metrics.store import KIND_LABELS, StoreError
+from metrics.store import APPENDABLE, KIND_LABELS, StoreError
 
 ui.ensure_router()
 st.title("Data · Upload exports")
 st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue: survey tools (Qualtrics, "
            "SurveyMonkey, Delighted, Typeform, Hotjar), billing (Stripe subscriptions or invoices, ChartMogul "
-           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version; "
+           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version "
+           "(a response file can instead be added beside the current ones); "
            "earlier versions stay available and can be restored below. "
            f"Files up to {ingest.MAX_UPLOAD_BYTES // 2**20} MB.")
 ui.notices(None)
@@ -38,24 +39,53 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
     leave_sample = st.session_state.get("sample_choice") == OWN
     if leave_sample and ws.holds_sample():
         previous = None  # the company's first version of this kind: nothing to compare with the sample
+    append = prepared.kind in APPENDABLE and st.session_state.get(f"append_{fkey}") == APPEND
     try:
-        snap = ws.commit([prepared.to_upload(uploaded_by=who)], leave_sample=leave_sample)
+        snap = ws.commit([prepared.to_upload(uploaded_by=who)], leave_sample=leave_sample, append=append)
     except StoreError as exc:
         st.session_state["store_error"] = str(exc)
         return
     st.session_state["v"] = snap.snapshot
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
+    summary = ingest.change_summary(ws, version, None if append else previous)
+    if append:
+        others = [str(v) for v in snap.sources[prepared.kind] if v != version]
+        summary = (summary.removesuffix("; the first version of its kind.")
+                   + f"; added beside version {', '.join(others)} (an answer in several files counts once).")
     message = (
         f"Stored {ui.md_escape(prepared.file_name)} as version {version}{skipped}; the dashboard now shows data "
         f"version #{snap.snapshot}.  \n**{KIND_LABELS[prepared.kind]} version {version}:** "
-        + ui.md_escape(ingest.change_summary(ws, version, previous)))
+        + ui.md_escape(summary))
     done = st.session_state.setdefault("stored_files", {})
     done[fkey] = message
     if all(k in done for k in all_keys):
         st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
         st.session_state["stored"] = "  \n\n".join(done[k] for k in all_keys)
         st.session_state["stored_files"] = {}
+
+
+REPLACE, APPEND = "replace", "append"
+
+
+def append_choice(kind: str, fkey: str) -> None:
+    """For response files when the current data already has the kind: replace it (the default), or add the
+    file as another source of the same kind (another survey year); asked in the look of ask()."""
+    current = ui.workspace().snapshot()
+    sources = current.sources.get(kind, ()) if current else ()
+    if kind not in APPENDABLE or not sources or ui.workspace().holds_sample():
+        return
+    label = KIND_LABELS[kind]
+    have = f"version {sources[0]}" if len(sources) == 1 else "versions " + ", ".join(map(str, sources))
+    choices = {REPLACE: f"Replace the current {label} ({have})",
+               APPEND: f"Add as another source of {label} (keeps {have}; e.g. another survey year)"}
+    key = f"append_{fkey}"
+    if key not in st.session_state:
+        st.session_state[key] = REPLACE
+    st.selectbox(f"The data already has {label}: replace them or add this file?", list(choices), key=key,
+                 format_func=choices.get)
+    st.caption("Added files stay separate versions, each removable on its own; an answer found in several files "
+               "(same response id and date, or same customer and date) counts once, from the latest file.")
 
 
 def sample_choice() -> str | None:
@@ -94,6 +124,16 @@ def roll_back(version_key: str) -> None:
     version, snap = done
     st.session_state["v"] = snap.snapshot
     st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
+                                        f"#{snap.snapshot}.")
+
+
+def remove_source(version_key: str) -> None:
+    done = history_action(ui.workspace().remove_source, version_key)
+    if done is None:
+        return
+    version, snap = done
+    st.session_state["v"] = snap.snapshot
+    st.session_state["history_done"] = (f"Removed version {version} as a source; the current data is data version "
                                         f"#{snap.snapshot}.")
 
 
@@ -295,6 +335,7 @@ def handle(upload, all_keys: list[str]) -> None:
             label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
             if prepared.report:
                 label += f" (skipping {prepared.report.rejected_rows:,} rows)"
+            append_choice(prepared.kind, fkey)
             choice = st.session_state.get("sample_choice") if ws.holds_sample() else OWN
             if choice == KEEP:
                 st.info("Nothing is stored: the dashboard keeps showing the sample company. Change the answer above "
@@ -327,7 +368,7 @@ ws = ui.workspace()
 history = ws.history()
 events = ws.snapshot_events()
 if not events.empty:
-    st.caption("Roll backs: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
+    st.caption("Roll backs and sources: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
                                           for r in events.head(5).itertuples()))
 live = history[history.status != "deleted"]
 if not live.empty:
@@ -339,6 +380,10 @@ if not live.empty:
                      width=460)
         st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
                   help="Makes this version the current data of its kind again, as a new data version (recorded).")
+        if any(len(v) > 1 for v in (ws.snapshot().sources if ws.snapshot() else {}).values()):
+            st.button("Remove this source", key="remove_source", on_click=remove_source, args=("history_version",),
+                      help="Takes one of several files of a kind out of the current data (a new data version, "
+                           "recorded); the other files of that kind stay.")
         st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
                   help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
                        "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
