@@ -326,8 +326,8 @@ def sample_banner(snap: Snapshot) -> None:
 
 def has_data(view: View, kind: str) -> bool:
     """Whether the view's data version holds data of this kind (nps, customers, revenue, csat) for the view's
-    period: revenue must cover the period's last month (ARR, NRR and movements are read there), the other
-    kinds must have a date within the period."""
+    period: revenue must cover the period's last month (ARR, NRR and movements are read there), responses and
+    answers must have a date within the period; a customer list counts whenever it is there."""
     return absence(view, kind) is None
 
 
@@ -341,9 +341,9 @@ def absence(view: View, kind: str) -> str | None:
         first, last = snap.revenue_first, snap.revenue_last
     else:
         first, last = info["first_date"], info["last_date"]
-    if first is None or last is None:
-        return None
-    inside = (first <= add_months(view.end, 1) and last >= view.start) if kind != "revenue" else \
+    if first is None or last is None or kind == "customers":  # a customer list holds customers until they churn,
+        return None                                           # whatever its dates: it covers every period
+    inside = (first < add_months(view.end, 1) and last >= view.start) if kind != "revenue" else \
         (first <= view.end <= last)
     if inside:
         return None

@@ -18,6 +18,10 @@ def test_period_reaches_the_late_responses_and_revenue_is_blank_with_the_reason(
     # = 3) → NPS 100 × (5 − 3) ÷ 10 = +20.
     assert tiles["NPS"].startswith("+20 ")
     assert "ARR" not in tiles and "NRR (12 months)" not in tiles
+    # The customer list covers every month (customers stay until they churn): logo churn Dec 2024 – Jun 2025 is
+    # the reference's 2 churned of 10 active-at-start (Dec–Apr) plus May and Jun with A and D active, none
+    # churned: 2 ÷ 14 = 14.3%.
+    assert tiles["Logo churn (monthly)"] == "14.3%"
     assert REASON in [i.value for i in at.info]
     assert not any("outside the chosen period" in w.value for w in at.warning)
     cfo = run_app("pages/cfo.py")
