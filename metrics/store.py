@@ -4,8 +4,15 @@ Model
 - Each upload of a kind (nps, customers, revenue) becomes a *version* of that kind: its canonical rows
   are stored under that version number and are never modified afterwards. The current data of a kind
   is its latest version; earlier versions stay readable.
-- Each commit also creates a *snapshot*: the trio of versions (nps, customers, revenue) current at that
-  moment. Pages and shared links address data by snapshot number.
+- Each commit also creates a *snapshot*: the versions of every kind (nps, customers, revenue, csat) current at
+  that moment (`snapshot_sources`; a response kind may hold several files, see commit(append=True) and
+  source_rows(); `<kind>_version` names the latest). Pages and shared links address data by snapshot number.
+- The bundled sample company (uploads.source = 'sample') and the company's own uploads never meet in one
+  snapshot: commit() and rollback() refuse a mix (MixedSourcesError); the company's first upload starts its own
+  workspace (commit(leave_sample=True)) and the sample's snapshots stay readable as the demo.
+- The snapshot's months span every kind's data; revenue figures exist only within the revenue months
+  (revenue_first … revenue_last), blank (NULL) outside them.
+- A failed write (disk full, out of memory) raises StoreError saying nothing was stored.
 - Facts (one row per customer per month; its sums per month, segment and region; NPS counts per month and
   dimension) are built once per snapshot, inside the same transaction as the upload, so pages read
   compact tables, never raw rows.
