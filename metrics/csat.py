@@ -69,7 +69,7 @@ def summary(cur, view: View) -> CsatResult:
     if frame.empty:
         return CsatResult(0, 0, None, ())
     scales = tuple(frame.scale)
-    one_numeric = len(scales) == 1 and scales[0] != "good-bad"
+    one_numeric = len(scales) == 1 and scales[0] != "good-bad" and not pd.isna(frame.score_sum.iloc[0])
     return CsatResult(int(frame.n.sum()), int(frame.satisfied.sum()),
                       int(frame.score_sum.iloc[0]) if one_numeric else None, scales)
 
