@@ -151,8 +151,9 @@ def test_cio_page(expected):
     linked = float(shown["Responses linked"].rstrip("%"))
     assert 95 < linked < 99  # ~3% of the sample's responses are anonymous
     sources = at.dataframe[0].value
-    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue"]
-    assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv"]
+    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue", "CSAT answers"]
+    assert sources["File"].tolist()[:3] == ["nps_responses.csv", "customers.csv", "revenue.csv"]
+    assert sources["File"].isna().tolist()[3]  # the sample has no CSAT answers
     assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
 
 
@@ -294,6 +295,9 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert not at.error
     assert "reads as **Revenue**" in at.success[0].value
     at.text_input(key="uploaded_by").input("Dana")
+    assert store_button(at).disabled  # first the sample question: start the company's own workspace
+    at.selectbox(key="sample_choice").set_value("own")
+    at.run()
     store_button(at).click()
     at.run()
     assert not at.exception
