@@ -63,9 +63,10 @@ def test_ceo_on_own_data_shows_its_nps_and_empty_states():
     at = run_app(v="2")
     # The reference responses, Dec 2024 – Apr 2025 (the version's five months): promoters r1 r5 r6 r7 = 4,
     # passives r3 r8 = 2, detractors r2 r4 = 2 of 8 → NPS 100 × (4 − 2) ÷ 8 = +25. Adjusted Wald: n' = 11,
-    # p' = 4.75/11, d' = 2.75/11, e = 0.1818, se = √((0.6818 − 0.0331) ÷ 11) = 0.2429 → ±47.6, shown ±48.
-    assert tiles(at)["NPS"] == "+25 ±48"
-    assert "n = 8" in texts(at)
+    # p' = 4.75/11, d' = 2.75/11, e = 0.1818, se = √((0.6818 − 0.0331) ÷ 11) = 0.2429 → ±47.6. With n = 8, fewer
+    # than 30 responses, the tile shows no headline figure ("—") and says why.
+    assert tiles(at)["NPS"] == "—"
+    assert any("n = 8" in t and "fewer than 30 responses" in t for t in texts(at).split("\n"))
     infos = [i.value for i in at.info]
     assert any("No revenue uploaded yet" in i for i in infos) and any("No customer list uploaded yet" in i
                                                                       for i in infos)
@@ -75,7 +76,7 @@ def test_ceo_on_own_data_shows_its_nps_and_empty_states():
 def test_sample_version_still_shows_the_sample_and_says_so():
     at = run_app(v="1")
     banner = next(i.value for i in at.info if "Sample data" in i.value)
-    assert "NPS responses, Customers / churn and Revenue" in banner
+    assert "NPS responses, Customers / churn, Revenue and CSAT answers" in banner
     assert "Your own data is data version #2" in banner
     shown = tiles(at)
     assert shown["ARR"] != "—" and shown["Logo churn (monthly)"] != "—"

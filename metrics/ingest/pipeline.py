@@ -209,7 +209,11 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     return text + f"; vs version {previous}: " + ", ".join(changes) + "."
 
 
-SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv"}
+SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv",
+                "csat": "csat_responses.csv"}
+# The sample's own answers to the questions ingest asks of it (its generator writes 0-10 likelihood-to-recommend
+# scores and 1-5 satisfaction answers), so loading it asks nothing.
+SAMPLE_ANSWERS = {"nps": {"scale:score": "0-10"}, "csat": {"scale:satisfaction": "1-5"}}
 
 
 def load_sample(ws: Workspace, folder) -> Snapshot:
@@ -217,6 +221,6 @@ def load_sample(ws: Workspace, folder) -> Snapshot:
     uploads = []
     for kind, name in SAMPLE_FILES.items():
         # The sample's dates are fixed, so none may be judged "in the future" on a machine with an old clock.
-        opts = Options(kind=kind, today=dt.date(9999, 12, 31))
+        opts = Options(kind=kind, today=dt.date(9999, 12, 31), answers=SAMPLE_ANSWERS.get(kind, {}))
         uploads.append(prepare((Path(folder) / name).read_bytes(), name, opts).to_upload("sample"))
     return ws.commit(uploads)

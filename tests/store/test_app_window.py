@@ -15,8 +15,9 @@ def test_period_reaches_the_late_responses_and_revenue_is_blank_with_the_reason(
     assert at.select_slider(key="period").options[-1] == "Jun 2025"
     tiles = {m.label: m.value for m in at.metric}
     # Default period Dec 2024 – Jun 2025: all 10 responses (promoters r1 r5 r6 r7 r9 = 5, detractors r2 r4 r10
-    # = 3) → NPS 100 × (5 − 3) ÷ 10 = +20.
-    assert tiles["NPS"].startswith("+20 ")
+    # = 3) → NPS 100 × (5 − 3) ÷ 10 = +20, on n = 10: fewer than 30 responses, so the tile shows "—" and the n.
+    assert tiles["NPS"] == "—"
+    assert any("n = 10" in c.value for c in at.caption)
     assert "ARR" not in tiles and "NRR (12 months)" not in tiles
     # The customer list covers every month (customers stay until they churn): logo churn Dec 2024 – Jun 2025 is
     # the reference's 2 churned of 10 active-at-start (Dec–Apr) plus May and Jun with A and D active, none
