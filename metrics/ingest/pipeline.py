@@ -23,12 +23,15 @@ from metrics.ingest.model import Options, Prepared
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
+from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Questions
 from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.ticket_fields import detect_ticket_mapping
 from metrics.store import KINDS, Snapshot, Workspace, quote_ident
 
-PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
-DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month"}
+PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
+             "tickets": _prepare_tickets}
+DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "tickets": "dated_at"}
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -47,16 +50,17 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         seen = read_table(con, text)
         columns = seen.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
-        if kind not in KINDS:
+        if kind not in (*KINDS, "tickets"):  # tickets: until store.KINDS has it
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        mapping = {**seen.mapping(kind), **opts.mapping}
+        mapping = {**(detect_ticket_mapping(columns) if kind == "tickets" else seen.mapping(kind)), **opts.mapping}
         mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:
                 raise MissingColumnError(name, f"column {col!r}", columns)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
-        _require_fields(kind, mapping, columns, opts)
+        if kind != "tickets":  # the tickets preparer checks its own (until mapping.FIELDS has the kind)
+            _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, Questions(opts.answers))
         chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
                             "rows (identical in every column to an earlier row)",
