@@ -204,5 +204,5 @@ def tags(column: str) -> str:
     inner = f"regexp_replace({v}, '^\\[|\\]$', '', 'g')"
     parts = (f"CASE WHEN contains({inner}, ',') THEN string_split_regex({inner}, '\\s*,\\s*') "
              f"ELSE string_split_regex(trim({inner}), '\\s+') END")
-    return (f"(CASE WHEN {v} IS NULL THEN NULL ELSE list_filter(list_transform({parts}, x -> trim(x, '''\" ')), "
-            "x -> x <> '') END)")
+    return (f"(CASE WHEN {v} IS NULL THEN NULL ELSE list_filter(list_transform({parts}, lambda x: trim(x, '''\" ')), "
+            "lambda x: x <> '') END)")
