@@ -216,6 +216,7 @@ def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_
         SELECT experience, count(*) AS customers, count_if(churned) AS churned FROM g GROUP BY experience""",
                view, tv, target=float(target_hours), bstart=dt.datetime.combine(before.start, dt.time()))
     frame = frame.set_index("experience").reindex(GROUPS, fill_value=0).reset_index()
+    frame[["customers", "churned"]] = frame[["customers", "churned"]].astype(int)
     cis = [stats.wilson(int(c), int(n)) for c, n in zip(frame.churned, frame.customers, strict=True)]
     frame["churn_rate"] = [i.estimate for i in cis]
     frame["churn_low"] = [i.low for i in cis]

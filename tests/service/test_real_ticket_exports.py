@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, prepare_file
+from conftest import ROOT, prepare_bytes, prepare_file
 
 from metrics import service
 from metrics.service_schema import insert_tickets
@@ -98,4 +98,53 @@ def test_kaggle_day_first_timestamps_with_untrustworthy_durations():
     assert s["tickets_solved"] == int(solved.notna().sum()) == 2769
     rating = raw["Customer Satisfaction Rating"].dropna()
     assert s["csat"]["n"] == len(rating) and s["csat"]["value"] == pytest.approx(100 * (rating >= 4).mean())
+    ws.close()
+
+
+def test_ravenstack_churn_by_service_experience_against_pandas():
+    """The value link end to end: accounts with their churn dates (latest churn event of a churned account;
+    churned accounts without any churn event are left out, their churn date unknown), tickets of the first half
+    of 2024 as the experience, churn in the second half as the outcome, target 48 h."""
+    accounts = pd.read_csv(REAL / "saas_ravenstack_accounts.csv")
+    events = pd.read_csv(REAL / "saas_ravenstack_churn_events.csv")
+    accounts["churn_date"] = accounts["account_id"].map(events.groupby("account_id")["churn_date"].max())
+    accounts.loc[~accounts["churn_flag"], "churn_date"] = None
+    known = accounts[~accounts["churn_flag"] | accounts["churn_date"].notna()]
+    customers = known[["account_id", "signup_date", "churn_date"]].rename(
+        columns={"account_id": "customer_id", "signup_date": "start_date"})
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(customers.to_csv(index=False).encode(), "customers").to_upload()])
+    _store(ws, RAVEN)
+    view = View(1, dt.date(2024, 7, 1), dt.date(2024, 12, 1))
+    got = service.churn_by_experience(ws.cursor(), view, 1, 48).set_index("experience")
+
+    # The same rules in plain pandas on the raw files.
+    start = pd.Timestamp("2024-07-01")
+    c = customers.assign(start_date=pd.to_datetime(customers["start_date"]),
+                         churn_date=pd.to_datetime(customers["churn_date"]))
+    base = c[(c["start_date"] < start) & (c["churn_date"].isna() | (c["churn_date"] >= start))].copy()
+    base["churned"] = base["churn_date"].between(start, pd.Timestamp("2024-12-31"))
+    t = pd.read_csv(RAVEN, parse_dates=["submitted_at", "closed_at"])
+    t = t[(t["submitted_at"] >= pd.Timestamp("2024-01-01")) & (t["submitted_at"] < start)]
+    done = t["closed_at"] < start
+    age = (start - t["submitted_at"]).dt.total_seconds() / 3600
+    t = t.assign(bad=done & (t["satisfaction_score"] < 4), esc=t["escalation_flag"],
+                 slow=(done & (t["resolution_time_hours"] > 48)) | (~done & (age > 48)),
+                 fast=done & (t["resolution_time_hours"] <= 48))
+    per = t.groupby("account_id").agg(bad=("bad", "any"), esc=("esc", "any"), slow=("slow", "any"),
+                                      fast=("fast", "all"))
+
+    def group(cid):
+        if cid not in per.index:
+            return "No tickets"
+        r = per.loc[cid]
+        return ("Gave bad CSAT" if r.bad else "Escalated" if r.esc else "Slow resolution" if r.slow
+                else "Fast resolution" if r.fast else "Tickets, outcome not yet known")
+
+    base["experience"] = base["customer_id"].map(group)
+    want = base.groupby("experience").agg(customers=("churned", "size"), churned=("churned", "sum"))
+    want = want.reindex(service.GROUPS, fill_value=0)
+    assert got["customers"].tolist() == want["customers"].tolist()
+    assert got["churned"].tolist() == want["churned"].tolist()
+    assert got["customers"].sum() == len(base) and got["churned"].sum() > 0
     ws.close()

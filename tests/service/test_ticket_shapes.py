@@ -46,6 +46,19 @@ def test_zendesk_tickets_export():
     assert rows.loc["101", "priority"] == "high" and rows.loc["102", "channel"] == "Web form"
 
 
+def test_zendesk_duration_without_a_unit_is_asked():
+    data = (b"Id,Created at,Solved at,Full resolution time,Status\n"
+            b"7,2024-03-04 09:00:00 +0000,2024-03-04 15:00:00 +0000,360,Solved\n")
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "tickets")
+    (q,) = err.value.questions
+    assert q.key == "duration_unit:Full resolution time" and "360" in q.detail
+    p = prepare_bytes(data, "tickets", answers={q.key: "minutes"})
+    assert p.rows["resolution_hours"].tolist() == [6.0] and not any("differs" in w for w in p.warnings)
+    p = prepare_bytes(data, "tickets", answers={q.key: "hours"})  # the wrong unit shows against the timestamps
+    assert any("1 tickets whose 'Full resolution time' differs" in w for w in p.warnings)
+
+
 def test_freshdesk_day_first_and_h_mm_ss_past_24_hours():
     rows, warnings = tickets("freshdesk_tickets.csv")
     # Created 13-03-2024 09:00 (day first: 13 is no month), first response 13-03 09:45.
