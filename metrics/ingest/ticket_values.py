@@ -128,6 +128,8 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
     hms, numeric, n, lo, med, hi = chk.con.execute(
         f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({_number(v)}), count({v}),"
         f" min({_number(v)}), median({_number(v)}), max({_number(v)}) FROM raw").fetchone()
+    if n == 0:  # an empty column: no durations, nothing to ask
+        return "NULL::DOUBLE"
     if hms and hms * 2 >= n:
         chk.flag(column, f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '{_HMS}')",
                  "are not durations as H:MM:SS like the rest of the column")

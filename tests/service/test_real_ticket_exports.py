@@ -92,6 +92,9 @@ def test_kaggle_day_first_timestamps_with_untrustworthy_durations():
     assert (negative, both) == (1365, 2769)
     assert any(f"{negative:,} of {both:,} tickets (49%) have times out of order" in w for w in p.warnings)
     assert p.rows["first_reply_hours"].isna().all() and p.rows["resolution_hours"].isna().all()  # none averaged
+    # the 2,819 open tickets have neither time: kept (they are tickets), dated in no month, and said so.
+    assert any("2,819 tickets have no created, reply or solve time" in w for w in p.warnings)
+    assert (raw["Ticket Status"] == "Open").sum() == 2819
     s = service.summary(ws.cursor(), View(1, dt.date(2023, 5, 1), dt.date(2023, 6, 1)), 1)
     assert s["tickets_created"] is None  # no ticket-created time in this file
     assert s["first_response_hours"]["n"] == 0 and s["resolution_hours"]["n"] == 0

@@ -170,3 +170,43 @@ def test_no_id_or_no_time_is_refused():
         prepare_bytes(b"subject,created_at\nHelp,2024-03-01\n", "tickets")
     with pytest.raises(MissingColumnError):
         prepare_bytes(b"ticket_id,subject\n1,Help\n", "tickets")
+
+
+def test_satisfaction_scales():
+    head = b"ticket_id,created_at,status,satisfaction\n"
+    five = head + b"1,2024-03-01 09:00,solved,5\n2,2024-03-02 09:00,solved,3\n"
+    p = prepare_bytes(five, "tickets")  # 1–5 proposed (all within 1–5), stated in the warnings
+    assert p.answers == {"csat_scale:satisfaction": "1-5"} and has(p.warnings, "1–5 scale")
+    assert p.rows["csat_satisfied"].tolist() == [True, False]
+    seven = head + b"1,2024-03-01 09:00,solved,6\n2,2024-03-02 09:00,solved,7\n"
+    with pytest.raises(NeedsAnswerError):  # 6 and 7: a 1–7 or a 1–10 scale? asked, not guessed
+        prepare_bytes(seven, "tickets")
+    p = prepare_bytes(seven, "tickets", answers={"csat_scale:satisfaction": "1-10"})
+    assert p.rows["csat_satisfied"].tolist() == [False, False]  # 9–10 are the top two boxes of 10
+    nps_like = head + b"1,2024-03-01 09:00,solved,0\n2,2024-03-02 09:00,solved,10\n"
+    with pytest.raises(NeedsAnswerError):  # 0 is on no CSAT scale: likely likelihood to recommend
+        prepare_bytes(nps_like, "tickets")
+
+
+def test_an_empty_duration_column_asks_nothing():
+    p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
+    assert p.questions == [] and p.rows["resolution_hours"].isna().all()
+
+
+def test_business_hours_only_summary_says_why_times_are_null():
+    import datetime as dt
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 1, prepare_file(FIX / "business_hours_tickets.csv", "tickets").rows)
+    s = service.summary(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1)
+    assert s["resolution_hours"] == {"median": None, "p90": None, "n": 0}
+    assert any("business hours only" in n for n in s["notes"])
+    business = service.durations(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1, "resolution",
+                                 basis="business")
+    assert business["median"] == pytest.approx((5.5 + 12) / 2)  # labelled business, on request only
+    ws.close()
