@@ -43,3 +43,13 @@ def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
     cols = ", ".join(quote_ident(c) for c in TICKET_COLUMNS)
     cur.execute(f"INSERT INTO tickets (version, {cols}) SELECT ?, {cols} FROM incoming_tickets", [version])
     cur.unregister("incoming_tickets")
+
+
+def ticket_version_stats(cur, version: int) -> dict:
+    """What Workspace.version_stats gives for a tickets version: tickets, distinct customers, first and last
+    created date, and tickets not solved (open, pending or on hold) in the version."""
+    tickets, customers, first, last, unsolved = cur.execute(
+        "SELECT count(*), count(DISTINCT customer_id), min(created_at)::DATE, max(created_at)::DATE,"
+        " count_if(status IN ('new', 'open', 'pending', 'hold')) FROM tickets WHERE version = ?", [version]).fetchone()
+    return {"tickets": tickets, "customers": customers, "first_created": first, "last_created": last,
+            "unsolved": unsolved}

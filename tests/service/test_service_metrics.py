@@ -1,6 +1,6 @@
 """Every service metric on a small ticket table worked out by hand (the arithmetic is in the comments).
 
-Customers (snapshot months 2024-01 … 2024-06, from the revenue file):
+Customers (snapshot months 2024-01 … 2024-06, from the revenue file; A and B are SMB, C, D, E Enterprise):
   A start 2023-06-01, never churns, MRR 100      B start 2023-06-01, churns 2024-05-15, MRR 200 Jan–Apr
   C start 2023-06-01, churns 2024-04-10, MRR 50 Jan–Mar                D start 2023-06-01, MRR 300
   E start 2024-02-01, MRR 80 from Feb
@@ -31,12 +31,12 @@ from metrics.service_schema import TICKET_COLUMNS, insert_tickets
 from metrics.store import Workspace
 from metrics.view import View
 
-CUSTOMERS = b"""customer_id,start_date,churn_date
-A,2023-06-01,
-B,2023-06-01,2024-05-15
-C,2023-06-01,2024-04-10
-D,2023-06-01,
-E,2024-02-01,
+CUSTOMERS = b"""customer_id,start_date,churn_date,segment
+A,2023-06-01,,SMB
+B,2023-06-01,2024-05-15,SMB
+C,2023-06-01,2024-04-10,Enterprise
+D,2023-06-01,,Enterprise
+E,2024-02-01,,Enterprise
 """
 MRR = {"A": [100] * 6, "B": [200] * 4, "C": [50] * 3, "D": [300] * 6, "E": [0] + [80] * 5}
 REVENUE = "customer_id,month,amount\n" + "".join(
@@ -207,3 +207,14 @@ def test_solved_without_a_time_makes_backlog_unknown(cur):
     s = service.summary(cur, Q1, 7)
     assert s["backlog"] is None and s["tickets_solved"] is None
     assert service.arr_open_over_target(cur, Q1, 7, 24)["arr"] is None
+
+
+def test_segment_filter_uses_the_customers_segment(cur):
+    smb = View(1, dt.date(2024, 1, 1), dt.date(2024, 3, 1), segment="SMB")
+    s = service.summary(cur, smb, 7)
+    # SMB = A and B: created in Q1 t1 t2 t4 t6 = 4; solved in Q1 t1 t2 = 2; open at Mar end t4 t6 = 2.
+    assert (s["tickets_created"], s["tickets_solved"], s["backlog"]) == (4, 2, 2)
+    # active SMB customers: 2 in each of Jan, Feb, Mar → 4 ÷ 6 × 100 = 66.67 tickets per 100 per month.
+    assert s["contact_rate"] == pytest.approx(400 / 6)
+    # resolution over t1 12 h and t2 72 h: median 42, p90 12 + 0.9 × 60 = 66.
+    assert s["resolution_hours"] == {"median": pytest.approx(42.0), "p90": pytest.approx(66.0), "n": 2}

@@ -210,3 +210,17 @@ def test_business_hours_only_summary_says_why_times_are_null():
                                  basis="business")
     assert business["median"] == pytest.approx((5.5 + 12) / 2)  # labelled business, on request only
     ws.close()
+
+
+def test_stored_version_stats():
+    from metrics.service_schema import insert_tickets, ticket_version_stats
+    from metrics.store import Workspace
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 3, tickets_prepared := prepare_file(FIX / "zendesk_tickets.csv", "tickets").rows)
+    stats = ticket_version_stats(ws.cursor(), 3)
+    # 101–104, 106: customers Acme, Beta, Gamma; created 2024-03-04 … 2024-03-10; open 103, pending 106.
+    assert stats == {"tickets": 5, "customers": 3, "first_created": pd.Timestamp("2024-03-04").date(),
+                     "last_created": pd.Timestamp("2024-03-10").date(), "unsolved": 2}
+    assert len(tickets_prepared) == 5
+    ws.close()
