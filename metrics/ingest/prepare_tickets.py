@@ -296,21 +296,36 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], has_reply:
                         "'business'), never mixed with calendar time.")
     else:
         basis = "calendar"
-        fr = f"coalesce(fr_cal, {fr_ts})" if "first_reply_time" in m else fr_ts
-        res = f"coalesce(res_cal, {res_ts})" if "resolution_time" in m else res_ts
+        fr = _column_or_times(chk, m, warnings, "fr_cal", "first_reply_time", fr_ts)
+        res = _column_or_times(chk, m, warnings, "res_cal", "resolution_time", res_ts)
         set_aside = [m[n] for n in ("first_reply_time_business", "resolution_time_business") if n in m]
         if set_aside:
             warnings.append("Business-hours columns " + ", ".join(f"'{c}'" for c in set_aside) + " set aside: "
                             "durations are in calendar hours (the two are never mixed).")
-    for col, name, ts_expr in (("fr_cal", "first_reply_time", fr_ts), ("res_cal", "resolution_time", res_ts)):
-        if name in m and ts_expr != "NULL::DOUBLE":
-            tol = 24.0 if m.get("created_at") and _is_day_only(chk, m["created_at"]) else 0.1
-            differ = con.execute(f"SELECT count(*) FROM t2 WHERE abs({col} - ({ts_expr})) > {tol}").fetchone()[0]
-            if differ:
-                warnings.append(f"{differ:,} tickets whose '{m[name]}' differs from the difference of their times by "
-                                f"more than {tol:g} h; the export's own duration column is used.")
     con.execute(f"CREATE OR REPLACE TEMP TABLE t3 AS SELECT *, {fr} AS first_reply_hours, {res} AS resolution_hours, "
                 f"CASE WHEN {fr} IS NOT NULL OR {res} IS NOT NULL THEN '{basis}' END AS hours_basis FROM t2")
+
+
+def _column_or_times(chk: _Checker, m: dict[str, str], warnings: list[str], col: str, name: str, ts_expr: str) -> str:
+    """The export's own calendar duration column where it agrees with the timestamps (within 0.1 h, or 24 h for
+    dates without a time), else the timestamps: a column that disagrees for more than 5% of the tickets having
+    both is a wrong unit or business hours in disguise, so it is not used at all."""
+    if name not in m:
+        return ts_expr
+    if ts_expr == "NULL::DOUBLE":
+        return col
+    tol = 24.0 if m.get("created_at") and _is_day_only(chk, m["created_at"]) else 0.1
+    differ, both = chk.con.execute(f"SELECT count_if(abs({col} - ({ts_expr})) > {tol}), "
+                                   f"count_if({col} IS NOT NULL AND ({ts_expr}) IS NOT NULL) FROM t2").fetchone()
+    if differ and differ > UNTRUSTED_SHARE * both:
+        warnings.append(f"'{m[name]}' differs from the difference of the tickets' times by more than {tol:g} h for "
+                        f"{differ:,} of {both:,} tickets (a wrong unit, or business hours?): it is not used; the "
+                        "durations come from the times.")
+        return ts_expr
+    if differ:
+        warnings.append(f"{differ:,} tickets whose '{m[name]}' differs from the difference of their times by more "
+                        f"than {tol:g} h; the export's own duration column is used.")
+    return f"coalesce({col}, {ts_expr})"
 
 
 def _is_day_only(chk: _Checker, column: str) -> bool:
