@@ -203,11 +203,15 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         solved = "NULL::TIMESTAMP"
         warnings.append("No solved or closed time in this export (an updated-at time is not a resolution time): "
                         "tickets solved per month, the backlog and resolution times cannot be measured.")
+    derived = (f"CASE WHEN solved_raw IS NOT NULL THEN 'solved' WHEN {solved} IS NOT NULL THEN 'closed' "
+               "ELSE 'open' END")
     if "status" in m:
-        status = "status"
+        status = f"coalesce(status, {derived})"
+        blank = con.execute("SELECT count(*) FROM t1 WHERE status IS NULL").fetchone()[0]
+        if blank:
+            warnings.append(f"{blank:,} tickets without a status: one with a solve time is solved, any other open.")
     else:
-        status = (f"CASE WHEN solved_raw IS NOT NULL THEN 'solved' WHEN {solved} IS NOT NULL THEN 'closed' "
-                  "ELSE 'open' END")
+        status = derived
         warnings.append("No status column: a ticket with a solve time is solved, any other open.")
     con.execute(f"CREATE OR REPLACE TEMP TABLE t2 AS SELECT * EXCLUDE (status), {status} AS status, "
                 f"{solved} AS solved_at FROM t1")

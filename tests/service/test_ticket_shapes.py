@@ -227,3 +227,11 @@ def test_stored_version_stats():
                      "last_created": pd.Timestamp("2024-03-10").date(), "unsolved": 2}
     assert len(tickets_prepared) == 5
     ws.close()
+
+
+def test_a_blank_status_follows_the_solve_time():
+    data = (b"ticket_id,created_at,solved_at,status\n1,2024-03-01 09:00,2024-03-01 10:00,\n"
+            b"2,2024-03-02 09:00,,\n3,2024-03-03 09:00,,Pending\n")
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["status"].tolist() == ["solved", "open", "pending"]
+    assert has(p.warnings, "2 tickets without a status")
