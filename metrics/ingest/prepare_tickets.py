@@ -82,8 +82,8 @@ def _flag_words(chk: _Checker, column: str, extra_true: tuple[str, ...] = ()) ->
 
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     con = chk.con
-    m = dict(m)
-    # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations.
+    # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
+    # mapping itself, so the stored mapping says what the column was read as).
     for dur, at in (("first_reply_time", "first_reply_at"), ("resolution_time", "solved_at")):
         if dur in m and at not in m and looks_like_timestamps(chk, m[dur]):
             warnings.append(f"'{m[dur]}' holds timestamps, not durations despite its name: read as the "

@@ -83,6 +83,8 @@ def test_kaggle_day_first_timestamps_with_untrustworthy_durations():
     ws = Workspace(":memory:")
     p = _store(ws, KAGGLE)
     assert len(p.rows) == 8469
+    assert p.mapping["first_reply_at"] == "First Response Time" and p.mapping["solved_at"] == "Time to Resolution"
+    assert "first_reply_time" not in p.mapping and "resolution_time" not in p.mapping
     # "First Response Time" / "Time to Resolution" are day-first timestamps (01-06-2023 12:15 is 1 June).
     first = pd.to_datetime(raw["First Response Time"], format="%d-%m-%Y %H:%M")
     solved = pd.to_datetime(raw["Time to Resolution"], format="%d-%m-%Y %H:%M")
