@@ -235,3 +235,22 @@ def test_a_blank_status_follows_the_solve_time():
     p = prepare_bytes(data, "tickets")
     assert p.rows["status"].tolist() == ["solved", "open", "pending"]
     assert has(p.warnings, "2 tickets without a status")
+
+
+def test_zendesk_csat_response_rate_is_over_offered_surveys():
+    import datetime as dt
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 1, prepare_file(FIX / "zendesk_tickets.csv", "tickets").rows)
+    c = service.csat(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1)
+    # answers: 101 Good, 102 Bad → 1 of 2 = 50 %; offered: 101, 102, 104 (Offered, unanswered) → 2 ÷ 3.
+    # 103 Unoffered (no survey sent) and 106 blank count in neither.
+    assert (c["satisfied"], c["n"]) == (1, 2) and c["value"] == pytest.approx(50.0)
+    assert c["response_basis"] == "offered" and c["response_rate"] == pytest.approx(2 / 3)
+    assert c["mean"] is None and c["scales"] == ["good/bad"]  # no mean of Good/Bad
+    ws.close()
