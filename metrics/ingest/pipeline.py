@@ -27,15 +27,18 @@ from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
+from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.ticket_fields import detect_ticket_mapping
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
-             "csat": _prepare_csat}
-DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date"}
+             "csat": _prepare_csat, "tickets": _prepare_tickets}
+DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date",
+              "tickets": "dated_at"}
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -59,7 +62,8 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        detected, given = view.mapping(kind), dict(opts.mapping)
+        detected = detect_ticket_mapping(columns) if kind == "tickets" else view.mapping(kind)
+        given = dict(opts.mapping)
         if wide is not None:
             _map_unpivoted(kind, wide, detected, given, columns)
         mapping = {**detected, **given}
@@ -69,7 +73,8 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                 raise MissingColumnError(name, f"column {col!r}", columns)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
-        _require_fields(kind, mapping, columns, opts)
+        if kind != "tickets":  # the tickets preparer checks its own fields
+            _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
         warnings: list[str] = []
