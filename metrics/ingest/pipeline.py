@@ -24,7 +24,7 @@ from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.questions import Questions
-from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.read import load
 from metrics.store import KINDS, Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
@@ -39,12 +39,12 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
-    _check_size(data)
-    text = decode(data)
+    questions = Questions(opts.answers)
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        seen = read_table(con, text)
+        seen = load(con, data, file_name, questions)
+        questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         columns = seen.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in KINDS:
@@ -57,11 +57,11 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
-        chk = _Checker(con, opts, Questions(opts.answers))
+        chk = _Checker(con, opts, questions)
         chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
                             "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")
-        warnings: list[str] = []
+        warnings: list[str] = list(seen.warnings)
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
         rows = PREPARERS[kind](chk, mapping, opts, warnings)

@@ -1,4 +1,9 @@
-"""Reading a file: size limits, decoding, header rows of survey tools, loading into DuckDB as VARCHAR."""
+"""Reading a file: size limits, container (gzip, workbook), decoding, dialect, header rows, loading into
+DuckDB as VARCHAR.
+
+Everything here decides from the file's content. Where the evidence leaves a doubt (the encoding, the sheet of a
+workbook, whether the first row is a header) a Question is asked (questions.py); the proposal is used unless the
+analyst answers, and a must-confirm question stops prepare() before any figure is computed."""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ import codecs
 import csv
 import hashlib
 import io
+import math
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -17,40 +25,238 @@ from metrics.errors import (
     TooManyColumnsError,
     UnreadableFileError,
 )
-from metrics.ingest.mapping import _guess_kind, normalise_header
+from metrics.ingest import containers
+from metrics.ingest.mapping import SYNONYMS, _guess_kind, normalise_header
 from metrics.ingest.model import Inspection
+from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # keep in step with .streamlit/config.toml server.maxUploadSize
 MAX_COLUMNS = 1000                    # more is a wrong delimiter or not an export
 MAX_LINE_BYTES = 1024 * 1024          # one row longer than this is not a real export row
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+RESERVED = ("_row",)                  # column names the app itself adds to the raw table
 
-def decode(data: bytes) -> str:
-    """Bytes to text: BOM-marked UTF-8/UTF-16, else UTF-8, else Windows-1252. Rejects binary files."""
+# ---- encodings ------------------------------------------------------------------------------------
+# Single-byte code pages an analyst's Western export plausibly uses; each decodes any byte string, so the
+# choice is made by how natural the accented characters read (see _score).
+CODEPAGES = ("cp1252", "latin-1", "cp850", "mac_roman")
+ENCODING_LABELS = {
+    "utf-8": "UTF-8 (bytes that are not UTF-8 shown as �)",
+    "utf-8+cp1252": "UTF-8, with the stray non-UTF-8 bytes read as Windows-1252",
+    "cp1252": "Windows-1252 (Western Europe; Excel on Windows)",
+    "latin-1": "ISO-8859-1 (Latin-1)",
+    "cp850": "CP850 (DOS Western Europe; older Windows tools and terminals)",
+    "mac_roman": "Mac Roman (old Mac exports)",
+}
+ENCODING_CHOICES = tuple(ENCODING_LABELS)
+_SAMPLE_LINES = 2000   # lines with non-ASCII bytes scored per candidate
+_PREVIEW_LINES = 3
+
+
+def _stray_as_cp1252(err: UnicodeDecodeError) -> tuple[str, int]:
+    return err.object[err.start:err.end].decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("cx_stray_cp1252", _stray_as_cp1252)
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str                      # what was used, in words
+    warnings: list[str] = field(default_factory=list)
+    stray: int = 0                     # bytes that are not UTF-8 in a file read as UTF-8
+    choice: str = ""                   # the answer to the encoding question, when it was asked
+
+
+def _score(text: str) -> int:
+    """How natural the non-ASCII characters of `text` read: lower-case accented letters score, a capital inside
+    a lower-case word ("TrŠs", "CafÈ": cp850 or cp1252 read as the other), punctuation between letters ("Tr‚s":
+    cp850 read as cp1252) and control or undefined characters (C1 controls: cp1252 read as Latin-1) cost."""
+    score = 0
+    for m in re.finditer(r"[^\x00-\x7f]", text):
+        c, i = m.group(), m.start()
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if c.isalpha():
+            if not c.isupper():
+                score += 2
+            elif prev.isalpha() and prev.islower():
+                score -= 2
+            elif nxt.isalpha():
+                score += 1
+        elif c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cn", "Co"):
+            score -= 5
+        elif prev.isalpha() and nxt.isalpha():
+            score -= 3
+        elif unicodedata.category(c) == "Sc":
+            score += 1
+    return score
+
+
+def _non_ascii_lines(data: bytes, limit: int) -> list[tuple[int, bytes]]:
+    """(line number, bytes) of the first `limit` lines holding a byte ≥ 0x80."""
+    out: list[tuple[int, bytes]] = []
+    line, pos = 1, 0
+    for m in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*", data):
+        line += data.count(b"\n", pos, m.start())
+        pos = m.start()
+        out.append((line, m.group()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _excerpt(line: str, width: int = 70) -> str:
+    i = next((k for k, c in enumerate(line) if ord(c) > 127), 0)
+    start = max(0, i - width // 3)
+    text = line[start:start + width].replace("\r", "").replace("\t", " ")
+    return ("…" if start else "") + text + ("…" if start + width < len(line) else "")
+
+
+def _preview(lines: list[tuple[int, bytes]], codec: str) -> str:
+    return "; ".join(f"line {no:,}: {_excerpt(raw.decode(_codec(codec), errors=_errors(codec)))}"
+                     for no, raw in lines[:_PREVIEW_LINES])
+
+
+def _codec(choice: str) -> str:
+    return "utf-8" if choice.startswith("utf-8") else choice
+
+
+def _errors(choice: str) -> str:
+    return {"utf-8": "replace", "utf-8+cp1252": "cx_stray_cp1252"}.get(choice, "strict")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: text that is mostly ASCII has a NUL in every other byte."""
+    half = len(data) // 2
+    if half < 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd > 0.3 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, questions: Questions | None = None) -> Decoded:
+    """Bytes to text, from evidence: a byte-order mark; UTF-16 without one; valid UTF-8; UTF-8 with a few stray
+    bytes (stays UTF-8, the lines named); else the code page whose reading of the accented characters is most
+    natural. Every reading that is not certain is asked as Question "encoding". Rejects binary files."""
+    questions = questions if questions is not None else Questions()
     if not data.strip():
         raise EmptyFileError("The file is empty.")
-    if data[:4] == b"PK\x03\x04":
+    if data.startswith(containers.ZIP_MAGIC):
         raise UnreadableFileError("This is a zip archive (perhaps an .xlsx), not a CSV. Export it as CSV first.")
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    decoded = None
+    for bom, codec, name in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (with byte-order mark)"),
+                             (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"), (codecs.BOM_UTF16_BE, "utf-16",
+                                                                            "UTF-16 BE")):
         if data.startswith(bom):
-            text = data.decode(codec, errors="replace")
+            decoded = Decoded(data.decode(codec, errors="replace"), name)
             break
     else:
         if b"\x00" in data:
-            raise UnreadableFileError("The file contains binary data (NUL bytes); it is not a text CSV.")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
+            codec = _utf16_without_bom(data)
+            if codec is None:
+                raise UnreadableFileError("The file contains binary data (NUL bytes); it is not a text CSV.")
+            try:
+                decoded = Decoded(data.decode(codec), f"{codec.upper().replace('-LE', ' LE').replace('-BE', ' BE')}"
+                                  " (no byte-order mark)")
+            except UnicodeDecodeError as exc:
+                raise UnreadableFileError("The file looks like UTF-16 text without a byte-order mark, but byte "
+                                          f"{exc.start:,} is not valid UTF-16; it is not a text CSV.") from exc
+        else:
+            try:
+                decoded = Decoded(data.decode("utf-8"), "UTF-8")
+            except UnicodeDecodeError:
+                decoded = _decode_non_utf8(data, questions)
+    text = decoded.text
     if "\x00" in text:
         raise UnreadableFileError("The file contains binary data (NUL characters); it is not a text CSV.")
     if not text.strip():
         raise EmptyFileError("The file is empty.")
-    return text
+    return decoded
 
 
+def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = len(re.findall(r"[\udc80-\udcff]", escaped))
+    valid = len(re.findall(r"[^\x00-\x7f\udc80-\udcff]", escaped))
+    lines = _non_ascii_lines(data, _SAMPLE_LINES)
+    sample = b"\n".join(line for _, line in lines)
+    readings = {c: sample.decode(_codec(c), errors=_errors(c)) for c in ENCODING_CHOICES}
+    scores = {c: _score(t) for c, t in readings.items()}
+    if valid and valid >= bad:
+        # Real UTF-8 characters outnumber the stray bytes: a UTF-8 file with a few bytes from elsewhere (a row
+        # pasted from a Windows tool). Re-reading everything in a code page would garble every good character.
+        proposal, close = "utf-8", valid < 2 * bad
+        why = (f"{valid:,} characters are valid UTF-8 and {bad:,} bytes are not; the file is read as UTF-8 and "
+               "those bytes shown as �")
+    else:
+        ranked = sorted(CODEPAGES, key=lambda c: (-scores[c], CODEPAGES.index(c)))
+        proposal = ranked[0]
+        rivals = [c for c in ranked[1:] if readings[c] != readings[proposal]]
+        margin = max(2, len(re.findall(r"[^\x00-\x7f]", readings[proposal])) // 10)
+        close = bool(rivals) and scores[proposal] - scores[rivals[0]] < margin
+        why = (f"the file is not UTF-8; read as {ENCODING_LABELS[proposal]}, the reading in which the accented "
+               "letters look most natural" + (" (but another reading is almost as plausible)" if close else ""))
+    shown, seen_texts = [], {}
+    for c in (proposal, *[c for c in ENCODING_CHOICES if c != proposal]):
+        preview = _preview(lines, c)
+        if preview in seen_texts:
+            continue  # identical reading (e.g. Latin-1 and Windows-1252 without bytes 0x80–0x9F)
+        seen_texts[preview] = c
+        shown.append(f"{ENCODING_LABELS[c]}: {preview}")
+    answer = questions.ask(Question(
+        "encoding", "Which character encoding does the file use?", ENCODING_CHOICES, dict(ENCODING_LABELS), proposal,
+        f"Evidence: {why}. The first lines with accented characters, as each encoding reads them — "
+        + " | ".join(shown), must_confirm=close))
+    choice = answer if isinstance(answer, str) else proposal
+    text = data.decode(_codec(choice), errors=_errors(choice) if choice.startswith("utf-8") else "replace")
+    warnings = []
+    if not choice.startswith("utf-8"):
+        warnings.append(f"The file is not UTF-8; it was read as {ENCODING_LABELS[choice]}"
+                        + (" as you chose." if "encoding" in questions.answers
+                           else ". Check the accented letters in the preview; the encoding question can change it."))
+    return Decoded(text, ENCODING_LABELS[choice].split(" (")[0].split(",")[0], warnings,
+                   bad if choice.startswith("utf-8") else 0, choice)
+
+
+def _stray_lines(data: bytes, limit: int = 5) -> tuple[list[int], int]:
+    """Line numbers of the first invalid UTF-8 sequences, and how many lines have one."""
+    lines: list[int] = []
+    pos, line, total = 0, 1, 0
+    while pos < len(data):
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            at = pos + exc.start
+            line += data.count(b"\n", pos, at)
+            if not lines or lines[-1] != line:
+                total += 1
+                if len(lines) < limit:
+                    lines.append(line)
+            pos = at + max(1, exc.end - exc.start)
+    return lines, total
+
+
+def _lines_text(found: tuple[list[int], int]) -> str:
+    lines, total = found
+    more = f" and {total - len(lines):,} more" if total > len(lines) else ""
+    return ("line " if len(lines) == 1 else "lines ") + ", ".join(f"{n:,}" for n in lines) + more
+
+
+def decode(data: bytes, questions: Questions | None = None) -> str:
+    """Bytes to text (see decode_bytes)."""
+    return decode_bytes(data, questions).text
+
+
+# ---- dialect --------------------------------------------------------------------------------------
 def _longest_line(text: str) -> tuple[int, int]:
     """(line number, length in characters) of the longest physical line."""
     best, best_no, start, no = 0, 1, 0, 1
@@ -64,6 +270,68 @@ def _longest_line(text: str) -> tuple[int, int]:
         start, no = end + 1, no + 1
 
 
+def _dialect(text: str) -> tuple[str | None, int]:
+    """(delimiter, fields in the header) from the first records, read with Python's csv module: the delimiter
+    whose field count is the same on most records (ties: more fields). Chosen here rather than by DuckDB's
+    sniffer, which can skip leading lines or take '#' lines for comments without saying so."""
+    cut = len(text) > 262_144
+    sample = text[:max(262_144, text.find("\n") + 1)] if cut else text
+    first = sample.split("\n", 1)[0]
+    best, best_key = None, (0.0, 1)
+    for d in DELIMITERS:
+        if d not in first:
+            continue
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
+        except csv.Error:
+            continue
+        rows = rows[:-1] if cut and len(rows) > 1 else rows
+        rows = rows[:200]
+        if not rows:
+            continue
+        width = len(rows[0])
+        key = (sum(len(r) == width for r in rows) / len(rows), width)
+        if width > 1 and key > best_key:
+            best, best_key = d, key
+    if best is None:
+        return None, 1
+    return best, best_key[1]
+
+
+def _fixed_width(text: str) -> list[list[str]] | None:
+    """Whitespace-aligned text (columns padded with spaces) split on the columns of spaces that run through
+    every line; None when no such column exists. Raises when a later line breaks the alignment."""
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    body = [ln for ln in lines if ln.strip()]
+    if len(body) < 2:
+        return None
+    sample = body[:1000]
+    width = max(len(ln) for ln in sample)
+    filled = [False] * width
+    for ln in sample:
+        for i, ch in enumerate(ln):
+            if ch != " ":
+                filled[i] = True
+    starts = [i for i in range(width) if filled[i] and (i == 0 or not filled[i - 1])]
+    if len(starts) < 2:
+        return None
+    bounds = list(zip(starts, [*starts[1:], None], strict=True))
+    gaps = [(e - 1, e) for _, e in bounds[:-1]]  # the position just before each column start is blank
+    rows = []
+    for no, ln in enumerate(lines, 1):
+        if not ln.strip():
+            continue
+        for g, _ in gaps:
+            if g < len(ln) and ln[g] != " ":
+                raise UnreadableFileError(
+                    f"The file looks like whitespace-aligned text (columns padded with spaces), but line {no:,} "
+                    "does not line up with the columns of the lines above. Export it as CSV (comma- or "
+                    "tab-separated) instead.")
+        rows.append([ln[s:e].strip() for s, e in bounds])
+    return rows
+
+
+# ---- header ---------------------------------------------------------------------------------------
 def _cells(row) -> list[str]:
     return ["" if v is None else str(v).strip() for v in row]
 
@@ -93,45 +361,135 @@ def header_layout(head: list[list[str]]) -> tuple[int, list[str], dict[str, str]
     return 1, r0, {}, "CSV"
 
 
-def _unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+_NUMBER = re.compile(r"[-+(]?[$€£¥]?\s?\d[\d,.'\u00a0 ]*%?\)?")
+_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d{1,2}:\d{2}.*)?")
+_KNOWN = {s for names in SYNONYMS.values() for s in names}
+
+
+def _cell_class(cell: str) -> str | None:
+    if not cell:
+        return None
+    if _DATE.fullmatch(cell):
+        return "date"
+    if _NUMBER.fullmatch(cell):
+        return "number"
+    if not re.search(r"\s", cell) and (("@" in cell and "." in cell) or (re.search(r"\d", cell)
+                                                                        and re.search(r"[A-Za-z]", cell))):
+        return "id"
+    return "word"
+
+
+def _first_row_evidence(head: list[list[str]]) -> tuple[bool, bool, str]:
+    """(looks like data, some cells look like data, evidence in words) for the first row of a one-header CSV.
+    Data: most cells are numbers, dates or ids, at least one a number or date, none is a known header name, and
+    every word in it has a word below it too (a header 'customer' over 'c1' is a header)."""
+    r0 = head[0]
+    r1 = head[1] if len(head) > 1 else []
+    classes = [_cell_class(c) for c in r0]
+    filled = [k for k in classes if k]
+    datalike = [k for k in filled if k != "word"]
+    strong = [k for k in filled if k in ("number", "date")]
+    known = [c for c in r0 if normalise_header(c) in _KNOWN]
+    words_over_words = all(_cell_class(r1[i]) in ("word", None) for i, k in enumerate(classes)
+                           if k == "word" and i < len(r1)) if r1 else True
+    looks = bool(filled) and len(datalike) >= math.ceil(0.6 * len(filled)) and bool(strong) and not known \
+        and words_over_words
+    shown = ", ".join(f"'{c}' ({k})" for c, k in zip(r0[:8], classes[:8], strict=False) if k)
+    evidence = (f"The first row reads: {shown}{' …' if len(r0) > 8 else ''}. "
+                f"{len(datalike)} of {len(filled)} filled cells look like values (numbers, dates or ids)"
+                + (f"; {', '.join(repr(k) for k in known[:3])} look like column names." if known else "."))
+    return looks, bool(strong), evidence
+
+
+def _unique_names(names: list[str], warnings: list[str]) -> list[str]:
+    """Column names as DuckDB can hold them: blanks named column<i>, and a name that repeats an earlier one in
+    any letter case (DuckDB, like most SQL, does not tell 'Score' from 'score') or a name the app reserves
+    gets a visible suffix " (2)" and a warning, so no value is ever read from the wrong column."""
+    used = {r.casefold() for r in RESERVED}
     out = []
     for i, name in enumerate(names):
         name = name or f"column{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        seen.setdefault(name, 1)
+        if name.casefold() in used:
+            k = 2
+            while f"{name} ({k})".casefold() in used:
+                k += 1
+            new = f"{name} ({k})"
+            earlier = next((o for o in out if o.casefold() == name.casefold()), None)
+            if name.casefold() in {r.casefold() for r in RESERVED} and earlier is None:
+                why = f"'{name}' is a name the app uses for row numbers"
+            elif earlier == name:
+                why = f"the header has the column name '{name}' more than once"
+            else:
+                why = (f"'{name}' and '{earlier}' differ only in upper/lower case, which the database does not "
+                       "tell apart")
+            warnings.append(f"Column {i + 1} is called '{new}': {why}. Map the column you mean by its new name.")
+            name = new
+        used.add(name.casefold())
         out.append(name)
     return out
 
 
-def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
-    """Load CSV text into temp table `raw` (all VARCHAR, plus `_row` = row number as in the file)."""
+# ---- loading --------------------------------------------------------------------------------------
+def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions | None = None,
+               row_offset: int = 0, delimiter: str | None = None) -> Inspection:
+    """Load CSV text into temp table `raw` (all VARCHAR, plus `_row` = row number as in the file, the first
+    header row being row 1; + `row_offset` for a sheet whose data starts lower down)."""
+    questions = questions if questions is not None else Questions()
+    warnings: list[str] = []
+    if "\r" in text:  # one line ending for DuckDB, which is told the dialect instead of guessing it
+        text = text.replace("\r\n", "\n") if "\n" in text else text.replace("\r", "\n")
     line_no, longest = _longest_line(text)
     if longest > MAX_LINE_BYTES:
         raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
                                   "long. Is this really a CSV export?")
+    width = None
+    if delimiter is None:
+        delimiter, width = _dialect(text)
+    if delimiter is None:
+        first = text.lstrip("\ufeff").lstrip("\n").split("\n", 1)[0]
+        if len(first.split()) >= 2:
+            rows = _fixed_width(text.lstrip("\ufeff"))
+            if rows is None:
+                raise UnreadableFileError(
+                    "Every row was read as one single column: no comma, semicolon, tab or | separates the fields, "
+                    "and the spaces do not line up into columns. Export the file as CSV (comma- or tab-separated).")
+            warnings.append(f"Read as whitespace-aligned text: {len(rows[0])} columns split where a column of "
+                            "spaces runs through every line. Check the preview.")
+            text = containers.rows_to_csv(rows)
+            delimiter, width = ",", len(rows[0])
+        else:
+            delimiter, width = ",", 1
+    if width is None:
+        width = len(next(csv.reader(io.StringIO(text[:MAX_LINE_BYTES * 2]), delimiter=delimiter), []) or [""])
+    if width > MAX_COLUMNS:  # before DuckDB: a 10,000-column file is refused at once
+        raise TooManyColumnsError(f"The file has {width:,} columns ({DELIMITERS.get(delimiter, delimiter)}-"
+                                  f"separated); at most {MAX_COLUMNS:,} are accepted. Check the delimiter, or export "
+                                  "only the columns you need.")
     try:
-        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), all_varchar=True, header=False)
-        if len(rel.columns) > MAX_COLUMNS:
-            raise TooManyColumnsError(f"The file has {len(rel.columns):,} columns; at most {MAX_COLUMNS:,} are "
-                                      "accepted. Check the delimiter, or export only the columns you need.")
+        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), header=False, sep=delimiter, quotechar='"',
+                           escapechar='"', auto_detect=False, columns={f"c{i}": "VARCHAR" for i in range(width)})
         head = [_cells(r) for r in rel.limit(4).fetchall()]
+    except duckdb.Error as exc:
+        _check_rows(text, delimiter, raise_=True)
+        first_line = str(exc).strip().splitlines()[0]
+        raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
+    try:
         if not head:
             raise EmptyFileError("The file is empty.")
-        if len(rel.columns) == 1:
-            _check_single_column(text)
         n_header, names, labels, tool = header_layout(head)
+        if tool == "CSV":
+            n_header, names = _header_row(head, questions)
         blank_names = {i for i, c in enumerate(names) if not c}
-        names = _unique_names(names)
+        names = _unique_names(names, warnings)
         select = ", ".join(f"{quote_ident(src)} AS {quote_ident(name)}"
                            for src, name in zip(rel.columns, names, strict=True))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM "
-                    f"(SELECT row_number() OVER () AS _row, {select} FROM rel) WHERE _row > {n_header}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * EXCLUDE (_n) FROM "
+                    f"(SELECT row_number() OVER () AS _n, _n + {int(row_offset)} AS _row, {select} FROM rel) "
+                    f"WHERE _n > {n_header}")
     except IngestError:
         raise
     except duckdb.Error as exc:
+        _check_rows(text, delimiter, raise_=True)
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
     # Drop unnamed, empty trailing columns (spreadsheets add them for a trailing comma).
@@ -145,49 +503,126 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str) -> Inspection:
     blank = " AND ".join(f"coalesce(trim({quote_ident(c)}), '') = ''" for c in columns)
     con.execute(f"DELETE FROM raw WHERE {blank}")
     if con.execute("SELECT count(*) FROM raw").fetchone()[0] == 0:
-        raise EmptyFileError("The file has a header but no data rows.")
+        raise EmptyFileError(f"The file has a header ({len(columns):,} columns: "
+                             + ", ".join(columns[:6]) + (" …" if len(columns) > 6 else "") + ") but no data rows.")
     signature = hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
     kind = "nps" if tool != "CSV" else _guess_kind(columns, labels)
     sub_ids = next((c for c in columns if normalise_header(c) == "id" and con.execute(
         f"SELECT bool_and(starts_with(trim({quote_ident(c)}), 'sub_')) FROM raw WHERE NOT {_blank(quote_ident(c))}"
     ).fetchone()[0]), None)
-    return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids)
+    return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids, delimiter=delimiter,
+                      warnings=warnings)
 
 
-def _check_single_column(text: str) -> None:
-    """One column, yet the header has delimiters: the rows disagree on their number of fields (often an unclosed
-    quote or unquoted delimiters), so no delimiter fits. Name the first row that breaks the pattern."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    delim = max(",;\t|", key=first.count)
+def _header_row(head: list[list[str]], questions: Questions) -> tuple[int, list[str]]:
+    """Whether the first row is the header. Asked when it looks like data (must confirm: a purchase log without
+    a header would otherwise lose its first purchase and name columns after its values) or partly does."""
+    looks, partly, evidence = _first_row_evidence(head)
+    if not (looks or partly or "header_row" in questions.answers):
+        return 1, head[0]
+    width = len(head[0])
+    answer = questions.ask(Question(
+        "header_row", "Is the first row of the file a header (column names) or already data?", ("header", "data"),
+        {"header": "a header with column names", "data": f"data: no header (columns named column1…column{width})"},
+        "data" if looks else "header", evidence, must_confirm=looks))
+    if (answer or ("data" if looks else "header")) == "data":
+        return 0, [f"column{i + 1}" for i in range(width)]
+    return 1, head[0]
+
+
+def _check_rows(text: str, delimiters: str, raise_: bool = False) -> bool:
+    """Whether the rows disagree on their number of fields for the delimiter(s) in the header (often an
+    unclosed quote or unquoted delimiters). With `raise_`, name the first row that breaks the pattern."""
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delim = max(delimiters, key=first.count)
     if first.count(delim) == 0:
-        return
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim)
+        return False
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
     try:
         width = len(next(reader))
         for row in reader:
             if row and len(row) != width:
+                if not raise_:
+                    return True
                 quote = " An unclosed quote (\") makes a cell run on over the following lines." \
                     if any('"' in c or "\n" in c for c in row) else ""
                 raise UnreadableFileError(
                     f"The rows do not have the same number of fields: the record ending on line {reader.line_num:,} "
-                    f"has {len(row)} where the header has {width} ({delim!r}-separated).{quote} Fix that row and "
-                    "upload again.")
+                    f"has {len(row)} where the header has {width} ({DELIMITERS.get(delim, delim)}-separated)."
+                    f"{quote} Fix that row and upload again.")
     except csv.Error as exc:
+        if not raise_:
+            return True
         raise UnreadableFileError(f"The file could not be read as CSV near line {reader.line_num:,}: {exc}.") from exc
+    return False
 
 
-def inspect(data: bytes) -> Inspection:
-    """Header rows, columns and detected kind of a file, for the mapping step. Raises IngestError."""
+def _rows_with(con: duckdb.DuckDBPyConnection, columns: list[str], needle: str) -> list[int]:
+    cond = " OR ".join(f"contains({quote_ident(c)}, ?)" for c in columns)
+    return [r for (r,) in con.execute(f"SELECT _row FROM raw WHERE {cond} ORDER BY _row LIMIT 5",
+                                      [needle] * len(columns)).fetchall()]
+
+
+def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
+         questions: Questions | None = None) -> Inspection:
+    """The whole read stage: size limit, container (gzip, workbook), decoding, dialect and header, into temp
+    table `raw`. Questions go to `questions` (an unanswered must-confirm one leaves the proposal in place here;
+    prepare() settles before going on)."""
+    questions = questions if questions is not None else Questions()
     _check_size(data)
+    notes: list[str] = []
+    lower = file_name.lower()
+    what = containers.sniff(data)
+    container = "text"
+    if what == "gzip":
+        data = containers.gunzip(data, MAX_UPLOAD_BYTES)
+        container, what = "gzip", containers.sniff(data)
+        notes.append(f"Unpacked from gzip ({len(data) / 2**20:,.1f} MB unpacked).")
+    if what in ("zip", "ole"):
+        sheet = containers.read_workbook(data, questions, MAX_COLUMNS)
+        seen = read_table(con, containers.rows_to_csv(sheet.rows), questions, sheet.first_row - 1, ",")
+        seen.container, seen.sheet, seen.encoding, seen.delimiter = "workbook", sheet.name, "", ""
+        notes += sheet.warnings
+    else:
+        if lower.endswith(containers.WORKBOOK_NAMES):
+            notes.append(f"The file is named '{file_name}' but holds text, not a workbook; it was read as text.")
+        decoded = decode_bytes(data, questions)
+        seen = read_table(con, decoded.text, questions)
+        seen.container, seen.encoding = container, decoded.encoding
+        notes += decoded.warnings
+        if decoded.stray:
+            rows = _rows_with(con, seen.columns, "\ufffd") if decoded.choice == "utf-8" else []
+            where = ("rows " + ", ".join(f"{r:,}" for r in rows)) if rows else _lines_text(_stray_lines(data))
+            how = "shown as �" if decoded.choice == "utf-8" else "read as Windows-1252"
+            notes.append(f"{decoded.stray:,} byte(s) are not valid UTF-8 ({where}); they were {how}. The rest of "
+                         "the file is UTF-8. If it mixes encodings, choose how to read them in the encoding question.")
+    seen.warnings = notes + seen.warnings
+    seen.questions = list(questions.asked)
+    return seen
+
+
+def inspect(data: bytes, file_name: str = "", answers: dict | None = None) -> Inspection:
+    """Header rows, columns, detected kind and read-level questions of a file, for the mapping step.
+    Raises IngestError."""
     con = duckdb.connect()
     try:
-        return read_table(con, decode(data))
+        return load(con, data, file_name, Questions(answers))
     finally:
         con.close()
 
 
+def _size_text(n: int) -> str:
+    """Megabytes with as many decimals as it takes to differ from the limit (never "200 MB > 200 MB")."""
+    limit = MAX_UPLOAD_BYTES / 2**20
+    for d in range(1, 7):
+        text = f"{n / 2**20:,.{d}f}"
+        if float(text.replace(",", "")) != limit:
+            return text
+    return f"{n / 2**20:,.6f}"
+
 
 def _check_size(data: bytes) -> None:
     if len(data) > MAX_UPLOAD_BYTES:
-        raise FileTooLargeError(f"The file is {len(data) / 2**20:,.0f} MB; the limit is "
-                                f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB.")
+        raise FileTooLargeError(f"The file is {_size_text(len(data))} MB ({len(data):,} bytes); the limit is "
+                                f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB ({MAX_UPLOAD_BYTES:,} bytes).")
