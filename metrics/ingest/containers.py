@@ -75,6 +75,10 @@ class Sheet:
     warnings: list[str] = field(default_factory=list)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _number(v: float) -> str:
     """A cell number as the text Excel shows: 15 significant digits (Excel's precision, so 0.1+0.2 stays 0.3),
     no ".0" on whole numbers, no exponent."""
@@ -135,14 +139,18 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     if not with_data:
         raise UnreadableFileError("The workbook has no sheet with data" + (
             f" (sheets: {', '.join(sheets)})." if sheets else "."))
-    proposal = next((n for n in with_data if n not in hidden), with_data[0])
+    # The first visible sheet with a header and at least one row below it (a one-line "Total" sheet is no table).
+    proposal = next((n for n in with_data if n not in hidden and sheets[n].height > 1),
+                    next((n for n in with_data if n not in hidden), with_data[0]))
     name = proposal
     if len(sheets) > 1:
-        labels = {n: f"{n} ({s.height:,} rows × {s.width:,} columns{', hidden' if n in hidden else ''})"
+        labels = {n: f"{n} ({_count(s.height, 'row')} × {_count(s.width, 'column')}"
+                     f"{', hidden' if n in hidden else ''})"
                   for n, s in sheets.items()}
         answer = questions.ask(Question(
             "sheet", "Which sheet of the workbook holds the data?", tuple(sheets), labels, proposal,
-            "Sheets: " + "; ".join(labels.values()) + f". Proposed: the first visible sheet with data, {proposal}."))
+            "Sheets: " + "; ".join(labels.values()) + f". Proposed: {proposal}, the first visible sheet with a "
+            "header and rows below it."))
         name = answer if isinstance(answer, str) else proposal
     sheet = sheets[name]
     if sheet.height == 0:
@@ -160,7 +168,8 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             row.append(cell_text(v))
         rows.append(row)
     first_row = (sheet.start[0] + 1) if sheet.start else 1
-    warnings = [f"Read sheet '{name}' of the workbook ({sheet.height:,} rows × {sheet.width:,} columns)."]
+    warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
+                f"{_count(sheet.width, 'column')})."]
     for c, r in long_numbers.items():
         head = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"column {c + 1}"
         warnings.append(

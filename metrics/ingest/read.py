@@ -51,6 +51,8 @@ ENCODING_LABELS = {
     "mac_roman": "Mac Roman (old Mac exports)",
 }
 ENCODING_CHOICES = tuple(ENCODING_LABELS)
+_SHORT = {"utf-8": "UTF-8", "utf-8+cp1252": "UTF-8 + Windows-1252", "cp1252": "Windows-1252",
+          "latin-1": "Latin-1", "cp850": "CP850", "mac_roman": "Mac Roman"}
 _SAMPLE_LINES = 2000   # lines with non-ASCII bytes scored per candidate
 _PREVIEW_LINES = 3
 
@@ -113,6 +115,7 @@ def _excerpt(line: str, width: int = 70) -> str:
     i = next((k for k, c in enumerate(line) if ord(c) > 127), 0)
     start = max(0, i - width // 3)
     text = line[start:start + width].replace("\r", "").replace("\t", " ")
+    text = "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in text)  # C1 controls
     return ("…" if start else "") + text + ("…" if start + width < len(line) else "")
 
 
@@ -126,7 +129,8 @@ def _codec(choice: str) -> str:
 
 
 def _errors(choice: str) -> str:
-    return {"utf-8": "replace", "utf-8+cp1252": "cx_stray_cp1252"}.get(choice, "strict")
+    # Windows-1252 leaves five bytes undefined: shown as � (and scored down) rather than failing.
+    return {"utf-8+cp1252": "cx_stray_cp1252"}.get(choice, "replace")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -205,12 +209,16 @@ def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
         why = (f"the file is not UTF-8; read as {ENCODING_LABELS[proposal]}, the reading in which the accented "
                "letters look most natural" + (" (but another reading is almost as plausible)" if close else ""))
     shown, seen_texts = [], {}
-    for c in (proposal, *[c for c in ENCODING_CHOICES if c != proposal]):
+    order = [c for c in (*CODEPAGES, "utf-8+cp1252", "utf-8") if c != proposal]
+    if proposal.startswith("utf-8"):
+        order = ["utf-8", "utf-8+cp1252", *CODEPAGES][1 if proposal == "utf-8" else 0:]
+        order.remove(proposal) if proposal in order else None
+    for c in (proposal, *order):
         preview = _preview(lines, c)
         if preview in seen_texts:
             continue  # identical reading (e.g. Latin-1 and Windows-1252 without bytes 0x80–0x9F)
         seen_texts[preview] = c
-        shown.append(f"{ENCODING_LABELS[c]}: {preview}")
+        shown.append(f"{_SHORT[c]}: {preview}")
     answer = questions.ask(Question(
         "encoding", "Which character encoding does the file use?", ENCODING_CHOICES, dict(ENCODING_LABELS), proposal,
         f"Evidence: {why}. The first lines with accented characters, as each encoding reads them — "
@@ -222,7 +230,7 @@ def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
         warnings.append(f"The file is not UTF-8; it was read as {ENCODING_LABELS[choice]}"
                         + (" as you chose." if "encoding" in questions.answers
                            else ". Check the accented letters in the preview; the encoding question can change it."))
-    return Decoded(text, ENCODING_LABELS[choice].split(" (")[0].split(",")[0], warnings,
+    return Decoded(text, _SHORT[choice], warnings,
                    bad if choice.startswith("utf-8") else 0, choice)
 
 
@@ -298,9 +306,25 @@ def _dialect(text: str) -> tuple[str | None, int]:
     return best, best_key[1]
 
 
+def _preamble(text: str, most: int = 10) -> int:
+    """Lines of title text above the table (a report name, an export date): the number of leading lines
+    without a delimiter when the lines after them are delimited with the same number of fields (0: none)."""
+    lines = text.lstrip("\ufeff").split("\n", 60)[:60]
+    for k in range(1, min(most, len(lines) - 2) + 1):
+        rest = [ln for ln in lines[k:-1] if ln.strip()] if len(lines) > 60 else [ln for ln in lines[k:] if ln.strip()]
+        if len(rest) < 2:
+            return 0
+        d, width = _dialect("\n".join(rest))
+        if d is not None and all(len(next(csv.reader([ln], delimiter=d))) == width for ln in rest[:20]
+                                 if '"' not in ln):
+            return k
+    return 0
+
+
 def _fixed_width(text: str) -> list[list[str]] | None:
-    """Whitespace-aligned text (columns padded with spaces) split on the columns of spaces that run through
-    every line; None when no such column exists. Raises when a later line breaks the alignment."""
+    """Whitespace-aligned text (columns padded with spaces) split where a column of spaces runs through every
+    line. None when the lines do not line up into as many columns as the header names; raises when a line after
+    the sample breaks the alignment."""
     lines = [ln.rstrip() for ln in text.split("\n")]
     body = [ln for ln in lines if ln.strip()]
     if len(body) < 2:
@@ -313,22 +337,39 @@ def _fixed_width(text: str) -> list[list[str]] | None:
             if ch != " ":
                 filled[i] = True
     starts = [i for i in range(width) if filled[i] and (i == 0 or not filled[i - 1])]
-    if len(starts) < 2:
-        return None
+    header = body[0].strip()
+    if len(starts) < 2 or len(starts) not in (len(header.split()), len(re.split(r" {2,}", header))):
+        return None  # a line of the sample fills a gap between the header's names, or names hold spaces
     bounds = list(zip(starts, [*starts[1:], None], strict=True))
-    gaps = [(e - 1, e) for _, e in bounds[:-1]]  # the position just before each column start is blank
     rows = []
     for no, ln in enumerate(lines, 1):
         if not ln.strip():
             continue
-        for g, _ in gaps:
-            if g < len(ln) and ln[g] != " ":
-                raise UnreadableFileError(
-                    f"The file looks like whitespace-aligned text (columns padded with spaces), but line {no:,} "
-                    "does not line up with the columns of the lines above. Export it as CSV (comma- or "
-                    "tab-separated) instead.")
+        if any(e - 1 < len(ln) and ln[e - 1] != " " for _, e in bounds[:-1]):
+            raise UnreadableFileError(
+                f"The file looks like whitespace-aligned text (columns padded with spaces), but line {no:,} "
+                "does not line up with the columns of the lines above. Export it as CSV (comma- or "
+                "tab-separated) instead.")
         rows.append([ln[s:e].strip() for s, e in bounds])
     return rows
+
+
+def _misaligned(text: str) -> int | None:
+    """The first line after which the columns of spaces no longer separate one column per header name."""
+    lines = text.lstrip("\ufeff").split("\n")
+    no0 = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+    header = lines[no0].rstrip()
+    want = min(len(header.split()), len(re.split(r" {2,}", header.strip())))
+    filled: list[bool] = []
+    for no, ln in enumerate(lines[no0:no0 + 1001], no0 + 1):
+        ln = ln.rstrip()
+        filled += [False] * (len(ln) - len(filled))
+        for i, ch in enumerate(ln):
+            if ch != " ":
+                filled[i] = True
+        if sum(1 for i, f in enumerate(filled) if f and (i == 0 or not filled[i - 1])) < want:
+            return no
+    return None
 
 
 # ---- header ---------------------------------------------------------------------------------------
@@ -445,14 +486,24 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     width = None
     if delimiter is None:
         delimiter, width = _dialect(text)
+        if delimiter is None and (skip := _preamble(text)):
+            lines, text = text.split("\n", skip)[:skip], text.split("\n", skip)[skip]
+            row_offset += skip
+            shown = "; ".join(repr(ln.strip()[:60]) for ln in lines if ln.strip())
+            warnings.append(f"The first {skip} line(s) of the file ({shown or 'blank'}) are not part of the table and "
+                            f"were skipped; the header is line {skip + 1}. Row numbers are still those of the file.")
+            delimiter, width = _dialect(text)
     if delimiter is None:
         first = text.lstrip("\ufeff").lstrip("\n").split("\n", 1)[0]
         if len(first.split()) >= 2:
             rows = _fixed_width(text.lstrip("\ufeff"))
             if rows is None:
+                bad = _misaligned(text)
                 raise UnreadableFileError(
-                    "Every row was read as one single column: no comma, semicolon, tab or | separates the fields, "
-                    "and the spaces do not line up into columns. Export the file as CSV (comma- or tab-separated).")
+                    "No comma, semicolon, tab or | separates the fields of this file, so it would be read as one "
+                    "single column, and its spaces do not line up into one column per header name"
+                    + (f" (line {bad:,} breaks the alignment of the lines above)" if bad else "")
+                    + ". Export the file as CSV (comma- or tab-separated) instead.")
             warnings.append(f"Read as whitespace-aligned text: {len(rows[0])} columns split where a column of "
                             "spaces runs through every line. Check the preview.")
             text = containers.rows_to_csv(rows)
@@ -593,7 +644,8 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
         notes += decoded.warnings
         if decoded.stray:
             rows = _rows_with(con, seen.columns, "\ufffd") if decoded.choice == "utf-8" else []
-            where = ("rows " + ", ".join(f"{r:,}" for r in rows)) if rows else _lines_text(_stray_lines(data))
+            where = (("row " if len(rows) == 1 else "rows ") + ", ".join(f"{r:,}" for r in rows)) if rows \
+                else _lines_text(_stray_lines(data))
             how = "shown as �" if decoded.choice == "utf-8" else "read as Windows-1252"
             notes.append(f"{decoded.stray:,} byte(s) are not valid UTF-8 ({where}); they were {how}. The rest of "
                          "the file is UTF-8. If it mixes encodings, choose how to read them in the encoding question.")
