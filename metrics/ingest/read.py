@@ -187,9 +187,9 @@ def decode_bytes(data: bytes, questions: Questions | None = None) -> Decoded:
 
 
 def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
-    escaped = data.decode("utf-8", errors="surrogateescape")
-    bad = len(re.findall(r"[\udc80-\udcff]", escaped))
-    valid = len(re.findall(r"[^\x00-\x7f\udc80-\udcff]", escaped))
+    clean = data.decode("utf-8", errors="ignore")
+    bad = len(data) - len(clean.encode("utf-8"))                  # bytes that are not part of valid UTF-8
+    valid = len(clean) - len(clean.encode("ascii", errors="ignore"))  # valid non-ASCII UTF-8 characters
     lines = _non_ascii_lines(data, _SAMPLE_LINES)
     sample = b"\n".join(line for _, line in lines)
     readings = {c: sample.decode(_codec(c), errors=_errors(c)) for c in ENCODING_CHOICES}
@@ -235,21 +235,16 @@ def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
 
 
 def _stray_lines(data: bytes, limit: int = 5) -> tuple[list[int], int]:
-    """Line numbers of the first invalid UTF-8 sequences, and how many lines have one."""
+    """Line numbers of the first lines holding bytes that are not UTF-8, and how many lines hold any."""
+    escaped = data.decode("utf-8", errors="surrogateescape")  # each invalid byte becomes one lone surrogate
     lines: list[int] = []
-    pos, line, total = 0, 1, 0
-    while pos < len(data):
-        try:
-            data[pos:].decode("utf-8")
-            break
-        except UnicodeDecodeError as exc:
-            at = pos + exc.start
-            line += data.count(b"\n", pos, at)
-            if not lines or lines[-1] != line:
-                total += 1
-                if len(lines) < limit:
-                    lines.append(line)
-            pos = at + max(1, exc.end - exc.start)
+    total, line, pos = 0, 1, 0
+    for m in re.finditer(r"[^\n]*[\udc80-\udcff][^\n]*", escaped):
+        total += 1
+        if len(lines) < limit:
+            line += escaped.count("\n", pos, m.start())
+            pos = m.start()
+            lines.append(line)
     return lines, total
 
 
@@ -336,10 +331,9 @@ def _fixed_width(text: str) -> list[list[str]] | None:
         for i, ch in enumerate(ln):
             if ch != " ":
                 filled[i] = True
-    starts = [i for i in range(width) if filled[i] and (i == 0 or not filled[i - 1])]
-    header = body[0].strip()
-    if len(starts) < 2 or len(starts) not in (len(header.split()), len(re.split(r" {2,}", header))):
-        return None  # a line of the sample fills a gap between the header's names, or names hold spaces
+    starts = _column_starts(filled)
+    if not _fits_header(starts, body[0]):
+        return None  # a line of the sample fills a gap between the header's names
     bounds = list(zip(starts, [*starts[1:], None], strict=True))
     rows = []
     for no, ln in enumerate(lines, 1):
@@ -354,12 +348,24 @@ def _fixed_width(text: str) -> list[list[str]] | None:
     return rows
 
 
+def _column_starts(filled: list[bool]) -> list[int]:
+    return [i for i, f in enumerate(filled) if f and (i == 0 or not filled[i - 1])]
+
+
+def _fits_header(starts: list[int], header: str) -> bool:
+    """Whether the column starts cut the header into its names (none empty, none holding a gap of spaces)."""
+    head = header.strip()
+    if len(starts) < 2 or len(starts) not in (len(head.split()), len(re.split(r" {2,}", head))):
+        return False
+    names = [header[s:e].strip() for s, e in zip(starts, [*starts[1:], None], strict=True)]
+    return all(names) and not any("  " in n for n in names)
+
+
 def _misaligned(text: str) -> int | None:
-    """The first line after which the columns of spaces no longer separate one column per header name."""
+    """The first line after which the columns of spaces no longer cut the header into its names."""
     lines = text.lstrip("\ufeff").split("\n")
     no0 = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = lines[no0].rstrip()
-    want = min(len(header.split()), len(re.split(r" {2,}", header.strip())))
     filled: list[bool] = []
     for no, ln in enumerate(lines[no0:no0 + 1001], no0 + 1):
         ln = ln.rstrip()
@@ -367,8 +373,8 @@ def _misaligned(text: str) -> int | None:
         for i, ch in enumerate(ln):
             if ch != " ":
                 filled[i] = True
-        if sum(1 for i, f in enumerate(filled) if f and (i == 0 or not filled[i - 1])) < want:
-            return no
+        if not _fits_header(_column_starts(filled), header):
+            return no if no > no0 + 1 else None
     return None
 
 
@@ -403,7 +409,7 @@ def header_layout(head: list[list[str]]) -> tuple[int, list[str], dict[str, str]
 
 
 _NUMBER = re.compile(r"[-+(]?[$€£¥]?\s?\d[\d,.'\u00a0 ]*%?\)?")
-_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?([ T]\d{1,2}:\d{2}.*)?")
+_DATE = re.compile(r"(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{4}-\d{2})([ T]\d{1,2}:\d{2}.*)?")
 _KNOWN = {s for names in SYNONYMS.values() for s in names}
 
 
