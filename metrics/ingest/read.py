@@ -279,7 +279,7 @@ def _dialect(text: str) -> tuple[str | None, int]:
     sniffer, which can skip leading lines or take '#' lines for comments without saying so."""
     cut = len(text) > 262_144
     sample = text[:max(262_144, text.find("\n") + 1)] if cut else text
-    first = sample.split("\n", 1)[0]
+    first = next((ln for ln in sample.split("\n") if ln.strip()), "")
     best, best_key = None, (0.0, 1)
     for d in DELIMITERS:
         if d not in first:
@@ -525,7 +525,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     try:
         rel = con.read_csv(io.BytesIO(text.encode("utf-8")), header=False, sep=delimiter, quotechar='"',
                            escapechar='"', auto_detect=False, columns={f"c{i}": "VARCHAR" for i in range(width)})
-        head = [_cells(r) for r in rel.limit(4).fetchall()]
+        head = [_cells(r) for r in rel.limit(16).fetchall()]
     except duckdb.Error as exc:
         _check_rows(text, delimiter, raise_=True)
         first_line = str(exc).strip().splitlines()[0]
@@ -533,16 +533,30 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     try:
         if not head:
             raise EmptyFileError("The file is empty.")
-        n_header, names, labels, tool = header_layout(head)
+        titles = _title_rows(head)
+        if titles:
+            shown = "; ".join(repr(next(c for c in r if c)[:60]) for r in head[:titles] if any(r))
+            warnings.append(f"The first {titles} row(s) ({shown or 'blank'}) are above the table and were skipped; "
+                            "the header is the next row. Row numbers are still those of the file.")
+            head = head[titles:]
+        n_header, names, labels, tool = header_layout(head[:4])
         if tool == "CSV":
-            n_header, names = _header_row(head, questions)
+            n_header, names = _header_row(head[:4], questions)
         blank_names = {i for i, c in enumerate(names) if not c}
         names = _unique_names(names, warnings)
         select = ", ".join(f"{quote_ident(src)} AS {quote_ident(name)}"
                            for src, name in zip(rel.columns, names, strict=True))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * EXCLUDE (_n) FROM "
-                    f"(SELECT row_number() OVER () AS _n, _n + {int(row_offset)} AS _row, {select} FROM rel) "
-                    f"WHERE _n > {n_header}")
+        # DuckDB skips blank lines between rows of a multi-column file; count them back so every _row is the
+        # row number a text editor or spreadsheet shows (quoted cells spanning lines still count as one row).
+        blanks = _blank_records(text, delimiter) if width > 1 and ("\n\n" in text or text.startswith("\n")) else []
+        shift = "0"
+        if blanks:
+            con.execute("CREATE OR REPLACE TEMP TABLE _blank_rows (n BIGINT)")
+            con.executemany("INSERT INTO _blank_rows VALUES (?)", [[b - k] for k, b in enumerate(blanks)])
+            shift = "(SELECT count(*) FROM _blank_rows b WHERE b.n <= t._n)"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT _n + {int(row_offset)} + {shift} AS _row, "
+                    f"* EXCLUDE (_n) FROM (SELECT row_number() OVER () AS _n, {select} FROM rel) t "
+                    f"WHERE _n > {titles + n_header}")
     except IngestError:
         raise
     except duckdb.Error as exc:
@@ -569,6 +583,27 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     ).fetchone()[0]), None)
     return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids, delimiter=delimiter,
                       warnings=warnings)
+
+
+def _title_rows(head: list[list[str]]) -> int:
+    """Rows of title text above a table (a report name in the first cell, the rest empty, as a spreadsheet saves
+    it): how many lead the file before the first row with two or more filled cells. Only for tables at least
+    three columns wide, where a header with a single name is implausible."""
+    if not head or len(head[0]) < 3:
+        return 0
+    for k, row in enumerate(head[:11]):
+        if sum(bool(c) for c in row) >= 2:
+            return k if k < len(head) - 1 else 0
+    return 0
+
+
+def _blank_records(text: str, delimiter: str) -> list[int]:
+    """Record numbers (counting blank lines as records) of the blank lines outside quoted cells."""
+    out = []
+    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        if not row:
+            out.append(n)
+    return out
 
 
 def _header_row(head: list[list[str]], questions: Questions) -> tuple[int, list[str]]:

@@ -302,3 +302,22 @@ def test_size_limit_states_the_real_size(monkeypatch):
     assert "The file is 200.4 MB (210,124,800 bytes); the limit is 200 MB" in str(err.value)
     with pytest.raises(FileTooLargeError, match=r"The file is 200\.000001 MB"):
         read._check_size(b"x" * (200 * 2**20 + 1))
+
+
+def test_title_rows_of_a_spreadsheet_are_skipped_visibly():
+    csv = b"Quarterly revenue report,,\n,,\ncustomer_id,month,mrr\nc1,2026-01,5\n"
+    seen, rows = raw_rows(csv)
+    assert seen.columns == ["customer_id", "month", "mrr"] and rows == [(4, "c1", "2026-01", "5")]
+    assert any("first 2 row(s) ('Quarterly revenue report') are above the table" in w for w in seen.warnings)
+    book = _workbook({"R": [["Quarterly revenue", None, None], [None, None, None], *REVENUE_SHEET]})
+    seen, rows = raw_rows(book, "r.xlsx")
+    assert seen.columns == ["customer_id", "month", "mrr"] and [r[0] for r in rows] == [4, 5, 6]
+    assert rows[0] == (4, "c1", "2026-01-01", "12")
+
+
+def test_blank_lines_keep_row_numbers_as_in_the_file():
+    data = b'\ncustomer_id,month,mrr,note\nc1,2026-01,5,\n\nc2,2026-02,6,"multi\nline"\n\n\nc3,2026-03,x,\n'
+    assert [r[0] for r in raw_rows(data)[1]] == [3, 5, 8]  # a quoted cell over two lines is one row
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="revenue")
+    assert [c.row for c in err.value.cells] == [8]
