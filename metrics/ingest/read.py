@@ -156,20 +156,19 @@ def decode_bytes(data: bytes, questions: Questions | None = None) -> Decoded:
     if data.startswith(containers.ZIP_MAGIC):
         raise UnreadableFileError("This is a zip archive (perhaps an .xlsx), not a CSV. Export it as CSV first.")
     decoded = None
-    for bom, codec, name in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (with byte-order mark)"),
-                             (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"), (codecs.BOM_UTF16_BE, "utf-16",
-                                                                            "UTF-16 BE")):
+    for bom, name in ((codecs.BOM_UTF16_LE, "UTF-16 LE"), (codecs.BOM_UTF16_BE, "UTF-16 BE")):
         if data.startswith(bom):
-            decoded = Decoded(data.decode(codec, errors="replace"), name)
+            decoded = Decoded(data.decode("utf-16", errors="replace"), name)  # a lost character shows as �
             break
     else:
+        if data.startswith(codecs.BOM_UTF8):  # then as any UTF-8 file: a stray byte is found and named
+            data = data[len(codecs.BOM_UTF8):]
         if b"\x00" in data:
             codec = _utf16_without_bom(data)
             if codec is None:
                 raise UnreadableFileError("The file contains binary data (NUL bytes); it is not a text CSV.")
             try:
-                decoded = Decoded(data.decode(codec), f"{codec.upper().replace('-LE', ' LE').replace('-BE', ' BE')}"
-                                  " (no byte-order mark)")
+                decoded = Decoded(data.decode(codec), f"UTF-16 {codec[-2:].upper()} (no byte-order mark)")
             except UnicodeDecodeError as exc:
                 raise UnreadableFileError("The file looks like UTF-16 text without a byte-order mark, but byte "
                                           f"{exc.start:,} is not valid UTF-16; it is not a text CSV.") from exc
@@ -209,11 +208,8 @@ def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
         why = (f"the file is not UTF-8; read as {ENCODING_LABELS[proposal]}, the reading in which the accented "
                "letters look most natural" + (" (but another reading is almost as plausible)" if close else ""))
     shown, seen_texts = [], {}
-    order = [c for c in (*CODEPAGES, "utf-8+cp1252", "utf-8") if c != proposal]
-    if proposal.startswith("utf-8"):
-        order = ["utf-8", "utf-8+cp1252", *CODEPAGES][1 if proposal == "utf-8" else 0:]
-        order.remove(proposal) if proposal in order else None
-    for c in (proposal, *order):
+    order = ("utf-8", "utf-8+cp1252", *CODEPAGES) if proposal == "utf-8" else (*CODEPAGES, "utf-8+cp1252", "utf-8")
+    for c in (proposal, *[c for c in order if c != proposal]):
         preview = _preview(lines, c)
         if preview in seen_texts:
             continue  # identical reading (e.g. Latin-1 and Windows-1252 without bytes 0x80–0x9F)
@@ -224,7 +220,7 @@ def _decode_non_utf8(data: bytes, questions: Questions) -> Decoded:
         f"Evidence: {why}. The first lines with accented characters, as each encoding reads them — "
         + " | ".join(shown), must_confirm=close))
     choice = answer if isinstance(answer, str) else proposal
-    text = data.decode(_codec(choice), errors=_errors(choice) if choice.startswith("utf-8") else "replace")
+    text = data.decode(_codec(choice), errors=_errors(choice))
     warnings = []
     if not choice.startswith("utf-8"):
         warnings.append(f"The file is not UTF-8; it was read as {ENCODING_LABELS[choice]}"
@@ -690,6 +686,9 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
             how = "shown as �" if decoded.choice == "utf-8" else "read as Windows-1252"
             notes.append(f"{decoded.stray:,} byte(s) are not valid UTF-8 ({where}); they were {how}. The rest of "
                          "the file is UTF-8. If it mixes encodings, choose how to read them in the encoding question.")
+        elif "\ufffd" in decoded.text and (rows := _rows_with(con, seen.columns, "\ufffd")):
+            notes.append("Some text holds the replacement character � (a character lost before or while the file "
+                         "was written), first in row(s) " + ", ".join(f"{r:,}" for r in rows) + ".")
     seen.warnings = notes + seen.warnings
     seen.questions = list(questions.asked)
     return seen

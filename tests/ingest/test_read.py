@@ -321,3 +321,22 @@ def test_blank_lines_keep_row_numbers_as_in_the_file():
     with pytest.raises(InvalidValuesError) as err:
         prepare_bytes(data, kind="revenue")
     assert [c.row for c in err.value.cells] == [8]
+
+
+def test_bom_utf8_with_a_stray_byte_is_named_not_silently_replaced():
+    data = "\ufeffcustomer_id,start_date,name\nc1,2026-01-05,Zoë\nc2,2026-01-06,Jürgen\n".encode() \
+        + b"c3,2026-01-07,Caf\xe9\n"
+    p = prepare_bytes(data, kind="customers")
+    assert p.rows.name.tolist() == ["Zoë", "Jürgen", "Caf\ufffd"] and asked(p)["encoding"].proposal == "utf-8"
+    assert any("1 byte(s) are not valid UTF-8 (row 4)" in w for w in p.warnings), p.warnings
+    # as many stray bytes as good characters: a file glued from two encodings, so the analyst must say
+    with pytest.raises(NeedsAnswerError, match="character encoding"):
+        prepare_bytes(b"customer_id,start_date,name\nc1,2026-01-05,Zo\xc3\xab\nc2,2026-01-06,Caf\xe9\n",
+                      kind="customers")
+
+
+def test_long_numeric_ids_in_a_workbook_are_flagged():
+    book = _workbook({"C": [["customer_id", "start_date"], [12345678901234567, dt.date(2026, 1, 5)]]})
+    seen, rows = raw_rows(book, "c.xlsx")
+    assert rows == [(2, "12345678901234600", "2026-01-05")]  # what Excel itself shows: 15 significant digits
+    assert any("'customer_id' holds numbers of 16 or more digits" in w and "sheet row 2" in w for w in seen.warnings)
