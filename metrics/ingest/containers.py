@@ -131,9 +131,10 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
         meta = [m for m in book.sheets_metadata if "WorkSheet" in str(m.typ)]  # not chart sheets
         sheets = {m.name: book.get_sheet_by_name(m.name) for m in meta}
     except Exception as exc:  # calamine raises its own error types for anything it cannot parse
-        what = "zip archive" if data.startswith(ZIP_MAGIC) else "old-format Office file"
+        what = "zip archive" if data.startswith(ZIP_MAGIC) else \
+            "Office file (an old .xls, or a password-protected workbook)"
         raise UnreadableFileError(f"This is a {what}, but not a workbook that can be read ({exc}); it is not a "
-                                  "CSV either. Export the data as CSV or .xlsx.") from exc
+                                  "CSV either. Remove any password and export the data as CSV or .xlsx.") from exc
     hidden = {m.name for m in meta if "Visible" not in str(m.visible)}  # Hidden, VeryHidden
     with_data = [n for n, s in sheets.items() if s.height > 0]
     if not with_data:

@@ -486,6 +486,9 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
                                   "long. Is this really a CSV export?")
     width = None
+    if delimiter is None and (hint := re.match(r"\ufeff?sep=(.)\n", text)):
+        # Excel's "sep=;" first line names the delimiter; it is not part of the table.
+        delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
     if delimiter is None:
         delimiter, width = _dialect(text)
         if delimiter is None and (skip := _preamble(text)):

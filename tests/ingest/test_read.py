@@ -340,3 +340,9 @@ def test_long_numeric_ids_in_a_workbook_are_flagged():
     seen, rows = raw_rows(book, "c.xlsx")
     assert rows == [(2, "12345678901234600", "2026-01-05")]  # what Excel itself shows: 15 significant digits
     assert any("'customer_id' holds numbers of 16 or more digits" in w and "sheet row 2" in w for w in seen.warnings)
+
+
+def test_excel_sep_line_names_the_delimiter():
+    seen, rows = raw_rows(b"sep=;\ncustomer_id;month;mrr\nc1;2026-01;5,5\n")
+    assert seen.delimiter == ";" and seen.columns == ["customer_id", "month", "mrr"]
+    assert rows == [(3, "c1", "2026-01", "5,5")]
