@@ -513,8 +513,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
                             "spaces runs through every line. Check the preview.")
             text = containers.rows_to_csv(rows)
             delimiter, width = ",", len(rows[0])
-        else:
-            delimiter, width = ",", 1
+        else:  # one column: no delimiter at all, so a comma inside a later value does not split it
+            delimiter, width = "\x1f", 1
     if width is None:
         width = len(next(csv.reader(io.StringIO(text[:MAX_LINE_BYTES * 2]), delimiter=delimiter), []) or [""])
     if width > MAX_COLUMNS:  # before DuckDB: a 10,000-column file is refused at once
@@ -580,8 +580,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     sub_ids = next((c for c in columns if normalise_header(c) == "id" and con.execute(
         f"SELECT bool_and(starts_with(trim({quote_ident(c)}), 'sub_')) FROM raw WHERE NOT {_blank(quote_ident(c))}"
     ).fetchone()[0]), None)
-    return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids, delimiter=delimiter,
-                      warnings=warnings)
+    return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids,
+                      delimiter="" if delimiter == "\x1f" else delimiter, warnings=warnings)
 
 
 def _title_rows(head: list[list[str]]) -> int:

@@ -346,3 +346,9 @@ def test_excel_sep_line_names_the_delimiter():
     seen, rows = raw_rows(b"sep=;\ncustomer_id;month;mrr\nc1;2026-01;5,5\n")
     assert seen.delimiter == ";" and seen.columns == ["customer_id", "month", "mrr"]
     assert rows == [(3, "c1", "2026-01", "5,5")]
+
+
+def test_one_column_file_keeps_commas_inside_its_values():
+    seen, rows = raw_rows(b"score\n9\n7\nnine, maybe\n")
+    assert seen.columns == ["score"] and seen.delimiter == ""
+    assert rows == [(2, "9"), (3, "7"), (4, "nine, maybe")]
