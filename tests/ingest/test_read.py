@@ -352,3 +352,18 @@ def test_one_column_file_keeps_commas_inside_its_values():
     seen, rows = raw_rows(b"score\n9\n7\nnine, maybe\n")
     assert seen.columns == ["score"] and seen.delimiter == ""
     assert rows == [(2, "9"), (3, "7"), (4, "nine, maybe")]
+
+
+LANGUAGES = {"de": "id,comment\n1,Sehr gut, die Lösung für Müller ist groß und schön\n2,Übel: äußerst teuer\n",
+             "es": "id,comment\n1,Señora Núñez está contenta; ¿por qué?\n2,Año increíble\n",
+             "fr": "id,comment\n1,ÉTÉ À PARIS: où est la qualité? Ça va.\n2,Très déçu\n"}
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+@pytest.mark.parametrize("codec", ["cp1252", "cp850", "mac_roman"])
+def test_code_page_proposed_from_the_text(lang, codec):
+    questions = Questions()
+    decoded = read.decode_bytes(LANGUAGES[lang].encode(codec), questions)
+    q = questions.asked[0]
+    assert (q.key, q.proposal, q.must_confirm) == ("encoding", codec, False)
+    assert decoded.text == LANGUAGES[lang]
