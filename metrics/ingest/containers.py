@@ -82,6 +82,8 @@ def _count(n: int, word: str) -> str:
 def _number(v: float) -> str:
     """A cell number as the text Excel shows: 15 significant digits (Excel's precision, so 0.1+0.2 stays 0.3),
     no ".0" on whole numbers, no exponent."""
+    if v.is_integer() and -1e15 < v < 1e15:
+        return str(int(v))
     if not math.isfinite(v):
         return str(v)
     text = f"{v:.15g}"
@@ -90,24 +92,23 @@ def _number(v: float) -> str:
     return "0" if text == "-0" else text
 
 
+def _datetime(v: dt.datetime) -> str:
+    return v.date().isoformat() if v.time() == dt.time() and v.tzinfo is None else v.isoformat(sep=" ")
+
+
+def _duration(v: dt.timedelta) -> str:  # a duration cell ([h]:mm:ss)
+    seconds = int(v.total_seconds())
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+_BY_TYPE = {str: lambda v: v or None, float: _number, int: str, bool: lambda v: "TRUE" if v else "FALSE",
+            dt.date: dt.date.isoformat, dt.datetime: _datetime, dt.time: dt.time.isoformat, dt.timedelta: _duration}
+
+
 def cell_text(v) -> str | None:
-    """One calamine cell value as the text a CSV export of it would hold (dates as ISO)."""
-    if v is None or (isinstance(v, str) and v == ""):
-        return None
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return _number(v)
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() and v.tzinfo is None else v.isoformat(sep=" ")
-    if isinstance(v, (dt.date, dt.time)):
-        return v.isoformat()
-    if isinstance(v, dt.timedelta):  # a duration cell ([h]:mm:ss): hours:minutes:seconds
-        seconds = int(v.total_seconds())
-        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    return str(v)
+    """One calamine cell value as the text a CSV export of it would hold (dates as ISO); None when empty.
+    Dispatched on the exact type: a workbook has millions of cells."""
+    return None if v is None else _BY_TYPE.get(type(v), str)(v)
 
 
 def _unpacked_size(data: bytes) -> int:
@@ -162,12 +163,11 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     long_numbers: dict[int, int] = {}
     rows = []
     for r, values in enumerate(sheet.to_python(skip_empty_area=True)):
-        row = []
-        for c, v in enumerate(values):
-            if isinstance(v, float) and v.is_integer() and abs(v) >= 1e15 and r > 0:
-                long_numbers.setdefault(c, r)
-            row.append(cell_text(v))
-        rows.append(row)
+        rows.append([None if v is None else _BY_TYPE.get(type(v), str)(v) for v in values])
+        if r and any(type(v) is float and not -1e15 < v < 1e15 for v in values):
+            for c, v in enumerate(values):
+                if type(v) is float and v.is_integer() and not -1e15 < v < 1e15:
+                    long_numbers.setdefault(c, r)
     first_row = (sheet.start[0] + 1) if sheet.start else 1
     warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
                 f"{_count(sheet.width, 'column')})."]

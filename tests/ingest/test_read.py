@@ -367,3 +367,16 @@ def test_code_page_proposed_from_the_text(lang, codec):
     q = questions.asked[0]
     assert (q.key, q.proposal, q.must_confirm) == ("encoding", codec, False)
     assert decoded.text == LANGUAGES[lang]
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, None), ("", None), (" x", " x"), (12.0, "12"), (12.5, "12.5"), (0.1 + 0.2, "0.3"),
+    (1e20, "100000000000000000000"), (-0.0, "0"), (1e-7, "0.0000001"), (-1234.5678, "-1234.5678"),
+    (1.2345678901234568e16, "12345678901234600"), (3, "3"), (True, "TRUE"), (dt.date(2026, 1, 2), "2026-01-02"),
+    (dt.datetime(2026, 1, 2), "2026-01-02"), (dt.datetime(2026, 1, 2, 3, 4, 5), "2026-01-02 03:04:05"),
+    (dt.time(1, 2), "01:02:00"), (dt.timedelta(hours=26, minutes=3), "26:03:00"),
+])
+def test_workbook_cells_as_text(value, text):
+    from metrics.ingest.containers import cell_text
+
+    assert cell_text(value) == text
