@@ -269,7 +269,7 @@ def _longest_line(text: str) -> tuple[int, int]:
         start, no = end + 1, no + 1
 
 
-def _dialect(text: str) -> tuple[str | None, int]:
+def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None, int]:
     """(delimiter, fields in the header) from the first records, read with Python's csv module: the delimiter
     whose field count is the same on most records (ties: more fields). Chosen here rather than by DuckDB's
     sniffer, which can skip leading lines or take '#' lines for comments without saying so."""
@@ -281,7 +281,7 @@ def _dialect(text: str) -> tuple[str | None, int]:
         if d not in first:
             continue
         try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if r]
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape)) if r]
         except csv.Error:
             continue
         rows = rows[:-1] if cut and len(rows) > 1 else rows
@@ -486,18 +486,19 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
                                   "long. Is this really a CSV export?")
     width = None
+    quote, escape = _quoting(text) if delimiter is None else ('"', '"')  # given: CSV written by csv.writer
     if delimiter is None and (hint := re.match(r"\ufeff?sep=(.)\n", text)):
         # Excel's "sep=;" first line names the delimiter; it is not part of the table.
         delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
     if delimiter is None:
-        delimiter, width = _dialect(text)
+        delimiter, width = _dialect(text, quote, escape)
         if delimiter is None and (skip := _preamble(text)):
             lines, text = text.split("\n", skip)[:skip], text.split("\n", skip)[skip]
             row_offset += skip
             shown = "; ".join(repr(ln.strip()[:60]) for ln in lines if ln.strip())
             warnings.append(f"The first {skip} line(s) of the file ({shown or 'blank'}) are not part of the table and "
                             f"were skipped; the header is line {skip + 1}. Row numbers are still those of the file.")
-            delimiter, width = _dialect(text)
+            delimiter, width = _dialect(text, quote, escape)
     if delimiter is None:
         first = text.lstrip("\ufeff").lstrip("\n").split("\n", 1)[0]
         if len(first.split()) >= 2:
@@ -512,21 +513,22 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
             warnings.append(f"Read as whitespace-aligned text: {len(rows[0])} columns split where a column of "
                             "spaces runs through every line. Check the preview.")
             text = containers.rows_to_csv(rows)
-            delimiter, width = ",", len(rows[0])
+            delimiter, width, quote, escape = ",", len(rows[0]), '"', '"'
         else:  # one column: no delimiter at all, so a comma inside a later value does not split it
             delimiter, width = "\x1f", 1
     if width is None:
-        width = len(next(csv.reader(io.StringIO(text[:MAX_LINE_BYTES * 2]), delimiter=delimiter), []) or [""])
+        width = len(next(csv.reader(io.StringIO(text[:MAX_LINE_BYTES * 2]), delimiter=delimiter,
+                                    **_csv_kwargs(quote, escape)), []) or [""])
     if width > MAX_COLUMNS:  # before DuckDB: a 10,000-column file is refused at once
         raise TooManyColumnsError(f"The file has {width:,} columns ({DELIMITERS.get(delimiter, delimiter)}-"
                                   f"separated); at most {MAX_COLUMNS:,} are accepted. Check the delimiter, or export "
                                   "only the columns you need.")
     try:
-        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), header=False, sep=delimiter, quotechar='"',
-                           escapechar='"', auto_detect=False, columns={f"c{i}": "VARCHAR" for i in range(width)})
+        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), header=False, sep=delimiter, quotechar=quote,
+                           escapechar=escape, auto_detect=False, columns={f"c{i}": "VARCHAR" for i in range(width)})
         head = [_cells(r) for r in rel.limit(16).fetchall()]
     except duckdb.Error as exc:
-        _check_rows(text, delimiter, raise_=True)
+        _check_rows(text, delimiter, quote, escape)
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
     try:
@@ -547,7 +549,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
                            for src, name in zip(rel.columns, names, strict=True))
         # DuckDB skips blank lines between rows of a multi-column file; count them back so every _row is the
         # row number a text editor or spreadsheet shows (quoted cells spanning lines still count as one row).
-        blanks = _blank_records(text, delimiter) if width > 1 and ("\n\n" in text or text.startswith("\n")) else []
+        has_blank = width > 1 and ("\n\n" in text or text.startswith("\n"))
+        blanks = _blank_records(text, delimiter, quote, escape) if has_blank else []
         shift = "0"
         if blanks:
             con.execute("CREATE OR REPLACE TEMP TABLE _blank_rows (n BIGINT)")
@@ -559,7 +562,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     except IngestError:
         raise
     except duckdb.Error as exc:
-        _check_rows(text, delimiter, raise_=True)
+        _check_rows(text, delimiter, quote, escape)
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
     # Drop unnamed, empty trailing columns (spreadsheets add them for a trailing comma).
@@ -596,10 +599,10 @@ def _title_rows(head: list[list[str]]) -> int:
     return 0
 
 
-def _blank_records(text: str, delimiter: str) -> list[int]:
+def _blank_records(text: str, delimiter: str, quote: str, escape: str) -> list[int]:
     """Record numbers (counting blank lines as records) of the blank lines outside quoted cells."""
     out = []
-    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter, **_csv_kwargs(quote, escape)), 1):
         if not row:
             out.append(n)
     return out
@@ -621,32 +624,41 @@ def _header_row(head: list[list[str]], questions: Questions) -> tuple[int, list[
     return 1, head[0]
 
 
-def _check_rows(text: str, delimiters: str, raise_: bool = False) -> bool:
-    """Whether the rows disagree on their number of fields for the delimiter(s) in the header (often an
-    unclosed quote or unquoted delimiters). With `raise_`, name the first row that breaks the pattern."""
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delim = max(delimiters, key=first.count)
-    if first.count(delim) == 0:
-        return False
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+def _csv_kwargs(quote: str, escape: str) -> dict:
+    return {"quotechar": quote, "doublequote": escape == quote, "escapechar": None if escape == quote else escape}
+
+
+def _check_rows(text: str, delimiter: str, quote: str = '"', escape: str = '"') -> None:
+    """After DuckDB refused the file: name the first row whose number of fields differs from the header's
+    (often an unclosed quote or unquoted delimiters)."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter, **_csv_kwargs(quote, escape))
     try:
-        width = len(next(reader))
+        width = len(next((r for r in reader if r), []))
         for row in reader:
             if row and len(row) != width:
-                if not raise_:
-                    return True
-                quote = " An unclosed quote (\") makes a cell run on over the following lines." \
-                    if any('"' in c or "\n" in c for c in row) else ""
+                hint = f" An unclosed quote ({quote}) makes a cell run on over the following lines." \
+                    if any(quote in c or "\n" in c for c in row) else ""
                 raise UnreadableFileError(
                     f"The rows do not have the same number of fields: the record ending on line {reader.line_num:,} "
-                    f"has {len(row)} where the header has {width} ({DELIMITERS.get(delim, delim)}-separated)."
-                    f"{quote} Fix that row and upload again.")
+                    f"has {len(row)} where the header has {width} ({DELIMITERS.get(delimiter, delimiter)}-separated)."
+                    f"{hint} Fix that row and upload again.")
     except csv.Error as exc:
-        if not raise_:
-            return True
         raise UnreadableFileError(f"The file could not be read as CSV near line {reader.line_num:,}: {exc}.") from exc
-    return False
+
+
+def _quoting(text: str) -> tuple[str, str]:
+    """(quote, escape) of a CSV text: the standard double quote doubled inside a cell; a backslash escape when
+    cells hold \\" and never ""; single quotes when no double quote appears and most cells are 'wrapped'."""
+    sample = text[:262_144]
+    if '"' in sample:
+        doubled = re.search(r'(?<![\\,;\t|\n])""(?![,;\t|\n])', sample)  # "" inside a cell, not an empty cell
+        return ('"', "\\") if '\\"' in sample and not doubled else ('"', '"')
+    if "'" in sample:
+        cells = [c for ln in sample.split("\n")[1:51] for c in re.split(r"[,;\t|]", ln) if c.strip()]
+        wrapped = sum(len(c.strip()) > 1 and c.strip()[0] == c.strip()[-1] == "'" for c in cells)
+        if cells and wrapped * 2 >= len(cells):
+            return "'", "'"
+    return '"', '"'
 
 
 def _rows_with(con: duckdb.DuckDBPyConnection, columns: list[str], needle: str) -> list[int]:

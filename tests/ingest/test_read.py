@@ -380,3 +380,17 @@ def test_workbook_cells_as_text(value, text):
     from metrics.ingest.containers import cell_text
 
     assert cell_text(value) == text
+
+
+@pytest.mark.parametrize("data, row", [
+    (b"customer_id,month,mrr\n'c1',2026-01,'5'\n'c2',2026-02,'6'\n", (2, "c1", "2026-01", "5")),  # single quotes
+    (b'customer_id,month,mrr,note\nc1,2026-01,5,"say \\"hi\\", then go"\n', (2, "c1", "2026-01", "5",
+                                                                             'say "hi", then go')),  # \" escapes
+    (b'customer_id,month,mrr,note\nc1,2026-01,5,"say ""hi"", then go"\n', (2, "c1", "2026-01", "5",
+                                                                           'say "hi", then go')),  # doubled
+    (b"customer_id,month,mrr,note\nc1,2026-01,5,l'\xc3\xa9t\xc3\xa9\n", (2, "c1", "2026-01", "5", "l'été")),
+    (b'customer_id,month,mrr,note\nc1,2026-01,5,"say \\"hi\\""\nc2,2026-01,5,""\n', (2, "c1", "2026-01", "5",
+                                                                                'say "hi"')),
+])
+def test_quoting_styles(data, row):
+    assert raw_rows(data)[1][0] == row
