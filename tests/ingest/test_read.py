@@ -394,3 +394,26 @@ def test_workbook_cells_as_text(value, text):
 ])
 def test_quoting_styles(data, row):
     assert raw_rows(data)[1][0] == row
+
+
+def test_hidden_sheet_is_not_proposed_and_gzipped_workbook_is_read():
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Lookup"
+    for row in [["code", "label", "n"], ["a", "A", 1]]:
+        wb.active.append(row)
+    wb.active.sheet_state = "hidden"
+    data = wb.create_sheet("Revenue")
+    for row in REVENUE_SHEET:
+        data.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    seen, rows = raw_rows(gzip.compress(out.getvalue()), "revenue.xlsx.gz")
+    q = {q.key: q for q in seen.questions}["sheet"]
+    assert q.proposal == "Revenue" and q.labels["Lookup"] == "Lookup (2 rows × 3 columns, hidden)"
+    assert seen.container == "workbook" and len(rows) == 3 and rows[0][1:] == ("c1", "2026-01-01", "12")
+
+
+def test_too_wide_sheet_is_refused():
+    with pytest.raises(TooManyColumnsError, match="The sheet 'Wide' has 1,001 columns"):
+        raw_rows(_workbook({"Wide": [[f"q{i}" for i in range(1001)], list(range(1001))]}), "w.xlsx")
