@@ -300,9 +300,9 @@ def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None
 def _preamble(text: str, most: int = 10) -> int:
     """Lines of title text above the table (a report name, an export date): the number of leading lines
     without a delimiter when the lines after them are delimited with the same number of fields (0: none)."""
-    lines = text.lstrip("\ufeff").split("\n", 60)[:60]
+    lines = text.lstrip("\ufeff").split("\n", 60)[:60]  # the 61st part is the rest of the file
     for k in range(1, min(most, len(lines) - 2) + 1):
-        rest = [ln for ln in lines[k:-1] if ln.strip()] if len(lines) > 60 else [ln for ln in lines[k:] if ln.strip()]
+        rest = [ln for ln in lines[k:] if ln.strip()]
         if len(rest) < 2:
             return 0
         d, width = _dialect("\n".join(rest))
@@ -492,28 +492,29 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
     if delimiter is None:
         delimiter, width = _dialect(text, quote, escape)
-        if delimiter is None and (skip := _preamble(text)):
+    if delimiter is None:
+        first = next((ln for ln in text.lstrip("\ufeff").split("\n") if ln.strip()), "")
+        # Space-aligned columns are tried first: its last column may hold commas that look like a delimiter.
+        rows = _fixed_width(text.lstrip("\ufeff")) if len(first.split()) >= 2 else None
+        if rows is not None:
+            warnings.append(f"Read as whitespace-aligned text: {len(rows[0])} columns split where a column of "
+                            "spaces runs through every line. Check the preview.")
+            text = containers.rows_to_csv(rows)
+            delimiter, width, quote, escape = ",", len(rows[0]), '"', '"'
+        elif skip := _preamble(text):
             lines, text = text.split("\n", skip)[:skip], text.split("\n", skip)[skip]
             row_offset += skip
             shown = "; ".join(repr(ln.strip()[:60]) for ln in lines if ln.strip())
             warnings.append(f"The first {skip} line(s) of the file ({shown or 'blank'}) are not part of the table and "
                             f"were skipped; the header is line {skip + 1}. Row numbers are still those of the file.")
             delimiter, width = _dialect(text, quote, escape)
-    if delimiter is None:
-        first = text.lstrip("\ufeff").lstrip("\n").split("\n", 1)[0]
-        if len(first.split()) >= 2:
-            rows = _fixed_width(text.lstrip("\ufeff"))
-            if rows is None:
-                bad = _misaligned(text)
-                raise UnreadableFileError(
-                    "No comma, semicolon, tab or | separates the fields of this file, so it would be read as one "
-                    "single column, and its spaces do not line up into one column per header name"
-                    + (f" (line {bad:,} breaks the alignment of the lines above)" if bad else "")
-                    + ". Export the file as CSV (comma- or tab-separated) instead.")
-            warnings.append(f"Read as whitespace-aligned text: {len(rows[0])} columns split where a column of "
-                            "spaces runs through every line. Check the preview.")
-            text = containers.rows_to_csv(rows)
-            delimiter, width, quote, escape = ",", len(rows[0]), '"', '"'
+        elif len(first.split()) >= 2:
+            bad = _misaligned(text)
+            raise UnreadableFileError(
+                "No comma, semicolon, tab or | separates the fields of this file, so it would be read as one "
+                "single column, and its spaces do not line up into one column per header name"
+                + (f" (line {bad:,} breaks the alignment of the lines above)" if bad else "")
+                + ". Export the file as CSV (comma- or tab-separated) instead.")
         else:  # one column: no delimiter at all, so a comma inside a later value does not split it
             delimiter, width = "\x1f", 1
     if width is None:

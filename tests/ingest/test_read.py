@@ -417,3 +417,17 @@ def test_hidden_sheet_is_not_proposed_and_gzipped_workbook_is_read():
 def test_too_wide_sheet_is_refused():
     with pytest.raises(TooManyColumnsError, match="The sheet 'Wide' has 1,001 columns"):
         raw_rows(_workbook({"Wide": [[f"q{i}" for i in range(1001)], list(range(1001))]}), "w.xlsx")
+
+
+def test_fixed_width_with_commas_in_its_last_column_is_not_a_title_line():
+    data = (b"customer_id  date        score  comment\n"
+            b"c1           2026-01-05  9      good, fast\n"
+            b"c2           2026-01-06  3      slow, dear\n")
+    p = prepare_bytes(data, kind="nps")
+    assert p.rows.comment.tolist() == ["good, fast", "slow, dear"] and p.rows.score.tolist() == [9, 3]
+
+
+def test_fixed_width_with_single_spaces_between_aligned_columns():
+    data = b"customer_id date       score\nc1          2026-01-05 9\nc2          2026-01-06 10\n"
+    p = prepare_bytes(data, kind="nps")
+    assert p.rows.customer_id.tolist() == ["c1", "c2"] and p.rows.score.tolist() == [9, 10]
