@@ -662,6 +662,20 @@ def _quoting(text: str) -> tuple[str, str]:
     return '"', '"'
 
 
+# "é" written as UTF-8 (C3 A9), read as Windows-1252 ("Ã©") and saved as UTF-8 again: Ã or Â followed by what
+# the second byte of a two-byte UTF-8 character (0x80–0xBF) becomes in Windows-1252.
+_TWICE_SECOND = "\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e" \
+    "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[A-Za-z]?[ÃÂ][{_TWICE_SECOND}][A-Za-z]?")
+
+
+def _rows_matching(con: duckdb.DuckDBPyConnection, columns: list[str]) -> list[int]:
+    pattern = f"[ÃÂ][{_TWICE_SECOND}]"
+    cond = " OR ".join(f"regexp_matches({quote_ident(c)}, ?)" for c in columns)
+    return [r for (r,) in con.execute(f"SELECT _row FROM raw WHERE {cond} ORDER BY _row LIMIT 5",
+                                      [pattern] * len(columns)).fetchall()]
+
+
 def _rows_with(con: duckdb.DuckDBPyConnection, columns: list[str], needle: str) -> list[int]:
     cond = " OR ".join(f"contains({quote_ident(c)}, ?)" for c in columns)
     return [r for (r,) in con.execute(f"SELECT _row FROM raw WHERE {cond} ORDER BY _row LIMIT 5",
@@ -702,7 +716,12 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
             how = "shown as �" if decoded.choice == "utf-8" else "read as Windows-1252"
             notes.append(f"{decoded.stray:,} byte(s) are not valid UTF-8 ({where}); they were {how}. The rest of "
                          "the file is UTF-8. If it mixes encodings, choose how to read them in the encoding question.")
-        elif "\ufffd" in decoded.text and (rows := _rows_with(con, seen.columns, "\ufffd")):
+        if (twice := _MOJIBAKE.search(decoded.text)) and (rows := _rows_matching(con, seen.columns)):
+            notes.append(f"Some text looks like UTF-8 that was decoded twice before the file was written (e.g. "
+                         f"'{twice.group()}' where 'é' or similar was meant), first in row(s) "
+                         + ", ".join(f"{r:,}" for r in rows) + ". It is stored as it is in the file; fix the export "
+                         "if those names or comments matter.")
+        if not decoded.stray and "\ufffd" in decoded.text and (rows := _rows_with(con, seen.columns, "\ufffd")):
             notes.append("Some text holds the replacement character � (a character lost before or while the file "
                          "was written), first in row(s) " + ", ".join(f"{r:,}" for r in rows) + ".")
     seen.warnings = notes + seen.warnings

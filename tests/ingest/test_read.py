@@ -431,3 +431,12 @@ def test_fixed_width_with_single_spaces_between_aligned_columns():
     data = b"customer_id date       score\nc1          2026-01-05 9\nc2          2026-01-06 10\n"
     p = prepare_bytes(data, kind="nps")
     assert p.rows.customer_id.tolist() == ["c1", "c2"] and p.rows.score.tolist() == [9, 10]
+
+
+def test_text_decoded_twice_before_export_is_named():
+    twice = "Café Zoë".encode().decode("cp1252")  # 'CafÃ© ZoÃ«'
+    data = f"customer_id,start_date,name\nc1,2026-01-05,Ana\nc2,2026-01-06,{twice}\n".encode()
+    p = prepare_bytes(data, kind="customers")
+    assert p.rows.name.tolist() == ["Ana", "CafÃ© ZoÃ«"]  # stored as the file has it, and said so
+    assert any("decoded twice" in w and "'fÃ©'" in w and "row(s) 3." in w for w in p.warnings), p.warnings
+    assert not any("decoded twice" in w for w in prepare_bytes(FRENCH.encode(), kind="nps").warnings)
