@@ -269,14 +269,13 @@ def _longest_line(text: str) -> tuple[int, int]:
         start, no = end + 1, no + 1
 
 
-def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None, int]:
-    """(delimiter, fields in the header) from the first records, read with Python's csv module: the delimiter
-    whose field count is the same on most records (ties: more fields). Chosen here rather than by DuckDB's
-    sniffer, which can skip leading lines or take '#' lines for comments without saying so."""
+def _candidates(text: str, quote: str = '"', escape: str = '"') -> list[tuple[tuple[float, int], str]]:
+    """Each delimiter of the first non-blank line, ranked by (share of records with the header's number of
+    fields, that number), from the first records read with Python's csv module."""
     cut = len(text) > 262_144
     sample = text[:max(262_144, text.find("\n") + 1)] if cut else text
     first = next((ln for ln in sample.split("\n") if ln.strip()), "")
-    best, best_key = None, (0.0, 1)
+    ranked = []
     for d in DELIMITERS:
         if d not in first:
             continue
@@ -284,17 +283,40 @@ def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None
             rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape)) if r]
         except csv.Error:
             continue
-        rows = rows[:-1] if cut and len(rows) > 1 else rows
-        rows = rows[:200]
-        if not rows:
-            continue
-        width = len(rows[0])
-        key = (sum(len(r) == width for r in rows) / len(rows), width)
-        if width > 1 and key > best_key:
-            best, best_key = d, key
-    if best is None:
+        rows = (rows[:-1] if cut and len(rows) > 1 else rows)[:200]
+        if rows and len(rows[0]) > 1:
+            ranked.append(((sum(len(r) == len(rows[0]) for r in rows) / len(rows), len(rows[0])), d))
+    return sorted(ranked, key=lambda c: c[0], reverse=True)
+
+
+def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None, int]:
+    """(delimiter, fields in the header): the delimiter whose field count is the same on most records (ties:
+    more fields). Chosen here rather than by DuckDB's sniffer, which can skip leading lines or take '#' lines
+    for comments without saying so."""
+    ranked = _candidates(text, quote, escape)
+    return (ranked[0][1], ranked[0][0][1]) if ranked else (None, 1)
+
+
+def _delimiter(text: str, quote: str, escape: str, questions: Questions) -> tuple[str | None, int]:
+    """The delimiter; asked (must confirm) when two split every record into the same number of fields, as
+    "Name;Amount, EUR" over "Acme;12,50" does for both ',' and ';'. Proposed: not the comma, which also
+    appears inside values as a decimal or thousands separator."""
+    ranked = _candidates(text, quote, escape)
+    if not ranked:
         return None, 1
-    return best, best_key[1]
+    tied = [d for key, d in ranked if key == ranked[0][0]]
+    if len(tied) < 2 and "delimiter" not in questions.answers:
+        return ranked[0][1], ranked[0][0][1]
+    proposal = next((d for d in tied if d != ","), tied[0])
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")[:200]
+    answer = questions.ask(Question(
+        "delimiter", "Which character separates the fields?", tuple(d for _, d in ranked),
+        {d: DELIMITERS[d] for _, d in ranked}, proposal,
+        f"The first line reads: {first!r}. " + "; ".join(
+            f"{DELIMITERS[d]}: {w} fields in {share:.0%} of the first records" for (share, w), d in ranked),
+        must_confirm=len(tied) > 1))
+    chosen = answer if isinstance(answer, str) else proposal
+    return chosen, next(w for (_, w), d in ranked if d == chosen)
 
 
 def _preamble(text: str, most: int = 10) -> int:
@@ -491,7 +513,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         # Excel's "sep=;" first line names the delimiter; it is not part of the table.
         delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
     if delimiter is None:
-        delimiter, width = _dialect(text, quote, escape)
+        delimiter, width = _delimiter(text, quote, escape, questions)
     if delimiter is None:
         first = next((ln for ln in text.lstrip("\ufeff").split("\n") if ln.strip()), "")
         # Space-aligned columns are tried first: its last column may hold commas that look like a delimiter.

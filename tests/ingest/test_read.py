@@ -440,3 +440,15 @@ def test_text_decoded_twice_before_export_is_named():
     assert p.rows.name.tolist() == ["Ana", "CafÃ© ZoÃ«"]  # stored as the file has it, and said so
     assert any("decoded twice" in w and "'fÃ©'" in w and "row(s) 3." in w for w in p.warnings), p.warnings
     assert not any("decoded twice" in w for w in prepare_bytes(FRENCH.encode(), kind="nps").warnings)
+
+
+def test_two_delimiters_that_both_fit_are_asked():
+    data = "Kunde;Betrag, EUR\nAcme;12,50\nBeta;7,25\n".encode()
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="revenue")
+    q = err.value.questions[0]
+    assert (q.key, q.proposal, q.must_confirm, q.choices) == ("delimiter", ";", True, (",", ";"))
+    seen, rows = raw_rows(data, answers={"delimiter": ";"})
+    assert seen.columns == ["Kunde", "Betrag, EUR"] and rows == [(2, "Acme", "12,50"), (3, "Beta", "7,25")]
+    seen, rows = raw_rows(data, answers={"delimiter": ","})
+    assert seen.columns == ["Kunde;Betrag", "EUR"] and rows[0] == (2, "Acme;12", "50")
