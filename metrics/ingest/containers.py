@@ -132,9 +132,9 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
         meta = [m for m in book.sheets_metadata if str(m.typ).rsplit(".", 1)[-1] == "WorkSheet"]  # no charts
         sheets = {m.name: book.get_sheet_by_name(m.name) for m in meta}
     except Exception as exc:  # calamine raises its own error types for anything it cannot parse
-        what = "zip archive" if data.startswith(ZIP_MAGIC) else \
-            "Office file (an old .xls, or a password-protected workbook)"
-        raise UnreadableFileError(f"This is a {what}, but not a workbook that can be read ({exc}); it is not a "
+        what = "a zip archive" if data.startswith(ZIP_MAGIC) else \
+            "an Office file (an old .xls, or a password-protected workbook)"
+        raise UnreadableFileError(f"This is {what}, but not a workbook that can be read ({exc}); it is not a "
                                   "CSV either. Remove any password and export the data as CSV or .xlsx.") from exc
     hidden = {m.name for m in meta if str(m.visible).rsplit(".", 1)[-1] != "Visible"}  # Hidden, VeryHidden
     with_data = [n for n, s in sheets.items() if s.height > 0]

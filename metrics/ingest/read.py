@@ -718,6 +718,8 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
     if what == "gzip":
         data = containers.gunzip(data, MAX_UPLOAD_BYTES)
         container, what = "gzip", containers.sniff(data)
+        if what == "gzip":
+            raise UnreadableFileError("The file is gzip-compressed twice; unpack it once and upload the result.")
         notes.append(f"Unpacked from gzip ({len(data) / 2**20:,.1f} MB unpacked).")
     if what in ("zip", "ole"):
         sheet = containers.read_workbook(data, questions, MAX_COLUMNS)

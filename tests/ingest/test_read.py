@@ -443,7 +443,7 @@ def test_text_decoded_twice_before_export_is_named():
 
 
 def test_two_delimiters_that_both_fit_are_asked():
-    data = "Kunde;Betrag, EUR\nAcme;12,50\nBeta;7,25\n".encode()
+    data = b"Kunde;Betrag, EUR\nAcme;12,50\nBeta;7,25\n"
     with pytest.raises(NeedsAnswerError) as err:
         prepare_bytes(data, kind="revenue")
     q = err.value.questions[0]
