@@ -17,6 +17,7 @@ from conftest import prepare_bytes  # noqa: E402
 
 from metrics import ingest  # noqa: E402
 from metrics.errors import (  # noqa: E402
+    EmptyFileError,
     FileTooLargeError,
     InvalidOptionError,
     InvalidValuesError,
@@ -452,3 +453,16 @@ def test_two_delimiters_that_both_fit_are_asked():
     assert seen.columns == ["Kunde", "Betrag, EUR"] and rows == [(2, "Acme", "12,50"), (3, "Beta", "7,25")]
     seen, rows = raw_rows(data, answers={"delimiter": ","})
     assert seen.columns == ["Kunde;Betrag", "EUR"] and rows[0] == (2, "Acme;12", "50")
+
+
+@pytest.mark.parametrize("data, words", [
+    (gzip.compress(b""), "The file is empty"),
+    (gzip.compress(gzip.compress(b"a,b\n1,2\n")), "gzip-compressed twice"),
+    (gzip.compress(b"a,b\n1,2\n") + b"junk", "trailing data that is not gzip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "an Office file (an old .xls, or a password-protected"),
+    (b"PK\x03\x04" + b"\x01" * 300, "zip archive that is damaged or not a workbook"),
+])
+def test_broken_containers_are_refused_clearly(data, words):
+    with pytest.raises((UnreadableFileError, EmptyFileError)) as err:
+        prepare_bytes(data)
+    assert words in str(err.value)
