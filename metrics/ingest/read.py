@@ -729,6 +729,8 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
     else:
         if lower.endswith(containers.WORKBOOK_NAMES):
             notes.append(f"The file is named '{file_name}' but holds text, not a workbook; it was read as text.")
+        elif lower.endswith(".gz") and container == "text":
+            notes.append(f"The file is named '{file_name}' but is not gzip-compressed; it was read as text.")
         decoded = decode_bytes(data, questions)
         seen = read_table(con, decoded.text, questions)
         seen.container, seen.encoding = container, decoded.encoding

@@ -193,6 +193,8 @@ def test_workbook_detected_by_content_and_row_numbers_follow_the_sheet():
 def test_text_named_xlsx_is_read_as_text_and_said_so():
     p = prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\n", name="revenue.xlsx")
     assert float(p.rows.mrr.sum()) == 5.0 and any("holds text, not a workbook" in w for w in p.warnings)
+    p = prepare_bytes(b"customer_id,month,mrr\nc1,2026-01,5\n", name="revenue.csv.gz")
+    assert float(p.rows.mrr.sum()) == 5.0 and any("is not gzip-compressed" in w for w in p.warnings)
 
 
 def test_zip_that_is_no_workbook_is_refused():
