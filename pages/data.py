@@ -164,7 +164,8 @@ KIND_CHOICES = {"Detect from the columns": None,
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    uploads = st.file_uploader("CSV exports (one or several)", type=["csv", "txt", "tsv"], accept_multiple_files=True,
+    uploads = st.file_uploader("CSV exports (one or several)",
+                               type=["csv", "txt", "tsv", "xlsx", "gz"], accept_multiple_files=True,
                                key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),

@@ -29,7 +29,7 @@ from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.read import load
 from metrics.ingest.ticket_fields import detect_ticket_mapping
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
@@ -49,13 +49,12 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
-    _check_size(data)
-    text = decode(data)
-    con = duckdb.connect()
     questions = Questions(opts.answers)
+    con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        seen = read_table(con, text)
+        seen = load(con, data, file_name, questions)
+        questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)
         columns = view.columns
@@ -77,7 +76,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
             _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
-        warnings: list[str] = []
+        warnings: list[str] = list(seen.warnings)
         read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
