@@ -213,14 +213,12 @@ def build_rows(cur, snapshot: int, versions: dict) -> tuple[pd.DataFrame, dict]:
 # ---------------------------------------------------------------------------------------------------------
 def auc(y, score) -> float | None:
     """Area under the ROC curve by ranks (ties count one half): the chance a churner scores above a stayer."""
-    from scipy.stats import rankdata
-
     y = np.asarray(y, dtype=float)
     pos = int(y.sum())
     neg = len(y) - pos
     if pos == 0 or neg == 0:
         return None
-    ranks = rankdata(np.asarray(score, dtype=float))
+    ranks = pd.Series(np.asarray(score, dtype=float)).rank(method="average").to_numpy()
     return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg))
 
 
