@@ -292,11 +292,15 @@ def summary(cur, view: View, versions: dict, top: int = 5) -> dict:
     top themes with mentions and ARR at stake."""
     frame = comments(cur, view, versions)
 
+    def value(v):
+        return None if stats.missing(v) else float(v)
+
     def shares(table: pd.DataFrame) -> list[dict]:
         return [{"group": r["group"], "comments": int(r["comments"]), "scored": int(r["scored"]),
-                 "coverage": r["coverage"],
-                 **{label: {"share": r[f"{label}_share"], "low": r[f"{label}_low"], "high": r[f"{label}_high"]}
-                    for label in LABELS}} for _, r in table.iterrows()]
+                 "coverage": value(r["coverage"]),
+                 **{label: {"share": value(r[f"{label}_share"]), "low": value(r[f"{label}_low"]),
+                            "high": value(r[f"{label}_high"])} for label in LABELS}}
+                for _, r in table.iterrows()]
 
     table = themes(cur, view, versions, frame=frame)
     return {

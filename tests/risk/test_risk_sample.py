@@ -4,6 +4,7 @@ and every account's reasons are true of that account's features."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -61,6 +62,7 @@ def test_summary_json(sample_model):
     cur, snap, model = sample_model
     view = View(snap.snapshot, dt.date(2025, 11, 1), dt.date(2026, 10, 1))
     out = risk.summary_json(cur, view, snap.versions, model=model)
+    json.dumps(out, allow_nan=False)  # plain JSON: no NaN, no numpy objects
     cr = out["churn_risk"]
     assert cr["auc"]["estimate"] == model.auc.estimate and cr["n"] == model.n_holdout
     assert set(cr["baselines"]) == set(risk.BASELINES)
