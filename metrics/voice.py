@@ -13,7 +13,9 @@ Rules (shared/METRICS.md, "Comments: sentiment and themes"):
 - Per theme, over the window: mentions (comments raising it), the share of detractor comments and of promoter
   comments that raise it (Wilson 95%), the mean sentiment score of its scored comments (95% interval), and its
   ARR at stake = 12 × MRR in the window's last month of the distinct customers who raised it in the window and
-  are active in that month. Themes are ranked by ARR at stake.
+  are active in that month. Themes are ranked by ARR at stake. Praise counts as raising a theme ("fast"
+  raises performance), so the same sum over customers who raised it in a negative comment is given beside
+  it (arr_at_stake_negative).
 - Churn after a mention (no look-ahead): mentions are taken from the window of the same length just before
   the view's window (View.previous), so every mention predates the window's start. The base is the
   customers active at the start of the window who left at least one comment in that earlier window; those who
@@ -238,13 +240,16 @@ def themes(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -
         scores = part.loc[part["sentiment"] != NOT_SCORED, "sentiment_score"].astype(float)
         mean = stats.mean_interval(float(scores.sum()), float((scores ** 2).sum()), len(scores))
         customers = set(part["customer_id"].dropna())
+        negative = set(part.loc[part["sentiment"] == "negative", "customer_id"].dropna())
         row = {"theme": theme, "mentions": len(part), "customers": len(customers),
                "share_of_comments": stats.ratio(len(part), len(frame)),
                "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,
                "promoter_share": pro.estimate, "promoter_low": pro.low, "promoter_high": pro.high,
                "mean_sentiment": mean.estimate, "sentiment_low": mean.low, "sentiment_high": mean.high,
                "arr_at_stake": float(sum(arr.get(c, 0.0) for c in customers)),
-               "customers_at_stake": sum(c in arr for c in customers)}
+               "customers_at_stake": sum(c in arr for c in customers),
+               "arr_at_stake_negative": float(sum(arr.get(c, 0.0) for c in negative)),
+               "customers_at_stake_negative": sum(c in arr for c in negative)}
         if theme in churn.index:
             row.update(churn.loc[theme].drop(["significant"]).to_dict())
             row["churn_significant"] = bool(churn.loc[theme, "significant"])
@@ -308,6 +313,7 @@ def summary(cur, view: View, versions: dict, top: int = 5) -> dict:
         "sentiment": (shares(sentiment_shares(cur, view, versions, frame=frame)) or [None])[0],
         "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language", frame=frame)),
         "top_themes": [{"theme": r["theme"], "mentions": int(r["mentions"]), "customers": int(r["customers"]),
-                        "arr_at_stake": round(float(r["arr_at_stake"]), 2)}
+                        "arr_at_stake": round(float(r["arr_at_stake"]), 2),
+                        "arr_at_stake_negative": round(float(r["arr_at_stake_negative"]), 2)}
                        for _, r in table.head(top).iterrows()],
     }

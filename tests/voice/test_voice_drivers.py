@@ -110,6 +110,7 @@ def test_theme_drivers(ws):
         (stats.wilson(2, 3).low, stats.wilson(2, 3).high))
     assert price["mean_sentiment"] == pytest.approx(-0.2)
     assert price["arr_at_stake"] == 1200                                 # X1 only: X2 left in November
+    assert price["arr_at_stake_negative"] == 1200 and price["customers_at_stake_negative"] == 1
     support = table.iloc[1]
     assert support["arr_at_stake"] == 600 and support["detractor_share"] == pytest.approx(1 / 3)
     # Churn after a mention: the January-June comments; 9 of 30 price mentioners churned vs 3 of 30 others.
