@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import stats, voice
-from metrics.store import CATEGORY_SQL
+from metrics.store import CATEGORY_SQL, source_rows
 from metrics.text.themes import THEMES
 from metrics.view import add_months
 
@@ -76,18 +76,19 @@ def _load(cur, snapshot: int, versions: dict):
                            FROM fact_customer_month WHERE snapshot = $s""", {"s": snapshot}).df()
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
-    if versions.get("nps") is not None:
-        voice.ensure_analysis(cur, versions["nps"])
+    if voice.ensure_snapshot(cur, snapshot):
+        # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
         responses = cur.execute(f"""
-            SELECT n.customer_id, n.response_date, arg_max(n.score, n.row_number) AS score,
-                   {CATEGORY_SQL.format(s="arg_max(n.score, n.row_number)")} AS category
-            FROM nps_responses n WHERE n.version = $nv AND n.customer_id IS NOT NULL
-            GROUP BY n.customer_id, n.response_date ORDER BY n.response_date""", {"nv": versions["nps"]}).df()
-        said = cur.execute("""
+            SELECT n.customer_id, n.response_date, arg_max(n.score, (n.version, n.row_number)) AS score,
+                   {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
+            FROM {source_rows("nps", "s")} n WHERE n.customer_id IS NOT NULL
+            GROUP BY n.customer_id, n.response_date ORDER BY n.response_date""", {"s": snapshot}).df()
+        said = cur.execute(f"""
             SELECT n.customer_id, n.response_date, a.sentiment, a.score AS sentiment_score, a.themes
-            FROM nps_responses n JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-            WHERE n.version = $nv AND n.customer_id IS NOT NULL ORDER BY n.response_date, n.row_number""",
-                           {"nv": versions["nps"]}).df()
+            FROM {source_rows("nps", "s")} n
+            JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+            WHERE n.customer_id IS NOT NULL ORDER BY n.response_date, n.version, n.row_number""",
+                           {"s": snapshot}).df()
     else:
         said = pd.DataFrame(columns=["customer_id", "response_date", "sentiment", "sentiment_score", "themes"])
     return first, last, cust, money, responses, said

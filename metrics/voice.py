@@ -32,7 +32,7 @@ import threading
 import pandas as pd
 
 from metrics import stats
-from metrics.store import CATEGORY_SQL
+from metrics.store import CATEGORY_SQL, source_rows
 from metrics.view import View, query
 
 SCHEMA = """
@@ -91,6 +91,20 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
         return len(frame)
 
 
+def nps_versions(cur, snapshot: int) -> list[int]:
+    """The NPS versions (sources) a snapshot reads."""
+    return [r[0] for r in cur.execute("SELECT version FROM snapshot_sources WHERE snapshot = ? AND kind = 'nps'"
+                                      " ORDER BY version", [snapshot]).fetchall()]
+
+
+def ensure_snapshot(cur, snapshot: int) -> list[int]:
+    """ensure_analysis for every NPS source of the snapshot; returns their versions."""
+    versions = nps_versions(cur, snapshot)
+    for v in versions:
+        ensure_analysis(cur, v)
+    return versions
+
+
 def _comments_sql(where_dates: str) -> str:
     return f"""
         SELECT n.row_number, n.response_id, n.customer_id, n.response_date,
@@ -99,23 +113,23 @@ def _comments_sql(where_dates: str) -> str:
                coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region, n.comment,
                a.language, a.sentiment, a.score AS sentiment_score, a.themes
-        FROM nps_responses n
+        FROM {source_rows("nps", "snapshot")} n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
-        WHERE n.version = $nv AND {where_dates}
+        WHERE {_HAS_COMMENT} AND {where_dates}
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
         ORDER BY n.response_date, n.row_number"""
 
 
 def comments(cur, view: View, versions: dict, start=None, end=None) -> pd.DataFrame:
-    """Every analysed comment in the window (or in [start, end] months), one row per comment."""
-    ensure_analysis(cur, versions.get("nps"))
-    if versions.get("nps") is None:
+    """Every analysed comment in the window (or in [start, end] months), one row per comment, from every NPS
+    source of the view's snapshot (an answer present in several sources once, as store.source_rows reads)."""
+    if not ensure_snapshot(cur, view.snapshot):
         return pd.DataFrame(columns=["row_number", "response_id", "customer_id", "response_date", "month",
                                      "nps_score", "category", "channel", "segment", "region", "comment",
                                      "language", "sentiment", "sentiment_score", "themes"])
-    params = view.params(nv=versions["nps"], cv=versions.get("customers"))
+    params = view.params(cv=versions.get("customers"))
     if start is not None:
         params.update(start=start, end=end)
     frame = query(cur, _comments_sql("n.response_date BETWEEN $start AND last_day($end)"), params)

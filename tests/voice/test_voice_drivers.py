@@ -143,3 +143,23 @@ def test_trend_quotes_export_and_filters(ws):
     assert export[export["response_id"] == "R66"].iloc[0]["themes"] == "price"
     cur, enterprise, versions = context(ws, segment="Enterprise")
     assert list(voice.comments_export(cur, enterprise, versions)["customer_id"]) == ["X4"]
+
+
+def test_every_nps_source_of_the_snapshot_is_read_once(ws):
+    """A second NPS file appended to the data: its new comment counts, an answer it repeats (same response id
+    and date) counts once."""
+    from risk_builders import NPS_COLUMNS
+
+    from metrics.store import NewUpload
+
+    extra = pd.DataFrame({"row_number": [1, 2], "response_id": ["R66", "S1"], "customer_id": ["X1", "X4"],
+                          "response_date": [dt.date(2025, 11, 2), dt.date(2025, 12, 1)], "score": [5, 3],
+                          "comment": ["price bad again", "bad price"], "segment": None, "region": None,
+                          "channel": ["Email", "Email"]})
+    ws.commit([NewUpload("nps", "more.csv", "m", extra[NPS_COLUMNS])], append=True)
+    cur, view, versions = context(ws)
+    assert len(voice.nps_versions(cur, view.snapshot)) == 2
+    export = voice.comments_export(cur, view, versions)
+    assert sorted(export["response_id"]) == ["R61", "R62", "R63", "R65", "R66", "S1"]
+    price = voice.themes(cur, view, versions).set_index("theme").loc["price"]
+    assert (price["mentions"], price["customers"], price["arr_at_stake"]) == (4, 3, 1800)
