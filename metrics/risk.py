@@ -454,9 +454,14 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     with threadpool_limits(limits=1):  # one core: the app shares the machine (and results stay reproducible)
         scores["challenger"] = gb.fit(x_tr, y_tr).predict_proba(x_ho)[:, 1]
     base_cols = {"nps_category": [f"nps_{c.lower()}" for c in CATEGORIES], "mrr_trend_3m": ["mrr_trend_3m"]}
-    base_fits = {}
-    for name, cols in base_cols.items():
+    base_fits, unavailable = {}, []
+    for name, cols in list(base_cols.items()):
         j = [features.index(c) for c in cols]
+        if np.ptp(x_tr[:, j], axis=0).max() == 0:  # e.g. no survey answers: the baseline cannot rank anyone
+            unavailable.append(BASELINES[name])
+            model.baselines[name] = model.differences[name] = stats.Interval(None, None, None)
+            del base_cols[name]
+            continue
         base_fits[name] = (j, _fit_logistic(x_tr[:, j], y_tr))
         scores[name] = _predict(base_fits[name][1], x_ho[:, j])
     draws = _bootstrap(y_ho, ho["customer_id"].to_numpy(), scores, seed)
@@ -465,17 +470,21 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     model.challenger_auc = _interval(point["challenger"], draws["challenger"])
     model.top_decile_lift = _interval(top_decile_lift(y_ho, scores["model"]), draws["model:lift"])
     model.calibration = calibration(y_ho, scores["model"])
-    for name in base_cols:
+    for name in base_cols:  # the available ones
         model.baselines[name] = _interval(point[name], draws[name])
         model.differences[name] = _interval(point["model"] - point[name], draws["model"] - draws[name])
-    losing = [BASELINES[n] for n, d in model.differences.items() if d.low is None or d.low <= 0]
-    model.beats_baselines = not losing
-    best = max(base_cols, key=lambda n: point[n])
-    model.ranked_by = "model" if model.beats_baselines else best
+    losing = [BASELINES[n] for n in base_cols if model.differences[n].low is None or model.differences[n].low <= 0]
+    model.beats_baselines = not losing and not unavailable
+    best = max(base_cols, key=lambda n: point[n]) if base_cols else None
+    model.ranked_by = best if losing else "model"
+    notes = []
     if losing:
-        model.reason = ("the model's hold-out AUC is not above " + " and ".join(losing)
-                        + " (95% interval of the difference reaches 0); accounts are ranked by "
-                        + BASELINES[best])
+        notes.append("the model's hold-out AUC is not above " + " and ".join(losing)
+                     + " (95% interval of the difference reaches 0); accounts are ranked by " + BASELINES[best])
+    if unavailable:
+        notes.append(" and ".join(unavailable) + " cannot be scored (no variation in the training rows), so"
+                     " the model is not shown to beat it")
+    model.reason = "; ".join(notes) or None
     model.holdout = ho[["customer_id", "month", "label"]].assign(**{k: v for k, v in scores.items()}) \
         .reset_index(drop=True)
 
