@@ -164,7 +164,7 @@ def figures(ws, month: dt.date | None = None) -> dict:
         if "tenure←" in mapping and "start_date←" not in mapping:  # how ingest tells a snapshot file
             notes.append("Logo churn and churn by category: the customer list is a snapshot (tenure and a churned "
                          "flag, no dates), so every churner is dated on its as-of date and customers who left "
-                         "before the export are not in it; months before the as-of month show no churn.")
+                         "before the export are not in it: churn is measured in the as-of month only.")
 
     if not has["revenue"]:
         out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)

@@ -65,6 +65,9 @@ CREATE TABLE IF NOT EXISTS uploads (
     uploaded_by VARCHAR                -- who said they uploaded it (no sign-in: the analyst's own word)
 );
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;  -- workspaces made before the column
+-- Customer lists: the first month whose churn the file can tell (a snapshot file lists only the customers still
+-- there a month before its as-of date, so earlier months' churners are missing: their churn is not measurable).
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS churn_known_from DATE;
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot          INTEGER PRIMARY KEY,
     nps_version       INTEGER,
@@ -207,13 +210,13 @@ WITH cust AS (
            coalesce(c.segment, 'Unknown') AS segment, coalesce(c.region, 'Unknown') AS region,
            c.customer_id IS NOT NULL AS in_customers,
            f.customer_id IS NOT NULL AS has_revenue,
-           coalesce(c.start_date < k.month AND (c.churn_date IS NULL OR c.churn_date >= k.month), false)
-               AS active_start,
+           coalesce(c.start_date < k.month AND (c.churn_date IS NULL OR c.churn_date >= k.month)
+                    AND ($cfrom IS NULL OR k.month >= $cfrom), false) AS active_start,
            coalesce(c.start_date <= last_day(k.month) AND (c.churn_date IS NULL OR c.churn_date >= k.month),
                false) AS active,
            coalesce(c.start_date BETWEEN k.month AND last_day(k.month), false) AS started,
-           coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month), false)
-               AS churned,
+           coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month)
+                    AND ($cfrom IS NULL OR k.month >= $cfrom), false) AS churned,
            CASE WHEN $rfirst IS NULL OR k.month BETWEEN $rfirst AND $rlast THEN coalesce(r.mrr, 0) END AS mrr,
            CASE WHEN k.month > $rfirst AND k.month <= $rlast THEN coalesce(p.mrr, 0) END AS prev_mrr,
            coalesce(k.month BETWEEN $rfirst AND $rlast, false) AS in_rev,
@@ -356,6 +359,7 @@ class NewUpload:
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     uploaded_by: str | None = None
+    churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
 
 
 class StoreError(Exception):
@@ -555,9 +559,10 @@ class Workspace:
             raise ValueError(f"unknown kind {up.kind!r}")
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
-            " first_date, last_date, uploaded_by) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+            " first_date, last_date, uploaded_by, churn_known_from)"
+            " VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
-             up.first_date, up.last_date, up.uploaded_by],
+             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
         )
         cols = CANONICAL_COLUMNS[up.kind]
         frame = up.rows[cols]
@@ -624,7 +629,10 @@ class Workspace:
         )
         params = {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
-            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last, "rfirst": rfirst,
+            cfrom = cur.execute("SELECT churn_known_from FROM uploads WHERE version = ?",
+                                [versions["customers"]]).fetchone() if versions["customers"] else None
+            cur.execute(FACT_CUSTOMER_MONTH, {**params, "cfrom": cfrom and cfrom[0], "first": first, "last": last,
+                                              "rfirst": rfirst,
                                               "rlast": rlast})
             cur.execute(FACT_MONTH, {"snap": number})
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
