@@ -19,7 +19,8 @@ import viewstate
 from metrics import ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
-from metrics.stats import MIN_RESPONSES, missing, significant, too_few
+from metrics.rules import MIN_RESPONSES, Z_95
+from metrics.stats import missing, significant, too_few
 from metrics.store import Snapshot, Workspace
 from metrics.value import DEFAULT_GROSS_MARGIN
 from metrics.view import View, add_months
@@ -417,8 +418,8 @@ def empty_state() -> None:
 
 
 NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)
-NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < 1.96{test}): it "
-                        "may be noise.")
+NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < " + str(Z_95)
+                        + "{test}): it may be noise.")
 
 
 def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple[str | None, str, str]:

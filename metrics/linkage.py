@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import stats
+from metrics import rules, stats
 from metrics.view import View, query
 
 NO_RESPONSE = "No response"
@@ -84,7 +84,7 @@ def by_category(cur, view: View) -> pd.DataFrame:
 def arr_by_current_category(cur, view: View) -> pd.DataFrame:
     """ARR and paying customers in the window's last month by their latest category; with share of ARR."""
     frame = query(cur, f"""
-        SELECT category_end AS category, count(*) AS customers, 12 * sum(mrr)::DOUBLE AS arr
+        SELECT category_end AS category, count(*) AS customers, ({rules.arr_sql("mrr")})::DOUBLE AS arr
         FROM fact_customer_month WHERE {View.where()} AND month = $end AND mrr > 0 GROUP BY 1""", view.params())
     frame = _ordered(frame)
     total = frame["arr"].sum()

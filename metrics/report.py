@@ -107,6 +107,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
     from metrics import nps, revenue, stats
+    from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
     from metrics.view import View, add_months
 
     snap = ws.snapshot()
@@ -157,15 +158,18 @@ def figures(ws, month: dt.date | None = None) -> dict:
         notes.append("MRR, ARR, NRR, GRR: this data version has no revenue.")
     else:
         mrr = revenue.mrr_at(cur, view, end)
-        out.update(mrr=mrr, arr=12 * mrr)
+        out.update(mrr=mrr, arr=ARR_FACTOR * mrr)
         ret = revenue.retention(cur, view)
         if ret is None:
             out.update(nrr=None, grr=None, retention_base=None)
-            notes.append(f"NRR, GRR: not measurable, they need revenue in {add_months(end, -12):%b %Y} "
-                         f"(12 months before {end:%b %Y}); the data starts in {snap.first_month:%b %Y}.")
+            base_month = add_months(end, -RETENTION_MONTHS)
+            notes.append(f"NRR, GRR: not measurable, they need revenue in {base_month:%b %Y} "
+                         f"({RETENTION_MONTHS} months before {end:%b %Y}); the data starts in "
+                         f"{snap.first_month:%b %Y}.")
         else:
             out.update(nrr=_num(ret.nrr), grr=_num(ret.grr),
-                       retention_base={"month": f"{add_months(end, -12):%Y-%m}", "customers": ret.base_customers,
+                       retention_base={"month": f"{add_months(end, -RETENTION_MONTHS):%Y-%m}",
+                                       "customers": ret.base_customers,
                                        "mrr": _num(ret.base_mrr)})
             if ret.base_customers < stats.MIN_COMPARABLE_N:
                 notes.append(f"NRR, GRR: base of {ret.base_customers} customers, fewer than "
