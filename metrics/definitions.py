@@ -44,7 +44,7 @@ NEWCOMBE = ("95% by Newcombe's method on the two groups' Wilson intervals, annua
             "measurable difference\" when it includes 0.")
 DELTA_RATIO = f"95% by the delta method for a ratio of sums over customers (stats.ratio_interval, ± {Z_95} se)."
 MEAN_NORMAL = f"95% normal interval of the mean (stats.mean_interval, ± {Z_95} sd ÷ √n)."
-NO_INTERVAL = "None: a count or sum over all the data, not an estimate from a sample."
+NO_INTERVAL = "None shown."
 
 # Minimum-n rules.
 MIN_N_RESPONSES = (f"{MIN_RESPONSES} responses: below, \"—\" with the reason, and no change is compared "

@@ -121,8 +121,8 @@ def everywhere() -> list[str]:
         "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
         "significant is grey; a change that rounds to zero is grey with no arrow; with no previous period in the "
         "data there is no change at all.",
-        f"Every 95% interval is estimate ± {Z_95} standard errors of its method (adjusted Wald for NPS, Wilson for "
-        "rates, Newcombe for a difference of rates, the delta method for ratios of sums).",
+        f"Every 95% interval uses z = {Z_95} in its method: adjusted Wald for NPS, Wilson for rates, Newcombe for "
+        "a difference of rates, the delta method for ratios of sums.",
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
         f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers; below that "
         "they are \"—\" with the reason. When the 95% interval of the churn gap includes 0 they read \"no "
