@@ -95,7 +95,7 @@ recommend), or a binary Good/Bad. "Offered"/"Unoffered" and empty are not answer
 # A shared rule sentence (as the shared file words it) -> (what this project does instead, because …).
 DECIDED_HERE: dict[str, tuple[str, str]] = {
     "95% interval, adjusted Wald: n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', "
-    "e = p' − d', se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± 1.96 se).": (
+    f"e = p' − d', se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± {Z_95} se).": (
         f"The same adjusted Wald interval, 100 × (e ± {Z_95} se), clipped to [−100, 100] and widened where needed to "
         "include the NPS itself.",
         "with one or two responses the adjusted interval can exclude its own figure (one promoter: NPS +100, "
