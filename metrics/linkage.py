@@ -1,6 +1,7 @@
 """The link between NPS and value: how promoters, passives and detractors differ in churn and revenue.
 
-Rules (shared/METRICS.md, "Linking NPS to value"):
+Rules (docs/metrics.md "Linking NPS to value"; the entries churn_by_category, nrr_by_category,
+avg_mrr_by_category, arr_by_category and coverage in metrics/definitions.py):
 - A customer's category at a date is the category of its latest response strictly before that date. A
   window [start, end] uses the category as of start's first day: no later response is used (no look-ahead).
 - Churn by category: customers active at the window's start with that category, churned within the window,

@@ -1,6 +1,6 @@
 """NPS metrics, read from fact_nps (response counts per month, segment, region, channel and score).
 
-Definitions (shared/METRICS.md): promoter 9–10, passive 7–8, detractor 0–6;
+Definitions (docs/metrics.md "NPS"; bands and SQL from metrics.rules): promoter 9–10, passive 7–8, detractor 0–6;
 NPS = 100 × (promoters − detractors) ÷ n over the responses in the window (every response counts, not
 one per customer); 95% interval by adjusted Wald; never the mean score. A response's segment and region
 are its own columns when the survey export has them, otherwise its customer's.

@@ -8,7 +8,7 @@ The window is the pages' default: the 12 months ending at the latest month of th
 shortened when the data starts later. Figures: NPS with its 95% interval and n; logo churn (monthly, pooled over
 the window, and annualised); MRR and ARR in the window's last month; NRR and GRR (trailing 12 months at that
 month); churn by NPS category (category as of the window's start) with n and 95% interval. The rules are those of
-the Glossary (METRICS.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
+the Glossary (docs/metrics.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
 one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note.
 
 Exit status: 0 printed; 1 refused (no data, or the month is outside the data; one line on stderr); 2 bad usage.

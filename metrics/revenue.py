@@ -1,6 +1,6 @@
 """Revenue and logo metrics, read from fact_customer_month (one row per customer per month).
 
-Definitions (shared/METRICS.md):
+Definitions (docs/metrics.md; ARR factor and retention months from metrics.rules):
 - MRR of a month = Σ customers' recurring revenue for the month; ARR = 12 × MRR.
 - Movements M−1 → M per customer: new, reactivation, expansion, contraction, churned; the bridge
   MRR(M−1) + new + reactivation + expansion − contraction − churned = MRR(M) holds exactly.

@@ -1,6 +1,6 @@
 """What customer experience is worth, measured on the user's own data.
 
-Rules (shared/METRICS.md "Value" and "Linking NPS to value"; the rest decided here and in the Glossary):
+Rules (docs/metrics.md "Value" and "Linking NPS to value", with what is decided differently there and why):
 - ARPA of M = MRR(M) ÷ customers with MRR > 0 in M.
 - LTV = ARPA × gross margin ÷ monthly logo churn (gross margin a stated setting, default 80%); with zero
   churn over the window LTV is "not measurable" (None), never infinite. By NPS category the same formula
