@@ -53,7 +53,7 @@ MIN_N_GROUPS = f"Groups with fewer than {MIN_CUSTOMERS} customers are flagged to
 MIN_N_CHURN = f"{MIN_CHURN_EVENTS} churned customers in the period: below, blank with the reason; never infinite."
 MIN_N_GAP = (f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers between "
              "them; below, \"not measurable\" with the reason.")
-NO_MIN_N = "None: shown at any n."
+NO_MIN_N = "No minimum: shown at any n."
 
 
 @dataclass(frozen=True)
@@ -180,8 +180,8 @@ _M = [
            "churn by NPS category instead follows the customers active at the period's start.", "pct", "CEO",
            fact="fact_month", compute="metrics.revenue.logo_churn", sql="sum(churned) / sum(active_start)",
            interval=WILSON_CHANGE),
-    Metric("annual_churn", "Logo churn (annualised)", f"1 − (1 − monthly churn)^{MONTHS_PER_YEAR} — compounding, "
-           f"never {MONTHS_PER_YEAR} × the monthly rate.", "pct", "CEO",
+    Metric("annual_churn", "Logo churn (annualised)", f"1 − (1 − monthly churn){rules.superscript(MONTHS_PER_YEAR)} "
+           f"— compounding, never {MONTHS_PER_YEAR} × the monthly rate.", "pct", "CEO",
            fact="fact_month", compute="metrics.revenue.logo_churn",
            sql=f"1 - pow(1 - sum(churned) / sum(active_start), {MONTHS_PER_YEAR})"),
     Metric("mrr", "MRR", "Monthly recurring revenue in the period's last month: the sum of every customer's "

@@ -19,6 +19,7 @@ from metrics.rules import (
     PASSIVE_MIN,
     PROMOTER_MIN,
     Z_95,
+    superscript,
 )
 
 _LOW, _HIGH = NPS_SCALE
@@ -42,7 +43,7 @@ significant at |z| ≥ {Z_95}.
 - Active at the start of M: started before M's first day and not churned before it.
 - Logo churn rate of M = customers active at the start of M that churned during M ÷ customers active at the start \
 of M. Customers who start and churn within M count in neither.
-- Annual churn from monthly m: 1 − (1 − m)¹². Never {MONTHS_PER_YEAR} × m.
+- Annual churn from monthly m: 1 − (1 − m){superscript(MONTHS_PER_YEAR)}. Never {MONTHS_PER_YEAR} × m.
 """,
     "Revenue (MRR)": f"""
 - MRR of a customer in month M: the sum of its recurring revenue for M (annual plans ÷ {MONTHS_PER_YEAR}; amounts in \

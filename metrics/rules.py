@@ -92,6 +92,11 @@ def csat_satisfied(scale: str, answer: int) -> bool:
 
 
 # ---- calendar months -----------------------------------------------------------------------------
+def superscript(n: int) -> str:
+    """12 → '¹²', for exponents in prose (1 − (1 − m)¹²)."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def add_months(day: dt.date, n: int) -> dt.date:
     """The same day n calendar months later (earlier for n < 0), clipped to the month's last day."""
     index = day.year * 12 + day.month - 1 + n
@@ -130,7 +135,8 @@ def everywhere() -> list[str]:
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
         "period use the category as of the period's start, so no later answer can explain the outcome.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
-        "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)¹².",
+        "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
+        f"{superscript(MONTHS_PER_YEAR)}.",
         f"ARR = {ARR_FACTOR} × MRR. Revenue uploads with an annual billing interval are divided by "
         f"{MONTHS_PER_YEAR}; amounts are in the file's currency.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "

@@ -48,5 +48,6 @@ def test_csat_top_two_boxes():
 
 
 def test_arr_and_bands_text():
+    assert rules.superscript(12) == "¹²"
     assert rules.arr_sql() == "12 * sum(mrr)" and rules.ARR_FACTOR == 12
     assert rules.BANDS_TEXT == "promoter 9–10, passive 7–8, detractor 0–6"
