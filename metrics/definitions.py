@@ -291,6 +291,17 @@ _M = [
            sql="count(DISTINCT customer_id) FILTER (active AND NOT churned AND in_customers AND prev_mrr > 0 "
                "AND mrr = 0)"),
 ]
+_M += [  # CSAT (metrics/csat.py)
+    Metric("csat", "CSAT", "Customer satisfaction: satisfied answers ÷ answers × 100 over the satisfaction answers "
+           "dated in the period (never NPS answers). Satisfied = the top two boxes of the stated scale "
+           f"({rules.CSAT_RULE_TEXT}). Shown with n and its Wilson 95% interval; fewer than {MIN_RESPONSES} answers "
+           "show “—” (too few to say).", "pct", "CMO",
+           fact="fact_csat", compute="metrics.csat.summary", sql="100.0 * sum(satisfied) / sum(answers)",
+           interval=WILSON, min_n=f"{MIN_RESPONSES} answers: below, \"—\" with the reason."),
+    Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
+           "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO",
+           fact="fact_csat", compute="metrics.csat.summary"),
+]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import pytest
 
-from metrics import cohorts, health, linkage, nps, revenue, value
+from metrics import cohorts, csat, health, linkage, nps, revenue, value
 from metrics.definitions import METRICS
 from metrics.view import View, query
 
@@ -57,6 +57,7 @@ def _cats(frame: pd.DataFrame, column: str, keep=lambda row: True) -> dict:
 # metric name -> its figure from the metric's own Python function, in by_sql's shape
 BY_FUNCTION = {
     "nps": lambda cur, v, s: nps.summary(cur, v).value,
+    "csat": lambda cur, v, s: csat.summary(cur, v).value,
     "responses": lambda cur, v, s: nps.summary(cur, v).n,
     "promoters": lambda cur, v, s: (lambda r: r.promoters / r.n)(nps.summary(cur, v)),
     "detractors": lambda cur, v, s: (lambda r: r.detractors / r.n)(nps.summary(cur, v)),
