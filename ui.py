@@ -472,7 +472,7 @@ def empty_state(kind: str | None = None, where=None) -> None:
 
 def csat_kpi(column, view: View) -> None:
     """The CSAT tile: CSAT % with n and its Wilson 95% interval (and the mean on its own scale); "—" with the
-    reason when fewer than 30 answers; the empty state when the data version has no CSAT answers."""
+    reason when fewer than MIN_RESPONSES answers; the empty state when the data version has no CSAT answers."""
     if not has_data(view, "csat"):
         if not presenting():  # a projected page leaves out what is not there
             empty_state("csat", column)
