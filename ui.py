@@ -19,7 +19,8 @@ import viewstate
 from metrics import csat, ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
-from metrics.stats import MIN_RESPONSES, missing, significant, too_few
+from metrics.rules import MIN_RESPONSES, Z_95
+from metrics.stats import missing, significant, too_few
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
 from metrics.store import SAMPLE as SAMPLE_SOURCE
 from metrics.value import DEFAULT_GROSS_MARGIN
@@ -471,7 +472,7 @@ def empty_state(kind: str | None = None, where=None) -> None:
 
 def csat_kpi(column, view: View) -> None:
     """The CSAT tile: CSAT % with n and its Wilson 95% interval (and the mean on its own scale); "—" with the
-    reason when fewer than 30 answers; the empty state when the data version has no CSAT answers."""
+    reason when fewer than MIN_RESPONSES answers; the empty state when the data version has no CSAT answers."""
     if not has_data(view, "csat"):
         if not presenting():  # a projected page leaves out what is not there
             empty_state("csat", column)
@@ -489,8 +490,8 @@ def csat_kpi(column, view: View) -> None:
 
 
 NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)
-NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < 1.96{test}): it "
-                        "may be noise.")
+NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < " + str(Z_95)
+                        + "{test}): it may be noise.")
 
 
 def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple[str | None, str, str]:
