@@ -35,6 +35,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from metrics.rules import ARR_FACTOR, CATEGORY_SQL, RETENTION_MONTHS, band_sql
+
 KINDS = ("nps", "customers", "revenue", "csat")
 KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue",
                "csat": "CSAT answers"}
@@ -157,7 +159,6 @@ CREATE TABLE IF NOT EXISTS fact_csat (  -- CSAT answers per month, filter value 
 );
 """
 
-CATEGORY_SQL = "CASE WHEN {s} >= 9 THEN 'Promoter' WHEN {s} >= 7 THEN 'Passive' ELSE 'Detractor' END"
 APPENDABLE = ("nps", "csat")  # response kinds: a data version may hold several files (sources) of them
 
 
@@ -258,7 +259,7 @@ GROUP BY ALL ORDER BY month
 # Trailing-k retention of month M: the base is every customer with MRR > 0 in M − k; retained is
 # Σ min(MRR(M), MRR(M − k)) and end Σ MRR(M) over that base. Grouped by segment and region (customer-level
 # attributes) so any filter is a sum. Built for k = RETENTION_K at commit; other k run the same SQL live.
-RETENTION_K = 12
+RETENTION_K = RETENTION_MONTHS
 RETENTION_ROWS = """
 WITH b AS (
     SELECT customer_id, segment, region, (month + to_months($k))::DATE AS month, mrr
@@ -784,7 +785,7 @@ class Workspace:
             stats["customers"], stats["last_month"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), max(month) FROM revenue WHERE version = ?", [version]).fetchone()
             stats["arr"] = float(cur.execute(
-                "SELECT coalesce(sum(mrr), 0) * 12 FROM revenue WHERE version = ? AND month = ?",
+                f"SELECT coalesce(sum(mrr), 0) * {ARR_FACTOR} FROM revenue WHERE version = ? AND month = ?",
                 [version, stats["last_month"]]).fetchone()[0])
         elif kind == "customers":
             stats["customers"], stats["active"] = cur.execute(
@@ -797,8 +798,9 @@ class Workspace:
             stats["nps"] = None  # a CSAT version has no NPS (change_summary reads the key for response kinds)
         else:
             stats["customers"], stats["nps"] = cur.execute(
-                "SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER (score >= 9)"
-                " - count(*) FILTER (score <= 6)) / count(*) FROM nps_responses WHERE version = ?",
+                f"SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER ({band_sql('Promoter', 'score')})"
+                f" - count(*) FILTER ({band_sql('Detractor', 'score')})) / count(*)"
+                " FROM nps_responses WHERE version = ?",
                 [version]).fetchone()
         return stats
 
