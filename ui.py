@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import report
+import safetext
 import viewstate
 from metrics import ingest
 from metrics import view as view_module
@@ -176,12 +177,14 @@ def gross_margin() -> float:
     return st.session_state.get("gm", DEFAULT_MARGIN_PCT) / 100
 
 
-def describe(view: View) -> str:
-    """The view in words: 'Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30'."""
+def describe(view: View, escape: Callable[[str], str] = str) -> str:
+    """The view in words: 'Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30'.
+    `escape` is applied to the names that come from the data (md_escape where the words are Markdown)."""
     period = viewstate.period_in_words(f"{view.start:%b %Y}", f"{view.end:%b %Y}", view.start.month,
                                        view.end.month, view.months)
     as_of = data_as_of(view.snapshot)
-    return " · ".join([period, view.segment or "all segments", view.region or "all regions",
+    return " · ".join([period, escape(view.segment) if view.segment else "all segments",
+                       escape(view.region) if view.region else "all regions",
                        f"data version #{view.snapshot}" + (f", as of {as_of:%Y-%m-%d}" if as_of else "")])
 
 
@@ -271,12 +274,13 @@ def page_header(title: str, question: str, view: View | None) -> None:
     pack_title = f"{company(view.snapshot)} · {role}" if view else title
     subtitle = describe(view) if view else ""
     st.session_state["_pack"] = report.Pack(pack_title, subtitle)
+    shown = describe(view, md_escape) if view else ""  # segment and region names come from uploaded files
     if presenting() and view is not None:
         st.title(pack_title)
-        st.subheader(f"{headline} — {subtitle}")
+        st.subheader(f"{headline} — {shown}")
     else:
         st.title(title)
-        st.caption(question + ("" if view is None else f"  \n{subtitle}"))
+        st.caption(question + ("" if view is None else f"  \n{shown}"))
         st.page_link("pages/glossary.py", label="How every number here is defined", icon=":material/menu_book:")
     notices(view)
 
@@ -326,8 +330,9 @@ def coverage_gaps(view: View) -> list[str]:
 
 
 def md_escape(text: str) -> str:
-    """User text (file names, cell values in error messages) shown inside markdown, rendered literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$])", r"\\\1", str(text))
+    """User text (file names, cell values in error messages) shown inside markdown, rendered literally:
+    no links, images, autolinks, shortcodes, LaTeX or HTML (see safetext)."""
+    return safetext.md_escape(text)
 
 
 def empty_state() -> None:

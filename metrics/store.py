@@ -28,6 +28,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from metrics import lockdown
+
 KINDS = ("nps", "customers", "revenue")
 KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue"}
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "workspace.duckdb"
@@ -304,6 +306,7 @@ class Workspace:
         self._con = duckdb.connect(self.path)
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA)
+        lockdown.lock(self._con)  # no files, network, extensions or SET through the app's cursors
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -391,7 +394,7 @@ class Workspace:
             raise ValueError(f"unknown kind {up.kind!r}")
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
-            " first_date, last_date, uploaded_by) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+            " first_date, last_date, uploaded_by) VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
              up.first_date, up.last_date, up.uploaded_by],
         )
@@ -429,7 +432,7 @@ class Workspace:
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
         first, last = self._month_range(cur, versions)
         cur.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
+            "INSERT INTO snapshots VALUES (?, ?, ?, ?, timezone('UTC', now()), ?, ?)",
             [number, versions["nps"], versions["customers"], versions["revenue"], first, last],
         )
         params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
@@ -498,7 +501,7 @@ class Workspace:
             previous = versions[kind]
             versions[kind] = version
             number = self._build_snapshot(cur, versions)
-            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, timezone('UTC', now()))",
                         [number, f"{kind}: back to version {version} (was version {previous})"])
         return self.snapshot(number)
 
@@ -530,11 +533,11 @@ class Workspace:
                             f"revenue_version = NULL, first_month = NULL, last_month = NULL "
                             f"WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
-                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
+                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
             cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
-            cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
+            cur.execute("INSERT INTO deleted_versions VALUES (?, timezone('UTC', now()), ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
 
@@ -569,7 +572,7 @@ class Workspace:
         """Remember a confirmed mapping for files with this header (replaces an earlier one)."""
         self._ensure_history_tables()
         with self._write_lock:
-            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, timezone('UTC', now()))",
                                   [signature, name, kind, json.dumps(settings, default=str)])
 
     def preset(self, signature: str) -> dict | None:
