@@ -149,7 +149,7 @@ def check_url() -> None:
 
 
 def presenting() -> bool:
-    return st.query_params.get("present") == "1"
+    return st.query_params.get("present") == "1" or "_board" in st.session_state  # a board link (gate.py)
 
 
 def current_snapshot() -> Snapshot | None:
@@ -224,7 +224,7 @@ h1 {font-size: 2.6rem !important;}
 </style>"""
 
 
-def frame() -> None:
+def frame(nav: list | None = None) -> None:
     """What every page shares: wide layout, opened workspace (sample data on a first start), URL checks,
     navigation links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the
     sidebar is the same however the run started. Presentation mode (?present=1) hides the sidebar."""
@@ -237,7 +237,7 @@ def frame() -> None:
     with st.sidebar:
         st.markdown("### :material/insights: CX value dashboard")
         section = None
-        for sec, script, title, icon, _url in NAV:
+        for sec, script, title, icon, _url in NAV if nav is None else nav:  # nav: the user's pages (gate.py)
             if sec != section:
                 st.caption(sec)
                 section = sec
@@ -306,8 +306,9 @@ def notices(view: View | None) -> None:
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
                    f"(#{latest.snapshot}).", icon=":material/push_pin:")
-        st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
-                  kwargs={"v": latest.snapshot})
+        if "_board" not in st.session_state:  # a board link shows its pinned version only (gate.py)
+            st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
+                      kwargs={"v": latest.snapshot})
 
 
 def has_data(view: View, kind: str) -> bool:
@@ -444,6 +445,9 @@ def page_footer(view: View | None, script: str) -> None:
     with right:
         st.download_button("Charts (PNG, zip)", data=lambda: report.charts_zip(current), file_name=f"{name}-charts.zip",
                            mime="application/zip", icon=":material/image:", key="png", on_click="ignore")
+    import gate  # here, not at the top: gate imports ui
+
+    gate.board_link_control(view, script, state)
 
 
 def previous_month(view: View) -> dt.date:

@@ -128,15 +128,17 @@ CORPUS = [
 ]
 
 
-@pytest.mark.parametrize("text", CORPUS)
+@pytest.mark.parametrize("text", [*CORPUS, "x :material/warning: y", "=1+2\n-3\n+4\n12) x\n12. y\n***"])
 def test_md_escape_renders_the_characters_themselves(text):
     out = safetext.md_escape(text)
     assert literal(out) == text
-    # Every ASCII punctuation character is escaped: no Markdown, HTML, LaTeX or directive syntax survives.
-    assert re.search(r"(?<!\\)[!\"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~]", out.replace("\\\\", "")) is None
+    # No Markdown, HTML, LaTeX or directive syntax character survives unescaped, nor a block marker at a line start.
+    bare = out.replace("\\\\", "")
+    assert re.search(r"(?<!\\)[`*_{}\[\]()#+!|<>~$&]", bare) is None
+    assert re.search(r"^\s*([-=]|\d+[.)])", bare, re.MULTILINE) is None
     # Patterns found in parsed text (URLs, e-mails, shortcodes) are broken by a word joiner.
     shown = out.replace("\\", "")
-    assert not re.search(r"https?://|www\.|\w@\w|:[\w+-]+:|--", shown)
+    assert not re.search(r"https?://|www\.|\w@\w|:[\w+-]+:|:material/|--", shown)
 
 
 def test_md_escape_shows_invisible_and_direction_characters():
@@ -167,3 +169,10 @@ def test_secrets_stay_out_of_git():
     example = (ROOT / ".streamlit" / "secrets.example.toml").read_text()
     assert "[auth]" in example and "[access" in example
     assert not Path(ROOT / ".streamlit" / "secrets.toml").exists() or ignored == 0
+
+
+def test_md_escape_leaves_ordinary_text_readable():
+    """Dates, ranges, times, commas and quotes need no escape (checked in chromium), so messages stay as written."""
+    assert safetext.md_escape("vs version 2: -19,970 rows, 2026-04-03 to 2026-06-05; 'a' \"b\" 50%") == \
+        "vs version 2: -19,970 rows, 2026-04-03 to 2026-06-05; 'a' \"b\" 50%"
+    assert safetext.md_escape("NPS +50") == "NPS \\+50"
