@@ -259,6 +259,8 @@ def ensure_router() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
     if not PagesManager.uses_pages_directory:
+        if "_user" not in st.session_state and "_board" not in st.session_state:
+            st.rerun()  # a page that started on its own before gate.py ran for this session (start-up race)
         return
     PagesManager.uses_pages_directory = False
     if "_routed" not in st.session_state:

@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -168,7 +167,6 @@ def test_secrets_stay_out_of_git():
     assert ignored == 0
     example = (ROOT / ".streamlit" / "secrets.example.toml").read_text()
     assert "[auth]" in example and "[access" in example
-    assert not Path(ROOT / ".streamlit" / "secrets.toml").exists() or ignored == 0
 
 
 def test_md_escape_leaves_ordinary_text_readable():
