@@ -172,3 +172,24 @@ def test_segment_named_in_markdown_shows_literally_in_the_caption():
     caption = at.caption[0].value
     assert "\\!\\[b\\]\\(http:\u2060//host/beacon.png\\)" in caption
     assert BEACON not in caption
+
+
+def test_a_board_link_keeps_its_data_version_after_a_newer_upload():
+    from conftest import prepare_file
+
+    import ui
+
+    at = app(ADMIN, page="pages/cfo.py")
+    pinned = at.session_state["v"]
+    at.button(key="_board_create").click()
+    at.run()
+    token = at.session_state["_board_link"].split("board=")[1]
+    before = {m.label: m.value for m in app({}, board=token).metric}
+
+    newer = ui.workspace().commit([prepare_file(REFERENCE / "revenue.csv", "revenue").to_upload()])
+    assert newer.snapshot > pinned
+    board = app({}, board=token)
+    assert f"data version #{pinned}" in board.subheader[0].value
+    assert {m.label: m.value for m in board.metric} == before
+    assert any(f"pinned to data version #{pinned}" in w.value for w in board.warning)
+    assert "to_latest" not in [b.key for b in board.button]  # no way out of the link's view
