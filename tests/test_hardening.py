@@ -13,6 +13,8 @@ import tomllib
 import duckdb
 import pytest
 from conftest import REFERENCE, ROOT, prepare_file
+from hypothesis import given
+from hypothesis import strategies as hs
 
 import safetext
 from metrics import ingest, lockdown
@@ -174,3 +176,13 @@ def test_md_escape_leaves_ordinary_text_readable():
     assert safetext.md_escape("vs version 2: -19,970 rows, 2026-04-03 to 2026-06-05; 'a' \"b\" 50%") == \
         "vs version 2: -19,970 rows, 2026-04-03 to 2026-06-05; 'a' \"b\" 50%"
     assert safetext.md_escape("NPS +50") == "NPS \\+50"
+
+
+@given(hs.text(alphabet=hs.sampled_from("ab1 :/@.-=+*_[]()!<>&$#`~|{}\\\n\t\u202e\u200bw"), max_size=40))
+def test_md_escape_keeps_every_character_and_leaves_no_syntax(text):
+    out = safetext.md_escape(text)
+    assert literal(out) == "".join(safetext._visible(ch) for ch in text)
+    bare = out.replace("\\\\", "")
+    assert re.search(r"(?<!\\)[`*_{}\[\]()#+!|<>~$&]", bare) is None
+    assert re.search(r"^\s*([-=]|\d+[.)])", bare, re.MULTILINE) is None
+    assert not re.search(r"https?://|www\.|@(?!\u2060)|:[a-z_+/-]|--", out.replace("\\", ""))
