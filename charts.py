@@ -5,6 +5,8 @@ Every chart has a title and axis titles; NPS categories have the same colours ev
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -13,8 +15,9 @@ CATEGORY_SCALE = alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COL
 MOVEMENT_COLORS = {"New": "#1565c0", "Reactivation": "#6a1b9a", "Expansion": "#2e7d32",
                    "Contraction": "#ef6c00", "Churned": "#c62828"}
 HEIGHT = 280
-# Vega-Lite format strings, one per display format.
-AXIS_FORMAT = {"currency": "$,.3~s", "pct": ".0%", "nps": "+.0f", "int": ",.0f"}
+# Vega-Lite format strings, one per display format. "%" without a precision lets Vega pick the digits from the
+# tick step, so ticks 0.5% apart read "0.5% 1.0% 1.5%", never "0% 1% 1% 2%".
+AXIS_FORMAT = {"currency": "$,.3~s", "pct": "%", "nps": "+.0f", "int": ",.0f"}
 TOOLTIP_FORMAT = {"currency": "$,.0f", "pct": ".1%", "nps": "+.1f", "int": ",.0f"}
 
 
@@ -73,7 +76,7 @@ def category_bars(frame: pd.DataFrame, value: str, title: str, x_title: str, fmt
 def dimension_bars(frame: pd.DataFrame, title: str, y_title: str) -> alt.Chart:
     """NPS per group with its 95% interval; groups with n < 30 drawn pale."""
     frame = frame.assign(reliability=frame["too_small"].map({True: "n < 30: too small", False: "n ≥ 30"}))
-    y = alt.Y("value:N", title=y_title, sort="-x")
+    y = alt.Y("value:N", title=y_title, sort="-x", axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
         y=y, x=alt.X("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
         opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "n < 30: too small"],
@@ -124,61 +127,91 @@ def volume_bars(frame: pd.DataFrame, y: str, title: str, y_title: str) -> alt.Ch
     ).properties(title=title, height=HEIGHT)
 
 
-def waterfall(frame: pd.DataFrame, title: str = "MRR bridge over the period") -> alt.Chart:
-    """Start MRR, each movement summed over the period, end MRR: floating bars that add up exactly."""
+def _bridge_levels(frame: pd.DataFrame) -> tuple[float, float, list[tuple[str, float]]]:
     f = frame.dropna(subset=["start_mrr"])
     start, end = float(f.start_mrr.iloc[0]), float(f.mrr.iloc[-1])
     steps = [("New", f.new.sum()), ("Reactivation", f.reactivation.sum()), ("Expansion", f.expansion.sum()),
              ("Contraction", -f.contraction.sum()), ("Churned", -f.churned.sum())]
-    rows, level = [{"step": "Start MRR", "low": 0.0, "high": start, "amount": start, "kind": "Level"}], start
+    return start, end, [(name, float(amount)) for name, amount in steps]
+
+
+def waterfall_floor(frame: pd.DataFrame) -> float:
+    """Where the bridge's MRR axis starts: below the lowest level by half the levels' range, rounded down to a
+    round number (never below 0), so a month's movements are not slivers on a bar drawn from $0."""
+    start, end, steps = _bridge_levels(frame)
+    running, points = start, [start, end]
+    for _name, amount in steps:
+        running += amount
+        points.append(running)
+    low, high = min(points), max(points)
+    span = max(high - low, abs(high) * 0.01, 1.0)
+    unit = 10 ** math.floor(math.log10(span))
+    return max(0.0, math.floor((low - span / 2) / unit) * unit)
+
+
+def waterfall(frame: pd.DataFrame, title: str = "MRR bridge over the period") -> alt.Chart:
+    """Start MRR, each movement summed over the period, end MRR: floating bars that add up exactly. The axis
+    starts at waterfall_floor() (stated in the axis title), not at zero."""
+    start, end, steps = _bridge_levels(frame)
+    floor = waterfall_floor(frame)
+    rows, level = [{"step": "Start MRR", "low": floor, "high": start, "amount": start, "kind": "Level"}], start
     for name, amount in steps:
         rows.append({"step": name, "low": min(level, level + amount), "high": max(level, level + amount),
                      "amount": amount, "kind": name})
         level += amount
-    rows.append({"step": "End MRR", "low": 0.0, "high": end, "amount": end, "kind": "Level"})
+    rows.append({"step": "End MRR", "low": floor, "high": end, "amount": end, "kind": "Level"})
     data = pd.DataFrame(rows)
     colors = {"Level": "#1f4e79", **MOVEMENT_COLORS}
+    top = max(data.high)
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("step:N", title=None, sort=list(data.step), axis=alt.Axis(labelAngle=-30, labelOverlap=False)),
-        y=alt.Y("low:Q", title="MRR", axis=alt.Axis(format=AXIS_FORMAT["currency"]), scale=alt.Scale(zero=False)),
+        y=alt.Y("low:Q", title="MRR (axis does not start at 0)" if floor > 0 else "MRR",
+                axis=alt.Axis(format=AXIS_FORMAT["currency"]),
+                scale=alt.Scale(zero=False, domain=[floor, top + (top - floor) * 0.05], clamp=True)),
         y2="high:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
         tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("amount:Q", title="MRR", format="$,.0f")],
     ).properties(title=title, height=HEIGHT)
 
 
-def cohort_heatmap(matrix: pd.DataFrame, title: str, size_title: str = "Customers") -> alt.Chart:
-    """Cohort × age grid of retention shares with the value written in each observed cell."""
+def cohort_heatmap(matrix: pd.DataFrame, title: str, size_title: str = "Customers",
+                   share_max: float | None = None) -> alt.Chart:
+    """Cohort × age grid of retention shares with the value written in each observed cell. `share_max` fixes
+    the colour scale's top (logo retention: 1.0, it cannot exceed 100%); otherwise it reaches the largest share
+    (revenue retention can exceed 100%)."""
     long = matrix.melt(id_vars=["cohort", "size"], var_name="age", value_name="share").dropna(subset=["share"])
     long["age"] = long["age"].astype(int)
+    top = share_max if share_max is not None else max(1.0, float(long["share"].max()) if len(long) else 1.0)
     base = alt.Chart(long).encode(
         x=alt.X("age:O", title="Months since first revenue", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("cohort:N", title="Cohort (first month)", sort=list(matrix.cohort)))
     cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, 1.2]),
+        color=alt.Color("share:Q", title="Retained", scale=alt.Scale(scheme="blues", domain=[0, top]),
                         legend=alt.Legend(format=".0%")),
         tooltip=[alt.Tooltip("cohort:N", title="Cohort"), alt.Tooltip("age:O", title="Age (months)"),
                  alt.Tooltip("share:Q", title="Retained", format=".1%"),
                  alt.Tooltip("size:Q", title=size_title, format=",.0f")])
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("share:Q", format=".0%"),
-        color=alt.condition("datum.share > 0.7", alt.value("white"), alt.value("#222")))
+        color=alt.condition(f"datum.share > {0.6 * top}", alt.value("white"), alt.value("#222")))
     return alt.layer(cells, text).properties(title=title, height=alt.Step(22))
 
 
 def transition_heatmap(frame: pd.DataFrame, title: str = "Moves between consecutive responses") -> alt.Chart:
+    """Response pairs (a response and the same customer's previous one) by previous and latest category.
+    It counts pairs, not customers: a customer who answered three times is two pairs."""
     order = ["Promoter", "Passive", "Detractor"]
-    frame = frame.assign(dark=frame.customers > frame.customers.max() / 2)  # white text on dark cells
+    frame = frame.assign(dark=frame.pairs > frame.pairs.max() / 2)  # white text on dark cells
     base = alt.Chart(frame).encode(
-        x=alt.X("to_category:N", title="Latest response", sort=order, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("to_category:N", title="Later response", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("from_category:N", title="Previous response", sort=order))
     cells = base.mark_rect().encode(
-        color=alt.Color("customers:Q", title="Customers", scale=alt.Scale(scheme="greys")),
+        color=alt.Color("pairs:Q", title="Response pairs", scale=alt.Scale(scheme="greys")),
         tooltip=[alt.Tooltip("from_category:N", title="From"), alt.Tooltip("to_category:N", title="To"),
-                 alt.Tooltip("customers:Q", title="Customers", format=","),
-                 alt.Tooltip("mrr:Q", title="Their MRR", format="$,.0f")])
+                 alt.Tooltip("pairs:Q", title="Response pairs", format=","),
+                 alt.Tooltip("mrr:Q", title="MRR of the customers (summed over pairs)", format="$,.0f")])
     text = base.mark_text(fontSize=12).encode(
-        text=alt.Text("customers:Q", format=","),
+        text=alt.Text("pairs:Q", format=","),
         color=alt.condition("datum.dark", alt.value("white"), alt.value("#222")))
     return alt.layer(cells, text).properties(title=title, height=alt.Step(48))
 

@@ -20,7 +20,7 @@ import viewstate
 from metrics import ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
-from metrics.stats import missing
+from metrics.stats import MIN_RESPONSES, missing, significant, too_few
 from metrics.store import Snapshot, Workspace
 from metrics.value import DEFAULT_GROSS_MARGIN
 from metrics.view import View, add_months
@@ -36,8 +36,10 @@ NAV = [
     ("Analysts", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
 ]
 ALL = viewstate.ALL
-DEFAULT_MONTHS = 12
-DEFAULT_MARGIN_PCT = round(100 * DEFAULT_GROSS_MARGIN)
+REGISTRY = viewstate.REGISTRY
+DEFAULT_MONTHS = viewstate.DEFAULT_MONTHS
+DEFAULT_MARGIN_PCT = REGISTRY["gm"].default
+assert DEFAULT_MARGIN_PCT == round(100 * DEFAULT_GROSS_MARGIN)
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")
@@ -83,11 +85,78 @@ def dimension_values(snapshot: int, dimension: str) -> list[str]:
     return view_module.dimension_values(workspace().cursor(), snapshot, dimension)
 
 
-def render_sidebar() -> None:
-    """The filters shared by every page, bound to the URL so a link reproduces the view.
+def url_value(key: str):
+    """This run's value of a URL parameter: the validated value from the address bar, else the registry's
+    default. Integers come back as int, periods as a pair of 'YYYY-MM' months."""
+    param, raw = REGISTRY[key], _url_values().get(key)
+    if raw is None:
+        return param.default
+    if param.kind == "int":
+        return int(raw)
+    if param.kind == "period":
+        return tuple(pd.Timestamp(m).strftime("%Y-%m") for m in raw)
+    return raw
 
-    The data version is kept in the URL by hand (`v`, always written) rather than bound, so a copied
-    address pins the version and the parameter holds a plain number."""
+
+def _seed(key: str, value) -> None:
+    """A URL-kept widget's starting value: set once (a session's first run, or after the widget was away on
+    another page), from the validated URL value or the default. Widgets are kept in the URL by hand rather
+    than with bind="query-params", so one parser (viewstate) decides what a URL value means."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _to_url(key: str, value) -> None:
+    """Write a control's value in the address bar, spelled as the parser reads it; defaults are left out."""
+    param = REGISTRY[key]
+    if value is None or value == param.default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = value if isinstance(value, list) else str(value)
+
+
+def choice_control(key: str, label: str, **kwargs) -> str:
+    """A segmented control over a 'choice' parameter's values (registry), kept in the URL. In presentation mode
+    no control is drawn: the link's value (or the default) is used and the page states it in words."""
+    if presenting():
+        return url_value(key)
+    _seed(key, url_value(key))
+    value = st.segmented_control(label, list(REGISTRY[key].choices), key=key, required=True, **kwargs)
+    _to_url(key, value)
+    return value
+
+
+def select_control(key: str, label: str, **kwargs) -> str:
+    """A select box over a 'choice' parameter's values, kept in the URL; not drawn in presentation mode."""
+    if presenting():
+        return url_value(key)
+    _seed(key, url_value(key))
+    value = st.selectbox(label, list(REGISTRY[key].choices), key=key, **kwargs)
+    _to_url(key, value)
+    return value
+
+
+def number_control(key: str, label: str, *, slider: bool = False, nudge: int | None = None, **kwargs) -> int:
+    """A whole-number input (or slider) with the registry's bounds and step, kept in the URL; not drawn in
+    presentation mode. `nudge` is the +/− increment of a number box when the parameter accepts any step."""
+    param = REGISTRY[key]
+    if presenting():
+        return url_value(key)
+    _seed(key, url_value(key))
+    if slider:
+        value = st.slider(label, param.low, param.high, step=param.step, key=key, **kwargs)
+    else:
+        value = st.number_input(label, min_value=param.low, max_value=param.high, step=nudge or param.step,
+                                key=key, **kwargs)
+    _to_url(key, value)
+    return int(value)
+
+
+def render_sidebar() -> None:
+    """The filters shared by every page, kept in the URL so a link reproduces the view.
+
+    The data version (`v`) is always written, so a copied address pins the version it was made on."""
     snaps = snapshots()
     if not snaps:
         return
@@ -105,16 +174,27 @@ def render_sidebar() -> None:
         snap = next(s for s in snaps if s.snapshot == st.session_state["v"])
         months = month_options(snap)
         if months:
-            default = (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
-            st.select_slider("Period", options=months, value=default, key="period", bind="query-params",
-                             format_func=month_label,
-                             help="Months included. Trailing metrics (NRR, GRR) end at the last month.")
-        st.selectbox("Segment", [ALL, *dimension_values(snap.snapshot, "segment")], key="segment",
-                     bind="query-params")
-        st.selectbox("Region", [ALL, *dimension_values(snap.snapshot, "region")], key="region",
-                     bind="query-params")
-        st.number_input("Gross margin (%)", min_value=1, max_value=100, value=DEFAULT_MARGIN_PCT, step=1, key="gm",
-                        bind="query-params", help="Used by LTV and payback. A stated assumption, not measured.")
+            default = default_period(months)
+            _seed("period", url_value("period") or default)
+            if not all(m in months for m in st.session_state["period"]):  # a period from another data version
+                st.session_state["period"] = default
+            period = st.select_slider("Period", options=months, key="period", format_func=month_label,
+                                      help="Months included. Trailing metrics (NRR, GRR) end at the last month.")
+            shown = [month_label(m) for m in period]
+            st.query_params["period"] = shown
+        for key in ("segment", "region"):
+            options = [ALL, *dimension_values(snap.snapshot, key)]
+            _seed(key, url_value(key))
+            if st.session_state[key] not in options:
+                st.session_state[key] = ALL
+            _to_url(key, st.selectbox(key.capitalize(), options, key=key))
+        number_control("gm", "Gross margin (%)", help="Used by LTV and payback. A stated assumption, not measured.")
+
+
+def default_period(months: list[str]) -> tuple[str, str]:
+    """The default period ('YYYY-MM' months): the data's last DEFAULT_MONTHS months."""
+    return tuple(pd.Timestamp(m).strftime("%Y-%m") for m in viewstate.default_period(
+        tuple(month_label(m) for m in months)))
 
 
 def month_label(month: str) -> str:
@@ -135,16 +215,16 @@ def check_url() -> None:
     chosen = st.session_state.get("v")
     snap = next((s for s in snaps if s.snapshot == chosen), None)
     if snap is None:
-        raw = st.query_params.get("v", "")
-        snap = next((s for s in snaps if raw.isdigit() and s.snapshot == int(raw)), snaps[0])
+        pinned = viewstate.whole_number(st.query_params.get("v", ""))
+        snap = next((s for s in snaps if s.snapshot == pinned), snaps[0])
     allowed = viewstate.Allowed(
         versions=tuple(s.snapshot for s in snaps), months=tuple(month_label(m) for m in month_options(snap)),
         segments=tuple(dimension_values(snap.snapshot, "segment")),
         regions=tuple(dimension_values(snap.snapshot, "region")))
     query = {k: st.query_params.get_all(k) for k in st.query_params}
     parsed = viewstate.parse(query, allowed)
-    for key in query.keys() - set(viewstate.ORDER):  # unknown parameters leave the URL too
-        del st.query_params[key]
+    for key in query.keys() - parsed.values.keys():  # refused and unknown values leave the URL: the notice
+        del st.query_params[key]                     # names them, the view shows what it says instead
     st.session_state["_url"] = parsed
 
 
@@ -164,9 +244,9 @@ def current_view() -> View | None:
     if snap is None or snap.first_month is None:
         return None
     months = month_options(snap)
-    period = st.session_state.get("period") or (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
-    if period[0] not in months or period[1] not in months:  # a period from another data version
-        period = (months[max(0, len(months) - DEFAULT_MONTHS)], months[-1])
+    period = st.session_state.get("period") or url_value("period") or default_period(months)
+    if period[0] not in months or period[1] not in months or period[0] > period[1]:  # from another version
+        period = default_period(months)
     start, end = (pd.Timestamp(p).date() for p in period)
     segment = st.session_state.get("segment", ALL)
     region = st.session_state.get("region", ALL)
@@ -174,7 +254,7 @@ def current_view() -> View | None:
 
 
 def gross_margin() -> float:
-    return st.session_state.get("gm", DEFAULT_MARGIN_PCT) / 100
+    return st.session_state.get("gm", url_value("gm")) / 100
 
 
 def describe(view: View, escape: Callable[[str], str] = str) -> str:
@@ -269,12 +349,13 @@ def ensure_router() -> None:
     frame()
 
 
-def page_header(title: str, question: str, view: View | None) -> None:
+def page_header(title: str, question: str, view: View | None, scope: str | None = None) -> None:
     """Title, the view in words, notices; starts the page's board pack. In presentation mode the title
-    names the company, the role, the period and filters."""
+    names the company, the role, the period and filters. `scope` replaces the view's description on a page
+    whose figures do not follow the filters (it must say what they cover)."""
     role, _, headline = title.partition(" · ")
     pack_title = f"{company(view.snapshot)} · {role}" if view else title
-    subtitle = describe(view) if view else ""
+    subtitle = (scope or describe(view)) if view else ""
     st.session_state["_pack"] = report.Pack(pack_title, subtitle)
     shown = describe(view, md_escape) if view else ""  # segment and region names come from uploaded files
     if presenting() and view is not None:
@@ -343,28 +424,89 @@ def empty_state() -> None:
     st.stop()
 
 
+NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)
+NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < 1.96{test}): it "
+                        "may be noise.")
+
+
+def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple[str | None, str, str]:
+    """How a tile shows a change: (text, delta_color, delta_arrow) for st.metric.
+
+    No change to show (no previous period): no text. A change that rounds to zero in the shown unit: its
+    text ("0.0 pp") in grey, no arrow. A change with a test (`z`) that is not significant: grey, its arrow kept.
+    Otherwise green for good, red for bad (`inverse`: a rise is bad)."""
+    if missing(delta):
+        return None, "off", "off"
+    text = fmt_delta(delta, kind)
+    if not any(ch in "123456789" for ch in text):
+        return text, "off", "off"
+    if z is not NO_TEST and not significant(z):
+        return text, "off", "auto"
+    return text, "inverse" if inverse else "normal", "auto"
+
+
 def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = None, suffix: str = "",
-        inverse: bool = False, label: str | None = None) -> None:
-    """A KPI tile: formatted value, its change from `previous` (the previous period's value), the metric's
-    definition on hover. `inverse` marks metrics where a rise is bad (churn)."""
+        inverse: bool = False, label: str | None = None, z=NO_TEST, test: str = "", neutral: bool = False) -> None:
+    """A KPI tile: formatted value, its change from `previous` (the previous period's value; None when there
+    is no previous period), the metric's definition on hover. `inverse` marks metrics where a rise is bad
+    (churn); `neutral` one where a rise is neither good nor bad (survey volume): its change is grey. `z` is the
+    change's test statistic (`test` names the test) when the metric has one: a change that is not significant
+    is grey and the help says so."""
     m = METRICS[metric]
     kind = fmt_name or m.fmt
     delta = None if missing(value) or missing(previous) else value - previous
-    shown, change = fmt(value, kind) + suffix, fmt_delta(delta, kind)
-    column.metric(label or m.label, shown, change, delta_color="inverse" if inverse else "normal",
-                  help=m.definition, border=True)
+    shown = fmt(value, kind) + ("" if missing(value) else suffix)
+    change, color, arrow = change_style(delta, kind, inverse=inverse, z=z)
+    color = "off" if neutral else color
+    help_ = m.definition + (NOT_SIGNIFICANT_HELP.format(test=f", {test}" if test else "")
+                            if z is not NO_TEST and change else "")
+    column.metric(label or m.label, shown, change, delta_color=color, delta_arrow=arrow, help=help_, border=True)
     pack().current.tiles.append(report.Tile(label or m.label, shown, change))
 
 
 def nps_kpi(column, now, previous, label: str | None = None) -> None:
-    """An NPS tile: NPS ± margin, change, and beneath it n, the small-n flag and the change's significance."""
+    """An NPS tile: NPS ± margin, its change (grey unless significant by the z-test), and beneath it n. Below
+    MIN_RESPONSES responses the tile shows "—" and the reason; a previous period below it is not compared."""
+    reason = too_few(now.n, MIN_RESPONSES, "responses")
+    if reason:
+        kpi(column, "nps", None, label=label)
+        column.caption(reason)
+        return
+    comparable = previous is not None and previous.n >= MIN_RESPONSES
+    z = now.z_against(previous) if comparable else None
     margin = now.interval.margin
-    kpi(column, "nps", now.value, previous.value if previous else None, label=label,
-        suffix="" if margin is None else f" ±{margin:.0f}")
-    z = now.z_against(previous) if previous else None
-    column.caption(f"n = {now.n:,}" + (" · too few to compare" if now.too_small else "")
-                   + ("" if z is None else f" · change {'is' if abs(z) >= 1.96 else 'is not'} significant "
-                                           f"(z = {z:+.1f})"))
+    kpi(column, "nps", now.value, previous.value if comparable else None, label=label,
+        suffix="" if margin is None else f" ±{margin:.0f}", z=z if comparable else NO_TEST, test="z-test")
+    note = ("" if previous is None or previous.n == 0 else
+            f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
+            f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})" if z is not None
+            else "")
+    column.caption(f"n = {now.n:,} responses{note}")
+
+
+def rate_z(now: tuple[int, int], before: tuple[int, int] | None):
+    """z of a rate's change (k, n) vs (k, n) by the two-proportion test, or NO_TEST with no previous period."""
+    from metrics.stats import two_proportion_z
+
+    return NO_TEST if before is None or not before[1] else two_proportion_z(*now, *before)
+
+
+def estimate_tile(column, metric: str, value, reason: str = "", *, label: str | None = None,
+                  inverse: bool = False) -> None:
+    """A tile for an estimate that may not be measurable: the value, or "—" with the reason beneath, or
+    "No measurable difference" when its interval includes 0 (the reason says so)."""
+    from metrics.value import NO_DIFFERENCE
+
+    if reason == NO_DIFFERENCE:  # no number: "—" and, in the grey change line, why
+        name = label or METRICS[metric].label
+        column.metric(name, "—", "no measurable difference", delta_color="off", delta_arrow="off",
+                      help=METRICS[metric].definition, border=True)
+        pack().current.tiles.append(report.Tile(name, "—", "no measurable difference"))
+        column.caption("The 95% interval of the churn gap it rests on includes 0.")
+        return
+    kpi(column, metric, None if reason else value, label=label, inverse=inverse)
+    if reason:
+        column.caption(f"not measurable: {reason}")
 
 
 def tile(column, label: str, text: str, help: str | None = None) -> None:
@@ -415,7 +557,7 @@ def pack() -> report.Pack:
 
 def share_state(view: View) -> dict:
     """Everything that defines the view, explicitly (defaults included), for a link that stays the same."""
-    state = {k: st.session_state.get(k) for k in viewstate.ORDER if k not in ("period", "present")}
+    state = {k: st.session_state.get(k, url_value(k)) for k in viewstate.ORDER if k not in ("period", "present")}
     state["v"] = view.snapshot
     state["period"] = [f"{view.start:%b %Y}", f"{view.end:%b %Y}"]
     state["segment"] = view.segment or ALL
@@ -454,3 +596,11 @@ def page_footer(view: View | None, script: str) -> None:
 
 def previous_month(view: View) -> dt.date:
     return add_months(view.start, -1)
+
+
+def previous_view(view: View) -> View | None:
+    """The window of the same length just before the view, or None when the data does not cover all of it
+    (a first period has nothing before it to compare with)."""
+    prev = view.previous()
+    snap = workspace().snapshot(view.snapshot)
+    return prev if snap and snap.first_month and prev.start >= snap.first_month else None

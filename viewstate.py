@@ -1,29 +1,56 @@
 """The view's state in the URL: which parameters exist, what each may hold, and how to write a share link.
 
-Every value that arrives in a URL is checked against an allow-list (filter values, months and data versions
-that exist) or a type with bounds; anything else is reported back as a problem and replaced by the default.
+Every parameter is declared once, in REGISTRY (name, type, bounds, step, default, allowed values); the widgets
+in ui.py take their bounds, steps, options and defaults from it and the link validation below checks against
+it, so the two cannot disagree. Values that depend on the data (data versions, months, filter values) are
+passed in as `Allowed`.
+
+One strict parser for every value: whole numbers are ASCII digits only (no sign, no exponent, no superscript
+digits such as '²', which `str.isdigit` accepts), within the bounds and on the step; choices are matched
+exactly (one spelling per value, the one the widget writes); a period is two months of the data in order.
+Anything else is reported back as a problem that says exactly what is shown instead, and is dropped.
 No URL value ever reaches SQL text, a file path or the page as markup. Pure Python: no Streamlit here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 ALL = "All"
-CHOICES = {  # parameter -> allowed values, for parameters whose values do not depend on the data
-    "wi_to": ("Passive", "Promoter"),
-    "cohort": ("logo", "revenue"),
-    "by": ("segment", "region", "channel"),
-    "present": ("1",),
-}
-INTEGERS = {  # parameter -> (min, max, step)
-    "gm": (1, 100, 1),
-    "wi_share": (0, 100, 5),
-    "wi_invest": (0, 10**10, 1),
-}
-ORDER = ["v", "period", "segment", "region", "gm", "by", "cohort", "wi_share", "wi_to", "wi_invest", "present"]
+DEFAULT_MONTHS = 12  # the default period: the data's last 12 months (or all of it when shorter)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter. kind: 'version', 'period', 'filter' (values from the data), 'choice' or 'int'."""
+
+    name: str
+    kind: str
+    default: object = None
+    low: int | None = None
+    high: int | None = None
+    step: int = 1
+    choices: tuple[str, ...] = ()
+
+
+REGISTRY: dict[str, Param] = {p.name: p for p in [
+    Param("v", "version"),
+    Param("period", "period"),
+    Param("segment", "filter", ALL),
+    Param("region", "filter", ALL),
+    Param("gm", "int", 80, 1, 100, 1),
+    Param("by", "choice", "Segment", choices=("Segment", "Region", "Channel")),
+    Param("cohort", "choice", "Customers", choices=("Customers", "Revenue")),
+    Param("wi_share", "int", 20, 0, 100, 5),
+    Param("wi_to", "choice", "Passive", choices=("Passive", "Promoter")),
+    Param("wi_invest", "int", 250_000, 0, 10**10),  # any whole amount; the box steps by 25,000 (ui)
+    Param("present", "choice", None, choices=("1",)),
+]}
+ORDER = list(REGISTRY)
+_DIGITS = re.compile(r"[0-9]{1,15}")  # ASCII only: re's [0-9] never matches '²' or other Unicode digits
 
 
 @dataclass(frozen=True)
@@ -48,45 +75,77 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def whole_number(text: str) -> int | None:
+    """A non-negative whole number written in ASCII digits, else None ('²', '1e309', '-1', ' 5', '5.0' → None)."""
+    return int(text) if isinstance(text, str) and _DIGITS.fullmatch(text) else None
+
+
+def default_period(months: tuple[str, ...]) -> list[str]:
+    """The default period: the last DEFAULT_MONTHS months of the data, or all of it when shorter."""
+    return [months[max(0, len(months) - DEFAULT_MONTHS)], months[-1]] if months else []
+
+
+def _period_words(period: list[str]) -> str:
+    return period[0] if period[0] == period[1] else f"{period[0]} – {period[1]}"
+
+
+def check_int(param: Param, text: str) -> tuple[int | None, str | None]:
+    """(value, None) when `text` is a valid value of the integer parameter, else (None, problem)."""
+    number = whole_number(text)
+    rule = f"a whole number from {param.low:,} to {param.high:,}" + (
+        f" in steps of {param.step:,}" if param.step > 1 else "")
+    if number is None or not param.low <= number <= param.high or (number - param.low) % param.step:
+        return None, f"{param.name} '{_clip(text)}' must be {rule}; using the default {param.default:,}"
+    return number, None
+
+
 def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
-    """Check every parameter; keep the valid ones, describe the rest."""
+    """Check every parameter; keep the valid ones, describe the rest (and what is shown instead)."""
     out = Parsed()
     for key, raw in query.items():
         values = raw if isinstance(raw, list) else [raw]
         one = values[-1] if values else ""
-        if key == "v":
-            if one.isdigit() and int(one) in allowed.versions:
-                out.values[key] = one
+        param = REGISTRY.get(key)
+        if param is None:
+            out.problems.append(f"unknown link parameter '{_clip(key)}' was ignored")
+        elif param.kind == "version":
+            number = whole_number(one)
+            if number is not None and number in allowed.versions and len(values) == 1:
+                out.values[key] = str(number)
             else:
                 out.problems.append(f"data version '{_clip(one)}' is not available (never created, or its data "
                                     "was deleted); showing the latest")
-        elif key == "period":
-            if len(values) == 2 and all(v in allowed.months for v in values) and \
-                    allowed.months.index(values[0]) <= allowed.months.index(values[1]):
+        elif param.kind == "period":
+            months = allowed.months
+            default = default_period(months)
+            if len(values) == 2 and all(v in months for v in values) and \
+                    months.index(values[0]) <= months.index(values[1]):
                 out.values[key] = list(values)
             else:
-                out.problems.append(f"period '{_clip(' to '.join(values))}' is not a range of months in the data; "
-                                    "showing the last 12 months")
-        elif key in ("segment", "region"):
+                why = ("runs backwards" if len(values) == 2 and all(v in months for v in values)
+                       else "is not a range of months in the data")
+                shown = f"; showing {_period_words(default)}" if default else ""
+                out.problems.append(f"period '{_clip(' to '.join(values))}' {why}{shown}")
+        elif param.kind == "filter":
             options = allowed.segments if key == "segment" else allowed.regions
-            if one == ALL or one in options:
+            if len(values) == 1 and (one == ALL or one in options):
                 out.values[key] = one
             else:
-                out.problems.append(f"{key} '{_clip(one)}' is not in the data; showing all")
-        elif key in CHOICES:
-            if one in CHOICES[key]:
+                out.problems.append(f"{key} '{_clip(one)}' is not in the data; showing all {key}s")
+        elif param.kind == "choice":
+            if len(values) == 1 and one in param.choices:
                 out.values[key] = one
             else:
-                out.problems.append(f"'{_clip(one)}' is not a valid value for {key}; using the default")
-        elif key in INTEGERS:
-            low, high, step = INTEGERS[key]
-            if one.isdigit() and low <= int(one) <= high and (int(one) - low) % step == 0:
-                out.values[key] = one
+                default = "" if param.default is None else f"; using the default, {param.default}"
+                out.problems.append(f"'{_clip(one)}' is not a valid value for {key} (one of "
+                                    f"{', '.join(param.choices)}){default}")
+        else:  # int
+            number, problem = check_int(param, one)
+            if problem is None and len(values) == 1:
+                out.values[key] = str(number)
             else:
-                out.problems.append(f"{key} '{_clip(one)}' must be a whole number from {low} to {high}; "
-                                    "using the default")
-        else:
-            out.problems.append(f"unknown link parameter '{_clip(key)}' was ignored")
+                out.problems.append(problem or f"{key} was given {len(values)} times; using the default "
+                                               f"{param.default:,}")
     return out
 
 

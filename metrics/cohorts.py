@@ -3,7 +3,8 @@
 - Logo retention at age k = cohort customers with MRR > 0 in cohort month + k ÷ cohort size.
 - Revenue retention at age k = cohort MRR in cohort month + k ÷ cohort MRR in its first month.
 - The average row weights each cohort by its size (logo) or first-month MRR (revenue), over the cohorts
-  observed at that age. Cells past the last month of data are blank (NaN), never zero.
+  observed at that age. Cells past the view's last month (or the data's, if earlier) are blank (NaN), never
+  zero and never filled from months after the period.
 - Customers already paying in the first month of the data are left out: their real first month is unknown.
 - Cohorts shown are those that start within the view's window; segment/region filters apply.
 """
@@ -22,6 +23,7 @@ def cohort_table(cur, view: View, max_age: int = MAX_AGE) -> pd.DataFrame:
     return query(cur, f"""
         SELECT cohort, age, sum(customers)::BIGINT AS customers, sum(mrr)::DOUBLE AS mrr FROM fact_cohort
         WHERE {View.where()} AND cohort BETWEEN $start AND $end AND age <= $max_age
+          AND (cohort + to_months(age))::DATE <= $end
         GROUP BY ALL ORDER BY ALL""", view.params(max_age=max_age))
 
 
@@ -36,7 +38,7 @@ def retention_matrix(cur, view: View, measure: str = "logo", max_age: int = MAX_
     counts = long.pivot_table(index="cohort", columns="age", values=value, aggfunc="sum")
     counts = counts.reindex(columns=range(max_age + 1))
     base = counts[0]
-    last = pd.Timestamp(last)
+    last = min(pd.Timestamp(last), pd.Timestamp(view.end))  # nothing after the period is observed here
     ages_seen = {c: (last.year - c.year) * 12 + last.month - c.month for c in counts.index}
     for cohort, seen in ages_seen.items():
         observed = [a for a in counts.columns if a <= seen]

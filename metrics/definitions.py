@@ -76,24 +76,39 @@ def fmt(value, kind: str) -> str:
     return FORMATTERS[kind](value)
 
 
+# Rules that more than one page states: written once here, shown wherever they apply.
+REVENUE_STOPPED_RULE = ("Logo churn counts customers from the customers file: a customer whose revenue stops "
+                        "while the file still lists it as active is not counted in logo churn (the CIO page "
+                        "lists it as a data-quality finding). The MRR bridge counts revenue, so the same "
+                        "customer's stopped MRR is in its churned MRR.")
+SAME_DAY_RULE = ("When one customer answered more than once on the same day, the last of those rows in the "
+                 "file is that day's answer for the customer's category; every response still counts in NPS.")
+LTV_POPULATIONS = ("LTV overall covers all paying customers (ARPA of the period's last month, logo churn of all "
+                   "customers); LTV by NPS category covers customers active at the period's start with a "
+                   "category (their average MRR and churn over the period), so the categories need not blend "
+                   "to the overall figure.")
+
 _M = [
     Metric("nps", "NPS", "Net Promoter Score: % promoters (9–10) − % detractors (0–6) over the responses in the "
            "period, −100 to +100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the "
            "figure itself). Never the mean score.", "nps", "CMO"),
     Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
-           "An NPS from fewer than 30 responses is flagged as too small to compare.", "int", "CMO"),
+           "An NPS (or a share of responses) from fewer than 30 responses is shown as '—' with the reason.",
+           "int", "CMO"),
     Metric("promoters", "Promoters", "Share of responses scoring 9 or 10.", "pct", "CMO"),
     Metric("detractors", "Detractors", "Share of responses scoring 0 to 6.", "pct", "CMO"),
     Metric("logo_churn", "Logo churn (monthly)", "Customers active at the start of a month who churned during "
            "it ÷ customers active at its start, pooled over the period's months (customers who start and "
-           "churn in the same month count in neither).", "pct", "CEO"),
+           "churn in the same month count in neither). All customers in the customers file, month by month; "
+           "churn by NPS category instead follows the customers active at the period's start.", "pct", "CEO"),
     Metric("annual_churn", "Logo churn (annualised)", "1 − (1 − monthly churn)¹² — compounding, never 12 × "
            "the monthly rate.", "pct", "CEO"),
     Metric("mrr", "MRR", "Monthly recurring revenue in the period's last month: the sum of every customer's "
            "recurring revenue for that month (annual plans ÷ 12).", "currency", "CFO"),
     Metric("arr", "ARR", "Annual recurring revenue = 12 × MRR of the period's last month.", "currency", "CFO"),
     Metric("nrr", "NRR (12 months)", "Net revenue retention: MRR now of the customers who paid 12 months "
-           "ago ÷ their MRR then. Expansion can lift it above 100%; new customers never count.", "pct", "CFO"),
+           "ago ÷ their MRR then, at the period's last month (whatever the period's length). Expansion can lift it "
+           "above 100%; new customers never count.", "pct", "CFO"),
     Metric("grr", "GRR (12 months)", "Gross revenue retention: like NRR but each customer's MRR now is capped "
            "at its MRR 12 months ago, so expansion is ignored. Never above 100%.", "pct", "CFO"),
     Metric("arpa", "ARPA", "Average revenue per account: MRR ÷ customers with MRR > 0 in the month.",
@@ -104,24 +119,32 @@ _M = [
     Metric("quick_ratio", "Quick ratio", "(New + reactivation + expansion MRR) ÷ (contraction + churned MRR) "
            "over the period: above 1 the base grows; 4 is healthy SaaS.", "ratio", "CFO"),
     Metric("ltv", "LTV", "Lifetime value = ARPA × gross margin ÷ monthly logo churn (gross margin is a setting; "
-           "80% unless changed). With no churn in the period it is 'not measurable', never infinite.", "currency",
+           "80% unless changed), over all paying customers. Blank, with the reason, when the period has fewer "
+           "than 10 churned customers; never infinite.", "currency",
            "CFO"),
     Metric("ltv_by_category", "LTV by NPS category", "The LTV formula per category: its average MRR × gross "
-           "margin ÷ its monthly-equivalent churn over the period.", "currency", "CEO"),
+           "margin ÷ its monthly-equivalent churn over the period, for customers active at the period's start "
+           "with that category. Blank, with the reason, when the category has fewer than 10 churned customers.",
+           "currency", "CEO"),
     Metric("cohorts", "Cohort retention", "Customers grouped by the month of their first MRR. Logo: share still "
            "paying k months later; revenue: their MRR k months later ÷ their first-month MRR. The average row "
            "weights cohorts by size (or first MRR); blank cells are not yet observed. Customers already paying in "
            "the data's first month are left out (their first month is unknown).", "pct", "CFO"),
     Metric("revenue_at_risk", "Revenue at risk (12 months)", "ARR of current detractors × (detractor annual "
            "churn − promoter annual churn), both measured on this data over the period; 95% interval by "
-           "Newcombe's method. Not measurable when either group has fewer than 30 customers.", "currency", "CFO"),
+           "Newcombe's method. Not measurable when either group has fewer than 30 customers or the two have fewer "
+           "than 10 churned customers; 'no measurable difference' when the interval includes 0.", "currency",
+           "CFO"),
     Metric("what_if", "What-if", "Move a share of current detractors to passives (or promoters): ARR kept over "
            "12 months = share × detractor ARR × (detractor − target annual churn); payback = investment ÷ (ARR "
-           "kept × gross margin ÷ 12) months.", "currency", "CFO"),
+           "kept × gross margin ÷ 12) months. Shown only when the detractor − target churn gap is measurable "
+           "(its 95% interval above 0).", "currency", "CFO"),
     Metric("nps_point", "Value of one NPS point", "ARR kept over 12 months when detractors equal to 1% of "
-           "surveyed active customers become passives (one NPS point), by the what-if rule.", "currency", "CEO"),
-    Metric("transitions", "Category transitions", "Moves between a customer's consecutive responses where the "
-           "later response falls in the period, with the customers' MRR in that month.", "int", "CEO"),
+           "surveyed active customers become passives (one NPS point), by the what-if rule; 'no measurable "
+           "difference' when the detractor − passive churn gap's 95% interval includes 0.", "currency", "CEO"),
+    Metric("transitions", "Category transitions", "Response pairs: each response in the period with the same "
+           "customer's previous response (a customer who answered three times counts as two pairs), with the "
+           "customer's MRR in the later response's month.", "int", "CEO"),
     Metric("new_customers", "New customers", "Customers whose start date falls in the period (customers file).",
            "int", "CMO"),
     Metric("new_mrr", "New MRR", "MRR of customers paying for the first time, summed over the period's months.",
@@ -132,7 +155,8 @@ _M = [
            "the category of their latest response before the start (no later response is used), that "
            "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO"),
     Metric("nrr_by_category", "NRR by NPS category", "Customers paying in the month before the period, "
-           "grouped by category as of the period's start: their MRR at the period's end ÷ their MRR then.",
+           "grouped by category as of the period's start: their MRR at the period's end ÷ their MRR then (over "
+           "the period's length: a 1-month period gives a 1-month NRR).",
            "pct", "CFO"),
     Metric("avg_mrr_by_category", "Average MRR by NPS category", "MRR in the month before the period ÷ "
            "paying customers, per category as of the period's start.", "currency", "CFO"),
@@ -145,7 +169,7 @@ _M = [
            "customers file.", "pct", "CIO"),
     Metric("freshness", "Freshness", "Days from the latest date in a source to today.", "int", "CIO"),
     Metric("revenue_stopped", "Revenue stopped while active", "Customers the customers file lists as active "
-           "whose MRR fell to 0: a data-quality finding, never counted as churn.", "int", "CIO"),
+           "whose MRR fell to 0: a data-quality finding. " + REVENUE_STOPPED_RULE, "int", "CIO"),
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 

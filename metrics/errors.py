@@ -33,6 +33,11 @@ class FileTooLargeError(IngestError):
     """The file is larger than the configured upload limit."""
 
 
+class TooMuchDataError(FileTooLargeError):
+    """The file is within the upload limit but implies more rows than a stated ceiling (e.g. subscriptions
+    expanded to customer-months), computed before anything is expanded."""
+
+
 class InvalidOptionError(IngestError):
     """A choice made in the mapping step cannot be right (e.g. an as-of date in the future)."""
 

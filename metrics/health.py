@@ -5,7 +5,8 @@
   least one response.
 - Freshness: the latest date in each source and its age in days at `today`.
 - Finding "revenue stopped while active": a customer the customers file lists as active in month M whose
-  MRR went from > 0 in M−1 to 0 in M. Reported here, never silently counted as churn.
+  MRR went from > 0 in M−1 to 0 in M. Reported here; not counted in logo churn (the customers file decides
+  that), while the MRR bridge counts the stopped revenue as churned MRR (definitions.REVENUE_STOPPED_RULE).
 """
 
 from __future__ import annotations

@@ -17,6 +17,13 @@ from metrics.store import CATEGORY_SQL
 from metrics.view import View, dimension_sql, query
 
 CATEGORIES = ("Promoter", "Passive", "Detractor")
+UNKNOWN = "Unknown"  # what the facts store when a response has no segment, region or channel
+
+
+def unknown_label(dimension: str) -> str:
+    """How a response without a value of `dimension` is shown: responses with no known customer (anonymous,
+    or an id not in the customers file) have no segment or region; some exports have no channel."""
+    return "No channel recorded" if dimension == "channel" else f"No {dimension} (anonymous)"
 
 # fact_nps holds one row per score and dimension with a response count, so counts are sums.
 _SUMS = """sum(responses) FILTER (score >= 9) AS promoters,
@@ -76,11 +83,13 @@ def by_month(cur, view: View) -> pd.DataFrame:
 
 
 def by_dimension(cur, view: View, dimension: str) -> pd.DataFrame:
-    """NPS per value of segment, region or channel, with n and interval (largest group first)."""
+    """NPS per value of segment, region or channel, with n and interval (largest group first). Responses
+    without a value are one group, labelled by unknown_label()."""
     dim = dimension_sql(dimension)
     frame = query(cur, f"""SELECT {dim} AS value, {_SUMS} FROM fact_nps
                            WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY 1 ORDER BY n DESC""",
                   view.params())
+    frame["value"] = frame["value"].replace(UNKNOWN, unknown_label(dimension))
     return _with_intervals(frame)
 
 
@@ -110,7 +119,10 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
         ORDER BY n.response_date DESC, n.row_number DESC LIMIT $limit"""
-    return query(cur, sql, view.params(nv=versions.get("nps"), cv=versions.get("customers"), limit=limit))
+    frame = query(cur, sql, view.params(nv=versions.get("nps"), cv=versions.get("customers"), limit=limit))
+    for dim in ("segment", "region"):
+        frame[dim] = frame[dim].replace(UNKNOWN, unknown_label(dim))
+    return frame
 
 
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
@@ -136,13 +148,13 @@ def channel_mix(cur, view: View) -> pd.DataFrame:
     chat, account manager …)."""
     frame = by_dimension(cur, view, "channel")
     frame["mode"] = ["Assisted" if any(w in str(v).lower() for w in ASSISTED) else
-                     "Unknown" if v == "Unknown" else "Digital" for v in frame.value]
+                     "Unknown" if v == unknown_label("channel") else "Digital" for v in frame.value]
     return frame
 
 
 def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
     """NPS per group now and in the previous window of the same length, the change, its z and whether it
-    is significant (|z| ≥ 1.96, both n ≥ 30); largest absolute change first."""
+    is significant (|z| ≥ 1.96, both n ≥ 30); significant changes first, then by absolute change."""
     now = by_dimension(cur, view, dimension).set_index("value")
     before = by_dimension(cur, view.previous(), dimension).set_index("value")
     rows = []
@@ -159,4 +171,5 @@ def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    return frame.sort_values("change", key=lambda c: c.abs(), ascending=False, na_position="last")
+    frame["_size"] = frame["change"].abs()
+    return frame.sort_values(["significant", "_size"], ascending=False, na_position="last").drop(columns="_size")

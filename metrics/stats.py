@@ -9,7 +9,11 @@ import math
 from dataclasses import dataclass
 
 Z95 = 1.96
-MIN_COMPARABLE_N = 30  # below this an NPS or rate is flagged "too small to compare"
+# Sample-size thresholds, stated once. Below them a figure is shown as "—" with the reason, never as a number.
+MIN_RESPONSES = 30      # an NPS (or a share of responses) needs at least this many responses
+MIN_CUSTOMERS = 30      # a group's churn rate needs at least this many customers at the window's start
+MIN_CHURN_EVENTS = 10   # a churn-based estimate (LTV, a churn gap) needs at least this many churned customers
+MIN_COMPARABLE_N = MIN_RESPONSES  # below this an NPS or rate is flagged "too small to compare"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,29 @@ def nps_z(a: tuple[int, int, int], b: tuple[int, int, int]) -> float | None:
     if var <= 0:
         return None
     return (nps(*a) - nps(*b)) / math.sqrt(var)
+
+
+def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
+    """z for the difference of two rates k1/n1 − k2/n2 (pooled two-proportion test):
+    p = (k1 + k2) ÷ (n1 + n2), z = (k1/n1 − k2/n2) ÷ √(p (1 − p) (1/n1 + 1/n2)); significant at |z| ≥ 1.96.
+    None when either side is empty or the pooled rate is 0 or 1 (no variation to test)."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    pooled = (k1 + k2) / (n1 + n2)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if var <= 0:
+        return None
+    return (k1 / n1 - k2 / n2) / math.sqrt(var)
+
+
+def significant(z: float | None) -> bool:
+    """|z| ≥ 1.96 (95%, two-sided)."""
+    return z is not None and abs(z) >= Z95
+
+
+def too_few(n: int, threshold: int, noun: str) -> str | None:
+    """The reason a figure is not shown ('n = 18, fewer than 30 responses'), or None when n is enough."""
+    return None if n >= threshold else f"n = {n:,}, fewer than {threshold} {noun}"
 
 
 def wilson(successes: int, n: int) -> Interval:

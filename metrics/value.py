@@ -7,14 +7,18 @@ Rules (shared/METRICS.md "Value" and "Linking NPS to value"; the rest decided he
   uses the category's average MRR and its monthly-equivalent churn (linkage.by_category).
 - Annual churn of a category: its churn over the window converted to a monthly rate
   m = 1 − (1 − r)^(1/months) and annualised 1 − (1 − m)¹².
-- Revenue at risk (12 months) = ARR of active detractors × (detractor annual churn − promoter annual churn),
-  both measured on the window; its 95% interval combines the two Wilson intervals (Newcombe's method);
-  "not measurable" (None) when either group has fewer than 30 customers.
+- Churn gap between two categories = the difference of their annual churn, with a 95% interval combining
+  the two Wilson intervals (Newcombe's method). Shown as a number only when each group has ≥ 30 customers
+  (stats.MIN_CUSTOMERS), the two have ≥ 10 churned customers between them (stats.MIN_CHURN_EVENTS) and the
+  interval lies above 0; otherwise "not measurable" with the reason, or "no measurable difference".
+- Revenue at risk (12 months) = ARR of active detractors × the detractor − promoter churn gap.
+- LTV overall and by category is blank (with the reason) below 10 churned customers in the window.
 - What-if: moving a share s of detractors to passives (or promoters) removes, over 12 months, the excess
   churn s × N_D × (a_D − a_T) customers and keeps s × ARR_D × (a_D − a_T) of ARR, a_X being annual churn.
   Payback (months) of an investment I = I ÷ (ARR kept × gross margin ÷ 12).
 - Value of one NPS point: one point is detractors equal to 1% of the surveyed active customers becoming
-  passives; its value is the ARR that keeps over 12 months by the what-if rule.
+  passives; its value is the ARR that keeps over 12 months by the what-if rule, shown only when the
+  detractor − passive churn gap is measurable.
 """
 
 from __future__ import annotations
@@ -37,34 +41,78 @@ def ltv(arpa: float | None, monthly_churn: float | None, gross_margin: float = D
     return arpa * gross_margin / monthly_churn
 
 
+NO_DIFFERENCE = "no measurable difference"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Annual churn of one group minus another's, with its 95% interval (Newcombe's method on the two Wilson
+    intervals, annualised; the transform is monotonic). `reason` says why it is not to be shown as a number:
+    a group too small, too few churn events, or an interval that reaches 0 (NO_DIFFERENCE)."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    reason: str = ""
+
+    @property
+    def measurable(self) -> bool:
+        return not self.reason
+
+    @property
+    def no_difference(self) -> bool:
+        return self.reason == NO_DIFFERENCE
+
+
+def churn_gap(higher: tuple[int, int], lower: tuple[int, int], months: int,
+              names: tuple[str, str] = ("detractors", "promoters")) -> Gap:
+    """Annual churn of `higher` minus `lower`, each given as (churned, customers) over a window of `months`.
+
+    Measurable only when each group has ≥ MIN_CUSTOMERS customers, the two have ≥ MIN_CHURN_EVENTS churned
+    customers between them, and the 95% interval lies above 0; otherwise the reason is given."""
+    (hc, hn), (lc, ln) = higher, lower
+    h_ci, l_ci = stats.wilson(hc, hn), stats.wilson(lc, ln)
+    if min(hn, ln) < stats.MIN_CUSTOMERS:
+        return Gap(None, None, None, f"needs ≥ {stats.MIN_CUSTOMERS} {names[0]} and {names[1]} at the period's "
+                                     f"start (have {hn:,} and {ln:,})")
+    if hc + lc < stats.MIN_CHURN_EVENTS:
+        return Gap(None, None, None, f"{hc + lc} churned {names[0]} and {names[1]}, fewer than "
+                                     f"{stats.MIN_CHURN_EVENTS}")
+    h, lo_ = (stats.annual_from_window(x, months) for x in (h_ci.estimate, l_ci.estimate))
+    h_lo, h_hi = (stats.annual_from_window(x, months) for x in (h_ci.low, h_ci.high))
+    l_lo, l_hi = (stats.annual_from_window(x, months) for x in (l_ci.low, l_ci.high))
+    gap = h - lo_
+    low = gap - math.sqrt((h - h_lo) ** 2 + (l_hi - lo_) ** 2)
+    high = gap + math.sqrt((h_hi - h) ** 2 + (lo_ - l_lo) ** 2)
+    return Gap(gap, low, high, "" if low > 0 else NO_DIFFERENCE)
+
+
 @dataclass(frozen=True)
 class RevenueAtRisk:
     detractor_arr: float
     detractor_annual_churn: float | None
     promoter_annual_churn: float | None
-    value: float | None        # None: not measurable
+    value: float | None        # None: not shown as a number (see reason)
     low: float | None
     high: float | None
-    reason: str = ""           # why not measurable
+    reason: str = ""           # why not shown: too small, or NO_DIFFERENCE
+
+    @property
+    def no_difference(self) -> bool:
+        return self.reason == NO_DIFFERENCE
 
 
 def revenue_at_risk(detractor_arr: float, detractors: tuple[int, int], promoters: tuple[int, int],
                     months: int) -> RevenueAtRisk:
-    """Revenue at risk from (churned, customers) of detractors and promoters over a window of `months`."""
-    (dc, dn), (pc, pn) = detractors, promoters
-    d_ci, p_ci = stats.wilson(dc, dn), stats.wilson(pc, pn)
-    d = stats.annual_from_window(d_ci.estimate, months)
-    p = stats.annual_from_window(p_ci.estimate, months)
-    if min(dn, pn) < stats.MIN_COMPARABLE_N:
-        return RevenueAtRisk(detractor_arr, d, p, None, None, None,
-                             f"needs ≥ {stats.MIN_COMPARABLE_N} detractors and promoters (have {dn} and {pn})")
-    # Newcombe: combine each group's interval (annualised; the transform is monotonic) around the difference.
-    d_lo, d_hi = (stats.annual_from_window(x, months) for x in (d_ci.low, d_ci.high))
-    p_lo, p_hi = (stats.annual_from_window(x, months) for x in (p_ci.low, p_ci.high))
-    excess = d - p
-    low = excess - math.sqrt((d - d_lo) ** 2 + (p_hi - p) ** 2)
-    high = excess + math.sqrt((d_hi - d) ** 2 + (p - p_lo) ** 2)
-    return RevenueAtRisk(detractor_arr, d, p, detractor_arr * excess, detractor_arr * low, detractor_arr * high)
+    """Revenue at risk from (churned, customers) of detractors and promoters over a window of `months`:
+    detractor ARR × the churn gap, when the gap is measurable (churn_gap)."""
+    d = stats.annual_from_window(stats.wilson(*detractors).estimate, months)
+    p = stats.annual_from_window(stats.wilson(*promoters).estimate, months)
+    gap = churn_gap(detractors, promoters, months)
+    if not gap.measurable:
+        return RevenueAtRisk(detractor_arr, d, p, None, None, None, gap.reason)
+    return RevenueAtRisk(detractor_arr, d, p, detractor_arr * gap.value, detractor_arr * gap.low,
+                         detractor_arr * gap.high)
 
 
 @dataclass(frozen=True)
@@ -109,11 +157,16 @@ def current_by_category(cur, view: View) -> pd.DataFrame:
 
 
 def overall_ltv(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
-    """ARPA in the window's last month, the window's pooled monthly logo churn, and the LTV they give."""
+    """ARPA in the window's last month (all paying customers), the window's pooled monthly logo churn (all
+    customers), and the LTV they give; `ltv_reason` says why LTV is blank (fewer than MIN_CHURN_EVENTS churned
+    customers in the window, or no revenue)."""
     mrr = revenue.mrr_by_month(cur, view)
     arpa = mrr.arpa.iloc[-1] if not mrr.empty else None
-    monthly = revenue.logo_churn(cur, view).monthly
-    return {"arpa": arpa, "monthly_churn": monthly, "ltv": ltv(arpa, monthly, gross_margin)}
+    churn = revenue.logo_churn(cur, view)
+    reason = stats.too_few(churn.churned, stats.MIN_CHURN_EVENTS, "churned customers")
+    value = None if reason else ltv(arpa, churn.monthly, gross_margin)
+    return {"arpa": arpa, "monthly_churn": churn.monthly, "churned": churn.churned, "ltv": value,
+            "ltv_reason": reason or ("" if value is not None else "no revenue in the period")}
 
 
 def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
@@ -127,28 +180,36 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
         return None if stats.missing(value) else value
 
     annual = {c: get(cats, c, "annual_churn", None) for c in linkage.ORDER}
-    ltv_by = {c: ltv(get(cats, c, "avg_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)
+    counts = {c: (int(get(cats, c, "churned")), int(get(cats, c, "customers"))) for c in linkage.ORDER}
+    # A category's LTV rests on its churned customers: too few and it is blank, with the reason.
+    ltv_reason = {c: stats.too_few(counts[c][0], stats.MIN_CHURN_EVENTS, "churned customers")
+                  for c in linkage.ORDER[:3]}
+    ltv_by = {c: None if ltv_reason[c] else
+              ltv(get(cats, c, "avg_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)
               for c in linkage.ORDER[:3]}
     det_arr = float(get(now, "Detractor", "arr"))
-    rar = revenue_at_risk(det_arr, (int(get(cats, "Detractor", "churned")), int(get(cats, "Detractor", "customers"))),
-                          (int(get(cats, "Promoter", "churned")), int(get(cats, "Promoter", "customers"))),
-                          view.months)
+    rar = revenue_at_risk(det_arr, counts["Detractor"], counts["Promoter"], view.months)
+    gaps = {c: churn_gap(counts["Detractor"], counts[c], view.months, ("detractors", c.lower() + "s"))
+            for c in ("Passive", "Promoter")}
     surveyed = int(sum(get(now, c, "customers") for c in linkage.ORDER[:3]))
+    point = (nps_point_value(surveyed, int(get(now, "Detractor", "customers")), det_arr, annual["Detractor"],
+                             annual["Passive"]) if gaps["Passive"].measurable else None)
     return {
-        **overall_ltv(cur, view, gross_margin), "ltv_by_category": ltv_by, "annual_churn": annual,
-        "revenue_at_risk": rar,
+        **overall_ltv(cur, view, gross_margin),
+        "ltv_by_category": ltv_by, "ltv_by_category_reason": ltv_reason,
+        "annual_churn": annual, "churn_gap": gaps, "revenue_at_risk": rar,
         "detractors_now": int(get(now, "Detractor", "customers")), "detractor_arr": det_arr,
-        "surveyed_now": surveyed,
-        "nps_point": nps_point_value(surveyed, int(get(now, "Detractor", "customers")), det_arr,
-                                     annual["Detractor"], annual["Passive"]),
+        "surveyed_now": surveyed, "nps_point": point,
+        "nps_point_reason": gaps["Passive"].reason or ("" if point is not None else "no detractors now"),
     }
 
 
 def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:
     """Category moves between a customer's consecutive responses, where the later one falls in the window:
-    columns from_category, to_category, customers (pairs), mrr (the customers' MRR in the later response's
-    month, i.e. the revenue that moved with them). Read from the facts built at upload."""
+    columns from_category, to_category, pairs (response pairs: a customer who answered three times in the
+    window counts twice), mrr (the customer's MRR in the later response's month, summed over the pairs).
+    Read from the facts built at upload."""
     return query(cur, f"""
-        SELECT from_category, to_category, sum(customers)::BIGINT AS customers, sum(mrr)::DOUBLE AS mrr
+        SELECT from_category, to_category, sum(customers)::BIGINT AS pairs, sum(mrr)::DOUBLE AS mrr
         FROM fact_transition WHERE {View.where()} AND month BETWEEN $start AND $end
         GROUP BY ALL ORDER BY ALL""", view.params())

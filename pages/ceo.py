@@ -5,7 +5,8 @@ import streamlit as st
 import charts
 import ui
 from metrics import linkage, nps, revenue, value
-from metrics.definitions import fmt, fmt_currency, fmt_delta, fmt_pct
+from metrics.definitions import LTV_POPULATIONS, fmt, fmt_currency, fmt_delta, fmt_pct
+from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
 view = ui.current_view()
@@ -14,19 +15,26 @@ ui.page_header("CEO · Are customers happier, and is it paying?",
 if view is None:
     ui.empty_state()
 
-prev = view.previous()
-now_nps, prev_nps = ui.cached(nps.summary, view), ui.cached(nps.summary, prev)
-churn_now, churn_prev = ui.cached(revenue.logo_churn, view), ui.cached(revenue.logo_churn, prev)
-ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retention, prev)
+prev = ui.previous_view(view)  # None: the data does not cover the window before, so nothing is compared
+now_nps = ui.cached(nps.summary, view)
+prev_nps = ui.cached(nps.summary, prev) if prev else None
+churn_now = ui.cached(revenue.logo_churn, view)
+churn_prev = ui.cached(revenue.logo_churn, prev) if prev else None
+ret_now = ui.cached(revenue.retention, view)
+ret_prev = ui.cached(revenue.retention, prev) if prev else None
 arr_now, arr_prev = ui.cached(revenue.arr_change, view) if ui.has_data(view, "revenue") else (None, None)
+arr_prev = arr_prev if prev else None
 
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now_nps, prev_nps)
-ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev.monthly, inverse=True)
-c2.caption(f"{fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
+ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev and churn_prev.monthly, inverse=True,
+       z=ui.rate_z((churn_now.churned, churn_now.active_start),
+                   churn_prev and (churn_prev.churned, churn_prev.active_start)), test="two-proportion test")
+c2.caption(f"all customers, month by month · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
 ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
-           else f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
+           else f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · GRR {fmt_pct(ret_now.grr)} · "
+                f"base {ret_now.base_customers:,} customers")
 ui.kpi(c4, "arr", arr_now, arr_prev or None)
 c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                   if arr_now and arr_prev else ""))
@@ -42,27 +50,34 @@ ui.section("From customer experience to value")
 cats = ui.cached(linkage.by_category, view)
 cover = ui.cached(linkage.coverage, view)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
-st.caption(f"Customers grouped by their latest NPS answer before {view.start:%d %b %Y} (no later answer is used). "
+base_month = ui.previous_month(view)
+window = f"{view.months}-month"
+st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
+           f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
+           f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
+           "headline churn above covers all customers month by month, so the two differ. "
            f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
            f" · {fmt_pct(cover['arr'])} of ARR.")
-ltv_by = worth["ltv_by_category"]
+ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
 v1, v2, v3 = st.columns(3)
-ui.kpi(v1, "ltv_by_category", ltv_by["Promoter"], label="Promoter LTV")
-ui.kpi(v2, "ltv_by_category", ltv_by["Detractor"], label="Detractor LTV")
+ui.estimate_tile(v1, "ltv_by_category", ltv_by["Promoter"], ltv_why["Promoter"], label="Promoter LTV")
+ui.estimate_tile(v2, "ltv_by_category", ltv_by["Detractor"], ltv_why["Detractor"], label="Detractor LTV")
 if ltv_by["Promoter"] and ltv_by["Detractor"]:
     v2.caption(f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this data "
                "(context: Bain reports 3–8× across industries).")
-ui.kpi(v3, "nps_point", worth["nps_point"], label="Value of one NPS point")
-v3.caption("ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
+ui.estimate_tile(v3, "nps_point", worth["nps_point"], worth["nps_point_reason"], label="Value of one NPS point")
+if worth["nps_point"] is not None:
+    v3.caption("ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
+st.caption(LTV_POPULATIONS)
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.category_bars(cats, "churn_rate", f"Churned within the period ({view.months} months)",
-                                  "Customers churned (line: 95% interval)", "pct",
+    ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
+                                  f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)", "pct",
                                   interval=("churn_low", "churn_high")))
 with right:
-    ui.chart(charts.category_bars(cats, "nrr", "Net revenue retention over the period", "NRR (line: 95% interval)",
-                                  "pct", interval=("nrr_low", "nrr_high")))
+    ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
+                                  f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
 
 
 def with_interval(values, lows, highs, kind: str) -> list[str]:
@@ -75,28 +90,42 @@ table = cats.assign(
     Customers=cats.customers.map(lambda v: fmt(v, "int")),
     Churned=with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
     **{"Annualised churn": cats.annual_churn.map(fmt_pct),
-       "Average MRR": with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high, "currency"),
-       "NRR": with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
-       "GRR": with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
-)[["category", "Customers", "Churned", "Annualised churn", "Average MRR", "NRR", "GRR"]]
-ui.table(table.rename(columns={"category": "NPS category"}), "Churn and revenue by NPS category")
+       f"Average MRR ({base_month:%b %Y})": with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high,
+                                                         "currency"),
+       f"{window} NRR": with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
+       f"{window} GRR": with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
+)
+table = table[["category", "Customers", "Churned", "Annualised churn", f"Average MRR ({base_month:%b %Y})",
+               f"{window} NRR", f"{window} GRR"]]
+ui.table(table.rename(columns={"category": f"NPS category on {view.start:%d %b %Y}",
+                               "Customers": f"Customers active on {view.start:%d %b %Y}"}),
+         "Churn and revenue by NPS category")
 if cats.too_small.any():
-    st.caption("Groups with fewer than 30 customers are too small to compare.")
+    st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
+
+def nps_or_dash(values, counts) -> list[str]:
+    """NPS as text, or "—" where it rests on fewer than MIN_RESPONSES responses."""
+    return [fmt(v, "nps") if n >= MIN_RESPONSES else "—" for v, n in zip(values, counts, strict=True)]
+
 
 left, right = st.columns(2)
 with left:
     st.markdown("**Top movers by segment** (NPS vs the previous period)")
     movers = ui.cached(nps.movers, view, "segment")
+    st.caption("Significant changes first (z-test, both periods n ≥ 30), then the largest changes.")
     if movers.empty:
         st.caption("No responses in the period.")
     else:
+        small = (movers.n < MIN_RESPONSES) | (movers.previous_n < MIN_RESPONSES)  # no NPS or change below 30
         ui.table(movers.assign(
-            nps=movers.nps.map(lambda v: fmt(v, "nps")), previous=movers.previous.map(lambda v: fmt(v, "nps")),
-            change=movers.change.map(lambda v: fmt_delta(v, "nps") or "—"),
+            nps=nps_or_dash(movers.nps, movers.n), previous=nps_or_dash(movers.previous, movers.previous_n),
+            change=["—" if s_ else fmt_delta(v, "nps") or "—" for v, s_ in zip(movers.change, small, strict=True)],
             significant=movers.significant.map({True: "yes", False: "no"}),
         )[["value", "nps", "n", "previous", "change", "significant"]].rename(columns={
             "value": "Segment", "nps": "NPS", "n": "n", "previous": "Before", "change": "Change",
             "significant": "Significant"}), "Top movers by segment")
+        if small.any():
+            st.caption(f"“—”: fewer than {MIN_RESPONSES} responses in the period or the one before.")
 with right:
     moves = ui.cached(value.transitions, view, ui.current_snapshot().versions)
     if moves.empty:
@@ -104,7 +133,8 @@ with right:
     else:
         ui.chart(charts.transition_heatmap(moves))
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
-        st.caption(f"Promoter → detractor: {int(worse.customers.sum()):,} customers holding "
-                   f"{fmt_currency(12 * worse.mrr.sum())} ARR.")
+        st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
+                   f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {int(worse.pairs.sum()):,} pairs, "
+                   f"with {fmt_currency(12 * worse.mrr.sum())} ARR summed over them.")
 
 ui.page_footer(view, "pages/ceo.py")

@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import cohorts, linkage, revenue, value
-from metrics.definitions import fmt, fmt_currency, fmt_pct
+from metrics.definitions import REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
 
 ui.ensure_router()
 view = ui.current_view()
@@ -20,39 +20,48 @@ if mrr.empty or not ui.has_data(view, "revenue"):
     st.info("No revenue data for this selection: upload a revenue export on the Data page.")
     ui.page_footer(view, "pages/cfo.py")
     st.stop()
-prev_mrr = ui.cached(revenue.mrr_by_month, view.previous())
-ret_now, ret_prev = ui.cached(revenue.retention, view), ui.cached(revenue.retention, view.previous())
+prev = ui.previous_view(view)  # None: the data does not cover the window before, so nothing is compared
+prev_mrr = ui.cached(revenue.mrr_by_month, prev) if prev else None
+ret_now = ui.cached(revenue.retention, view)
+ret_prev = ui.cached(revenue.retention, prev) if prev else None
 arr_now, arr_prev = ui.cached(revenue.arr_change, view)
+arr_prev = arr_prev if prev else None
 margin = ui.gross_margin()
 worth = ui.cached(value.value_summary, view, margin)
-ltv_prev = ui.cached(value.overall_ltv, view.previous(), margin)["ltv"]
+ltv_prev = ui.cached(value.overall_ltv, prev, margin)["ltv"] if prev else None
 last = mrr.iloc[-1]
 
 c1, c2, c3, c4 = st.columns(4)
-ui.kpi(c1, "arr", arr_now, arr_prev or None)
-ui.kpi(c2, "mrr", last.mrr, arr_prev / 12 or None)
+ui.kpi(c1, "arr", arr_now, arr_prev)
+ui.kpi(c2, "mrr", last.mrr, None if arr_prev is None else arr_prev / 12)
 ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
 c1.caption(f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
 if ret_now is None:
     c3.caption("not measurable: needs revenue 12 months before the period's end")
+else:
+    c3.caption(f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · base "
+               f"{ret_now.base_customers:,} customers")
 c5, c6, c7, c8 = st.columns(4)
-ui.kpi(c5, "arpa", last.arpa, None if prev_mrr.empty else prev_mrr.arpa.iloc[-1])
-ui.kpi(c6, "ltv", worth["ltv"], ltv_prev)
-c6.caption("not measurable: no churn in the period" if worth["ltv"] is None
-           else f"ARPA × {margin:.0%} margin ÷ {fmt_pct(worth['monthly_churn'])} monthly churn")
-qr_now, qr_prev = revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr)
-ui.kpi(c7, "quick_ratio", qr_now, qr_prev)
+ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
+ui.estimate_tile(c6, "ltv", worth["ltv"], worth["ltv_reason"])
+if worth["ltv"] is not None:
+    c6.caption(f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
+               f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
+ui.kpi(c7, "quick_ratio", revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
 rar = worth["revenue_at_risk"]
-ui.kpi(c8, "revenue_at_risk", rar.value, inverse=True)
-c8.caption(f"not measurable: {rar.reason}" if rar.value is None
-           else f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
-                f"{fmt_currency(rar.detractor_arr)}")
+ui.estimate_tile(c8, "revenue_at_risk", rar.value, rar.reason, inverse=True)
+if rar.value is not None:
+    c8.caption(f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
+               f"{fmt_currency(rar.detractor_arr)}")
 
 if mrr.start_mrr.notna().any():  # movements need a month before; the data's first month has none
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}"))
+        bridge_chart = charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}")
+        ui.chart(bridge_chart)
+        st.caption(f"The axis starts at {fmt_currency(charts.waterfall_floor(mrr))}, not at zero, so the "
+                   "movements are visible; the level bars are cut off at the bottom.")
     with right:
         ui.chart(charts.movements(mrr))
 else:
@@ -71,42 +80,49 @@ with right:
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))
 
 ui.section("Cohorts")
-measure = st.segmented_control("Retention of", ["logo", "revenue"], default="logo", key="cohort",
-                               bind="query-params", format_func={"logo": "Customers", "revenue": "Revenue"}.get)
-matrix = ui.cached(cohorts.retention_matrix, view, measure or "logo")
+measure = ui.choice_control("cohort", "Retention of")
+logo = measure == "Customers"
+matrix = ui.cached(cohorts.retention_matrix, view, "logo" if logo else "revenue")
 if matrix.empty:
     st.info("No cohort starts within the period (customers already paying in the data's first month are "
             "left out).")
 else:
-    ui.chart(charts.cohort_heatmap(matrix, f"{'Logo' if measure != 'revenue' else 'Revenue'} retention by "
-                                   "cohort (month of first revenue)",
-                                   "Customers" if measure != "revenue" else "First-month MRR"))
+    ui.chart(charts.cohort_heatmap(matrix, f"{'Logo' if logo else 'Revenue'} retention by cohort (month of first "
+                                   f"revenue), up to {view.end:%b %Y}", "Customers" if logo else "First-month MRR",
+                                   share_max=1.0 if logo else None))
 
 ui.section("What if we turned detractors around?")
 with st.sidebar:
-    st.subheader("What-if")
-    share = st.slider("Detractors won over (%)", 0, 100, 20, step=5, key="wi_share", bind="query-params")
-    target = st.selectbox("…who become", ["Passive", "Promoter"], key="wi_to", bind="query-params")
-    investment = st.number_input("Investment ($)", min_value=0, value=250_000, step=25_000, key="wi_invest",
-                                 bind="query-params")
-annual = worth["annual_churn"]
+    if not ui.presenting():
+        st.subheader("What-if")
+    share = ui.number_control("wi_share", "Detractors won over (%)", slider=True)
+    target = ui.select_control("wi_to", "…who become")
+    investment = ui.number_control("wi_invest", "Investment ($)", nudge=25_000)
+annual, gap = worth["annual_churn"], worth["churn_gap"][target]
 result = value.what_if(share / 100, worth["detractors_now"], worth["detractor_arr"], annual["Detractor"],
-                       annual[target], investment, margin)
+                       annual[target], investment, margin) if gap.measurable else None
+st.caption(f"Assumptions: {share}% of the {worth['detractors_now']:,} current detractors become "
+           f"{target.lower()}s; investment {fmt(investment, 'money')}; gross margin {margin:.0%}."
+           + ("" if ui.presenting() else " Change them in the sidebar; they are kept in the link."))
 w1, w2, w3, w4 = st.columns(4)
 if result is None:
-    st.info("Not measurable: the period has no churn figures for detractors and the chosen target group.")
+    why = (f"no measurable difference: the 95% interval of the detractor − {target.lower()} annual churn gap "
+           f"({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0" if gap.no_difference
+           else f"not measurable ({gap.reason})")
+    st.info(f"Detractors turned into {target.lower()}s: {why}. No churn avoided or ARR kept is claimed.")
 else:
     ui.tile(w1, "Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition)
     ui.tile(w2, "Churned customers avoided / year", f"{result.churned_avoided:,.1f}")
     ui.tile(w3, "ARR kept over 12 months", fmt_currency(result.arr_kept))
     ui.tile(w4, "Payback", "never" if result.payback_months is None else f"{result.payback_months:,.1f} months")
     st.caption(f"Annual churn in this period: detractors {fmt_pct(annual['Detractor'])}, {target.lower()}s "
-               f"{fmt_pct(annual[target])} (category as of {view.start:%d %b %Y}). Investment "
-               f"{fmt(investment, 'money')}, gross margin {margin:.0%}. Inputs are in the sidebar and in the link.")
+               f"{fmt_pct(annual[target])} (customers active on {view.start:%d %b %Y}, by category as of that "
+               f"date); gap {fmt_pct(gap.value)}, 95% interval {fmt_pct(gap.low)} to {fmt_pct(gap.high)}.")
 
 ui.section("MRR bridge by month")
 bridge = mrr.dropna(subset=["start_mrr"])
-st.caption("Start + new + reactivation + expansion − contraction − churned = end, for every month.")
+st.caption("Start + new + reactivation + expansion − contraction − churned = end, for every month. "
+           + ui.md_escape(REVENUE_STOPPED_RULE))
 ui.table(
     bridge.assign(**{c: bridge[c].map(lambda v: fmt(v, "money")) for c in
                      ["start_mrr", "new", "reactivation", "expansion", "contraction", "churned", "mrr"]},

@@ -8,12 +8,17 @@ import streamlit as st
 import charts
 import ui
 from metrics import health, nps
-from metrics.definitions import fmt_int, fmt_pct
+from metrics.definitions import REVENUE_STOPPED_RULE, fmt_int, fmt_pct
+from metrics.view import View
 
 ui.ensure_router()
 view = ui.current_view()
-ui.page_header("CIO · Data health", "What is loaded, how well the sources link up, how fresh they are.", view)
 snap = ui.current_snapshot()
+as_of = ui.data_as_of(snap.snapshot) if snap else None
+ui.page_header("CIO · Data health", "What is loaded, how well the sources link up, how fresh they are.", view,
+               scope=None if snap is None else
+               f"All data in data version #{snap.snapshot}" + (f", as of {as_of:%Y-%m-%d}" if as_of else "")
+               + ": every month, segment and region (the period, segment and region filters do not apply here)")
 if snap is None:
     ui.empty_state()
 
@@ -51,16 +56,18 @@ with left:
     linked = volumes.assign(share=volumes.linked_responses / volumes.responses.where(volumes.responses > 0))
     ui.chart(charts.trend(linked, "share", "Responses linked to a known customer, by month", "Linked", "pct"))
 with right:
-    if view is not None:
-        mix = ui.cached(nps.channel_mix, view)
-        ui.chart(charts.channel_bars(mix, f"Responses by channel, {view.start:%b %Y} – {view.end:%b %Y}"))
+    if view is not None:  # like every figure here: all months, segments and regions of the version
+        everything = View(snap.snapshot, snap.first_month, snap.last_month)
+        mix = ui.cached(nps.channel_mix, everything)
+        ui.chart(charts.channel_bars(mix, f"Responses by channel, {snap.first_month:%b %Y} – "
+                                          f"{snap.last_month:%b %Y} (all data)"))
 
 ui.section("Findings")
 if stopped.empty:
     st.success("No customer's revenue stopped while the customers file lists it as active.")
 else:
     st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "
-               "lists them as active. They are not counted as churned; check billing or the customers export.")
+               f"lists them as active; check billing or the customers export. {REVENUE_STOPPED_RULE}")
     st.dataframe(pd.DataFrame({"Customer": stopped.customer_id, "Month MRR stopped": ui.dates(stopped.month, "%b %Y"),
                                "MRR the month before": stopped.last_mrr.map(lambda v: f"${v:,.2f}"),
                                "Segment": stopped.segment}).head(200), hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import nps, revenue, value
+from metrics import nps, revenue, stats, value
 from metrics.definitions import fmt_currency, fmt_nps
 from metrics.stats import ratio
 
@@ -15,14 +15,22 @@ ui.page_header("CMO · Customer sentiment", "NPS over time and by segment, regio
 if view is None:
     ui.empty_state()
 
-now, prev = ui.cached(nps.summary, view), ui.cached(nps.summary, view.previous())
+prev_view = ui.previous_view(view)  # None: nothing before the period to compare with
+now = ui.cached(nps.summary, view)
+prev = ui.cached(nps.summary, prev_view) if prev_view else None
+prev = prev if prev and prev.n else None
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now, prev)
-ui.kpi(c2, "responses", now.n, prev.n)
-p_now, p_prev = ratio(now.promoters, now.n), ratio(prev.promoters, prev.n)
-d_now, d_prev = ratio(now.detractors, now.n), ratio(prev.detractors, prev.n)
-ui.kpi(c3, "promoters", p_now, p_prev)
-ui.kpi(c4, "detractors", d_now, d_prev, inverse=True)
+ui.kpi(c2, "responses", now.n, prev and prev.n, neutral=True)  # more or fewer answers is neither good nor bad
+too_few = stats.too_few(now.n, stats.MIN_RESPONSES, "responses")
+compare = prev if prev and prev.n >= stats.MIN_RESPONSES else None
+for column, metric, count, inverse in ((c3, "promoters", "promoters", False), (c4, "detractors", "detractors", True)):
+    before = compare and (getattr(compare, count), compare.n)
+    ui.kpi(column, metric, None if too_few else ratio(getattr(now, count), now.n),
+           compare and ratio(*before), inverse=inverse, z=ui.rate_z((getattr(now, count), now.n), before),
+           test="two-proportion test")
+    if too_few:
+        column.caption(too_few)
 
 left, right = st.columns(2)
 with left:
@@ -31,11 +39,9 @@ with left:
 with right:
     ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
 
-dimension = st.segmented_control("NPS by", ["segment", "region", "channel"], default="segment", key="by",
-                                 bind="query-params",
-                                 format_func=str.capitalize)
-groups = ui.cached(nps.by_dimension, view, dimension or "segment")
-ui.chart(charts.dimension_bars(groups, f"NPS by {dimension} (line: 95% interval)", (dimension or "segment").title()))
+by = ui.choice_control("by", "NPS by")
+groups = ui.cached(nps.by_dimension, view, by.lower())
+ui.chart(charts.dimension_bars(groups, f"NPS by {by.lower()} (line: 95% interval)", by))
 
 ui.section("Acquisition and advocacy")
 versions = ui.current_snapshot().versions
@@ -50,7 +56,7 @@ a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None:
-    a4.caption(f"holding {fmt_currency(promoters.arr)} ARR in {view.end:%b %Y}")
+    a4.caption(f"active in {view.end:%b %Y} with a latest answer of 9–10, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

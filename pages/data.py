@@ -9,6 +9,7 @@ import gate
 import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
+from metrics.ingest import session
 from metrics.ingest.questions import Question
 from metrics.store import KIND_LABELS
 
@@ -118,14 +119,14 @@ with right:
 def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
     """One selectbox per canonical field (seeded from a saved preset, else from detection); returns the mapping."""
     detected = seen.mapping(kind)
-    saved = (preset or {}).get("settings", {}).get("mapping", {}) if preset and preset["kind"] == kind else {}
+    saved = session.saved_settings(preset, kind).get("mapping", {})
     options = [NOT_USED, *seen.columns]
     mapping = {}
     cols = st.columns(3)
     for i, (name, label, required) in enumerate(ingest.FIELDS[kind]):
         key = f"map_{fkey}_{kind}_{name}"
         if key not in st.session_state:
-            start = saved.get(name, detected.get(name)) if saved else detected.get(name)
+            start = saved.get(name) if saved else detected.get(name)  # a preset is the whole confirmed mapping
             st.session_state[key] = start if start in seen.columns else NOT_USED
         choice = cols[i % 3].selectbox(f"{label[0].upper()}{label[1:]}{' *' if required else ''}", options, key=key,
                                        format_func=lambda c: c if c not in seen.labels else f"{c} · {seen.labels[c]}")
@@ -187,10 +188,8 @@ def handle(upload, all_keys: list[str]) -> None:
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
                  icon=":material/block:")
     if seen is not None:
-        preset = ws.preset(seen.signature)
-        kind = KIND_CHOICES[kind_label] or (preset or {}).get("kind") or seen.kind
-        date_keys = {k[len(f"datefmt_{fkey}_"):]: v for k, v in st.session_state.items()
-                     if isinstance(k, str) and k.startswith(f"datefmt_{fkey}_")}
+        preset = session.find_preset(ws, seen)
+        kind = session.choose_kind(KIND_CHOICES[kind_label], preset, seen)
         skip = st.session_state.get(f"choice_{fkey}") == SKIP
         prepared, error = None, None
         messages = st.container()  # filled after prepare(): the verdict, then the validation report and choice,
@@ -204,11 +203,8 @@ def handle(upload, all_keys: list[str]) -> None:
                               + (" (amounts in cents)." if preset["settings"].get("amount_in_cents") else ".")
                               if preset else ""))
                 mapping = mapping_step(seen, kind, fkey, preset)
-        saved = (preset or {}).get("settings", {}) if preset and preset["kind"] == kind else {}
-        options = ingest.Options(kind=kind, mapping=mapping, as_of=as_of,
-                                 amount_in_cents=cents or bool(saved.get("amount_in_cents")),
-                                 date_formats={**saved.get("date_formats", {}), **date_keys}, skip_invalid=skip,
-                                 answers={**saved.get("answers", {}), **given_answers(fkey)})
+        options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
+                                  skip_invalid=skip, answers=given_answers(fkey))
         try:
             with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
                 prepared = ingest.prepare(data, upload.name, options)
@@ -225,14 +221,10 @@ def handle(upload, all_keys: list[str]) -> None:
                 elif isinstance(error, NeedsAnswerError):
                     st.info("Answer the questions below; the file is read again with your answers.")
             else:
-                current = ws.current_versions().get(prepared.kind)
-                info = ws.upload_info(current)
                 st.success(f"**{ui.md_escape(upload.name)}** reads as **{KIND_LABELS[prepared.kind]}**: "
                            f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
-                if info and info["sha256"] == prepared.sha256:
-                    st.warning("This exact file is already the current version of its kind.")
-                elif prepared.sha256 in set(ws.uploads().sha256):
-                    st.warning("This exact file was uploaded before (see the history below).")
+                if stored := session.already_stored(ws, prepared):
+                    st.warning(session.already_stored_text(stored, prepared.kind) + " See the history below.")
                 if prepared.warnings:
                     st.warning("\n".join(f"- {ui.md_escape(w)}" for w in prepared.warnings), icon=":material/info:")
         report = prepared.report if prepared is not None else getattr(error, "report", None)
@@ -240,13 +232,6 @@ def handle(upload, all_keys: list[str]) -> None:
         if questions:
             with report_box:
                 ask(questions, fkey)
-        if prepared is not None and prepared.ambiguous:
-            st.markdown("**Date format** (the values fit both readings)")
-            for column, formats in prepared.ambiguous.items():
-                key = f"datefmt_{fkey}_{column}"
-                st.selectbox(f"Dates in '{ui.md_escape(column)}'", formats, key=key,  # labels render markdown
-                             format_func=lambda f: {"%m/%d/%Y": "month first (01/31/2026)",
-                                                    "%d/%m/%Y": "day first (31/01/2026)"}.get(f, f))
         if report is not None:
             with report_box:
                 st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")

@@ -1,7 +1,8 @@
 """Generate the sample data set: a plausible B2B SaaS company, November 2023 to October 2026.
 
-Run ``python sample_data/generate.py``; it writes ``customers.csv``, ``nps_responses.csv`` and
-``revenue.csv`` next to this file. The generator is seeded, so every run writes byte-identical files.
+Run ``python sample_data/generate.py``; it writes ``customers.csv``, ``nps_responses.csv``,
+``revenue.csv`` and ``csat_responses.csv`` next to this file. The generator is seeded, so every run writes
+byte-identical files.
 
 The model
 ---------
@@ -35,6 +36,10 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   rounded, using the customer's satisfaction in the month of the response. About 3 % of responses
   come anonymously from the website (no customer_id). Comments are picked from phrase lists that
   fit the score (detractor complaints about support, price, bugs or onboarding).
+* CSAT. Every support contact (the same contacts that trigger the post-ticket NPS surveys) also sends a
+  1-5 satisfaction survey, answered ~45 % of the time; the answer is ``1 + 4 * sigmoid(z + noise)`` rounded,
+  a little harsher than the account's mood (``CSAT_SHIFT``). Drawn from a second random stream, so adding
+  CSAT left the other three files byte-identical.
 * Data-quality quirks. About 20 customers have revenue that stops 1-3 months before their recorded
   churn date, or a 1-2 month gap while active (which shows up as a reactivation). Every row is
   still valid.
@@ -110,6 +115,8 @@ ONBOARDING_DIP = 0.40  # new customers start this much lower, fading over the fi
 ONBOARDING_DECAY_MONTHS = 2.0
 RESPONSE_NOISE_SD = 0.95  # noise between the latent satisfaction and one person's answer
 SUPPORT_SCORE_SHIFT = -0.25  # people answering right after a ticket are a little harsher
+CSAT_RESPONSE_P = 0.45  # share of support contacts whose 1-5 satisfaction survey is answered
+CSAT_SHIFT = -0.6  # a ticket means something went wrong: satisfaction right after it is lower
 
 # ---------------------------------------------------------------------------------------------------
 # Monthly hazards, as functions of last month's expected score
@@ -524,7 +531,25 @@ def draw_comments(
 # ---------------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------------
-def build(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def csat_answers(rng: np.random.Generator, z: np.ndarray, cust: np.ndarray, dates: np.ndarray,
+                 customer_id: np.ndarray) -> pd.DataFrame:
+    """Post-contact satisfaction surveys (1-5), from the account's satisfaction in the month of the contact."""
+    answered = rng.random(len(cust)) < CSAT_RESPONSE_P
+    cust, dates = cust[answered], dates[answered]
+    z_now = z[cust, month_index_of(dates) + 1]
+    noisy = z_now + CSAT_SHIFT + rng.normal(0, RESPONSE_NOISE_SD, len(cust))
+    score = 1 + np.clip(np.round(4 * sigmoid(noisy)), 0, 4).astype(int)
+    order = np.lexsort((np.arange(len(cust)), dates))
+    return pd.DataFrame({
+        "survey_id": [f"S-{i:06d}" for i in range(1, len(cust) + 1)],
+        "customer_id": customer_id[cust][order],
+        "answered_at": iso(dates[order]),
+        "satisfaction": score[order],
+        "channel": "Support",
+    })
+
+
+def build(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     # --- customers, simulated from 2019 ----------------------------------------------------------
     signup_month = draw_signup_months(rng)
     n = len(signup_month)
@@ -604,13 +629,16 @@ def build(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
             "plan": PLANS[plan],
         }
     )
-    return customers, responses, revenue
+    # A second stream, so the three files above stay byte-identical to before CSAT was added.
+    csat = csat_answers(np.random.default_rng(SEED + 1), z, sup_cust, sup_dates, customer_id)
+    return customers, responses, revenue, csat
 
 
 def main() -> None:
     rng = np.random.default_rng(SEED)
-    customers, responses, revenue = build(rng)
-    outputs = {"customers.csv": customers, "nps_responses.csv": responses, "revenue.csv": revenue}
+    customers, responses, revenue, csat = build(rng)
+    outputs = {"customers.csv": customers, "nps_responses.csv": responses, "revenue.csv": revenue,
+               "csat_responses.csv": csat}
     for name, frame in outputs.items():
         frame.to_csv(OUT_DIR / name, index=False, lineterminator="\n", float_format="%.2f")
         print(f"wrote {name}: {len(frame):,} rows")

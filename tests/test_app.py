@@ -10,6 +10,8 @@ import pytest
 from conftest import REFERENCE, run_app, store_button
 from streamlit.testing.v1 import AppTest
 
+import ui
+import viewstate
 from metrics import linkage, nps, revenue, value
 from metrics.definitions import fmt_currency, fmt_int, fmt_nps, fmt_pct
 from metrics.view import View, add_months
@@ -49,13 +51,22 @@ def test_ceo_page(expected):
     assert f"n = {summary.n:,}" in " ".join(c.value for c in at.caption)
     table = at.dataframe[0].value
     cats = linkage.by_category(cur, view)
-    assert table["NPS category"].tolist() == cats.category.tolist()
-    assert table["Customers"].tolist() == [fmt_int(v) for v in cats.customers]
+    # The breakdown names its own population and window (not the headline's all-customers churn)
+    assert table["NPS category on 01 Nov 2025"].tolist() == cats.category.tolist()
+    assert table["Customers active on 01 Nov 2025"].tolist() == [fmt_int(v) for v in cats.customers]
+    assert "12-month NRR" in table.columns and "Average MRR (Oct 2025)" in table.columns
+    assert any("Population here: the" in c.value for c in at.caption)
     worth = value.value_summary(cur, view, 0.8)
     assert shown["Promoter LTV"] == fmt_currency(worth["ltv_by_category"]["Promoter"])
-    assert shown["Value of one NPS point"] == fmt_currency(worth["nps_point"])
+    # Detractor vs passive churn: 18.1% vs 14.7%, the gap's interval includes 0 → no number, and why
+    assert worth["churn_gap"]["Passive"].no_difference and worth["nps_point"] is None
+    point = next(m for m in at.metric if m.label == "Value of one NPS point")
+    assert point.value == "—" and point.proto.delta == "no measurable difference"
     movers = at.dataframe[1].value
-    assert sorted(movers["Segment"]) == ["Enterprise", "Mid-Market", "SMB", "Unknown"]
+    assert sorted(movers["Segment"]) == ["Enterprise", "Mid-Market", "No segment (anonymous)", "SMB"]
+    # the only significant mover leads, ahead of larger changes that are noise
+    assert movers["Significant"].tolist() == ["yes", "no", "no", "no"] and movers["Segment"].iloc[0] == "Mid-Market"
+    assert any("response pairs" in c.value for c in at.caption)
     # The sample behaves like real customers: detractors churn more than promoters.
     rate = cats.set_index("category").churn_rate
     assert rate["Detractor"] > rate["Promoter"]
@@ -81,11 +92,12 @@ def test_cfo_page(expected):
     assert shown["LTV"] == fmt_currency(worth["ltv"])
     assert shown["Quick ratio"] == f"{revenue.quick_ratio(mrr):.1f}×"
     assert shown["Revenue at risk (12 months)"] == fmt_currency(worth["revenue_at_risk"].value)
-    # What-if with the default inputs (20% of detractors become passives, $250,000 invested)
-    w = value.what_if(0.2, worth["detractors_now"], worth["detractor_arr"], worth["annual_churn"]["Detractor"],
-                      worth["annual_churn"]["Passive"], 250_000, 0.8)
-    assert shown["ARR kept over 12 months"] == fmt_currency(w.arr_kept)
-    assert shown["Payback"] == f"{w.payback_months:,.1f} months"
+    # What-if with the default inputs (20% of detractors become passives): the detractor − passive churn gap's
+    # 95% interval includes 0, so no ARR kept or payback is claimed (it read "ARR kept $101.2K").
+    assert "ARR kept over 12 months" not in shown and "Payback" not in shown
+    assert any("no measurable difference" in i.value for i in at.info)
+    assert any(c.value.startswith(f"Assumptions: 20% of the {worth['detractors_now']:,} current detractors become "
+                                  "passives; investment $250,000.00; gross margin 80%.") for c in at.caption)
 
 
 def test_cfo_what_if_inputs_from_url(expected):
@@ -145,12 +157,125 @@ def test_cio_page(expected):
 
 
 def test_glossary_page():
+    from metrics.definitions import METRICS, REVENUE_STOPPED_RULE, SAME_DAY_RULE
+
     at = run_app("pages/glossary.py")
+    assert not at.dataframe  # no scroll box that cuts definitions off
+    text = " ".join(m.value for m in at.markdown)
+    for m in METRICS.values():  # every definition whole (markdown-escaped as shown)
+        assert ui.md_escape(m.definition) in text, m.name
+    assert REVENUE_STOPPED_RULE in text and SAME_DAY_RULE in text and "the last of those rows" in text
+    assert "never counted as churn" not in text
+
+
+# ---- pages that never mislead ------------------------------------------------------------------
+def test_first_period_shows_no_change():
+    # Nov 2023 – Oct 2024 is the sample's first year: nothing before it, so no tile shows a change
+    at = run_app("pages/cmo.py", period=["Nov 2023", "Oct 2024"])
+    for m in at.metric:
+        assert m.proto.delta == "", (m.label, m.proto.delta)
+    ceo = run_app(period=["Nov 2023", "Oct 2024"])
+    assert all(m.proto.delta in ("", "no measurable difference") for m in ceo.metric)
+
+
+def test_one_month_breakdown_names_its_window():
+    at = run_app(period=["Oct 2026", "Oct 2026"])
     table = at.dataframe[0].value
-    assert "NPS" in table["Metric"].tolist() and "GRR (12 months)" in table["Metric"].tolist()
-    assert table["Definition"].str.len().min() > 20
+    assert "1-month NRR" in table.columns and "NRR" not in table.columns
+    assert "NRR (12 months)" in tiles(at)  # the headline tile says its own window
 
 
+def test_cio_figures_are_all_data_whatever_the_filters():
+    everything = tiles(run_app("pages/cio.py"))
+    at = run_app("pages/cio.py", segment="SMB", period=["Jan 2026", "Mar 2026"])
+    assert tiles(at) == everything
+    assert "the period, segment and region filters do not apply here" in at.caption[0].value
+    assert "SMB" not in at.caption[0].value
+
+
+def test_reversed_period_and_off_step_share_are_refused_and_say_what_is_shown():
+    at = run_app("pages/cfo.py", period=["Oct 2026", "Jan 2026"], wi_share="7", v="²")
+    notice = at.warning[0].value
+    assert "period 'Oct 2026 to Jan 2026' runs backwards; showing Nov 2025 – Oct 2026" in notice
+    assert ui.md_escape("wi_share '7' must be a whole number from 0 to 100 in steps of 5; using the default 20") \
+        in notice  # markdown-escaped: "wi\\_share"
+    assert "data version '²' is not available" in notice
+    assert "Nov 2025 – Oct 2026" in at.caption[0].value
+    assert at.slider(key="wi_share").value == 20
+    assert any(c.value.startswith("Assumptions: 20% of the") for c in at.caption)
+
+
+def test_widgets_take_their_bounds_from_the_registry():
+    at = run_app("pages/cfo.py")
+    invest, margin = at.number_input(key="wi_invest"), at.number_input(key="gm")
+    assert (invest.min, invest.max, invest.value) == (0, 10**10, 250_000)
+    assert (margin.min, margin.max, margin.value) == (1, 100, 80)
+    share = at.slider(key="wi_share")
+    assert (share.min, share.max, share.step) == (0, 100, 5)
+
+
+def _share_params(at) -> dict:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(at.code[0].value).query)
+
+
+def settled(page: str, **params):
+    """A page after its second run. AppTest routes the first run through app.py and draws the frame inside the
+    page on later runs, so widget ids change once; a browser always runs through app.py."""
+    at = run_app(page, **params)
+    at.run()
+    return at
+
+
+def test_share_link_round_trips_every_cfo_control():
+    at = settled("pages/cfo.py")
+    at.segmented_control(key="cohort").set_value("Revenue")
+    at.slider(key="wi_share").set_value(35)
+    at.selectbox(key="wi_to").set_value("Promoter")
+    at.number_input(key="wi_invest").set_value(120_000)
+    at.number_input(key="gm").set_value(70)
+    at.selectbox(key="segment").set_value("Enterprise")
+    at.run()
+    query = _share_params(at)
+    allowed = viewstate.Allowed(versions=(1,), months=tuple(ui.month_label(m) for m in
+                                                          [f"{y}-{m:02d}" for y in (2023, 2024, 2025, 2026)
+                                                           for m in range(1, 13)]),
+                                segments=("Enterprise", "Mid-Market", "SMB"), regions=())
+    parsed = viewstate.parse(query, allowed)
+    assert parsed.problems == []
+    assert {k: parsed.values[k] for k in ("cohort", "wi_share", "wi_to", "wi_invest", "gm", "segment")} == {
+        "cohort": "Revenue", "wi_share": "35", "wi_to": "Promoter", "wi_invest": "120000", "gm": "70",
+        "segment": "Enterprise"}
+    again = run_app("pages/cfo.py", **query)
+    assert not again.warning or "cannot be used" not in again.warning[0].value
+    assert tiles(again) == tiles(at)
+    assert again.segmented_control(key="cohort").value == "Revenue"
+    caption = next(c.value for c in at.caption if c.value.startswith("Assumptions"))
+    assert caption.startswith("Assumptions: 35% of the") and "become promoters; investment $120,000.00; gross " \
+        "margin 70%" in caption
+    assert caption in [c.value for c in again.caption]
+
+
+def test_share_link_round_trips_the_cmo_breakdown():
+    at = settled("pages/cmo.py")
+    at.segmented_control(key="by").set_value("Channel")
+    at.run()
+    query = _share_params(at)
+    assert query["by"] == ["Channel"]
+    again = run_app("pages/cmo.py", **query)
+    assert again.segmented_control(key="by").value == "Channel" and not again.warning
+
+
+def test_presentation_mode_states_the_what_if_inputs_and_hides_controls():
+    at = run_app("pages/cfo.py", present="1", wi_share="40", wi_to="Promoter")
+    assert not at.get("button_group") and not at.slider and not at.number_input
+    caption = next(c.value for c in at.caption if c.value.startswith("Assumptions"))
+    assert caption.startswith("Assumptions: 40% of the") and "become promoters" in caption
+    assert "sidebar" not in caption
+
+
+# Last: it stores a new revenue version, which every later run would show.
 def test_data_page_upload_rejects_then_stores(expected):
     cur, view = expected
     at = run_app("pages/data.py")

@@ -50,7 +50,7 @@ def test_share_link_reopens_the_same_view_in_a_fresh_browser(browser, page, app_
     choose(page, "Segment", "Mid-Market")
     choose(page, "Region", "EMEA")
     pw.expect(header_caption(page)).to_contain_text("Mid-Market · EMEA")
-    labels = ("ARR", "NRR (12 months)", "LTV", "ARR kept over 12 months")
+    labels = ("ARR", "NRR (12 months)", "LTV", "Revenue at risk (12 months)")
     figures = {label: read_metric(page, label) for label in labels}
     link = share_link(page)
     assert "segment=Mid-Market" in link and "region=EMEA" in link and "v=1" in link and "period=" in link

@@ -34,7 +34,7 @@ def test_category_bars_use_fixed_colours_and_order():
     assert dict(zip(scale["domain"], scale["range"], strict=True))["Detractor"] == "#c62828"
     assert bars["encoding"]["y"]["sort"] == ["Promoter", "Detractor"]
     assert rule["encoding"]["x2"]["field"] == "churn_high"
-    assert bars["encoding"]["x"]["axis"]["format"] == ".0%"
+    assert bars["encoding"]["x"]["axis"]["format"] == "%"  # precision from the tick step
 
 
 def test_movements_losses_are_negative():
@@ -104,6 +104,64 @@ def test_waterfall_adds_up():
     assert data.loc["Start MRR", "high"] == 100 and data.loc["End MRR", "high"] == 115
     assert (data.loc["New", "low"], data.loc["New", "high"]) == (100, 130)
     assert (data.loc["Churned", "low"], data.loc["Churned", "high"]) == (115, 125)
+
+
+def test_waterfall_axis_starts_near_the_start_mrr():
+    # One month: 1,000 + 10 new − 5 churned = 1,005. Levels 1,000 … 1,010, range 10 → the axis starts half the
+    # range below the lowest level, rounded down to a multiple of 10: 1,000 − 5 → 990, not 0.
+    frame = pd.DataFrame({"month": MONTHS[:1], "start_mrr": [1000.0], "mrr": [1005.0], "new": [10.0],
+                          "reactivation": [0.0], "expansion": [0.0], "contraction": [0.0], "churned": [5.0]})
+    assert charts.waterfall_floor(frame) == 990
+    chart = charts.waterfall(frame)
+    data = chart.data.set_index("step")
+    assert data.loc["Start MRR", "low"] == 990 and data.loc["End MRR", "low"] == 990
+    y = chart.to_dict()["encoding"]["y"]
+    assert y["scale"]["zero"] is False and y["scale"]["domain"][0] == 990
+    assert y["title"] == "MRR (axis does not start at 0)"
+
+
+def test_percent_axis_ticks_are_distinct():
+    # Churn of 0.4%–2.1% used to be labelled "0% 0% 1% 1% 1% 2% 2%" by the fixed ".0%" format.
+    import re
+
+    import vl_convert
+
+    frame = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]),
+                          "rate": [0.004, 0.013, 0.021]})
+    svg = vl_convert.vegalite_to_svg(charts.trend(frame, "rate", "Churn", "Churn", "pct").to_json())
+    labels = re.findall(r">([0-9.]+%)<", svg)
+    assert len(labels) >= 3 and len(labels) == len(set(labels)), labels
+    assert "1.0%" in labels or "1%" in labels
+
+
+def test_logo_retention_scale_stops_at_100_percent():
+    matrix = pd.DataFrame({"cohort": ["2025-01", "Average"], "size": [2, 2], 0: [1.0, 1.0], 1: [0.5, 0.5]})
+    logo = charts.cohort_heatmap(matrix, "Logo retention", share_max=1.0).to_dict()
+    assert logo["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, 1.0]
+    grown = matrix.copy()
+    grown[1] = [1.35, 1.35]
+    revenue = charts.cohort_heatmap(grown, "Revenue retention").to_dict()
+    assert revenue["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, 1.35]  # revenue can pass 100%
+
+
+def test_transitions_count_response_pairs():
+    frame = pd.DataFrame({"from_category": ["Promoter"], "to_category": ["Detractor"], "pairs": [3], "mrr": [50.0]})
+    cells = charts.transition_heatmap(frame).to_dict()["layer"][0]["encoding"]
+    assert cells["color"]["title"] == "Response pairs" and cells["color"]["field"] == "pairs"
+
+
+def test_change_style_no_false_arrows_or_colours():
+    import ui
+
+    # −0.02 pp rounds to "0.0 pp": grey, no arrow (was "↑ 0.0 pp" in red or green)
+    assert ui.change_style(-0.0002, "pct") == ("0.0 pp", "off", "off")
+    assert ui.change_style(0.3, "nps") == ("0 pts", "off", "off")
+    assert ui.change_style(None, "int") == (None, "off", "off")           # no previous period: nothing
+    # +5 pts with a test: grey when not significant (arrow kept), coloured when significant
+    assert ui.change_style(5.0, "nps", z=1.2) == ("+5 pts", "off", "auto")
+    assert ui.change_style(5.0, "nps", z=None) == ("+5 pts", "off", "auto")  # untestable: not called significant
+    assert ui.change_style(0.05, "pct", inverse=True, z=2.5) == ("+5.0 pp", "inverse", "auto")
+    assert ui.change_style(-1_200_000, "currency") == ("-$1.2M", "normal", "auto")  # no test for ARR
 
 
 def test_cohort_heatmap_skips_blank_cells():

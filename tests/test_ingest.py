@@ -17,6 +17,7 @@ from metrics.errors import (
     FileTooLargeError,
     InvalidValuesError,
     MissingColumnError,
+    NeedsAnswerError,
     TooManyColumnsError,
     UnknownKindError,
     UnreadableFileError,
@@ -115,7 +116,9 @@ def test_mapping_override():
 
 @real
 def test_real_telco_snapshot_derives_dates_from_tenure():
-    p = prepare_file(REAL / "telco_churn_ibm.csv", as_of=dt.date(2026, 10, 31))
+    # "tenure" does not name its unit: it is asked (0–72 proposes months) and must be answered.
+    p = prepare_file(REAL / "telco_churn_ibm.csv", as_of=dt.date(2026, 10, 31),
+                     answers={"tenure_unit:tenure": "months"})
     assert p.kind == "customers" and len(p.rows) == 7043
     assert p.mapping["tenure"] == "tenure" and p.mapping["churned"] == "Churn"
     assert p.rows.churn_date.notna().sum() == 1869  # 26.5% churned
@@ -336,10 +339,15 @@ def test_excel_serial_dates_and_euro_decimal_commas():
 
 def test_ambiguous_dates_are_asked_and_the_answer_used():
     data = b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n"
-    p = prepare_bytes(data, kind="nps")
+    with pytest.raises(NeedsAnswerError) as err:  # no longer read month-first unasked: both readings fit
+        prepare_bytes(data, kind="nps")
+    q = err.value.questions[0]
+    assert q.key == "date_format:date" and q.must_confirm
+    assert q.choices == ("%m/%d/%Y", "%d/%m/%Y")
+    p = prepare_bytes(data, kind="nps", answers={"date_format:date": "%m/%d/%Y"})
     assert p.ambiguous == {"date": ["%m/%d/%Y", "%d/%m/%Y"]}
     assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-03-04", "2026-05-06"]
-    p = prepare_bytes(data, kind="nps", date_formats={"date": "%d/%m/%Y"})
+    p = prepare_bytes(data, kind="nps", date_formats={"date": "%d/%m/%Y"})  # a preset's saved format still answers
     assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-04-03", "2026-06-05"]
     decided = prepare_bytes(b"customer_id,date,score\nc1,03/04/2026,9\nc2,31/01/2026,7\n", kind="nps")
     assert decided.ambiguous == {} and decided.date_formats["date"] == "%d/%m/%Y"  # 31 decides it
@@ -561,7 +569,9 @@ def test_presets_are_keyed_by_the_header_signature(tmp_path):
     again = ingest.inspect(b"who,when,what\nc9,2026-02-01,3\n")
     preset = ws.preset(again.signature)
     assert preset["name"] == "Our survey tool" and preset["kind"] == "nps"
-    p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"])
+    # One score of 3 could be on any scale: the scale is asked (presets save that answer too).
+    p = prepare_bytes(b"who,when,what\nc9,2026-02-01,3\n", kind=preset["kind"], mapping=preset["settings"]["mapping"],
+                      answers={"scale:what": "0-10"})
     assert p.rows.score.tolist() == [3]
     assert ws.preset(ingest.inspect(b"who,when,score\nc1,2026-01-05,9\n").signature) is None
 
@@ -732,11 +742,13 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.file_uploader[0].upload("ambiguous.csv", b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n",
                                    "text/csv")
         at.run()
-        assert not at.exception and not at.error
-        assert any("fit both %m/%d/%Y and %d/%m/%Y" in w.value for w in at.warning)
-        question = next(s for s in at.selectbox if s.label == "Dates in 'date'")
+        assert not at.exception  # refused until the date format is answered: both readings fit
+        assert any("need an answer" in e.value for e in at.error)
+        question = next(s for s in at.selectbox if s.label == "Which date format does 'date' use?")
         question.set_value("%d/%m/%Y")
         at.run()
+        assert not at.error
+        assert any("fit both MM/DD/YYYY and DD/MM/YYYY; read as DD/MM/YYYY" in w.value for w in at.warning)
         preview = at.dataframe[0].value
         assert [str(d) for d in preview.response_date] == ["2026-04-03", "2026-06-05"]
         store_button(at).click()
@@ -796,7 +808,8 @@ def test_amount_shapes(value, expected):
 
 @real
 def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure():
-    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31))
+    p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31),
+                     answers={"tenure_unit:tenure": "months"})  # "tenure" does not name its unit: asked
     assert p.layout == "snapshot"
     assert p.mapping == {"customer_id": "customerID", "amount": "MonthlyCharges", "tenure": "tenure",
                          "churned": "Churn"}

@@ -43,9 +43,10 @@ def test_nps_by_month_and_dimension(reference_ws):
     assert months.nps.tolist() == [-50.0, 0.0, 100.0, 50.0]
     assert months.n.tolist() == [2, 2, 1, 2]
     seg = nps.by_dimension(cur, v, "segment").set_index("value")
-    # Enterprise r4 (6), r6 (10) → 0 of n 2; SMB r2, r3, r7 → (1 − 1) ÷ 3 = 0; Unknown r5, r8 → 50
+    # Enterprise r4 (6), r6 (10) → 0 of n 2; SMB r2, r3, r7 → (1 − 1) ÷ 3 = 0; no customer: r5 (anonymous) and
+    # r8 (Z, not in the customers file) → 50, labelled as the group without a segment
     assert seg.loc["Enterprise", "nps"] == 0 and seg.loc["Enterprise", "n"] == 2
-    assert seg.loc["SMB", "n"] == 3 and seg.loc["Unknown", "nps"] == 50
+    assert seg.loc["SMB", "n"] == 3 and seg.loc["No segment (anonymous)", "nps"] == 50
     assert seg.too_small.all()
     channel = nps.by_dimension(cur, v, "channel").set_index("value")
     assert channel.loc["Web", "n"] == 2 and channel.loc["Web", "nps"] == 50  # r5 (10), r8 (8)
@@ -233,15 +234,34 @@ def test_cohorts_logo_and_revenue(reference_ws):
     assert rev.loc["Average", 1] == pytest.approx(150 / 450)   # (150 + 0) ÷ (150 + 300)
 
 
+def test_cohort_cells_past_the_period_are_blank(reference_ws):
+    # Period Jan–Mar, though the data runs to Apr: the Jan cohort (A, B) is seen at ages 0–2 only (A's April is
+    # after the period), the Mar cohort (E) at age 0 only.
+    from metrics import cohorts
+
+    logo = cohorts.retention_matrix(reference_ws.cursor(), view(reference_ws, end=MAR)).set_index("cohort")
+    assert logo.loc["2025-01", [0, 1, 2]].tolist() == [1.0, 1.0, 0.5]
+    assert pd.isna(logo.loc["2025-01", 3]) and pd.isna(logo.loc["2025-03", 1])
+    assert logo.loc["Average", 1] == 1.0 and pd.isna(logo.loc["Average", 3])  # age 1: Jan cohort only, 2 of 2
+
+
 # ---- Value ---------------------------------------------------------------------------------------
 def test_ltv_and_value_summary(reference_ws):
     from metrics import value
 
     s = value.value_summary(reference_ws.cursor(), view(reference_ws))
     # ARPA Apr = 350 ÷ 2 = 175; monthly churn .2 → LTV = 175 × .8 ÷ .2 = 700
-    assert s["arpa"] == 175 and s["ltv"] == pytest.approx(700)
+    # ARPA Apr = 350 ÷ 2 = 175; monthly churn .2 would give 175 × .8 ÷ .2 = 700, but it rests on 2 churned
+    # customers (B in Mar, E in Apr), fewer than 10: blank, with the reason.
+    assert s["arpa"] == 175 and s["monthly_churn"] == pytest.approx(0.2) and s["ltv"] is None
+    assert s["ltv_reason"] == "n = 2, fewer than 10 churned customers"
+    assert value.ltv(175, 0.2) == pytest.approx(700)
     assert value.ltv(175, 0.0) is None                         # zero churn: not measurable, never ∞
-    assert s["revenue_at_risk"].value is None and "≥ 30" in s["revenue_at_risk"].reason
+    # Nobody is active at Dec 1 (D starts that day), so no category has customers at the start.
+    assert s["revenue_at_risk"].value is None
+    assert s["revenue_at_risk"].reason == "needs ≥ 30 detractors and promoters at the period's start (have 0 and 0)"
+    assert s["ltv_by_category"] == {"Promoter": None, "Passive": None, "Detractor": None}
+    assert s["nps_point"] is None and s["nps_point_reason"].startswith("needs ≥ 30 detractors and passives")
     assert s["detractor_arr"] == 1800                          # A, a detractor since r4, pays 150 in Apr
 
 
@@ -258,6 +278,22 @@ def test_revenue_at_risk_hand_worked():
     assert r.low == pytest.approx(1_000_000 * 0.0900, rel=2e-3)
     assert r.high == pytest.approx(1_000_000 * 0.3057, rel=2e-3)
     assert value.revenue_at_risk(1e6, (3, 29), (1, 100), 12).value is None
+
+
+def test_churn_gap_small_or_overlapping_is_not_a_number():
+    from metrics import value
+
+    # 20 of 100 vs 15 of 100 over 12 months: gap .05. Wilson(20/100) = [.1333, .2888], Wilson(15/100) =
+    # [.0931, .2328]; low = .05 − √((.20 − .1333)² + (.2328 − .15)²) = .05 − .1063 = −.0563 < 0.
+    gap = value.churn_gap((20, 100), (15, 100), 12)
+    assert gap.value == pytest.approx(0.05) and gap.low == pytest.approx(-0.0563, abs=5e-4)
+    assert gap.reason == value.NO_DIFFERENCE and not gap.measurable
+    r = value.revenue_at_risk(1_000_000, (20, 100), (15, 100), 12)
+    assert r.value is None and r.no_difference                 # not "$50.0K", and never a negative amount
+    assert value.revenue_at_risk(1e6, (10, 100), (20, 100), 12).no_difference  # detractors churn less
+    # 3 + 2 churned of 100 each: 5 churn events, fewer than 10
+    assert value.churn_gap((3, 100), (2, 100), 12).reason == "5 churned detractors and promoters, fewer than 10"
+    assert value.churn_gap((9, 29), (1, 100), 12).reason.startswith("needs ≥ 30 detractors and promoters")
 
 
 def test_what_if_and_nps_point():
@@ -280,8 +316,8 @@ def test_transitions_between_consecutive_responses(reference_ws):
     # A: r1 Promoter (Dec) → r4 Detractor (Feb 1), A's Feb MRR 100. D: r3 Passive → r7 Promoter (Apr), MRR 200.
     t = value.transitions(reference_ws.cursor(), view(reference_ws), reference_ws.snapshot().versions)
     assert t.to_dict("records") == [
-        {"from_category": "Passive", "to_category": "Promoter", "customers": 1, "mrr": 200.0},
-        {"from_category": "Promoter", "to_category": "Detractor", "customers": 1, "mrr": 100.0}]
+        {"from_category": "Passive", "to_category": "Promoter", "pairs": 1, "mrr": 200.0},
+        {"from_category": "Promoter", "to_category": "Detractor", "pairs": 1, "mrr": 100.0}]
     later = value.transitions(reference_ws.cursor(), view(reference_ws, start=MAR), reference_ws.snapshot().versions)
     assert later.from_category.tolist() == ["Passive"]  # A's move happened before March
 
@@ -307,8 +343,8 @@ def test_movers(reference_ws):
     # SMB: now r7 (10) → +100; before r2 (3), r3 (7) → −50: +150. Unknown: now r8 (8) → 0; before r5 (10)
     # → +100: −100. Too few responses to call any significant.
     m = nps.movers(reference_ws.cursor(), view(reference_ws, start=MAR), "segment").set_index("value")
-    assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "Unknown": -100.0}
-    assert list(m.index) == ["Enterprise", "SMB", "Unknown"]
+    assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "No segment (anonymous)": -100.0}
+    assert list(m.index) == ["Enterprise", "SMB", "No segment (anonymous)"]
     assert not m.significant.any()
 
 
@@ -329,4 +365,4 @@ def test_movers_without_a_previous_period(reference_ws):
     # Jan–Feb vs Nov–Dec 2024: only r1 (A, Enterprise, 9) before, so SMB and Unknown have no change.
     m = nps.movers(reference_ws.cursor(), view(reference_ws, end=FEB), "segment").set_index("value")
     assert m.loc["Enterprise", "change"] == -100 - 100  # now r4 (6) → −100; before r1 (9) → +100
-    assert m.loc[["SMB", "Unknown"], "change"].isna().all() and list(m.index)[0] == "Enterprise"
+    assert m.loc[["SMB", "No segment (anonymous)"], "change"].isna().all() and list(m.index)[0] == "Enterprise"

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("app_workspace")
 # ---- encoding and decoding ---------------------------------------------------------------------
 def test_every_field_round_trips():
     state = {"v": 2, "period": ["Dec 2025", "Feb 2026"], "segment": "SMB", "region": "EMEA", "gm": 75,
-             "by": "channel", "cohort": "revenue", "wi_share": 35, "wi_to": "Promoter", "wi_invest": 120000,
+             "by": "Channel", "cohort": "Revenue", "wi_share": 35, "wi_to": "Promoter", "wi_invest": 120000,
              "present": "1"}
     query = viewstate.encode(state)
     assert query.startswith("v=2&period=Dec+2025&period=Feb+2026&segment=SMB")
@@ -38,13 +38,24 @@ def test_every_field_round_trips():
 @pytest.mark.parametrize("query, words", [
     ({"v": ["9"]}, "data version '9' is not available"),
     ({"v": ["1; DROP TABLE uploads"]}, "is not available"),
-    ({"period": ["Feb 2026", "Nov 2025"]}, "not a range of months"),
-    ({"period": ["Nov 2025"]}, "not a range of months"),
-    ({"segment": ["' OR 1=1 --"]}, "segment '' OR 1=1 --' is not in the data"),
-    ({"gm": ["0"]}, "from 1 to 100"),
+    ({"v": ["²"]}, "data version '²' is not available"),             # str.isdigit("²") is True; int("²") fails
+    ({"period": ["Feb 2026", "Nov 2025"]}, "period 'Feb 2026 to Nov 2025' runs backwards; showing Nov 2025 – Feb 2026"),
+    ({"period": ["Nov 2025"]}, "is not a range of months in the data; showing Nov 2025 – Feb 2026"),
+    ({"segment": ["' OR 1=1 --"]}, "segment '' OR 1=1 --' is not in the data; showing all segments"),
+    ({"gm": ["0"]}, "gm '0' must be a whole number from 1 to 100; using the default 80"),
     ({"gm": ["1e9"]}, "from 1 to 100"),
-    ({"wi_share": ["33"]}, "from 0 to 100"),
-    ({"wi_to": ["Everyone"]}, "not a valid value for wi_to"),
+    ({"gm": ["1e309"]}, "gm '1e309' must be a whole number"),
+    ({"gm": ["²"]}, "gm '²' must be a whole number"),
+    ({"gm": ["٣"]}, "must be a whole number"),                          # an Arabic-Indic digit
+    ({"gm": [" 50"]}, "must be a whole number"),
+    ({"gm": ["50", "60"]}, "gm was given 2 times; using the default 80"),
+    ({"wi_share": ["7"]}, "wi_share '7' must be a whole number from 0 to 100 in steps of 5; using the default 20"),
+    ({"wi_invest": ["10000000001"]}, "from 0 to 10,000,000,000; using the default 250,000"),
+    ({"wi_invest": ["-1"]}, "must be a whole number"),
+    ({"wi_to": ["Everyone"]}, "'Everyone' is not a valid value for wi_to (one of Passive, Promoter); using the "
+                              "default, Passive"),
+    ({"cohort": ["revenue"]}, "not a valid value for cohort (one of Customers, Revenue)"),  # one spelling
+    ({"by": ["channel"]}, "not a valid value for by (one of Segment, Region, Channel)"),
     ({"../../etc/passwd": ["x"]}, "unknown link parameter '../../etc/passwd'"),
     ({"segment": ["x" * 500]}, "…"),
 ])
@@ -53,6 +64,24 @@ def test_hostile_values_are_named_and_dropped(query, words):
     assert parsed.values == {}
     assert len(parsed.problems) == 1 and words in parsed.problems[0]
     assert len(parsed.problems[0]) < 200  # a long value is clipped, not echoed whole
+
+
+def test_whole_number_is_ascii_only():
+    assert viewstate.whole_number("250000") == 250000 and viewstate.whole_number("0") == 0
+    for text in ("²", "1e309", "1.0", "-1", "+1", " 1", "1_000", "٣", "", "inf", "nan"):
+        assert viewstate.whole_number(text) is None, text
+
+
+def test_registry_declares_every_parameter_once():
+    reg = viewstate.REGISTRY
+    assert viewstate.ORDER == list(reg)
+    assert (reg["wi_invest"].low, reg["wi_invest"].high, reg["wi_invest"].default) == (0, 10**10, 250_000)
+    assert (reg["wi_share"].low, reg["wi_share"].high, reg["wi_share"].step) == (0, 100, 5)
+    for p in reg.values():  # every default is itself a valid value
+        if p.kind == "int":
+            assert viewstate.check_int(p, str(p.default)) == (p.default, None)
+        if p.kind == "choice" and p.default is not None:
+            assert p.default in p.choices
 
 
 @given(hs.dictionaries(hs.text(max_size=12), hs.lists(hs.text(max_size=30), min_size=1, max_size=3), max_size=5))
@@ -116,7 +145,7 @@ def test_presentation_mode_titles_the_view_and_hides_controls():
     at = run_app("pages/cfo.py", present="1", segment="Enterprise", period=["Jul 2026", "Sep 2026"])
     assert at.title[0].value == "Sample company (fictional) · CFO"
     assert "Q3 2026 · Enterprise · all regions · data version #1, as of 2026-10-31" in at.subheader[0].value
-    assert not at.info  # no sample banner on a projector
+    assert not any("Sample data" in i.value for i in at.info)  # no sample banner on a projector
     assert not [b for b in at.get("download_button")] and not at.code  # no share box or downloads
 
 

@@ -102,3 +102,20 @@ def test_wilson_contains_rate(k, n):
 def test_annual_churn_between_monthly_and_one(m):
     a = stats.annualise(m)
     assert m - 1e-12 <= a <= 1
+
+
+def test_two_proportion_z():
+    # 10 of 100 vs 20 of 100: pooled p = 30 ÷ 200 = .15, se = √(.15 × .85 × (1/100 + 1/100)) = √.00255 = .050498,
+    # z = (.10 − .20) ÷ .050498 = −1.980: just significant.
+    assert stats.two_proportion_z(10, 100, 20, 100) == pytest.approx(-1.9803, abs=1e-4)
+    assert stats.significant(-1.9803) and not stats.significant(1.95) and not stats.significant(None)
+    # 2 of 6 vs 0 of 4: pooled .2, se = √(.16 × (1/6 + 1/4)) = .258199, z = .333333 ÷ .258199 = 1.291
+    assert stats.two_proportion_z(2, 6, 0, 4) == pytest.approx(1.2910, abs=1e-4)
+    assert stats.two_proportion_z(0, 5, 0, 7) is None and stats.two_proportion_z(1, 0, 1, 5) is None
+
+
+def test_thresholds_and_reasons():
+    assert (stats.MIN_RESPONSES, stats.MIN_CUSTOMERS, stats.MIN_CHURN_EVENTS) == (30, 30, 10)
+    assert stats.too_few(18, stats.MIN_RESPONSES, "responses") == "n = 18, fewer than 30 responses"
+    assert stats.too_few(30, stats.MIN_RESPONSES, "responses") is None
+    assert stats.too_few(1, stats.MIN_CHURN_EVENTS, "churned customers") == "n = 1, fewer than 10 churned customers"

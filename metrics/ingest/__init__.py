@@ -6,8 +6,9 @@ workspace.
 
 The steps, one module each:
 - read.py      size limits, decoding, header rows of survey tools, the file as a VARCHAR table `raw`
+- unpivot.py   wide layouts (one column per year, quarter or month) turned into rows, once confirmed
 - mapping.py   canonical fields per kind, header synonyms, detection of the mapping and the kind
-- dates.py     date formats and the checks every date column gets
+- dates.py     date formats (asked when the values cannot say) and the checks every date column gets
 - checks.py    the checker (every failing row recorded set-wise) and amount parsing
 - prepare_<kind>.py   one preparer per kind: checked `raw` to canonical rows
 - pipeline.py  prepare(), load_sample(), change_summary()

@@ -11,9 +11,10 @@ from metrics.errors import (
     EmptyFileError,
     Problem,
 )
-from metrics.ingest.dates import DATE_FORMATS, _parse_date_sql, swap_day_month
+from metrics.ingest.dates import choose_format
+from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, Report
-from metrics.ingest.questions import Questions
+from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
 from metrics.store import quote_ident
 
@@ -21,6 +22,14 @@ SHOWN_BAD_ROWS = 5
 
 TRUE_WORDS = ("yes", "y", "true", "1", "churned", "cancelled", "canceled", "lost")
 FALSE_WORDS = ("no", "n", "false", "0", "active", "retained", "")
+# Values of a churn or status column known to mean churned / still a customer (lower case). Any other value
+# (paused, trialing, unpaid …) makes the churned_values question must-confirm: only the analyst can say.
+CHURNED_WORDS = (*TRUE_WORDS, "exited", "ended", "inactive", "closed", "attrited", "attrited customer", "left",
+                 "terminated", "churn")
+ACTIVE_WORDS = (*(w for w in FALSE_WORDS if w), "stayed", "joined", "existing", "existing customer", "current",
+                "past due", "past_due", "renewed", "new")
+MAX_STATUS_VALUES = 30  # more different values than this is not a status column
+TENURE_UNITS = ("months", "years", "days", "weeks")
 
 class _Checker:
     """Runs checks against temp table `raw`, recording every failing row in temp table `bad`."""
@@ -32,8 +41,13 @@ class _Checker:
         self.problems: list[Problem] = []
         self.formats: dict[str, str] = {}
         self.ambiguous: dict[str, list[str]] = {}
+        self.date_counts: dict[str, tuple[int, dict[str, int]]] = {}  # column -> (distinct values, read per format)
+        self.notes: list[str] = []  # statements for the warnings (e.g. a year-only date column)
+        self.hidden: list[str] = []  # columns added to `raw` (parsed dates), never shown as the file's own
         self.as_of = opts.as_of
         self.report: Report | None = None
+        self.kind: str | None = None  # set by a preparer that finds the file is another kind (NPS upload → CSAT)
+        self.labels: dict[str, str] = {}  # column -> question text (survey exports), evidence for questions
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
@@ -51,36 +65,30 @@ class _Checker:
             self.problems.append(Problem(column, reason, count, cells))
         return count
 
-    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> None:
+    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
+        """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
+        seconds, not minutes); returns how many."""
         value = quote_ident(column) if column else "''"
-        dup = self.con.execute(
-            f"SELECT _row, {value} FROM (SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} "
-            f"ORDER BY _row) AS k FROM raw WHERE {where}) WHERE k > 1 ORDER BY _row").fetchall()
-        if dup:
-            label = column or "(whole row)"
-            self.con.executemany("INSERT INTO bad VALUES (?, ?, ?)", [[r, label, reason] for r, _ in dup])
-            cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in dup[:SHOWN_BAD_ROWS])
-            self.problems.append(Problem(label, reason, len(dup), cells, duplicate_what=what))
+        label = column or "(whole row)"
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE dup AS SELECT _row, {value}::VARCHAR AS v FROM ("
+            f"SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} ORDER BY _row) AS k "
+            f"FROM raw WHERE {where}) WHERE k > 1")
+        count = self.con.execute("SELECT count(*) FROM dup").fetchone()[0]
+        if count:
+            self.con.execute("INSERT INTO bad SELECT _row, ?, ? FROM dup", [label, reason])
+            first = self.con.execute(f"SELECT _row, v FROM dup ORDER BY _row LIMIT {SHOWN_BAD_ROWS}").fetchall()
+            cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in first)
+            self.problems.append(Problem(label, reason, count, cells, duplicate_what=what))
+        self.con.execute("DROP TABLE dup")
+        return count
 
     def count_where(self, condition: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0]
 
     def date(self, column: str) -> str:
-        """SQL for the column's dates in its format (the analyst's choice, else the best fit)."""
-        col = quote_ident(column)
-        chosen = self.opts.date_formats.get(column)
-        if chosen in DATE_FORMATS:
-            self.formats[column] = chosen
-            return _parse_date_sql(col, chosen)
-        sample = f"(SELECT DISTINCT {col} FROM raw WHERE NOT {_blank(col)} LIMIT 20000)"
-        counts = {fmt: self.con.execute(f"SELECT count({_parse_date_sql(col, fmt)}) FROM {sample}").fetchone()[0]
-                  for fmt in DATE_FORMATS}
-        best = max(DATE_FORMATS, key=lambda f: (counts[f], -DATE_FORMATS.index(f)))
-        twin = swap_day_month(best)
-        if counts[best] and twin != best and counts.get(twin) == counts[best]:
-            self.ambiguous[column] = [best, twin]
-        self.formats[column] = best
-        return _parse_date_sql(col, best)
+        """SQL for the column's dates in its format (the analyst's answer, else the best fit; dates.py)."""
+        return choose_format(self, column)
 
     def settle(self) -> Report | None:
         """No problems: None. Reject path: raise the first problem's typed error with the full report.
@@ -88,7 +96,8 @@ class _Checker:
         if not self.problems:
             return None
         rejected = self.con.execute(
-            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (_row) FROM raw r JOIN ("
+            "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
+                quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
             " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
             ") b USING (_row) ORDER BY b._row").df()
         report = Report(list(self.problems), self.total, rejected)
@@ -154,3 +163,136 @@ def _formula_warning(chk: _Checker, m: dict[str, str], names: tuple[str, ...], w
     if n:
         warnings.append(f"{n:,} text cells start like a spreadsheet formula (=, +, -, @); they are stored as plain "
                         "text and neutralised in every CSV download.")
+
+
+# ---- status words and tenure units: asked, never guessed -------------------------------------------------------
+def churned_values(chk: _Checker, column: str, warnings: list[str]) -> str | None:
+    """SQL condition true where `column` says the customer churned, from the answer to Question
+    "churned_values:<column>" (the values meaning churned; every other value is still a customer, stated).
+    None while the question must be confirmed and is unanswered, or when the column is not a status column
+    (then its rows are flagged)."""
+    col = quote_ident(column)
+    v = _flag_sql(col)
+    values = chk.con.execute(f"SELECT {v} AS v, min(trim({col})) AS shown, count(*) AS n FROM raw "
+                             f"WHERE {v} <> '' GROUP BY 1 ORDER BY n DESC, v").fetchall()
+    if len(values) > MAX_STATUS_VALUES:
+        chk.flag(column, "true", f"are not churn flags or status words (the column has {len(values):,} different "
+                                 "values): map another column, or none")
+        return None
+    empty = chk.count_where(f"{v} = ''")
+    shown = {low: text for low, text, _n in values}
+    unknown = [shown[low] for low, _t, _n in values if low not in CHURNED_WORDS and low not in ACTIVE_WORDS]
+    detail = " · ".join(f"{text}: {n:,}" for _low, text, n in values) + (f" · (empty): {empty:,}" if empty else "")
+    if unknown:
+        detail += f". Not known words: {', '.join(unknown)}."
+    key = f"churned_values:{column}"
+    choices = [text for _low, text, _n in values]
+    if (given := chk.questions.answers.get(key)) is not None:
+        # Answers match values whatever their case ("churned" for "Churned"); a value named before (a saved
+        # preset) that this file lacks stays a valid answer.
+        given = [g for g in given.split(",") if g] if isinstance(given, str) else given
+        chk.questions.answers[key] = [shown.get(g.lower(), g) for g in given]
+        choices += [g for g in chk.questions.answers[key] if g not in choices]
+    answer = chk.questions.ask(Question(
+        key,
+        f"Which values of '{column}' mean the customer churned? Every other value counts as still a customer"
+        + (", and so do empty cells." if empty else "."),
+        tuple(choices), {},
+        [shown[low] for low, _t, _n in values if low in CHURNED_WORDS], detail, multi=True,
+        must_confirm=bool(unknown)))
+    if answer is None:
+        return None
+    chosen = [a.lower() for a in answer]
+    others = [(text, n) for low, text, n in values if low not in chosen and low not in ACTIVE_WORDS]
+    if others or empty:
+        n_other = sum(n for _t, n in others) + empty
+        share = n_other / chk.total if chk.total else 0.0
+        named = ", ".join([f"{t} ({n:,})" for t, n in others] + ([f"empty ({empty:,})"] if empty else []))
+        loud = " More than 5% of the file: check the answer to which values mean churned." if share > 0.05 else ""
+        warnings.append(f"{n_other:,} rows ({share:.1%}) in '{column}' say neither churned nor a known active word: "
+                        f"{named}; counted as still customers.{loud}")
+    var = f"churned_{len(chk.questions.asked)}"
+    chk.con.execute(f"SET VARIABLE {var} = ?::VARCHAR[]", [chosen])
+    return f"list_contains(getvariable('{var}'), {v})"
+
+
+def left_out_counts(chk: _Checker, status_sql: str, keep: str) -> str:
+    """"incomplete 3, trialing 120 (12.3% of the rows; more than 5%: …)": what a status filter leaves out."""
+    found = chk.con.execute(f"SELECT {status_sql}, count(*) FROM raw WHERE NOT ({keep}) GROUP BY 1 "
+                            "ORDER BY 2 DESC, 1").fetchall()
+    n = sum(c for _v, c in found)
+    share = n / chk.total if chk.total else 0.0
+    text = ", ".join(f"{v} {c:,}" for v, c in found) + f" ({share:.1%} of the rows"
+    return text + ("; more than 5% of the file: check that these rows really are to be left out)" if share > 0.05
+                   else ")")
+
+
+def _months_before(as_of: dt.date, months: int) -> dt.date:
+    total = as_of.year * 12 + as_of.month - 1 - months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def _start_of(as_of: dt.date, unit: str, n: int) -> dt.date:
+    if unit in ("months", "years"):
+        return _months_before(as_of, n * (12 if unit == "years" else 1))
+    return as_of - dt.timedelta(days=n * (7 if unit == "weeks" else 1))
+
+
+def tenure_limit(as_of: dt.date, unit: str) -> int:
+    """The longest tenure in `unit` whose start is on or after 1900-01-01 (a start before that is an error)."""
+    months = (as_of.year - 1900) * 12 + as_of.month - 1
+    days = (as_of - dt.date(1900, 1, 1)).days
+    return {"months": months, "years": months // 12, "days": days, "weeks": days // 7}[unit]
+
+
+def tenure_sql(column: str) -> str:
+    """A tenure cell as a whole number (BIGINT), NULL when it is not one ("3.0" is 3)."""
+    d = f"try_cast(trim({quote_ident(column)}) AS DOUBLE)"
+    return f"CASE WHEN {d} = floor({d}) AND abs({d}) < 1e15 THEN {d}::BIGINT END"
+
+
+def tenure_start(chk: _Checker, column: str, as_of: dt.date, warnings: list[str]) -> str | None:
+    """SQL for the start date a tenure column implies at `as_of`, in the unit asked by Question
+    "tenure_unit:<column>" (a bank file counted years, read as months, once showed 37.8% annual churn). Months
+    and years count back from the as-of month's first day, days and weeks from the as-of date. Flags tenures that
+    are not whole numbers ≥ 0 or put the start before 1900. None while the unit is unanswered."""
+    t = tenure_sql(column)
+    n, low, high = chk.con.execute(f"SELECT count({t}), min({t}), max({t}) FROM raw WHERE {t} >= 0").fetchone()
+    header = normalise_header(column) + normalise_header(chk.labels.get(column, ""))
+    named = next((u for u in TENURE_UNITS if u.rstrip("s") in header or (u == "years" and "yr" in header)), None)
+    if named:
+        proposal = named
+    elif high is None or high <= 10:
+        proposal = "years"
+    elif high <= 240:
+        proposal = "months"
+    else:
+        proposal = "days"
+    ranges = []
+    for unit in TENURE_UNITS:
+        if high is None:
+            break
+        limit = tenure_limit(as_of, unit)
+        latest = _start_of(as_of, unit, low)
+        earliest = f"{_start_of(as_of, unit, high):%Y-%m-%d}" if high <= limit else "before 1900 (impossible)"
+        ranges.append(f"as {unit}: starts from {earliest} to {latest:%Y-%m-%d}")
+    detail = (f"{n:,} values from {low} to {high} (as of {as_of:%Y-%m-%d}); " + "; ".join(ranges) + "."
+              if n else "No whole-number values.")
+    unit = chk.questions.ask(Question(
+        f"tenure_unit:{column}", f"In which unit does '{column}' count how long each customer has been one?",
+        TENURE_UNITS, {}, proposal, detail, must_confirm=named is None))
+    chk.flag(column, f"{t} IS NULL OR {t} < 0", "are not whole numbers ≥ 0 (tenure)")
+    if unit is None:
+        return None
+    limit = tenure_limit(as_of, unit)
+    chk.flag(column, f"{t} > {limit}", f"put the start date before 1900 when read as {unit} (at most {limit:,})")
+    var = _set_as_of(chk, as_of)
+    if unit in ("months", "years"):
+        start = f"(date_trunc('month', {var}) - to_months(({t} * {12 if unit == 'years' else 1})::INTEGER))::DATE"
+    else:
+        start = f"({var}::DATE - ({t} * {7 if unit == 'weeks' else 1})::INTEGER)"
+    low, high = chk.con.execute(f"SELECT min({t}), max({t}) FROM raw WHERE {t} BETWEEN 0 AND {limit}").fetchone()
+    if high is not None:  # the valid rows' range (rows before 1900 are rejected or skipped)
+        warnings.append(f"Tenure in '{column}' read as {unit}: start dates from {_start_of(as_of, unit, high):%Y-%m-%d}"
+                        f" to {_start_of(as_of, unit, low):%Y-%m-%d} (as of {as_of:%Y-%m-%d}).")
+    return start

@@ -1,4 +1,5 @@
-"""Date formats: which format a column uses, its SQL, and the checks every date column gets."""
+"""Date formats: which format a column uses (asked when the values cannot say), its SQL, and the checks every
+date column gets (empty, unreadable, in the future, before 1970, a span wider than MAX_SPAN_YEARS)."""
 
 from __future__ import annotations
 
@@ -6,36 +7,154 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from metrics.errors import BadCell, InvalidValuesError
+from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
     from metrics.ingest.checks import _Checker
 
-# Date formats tried on every date column; the one that parses the most values wins, ties going to the
-# earlier. A tie between a month-first and a day-first format (only values like 03/04/2026) is *ambiguous*:
-# month-first is used and the analyst is asked (Prepared.ambiguous, Options.date_formats).
-DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y %H:%M",
-                "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p",
-                "%m/%d/%Y %I:%M %p", "%m/%d/%y", "%d/%m/%y", "%Y-%m", "%b %Y", "%B %Y", "%b-%y", "%d-%b-%Y",
-                "%d %b %Y", "%Y%m%d", "EXCEL"]
-DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers"}
+# Date formats tried on every date column; the one that parses the most values is proposed, ties going to the
+# earlier. When a month-first and a day-first format both read every value (only values like 03/04/2026) the
+# column is *ambiguous*: nothing is read until the analyst answers Question "date_format:<column>".
+DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m-%d-%Y", "%d-%m-%Y",
+                "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S",
+                "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M", "%m-%d-%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%y", "%d/%m/%y", "%m/%d/%y %H:%M",
+                "%d/%m/%y %H:%M", "%d.%m.%y", "%Y-%m", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%d-%b-%Y",
+                "%d %b %Y", "%d-%b-%y", "%Y%m%d", "%Y", "EXCEL"]
+DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers",
+                      "%Y": "year only (YYYY, read as 1 January)", "%Y%m%d": "YYYYMMDD (20260131)"}
 _DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
+_FIELD_NAMES = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%H": "hh", "%I": "hh", "%M": "mm", "%S": "ss",
+                "%p": "AM/PM", "%b": "Mon", "%B": "Month"}
+MAX_SPAN_YEARS = 50  # a date column spanning more than this holds a typo or a placeholder (1970-01-01, 1900)
+# A value that is only a time of day (08:21, 8:21:05 PM): not a date, whatever format is tried.
+_TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
+SAMPLE_VALUES = 20000  # distinct values read to choose a column's format
 
 
 def swap_day_month(fmt: str) -> str:
     return re.sub(r"%[md]", lambda m: _DAY_MONTH_SWAP[m.group()], fmt)
 
 
+def format_name(fmt: str) -> str:
+    """A format as the analyst writes it: %d/%m/%Y -> DD/MM/YYYY."""
+    if fmt in DATE_FORMAT_LABELS:
+        return DATE_FORMAT_LABELS[fmt]
+    return re.sub(r"%[A-Za-z]", lambda m: _FIELD_NAMES.get(m.group(), m.group()), fmt)
+
+
 def _parse_date_sql(col_sql: str, fmt: str) -> str:
+    v = f"trim({col_sql})"
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
-        iso = f"regexp_replace(trim({col_sql}), '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
-        return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS DATE)"
+        iso = f"regexp_replace({v}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
+        # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such
+        return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{4}}-.*') "
+                f"THEN try_cast(try_cast({iso} AS TIMESTAMPTZ) AS DATE) END")
     if fmt == "EXCEL":  # days since 1899-12-30 (Excel's 1900 date system), plausible range only
-        num = f"try_cast(trim({col_sql}) AS DOUBLE)"
-        return (f"CASE WHEN regexp_full_match(trim({col_sql}), '[0-9]{{5}}(\\.[0-9]+)?') AND {num} BETWEEN 20000 "
+        num = f"try_cast({v} AS DOUBLE)"
+        return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{5}}(\\.[0-9]+)?') AND {num} BETWEEN 20000 "
                 f"AND 80000 THEN (DATE '1899-12-30' + floor({num})::INTEGER) END")
-    return f"try_cast(try_strptime(trim({col_sql}), '{fmt}') AS DATE)"
+    if fmt == "%Y":  # a year alone: four digits, nothing else
+        return f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{3}}') THEN make_date({v}::INTEGER, 1, 1) END"
+    if fmt == "%Y%m%d":  # an integer date: exactly eight digits
+        return (f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{7}}') "
+                f"THEN try_cast(try_strptime({v}, '%Y%m%d') AS DATE) END")
+    parsed = f"try_cast(try_strptime({v}, '{fmt}') AS DATE)"
+    if "%Y" in fmt:  # %Y also takes '19' (year 0019): a two-digit year is only ever read by a %y format
+        return f"CASE WHEN regexp_matches({v}, '[0-9]{{4}}') THEN {parsed} END"
+    return parsed
+
+
+def _sample(column: str) -> str:
+    col = quote_ident(column)
+    return f"(SELECT DISTINCT {col} AS v FROM raw WHERE NOT {_blank(col)} LIMIT {SAMPLE_VALUES})"
+
+
+def choose_format(chk: _Checker, column: str) -> str:
+    """The column's format: the analyst's answer (or a preset's Options.date_formats), else the best fit.
+    Asks Question "date_format:<column>"; must-confirm when month-first and day-first both read every value."""
+    col = quote_ident(column)
+    key = f"date_format:{column}"
+    legacy = chk.opts.date_formats.get(column)
+    if key not in chk.questions.answers and legacy in DATE_FORMATS:
+        chk.questions.answers[key] = legacy  # presets saved before questions existed
+    row = chk.con.execute(
+        "SELECT count(*), count(*) FILTER (regexp_full_match(trim(v), ?)), min(v), "
+        + ", ".join(f"count({_parse_date_sql('v', f)})" for f in DATE_FORMATS) + f" FROM {_sample(column)}",
+        [_TIME_ONLY]).fetchone()
+    n, times, example = row[0], row[1], row[2]
+    counts = dict(zip(DATE_FORMATS, row[3:], strict=True))
+    if n == 0:  # an empty (optional) column: nothing to read, nothing to ask
+        chk.formats[column] = "ISO"
+        return "NULL::DATE"
+    if times == n:
+        _refuse_times(chk, column)
+    chk.date_counts[column] = (n, counts)
+    best = max(DATE_FORMATS, key=lambda f: (counts[f], -DATE_FORMATS.index(f)))
+    twin = swap_day_month(best)
+    ambiguous = bool(counts[best]) and twin != best and counts.get(twin) == counts[best]
+    given = chk.questions.answers.get(key)
+    if counts[best] == 0:
+        choices = list(DATE_FORMATS)
+    else:
+        choices = [f for f in DATE_FORMATS if counts[f] == counts[best] or f == given]
+    if ambiguous:
+        differs = chk.con.execute(  # a value that reads differently each way, shown both ways
+            f"SELECT v FROM {_sample(column)} WHERE {_parse_date_sql('v', best)} <> {_parse_date_sql('v', twin)} "
+            "ORDER BY v LIMIT 1").fetchone()
+        ambiguous = differs is not None  # 01/01/2026, 05/05/2026 …: both readings give the same dates
+        if ambiguous:
+            chk.ambiguous[column] = [best, twin]
+            example = differs[0]
+    labels = _labels(chk, choices, example, counts, n)
+    detail = (f"{n:,} distinct values" + (f", e.g. '{example}'" if example is not None else "") + ". "
+              + "; ".join(f"{format_name(f)}: {counts[f]:,} read" for f in choices[:8]))
+    if ambiguous:
+        detail = (f"The values read both as {format_name(best)} and as {format_name(twin)} (no day above 12), "
+                  "so the file cannot say which; the two readings give different dates. " + detail)
+    answer = chk.questions.ask(Question(
+        key, f"Which date format does '{column}' use?", tuple(choices), labels,
+        proposal=best, detail=detail, must_confirm=ambiguous))
+    fmt = answer if isinstance(answer, str) else best
+    chk.formats[column] = fmt
+    if fmt == "%Y":
+        chk.notes.append(f"'{column}' holds years only; each is read as 1 January of its year.")
+    return _materialise(chk, column, _parse_date_sql(col, fmt))
+
+
+def _materialise(chk: _Checker, column: str, expr: str) -> str:
+    """Parse the column once into a hidden DATE column of `raw` and return that column: every check, bound and
+    preparer then reads a date instead of re-parsing text (a million rows: seconds, not tens of seconds)."""
+    taken = {r[0] for r in chk.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw'"
+                                           ).fetchall()}
+    name = next(f"_parsed_date_{i}" for i in range(len(taken) + 1) if f"_parsed_date_{i}" not in taken)
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT *, {expr} AS {quote_ident(name)} FROM raw")
+    chk.hidden.append(name)
+    return quote_ident(name)
+
+
+def _labels(chk: _Checker, choices: list[str], example: str | None, counts: dict[str, int], n: int) -> dict:
+    """Each format named, with the example value read that way (or how many values it reads)."""
+    if example is None:
+        return {f: format_name(f) for f in choices}
+    read = chk.con.execute("SELECT " + ", ".join(_parse_date_sql("v", f) for f in choices)
+                           + " FROM (SELECT ?::VARCHAR AS v)", [example]).fetchone()
+    return {f: f"{format_name(f)}: '{example}' is " + (f"{d:%-d %B %Y}" if d else "not readable")
+            + ("" if counts[f] == n else f" ({counts[f]:,} of {n:,} values read)")
+            for f, d in zip(choices, read, strict=True)}
+
+
+def _refuse_times(chk: _Checker, column: str) -> None:
+    col = quote_ident(column)
+    where = f"regexp_full_match(trim({col}), ?)"
+    count = chk.con.execute(f"SELECT count(*) FROM raw WHERE {where}", [_TIME_ONLY]).fetchone()[0]
+    rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {where} ORDER BY _row LIMIT 5", [_TIME_ONLY]).fetchall()
+    raise InvalidValuesError(column, "are times of day (hh:mm), not dates: the column has no day, so it cannot be "
+                             "used as a date. Map a column that holds dates", count,
+                             [BadCell(r, column, str(v)) for r, v in rows])
 
 
 def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: dt.date) -> None:
@@ -45,3 +164,32 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: d
     chk.flag(column, f"NOT {_blank(col)} AND {expr} IS NULL", "are not dates in the format the rest of the column uses")
     chk.flag(column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
     chk.flag(column, f"{expr} < DATE '1970-01-01'", "are before 1970")
+    # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.
+    latest = chk.con.execute(f"SELECT max({expr}) FROM raw WHERE {expr} <= ?", [today]).fetchone()[0]
+    if latest is not None:
+        floor = dt.date(latest.year - MAX_SPAN_YEARS, latest.month, 1)
+        chk.flag(column, f"{expr} >= DATE '1970-01-01' AND {expr} < ?",
+                 f"are more than {MAX_SPAN_YEARS} years before the column's latest date ({latest:%Y-%m-%d}); "
+                 f"a span that wide is a typo or a placeholder date", [floor])
+    _ask_when_every_row_fails(chk, column)
+
+
+def _ask_when_every_row_fails(chk: _Checker, column: str) -> None:
+    """When no row passes this column's checks, the format may be the fault rather than the data: the question
+    is offered again with every format and how many values each reads (the refusal carries it to the page)."""
+    key = f"date_format:{column}"
+    if column not in chk.date_counts:
+        return
+    failed = chk.con.execute("SELECT count(DISTINCT _row) FROM bad WHERE col = ?", [column]).fetchone()[0]
+    if not failed or failed < chk.con.execute("SELECT count(DISTINCT _row) FROM raw").fetchone()[0]:
+        return
+    n, counts = chk.date_counts[column]
+    reasons = [f"{p.count:,} {p.reason}" for p in chk.problems if p.column == column]
+    used = chk.formats[column]
+    choices = tuple(sorted(DATE_FORMATS, key=lambda f: (-counts[f], DATE_FORMATS.index(f))))
+    given = chk.questions.answers.get(key)
+    chk.questions.ask(Question(
+        key, f"Every row's '{column}' fails a date check. Which date format does '{column}' use?", choices,
+        {f: f"{format_name(f)} ({counts[f]:,} of {n:,} distinct values read)" for f in choices},
+        proposal=given if given in choices else used,
+        detail=f"Read as {format_name(used)}: " + "; ".join(reasons) + "."))

@@ -7,7 +7,6 @@ import re
 from metrics.errors import (
     UnknownKindError,
 )
-from metrics.store import KINDS
 
 # Canonical fields of each kind: (field, label, required). Header synonyms are matched after
 # normalising (lower case, letters and digits only); earlier synonyms win.
@@ -28,6 +27,11 @@ FIELDS = {
                 ("status", "status", False), ("quantity", "quantity (seats)", False),
                 ("tenure", "tenure in months (snapshot files)", False),
                 ("churned", "churned flag (snapshot files)", False)],
+    # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
+    "csat": [("score", "satisfaction score (CSAT: 1–5, 1–7, 1–10 or Good/Bad)", True),
+             ("response_date", "response date", True), ("customer_id", "customer id", False),
+             ("response_id", "response id", False), ("comment", "comment", False), ("segment", "segment", False),
+             ("region", "region", False), ("channel", "channel", False)],
 }
 SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
@@ -41,14 +45,19 @@ SYNONYMS = {
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
-    "region": ["region", "geo", "territory", "market", "country"],
+    "region": ["region", "geo", "geography", "territory", "market", "country"],
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
     "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
                    "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
     "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "canceledat", "canceledatutc", "cancelledat",
                    "cancellationdate", "canceldate", "enddate"],
-    "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned"],
-    "tenure": ["tenure", "tenuremonths", "monthsactive", "lifetimemonths"],
+    # Status columns that say churned or not (Stayed/Joined/Churned, Exited 0/1, Churn Label Yes/No): which values
+    # mean churned is asked (churned_values:<column>, checks.churned_values).
+    "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned", "exited", "churnlabel", "churnvalue",
+                "churnstatus", "customerstatus", "attritionflag", "attrition"],
+    # Its unit is asked (tenure_unit:<column>, checks.tenure_start): a header that names it decides.
+    "tenure": ["tenure", "tenuremonths", "tenureinmonths", "tenureyears", "tenureinyears", "tenuredays",
+               "tenureindays", "tenureweeks", "customertenure", "monthsactive", "lifetimemonths", "monthsonbook"],
     "name": ["name", "customername", "company", "companyname", "accountname"],
     "plan": ["plan", "plantier", "contract", "product"],
     "subscription_id": ["subscriptionid", "subid"],
@@ -65,12 +74,21 @@ SYNONYMS_REVENUE = {
     "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "createdutc", "createdat"],
     "end_date": ["endedatutc", "endedat", "canceledatutc", "canceledat", "cancelledat", "enddate", "endedon"],
 }
+# Satisfaction scores and the dates of satisfaction answers (review files, support tools).
+SYNONYMS_CSAT = {
+    "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
+              "csatrating", "rating", "starrating", "stars", "reviewscore", "reviewrating", "reviewstars", "score"],
+    "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", *SYNONYMS["response_date"]],
+    "response_id": [*SYNONYMS["response_id"], "reviewid", "ratingid", "ticketid"],
+    "comment": [*SYNONYMS["comment"], "reviewtext", "review", "reviewbody", "ratingcomment", "satisfactioncomment"],
+}
 # Substrings of a header (or of its question text) that identify a field when no synonym matched.
+CONTAINS_CSAT = {"score": ["satisf"]}
 CONTAINS = {"score": ["recommend"],
             "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
 # Header words that point at a kind when the analyst leaves it to us.
 KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
-              "customers": {"start_date", "churn_date", "churned", "tenure"}}
+              "customers": {"start_date", "churn_date", "churned", "tenure"}, "csat": {"score", "response_date"}}
 
 
 def normalise_header(name: str) -> str:
@@ -81,6 +99,8 @@ def normalise_header(name: str) -> str:
 def _synonyms(kind: str, name: str) -> list[str]:
     if kind == "revenue" and name in SYNONYMS_REVENUE:
         return SYNONYMS_REVENUE[name]
+    if kind == "csat" and name in SYNONYMS_CSAT:
+        return SYNONYMS_CSAT[name]
     return SYNONYMS[name]
 
 
@@ -93,7 +113,8 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
     for name, _label, _req in FIELDS[kind]:
         col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
         if col is None:
-            col = next((c for c in columns for part in CONTAINS.get(name, ())
+            contains = CONTAINS_CSAT if kind == "csat" else CONTAINS
+            col = next((c for c in columns for part in contains.get(name, ())
                         if c not in used and not normalise_header(c).endswith("npsgroup")
                         and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), None)
         if col is not None:
@@ -121,7 +142,9 @@ def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str
     revenue = detect_mapping("revenue", columns, labels)
     if {"amount", "start_date", "end_date"} <= revenue.keys():
         return "revenue"  # a subscription list with amounts
-    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KINDS}
+    # A satisfaction column ("Satisfaction Score", "Stars") makes CSAT only when nothing else fits better: a
+    # customers file may carry one beside its churn columns (ties go to the earlier kind).
+    scores = {k: len(KIND_HINTS[k] & detect_mapping(k, columns, labels).keys()) for k in KIND_HINTS}
     best = max(scores, key=lambda k: scores[k])
     if scores[best] == 0:
         return None
@@ -134,6 +157,6 @@ def detect_kind(columns: list[str], labels: dict[str, str] | None = None) -> str
     kind = _guess_kind(columns, labels)
     if kind is None:
         raise UnknownKindError(
-            "Could not tell whether this is an NPS, customers or revenue export from its columns: "
+            "Could not tell whether this is an NPS, CSAT, customers or revenue export from its columns: "
             + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
     return kind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -18,17 +19,23 @@ from metrics.errors import (
     UnreadableFileError,
 )
 from metrics.ingest.checks import _Checker
-from metrics.ingest.mapping import FIELDS, detect_kind
+from metrics.ingest.dates import format_name
+from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
+from metrics.ingest.missing import read_missing_tokens
 from metrics.ingest.model import Options, Prepared
+from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
-from metrics.ingest.questions import Questions
+from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import _check_size, decode, read_table
-from metrics.store import KINDS, Snapshot, Workspace, quote_ident
+from metrics.ingest.unpivot import Unpivot, unpivot
+from metrics.ingest.unpivot import warning as unpivot_warning
+from metrics.store import Snapshot, Workspace, quote_ident
 
-PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue}
-DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month"}
+PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
+             "csat": _prepare_csat}
+DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date"}
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -42,14 +49,20 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     _check_size(data)
     text = decode(data)
     con = duckdb.connect()
+    questions = Questions(opts.answers)
     try:
         con.execute("SET TimeZone = 'UTC'")
         seen = read_table(con, text)
-        columns = seen.columns
+        wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
+        view = seen if wide is None else replace(seen, columns=wide.columns)
+        columns = view.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
-        if kind not in KINDS:
+        if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        mapping = {**seen.mapping(kind), **opts.mapping}
+        detected, given = view.mapping(kind), dict(opts.mapping)
+        if wide is not None:
+            _map_unpivoted(kind, wide, detected, given, columns)
+        mapping = {**detected, **given}
         mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:
@@ -57,18 +70,27 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
-        chk = _Checker(con, opts, Questions(opts.answers))
-        chk.flag_duplicates(", ".join(quote_ident(c) for c in columns), None,
-                            "rows (identical in every column to an earlier row)",
-                            "repeat an earlier row in every column")
+        chk = _Checker(con, opts, questions)
+        chk.labels = seen.labels
         warnings: list[str] = []
+        read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
+        whole_row = ", ".join(quote_ident(c) for c in columns)
+        if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
+            _repeated_lines(chk, mapping, whole_row, warnings)
+        else:
+            chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                                "repeat an earlier row in every column")
         if seen.tool != "CSV":
             warnings.insert(0, f"{seen.tool} export: {seen.header_rows} header rows read as one.")
+        if wide is not None:
+            warnings.append(unpivot_warning(wide))
         rows = PREPARERS[kind](chk, mapping, opts, warnings)
+        kind = chk.kind or kind  # an NPS upload holding a satisfaction scale is CSAT (prepare_nps.py)
         chk.questions.settle()  # a preparer that needs an answer first settles itself before validating
-        for column, (used, other) in chk.ambiguous.items():
-            warnings.append(f"Dates in '{column}' fit both {used} and {other}; read as {used}. Confirm the format "
-                            "in the mapping step.")
+        warnings.extend(chk.notes)
+        for column, (one, other) in chk.ambiguous.items():
+            warnings.append(f"Dates in '{column}' fit both {format_name(one)} and {format_name(other)}; read as "
+                            f"{format_name(chk.formats[column])}, as answered.")
         if rows.empty:
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
         dates = rows[DATE_FIELD[kind]]
@@ -82,12 +104,63 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
                         list(chk.questions.asked), chk.questions.effective())
-    except IngestError:
+    except IngestError as exc:
+        if not hasattr(exc, "asked"):  # the questions stay on offer beside the refusal (e.g. a date format)
+            exc.asked = list(questions.asked)
         raise
     except duckdb.Error as exc:  # anything DuckDB could not do with this file's values
         raise UnreadableFileError(f"The file could not be processed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+
+
+def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: dict[str, str],
+                   columns: list[str]) -> None:
+    """Mapping after unpivoting: a wide header the analyst chose stands for the column now holding its values;
+    an empty choice made while the new columns did not exist yet does not hide them; the period column is the
+    kind's date unless another column was chosen."""
+    made = {wide.period, *(g.name for g in wide.groups)}
+    for name, col in list(given.items()):
+        if col and col not in columns and wide.column_for(col):
+            given[name] = wide.column_for(col)
+        elif not col and detected.get(name) in made:
+            given.pop(name)
+    date_field = DATE_FIELD[kind]
+    if given.get(date_field):
+        return
+    if kind in ("nps", "revenue") or date_field not in detected:
+        # the periods are when the responses / revenue happened: a kept column that merely looks like a date
+        # (a 'created' or 'date' column describing the customer) must not take their place
+        detected[date_field] = wide.period
+
+
+# Amount headers of a monthly figure (as mapping.py tells MRR columns: 'mrr' or 'monthly' in the header): one
+# line per customer and month, so a repeated line is the same line exported twice. Any other amount (sales,
+# amount paid, total) is a purchase: identical lines are repeat purchases.
+MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
+
+
+def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Revenue lines identical in every column: repeat purchases to sum, or a line exported twice to reject.
+    Asked (Question "repeated_lines"), proposed from the amount's header; counted in one set-wise query."""
+    repeats = chk.con.execute(f"SELECT (SELECT count(*) FROM raw) - count(*) FROM (SELECT DISTINCT {whole_row} "
+                              "FROM raw)").fetchone()[0]
+    if not repeats:
+        return
+    monthly = any(word in normalise_header(mapping["amount"]) for word in MONTHLY_AMOUNT_WORDS)
+    answer = chk.questions.ask(Question(
+        "repeated_lines", f"{repeats:,} lines repeat an earlier line in every column. What are they?",
+        ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
+                            "reject": "the same line exported twice: reject the repeats"},
+        proposal="reject" if monthly else "sum",
+        detail=f"'{mapping['amount']}' " + ("is a monthly figure (one line per customer and month)" if monthly
+                                            else "reads as a purchase or invoice amount (a log with no line id)")))
+    if answer == "sum":
+        warnings.append(f"{repeats:,} lines repeat an earlier line in every column; read as repeat purchases and "
+                        "summed with the other lines of their month.")
+    else:
+        chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                            "repeat an earlier row in every column")
 
 
 def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts: Options) -> None:
@@ -98,9 +171,9 @@ def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts
             continue  # snapshot file: start derived from tenure
         if kind == "revenue" and name == "month" and ("start_date" in mapping or "tenure" in mapping):
             continue  # subscription list: months from start/end; snapshot: from tenure
-        if kind == "nps" and name == "response_date" and opts.as_of:
+        if kind in ("nps", "csat") and name == "response_date" and opts.as_of:
             continue  # undated survey: the as-of date
-        if kind == "nps" and name == "response_date":
+        if kind in ("nps", "csat") and name == "response_date":
             label += " (or, for a survey without dates, an as-of date)"
         raise MissingColumnError(name, label, columns)
     if kind == "customers" and "start_date" in mapping and "churned" in mapping and "churn_date" not in mapping:

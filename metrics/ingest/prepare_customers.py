@@ -4,11 +4,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _flag_sql, _formula_warning, _set_as_of, _text
+from metrics.ingest.checks import (
+    _Checker,
+    _flag_sql,
+    _formula_warning,
+    _set_as_of,
+    _text,
+    churned_values,
+    left_out_counts,
+    tenure_start,
+)
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
+
+NEVER_PAID = ("incomplete", "incomplete_expired")
+
+
+def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """A customer list with a status column but no churn date: the status may say churned, and nothing says when.
+    Churned values (asked) are refused rather than counted as active customers."""
+    churned = churned_values(chk, m["status"], warnings)
+    if churned is None:
+        return
+    chk.flag(m["status"], churned, "say the customer churned, but no churn date column says when: map the churn "
+                                   "date (or choose which status values mean churned)")
 
 
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
@@ -28,28 +49,28 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         else:
             churn = "NULL::DATE"
     else:
-        # Snapshot export (e.g. the telecom churn sample): tenure in months + churned flag, as of a date.
-        # Start = first day of (as-of month − tenure months); a churned customer churned on the as-of date.
-        tenure_col = quote_ident(m["tenure"])
-        flag = _flag_sql(quote_ident(m["churned"]))
-        tenure = f"try_cast(trim({tenure_col}) AS INTEGER)"
-        chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
-        chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")
+        # Snapshot export (e.g. the telecom churn sample): tenure + churned flag or status, as of a date.
+        # Start = as-of date − tenure in its unit (asked); a churned customer churned on the as-of date.
         as_of = opts.as_of or opts.today
+        start = tenure_start(chk, m["tenure"], as_of, warnings)
+        churned = churned_values(chk, m["churned"], warnings)
         warnings.append(f"Snapshot file: start dates derived from tenure, churners dated {as_of:%Y-%m-%d} "
                         "(the as-of date).")
         var = _set_as_of(chk, as_of)
-        start = f"(date_trunc('month', {var}) - to_months({tenure}))::DATE"
-        churn = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN {var} END"
+        churn = f"CASE WHEN {churned} THEN {var} END"
+    if "status" in m and "start_date" in m and not per_subscription and "churn_date" not in m:
+        _status_without_churn_date(chk, m, warnings)  # a list (not a snapshot, whose churners are dated as of)
+    chk.questions.settle()  # the unit and the churned values decide what is valid: ask before judging
     chk.settle()
     _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)
     if per_subscription:
         # One row per subscription: a customer starts with their first subscription and churns when the
         # last one ends (still a customer while any subscription has no end date).
         status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
-        keep = f"{status} NOT IN ('incomplete', 'incomplete_expired')" if status else "true"
+        keep = f"{status} NOT IN {NEVER_PAID}" if status else "true"
         if status and (never := chk.count_where(f"NOT ({keep})")):
-            warnings.append(f"{never:,} subscriptions that were never paid (incomplete) were left out.")
+            warnings.append(f"{never:,} subscriptions that were never paid were left out: "
+                            f"{left_out_counts(chk, status, keep)}.")
         lines = chk.count_where(keep)
         frame = chk.con.execute(f"""
             SELECT trim({cid}) AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,

@@ -7,27 +7,61 @@ import pandas as pd
 from metrics.ingest.checks import _Checker, _formula_warning, _set_as_of, _text
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
+from metrics.ingest.scales import CSAT_SCALES, SCALE_BOUNDS, SCALE_WORDS, ask_scale, score_sql, time_of_day_sql
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
 
 
-def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str],
+                 scale: str | None = None) -> pd.DataFrame:
+    scale = scale or ask_scale(chk, m["score"], "nps")
+    if scale in CSAT_SCALES:  # a satisfaction scale never yields an NPS: the file is CSAT
+        from metrics.ingest.prepare_csat import _prepare_csat
+
+        chk.kind = "csat"
+        warnings.append(f"'{m['score']}' holds answers on a {SCALE_WORDS[scale]} satisfaction scale: stored as "
+                        "CSAT (satisfaction), not as NPS.")
+        return _prepare_csat(chk, m, opts, warnings, scale)
+    low, high = SCALE_BOUNDS.get(scale or "0-10")
     score_col = quote_ident(m["score"])
-    # "10 - Extremely likely", "9", "9.0" -> 9; anything else is not a score.
-    score_txt = f"regexp_extract(trim({score_col}), '^(-?[0-9]+)(\\.0+)?(\\s*[-–:].*)?$', 1)"
-    score = f"try_cast(nullif({score_txt}, '') AS INTEGER)"
+    score = score_sql(score_col)
     unanswered = chk.count_where(_blank(score_col))
     if unanswered:
         warnings.append(f"{unanswered:,} responses without a score (question not answered) were skipped.")
-    chk.flag(m["score"], f"NOT {_blank(score_col)} AND {score} IS NULL", "are not whole-number scores")
-    chk.flag(m["score"], f"{score} NOT BETWEEN 0 AND 10", "are outside the NPS scale 0–10")
+        # Stated above and left out before validation: an unanswered survey's empty date cannot reject the file.
+        chk.con.execute(f"DELETE FROM raw WHERE {_blank(score_col)}")
+        chk.total -= unanswered
+    chk.flag(m["score"], f"NOT {_blank(score_col)} AND {time_of_day_sql(score_col)}",
+             "are times of day (hh:mm), not scores: is the right column mapped to the score?")
+    chk.flag(m["score"], f"NOT {_blank(score_col)} AND {score} IS NULL AND NOT {time_of_day_sql(score_col)}",
+             "are not whole-number scores")
+    chk.flag(m["score"], f"{score} NOT BETWEEN {low} AND {high}",
+             "are outside the NPS scale 0–10" if scale in (None, "0-10") else f"are outside the {low}–{high} scale")
+    date = response_date(chk, m, opts, warnings)
+    chk.questions.settle()  # the checks above assumed 0–10 while the scale is unconfirmed: ask before judging
+    chk.settle()
+    response_warnings(chk, m, warnings)
+    return chk.con.execute(f"""
+        SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
+               {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
+               {score}::TINYINT AS score, {_text(m, 'comment')} AS comment, {_text(m, 'segment')} AS segment,
+               {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
+        FROM raw ORDER BY _row""").df()
+
+
+def response_date(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> str:
+    """SQL for each response's date: its column, checked, or the as-of date for an undated survey."""
     if "response_date" in m:
         date = chk.date(m["response_date"])
         _check_dates(chk, m["response_date"], date, True, opts.today)
-    else:  # an undated survey: every response on the as-of date the analyst gave
-        date = _set_as_of(chk, opts.as_of)
-        warnings.append(f"No response date column: every response is dated {opts.as_of:%Y-%m-%d} (the as-of date).")
-    chk.settle()
+        return date
+    warnings.append(f"No response date column: every response is dated {opts.as_of:%Y-%m-%d} (the as-of date).")
+    return _set_as_of(chk, opts.as_of)
+
+
+def response_warnings(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """Anonymous responses and formula-like text, stated (survey answers of either kind)."""
+    score_col = quote_ident(m["score"])
     if "customer_id" not in m:
         warnings.append("No customer id column: responses are stored as anonymous and cannot be linked to "
                         "revenue or churn.")
@@ -36,9 +70,3 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
         if anon:
             warnings.append(f"{anon:,} responses have no customer id and are stored as anonymous.")
     _formula_warning(chk, m, ("comment", "customer_id", "segment", "region", "channel"), warnings)
-    return chk.con.execute(f"""
-        SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
-               {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
-               {score}::TINYINT AS score, {_text(m, 'comment')} AS comment, {_text(m, 'segment')} AS segment,
-               {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
-        FROM raw WHERE NOT {_blank(score_col)} ORDER BY _row""").df()

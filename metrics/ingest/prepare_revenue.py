@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pandas as pd
 
-from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _amount_sql, _Checker, _flag_sql, _set_as_of, decimal_comma
-from metrics.ingest.dates import _check_dates
+from metrics.errors import TooMuchDataError
+from metrics.ingest.checks import (
+    _amount_sql,
+    _Checker,
+    _flag_sql,
+    _set_as_of,
+    churned_values,
+    decimal_comma,
+    left_out_counts,
+    tenure_start,
+)
+from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
+
+# Stated bounds (issue "Uploads at enterprise size"): what a file may imply is checked before anything is built.
+MAX_AMOUNT = 1e12            # per row: no real invoice line or subscription is a trillion; 1e308 is a broken cell
+MAX_MONTHLY = 1e15           # per customer and month after summing lines (the stored DECIMAL(18, 2) holds < 1e16)
+MAX_CUSTOMER_MONTHS = 5_000_000  # subscriptions expanded to customer-months; env CX_MAX_CUSTOMER_MONTHS overrides
+MAX_SPAN_MONTHS = MAX_SPAN_YEARS * 12
+
+
+def max_customer_months() -> int:
+    return int(os.environ.get("CX_MAX_CUSTOMER_MONTHS") or MAX_CUSTOMER_MONTHS)
+
 
 SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing")
 SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
@@ -30,18 +54,14 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     subscriptions = "start_date" in m or "tenure" in m
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
     if "tenure" in m and "start_date" not in m:
-        # Snapshot file (the telecom churn sample): a monthly charge, tenure in months and a churned flag as of
+        # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of
         # a date. Read as one subscription per customer: from (as-of month − tenure) to the as-of date when
         # churned, else still running; the charge is assumed constant over the tenure.
-        tenure = f"try_cast(trim({quote_ident(m['tenure'])}) AS INTEGER)"
-        chk.flag(m["tenure"], f"{tenure} IS NULL OR {tenure} < 0", "are not whole numbers of months ≥ 0")
-        flag = _flag_sql(quote_ident(m["churned"])) if "churned" in m else "''"
-        if "churned" in m:
-            chk.flag(m["churned"], f"{flag} NOT IN {TRUE_WORDS + FALSE_WORDS}", "are not yes/no churn flags")
         snap_as_of = opts.as_of or opts.today
+        start = tenure_start(chk, m["tenure"], snap_as_of, warnings)  # the unit is asked (checks.py)
+        churned = churned_values(chk, m["churned"], warnings) if "churned" in m else "false"  # values asked
         var = _set_as_of(chk, snap_as_of)
-        start = f"(date_trunc('month', {var}) - to_months({tenure}))::DATE"
-        end = f"CASE WHEN {flag} IN {TRUE_WORDS} THEN {var} END"
+        end = f"CASE WHEN {churned} THEN {var} END"
         warnings.append(f"Snapshot file: each customer's monthly charge counted from (as-of month − tenure) "
                         f"to {snap_as_of:%b %Y}, or to the month before it for churners (as-of date "
                         f"{snap_as_of:%Y-%m-%d}); the charge is assumed constant over the tenure.")
@@ -60,20 +80,37 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     amount = _amount_sql(amount_col, comma)
     chk.flag(m["amount"], _blank(amount_col), "are empty (an amount is required)")
     chk.flag(m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers")
-    chk.flag(m["amount"], f"{amount} < 0", "are negative (refunds and credits are not MRR)")
+    chk.flag(m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)")
+    chk.flag(m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)")
+    chk.flag(m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
+             f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)")
+    if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
+        chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
+                 f"AND NOT ({_per_month_sql(m, opts, comma)} <= {MAX_AMOUNT})",
+                 f"make amount × quantity larger than the ceiling of {MAX_AMOUNT:,.0f} per row")
     status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
     if subscriptions and status and "end_date" in m:
         chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
                  f"say the subscription ended but '{m['end_date']}' is empty")
+    if subscriptions and "start_date" in m:
+        # The as-of month bounds every expansion: a start more than MAX_SPAN_YEARS before it is refused by row.
+        latest = chk.con.execute(f"SELECT greatest(max({start}) FILTER ({start} <= ?), max({end}) FILTER ({end} <= ?)) "
+                                 "FROM raw", [opts.today, opts.today]).fetchone()[0]
+        as_of = min(opts.as_of or latest or opts.today, opts.today)
+        floor = dt.date(as_of.year - MAX_SPAN_YEARS, as_of.month, 1)
+        chk.flag(m["start_date"], f"{start} >= DATE '1970-01-01' AND {start} < ?",
+                 f"start more than {MAX_SPAN_YEARS} years before the as-of date ({as_of:%Y-%m-%d}); a span that "
+                 "wide is a typo or a placeholder date", [floor])
+    chk.questions.settle()  # the date format decides every date check: answer first, then the report
     chk.settle()
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
     keep = f"{status} NOT IN {skipped}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
-        found = [r[0] for r in chk.con.execute(
-            f"SELECT DISTINCT {status} FROM raw WHERE NOT ({keep}) ORDER BY 1").fetchall()]
-        warnings.append(f"{n:,} rows with status {', '.join(found)} bring no revenue and were left out.")
+        warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
+                        f"{left_out_counts(chk, status, keep)}.")
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
+        _check_monthly_sums(chk, cid, month, per_month, keep)
         frame = chk.con.execute(f"""
             SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
                    round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
@@ -91,15 +128,17 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     as_of = min(opts.as_of or latest or opts.today, opts.today)
     chk.as_of = as_of
     var = _set_as_of(chk, as_of)
-    frame = chk.con.execute(f"""
+    subs_sql = f"""
         WITH subs AS (
-            SELECT trim({cid}) AS customer_id, date_trunc('month', {start})::DATE AS first_m,
+            SELECT _row, trim({cid}) AS customer_id, date_trunc('month', {start})::DATE AS first_m,
                    least(CASE WHEN {end} IS NULL THEN date_trunc('month', {var})
                               ELSE date_trunc('month', {end}) - INTERVAL 1 MONTH END,
                          date_trunc('month', {var}))::DATE AS last_m,
                    {per_month} AS mrr
             FROM raw WHERE {keep}
-        ), months AS (
+        )"""
+    _check_expansion(chk, subs_sql, as_of)
+    frame = chk.con.execute(subs_sql + """, months AS (
             SELECT customer_id, unnest(generate_series(first_m, last_m, INTERVAL 1 MONTH))::DATE AS month, mrr
             FROM subs WHERE last_m >= first_m
         )
@@ -108,3 +147,39 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     warnings.append(f"{chk.count_where(keep):,} subscriptions expanded into {len(frame):,} customer-months of MRR "
                     f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}).")
     return frame
+
+
+def _check_monthly_sums(chk: _Checker, cid: str, month: str, per_month: str, keep: str) -> None:
+    """Lines within the per-row ceiling can still sum past what a customer-month can hold: refuse, naming it."""
+    over = chk.con.execute(f"""
+        SELECT trim({cid}), date_trunc('month', {month})::DATE, sum({per_month}), count(*) FROM raw WHERE {keep}
+        GROUP BY ALL HAVING sum({per_month}) > {MAX_MONTHLY} ORDER BY 1, 2 LIMIT 1""").fetchone()
+    if over:
+        raise TooMuchDataError(
+            f"Customer '{over[0]}' has {over[2]:,.0f} of revenue in {over[1]:%b %Y} (from {over[3]:,} lines); the "
+            f"ceiling per customer and month is {MAX_MONTHLY:,.0f}. Check the amount column.")
+
+
+def _check_expansion(chk: _Checker, subs_sql: str, as_of: dt.date) -> None:
+    """Count the customer-months the subscriptions imply, before building any of them, against the ceiling."""
+    over = chk.con.execute(subs_sql + f"""
+        SELECT customer_id, sum(mrr), count(*) FROM subs GROUP BY 1 HAVING sum(mrr) > {MAX_MONTHLY}
+        ORDER BY 1 LIMIT 1""").fetchone()
+    if over:  # every subscription at once: an upper bound of the customer's MRR in any month
+        raise TooMuchDataError(
+            f"Customer '{over[0]}' has {over[2]:,} subscriptions adding up to {over[1]:,.0f} a month; the ceiling "
+            f"per customer and month is {MAX_MONTHLY:,.0f}. Check the amount column.")
+    ceiling = max_customer_months()
+    total, subs, first = chk.con.execute(subs_sql + """
+        SELECT coalesce(sum(datediff('month', first_m, last_m) + 1), 0), count(*), min(first_m)
+        FROM subs WHERE last_m >= first_m""").fetchone()
+    if total <= ceiling:
+        return
+    widest = chk.con.execute(subs_sql + """
+        SELECT _row, customer_id, first_m, datediff('month', first_m, last_m) + 1 AS n FROM subs
+        WHERE last_m >= first_m ORDER BY n DESC, _row LIMIT 5""").fetchall()
+    shown = "; ".join(f"row {r}: {c!r} from {f:%b %Y}, {n:,} months" for r, c, f, n in widest)
+    raise TooMuchDataError(
+        f"The {subs:,} subscriptions expand to {total:,} customer-months (from {first:%b %Y} to {as_of:%b %Y}); "
+        f"the ceiling is {ceiling:,}. The longest: {shown}. Check the start dates (a placeholder such as "
+        "1970-01-01 stretches every subscription back decades), or set an earlier as-of date.")

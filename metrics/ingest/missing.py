@@ -1,0 +1,59 @@
+"""Missing-value tokens: NA, N/A, None, null, NaN, -, #N/A (and empty) are "no value" in every column.
+
+Spreadsheets and statistics tools write these for an empty cell. Read literally they reject a survey over a
+"bad score" NA, or store "NA" as 9,810 comments. Right after reading, the cells holding a token the analyst
+accepts are rewritten to NULL in `raw`, so every later step (scores, dates, ids, comments) sees them as empty.
+Which tokens count is Question "missing_tokens" (multi, not must-confirm): the proposal is the default tokens
+found in the file; other tokens found (unknown, ?, -- …) are offered but never proposed, since "unknown" can be a
+real category. Matching ignores case and surrounding spaces. Empty cells are always missing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metrics.ingest.questions import Question
+from metrics.store import quote_ident
+
+if TYPE_CHECKING:
+    from metrics.ingest.checks import _Checker
+
+DEFAULT_TOKENS = ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "Not Provided")
+OTHER_TOKENS = ("--", "?", "n.a.", "nil", "(blank)", "missing", "unknown", "#VALUE!", "#REF!", "#DIV/0!", ".")
+_BY_LOWER = {t.lower(): t for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)}
+
+
+def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str]) -> None:
+    """Ask which tokens mean "no value", rewrite those cells to NULL in `raw`, and say how many per token."""
+    marks = ", ".join("?" for _ in _BY_LOWER)
+    found: dict[str, dict[str, int]] = {}  # token -> column -> cells
+    for column in columns:
+        col = quote_ident(column)
+        for low, n in chk.con.execute(f"SELECT lower(trim({col})), count(*) FROM raw "
+                                      f"WHERE lower(trim({col})) IN ({marks}) GROUP BY 1", list(_BY_LOWER)).fetchall():
+            found.setdefault(_BY_LOWER[low], {})[column] = n
+    if not found:
+        return
+    given = chk.questions.answers.get("missing_tokens") or []
+    given = given.split(",") if isinstance(given, str) else given
+    # Tokens the analyst named before (a saved preset) stay valid answers in a file that lacks them.
+    choices = (*DEFAULT_TOKENS, *(t for t in OTHER_TOKENS if t in found or t in given))
+
+    def where(token: str) -> str:
+        cols = found.get(token, {})
+        per = ", ".join(f"'{c}' {n:,}" for c, n in sorted(cols.items(), key=lambda x: -x[1])[:4])
+        return f"{token}: {sum(cols.values()):,} cells ({per}{' …' if len(cols) > 4 else ''})"
+
+    answer = chk.questions.ask(Question(
+        "missing_tokens", "Which values mean “no value” (read as empty cells, like blanks)?", choices, {},
+        [t for t in DEFAULT_TOKENS if t in found], "; ".join(where(t) for t in choices if t in found) + ".",
+        multi=True))
+    chosen = [t for t in (answer or []) if t in found]
+    if not chosen:
+        return
+    lowered = [t.lower() for t in chosen]
+    marks = ", ".join("?" for _ in lowered)
+    for column in {c for t in chosen for c in found[t]}:
+        col = quote_ident(column)
+        chk.con.execute(f"UPDATE raw SET {col} = NULL WHERE lower(trim({col})) IN ({marks})", lowered)
+    warnings.append("Read as empty (missing-value tokens): " + "; ".join(where(t) for t in chosen) + ".")

@@ -1,0 +1,73 @@
+"""CSAT answers (satisfaction on 1–5, 1–7, 1–10 or Good/Bad) to canonical rows, never NPS (METRICS.md, CSAT).
+
+Rows: row_number, response_id, customer_id, response_date, score (on its scale; Good=1, Bad=0), scale,
+satisfied (top two boxes, or Good), comment, segment, region, channel. "Offered"/"Unoffered" and empty cells are
+not answers: skipped and counted in the warnings.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.ingest.checks import _Checker, _text
+from metrics.ingest.model import Options
+from metrics.ingest.prepare_nps import _prepare_nps, response_date, response_warnings
+from metrics.ingest.scales import (
+    CSAT_SCALES,
+    NPS_SCALES,
+    SCALE_WORDS,
+    answered_sql,
+    ask_scale,
+    good_bad_sql,
+    score_sql,
+    time_of_day_sql,
+)
+from metrics.ingest.sqltext import _blank
+from metrics.store import quote_ident
+
+
+def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str],
+                  scale: str | None = None) -> pd.DataFrame:
+    scale = scale or ask_scale(chk, m["score"], "csat")
+    if scale in NPS_SCALES:  # the analyst says this is a likelihood-to-recommend question
+        chk.kind = "nps"
+        warnings.append(f"'{m['score']}' is a {SCALE_WORDS[scale]} likelihood-to-recommend question: stored as NPS.")
+        return _prepare_nps(chk, m, opts, warnings, scale)
+    chk.kind = "csat"
+    col = quote_ident(m["score"])
+    answered = answered_sql(col)
+    skipped = chk.con.execute(f"""
+        SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower(trim({col})) = 'offered'),
+               count(*) FILTER (lower(trim({col})) = 'unoffered') FROM raw""").fetchone()
+    if sum(skipped):
+        parts = [f"{n:,} {what}" for n, what in zip(skipped, ("empty", "Offered (sent, not answered)",
+                                                               "Unoffered (never sent)"), strict=True) if n]
+        warnings.append(f"{sum(skipped):,} rows are not answers and were skipped: {', '.join(parts)}.")
+        # A survey never answered has no response date to check (support tools leave it empty): the skipped
+        # rows are stated above and left out before validation, so they cannot reject the answers.
+        chk.con.execute(f"DELETE FROM raw WHERE NOT ({answered})")
+        chk.total -= sum(skipped)  # validation judges (and counts) the answers
+    lowest, highest, satisfied_from = CSAT_SCALES.get(scale or "1-5")
+    if scale == "good-bad":
+        score = good_bad_sql(col)
+        chk.flag(m["score"], f"{answered} AND {score} IS NULL", "are not Good/Bad ratings")
+    else:
+        score = score_sql(col)
+        chk.flag(m["score"], f"{answered} AND {time_of_day_sql(col)}",
+                 "are times of day (hh:mm), not scores: is the right column mapped to the score?")
+        chk.flag(m["score"], f"{answered} AND {score} IS NULL AND NOT {time_of_day_sql(col)}",
+                 "are not whole-number scores")
+        chk.flag(m["score"], f"{score} NOT BETWEEN {lowest} AND {highest}",
+                 f"are outside the {SCALE_WORDS[scale or '1-5']} scale")
+    date = response_date(chk, m, opts, warnings)
+    chk.questions.settle()  # no satisfaction figure until the scale is confirmed
+    chk.settle()
+    response_warnings(chk, m, warnings)
+    chk.con.execute("SET VARIABLE csat_scale = ?", [scale])
+    return chk.con.execute(f"""
+        SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
+               {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
+               ({score})::SMALLINT AS score, getvariable('csat_scale')::VARCHAR AS scale,
+               ({score}) >= {satisfied_from} AS satisfied, {_text(m, 'comment')} AS comment,
+               {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
+        FROM raw ORDER BY _row""").df()

@@ -1,0 +1,128 @@
+"""Score scales: which scale a score column answers on, read from its values and its header (or question text).
+
+NPS comes only from a 0–10 (or 1–10) likelihood-to-recommend question. A 1–5 or 1–7 answer, a 1–10 satisfaction
+question or a Good/Bad rating is CSAT (METRICS.md), a kind of its own: a 1–5 column uploaded as NPS once gave
+NPS −100. So every score column gets Question "scale:<column>"; the proposal comes from the evidence and must be
+confirmed whenever the evidence cannot settle it (a 1–5 column uploaded as NPS, values 1–5 under a bare "score").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metrics.ingest.mapping import normalise_header
+from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import _blank
+from metrics.store import quote_ident
+
+if TYPE_CHECKING:
+    from metrics.ingest.checks import _Checker
+
+NPS_SCALES = ("0-10", "1-10")
+# scale -> (lowest, highest, lowest satisfied answer: the top two boxes); Good/Bad is stored as 1/0.
+CSAT_SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10-csat": (1, 10, 9), "good-bad": (0, 1, 1)}
+SCALE_BOUNDS = {"0-10": (0, 10), "1-10": (1, 10)} | {k: v[:2] for k, v in CSAT_SCALES.items()}
+SCALES = ("0-10", "1-10", "1-5", "1-7", "1-10-csat", "good-bad")
+SCALE_LABELS = {
+    "0-10": "0–10 likelihood to recommend (NPS)",
+    "1-10": "1–10 likelihood to recommend (NPS; 1–6 detractors, as on 0–10)",
+    "1-5": "1–5 satisfaction (CSAT: 4–5 satisfied)",
+    "1-7": "1–7 satisfaction (CSAT: 6–7 satisfied)",
+    "1-10-csat": "1–10 satisfaction question (CSAT: 9–10 satisfied; not NPS)",
+    "good-bad": "Good / Bad rating (CSAT: Good satisfied)",
+}
+SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "good-bad": "Good/Bad"}
+# Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
+NOT_ANSWERS = ("offered", "unoffered")
+_RECOMMEND = ("recommend", "likely", "likelihood", "nps", "ltr")
+_SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience")
+
+
+def _value(col_sql: str) -> str:
+    return f"lower(trim({col_sql}))"
+
+
+def score_sql(col_sql: str) -> str:
+    """A score cell to its number (VARCHAR digits, cast by the caller), NULL when it is not a score:
+    "9", "9.0", "10 - Extremely likely", "4 stars", "4/5", "★★★★☆" (the filled stars).
+    A time of day ("08:21") is not a score: the label after a dash or colon must not start with a digit."""
+    v = _value(col_sql)
+    number = (f"nullif(regexp_extract({v}, '^(-?[0-9]+)(\\.0+)?(\\s*(stars?|/\\s*[0-9]+|[-–:]\\s*[^0-9\\s].*))?$', 1),"
+              " '')")
+    stars = f"CASE WHEN regexp_full_match({v}, '[★☆⭐✩\\s]+') THEN length(regexp_replace({v}, '[^★⭐]', '', 'g')) END"
+    return f"try_cast(coalesce({number}, {stars}::VARCHAR) AS INTEGER)"
+
+
+def good_bad_sql(col_sql: str) -> str:
+    """Good/Bad ratings ("Good", "Bad", "Good with comment") to 1/0, else NULL."""
+    v = _value(col_sql)
+    return f"CASE WHEN regexp_matches({v}, '^good\\b') THEN 1 WHEN regexp_matches({v}, '^bad\\b') THEN 0 END"
+
+
+def answered_sql(col_sql: str) -> str:
+    """The cell holds an answer: not empty, not "Offered"/"Unoffered"."""
+    return f"NOT {_blank(col_sql)} AND {_value(col_sql)} NOT IN {NOT_ANSWERS}"
+
+
+def time_of_day_sql(col_sql: str) -> str:
+    return f"regexp_full_match(trim({col_sql}), '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
+
+
+def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
+    """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
+    must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
+    col = quote_ident(column)
+    score, good_bad = score_sql(col), good_bad_sql(col)
+    n, parsed, low, high, stars, slash5, slash7, goodbad, times = chk.con.execute(f"""
+        SELECT count(*), count({score}), min({score}), max({score}),
+               count(*) FILTER (regexp_matches({_value(col)}, '[★☆⭐]|stars?$')),
+               count(*) FILTER (regexp_matches({_value(col)}, '/\\s*5$')),
+               count(*) FILTER (regexp_matches({_value(col)}, '/\\s*7$')),
+               count({good_bad}), count(*) FILTER ({time_of_day_sql(col)})
+        FROM raw WHERE {answered_sql(col)}""").fetchone()
+    counts = chk.con.execute(f"""
+        SELECT trim({col}) AS v, count(*) AS n FROM raw WHERE {answered_sql(col)}
+        GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
+    header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))
+    recommend = any(w in header for w in _RECOMMEND)
+    satisfied = any(w in header for w in _SATISFIED) and not recommend
+
+    if n and goodbad == n:
+        proposal, clear = "good-bad", kind == "csat" or satisfied
+    elif stars or slash5:
+        proposal, clear = "1-5", high is not None and high <= 5 and kind == "csat"
+    elif slash7:
+        proposal, clear = "1-7", kind == "csat"
+    elif not parsed or high > 10 or low < 0:
+        # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
+        proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
+    elif low == 0:
+        proposal, clear = "0-10", True  # only the NPS scale starts at 0
+    elif high >= 8:
+        if satisfied:
+            proposal, clear = "1-10-csat", kind == "csat"
+        else:
+            proposal, clear = "0-10", kind == "nps"
+    elif high >= 6:
+        proposal, clear = "1-7", kind == "csat" and high == 7
+    else:
+        proposal, clear = "1-5", kind == "csat" and high == 5
+
+    shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")
+    detail = f"{n:,} answers in '{column}'"
+    if parsed:
+        detail += f", from {low} to {high}"
+    detail += f": {shown}."
+    if times:
+        detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if recommend or satisfied:
+        detail += (" The header asks how likely they are to recommend." if recommend
+                   else " The header names satisfaction or a rating, not likelihood to recommend.")
+    if not recommend and proposal in NPS_SCALES and kind != "nps":
+        clear = False
+    question = Question(
+        f"scale:{column}",
+        f"Which scale are the answers in '{column}' on? NPS comes only from a 0–10 likelihood-to-recommend "
+        "question; a 1–5 or 1–7 answer, a 1–10 satisfaction question or Good/Bad is CSAT (satisfaction).",
+        SCALES, dict(SCALE_LABELS), proposal, detail, must_confirm=not clear)
+    return chk.questions.ask(question)

@@ -1,0 +1,251 @@
+"""Load one export into a workspace, exactly as the Data page does: read, map, validate, store as a new version.
+
+Example (a nightly job):
+
+  python -m metrics.load --workspace data/workspace.duckdb --kind revenue billing.csv --cents \\
+      --on-bad-rows skip --answer 'tenure_unit:tenure=months'
+
+The column mapping is detected from the header, or taken from the mapping preset saved on the Data page for files
+with the same columns (or the one named with --mapping). Every problem found is printed with its column, row
+numbers and count; by default any problem rejects the file, --on-bad-rows skip stores the valid rows instead.
+When the file cannot be read with certainty, the questions are printed (key, prompt, choices, proposal): answer
+them with --answer KEY=VALUE (several values of a multiple choice comma-separated) and run again.
+
+A file whose exact bytes are already the current version of its kind is not stored again.
+
+Exit status: 0 stored; 1 refused, nothing stored (one line on stderr says why); 2 bad usage.
+The workspace is a DuckDB file: close the app that has it open first (DuckDB lets one process write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+PROG = "python -m metrics.load"
+KIND_CHOICES = ("nps", "customers", "revenue", "csat")
+
+
+class Refused(Exception):
+    """The command stops: `code` 1 (a refusal, nothing stored) or 2 (bad usage)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def parse_answer(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE")
+    return key.strip(), value.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", metavar="FILE", help="the CSV export to load")
+    parser.add_argument("--workspace", required=True, metavar="W", help="the workspace file (DuckDB)")
+    parser.add_argument("--kind", required=True, choices=KIND_CHOICES, help="what the file holds")
+    parser.add_argument("--mapping", metavar="PRESET", help="the name of a mapping preset saved on the Data page "
+                                                            "(default: the one saved for this file's columns)")
+    parser.add_argument("--as-of", type=parse_date, metavar="DATE",
+                        help="the date the export was taken (YYYY-MM-DD): snapshot churn files, subscription lists "
+                             "and surveys without a date column need it")
+    parser.add_argument("--on-bad-rows", choices=("reject", "skip"), default="reject",
+                        help="reject the file when any row is bad (default), or store the valid rows only")
+    parser.add_argument("--append", action="store_true",
+                        help="add the rows to the current version instead of replacing it")
+    parser.add_argument("--answer", type=parse_answer, action="append", default=[], metavar="KEY=VALUE",
+                        help="answer a question the file raised (repeatable; multiple choices comma-separated)")
+    parser.add_argument("--cents", action="store_true", help="amounts are in cents (divided by 100)")
+    parser.add_argument("--uploaded-by", metavar="NAME", help="recorded with the version, as on the Data page")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--today", type=parse_date, help=argparse.SUPPRESS)  # tests: the clock for "future" dates
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2, already explained on stderr by argparse)
+        return int(exc.code or 0)
+    result: dict = {"file": args.file, "kind": args.kind, "stored": False}
+    try:
+        run(args, result)
+        code = 0
+    except Refused as exc:
+        result["refused"], code = " ".join(str(exc).split()), exc.code
+    except Exception as exc:  # a fault of ours, not of the file: still one line, never a traceback
+        result["refused"], code = f"failed unexpectedly ({type(exc).__name__}: {' '.join(str(exc).split())})", 1
+    show(result, args.json)
+    if code:
+        print(f"{PROG}: {result['refused']}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace, result: dict) -> None:
+    """Read, validate and store; fills `result` (what show() prints) and raises Refused when it stops."""
+    import duckdb
+
+    from metrics import ingest
+    from metrics.errors import IngestError
+    from metrics.ingest import session
+    from metrics.store import KIND_LABELS, KINDS, Workspace
+
+    if args.kind not in KINDS:
+        raise Refused(f"kind {args.kind!r} is not supported by this installation yet (it stores: "
+                      f"{', '.join(KINDS)}); nothing was stored.")
+    if args.append and "append" not in ingest.Options.__dataclass_fields__:
+        raise Refused("--append is not supported by this installation yet (each load replaces the current data of "
+                      "its kind); nothing was stored.")
+    path = Path(args.file)
+    if not path.is_file():
+        raise Refused(f"no such file: {args.file}", 2)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
+    answers: dict[str, str] = dict(args.answer)
+    try:
+        ws = Workspace(args.workspace)
+    except duckdb.Error as exc:
+        raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
+                      "or another load using it?") from None
+    try:
+        try:
+            seen = ingest.inspect(data)
+            preset = session.find_preset(ws, seen, args.mapping)
+        except IngestError as exc:
+            raise Refused(f"{path.name} was rejected: {exc}") from None
+        except LookupError as exc:
+            raise Refused(str(exc), 2) from None
+        if preset is not None:
+            result["preset"] = preset["name"]
+            if preset["kind"] != args.kind:
+                if args.mapping:
+                    raise Refused(f"the preset {args.mapping!r} is for {KIND_LABELS.get(preset['kind'])} files, "
+                                  f"not {KIND_LABELS[args.kind]}.", 2)
+                result["preset"] = None
+                result.setdefault("notes", []).append(
+                    f"The preset “{preset['name']}” saved for these columns is for {KIND_LABELS.get(preset['kind'])}; "
+                    "not used.")
+        options = session.options(preset, args.kind, as_of=args.as_of, amount_in_cents=args.cents,
+                                  skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
+        if args.append:
+            options.append = True  # pragma: no cover  (wired when ingest supports appending)
+        try:
+            prepared = ingest.prepare(data, path.name, options)
+        except IngestError as exc:
+            describe_failure(exc, options.answers, result)
+            raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
+        describe_prepared(prepared, result)
+        unused = sorted(answers.keys() - {q.key for q in prepared.questions})
+        if unused:
+            result.setdefault("notes", []).append(
+                "No question has the key " + ", ".join(repr(k) for k in unused) + "; that answer was not used.")
+        found = session.already_stored(ws, prepared)
+        if found is not None:
+            note = session.already_stored_text(found, prepared.kind)
+            if found[0] == "current":
+                raise Refused(f"{note} Nothing was stored.")
+            result.setdefault("notes", []).append(note)
+        previous = ws.current_versions().get(prepared.kind)
+        snap = ws.commit([prepared.to_upload(uploaded_by=(args.uploaded_by or "").strip() or None)])
+        version = snap.versions[prepared.kind]
+        result.update(stored=True, version=version, data_version=snap.snapshot,
+                      change=ingest.change_summary(ws, version, previous))
+    finally:
+        ws.close()
+
+
+def _question(q, answer) -> dict:
+    if q.multi and isinstance(answer, str):  # as given on the command line, before prepare() split it
+        answer = [a for a in answer.split(",") if a]
+    return {"key": q.key, "prompt": q.prompt, "choices": list(q.choices),
+            "labels": {c: q.label(c) for c in q.choices if q.label(c) != c}, "proposal": q.proposal,
+            "answer": answer, "multi": q.multi, "must_confirm": q.must_confirm, "detail": q.detail}
+
+
+def _problems(report) -> list[dict]:
+    return [{"column": p.column, "problem": p.reason, "rows": p.count,
+             "first_rows": [{"row": c.row, "value": c.value} for c in p.cells]} for p in report.problems]
+
+
+def describe_failure(exc, answers: dict, result: dict) -> None:
+    from metrics.errors import NeedsAnswerError
+
+    report = getattr(exc, "report", None)
+    if report is not None:
+        result.update(total_rows=report.total_rows, rejected_rows=report.rejected_rows, problems=_problems(report))
+    if isinstance(exc, NeedsAnswerError):
+        missing = {q.key for q in exc.questions}
+        result["questions"] = [_question(q, answers.get(q.key, None if q.must_confirm else q.proposal))
+                               | {"unanswered": q.key in missing} for q in exc.asked]
+
+
+def describe_prepared(prepared, result: dict) -> None:
+    result.update(kind=prepared.kind, sha256=prepared.sha256, rows=len(prepared.rows), summary=prepared.summary,
+                  layout=prepared.layout, mapping=prepared.mapping, warnings=list(prepared.warnings))
+    if prepared.report is not None:
+        result.update(total_rows=prepared.report.total_rows, rejected_rows=prepared.report.rejected_rows,
+                      problems=_problems(prepared.report))
+    result["questions"] = [_question(q, prepared.answers.get(q.key)) | {"unanswered": False}
+                           for q in prepared.questions]
+
+
+def show(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+        return
+    lines = []
+    if "summary" in result:
+        lines.append(f"{result['file']}: read as {result['kind']}: {result['summary']}.")
+    for w in result.get("warnings", []):
+        lines.append(f"warning: {w}")
+    if result.get("problems"):
+        lines.append(f"Validation: {result['rejected_rows']:,} of {result['total_rows']:,} rows rejected")
+        for p in result["problems"]:
+            first = "; ".join(f"row {c['row']}: {c['value'][:40]!r}" for c in p["first_rows"])
+            lines.append(f"  column {p['column']!r}: {p['rows']:,} row(s) {p['problem']} (first: {first})")
+    if result.get("questions"):
+        lines.append("Questions (answer with --answer KEY=VALUE; several values comma-separated):")
+        for q in result["questions"]:
+            state = ("NEEDS AN ANSWER" if q["unanswered"] else
+                     f"answer used: {_text(q['answer'])}" if q["answer"] is not None else "not answered")
+            choices = ", ".join(f"{c} ({q['labels'][c]})" if c in q["labels"] else c for c in q["choices"])
+            lines.append(f"  {q['key']}: {q['prompt']}")
+            lines.append(f"      choices: {choices}" + (" (any of)" if q["multi"] else ""))
+            lines.append(f"      proposed: {_text(q['proposal'])} · {state}")
+            if q["detail"]:
+                lines.append(f"      {q['detail']}")
+    for note in result.get("notes", []):
+        lines.append(f"note: {note}")
+    if result["stored"]:
+        skipped = f" ({result['rejected_rows']:,} rejected rows skipped)" if result.get("problems") else ""
+        lines.append(f"Stored as version {result['version']}{skipped}; data version #{result['data_version']}.")
+        lines.append(f"  {result['change']}")
+    else:
+        lines.append("Nothing was stored.")
+    print("\n".join(lines))
+
+
+def _text(answer) -> str:
+    if answer is None:
+        return "none"
+    return ",".join(answer) if isinstance(answer, list) else str(answer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Print the headline figures of a workspace's latest data version, as the CEO and CFO pages show them.
+
+Example:
+
+  python -m metrics.report --workspace data/workspace.duckdb --month 2026-09 --json
+
+The window is the pages' default: the 12 months ending at the latest month of the data (or at --month),
+shortened when the data starts later. Figures: NPS with its 95% interval and n; logo churn (monthly, pooled over
+the window, and annualised); MRR and ARR in the window's last month; NRR and GRR (trailing 12 months at that
+month); churn by NPS category (category as of the window's start) with n and 95% interval. The rules are those of
+the Glossary (METRICS.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
+one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note.
+
+Exit status: 0 printed; 1 refused (no data, or the month is outside the data; one line on stderr); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+from pathlib import Path
+
+PROG = "python -m metrics.report"
+WINDOW_MONTHS = 12  # the pages' default period (ui.DEFAULT_MONTHS)
+
+
+class Refused(Exception):
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def parse_month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month as YYYY-MM") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workspace", required=True, metavar="W", help="the workspace file (DuckDB)")
+    parser.add_argument("--month", type=parse_month, metavar="YYYY-MM",
+                        help="the window's last month (default: the latest month of the data)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2, already explained on stderr by argparse)
+        return int(exc.code or 0)
+    try:
+        figures = run(args.workspace, args.month)
+    except Refused as exc:
+        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return exc.code
+    except Exception as exc:  # a fault of ours: still one line, never a traceback
+        print(f"{PROG}: failed unexpectedly ({type(exc).__name__}: {' '.join(str(exc).split())})", file=sys.stderr)
+        return 1
+    print(json.dumps(figures, indent=2, ensure_ascii=False) if args.json else as_text(figures))
+    return 0
+
+
+def run(path: str, month: dt.date | None) -> dict:
+    import duckdb
+
+    from metrics.store import Workspace
+
+    if not Path(path).is_file():
+        raise Refused(f"no workspace at {path}", 2)
+    try:
+        ws = Workspace(path)
+    except duckdb.Error as exc:
+        raise Refused(f"the workspace {path} cannot be opened ({str(exc).splitlines()[0]}); is the app or a "
+                      "load using it?") from None
+    try:
+        return figures(ws, month)
+    finally:
+        ws.close()
+
+
+def _num(value) -> float | None:
+    """A plain float for JSON; None for missing values (None, NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The pages' default period: WINDOW_MONTHS months ending at `month` (default the last), not before `first`."""
+    from metrics.view import add_months
+
+    end = month or last
+    if not first <= end <= last:
+        raise Refused(f"{end:%Y-%m} is outside the data, which covers {first:%Y-%m} to {last:%Y-%m}.")
+    return max(first, add_months(end, -(WINDOW_MONTHS - 1))), end
+
+
+def figures(ws, month: dt.date | None = None) -> dict:
+    """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
+    from metrics import nps, revenue, stats
+    from metrics.view import View, add_months
+
+    snap = ws.snapshot()
+    if snap is None or snap.first_month is None:
+        raise Refused("the workspace holds no data yet; load exports with python -m metrics.load.")
+    start, end = window(snap.first_month, snap.last_month, month)
+    view = View(snap.snapshot, start, end)
+    cur = ws.cursor()
+    has = {kind: version is not None for kind, version in snap.versions.items()}
+    notes: list[str] = []
+    out: dict = {"data_version": snap.snapshot, "versions": snap.versions,
+                 "window": {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}", "months": view.months}}
+
+    if not has["nps"]:
+        out["nps"] = None
+        notes.append("NPS: this data version has no NPS responses.")
+    else:
+        r = nps.summary(cur, view)
+        ci = r.interval
+        out["nps"] = None if r.n == 0 else {
+            "value": ci.estimate, "low": ci.low, "high": ci.high, "n": r.n, "promoters": r.promoters,
+            "passives": r.passives, "detractors": r.detractors, "too_small": r.too_small}
+        if r.n == 0:
+            info = ws.upload_info(snap.versions["nps"])
+            span = f" (the responses cover {info['first_date']:%b %Y} – {info['last_date']:%b %Y})" \
+                if info and info["first_date"] else ""
+            notes.append(f"NPS: no responses in {start:%b %Y} – {end:%b %Y}{span}.")
+        elif r.too_small:
+            notes.append(f"NPS: n = {r.n} responses, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
+
+    if not has["customers"]:
+        out["logo_churn"] = None
+        notes.append("Logo churn: this data version has no customer list.")
+    else:
+        c = revenue.logo_churn(cur, view)
+        out["logo_churn"] = None if not c.active_start else {
+            "monthly": c.monthly, "annual": c.annual, "churned": c.churned, "active_at_month_starts": c.active_start}
+        if not c.active_start:
+            notes.append("Logo churn: no customer was active at the start of any month of the window.")
+        mapping = (ws.upload_info(snap.versions["customers"]) or {}).get("mapping") or ""
+        if "tenure←" in mapping and "start_date←" not in mapping:  # how ingest tells a snapshot file
+            notes.append("Logo churn and churn by category: the customer list is a snapshot (tenure and a churned "
+                         "flag, no dates), so every churner is dated on its as-of date and customers who left "
+                         "before the export are not in it; months before the as-of month show no churn.")
+
+    if not has["revenue"]:
+        out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)
+        notes.append("MRR, ARR, NRR, GRR: this data version has no revenue.")
+    else:
+        mrr = revenue.mrr_at(cur, view, end)
+        out.update(mrr=mrr, arr=12 * mrr)
+        ret = revenue.retention(cur, view)
+        if ret is None:
+            out.update(nrr=None, grr=None, retention_base=None)
+            notes.append(f"NRR, GRR: not measurable, they need revenue in {add_months(end, -12):%b %Y} "
+                         f"(12 months before {end:%b %Y}); the data starts in {snap.first_month:%b %Y}.")
+        else:
+            out.update(nrr=_num(ret.nrr), grr=_num(ret.grr),
+                       retention_base={"month": f"{add_months(end, -12):%Y-%m}", "customers": ret.base_customers,
+                                       "mrr": _num(ret.base_mrr)})
+            if ret.base_customers < stats.MIN_COMPARABLE_N:
+                notes.append(f"NRR, GRR: base of {ret.base_customers} customers, fewer than "
+                             f"{stats.MIN_COMPARABLE_N}: too small to compare.")
+
+    out["churn_by_nps_category"] = _by_category(cur, view, has, notes)
+    out["notes"] = notes
+    return out
+
+
+def _by_category(cur, view, has: dict, notes: list[str]) -> dict | None:
+    from metrics import linkage, stats
+
+    missing = [noun for kind, noun in (("nps", "NPS responses"), ("customers", "customer list")) if not has[kind]]
+    if missing:
+        notes.append(f"Churn by NPS category: this data version has no {' and no '.join(missing)}.")
+        return None
+    cats = linkage.by_category(cur, view)
+    cats = cats[cats.customers > 0]
+    if cats.empty:
+        notes.append(f"Churn by NPS category: no customer was active on {view.start:%d %b %Y} (the window's "
+                     "start), so no category applies.")
+        return None
+    out = {r.category: {"customers": int(r.customers), "churned": int(r.churned), "rate": _num(r.churn_rate),
+                        "low": _num(r.churn_low), "high": _num(r.churn_high), "annual": _num(r.annual_churn),
+                        "too_small": bool(r.too_small)}
+           for r in cats.itertuples()}
+    small = [f"{c} ({v['customers']})" for c, v in out.items() if v["too_small"]]
+    if small:
+        notes.append(f"Churn by NPS category: fewer than {stats.MIN_COMPARABLE_N} customers in "
+                     + ", ".join(small) + ": too small to compare.")
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def as_text(f: dict) -> str:
+    w = f["window"]
+    lines = [f"Data version #{f['data_version']} · window {w['start']} to {w['end']} ({w['months']} months)"]
+    n = f["nps"]
+    lines.append("NPS           " + ("—" if n is None else
+                                     f"{n['value']:+.1f} (95%: {n['low']:+.1f} to {n['high']:+.1f}) · n = {n['n']:,}"
+                                     + (" · too small to compare" if n["too_small"] else "")))
+    c = f["logo_churn"]
+    lines.append("Logo churn    " + ("—" if c is None else
+                                     f"{_pct(c['monthly'])} monthly · {_pct(c['annual'])} annualised "
+                                     f"({c['churned']:,} churned of {c['active_at_month_starts']:,} active at month "
+                                     "starts)"))
+    lines.append(f"MRR           {_money(f['mrr'])}" + (f" ({w['end']})" if f["mrr"] is not None else ""))
+    lines.append(f"ARR           {_money(f['arr'])}")
+    base = f["retention_base"]
+    lines.append(f"NRR           {_pct(f['nrr'])}"
+                 + (f" (trailing 12 months, base {base['customers']:,} customers in {base['month']})" if base else ""))
+    lines.append(f"GRR           {_pct(f['grr'])}")
+    cats = f["churn_by_nps_category"]
+    lines.append(f"Churn by NPS category (category as of {w['start']}-01):" + (" —" if cats is None else ""))
+    for name, v in (cats or {}).items():
+        interval = "" if v["low"] is None else f" (95%: {_pct(v['low'])} to {_pct(v['high'])})"
+        lines.append(f"  {name:<12}{_pct(v['rate'])}{interval} · {v['churned']:,} of {v['customers']:,} customers"
+                     f" · {_pct(v['annual'])} annualised" + (" · too small to compare" if v["too_small"] else ""))
+    if f["notes"]:
+        lines.append("Notes:")
+        lines.extend(f"  - {note}" for note in f["notes"])
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Date columns in the shapes real exports use: two-digit years, years alone, YYYYMMDD, Excel serials, zones,
+day-first with dashes; times alone refused; the format asked (Question date_format:<column>) when it cannot be
+read from the values, and offered again when every row fails."""
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import prepare_bytes, prepare_file
+
+from metrics.errors import InvalidValuesError, NeedsAnswerError
+from metrics.ingest.dates import DATE_FORMATS
+
+# ../shared/real_exports beside the main checkout (tests/ingest is two levels down; a worktree one more)
+REAL = next((p / "shared" / "real_exports" for p in Path(__file__).resolve().parents[3:5]
+             if (p / "shared" / "real_exports").exists()), None)
+real = pytest.mark.skipif(REAL is None, reason="../shared/real_exports not present")
+
+
+def nps(dates: list[str], **options):
+    rows = "".join(f"c{i},{d},9\n" for i, d in enumerate(dates, start=1))
+    return prepare_bytes(("customer_id,date,score\n" + rows).encode(), kind="nps", **options)
+
+
+def days(p) -> list[str]:
+    return p.rows.response_date.dt.strftime("%Y-%m-%d").tolist()
+
+
+def test_two_digit_years_are_years_of_this_century_not_0019():
+    p = nps(["03/01/19", "12/25/19"])  # 25 cannot be a month: month first
+    assert p.date_formats == {"date": "%m/%d/%y"} and days(p) == ["2019-03-01", "2019-12-25"]
+
+
+def test_two_digit_years_that_read_both_ways_are_asked_with_each_reading_shown():
+    with pytest.raises(NeedsAnswerError) as err:
+        nps(["03/01/19", "04/02/19"])
+    (q,) = err.value.questions
+    assert q.key == "date_format:date" and q.must_confirm and q.choices == ("%m/%d/%y", "%d/%m/%y")
+    assert q.label("%m/%d/%y") == "MM/DD/YY: '03/01/19' is 1 March 2019"
+    assert q.label("%d/%m/%y") == "DD/MM/YY: '03/01/19' is 3 January 2019"
+    assert days(nps(["03/01/19", "04/02/19"], answers={"date_format:date": "%d/%m/%y"})) == ["2019-01-03",
+                                                                                            "2019-02-04"]
+
+
+def test_year_only_column_is_read_as_first_of_january_and_said_so():
+    p = nps(["2012", "2013"])
+    assert p.date_formats == {"date": "%Y"} and days(p) == ["2012-01-01", "2013-01-01"]
+    assert "'date' holds years only; each is read as 1 January of its year." in p.warnings
+
+
+def test_yyyymmdd_integers():
+    p = nps(["20240131", "20240205"])
+    assert p.date_formats == {"date": "%Y%m%d"} and days(p) == ["2024-01-31", "2024-02-05"]
+
+
+def test_excel_serials():
+    # 45292 days after 1899-12-30 is 2024-01-01; 45351.5 is noon on day 45351 = 1 Jan + 59 days = 29 Feb 2024.
+    p = nps(["45292", "45351.5"])
+    assert p.date_formats == {"date": "EXCEL"} and days(p) == ["2024-01-01", "2024-02-29"]
+
+
+def test_iso_with_zones_are_read_in_utc():
+    p = nps(["2026-01-31T23:30:00-05:00", "2026-02-01 10:00:00+0100", "2026-02-02T08:00:00Z"])
+    assert p.date_formats == {"date": "ISO"} and days(p) == ["2026-02-01", "2026-02-01", "2026-02-02"]
+
+
+def test_day_first_with_dashes_and_a_time():
+    p = nps(["31-01-2024 08:21", "05-02-2024 17:00"])  # 31 decides: day first
+    assert p.date_formats == {"date": "%d-%m-%Y %H:%M"} and days(p) == ["2024-01-31", "2024-02-05"]
+
+
+def test_a_time_only_column_is_refused_as_a_date():
+    with pytest.raises(InvalidValuesError) as err:
+        nps(["08:21", "14:05", "8:30 PM"])
+    e = err.value
+    assert e.column == "date" and e.count == 3 and [c.row for c in e.cells] == [2, 3, 4]
+    assert "times of day" in str(e) and "not dates" in str(e)
+
+
+def test_ambiguous_four_digit_dates_wait_for_the_answer_and_old_presets_still_answer():
+    with pytest.raises(NeedsAnswerError) as err:
+        nps(["03/04/2026", "05/06/2026"])
+    q = err.value.questions[0]
+    assert q.choices == ("%m/%d/%Y", "%d/%m/%Y") and q.proposal == "%m/%d/%Y"
+    assert "no day above 12" in q.detail
+    p = nps(["03/04/2026", "05/06/2026"], date_formats={"date": "%d/%m/%Y"})  # Options.date_formats (presets)
+    assert days(p) == ["2026-04-03", "2026-06-05"] and p.answers["date_format:date"] == "%d/%m/%Y"
+    p = nps(["03/04/2026", "05/06/2026"], answers={"date_format:date": "%m/%d/%Y"},
+            date_formats={"date": "%d/%m/%Y"})  # an answer wins over a preset's format
+    assert days(p) == ["2026-03-04", "2026-05-06"]
+
+
+def test_an_unambiguous_format_is_still_offered_with_its_proposal():
+    p = nps(["2026-01-05", "2026-02-07"])
+    q = next(q for q in p.questions if q.key == "date_format:date")
+    assert not q.must_confirm and q.proposal == "ISO" and q.choices == ("ISO", "%Y-%m-%d")
+    assert p.answers["date_format:date"] == "ISO"
+
+
+def test_when_every_row_fails_the_question_is_offered_with_every_format_and_counts():
+    # A preset saved MM/DD/YYYY; this file writes two-digit years: no value reads, every row fails.
+    with pytest.raises(InvalidValuesError) as err:
+        nps(["03/01/19", "12/25/19"], date_formats={"date": "%m/%d/%Y"})
+    assert err.value.count == 2 and "not dates" in str(err.value)
+    q = next(q for q in err.value.asked if q.key == "date_format:date")
+    assert not q.must_confirm and set(q.choices) == set(DATE_FORMATS) and q.choices[0] == "%m/%d/%y"
+    assert q.label("%m/%d/%y") == "MM/DD/YY (2 of 2 distinct values read)"
+    assert q.label("%d/%m/%y") == "DD/MM/YY (1 of 2 distinct values read)"
+    assert "2 are not dates in the format the rest of the column uses" in q.detail
+    # Every date genuinely before 1970: refused, the format question offered beside the refusal.
+    with pytest.raises(InvalidValuesError) as err:
+        nps(["1965-03-01", "1966-03-01"])
+    assert "before 1970" in str(err.value) and any(q.key == "date_format:date" for q in err.value.asked)
+
+
+def test_a_date_more_than_fifty_years_before_the_latest_is_refused_by_row():
+    with pytest.raises(InvalidValuesError) as err:
+        nps(["2024-05-01", "1970-01-01", "2026-03-01"])
+    e = err.value
+    assert e.column == "date" and e.count == 1 and [c.row for c in e.cells] == [3]
+    assert "more than 50 years before the column's latest date (2026-03-01)" in str(e)
+    p = nps(["2024-05-01", "1970-01-01", "2026-03-01"], skip_invalid=True)
+    assert days(p) == ["2024-05-01", "2026-03-01"] and p.first_date == dt.date(2024, 5, 1)
+
+
+def test_dates_that_read_the_same_either_way_need_no_answer():
+    p = nps(["01/01/2026", "05/05/2026"])  # day and month equal: both readings give the same dates
+    assert days(p) == ["2026-01-01", "2026-05-05"] and p.ambiguous == {}
+    q = next(q for q in p.questions if q.key == "date_format:date")
+    assert not q.must_confirm and q.choices == ("%m/%d/%Y", "%d/%m/%Y")
+
+
+@real
+def test_real_day_first_dashes_with_and_without_times():
+    path = REAL / "tickets_kaggle_customer_support_dayfirst.csv"
+    p = prepare_file(path, kind="customers", mapping={"customer_id": "Ticket ID", "start_date": "Date of Purchase",
+                                                      "churn_date": "First Response Time", "name": ""})
+    assert p.date_formats == {"Date of Purchase": "%d-%m-%Y", "First Response Time": "%d-%m-%Y %H:%M"}
+    # Independent of ingest: the same columns parsed by pandas with the formats written out.
+    raw = pd.read_csv(path)
+    bought = pd.to_datetime(raw["Date of Purchase"], format="%d-%m-%Y")
+    replied = pd.to_datetime(raw["First Response Time"], format="%d-%m-%Y %H:%M").dt.normalize()
+    assert len(p.rows) == len(raw) == 8469 and (p.first_date, p.last_date) == (dt.date(2020, 1, 1),
+                                                                                dt.date(2021, 12, 30))
+    rows = p.rows.set_index("customer_id").loc[raw["Ticket ID"].astype(str)]
+    assert (rows.start_date.to_numpy() == bought.to_numpy()).all()
+    assert rows.churn_date.notna().sum() == replied.notna().sum() == 5650
+    assert (rows.churn_date.dropna().to_numpy() == replied.dropna().to_numpy()).all()

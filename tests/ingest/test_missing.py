@@ -1,0 +1,82 @@
+"""Missing-value tokens: NA, N/A, None, null, -, #N/A are empty cells everywhere, shown and editable."""
+
+import datetime as dt
+
+import pandas as pd
+from conftest import prepare_bytes
+
+# A survey export from a statistics tool: NA comments, N/A and "-" for unanswered scores, None/null ids.
+SURVEY = b"""response_id,customer_id,date,score,comment
+r1,c1,2026-01-05,9,NA
+r2,None,2026-01-06,N/A,NA
+r3,c3,2026-01-07,10,Great
+r4,c4,2026-01-08,-,n/a
+r5,null,2026-01-09,3,#N/A
+r6,c6,2026-01-10,7,unknown
+"""
+
+
+def _values(series):
+    return [None if pd.isna(v) else v for v in series]
+
+
+def _question(p, key):
+    return next(q for q in p.questions if q.key == key)
+
+
+def test_tokens_are_missing_in_scores_ids_and_comments_never_stored_as_text():
+    p = prepare_bytes(SURVEY, kind="nps")
+    # r2 and r4 have no score (N/A, -): unanswered and skipped, not "bad scores" that reject the file.
+    assert p.rows.response_id.tolist() == ["r1", "r3", "r5", "r6"]
+    assert p.rows.score.tolist() == [9, 10, 3, 7]
+    assert _values(p.rows.comment) == [None, "Great", None, "unknown"]  # "unknown" is not proposed
+    assert _values(p.rows.customer_id) == ["c1", "c3", None, "c6"]
+    assert "2 responses without a score (question not answered) were skipped." in p.warnings
+    assert "1 responses have no customer id and are stored as anonymous." in p.warnings
+    q = _question(p, "missing_tokens")
+    assert q.multi and not q.must_confirm
+    assert q.proposal == ["NA", "N/A", "None", "null", "-", "#N/A"]
+    assert q.choices == ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "Not Provided", "unknown")
+    assert q.detail.startswith("NA: 2 cells ('comment' 2); N/A: 2 cells ('score' 1, 'comment' 1); "
+                               "None: 1 cells ('customer_id' 1);")
+    assert "unknown: 1 cells ('comment' 1)." in q.detail
+    assert any(w.startswith("Read as empty (missing-value tokens): NA: 2 cells") for w in p.warnings)
+
+
+def test_the_analyst_edits_which_tokens_count():
+    # NA is a real answer here (say, North America); "unknown" is also to be read as missing.
+    p = prepare_bytes(SURVEY, kind="nps", answers={"missing_tokens": ["N/A", "None", "null", "-", "#N/A", "unknown"]})
+    assert _values(p.rows.comment) == ["NA", "Great", None, None]
+    assert p.answers["missing_tokens"] == ["N/A", "None", "null", "-", "#N/A", "unknown"]
+
+
+def test_tokens_in_date_columns_are_empty_dates():
+    data = b"customer_id,start_date,churn_date\nc1,2026-01-05,NA\nc2,2026-02-01,2026-05-01\nc3,2026-03-01,null\n"
+    p = prepare_bytes(data)
+    assert p.rows.churn_date.isna().tolist() == [True, False, True]
+    assert p.rows.churn_date[1] == pd.Timestamp("2026-05-01") and p.last_date == dt.date(2026, 3, 1)
+
+
+def test_a_file_without_tokens_asks_nothing_about_them():
+    p = prepare_bytes(b"customer_id,date,score,comment\nc1,2026-01-05,9,fine\n", kind="nps")
+    assert "missing_tokens" not in {q.key for q in p.questions}
+
+
+def test_many_na_comments_store_no_comment():
+    rows = "".join(f"c{i},2026-01-{i % 28 + 1:02d},{i % 11},{'NA' if i % 10 else 'Helpful'}\n" for i in range(200))
+    p = prepare_bytes(("customer_id,date,score,comment\n" + rows).encode(), kind="nps")
+    assert len(p.rows) == 200 and p.rows.comment.notna().sum() == 20  # i = 0, 10, …, 190
+    assert (p.rows.comment.dropna() == "Helpful").all()
+
+
+def test_a_saved_answer_naming_a_token_this_file_lacks_is_still_valid():
+    p = prepare_bytes(SURVEY, kind="nps", answers={"missing_tokens": ["NA", "N/A", "-", "--"]})
+    assert p.answers["missing_tokens"] == ["NA", "N/A", "-", "--"]
+    assert _values(p.rows.customer_id) == ["c1", "c3", "null", "c6"]  # null and None were not chosen this time
+
+
+def test_an_unanswered_response_without_a_date_does_not_reject_the_answers():
+    data = b"customer_id,date,score\nc1,2026-01-05,9\nc2,NA,NA\nc3,,\nc4,2026-01-07,6\n"
+    p = prepare_bytes(data, kind="nps")
+    assert p.rows.customer_id.tolist() == ["c1", "c4"] and p.rows.score.tolist() == [9, 6]
+    assert "2 responses without a score (question not answered) were skipped." in p.warnings

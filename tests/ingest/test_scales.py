@@ -1,0 +1,168 @@
+"""Score scales: a satisfaction column is CSAT, never NPS; the scale is asked whenever the values cannot settle it."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import prepare_bytes, prepare_file
+
+from metrics.errors import InvalidValuesError, NeedsAnswerError
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real_exports"
+real = pytest.mark.skipif(not REAL.exists(), reason="../shared/real_exports not present")
+
+# A review export: 1–5 "Satisfaction Score", one unanswered (Offered), one never sent (Unoffered), one empty.
+REVIEWS = b"""Review ID,Customer,Review Date,Satisfaction Score,Review Text
+rv1,c1,2026-03-02,5,Love it
+rv2,c2,2026-03-03,4,Good
+rv3,c3,2026-03-05,2,Slow delivery
+rv4,c4,2026-03-09,1,Broken
+rv5,c5,2026-03-10,3,
+rv6,c6,2026-03-12,5,Perfect
+rv7,c7,2026-03-15,Offered,
+rv8,c8,2026-03-16,Unoffered,
+rv9,c9,2026-03-20,,
+"""
+
+
+def _question(prepared_or_error, key):
+    """The question `key` among those a Prepared (or a NeedsAnswerError) carries."""
+    asked = getattr(prepared_or_error, "asked", None) or prepared_or_error.questions
+    return next(q for q in asked if q.key == key)
+
+
+def test_review_file_is_detected_as_csat_with_its_scale_and_top_two_boxes():
+    p = prepare_bytes(REVIEWS)
+    assert p.kind == "csat"
+    assert p.mapping["score"] == "Satisfaction Score" and p.mapping["response_date"] == "Review Date"
+    q = _question(p, "scale:Satisfaction Score")
+    assert q.proposal == "1-5" and not q.must_confirm  # detected as CSAT and the values reach 5
+    assert "6 answers" in q.detail and "from 1 to 5" in q.detail
+    assert p.rows.response_id.tolist() == ["rv1", "rv2", "rv3", "rv4", "rv5", "rv6"]
+    assert p.rows.score.tolist() == [5, 4, 2, 1, 3, 5]
+    assert (p.rows.scale == "1-5").all()
+    assert p.rows.satisfied.tolist() == [True, True, False, False, False, True]  # CSAT = 3 of 6 = 50%
+    assert "3 rows are not answers and were skipped: 1 empty, 1 Offered (sent, not answered), " \
+           "1 Unoffered (never sent)." in p.warnings
+    assert p.rows.comment.tolist()[:3] == ["Love it", "Good", "Slow delivery"]
+    assert (p.first_date, p.last_date) == (dt.date(2026, 3, 2), dt.date(2026, 3, 12))  # answers only
+
+
+def test_a_1_to_5_column_uploaded_as_nps_is_asked_and_becomes_csat_never_nps():
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(REVIEWS, kind="nps", mapping={"score": "Satisfaction Score", "response_date": "Review Date"})
+    q = _question(err.value, "scale:Satisfaction Score")
+    assert [x.key for x in err.value.questions] == ["scale:Satisfaction Score"]
+    assert q.must_confirm and q.proposal == "1-5"
+    assert set(q.choices) == {"0-10", "1-10", "1-5", "1-7", "1-10-csat", "good-bad"}
+    p = prepare_bytes(REVIEWS, kind="nps", mapping={"score": "Satisfaction Score", "response_date": "Review Date"},
+                      answers={"scale:Satisfaction Score": "1-5"})
+    assert p.kind == "csat" and "scale" in p.rows.columns and p.rows.satisfied.sum() == 3
+    assert any("stored as CSAT (satisfaction), not as NPS" in w for w in p.warnings)
+
+
+def test_values_1_to_5_under_a_bare_score_header_are_asked():
+    data = b"customer_id,date,score\nc1,2026-01-01,1\nc2,2026-01-02,5\nc3,2026-01-03,4\nc4,2026-01-04,2\n"
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="nps")
+    assert _question(err.value, "scale:score").proposal == "1-5"
+    # The analyst says it is a 0–10 survey after all: then (and only then) an NPS follows: 0 promoters, 4 detractors.
+    p = prepare_bytes(data, kind="nps", answers={"scale:score": "0-10"})
+    assert p.kind == "nps" and p.rows.score.tolist() == [1, 5, 4, 2]
+    # As 1–7 satisfaction: 6–7 satisfied, so none of these.
+    p = prepare_bytes(data, kind="nps", answers={"scale:score": "1-7"})
+    assert p.kind == "csat" and (p.rows.scale == "1-7").all() and not p.rows.satisfied.any()
+
+
+def test_a_clear_0_to_10_recommend_column_needs_no_confirmation_and_text_labels_are_read():
+    data = (b"Response ID,Recorded Date,How likely are you to recommend us?\n"
+            b"R1,2026-02-01,10 - Extremely likely\nR2,2026-02-02,0 - Not at all likely\nR3,2026-02-03,7\n"
+            b"R4,2026-02-04,9.0\n")
+    p = prepare_bytes(data)
+    assert p.kind == "nps" and p.rows.score.tolist() == [10, 0, 7, 9]
+    q = _question(p, "scale:How likely are you to recommend us?")
+    assert q.proposal == "0-10" and not q.must_confirm and "likely they are to recommend" in q.detail
+    assert p.answers["scale:How likely are you to recommend us?"] == "0-10"
+
+
+def test_stars_and_star_words_are_a_1_to_5_scale():
+    data = "id,date,rating\nr1,2026-01-05,★★★★☆\nr2,2026-01-06,★★★★★\nr3,2026-01-07,2 stars\nr4,2026-01-08,4/5\n"
+    with pytest.raises(NeedsAnswerError) as err:  # "rating" is an NPS header too: uploaded as NPS, so asked
+        prepare_bytes(data.encode())
+    assert _question(err.value, "scale:rating").proposal == "1-5"
+    p = prepare_bytes(data.encode(), kind="csat")
+    assert p.kind == "csat" and p.rows.score.tolist() == [4, 5, 2, 4]
+    assert p.rows.satisfied.tolist() == [True, True, False, True]
+    assert not _question(p, "scale:rating").must_confirm
+
+
+def test_good_bad_ratings_with_offered_and_unoffered():
+    data = (b"Ticket ID,Requester,Solved at,Satisfaction Rating\n1,a,2026-04-01,Good\n2,b,2026-04-02,Bad\n"
+            b"3,c,2026-04-03,Offered\n4,d,2026-04-04,Unoffered\n5,e,2026-04-05,Good with comment\n")
+    p = prepare_bytes(data, kind="csat", mapping={"response_date": "Solved at", "customer_id": "Requester"})
+    assert _question(p, "scale:Satisfaction Rating").proposal == "good-bad"
+    assert p.rows.score.tolist() == [1, 0, 1] and p.rows.satisfied.tolist() == [True, False, True]
+    assert (p.rows.scale == "good-bad").all() and p.rows.customer_id.tolist() == ["a", "b", "e"]
+    assert "2 rows are not answers and were skipped: 1 Offered (sent, not answered), 1 Unoffered (never sent)." \
+        in p.warnings
+
+
+def test_a_1_to_10_satisfaction_question_is_csat_with_9_and_10_satisfied():
+    data = b"customer,date,Overall satisfaction\nc1,2026-01-01,10\nc2,2026-01-02,8\nc3,2026-01-03,9\nc4,2026-01-04,3\n"
+    p = prepare_bytes(data)
+    assert p.kind == "csat" and _question(p, "scale:Overall satisfaction").proposal == "1-10-csat"
+    assert p.rows.satisfied.tolist() == [True, False, True, False]
+    with pytest.raises(NeedsAnswerError):  # uploaded as NPS, a satisfaction question is asked about
+        prepare_bytes(data, kind="nps", mapping={"score": "Overall satisfaction"})
+
+
+def test_csat_values_that_do_not_reach_the_top_are_asked():
+    data = b"customer,date,csat\nc1,2026-01-01,4\nc2,2026-01-02,3\nc3,2026-01-03,4\n"
+    with pytest.raises(NeedsAnswerError) as err:  # 1–5 or 1–7? Nobody answered 5.
+        prepare_bytes(data, kind="csat")
+    assert _question(err.value, "scale:csat").proposal == "1-5"
+    p = prepare_bytes(data, kind="csat", answers={"scale:csat": "1-7"})
+    assert not p.rows.satisfied.any()
+
+
+def test_values_outside_the_chosen_scale_are_rejected_with_row_numbers():
+    data = b"customer,date,csat\nc1,2026-01-01,5\nc2,2026-01-02,7\nc3,2026-01-03,0\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="csat", answers={"scale:csat": "1-5"})
+    assert "outside the 1–5 scale" in str(err.value) and [c.row for c in err.value.cells] == [3, 4]
+
+
+def test_a_time_of_day_column_is_never_a_score():
+    data = b"customer_id,date,score\nc1,2026-01-01,08:21\nc2,2026-01-02,9\nc3,2026-01-03,14:05\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="nps")
+    assert "times of day" in str(err.value) and [c.row for c in err.value.cells] == [2, 4]
+
+
+@real
+def test_real_support_tickets_satisfaction_is_csat():
+    p = prepare_file(REAL / "saas_ravenstack_support_tickets.csv", kind="csat")
+    assert p.mapping["score"] == "satisfaction_score" and p.mapping["customer_id"] == "account_id"
+    # 2,000 tickets, 825 without a rating; 3 (396), 4 (405), 5 (374): 779 of 1,175 satisfied = 66.3%.
+    assert len(p.rows) == 1175 and p.rows.score.value_counts().to_dict() == {4: 405, 3: 396, 5: 374}
+    assert p.rows.satisfied.sum() == 779
+    assert "825 rows are not answers and were skipped: 825 empty." in p.warnings
+
+
+@real
+def test_real_nps_survey_is_asked_nothing():
+    p = prepare_file(REAL / "nps_survey_usage.csv")
+    q = _question(p, "scale:score")
+    assert p.kind == "nps" and q.proposal == "0-10" and not q.must_confirm and len(p.rows) == 20268
+
+
+@real
+def test_real_support_survey_with_not_provided_cells_and_answers_on_closed_tickets_only():
+    p = prepare_file(REAL / "tickets_kaggle_customer_support_dayfirst.csv", kind="csat", mapping={"response_date": ""},
+                     as_of=dt.date(2023, 12, 31))
+    assert p.mapping["score"] == "Customer Satisfaction Rating"  # found by "satisf" in the header
+    # 8,469 tickets, 2,769 rated (32.7%): 1 (553), 2 (549), 3 (580), 4 (543), 5 (544); satisfied 1,087 = 39.3%.
+    assert len(p.rows) == 2769 and p.rows.score.value_counts().to_dict() == {3: 580, 1: 553, 2: 549, 5: 544, 4: 543}
+    assert p.rows.satisfied.sum() == 543 + 544
+    assert "5,700 rows are not answers and were skipped: 5,700 empty." in p.warnings
+    assert "Read as empty (missing-value tokens): Not Provided: 5,700 cells ('Resolution' 5,700)." in p.warnings

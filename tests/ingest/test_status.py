@@ -1,0 +1,139 @@
+"""Status words: which values of a churn or status column mean churned is asked; no class of rows is dropped."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES, prepare_bytes, prepare_file
+
+from metrics.errors import InvalidValuesError, NeedsAnswerError
+
+AS_OF = dt.date(2026, 10, 31)
+
+# A telecom export in the Maven "telecom_customer_churn" shape: tenure in months, status Stayed/Joined/Churned.
+TELECOM = b"""Customer ID,Gender,Age,Tenure in Months,Contract,Monthly Charge,Customer Status,Churn Category
+0002-ORFBO,Female,37,9,One Year,65.6,Stayed,
+0003-MKNFE,Male,46,9,Month-to-Month,-4,Stayed,
+0004-TLHLJ,Male,50,4,Month-to-Month,73.9,Churned,Competitor
+0011-IGKFF,Male,78,13,Month-to-Month,98,Churned,Dissatisfaction
+0013-EXCHZ,Female,75,3,Month-to-Month,83.9,Churned,Dissatisfaction
+0013-MHZWF,Female,23,9,Month-to-Month,69.4,Stayed,
+0013-SMEOE,Female,67,71,Two Year,109.7,Stayed,
+0014-BMAQU,Male,52,63,Two Year,84.65,Stayed,
+0015-UOCOJ,Female,68,1,Month-to-Month,48.2,Joined,
+0016-QLJIS,Female,43,1,Two Year,90.45,Joined,
+"""
+
+
+def _question(prepared_or_error, key):
+    asked = getattr(prepared_or_error, "asked", None) or prepared_or_error.questions
+    return next(q for q in asked if q.key == key)
+
+
+def test_stayed_and_joined_are_customers_churned_are_churners_and_no_row_is_dropped():
+    p = prepare_bytes(TELECOM, as_of=AS_OF)
+    assert p.kind == "customers" and p.layout == "snapshot"
+    assert p.mapping["churned"] == "Customer Status" and p.mapping["tenure"] == "Tenure in Months"
+    q = _question(p, "churned_values:Customer Status")
+    assert q.multi and not q.must_confirm and q.proposal == ["Churned"]
+    assert set(q.choices) == {"Stayed", "Churned", "Joined"}
+    assert q.detail == "Stayed: 5 · Churned: 3 · Joined: 2"
+    unit = _question(p, "tenure_unit:Tenure in Months")
+    assert unit.proposal == "months" and not unit.must_confirm  # the header names the unit
+    assert len(p.rows) == 10  # every Stayed/Joined row kept (they were once rejected as "not yes/no")
+    churned = p.rows.set_index("customer_id").churn_date.notna()
+    assert churned[churned].index.tolist() == ["0004-TLHLJ", "0011-IGKFF", "0013-EXCHZ"]  # 3 of 10 = 30%
+    assert (p.rows.churn_date.dropna() == pd.Timestamp("2026-10-31")).all()
+    first = p.rows.set_index("customer_id").loc["0013-SMEOE"]  # 71 months before Oct 2026
+    assert first.start_date == pd.Timestamp("2020-11-01")
+    assert not any("neither churned" in w for w in p.warnings)
+
+
+# A billing-status snapshot: Trialing and Paused are not known words, so the analyst must say.
+STATUSES = ["Active"] * 10 + ["Canceled"] * 3 + ["Past due"] * 2 + ["Trialing"] * 3 + ["Paused"] * 2
+BILLING = ("customer_id,months,status\n" + "".join(f"c{i},{i + 1},{s}\n" for i, s in enumerate(STATUSES))).encode()
+MAP = {"churned": "status", "tenure": "months", "status": ""}
+
+
+def test_unknown_status_words_must_be_confirmed():
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(BILLING, kind="customers", mapping=MAP, as_of=AS_OF)
+    q = _question(err.value, "churned_values:status")
+    assert [x.key for x in err.value.questions] == ["churned_values:status"]  # "months" names the unit
+    assert q.must_confirm and q.proposal == ["Canceled"]
+    assert "Not known words: Trialing, Paused." in q.detail and "Active: 10" in q.detail
+
+
+def test_values_left_as_customers_are_counted_and_stated_above_5_percent():
+    p = prepare_bytes(BILLING, kind="customers", mapping=MAP, as_of=AS_OF,
+                      answers={"churned_values:status": ["Canceled"]})
+    assert len(p.rows) == 20 and p.rows.churn_date.notna().sum() == 3
+    assert ("5 rows (25.0%) in 'status' say neither churned nor a known active word: Trialing (3), Paused (2); "
+            "counted as still customers. More than 5% of the file: check the answer to which values mean churned."
+            ) in p.warnings
+    p = prepare_bytes(BILLING, kind="customers", mapping=MAP, as_of=AS_OF,
+                      answers={"churned_values:status": "Canceled,Paused"})  # as from the command line
+    assert p.rows.churn_date.notna().sum() == 5
+    assert any(w.startswith("3 rows (15.0%) in 'status' say neither churned") and "Trialing (3)" in w
+               for w in p.warnings)
+
+
+def test_true_false_flags_and_case_are_read_without_asking():
+    data = b"customer_id,tenure_months,churned\nc1,3,True\nc2,4,false\nc3,5,FALSE\nc4,6,true\n"
+    p = prepare_bytes(data, as_of=AS_OF)
+    q = _question(p, "churned_values:churned")
+    assert not q.must_confirm and q.proposal == ["True"] and q.choices == ("FALSE", "True")  # one per value
+    assert p.rows.churn_date.notna().tolist() == [True, False, False, True]
+
+
+def test_a_status_column_with_many_values_is_not_a_churn_flag():
+    data = ("customer_id,tenure_months,churned\n" + "".join(f"c{i},3,v{i}\n" for i in range(40))).encode()
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, as_of=AS_OF)
+    assert "40 different values" in str(err.value) and err.value.count == 40
+
+
+def test_a_customer_list_whose_status_says_churned_without_a_churn_date_is_refused():
+    data = b"customer_id,signup_date,status\nc1,2026-01-05,active\nc2,2026-02-01,canceled\nc3,2026-02-03,active\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data)
+    assert err.value.column == "status" and "no churn date column says when" in str(err.value)
+    assert [c.row for c in err.value.cells] == [3]
+    # The analyst says no status value means churned: all three are customers.
+    p = prepare_bytes(data, answers={"churned_values:status": []})
+    assert len(p.rows) == 3 and p.rows.churn_date.isna().all()
+
+
+def test_subscription_statuses_left_out_are_counted_per_status():
+    p = prepare_file(FIXTURES / "formats" / "stripe_subscriptions.csv", kind="revenue")
+    assert ("1 rows bring no revenue and were left out, by status: incomplete_expired 1 (20.0% of the rows; more "
+            "than 5% of the file: check that these rows really are to be left out).") in p.warnings
+    c = prepare_file(FIXTURES / "formats" / "stripe_subscriptions.csv", kind="customers")
+    assert any(w.startswith("1 subscriptions that were never paid were left out: incomplete_expired 1 (20.0%")
+               for w in c.warnings)
+
+
+def test_answers_match_values_whatever_their_case_and_may_name_values_this_file_lacks():
+    # A preset saved on last month's file (which had Paused) is reused on a file without it.
+    p = prepare_bytes(TELECOM, as_of=AS_OF, answers={"churned_values:Customer Status": ["churned", "Paused"]})
+    assert p.rows.churn_date.notna().sum() == 3
+    assert p.answers["churned_values:Customer Status"] == ["Churned", "Paused"]
+
+
+def test_a_snapshot_with_a_status_column_beside_its_churn_flag_dates_churners_as_of():
+    data = b"customer_id,tenure_months,churn,status\nc1,3,yes,canceled\nc2,4,no,active\n"
+    p = prepare_bytes(data, as_of=AS_OF)
+    assert p.mapping["status"] == "status" and p.rows.churn_date.notna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("header, values, churned", [
+    ("Exited", ["0", "1", "0"], [False, True, False]),
+    ("Churn Label", ["Yes", "No", "No"], [True, False, False]),
+    ("Churn Value", ["1", "1", "0"], [True, True, False]),
+    ("Attrition_Flag", ["Existing Customer", "Attrited Customer", "Existing Customer"], [False, True, False]),
+])
+def test_churn_columns_of_public_churn_files_are_found_and_read(header, values, churned):
+    data = (f"customer_id,tenure_months,{header}\n" + "".join(f"c{i},{i + 1},{v}\n" for i, v in enumerate(values)))
+    p = prepare_bytes(data.encode(), as_of=AS_OF)
+    assert p.mapping["churned"] == header and not _question(p, f"churned_values:{header}").must_confirm
+    assert p.rows.churn_date.notna().tolist() == churned

@@ -1,0 +1,105 @@
+"""Purchase logs: identical lines are repeat purchases, summed (never rejected); elsewhere exact duplicates are
+still rejected, set-wise and fast."""
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import prepare_bytes, prepare_file
+
+from metrics.errors import DuplicateRowsError, NeedsAnswerError
+from metrics.ingest.checks import _Checker
+from metrics.ingest.model import Options
+
+# ../shared/real_exports beside the main checkout (tests/ingest is two levels down; a worktree one more)
+REAL = next((p / "shared" / "real_exports" for p in Path(__file__).resolve().parents[3:5]
+             if (p / "shared" / "real_exports").exists()), None)
+real = pytest.mark.skipif(REAL is None, reason="../shared/real_exports not present")
+
+PURCHASES = b"""customer,order date,sales
+acme,2026-01-05,100.00
+acme,2026-01-05,100.00
+acme,2026-01-20,50.50
+beta,2026-01-07,30.00
+beta,2026-02-03,20.00
+"""
+
+
+def mrr(p) -> list[tuple[str, str, float]]:
+    return [(r.customer_id, r.month.strftime("%Y-%m"), float(r.mrr)) for r in p.rows.itertuples()]
+
+
+def test_identical_purchase_lines_are_summed_and_counted():
+    p = prepare_bytes(PURCHASES)
+    assert p.kind == "revenue" and p.layout == "lines"
+    # acme January: 100 + 100 (the same purchase made twice the same day) + 50.50 = 250.50
+    assert mrr(p) == [("acme", "2026-01", 250.5), ("beta", "2026-01", 30.0), ("beta", "2026-02", 20.0)]
+    assert float(p.rows.mrr.sum()) == 300.5  # every line of the file: 100 + 100 + 50.50 + 30 + 20
+    assert any(w.startswith("1 lines repeat an earlier line in every column; read as repeat purchases") for w in
+               p.warnings)
+    q = next(q for q in p.questions if q.key == "repeated_lines")
+    assert q.proposal == "sum" and not q.must_confirm and p.answers["repeated_lines"] == "sum"
+    with pytest.raises(DuplicateRowsError) as err:  # the analyst says they are one line exported twice
+        prepare_bytes(PURCHASES, answers={"repeated_lines": "reject"})
+    assert err.value.count == 1 and err.value.rows == [3]
+
+
+def test_repeated_lines_of_a_monthly_mrr_table_are_rejected_unless_answered_otherwise():
+    data = b"customer_id,month,mrr\nc1,2026-01,5\nc2,2026-01,5\nc1,2026-01,5\n"
+    with pytest.raises(DuplicateRowsError) as err:  # one MRR line per customer and month: a repeat is an error
+        prepare_bytes(data)
+    assert err.value.rows == [4]
+    p = prepare_bytes(data, answers={"repeated_lines": "sum"})
+    assert mrr(p) == [("c1", "2026-01", 10.0), ("c2", "2026-01", 5.0)]
+
+
+def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
+    data = b"""InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom
+536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom
+536366,22633,HAND WARMER,6,12/1/2010 8:28,1.85,17850,United Kingdom
+536367,84879,BIRD ORNAMENT,32,12/1/2010 8:34,1.69,13047,United Kingdom
+536368,22960,JAM MAKING SET,6,1/5/2011 8:34,4.25,13047,United Kingdom
+"""
+    options = {"kind": "revenue", "mapping": {"amount": "UnitPrice", "quantity": "Quantity"},  # a unit price
+               "answers": {"date_format:InvoiceDate": "%m/%d/%Y %H:%M"}}  # 12/1 and 1/5 read both ways: asked
+    with pytest.raises(NeedsAnswerError):  # unanswered, 12/1/2010 and 1/5/2011 read both ways: nothing stored
+        prepare_bytes(data, kind="revenue", mapping=options["mapping"])
+    p = prepare_bytes(data, **options)
+    # 17850 Dec 2010: 2 × 6 × 2.55 + 6 × 1.85 = 30.60 + 11.10 = 41.70; 13047: 32 × 1.69 = 54.08, Jan 6 × 4.25
+    assert mrr(p) == [("13047", "2010-12", 54.08), ("13047", "2011-01", 25.5), ("17850", "2010-12", 41.7)]
+    assert any("1 lines repeat" in w for w in p.warnings)
+
+
+def test_flag_duplicates_of_a_million_identical_rows_is_set_based_and_fast():
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE raw AS SELECT (i + 2)::BIGINT AS _row, 'c1' AS customer_id, "
+                "'2026-01-01' AS date, '9' AS score FROM range(1000000) t(i)")
+    chk = _Checker(con, Options(today=dt.date(2026, 11, 23)))
+    started = time.perf_counter()
+    count = chk.flag_duplicates("customer_id, date, score", None, "rows (identical)", "repeat an earlier row")
+    elapsed = time.perf_counter() - started
+    assert count == 999_999 and elapsed < 10, elapsed
+    assert con.execute("SELECT count(*), min(_row), max(_row) FROM bad").fetchone() == (999_999, 3, 1_000_001)
+    (problem,) = chk.problems
+    assert problem.count == 999_999 and [c.row for c in problem.cells] == [3, 4, 5, 6, 7]
+    con.close()
+
+
+@real
+def test_real_superstore_month_total_matches_the_file():
+    p = prepare_file(REAL / "superstore_sales.csv", skip_invalid=True)
+    assert p.layout == "lines" and p.report.rejected_rows == 6  # the six shifted rows, nothing else
+    # Independent of ingest: January 2014 orders summed straight from the file with pandas.
+    orders = pd.read_csv(REAL / "superstore_sales.csv", encoding_errors="replace", usecols=range(21),
+                         on_bad_lines="skip")
+    day = pd.to_datetime(orders["Order Date"], format="%m/%d/%Y")
+    jan = orders[(day.dt.year == 2014) & (day.dt.month == 1)]
+    expected = pd.to_numeric(jan.Sales, errors="coerce").sum()
+    assert expected == pytest.approx(14236.895)
+    stored = p.rows[p.rows.month == pd.Timestamp("2014-01-01")]
+    assert len(stored) == jan["Customer ID"].nunique() == 32
+    assert float(stored.mrr.sum()) == pytest.approx(expected, abs=0.005 * 32)  # cents rounding per customer
