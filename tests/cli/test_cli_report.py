@@ -245,7 +245,7 @@ def test_a_snapshot_customer_list_is_flagged(tmp_path, capsys):
     csv, ws_path = tmp_path / "snapshot.csv", tmp_path / "ws.duckdb"
     csv.write_text("customer_id,tenure,churned\nA,3,No\nB,2,Yes\nC,5,No\n")
     assert load.main(["--workspace", str(ws_path), "--kind", "customers", str(csv), "--as-of", "2025-06-15",
-                      TODAY]) == 0
+                      "--answer", "tenure_unit:tenure=months", TODAY]) == 0
     capsys.readouterr()
     f = report_json(capsys, ws_path)
     # Starts = as-of month − tenure: C Jan 1, A Mar 1, B Apr 1; B churned on the as-of date, Jun 15.

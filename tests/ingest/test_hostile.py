@@ -156,8 +156,12 @@ def case(name: str):
 
 
 def test_no_nps_from_a_satisfaction_scale():
-    result = outcome(*case("1-5 scale uploaded as NPS")[1:])
-    assert isinstance(result, NeedsAnswerError) or (isinstance(result, ingest.Prepared) and result.kind == "csat")
+    name, data, kind, options = case("1-5 scale uploaded as NPS")
+    result = outcome(data, kind, options)  # "Satisfaction Score" is not an NPS header: no score column found
+    assert isinstance(result, IngestError)
+    result = outcome(data, kind, {"mapping": {"score": "Satisfaction Score"}})  # mapped by hand: asked
+    assert isinstance(result, NeedsAnswerError)
+    assert [q.key for q in result.questions] == ["scale:Satisfaction Score"]
 
 
 def test_time_of_day_is_never_a_score():
