@@ -249,7 +249,7 @@ def _apply_state(state: Mapping) -> None:
             continue
         if key == "period":
             st.session_state[key] = tuple(pd.Timestamp(v).strftime("%Y-%m") for v in value)
-        elif key == "v" or key in viewstate.INTEGERS:
+        elif key == "v" or (key in viewstate.REGISTRY and viewstate.REGISTRY[key].kind == "int"):
             st.session_state[key] = int(value)
         else:
             st.session_state[key] = value
