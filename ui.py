@@ -357,7 +357,8 @@ def page_header(title: str, question: str, view: View | None, scope: str | None 
     pack_title = f"{company(view.snapshot)} · {role}" if view else title
     subtitle = (scope or describe(view)) if view else ""
     st.session_state["_pack"] = report.Pack(pack_title, subtitle)
-    shown = describe(view, md_escape) if view else ""  # segment and region names come from uploaded files
+    # Segment and region names come from uploaded files: escaped where the words are Markdown.
+    shown = (scope or describe(view, md_escape)) if view else ""
     if presenting() and view is not None:
         st.title(pack_title)
         st.subheader(f"{headline} — {shown}")
