@@ -17,11 +17,12 @@ import streamlit as st
 import report
 import safetext
 import viewstate
-from metrics import ingest
+from metrics import csat, ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
 from metrics.stats import MIN_RESPONSES, missing, significant, too_few
-from metrics.store import Snapshot, Workspace
+from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
+from metrics.store import SAMPLE as SAMPLE_SOURCE
 from metrics.value import DEFAULT_GROSS_MARGIN
 from metrics.view import View, add_months
 
@@ -167,6 +168,7 @@ def render_sidebar() -> None:
     with st.sidebar:
         st.subheader("Filters")
         labels = {s.snapshot: f"#{s.snapshot} · {s.created_at:%Y-%m-%d %H:%M}"
+                  + (" · sample company" if is_sample(s.snapshot) else "")
                   + (" (latest)" if i == 0 else "") for i, s in enumerate(snaps)}
         st.selectbox("Data version", ids, format_func=labels.get, key="v",
                      help="Each upload creates a new version; links pin the version they were made on.")
@@ -281,16 +283,21 @@ def data_as_of(snapshot: int) -> dt.date | None:
 
 
 def company(snapshot: int) -> str:
-    """The company's name for titles: CX_COMPANY, or a plain label for the bundled sample."""
+    """The company's name for titles: CX_COMPANY for the company's own data, a plain label for the sample."""
     import os
 
-    if os.environ.get("CX_COMPANY"):
-        return os.environ["CX_COMPANY"]
-    return "Sample company (fictional)" if is_sample(snapshot) else "Your company"
+    if is_sample(snapshot):
+        return "Sample company (fictional)"
+    return os.environ.get("CX_COMPANY") or "Your company"
+
+
+def sample_kinds(snapshot: int) -> list[str]:
+    """The kinds whose data in this version is the bundled sample company's."""
+    return [kind for kind, info in sources_of(snapshot).items() if info and info["source"] == SAMPLE_SOURCE]
 
 
 def is_sample(snapshot: int) -> bool:
-    return any(info and info["source"] == "sample" for info in sources_of(snapshot).values())
+    return bool(sample_kinds(snapshot))
 
 
 # ---- page furniture ----------------------------------------------------------------------------
@@ -380,8 +387,7 @@ def notices(view: View | None) -> None:
     if snap is None:
         return
     if is_sample(snap.snapshot) and not presenting():
-        st.info("**Sample data.** You are looking at a fictional company's data bundled with the app. "
-                "Upload your own exports on the **Data** page.", icon=":material/info:")
+        sample_banner(snap)
     if view is not None:
         gaps = coverage_gaps(view)
         if gaps:
@@ -395,22 +401,62 @@ def notices(view: View | None) -> None:
                       kwargs={"v": latest.snapshot})
 
 
+def sample_banner(snap: Snapshot) -> None:
+    """Which kinds of this data version are the fictional sample, and where the company's own data is."""
+    kinds = sample_kinds(snap.snapshot)
+    names = [KIND_LABELS[k] for k in KINDS if k in kinds]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    own = next((s.snapshot for s in snapshots() if not is_sample(s.snapshot)), None)
+    where = (f"Your own data is data version #{own} (choose it in the sidebar)." if own is not None
+             else "Upload your own exports on the **Data** page.")
+    st.info(f"**Sample data** ({listed}). You are looking at a fictional company's data bundled with the app; "
+            f"{'it is kept as a demo. ' if own is not None else ''}{where}", icon=":material/info:")
+
+
 def has_data(view: View, kind: str) -> bool:
-    """Whether the view's data version holds any data of this kind (nps, customers, revenue)."""
-    return workspace().snapshot(view.snapshot).versions.get(kind) is not None
+    """Whether the view's data version holds data of this kind (nps, customers, revenue, csat) for the view's
+    period: revenue must cover the period's last month (ARR, NRR and movements are read there), responses and
+    answers must have a date within the period; a customer list counts whenever it is there."""
+    return absence(view, kind) is None
+
+
+def absence(view: View, kind: str) -> str | None:
+    """Why the view has no data of this kind (a sentence), or None when it has."""
+    snap = workspace().snapshot(view.snapshot)
+    info = sources_of(view.snapshot).get(kind)
+    if info is None:
+        return f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
+    if kind == "revenue" and snap.revenue_last is not None:
+        first, last = snap.revenue_first, snap.revenue_last
+    else:
+        first, last = info["first_date"], info["last_date"]
+    if first is None or last is None or kind == "customers":  # a customer list holds customers until they churn,
+        return None                                           # whatever its dates: it covers every period
+    inside = (first < add_months(view.end, 1) and last >= view.start) if kind != "revenue" else \
+        (first <= view.end <= last)
+    if inside:
+        return None
+    span = f"{first:%b %Y} – {last:%b %Y}"
+    if kind == "revenue":
+        return (f"No revenue figures for a period ending {view.end:%b %Y}: the revenue data covers {span}. "
+                "Choose a period that ends within it.")
+    return f"No {NOUNS[kind]} in this period: they cover {span}."
+
+
+NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers"}
+OPTIONAL_KINDS = ("csat",)  # kinds a page only mentions where it would show them (their own empty state)
 
 
 def coverage_gaps(view: View) -> list[str]:
-    """Sentences for each kind of data that is missing from the version or does not reach the period."""
-    nouns = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue data"}
+    """Sentences for each kind of data that is missing from the version or has nothing in the period."""
     out = []
     for kind, info in sources_of(view.snapshot).items():
         if info is None:
-            out.append(f"This data version has no {nouns[kind]}: the figures that need it are blank.")
-        elif info["last_date"] and info["first_date"] and (
-                info["last_date"] < view.start or info["first_date"] > add_months(view.end, 1)):
-            out.append(f"The {nouns[kind]} cover {info['first_date']:%b %Y} – {info['last_date']:%b %Y}, "
-                       "outside the chosen period.")
+            if kind not in OPTIONAL_KINDS:
+                out.append(f"No {NOUNS[kind]} uploaded yet — upload on the Data page. This data version has no "
+                           f"{NOUNS[kind]} data: the figures that need it are blank.")
+        elif (reason := absence(view, kind)) is not None:
+            out.append(reason + " The figures that need it are blank.")
     return out
 
 
@@ -420,9 +466,35 @@ def md_escape(text: str) -> str:
     return safetext.md_escape(text)
 
 
-def empty_state() -> None:
-    st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
-    st.stop()
+def empty_state(kind: str | None = None, where=None) -> None:
+    """No data version at all: say so and stop the page. With `kind`: the empty state that stands in for the
+    figures needing that kind, in `where` (a column): "No revenue uploaded yet — upload on the Data page", or
+    why the kind has nothing in the chosen period."""
+    if kind is None:
+        st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
+        st.stop()
+    view = current_view()
+    reason = (absence(view, kind) if view else None) or f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
+    (where or st).info(reason, icon=":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:")
+
+
+def csat_kpi(column, view: View) -> None:
+    """The CSAT tile: CSAT % with n and its Wilson 95% interval (and the mean on its own scale); "—" with the
+    reason when fewer than 30 answers; the empty state when the data version has no CSAT answers."""
+    if not has_data(view, "csat"):
+        if not presenting():  # a projected page leaves out what is not there
+            empty_state("csat", column)
+        return
+    now = cached(csat.summary, view)
+    m = METRICS["csat"]
+    if now.too_small:
+        tile(column, m.label, "—", help=m.definition)
+        column.caption(f"n = {now.n:,}: too few answers in the period for a CSAT (needs {MIN_RESPONSES}).")
+        return
+    i = now.interval
+    tile(column, m.label, f"{i.estimate:.1f}%", help=m.definition)
+    mean = "" if now.mean is None else f" · mean {now.mean:.1f} on {csat.SCALE_LABELS[now.scale]}"
+    column.caption(f"n = {now.n:,} · 95%: {i.low:.1f}%–{i.high:.1f}%{mean}")
 
 
 NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)

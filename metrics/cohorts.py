@@ -31,7 +31,8 @@ def retention_matrix(cur, view: View, measure: str = "logo", max_age: int = MAX_
     """Wide table: one row per cohort (label 'YYYY-MM', plus 'Average'), columns size and ages 0…max_age
     as shares; unobserved cells NaN. `measure` is 'logo' or 'revenue'."""
     long = cohort_table(cur, view, max_age)
-    last = query(cur, "SELECT last_month FROM snapshots WHERE snapshot = $snapshot", view.params()).iloc[0, 0]
+    last = query(cur, "SELECT coalesce(revenue_last, last_month) FROM snapshots WHERE snapshot = $snapshot",
+                 view.params()).iloc[0, 0]  # the last month with revenue: later cells are unobserved
     if long.empty:
         return pd.DataFrame(columns=["cohort", "size", *range(max_age + 1)])
     value = "customers" if measure == "logo" else "mrr"

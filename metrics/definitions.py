@@ -171,6 +171,14 @@ _M = [
     Metric("revenue_stopped", "Revenue stopped while active", "Customers the customers file lists as active "
            "whose MRR fell to 0: a data-quality finding. " + REVENUE_STOPPED_RULE, "int", "CIO"),
 ]
+_M += [  # CSAT (metrics/csat.py)
+    Metric("csat", "CSAT", "Customer satisfaction: satisfied answers ÷ answers × 100 over the satisfaction answers "
+           "dated in the period (never NPS answers). Satisfied = the top two boxes of the stated scale (4–5 of 5, "
+           "6–7 of 7, 9–10 of 10) or Good. Shown with n and its Wilson 95% interval; fewer than 30 answers show "
+           "“—” (too few to say).", "pct", "CMO"),
+    Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
+           "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO"),
+]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 

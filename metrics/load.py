@@ -65,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--on-bad-rows", choices=("reject", "skip"), default="reject",
                         help="reject the file when any row is bad (default), or store the valid rows only")
     parser.add_argument("--append", action="store_true",
-                        help="add the rows to the current version instead of replacing it")
+                        help="NPS and CSAT files: add the file as another source of its kind (its own version, "
+                             "removable on its own; answers in several files counted once) instead of replacing "
+                             "the current data")
+    parser.add_argument("--leave-sample", action="store_true",
+                        help="the workspace holds the bundled sample company: set it aside and start your "
+                             "company's own data with this file (the sample is never mixed with your files)")
     parser.add_argument("--answer", type=parse_answer, action="append", default=[], metavar="KEY=VALUE",
                         help="answer a question the file raised (repeatable; multiple choices comma-separated)")
     parser.add_argument("--cents", action="store_true", help="amounts are in cents (divided by 100)")
@@ -102,14 +107,14 @@ def run(args: argparse.Namespace, result: dict) -> None:
     from metrics import ingest
     from metrics.errors import IngestError
     from metrics.ingest import session
-    from metrics.store import KIND_LABELS, KINDS, Workspace
+    from metrics.store import APPENDABLE, KIND_LABELS, KINDS, StoreError, Workspace
 
     if args.kind not in KINDS:
         raise Refused(f"kind {args.kind!r} is not supported by this installation yet (it stores: "
                       f"{', '.join(KINDS)}); nothing was stored.")
-    if args.append and "append" not in ingest.Options.__dataclass_fields__:
-        raise Refused("--append is not supported by this installation yet (each load replaces the current data of "
-                      "its kind); nothing was stored.")
+    if args.append and args.kind not in APPENDABLE:
+        raise Refused(f"--append adds another source of a response kind ({', '.join(APPENDABLE)}); a {args.kind} "
+                      "file replaces the current data of its kind. Nothing was stored.", 2)
     path = Path(args.file)
     if not path.is_file():
         raise Refused(f"no such file: {args.file}", 2)
@@ -143,8 +148,6 @@ def run(args: argparse.Namespace, result: dict) -> None:
                     "not used.")
         options = session.options(preset, args.kind, as_of=args.as_of, amount_in_cents=args.cents,
                                   skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
-        if args.append:
-            options.append = True  # pragma: no cover  (wired when ingest supports appending)
         try:
             prepared = ingest.prepare(data, path.name, options)
         except IngestError as exc:
@@ -162,7 +165,15 @@ def run(args: argparse.Namespace, result: dict) -> None:
                 raise Refused(f"{note} Nothing was stored.")
             result.setdefault("notes", []).append(note)
         previous = ws.current_versions().get(prepared.kind)
-        snap = ws.commit([prepared.to_upload(uploaded_by=(args.uploaded_by or "").strip() or None)])
+        if ws.holds_sample() and not args.leave_sample:
+            raise Refused("the workspace's current data is the bundled sample company; your files are never mixed "
+                          "with it. Add --leave-sample to start your company's own data (the sample stays "
+                          "readable as a demo). Nothing was stored.")
+        try:
+            snap = ws.commit([prepared.to_upload(uploaded_by=(args.uploaded_by or "").strip() or None)],
+                             leave_sample=args.leave_sample, append=args.append)
+        except StoreError as exc:
+            raise Refused(f"{path.name}: {exc}") from None
         version = snap.versions[prepared.kind]
         result.update(stored=True, version=version, data_version=snap.snapshot,
                       change=ingest.change_summary(ws, version, previous))

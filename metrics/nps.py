@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics import stats
-from metrics.store import CATEGORY_SQL
+from metrics.store import CATEGORY_SQL, source_rows
 from metrics.view import View, dimension_sql, query
 
 CATEGORIES = ("Promoter", "Passive", "Detractor")
@@ -112,9 +112,9 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
         SELECT n.response_date AS date, n.score, {CATEGORY_SQL.format(s='n.score')} AS category, n.comment,
                n.customer_id AS customer, coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region
-        FROM nps_responses n
+        FROM {source_rows("nps", "snapshot")} n
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
-        WHERE n.version = $nv AND n.comment IS NOT NULL
+        WHERE n.comment IS NOT NULL
           AND n.response_date >= $start AND n.response_date <= last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
@@ -127,11 +127,11 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
 
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
-    row = query(cur, """
+    row = query(cur, f"""
         SELECT count_if(n.score >= 9) AS promoters, count_if(n.score BETWEEN 7 AND 8) AS passives,
                count_if(n.score <= 6) AS detractors, count(*) AS n
-        FROM nps_responses n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
-        WHERE n.version = $nv AND n.response_date BETWEEN $start AND last_day($end)
+        FROM {source_rows("nps", "snapshot")} n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
+        WHERE n.response_date BETWEEN $start AND last_day($end)
           AND c.start_date BETWEEN $start AND last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)""",

@@ -5,7 +5,8 @@ Example:
   python -m metrics.report --workspace data/workspace.duckdb --month 2026-09 --json
 
 The window is the pages' default: the 12 months ending at the latest month of the data (or at --month),
-shortened when the data starts later. Figures: NPS with its 95% interval and n; logo churn (monthly, pooled over
+shortened when the data starts later. Figures: NPS with its 95% interval and n; CSAT (share of satisfied answers,
+top two boxes, with its Wilson 95% interval, n and the mean on its own scale); logo churn (monthly, pooled over
 the window, and annualised); MRR and ARR in the window's last month; NRR and GRR (trailing 12 months at that
 month); churn by NPS category (category as of the window's start) with n and 95% interval. The rules are those of
 the Glossary (METRICS.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
@@ -106,7 +107,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
-    from metrics import nps, revenue, stats
+    from metrics import csat, nps, revenue, stats
     from metrics.view import View, add_months
 
     snap = ws.snapshot()
@@ -136,6 +137,19 @@ def figures(ws, month: dt.date | None = None) -> dict:
             notes.append(f"NPS: no responses in {start:%b %Y} – {end:%b %Y}{span}.")
         elif r.too_small:
             notes.append(f"NPS: n = {r.n} responses, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
+
+    if not has.get("csat"):
+        out["csat"] = None
+        notes.append("CSAT: this data version has no satisfaction answers.")
+    else:
+        s = csat.summary(cur, view)
+        out["csat"] = None if s.n == 0 else {
+            "value": s.interval.estimate, "low": s.interval.low, "high": s.interval.high, "n": s.n,
+            "satisfied": s.satisfied, "mean": s.mean, "scale": s.scale, "too_small": s.too_small}
+        if s.n == 0:
+            notes.append(f"CSAT: no satisfaction answers in {start:%b %Y} – {end:%b %Y}.")
+        elif s.too_small:
+            notes.append(f"CSAT: n = {s.n} answers, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
 
     if not has["customers"]:
         out["logo_churn"] = None
@@ -215,6 +229,12 @@ def as_text(f: dict) -> str:
     lines.append("NPS           " + ("—" if n is None else
                                      f"{n['value']:+.1f} (95%: {n['low']:+.1f} to {n['high']:+.1f}) · n = {n['n']:,}"
                                      + (" · too small to compare" if n["too_small"] else "")))
+    s = f.get("csat")
+    lines.append("CSAT          " + ("—" if s is None else
+                                     f"{s['value']:.1f}% satisfied (95%: {s['low']:.1f}% to {s['high']:.1f}%) · "
+                                     f"n = {s['n']:,}"
+                                     + (f" · mean {s['mean']:.2f} on {s['scale']}" if s["mean"] else "")
+                                     + (" · too small to compare" if s["too_small"] else "")))
     c = f["logo_churn"]
     lines.append("Logo churn    " + ("—" if c is None else
                                      f"{_pct(c['monthly'])} monthly · {_pct(c['annual'])} annualised "

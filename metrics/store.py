@@ -4,8 +4,15 @@ Model
 - Each upload of a kind (nps, customers, revenue) becomes a *version* of that kind: its canonical rows
   are stored under that version number and are never modified afterwards. The current data of a kind
   is its latest version; earlier versions stay readable.
-- Each commit also creates a *snapshot*: the trio of versions (nps, customers, revenue) current at that
-  moment. Pages and shared links address data by snapshot number.
+- Each commit also creates a *snapshot*: the versions of every kind (nps, customers, revenue, csat) current at
+  that moment (`snapshot_sources`; a response kind may hold several files, see commit(append=True) and
+  source_rows(); `<kind>_version` names the latest). Pages and shared links address data by snapshot number.
+- The bundled sample company (uploads.source = 'sample') and the company's own uploads never meet in one
+  snapshot: commit() and rollback() refuse a mix (MixedSourcesError); the company's first upload starts its own
+  workspace (commit(leave_sample=True)) and the sample's snapshots stay readable as the demo.
+- The snapshot's months span every kind's data; revenue figures exist only within the revenue months
+  (revenue_first … revenue_last), blank (NULL) outside them.
+- A failed write (disk full, out of memory) raises StoreError saying nothing was stored.
 - Facts (one row per customer per month; its sums per month, segment and region; NPS counts per month and
   dimension) are built once per snapshot, inside the same transaction as the upload, so pages read
   compact tables, never raw rows.
@@ -22,7 +29,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -30,8 +37,11 @@ import pandas as pd
 
 from metrics import lockdown
 
-KINDS = ("nps", "customers", "revenue")
-KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue"}
+KINDS = ("nps", "customers", "revenue", "csat")
+KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue",
+               "csat": "CSAT answers"}
+TABLES = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue", "csat": "csat_responses"}
+CSAT_SCALES = ("1-5", "1-7", "1-10", "good-bad")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "workspace.duckdb"
 ENV_PATH = "CX_WORKSPACE"
 MAX_HISTORY_MONTHS = 60  # facts cover at most this many months back from the latest data month
@@ -66,10 +76,29 @@ CREATE TABLE IF NOT EXISTS snapshots (
     first_month       DATE,
     last_month        DATE
 );
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS csat_version INTEGER;  -- workspaces made before CSAT
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_first DATE;   -- the months with revenue data (within
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_last DATE;    -- first_month…last_month); NULL: none
+CREATE TABLE IF NOT EXISTS snapshot_sources (  -- every version of each kind a snapshot reads (several for
+    snapshot INTEGER NOT NULL, kind VARCHAR NOT NULL, version INTEGER NOT NULL,  -- appended response files)
+    PRIMARY KEY (snapshot, version)
+);
+INSERT INTO snapshot_sources  -- snapshots made before the table: their one version per kind
+SELECT snapshot, kind, version FROM (
+    SELECT snapshot, 'nps' AS kind, nps_version AS version FROM snapshots
+    UNION ALL SELECT snapshot, 'customers', customers_version FROM snapshots
+    UNION ALL SELECT snapshot, 'revenue', revenue_version FROM snapshots
+    UNION ALL SELECT snapshot, 'csat', csat_version FROM snapshots)
+WHERE version IS NOT NULL AND snapshot NOT IN (SELECT snapshot FROM snapshot_sources);
 CREATE TABLE IF NOT EXISTS nps_responses (
     version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
     response_date DATE NOT NULL, score TINYINT NOT NULL, comment VARCHAR,
     segment VARCHAR, region VARCHAR, channel VARCHAR
+);
+CREATE TABLE IF NOT EXISTS csat_responses (  -- satisfaction answers; `satisfied` = top two boxes or Good
+    version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
+    response_date DATE NOT NULL, score SMALLINT, scale VARCHAR NOT NULL, satisfied BOOLEAN NOT NULL,
+    comment VARCHAR, segment VARCHAR, region VARCHAR, channel VARCHAR
 );
 CREATE TABLE IF NOT EXISTS customers (
     version INTEGER NOT NULL, customer_id VARCHAR NOT NULL, name VARCHAR,
@@ -87,13 +116,15 @@ CREATE TABLE IF NOT EXISTS fact_customer_month (
     active BOOLEAN NOT NULL,         -- active at any time during the month
     started BOOLEAN NOT NULL,        -- start date falls in the month
     churned BOOLEAN NOT NULL,        -- active at start and churn date falls in the month
-    mrr DECIMAL(18, 2) NOT NULL, prev_mrr DECIMAL(18, 2),  -- prev_mrr NULL in the first data month
+    mrr DECIMAL(18, 2),              -- NULL in months without revenue data (revenue_first…revenue_last)
+    prev_mrr DECIMAL(18, 2),         -- NULL in the first revenue month and outside the revenue months
     new_mrr DECIMAL(18, 2), reactivation_mrr DECIMAL(18, 2), expansion_mrr DECIMAL(18, 2),
     contraction_mrr DECIMAL(18, 2), churned_mrr DECIMAL(18, 2),
     category_start VARCHAR,          -- NPS category of the latest response before the month's first day
     category_end VARCHAR,            -- ... of the latest response on or before the month's last day
     churn_month DATE                 -- the customer's churn month per the customers file (NULL: not churned)
 );
+ALTER TABLE fact_customer_month ALTER COLUMN mrr DROP NOT NULL;  -- files made before blank months
 CREATE TABLE IF NOT EXISTS fact_month (  -- fact_customer_month summed per month and filter value
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     mrr DECIMAL(18, 2), start_mrr DECIMAL(18, 2), paying BIGINT,
@@ -118,15 +149,40 @@ CREATE TABLE IF NOT EXISTS fact_nps (
     snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     channel VARCHAR NOT NULL, score TINYINT NOT NULL, linked BOOLEAN NOT NULL, responses BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS fact_csat (  -- CSAT answers per month, filter value and scale
+    snapshot INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
+    channel VARCHAR NOT NULL, scale VARCHAR NOT NULL, answers BIGINT NOT NULL, satisfied BIGINT NOT NULL,
+    score_sum BIGINT            -- Σ scores on the scale (NULL for good-bad, which has no scores)
+);
 """
 
 CATEGORY_SQL = "CASE WHEN {s} >= 9 THEN 'Promoter' WHEN {s} >= 7 THEN 'Passive' ELSE 'Detractor' END"
+APPENDABLE = ("nps", "csat")  # response kinds: a data version may hold several files (sources) of them
+
+
+def source_rows(kind: str, snapshot_param: str = "snap") -> str:
+    """SQL for the rows of `kind` a snapshot reads (a parenthesised subquery; the snapshot bound as
+    $<snapshot_param>). With several sources of a response kind, an answer found in more than one source
+    (same response id and date, else same customer and date) is kept from the latest version only; within one
+    file every row is kept, so a single source reads exactly its rows."""
+    if kind not in TABLES:
+        raise ValueError(f"unknown kind {kind!r}")
+    versions = (f"SELECT version FROM snapshot_sources WHERE snapshot = ${snapshot_param} "
+                f"AND kind = '{kind}'")  # kind is one of TABLES' constant keys, never user text
+    if kind not in APPENDABLE:
+        return f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE version IN ({versions}))"
+    key = ("CASE WHEN response_id IS NOT NULL THEN 'r|' || response_id || '|' || response_date "
+           "WHEN customer_id IS NOT NULL THEN 'c|' || customer_id || '|' || response_date "
+           "ELSE 'v|' || version || '|' || row_number END")
+    return (f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE version IN ({versions}) "
+            f"QUALIFY version = max(version) OVER (PARTITION BY {key}))")
+
 
 # Latest response per customer per day (the last row of the file wins a same-day tie), with category.
 _LATEST_DAILY = f"""
-    SELECT customer_id, response_date, arg_max(score, row_number) AS score,
-           {CATEGORY_SQL.format(s="arg_max(score, row_number)")} AS category
-    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+    SELECT customer_id, response_date, arg_max(score, (version, row_number)) AS score,
+           {CATEGORY_SQL.format(s="arg_max(score, (version, row_number))")} AS category
+    FROM {source_rows("nps")} WHERE customer_id IS NOT NULL
     GROUP BY customer_id, response_date
 """
 
@@ -142,7 +198,7 @@ WITH cust AS (
     WHERE version = $rv AND mrr > 0 GROUP BY ALL
 ), keys AS (
     SELECT customer_id, month FROM rev
-    UNION SELECT customer_id, (month + INTERVAL 1 MONTH)::DATE FROM rev WHERE month < $last
+    UNION SELECT customer_id, (month + INTERVAL 1 MONTH)::DATE FROM rev WHERE month < $rlast
     UNION SELECT customer_id, unnest(generate_series(
               greatest(date_trunc('month', start_date), $first::TIMESTAMP),
               least(date_trunc('month', coalesce(churn_date, $last)), $last::TIMESTAMP),
@@ -160,8 +216,9 @@ WITH cust AS (
            coalesce(c.start_date BETWEEN k.month AND last_day(k.month), false) AS started,
            coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month), false)
                AS churned,
-           coalesce(r.mrr, 0) AS mrr,
-           CASE WHEN k.month > $first THEN coalesce(p.mrr, 0) END AS prev_mrr,
+           CASE WHEN $rfirst IS NULL OR k.month BETWEEN $rfirst AND $rlast THEN coalesce(r.mrr, 0) END AS mrr,
+           CASE WHEN k.month > $rfirst AND k.month <= $rlast THEN coalesce(p.mrr, 0) END AS prev_mrr,
+           coalesce(k.month BETWEEN $rfirst AND $rlast, false) AS in_rev,
            f.first_month, date_trunc('month', c.churn_date)::DATE AS churn_month
     FROM keys k
     LEFT JOIN cust c USING (customer_id)
@@ -177,11 +234,12 @@ WITH cust AS (
 )
 SELECT $snap, customer_id, month, segment, region, in_customers, has_revenue, active_start, active, started,
        churned, mrr, prev_mrr,
-       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr ELSE 0 END,
-       CASE WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr ELSE 0 END,
-       CASE WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr
+            ELSE 0 END,
+       CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr ELSE 0 END,
        category_start, category_end, churn_month
 FROM with_end
 ORDER BY month, customer_id  -- month-clustered, so month filters skip most of the table
@@ -189,7 +247,7 @@ ORDER BY month, customer_id  -- month-clustered, so month filters skip most of t
 
 FACT_MONTH = """
 INSERT INTO fact_month
-SELECT snapshot, month, segment, region, sum(mrr), sum(prev_mrr), count_if(mrr > 0),
+SELECT snapshot, month, segment, region, sum(mrr), sum(prev_mrr), count_if(coalesce(mrr > 0, false)),
        sum(new_mrr), sum(reactivation_mrr), sum(expansion_mrr), sum(contraction_mrr), sum(churned_mrr),
        count_if(active_start), count_if(churned), count_if(started), count_if(active)
 FROM fact_customer_month WHERE snapshot = $snap
@@ -211,7 +269,7 @@ SELECT $snap AS snapshot, $k AS k, b.month, b.segment, b.region, count(*) AS bas
        sum(b.mrr) AS base_mrr, sum(least(coalesce(c.mrr, 0), b.mrr)) AS retained_mrr,
        sum(coalesce(c.mrr, 0)) AS end_mrr
 FROM b LEFT JOIN c USING (customer_id, month)
-WHERE b.month <= (SELECT max(month) FROM c)
+WHERE b.month <= coalesce((SELECT revenue_last FROM snapshots WHERE snapshot = $snap), (SELECT max(month) FROM c))
 GROUP BY ALL
 """
 
@@ -222,7 +280,7 @@ FACT_COHORT = """
 INSERT INTO fact_cohort
 WITH f AS (
     SELECT customer_id, min(month) AS cohort FROM fact_customer_month
-    WHERE snapshot = $snap AND mrr > 0 GROUP BY customer_id HAVING min(month) > $first
+    WHERE snapshot = $snap AND mrr > 0 GROUP BY customer_id HAVING min(month) > $rfirst
 )
 SELECT $snap, f.cohort, datediff('month', f.cohort, m.month) AS age, m.segment, m.region, count(*),
        sum(m.mrr)
@@ -237,9 +295,9 @@ FACT_TRANSITION = f"""
 INSERT INTO fact_transition
 WITH r AS (
     SELECT customer_id, response_date, {CATEGORY_SQL.format(s="score")} AS cat,
-           lag({CATEGORY_SQL.format(s="score")}) OVER (PARTITION BY customer_id ORDER BY response_date, row_number)
-               AS prev_cat
-    FROM nps_responses WHERE version = $nv AND customer_id IS NOT NULL
+           lag({CATEGORY_SQL.format(s="score")}) OVER (PARTITION BY customer_id
+                                                      ORDER BY response_date, version, row_number) AS prev_cat
+    FROM {source_rows("nps")} WHERE customer_id IS NOT NULL
 )
 SELECT $snap, m.month, m.segment, m.region, r.prev_cat, r.cat, count(*), sum(m.mrr)
 FROM r JOIN fact_customer_month m ON m.snapshot = $snap AND m.customer_id = r.customer_id
@@ -248,17 +306,29 @@ WHERE r.prev_cat IS NOT NULL
 GROUP BY ALL ORDER BY 2
 """
 
-FACT_NPS = """
+FACT_NPS = f"""
 INSERT INTO fact_nps
 SELECT $snap, date_trunc('month', n.response_date)::DATE AS month,
        coalesce(n.segment, c.segment, 'Unknown'), coalesce(n.region, c.region, 'Unknown'),
        coalesce(n.channel, 'Unknown'), n.score,
        c.customer_id IS NOT NULL OR r.customer_id IS NOT NULL AS linked, count(*)
-FROM nps_responses n
+FROM {source_rows("nps")} n
 LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
 LEFT JOIN (SELECT DISTINCT customer_id FROM revenue WHERE version = $rv) r USING (customer_id)
-WHERE n.version = $nv
 GROUP BY ALL
+"""
+
+
+# CSAT answers per month, filter value and scale. Segment and region: the answer's own, else its customer's.
+FACT_CSAT = f"""
+INSERT INTO fact_csat
+SELECT $snap, date_trunc('month', a.response_date)::DATE AS month,
+       coalesce(a.segment, c.segment, 'Unknown'), coalesce(a.region, c.region, 'Unknown'),
+       coalesce(a.channel, 'Unknown'), a.scale, count(*), count_if(a.satisfied),
+       sum(a.score) FILTER (a.scale <> 'good-bad')
+FROM {source_rows("csat")} a
+LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
+GROUP BY ALL ORDER BY month
 """
 
 
@@ -267,8 +337,12 @@ class Snapshot:
     snapshot: int
     versions: dict[str, int | None]
     created_at: dt.datetime
-    first_month: dt.date | None
+    first_month: dt.date | None   # the months of every kind's data (the period can be chosen within them)
     last_month: dt.date | None
+    revenue_first: dt.date | None = None  # the months with revenue data; outside them revenue figures are blank
+    revenue_last: dt.date | None = None
+    sources: dict[str, tuple[int, ...]] = field(default_factory=dict)  # kind -> every version read, oldest
+    #                                              first (several for appended response files; versions = latest)
 
 
 @dataclass(frozen=True)
@@ -286,11 +360,23 @@ class NewUpload:
     uploaded_by: str | None = None
 
 
+class StoreError(Exception):
+    """A workspace write that did not happen; the message says so and why (nothing was stored)."""
+
+
+class MixedSourcesError(StoreError, ValueError):
+    """The call would put the bundled sample and the company's own uploads in one data version."""
+
+
+SAMPLE = "sample"  # uploads.source of the bundled sample company; every other source is the company's own
+
 CANONICAL_COLUMNS = {
     "nps": ["row_number", "response_id", "customer_id", "response_date", "score", "comment",
             "segment", "region", "channel"],
     "customers": ["customer_id", "name", "start_date", "churn_date", "segment", "region", "plan"],
     "revenue": ["customer_id", "month", "mrr"],
+    "csat": ["row_number", "response_id", "customer_id", "response_date", "score", "scale", "satisfied", "comment",
+             "segment", "region", "channel"],
 }
 
 
@@ -306,6 +392,7 @@ class Workspace:
         self._con = duckdb.connect(self.path)
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA)
+        self._con.execute(HISTORY_SCHEMA)
         lockdown.lock(self._con)  # no files, network, extensions or SET through the app's cursors
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -313,15 +400,24 @@ class Workspace:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises."""
+        """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises.
+        A disk or memory failure (DuckDB IOException, OutOfMemoryException) becomes a StoreError saying that
+        nothing was stored."""
         with self._write_lock:
             cur = self.cursor()
             cur.begin()
             try:
                 yield cur
                 cur.commit()
-            except BaseException:
-                cur.rollback()
+            except BaseException as exc:
+                with contextlib.suppress(duckdb.Error):  # a failed commit may have ended the transaction
+                    cur.rollback()
+                if isinstance(exc, duckdb.OutOfMemoryException):
+                    raise StoreError("Nothing was stored: the workspace ran out of memory while saving "
+                                     f"({str(exc).splitlines()[0]}). Try a smaller file or free memory.") from exc
+                if isinstance(exc, duckdb.IOException):
+                    raise StoreError("Nothing was stored: the workspace file could not be written "
+                                     f"({str(exc).splitlines()[0]}). Check free disk space.") from exc
                 raise
 
     def close(self) -> None:
@@ -331,12 +427,26 @@ class Workspace:
     def is_empty(self) -> bool:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 
-    _SNAPSHOT_SQL = ("SELECT snapshot, nps_version, customers_version, revenue_version, created_at, first_month,"
-                     " last_month FROM snapshots ")
+    _VERSION_COLUMNS = ", ".join(f"{k}_version" for k in KINDS)
+    _SNAPSHOT_SQL = (f"SELECT snapshot, {_VERSION_COLUMNS}, created_at, first_month, last_month, revenue_first,"
+                     " revenue_last FROM snapshots ")
+
+    def _as_snapshot(self, row) -> Snapshot:
+        n = len(KINDS)
+        return Snapshot(row[0], dict(zip(KINDS, row[1:n + 1], strict=True)), *row[n + 1:n + 6],
+                        sources=self._sources(self.cursor(), row[0]))
 
     @staticmethod
-    def _as_snapshot(row) -> Snapshot:
-        return Snapshot(row[0], dict(zip(KINDS, row[1:4], strict=True)), row[4], row[5], row[6])
+    def _sources(cur, snapshot: int | None) -> dict[str, tuple[int, ...]]:
+        """kind -> the versions a snapshot reads, oldest first (kinds without data left out)."""
+        rows = cur.execute("SELECT kind, list(version ORDER BY version) FROM snapshot_sources WHERE snapshot = ?"
+                           " GROUP BY kind", [snapshot]).fetchall()
+        return {kind: tuple(versions) for kind, versions in rows}
+
+    @staticmethod
+    def _current_sources(cur) -> dict[str, tuple[int, ...]]:
+        latest = cur.execute("SELECT max(snapshot) FROM snapshots").fetchone()[0]
+        return Workspace._sources(cur, latest)
 
     def snapshot(self, number: int | None = None) -> Snapshot | None:
         """The given snapshot, or the latest one when `number` is None; None if it does not exist."""
@@ -365,28 +475,82 @@ class Workspace:
         return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
 
     # ---- writing ---------------------------------------------------------------------------
-    def commit(self, uploads: Iterable[NewUpload]) -> Snapshot:
+    def commit(self, uploads: Iterable[NewUpload], *, leave_sample: bool = False, append: bool = False) -> Snapshot:
         """Store the uploads as new versions and build a new snapshot, all in one transaction.
+
+        The new snapshot holds the uploads plus the other kinds of the current data. The bundled sample and
+        the company's own uploads are never mixed in one snapshot: uploading the company's data onto data that
+        holds sample versions raises MixedSourcesError unless `leave_sample` is set, in which case the new
+        snapshot holds only the uploads and the current data's non-sample versions (the company's own
+        workspace starts; the sample's snapshots stay readable as the demo). Sample uploads are only ever
+        stored onto sample data.
+
+        `append` (response kinds only, APPENDABLE): each upload is added as another source of its kind (its own
+        version, removable on its own) instead of replacing the kind's current data; see source_rows() for how
+        answers present in several sources are counted once.
 
         Any failure rolls everything back: the workspace is exactly as it was before the call.
         """
         uploads = list(uploads)
+        if len({up.source == SAMPLE for up in uploads}) > 1:
+            raise MixedSourcesError("Sample files and your own files cannot be stored together.")
+        if append and (bad := [up.kind for up in uploads if up.kind not in APPENDABLE]):
+            raise ValueError(f"Only response files ({', '.join(APPENDABLE)}) can be added as another source; "
+                             f"{bad[0]} replaces the current data of its kind.")
         with self._transaction() as cur:
             versions = self._current_versions(cur)
+            if uploads:
+                versions = self._base_for(cur, versions, uploads[0].source == SAMPLE, leave_sample)
+            sources = {k: v for k, v in self._current_sources(cur).items() if versions.get(k) is not None}
             next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
             for up in uploads:
                 self._insert_upload(cur, next_version, up)
-                versions[up.kind] = next_version
+                sources[up.kind] = (*sources.get(up.kind, ()), next_version) if append else (next_version,)
                 next_version += 1
-            number = self._build_snapshot(cur, versions)
+            number = self._build_snapshot(cur, sources)
+            if append and uploads:
+                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, timezone('UTC', now()))", [
+                    number, "; ".join(f"{k}: {len(v)} sources (versions {', '.join(map(str, v))})"
+                                      for k, v in sources.items() if k in {up.kind for up in uploads})])
         return self.snapshot(number)
+
+    @staticmethod
+    def _sample_kinds(cur, versions: dict[str, int | None]) -> dict[str, bool]:
+        """kind -> whether its version is the bundled sample (kinds without a version left out)."""
+        used = {k: v for k, v in versions.items() if v is not None}
+        if not used:
+            return {}
+        rows = dict(cur.execute(f"SELECT version, source = '{SAMPLE}' FROM uploads WHERE version IN "
+                                f"({', '.join('?' * len(used))})", list(used.values())).fetchall())
+        return {k: bool(rows.get(v)) for k, v in used.items()}
+
+    def _base_for(self, cur, versions: dict[str, int | None], sample: bool, leave_sample: bool) -> dict:
+        """The current versions a commit of sample (or own) uploads builds on; refuses a mix."""
+        kinds = self._sample_kinds(cur, versions)
+        if sample:
+            if not all(kinds.values()):
+                raise MixedSourcesError("The workspace already holds your own data; the sample company is not "
+                                        "stored on top of it.")
+            return versions
+        if not any(kinds.values()):
+            return versions
+        if not leave_sample:
+            raise MixedSourcesError(
+                "The current data is the sample company's: storing your file on top of it would mix fictional "
+                "and real figures. Choose to start your company's own workspace (the sample stays viewable as "
+                "a demo data version).")
+        return {k: None if kinds.get(k) else v for k, v in versions.items()}
+
+    def holds_sample(self, snapshot: int | None = None) -> bool:
+        """Whether the snapshot (default: the current data) holds any version of the bundled sample."""
+        snap = self.snapshot(snapshot)
+        return snap is not None and any(self._sample_kinds(self.cursor(), snap.versions).values())
 
     @staticmethod
     def _current_versions(cur) -> dict[str, int | None]:
         row = cur.execute(
-            "SELECT nps_version, customers_version, revenue_version FROM snapshots ORDER BY snapshot DESC LIMIT 1"
-        ).fetchone()
-        return dict(zip(KINDS, row or (None, None, None), strict=True))
+            f"SELECT {Workspace._VERSION_COLUMNS} FROM snapshots ORDER BY snapshot DESC LIMIT 1").fetchone()
+        return dict(zip(KINDS, row or (None,) * len(KINDS), strict=True))
 
     @staticmethod
     def _insert_upload(cur, version: int, up: NewUpload) -> None:
@@ -401,49 +565,78 @@ class Workspace:
         cols = CANONICAL_COLUMNS[up.kind]
         frame = up.rows[cols]
         cur.register("incoming", frame)
-        table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[up.kind]
+        table = TABLES[up.kind]
         col_sql = ", ".join(quote_ident(c) for c in cols)
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",
                     [version])
         cur.unregister("incoming")
 
     @staticmethod
-    def _month_range(cur, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
-        """Months the facts cover: the revenue months when there is revenue, otherwise the span of the
-        customers and responses, capped at MAX_HISTORY_MONTHS back from the latest month."""
-        nv, cv, rv = (versions[k] for k in KINDS)
-        if rv is not None:
-            first, last = cur.execute(
-                "SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
-            return first, last
-        first, last = cur.execute(
-            """SELECT min(m), max(m) FROM (
-                   SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses WHERE version = $nv
-                   UNION ALL SELECT date_trunc('month', start_date)::DATE FROM customers WHERE version = $cv
-                   UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv)""",
-            {"nv": nv, "cv": cv},
+    def _month_range(cur, number: int, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
+        """Months the facts cover: from the first month of any dated event (revenue month, response or answer
+        date of every source, churn date) to the last month of any kind (customers' start months included),
+        capped at MAX_HISTORY_MONTHS back from the latest month. Customers' start months set the beginning
+        only when no kind has events (a customer list alone): a list of long-standing customers would
+        otherwise stretch the period back to years without any data. So the period reaches responses dated
+        after the last revenue month; revenue figures there are blank (see _revenue_range)."""
+        first, last, start_first, start_last = cur.execute(
+            """WITH events AS (
+                   SELECT date_trunc('month', response_date)::DATE AS m FROM nps_responses
+                       WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap AND kind = 'nps')
+                   UNION ALL SELECT date_trunc('month', churn_date)::DATE FROM customers WHERE version = $cv
+                   UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses
+                       WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap AND kind = 'csat')
+                   UNION ALL SELECT month FROM revenue WHERE version = $rv
+               ), starts AS (SELECT date_trunc('month', start_date)::DATE AS m FROM customers WHERE version = $cv)
+               SELECT (SELECT min(m) FROM events), (SELECT max(m) FROM events),
+                      (SELECT min(m) FROM starts), (SELECT max(m) FROM starts)""",
+            {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]},
         ).fetchone()
+        first = first or start_first
+        last = max(m for m in (last, start_last) if m is not None) if (last or start_last) else None
         if last is None:
             return None, None
         floor = (pd.Timestamp(last) - pd.DateOffset(months=MAX_HISTORY_MONTHS - 1)).date()
         return max(first, floor), last
 
-    def _build_snapshot(self, cur, versions: dict[str, int | None]) -> int:
+    @staticmethod
+    def _revenue_range(cur, rv: int | None, first: dt.date | None, last: dt.date | None) -> tuple:
+        """The months with revenue data within [first, last]; (None, None) without revenue. Outside them a
+        customer's MRR is 0 but no movement, churned MRR, retention or cohort cell is built (all blank)."""
+        if rv is None or first is None:
+            return None, None
+        rfirst, rlast = cur.execute("SELECT min(month), max(month) FROM revenue WHERE version = ?", [rv]).fetchone()
+        if rlast is None or rlast < first:
+            return None, None
+        return max(rfirst, first), min(rlast, last)
+
+    def _build_snapshot(self, cur, sources: dict[str, tuple[int, ...]]) -> int:
+        """A new snapshot reading these versions per kind (the last of each is its `<kind>_version`), with
+        its facts."""
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
-        first, last = self._month_range(cur, versions)
+        versions = {k: (sources[k][-1] if sources.get(k) else None) for k in KINDS}
+        rows = [[number, k, v] for k in KINDS for v in sources.get(k, ())]
+        if rows:
+            cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)", rows)
+        first, last = self._month_range(cur, number, versions)
+        rfirst, rlast = self._revenue_range(cur, versions["revenue"], first, last)
         cur.execute(
-            "INSERT INTO snapshots VALUES (?, ?, ?, ?, timezone('UTC', now()), ?, ?)",
-            [number, versions["nps"], versions["customers"], versions["revenue"], first, last],
+            f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
+            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, timezone('UTC', now()),"
+            " ?, ?, ?, ?)",
+            [number, *(versions[k] for k in KINDS), first, last, rfirst, rlast],
         )
-        params = {"snap": number, "nv": versions["nps"], "cv": versions["customers"], "rv": versions["revenue"]}
+        params = {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
-            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last})
+            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last, "rfirst": rfirst,
+                                              "rlast": rlast})
             cur.execute(FACT_MONTH, {"snap": number})
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
                         {"snap": number, "k": RETENTION_K})
-            cur.execute(FACT_COHORT, {"snap": number, "first": first, "max_age": COHORT_MAX_AGE})
-            cur.execute(FACT_TRANSITION, {"snap": number, "nv": versions["nps"]})
-        cur.execute(FACT_NPS, {k: params[k] for k in ("snap", "nv", "cv", "rv")})
+            cur.execute(FACT_COHORT, {"snap": number, "rfirst": rfirst, "max_age": COHORT_MAX_AGE})
+            cur.execute(FACT_TRANSITION, {"snap": number})
+        cur.execute(FACT_NPS, params)
+        cur.execute(FACT_CSAT, {"snap": number, "cv": versions["customers"]})
         return number
 
     # ---- history: roll back, delete, mapping presets (Data page) ---------------------------------
@@ -457,6 +650,9 @@ class Workspace:
     #   'deleted' row in `snapshot_events`), so snapshot numbers stay contiguous and never get reused. The
     #   `uploads` row stays as the audit trail (when/hash/rows) and the version is listed in
     #   `deleted_versions`, so version numbers are never reused either.
+    # - Several sources of a response kind (commit(append=True)): roll back makes the chosen version the
+    #   kind's only source again; remove_source() takes one source out of the current data (a new snapshot,
+    #   recorded), after which it can be deleted like any earlier version.
     def _ensure_history_tables(self) -> None:
         self._con.execute(HISTORY_SCHEMA)
 
@@ -470,7 +666,7 @@ class Workspace:
     def history(self) -> pd.DataFrame:
         """Every version, newest first, with its status: 'in use' (latest snapshot), 'earlier' or 'deleted'."""
         self._ensure_history_tables()
-        current = [v for v in self.current_versions().values() if v is not None] or [-1]
+        current = [v for vs in self._current_sources(self.cursor()).values() for v in vs] or [-1]
         return self.cursor().execute(
             f"""SELECT u.version, u.kind, u.file_name, u.source, u.row_count, u.first_date, u.last_date,
                        u.uploaded_at, u.uploaded_by, u.sha256, d.deleted_at,
@@ -499,10 +695,39 @@ class Workspace:
             if versions[kind] == version:
                 raise ValueError(f"Version {version} is already the current {kind} data.")
             previous = versions[kind]
+            sources = {k: v for k, v in self._current_sources(cur).items() if k != kind}
+            sources[kind] = (version,)
             versions[kind] = version
-            number = self._build_snapshot(cur, versions)
+            before, after = self._sample_kinds(cur, self._current_versions(cur)), self._sample_kinds(cur, versions)
+            if after[kind] and not all(before.values()):
+                raise MixedSourcesError(
+                    f"Version {version} is part of the sample company: it cannot become part of your own data "
+                    "(the sample stays viewable as its own data version in the sidebar).")
+            if len(set(after.values())) > 1:
+                raise MixedSourcesError(f"Version {version} is your own upload; the current data is the sample "
+                                        "company's, and the two are never mixed in one data version.")
+            number = self._build_snapshot(cur, sources)
             cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, timezone('UTC', now()))",
                         [number, f"{kind}: back to version {version} (was version {previous})"])
+        return self.snapshot(number)
+
+    def remove_source(self, version: int) -> Snapshot:
+        """Take one source (an appended response file) out of the current data, as a new snapshot; the other
+        sources of its kind stay. Refused when it is its kind's only source (roll back or delete instead)."""
+        with self._transaction() as cur:
+            row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
+            sources = self._current_sources(cur)
+            kind = row[0] if row else None
+            if kind is None or version not in sources.get(kind, ()):
+                raise ValueError(f"Version {version} is not a source of the current data.")
+            if len(sources[kind]) == 1:
+                raise ValueError(f"Version {version} is the only source of its kind: roll back to another version "
+                                 "or upload a replacement instead.")
+            sources[kind] = tuple(v for v in sources[kind] if v != version)
+            number = self._build_snapshot(cur, sources)
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, timezone('UTC', now()))",
+                        [number, f"{kind}: version {version} removed as a source (sources now "
+                                 f"{', '.join(map(str, sources[kind]))})"])
         return self.snapshot(number)
 
     def delete_version(self, version: int) -> list[int]:
@@ -514,12 +739,12 @@ class Workspace:
             if row is None or cur.execute("SELECT count(*) FROM deleted_versions WHERE version = ?",
                                           [version]).fetchone()[0]:
                 raise ValueError(f"There is no version {version} to delete.")
-            if version in self._current_versions(cur).values():
-                raise ValueError(f"Version {version} is the data in use. Roll back to another version or upload "
-                                 "a replacement first, then delete it.")
+            if any(version in vs for vs in self._current_sources(cur).values()):
+                raise ValueError(f"Version {version} is the data in use. Roll back to another version, upload "
+                                 "a replacement or remove it as a source first, then delete it.")
             snaps = [r[0] for r in cur.execute(
-                "SELECT snapshot FROM snapshots WHERE ? IN (nps_version, customers_version, revenue_version)"
-                " ORDER BY snapshot", [version]).fetchall()]
+                "SELECT DISTINCT snapshot FROM snapshot_sources WHERE version = ? ORDER BY snapshot",
+                [version]).fetchall()]
             if snaps:
                 marks = ", ".join("?" * len(snaps))
                 fact_tables = [r[0] for r in cur.execute(
@@ -529,14 +754,14 @@ class Workspace:
                     cur.execute(f"DELETE FROM {quote_ident(table)} WHERE snapshot IN ({marks})", snaps)
                 # The snapshot numbers stay (links and the version list keep their numbering) as empty
                 # placeholders: no versions, no months, so pages show their empty state for them.
-                cur.execute("UPDATE snapshots SET nps_version = NULL, customers_version = NULL, "
-                            f"revenue_version = NULL, first_month = NULL, last_month = NULL "
+                cur.execute(f"UPDATE snapshots SET {', '.join(f'{k}_version = NULL' for k in KINDS)}, "
+                            f"first_month = NULL, last_month = NULL, revenue_first = NULL, revenue_last = NULL "
                             f"WHERE snapshot IN ({marks})", snaps)
+                cur.execute(f"DELETE FROM snapshot_sources WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
-            table = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue"}[row[0]]
-            cur.execute(f"DELETE FROM {quote_ident(table)} WHERE version = ?", [version])
+            cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
             cur.execute("INSERT INTO deleted_versions VALUES (?, timezone('UTC', now()), ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
@@ -561,6 +786,11 @@ class Workspace:
             stats["customers"], stats["active"] = cur.execute(
                 "SELECT count(*), count(*) FILTER (churn_date IS NULL) FROM customers WHERE version = ?",
                 [version]).fetchone()
+        elif kind == "csat":
+            stats["customers"], stats["csat"] = cur.execute(
+                "SELECT count(DISTINCT customer_id), 100.0 * count_if(satisfied) / count(*) FROM csat_responses"
+                " WHERE version = ?", [version]).fetchone()
+            stats["nps"] = None  # a CSAT version has no NPS (change_summary reads the key for response kinds)
         else:
             stats["customers"], stats["nps"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER (score >= 9)"

@@ -26,27 +26,41 @@ arr_now, arr_prev = ui.cached(revenue.arr_change, view) if ui.has_data(view, "re
 arr_prev = arr_prev if prev else None
 
 c1, c2, c3, c4 = st.columns(4)
-ui.nps_kpi(c1, now_nps, prev_nps)
-ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev and churn_prev.monthly, inverse=True,
-       z=ui.rate_z((churn_now.churned, churn_now.active_start),
-                   churn_prev and (churn_prev.churned, churn_prev.active_start)), test="two-proportion test")
-c2.caption(f"all customers, month by month · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
-ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
-c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
-           else f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · GRR {fmt_pct(ret_now.grr)} · "
-                f"base {ret_now.base_customers:,} customers")
-ui.kpi(c4, "arr", arr_now, arr_prev or None)
-c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
-                                  if arr_now and arr_prev else ""))
+if not ui.has_data(view, "nps"):
+    ui.empty_state("nps", c1)
+else:
+    ui.nps_kpi(c1, now_nps, prev_nps)
+ui.csat_kpi(c1, view)
+if not ui.has_data(view, "customers"):
+    ui.empty_state("customers", c2)
+else:
+    ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev and churn_prev.monthly, inverse=True,
+           z=ui.rate_z((churn_now.churned, churn_now.active_start),
+                       churn_prev and (churn_prev.churned, churn_prev.active_start)), test="two-proportion test")
+    c2.caption(f"all customers, month by month · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
+if not ui.has_data(view, "revenue"):
+    ui.empty_state("revenue", c3)
+else:
+    ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
+    c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
+               else f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · GRR {fmt_pct(ret_now.grr)} · "
+                    f"base {ret_now.base_customers:,} customers")
+    ui.kpi(c4, "arr", arr_now, arr_prev or None)
+    c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
+                                      if arr_now and arr_prev else ""))
 
 left, right = st.columns(2)
 with left:
     ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS", "nps",
                           band=("low", "high")))
 with right:
-    ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))
+    if ui.has_data(view, "revenue"):
+        ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))
 
 ui.section("From customer experience to value")
+for kind in ("nps", "customers", "revenue"):  # the links below need all three
+    if not ui.has_data(view, kind):
+        ui.empty_state(kind)
 cats = ui.cached(linkage.by_category, view)
 cover = ui.cached(linkage.coverage, view)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())

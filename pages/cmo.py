@@ -15,12 +15,15 @@ ui.page_header("CMO · Customer sentiment", "NPS over time and by segment, regio
 if view is None:
     ui.empty_state()
 
+if not ui.has_data(view, "nps"):
+    ui.empty_state("nps")
 prev_view = ui.previous_view(view)  # None: nothing before the period to compare with
 now = ui.cached(nps.summary, view)
 prev = ui.cached(nps.summary, prev_view) if prev_view else None
 prev = prev if prev and prev.n else None
 c1, c2, c3, c4 = st.columns(4)
 ui.nps_kpi(c1, now, prev)
+ui.csat_kpi(c1, view)
 ui.kpi(c2, "responses", now.n, prev and prev.n, neutral=True)  # more or fewer answers is neither good nor bad
 too_few = stats.too_few(now.n, stats.MIN_RESPONSES, "responses")
 compare = prev if prev and prev.n >= stats.MIN_RESPONSES else None
@@ -44,18 +47,21 @@ groups = ui.cached(nps.by_dimension, view, by.lower())
 ui.chart(charts.dimension_bars(groups, f"NPS by {by.lower()} (line: 95% interval)", by))
 
 ui.section("Acquisition and advocacy")
+for kind in ("customers", "revenue"):
+    if not ui.has_data(view, kind):
+        ui.empty_state(kind)
 versions = ui.current_snapshot().versions
 churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_month, view)
 newcomers = ui.cached(nps.new_customer_nps, view, versions)
 now_cats = ui.cached(value.current_by_category, view).set_index("category")
 a1, a2, a3, a4 = st.columns(4)
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
-ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty else None)
+ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
 ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
 a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
-if promoters is not None:
+if promoters is not None and ui.has_data(view, "revenue"):
     a4.caption(f"active in {view.end:%b %Y} with a latest answer of 9–10, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("Recent comments")

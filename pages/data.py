@@ -11,13 +11,14 @@ from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest import session
 from metrics.ingest.questions import Question
-from metrics.store import KIND_LABELS
+from metrics.store import APPENDABLE, KIND_LABELS, StoreError
 
 ui.ensure_router()
 st.title("Data · Upload exports")
 st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue: survey tools (Qualtrics, "
            "SurveyMonkey, Delighted, Typeform, Hotjar), billing (Stripe subscriptions or invoices, ChartMogul "
-           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version; "
+           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version "
+           "(a response file can instead be added beside the current ones); "
            "earlier versions stay available and can be restored below. "
            f"Files up to {ingest.MAX_UPLOAD_BYTES // 2**20} MB.")
 ui.notices(None)
@@ -26,25 +27,79 @@ NOT_USED = "— not used —"
 REJECT, SKIP = "Reject the file (store nothing)", "Store the valid rows and skip the rejected ones"
 
 
+OWN, KEEP = "own", "keep"
+SAMPLE_CHOICES = {OWN: "Start your company's own workspace (the sample stays viewable as a demo data version)",
+                  KEEP: "Keep exploring the sample (nothing is stored)"}
+
+
 def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str]) -> None:
     """Commit one validated file and show the new data version (a callback: runs before the widgets). When
-    every file of the drop is stored, the uploader starts empty again."""
+    every file of the drop is stored, the uploader starts empty again. Onto sample data only after the analyst
+    chose to start the company's own workspace; a refusal or a failed write becomes the file's error."""
     ws = ui.workspace()
-    snap = ws.commit([prepared.to_upload(uploaded_by=gate.uploader())])  # signed-in address, else typed name
+    who = gate.uploader()  # the signed-in address, else the typed name (local mode)
+    leave_sample = st.session_state.get("sample_choice") == OWN
+    if leave_sample and ws.holds_sample():
+        previous = None  # the company's first version of this kind: nothing to compare with the sample
+    append = prepared.kind in APPENDABLE and st.session_state.get(f"append_{fkey}") == APPEND
+    try:
+        snap = ws.commit([prepared.to_upload(uploaded_by=who)], leave_sample=leave_sample, append=append)
+    except StoreError as exc:
+        st.session_state["store_error"] = str(exc)
+        return
     gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")
     st.session_state["v"] = snap.snapshot
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
+    summary = ingest.change_summary(ws, version, None if append else previous)
+    if append:
+        others = [str(v) for v in snap.sources[prepared.kind] if v != version]
+        summary = (summary.removesuffix("; the first version of its kind.")
+                   + f"; added beside version {', '.join(others)} (an answer in several files counts once).")
     message = (
         f"Stored {ui.md_escape(prepared.file_name)} as version {version}{skipped}; the dashboard now shows data "
         f"version #{snap.snapshot}.  \n**{KIND_LABELS[prepared.kind]} version {version}:** "
-        + ui.md_escape(ingest.change_summary(ws, version, previous)))
+        + ui.md_escape(summary))
     done = st.session_state.setdefault("stored_files", {})
     done[fkey] = message
     if all(k in done for k in all_keys):
         st.session_state["uploads_done"] = st.session_state.get("uploads_done", 0) + 1  # a fresh, empty uploader
         st.session_state["stored"] = "  \n\n".join(done[k] for k in all_keys)
         st.session_state["stored_files"] = {}
+
+
+REPLACE, APPEND = "replace", "append"
+
+
+def append_choice(kind: str, fkey: str) -> None:
+    """For response files when the current data already has the kind: replace it (the default), or add the
+    file as another source of the same kind (another survey year); asked in the look of ask()."""
+    current = ui.workspace().snapshot()
+    sources = current.sources.get(kind, ()) if current else ()
+    if kind not in APPENDABLE or not sources or ui.workspace().holds_sample():
+        return
+    label = KIND_LABELS[kind]
+    have = f"version {sources[0]}" if len(sources) == 1 else "versions " + ", ".join(map(str, sources))
+    choices = {REPLACE: f"Replace the current {label} ({have})",
+               APPEND: f"Add as another source of {label} (keeps {have}; e.g. another survey year)"}
+    key = f"append_{fkey}"
+    if key not in st.session_state:
+        st.session_state[key] = REPLACE
+    st.selectbox(f"The data already has {label}: replace them or add this file?", list(choices), key=key,
+                 format_func=choices.get)
+    st.caption("Added files stay separate versions, each removable on its own; an answer found in several files "
+               "(same response id and date, or same customer and date) counts once, from the latest file.")
+
+
+def sample_choice() -> str | None:
+    """Asked once, before the first of the company's files is stored onto the sample company: start the
+    company's own workspace, or keep exploring the sample. Returns the answer (None: not answered yet)."""
+    st.markdown("**The dashboard holds the sample company** · your answer decides where your files go")
+    st.selectbox("Store your files as your company's own data?", list(SAMPLE_CHOICES), key="sample_choice",
+                 index=None, format_func=SAMPLE_CHOICES.get, placeholder="Choose…")
+    st.caption("Your data is never mixed with the fictional sample: your own workspace holds only the kinds you "
+               "upload (pages say what is not uploaded yet); the sample stays selectable in the sidebar.")
+    return st.session_state.get("sample_choice")
 
 
 def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> None:
@@ -61,7 +116,7 @@ def history_action(action, version_key: str):
     version = int(st.session_state.get(version_key))
     try:
         return version, action(version)
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         st.session_state["history_error"] = str(exc)
         return None
 
@@ -74,6 +129,17 @@ def roll_back(version_key: str) -> None:
     gate.record("rollback", f"version {version} → data version #{snap.snapshot}")
     st.session_state["v"] = snap.snapshot
     st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
+                                        f"#{snap.snapshot}.")
+
+
+def remove_source(version_key: str) -> None:
+    done = history_action(ui.workspace().remove_source, version_key)
+    if done is None:
+        return
+    version, snap = done
+    gate.record("delete", f"version {version} removed as a source → data version #{snap.snapshot}")
+    st.session_state["v"] = snap.snapshot
+    st.session_state["history_done"] = (f"Removed version {version} as a source; the current data is data version "
                                         f"#{snap.snapshot}.")
 
 
@@ -96,12 +162,16 @@ def delete(version_key: str) -> None:
 for key, show in (("stored", st.success), ("preset_saved", st.success)):
     if key in st.session_state:
         show(st.session_state.pop(key), icon=":material/save:")
+if "store_error" in st.session_state:  # our own text (a refusal or a failed write), no file content
+    st.error(st.session_state.pop("store_error"), icon=":material/block:")
 
-KIND_CHOICES = {"Detect from the columns": None, **{label: kind for kind, label in KIND_LABELS.items()}}
+KIND_CHOICES = {"Detect from the columns": None,
+                **{label: kind for kind, label in KIND_LABELS.items() if kind in ingest.FIELDS}}
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    uploads = st.file_uploader("CSV exports (one or several)", type=["csv", "txt", "tsv"], accept_multiple_files=True,
+    uploads = st.file_uploader("CSV exports (one or several)",
+                               type=["csv", "txt", "tsv", "xlsx", "gz"], accept_multiple_files=True,
                                key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),
@@ -258,12 +328,22 @@ def handle(upload, all_keys: list[str]) -> None:
             label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
             if prepared.report:
                 label += f" (skipping {prepared.report.rejected_rows:,} rows)"
-            st.button(label, type="primary", key=f"store_{fkey}", on_click=store,
-                      args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys))
+            append_choice(prepared.kind, fkey)
+            choice = st.session_state.get("sample_choice") if ws.holds_sample() else OWN
+            if choice == KEEP:
+                st.info("Nothing is stored: the dashboard keeps showing the sample company. Change the answer above "
+                        "to store this file as your own data.", icon=":material/info:")
+            else:
+                st.button(label, type="primary", key=f"store_{fkey}", on_click=store, disabled=choice is None,
+                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys),
+                          help="Answer the question about the sample company above first." if choice is None
+                          else None)
 
 
 files = uploads or []
 keys = [file_key(f) for f in files]
+if files and ui.workspace().holds_sample():
+    sample_choice()
 if len(files) == 1:
     handle(files[0], keys)
 elif files:
@@ -281,7 +361,7 @@ ws = ui.workspace()
 history = ws.history()
 events = ws.snapshot_events()
 if not events.empty:
-    st.caption("Roll backs: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
+    st.caption("Roll backs and sources: " + "; ".join(f"#{r.snapshot} {ui.md_escape(r.detail)}"
                                           for r in events.head(5).itertuples()))
 live = history[history.status != "deleted"]
 if not live.empty:
@@ -293,6 +373,10 @@ if not live.empty:
                      width=460)
         st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
                   help="Makes this version the current data of its kind again, as a new data version (recorded).")
+        if any(len(v) > 1 for v in (ws.snapshot().sources if ws.snapshot() else {}).values()):
+            st.button("Remove this source", key="remove_source", on_click=remove_source, args=("history_version",),
+                      help="Takes one of several files of a kind out of the current data (a new data version, "
+                           "recorded); the other files of that kind stay.")
         st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
                   help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
                        "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "

@@ -16,8 +16,10 @@ def test_every_page_renders_without_revenue(page):
 
 
 def test_revenue_figures_are_blank_not_zero():
-    tiles = {m.label: m.value for m in run_app().metric}
-    assert tiles["ARR"] == "—" and tiles["NRR (12 months)"] == "—"
+    ceo = run_app()
+    tiles = {m.label: m.value for m in ceo.metric}
+    assert "ARR" not in tiles and "NRR (12 months)" not in tiles  # no revenue: an empty state, not a figure
+    assert any("No revenue uploaded yet — upload on the Data page." in i.value for i in ceo.info)
     # Reference customers Dec 2024 – Apr 2025 (the window: the 5 months of data): 2 churned of 10 → 20.0%
     assert tiles["Logo churn (monthly)"] == "20.0%"
     cfo = run_app("pages/cfo.py")

@@ -185,7 +185,7 @@ def test_storing_an_upload_changes_the_numbers(page, upload_url, expected, tmp_p
     try:
         ingest.load_sample(ws, SAMPLE_DIR)
         opts = ingest.Options(kind="revenue", today=dt.date(9999, 12, 31))
-        snap = ws.commit([ingest.prepare(raised.read_bytes(), raised.name, opts).to_upload()])
+        snap = ws.commit([ingest.prepare(raised.read_bytes(), raised.name, opts).to_upload()], leave_sample=True)
         new_arr_value, _ = revenue.arr_change(ws.cursor(), _default_view(snap))
     finally:
         ws.close()
@@ -204,6 +204,10 @@ def test_storing_an_upload_changes_the_numbers(page, upload_url, expected, tmp_p
     upload_csv(page, raised, "Revenue")
     success = page.locator("[data-testid='stAlertContentSuccess']")
     pw.expect(success.filter(has_text=f"{raised.name} reads as Revenue")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+    page.get_by_role("combobox", name="Store your files as your company's own data?").click()  # asked once
+    page.get_by_role("option", name=re.compile(r"^Start your company's own workspace")).click()
     wait_for_app_run(page)
     assert_no_exception(page)
     page.get_by_role("button", name="Store as the new Revenue version").click()

@@ -1,6 +1,6 @@
 """Browser test of the whole upload flow on the Data page: a file whose columns the app cannot guess is
 mapped by hand, validated (a bad row rejected, then skipped by choice), stored with its summary, its mapping
-saved as a preset and reused, and the upload rolled back.
+saved as a preset and reused, and a roll back to the sample company refused (never mixed with own data).
 
 Same pattern as tests/test_browser.py: a module-scoped server on a free port with CX_WORKSPACE in tmp (which
 loads the bundled sample on its first run), the Debian chromium driven by Playwright.
@@ -106,7 +106,9 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     wait_for_app_run(page)
     pw.expect(success.filter(has_text="Saved the mapping as preset")).to_be_visible()
 
-    # 5. Store: the summary names the new version and what changed vs the sample's revenue.
+    # 5. Store as the company's own workspace (asked once; the sample stays a demo data version): the summary
+    #    names the new version, the company's first of its kind (never compared with the sample's).
+    choose(page, "Store your files as your company's own data?", re.compile(r"^Start your company's own workspace"))
     store = page.get_by_role("button", name="Store as the new Revenue version (skipping 1 rows)")
     store.click()
     stored = success.filter(has_text="Stored umsatz.csv as version 4 (1 rejected rows skipped)")
@@ -115,7 +117,7 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     assert_no_exception(page)
     pw.expect(stored).to_contain_text(f"now shows data version #{SAMPLE_SNAPSHOT + 1}")
     pw.expect(stored).to_contain_text("Revenue version 4: 3 rows, 2026-09-01 to 2026-10-31, 2 customers, ARR 15,006")
-    pw.expect(stored).to_contain_text("vs version 3:")
+    pw.expect(stored).to_contain_text("the first version of its kind.")
     assert history_rows(page) == 4
 
     # 6. The same header again: the preset is applied without asking.
@@ -126,22 +128,19 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     pw.expect(success.filter(has_text="umsatz-november.csv reads as Revenue")).to_be_visible()
     pw.expect(page.get_by_role("combobox", name=re.compile(r"^Amount \(MRR or revenue\) \*"))).to_have_value("Betrag")
 
-    # 7. Roll back to the sample's revenue (version 3): recorded as a new data version that is now current.
+    # 7. Rolling back to the sample's revenue (version 3) would mix the sample into own data: refused.
     choose(page, "Version to roll back to or delete", re.compile(r"^v3 · Revenue · revenue\.csv · "))
     page.get_by_role("button", name="Roll back to this version").click()
-    done = success.filter(has_text=f"Rolled back: version 3 is current again, as data version "
-                                   f"#{SAMPLE_SNAPSHOT + 2}.")
-    pw.expect(done).to_be_visible()
+    pw.expect(error.filter(has_text="Version 3 is part of the sample company")).to_be_visible()
     wait_for_app_run(page)
     assert_no_exception(page)
     pw.expect(page.get_by_role("combobox", name="Data version")).to_have_value(
-        re.compile(rf"^#{SAMPLE_SNAPSHOT + 2} .*\(latest\)$"))
-    pw.expect(page.get_by_text("Roll backs: #3 revenue: back to version 3 (was version 4)")).to_be_visible()
-    assert history_rows(page) == 4  # a roll back adds a data version, not an upload
+        re.compile(rf"^#{SAMPLE_SNAPSHOT + 1} .*\(latest\)$"))
+    assert history_rows(page) == 4  # nothing stored
 
-    # 8. The dashboard follows: the CFO page shows the rolled-back-to data version.
+    # 8. The dashboard follows: the CFO page shows the company's own data version.
     page.goto(app_url + "/cfo")
     wait_for_app_run(page)
     assert_no_exception(page)
     caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
-    pw.expect(caption).to_contain_text(f"data version #{SAMPLE_SNAPSHOT + 2}")
+    pw.expect(caption).to_contain_text(f"data version #{SAMPLE_SNAPSHOT + 1}")

@@ -47,7 +47,7 @@ def test_reference_files_detected_and_normalised():
 def test_sample_data_loads():
     ws = Workspace(":memory:")
     snap = ingest.load_sample(ws, SAMPLE)
-    assert set(snap.versions) == {"nps", "customers", "revenue"}
+    assert {k for k, v in snap.versions.items() if v is not None} == {"nps", "customers", "revenue", "csat"}
     uploads = ws.uploads().set_index("kind")
     assert (uploads.source == "sample").all()
     raw = {k: sum(1 for _ in open(SAMPLE / f, encoding="utf-8")) for k, f in ingest.SAMPLE_FILES.items()}
@@ -56,6 +56,7 @@ def test_sample_data_loads():
     assert (snap.first_month, snap.last_month) == (dt.date(2023, 11, 1), dt.date(2026, 10, 1))
     assert 4000 <= uploads.loc["customers", "row_count"] <= 6000
     assert uploads.loc["nps", "row_count"] >= 15000
+    assert uploads.loc["csat", "row_count"] == raw["csat"] - 1 == 1404  # every 1-5 answer, none skipped
 
 
 def test_odd_headers_semicolons_day_first_dates_and_decimal_commas():
@@ -739,6 +740,7 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.switch_page("pages/data.py")
         at.run()
         at.selectbox(key="upload_kind").set_value("NPS responses")
+        at.session_state["sample_choice"] = "own"  # answered ahead: the company's own workspace, no sample mixed
         at.file_uploader[0].upload("ambiguous.csv", b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n",
                                    "text/csv")
         at.run()
@@ -755,10 +757,10 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.run()
         assert not at.exception
         stored = next(s.value for s in at.success if "Stored ambiguous.csv" in s.value)
-        assert "NPS responses version 4:** 2 rows, 2026-04-03 to 2026-06-05, 2 customers, NPS \\+50;" in stored
-        assert "vs version 2: -19,970 rows" in stored
+        assert "NPS responses version 5:** 2 rows, 2026-04-03 to 2026-06-05, 2 customers, NPS \\+50;" in stored
+        assert stored.endswith("the first version of its kind.")  # never compared with the sample's
 
-        at.selectbox(key="history_version").set_value(4)
+        at.selectbox(key="history_version").set_value(5)
         at.button(key="delete_version").click()
         at.run()
         assert any("is the data in use" in e.value for e in at.error)  # the version in use is refused
@@ -768,7 +770,7 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         assert not at.exception
         assert any("Deleted version 2; data version #1, which used it, is now empty." in s.value for s in at.success)
         history = at.dataframe[-1].value.set_index("Version")
-        assert history.loc[2, "Status"] == "deleted" and history.loc[4, "Status"] == "in use"
+        assert history.loc[2, "Status"] == "deleted" and history.loc[5, "Status"] == "in use"
         at.switch_page("pages/cio.py")  # the emptied data version stays listed; pages still run
         at.run()
         assert not at.exception, [e.value for e in at.exception]

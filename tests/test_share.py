@@ -165,6 +165,8 @@ def test_pinned_version_stays_after_a_newer_upload():
     at.run()
     at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
     at.run()
+    at.selectbox(key="sample_choice").set_value("own")  # the company's own workspace starts (no sample mixed in)
+    at.run()
     store_button(at).click()
     at.run()
     latest = run_app("pages/cfo.py")

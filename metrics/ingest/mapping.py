@@ -78,8 +78,8 @@ SYNONYMS_REVENUE = {
 SYNONYMS_CSAT = {
     "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
               "csatrating", "rating", "starrating", "stars", "reviewscore", "reviewrating", "reviewstars", "score"],
-    "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", *SYNONYMS["response_date"]],
-    "response_id": [*SYNONYMS["response_id"], "reviewid", "ratingid", "ticketid"],
+    "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", "answeredat", *SYNONYMS["response_date"]],
+    "response_id": [*SYNONYMS["response_id"], "surveyid", "reviewid", "ratingid", "ticketid"],
     "comment": [*SYNONYMS["comment"], "reviewtext", "review", "reviewbody", "ratingcomment", "satisfactioncomment"],
 }
 # Substrings of a header (or of its question text) that identify a field when no synonym matched.

@@ -68,6 +68,11 @@ class Inspection:
     kind: str | None         # detected kind, None when the header does not say
     subscription_ids: str | None = None  # a column named "id" holding Stripe subscription ids (sub_…)
     questions: list[Question] = field(default_factory=list)  # read-level questions (encoding, sheet, header row)
+    encoding: str = ""       # how the text was decoded, in words ("UTF-8", "Windows-1252"); "" for a workbook
+    delimiter: str = ""      # the field separator used; "" for a workbook
+    container: str = "text"  # "text", "gzip" (unpacked first) or "workbook"
+    sheet: str | None = None  # the workbook sheet read
+    warnings: list[str] = field(default_factory=list)  # what reading decided that the analyst should know
 
     def mapping(self, kind: str) -> dict[str, str]:
         mapping = detect_mapping(kind, self.columns, self.labels)

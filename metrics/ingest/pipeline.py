@@ -27,15 +27,18 @@ from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
+from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.read import load
+from metrics.ingest.ticket_fields import detect_ticket_mapping
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
-             "csat": _prepare_csat}
-DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date"}
+             "csat": _prepare_csat, "tickets": _prepare_tickets}
+DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date",
+              "tickets": "dated_at"}
 
 
 def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
@@ -46,20 +49,20 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
-    _check_size(data)
-    text = decode(data)
-    con = duckdb.connect()
     questions = Questions(opts.answers)
+    con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        seen = read_table(con, text)
+        seen = load(con, data, file_name, questions)
+        questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)
         columns = view.columns
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        detected, given = view.mapping(kind), dict(opts.mapping)
+        detected = detect_ticket_mapping(columns) if kind == "tickets" else view.mapping(kind)
+        given = dict(opts.mapping)
         if wide is not None:
             _map_unpivoted(kind, wide, detected, given, columns)
         mapping = {**detected, **given}
@@ -69,10 +72,11 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                 raise MissingColumnError(name, f"column {col!r}", columns)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
-        _require_fields(kind, mapping, columns, opts)
+        if kind != "tickets":  # the tickets preparer checks its own fields
+            _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
-        warnings: list[str] = []
+        warnings: list[str] = list(seen.warnings)
         read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
@@ -209,7 +213,11 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     return text + f"; vs version {previous}: " + ", ".join(changes) + "."
 
 
-SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv"}
+SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv",
+                "csat": "csat_responses.csv"}
+# The sample's own answers to the questions ingest asks of it (its generator writes 0-10 likelihood-to-recommend
+# scores and 1-5 satisfaction answers), so loading it asks nothing.
+SAMPLE_ANSWERS = {"nps": {"scale:score": "0-10"}, "csat": {"scale:satisfaction": "1-5"}}
 
 
 def load_sample(ws: Workspace, folder) -> Snapshot:
@@ -217,6 +225,6 @@ def load_sample(ws: Workspace, folder) -> Snapshot:
     uploads = []
     for kind, name in SAMPLE_FILES.items():
         # The sample's dates are fixed, so none may be judged "in the future" on a machine with an old clock.
-        opts = Options(kind=kind, today=dt.date(9999, 12, 31))
+        opts = Options(kind=kind, today=dt.date(9999, 12, 31), answers=SAMPLE_ANSWERS.get(kind, {}))
         uploads.append(prepare((Path(folder) / name).read_bytes(), name, opts).to_upload("sample"))
     return ws.commit(uploads)

@@ -13,7 +13,7 @@ import pytest
 from metrics import ingest, load
 from metrics.ingest import pipeline
 from metrics.ingest.questions import Question
-from metrics.store import KINDS, Workspace
+from metrics.store import Workspace
 
 REFERENCE = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 TODAY = "--today=2026-11-23"  # "in the future" is judged against this, never the machine's clock
@@ -44,7 +44,7 @@ def test_loads_the_reference_files_as_versions(tmp_path, capsys):
     ws = open_ws(ws_path)
     try:
         snap = ws.snapshot()
-        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3}
+        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3, "csat": None}
         history = ws.history().set_index("version")
         # customers.csv has 5 customers, nps.csv 8 responses, revenue.csv 11 customer-months
         assert history.row_count.to_dict() == {1: 5, 2: 8, 3: 11}
@@ -236,15 +236,70 @@ def test_help_is_the_docstring_with_an_example(capsys):
     assert "--on-bad-rows {reject,skip}" in out and "--today" not in out
 
 
-@pytest.mark.skipif("csat" in KINDS, reason="the installed store holds CSAT: the lead wires it")
-def test_csat_is_refused_until_the_store_holds_it(tmp_path, capsys):
-    code, out, err = run(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "csat", REFERENCE / "nps.csv")
-    assert code == 1 and err == ("python -m metrics.load: kind 'csat' is not supported by this installation yet (it "
-                                 "stores: nps, customers, revenue); nothing was stored.\n")
+def csat_file(path: Path, satisfied: int, answers: int, month: str = "2026-01") -> Path:
+    """`answers` 1-5 answers in one month, the first `satisfied` of them 4 or 5, the rest 1 to 3."""
+    rows = [f"S{i},c{i},{month}-{1 + i % 28:02d},{(4, 5)[i % 2] if i < satisfied else 1 + i % 3}"
+            for i in range(answers)]
+    path.write_text("survey_id,customer_id,answered_at,satisfaction\n" + "\n".join(rows) + "\n")
+    return path
 
 
-@pytest.mark.skipif("append" in ingest.Options.__dataclass_fields__, reason="ingest can append: the lead wires it")
-def test_append_is_refused_until_ingest_supports_it(tmp_path, capsys):
-    code, out, err = run(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "nps", REFERENCE / "nps.csv",
-                         "--append")
-    assert code == 1 and "--append is not supported by this installation yet" in err
+def test_csat_loads_and_reports(tmp_path, capsys):
+    from metrics import report
+
+    ws_path = tmp_path / "ws.duckdb"
+    code, out, err = run(capsys, "--workspace", ws_path, "--kind", "csat", csat_file(tmp_path / "csat.csv", 26, 40),
+                         "--answer", "scale:satisfaction=1-5")
+    assert code == 0, err
+    assert report.main(["--workspace", str(ws_path), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    # 26 satisfied of 40: 65.0%. Wilson 95%: centre (0.65 + 1.96²/80) ÷ (1 + 1.96²/40) = 0.636861, half-width
+    # 1.96 √(0.65·0.35/40 + 1.96²/6400) ÷ 1.096040 = 0.141802 → 49.51% to 77.87%.
+    assert figures["csat"]["n"] == 40 and figures["csat"]["satisfied"] == 26
+    assert figures["csat"]["value"] == pytest.approx(65.0)
+    assert (figures["csat"]["low"], figures["csat"]["high"]) == (pytest.approx(49.506, abs=1e-3),
+                                                                 pytest.approx(77.866, abs=1e-3))
+    assert figures["nps"] is None  # a satisfaction scale never yields an NPS
+
+
+def test_append_keeps_both_survey_files(tmp_path, capsys):
+    ws_path = tmp_path / "ws.duckdb"
+    first = csat_file(tmp_path / "y2025.csv", 10, 30, "2025-12")
+    second = csat_file(tmp_path / "y2026.csv", 20, 30, "2026-01")
+    second.write_text(second.read_text().replace("\nS", "\nT"))  # other survey ids: nothing is a duplicate
+    for path, extra in ((first, ()), (second, ("--append",))):
+        code, out, err = run(capsys, "--workspace", ws_path, "--kind", "csat", path, "--answer",
+                             "scale:satisfaction=1-5", *extra)
+        assert code == 0, err
+    ws = Workspace(ws_path)
+    try:
+        rows = ws.cursor().execute("SELECT count(*) FROM csat_responses").fetchone()[0]
+        sources = ws.cursor().execute("SELECT count(*) FROM snapshot_sources WHERE snapshot = "
+                                      "(SELECT max(snapshot) FROM snapshots) AND kind = 'csat'").fetchone()[0]
+    finally:
+        ws.close()
+    assert (rows, sources) == (60, 2)  # both files are sources of the current data; nothing replaced
+
+
+def test_append_is_for_response_kinds_only(tmp_path, capsys):
+    code, out, err = run(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "revenue",
+                         REFERENCE / "revenue.csv", "--append")
+    assert code == 2 and "--append adds another source of a response kind (nps, csat)" in err
+
+
+def test_a_sample_workspace_is_never_mixed_with_a_load(tmp_path, capsys):
+    ws_path = tmp_path / "ws.duckdb"
+    ws = Workspace(ws_path)
+    ingest.load_sample(ws, Path(__file__).resolve().parents[2] / "sample_data")
+    ws.close()
+    code, out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", REFERENCE / "nps.csv")
+    assert code == 1 and "Add --leave-sample" in err
+    code, out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", REFERENCE / "nps.csv", "--leave-sample")
+    assert code == 0, err
+    ws = Workspace(ws_path)
+    try:
+        assert not ws.holds_sample()
+        current = ws.snapshot().versions
+    finally:
+        ws.close()
+    assert [k for k, v in current.items() if v is not None] == ["nps"]  # no sample kind rides along

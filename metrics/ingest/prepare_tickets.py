@@ -1,0 +1,338 @@
+"""Support tickets: one canonical row per ticket from help-desk exports (Zendesk, Freshdesk, Intercom, HubSpot,
+generic files and event logs). Rules: shared/METRICS.md "Service (support tickets)" and "CSAT".
+
+- One ticket per id: an export with one row per ticket update (the id repeats) is reduced to each ticket's
+  latest state (by the updated-at column, else the file order); created and first-reply times are the earliest
+  seen, reopens are counted from solved/closed -> open moves when the export has no reopen count.
+- Deleted, spam and merged-away tickets are not tickets: left out, with a count.
+- Solved time: the solved/resolved column, else the closed column (said so). A ticket whose status is open
+  again (reopened) has no solved time. Zendesk's updated_at is never a solve time.
+- Durations in calendar hours: a duration column of the export (unit from its header or H:MM:SS, else asked),
+  else the difference of the timestamps. Business-hours columns are used only when no calendar figure exists
+  for any measure (hours_basis 'business'), never mixed with calendar time. Dates without a time of day give
+  whole days and set day_precision.
+- Times out of order (a reply or solve before creation, a solve before the first reply) make the file's
+  timestamp durations untrustworthy: above 5% of tickets every such duration is left out (none averaged), below
+  it only those tickets'; negative duration cells are left out; each with a warning and the count.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.errors import MissingColumnError
+from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
+from metrics.ingest.model import Options
+from metrics.ingest.questions import Question
+from metrics.ingest.ticket_values import (
+    check_timestamps,
+    duration,
+    looks_like_timestamps,
+    satisfaction,
+    tags,
+    timestamp,
+    val,
+)
+
+STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+NOT_A_TICKET = "not_a_ticket"
+STATUS_WORDS = {
+    "new": "new", "open": "open", "in progress": "open", "waiting on us": "open", "active": "open",
+    "assigned": "open", "reopened": "open", "escalated": "open",
+    "pending": "pending", "pending customer response": "pending", "waiting on customer": "pending",
+    "waiting on contact": "pending", "awaiting customer": "pending", "waiting on third party": "pending",
+    "snoozed": "pending",
+    "hold": "hold", "on-hold": "hold", "on hold": "hold",
+    "solved": "solved", "resolved": "solved",
+    "closed": "closed",
+    "deleted": NOT_A_TICKET, "spam": NOT_A_TICKET, "merged": NOT_A_TICKET,
+}
+OPEN_STATUSES = ("new", "open", "pending", "hold")
+DONE_STATUSES = ("solved", "closed")
+UNTRUSTED_SHARE = 0.05   # above this share of tickets with times out of order, no timestamp duration is used
+CANONICAL = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
+             "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",
+             "csat_scale", "csat_satisfied", "csat_offered", "reopens", "escalated", "tags", "subject", "segment",
+             "region"]
+
+
+def _status_map(chk: _Checker, column: str) -> None:
+    """Temp table status_map(word, norm): known words, and the analyst's answer for each unknown one."""
+    chk.con.execute("CREATE OR REPLACE TEMP TABLE status_map (word VARCHAR, norm VARCHAR)")
+    chk.con.executemany("INSERT INTO status_map VALUES (?, ?)", [[w, s] for w, s in STATUS_WORDS.items()])
+    v = val(column)
+    unknown = chk.con.execute(
+        f"SELECT lower({v}) AS w, count(*) FROM raw WHERE {v} IS NOT NULL AND lower({v}) NOT IN "
+        "(SELECT word FROM status_map) GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    choices = (*STATUSES, NOT_A_TICKET)
+    labels = {s: s for s in STATUSES} | {NOT_A_TICKET: "not a ticket (deleted, spam, merged)"}
+    for word, count in unknown:
+        answer = chk.questions.ask(Question(
+            f"ticket_status:{word}", f"What does the status '{word}' in '{column}' mean?", choices, labels, None,
+            f"{count:,} tickets have this status.", must_confirm=True))
+        if answer is not None:
+            chk.con.execute("INSERT INTO status_map VALUES (?, ?)", [word, answer])
+
+
+def _flag_words(chk: _Checker, column: str, extra_true: tuple[str, ...] = ()) -> str:
+    v = f"lower(coalesce({val(column)}, ''))"
+    chk.flag(column, f"{v} NOT IN {TRUE_WORDS + FALSE_WORDS + extra_true}", "are not yes/no flags")
+    return f"CASE WHEN {val(column)} IS NULL THEN NULL ELSE {v} IN {TRUE_WORDS + extra_true} END"
+
+
+def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+    con = chk.con
+    # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
+    # mapping itself, so the stored mapping says what the column was read as).
+    for dur, at in (("first_reply_time", "first_reply_at"), ("resolution_time", "solved_at")):
+        if dur in m and at not in m and looks_like_timestamps(chk, m[dur]):
+            warnings.append(f"'{m[dur]}' holds timestamps, not durations despite its name: read as the "
+                            f"{'time of the first reply' if at == 'first_reply_at' else 'solve time'}.")
+            m[at] = m.pop(dur)
+    columns = [c for c in con.execute("SELECT * FROM raw LIMIT 0").df().columns if c != "_row"]
+    if "ticket_id" not in m:
+        raise MissingColumnError("ticket_id", "ticket id", columns)
+    if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():
+        raise MissingColumnError("created_at", "created at (or a solved time)", columns)
+    tid = val(m["ticket_id"])
+    chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
+
+    times: dict[str, str] = {}
+    day_only: list[str] = []
+    for name in ("created_at", "first_reply_at", "solved_at", "closed_at", "updated_at"):
+        if name in m:
+            expr, dates_only = timestamp(chk, m[name])
+            check_timestamps(chk, m[name], expr, opts.today)
+            times[name] = expr
+            if dates_only and name != "updated_at":
+                day_only.append(m[name])
+    durations = {name: duration(chk, m[name], warnings)
+                 for name in ("first_reply_time", "first_reply_time_business", "resolution_time",
+                              "resolution_time_business") if name in m}
+    csat = satisfaction(chk, m["satisfaction"], warnings) if "satisfaction" in m else None
+    if "status" in m:
+        _status_map(chk, m["status"])
+    escalated = _flag_words(chk, m["escalated"], ("escalated",)) if "escalated" in m else "NULL::BOOLEAN"
+    if "reopens" in m:
+        r = val(m["reopens"])
+        count = f"try_cast(regexp_extract({r}, '^([0-9]+)(\\.0+)?$', 1) AS INTEGER)"
+        chk.flag(m["reopens"], f"{r} IS NOT NULL AND {count} IS NULL AND lower({r}) NOT IN {TRUE_WORDS + FALSE_WORDS}",
+                 "are not reopen counts (whole numbers ≥ 0) or yes/no flags")
+        reopens = (f"CASE WHEN {count} IS NOT NULL THEN {count} WHEN lower({r}) IN {TRUE_WORDS} THEN 1 "
+                   f"WHEN lower({r}) IN {FALSE_WORDS} THEN 0 END")
+    else:
+        reopens = "NULL::INTEGER"
+    chk.questions.settle()
+    chk.settle()
+
+    def t(name: str) -> str:
+        return times.get(name, "NULL::TIMESTAMP")
+
+    def d(name: str) -> str:
+        return durations.get(name) or "NULL::DOUBLE"
+
+    def text(name: str) -> str:
+        return val(m[name]) if name in m else "NULL::VARCHAR"
+
+    status_join = f"LEFT JOIN status_map s_map ON s_map.word = lower({val(m['status'])})" if "status" in m else ""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE t0 AS
+        SELECT r._row, {tid} AS ticket_id, {text('customer_id')} AS customer_id,
+               {t('created_at')} AS created_at, {t('first_reply_at')} AS first_reply_at,
+               {t('solved_at')} AS solved_raw, {t('closed_at')} AS closed_raw, {t('updated_at')} AS updated_at,
+               {d('first_reply_time')} AS fr_cal, {d('resolution_time')} AS res_cal,
+               {d('first_reply_time_business')} AS fr_bus, {d('resolution_time_business')} AS res_bus,
+               {text('status')} AS status_raw, {'s_map.norm' if 'status' in m else 'NULL::VARCHAR'} AS status,
+               lower({text('priority')}) AS priority, {text('channel')} AS channel,
+               {csat['score'] if csat else 'NULL::SMALLINT'} AS csat_score,
+               {csat['scale'] if csat else 'NULL::VARCHAR'} AS csat_scale,
+               {csat['satisfied'] if csat else 'NULL::BOOLEAN'} AS csat_satisfied,
+               {csat['offered'] if csat else 'NULL::BOOLEAN'} AS csat_offered,
+               {reopens} AS reopens, {escalated} AS escalated,
+               {tags(m['tags']) if 'tags' in m else 'NULL::VARCHAR[]'} AS tags,
+               {text('subject')} AS subject, {text('segment')} AS segment, {text('region')} AS region
+        FROM raw r {status_join}""")
+
+    # ---- one row per ticket: an event log is reduced to each ticket's latest state -------------------------
+    rows, tickets = con.execute("SELECT count(*), count(DISTINCT ticket_id) FROM t0").fetchone()
+    derive_reopens = False
+    if rows > tickets:
+        order = f"'{m['updated_at']}' (then the file order)" if "updated_at" in m else "the file order"
+        derive_reopens = "reopens" not in m and "status" in m
+        warnings.append(f"{rows:,} rows for {tickets:,} tickets: the ticket id repeats, so this is read as an event "
+                        f"log (one row per ticket update) and each ticket's latest state by {order} is used"
+                        + ("; reopens counted from solved/closed → open moves." if derive_reopens else "."))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE t1 AS
+        WITH seq AS (
+            SELECT *, lag(status) OVER (PARTITION BY ticket_id ORDER BY updated_at NULLS FIRST, _row) AS prev_status
+            FROM t0
+        ), w AS (
+            SELECT *, row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, _row DESC) AS k,
+                   min(created_at) OVER (PARTITION BY ticket_id) AS first_created,
+                   min(first_reply_at) OVER (PARTITION BY ticket_id) AS first_reply_min,
+                   count_if(status IN {OPEN_STATUSES} AND prev_status IN {DONE_STATUSES})
+                       OVER (PARTITION BY ticket_id) AS moves
+            FROM seq
+        )
+        SELECT * EXCLUDE (k, created_at, first_reply_at, reopens, first_created, first_reply_min, moves),
+               first_created AS created_at, first_reply_min AS first_reply_at,
+               {'moves::INTEGER' if derive_reopens else 'reopens'} AS reopens
+        FROM w WHERE k = 1""")
+
+    # ---- not tickets -----------------------------------------------------------------------------------------
+    if "status" in m:
+        for word, n in con.execute(f"SELECT lower(status_raw), count(*) FROM t1 WHERE status = '{NOT_A_TICKET}' "
+                                   "GROUP BY 1 ORDER BY 1").fetchall():
+            warnings.append(f"{n:,} tickets with status '{word}' are not tickets and were left out.")
+        con.execute(f"DELETE FROM t1 WHERE status = '{NOT_A_TICKET}'")
+    if "tags" in m:
+        merged = con.execute("SELECT count(*) FROM t1 WHERE list_contains(tags, 'closed_by_merge')").fetchone()[0]
+        if merged:
+            warnings.append(f"{merged:,} tickets closed by a merge (tag closed_by_merge) were left out: their "
+                            "requests live on in the ticket they were merged into.")
+            con.execute("DELETE FROM t1 WHERE list_contains(tags, 'closed_by_merge')")
+
+    # ---- solved time and status ------------------------------------------------------------------------------
+    if "solved_at" in m:
+        solved = "coalesce(solved_raw, closed_raw)"
+    elif "closed_at" in m:
+        solved = "closed_raw"
+        warnings.append(f"No solved time column: the closed time '{m['closed_at']}' is used as the solve time.")
+    else:
+        solved = "NULL::TIMESTAMP"
+        warnings.append("No solved or closed time in this export (an updated-at time is not a resolution time): "
+                        "tickets solved per month, the backlog and resolution times cannot be measured.")
+    derived = (f"CASE WHEN solved_raw IS NOT NULL THEN 'solved' WHEN {solved} IS NOT NULL THEN 'closed' "
+               "ELSE 'open' END")
+    if "status" in m:
+        status = f"coalesce(status, {derived})"
+        blank = con.execute("SELECT count(*) FROM t1 WHERE status IS NULL").fetchone()[0]
+        if blank:
+            warnings.append(f"{blank:,} tickets without a status: one with a solve time is solved, any other open.")
+    else:
+        status = derived
+        warnings.append("No status column: a ticket with a solve time is solved, any other open.")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE t2 AS SELECT * EXCLUDE (status), {status} AS status, "
+                f"{solved} AS solved_at FROM t1")
+    reopened = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {OPEN_STATUSES} AND solved_at IS NOT NULL"
+                           ).fetchone()[0]
+    if reopened:
+        warnings.append(f"{reopened:,} tickets are open again (status new/open/pending/hold) though they carry a "
+                        "solve time: counted as open, with no solve time.")
+        con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {OPEN_STATUSES}")
+    if "solved_at" in m or "closed_at" in m:
+        unsolved = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {DONE_STATUSES} AND solved_at IS NULL"
+                               ).fetchone()[0]
+        if unsolved:
+            warnings.append(f"{unsolved:,} solved or closed tickets have no solve time: they count in no month's "
+                            "solved tickets and in no resolution time.")
+
+    # ---- durations -------------------------------------------------------------------------------------------
+    _durations(chk, m, warnings, "first_reply_at" in m, "created_at" in m, "solved_at" in m or "closed_at" in m)
+    if day_only:
+        warnings.append("No time of day in " + ", ".join(f"'{c}'" for c in day_only) + ": day precision (times "
+                        "from these dates are whole days, midnight-based; flagged day_precision).")
+    undated = con.execute("SELECT count(*) FROM t3 WHERE coalesce(created_at, solved_at, first_reply_at) IS NULL"
+                          ).fetchone()[0]
+    if undated:
+        warnings.append(f"{undated:,} tickets have no created, reply or solve time: they count in no month.")
+    _formula_warning(chk, m, ("subject", "customer_id", "segment", "region", "channel"), warnings)
+    frame = con.execute(f"""
+        SELECT ticket_id, customer_id, created_at, first_reply_at, solved_at, first_reply_hours, resolution_hours,
+               hours_basis, {bool(day_only)} AS day_precision, status, priority, channel, csat_score, csat_scale,
+               csat_satisfied, csat_offered, reopens, escalated, tags, subject, segment, region,
+               coalesce(created_at, solved_at, first_reply_at) AS dated_at
+        FROM t3 ORDER BY _row""").df()
+    if frame["dated_at"].isna().all():
+        raise MissingColumnError("created_at", "created at (no ticket has a created, reply or solve time)",
+                                 list(m.values()))
+    return frame
+
+
+def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], has_reply: bool, has_created: bool,
+               has_solved: bool) -> None:
+    """t2 -> t3 with first_reply_hours, resolution_hours and hours_basis (see the module rules)."""
+    con = chk.con
+    ts_fr = "(epoch(first_reply_at) - epoch(created_at)) / 3600.0"
+    ts_res = "(epoch(solved_at) - epoch(created_at)) / 3600.0"
+    disorder = ("(first_reply_at < created_at OR solved_at < created_at OR solved_at < first_reply_at)")
+    bad, pairs = con.execute(
+        f"SELECT count_if({disorder}), count_if((created_at IS NOT NULL)::INT + (first_reply_at IS NOT NULL)::INT "
+        "+ (solved_at IS NOT NULL)::INT >= 2) FROM t2").fetchone()
+    trust_all = True
+    if bad:
+        names = {"created": m.get("created_at"), "reply": m.get("first_reply_at"),
+                 "solved": m.get("solved_at", m.get("closed_at"))}
+        cols = ", ".join(f"'{c}'" for c in names.values() if c)
+        share = bad / pairs
+        if share > UNTRUSTED_SHARE:
+            trust_all = False
+            warnings.append(f"{bad:,} of {pairs:,} tickets ({share:.0%}) have times out of order in {cols} (a reply "
+                            "or solve before creation, or a solve before the first reply): durations from these "
+                            "times cannot be trusted, so none is computed from them (none averaged).")
+        else:
+            warnings.append(f"{bad:,} tickets have times out of order in {cols}: their durations from these times "
+                            "are left out.")
+    ok = "true" if trust_all else "false"
+
+    def from_times(expr: str, needs: bool) -> str:
+        return f"CASE WHEN {ok} AND NOT coalesce({disorder}, false) THEN {expr} END" if needs else "NULL::DOUBLE"
+
+    fr_ts = from_times(ts_fr, has_reply and has_created)
+    res_ts = from_times(ts_res, has_solved and has_created)
+    for col, name in (("fr_cal", "first_reply_time"), ("res_cal", "resolution_time"),
+                      ("fr_bus", "first_reply_time_business"), ("res_bus", "resolution_time_business")):
+        if name in m:
+            neg = con.execute(f"SELECT count(*) FROM t2 WHERE {col} < 0").fetchone()[0]
+            if neg:
+                warnings.append(f"{neg:,} negative durations in '{m[name]}' cannot be true and were left out.")
+                con.execute(f"UPDATE t2 SET {col} = NULL WHERE {col} < 0")
+    # Which measures have a calendar figure, and which only a business-hours one.
+    cal = {"first_reply": "first_reply_time" in m or (has_reply and has_created),
+           "resolution": "resolution_time" in m or (has_solved and has_created)}
+    bus = {"first_reply": "first_reply_time_business" in m, "resolution": "resolution_time_business" in m}
+    present = [k for k in cal if cal[k] or bus[k]]
+    if present and all(bus[k] and not cal[k] for k in present):
+        basis = "business"
+        fr, res = "fr_bus", "res_bus"
+        warnings.append("Only business-hours durations in this export: stored as business hours (hours_basis "
+                        "'business'), never mixed with calendar time.")
+    else:
+        basis = "calendar"
+        fr = _column_or_times(chk, m, warnings, "fr_cal", "first_reply_time", fr_ts)
+        res = _column_or_times(chk, m, warnings, "res_cal", "resolution_time", res_ts)
+        set_aside = [m[n] for n in ("first_reply_time_business", "resolution_time_business") if n in m]
+        if set_aside:
+            warnings.append("Business-hours columns " + ", ".join(f"'{c}'" for c in set_aside) + " set aside: "
+                            "durations are in calendar hours (the two are never mixed).")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE t3 AS SELECT *, {fr} AS first_reply_hours, {res} AS resolution_hours, "
+                f"CASE WHEN {fr} IS NOT NULL OR {res} IS NOT NULL THEN '{basis}' END AS hours_basis FROM t2")
+
+
+def _column_or_times(chk: _Checker, m: dict[str, str], warnings: list[str], col: str, name: str, ts_expr: str) -> str:
+    """The export's own calendar duration column where it agrees with the timestamps (within 0.1 h, or 24 h for
+    dates without a time), else the timestamps: a column that disagrees for more than 5% of the tickets having
+    both is a wrong unit or business hours in disguise, so it is not used at all."""
+    if name not in m:
+        return ts_expr
+    if ts_expr == "NULL::DOUBLE":
+        return col
+    tol = 24.0 if m.get("created_at") and _is_day_only(chk, m["created_at"]) else 0.1
+    differ, both = chk.con.execute(f"SELECT count_if(abs({col} - ({ts_expr})) > {tol}), "
+                                   f"count_if({col} IS NOT NULL AND ({ts_expr}) IS NOT NULL) FROM t2").fetchone()
+    if differ and differ > UNTRUSTED_SHARE * both:
+        warnings.append(f"'{m[name]}' differs from the difference of the tickets' times by more than {tol:g} h for "
+                        f"{differ:,} of {both:,} tickets (a wrong unit, or business hours?): it is not used; the "
+                        "durations come from the times.")
+        return ts_expr
+    if differ:
+        warnings.append(f"{differ:,} tickets whose '{m[name]}' differs from the difference of their times by more "
+                        f"than {tol:g} h; the export's own duration column is used.")
+    return f"coalesce({col}, {ts_expr})"
+
+
+def _is_day_only(chk: _Checker, column: str) -> bool:
+    return chk.formats.get(column) != "EPOCH" and chk.con.execute(
+        f"SELECT count(*) FILTER (contains({val(column)}, ':')) = 0 FROM raw").fetchone()[0]
+

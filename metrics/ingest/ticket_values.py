@@ -1,0 +1,210 @@
+"""Reading the values of a ticket export: null tokens, timestamps (with their format and precision), durations
+(with their unit), satisfaction answers and tags. SQL text only; values from the file never enter it (they are
+read from the `raw` table or bound)."""
+
+from __future__ import annotations
+
+import re
+
+from metrics.ingest.checks import _Checker
+from metrics.ingest.questions import Question
+from metrics.store import quote_ident
+
+# Cells that mean "no value" in help-desk exports.
+NULL_TOKENS = ("", "?", "-", "--", "n/a", "na", "#n/a", "not provided", "not available", "null", "none", "nan",
+               "(none)", "(blank)")
+
+
+def val(column: str) -> str:
+    """The column's trimmed text, NULL for a null token."""
+    c = quote_ident(column)
+    return f"(CASE WHEN lower(trim(coalesce({c}, ''))) IN {NULL_TOKENS} THEN NULL ELSE trim({c}) END)"
+
+
+# ---- timestamps ---------------------------------------------------------------------------------------------
+def _strptime_formats() -> list[str]:
+    out = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
+    for sep in "-/.":
+        for order in (("%d", "%m"), ("%m", "%d")):
+            day = f"{order[0]}{sep}{order[1]}{sep}%Y"
+            out += [f"{day} %H:%M:%S", f"{day} %H:%M", f"{day} %I:%M:%S %p", f"{day} %I:%M %p", day]
+    out += ["%b %d, %Y %H:%M", "%b %d, %Y %I:%M %p", "%b %d, %Y", "%d %b %Y %H:%M", "%d %b %Y"]
+    return out
+
+
+TS_FORMATS = ["ISO", "EPOCH", *_strptime_formats()]
+_SWAP = {"%d": "%m", "%m": "%d"}
+
+
+def _twin(fmt: str) -> str:
+    return re.sub(r"%[dm]", lambda m: _SWAP[m.group()], fmt)
+
+
+def ts_sql(value_sql: str, fmt: str) -> str:
+    """SQL for a TIMESTAMP (UTC, no zone) from text in `fmt`; NULL where it does not fit."""
+    if fmt == "ISO":
+        iso = (f"regexp_replace(regexp_replace({value_sql}, '\\s*UTC$', ''), "
+               f"'\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')")
+        return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only
+        return (f"(CASE WHEN regexp_full_match({value_sql}, '[0-9]{{10}}(\\.[0-9]+)?') "
+                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE))::TIMESTAMP END)")
+    return f"try_strptime({value_sql}, '{fmt}')"
+
+
+def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
+    """(SQL for the column as TIMESTAMP, whether it has only dates: day precision). The format is the one that
+    reads the most values; a tie between day-first and month-first (every day ≤ 12) is asked, not guessed."""
+    v = val(column)
+    sample = f"(SELECT DISTINCT {v} AS v FROM raw WHERE {v} IS NOT NULL LIMIT 20000)"
+    counts = {f: chk.con.execute(f"SELECT count({ts_sql('v', f)}) FROM {sample}").fetchone()[0] for f in TS_FORMATS}
+    best = max(TS_FORMATS, key=lambda f: (counts[f], -TS_FORMATS.index(f)))
+    twin = _twin(best)
+    if counts[best] and twin != best and counts[twin] == counts[best]:
+        day_first = best if best.index("%d") < best.index("%m") else twin
+        month_first = _twin(day_first)
+        answer = chk.questions.ask(Question(
+            f"date_order:{column}", f"Are the dates in '{column}' day-first or month-first?",
+            ("day_first", "month_first"),
+            {"day_first": f"day first ({day_first})", "month_first": f"month first ({month_first})"},
+            None, f"Every value fits both, e.g. day and month are all ≤ 12 ({counts[best]:,} distinct values).",
+            must_confirm=True))
+        best = day_first if answer == "day_first" else month_first
+    chk.formats[column] = best
+    dated = chk.con.execute(f"SELECT count(*) FILTER (contains({v}, ':')), count({v}) FROM raw").fetchone()
+    day_only = best != "EPOCH" and dated[1] > 0 and dated[0] == 0
+    return ts_sql(v, best), day_only
+
+
+def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:
+    v = val(column)
+    chk.flag(column, f"{v} IS NOT NULL AND {expr} IS NULL", "are not times in the format the rest of the column uses")
+    chk.flag(column, f"({expr})::DATE > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
+    chk.flag(column, f"({expr})::DATE < DATE '1970-01-01'", "are before 1970")
+
+
+def looks_like_timestamps(chk: _Checker, column: str) -> bool:
+    """A column named like a duration whose values are dates ("First Response Time" = 01-06-2023 12:15)."""
+    v = val(column)
+    hits, n = chk.con.execute(
+        f"SELECT count(*) FILTER (regexp_matches({v}, '^[0-9]{{1,4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,4}}')), count({v}) "
+        "FROM raw").fetchone()
+    return n > 0 and hits * 2 >= n
+
+
+# ---- durations ----------------------------------------------------------------------------------------------
+_HMS = "^([0-9]{1,3}(,[0-9]{3})+|[0-9]+):([0-5][0-9])(:([0-5][0-9]))?$"
+_THOUSANDS = "^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?$"
+UNIT_HOURS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": 24.0}
+
+
+def _number(v: str) -> str:
+    return (f"(CASE WHEN regexp_full_match({v}, '{_THOUSANDS}') THEN try_cast(replace({v}, ',', '') AS DOUBLE) "
+            f"ELSE try_cast({v} AS DOUBLE) END)")
+
+
+def _hms_hours(v: str) -> str:
+    return (f"(try_cast(replace(regexp_extract({v}, '{_HMS}', 1), ',', '') AS DOUBLE)"
+            f" + try_cast(regexp_extract({v}, '{_HMS}', 3) AS DOUBLE) / 60"
+            f" + coalesce(try_cast(nullif(regexp_extract({v}, '{_HMS}', 5), '') AS DOUBLE), 0) / 3600)")
+
+
+def _unit_from_header(column: str) -> str | None:
+    h = re.sub(r"[^a-z]", "", column.lower())
+    if "hhmmss" in h or "hhmm" in h:
+        return "hms"
+    for unit, words in (("minutes", ("minute", "mins", "inmin")), ("seconds", ("second", "secs", "insec")),
+                        ("hours", ("hour", "hrs", "inhr")), ("days", ("days", "indays"))):
+        if any(w in h for w in words):
+            return unit
+    return None
+
+
+def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
+    """SQL for the column's durations in hours (DOUBLE), or None while its unit is unanswered. `H:MM:SS`
+    values (hours past 24, thousands separators: 1,234:05:00) are hours:minutes:seconds whatever the header
+    says; plain numbers take the unit in the header, else the analyst's answer."""
+    v = val(column)
+    hms, numeric, n, lo, med, hi = chk.con.execute(
+        f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({_number(v)}), count({v}),"
+        f" min({_number(v)}), median({_number(v)}), max({_number(v)}) FROM raw").fetchone()
+    if n == 0:  # an empty column: no durations, nothing to ask
+        return "NULL::DOUBLE"
+    if hms and hms * 2 >= n:
+        chk.flag(column, f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '{_HMS}')",
+                 "are not durations as H:MM:SS like the rest of the column")
+        return f"(CASE WHEN regexp_full_match({v}, '{_HMS}') THEN {_hms_hours(v)} END)"
+    chk.flag(column, f"{v} IS NOT NULL AND {_number(v)} IS NULL", "are not numbers (durations)")
+    unit = _unit_from_header(column)
+    if unit in (None, "hms"):
+        answer = chk.questions.ask(Question(
+            f"duration_unit:{column}", f"In what unit are the durations in '{column}'?",
+            tuple(UNIT_HOURS), {u: u for u in UNIT_HOURS}, None,
+            f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit."
+            if numeric else "No numbers in the column.", must_confirm=True))
+        if answer is None:
+            return None
+        unit = answer
+        warnings.append(f"Durations in '{column}' read as {unit} (the answer given).")
+    return f"({_number(v)} * {UNIT_HOURS[unit]!r})"
+
+
+# ---- satisfaction -------------------------------------------------------------------------------------------
+GOOD = ("good", "good with comment", "satisfied", "positive", "great")
+BAD = ("bad", "bad with comment", "unsatisfied", "dissatisfied", "not satisfied", "negative")
+OFFERED = ("offered",)
+UNOFFERED = ("unoffered", "not offered")
+SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10": (1, 10, 9)}  # low, high, first satisfied box
+
+
+def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, str] | None:
+    """SQL for csat_score, csat_scale, csat_satisfied, csat_offered; None while the scale is unanswered."""
+    v = val(column)
+    word = f"lower({v})"
+    score = f"try_cast(regexp_extract({v}, '^([0-9]+)(\\.0+)?$', 1) AS INTEGER)"
+    words = GOOD + BAD + OFFERED + UNOFFERED
+    n_words, n_num, lo, hi = chk.con.execute(
+        f"SELECT count(*) FILTER ({word} IN {words}), count({score}), min({score}), max({score}) FROM raw"
+    ).fetchone()
+    if n_words >= n_num:  # Good/Bad with Offered/Unoffered: offered means asked, not answered
+        chk.flag(column, f"{v} IS NOT NULL AND {word} NOT IN {words}",
+                 "are not satisfaction ratings (Good, Bad, Offered, Unoffered)")
+        return {"score": "NULL::SMALLINT",
+                "scale": f"CASE WHEN {word} IN {GOOD + BAD} THEN 'good/bad' END",
+                "satisfied": f"CASE WHEN {word} IN {GOOD} THEN true WHEN {word} IN {BAD} THEN false END",
+                "offered": f"CASE WHEN {word} IN {GOOD + BAD + OFFERED} THEN true WHEN {word} IN {UNOFFERED} "
+                           "THEN false END"}
+    chk.flag(column, f"{v} IS NOT NULL AND {score} IS NULL", "are not whole-number satisfaction scores")
+    counts = chk.con.execute(f"SELECT {score} AS s, count(*) FROM raw WHERE {score} IS NOT NULL GROUP BY 1 ORDER BY 1"
+                             ).fetchall()
+    detail = "Scores: " + ", ".join(f"{s}: {c:,}" for s, c in counts)
+    if lo >= 1 and hi <= 5:
+        proposal, must = "1-5", False
+    elif lo >= 1 and hi <= 7:
+        proposal, must = None, True   # 1–7 or 1–10 cannot be told apart
+    elif lo >= 1 and hi <= 10:
+        proposal, must = "1-10", False
+    else:
+        proposal, must = None, True   # 0 or above 10: not a CSAT scale we can read
+    scale = chk.questions.ask(Question(
+        f"csat_scale:{column}", f"On what scale are the satisfaction scores in '{column}'?", tuple(SCALES),
+        {"1-5": "1–5 (satisfied: 4–5)", "1-7": "1–7 (satisfied: 6–7)", "1-10": "1–10 (satisfied: 9–10)"},
+        proposal, detail, must_confirm=must))
+    if scale is None:
+        return None
+    low, high, top = SCALES[scale]
+    chk.flag(column, f"{score} NOT BETWEEN {low} AND {high}", f"are outside the satisfaction scale {scale}")
+    warnings.append(f"Satisfaction in '{column}' read on a {scale.replace('-', '–')} scale, satisfied = "
+                    f"{top}–{high} (top two boxes); {n_num:,} answers.")
+    return {"score": f"{score}::SMALLINT", "scale": f"CASE WHEN {score} IS NOT NULL THEN '{scale}' END",
+            "satisfied": f"CASE WHEN {score} IS NOT NULL THEN {score} >= {top} END", "offered": "NULL::BOOLEAN"}
+
+
+def tags(column: str) -> str:
+    """"a, b", "a b" (Zendesk: space-separated), "[1967]", "['a', 'b']" -> a list of tags (NULL when blank)."""
+    v = val(column)
+    inner = f"regexp_replace({v}, '^\\[|\\]$', '', 'g')"
+    parts = (f"CASE WHEN contains({inner}, ',') THEN string_split_regex({inner}, '\\s*,\\s*') "
+             f"ELSE string_split_regex(trim({inner}), '\\s+') END")
+    return (f"(CASE WHEN {v} IS NULL THEN NULL ELSE list_filter(list_transform({parts}, lambda x: trim(x, '''\" ')), "
+            "lambda x: x <> '') END)")

@@ -1,0 +1,317 @@
+"""Service (support tickets): volume, speed, quality, and what service is worth in churn and ARR.
+
+Rules (shared/METRICS.md "Service (support tickets)" and "CSAT"); the `tickets` table is service_schema's, one
+row per ticket. Every function takes (cur, view, tickets_version); the view's window is its months start…end,
+i.e. the times from start's first day (inclusive) to the day after end's last day (exclusive).
+- Created in M: by created_at. Solved in M: by solved_at (the final solve; a reopened ticket counts once).
+- Backlog at the end of M: tickets created before M ends and not solved by then. Not measurable (None) for a
+  month when some ticket's place is unknown: no created time, or solved/closed without a solve time.
+- Contact rate of M = tickets created in M per 100 customers active in M (fact_customer_month.active). Over a
+  window: Σ created ÷ Σ active customer-months × 100 (tickets per 100 active customers per month).
+- First-response time = first_reply_hours over tickets created in the window that have one; resolution time =
+  resolution_hours over tickets solved in the window. Calendar hours only (business hours are never mixed in).
+  Median and 90th percentile by linear interpolation between order statistics (numpy's default; DuckDB's
+  quantile_cont), with n.
+- Within target = tickets whose time is ≤ the target ÷ tickets with a time (same populations), Wilson 95%.
+- Reopen rate = solved tickets in the window with reopens > 0 ÷ solved tickets in the window whose reopens are
+  known; escalation rate likewise with escalated. Wilson 95%.
+- CSAT = satisfied ÷ answers × 100% over answers dated in the window (the answer's ticket is dated by its solve
+  time, else its created time), Wilson 95%, n; n < 30 flagged. Response rate = answers ÷ tickets offered a
+  survey when the export says which were (csat_offered), else ÷ solved tickets in the window, and says so.
+- Churn by service experience (no look-ahead): customers active at the window's start, grouped by what their
+  tickets created in the equally long window before showed by the start instant, and churned within the window
+  (fact_customer_month.churn_month), per group with a Wilson 95% interval. One group per customer, the first
+  that applies: gave bad CSAT (an unsatisfied answer on a ticket solved before the start) / escalated / slow
+  resolution (solved before the start in more than the target, or still open at the start and older than the
+  target) / fast resolution (every ticket solved before the start within the target) / tickets, outcome not
+  yet known (open but younger than the target, or no calendar time) / no tickets.
+- ARR touched by open tickets older than the target at the window's end: 12 × MRR in the window's last month of
+  the distinct customers with such a ticket, with the share of all ARR then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from metrics import stats
+from metrics.view import View, add_months, query
+
+DEFAULT_TARGET_HOURS = 24.0
+GROUPS = ["No tickets", "Fast resolution", "Slow resolution", "Escalated", "Gave bad CSAT",
+          "Tickets, outcome not yet known"]
+OPEN = "('new', 'open', 'pending', 'hold')"
+DONE = "('solved', 'closed')"
+
+# The version's tickets with segment/region (the ticket's own, else its customer's), filtered by the view.
+_T = """
+seg AS (
+    SELECT customer_id, any_value(segment) AS segment, any_value(region) AS region
+    FROM fact_customer_month WHERE snapshot = $snapshot GROUP BY customer_id
+), t AS (
+    SELECT tk.* EXCLUDE (segment, region), coalesce(tk.segment, seg.segment, 'Unknown') AS segment,
+           coalesce(tk.region, seg.region, 'Unknown') AS region
+    FROM tickets tk LEFT JOIN seg USING (customer_id)
+    WHERE tk.version = $tv AND ($segment IS NULL OR coalesce(tk.segment, seg.segment, 'Unknown') = $segment)
+      AND ($region IS NULL OR coalesce(tk.region, seg.region, 'Unknown') = $region)
+)"""
+
+
+def _params(view: View, tv: int, **extra) -> dict:
+    return view.params(tv=tv, wstart=dt.datetime.combine(view.start, dt.time()),
+                       wend=dt.datetime.combine(add_months(view.end, 1), dt.time()), **extra)
+
+
+def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
+    return query(cur, f"WITH {_T}, {sql}", _params(view, tv, **extra))
+
+
+def _one(cur, sql: str, view: View, tv: int, **extra) -> pd.Series:
+    return _q(cur, sql, view, tv, **extra).iloc[0]
+
+
+def _int(x) -> int:
+    return int(stats.num(x))
+
+
+def _rate(k: int, n: int) -> dict:
+    ci = stats.wilson(k, n)
+    return {"value": ci.estimate, "low": ci.low, "high": ci.high, "count": k, "n": n,
+            "too_small": n < stats.MIN_COMPARABLE_N}
+
+
+def coverage(cur, view: View, tv: int) -> dict:
+    """What the version's export holds (decides which figures are measurable)."""
+    row = _one(cur, """x AS (SELECT 1) SELECT count(*) AS tickets, count(created_at) AS created,
+            count(solved_at) AS solved, count_if(status IN ('solved', 'closed') AND solved_at IS NULL) AS done_no_time,
+            count(reopens) AS reopens, count(escalated) AS escalated, count(csat_satisfied) AS answers,
+            count(csat_offered) AS offered_known, count_if(hours_basis = 'calendar') AS calendar,
+            count_if(hours_basis = 'business') AS business, count_if(day_precision) AS day_precision
+            FROM t""", view, tv)
+    return {k: _int(v) for k, v in row.items()}
+
+
+def monthly(cur, view: View, tv: int) -> pd.DataFrame:
+    """Per month of the window: created, solved, backlog at month end, active customers, contact rate
+    (None where not measurable, see the module rules)."""
+    cov = coverage(cur, view, tv)
+    frame = _q(cur, f"""months AS (
+            SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
+        ), active AS (
+            SELECT month, count_if(active) AS active FROM fact_customer_month
+            WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY month
+        )
+        SELECT m.month,
+               (SELECT count(*) FROM t WHERE created_at >= m.month AND created_at < m.month + INTERVAL 1 MONTH)
+                   AS created,
+               (SELECT count(*) FROM t WHERE solved_at >= m.month AND solved_at < m.month + INTERVAL 1 MONTH)
+                   AS solved,
+               (SELECT count(*) FROM t WHERE created_at < m.month + INTERVAL 1 MONTH
+                    AND (solved_at IS NULL OR solved_at >= m.month + INTERVAL 1 MONTH)
+                    AND NOT (status IN {DONE} AND solved_at IS NULL)) AS backlog,
+               (SELECT count(*) FROM t WHERE created_at IS NULL OR (status IN {DONE} AND solved_at IS NULL
+                    AND created_at < m.month + INTERVAL 1 MONTH)) AS unplaced,
+               coalesce(a.active, 0) AS active
+        FROM months m LEFT JOIN active a USING (month) ORDER BY m.month""", view, tv)
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["created"] = frame["created"].astype("Int64") if cov["created"] == cov["tickets"] else pd.NA
+    frame["solved"] = frame["solved"].astype("Int64") if not cov["done_no_time"] else pd.NA
+    frame["backlog"] = frame["backlog"].astype("Int64").where(frame["unplaced"] == 0, pd.NA)
+    frame["contact_rate"] = [100.0 * c / a if a and not pd.isna(c) else None
+                             for c, a in zip(frame["created"], frame["active"], strict=True)]
+    return frame.drop(columns="unplaced")
+
+
+def _time_filter(measure: str) -> str:
+    if measure == "first_response":
+        return "first_reply_hours AS h FROM t WHERE created_at >= $wstart AND created_at < $wend"
+    if measure == "resolution":
+        return "resolution_hours AS h FROM t WHERE solved_at >= $wstart AND solved_at < $wend"
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def durations(cur, view: View, tv: int, measure: str, basis: str = "calendar") -> dict:
+    """{median, p90, n, day_precision} of first-response ('first_response') or resolution ('resolution') hours."""
+    row = _one(cur, f"""x AS (SELECT day_precision, {_time_filter(measure)} AND hours_basis = $basis)
+        SELECT quantile_cont(h, 0.5) AS median, quantile_cont(h, 0.9) AS p90, count(h) AS n,
+               count_if(day_precision AND h IS NOT NULL) AS day_precision FROM x""", view, tv, basis=basis)
+    n = _int(row.n)
+    return {"median": None if n == 0 else float(row["median"]), "p90": None if n == 0 else float(row.p90), "n": n,
+            "day_precision": _int(row.day_precision) > 0}
+
+
+def within_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS,
+                  measure: str = "resolution") -> dict:
+    """Share of tickets (with a calendar time) whose time is ≤ target_hours, with Wilson 95%."""
+    row = _one(cur, f"""x AS (SELECT {_time_filter(measure)} AND hours_basis = 'calendar')
+        SELECT count_if(h <= $target) AS k, count(h) AS n FROM x""", view, tv, target=float(target_hours))
+    return {**_rate(_int(row.k), _int(row.n)), "target_hours": float(target_hours)}
+
+
+def _flag_rate(cur, view: View, tv: int, condition: str, known: str) -> dict:
+    row = _one(cur, f"""x AS (SELECT * FROM t WHERE solved_at >= $wstart AND solved_at < $wend AND {known} IS NOT NULL)
+        SELECT count_if({condition}) AS k, count(*) AS n FROM x""", view, tv)
+    return _rate(_int(row.k), _int(row.n))
+
+
+def reopen_rate(cur, view: View, tv: int) -> dict:
+    """Solved tickets in the window reopened at least once ÷ solved tickets whose reopens are known."""
+    return _flag_rate(cur, view, tv, "reopens > 0", "reopens")
+
+
+def escalation_rate(cur, view: View, tv: int) -> dict:
+    """Solved tickets in the window escalated ÷ solved tickets whose escalation flag is known."""
+    return _flag_rate(cur, view, tv, "escalated", "escalated")
+
+
+def csat(cur, view: View, tv: int) -> dict:
+    """CSAT (top-two-box or Good share) with Wilson 95% and n; the mean on its scale when there is one numeric
+    scale; the response rate and its denominator ('offered' or 'solved')."""
+    row = _one(cur, """x AS (
+            SELECT * FROM t WHERE coalesce(solved_at, created_at) >= $wstart AND coalesce(solved_at, created_at) < $wend
+        )
+        SELECT count_if(csat_satisfied) AS k, count(csat_satisfied) AS n, avg(csat_score) AS mean,
+               list_distinct(list(csat_scale) FILTER (csat_scale IS NOT NULL)) AS scales,
+               count_if(csat_offered) AS offered, (SELECT count(csat_offered) FROM t) AS offered_known,
+               (SELECT count(*) FROM t WHERE solved_at >= $wstart AND solved_at < $wend) AS solved
+        FROM x""", view, tv)
+    k, n = _int(row.k), _int(row.n)
+    ci = stats.wilson(k, n)
+    scales = [] if pd.api.types.is_scalar(row.scales) else sorted(row.scales)
+    basis = "offered" if _int(row.offered_known) else "solved"
+    denominator = _int(row.offered) if basis == "offered" else _int(row.solved)
+    mean = None if len(scales) != 1 or scales[0] == "good/bad" or stats.missing(row["mean"]) else float(row["mean"])
+    return {"value": None if ci.estimate is None else 100 * ci.estimate,
+            "low": None if ci.low is None else 100 * ci.low, "high": None if ci.high is None else 100 * ci.high,
+            "n": n, "satisfied": k, "too_small": n < stats.MIN_COMPARABLE_N, "scales": scales, "mean": mean,
+            "response_rate": stats.ratio(n, denominator), "response_basis": basis, "response_denominator": denominator}
+
+
+def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
+    """Per service-experience group (module rules): customers, churned, churn rate with Wilson 95%, too_small.
+    The experience window is view.previous(); the outcome window is the view."""
+    before = view.previous()
+    frame = _q(cur, f"""base AS (
+            SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
+            FROM fact_customer_month WHERE {View.where()} AND month = $start AND active_start
+        ), seen AS (
+            SELECT customer_id,
+                   bool_or(csat_satisfied = false AND solved_at < $wstart) AS bad_csat,
+                   bool_or(coalesce(escalated, false)) AS escalated,
+                   bool_or((solved_at < $wstart AND hours_basis = 'calendar' AND resolution_hours > $target)
+                           OR ((solved_at IS NULL OR solved_at >= $wstart)
+                               AND NOT (status IN {DONE} AND solved_at IS NULL)
+                               AND (epoch($wstart) - epoch(created_at)) / 3600.0 > $target)) AS slow,
+                   bool_and(coalesce(solved_at < $wstart AND hours_basis = 'calendar'
+                                     AND resolution_hours <= $target, false)) AS fast
+            FROM t WHERE created_at >= $bstart AND created_at < $wstart AND customer_id IS NOT NULL
+            GROUP BY customer_id
+        ), g AS (
+            SELECT b.churned, CASE WHEN s.customer_id IS NULL THEN 'No tickets' WHEN s.bad_csat THEN 'Gave bad CSAT'
+                   WHEN s.escalated THEN 'Escalated' WHEN s.slow THEN 'Slow resolution'
+                   WHEN s.fast THEN 'Fast resolution' ELSE 'Tickets, outcome not yet known' END AS experience
+            FROM base b LEFT JOIN seen s USING (customer_id)
+        )
+        SELECT experience, count(*) AS customers, count_if(churned) AS churned FROM g GROUP BY experience""",
+               view, tv, target=float(target_hours), bstart=dt.datetime.combine(before.start, dt.time()))
+    frame = frame.set_index("experience").reindex(GROUPS, fill_value=0).reset_index()
+    frame[["customers", "churned"]] = frame[["customers", "churned"]].astype(int)
+    cis = [stats.wilson(int(c), int(n)) for c, n in zip(frame.churned, frame.customers, strict=True)]
+    frame["churn_rate"] = [i.estimate for i in cis]
+    frame["churn_low"] = [i.low for i in cis]
+    frame["churn_high"] = [i.high for i in cis]
+    frame["too_small"] = frame["customers"] < stats.MIN_COMPARABLE_N
+    return frame
+
+
+def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> dict:
+    """Open tickets older than the target at the window's end, their distinct customers, those customers' ARR in
+    the window's last month and its share of all ARR then. arr None (with reason) when some ticket's state at
+    that instant is unknown."""
+    row = _one(cur, f"""open_old AS (
+            SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
+              AND NOT (status IN {DONE} AND solved_at IS NULL) AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
+        ), arr AS (
+            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+            WHERE {View.where()} AND month = $end AND mrr > 0
+        )
+        SELECT (SELECT count(*) FROM open_old) AS tickets,
+               (SELECT count(DISTINCT customer_id) FROM open_old) AS customers,
+               (SELECT sum(arr) FROM arr WHERE customer_id IN (SELECT customer_id FROM open_old)) AS arr,
+               (SELECT sum(arr) FROM arr) AS total_arr,
+               (SELECT count(*) FROM t WHERE created_at IS NULL OR (status IN {DONE} AND solved_at IS NULL)) AS unknown
+        """, view, tv, target=float(target_hours))
+    out = {"tickets": _int(row.tickets), "customers": _int(row.customers), "arr": stats.num(row.arr),
+           "share_of_arr": stats.ratio(stats.num(row.arr), stats.num(row.total_arr)),
+           "target_hours": float(target_hours), "reason": ""}
+    if _int(row.unknown):
+        out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
+                   reason=f"{_int(row.unknown):,} tickets have no created time or no solve time, so which were "
+                          "open at the window's end is not known")
+    return out
+
+
+def summary(cur, view: View, tickets_version: int) -> dict:
+    """The figures `python -m metrics.report --json` prints for service over the view's window: totals, backlog
+    at the window's end, times (calendar hours), CSAT, contact/reopen/escalation rates. None where the export
+    lacks what a figure needs, with the reason in `notes`."""
+    tv = tickets_version
+    notes: list[str] = []
+    cov = coverage(cur, view, tv)
+    months = monthly(cur, view, tv)
+    out: dict = {"window": {"start": f"{view.start:%Y-%m}", "end": f"{view.end:%Y-%m}"}}
+    if cov["tickets"] == 0:
+        notes.append("No tickets in this version (for this filter).")
+    created_known = cov["created"] == cov["tickets"]
+    if not cov["created"]:
+        notes.append("tickets_created, contact_rate, backlog: the export has no ticket creation time.")
+    elif not created_known:
+        notes.append(f"tickets_created, contact_rate, backlog: {cov['tickets'] - cov['created']:,} tickets have no "
+                     "creation time.")
+    out["tickets_created"] = int(months["created"].sum()) if created_known else None
+    solved_known = not cov["done_no_time"]
+    if not cov["solved"] and cov["done_no_time"]:
+        notes.append("tickets_solved, backlog, resolution_hours: the export has no solve time (an updated-at time "
+                     "is not a resolution time).")
+    elif not solved_known:
+        notes.append(f"tickets_solved, backlog: {cov['done_no_time']:,} solved or closed tickets have no solve time.")
+    out["tickets_solved"] = int(months["solved"].sum()) if solved_known else None
+    last = months["backlog"].iloc[-1] if len(months) else pd.NA
+    out["backlog"] = None if pd.isna(last) else int(last)
+    for key, measure in (("first_response_hours", "first_response"), ("resolution_hours", "resolution")):
+        d = durations(cur, view, tv, measure)
+        out[key] = {"median": d["median"], "p90": d["p90"], "n": d["n"]}
+        if d["n"] == 0:
+            if cov["business"] and not cov["calendar"]:
+                notes.append(f"{key}: this export gives business hours only; calendar hours are needed (the two are "
+                             "never mixed).")
+            else:
+                notes.append(f"{key}: no ticket in the window has a {measure.replace('_', ' ')} time that can be "
+                             "trusted (see the upload's warnings).")
+        elif d["day_precision"]:
+            notes.append(f"{key}: day precision (the export's ticket times are dates without a time of day).")
+    c = csat(cur, view, tv)
+    out["csat"] = {"value": c["value"], "low": c["low"], "high": c["high"], "n": c["n"]}
+    out["csat_response_rate"] = c["response_rate"] if c["n"] else None
+    if c["n"] == 0:
+        notes.append("csat: no satisfaction answers in the window.")
+    else:
+        if c["too_small"]:
+            notes.append(f"csat: n = {c['n']} is below {stats.MIN_COMPARABLE_N}, too small to compare.")
+        if c["response_basis"] == "solved":
+            notes.append("csat_response_rate: answers ÷ solved tickets (the export does not say which tickets were "
+                         "offered a survey).")
+    active = int(months["active"].sum())
+    out["contact_rate"] = 100.0 * out["tickets_created"] / active if active and out["tickets_created"] is not None \
+        else None
+    if not active:
+        notes.append("contact_rate: no active customers in the view (no customers data for this snapshot).")
+    for key, fn, what in (("reopen_rate", reopen_rate, "reopen counts"),
+                          ("escalation_rate", escalation_rate, "an escalation flag")):
+        r = fn(cur, view, tv)
+        out[key] = r["value"]
+        if r["n"] == 0:
+            notes.append(f"{key}: no solved ticket in the window has {what}.")
+    out["notes"] = notes
+    return out

@@ -1,0 +1,55 @@
+"""The stored form of kind "tickets": one canonical row per support ticket, under its upload version.
+
+TICKETS_SCHEMA joins the workspace SCHEMA (store.py) when the kind is merged; `insert_tickets` is what
+Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets makes them):
+- created_at / first_reply_at / solved_at: UTC timestamps; solved_at is NULL while the ticket is open (also when
+  it was reopened) and when the export has no solve time (then status alone says solved/closed).
+- first_reply_hours / resolution_hours: durations in hours_basis hours ('calendar' or 'business'; one basis per
+  upload, never mixed); NULL where the export's times could not be trusted.
+- day_precision: the times come from dates without a time of day (whole days).
+- status: new / open / pending / hold / solved / closed (deleted, spam and merged-away tickets are not stored).
+- csat_score (numeric scales) or NULL (Good/Bad), csat_scale ('1-5', '1-7', '1-10', 'good/bad'),
+  csat_satisfied (top two boxes or Good), csat_offered (a survey was sent; NULL when the export does not say).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.store import quote_ident
+
+TICKET_COLUMNS = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
+                  "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",
+                  "csat_scale", "csat_satisfied", "csat_offered", "reopens", "escalated", "tags", "subject",
+                  "segment", "region"]
+
+TICKETS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    version INTEGER NOT NULL, ticket_id VARCHAR NOT NULL, customer_id VARCHAR,
+    created_at TIMESTAMP, first_reply_at TIMESTAMP, solved_at TIMESTAMP,
+    first_reply_hours DOUBLE, resolution_hours DOUBLE, hours_basis VARCHAR, day_precision BOOLEAN,
+    status VARCHAR NOT NULL, priority VARCHAR, channel VARCHAR,
+    csat_score SMALLINT, csat_scale VARCHAR, csat_satisfied BOOLEAN, csat_offered BOOLEAN,
+    reopens INTEGER, escalated BOOLEAN, tags VARCHAR[], subject VARCHAR, segment VARCHAR, region VARCHAR
+);
+"""
+
+
+def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
+    """Store prepared ticket rows under `version` (the table is created if missing)."""
+    cur.execute(TICKETS_SCHEMA)
+    frame = rows[TICKET_COLUMNS]
+    cur.register("incoming_tickets", frame)
+    cols = ", ".join(quote_ident(c) for c in TICKET_COLUMNS)
+    cur.execute(f"INSERT INTO tickets (version, {cols}) SELECT ?, {cols} FROM incoming_tickets", [version])
+    cur.unregister("incoming_tickets")
+
+
+def ticket_version_stats(cur, version: int) -> dict:
+    """What Workspace.version_stats gives for a tickets version: tickets, distinct customers, first and last
+    created date, and tickets not solved (open, pending or on hold) in the version."""
+    tickets, customers, first, last, unsolved = cur.execute(
+        "SELECT count(*), count(DISTINCT customer_id), min(created_at)::DATE, max(created_at)::DATE,"
+        " count_if(status IN ('new', 'open', 'pending', 'hold')) FROM tickets WHERE version = ?", [version]).fetchone()
+    return {"tickets": tickets, "customers": customers, "first_created": first, "last_created": last,
+            "unsolved": unsolved}

@@ -1,0 +1,256 @@
+"""Each help-desk export shape through ingest.prepare(kind="tickets"), the way the Data page and metrics.load call it:
+true figures, or a question, never a plausible wrong number. Fixtures (tests/service/fixtures) use each tool's real
+column names; expected values are worked out by hand from the rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import prepare_bytes, prepare_file
+
+from metrics.errors import MissingColumnError, NeedsAnswerError
+
+FIX = Path(__file__).resolve().parent / "fixtures"
+
+
+def tickets(name: str, **answers) -> tuple[pd.DataFrame, list[str]]:
+    p = prepare_file(FIX / name, "tickets", answers=answers)
+    assert p.kind == "tickets"
+    return p.rows.set_index("ticket_id"), p.warnings
+
+
+def has(warnings: list[str], text: str) -> bool:
+    return any(text in w for w in warnings)
+
+
+def test_zendesk_tickets_export():
+    rows, warnings = tickets("zendesk_tickets.csv")
+    # 105 carries the tag closed_by_merge: merged into another ticket, not a ticket of its own.
+    assert list(rows.index) == ["101", "102", "103", "104", "106"]
+    assert has(warnings, "1 tickets closed by a merge")
+    assert rows.loc["101", "customer_id"] == "Acme"  # the organization, not the requester
+    # minutes → hours, "1,200" with a thousands separator = 20 h; "2,880" = 48 h.
+    assert rows["first_reply_hours"].tolist()[:4] == pytest.approx([0.5, 20.0, 0.25, float("nan")], nan_ok=True)
+    assert rows.loc["102", "resolution_hours"] == pytest.approx(48.0)
+    # business-hours columns are set aside, never mixed: 102's business figure (960 min = 16 h) is not used.
+    assert set(rows["hours_basis"].dropna()) == {"calendar"}
+    assert has(warnings, "set aside: durations are in calendar hours")
+    # Good/Bad are answers; Offered means a survey was sent and not answered; Unoffered means none was sent.
+    assert rows["csat_satisfied"].tolist()[:4] == [True, False, pd.NA, pd.NA]
+    assert rows["csat_offered"].tolist() == [True, True, False, True, pd.NA]
+    assert rows["csat_scale"].tolist()[:2] == ["good/bad", "good/bad"]
+    assert list(rows.loc["101", "tags"]) == ["billing", "refund"]  # Zendesk tags are space-separated
+    assert rows["status"].tolist() == ["closed", "solved", "open", "solved", "pending"]
+    assert rows.loc["101", "priority"] == "high" and rows.loc["102", "channel"] == "Web form"
+
+
+def test_zendesk_duration_without_a_unit_is_asked():
+    data = (b"Id,Created at,Solved at,Full resolution time,Status\n"
+            b"7,2024-03-04 09:00:00 +0000,2024-03-04 15:00:00 +0000,360,Solved\n")
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "tickets")
+    (q,) = err.value.questions
+    assert q.key == "duration_unit:Full resolution time" and "360" in q.detail
+    p = prepare_bytes(data, "tickets", answers={q.key: "minutes"})
+    assert p.rows["resolution_hours"].tolist() == [6.0] and not any("differs" in w for w in p.warnings)
+    # the wrong unit shows against the timestamps (360 h against 6 h): the column is not used.
+    p = prepare_bytes(data, "tickets", answers={q.key: "hours"})
+    assert p.rows["resolution_hours"].tolist() == [6.0]
+    assert has(p.warnings, "'Full resolution time' differs from the difference of the tickets' times by more than "
+                           "0.1 h for 1 of 1 tickets")
+
+
+def test_freshdesk_day_first_and_h_mm_ss_past_24_hours():
+    rows, warnings = tickets("freshdesk_tickets.csv")
+    # Created 13-03-2024 09:00 (day first: 13 is no month), first response 13-03 09:45.
+    assert rows.loc["1", "created_at"] == pd.Timestamp("2024-03-13 09:00")
+    assert rows.loc["1", "first_reply_hours"] == pytest.approx(0.75)     # "0:45:00"
+    assert rows.loc["1", "resolution_hours"] == pytest.approx(25.5)      # "25:30:00"
+    assert rows.loc["2", "resolution_hours"] == pytest.approx(1033.0)    # "1,033:00:00" = 20-03 10:00 → 02-05 11:00
+    assert rows.loc["2", "solved_at"] == pd.Timestamp("2024-05-02 11:00")
+    # "-" and "?" are nulls, not errors; a ticket waiting on the customer is pending.
+    assert pd.isna(rows.loc["4", "first_reply_at"]) and pd.isna(rows.loc["4", "first_reply_hours"])
+    assert rows.loc["4", "status"] == "pending" and list(rows.loc["1", "tags"]) == ["login", "sso"]
+    assert not has(warnings, "differs")  # the H:MM:SS columns agree with the timestamps
+
+
+def test_intercom_conversations_ask_the_unit_then_read_epoch_seconds():
+    with pytest.raises(NeedsAnswerError) as err:
+        tickets("intercom_conversations.csv")
+    assert [q.key for q in err.value.questions] == ["duration_unit:statistics.time_to_admin_reply"]
+    rows, warnings = tickets("intercom_conversations.csv", **{"duration_unit:statistics.time_to_admin_reply":
+                                                               "seconds"})
+    assert rows.loc["9001", "created_at"] == pd.Timestamp("2024-03-04 09:00")  # 1709542800
+    assert rows.loc["9001", "first_reply_hours"] == pytest.approx(600 / 3600)
+    assert rows.loc["9004", "resolution_hours"] == pytest.approx(25.0)  # 1709802000 → 1709892000
+    # 9002 was closed, then reopened (state open): it is open, with no solve time.
+    assert rows.loc["9002", "status"] == "open" and pd.isna(rows.loc["9002", "solved_at"])
+    assert has(warnings, "1 tickets are open again")
+    assert rows.loc["9003", "status"] == "pending"  # snoozed
+    assert rows["reopens"].tolist() == [1, 1, 0, 0]
+    assert rows["csat_satisfied"].tolist() == [True, pd.NA, pd.NA, False]  # 5 and 2 on 1–5
+    assert list(rows.loc["9004", "tags"]) == ["bug", "ios"] and list(rows.loc["9002", "tags"]) == []
+
+
+def test_hubspot_unknown_status_is_asked_and_hh_mm_ss_with_thousands():
+    with pytest.raises(NeedsAnswerError) as err:
+        tickets("hubspot_tickets.csv")
+    assert [q.key for q in err.value.questions] == ["ticket_status:tier 2 review"]
+    rows, warnings = tickets("hubspot_tickets.csv", **{"ticket_status:tier 2 review": "open"})
+    # "1,234:05:00" = 1,234 h 5 min; 2024-01-01 00:00 → 2024-02-21 10:05 is 51 days 10 h 5 min, the same.
+    assert rows.loc["501", "resolution_hours"] == pytest.approx(1234 + 5 / 60)
+    assert rows.loc["501", "first_reply_hours"] == pytest.approx(2.5)
+    assert has(warnings, "the closed time 'Close date' is used as the solve time")
+    assert rows["status"].tolist() == ["closed", "pending", "open", "open"]
+    assert rows.loc["501", "customer_id"] == "11"
+
+
+def test_generic_file_nulls_units_and_day_precision():
+    answers = {"duration_unit:first_response": "minutes", "duration_unit:resolution_time": "minutes"}
+    with pytest.raises(NeedsAnswerError) as err:
+        tickets("generic_tickets.csv")
+    assert {q.key for q in err.value.questions} == set(answers)
+    rows, warnings = tickets("generic_tickets.csv", **answers)
+    assert rows["day_precision"].all() and has(warnings, "day precision")
+    assert rows.loc["G1", "resolution_hours"] == pytest.approx(48.0)  # 2,880 minutes
+    assert rows.loc["G1", "first_reply_hours"] == pytest.approx(0.5)
+    # "?", "-" and "Not Provided" are nulls.
+    assert pd.isna(rows.loc["G2", "solved_at"]) and pd.isna(rows.loc["G2", "csat_score"])
+    assert rows["escalated"].tolist() == [False, True, False, False]
+    assert rows["reopens"].tolist() == [0, 0, 1, 0]
+    assert list(rows.loc["G1", "tags"]) == ["a", "b"] and list(rows.loc["G3", "tags"]) == ["urgent"]
+    assert rows.loc["G1", "segment"] == "SMB"
+
+
+def test_business_hours_only_are_labelled_business():
+    rows, warnings = tickets("business_hours_tickets.csv")
+    assert set(rows["hours_basis"]) == {"business"} and rows["resolution_hours"].tolist() == [5.5, 12.0]
+    assert has(warnings, "Only business-hours durations")
+
+
+def test_event_log_reduced_to_latest_state():
+    rows, warnings = tickets("event_log_tickets.csv")
+    # T1: new → solved → open → solved (one reopen), final solve 2024-03-02 10:00, 25 h after creation.
+    # T2's latest state is deleted: not a ticket. T3's latest by updated_at (11:00) is pending, though the file
+    # lists it first.
+    assert sorted(rows.index) == ["T1", "T3"]
+    assert has(warnings, "8 rows for 3 tickets") and has(warnings, "status 'deleted' are not tickets")
+    assert rows.loc["T1", "solved_at"] == pd.Timestamp("2024-03-02 10:00")
+    assert rows.loc["T1", "resolution_hours"] == pytest.approx(25.0) and rows.loc["T1", "reopens"] == 1
+    assert rows.loc["T3", "status"] == "pending" and rows.loc["T3", "reopens"] == 0
+
+
+def test_day_month_ambiguity_is_asked():
+    data = b"ticket_id,created,solved\n1,03/04/2024 09:00,03/05/2024 09:00\n2,04/04/2024 10:00,05/04/2024 10:00\n"
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "tickets")
+    assert {q.key for q in err.value.questions} == {"date_order:created", "date_order:solved"}
+    p = prepare_bytes(data, "tickets", answers={"date_order:created": "day_first", "date_order:solved": "day_first"})
+    # day first: 1 runs 3 April → 3 May = 30 days = 720 h.
+    assert p.rows["resolution_hours"].tolist() == pytest.approx([720.0, 24.0])
+
+
+def test_a_few_times_out_of_order_leave_out_only_those():
+    rows = "".join(f"{i},2024-03-{i:02d} 09:00,2024-03-{i:02d} 10:00\n" for i in range(1, 21))
+    data = ("ticket_id,created_at,solved_at\n" + rows + "21,2024-03-21 09:00,2024-03-21 08:00\n").encode()
+    p = prepare_bytes(data, "tickets")
+    # 1 of 21 (4.8 % ≤ 5 %): only ticket 21 loses its duration; the other 20 are 1 h each.
+    assert p.rows["resolution_hours"].isna().sum() == 1 and p.rows["resolution_hours"].sum() == pytest.approx(20.0)
+    assert has(p.warnings, "1 tickets have times out of order")
+
+
+def test_negative_duration_cells_are_left_out():
+    data = b"ticket_id,created_at,resolution time in hours\n1,2024-03-01 09:00,5\n2,2024-03-02 09:00,-3\n"
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["resolution_hours"].tolist() == pytest.approx([5.0, float("nan")], nan_ok=True)
+    assert has(p.warnings, "1 negative durations")
+
+
+def test_no_id_or_no_time_is_refused():
+    with pytest.raises(MissingColumnError):
+        prepare_bytes(b"subject,created_at\nHelp,2024-03-01\n", "tickets")
+    with pytest.raises(MissingColumnError):
+        prepare_bytes(b"ticket_id,subject\n1,Help\n", "tickets")
+
+
+def test_satisfaction_scales():
+    head = b"ticket_id,created_at,status,satisfaction\n"
+    five = head + b"1,2024-03-01 09:00,solved,5\n2,2024-03-02 09:00,solved,3\n"
+    p = prepare_bytes(five, "tickets")  # 1–5 proposed (all within 1–5), stated in the warnings
+    assert p.answers == {"csat_scale:satisfaction": "1-5"} and has(p.warnings, "1–5 scale")
+    assert p.rows["csat_satisfied"].tolist() == [True, False]
+    seven = head + b"1,2024-03-01 09:00,solved,6\n2,2024-03-02 09:00,solved,7\n"
+    with pytest.raises(NeedsAnswerError):  # 6 and 7: a 1–7 or a 1–10 scale? asked, not guessed
+        prepare_bytes(seven, "tickets")
+    p = prepare_bytes(seven, "tickets", answers={"csat_scale:satisfaction": "1-10"})
+    assert p.rows["csat_satisfied"].tolist() == [False, False]  # 9–10 are the top two boxes of 10
+    nps_like = head + b"1,2024-03-01 09:00,solved,0\n2,2024-03-02 09:00,solved,10\n"
+    with pytest.raises(NeedsAnswerError):  # 0 is on no CSAT scale: likely likelihood to recommend
+        prepare_bytes(nps_like, "tickets")
+
+
+def test_an_empty_duration_column_asks_nothing():
+    p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
+    assert p.questions == [] and p.rows["resolution_hours"].isna().all()
+
+
+def test_business_hours_only_summary_says_why_times_are_null():
+    import datetime as dt
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 1, prepare_file(FIX / "business_hours_tickets.csv", "tickets").rows)
+    s = service.summary(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1)
+    assert s["resolution_hours"] == {"median": None, "p90": None, "n": 0}
+    assert any("business hours only" in n for n in s["notes"])
+    business = service.durations(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1, "resolution",
+                                 basis="business")
+    assert business["median"] == pytest.approx((5.5 + 12) / 2)  # labelled business, on request only
+    ws.close()
+
+
+def test_stored_version_stats():
+    from metrics.service_schema import insert_tickets, ticket_version_stats
+    from metrics.store import Workspace
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 3, tickets_prepared := prepare_file(FIX / "zendesk_tickets.csv", "tickets").rows)
+    stats = ticket_version_stats(ws.cursor(), 3)
+    # 101–104, 106: customers Acme, Beta, Gamma; created 2024-03-04 … 2024-03-10; open 103, pending 106.
+    assert stats == {"tickets": 5, "customers": 3, "first_created": pd.Timestamp("2024-03-04").date(),
+                     "last_created": pd.Timestamp("2024-03-10").date(), "unsolved": 2}
+    assert len(tickets_prepared) == 5
+    ws.close()
+
+
+def test_a_blank_status_follows_the_solve_time():
+    data = (b"ticket_id,created_at,solved_at,status\n1,2024-03-01 09:00,2024-03-01 10:00,\n"
+            b"2,2024-03-02 09:00,,\n3,2024-03-03 09:00,,Pending\n")
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["status"].tolist() == ["solved", "open", "pending"]
+    assert has(p.warnings, "2 tickets without a status")
+
+
+def test_zendesk_csat_response_rate_is_over_offered_surveys():
+    import datetime as dt
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 1, prepare_file(FIX / "zendesk_tickets.csv", "tickets").rows)
+    c = service.csat(ws.cursor(), View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1)), 1)
+    # answers: 101 Good, 102 Bad → 1 of 2 = 50 %; offered: 101, 102, 104 (Offered, unanswered) → 2 ÷ 3.
+    # 103 Unoffered (no survey sent) and 106 blank count in neither.
+    assert (c["satisfied"], c["n"]) == (1, 2) and c["value"] == pytest.approx(50.0)
+    assert c["response_basis"] == "offered" and c["response_rate"] == pytest.approx(2 / 3)
+    assert c["mean"] is None and c["scales"] == ["good/bad"]  # no mean of Good/Bad
+    ws.close()

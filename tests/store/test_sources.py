@@ -1,0 +1,106 @@
+"""Several files of one response kind in one data version (commit(append=True)): each its own version,
+answers found in two sources counted once, removable on its own; roll back and delete keep their rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import REFERENCE, prepare_bytes, prepare_file
+
+from metrics import nps
+from metrics.store import Workspace
+from metrics.view import View
+
+# Another survey year: r1 again (same id and date; its score corrected 9 → 10), and two answers of 2024.
+EARLIER = b"response_id,customer_id,responded_at,score\nr1,A,2024-12-20,10\ns1,A,2024-06-15,3\ns2,D,2024-07-10,9\n"
+
+
+@pytest.fixture
+def ws():
+    w = Workspace(":memory:")
+    w.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    yield w
+    w.close()
+
+
+def responses(w: Workspace, snapshot: int) -> int:
+    return w.cursor().execute("SELECT sum(responses) FROM fact_nps WHERE snapshot = ?", [snapshot]).fetchone()[0]
+
+
+def test_append_keeps_both_files_and_counts_a_shared_answer_once(ws):
+    snap = ws.commit([prepare_bytes(EARLIER, "nps", name="survey-2024.csv").to_upload()], append=True)
+    assert snap.sources["nps"] == (2, 4) and snap.versions["nps"] == 4
+    assert snap.sources["revenue"] == (3,) and snap.sources["customers"] == (1,)
+    assert responses(ws, 1) == 8 and responses(ws, 2) == 8 + 2  # r1 once, not 11
+    assert snap.first_month == dt.date(2024, 6, 1)  # the period now reaches the earlier survey year
+    summer = nps.summary(ws.cursor(), View(2, dt.date(2024, 6, 1), dt.date(2024, 7, 1)))
+    assert (summer.n, summer.promoters, summer.detractors) == (2, 1, 1)
+    # Dec 2024: r1 from the later source, score 10 (the reference's 9 is not counted as well)
+    dec = ws.cursor().execute("SELECT score, sum(responses) FROM fact_nps WHERE snapshot = 2 AND month = "
+                              "DATE '2024-12-01' GROUP BY score").fetchall()
+    assert dec == [(10, 1)]
+    history = ws.history().set_index("version")
+    assert history.loc[2, "status"] == "in use" and history.loc[4, "status"] == "in use"
+    assert "nps: 2 sources (versions 2, 4)" in ws.snapshot_events().set_index("snapshot").loc[2, "detail"]
+
+
+def test_answers_without_ids_are_matched_on_customer_and_date():
+    w = Workspace(":memory:")
+    w.commit([prepare_bytes(b"customer_id,date,score\nA,2025-01-05,9\nA,2025-01-05,7\nB,2025-01-06,3\n", "nps")
+              .to_upload()])
+    w.commit([prepare_bytes(b"customer_id,date,score\nB,2025-01-06,4\nC,2025-02-01,10\n", "nps").to_upload()],
+             append=True)
+    # A's two answers of one day come from one file: both kept. B on Jan 6 is in both: the later file's 4.
+    # A 9, A 7, B 4, C 10 → promoters 2, passives 1, detractors 1 of 4 → NPS 100 × (2 − 1) ÷ 4 = 25.
+    r = nps.summary(w.cursor(), View(2, dt.date(2025, 1, 1), dt.date(2025, 2, 1)))
+    assert (r.n, r.promoters, r.passives, r.detractors, r.value) == (4, 2, 1, 1, 25)
+    w.close()
+
+
+def test_a_source_is_removed_on_its_own_then_deleted(ws):
+    ws.commit([prepare_bytes(EARLIER, "nps").to_upload()], append=True)
+    with pytest.raises(ValueError, match="in use"):
+        ws.delete_version(4)
+    removed = ws.remove_source(4)
+    assert removed.snapshot == 3 and removed.sources["nps"] == (2,) and responses(ws, 3) == 8
+    assert "version 4 removed as a source" in ws.snapshot_events().set_index("snapshot").loc[3, "detail"]
+    with pytest.raises(ValueError, match="only source"):
+        ws.remove_source(2)
+    assert ws.delete_version(4) == [2]  # data version #2 read it: emptied, as for any deleted version
+    assert ws.snapshot(2).sources == {} and responses(ws, 3) == 8
+
+
+def test_rollback_makes_one_version_the_only_source(ws):
+    ws.commit([prepare_bytes(EARLIER, "nps").to_upload()], append=True)
+    back = ws.rollback(2)
+    assert back.sources["nps"] == (2,) and responses(ws, back.snapshot) == 8
+    forward = ws.rollback(4)
+    assert forward.sources["nps"] == (4,) and responses(ws, forward.snapshot) == 3
+
+
+def test_replace_is_still_the_default_and_only_responses_append(ws):
+    snap = ws.commit([prepare_bytes(EARLIER, "nps").to_upload()])
+    assert snap.sources["nps"] == (4,) and responses(ws, snap.snapshot) == 3
+    with pytest.raises(ValueError, match="Only response files"):
+        ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n", "revenue").to_upload()], append=True)
+
+
+def test_snapshots_of_older_workspace_files_get_their_sources(tmp_path):
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("""CREATE TABLE snapshots (snapshot INTEGER PRIMARY KEY, nps_version INTEGER,
+                   customers_version INTEGER, revenue_version INTEGER, created_at TIMESTAMP NOT NULL,
+                   first_month DATE, last_month DATE)""")
+    con.execute("INSERT INTO snapshots VALUES (1, 2, 1, 3, TIMESTAMP '2026-01-01 10:00', NULL, NULL), "
+                "(2, NULL, NULL, NULL, TIMESTAMP '2026-01-02 10:00', NULL, NULL)")
+    con.close()
+    w = Workspace(path)
+    assert w.snapshot(1).sources == {"nps": (2,), "customers": (1,), "revenue": (3,)}
+    assert w.snapshot(2).sources == {}
+    w.close()
+    w = Workspace(path)  # opening again adds nothing twice
+    assert w.cursor().execute("SELECT count(*) FROM snapshot_sources").fetchone()[0] == 3
+    w.close()
