@@ -192,8 +192,9 @@ def board_link_control(view, script: str, state: Mapping) -> None:
             token = links().create(page, link_state, view.snapshot, u.actor, days=days)
             record("link_create", f"{page} · data version #{view.snapshot} · {days} days · id {token.split('.')[0]}")
             st.session_state["_board_link"] = _app_root() + "?board=" + token
-        if st.session_state.get("_board_link"):
-            st.code(st.session_state["_board_link"], language=None)
+    if st.session_state.get("_board_link"):  # outside the popover, which closes when the page reruns
+        st.caption("Board link (copy it now; the Links page lists it, without the link itself):")
+        st.code(st.session_state["_board_link"], language=None)
 
 
 def _app_root() -> str:
