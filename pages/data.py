@@ -252,7 +252,12 @@ def handle(upload, all_keys: list[str]) -> None:
         return
     ws = ui.workspace()
     try:
-        seen = ingest.inspect(data)
+        # Read-level answers (encoding, sheet, header row) shape the columns the mapping step offers: the analyst's
+        # own, then a preset's saved for the same columns.
+        seen = ingest.inspect(data, upload.name, given_answers(fkey))
+        saved = (session.find_preset(ws, seen) or {}).get("settings", {}).get("answers", {})
+        if saved:
+            seen = ingest.inspect(data, upload.name, {**saved, **given_answers(fkey)})
     except IngestError as exc:
         seen = None
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
