@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from metrics import lockdown
 from metrics.rules import ARR_FACTOR, CATEGORY_SQL, RETENTION_MONTHS, band_sql
 
 KINDS = ("nps", "customers", "revenue", "csat")
@@ -396,6 +397,7 @@ class Workspace:
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA)
         self._con.execute(HISTORY_SCHEMA)
+        lockdown.lock(self._con)  # no files, network, extensions or SET through the app's cursors
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -511,7 +513,7 @@ class Workspace:
                 next_version += 1
             number = self._build_snapshot(cur, sources)
             if append and uploads:
-                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, now()::TIMESTAMP)", [
+                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, timezone('UTC', now()))", [
                     number, "; ".join(f"{k}: {len(v)} sources (versions {', '.join(map(str, v))})"
                                       for k, v in sources.items() if k in {up.kind for up in uploads})])
         return self.snapshot(number)
@@ -561,7 +563,7 @@ class Workspace:
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
             " first_date, last_date, uploaded_by, churn_known_from)"
-            " VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
              up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
         )
@@ -625,7 +627,8 @@ class Workspace:
         rfirst, rlast = self._revenue_range(cur, versions["revenue"], first, last)
         cur.execute(
             f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
-            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?, ?, ?)",
+            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, timezone('UTC', now()),"
+            " ?, ?, ?, ?)",
             [number, *(versions[k] for k in KINDS), first, last, rfirst, rlast],
         )
         params = {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]}
@@ -712,7 +715,7 @@ class Workspace:
                 raise MixedSourcesError(f"Version {version} is your own upload; the current data is the sample "
                                         "company's, and the two are never mixed in one data version.")
             number = self._build_snapshot(cur, sources)
-            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, timezone('UTC', now()))",
                         [number, f"{kind}: back to version {version} (was version {previous})"])
         return self.snapshot(number)
 
@@ -730,7 +733,7 @@ class Workspace:
                                  "or upload a replacement instead.")
             sources[kind] = tuple(v for v in sources[kind] if v != version)
             number = self._build_snapshot(cur, sources)
-            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, now()::TIMESTAMP)",
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, timezone('UTC', now()))",
                         [number, f"{kind}: version {version} removed as a source (sources now "
                                  f"{', '.join(map(str, sources[kind]))})"])
         return self.snapshot(number)
@@ -764,10 +767,10 @@ class Workspace:
                             f"WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_sources WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
-                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
+                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
-            cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
+            cur.execute("INSERT INTO deleted_versions VALUES (?, timezone('UTC', now()), ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
 
@@ -808,7 +811,7 @@ class Workspace:
         """Remember a confirmed mapping for files with this header (replaces an earlier one)."""
         self._ensure_history_tables()
         with self._write_lock:
-            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, timezone('UTC', now()))",
                                   [signature, name, kind, json.dumps(settings, default=str)])
 
     def preset(self, signature: str) -> dict | None:
