@@ -51,7 +51,7 @@ PAGES = {  # url path -> title text (st.title), as the pages write it
 }
 ROLE_PAGES = ("/", "/cfo", "/cmo", "/cio")
 CHART_PAGES = ("/", "/cfo", "/cmo")
-SAMPLE_NOTICE = "Sample data."
+SAMPLE_NOTICE = "You are looking at a fictional company's data"
 
 pw.expect.set_options(timeout=WAIT_MS)
 

@@ -128,8 +128,9 @@ def test_every_page_renders_with_title_notice_charts_and_consistent_tiles(page, 
         pw.expect(title(page)).to_have_text(text)
         if path in ROLE_PAGES:
             pw.expect(page.locator("[data-testid='stAlert']", has_text=SAMPLE_NOTICE)).to_be_visible()
-            pw.expect(header_caption(page)).to_contain_text(
-                f"all segments · all regions · data version #{expected['snapshot']}")
+            pw.expect(header_caption(page)).to_contain_text(  # the CIO page covers all data, and says so
+                f"All data in data version #{expected['snapshot']}" if path == "/cio"
+                else f"all segments · all regions · data version #{expected['snapshot']}")
         if path in CHART_PAGES:
             drawn = page.locator(CHART_DRAWN).first
             pw.expect(drawn).to_be_visible()

@@ -1,0 +1,75 @@
+"""Browser test: a 1–5 satisfaction file uploaded as NPS never becomes an NPS. The Data page asks which scale the
+answers are on, the analyst answers "1–5 satisfaction", the file is stored as CSAT answers (as the company's own
+data, never mixed with the sample) and the CMO page shows CSAT — with no NPS figure and no sample figure.
+
+Same pattern as tests/test_browser_upload.py: a module-scoped server on a free port with CX_WORKSPACE in tmp (which
+loads the bundled sample on its first run), the Debian chromium driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from browser_support import assert_no_exception, open_app, pw, server, upload_csv, wait_for_app_run
+
+pytestmark = pytest.mark.browser
+
+# 40 answers on 1–5 under a plain "score" header (ambiguous: the analyst is asked). Rows 0–25 answer 4 or 5
+# (26 satisfied), rows 26–39 answer 1, 2 or 3.
+ROWS = [f"s{i},c{i},2026-10-{1 + i % 28:02d},{(4, 5)[i % 2] if i < 26 else 1 + i % 3}" for i in range(40)]
+REVIEWS = "response_id,customer_id,date,score\n" + "\n".join(ROWS) + "\n"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    with server(tmp_path_factory, "questions") as base:
+        yield base
+
+
+def choose(page, label: re.Pattern, option: re.Pattern) -> None:
+    box = page.get_by_role("combobox", name=label)
+    opt = page.get_by_role("option", name=option)
+    for _ in range(3):  # a click that lands during a rerun can leave the list closed: open it again
+        box.click()
+        try:
+            opt.wait_for(state="visible", timeout=5_000)
+            break
+        except pw.TimeoutError:
+            page.keyboard.press("Escape")
+            wait_for_app_run(page)
+    opt.click()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+
+
+def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_url, tmp_path):
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text(REVIEWS)
+    open_app(page, app_url + "/data")
+    upload_csv(page, reviews, "NPS responses")
+    wait_for_app_run(page)
+    error = page.locator("[data-testid='stAlertContentError']")
+    pw.expect(error.filter(has_text="need an answer before anything is stored")).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)  # nothing to store
+
+    choose(page, re.compile(r"^Which scale are the answers in 'score' on\?"), re.compile(r"^1–5 satisfaction"))
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    pw.expect(success.filter(has_text="reviews.csv reads as CSAT answers")).to_be_visible()
+    choose(page, re.compile(r"^Store your files as your company's own data\?"),
+           re.compile(r"^Start your company's own workspace"))
+    page.get_by_role("button", name="Store as the new CSAT answers version").click()
+    pw.expect(success.filter(has_text="Stored reviews.csv as version")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+
+    open_app(page, app_url + "/cmo")
+    assert_no_exception(page)
+    # 26 satisfied of 40 → 65.0%, Wilson 95%: 49.5%–77.9% (worked out in tests/cli/test_cli_load.py).
+    csat = page.locator("[data-testid='stMetric']").filter(has_text="CSAT")
+    pw.expect(csat.locator("[data-testid='stMetricValue']")).to_have_text("65.0%")
+    pw.expect(page.get_by_text("n = 40 · 95%: 49.5%–77.9%", exact=False)).to_be_visible()
+    pw.expect(page.get_by_text("No NPS responses uploaded yet — upload on the Data page.")).to_be_visible()
+    assert page.locator("[data-testid='stMetric']").filter(has_text="ARR").count() == 0  # no sample figure
+    pw.expect(page.get_by_text("You are looking at a fictional company's data")).to_have_count(0)
