@@ -70,6 +70,6 @@ def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_ur
     csat = page.locator("[data-testid='stMetric']").filter(has_text="CSAT")
     pw.expect(csat.locator("[data-testid='stMetricValue']")).to_have_text("65.0%")
     pw.expect(page.get_by_text("n = 40 · 95%: 49.5%–77.9%", exact=False)).to_be_visible()
-    pw.expect(page.get_by_text("No NPS responses uploaded yet — upload on the Data page.")).to_be_visible()
+    pw.expect(page.get_by_text("No NPS responses uploaded yet — upload on the Data page.").first).to_be_visible()
     assert page.locator("[data-testid='stMetric']").filter(has_text="ARR").count() == 0  # no sample figure
     pw.expect(page.get_by_text("You are looking at a fictional company's data")).to_have_count(0)
