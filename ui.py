@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,6 +67,71 @@ def cached(fn: Callable, view: View, *args):
     """
     return _cached(fn.__module__, fn.__name__, view, tuple(args))
 
+
+
+# ---- comment analysis and the churn model: computed once per data version, in the background ----------
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict:
+    """Per data version: its background job (comment analysis, then the churn model). Process-wide."""
+    return {"lock": threading.Lock(), "jobs": {}}
+
+
+def warm(snapshot: int) -> None:
+    """Start analysing the data version's comments and training its churn model in a background thread,
+    once per version and process (the first analysis of an NPS version takes ~17 s, training 10–30 s on the
+    sample). Called after every commit and on every page, so a page view never trains."""
+    reg = _jobs()
+    with reg["lock"]:
+        old = reg["jobs"].get(snapshot)
+        if old is not None and not (old["done"].is_set() and old["error"]):  # a failed job is tried again
+            return
+        job = reg["jobs"][snapshot] = {"done": threading.Event(), "model": None, "error": None}
+    ws = workspace()
+    snap = ws.snapshot(snapshot)
+    versions = dict(snap.versions) if snap else {}
+
+    def run() -> None:
+        from metrics import risk, voice
+
+        try:
+            cur = ws.cursor()
+            voice.ensure_snapshot(cur, snapshot)
+            job["model"] = risk.train(cur, snapshot, versions)
+        except Exception as exc:  # shown where the model would be
+            job["error"] = f"{type(exc).__name__}: {exc}"
+        finally:
+            job["done"].set()
+
+    threading.Thread(target=run, name=f"warm-{snapshot}", daemon=True).start()
+
+
+def risk_model(snapshot: int, wait: bool = False):
+    """The data version's churn model (metrics.risk.RiskModel) once trained; None while it is being trained
+    (wait=True waits for it). Raises RuntimeError when training failed."""
+    warm(snapshot)
+    job = _jobs()["jobs"][snapshot]
+    if wait:
+        job["done"].wait()
+    if not job["done"].is_set():
+        return None
+    if job["error"]:
+        raise RuntimeError(job["error"])
+    return job["model"]
+
+
+ANALYSING = ("Reading this data version's comments: language, sentiment and themes (about 20 seconds, once per "
+             "data version)…")
+TRAINING = ("Training the churn model on this data version and testing it on the hold-out months (up to a minute, "
+            "once per data version)…")
+
+
+def comments_ready(snapshot: int) -> None:
+    """Wait, with a spinner in words, until the data version's comments are analysed."""
+    from metrics import voice
+
+    warm(snapshot)
+    with st.spinner(ANALYSING):
+        voice.ensure_snapshot(workspace().cursor(), snapshot)
 
 # ---- snapshot and filters ----------------------------------------------------------------------
 def snapshots() -> list[Snapshot]:
@@ -316,6 +382,8 @@ def frame() -> None:
                        initial_sidebar_state="collapsed" if presenting() else "auto")
     workspace()
     check_url()
+    if (snap := current_snapshot()) is not None:
+        warm(snap.snapshot)  # comment analysis and churn model in the background, once per data version
     if presenting():
         st.html(PRESENTATION_CSS)  # constant markup, never user text
     with st.sidebar:

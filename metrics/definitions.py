@@ -179,6 +179,58 @@ _M += [  # CSAT (metrics/csat.py)
     Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
            "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO"),
 ]
+SENTIMENT_METHOD = (
+    "rule-based lexicons per language (en, fr, de, es, pt; English adds VADER's word list); agreement with "
+    "labelled comments held out from tuning: positive vs negative 0.90–0.94, three classes 0.88–0.96 by "
+    "language; on public human-rated English text it is lower (positive vs negative 0.54–0.88, e.g. 0.65 on "
+    "Amazon review snippets)")
+_M += [  # What customers say (metrics/voice.py) and who is about to leave (metrics/risk.py)
+    Metric("comments", "Comments", "Non-blank NPS comments dated in the period (a blank comment is not a comment); "
+           "an answer present in several NPS files counts once.", "int", "CMO"),
+    Metric("sentiment_coverage", "Sentiment coverage", "Scored comments ÷ all comments: a comment is scored when "
+           "its language is one the engine covers (en, fr, de, es, pt); others are “not scored”, never guessed. "
+           "Also given by language and by channel.", "pct", "CMO"),
+    Metric("sentiment_positive", "Positive comments", "Positive ÷ scored comments in the period, with its Wilson "
+           "95% interval. Sentiment is read from the text alone, never from the score: " + SENTIMENT_METHOD
+           + ". Fewer than 30 scored comments: “—”.", "pct", "CMO"),
+    Metric("sentiment_negative", "Negative comments", "Negative ÷ scored comments in the period, with its Wilson "
+           "95% interval; same method as positive comments. Also by month (months with fewer than 30 scored "
+           "comments are left out).", "pct", "CMO"),
+    Metric("theme_mentions", "Theme mentions", "Comments in the period that raise the theme (keyword map "
+           "data/themes.json per language; measured on held-out labelled comments: precision 0.80–0.93, recall "
+           "0.95–0.96). Praise counts (“fast” raises performance); negation is ignored.", "int", "CMO"),
+    Metric("theme_share", "Share among detractors / promoters", "Of the period's detractor (promoter) comments, "
+           "those raising the theme; Wilson 95% interval.", "pct", "CMO"),
+    Metric("theme_sentiment", "Mean sentiment of a theme", "Mean sentiment score (−1 to +1) of the scored "
+           "comments raising the theme, with its 95% interval.", "ratio", "CMO"),
+    Metric("arr_at_stake", "ARR at stake (theme)", "12 × MRR, in the period's last month, of the distinct active "
+           "customers who raised the theme in the period. Themes are ranked by it.", "currency", "CMO"),
+    Metric("arr_at_stake_negative", "ARR at stake, negative comments", "The same sum over the customers who raised "
+           "the theme in a negative comment (praise excluded).", "currency", "CMO"),
+    Metric("churn_after_mention", "Churn after a mention", "Customers active at the period's start who commented "
+           "in the window of the same length just before it: churn within the period of those who raised the "
+           "theme then vs those who commented without raising it (no look-ahead); Wilson 95% intervals, "
+           "two-proportion test; “not measurable” below 30 customers in either group.", "pct", "CMO"),
+    Metric("churn_model_auc", "Churn model AUC (hold-out)", "The chance that a customer who churned within three "
+           "months of a hold-out start month was scored above one who stayed, on the last six labelled start "
+           "months, never used in training; 95% interval by bootstrap over customers (500 draws). The baselines "
+           "(NPS category alone; 3-month MRR trend alone) are scored on the same hold-out rows; the model beats a "
+           "baseline when the 95% interval of the AUC difference is above 0, and otherwise the page says so and "
+           "ranks accounts by the better baseline.", "ratio", "CIO"),
+    Metric("top_decile_lift", "Top-decile lift", "Churn rate of the 10% hold-out rows with the highest predicted "
+           "probability ÷ the overall hold-out churn rate; 95% interval by bootstrap over customers.", "ratio",
+           "CIO"),
+    Metric("calibration", "Calibration by decile", "Hold-out rows in ten groups by predicted probability: the "
+           "mean predicted churn against the observed churn (Wilson 95% interval) of each group.", "pct", "CIO"),
+    Metric("churn_probability", "Churn probability (3 months)", "An active account's modelled chance of churning "
+           "within the three months after the data, from data dated before then only (NPS answers and comments, "
+           "revenue trend, contractions, size, tenure, segment, region), with its three largest reasons.", "pct",
+           "CIO"),
+    Metric("arr_at_risk_model", "ARR at risk (model)", "Σ churn probability × current ARR over the active "
+           "accounts (three months); 95% interval ± 1.96 √Σ p(1 − p) ARR², the spread of outcomes only (model "
+           "error not included). Beside it, revenue at risk (NPS gap) is the 12-month figure from the detractor "
+           "churn gap: two methods, not to be added.", "currency", "CFO"),
+]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 

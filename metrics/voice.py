@@ -180,6 +180,21 @@ def sentiment_shares(cur, view: View, versions: dict, by: str | None = None,
     return out
 
 
+def sentiment_by_month(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per month of the window with comments: comments, scored, coverage and the three sentiment shares over
+    scored comments with Wilson 95% intervals; too_small when fewer than stats.MIN_RESPONSES are scored."""
+    frame = comments(cur, view, versions) if frame is None else frame
+    rows = []
+    for month, part in frame.groupby("month", sort=True):
+        scored = int((part["sentiment"] != NOT_SCORED).sum())
+        row = {"month": pd.Timestamp(month), "comments": len(part), "scored": scored,
+               "coverage": stats.ratio(scored, len(part)), "too_small": scored < stats.MIN_RESPONSES}
+        _share_columns(row, part["sentiment"].value_counts().to_dict(), scored)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["month", "comments", "scored", "coverage", "too_small",
+                                       *[f"{lab}{suf}" for lab in LABELS for suf in ("", "_share", "_low", "_high")]])
+
+
 def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
     ex = frame[["row_number", "customer_id", "month", "category", "sentiment", "sentiment_score", "themes"]]
     ex = ex.explode("themes").dropna(subset=["themes"]).rename(columns={"themes": "theme"})

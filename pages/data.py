@@ -47,6 +47,7 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
         st.session_state["store_error"] = str(exc)
         return
     st.session_state["v"] = snap.snapshot
+    ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
     summary = ingest.change_summary(ws, version, None if append else previous)
