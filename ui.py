@@ -733,3 +733,48 @@ def previous_view(view: View) -> View | None:
     prev = view.previous()
     snap = workspace().snapshot(view.snapshot)
     return prev if snap and snap.first_month and prev.start >= snap.first_month else None
+
+
+def risk_row(view: View, revenue_at_risk) -> None:
+    """The executives' compact row: ARR at risk (churn model, next three months) beside revenue at risk (NPS gap,
+    12 months), and the top three themes by ARR at stake. `revenue_at_risk`: value.value_summary's estimate.
+    Never trains: while the data version's model is being trained in the background the tile says so."""
+    from metrics import risk, voice
+    from metrics.definitions import fmt_currency
+
+    section("Who may leave, and what customers say")
+    cols = st.columns(5)
+    label = METRICS["arr_at_risk_model"].label
+    try:
+        model = risk_model(view.snapshot)
+        failed = None
+    except RuntimeError as exc:
+        model, failed = None, str(exc)
+    figure = risk.arr_at_risk_for(model, view.segment, view.region) if model is not None else None
+    if figure is None:
+        tile(cols[0], label, "—", help=METRICS["arr_at_risk_model"].definition)
+        cols[0].caption("not measurable: " + md_escape(failed or (model.reason if model is not None and
+                                                                  not model.measurable else "no scored account"))
+                        if failed or model is not None else
+                        "The churn model of this data version is being trained in the background; reload in a minute.")
+    else:
+        tile(cols[0], label, fmt_currency(figure["arr_at_risk"]), help=METRICS["arr_at_risk_model"].definition)
+        cols[0].caption(f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
+                        f"{fmt_currency(figure['high'])} of {fmt_currency(figure['arr'])} ARR"
+                        + ("" if model.beats_baselines else " · the model does not beat both baselines (CIO page)"))
+    estimate_tile(cols[1], "revenue_at_risk", revenue_at_risk.value, revenue_at_risk.reason,
+                  label="Revenue at risk (NPS gap)", inverse=True)
+    cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
+    versions = workspace().snapshot(view.snapshot).versions
+    if versions.get("nps") is None:
+        cols[2].caption("No NPS responses: no comments to read.")
+        return
+    comments_ready(view.snapshot)
+    top = cached(voice.themes, view, versions).head(3)
+    if top.empty:
+        cols[2].caption("No comment in this period raises a known theme.")
+    for column, row in zip(cols[2:], top.itertuples(), strict=False):
+        tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
+             help=METRICS["arr_at_stake"].definition)
+        column.caption(f"ARR at stake · {row.mentions:,} mentions · "
+                       f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
