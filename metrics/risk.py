@@ -431,6 +431,12 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     """Fit, evaluate on the hold-out, refit on every labelled month and score the active accounts."""
     if versions.get("customers") is None or versions.get("revenue") is None:
         return RiskModel(snapshot, False, "needs a customers file (churn dates) and revenue")
+    first, last = cur.execute("SELECT first_month, last_month FROM snapshots WHERE snapshot = ?",
+                              [snapshot]).fetchone()
+    months = 0 if first is None else _month_index(last, first) + 1
+    if months < HISTORY + HORIZON:
+        return RiskModel(snapshot, False, f"the data covers {months} months; the model needs at least "
+                                          f"{HISTORY + HORIZON} ({HISTORY} of history, then a {HORIZON}-month outcome)")
     rows, info = build_rows(cur, snapshot, versions)
     features = info["features"]
     tr, ho, hold = split(rows, holdout_months)
@@ -583,6 +589,11 @@ def _interval_json(i: stats.Interval | None) -> dict | None:
 def summary_json(cur, view, versions: dict, model: RiskModel | None = None) -> dict:
     """`churn_risk` and `voice` for `python -m metrics.report --json`. Pass a cached model to avoid training."""
     model = train(cur, view.snapshot, versions) if model is None else model
+    return {"churn_risk": risk_json(model), "voice": voice.summary(cur, view, versions)}
+
+
+def risk_json(model: RiskModel) -> dict:
+    """The model's quality and ARR at risk as JSON-ready figures (`churn_risk` of the report)."""
     risk: dict = {"measurable": model.measurable, "reason": model.reason,
                   "as_of": model.as_of.isoformat() if model.as_of else None,
                   "holdout_months": [m.isoformat() for m in model.holdout_months], "n": model.n_holdout,
@@ -597,4 +608,4 @@ def summary_json(cur, view, versions: dict, model: RiskModel | None = None) -> d
             "arr_at_risk": {"horizon_months": HORIZON, "estimate": overall["arr_at_risk"], "low": overall["low"],
                             "high": overall["high"], "arr": overall["arr"], "accounts": int(overall["accounts"])},
         })
-    return {"churn_risk": risk, "voice": voice.summary(cur, view, versions)}
+    return risk

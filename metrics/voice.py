@@ -143,7 +143,8 @@ def comments_export(cur, view: View, versions: dict) -> pd.DataFrame:
     frame = comments(cur, view, versions)
     return pd.DataFrame({
         "response_id": frame["response_id"], "customer_id": frame["customer_id"],
-        "date": frame["response_date"], "nps_score": frame["nps_score"], "channel": frame["channel"],
+        "date": pd.to_datetime(frame["response_date"]).dt.strftime("%Y-%m-%d"), "nps_score": frame["nps_score"],
+        "channel": frame["channel"],
         "language": frame["language"].fillna(NOT_RECOGNISED), "sentiment": frame["sentiment"],
         "sentiment_score": frame["sentiment_score"], "themes": ["; ".join(t) for t in frame["themes"]],
         "comment": frame["comment"],
