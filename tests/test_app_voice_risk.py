@@ -89,6 +89,10 @@ def test_cmo_what_customers_say():
     assert set(examples["Theme"]) <= set(themes["theme"])
     assert all(q in texts for q in examples["Comment"])  # quoted as written, from the window's comments
     assert any(b.label == "Download comments (CSV)" for b in at.get("download_button"))
+    pack = {s.heading: s for s in at.session_state["_pack"].sections}  # the board pack and its PNGs
+    assert [t[0] for t in pack["Themes and what they are worth"].tables] == ["Themes ranked by ARR at stake",
+                                                                               "Example comments per theme"]
+    assert len(pack["What customers say"].charts) == 1 and len(pack["What customers say"].tiles) == 4
 
 
 def test_cio_model_quality_and_risk_list():
@@ -117,6 +121,12 @@ def test_cio_model_quality_and_risk_list():
     assert len(ranked) == 50 and probabilities == sorted(probabilities, reverse=True)
     assert list(ranked["Customer"]) == list(risk.risk_list(model)["customer_id"].head(50))
     assert ranked["Reason 1"].str.len().gt(0).all()
+
+    pack = {s.heading: s for s in at.session_state["_pack"].sections}
+    assert [t[0] for t in pack["Churn risk model"].tables] == ["Model quality against the baselines",
+                                                               "Accounts most likely to churn"]
+    assert len(pack["Churn risk model"].charts) == 1  # calibration
+    assert len(pack["Sentiment coverage"].tables) == 2
 
     by_language = table(at, "Language")
     assert by_language["Comments"].str.replace(",", "").astype(int).sum() == len(raw_comments())
