@@ -149,6 +149,9 @@ if view is not None and snap.versions.get("nps") is not None:
     for column, by in ((left, "language"), (right, "channel")):
         cov = ui.cached(voice.sentiment_shares, everything, snap.versions, by)
         with column:
+            if cov.empty:
+                st.caption("No comments in this data version.")
+                continue
             ui.table(pd.DataFrame({
                 by.capitalize(): cov.group, "Comments": cov.comments.map(fmt_int), "Scored": cov.scored.map(fmt_int),
                 "Coverage": cov.coverage.map(fmt_pct),
