@@ -26,7 +26,7 @@ Rules (shared/METRICS.md, "Churn risk"):
   the next three months. ARR = 12 × MRR of the last data month. Reasons: the account's three largest positive
   contributions, in words; a yes/no feature counts only when it is yes for that account.
 - ARR at risk (next three months) = Σ probability × ARR, with a 95% interval from the outcome's own spread
-  (± 1.96 √Σ p(1 − p) ARR²; model uncertainty is not included), overall, by segment and by region.
+  (± Z_95 √Σ p(1 − p) ARR², metrics.rules; model uncertainty is not included), overall, by segment and by region.
 
 Cost: `train` takes a few seconds on the sample (≈ 5,000 customers, 36 months) plus the one-off comment
 analysis (metrics.voice). It is deterministic for a snapshot and seed; callers cache the RiskModel per
@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from metrics import stats, voice
-from metrics.store import CATEGORY_SQL, source_rows
+from metrics import rules, stats, voice
+from metrics.rules import CATEGORY_SQL
+from metrics.store import source_rows
 from metrics.text.themes import THEMES
 from metrics.view import add_months
 
@@ -62,7 +63,7 @@ BASELINES = {"nps_category": "NPS category alone", "mrr_trend_3m": "3-month MRR 
 # Rows and features
 # ---------------------------------------------------------------------------------------------------------
 def _month_index(month: dt.date, first: dt.date) -> int:
-    return (month.year - first.year) * 12 + month.month - first.month
+    return rules.age_in_months(first, month)
 
 
 def _load(cur, snapshot: int, versions: dict):
@@ -152,7 +153,7 @@ def build_rows(cur, snapshot: int, versions: dict) -> tuple[pd.DataFrame, dict]:
             change = np.where(before > 0, (rows["mrr_last"] - before) / before, 0.0)
         rows[name] = np.clip(np.nan_to_num(change), -1.0, 2.0)
     rows["contractions_6m"] = sum((at(contraction, k) > 0).astype(float) for k in range(1, 7))
-    rows["log_arr"] = np.log1p(12 * rows["mrr_last"])
+    rows["log_arr"] = np.log1p(rules.ARR_FACTOR * rows["mrr_last"])
     rows["no_revenue"] = (rows["mrr_last"] <= 0).astype(float)
     rows["tenure_months"] = ((rows["M"] - start.iloc[i].to_numpy()).dt.days / 30.4375).to_numpy()
     rows["segment"] = cust["segment"].to_numpy()[i]
@@ -390,7 +391,7 @@ def reason_text(feature: str, row, above_mean: bool = False) -> str | None:
         n = int(row[feature])
         return f"{n} contraction{'s' if n != 1 else ''} in 6 months" if n else "no contraction in 6 months"
     if feature == "log_arr":
-        return f"{'larger' if above_mean else 'smaller'} account (ARR {12 * row['mrr_last']:,.0f})"
+        return f"{'larger' if above_mean else 'smaller'} account (ARR {rules.ARR_FACTOR * row['mrr_last']:,.0f})"
     if feature == "no_revenue":
         return "no revenue last month" if row[feature] == 1 else None
     if feature == "tenure_months":
@@ -512,7 +513,7 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     used = [features[k] for k in j]
     accounts = pd.DataFrame({
         "customer_id": now["customer_id"], "segment": now["segment"], "region": now["region"],
-        "arr": 12 * now["mrr_last"], "probability": prob,
+        "arr": rules.ARR_FACTOR * now["mrr_last"], "probability": prob,
         "reasons": [reasons(used, contrib[k], now.iloc[k], above_mean=above[k]) for k in range(len(now))],
     })
     model.accounts = accounts.sort_values(["probability", "arr", "customer_id"], ascending=[False, False, True]) \

@@ -31,8 +31,9 @@ import threading
 
 import pandas as pd
 
-from metrics import stats
-from metrics.store import CATEGORY_SQL, source_rows
+from metrics import rules, stats
+from metrics.rules import CATEGORY_SQL
+from metrics.store import source_rows
 from metrics.view import View, query
 
 SCHEMA = """
@@ -205,7 +206,7 @@ def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
 def _arr_at_end(cur, view: View) -> pd.DataFrame:
     """ARR in the window's last month of the customers active in it (any segment/region: the comment's own
     segment/region already filtered the mentions)."""
-    return query(cur, """SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+    return query(cur, f"""SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_month
                          WHERE snapshot = $snapshot AND month = $end AND active""", view.params())
 
 

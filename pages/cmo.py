@@ -8,6 +8,7 @@ import ui
 from metrics import nps, revenue, stats, value, voice
 from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct
 from metrics.ingest.export import safe_csv
+from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
 
 
@@ -89,7 +90,8 @@ a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None and ui.has_data(view, "revenue"):
-    a4.caption(f"active in {view.end:%b %Y} with a latest answer of 9–10, holding {fmt_currency(promoters.arr)} ARR")
+    a4.caption(f"current customers in {view.end:%b %Y} (active or paying) whose latest answer is "
+               f"{PROMOTER_MIN}–{NPS_SCALE[1]}, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("What customers say")
 ui.comments_ready(view.snapshot)  # the first view of a new NPS version waits for the analysis, with a spinner

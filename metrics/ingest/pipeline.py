@@ -105,9 +105,12 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                   else "lines",
                   "customers": "subscriptions" if "subscription_id" in mapping
                   else "list" if "start_date" in mapping else "snapshot"}.get(kind, "responses")
+        # A snapshot customer file lists the customers still there a month before its as-of date: churn is known
+        # for the as-of month only (earlier churners are not in the file), so earlier months' churn is blank.
+        churn_known = opts.as_of.replace(day=1) if kind == "customers" and layout == "snapshot" else None
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
-                        list(chk.questions.asked), chk.questions.effective())
+                        list(chk.questions.asked), chk.questions.effective(), churn_known)
     except IngestError as exc:
         if not hasattr(exc, "asked"):  # the questions stay on offer beside the refusal (e.g. a date format)
             exc.asked = list(questions.asked)
