@@ -229,3 +229,71 @@ def channel_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
         tooltip=[alt.Tooltip("value:N", title="Channel"), alt.Tooltip("mode:N", title="Mode"),
                  alt.Tooltip("n:Q", title="Responses", format=","), alt.Tooltip("nps:Q", title="NPS", format="+.0f")],
     ).properties(title=title, height=alt.Step(32))
+
+
+SENTIMENT_COLORS = {"positive": "#2e7d32", "neutral": "#9e9e9e", "negative": "#c62828"}
+
+
+def sentiment_trend(frame: pd.DataFrame, title: str = "Comment sentiment by month (band: 95% interval)") -> alt.Chart:
+    """Positive and negative shares of scored comments per month, each with its Wilson 95% band; months with too
+    few scored comments (too_small) are left out. Columns: month, {label}_share/_low/_high, scored, coverage."""
+    keep = frame[~frame["too_small"]] if "too_small" in frame.columns else frame
+    parts = [pd.DataFrame({"month": keep["month"], "sentiment": label, "share": keep[f"{label}_share"],
+                           "low": keep[f"{label}_low"], "high": keep[f"{label}_high"], "scored": keep["scored"],
+                           "coverage": keep["coverage"]}) for label in ("positive", "negative")]
+    long = pd.concat(parts, ignore_index=True)
+    color = alt.Color("sentiment:N", title=None, scale=alt.Scale(domain=["positive", "negative"],
+                      range=[SENTIMENT_COLORS["positive"], SENTIMENT_COLORS["negative"]]))
+    base = alt.Chart(long)
+    band = base.mark_area(opacity=0.18).encode(x=_month_axis(), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
+    line = base.mark_line(point=True).encode(
+        x=_month_axis(), y=alt.Y("share:Q", title="Share of scored comments", axis=alt.Axis(format="%")),
+        color=color,
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("sentiment:N", title="Sentiment"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%"),
+                 alt.Tooltip("low:Q", title="95% low", format=".1%"),
+                 alt.Tooltip("high:Q", title="95% high", format=".1%"),
+                 alt.Tooltip("scored:Q", title="Scored comments", format=",.0f"),
+                 alt.Tooltip("coverage:Q", title="Coverage", format=".0%")])
+    return alt.layer(band, line).properties(title=title, height=HEIGHT)
+
+
+def theme_arr_bars(frame: pd.DataFrame, title: str = "ARR at stake by theme") -> alt.Chart:
+    """Per theme: ARR of the customers who raised it (bar) and of those who raised it in a negative comment
+    (dark bar), ranked by ARR at stake. Columns: theme, arr_at_stake, arr_at_stake_negative, mentions."""
+    long = frame.melt(id_vars=["theme", "mentions"], value_vars=["arr_at_stake", "arr_at_stake_negative"],
+                      var_name="measure", value_name="arr")
+    long["measure"] = long["measure"].map({"arr_at_stake": "raised the theme",
+                                           "arr_at_stake_negative": "raised it in a negative comment"})
+    order = list(frame.sort_values("arr_at_stake", ascending=False)["theme"])
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("theme:N", title=None, sort=order), yOffset=alt.YOffset("measure:N"),
+        x=alt.X("arr:Q", title="ARR of the customers", axis=alt.Axis(format=AXIS_FORMAT["currency"])),
+        color=alt.Color("measure:N", title="Customers who", scale=alt.Scale(
+            domain=["raised the theme", "raised it in a negative comment"], range=["#90a4ae", "#c62828"]),
+            legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("measure:N", title="Customers who"),
+                 alt.Tooltip("arr:Q", title="ARR", format=TOOLTIP_FORMAT["currency"]),
+                 alt.Tooltip("mentions:Q", title="Mentions", format=",.0f")],
+    ).properties(title=title, height=alt.Step(16))
+
+
+def calibration(frame: pd.DataFrame, title: str = "Calibration on the hold-out: predicted vs observed churn by decile"
+                ) -> alt.Chart:
+    """Observed churn (with its Wilson 95% interval) against the mean predicted probability, one point per decile
+    of predicted risk, and the diagonal where they agree. Columns: decile, rows, predicted, observed, observed_low,
+    observed_high."""
+    top = float(max(frame["predicted"].max(), frame["observed_high"].max())) if len(frame) else 0.1
+    diagonal = pd.DataFrame({"predicted": [0.0, top], "observed": [0.0, top]})
+    x = alt.X("predicted:Q", title="Predicted churn (mean of the decile)", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, top]))
+    line = alt.Chart(diagonal).mark_line(color="#9e9e9e", strokeDash=[4, 4]).encode(
+        x=x, y=alt.Y("observed:Q", scale=alt.Scale(domain=[0, top])))
+    rules = alt.Chart(frame).mark_rule(color="#1f4e79").encode(x=x, y=alt.Y("observed_low:Q"),
+                                                              y2=alt.Y2("observed_high:Q"))
+    points = alt.Chart(frame).mark_point(filled=True, size=60, color="#1f4e79").encode(
+        x=x, y=alt.Y("observed:Q", title="Observed churn (line: 95% interval)", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("decile:Q", title="Decile"), alt.Tooltip("rows:Q", title="Rows", format=",.0f"),
+                 alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
+                 alt.Tooltip("observed:Q", title="Observed", format=".1%")])
+    return alt.layer(line, rules, points).properties(title=title, height=HEIGHT)

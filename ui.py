@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +69,71 @@ def cached(fn: Callable, view: View, *args):
     """
     return _cached(fn.__module__, fn.__name__, view, tuple(args))
 
+
+
+# ---- comment analysis and the churn model: computed once per data version, in the background ----------
+@st.cache_resource(show_spinner=False)
+def _jobs() -> dict:
+    """Per data version: its background job (comment analysis, then the churn model). Process-wide."""
+    return {"lock": threading.Lock(), "jobs": {}}
+
+
+def warm(snapshot: int) -> None:
+    """Start analysing the data version's comments and training its churn model in a background thread,
+    once per version and process (the first analysis of an NPS version takes ~17 s, training 10–30 s on the
+    sample). Called after every commit and on every page, so a page view never trains."""
+    reg = _jobs()
+    with reg["lock"]:
+        old = reg["jobs"].get(snapshot)
+        if old is not None and not (old["done"].is_set() and old["error"]):  # a failed job is tried again
+            return
+        job = reg["jobs"][snapshot] = {"done": threading.Event(), "model": None, "error": None}
+    ws = workspace()
+    snap = ws.snapshot(snapshot)
+    versions = dict(snap.versions) if snap else {}
+
+    def run() -> None:
+        from metrics import risk, voice
+
+        try:
+            cur = ws.cursor()
+            voice.ensure_snapshot(cur, snapshot)
+            job["model"] = risk.train(cur, snapshot, versions)
+        except Exception as exc:  # shown where the model would be
+            job["error"] = f"{type(exc).__name__}: {exc}"
+        finally:
+            job["done"].set()
+
+    threading.Thread(target=run, name=f"warm-{snapshot}", daemon=True).start()
+
+
+def risk_model(snapshot: int, wait: bool = False):
+    """The data version's churn model (metrics.risk.RiskModel) once trained; None while it is being trained
+    (wait=True waits for it). Raises RuntimeError when training failed."""
+    warm(snapshot)
+    job = _jobs()["jobs"][snapshot]
+    if wait:
+        job["done"].wait()
+    if not job["done"].is_set():
+        return None
+    if job["error"]:
+        raise RuntimeError(job["error"])
+    return job["model"]
+
+
+ANALYSING = ("Reading this data version's comments: language, sentiment and themes (about 20 seconds, once per "
+             "data version)…")
+TRAINING = ("Training the churn model on this data version and testing it on the hold-out months (up to a minute, "
+            "once per data version)…")
+
+
+def comments_ready(snapshot: int) -> None:
+    """Wait, with a spinner in words, until the data version's comments are analysed."""
+    from metrics import voice
+
+    warm(snapshot)
+    with st.spinner(ANALYSING):
+        voice.ensure_snapshot(workspace().cursor(), snapshot)
 
 # ---- snapshot and filters ----------------------------------------------------------------------
 def snapshots() -> list[Snapshot]:
@@ -320,6 +386,8 @@ def frame(nav: list | None = None) -> None:
                        initial_sidebar_state="collapsed" if presenting() else "auto")
     workspace()
     check_url()
+    if (snap := current_snapshot()) is not None:
+        warm(snap.snapshot)  # comment analysis and churn model in the background, once per data version
     if presenting():
         st.html(PRESENTATION_CSS)  # constant markup, never user text
     with st.sidebar:
@@ -678,3 +746,48 @@ def previous_view(view: View) -> View | None:
     prev = view.previous()
     snap = workspace().snapshot(view.snapshot)
     return prev if snap and snap.first_month and prev.start >= snap.first_month else None
+
+
+def risk_row(view: View, revenue_at_risk) -> None:
+    """The executives' compact row: ARR at risk (churn model, next three months) beside revenue at risk (NPS gap,
+    12 months), and the top three themes by ARR at stake. `revenue_at_risk`: value.value_summary's estimate.
+    Never trains: while the data version's model is being trained in the background the tile says so."""
+    from metrics import risk, voice
+    from metrics.definitions import fmt_currency
+
+    section("Who may leave, and what customers say")
+    cols = st.columns(5)
+    label = METRICS["arr_at_risk_model"].label
+    try:
+        model = risk_model(view.snapshot)
+        failed = None
+    except RuntimeError as exc:
+        model, failed = None, str(exc)
+    figure = risk.arr_at_risk_for(model, view.segment, view.region) if model is not None else None
+    if figure is None:
+        tile(cols[0], label, "—", help=METRICS["arr_at_risk_model"].definition)
+        cols[0].caption("not measurable: " + md_escape(failed or (model.reason if model is not None and
+                                                                  not model.measurable else "no scored account"))
+                        if failed or model is not None else
+                        "The churn model of this data version is being trained in the background; reload in a minute.")
+    else:
+        tile(cols[0], label, fmt_currency(figure["arr_at_risk"]), help=METRICS["arr_at_risk_model"].definition)
+        cols[0].caption(f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
+                        f"{fmt_currency(figure['high'])} of {fmt_currency(figure['arr'])} ARR"
+                        + ("" if model.beats_baselines else " · the model does not beat both baselines (CIO page)"))
+    estimate_tile(cols[1], "revenue_at_risk", revenue_at_risk.value, revenue_at_risk.reason,
+                  label="Revenue at risk (NPS gap)", inverse=True)
+    cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
+    versions = workspace().snapshot(view.snapshot).versions
+    if versions.get("nps") is None:
+        cols[2].caption("No NPS responses: no comments to read.")
+        return
+    comments_ready(view.snapshot)
+    top = cached(voice.themes, view, versions).head(3)
+    if top.empty:
+        cols[2].caption("No comment in this period raises a known theme.")
+    for column, row in zip(cols[2:], top.itertuples(), strict=False):
+        tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
+             help=METRICS["arr_at_stake"].definition)
+        column.caption(f"ARR at stake · {row.mentions:,} mentions · "
+                       f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")

@@ -302,6 +302,75 @@ _M += [  # CSAT (metrics/csat.py)
            "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO",
            fact="fact_csat", compute="metrics.csat.summary"),
 ]
+SENTIMENT_METHOD = (
+    "rule-based lexicons per language (en, fr, de, es, pt; English adds VADER's word list); agreement with "
+    "labelled comments held out from tuning: positive vs negative 0.90–0.94, three classes 0.88–0.96 by "
+    "language; on public human-rated English text it is lower (positive vs negative 0.54–0.88, e.g. 0.65 on "
+    "Amazon review snippets)")
+_BOOTSTRAP = "95% percentile bootstrap over customers (500 draws; a customer's hold-out rows move together)."
+_MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason (stats.too_few)."
+_MIN_MODEL = ("9 months of data (6 of history, a 3-month outcome), 30 churned training rows and "
+              f"{MIN_CHURN_EVENTS} churned hold-out rows: below, \"not measurable\" with the reason.")
+_V = {"fact": "comment_analysis"}
+_M += [  # What customers say (metrics/voice.py) and who is about to leave (metrics/risk.py)
+    Metric("comments", "Comments", "Non-blank NPS comments dated in the period (a blank comment is not a comment); "
+           "an answer present in several NPS files counts once.", "int", "CMO", **_V,
+           compute="metrics.voice.sentiment_shares"),
+    Metric("sentiment_coverage", "Sentiment coverage", "Scored comments ÷ all comments: a comment is scored when "
+           "its language is one the engine covers (en, fr, de, es, pt); others are “not scored”, never guessed. "
+           "Also given by language and by channel.", "pct", "CMO", **_V, compute="metrics.voice.sentiment_shares"),
+    Metric("sentiment_positive", "Positive comments", "Positive ÷ scored comments in the period, with its Wilson "
+           "95% interval. Sentiment is read from the text alone, never from the score: " + SENTIMENT_METHOD
+           + ".", "pct", "CMO", **_V, compute="metrics.voice.sentiment_shares", interval=WILSON, min_n=_MIN_SCORED),
+    Metric("sentiment_negative", "Negative comments", "Negative ÷ scored comments in the period, with its Wilson "
+           "95% interval; same method as positive comments. Also by month (months with fewer than "
+           f"{MIN_RESPONSES} scored comments are left out of the chart).", "pct", "CMO", **_V,
+           compute="metrics.voice.sentiment_by_month", interval=WILSON, min_n=_MIN_SCORED),
+    Metric("theme_mentions", "Theme mentions", "Comments in the period that raise the theme (keyword map "
+           "data/themes.json per language; measured on held-out labelled comments: precision 0.80–0.93, recall "
+           "0.95–0.96). Praise counts (“fast” raises performance); negation is ignored.", "int", "CMO", **_V,
+           compute="metrics.voice.themes"),
+    Metric("theme_share", "Share among detractors / promoters", "Of the period's detractor (promoter) comments, "
+           "those raising the theme; Wilson 95% interval.", "pct", "CMO", **_V, compute="metrics.voice.themes",
+           interval=WILSON),
+    Metric("theme_sentiment", "Mean sentiment of a theme", "Mean sentiment score (−1 to +1) of the scored "
+           "comments raising the theme, with its 95% interval.", "ratio", "CMO", **_V,
+           compute="metrics.voice.themes", interval=MEAN_NORMAL),
+    Metric("arr_at_stake", "ARR at stake (theme)", "12 × MRR, in the period's last month, of the distinct active "
+           "customers who raised the theme in the period. Themes are ranked by it.", "currency", "CMO",
+           fact="fact_customer_month", compute="metrics.voice.themes"),
+    Metric("arr_at_stake_negative", "ARR at stake, negative comments", "The same sum over the customers who raised "
+           "the theme in a negative comment (praise excluded).", "currency", "CMO", fact="fact_customer_month",
+           compute="metrics.voice.themes"),
+    Metric("churn_after_mention", "Churn after a mention", "Customers active at the period's start who commented "
+           "in the window of the same length just before it: churn within the period of those who raised the "
+           "theme then vs those who commented without raising it (no look-ahead).", "pct", "CMO",
+           fact="fact_customer_month", compute="metrics.voice.themes", interval=WILSON_CHANGE,
+           min_n=f"{MIN_CUSTOMERS} customers in each group: below, \"not measurable\" with the reason."),
+    Metric("churn_model_auc", "Churn model AUC (hold-out)", "The chance that a customer who churned within three "
+           "months of a hold-out start month was scored above one who stayed, on the last six labelled start "
+           "months, never used in training. The baselines (NPS category alone; 3-month MRR trend alone) are "
+           "scored on the same hold-out rows; the model beats a baseline when the 95% interval of the AUC "
+           "difference is above 0, and otherwise the page says so and ranks accounts by the better baseline.",
+           "ratio", "CIO", fact="fact_customer_month", compute="metrics.risk.train", interval=_BOOTSTRAP,
+           min_n=_MIN_MODEL),
+    Metric("top_decile_lift", "Top-decile lift", "Churn rate of the 10% hold-out rows with the highest predicted "
+           "probability ÷ the overall hold-out churn rate.", "ratio", "CIO", fact="fact_customer_month",
+           compute="metrics.risk.train", interval=_BOOTSTRAP, min_n=_MIN_MODEL),
+    Metric("calibration", "Calibration by decile", "Hold-out rows in ten groups by predicted probability: the "
+           "mean predicted churn against the observed churn of each group.", "pct", "CIO",
+           fact="fact_customer_month", compute="metrics.risk.train", interval=WILSON, min_n=_MIN_MODEL),
+    Metric("churn_probability", "Churn probability (3 months)", "An active account's modelled chance of churning "
+           "within the three months after the data, from data dated before then only (NPS answers and comments, "
+           "revenue trend, contractions, size, tenure, segment, region), with its three largest reasons.", "pct",
+           "CIO", fact="fact_customer_month", compute="metrics.risk.risk_list", min_n=_MIN_MODEL),
+    Metric("arr_at_risk_model", "ARR at risk (model)", "Σ churn probability × current ARR over the active "
+           "accounts (three months). Beside it, revenue at risk (NPS gap) is the 12-month figure from the "
+           "detractor churn gap: two methods, not to be added.", "currency", "CFO", fact="fact_customer_month",
+           compute="metrics.risk.arr_at_risk_for",
+           interval=f"95%: ± {Z_95} √Σ p(1 − p) ARR², the spread of outcomes only (model error not included).",
+           min_n=_MIN_MODEL),
+]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 

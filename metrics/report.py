@@ -10,7 +10,10 @@ top two boxes, with its Wilson 95% interval, n and the mean on its own scale); l
 the window, and annualised); MRR and ARR in the window's last month; NRR and GRR (trailing 12 months at that
 month); churn by NPS category (category as of the window's start) with n and 95% interval. The rules are those of
 the Glossary (docs/metrics.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
-one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note.
+one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note. `churn_risk`: the
+churn model's hold-out AUC, lift and baselines and the ARR at risk over the next three months (metrics.risk; the
+model is trained on each run, 10–30 s on the sample); `voice`: comment sentiment shares with coverage and the top
+themes by ARR at stake (metrics.voice). `--comments` lists every comment instead (CSV, or JSON with --json).
 
 Exit status: 0 printed; 1 refused (no data, or the month is outside the data; one line on stderr); 2 bad usage.
 """
@@ -48,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--month", type=parse_month, metavar="YYYY-MM",
                         help="the window's last month (default: the latest month of the data)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--comments", action="store_true",
+                        help="instead of the figures, list every comment of the latest data version (all months, "
+                             "or the window ending at --month) with its language, sentiment, score and themes: a "
+                             "formula-safe CSV (cells a spreadsheet would run as a formula start with an "
+                             "apostrophe), or a JSON list with --json")
     return parser
 
 
@@ -58,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2, already explained on stderr by argparse)
         return int(exc.code or 0)
     try:
+        if args.comments:
+            frame = run(args.workspace, args.month, comments)
+            if args.json:
+                print(frame.assign(date=frame["date"].astype(str)).to_json(orient="records", force_ascii=False,
+                                                                            indent=2))
+            else:
+                from metrics.ingest.export import safe_csv
+
+                sys.stdout.write(safe_csv(frame).decode("utf-8"))
+            return 0
         figures = run(args.workspace, args.month)
     except Refused as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
@@ -69,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(path: str, month: dt.date | None) -> dict:
+def run(path: str, month: dt.date | None, what=None):
     import duckdb
 
     from metrics.store import Workspace
@@ -82,7 +100,7 @@ def run(path: str, month: dt.date | None) -> dict:
         raise Refused(f"the workspace {path} cannot be opened ({str(exc).splitlines()[0]}); is the app or a "
                       "load using it?") from None
     try:
-        return figures(ws, month)
+        return (what or figures)(ws, month)
     finally:
         ws.close()
 
@@ -190,6 +208,7 @@ def figures(ws, month: dt.date | None = None) -> dict:
                              f"{stats.MIN_COMPARABLE_N}: too small to compare.")
 
     out["churn_by_nps_category"] = _by_category(cur, view, has, notes)
+    out.update(_voice_and_risk(cur, view, snap, has, notes))
     out["notes"] = notes
     return out
 
@@ -216,6 +235,40 @@ def _by_category(cur, view, has: dict, notes: list[str]) -> dict | None:
         notes.append(f"Churn by NPS category: fewer than {stats.MIN_COMPARABLE_N} customers in "
                      + ", ".join(small) + ": too small to compare.")
     return out
+
+
+def _voice_and_risk(cur, view, snap, has: dict, notes: list[str]) -> dict:
+    """`churn_risk` (metrics.risk: the model's hold-out quality against its baselines, ARR at risk over the
+    next three months) and `voice` (metrics.voice: sentiment shares, coverage, top themes by ARR at stake)."""
+    from metrics import risk, voice
+
+    out: dict = {"churn_risk": None, "voice": None}
+    if has["customers"] and has["revenue"]:
+        out["churn_risk"] = risk.risk_json(risk.train(cur, snap.snapshot, snap.versions))
+        if not out["churn_risk"]["measurable"]:
+            notes.append(f"Churn risk: not measurable ({out['churn_risk']['reason']}).")
+        elif not out["churn_risk"]["beats_baselines"]:
+            notes.append(f"Churn risk: the model does not beat both baselines ({out['churn_risk']['reason']}).")
+    else:
+        notes.append("Churn risk: needs a customer list (churn dates) and revenue.")
+    if has["nps"]:
+        out["voice"] = voice.summary(cur, view, snap.versions)
+    else:
+        notes.append("Voice: this data version has no NPS responses, so no comments.")
+    return out
+
+
+def comments(ws, month: dt.date | None = None):
+    """Every analysed comment of the latest data version (all its months; with `month`, the 12-month window
+    ending there) as voice.comments_export gives it."""
+    from metrics import voice
+    from metrics.view import View
+
+    snap = ws.snapshot()
+    if snap is None or snap.first_month is None:
+        raise Refused("the workspace holds no data yet; load exports with python -m metrics.load.")
+    start, end = window(snap.first_month, snap.last_month, month) if month else (snap.first_month, snap.last_month)
+    return voice.comments_export(ws.cursor(), View(snap.snapshot, start, end), snap.versions)
 
 
 def _pct(value: float | None) -> str:
@@ -256,6 +309,21 @@ def as_text(f: dict) -> str:
         interval = "" if v["low"] is None else f" (95%: {_pct(v['low'])} to {_pct(v['high'])})"
         lines.append(f"  {name:<12}{_pct(v['rate'])}{interval} · {v['churned']:,} of {v['customers']:,} customers"
                      f" · {_pct(v['annual'])} annualised" + (" · too small to compare" if v["too_small"] else ""))
+    r = f.get("churn_risk")
+    if r and r["measurable"]:
+        a, at = r["auc"], r["arr_at_risk"]
+        lines.append(f"Churn model   AUC {a['estimate']:.3f} (95%: {a['low']:.3f} to {a['high']:.3f}) on "
+                     f"{r['n']:,} hold-out rows; " + ("beats both baselines" if r["beats_baselines"] else
+                                                      "does not beat both baselines"))
+        lines.append(f"ARR at risk   {_money(at['estimate'])} (95%: {_money(at['low'])} to {_money(at['high'])}) "
+                     f"of {_money(at['arr'])} ARR over the next {at['horizon_months']} months (model)")
+    v = f.get("voice")
+    if v and v["sentiment"]:
+        s = v["sentiment"]
+        lines.append(f"Comments      {v['comments']:,} · coverage {_pct(s['coverage'])} · positive "
+                     f"{_pct(s['positive']['share'])} · negative {_pct(s['negative']['share'])}")
+        for t in v["top_themes"][:3]:
+            lines.append(f"  {t['theme']:<12}ARR at stake {_money(t['arr_at_stake'])} · {t['mentions']:,} mentions")
     if f["notes"]:
         lines.append("Notes:")
         lines.extend(f"  - {note}" for note in f["notes"])

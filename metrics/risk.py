@@ -432,6 +432,12 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     """Fit, evaluate on the hold-out, refit on every labelled month and score the active accounts."""
     if versions.get("customers") is None or versions.get("revenue") is None:
         return RiskModel(snapshot, False, "needs a customers file (churn dates) and revenue")
+    first, last = cur.execute("SELECT first_month, last_month FROM snapshots WHERE snapshot = ?",
+                              [snapshot]).fetchone()
+    months = 0 if first is None else _month_index(last, first) + 1
+    if months < HISTORY + HORIZON:
+        return RiskModel(snapshot, False, f"the data covers {months} months; the model needs at least "
+                                          f"{HISTORY + HORIZON} ({HISTORY} of history, then a {HORIZON}-month outcome)")
     rows, info = build_rows(cur, snapshot, versions)
     features = info["features"]
     tr, ho, hold = split(rows, holdout_months)
@@ -516,6 +522,65 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     return model
 
 
+def arr_at_risk_for(model: RiskModel, segment: str | None = None, region: str | None = None) -> dict | None:
+    """ARR at risk (Σ p × ARR, 95% interval from the outcome spread) over the scored accounts of a segment
+    and/or region (None: all); None when the model is not measurable or no account is in the group."""
+    if not model.measurable or model.accounts is None:
+        return None
+    acc = model.accounts
+    if segment is not None:
+        acc = acc[acc["segment"] == segment]
+    if region is not None:
+        acc = acc[acc["region"] == region]
+    if acc.empty:
+        return None
+    risk = float((acc["probability"] * acc["arr"]).sum())
+    se = math.sqrt(float((acc["probability"] * (1 - acc["probability"]) * acc["arr"] ** 2).sum()))
+    return {"arr_at_risk": risk, "low": max(0.0, risk - stats.Z95 * se), "high": risk + stats.Z95 * se,
+            "arr": float(acc["arr"].sum()), "accounts": len(acc)}
+
+
+def quality_table(model: RiskModel) -> pd.DataFrame:
+    """The model, its challenger and the baselines on the same hold-out rows: AUC with its 95% interval and,
+    for the baselines, the model's AUC minus theirs with its interval (None where not scored)."""
+    rows = [{"score": "Model (logistic regression)", "auc": model.auc, "difference": None},
+            {"score": "Challenger (gradient boosting)", "auc": model.challenger_auc, "difference": None}]
+    for name, label in BASELINES.items():
+        if name in model.baselines:
+            rows.append({"score": f"Baseline: {label}", "auc": model.baselines[name],
+                         "difference": model.differences.get(name)})
+    out = []
+    for r in rows:
+        a, d = r["auc"] or stats.Interval(None, None, None), r["difference"] or stats.Interval(None, None, None)
+        out.append({"score": r["score"], "auc": a.estimate, "auc_low": a.low, "auc_high": a.high,
+                    "difference": d.estimate, "difference_low": d.low, "difference_high": d.high})
+    return pd.DataFrame(out)
+
+
+def verdict(model: RiskModel) -> str:
+    """The plain sentence: does the model beat both baselines on the hold-out rows?"""
+    if not model.measurable:
+        return f"The churn model is not measurable on this data: {model.reason}."
+    if model.beats_baselines:
+        return ("The model beats both baselines (NPS category alone; 3-month MRR trend alone) on the same hold-out "
+                "rows: the 95% interval of each AUC difference is above 0. Accounts are ranked by the model.")
+    return f"The model does not beat both baselines: {model.reason}."
+
+
+def risk_list(model: RiskModel) -> pd.DataFrame:
+    """The scored accounts, highest probability first: customer, segment, region, ARR, probability of churning
+    in the next three months and up to three reasons (one column each), for the page and the CSV export."""
+    cols = ["customer_id", "segment", "region", "arr", "probability", "reason_1", "reason_2", "reason_3"]
+    if model.accounts is None:
+        return pd.DataFrame(columns=cols)
+    acc = model.accounts
+    padded = [list(r) + [""] * (3 - len(r)) for r in acc["reasons"]]
+    return pd.DataFrame({"customer_id": acc["customer_id"], "segment": acc["segment"], "region": acc["region"],
+                         "arr": acc["arr"], "probability": acc["probability"],
+                         "reason_1": [r[0] for r in padded], "reason_2": [r[1] for r in padded],
+                         "reason_3": [r[2] for r in padded]})[cols]
+
+
 def _interval_json(i: stats.Interval | None) -> dict | None:
     if i is None:
         return None
@@ -525,6 +590,11 @@ def _interval_json(i: stats.Interval | None) -> dict | None:
 def summary_json(cur, view, versions: dict, model: RiskModel | None = None) -> dict:
     """`churn_risk` and `voice` for `python -m metrics.report --json`. Pass a cached model to avoid training."""
     model = train(cur, view.snapshot, versions) if model is None else model
+    return {"churn_risk": risk_json(model), "voice": voice.summary(cur, view, versions)}
+
+
+def risk_json(model: RiskModel) -> dict:
+    """The model's quality and ARR at risk as JSON-ready figures (`churn_risk` of the report)."""
     risk: dict = {"measurable": model.measurable, "reason": model.reason,
                   "as_of": model.as_of.isoformat() if model.as_of else None,
                   "holdout_months": [m.isoformat() for m in model.holdout_months], "n": model.n_holdout,
@@ -539,4 +609,4 @@ def summary_json(cur, view, versions: dict, model: RiskModel | None = None) -> d
             "arr_at_risk": {"horizon_months": HORIZON, "estimate": overall["arr_at_risk"], "low": overall["low"],
                             "high": overall["high"], "arr": overall["arr"], "accounts": int(overall["accounts"])},
         })
-    return {"churn_risk": risk, "voice": voice.summary(cur, view, versions)}
+    return risk

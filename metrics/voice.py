@@ -144,7 +144,8 @@ def comments_export(cur, view: View, versions: dict) -> pd.DataFrame:
     frame = comments(cur, view, versions)
     return pd.DataFrame({
         "response_id": frame["response_id"], "customer_id": frame["customer_id"],
-        "date": frame["response_date"], "nps_score": frame["nps_score"], "channel": frame["channel"],
+        "date": pd.to_datetime(frame["response_date"]).dt.strftime("%Y-%m-%d"), "nps_score": frame["nps_score"],
+        "channel": frame["channel"],
         "language": frame["language"].fillna(NOT_RECOGNISED), "sentiment": frame["sentiment"],
         "sentiment_score": frame["sentiment_score"], "themes": ["; ".join(t) for t in frame["themes"]],
         "comment": frame["comment"],
@@ -179,6 +180,21 @@ def sentiment_shares(cur, view: View, versions: dict, by: str | None = None,
     if len(out):
         out = out.sort_values(["comments", "group"], ascending=[False, True]).reset_index(drop=True)
     return out
+
+
+def sentiment_by_month(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per month of the window with comments: comments, scored, coverage and the three sentiment shares over
+    scored comments with Wilson 95% intervals; too_small when fewer than stats.MIN_RESPONSES are scored."""
+    frame = comments(cur, view, versions) if frame is None else frame
+    rows = []
+    for month, part in frame.groupby("month", sort=True):
+        scored = int((part["sentiment"] != NOT_SCORED).sum())
+        row = {"month": pd.Timestamp(month), "comments": len(part), "scored": scored,
+               "coverage": stats.ratio(scored, len(part)), "too_small": scored < stats.MIN_RESPONSES}
+        _share_columns(row, part["sentiment"].value_counts().to_dict(), scored)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["month", "comments", "scored", "coverage", "too_small",
+                                       *[f"{lab}{suf}" for lab in LABELS for suf in ("", "_share", "_low", "_high")]])
 
 
 def _exploded(frame: pd.DataFrame) -> pd.DataFrame:

@@ -151,4 +151,5 @@ with right:
                    f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {int(worse.pairs.sum()):,} pairs, "
                    f"with {fmt_currency(ARR_FACTOR * worse.mrr.sum())} ARR summed over them.")
 
+ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes
 ui.page_footer(view, "pages/ceo.py")

@@ -80,6 +80,8 @@ with right:
     held = ui.cached(linkage.arr_by_current_category, view)
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))
 
+ui.risk_row(view, rar)  # ARR at risk (model) beside revenue at risk (NPS gap), and the top three themes
+
 ui.section("Cohorts")
 measure = ui.choice_control("cohort", "Retention of")
 logo = measure == "Customers"

@@ -7,9 +7,19 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import health, nps
-from metrics.definitions import REVENUE_STOPPED_RULE, fmt_int, fmt_pct
+from metrics import health, nps, risk, voice
+from metrics.definitions import METRICS, REVENUE_STOPPED_RULE, SENTIMENT_METHOD, fmt_currency, fmt_int, fmt_pct
+from metrics.ingest.export import safe_csv
+from metrics.stats import missing
 from metrics.view import View
+
+
+def interval_text(value, low, high, pattern: str) -> str:
+    """'0.643 (0.617–0.675)'; the value alone without an interval; '—' without a value."""
+    if missing(value):
+        return "—"
+    return pattern.format(value) + ("" if missing(low) else f" ({pattern.format(low)}–{pattern.format(high)})")
+
 
 ui.ensure_router()
 view = ui.current_view()
@@ -73,6 +83,86 @@ else:
                                "Segment": stopped.segment}).head(200), hide_index=True, width="stretch")
 st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
            f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")
+
+ui.section("Churn risk model")
+try:
+    with st.spinner(ui.TRAINING):
+        model = ui.risk_model(snap.snapshot, wait=True)
+except RuntimeError as exc:
+    model = None
+    st.error(f"The churn model could not be trained on this data version: {ui.md_escape(exc)}")
+if model is not None and not model.measurable:
+    st.info(ui.md_escape(risk.verdict(model)), icon=":material/block:")
+elif model is not None:
+    (st.success if model.beats_baselines else st.warning)(ui.md_escape(risk.verdict(model)))
+    auc, lift = model.auc, model.top_decile_lift
+    m1, m2, m3, m4 = st.columns(4)
+    ui.tile(m1, METRICS["churn_model_auc"].label, f"{auc.estimate:.3f}", help=METRICS["churn_model_auc"].definition)
+    m1.caption(f"95%: {auc.low:.3f}–{auc.high:.3f} (0.5 = no better than chance)")
+    ui.tile(m2, METRICS["top_decile_lift"].label, f"{lift.estimate:.2f}×", help=METRICS["top_decile_lift"].definition)
+    m2.caption(f"95%: {lift.low:.2f}–{lift.high:.2f}")
+    ui.tile(m3, "Hold-out rows", fmt_int(model.n_holdout),
+            help="Customer × start month rows of the hold-out months, never used in training.")
+    m3.caption(f"{model.holdout_events:,} churned within three months "
+               f"({fmt_pct(model.holdout_events / model.n_holdout)})")
+    at_risk = risk.arr_at_risk_for(model)
+    ui.tile(m4, METRICS["arr_at_risk_model"].label, fmt_currency(at_risk["arr_at_risk"]),
+            help=METRICS["arr_at_risk_model"].definition)
+    m4.caption(f"95%: {fmt_currency(at_risk['low'])}–{fmt_currency(at_risk['high'])} of "
+               f"{fmt_currency(at_risk['arr'])} ARR · {at_risk['accounts']:,} accounts · next 3 months")
+    st.caption(f"Hold-out start months: {model.holdout_months[0]:%b %Y} – {model.holdout_months[-1]:%b %Y} "
+               f"({len(model.holdout_months)} months); trained on start months {model.train_months[0]:%b %Y} – "
+               f"{model.train_months[-1]:%b %Y} ({model.n_train:,} rows, {model.train_events:,} churned), whose "
+               "three-month outcome ends before the hold-out starts. Accounts are scored as of "
+               f"{model.as_of:%b %Y}.")
+    left, right = st.columns(2)
+    with left:
+        q = risk.quality_table(model)
+        ui.table(pd.DataFrame({
+            "Score (same hold-out rows)": q.score,
+            "AUC (95%)": [interval_text(a, lo, hi, "{:.3f}") for a, lo, hi in zip(q.auc, q.auc_low, q.auc_high,
+                                                                                 strict=True)],
+            "Model − this (95%)": [interval_text(a, lo, hi, "{:+.3f}") for a, lo, hi in
+                                   zip(q.difference, q.difference_low, q.difference_high, strict=True)],
+        }), "Model quality against the baselines")
+    with right:
+        ui.chart(charts.calibration(model.calibration))
+    ranked = risk.risk_list(model)
+    st.markdown(f"**Accounts most likely to churn in the next three months** (ranked by "
+                f"{'the model' if model.ranked_by == 'model' else risk.BASELINES[model.ranked_by]}; "
+                f"the first 50 of {len(ranked):,})")
+    ui.table(pd.DataFrame({
+        "Customer": ranked.customer_id, "Segment": ranked.segment, "Region": ranked.region,
+        "Churn probability": ranked.probability.map(fmt_pct), "ARR": ranked.arr.map(fmt_currency),
+        "Reason 1": ranked.reason_1, "Reason 2": ranked.reason_2, "Reason 3": ranked.reason_3,
+    }).head(50), "Accounts most likely to churn")
+    if not ui.presenting():
+        st.download_button("Download the risk list (CSV)", data=safe_csv(ranked),
+                           file_name=f"churn-risk-v{snap.snapshot}.csv", mime="text/csv", icon=":material/download:",
+                           key="risk_csv", on_click="ignore")
+
+ui.section("Sentiment coverage")
+if view is not None and snap.versions.get("nps") is not None:
+    everything = View(snap.snapshot, snap.first_month, snap.last_month)
+    ui.comments_ready(snap.snapshot)
+    left, right = st.columns(2)
+    for column, by in ((left, "language"), (right, "channel")):
+        cov = ui.cached(voice.sentiment_shares, everything, snap.versions, by)
+        with column:
+            if cov.empty:
+                st.caption("No comments in this data version.")
+                continue
+            ui.table(pd.DataFrame({
+                by.capitalize(): cov.group, "Comments": cov.comments.map(fmt_int), "Scored": cov.scored.map(fmt_int),
+                "Coverage": cov.coverage.map(fmt_pct),
+                "Negative (95%)": [("—" if small else interval_text(v, lo, hi, "{:.1%}")) for v, lo, hi, small in
+                                   zip(cov.negative_share, cov.negative_low, cov.negative_high, cov.too_small,
+                                       strict=True)],
+            }), f"Sentiment coverage by {by}")
+    st.caption(f"{METRICS['sentiment_coverage'].definition} All comments of the data version. Method: "
+               f"{SENTIMENT_METHOD}. “—”: fewer than 30 scored comments.")
+else:
+    st.caption("No NPS responses in this data version.")
 
 ui.section("Upload history")
 ui.upload_history()

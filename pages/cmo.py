@@ -1,13 +1,40 @@
 """CMO: how do customers feel, where, and what are they saying?"""
 
+import pandas as pd
 import streamlit as st
 
 import charts
 import ui
-from metrics import nps, revenue, stats, value
-from metrics.definitions import fmt_currency, fmt_nps
+from metrics import nps, revenue, stats, value, voice
+from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct
+from metrics.ingest.export import safe_csv
 from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
+
+
+def with_interval(values, lows, highs, kind: str) -> list[str]:
+    """'9.3% (7.9%–11.0%)': a figure and its 95% interval, or the figure alone when there is none."""
+    return [fmt(v, kind) + ("" if lo is None or lo != lo else f" ({fmt(lo, kind)}–{fmt(hi, kind)})")
+            for v, lo, hi in zip(values, lows, highs, strict=True)]
+
+
+def voice_table(d: pd.DataFrame) -> pd.DataFrame:
+    """The theme drivers as shown: ranked by ARR at stake, intervals in brackets."""
+    churn = [("not measurable" if isinstance(r, str) and r else "—" if stats.missing(a) else
+              f"{fmt_pct(a)} vs {fmt_pct(b)}" + (" (significant)" if sig is True else ""))
+             for r, a, b, sig in zip(d.not_measurable, d.mentioned_churn, d.other_churn, d.churn_significant,
+                                     strict=True)] if "not_measurable" in d.columns else ["—"] * len(d)
+    return pd.DataFrame({
+        "Theme": d.theme, "Mentions": d.mentions.map(lambda v: fmt(v, "int")),
+        "Among detractors": with_interval(d.detractor_share, d.detractor_low, d.detractor_high, "pct"),
+        "Among promoters": with_interval(d.promoter_share, d.promoter_low, d.promoter_high, "pct"),
+        "Mean sentiment": [("—" if stats.missing(v) else f"{v:+.2f}") + ("" if stats.missing(lo) else
+                           f" ({lo:+.2f} to {hi:+.2f})") for v, lo, hi in
+                           zip(d.mean_sentiment, d.sentiment_low, d.sentiment_high, strict=True)],
+        "ARR at stake": d.arr_at_stake.map(fmt_currency),
+        "ARR at stake (negative comments)": d.arr_at_stake_negative.map(fmt_currency),
+        "Churn after a mention vs other commenters": churn,
+    })
 
 ui.ensure_router()
 view = ui.current_view()
@@ -65,6 +92,59 @@ ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, labe
 if promoters is not None and ui.has_data(view, "revenue"):
     a4.caption(f"current customers in {view.end:%b %Y} (active or paying) whose latest answer is "
                f"{PROMOTER_MIN}–{NPS_SCALE[1]}, holding {fmt_currency(promoters.arr)} ARR")
+
+ui.section("What customers say")
+ui.comments_ready(view.snapshot)  # the first view of a new NPS version waits for the analysis, with a spinner
+said = ui.cached(voice.sentiment_shares, view, versions)
+if said.empty:
+    st.caption("No comments in this period.")
+else:
+    overall = said.iloc[0]
+    s1, s2, s3, s4 = st.columns(4)
+    ui.kpi(s1, "comments", int(overall.comments))
+    ui.kpi(s2, "sentiment_coverage", overall.coverage)
+    s2.caption(f"{int(overall.scored):,} of {int(overall.comments):,} comments scored (language covered)")
+    for column, label in ((s3, "positive"), (s4, "negative")):
+        small = stats.too_few(int(overall.scored), stats.MIN_RESPONSES, "scored comments")
+        ui.kpi(column, f"sentiment_{label}", None if small else overall[f"{label}_share"], inverse=label == "negative")
+        column.caption(small or f"95%: {fmt_pct(overall[f'{label}_low'])}–{fmt_pct(overall[f'{label}_high'])} · "
+                                f"of {int(overall.scored):,} scored comments")
+    st.caption(f"Sentiment is read from each comment's text alone, never from its score ({SENTIMENT_METHOD}). "
+               "A share describes many comments; it is never a verdict on one comment.")
+    monthly = ui.cached(voice.sentiment_by_month, view, versions)
+    ui.chart(charts.sentiment_trend(monthly))
+    if monthly.too_small.any():
+        st.caption(f"Months with fewer than {stats.MIN_RESPONSES} scored comments are left out of the chart: "
+                   + ", ".join(f"{m:%b %Y}" for m in monthly.month[monthly.too_small]) + ".")
+
+    ui.section("Themes and what they are worth")
+    drivers = ui.cached(voice.themes, view, versions)
+    if drivers.empty:
+        st.caption("No comment in this period raises a known theme.")
+    else:
+        ui.chart(charts.theme_arr_bars(drivers, f"ARR at stake by theme, {view.end:%b %Y}"))
+        ui.table(voice_table(drivers), "Themes ranked by ARR at stake",
+                 column_config={"Theme": st.column_config.TextColumn("Theme", pinned=True)})
+        st.caption(f"ARR at stake: {METRICS['arr_at_stake'].definition} Praise raises a theme too (“fast” raises "
+                   "performance), so the ARR of customers who raised it in a negative comment is beside it. Shares "
+                   "among detractors / promoters: of the period's detractor / promoter comments, those raising the "
+                   "theme (Wilson 95%). Churn after a mention: "
+                   + METRICS["churn_after_mention"].definition)
+        st.markdown("**Example comments per theme** (the most negative first; quoted as written)")
+        examples = [{"Theme": t, "Comment": q} for t in drivers.theme
+                    for q in ui.cached(voice.quotes, view, versions, t, 3, "negative")]
+        if examples:
+            ui.table(pd.DataFrame(examples), "Example comments per theme",
+                     column_config={"Comment": st.column_config.TextColumn("Comment", width="large")})
+        else:
+            st.caption("No negative comment raises a theme in this period.")
+    if not ui.presenting():
+        export = ui.cached(voice.comments_export, view, versions)
+        st.download_button("Download comments (CSV)", data=safe_csv(export), file_name=f"comments-v{view.snapshot}-"
+                           f"{view.start:%Y%m}-{view.end:%Y%m}.csv", mime="text/csv", icon=":material/download:",
+                           key="comments_csv", on_click="ignore")
+        st.caption(f"{len(export):,} comments of the period with language, sentiment, score and themes. Cells that "
+                   "a spreadsheet would read as a formula start with an apostrophe.")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

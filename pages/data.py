@@ -49,6 +49,7 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
         return
     gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")
     st.session_state["v"] = snap.snapshot
+    ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
     summary = ingest.change_summary(ws, version, None if append else previous)

@@ -154,7 +154,9 @@ def test_share_link_and_downloads_on_every_role_page():
         at = run_app(page, segment="SMB")
         link = at.code[0].value
         assert "v=1&period=Nov+2025&period=Oct+2026&segment=SMB&region=All&gm=80" in link
-        assert len(at.get("download_button")) == 2
+        labels = [b.label for b in at.get("download_button")]  # CMO and CIO add their CSV downloads
+        assert labels[-2:] == ["Board pack (PDF)", "Charts (PNG, zip)"]
+        assert len(labels) == 2 + (page in ("pages/cmo.py", "pages/cio.py"))
 
 
 def test_pinned_version_stays_after_a_newer_upload():

@@ -11,7 +11,10 @@ FORMULA_START = "=+-@\t\r"
 
 
 def safe_cell(value) -> str:
-    """A cell for a CSV download: text starting with a spreadsheet formula character gets a leading quote."""
+    """A cell for a CSV download: text starting with a spreadsheet formula character gets a leading quote;
+    numbers are written as they are."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and not pd.isna(value):
+        return str(value)  # a number (−0.76 included) is data, never a formula
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return "'" + text if text[:1] and text[0] in FORMULA_START else text
 

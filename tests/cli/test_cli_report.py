@@ -65,6 +65,9 @@ def test_reference_latest_month(reference, capsys):
         "NRR, GRR: not measurable, they need revenue in Apr 2024 (12 months before Apr 2025); the data starts in "
         "Dec 2024.",
         "Churn by NPS category: no customer was active on 01 Dec 2024 (the window's start), so no category applies.",
+        # Dec 2024 – Apr 2025 is 5 months: the churn model needs 6 months of history and a 3-month outcome.
+        "Churn risk: not measurable (the data covers 5 months; the model needs at least 9 (6 of history, then a "
+        "3-month outcome)).",
     ]
 
 
