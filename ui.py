@@ -435,8 +435,9 @@ def absence(view: View, kind: str) -> str | None:
     return f"No {NOUNS[kind]} in this period: they cover {span}."
 
 
-NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers"}
-OPTIONAL_KINDS = ("csat",)  # kinds a page only mentions where it would show them (their own empty state)
+NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers",
+         "tickets": "support tickets"}
+OPTIONAL_KINDS = ("csat", "tickets")  # kinds a page only mentions where it would show them (their own empty state)
 
 
 def coverage_gaps(view: View) -> list[str]:

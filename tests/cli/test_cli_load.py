@@ -219,7 +219,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     nps = str(REFERENCE / "nps.csv")
     assert load.main([*ws, nps]) == 2                                         # --kind is required
     assert "the following arguments are required: --kind" in capsys.readouterr().err
-    assert load.main([*ws, "--kind", "tickets", nps]) == 2
+    assert load.main([*ws, "--kind", "surveys", nps]) == 2                     # not a kind
     assert load.main([*ws, "--kind", "nps", "--answer", "no-equals-sign", nps]) == 2
     assert "'no-equals-sign' is not KEY=VALUE" in capsys.readouterr().err
     assert load.main([*ws, "--kind", "nps", "--as-of", "31/12/2025", nps]) == 2
