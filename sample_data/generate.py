@@ -44,7 +44,7 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   ticket, plus ~0.08-0.36 more per customer-month by segment, 2.5x at a detractor-level mood and 1.8x in the
   three months before a customer leaves. Priority, channel, first reply and resolution time (log-normal, slower
   when the account is in trouble, faster for urgent tickets), escalation and reopening are drawn with noise from
-  the account's trouble at the time (latent satisfaction, churn within three months); ~90 % of solved tickets
+  the account's trouble at the time (latent satisfaction, churn within six months); ~90 % of solved tickets
   are offered a Good/Bad rating, ~32 % of those answered, Bad likelier after slow, escalated or reopened
   tickets. Tickets still unsolved on 2026-11-01 are open. Drawn from a third random stream after every other
   file, so the tickets follow the simulated satisfaction and churn without changing them: slow tickets go with
@@ -166,7 +166,7 @@ PRIORITIES = np.array(["Low", "Normal", "High", "Urgent"])
 TICKET_CHANNELS = np.array(["Email", "Web form", "Chat", "Phone"])
 TICKET_CHANNEL_P = [0.42, 0.25, 0.25, 0.08]
 FIRST_REPLY_MEDIAN_H = {"Email": 3.0, "Web form": 3.5, "Chat": 0.15, "Phone": 0.05}
-RESOLUTION_MEDIAN_H = 14.0
+RESOLUTION_MEDIAN_H = 11.0
 PRIORITY_SPEED = np.array([1.4, 1.0, 0.6, 0.35])  # multiplier on reply and resolution times by priority
 TICKET_TAGS = ["how-to", "bug", "billing", "integration", "login", "performance", "data-export", "onboarding",
                "feature-request"]
@@ -595,7 +595,7 @@ def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndar
     """The help desk's ticket export: every surveyed support contact is a ticket, plus tickets that sent no NPS
     survey, more of them when the account is unhappy or about to leave. How each ticket goes (priority, reply
     and resolution time, escalation, reopening, its Good/Bad rating, its tag) follows the account's trouble at
-    the time: its latent satisfaction and whether it churns within three months. Nothing in the later NPS or
+    the time: its latent satisfaction and whether it churns within six months. Nothing in the later NPS or
     churn depends on the tickets (those files were drawn first), so slow tickets go with churn because both
     follow the same trouble, as an outcome of the simulation rather than a rule."""
     expected_score = 10 * sigmoid(np.nan_to_num(z[:, 1:]))
@@ -619,8 +619,8 @@ def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndar
 
     m = month_index_of(days)
     z_now = z[cust, m + 1]
-    soon = (churn_month[cust] - m >= 0) & (churn_month[cust] - m <= 3)
-    stress = 0.6 * np.clip((8.5 - 10 * sigmoid(z_now)) / 2.0, 0, 1) + 0.6 * soon
+    soon = (churn_month[cust] - m >= 0) & (churn_month[cust] - m <= 6)
+    stress = np.clip((8.5 - 10 * sigmoid(z_now)) / 2.0, 0, 1) + 0.6 * soon
     # Created during working hours mostly (UTC minutes from midnight).
     minute = np.clip(rng.normal(13 * 60, 3.5 * 60, n), 0, 24 * 60 - 1).astype(int)
     created = days.astype("datetime64[m]") + minute
@@ -628,8 +628,8 @@ def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndar
     channel = rng.choice(TICKET_CHANNELS, size=n, p=TICKET_CHANNEL_P)
     reply_median = np.array([FIRST_REPLY_MEDIAN_H[c] for c in channel])
     reply_h = reply_median * PRIORITY_SPEED[priority] * np.exp(0.5 * stress + rng.normal(0, 0.9, n))
-    solve_h = RESOLUTION_MEDIAN_H * PRIORITY_SPEED[priority] * np.exp(1.2 * stress + rng.normal(0, 1.1, n))
-    escalated = rng.random(n) < 0.03 + 0.12 * stress + 0.06 * (priority >= 2)
+    solve_h = RESOLUTION_MEDIAN_H * PRIORITY_SPEED[priority] * np.exp(1.6 * stress + rng.normal(0, 0.9, n))
+    escalated = rng.random(n) < 0.02 + 0.08 * stress + 0.05 * (priority >= 2)
     solve_h = np.where(escalated, solve_h * 2.5, solve_h)
     reopens = (rng.random(n) < 0.05 + 0.10 * stress) * (1 + (rng.random(n) < 0.2))
     solve_h = np.clip(solve_h * (1 + 0.8 * reopens), reply_h + 0.1, 24 * 90)  # none stays open past 90 days
