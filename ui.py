@@ -32,6 +32,7 @@ NAV = [
     ("Executives", "pages/cfo.py", "CFO", ":material/payments:", "cfo"),
     ("Executives", "pages/cmo.py", "CMO", ":material/campaign:", "cmo"),
     ("Executives", "pages/cio.py", "CIO", ":material/monitor_heart:", "cio"),
+    ("Executives", "pages/service.py", "Service", ":material/support_agent:", "service"),
     ("Analysts", "pages/data.py", "Data", ":material/upload_file:", "data"),
     ("Analysts", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
 ]

@@ -179,6 +179,48 @@ _M += [  # CSAT (metrics/csat.py)
     Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
            "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO"),
 ]
+_M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Service (support tickets)" and "CSAT"
+    Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
+           "ticket per ticket id, deleted, spam and merged tickets left out).", "int", "Service"),
+    Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
+           "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "
+           "without a solve time.", "int", "Service"),
+    Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
+           "over tickets created in the period that have one: median and 90th percentile (linear interpolation), "
+           "in calendar hours (business hours are never mixed in), with n.", "int", "Service"),
+    Metric("resolution_time", "Resolution time", "Hours from creation to the final solve, over tickets solved in "
+           "the period (a reopened ticket counts once, at its final solve): median and 90th percentile, calendar "
+           "hours, with n.", "int", "Service"),
+    Metric("within_target", "Solved within target", "Tickets solved in the period whose resolution time is at most "
+           "the stated target (24 calendar hours) ÷ tickets solved in the period with a resolution time; Wilson 95% "
+           "interval.", "pct", "Service"),
+    Metric("reopen_rate", "Reopen rate", "Tickets solved in the period that were reopened at least once ÷ tickets "
+           "solved in the period whose reopen count is known; Wilson 95% interval.", "pct", "Service"),
+    Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
+           "in the period whose escalation flag is known; Wilson 95% interval.", "pct", "Service"),
+    Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (Good, or the top two boxes of a numeric scale) ÷ "
+           "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
+           "interval and n; fewer than 30 ratings show “—”.", "pct", "Service"),
+    Metric("csat_response_rate", "CSAT response rate", "Ratings ÷ tickets offered a survey, when the export says "
+           "which were; otherwise ÷ tickets solved in the period, and the page says so.", "pct", "Service"),
+    Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
+           "÷ Σ active customer-months over the period × 100.", "ratio", "Service"),
+    Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
+           "what their tickets created in the equally long window before showed by the start (first that applies: "
+           "gave bad CSAT, escalated, slow resolution — over the target, or still open and older than it —, fast "
+           "resolution, outcome not yet known, no tickets), that churned within the period; Wilson 95% interval. "
+           "Nothing after the start is used.", "pct", "Service"),
+    Metric("ticket_root_causes", "Ticket root causes", "Each tag of the tickets created in the period: tickets, "
+           "customers, ARR at the period's end of the customers raising it (still paying), and churn after raising "
+           "it (customers not churned before the month of their first such ticket who churned from that month to "
+           "the period's end; Wilson 95%).", "currency", "Service"),
+    Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
+           "period's end, per account, with the oldest one's age and the account's ARR in the period's last month.",
+           "int", "Service"),
+    Metric("arr_slow_tickets", "ARR touched by slow tickets", "ARR (12 × MRR of the period's last month) of the "
+           "distinct customers with a ticket open at the period's end and older than the target (24 hours), with "
+           "its share of all ARR then.", "currency", "Service"),
+]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 
