@@ -129,10 +129,17 @@ with right:
                           f"Tickets solved within {target:.0f} h, by month of solve", "Within target", "pct"))
 
 ui.section("Service and value: who churns after which service experience")
+before = view.previous()
+first_ticket = ui.sources_of(view.snapshot)["tickets"]["first_date"]
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers")
+elif first_ticket is None or first_ticket > before.start:
+    st.info(f"Not measurable for this period: the service experience is read from the tickets created "
+            f"{before.start:%b %Y} – {before.end:%b %Y}, and the tickets start "
+            f"{'nowhere' if first_ticket is None else f'{first_ticket:%d %b %Y}'}, so customers without tickets "
+            "there could not be told from customers whose tickets are missing. Choose a later period.",
+            icon=":material/event_busy:")
 else:
-    before = view.previous()
     groups = ui.cached(service.churn_by_experience, view, tv, target)
     st.caption(f"**Population: the {int(groups.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
                f"grouped by what their tickets created {before.start:%b %Y} – {before.end:%b %Y} showed by "

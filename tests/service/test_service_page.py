@@ -101,3 +101,12 @@ def test_ceo_line_presentation_and_board_pack(page):
         "Resolution time (median)"] in line
     presenting = run_app("pages/service.py", present="1")
     assert presenting.title[0].value == "Sample company (fictional) · Service"
+
+
+def test_first_period_has_no_experience_window_so_no_churn_by_experience():
+    """Nov 2023 – Oct 2024: the experience window before it (Nov 2022 – Oct 2023) has no tickets, so every customer
+    would read as "No tickets"; the page says the comparison is not measurable instead."""
+    at = run_app("pages/service.py", period=["Nov 2023", "Oct 2024"])
+    assert any(i.value.startswith("Not measurable for this period") for i in at.info)
+    assert not any(d.value.columns[0] == "Service experience" for d in at.dataframe)
+    assert {m.label: m.value for m in at.metric}["Tickets created"] != "—"
