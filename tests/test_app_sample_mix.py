@@ -76,7 +76,7 @@ def test_ceo_on_own_data_shows_its_nps_and_empty_states():
 def test_sample_version_still_shows_the_sample_and_says_so():
     at = run_app(v="1")
     banner = next(i.value for i in at.info if "Sample data" in i.value)
-    assert "NPS responses, Customers / churn, Revenue and CSAT answers" in banner
+    assert "NPS responses, Customers / churn, Revenue, CSAT answers and Support tickets" in banner
     assert "Your own data is data version #2" in banner
     shown = tiles(at)
     assert shown["ARR"] != "—" and shown["Logo churn (monthly)"] != "—"
