@@ -1,11 +1,17 @@
-"""CX value dashboard: the router. Builds the navigation from ui.NAV, draws the shared frame, runs the page."""
+"""CX value dashboard: the router. Decides who is here (gate.py), registers the pages their role may see,
+draws the shared frame, runs the page. A board link (/?board=…) shows its one view and nothing else."""
 
 import streamlit as st
 
+import gate
 import ui
 
-pages = [st.Page(script, title=title, icon=icon, url_path=url or None, default=not url)
-         for _section, script, title, icon, url in ui.NAV]
-page = st.navigation(pages, position="hidden")
-ui.frame()
-page.run()
+if "board" in st.query_params:
+    gate.board_view()
+else:
+    st.session_state.pop("_board", None)
+    user = gate.current_user()  # draws the sign-in / not-on-the-list page and stops when there is no user
+    page = st.navigation(gate.pages_for(user), position="hidden")
+    ui.frame(gate.nav_for(user))
+    gate.sidebar_footer(user)
+    page.run()

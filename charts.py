@@ -10,6 +10,8 @@ import math
 import altair as alt
 import pandas as pd
 
+from metrics.rules import MIN_RESPONSES
+
 CATEGORY_COLORS = {"Promoter": "#2e7d32", "Passive": "#f9a825", "Detractor": "#c62828", "No response": "#9e9e9e"}
 CATEGORY_SCALE = alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values()))
 MOVEMENT_COLORS = {"New": "#1565c0", "Reactivation": "#6a1b9a", "Expansion": "#2e7d32",
@@ -74,12 +76,13 @@ def category_bars(frame: pd.DataFrame, value: str, title: str, x_title: str, fmt
 
 
 def dimension_bars(frame: pd.DataFrame, title: str, y_title: str) -> alt.Chart:
-    """NPS per group with its 95% interval; groups with n < 30 drawn pale."""
-    frame = frame.assign(reliability=frame["too_small"].map({True: "n < 30: too small", False: "n ≥ 30"}))
+    """NPS per group with its 95% interval; groups with n < MIN_RESPONSES drawn pale."""
+    small, enough = f"n < {MIN_RESPONSES}: too small", f"n ≥ {MIN_RESPONSES}"
+    frame = frame.assign(reliability=frame["too_small"].map({True: small, False: enough}))
     y = alt.Y("value:N", title=y_title, sort="-x", axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
         y=y, x=alt.X("nps:Q", title="NPS", scale=alt.Scale(domain=[-100, 100])),
-        opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "n < 30: too small"],
+        opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=[enough, small],
                                                             range=[1.0, 0.35]), title=None),
         tooltip=[alt.Tooltip("value:N", title=y_title), alt.Tooltip("nps:Q", title="NPS", format="+.1f"),
                  alt.Tooltip("low:Q", title="95% low", format="+.1f"),

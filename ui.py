@@ -15,11 +15,13 @@ import pandas as pd
 import streamlit as st
 
 import report
+import safetext
 import viewstate
 from metrics import csat, ingest
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
-from metrics.stats import MIN_RESPONSES, missing, significant, too_few
+from metrics.rules import MIN_RESPONSES, Z_95
+from metrics.stats import missing, significant, too_few
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
 from metrics.store import SAMPLE as SAMPLE_SOURCE
 from metrics.value import DEFAULT_GROSS_MARGIN
@@ -231,7 +233,7 @@ def check_url() -> None:
 
 
 def presenting() -> bool:
-    return st.query_params.get("present") == "1"
+    return st.query_params.get("present") == "1" or "_board" in st.session_state  # a board link (gate.py)
 
 
 def current_snapshot() -> Snapshot | None:
@@ -259,12 +261,14 @@ def gross_margin() -> float:
     return st.session_state.get("gm", url_value("gm")) / 100
 
 
-def describe(view: View) -> str:
-    """The view in words: 'Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30'."""
+def describe(view: View, escape: Callable[[str], str] = str) -> str:
+    """The view in words: 'Q3 2026 · Enterprise · all regions · data version #3, as of 2026-09-30'.
+    `escape` is applied to the names that come from the data (md_escape where the words are Markdown)."""
     period = viewstate.period_in_words(f"{view.start:%b %Y}", f"{view.end:%b %Y}", view.start.month,
                                        view.end.month, view.months)
     as_of = data_as_of(view.snapshot)
-    return " · ".join([period, view.segment or "all segments", view.region or "all regions",
+    return " · ".join([period, escape(view.segment) if view.segment else "all segments",
+                       escape(view.region) if view.region else "all regions",
                        f"data version #{view.snapshot}" + (f", as of {as_of:%Y-%m-%d}" if as_of else "")])
 
 
@@ -309,7 +313,7 @@ h1 {font-size: 2.6rem !important;}
 </style>"""
 
 
-def frame() -> None:
+def frame(nav: list | None = None) -> None:
     """What every page shares: wide layout, opened workspace (sample data on a first start), URL checks,
     navigation links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the
     sidebar is the same however the run started. Presentation mode (?present=1) hides the sidebar."""
@@ -322,7 +326,7 @@ def frame() -> None:
     with st.sidebar:
         st.markdown("### :material/insights: CX value dashboard")
         section = None
-        for sec, script, title, icon, _url in NAV:
+        for sec, script, title, icon, _url in NAV if nav is None else nav:  # nav: the user's pages (gate.py)
             if sec != section:
                 st.caption(sec)
                 section = sec
@@ -344,6 +348,8 @@ def ensure_router() -> None:
     from streamlit.runtime.pages_manager import PagesManager
 
     if not PagesManager.uses_pages_directory:
+        if "_user" not in st.session_state and "_board" not in st.session_state:
+            st.rerun()  # a page that started on its own before gate.py ran for this session (start-up race)
         return
     PagesManager.uses_pages_directory = False
     if "_routed" not in st.session_state:
@@ -360,12 +366,14 @@ def page_header(title: str, question: str, view: View | None, scope: str | None 
     pack_title = f"{company(view.snapshot)} · {role}" if view else title
     subtitle = (scope or describe(view)) if view else ""
     st.session_state["_pack"] = report.Pack(pack_title, subtitle)
+    # Segment and region names come from uploaded files: escaped where the words are Markdown.
+    shown = (scope or describe(view, md_escape)) if view else ""
     if presenting() and view is not None:
         st.title(pack_title)
-        st.subheader(f"{headline} — {subtitle}")
+        st.subheader(f"{headline} — {shown}")
     else:
         st.title(title)
-        st.caption(question + ("" if view is None else f"  \n{subtitle}"))
+        st.caption(question + ("" if view is None else f"  \n{shown}"))
         st.page_link("pages/glossary.py", label="How every number here is defined", icon=":material/menu_book:")
     notices(view)
 
@@ -390,8 +398,9 @@ def notices(view: View | None) -> None:
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
                    f"(#{latest.snapshot}).", icon=":material/push_pin:")
-        st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
-                  kwargs={"v": latest.snapshot})
+        if "_board" not in st.session_state:  # a board link shows its pinned version only (gate.py)
+            st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
+                      kwargs={"v": latest.snapshot})
 
 
 def sample_banner(snap: Snapshot) -> None:
@@ -455,8 +464,9 @@ def coverage_gaps(view: View) -> list[str]:
 
 
 def md_escape(text: str) -> str:
-    """User text (file names, cell values in error messages) shown inside markdown, rendered literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$])", r"\\\1", str(text))
+    """User text (file names, cell values in error messages) shown inside markdown, rendered literally:
+    no links, images, autolinks, shortcodes, LaTeX or HTML (see safetext)."""
+    return safetext.md_escape(text)
 
 
 def empty_state(kind: str | None = None, where=None) -> None:
@@ -473,7 +483,7 @@ def empty_state(kind: str | None = None, where=None) -> None:
 
 def csat_kpi(column, view: View) -> None:
     """The CSAT tile: CSAT % with n and its Wilson 95% interval (and the mean on its own scale); "—" with the
-    reason when fewer than 30 answers; the empty state when the data version has no CSAT answers."""
+    reason when fewer than MIN_RESPONSES answers; the empty state when the data version has no CSAT answers."""
     if not has_data(view, "csat"):
         if not presenting():  # a projected page leaves out what is not there
             empty_state("csat", column)
@@ -491,8 +501,8 @@ def csat_kpi(column, view: View) -> None:
 
 
 NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)
-NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < 1.96{test}): it "
-                        "may be noise.")
+NOT_SIGNIFICANT_HELP = ("  \n\nA grey change is not statistically significant (95%, |z| < " + str(Z_95)
+                        + "{test}): it may be noise.")
 
 
 def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple[str | None, str, str]:
@@ -655,6 +665,9 @@ def page_footer(view: View | None, script: str) -> None:
     with right:
         st.download_button("Charts (PNG, zip)", data=lambda: report.charts_zip(current), file_name=f"{name}-charts.zip",
                            mime="application/zip", icon=":material/image:", key="png", on_click="ignore")
+    import gate  # here, not at the top: gate imports ui
+
+    gate.board_link_control(view, script, state)
 
 
 def previous_month(view: View) -> dt.date:

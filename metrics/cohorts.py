@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.rules import age_in_months
 from metrics.view import View, query
 
 MAX_AGE = 12
@@ -40,7 +41,7 @@ def retention_matrix(cur, view: View, measure: str = "logo", max_age: int = MAX_
     counts = counts.reindex(columns=range(max_age + 1))
     base = counts[0]
     last = min(pd.Timestamp(last), pd.Timestamp(view.end))  # nothing after the period is observed here
-    ages_seen = {c: (last.year - c.year) * 12 + last.month - c.month for c in counts.index}
+    ages_seen = {c: age_in_months(c, last) for c in counts.index}
     for cohort, seen in ages_seen.items():
         observed = [a for a in counts.columns if a <= seen]
         counts.loc[cohort, observed] = counts.loc[cohort, observed].fillna(0)  # observed but nobody left

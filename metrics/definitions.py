@@ -1,14 +1,59 @@
-"""Every metric the dashboard shows, in one place: name, label, definition, format and owner role.
+"""The metric registry: every metric the dashboard shows is ONE entry here.
 
-Pages take labels and hover help from here and the Glossary page lists them all, so a number on screen
-and its written rule cannot drift apart. Formatting functions are here too: one rule per format.
+An entry names the metric, its label and written definition, its format and owner role, the fact table it reads,
+the Python function that computes it (`compute`, e.g. "metrics.nps.summary") and, where the arithmetic is SQL,
+the aggregate over the fact's columns (`sql`, DuckDB, with the window's `$start` / `$end`), its interval rule
+and its minimum-n rule. The tooltips (ui.kpi), the Glossary page and docs/metrics.md (`python -m metrics.docs`)
+are all produced from these entries and from metrics.rules, so a number on screen and its written rule cannot
+drift apart; tests/test_registry.py checks the entries against the code (functions exist and are called by a
+page, the SQL runs and agrees with the function, every metric is tested).
+
+A dict of frozen dataclasses on purpose, not a query compiler: the metric functions stay ordinary code.
+Formatting functions are here too: one rule per format.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics import rules
+from metrics.rules import (
+    ARR_FACTOR,
+    CURRENT_CUSTOMER_SQL,
+    CURRENT_CUSTOMER_TEXT,
+    MIN_CHURN_EVENTS,
+    MIN_CUSTOMERS,
+    MIN_RESPONSES,
+    MONTHS_PER_YEAR,
+    RETENTION_MONTHS,
+    Z_95,
+    band_sql,
+)
 from metrics.stats import missing
+
+OWNERS = ("CEO", "CFO", "CMO", "CIO", "Service")  # the role pages, in the order the Glossary lists them
+
+# Interval rules, each stated once (the functions named are in metrics/stats.py and metrics/value.py).
+ADJUSTED_WALD = (f"95% adjusted Wald (stats.nps_interval): n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors "
+                 f"+ ¾) ÷ n', e = p' − d', 100 × (e ± {Z_95} se); widened to include the figure itself at tiny n. "
+                 f"A change is significant at |z| ≥ {Z_95} (stats.nps_z).")
+WILSON = f"Wilson score 95% (stats.wilson, z = {Z_95})."
+WILSON_CHANGE = (f"None shown beside the rate; a change is tested by the pooled two-proportion z-test "
+                 f"(stats.two_proportion_z), significant at |z| ≥ {Z_95}.")
+NEWCOMBE = ("95% by Newcombe's method on the two groups' Wilson intervals, annualised (value.churn_gap); \"no "
+            "measurable difference\" when it includes 0.")
+DELTA_RATIO = f"95% by the delta method for a ratio of sums over customers (stats.ratio_interval, ± {Z_95} se)."
+MEAN_NORMAL = f"95% normal interval of the mean (stats.mean_interval, ± {Z_95} sd ÷ √n)."
+NO_INTERVAL = "None shown."
+
+# Minimum-n rules.
+MIN_N_RESPONSES = (f"{MIN_RESPONSES} responses: below, \"—\" with the reason, and no change is compared "
+                   "(stats.too_few).")
+MIN_N_GROUPS = f"Groups with fewer than {MIN_CUSTOMERS} customers are flagged too small to compare."
+MIN_N_CHURN = f"{MIN_CHURN_EVENTS} churned customers in the period: below, blank with the reason; never infinite."
+MIN_N_GAP = (f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers between "
+             "them; below, \"not measurable\" with the reason.")
+NO_MIN_N = "No minimum: shown at any n."
 
 
 @dataclass(frozen=True)
@@ -16,8 +61,26 @@ class Metric:
     name: str
     label: str
     definition: str
-    fmt: str    # one of FORMATTERS
-    owner: str  # the role page that owns it
+    fmt: str              # one of FORMATTERS
+    owner: str            # the role page that owns it (one of OWNERS)
+    fact: str = ""        # the table it reads
+    compute: str = ""     # the Python function that computes it: "metrics.<module>.<function>"
+    sql: str = ""         # where the arithmetic is SQL: the aggregate over `fact`'s columns (DuckDB)
+    group_by: str = ""    # … grouped by these columns of `fact`, when the metric is per group
+    interval: str = NO_INTERVAL
+    min_n: str = NO_MIN_N
+
+    @property
+    def call(self) -> str:
+        """How a page calls the function: "nps.summary" for "metrics.nps.summary"."""
+        return self.compute.removeprefix("metrics.")
+
+    @property
+    def query(self) -> str:
+        """The SQL that computes it from the fact (empty when the arithmetic is Python)."""
+        if not self.sql:
+            return ""
+        return f"SELECT {self.sql} FROM {self.fact}" + (f" GROUP BY {self.group_by}" if self.group_by else "")
 
 
 def fmt_currency(value: float | None) -> str:
@@ -88,141 +151,226 @@ LTV_POPULATIONS = ("LTV overall covers all paying customers (ARPA of the period'
                    "category (their average MRR and churn over the period), so the categories need not blend "
                    "to the overall figure.")
 
+_P, _D = band_sql("Promoter", "score"), band_sql("Detractor", "score")
+_END = "FILTER (month = $end)"                      # the period's last month
+_RET = f"FILTER (month = $end AND k = {RETENTION_MONTHS})"
+_START = "FILTER (month = $start)"                  # the customers as of the period's start
+
 _M = [
-    Metric("nps", "NPS", "Net Promoter Score: % promoters (9–10) − % detractors (0–6) over the responses in the "
-           "period, −100 to +100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the "
-           "figure itself). Never the mean score.", "nps", "CMO"),
+    Metric("nps", "NPS", f"Net Promoter Score: % promoters ({rules.PROMOTER_MIN}–{rules.NPS_SCALE[1]}) − % "
+           f"detractors ({rules.NPS_SCALE[0]}–{rules.DETRACTOR_MAX}) over the responses in the period, −100 to "
+           "+100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the figure itself). "
+           "Never the mean score.", "nps", "CMO",
+           fact="fact_nps", compute="metrics.nps.summary",
+           sql=f"100.0 * (sum(responses) FILTER ({_P}) - sum(responses) FILTER ({_D})) / sum(responses)",
+           interval=ADJUSTED_WALD, min_n=MIN_N_RESPONSES),
     Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
-           "An NPS (or a share of responses) from fewer than 30 responses is shown as '—' with the reason.",
-           "int", "CMO"),
-    Metric("promoters", "Promoters", "Share of responses scoring 9 or 10.", "pct", "CMO"),
-    Metric("detractors", "Detractors", "Share of responses scoring 0 to 6.", "pct", "CMO"),
+           f"An NPS (or a share of responses) from fewer than {MIN_RESPONSES} responses is shown as '—' with the "
+           "reason.", "int", "CMO",
+           fact="fact_nps", compute="metrics.nps.summary", sql="sum(responses)"),
+    Metric("promoters", "Promoters", f"Share of responses scoring {rules.PROMOTER_MIN} or {rules.NPS_SCALE[1]}.",
+           "pct", "CMO", fact="fact_nps", compute="metrics.nps.summary",
+           sql=f"sum(responses) FILTER ({_P}) / sum(responses)", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
+    Metric("detractors", "Detractors", f"Share of responses scoring {rules.NPS_SCALE[0]} to {rules.DETRACTOR_MAX}.",
+           "pct", "CMO", fact="fact_nps", compute="metrics.nps.summary",
+           sql=f"sum(responses) FILTER ({_D}) / sum(responses)", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
     Metric("logo_churn", "Logo churn (monthly)", "Customers active at the start of a month who churned during "
            "it ÷ customers active at its start, pooled over the period's months (customers who start and "
            "churn in the same month count in neither). All customers in the customers file, month by month; "
-           "churn by NPS category instead follows the customers active at the period's start.", "pct", "CEO"),
-    Metric("annual_churn", "Logo churn (annualised)", "1 − (1 − monthly churn)¹² — compounding, never 12 × "
-           "the monthly rate.", "pct", "CEO"),
+           "churn by NPS category instead follows the customers active at the period's start.", "pct", "CEO",
+           fact="fact_month", compute="metrics.revenue.logo_churn", sql="sum(churned) / sum(active_start)",
+           interval=WILSON_CHANGE),
+    Metric("annual_churn", "Logo churn (annualised)", f"1 − (1 − monthly churn){rules.superscript(MONTHS_PER_YEAR)} "
+           f"— compounding, never {MONTHS_PER_YEAR} × the monthly rate.", "pct", "CEO",
+           fact="fact_month", compute="metrics.revenue.logo_churn",
+           sql=f"1 - pow(1 - sum(churned) / sum(active_start), {MONTHS_PER_YEAR})"),
     Metric("mrr", "MRR", "Monthly recurring revenue in the period's last month: the sum of every customer's "
-           "recurring revenue for that month (annual plans ÷ 12).", "currency", "CFO"),
-    Metric("arr", "ARR", "Annual recurring revenue = 12 × MRR of the period's last month.", "currency", "CFO"),
-    Metric("nrr", "NRR (12 months)", "Net revenue retention: MRR now of the customers who paid 12 months "
-           "ago ÷ their MRR then, at the period's last month (whatever the period's length). Expansion can lift it "
-           "above 100%; new customers never count.", "pct", "CFO"),
-    Metric("grr", "GRR (12 months)", "Gross revenue retention: like NRR but each customer's MRR now is capped "
-           "at its MRR 12 months ago, so expansion is ignored. Never above 100%.", "pct", "CFO"),
+           f"recurring revenue for that month (annual plans ÷ {MONTHS_PER_YEAR}).", "currency", "CFO",
+           fact="fact_month", compute="metrics.revenue.mrr_by_month", sql=f"sum(mrr) {_END}"),
+    Metric("arr", "ARR", f"Annual recurring revenue = {ARR_FACTOR} × MRR of the period's last month.", "currency",
+           "CFO", fact="fact_month", compute="metrics.revenue.arr_change", sql=f"{ARR_FACTOR} * sum(mrr) {_END}"),
+    Metric("nrr", f"NRR ({RETENTION_MONTHS} months)", f"Net revenue retention: MRR now of the customers who paid "
+           f"{RETENTION_MONTHS} months ago ÷ their MRR then, at the period's last month (whatever the period's "
+           "length). Expansion can lift it above 100%; new customers never count.", "pct", "CFO",
+           fact="fact_retention", compute="metrics.revenue.retention",
+           sql=f"sum(end_mrr) {_RET} / sum(base_mrr) {_RET}"),
+    Metric("grr", f"GRR ({RETENTION_MONTHS} months)", "Gross revenue retention: like NRR but each customer's MRR "
+           f"now is capped at its MRR {RETENTION_MONTHS} months ago, so expansion is ignored. Never above 100%.",
+           "pct", "CFO", fact="fact_retention", compute="metrics.revenue.retention",
+           sql=f"sum(retained_mrr) {_RET} / sum(base_mrr) {_RET}"),
     Metric("arpa", "ARPA", "Average revenue per account: MRR ÷ customers with MRR > 0 in the month.",
-           "currency", "CFO"),
+           "currency", "CFO", fact="fact_month", compute="metrics.revenue.mrr_by_month",
+           sql=f"sum(mrr) {_END} / sum(paying) {_END}"),
     Metric("mrr_movements", "MRR movements", "Month-on-month change per customer: new (first ever MRR), "
            "reactivation (MRR again after a gap), expansion, contraction, churned (MRR fell to 0). "
-           "Start + new + reactivation + expansion − contraction − churned = end, exactly.", "currency", "CFO"),
+           "Start + new + reactivation + expansion − contraction − churned = end, exactly.", "currency", "CFO",
+           fact="fact_month", compute="metrics.revenue.mrr_by_month",
+           sql="sum(new_mrr), sum(reactivation_mrr), sum(expansion_mrr), sum(contraction_mrr), sum(churned_mrr)"),
     Metric("quick_ratio", "Quick ratio", "(New + reactivation + expansion MRR) ÷ (contraction + churned MRR) "
-           "over the period: above 1 the base grows; 4 is healthy SaaS.", "ratio", "CFO"),
+           "over the period: above 1 the base grows; 4 is healthy SaaS.", "ratio", "CFO",
+           fact="fact_month", compute="metrics.revenue.quick_ratio",
+           sql="(sum(new_mrr) + sum(reactivation_mrr) + sum(expansion_mrr)) / (sum(contraction_mrr) + "
+               "sum(churned_mrr))"),
     Metric("ltv", "LTV", "Lifetime value = ARPA × gross margin ÷ monthly logo churn (gross margin is a setting; "
            "80% unless changed), over all paying customers. Blank, with the reason, when the period has fewer "
-           "than 10 churned customers; never infinite.", "currency",
-           "CFO"),
+           f"than {MIN_CHURN_EVENTS} churned customers; never infinite.", "currency", "CFO",
+           fact="fact_month", compute="metrics.value.value_summary", min_n=MIN_N_CHURN),
     Metric("ltv_by_category", "LTV by NPS category", "The LTV formula per category: its average MRR × gross "
            "margin ÷ its monthly-equivalent churn over the period, for customers active at the period's start "
-           "with that category. Blank, with the reason, when the category has fewer than 10 churned customers.",
-           "currency", "CEO"),
+           f"with that category. Blank, with the reason, when the category has fewer than {MIN_CHURN_EVENTS} "
+           "churned customers.", "currency", "CEO",
+           fact="fact_customer_month", compute="metrics.value.value_summary", min_n=MIN_N_CHURN),
     Metric("cohorts", "Cohort retention", "Customers grouped by the month of their first MRR. Logo: share still "
            "paying k months later; revenue: their MRR k months later ÷ their first-month MRR. The average row "
            "weights cohorts by size (or first MRR); blank cells are not yet observed. Customers already paying in "
-           "the data's first month are left out (their first month is unknown).", "pct", "CFO"),
-    Metric("revenue_at_risk", "Revenue at risk (12 months)", "ARR of current detractors × (detractor annual "
-           "churn − promoter annual churn), both measured on this data over the period; 95% interval by "
-           "Newcombe's method. Not measurable when either group has fewer than 30 customers or the two have fewer "
-           "than 10 churned customers; 'no measurable difference' when the interval includes 0.", "currency",
-           "CFO"),
+           "the data's first month are left out (their first month is unknown).", "pct", "CFO",
+           fact="fact_cohort", compute="metrics.cohorts.retention_matrix",
+           sql="sum(customers), sum(mrr)", group_by="cohort, age"),
+    Metric("revenue_at_risk", f"Revenue at risk ({MONTHS_PER_YEAR} months)", "ARR of current detractors × "
+           "(detractor annual churn − promoter annual churn), both measured on this data over the period; 95% "
+           f"interval by Newcombe's method. Not measurable when either group has fewer than {MIN_CUSTOMERS} "
+           f"customers or the two have fewer than {MIN_CHURN_EVENTS} churned customers; 'no measurable "
+           f"difference' when the interval includes 0. Current customers are {CURRENT_CUSTOMER_TEXT}.",
+           "currency", "CFO", fact="fact_customer_month", compute="metrics.value.value_summary",
+           interval=NEWCOMBE, min_n=MIN_N_GAP),
     Metric("what_if", "What-if", "Move a share of current detractors to passives (or promoters): ARR kept over "
-           "12 months = share × detractor ARR × (detractor − target annual churn); payback = investment ÷ (ARR "
-           "kept × gross margin ÷ 12) months. Shown only when the detractor − target churn gap is measurable "
-           "(its 95% interval above 0).", "currency", "CFO"),
-    Metric("nps_point", "Value of one NPS point", "ARR kept over 12 months when detractors equal to 1% of "
-           "surveyed active customers become passives (one NPS point), by the what-if rule; 'no measurable "
-           "difference' when the detractor − passive churn gap's 95% interval includes 0.", "currency", "CEO"),
+           f"{MONTHS_PER_YEAR} months = share × detractor ARR × (detractor − target annual churn); payback = "
+           f"investment ÷ (ARR kept × gross margin ÷ {ARR_FACTOR}) months. Shown only when the detractor − target "
+           "churn gap is measurable (its 95% interval above 0).", "currency", "CFO",
+           fact="fact_customer_month", compute="metrics.value.what_if", interval=NEWCOMBE, min_n=MIN_N_GAP),
+    Metric("nps_point", "Value of one NPS point", f"ARR kept over {MONTHS_PER_YEAR} months when detractors equal "
+           "to 1% of surveyed current customers become passives (one NPS point), by the what-if rule; 'no "
+           "measurable difference' when the detractor − passive churn gap's 95% interval includes 0.", "currency",
+           "CEO", fact="fact_customer_month", compute="metrics.value.value_summary", interval=NEWCOMBE,
+           min_n=MIN_N_GAP),
     Metric("transitions", "Category transitions", "Response pairs: each response in the period with the same "
            "customer's previous response (a customer who answered three times counts as two pairs), with the "
-           "customer's MRR in the later response's month.", "int", "CEO"),
+           "customer's MRR in the later response's month.", "int", "CEO",
+           fact="fact_transition", compute="metrics.value.transitions", sql="sum(customers), sum(mrr)",
+           group_by="from_category, to_category"),
     Metric("new_customers", "New customers", "Customers whose start date falls in the period (customers file).",
-           "int", "CMO"),
+           "int", "CMO", fact="fact_month", compute="metrics.revenue.churn_by_month", sql="sum(started)"),
     Metric("new_mrr", "New MRR", "MRR of customers paying for the first time, summed over the period's months.",
-           "currency", "CMO"),
-    Metric("advocates", "Promoters (advocates)", "Active customers whose latest response is a 9 or 10, and the "
-           "ARR they hold.", "int", "CMO"),
+           "currency", "CMO", fact="fact_month", compute="metrics.revenue.mrr_by_month", sql="sum(new_mrr)"),
+    Metric("advocates", "Promoters (advocates)", f"Current customers ({CURRENT_CUSTOMER_TEXT}) in the period's "
+           f"last month whose latest response is a {rules.PROMOTER_MIN} or {rules.NPS_SCALE[1]}, and the ARR "
+           "they hold.", "int", "CMO",
+           fact="fact_customer_month", compute="metrics.value.current_by_category",
+           sql=f"count(*) FILTER (month = $end AND {CURRENT_CUSTOMER_SQL} AND category_end = 'Promoter')"),
     Metric("churn_by_category", "Churn by NPS category", "Customers active at the period's start, grouped by "
            "the category of their latest response before the start (no later response is used), that "
-           "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO"),
+           "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO",
+           fact="fact_customer_month", compute="metrics.linkage.by_category",
+           sql=f"count_if(active_start AND churn_month BETWEEN $start AND $end) {_START} / "
+               f"count_if(active_start) {_START}", group_by="category_start", interval=WILSON,
+           min_n=MIN_N_GROUPS),
     Metric("nrr_by_category", "NRR by NPS category", "Customers paying in the month before the period, "
            "grouped by category as of the period's start: their MRR at the period's end ÷ their MRR then (over "
-           "the period's length: a 1-month period gives a 1-month NRR).",
-           "pct", "CFO"),
+           "the period's length: a 1-month period gives a 1-month NRR).", "pct", "CFO",
+           fact="fact_customer_month", compute="metrics.linkage.by_category", interval=DELTA_RATIO),
     Metric("avg_mrr_by_category", "Average MRR by NPS category", "MRR in the month before the period ÷ "
-           "paying customers, per category as of the period's start.", "currency", "CFO"),
+           "paying customers, per category as of the period's start.", "currency", "CFO",
+           fact="fact_customer_month", compute="metrics.linkage.by_category",
+           sql="avg(prev_mrr) FILTER (month = $start AND prev_mrr > 0)", group_by="category_start",
+           interval=MEAN_NORMAL),
     Metric("arr_by_category", "ARR by current NPS category", "ARR in the period's last month by the category "
            "of each customer's latest response up to that month's end ('No response' when never surveyed).",
-           "currency", "CFO"),
+           "currency", "CFO", fact="fact_customer_month", compute="metrics.linkage.arr_by_current_category",
+           sql=f"{ARR_FACTOR} * sum(mrr) {_END}", group_by="category_end"),
     Metric("coverage", "Link coverage", "Share of responses that match a known customer, of active customers "
-           "with a response, and of ARR held by customers with a response.", "pct", "CIO"),
+           "with a response, and of ARR held by customers with a response.", "pct", "CIO",
+           fact="fact_nps, fact_customer_month", compute="metrics.linkage.coverage"),
     Metric("revenue_linked", "Revenue rows matched", "Share of paying customer-months whose customer is in the "
-           "customers file.", "pct", "CIO"),
-    Metric("freshness", "Freshness", "Days from the latest date in a source to today.", "int", "CIO"),
+           "customers file.", "pct", "CIO", fact="fact_customer_month", compute="metrics.health.match_rates",
+           sql="count_if(in_customers AND mrr > 0) / count_if(mrr > 0)"),
+    Metric("freshness", "Freshness", "Days from the latest date in a source to today.", "int", "CIO",
+           fact="uploads", compute="metrics.health.sources"),
     Metric("revenue_stopped", "Revenue stopped while active", "Customers the customers file lists as active "
-           "whose MRR fell to 0: a data-quality finding. " + REVENUE_STOPPED_RULE, "int", "CIO"),
+           "whose MRR fell to 0: a data-quality finding. " + REVENUE_STOPPED_RULE, "int", "CIO",
+           fact="fact_customer_month", compute="metrics.health.revenue_stopped_while_active",
+           sql="count(DISTINCT customer_id) FILTER (active AND NOT churned AND in_customers AND prev_mrr > 0 "
+               "AND mrr = 0)"),
 ]
 _M += [  # CSAT (metrics/csat.py)
     Metric("csat", "CSAT", "Customer satisfaction: satisfied answers ÷ answers × 100 over the satisfaction answers "
-           "dated in the period (never NPS answers). Satisfied = the top two boxes of the stated scale (4–5 of 5, "
-           "6–7 of 7, 9–10 of 10) or Good. Shown with n and its Wilson 95% interval; fewer than 30 answers show "
-           "“—” (too few to say).", "pct", "CMO"),
+           "dated in the period (never NPS answers). Satisfied = the top two boxes of the stated scale "
+           f"({rules.CSAT_RULE_TEXT}). Shown with n and its Wilson 95% interval; fewer than {MIN_RESPONSES} answers "
+           "show “—” (too few to say).", "pct", "CMO",
+           fact="fact_csat", compute="metrics.csat.summary", sql="100.0 * sum(satisfied) / sum(answers)",
+           interval=WILSON, min_n=f"{MIN_RESPONSES} answers: below, \"—\" with the reason."),
     Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
-           "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO"),
+           "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO",
+           fact="fact_csat", compute="metrics.csat.summary"),
 ]
+MIN_N_TICKETS = f"{MIN_RESPONSES} tickets: below, \"—\" with the reason."
+MIN_N_RATINGS = f"{MIN_RESPONSES} ratings: below, \"—\" with the reason."
+ANY_TIMES = "Shown from one ticket with a calendar time (n beside it); none: \"—\" with the reason."
 _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Service (support tickets)" and "CSAT"
     Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
-           "ticket per ticket id, deleted, spam and merged tickets left out).", "int", "Service"),
+           "ticket per ticket id, deleted, spam and merged tickets left out).", "int", "Service",
+           fact="tickets", compute="metrics.service.summary"),
     Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
            "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "
-           "without a solve time.", "int", "Service"),
+           "without a solve time.", "int", "Service",
+           fact="tickets", compute="metrics.service.monthly"),
     Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
            "over tickets created in the period that have one: median and 90th percentile (linear interpolation), "
-           "in calendar hours (business hours are never mixed in), with n.", "int", "Service"),
+           "in calendar hours (business hours are never mixed in), with n.", "int", "Service",
+           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
     Metric("resolution_time", "Resolution time", "Hours from creation to the final solve, over tickets solved in "
            "the period (a reopened ticket counts once, at its final solve): median and 90th percentile, calendar "
-           "hours, with n.", "int", "Service"),
+           "hours, with n.", "int", "Service",
+           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
     Metric("within_target", "Solved within target", "Tickets solved in the period whose resolution time is at most "
            "the stated target (24 calendar hours) ÷ tickets solved in the period with a resolution time; Wilson 95% "
-           "interval.", "pct", "Service"),
+           "interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.within_target", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("reopen_rate", "Reopen rate", "Tickets solved in the period that were reopened at least once ÷ tickets "
-           "solved in the period whose reopen count is known; Wilson 95% interval.", "pct", "Service"),
+           "solved in the period whose reopen count is known; Wilson 95% interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.reopen_rate", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
-           "in the period whose escalation flag is known; Wilson 95% interval.", "pct", "Service"),
+           "in the period whose escalation flag is known; Wilson 95% interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.escalation_rate", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (Good, or the top two boxes of a numeric scale) ÷ "
            "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
-           "interval and n; fewer than 30 ratings show “—”.", "pct", "Service"),
+           "interval and n; fewer than 30 ratings show “—”.", "pct", "Service",
+           fact="tickets", compute="metrics.service.csat", interval=WILSON, min_n=MIN_N_RATINGS),
     Metric("csat_response_rate", "CSAT response rate", "Ratings ÷ tickets offered a survey, when the export says "
-           "which were; otherwise ÷ tickets solved in the period, and the page says so.", "pct", "Service"),
+           "which were; otherwise ÷ tickets solved in the period, and the page says so.", "pct", "Service",
+           fact="tickets", compute="metrics.service.csat"),
     Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
-           "÷ Σ active customer-months over the period × 100.", "ratio", "Service"),
+           "÷ Σ active customer-months over the period × 100.", "ratio", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.summary"),
     Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
            "what their tickets created in the equally long window before showed by the start (first that applies: "
            "gave bad CSAT, escalated, slow resolution — over the target, or still open and older than it —, fast "
            "resolution, outcome not yet known, no tickets), that churned within the period; Wilson 95% interval. "
-           "Nothing after the start is used.", "pct", "Service"),
+           "Nothing after the start is used.", "pct", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.churn_by_experience", interval=WILSON,
+           min_n=MIN_N_GROUPS),
     Metric("ticket_root_causes", "Ticket root causes", "Each tag of the tickets created in the period: tickets, "
            "customers, ARR at the period's end of the customers raising it (still paying), and churn after raising "
            "it (customers not churned before the month of their first such ticket who churned from that month to "
-           "the period's end; Wilson 95%).", "currency", "Service"),
+           "the period's end; Wilson 95%).", "currency", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
+           min_n=MIN_N_GROUPS),
     Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
            "period's end, per account, with the oldest one's age and the account's ARR in the period's last month.",
-           "int", "Service"),
+           "int", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.open_high_priority"),
     Metric("arr_slow_tickets", "ARR touched by slow tickets", "ARR (12 × MRR of the period's last month) of the "
            "distinct customers with a ticket open at the period's end and older than the target (24 hours), with "
-           "its share of all ARR then.", "currency", "Service"),
+           "its share of all ARR then.", "currency", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.arr_open_over_target"),
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 
 
 def help_text(name: str) -> str:
     return METRICS[name].definition
+
+
+def general_rules() -> list[str]:
+    """The rules that apply everywhere (Glossary, docs/metrics.md): those of metrics.rules, then the ones more
+    than one page states."""
+    return [*rules.everywhere(), REVENUE_STOPPED_RULE, SAME_DAY_RULE, LTV_POPULATIONS]

@@ -1,6 +1,7 @@
 """The link between NPS and value: how promoters, passives and detractors differ in churn and revenue.
 
-Rules (shared/METRICS.md, "Linking NPS to value"):
+Rules (docs/metrics.md "Linking NPS to value"; the entries churn_by_category, nrr_by_category,
+avg_mrr_by_category, arr_by_category and coverage in metrics/definitions.py):
 - A customer's category at a date is the category of its latest response strictly before that date. A
   window [start, end] uses the category as of start's first day: no later response is used (no look-ahead).
 - Churn by category: customers active at the window's start with that category, churned within the window,
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import stats
+from metrics import rules, stats
 from metrics.view import View, query
 
 NO_RESPONSE = "No response"
@@ -84,7 +85,7 @@ def by_category(cur, view: View) -> pd.DataFrame:
 def arr_by_current_category(cur, view: View) -> pd.DataFrame:
     """ARR and paying customers in the window's last month by their latest category; with share of ARR."""
     frame = query(cur, f"""
-        SELECT category_end AS category, count(*) AS customers, 12 * sum(mrr)::DOUBLE AS arr
+        SELECT category_end AS category, count(*) AS customers, ({rules.arr_sql("mrr")})::DOUBLE AS arr
         FROM fact_customer_month WHERE {View.where()} AND month = $end AND mrr > 0 GROUP BY 1""", view.params())
     frame = _ordered(frame)
     total = frame["arr"].sum()

@@ -130,8 +130,11 @@ def run(args: argparse.Namespace, result: dict) -> None:
                       "or another load using it?") from None
     try:
         try:
-            seen = ingest.inspect(data)
+            seen = ingest.inspect(data, path.name, answers)
             preset = session.find_preset(ws, seen, args.mapping)
+            saved = (preset or {}).get("settings", {}).get("answers", {})
+            if saved:  # a preset's read-level answers (encoding, sheet, header row) decide the columns too
+                seen = ingest.inspect(data, path.name, {**saved, **answers})
         except IngestError as exc:
             raise Refused(f"{path.name} was rejected: {exc}") from None
         except LookupError as exc:

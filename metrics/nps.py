@@ -1,6 +1,6 @@
 """NPS metrics, read from fact_nps (response counts per month, segment, region, channel and score).
 
-Definitions (shared/METRICS.md): promoter 9–10, passive 7–8, detractor 0–6;
+Definitions (docs/metrics.md "NPS"; bands and SQL from metrics.rules): promoter 9–10, passive 7–8, detractor 0–6;
 NPS = 100 × (promoters − detractors) ÷ n over the responses in the window (every response counts, not
 one per customer); 95% interval by adjusted Wald; never the mean score. A response's segment and region
 are its own columns when the survey export has them, otherwise its customer's.
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import stats
-from metrics.store import CATEGORY_SQL, source_rows
+from metrics import rules, stats
+from metrics.store import source_rows
 from metrics.view import View, dimension_sql, query
 
-CATEGORIES = ("Promoter", "Passive", "Detractor")
+CATEGORIES = rules.CATEGORIES
 UNKNOWN = "Unknown"  # what the facts store when a response has no segment, region or channel
 
 
@@ -26,9 +26,7 @@ def unknown_label(dimension: str) -> str:
     return "No channel recorded" if dimension == "channel" else f"No {dimension} (anonymous)"
 
 # fact_nps holds one row per score and dimension with a response count, so counts are sums.
-_SUMS = """sum(responses) FILTER (score >= 9) AS promoters,
-           sum(responses) FILTER (score BETWEEN 7 AND 8) AS passives,
-           sum(responses) FILTER (score <= 6) AS detractors, sum(responses) AS n"""
+_SUMS = rules.nps_counts_sql("score", "responses")
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class NpsResult:
         return self.n < stats.MIN_COMPARABLE_N
 
     def z_against(self, other: NpsResult) -> float | None:
-        """z of this NPS minus another (two periods or two groups); |z| ≥ 1.96 is significant."""
+        """z of this NPS minus another (two periods or two groups); |z| ≥ Z_95 is significant."""
         return stats.nps_z((self.promoters, self.detractors, self.n), (other.promoters, other.detractors, other.n))
 
 
@@ -96,7 +94,7 @@ def by_dimension(cur, view: View, dimension: str) -> pd.DataFrame:
 def score_distribution(cur, view: View) -> pd.DataFrame:
     """Responses per score 0–10 (every score listed, zero when none) with its category."""
     frame = query(cur, f"""SELECT s.score, coalesce(sum(f.responses), 0)::BIGINT AS responses,
-                                  {CATEGORY_SQL.format(s='s.score')} AS category
+                                  {rules.category_sql('s.score')} AS category
                            FROM range(0, 11) s(score)
                            LEFT JOIN (SELECT * FROM fact_nps WHERE {View.where()}
                                       AND month BETWEEN $start AND $end) f ON f.score = s.score
@@ -109,7 +107,7 @@ def score_distribution(cur, view: View) -> pd.DataFrame:
 def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.DataFrame:
     """The latest non-empty comments in the window with score, category, customer and segment."""
     sql = f"""
-        SELECT n.response_date AS date, n.score, {CATEGORY_SQL.format(s='n.score')} AS category, n.comment,
+        SELECT n.response_date AS date, n.score, {rules.category_sql('n.score')} AS category, n.comment,
                n.customer_id AS customer, coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region
         FROM {source_rows("nps", "snapshot")} n
@@ -128,15 +126,14 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
     row = query(cur, f"""
-        SELECT count_if(n.score >= 9) AS promoters, count_if(n.score BETWEEN 7 AND 8) AS passives,
-               count_if(n.score <= 6) AS detractors, count(*) AS n
+        SELECT {rules.nps_counts_sql("n.score", "1")}
         FROM {source_rows("nps", "snapshot")} n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
         WHERE n.response_date BETWEEN $start AND last_day($end)
           AND c.start_date BETWEEN $start AND last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)""",
                 view.params(nv=versions.get("nps"), cv=versions.get("customers"))).iloc[0]
-    return NpsResult(int(row.n), int(stats.num(row.promoters)), int(stats.num(row.passives)),
+    return NpsResult(int(stats.num(row.n)), int(stats.num(row.promoters)), int(stats.num(row.passives)),
                      int(stats.num(row.detractors)))
 
 
@@ -154,7 +151,7 @@ def channel_mix(cur, view: View) -> pd.DataFrame:
 
 def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
     """NPS per group now and in the previous window of the same length, the change, its z and whether it
-    is significant (|z| ≥ 1.96, both n ≥ 30); significant changes first, then by absolute change."""
+    is significant (|z| ≥ Z_95, both n ≥ MIN_COMPARABLE_N); significant changes first, then by absolute change."""
     now = by_dimension(cur, view, dimension).set_index("value")
     before = by_dimension(cur, view.previous(), dimension).set_index("value")
     rows = []

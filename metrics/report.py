@@ -12,7 +12,7 @@ month); churn by NPS category (category as of the window's start) with n and 95%
 tickets: metrics.service.summary — tickets created and solved, backlog, first-response and resolution hours with
 median, p90 and n, ticket CSAT with its interval and n, response, contact, reopen and escalation rates, with its own
 notes). The rules are those of
-the Glossary (METRICS.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
+the Glossary (docs/metrics.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
 one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note.
 
 Exit status: 0 printed; 1 refused (no data, or the month is outside the data; one line on stderr); 2 bad usage.
@@ -111,6 +111,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
     from metrics import csat, nps, revenue, service, stats
+    from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
     from metrics.view import View, add_months
 
     snap = ws.snapshot()
@@ -173,22 +174,25 @@ def figures(ws, month: dt.date | None = None) -> dict:
         if "tenure←" in mapping and "start_date←" not in mapping:  # how ingest tells a snapshot file
             notes.append("Logo churn and churn by category: the customer list is a snapshot (tenure and a churned "
                          "flag, no dates), so every churner is dated on its as-of date and customers who left "
-                         "before the export are not in it; months before the as-of month show no churn.")
+                         "before the export are not in it: churn is measured in the as-of month only.")
 
     if not has["revenue"]:
         out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)
         notes.append("MRR, ARR, NRR, GRR: this data version has no revenue.")
     else:
         mrr = revenue.mrr_at(cur, view, end)
-        out.update(mrr=mrr, arr=12 * mrr)
+        out.update(mrr=mrr, arr=ARR_FACTOR * mrr)
         ret = revenue.retention(cur, view)
         if ret is None:
             out.update(nrr=None, grr=None, retention_base=None)
-            notes.append(f"NRR, GRR: not measurable, they need revenue in {add_months(end, -12):%b %Y} "
-                         f"(12 months before {end:%b %Y}); the data starts in {snap.first_month:%b %Y}.")
+            base_month = add_months(end, -RETENTION_MONTHS)
+            notes.append(f"NRR, GRR: not measurable, they need revenue in {base_month:%b %Y} "
+                         f"({RETENTION_MONTHS} months before {end:%b %Y}); the data starts in "
+                         f"{snap.first_month:%b %Y}.")
         else:
             out.update(nrr=_num(ret.nrr), grr=_num(ret.grr),
-                       retention_base={"month": f"{add_months(end, -12):%Y-%m}", "customers": ret.base_customers,
+                       retention_base={"month": f"{add_months(end, -RETENTION_MONTHS):%Y-%m}",
+                                       "customers": ret.base_customers,
                                        "mrr": _num(ret.base_mrr)})
             if ret.base_customers < stats.MIN_COMPARABLE_N:
                 notes.append(f"NRR, GRR: base of {ret.base_customers} customers, fewer than "

@@ -1,6 +1,6 @@
 """Revenue and logo metrics, read from fact_customer_month (one row per customer per month).
 
-Definitions (shared/METRICS.md):
+Definitions (docs/metrics.md; ARR factor and retention months from metrics.rules):
 - MRR of a month = Σ customers' recurring revenue for the month; ARR = 12 × MRR.
 - Movements M−1 → M per customer: new, reactivation, expansion, contraction, churned; the bridge
   MRR(M−1) + new + reactivation + expansion − contraction − churned = MRR(M) holds exactly.
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import stats
+from metrics import rules, stats
 from metrics.store import RETENTION_K, RETENTION_ROWS
 from metrics.view import View, add_months, query
 
-RETENTION_MONTHS = RETENTION_K
+RETENTION_MONTHS = rules.RETENTION_MONTHS  # the stored facts hold RETENTION_K; other k are computed live
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def churn_by_month(cur, view: View) -> pd.DataFrame:
 def mrr_by_month(cur, view: View) -> pd.DataFrame:
     """Per month: mrr, arr, paying customers, arpa and the five movements (NULL in the first data month)."""
     frame = query(cur, f"""
-        SELECT month, sum(mrr)::DOUBLE AS mrr, 12 * sum(mrr)::DOUBLE AS arr, sum(paying)::BIGINT AS paying,
+        SELECT month, sum(mrr)::DOUBLE AS mrr, ({rules.arr_sql("mrr")})::DOUBLE AS arr, sum(paying)::BIGINT AS paying,
                sum(start_mrr)::DOUBLE AS start_mrr,
                sum(new_mrr)::DOUBLE AS new, sum(reactivation_mrr)::DOUBLE AS reactivation,
                sum(expansion_mrr)::DOUBLE AS expansion, sum(contraction_mrr)::DOUBLE AS contraction,
@@ -131,4 +131,5 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
 
 def arr_change(cur, view: View) -> tuple[float, float]:
     """ARR at the end of the window and at the end of the previous window of the same length."""
-    return 12 * mrr_at(cur, view, view.end), 12 * mrr_at(cur, view, add_months(view.start, -1))
+    return (rules.ARR_FACTOR * mrr_at(cur, view, view.end),
+            rules.ARR_FACTOR * mrr_at(cur, view, add_months(view.start, -1)))

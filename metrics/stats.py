@@ -8,12 +8,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-Z95 = 1.96
-# Sample-size thresholds, stated once. Below them a figure is shown as "—" with the reason, never as a number.
-MIN_RESPONSES = 30      # an NPS (or a share of responses) needs at least this many responses
-MIN_CUSTOMERS = 30      # a group's churn rate needs at least this many customers at the window's start
-MIN_CHURN_EVENTS = 10   # a churn-based estimate (LTV, a churn gap) needs at least this many churned customers
-MIN_COMPARABLE_N = MIN_RESPONSES  # below this an NPS or rate is flagged "too small to compare"
+# The thresholds live in metrics.rules; re-exported here because pages and tests have long imported them here.
+from metrics.rules import (  # noqa: F401
+    MIN_CHURN_EVENTS,
+    MIN_COMPARABLE_N,
+    MIN_CUSTOMERS,
+    MIN_RESPONSES,
+    MONTHS_PER_YEAR,
+    Z_95,
+)
+
+Z95 = Z_95
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
     """NPS with its adjusted-Wald 95% interval.
 
     n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', e = p' − d',
-    se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± 1.96 se), clipped to [−100, 100].
+    se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± Z_95 se), clipped to [−100, 100].
     The estimate itself is the plain NPS, not the adjusted centre. With a tiny n and an extreme result
     (e.g. one response, a detractor: NPS −100, interval −98.5…+48.5) the adjusted interval can miss the
     estimate; it is then extended to reach it, so an interval never excludes its own figure.
@@ -68,7 +73,7 @@ def nps_variance(promoters: int, detractors: int, n: int) -> float:
 def nps_z(a: tuple[int, int, int], b: tuple[int, int, int]) -> float | None:
     """z for the difference of two NPS, each given as (promoters, detractors, n).
 
-    z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); significant at |z| ≥ 1.96. None when either side is empty
+    z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); significant at |z| ≥ Z_95. None when either side is empty
     or both variances are zero (e.g. all promoters on both sides).
     """
     if a[2] <= 0 or b[2] <= 0:
@@ -81,7 +86,7 @@ def nps_z(a: tuple[int, int, int], b: tuple[int, int, int]) -> float | None:
 
 def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
     """z for the difference of two rates k1/n1 − k2/n2 (pooled two-proportion test):
-    p = (k1 + k2) ÷ (n1 + n2), z = (k1/n1 − k2/n2) ÷ √(p (1 − p) (1/n1 + 1/n2)); significant at |z| ≥ 1.96.
+    p = (k1 + k2) ÷ (n1 + n2), z = (k1/n1 − k2/n2) ÷ √(p (1 − p) (1/n1 + 1/n2)); significant at |z| ≥ Z_95.
     None when either side is empty or the pooled rate is 0 or 1 (no variation to test)."""
     if n1 <= 0 or n2 <= 0:
         return None
@@ -93,7 +98,7 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float | None:
 
 
 def significant(z: float | None) -> bool:
-    """|z| ≥ 1.96 (95%, two-sided)."""
+    """|z| ≥ Z_95 (95%, two-sided)."""
     return z is not None and abs(z) >= Z95
 
 
@@ -118,7 +123,7 @@ def annualise(monthly_rate: float | None) -> float | None:
     """Annual churn from a monthly rate m: 1 − (1 − m)¹². Never 12 × m."""
     if monthly_rate is None:
         return None
-    return 1.0 - (1.0 - monthly_rate) ** 12
+    return 1.0 - (1.0 - monthly_rate) ** MONTHS_PER_YEAR
 
 
 def ratio_interval(num: float, den: float, num_sq: float, cross: float, den_sq: float, n: int,
@@ -136,7 +141,7 @@ def ratio_interval(num: float, den: float, num_sq: float, cross: float, den_sq: 
 
 
 def mean_interval(total: float, total_sq: float, n: int) -> Interval:
-    """Mean of n values from their sum and sum of squares, ± 1.96 × sample sd ÷ √n (no interval for n < 2)."""
+    """Mean of n values from their sum and sum of squares, ± Z_95 × sample sd ÷ √n (no interval for n < 2)."""
     if n <= 0:
         return Interval(None, None, None)
     mean = total / n

@@ -35,6 +35,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from metrics import lockdown
+from metrics.rules import ARR_FACTOR, CATEGORY_SQL, RETENTION_MONTHS, band_sql
 from metrics.service_schema import TICKET_COLUMNS, TICKETS_SCHEMA, ticket_version_stats
 
 KINDS = ("nps", "customers", "revenue", "csat", "tickets")
@@ -68,6 +70,9 @@ CREATE TABLE IF NOT EXISTS uploads (
     uploaded_by VARCHAR                -- who said they uploaded it (no sign-in: the analyst's own word)
 );
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;  -- workspaces made before the column
+-- Customer lists: the first month whose churn the file can tell (a snapshot file lists only the customers still
+-- there a month before its as-of date, so earlier months' churners are missing: their churn is not measurable).
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS churn_known_from DATE;
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot          INTEGER PRIMARY KEY,
     nps_version       INTEGER,
@@ -160,7 +165,6 @@ CREATE TABLE IF NOT EXISTS fact_csat (  -- CSAT answers per month, filter value 
 );
 """
 
-CATEGORY_SQL = "CASE WHEN {s} >= 9 THEN 'Promoter' WHEN {s} >= 7 THEN 'Passive' ELSE 'Detractor' END"
 APPENDABLE = ("nps", "csat")  # response kinds: a data version may hold several files (sources) of them
 
 
@@ -213,13 +217,13 @@ WITH cust AS (
            coalesce(c.segment, 'Unknown') AS segment, coalesce(c.region, 'Unknown') AS region,
            c.customer_id IS NOT NULL AS in_customers,
            f.customer_id IS NOT NULL AS has_revenue,
-           coalesce(c.start_date < k.month AND (c.churn_date IS NULL OR c.churn_date >= k.month), false)
-               AS active_start,
+           coalesce(c.start_date < k.month AND (c.churn_date IS NULL OR c.churn_date >= k.month)
+                    AND ($cfrom IS NULL OR k.month >= $cfrom), false) AS active_start,
            coalesce(c.start_date <= last_day(k.month) AND (c.churn_date IS NULL OR c.churn_date >= k.month),
                false) AS active,
            coalesce(c.start_date BETWEEN k.month AND last_day(k.month), false) AS started,
-           coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month), false)
-               AS churned,
+           coalesce(c.start_date < k.month AND c.churn_date BETWEEN k.month AND last_day(k.month)
+                    AND ($cfrom IS NULL OR k.month >= $cfrom), false) AS churned,
            CASE WHEN $rfirst IS NULL OR k.month BETWEEN $rfirst AND $rlast THEN coalesce(r.mrr, 0) END AS mrr,
            CASE WHEN k.month > $rfirst AND k.month <= $rlast THEN coalesce(p.mrr, 0) END AS prev_mrr,
            coalesce(k.month BETWEEN $rfirst AND $rlast, false) AS in_rev,
@@ -261,7 +265,7 @@ GROUP BY ALL ORDER BY month
 # Trailing-k retention of month M: the base is every customer with MRR > 0 in M − k; retained is
 # Σ min(MRR(M), MRR(M − k)) and end Σ MRR(M) over that base. Grouped by segment and region (customer-level
 # attributes) so any filter is a sum. Built for k = RETENTION_K at commit; other k run the same SQL live.
-RETENTION_K = 12
+RETENTION_K = RETENTION_MONTHS
 RETENTION_ROWS = """
 WITH b AS (
     SELECT customer_id, segment, region, (month + to_months($k))::DATE AS month, mrr
@@ -362,6 +366,7 @@ class NewUpload:
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     uploaded_by: str | None = None
+    churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
 
 
 class StoreError(Exception):
@@ -398,6 +403,7 @@ class Workspace:
         self._write_lock = threading.Lock()
         self._con.execute(SCHEMA)
         self._con.execute(HISTORY_SCHEMA)
+        lockdown.lock(self._con)  # no files, network, extensions or SET through the app's cursors
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -513,7 +519,7 @@ class Workspace:
                 next_version += 1
             number = self._build_snapshot(cur, sources)
             if append and uploads:
-                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, now()::TIMESTAMP)", [
+                cur.execute("INSERT INTO snapshot_events VALUES (?, 'appended', ?, timezone('UTC', now()))", [
                     number, "; ".join(f"{k}: {len(v)} sources (versions {', '.join(map(str, v))})"
                                       for k, v in sources.items() if k in {up.kind for up in uploads})])
         return self.snapshot(number)
@@ -562,9 +568,10 @@ class Workspace:
             raise ValueError(f"unknown kind {up.kind!r}")
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
-            " first_date, last_date, uploaded_by) VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)",
+            " first_date, last_date, uploaded_by, churn_known_from)"
+            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
-             up.first_date, up.last_date, up.uploaded_by],
+             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
         )
         cols = CANONICAL_COLUMNS[up.kind]
         frame = up.rows[cols]
@@ -629,12 +636,16 @@ class Workspace:
         rfirst, rlast = self._revenue_range(cur, versions["revenue"], first, last)
         cur.execute(
             f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
-            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, now()::TIMESTAMP, ?, ?, ?, ?)",
+            f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, timezone('UTC', now()),"
+            " ?, ?, ?, ?)",
             [number, *(versions[k] for k in KINDS), first, last, rfirst, rlast],
         )
         params = {"snap": number, "cv": versions["customers"], "rv": versions["revenue"]}
         if first is not None:
-            cur.execute(FACT_CUSTOMER_MONTH, {**params, "first": first, "last": last, "rfirst": rfirst,
+            cfrom = cur.execute("SELECT churn_known_from FROM uploads WHERE version = ?",
+                                [versions["customers"]]).fetchone() if versions["customers"] else None
+            cur.execute(FACT_CUSTOMER_MONTH, {**params, "cfrom": cfrom and cfrom[0], "first": first, "last": last,
+                                              "rfirst": rfirst,
                                               "rlast": rlast})
             cur.execute(FACT_MONTH, {"snap": number})
             cur.execute(f"INSERT INTO fact_retention {RETENTION_ROWS} ORDER BY month",
@@ -713,7 +724,7 @@ class Workspace:
                 raise MixedSourcesError(f"Version {version} is your own upload; the current data is the sample "
                                         "company's, and the two are never mixed in one data version.")
             number = self._build_snapshot(cur, sources)
-            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, now()::TIMESTAMP)",
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'rollback', ?, timezone('UTC', now()))",
                         [number, f"{kind}: back to version {version} (was version {previous})"])
         return self.snapshot(number)
 
@@ -731,7 +742,7 @@ class Workspace:
                                  "or upload a replacement instead.")
             sources[kind] = tuple(v for v in sources[kind] if v != version)
             number = self._build_snapshot(cur, sources)
-            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, now()::TIMESTAMP)",
+            cur.execute("INSERT INTO snapshot_events VALUES (?, 'removed', ?, timezone('UTC', now()))",
                         [number, f"{kind}: version {version} removed as a source (sources now "
                                  f"{', '.join(map(str, sources[kind]))})"])
         return self.snapshot(number)
@@ -765,10 +776,10 @@ class Workspace:
                             f"WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_sources WHERE snapshot IN ({marks})", snaps)
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
-                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, now()::TIMESTAMP)",
+                cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
-            cur.execute("INSERT INTO deleted_versions VALUES (?, now()::TIMESTAMP, ?)",
+            cur.execute("INSERT INTO deleted_versions VALUES (?, timezone('UTC', now()), ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
 
@@ -786,7 +797,7 @@ class Workspace:
             stats["customers"], stats["last_month"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), max(month) FROM revenue WHERE version = ?", [version]).fetchone()
             stats["arr"] = float(cur.execute(
-                "SELECT coalesce(sum(mrr), 0) * 12 FROM revenue WHERE version = ? AND month = ?",
+                f"SELECT coalesce(sum(mrr), 0) * {ARR_FACTOR} FROM revenue WHERE version = ? AND month = ?",
                 [version, stats["last_month"]]).fetchone()[0])
         elif kind == "customers":
             stats["customers"], stats["active"] = cur.execute(
@@ -802,8 +813,9 @@ class Workspace:
             stats["nps"] = None  # a CSAT version has no NPS (change_summary reads the key for response kinds)
         else:
             stats["customers"], stats["nps"] = cur.execute(
-                "SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER (score >= 9)"
-                " - count(*) FILTER (score <= 6)) / count(*) FROM nps_responses WHERE version = ?",
+                f"SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER ({band_sql('Promoter', 'score')})"
+                f" - count(*) FILTER ({band_sql('Detractor', 'score')})) / count(*)"
+                " FROM nps_responses WHERE version = ?",
                 [version]).fetchone()
         return stats
 
@@ -811,7 +823,7 @@ class Workspace:
         """Remember a confirmed mapping for files with this header (replaces an earlier one)."""
         self._ensure_history_tables()
         with self._write_lock:
-            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
+            self.cursor().execute("INSERT OR REPLACE INTO mapping_presets VALUES (?, ?, ?, ?, timezone('UTC', now()))",
                                   [signature, name, kind, json.dumps(settings, default=str)])
 
     def preset(self, signature: str) -> dict | None:

@@ -1,6 +1,6 @@
 """What customer experience is worth, measured on the user's own data.
 
-Rules (shared/METRICS.md "Value" and "Linking NPS to value"; the rest decided here and in the Glossary):
+Rules (docs/metrics.md "Value" and "Linking NPS to value", with what is decided differently there and why):
 - ARPA of M = MRR(M) ÷ customers with MRR > 0 in M.
 - LTV = ARPA × gross margin ÷ monthly logo churn (gross margin a stated setting, default 80%); with zero
   churn over the window LTV is "not measurable" (None), never infinite. By NPS category the same formula
@@ -8,11 +8,12 @@ Rules (shared/METRICS.md "Value" and "Linking NPS to value"; the rest decided he
 - Annual churn of a category: its churn over the window converted to a monthly rate
   m = 1 − (1 − r)^(1/months) and annualised 1 − (1 − m)¹².
 - Churn gap between two categories = the difference of their annual churn, with a 95% interval combining
-  the two Wilson intervals (Newcombe's method). Shown as a number only when each group has ≥ 30 customers
-  (stats.MIN_CUSTOMERS), the two have ≥ 10 churned customers between them (stats.MIN_CHURN_EVENTS) and the
+  the two Wilson intervals (Newcombe's method). Shown as a number only when each group has ≥ MIN_CUSTOMERS
+  customers, the two have ≥ MIN_CHURN_EVENTS churned customers between them (metrics.rules) and the
   interval lies above 0; otherwise "not measurable" with the reason, or "no measurable difference".
-- Revenue at risk (12 months) = ARR of active detractors × the detractor − promoter churn gap.
-- LTV overall and by category is blank (with the reason) below 10 churned customers in the window.
+- Revenue at risk (12 months) = ARR of current detractors (rules.CURRENT_CUSTOMER_TEXT) × the detractor −
+  promoter churn gap.
+- LTV overall and by category is blank (with the reason) below MIN_CHURN_EVENTS churned customers in the window.
 - What-if: moving a share s of detractors to passives (or promoters) removes, over 12 months, the excess
   churn s × N_D × (a_D − a_T) customers and keeps s × ARR_D × (a_D − a_T) of ARR, a_X being annual churn.
   Payback (months) of an investment I = I ÷ (ARR kept × gross margin ÷ 12).
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import linkage, revenue, stats
+from metrics import linkage, revenue, rules, stats
 from metrics.view import View, query
 
 DEFAULT_GROSS_MARGIN = 0.80
@@ -131,7 +132,7 @@ def what_if(share: float, detractors: int, detractor_arr: float, detractor_annua
         return None
     gap = detractor_annual - target_annual
     kept = share * detractor_arr * gap
-    monthly_margin = kept * gross_margin / 12
+    monthly_margin = kept * gross_margin / rules.ARR_FACTOR  # ARR kept → margin per month
     payback = investment / monthly_margin if monthly_margin > 0 else None
     return WhatIf(share * detractors, share * detractors * gap, kept, payback)
 
@@ -148,11 +149,12 @@ def nps_point_value(surveyed_customers: int, detractors: int, detractor_arr: flo
 
 # ---- queries -------------------------------------------------------------------------------------
 def current_by_category(cur, view: View) -> pd.DataFrame:
-    """Active customers in the window's last month by current category: customers, ARR."""
+    """Current customers (rules.CURRENT_CUSTOMER_TEXT) in the window's last month by the category of their latest
+    response: customers, ARR. The one count behind advocates, current detractors and revenue at risk."""
     return query(cur, f"""
         SELECT coalesce(category_end, '{linkage.NO_RESPONSE}') AS category, count(*) AS customers,
-               12 * coalesce(sum(mrr), 0)::DOUBLE AS arr
-        FROM fact_customer_month WHERE {View.where()} AND month = $end AND (active OR mrr > 0)
+               coalesce({rules.arr_sql("mrr")}, 0)::DOUBLE AS arr
+        FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
         GROUP BY 1""", view.params())
 
 

@@ -12,18 +12,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from metrics.rules import add_months, months_between  # noqa: F401  (re-exported: pages import them here)
 from metrics.store import quote_ident
 
 DIMENSIONS = ("segment", "region", "channel")  # the only columns a page may group or filter by
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    return (pd.Timestamp(month) + pd.DateOffset(months=n)).date()
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Number of calendar months from start to end inclusive."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 @dataclass(frozen=True)

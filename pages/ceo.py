@@ -6,7 +6,7 @@ import charts
 import ui
 from metrics import linkage, nps, revenue, service, value
 from metrics.definitions import LTV_POPULATIONS, fmt, fmt_currency, fmt_delta, fmt_pct
-from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
+from metrics.rules import ARR_FACTOR, MIN_CUSTOMERS, MIN_RESPONSES, RETENTION_MONTHS
 
 ui.ensure_router()
 view = ui.current_view()
@@ -42,9 +42,9 @@ if not ui.has_data(view, "revenue"):
     ui.empty_state("revenue", c3)
 else:
     ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
-    c3.caption("not measurable: needs 13 months of revenue" if ret_now is None
-               else f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · GRR {fmt_pct(ret_now.grr)} · "
-                    f"base {ret_now.base_customers:,} customers")
+    c3.caption(f"not measurable: needs {RETENTION_MONTHS + 1} months of revenue" if ret_now is None
+               else f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · "
+                    f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
     c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                       if arr_now and arr_prev else ""))
@@ -138,11 +138,11 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Top movers by segment** (NPS vs the previous period)")
     movers = ui.cached(nps.movers, view, "segment")
-    st.caption("Significant changes first (z-test, both periods n ≥ 30), then the largest changes.")
+    st.caption(f"Significant changes first (z-test, both periods n ≥ {MIN_RESPONSES}), then the largest changes.")
     if movers.empty:
         st.caption("No responses in the period.")
     else:
-        small = (movers.n < MIN_RESPONSES) | (movers.previous_n < MIN_RESPONSES)  # no NPS or change below 30
+        small = (movers.n < MIN_RESPONSES) | (movers.previous_n < MIN_RESPONSES)  # no NPS or change below the minimum
         ui.table(movers.assign(
             nps=nps_or_dash(movers.nps, movers.n), previous=nps_or_dash(movers.previous, movers.previous_n),
             change=["—" if s_ else fmt_delta(v, "nps") or "—" for v, s_ in zip(movers.change, small, strict=True)],
@@ -161,6 +161,6 @@ with right:
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
                    f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {int(worse.pairs.sum()):,} pairs, "
-                   f"with {fmt_currency(12 * worse.mrr.sum())} ARR summed over them.")
+                   f"with {fmt_currency(ARR_FACTOR * worse.mrr.sum())} ARR summed over them.")
 
 ui.page_footer(view, "pages/ceo.py")

@@ -6,6 +6,7 @@ import charts
 import ui
 from metrics import cohorts, linkage, revenue, value
 from metrics.definitions import REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
+from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
 
 ui.ensure_router()
 view = ui.current_view()
@@ -33,14 +34,14 @@ last = mrr.iloc[-1]
 
 c1, c2, c3, c4 = st.columns(4)
 ui.kpi(c1, "arr", arr_now, arr_prev)
-ui.kpi(c2, "mrr", last.mrr, None if arr_prev is None else arr_prev / 12)
+ui.kpi(c2, "mrr", last.mrr, None if arr_prev is None else arr_prev / ARR_FACTOR)
 ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
 c1.caption(f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
 if ret_now is None:
-    c3.caption("not measurable: needs revenue 12 months before the period's end")
+    c3.caption(f"not measurable: needs revenue {RETENTION_MONTHS} months before the period's end")
 else:
-    c3.caption(f"{ui.add_months(ret_now.month, -12):%b %Y} → {ret_now.month:%b %Y} · base "
+    c3.caption(f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · base "
                f"{ret_now.base_customers:,} customers")
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
@@ -71,10 +72,10 @@ series = ui.cached(revenue.retention_by_month, view)
 left, right = st.columns(2)
 with left:
     if not series.empty:
-        ui.chart(charts.multi_trend(series, {"nrr": "NRR", "grr": "GRR"}, "Revenue retention, trailing 12 months",
-                                    "Retention", "pct"))
+        ui.chart(charts.multi_trend(series, {"nrr": "NRR", "grr": "GRR"},
+                                    f"Revenue retention, trailing {RETENTION_MONTHS} months", "Retention", "pct"))
     else:
-        st.info("Retention needs revenue from 12 months before the period; choose a later period.")
+        st.info(f"Retention needs revenue from {RETENTION_MONTHS} months before the period; choose a later period.")
 with right:
     held = ui.cached(linkage.arr_by_current_category, view)
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))

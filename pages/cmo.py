@@ -6,6 +6,7 @@ import charts
 import ui
 from metrics import nps, revenue, stats, value
 from metrics.definitions import fmt_currency, fmt_nps
+from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
 
 ui.ensure_router()
@@ -62,7 +63,8 @@ a3.caption(f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None and ui.has_data(view, "revenue"):
-    a4.caption(f"active in {view.end:%b %Y} with a latest answer of 9–10, holding {fmt_currency(promoters.arr)} ARR")
+    a4.caption(f"current customers in {view.end:%b %Y} (active or paying) whose latest answer is "
+               f"{PROMOTER_MIN}–{NPS_SCALE[1]}, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

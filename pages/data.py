@@ -5,6 +5,7 @@ import hashlib
 
 import streamlit as st
 
+import gate
 import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
@@ -36,7 +37,7 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
     every file of the drop is stored, the uploader starts empty again. Onto sample data only after the analyst
     chose to start the company's own workspace; a refusal or a failed write becomes the file's error."""
     ws = ui.workspace()
-    who = (st.session_state.get("uploaded_by") or "").strip() or None
+    who = gate.uploader()  # the signed-in address, else the typed name (local mode)
     leave_sample = st.session_state.get("sample_choice") == OWN
     if leave_sample and ws.holds_sample():
         previous = None  # the company's first version of this kind: nothing to compare with the sample
@@ -46,6 +47,7 @@ def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: 
     except StoreError as exc:
         st.session_state["store_error"] = str(exc)
         return
+    gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")
     st.session_state["v"] = snap.snapshot
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
@@ -103,6 +105,7 @@ def sample_choice() -> str | None:
 def save_preset(signature: str, kind: str, settings: dict, name_key: str) -> None:
     name = (st.session_state.get(name_key) or "").strip() or "Unnamed preset"
     ui.workspace().save_preset(signature, name, kind, settings)
+    gate.record("preset_save", f"{name} ({kind})")
     st.session_state["preset_saved"] = f"Saved the mapping as preset “{ui.md_escape(name)}”; files with the same " \
                                        "columns will use it automatically."
 
@@ -123,6 +126,7 @@ def roll_back(version_key: str) -> None:
     if done is None:
         return
     version, snap = done
+    gate.record("rollback", f"version {version} → data version #{snap.snapshot}")
     st.session_state["v"] = snap.snapshot
     st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
                                         f"#{snap.snapshot}.")
@@ -133,6 +137,7 @@ def remove_source(version_key: str) -> None:
     if done is None:
         return
     version, snap = done
+    gate.record("delete", f"version {version} removed as a source → data version #{snap.snapshot}")
     st.session_state["v"] = snap.snapshot
     st.session_state["history_done"] = (f"Removed version {version} as a source; the current data is data version "
                                         f"#{snap.snapshot}.")
@@ -143,6 +148,7 @@ def delete(version_key: str) -> None:
     if done is None:
         return
     version, removed = done
+    gate.record("delete", f"version {version}")
     if st.session_state.get("v") in removed:
         st.session_state.pop("v")
     gone = ""
@@ -164,7 +170,8 @@ KIND_CHOICES = {"Detect from the columns": None,
 left, right = st.columns([2, 1])
 with left:
     kind_label = st.selectbox("What is in the file?", list(KIND_CHOICES), key="upload_kind")
-    uploads = st.file_uploader("CSV exports (one or several)", type=["csv", "txt", "tsv"], accept_multiple_files=True,
+    uploads = st.file_uploader("CSV exports (one or several)",
+                               type=["csv", "txt", "tsv", "xlsx", "gz"], accept_multiple_files=True,
                                key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
     as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),
@@ -174,8 +181,9 @@ with right:
                                "when the export was taken later). "
                                "Surveys without a date column: every response gets this date.")
     cents = st.checkbox("Amounts are in cents", key="upload_cents", help="Divides every amount by 100 (Stripe).")
-    st.text_input("Uploaded by", key="uploaded_by", placeholder="your name, for the history",
-                  help="Recorded with each version you store (the app has no sign-in).")
+    if gate.user().local:  # signed in: the address is recorded instead
+        st.text_input("Uploaded by", key="uploaded_by", placeholder="your name, for the history",
+                      help="Recorded with each version you store (local mode: no sign-in).")
 
 
 def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
@@ -244,7 +252,12 @@ def handle(upload, all_keys: list[str]) -> None:
         return
     ws = ui.workspace()
     try:
-        seen = ingest.inspect(data)
+        # Read-level answers (encoding, sheet, header row) shape the columns the mapping step offers: the analyst's
+        # own, then a preset's saved for the same columns.
+        seen = ingest.inspect(data, upload.name, given_answers(fkey))
+        saved = (session.find_preset(ws, seen) or {}).get("settings", {}).get("answers", {})
+        if saved:
+            seen = ingest.inspect(data, upload.name, {**saved, **given_answers(fkey)})
     except IngestError as exc:
         seen = None
         st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",

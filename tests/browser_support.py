@@ -73,14 +73,18 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def server(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
-    """Run the app on a fresh workspace; yield its base URL once /_stcore/health says ok; stop it afterwards."""
+def server(tmp_path_factory: pytest.TempPathFactory, name: str, extra_args: tuple[str, ...] = (),
+           extra_env: dict | None = None, port: int | None = None) -> Iterator[str]:
+    """Run the app on a fresh workspace; yield its base URL once /_stcore/health says ok; stop it afterwards.
+    `extra_args` go to `streamlit run` (e.g. --secrets.files), `extra_env` to its environment."""
     folder = tmp_path_factory.mktemp(name)
-    port = _free_port()
-    env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1"}
+    port = port or _free_port()
+    env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1",
+           **(extra_env or {})}
     log_path = folder / "server.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+           "--server.port", str(port), "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+           *extra_args]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -5,6 +5,7 @@ wrong, stale or hard-coded number fails.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import REFERENCE, run_app, store_button
@@ -168,6 +169,33 @@ def test_glossary_page():
         assert ui.md_escape(m.definition) in text, m.name
     assert REVENUE_STOPPED_RULE in text and SAME_DAY_RULE in text and "the last of those rows" in text
     assert "never counted as churn" not in text
+
+
+def test_glossary_entries_come_from_the_registry():
+    from metrics.definitions import METRICS
+
+    at = run_app("pages/glossary.py")
+    assert [h.value for h in at.main.subheader] == ["CEO metrics", "CFO metrics", "CMO metrics", "CIO metrics",
+                                                    "Rules that apply everywhere"]
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.main.markdown]  # as read: markdown escapes undone
+    entries = {text.split("(`", 2)[1].split("`")[0]: text for text in shown if text.startswith("**")}
+    assert set(entries) == set(METRICS)  # every metric has its glossary entry
+    nps_entry = entries["nps"]
+    assert nps_entry.startswith("**NPS** (`nps`, NPS points): Net Promoter Score: % promoters (9–10) − % detractors "
+                                "(0–6) over the responses in the period")
+    assert ("- How it is computed: `metrics.nps.summary` reading `fact_nps`; SQL: `SELECT 100.0 * (sum(responses) "
+            "FILTER (score >= 9) - sum(responses) FILTER (score <= 6)) / sum(responses) FROM fact_nps`") in nps_entry
+    assert "- Interval: 95% adjusted Wald" in nps_entry and "|z| ≥ 1.96" in nps_entry
+    assert "- Minimum n: 30 responses: below, \"—\" with the reason" in nps_entry
+    assert ("`metrics.linkage.by_category` reading `fact_customer_month`; SQL: `SELECT count_if(active_start AND "
+            "churn_month BETWEEN $start AND $end) FILTER (month = $start) / count_if(active_start) FILTER (month = "
+            "$start) FROM fact_customer_month GROUP BY category_start`") in entries["churn_by_category"]
+    assert "- Minimum n: 30 customers in each group compared and 10 churned customers" in entries["revenue_at_risk"]
+    assert "(arithmetic in Python)" in entries["ltv"] and "Current customers (customers active in the month by the " \
+        "customers file, or paying in it (MRR > 0)) in the period's last month" in entries["advocates"]
+    everywhere = shown[-1]
+    assert "- NPS categories: promoter 9–10, passive 7–8, detractor 0–6." in everywhere
+    assert "A change is called significant when |z| ≥ 1.96" in everywhere and "ARR = 12 × MRR." in everywhere
 
 
 # ---- pages that never mislead ------------------------------------------------------------------

@@ -810,20 +810,50 @@ def test_amount_shapes(value, expected):
 
 
 @real
-def test_real_telco_snapshot_as_revenue_expands_the_monthly_charge_over_tenure():
+def test_real_telco_snapshot_as_revenue_gives_only_the_two_months_it_knows():
     p = prepare_file(REAL / "telco_churn_ibm.csv", kind="revenue", as_of=dt.date(2026, 10, 31),
                      answers={"tenure_unit:tenure": "months"})  # "tenure" does not name its unit: asked
     assert p.layout == "snapshot"
     assert p.mapping == {"customer_id": "customerID", "amount": "MonthlyCharges", "tenure": "tenure",
                          "churned": "Churn"}
     telco = pd.read_csv(REAL / "telco_churn_ibm.csv")
-    # From (Oct 2026 − tenure months) through Oct 2026, churners through Sep 2026 (they left on the as-of date).
-    months = telco.tenure + (telco.Churn == "No").astype(int)
-    assert len(p.rows) == months.sum()
-    assert float(p.rows.mrr.sum()) == pytest.approx((months * telco.MonthlyCharges).sum(), abs=0.5)
-    assert (p.first_date, p.last_date) == (dt.date(2020, 10, 1), dt.date(2026, 10, 31))
-    last = p.rows[p.rows.month == pd.Timestamp("2026-10-01")]
-    assert len(last) == (telco.Churn == "No").sum() == 5174
+    # Customers who left before Sep 2026 are not in a snapshot, so only Sep (everyone with tenure ≥ 1: they were
+    # there a month ago, churners included) and Oct (everyone not churned) are known; earlier months would count
+    # the survivors alone.
+    sep, oct_ = telco[telco.tenure >= 1], telco[telco.Churn == "No"]
+    assert len(p.rows) == len(sep) + len(oct_) == 7032 + 5174
+    by_month = p.rows.groupby("month").mrr.sum().astype(float)
+    assert by_month[pd.Timestamp("2026-09-01")] == pytest.approx(sep.MonthlyCharges.sum(), abs=0.01)
+    assert by_month[pd.Timestamp("2026-10-01")] == pytest.approx(oct_.MonthlyCharges.sum(), abs=0.01)
+    assert (p.first_date, p.last_date) == (dt.date(2026, 9, 1), dt.date(2026, 10, 31))
+    assert any("revenue is known for Sep 2026 and Oct 2026 only" in w for w in p.warnings)
+
+
+@real
+def test_real_telco_snapshot_churn_is_measured_in_its_as_of_month_only():
+    from metrics import revenue
+    from metrics.view import View
+
+    ws = Workspace(":memory:")
+    snap = ws.commit([prepare_file(REAL / "telco_churn_ibm.csv", kind="customers", as_of=dt.date(2026, 10, 31),
+                                   answers={"tenure_unit:tenure": "months"}).to_upload()])
+    telco = pd.read_csv(REAL / "telco_churn_ibm.csv")
+    # Active at the start of Oct 2026: every customer with tenure ≥ 1 (7,032); churned in Oct: the 1,869 "Yes"
+    # (the file's own figure, 26.5%, divides by all 7,043 incl. the 11 who joined in October).
+    there = int((telco.tenure >= 1).sum())
+    churned = int((telco.Churn == "Yes").sum())
+    for start in (dt.date(2026, 10, 1), dt.date(2025, 11, 1)):  # one month, or twelve: earlier months add nothing
+        c = revenue.logo_churn(ws.cursor(), View(snap.snapshot, start, dt.date(2026, 10, 1)))
+        assert (c.churned, c.active_start) == (churned, there) == (1869, 7032)
+        assert c.monthly == pytest.approx(1869 / 7032)
+
+
+def test_a_snapshot_file_needs_its_as_of_date():
+    from metrics.errors import InvalidOptionError
+
+    for kind in ("customers", "revenue"):
+        with pytest.raises(InvalidOptionError, match="Set the as-of date"):
+            prepare_bytes(b"customer_id,tenure,churn,MonthlyCharges\nc1,3,no,10\n", kind=kind)
 
 
 def test_an_as_of_date_in_the_future_is_refused():

@@ -9,6 +9,7 @@ import duckdb
 from metrics.errors import (
     BadCell,
     EmptyFileError,
+    InvalidOptionError,
     Problem,
 )
 from metrics.ingest.dates import choose_format
@@ -296,3 +297,12 @@ def tenure_start(chk: _Checker, column: str, as_of: dt.date, warnings: list[str]
         warnings.append(f"Tenure in '{column}' read as {unit}: start dates from {_start_of(as_of, unit, high):%Y-%m-%d}"
                         f" to {_start_of(as_of, unit, low):%Y-%m-%d} (as of {as_of:%Y-%m-%d}).")
     return start
+
+
+def require_as_of(opts, what: str) -> None:
+    """A snapshot file (tenure and a churned flag, no dates) means nothing without the day it was exported: every
+    start date and every churn is counted back from it. Never assume today."""
+    if opts.as_of is None:
+        raise InvalidOptionError(
+            f"This is a snapshot file ({what}, no dates): its start dates and churn are counted back from the day it "
+            "was exported. Set the as-of date (Data page: 'As-of date'; command line: --as-of YYYY-MM-DD).")

@@ -68,6 +68,11 @@ class Inspection:
     kind: str | None         # detected kind, None when the header does not say
     subscription_ids: str | None = None  # a column named "id" holding Stripe subscription ids (sub_…)
     questions: list[Question] = field(default_factory=list)  # read-level questions (encoding, sheet, header row)
+    encoding: str = ""       # how the text was decoded, in words ("UTF-8", "Windows-1252"); "" for a workbook
+    delimiter: str = ""      # the field separator used; "" for a workbook
+    container: str = "text"  # "text", "gzip" (unpacked first) or "workbook"
+    sheet: str | None = None  # the workbook sheet read
+    warnings: list[str] = field(default_factory=list)  # what reading decided that the analyst should know
 
     def mapping(self, kind: str) -> dict[str, str]:
         mapping = detect_mapping(kind, self.columns, self.labels)
@@ -95,6 +100,7 @@ class Prepared:
     report: Report | None = None  # rows skipped (skip_invalid=True); None when every row was valid
     questions: list[Question] = field(default_factory=list)  # every question asked, answered or proposed
     answers: dict[str, str | list[str]] = field(default_factory=dict)  # the answer used for each
+    churn_known_from: dt.date | None = None  # snapshot customer files: churn is known from the as-of month only
 
     @property
     def summary(self) -> str:
@@ -105,4 +111,4 @@ class Prepared:
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
         return NewUpload(self.kind, self.file_name, self.sha256, self.rows, source, mapping,
-                         self.first_date, self.last_date, uploaded_by)
+                         self.first_date, self.last_date, uploaded_by, self.churn_known_from)

@@ -29,7 +29,7 @@ from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.read import _check_size, decode, read_table
+from metrics.ingest.read import load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
@@ -48,13 +48,12 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
-    _check_size(data)
-    text = decode(data)
-    con = duckdb.connect()
     questions = Questions(opts.answers)
+    con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
-        seen = read_table(con, text)
+        seen = load(con, data, file_name, questions)
+        questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)
         columns = view.columns
@@ -75,7 +74,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
-        warnings: list[str] = []
+        warnings: list[str] = list(seen.warnings)
         read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
@@ -104,9 +103,12 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                   else "lines",
                   "customers": "subscriptions" if "subscription_id" in mapping
                   else "list" if "start_date" in mapping else "snapshot"}.get(kind, "responses")
+        # A snapshot customer file lists the customers still there a month before its as-of date: churn is known
+        # for the as-of month only (earlier churners are not in the file), so earlier months' churn is blank.
+        churn_known = opts.as_of.replace(day=1) if kind == "customers" and layout == "snapshot" else None
         return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
-                        list(chk.questions.asked), chk.questions.effective())
+                        list(chk.questions.asked), chk.questions.effective(), churn_known)
     except IngestError as exc:
         if not hasattr(exc, "asked"):  # the questions stay on offer beside the refusal (e.g. a date format)
             exc.asked = list(questions.asked)

@@ -12,6 +12,7 @@ from metrics.ingest.checks import (
     _text,
     churned_values,
     left_out_counts,
+    require_as_of,
     tenure_start,
 )
 from metrics.ingest.dates import _check_dates
@@ -51,11 +52,13 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     else:
         # Snapshot export (e.g. the telecom churn sample): tenure + churned flag or status, as of a date.
         # Start = as-of date − tenure in its unit (asked); a churned customer churned on the as-of date.
-        as_of = opts.as_of or opts.today
+        require_as_of(opts, "tenure and a churned flag")
+        as_of = opts.as_of
         start = tenure_start(chk, m["tenure"], as_of, warnings)
         churned = churned_values(chk, m["churned"], warnings)
         warnings.append(f"Snapshot file: start dates derived from tenure, churners dated {as_of:%Y-%m-%d} "
-                        "(the as-of date).")
+                        f"(the as-of date). Churn is known for {as_of:%b %Y} only: customers who left before then "
+                        "are not in the file, so earlier months show no churn rate.")
         var = _set_as_of(chk, as_of)
         churn = f"CASE WHEN {churned} THEN {var} END"
     if "status" in m and "start_date" in m and not per_subscription and "churn_date" not in m:

@@ -16,6 +16,7 @@ from metrics.ingest.checks import (
     churned_values,
     decimal_comma,
     left_out_counts,
+    require_as_of,
     tenure_start,
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
@@ -57,14 +58,20 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of
         # a date. Read as one subscription per customer: from (as-of month − tenure) to the as-of date when
         # churned, else still running; the charge is assumed constant over the tenure.
-        snap_as_of = opts.as_of or opts.today
-        start = tenure_start(chk, m["tenure"], snap_as_of, warnings)  # the unit is asked (checks.py)
+        require_as_of(opts, "tenure and a monthly charge")
+        snap_as_of = opts.as_of
+        derived = tenure_start(chk, m["tenure"], snap_as_of, warnings)  # the unit is asked and checked (checks.py)
         churned = churned_values(chk, m["churned"], warnings) if "churned" in m else "false"  # values asked
         var = _set_as_of(chk, snap_as_of)
+        # Only the last two months are known: customers who left earlier are not in the file, so reaching further
+        # back would count the survivors' revenue alone (retention near 100%, a plausible wrong number).
+        start = derived and f"greatest({derived}, (date_trunc('month', {var}) - INTERVAL 1 MONTH)::DATE)"
         end = f"CASE WHEN {churned} THEN {var} END"
-        warnings.append(f"Snapshot file: each customer's monthly charge counted from (as-of month − tenure) "
-                        f"to {snap_as_of:%b %Y}, or to the month before it for churners (as-of date "
-                        f"{snap_as_of:%Y-%m-%d}); the charge is assumed constant over the tenure.")
+        before = (pd.Timestamp(snap_as_of) - pd.DateOffset(months=1)).date()
+        warnings.append(f"Snapshot file: revenue is known for {before:%b %Y} and {snap_as_of:%b %Y} only (the "
+                        f"monthly charge of every customer in the file; churners' last month is {before:%b %Y}). "
+                        "Customers who left earlier are not in a snapshot, so no earlier month, retention or "
+                        "cohort is derived from it.")
     elif subscriptions:
         start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)

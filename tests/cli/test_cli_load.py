@@ -44,7 +44,8 @@ def test_loads_the_reference_files_as_versions(tmp_path, capsys):
     ws = open_ws(ws_path)
     try:
         snap = ws.snapshot()
-        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3}
+        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3, "csat": None,
+                                                         "tickets": None}
         history = ws.history().set_index("version")
         # customers.csv has 5 customers, nps.csv 8 responses, revenue.csv 11 customer-months
         assert history.row_count.to_dict() == {1: 5, 2: 8, 3: 11}

@@ -61,6 +61,8 @@ def test_reference_latest_month(reference, capsys):
     assert (f["nrr"], f["grr"], f["retention_base"], f["churn_by_nps_category"]) == (None, None, None, None)
     assert f["notes"] == [
         "NPS: n = 8 responses, fewer than 30: too small to compare.",
+        "CSAT: this data version has no satisfaction answers.",
+        "Service: this data version has no support tickets.",
         "NRR, GRR: not measurable, they need revenue in Apr 2024 (12 months before Apr 2025); the data starts in "
         "Dec 2024.",
         "Churn by NPS category: no customer was active on 01 Dec 2024 (the window's start), so no category applies.",
@@ -248,9 +250,10 @@ def test_a_snapshot_customer_list_is_flagged(tmp_path, capsys):
                       "--answer", "tenure_unit:tenure=months", TODAY]) == 0
     capsys.readouterr()
     f = report_json(capsys, ws_path)
-    # Starts = as-of month − tenure: C Jan 1, A Mar 1, B Apr 1; B churned on the as-of date, Jun 15.
-    # Active at month starts: Jan none, Feb C, Mar C, Apr A C, May A B C, Jun A B C = 10; churned B (Jun) = 1.
-    assert f["window"] == {"start": "2025-01", "end": "2025-06", "months": 6}
-    assert f["logo_churn"] == {"monthly": pytest.approx(0.1), "annual": pytest.approx(0.717570, abs=1e-6),
-                               "churned": 1, "active_at_month_starts": 10}
+    # Starts = as-of month − tenure: C Jan 1, A Mar 1, B Apr 1; B churned on the as-of date, Jun 15. The data's
+    # only dated event is that churn, so the window is Jun 2025 alone: active at its start A B C = 3, churned
+    # B = 1 → 1/3 a month, 1 − (2/3)¹² = .992293 a year.
+    assert f["window"] == {"start": "2025-06", "end": "2025-06", "months": 1}
+    assert f["logo_churn"] == {"monthly": pytest.approx(1 / 3), "annual": pytest.approx(0.992293, abs=1e-6),
+                               "churned": 1, "active_at_month_starts": 3}
     assert any(n.startswith("Logo churn and churn by category: the customer list is a snapshot") for n in f["notes"])

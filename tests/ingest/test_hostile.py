@@ -15,7 +15,7 @@ import pytest
 from conftest import REFERENCE, TODAY, prepare_file
 
 from metrics import ingest
-from metrics.errors import IngestError, NeedsAnswerError
+from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError
 from metrics.store import Workspace
 
 
@@ -182,9 +182,14 @@ def test_missing_tokens_are_not_comments_or_bad_scores():
 
 
 def test_case_only_headers_keep_their_own_values():
-    result = outcome(*case("headers differing in case")[1:])
+    name, data, kind, options = case("headers differing in case")
+    result = outcome(data, kind, options)  # 'score' is renamed visibly ("score (2)"): naming it is refused, not
+    assert isinstance(result, MissingColumnError)  # silently given Score's values
+    assert "'Score', 'score (2)', 'date'" in str(result)
+    result = outcome(data, kind, {"mapping": {"score": "score (2)", "response_date": "date"}})
     assert isinstance(result, ingest.Prepared)
     assert result.rows.score.tolist() == [9, 10]
+    assert any("score (2)" in w for w in result.warnings)
 
 
 def test_two_digit_years_parse():

@@ -117,6 +117,7 @@ def test_a_revenue_snapshot_asks_the_unit_too():
         prepare_bytes(data, kind="revenue", as_of=AS_OF)
     assert _question(err.value, "tenure_unit:Tenure").proposal == "years"
     p = prepare_bytes(data, kind="revenue", as_of=AS_OF, answers={"tenure_unit:Tenure": "years"})
-    # c1: Oct 2024 … Oct 2026 = 25 months of 10; c2 (exited on the as-of date): Oct 2025 … Sep 2026 = 12 of 20.
-    assert len(p.rows) == 25 + 12 and float(p.rows.mrr.sum()) == 25 * 10 + 12 * 20
-    assert p.first_date == dt.date(2024, 10, 1)
+    # A snapshot knows two months only: Sep 2026 (c1 10, c2 20: both there a month ago, tenure read in years) and
+    # Oct 2026 (c1 10; c2 exited on the as-of date).
+    assert len(p.rows) == 3 and float(p.rows.mrr.sum()) == 10 + 20 + 10
+    assert p.first_date == dt.date(2026, 9, 1)

@@ -110,3 +110,17 @@ def test_first_period_has_no_experience_window_so_no_churn_by_experience():
     assert any(i.value.startswith("Not measurable for this period") for i in at.info)
     assert not any(d.value.columns[0] == "Service experience" for d in at.dataframe)
     assert {m.label: m.value for m in at.metric}["Tickets created"] != "—"
+
+
+SERVICE_METRICS = ("tickets_created", "backlog", "first_response_time", "resolution_time", "within_target",
+                   "reopen_rate", "escalation_rate", "ticket_csat", "csat_response_rate", "contact_rate",
+                   "churn_by_service", "ticket_root_causes", "open_high_priority", "arr_slow_tickets")
+
+
+def test_every_service_metric_is_in_the_registry_and_the_glossary():
+    from metrics.definitions import METRICS
+
+    assert sorted(n for n, m in METRICS.items() if m.owner == "Service") == sorted(SERVICE_METRICS)
+    glossary = " ".join(m.value for m in run_app("pages/glossary.py").markdown)
+    for name in SERVICE_METRICS:
+        assert METRICS[name].label in glossary, name

@@ -75,6 +75,17 @@ def test_csat_summary_40_answers_on_1_to_5(ws):
     assert not r.too_small
 
 
+def test_registry_entries_give_the_same_figures(ws):
+    from metrics.definitions import METRICS
+
+    # the registry's "csat" SQL over fact_csat, Jan–Feb: 26 satisfied of 40 answers
+    sql = f"SELECT {METRICS['csat'].sql} FROM fact_csat WHERE snapshot = 1 AND month BETWEEN ? AND ?"
+    assert ws.cursor().execute(sql, [JAN, FEB]).fetchone()[0] == pytest.approx(65.0)
+    # "csat_mean": its own scale only; Jan–Mar mixes 1–5 with Good/Bad answers, so there is none
+    assert METRICS["csat_mean"].compute == "metrics.csat.summary"
+    assert csat.summary(ws.cursor(), View(1, JAN, MAR)).mean is None
+
+
 def test_csat_filters_months_and_small_n(ws):
     smb = csat.summary(ws.cursor(), View(1, JAN, MAR, segment="SMB"))
     assert (smb.n, smb.satisfied) == (25, 18) and smb.value == pytest.approx(72.0)

@@ -1,0 +1,190 @@
+"""What the uploaded bytes are, told from their content (the file name only confirms or is contradicted):
+gzip-compressed text, an Excel/OpenDocument workbook, or plain text. Workbooks become rows of text cells that
+read.py loads through the same path as a CSV, so mapping, checks and messages do not depend on the container."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from metrics.errors import FileTooLargeError, TooManyColumnsError, UnreadableFileError
+from metrics.ingest.questions import Question, Questions
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003) and other old Office files
+WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+# A workbook is zip-compressed XML: 200 MB of .xlsx can unpack to many GB. Refuse before parsing beyond this.
+MAX_WORKBOOK_XML_BYTES = 2 * 1024**3
+
+
+def sniff(data: bytes) -> str:
+    """'gzip', 'zip', 'ole' or 'text', from the first bytes."""
+    if data.startswith(GZIP_MAGIC):
+        return "gzip"
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    return "text"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Inflate gzip data, refusing as soon as the output would pass `limit` bytes (a small .gz can unpack to
+    gigabytes), and refusing a damaged or cut-short archive instead of reading what came out of it."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            chunk = rest
+            while chunk:
+                out += inflater.decompress(chunk, limit + 1 - len(out))
+                if len(out) > limit:
+                    raise FileTooLargeError(
+                        f"The gzip file unpacks to more than {limit / 2**20:,.0f} MB (the limit applies to the "
+                        f"unpacked file; the archive itself is {_mb(len(data))}). Upload a smaller export.")
+                chunk = inflater.unconsumed_tail
+            out += inflater.flush()
+        except zlib.error as exc:
+            raise UnreadableFileError(f"The gzip file is damaged and cannot be unpacked ({exc}).") from exc
+        if not inflater.eof:
+            raise UnreadableFileError("The gzip file is cut short (it ends before the compressed data does); "
+                                      "upload the complete file.")
+        rest = inflater.unused_data.lstrip(b"\x00")  # several gzip members follow each other (`cat a.gz b.gz`)
+        if rest and not rest.startswith(GZIP_MAGIC):
+            raise UnreadableFileError("The gzip file has trailing data that is not gzip; upload the complete file.")
+    return bytes(out)
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[str | None]]   # cells as text; None = empty cell
+    first_row: int                 # the sheet row number (1-based) of rows[0]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _number(v: float) -> str:
+    """A cell number as the text Excel shows: 15 significant digits (Excel's precision, so 0.1+0.2 stays 0.3),
+    no ".0" on whole numbers, no exponent."""
+    if v.is_integer() and -1e15 < v < 1e15:
+        return str(int(v))
+    if not math.isfinite(v):
+        return str(v)
+    text = f"{v:.15g}"
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return "0" if text == "-0" else text
+
+
+def _datetime(v: dt.datetime) -> str:
+    return v.date().isoformat() if v.time() == dt.time() and v.tzinfo is None else v.isoformat(sep=" ")
+
+
+def _duration(v: dt.timedelta) -> str:  # a duration cell ([h]:mm:ss)
+    seconds = int(v.total_seconds())
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+_BY_TYPE = {str: lambda v: v or None, float: _number, int: str, bool: lambda v: "TRUE" if v else "FALSE",
+            dt.date: dt.date.isoformat, dt.datetime: _datetime, dt.time: dt.time.isoformat, dt.timedelta: _duration}
+
+
+def cell_text(v) -> str | None:
+    """One calamine cell value as the text a CSV export of it would hold (dates as ISO); None when empty.
+    Dispatched on the exact type: a workbook has millions of cells."""
+    return None if v is None else _BY_TYPE.get(type(v), str)(v)
+
+
+def _unpacked_size(data: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise UnreadableFileError("This is a zip archive that is damaged or not a workbook; it is neither a CSV "
+                                  "nor an .xlsx workbook. Export the data as CSV or .xlsx.") from exc
+
+
+def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
+    """The sheet to read (asked when the workbook has several), as rows of text cells."""
+    from python_calamine import CalamineWorkbook  # imported here: only workbooks need it
+
+    if data.startswith(ZIP_MAGIC) and _unpacked_size(data) > MAX_WORKBOOK_XML_BYTES:
+        raise FileTooLargeError(f"The workbook unpacks to more than {MAX_WORKBOOK_XML_BYTES / 2**30:,.0f} GB of "
+                                "XML; export the sheet you need as CSV.")
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        meta = [m for m in book.sheets_metadata if str(m.typ).rsplit(".", 1)[-1] == "WorkSheet"]  # no charts
+        sheets = {m.name: book.get_sheet_by_name(m.name) for m in meta}
+    except Exception as exc:  # calamine raises its own error types for anything it cannot parse
+        what = "a zip archive" if data.startswith(ZIP_MAGIC) else \
+            "an Office file (an old .xls, or a password-protected workbook)"
+        raise UnreadableFileError(f"This is {what}, but not a workbook that can be read ({exc}); it is not a "
+                                  "CSV either. Remove any password and export the data as CSV or .xlsx.") from exc
+    hidden = {m.name for m in meta if str(m.visible).rsplit(".", 1)[-1] != "Visible"}  # Hidden, VeryHidden
+    with_data = [n for n, s in sheets.items() if s.height > 0]
+    if not with_data:
+        raise UnreadableFileError("The workbook has no sheet with data" + (
+            f" (sheets: {', '.join(sheets)})." if sheets else "."))
+    # The first visible sheet with a header and at least one row below it (a one-line "Total" sheet is no table).
+    proposal = next((n for n in with_data if n not in hidden and sheets[n].height > 1),
+                    next((n for n in with_data if n not in hidden), with_data[0]))
+    name = proposal
+    if len(sheets) > 1:
+        labels = {n: f"{n} ({_count(s.height, 'row')} × {_count(s.width, 'column')}"
+                     f"{', hidden' if n in hidden else ''})"
+                  for n, s in sheets.items()}
+        answer = questions.ask(Question(
+            "sheet", "Which sheet of the workbook holds the data?", tuple(sheets), labels, proposal,
+            "Sheets: " + "; ".join(labels.values()) + f". Proposed: {proposal}, the first visible sheet with a "
+            "header and rows below it."))
+        name = answer if isinstance(answer, str) else proposal
+    sheet = sheets[name]
+    if sheet.height == 0:
+        raise UnreadableFileError(f"The sheet '{name}' is empty; choose a sheet with data.")
+    if sheet.width > max_columns:
+        raise TooManyColumnsError(f"The sheet '{name}' has {sheet.width:,} columns; at most {max_columns:,} are "
+                                  "accepted. Export only the columns you need.")
+    long_numbers: dict[int, int] = {}
+    rows = []
+    for r, values in enumerate(sheet.to_python(skip_empty_area=True)):
+        rows.append([None if v is None else _BY_TYPE.get(type(v), str)(v) for v in values])
+        if r and any(type(v) is float and not -1e15 < v < 1e15 for v in values):
+            for c, v in enumerate(values):
+                if type(v) is float and v.is_integer() and not -1e15 < v < 1e15:
+                    long_numbers.setdefault(c, r)
+    first_row = (sheet.start[0] + 1) if sheet.start else 1
+    warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
+                f"{_count(sheet.width, 'column')})."]
+    for c, r in long_numbers.items():
+        head = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"column {c + 1}"
+        warnings.append(
+            f"'{head}' holds numbers of 16 or more digits stored as numbers (first at sheet row {first_row + r:,}: "
+            f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
+            "the workbook. Export such ids as text.")
+    return Sheet(name, rows, first_row, warnings)
+
+
+def rows_to_csv(rows: list[list[str | None]]) -> str:
+    """Rows of text cells as CSV text (every row as wide as the widest, so the reader sees one shape)."""
+    width = max((len(r) for r in rows), default=0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for r in rows:
+        writer.writerow(["" if v is None else v for v in r] + [""] * (width - len(r)))
+    return out.getvalue()

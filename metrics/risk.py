@@ -1,0 +1,542 @@
+"""Who is about to leave: a transparent churn-risk model, its honest quality, and the accounts at risk.
+
+Rules (shared/METRICS.md, "Churn risk"):
+- One row per customer and start month M: customers in the customers file active at the start of M (started
+  before M's first day, not churned before it). Label: the churn date falls in M … M+2 (three months). A row is
+  labelled only when M+2 is within the data (M+2 ≤ the last data month).
+- Features use only data dated before M starts: revenue of months up to M−1, responses and comments dated
+  before M's first day, the start date. The churn date is only ever the label. Start months begin HISTORY
+  months after the first data month so the 6-month MRR trend exists.
+- Time split: the hold-out is the last HOLDOUT_MONTHS labelled start months; training uses the start months
+  whose three-month outcome ends before the first hold-out start month (M+2 < first hold-out month). Quality
+  is measured on the hold-out rows only.
+- Model: logistic regression on standardised features (scikit-learn, L2, C=1), so each account's risk splits
+  into per-feature contributions coef × (x − training mean) ÷ training sd; challenger: histogram gradient
+  boosting (fixed seed). Baselines, fitted on the same training rows and scored on the same hold-out rows:
+  the NPS category alone (latest category before M, "none" for never surveyed) and the 3-month MRR trend
+  alone.
+- Quality: AUC with a 95% interval by bootstrap over customers (a customer's rows move together; fixed
+  seed), top-decile lift = churn rate of the 10% highest scores ÷ the hold-out churn rate, and observed vs
+  predicted churn by decile of the score. The model "beats" a baseline when the 95% bootstrap interval of
+  the AUC difference lies above 0. When it does not beat both, that is said (beats_baselines False with the
+  reason) and accounts are ranked by the better baseline instead.
+- Not measurable below MIN_TRAIN_EVENTS churned rows in training or MIN_HOLDOUT_EVENTS in the hold-out.
+- Accounts at risk: customers active at the start of the month after the data's last month, scored by the
+  same procedure refitted on every labelled start month (training + hold-out); probability = churn within
+  the next three months. ARR = 12 × MRR of the last data month. Reasons: the account's three largest positive
+  contributions, in words; a yes/no feature counts only when it is yes for that account.
+- ARR at risk (next three months) = Σ probability × ARR, with a 95% interval from the outcome's own spread
+  (± Z_95 √Σ p(1 − p) ARR², metrics.rules; model uncertainty is not included), overall, by segment and by region.
+
+Cost: `train` takes a few seconds on the sample (≈ 5,000 customers, 36 months) plus the one-off comment
+analysis (metrics.voice). It is deterministic for a snapshot and seed; callers cache the RiskModel per
+snapshot (st.cache_resource keyed by snapshot number) and never retrain on a page view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from metrics import rules, stats, voice
+from metrics.rules import CATEGORY_SQL
+from metrics.store import source_rows
+from metrics.text.themes import THEMES
+from metrics.view import add_months
+
+HORIZON = 3              # months M … M+2
+HOLDOUT_MONTHS = 6       # last labelled start months held out
+HISTORY = 6              # months of history before the first start month
+COMMENT_LOOKBACK = pd.Timedelta(days=365)  # comments count for a year
+MIN_TRAIN_EVENTS = 30
+MIN_HOLDOUT_EVENTS = stats.MIN_CHURN_EVENTS
+BOOTSTRAP = 500
+CATEGORIES = ("Promoter", "Passive", "Detractor", "none")
+BASELINES = {"nps_category": "NPS category alone", "mrr_trend_3m": "3-month MRR trend alone"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rows and features
+# ---------------------------------------------------------------------------------------------------------
+def _month_index(month: dt.date, first: dt.date) -> int:
+    return rules.age_in_months(first, month)
+
+
+def _load(cur, snapshot: int, versions: dict):
+    first, last = cur.execute("SELECT first_month, last_month FROM snapshots WHERE snapshot = ?",
+                              [snapshot]).fetchone()
+    cust = cur.execute("""SELECT customer_id, start_date, churn_date, coalesce(segment, 'Unknown') AS segment,
+                                 coalesce(region, 'Unknown') AS region
+                          FROM customers WHERE version = $cv ORDER BY customer_id""",
+                       {"cv": versions["customers"]}).df()
+    money = cur.execute("""SELECT customer_id, month, mrr::DOUBLE AS mrr, contraction_mrr::DOUBLE AS contraction
+                           FROM fact_customer_month WHERE snapshot = $s""", {"s": snapshot}).df()
+    responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
+                                      "sentiment_score", "themes"])
+    if voice.ensure_snapshot(cur, snapshot):
+        # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
+        responses = cur.execute(f"""
+            SELECT n.customer_id, n.response_date, arg_max(n.score, (n.version, n.row_number)) AS score,
+                   {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
+            FROM {source_rows("nps", "s")} n WHERE n.customer_id IS NOT NULL
+            GROUP BY n.customer_id, n.response_date ORDER BY n.response_date""", {"s": snapshot}).df()
+        said = cur.execute(f"""
+            SELECT n.customer_id, n.response_date, a.sentiment, a.score AS sentiment_score, a.themes
+            FROM {source_rows("nps", "s")} n
+            JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+            WHERE n.customer_id IS NOT NULL ORDER BY n.response_date, n.version, n.row_number""",
+                           {"s": snapshot}).df()
+    else:
+        said = pd.DataFrame(columns=["customer_id", "response_date", "sentiment", "sentiment_score", "themes"])
+    return first, last, cust, money, responses, said
+
+
+def _asof(rows: pd.DataFrame, right: pd.DataFrame, columns: list[str], tolerance=None) -> pd.DataFrame:
+    """For each row (customer, month M), the latest `right` row of the customer dated strictly before M."""
+    left = rows[["customer_id", "M"]].reset_index().sort_values("M")
+    left["M"] = left["M"].astype("datetime64[us]")
+    if len(right) == 0:
+        out = pd.DataFrame(index=rows.index, columns=columns)
+        return out
+    key = pd.to_datetime(right["date"]).astype("datetime64[us]")
+    r = right[columns].assign(customer_id=right["customer_id"], _key=key).sort_values("_key", kind="stable")
+    merged = pd.merge_asof(left, r, left_on="M", right_on="_key", by="customer_id", direction="backward",
+                           allow_exact_matches=False, tolerance=tolerance)
+    return merged.set_index("index").loc[rows.index, columns]
+
+
+def build_rows(cur, snapshot: int, versions: dict) -> tuple[pd.DataFrame, dict]:
+    """All (customer, start month) rows with label (NaN when the outcome is not yet observed) and features.
+
+    Returns (rows, info); rows has customer_id, month, label, the feature columns (info["features"]) and the
+    raw values the reasons are worded from."""
+    first, last, cust, money, responses, said = _load(cur, snapshot, versions)
+    n_months = _month_index(last, first) + 1
+    ids = cust["customer_id"].tolist()
+    pos = {c: i for i, c in enumerate(ids)}
+    mrr = np.zeros((len(ids), n_months))
+    contraction = np.zeros((len(ids), n_months))
+    money = money[money["customer_id"].isin(pos)]
+    ci = money["customer_id"].map(pos).to_numpy()
+    mi = np.array([_month_index(m, first) for m in money["month"]], dtype=int)
+    mrr[ci, mi] = money["mrr"].to_numpy()
+    contraction[ci, mi] = money["contraction"].to_numpy()
+
+    start = pd.to_datetime(cust["start_date"])
+    churn = pd.to_datetime(cust["churn_date"])
+    frames = []
+    for m in range(HISTORY, n_months + 1):  # n_months: the month after the data (accounts to score now)
+        month = pd.Timestamp(add_months(first, m))
+        active = (start < month) & (churn.isna() | (churn >= month))
+        idx = np.flatnonzero(active.to_numpy())
+        f = pd.DataFrame({"customer_id": cust["customer_id"].to_numpy()[idx], "M": month, "m": m, "_i": idx})
+        if m + HORIZON - 1 < n_months:
+            f["label"] = (churn.iloc[idx] < month + pd.DateOffset(months=HORIZON)).to_numpy().astype(float)
+        else:
+            f["label"] = np.nan
+        frames.append(f)
+    rows = pd.concat(frames, ignore_index=True)
+    i, m = rows["_i"].to_numpy(), rows["m"].to_numpy()
+
+    def at(matrix, k):
+        j = m - k
+        return np.where(j >= 0, matrix[i, np.clip(j, 0, None)], np.nan)
+
+    rows["mrr_last"] = at(mrr, 1)
+    for k, name in ((3, "mrr_trend_3m"), (6, "mrr_trend_6m")):
+        before = at(mrr, k + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = np.where(before > 0, (rows["mrr_last"] - before) / before, 0.0)
+        rows[name] = np.clip(np.nan_to_num(change), -1.0, 2.0)
+    rows["contractions_6m"] = sum((at(contraction, k) > 0).astype(float) for k in range(1, 7))
+    rows["log_arr"] = np.log1p(rules.ARR_FACTOR * rows["mrr_last"])
+    rows["no_revenue"] = (rows["mrr_last"] <= 0).astype(float)
+    rows["tenure_months"] = ((rows["M"] - start.iloc[i].to_numpy()).dt.days / 30.4375).to_numpy()
+    rows["segment"] = cust["segment"].to_numpy()[i]
+    rows["region"] = cust["region"].to_numpy()[i]
+
+    # NPS: latest response (latest of its day) before M, the one before it, and since when the category held.
+    resp = responses.rename(columns={"response_date": "date"}).copy()
+    resp["date"] = pd.to_datetime(resp["date"])
+    resp = resp.sort_values(["customer_id", "date"], kind="stable")
+    g = resp.groupby("customer_id", sort=False)
+    resp["prev_score"] = g["score"].shift(1)
+    new_run = resp["category"].ne(g["category"].shift(1))
+    resp["run"] = new_run.astype(int).groupby(resp["customer_id"]).cumsum()
+    resp["since"] = resp.groupby(["customer_id", "run"])["date"].transform("min")
+    latest = _asof(rows, resp, ["category", "score", "prev_score", "since", "date"])
+    rows["category"] = latest["category"].fillna("none").to_numpy()
+    rows["nps_score"] = latest["score"].astype(float).to_numpy()
+    rows["nps_prev_score"] = latest["prev_score"].astype(float).to_numpy()
+    rows["category_since"] = latest["since"].to_numpy()
+    for c in CATEGORIES:
+        rows[f"nps_{c.lower()}"] = (rows["category"] == c).astype(float)
+    rows["nps_drop"] = np.nan_to_num(rows["nps_prev_score"] - rows["nps_score"]).clip(min=0)
+    rows["months_since_response"] = np.nan_to_num(
+        (rows["M"] - pd.to_datetime(latest["date"]).to_numpy()).dt.days.to_numpy() / 30.4375, nan=0.0)
+
+    # Comments in the year before M: the latest scored comment's sentiment, and the themes raised.
+    said = said.rename(columns={"response_date": "date"}).copy()
+    said["date"] = pd.to_datetime(said["date"])
+    scored = said[said["sentiment"] != voice.NOT_SCORED]
+    last_said = _asof(rows, scored, ["sentiment", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
+    rows["comment_sentiment"] = last_said["sentiment_score"].astype(float).fillna(0.0).to_numpy()
+    rows["negative_comment"] = (last_said["sentiment"] == "negative").astype(float).to_numpy()
+    rows["comment_date"] = last_said["date"].to_numpy()
+    theme_cols = []
+    ex = said.explode("themes").dropna(subset=["themes"])
+    for theme in THEMES:
+        mentions = ex.loc[ex["themes"] == theme, ["customer_id", "date"]].assign(hit=1.0)
+        col = f"theme_{theme}"
+        rows[col] = _asof(rows, mentions, ["hit"], tolerance=COMMENT_LOOKBACK)["hit"].astype(float) \
+            .fillna(0.0).to_numpy()
+        theme_cols.append(col)
+
+    seg_cols, reg_cols = [], []
+    for dim, cols in (("segment", seg_cols), ("region", reg_cols)):
+        for value in sorted(rows[dim].unique()):
+            col = f"{dim}={value}"
+            rows[col] = (rows[dim] == value).astype(float)
+            cols.append(col)
+    features = (["nps_promoter", "nps_passive", "nps_detractor", "nps_none", "nps_drop", "months_since_response",
+                 "comment_sentiment", "negative_comment", *theme_cols, "mrr_trend_3m", "mrr_trend_6m",
+                 "contractions_6m", "log_arr", "no_revenue", "tenure_months", *seg_cols, *reg_cols])
+    rows["month"] = rows["M"].dt.date
+    info = {"first": first, "last": last, "features": features, "as_of": add_months(first, n_months)}
+    return rows.drop(columns=["_i", "m"]), info
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quality measures
+# ---------------------------------------------------------------------------------------------------------
+def auc(y, score) -> float | None:
+    """Area under the ROC curve by ranks (ties count one half): the chance a churner scores above a stayer."""
+    y = np.asarray(y, dtype=float)
+    pos = int(y.sum())
+    neg = len(y) - pos
+    if pos == 0 or neg == 0:
+        return None
+    ranks = pd.Series(np.asarray(score, dtype=float)).rank(method="average").to_numpy()
+    return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg))
+
+
+def top_decile_lift(y, score) -> float | None:
+    """Churn rate of the ceil(10%) highest scores (ties by row order) ÷ the overall churn rate."""
+    y = np.asarray(y, dtype=float)
+    if len(y) == 0 or y.sum() == 0:
+        return None
+    k = math.ceil(len(y) / 10)
+    top = np.argsort(-np.asarray(score, dtype=float), kind="stable")[:k]
+    return float(y[top].mean() / y.mean())
+
+
+def calibration(y, prob) -> pd.DataFrame:
+    """Rows sorted by predicted probability (ties by row order) in ten near-equal groups: rows, mean predicted,
+    observed churn rate with its Wilson interval."""
+    y = np.asarray(y, dtype=float)
+    prob = np.asarray(prob, dtype=float)
+    order = np.argsort(prob, kind="stable")
+    out = []
+    for d, part in enumerate(np.array_split(order, 10), start=1):
+        if len(part) == 0:
+            continue
+        ci = stats.wilson(int(y[part].sum()), len(part))
+        out.append({"decile": d, "rows": len(part), "predicted": float(prob[part].mean()),
+                    "observed": ci.estimate, "observed_low": ci.low, "observed_high": ci.high})
+    return pd.DataFrame(out)
+
+
+def _weighted_auc_lift(inv: np.ndarray, k_levels: int, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """AUC and top-decile lift of a score given as dense ranks `inv`, rows weighted by w (a bootstrap draw:
+    how many times each row was drawn). Ties count one half in the AUC; in the top decile a tied boundary
+    level counts in proportion."""
+    cp = np.bincount(inv, weights=w * y, minlength=k_levels)
+    cn = np.bincount(inv, weights=w * (1 - y), minlength=k_levels)
+    pos, neg = cp.sum(), cn.sum()
+    if pos == 0 or neg == 0:
+        return math.nan, math.nan
+    below = np.cumsum(cn) - cn
+    area = float((cp * (below + 0.5 * cn)).sum() / (pos * neg))
+    n = pos + neg
+    k = math.ceil(n / 10)
+    t, p = (cp + cn)[::-1], cp[::-1]
+    cum = np.cumsum(t)
+    j = int(np.searchsorted(cum, k))  # first level (from the top) that reaches k rows
+    before = cum[j] - t[j]
+    top_pos = p[:j].sum() + p[j] * (k - before) / t[j]
+    return area, float((top_pos / k) / (pos / n))
+
+
+def _bootstrap(y, groups, scores: dict[str, np.ndarray], seed: int, reps: int = BOOTSTRAP) -> dict:
+    """Resample customers (all their rows together) `reps` times; AUC and top-decile lift of every score."""
+    rng = np.random.default_rng(seed)
+    codes, uniq = pd.factorize(pd.Series(groups))
+    levels = {name: np.unique(s, return_inverse=True) for name, s in scores.items()}
+    draws: dict[str, list] = {k: [] for k in scores} | {f"{k}:lift": [] for k in scores}
+    for _ in range(reps):
+        w = np.bincount(rng.integers(0, len(uniq), len(uniq)), minlength=len(uniq))[codes].astype(float)
+        for name, (values, inv) in levels.items():
+            area, lift = _weighted_auc_lift(inv, len(values), y, w)
+            draws[name].append(area)
+            draws[f"{name}:lift"].append(lift)
+    return {k: np.array(vals, dtype=float) for k, vals in draws.items()}
+
+
+def _interval(point, draws) -> stats.Interval:
+    draws = draws[~np.isnan(draws)]
+    if point is None or len(draws) == 0:
+        return stats.Interval(point, None, None)
+    return stats.Interval(point, float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------------------------------------
+def _fit_logistic(x: np.ndarray, y: np.ndarray):
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=5000).fit((x - mean) / sd, y)
+    return model, mean, sd
+
+
+def _predict(fit, x: np.ndarray) -> np.ndarray:
+    model, mean, sd = fit
+    return model.predict_proba((x - mean) / sd)[:, 1]
+
+
+def _contributions(fit, x: np.ndarray) -> np.ndarray:
+    model, mean, sd = fit
+    return (x - mean) / sd * model.coef_[0]
+
+
+@dataclass
+class RiskModel:
+    snapshot: int
+    measurable: bool
+    reason: str | None = None
+    as_of: dt.date | None = None            # accounts are scored for the three months from this month
+    features: list[str] = field(default_factory=list)
+    train_months: list[dt.date] = field(default_factory=list)
+    holdout_months: list[dt.date] = field(default_factory=list)
+    n_train: int = 0
+    n_holdout: int = 0
+    train_events: int = 0
+    holdout_events: int = 0
+    auc: stats.Interval | None = None
+    challenger_auc: stats.Interval | None = None
+    baselines: dict[str, stats.Interval] = field(default_factory=dict)
+    differences: dict[str, stats.Interval] = field(default_factory=dict)  # model AUC − baseline AUC
+    top_decile_lift: stats.Interval | None = None
+    calibration: pd.DataFrame | None = None
+    beats_baselines: bool = False
+    ranked_by: str = "model"                # "model" or the baseline used for the ranking
+    coefficients: pd.DataFrame | None = None  # per standardised feature, evaluated and final fit
+    accounts: pd.DataFrame | None = None      # active accounts, highest probability first
+    holdout: pd.DataFrame | None = None       # hold-out rows: customer, month, label, scores
+
+    def arr_at_risk(self, by: str | None = None) -> pd.DataFrame:
+        """Σ probability × ARR over the scored accounts, with its 95% interval (outcome spread only)."""
+        if self.accounts is None:
+            return pd.DataFrame(columns=["group", "accounts", "arr", "arr_at_risk", "low", "high"])
+        acc = self.accounts
+        keys = pd.Series("All", index=acc.index) if by is None else acc[by]
+        rows = []
+        for key, part in acc.groupby(keys, sort=True):
+            risk = float((part["probability"] * part["arr"]).sum())
+            se = math.sqrt(float((part["probability"] * (1 - part["probability"]) * part["arr"] ** 2).sum()))
+            rows.append({"group": key, "accounts": len(part), "arr": float(part["arr"].sum()),
+                         "arr_at_risk": risk, "low": max(0.0, risk - stats.Z95 * se), "high": risk + stats.Z95 * se})
+        return pd.DataFrame(rows)
+
+
+def _month_name(value) -> str:
+    return pd.Timestamp(value).strftime("%B %Y")
+
+
+def reason_text(feature: str, row, above_mean: bool = False) -> str | None:
+    """The words for one feature of one account; None when the feature is a "no" for it (not a reason).
+    above_mean: the account's value is above the training mean (worded for size)."""
+    if feature.startswith(("nps_promoter", "nps_passive", "nps_detractor")) or feature == "nps_none":
+        if row[feature] != 1:
+            return None
+        if feature == "nps_none":
+            return "no survey answer yet"
+        return f"{row['category'].lower()} since {_month_name(row['category_since'])}"
+    if feature == "nps_drop":
+        return f"score fell from {row['nps_prev_score']:.0f} to {row['nps_score']:.0f}" if row[feature] > 0 else None
+    if feature == "months_since_response":
+        return f"last survey answer {row[feature]:.0f} months ago" if row["category"] != "none" else None
+    if feature in ("comment_sentiment", "negative_comment"):
+        if pd.isna(row["comment_date"]) or (feature == "negative_comment" and row[feature] != 1):
+            return None
+        label = ("negative" if row["comment_sentiment"] < -0.3 else "positive" if row["comment_sentiment"] > 0.3
+                 else "neutral")
+        return f"{label} comment in {_month_name(row['comment_date'])}"
+    if feature.startswith("theme_"):
+        return f"mentions {feature[6:]}" if row[feature] == 1 else None
+    if feature in ("mrr_trend_3m", "mrr_trend_6m"):
+        k = feature[10]
+        change = row[feature]
+        if abs(change) < 0.005:
+            return f"MRR flat over {k} months"
+        return f"MRR {'down' if change < 0 else 'up'} {abs(change):.0%} in {k} months"
+    if feature == "contractions_6m":
+        n = int(row[feature])
+        return f"{n} contraction{'s' if n != 1 else ''} in 6 months" if n else "no contraction in 6 months"
+    if feature == "log_arr":
+        return f"{'larger' if above_mean else 'smaller'} account (ARR {rules.ARR_FACTOR * row['mrr_last']:,.0f})"
+    if feature == "no_revenue":
+        return "no revenue last month" if row[feature] == 1 else None
+    if feature == "tenure_months":
+        return f"customer for {row[feature]:.0f} months"
+    if feature.startswith(("segment=", "region=")):
+        dim, value = feature.split("=", 1)
+        return f"{dim} {value}" if row[feature] == 1 else None
+    return None
+
+
+def reasons(features: list[str], contributions: np.ndarray, row, n: int = 3,
+            above_mean: np.ndarray | None = None) -> list[str]:
+    """The account's n largest positive contributions that are reasons for it, in words."""
+    out = []
+    for j in np.argsort(-contributions, kind="stable"):
+        if contributions[j] <= 0 or len(out) == n:
+            break
+        text = reason_text(features[j], row, bool(above_mean[j]) if above_mean is not None else False)
+        if text is not None and text not in out:
+            out.append(text)
+    return out
+
+
+def split(rows: pd.DataFrame, holdout_months: int = HOLDOUT_MONTHS):
+    """(training rows, hold-out rows, hold-out months): hold-out = the last labelled start months; training =
+    labelled start months M with M + HORIZON − 1 before the first hold-out month."""
+    labelled = rows[rows["label"].notna()]
+    months = sorted(labelled["month"].unique())
+    hold = months[-holdout_months:]
+    if not hold:
+        return labelled.iloc[:0], labelled.iloc[:0], []
+    cutoff = add_months(hold[0], -(HORIZON - 1))  # M + 2 < first hold-out month ⇔ M < cutoff
+    train = labelled[labelled["month"] < cutoff]
+    return train, labelled[labelled["month"].isin(hold)], list(hold)
+
+
+def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int = HOLDOUT_MONTHS) -> RiskModel:
+    """Fit, evaluate on the hold-out, refit on every labelled month and score the active accounts."""
+    if versions.get("customers") is None or versions.get("revenue") is None:
+        return RiskModel(snapshot, False, "needs a customers file (churn dates) and revenue")
+    rows, info = build_rows(cur, snapshot, versions)
+    features = info["features"]
+    tr, ho, hold = split(rows, holdout_months)
+    model = RiskModel(snapshot, False, as_of=info["as_of"], features=features, holdout_months=hold,
+                      train_months=sorted(tr["month"].unique()), n_train=len(tr), n_holdout=len(ho),
+                      train_events=int(tr["label"].sum()), holdout_events=int(ho["label"].sum()))
+    if model.train_events < MIN_TRAIN_EVENTS or model.holdout_events < MIN_HOLDOUT_EVENTS:
+        model.reason = (f"{model.train_events} churned rows to train on and {model.holdout_events} in the hold-out;"
+                        f" at least {MIN_TRAIN_EVENTS} and {MIN_HOLDOUT_EVENTS} are needed")
+        return model
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    x_tr, y_tr = tr[features].to_numpy(float), tr["label"].to_numpy(float)
+    x_ho, y_ho = ho[features].to_numpy(float), ho["label"].to_numpy(float)
+    fit = _fit_logistic(x_tr, y_tr)
+    scores = {"model": _predict(fit, x_ho)}
+    from threadpoolctl import threadpool_limits
+
+    gb = HistGradientBoostingClassifier(random_state=seed, max_iter=100, learning_rate=0.1, max_depth=3,
+                                        early_stopping=False)
+    with threadpool_limits(limits=1):  # one core: the app shares the machine (and results stay reproducible)
+        scores["challenger"] = gb.fit(x_tr, y_tr).predict_proba(x_ho)[:, 1]
+    base_cols = {"nps_category": [f"nps_{c.lower()}" for c in CATEGORIES], "mrr_trend_3m": ["mrr_trend_3m"]}
+    base_fits, unavailable = {}, []
+    for name, cols in list(base_cols.items()):
+        j = [features.index(c) for c in cols]
+        if np.ptp(x_tr[:, j], axis=0).max() == 0:  # e.g. no survey answers: the baseline cannot rank anyone
+            unavailable.append(BASELINES[name])
+            model.baselines[name] = model.differences[name] = stats.Interval(None, None, None)
+            del base_cols[name]
+            continue
+        base_fits[name] = (j, _fit_logistic(x_tr[:, j], y_tr))
+        scores[name] = _predict(base_fits[name][1], x_ho[:, j])
+    draws = _bootstrap(y_ho, ho["customer_id"].to_numpy(), scores, seed)
+    point = {k: auc(y_ho, s) for k, s in scores.items()}
+    model.auc = _interval(point["model"], draws["model"])
+    model.challenger_auc = _interval(point["challenger"], draws["challenger"])
+    model.top_decile_lift = _interval(top_decile_lift(y_ho, scores["model"]), draws["model:lift"])
+    model.calibration = calibration(y_ho, scores["model"])
+    for name in base_cols:  # the available ones
+        model.baselines[name] = _interval(point[name], draws[name])
+        model.differences[name] = _interval(point["model"] - point[name], draws["model"] - draws[name])
+    losing = [BASELINES[n] for n in base_cols if model.differences[n].low is None or model.differences[n].low <= 0]
+    model.beats_baselines = not losing and not unavailable
+    best = max(base_cols, key=lambda n: point[n]) if base_cols else None
+    model.ranked_by = best if losing else "model"
+    notes = []
+    if losing:
+        notes.append("the model's hold-out AUC is not above " + " and ".join(losing)
+                     + " (95% interval of the difference reaches 0); accounts are ranked by " + BASELINES[best])
+    if unavailable:
+        notes.append(" and ".join(unavailable) + " cannot be scored (no variation in the training rows), so"
+                     " the model is not shown to beat it")
+    model.reason = "; ".join(notes) or None
+    model.holdout = ho[["customer_id", "month", "label"]].assign(**{k: v for k, v in scores.items()}) \
+        .reset_index(drop=True)
+
+    # Final fit on every labelled start month; score the accounts active now.
+    labelled = rows[rows["label"].notna()]
+    x_all, y_all = labelled[features].to_numpy(float), labelled["label"].to_numpy(float)
+    final = _fit_logistic(x_all, y_all)
+    model.coefficients = pd.DataFrame({"feature": features, "evaluated": fit[0].coef_[0],
+                                       "final": final[0].coef_[0]})
+    now = rows[rows["month"] == info["as_of"]].reset_index(drop=True)
+    x_now = now[features].to_numpy(float)
+    if model.ranked_by == "model":
+        j, used_fit = list(range(len(features))), final
+    else:
+        j = base_fits[best][0]
+        used_fit = _fit_logistic(x_all[:, j], y_all)
+    prob, contrib = _predict(used_fit, x_now[:, j]), _contributions(used_fit, x_now[:, j])
+    above = x_now[:, j] > used_fit[1]
+    used = [features[k] for k in j]
+    accounts = pd.DataFrame({
+        "customer_id": now["customer_id"], "segment": now["segment"], "region": now["region"],
+        "arr": rules.ARR_FACTOR * now["mrr_last"], "probability": prob,
+        "reasons": [reasons(used, contrib[k], now.iloc[k], above_mean=above[k]) for k in range(len(now))],
+    })
+    model.accounts = accounts.sort_values(["probability", "arr", "customer_id"], ascending=[False, False, True]) \
+        .reset_index(drop=True)
+    model.measurable = True
+    return model
+
+
+def _interval_json(i: stats.Interval | None) -> dict | None:
+    if i is None:
+        return None
+    return {"estimate": i.estimate, "low": i.low, "high": i.high}
+
+
+def summary_json(cur, view, versions: dict, model: RiskModel | None = None) -> dict:
+    """`churn_risk` and `voice` for `python -m metrics.report --json`. Pass a cached model to avoid training."""
+    model = train(cur, view.snapshot, versions) if model is None else model
+    risk: dict = {"measurable": model.measurable, "reason": model.reason,
+                  "as_of": model.as_of.isoformat() if model.as_of else None,
+                  "holdout_months": [m.isoformat() for m in model.holdout_months], "n": model.n_holdout,
+                  "events": model.holdout_events, "n_train": model.n_train}
+    if model.measurable:
+        overall = model.arr_at_risk().iloc[0]
+        risk.update({
+            "auc": _interval_json(model.auc), "challenger_auc": _interval_json(model.challenger_auc),
+            "top_decile_lift": _interval_json(model.top_decile_lift),
+            "baselines": {k: _interval_json(v) for k, v in model.baselines.items()},
+            "beats_baselines": model.beats_baselines, "ranked_by": model.ranked_by,
+            "arr_at_risk": {"horizon_months": HORIZON, "estimate": overall["arr_at_risk"], "low": overall["low"],
+                            "high": overall["high"], "arr": overall["arr"], "accounts": int(overall["accounts"])},
+        })
+    return {"churn_risk": risk, "voice": voice.summary(cur, view, versions)}

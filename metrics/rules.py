@@ -1,0 +1,147 @@
+"""The rules every metric shares, stated once: NPS bands, the 95% z, the minimum n's, ARR = 12 × MRR, the CSAT
+top-two-box rule and calendar-month arithmetic.
+
+Metric modules, pages, the registry (metrics/definitions.py), the Glossary page and docs/metrics.md all read
+these names; a literal threshold anywhere else is a test failure (tests/test_registry.py), so a rule cannot be
+changed in one place and forgotten in another. Pure Python on purpose (no pandas, no DuckDB): the commands'
+`--help` imports it and must stay fast.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+# ---- NPS -----------------------------------------------------------------------------------------
+NPS_SCALE = (0, 10)        # a likelihood-to-recommend answer; anything outside is invalid
+PROMOTER_MIN = 9           # 9–10
+PASSIVE_MIN = 7            # 7–8
+DETRACTOR_MAX = PASSIVE_MIN - 1  # 0–6
+CATEGORIES = ("Promoter", "Passive", "Detractor")
+
+
+def nps_category(score: int) -> str:
+    """The category of one 0–10 answer."""
+    return "Promoter" if score >= PROMOTER_MIN else "Passive" if score >= PASSIVE_MIN else "Detractor"
+
+
+def category_sql(score: str) -> str:
+    """SQL CASE giving the category of the score expression `score` (trusted SQL text, never user input)."""
+    return (f"CASE WHEN {score} >= {PROMOTER_MIN} THEN 'Promoter' WHEN {score} >= {PASSIVE_MIN} THEN 'Passive' "
+            "ELSE 'Detractor' END")
+
+
+# The same CASE as a str.format template with a `{s}` slot: the form metrics/store.py splices into its facts.
+CATEGORY_SQL = category_sql("{s}")
+
+
+def band_sql(category: str, score: str) -> str:
+    """SQL condition: the score expression falls in the category's band."""
+    return {"Promoter": f"{score} >= {PROMOTER_MIN}",
+            "Passive": f"{score} BETWEEN {PASSIVE_MIN} AND {PROMOTER_MIN - 1}",
+            "Detractor": f"{score} <= {DETRACTOR_MAX}"}[category]
+
+
+def nps_counts_sql(score: str = "score", weight: str = "responses") -> str:
+    """SELECT list of promoters, passives, detractors and n, summing `weight` (a count column of a fact; "1" to
+    count rows) by band of `score`."""
+    p, a, d = (f"sum({weight}) FILTER ({band_sql(c, score)})" for c in CATEGORIES)
+    return f"{p} AS promoters, {a} AS passives, {d} AS detractors, sum({weight}) AS n"
+
+
+BANDS_TEXT = (f"promoter {PROMOTER_MIN}–{NPS_SCALE[1]}, passive {PASSIVE_MIN}–{PROMOTER_MIN - 1}, "
+              f"detractor {NPS_SCALE[0]}–{DETRACTOR_MAX}")
+
+# ---- statistics ----------------------------------------------------------------------------------
+Z_95 = 1.96  # two-sided 95%: intervals are estimate ± Z_95 se; a change is significant at |z| ≥ Z_95
+
+# Sample-size thresholds. Below them a figure is shown as "—" with the reason, never as a number.
+MIN_RESPONSES = 30      # an NPS, CSAT (or a share of responses) needs at least this many answers
+MIN_CUSTOMERS = 30      # a group's churn rate needs at least this many customers at the window's start
+MIN_CHURN_EVENTS = 10   # a churn-based estimate (LTV, a churn gap) needs at least this many churned customers
+MIN_COMPARABLE_N = MIN_RESPONSES  # below this an NPS or rate is flagged "too small to compare"
+
+# ---- revenue -------------------------------------------------------------------------------------
+MONTHS_PER_YEAR = 12
+ARR_FACTOR = MONTHS_PER_YEAR  # ARR = 12 × MRR (and an annual plan's MRR is its amount ÷ 12)
+RETENTION_MONTHS = 12         # GRR / NRR are trailing 12 months unless a view says otherwise
+
+
+def arr_sql(mrr: str = "mrr") -> str:
+    """SQL: ARR from a sum of MRR."""
+    return f"{ARR_FACTOR} * sum({mrr})"
+
+
+# Who counts as a current customer in a month (advocates, current detractors, revenue at risk, the what-if):
+# active by the customers file, or paying. Paying counts too so that revenue-only data (no customers file, or
+# a customer the file lags behind) still has customers; the customers file alone decides logo churn.
+CURRENT_CUSTOMER_SQL = "(active OR mrr > 0)"
+CURRENT_CUSTOMER_TEXT = ("customers active in the month by the customers file, or paying in it (MRR > 0)")
+
+# ---- CSAT ----------------------------------------------------------------------------------------
+# Satisfied = the top two boxes of the stated scale, or Good: scale -> lowest satisfied answer.
+CSAT_SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10)}
+CSAT_SATISFIED_FROM = {scale: high - 1 for scale, (_, high) in CSAT_SCALES.items()} | {"good-bad": 1}
+CSAT_RULE_TEXT = ", ".join(f"{low_sat}–{CSAT_SCALES[s][1]} of {CSAT_SCALES[s][1]}"
+                           for s, low_sat in CSAT_SATISFIED_FROM.items() if s in CSAT_SCALES) + " or Good"
+
+
+def csat_satisfied(scale: str, answer: int) -> bool:
+    """Whether one answer on `scale` is satisfied (Good/Bad stored as 1/0)."""
+    return answer >= CSAT_SATISFIED_FROM[scale]
+
+
+# ---- calendar months -----------------------------------------------------------------------------
+def superscript(n: int) -> str:
+    """12 → '¹²', for exponents in prose (1 − (1 − m)¹²)."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """The same day n calendar months later (earlier for n < 0), clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Number of calendar months from start to end inclusive (Jan–Mar is 3)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def age_in_months(start: dt.date, later: dt.date) -> int:
+    """Whole calendar months from start's month to later's month (a cohort's age: Jan → Mar is 2)."""
+    return months_between(start, later) - 1
+
+
+# ---- rules that apply everywhere (Glossary, docs/metrics.md) ---------------------------------------
+def everywhere() -> list[str]:
+    """The rules every page follows, written from the constants above."""
+    return [
+        "Months are calendar months. The period filter selects whole months; period-over-period changes compare "
+        "with the window of the same length just before.",
+        f"NPS categories: {BANDS_TEXT}. Every NPS shows its n. An NPS or a share of responses from fewer than "
+        f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
+        f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
+        "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
+        "significant is grey; a change that rounds to zero is grey with no arrow; with no previous period in the "
+        "data there is no change at all.",
+        f"Every 95% interval uses z = {Z_95} in its method: adjusted Wald for NPS, Wilson for rates, Newcombe for "
+        "a difference of rates, the delta method for ratios of sums.",
+        "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
+        f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers; below that "
+        "they are \"—\" with the reason. When the 95% interval of the churn gap includes 0 they read \"no "
+        "measurable difference\".",
+        "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
+        "period use the category as of the period's start, so no later answer can explain the outcome.",
+        "Churn by category over a period of k months is the share of the start's customers who churned within "
+        "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
+        f"{superscript(MONTHS_PER_YEAR)}.",
+        f"ARR = {ARR_FACTOR} × MRR. Revenue uploads with an annual billing interval are divided by "
+        f"{MONTHS_PER_YEAR}; amounts are in the file's currency.",
+        f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
+        f"{CURRENT_CUSTOMER_TEXT}.",
+        f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS.",
+        "Responses with no segment or region (anonymous, or from a customer id not in the customers file) are "
+        "grouped as \"No segment (anonymous)\" / \"No region (anonymous)\".",
+    ]

@@ -1,0 +1,334 @@
+"""What customers say: sentiment and themes of NPS comments, and what each theme is worth.
+
+Rules (shared/METRICS.md, "Comments: sentiment and themes"):
+- Every non-blank comment of an NPS data version is analysed once by the text engine (metrics.text.analyse:
+  language, sentiment label and score, themes) and the result is stored in the workspace table
+  `comment_analysis`, keyed by (nps_version, row_number). `ensure_analysis` fills it when a version is missing
+  (about 0.5 s per 450 comments after an ~8 s model load), so pages only read it. A blank comment is not a
+  comment: it is neither analysed nor counted.
+- Sentiment comes from the text alone, never from the score. Shares (positive / neutral / negative) are over
+  scored comments, each with a Wilson 95% interval; coverage = scored ÷ all comments is given beside them.
+- A comment's segment and region are the response's own, else the customer's (as fact_nps does); a window
+  [start, end] holds the comments dated from start's first day to end's last day.
+- Per theme, over the window: mentions (comments raising it), the share of detractor comments and of promoter
+  comments that raise it (Wilson 95%), the mean sentiment score of its scored comments (95% interval), and its
+  ARR at stake = 12 × MRR in the window's last month of the distinct customers who raised it in the window and
+  are active in that month. Themes are ranked by ARR at stake. Praise counts as raising a theme ("fast"
+  raises performance), so the same sum over customers who raised it in a negative comment is given beside
+  it (arr_at_stake_negative).
+- Churn after a mention (no look-ahead): mentions are taken from the window of the same length just before
+  the view's window (View.previous), so every mention predates the window's start. The base is the
+  customers active at the start of the window who left at least one comment in that earlier window; those who
+  raised the theme are compared with those who commented but did not raise it (commenting itself goes with
+  dissatisfaction, so the comparison is between commenters). Churned = churn date within the window. Each
+  rate has its Wilson interval; "not measurable" when either group has fewer than stats.MIN_CUSTOMERS
+  customers.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+from metrics import rules, stats
+from metrics.rules import CATEGORY_SQL
+from metrics.store import source_rows
+from metrics.view import View, query
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS comment_analysis (
+    nps_version INTEGER NOT NULL, row_number BIGINT NOT NULL, language VARCHAR, sentiment VARCHAR NOT NULL,
+    score DOUBLE, themes VARCHAR[] NOT NULL
+)
+"""
+NOT_SCORED = "not scored"
+NOT_RECOGNISED = "not recognised"  # the language group of comments the engine does not score
+LABELS = ("positive", "neutral", "negative")
+_LOCK = threading.Lock()  # one analysis at a time in a process (the app runs one workspace per process)
+
+_HAS_COMMENT = "nullif(trim(n.comment), '') IS NOT NULL"
+
+
+def ensure_analysis(cur, nps_version: int | None) -> int:
+    """Analyse the comments of an NPS version unless stored already; returns the number of comments stored.
+
+    The check is a count: the version is complete when every non-blank comment has its row. An incomplete
+    set (an interrupted run) is replaced as a whole, in one transaction."""
+    if nps_version is None:
+        return 0
+    cur.execute(SCHEMA)
+    with _LOCK:
+        want, have = cur.execute(
+            f"""SELECT (SELECT count(*) FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}),
+                       (SELECT count(*) FROM comment_analysis WHERE nps_version = $v)""",
+            {"v": nps_version}).fetchone()
+        if want == have:
+            return int(have)
+        rows = cur.execute(
+            f"SELECT n.row_number, n.comment FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}"
+            " ORDER BY n.row_number", {"v": nps_version}).df()
+        from metrics.text import analyse
+
+        result = analyse(rows["comment"].tolist()) if len(rows) else pd.DataFrame(
+            columns=["lang", "sentiment", "score", "themes"])
+        frame = pd.DataFrame({
+            "nps_version": nps_version, "row_number": rows["row_number"].to_numpy(),
+            "language": result["lang"].to_numpy(), "sentiment": result["sentiment"].to_numpy(),
+            "score": result["score"].astype(float).to_numpy(),
+            "themes": [list(t) for t in result["themes"]],
+        })
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute("DELETE FROM comment_analysis WHERE nps_version = $v", {"v": nps_version})
+            cur.register("analysed", frame)
+            cur.execute("INSERT INTO comment_analysis SELECT nps_version, row_number, language, sentiment, score,"
+                        " themes::VARCHAR[] FROM analysed")
+            cur.unregister("analysed")
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+        return len(frame)
+
+
+def nps_versions(cur, snapshot: int) -> list[int]:
+    """The NPS versions (sources) a snapshot reads."""
+    return [r[0] for r in cur.execute("SELECT version FROM snapshot_sources WHERE snapshot = ? AND kind = 'nps'"
+                                      " ORDER BY version", [snapshot]).fetchall()]
+
+
+def ensure_snapshot(cur, snapshot: int) -> list[int]:
+    """ensure_analysis for every NPS source of the snapshot; returns their versions."""
+    versions = nps_versions(cur, snapshot)
+    for v in versions:
+        ensure_analysis(cur, v)
+    return versions
+
+
+def _comments_sql(where_dates: str) -> str:
+    return f"""
+        SELECT n.row_number, n.response_id, n.customer_id, n.response_date,
+               date_trunc('month', n.response_date)::DATE AS month, n.score AS nps_score,
+               {CATEGORY_SQL.format(s="n.score")} AS category, coalesce(n.channel, 'Unknown') AS channel,
+               coalesce(n.segment, c.segment, 'Unknown') AS segment,
+               coalesce(n.region, c.region, 'Unknown') AS region, n.comment,
+               a.language, a.sentiment, a.score AS sentiment_score, a.themes
+        FROM {source_rows("nps", "snapshot")} n
+        JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
+        WHERE {_HAS_COMMENT} AND {where_dates}
+          AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
+          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
+        ORDER BY n.response_date, n.row_number"""
+
+
+def comments(cur, view: View, versions: dict, start=None, end=None) -> pd.DataFrame:
+    """Every analysed comment in the window (or in [start, end] months), one row per comment, from every NPS
+    source of the view's snapshot (an answer present in several sources once, as store.source_rows reads)."""
+    if not ensure_snapshot(cur, view.snapshot):
+        return pd.DataFrame(columns=["row_number", "response_id", "customer_id", "response_date", "month",
+                                     "nps_score", "category", "channel", "segment", "region", "comment",
+                                     "language", "sentiment", "sentiment_score", "themes"])
+    params = view.params(cv=versions.get("customers"))
+    if start is not None:
+        params.update(start=start, end=end)
+    frame = query(cur, _comments_sql("n.response_date BETWEEN $start AND last_day($end)"), params)
+    frame["themes"] = [list(t) if t is not None else [] for t in frame["themes"]]
+    return frame
+
+
+def comments_export(cur, view: View, versions: dict) -> pd.DataFrame:
+    """Every comment of the window for download: response id, customer, date, NPS score, language, sentiment
+    label and score, themes (joined with "; ") and the text."""
+    frame = comments(cur, view, versions)
+    return pd.DataFrame({
+        "response_id": frame["response_id"], "customer_id": frame["customer_id"],
+        "date": frame["response_date"], "nps_score": frame["nps_score"], "channel": frame["channel"],
+        "language": frame["language"].fillna(NOT_RECOGNISED), "sentiment": frame["sentiment"],
+        "sentiment_score": frame["sentiment_score"], "themes": ["; ".join(t) for t in frame["themes"]],
+        "comment": frame["comment"],
+    })
+
+
+def _share_columns(row: dict, counts: dict[str, int], scored: int) -> None:
+    for label in LABELS:
+        ci = stats.wilson(counts.get(label, 0), scored)
+        row[label] = counts.get(label, 0)
+        row[f"{label}_share"], row[f"{label}_low"], row[f"{label}_high"] = ci.estimate, ci.low, ci.high
+
+
+def sentiment_shares(cur, view: View, versions: dict, by: str | None = None,
+                     frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Sentiment shares over scored comments with Wilson 95% intervals, and coverage (scored ÷ all), overall
+    (by=None), by "language" (unscored comments form the "not recognised" group) or by "channel"."""
+    if by not in (None, "language", "channel"):
+        raise ValueError(f"unknown grouping {by!r}")
+    frame = comments(cur, view, versions) if frame is None else frame
+    keys = (pd.Series("All", index=frame.index) if by is None
+            else frame[by].fillna(NOT_RECOGNISED) if by == "language" else frame[by])
+    rows = []
+    for key, part in frame.groupby(keys, sort=True):
+        scored = int((part["sentiment"] != NOT_SCORED).sum())
+        row = {"group": key, "comments": len(part), "scored": scored,
+               "coverage": stats.ratio(scored, len(part)),
+               "too_small": scored < stats.MIN_RESPONSES}
+        _share_columns(row, part["sentiment"].value_counts().to_dict(), scored)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values(["comments", "group"], ascending=[False, True]).reset_index(drop=True)
+    return out
+
+
+def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
+    ex = frame[["row_number", "customer_id", "month", "category", "sentiment", "sentiment_score", "themes"]]
+    ex = ex.explode("themes").dropna(subset=["themes"]).rename(columns={"themes": "theme"})
+    return ex
+
+
+def _arr_at_end(cur, view: View) -> pd.DataFrame:
+    """ARR in the window's last month of the customers active in it (any segment/region: the comment's own
+    segment/region already filtered the mentions)."""
+    return query(cur, f"""SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_month
+                         WHERE snapshot = $snapshot AND month = $end AND active""", view.params())
+
+
+def churn_after_mention(cur, view: View, versions: dict) -> pd.DataFrame:
+    """Per theme: churn within the window of customers who raised it in the previous window of the same length
+    vs customers who commented then without raising it; both active at the window's start."""
+    prev = view.previous()
+    before = comments(cur, view, versions, start=prev.start, end=prev.end)
+    base = query(cur, f"""SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
+                          FROM fact_customer_month WHERE {View.where()} AND month = $start AND active_start""",
+                 view.params())
+    before = before[before["customer_id"].isin(set(base["customer_id"]))]
+    churned = dict(zip(base["customer_id"], base["churned"], strict=True))
+    commenters = set(before["customer_id"])
+    ex = _exploded(before)
+    rows = []
+    for theme in _theme_names(ex):
+        raised = set(ex.loc[ex["theme"] == theme, "customer_id"])
+        others = commenters - raised
+        k1, n1 = sum(churned[c] for c in raised), len(raised)
+        k2, n2 = sum(churned[c] for c in others), len(others)
+        a, b = stats.wilson(k1, n1), stats.wilson(k2, n2)
+        reason = (stats.too_few(min(n1, n2), stats.MIN_CUSTOMERS, "customers in a group")
+                  if min(n1, n2) < stats.MIN_CUSTOMERS else None)
+        z = None if reason else stats.two_proportion_z(k1, n1, k2, n2)
+        rows.append({"theme": theme, "mentioned_customers": n1, "mentioned_churned": k1,
+                     "mentioned_churn": None if reason else a.estimate,
+                     "mentioned_churn_low": None if reason else a.low,
+                     "mentioned_churn_high": None if reason else a.high,
+                     "other_customers": n2, "other_churned": k2,
+                     "other_churn": None if reason else b.estimate,
+                     "other_churn_low": None if reason else b.low, "other_churn_high": None if reason else b.high,
+                     "z": z, "significant": stats.significant(z), "not_measurable": reason})
+    return pd.DataFrame(rows, columns=["theme", "mentioned_customers", "mentioned_churned", "mentioned_churn",
+                                       "mentioned_churn_low", "mentioned_churn_high", "other_customers",
+                                       "other_churned", "other_churn", "other_churn_low", "other_churn_high",
+                                       "z", "significant", "not_measurable"])
+
+
+def _theme_names(ex: pd.DataFrame) -> list[str]:
+    from metrics.text.themes import THEMES
+
+    seen = set(ex["theme"])
+    return [t for t in THEMES if t in seen] + sorted(seen - set(THEMES))
+
+
+def themes(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per theme raised in the window, ranked by ARR at stake (then mentions): mentions, customers,
+    share of comments, detractor and promoter shares (Wilson 95%), mean sentiment (95% interval), ARR at stake
+    and churn after a mention (churn_after_mention)."""
+    frame = comments(cur, view, versions) if frame is None else frame
+    ex = _exploded(frame)
+    n_det = int((frame["category"] == "Detractor").sum())
+    n_pro = int((frame["category"] == "Promoter").sum())
+    arr = dict(zip(*_arr_at_end(cur, view).to_dict("list").values(), strict=True))
+    churn = churn_after_mention(cur, view, versions).set_index("theme")
+    rows = []
+    for theme in _theme_names(ex):
+        part = ex[ex["theme"] == theme]
+        det = stats.wilson(int((part["category"] == "Detractor").sum()), n_det)
+        pro = stats.wilson(int((part["category"] == "Promoter").sum()), n_pro)
+        scores = part.loc[part["sentiment"] != NOT_SCORED, "sentiment_score"].astype(float)
+        mean = stats.mean_interval(float(scores.sum()), float((scores ** 2).sum()), len(scores))
+        customers = set(part["customer_id"].dropna())
+        negative = set(part.loc[part["sentiment"] == "negative", "customer_id"].dropna())
+        row = {"theme": theme, "mentions": len(part), "customers": len(customers),
+               "share_of_comments": stats.ratio(len(part), len(frame)),
+               "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,
+               "promoter_share": pro.estimate, "promoter_low": pro.low, "promoter_high": pro.high,
+               "mean_sentiment": mean.estimate, "sentiment_low": mean.low, "sentiment_high": mean.high,
+               "arr_at_stake": float(sum(arr.get(c, 0.0) for c in customers)),
+               "customers_at_stake": sum(c in arr for c in customers),
+               "arr_at_stake_negative": float(sum(arr.get(c, 0.0) for c in negative)),
+               "customers_at_stake_negative": sum(c in arr for c in negative)}
+        if theme in churn.index:
+            row.update(churn.loc[theme].drop(["significant"]).to_dict())
+            row["churn_significant"] = bool(churn.loc[theme, "significant"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values(["arr_at_stake", "mentions", "theme"], ascending=[False, False, True])
+    return out.reset_index(drop=True)
+
+
+def theme_trend(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per month of the window and theme: mentions, comments that month and the share (months without a
+    comment are left out)."""
+    frame = comments(cur, view, versions) if frame is None else frame
+    per_month = frame.groupby("month").size().rename("comments")
+    ex = _exploded(frame)
+    counts = ex.groupby(["month", "theme"]).size().rename("mentions").reset_index()
+    counts = counts.merge(per_month.reset_index(), on="month")
+    counts["share"] = counts["mentions"] / counts["comments"]
+    return counts.sort_values(["month", "theme"]).reset_index(drop=True)
+
+
+def quotes(cur, view: View, versions: dict, theme: str, n: int = 3, sentiment: str | None = "negative",
+           frame: pd.DataFrame | None = None) -> list[str]:
+    """Up to n distinct example comments raising the theme, as plain text: the strongest of the wanted
+    sentiment first (most negative for "negative", most positive for "positive"), then the most recent."""
+    frame = comments(cur, view, versions) if frame is None else frame
+    part = frame[[theme in t for t in frame["themes"]]]
+    if sentiment is not None:
+        part = part[part["sentiment"] == sentiment]
+    key = part["sentiment_score"].fillna(0.0) * (-1 if sentiment == "negative" else 1)
+    part = part.assign(_k=key).sort_values(["_k", "response_date", "row_number"], ascending=[False, False, True])
+    out: list[str] = []
+    for text in part["comment"]:
+        text = " ".join(str(text).split())
+        if text not in out:
+            out.append(text)
+        if len(out) == n:
+            break
+    return out
+
+
+def summary(cur, view: View, versions: dict, top: int = 5) -> dict:
+    """The voice figures for the JSON report: sentiment shares and coverage overall and by language, and the
+    top themes with mentions and ARR at stake."""
+    frame = comments(cur, view, versions)
+
+    def value(v):
+        return None if stats.missing(v) else float(v)
+
+    def shares(table: pd.DataFrame) -> list[dict]:
+        return [{"group": r["group"], "comments": int(r["comments"]), "scored": int(r["scored"]),
+                 "coverage": value(r["coverage"]),
+                 **{label: {"share": value(r[f"{label}_share"]), "low": value(r[f"{label}_low"]),
+                            "high": value(r[f"{label}_high"])} for label in LABELS}}
+                for _, r in table.iterrows()]
+
+    table = themes(cur, view, versions, frame=frame)
+    return {
+        "comments": len(frame),
+        "sentiment": (shares(sentiment_shares(cur, view, versions, frame=frame)) or [None])[0],
+        "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language", frame=frame)),
+        "top_themes": [{"theme": r["theme"], "mentions": int(r["mentions"]), "customers": int(r["customers"]),
+                        "arr_at_stake": round(float(r["arr_at_stake"]), 2),
+                        "arr_at_stake_negative": round(float(r["arr_at_stake_negative"]), 2)}
+                       for _, r in table.head(top).iterrows()],
+    }
