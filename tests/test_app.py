@@ -176,6 +176,7 @@ def test_glossary_entries_come_from_the_registry():
 
     at = run_app("pages/glossary.py")
     assert [h.value for h in at.main.subheader] == ["CEO metrics", "CFO metrics", "CMO metrics", "CIO metrics",
+                                                    "Service metrics",
                                                     "Rules that apply everywhere"]
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.main.markdown]  # as read: markdown escapes undone
     entries = {text.split("(`", 2)[1].split("`")[0]: text for text in shown if text.startswith("**")}
