@@ -29,7 +29,7 @@ ROLES = ("admin", "analyst", "viewer")  # most rights first
 LIST_KEYS = {"admins": "admin", "analysts": "analyst", "viewers": "viewer"}
 
 # Page ids, in navigation order (ui.NAV's URL paths; the default page "" is "ceo"), plus the admin page.
-ROLE_PAGES = ("ceo", "cfo", "cmo", "cio")
+ROLE_PAGES = ("ceo", "cfo", "cmo", "cio", "service")
 ALL_PAGES = (*ROLE_PAGES, "data", "glossary", "links")
 PAGES = {
     "admin": frozenset(ALL_PAGES),

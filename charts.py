@@ -19,8 +19,8 @@ MOVEMENT_COLORS = {"New": "#1565c0", "Reactivation": "#6a1b9a", "Expansion": "#2
 HEIGHT = 280
 # Vega-Lite format strings, one per display format. "%" without a precision lets Vega pick the digits from the
 # tick step, so ticks 0.5% apart read "0.5% 1.0% 1.5%", never "0% 1% 1% 2%".
-AXIS_FORMAT = {"currency": "$,.3~s", "pct": "%", "nps": "+.0f", "int": ",.0f"}
-TOOLTIP_FORMAT = {"currency": "$,.0f", "pct": ".1%", "nps": "+.1f", "int": ",.0f"}
+AXIS_FORMAT = {"currency": "$,.3~s", "pct": "%", "nps": "+.0f", "int": ",.0f", "hours": ",.3~r"}
+TOOLTIP_FORMAT = {"currency": "$,.0f", "pct": ".1%", "nps": "+.1f", "int": ",.0f", "hours": ",.1f"}
 
 
 def _month_axis(title: str = "Month") -> alt.X:
@@ -297,3 +297,21 @@ def calibration(frame: pd.DataFrame, title: str = "Calibration on the hold-out: 
                  alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
                  alt.Tooltip("observed:Q", title="Observed", format=".1%")])
     return alt.layer(line, rules, points).properties(title=title, height=HEIGHT)
+
+
+def experience_bars(frame: pd.DataFrame, title: str, x_title: str) -> alt.Chart:
+    """Churn per service-experience group (metrics.service.churn_by_experience) with its 95% interval whisker;
+    groups below the minimum size drawn pale, as NPS groups are."""
+    frame = frame.assign(reliability=frame["too_small"].map({True: "too few customers", False: "n ≥ 30"}))
+    y = alt.Y("experience:N", title=None, sort=list(frame["experience"]), axis=alt.Axis(labelLimit=240))
+    bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
+        y=y, x=alt.X("churn_rate:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT["pct"])),
+        opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "too few customers"],
+                                                            range=[1.0, 0.35]), title=None),
+        tooltip=[alt.Tooltip("experience:N", title="Service experience"),
+                 alt.Tooltip("churn_rate:Q", title="Churned", format=".1%"),
+                 alt.Tooltip("churn_low:Q", title="95% low", format=".1%"),
+                 alt.Tooltip("churn_high:Q", title="95% high", format=".1%"),
+                 alt.Tooltip("customers:Q", title="Customers (n)", format=",.0f")])
+    rule = alt.Chart(frame).mark_rule(color="#333", strokeWidth=1.5).encode(y=y, x="churn_low:Q", x2="churn_high:Q")
+    return alt.layer(bars, rule).properties(title=title, height=alt.Step(36))

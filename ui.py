@@ -35,6 +35,7 @@ NAV = [
     ("Executives", "pages/cfo.py", "CFO", ":material/payments:", "cfo"),
     ("Executives", "pages/cmo.py", "CMO", ":material/campaign:", "cmo"),
     ("Executives", "pages/cio.py", "CIO", ":material/monitor_heart:", "cio"),
+    ("Executives", "pages/service.py", "Service", ":material/support_agent:", "service"),
     ("Analysts", "pages/data.py", "Data", ":material/upload_file:", "data"),
     ("Analysts", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
 ]
@@ -512,8 +513,9 @@ def absence(view: View, kind: str) -> str | None:
     return f"No {NOUNS[kind]} in this period: they cover {span}."
 
 
-NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers"}
-OPTIONAL_KINDS = ("csat",)  # kinds a page only mentions where it would show them (their own empty state)
+NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers",
+         "tickets": "support tickets"}
+OPTIONAL_KINDS = ("csat", "tickets")  # kinds a page only mentions where it would show them (their own empty state)
 
 
 def coverage_gaps(view: View) -> list[str]:

@@ -15,7 +15,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"ceo": "/", "cfo": "/cfo", "cmo": "/cmo", "cio": "/cio", "data": "/data", "glossary": "/glossary",
+PAGES = {"ceo": "/", "cfo": "/cfo", "cmo": "/cmo", "cio": "/cio", "service": "/service", "data": "/data",
+         "glossary": "/glossary",
          "presentation": "/cfo?present=1&segment=Enterprise&period=Jul+2026&period=Sep+2026"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

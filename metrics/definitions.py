@@ -31,7 +31,7 @@ from metrics.rules import (
 )
 from metrics.stats import missing
 
-OWNERS = ("CEO", "CFO", "CMO", "CIO")  # the role pages, in the order the Glossary lists them
+OWNERS = ("CEO", "CFO", "CMO", "CIO", "Service")  # the role pages, in the order the Glossary lists them
 
 # Interval rules, each stated once (the functions named are in metrics/stats.py and metrics/value.py).
 ADJUSTED_WALD = (f"95% adjusted Wald (stats.nps_interval): n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors "
@@ -370,6 +370,67 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            compute="metrics.risk.arr_at_risk_for",
            interval=f"95%: ± {Z_95} √Σ p(1 − p) ARR², the spread of outcomes only (model error not included).",
            min_n=_MIN_MODEL),
+]
+MIN_N_TICKETS = f"{MIN_RESPONSES} tickets: below, \"—\" with the reason."
+MIN_N_RATINGS = f"{MIN_RESPONSES} ratings: below, \"—\" with the reason."
+ANY_TIMES = "Shown from one ticket with a calendar time (n beside it); none: \"—\" with the reason."
+_M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Service (support tickets)" and "CSAT"
+    Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
+           "ticket per ticket id, deleted, spam and merged tickets left out).", "int", "Service",
+           fact="tickets", compute="metrics.service.summary"),
+    Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
+           "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "
+           "without a solve time.", "int", "Service",
+           fact="tickets", compute="metrics.service.monthly"),
+    Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
+           "over tickets created in the period that have one: median and 90th percentile (linear interpolation), "
+           "in calendar hours (business hours are never mixed in), with n.", "int", "Service",
+           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
+    Metric("resolution_time", "Resolution time", "Hours from creation to the final solve, over tickets solved in "
+           "the period (a reopened ticket counts once, at its final solve): median and 90th percentile, calendar "
+           "hours, with n.", "int", "Service",
+           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
+    Metric("within_target", "Solved within target", "Tickets solved in the period whose resolution time is at most "
+           "the stated target (24 calendar hours) ÷ tickets solved in the period with a resolution time; Wilson 95% "
+           "interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.within_target", interval=WILSON, min_n=MIN_N_TICKETS),
+    Metric("reopen_rate", "Reopen rate", "Tickets solved in the period that were reopened at least once ÷ tickets "
+           "solved in the period whose reopen count is known; Wilson 95% interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.reopen_rate", interval=WILSON, min_n=MIN_N_TICKETS),
+    Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
+           "in the period whose escalation flag is known; Wilson 95% interval.", "pct", "Service",
+           fact="tickets", compute="metrics.service.escalation_rate", interval=WILSON, min_n=MIN_N_TICKETS),
+    Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (Good, or the top two boxes of a numeric scale) ÷ "
+           "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
+           "interval and n; fewer than 30 ratings show “—”.", "pct", "Service",
+           fact="tickets", compute="metrics.service.csat", interval=WILSON, min_n=MIN_N_RATINGS),
+    Metric("csat_response_rate", "CSAT response rate", "Ratings ÷ tickets offered a survey, when the export says "
+           "which were; otherwise ÷ tickets solved in the period, and the page says so.", "pct", "Service",
+           fact="tickets", compute="metrics.service.csat"),
+    Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
+           "÷ Σ active customer-months over the period × 100.", "ratio", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.summary"),
+    Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
+           "what their tickets created in the equally long window before showed by the start (first that applies: "
+           "gave bad CSAT, escalated, slow resolution — over the target, or still open and older than it —, fast "
+           "resolution, outcome not yet known, no tickets), that churned within the period; Wilson 95% interval. "
+           "Nothing after the start is used.", "pct", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.churn_by_experience", interval=WILSON,
+           min_n=MIN_N_GROUPS),
+    Metric("ticket_root_causes", "Ticket root causes", "Each tag of the tickets created in the period: tickets, "
+           "customers, ARR at the period's end of the customers raising it (still paying), and churn after raising "
+           "it (customers not churned before the month of their first such ticket who churned from that month to "
+           "the period's end; Wilson 95%).", "currency", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
+           min_n=MIN_N_GROUPS),
+    Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
+           "period's end, per account, with the oldest one's age and the account's ARR in the period's last month.",
+           "int", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.open_high_priority"),
+    Metric("arr_slow_tickets", "ARR touched by slow tickets", "ARR (12 × MRR of the period's last month) of the "
+           "distinct customers with a ticket open at the period's end and older than the target (24 hours), with "
+           "its share of all ARR then.", "currency", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.arr_open_over_target"),
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 PROG = "python -m metrics.load"
-KIND_CHOICES = ("nps", "customers", "revenue", "csat")
+KIND_CHOICES = ("nps", "customers", "revenue", "csat", "tickets")
 
 
 class Refused(Exception):

@@ -8,7 +8,10 @@ The window is the pages' default: the 12 months ending at the latest month of th
 shortened when the data starts later. Figures: NPS with its 95% interval and n; CSAT (share of satisfied answers,
 top two boxes, with its Wilson 95% interval, n and the mean on its own scale); logo churn (monthly, pooled over
 the window, and annualised); MRR and ARR in the window's last month; NRR and GRR (trailing 12 months at that
-month); churn by NPS category (category as of the window's start) with n and 95% interval. The rules are those of
+month); churn by NPS category (category as of the window's start) with n and 95% interval; service (support
+tickets: metrics.service.summary — tickets created and solved, backlog, first-response and resolution hours with
+median, p90 and n, ticket CSAT with its interval and n, response, contact, reopen and escalation rates, with its own
+notes). The rules are those of
 the Glossary (docs/metrics.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
 one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note. `churn_risk`: the
 churn model's hold-out AUC, lift and baselines and the ARR at risk over the next three months (metrics.risk; the
@@ -125,7 +128,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
-    from metrics import csat, nps, revenue, stats
+    from metrics import csat, nps, revenue, service, stats
     from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
     from metrics.view import View, add_months
 
@@ -169,6 +172,12 @@ def figures(ws, month: dt.date | None = None) -> dict:
             notes.append(f"CSAT: no satisfaction answers in {start:%b %Y} – {end:%b %Y}.")
         elif s.too_small:
             notes.append(f"CSAT: n = {s.n} answers, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
+
+    if not has.get("tickets"):
+        out["service"] = None
+        notes.append("Service: this data version has no support tickets.")
+    else:
+        out["service"] = service.summary(cur, view, snap.versions["tickets"])
 
     if not has["customers"]:
         out["logo_churn"] = None
@@ -292,6 +301,14 @@ def as_text(f: dict) -> str:
                                      f"n = {s['n']:,}"
                                      + (f" · mean {s['mean']:.2f} on {s['scale']}" if s["mean"] else "")
                                      + (" · too small to compare" if s["too_small"] else "")))
+    v = f.get("service")
+    if v is not None:
+        res, sat = v["resolution_hours"], v["csat"]
+        lines.append(f"Service       {_money(v['tickets_created'])} tickets created · backlog {_money(v['backlog'])}"
+                     + (f" · median resolution {res['median']:,.1f} h (p90 {res['p90']:,.1f} h, n = {res['n']:,})"
+                        if res["n"] else "")
+                     + (f" · ticket CSAT {sat['value']:.1f}% (n = {sat['n']:,})" if sat["n"] else ""))
+        lines.extend(f"              {note}" for note in v["notes"])
     c = f["logo_churn"]
     lines.append("Logo churn    " + ("—" if c is None else
                                      f"{_pct(c['monthly'])} monthly · {_pct(c['annual'])} annualised "

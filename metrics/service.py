@@ -27,6 +27,15 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   yet known (open but younger than the target, or no calendar time) / no tickets.
 - ARR touched by open tickets older than the target at the window's end: 12 × MRR in the window's last month of
   the distinct customers with such a ticket, with the share of all ARR then.
+- Quality by month: per month of the window, median first-response hours (tickets created in M), median and
+  within-target resolution (tickets solved in M) and CSAT (answers dated in M) with Wilson 95% and n.
+- Root causes: each tag of the tickets created in the window (a ticket with several tags counts under each);
+  tickets, distinct customers, their ARR at the window's end (12 × MRR in its last month, customers still paying)
+  and churn after raising it: of the customers who raised the tag and had not churned before the month of their
+  first such ticket in the window, those whose churn month falls in that month or later, up to the window's end
+  (the mention's date starts their outcome: no churn before it is counted), Wilson 95%.
+- Open high-priority tickets: tickets open at the window's end (created before it ends, not solved by then) with
+  priority high or urgent, per customer: tickets, the oldest one's age in days at the window's end, ARR then.
 """
 
 from __future__ import annotations
@@ -315,3 +324,97 @@ def summary(cur, view: View, tickets_version: int) -> dict:
             notes.append(f"{key}: no solved ticket in the window has {what}.")
     out["notes"] = notes
     return out
+
+
+HIGH = "('high', 'urgent')"
+
+
+def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
+    """Per month of the window: median first-response hours and n, median resolution hours and n, share solved
+    within the target (Wilson 95%), CSAT % with Wilson 95% and n (calendar hours only; None where no ticket)."""
+    frame = _q(cur, """months AS (
+            SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
+        ), fr AS (
+            SELECT date_trunc('month', created_at)::DATE AS month, quantile_cont(first_reply_hours, 0.5) AS fr_median,
+                   count(first_reply_hours) AS fr_n
+            FROM t WHERE created_at >= $wstart AND created_at < $wend AND hours_basis = 'calendar' GROUP BY 1
+        ), res AS (
+            SELECT date_trunc('month', solved_at)::DATE AS month, quantile_cont(resolution_hours, 0.5) AS res_median,
+                   count(resolution_hours) AS res_n, count_if(resolution_hours <= $target) AS res_within
+            FROM t WHERE solved_at >= $wstart AND solved_at < $wend AND hours_basis = 'calendar' GROUP BY 1
+        ), cs AS (
+            SELECT date_trunc('month', coalesce(solved_at, created_at))::DATE AS month,
+                   count_if(csat_satisfied) AS satisfied, count(csat_satisfied) AS answers
+            FROM t WHERE coalesce(solved_at, created_at) >= $wstart AND coalesce(solved_at, created_at) < $wend
+            GROUP BY 1
+        )
+        SELECT m.month, fr.fr_median, coalesce(fr.fr_n, 0) AS fr_n, res.res_median, coalesce(res.res_n, 0) AS res_n,
+               coalesce(res.res_within, 0) AS res_within, coalesce(cs.satisfied, 0) AS satisfied,
+               coalesce(cs.answers, 0) AS answers
+        FROM months m LEFT JOIN fr USING (month) LEFT JOIN res USING (month) LEFT JOIN cs USING (month)
+        ORDER BY m.month""", view, tv, target=float(target_hours))
+    frame["month"] = pd.to_datetime(frame["month"])
+    within = [stats.wilson(int(k), int(n)) for k, n in zip(frame.res_within, frame.res_n, strict=True)]
+    frame["within_target"] = [i.estimate for i in within]
+    cis = [stats.wilson(int(k), int(n)) for k, n in zip(frame.satisfied, frame.answers, strict=True)]
+    frame["csat"] = [None if i.estimate is None else 100 * i.estimate for i in cis]
+    frame["csat_low"] = [None if i.low is None else 100 * i.low for i in cis]
+    frame["csat_high"] = [None if i.high is None else 100 * i.high for i in cis]
+    frame["n"] = frame["answers"]
+    return frame
+
+
+def root_causes(cur, view: View, tv: int) -> pd.DataFrame:
+    """Per tag of the tickets created in the window (module rules): tickets, customers, ARR at the window's end,
+    customers at risk (active on their first such ticket's day), churned after it, churn rate with Wilson 95%;
+    ranked by ARR, then tickets."""
+    frame = _q(cur, f"""tagged AS (
+            SELECT customer_id, created_at, unnest(tags) AS tag FROM t
+            WHERE created_at >= $wstart AND created_at < $wend AND tags IS NOT NULL
+        ), first_mention AS (
+            SELECT tag, customer_id, min(created_at)::DATE AS first_day FROM tagged
+            WHERE customer_id IS NOT NULL GROUP BY ALL
+        ), cust AS (
+            SELECT customer_id, any_value(churn_month) AS churn_month FROM fact_customer_month
+            WHERE {View.where()} GROUP BY customer_id
+        ), arr AS (
+            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+            WHERE {View.where()} AND month = $end AND mrr > 0
+        ), outcome AS (
+            SELECT f.tag, count(*) AS at_risk,
+                   count_if(c.churn_month <= $end) AS churned
+            FROM first_mention f JOIN cust c USING (customer_id)
+            WHERE c.churn_month IS NULL OR c.churn_month >= date_trunc('month', f.first_day)
+            GROUP BY f.tag
+        )
+        SELECT g.tag, count(*) AS tickets, count(DISTINCT g.customer_id) AS customers,
+               (SELECT coalesce(sum(a.arr), 0) FROM arr a
+                WHERE a.customer_id IN (SELECT customer_id FROM tagged x WHERE x.tag = g.tag)) AS arr,
+               coalesce(any_value(o.at_risk), 0) AS at_risk, coalesce(any_value(o.churned), 0) AS churned
+        FROM tagged g LEFT JOIN outcome o USING (tag)
+        GROUP BY g.tag""", view, tv)
+    cis = [stats.wilson(int(k), int(n)) for k, n in zip(frame.churned, frame.at_risk, strict=True)]
+    frame["churn_rate"] = [i.estimate for i in cis]
+    frame["churn_low"] = [i.low for i in cis]
+    frame["churn_high"] = [i.high for i in cis]
+    frame["too_small"] = frame["at_risk"] < stats.MIN_CUSTOMERS
+    return frame.sort_values(["arr", "tickets", "tag"], ascending=[False, False, True]).reset_index(drop=True)
+
+
+def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
+    """Accounts with tickets of priority high or urgent open at the window's end: tickets, the oldest one's age
+    in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first."""
+    frame = _q(cur, f"""o AS (
+            SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
+              AND NOT (status IN {DONE} AND solved_at IS NULL) AND lower(priority) IN {HIGH}
+              AND customer_id IS NOT NULL
+        ), arr AS (
+            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+            WHERE {View.where()} AND month = $end AND mrr > 0
+        )
+        SELECT o.customer_id, any_value(o.segment) AS segment, count(*) AS tickets,
+               count_if(lower(o.priority) = 'urgent') AS urgent,
+               max(epoch($wend) - epoch(o.created_at)) / 86400.0 AS oldest_days, any_value(a.arr) AS arr
+        FROM o LEFT JOIN arr a USING (customer_id) GROUP BY o.customer_id""", view, tv)
+    return frame.sort_values(["arr", "tickets", "customer_id"], ascending=[False, False, True],
+                             na_position="last").reset_index(drop=True)

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.store import quote_ident
-
 TICKET_COLUMNS = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
                   "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",
                   "csat_scale", "csat_satisfied", "csat_offered", "reopens", "escalated", "tags", "subject",
@@ -37,6 +35,8 @@ CREATE TABLE IF NOT EXISTS tickets (
 
 def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
     """Store prepared ticket rows under `version` (the table is created if missing)."""
+    from metrics.store import quote_ident  # store imports this module (its schema and version stats)
+
     cur.execute(TICKETS_SCHEMA)
     frame = rows[TICKET_COLUMNS]
     cur.register("incoming_tickets", frame)

@@ -4,7 +4,7 @@ Model
 - Each upload of a kind (nps, customers, revenue) becomes a *version* of that kind: its canonical rows
   are stored under that version number and are never modified afterwards. The current data of a kind
   is its latest version; earlier versions stay readable.
-- Each commit also creates a *snapshot*: the versions of every kind (nps, customers, revenue, csat) current at
+- Each commit also creates a *snapshot*: the versions of every kind (nps, customers, revenue, csat, tickets) current at
   that moment (`snapshot_sources`; a response kind may hold several files, see commit(append=True) and
   source_rows(); `<kind>_version` names the latest). Pages and shared links address data by snapshot number.
 - The bundled sample company (uploads.source = 'sample') and the company's own uploads never meet in one
@@ -37,11 +37,13 @@ import pandas as pd
 
 from metrics import lockdown
 from metrics.rules import ARR_FACTOR, CATEGORY_SQL, RETENTION_MONTHS, band_sql
+from metrics.service_schema import TICKET_COLUMNS, TICKETS_SCHEMA, ticket_version_stats
 
-KINDS = ("nps", "customers", "revenue", "csat")
+KINDS = ("nps", "customers", "revenue", "csat", "tickets")
 KIND_LABELS = {"nps": "NPS responses", "customers": "Customers / churn", "revenue": "Revenue",
-               "csat": "CSAT answers"}
-TABLES = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue", "csat": "csat_responses"}
+               "csat": "CSAT answers", "tickets": "Support tickets"}
+TABLES = {"nps": "nps_responses", "customers": "customers", "revenue": "revenue", "csat": "csat_responses",
+          "tickets": "tickets"}
 CSAT_SCALES = ("1-5", "1-7", "1-10", "good-bad")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "workspace.duckdb"
 ENV_PATH = "CX_WORKSPACE"
@@ -81,6 +83,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
     last_month        DATE
 );
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS csat_version INTEGER;  -- workspaces made before CSAT
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS tickets_version INTEGER;  -- workspaces made before tickets
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_first DATE;   -- the months with revenue data (within
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS revenue_last DATE;    -- first_month…last_month); NULL: none
 CREATE TABLE IF NOT EXISTS snapshot_sources (  -- every version of each kind a snapshot reads (several for
@@ -92,7 +95,8 @@ SELECT snapshot, kind, version FROM (
     SELECT snapshot, 'nps' AS kind, nps_version AS version FROM snapshots
     UNION ALL SELECT snapshot, 'customers', customers_version FROM snapshots
     UNION ALL SELECT snapshot, 'revenue', revenue_version FROM snapshots
-    UNION ALL SELECT snapshot, 'csat', csat_version FROM snapshots)
+    UNION ALL SELECT snapshot, 'csat', csat_version FROM snapshots
+    UNION ALL SELECT snapshot, 'tickets', tickets_version FROM snapshots)
 WHERE version IS NOT NULL AND snapshot NOT IN (SELECT snapshot FROM snapshot_sources);
 CREATE TABLE IF NOT EXISTS nps_responses (
     version INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR, customer_id VARCHAR,
@@ -104,6 +108,7 @@ CREATE TABLE IF NOT EXISTS csat_responses (  -- satisfaction answers; `satisfied
     response_date DATE NOT NULL, score SMALLINT, scale VARCHAR NOT NULL, satisfied BOOLEAN NOT NULL,
     comment VARCHAR, segment VARCHAR, region VARCHAR, channel VARCHAR
 );
+""" + TICKETS_SCHEMA + """
 CREATE TABLE IF NOT EXISTS customers (
     version INTEGER NOT NULL, customer_id VARCHAR NOT NULL, name VARCHAR,
     start_date DATE NOT NULL, churn_date DATE, segment VARCHAR, region VARCHAR, plan VARCHAR
@@ -381,6 +386,7 @@ CANONICAL_COLUMNS = {
     "revenue": ["customer_id", "month", "mrr"],
     "csat": ["row_number", "response_id", "customer_id", "response_date", "score", "scale", "satisfied", "comment",
              "segment", "region", "channel"],
+    "tickets": list(TICKET_COLUMNS),
 }
 
 
@@ -579,9 +585,9 @@ class Workspace:
     @staticmethod
     def _month_range(cur, number: int, versions: dict[str, int | None]) -> tuple[dt.date | None, dt.date | None]:
         """Months the facts cover: from the first month of any dated event (revenue month, response or answer
-        date of every source, churn date) to the last month of any kind (customers' start months included),
-        capped at MAX_HISTORY_MONTHS back from the latest month. Customers' start months set the beginning
-        only when no kind has events (a customer list alone): a list of long-standing customers would
+        date of every source, ticket creation, churn date) to the last month of any kind (customers' start
+        months included), capped at MAX_HISTORY_MONTHS back from the latest month. Customers' start months set
+        the beginning only when no kind has events (a customer list alone): a list of long-standing customers would
         otherwise stretch the period back to years without any data. So the period reaches responses dated
         after the last revenue month; revenue figures there are blank (see _revenue_range)."""
         first, last, start_first, start_last = cur.execute(
@@ -592,6 +598,9 @@ class Workspace:
                    UNION ALL SELECT date_trunc('month', response_date)::DATE FROM csat_responses
                        WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap AND kind = 'csat')
                    UNION ALL SELECT month FROM revenue WHERE version = $rv
+                   UNION ALL SELECT date_trunc('month', created_at)::DATE FROM tickets
+                       WHERE version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snap
+                                         AND kind = 'tickets')
                ), starts AS (SELECT date_trunc('month', start_date)::DATE AS m FROM customers WHERE version = $cv)
                SELECT (SELECT min(m) FROM events), (SELECT max(m) FROM events),
                       (SELECT min(m) FROM starts), (SELECT max(m) FROM starts)""",
@@ -794,6 +803,9 @@ class Workspace:
             stats["customers"], stats["active"] = cur.execute(
                 "SELECT count(*), count(*) FILTER (churn_date IS NULL) FROM customers WHERE version = ?",
                 [version]).fetchone()
+        elif kind == "tickets":
+            stats.update(ticket_version_stats(cur, version))
+            stats["nps"] = None  # a tickets version has no NPS (change_summary reads the key)
         elif kind == "csat":
             stats["customers"], stats["csat"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), 100.0 * count_if(satisfied) / count(*) FROM csat_responses"

@@ -4,7 +4,7 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import linkage, nps, revenue, value
+from metrics import linkage, nps, revenue, service, value
 from metrics.definitions import LTV_POPULATIONS, fmt, fmt_currency, fmt_delta, fmt_pct
 from metrics.rules import ARR_FACTOR, MIN_CUSTOMERS, MIN_RESPONSES, RETENTION_MONTHS
 
@@ -48,6 +48,18 @@ else:
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
     c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                       if arr_now and arr_prev else ""))
+
+if ui.has_data(view, "tickets"):  # one line of service; the Service page has the rest
+    tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
+    svc, slow = ui.cached(service.summary, view, tv), ui.cached(service.arr_open_over_target, view, tv)
+    sat, res = svc["csat"], svc["resolution_hours"]
+    sat_text = (f"{sat['value']:.1f}% (n = {sat['n']:,}, 95%: {sat['low']:.1f}–{sat['high']:.1f}%)"
+                if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)")
+    res_text = f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"] else "—"
+    slow_text = (f"{fmt_currency(slow['arr'])} ({fmt_pct(slow['share_of_arr'])} of ARR)" if slow["arr"] is not None
+                 else "—")
+    st.markdown(f"**Service:** ticket CSAT {sat_text} · median resolution {res_text} · ARR touched by tickets open "
+                f"over {slow['target_hours']:.0f} h at the end of {view.end:%b %Y}: {slow_text} · see **Service**.")
 
 left, right = st.columns(2)
 with left:

@@ -1,8 +1,8 @@
 """Generate the sample data set: a plausible B2B SaaS company, November 2023 to October 2026.
 
 Run ``python sample_data/generate.py``; it writes ``customers.csv``, ``nps_responses.csv``,
-``revenue.csv`` and ``csat_responses.csv`` next to this file. The generator is seeded, so every run writes
-byte-identical files.
+``revenue.csv``, ``csat_responses.csv`` and ``tickets.csv`` next to this file. The generator is seeded, so every
+run writes byte-identical files.
 
 The model
 ---------
@@ -40,6 +40,15 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   1-5 satisfaction survey, answered ~45 % of the time; the answer is ``1 + 4 * sigmoid(z + noise)`` rounded,
   a little harsher than the account's mood (``CSAT_SHIFT``). Drawn from a second random stream, so adding
   CSAT left the other three files byte-identical.
+* Tickets. The help desk's export (one row per ticket, Zendesk-like): every surveyed support contact is a
+  ticket, plus ~0.08-0.36 more per customer-month by segment, 2.5x at a detractor-level mood and 1.8x in the
+  three months before a customer leaves. Priority, channel, first reply and resolution time (log-normal, slower
+  when the account is in trouble, faster for urgent tickets), escalation and reopening are drawn with noise from
+  the account's trouble at the time (latent satisfaction, churn within six months); ~90 % of solved tickets
+  are offered a Good/Bad rating, ~32 % of those answered, Bad likelier after slow, escalated or reopened
+  tickets. Tickets still unsolved on 2026-11-01 are open. Drawn from a third random stream after every other
+  file, so the tickets follow the simulated satisfaction and churn without changing them: slow tickets go with
+  churn as an outcome, not as a rule.
 * Data-quality quirks. About 20 customers have revenue that stops 1-3 months before their recorded
   churn date, or a 1-2 month gap while active (which shows up as a reactivation). Every row is
   still valid.
@@ -146,6 +155,37 @@ SUPPORT_UNHAPPY_MULT = 2.5  # extra ticket surveys at a detractor-level expected
 ANONYMOUS_SHARE = 0.03
 CHANNELS_RELATIONSHIP = np.array(["Email", "In-app", "Web"])
 CHANNEL_P_RELATIONSHIP = np.array([45.0, 30.0, 7.0]) / 82.0  # Web also gets the ~3 % anonymous
+
+# ---------------------------------------------------------------------------------------------------
+# Support tickets (a third random stream; see tickets())
+# ---------------------------------------------------------------------------------------------------
+EXTRA_TICKETS_PER_MONTH = np.array([0.08, 0.18, 0.36])  # by segment, beyond the surveyed contacts, content customer
+TICKET_UNHAPPY_MULT = 2.5  # more tickets at a detractor-level expected score (as the surveyed contacts)
+TICKET_PRE_CHURN_MULT = 1.8  # and in the three months before a customer leaves
+PRIORITIES = np.array(["Low", "Normal", "High", "Urgent"])
+TICKET_CHANNELS = np.array(["Email", "Web form", "Chat", "Phone"])
+TICKET_CHANNEL_P = [0.42, 0.25, 0.25, 0.08]
+FIRST_REPLY_MEDIAN_H = {"Email": 3.0, "Web form": 3.5, "Chat": 0.15, "Phone": 0.05}
+RESOLUTION_MEDIAN_H = 11.0
+PRIORITY_SPEED = np.array([1.4, 1.0, 0.6, 0.35])  # multiplier on reply and resolution times by priority
+TICKET_TAGS = ["how-to", "bug", "billing", "integration", "login", "performance", "data-export", "onboarding",
+               "feature-request"]
+TAG_WEIGHTS = np.array([0.22, 0.15, 0.13, 0.10, 0.10, 0.08, 0.06, 0.06, 0.10])
+TAG_STRESS_WEIGHTS = np.array([0.0, 0.20, 0.12, 0.04, 0.0, 0.15, 0.05, 0.0, 0.0])  # added with stress
+TICKET_SUBJECTS = {
+    "how-to": ["How do I set up a second workspace?", "Where is the export button?", "Question about roles"],
+    "bug": ["Dashboard shows the wrong totals", "Error 500 when saving", "Sync stopped working"],
+    "billing": ["Invoice amount looks wrong", "Charged twice this month", "Change of billing contact"],
+    "integration": ["Salesforce sync fails", "Webhook not firing", "API rate limit questions"],
+    "login": ["Cannot log in after password reset", "SSO login loop", "Locked out of my account"],
+    "performance": ["Reports take minutes to load", "App very slow since the update", "Timeouts on large imports"],
+    "data-export": ["CSV export is missing columns", "Need a full data export", "Export stuck at 90%"],
+    "onboarding": ["Help importing our data", "Training session for new users", "Setting up our first project"],
+    "feature-request": ["Feature request: dark mode", "Can we get custom fields?", "Request: bulk edit"],
+}
+TICKET_CSAT_OFFERED_P = 0.9  # solved tickets sent a Good/Bad survey
+TICKET_CSAT_ANSWER_P = 0.32  # of those, answered
+SLOW_TICKET_HOURS = 48.0
 
 # How often a respondent leaves a comment, by category (detractors have most to say).
 BLANK_P = {"promoter": 0.42, "passive": 0.50, "detractor": 0.25}
@@ -549,7 +589,96 @@ def csat_answers(rng: np.random.Generator, z: np.ndarray, cust: np.ndarray, date
     })
 
 
-def build(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndarray, z: np.ndarray,
+            churn_month: np.ndarray, active_from: np.ndarray, active_to: np.ndarray, sup_cust: np.ndarray,
+            sup_dates: np.ndarray, customer_id: np.ndarray) -> pd.DataFrame:
+    """The help desk's ticket export: every surveyed support contact is a ticket, plus tickets that sent no NPS
+    survey, more of them when the account is unhappy or about to leave. How each ticket goes (priority, reply
+    and resolution time, escalation, reopening, its Good/Bad rating, its tag) follows the account's trouble at
+    the time: its latent satisfaction and whether it churns within six months. Nothing in the later NPS or
+    churn depends on the tickets (those files were drawn first), so slow tickets go with churn because both
+    follow the same trouble, as an outcome of the simulation rather than a rule."""
+    expected_score = 10 * sigmoid(np.nan_to_num(z[:, 1:]))
+    unhappiness = np.clip((8.5 - expected_score) / 2.0, 0, 1)
+    months = np.arange(N_MONTHS)[None, :]
+    pre_churn = (churn_month[:, None] - months >= 0) & (churn_month[:, None] - months <= 3)
+    rate = EXTRA_TICKETS_PER_MONTH[segment][:, None] * (1 + (TICKET_UNHAPPY_MULT - 1) * unhappiness)
+    rate = rate * np.where(pre_churn, TICKET_PRE_CHURN_MULT, 1.0)
+    rate = np.where(np.isnan(z[:, 1:]), 0.0, rate)
+    counts = rng.poisson(rate)
+    extra_cust, month = np.nonzero(counts)
+    reps = counts[extra_cust, month]
+    extra_cust, month = np.repeat(extra_cust, reps), np.repeat(month, reps)
+    lo = np.maximum(month_start(month), active_from[extra_cust])
+    hi = np.minimum(month_start(month + 1), active_to[extra_cust])
+    extra_dates = lo + np.floor(rng.random(len(extra_cust)) * (hi - lo).astype(int)).astype(int)
+    valid = extra_dates < active_to[extra_cust]
+    cust = np.concatenate([sup_cust, extra_cust[valid]])
+    days = np.concatenate([sup_dates, extra_dates[valid]])
+    n = len(cust)
+
+    m = month_index_of(days)
+    z_now = z[cust, m + 1]
+    soon = (churn_month[cust] - m >= 0) & (churn_month[cust] - m <= 6)
+    stress = np.clip((8.5 - 10 * sigmoid(z_now)) / 2.0, 0, 1) + 0.6 * soon
+    # Created during working hours mostly (UTC minutes from midnight).
+    minute = np.clip(rng.normal(13 * 60, 3.5 * 60, n), 0, 24 * 60 - 1).astype(int)
+    created = days.astype("datetime64[m]") + minute
+    priority = np.digitize(rng.normal(0, 1, n) + 0.9 * stress + 0.25 * segment[cust], [-0.6, 1.2, 2.2])
+    channel = rng.choice(TICKET_CHANNELS, size=n, p=TICKET_CHANNEL_P)
+    reply_median = np.array([FIRST_REPLY_MEDIAN_H[c] for c in channel])
+    reply_h = reply_median * PRIORITY_SPEED[priority] * np.exp(0.5 * stress + rng.normal(0, 0.9, n))
+    solve_h = RESOLUTION_MEDIAN_H * PRIORITY_SPEED[priority] * np.exp(1.6 * stress + rng.normal(0, 0.9, n))
+    escalated = rng.random(n) < 0.02 + 0.08 * stress + 0.05 * (priority >= 2)
+    solve_h = np.where(escalated, solve_h * 2.5, solve_h)
+    reopens = (rng.random(n) < 0.05 + 0.10 * stress) * (1 + (rng.random(n) < 0.2))
+    solve_h = np.clip(solve_h * (1 + 0.8 * reopens), reply_h + 0.1, 24 * 90)  # none stays open past 90 days
+    first_reply = created + np.round(reply_h * 60).astype(int)
+    solved = created + np.round(solve_h * 60).astype(int)
+    end = WINDOW_END.astype("datetime64[m]")
+    is_solved = solved < end
+    replied = first_reply < end
+    closed = solved + 4 * 24 * 60 < end  # solved tickets close four days later
+    open_status = rng.choice(np.array(["open", "pending", "hold"]), size=n, p=[0.6, 0.3, 0.1])
+    status = np.where(~is_solved, open_status, np.where(closed, "closed", "solved"))
+
+    offered = is_solved & (rng.random(n) < TICKET_CSAT_OFFERED_P)
+    answered = offered & (rng.random(n) < TICKET_CSAT_ANSWER_P)
+    mood = (z_now + CSAT_SHIFT + 0.9 - 0.9 * (solve_h > SLOW_TICKET_HOURS) - 0.8 * escalated - 0.5 * (reopens > 0)
+            + rng.normal(0, RESPONSE_NOISE_SD, n))
+    rating = np.where(answered, np.where(mood > 0, "Good", "Bad"), np.where(offered, "Offered", "Unoffered"))
+
+    weights = TAG_WEIGHTS[None, :] + stress[:, None] * TAG_STRESS_WEIGHTS[None, :]
+    weights[:, TICKET_TAGS.index("onboarding")] += 0.4 * (m - signup_month[cust] <= 2)
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    tag = (rng.random(n)[:, None] > weights.cumsum(axis=1)).sum(axis=1).clip(0, len(TICKET_TAGS) - 1)
+    pick = rng.integers(0, 3, n)
+    subject = [TICKET_SUBJECTS[TICKET_TAGS[t]][k] for t, k in zip(tag, pick, strict=True)]
+
+    def stamp(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        text = np.datetime_as_string(values, unit="m").astype(object)
+        text = np.char.replace(text.astype(str), "T", " ").astype(object) + ":00"
+        return np.where(keep, text, "")
+
+    order = np.lexsort((np.arange(n), created))
+    return pd.DataFrame({
+        "ticket_id": np.arange(100001, 100001 + n),
+        "organization_id": customer_id[cust][order],
+        "created_at": stamp(created, np.ones(n, dtype=bool))[order],
+        "first_reply_at": stamp(first_reply, replied)[order],
+        "solved_at": stamp(solved, is_solved)[order],
+        "status": status[order],
+        "priority": PRIORITIES[priority][order],
+        "channel": channel[order],
+        "satisfaction_rating": rating[order],
+        "reopens": reopens[order],
+        "escalated": np.where(escalated, "true", "false")[order],
+        "tags": np.array(TICKET_TAGS, dtype=object)[tag][order],
+        "subject": np.array(subject, dtype=object)[order],
+    })
+
+
+def build(rng: np.random.Generator) -> tuple[pd.DataFrame, ...]:
     # --- customers, simulated from 2019 ----------------------------------------------------------
     signup_month = draw_signup_months(rng)
     n = len(signup_month)
@@ -631,14 +760,17 @@ def build(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     )
     # A second stream, so the three files above stay byte-identical to before CSAT was added.
     csat = csat_answers(np.random.default_rng(SEED + 1), z, sup_cust, sup_dates, customer_id)
-    return customers, responses, revenue, csat
+    # A third stream for the tickets, so the four files above stay byte-identical to before tickets were added.
+    ticket_rows = tickets(np.random.default_rng(SEED + 2), segment, signup_month, z, churn_month, active_from,
+                          active_to, sup_cust, sup_dates, customer_id)
+    return customers, responses, revenue, csat, ticket_rows
 
 
 def main() -> None:
     rng = np.random.default_rng(SEED)
-    customers, responses, revenue, csat = build(rng)
+    customers, responses, revenue, csat, ticket_rows = build(rng)
     outputs = {"customers.csv": customers, "nps_responses.csv": responses, "revenue.csv": revenue,
-               "csat_responses.csv": csat}
+               "csat_responses.csv": csat, "tickets.csv": ticket_rows}
     for name, frame in outputs.items():
         frame.to_csv(OUT_DIR / name, index=False, lineterminator="\n", float_format="%.2f")
         print(f"wrote {name}: {len(frame):,} rows")

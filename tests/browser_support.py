@@ -46,11 +46,12 @@ PAGES = {  # url path -> title text (st.title), as the pages write it
     "/cfo": "CFO · Recurring revenue and retention",
     "/cmo": "CMO · Customer sentiment",
     "/cio": "CIO · Data health",
+    "/service": "Service · Is service fast and good, and what is it worth?",
     "/data": "Data · Upload exports",
     "/glossary": "Glossary",
 }
-ROLE_PAGES = ("/", "/cfo", "/cmo", "/cio")
-CHART_PAGES = ("/", "/cfo", "/cmo")
+ROLE_PAGES = ("/", "/cfo", "/cmo", "/cio", "/service")
+CHART_PAGES = ("/", "/cfo", "/cmo", "/service")
 SAMPLE_NOTICE = "You are looking at a fictional company's data"
 
 pw.expect.set_options(timeout=WAIT_MS)

@@ -45,8 +45,8 @@ def test_an_unverified_address_gets_nothing():
 
 def test_pages_per_role_and_viewer_limits():
     assert ACL.resolve("ana@acme.com").pages == set(access.ALL_PAGES)
-    assert ACL.resolve("bo@acme.com").pages == {"ceo", "cfo", "cmo", "cio", "data", "glossary"}
-    assert ACL.resolve("dee@acme.com").pages == {"ceo", "cfo", "cmo", "cio", "glossary"}
+    assert ACL.resolve("bo@acme.com").pages == {"ceo", "cfo", "cmo", "cio", "service", "data", "glossary"}
+    assert ACL.resolve("dee@acme.com").pages == {"ceo", "cfo", "cmo", "cio", "service", "glossary"}
     assert ACL.resolve("cmo@acme.com").pages == {"cmo", "glossary"}  # the Glossary is always there
     assert ACL.resolve("board@partner.org").pages == {"ceo", "cfo", "glossary"}  # a limit by domain
 

@@ -152,8 +152,10 @@ def test_cio_page(expected):
     linked = float(shown["Responses linked"].rstrip("%"))
     assert 95 < linked < 99  # ~3% of the sample's responses are anonymous
     sources = at.dataframe[0].value
-    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue", "CSAT answers"]
-    assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv", "csat_responses.csv"]
+    assert sources["Source"].tolist() == ["NPS responses", "Customers / churn", "Revenue", "CSAT answers",
+                                          "Support tickets"]
+    assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv", "csat_responses.csv",
+                                        "tickets.csv"]
     assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
 
 
@@ -174,6 +176,7 @@ def test_glossary_entries_come_from_the_registry():
 
     at = run_app("pages/glossary.py")
     assert [h.value for h in at.main.subheader] == ["CEO metrics", "CFO metrics", "CMO metrics", "CIO metrics",
+                                                    "Service metrics",
                                                     "Rules that apply everywhere"]
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.main.markdown]  # as read: markdown escapes undone
     entries = {text.split("(`", 2)[1].split("`")[0]: text for text in shown if text.startswith("**")}
@@ -308,7 +311,7 @@ def test_data_page_upload_rejects_then_stores(expected):
     cur, view = expected
     at = run_app("pages/data.py")
     history = len(at.dataframe[-1].value)
-    assert history == 4  # the four sample files
+    assert history == 5  # the five sample files
 
     at.file_uploader[0].upload("bad.csv", b"customer_id,month,mrr\nc1,2026-10,100\nc2,2026-10,-5\n", "text/csv")
     at.run()
@@ -328,10 +331,10 @@ def test_data_page_upload_rejects_then_stores(expected):
     store_button(at).click()
     at.run()
     assert not at.exception
-    assert any("Stored revenue\\_small.csv as version 5" in s.value for s in at.success)  # markdown-escaped
+    assert any("Stored revenue\\_small.csv as version 6" in s.value for s in at.success)  # markdown-escaped
     table = at.dataframe[-1].value
     assert len(table) == history + 1
-    assert table.set_index("Version").loc[5, "By"] == "Dana" and table.set_index("Version").loc[1, "By"] == "—"
+    assert table.set_index("Version").loc[6, "By"] == "Dana" and table.set_index("Version").loc[1, "By"] == "—"
 
     # The CFO page now shows the new revenue: reference ARR in Apr 2025 is 12 × 350.
     at.switch_page("pages/cfo.py")

@@ -50,7 +50,7 @@ def captions(at: AppTest) -> str:
 def test_local_mode_says_so_and_keeps_the_typed_uploader_name():
     at = app(auth=False, page="pages/data.py")
     assert "Single-user local mode" in captions(at)
-    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Data", "Glossary"]
+    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary"]
     assert [t.label for t in at.text_input] == ["Uploaded by"]
     assert len(at.get("file_uploader")) == 1
 
@@ -78,7 +78,7 @@ def test_unverified_address_is_not_admitted():
 
 def test_viewer_navigation_refusal_and_no_upload():
     at = app(VIEWER)
-    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Glossary"]
+    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Service", "Glossary"]
     assert "Signed in as Dee Viewer" in captions(at) and "viewer" in captions(at)
     assert at.metric  # the role page shows its figures
     assert not [p for p in at.get("popover") if "board link" in p.proto.label.lower()]  # no link creation
@@ -96,7 +96,7 @@ def test_viewer_limited_to_named_pages():
 
 def test_analyst_uploads_as_themselves_and_has_no_links_page():
     at = app(ANALYST, page="pages/data.py")
-    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Data", "Glossary"]
+    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary"]
     assert not at.text_input  # no free-text "Uploaded by": the address is recorded
     at.selectbox(key="upload_kind").set_value("Revenue")
     at.file_uploader[0].upload("revenue.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
@@ -111,7 +111,7 @@ def test_analyst_uploads_as_themselves_and_has_no_links_page():
 
 def test_admin_creates_a_board_link_and_anyone_opens_it_read_only():
     at = app(ADMIN, page="pages/cfo.py", url="http://localhost:8501/cfo")
-    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Data", "Glossary", "Links"]
+    assert nav(at) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary", "Links"]
     at.selectbox(key="_board_days").set_value(7)
     at.button(key="_board_create").click()
     at.run()

@@ -16,7 +16,7 @@ def test_keep_exploring_stores_nothing_and_own_workspace_leaves_the_sample_out()
     at.run()
     assert not [b for b in at.button if (b.key or "").startswith("store_")]
     assert any("Nothing is stored" in i.value for i in at.info)
-    assert len(at.dataframe[-1].value) == 4  # still only the sample's four files
+    assert len(at.dataframe[-1].value) == 5  # still only the sample's five files
 
     at.selectbox(key="sample_choice").set_value("own")
     at.run()

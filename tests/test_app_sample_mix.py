@@ -76,7 +76,7 @@ def test_ceo_on_own_data_shows_its_nps_and_empty_states():
 def test_sample_version_still_shows_the_sample_and_says_so():
     at = run_app(v="1")
     banner = next(i.value for i in at.info if "Sample data" in i.value)
-    assert "NPS responses, Customers / churn, Revenue and CSAT answers" in banner
+    assert "NPS responses, Customers / churn, Revenue, CSAT answers and Support tickets" in banner
     assert "Your own data is data version #2" in banner
     shown = tiles(at)
     assert shown["ARR"] != "—" and shown["Logo churn (monthly)"] != "—"
@@ -107,3 +107,9 @@ def test_later_uploads_build_on_own_data_without_asking():
     # Reference revenue in Apr 2025: A 150 + D 200 = 350 MRR → ARR 12 × 350 = $4.2K.
     assert shown["ARR"] == "$4.2K"
     assert "No customer list uploaded yet — upload on the Data page." in [i.value for i in ceo.info]
+
+
+def test_service_page_on_own_data_shows_no_sample_tickets():
+    at = run_app("pages/service.py", v="2")  # own NPS only: the sample's tickets are not part of it
+    assert not at.metric and not at.dataframe
+    assert "No support tickets uploaded yet — upload on the Data page." in [i.value for i in at.info]

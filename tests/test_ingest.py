@@ -47,7 +47,8 @@ def test_reference_files_detected_and_normalised():
 def test_sample_data_loads():
     ws = Workspace(":memory:")
     snap = ingest.load_sample(ws, SAMPLE)
-    assert {k for k, v in snap.versions.items() if v is not None} == {"nps", "customers", "revenue", "csat"}
+    assert {k for k, v in snap.versions.items() if v is not None} == {"nps", "customers", "revenue", "csat",
+                                                                       "tickets"}
     uploads = ws.uploads().set_index("kind")
     assert (uploads.source == "sample").all()
     raw = {k: sum(1 for _ in open(SAMPLE / f, encoding="utf-8")) for k, f in ingest.SAMPLE_FILES.items()}
@@ -757,10 +758,10 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.run()
         assert not at.exception
         stored = next(s.value for s in at.success if "Stored ambiguous.csv" in s.value)
-        assert "NPS responses version 5:** 2 rows, 2026-04-03 to 2026-06-05, 2 customers, NPS \\+50;" in stored
+        assert "NPS responses version 6:** 2 rows, 2026-04-03 to 2026-06-05, 2 customers, NPS \\+50;" in stored
         assert stored.endswith("the first version of its kind.")  # never compared with the sample's
 
-        at.selectbox(key="history_version").set_value(5)
+        at.selectbox(key="history_version").set_value(6)  # the sample's five files are versions 1-5
         at.button(key="delete_version").click()
         at.run()
         assert any("is the data in use" in e.value for e in at.error)  # the version in use is refused
@@ -770,7 +771,7 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         assert not at.exception
         assert any("Deleted version 2; data version #1, which used it, is now empty." in s.value for s in at.success)
         history = at.dataframe[-1].value.set_index("Version")
-        assert history.loc[2, "Status"] == "deleted" and history.loc[5, "Status"] == "in use"
+        assert history.loc[2, "Status"] == "deleted" and history.loc[6, "Status"] == "in use"
         at.switch_page("pages/cio.py")  # the emptied data version stays listed; pages still run
         at.run()
         assert not at.exception, [e.value for e in at.exception]

@@ -33,6 +33,84 @@ FIELDS = {
              ("response_id", "response id", False), ("comment", "comment", False), ("segment", "segment", False),
              ("region", "region", False), ("channel", "channel", False)],
 }
+# Support tickets (help-desk exports: Zendesk views and the API/Fivetran `ticket` table, Freshdesk, Intercom
+# conversations, HubSpot tickets, generic files); rows built by prepare_tickets.py. Zendesk's `updated_at` is *not*
+# a resolution time (touched on every change, including the automatic close days after the solve): it maps only to
+# `updated_at`, which orders the rows of an event log.
+FIELDS_TICKETS = [
+    ("ticket_id", "ticket id", True),
+    ("customer_id", "customer / organization id", False),
+    ("created_at", "created at", False),
+    ("first_reply_at", "first agent reply at", False),
+    ("solved_at", "solved / resolved at", False),
+    ("closed_at", "closed at (used as the solve time only when there is no solved time)", False),
+    ("updated_at", "updated at (orders the rows of an event log; never a resolution time)", False),
+    ("first_reply_time", "first reply time (a duration, calendar time)", False),
+    ("first_reply_time_business", "first reply time in business hours", False),
+    ("resolution_time", "resolution time (a duration, calendar time)", False),
+    ("resolution_time_business", "resolution time in business hours", False),
+    ("status", "ticket status", False),
+    ("priority", "priority", False),
+    ("channel", "channel (via / source)", False),
+    ("satisfaction", "satisfaction (CSAT) rating", False),
+    ("reopens", "reopens (count or flag)", False),
+    ("escalated", "escalated flag", False),
+    ("tags", "tags", False),
+    ("subject", "subject", False),
+    ("segment", "segment", False),
+    ("region", "region", False),
+]
+
+SYNONYMS_TICKETS = {
+    "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
+                  "hsobjectid", "recordid", "number"],
+    # B2B: the organization is the customer; the requester (a person) only when there is no organization.
+    "customer_id": ["organizationid", "organization", "organisation", "organisationid", "companyid",
+                    "associatedcompanyid", "associatedcompanyids", "associatedcompany", "company", "companyname",
+                    "accountid", "account", "customerid", "customer", "clientid", "requesterid", "requester",
+                    "contactid", "userid", "customeremail", "requesteremail", "email"],
+    "created_at": ["createdat", "created", "createdtime", "createdate", "createddate", "createdatutc",
+                   "submittedat", "submitted", "openedat", "opened", "startedat", "conversationstartedat",
+                   "datecreated", "creationdate", "ticketcreated"],
+    "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
+                       "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
+                       "firstresponsedate", "firstresponsetimestamp"],
+    "solved_at": ["solvedat", "solved", "resolvedat", "resolvedtime", "resolved", "resolutiondate", "solveddate",
+                  "statisticslastcloseat", "lastcloseat", "timeresolved"],
+    "closed_at": ["closedat", "closed", "closedtime", "closedate", "closeddate", "firstcloseat",
+                  "statisticsfirstcloseat"],
+    "updated_at": ["updatedat", "updated", "lastupdatetime", "lastupdated", "lastmodifieddate", "modifiedat",
+                   "eventtime", "changedat", "auditcreatedat", "timestamp"],
+    "first_reply_time": ["firstreplytimeinminutes", "firstreplytime", "firstresponsetimeminutes",
+                         "firstresponsetimeinminutes", "firstresponsetimeinhrs", "firstresponsetimeinhours",
+                         "firstresponsetimehours", "firstreplytimeinhours",
+                         "firstresponsetime", "firstresponsetimehhmmss", "timetofirstagentemailreplyhhmmss",
+                         "timetofirstagentemailreply", "statisticstimetoadminreply", "timetoadminreply",
+                         "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply"],
+    "first_reply_time_business": ["firstreplytimeinminuteswithinbusinesshours", "firstreplytimebusinesshours",
+                                  "firstresponsetimebusinesshours", "firstreplytimewithinbusinesshours"],
+    "resolution_time": ["fullresolutiontimeinminutes", "fullresolutiontime", "resolutiontimeinminutes",
+                        "resolutiontimeinhrs", "resolutiontimeinhours", "resolutiontimehours",
+                        "resolutiontime", "resolutiontimeminutes",
+                        "timetoresolution", "timetoclosehhmmss", "timetoclose", "statisticstimetofirstclose",
+                        "timetofirstclose", "resolutionhours", "resolutionminutes"],
+    "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
+                                 "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
+    "status": ["status", "ticketstatus", "state", "conversationstate", "pipelinestage", "stage"],
+    "priority": ["priority", "ticketpriority", "urgency", "severity"],
+    "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin"],
+    "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
+                     "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
+                     "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore"],
+    "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
+                "reopened", "isreopened", "reopenflag"],
+    "escalated": ["escalated", "escalationflag", "isescalated", "escalation"],
+    "tags": ["tags", "tag", "labels", "ticketstags"],
+    "subject": ["subject", "ticketsubject", "title", "ticketname", "conversationtitle"],
+    "segment": ["segment", "customersegment", "tier", "plan", "plantier"],
+    "region": ["region", "geo", "territory", "market", "country"],
+}
+FIELDS["tickets"] = FIELDS_TICKETS
 SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
               "npsrating", "recommend"],
@@ -104,8 +182,30 @@ def _synonyms(kind: str, name: str) -> list[str]:
     return SYNONYMS[name]
 
 
+def _detect_ticket_mapping(columns: list[str]) -> dict[str, str]:
+    """Map each ticket field to the best-matching column (each column used once), like mapping.detect_mapping.
+    Business-hours duration columns are matched first so "… within business hours" never becomes the calendar
+    duration."""
+    normalised = {normalise_header(c): c for c in reversed(columns)}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    order = sorted(FIELDS_TICKETS, key=lambda f: not f[0].endswith("_business"))
+    for name, _label, _req in order:
+        col = next((normalised[s] for s in SYNONYMS_TICKETS[name] if normalised.get(s) not in (None, *used)), None)
+        if col is None and name.endswith("_business"):
+            stem = name.removesuffix("_business").replace("_time", "").replace("_", "")  # firstreply, resolution
+            col = next((c for c in columns if c not in used and "business" in normalise_header(c)
+                        and stem in normalise_header(c).replace("response", "reply")), None)
+        if col is not None:
+            mapping[name] = col
+            used.add(col)
+    return {name: mapping[name] for name, _l, _r in FIELDS_TICKETS if name in mapping}
+
+
 def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None = None) -> dict[str, str]:
     """Map each canonical field of `kind` to the best-matching column (each column used once)."""
+    if kind == "tickets":
+        return _detect_ticket_mapping(columns)
     labels = labels or {}
     normalised = {normalise_header(c): c for c in reversed(columns)}  # first column wins on a clash
     mapping: dict[str, str] = {}
@@ -136,7 +236,20 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
     return mapping
 
 
+# Fields only a help-desk export has; with a ticket id and a status or created time they make a file tickets
+# (before NPS and CSAT: a ticket export's satisfaction column must not make it a survey file).
+TICKET_ONLY = {"first_reply_at", "solved_at", "first_reply_time", "first_reply_time_business", "resolution_time",
+               "resolution_time_business", "priority", "reopens", "escalated"}
+
+
+def _is_tickets(columns: list[str]) -> bool:
+    found = _detect_ticket_mapping(columns).keys()
+    return "ticket_id" in found and bool({"status", "created_at"} & found) and bool(TICKET_ONLY & found)
+
+
 def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str | None:
+    if _is_tickets(columns):
+        return "tickets"
     if "score" in detect_mapping("nps", columns, labels):
         return "nps"
     revenue = detect_mapping("revenue", columns, labels)
@@ -157,6 +270,7 @@ def detect_kind(columns: list[str], labels: dict[str, str] | None = None) -> str
     kind = _guess_kind(columns, labels)
     if kind is None:
         raise UnknownKindError(
-            "Could not tell whether this is an NPS, CSAT, customers or revenue export from its columns: "
+            "Could not tell whether this is an NPS, CSAT, customers, revenue or support tickets export from its "
+            "columns: "
             + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
     return kind

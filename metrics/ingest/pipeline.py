@@ -30,7 +30,6 @@ from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import load
-from metrics.ingest.ticket_fields import detect_ticket_mapping
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
@@ -61,7 +60,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
-        detected = detect_ticket_mapping(columns) if kind == "tickets" else view.mapping(kind)
+        detected = view.mapping(kind)
         given = dict(opts.mapping)
         if wide is not None:
             _map_unpivoted(kind, wide, detected, given, columns)
@@ -72,8 +71,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
                 raise MissingColumnError(name, f"column {col!r}", columns)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
-        if kind != "tickets":  # the tickets preparer checks its own fields
-            _require_fields(kind, mapping, columns, opts)
+        _require_fields(kind, mapping, columns, opts)
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
         warnings: list[str] = list(seen.warnings)
@@ -217,9 +215,10 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
 
 
 SAMPLE_FILES = {"customers": "customers.csv", "nps": "nps_responses.csv", "revenue": "revenue.csv",
-                "csat": "csat_responses.csv"}
+                "csat": "csat_responses.csv", "tickets": "tickets.csv"}
 # The sample's own answers to the questions ingest asks of it (its generator writes 0-10 likelihood-to-recommend
-# scores and 1-5 satisfaction answers), so loading it asks nothing.
+# scores and 1-5 satisfaction answers; its tickets' Good/Bad/Offered/Unoffered ratings need none), so loading it
+# asks nothing.
 SAMPLE_ANSWERS = {"nps": {"scale:score": "0-10"}, "csat": {"scale:satisfaction": "1-5"}}
 
 

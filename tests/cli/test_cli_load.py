@@ -44,7 +44,8 @@ def test_loads_the_reference_files_as_versions(tmp_path, capsys):
     ws = open_ws(ws_path)
     try:
         snap = ws.snapshot()
-        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3, "csat": None}
+        assert snap.snapshot == 3 and snap.versions == {"customers": 1, "nps": 2, "revenue": 3, "csat": None,
+                                                         "tickets": None}
         history = ws.history().set_index("version")
         # customers.csv has 5 customers, nps.csv 8 responses, revenue.csv 11 customer-months
         assert history.row_count.to_dict() == {1: 5, 2: 8, 3: 11}
@@ -219,7 +220,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     nps = str(REFERENCE / "nps.csv")
     assert load.main([*ws, nps]) == 2                                         # --kind is required
     assert "the following arguments are required: --kind" in capsys.readouterr().err
-    assert load.main([*ws, "--kind", "tickets", nps]) == 2
+    assert load.main([*ws, "--kind", "surveys", nps]) == 2                     # not a kind
     assert load.main([*ws, "--kind", "nps", "--answer", "no-equals-sign", nps]) == 2
     assert "'no-equals-sign' is not KEY=VALUE" in capsys.readouterr().err
     assert load.main([*ws, "--kind", "nps", "--as-of", "31/12/2025", nps]) == 2

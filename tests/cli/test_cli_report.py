@@ -62,6 +62,7 @@ def test_reference_latest_month(reference, capsys):
     assert f["notes"] == [
         "NPS: n = 8 responses, fewer than 30: too small to compare.",
         "CSAT: this data version has no satisfaction answers.",
+        "Service: this data version has no support tickets.",
         "NRR, GRR: not measurable, they need revenue in Apr 2024 (12 months before Apr 2025); the data starts in "
         "Dec 2024.",
         "Churn by NPS category: no customer was active on 01 Dec 2024 (the window's start), so no category applies.",

@@ -56,7 +56,7 @@ def ws():
 def test_csat_is_a_kind_with_its_own_version(ws):
     assert KIND_LABELS["csat"] == "CSAT answers"
     snap = ws.snapshot()
-    assert snap.versions == {"nps": None, "customers": 1, "revenue": None, "csat": 2}
+    assert snap.versions == {"nps": None, "customers": 1, "revenue": None, "csat": 2, "tickets": None}
     assert ws.cursor().execute("SELECT count(*) FROM csat_responses WHERE version = 2").fetchone()[0] == 52
     # fact_csat is compact: one row per month, segment, region, channel and scale
     assert ws.cursor().execute("SELECT count(*), sum(answers), sum(satisfied) FROM fact_csat").fetchone() == (3, 52,
@@ -120,7 +120,7 @@ def test_old_workspace_files_get_the_csat_column(tmp_path):
     con.execute("INSERT INTO snapshots VALUES (1, NULL, NULL, NULL, TIMESTAMP '2026-01-01 10:00', NULL, NULL)")
     con.close()
     w = Workspace(path)
-    assert w.snapshot(1).versions == {"nps": None, "customers": None, "revenue": None, "csat": None}
+    assert w.snapshot(1).versions == {"nps": None, "customers": None, "revenue": None, "csat": None, "tickets": None}
     snap = w.commit([NewUpload("csat", "csat.csv", "s" * 64, answers(ROWS[:3]), first_date=dt.date(2026, 1, 10),
                                last_date=dt.date(2026, 1, 10))])
     assert snap.snapshot == 2 and snap.versions["csat"] == 1

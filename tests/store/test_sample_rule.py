@@ -35,9 +35,10 @@ def test_starting_the_own_workspace_holds_only_the_uploaded_kind(sample_like):
     assert sample_like.holds_sample()
     snap = sample_like.commit([prepare_bytes(REVENUE, "revenue").to_upload()], leave_sample=True)
     assert snap.snapshot == 2
-    assert snap.versions == {"nps": None, "customers": None, "revenue": 4, "csat": None}
+    assert snap.versions == {"nps": None, "customers": None, "revenue": 4, "csat": None, "tickets": None}
     assert not sample_like.holds_sample() and sample_like.holds_sample(1)
-    assert sources(sample_like, 1) == {"nps": "sample", "customers": "sample", "revenue": "sample", "csat": None}
+    assert sources(sample_like, 1) == {"nps": "sample", "customers": "sample", "revenue": "sample", "csat": None,
+                                       "tickets": None}
     # The facts of #2 are the upload's alone: one customer, 999 in Apr 2025 (no sample MRR of 350 added).
     cur = sample_like.cursor()
     assert cur.execute("SELECT count(DISTINCT customer_id), sum(mrr) FROM fact_customer_month WHERE snapshot = 2"
@@ -45,7 +46,7 @@ def test_starting_the_own_workspace_holds_only_the_uploaded_kind(sample_like):
     assert cur.execute("SELECT count(*) FROM fact_nps WHERE snapshot = 2").fetchone()[0] == 0
     # Later uploads build on the company's data, never on the sample.
     nxt = sample_like.commit([prepare_file(REFERENCE / "nps.csv", "nps").to_upload()])
-    assert nxt.versions == {"nps": 5, "customers": None, "revenue": 4, "csat": None}
+    assert nxt.versions == {"nps": 5, "customers": None, "revenue": 4, "csat": None, "tickets": None}
 
 
 def test_rollback_never_brings_the_sample_into_own_data(sample_like):
