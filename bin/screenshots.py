@@ -46,9 +46,14 @@ def main() -> None:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             for name, path in PAGES.items():
+                page.set_viewport_size({"width": 1400, "height": 1800})
                 page.goto(base + path)
                 page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=90_000)
                 page.wait_for_timeout(2000)  # let Vega draw
+                # Streamlit scrolls inside its own container: grow the viewport to the page's height for a full shot.
+                height = page.evaluate("document.querySelector(\"[data-testid='stMain']\").scrollHeight")
+                page.set_viewport_size({"width": 1400, "height": min(max(int(height), 900), 16000)})
+                page.wait_for_timeout(1500)
                 page.screenshot(path=str(ROOT / "docs" / f"{name}.png"))
                 print(f"docs/{name}.png")
             browser.close()

@@ -19,7 +19,7 @@ from browser_support import assert_no_exception, pw, server, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
-SAMPLE_SNAPSHOT = 1  # the sample loads as data version #1 with versions 1–3
+SAMPLE_SNAPSHOT = 1  # the sample loads as data version #1 with versions 1–5
 
 # German headers nothing in the app recognises: the analyst maps them. Row 3 has a negative amount.
 GERMAN = "Kunde;Monat;Betrag\nK-1;2026-09;1.000,00\nK-2;2026-09;-5,00\nK-3;2026-10;250,50\nK-1;2026-10;1.000,00\n"
@@ -67,7 +67,7 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     page.goto(app_url + "/data")
     wait_for_app_run(page)
     assert_no_exception(page)
-    assert history_rows(page) == 4  # the sample's four files
+    assert history_rows(page) == 5  # the sample's five files
     error = page.locator("[data-testid='stAlertContentError']")
     success = page.locator("[data-testid='stAlertContentSuccess']")
 
@@ -111,14 +111,14 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     choose(page, "Store your files as your company's own data?", re.compile(r"^Start your company's own workspace"))
     store = page.get_by_role("button", name="Store as the new Revenue version (skipping 1 rows)")
     store.click()
-    stored = success.filter(has_text="Stored umsatz.csv as version 5 (1 rejected rows skipped)")
+    stored = success.filter(has_text="Stored umsatz.csv as version 6 (1 rejected rows skipped)")
     pw.expect(stored).to_be_visible()
     wait_for_app_run(page)
     assert_no_exception(page)
     pw.expect(stored).to_contain_text(f"now shows data version #{SAMPLE_SNAPSHOT + 1}")
-    pw.expect(stored).to_contain_text("Revenue version 5: 3 rows, 2026-09-01 to 2026-10-31, 2 customers, ARR 15,006")
+    pw.expect(stored).to_contain_text("Revenue version 6: 3 rows, 2026-09-01 to 2026-10-31, 2 customers, ARR 15,006")
     pw.expect(stored).to_contain_text("the first version of its kind.")
-    assert history_rows(page) == 5
+    assert history_rows(page) == 6
 
     # 6. The same header again: the preset is applied without asking.
     again = tmp_path / "umsatz-november.csv"
@@ -136,7 +136,7 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     assert_no_exception(page)
     pw.expect(page.get_by_role("combobox", name="Data version")).to_have_value(
         re.compile(rf"^#{SAMPLE_SNAPSHOT + 1} .*\(latest\)$"))
-    assert history_rows(page) == 5  # nothing stored
+    assert history_rows(page) == 6  # nothing stored
 
     # 8. The dashboard follows: the CFO page shows the company's own data version.
     page.goto(app_url + "/cfo")
