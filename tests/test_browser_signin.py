@@ -127,7 +127,7 @@ def test_viewer_sees_role_pages_only(browser, app_url):
     try:
         sign_in(page, app_url, "dee@acme.test")
         assert_no_exception(page)
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Glossary"]
+        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Glossary"]
         pw.expect(title(page)).to_have_text(re.compile(r"^CEO"))
         open_app(page, app_url + "/data")  # a direct URL to a page the role does not include
         pw.expect(title(page)).to_have_text("Data: not available to you")
@@ -142,7 +142,7 @@ def test_analyst_uploads_but_has_no_links_page(browser, app_url):
     context, page = new_page(browser)
     try:
         sign_in(page, app_url, "bo@acme.test")
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Data", "Glossary"]
+        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary"]
         open_app(page, app_url + "/data")
         pw.expect(page.locator("[data-testid='stFileUploader']")).to_have_count(1)
         pw.expect(page.get_by_role("textbox", name="Uploaded by")).to_have_count(0)  # the address is recorded
@@ -156,7 +156,7 @@ def test_admin_board_link_opens_without_an_account(browser, app_url):
     context, page = new_page(browser)
     try:
         sign_in(page, app_url, "ana@acme.test")
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Data", "Glossary", "Links"]
+        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary", "Links"]
         open_app(page, app_url + "/cfo")
         arr = read_metric(page, "ARR")
         page.get_by_role("button", name="Create board link").first.click()
