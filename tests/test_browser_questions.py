@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser_support import assert_no_exception, open_app, pw, server, upload_csv, wait_for_app_run
+from browser_support import assert_no_exception, choose, open_app, pw, server, upload_csv, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -26,22 +26,6 @@ REVIEWS = "response_id,customer_id,date,score\n" + "\n".join(ROWS) + "\n"
 def app_url(tmp_path_factory) -> Iterator[str]:
     with server(tmp_path_factory, "questions") as base:
         yield base
-
-
-def choose(page, label: re.Pattern, option: re.Pattern) -> None:
-    box = page.get_by_role("combobox", name=label)
-    opt = page.get_by_role("option", name=option)
-    for _ in range(3):  # a click that lands during a rerun can leave the list closed: open it again
-        box.click()
-        try:
-            opt.wait_for(state="visible", timeout=5_000)
-            break
-        except pw.TimeoutError:
-            page.keyboard.press("Escape")
-            wait_for_app_run(page)
-    opt.click()
-    wait_for_app_run(page)
-    assert_no_exception(page)
 
 
 def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_url, tmp_path):

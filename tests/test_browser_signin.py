@@ -159,9 +159,20 @@ def test_admin_board_link_opens_without_an_account(browser, app_url):
         assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary", "Links"]
         open_app(page, app_url + "/cfo")
         arr = read_metric(page, "ARR")
-        page.get_by_role("button", name="Create board link").first.click()
+        wait_for_app_run(page)
+        page.wait_for_timeout(1500)  # let the charts finish drawing: a late reflow moves the popover's button
         body = page.locator("[data-testid='stPopoverBody']")
-        body.get_by_role("button", name="Create board link").click()
+        for _ in range(3):  # a click that lands while the page reflows misses: open the popover and try again
+            if not body.is_visible():
+                page.get_by_role("button", name="Create board link").first.click()
+            inner = body.get_by_role("button", name="Create board link")
+            try:
+                inner.scroll_into_view_if_needed(timeout=5_000)
+                inner.click(timeout=5_000)
+                break
+            except pw.TimeoutError:
+                page.keyboard.press("Escape")
+                wait_for_app_run(page)
         wait_for_app_run(page)
         code = page.locator("[data-testid='stCode'] code", has_text="?board=")
         pw.expect(code).to_have_count(1)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import assert_no_exception, pw, server, wait_for_app_run
+from browser_support import assert_no_exception, choose, pw, server, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -29,23 +29,6 @@ GERMAN = "Kunde;Monat;Betrag\nK-1;2026-09;1.000,00\nK-2;2026-09;-5,00\nK-3;2026-
 def app_url(tmp_path_factory) -> Iterator[str]:
     with server(tmp_path_factory, "upload_flow") as base:
         yield base
-
-
-def choose(page, label: str | re.Pattern, option: str | re.Pattern) -> None:
-    """Pick `option` in the selectbox named `label`, then wait for the rerun."""
-    box = page.get_by_role("combobox", name=label)
-    opt = page.get_by_role("option", name=option, exact=isinstance(option, str) or None)
-    for _ in range(3):  # a click that lands during a rerun can leave the list closed: open it again
-        box.click()
-        try:
-            opt.wait_for(state="visible", timeout=5_000)
-            break
-        except pw.TimeoutError:
-            page.keyboard.press("Escape")
-            wait_for_app_run(page)
-    opt.click()
-    wait_for_app_run(page)
-    assert_no_exception(page)
 
 
 def history_rows(page) -> int:
