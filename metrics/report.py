@@ -30,14 +30,10 @@ import math
 import sys
 from pathlib import Path
 
+from metrics.load import Refused  # one refusal type for both commands (stdlib-only import: --help stays fast)
+
 PROG = "python -m metrics.report"
 WINDOW_MONTHS = 12  # the pages' default period (ui.DEFAULT_MONTHS)
-
-
-class Refused(Exception):
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
 
 
 def parse_month(text: str) -> dt.date:
