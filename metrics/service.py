@@ -76,6 +76,10 @@ def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
     return query(cur, f"WITH {_T}, {sql}", _params(view, tv, **extra))
 
 
+# The version's tickets under the view (CTE `t`) with the window's bound parameters: metrics/service_value.py's too.
+ticket_query = _q
+
+
 def _one(cur, sql: str, view: View, tv: int, **extra) -> pd.Series:
     return _q(cur, sql, view, tv, **extra).iloc[0]
 
