@@ -25,11 +25,11 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import stats
+from metrics.definitions import AFTER_TICKET_HORIZON_DAYS as HORIZON_DAYS
 from metrics.rules import CATEGORIES, MIN_RESPONSES, band_sql
 from metrics.service import DEFAULT_TARGET_HOURS, ticket_query
 from metrics.store import source_rows
 
-HORIZON_DAYS = 180  # how far before a ticket (after its solve) an answer may lie and still be "its" answer
 SPEEDS = ["Within target", "Over target", "Escalated"]
 MEASURES = ("nps", "csat")
 NO_CLEAR_CHANGE = "no clear change"
