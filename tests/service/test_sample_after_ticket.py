@@ -5,7 +5,6 @@ within the target leave no clear change."""
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from after_ticket_reference import after_ticket as reference
 from conftest import SAMPLE
@@ -37,10 +36,12 @@ def test_equals_the_pandas_recomputation(got, measure):
 
 def test_slow_and_escalated_tickets_lower_later_nps_in_the_sample(got):
     nps = got["nps"].set_index("speed")
-    print(nps.to_string())
-    assert nps.loc["Over target", "high"] < 0 and nps.loc["Escalated", "high"] < 0
+    # Measured on this seed (Nov 2025 – Oct 2026): within target 1,095 customers, +4.6 (−0.9 to +10.1): no clear
+    # change; over target 1,023, −7.6 (−13.4 to −1.9); escalated 270, −20.7 (−32.4 to −9.1).
+    assert not nps.too_small.any()
+    assert nps.loc["Over target", "verdict"] == nps.loc["Escalated", "verdict"] == "lower after"
+    assert nps.loc["Escalated", "change"] < nps.loc["Over target", "change"] < nps.loc["Within target", "change"]
     assert nps.loc["Within target", "verdict"] == service_value.NO_CLEAR_CHANGE
-    assert (nps.pairs >= 30).all() and not nps.too_small.any()
+    # CSAT: the sample's 1,404 satisfaction answers give too few customers with one before and one after.
     csat = got["csat"].set_index("speed")
-    print(csat.to_string())
-    assert pd.Series(csat.pairs).sum() > 0
+    assert csat.too_small.all() and csat.pairs.tolist() == [25, 23, 8]
