@@ -182,3 +182,33 @@ def test_json_objects(ws_view):
     assert (over["target_hours"], over["horizon_days"]) == (24.0, 180) and out[2]["change"] is None
     json.dumps(out)  # JSON-ready: no numpy scalars, no NaN
     assert [o["measure"] for o in service_value.after_ticket_json(ws.cursor(), view, tv, has_csat=False)] == ["nps"] * 3
+
+
+def test_report_json_service_after_ticket(tmp_path, capsys):
+    """`python -m metrics.report --json --month 2024-03`: the window runs from the data's first month (Sep 2023: X1's
+    first answer) to March, so its tickets are March's (Y1, solved in April, is not in it); service.after_ticket carries the figures
+    above; the text output prints the NPS rows."""
+    from metrics import report
+
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_bytes(_nps(), "nps").to_upload(), prepare_bytes(_csat(), "csat").to_upload(),
+               prepare_bytes(_tickets(), "tickets").to_upload()])
+    ws.close()
+    assert report.main(["--workspace", str(path), "--json", "--month", "2024-03"]) == 0
+    out, err = capsys.readouterr()
+    rows = json.loads(out)["service"]["after_ticket"]
+    assert err == "" and [(r["measure"], r["speed"], r["pairs"]) for r in rows] == [
+        ("nps", "Within target", 30), ("nps", "Over target", 40), ("nps", "Escalated", 3),
+        ("csat", "Within target", 0), ("csat", "Over target", 30), ("csat", "Escalated", 0)]
+    assert (rows[1]["before"], rows[1]["after"], rows[1]["change"]) == (100.0, 25.0, -75.0)
+    assert rows[1]["low"] == pytest.approx(-75 - 1.96 * math.sqrt(275_000 / 39) / math.sqrt(40))
+    assert (rows[0]["verdict"], rows[2]["change"], rows[2]["reason"]) == (
+        "no clear change", None, "n = 3, fewer than 30 customers with an answer before and after")
+    assert (rows[4]["change"], rows[4]["verdict"]) == (-50.0, "lower after")
+    assert report.main(["--workspace", str(path), "--month", "2024-03"]) == 0
+    text = capsys.readouterr().out
+    assert "  NPS after a ticket, over target   +100 → +25, change -75.0 (95%: -101.0 to -49.0, lower after) · " \
+           "40 customers" in text
+    assert "  NPS after a ticket, escalated     — (n = 3, fewer than 30 customers with an answer before and after)" \
+           in text
