@@ -1,8 +1,9 @@
 """Service: is customer service fast and good, and what is it worth? (Chief Customer / Service Officer)
 
 Operational figures (volume, backlog, speed, reopens, escalations) beside the customers' own evaluation (CSAT,
-response rate), then what service experience does to churn, what the tickets are about and which accounts are
-waiting. Rules: metrics/service.py and the Glossary.
+response rate), each with its change vs the previous period; then what service experience does to churn and to the
+customers' NPS and CSAT after a ticket, what the tickets are about (tags, subject themes, the knowledge pool's to-do
+list) and which accounts are waiting. Rules: metrics/service.py, metrics/service_value.py and the Glossary.
 """
 
 import pandas as pd

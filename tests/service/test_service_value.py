@@ -185,9 +185,9 @@ def test_json_objects(ws_view):
 
 
 def test_report_json_service_after_ticket(tmp_path, capsys):
-    """`python -m metrics.report --json --month 2024-03`: the window runs from the data's first month (Sep 2023: X1's
-    first answer) to March, so its tickets are March's (Y1, solved in April, is not in it); service.after_ticket carries the figures
-    above; the text output prints the NPS rows."""
+    """`python -m metrics.report --json --month 2024-03`: the window runs from the data's first month (Sep 2023:
+    X1's first answer) to March, so its tickets are March's (Y1, solved in April, is not in it);
+    service.after_ticket carries the figures above; the text output prints the NPS rows."""
     from metrics import report
 
     path = tmp_path / "ws.duckdb"
@@ -212,3 +212,20 @@ def test_report_json_service_after_ticket(tmp_path, capsys):
            "40 customers" in text
     assert "  NPS after a ticket, escalated     — (n = 3, fewer than 30 customers with an answer before and after)" \
            in text
+
+
+def test_change_bars_chart():
+    import pandas as pd
+
+    import charts
+
+    frame = pd.DataFrame({"speed": ["Within target", "Over target"], "change": [4.6, -7.6], "low": [-0.9, -13.4],
+                          "high": [10.1, -1.9], "pairs": [1095, 1023], "verdict": ["no clear change", "lower after"]})
+    spec = charts.change_bars(frame, "NPS: after − before a ticket", "Change in points").to_dict()
+    bars, rule, zero = spec["layer"]
+    assert spec["title"] == "NPS: after − before a ticket" and bars["encoding"]["x"]["field"] == "change"
+    assert bars["encoding"]["opacity"]["scale"] == {"domain": ["interval excludes 0", "no clear change"],
+                                                    "range": [1.0, 0.35]}
+    assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("low", "high")
+    assert zero["mark"]["type"] == "rule" and bars["encoding"]["y"]["sort"] == ["Within target", "Over target"]
+    assert [d["clear"] for d in spec["datasets"][bars["data"]["name"]]] == ["no clear change", "interval excludes 0"]
