@@ -229,3 +229,9 @@ def test_change_bars_chart():
     assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("low", "high")
     assert zero["mark"]["type"] == "rule" and bars["encoding"]["y"]["sort"] == ["Within target", "Over target"]
     assert [d["clear"] for d in spec["datasets"][bars["data"]["name"]]] == ["no clear change", "interval excludes 0"]
+
+
+def test_hours_format():
+    from metrics.definitions import fmt, fmt_hours
+
+    assert fmt_hours(12.345) == "12.3 h" and fmt(1234.56, "hours") == "1,234.6 h" and fmt_hours(None) == "—"
