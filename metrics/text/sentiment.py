@@ -66,6 +66,10 @@ def _items(text: str, lex: lexicon.Lexicon) -> list[_Item]:
     return items
 
 
+def _praises(items: list[_Item], j: int) -> bool:
+    return j >= 0 and items[j].kind == "words" and float(items[j].value or 0.0) > 0
+
+
 def _blocked(item: _Item) -> bool:
     return item.kind in ("punct", "contrast")
 
@@ -86,6 +90,10 @@ def raw_score(text: str, lang: str) -> float:
             before = items[j]
             if _blocked(before):
                 break
+            if before.kind == "negators" and post_negation and _praises(items, j - 1):
+                # German "funktioniert nicht, ist defekt": the negator right after a praise word negates
+                # that word (below), not the complaint that follows it
+                continue
             # a negator flips the first sentiment word after it only: "pas cher et très fiable"
             if before.kind == "negators" and not negated and not before.used:
                 negated = True
@@ -99,12 +107,13 @@ def raw_score(text: str, lang: str) -> float:
         if item.kind != "negators" or item.used:
             continue
         # German-style post-verbal negation: "die Schulung hat nicht geholfen" is caught above, but
-        # "das hilft nicht" has the sentiment word first.
+        # "das hilft nicht" has the sentiment word first. Only praise is negated backwards: in
+        # "funktioniert leider nicht" the complaint word "leider" stays a complaint.
         if post_negation:
             for j in range(i - 1, max(-1, i - 1 - NEGATION_SCOPE), -1):
                 if _blocked(items[j]):
                     break
-                index = next((k for k, (at, _) in enumerate(contributions) if at == j), None)
+                index = next((k for k, (at, v) in enumerate(contributions) if at == j and v > 0), None)
                 if index is not None:
                     at, value = contributions[index]
                     contributions[index] = (at, value * NEGATION)
