@@ -30,6 +30,7 @@ LABELS = ("negative", "neutral", "positive")
 SCORED = ("en", "fr", "de", "es", "pt")
 NEGATION = -0.74
 NEGATION_SCOPE = 4
+NEGATED_PRAISE = 1.0
 INTENSIFIER_SCOPE = 2
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
@@ -64,6 +65,14 @@ def _items(text: str, lex: lexicon.Lexicon) -> list[_Item]:
             items.append(_Item(entry.kind, entry.value))
             i += n
     return items
+
+
+def _negate(value: float) -> float:
+    """A negated sentiment word. Negated praise is a complaint of at least NEGATED_PRAISE however mild the
+    praise: "passt nicht", "does not work" and "ne marche pas" are complaints, not a faint -0.2."""
+    if value > 0:
+        return min(value * NEGATION, -NEGATED_PRAISE)
+    return value * NEGATION
 
 
 def _praises(items: list[_Item], j: int) -> bool:
@@ -101,7 +110,7 @@ def raw_score(text: str, lang: str) -> float:
             elif before.kind == "intensifiers" and step < INTENSIFIER_SCOPE and factor == 1.0:
                 factor = float(before.value or 1.0)
         if negated:
-            value *= NEGATION
+            value = _negate(value)
         contributions.append((i, value * factor))
     for i, item in enumerate(items):
         if item.kind != "negators" or item.used:
@@ -116,7 +125,7 @@ def raw_score(text: str, lang: str) -> float:
                 index = next((k for k, (at, v) in enumerate(contributions) if at == j and v > 0), None)
                 if index is not None:
                     at, value = contributions[index]
-                    contributions[index] = (at, value * NEGATION)
+                    contributions[index] = (at, _negate(value))
                     item.used = True
                     break
         if not item.used and item.value is not None:
