@@ -44,6 +44,9 @@ class _Item:
     value: float | None
     used: bool = False
     char: str = ""  # the punctuation mark, for punct items
+    # an entry that holds its own negation ("never arrived", "ne fonctionne pas", "nicht kaufen"): the
+    # negator the writer put before it ("je n'ai jamais reçu") is part of the same complaint, not a flip
+    self_negated: bool = False
 
 
 def _items(text: str, lex: lexicon.Lexicon) -> list[_Item]:
@@ -62,7 +65,8 @@ def _items(text: str, lex: lexicon.Lexicon) -> list[_Item]:
             i += 1
         else:
             entry, n = hit
-            items.append(_Item(entry.kind, entry.value))
+            self_negated = entry.kind == "words" and n > 1 and any(lex.is_negator(w) for w in entry.pattern)
+            items.append(_Item(entry.kind, entry.value, self_negated=self_negated))
             i += n
     return items
 
@@ -99,6 +103,9 @@ def raw_score(text: str, lang: str) -> float:
             before = items[j]
             if _blocked(before):
                 break
+            if before.kind == "negators" and item.self_negated:
+                before.used = True
+                continue
             if before.kind == "negators" and post_negation and _praises(items, j - 1):
                 # German "funktioniert nicht, ist defekt": the negator right after a praise word negates
                 # that word (below), not the complaint that follows it
