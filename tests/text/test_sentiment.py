@@ -175,7 +175,7 @@ def test_public_samples_are_fixed_disjoint_and_balanced():
         pytest.skip(f"no public review set under {evaluate.mirror()}")
     held, tune = evaluate.public_sample(lang, "held-out"), evaluate.public_sample(lang, "tune")
     assert held.equals(evaluate.public_sample(lang, "held-out"))  # the seed is fixed
-    assert not set(held.index.map(lambda i: held["text"][i])) & set(tune["text"])
+    assert not set(held["text"]) & set(tune["text"])
     assert list(held["label"].value_counts().sort_index()) == [200, 100, 200]  # negative, neutral, positive
 
 
