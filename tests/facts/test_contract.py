@@ -105,3 +105,13 @@ def test_every_step_transpiles_to_spark(step):
 ])
 def test_the_check_catches_duckdb_only_sql(sql):
     assert spark_problems(sql)
+
+
+def test_every_fact_a_metric_reads_has_its_sql_file():
+    from metrics.definitions import METRICS
+    from metrics.schema import TABLES
+
+    read = {name.strip() for m in METRICS.values() for name in m.fact.split(",")}
+    facts_read = {name for name in read if name.startswith("fact_")}
+    assert facts_read and facts_read <= set(STEPS)  # each one a metrics/facts/<name>.sql
+    assert read - facts_read <= {*TABLES.values(), "uploads", "comment_analysis"}  # stored rows, not facts
