@@ -55,6 +55,8 @@ IRREALIS_SCOPE = 6
 STAR_WEIGHT = 2.0
 # "too long", "trop petit": excess is a complaint of at least this much
 EXCESS = 1.0
+# "my only complaint is…", "seul bémol": the complaint in that sentence counts this much
+MINIMIZED = 0.3
 # the writer's own rating in words ("one star", "5 stars"): 1-2 a complaint, 3 neither, 4-5 praise
 STAR_VALUES = {0: -3.0, 1: -3.0, 2: -2.0, 3: 0.0, 4: 2.0, 5: 3.0}
 
@@ -83,7 +85,7 @@ def _items(text: str, lex: lexicon.Lexicon) -> list[_Item]:
         hit = lex.match(toks, i)
         rating = _star_mention(toks, i, lex)
         if rating is not None and STAR_WEIGHT > 0:
-            items.append(_Item("words", rating * STAR_WEIGHT))
+            items.append(_Item("rating", rating * STAR_WEIGHT))
             items.append(_Item("other", None))
             i += 2
             continue
@@ -137,7 +139,7 @@ def _praises(items: list[_Item], j: int) -> bool:
 
 
 def _blocked(item: _Item) -> bool:
-    return item.kind in ("punct", "contrast", "turn")
+    return item.kind in ("punct", "contrast", "turn", "clause")
 
 
 def raw_score(text: str, lang: str) -> float:
@@ -148,8 +150,15 @@ def raw_score(text: str, lang: str) -> float:
     keeps_praise = lex.settings.get("excess_keeps_praise", 0.0) > 0
     contributions: list[tuple[int, float]] = []
     for i, item in enumerate(items):
-        if item.kind == "turn":
+        if item.kind in ("turn", "minimizer"):
             contributions.append((i, float(item.value or 0.0)))
+        if item.kind == "rating":
+            # "I won't give it 5 stars", "no le doy 5 estrellas": a denied rating says only "not that one"
+            negator = next((items[j] for j in range(i - 1, max(-1, i - 1 - NEGATION_SCOPE), -1)
+                            if items[j].kind == "negators" and not items[j].used), None)
+            if negator is not None:
+                negator.used = True
+            contributions.append((i, 0.0 if negator is not None else float(item.value or 0.0)))
         if item.kind != "words":
             continue
         value = float(item.value or 0.0)
@@ -218,6 +227,7 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
     like more boards on the free plan." stays positive)."""
     weights = [1.0] * len(items)
     hoped = [1.0] * len(items)  # praise only: "I wanted to love it" is not praise
+    small = [1.0] * len(items)  # complaints only: "the only downside is the colour"
     start = 0
     # commas do not end a sentence here ("Not cheap, but it pays for itself")
     ends = [k for k, it in enumerate(items) if it.char in CLAUSE_END and it.kind == "punct"]
@@ -236,6 +246,9 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
                 damp = min(damp, question_damp)
         contrast = [k for k in span if items[k].kind in ("contrast", "turn")]
         pivot = contrast[-1] if contrast else None
+        if any(items[k].kind == "minimizer" for k in span):
+            for k in span:
+                small[k] = MINIMIZED
         words = [k for k in span if items[k].kind != "punct"]
         if number and words and items[words[0]].kind in ("contrast", "turn"):
             # a sentence that opens with "However," / "Leider" turns against the sentence before it
@@ -258,7 +271,7 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
                     hoped[j] = IRREALIS
     total = 0.0
     for at, value in contributions:
-        value = value * weights[at] * (hoped[at] if value > 0 else 1.0)
+        value = value * weights[at] * (hoped[at] if value > 0 else small[at])
         total += value * NEG_WEIGHT if value < 0 else value
     return total
 
