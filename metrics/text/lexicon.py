@@ -18,6 +18,8 @@ A lexicon is a small sectioned text file so that it can be reviewed and edited b
                                               "but" ("unfortunately", "leider"): what came before weighs less
     [excess]              entry side          "too", "demasiado" (side 1: the word after), "demais" (side -1:
                                               the word before): too much of anything is a complaint
+    [deduction]           entry side          "Abzug", "off" (side 1, after "one star"), "minus", "je retire"
+                                              (side -1, before it; 0 either side): stars taken away, not the rating
     [clause]              entry               "and", "et", "und": a negator does not reach past it
     [minimizer]           entry value         "only complaint", "seul bémol": the complaint in its sentence is
                                               a small one in a review otherwise fine (the entry's own valence)
@@ -41,6 +43,7 @@ DATA = Path(__file__).resolve().parent / "data" / "sentiment"
 SECTIONS = (
     "settings", "words", "negators", "intensifiers", "contrast", "requests", "concessive", "irrealis", "numbers",
     "stars", "turn", "excess", "clause", "minimizer",
+    "deduction",
 )
 NUMBER = "<n>"  # in a pattern: a number, in digits or a word of [numbers] ("broke after <n> days")
 GAP = "~"  # in a pattern: up to GAP_WORDS other words ("stopped ~ working" also matches "stopped completely working")
@@ -163,7 +166,8 @@ def parse(text: str, lang: str) -> Lexicon:
                 raise ValueError(f"{lang} lexicon line {number}: a setting is 'name value'")
             lex.settings[words[0]] = value
             continue
-        if section in ("words", "intensifiers", "requests", "numbers", "turn", "excess", "minimizer") and value is None:
+        if section in ("words", "intensifiers", "requests", "numbers", "turn", "excess", "minimizer",
+                                                   "deduction") and value is None:
             raise ValueError(f"{lang} lexicon line {number}: [{section}] entries need a value")
         lex.add(Entry(section, value, tuple(words)))
     return lex

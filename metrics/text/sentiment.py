@@ -108,7 +108,24 @@ def _star_mention(toks: list[str], i: int, lex: lexicon.Lexicon) -> float | None
     hit = lex.match(toks, i + 1)
     if hit is None or hit[0].kind != "stars" or hit[1] != 1:
         return None
+    if _deducted(toks, i, lex):
+        # "ein Stern Abzug", "one star off", "je retire une étoile": n stars taken from five
+        return STAR_VALUES.get(5 - int(number), 0.0)
     return STAR_VALUES[int(number)]
+
+
+def _deducted(toks: list[str], i: int, lex: lexicon.Lexicon) -> bool:
+    """Whether the star mention at toks[i:i+2] is a deduction: a [deduction] entry right after it (side 1)
+    or ending within three words before it (side -1)."""
+    for start in (i + 2, i + 3):
+        hit = lex.match(toks, start) if start < len(toks) else None
+        if hit and hit[0].kind == "deduction" and hit[0].value in (0, 1):
+            return True
+    for start in range(max(0, i - 3), i):
+        hit = lex.match(toks, start)
+        if hit and hit[0].kind == "deduction" and hit[0].value in (0, -1) and start + hit[1] <= i:
+            return True
+    return False
 
 
 def _excess_target(items: list[_Item], i: int) -> bool:
