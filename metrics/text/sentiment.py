@@ -276,7 +276,11 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
             weights[k] = weights[k] * weight * damp
         # a conceded clause ("although it looks nice, ...") runs from its marker to the next comma
         for k in span:
-            if items[k].kind == "concessive":
+            if items[k].kind == "concessive" and (k == span[-1] or items[k + 1].kind == "punct"):
+                # "Well packaged, though.": a sentence-final concessive concedes the whole sentence
+                for j in range(span[0], k):
+                    weights[j] *= CONCESSIVE
+            elif items[k].kind == "concessive":
                 for j in range(k + 1, span[-1] + 1):
                     if items[j].kind == "punct":
                         break
