@@ -45,6 +45,7 @@ DEFAULT_BAND = 0.3
 # a complaint weighs more than praise of the same strength: reviewers who are let down still praise
 # something ("nice colour"), satisfied ones rarely add a complaint
 NEG_WEIGHT = 1.3
+NEG_WEIGHT_MIN_WORDS = 10
 # the clause opened by "although", "bien que", "obwohl" is conceded
 CONCESSIVE = 0.5
 # praise after "expected", "wanted to", "at first", "je m'attendais", "eigentlich sollte" is what the writer
@@ -290,10 +291,12 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
                     if items[j].kind in ("punct", "contrast"):
                         break
                     hoped[j] = IRREALIS
+    words = sum(1 for item in items if item.kind != "punct")
+    neg_weight = NEG_WEIGHT if words >= NEG_WEIGHT_MIN_WORDS else 1.0
     total = 0.0
     for at, value in contributions:
         value = value * weights[at] * (hoped[at] if value > 0 else small[at])
-        total += value * NEG_WEIGHT if value < 0 else value
+        total += value * neg_weight if value < 0 else value
     return total
 
 
