@@ -263,7 +263,11 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
             elif items[k].char == "?":
                 damp = min(damp, question_damp)
         contrast = [k for k in span if items[k].kind in ("contrast", "turn")]
-        pivot = contrast[-1] if contrast else None
+        # the pivot is the last contrast with something said after it: in "a cassé au bout de deux jours"
+        # the time phrase closes the sentence and turns nothing
+        said = [at for at, _ in contributions if at in span]
+        turning = [k for k in contrast if any(at >= k for at in said)]
+        pivot = turning[-1] if turning else None
         if any(items[k].kind == "minimizer" for k in span):
             for k in span:
                 small[k] = MINIMIZED

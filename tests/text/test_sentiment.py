@@ -9,15 +9,16 @@ from metrics.text import evaluate, lexicon, sentiment
 # Measured on tests/fixtures/comments (153 comments a language: 102 positive or negative, 51 neutral;
 # held-out = the 76 odd rows, 51 of them positive or negative), as counts of comments the engine gets
 # right, so that losing a single comment in any split fails; raise them when the engine improves. The
-# narrower neutral bands that public reviews need cost up to 4 of 153 on three classes here (within 0.03
-# of the level before them: en 145, fr 142, de 145, es 147, pt 147).
+# narrow neutral bands and the review rules that public reviews need cost up to 4 of 153 on three classes
+# here (within 0.03 of the level before round 2: en 144, fr 140, de 141, es 144, pt 143; held-out en 71,
+# fr 69, de 70, es 73, pt 70).
 MEASURED = {
     # lang: {split: (right of the positive/negative ones, right of all)}
-    "en": {"all": (101, 144), "held-out": (50, 71)},
-    "fr": {"all": (98, 140), "held-out": (48, 69)},
-    "de": {"all": (100, 141), "held-out": (49, 70)},
-    "es": {"all": (99, 144), "held-out": (49, 73)},
-    "pt": {"all": (100, 143), "held-out": (49, 70)},
+    "en": {"all": (101, 143), "held-out": (50, 70)},
+    "fr": {"all": (98, 138), "held-out": (48, 68)},
+    "de": {"all": (100, 138), "held-out": (49, 70)},
+    "es": {"all": (99, 140), "held-out": (49, 71)},
+    "pt": {"all": (100, 140), "held-out": (49, 70)},
 }
 
 @pytest.fixture(scope="module")
@@ -150,9 +151,10 @@ def test_analyse_gives_one_row_per_comment_and_marks_other_languages_not_scored(
 
 # Measured on public star-rated reviews (metrics/text/evaluate.py PUBLIC_SETS: MARC for en/fr/de/es, B2W for
 # pt), the held-out sample of 100 reviews a star (400 positive or negative, 500 in all), as counts right.
-# The issue's target (0.75 and 0.60) is met on three classes everywhere and on positive vs negative in
-# Portuguese only; the glossary states these figures (CI has no /work/.mirror, so there this skips).
-PUBLIC_MEASURED = {"en": (298, 308), "fr": (291, 305), "de": (290, 303), "es": (288, 313), "pt": (309, 320)}
+# Round 1 was en (298, 308), fr (291, 305), de (290, 303), es (288, 313), pt (309, 320). The issue's target
+# (0.75 and 0.60) is met in every language, narrowly in French and Spanish (302 of 400 each, where 300 is
+# the target); the glossary states these figures (CI has no /work/.mirror, so there this skips).
+PUBLIC_MEASURED = {"en": (311, 322), "fr": (302, 318), "de": (309, 321), "es": (302, 315), "pt": (319, 328)}
 
 
 @pytest.mark.parametrize("lang", sentiment.SCORED)
@@ -166,7 +168,7 @@ def test_agreement_with_public_star_rated_reviews_holds_its_measured_level(lang)
     pos_neg, three_class = PUBLIC_MEASURED[lang]
     assert round(row["pos_neg"] * 400) >= pos_neg
     assert round(row["three_class"] * 500) >= three_class
-    assert row["three_class"] >= 0.60
+    assert row["pos_neg"] >= 0.75 and row["three_class"] >= 0.60
 
 
 def test_public_samples_are_fixed_disjoint_and_balanced():
