@@ -56,6 +56,7 @@ IRREALIS_SCOPE = 6
 STAR_WEIGHT = 2.0
 # "too long", "trop petit": excess is a complaint of at least this much
 EXCESS = 1.0
+EXCESS_BOOST = 1.3
 # "my only complaint is…", "seul bémol": the complaint in that sentence counts this much
 MINIMIZED = 0.3
 # the writer's own rating in words ("one star", "5 stars"): 1-2 a complaint, 3 neither, 4-5 praise
@@ -183,7 +184,8 @@ def raw_score(text: str, lang: str) -> float:
         excess = _excess_of(items, i)
         if excess is not None and not (keeps_praise and value > 0):
             # "too soft", "zu weich", "grande demais": too much of a good thing is a complaint
-            value = -max(abs(value), EXCESS)
+            # and a complaint made "too" is a stronger one ("too slow"), as the intensifier it was before
+            value = value * EXCESS_BOOST if value < 0 else -max(value, EXCESS)
             excess.used = True
         negated = False
         factor = 1.0
@@ -269,7 +271,9 @@ def _weigh_sentences(items: list[_Item], contributions: list[tuple[int, float]],
         turning = [k for k in contrast if any(at >= k for at in said)]
         pivot = turning[-1] if turning else None
         if any(items[k].kind == "minimizer" for k in span):
-            for k in span:
+            # "Seul bémol : la livraison" – after a colon the complaint is in the next sentence
+            follow = spans[number + 1] if items[span[-1]].char == ":" and number + 1 < len(spans) else range(0)
+            for k in [*span, *follow]:
                 small[k] = MINIMIZED
         words = [k for k in span if items[k].kind != "punct"]
         if number and words and items[words[0]].kind in ("contrast", "turn"):
