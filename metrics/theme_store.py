@@ -206,6 +206,8 @@ def remove_keyword(cur, theme: str, lang: str, word: str, actor: str, clock: Clo
 def restore(cur, version: int, actor: str, clock: Clock = utc_now) -> int:
     """Go back to an earlier version: its map becomes the latest again, as a new version."""
     ensure(cur, clock)
+    if version is None:
+        raise UnknownVersion("Choose a version to go back to.")
     earlier = load(cur, version)
     base = latest(cur)
     return _store(cur, earlier, "restore", f"back to version {int(version)}", actor, clock, based_on=base)

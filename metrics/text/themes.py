@@ -197,6 +197,8 @@ def clean_keyword(word: object) -> str:
 
 
 def _theme(theme_map: ThemeMap, name: str) -> str:
+    if not isinstance(name, str) or not name:
+        raise UnknownTheme("Choose a theme.")
     if name not in theme_map.themes:
         raise UnknownTheme(f"There is no theme {_quoted(name)} in this theme map.")
     return name
@@ -212,7 +214,7 @@ def _free(theme_map: ThemeMap, name: str, allow: str | None = None) -> None:
 
 
 def _language(theme_map: ThemeMap, lang: str) -> str:
-    if lang not in theme_map.languages:
+    if not isinstance(lang, str) or lang not in theme_map.languages:
         raise UnknownLanguage(f"The theme map has no language {_quoted(lang)}; it covers "
                               f"{', '.join(sorted(theme_map.languages))}.")
     return lang
@@ -287,6 +289,8 @@ def remove_keyword(theme_map: ThemeMap, theme: str, lang: str, word: str) -> The
     cannot go: a theme nothing can raise would look like a theme nobody mentions."""
     theme, lang = _theme(theme_map, theme), _language(theme_map, lang)
     have = theme_map.languages[lang].get(theme, [])
+    if not isinstance(word, str) or not word:
+        raise UnknownKeyword("Choose a keyword to remove.")
     if word not in have:
         raise UnknownKeyword(f"{_quoted(word)} is not a {LANGUAGE_NAMES.get(lang, lang)} keyword of {_quoted(theme)}.")
     if sum(len(by.get(theme, [])) for by in theme_map.languages.values()) == 1:
