@@ -24,12 +24,13 @@ def app_url(tmp_path_factory, browser) -> Iterator[str]:
 
 def theme_tiles(page) -> dict[str, str]:
     """The CEO page's theme tiles: name → ARR at stake as shown."""
-    labels = page.locator("[data-testid='stMetricLabel']", has_text=THEME_LABEL)
-    pw.expect(labels.first).to_be_visible()
+    tiles = page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=THEME_LABEL))
+    pw.expect(tiles.first).to_be_visible()
     out = {}
-    for i in range(labels.count()):
-        tile = page.locator("[data-testid='stMetric']", has=labels.nth(i))
-        name = labels.nth(i).inner_text().strip().removeprefix("Theme: ")
+    for i in range(tiles.count()):
+        tile = tiles.nth(i)
+        name = tile.locator("[data-testid='stMetricLabel']").inner_text().strip().removeprefix("Theme: ")
         out[name] = tile.locator("[data-testid='stMetricValue']").inner_text().strip()
     return out
 
