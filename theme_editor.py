@@ -23,6 +23,7 @@ from metrics.text.themes import LANGUAGE_NAMES, ThemeEditError
 KEY = "tm"          # viewstate.REGISTRY: the theme-map version in the link
 ACTION = "preset_save"  # the role that may save mapping presets may edit the theme map (access.ACTIONS)
 _DONE, _ERROR = "_tm_done", "_tm_error"
+EDITS = ("Rename", "Merge", "Add a theme", "Keywords", "Go back")
 
 
 def _cursor():
@@ -162,29 +163,32 @@ def editor() -> None:
     st.dataframe(_keywords_table(theme_map), hide_index=True, width="stretch",
                  column_config={"Theme": st.column_config.TextColumn("Theme", pinned=True)})
     st.caption(f"Theme map version {latest}: {len(theme_map.themes)} themes.")
+    _history(cur)
     if not gate.user().can(ACTION):
         st.caption("Analysts and admins edit the themes.")
-        _history(cur)
+        return
+    # Off by default: the upload controls above stay the page's only inputs until an analyst asks to edit.
+    if not st.toggle("Edit the themes", key="tm_edit"):
         return
     names = list(theme_map.themes)
     for key in ("tm_rename_from", "tm_merge_from", "tm_merge_into", "tm_kw_theme"):
         _keep_valid(key, names)
-    rename, merge, add, words, back = st.tabs(["Rename", "Merge", "Add a theme", "Keywords", "History"])
-    with rename:
+    kind = st.radio("Edit", EDITS, key="tm_edit_kind", horizontal=True)
+    if kind == "Rename":
         st.selectbox("Theme to rename", names, key="tm_rename_from")
         st.text_input("New name", key="tm_rename_to", max_chars=80)
         st.button("Rename theme", key="tm_rename", on_click=_rename)
-    with merge:
+    elif kind == "Merge":
         st.selectbox("Merge this theme", names, key="tm_merge_from")
         st.selectbox("into this theme (it keeps its name and gains the keywords)", names, key="tm_merge_into")
         st.button("Merge themes", key="tm_merge", on_click=_merge)
-    with add:
+    elif kind == "Add a theme":
         st.text_input("Name of the new theme", key="tm_new_name", max_chars=80)
         for lang, language in LANGUAGE_NAMES.items():
             if lang in theme_map.languages:
                 st.text_input(f"{language} keywords (comma-separated)", key=f"tm_new_{lang}")
         st.button("Add theme", key="tm_add", on_click=_add_theme)
-    with words:
+    elif kind == "Keywords":
         theme = st.selectbox("Theme", names, key="tm_kw_theme")
         langs = [lang for lang in LANGUAGE_NAMES if lang in theme_map.languages]
         lang = st.selectbox("Language", langs, format_func=LANGUAGE_NAMES.get, key="tm_kw_lang")
@@ -195,13 +199,11 @@ def editor() -> None:
         st.selectbox("Keyword to remove", have, key="tm_kw_remove", index=None,
                      placeholder="no keyword in this language" if not have else "choose a keyword")
         st.button("Remove keyword", key="tm_kw_remove_button", on_click=_remove_keyword, disabled=not have)
-    with back:
-        _history(cur)
+    else:
         earlier = [int(v) for v in theme_store.history(cur).version if int(v) != latest]
         if earlier:
             _keep_valid("tm_restore", earlier)
-            st.selectbox("Version to go back to", earlier, key="tm_restore",
-                         format_func=lambda v: f"version {v}")
+            st.selectbox("Version to go back to", earlier, key="tm_restore", format_func=lambda v: f"version {v}")
             st.button("Go back to this version", key="tm_restore_button", on_click=_restore,
                       help="Stores that version's map again as the newest version (recorded); nothing is deleted.")
         else:

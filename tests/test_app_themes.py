@@ -24,6 +24,14 @@ def history(at) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "Made on version" in d.value.columns)
 
 
+def edit(at, kind: str):
+    """Turn the editor on and choose the kind of edit."""
+    at.toggle(key="tm_edit").set_value(True).run()
+    at.radio(key="tm_edit_kind").set_value(kind).run()
+    assert not at.exception
+    return at
+
+
 def plain(markdown: str) -> str:
     """The text a reader sees: ui.md_escape's backslashes removed."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -43,6 +51,8 @@ def test_rename_reaches_the_cmo_page_and_an_old_link_keeps_the_old_name():
     at = run_app("pages/data.py")
     keywords = next(d.value for d in at.dataframe if "English" in d.value.columns)
     assert list(keywords["Theme"])[:2] == ["price", "support"] and len(keywords) == 10
+    assert not [t for t in at.text_input if (t.key or "").startswith("tm_")] and not at.tabs  # off until asked for
+    edit(at, "Rename")
     at.selectbox(key="tm_rename_from").set_value("price")
     at.text_input(key="tm_rename_to").input(NEW)
     at.button(key="tm_rename").click().run()
@@ -82,14 +92,17 @@ def test_rename_reaches_the_cmo_page_and_an_old_link_keeps_the_old_name():
 def test_bad_edits_are_refused_with_their_reason():
     at = run_app("pages/data.py")
     versions = list(history(at)["Version"])
+    edit(at, "Rename")
     at.selectbox(key="tm_rename_from").set_value("support")
     at.text_input(key="tm_rename_to").input("   ")
     at.button(key="tm_rename").click().run()
     assert errors(at) == ["A theme needs a name: the name is empty."]
+    at.radio(key="tm_edit_kind").set_value("Merge").run()
     at.selectbox(key="tm_merge_from").set_value("support")
     at.selectbox(key="tm_merge_into").set_value("support")
     at.button(key="tm_merge").click().run()
     assert errors(at) == ["A theme cannot be merged into itself (“support”); choose two themes."]
+    at.radio(key="tm_edit_kind").set_value("Add a theme").run()
     at.text_input(key="tm_new_name").input("planning")
     at.text_input(key="tm_new_en").input(" , ")
     at.button(key="tm_add").click().run()
@@ -104,6 +117,7 @@ def test_bad_edits_are_refused_with_their_reason():
 def test_add_a_theme_then_go_back():
     at = run_app("pages/data.py")
     start = max(history(at)["Version"])
+    edit(at, "Add a theme")
     at.text_input(key="tm_new_name").input("planning")
     at.text_input(key="tm_new_en").input("gantt, timeline*")
     at.text_input(key="tm_new_de").input("Zeitplan*")
@@ -112,6 +126,7 @@ def test_add_a_theme_then_go_back():
                                                     "(en: gantt, timeline*; de: Zeitplan*)."]
     keywords = next(d.value for d in at.dataframe if "English" in d.value.columns).set_index("Theme")
     assert keywords.loc["planning", ["English", "German", "French"]].tolist() == ["gantt, timeline*", "Zeitplan*", ""]
+    at.radio(key="tm_edit_kind").set_value("Go back").run()
     at.selectbox(key="tm_restore").set_value(start)
     at.button(key="tm_restore_button").click().run()
     assert [plain(s.value) for s in at.success] == [f"Stored theme map version {start + 2}: back to version {start}."]

@@ -43,6 +43,8 @@ def test_rename_on_the_data_page_reaches_the_ceo_page_and_an_old_link_keeps_the_
     assert "tm=0" in old_link
 
     open_app(page, app_url + "/data")
+    page.get_by_text("Edit the themes").click()
+    wait_for_app_run(page)
     choose(page, "Theme to rename", old)
     box = page.get_by_label("New name")
     box.fill(NEW)
