@@ -56,8 +56,7 @@ def apart(said, theme: str, higher: pd.Series, lower: pd.Series) -> tuple:
     return a, b
 
 
-def test_the_blank_pattern_and_the_number_of_comments(said):
-    assert len(said) == 11_745
+def test_comments_are_many_different_texts(said):
     assert said["comment"].nunique() > 1_000  # composed from the situation, not a short list repeated
 
 
