@@ -787,7 +787,9 @@ def risk_row(view: View, revenue_at_risk) -> None:
         cols[2].caption("No NPS responses: no comments to read.")
         return
     comments_ready(view.snapshot)
-    top = cached(voice.themes, view, versions).head(3)
+    import theme_editor  # here, not at the top: theme_editor imports ui
+
+    top = cached(voice.themes, view, versions, theme_editor.current_version()).head(3)
     if top.empty:
         cols[2].caption("No comment in this period raises a known theme.")
     for column, row in zip(cols[2:], top.itertuples(), strict=False):

@@ -25,7 +25,9 @@ DEFAULT_MONTHS = 12  # the default period: the data's last 12 months (or all of 
 
 @dataclass(frozen=True)
 class Param:
-    """One URL parameter. kind: 'version', 'period', 'filter' (values from the data), 'choice' or 'int'."""
+    """One URL parameter. kind: 'version', 'period', 'filter' (values from the data), 'choice', 'int' or 'pin' (a
+    whole number naming a stored version of something, default None = the latest; whether it exists is checked
+    where it is read)."""
 
     name: str
     kind: str
@@ -48,6 +50,7 @@ REGISTRY: dict[str, Param] = {p.name: p for p in [
     Param("wi_to", "choice", "Passive", choices=("Passive", "Promoter")),
     Param("wi_invest", "int", 250_000, 0, 10**10),  # any whole amount; the box steps by 25,000 (ui)
     Param("present", "choice", None, choices=("1",)),
+    Param("tm", "pin", None, 0, 99_999),  # theme-map version (metrics.theme_store); absent: the latest
 ]}
 ORDER = list(REGISTRY)
 _DIGITS = re.compile(r"[0-9]{1,15}")  # ASCII only: re's [0-9] never matches '²' or other Unicode digits
@@ -139,6 +142,13 @@ def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
                 default = "" if param.default is None else f"; using the default, {param.default}"
                 out.problems.append(f"'{_clip(one)}' is not a valid value for {key} (one of "
                                     f"{', '.join(param.choices)}){default}")
+        elif param.kind == "pin":
+            number = whole_number(one)
+            if number is not None and param.low <= number <= param.high and len(values) == 1:
+                out.values[key] = str(number)
+            else:
+                out.problems.append(f"{key} '{_clip(one)}' must be one whole number from {param.low:,} to "
+                                    f"{param.high:,}; showing the latest")
         else:  # int
             number, problem = check_int(param, one)
             if problem is None and len(values) == 1:

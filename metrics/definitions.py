@@ -322,6 +322,11 @@ _MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason 
 _MIN_MODEL = ("9 months of data (6 of history, a 3-month outcome), 30 churned training rows and "
               f"{MIN_CHURN_EVENTS} churned hold-out rows: below, \"not measurable\" with the reason.")
 _V = {"fact": "comment_analysis"}
+_T = {"fact": "comment_themes"}  # themes per theme-map version (metrics.voice.ensure_themes)
+THEME_MAP_RULE = ("The keyword map is versioned in the workspace (metrics.theme_store): version 0 is the shipped map, "
+                  "each edit on the Data page (rename, merge, add a theme or keywords, remove a keyword, go back) is a "
+                  "new version with who and when; every theme figure reads one version only, named under the table, "
+                  "and a link pins it (tm).")
 _M += [  # What customers say (metrics/voice.py) and who is about to leave (metrics/risk.py)
     Metric("comments", "Comments", "Non-blank NPS comments dated in the period (a blank comment is not a comment); "
            "an answer present in several NPS files counts once.", "int", "CMO", **_V,
@@ -336,15 +341,15 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            "95% interval; same method as positive comments. Also by month (months with fewer than "
            f"{MIN_RESPONSES} scored comments are left out of the chart).", "pct", "CMO", **_V,
            compute="metrics.voice.sentiment_by_month", interval=WILSON, min_n=_MIN_SCORED),
-    Metric("theme_mentions", "Theme mentions", "Comments in the period that raise the theme (keyword map "
-           "data/themes.json per language; measured on held-out labelled comments: precision 0.80–0.93, recall "
-           "0.95–0.96). Praise counts (“fast” raises performance); negation is ignored.", "int", "CMO", **_V,
-           compute="metrics.voice.themes"),
+    Metric("theme_mentions", "Theme mentions", "Comments in the period that raise the theme (a keyword map per "
+           "language; the shipped map, data/themes.json, measured on held-out labelled comments: precision "
+           "0.80–0.93, recall 0.95–0.96). Praise counts (“fast” raises performance); negation is ignored. "
+           + THEME_MAP_RULE, "int", "CMO", **_T, compute="metrics.voice.themes"),
     Metric("theme_share", "Share among detractors / promoters", "Of the period's detractor (promoter) comments, "
-           "those raising the theme; Wilson 95% interval.", "pct", "CMO", **_V, compute="metrics.voice.themes",
+           "those raising the theme; Wilson 95% interval.", "pct", "CMO", **_T, compute="metrics.voice.themes",
            interval=WILSON),
     Metric("theme_sentiment", "Mean sentiment of a theme", "Mean sentiment score (−1 to +1) of the scored "
-           "comments raising the theme, with its 95% interval.", "ratio", "CMO", **_V,
+           "comments raising the theme, with its 95% interval.", "ratio", "CMO", **_T,
            compute="metrics.voice.themes", interval=MEAN_NORMAL),
     Metric("arr_at_stake", "ARR at stake (theme)", "12 × MRR, in the period's last month, of the distinct active "
            "customers who raised the theme in the period. Themes are ranked by it.", "currency", "CMO",

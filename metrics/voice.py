@@ -8,6 +8,13 @@ Rules (shared/METRICS.md, "Comments: sentiment and themes"):
   comment: it is neither analysed nor counted.
 - Sentiment comes from the text alone, never from the score. Shares (positive / neutral / negative) are over
   scored comments, each with a Wilson 95% interval; coverage = scored ÷ all comments is given beside them.
+- Themes come from a version of the workspace's theme map (metrics.theme_store; an analyst edits it on the Data
+  page). `ensure_themes` assigns each analysed comment its themes under one version and stores them in
+  `comment_themes`, keyed by (nps_version, theme_map, row_number): about 0.6 s for the sample's 11,700 comments,
+  once per NPS version and theme-map version (versions with identical maps share the rows). Every function below
+  takes the theme-map version (`tm`, None = the latest) and reads that version only, so one figure never mixes two
+  maps; a frame passed in carries its version (frame.attrs["theme_map"]) and is refused under another one.
+  (`comment_analysis.themes` keeps the shipped map's themes, which the churn model's features read.)
 - A comment's segment and region are the response's own, else the customer's (as fact_nps does); a window
   [start, end] holds the comments dated from start's first day to end's last day.
 - Per theme, over the window: mentions (comments raising it), the share of detractor comments and of promoter
@@ -31,7 +38,7 @@ import threading
 
 import pandas as pd
 
-from metrics import rules, stats
+from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
 from metrics.store import source_rows
 from metrics.view import View, query
@@ -40,6 +47,11 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS comment_analysis (
     nps_version INTEGER NOT NULL, row_number BIGINT NOT NULL, language VARCHAR, sentiment VARCHAR NOT NULL,
     score DOUBLE, themes VARCHAR[] NOT NULL
+)
+"""
+THEMES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS comment_themes (
+    nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL, row_number BIGINT NOT NULL, themes VARCHAR[] NOT NULL
 )
 """
 NOT_SCORED = "not scored"
@@ -92,18 +104,80 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
         return len(frame)
 
 
+def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
+    """Assign the themes of one theme-map version to every analysed comment of an NPS version unless stored
+    already; returns the number of comments. Like ensure_analysis, complete or redone as a whole."""
+    if nps_version is None:
+        return 0
+    want = ensure_analysis(cur, nps_version)
+    cur.execute(THEMES_SCHEMA)
+    mapping = theme_store.load(cur, theme_map)  # UnknownVersion before anything is written
+    key = {"v": nps_version, "tm": int(theme_map)}
+    with _LOCK:
+        have = cur.execute("SELECT count(*) FROM comment_themes WHERE nps_version = $v AND theme_map = $tm",
+                           key).fetchone()[0]
+        if have == want:
+            return int(have)
+        # A version with the same map and complete rows (e.g. one restored by going back) lends its rows.
+        twin = cur.execute("""
+            SELECT t.theme_map FROM comment_themes t JOIN theme_map_versions m ON m.version = t.theme_map
+            WHERE t.nps_version = $v AND t.theme_map <> $tm AND m.sha256 = $sha
+            GROUP BY t.theme_map HAVING count(*) = $want LIMIT 1""",
+                           {**key, "sha": theme_store.sha(cur, theme_map), "want": want}).fetchone()
+        rows = None
+        if twin is None:
+            rows = cur.execute(f"""
+                SELECT n.row_number, n.comment, a.language FROM nps_responses n
+                JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+                WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.row_number""", {"v": nps_version}).df()
+            frame = pd.DataFrame({
+                "row_number": rows["row_number"].to_numpy(),
+                "themes": [mapping.assign(text, lang if isinstance(lang, str) else None)
+                           for text, lang in zip(rows["comment"], rows["language"], strict=True)],
+            })
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute("DELETE FROM comment_themes WHERE nps_version = $v AND theme_map = $tm", key)
+            if twin is not None:
+                cur.execute("INSERT INTO comment_themes SELECT nps_version, $tm, row_number, themes FROM comment_themes"
+                            " WHERE nps_version = $v AND theme_map = $twin", {**key, "twin": twin[0]})
+            else:
+                cur.register("assigned", frame)
+                cur.execute("INSERT INTO comment_themes SELECT $v, $tm, row_number, themes::VARCHAR[] FROM assigned",
+                            key)
+                cur.unregister("assigned")
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
+        return int(want)
+
+
 def nps_versions(cur, snapshot: int) -> list[int]:
     """The NPS versions (sources) a snapshot reads."""
     return [r[0] for r in cur.execute("SELECT version FROM snapshot_sources WHERE snapshot = ? AND kind = 'nps'"
                                       " ORDER BY version", [snapshot]).fetchall()]
 
 
-def ensure_snapshot(cur, snapshot: int) -> list[int]:
-    """ensure_analysis for every NPS source of the snapshot; returns their versions."""
+def ensure_snapshot(cur, snapshot: int, theme_map: int | None = None) -> list[int]:
+    """ensure_analysis (and, given a theme-map version, ensure_themes) for every NPS source of the snapshot;
+    returns their versions."""
     versions = nps_versions(cur, snapshot)
     for v in versions:
         ensure_analysis(cur, v)
+        if theme_map is not None:
+            ensure_themes(cur, v, theme_map)
     return versions
+
+
+def theme_version(cur, tm: int | None) -> int:
+    """The theme-map version a figure reads: the one asked for, else the latest; UnknownVersion when it was never
+    stored (a page resolves a link's version first, see theme_store.resolve)."""
+    if tm is None:
+        return theme_store.latest(cur)
+    if not theme_store.exists(cur, tm):
+        raise theme_store.UnknownVersion(f"There is no theme map version {tm}.")
+    return int(tm)
 
 
 def _comments_sql(where_dates: str) -> str:
@@ -113,9 +187,10 @@ def _comments_sql(where_dates: str) -> str:
                {CATEGORY_SQL.format(s="n.score")} AS category, coalesce(n.channel, 'Unknown') AS channel,
                coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region, n.comment,
-               a.language, a.sentiment, a.score AS sentiment_score, a.themes
+               a.language, a.sentiment, a.score AS sentiment_score, t.themes
         FROM {source_rows("nps", "snapshot")} n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        JOIN comment_themes t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = $tm
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
         WHERE {_HAS_COMMENT} AND {where_dates}
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
@@ -123,25 +198,40 @@ def _comments_sql(where_dates: str) -> str:
         ORDER BY n.response_date, n.row_number"""
 
 
-def comments(cur, view: View, versions: dict, start=None, end=None) -> pd.DataFrame:
+def comments(cur, view: View, versions: dict, start=None, end=None, tm: int | None = None) -> pd.DataFrame:
     """Every analysed comment in the window (or in [start, end] months), one row per comment, from every NPS
-    source of the view's snapshot (an answer present in several sources once, as store.source_rows reads)."""
-    if not ensure_snapshot(cur, view.snapshot):
-        return pd.DataFrame(columns=["row_number", "response_id", "customer_id", "response_date", "month",
-                                     "nps_score", "category", "channel", "segment", "region", "comment",
-                                     "language", "sentiment", "sentiment_score", "themes"])
-    params = view.params(cv=versions.get("customers"))
+    source of the view's snapshot (an answer present in several sources once, as store.source_rows reads), with
+    the themes of theme-map version `tm` (None: the latest), which frame.attrs["theme_map"] names."""
+    tm = theme_version(cur, tm)
+    if not ensure_snapshot(cur, view.snapshot, tm):
+        frame = pd.DataFrame(columns=["row_number", "response_id", "customer_id", "response_date", "month",
+                                      "nps_score", "category", "channel", "segment", "region", "comment",
+                                      "language", "sentiment", "sentiment_score", "themes"])
+        frame.attrs["theme_map"] = tm
+        return frame
+    params = view.params(cv=versions.get("customers"), tm=tm)
     if start is not None:
         params.update(start=start, end=end)
     frame = query(cur, _comments_sql("n.response_date BETWEEN $start AND last_day($end)"), params)
     frame["themes"] = [list(t) if t is not None else [] for t in frame["themes"]]
+    frame.attrs["theme_map"] = tm
     return frame
 
 
-def comments_export(cur, view: View, versions: dict) -> pd.DataFrame:
+def _frame(cur, view: View, versions: dict, tm: int | None, frame: pd.DataFrame | None) -> pd.DataFrame:
+    """The window's comments under theme-map version tm, or the frame given, which must carry that version."""
+    if frame is None:
+        return comments(cur, view, versions, tm=tm)
+    given = frame.attrs.get("theme_map")
+    if tm is not None and given is not None and int(given) != int(tm):
+        raise ValueError(f"these comments carry theme map version {given}, not {tm}: one figure, one theme map")
+    return frame
+
+
+def comments_export(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
     """Every comment of the window for download: response id, customer, date, NPS score, language, sentiment
-    label and score, themes (joined with "; ") and the text."""
-    frame = comments(cur, view, versions)
+    label and score, themes (joined with "; ", theme-map version tm) and the text."""
+    frame = comments(cur, view, versions, tm=tm)
     return pd.DataFrame({
         "response_id": frame["response_id"], "customer_id": frame["customer_id"],
         "date": pd.to_datetime(frame["response_date"]).dt.strftime("%Y-%m-%d"), "nps_score": frame["nps_score"],
@@ -210,11 +300,13 @@ def _arr_at_end(cur, view: View) -> pd.DataFrame:
                          WHERE snapshot = $snapshot AND month = $end AND active""", view.params())
 
 
-def churn_after_mention(cur, view: View, versions: dict) -> pd.DataFrame:
+def churn_after_mention(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
     """Per theme: churn within the window of customers who raised it in the previous window of the same length
     vs customers who commented then without raising it; both active at the window's start."""
     prev = view.previous()
-    before = comments(cur, view, versions, start=prev.start, end=prev.end)
+    tm = theme_version(cur, tm)
+    before = comments(cur, view, versions, start=prev.start, end=prev.end, tm=tm)
+    order = theme_store.load(cur, tm).themes
     base = query(cur, f"""SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
                           FROM fact_customer_month WHERE {View.where()} AND month = $start AND active_start""",
                  view.params())
@@ -223,7 +315,7 @@ def churn_after_mention(cur, view: View, versions: dict) -> pd.DataFrame:
     commenters = set(before["customer_id"])
     ex = _exploded(before)
     rows = []
-    for theme in _theme_names(ex):
+    for theme in _theme_names(ex, order):
         raised = set(ex.loc[ex["theme"] == theme, "customer_id"])
         others = commenters - raised
         k1, n1 = sum(churned[c] for c in raised), len(raised)
@@ -246,25 +338,26 @@ def churn_after_mention(cur, view: View, versions: dict) -> pd.DataFrame:
                                        "z", "significant", "not_measurable"])
 
 
-def _theme_names(ex: pd.DataFrame) -> list[str]:
-    from metrics.text.themes import THEMES
-
+def _theme_names(ex: pd.DataFrame, order: list[str]) -> list[str]:
+    """The themes raised, in the map's order."""
     seen = set(ex["theme"])
-    return [t for t in THEMES if t in seen] + sorted(seen - set(THEMES))
+    return [t for t in order if t in seen] + sorted(seen - set(order))
 
 
-def themes(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def themes(cur, view: View, versions: dict, tm: int | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per theme raised in the window, ranked by ARR at stake (then mentions): mentions, customers,
     share of comments, detractor and promoter shares (Wilson 95%), mean sentiment (95% interval), ARR at stake
-    and churn after a mention (churn_after_mention)."""
-    frame = comments(cur, view, versions) if frame is None else frame
+    and churn after a mention (churn_after_mention), all under theme-map version tm (None: the latest; the
+    version read is out.attrs["theme_map"])."""
+    frame = _frame(cur, view, versions, tm, frame)
+    tm = int(frame.attrs.get("theme_map", theme_version(cur, tm)))
     ex = _exploded(frame)
     n_det = int((frame["category"] == "Detractor").sum())
     n_pro = int((frame["category"] == "Promoter").sum())
     arr = dict(zip(*_arr_at_end(cur, view).to_dict("list").values(), strict=True))
-    churn = churn_after_mention(cur, view, versions).set_index("theme")
+    churn = churn_after_mention(cur, view, versions, tm).set_index("theme")
     rows = []
-    for theme in _theme_names(ex):
+    for theme in _theme_names(ex, theme_store.load(cur, tm).themes):
         part = ex[ex["theme"] == theme]
         det = stats.wilson(int((part["category"] == "Detractor").sum()), n_det)
         pro = stats.wilson(int((part["category"] == "Promoter").sum()), n_pro)
@@ -288,13 +381,16 @@ def themes(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -
     out = pd.DataFrame(rows)
     if len(out):
         out = out.sort_values(["arr_at_stake", "mentions", "theme"], ascending=[False, False, True])
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["theme_map"] = tm
+    return out
 
 
-def theme_trend(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per month of the window and theme: mentions, comments that month and the share (months without a
-    comment are left out)."""
-    frame = comments(cur, view, versions) if frame is None else frame
+def theme_trend(cur, view: View, versions: dict, tm: int | None = None,
+                frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per month of the window and theme (theme-map version tm): mentions, comments that month and the share
+    (months without a comment are left out)."""
+    frame = _frame(cur, view, versions, tm, frame)
     per_month = frame.groupby("month").size().rename("comments")
     ex = _exploded(frame)
     counts = ex.groupby(["month", "theme"]).size().rename("mentions").reset_index()
@@ -304,10 +400,11 @@ def theme_trend(cur, view: View, versions: dict, frame: pd.DataFrame | None = No
 
 
 def quotes(cur, view: View, versions: dict, theme: str, n: int = 3, sentiment: str | None = "negative",
-           frame: pd.DataFrame | None = None) -> list[str]:
-    """Up to n distinct example comments raising the theme, as plain text: the strongest of the wanted
-    sentiment first (most negative for "negative", most positive for "positive"), then the most recent."""
-    frame = comments(cur, view, versions) if frame is None else frame
+           tm: int | None = None, frame: pd.DataFrame | None = None) -> list[str]:
+    """Up to n distinct example comments raising the theme (theme-map version tm), as plain text: the strongest
+    of the wanted sentiment first (most negative for "negative", most positive for "positive"), then the most
+    recent."""
+    frame = _frame(cur, view, versions, tm, frame)
     part = frame[[theme in t for t in frame["themes"]]]
     if sentiment is not None:
         part = part[part["sentiment"] == sentiment]
@@ -323,10 +420,10 @@ def quotes(cur, view: View, versions: dict, theme: str, n: int = 3, sentiment: s
     return out
 
 
-def summary(cur, view: View, versions: dict, top: int = 5) -> dict:
+def summary(cur, view: View, versions: dict, top: int = 5, tm: int | None = None) -> dict:
     """The voice figures for the JSON report: sentiment shares and coverage overall and by language, and the
-    top themes with mentions and ARR at stake."""
-    frame = comments(cur, view, versions)
+    top themes with mentions and ARR at stake under theme-map version tm (None: the latest), which it names."""
+    frame = comments(cur, view, versions, tm=tm)
 
     def value(v):
         return None if stats.missing(v) else float(v)
@@ -341,6 +438,7 @@ def summary(cur, view: View, versions: dict, top: int = 5) -> dict:
     table = themes(cur, view, versions, frame=frame)
     return {
         "comments": len(frame),
+        "theme_map": int(frame.attrs["theme_map"]),
         "sentiment": (shares(sentiment_shares(cur, view, versions, frame=frame)) or [None])[0],
         "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language", frame=frame)),
         "top_themes": [{"theme": r["theme"], "mentions": int(r["mentions"]), "customers": int(r["customers"]),

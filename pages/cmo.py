@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import charts
+import theme_editor
 import ui
 from metrics import nps, revenue, stats, value, voice
 from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct
@@ -118,7 +119,8 @@ else:
                    + ", ".join(f"{m:%b %Y}" for m in monthly.month[monthly.too_small]) + ".")
 
     ui.section("Themes and what they are worth")
-    drivers = ui.cached(voice.themes, view, versions)
+    tm = theme_editor.current_version()  # one theme-map version for every theme figure below
+    drivers = ui.cached(voice.themes, view, versions, tm)
     if drivers.empty:
         st.caption("No comment in this period raises a known theme.")
     else:
@@ -132,16 +134,17 @@ else:
                    + METRICS["churn_after_mention"].definition)
         st.markdown("**Example comments per theme** (the most negative first; quoted as written)")
         examples = [{"Theme": t, "Comment": q} for t in drivers.theme
-                    for q in ui.cached(voice.quotes, view, versions, t, 3, "negative")]
+                    for q in ui.cached(voice.quotes, view, versions, t, 3, "negative", tm)]
         if examples:
             ui.table(pd.DataFrame(examples), "Example comments per theme",
                      column_config={"Comment": st.column_config.TextColumn("Comment", width="large")})
         else:
             st.caption("No negative comment raises a theme in this period.")
+    theme_editor.version_note(tm)
     if not ui.presenting():
-        export = ui.cached(voice.comments_export, view, versions)
+        export = ui.cached(voice.comments_export, view, versions, tm)
         st.download_button("Download comments (CSV)", data=safe_csv(export), file_name=f"comments-v{view.snapshot}-"
-                           f"{view.start:%Y%m}-{view.end:%Y%m}.csv", mime="text/csv", icon=":material/download:",
+                           f"tm{tm}-{view.start:%Y%m}-{view.end:%Y%m}.csv", mime="text/csv", icon=":material/download:",
                            key="comments_csv", on_click="ignore")
         st.caption(f"{len(export):,} comments of the period with language, sentiment, score and themes. Cells that "
                    "a spreadsheet would read as a formula start with an apostrophe.")

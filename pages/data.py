@@ -6,6 +6,7 @@ import hashlib
 import streamlit as st
 
 import gate
+import theme_editor
 import ui
 from metrics import ingest
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
@@ -359,6 +360,7 @@ elif files:
             handle(upload, keys)
 
 
+theme_editor.editor()
 st.subheader("Upload history")
 for key, show in (("history_done", st.success), ("history_error", st.error)):
     if key in st.session_state:

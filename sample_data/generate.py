@@ -36,8 +36,10 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   then every 4-8 months; larger accounts have more than one respondent. Support tickets trigger
   extra transactional surveys, more often for unhappy customers. A score is ``10 * sigmoid(z + noise)``
   rounded, using the customer's satisfaction in the month of the response. About 3 % of responses
-  come anonymously from the website (no customer_id). Comments are picked from phrase lists that
-  fit the score (detractor complaints about support, price, bugs or onboarding).
+  come anonymously from the website (no customer_id). A comment's topic comes from the account's situation
+  (a survey right after a support contact, the first months, a contraction or expansion in the last three
+  months, satisfaction that fell over them, the segment) and its tone from the score, so themes differ
+  between detractors and promoters as an outcome (see COMMENT_TOPICS).
 * CSAT. Every support contact (the same contacts that trigger the post-ticket NPS surveys) also sends a
   1-5 satisfaction survey, answered ~45 % of the time; the answer is ``1 + 4 * sigmoid(z + noise)`` rounded,
   a little harsher than the account's mood (``CSAT_SHIFT``). Drawn from a second random stream, so adding
@@ -86,6 +88,7 @@ NOT_CHURNED = N_MONTHS  # churn_month of a customer still active at the end
 # ---------------------------------------------------------------------------------------------------
 SEGMENTS = np.array(["SMB", "Mid-Market", "Enterprise"])
 SMB = 0  # index into SEGMENTS
+ENTERPRISE = 2
 # Mix of new signups; the surviving base drifts towards larger accounts because they churn less.
 SEGMENT_P = [0.62, 0.29, 0.09]
 REGIONS = np.array(["North America", "EMEA", "APAC", "LATAM"])
@@ -234,74 +237,219 @@ LEGAL_SUFFIXES = {
 LEGAL_SUFFIX_P = 0.22
 COMMA_SUFFIX_P = 0.05  # of suffixed North American names, "Acme Labs, Inc." style
 
+# Comments: what a respondent writes about comes from the account's situation, how they write it from their
+# score. A topic is drawn with weights that depend only on the situation (COMMENT_TOPIC_WEIGHTS and the nudges in
+# draw_comments: a survey right after a support contact, a slow or escalated ticket that still weighs, the first
+# months, a contraction or an expansion in the last three months, satisfaction that fell over them, the segment),
+# never on the score; the tone (praise, mixed, complaint) is drawn from the score's category. So themes differ
+# between detractors and promoters only because their situations differ (unhappy accounts contract and open tickets
+# more, slow tickets lower later answers, new accounts start lower).
 # Only a few phrases contain a comma and only the rare QUOTED_COMMENTS a quote character, so both
 # CSV quoting paths are exercised without dominating the file.
-PROMOTER_COMMENTS = [
-    "Love the product. It saves our team hours every week.",
-    "Great tool and setup was quick.",
-    "The dashboards are exactly what our leadership wanted.",
-    "Support is fast and genuinely helpful.",
-    "Best vendor we work with.",
-    "Reliable, fast and easy to use.",
-    "Our account manager is fantastic.",
-    "The integrations just work.",
-    "Rolled it out to three more teams this quarter.",
-    "Excellent value for what we pay.",
-    "Recent releases have been really solid.",
-    "Intuitive UI. New hires pick it up in a day.",
-    "Would recommend to any ops team.",
-    "Reporting is fast and accurate.",
-]
-PASSIVE_COMMENTS = [
-    "Good overall but a few features feel unfinished.",
-    "Does the job. Reporting could be more flexible.",
-    "Good product, but pricing is steep for a team our size.",
-    "Mostly happy. The mobile app needs work.",
-    "Fine for now. We are still exploring alternatives.",
-    "Works well once configured but configuration took a while.",
-    "Decent, though support can be slow at times.",
-    "Useful but the export options are limited.",
-    "It is okay. Would like better permissions management.",
-    "Performance has improved but some pages are still slow.",
-    "Nice features. Documentation could be clearer.",
-    "We use it daily but it is not essential yet.",
-]
-DETRACTOR_COMMENTS = {
-    "support": [
-        "Support takes days to respond.",
-        "Tickets get closed without a fix.",
-        "Hard to reach a human when something breaks.",
-        "We were bounced between three agents for one issue.",
-        "No one owns our account anymore.",
-    ],
-    "price": [
-        "Too expensive for what we get.",
-        "The last price increase was hard to justify.",
-        "Paying for seats we do not use.",
-        "Competitors offer more for less.",
-        "Pricing tiers are confusing, and add-ons add up fast.",
-    ],
-    "bugs": [
-        "Frequent outages this quarter.",
-        "Reports show different numbers than the export.",
-        "The sync breaks every few days.",
-        "Too many bugs after each release.",
-        "Pages are slow and sometimes time out.",
-    ],
-    "onboarding": [
-        "Onboarding was confusing and took far too long.",
-        "We still have not finished setup after two months.",
-        "Training materials are outdated.",
-        "Migration from our old tool was painful.",
-        "No clear guidance on best practices for our setup.",
-    ],
+COMMENT_TOPICS = ["general", "price", "support", "onboarding", "reliability", "performance", "features", "usability",
+                  "integrations", "documentation", "billing"]
+COMMENT_TOPIC_WEIGHTS = np.array([1.6, 0.7, 0.7, 0.35, 0.6, 0.8, 1.0, 0.8, 0.45, 0.25, 0.2])
+TONES = ("praise", "mixed", "complaint")
+TONE_P = {"promoter": (0.85, 0.15, 0.0), "passive": (0.25, 0.60, 0.15), "detractor": (0.0, 0.15, 0.85)}
+SECOND_TOPIC_P = 0.22  # a comment sometimes raises a second topic, as its own sentence
+# How strongly a situation pulls the topic towards what happened (added to the topic's base weight).
+SITUATION_PUSH = {"support_contact": 3.5, "service_trouble": 3.0, "new_account": 3.0, "contracted": 4.0,
+                  "slipping": 3.0}
+# Praise is often about the product as a whole ("Love it"); a complaint names what went wrong.
+GENERAL_BY_TONE = {"praise": 2.0, "mixed": 1.0, "complaint": 0.3}
+COMMENTS = {
+    "general": {
+        "praise": [
+            "Love the product. It saves our team hours every week.",
+            "Best vendor we work with.",
+            "Would recommend to any ops team.",
+            "The dashboards are exactly what our leadership wanted.",
+        ],
+        "mixed": [
+            "Does the job.",
+            "We use it daily but it is not essential yet.",
+            "Fine for now. We are still exploring alternatives.",
+            "Good overall, nothing special.",
+        ],
+        "complaint": [
+            "Not what we were promised.",
+            "We are looking at alternatives.",
+            "Disappointing year with this vendor.",
+        ],
+    },
+    "price": {
+        "praise": [
+            "Excellent value for what we pay.",
+            "Pays for itself within a quarter.",
+            "Fair pricing for what we get.",
+        ],
+        "mixed": [
+            "Good product, but pricing is steep for a team our size.",
+            "Worth it, though the price keeps creeping up.",
+            "We cut seats to keep the cost down.",
+        ],
+        "complaint": [
+            "Too expensive for what we get.",
+            "The last price increase was hard to justify.",
+            "Paying for seats we do not use is a waste of money.",
+            "Competitors offer more for a lower price.",
+            "Pricing tiers are confusing, and add-ons add up fast.",
+        ],
+    },
+    "support": {
+        "praise": [
+            "Support is fast and genuinely helpful.",
+            "Our account manager is fantastic.",
+            "The support team answered within the hour and fixed it.",
+        ],
+        "mixed": [
+            "Decent, though support can be slow at times.",
+            "Support is friendly but tickets take a while.",
+            "Support solved it in the end, after a few emails.",
+        ],
+        "complaint": [
+            "Support takes days to respond.",
+            "Tickets get closed without a fix.",
+            "Hard to reach a human when something breaks.",
+            "We were bounced between three agents for one issue.",
+            "Our account manager left and no one replaced them.",
+        ],
+    },
+    "onboarding": {
+        "praise": [
+            "Great tool and setup was quick.",
+            "Onboarding was smooth and the training helped.",
+            "The rollout to three more departments went smoothly.",
+            "Getting started took one afternoon.",
+        ],
+        "mixed": [
+            "Works well once set up, but the setup took a while.",
+            "Onboarding was fine, though the training felt rushed.",
+            "Setting up the new teams took longer than planned.",
+        ],
+        "complaint": [
+            "Onboarding was confusing and took far too long.",
+            "We still have not finished setup after two months.",
+            "Training materials are outdated.",
+            "The implementation and migration from our old tool were painful.",
+        ],
+    },
+    "reliability": {
+        "praise": [
+            "Reliable, fast and easy to use.",
+            "Recent releases have been really stable.",
+            "Rock solid, no outages this year.",
+        ],
+        "mixed": [
+            "Mostly stable, but a few bugs after the last release.",
+            "A couple of outages lately, otherwise fine.",
+            "Good product when it is not crashing.",
+        ],
+        "complaint": [
+            "Frequent outages this quarter.",
+            "Reports are inaccurate and differ from the export.",
+            "The sync is broken every few days.",
+            "Too many bugs after each release.",
+        ],
+    },
+    "performance": {
+        "praise": [
+            "Reporting is fast and accurate.",
+            "Everything loads instantly.",
+            "Much faster since the update.",
+        ],
+        "mixed": [
+            "Performance has improved but some pages are still slow.",
+            "Fine, but large projects load slowly.",
+            "Search could be faster.",
+        ],
+        "complaint": [
+            "Pages are slow and sometimes time out.",
+            "The app is painfully slow with our data.",
+            "Everything takes ages to load.",
+        ],
+    },
+    "features": {
+        "praise": [
+            "The automation features save us a lot of work.",
+            "Great templates and reporting.",
+            "New features keep getting better.",
+        ],
+        "mixed": [
+            "Good overall but a few features feel unfinished.",
+            "Does the job. Reporting could be more flexible.",
+            "Useful but the export options are limited.",
+            "Mostly happy. The mobile app needs work.",
+            "It is okay. Would like a better permissions feature.",
+        ],
+        "complaint": [
+            "Key features are missing.",
+            "The features we need keep slipping on the roadmap.",
+            "Reporting is too limited for our needs.",
+        ],
+    },
+    "usability": {
+        "praise": [
+            "Easy to use and the interface is clean.",
+            "Simple and intuitive.",
+            "The new layout is much clearer.",
+            "Intuitive UI. New hires pick it up in a day.",
+        ],
+        "mixed": [
+            "Easy enough once you learn it.",
+            "The interface is a bit cluttered.",
+            "Takes too many clicks for simple things.",
+        ],
+        "complaint": [
+            "The interface is confusing.",
+            "Clunky and hard to navigate.",
+            "Nobody on the team finds it easy to use.",
+        ],
+    },
+    "integrations": {
+        "praise": [
+            "The integrations just work.",
+            "The Salesforce integration is excellent.",
+            "Great API and webhooks.",
+        ],
+        "mixed": [
+            "Nice features. The Slack integration could do more.",
+            "The API is fine but rate limits bite.",
+            "We had to build our own connector for the ERP.",
+        ],
+        "complaint": [
+            "The Salesforce sync keeps failing.",
+            "The integration with our CRM is unusable.",
+            "No integration with the tools we use.",
+        ],
+    },
+    "documentation": {
+        "praise": [
+            "The documentation is clear and complete.",
+            "Great help center articles.",
+        ],
+        "mixed": [
+            "Nice features. Documentation could be clearer.",
+            "The docs are fine but out of date in places.",
+        ],
+        "complaint": [
+            "The documentation is outdated and incomplete.",
+            "The documentation gives no clear guidance on best practices.",
+        ],
+    },
+}
+COMMENTS["billing"] = {
+    "praise": ["Billing is simple and the invoices are clear.", "Switching plans was painless on the invoice."],
+    "mixed": ["The invoice after our plan change took a while to make sense of.",
+              "Fine, but we were charged twice once (refunded quickly)."],
+    "complaint": ["We were billed for the old plan after downgrading.", "The invoices are wrong every other month.",
+                  "Charged after we asked to cancel part of the subscription."],
 }
 QUOTED_COMMENTS = {
     "support": 'Support keeps replying "working as intended" to real bugs.',
-    "bugs": 'The new "smart import" lost some of our data.',
+    "reliability": 'The new "smart import" lost some of our data.',
 }
-QUOTED_COMMENT_P = 0.01  # share of support / bug complaints that use the quoted phrase
-DETRACTOR_TOPICS = list(DETRACTOR_COMMENTS)
+QUOTED_COMMENT_P = 0.01  # share of support / reliability complaints that use the quoted phrase
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -546,39 +694,80 @@ def draw_scores(
     return np.clip(np.round(10 * sigmoid(noisy)), 0, 10).astype(int)
 
 
+def comment_situations(z: np.ndarray, mrr: np.ndarray, cust: np.ndarray, dates: np.ndarray,
+                       mood: np.ndarray) -> dict[str, np.ndarray]:
+    """Per response, what happened to the account in the three months before it: its MRR went down (a
+    contraction) or up (an expansion), both paying then and now; its satisfaction fell by more than
+    SLIPPING_Z (an incident or a bad stretch); a slow or escalated ticket still weighs on it (service_mood)."""
+    month = month_index_of(dates)
+    before = np.maximum(month - 3, 0)
+    now_mrr, old_mrr = mrr[cust, month], mrr[cust, before]
+    paying = (now_mrr > 0) & (old_mrr > 0) & (month >= 3)
+    z_now, z_old = z[cust, month + 1], z[cust, np.maximum(month - 2, 0)]
+    return {"contracted": paying & (now_mrr < old_mrr), "expanded": paying & (now_mrr > old_mrr),
+            "slipping": np.nan_to_num(z_now - z_old, nan=0.0) < -SLIPPING_Z,
+            "service_trouble": mood <= -SERVICE_TROUBLE_MOOD}
+
+
+SLIPPING_Z = 0.6  # a fall in latent satisfaction over three months that has a cause worth writing about
+SERVICE_TROUBLE_MOOD = 0.15  # a recent slow or escalated ticket that still lowers the answer this much (logit)
+
+
+def _pick(weights: np.ndarray, u: float) -> str:
+    cdf = np.cumsum(weights) / weights.sum()
+    return COMMENT_TOPICS[min(int(np.searchsorted(cdf, u, side="right")), len(COMMENT_TOPICS) - 1)]
+
+
 def draw_comments(
     rng: np.random.Generator,
     scores: np.ndarray,
     channels: np.ndarray,
     tenure_months: np.ndarray,
     segment: np.ndarray,
+    situation: dict[str, np.ndarray],
 ) -> list[str]:
+    """One comment per response (blank for some): the topic from the account's situation, the tone from the
+    score's category, sometimes a second topic."""
     cats = category(scores)
     u_blank, u_topic, u_phrase, u_quote = rng.random((4, len(scores)))
+    u_tone, u_second, u_topic2, u_phrase2 = rng.random((4, len(scores)))
+    ix = {t: COMMENT_TOPICS.index(t) for t in COMMENT_TOPICS}
+    weights = np.tile(COMMENT_TOPIC_WEIGHTS, (len(scores), 1))
+    weights[:, ix["support"]] += SITUATION_PUSH["support_contact"] * (channels == "Support")
+    weights[:, ix["support"]] += SITUATION_PUSH["service_trouble"] * situation["service_trouble"]
+    new = (tenure_months >= 0) & (tenure_months <= 3)
+    weights[:, ix["onboarding"]] += SITUATION_PUSH["new_account"] * new
+    weights[:, ix["onboarding"]] *= np.where(tenure_months > 12, 0.4, 1.0)
+    weights[:, ix["price"]] += SITUATION_PUSH["contracted"] * situation["contracted"] + 0.8 * (segment == SMB)
+    weights[:, ix["price"]] += 0.8 * situation["expanded"]            # a bigger bill
+    weights[:, ix["onboarding"]] += 1.0 * situation["expanded"]       # more teams to roll out to
+    weights[:, ix["billing"]] += 1.0 * (situation["expanded"] | situation["contracted"])  # a plan change's invoice
+    weights[:, ix["reliability"]] += SITUATION_PUSH["slipping"] * situation["slipping"]
+    weights[:, ix["performance"]] += 0.5 * SITUATION_PUSH["slipping"] * situation["slipping"]
+    weights[:, ix["integrations"]] += 0.4 * (segment == ENTERPRISE)
+    weights[:, ix["documentation"]] += 0.2 * (segment == ENTERPRISE)
     comments = []
     for k, cat in enumerate(cats):
         if u_blank[k] < BLANK_P[cat]:
             comments.append("")
             continue
-        if cat == "promoter":
-            phrases = PROMOTER_COMMENTS
-        elif cat == "passive":
-            phrases = PASSIVE_COMMENTS
-        else:
-            # The complaint fits the situation: ticket surveys complain about support, new accounts
-            # about onboarding, small accounts about price.
-            weights = np.ones(len(DETRACTOR_TOPICS))
-            weights[DETRACTOR_TOPICS.index("support")] += 3.0 * (channels[k] == "Support")
-            weights[DETRACTOR_TOPICS.index("onboarding")] += 2.5 * (0 <= tenure_months[k] <= 3)
-            weights[DETRACTOR_TOPICS.index("onboarding")] *= 0.4 if tenure_months[k] > 12 else 1.0
-            weights[DETRACTOR_TOPICS.index("price")] += 0.8 * (segment[k] == SMB)
-            topic_cdf = np.cumsum(weights) / weights.sum()
-            topic = DETRACTOR_TOPICS[int(np.searchsorted(topic_cdf, u_topic[k], side="right"))]
-            if topic in QUOTED_COMMENTS and u_quote[k] < QUOTED_COMMENT_P:
-                comments.append(QUOTED_COMMENTS[topic])
-                continue
-            phrases = DETRACTOR_COMMENTS[topic]
-        comments.append(phrases[int(u_phrase[k] * len(phrases))])
+        tone = TONES[int(np.searchsorted(np.cumsum(TONE_P[cat]), u_tone[k], side="right"))]
+        w = weights[k].copy()
+        w[ix["general"]] *= GENERAL_BY_TONE[tone]
+        topic = _pick(w, u_topic[k])
+        if tone == "complaint" and topic in QUOTED_COMMENTS and u_quote[k] < QUOTED_COMMENT_P:
+            comments.append(QUOTED_COMMENTS[topic])
+            continue
+        phrases = COMMENTS[topic][tone]
+        text = phrases[int(u_phrase[k] * len(phrases))]
+        if u_second[k] < SECOND_TOPIC_P:
+            w[ix[topic]] = 0.0  # the second topic from the same situation, never the first again
+            w[ix["general"]] = 0.0
+            others = COMMENTS[_pick(w, u_topic2[k])][tone]
+            extra = others[int(u_phrase2[k] * len(others))]
+            if extra != text:
+                text = f"{text} {extra}"
+        comments.append(text)
     return comments
 
 
@@ -772,7 +961,8 @@ def build(rng: np.random.Generator) -> tuple[pd.DataFrame, ...]:
     shift = np.where(channels == "Support", SUPPORT_SCORE_SHIFT, 0.0) + mood
     scores = draw_scores(rng, z, cust, dates, shift)
     tenure = month_index_of(dates) - signup_month[cust]
-    comments = np.array(draw_comments(rng, scores, channels, tenure, segment[cust]), dtype=object)
+    situation = comment_situations(z, mrr, cust, dates, mood)
+    comments = np.array(draw_comments(rng, scores, channels, tenure, segment[cust], situation), dtype=object)
 
     # Response ids follow response date.
     order = np.lexsort((np.arange(len(cust)), dates))
