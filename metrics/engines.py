@@ -1,0 +1,234 @@
+"""Where the fact SQL runs: DuckDB (embedded, the default) or Apache Spark (a local or cluster session).
+
+One SQL text per fact, in DuckDB's dialect (metrics.facts). DuckDB runs it as written with its parameters bound;
+Spark runs SQLGlot's transpilation of it with each parameter replaced in the parsed tree by a typed literal (a
+date as DATE '…', NULL as NULL): never a second hand-written copy. Both engines read the same input (the Parquet
+folders of metrics.export: a folder per kind, partitioned by month) through the same input views, `in_<kind>`
+with the manifest's columns and types, and write each step's result as Parquet under `<output>/<step>/`, which
+later steps then read by the step's name. Because every fact casts its outputs explicitly (DECIMAL(18,2) money,
+BIGINT counts, DATE months), both engines write the same Parquet schema; tests/spark compare them row for row.
+
+Spark settings for a local run (measured, see the README's "Facts on Spark"): few shuffle partitions (the
+default 200 makes a 1M-row window query three times slower on 2 cores), 2 GB of driver memory, Arrow for the
+transfer to pandas, UTC as the session time zone (DuckDB's TIMESTAMP has none) and the loopback address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import os
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ENGINES = ("duckdb", "spark")
+INPUT_PREFIX = "in_"  # input view of kind k: in_k (the contract of metrics.facts)
+LOCAL_MASTER = "local[*]"
+SHUFFLE_PARTITIONS = 4
+DRIVER_MEMORY = "2g"
+
+
+class EngineError(Exception):
+    """A step could not run on an engine; the message names the step and the engine's own reason."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    rows: int
+    seconds: float
+    path: str
+
+
+def input_view(kind: str) -> str:
+    return INPUT_PREFIX + kind
+
+
+def _ident(name: str) -> str:
+    from metrics.store import quote_ident
+
+    return quote_ident(name)
+
+
+def typed_projection(columns: Iterable[tuple[str, str]], source: str | None) -> str:
+    """DuckDB SQL selecting each (name, DuckDB type) column cast to its type from `source` (a view name), or, with
+    no source (a kind without rows), an empty table of those columns. The casts make both engines see the
+    manifest's types whatever their Parquet readers infer (a partition folder's month is text to one reader and a
+    date to another)."""
+    cols = ", ".join(f"CAST({'NULL' if source is None else _ident(n)} AS {t}) AS {_ident(n)}" for n, t in columns)
+    return f"SELECT {cols} FROM {_ident(source)}" if source else f"SELECT {cols} WHERE false"
+
+
+def literal(value) -> str:
+    """A parameter value as a typed DuckDB literal (transpiled with the rest of the SQL)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        digits = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
+        return f"CAST('{value}' AS DECIMAL(38, {digits}))"
+    if isinstance(value, dt.datetime):
+        return f"CAST('{value.isoformat(sep=' ')}' AS TIMESTAMP)"
+    if isinstance(value, dt.date):
+        return f"CAST('{value.isoformat()}' AS DATE)"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for a parameter of type {type(value).__name__}")
+
+
+def to_spark(sql: str, params: Mapping[str, object] | None = None) -> str:
+    """The DuckDB-dialect `sql` as Spark SQL, its `$name` parameters replaced by typed literals. SQLGlot raises on
+    a construct it cannot express in Spark; a parameter the SQL uses but `params` lacks is an error too."""
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import ErrorLevel
+
+    params = dict(params or {})
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    missing = []
+
+    def bind(node):
+        if isinstance(node, exp.Placeholder) and node.name:
+            if node.name not in params:
+                missing.append(node.name)
+                return node
+            return sqlglot.parse_one(literal(params[node.name]), read="duckdb")
+        return node
+
+    tree = tree.transform(bind)
+    if missing:
+        raise EngineError(f"the SQL uses parameters without a value: {', '.join(sorted(set(missing)))}")
+    return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
+
+
+def _used(sql: str, params: Mapping[str, object]) -> dict:
+    """The parameters the SQL names (DuckDB refuses values for parameters a statement does not have)."""
+    import sqlglot
+    from sqlglot import exp
+
+    names = {p.name for p in sqlglot.parse_one(sql, read="duckdb").find_all(exp.Placeholder)}
+    return {k: v for k, v in params.items() if k in names}
+
+
+def _empty_dir(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+class DuckDBEngine:
+    """An in-memory DuckDB reading the Parquet inputs (it spills to a temporary folder past its memory limit)."""
+
+    name = "duckdb"
+
+    def __init__(self):
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.master = "in-process"
+        self.version = f"DuckDB {duckdb.__version__}"
+
+    def register_input(self, kind: str, folder: Path | None, columns: list[tuple[str, str]]) -> None:
+        raw = f"raw_{input_view(kind)}"
+        if folder is not None:
+            self.con.read_parquet(str(folder / "**" / "*.parquet"), hive_partitioning=True).create_view(raw)
+        self.con.execute(f"CREATE OR REPLACE VIEW {_ident(input_view(kind))} AS "
+                         + typed_projection(columns, raw if folder is not None else None))
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[dict]:
+        cur = self.con.cursor()
+        result = cur.execute(sql, _used(sql, params or {}))
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+    def run(self, name: str, sql: str, params: Mapping[str, object], out: Path) -> int:
+        _empty_dir(out)
+        out.mkdir()
+        cur = self.con.cursor()
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {_ident('step_' + name)} AS {sql}", _used(sql, params))
+        target = "'" + str(out / "part-0.parquet").replace("'", "''") + "'"  # COPY takes no parameter for a path
+        cur.execute(f"COPY {_ident('step_' + name)} TO {target} (FORMAT parquet)")
+        rows = cur.execute(f"SELECT count(*) FROM {_ident('step_' + name)}").fetchone()[0]
+        cur.execute(f"DROP TABLE {_ident('step_' + name)}")
+        # Later steps read what was written, as on Spark, so both engines feed them the same thing.
+        self.con.read_parquet(str(out / "*.parquet")).create_view(name)
+        return rows
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
+    """A SparkSession with the project's settings (see the module doc); `master` a URL or local[N]."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    builder = (SparkSession.builder.master(master or LOCAL_MASTER).appName(app_name)
+               .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+               .config("spark.driver.memory", DRIVER_MEMORY)
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
+    return builder.getOrCreate()
+
+
+class SparkEngine:
+    """Runs each step's transpiled SQL on a SparkSession (given, or started on `master`)."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None, *, session=None):
+        self._own = session is None
+        self.spark = session or spark_session(master)
+        self.version = f"Spark {self.spark.version}"
+        self.master = self.spark.sparkContext.master
+
+    def register_input(self, kind: str, folder: Path | None, columns: list[tuple[str, str]]) -> None:
+        raw = f"raw_{input_view(kind)}"
+        if folder is not None:
+            self.spark.read.parquet(str(folder)).createOrReplaceTempView(raw)
+        sql = typed_projection(columns, raw if folder is not None else None)
+        self.spark.sql(to_spark(sql)).createOrReplaceTempView(input_view(kind))
+
+    def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[dict]:
+        return [row.asDict() for row in self.spark.sql(to_spark(sql, params)).collect()]
+
+    def run(self, name: str, sql: str, params: Mapping[str, object], out: Path) -> int:
+        _empty_dir(out)
+        try:
+            frame = self.spark.sql(to_spark(sql, params))
+            frame.write.parquet(str(out))
+        except Exception as exc:  # Spark's analysis and execution errors have no common public base class
+            raise EngineError(f"{name} failed on Spark: {str(exc).splitlines()[0]}") from exc
+        written = self.spark.read.parquet(str(out))
+        written.createOrReplaceTempView(name)
+        return written.count()
+
+    def close(self) -> None:
+        if self._own:
+            self.spark.stop()
+
+
+def make_engine(name: str, master: str | None = None, *, session=None):
+    if name == "duckdb":
+        if master:
+            raise EngineError("--master is for the Spark engine; DuckDB runs in this process.")
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(master, session=session)
+    raise EngineError(f"unknown engine {name!r} (one of {', '.join(ENGINES)})")
+
+
+def run_step(engine, step, params: Mapping[str, object], out_dir: Path) -> StepResult:
+    """Run one step of a plan on the engine, writing `out_dir/<step.name>/`; its rows and wall seconds."""
+    start = time.perf_counter()
+    wanted = {k: params[k] for k in getattr(step, "params", ()) if k in params}
+    rows = engine.run(step.name, step.sql, wanted, out_dir / step.name)
+    return StepResult(step.name, rows, time.perf_counter() - start, str(out_dir / step.name))
