@@ -102,9 +102,29 @@ def to_spark(sql: str, params: Mapping[str, object] | None = None) -> str:
         return node
 
     tree = tree.transform(bind)
+    _check_portable(tree)
     if missing:
         raise EngineError(f"the SQL uses parameters without a value: {', '.join(sorted(set(missing)))}")
     return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
+
+
+def _check_portable(tree) -> None:
+    """Refuse what SQLGlot passes to Spark unchanged or wrongly, without an error of its own (checked on its
+    source, see the README's "Facts on Spark"): ASOF joins, functions it does not know (DuckDB's to_months …,
+    copied as they are) and a cast around unnest(generate_series(…)), which Spark refuses. The fact SQL is written
+    without them (window functions, explicit month arithmetic), so this names the construct instead of failing
+    deep in Spark or, worse, running a function of the same name that means something else."""
+    from sqlglot import exp
+
+    for join in tree.find_all(exp.Join):
+        if str(join.args.get("method") or "").upper() == "ASOF":
+            raise EngineError("an ASOF join has no Spark form; write it as a window over a union, or a range join")
+    for func in tree.find_all(exp.Anonymous):
+        raise EngineError(f"{func.name}() is not a function SQLGlot can translate to Spark; use a portable form")
+    for cast in tree.find_all(exp.Cast):
+        if isinstance(cast.this, exp.Explode):
+            raise EngineError("a cast around unnest(…) becomes a cast around EXPLODE, which Spark refuses; cast "
+                              "inside generate_series instead")
 
 
 def _used(sql: str, params: Mapping[str, object]) -> dict:
@@ -175,8 +195,11 @@ def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")  # progress is ours: one line per step
                .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 class SparkEngine:
