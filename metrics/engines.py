@@ -135,10 +135,53 @@ def _used(sql: str, params: Mapping[str, object]) -> dict:
     return {k: v for k, v in params.items() if k in names}
 
 
-def _empty_dir(path: Path) -> None:
-    if path.exists():
+def is_url(location: str) -> bool:
+    """An object-store or HDFS location (s3a://, gs://, abfss://, hdfs://…) rather than a local folder."""
+    return "://" in str(location)
+
+
+def join(location: str, *parts: str) -> str:
+    """A location below another, for local folders and URLs alike."""
+    return "/".join([str(location).rstrip("/"), *parts])
+
+
+def _fs(location: str):
+    """(filesystem, path) of a local folder or a URL, through fsspec (object stores need their fsspec package,
+    e.g. s3fs for s3a://; Spark reads and writes the data itself through its own connectors)."""
+    import fsspec
+
+    try:
+        return fsspec.core.url_to_fs(str(location))
+    except (ImportError, ValueError) as exc:
+        raise EngineError(f"{location} cannot be opened from this machine ({exc})") from None
+
+
+def read_text(location: str) -> str:
+    """A small file's text (a manifest); FileNotFoundError when it is not there."""
+    fs, path = _fs(location)
+    with fs.open(path, "r") as handle:
+        return handle.read()
+
+
+def write_text(location: str, text: str) -> None:
+    fs, path = _fs(location)
+    with fs.open(path, "w") as handle:
+        handle.write(text)
+
+
+def is_empty(location: str) -> bool:
+    """Whether a folder is missing or holds nothing."""
+    fs, path = _fs(location)
+    return not fs.exists(path) or not fs.ls(path)
+
+
+def _empty_dir(path: str) -> None:
+    """A step's output folder, emptied (a local folder; an object store's is new: metrics.build checks that)."""
+    if is_url(path):
+        return
+    if Path(path).exists():
         shutil.rmtree(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 class DuckDBEngine:
@@ -153,10 +196,12 @@ class DuckDBEngine:
         self.master = "in-process"
         self.version = f"DuckDB {duckdb.__version__}"
 
-    def register_input(self, kind: str, folder: Path | None, columns: list[tuple[str, str]]) -> None:
+    def register_input(self, kind: str, folder: str | None, columns: list[tuple[str, str]]) -> None:
         raw = f"raw_{input_view(kind)}"
         if folder is not None:
-            self.con.read_parquet(str(folder / "**" / "*.parquet"), hive_partitioning=True).create_view(raw)
+            if is_url(folder):  # the workspace never loads DuckDB's network extensions (metrics/lockdown.py)
+                raise EngineError(f"the DuckDB engine reads local folders; {folder} is for --engine spark")
+            self.con.read_parquet(join(folder, "**", "*.parquet"), hive_partitioning=True).create_view(raw)
         self.con.execute(f"CREATE OR REPLACE VIEW {_ident(input_view(kind))} AS "
                          + typed_projection(columns, raw if folder is not None else None))
 
@@ -166,17 +211,19 @@ class DuckDBEngine:
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
-    def run(self, name: str, sql: str, params: Mapping[str, object], out: Path) -> int:
+    def run(self, name: str, sql: str, params: Mapping[str, object], out: str) -> int:
+        if is_url(out):
+            raise EngineError(f"the DuckDB engine writes local folders; {out} is for --engine spark")
         _empty_dir(out)
-        out.mkdir()
+        Path(out).mkdir()
         cur = self.con.cursor()
         cur.execute(f"CREATE OR REPLACE TEMP TABLE {_ident('step_' + name)} AS {sql}", _used(sql, params))
-        target = "'" + str(out / "part-0.parquet").replace("'", "''") + "'"  # COPY takes no parameter for a path
+        target = "'" + join(out, "part-0.parquet").replace("'", "''") + "'"  # COPY takes no parameter for a path
         cur.execute(f"COPY {_ident('step_' + name)} TO {target} (FORMAT parquet)")
         rows = cur.execute(f"SELECT count(*) FROM {_ident('step_' + name)}").fetchone()[0]
         cur.execute(f"DROP TABLE {_ident('step_' + name)}")
         # Later steps read what was written, as on Spark, so both engines feed them the same thing.
-        self.con.read_parquet(str(out / "*.parquet")).create_view(name)
+        self.con.read_parquet(join(out, "*.parquet")).create_view(name)
         return rows
 
     def close(self) -> None:
@@ -184,22 +231,27 @@ class DuckDBEngine:
 
 
 def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
-    """A SparkSession with the project's settings (see the module doc); `master` a URL or local[N]."""
+    """A SparkSession with the project's settings (see the module doc); `master` a URL or local[N]. Launched by
+    spark-submit without --master here, the session takes spark-submit's master and --conf settings; the
+    local tuning (few shuffle partitions, driver memory) applies to local masters only."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
-    builder = (SparkSession.builder.master(master or LOCAL_MASTER).appName(app_name)
-               .config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
-               .config("spark.driver.memory", DRIVER_MEMORY)
-               .config("spark.sql.session.timeZone", "UTC")
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # pyspark's own sign of a driver started by spark-submit
+    builder = (SparkSession.builder.appName(app_name)
+               .config("spark.sql.session.timeZone", "UTC")  # DuckDB's TIMESTAMP has no zone
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")  # progress is ours: one line per step
-               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
-    if (master or LOCAL_MASTER).startswith("local"):
-        # One machine lists its own folders faster than a Spark job does: a kind partitioned over more than 32
-        # months (customers by start month) otherwise starts a listing job of a task per folder.
-        builder = builder.config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
+               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # the views cast
+               .config("spark.ui.showConsoleProgress", "false"))  # progress is ours: one line per step
+    if master or not submitted:
+        builder = builder.master(master or LOCAL_MASTER)
+    if (master or ("" if submitted else LOCAL_MASTER)).startswith("local"):
+        builder = (builder.config("spark.sql.shuffle.partitions", str(SHUFFLE_PARTITIONS))
+                   .config("spark.driver.memory", DRIVER_MEMORY)
+                   .config("spark.ui.enabled", "false")
+                   # One machine lists its own folders faster than a Spark job does: a kind partitioned over
+                   # more than 32 months (customers by start month) otherwise starts a job of a task per folder.
+                   .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000"))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -216,24 +268,24 @@ class SparkEngine:
         self.version = f"Spark {self.spark.version}"
         self.master = self.spark.sparkContext.master
 
-    def register_input(self, kind: str, folder: Path | None, columns: list[tuple[str, str]]) -> None:
+    def register_input(self, kind: str, folder: str | None, columns: list[tuple[str, str]]) -> None:
         raw = f"raw_{input_view(kind)}"
         if folder is not None:
-            self.spark.read.parquet(str(folder)).createOrReplaceTempView(raw)
+            self.spark.read.parquet(folder).createOrReplaceTempView(raw)
         sql = typed_projection(columns, raw if folder is not None else None)
         self.spark.sql(to_spark(sql)).createOrReplaceTempView(input_view(kind))
 
     def query(self, sql: str, params: Mapping[str, object] | None = None) -> list[dict]:
         return [row.asDict() for row in self.spark.sql(to_spark(sql, params)).collect()]
 
-    def run(self, name: str, sql: str, params: Mapping[str, object], out: Path) -> int:
+    def run(self, name: str, sql: str, params: Mapping[str, object], out: str) -> int:
         _empty_dir(out)
         try:
             frame = self.spark.sql(to_spark(sql, params))
-            frame.write.parquet(str(out))
+            frame.write.parquet(out)
         except Exception as exc:  # Spark's analysis and execution errors have no common public base class
             raise EngineError(f"{name} failed on Spark: {str(exc).splitlines()[0]}") from exc
-        written = self.spark.read.parquet(str(out))
+        written = self.spark.read.parquet(out)
         written.createOrReplaceTempView(name)
         return written.count()
 
@@ -252,9 +304,10 @@ def make_engine(name: str, master: str | None = None, *, session=None):
     raise EngineError(f"unknown engine {name!r} (one of {', '.join(ENGINES)})")
 
 
-def run_step(engine, step, params: Mapping[str, object], out_dir: Path) -> StepResult:
+def run_step(engine, step, params: Mapping[str, object], out_dir: str) -> StepResult:
     """Run one step of a plan on the engine, writing `out_dir/<step.name>/`; its rows and wall seconds."""
     start = time.perf_counter()
     wanted = {k: params[k] for k in getattr(step, "params", ()) if k in params}
-    rows = engine.run(step.name, step.sql, wanted, out_dir / step.name)
-    return StepResult(step.name, rows, time.perf_counter() - start, str(out_dir / step.name))
+    out = join(out_dir, step.name)
+    rows = engine.run(step.name, step.sql, wanted, out)
+    return StepResult(step.name, rows, time.perf_counter() - start, out)
