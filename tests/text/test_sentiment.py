@@ -8,16 +8,17 @@ from metrics.text import evaluate, lexicon, sentiment
 
 # Measured on tests/fixtures/comments (153 comments a language: 102 positive or negative, 51 neutral;
 # held-out = the 76 odd rows, 51 of them positive or negative), as counts of comments the engine gets
-# right, so that losing a single comment in any split fails; raise them when the engine improves.
+# right, so that losing a single comment in any split fails; raise them when the engine improves. The
+# narrower neutral bands that public reviews need cost up to 4 of 153 on three classes here (within 0.03
+# of the level before them: en 145, fr 142, de 145, es 147, pt 147).
 MEASURED = {
     # lang: {split: (right of the positive/negative ones, right of all)}
-    "en": {"all": (99, 145), "held-out": (48, 71)},
-    "fr": {"all": (97, 142), "held-out": (46, 67)},
-    "de": {"all": (97, 145), "held-out": (46, 70)},
-    "es": {"all": (99, 147), "held-out": (48, 73)},
-    "pt": {"all": (98, 147), "held-out": (47, 71)},
+    "en": {"all": (101, 144), "held-out": (50, 71)},
+    "fr": {"all": (98, 140), "held-out": (48, 69)},
+    "de": {"all": (100, 141), "held-out": (49, 70)},
+    "es": {"all": (99, 144), "held-out": (49, 73)},
+    "pt": {"all": (100, 143), "held-out": (49, 70)},
 }
-
 
 @pytest.fixture(scope="module")
 def table():
@@ -145,3 +146,77 @@ def test_analyse_gives_one_row_per_comment_and_marks_other_languages_not_scored(
     assert frame["themes"][0] == ["support", "reliability", "performance"]
     assert frame["themes"][2] == ["reliability", "integrations"]
     assert frame["themes"][3] == []
+
+
+# Measured on public star-rated reviews (metrics/text/evaluate.py PUBLIC_SETS: MARC for en/fr/de/es, B2W for
+# pt), the held-out sample of 100 reviews a star (400 positive or negative, 500 in all), as counts right.
+# The issue's target (0.75 and 0.60) is met on three classes everywhere and on positive vs negative in
+# Portuguese only; the glossary states these figures (CI has no /work/.mirror, so there this skips).
+PUBLIC_MEASURED = {"en": (298, 308), "fr": (291, 305), "de": (290, 303), "es": (288, 313), "pt": (309, 320)}
+
+
+@pytest.mark.parametrize("lang", sentiment.SCORED)
+def test_agreement_with_public_star_rated_reviews_holds_its_measured_level(lang):
+    if not evaluate.public_available(lang):
+        pytest.skip(f"{evaluate.PUBLIC_SETS[lang].repo} is not under {evaluate.mirror()} (fetch it to measure)")
+    sample = evaluate.public_sample(lang, "held-out")
+    assert sample["stars"].value_counts().to_dict() == {s: 100 for s in range(1, 6)}
+    row = evaluate.public_table(langs=[lang]).iloc[0]
+    assert (row["n_polar"], row["n"]) == (400, 500)
+    pos_neg, three_class = PUBLIC_MEASURED[lang]
+    assert round(row["pos_neg"] * 400) >= pos_neg
+    assert round(row["three_class"] * 500) >= three_class
+    assert row["three_class"] >= 0.60
+
+
+def test_public_samples_are_fixed_disjoint_and_balanced():
+    lang = next((lang for lang in sentiment.SCORED if evaluate.public_available(lang)), None)
+    if lang is None:
+        pytest.skip(f"no public review set under {evaluate.mirror()}")
+    held, tune = evaluate.public_sample(lang, "held-out"), evaluate.public_sample(lang, "tune")
+    assert held.equals(evaluate.public_sample(lang, "held-out"))  # the seed is fixed
+    assert not set(held["text"]) & set(tune["text"])
+    assert list(held["label"].value_counts().sort_index()) == [200, 100, 200]  # negative, neutral, positive
+
+
+@pytest.mark.parametrize(("stars", "label"), [(1, "negative"), (2, "negative"), (3, "neutral"), (4, "positive"),
+                                              (5, "positive")])
+def test_star_rating_maps_to_the_issues_three_classes(stars, label):
+    assert evaluate.star_label(stars) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        # negated praise is a complaint however mild the praise ("passt" alone is only 0.3)
+        ("Der Stecker passt nicht.", "de", "negative"),
+        ("It does not fit.", "en", "negative"),
+        # German: the negator right after a praise word negates it, not the complaint after it
+        ("Funktioniert nicht, ist schon defekt angekommen.", "de", "negative"),
+        # ... and a complaint word before the negator stays a complaint
+        ("Funktioniert leider nicht.", "de", "negative"),
+        # an entry that holds its own negation is not flipped by the writer's negator before it
+        ("Je n'ai jamais reçu le colis.", "fr", "negative"),
+        ("Nunca me ha llegado el pedido.", "es", "negative"),
+        ("Ainda não recebi o produto.", "pt", "negative"),
+        ("I never received my order.", "en", "negative"),
+        # review vocabulary: failures and returns
+        ("Stopped working after two weeks, sent it back.", "en", "negative"),
+        ("Se rompió al segundo día, lo devolví.", "es", "negative"),
+        ("Qualité médiocre, à éviter.", "fr", "negative"),
+        ("Nach drei Wochen kaputt, Geld verschwendet.", "de", "negative"),
+        ("Veio com defeito, não recomendo.", "pt", "negative"),
+        # and the praise reviews use
+        ("Works great, exactly what I needed.", "en", "positive"),
+        ("Produit conforme à la description, je recommande.", "fr", "positive"),
+        ("Gute Qualität, gerne wieder.", "de", "positive"),
+        ("Buena calidad precio, lo recomiendo.", "es", "positive"),
+        ("Chegou antes do prazo, ótimo custo benefício.", "pt", "positive"),
+        # "schön" folds to "schon" (already): "schon" must not read as praise
+        ("Das ist schon enttäuschend.", "de", "negative"),
+        # contrast still decides: praise before "but", the failure after it
+        ("Super matière mais la fermeture a cassé au bout de deux jours.", "fr", "negative"),
+    ],
+)
+def test_review_rules_and_vocabulary(text, lang, label):
+    assert sentiment.score(text, lang)[0] == label

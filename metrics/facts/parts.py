@@ -1,0 +1,180 @@
+"""The facts of the workspace: metrics.facts.PLAN run on DuckDB, each result stored once as a shared part.
+
+Rules
+- A snapshot reads, for each fact, one *part*: the rows that fact's SQL gives for one combination of inputs.
+  A part's key is a digest of everything its rows depend on: the versions of each kind it reads (every source
+  of a response kind, in order), the values of the parameters it uses, the parts of the earlier facts it
+  reads and its SQL text. A new snapshot reuses every part whose key exists already and builds only the
+  others, so storing a survey file rebuilds the NPS facts, not revenue movements, retention or cohorts (as
+  long as the month range stays the same: the months are a parameter of nearly every fact).
+- Part ids are increasing integers and each part's rows are written together, month-ordered: a query for one
+  snapshot reads the row groups of its parts only (DuckDB prunes the rest by their min/max).
+- A part no snapshot reads any more (after a version is deleted) is removed with its rows (collect()).
+- The input views in_<kind> are the snapshot's versions of the canonical tables; several sources of a response
+  kind keep an answer present in more than one of them once (from the latest source, the rule of
+  store.source_rows) and renumber row_number so it orders the answers by source, then file row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+
+from metrics.facts import INPUTS, PARAMS_STEP, PLAN, STEPS, parameters, referenced_params
+from metrics.schema import (
+    ANSWER_KEY_SQL,
+    APPENDABLE,
+    CANONICAL_COLUMNS,
+    FACT_SCHEMA,
+    FACT_VIEWS,
+    LEGACY_FACT_TABLES,
+    TABLES,
+    part_table,
+    quote_ident,
+)
+
+
+def input_sql(view: str, versions: tuple[int, ...]) -> tuple[str, dict]:
+    """SELECT for the input view `view` over these versions of its kind, and its parameters."""
+    kind = INPUTS[view]
+    table = quote_ident(TABLES[kind])
+    cols = CANONICAL_COLUMNS[kind]
+    names = {f"v_{kind}_{i}": v for i, v in enumerate(versions)}
+    if not names:
+        return f"SELECT {', '.join(map(quote_ident, cols))} FROM {table} WHERE false", {}
+    where = f"version IN ({', '.join('$' + n for n in names)})"
+    if len(versions) == 1 or kind not in APPENDABLE:
+        return f"SELECT {', '.join(map(quote_ident, cols))} FROM {table} WHERE {where}", names
+    ordered = [("row_number() OVER (ORDER BY version, row_number) AS row_number" if c == "row_number"
+                else quote_ident(c)) for c in cols]
+    return (f"SELECT {', '.join(ordered)} FROM {table} WHERE {where} "
+            f"QUALIFY version = max(version) OVER (PARTITION BY {ANSWER_KEY_SQL})", names)
+
+
+def _with_inputs(sql: str, inputs: tuple[str, ...], sources: dict[str, tuple[int, ...]],
+                 parts: dict[str, int]) -> tuple[str, dict]:
+    """The step's SQL with its input views and earlier facts defined in front of it (as CTEs, so the SQL itself
+    stays the engine-neutral text of its file)."""
+    ctes, params = [], {}
+    for name in inputs:
+        if name in INPUTS:
+            body, bound = input_sql(name, tuple(sources.get(INPUTS[name], ())))
+            params.update(bound)
+        else:
+            body = f"SELECT * EXCLUDE (part) FROM {part_table(name)} WHERE part = $p_{name}"
+            params[f"p_{name}"] = parts[name]
+        ctes.append(f"{name} AS NOT MATERIALIZED ({body})")
+    if not ctes:
+        return sql, params
+    return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{sql})", params
+
+
+def _bind(sql: str, params: dict) -> dict:
+    """Only the parameters the SQL names (DuckDB refuses unused named parameters)."""
+    used = referenced_params(sql)
+    return {k: v for k, v in params.items() if k in used}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def month_range(cur, sources: dict[str, tuple[int, ...]]) -> tuple:
+    """(first, last, rfirst, rlast) of these versions: metrics/facts/params.sql."""
+    sql, params = _with_inputs(PARAMS_STEP.sql, PARAMS_STEP.inputs, sources, {})
+    return cur.execute(sql, _bind(sql, {**params, **parameters(None, None, None, None)})).fetchone()
+
+
+def build(cur, snapshot: int, sources: dict[str, tuple[int, ...]]) -> dict:
+    """Give the snapshot a part of every fact, building the parts no earlier snapshot has; returns the plan's
+    parameters (first, last, rfirst, rlast, ...)."""
+    cv = sources.get("customers")
+    cfrom = cur.execute("SELECT churn_known_from FROM uploads WHERE version = ?", [cv[-1]]).fetchone()[0] if cv \
+        else None
+    params = parameters(*month_range(cur, sources), cfrom=cfrom)
+    parts: dict[str, int] = {}
+    for step in PLAN:
+        described = {
+            "sql": hashlib.sha256(step.sql.encode()).hexdigest()[:16],
+            "inputs": {n: list(sources.get(INPUTS[n], ())) if n in INPUTS else parts[n] for n in step.inputs},
+            "params": {p: _plain(params[p]) for p in step.params},
+        }
+        text = json.dumps(described, sort_keys=True)
+        key = hashlib.sha256(text.encode()).hexdigest()
+        row = cur.execute("SELECT part FROM fact_parts WHERE fact = ? AND key = ?", [step.name, key]).fetchone()
+        if row is None:
+            part = cur.execute("SELECT coalesce(max(part), 0) + 1 FROM fact_parts").fetchone()[0]
+            body, bound = _with_inputs(step.sql, step.inputs, sources, parts)
+            sql = f"INSERT INTO {part_table(step.name)} BY NAME SELECT $part AS part, * FROM (\n{body})"
+            started = time.perf_counter()
+            count = cur.execute(sql, _bind(sql, {**params, **bound, "part": part})).fetchone()[0]
+            cur.execute("INSERT INTO fact_parts VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?)",
+                        [part, step.name, key, text, count, time.perf_counter() - started])
+        else:
+            part = row[0]
+        parts[step.name] = part
+        cur.execute("INSERT INTO snapshot_parts VALUES (?, ?, ?)", [snapshot, step.name, part])
+    return params
+
+
+def snapshot_sql(name: str, snapshot_param: str = "snap") -> str:
+    """A fact's SQL run live over the facts of one snapshot (bound as $<snapshot_param>) instead of stored:
+    for a parameter other than the stored one (retention for another k). Its inputs must be facts."""
+    step = STEPS[name]
+    if any(n in INPUTS for n in step.inputs):
+        raise ValueError(f"{name} reads input views; only facts can be read per snapshot")
+    ctes = [f"{n} AS NOT MATERIALIZED (SELECT f.* EXCLUDE (part) FROM snapshot_parts s "
+            f"JOIN {part_table(n)} f ON f.part = s.part WHERE s.snapshot = ${snapshot_param} AND s.fact = '{n}')"
+            for n in step.inputs]
+    return f"WITH {', '.join(ctes)}\nSELECT * FROM (\n{step.sql})"
+
+
+def collect(cur) -> list[int]:
+    """Remove the parts no snapshot reads (and their rows); returns their ids."""
+    stale = cur.execute("SELECT part, fact FROM fact_parts WHERE part NOT IN (SELECT part FROM snapshot_parts)"
+                        " ORDER BY part").fetchall()
+    for fact in sorted({f for _, f in stale}):
+        ids = [p for p, f in stale if f == fact]
+        cur.execute(f"DELETE FROM {part_table(fact)} WHERE part IN ({', '.join('?' * len(ids))})", ids)
+    if stale:
+        cur.execute(f"DELETE FROM fact_parts WHERE part IN ({', '.join('?' * len(stale))})", [p for p, _ in stale])
+    return [p for p, _ in stale]
+
+
+def _legacy_tables(cur) -> list[str]:
+    marks = ", ".join("?" * len(LEGACY_FACT_TABLES))
+    return [r[0] for r in cur.execute(
+        f"SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND table_name IN ({marks})",
+        list(LEGACY_FACT_TABLES)).fetchall()]
+
+
+def ensure(con) -> bool:
+    """Create the fact tables and views. A workspace made before parts (one copy of every fact per snapshot)
+    has its old fact tables dropped and every snapshot's facts rebuilt as parts, in one transaction; returns
+    whether that happened."""
+    cur = con.cursor()
+    legacy = _legacy_tables(cur)
+    if not legacy:
+        cur.execute(FACT_SCHEMA)
+        cur.execute(FACT_VIEWS)
+        return False
+    cur.begin()
+    try:
+        for table in legacy:
+            cur.execute(f"DROP TABLE {quote_ident(table)}")
+        cur.execute(FACT_SCHEMA)
+        cur.execute(FACT_VIEWS)
+        rows = cur.execute("SELECT snapshot, kind, list(version ORDER BY version) FROM snapshot_sources"
+                           " GROUP BY ALL ORDER BY snapshot").fetchall()
+        by_snapshot: dict[int, dict[str, tuple[int, ...]]] = {}
+        for snapshot, kind, versions in rows:
+            by_snapshot.setdefault(snapshot, {})[kind] = tuple(versions)
+        for snapshot, sources in sorted(by_snapshot.items()):
+            build(cur, snapshot, sources)
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    return True

@@ -1,0 +1,183 @@
+"""Facts stored as shared parts (metrics/facts/parts.py): a new data version rebuilds only the facts whose inputs
+changed, roll back reuses parts, delete removes the parts no data version reads any more, and a workspace made
+before parts is rebuilt once on open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import REFERENCE, prepare_bytes, prepare_file
+
+from metrics.facts import ORDER
+from metrics.store import NewUpload, Workspace
+
+KINDS = ("customers", "nps", "revenue")  # versions 1, 2, 3 of the reference workspace
+# A survey that replaces the reference's, within its months (Dec 2024 – Apr 2025): the month range is unchanged.
+NEW_NPS = b"customer_id,date,score\nA,2025-03-10,10\nB,2025-02-01,2\nD,2025-01-15,8\nD,2025-03-02,3\n"
+NPS_FACTS = {"fact_customer_category", "fact_transition", "fact_nps"}
+REVENUE_FACTS = {"fact_calendar", "fact_customer_month", "fact_month", "fact_retention", "fact_cohort"}
+
+
+def reference_ws(path=":memory:") -> Workspace:
+    ws = Workspace(path)
+    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in KINDS])
+    return ws
+
+
+def parts_of(ws: Workspace, snapshot: int) -> dict[str, int]:
+    return dict(ws.cursor().execute("SELECT fact, part FROM snapshot_parts WHERE snapshot = ?", [snapshot]).fetchall())
+
+
+def contents(ws: Workspace, snapshot: int) -> dict[str, list]:
+    """Every fact of a snapshot as sorted rows (without the snapshot column)."""
+    cur = ws.cursor()
+    return {f: cur.execute(f"SELECT * EXCLUDE (snapshot) FROM {f} WHERE snapshot = ? ORDER BY ALL", [snapshot])
+            .fetchall() for f in ORDER}
+
+
+def categories(ws: Workspace, snapshot: int, customer: str) -> list[tuple]:
+    return ws.cursor().execute("SELECT month, category_start, category_end FROM fact_customer_month WHERE snapshot = ?"
+                               " AND customer_id = ? ORDER BY month", [snapshot, customer]).fetchall()
+
+
+def months(*pairs: tuple[int, int]) -> list[dt.date]:
+    return [dt.date(y, m, 1) for y, m in pairs]
+
+
+def test_an_nps_upload_reuses_the_customer_month_base_and_revenue_facts():
+    ws = reference_ws()
+    first = parts_of(ws, 1)
+    assert set(first) == set(ORDER) and len(set(first.values())) == len(ORDER)  # one new part per fact
+    snap = ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])
+    assert (snap.first_month, snap.last_month) == (dt.date(2024, 12, 1), dt.date(2025, 4, 1))  # same months
+    second = parts_of(ws, 2)
+    assert {f for f in ORDER if second[f] == first[f]} == REVENUE_FACTS | {"fact_csat"}
+    assert {f for f in ORDER if second[f] != first[f]} == NPS_FACTS
+    built = dict(ws.cursor().execute("SELECT fact, count(*) FROM fact_parts GROUP BY fact").fetchall())
+    assert built["fact_customer_month"] == built["fact_month"] == built["fact_retention"] == 1  # not rebuilt
+    assert built["fact_customer_category"] == built["fact_nps"] == 2
+    # A's categories per month, by hand. Reference: r1 2024-12-20 a 9 (Promoter), r4 2025-02-01 a 6 (Detractor).
+    # The new survey: one answer of A, 2025-03-10 a 10. category_start = latest answer before the month's 1st.
+    a_months = months((2025, 1), (2025, 2), (2025, 3), (2025, 4))
+    assert categories(ws, 1, "A") == list(zip(a_months, ["Promoter", "Promoter", "Detractor", "Detractor"],
+                                              ["Promoter", "Detractor", "Detractor", "Detractor"], strict=True))
+    assert categories(ws, 2, "A") == list(zip(a_months, [None, None, None, "Promoter"],
+                                              [None, None, "Promoter", "Promoter"], strict=True))
+    # D (Dec 2024 – Apr 2025): 2025-01-15 an 8 (Passive), 2025-03-02 a 3 (Detractor); the same answer's month has
+    # it at the end only. transition: D Passive -> Detractor in March, with D's March MRR (0: no revenue row).
+    assert [c[1:] for c in categories(ws, 2, "D")] == [(None, None), (None, "Passive"), ("Passive", "Passive"),
+                                                       ("Passive", "Detractor"), ("Detractor", "Detractor")]
+    assert ws.cursor().execute("SELECT month, from_category, to_category, customers, mrr FROM fact_transition "
+                               "WHERE snapshot = 2").fetchall() == [
+        (dt.date(2025, 3, 1), "Passive", "Detractor", 1, 0)]
+    ws.close()
+
+
+def test_a_snapshot_built_from_shared_parts_equals_one_built_from_scratch():
+    ws = reference_ws()
+    ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])
+    fresh = Workspace(":memory:")
+    fresh.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "revenue")]
+                 + [prepare_bytes(NEW_NPS, "nps").to_upload()])
+    assert contents(ws, 2) == contents(fresh, 1)
+    assert sum(len(rows) for rows in contents(ws, 2).values()) > 50  # the comparison is not of empty tables
+
+
+def test_a_revenue_upload_keeps_the_categories_and_rebuilds_what_reads_revenue():
+    ws = reference_ws()
+    ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\nD,2025-01,5\n").to_upload()])
+    first, second = parts_of(ws, 1), parts_of(ws, 2)
+    assert {f for f in ORDER if second[f] == first[f]} == {"fact_calendar", "fact_customer_category", "fact_csat"}
+    assert ws.cursor().execute("SELECT sum(mrr) FROM fact_month WHERE snapshot = 2").fetchone()[0] == 999 + 5
+
+
+def test_rollback_reads_the_parts_of_the_version_it_restores():
+    ws = reference_ws()
+    ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])  # snapshot 2, nps version 4
+    count = ws.cursor().execute("SELECT count(*) FROM fact_parts").fetchone()[0]
+    back = ws.rollback(2)  # the reference survey again
+    assert parts_of(ws, back.snapshot) == parts_of(ws, 1)
+    assert ws.cursor().execute("SELECT count(*) FROM fact_parts").fetchone()[0] == count  # nothing built
+    assert contents(ws, back.snapshot) == contents(ws, 1)
+
+
+def test_delete_removes_only_the_parts_no_snapshot_reads():
+    ws = reference_ws()
+    ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])  # snapshot 2 reads nps version 4
+    ws.rollback(2)                                              # snapshot 3 reads the parts of snapshot 1
+    own = {f: p for f, p in parts_of(ws, 2).items() if f in NPS_FACTS}
+    kept = {f: p for f, p in parts_of(ws, 2).items() if f not in NPS_FACTS}
+    before = contents(ws, 1)
+    assert ws.delete_version(4) == [2]
+    cur = ws.cursor()
+    assert parts_of(ws, 2) == {}
+    left = {r[0] for r in cur.execute("SELECT part FROM fact_parts").fetchall()}
+    assert not left & set(own.values()) and set(kept.values()) <= left
+    for fact, part in own.items():  # their rows are gone too
+        table = "part_" + fact.removeprefix("fact_")
+        assert cur.execute(f"SELECT count(*) FROM {table} WHERE part = ?", [part]).fetchone()[0] == 0
+    assert cur.execute("SELECT count(*) FROM part_customer_category").fetchone()[0] > 0  # snapshot 1's stay
+    assert contents(ws, 1) == before == contents(ws, 3)
+    assert all(rows == [] for rows in contents(ws, 2).values())
+
+
+def test_a_workspace_made_before_parts_is_rebuilt_once_on_open(tmp_path):
+    path = tmp_path / "old.duckdb"
+    ws = reference_ws(path)
+    ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])
+    expected = {n: contents(ws, n) for n in (1, 2)}
+    ws.close()
+    # The layout of earlier releases: one table per fact with a snapshot column, no parts.
+    con = duckdb.connect(str(path))
+    for fact in ("fact_customer_month", "fact_month", "fact_retention", "fact_cohort", "fact_transition",
+                 "fact_nps", "fact_csat"):
+        con.execute(f"CREATE TABLE old_{fact} AS SELECT * FROM {fact}")
+        con.execute(f"DROP VIEW {fact}")
+        con.execute(f"ALTER TABLE old_{fact} RENAME TO {fact}")
+    for view in ("fact_calendar", "fact_customer_category"):
+        con.execute(f"DROP VIEW {view}")
+    for table in [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'part_%'"
+                                            " OR table_name IN ('fact_parts', 'snapshot_parts')").fetchall()]:
+        con.execute(f"DROP TABLE {table}")
+    con.close()
+    reopened = Workspace(path)
+    cur = reopened.cursor()
+    assert cur.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'fact_customer_month'").fetchone()[0] == 1
+    assert {n: contents(reopened, n) for n in (1, 2)} == expected
+    assert parts_of(reopened, 2)["fact_customer_month"] == parts_of(reopened, 1)["fact_customer_month"]
+    reopened.close()
+    assert Workspace(path).snapshot().snapshot == 2  # a second open finds parts and rebuilds nothing
+
+
+def test_counts_over_customer_months_without_any_survey_do_not_overflow():
+    # 600 customers over 24 months, no NPS: fact_customer_month's category side is empty for every month filter,
+    # which DuckDB 2.0 takes for an empty join (see Workspace.__init__); counts above 127 must still come back.
+    rows = "".join(f"C{i},{2023 + (i % 24) // 12}-{(i % 12) + 1:02d}-05\n" for i in range(600))
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(("customer_id,start_date\n" + rows).encode(), "customers").to_upload()])
+    got = ws.cursor().execute("""
+        WITH m AS (SELECT unnest(generate_series(DATE '2023-01-01', DATE '2024-12-01', INTERVAL 1 MONTH))::DATE
+                   AS month),
+             a AS (SELECT month, count_if(active) AS n FROM fact_customer_month
+                   WHERE snapshot = 1 AND month >= DATE '2023-01-01' GROUP BY month)
+        SELECT m.month, coalesce(a.n, 0) FROM m LEFT JOIN a USING (month) ORDER BY m.month""").fetchall()
+    # 25 customers start in each month (i % 24), none churns: 25 × (months so far)
+    assert got == [(month, 25 * (i + 1)) for i, (month, _) in enumerate(got)] and got[-1][1] == 600
+
+
+@pytest.mark.parametrize("kind", ["nps", "csat"])
+def test_an_added_response_source_rebuilds_only_its_own_facts(kind):
+    ws = reference_ws()
+    if kind == "nps":
+        upload = prepare_bytes(b"customer_id,date,score\nA,2025-03-10,10\n", "nps").to_upload()
+    else:
+        upload = NewUpload("csat", "csat.csv", "c" * 64, pd.DataFrame([{
+            "row_number": 2, "response_id": None, "customer_id": "A", "response_date": dt.date(2025, 3, 10),
+            "score": 5, "scale": "1-5", "satisfied": True, "comment": None, "segment": None, "region": None,
+            "channel": None}]))
+    ws.commit([upload], append=True)
+    first, second = parts_of(ws, 1), parts_of(ws, 2)
+    assert {f for f in ORDER if second[f] != first[f]} == (NPS_FACTS if kind == "nps" else {"fact_csat"})
