@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from metrics.engines import EngineError
 from metrics.load import Refused
 
 PROG = "python -m metrics.build"
@@ -41,7 +42,7 @@ FORMAT = "cx-facts-build/1"
 ENGINE_LABELS = {"duckdb": "DuckDB", "spark": "Spark"}
 
 BUILDS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS fact_builds (  -- data versions whose facts were built outside the workspace
+CREATE TABLE IF NOT EXISTS snapshot_builds (  -- data versions whose facts were built outside the workspace
     snapshot INTEGER PRIMARY KEY, engine VARCHAR NOT NULL, engine_version VARCHAR, master VARCHAR,
     input_path VARCHAR NOT NULL, output_path VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL,
     registered_at TIMESTAMP NOT NULL, manifest VARCHAR NOT NULL
@@ -60,10 +61,16 @@ class Plan:
 
 
 def default_plan() -> Plan:
-    """The project's fact plan (metrics.facts)."""
+    """The project's fact plan (metrics.facts): its steps, and its parameters from params.sql run on the engine
+    over the input views, with the input's churn_known_from and the plan's constants."""
     from metrics import facts
 
-    return Plan(tuple(facts.PLAN), facts.plan_params)
+    def params(query, settings: dict) -> dict:
+        row = query(facts.PARAMS_SQL, facts.CONSTANTS)[0]
+        return facts.parameters(row["first"], row["last"], row["rfirst"], row["rlast"],
+                                cfrom=settings.get("churn_known_from"))
+
+    return Plan(tuple(facts.PLAN), params)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,9 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.register is not None:
             number = register(args.register, args.output)
             _print(f"registered as data version #{number} in {args.register}")
-    except Refused as exc:
+    except (Refused, EngineError) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
-        return exc.code
+        return getattr(exc, "code", 1)
     return 0
 
 
@@ -129,11 +136,14 @@ def build(engine_name: str, input_dir: str, output_dir: str, *, master: str | No
 
     from metrics import engines
     from metrics.export import read_manifest
+    from metrics.store import KINDS
 
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     source = read_manifest(input_dir)
-    out = Path(output_dir)
-    if out.exists() and any(out.iterdir()):
+    if missing := [k for k in KINDS if k not in source["kinds"]]:
+        raise Refused(f"the input has no {', '.join(missing)} (a kind without data is an empty folder with 0 rows "
+                      "in the manifest, as metrics.export writes it).")
+    if not engines.is_empty(output_dir):
         raise Refused(f"{output_dir} is not empty; build into a new folder.")
     plan = plan or default_plan()
     started = time.perf_counter()
@@ -147,7 +157,7 @@ def build(engine_name: str, input_dir: str, output_dir: str, *, master: str | No
     progress(f"engine: {engine.version} ({engine.master})")
     try:
         for kind, info in source["kinds"].items():
-            folder = Path(input_dir) / kind
+            folder = engines.join(input_dir, kind)
             engine.register_input(kind, folder if info["rows"] else None, [tuple(c) for c in info["columns"]])
         # One query for every count: on Spark each query is a job, and a job costs seconds.
         found = engine.query("SELECT " + ", ".join(f"(SELECT count(*) FROM {engines.input_view(k)}) AS {k}"
@@ -156,19 +166,17 @@ def build(engine_name: str, input_dir: str, output_dir: str, *, master: str | No
             if found[kind] != info["rows"]:
                 raise Refused(f"{kind}: the input holds {found[kind]:,} rows where its manifest says "
                               f"{info['rows']:,}; a partition is missing or extra. Nothing was built.")
-        for kind in _missing_kinds(source):
-            engine.register_input(kind, None, _canonical_types(kind))
         settings = {k: _date(v) for k, v in source.get("settings", {}).items()}
         params = plan.params(engine.query, settings)
         progress("parameters: " + ", ".join(f"{k}={_json_value(v)}" for k, v in params.items()))
         facts = {}
         for i, step in enumerate(plan.steps, 1):
             try:
-                result = engines.run_step(engine, step, params, out)
+                result = engines.run_step(engine, step, params, output_dir)
             except engines.EngineError as exc:
                 raise Refused(str(exc)) from None
             facts[step.name] = {"rows": result.rows, "seconds": round(result.seconds, 3),
-                                "grain": list(getattr(step, "grain", ()) or ())}
+                                "grain": step.grain}
             progress(f"[{i}/{len(plan.steps)}] {step.name}: {result.rows:,} rows in {result.seconds:.1f} s")
     finally:
         engine.close()
@@ -184,7 +192,8 @@ def build(engine_name: str, input_dir: str, output_dir: str, *, master: str | No
         "seconds": round(time.perf_counter() - started, 3),
         "facts": facts,
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+    # Written last: a folder with a manifest is a finished build (the dashboard's pick-up relies on it).
+    engines.write_text(engines.join(output_dir, MANIFEST), json.dumps(manifest, indent=1) + "\n")
     return manifest
 
 
@@ -193,30 +202,10 @@ def _location(path: str) -> str:
     return path if "://" in path else str(Path(path).resolve())
 
 
-def _missing_kinds(source: dict) -> list[str]:
-    from metrics.store import KINDS
-
-    return [k for k in KINDS if k not in source["kinds"]]
-
-
-def _canonical_types(kind: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a kind's canonical table, read from the workspace schema itself."""
-    import duckdb
-
-    from metrics.store import CANONICAL_COLUMNS, SCHEMA, TABLES, quote_ident
-
-    con = duckdb.connect()
-    try:
-        con.execute(SCHEMA)
-        cols = ", ".join(quote_ident(c) for c in ["version", *CANONICAL_COLUMNS[kind]])
-        described = con.execute(f"DESCRIBE SELECT {cols} FROM {quote_ident(TABLES[kind])}").fetchall()
-        return [(r[0], r[1]) for r in described]
-    finally:
-        con.close()
-
-
 def read_build(folder: str | Path) -> dict:
     path = Path(folder) / MANIFEST
+    if "://" in str(folder):
+        raise Refused(f"{folder}: copy the build to this machine first; the workspace opens local folders only.")
     try:
         manifest = json.loads(path.read_text())
     except FileNotFoundError:
@@ -247,8 +236,14 @@ def register(workspace: str, build_dir: str, *, now: Callable[[], dt.datetime] |
 
 
 def _register(ws, manifest: dict, folder: Path, clock) -> int:
+    """The new data version reads one fact part per fact (metrics/facts/parts.py), each holding the build's rows;
+    registering the same build again reuses its parts, as the workspace's own builds share theirs."""
+    import hashlib
+
     import pyarrow.parquet as pq
 
+    from metrics.facts import ORDER
+    from metrics.schema import part_table
     from metrics.store import KINDS, quote_ident
 
     cur = ws.cursor()
@@ -262,17 +257,10 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
                 raise Refused(f"the workspace does not hold the {kind} upload the build read (version {version}, "
                               "same file hash); its pages also read raw rows, so the build is not opened here.")
             sources.setdefault(kind, []).append(version)
-    fact_tables = [r[0] for r in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'fact\\_%' ESCAPE '\\' AND "
-        "table_name <> 'fact_builds' AND database_name = current_database() ORDER BY 1").fetchall()]
-    missing = [t for t in fact_tables if t not in manifest["facts"]]
-    if missing:
+    if missing := [f for f in ORDER if f not in manifest["facts"]]:
         raise Refused(f"the build has no {', '.join(missing)}; a data version needs every fact table.")
-    params, settings = manifest["params"], manifest.get("settings", {})
-
-    def month(key: str, fallback: str):
-        return _date(params.get(key, settings.get(fallback)))
-
+    params, location = manifest["params"], _location(str(folder))
+    built_at = _naive_utc(dt.datetime.fromisoformat(manifest["built_at"]))
     cur.begin()
     try:
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
@@ -282,29 +270,47 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
             f"INSERT INTO snapshots (snapshot, {', '.join(f'{k}_version' for k in KINDS)}, created_at, first_month,"
             f" last_month, revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, ?, ?, ?, ?, ?)",
             [number, *(sources[k][-1] if k in sources else None for k in KINDS), _naive_utc(clock()),
-             month("first", "first_month"), month("last", "last_month"),
-             month("rfirst", "revenue_first"), month("rlast", "revenue_last")])
-        for table in fact_tables:
-            data = pq.read_table(folder / table)
-            wanted = [r[0] for r in cur.execute(f"DESCRIBE {quote_ident(table)}").fetchall() if r[0] != "snapshot"]
-            if sorted(data.column_names) != sorted(wanted):
-                raise Refused(f"{table} in the build has columns {', '.join(data.column_names)}; the workspace's has "
-                              f"{', '.join(wanted)}.")
-            cols = ", ".join(quote_ident(c) for c in wanted)
-            cur.register("built_rows", data)
-            cur.execute(f"INSERT INTO {quote_ident(table)} (snapshot, {cols}) SELECT ?, {cols} FROM built_rows",
-                        [number])
-            cur.unregister("built_rows")
-        cur.execute("INSERT INTO fact_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             *(_date(params.get(p)) for p in ("first", "last", "rfirst", "rlast"))])
+        for fact in ORDER:
+            key = "build:" + hashlib.sha256(json.dumps(
+                [location, manifest["engine"], manifest["built_at"], fact]).encode()).hexdigest()
+            row = cur.execute("SELECT part FROM fact_parts WHERE fact = ? AND key = ?", [fact, key]).fetchone()
+            if row is None:
+                part = _insert_part(cur, fact, key, pq.read_table(folder / fact), manifest, location, built_at,
+                                    part_table, quote_ident)
+            else:
+                part = row[0]
+            cur.execute("INSERT INTO snapshot_parts VALUES (?, ?, ?)", [number, fact, part])
+        cur.execute("INSERT INTO snapshot_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [number, manifest["engine"], manifest.get("engine_version"), manifest.get("master"),
-                     manifest["input"], _location(str(folder)),
-                     _naive_utc(dt.datetime.fromisoformat(manifest["built_at"])), _naive_utc(clock()),
-                     json.dumps(manifest)])
+                     manifest["input"], location, built_at, _naive_utc(clock()), json.dumps(manifest)])
         cur.commit()
     except BaseException:
         cur.rollback()
         raise
     return number
+
+
+def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, built_at, part_table,
+                 quote_ident) -> int:
+    """Store a built fact's rows as a new part; its columns must be the part table's, by name."""
+    table = part_table(fact)
+    wanted = [r[0] for r in cur.execute(f"DESCRIBE {quote_ident(table)}").fetchall() if r[0] != "part"]
+    if sorted(data.column_names) != sorted(wanted):
+        raise Refused(f"{fact} in the build has the columns {', '.join(data.column_names)}; the workspace's has "
+                      f"{', '.join(wanted)}.")
+    # fetchall, not fetchone: DuckDB keeps a partly fetched result open, and register() refuses to run beside it
+    part = cur.execute("SELECT coalesce(max(part), 0) + 1 FROM fact_parts").fetchall()[0][0]
+    cols = ", ".join(quote_ident(c) for c in wanted)
+    cur.register("built_rows", data)
+    cur.execute(f"INSERT INTO {quote_ident(table)} (part, {cols}) SELECT ?, {cols} FROM built_rows", [part])
+    cur.unregister("built_rows")
+    described = {"build": location, "engine": manifest["engine"], "input": manifest["input"],
+                 "inputs": {k: v["versions"] for k, v in manifest["inputs"].items()}}
+    cur.execute("INSERT INTO fact_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [part, fact, key, json.dumps(described, sort_keys=True), data.num_rows, built_at,
+                 manifest["facts"][fact]["seconds"]])
+    return part
 
 
 def _naive_utc(moment: dt.datetime) -> dt.datetime:
@@ -317,10 +323,10 @@ def build_source(cur, snapshot: int | None) -> str | None:
     built itself (or a workspace that never registered a build)."""
     if snapshot is None:
         return None
-    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fact_builds' AND "
+    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'snapshot_builds' AND "
                        "database_name = current_database()").fetchone()[0]:
         return None  # the table is made by the first registration
-    row = cur.execute("SELECT engine, engine_version, master, input_path, built_at FROM fact_builds "
+    row = cur.execute("SELECT engine, engine_version, master, input_path, built_at FROM snapshot_builds "
                       "WHERE snapshot = ?", [snapshot]).fetchone()
     if row is None:
         return None

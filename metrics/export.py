@@ -12,12 +12,13 @@ Layout (the same a data lake gives the build): a folder per kind, partitioned by
   DIR/customers/month=…/…                         (customers: the start date's month)
   DIR/tickets/month=…/…                           (tickets: the creation month)
 
-Each kind holds exactly the rows the data version reads (the latest one, or --snapshot N): every source of an
-appended response kind, an answer present in several sources once (as the pages count it). The canonical
-columns are written with the column `version` (the upload each row came from, so ties between files keep their
-order). manifest.json names the data version, each kind's versions with their file hashes, columns and types,
-row counts and sums (to check a copy), and the settings the facts need that the rows cannot tell: the customer
-list's churn_known_from (churn before that month is not in the file) and the data version's month range.
+Each kind holds exactly the rows the workspace's own fact build reads for the data version (the latest one, or
+--snapshot N): its input view `in_<kind>` (metrics/facts/parts.py input_sql), so every source of an appended
+response kind, an answer present in several sources once, row_number ordering the answers across sources. A kind
+without data is an empty folder (0 rows), so a build always finds every kind. manifest.json names the data
+version, each kind's versions with their file hashes, columns and types, row counts and sums (to check a copy),
+and the settings the facts need that the rows cannot tell: the customer list's churn_known_from (churn before that
+month is not in the file) and the data version's month range.
 
 Exit status: 0 written; 1 refused (no data, the folder is not empty, the workspace cannot be opened; one line on
 stderr); 2 bad usage.
@@ -81,7 +82,7 @@ def export(workspace: str, output: str, snapshot: int | None = None, *, now: dt.
     """Write the data version's canonical rows under `output` (see the module doc); returns the manifest."""
     import duckdb
 
-    from metrics.store import Workspace
+    from metrics.store import KINDS, Workspace
 
     out = Path(output)
     if out.exists() and any(out.iterdir()):
@@ -100,7 +101,7 @@ def export(workspace: str, output: str, snapshot: int | None = None, *, now: dt.
         # scratch connection, which writes the Parquet.
         scratch = duckdb.connect()
         try:
-            kinds = {kind: _export_kind(ws, scratch, snap, kind, out / kind) for kind in snap.sources}
+            kinds = {kind: _export_kind(ws, scratch, snap, kind, out / kind) for kind in KINDS}
         finally:
             scratch.close()
         customers = snap.sources.get("customers")
@@ -128,41 +129,36 @@ def _iso(value) -> str | None:
 
 
 def _export_kind(ws, scratch, snap, kind: str, folder: Path) -> dict:
-    from metrics.store import CANONICAL_COLUMNS, quote_ident, source_rows
+    from metrics.facts.parts import input_sql
+    from metrics.store import quote_ident
 
-    cols = ["version", *CANONICAL_COLUMNS[kind]]
-    select = ", ".join(quote_ident(c) for c in cols)
-    sql = f"SELECT {select} FROM {source_rows(kind)} ORDER BY ALL"
+    versions = tuple(snap.sources.get(kind, ()))
+    # The rows the workspace's own fact build reads for this data version: its input view, the one definition.
+    sql, params = input_sql(f"in_{kind}", versions)
     cur = ws.cursor()
-    types = _types(cur, sql, snap.snapshot)
-    reader = ws.cursor().sql(sql, params={"snap": snap.snapshot}).to_arrow_reader()
+    types = [[r[0], r[1]] for r in cur.execute(f"DESCRIBE {sql}", params).fetchall()]
+    reader = ws.cursor().sql(sql, params=params).to_arrow_reader()
     scratch.register("rows_in", reader)
     partition = PARTITION_MONTH[kind]
-    data_cols = ", ".join(quote_ident(c) for c in cols if c != partition)
-    # ORDER BY keeps each file's rows in a stable order, so the same data exports to the same bytes.
+    data_cols = ", ".join(quote_ident(c) for c, _ in types if c != partition)
     scratch.execute(f"CREATE OR REPLACE TEMP TABLE rows_out AS SELECT {data_cols}, {partition} AS month "
                     "FROM rows_in")
     scratch.unregister("rows_in")
     rows = scratch.execute("SELECT count(*) FROM rows_out").fetchone()[0]
     sums = {c: _plain(scratch.execute(f"SELECT sum({quote_ident(c)}) FROM rows_out").fetchone()[0])
             for c in SUM_COLUMNS[kind]}
+    folder.mkdir(parents=True, exist_ok=True)
     if rows:
-        # COPY's target is a path, which DuckDB cannot take as a parameter: quoted as a string literal.
+        # COPY's target is a path, which DuckDB cannot take as a parameter: quoted as a string literal. ORDER BY
+        # keeps each file's rows in a stable order, so the same data exports to the same bytes.
         target = "'" + str(folder).replace("'", "''") + "'"
         scratch.execute(f"COPY (SELECT * FROM rows_out ORDER BY ALL) TO {target} "
-                        "(FORMAT parquet, PARTITION_BY (month), FILENAME_PATTERN 'data_{i}')")
-    else:
-        folder.mkdir(parents=True, exist_ok=True)
+                        "(FORMAT parquet, PARTITION_BY (month), FILENAME_PATTERN 'data_{i}', OVERWRITE_OR_IGNORE)")
     scratch.execute("DROP TABLE rows_out")
-    return {"versions": list(snap.sources[kind]),
-            "sha256": {str(v): (ws.upload_info(v) or {}).get("sha256") for v in snap.sources[kind]},
+    return {"versions": list(versions),
+            "sha256": {str(v): (ws.upload_info(v) or {}).get("sha256") for v in versions},
             "rows": rows, "sums": sums, "columns": types, "partition": "month",
             "files_sha256": _folder_digest(folder)}
-
-
-def _types(cur, sql: str, snapshot: int) -> list[list[str]]:
-    """[name, DuckDB type] of each column the query gives (DESCRIBE runs no rows)."""
-    return [[r[0], r[1]] for r in cur.execute(f"DESCRIBE {sql}", {"snap": snapshot}).fetchall()]
 
 
 def _plain(value):
@@ -183,9 +179,13 @@ def _folder_digest(folder: Path) -> str:
 
 def read_manifest(folder: str | Path) -> dict:
     """The manifest of an exported folder; Refused when it is missing or of another format."""
-    path = Path(folder) / MANIFEST
+    from metrics.engines import EngineError, join, read_text
+
+    path = join(str(folder), MANIFEST)
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(read_text(path))
+    except EngineError as exc:
+        raise Refused(str(exc)) from None
     except FileNotFoundError:
         raise Refused(f"{folder} has no {MANIFEST}: export it with {PROG} (or write one in that format).") from None
     except (OSError, ValueError) as exc:

@@ -1,68 +1,43 @@
-"""What the Spark tests share: a small fact plan in the shape of metrics.facts' contract (one DuckDB-dialect
-SELECT per step over the input views and earlier steps, named parameters, outputs cast explicitly), the Spark
-session fixture's settings, and reading a build's facts as sorted frames."""
+"""What the Spark tests share: reading a build's facts as sorted frames, their Parquet schema, why Spark cannot
+run here, and a workspace's own facts of a data version (to compare a build with)."""
 
 from __future__ import annotations
 
 import shutil
-from collections import namedtuple
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
-
-Step = namedtuple("Step", "name sql inputs params grain")
-
-# A small plan using what the real facts use: joins, GROUP BY ALL, a lag window, CASE, count_if, date_trunc,
-# last_day, DECIMAL sums cast back to DECIMAL(18,2), NULL parameters and a parameter typed by its use.
-SMALL_PLAN = (
-    Step("fact_paying", """
-        SELECT r.customer_id, r.month, coalesce(c.segment, 'Unknown') AS segment,
-               CAST(sum(r.mrr) AS DECIMAL(18, 2)) AS mrr, CAST(count(*) AS BIGINT) AS lines,
-               coalesce(c.start_date <= last_day(r.month) AND (c.churn_date IS NULL OR c.churn_date >= r.month),
-                        false) AS active,
-               ($cfrom IS NULL OR r.month >= $cfrom) AS churn_known
-        FROM in_revenue r LEFT JOIN in_customers c USING (customer_id)
-        WHERE r.month BETWEEN $first AND $last
-        GROUP BY ALL""", ("in_revenue", "in_customers"), ("first", "last", "cfrom"), ("customer_id", "month")),
-    Step("fact_movement", """
-        WITH m AS (
-            SELECT customer_id, month, segment, mrr,
-                   lag(mrr) OVER (PARTITION BY customer_id ORDER BY month) AS prev_mrr
-            FROM fact_paying
-        )
-        SELECT month, segment, CAST(sum(mrr) AS DECIMAL(18, 2)) AS mrr,
-               CAST(sum(CASE WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr ELSE 0 END)
-                    AS DECIMAL(18, 2)) AS expansion_mrr,
-               CAST(sum(CASE WHEN prev_mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr ELSE 0 END)
-                    AS DECIMAL(18, 2)) AS contraction_mrr,
-               CAST(count_if(mrr > 0) AS BIGINT) AS paying
-        FROM m GROUP BY ALL""", ("fact_paying",), (), ("month", "segment")),
-    Step("fact_nps_month", """
-        SELECT date_trunc('month', response_date)::DATE AS month, coalesce(channel, 'Unknown') AS channel,
-               CAST(count(*) FILTER (score >= 9) AS BIGINT) AS promoters,
-               CAST(count(*) FILTER (score <= 6) AS BIGINT) AS detractors, CAST(count(*) AS BIGINT) AS responses
-        FROM in_nps WHERE response_date <= last_day($last)
-        GROUP BY ALL""", ("in_nps",), ("last",), ("month", "channel")),
-)
-
-PARAMS_SQL = "SELECT min(month) AS first, max(month) AS last FROM in_revenue"
+import pytest
 
 
-def small_params(query, settings: dict) -> dict:
-    """The small plan's parameters: the revenue months, from the input views (SQL), and the manifest's setting."""
-    row = query(PARAMS_SQL)[0]
-    return {"first": row["first"], "last": row["last"], "cfrom": settings.get("churn_known_from")}
+def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
 def facts_frame(folder: Path | str) -> pd.DataFrame:
     """A fact's Parquet folder as a frame sorted by every column (engines write rows in any order)."""
-    frame = pq.read_table(str(folder)).to_pandas()
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return sorted_frame(pq.read_table(str(folder)).to_pandas())
 
 
 def schema(folder: Path | str) -> list[tuple[str, str]]:
     return [(f.name, str(f.type)) for f in pq.read_schema(next(Path(folder).glob("*.parquet")))]
+
+
+def workspace_facts(path: Path, fact: str, snapshot: int, columns: list[str]) -> pd.DataFrame:
+    """The rows of `fact` the workspace file stores for a data version (its part), read through Arrow as the
+    Parquet is, in `columns`' order, sorted."""
+    from metrics.schema import part_table, quote_ident
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rel = con.sql(f"SELECT {', '.join(map(quote_ident, columns))} FROM {quote_ident(part_table(fact))} "
+                      "WHERE part = (SELECT part FROM snapshot_parts WHERE snapshot = ? AND fact = ?)",
+                      params=[snapshot, fact])
+        return sorted_frame(rel.to_arrow_table().to_pandas())
+    finally:
+        con.close()
 
 
 def spark_missing() -> str | None:
@@ -74,3 +49,50 @@ def spark_missing() -> str | None:
     if shutil.which("java") is None:
         return "Java is not installed (bash bin/test installs Debian's openjdk-17-jre-headless)"
     return None
+
+
+# ---- fixtures (imported by the test modules: a conftest.py here would shadow tests/conftest.py, which other test
+# folders import as `conftest`). The sample workspace and its export are made once per process and shared.
+_MADE: dict[str, Path] = {}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", name="sample_path")
+def sample_path_fixture(tmp_path_factory) -> Path:
+    """A workspace file holding the bundled sample company (closed, so commands can open it)."""
+    if "sample" not in _MADE:
+        from metrics import ingest
+        from metrics.store import Workspace
+
+        path = tmp_path_factory.mktemp("spark_ws") / "sample.duckdb"
+        ws = Workspace(path)
+        ingest.load_sample(ws, ROOT / "sample_data")
+        ws.close()
+        _MADE["sample"] = path
+    return _MADE["sample"]
+
+
+@pytest.fixture(scope="session", name="exported")
+def exported_fixture(sample_path, tmp_path_factory) -> Path:
+    """The sample's data version #1 exported by metrics.export."""
+    if "export" not in _MADE:
+        from metrics.export import export
+
+        out = tmp_path_factory.mktemp("export") / "lake"
+        export(str(sample_path), str(out))
+        _MADE["export"] = out
+    return _MADE["export"]
+
+
+@pytest.fixture(scope="session", name="spark")
+def spark_fixture():
+    """One local Spark session (starting one takes seconds); skipped with the reason when pyspark or Java is
+    missing."""
+    reason = spark_missing()
+    if reason:
+        pytest.skip(reason)
+    from metrics.engines import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()

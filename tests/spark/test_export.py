@@ -5,24 +5,28 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
+from spark_support import exported_fixture, sample_path_fixture  # noqa: F401
 
 from metrics import export
 from metrics.store import CANONICAL_COLUMNS, TABLES, Workspace, quote_ident
+
+KEYS = {"customers": ["customer_id"], "revenue": ["customer_id", "month"], "nps": ["row_number"],
+        "csat": ["row_number"], "tickets": ["ticket_id"]}  # unique per row of the sample's one upload per kind
 
 
 def read_back(folder, kind) -> pd.DataFrame:
     con = duckdb.connect()
     rel = con.read_parquet(str(folder / kind / "**" / "*.parquet"), hive_partitioning=True)
-    cols = ["version", *CANONICAL_COLUMNS[kind]]
-    return rel.select(*cols).df().sort_values(cols[:3]).reset_index(drop=True)
+    cols = CANONICAL_COLUMNS[kind]
+    return rel.select(*cols).df().sort_values(KEYS[kind]).reset_index(drop=True)
 
 
 def stored(path, kind) -> pd.DataFrame:
     ws = Workspace(path)
     try:
-        cols = ["version", *CANONICAL_COLUMNS[kind]]
-        return ws.cursor().execute(f"SELECT {', '.join(map(quote_ident, cols))} FROM {quote_ident(TABLES[kind])} "
-                                   "ORDER BY ALL").df().sort_values(cols[:3]).reset_index(drop=True)
+        cols = CANONICAL_COLUMNS[kind]
+        return ws.cursor().execute(f"SELECT {', '.join(map(quote_ident, cols))} FROM {quote_ident(TABLES[kind])}"
+                                   ).df().sort_values(KEYS[kind]).reset_index(drop=True)
     finally:
         ws.close()
 
@@ -54,7 +58,7 @@ def test_layout_is_month_partitioned(exported):
     con = duckdb.connect()
     cols = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning=false)",
                                       [str(next((exported / "revenue").glob("*/*.parquet")))]).fetchall()]
-    assert cols == ["version", "customer_id", "mrr"]
+    assert cols == ["customer_id", "mrr"]
     nps_months = {p.name for p in (exported / "nps").iterdir()}
     assert "month=2026-10-01" in nps_months
 
@@ -74,7 +78,7 @@ def test_manifest_names_versions_hashes_and_settings(sample_path, exported):
                                     "last_month": "2026-10-01", "revenue_first": "2023-11-01",
                                     "revenue_last": "2026-10-01"}
     assert dict(map(tuple, manifest["kinds"]["revenue"]["columns"])) == {
-        "version": "INTEGER", "customer_id": "VARCHAR", "month": "DATE", "mrr": "DECIMAL(18,2)"}
+        "customer_id": "VARCHAR", "month": "DATE", "mrr": "DECIMAL(18,2)"}
 
 
 def test_command_refuses_a_folder_in_use(sample_path, exported, capsys):
