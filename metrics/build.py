@@ -14,11 +14,13 @@ Parquet per fact table and manifest.json (engine, input path, the inputs' versio
 Before any step, each input's row count is checked against the input manifest: a missing partition is refused,
 never built into smaller numbers.
 
---register W opens a finished build in the workspace W as a new data version (the latest): its facts are copied
-into the workspace's fact tables under the new number, read-only from then on like every data version, and its
-source is recorded ("built on Spark from <path>", shown on the CIO page). The workspace must hold the upload
-versions the build read (the same file hashes), because pages also read raw rows (comments, tickets, the churn
-model); a build of data the workspace has never seen is refused. With --input, the build runs first.
+--register W opens a finished (local) build in the workspace W as a new data version, the latest: each fact's rows
+become one fact part the data version reads (metrics/facts/parts.py), read-only like every part, and its source is
+recorded ("Facts built on Spark from <path>", shown on the CIO page). The workspace's connection may read no files
+(metrics/lockdown.py), so the rows are copied in rather than read from the Parquet at every query. The workspace
+must hold the upload versions the build read (the same file hashes), because pages also read raw rows (comments,
+tickets, the churn model); a build of data the workspace has never seen is refused. With --input, the build runs
+first.
 
 Exit status: 0 built (and registered); 1 refused or failed (one line on stderr); 2 bad usage.
 """
