@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +236,9 @@ def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
     spark-submit without --master here, the session takes spark-submit's master and --conf settings; the
     local tuning (few shuffle partitions, driver memory) applies to local masters only."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # pyspark 4.3 warns that pandas 3 is not fully supported; the build moves no data through pandas on Spark
+    # (each step writes Parquet, read back with pyarrow), so the warning says nothing about these results.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.sql import SparkSession
 
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # pyspark's own sign of a driver started by spark-submit
