@@ -57,9 +57,11 @@ def scaled_lake(source: Path, out: Path, scale: int) -> dict:
         partition = PARTITION_MONTH[kind]
         con.execute(f"CREATE OR REPLACE TABLE scaled AS SELECT {', '.join(exprs)}, {partition} AS month "
                     f"FROM src, range({int(scale)}) t(k)")
-        target = "'" + str(out / kind).replace("'", "''") + "'"
-        con.execute(f"COPY scaled TO {target} (FORMAT parquet, PARTITION_BY (month))")
+        (out / kind).mkdir(parents=True)
         info["rows"] = con.execute("SELECT count(*) FROM scaled").fetchone()[0]
+        if info["rows"]:
+            target = "'" + str(out / kind).replace("'", "''") + "'"
+            con.execute(f"COPY scaled TO {target} (FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE)")
         info["sums"] = {c: str(con.execute(f"SELECT sum({quote_ident(c)}) FROM scaled").fetchone()[0])
                         for c in SUM_COLUMNS[kind]}
         con.execute("DROP VIEW src")

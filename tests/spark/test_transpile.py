@@ -53,3 +53,29 @@ def test_a_missing_parameter_is_an_error():
 def test_constructs_sqlglot_passes_silently_are_refused(sql, named):
     with pytest.raises(EngineError, match=named):
         to_spark(sql)
+
+
+@pytest.mark.parametrize("name", ["export", "build"])
+def test_commands_document_every_option_in_the_readme(name, capsys):
+    """As tests/cli/test_cli_docs.py asks of every command: help from the docstring with an example, each option
+    named in the README (here its "Facts on Spark" section), and --help without the data stack."""
+    import argparse
+    import importlib
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = importlib.import_module(f"metrics.{name}")
+    assert command.main(["--help"]) == 0
+    assert "Example" in command.__doc__ and command.__doc__.split("\n")[0] in capsys.readouterr().out
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    section = re.search(r"^## Facts on Spark\n(.*?)^## ", readme.read_text(), re.S | re.M).group(1)
+    options = [o for a in command.build_parser()._actions if a.help != argparse.SUPPRESS
+               for o in a.option_strings if o.startswith("--") and o != "--help"]
+    assert [o for o in options if o not in section] == []
+    code = (f"import sys; from metrics import {name}; {name}.main(['--help']); "
+            "print(sorted(m for m in ('duckdb', 'pandas', 'pyspark', 'sqlglot') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=readme.parent).stdout
+    assert out.strip().endswith("[]")
