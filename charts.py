@@ -315,3 +315,24 @@ def experience_bars(frame: pd.DataFrame, title: str, x_title: str) -> alt.Chart:
                  alt.Tooltip("customers:Q", title="Customers (n)", format=",.0f")])
     rule = alt.Chart(frame).mark_rule(color="#333", strokeWidth=1.5).encode(y=y, x="churn_low:Q", x2="churn_high:Q")
     return alt.layer(bars, rule).properties(title=title, height=alt.Step(36))
+
+
+def change_bars(frame: pd.DataFrame, title: str, x_title: str, fmt: str = "nps") -> alt.Chart:
+    """A change per group (metrics.service_value.after_ticket: speed, change, low, high, pairs, verdict) with its
+    95% interval whisker and a line at 0; a change whose interval includes 0 is drawn pale. Pass only the groups
+    with a figure (enough pairs)."""
+    frame = frame.assign(clear=frame["verdict"].map(lambda v: "no clear change" if v == "no clear change"
+                                                    else "interval excludes 0"))
+    y = alt.Y("speed:N", title=None, sort=list(frame["speed"]), axis=alt.Axis(labelLimit=240))
+    number = TOOLTIP_FORMAT[fmt]
+    bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
+        y=y, x=alt.X("change:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        opacity=alt.Opacity("clear:N", scale=alt.Scale(domain=["interval excludes 0", "no clear change"],
+                                                      range=[1.0, 0.35]), title=None),
+        tooltip=[alt.Tooltip("speed:N", title="Resolution"), alt.Tooltip("change:Q", title="Change", format=number),
+                 alt.Tooltip("low:Q", title="95% low", format=number),
+                 alt.Tooltip("high:Q", title="95% high", format=number),
+                 alt.Tooltip("pairs:Q", title="Customers (n)", format=",.0f")])
+    rule = alt.Chart(frame).mark_rule(color="#333", strokeWidth=1.5).encode(y=y, x="low:Q", x2="high:Q")
+    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#9e9e9e", strokeDash=[4, 3]).encode(x="zero:Q")
+    return alt.layer(bars, rule, zero).properties(title=title, height=alt.Step(36))

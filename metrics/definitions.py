@@ -121,7 +121,7 @@ def fmt_delta(value: float | None, fmt: str) -> str | None:
         return None
     v = abs(value)
     text = {"nps": f"{v:.0f} pts", "pct": f"{100 * v:.1f} pp", "currency": fmt_currency(v).lstrip("−"),
-            "ratio": f"{v:.1f}"}.get(fmt, f"{v:,.0f}")
+            "ratio": f"{v:.1f}", "hours": f"{v:,.1f} h"}.get(fmt, f"{v:,.0f}")
     if not any(ch in "123456789" for ch in text):
         return text
     return ("+" if value > 0 else "-") + text
@@ -131,8 +131,13 @@ def fmt_ratio(value: float | None) -> str:
     return "—" if missing(value) else f"{value:.1f}×"
 
 
+def fmt_hours(value: float | None) -> str:
+    """12.5 h — durations in (calendar) hours."""
+    return "—" if missing(value) else f"{value:,.1f} h"
+
+
 FORMATTERS = {"currency": fmt_currency, "money": fmt_money, "pct": fmt_pct, "nps": fmt_nps, "int": fmt_int,
-              "ratio": fmt_ratio}
+              "ratio": fmt_ratio, "hours": fmt_hours}
 
 
 def fmt(value, kind: str) -> str:
@@ -303,13 +308,14 @@ _M += [  # CSAT (metrics/csat.py)
            fact="fact_csat", compute="metrics.csat.summary"),
 ]
 SENTIMENT_METHOD = (
-    "rule-based lexicons per language (en, fr, de, es, pt; English adds VADER's word list); agreement with "
+    "rule-based lexicons per language (en, fr, de, es, pt; English adds VADER's word list) with review rules "
+    "(negation, contrast, failure phrases, star ratings in words, excess, hoped-for praise); agreement with "
     "labelled comments held out from tuning (76 a language): positive vs negative 0.94–0.98, three classes "
-    "0.91–0.96; on public star-rated product reviews held out from tuning (500 a language, 100 a star: Amazon "
-    "MARC for en, fr, de, es; B2W for pt) it is lower: positive vs negative 0.72–0.77 (n = 400 a language: "
-    "en 0.745, fr 0.728, de 0.725, es 0.720, pt 0.772; VADER 0.667 on the English set), three classes "
-    "0.61–0.64 (n = 500: en 0.616, fr 0.610, de 0.606, es 0.626, pt 0.640); 0.71 on Hutto & Gilbert's Amazon "
-    "review snippets"
+    "0.89–0.93; on public star-rated product reviews held out from tuning (500 a language, 100 a star: Amazon "
+    "MARC for en, fr, de, es; B2W for pt) it is lower: positive vs negative 0.755–0.797 (n = 400 a language: "
+    "en 0.777, fr 0.755, de 0.777, es 0.755, pt 0.797, each ± about 0.04; VADER 0.667 on the English set), "
+    "three classes 0.63–0.66 (n = 500: en 0.644, fr 0.636, de 0.648, es 0.630, pt 0.656); 0.72 on Hutto & "
+    "Gilbert's Amazon review snippets"
 )
 _BOOTSTRAP = "95% percentile bootstrap over customers (500 draws; a customer's hold-out rows move together)."
 _MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason (stats.too_few)."
@@ -376,40 +382,54 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            min_n=_MIN_MODEL),
 ]
 MIN_N_TICKETS = f"{MIN_RESPONSES} tickets: below, \"—\" with the reason."
+# How a Service tile shows its change vs the previous period of the same length (ui.kpi).
+RATE_CHANGE = (" Beside it, the change vs the previous period of the same length (when the tickets cover it), "
+               f"coloured only when significant by the pooled two-proportion z-test (|z| ≥ {Z_95}) and both periods "
+               f"have at least {MIN_RESPONSES} tickets (ratings) to count from.")
+HOURS_CHANGE = (" Beside it, the change of the median vs the previous period of the same length, in hours and always "
+                "grey: no test of a difference of medians is made, so no change in speed is called real.")
+COUNT_CHANGE = (" Beside it, the change vs the previous period of the same length, always grey (more tickets are "
+                "neither good nor bad in themselves, and no test is made).")
 MIN_N_RATINGS = f"{MIN_RESPONSES} ratings: below, \"—\" with the reason."
+AFTER_TICKET_HORIZON_DAYS = 180  # how far before a ticket (after its solve) an answer may lie (service_value)
+PAIRED_CHANGE = (f"95% paired normal interval of the mean change (stats.mean_interval, ± {Z_95} sd(after − before) ÷ "
+                 "√pairs); \"no clear change\" when it includes 0.")
+MIN_N_PAIRS = f"{MIN_RESPONSES} customers with an answer before and after: below, \"—\" with the reason."
 ANY_TIMES = "Shown from one ticket with a calendar time (n beside it); none: \"—\" with the reason."
 _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Service (support tickets)" and "CSAT"
     Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
-           "ticket per ticket id, deleted, spam and merged tickets left out).", "int", "Service",
+           "ticket per ticket id, deleted, spam and merged tickets left out)." + COUNT_CHANGE, "int", "Service",
            fact="tickets", compute="metrics.service.summary"),
     Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
            "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "
-           "without a solve time.", "int", "Service",
+           "without a solve time." + COUNT_CHANGE, "int", "Service",
            fact="tickets", compute="metrics.service.monthly"),
     Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
            "over tickets created in the period that have one: median and 90th percentile (linear interpolation), "
-           "in calendar hours (business hours are never mixed in), with n.", "int", "Service",
+           "in calendar hours (business hours are never mixed in), with n." + HOURS_CHANGE, "hours", "Service",
            fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
     Metric("resolution_time", "Resolution time", "Hours from creation to the final solve, over tickets solved in "
            "the period (a reopened ticket counts once, at its final solve): median and 90th percentile, calendar "
-           "hours, with n.", "int", "Service",
+           "hours, with n." + HOURS_CHANGE, "hours", "Service",
            fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
     Metric("within_target", "Solved within target", "Tickets solved in the period whose resolution time is at most "
            "the stated target (24 calendar hours) ÷ tickets solved in the period with a resolution time; Wilson 95% "
-           "interval.", "pct", "Service",
+           "interval." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.within_target", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("reopen_rate", "Reopen rate", "Tickets solved in the period that were reopened at least once ÷ tickets "
-           "solved in the period whose reopen count is known; Wilson 95% interval.", "pct", "Service",
+           "solved in the period whose reopen count is known; Wilson 95% interval." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.reopen_rate", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
-           "in the period whose escalation flag is known; Wilson 95% interval.", "pct", "Service",
+           "in the period whose escalation flag is known; Wilson 95% interval." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.escalation_rate", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (Good, or the top two boxes of a numeric scale) ÷ "
            "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
-           "interval and n; fewer than 30 ratings show “—”.", "pct", "Service",
+           f"interval and n; fewer than {MIN_RESPONSES} ratings show “—”." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.csat", interval=WILSON, min_n=MIN_N_RATINGS),
     Metric("csat_response_rate", "CSAT response rate", "Ratings ÷ tickets offered a survey, when the export says "
-           "which were; otherwise ÷ tickets solved in the period, and the page says so.", "pct", "Service",
+           "which were; otherwise ÷ tickets solved in the period, and the page says so. Beside it, the change vs "
+           "the previous period of the same length, always grey (a higher or lower response rate is neither good "
+           "nor bad).", "pct", "Service",
            fact="tickets", compute="metrics.service.csat"),
     Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
            "÷ Σ active customer-months over the period × 100.", "ratio", "Service",
@@ -421,10 +441,13 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "Nothing after the start is used.", "pct", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.churn_by_experience", interval=WILSON,
            min_n=MIN_N_GROUPS),
-    Metric("ticket_root_causes", "Ticket root causes", "Each tag of the tickets created in the period: tickets, "
-           "customers, ARR at the period's end of the customers raising it (still paying), and churn after raising "
-           "it (customers not churned before the month of their first such ticket who churned from that month to "
-           "the period's end; Wilson 95%).", "currency", "Service",
+    Metric("ticket_root_causes", "Ticket root causes", "Each tag of the tickets created in the period, and each "
+           "theme of their subjects (the comments' language detection and theme keyword map; a subject in another "
+           "language or matching no keyword has no theme, and the coverage is shown): tickets, customers, the repeat "
+           "rate (customers with two or more such tickets ÷ customers raising it; Wilson 95%), ARR at the period's "
+           "end of the customers raising it (still paying), and churn after raising it (customers not churned "
+           "before the month of their first such ticket who churned from that month to the period's end; Wilson "
+           "95%). Ranked by ARR.", "currency", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
            min_n=MIN_N_GROUPS),
     Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
@@ -435,6 +458,25 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "distinct customers with a ticket open at the period's end and older than the target (24 hours), with "
            "its share of all ARR then.", "currency", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.arr_open_over_target"),
+    Metric("knowledge_pool", "Knowledge pool to-do list", "The recurring issues of the period: the tags (or, when "
+           "the tickets carry no tags, the subject themes) with the most tickets, then the most ARR, top five, with "
+           "customers, the repeat rate per customer and ARR — the articles and fixes that would save the most "
+           "contacts.", "int", "Service",
+           fact="tickets, fact_customer_month", compute="metrics.service.knowledge_pool", interval=WILSON),
+    Metric("nps_after_ticket", "NPS before vs after a ticket", "Tickets solved in the period, grouped by "
+           "resolution speed against the target (within target / over target / escalated): per group, the "
+           "customers' latest NPS answer before the ticket's creation day and their first answer after its solve "
+           f"day, each within {AFTER_TICKET_HORIZON_DAYS} days (answers on those days are not used: their order "
+           "against the ticket is unknown). One pair per customer and group (its earliest-solved ticket with both "
+           "answers). NPS before and after = the mean of +100 / 0 / −100 per answer (per customer, one answer "
+           "each); the change is the mean of after − before.", "nps", "Service",
+           fact="tickets, nps_responses", compute="metrics.service_value.after_ticket", interval=PAIRED_CHANGE,
+           min_n=MIN_N_PAIRS),
+    Metric("csat_after_ticket", "CSAT before vs after a ticket", "The same pairs and rule with the customers' "
+           "satisfaction answers (CSAT uploads; never NPS answers and never the ticket's own rating): CSAT before "
+           "and after = satisfied answers ÷ answers (top two boxes), the change in percentage points.", "pct",
+           "Service", fact="tickets, csat_responses", compute="metrics.service_value.after_ticket",
+           interval=PAIRED_CHANGE, min_n=MIN_N_PAIRS),
 ]
 METRICS: dict[str, Metric] = {m.name: m for m in _M}
 

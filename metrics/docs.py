@@ -21,7 +21,7 @@ from metrics.definitions import FORMATTERS, METRICS, OWNERS, Metric, general_rul
 
 PATH = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
 FORMAT_WORDS = {"currency": "currency ($1.2M)", "money": "money ($1,234.56)", "pct": "percent", "nps": "NPS points",
-                "int": "count", "ratio": "ratio (1.5×)"}
+                "int": "count", "ratio": "ratio (1.5×)", "hours": "hours (12.5 h)"}
 assert set(FORMAT_WORDS) == set(FORMATTERS)
 
 

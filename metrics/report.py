@@ -11,7 +11,8 @@ the window, and annualised); MRR and ARR in the window's last month; NRR and GRR
 month); churn by NPS category (category as of the window's start) with n and 95% interval; service (support
 tickets: metrics.service.summary — tickets created and solved, backlog, first-response and resolution hours with
 median, p90 and n, ticket CSAT with its interval and n, response, contact, reopen and escalation rates, with its own
-notes). The rules are those of
+notes; `after_ticket`: NPS and CSAT of customers before vs after a ticket, by resolution speed, from
+metrics.service_value). The rules are those of
 the Glossary (docs/metrics.md). A figure that cannot be measured is null (blank in text) with the reason in `notes`;
 one measured on fewer than 30 responses or customers is shown, flagged too_small, with a note. `churn_risk`: the
 churn model's hold-out AUC, lift and baselines and the ARR at risk over the next three months (metrics.risk; the
@@ -124,7 +125,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
-    from metrics import csat, nps, revenue, service, stats
+    from metrics import csat, nps, revenue, service, service_value, stats
     from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
     from metrics.view import View, add_months
 
@@ -174,6 +175,12 @@ def figures(ws, month: dt.date | None = None) -> dict:
         notes.append("Service: this data version has no support tickets.")
     else:
         out["service"] = service.summary(cur, view, snap.versions["tickets"])
+        if has["nps"]:
+            out["service"]["after_ticket"] = service_value.after_ticket_json(cur, view, snap.versions["tickets"],
+                                                                             has_csat=bool(has.get("csat")))
+        else:
+            out["service"]["after_ticket"] = None
+            out["service"]["notes"].append("after_ticket: this data version has no NPS responses to pair with tickets.")
 
     if not has["customers"]:
         out["logo_churn"] = None
@@ -304,6 +311,12 @@ def as_text(f: dict) -> str:
                      + (f" · median resolution {res['median']:,.1f} h (p90 {res['p90']:,.1f} h, n = {res['n']:,})"
                         if res["n"] else "")
                      + (f" · ticket CSAT {sat['value']:.1f}% (n = {sat['n']:,})" if sat["n"] else ""))
+        for a in v.get("after_ticket") or []:
+            if a["measure"] == "nps":
+                lines.append(f"  NPS after a ticket, {a['speed'].lower():<14}" + (
+                    f"{a['before']:+.0f} → {a['after']:+.0f}, change {a['change']:+.1f} (95%: {a['low']:+.1f} to "
+                    f"{a['high']:+.1f}, {a['verdict']}) · {a['pairs']:,} customers" if a["change"] is not None
+                    else f"— ({a['reason']})"))
         lines.extend(f"              {note}" for note in v["notes"])
     c = f["logo_churn"]
     lines.append("Logo churn    " + ("—" if c is None else

@@ -33,7 +33,12 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   tickets, distinct customers, their ARR at the window's end (12 × MRR in its last month, customers still paying)
   and churn after raising it: of the customers who raised the tag and had not churned before the month of their
   first such ticket in the window, those whose churn month falls in that month or later, up to the window's end
-  (the mention's date starts their outcome: no churn before it is counted), Wilson 95%.
+  (the mention's date starts their outcome: no churn before it is counted), Wilson 95%. Repeat rate: of those
+  customers, the ones with two or more such tickets in the window, Wilson 95%. The same by subject theme: each
+  distinct subject's language (metrics.text.language.detect) and themes (metrics.text.themes.assign, the comments'
+  keyword map); a subject in a language the engine does not cover, or matching no keyword, has no theme (counted).
+- Knowledge pool to-do list: the issues with the most tickets in the window (then ARR), top KNOWLEDGE_POOL_SIZE, by
+  tag when the tickets carry tags, else by subject theme.
 - Open high-priority tickets: tickets open at the window's end (created before it ends, not solved by then) with
   priority high or urgent, per customer: tickets, the oldest one's age in days at the window's end, ARR then.
 """
@@ -74,6 +79,10 @@ def _params(view: View, tv: int, **extra) -> dict:
 
 def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
     return query(cur, f"WITH {_T}, {sql}", _params(view, tv, **extra))
+
+
+# The version's tickets under the view (CTE `t`) with the window's bound parameters: metrics/service_value.py's too.
+ticket_query = _q
 
 
 def _one(cur, sql: str, view: View, tv: int, **extra) -> pd.Series:
@@ -327,6 +336,7 @@ def summary(cur, view: View, tickets_version: int) -> dict:
 
 
 HIGH = "('high', 'urgent')"
+KNOWLEDGE_POOL_SIZE = 5  # the to-do list stays short enough to act on
 
 
 def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
@@ -364,41 +374,91 @@ def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TAR
     return frame
 
 
-def root_causes(cur, view: View, tv: int) -> pd.DataFrame:
-    """Per tag of the tickets created in the window (module rules): tickets, customers, ARR at the window's end,
-    customers at risk (active on their first such ticket's day), churned after it, churn rate with Wilson 95%;
-    ranked by ARR, then tickets."""
-    frame = _q(cur, f"""tagged AS (
-            SELECT customer_id, created_at, unnest(tags) AS tag FROM t
-            WHERE created_at >= $wstart AND created_at < $wend AND tags IS NOT NULL
-        ), first_mention AS (
-            SELECT tag, customer_id, min(created_at)::DATE AS first_day FROM tagged
-            WHERE customer_id IS NOT NULL GROUP BY ALL
-        ), cust AS (
-            SELECT customer_id, any_value(churn_month) AS churn_month FROM fact_customer_month
-            WHERE {View.where()} GROUP BY customer_id
-        ), arr AS (
-            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
-            WHERE {View.where()} AND month = $end AND mrr > 0
-        ), outcome AS (
-            SELECT f.tag, count(*) AS at_risk,
-                   count_if(c.churn_month <= $end) AS churned
-            FROM first_mention f JOIN cust c USING (customer_id)
-            WHERE c.churn_month IS NULL OR c.churn_month >= date_trunc('month', f.first_day)
-            GROUP BY f.tag
-        )
-        SELECT g.tag, count(*) AS tickets, count(DISTINCT g.customer_id) AS customers,
-               (SELECT coalesce(sum(a.arr), 0) FROM arr a
-                WHERE a.customer_id IN (SELECT customer_id FROM tagged x WHERE x.tag = g.tag)) AS arr,
-               coalesce(any_value(o.at_risk), 0) AS at_risk, coalesce(any_value(o.churned), 0) AS churned
-        FROM tagged g LEFT JOIN outcome o USING (tag)
-        GROUP BY g.tag""", view, tv)
-    cis = [stats.wilson(int(k), int(n)) for k, n in zip(frame.churned, frame.at_risk, strict=True)]
-    frame["churn_rate"] = [i.estimate for i in cis]
-    frame["churn_low"] = [i.low for i in cis]
-    frame["churn_high"] = [i.high for i in cis]
+def subject_themes(cur, view: View, tv: int) -> pd.DataFrame:
+    """Themes of the subjects of the tickets created in the window, by the comment text engine (language of each
+    distinct subject, then the theme keyword map): one row per (ticket_id, theme); attrs["subjects"] = tickets with
+    a subject, attrs["themed"] = those given at least one theme (a subject in an uncovered language gets none)."""
+    from metrics.text import language, themes
+
+    rows = _q(cur, """x AS (SELECT 1) SELECT ticket_id, subject FROM t
+        WHERE created_at >= $wstart AND created_at < $wend AND nullif(trim(subject), '') IS NOT NULL""", view, tv)
+    distinct = sorted(set(rows.subject))
+    found = {text: themes.assign(text, lang) for text, lang in zip(distinct, language.detect(distinct), strict=True)}
+    out = pd.DataFrame([(tid, theme) for tid, text in zip(rows.ticket_id, rows.subject, strict=True)
+                        for theme in found[text]], columns=["ticket_id", "theme"])
+    out.attrs.update(subjects=len(rows), themed=int(out.ticket_id.nunique()))
+    return out
+
+
+def root_causes(cur, view: View, tv: int, by: str = "tag") -> pd.DataFrame:
+    """Per tag (by="tag") or subject theme (by="theme", subject_themes) of the tickets created in the window (module
+    rules): tickets, customers, repeat customers (two or more such tickets in the window) and the repeat rate with
+    Wilson 95%, ARR at the window's end, customers at risk (not churned before the month of their first such ticket),
+    churned after it, churn rate with Wilson 95%; ranked by ARR, then tickets. The label is in column `tag` either
+    way; attrs carry subject coverage for themes."""
+    if by == "tag":
+        labels = "SELECT customer_id, created_at, unnest(tags) AS tag FROM t WHERE tags IS NOT NULL"
+    elif by == "theme":
+        found = subject_themes(cur, view, tv)
+        cur.register("ticket_subject_themes", found)
+        labels = ("SELECT t.customer_id, t.created_at, th.theme AS tag FROM t "
+                  "JOIN ticket_subject_themes th USING (ticket_id)")
+    else:
+        raise ValueError(f"unknown root-cause source {by!r}")
+    try:
+        frame = _q(cur, f"""tagged AS (
+                SELECT * FROM ({labels}) WHERE created_at >= $wstart AND created_at < $wend
+            ), first_mention AS (
+                SELECT tag, customer_id, min(created_at)::DATE AS first_day, count(*) AS raised FROM tagged
+                WHERE customer_id IS NOT NULL GROUP BY ALL
+            ), cust AS (
+                SELECT customer_id, any_value(churn_month) AS churn_month FROM fact_customer_month
+                WHERE {View.where()} GROUP BY customer_id
+            ), arr AS (
+                SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+                WHERE {View.where()} AND month = $end AND mrr > 0
+            ), outcome AS (
+                SELECT f.tag, count(*) AS at_risk,
+                       count_if(c.churn_month <= $end) AS churned
+                FROM first_mention f JOIN cust c USING (customer_id)
+                WHERE c.churn_month IS NULL OR c.churn_month >= date_trunc('month', f.first_day)
+                GROUP BY f.tag
+            ), repeat AS (
+                SELECT tag, count_if(raised >= 2) AS repeat_customers FROM first_mention GROUP BY tag
+            )
+            SELECT g.tag, count(*) AS tickets, count(DISTINCT g.customer_id) AS customers,
+                   coalesce(any_value(r.repeat_customers), 0) AS repeat_customers,
+                   (SELECT coalesce(sum(a.arr), 0) FROM arr a
+                    WHERE a.customer_id IN (SELECT customer_id FROM tagged x WHERE x.tag = g.tag)) AS arr,
+                   coalesce(any_value(o.at_risk), 0) AS at_risk, coalesce(any_value(o.churned), 0) AS churned
+            FROM tagged g LEFT JOIN outcome o USING (tag) LEFT JOIN repeat r USING (tag)
+            GROUP BY g.tag""", view, tv)
+    finally:
+        if by == "theme":
+            cur.unregister("ticket_subject_themes")
+    for prefix, k, n in (("churn", "churned", "at_risk"), ("repeat", "repeat_customers", "customers")):
+        cis = [stats.wilson(int(a), int(b)) for a, b in zip(frame[k], frame[n], strict=True)]
+        frame[f"{prefix}_rate"] = [i.estimate for i in cis]
+        frame[f"{prefix}_low"] = [i.low for i in cis]
+        frame[f"{prefix}_high"] = [i.high for i in cis]
     frame["too_small"] = frame["at_risk"] < stats.MIN_CUSTOMERS
-    return frame.sort_values(["arr", "tickets", "tag"], ascending=[False, False, True]).reset_index(drop=True)
+    frame["repeat_too_small"] = frame["customers"] < stats.MIN_CUSTOMERS
+    frame = frame.sort_values(["arr", "tickets", "tag"], ascending=[False, False, True]).reset_index(drop=True)
+    if by == "theme":
+        frame.attrs.update(found.attrs)
+    return frame
+
+
+def knowledge_pool(tags: pd.DataFrame | None, themes: pd.DataFrame | None, top: int = KNOWLEDGE_POOL_SIZE
+                   ) -> pd.DataFrame:
+    """The knowledge pool's to-do list: the recurring issues with the most tickets (then ARR), from root_causes by
+    tag when the tickets carry tags (an agent's label is more precise than a keyword match), else by subject theme;
+    the top `top`, with the column `source` ("tag" / "subject theme")."""
+    for frame, source in ((tags, "tag"), (themes, "subject theme")):
+        if frame is not None and not frame.empty:
+            ranked = frame.sort_values(["tickets", "arr", "tag"], ascending=[False, False, True]).head(top)
+            return ranked.assign(source=source).reset_index(drop=True)
+    return pd.DataFrame(columns=[*(tags.columns if tags is not None else []), "source"])
 
 
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """Service: is customer service fast and good, and what is it worth? (Chief Customer / Service Officer)
 
 Operational figures (volume, backlog, speed, reopens, escalations) beside the customers' own evaluation (CSAT,
-response rate), then what service experience does to churn, what the tickets are about and which accounts are
-waiting. Rules: metrics/service.py and the Glossary.
+response rate), each with its change vs the previous period; then what service experience does to churn and to the
+customers' NPS and CSAT after a ticket, what the tickets are about (tags, subject themes, the knowledge pool's to-do
+list) and which accounts are waiting. Rules: metrics/service.py, metrics/service_value.py and the Glossary.
 """
 
 import pandas as pd
@@ -10,8 +11,8 @@ import streamlit as st
 
 import charts
 import ui
-from metrics import service
-from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_pct
+from metrics import service, service_value
+from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
 from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
@@ -27,74 +28,84 @@ if not ui.has_data(view, "tickets"):
 
 tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
 target = service.DEFAULT_TARGET_HOURS
+first_ticket = ui.sources_of(view.snapshot)["tickets"]["first_date"]
 s = ui.cached(service.summary, view, tv)
 within = ui.cached(service.within_target, view, tv, target)
 reopen = ui.cached(service.reopen_rate, view, tv)
 escalation = ui.cached(service.escalation_rate, view, tv)
 satisfaction = ui.cached(service.csat, view, tv)
+# The previous period of the same length, only when the tickets cover all of it (else "no tickets then" would
+# read as a change).
+prev = ui.previous_view(view)
+if prev is not None and (first_ticket is None or first_ticket > prev.start):
+    prev = None
+s_prev = prev and ui.cached(service.summary, prev, tv)
+within_prev = prev and ui.cached(service.within_target, prev, tv, target)
+reopen_prev = prev and ui.cached(service.reopen_rate, prev, tv)
+escalation_prev = prev and ui.cached(service.escalation_rate, prev, tv)
+satisfaction_prev = prev and ui.cached(service.csat, prev, tv)
 
 
-def rate_text(r: dict) -> tuple[str, str]:
-    """(tile text, caption) of a rate with its Wilson interval and n; "—" with the reason when n is too small."""
+def as_rate(c: dict | None) -> dict | None:
+    """service.csat's figures in the form of the other rates (value a share, count satisfied)."""
+    return c and {"value": None if c["value"] is None else c["value"] / 100, "count": c["satisfied"], "n": c["n"],
+                  "too_small": c["too_small"], "low": c["low"] and c["low"] / 100,
+                  "high": c["high"] and c["high"] / 100}
+
+
+def rate_kpi(column, metric: str, r: dict, before: dict | None, label: str | None = None, inverse: bool = False,
+             noun: str = "tickets") -> None:
+    """A rate with its change vs the previous period, coloured only when the two-proportion test finds it
+    significant; "—" with the reason when n is too small, and no change when either period is."""
+    shown = None if r["n"] == 0 or r["too_small"] else r["value"]
+    comparable = shown is not None and bool(before) and before["n"] > 0 and not before["too_small"]
+    ui.kpi(column, metric, shown, before["value"] if comparable else None, label=label, inverse=inverse,
+           z=ui.rate_z((r["count"], r["n"]), (before["count"], before["n"])) if comparable else ui.NO_TEST,
+           test="two-proportion z-test")
     if r["n"] == 0:
-        return "—", "no ticket in the period has what this needs"
-    if r["too_small"]:
-        return "—", f"n = {r['n']:,}: too few tickets (needs {MIN_RESPONSES})"
-    return fmt_pct(r["value"]), f"n = {r['n']:,} · 95%: {fmt_pct(r['low'])}–{fmt_pct(r['high'])}"
+        column.caption(f"no {noun} in the period to count from")
+    elif r["too_small"]:
+        column.caption(f"n = {r['n']:,}: too few {noun} (needs {MIN_RESPONSES})")
+    else:
+        previous = "" if prev is None else (f" · previous period {fmt_pct(before['value'])}" if comparable
+                                            else " · previous period too few to compare")
+        column.caption(f"n = {r['n']:,} {noun} · 95%: {fmt_pct(r['low'])}–{fmt_pct(r['high'])}{previous}")
 
 
-def hours_tile(column, metric: str, d: dict) -> None:
-    """Median and 90th percentile of calendar hours, with n; "—" with the reason when no ticket has a time."""
-    m = METRICS[metric]
-    if not d["n"]:
-        ui.tile(column, f"{m.label} (median)", "—", help=m.definition)
-        column.caption("no ticket in the period has a calendar time for this")
-        return
-    ui.tile(column, f"{m.label} (median)", f"{d['median']:,.1f} h", help=m.definition)
-    column.caption(f"p90 {d['p90']:,.1f} h · n = {d['n']:,} tickets · calendar hours")
-
-
-def rate_tile(column, metric: str, r: dict, label: str | None = None) -> None:
-    text, caption = rate_text(r)
-    ui.tile(column, label or METRICS[metric].label, text, help=METRICS[metric].definition)
-    column.caption(caption)
+def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
+    """Median calendar hours with p90 and n; the change of the median in hours, always grey (no test)."""
+    earlier = before["median"] if before and before["n"] else None
+    ui.kpi(column, metric, d["median"] if d["n"] else None, earlier, label=f"{METRICS[metric].label} (median)",
+           neutral=True)
+    column.caption("no ticket in the period has a calendar time for this" if not d["n"] else
+                   f"p90 {d['p90']:,.1f} h · n = {d['n']:,} tickets · calendar hours")
 
 
 ops, voice = st.columns([3, 1.2], gap="large")
 with ops:
-    st.markdown("**Operations** · how fast and how well tickets are handled")
+    st.markdown("**Operations** · how fast and how well tickets are handled"
+                + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
     o1, o2, o3, o4 = st.columns(4)
-    ui.tile(o1, METRICS["tickets_created"].label, fmt_int(s["tickets_created"]),
-            help=METRICS["tickets_created"].definition)
+    ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
     o1.caption("not measurable: some tickets have no created time" if s["contact_rate"] is None
                else f"{s['contact_rate']:.1f} per 100 active customers a month")
-    ui.tile(o2, METRICS["backlog"].label, fmt_int(s["backlog"]), help=METRICS["backlog"].definition)
+    ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
     o2.caption(f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
                else "not measurable: some tickets' state is unknown")
-    hours_tile(o3, "first_response_time", s["first_response_hours"])
-    hours_tile(o4, "resolution_time", s["resolution_hours"])
+    hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
+    hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
     o5, o6, o7, _o8 = st.columns(4)
-    rate_tile(o5, "within_target", within, label=f"Solved within {target:.0f} h")
-    rate_tile(o6, "reopen_rate", reopen)
-    rate_tile(o7, "escalation_rate", escalation)
+    rate_kpi(o5, "within_target", within, within_prev, label=f"Solved within {target:.0f} h")
+    rate_kpi(o6, "reopen_rate", reopen, reopen_prev, inverse=True)
+    rate_kpi(o7, "escalation_rate", escalation, escalation_prev, inverse=True)
 with voice:
     st.markdown("**Customer evaluation** · what customers said about it")
-    if satisfaction["n"] == 0:
-        ui.tile(voice, METRICS["ticket_csat"].label, "—", help=METRICS["ticket_csat"].definition)
-        voice.caption("no ratings on tickets in the period")
-    elif satisfaction["too_small"]:
-        ui.tile(voice, METRICS["ticket_csat"].label, "—", help=METRICS["ticket_csat"].definition)
-        voice.caption(f"n = {satisfaction['n']:,}: too few ratings for a CSAT (needs {MIN_RESPONSES})")
-    else:
-        ui.tile(voice, METRICS["ticket_csat"].label, f"{satisfaction['value']:.1f}%",
-                help=METRICS["ticket_csat"].definition)
-        voice.caption(f"n = {satisfaction['n']:,} ratings · 95%: {satisfaction['low']:.1f}%–"
-                      f"{satisfaction['high']:.1f}%")
+    rate_kpi(voice, "ticket_csat", as_rate(satisfaction), as_rate(satisfaction_prev), noun="ratings")
     basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
         "solved (the export does not say which tickets were offered a survey)"
-    ui.tile(voice, METRICS["csat_response_rate"].label,
-            fmt_pct(satisfaction["response_rate"]) if satisfaction["n"] else "—",
-            help=METRICS["csat_response_rate"].definition)
+    rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
+    ui.kpi(voice, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
+           satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
     voice.caption(f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
 for note in s["notes"]:
     st.caption(ui.md_escape(note))
@@ -130,7 +141,6 @@ with right:
 
 ui.section("Service and value: who churns after which service experience")
 before = view.previous()
-first_ticket = ui.sources_of(view.snapshot)["tickets"]["first_date"]
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers")
 elif first_ticket is None or first_ticket > before.start:
@@ -162,26 +172,102 @@ else:
         if groups.too_small.any():
             st.caption(f"“—”: fewer than {MIN_CUSTOMERS} customers in the group, too few to compare.")
 
-ui.section("Root causes: what the tickets are about")
-causes = ui.cached(service.root_causes, view, tv)
-if causes.empty:
-    st.caption("No tagged tickets created in the period.")
+ui.section("What service is worth: NPS and CSAT before and after a ticket")
+st.caption(f"Tickets solved {view.start:%b %Y} – {view.end:%b %Y}, by resolution: within {target:.0f} calendar hours, "
+           "over it, or escalated. For each customer (once per group, its first such ticket with both answers): its "
+           f"latest answer before the ticket's creation day and its first after the solve day, each within "
+           f"{service_value.HORIZON_DAYS} days; answers on those days are left out. The change is the mean of after "
+           "− before with its paired 95% interval; one that includes 0 reads “no clear change”.")
+
+
+def change_text(row, unit: str) -> str:
+    if row.too_small:
+        return "—"
+    interval = f"95%: {row.low:+.1f} to {row.high:+.1f} {unit}"
+    if row.verdict == service_value.NO_CLEAR_CHANGE:
+        return f"no clear change ({interval})"
+    return f"{row.change:+.1f} {unit}, {row.verdict} ({interval})"
+
+
+def after_ticket_block(measure: str, label: str, unit: str, value_fmt) -> None:
+    frame = ui.cached(service_value.after_ticket, view, tv, measure, target)
+    left, right = st.columns([1, 1.3])
+    with left:
+        shown = frame[~frame.too_small]
+        if shown.empty:
+            st.caption(f"No group has {MIN_RESPONSES} customers with a {label} answer before and after a ticket.")
+        else:
+            ui.chart(charts.change_bars(shown, f"{label}: after − before a ticket, by resolution",
+                                        f"Change in {unit} (line: 95% interval)"))
+    with right:
+        ui.table(pd.DataFrame({
+            f"Resolution ({label})": frame.speed, "Tickets solved": frame.tickets.map(fmt_int),
+            "Customers with both answers": frame.pairs.map(fmt_int),
+            f"{label} before": [value_fmt(v) for v in frame.before],
+            f"{label} after": [value_fmt(v) for v in frame.after],
+            "Change": [change_text(r, unit) for r in frame.itertuples()],
+        }), f"{label} before vs after a ticket")
+        if frame.too_small.any():
+            st.caption(f"“—”: fewer than {MIN_RESPONSES} customers with an answer before and after.")
+
+
+if not ui.has_data(view, "nps"):
+    ui.empty_state("nps")
 else:
-    st.caption(f"Tags of the tickets created {view.start:%b %Y} – {view.end:%b %Y}, ranked by the ARR (in "
-               f"{view.end:%b %Y}) of the customers raising them. Churn after raising a tag counts from the month of "
-               "the customer's first such ticket, so a later ticket never explains an earlier churn.")
+    after_ticket_block("nps", "NPS", "points", fmt_nps)
+if ui.has_data(view, "csat"):
+    after_ticket_block("csat", "CSAT", "pp", lambda v: "—" if v is None or pd.isna(v) else f"{v:.1f}%")
+else:
+    st.caption("No CSAT survey answers uploaded: CSAT before vs after a ticket is not shown (a ticket's own rating "
+               "is given after it, never before).")
+
+ui.section("Root causes: what the tickets are about")
+tags = ui.cached(service.root_causes, view, tv)
+themes = ui.cached(service.root_causes, view, tv, "theme")
+
+
+def causes_table(causes: pd.DataFrame, first: str, caption: str) -> None:
     ui.table(pd.DataFrame({
-        "Tag": causes.tag, "Tickets": causes.tickets.map(fmt_int),
-        "Customers": causes.customers.map(fmt_int), f"ARR of those customers ({view.end:%b %Y})": causes.arr.map(
-            fmt_currency),
+        first: causes.tag, "Tickets": causes.tickets.map(fmt_int),
+        "Customers": causes.customers.map(fmt_int),
+        "Repeat rate (2+ tickets)": ["—" if small else f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})"
+                                     for r, lo, hi, small in zip(causes.repeat_rate, causes.repeat_low,
+                                                                 causes.repeat_high, causes.repeat_too_small,
+                                                                 strict=True)],
+        f"ARR of those customers ({view.end:%b %Y})": causes.arr.map(fmt_currency),
         "Churned after raising it (95% interval)": [
             "—" if small else f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})"
             for r, lo, hi, small in zip(causes.churn_rate, causes.churn_low, causes.churn_high, causes.too_small,
                                         strict=True)],
         "n (customers followed)": causes.at_risk.map(fmt_int),
-    }), "Ticket root causes")
-    if causes.too_small.any():
-        st.caption(f"“—”: fewer than {MIN_CUSTOMERS} customers followed, too few for a churn rate.")
+    }), caption)
+
+
+st.caption(f"Tickets created {view.start:%b %Y} – {view.end:%b %Y}, ranked by the ARR (in {view.end:%b %Y}) of the "
+           "customers raising each issue. Churn after raising it counts from the month of the customer's first such "
+           "ticket, so a later ticket never explains an earlier churn. “—”: fewer than "
+           f"{MIN_CUSTOMERS} customers, too few for a rate.")
+if tags.empty:
+    st.caption("No tagged tickets created in the period.")
+else:
+    causes_table(tags, "Tag", "Ticket root causes by tag")
+if themes.attrs.get("subjects"):
+    causes_table(themes, "Subject theme", "Ticket root causes by subject theme")
+    st.caption(f"Subject themes: {themes.attrs['themed']:,} of {themes.attrs['subjects']:,} tickets' subjects raise a "
+               "known theme (the comments' keyword map; a subject in another language or matching no keyword has "
+               "none). A ticket can raise several themes.")
+pool = service.knowledge_pool(tags, themes)
+st.markdown("**Knowledge pool: the to-do list** · the recurring issues with the most tickets")
+if pool.empty:
+    st.caption("No tags or subject themes in the period's tickets.")
+else:
+    ui.table(pd.DataFrame({
+        "Recurring issue": [f"{i}. {t}" for i, t in enumerate(pool.tag, 1)],
+        "From": pool.source, "Tickets": pool.tickets.map(fmt_int), "Customers": pool.customers.map(fmt_int),
+        "Customers with 2+ tickets": [f"{fmt_int(k)} ({fmt_pct(r)})" for k, r in
+                                      zip(pool.repeat_customers, pool.repeat_rate, strict=True)],
+        f"ARR ({view.end:%b %Y})": pool.arr.map(fmt_currency),
+    }), "Knowledge pool to-do list")
 
 ui.section(f"Accounts waiting: open high-priority tickets at the end of {view.end:%b %Y}")
 waiting = ui.cached(service.open_high_priority, view, tv)

@@ -19,8 +19,10 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   ``z = base + segment shift + company trend + permanent customer offset + drift + onboarding dip``.
   The drift is an AR(1) random walk with mean reversion (monthly). The segment shift is small
   (Enterprise a little happier, SMB a little less). The company trend starts in 2023-11 and adds
-  about +4 NPS points by itself; with unhappy accounts continuing to leave, observed NPS rises about
-  +6 points over the window (averaged over seeds; any one seed adds survey noise of a few points).
+  about +4 NPS points by itself; with unhappy accounts continuing to leave, observed NPS would rise about
+  +6 points over the window (averaged over seeds; any one seed adds survey noise of a few points); slow and
+  escalated tickets (see Service experience) take a few points off, more as ticket volume grows with the base
+  (this seed: +24 in the first year, +28 in the last).
   New customers start a little lower while they onboard. The expected survey score is
   ``10 * sigmoid(z)``, which gives the left-skewed score distribution that real NPS surveys show.
 * Monthly hazards. At the start of each month every paying customer may churn with a probability set
@@ -46,9 +48,13 @@ hidden quantity per customer, so the relationships the dashboard shows come out 
   when the account is in trouble, faster for urgent tickets), escalation and reopening are drawn with noise from
   the account's trouble at the time (latent satisfaction, churn within six months); ~90 % of solved tickets
   are offered a Good/Bad rating, ~32 % of those answered, Bad likelier after slow, escalated or reopened
-  tickets. Tickets still unsolved on 2026-11-01 are open. Drawn from a third random stream after every other
-  file, so the tickets follow the simulated satisfaction and churn without changing them: slow tickets go with
-  churn as an outcome, not as a rule.
+  tickets. Tickets still unsolved on 2026-11-01 are open. Drawn from a third random stream, so the tickets follow
+  the simulated satisfaction and churn without changing them: slow tickets go with churn as an outcome, not as a
+  rule (a ticket never changes the churn hazard).
+* Service experience. A ticket solved over the 24-hour target, more so over 72 hours, or escalated lowers the
+  logit of the customer's later NPS and CSAT answers (``SERVICE_MOOD_*``), fading over about four months after the
+  solve day; the answer keeps its noise, and the account's churn hazard is not changed by it. So the Service
+  page's "NPS before vs after a ticket" reflects this cause mixed with the account's own drift and trouble.
 * Data-quality quirks. About 20 customers have revenue that stops 1-3 months before their recorded
   churn date, or a 1-2 month gap while active (which shows up as a reactivation). Every row is
   still valid.
@@ -114,7 +120,7 @@ MRR_FLOOR = 49.0  # the cheapest paid plan; contractions never go below it
 Z_BASE = 1.72
 Z_SEGMENT_SHIFT = np.array([-0.08, 0.02, 0.15])  # SMB a little less happy, Enterprise a little more
 # Company-wide improvement over the 36 months: about +4 NPS points by itself; with the base maturing
-# (unhappy accounts keep leaving) the observed NPS rises about +6 points over the window.
+# (unhappy accounts keep leaving) the observed NPS rises about +6 points over the window, less the service effect.
 Z_TREND = 0.10
 Z_CUSTOMER_SD = 0.75  # permanent between-customer spread
 DRIFT_PHI = 0.85  # monthly mean reversion of the drift
@@ -186,6 +192,14 @@ TICKET_SUBJECTS = {
 TICKET_CSAT_OFFERED_P = 0.9  # solved tickets sent a Good/Bad survey
 TICKET_CSAT_ANSWER_P = 0.32  # of those, answered
 SLOW_TICKET_HOURS = 48.0
+# A ticket's outcome sours the customer's later survey answers (NPS and CSAT), fading with time: a cause in the
+# model, added to the answer's logit before its noise; the account's churn hazard is not changed by it.
+SERVICE_TARGET_HOURS = 24.0  # the Service page's target
+SERVICE_MOOD_SLOW = -0.25  # solved over the target
+SERVICE_MOOD_VERY_SLOW = -0.25  # and again when over three times the target
+SERVICE_MOOD_ESCALATED = -0.4
+SERVICE_MOOD_FADE_DAYS = 75.0  # e-folding time of the effect after the solve day
+SERVICE_MOOD_FLOOR = -1.5
 
 # How often a respondent leaves a comment, by category (detractors have most to say).
 BLANK_P = {"promoter": 0.42, "passive": 0.50, "detractor": 0.25}
@@ -572,12 +586,13 @@ def draw_comments(
 # Main
 # ---------------------------------------------------------------------------------------------------
 def csat_answers(rng: np.random.Generator, z: np.ndarray, cust: np.ndarray, dates: np.ndarray,
-                 customer_id: np.ndarray) -> pd.DataFrame:
-    """Post-contact satisfaction surveys (1-5), from the account's satisfaction in the month of the contact."""
+                 customer_id: np.ndarray, mood: np.ndarray) -> pd.DataFrame:
+    """Post-contact satisfaction surveys (1-5), from the account's satisfaction in the month of the contact and the
+    lingering effect of its earlier tickets (`mood`, per contact: service_mood)."""
     answered = rng.random(len(cust)) < CSAT_RESPONSE_P
-    cust, dates = cust[answered], dates[answered]
+    cust, dates, mood = cust[answered], dates[answered], mood[answered]
     z_now = z[cust, month_index_of(dates) + 1]
-    noisy = z_now + CSAT_SHIFT + rng.normal(0, RESPONSE_NOISE_SD, len(cust))
+    noisy = z_now + CSAT_SHIFT + mood + rng.normal(0, RESPONSE_NOISE_SD, len(cust))
     score = 1 + np.clip(np.round(4 * sigmoid(noisy)), 0, 4).astype(int)
     order = np.lexsort((np.arange(len(cust)), dates))
     return pd.DataFrame({
@@ -595,9 +610,9 @@ def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndar
     """The help desk's ticket export: every surveyed support contact is a ticket, plus tickets that sent no NPS
     survey, more of them when the account is unhappy or about to leave. How each ticket goes (priority, reply
     and resolution time, escalation, reopening, its Good/Bad rating, its tag) follows the account's trouble at
-    the time: its latent satisfaction and whether it churns within six months. Nothing in the later NPS or
-    churn depends on the tickets (those files were drawn first), so slow tickets go with churn because both
-    follow the same trouble, as an outcome of the simulation rather than a rule."""
+    the time: its latent satisfaction and whether it churns within six months. Churn does not depend on the
+    tickets (it was simulated first), so slow tickets go with churn because both follow the same trouble, as an
+    outcome of the simulation rather than a rule; the later survey answers do (service_mood)."""
     expected_score = 10 * sigmoid(np.nan_to_num(z[:, 1:]))
     unhappiness = np.clip((8.5 - expected_score) / 2.0, 0, 1)
     months = np.arange(N_MONTHS)[None, :]
@@ -678,6 +693,36 @@ def tickets(rng: np.random.Generator, segment: np.ndarray, signup_month: np.ndar
     })
 
 
+def service_mood(ticket_rows: pd.DataFrame, customer_id: np.ndarray, cust: np.ndarray, dates: np.ndarray
+                 ) -> np.ndarray:
+    """Per answer (customer index, day): the logit shift from the customer's tickets solved before that day
+    (SERVICE_MOOD_*), each fading with the days since its solve day, floored at SERVICE_MOOD_FLOOR."""
+    index = {c: i for i, c in enumerate(customer_id)}
+    solved = ticket_rows[ticket_rows.solved_at != ""]
+    created = pd.to_datetime(solved.created_at).to_numpy()
+    done = pd.to_datetime(solved.solved_at).to_numpy()
+    hours = (done - created) / np.timedelta64(1, "h")
+    weight = (SERVICE_MOOD_SLOW * (hours > SERVICE_TARGET_HOURS)
+              + SERVICE_MOOD_VERY_SLOW * (hours > 3 * SERVICE_TARGET_HOURS)
+              + SERVICE_MOOD_ESCALATED * (solved.escalated.to_numpy() == "true"))
+    keep = weight < 0
+    t_cust = np.array([index[c] for c in solved.organization_id.to_numpy()[keep]], dtype=int)
+    t_day, t_weight = done[keep].astype("datetime64[D]"), weight[keep]
+    by_customer: dict[int, np.ndarray] = {}
+    for i in np.unique(t_cust):
+        by_customer[int(i)] = np.flatnonzero(t_cust == i)
+    shift = np.zeros(len(cust))
+    for k, (i, day) in enumerate(zip(cust, dates, strict=True)):
+        rows = by_customer.get(int(i))
+        if rows is None:
+            continue
+        age = (day - t_day[rows]).astype(int)
+        past = age > 0
+        shift[k] = max(SERVICE_MOOD_FLOOR, float((t_weight[rows][past] * np.exp(-age[past] / SERVICE_MOOD_FADE_DAYS))
+                                                 .sum()))
+    return shift
+
+
 def build(rng: np.random.Generator) -> tuple[pd.DataFrame, ...]:
     # --- customers, simulated from 2019 ----------------------------------------------------------
     signup_month = draw_signup_months(rng)
@@ -720,7 +765,11 @@ def build(rng: np.random.Generator) -> tuple[pd.DataFrame, ...]:
         object
     )
     anonymous = np.arange(len(cust)) >= n_named
-    shift = np.where(channels == "Support", SUPPORT_SCORE_SHIFT, 0.0)
+    # The tickets come from their own stream (drawn here, before the scores that their outcome affects).
+    ticket_rows = tickets(np.random.default_rng(SEED + 2), segment, signup_month, z, churn_month, active_from,
+                          active_to, sup_cust, sup_dates, customer_id)
+    mood = np.where(anonymous, 0.0, service_mood(ticket_rows, customer_id, cust, dates))
+    shift = np.where(channels == "Support", SUPPORT_SCORE_SHIFT, 0.0) + mood
     scores = draw_scores(rng, z, cust, dates, shift)
     tenure = month_index_of(dates) - signup_month[cust]
     comments = np.array(draw_comments(rng, scores, channels, tenure, segment[cust]), dtype=object)
@@ -759,10 +808,8 @@ def build(rng: np.random.Generator) -> tuple[pd.DataFrame, ...]:
         }
     )
     # A second stream, so the three files above stay byte-identical to before CSAT was added.
-    csat = csat_answers(np.random.default_rng(SEED + 1), z, sup_cust, sup_dates, customer_id)
-    # A third stream for the tickets, so the four files above stay byte-identical to before tickets were added.
-    ticket_rows = tickets(np.random.default_rng(SEED + 2), segment, signup_month, z, churn_month, active_from,
-                          active_to, sup_cust, sup_dates, customer_id)
+    csat = csat_answers(np.random.default_rng(SEED + 1), z, sup_cust, sup_dates, customer_id,
+                        service_mood(ticket_rows, customer_id, sup_cust, sup_dates))
     return customers, responses, revenue, csat, ticket_rows
 
 

@@ -85,12 +85,13 @@ def test_deltas_use_ascii_sign_for_st_metric():
     assert fmt_delta(1_200_000, "currency") == "+$1.2M"
     assert fmt_delta(None, "pct") is None
     assert fmt_delta(-0.0004, "pct") == "0.0 pp" and fmt_delta(-0.3, "nps") == "0 pts"  # rounds to no change
+    assert fmt_delta(1.26, "hours") == "+1.3 h" and fmt_delta(-0.04, "hours") == "0.0 h"
 
 
 def test_every_metric_is_defined():
     for m in METRICS.values():
         assert m.label and len(m.definition) > 30 and m.owner in {"CEO", "CFO", "CMO", "CIO", "Service"}
-        assert m.fmt in {"currency", "money", "pct", "nps", "int", "ratio"}
+        assert m.fmt in {"currency", "money", "pct", "nps", "int", "ratio", "hours"}
 
 
 

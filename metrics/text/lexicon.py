@@ -9,10 +9,26 @@ A lexicon is a small sectioned text file so that it can be reviewed and edited b
     [intensifiers]        entry factor        > 1 strengthens, < 1 softens the next sentiment word
     [contrast]            entry               "but": what follows outweighs what precedes
     [requests]            entry factor        a request or question damps the whole comment
+    [concessive]          entry               "although": the clause it opens is conceded, so it weighs less
+    [irrealis]            entry               "expected", "wanted to", "would have": praise after it in its
+                                              clause is what the writer hoped for, not what they got
+    [numbers]             entry number        number words ("one 1", "une 1"), for "<n>" and star mentions
+    [stars]               entry               "star*", "etoile*": "<n> stars" is the writer's own rating
+    [turn]                entry value         a word with its own valence that also turns the review like
+                                              "but" ("unfortunately", "leider"): what came before weighs less
+    [excess]              entry side          "too", "demasiado" (side 1: the word after), "demais" (side -1:
+                                              the word before): too much of anything is a complaint
+    [deduction]           entry side          "Abzug", "off" (side 1, after "one star"), "minus", "je retire"
+                                              (side -1, before it; 0 either side): stars taken away, not the rating
+    [clause]              entry               "and", "et", "und": a negator does not reach past it
+    [minimizer]           entry value         "only complaint", "seul bémol": the complaint in its sentence is
+                                              a small one in a review otherwise fine (the entry's own valence)
 
 An entry is one or more words; a word ending in "*" matches any word it begins ("frustrat*" matches
-"frustrating", "frustrated"). Entries are folded like the text (lower case, no accents), so they can be
-written with or without accents. Longer entries win over shorter ones at the same position.
+"frustrating", "frustrated"); "a|b" matches either; "<n>" matches a number ("broke after <n> days") and "~"
+up to three other words, so a family of phrases is one entry: "stopped|quit|ceased ~ work*". Entries are
+folded like the text (lower case, no accents), so they can be written with or without accents. Longer
+entries win over shorter ones at the same position.
 """
 
 from __future__ import annotations
@@ -24,7 +40,14 @@ from pathlib import Path
 from metrics.text.normalize import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "sentiment"
-SECTIONS = ("settings", "words", "negators", "intensifiers", "contrast", "requests")
+SECTIONS = (
+    "settings", "words", "negators", "intensifiers", "contrast", "requests", "concessive", "irrealis", "numbers",
+    "stars", "turn", "excess", "clause", "minimizer",
+    "deduction",
+)
+NUMBER = "<n>"  # in a pattern: a number, in digits or a word of [numbers] ("broke after <n> days")
+GAP = "~"  # in a pattern: up to GAP_WORDS other words ("stopped ~ working" also matches "stopped completely working")
+GAP_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -41,28 +64,65 @@ class Lexicon:
     # first word of an entry (exact, or the stem without "*") -> entries starting with it
     exact: dict[str, list[Entry]] = field(default_factory=dict)
     stems: dict[str, list[Entry]] = field(default_factory=dict)
+    numbers: dict[str, float] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
-        first = entry.pattern[0]
-        table = self.stems if first.endswith("*") else self.exact
-        table.setdefault(first.rstrip("*"), []).append(entry)
+        if entry.kind == "numbers":
+            self.numbers[entry.pattern[0]] = float(entry.value or 0.0)
+            return
+        for first in entry.pattern[0].split("|"):
+            table = self.stems if first.endswith("*") else self.exact
+            table.setdefault(first.rstrip("*"), []).append(entry)
+
+    def number(self, token: str) -> float | None:
+        if token.isdigit():
+            return float(token)
+        return self.numbers.get(token)
 
     def candidates(self, token: str) -> list[Entry]:
         found = list(self.exact.get(token, ()))
         for n in range(1, len(token) + 1):
             found.extend(self.stems.get(token[:n], ()))
+        if self.number(token) is not None:
+            found.extend(self.exact.get(NUMBER, ()))
         return found
 
     def match(self, toks: list[str], i: int) -> tuple[Entry, int] | None:
         """The longest entry matching toks[i:], with its length in tokens."""
         best: tuple[Entry, int] | None = None
         for entry in self.candidates(toks[i]):
-            n = len(entry.pattern)
-            if i + n > len(toks) or (best is not None and n <= best[1]):
-                continue
-            if all(_word_matches(p, t) for p, t in zip(entry.pattern, toks[i : i + n], strict=True)):
+            n = self._span(entry.pattern, toks, i)
+            # at equal length a turn ("leider") or an excess ("too") wins over the same plain entry
+            tie = best is not None and n == best[1] and entry.kind in ("turn", "excess")
+            if n is not None and (best is None or n > best[1] or tie):
                 best = (entry, n)
         return best
+
+    def _span(self, pattern: tuple[str, ...], toks: list[str], i: int) -> int | None:
+        """How many tokens from toks[i] the pattern covers (the longest way), or None."""
+        if not pattern:
+            return 0
+        head, rest = pattern[0], pattern[1:]
+        if head == GAP:
+            spans = []
+            for skip in range(GAP_WORDS + 1):
+                if skip and (i + skip > len(toks) or not toks[i + skip - 1].isalnum()):
+                    break
+                n = self._span(rest, toks, i + skip)
+                if n is not None:
+                    spans.append(skip + n)
+            return max(spans, default=None)
+        if i >= len(toks):
+            return None
+        token = toks[i]
+        if head == NUMBER:
+            hit = self.number(token) is not None
+        else:
+            hit = any(_word_matches(p, token) for p in head.split("|"))
+        if not hit:
+            return None
+        n = self._span(rest, toks, i + 1)
+        return None if n is None else n + 1
 
     def is_negator(self, word: str) -> bool:
         return any(e.kind == "negators" and len(e.pattern) == 1 for e in self.candidates(word))
@@ -106,7 +166,8 @@ def parse(text: str, lang: str) -> Lexicon:
                 raise ValueError(f"{lang} lexicon line {number}: a setting is 'name value'")
             lex.settings[words[0]] = value
             continue
-        if section in ("words", "intensifiers", "requests") and value is None:
+        if section in ("words", "intensifiers", "requests", "numbers", "turn", "excess", "minimizer",
+                                                   "deduction") and value is None:
             raise ValueError(f"{lang} lexicon line {number}: [{section}] entries need a value")
         lex.add(Entry(section, value, tuple(words)))
     return lex
@@ -126,7 +187,8 @@ def add_vader_base(lex: Lexicon, factor: float) -> int:
         if len(parts) < 2:
             continue
         word = fold(parts[0])
-        if not word.isalpha() or lex.match([word], 0) is not None:
+        # one-letter entries ("l", "x") are emoticon parts in VADER's list, not words in a review
+        if not word.isalpha() or len(word) < 2 or lex.match([word], 0) is not None:
             continue
         lex.add(Entry("words", round(float(parts[1]) * factor, 3), (word,)))
         added += 1

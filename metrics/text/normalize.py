@@ -16,6 +16,10 @@ _TOKEN = re.compile(r"[a-z0-9]+|[.!?;:,]")
 # English contractions: "can't" / "doesn't" become "can not" / "does not" so one negator list covers them.
 _EN_NOT = re.compile(r"n['’]t\b")
 _APOSTROPHE = re.compile(r"['’`´]")
+# ...and the same contractions typed without the apostrophe ("dont", "doesnt", "cant"), common in reviews and
+# comments typed on phones; "wont" and "cant" are only ever the contraction in customer text
+_EN_NOT_BARE = re.compile(r"\b(do|does|did|is|was|are|were|would|could|should|has|have|had|must|need)nt\b")
+_EN_CANT_WONT = re.compile(r"\b(cant|wont)\b")
 
 CLAUSE_END = frozenset(".!?;:")
 PUNCT = frozenset(".!?;:,")
@@ -34,5 +38,7 @@ def tokens(text: str, lang: str | None = None) -> list[str]:
     if lang == "en":
         text = text.replace("won't", "will not").replace("can't", "can not")
         text = _EN_NOT.sub(" not", text)
+        text = _EN_NOT_BARE.sub(r"\1 not", text)
+        text = _EN_CANT_WONT.sub(lambda m: "can not" if m.group(1) == "cant" else "will not", text)
     text = _APOSTROPHE.sub(" ", text)
     return _TOKEN.findall(fold(text))

@@ -2,12 +2,18 @@
 and customers.csv (independent of metrics/service.py), for the default period Nov 2025 – Oct 2026; the CEO page's
 service line, presentation mode and the board pack."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
+from after_ticket_reference import after_ticket
 from conftest import SAMPLE, run_app
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 START, END = pd.Timestamp("2025-11-01"), pd.Timestamp("2026-11-01")  # the window, end exclusive
+PREV = pd.Timestamp("2024-11-01")                                    # the previous period: PREV … START
+GRAY, RED, GREEN = MetricProto.MetricColor.GRAY, MetricProto.MetricColor.RED, MetricProto.MetricColor.GREEN
 TARGET_H = 24.0
 pytestmark = pytest.mark.usefixtures("app_workspace")
 
@@ -50,7 +56,7 @@ def test_operational_tiles(page, tickets):
     for label, k in (("Solved within 24 h", (res <= TARGET_H).sum()), ("Reopen rate", (solved.reopens > 0).sum()),
                      ("Escalation rate", solved.escalated.sum())):
         assert got[label] == f"{100 * k / len(solved):.1f}%", label
-        assert any(c.startswith(f"n = {len(solved):,} · 95%: ") for c in captions(page))
+        assert any(c.startswith(f"n = {len(solved):,} tickets · 95%: ") for c in captions(page))
     # Contact rate: tickets created ÷ customer-months active (start on or before the month's last day, not churned
     # before its first day) × 100.
     customers = pd.read_csv(SAMPLE / "customers.csv", parse_dates=["signup_date", "churn_date"])
@@ -114,7 +120,8 @@ def test_first_period_has_no_experience_window_so_no_churn_by_experience():
 
 SERVICE_METRICS = ("tickets_created", "backlog", "first_response_time", "resolution_time", "within_target",
                    "reopen_rate", "escalation_rate", "ticket_csat", "csat_response_rate", "contact_rate",
-                   "churn_by_service", "ticket_root_causes", "open_high_priority", "arr_slow_tickets")
+                   "churn_by_service", "ticket_root_causes", "open_high_priority", "arr_slow_tickets",
+                   "knowledge_pool", "nps_after_ticket", "csat_after_ticket")
 
 
 def test_every_service_metric_is_in_the_registry_and_the_glossary():
@@ -124,3 +131,85 @@ def test_every_service_metric_is_in_the_registry_and_the_glossary():
     glossary = " ".join(m.value for m in run_app("pages/glossary.py").markdown)
     for name in SERVICE_METRICS:
         assert METRICS[name].label in glossary, name
+
+
+def pct_delta(change: float) -> str:
+    text = f"{100 * abs(change):.1f} pp"
+    return text if text.strip("0. p") == "" else ("+" if change > 0 else "-") + text
+
+
+def pooled_z(k1: int, n1: int, k0: int, n0: int) -> float:
+    p = (k1 + k0) / (n1 + n0)
+    return (k1 / n1 - k0 / n0) / math.sqrt(p * (1 - p) * (1 / n1 + 1 / n0))
+
+
+def test_tiles_show_the_change_vs_the_previous_period(page, tickets):
+    """Rates: the change in pp, coloured only when the pooled two-proportion z-test is significant (reopen and
+    escalation: a rise is red); counts and medians: the change, always grey."""
+    t = tickets
+    now = t[(t.solved_at >= START) & (t.solved_at < END)]
+    before = t[(t.solved_at >= PREV) & (t.solved_at < START)]
+    metrics = {m.label: m.proto for m in page.metric}
+    for label, flag, inverse in (("Solved within 24 h", lambda f: f.res_h <= TARGET_H, False),
+                                 ("Reopen rate", lambda f: f.reopens > 0, True),
+                                 ("Escalation rate", lambda f: f.escalated, True)):
+        k1, n1, k0, n0 = int(flag(now).sum()), len(now), int(flag(before).sum()), len(before)
+        change, z = k1 / n1 - k0 / n0, pooled_z(k1, n1, k0, n0)
+        assert metrics[label].delta == pct_delta(change), label
+        colour = GRAY if abs(z) < 1.96 else (RED if (change > 0) == inverse else GREEN)
+        assert metrics[label].color == colour, (label, z)
+        assert any(c.endswith(f" · previous period {100 * k0 / n0:.1f}%") for c in captions(page))
+    # Tickets created and median resolution: the change, grey (no test).
+    created = ((t.created_at >= START) & (t.created_at < END)).sum()
+    created_before = ((t.created_at >= PREV) & (t.created_at < START)).sum()
+    assert metrics["Tickets created"].delta == f"{created - created_before:+,}"
+    assert metrics["Tickets created"].color == GRAY
+    res_change = np.median(now.res_h) - np.median(before.res_h)
+    assert metrics["Resolution time (median)"].delta == f"{res_change:+,.1f} h"
+    assert metrics["Resolution time (median)"].color == GRAY
+    # Ticket CSAT: Good ÷ (Good + Bad), dated by the solve time.
+    rated = lambda f: f[f.satisfaction_rating.isin(["Good", "Bad"])]  # noqa: E731
+    g1, g0 = rated(now), rated(before)
+    k1, n1 = int((g1.satisfaction_rating == "Good").sum()), len(g1)
+    k0, n0 = int((g0.satisfaction_rating == "Good").sum()), len(g0)
+    assert metrics["Ticket CSAT"].delta == pct_delta(k1 / n1 - k0 / n0)
+    z = pooled_z(k1, n1, k0, n0)
+    assert metrics["Ticket CSAT"].color == (GRAY if abs(z) < 1.96 else GREEN if k1 / n1 > k0 / n0 else RED)
+
+
+def test_nps_before_and_after_a_ticket_by_speed(page):
+    """The table equals the plain pandas recomputation (after_ticket_reference.py); CSAT has too few pairs."""
+    tables = {d.value.columns[0]: d.value for d in page.dataframe}
+    shown = tables["Resolution (NPS)"]
+    want = after_ticket(SAMPLE, "nps", "2025-11-01", "2026-11-01")
+    assert list(shown["Resolution (NPS)"]) == ["Within target", "Over target", "Escalated"]
+    assert list(shown["Tickets solved"]) == [f"{v:,}" for v in want.tickets]
+    assert list(shown["Customers with both answers"]) == [f"{v:,}" for v in want.pairs]
+    assert list(shown["NPS before"]) == [f"{v:+.0f}" for v in want.before]
+    assert list(shown["NPS after"]) == [f"{v:+.0f}" for v in want.after]
+    for text, row in zip(shown["Change"], want.itertuples(), strict=True):
+        interval = f"95%: {row.low:+.1f} to {row.high:+.1f} points"
+        if row.low <= 0 <= row.high:
+            assert text == f"no clear change ({interval})"
+        else:
+            assert text == f"{row.change:+.1f} points, {'lower' if row.high < 0 else 'higher'} after ({interval})"
+    assert shown["Change"].iloc[0].startswith("no clear change") and "lower after" in shown["Change"].iloc[2]
+    csat = tables["Resolution (CSAT)"]
+    assert list(csat["Change"]) == ["—"] * 3 and list(csat["CSAT before"]) == ["—"] * 3
+
+
+def test_root_causes_by_subject_theme_and_the_knowledge_pool(page, tickets):
+    tables = {d.value.columns[0]: d.value for d in page.dataframe}
+    created = tickets[(tickets.created_at >= START) & (tickets.created_at < END)]
+    themes = tables["Subject theme"]
+    assert {"billing", "integrations", "features"} <= set(themes["Subject theme"])
+    assert any(c.startswith("Subject themes: ") and f"of {len(created):,} tickets' subjects" in c
+               for c in captions(page))
+    pool = tables["Recurring issue"]
+    # The sample's tickets carry tags: the five tags with the most tickets, from tags.
+    top = created.tags.value_counts().head(5)
+    assert list(pool["Recurring issue"]) == [f"{i}. {tag}" for i, tag in enumerate(top.index, 1)]
+    assert list(pool.Tickets) == [f"{v:,}" for v in top] and set(pool.From) == {"tag"}
+    repeat = created.groupby(["tags", "organization_id"]).size().ge(2).groupby("tags").agg(["sum", "mean"])
+    assert list(pool["Customers with 2+ tickets"]) == [
+        f"{int(repeat.loc[t, 'sum']):,} ({100 * repeat.loc[t, 'mean']:.1f}%)" for t in top.index]

@@ -55,6 +55,7 @@ def test_root_causes_ranked_by_arr_with_churn_after_raising(ws_view):
     assert r[["tickets", "customers", "arr", "at_risk", "churned"]].values.tolist() == [[3, 3, 4200.0, 3, 1],
                                                                                        [2, 2, 1800.0, 2, 1]]
     assert r.churn_rate.tolist() == pytest.approx([1 / 3, 0.5]) and r.too_small.all()
+    assert r.repeat_customers.tolist() == [0, 0] and r.repeat_rate.tolist() == [0.0, 0.0]  # one ticket per customer
 
 
 def test_open_high_priority_accounts(ws_view):

@@ -9,15 +9,16 @@ from metrics.text import evaluate, lexicon, sentiment
 # Measured on tests/fixtures/comments (153 comments a language: 102 positive or negative, 51 neutral;
 # held-out = the 76 odd rows, 51 of them positive or negative), as counts of comments the engine gets
 # right, so that losing a single comment in any split fails; raise them when the engine improves. The
-# narrower neutral bands that public reviews need cost up to 4 of 153 on three classes here (within 0.03
-# of the level before them: en 145, fr 142, de 145, es 147, pt 147).
+# narrow neutral bands and the review rules that public reviews need cost up to 4 of 153 on three classes
+# here (within 0.03 of the level before round 2: en 144, fr 140, de 141, es 144, pt 143; held-out en 71,
+# fr 69, de 70, es 73, pt 70).
 MEASURED = {
     # lang: {split: (right of the positive/negative ones, right of all)}
-    "en": {"all": (101, 144), "held-out": (50, 71)},
-    "fr": {"all": (98, 140), "held-out": (48, 69)},
-    "de": {"all": (100, 141), "held-out": (49, 70)},
-    "es": {"all": (99, 144), "held-out": (49, 73)},
-    "pt": {"all": (100, 143), "held-out": (49, 70)},
+    "en": {"all": (101, 143), "held-out": (50, 70)},
+    "fr": {"all": (98, 138), "held-out": (48, 68)},
+    "de": {"all": (100, 138), "held-out": (49, 70)},
+    "es": {"all": (99, 140), "held-out": (49, 71)},
+    "pt": {"all": (100, 140), "held-out": (49, 70)},
 }
 
 @pytest.fixture(scope="module")
@@ -150,9 +151,10 @@ def test_analyse_gives_one_row_per_comment_and_marks_other_languages_not_scored(
 
 # Measured on public star-rated reviews (metrics/text/evaluate.py PUBLIC_SETS: MARC for en/fr/de/es, B2W for
 # pt), the held-out sample of 100 reviews a star (400 positive or negative, 500 in all), as counts right.
-# The issue's target (0.75 and 0.60) is met on three classes everywhere and on positive vs negative in
-# Portuguese only; the glossary states these figures (CI has no /work/.mirror, so there this skips).
-PUBLIC_MEASURED = {"en": (298, 308), "fr": (291, 305), "de": (290, 303), "es": (288, 313), "pt": (309, 320)}
+# Round 1 was en (298, 308), fr (291, 305), de (290, 303), es (288, 313), pt (309, 320). The issue's target
+# (0.75 and 0.60) is met in every language, narrowly in French and Spanish (302 of 400 each, where 300 is
+# the target); the glossary states these figures (CI has no /work/.mirror, so there this skips).
+PUBLIC_MEASURED = {"en": (311, 322), "fr": (302, 318), "de": (311, 324), "es": (302, 315), "pt": (319, 328)}
 
 
 @pytest.mark.parametrize("lang", sentiment.SCORED)
@@ -166,7 +168,7 @@ def test_agreement_with_public_star_rated_reviews_holds_its_measured_level(lang)
     pos_neg, three_class = PUBLIC_MEASURED[lang]
     assert round(row["pos_neg"] * 400) >= pos_neg
     assert round(row["three_class"] * 500) >= three_class
-    assert row["three_class"] >= 0.60
+    assert row["pos_neg"] >= 0.75 and row["three_class"] >= 0.60
 
 
 def test_public_samples_are_fixed_disjoint_and_balanced():
@@ -220,3 +222,100 @@ def test_star_rating_maps_to_the_issues_three_classes(stars, label):
 )
 def test_review_rules_and_vocabulary(text, lang, label):
     assert sentiment.score(text, lang)[0] == label
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        # failure families: a verb of stopping + working, whatever the words between
+        ("It stopped completely working.", "en", "negative"),
+        ("Ha dejado de funcionar.", "es", "negative"),
+        ("A cessé de fonctionner.", "fr", "negative"),
+        ("Hat aufgehört zu funktionieren.", "de", "negative"),
+        ("Parou de funcionar.", "pt", "negative"),
+        ("Lasted 3 weeks.", "en", "negative"),
+        # what never came, with words between; German puts the particle last
+        ("Die Bestellung kam nie an.", "de", "negative"),
+        ("Nunca me ha llegado.", "es", "negative"),
+        # time before a failure turns the review like "but"; "leider" opening a sentence turns the one before
+        ("Great look, after 2 weeks it cracked.", "en", "negative"),
+        ("Schönes Design. Leider nach 3 Tagen defekt.", "de", "negative"),
+        # the writer's own rating in words, a denied one, a deduction
+        ("One star.", "en", "negative"),
+        ("Une étoile.", "fr", "negative"),
+        ("Ein Stern.", "de", "negative"),
+        ("Una estrella.", "es", "negative"),
+        ("Uma estrela.", "pt", "negative"),
+        ("Cinco estrellas.", "es", "positive"),
+        ("No le doy 5 estrellas.", "es", "neutral"),
+        ("Darum 1 Stern Abzug.", "de", "positive"),
+        ("I took off one star.", "en", "positive"),
+        ("Une étoile en moins.", "fr", "positive"),
+        # excess is a complaint even of a neutral or a good thing; "not too" is faint praise
+        ("Too small.", "en", "negative"),
+        ("Too soft.", "en", "negative"),
+        ("Not too expensive.", "en", "positive"),
+        ("Trop petit.", "fr", "negative"),
+        ("Demasiado pequeño.", "es", "negative"),
+        ("Pequeno demais.", "pt", "negative"),
+        ("Viel zu klein.", "de", "negative"),
+        # ... but colloquial "trop bien", "bom demais" stay praise
+        ("Bom demais!", "pt", "positive"),
+        # hoped-for praise is not praise
+        ("I wanted to love these.", "en", "negative"),
+        ("At first it seemed great.", "en", "negative"),
+        ("Je m'attendais à une bonne qualité.", "fr", "negative"),
+        ("The star is only for the fast delivery.", "en", "negative"),
+        # a conceded clause weighs less than the rest of its sentence
+        ("Although it looks nice, it broke.", "en", "negative"),
+        ("Bien que joli, il est tombé en panne.", "fr", "negative"),
+        # "only complaint" makes the complaint small, also after a colon
+        ("My only complaint is the slow delivery, everything else is great.", "en", "positive"),
+        ("Seul bémol : la livraison lente.", "fr", "positive"),
+        # a negator stays in its clause: "nothing" does not flip "broke"
+        ("Used it for nothing and it broke.", "en", "negative"),
+        # negation typed without the apostrophe
+        ("It doesnt work.", "en", "negative"),
+        ("I dont like it.", "en", "negative"),
+        # balanced one-liners stay neutral (complaints weigh more only in review-length texts)
+        ("Not bad, not great.", "en", "neutral"),
+        ("Nicht schlecht, nicht großartig.", "de", "neutral"),
+    ],
+)
+def test_round_two_review_rules(text, lang, label):
+    assert sentiment.score(text, lang)[0] == label
+
+
+def test_trop_before_praise_is_colloquial_very_not_a_complaint():
+    assert sentiment.score("Trop bien !", "fr")[1] > 0
+    assert sentiment.score("Trop lent !", "fr")[1] < sentiment.score("Lent !", "fr")[1] < 0
+
+
+def test_complaints_weigh_more_only_in_review_length_texts(monkeypatch):
+    good, slow = (lexicon.load("en").match([w], 0)[0].value for w in ("good", "slow"))
+    assert sentiment.raw_score("Good, slow.", "en") == pytest.approx(good + slow)
+    long = "Good design, the colours look fine on my desk, and the screen is slow."
+    assert sentiment.raw_score(long, "en") == pytest.approx(good + 1.3 * slow + _rest(long, monkeypatch))
+
+
+def _rest(text: str, monkeypatch) -> float:
+    """The text's sum without "good" and "slow", complaints unweighted (there are none besides "slow")."""
+    with monkeypatch.context() as patch:
+        patch.setattr(sentiment, "NEG_WEIGHT", 1.0)
+        plain = sentiment.raw_score(text, "en")
+    good, slow = (lexicon.load("en").match([w], 0)[0].value for w in ("good", "slow"))
+    return plain - good - slow
+
+
+def test_lexicon_patterns_alternatives_numbers_and_gaps():
+    lex = lexicon.parse(
+        "[numbers]\ntwo 2\n[words]\nstop*|quit ~ work* -2.4\nafter <n> day* -1\n[stars]\nstar*\n", "xx"
+    )
+    assert lex.match("it stopped working".split(), 1)[1] == 2
+    assert lex.match("quit on me working".split(), 0)[1] == 4  # two words between
+    assert lex.match("stopped a b c d working".split(), 0) is None  # more than three words between
+    assert lex.match("stopped . working".split(), 0) is None  # a gap does not cross punctuation
+    assert lex.match("after 3 days".split(), 0)[1] == 3
+    assert lex.match("after two days".split(), 0)[1] == 3
+    assert lex.match("after many days".split(), 0) is None
+    assert lex.number("two") == 2 and lex.number("12") == 12 and lex.number("many") is None
