@@ -194,6 +194,7 @@ class DuckDBEngine:
         import duckdb
 
         self.con = duckdb.connect()
+        self.con.execute("SET enable_progress_bar = false")  # progress is ours: one line per step
         self.master = "in-process"
         self.version = f"DuckDB {duckdb.__version__}"
 
