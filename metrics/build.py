@@ -304,8 +304,10 @@ def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, 
     # fetchall, not fetchone: DuckDB keeps a partly fetched result open, and register() refuses to run beside it
     part = cur.execute("SELECT coalesce(max(part), 0) + 1 FROM fact_parts").fetchall()[0][0]
     cols = ", ".join(quote_ident(c) for c in wanted)
+    # Month-ordered, as the workspace writes its own parts, so a query for some months skips the other row groups.
+    order = " ORDER BY month" if "month" in wanted else ""
     cur.register("built_rows", data)
-    cur.execute(f"INSERT INTO {quote_ident(table)} (part, {cols}) SELECT ?, {cols} FROM built_rows", [part])
+    cur.execute(f"INSERT INTO {quote_ident(table)} (part, {cols}) SELECT ?, {cols} FROM built_rows{order}", [part])
     cur.unregister("built_rows")
     described = {"build": location, "engine": manifest["engine"], "input": manifest["input"],
                  "inputs": {k: v["versions"] for k, v in manifest["inputs"].items()}}
