@@ -8,6 +8,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import health, nps, risk, voice
+from metrics.build import build_source
 from metrics.definitions import METRICS, REVENUE_STOPPED_RULE, SENTIMENT_METHOD, fmt_currency, fmt_int, fmt_pct
 from metrics.ingest.export import safe_csv
 from metrics.stats import missing
@@ -33,6 +34,8 @@ if snap is None:
     ui.empty_state()
 
 cur = ui.workspace().cursor()
+if built := build_source(cur, snap.snapshot):  # a data version opened from `python -m metrics.build --register`
+    st.caption(ui.md_escape(built))
 today = dt.date.today()
 sources = health.sources(cur, snap, today)
 rates = health.match_rates(cur, snap)

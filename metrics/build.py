@@ -1,0 +1,343 @@
+"""Build the fact tables from canonical Parquet on DuckDB or Spark, and open a build as a data version.
+
+Examples:
+
+  python -m metrics.build --engine duckdb --input lake/cx/2026-11-30 --output builds/2026-11-30-duckdb
+  python -m metrics.build --engine spark --master spark://head:7077 --input s3a://lake/cx/2026-11-30 \\
+      --output s3a://lake/cx-facts/2026-11-30
+  python -m metrics.build --register data/workspace.duckdb --output builds/2026-11-30-spark
+
+The input is a folder in the layout of `python -m metrics.export` (a folder per kind, partitioned by month, with
+its manifest.json). Each step of the fact plan (metrics.facts: one DuckDB-dialect SELECT per fact table) runs on
+the chosen engine, in order, with one progress line per step (rows, seconds); the output folder holds a folder of
+Parquet per fact table and manifest.json (engine, input path, the inputs' versions, parameters, build time, rows).
+Before any step, each input's row count is checked against the input manifest: a missing partition is refused,
+never built into smaller numbers.
+
+--register W opens a finished (local) build in the workspace W as a new data version, the latest: each fact's rows
+become one fact part the data version reads (metrics/facts/parts.py), read-only like every part, and its source is
+recorded ("Facts built on Spark from <path>", shown on the CIO page). The workspace's connection may read no files
+(metrics/lockdown.py), so the rows are copied in rather than read from the Parquet at every query. The workspace
+must hold the upload versions the build read (the same file hashes), because pages also read raw rows (comments,
+tickets, the churn model); a build of data the workspace has never seen is refused. With --input, the build runs
+first.
+
+Exit status: 0 built (and registered); 1 refused or failed (one line on stderr); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from metrics.engines import EngineError
+from metrics.load import Refused
+
+PROG = "python -m metrics.build"
+MANIFEST = "manifest.json"
+FORMAT = "cx-facts-build/1"
+ENGINE_LABELS = {"duckdb": "DuckDB", "spark": "Spark"}
+
+BUILDS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshot_builds (  -- data versions whose facts were built outside the workspace
+    snapshot INTEGER PRIMARY KEY, engine VARCHAR NOT NULL, engine_version VARCHAR, master VARCHAR,
+    input_path VARCHAR NOT NULL, output_path VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL,
+    registered_at TIMESTAMP NOT NULL, manifest VARCHAR NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ordered steps (each with name, sql, params) and the function giving their parameters:
+    params(query, settings), `query(sql, params) -> list[dict]` running SQL over the input views on the engine and
+    `settings` the input manifest's settings (dates parsed)."""
+
+    steps: tuple
+    params: Callable[[Callable, dict], dict]
+
+
+def default_plan() -> Plan:
+    """The project's fact plan (metrics.facts): its steps, and its parameters from params.sql run on the engine
+    over the input views, with the input's churn_known_from and the plan's constants."""
+    from metrics import facts
+
+    def params(query, settings: dict) -> dict:
+        row = query(facts.PARAMS_SQL, facts.CONSTANTS)[0]
+        return facts.parameters(row["first"], row["last"], row["rfirst"], row["rlast"],
+                                cfrom=settings.get("churn_known_from"))
+
+    return Plan(tuple(facts.PLAN), params)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="where the fact SQL runs (default duckdb)")
+    parser.add_argument("--input", metavar="DIR", help="canonical Parquet in metrics.export's layout")
+    parser.add_argument("--output", required=True, metavar="DIR",
+                        help="the build's folder (new or empty; with --register alone: a finished build)")
+    parser.add_argument("--master", metavar="URL", help="Spark master (default local[*]): spark://host:7077, yarn …")
+    parser.add_argument("--register", metavar="W", help="open the build in this workspace as a new data version")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.input is None and args.register is None:
+        print(f"{PROG}: give --input (to build) and/or --register (to open a build in a workspace)", file=sys.stderr)
+        return 2
+    if args.master and args.engine != "spark":
+        print(f"{PROG}: --master is for --engine spark", file=sys.stderr)
+        return 2
+    try:
+        if args.input is not None:
+            manifest = build(args.engine, args.input, args.output, master=args.master, progress=_print)
+            _print(f"built {len(manifest['facts'])} fact tables on {manifest['engine_version']} in "
+                   f"{manifest['seconds']:.1f} s: {args.output}")
+        if args.register is not None:
+            number = register(args.register, args.output)
+            _print(f"registered as data version #{number} in {args.register}")
+    except (Refused, EngineError) as exc:
+        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return getattr(exc, "code", 1)
+    return 0
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _date(value):
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
+
+
+def build(engine_name: str, input_dir: str, output_dir: str, *, master: str | None = None, session=None,
+          plan: Plan | None = None, now: Callable[[], dt.datetime] | None = None,
+          progress: Callable[[str], None] = lambda line: None) -> dict:
+    """Run the plan on the engine over `input_dir`, writing `output_dir`; returns the build's manifest."""
+    import time
+
+    from metrics import engines
+    from metrics.export import read_manifest
+    from metrics.store import KINDS
+
+    clock = now or (lambda: dt.datetime.now(dt.UTC))
+    source = read_manifest(input_dir)
+    if missing := [k for k in KINDS if k not in source["kinds"]]:
+        raise Refused(f"the input has no {', '.join(missing)} (a kind without data is an empty folder with 0 rows "
+                      "in the manifest, as metrics.export writes it).")
+    if not engines.is_empty(output_dir):
+        raise Refused(f"{output_dir} is not empty; build into a new folder.")
+    plan = plan or default_plan()
+    started = time.perf_counter()
+    try:
+        engine = engines.make_engine(engine_name, master, session=session)
+    except engines.EngineError as exc:
+        raise Refused(str(exc)) from None
+    except Exception as exc:  # no Java, no pyspark, an unreachable master: one line, not a traceback
+        raise Refused(f"the {engine_name} engine cannot start ({type(exc).__name__}: "
+                      f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+    progress(f"engine: {engine.version} ({engine.master})")
+    try:
+        for kind, info in source["kinds"].items():
+            folder = engines.join(input_dir, kind)
+            engine.register_input(kind, folder if info["rows"] else None, [tuple(c) for c in info["columns"]])
+        # One query for every count: on Spark each query is a job, and a job costs seconds.
+        found = engine.query("SELECT " + ", ".join(f"(SELECT count(*) FROM {engines.input_view(k)}) AS {k}"
+                                                   for k in source["kinds"]))[0] if source["kinds"] else {}
+        for kind, info in source["kinds"].items():
+            if found[kind] != info["rows"]:
+                raise Refused(f"{kind}: the input holds {found[kind]:,} rows where its manifest says "
+                              f"{info['rows']:,}; a partition is missing or extra. Nothing was built.")
+        settings = {k: _date(v) for k, v in source.get("settings", {}).items()}
+        params = plan.params(engine.query, settings)
+        progress("parameters: " + ", ".join(f"{k}={_json_value(v)}" for k, v in params.items()))
+        facts = {}
+        for i, step in enumerate(plan.steps, 1):
+            try:
+                result = engines.run_step(engine, step, params, output_dir)
+            except engines.EngineError as exc:
+                raise Refused(str(exc)) from None
+            facts[step.name] = {"rows": result.rows, "seconds": round(result.seconds, 3),
+                                "grain": step.grain}
+            progress(f"[{i}/{len(plan.steps)}] {step.name}: {result.rows:,} rows in {result.seconds:.1f} s")
+    finally:
+        engine.close()
+    manifest = {
+        "format": FORMAT, "engine": engine_name, "engine_version": engine.version, "master": engine.master,
+        "input": _location(input_dir), "input_snapshot": source.get("snapshot"),
+        "input_workspace": source.get("workspace"),
+        "inputs": {k: {"versions": v["versions"], "sha256": v["sha256"], "rows": v["rows"]}
+                   for k, v in source["kinds"].items()},
+        "settings": source.get("settings", {}),
+        "params": {k: _json_value(v) for k, v in params.items()},
+        "built_at": clock().isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 3),
+        "facts": facts,
+    }
+    # Written last: a folder with a manifest is a finished build (the dashboard's pick-up relies on it).
+    engines.write_text(engines.join(output_dir, MANIFEST), json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def _location(path: str) -> str:
+    """An object-store URL as given; a local folder as its absolute path."""
+    return path if "://" in path else str(Path(path).resolve())
+
+
+def read_build(folder: str | Path) -> dict:
+    path = Path(folder) / MANIFEST
+    if "://" in str(folder):
+        raise Refused(f"{folder}: copy the build to this machine first; the workspace opens local folders only.")
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise Refused(f"{folder} holds no finished build (no {MANIFEST}).") from None
+    except (OSError, ValueError) as exc:
+        raise Refused(f"{path} cannot be read ({exc}).") from None
+    if manifest.get("format") != FORMAT:
+        raise Refused(f"{path} is not a {FORMAT} manifest.")
+    return manifest
+
+
+def register(workspace: str, build_dir: str, *, now: Callable[[], dt.datetime] | None = None) -> int:
+    """Open a finished build in the workspace as a new data version; returns its number (see the module doc)."""
+    import duckdb
+
+    from metrics.store import Workspace
+
+    manifest = read_build(build_dir)
+    try:
+        ws = Workspace(workspace)
+    except duckdb.Error as exc:
+        raise Refused(f"the workspace {workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app or a "
+                      "load using it?") from None
+    try:
+        return _register(ws, manifest, Path(build_dir), now or (lambda: dt.datetime.now(dt.UTC)))
+    finally:
+        ws.close()
+
+
+def _register(ws, manifest: dict, folder: Path, clock) -> int:
+    """The new data version reads one fact part per fact (metrics/facts/parts.py), each holding the build's rows;
+    registering the same build again reuses its parts, as the workspace's own builds share theirs."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    from metrics.facts import ORDER
+    from metrics.schema import part_table
+    from metrics.store import KINDS, quote_ident
+
+    cur = ws.cursor()
+    cur.execute(BUILDS_SCHEMA)
+    sources: dict[str, list[int]] = {}
+    for kind, info in manifest["inputs"].items():
+        for version in info["versions"]:
+            row = cur.execute("SELECT kind, sha256 FROM uploads WHERE version = ? AND version NOT IN "
+                              "(SELECT version FROM deleted_versions)", [version]).fetchone()
+            if row is None or row[0] != kind or row[1] != info["sha256"].get(str(version)):
+                raise Refused(f"the workspace does not hold the {kind} upload the build read (version {version}, "
+                              "same file hash); its pages also read raw rows, so the build is not opened here.")
+            sources.setdefault(kind, []).append(version)
+    if missing := [f for f in ORDER if f not in manifest["facts"]]:
+        raise Refused(f"the build has no {', '.join(missing)}; a data version needs every fact table.")
+    params, location = manifest["params"], _location(str(folder))
+    built_at = _naive_utc(dt.datetime.fromisoformat(manifest["built_at"]))
+    cur.begin()
+    try:
+        number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
+        cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)",
+                        [[number, k, v] for k in KINDS for v in sources.get(k, ())])
+        cur.execute(
+            f"INSERT INTO snapshots (snapshot, {', '.join(f'{k}_version' for k in KINDS)}, created_at, first_month,"
+            f" last_month, revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, ?, ?, ?, ?, ?)",
+            [number, *(sources[k][-1] if k in sources else None for k in KINDS), _naive_utc(clock()),
+             *(_date(params.get(p)) for p in ("first", "last", "rfirst", "rlast"))])
+        for fact in ORDER:
+            key = "build:" + hashlib.sha256(json.dumps(
+                [location, manifest["engine"], manifest["built_at"], fact]).encode()).hexdigest()
+            row = cur.execute("SELECT part FROM fact_parts WHERE fact = ? AND key = ?", [fact, key]).fetchone()
+            if row is None:
+                part = _insert_part(cur, fact, key, pq.read_table(folder / fact), manifest, location, built_at,
+                                    part_table, quote_ident)
+            else:
+                part = row[0]
+            cur.execute("INSERT INTO snapshot_parts VALUES (?, ?, ?)", [number, fact, part])
+        cur.execute("INSERT INTO snapshot_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [number, manifest["engine"], manifest.get("engine_version"), manifest.get("master"),
+                     manifest["input"], location, built_at, _naive_utc(clock()), json.dumps(manifest)])
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    return number
+
+
+def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, built_at, part_table,
+                 quote_ident) -> int:
+    """Store a built fact's rows as a new part; its columns must be the part table's, by name."""
+    table = part_table(fact)
+    wanted = [r[0] for r in cur.execute(f"DESCRIBE {quote_ident(table)}").fetchall() if r[0] != "part"]
+    if sorted(data.column_names) != sorted(wanted):
+        raise Refused(f"{fact} in the build has the columns {', '.join(data.column_names)}; the workspace's has "
+                      f"{', '.join(wanted)}.")
+    # fetchall, not fetchone: DuckDB keeps a partly fetched result open, and register() refuses to run beside it
+    part = cur.execute("SELECT coalesce(max(part), 0) + 1 FROM fact_parts").fetchall()[0][0]
+    cols = ", ".join(quote_ident(c) for c in wanted)
+    # Month-ordered, as the workspace writes its own parts, so a query for some months skips the other row groups.
+    order = " ORDER BY month" if "month" in wanted else ""
+    cur.register("built_rows", data)
+    cur.execute(f"INSERT INTO {quote_ident(table)} (part, {cols}) SELECT ?, {cols} FROM built_rows{order}", [part])
+    cur.unregister("built_rows")
+    described = {"build": location, "engine": manifest["engine"], "input": manifest["input"],
+                 "inputs": {k: v["versions"] for k, v in manifest["inputs"].items()}}
+    cur.execute("INSERT INTO fact_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [part, fact, key, json.dumps(described, sort_keys=True), data.num_rows, built_at,
+                 manifest["facts"][fact]["seconds"]])
+    return part
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    """The workspace stores UTC times without a zone."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def build_source(cur, snapshot: int | None) -> str | None:
+    """'Facts built on Spark from <path> …' for a data version opened from a build; None for one the workspace
+    built itself (or a workspace that never registered a build)."""
+    if snapshot is None:
+        return None
+    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'snapshot_builds' AND "
+                       "database_name = current_database()").fetchone()[0]:
+        return None  # the table is made by the first registration
+    row = cur.execute("SELECT engine, engine_version, master, input_path, built_at FROM snapshot_builds "
+                      "WHERE snapshot = ?", [snapshot]).fetchone()
+    if row is None:
+        return None
+    engine, version, master, path, built_at = row
+    return (f"Facts built on {ENGINE_LABELS.get(engine, engine)} from {path} ({version}, {master}, "
+            f"{built_at:%Y-%m-%d %H:%M} UTC).")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
