@@ -271,7 +271,7 @@ def theme_arr_bars(frame: pd.DataFrame, title: str = "ARR at stake by theme") ->
         x=alt.X("arr:Q", title="ARR of the customers", axis=alt.Axis(format=AXIS_FORMAT["currency"])),
         color=alt.Color("measure:N", title="Customers who", scale=alt.Scale(
             domain=["raised the theme", "raised it in a negative comment"], range=["#90a4ae", "#c62828"]),
-            legend=alt.Legend(orient="bottom")),
+            legend=alt.Legend(orient="bottom", labelLimit=320)),  # the whole label, not "a negative co…"
         tooltip=[alt.Tooltip("theme:N", title="Theme"), alt.Tooltip("measure:N", title="Customers who"),
                  alt.Tooltip("arr:Q", title="ARR", format=TOOLTIP_FORMAT["currency"]),
                  alt.Tooltip("mentions:Q", title="Mentions", format=",.0f")],
