@@ -13,7 +13,7 @@
 --        Promoter score >= $promoter_min, Passive >= $passive_min, else Detractor (metrics/rules.py).
 --        Independent of the customers and revenue files (the dashboard joins it to fact_customer_month on
 --        customer_id and month), so only a new NPS source or a new month range rebuilds it. Written without
---        ASOF JOIN: the latest answer per month, carried forward by a window over the customer's months.
+--        ASOF JOIN: each month's latest answer starts a span of months that ends at the next answered month.
 WITH answers AS (
     SELECT customer_id, response_date, row_number,
            CASE WHEN score >= $promoter_min THEN 'Promoter' WHEN score >= $passive_min THEN 'Passive'
@@ -26,27 +26,16 @@ WITH answers AS (
     SELECT customer_id, month, category,
            row_number() OVER (PARTITION BY customer_id, month ORDER BY response_date DESC, row_number DESC) AS pick
     FROM answers
-), month_last AS (
-    SELECT customer_id, month, category FROM ranked WHERE pick = 1
-), months AS (
-    SELECT month FROM fact_calendar
-    UNION ALL SELECT CAST(CAST($first AS DATE) - INTERVAL 1 MONTH AS DATE)
-), since AS (
-    SELECT customer_id, min(month) AS first_month FROM month_last GROUP BY customer_id
-), carried AS (
-    SELECT s.customer_id, m.month,
-           last_value(l.category IGNORE NULLS) OVER (
-               PARTITION BY s.customer_id ORDER BY m.month
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS category_end
-    FROM since s
-    JOIN months m ON m.month >= s.first_month
-    LEFT JOIN month_last l ON l.customer_id = s.customer_id AND l.month = m.month
-), shifted AS (
-    SELECT customer_id, month,
-           lag(category_end) OVER (PARTITION BY customer_id ORDER BY month) AS category_start, category_end
-    FROM carried
+), spans AS (
+    -- each month with an answer starts a span of months with its category, up to the next such month
+    SELECT customer_id, month, category,
+           lag(category) OVER (PARTITION BY customer_id ORDER BY month) AS before,
+           coalesce(lead(month) OVER (PARTITION BY customer_id ORDER BY month), DATE '9999-12-01') AS until
+    FROM ranked WHERE pick = 1
 )
-SELECT customer_id, month, category_start, category_end
-FROM shifted
-WHERE month >= $first
-ORDER BY month, customer_id
+SELECT s.customer_id, m.month,
+       CASE WHEN m.month = s.month THEN s.before ELSE s.category END AS category_start,
+       s.category AS category_end
+FROM spans s
+JOIN fact_calendar m ON m.month >= s.month AND m.month < s.until
+ORDER BY month

@@ -73,4 +73,4 @@ SELECT customer_id, month, segment, region, in_customers, has_revenue, active_st
                  ELSE 0 END AS DECIMAL(18, 2)) AS churned_mrr,
        churn_month
 FROM base
-ORDER BY month, customer_id
+ORDER BY month

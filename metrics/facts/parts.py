@@ -3,10 +3,11 @@
 Rules
 - A snapshot reads, for each fact, one *part*: the rows that fact's SQL gives for one combination of inputs.
   A part's key is a digest of everything its rows depend on: the versions of each kind it reads (every source
-  of a response kind, in order), the values of the parameters it uses, the parts of the earlier facts it
-  reads and its SQL text. A new snapshot reuses every part whose key exists already and builds only the
-  others, so storing a survey file rebuilds the NPS facts, not revenue movements, retention or cohorts (as
-  long as the month range stays the same: the months are a parameter of nearly every fact).
+  of a response kind, in order) and the SQL of those input views, the values of the parameters it uses, the
+  parts of the earlier facts it reads and its own SQL text. A new snapshot reuses every part whose key exists
+  already and builds only the others, so storing a survey file rebuilds the NPS facts, not revenue movements,
+  retention or cohorts (as long as the month range stays the same: the months are a parameter of nearly every
+  fact).
 - Part ids are increasing integers and each part's rows are written together, month-ordered: a query for one
   snapshot reads the row groups of its parts only (DuckDB prunes the rest by their min/max).
 - A part no snapshot reads any more (after a version is deleted) is removed with its rows (collect()).
@@ -77,6 +78,10 @@ def _bind(sql: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in used}
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -97,8 +102,11 @@ def build(cur, snapshot: int, sources: dict[str, tuple[int, ...]]) -> dict:
     parts: dict[str, int] = {}
     for step in PLAN:
         described = {
-            "sql": hashlib.sha256(step.sql.encode()).hexdigest()[:16],
+            "sql": _digest(step.sql),
             "inputs": {n: list(sources.get(INPUTS[n], ())) if n in INPUTS else parts[n] for n in step.inputs},
+            # how each input view reads its versions (a change to that rule must not reuse older parts)
+            "views": {n: _digest(input_sql(n, tuple(sources.get(INPUTS[n], ())))[0]) for n in step.inputs
+                      if n in INPUTS},
             "params": {p: _plain(params[p]) for p in step.params},
         }
         text = json.dumps(described, sort_keys=True)
