@@ -15,7 +15,8 @@
 --   mrr DECIMAL(18,2)      Σ MRR of the month; NULL outside the revenue months ($rfirst…$rlast), 0 inside
 --   prev_mrr DECIMAL(18,2) MRR of the month before; NULL in the first revenue month and outside them
 --   new_mrr, reactivation_mrr, expansion_mrr, contraction_mrr, churned_mrr DECIMAL(18,2): the movements from
---                          the month before (NULL outside the revenue months)
+--                          the month before (NULL outside the revenue months and in the first one, whose month
+--                          before is not in the data: a movement there is not measurable, not 0)
 --   churn_month DATE       the month of the churn date in the customers file (NULL: not churned)
 -- rules: a customer is active in M if it started before M ends and has not churned before M starts; movements
 --        per METRICS.md: new = MRR(M-1) = 0, MRR(M) > 0 and no earlier MRR; reactivation = the same with earlier
@@ -61,15 +62,15 @@ WITH cust AS (
 SELECT customer_id, month, segment, region, in_customers, has_revenue, active_start, active, started, churned,
        CAST(mrr AS DECIMAL(18, 2)) AS mrr,
        CAST(prev_mrr AS DECIMAL(18, 2)) AS prev_mrr,
-       CAST(CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr
+       CAST(CASE WHEN prev_mrr IS NULL THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month = month THEN mrr
                  ELSE 0 END AS DECIMAL(18, 2)) AS new_mrr,
-       CAST(CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr
+       CAST(CASE WHEN prev_mrr IS NULL THEN NULL WHEN prev_mrr = 0 AND mrr > 0 AND first_month < month THEN mrr
                  ELSE 0 END AS DECIMAL(18, 2)) AS reactivation_mrr,
-       CAST(CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr
+       CAST(CASE WHEN prev_mrr IS NULL THEN NULL WHEN prev_mrr > 0 AND mrr > prev_mrr THEN mrr - prev_mrr
                  ELSE 0 END AS DECIMAL(18, 2)) AS expansion_mrr,
-       CAST(CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr
+       CAST(CASE WHEN prev_mrr IS NULL THEN NULL WHEN prev_mrr > 0 AND mrr > 0 AND mrr < prev_mrr THEN prev_mrr - mrr
                  ELSE 0 END AS DECIMAL(18, 2)) AS contraction_mrr,
-       CAST(CASE WHEN NOT in_rev THEN NULL WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr
+       CAST(CASE WHEN prev_mrr IS NULL THEN NULL WHEN prev_mrr > 0 AND mrr = 0 THEN prev_mrr
                  ELSE 0 END AS DECIMAL(18, 2)) AS churned_mrr,
        churn_month
 FROM base

@@ -322,11 +322,6 @@ def test_monthly_series(figures, companies, sample_ws, case):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "metrics/revenue.py mrr_by_month: its docstring says the five movements are NULL in the first data month, "
-    "but it returns 0.0 for each (only start_mrr is NULL), because FACT_CUSTOMER_MONTH's CASE … ELSE 0 turns "
-    "the unknown previous month into 0. The reference says 'not measurable' (None). The pages are not affected: "
-    "they drop rows whose start_mrr is NULL before using movements."))
 def test_first_data_month_has_no_movements(sample_ws, companies):
     first = companies["sample"].first_month
     assert ref.bridge(companies["sample"], first) is None
