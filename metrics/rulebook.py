@@ -97,10 +97,8 @@ recommend), or a binary Good/Bad. "Offered"/"Unoffered" and empty are not answer
 DECIDED_HERE: dict[str, tuple[str, str]] = {
     "95% interval, adjusted Wald: n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', "
     f"e = p' − d', se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± {Z_95} se).": (
-        f"The same adjusted Wald interval, 100 × (e ± {Z_95} se), clipped to [−100, 100] and widened where needed to "
-        "include the NPS itself.",
-        "with one or two responses the adjusted interval can exclude its own figure (one promoter: NPS +100, "
-        "interval up to +98.5), which reads as an error on screen."),
+        f"The same adjusted Wald interval, 100 × (e ± {Z_95} se), clipped to [−100, 100].",
+        "NPS cannot leave that range; with many responses all on one side the formula's upper end passes +100."),
     "Show n beside every NPS; n < 30 is flagged as too small to compare.": (
         f"n is shown beside every NPS; an NPS (or share of responses) from fewer than {MIN_RESPONSES} responses is "
         "shown as \"—\" with the reason, and is not compared.",

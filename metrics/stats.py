@@ -46,10 +46,11 @@ def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
     """NPS with its adjusted-Wald 95% interval.
 
     n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors + ¾) ÷ n', e = p' − d',
-    se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± Z_95 se), clipped to [−100, 100].
-    The estimate itself is the plain NPS, not the adjusted centre. With a tiny n and an extreme result
-    (e.g. one response, a detractor: NPS −100, interval −98.5…+48.5) the adjusted interval can miss the
-    estimate; it is then extended to reach it, so an interval never excludes its own figure.
+    se = √((p' + d' − e²) ÷ n'), interval = 100 × (e ± Z_95 se), clipped to [−100, 100] (METRICS.md literally,
+    bounded to the scale). The estimate itself is the plain NPS, not the adjusted centre, so with a tiny n and
+    an extreme result (one response, a detractor: NPS −100, interval −98.5…+48.5) the interval can miss the
+    estimate; pages never show an NPS from so few responses (rules.MIN_RESPONSES), so that is left as the
+    rule computes it rather than bent.
     """
     if n <= 0:
         return Interval(None, None, None)
@@ -59,8 +60,8 @@ def nps_interval(promoters: int, detractors: int, n: int) -> Interval:
     e = p - d
     se = math.sqrt(max(p + d - e * e, 0.0) / n_adj)
     estimate = nps(promoters, detractors, n)
-    low = max(-100.0, min(estimate, 100.0 * (e - Z95 * se)))
-    high = min(100.0, max(estimate, 100.0 * (e + Z95 * se)))
+    low = max(-100.0, 100.0 * (e - Z95 * se))
+    high = min(100.0, 100.0 * (e + Z95 * se))
     return Interval(estimate, low, high)
 
 

@@ -26,17 +26,17 @@ def test_nps_adjusted_wald_interval():
     assert ci.margin == pytest.approx(49.5845, abs=1e-4)
 
 
-def test_nps_interval_reaches_an_extreme_estimate():
+def test_nps_interval_follows_the_rule_even_where_it_misses_an_extreme_estimate():
     # 1 detractor of 1: n' = 4, p' = .1875, d' = .4375, e = −.25, se = .375 → −98.5…+48.5, which misses
-    # the NPS of −100: the interval is extended to −100.
+    # the NPS of −100; METRICS.md's interval as it is (pages never show an NPS from one response).
     ci = stats.nps_interval(0, 1, 1)
-    assert (ci.estimate, ci.low, ci.high) == (-100.0, -100.0, pytest.approx(48.5))
+    assert (ci.estimate, ci.low, ci.high) == (-100.0, pytest.approx(-98.5), pytest.approx(48.5))
 
 
 def test_nps_interval_is_clipped_and_empty():
-    # 1 P of 1: n' = 4, p' = .4375, d' = .1875, e = .25, se = √((.625 − .0625) ÷ 4) = .375 → −48.5…98.5,
-    # extended to the NPS of 100
-    assert (stats.nps_interval(1, 0, 1).low, stats.nps_interval(1, 0, 1).high) == (pytest.approx(-48.5), 100.0)
+    # 1 P of 1: n' = 4, p' = .4375, d' = .1875, e = .25, se = √((.625 − .0625) ÷ 4) = .375 → −48.5…98.5
+    assert (stats.nps_interval(1, 0, 1).low, stats.nps_interval(1, 0, 1).high) == (pytest.approx(-48.5),
+                                                                                    pytest.approx(98.5))
     # 50 P of 50: e = (50.75 − .75) ÷ 53 = .9434, se = .0393 → 100 × (e + 1.96 se) > 100, clipped
     assert stats.nps_interval(50, 0, 50).high == 100.0
     assert stats.nps_interval(0, 0, 0).estimate is None

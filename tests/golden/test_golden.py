@@ -112,16 +112,7 @@ KINDS = {
 }
 
 # Differences between the app and METRICS.md, found by these tests: (case id, figure) → reason.
-XFAIL = {
-    ("fixture-mar", "nps.high"): (
-        "NPS interval: METRICS.md says interval = 100 × (e ± 1.96 se) (adjusted Wald). For March in the fixture "
-        "(one response, a 10: NPS +100, n 1) that is −48.5 … +98.5, which the reference returns; the app "
-        "(metrics/stats.py nps_interval) extends the interval to reach its own estimate and clips it to "
-        "[−100, 100], so it shows −48.5 … +100."),
-    ("fixture-mar-apr-smb", "nps.high"): (
-        "NPS interval, same rule: SMB in Mar–Apr has one response (D, a 10 on 2 Apr): NPS +100, n 1. "
-        "METRICS.md's adjusted Wald gives −48.5 … +98.5 (reference); the app shows −48.5 … +100."),
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _missing(x) -> bool:
