@@ -1,6 +1,6 @@
 """The stored form of kind "tickets": one canonical row per support ticket, under its upload version.
 
-TICKETS_SCHEMA joins the workspace SCHEMA (store.py) when the kind is merged; `insert_tickets` is what
+TICKETS_SCHEMA joins the workspace SCHEMA (metrics/schema.py) when the kind is merged; `insert_tickets` is what
 Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets makes them):
 - created_at / first_reply_at / solved_at: UTC timestamps; solved_at is NULL while the ticket is open (also when
   it was reopened) and when the export has no solve time (then status alone says solved/closed).
