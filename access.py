@@ -38,10 +38,11 @@ PAGES = {
 }
 ALWAYS = frozenset({"glossary"})  # definitions only, no data; every page links to it
 
-ACTIONS = ("upload", "rollback", "delete", "preset_save", "link_create", "link_revoke", "access_view")
+ACTIONS = ("upload", "rollback", "delete", "preset_save", "themes_edit", "link_create", "link_revoke",
+           "access_view")
 CAN = {
     "admin": frozenset(ACTIONS),
-    "analyst": frozenset({"upload", "rollback", "delete", "preset_save", "link_create"}),
+    "analyst": frozenset({"upload", "rollback", "delete", "preset_save", "themes_edit", "link_create"}),
     "viewer": frozenset(),
 }
 

@@ -21,7 +21,7 @@ from metrics import theme_store, voice
 from metrics.text.themes import LANGUAGE_NAMES, ThemeEditError
 
 KEY = "tm"          # viewstate.REGISTRY: the theme-map version in the link
-ACTION = "preset_save"  # the role that may save mapping presets may edit the theme map (access.ACTIONS)
+ACTION = "themes_edit"  # access.ACTIONS: analysts and admins; recorded in the activity log under this name
 _DONE, _ERROR = "_tm_done", "_tm_error"
 EDITS = ("Rename", "Merge", "Add a theme", "Keywords", "Go back")
 

@@ -60,7 +60,7 @@ def test_actions_per_role():
     admin, analyst, viewer = (ACL.resolve(e) for e in ("ana@acme.com", "bo@acme.com", "dee@acme.com"))
     assert all(admin.can(a) for a in access.ACTIONS)
     assert [a for a in access.ACTIONS if analyst.can(a)] == ["upload", "rollback", "delete", "preset_save",
-                                                              "link_create"]
+                                                              "themes_edit", "link_create"]
     assert not any(viewer.can(a) for a in access.ACTIONS)
     with pytest.raises(ValueError):
         viewer.can("everything")
