@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import charts
+import theme_editor
 import ui
 from metrics import health, nps, risk, voice
 from metrics.build import build_source
@@ -139,6 +140,9 @@ elif model is not None:
         "Churn probability": ranked.probability.map(fmt_pct), "ARR": ranked.arr.map(fmt_currency),
         "Reason 1": ranked.reason_1, "Reason 2": ranked.reason_2, "Reason 3": ranked.reason_3,
     }).head(50), "Accounts most likely to churn")
+    if theme_editor.current_version() > 0:  # the model's theme features are fixed when it is trained
+        st.caption("Theme reasons (\"mentions …\") use the shipped theme map (version 0), on which the model was "
+                   "trained; renamed or merged themes on the Data page do not change them.")
     if not ui.presenting():
         st.download_button("Download the risk list (CSV)", data=safe_csv(ranked),
                            file_name=f"churn-risk-v{snap.snapshot}.csv", mime="text/csv", icon=":material/download:",

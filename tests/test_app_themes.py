@@ -88,6 +88,10 @@ def test_rename_reaches_the_cmo_page_and_an_old_link_keeps_the_old_name():
     latest = run_app("pages/cmo.py")  # a new session without tm: the latest
     assert NEW in drivers(latest)["Theme"].tolist()
 
+    cio = run_app("pages/cio.py")  # the churn model's reasons keep the names it was trained with: it says so
+    assert any("use the shipped theme map (version 0)" in c.value for c in cio.caption)
+    assert not any("use the shipped theme map" in c.value for c in run_app("pages/cio.py", tm="0").caption)
+
 
 def test_bad_edits_are_refused_with_their_reason():
     at = run_app("pages/data.py")
