@@ -360,7 +360,7 @@ class NewUpload:
     kind: str
     file_name: str
     sha256: str
-    rows: pd.DataFrame  # canonical columns of the kind's table, without `version`
+    rows: object  # canonical columns of the kind's table, without `version`: a pyarrow Table or a pandas frame
     source: str = "upload"
     mapping: str = ""
     first_date: dt.date | None = None
@@ -574,8 +574,8 @@ class Workspace:
              up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
         )
         cols = CANONICAL_COLUMNS[up.kind]
-        frame = up.rows[cols]
-        cur.register("incoming", frame)
+        # Arrow (ingest's typed rows) or pandas, scanned in place by DuckDB: one copy, straight into the table.
+        cur.register("incoming", up.rows)
         table = TABLES[up.kind]
         col_sql = ", ".join(quote_ident(c) for c in cols)
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 
 from metrics.errors import (
     BadCell,
@@ -116,6 +117,14 @@ class _Checker:
 
 
 
+
+
+def canonical(chk: _Checker, sql: str) -> pa.Table:
+    """A preparer's canonical rows as an Arrow table: typed by DuckDB and handed to Workspace.commit() as they
+    are (no pandas frame of millions of rows in between). A check's result left half-fetched (fetchone()) is
+    discarded first: DuckDB will not start a relation while one is pending."""
+    chk.con.abort()
+    return chk.con.sql(sql).to_arrow_table()
 
 
 _AMOUNT_CLEAN = "regexp_replace(trim({c}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"

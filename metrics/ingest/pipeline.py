@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
+import shutil
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
 
 from metrics.errors import (
     EmptyFileError,
@@ -29,7 +32,7 @@ from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.read import load
+from metrics.ingest.read import Source, load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
@@ -40,19 +43,53 @@ DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "mon
               "tickets": "dated_at"}
 
 
-def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
-    """Read, map and validate one export. Raises an IngestError subclass if anything cannot be trusted
-    (with `report` set when validation found bad rows and `skip_invalid` is off)."""
+# The private connection an upload is parsed in: a memory ceiling, past which DuckDB spills its temp tables to
+# the scratch folder instead of growing (a 5M-row file stays within the process budget of 1 GB).
+ENV_MEMORY = "CX_INGEST_MEMORY"
+DEFAULT_MEMORY = "512MB"
+ENV_SCRATCH = "CX_INGEST_SCRATCH"
+
+
+def scratch_dir(scratch: str | os.PathLike | None = None) -> Path:
+    """Where an upload spills and spools: the given folder, else $CX_INGEST_SCRATCH, else the system's temp."""
+    folder = Path(scratch or os.environ.get(ENV_SCRATCH) or tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def connect(spill: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB for one upload: UTC, bounded memory, spilling into the folder `spill` (one per
+    connection: two uploads never share spill files)."""
+    memory = os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY
+    number, unit = memory[:-2].strip(), memory[-2:].upper()
+    if not (number.replace(".", "", 1).isdigit() and unit in ("KB", "MB", "GB")):
+        raise ValueError(f"{ENV_MEMORY}={memory!r} must look like '512MB' or '1GB'")
+    con = duckdb.connect(config={"memory_limit": f"{number}{unit}",
+                                 "temp_directory": str(spill),
+                                 "threads": min(2, os.cpu_count() or 1)})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def prepare(data: Source, file_name: str, options: Options | None = None, *,
+            con: duckdb.DuckDBPyConnection | None = None, scratch: str | os.PathLike | None = None) -> Prepared:
+    """Read, map and validate one export: its bytes, or the path of a file on disk (read by DuckDB where it
+    can, never held in memory whole; see read.load). Raises an IngestError subclass if anything cannot be
+    trusted (with `report` set when validation found bad rows and `skip_invalid` is off).
+
+    `con`: the connection to parse in (a job passes its own so it can interrupt it); closed at the end."""
     opts = options or Options()
     opts.today = opts.today or dt.date.today()
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
     questions = Questions(opts.answers)
-    con = duckdb.connect()
+    spill = None
+    if con is None:
+        spill = Path(tempfile.mkdtemp(prefix="cx_spill_", dir=scratch_dir(scratch)))
+        con = connect(spill)
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        seen = load(con, data, file_name, questions)
+        seen = load(con, data, file_name, questions, scratch_dir(scratch))
         questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)
@@ -93,10 +130,9 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         for column, (one, other) in chk.ambiguous.items():
             warnings.append(f"Dates in '{column}' fit both {format_name(one)} and {format_name(other)}; read as "
                             f"{format_name(chk.formats[column])}, as answered.")
-        if rows.empty:
+        if len(rows) == 0:
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
-        dates = rows[DATE_FIELD[kind]]
-        first, last = dates.min().date(), dates.max().date()
+        first, last = _date_range(rows, DATE_FIELD[kind])
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
         layout = {"revenue": "subscriptions" if "start_date" in mapping else "snapshot" if "tenure" in mapping
@@ -106,7 +142,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         # A snapshot customer file lists the customers still there a month before its as-of date: churn is known
         # for the as-of month only (earlier churners are not in the file), so earlier months' churn is blank.
         churn_known = opts.as_of.replace(day=1) if kind == "customers" and layout == "snapshot" else None
-        return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
+        return Prepared(kind, file_name, seen.sha256, mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
                         list(chk.questions.asked), chk.questions.effective(), churn_known)
     except IngestError as exc:
@@ -117,6 +153,18 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         raise UnreadableFileError(f"The file could not be processed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _date_range(rows, column: str) -> tuple[dt.date, dt.date]:
+    if isinstance(rows, pd.DataFrame):
+        return rows[column].min().date(), rows[column].max().date()
+    low, high = pc.min_max(rows[column]).values()
+    low, high = low.as_py(), high.as_py()
+    # a date column comes back as date, a timestamp as datetime: both to the day, as pandas' .date() did
+    return (low.date() if isinstance(low, dt.datetime) else low), (high.date() if isinstance(high, dt.datetime)
+                                                                   else high)
 
 
 def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: dict[str, str],

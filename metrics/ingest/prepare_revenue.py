@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 import pandas as pd
+import pyarrow as pa
 
 from metrics.errors import TooMuchDataError
 from metrics.ingest.checks import (
@@ -13,6 +14,7 @@ from metrics.ingest.checks import (
     _Checker,
     _flag_sql,
     _set_as_of,
+    canonical,
     churned_values,
     decimal_comma,
     left_out_counts,
@@ -50,7 +52,7 @@ def _per_month_sql(m: dict[str, str], opts: Options, comma: bool) -> str:
     return per_month
 
 
-def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
     subscriptions = "start_date" in m or "tenure" in m
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
@@ -118,10 +120,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
         _check_monthly_sums(chk, cid, month, per_month, keep)
-        frame = chk.con.execute(f"""
+        frame = canonical(chk, f"""
             SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
                    round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
-            FROM raw WHERE {keep} GROUP BY ALL ORDER BY customer_id, month""").df()
+            FROM raw WHERE {keep} GROUP BY ALL ORDER BY customer_id, month""")
         lines = chk.count_where(keep)
         if lines > len(frame):
             warnings.append(f"{lines:,} rows summed into {len(frame):,} customer-months.")
@@ -145,12 +147,12 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             FROM raw WHERE {keep}
         )"""
     _check_expansion(chk, subs_sql, as_of)
-    frame = chk.con.execute(subs_sql + """, months AS (
+    frame = canonical(chk, subs_sql + """, months AS (
             SELECT customer_id, unnest(generate_series(first_m, last_m, INTERVAL 1 MONTH))::DATE AS month, mrr
             FROM subs WHERE last_m >= first_m
         )
         SELECT customer_id, month, round(sum(mrr), 2)::DECIMAL(18, 2) AS mrr FROM months
-        GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""").df()
+        GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""")
     warnings.append(f"{chk.count_where(keep):,} subscriptions expanded into {len(frame):,} customer-months of MRR "
                     f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}).")
     return frame
