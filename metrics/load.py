@@ -119,22 +119,28 @@ def run(args: argparse.Namespace, result: dict) -> None:
     if not path.is_file():
         raise Refused(f"no such file: {args.file}", 2)
     try:
-        data = path.read_bytes()
+        with path.open("rb"):  # read by ingest from disk (never held whole in memory); here: is it readable?
+            pass
     except OSError as exc:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
+    data = path
     answers: dict[str, str] = dict(args.answer)
     try:
         ws = Workspace(args.workspace)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None
+    opened = None
     try:
-        try:
-            seen = ingest.inspect(data, path.name, answers)
+        try:  # read once; prepare() below reuses the table when the read-level answers stay the same
+            opened = ingest.open_file(data, path.name, answers)
+            seen = opened.seen
             preset = session.find_preset(ws, seen, args.mapping)
             saved = (preset or {}).get("settings", {}).get("answers", {})
             if saved:  # a preset's read-level answers (encoding, sheet, header row) decide the columns too
-                seen = ingest.inspect(data, path.name, {**saved, **answers})
+                opened.close()
+                opened = ingest.open_file(data, path.name, {**saved, **answers})
+                seen = opened.seen
         except IngestError as exc:
             raise Refused(f"{path.name} was rejected: {exc}") from None
         except LookupError as exc:
@@ -152,7 +158,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
         options = session.options(preset, args.kind, as_of=args.as_of, amount_in_cents=args.cents,
                                   skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
         try:
-            prepared = ingest.prepare(data, path.name, options)
+            prepared = ingest.prepare(data, path.name, options, opened=opened)
         except IngestError as exc:
             describe_failure(exc, options.answers, result)
             raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
@@ -181,6 +187,8 @@ def run(args: argparse.Namespace, result: dict) -> None:
         result.update(stored=True, version=version, data_version=snap.snapshot,
                       change=ingest.change_summary(ws, version, previous))
     finally:
+        if opened is not None:
+            opened.close()  # closing twice is harmless (prepare() closed it when it took it over)
         ws.close()
 
 
@@ -210,7 +218,7 @@ def describe_failure(exc, answers: dict, result: dict) -> None:
 
 
 def describe_prepared(prepared, result: dict) -> None:
-    result.update(kind=prepared.kind, sha256=prepared.sha256, rows=len(prepared.rows), summary=prepared.summary,
+    result.update(kind=prepared.kind, sha256=prepared.sha256, rows=prepared.row_count, summary=prepared.summary,
                   layout=prepared.layout, mapping=prepared.mapping, warnings=list(prepared.warnings))
     if prepared.report is not None:
         result.update(total_rows=prepared.report.total_rows, rejected_rows=prepared.report.rejected_rows,

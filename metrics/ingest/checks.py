@@ -15,7 +15,7 @@ from metrics.errors import (
 )
 from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
-from metrics.ingest.model import Options, Report
+from metrics.ingest.model import REJECTED_SHOWN, Options, Report
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
 from metrics.store import quote_ident
@@ -97,12 +97,18 @@ class _Checker:
         Skip path: delete the rejected rows from `raw` and return the report."""
         if not self.problems:
             return None
+        # The download holds the first REJECTED_SHOWN rows of each problem (a million duplicate rows must not
+        # become a million-row frame); the counts are over every rejected row.
+        count = self.con.execute("SELECT count(DISTINCT _row) FROM bad").fetchone()[0]
         rejected = self.con.execute(
+            "WITH shown AS (SELECT DISTINCT _row FROM (SELECT _row, row_number() OVER (PARTITION BY col, reason "
+            "ORDER BY _row) AS k FROM bad) WHERE k <= ?) "
             "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
                 quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
-            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
-            ") b USING (_row) ORDER BY b._row").df()
-        report = Report(list(self.problems), self.total, rejected)
+            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad"
+            " WHERE _row IN (SELECT _row FROM shown) GROUP BY _row"
+            ") b USING (_row) ORDER BY b._row", [REJECTED_SHOWN]).df()
+        report = Report(list(self.problems), self.total, rejected, count)
         if not self.opts.skip_invalid:
             err = self.problems[0].as_error()
             err.report = report

@@ -34,17 +34,27 @@ class Options:
     answers: dict[str, str | list[str]] = field(default_factory=dict)  # Question.key -> answer (questions.py)
 
 
+REJECTED_SHOWN = 1000  # rows per problem in the rejected-rows download; the counts always cover every row
+
+
 @dataclass
 class Report:
     """Every problem validation found, and the rows they reject."""
 
     problems: list[Problem]
     total_rows: int
-    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns
+    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns: the first
+    #                         REJECTED_SHOWN rows of each problem (all of them when fewer)
+    rejected_count: int | None = None  # every rejected row (None: as many as `rejected` holds)
 
     @property
     def rejected_rows(self) -> int:
-        return len(self.rejected)
+        return len(self.rejected) if self.rejected_count is None else self.rejected_count
+
+    @property
+    def capped(self) -> bool:
+        """Whether `rejected` (the download) holds only the first rows of each problem."""
+        return self.rejected_rows > len(self.rejected)
 
     def table(self) -> pd.DataFrame:
         """One line per column and reason: count and the first rows (row number as in the file)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from metrics.errors import (
 )
 from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import format_name
+from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
 from metrics.ingest.missing import read_missing_tokens
 from metrics.ingest.model import Options, Prepared
@@ -43,53 +44,57 @@ DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "mon
               "tickets": "dated_at"}
 
 
-# The private connection an upload is parsed in: a memory ceiling, past which DuckDB spills its temp tables to
-# the scratch folder instead of growing (a 5M-row file stays within the process budget of 1 GB).
-ENV_MEMORY = "CX_INGEST_MEMORY"
-DEFAULT_MEMORY = "512MB"
-ENV_SCRATCH = "CX_INGEST_SCRATCH"
+def open_file(data: Source, file_name: str, answers: dict | None = None, *,
+              scratch: str | os.PathLike | None = None,
+              watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Opened:
+    """Read the file into a fresh connection (what inspect() shows), kept open for prepare(opened=…).
+    The caller closes it unless prepare() takes it over. Raises IngestError (the connection closed)."""
+    spill = new_spill(scratch)
+    con = connect(spill)
+    if watch is not None:
+        watch(con)
+    try:
+        seen = load(con, data, file_name, Questions(answers), scratch_dir(scratch))
+    except BaseException:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
+    return Opened(con, seen, dict(answers or {}), spill)
 
 
-def scratch_dir(scratch: str | os.PathLike | None = None) -> Path:
-    """Where an upload spills and spools: the given folder, else $CX_INGEST_SCRATCH, else the system's temp."""
-    folder = Path(scratch or os.environ.get(ENV_SCRATCH) or tempfile.gettempdir())
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def connect(spill: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB for one upload: UTC, bounded memory, spilling into the folder `spill` (one per
-    connection: two uploads never share spill files)."""
-    memory = os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY
-    number, unit = memory[:-2].strip(), memory[-2:].upper()
-    if not (number.replace(".", "", 1).isdigit() and unit in ("KB", "MB", "GB")):
-        raise ValueError(f"{ENV_MEMORY}={memory!r} must look like '512MB' or '1GB'")
-    con = duckdb.connect(config={"memory_limit": f"{number}{unit}",
-                                 "temp_directory": str(spill),
-                                 "threads": min(2, os.cpu_count() or 1)})
-    con.execute("SET TimeZone = 'UTC'")
-    return con
-
-
-def prepare(data: Source, file_name: str, options: Options | None = None, *,
-            con: duckdb.DuckDBPyConnection | None = None, scratch: str | os.PathLike | None = None) -> Prepared:
+def prepare(data: Source, file_name: str, options: Options | None = None, *, opened: Opened | None = None,
+            scratch: str | os.PathLike | None = None,
+            watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Prepared:
     """Read, map and validate one export: its bytes, or the path of a file on disk (read by DuckDB where it
     can, never held in memory whole; see read.load). Raises an IngestError subclass if anything cannot be
     trusted (with `report` set when validation found bad rows and `skip_invalid` is off).
 
-    `con`: the connection to parse in (a job passes its own so it can interrupt it); closed at the end."""
+    `opened`: the same file already read by open_file(); its table is used (not read again) when it was read
+    with the same read-level answers, and it is closed either way. `watch` is called with each connection the
+    file is parsed in (a job keeps it to interrupt a running query)."""
     opts = options or Options()
     opts.today = opts.today or dt.date.today()
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
     questions = Questions(opts.answers)
-    spill = None
-    if con is None:
-        spill = Path(tempfile.mkdtemp(prefix="cx_spill_", dir=scratch_dir(scratch)))
+    if opened is not None and not opened.fits(opts.answers):
+        opened.close()
+        opened = None
+    if opened is None:
+        spill = new_spill(scratch)
         con = connect(spill)
+        if watch is not None:
+            watch(con)
+    else:
+        con, spill = opened.con, opened.spill
     try:
-        seen = load(con, data, file_name, questions, scratch_dir(scratch))
+        if opened is None:
+            seen = load(con, data, file_name, questions, scratch_dir(scratch))
+        else:
+            seen = opened.seen
+            for q in seen.questions:  # the read stage's questions, asked again with these answers
+                questions.ask(q)
         questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)

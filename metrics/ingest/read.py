@@ -513,7 +513,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     warnings: list[str] = []
     if "\r" in text and path is None:  # one line ending for DuckDB, which is told the dialect instead of guessing it
         text = text.replace("\r\n", "\n") if "\n" in text else text.replace("\r", "\n")
-    line_no, longest = _longest_line(text)
+    line_no, longest = _longest_line(text) if path is None else (0, 0)  # a path: spool.scan() checked every line
     if longest > MAX_LINE_BYTES:
         raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
                                   "long. Is this really a CSV export?")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,9 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
     head = bytearray()
     carry = b""           # a trailing CR, joined to the next chunk (it may be half of a CRLF)
     tail = b"\n"          # last bytes of the normalised text so far (start of file counts as a line end)
-    line, longest, crlf, first = 0, 0, False, True  # `tail` starting as a line end makes a blank first line
-    #                                                    a blank line like any other
+    line, longest, crlf, first = 0, 0, False, True  # (`tail` starts as a line end: a blank first line is a
+    #                                                   blank line like any other)
+    too_long = re.compile(rb"[^\n]{%d}" % (max_line + 1))
     with path.open("rb") as f:
         while block := f.read(CHUNK):
             digest.update(block)
@@ -83,12 +85,14 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
                 why = "text read.py comments on (� or doubly decoded UTF-8)"
             if why:
                 continue
-            parts = chunk.split(b"\n")
-            if len(parts) == 1:
-                line += len(parts[0])
+            first_end, last_end = chunk.find(b"\n"), chunk.rfind(b"\n")
+            if first_end < 0:
+                line += len(chunk)
             else:
-                longest = max(longest, line + len(parts[0]), *map(len, parts[1:-1]))
-                line = len(parts[-1])
+                longest = max(longest, line + first_end)
+                if too_long.search(chunk, first_end, last_end):
+                    longest = max_line + 1
+                line = len(chunk) - last_end - 1
             if longest > max_line or line > max_line:
                 why = "a line longer than the limit"
                 continue
