@@ -105,7 +105,8 @@ class _Checker:
             "ORDER BY _row) AS k FROM bad) WHERE k <= ?) "
             "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
                 quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
-            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad"
+            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ' ORDER BY col || ': ' || reason) AS problems"
+            " FROM bad"
             " WHERE _row IN (SELECT _row FROM shown) GROUP BY _row"
             ") b USING (_row) ORDER BY b._row", [REJECTED_SHOWN]).df()
         report = Report(list(self.problems), self.total, rejected, count)
