@@ -367,6 +367,9 @@ class NewUpload:
     last_date: dt.date | None = None
     uploaded_by: str | None = None
     churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
+    # Called with the cursor the commit runs on, before its first write (metrics.jobs: Cancel interrupts it; the
+    # transaction then rolls back whole).
+    on_cursor: object = field(default=None, compare=False, repr=False)
 
 
 class StoreError(Exception):
@@ -566,6 +569,8 @@ class Workspace:
     def _insert_upload(cur, version: int, up: NewUpload) -> None:
         if up.kind not in KINDS:
             raise ValueError(f"unknown kind {up.kind!r}")
+        if up.on_cursor is not None:
+            up.on_cursor(cur)
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
             " first_date, last_date, uploaded_by, churn_known_from)"

@@ -26,11 +26,12 @@ several lines still counts as one row).
 from metrics.ingest.dates import DATE_FORMAT_LABELS, DATE_FORMATS
 from metrics.ingest.export import safe_cell, safe_csv
 from metrics.ingest.mapping import FIELDS, detect_kind, detect_mapping, normalise_header
-from metrics.ingest.model import Inspection, Options, Prepared, Report
+from metrics.ingest.model import REJECTED_SHOWN, Inspection, Options, Prepared, Report
 from metrics.ingest.pipeline import SAMPLE_FILES, change_summary, load_sample, open_file, prepare
 from metrics.ingest.read import MAX_UPLOAD_BYTES, decode, header_layout, inspect
 
-__all__ = ["DATE_FORMATS", "DATE_FORMAT_LABELS", "FIELDS", "MAX_UPLOAD_BYTES", "SAMPLE_FILES", "Inspection",
+__all__ = ["DATE_FORMATS", "DATE_FORMAT_LABELS", "FIELDS", "MAX_UPLOAD_BYTES", "REJECTED_SHOWN", "SAMPLE_FILES",
+           "Inspection",
            "Options", "Prepared", "Report", "change_summary", "decode", "detect_kind", "detect_mapping",
            "header_layout", "inspect", "load_sample", "normalise_header", "open_file", "prepare", "safe_cell",
            "safe_csv"]
