@@ -16,6 +16,7 @@ start for the same key. No Streamlit here: the Data page draws a job, `python -m
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import threading
@@ -181,4 +182,17 @@ class Jobs:
                     return
 
 
+    def stop_all(self, seconds: float = 10.0) -> None:
+        """Cancel every running job and wait for it (at exit: a worker thread must not be inside DuckDB when the
+        interpreter shuts down, which aborts the process)."""
+        with self._lock:
+            running = [j for j in self._jobs.values() if j.running]
+        for job in running:
+            job.cancel("the server is shutting down")
+        deadline = time.monotonic() + seconds
+        for job in running:
+            job.wait(max(0.0, deadline - time.monotonic()))
+
+
 JOBS = Jobs()
+atexit.register(JOBS.stop_all)

@@ -13,6 +13,7 @@ import ui
 from metrics import ingest, jobs
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest import session
+from metrics.ingest.engine import READ_KEYS
 from metrics.ingest.questions import Question
 from metrics.store import APPENDABLE, KIND_LABELS, StoreError
 
@@ -323,9 +324,20 @@ def file_key(upload) -> str:
 
 
 def inspect_job(path: Path, name: str, fkey: str, answers: dict) -> jobs.Job | None:
-    scratch = path.parent
-    return run_job(job_prefix(fkey, "inspect"), answers, f"Reading {name}",
-                   session.inspect_work(path, name, answers, scratch))
+    read = {k: v for k, v in answers.items() if k in READ_KEYS}  # the only answers reading the file depends on
+    return run_job(job_prefix(fkey, "inspect"), read, f"Reading {name}",
+                   session.inspect_work(path, name, read, path.parent))
+
+
+def unchanged_answers(prefix: str, options: ingest.Options) -> dict:
+    """The choices that decide a check's outcome: answers that merely repeat the proposal of a question that need
+    not be confirmed (the widgets start there) change nothing, so showing them does not check the file again."""
+    last = next((j for j in jobs.JOBS.find(prefix) if not j.running), None)
+    asked = (getattr(last.result, "questions", None) or getattr(last.error, "asked", None) or []) if last else []
+    same = {q.key for q in asked if not q.must_confirm and options.answers.get(q.key) == q.proposal}
+    choices = dataclasses.asdict(options)
+    choices["answers"] = {k: v for k, v in options.answers.items() if k not in same}
+    return choices
 
 
 def handle(upload, all_keys: list[str]) -> None:
@@ -379,7 +391,8 @@ def handle(upload, all_keys: list[str]) -> None:
                 mapping = mapping_step(seen, kind, fkey, preset)
         options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
                                   skip_invalid=skip, answers=given_answers(fkey))
-        job = run_job(job_prefix(fkey, "prepare"), dataclasses.asdict(options), f"Checking {upload.name}",
+        prefix = job_prefix(fkey, "prepare")
+        job = run_job(prefix, unchanged_answers(prefix, options), f"Checking {upload.name}",
                       session.prepare_work(path, upload.name, options, path.parent))
         if job is None or ended(job, upload.name):
             return
