@@ -15,6 +15,10 @@ A file whose exact bytes are already the current version of its kind is not stor
 
 Exit status: 0 stored; 1 refused, nothing stored (one line on stderr says why); 2 bad usage.
 The workspace is a DuckDB file: close the app that has it open first (DuckDB lets one process write).
+
+Memory: the file is read from disk by DuckDB (never held whole in memory), parsed in a connection limited to
+CX_INGEST_MEMORY (default 512MB) and stored with the workspace limited to CX_DUCKDB_MEMORY (default here 512MB);
+both spill to disk past their limit (the parse to CX_INGEST_SCRATCH or the system's temp folder).
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
     from metrics import ingest
     from metrics.errors import IngestError
     from metrics.ingest import session
-    from metrics.store import APPENDABLE, KIND_LABELS, KINDS, StoreError, Workspace
+    from metrics.store import APPENDABLE, KIND_LABELS, KINDS, StoreError
 
     if args.kind not in KINDS:
         raise Refused(f"kind {args.kind!r} is not supported by this installation yet (it stores: "
@@ -126,7 +130,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
     data = path
     answers: dict[str, str] = dict(args.answer)
     try:
-        ws = Workspace(args.workspace)
+        ws = open_workspace(args.workspace)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None
@@ -190,6 +194,26 @@ def run(args: argparse.Namespace, result: dict) -> None:
         if opened is not None:
             opened.close()  # closing twice is harmless (prepare() closed it when it took it over)
         ws.close()
+
+
+# A load is one process doing one upload: the workspace's DuckDB gets this much memory unless CX_DUCKDB_MEMORY says
+# otherwise (the app's default, 2 GB, is for many sessions' queries); past it, building the facts spills to disk.
+LOAD_MEMORY = "512MB"
+
+
+def open_workspace(path: str):
+    import os
+
+    from metrics import lockdown
+    from metrics.store import Workspace
+
+    before = os.environ.get(lockdown.ENV_MEMORY)
+    os.environ[lockdown.ENV_MEMORY] = before or LOAD_MEMORY
+    try:
+        return Workspace(path)
+    finally:  # only this workspace: a caller in the same process (tests) keeps its own setting
+        if before is None:
+            os.environ.pop(lockdown.ENV_MEMORY)
 
 
 def _question(q, answer) -> dict:

@@ -24,12 +24,12 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
+from metrics.rules import MAX_CUSTOMER_MONTHS
 from metrics.store import quote_ident
 
 # Stated bounds (issue "Uploads at enterprise size"): what a file may imply is checked before anything is built.
 MAX_AMOUNT = 1e12            # per row: no real invoice line or subscription is a trillion; 1e308 is a broken cell
 MAX_MONTHLY = 1e15           # per customer and month after summing lines (the stored DECIMAL(18, 2) holds < 1e16)
-MAX_CUSTOMER_MONTHS = 5_000_000  # subscriptions expanded to customer-months; env CX_MAX_CUSTOMER_MONTHS overrides
 MAX_SPAN_MONTHS = MAX_SPAN_YEARS * 12
 
 
