@@ -127,18 +127,15 @@ def spool(buffer, folder: Path) -> tuple[Path, str]:
 
 
 def inspect_work(path: Path, name: str, answers: dict, scratch: Path) -> Callable:
+    """Read the file for the mapping step (a job's work): its Inspection, or the IngestError raised."""
     def work(job):
+        from metrics.ingest.pipeline import open_file
+
         job.step("reading the file", 0.05)
-        return ingest_inspect(path, name, answers, scratch, job.watch)
+        opened = open_file(path, name, answers, scratch=scratch, watch=job.watch)
+        opened.close()
+        return opened.seen
     return work
-
-
-def ingest_inspect(path, name, answers, scratch, watch):
-    from metrics.ingest.pipeline import open_file
-
-    opened = open_file(path, name, answers, scratch=scratch, watch=watch)
-    opened.close()
-    return opened.seen
 
 
 def prepare_work(path: Path, name: str, options: Options, scratch: Path) -> Callable:
