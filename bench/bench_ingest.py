@@ -81,9 +81,11 @@ def hostile(folder: Path) -> dict[str, tuple[Path, str]]:
 
 
 def timed_child(code: str) -> list[str]:
-    """A Python child that runs `code` and prints its own peak RSS (MB) and CPU seconds as the last line."""
+    """A Python child that runs `code` and prints its own peak RSS (MB) and CPU seconds as the last line. The peak
+    is VmHWM of /proc/self/status: ru_maxrss would include the forking parent's size (kept across exec)."""
     return [PY, "-c", code + "\nimport resource; r = resource.getrusage(resource.RUSAGE_SELF); "
-            "print(r.ru_maxrss / 1024, r.ru_utime + r.ru_stime)"]
+            "hwm = next(int(ln.split()[1]) for ln in open('/proc/self/status') if ln.startswith('VmHWM')); "
+            "print(hwm / 1024, r.ru_utime + r.ru_stime)"]
 
 
 def measure(cmd: list[str], timeout: float = 600) -> dict:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +47,6 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
     tail = b"\n"          # last bytes of the normalised text so far (start of file counts as a line end)
     line, longest, crlf, first = 0, 0, False, True  # (`tail` starts as a line end: a blank first line is a
     #                                                   blank line like any other)
-    too_long = re.compile(rb"[^\n]{%d}" % (max_line + 1))
     with path.open("rb") as f:
         while block := f.read(CHUNK):
             digest.update(block)
@@ -76,12 +74,12 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
             except UnicodeDecodeError:
                 why = "bytes that are not UTF-8"
                 continue
-            joined = tail + chunk
+            seam = tail + chunk[:4]  # a pattern split between two chunks
             if b"\x00" in chunk:
                 why = "NUL bytes"
-            elif b"\n\n" in joined:
+            elif b"\n\n" in chunk or b"\n\n" in seam:
                 why = "blank lines"
-            elif any(m in joined for m in (*_MOJIBAKE_LEADS, _REPLACEMENT)):
+            elif any(m in chunk or m in seam for m in (*_MOJIBAKE_LEADS, _REPLACEMENT)):
                 why = "text read.py comments on (� or doubly decoded UTF-8)"
             if why:
                 continue
@@ -90,13 +88,16 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
                 line += len(chunk)
             else:
                 longest = max(longest, line + first_end)
-                if too_long.search(chunk, first_end, last_end):
+                # Between the first and last line end: a stretch of half the limit without a line end may be
+                # part of a line over the limit; such a file takes the careful path, which measures exactly.
+                half = max_line // 2
+                if any(chunk.find(b"\n", o, o + half + 1) < 0 for o in range(first_end, last_end - half, half)):
                     longest = max_line + 1
                 line = len(chunk) - last_end - 1
             if longest > max_line or line > max_line:
                 why = "a line longer than the limit"
                 continue
-            tail = joined[-4:]
+            tail = (tail + chunk)[-4:] if len(chunk) < 4 else chunk[-4:]
             if len(head) < HEAD_BYTES or b"\n" not in head[HEAD_BYTES:]:
                 head += chunk
     if not why:
