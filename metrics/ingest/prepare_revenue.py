@@ -119,11 +119,16 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         f"{left_out_counts(chk, status, keep)}.")
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
-        _check_monthly_sums(chk, cid, month, per_month, keep)
-        frame = canonical(chk, f"""
+        # One aggregation serves the ceiling check and the canonical rows.
+        chk.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE monthly AS
             SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
-                   round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
-            FROM raw WHERE {keep} GROUP BY ALL ORDER BY customer_id, month""")
+                   sum({per_month}) AS total, count(*) AS lines
+            FROM raw WHERE {keep} GROUP BY ALL""")
+        _check_monthly_sums(chk)
+        frame = canonical(chk, """
+            SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
+            FROM monthly ORDER BY customer_id, month""")
         lines = chk.count_where(keep)
         if lines > len(frame):
             warnings.append(f"{lines:,} rows summed into {len(frame):,} customer-months.")
@@ -158,11 +163,11 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
-def _check_monthly_sums(chk: _Checker, cid: str, month: str, per_month: str, keep: str) -> None:
+def _check_monthly_sums(chk: _Checker) -> None:
     """Lines within the per-row ceiling can still sum past what a customer-month can hold: refuse, naming it."""
     over = chk.con.execute(f"""
-        SELECT trim({cid}), date_trunc('month', {month})::DATE, sum({per_month}), count(*) FROM raw WHERE {keep}
-        GROUP BY ALL HAVING sum({per_month}) > {MAX_MONTHLY} ORDER BY 1, 2 LIMIT 1""").fetchone()
+        SELECT customer_id, month, total, lines FROM monthly WHERE total > {MAX_MONTHLY}
+        ORDER BY 1, 2 LIMIT 1""").fetchone()
     if over:
         raise TooMuchDataError(
             f"Customer '{over[0]}' has {over[2]:,.0f} of revenue in {over[1]:%b %Y} (from {over[3]:,} lines); the "
