@@ -5,11 +5,15 @@
 Writes synthetic exports at enterprise size (customers, revenue lines ~25 a customer, NPS responses 5 a customer)
 into a temp folder, then, each as a whole process run one after another in this run:
 - scan:  `SELECT count(*), sum(x) FROM read_csv(file)` in a bare DuckDB process (the floor);
-- load:  `python -m metrics.load --workspace W --kind K FILE` (read, check, store, facts) — the analyst's path;
-and reports seconds, the ratio load ÷ scan, and each process's peak resident memory (ru_maxrss of the child).
-Then the hostile-size cases (1M identical rows, a subscription file starting in 1970, a 10,000-column file):
-seconds to an answer (stored, refused or asked) and the exit code. The machine (cores, memory, load average) is
-recorded with the figures; the JSON goes to --out and the table is printed.
+- store: the stored version alone — prepare(path) (read, check, canonical rows) and its rows written into a fresh
+         workspace in one transaction, no facts (what ingest owns);
+- load:  `python -m metrics.load --workspace W --kind K FILE` (read, check, store, facts) — the analyst's path, into
+         one workspace that accumulates the three files as an analyst would;
+and reports wall seconds, CPU seconds (user + system of the child, so a machine shared with other work can be
+read), the ratios store ÷ scan and load ÷ scan, and each process's peak resident memory (ru_maxrss of the child).
+Then the hostile-size cases (1M identical rows, a subscription file starting in 1970 with and without an as-of
+date, a 10,000-column file): seconds to an answer (stored, refused or asked) and the exit code. The machine (cores,
+memory, load average before and after) is recorded with the figures; the JSON goes to --out, the table is printed.
 """
 
 from __future__ import annotations
@@ -71,13 +75,17 @@ def hostile(folder: Path) -> dict[str, tuple[Path, str]]:
     subs.write_text("id,Customer ID,Status,Start (UTC),Ended At (UTC),Amount\n" + "\n".join(rows) + "\n")
     wide = folder / "columns_10000.csv"
     wide.write_text(",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n")
-    return {"1M identical rows": (same, "customers"), "subscriptions from 1970": (subs, "revenue"),
-            "10,000 columns": (wide, "revenue")}
+    return {"1M identical rows": (same, "customers", ()), "subscriptions from 1970": (subs, "revenue", ()),
+            "subscriptions from 1970, as of 2026-11-30": (subs, "revenue", ("--as-of", "2026-11-30")),
+            "10,000 columns": (wide, "revenue", ())}
 
 
 def timed_child(code: str) -> list[str]:
-    """A Python child that runs `code` and prints its own peak RSS (MB) as the last line."""
-    return [PY, "-c", code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"]
+    """A Python child that runs `code` and prints its own peak RSS (MB) and CPU seconds as the last line. The peak
+    is VmHWM of /proc/self/status: ru_maxrss would include the forking parent's size (kept across exec)."""
+    return [PY, "-c", code + "\nimport resource; r = resource.getrusage(resource.RUSAGE_SELF); "
+            "hwm = next(int(ln.split()[1]) for ln in open('/proc/self/status') if ln.startswith('VmHWM')); "
+            "print(hwm / 1024, r.ru_utime + r.ru_stime)"]
 
 
 def measure(cmd: list[str], timeout: float = 600) -> dict:
@@ -85,19 +93,31 @@ def measure(cmd: list[str], timeout: float = 600) -> dict:
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     seconds = time.perf_counter() - t
-    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    tail = (proc.stdout.strip().splitlines() or [""])[-1].split()
     try:
-        peak = float(tail)
-    except ValueError:
-        peak = None
-    return {"seconds": round(seconds, 2), "exit": proc.returncode, "peak_mb": peak and round(peak),
+        peak, cpu = float(tail[0]), float(tail[1])
+    except (ValueError, IndexError):
+        peak = cpu = None
+    return {"seconds": round(seconds, 2), "cpu_seconds": cpu and round(cpu, 2), "exit": proc.returncode,
+            "peak_mb": peak and round(peak),
             "said": (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [""])[-1][:200]}
 
 
-def load_cmd(workspace: Path, kind: str, file: Path) -> list[str]:
+def load_cmd(workspace: Path, kind: str, file: Path, *extra: str) -> list[str]:
     code = ("import sys; from metrics import load; "
-            f"rc = load.main(['--workspace', {str(workspace)!r}, '--kind', {kind!r}, {str(file)!r}]); "
-            "print('exit', rc, file=sys.stderr)")
+            f"rc = load.main(['--workspace', {str(workspace)!r}, '--kind', {kind!r}, {str(file)!r}, "
+            f"*{list(extra)!r}]); "
+            "print('exit', rc, file=sys.stderr); sys.stdout.flush()")
+    return timed_child(code)
+
+
+def store_cmd(workspace: Path, kind: str, file: Path) -> list[str]:
+    """The stored version alone: prepare from disk, then the rows written in one transaction (no facts)."""
+    code = ("from pathlib import Path; from metrics import ingest; from metrics.store import Workspace; "
+            f"ws = Workspace({str(workspace)!r}); "
+            f"p = ingest.prepare(Path({str(file)!r}), {file.name!r}, ingest.Options(kind={kind!r})); "
+            "cm = ws._transaction(); cur = cm.__enter__(); ws._insert_upload(cur, 1, p.to_upload()); "
+            "cm.__exit__(None, None, None); ws.close()")
     return timed_child(code)
 
 
@@ -108,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                           "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-                          "load_average": os.getloadavg()},
+                          "load_average_before": os.getloadavg()},
               "customers": args.customers, "files": {}, "hostile": {}}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -116,21 +136,34 @@ def main() -> None:
         ws = folder / "ws.duckdb"
         for name, (file, kind, col) in files.items():
             sql = f"SELECT count(*), sum({col}) FROM read_csv('{file}')"
-            scan = measure(timed_child(f"import duckdb; print(duckdb.sql({sql!r}).fetchone())"))
+            scan = measure(timed_child(f"import duckdb; print(duckdb.sql({sql!r}).fetchall())"))
+            store = measure(store_cmd(folder / f"store_{name}.duckdb", kind, file))
             load = measure(load_cmd(ws, kind, file))
-            result["files"][name] = {"mb": round(file.stat().st_size / 2**20, 1), "scan": scan, "load": load,
-                                     "ratio": round(load["seconds"] / scan["seconds"], 1)}
-        for name, (file, kind) in hostile(folder).items():
-            result["hostile"][name] = measure(load_cmd(folder / "hostile.duckdb", kind, file), timeout=120)
+            result["files"][name] = {"mb": round(file.stat().st_size / 2**20, 1), "scan": scan, "store": store,
+                                     "load": load, "store_ratio": round(store["seconds"] / scan["seconds"], 1),
+                                     "ratio": round(load["seconds"] / scan["seconds"], 1),
+                                     "cpu_store_ratio": _ratio(store, scan), "cpu_ratio": _ratio(load, scan)}
+        for name, (file, kind, extra) in hostile(folder).items():
+            result["hostile"][name] = measure(load_cmd(folder / "hostile.duckdb", kind, file, *extra), timeout=120)
+    result["machine"]["load_average_after"] = os.getloadavg()
     print(f"machine: {result['machine']}")
-    print(f"{'file':<11}{'MB':>7}{'scan s':>8}{'load s':>8}{'ratio':>7}{'load peak MB':>14}  exit")
+    print(f"{'file':<11}{'MB':>7}{'scan s':>8}{'store s':>9}{'load s':>8}{'store×':>8}{'load×':>7}"
+          f"{'cpu store×':>11}{'cpu load×':>10}{'store MB':>9}{'load MB':>8}  exit")
     for name, r in result["files"].items():
-        print(f"{name:<11}{r['mb']:>7}{r['scan']['seconds']:>8}{r['load']['seconds']:>8}{r['ratio']:>7}"
-              f"{r['load']['peak_mb'] or '?':>14}  {r['load']['exit']}")
+        print(f"{name:<11}{r['mb']:>7}{r['scan']['seconds']:>8}{r['store']['seconds']:>9}{r['load']['seconds']:>8}"
+              f"{r['store_ratio']:>8}{r['ratio']:>7}{r['cpu_store_ratio'] or '?':>11}{r['cpu_ratio'] or '?':>10}"
+              f"{r['store']['peak_mb'] or '?':>9}{r['load']['peak_mb'] or '?':>8}  {r['load']['exit']}")
     for name, r in result["hostile"].items():
-        print(f"hostile: {name}: {r['seconds']} s, exit {r['exit']}, peak {r['peak_mb']} MB — {r['said']}")
+        print(f"hostile: {name}: {r['seconds']} s ({r['cpu_seconds']} CPU s), exit {r['exit']}, peak "
+              f"{r['peak_mb']} MB — {r['said']}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+
+def _ratio(run: dict, scan: dict) -> float | None:
+    if not run.get("cpu_seconds") or not scan.get("cpu_seconds"):
+        return None
+    return round(run["cpu_seconds"] / scan["cpu_seconds"], 1)
 
 
 if __name__ == "__main__":

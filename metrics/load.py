@@ -15,6 +15,10 @@ A file whose exact bytes are already the current version of its kind is not stor
 
 Exit status: 0 stored; 1 refused, nothing stored (one line on stderr says why); 2 bad usage.
 The workspace is a DuckDB file: close the app that has it open first (DuckDB lets one process write).
+
+Memory: the file is read from disk by DuckDB (never held whole in memory), parsed in a connection limited to
+CX_INGEST_MEMORY (default 512MB) and stored with the workspace limited to CX_DUCKDB_MEMORY (default here 512MB);
+both spill to disk past their limit (the parse to CX_INGEST_SCRATCH or the system's temp folder).
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
     from metrics import ingest
     from metrics.errors import IngestError
     from metrics.ingest import session
-    from metrics.store import APPENDABLE, KIND_LABELS, KINDS, StoreError, Workspace
+    from metrics.store import APPENDABLE, KIND_LABELS, KINDS, StoreError
 
     if args.kind not in KINDS:
         raise Refused(f"kind {args.kind!r} is not supported by this installation yet (it stores: "
@@ -119,22 +123,28 @@ def run(args: argparse.Namespace, result: dict) -> None:
     if not path.is_file():
         raise Refused(f"no such file: {args.file}", 2)
     try:
-        data = path.read_bytes()
+        with path.open("rb"):  # read by ingest from disk (never held whole in memory); here: is it readable?
+            pass
     except OSError as exc:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
+    data = path
     answers: dict[str, str] = dict(args.answer)
     try:
-        ws = Workspace(args.workspace)
+        ws = open_workspace(args.workspace)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None
+    opened = None
     try:
-        try:
-            seen = ingest.inspect(data, path.name, answers)
+        try:  # read once; prepare() below reuses the table when the read-level answers stay the same
+            opened = ingest.open_file(data, path.name, answers)
+            seen = opened.seen
             preset = session.find_preset(ws, seen, args.mapping)
             saved = (preset or {}).get("settings", {}).get("answers", {})
             if saved:  # a preset's read-level answers (encoding, sheet, header row) decide the columns too
-                seen = ingest.inspect(data, path.name, {**saved, **answers})
+                opened.close()
+                opened = ingest.open_file(data, path.name, {**saved, **answers})
+                seen = opened.seen
         except IngestError as exc:
             raise Refused(f"{path.name} was rejected: {exc}") from None
         except LookupError as exc:
@@ -152,7 +162,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
         options = session.options(preset, args.kind, as_of=args.as_of, amount_in_cents=args.cents,
                                   skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
         try:
-            prepared = ingest.prepare(data, path.name, options)
+            prepared = ingest.prepare(data, path.name, options, opened=opened)
         except IngestError as exc:
             describe_failure(exc, options.answers, result)
             raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
@@ -181,7 +191,29 @@ def run(args: argparse.Namespace, result: dict) -> None:
         result.update(stored=True, version=version, data_version=snap.snapshot,
                       change=ingest.change_summary(ws, version, previous))
     finally:
+        if opened is not None:
+            opened.close()  # closing twice is harmless (prepare() closed it when it took it over)
         ws.close()
+
+
+# A load is one process doing one upload: the workspace's DuckDB gets this much memory unless CX_DUCKDB_MEMORY says
+# otherwise (the app's default, 2 GB, is for many sessions' queries); past it, building the facts spills to disk.
+LOAD_MEMORY = "512MB"
+
+
+def open_workspace(path: str):
+    import os
+
+    from metrics import lockdown
+    from metrics.store import Workspace
+
+    before = os.environ.get(lockdown.ENV_MEMORY)
+    os.environ[lockdown.ENV_MEMORY] = before or LOAD_MEMORY
+    try:
+        return Workspace(path)
+    finally:  # only this workspace: a caller in the same process (tests) keeps its own setting
+        if before is None:
+            os.environ.pop(lockdown.ENV_MEMORY)
 
 
 def _question(q, answer) -> dict:
@@ -210,7 +242,7 @@ def describe_failure(exc, answers: dict, result: dict) -> None:
 
 
 def describe_prepared(prepared, result: dict) -> None:
-    result.update(kind=prepared.kind, sha256=prepared.sha256, rows=len(prepared.rows), summary=prepared.summary,
+    result.update(kind=prepared.kind, sha256=prepared.sha256, rows=prepared.row_count, summary=prepared.summary,
                   layout=prepared.layout, mapping=prepared.mapping, warnings=list(prepared.warnings))
     if prepared.report is not None:
         result.update(total_rows=prepared.report.total_rows, rejected_rows=prepared.report.rejected_rows,

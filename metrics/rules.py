@@ -66,6 +66,10 @@ MONTHS_PER_YEAR = 12
 ARR_FACTOR = MONTHS_PER_YEAR  # ARR = 12 × MRR (and an annual plan's MRR is its amount ÷ 12)
 RETENTION_MONTHS = 12         # GRR / NRR are trailing 12 months unless a view says otherwise
 
+# ---- bounds on what one upload may imply (checked before anything is expanded or stored) --------------------------
+MAX_SPAN_YEARS = 50               # a date column spanning more: a typo or a placeholder date (1970-01-01, 1900)
+MAX_CUSTOMER_MONTHS = 5_000_000   # subscriptions expanded to customer-months; env CX_MAX_CUSTOMER_MONTHS overrides
+
 
 def arr_sql(mrr: str = "mrr") -> str:
     """SQL: ARR from a sum of MRR."""

@@ -101,13 +101,16 @@ class NewUpload:
     kind: str
     file_name: str
     sha256: str
-    rows: pd.DataFrame  # canonical columns of the kind's table, without `version`
+    rows: object  # canonical columns of the kind's table, without `version`: a pyarrow Table or a pandas frame
     source: str = "upload"
     mapping: str = ""
     first_date: dt.date | None = None
     last_date: dt.date | None = None
     uploaded_by: str | None = None
     churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
+    # Called with the cursor the commit runs on, before its first write (metrics.jobs: Cancel interrupts it; the
+    # transaction then rolls back whole).
+    on_cursor: object = field(default=None, compare=False, repr=False)
 
 
 class StoreError(Exception):
@@ -303,6 +306,8 @@ class Workspace:
     def _insert_upload(cur, version: int, up: NewUpload) -> None:
         if up.kind not in KINDS:
             raise ValueError(f"unknown kind {up.kind!r}")
+        if up.on_cursor is not None:
+            up.on_cursor(cur)
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
             " first_date, last_date, uploaded_by, churn_known_from)"
@@ -311,8 +316,8 @@ class Workspace:
              up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
         )
         cols = CANONICAL_COLUMNS[up.kind]
-        frame = up.rows[cols]
-        cur.register("incoming", frame)
+        # Arrow (ingest's typed rows) or pandas, scanned in place by DuckDB: one copy, straight into the table.
+        cur.register("incoming", up.rows)
         table = TABLES[up.kind]
         col_sql = ", ".join(quote_ident(c) for c in cols)
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",

@@ -1,16 +1,20 @@
 """Data (analysts): upload exports, map their columns, see what will be stored or rejected, keep the history."""
 
+import dataclasses
 import datetime as dt
 import hashlib
+import uuid
+from pathlib import Path
 
 import streamlit as st
 
 import gate
 import theme_editor
 import ui
-from metrics import ingest
+from metrics import ingest, jobs
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest import session
+from metrics.ingest.engine import READ_KEYS
 from metrics.ingest.questions import Question
 from metrics.store import APPENDABLE, KIND_LABELS, StoreError
 
@@ -33,21 +37,96 @@ SAMPLE_CHOICES = {OWN: "Start your company's own workspace (the sample stays vie
                   KEEP: "Keep exploring the sample (nothing is stored)"}
 
 
-def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str]) -> None:
-    """Commit one validated file and show the new data version (a callback: runs before the widgets). When
-    every file of the drop is stored, the uploader starts empty again. Onto sample data only after the analyst
-    chose to start the company's own workspace; a refusal or a failed write becomes the file's error."""
+# ---- uploads as jobs (metrics.jobs): read, check and store run in a worker thread; a run waits up to
+# jobs.WAIT_SECONDS for them, then shows progress and Cancel and polls until the job ends.
+def job_prefix(fkey: str, step: str) -> str:
+    token = st.session_state.setdefault("upload_session", uuid.uuid4().hex[:12])  # jobs are per browser session
+    return f"{token}:{fkey}:{step}:"
+
+
+def digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def run_job(prefix: str, choices, label: str, work) -> jobs.Job | None:
+    """The job for these choices, started once (a rerun finds it); None while it runs (progress shown)."""
+    job = jobs.JOBS.start(prefix + digest(choices), label, work, replaces=prefix)
+    if job.running:
+        job.wait(jobs.WAIT_SECONDS)
+    if job.running:
+        progress(job)
+        return None
+    return job
+
+
+@st.fragment(run_every=1.0)
+def progress(job: jobs.Job) -> None:
+    """A running job: its step, a Cancel button, and a poll each second (the beat that keeps it alive: a closed tab
+    stops beating and the job is cancelled)."""
+    job.beat()
+    if not job.running:
+        st.rerun()
+    st.progress(job.fraction, text=f"{ui.md_escape(job.label)}: {job.step_name}…")
+    st.button("Cancel", key=f"cancel_{job.key}", on_click=job.cancel, args=("cancelled on this page",),
+              help="Stops the work; nothing is stored (a store in progress is rolled back whole).")
+
+
+def ended(job: jobs.Job, name: str) -> bool:
+    """A cancelled or unexpectedly failed job, shown (with a way to start again); True when it was one."""
+    if job.state == jobs.CANCELLED:
+        st.warning(f"**{ui.md_escape(name)}**: {ui.md_escape(job.reason)}; nothing was stored.",
+                   icon=":material/cancel:")
+        st.button("Read it again", key=f"again_{job.key}", on_click=jobs.JOBS.forget, args=(job.key,))
+        return True
+    if job.state == jobs.FAILED and not isinstance(job.error, IngestError | StoreError):
+        st.error(f"**{ui.md_escape(name)}** could not be processed ({type(job.error).__name__}: "
+                 f"{ui.md_escape(str(job.error).splitlines()[0] if str(job.error) else '')}); nothing was stored.",
+                 icon=":material/block:")
+        st.button("Try again", key=f"again_{job.key}", on_click=jobs.JOBS.forget, args=(job.key,))
+        return True
+    return False
+
+
+def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str], spooled: str) -> None:
+    """Start storing one validated file (a callback: runs before the widgets); a small one is stored within this
+    run, a larger one shows progress and Cancel until it is. Onto sample data only after the analyst chose to start
+    the company's own workspace."""
     ws = ui.workspace()
     who = gate.uploader()  # the signed-in address, else the typed name (local mode)
     leave_sample = st.session_state.get("sample_choice") == OWN
     if leave_sample and ws.holds_sample():
         previous = None  # the company's first version of this kind: nothing to compare with the sample
     append = prepared.kind in APPENDABLE and st.session_state.get(f"append_{fkey}") == APPEND
-    try:
-        snap = ws.commit([prepared.to_upload(uploaded_by=who)], leave_sample=leave_sample, append=append)
-    except StoreError as exc:
-        st.session_state["store_error"] = str(exc)
+    prefix = job_prefix(fkey, "store")
+    job = jobs.JOBS.start(prefix + prepared.sha256[:16], f"Storing {prepared.file_name}",
+                          session.store_work(ws, prepared.to_upload(uploaded_by=who), leave_sample=leave_sample,
+                                             append=append), replaces=prefix)
+    st.session_state[f"storing_{fkey}"] = (job.key, prepared, previous, append, all_keys, spooled)
+    job.wait(jobs.WAIT_SECONDS)
+    if not job.running:
+        finish_store(fkey)
+
+
+def finish_store(fkey: str) -> None:
+    """A store job that has ended: the new data version, or why nothing was stored. When every file of the drop
+    is stored, the uploader starts empty again; a refusal or a failed write becomes the page's error."""
+    key, prepared, previous, append, all_keys, spooled = st.session_state.pop(f"storing_{fkey}")
+    job = jobs.JOBS.get(key)
+    jobs.JOBS.forget(key)
+    if job is None or job.state == jobs.CANCELLED:
+        reason = job.reason if job is not None else "the store was interrupted"
+        st.session_state["store_error"] = (f"Nothing was stored: {reason}. The workspace is exactly as it was; "
+                                           "store the file again when you are ready.")
         return
+    if job.state == jobs.FAILED:
+        exc = job.error
+        st.session_state["store_error"] = str(exc) if isinstance(exc, StoreError) else (
+            f"Nothing was stored: storing failed unexpectedly ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}). The workspace is exactly as it was.")
+        return
+    snap = job.result
+    Path(spooled).unlink(missing_ok=True)
+    ws = ui.workspace()
     gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")
     st.session_state["v"] = snap.snapshot
     ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
@@ -242,27 +321,58 @@ def ask(questions: list[Question], fkey: str) -> None:
 
 
 def file_key(upload) -> str:
-    return hashlib.sha256(upload.getvalue()).hexdigest()[:12]
+    return hashlib.sha256(upload.getbuffer()).hexdigest()[:12]  # the uploader's own buffer, not a copy
+
+
+def inspect_job(path: Path, name: str, fkey: str, answers: dict) -> jobs.Job | None:
+    read = {k: v for k, v in answers.items() if k in READ_KEYS}  # the only answers reading the file depends on
+    return run_job(job_prefix(fkey, "inspect"), read, f"Reading {name}",
+                   session.inspect_work(path, name, read, path.parent))
+
+
+def unchanged_answers(prefix: str, options: ingest.Options) -> dict:
+    """The choices that decide a check's outcome: answers that merely repeat the proposal of a question that need
+    not be confirmed (the widgets start there) change nothing, so showing them does not check the file again."""
+    last = next((j for j in jobs.JOBS.find(prefix) if not j.running), None)
+    asked = (getattr(last.result, "questions", None) or getattr(last.error, "asked", None) or []) if last else []
+    same = {q.key for q in asked if not q.must_confirm and options.answers.get(q.key) == q.proposal}
+    choices = dataclasses.asdict(options)
+    choices["answers"] = {k: v for k, v in options.answers.items() if k not in same}
+    return choices
 
 
 def handle(upload, all_keys: list[str]) -> None:
     """The whole flow for one file: read, map, validate, report, preview, store."""
-    data = upload.getvalue()
     fkey = file_key(upload)
     if fkey in st.session_state.get("stored_files", {}):
         st.success(st.session_state["stored_files"][fkey], icon=":material/save:")
         return
+    if f"storing_{fkey}" in st.session_state:  # a store started in an earlier run
+        job = jobs.JOBS.get(st.session_state[f"storing_{fkey}"][0])
+        if job is not None and job.running:
+            progress(job)
+            return
+        finish_store(fkey)
+        st.rerun()  # its message is shown at the top of the page
     ws = ui.workspace()
-    try:
-        # Read-level answers (encoding, sheet, header row) shape the columns the mapping step offers: the analyst's
-        # own, then a preset's saved for the same columns.
-        seen = ingest.inspect(data, upload.name, given_answers(fkey))
+    # Spooled to a file beside the workspace: read from disk by DuckDB, never copied again in memory.
+    path, _sha = session.spool(upload.getbuffer(), session.spool_folder(ws))
+    seen = None
+    # Read-level answers (encoding, sheet, header row) shape the columns the mapping step offers: the analyst's
+    # own, then a preset's saved for the same columns.
+    job = inspect_job(path, upload.name, fkey, given_answers(fkey))
+    if job is None or ended(job, upload.name):
+        return
+    if job.error is None:
+        seen = job.result
         saved = (session.find_preset(ws, seen) or {}).get("settings", {}).get("answers", {})
         if saved:
-            seen = ingest.inspect(data, upload.name, {**saved, **given_answers(fkey)})
-    except IngestError as exc:
-        seen = None
-        st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(exc)}",
+            job = inspect_job(path, upload.name, fkey, {**saved, **given_answers(fkey)})
+            if job is None or ended(job, upload.name):
+                return
+            seen = job.result if job.error is None else None
+    if seen is None:
+        st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(job.error)}",
                  icon=":material/block:")
     if seen is not None:
         preset = session.find_preset(ws, seen)
@@ -282,11 +392,12 @@ def handle(upload, all_keys: list[str]) -> None:
                 mapping = mapping_step(seen, kind, fkey, preset)
         options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
                                   skip_invalid=skip, answers=given_answers(fkey))
-        try:
-            with st.spinner(f"Reading and validating {len(data) / 2**20:,.1f} MB…"):
-                prepared = ingest.prepare(data, upload.name, options)
-        except IngestError as exc:
-            error = exc
+        prefix = job_prefix(fkey, "prepare")
+        job = run_job(prefix, unchanged_answers(prefix, options), f"Checking {upload.name}",
+                      session.prepare_work(path, upload.name, options, path.parent))
+        if job is None or ended(job, upload.name):
+            return
+        prepared, error = (job.result, None) if job.error is None else (None, job.error)
         with messages:
             if error is not None:
                 st.error(f"**{ui.md_escape(upload.name)} was rejected; nothing was stored.**  \n{ui.md_escape(error)}",
@@ -312,6 +423,9 @@ def handle(upload, all_keys: list[str]) -> None:
         if report is not None:
             with report_box:
                 st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")
+                if report.capped:
+                    st.caption(f"The download holds the first {ingest.REJECTED_SHOWN:,} rows of each problem; the "
+                               "counts cover every row.")
                 st.dataframe(report.table(), hide_index=True, width="stretch")
                 with st.container(horizontal=True, vertical_alignment="bottom"):
                     st.radio("What to do with this file", [REJECT, SKIP], key=f"choice_{fkey}", horizontal=True)
@@ -321,7 +435,7 @@ def handle(upload, all_keys: list[str]) -> None:
                                             "quoted so a spreadsheet shows them as text.")
         if prepared is not None:
             st.markdown("**First rows as they will be stored**")
-            preview = prepared.rows.head(20).copy()
+            preview = prepared.preview(20)
             for col in preview.select_dtypes("datetime").columns:
                 preview[col] = preview[col].dt.date
             st.dataframe(preview, hide_index=True, width="stretch")
@@ -342,7 +456,7 @@ def handle(upload, all_keys: list[str]) -> None:
                         "to store this file as your own data.", icon=":material/info:")
             else:
                 st.button(label, type="primary", key=f"store_{fkey}", on_click=store, disabled=choice is None,
-                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys),
+                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys, str(path)),
                           help="Answer the question about the sample company above first." if choice is None
                           else None)
 

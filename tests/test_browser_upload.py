@@ -10,6 +10,7 @@ Run: python -m pytest tests/test_browser_upload.py -q
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,3 +128,44 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     assert_no_exception(page)
     caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
     pw.expect(caption).to_contain_text(f"data version #{SAMPLE_SNAPSHOT + 1}")
+
+
+# ---- a large upload, cancelled -----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def quick_progress_url(tmp_path_factory) -> Iterator[str]:
+    """A server whose Data page shows a job's progress at once (CX_UPLOAD_WAIT=0) instead of waiting 2 s first."""
+    with server(tmp_path_factory, "upload_cancel", extra_env={"CX_UPLOAD_WAIT": "0"}) as base:
+        yield base
+
+
+def test_cancelling_a_large_upload_stores_nothing(page, quick_progress_url, tmp_path):
+    # 3 million invoice lines (~70 MB): reading and checking them takes seconds on any machine.
+    big = tmp_path / "invoices.csv"
+    line = b"".join(b"C%06d,2026-%02d-15,%d.50\n" % (i % 200_000, 1 + i % 9, 10 + i % 90) for i in range(100_000))
+    with big.open("wb") as f:
+        f.write(b"customer_id,invoice_date,amount\n")
+        for _ in range(30):
+            f.write(line)
+    page.goto(quick_progress_url + "/data")
+    wait_for_app_run(page)
+    assert history_rows(page) == 5  # the sample's five files
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(big))
+    cancel = page.get_by_role("button", name="Cancel")
+    pw.expect(cancel).to_be_visible(timeout=60_000)  # the job runs; its progress and Cancel are shown
+    pw.expect(page.locator("[data-testid='stProgress']")).to_contain_text("invoices.csv")
+    notice = page.locator("[data-testid='stAlertContentWarning']").filter(has_text="nothing was stored")
+    # The file is read, then checked, each a job with its own Cancel (the poll redraws it every second): click
+    # whichever is shown until the cancellation is confirmed.
+    for _ in range(120):
+        if notice.count():
+            break
+        if cancel.count():
+            with contextlib.suppress(pw.Error):
+                cancel.first.click(timeout=2_000)
+        page.wait_for_timeout(500)
+    pw.expect(notice).to_be_visible(timeout=60_000)
+    pw.expect(notice).to_contain_text("cancelled on this page")
+    pw.expect(page.get_by_role("button", name="Read it again")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+    assert history_rows(page) == 5  # nothing stored: still only the sample's files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pyarrow as pa
 
 from metrics.errors import (
     BadCell,
@@ -14,7 +15,7 @@ from metrics.errors import (
 )
 from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
-from metrics.ingest.model import Options, Report
+from metrics.ingest.model import REJECTED_SHOWN, Options, Report
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
 from metrics.store import quote_ident
@@ -96,12 +97,19 @@ class _Checker:
         Skip path: delete the rejected rows from `raw` and return the report."""
         if not self.problems:
             return None
+        # The download holds the first REJECTED_SHOWN rows of each problem (a million duplicate rows must not
+        # become a million-row frame); the counts are over every rejected row.
+        count = self.con.execute("SELECT count(DISTINCT _row) FROM bad").fetchone()[0]
         rejected = self.con.execute(
+            "WITH shown AS (SELECT DISTINCT _row FROM (SELECT _row, row_number() OVER (PARTITION BY col, reason "
+            "ORDER BY _row) AS k FROM bad) WHERE k <= ?) "
             "SELECT b._row AS \"file row\", b.problems, r.* EXCLUDE (" + ", ".join(
                 quote_ident(c) for c in ["_row", *self.hidden]) + ") FROM raw r JOIN ("
-            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ') AS problems FROM bad GROUP BY _row"
-            ") b USING (_row) ORDER BY b._row").df()
-        report = Report(list(self.problems), self.total, rejected)
+            " SELECT _row, string_agg(DISTINCT col || ': ' || reason, '; ' ORDER BY col || ': ' || reason) AS problems"
+            " FROM bad"
+            " WHERE _row IN (SELECT _row FROM shown) GROUP BY _row"
+            ") b USING (_row) ORDER BY b._row", [REJECTED_SHOWN]).df()
+        report = Report(list(self.problems), self.total, rejected, count)
         if not self.opts.skip_invalid:
             err = self.problems[0].as_error()
             err.report = report
@@ -116,6 +124,14 @@ class _Checker:
 
 
 
+
+
+def canonical(chk: _Checker, sql: str) -> pa.Table:
+    """A preparer's canonical rows as an Arrow table: typed by DuckDB and handed to Workspace.commit() as they
+    are (no pandas frame of millions of rows in between). A check's result left half-fetched (fetchone()) is
+    discarded first: DuckDB will not start a relation while one is pending."""
+    chk.con.abort()
+    return chk.con.sql(sql).to_arrow_table()
 
 
 _AMOUNT_CLEAN = "regexp_replace(trim({c}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"

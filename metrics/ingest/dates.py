@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from metrics.errors import BadCell, InvalidValuesError
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank
+from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EX
 _DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
 _FIELD_NAMES = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%H": "hh", "%I": "hh", "%M": "mm", "%S": "ss",
                 "%p": "AM/PM", "%b": "Mon", "%B": "Month"}
-MAX_SPAN_YEARS = 50  # a date column spanning more than this holds a typo or a placeholder (1970-01-01, 1900)
 # A value that is only a time of day (08:21, 8:21:05 PM): not a date, whatever format is tried.
 _TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
 SAMPLE_VALUES = 20000  # distinct values read to choose a column's format

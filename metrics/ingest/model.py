@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.errors import (
     Problem,
@@ -31,17 +34,27 @@ class Options:
     answers: dict[str, str | list[str]] = field(default_factory=dict)  # Question.key -> answer (questions.py)
 
 
+REJECTED_SHOWN = 1000  # rows per problem in the rejected-rows download; the counts always cover every row
+
+
 @dataclass
 class Report:
     """Every problem validation found, and the rows they reject."""
 
     problems: list[Problem]
     total_rows: int
-    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns
+    rejected: pd.DataFrame  # 'file row', 'problems', then the file's own columns: the first
+    #                         REJECTED_SHOWN rows of each problem (all of them when fewer)
+    rejected_count: int | None = None  # every rejected row (None: as many as `rejected` holds)
 
     @property
     def rejected_rows(self) -> int:
-        return len(self.rejected)
+        return len(self.rejected) if self.rejected_count is None else self.rejected_count
+
+    @property
+    def capped(self) -> bool:
+        """Whether `rejected` (the download) holds only the first rows of each problem."""
+        return self.rejected_rows > len(self.rejected)
 
     def table(self) -> pd.DataFrame:
         """One line per column and reason: count and the first rows (row number as in the file)."""
@@ -73,6 +86,7 @@ class Inspection:
     container: str = "text"  # "text", "gzip" (unpacked first) or "workbook"
     sheet: str | None = None  # the workbook sheet read
     warnings: list[str] = field(default_factory=list)  # what reading decided that the analyst should know
+    sha256: str = ""         # of the file's bytes as uploaded (the "already stored" check)
 
     def mapping(self, kind: str) -> dict[str, str]:
         mapping = detect_mapping(kind, self.columns, self.labels)
@@ -88,7 +102,7 @@ class Prepared:
     file_name: str
     sha256: str
     mapping: dict[str, str]
-    rows: pd.DataFrame
+    table: pa.Table | pd.DataFrame  # the canonical rows, typed (an Arrow table; tickets: a pandas frame)
     warnings: list[str]
     first_date: dt.date | None
     last_date: dt.date | None
@@ -101,14 +115,46 @@ class Prepared:
     questions: list[Question] = field(default_factory=list)  # every question asked, answered or proposed
     answers: dict[str, str | list[str]] = field(default_factory=dict)  # the answer used for each
     churn_known_from: dt.date | None = None  # snapshot customer files: churn is known from the as-of month only
+    _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The canonical rows as a pandas frame, converted on first use (tests, small previews): exactly what
+        DuckDB's own `.df()` of the same query gives. The store path never needs it."""
+        if isinstance(self.table, pd.DataFrame):
+            return self.table
+        if self._frame is None:
+            self._frame = _frame(self.table)
+        return self._frame
+
+    @property
+    def row_count(self) -> int:
+        return len(self.table)
+
+    def preview(self, n: int = 20) -> pd.DataFrame:
+        """The first `n` canonical rows as a frame, without converting the rest."""
+        if isinstance(self.table, pd.DataFrame):
+            return self.table.head(n).copy()
+        return _frame(self.table.slice(0, n))
 
     @property
     def summary(self) -> str:
-        ids = self.rows["customer_id"].dropna().nunique()
+        if isinstance(self.table, pd.DataFrame):
+            ids = self.table["customer_id"].dropna().nunique()
+        else:
+            ids = pc.count_distinct(self.table["customer_id"], mode="only_valid").as_py()
         span = f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}" if self.first_date else "no dates"
-        return f"{len(self.rows):,} rows, {ids:,} customers, {span}"
+        return f"{self.row_count:,} rows, {ids:,} customers, {span}"
 
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
-        return NewUpload(self.kind, self.file_name, self.sha256, self.rows, source, mapping,
+        return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, mapping,
                          self.first_date, self.last_date, uploaded_by, self.churn_known_from)
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    con = duckdb.connect()
+    try:
+        return con.from_arrow(table).df()
+    finally:
+        con.close()

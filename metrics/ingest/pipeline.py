@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
+import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
 
 from metrics.errors import (
     EmptyFileError,
@@ -20,6 +23,7 @@ from metrics.errors import (
 )
 from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import format_name
+from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
 from metrics.ingest.missing import read_missing_tokens
 from metrics.ingest.model import Options, Prepared
@@ -29,7 +33,7 @@ from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.read import load
+from metrics.ingest.read import Source, load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.store import Snapshot, Workspace, quote_ident
@@ -40,19 +44,57 @@ DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "mon
               "tickets": "dated_at"}
 
 
-def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prepared:
-    """Read, map and validate one export. Raises an IngestError subclass if anything cannot be trusted
-    (with `report` set when validation found bad rows and `skip_invalid` is off)."""
+def open_file(data: Source, file_name: str, answers: dict | None = None, *,
+              scratch: str | os.PathLike | None = None,
+              watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Opened:
+    """Read the file into a fresh connection (what inspect() shows), kept open for prepare(opened=…).
+    The caller closes it unless prepare() takes it over. Raises IngestError (the connection closed)."""
+    spill = new_spill(scratch)
+    con = connect(spill)
+    if watch is not None:
+        watch(con)
+    try:
+        seen = load(con, data, file_name, Questions(answers), scratch_dir(scratch))
+    except BaseException:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
+    return Opened(con, seen, dict(answers or {}), spill)
+
+
+def prepare(data: Source, file_name: str, options: Options | None = None, *, opened: Opened | None = None,
+            scratch: str | os.PathLike | None = None,
+            watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Prepared:
+    """Read, map and validate one export: its bytes, or the path of a file on disk (read by DuckDB where it
+    can, never held in memory whole; see read.load). Raises an IngestError subclass if anything cannot be
+    trusted (with `report` set when validation found bad rows and `skip_invalid` is off).
+
+    `opened`: the same file already read by open_file(); its table is used (not read again) when it was read
+    with the same read-level answers, and it is closed either way. `watch` is called with each connection the
+    file is parsed in (a job keeps it to interrupt a running query)."""
     opts = options or Options()
     opts.today = opts.today or dt.date.today()
     if opts.as_of and opts.as_of > opts.today:
         raise InvalidOptionError(f"The as-of date {opts.as_of:%Y-%m-%d} is in the future; an export cannot be "
                                  "taken after today.")
     questions = Questions(opts.answers)
-    con = duckdb.connect()
+    if opened is not None and not opened.fits(opts.answers):
+        opened.close()
+        opened = None
+    if opened is None:
+        spill = new_spill(scratch)
+        con = connect(spill)
+        if watch is not None:
+            watch(con)
+    else:
+        con, spill = opened.con, opened.spill
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        seen = load(con, data, file_name, questions)
+        if opened is None:
+            seen = load(con, data, file_name, questions, scratch_dir(scratch))
+        else:
+            seen = opened.seen
+            for q in seen.questions:  # the read stage's questions, asked again with these answers
+                questions.ask(q)
         questions.settle()  # encoding, sheet, header row: nothing can be mapped until they are answered
         wide = unpivot(con, seen.columns, opts.kind or seen.kind, questions)  # rewrites `raw` when confirmed
         view = seen if wide is None else replace(seen, columns=wide.columns)
@@ -93,10 +135,9 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         for column, (one, other) in chk.ambiguous.items():
             warnings.append(f"Dates in '{column}' fit both {format_name(one)} and {format_name(other)}; read as "
                             f"{format_name(chk.formats[column])}, as answered.")
-        if rows.empty:
+        if len(rows) == 0:
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
-        dates = rows[DATE_FIELD[kind]]
-        first, last = dates.min().date(), dates.max().date()
+        first, last = _date_range(rows, DATE_FIELD[kind])
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
         layout = {"revenue": "subscriptions" if "start_date" in mapping else "snapshot" if "tenure" in mapping
@@ -106,7 +147,7 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         # A snapshot customer file lists the customers still there a month before its as-of date: churn is known
         # for the as-of month only (earlier churners are not in the file), so earlier months' churn is blank.
         churn_known = opts.as_of.replace(day=1) if kind == "customers" and layout == "snapshot" else None
-        return Prepared(kind, file_name, hashlib.sha256(data).hexdigest(), mapping, rows, warnings, first, last,
+        return Prepared(kind, file_name, seen.sha256, mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
                         list(chk.questions.asked), chk.questions.effective(), churn_known)
     except IngestError as exc:
@@ -117,6 +158,18 @@ def prepare(data: bytes, file_name: str, options: Options | None = None) -> Prep
         raise UnreadableFileError(f"The file could not be processed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+        if spill is not None:
+            shutil.rmtree(spill, ignore_errors=True)
+
+
+def _date_range(rows, column: str) -> tuple[dt.date, dt.date]:
+    if isinstance(rows, pd.DataFrame):
+        return rows[column].min().date(), rows[column].max().date()
+    low, high = pc.min_max(rows[column]).values()
+    low, high = low.as_py(), high.as_py()
+    # a date column comes back as date, a timestamp as datetime: both to the day, as pandas' .date() did
+    return (low.date() if isinstance(low, dt.datetime) else low), (high.date() if isinstance(high, dt.datetime)
+                                                                   else high)
 
 
 def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: dict[str, str],

@@ -7,9 +7,9 @@ not answers: skipped and counted in the warnings.
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
-from metrics.ingest.checks import _Checker, _text
+from metrics.ingest.checks import _Checker, _text, canonical
 from metrics.ingest.model import Options
 from metrics.ingest.prepare_nps import _prepare_nps, response_date, response_warnings
 from metrics.ingest.scales import (
@@ -27,7 +27,7 @@ from metrics.store import quote_ident
 
 
 def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str],
-                  scale: str | None = None) -> pd.DataFrame:
+                  scale: str | None = None) -> pa.Table:
     scale = scale or ask_scale(chk, m["score"], "csat")
     if scale in NPS_SCALES:  # the analyst says this is a likelihood-to-recommend question
         chk.kind = "nps"
@@ -64,10 +64,10 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     chk.settle()
     response_warnings(chk, m, warnings)
     chk.con.execute("SET VARIABLE csat_scale = ?", [scale])
-    return chk.con.execute(f"""
+    return canonical(chk, f"""
         SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
                {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
                ({score})::SMALLINT AS score, getvariable('csat_scale')::VARCHAR AS scale,
                ({score}) >= {satisfied_from} AS satisfied, {_text(m, 'comment')} AS comment,
                {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
-        FROM raw ORDER BY _row""").df()
+        FROM raw ORDER BY _row""")

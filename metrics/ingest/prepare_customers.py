@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
 from metrics.ingest.checks import (
     _Checker,
@@ -10,6 +10,7 @@ from metrics.ingest.checks import (
     _formula_warning,
     _set_as_of,
     _text,
+    canonical,
     churned_values,
     left_out_counts,
     require_as_of,
@@ -33,7 +34,7 @@ def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[
                                    "date (or choose which status values mean churned)")
 
 
-def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid = quote_ident(m["customer_id"])
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
     per_subscription = "subscription_id" in m
@@ -75,17 +76,17 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
         lines = chk.count_where(keep)
-        frame = chk.con.execute(f"""
+        frame = canonical(chk, f"""
             SELECT trim({cid}) AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
                    CASE WHEN count(*) = count({churn}) THEN max({churn}) END AS churn_date,
                    arg_max({_text(m, 'segment')}, {start}) AS segment, arg_max({_text(m, 'region')}, {start}) AS region,
                    arg_max({_text(m, 'plan')}, {start}) AS plan
-            FROM raw WHERE {keep} GROUP BY 1 ORDER BY min(_row)""").df()
+            FROM raw WHERE {keep} GROUP BY 1 ORDER BY min(_row)""")
         warnings.append(f"{lines:,} subscriptions combined into {len(frame):,} customers (start = first "
                         "subscription's start; churned when every subscription has ended, on the last end date).")
         return frame
-    return chk.con.execute(f"""
+    return canonical(chk, f"""
         SELECT trim({cid}) AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
-        FROM raw ORDER BY _row""").df()
+        FROM raw ORDER BY _row""")

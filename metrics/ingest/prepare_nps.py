@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
-from metrics.ingest.checks import _Checker, _formula_warning, _set_as_of, _text
+from metrics.ingest.checks import _Checker, _formula_warning, _set_as_of, _text, canonical
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.scales import CSAT_SCALES, SCALE_BOUNDS, SCALE_WORDS, ask_scale, score_sql, time_of_day_sql
@@ -13,7 +13,7 @@ from metrics.store import quote_ident
 
 
 def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str],
-                 scale: str | None = None) -> pd.DataFrame:
+                 scale: str | None = None) -> pa.Table:
     scale = scale or ask_scale(chk, m["score"], "nps")
     if scale in CSAT_SCALES:  # a satisfaction scale never yields an NPS: the file is CSAT
         from metrics.ingest.prepare_csat import _prepare_csat
@@ -41,12 +41,12 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
     chk.questions.settle()  # the checks above assumed 0–10 while the scale is unconfirmed: ask before judging
     chk.settle()
     response_warnings(chk, m, warnings)
-    return chk.con.execute(f"""
+    return canonical(chk, f"""
         SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
                {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,
                {score}::TINYINT AS score, {_text(m, 'comment')} AS comment, {_text(m, 'segment')} AS segment,
                {_text(m, 'region')} AS region, {_text(m, 'channel')} AS channel
-        FROM raw ORDER BY _row""").df()
+        FROM raw ORDER BY _row""")
 
 
 def response_date(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> str:

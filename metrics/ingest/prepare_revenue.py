@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 import pandas as pd
+import pyarrow as pa
 
 from metrics.errors import TooMuchDataError
 from metrics.ingest.checks import (
@@ -13,6 +14,7 @@ from metrics.ingest.checks import (
     _Checker,
     _flag_sql,
     _set_as_of,
+    canonical,
     churned_values,
     decimal_comma,
     left_out_counts,
@@ -22,12 +24,12 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
+from metrics.rules import MAX_CUSTOMER_MONTHS
 from metrics.store import quote_ident
 
 # Stated bounds (issue "Uploads at enterprise size"): what a file may imply is checked before anything is built.
 MAX_AMOUNT = 1e12            # per row: no real invoice line or subscription is a trillion; 1e308 is a broken cell
 MAX_MONTHLY = 1e15           # per customer and month after summing lines (the stored DECIMAL(18, 2) holds < 1e16)
-MAX_CUSTOMER_MONTHS = 5_000_000  # subscriptions expanded to customer-months; env CX_MAX_CUSTOMER_MONTHS overrides
 MAX_SPAN_MONTHS = MAX_SPAN_YEARS * 12
 
 
@@ -50,7 +52,7 @@ def _per_month_sql(m: dict[str, str], opts: Options, comma: bool) -> str:
     return per_month
 
 
-def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
+def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
     subscriptions = "start_date" in m or "tenure" in m
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
@@ -117,11 +119,16 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         f"{left_out_counts(chk, status, keep)}.")
     per_month = _per_month_sql(m, opts, comma)
     if not subscriptions:
-        _check_monthly_sums(chk, cid, month, per_month, keep)
-        frame = chk.con.execute(f"""
+        # One aggregation serves the ceiling check and the canonical rows.
+        chk.con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE monthly AS
             SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
-                   round(sum({per_month}), 2)::DECIMAL(18, 2) AS mrr
-            FROM raw WHERE {keep} GROUP BY ALL ORDER BY customer_id, month""").df()
+                   sum({per_month}) AS total, count(*) AS lines
+            FROM raw WHERE {keep} GROUP BY ALL""")
+        _check_monthly_sums(chk)
+        frame = canonical(chk, """
+            SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
+            FROM monthly ORDER BY customer_id, month""")
         lines = chk.count_where(keep)
         if lines > len(frame):
             warnings.append(f"{lines:,} rows summed into {len(frame):,} customer-months.")
@@ -145,22 +152,22 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             FROM raw WHERE {keep}
         )"""
     _check_expansion(chk, subs_sql, as_of)
-    frame = chk.con.execute(subs_sql + """, months AS (
+    frame = canonical(chk, subs_sql + """, months AS (
             SELECT customer_id, unnest(generate_series(first_m, last_m, INTERVAL 1 MONTH))::DATE AS month, mrr
             FROM subs WHERE last_m >= first_m
         )
         SELECT customer_id, month, round(sum(mrr), 2)::DECIMAL(18, 2) AS mrr FROM months
-        GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""").df()
+        GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""")
     warnings.append(f"{chk.count_where(keep):,} subscriptions expanded into {len(frame):,} customer-months of MRR "
                     f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}).")
     return frame
 
 
-def _check_monthly_sums(chk: _Checker, cid: str, month: str, per_month: str, keep: str) -> None:
+def _check_monthly_sums(chk: _Checker) -> None:
     """Lines within the per-row ceiling can still sum past what a customer-month can hold: refuse, naming it."""
     over = chk.con.execute(f"""
-        SELECT trim({cid}), date_trunc('month', {month})::DATE, sum({per_month}), count(*) FROM raw WHERE {keep}
-        GROUP BY ALL HAVING sum({per_month}) > {MAX_MONTHLY} ORDER BY 1, 2 LIMIT 1""").fetchone()
+        SELECT customer_id, month, total, lines FROM monthly WHERE total > {MAX_MONTHLY}
+        ORDER BY 1, 2 LIMIT 1""").fetchone()
     if over:
         raise TooMuchDataError(
             f"Customer '{over[0]}' has {over[2]:,.0f} of revenue in {over[1]:%b %Y} (from {over[3]:,} lines); the "

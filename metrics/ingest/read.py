@@ -12,9 +12,11 @@ import csv
 import hashlib
 import io
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -25,7 +27,7 @@ from metrics.errors import (
     TooManyColumnsError,
     UnreadableFileError,
 )
-from metrics.ingest import containers
+from metrics.ingest import containers, spool
 from metrics.ingest.mapping import SYNONYMS, _guess_kind, normalise_header
 from metrics.ingest.model import Inspection
 from metrics.ingest.questions import Question, Questions
@@ -495,25 +497,37 @@ def _unique_names(names: list[str], warnings: list[str]) -> list[str]:
 
 
 # ---- loading --------------------------------------------------------------------------------------
+class _Careful(Exception):
+    """The fast path met something only the careful path decides (and words) exactly: read the bytes instead."""
+
+
 def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions | None = None,
-               row_offset: int = 0, delimiter: str | None = None) -> Inspection:
+               row_offset: int = 0, delimiter: str | None = None, path: Path | None = None) -> Inspection:
     """Load CSV text into temp table `raw` (all VARCHAR, plus `_row` = row number as in the file, the first
-    header row being row 1; + `row_offset` for a sheet whose data starts lower down)."""
+    header row being row 1; + `row_offset` for a sheet whose data starts lower down).
+
+    With `path` (spool.scan() found the file plain: UTF-8, LF, no blank line), `text` is only the file's head,
+    for the dialect and the header, and DuckDB reads the file itself; anything the head cannot settle raises
+    _Careful."""
     questions = questions if questions is not None else Questions()
     warnings: list[str] = []
-    if "\r" in text:  # one line ending for DuckDB, which is told the dialect instead of guessing it
+    if "\r" in text and path is None:  # one line ending for DuckDB, which is told the dialect instead of guessing it
         text = text.replace("\r\n", "\n") if "\n" in text else text.replace("\r", "\n")
-    line_no, longest = _longest_line(text)
+    line_no, longest = _longest_line(text) if path is None else (0, 0)  # a path: spool.scan() checked every line
     if longest > MAX_LINE_BYTES:
         raise UnreadableFileError(f"Line {line_no:,} is {longest / 2**20:,.1f} MB long; no export row is that "
                                   "long. Is this really a CSV export?")
     width = None
     quote, escape = _quoting(text) if delimiter is None else ('"', '"')  # given: CSV written by csv.writer
+    if path is not None and re.match(r"\ufeff?sep=", text):
+        raise _Careful("Excel's sep= line")
     if delimiter is None and (hint := re.match(r"\ufeff?sep=(.)\n", text)):
         # Excel's "sep=;" first line names the delimiter; it is not part of the table.
         delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
     if delimiter is None:
         delimiter, width = _delimiter(text, quote, escape, questions)
+    if delimiter is None and path is not None:
+        raise _Careful("no delimiter")
     if delimiter is None:
         first = next((ln for ln in text.lstrip("\ufeff").split("\n") if ln.strip()), "")
         # Space-aligned columns are tried first: its last column may hold commas that look like a delimiter.
@@ -547,10 +561,13 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
                                   f"separated); at most {MAX_COLUMNS:,} are accepted. Check the delimiter, or export "
                                   "only the columns you need.")
     try:
-        rel = con.read_csv(io.BytesIO(text.encode("utf-8")), header=False, sep=delimiter, quotechar=quote,
-                           escapechar=escape, auto_detect=False, columns={f"c{i}": "VARCHAR" for i in range(width)})
+        rel = con.read_csv(str(path) if path is not None else io.BytesIO(text.encode("utf-8")), header=False,
+                           sep=delimiter, quotechar=quote, escapechar=escape, auto_detect=False,
+                           columns={f"c{i}": "VARCHAR" for i in range(width)})
         head = [_cells(r) for r in rel.limit(16).fetchall()]
     except duckdb.Error as exc:
+        if path is not None:
+            raise _Careful(str(exc)) from exc
         _check_rows(text, delimiter, quote, escape)
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
@@ -572,7 +589,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
                            for src, name in zip(rel.columns, names, strict=True))
         # DuckDB skips blank lines between rows of a multi-column file; count them back so every _row is the
         # row number a text editor or spreadsheet shows (quoted cells spanning lines still count as one row).
-        has_blank = width > 1 and ("\n\n" in text or text.startswith("\n"))
+        has_blank = path is None and width > 1 and ("\n\n" in text or text.startswith("\n"))
         blanks = _blank_records(text, delimiter, quote, escape) if has_blank else []
         shift = "0"
         if blanks:
@@ -585,6 +602,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     except IngestError:
         raise
     except duckdb.Error as exc:
+        if path is not None and not isinstance(exc, duckdb.InterruptException):
+            raise _Careful(str(exc)) from exc
         _check_rows(text, delimiter, quote, escape)
         first_line = str(exc).strip().splitlines()[0]
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
@@ -704,15 +723,64 @@ def _rows_with(con: duckdb.DuckDBPyConnection, columns: list[str], needle: str) 
                                       [needle] * len(columns)).fetchall()]
 
 
-def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
-         questions: Questions | None = None) -> Inspection:
+Source = bytes | str | os.PathLike
+
+
+def load(con: duckdb.DuckDBPyConnection, data: Source, file_name: str = "",
+         questions: Questions | None = None, scratch: str | os.PathLike | None = None) -> Inspection:
     """The whole read stage: size limit, container (gzip, workbook), decoding, dialect and header, into temp
     table `raw`. Questions go to `questions` (an unanswered must-confirm one leaves the proposal in place here;
-    prepare() settles before going on)."""
+    prepare() settles before going on).
+
+    `data` is the file's bytes or its path. A path is never read into memory when spool.scan() finds it plain
+    (DuckDB reads it; `scratch` holds a CRLF file's LF copy meanwhile); otherwise its bytes take the careful
+    path below, exactly as if they had been passed."""
     questions = questions if questions is not None else Questions()
-    _check_size(data)
-    notes: list[str] = []
+    if not isinstance(data, bytes | bytearray | memoryview):
+        path = Path(data)
+        _check_size_n(path.stat().st_size)
+        with path.open("rb") as f:
+            sniffed = containers.sniff(f.read(16))
+        found = spool.scan(path, MAX_LINE_BYTES, sniffed)
+        if found.fast:
+            asked = list(questions.asked)
+            try:
+                seen = _load_plain(con, found, file_name, questions, scratch)
+                seen.sha256 = found.sha256
+                return seen
+            except _Careful:
+                questions.asked = asked  # the careful path asks again, in its own order
+        return _load_bytes(con, path.read_bytes(), file_name, questions)
+    return _load_bytes(con, bytes(data), file_name, questions)
+
+
+def _name_notes(file_name: str, container: str) -> list[str]:
     lower = file_name.lower()
+    if lower.endswith(containers.WORKBOOK_NAMES):
+        return [f"The file is named '{file_name}' but holds text, not a workbook; it was read as text."]
+    if lower.endswith(".gz") and container == "text":
+        return [f"The file is named '{file_name}' but is not gzip-compressed; it was read as text."]
+    return []
+
+
+def _load_plain(con: duckdb.DuckDBPyConnection, found: spool.Scan, file_name: str, questions: Questions,
+                scratch) -> Inspection:
+    copy = spool.normalised_copy(found.path, scratch) if found.crlf else None
+    try:
+        seen = read_table(con, found.head, questions, path=copy or found.path)
+    finally:
+        if copy is not None:
+            copy.unlink(missing_ok=True)
+    seen.container, seen.encoding = "text", "UTF-8"
+    seen.warnings = _name_notes(file_name, "text") + seen.warnings
+    seen.questions = list(questions.asked)
+    return seen
+
+
+def _load_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, questions: Questions) -> Inspection:
+    _check_size(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    notes: list[str] = []
     what = containers.sniff(data)
     container = "text"
     if what == "gzip":
@@ -727,10 +795,7 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
         seen.container, seen.sheet, seen.encoding, seen.delimiter = "workbook", sheet.name, "", ""
         notes += sheet.warnings
     else:
-        if lower.endswith(containers.WORKBOOK_NAMES):
-            notes.append(f"The file is named '{file_name}' but holds text, not a workbook; it was read as text.")
-        elif lower.endswith(".gz") and container == "text":
-            notes.append(f"The file is named '{file_name}' but is not gzip-compressed; it was read as text.")
+        notes += _name_notes(file_name, container)
         decoded = decode_bytes(data, questions)
         seen = read_table(con, decoded.text, questions)
         seen.container, seen.encoding = container, decoded.encoding
@@ -752,10 +817,11 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str = "",
                          "was written), first in row(s) " + ", ".join(f"{r:,}" for r in rows) + ".")
     seen.warnings = notes + seen.warnings
     seen.questions = list(questions.asked)
+    seen.sha256 = sha256
     return seen
 
 
-def inspect(data: bytes, file_name: str = "", answers: dict | None = None) -> Inspection:
+def inspect(data: Source, file_name: str = "", answers: dict | None = None) -> Inspection:
     """Header rows, columns, detected kind and read-level questions of a file, for the mapping step.
     Raises IngestError."""
     con = duckdb.connect()
@@ -776,6 +842,10 @@ def _size_text(n: int) -> str:
 
 
 def _check_size(data: bytes) -> None:
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileTooLargeError(f"The file is {_size_text(len(data))} MB ({len(data):,} bytes); the limit is "
+    _check_size_n(len(data))
+
+
+def _check_size_n(n: int) -> None:
+    if n > MAX_UPLOAD_BYTES:
+        raise FileTooLargeError(f"The file is {_size_text(n)} MB ({n:,} bytes); the limit is "
                                 f"{MAX_UPLOAD_BYTES / 2**20:,.0f} MB ({MAX_UPLOAD_BYTES:,} bytes).")

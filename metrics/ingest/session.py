@@ -13,11 +13,19 @@ Merge rule (the analyst's choice always wins):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 from metrics.ingest.mapping import FIELDS
 from metrics.ingest.model import Inspection, Options, Prepared
-from metrics.store import KIND_LABELS, Workspace
+from metrics.store import KIND_LABELS, NewUpload, Workspace
 
 
 def find_preset(ws: Workspace, seen: Inspection, name: str | None = None) -> dict | None:
@@ -84,3 +92,72 @@ def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:
         return (f"This exact file is already the current version of its kind ({KIND_LABELS.get(kind, kind)} "
                 f"version {version}).")
     return f"This exact file was uploaded before (version {version})."
+
+
+# ---- uploads as jobs (metrics.jobs): the Data page's read, check and store steps --------------------------------
+SPOOL_FOLDER = "uploads"   # beside the workspace file: uploads spooled to disk while the analyst works on them
+SPOOL_KEEP_SECONDS = 24 * 3600
+
+
+def spool_folder(ws: Workspace) -> Path:
+    """Where uploads are spooled: an `uploads` folder beside the workspace file (the system's temp folder for an
+    in-memory workspace). Spooled files older than a day are removed here."""
+    base = Path(tempfile.gettempdir()) / "cx_uploads" if ws.path == ":memory:" else Path(ws.path).parent / SPOOL_FOLDER
+    base.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in base.glob("*.upload"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > SPOOL_KEEP_SECONDS:
+                old.unlink()
+    return base
+
+
+def spool(buffer, folder: Path) -> tuple[Path, str]:
+    """Write an upload's bytes (any buffer: the uploader's own, not copied) to `folder` once, named by their
+    hash; returns (path, sha256). A file already spooled is reused."""
+    view = memoryview(buffer)
+    digest = hashlib.sha256(view).hexdigest()
+    path = folder / f"{digest}.upload"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(view)
+        os.replace(tmp, path)  # never a half-written file under the final name
+    return path, digest
+
+
+def inspect_work(path: Path, name: str, answers: dict, scratch: Path) -> Callable:
+    """Read the file for the mapping step (a job's work): its Inspection, or the IngestError raised."""
+    def work(job):
+        from metrics.ingest.pipeline import open_file
+
+        job.step("reading the file", 0.05)
+        opened = open_file(path, name, answers, scratch=scratch, watch=job.watch)
+        opened.close()
+        return opened.seen
+    return work
+
+
+def prepare_work(path: Path, name: str, options: Options, scratch: Path) -> Callable:
+    """Read and check the file (a job's work): the Prepared, or the IngestError raised."""
+    def work(job):
+        from metrics.ingest.pipeline import open_file, prepare
+
+        job.step("reading the file", 0.05)
+        opened = open_file(path, name, options.answers, scratch=scratch, watch=job.watch)
+        try:
+            job.step("checking every row", 0.4)
+        except BaseException:
+            opened.close()
+            raise
+        return prepare(path, name, options, opened=opened, scratch=scratch, watch=job.watch)
+    return work
+
+
+def store_work(ws: Workspace, upload: NewUpload, *, leave_sample: bool, append: bool) -> Callable:
+    """Commit one upload (a job's work): the new Snapshot. Cancel interrupts the commit's own cursor; its
+    transaction rolls back, so nothing is stored."""
+    def work(job):
+        job.step("storing and building the facts", 0.5)
+        return ws.commit([replace(upload, on_cursor=job.watch)], leave_sample=leave_sample, append=append)
+    return work
