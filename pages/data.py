@@ -20,9 +20,10 @@ from metrics.store import APPENDABLE, KIND_LABELS, StoreError
 
 ui.ensure_router()
 st.title("Data · Upload exports")
-st.caption("Upload a CSV export of NPS responses, customers / churn, or revenue: survey tools (Qualtrics, "
-           "SurveyMonkey, Delighted, Typeform, Hotjar), billing (Stripe subscriptions or invoices, ChartMogul "
-           "customers) or your own spreadsheet. Each upload replaces the current data of its kind as a new version "
+st.caption("Upload an export (CSV, TSV, XLSX or gzip) of NPS responses, CSAT answers, customers / churn, revenue "
+           "or support tickets: survey tools (Qualtrics, SurveyMonkey, Delighted, Typeform, Hotjar), billing (Stripe "
+           "subscriptions or invoices, ChartMogul customers), help desks (Zendesk, Freshdesk, Intercom, HubSpot) or "
+           "your own spreadsheet. Each upload replaces the current data of its kind as a new version "
            "(a response file can instead be added beside the current ones); "
            "earlier versions stay available and can be restored below. "
            f"Files up to {ingest.MAX_UPLOAD_BYTES // 2**20} MB.")
