@@ -48,6 +48,8 @@ def test_share_link_reopens_the_same_view_in_a_fresh_browser(browser, page, app_
     choose(page, "Segment", "Mid-Market")
     choose(page, "Region", "EMEA")
     pw.expect(header_caption(page)).to_contain_text("Mid-Market · EMEA")
+    # the footer is drawn last: wait until the run that drew the caption has drawn the link too
+    pw.expect(page.locator("[data-testid='stCode'] code").first).to_contain_text("region=EMEA")
     labels = ("ARR", "NRR (12 months)", "LTV", "Revenue at risk (12 months)")
     figures = {label: read_metric(page, label) for label in labels}
     link = share_link(page)

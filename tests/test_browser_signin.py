@@ -107,9 +107,11 @@ def sign_in(page, base: str, email: str) -> None:
     pw.expect(page.get_by_text(f"Signed in as {USERS[email][0]}")).to_be_visible()
 
 
-def sidebar_links(page) -> list[str]:
+def expect_sidebar_links(page, names: list[str]) -> None:
+    """The sidebar lists exactly these page links, in order (waits: the sidebar may still be drawing)."""
     links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']")
-    return [t.strip().split("\n")[-1] for t in links.all_inner_texts()]  # after the icon's name
+    # each link's text is its icon's name (lower case, e.g. "explore") followed by the page name
+    pw.expect(links).to_have_text([re.compile(rf"^\s*[a-z_]*\s*{re.escape(n)}\s*$") for n in names])
 
 
 def test_signed_out_visitor_sees_only_sign_in(browser, app_url):
@@ -127,7 +129,7 @@ def test_viewer_sees_role_pages_only(browser, app_url):
     try:
         sign_in(page, app_url, "dee@acme.test")
         assert_no_exception(page)
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Glossary"]
+        expect_sidebar_links(page, ["CEO", "CFO", "CMO", "CIO", "Service", "Glossary"])
         pw.expect(title(page)).to_have_text(re.compile(r"^CEO"))
         open_app(page, app_url + "/data")  # a direct URL to a page the role does not include
         pw.expect(title(page)).to_have_text("Data: not available to you")
@@ -142,7 +144,7 @@ def test_analyst_uploads_but_has_no_links_page(browser, app_url):
     context, page = new_page(browser)
     try:
         sign_in(page, app_url, "bo@acme.test")
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary"]
+        expect_sidebar_links(page, ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary"])
         open_app(page, app_url + "/data")
         pw.expect(page.locator("[data-testid='stFileUploader']")).to_have_count(1)
         pw.expect(page.get_by_role("textbox", name="Uploaded by")).to_have_count(0)  # the address is recorded
@@ -156,7 +158,7 @@ def test_admin_board_link_opens_without_an_account(browser, app_url):
     context, page = new_page(browser)
     try:
         sign_in(page, app_url, "ana@acme.test")
-        assert sidebar_links(page) == ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary", "Links"]
+        expect_sidebar_links(page, ["CEO", "CFO", "CMO", "CIO", "Service", "Data", "Glossary", "Links"])
         open_app(page, app_url + "/cfo")
         arr = read_metric(page, "ARR")
         wait_for_app_run(page)
