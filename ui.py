@@ -579,7 +579,8 @@ def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple
     """How a tile shows a change: (text, delta_color, delta_arrow) for st.metric.
 
     No change to show (no previous period): no text. A change that rounds to zero in the shown unit: its
-    text ("0.0 pp") in grey, no arrow. A change with a test (`z`) that is not significant: grey, its arrow kept.
+    text ("0.0 pp") in grey, no arrow. A change with a test (`z`) that is not significant, or that could not be
+    tested: its text in grey and no arrow either (an arrow reads as "it went up" when the data cannot say so).
     Otherwise green for good, red for bad (`inverse`: a rise is bad)."""
     if missing(delta):
         return None, "off", "off"
@@ -587,7 +588,7 @@ def change_style(delta, kind: str, *, inverse: bool = False, z=NO_TEST) -> tuple
     if not any(ch in "123456789" for ch in text):
         return text, "off", "off"
     if z is not NO_TEST and not significant(z):
-        return text, "off", "auto"
+        return text, "off", "off"
     return text, "inverse" if inverse else "normal", "auto"
 
 

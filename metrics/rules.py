@@ -128,8 +128,8 @@ def everywhere() -> list[str]:
         f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
         "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
-        "significant is grey; a change that rounds to zero is grey with no arrow; with no previous period in the "
-        "data there is no change at all.",
+        "significant (or whose test cannot be computed) is grey with no arrow, as is a change that rounds to "
+        "zero; with no previous period in the data there is no change at all.",
         f"Every 95% interval uses z = {Z_95} in its method: adjusted Wald for NPS, Wilson for rates, Newcombe for "
         "a difference of rates, the delta method for ratios of sums.",
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "

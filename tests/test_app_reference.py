@@ -22,7 +22,7 @@ def test_a_change_that_is_not_significant_is_grey_and_says_so():
     at = run_app(period=["Mar 2025", "Apr 2025"])
     churn = metric(at, "Logo churn (monthly)")
     assert (churn.value, churn.proto.delta) == ("33.3%", "+33.3 pp")
-    assert churn.proto.color == GRAY and churn.proto.direction == UP  # the arrow stays, the colour goes
+    assert churn.proto.color == GRAY and churn.proto.direction == NONE  # neither colour nor arrow
     assert "not statistically significant" in churn.proto.help and "two-proportion test" in churn.proto.help
 
 

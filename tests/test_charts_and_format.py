@@ -158,9 +158,9 @@ def test_change_style_no_false_arrows_or_colours():
     assert ui.change_style(-0.0002, "pct") == ("0.0 pp", "off", "off")
     assert ui.change_style(0.3, "nps") == ("0 pts", "off", "off")
     assert ui.change_style(None, "int") == (None, "off", "off")           # no previous period: nothing
-    # +5 pts with a test: grey when not significant (arrow kept), coloured when significant
-    assert ui.change_style(5.0, "nps", z=1.2) == ("+5 pts", "off", "auto")
-    assert ui.change_style(5.0, "nps", z=None) == ("+5 pts", "off", "auto")  # untestable: not called significant
+    # +5 pts with a test: grey and no arrow when not significant, coloured with its arrow when significant
+    assert ui.change_style(5.0, "nps", z=1.2) == ("+5 pts", "off", "off")
+    assert ui.change_style(5.0, "nps", z=None) == ("+5 pts", "off", "off")  # untestable: not called significant
     assert ui.change_style(0.05, "pct", inverse=True, z=2.5) == ("+5.0 pp", "inverse", "auto")
     assert ui.change_style(-1_200_000, "currency") == ("-$1.2M", "normal", "auto")  # no test for ARR
 
