@@ -278,7 +278,7 @@ def theme_arr_bars(frame: pd.DataFrame, title: str = "ARR at stake by theme") ->
     ).properties(title=title, height=alt.Step(16))
 
 
-def calibration(frame: pd.DataFrame, title: str = "Calibration on the hold-out: predicted vs observed churn by decile"
+def calibration(frame: pd.DataFrame, title: str = "Hold-out calibration: predicted vs observed churn"
                 ) -> alt.Chart:
     """Observed churn (with its Wilson 95% interval) against the mean predicted probability, one point per decile
     of predicted risk, and the diagonal where they agree. Columns: decile, rows, predicted, observed, observed_low,
