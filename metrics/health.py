@@ -44,7 +44,7 @@ def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
     nps = query(cur, """SELECT sum(responses) FILTER (linked) AS l, sum(responses) AS t
                         FROM fact_nps WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
     rev = query(cur, """SELECT count_if(in_customers AND mrr > 0) AS l, count_if(mrr > 0) AS t
-                        FROM fact_customer_month WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
+                        FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
     surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
                              FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
                      {"s": snap.snapshot, "m": snap.last_month}).iloc[0]

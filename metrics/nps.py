@@ -16,6 +16,8 @@ from metrics import rules, stats
 from metrics.store import source_rows
 from metrics.view import View, dimension_sql, query
 
+WINDOW_DATES = "response_date BETWEEN $start AND last_day($end)"  # a View's window, on raw answers
+
 CATEGORIES = rules.CATEGORIES
 UNKNOWN = "Unknown"  # what the facts store when a response has no segment, region or channel
 
@@ -110,7 +112,7 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
         SELECT n.response_date AS date, n.score, {rules.category_sql('n.score')} AS category, n.comment,
                n.customer_id AS customer, coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region
-        FROM {source_rows("nps", "snapshot")} n
+        FROM {source_rows("nps", "snapshot", dates=WINDOW_DATES)} n
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
         WHERE n.comment IS NOT NULL
           AND n.response_date >= $start AND n.response_date <= last_day($end)
@@ -127,7 +129,8 @@ def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
     row = query(cur, f"""
         SELECT {rules.nps_counts_sql("n.score", "1")}
-        FROM {source_rows("nps", "snapshot")} n JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
+        FROM {source_rows("nps", "snapshot", dates=WINDOW_DATES)} n
+        JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
         WHERE n.response_date BETWEEN $start AND last_day($end)
           AND c.start_date BETWEEN $start AND last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)

@@ -192,6 +192,13 @@ JOIN part_customer_month b ON b.part = s.part
 LEFT JOIN snapshot_parts sc ON sc.snapshot = s.snapshot AND sc.fact = 'fact_customer_category'
 LEFT JOIN part_customer_category c ON c.part = sc.part AND c.customer_id = b.customer_id AND c.month = b.month
 WHERE s.fact = 'fact_customer_month';
+-- The same rows without the NPS categories: a query that needs no category reads this one and skips the join
+-- to fact_customer_category, which DuckDB does not drop on its own (a whole-history count: 550 ms → 20 ms at
+-- 200,000 customers).
+CREATE VIEW IF NOT EXISTS fact_customer_revenue AS
+SELECT s.snapshot, b.* EXCLUDE (part)
+FROM snapshot_parts s JOIN part_customer_month b ON b.part = s.part
+WHERE s.fact = 'fact_customer_month';
 """
 
 # Fact tables of workspaces made before parts (one copy per snapshot); opening one rebuilds its facts as parts.

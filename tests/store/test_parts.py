@@ -181,3 +181,15 @@ def test_an_added_response_source_rebuilds_only_its_own_facts(kind):
     ws.commit([upload], append=True)
     first, second = parts_of(ws, 1), parts_of(ws, 2)
     assert {f for f in ORDER if second[f] != first[f]} == (NPS_FACTS if kind == "nps" else {"fact_csat"})
+
+
+def test_fact_customer_revenue_is_fact_customer_month_without_the_categories():
+    ws = reference_ws()
+    ws.commit([prepare_bytes(NEW_NPS, "nps").to_upload()])  # two snapshots sharing one customer-month part
+    cur = ws.cursor()
+    for snap in (1, 2):
+        plain = cur.execute("SELECT * FROM fact_customer_revenue WHERE snapshot = ? ORDER BY ALL", [snap]).fetchall()
+        full = cur.execute("SELECT * EXCLUDE (category_start, category_end) FROM fact_customer_month "
+                           "WHERE snapshot = ? ORDER BY ALL", [snap]).fetchall()
+        assert plain == full and len(plain) > 0
+    ws.close()

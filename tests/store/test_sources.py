@@ -104,3 +104,21 @@ def test_snapshots_of_older_workspace_files_get_their_sources(tmp_path):
     w = Workspace(path)  # opening again adds nothing twice
     assert w.cursor().execute("SELECT count(*) FROM snapshot_sources").fetchone()[0] == 3
     w.close()
+
+
+def test_a_date_condition_before_deduplication_keeps_the_same_answers(ws):
+    """source_rows(dates=…) filters before ranking the copies of an answer: the same rows as filtering after."""
+    from metrics.store import source_rows
+
+    ws.commit([prepare_bytes(EARLIER, "nps", name="survey-2024.csv").to_upload()], append=True)
+    params = {"s": 2, "start": dt.date(2024, 12, 1), "end": dt.date(2024, 12, 31)}
+    cols = "version, response_id, customer_id, response_date, score"
+    inside = ws.cursor().execute(
+        f"SELECT {cols} FROM {source_rows('nps', 's', dates='response_date BETWEEN $start AND $end')} ORDER BY ALL",
+        params).fetchall()
+    after = ws.cursor().execute(
+        f"SELECT {cols} FROM {source_rows('nps', 's')} WHERE response_date BETWEEN $start AND $end ORDER BY ALL",
+        params).fetchall()
+    assert inside == after
+    # r1 of 20 Dec 2024 is in both files: once, from the later version (4), with its corrected 10
+    assert [(r[0], r[4]) for r in inside if r[1] == "r1"] == [(4, 10)]
