@@ -59,7 +59,7 @@ def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
     """Customers whose MRR dropped to 0 in a month the customers file says they were active."""
     return query(cur, """
         SELECT customer_id, month, prev_mrr::DOUBLE AS last_mrr, segment
-        FROM fact_customer_month
+        FROM fact_customer_revenue
         WHERE snapshot = $s AND active AND NOT churned AND in_customers AND prev_mrr > 0 AND mrr = 0
         ORDER BY month DESC, customer_id""", {"s": snap.snapshot})
 

@@ -42,7 +42,7 @@ def by_category(cur, view: View) -> pd.DataFrame:
             FROM fact_customer_month WHERE {View.where()} AND month = $start
               AND (active_start OR prev_mrr > 0)
         ), outcome AS (
-            SELECT customer_id, mrr AS end_mrr FROM fact_customer_month WHERE snapshot = $snapshot AND month = $end
+            SELECT customer_id, mrr AS end_mrr FROM fact_customer_revenue WHERE snapshot = $snapshot AND month = $end
         ), joined AS (
             SELECT category, active_start, churned, base_mrr::DOUBLE AS b, coalesce(end_mrr, 0)::DOUBLE AS e,
                    least(coalesce(end_mrr, 0), base_mrr)::DOUBLE AS r

@@ -74,7 +74,7 @@ def _load(cur, snapshot: int, versions: dict):
                           FROM customers WHERE version = $cv ORDER BY customer_id""",
                        {"cv": versions["customers"]}).df()
     money = cur.execute("""SELECT customer_id, month, mrr::DOUBLE AS mrr, contraction_mrr::DOUBLE AS contraction
-                           FROM fact_customer_month WHERE snapshot = $s""", {"s": snapshot}).df()
+                           FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snapshot}).df()
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
     if voice.ensure_snapshot(cur, snapshot):

@@ -62,7 +62,7 @@ DONE = "('solved', 'closed')"
 _T = """
 seg AS (
     SELECT customer_id, any_value(segment) AS segment, any_value(region) AS region
-    FROM fact_customer_month WHERE snapshot = $snapshot GROUP BY customer_id
+    FROM fact_customer_revenue WHERE snapshot = $snapshot GROUP BY customer_id
 ), t AS (
     SELECT tk.* EXCLUDE (segment, region), coalesce(tk.segment, seg.segment, 'Unknown') AS segment,
            coalesce(tk.region, seg.region, 'Unknown') AS region
@@ -117,7 +117,7 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
     frame = _q(cur, f"""months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), active AS (
-            SELECT month, count_if(active) AS active FROM fact_customer_month
+            SELECT month, count_if(active) AS active FROM fact_customer_revenue
             WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY month
         )
         SELECT m.month,
@@ -212,7 +212,7 @@ def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_
     before = view.previous()
     frame = _q(cur, f"""base AS (
             SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
-            FROM fact_customer_month WHERE {View.where()} AND month = $start AND active_start
+            FROM fact_customer_revenue WHERE {View.where()} AND month = $start AND active_start
         ), seen AS (
             SELECT customer_id,
                    bool_or(csat_satisfied = false AND solved_at < $wstart) AS bad_csat,
@@ -251,7 +251,7 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
               AND NOT (status IN {DONE} AND solved_at IS NULL) AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
         ), arr AS (
-            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
         )
         SELECT (SELECT count(*) FROM open_old) AS tickets,
@@ -412,10 +412,10 @@ def root_causes(cur, view: View, tv: int, by: str = "tag") -> pd.DataFrame:
                 SELECT tag, customer_id, min(created_at)::DATE AS first_day, count(*) AS raised FROM tagged
                 WHERE customer_id IS NOT NULL GROUP BY ALL
             ), cust AS (
-                SELECT customer_id, any_value(churn_month) AS churn_month FROM fact_customer_month
+                SELECT customer_id, any_value(churn_month) AS churn_month FROM fact_customer_revenue
                 WHERE {View.where()} GROUP BY customer_id
             ), arr AS (
-                SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+                SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
                 WHERE {View.where()} AND month = $end AND mrr > 0
             ), outcome AS (
                 SELECT f.tag, count(*) AS at_risk,
@@ -469,7 +469,7 @@ def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
               AND NOT (status IN {DONE} AND solved_at IS NULL) AND lower(priority) IN {HIGH}
               AND customer_id IS NOT NULL
         ), arr AS (
-            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_month
+            SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
         )
         SELECT o.customer_id, any_value(o.segment) AS segment, count(*) AS tickets,

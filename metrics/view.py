@@ -61,6 +61,6 @@ def query(cur, sql: str, params: dict) -> pd.DataFrame:
 
 def dimension_values(cur, snapshot: int, dimension: str) -> list[str]:
     """The values a dimension takes in a snapshot (for filter choices)."""
-    table = "fact_nps" if dimension == "channel" else "fact_customer_month"
+    table = "fact_nps" if dimension == "channel" else "fact_customer_revenue"
     sql = f"SELECT DISTINCT {dimension_sql(dimension)} FROM {table} WHERE snapshot = ? ORDER BY 1"
     return [r[0] for r in cur.execute(sql, [snapshot]).fetchall()]

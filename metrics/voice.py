@@ -296,7 +296,7 @@ def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
 def _arr_at_end(cur, view: View) -> pd.DataFrame:
     """ARR in the window's last month of the customers active in it (any segment/region: the comment's own
     segment/region already filtered the mentions)."""
-    return query(cur, f"""SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_month
+    return query(cur, f"""SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue
                          WHERE snapshot = $snapshot AND month = $end AND active""", view.params())
 
 
@@ -308,7 +308,7 @@ def churn_after_mention(cur, view: View, versions: dict, tm: int | None = None) 
     before = comments(cur, view, versions, start=prev.start, end=prev.end, tm=tm)
     order = theme_store.load(cur, tm).themes
     base = query(cur, f"""SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
-                          FROM fact_customer_month WHERE {View.where()} AND month = $start AND active_start""",
+                          FROM fact_customer_revenue WHERE {View.where()} AND month = $start AND active_start""",
                  view.params())
     before = before[before["customer_id"].isin(set(base["customer_id"]))]
     churned = dict(zip(base["customer_id"], base["churned"], strict=True))
