@@ -245,7 +245,7 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
     import pyarrow.parquet as pq
 
     from metrics.facts import ORDER
-    from metrics.schema import part_table
+    from metrics.schema import part_table, transaction
     from metrics.store import KINDS, quote_ident
 
     cur = ws.cursor()
@@ -263,8 +263,7 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
         raise Refused(f"the build has no {', '.join(missing)}; a data version needs every fact table.")
     params, location = manifest["params"], _location(str(folder))
     built_at = _naive_utc(dt.datetime.fromisoformat(manifest["built_at"]))
-    cur.begin()
-    try:
+    with transaction(cur):
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
         cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)",
                         [[number, k, v] for k in KINDS for v in sources.get(k, ())])
@@ -286,10 +285,6 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
         cur.execute("INSERT INTO snapshot_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [number, manifest["engine"], manifest.get("engine_version"), manifest.get("master"),
                      manifest["input"], location, built_at, _naive_utc(clock()), json.dumps(manifest)])
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
     return number
 
 

@@ -15,6 +15,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from metrics.service_schema import TICKET_COLUMNS, TICKETS_SCHEMA
 
 KINDS = ("nps", "customers", "revenue", "csat", "tickets")
@@ -40,6 +43,20 @@ CANONICAL_COLUMNS = {
 ANSWER_KEY_SQL = ("CASE WHEN response_id IS NOT NULL THEN 'r|' || response_id || '|' || response_date "
                   "WHEN customer_id IS NOT NULL THEN 'c|' || customer_id || '|' || response_date "
                   "ELSE 'v|' || version || '|' || row_number END")
+
+
+@contextlib.contextmanager
+def transaction(cur) -> Iterator:
+    """One transaction on a cursor: committed if the block ends, rolled back (and the error raised) if it
+    raises. The one way this project writes several statements as a unit."""
+    cur.begin()
+    try:
+        yield cur
+        cur.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):  # a failed commit may have ended the transaction already
+            cur.rollback()
+        raise
 
 
 def quote_ident(name: str) -> str:

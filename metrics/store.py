@@ -50,6 +50,7 @@ from metrics.schema import (
     SCHEMA,
     TABLES,
     quote_ident,
+    transaction,
 )
 from metrics.service_schema import ticket_version_stats
 
@@ -160,14 +161,10 @@ class Workspace:
         A disk or memory failure (DuckDB IOException, OutOfMemoryException) becomes a StoreError saying that
         nothing was stored."""
         with self._write_lock:
-            cur = self.cursor()
-            cur.begin()
             try:
-                yield cur
-                cur.commit()
+                with transaction(self.cursor()) as cur:
+                    yield cur
             except BaseException as exc:
-                with contextlib.suppress(duckdb.Error):  # a failed commit may have ended the transaction
-                    cur.rollback()
                 if isinstance(exc, duckdb.OutOfMemoryException):
                     raise StoreError("Nothing was stored: the workspace ran out of memory while saving "
                                      f"({str(exc).splitlines()[0]}). Try a smaller file or free memory.") from exc

@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from metrics.schema import transaction
 from metrics.text import themes
 from metrics.text.themes import LANGUAGE_NAMES, ThemeEditError, ThemeMap
 
@@ -142,8 +143,7 @@ def _store(cur, new_map: ThemeMap, action: str, detail: str, actor: str, clock: 
         raise ValueError(f"unknown theme-map action {action!r}")
     actor = (actor or "").strip() or "unknown"
     with _LOCK:
-        cur.begin()
-        try:
+        with transaction(cur):
             newest = int(cur.execute("SELECT max(version) FROM theme_map_versions").fetchone()[0])
             if based_on is not None and based_on != newest:
                 raise NothingToChange(f"The theme map changed meanwhile (now version {newest}); look again and "
@@ -154,10 +154,6 @@ def _store(cur, new_map: ThemeMap, action: str, detail: str, actor: str, clock: 
             number = newest + 1
             cur.execute("INSERT INTO theme_map_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [number, canonical(new_map), digest(new_map), action, detail, newest, actor, clock()])
-            cur.commit()
-        except BaseException:
-            cur.rollback()
-            raise
     return number
 
 

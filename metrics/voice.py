@@ -40,6 +40,7 @@ import pandas as pd
 
 from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
+from metrics.schema import transaction
 from metrics.store import source_rows
 from metrics.view import View, query
 
@@ -90,17 +91,12 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
             "score": result["score"].astype(float).to_numpy(),
             "themes": [list(t) for t in result["themes"]],
         })
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(cur):
             cur.execute("DELETE FROM comment_analysis WHERE nps_version = $v", {"v": nps_version})
             cur.register("analysed", frame)
             cur.execute("INSERT INTO comment_analysis SELECT nps_version, row_number, language, sentiment, score,"
                         " themes::VARCHAR[] FROM analysed")
             cur.unregister("analysed")
-            cur.execute("COMMIT")
-        except Exception:
-            cur.execute("ROLLBACK")
-            raise
         return len(frame)
 
 
@@ -135,8 +131,7 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
                 "themes": [mapping.assign(text, lang if isinstance(lang, str) else None)
                            for text, lang in zip(rows["comment"], rows["language"], strict=True)],
             })
-        cur.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(cur):
             cur.execute("DELETE FROM comment_themes WHERE nps_version = $v AND theme_map = $tm", key)
             if twin is not None:
                 cur.execute("INSERT INTO comment_themes SELECT nps_version, $tm, row_number, themes FROM comment_themes"
@@ -146,10 +141,6 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
                 cur.execute("INSERT INTO comment_themes SELECT $v, $tm, row_number, themes::VARCHAR[] FROM assigned",
                             key)
                 cur.unregister("assigned")
-            cur.execute("COMMIT")
-        except Exception:
-            cur.execute("ROLLBACK")
-            raise
         return int(want)
 
 

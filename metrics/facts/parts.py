@@ -34,6 +34,7 @@ from metrics.schema import (
     TABLES,
     part_table,
     quote_ident,
+    transaction,
 )
 
 
@@ -168,8 +169,7 @@ def ensure(con) -> bool:
         cur.execute(FACT_SCHEMA)
         cur.execute(FACT_VIEWS)
         return False
-    cur.begin()
-    try:
+    with transaction(cur):
         for table in legacy:
             cur.execute(f"DROP TABLE {quote_ident(table)}")
         cur.execute(FACT_SCHEMA)
@@ -181,8 +181,4 @@ def ensure(con) -> bool:
             by_snapshot.setdefault(snapshot, {})[kind] = tuple(versions)
         for snapshot, sources in sorted(by_snapshot.items()):
             build(cur, snapshot, sources)
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
     return True
