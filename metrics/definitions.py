@@ -35,7 +35,9 @@ OWNERS = ("CEO", "CFO", "CMO", "CIO", "Service")  # the role pages, in the order
 
 # Interval rules, each stated once (the functions named are in metrics/stats.py and metrics/value.py).
 ADJUSTED_WALD = (f"95% adjusted Wald (stats.nps_interval): n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors "
-                 f"+ ¾) ÷ n', e = p' − d', 100 × (e ± {Z_95} se); widened to include the figure itself at tiny n. "
+                 f"+ ¾) ÷ n', e = p' − d', 100 × (e ± {Z_95} se), clipped to ±100 "
+                 f"(METRICS.md as written: at a tiny n it can miss the figure itself, never shown below the "
+                 f"minimum n). "
                  f"A change is significant at |z| ≥ {Z_95} (stats.nps_z).")
 WILSON = f"Wilson score 95% (stats.wilson, z = {Z_95})."
 WILSON_CHANGE = (f"None shown beside the rate; a change is tested by the pooled two-proportion z-test "
@@ -164,7 +166,7 @@ _START = "FILTER (month = $start)"                  # the customers as of the pe
 _M = [
     Metric("nps", "NPS", f"Net Promoter Score: % promoters ({rules.PROMOTER_MIN}–{rules.NPS_SCALE[1]}) − % "
            f"detractors ({rules.NPS_SCALE[0]}–{rules.DETRACTOR_MAX}) over the responses in the period, −100 to "
-           "+100; ± is the 95% interval (adjusted Wald; with tiny n it is widened to include the figure itself). "
+           "+100; ± is the 95% interval (adjusted Wald). "
            "Never the mean score.", "nps", "CMO",
            fact="fact_nps", compute="metrics.nps.summary",
            sql=f"100.0 * (sum(responses) FILTER ({_P}) - sum(responses) FILTER ({_D})) / sum(responses)",
