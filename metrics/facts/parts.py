@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import time
 
 from metrics.facts import INPUTS, PARAMS_STEP, PLAN, STEPS, parameters, referenced_params
@@ -115,10 +116,8 @@ def build(cur, snapshot: int, sources: dict[str, tuple[int, ...]]) -> dict:
         row = cur.execute("SELECT part FROM fact_parts WHERE fact = ? AND key = ?", [step.name, key]).fetchone()
         if row is None:
             part = cur.execute("SELECT coalesce(max(part), 0) + 1 FROM fact_parts").fetchone()[0]
-            body, bound = _with_inputs(step.sql, step.inputs, sources, parts)
-            sql = f"INSERT INTO {part_table(step.name)} BY NAME SELECT $part AS part, * FROM (\n{body})"
             started = time.perf_counter()
-            count = cur.execute(sql, _bind(sql, {**params, **bound, "part": part})).fetchone()[0]
+            count = _insert_part(cur, step, part, {**params, "part": part}, sources, parts)
             cur.execute("INSERT INTO fact_parts VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?)",
                         [part, step.name, key, text, count, time.perf_counter() - started])
         else:
@@ -126,6 +125,26 @@ def build(cur, snapshot: int, sources: dict[str, tuple[int, ...]]) -> dict:
         parts[step.name] = part
         cur.execute("INSERT INTO snapshot_parts VALUES (?, ?, ?)", [snapshot, step.name, part])
     return params
+
+
+# A step's closing `ORDER BY` (month first: a query for a month reads only that month's row groups).
+_CLOSING_ORDER = re.compile(r"\nORDER BY ([^\n()]+)\s*$")
+
+
+def _insert_part(cur, step, part: int, params: dict, sources: dict[str, tuple[int, ...]], parts: dict) -> int:
+    """Write the step's rows as `part`; returns the row count. The query runs into a scratch table first and
+    its closing ORDER BY runs alone afterwards: the sort beside the query's hash joins needed more than the
+    workspace's 512MB (fact_customer_month of 5M revenue lines ran out of memory), alone it spills."""
+    match = _CLOSING_ORDER.search(step.sql)
+    query, order = (step.sql[:match.start()], match.group(1)) if match else (step.sql, None)
+    body, bound = _with_inputs(query, step.inputs, sources, parts)
+    scratch = f"CREATE OR REPLACE TEMP TABLE fact_scratch AS {body}"
+    cur.execute(scratch, _bind(scratch, {**params, **bound}))
+    sql = (f"INSERT INTO {part_table(step.name)} BY NAME SELECT $part AS part, * FROM fact_scratch"
+           + (f" ORDER BY {order}" if order else ""))
+    count = cur.execute(sql, {"part": part}).fetchone()[0]
+    cur.execute("DROP TABLE fact_scratch")
+    return count
 
 
 def snapshot_sql(name: str, snapshot_param: str = "snap") -> str:
