@@ -81,11 +81,12 @@ def hostile(folder: Path) -> dict[str, tuple[Path, str]]:
 
 
 def timed_child(code: str) -> list[str]:
-    """A Python child that runs `code` and prints its own peak RSS (MB) and CPU seconds as the last line. The peak
+    """A Python child that runs `code` and prints its own peak RSS (MB) and CPU seconds as the last line; it exits
+    with `rc` when the code sets it (metrics.load's status: a refused load must not read as a time). The peak
     is VmHWM of /proc/self/status: ru_maxrss would include the forking parent's size (kept across exec)."""
     return [PY, "-c", code + "\nimport resource; r = resource.getrusage(resource.RUSAGE_SELF); "
             "hwm = next(int(ln.split()[1]) for ln in open('/proc/self/status') if ln.startswith('VmHWM')); "
-            "print(hwm / 1024, r.ru_utime + r.ru_stime)"]
+            "print(hwm / 1024, r.ru_utime + r.ru_stime); raise SystemExit(globals().get('rc', 0))"]
 
 
 def measure(cmd: list[str], timeout: float = 600) -> dict:
@@ -140,8 +141,8 @@ def main() -> None:
             store = measure(store_cmd(folder / f"store_{name}.duckdb", kind, file))
             load = measure(load_cmd(ws, kind, file))
             result["files"][name] = {"mb": round(file.stat().st_size / 2**20, 1), "scan": scan, "store": store,
-                                     "load": load, "store_ratio": round(store["seconds"] / scan["seconds"], 1),
-                                     "ratio": round(load["seconds"] / scan["seconds"], 1),
+                                     "load": load, "store_ratio": _ratio(store, scan, "seconds"),
+                                     "ratio": _ratio(load, scan, "seconds"),
                                      "cpu_store_ratio": _ratio(store, scan), "cpu_ratio": _ratio(load, scan)}
         for name, (file, kind, extra) in hostile(folder).items():
             result["hostile"][name] = measure(load_cmd(folder / "hostile.duckdb", kind, file, *extra), timeout=120)
@@ -160,10 +161,13 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))
 
 
-def _ratio(run: dict, scan: dict) -> float | None:
-    if not run.get("cpu_seconds") or not scan.get("cpu_seconds"):
+def _ratio(run: dict, scan: dict, field: str = "cpu_seconds") -> float | str | None:
+    """run ÷ scan, or "FAILED" when the run did not store (exit status not 0)."""
+    if run.get("exit"):
+        return "FAILED"
+    if not run.get(field) or not scan.get(field):
         return None
-    return round(run["cpu_seconds"] / scan["cpu_seconds"], 1)
+    return round(run[field] / scan[field], 1)
 
 
 if __name__ == "__main__":
