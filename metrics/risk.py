@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,9 @@ COMMENT_LOOKBACK = pd.Timedelta(days=365)  # comments count for a year
 MIN_TRAIN_EVENTS = 30
 MIN_HOLDOUT_EVENTS = stats.MIN_CHURN_EVENTS
 BOOTSTRAP = 500
+# Labelled rows the model trains and is tested on at most: beyond, a random sample of customers (build_rows), so
+# training stays within the app's memory (200,000 customers: 5.9M rows, 2.4 GB as a frame, 8.5 GB peak).
+MAX_TRAIN_ROWS = 300_000
 CATEGORIES = ("Promoter", "Passive", "Detractor", "none")
 BASELINES = {"nps_category": "NPS category alone", "mrr_trend_3m": "3-month MRR trend alone"}
 
@@ -74,7 +78,9 @@ def _load(cur, snapshot: int, versions: dict):
                           FROM customers WHERE version = $cv ORDER BY customer_id""",
                        {"cv": versions["customers"]}).df()
     money = cur.execute("""SELECT customer_id, month, mrr::DOUBLE AS mrr, contraction_mrr::DOUBLE AS contraction
-                           FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snapshot}).df()
+                           FROM fact_customer_revenue
+                           -- 0 is the matrix's default (build_rows): only the months with money move in
+                           WHERE snapshot = $s AND (mrr <> 0 OR contraction_mrr <> 0)""", {"s": snapshot}).df()
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
     if voice.ensure_snapshot(cur, snapshot):
@@ -109,30 +115,57 @@ def _asof(rows: pd.DataFrame, right: pd.DataFrame, columns: list[str], tolerance
     return merged.set_index("index").loc[rows.index, columns]
 
 
-def build_rows(cur, snapshot: int, versions: dict) -> tuple[pd.DataFrame, dict]:
-    """All (customer, start month) rows with label (NaN when the outcome is not yet observed) and features.
+def _sample(ids: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """A deterministic random subset of customers (a hash of seed and id below `fraction`): the same customers
+    for the same data and seed, whatever order the file lists them in."""
+    if fraction >= 1:
+        return np.ones(len(ids), dtype=bool)
+    return np.array([zlib.crc32(f"{seed}:{c}".encode()) for c in ids]) < fraction * 2**32
 
-    Returns (rows, info); rows has customer_id, month, label, the feature columns (info["features"]) and the
-    raw values the reasons are worded from."""
+
+def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROWS,
+               seed: int = 0) -> tuple[pd.DataFrame, dict]:
+    """(customer, start month) rows with label (NaN when the outcome is not yet observed) and features.
+
+    Start months M whose month before (M − 1, the latest MRR) lies in the revenue data's months only: before
+    the revenue file starts, a customer's MRR is unknown, not 0. When the labelled rows would exceed
+    `max_rows`, they are those of a random sample of customers (_sample; every account active now is still
+    scored). Returns (rows, info); rows has customer_id, month, label, the feature columns (info["features"])
+    and the raw values the reasons are worded from; info["rows_all"] counts the labelled rows before sampling."""
     first, last, cust, money, responses, said = _load(cur, snapshot, versions)
     n_months = _month_index(last, first) + 1
+    rfirst, rlast = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
+                                [snapshot]).fetchone()
+    if rfirst is None:
+        raise ValueError("the data version has no revenue months")
+    m_from = max(HISTORY, _month_index(rfirst, first) + 1)
+    m_to = min(n_months, _month_index(rlast, first) + 1)
     ids = cust["customer_id"].tolist()
     pos = {c: i for i, c in enumerate(ids)}
     mrr = np.zeros((len(ids), n_months))
     contraction = np.zeros((len(ids), n_months))
     money = money[money["customer_id"].isin(pos)]
     ci = money["customer_id"].map(pos).to_numpy()
-    mi = np.array([_month_index(m, first) for m in money["month"]], dtype=int)
+    when = pd.to_datetime(money["month"])
+    mi = ((when.dt.year - first.year) * 12 + (when.dt.month - first.month)).to_numpy(int)
     mrr[ci, mi] = money["mrr"].to_numpy()
     contraction[ci, mi] = money["contraction"].to_numpy()
 
+    mrr[:, :_month_index(rfirst, first)] = np.nan  # not in the revenue data: unknown (never a feature)
     start = pd.to_datetime(cust["start_date"])
     churn = pd.to_datetime(cust["churn_date"])
-    frames = []
-    for m in range(HISTORY, n_months + 1):  # n_months: the month after the data (accounts to score now)
+    months = range(m_from, m_to + 1)  # m_to = n_months: the month after the data (accounts to score now)
+    active_by_m = {}
+    for m in months:
         month = pd.Timestamp(add_months(first, m))
-        active = (start < month) & (churn.isna() | (churn >= month))
-        idx = np.flatnonzero(active.to_numpy())
+        active_by_m[m] = ((start < month) & (churn.isna() | (churn >= month))).to_numpy()
+    rows_all = sum(int(a.sum()) for m, a in active_by_m.items() if m + HORIZON - 1 < n_months)
+    in_sample = _sample(cust["customer_id"].to_numpy(), max_rows / rows_all if rows_all else 1.0, seed)
+    frames = []
+    for m in months:
+        month = pd.Timestamp(add_months(first, m))
+        active = active_by_m[m] if m == n_months else active_by_m[m] & in_sample
+        idx = np.flatnonzero(active)
         f = pd.DataFrame({"customer_id": cust["customer_id"].to_numpy()[idx], "M": month, "m": m, "_i": idx})
         if m + HORIZON - 1 < n_months:
             f["label"] = (churn.iloc[idx] < month + pd.DateOffset(months=HORIZON)).to_numpy().astype(float)
@@ -206,7 +239,8 @@ def build_rows(cur, snapshot: int, versions: dict) -> tuple[pd.DataFrame, dict]:
                  "comment_sentiment", "negative_comment", *theme_cols, "mrr_trend_3m", "mrr_trend_6m",
                  "contractions_6m", "log_arr", "no_revenue", "tenure_months", *seg_cols, *reg_cols])
     rows["month"] = rows["M"].dt.date
-    info = {"first": first, "last": last, "features": features, "as_of": add_months(first, n_months)}
+    info = {"first": first, "last": last, "features": features, "as_of": add_months(first, n_months),
+            "rows_all": rows_all}
     return rows.drop(columns=["_i", "m"]), info
 
 
@@ -329,6 +363,8 @@ class RiskModel:
     n_holdout: int = 0
     train_events: int = 0
     holdout_events: int = 0
+    rows_all: int = 0     # labelled customer × start month rows before sampling (build_rows)
+    rows_used: int = 0    # of which the model used: all, or a random sample of customers' rows
     auc: stats.Interval | None = None
     challenger_auc: stats.Interval | None = None
     baselines: dict[str, stats.Interval] = field(default_factory=dict)
@@ -438,12 +474,20 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     if months < HISTORY + HORIZON:
         return RiskModel(snapshot, False, f"the data covers {months} months; the model needs at least "
                                           f"{HISTORY + HORIZON} ({HISTORY} of history, then a {HORIZON}-month outcome)")
-    rows, info = build_rows(cur, snapshot, versions)
+    rfirst, rlast = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
+                                [snapshot]).fetchone()
+    rev_months = 0 if rfirst is None else _month_index(rlast, rfirst) + 1
+    if rev_months < HORIZON + 2:
+        return RiskModel(snapshot, False, f"the revenue data covers {rev_months} months; the model needs at least "
+                                          f"{HORIZON + 2} (the MRR before a start month, then a {HORIZON}-month "
+                                          "outcome and a hold-out)")
+    rows, info = build_rows(cur, snapshot, versions, seed=seed)
     features = info["features"]
     tr, ho, hold = split(rows, holdout_months)
     model = RiskModel(snapshot, False, as_of=info["as_of"], features=features, holdout_months=hold,
                       train_months=sorted(tr["month"].unique()), n_train=len(tr), n_holdout=len(ho),
-                      train_events=int(tr["label"].sum()), holdout_events=int(ho["label"].sum()))
+                      train_events=int(tr["label"].sum()), holdout_events=int(ho["label"].sum()),
+                      rows_all=info["rows_all"], rows_used=int(rows["label"].notna().sum()))
     if model.train_events < MIN_TRAIN_EVENTS or model.holdout_events < MIN_HOLDOUT_EVENTS:
         model.reason = (f"{model.train_events} churned rows to train on and {model.holdout_events} in the hold-out;"
                         f" at least {MIN_TRAIN_EVENTS} and {MIN_HOLDOUT_EVENTS} are needed")
@@ -514,12 +558,28 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     accounts = pd.DataFrame({
         "customer_id": now["customer_id"], "segment": now["segment"], "region": now["region"],
         "arr": rules.ARR_FACTOR * now["mrr_last"], "probability": prob,
-        "reasons": [reasons(used, contrib[k], now.iloc[k], above_mean=above[k]) for k in range(len(now))],
+        # plain dicts: now.iloc[k] per account took 25 s for 144,000 accounts
+        "reasons": [reasons(used, contrib[k], row, above_mean=above[k])
+                    for k, row in enumerate(now[list(dict.fromkeys(_REASON_COLUMNS + used))].to_dict("records"))],
     })
     model.accounts = accounts.sort_values(["probability", "arr", "customer_id"], ascending=[False, False, True]) \
         .reset_index(drop=True)
     model.measurable = True
     return model
+
+
+# The raw values reason_text words a reason from, beside the features themselves.
+_REASON_COLUMNS = ["category", "category_since", "nps_prev_score", "nps_score", "comment_date", "comment_sentiment",
+                   "mrr_last"]
+
+
+def sample_note(model: RiskModel) -> str:
+    """The page's sentence on sampling ("" when every labelled row was used)."""
+    if model.rows_used >= model.rows_all:
+        return ""
+    return (f" Trained and tested on a random sample of customers: {model.rows_used:,} of {model.rows_all:,} "
+            f"customer × start month rows (at most {MAX_TRAIN_ROWS:,}, to stay within memory); every account "
+            "active now is scored.")
 
 
 def arr_at_risk_for(model: RiskModel, segment: str | None = None, region: str | None = None) -> dict | None:

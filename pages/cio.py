@@ -118,7 +118,7 @@ elif model is not None:
                f"({len(model.holdout_months)} months); trained on start months {model.train_months[0]:%b %Y} – "
                f"{model.train_months[-1]:%b %Y} ({model.n_train:,} rows, {model.train_events:,} churned), whose "
                "three-month outcome ends before the hold-out starts. Accounts are scored as of "
-               f"{model.as_of:%b %Y}.")
+               f"{model.as_of:%b %Y}." + risk.sample_note(model))
     left, right = st.columns(2)
     with left:
         q = risk.quality_table(model)
