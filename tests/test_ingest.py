@@ -878,3 +878,16 @@ def test_stripe_subscriptions_as_customers():
     assert rows.index.tolist() == ["cus_A", "cus_B", "cus_C"]  # cus_D's subscription was never paid
     assert rows.start_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-15", "2026-02-10", "2026-03-01"]
     assert rows.churn_date.notna().tolist() == [False, True, False]  # A still has a running subscription
+
+
+def test_subscriptions_without_an_as_of_date_say_which_date_was_used():
+    """Running subscriptions count through the as-of month; with none given, the file's latest start or end date
+    is used and the warning says so (and how to set another), never silently."""
+    given = prepare_file(FORMATS / "stripe_subscriptions.csv", as_of=dt.date(2026, 10, 31), amount_in_cents=True)
+    assert not any("no as-of date was given" in w for w in given.warnings)
+    p = prepare_file(FORMATS / "stripe_subscriptions.csv", amount_in_cents=True)
+    said = [w for w in p.warnings if "expanded into" in w]
+    assert len(said) == 1 and "no as-of date was given" in said[0] and "--as-of" in said[0]
+    raw = pd.read_csv(FORMATS / "stripe_subscriptions.csv")[[p.mapping["start_date"], p.mapping["end_date"]]]
+    latest = pd.to_datetime(raw.stack(), format="mixed").max().date()
+    assert f"the as-of date {latest:%Y-%m-%d}" in said[0]

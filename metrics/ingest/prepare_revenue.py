@@ -159,7 +159,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         SELECT customer_id, month, round(sum(mrr), 2)::DECIMAL(18, 2) AS mrr FROM months
         GROUP BY ALL HAVING sum(mrr) > 0 ORDER BY customer_id, month""")
     warnings.append(f"{chk.count_where(keep):,} subscriptions expanded into {len(frame):,} customer-months of MRR "
-                    f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}).")
+                    f"(running subscriptions through {as_of:%b %Y}, the as-of date {as_of:%Y-%m-%d}"
+                    + (")." if opts.as_of else ": no as-of date was given, so it is the file's latest start or end "
+                       "date; if the export was taken later, set the as-of date (Data page: 'As-of date'; command "
+                       "line: --as-of) and load it again)."))
     return frame
 
 
