@@ -368,7 +368,11 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            "months of a hold-out start month was scored above one who stayed, on the last six labelled start "
            "months, never used in training. The baselines (NPS category alone; 3-month MRR trend alone) are "
            "scored on the same hold-out rows; the model beats a baseline when the 95% interval of the AUC "
-           "difference is above 0, and otherwise the page says so and ranks accounts by the better baseline.",
+           "difference is above 0, and otherwise the page says so and ranks accounts by the better baseline. "
+           "Start months count only where the month before lies in the revenue data (before the revenue file "
+           f"starts MRR is unknown, not 0); beyond {rules.MAX_TRAIN_ROWS:,} labelled rows, a seeded random sample "
+           "of customers is "
+           "used (the CIO page states it) and every active account is still scored.",
            "ratio", "CIO", fact="fact_customer_month", compute="metrics.risk.train", interval=_BOOTSTRAP,
            min_n=_MIN_MODEL),
     Metric("top_decile_lift", "Top-decile lift", "Churn rate of the 10% hold-out rows with the highest predicted "

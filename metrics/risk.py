@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import rules, stats, voice
-from metrics.rules import CATEGORY_SQL
+from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
 from metrics.store import source_rows
 from metrics.text.themes import THEMES
 from metrics.view import add_months
@@ -56,9 +56,6 @@ COMMENT_LOOKBACK = pd.Timedelta(days=365)  # comments count for a year
 MIN_TRAIN_EVENTS = 30
 MIN_HOLDOUT_EVENTS = stats.MIN_CHURN_EVENTS
 BOOTSTRAP = 500
-# Labelled rows the model trains and is tested on at most: beyond, a random sample of customers (build_rows), so
-# training stays within the app's memory (200,000 customers: 5.9M rows, 2.4 GB as a frame, 8.5 GB peak).
-MAX_TRAIN_ROWS = 300_000
 CATEGORIES = ("Promoter", "Passive", "Detractor", "none")
 BASELINES = {"nps_category": "NPS category alone", "mrr_trend_3m": "3-month MRR trend alone"}
 

@@ -149,3 +149,7 @@ def everywhere() -> list[str]:
         "Responses with no segment or region (anonymous, or from a customer id not in the customers file) are "
         "grouped as \"No segment (anonymous)\" / \"No region (anonymous)\".",
     ]
+
+# Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers
+# (metrics.risk.build_rows), so training stays within the app's memory (200,000 customers gave 5.9M rows).
+MAX_TRAIN_ROWS = 300_000
