@@ -575,7 +575,8 @@ def sample_note(model: RiskModel) -> str:
     if model.rows_used >= model.rows_all:
         return ""
     return (f" Trained and tested on a random sample of customers: {model.rows_used:,} of {model.rows_all:,} "
-            f"customer × start month rows (at most {MAX_TRAIN_ROWS:,}, to stay within memory); every account "
+            f"customer × start month rows (whole customers drawn at random to about {MAX_TRAIN_ROWS:,} rows, to stay "
+            "within memory); every account "
             "active now is scored.")
 
 
