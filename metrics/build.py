@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from metrics import cli
 from metrics.engines import EngineError
 from metrics.load import Refused
 
@@ -89,11 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = cli.parse(build_parser(), argv)
+    if isinstance(args, int):  # --help or a usage error
+        return args
     if args.input is None and args.register is None:
         print(f"{PROG}: give --input (to build) and/or --register (to open a build in a workspace)", file=sys.stderr)
         return 2

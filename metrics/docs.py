@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from metrics import rulebook
+from metrics import cli, rulebook
 from metrics.definitions import FORMATTERS, METRICS, OWNERS, Metric, general_rules
 
 PATH = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
@@ -80,10 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = cli.parse(build_parser(), argv)
+    if isinstance(args, int):  # --help or a usage error
+        return args
     text = render()
     if args.check:
         current = args.output.read_text() if args.output.exists() else ""

@@ -33,6 +33,7 @@ import json
 import sys
 from pathlib import Path
 
+from metrics import cli
 from metrics.load import Refused
 
 PROG = "python -m metrics.export"
@@ -62,11 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
+    args = cli.parse(build_parser(), argv)
+    if isinstance(args, int):  # --help or a usage error
+        return args
     try:
         manifest = export(args.workspace, args.output, args.snapshot)
     except Refused as exc:

@@ -29,6 +29,8 @@ import json
 import sys
 from pathlib import Path
 
+from metrics import cli
+
 PROG = "python -m metrics.load"
 KIND_CHOICES = ("nps", "customers", "revenue", "csat", "tickets")
 
@@ -85,11 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2, already explained on stderr by argparse)
-        return int(exc.code or 0)
+    args = cli.parse(build_parser(), argv)
+    if isinstance(args, int):  # --help or a usage error
+        return args
     result: dict = {"file": args.file, "kind": args.kind, "stored": False}
     try:
         run(args, result)

@@ -31,6 +31,7 @@ import math
 import sys
 from pathlib import Path
 
+from metrics import cli
 from metrics.load import Refused  # one refusal type for both commands (stdlib-only import: --help stays fast)
 
 PROG = "python -m metrics.report"
@@ -60,11 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2, already explained on stderr by argparse)
-        return int(exc.code or 0)
+    args = cli.parse(build_parser(), argv)
+    if isinstance(args, int):  # --help or a usage error
+        return args
     try:
         if args.comments:
             frame = run(args.workspace, args.month, comments)
