@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics import measures
 from metrics.rules import age_in_months
 from metrics.view import View, query
 
@@ -22,7 +23,7 @@ MAX_AGE = 12
 def cohort_table(cur, view: View, max_age: int = MAX_AGE) -> pd.DataFrame:
     """Long table: cohort, age, customers, mrr (observed cells only), from the facts built at upload."""
     return query(cur, f"""
-        SELECT cohort, age, sum(customers)::BIGINT AS customers, sum(mrr)::DOUBLE AS mrr FROM fact_cohort
+        SELECT cohort, age, {measures.select("fact_cohort", "customers", "mrr")} FROM fact_cohort
         WHERE {View.where()} AND cohort BETWEEN $start AND $end AND age <= $max_age
           AND (cohort + to_months(age))::DATE <= $end
         GROUP BY ALL ORDER BY ALL""", view.params(max_age=max_age))

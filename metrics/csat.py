@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import stats
+from metrics import measures, stats
 from metrics.view import View, query
 
 SCALE_LABELS = {"1-5": "1–5", "1-7": "1–7", "1-10": "1–10", "good-bad": "Good/Bad"}
 
-_SUMS = """sum(answers)::BIGINT AS n, sum(satisfied)::BIGINT AS satisfied, sum(score_sum)::BIGINT AS score_sum"""
+_SUMS = measures.select("fact_csat", "satisfied", "score_sum", n="answers")
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def summary(cur, view: View) -> CsatResult:
 def by_month(cur, view: View) -> pd.DataFrame:
     """Monthly CSAT: columns month, n, satisfied, csat (percent), low, high (Wilson 95%, percent), too_small.
     Months without answers are left out."""
-    frame = query(cur, f"""SELECT month, sum(answers)::BIGINT AS n, sum(satisfied)::BIGINT AS satisfied
+    frame = query(cur, f"""SELECT month, {measures.select("fact_csat", "satisfied", n="answers")}
                            FROM fact_csat WHERE {View.where()} AND month BETWEEN $start AND $end
                            GROUP BY month ORDER BY month""", view.params())
     intervals = [stats.wilson(int(k), int(n)) for k, n in zip(frame.satisfied, frame.n, strict=True)]

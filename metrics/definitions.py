@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics import rules
+from metrics import measures, rules
 from metrics.rules import (
     ARR_FACTOR,
-    CURRENT_CUSTOMER_SQL,
     CURRENT_CUSTOMER_TEXT,
     MIN_CHURN_EVENTS,
     MIN_CUSTOMERS,
@@ -57,6 +56,12 @@ MIN_N_GAP = (f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_E
              "them; below, \"not measurable\" with the reason.")
 NO_MIN_N = "No minimum: shown at any n."
 
+# The months of the window a metric reads (Metric.at): a condition on the fact's month column.
+AT = {"window": "",                                            # every month (the caller bounds them)
+      "end": "month = $end",                                   # the period's last month
+      "start": "month = $start",                               # the customers as of the period's start
+      "retention": f"month = $end AND k = {RETENTION_MONTHS}"}  # trailing retention at the period's end
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -67,7 +72,9 @@ class Metric:
     owner: str            # the role page that owns it (one of OWNERS)
     fact: str = ""        # the table it reads
     compute: str = ""     # the Python function that computes it: "metrics.<module>.<function>"
-    sql: str = ""         # where the arithmetic is SQL: the aggregate over `fact`'s columns (DuckDB)
+    expr: str = ""        # where the arithmetic is SQL: an expression over `fact`'s measures (metrics.measures)
+    at: str = "window"    # which months of the window it reads: one of AT
+    where: str = ""       # the rows it covers beyond its measures' own (a category)
     group_by: str = ""    # … grouped by these columns of `fact`, when the metric is per group
     interval: str = NO_INTERVAL
     min_n: str = NO_MIN_N
@@ -76,6 +83,13 @@ class Metric:
     def call(self) -> str:
         """How a page calls the function: "nps.summary" for "metrics.nps.summary"."""
         return self.compute.removeprefix("metrics.")
+
+    @property
+    def sql(self) -> str:
+        """Its aggregate SQL over the fact (DuckDB, with the window's `$start` / `$end`): the expression with each
+        measure replaced by its aggregate (metrics.measures.render). Empty when the arithmetic is Python."""
+        where = " AND ".join(c for c in (AT[self.at], self.where) if c)
+        return measures.render(self.fact, self.expr, where) if self.expr else ""
 
     @property
     def query(self) -> str:
@@ -159,9 +173,6 @@ LTV_POPULATIONS = ("LTV overall covers all paying customers (ARPA of the period'
                    "to the overall figure.")
 
 _P, _D = band_sql("Promoter", "score"), band_sql("Detractor", "score")
-_END = "FILTER (month = $end)"                      # the period's last month
-_RET = f"FILTER (month = $end AND k = {RETENTION_MONTHS})"
-_START = "FILTER (month = $start)"                  # the customers as of the period's start
 
 _M = [
     Metric("nps", "NPS", f"Net Promoter Score: % promoters ({rules.PROMOTER_MIN}–{rules.NPS_SCALE[1]}) − % "
@@ -169,55 +180,55 @@ _M = [
            "+100; ± is the 95% interval (adjusted Wald). "
            "Never the mean score.", "nps", "CMO",
            fact="fact_nps", compute="metrics.nps.summary",
-           sql=f"100.0 * (sum(responses) FILTER ({_P}) - sum(responses) FILTER ({_D})) / sum(responses)",
+           expr="100.0 * (promoters - detractors) / responses",
            interval=ADJUSTED_WALD, min_n=MIN_N_RESPONSES),
     Metric("responses", "Responses", "NPS survey responses dated in the period (anonymous ones included). "
            f"An NPS (or a share of responses) from fewer than {MIN_RESPONSES} responses is shown as '—' with the "
            "reason.", "int", "CMO",
-           fact="fact_nps", compute="metrics.nps.summary", sql="sum(responses)"),
+           fact="fact_nps", compute="metrics.nps.summary", expr="responses"),
     Metric("promoters", "Promoters", f"Share of responses scoring {rules.PROMOTER_MIN} or {rules.NPS_SCALE[1]}.",
            "pct", "CMO", fact="fact_nps", compute="metrics.nps.summary",
-           sql=f"sum(responses) FILTER ({_P}) / sum(responses)", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
+           expr="promoters / responses", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
     Metric("detractors", "Detractors", f"Share of responses scoring {rules.NPS_SCALE[0]} to {rules.DETRACTOR_MAX}.",
            "pct", "CMO", fact="fact_nps", compute="metrics.nps.summary",
-           sql=f"sum(responses) FILTER ({_D}) / sum(responses)", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
+           expr="detractors / responses", interval=WILSON_CHANGE, min_n=MIN_N_RESPONSES),
     Metric("logo_churn", "Logo churn (monthly)", "Customers active at the start of a month who churned during "
            "it ÷ customers active at its start, pooled over the period's months (customers who start and "
            "churn in the same month count in neither). All customers in the customers file, month by month; "
            "churn by NPS category instead follows the customers active at the period's start.", "pct", "CEO",
-           fact="fact_month", compute="metrics.revenue.logo_churn", sql="sum(churned) / sum(active_start)",
+           fact="fact_month", compute="metrics.revenue.logo_churn", expr="churned / active_start",
            interval=WILSON_CHANGE),
     Metric("annual_churn", "Logo churn (annualised)", f"1 − (1 − monthly churn){rules.superscript(MONTHS_PER_YEAR)} "
            f"— compounding, never {MONTHS_PER_YEAR} × the monthly rate.", "pct", "CEO",
            fact="fact_month", compute="metrics.revenue.logo_churn",
-           sql=f"1 - pow(1 - sum(churned) / sum(active_start), {MONTHS_PER_YEAR})"),
+           expr=f"1 - pow(1 - churned / active_start, {MONTHS_PER_YEAR})"),
     Metric("mrr", "MRR", "Monthly recurring revenue in the period's last month: the sum of every customer's "
            f"recurring revenue for that month (annual plans ÷ {MONTHS_PER_YEAR}).", "currency", "CFO",
-           fact="fact_month", compute="metrics.revenue.mrr_by_month", sql=f"sum(mrr) {_END}"),
+           fact="fact_month", compute="metrics.revenue.mrr_by_month", expr="mrr", at="end"),
     Metric("arr", "ARR", f"Annual recurring revenue = {ARR_FACTOR} × MRR of the period's last month.", "currency",
-           "CFO", fact="fact_month", compute="metrics.revenue.arr_change", sql=f"{ARR_FACTOR} * sum(mrr) {_END}"),
+           "CFO", fact="fact_month", compute="metrics.revenue.arr_change", expr=measures.ARR,
+           at="end"),
     Metric("nrr", f"NRR ({RETENTION_MONTHS} months)", f"Net revenue retention: MRR now of the customers who paid "
            f"{RETENTION_MONTHS} months ago ÷ their MRR then, at the period's last month (whatever the period's "
            "length). Expansion can lift it above 100%; new customers never count.", "pct", "CFO",
            fact="fact_retention", compute="metrics.revenue.retention",
-           sql=f"sum(end_mrr) {_RET} / sum(base_mrr) {_RET}"),
+           expr="end_mrr / base_mrr", at="retention"),
     Metric("grr", f"GRR ({RETENTION_MONTHS} months)", "Gross revenue retention: like NRR but each customer's MRR "
            f"now is capped at its MRR {RETENTION_MONTHS} months ago, so expansion is ignored. Never above 100%.",
            "pct", "CFO", fact="fact_retention", compute="metrics.revenue.retention",
-           sql=f"sum(retained_mrr) {_RET} / sum(base_mrr) {_RET}"),
+           expr="retained_mrr / base_mrr", at="retention"),
     Metric("arpa", "ARPA", "Average revenue per account: MRR ÷ customers with MRR > 0 in the month.",
            "currency", "CFO", fact="fact_month", compute="metrics.revenue.mrr_by_month",
-           sql=f"sum(mrr) {_END} / sum(paying) {_END}"),
+           expr="mrr / paying", at="end"),
     Metric("mrr_movements", "MRR movements", "Month-on-month change per customer: new (first ever MRR), "
            "reactivation (MRR again after a gap), expansion, contraction, churned (MRR fell to 0). "
            "Start + new + reactivation + expansion − contraction − churned = end, exactly.", "currency", "CFO",
            fact="fact_month", compute="metrics.revenue.mrr_by_month",
-           sql="sum(new_mrr), sum(reactivation_mrr), sum(expansion_mrr), sum(contraction_mrr), sum(churned_mrr)"),
+           expr="new_mrr, reactivation_mrr, expansion_mrr, contraction_mrr, churned_mrr"),
     Metric("quick_ratio", "Quick ratio", "(New + reactivation + expansion MRR) ÷ (contraction + churned MRR) "
            "over the period: above 1 the base grows; 4 is healthy SaaS.", "ratio", "CFO",
            fact="fact_month", compute="metrics.revenue.quick_ratio",
-           sql="(sum(new_mrr) + sum(reactivation_mrr) + sum(expansion_mrr)) / (sum(contraction_mrr) + "
-               "sum(churned_mrr))"),
+           expr="(new_mrr + reactivation_mrr + expansion_mrr) / (contraction_mrr + churned_mrr)"),
     Metric("ltv", "LTV", "Lifetime value = ARPA × gross margin ÷ monthly logo churn (gross margin is a setting; "
            "80% unless changed), over all paying customers. Blank, with the reason, when the period has fewer "
            f"than {MIN_CHURN_EVENTS} churned customers; never infinite.", "currency", "CFO",
@@ -232,7 +243,7 @@ _M = [
            "weights cohorts by size (or first MRR); blank cells are not yet observed. Customers already paying in "
            "the data's first month are left out (their first month is unknown).", "pct", "CFO",
            fact="fact_cohort", compute="metrics.cohorts.retention_matrix",
-           sql="sum(customers), sum(mrr)", group_by="cohort, age"),
+           expr="customers, mrr", group_by="cohort, age"),
     Metric("revenue_at_risk", f"Revenue at risk ({MONTHS_PER_YEAR} months)", "ARR of current detractors × "
            "(detractor annual churn − promoter annual churn), both measured on this data over the period; 95% "
            f"interval by Newcombe's method. Not measurable when either group has fewer than {MIN_CUSTOMERS} "
@@ -253,23 +264,22 @@ _M = [
     Metric("transitions", "Category transitions", "Response pairs: each response in the period with the same "
            "customer's previous response (a customer who answered three times counts as two pairs), with the "
            "customer's MRR in the later response's month.", "int", "CEO",
-           fact="fact_transition", compute="metrics.value.transitions", sql="sum(customers), sum(mrr)",
+           fact="fact_transition", compute="metrics.value.transitions", expr="customers, mrr",
            group_by="from_category, to_category"),
     Metric("new_customers", "New customers", "Customers whose start date falls in the period (customers file).",
-           "int", "CMO", fact="fact_month", compute="metrics.revenue.churn_by_month", sql="sum(started)"),
+           "int", "CMO", fact="fact_month", compute="metrics.revenue.churn_by_month", expr="started"),
     Metric("new_mrr", "New MRR", "MRR of customers paying for the first time, summed over the period's months.",
-           "currency", "CMO", fact="fact_month", compute="metrics.revenue.mrr_by_month", sql="sum(new_mrr)"),
+           "currency", "CMO", fact="fact_month", compute="metrics.revenue.mrr_by_month", expr="new_mrr"),
     Metric("advocates", "Promoters (advocates)", f"Current customers ({CURRENT_CUSTOMER_TEXT}) in the period's "
            f"last month whose latest response is a {rules.PROMOTER_MIN} or {rules.NPS_SCALE[1]}, and the ARR "
            "they hold.", "int", "CMO",
            fact="fact_customer_month", compute="metrics.value.current_by_category",
-           sql=f"count(*) FILTER (month = $end AND {CURRENT_CUSTOMER_SQL} AND category_end = 'Promoter')"),
+           expr="current_customers", at="end", where="category_end = 'Promoter'"),
     Metric("churn_by_category", "Churn by NPS category", "Customers active at the period's start, grouped by "
            "the category of their latest response before the start (no later response is used), that "
            "churned within the period ÷ those customers; Wilson 95% interval.", "pct", "CEO",
            fact="fact_customer_month", compute="metrics.linkage.by_category",
-           sql=f"count_if(active_start AND churn_month BETWEEN $start AND $end) {_START} / "
-               f"count_if(active_start) {_START}", group_by="category_start", interval=WILSON,
+           expr="churned_in_window / active_at_start", at="start", group_by="category_start", interval=WILSON,
            min_n=MIN_N_GROUPS),
     Metric("nrr_by_category", "NRR by NPS category", "Customers paying in the month before the period, "
            "grouped by category as of the period's start: their MRR at the period's end ÷ their MRR then (over "
@@ -278,32 +288,31 @@ _M = [
     Metric("avg_mrr_by_category", "Average MRR by NPS category", "MRR in the month before the period ÷ "
            "paying customers, per category as of the period's start.", "currency", "CFO",
            fact="fact_customer_month", compute="metrics.linkage.by_category",
-           sql="avg(prev_mrr) FILTER (month = $start AND prev_mrr > 0)", group_by="category_start",
+           expr="mrr_before / paying_before", at="start", group_by="category_start",
            interval=MEAN_NORMAL),
     Metric("arr_by_category", "ARR by current NPS category", "ARR in the period's last month by the category "
            "of each customer's latest response up to that month's end ('No response' when never surveyed).",
            "currency", "CFO", fact="fact_customer_month", compute="metrics.linkage.arr_by_current_category",
-           sql=f"{ARR_FACTOR} * sum(mrr) {_END}", group_by="category_end"),
+           expr=measures.ARR, at="end", group_by="category_end"),
     Metric("coverage", "Link coverage", "Share of responses that match a known customer, of active customers "
            "with a response, and of ARR held by customers with a response.", "pct", "CIO",
            fact="fact_nps, fact_customer_month", compute="metrics.linkage.coverage"),
     Metric("revenue_linked", "Revenue rows matched", "Share of paying customer-months whose customer is in the "
            "customers file.", "pct", "CIO", fact="fact_customer_month", compute="metrics.health.match_rates",
-           sql="count_if(in_customers AND mrr > 0) / count_if(mrr > 0)"),
+           expr="linked_paying_months / paying_months"),
     Metric("freshness", "Freshness", "Days from the latest date in a source to today.", "int", "CIO",
            fact="uploads", compute="metrics.health.sources"),
     Metric("revenue_stopped", "Revenue stopped while active", "Customers the customers file lists as active "
            "whose MRR fell to 0: a data-quality finding. " + REVENUE_STOPPED_RULE, "int", "CIO",
            fact="fact_customer_month", compute="metrics.health.revenue_stopped_while_active",
-           sql="count(DISTINCT customer_id) FILTER (active AND NOT churned AND in_customers AND prev_mrr > 0 "
-               "AND mrr = 0)"),
+           expr="revenue_stopped"),
 ]
 _M += [  # CSAT (metrics/csat.py)
     Metric("csat", "CSAT", "Customer satisfaction: satisfied answers ÷ answers × 100 over the satisfaction answers "
            "dated in the period (never NPS answers). Satisfied = the top two boxes of the stated scale "
            f"({rules.CSAT_RULE_TEXT}). Shown with n and its Wilson 95% interval; fewer than {MIN_RESPONSES} answers "
            "show “—” (too few to say).", "pct", "CMO",
-           fact="fact_csat", compute="metrics.csat.summary", sql="100.0 * sum(satisfied) / sum(answers)",
+           fact="fact_csat", compute="metrics.csat.summary", expr="100.0 * satisfied / answers",
            interval=WILSON, min_n=f"{MIN_RESPONSES} answers: below, \"—\" with the reason."),
     Metric("csat_mean", "CSAT mean score", "Mean satisfaction score on the answers' own scale, named with it "
            "(e.g. 3.8 on 1–5); not shown when the period mixes scales or holds Good/Bad answers.", "ratio", "CMO",

@@ -15,9 +15,11 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics import stats
+from metrics import measures, stats
 from metrics.store import KIND_LABELS, KINDS, Snapshot
 from metrics.view import query
+
+_FCM = "fact_customer_month"  # its measures (metrics.measures) also read fact_customer_revenue, its revenue part
 
 
 def sources(cur, snap: Snapshot, today: dt.date) -> pd.DataFrame:
@@ -41,10 +43,10 @@ def sources(cur, snap: Snapshot, today: dt.date) -> pd.DataFrame:
 
 
 def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
-    nps = query(cur, """SELECT sum(responses) FILTER (linked) AS l, sum(responses) AS t
-                        FROM fact_nps WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
-    rev = query(cur, """SELECT count_if(in_customers AND mrr > 0) AS l, count_if(mrr > 0) AS t
-                        FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
+    nps = query(cur, f"""SELECT {measures.select("fact_nps", l="linked_responses", t="responses")}
+                         FROM fact_nps WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
+    rev = query(cur, f"""SELECT {measures.select(_FCM, l="linked_paying_months", t="paying_months")}
+                         FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
     surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
                              FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
                      {"s": snap.snapshot, "m": snap.last_month}).iloc[0]
@@ -57,21 +59,21 @@ def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
 
 def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
     """Customers whose MRR dropped to 0 in a month the customers file says they were active."""
-    return query(cur, """
+    return query(cur, f"""
         SELECT customer_id, month, prev_mrr::DOUBLE AS last_mrr, segment
         FROM fact_customer_revenue
-        WHERE snapshot = $s AND active AND NOT churned AND in_customers AND prev_mrr > 0 AND mrr = 0
+        WHERE snapshot = $s AND {measures.measure(_FCM, "revenue_stopped").where}
         ORDER BY month DESC, customer_id""", {"s": snap.snapshot})
 
 
 def monthly_volumes(cur, snap: Snapshot) -> pd.DataFrame:
     """Per month: responses, linked responses, paying customers: a gap or a cliff shows a broken feed."""
-    return query(cur, """
+    return query(cur, f"""
         SELECT coalesce(n.month, r.month) AS month, coalesce(n.responses, 0) AS responses,
                coalesce(n.linked, 0) AS linked_responses, coalesce(r.paying, 0) AS paying_customers
-        FROM (SELECT month, sum(responses) AS responses, sum(responses) FILTER (linked) AS linked
+        FROM (SELECT month, {measures.select("fact_nps", "responses", linked="linked_responses")}
               FROM fact_nps WHERE snapshot = $s GROUP BY 1) n
-        FULL JOIN (SELECT month, sum(paying) AS paying FROM fact_month
+        FULL JOIN (SELECT month, {measures.select("fact_month", "paying")} FROM fact_month
                    WHERE snapshot = $s GROUP BY 1) r USING (month)
         ORDER BY month""", {"s": snap.snapshot})
 

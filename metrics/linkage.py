@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import rules, stats
+from metrics import measures, stats
 from metrics.view import View, query
 
 NO_RESPONSE = "No response"
@@ -37,22 +37,19 @@ def by_category(cur, view: View) -> pd.DataFrame:
     annualised churn, revenue base, average MRR, NRR and GRR over the window."""
     frame = query(cur, f"""
         WITH base AS (
-            SELECT customer_id, category_start AS category, active_start, coalesce(prev_mrr, 0) AS base_mrr,
-                   coalesce(churn_month BETWEEN $start AND $end, false) AS churned
+            SELECT customer_id, category_start, active_start, churn_month, prev_mrr
             FROM fact_customer_month WHERE {View.where()} AND month = $start
               AND (active_start OR prev_mrr > 0)
         ), outcome AS (
             SELECT customer_id, mrr AS end_mrr FROM fact_customer_revenue WHERE snapshot = $snapshot AND month = $end
         ), joined AS (
-            SELECT category, active_start, churned, base_mrr::DOUBLE AS b, coalesce(end_mrr, 0)::DOUBLE AS e,
-                   least(coalesce(end_mrr, 0), base_mrr)::DOUBLE AS r
+            SELECT base.*, coalesce(prev_mrr, 0)::DOUBLE AS b, coalesce(end_mrr, 0)::DOUBLE AS e,
+                   least(coalesce(end_mrr, 0), coalesce(prev_mrr, 0))::DOUBLE AS r
             FROM base LEFT JOIN outcome USING (customer_id)
         )
-        SELECT category,
-               count_if(active_start) AS customers,
-               count_if(active_start AND churned) AS churned,
-               count_if(b > 0) AS paying,
-               coalesce(sum(b) FILTER (b > 0), 0) AS base_mrr,
+        SELECT category_start AS category,
+               {measures.select("fact_customer_month", customers="active_at_start", churned="churned_in_window",
+                                paying="paying_before", base_mrr="mrr_before")},
                coalesce(sum(e) FILTER (b > 0), 0) AS end_mrr,
                coalesce(sum(r) FILTER (b > 0), 0) AS retained_mrr,
                -- second moments, for the intervals of the ratios below
@@ -60,7 +57,7 @@ def by_category(cur, view: View) -> pd.DataFrame:
                coalesce(sum(e * b) FILTER (b > 0), 0) AS eb, coalesce(sum(r * r) FILTER (b > 0), 0) AS rr,
                coalesce(sum(r * b) FILTER (b > 0), 0) AS rb
         FROM joined GROUP BY category""", view.params())
-    frame = _ordered(frame)
+    frame = _ordered(frame.fillna({"base_mrr": 0.0}))
     ci = [stats.wilson(int(c), int(n)) for c, n in zip(frame.churned, frame.customers, strict=True)]
     frame["churn_rate"] = [i.estimate for i in ci]
     frame["churn_low"] = [i.low for i in ci]
@@ -85,7 +82,8 @@ def by_category(cur, view: View) -> pd.DataFrame:
 def arr_by_current_category(cur, view: View) -> pd.DataFrame:
     """ARR and paying customers in the window's last month by their latest category; with share of ARR."""
     frame = query(cur, f"""
-        SELECT category_end AS category, count(*) AS customers, ({rules.arr_sql("mrr")})::DOUBLE AS arr
+        SELECT category_end AS category, {measures.select("fact_customer_month", "customers")},
+               ({measures.render("fact_customer_month", measures.ARR)})::DOUBLE AS arr
         FROM fact_customer_month WHERE {View.where()} AND month = $end AND mrr > 0 GROUP BY 1""", view.params())
     frame = _ordered(frame)
     total = frame["arr"].sum()
@@ -96,12 +94,13 @@ def arr_by_current_category(cur, view: View) -> pd.DataFrame:
 def coverage(cur, view: View) -> dict[str, float | None]:
     """Shares that could be linked: responses (to a known customer), active customers (with a response
     before the window's end) and ARR (of customers with a response)."""
-    responses = query(cur, f"""SELECT sum(responses) FILTER (linked) AS linked, sum(responses) AS total
+    responses = query(cur, f"""SELECT {measures.select("fact_nps", linked="linked_responses", total="responses")}
                                FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end""",
                       view.params()).iloc[0]
     customers = query(cur, f"""
         SELECT count_if(active AND category_end IS NOT NULL) AS linked, count_if(active) AS active,
-               (sum(mrr) FILTER (category_end IS NOT NULL))::DOUBLE AS linked_mrr, sum(mrr)::DOUBLE AS mrr
+               {measures.select("fact_customer_month", linked_mrr="mrr", where="category_end IS NOT NULL")},
+               {measures.select("fact_customer_month", "mrr")}
         FROM fact_customer_month WHERE {View.where()} AND month = $end""", view.params()).iloc[0]
     return {
         "responses": stats.ratio(stats.num(responses.linked), stats.num(responses.total)),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import rules, stats
+from metrics import measures, rules, stats
 from metrics.store import source_rows
 from metrics.view import View, dimension_sql, query
 
@@ -28,7 +28,7 @@ def unknown_label(dimension: str) -> str:
     return "No channel recorded" if dimension == "channel" else f"No {dimension} (anonymous)"
 
 # fact_nps holds one row per score and dimension with a response count, so counts are sums.
-_SUMS = rules.nps_counts_sql("score", "responses")
+_SUMS = measures.select("fact_nps", "promoters", "passives", "detractors", n="responses")
 
 
 @dataclass(frozen=True)
@@ -127,14 +127,15 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
 
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
+    # One row per response, counted through fact_nps's measures with a count column of 1.
     row = query(cur, f"""
-        SELECT {rules.nps_counts_sql("n.score", "1")}
+        SELECT {_SUMS} FROM (SELECT n.score, 1 AS responses
         FROM {source_rows("nps", "snapshot", dates=WINDOW_DATES)} n
         JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
         WHERE n.response_date BETWEEN $start AND last_day($end)
           AND c.start_date BETWEEN $start AND last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
-          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)""",
+          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region))""",
                 view.params(nv=versions.get("nps"), cv=versions.get("customers"))).iloc[0]
     return NpsResult(int(stats.num(row.n)), int(stats.num(row.promoters)), int(stats.num(row.passives)),
                      int(stats.num(row.detractors)))

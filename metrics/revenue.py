@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import rules, stats
+from metrics import measures, rules, stats
+from metrics.definitions import METRICS
 from metrics.store import RETENTION_K, RETENTION_ROWS
 from metrics.view import View, add_months, query
 
@@ -58,15 +59,14 @@ class Retention:
 
 
 def logo_churn(cur, view: View) -> ChurnResult:
-    row = query(cur, f"""SELECT sum(active_start) AS a, sum(churned) AS c FROM fact_month
+    row = query(cur, f"""SELECT {measures.select("fact_month", a="active_start", c="churned")} FROM fact_month
                          WHERE {View.where()} AND month BETWEEN $start AND $end""", view.params()).iloc[0]
     return ChurnResult(int(stats.num(row.a)), int(stats.num(row.c)))
 
 
 def churn_by_month(cur, view: View) -> pd.DataFrame:
     """Columns month, active_start, churned, started, rate (monthly logo churn)."""
-    frame = query(cur, f"""SELECT month, sum(active_start)::BIGINT AS active_start, sum(churned)::BIGINT AS churned,
-                                  sum(started)::BIGINT AS started
+    frame = query(cur, f"""SELECT month, {measures.select("fact_month", "active_start", "churned", "started")}
                            FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
                            GROUP BY month ORDER BY month""", view.params())
     frame["rate"] = [stats.ratio(c, a) for c, a in zip(frame.churned, frame.active_start, strict=True)]
@@ -76,11 +76,10 @@ def churn_by_month(cur, view: View) -> pd.DataFrame:
 def mrr_by_month(cur, view: View) -> pd.DataFrame:
     """Per month: mrr, arr, paying customers, arpa and the five movements (NULL in the first data month)."""
     frame = query(cur, f"""
-        SELECT month, sum(mrr)::DOUBLE AS mrr, ({rules.arr_sql("mrr")})::DOUBLE AS arr, sum(paying)::BIGINT AS paying,
-               sum(start_mrr)::DOUBLE AS start_mrr,
-               sum(new_mrr)::DOUBLE AS new, sum(reactivation_mrr)::DOUBLE AS reactivation,
-               sum(expansion_mrr)::DOUBLE AS expansion, sum(contraction_mrr)::DOUBLE AS contraction,
-               sum(churned_mrr)::DOUBLE AS churned
+        SELECT month, {measures.select("fact_month", "mrr")},
+               ({measures.render("fact_month", measures.ARR)})::DOUBLE AS arr,
+               {measures.select("fact_month", "paying", "start_mrr", new="new_mrr", reactivation="reactivation_mrr",
+                                expansion="expansion_mrr", contraction="contraction_mrr", churned="churned_mrr")}
         FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
         GROUP BY month ORDER BY month""", view.params())
     frame["arpa"] = [stats.ratio(m, p) for m, p in zip(frame.mrr, frame.paying, strict=True)]
@@ -95,7 +94,8 @@ def quick_ratio(frame: pd.DataFrame) -> float | None:
 
 def mrr_at(cur, view: View, month: dt.date) -> float:
     """MRR of one month under the view's filters (0 when there is no revenue)."""
-    value = query(cur, f"SELECT sum(mrr)::DOUBLE AS v FROM fact_month WHERE {View.where()} AND month = $m",
+    value = query(cur, f"""SELECT {measures.select("fact_month", v="mrr")} FROM fact_month
+                           WHERE {View.where()} AND month = $m""",
                   view.params(m=month)).iloc[0].v
     return 0.0 if pd.isna(value) else float(value)
 
@@ -118,8 +118,7 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
     # Read the stored facts for the usual 12 months; any other k runs the same SQL on the fly.
     source = "fact_retention" if months == RETENTION_K else f"({RETENTION_ROWS})"
     frame = query(cur, f"""
-        SELECT month, sum(base_customers)::BIGINT AS base_customers, sum(base_mrr)::DOUBLE AS base_mrr,
-               sum(retained_mrr)::DOUBLE AS retained_mrr, sum(end_mrr)::DOUBLE AS end_mrr
+        SELECT month, {measures.select("fact_retention", "base_customers", "base_mrr", "retained_mrr", "end_mrr")}
         FROM {source} r
         WHERE {View.where()} AND k = $k AND month BETWEEN $first AND $last
         GROUP BY month ORDER BY month""",
@@ -131,5 +130,12 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
 
 def arr_change(cur, view: View) -> tuple[float, float]:
     """ARR at the end of the window and at the end of the previous window of the same length."""
-    return (rules.ARR_FACTOR * mrr_at(cur, view, view.end),
-            rules.ARR_FACTOR * mrr_at(cur, view, add_months(view.start, -1)))
+    return arr_at(cur, view, view.end), arr_at(cur, view, add_months(view.start, -1))
+
+
+def arr_at(cur, view: View, month: dt.date) -> float:
+    """ARR of one month under the view's filters: the registry's `arr` with `month` as the period's last month
+    (0 when there is no revenue)."""
+    value = query(cur, f"SELECT {METRICS['arr'].sql} AS v FROM fact_month WHERE {View.where()}",
+                  view.params(end=month)).iloc[0].v
+    return 0.0 if pd.isna(value) else float(value)

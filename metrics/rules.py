@@ -42,13 +42,6 @@ def band_sql(category: str, score: str) -> str:
             "Detractor": f"{score} <= {DETRACTOR_MAX}"}[category]
 
 
-def nps_counts_sql(score: str = "score", weight: str = "responses") -> str:
-    """SELECT list of promoters, passives, detractors and n, summing `weight` (a count column of a fact; "1" to
-    count rows) by band of `score`."""
-    p, a, d = (f"sum({weight}) FILTER ({band_sql(c, score)})" for c in CATEGORIES)
-    return f"{p} AS promoters, {a} AS passives, {d} AS detractors, sum({weight}) AS n"
-
-
 BANDS_TEXT = (f"promoter {PROMOTER_MIN}–{NPS_SCALE[1]}, passive {PASSIVE_MIN}–{PROMOTER_MIN - 1}, "
               f"detractor {NPS_SCALE[0]}–{DETRACTOR_MAX}")
 
@@ -69,11 +62,6 @@ RETENTION_MONTHS = 12         # GRR / NRR are trailing 12 months unless a view s
 # ---- bounds on what one upload may imply (checked before anything is expanded or stored) --------------------------
 MAX_SPAN_YEARS = 50               # a date column spanning more: a typo or a placeholder date (1970-01-01, 1900)
 MAX_CUSTOMER_MONTHS = 5_000_000   # subscriptions expanded to customer-months; env CX_MAX_CUSTOMER_MONTHS overrides
-
-
-def arr_sql(mrr: str = "mrr") -> str:
-    """SQL: ARR from a sum of MRR."""
-    return f"{ARR_FACTOR} * sum({mrr})"
 
 
 # Who counts as a current customer in a month (advocates, current detractors, revenue at risk, the what-if):

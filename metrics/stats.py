@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 # The thresholds live in metrics.rules; re-exported here because pages and tests have long imported them here.
 from metrics.rules import (  # noqa: F401
     MIN_CHURN_EVENTS,
@@ -165,8 +167,9 @@ def annual_from_window(rate: float | None, months: int) -> float | None:
 
 
 def missing(value) -> bool:
-    """No value: None or NaN (what an empty aggregate or a blank cell becomes)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """No value: None, NaN or pandas' NA (what an empty aggregate or a blank cell becomes; a typed BIGINT
+    aggregate over no rows arrives as NA)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def num(value) -> float:

@@ -36,9 +36,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from metrics import lockdown
+from metrics import lockdown, measures
+from metrics.definitions import METRICS
 from metrics.facts import COHORT_MAX_AGE, MAX_HISTORY_MONTHS, RETENTION_K, parts
-from metrics.rules import ARR_FACTOR, band_sql
 from metrics.schema import (
     ANSWER_KEY_SQL,
     APPENDABLE,
@@ -486,7 +486,8 @@ class Workspace:
             stats["customers"], stats["last_month"] = cur.execute(
                 "SELECT count(DISTINCT customer_id), max(month) FROM revenue WHERE version = ?", [version]).fetchone()
             stats["arr"] = float(cur.execute(
-                f"SELECT coalesce(sum(mrr), 0) * {ARR_FACTOR} FROM revenue WHERE version = ? AND month = ?",
+                f"SELECT coalesce({measures.render('fact_month', measures.ARR)}, 0) FROM revenue"
+                " WHERE version = ? AND month = ?",
                 [version, stats["last_month"]]).fetchone()[0])
         elif kind == "customers":
             stats["customers"], stats["active"] = cur.execute(
@@ -497,14 +498,15 @@ class Workspace:
             stats["nps"] = None  # a tickets version has no NPS (change_summary reads the key)
         elif kind == "csat":
             stats["customers"], stats["csat"] = cur.execute(
-                "SELECT count(DISTINCT customer_id), 100.0 * count_if(satisfied) / count(*) FROM csat_responses"
-                " WHERE version = ?", [version]).fetchone()
+                f"SELECT count(DISTINCT customer_id), {METRICS['csat'].sql} FROM (SELECT customer_id, "
+                "satisfied::INT AS satisfied, 1 AS answers FROM csat_responses WHERE version = ?)",
+                [version]).fetchone()
             stats["nps"] = None  # a CSAT version has no NPS (change_summary reads the key for response kinds)
         else:
             stats["customers"], stats["nps"] = cur.execute(
-                f"SELECT count(DISTINCT customer_id), 100.0 * (count(*) FILTER ({band_sql('Promoter', 'score')})"
-                f" - count(*) FILTER ({band_sql('Detractor', 'score')})) / count(*)"
-                " FROM nps_responses WHERE version = ?",
+                # The registry's NPS over the version's rows, each a count of 1 (as fact_nps's `responses`).
+                f"SELECT count(DISTINCT customer_id), {METRICS['nps'].sql} FROM (SELECT customer_id, score, "
+                "1 AS responses FROM nps_responses WHERE version = ?)",
                 [version]).fetchone()
         return stats
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import linkage, revenue, rules, stats
+from metrics import linkage, measures, revenue, rules, stats
 from metrics.view import View, query
 
 DEFAULT_GROSS_MARGIN = 0.80
@@ -152,8 +152,9 @@ def current_by_category(cur, view: View) -> pd.DataFrame:
     """Current customers (rules.CURRENT_CUSTOMER_TEXT) in the window's last month by the category of their latest
     response: customers, ARR. The one count behind advocates, current detractors and revenue at risk."""
     return query(cur, f"""
-        SELECT coalesce(category_end, '{linkage.NO_RESPONSE}') AS category, count(*) AS customers,
-               coalesce({rules.arr_sql("mrr")}, 0)::DOUBLE AS arr
+        SELECT coalesce(category_end, '{linkage.NO_RESPONSE}') AS category,
+               {measures.select("fact_customer_month", customers="current_customers")},
+               coalesce({measures.render("fact_customer_month", measures.ARR)}, 0)::DOUBLE AS arr
         FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
         GROUP BY 1""", view.params())
 
@@ -212,6 +213,6 @@ def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:
     window counts twice), mrr (the customer's MRR in the later response's month, summed over the pairs).
     Read from the facts built at upload."""
     return query(cur, f"""
-        SELECT from_category, to_category, sum(customers)::BIGINT AS pairs, sum(mrr)::DOUBLE AS mrr
+        SELECT from_category, to_category, {measures.select("fact_transition", "mrr", pairs="customers")}
         FROM fact_transition WHERE {View.where()} AND month BETWEEN $start AND $end
         GROUP BY ALL ORDER BY ALL""", view.params())

@@ -192,8 +192,8 @@ def test_glossary_entries_come_from_the_registry():
             "FILTER (score >= 9) - sum(responses) FILTER (score <= 6)) / sum(responses) FROM fact_nps`") in nps_entry
     assert "- Interval: 95% adjusted Wald" in nps_entry and "|z| ≥ 1.96" in nps_entry
     assert "- Minimum n: 30 responses: below, \"—\" with the reason" in nps_entry
-    assert ("`metrics.linkage.by_category` reading `fact_customer_month`; SQL: `SELECT count_if(active_start AND "
-            "churn_month BETWEEN $start AND $end) FILTER (month = $start) / count_if(active_start) FILTER (month = "
+    assert ("`metrics.linkage.by_category` reading `fact_customer_month`; SQL: `SELECT count(*) FILTER (active_start "
+            "AND churn_month BETWEEN $start AND $end AND month = $start) / count(*) FILTER (active_start AND month = "
             "$start) FROM fact_customer_month GROUP BY category_start`") in entries["churn_by_category"]
     assert "- Minimum n: 30 customers in each group compared and 10 churned customers" in entries["revenue_at_risk"]
     assert "(arithmetic in Python)" in entries["ltv"] and "Current customers (customers active in the month by the " \

@@ -9,11 +9,13 @@
 
 import datetime as dt
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from metrics import cohorts, csat, health, linkage, nps, revenue, value
+from metrics import cohorts, csat, health, linkage, measures, nps, revenue, value
 from metrics.definitions import METRICS
 from metrics.view import View, query
 
@@ -159,3 +161,83 @@ def test_hand_worked(name, reference_ws):
     cur, snap = reference_ws.cursor(), reference_ws.snapshot()
     got = fn(cur, View(snap.snapshot, JAN, APR), snap)
     assert got == (pytest.approx(expected) if not isinstance(expected, list) else expected)
+
+
+# ---- one home: every aggregate a metric reads is written once, in metrics/measures.py ----------------
+ROOT = Path(__file__).resolve().parent.parent
+# Every module that computes or shows a figure (metrics/facts/*.sql build the facts from rows: their sums are
+# the facts' columns, not a metric's aggregate).
+SCANNED = sorted([*(ROOT / "metrics").glob("*.py"), *(ROOT / "pages").glob("*.py"),
+                  *(ROOT / n for n in ("app.py", "ui.py", "charts.py", "report.py"))])
+ROW_LISTS = {"revenue_stopped"}  # its function lists the rows the registry's SQL counts: it reads the measure's rows
+
+
+def _norm(text: str) -> str:
+    """Lower case, single spaces, none inside parentheses' edges: `sum( x )` is `sum(x)`."""
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", re.sub(r"\s+", " ", text))).lower()
+
+
+def hand_written(source: str) -> list[str]:
+    """Measures whose aggregate `source` spells out instead of taking from metrics.measures: the aggregate with
+    its own rows, or a count's paraphrase count_if(rows). A bare count(*) is SQL's row count, not a rule."""
+    src = _norm(source)
+    found = []
+    for fact, ms in measures.MEASURES.items():
+        for m in ms.values():
+            texts = {m.sql()} - {"count(*)"}
+            if m.agg == "count(*)" and m.where:
+                texts.add(f"count_if({m.where})")
+            found += [f"{fact}.{m.name}: {t}" for t in texts if _norm(t) in src]
+    return found
+
+
+def test_the_scan_catches_a_hand_written_aggregate():
+    assert hand_written("SELECT sum( churned ) FROM fact_month") == ["fact_month.churned: sum(churned)"]
+    assert "fact_customer_month.paying_months: count_if(mrr > 0)" in hand_written("count_if(mrr > 0) AS t")
+    assert hand_written("SELECT count(*) FROM uploads") == []
+
+
+@pytest.mark.parametrize("path", [p for p in SCANNED if p.name != "measures.py"], ids=lambda p: p.name)
+def test_no_module_writes_a_measure_by_hand(path):
+    assert hand_written(path.read_text()) == []
+
+
+class Recording:
+    """A cursor that keeps the SQL it runs."""
+
+    def __init__(self, cur):
+        self.cur, self.sql = cur, []
+
+    def execute(self, sql, *args, **kwargs):
+        self.sql.append(_norm(sql))
+        return self.cur.execute(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cur, name)
+
+
+@pytest.mark.parametrize("name", sorted(BY_FUNCTION))
+def test_the_function_runs_the_metrics_measures(name, reference_ws):
+    """The function behind a registry entry reads the entry's measures from metrics.measures (with the scan
+    above: nowhere else can the text come from)."""
+    m = METRICS[name]
+    cur = Recording(reference_ws.cursor())
+    BY_FUNCTION[name](cur, whole(reference_ws), reference_ws.snapshot())
+    ran = " ; ".join(cur.sql)
+    used = measures.names_in(m.fact, m.expr)
+    assert used, f"{name}: its expression names no measure of {m.fact}"
+    for measure in (measures.measure(m.fact, n) for n in used):
+        assert _norm(measure.where) in ran, (name, measure.name, measure.where)
+        assert name in ROW_LISTS or _norm(measure.agg) in ran, (name, measure.name, measure.agg)
+
+
+def test_a_metric_sql_is_its_expression_over_measures():
+    assert METRICS["logo_churn"].sql == "sum(churned) / sum(active_start)"
+    assert METRICS["arr"].sql == "12 * sum(mrr) FILTER (month = $end)"
+    assert METRICS["nps"].sql == ("100.0 * (sum(responses) FILTER (score >= 9) - sum(responses) FILTER (score <= 6))"
+                                  " / sum(responses)")
+    assert METRICS["advocates"].sql == ("count(*) FILTER ((active OR mrr > 0) AND month = $end AND "
+                                        "category_end = 'Promoter')")
+    assert measures.render("fact_month", "mrr / paying", "month = $end") == (
+        "sum(mrr) FILTER (month = $end) / sum(paying) FILTER (month = $end)")
+    assert measures.render("fact_month", "pow(1 - churned, 12)") == "pow(1 - sum(churned), 12)"

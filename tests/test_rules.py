@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from metrics import rules
+from metrics import measures, rules
 
 
 def test_category_sql_matches_the_python_rule_for_every_score():
@@ -16,9 +16,10 @@ def test_category_sql_matches_the_python_rule_for_every_score():
     assert rules.CATEGORY_SQL.format(s="x") == rules.category_sql("x")  # the template store.py splices
 
 
-def test_nps_counts_sql_counts_each_band():
+def test_nps_measures_count_each_band():
     # scores 0, 6, 7, 8, 9, 10 with 1, 2, 3, 4, 5, 6 responses: detractors 3, passives 7, promoters 11
-    row = duckdb.sql(f"""SELECT {rules.nps_counts_sql()} FROM (VALUES (0, 1), (6, 2), (7, 3), (8, 4), (9, 5),
+    sums = measures.select("fact_nps", "promoters", "passives", "detractors", "responses")
+    row = duckdb.sql(f"""SELECT {sums} FROM (VALUES (0, 1), (6, 2), (7, 3), (8, 4), (9, 5),
                                 (10, 6)) t(score, responses)""").fetchall()
     assert row == [(11, 7, 3, 21)]
 
@@ -49,5 +50,5 @@ def test_csat_top_two_boxes():
 
 def test_arr_and_bands_text():
     assert rules.superscript(12) == "¹²"
-    assert rules.arr_sql() == "12 * sum(mrr)" and rules.ARR_FACTOR == 12
+    assert measures.render("fact_month", measures.ARR) == "12 * sum(mrr)" and rules.ARR_FACTOR == 12
     assert rules.BANDS_TEXT == "promoter 9–10, passive 7–8, detractor 0–6"
