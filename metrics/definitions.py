@@ -8,7 +8,9 @@ are all produced from these entries and from metrics.rules, so a number on scree
 drift apart; tests/test_registry.py checks the entries against the code (functions exist and are called by a
 page, the SQL runs and agrees with the function, every metric is tested).
 
-A dict of frozen dataclasses on purpose, not a query compiler: the metric functions stay ordinary code.
+A metric's arithmetic is an expression over named measures (metrics/measures.py: each aggregate written once),
+rendered to SQL here and selected from the same measures by its function: a dict of frozen dataclasses on
+purpose, not a query compiler, so the metric functions stay ordinary code.
 Formatting functions are here too: one rule per format.
 """
 

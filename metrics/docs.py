@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from metrics import cli, rulebook
+from metrics import cli, measures, rulebook
 from metrics.definitions import FORMATTERS, METRICS, OWNERS, Metric, general_rules
 
 PATH = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
@@ -55,7 +55,11 @@ def render() -> str:
            "Each metric's SQL is shown without the filters every query adds: the data version, the segment and "
            "region, and the period's months (`month BETWEEN $start AND $end`).", "",
            "## Rules that apply everywhere", "", *[f"- {r}" for r in general_rules()], ""]
-    out += ["## Metrics by role", ""]
+    out += ["## Measures", "", "Every aggregate a metric reads, written once in `metrics/measures.py`; a metric's SQL "
+            "below is its expression with each measure replaced by its aggregate.", "",
+            "| Fact | Measure | Aggregate |", "|---|---|---|"]
+    out += [f"| `{m.fact}` | `{m.name}` | `{m.sql()}` |" for ms in measures.MEASURES.values() for m in ms.values()]
+    out += ["", "## Metrics by role", ""]
     for owner, metrics in by_owner().items():
         out += [f"### {owner}", ""]
         for m in metrics:
