@@ -17,10 +17,13 @@ never built into smaller numbers.
 --register W opens a finished (local) build in the workspace W as a new data version, the latest: each fact's rows
 become one fact part the data version reads (metrics/facts/parts.py), read-only like every part, and its source is
 recorded ("Facts built on Spark from <path>", shown on the CIO page). The workspace's connection may read no files
-(metrics/lockdown.py), so the rows are copied in rather than read from the Parquet at every query. The workspace
-must hold the upload versions the build read (the same file hashes), because pages also read raw rows (comments,
-tickets, the churn model); a build of data the workspace has never seen is refused. With --input, the build runs
-first.
+(metrics/lockdown.py), so the rows are copied in rather than read from the Parquet at every query. Pages also read
+raw rows (comments, tickets, the churn model), so the data version reads the canonical rows the build read: the
+workspace's own uploads when it holds them (the same file hashes), else the build's input folder is imported, one
+upload version per kind (source "lake", its rows checked against the input manifest's counts), in the same
+transaction as the data version: a company whose data lives only in its lake gets a full dashboard. The input
+folder is the build's recorded one, or --input; an object-store input must be copied here first. With --input, the
+build runs first.
 
 Exit status: 0 built (and registered); 1 refused or failed (one line on stderr); 2 bad usage.
 """
@@ -43,6 +46,10 @@ PROG = "python -m metrics.build"
 MANIFEST = "manifest.json"
 FORMAT = "cx-facts-build/1"
 ENGINE_LABELS = {"duckdb": "DuckDB", "spark": "Spark"}
+
+# The date column whose span an imported kind's upload records, as ingest records an uploaded file's.
+LAKE_DATES = {"nps": "response_date", "customers": "start_date", "revenue": "month", "csat": "response_date",
+              "tickets": "created_at"}
 
 BUILDS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS snapshot_builds (  -- data versions whose facts were built outside the workspace
@@ -105,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             _print(f"built {len(manifest['facts'])} fact tables on {manifest['engine_version']} in "
                    f"{manifest['seconds']:.1f} s: {args.output}")
         if args.register is not None:
-            number = register(args.register, args.output)
+            number = register(args.register, args.output, input_dir=args.input, progress=_print)
             _print(f"registered as data version #{number} in {args.register}")
     except (Refused, EngineError) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
@@ -218,8 +225,10 @@ def read_build(folder: str | Path) -> dict:
     return manifest
 
 
-def register(workspace: str, build_dir: str, *, now: Callable[[], dt.datetime] | None = None) -> int:
-    """Open a finished build in the workspace as a new data version; returns its number (see the module doc)."""
+def register(workspace: str, build_dir: str, *, input_dir: str | None = None,
+             now: Callable[[], dt.datetime] | None = None, progress: Callable[[str], None] = lambda line: None) -> int:
+    """Open a finished build in the workspace as a new data version; returns its number (see the module doc).
+    `input_dir`: where the build's input lies, when the workspace must import it and it moved since the build."""
     import duckdb
 
     from metrics.store import Workspace
@@ -231,12 +240,101 @@ def register(workspace: str, build_dir: str, *, now: Callable[[], dt.datetime] |
         raise Refused(f"the workspace {workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app or a "
                       "load using it?") from None
     try:
-        return _register(ws, manifest, Path(build_dir), now or (lambda: dt.datetime.now(dt.UTC)))
+        return _register(ws, manifest, Path(build_dir), now or (lambda: dt.datetime.now(dt.UTC)), input_dir,
+                         progress)
     finally:
         ws.close()
 
 
-def _register(ws, manifest: dict, folder: Path, clock) -> int:
+def _held_inputs(cur, manifest: dict) -> dict[str, list[int]] | None:
+    """kind -> the workspace's upload versions holding the build's inputs (the version the build read, or another
+    live one of the same kind and file hash), or None when one is missing."""
+    sources: dict[str, list[int]] = {}
+    for kind, info in manifest["inputs"].items():
+        for version in info["versions"]:
+            row = cur.execute(
+                "SELECT version FROM uploads WHERE kind = ? AND sha256 = ? AND version NOT IN "
+                "(SELECT version FROM deleted_versions) ORDER BY version = ? DESC, version DESC LIMIT 1",
+                [kind, info["sha256"].get(str(version)), version]).fetchall()
+            if not row:
+                return None
+            sources.setdefault(kind, []).append(row[0][0])
+    return sources
+
+
+def _input_folder(manifest: dict, given: str | None) -> tuple[str, dict]:
+    """The build's input folder (given, or as recorded) and its manifest, checked to be what the build read."""
+    from metrics.export import read_manifest
+
+    folder = given or manifest["input"]
+    if "://" in folder:
+        raise Refused(f"the workspace does not hold the uploads the build read, and its input {folder} is not on this "
+                      "machine: copy the folder here and pass it with --input, so its rows are imported.")
+    if not Path(folder).is_dir():
+        raise Refused(f"the workspace does not hold the uploads the build read, and its input folder {folder} is "
+                      "not readable here: pass the folder with --input, so its rows are imported.")
+    source = read_manifest(folder)
+    for kind, info in manifest["inputs"].items():
+        got = source["kinds"].get(kind, {})
+        if (got.get("versions"), got.get("rows")) != (info["versions"], info["rows"]):
+            raise Refused(f"{folder} is not the input the build read: {kind} holds {got.get('rows', 0):,} rows of "
+                          f"versions {got.get('versions')}, the build read {info['rows']:,} of {info['versions']}.")
+    return folder, source
+
+
+def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str, list[int]]:
+    """Store each kind's canonical rows from the input folder as one upload version (source "lake"), or reuse the
+    version an earlier registration imported from the same files; kind -> [version]."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    from metrics.export import _folder_digest
+    from metrics.schema import CANONICAL_COLUMNS, TABLES
+    from metrics.store import quote_ident
+
+    sources: dict[str, list[int]] = {}
+    for kind, info in source["kinds"].items():
+        if not info["rows"]:
+            continue  # a kind without data: the data version has none of it, as the build had none
+        path = Path(folder) / kind
+        digest = info.get("files_sha256") or _folder_digest(path)
+        held = cur.execute("SELECT max(version) FROM uploads WHERE kind = ? AND sha256 = ? AND source = 'lake' AND "
+                           "version NOT IN (SELECT version FROM deleted_versions)", [kind, digest]).fetchall()[0][0]
+        if held is not None:
+            sources[kind] = [held]
+            continue
+        table, cols = TABLES[kind], CANONICAL_COLUMNS[kind]
+        types = dict(cur.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND "
+                                 "database_name = current_database()", [table]).fetchall())
+        # The month partition lives in the folder names (hive layout); read as text and cast to the table's type.
+        rows = ds.dataset(str(path), format="parquet",
+                          partitioning=ds.partitioning(pa.schema([("month", pa.string())]), flavor="hive"))
+        version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchall()[0][0]
+        date = quote_ident(LAKE_DATES[kind])
+        cur.register("lake_rows", rows)
+        cur.execute(f"INSERT INTO {quote_ident(table)} (version, {', '.join(map(quote_ident, cols))}) SELECT ?, "
+                    + ", ".join(f"CAST({quote_ident(c)} AS {types[c]})" for c in cols) + " FROM lake_rows", [version])
+        cur.unregister("lake_rows")
+        # The span the Data and CIO pages show, as ingest records it (a revenue month runs to its last day).
+        span = f"min({date})::DATE, " + (f"last_day(max({date}))" if kind == "revenue" else f"max({date})::DATE")
+        count, first, last = cur.execute(f"SELECT count(*), {span} FROM {quote_ident(table)} WHERE version = ?",
+                                         [version]).fetchall()[0]
+        if count != info["rows"]:
+            raise Refused(f"{kind}: {path} holds {count:,} rows where its manifest says {info['rows']:,}; a partition "
+                          "is missing or extra. Nothing was stored.")
+        cur.execute("INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping, "
+                    "first_date, last_date, uploaded_by, churn_known_from) VALUES (?, ?, ?, ?, ?, ?, 'lake', '', ?, ?, "
+                    "?, ?)", [version, kind, f"{kind} from {_location(folder)}", digest, count,
+                              _naive_utc(clock()), first, last, PROG,
+                              _date(source.get("settings", {}).get("churn_known_from")) if kind == "customers"
+                              else None])
+        progress(f"imported {kind}: {count:,} rows as version #{version}")
+        sources[kind] = [version]
+    return sources
+
+
+def _register(ws, manifest: dict, folder: Path, clock, input_dir: str | None = None,
+              progress: Callable[[str], None] = lambda line: None) -> int:
     """The new data version reads one fact part per fact (metrics/facts/parts.py), each holding the build's rows;
     registering the same build again reuses its parts, as the workspace's own builds share theirs."""
     import hashlib
@@ -249,20 +347,15 @@ def _register(ws, manifest: dict, folder: Path, clock) -> int:
 
     cur = ws.cursor()
     cur.execute(BUILDS_SCHEMA)
-    sources: dict[str, list[int]] = {}
-    for kind, info in manifest["inputs"].items():
-        for version in info["versions"]:
-            row = cur.execute("SELECT kind, sha256 FROM uploads WHERE version = ? AND version NOT IN "
-                              "(SELECT version FROM deleted_versions)", [version]).fetchone()
-            if row is None or row[0] != kind or row[1] != info["sha256"].get(str(version)):
-                raise Refused(f"the workspace does not hold the {kind} upload the build read (version {version}, "
-                              "same file hash); its pages also read raw rows, so the build is not opened here.")
-            sources.setdefault(kind, []).append(version)
     if missing := [f for f in ORDER if f not in manifest["facts"]]:
         raise Refused(f"the build has no {', '.join(missing)}; a data version needs every fact table.")
+    sources = _held_inputs(cur, manifest)
+    lake = None if sources is not None else _input_folder(manifest, input_dir)
     params, location = manifest["params"], _location(str(folder))
     built_at = _naive_utc(dt.datetime.fromisoformat(manifest["built_at"]))
     with transaction(cur):
+        if lake is not None:
+            sources = _import_inputs(cur, *lake, clock, progress)
         number = cur.execute("SELECT coalesce(max(snapshot), 0) + 1 FROM snapshots").fetchone()[0]
         cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)",
                         [[number, k, v] for k in KINDS for v in sources.get(k, ())])

@@ -30,7 +30,10 @@ class Measure:
     def sql(self, where: str = "") -> str:
         """The aggregate, filtered by its own rows and by `where` (a window condition such as month = $end)."""
         conditions = [c for c in (self.where, where) if c]
-        return self.agg + (f" FILTER ({' AND '.join(conditions)})" if conditions else "")
+        sql = self.agg + (f" FILTER ({' AND '.join(conditions)})" if conditions else "")
+        # A sum over rows none of which qualify is NULL in SQL; a count of responses in a band is 0 (an NPS with
+        # no detractors is a number, not NULL). Rows in the window at all decide whether there is a figure.
+        return f"coalesce({sql}, 0)" if self.where and self.type == "BIGINT" and self.agg.startswith("sum(") else sql
 
 
 def _facts(*measures: Measure) -> dict[str, dict[str, Measure]]:

@@ -143,6 +143,11 @@ class Workspace:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(self.path)
         self._write_lock = threading.Lock()
+        if self._con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+            # DuckDB hands a second connect() to an open file the same database instance: an earlier Workspace of
+            # this process (e.g. one Streamlit's "Clear caches" dropped but that is still alive) set it up and
+            # locked it. Its schema and settings hold; setting them again would be refused.
+            return
         self._con.execute(SCHEMA)
         self._con.execute(HISTORY_SCHEMA)
         parts.ensure(self._con)  # fact parts and views; a workspace made before parts is migrated once

@@ -188,8 +188,9 @@ def test_glossary_entries_come_from_the_registry():
     nps_entry = entries["nps"]
     assert nps_entry.startswith("**NPS** (`nps`, NPS points): Net Promoter Score: % promoters (9–10) − % detractors "
                                 "(0–6) over the responses in the period")
-    assert ("- How it is computed: `metrics.nps.summary` reading `fact_nps`; SQL: `SELECT 100.0 * (sum(responses) "
-            "FILTER (score >= 9) - sum(responses) FILTER (score <= 6)) / sum(responses) FROM fact_nps`") in nps_entry
+    assert ("- How it is computed: `metrics.nps.summary` reading `fact_nps`; SQL: `SELECT 100.0 * (coalesce(sum("
+            "responses) FILTER (score >= 9), 0) - coalesce(sum(responses) FILTER (score <= 6), 0)) / sum(responses) "
+            "FROM fact_nps`") in nps_entry
     assert "- Interval: 95% adjusted Wald" in nps_entry and "|z| ≥ 1.96" in nps_entry
     assert "- Minimum n: 30 responses: below, \"—\" with the reason" in nps_entry
     assert ("`metrics.linkage.by_category` reading `fact_customer_month`; SQL: `SELECT count(*) FILTER (active_start "

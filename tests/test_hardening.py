@@ -75,6 +75,22 @@ def test_settings_are_explicit_and_the_store_still_works(tmp_path):
         ws.close()
 
 
+def test_a_second_workspace_on_an_open_file_shares_the_locked_instance(tmp_path):
+    """Streamlit's "Clear caches" drops the cached Workspace while it is still alive; the next run opens the file
+    again and DuckDB hands it the same (locked) instance: it opens, still locked, with the first one's data."""
+    first = Workspace(tmp_path / "ws.duckdb")
+    first.commit([prepare_file(REFERENCE / "revenue.csv", "revenue").to_upload()])
+    second = Workspace(tmp_path / "ws.duckdb")
+    try:
+        assert second.snapshot().snapshot == 1
+        with pytest.raises(duckdb.InvalidInputException):
+            second.cursor().execute("SET enable_external_access = true")
+        first.close()
+        assert second.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 1
+    finally:
+        second.close()
+
+
 @pytest.mark.parametrize("memory, threads", [("2GB; DROP TABLE uploads", 2), ("lots", 2), ("1GB", 0), ("1GB", 999)])
 def test_lock_settings_are_checked(memory, threads):
     with pytest.raises(ValueError):

@@ -12,6 +12,7 @@ import math
 import re
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -234,8 +235,11 @@ def test_the_function_runs_the_metrics_measures(name, reference_ws):
 def test_a_metric_sql_is_its_expression_over_measures():
     assert METRICS["logo_churn"].sql == "sum(churned) / sum(active_start)"
     assert METRICS["arr"].sql == "12 * sum(mrr) FILTER (month = $end)"
-    assert METRICS["nps"].sql == ("100.0 * (sum(responses) FILTER (score >= 9) - sum(responses) FILTER (score <= 6))"
-                                  " / sum(responses)")
+    assert METRICS["nps"].sql == ("100.0 * (coalesce(sum(responses) FILTER (score >= 9), 0) - coalesce(sum(responses) "
+                                  "FILTER (score <= 6), 0)) / sum(responses)")
+    # two promoters and two passives, no detractor: +50 (a band with no responses counts 0, not NULL)
+    assert duckdb.sql(f"SELECT {METRICS['nps'].sql} FROM (VALUES (9, 1), (10, 1), (7, 2)) t(score, responses)"
+                      ).fetchall() == [(50.0,)]
     assert METRICS["advocates"].sql == ("count(*) FILTER ((active OR mrr > 0) AND month = $end AND "
                                         "category_end = 'Promoter')")
     assert measures.render("fact_month", "mrr / paying", "month = $end") == (

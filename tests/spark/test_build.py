@@ -121,13 +121,73 @@ def test_register_opens_the_build_as_the_latest_data_version(built, exported, ws
     con.close()
 
 
-def test_register_refuses_inputs_the_workspace_does_not_hold(built, tmp_path):
+def _uploads(path) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT version, kind, file_name, sha256, row_count, source, first_date, last_date "
+                           "FROM uploads ORDER BY version").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_lake_only_company_imports_the_input_as_versions(built, exported, sample_path, tmp_path):
+    """A workspace that never saw the uploads: the build's input folder becomes one version per kind (source
+    "lake"), with the rows, counts and date spans the sample's own uploads have; registering again reuses them."""
+    from metrics.store import Workspace
+
+    out, manifest, _ = built
+    empty = tmp_path / "lake_only.duckdb"
+    Workspace(empty).close()
+    lines: list[str] = []
+    assert build.register(str(empty), str(out), now=CLOCK, progress=lines.append) == 1
+    assert lines == [f"imported {k}: {manifest['inputs'][k]['rows']:,} rows as version #{i}"
+                     for i, k in enumerate(("nps", "customers", "revenue", "csat", "tickets"), 1)]
+    lake = {row[1]: row for row in _uploads(empty)}
+    sample = {row[1]: row for row in _uploads(sample_path)}
+    lake_manifest = json.loads((exported / "manifest.json").read_text())
+    for kind, row in lake.items():
+        assert row[2:] == (f"{kind} from {exported.resolve()}", lake_manifest["kinds"][kind]["files_sha256"],
+                           sample[kind][4], "lake", sample[kind][6], sample[kind][7])
+    # The raw rows the pages read beside the facts (comments, tickets, the churn model): the sample's, row for row.
+    a, b = duckdb.connect(str(sample_path), read_only=True), duckdb.connect(str(empty), read_only=True)
+    try:
+        for kind, table in (("nps", "nps_responses"), ("tickets", "tickets"), ("customers", "customers"),
+                            ("revenue", "revenue"), ("csat", "csat_responses")):
+            rows = f"SELECT * EXCLUDE (version) FROM {table} WHERE version = ? ORDER BY ALL"
+            assert b.execute(rows, [lake[kind][0]]).fetchall() == a.execute(rows, [sample[kind][0]]).fetchall(), kind
+    finally:
+        a.close(), b.close()
+    assert build.register(str(empty), str(out), now=CLOCK, progress=lines.append) == 2
+    assert len(lines) == 5 and len(_uploads(empty)) == 5  # nothing imported twice
+
+
+def test_register_refuses_an_input_it_cannot_read_or_that_is_not_the_builds(built, exported, tmp_path):
     from metrics.store import Workspace
 
     out, _, _ = built
-    Workspace(tmp_path / "empty.duckdb").close()
-    with pytest.raises(Refused, match="does not hold the nps upload the build read"):
-        build.register(str(tmp_path / "empty.duckdb"), str(out))
+    empty = tmp_path / "empty.duckdb"
+    Workspace(empty).close()
+    with pytest.raises(Refused, match=r"its input folder /nowhere is not readable here: pass the folder with --input"):
+        build.register(str(empty), str(out), input_dir="/nowhere")
+    with pytest.raises(Refused, match="is not on this machine: copy the folder here"):
+        build.register(str(empty), str(out), input_dir="s3a://lake/cx")
+    other = tmp_path / "other"
+    shutil.copytree(exported, other)
+    manifest = json.loads((other / "manifest.json").read_text())
+    manifest["kinds"]["revenue"]["rows"] -= 1
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(Refused, match=r"is not the input the build read: revenue holds 94,709 rows"):
+        build.register(str(empty), str(out), input_dir=str(other))
+    # The manifest agrees but a partition went missing after the build: refused whole, nothing stored.
+    gone = tmp_path / "gone"
+    shutil.copytree(exported, gone)
+    shutil.rmtree(gone / "tickets" / "month=2025-06-01")
+    with pytest.raises(Refused, match=r"tickets: .* holds 2\d,\d{3} rows where its manifest says 23,970"):
+        build.register(str(empty), str(out), input_dir=str(gone))
+    assert _uploads(empty) == []
+    con = duckdb.connect(str(empty), read_only=True)
+    assert con.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+    con.close()
 
 
 def test_command_builds_and_registers(exported, ws_copy, tmp_path, capsys):

@@ -84,3 +84,50 @@ def test_cio_page_names_the_engine_and_input(app_builds, exported):
     built = f"Facts built on Spark from {exported.resolve()} (Spark 4.3.0, local[2], 2026-11-30 06:00 UTC)."
     assert md_escape(built) in captions
     assert not any("Facts built on" in c for c in run_app("pages/cio.py", v="1").caption)
+
+
+@pytest.fixture(scope="module")
+def lake_only(builds, app_builds, tmp_path_factory):
+    """A company whose data lives only in its lake: an empty workspace opening the Spark build, which imports the
+    build's input as its versions (data version #1)."""
+    from metrics.store import Workspace
+
+    path = tmp_path_factory.mktemp("lake_only") / "workspace.duckdb"
+    Workspace(path).close()
+    assert build.register(str(path), str(builds / "spark"), now=CLOCK) == 1
+    return path
+
+
+def _on(path):
+    import streamlit as st
+
+    os.environ["CX_WORKSPACE"] = str(path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("page", PAGES[:-1])  # the CIO page lists the workspace's own files: checked below
+def test_a_lake_only_company_sees_the_figures_of_the_same_data_uploaded(app_builds, lake_only, page):
+    try:
+        _on(app_builds)
+        uploaded = shown(run_app(page, v="1"))  # the workspace's own facts of the uploaded sample
+        _on(lake_only)
+        from_lake = shown(run_app(page, v="1"))
+    finally:
+        _on(app_builds)
+    assert from_lake == uploaded
+    assert len(from_lake["tiles"]) >= 4
+
+
+def test_cio_page_of_a_lake_only_company_names_the_build_and_the_lake(app_builds, lake_only, exported):
+    from safetext import md_escape
+
+    try:
+        _on(lake_only)
+        at = run_app("pages/cio.py")
+    finally:
+        _on(app_builds)
+    assert md_escape(f"Facts built on Spark from {exported.resolve()} (Spark 4.3.0, local[2], 2026-11-30 06:00 UTC).") \
+        in [c.value for c in at.caption]
+    tables = "\n".join(d.value.to_csv() for d in at.dataframe)
+    assert f"revenue from {exported.resolve()}" in tables and "94710" in tables.replace(",", "")
