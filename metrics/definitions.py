@@ -93,6 +93,11 @@ class Metric:
         where = " AND ".join(c for c in (AT[self.at], self.where) if c)
         return measures.render(self.fact, self.expr, where) if self.expr else ""
 
+    def evaluate(self, **values) -> float | None:
+        """Its expression on measure values already fetched (one month, one group): the same text as its SQL,
+        computed in Python; None where SQL gives NULL."""
+        return measures.evaluate(self.expr, values)
+
     @property
     def query(self) -> str:
         """The SQL that computes it from the fact (empty when the arithmetic is Python)."""

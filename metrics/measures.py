@@ -3,8 +3,9 @@
 A metric in metrics/definitions.py is an expression over measure names ("churned / active_start"); its SQL, as the
 Glossary, docs/metrics.md and tests show it, is that expression with each name replaced by the measure's
 aggregate (`render`). The metric functions build their SELECT lists from the same measures (`select`), so the
-aggregate the page computes and the one the Glossary prints are one text: tests/test_metric_layer.py fails when a
-module writes a measure's aggregate by hand, or a metric function runs without its measures.
+aggregate the page computes and the one the Glossary prints are one text; where a function holds the measures (per
+month, per group) it computes the metric with `evaluate`, on the same expression. tests/test_metric_sql.py fails
+when a module writes a measure's aggregate by hand, or a metric's function runs without its measures.
 
 A measure is column text over its fact's columns; a function may read it from any relation with those columns
 (fact_customer_revenue is fact_customer_month's revenue part; the store's version summary reads the raw rows with
@@ -13,10 +14,13 @@ a count column of 1).
 
 from __future__ import annotations
 
+import ast
+import operator
 import re
 from dataclasses import dataclass
 
 from metrics.rules import ARR_FACTOR, CURRENT_CUSTOMER_SQL, band_sql
+from metrics.stats import missing
 
 
 @dataclass(frozen=True)
@@ -121,3 +125,34 @@ def names_in(fact: str, expr: str) -> list[str]:
     """The measures an expression reads, in order of first use."""
     facts = MEASURES.get(fact, {})
     return list(dict.fromkeys(n for n in _NAME.findall(expr) if n in facts))
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def evaluate(expr: str, values: dict) -> float | None:
+    """The expression on measure values already fetched, as SQL would compute it: None where SQL gives NULL (a
+    missing value, a zero denominator). A page that holds the measures (per month, per group) computes the metric
+    from the same text its SQL is rendered from, not from a second formula."""
+
+    def ev(node) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            value = values[node.id]
+            return None if missing(value) else float(value)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            x = ev(node.operand)
+            return None if x is None else -x
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            a, b = ev(node.left), ev(node.right)
+            if a is None or b is None or (isinstance(node.op, ast.Div) and b == 0):
+                return None
+            return _OPS[type(node.op)](a, b)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "pow"
+                and len(node.args) == 2 and not node.keywords):
+            a, b = ev(node.args[0]), ev(node.args[1])
+            return None if a is None or b is None else a ** b
+        raise ValueError(f"a metric expression holds measures, numbers, + − × ÷ and pow(): not {ast.unparse(node)!r}")
+
+    return ev(ast.parse(expr, mode="eval").body)

@@ -34,11 +34,11 @@ class ChurnResult:
 
     @property
     def monthly(self) -> float | None:
-        return stats.ratio(self.churned, self.active_start)
+        return METRICS["logo_churn"].evaluate(churned=self.churned, active_start=self.active_start)
 
     @property
     def annual(self) -> float | None:
-        return stats.annualise(self.monthly)
+        return METRICS["annual_churn"].evaluate(churned=self.churned, active_start=self.active_start)
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,11 @@ class Retention:
 
     @property
     def grr(self) -> float | None:
-        return stats.ratio(self.retained_mrr, self.base_mrr)
+        return METRICS["grr"].evaluate(retained_mrr=self.retained_mrr, base_mrr=self.base_mrr)
 
     @property
     def nrr(self) -> float | None:
-        return stats.ratio(self.end_mrr, self.base_mrr)
+        return METRICS["nrr"].evaluate(end_mrr=self.end_mrr, base_mrr=self.base_mrr)
 
 
 def logo_churn(cur, view: View) -> ChurnResult:
@@ -69,7 +69,8 @@ def churn_by_month(cur, view: View) -> pd.DataFrame:
     frame = query(cur, f"""SELECT month, {measures.select("fact_month", "active_start", "churned", "started")}
                            FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
                            GROUP BY month ORDER BY month""", view.params())
-    frame["rate"] = [stats.ratio(c, a) for c, a in zip(frame.churned, frame.active_start, strict=True)]
+    frame["rate"] = [METRICS["logo_churn"].evaluate(churned=c, active_start=a)
+                     for c, a in zip(frame.churned, frame.active_start, strict=True)]
     return frame
 
 
@@ -82,14 +83,16 @@ def mrr_by_month(cur, view: View) -> pd.DataFrame:
                                 expansion="expansion_mrr", contraction="contraction_mrr", churned="churned_mrr")}
         FROM fact_month WHERE {View.where()} AND month BETWEEN $start AND $end
         GROUP BY month ORDER BY month""", view.params())
-    frame["arpa"] = [stats.ratio(m, p) for m, p in zip(frame.mrr, frame.paying, strict=True)]
+    frame["arpa"] = [METRICS["arpa"].evaluate(mrr=m, paying=p) for m, p in zip(frame.mrr, frame.paying, strict=True)]
     return frame
 
 
 def quick_ratio(frame: pd.DataFrame) -> float | None:
     """(new + reactivation + expansion) ÷ (contraction + churned) summed over mrr_by_month's rows."""
     f = frame.dropna(subset=["start_mrr"])
-    return stats.ratio((f.new + f.reactivation + f.expansion).sum(), (f.contraction + f.churned).sum())
+    return METRICS["quick_ratio"].evaluate(new_mrr=f.new.sum(), reactivation_mrr=f.reactivation.sum(),
+                                           expansion_mrr=f.expansion.sum(), contraction_mrr=f.contraction.sum(),
+                                           churned_mrr=f.churned.sum())
 
 
 def mrr_at(cur, view: View, month: dt.date) -> float:
@@ -123,8 +126,9 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
         WHERE {View.where()} AND k = $k AND month BETWEEN $first AND $last
         GROUP BY month ORDER BY month""",
         view.params(first=first or view.start, last=last or view.end, k=months, snap=view.snapshot))
-    frame["grr"] = frame.retained_mrr / frame.base_mrr
-    frame["nrr"] = frame.end_mrr / frame.base_mrr
+    for name, num in (("grr", "retained_mrr"), ("nrr", "end_mrr")):
+        frame[name] = [METRICS[name].evaluate(**{num: n, "base_mrr": b}) for n, b in zip(frame[num], frame.base_mrr,
+                                                                                         strict=True)]
     return frame
 
 

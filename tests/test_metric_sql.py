@@ -245,3 +245,20 @@ def test_a_metric_sql_is_its_expression_over_measures():
     assert measures.render("fact_month", "mrr / paying", "month = $end") == (
         "sum(mrr) FILTER (month = $end) / sum(paying) FILTER (month = $end)")
     assert measures.render("fact_month", "pow(1 - churned, 12)") == "pow(1 - sum(churned), 12)"
+
+
+def test_a_metric_evaluated_in_python_is_its_expression():
+    # reference data Jan–Apr: churned 2 of 10 active at month starts
+    assert METRICS["logo_churn"].evaluate(churned=2, active_start=10) == 0.2
+    assert METRICS["annual_churn"].evaluate(churned=2, active_start=10) == pytest.approx(1 - 0.8 ** 12)
+    assert METRICS["nps"].evaluate(promoters=3, detractors=2, responses=7) == pytest.approx(100 / 7)
+    assert METRICS["quick_ratio"].evaluate(new_mrr=450, reactivation_mrr=200, expansion_mrr=50, contraction_mrr=20,
+                                           churned_mrr=530) == pytest.approx(700 / 550)
+    # where SQL gives NULL: a zero denominator, a missing value
+    assert METRICS["logo_churn"].evaluate(churned=0, active_start=0) is None
+    assert METRICS["nrr"].evaluate(end_mrr=float("nan"), base_mrr=100) is None
+    assert METRICS["arpa"].evaluate(mrr=pd.NA, paying=3) is None
+    with pytest.raises(ValueError, match="not 'x.__class__'"):
+        measures.evaluate("x.__class__", {"x": 1})
+    with pytest.raises(ValueError, match="not .open"):
+        measures.evaluate("open('/etc/passwd')", {})
