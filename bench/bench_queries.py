@@ -31,7 +31,8 @@ PAGES = {
     "CEO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), revenue.logo_churn(c, v),
                             revenue.logo_churn(c, v.previous()), revenue.retention(c, v),
                             revenue.retention(c, v.previous()), revenue.arr_change(c, v), nps.by_month(c, v),
-                            revenue.mrr_by_month(c, v), linkage.by_category(c, v), linkage.coverage(c, v),
+                            revenue.mrr_by_month(c, v), linkage.coverage(c, v),
+                            # value_summary's "categories" are linkage.by_category's frame: the page reads it there
                             value.value_summary(c, v), nps.movers(c, v), value.transitions(c, v, s.versions)],
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),

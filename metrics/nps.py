@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics import measures, rules, stats
-from metrics.store import source_rows
+from metrics.store import source_rows, sources_read
 from metrics.view import View, dimension_sql, query
 
 WINDOW_DATES = "response_date BETWEEN $start AND last_day($end)"  # a View's window, on raw answers
@@ -106,13 +106,18 @@ def score_distribution(cur, view: View) -> pd.DataFrame:
     return frame
 
 
+def _window_answers(cur, view: View) -> str:
+    """The snapshot's NPS answers dated in the view's window (store.source_rows; one source needs no ranking)."""
+    return source_rows("nps", "snapshot", dates=WINDOW_DATES, single=sources_read(cur, view.snapshot, "nps") == 1)
+
+
 def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.DataFrame:
     """The latest non-empty comments in the window with score, category, customer and segment."""
     sql = f"""
         SELECT n.response_date AS date, n.score, {rules.category_sql('n.score')} AS category, n.comment,
                n.customer_id AS customer, coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region
-        FROM {source_rows("nps", "snapshot", dates=WINDOW_DATES)} n
+        FROM {_window_answers(cur, view)} n
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
         WHERE n.comment IS NOT NULL
           AND n.response_date >= $start AND n.response_date <= last_day($end)
@@ -130,7 +135,7 @@ def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     # One row per response, counted through fact_nps's measures with a count column of 1.
     row = query(cur, f"""
         SELECT {_SUMS} FROM (SELECT n.score, 1 AS responses
-        FROM {source_rows("nps", "snapshot", dates=WINDOW_DATES)} n
+        FROM {_window_answers(cur, view)} n
         JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
         WHERE n.response_date BETWEEN $start AND last_day($end)
           AND c.start_date BETWEEN $start AND last_day($end)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from metrics import rules, stats, voice
 from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
-from metrics.store import source_rows
+from metrics.store import source_rows, sources_read
 from metrics.text.themes import THEMES
 from metrics.view import add_months
 
@@ -81,15 +81,16 @@ def _load(cur, snapshot: int, versions: dict):
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
     if voice.ensure_snapshot(cur, snapshot):
+        answers = source_rows("nps", "s", single=sources_read(cur, snapshot, "nps") == 1)
         # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
         responses = cur.execute(f"""
             SELECT n.customer_id, n.response_date, arg_max(n.score, (n.version, n.row_number)) AS score,
                    {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
-            FROM {source_rows("nps", "s")} n WHERE n.customer_id IS NOT NULL
+            FROM {answers} n WHERE n.customer_id IS NOT NULL
             GROUP BY n.customer_id, n.response_date ORDER BY n.response_date""", {"s": snapshot}).df()
         said = cur.execute(f"""
             SELECT n.customer_id, n.response_date, a.sentiment, a.score AS sentiment_score, a.themes
-            FROM {source_rows("nps", "s")} n
+            FROM {answers} n
             JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
             WHERE n.customer_id IS NOT NULL ORDER BY n.response_date, n.version, n.row_number""",
                            {"s": snapshot}).df()

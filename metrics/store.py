@@ -67,7 +67,7 @@ ENV_PATH = "CX_WORKSPACE"
 RETENTION_ROWS = f"SELECT $snap AS snapshot, * FROM (\n{parts.snapshot_sql('fact_retention')})"
 
 
-def source_rows(kind: str, snapshot_param: str = "snap", dates: str = "") -> str:
+def source_rows(kind: str, snapshot_param: str = "snap", dates: str = "", single: bool = False) -> str:
     """SQL for the rows of `kind` a snapshot reads (a parenthesised subquery; the snapshot bound as
     $<snapshot_param>). With several sources of a response kind, an answer found in more than one source
     (same response id and date, else same customer and date) is kept from the latest version only; within one
@@ -76,16 +76,25 @@ def source_rows(kind: str, snapshot_param: str = "snap", dates: str = "") -> str
     `dates`: an optional condition on response_date (constant SQL with bound parameters, e.g.
     "response_date BETWEEN $start AND last_day($end)"), applied before the de-duplication so a window query
     does not rank every answer ever stored. The same rows come out: an answer's key includes its date, so
-    every copy of an answer is on the same side of a date condition."""
+    every copy of an answer is on the same side of a date condition.
+
+    `single`: the snapshot reads one source of the kind (sources_read() says), so there is nothing to de-duplicate
+    and the ranking, most of such a query's time, is skipped."""
     if kind not in TABLES:
         raise ValueError(f"unknown kind {kind!r}")
     versions = (f"SELECT version FROM snapshot_sources WHERE snapshot = ${snapshot_param} "
                 f"AND kind = '{kind}'")  # kind is one of TABLES' constant keys, never user text
     where = f"version IN ({versions})" + (f" AND ({dates})" if dates else "")
-    if kind not in APPENDABLE:
+    if kind not in APPENDABLE or single:
         return f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE {where})"
     return (f"(SELECT * FROM {quote_ident(TABLES[kind])} WHERE {where} "
             f"QUALIFY version = max(version) OVER (PARTITION BY {ANSWER_KEY_SQL}))")
+
+
+def sources_read(cur, snapshot: int, kind: str) -> int:
+    """How many sources (versions) of `kind` the snapshot reads: source_rows(single=…) of one needs no ranking."""
+    return cur.execute("SELECT count(*) FROM snapshot_sources WHERE snapshot = ? AND kind = ?",
+                       [snapshot, kind]).fetchall()[0][0]
 
 
 @dataclass(frozen=True)

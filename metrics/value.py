@@ -175,7 +175,8 @@ def overall_ltv(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> 
 def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
     """Everything the value views need, from the window's data: LTV overall and by category, revenue at
     risk, and the inputs of the what-if."""
-    cats = linkage.by_category(cur, view).set_index("category")
+    by_category = linkage.by_category(cur, view)
+    cats = by_category.set_index("category")
     now = current_by_category(cur, view).set_index("category")
 
     def get(frame, cat, col, default=0):
@@ -199,6 +200,7 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
                              annual["Passive"]) if gaps["Passive"].measurable else None)
     return {
         **overall_ltv(cur, view, gross_margin),
+        "categories": by_category,  # linkage.by_category's frame, so a page showing it runs its query once
         "ltv_by_category": ltv_by, "ltv_by_category_reason": ltv_reason,
         "annual_churn": annual, "churn_gap": gaps, "revenue_at_risk": rar,
         "detractors_now": int(get(now, "Detractor", "customers")), "detractor_arr": det_arr,

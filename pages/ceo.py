@@ -73,9 +73,9 @@ ui.section("From customer experience to value")
 for kind in ("nps", "customers", "revenue"):  # the links below need all three
     if not ui.has_data(view, kind):
         ui.empty_state(kind)
-cats = ui.cached(linkage.by_category, view)
-cover = ui.cached(linkage.coverage, view)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
+cats = worth["categories"]  # linkage.by_category, read once with the value figures
+cover = ui.cached(linkage.coverage, view)
 base_month = ui.previous_month(view)
 window = f"{view.months}-month"
 st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "

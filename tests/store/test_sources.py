@@ -122,3 +122,19 @@ def test_a_date_condition_before_deduplication_keeps_the_same_answers(ws):
     assert inside == after
     # r1 of 20 Dec 2024 is in both files: once, from the later version (4), with its corrected 10
     assert [(r[0], r[4]) for r in inside if r[1] == "r1"] == [(4, 10)]
+
+
+def test_one_source_is_read_without_ranking_and_gives_the_same_rows(ws):
+    """source_rows(single=True), for a snapshot that reads one NPS source, skips the de-duplication (the pages'
+    window queries on raw answers spent most of their time ranking): the same rows; with two sources it is not
+    used, since sources_read() says two."""
+    from metrics.store import source_rows, sources_read
+
+    cur = ws.cursor()
+    assert sources_read(cur, 1, "nps") == 1
+    plain, single = (cur.execute(f"SELECT * FROM {source_rows('nps', 's', single=s)} ORDER BY ALL", {"s": 1})
+                     .fetchall() for s in (False, True))
+    assert plain == single and len(plain) > 0
+    assert "QUALIFY" not in source_rows("nps", "s", single=True) and "QUALIFY" in source_rows("nps", "s")
+    ws.commit([prepare_bytes(EARLIER, "nps", name="survey-2024.csv").to_upload()], append=True)
+    assert sources_read(cur, 2, "nps") == 2
