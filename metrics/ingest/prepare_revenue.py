@@ -87,12 +87,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         _check_dates(chk, m["month"], month, True, opts.today)
     comma = decimal_comma(chk.con, m["amount"])
     amount = _amount_sql(amount_col, comma)
-    chk.flag(m["amount"], _blank(amount_col), "are empty (an amount is required)")
-    chk.flag(m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers")
-    chk.flag(m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)")
-    chk.flag(m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)")
-    chk.flag(m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
-             f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)")
+    chk.flag_all([
+        (m["amount"], _blank(amount_col), "are empty (an amount is required)", []),
+        (m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers", []),
+        (m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)", []),
+        (m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)", []),
+        (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
+         f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", [])])
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, opts, comma)} <= {MAX_AMOUNT})",
