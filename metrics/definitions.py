@@ -280,7 +280,7 @@ _M = [
     Metric("advocates", "Promoters (advocates)", f"Current customers ({CURRENT_CUSTOMER_TEXT}) in the period's "
            f"last month whose latest response is a {rules.PROMOTER_MIN} or {rules.NPS_SCALE[1]}, and the ARR "
            "they hold.", "int", "CMO",
-           fact="fact_customer_month", compute="metrics.value.current_by_category",
+           fact="fact_customer_month", compute="metrics.linkage.current_by_category",
            expr="current_customers", at="end", where="category_end = 'Promoter'"),
     Metric("churn_by_category", "Churn by NPS category", "Customers active at the period's start, grouped by "
            "the category of their latest response before the start (no later response is used), that "
@@ -299,7 +299,7 @@ _M = [
            interval=MEAN_NORMAL),
     Metric("arr_by_category", "ARR by current NPS category", "ARR in the period's last month by the category "
            "of each customer's latest response up to that month's end ('No response' when never surveyed).",
-           "currency", "CFO", fact="fact_customer_month", compute="metrics.linkage.arr_by_current_category",
+           "currency", "CFO", fact="fact_customer_month", compute="metrics.linkage.arr_shares",
            expr=measures.ARR, at="end", group_by="category_end"),
     Metric("coverage", "Link coverage", "Share of responses that match a known customer, of active customers "
            "with a response, and of ARR held by customers with a response.", "pct", "CIO",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics import measures, stats
+from metrics import measures, rules, stats
 from metrics.view import View, query
 
 NO_RESPONSE = "No response"
@@ -79,13 +79,23 @@ def by_category(cur, view: View) -> pd.DataFrame:
     return frame.drop(columns=["bb", "ee", "eb", "rr", "rb"])
 
 
-def arr_by_current_category(cur, view: View) -> pd.DataFrame:
-    """ARR and paying customers in the window's last month by their latest category; with share of ARR."""
-    frame = query(cur, f"""
-        SELECT category_end AS category, {measures.select("fact_customer_month", "customers")},
-               ({measures.render("fact_customer_month", measures.ARR)})::DOUBLE AS arr
-        FROM fact_customer_month WHERE {View.where()} AND month = $end AND mrr > 0 GROUP BY 1""", view.params())
-    frame = _ordered(frame)
+def current_by_category(cur, view: View) -> pd.DataFrame:
+    """Current customers (rules.CURRENT_CUSTOMER_TEXT) in the window's last month by the category of their latest
+    response: customers, paying (MRR > 0), ARR. The one read behind advocates, current detractors, revenue at risk
+    and ARR by category (one join of the month's customers to their categories, not one per figure)."""
+    return query(cur, f"""
+        SELECT coalesce(category_end, '{NO_RESPONSE}') AS category,
+               {measures.select("fact_customer_month", customers="current_customers", paying="paying_months")},
+               coalesce({measures.render("fact_customer_month", measures.ARR)}, 0)::DOUBLE AS arr
+        FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
+        GROUP BY 1""", view.params())
+
+
+def arr_shares(current: pd.DataFrame) -> pd.DataFrame:
+    """ARR and paying customers in the window's last month by their latest category, with each one's share of ARR:
+    from current_by_category's frame (a category with no paying customer is left out)."""
+    frame = current.loc[current["paying"] > 0, ["category", "paying", "arr"]].rename(columns={"paying": "customers"})
+    frame = _ordered(frame.reset_index(drop=True))
     total = frame["arr"].sum()
     frame["share"] = frame["arr"] / total if total else 0.0
     return frame

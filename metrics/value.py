@@ -148,17 +148,6 @@ def nps_point_value(surveyed_customers: int, detractors: int, detractor_arr: flo
 
 
 # ---- queries -------------------------------------------------------------------------------------
-def current_by_category(cur, view: View) -> pd.DataFrame:
-    """Current customers (rules.CURRENT_CUSTOMER_TEXT) in the window's last month by the category of their latest
-    response: customers, ARR. The one count behind advocates, current detractors and revenue at risk."""
-    return query(cur, f"""
-        SELECT coalesce(category_end, '{linkage.NO_RESPONSE}') AS category,
-               {measures.select("fact_customer_month", customers="current_customers")},
-               coalesce({measures.render("fact_customer_month", measures.ARR)}, 0)::DOUBLE AS arr
-        FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
-        GROUP BY 1""", view.params())
-
-
 def overall_ltv(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> dict:
     """ARPA in the window's last month (all paying customers), the window's pooled monthly logo churn (all
     customers), and the LTV they give; `ltv_reason` says why LTV is blank (fewer than MIN_CHURN_EVENTS churned
@@ -177,7 +166,8 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
     risk, and the inputs of the what-if."""
     by_category = linkage.by_category(cur, view)
     cats = by_category.set_index("category")
-    now = current_by_category(cur, view).set_index("category")
+    current = linkage.current_by_category(cur, view)
+    now = current.set_index("category")
 
     def get(frame, cat, col, default=0):
         value = frame.loc[cat, col] if cat in frame.index else default
@@ -200,7 +190,8 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
                              annual["Passive"]) if gaps["Passive"].measurable else None)
     return {
         **overall_ltv(cur, view, gross_margin),
-        "categories": by_category,  # linkage.by_category's frame, so a page showing it runs its query once
+        # linkage's frames, so a page showing them runs their queries once
+        "categories": by_category, "current": current,
         "ltv_by_category": ltv_by, "ltv_by_category_reason": ltv_reason,
         "annual_churn": annual, "churn_gap": gaps, "revenue_at_risk": rar,
         "detractors_now": int(get(now, "Detractor", "customers")), "detractor_arr": det_arr,

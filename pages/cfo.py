@@ -77,7 +77,7 @@ with left:
     else:
         st.info(f"Retention needs revenue from {RETENTION_MONTHS} months before the period; choose a later period.")
 with right:
-    held = ui.cached(linkage.arr_by_current_category, view)
+    held = linkage.arr_shares(worth["current"])  # value_summary read the categories
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))
 
 ui.risk_row(view, rar)  # ARR at risk (model) beside revenue at risk (NPS gap), and the top three themes

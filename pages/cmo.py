@@ -6,7 +6,7 @@ import streamlit as st
 import charts
 import theme_editor
 import ui
-from metrics import nps, revenue, stats, value, voice
+from metrics import linkage, nps, revenue, stats, voice
 from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct
 from metrics.ingest.export import safe_csv
 from metrics.rules import NPS_SCALE, PROMOTER_MIN
@@ -82,7 +82,7 @@ for kind in ("customers", "revenue"):
 versions = ui.current_snapshot().versions
 churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_month, view)
 newcomers = ui.cached(nps.new_customer_nps, view, versions)
-now_cats = ui.cached(value.current_by_category, view).set_index("category")
+now_cats = ui.cached(linkage.current_by_category, view).set_index("category")
 a1, a2, a3, a4 = st.columns(4)
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)

@@ -76,11 +76,12 @@ BY_FUNCTION = {
     "quick_ratio": lambda cur, v, s: revenue.quick_ratio(revenue.mrr_by_month(cur, v)),
     "new_customers": lambda cur, v, s: revenue.churn_by_month(cur, v).started.sum(),
     "new_mrr": lambda cur, v, s: revenue.mrr_by_month(cur, v).new.sum(),
-    "advocates": lambda cur, v, s: value.current_by_category(cur, v).set_index("category").customers.get("Promoter", 0),
+    "advocates": lambda cur, v, s: linkage.current_by_category(cur, v).set_index("category").customers
+                                   .get("Promoter", 0),
     "churn_by_category": lambda cur, v, s: _cats(linkage.by_category(cur, v), "churn_rate",
                                                  lambda row: row.customers > 0),
     "avg_mrr_by_category": lambda cur, v, s: _cats(linkage.by_category(cur, v), "avg_mrr"),
-    "arr_by_category": lambda cur, v, s: _cats(linkage.arr_by_current_category(cur, v), "arr"),
+    "arr_by_category": lambda cur, v, s: _cats(linkage.arr_shares(linkage.current_by_category(cur, v)), "arr"),
     "revenue_linked": lambda cur, v, s: health.match_rates(cur, s)["revenue_linked"],
     "revenue_stopped": lambda cur, v, s: health.revenue_stopped_while_active(cur, s).customer_id.nunique(),
     "transitions": lambda cur, v, s: {(r.from_category, r.to_category): (float(r.pairs), float(r.mrr))
@@ -136,7 +137,7 @@ HAND = {
     "quick_ratio": (lambda cur, v, s: revenue.quick_ratio(revenue.mrr_by_month(cur, v)), 700 / 550),
     # current in Apr: A (latest r4, 6), D (latest r7, 10), E paid in Mar only but is active until 10 Apr
     # (latest r6, 10) → promoters D and E
-    "advocates": (lambda cur, v, s: value.current_by_category(cur, v).set_index("category").customers["Promoter"],
+    "advocates": (lambda cur, v, s: linkage.current_by_category(cur, v).set_index("category").customers["Promoter"],
                   2),
     # responses linked r2 r3 r4 r6 r7 of 7; A, D, E active in Apr all answered; Apr ARR all answered
     "coverage": (lambda cur, v, s: linkage.coverage(cur, v), {"responses": 5 / 7, "customers": 1.0, "arr": 1.0}),

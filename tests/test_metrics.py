@@ -162,7 +162,7 @@ def test_by_category_window_from_march(reference_ws):
 def test_arr_by_current_category_and_coverage(reference_ws):
     cur, v = reference_ws.cursor(), view(reference_ws)
     # Apr payers: A (latest r4, 6 → Detractor) 150; D (latest r7, 10 → Promoter) 200.
-    f = linkage.arr_by_current_category(cur, v).set_index("category")
+    f = linkage.arr_shares(linkage.current_by_category(cur, v)).set_index("category")
     assert f.arr.to_dict() == {"Promoter": 2400, "Detractor": 1800}
     assert f.share["Promoter"] == pytest.approx(2400 / 4200)
     cov = linkage.coverage(cur, v)
