@@ -31,9 +31,12 @@ PAGES = {
     "CEO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), revenue.logo_churn(c, v),
                             revenue.logo_churn(c, v.previous()), revenue.retention(c, v),
                             revenue.retention(c, v.previous()), revenue.arr_change(c, v), nps.by_month(c, v),
-                            revenue.mrr_by_month(c, v), linkage.coverage(c, v),
-                            # value_summary's "categories" are linkage.by_category's frame: the page reads it there
-                            value.value_summary(c, v), nps.movers(c, v), value.transitions(c, v, s.versions)],
+                            revenue.mrr_by_month(c, v),
+                            # the page reads linkage.by_category's frame and the current categories (for link
+                            # coverage) from value_summary, as here
+                            (lambda worth: [worth, linkage.coverage(c, v, worth["current"])])(
+                                value.value_summary(c, v)),
+                            nps.movers(c, v), value.transitions(c, v, s.versions)],
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
                             revenue.retention_by_month(c, v),

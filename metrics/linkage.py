@@ -81,11 +81,13 @@ def by_category(cur, view: View) -> pd.DataFrame:
 
 def current_by_category(cur, view: View) -> pd.DataFrame:
     """Current customers (rules.CURRENT_CUSTOMER_TEXT) in the window's last month by the category of their latest
-    response: customers, paying (MRR > 0), ARR. The one read behind advocates, current detractors, revenue at risk
-    and ARR by category (one join of the month's customers to their categories, not one per figure)."""
+    response: customers, active (by the customers file), paying (MRR > 0), ARR. The one read behind advocates,
+    current detractors, revenue at risk, ARR by category and link coverage (one join of the month's customers to
+    their categories, not one per figure)."""
     return query(cur, f"""
         SELECT coalesce(category_end, '{NO_RESPONSE}') AS category,
-               {measures.select("fact_customer_month", customers="current_customers", paying="paying_months")},
+               {measures.select("fact_customer_month", customers="current_customers", active="active_customers",
+                                paying="paying_months")},
                coalesce({measures.render("fact_customer_month", measures.ARR)}, 0)::DOUBLE AS arr
         FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
         GROUP BY 1""", view.params())
@@ -101,20 +103,18 @@ def arr_shares(current: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def coverage(cur, view: View) -> dict[str, float | None]:
+def coverage(cur, view: View, current: pd.DataFrame | None = None) -> dict[str, float | None]:
     """Shares that could be linked: responses (to a known customer), active customers (with a response
-    before the window's end) and ARR (of customers with a response)."""
+    before the window's end) and ARR (of customers with a response). `current`: current_by_category's frame when
+    the caller holds it (every active or paying customer is a current one)."""
     responses = query(cur, f"""SELECT {measures.select("fact_nps", linked="linked_responses", total="responses")}
                                FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end""",
                       view.params()).iloc[0]
-    customers = query(cur, f"""
-        SELECT count_if(active AND category_end IS NOT NULL) AS linked, count_if(active) AS active,
-               {measures.select("fact_customer_month", linked_mrr="mrr", where="category_end IS NOT NULL")},
-               {measures.select("fact_customer_month", "mrr")}
-        FROM fact_customer_month WHERE {View.where()} AND month = $end""", view.params()).iloc[0]
+    now = current if current is not None else current_by_category(cur, view)
+    answered = now[now["category"] != NO_RESPONSE]
     return {
         "responses": stats.ratio(stats.num(responses.linked), stats.num(responses.total)),
-        "customers": stats.ratio(stats.num(customers.linked), stats.num(customers.active)),
-        "arr": stats.ratio(stats.num(customers.linked_mrr), stats.num(customers.mrr)),
+        "customers": stats.ratio(answered["active"].sum(), now["active"].sum()),
+        "arr": stats.ratio(answered["arr"].sum(), now["arr"].sum()),
     }
 

@@ -77,6 +77,7 @@ MEASURES: dict[str, dict[str, Measure]] = _facts(
     # fact_customer_month: one row per customer and month
     Measure(_FCM, "customers", "count(*)", type="BIGINT"),
     Measure(_FCM, "current_customers", "count(*)", CURRENT_CUSTOMER_SQL, "BIGINT"),
+    Measure(_FCM, "active_customers", "count(*)", "active", "BIGINT"),
     Measure(_FCM, "mrr", "sum(mrr)", type="DOUBLE"),
     Measure(_FCM, "active_at_start", "count(*)", "active_start", "BIGINT"),
     Measure(_FCM, "churned_in_window", "count(*)", "active_start AND churn_month BETWEEN $start AND $end", "BIGINT"),

@@ -49,7 +49,7 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics import stats
+from metrics import measures, stats
 from metrics.view import View, add_months, query
 
 DEFAULT_TARGET_HOURS = 24.0
@@ -117,7 +117,8 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
     frame = _q(cur, f"""months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), active AS (
-            SELECT month, count_if(active) AS active FROM fact_customer_revenue
+            SELECT month, {measures.select("fact_customer_month", active="active_customers")}
+            FROM fact_customer_revenue
             WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY month
         )
         SELECT m.month,

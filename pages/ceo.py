@@ -75,7 +75,7 @@ for kind in ("nps", "customers", "revenue"):  # the links below need all three
         ui.empty_state(kind)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
 cats = worth["categories"]  # linkage.by_category, read once with the value figures
-cover = ui.cached(linkage.coverage, view)
+cover = ui.cached(linkage.coverage, view, worth["current"])  # the categories value_summary read
 base_month = ui.previous_month(view)
 window = f"{view.months}-month"
 st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "

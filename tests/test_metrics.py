@@ -366,3 +366,15 @@ def test_movers_without_a_previous_period(reference_ws):
     m = nps.movers(reference_ws.cursor(), view(reference_ws, end=FEB), "segment").set_index("value")
     assert m.loc["Enterprise", "change"] == -100 - 100  # now r4 (6) → −100; before r1 (9) → +100
     assert m.loc[["SMB", "No segment (anonymous)"], "change"].isna().all() and list(m.index)[0] == "Enterprise"
+
+
+def test_coverage_from_the_current_categories_is_the_coverage_read_alone(reference_ws, sample_ws):
+    """The CEO page hands link coverage the current categories value_summary read; the figures are the ones
+    coverage reads by itself (the reference data's hand-worked ones, and the sample's)."""
+    for ws in (reference_ws, sample_ws):
+        cur, snap = ws.cursor(), ws.snapshot()
+        v = View(snap.snapshot, snap.first_month, snap.last_month)
+        assert linkage.coverage(cur, v, linkage.current_by_category(cur, v)) == linkage.coverage(cur, v)
+    cur, snap = reference_ws.cursor(), reference_ws.snapshot()
+    v = View(snap.snapshot, dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    assert linkage.coverage(cur, v) == {"responses": pytest.approx(5 / 7), "customers": 1.0, "arr": 1.0}
