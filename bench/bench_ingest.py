@@ -11,9 +11,11 @@ into a temp folder, then, each as a whole process run one after another in this 
          one workspace that accumulates the three files as an analyst would;
 and reports wall seconds, CPU seconds (user + system of the child, so a machine shared with other work can be
 read), the ratios store ÷ scan and load ÷ scan, and each process's peak resident memory (ru_maxrss of the child).
-Then the hostile-size cases (1M identical rows, a subscription file starting in 1970 with and without an as-of
-date, a 10,000-column file): seconds to an answer (stored, refused or asked) and the exit code. The machine (cores,
-memory, load average before and after) is recorded with the figures; the JSON goes to --out, the table is printed.
+Then the NPS-only case (the same NPS file into a workspace with a tenth of the revenue lines and into one with
+all of them: within 1.5×, since an NPS upload rebuilds no revenue fact), and the hostile-size cases (1M identical
+rows, a subscription file starting in 1970 with and without an as-of date, a 10,000-column file): seconds to an
+answer (stored, refused or asked) and the exit code. The machine (cores, memory, load average before and after)
+is recorded with the figures; the JSON goes to --out, the table is printed.
 """
 
 from __future__ import annotations
@@ -144,6 +146,7 @@ def main() -> None:
                                      "load": load, "store_ratio": _ratio(store, scan, "seconds"),
                                      "ratio": _ratio(load, scan, "seconds"),
                                      "cpu_store_ratio": _ratio(store, scan), "cpu_ratio": _ratio(load, scan)}
+        result["nps_only"] = nps_only(folder, files)
         for name, (file, kind, extra) in hostile(folder).items():
             result["hostile"][name] = measure(load_cmd(folder / "hostile.duckdb", kind, file, *extra), timeout=120)
     result["machine"]["load_average_after"] = os.getloadavg()
@@ -154,11 +157,34 @@ def main() -> None:
         print(f"{name:<11}{r['mb']:>7}{r['scan']['seconds']:>8}{r['store']['seconds']:>9}{r['load']['seconds']:>8}"
               f"{r['store_ratio']:>8}{r['ratio']:>7}{r['cpu_store_ratio'] or '?':>11}{r['cpu_ratio'] or '?':>10}"
               f"{r['store']['peak_mb'] or '?':>9}{r['load']['peak_mb'] or '?':>8}  {r['load']['exit']}")
+    n = result["nps_only"]
+    print(f"NPS-only upload: {n['small']['seconds']} s into a workspace with {n['small_revenue_lines']:,} revenue "
+          f"lines, {n['large']['seconds']} s into one with {n['large_revenue_lines']:,}: {n['ratio']}× "
+          f"(target ≤ 1.5×; peaks {n['small']['peak_mb']} / {n['large']['peak_mb']} MB)")
     for name, r in result["hostile"].items():
         print(f"hostile: {name}: {r['seconds']} s ({r['cpu_seconds']} CPU s), exit {r['exit']}, peak "
               f"{r['peak_mb']} MB — {r['said']}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2, default=str))
+
+
+def nps_only(folder: Path, files: dict) -> dict:
+    """The same NPS file loaded into two workspaces holding the same customers and 1/10 vs all of the revenue
+    lines (0.5M vs 5M at 200,000 customers): an NPS upload must not rebuild revenue facts, so the times differ by
+    at most 1.5×. Each workspace is loaded first (customers, then revenue), then the NPS load is timed."""
+    revenue, lines = files["revenue"][0], files["revenue"][0].read_text().splitlines(keepends=True)
+    tenth = folder / "revenue_tenth.csv"
+    tenth.write_text("".join(lines[: 1 + (len(lines) - 1) // 10]))
+    out = {"small_revenue_lines": (len(lines) - 1) // 10, "large_revenue_lines": len(lines) - 1}
+    del lines
+    for size, rev in (("small", tenth), ("large", revenue)):
+        ws = folder / f"nps_only_{size}.duckdb"
+        for kind, file in (("customers", files["customers"][0]), ("revenue", rev)):
+            if measure(load_cmd(ws, kind, file))["exit"]:
+                raise SystemExit(f"loading {file.name} for the NPS-only case failed")
+        out[size] = measure(load_cmd(ws, "nps", files["nps"][0]))
+    out["ratio"] = _ratio(out["large"], out["small"], "seconds")
+    return out
 
 
 def _ratio(run: dict, scan: dict, field: str = "cpu_seconds") -> float | str | None:

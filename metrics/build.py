@@ -6,6 +6,8 @@ Examples:
   python -m metrics.build --engine spark --master spark://head:7077 --input s3a://lake/cx/2026-11-30 \\
       --output s3a://lake/cx-facts/2026-11-30
   python -m metrics.build --register data/workspace.duckdb --output builds/2026-11-30-spark
+  python -m metrics.build --register new.duckdb --output builds/2026-11-30-spark --input-copy copies/cx/2026-11-30
+      # a workspace that never saw the uploads: the input's rows (copied here) are imported as its versions
 
 The input is a folder in the layout of `python -m metrics.export` (a folder per kind, partitioned by month, with
 its manifest.json). Each step of the fact plan (metrics.facts: one DuckDB-dialect SELECT per fact table) runs on
@@ -22,7 +24,7 @@ raw rows (comments, tickets, the churn model), so the data version reads the can
 workspace's own uploads when it holds them (the same file hashes), else the build's input folder is imported, one
 upload version per kind (source "lake", its rows checked against the input manifest's counts), in the same
 transaction as the data version: a company whose data lives only in its lake gets a full dashboard. The input
-folder is the build's recorded one, or --input; an object-store input must be copied here first. With --input, the
+folder is the build's recorded one, or --input-copy; an object-store input must be copied here first. With --input, the
 build runs first.
 
 Exit status: 0 built (and registered); 1 refused or failed (one line on stderr); 2 bad usage.
@@ -93,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the build's folder (new or empty; with --register alone: a finished build)")
     parser.add_argument("--master", metavar="URL", help="Spark master (default local[*]): spark://host:7077, yarn …")
     parser.add_argument("--register", metavar="W", help="open the build in this workspace as a new data version")
+    parser.add_argument("--input-copy", metavar="DIR",
+                        help="with --register: where the build's input lies now (a local copy), for a workspace "
+                             "that must import its rows (default: the input the build recorded)")
     return parser
 
 
@@ -112,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             _print(f"built {len(manifest['facts'])} fact tables on {manifest['engine_version']} in "
                    f"{manifest['seconds']:.1f} s: {args.output}")
         if args.register is not None:
-            number = register(args.register, args.output, input_dir=args.input, progress=_print)
+            number = register(args.register, args.output, input_dir=args.input_copy or args.input, progress=_print)
             _print(f"registered as data version #{number} in {args.register}")
     except (Refused, EngineError) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
@@ -269,10 +274,10 @@ def _input_folder(manifest: dict, given: str | None) -> tuple[str, dict]:
     folder = given or manifest["input"]
     if "://" in folder:
         raise Refused(f"the workspace does not hold the uploads the build read, and its input {folder} is not on this "
-                      "machine: copy the folder here and pass it with --input, so its rows are imported.")
+                      "machine: copy the folder here and pass it with --input-copy, so its rows are imported.")
     if not Path(folder).is_dir():
         raise Refused(f"the workspace does not hold the uploads the build read, and its input folder {folder} is "
-                      "not readable here: pass the folder with --input, so its rows are imported.")
+                      "not readable here: pass the folder with --input-copy, so its rows are imported.")
     source = read_manifest(folder)
     for kind, info in manifest["inputs"].items():
         got = source["kinds"].get(kind, {})

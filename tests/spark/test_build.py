@@ -167,7 +167,7 @@ def test_register_refuses_an_input_it_cannot_read_or_that_is_not_the_builds(buil
     out, _, _ = built
     empty = tmp_path / "empty.duckdb"
     Workspace(empty).close()
-    with pytest.raises(Refused, match=r"its input folder /nowhere is not readable here: pass the folder with --input"):
+    with pytest.raises(Refused, match=r"input folder /nowhere is not readable here: pass the folder with --input-copy"):
         build.register(str(empty), str(out), input_dir="/nowhere")
     with pytest.raises(Refused, match="is not on this machine: copy the folder here"):
         build.register(str(empty), str(out), input_dir="s3a://lake/cx")
@@ -206,3 +206,22 @@ def test_command_line_usage(capsys):
     assert build.main(["--engine", "duckdb", "--master", "local[2]", "--input", "a", "--output", "b"]) == 2
     assert build.main(["--register", "w.duckdb", "--output", "s3a://bucket/facts"]) == 1
     assert "copy the build to this machine first" in capsys.readouterr().err
+
+
+def test_command_opens_a_build_of_a_moved_lake_in_an_empty_workspace(built, exported, tmp_path, capsys):
+    """The command line of a lake-only company: the input was copied elsewhere since the build."""
+    from metrics.store import Workspace
+
+    out, manifest, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(exported, copy)
+    empty = tmp_path / "w.duckdb"
+    Workspace(empty).close()
+    assert build.main(["--register", str(empty), "--output", str(out), "--input-copy", "/nowhere"]) == 1
+    assert "its input folder /nowhere is not readable here" in capsys.readouterr().err
+    assert build.main(["--register", str(empty), "--output", str(out), "--input-copy", str(copy)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [*(f"imported {k}: {manifest['inputs'][k]['rows']:,} rows as version #{i}"
+                         for i, k in enumerate(("nps", "customers", "revenue", "csat", "tickets"), 1)),
+                       f"registered as data version #1 in {empty}"]
+    assert {row[2] for row in _uploads(empty)} == {f"{k} from {copy.resolve()}" for k in manifest["inputs"]}
