@@ -33,7 +33,8 @@ def by_owner() -> dict[str, list[Metric]]:
 def how_computed(m: Metric) -> str:
     """'`metrics.nps.summary` reading `fact_nps`; SQL: `SELECT … FROM fact_nps`' (markdown)."""
     text = f"`{m.compute}` reading `{m.fact}`"
-    return text + (f"; SQL: `{m.query}`" if m.query else " (arithmetic in Python)")
+    return text + (f"; SQL: `{m.query}`" if m.query
+                   else " (computed in the function: no single aggregate of measures)")
 
 
 def entry_markdown(m: Metric, escape: Callable[[str], str] = str) -> str:

@@ -197,8 +197,9 @@ def test_glossary_entries_come_from_the_registry():
             "AND churn_month BETWEEN $start AND $end AND month = $start) / count(*) FILTER (active_start AND month = "
             "$start) FROM fact_customer_month GROUP BY category_start`") in entries["churn_by_category"]
     assert "- Minimum n: 30 customers in each group compared and 10 churned customers" in entries["revenue_at_risk"]
-    assert "(arithmetic in Python)" in entries["ltv"] and "Current customers (customers active in the month by the " \
-        "customers file, or paying in it (MRR > 0)) in the period's last month" in entries["advocates"]
+    assert "(computed in the function: no single aggregate of measures)" in entries["ltv"]
+    assert ("Current customers (customers active in the month by the customers file, or paying in it (MRR > 0)) in "
+            "the period's last month") in entries["advocates"]
     everywhere = shown[-1]
     assert "- NPS categories: promoter 9–10, passive 7–8, detractor 0–6." in everywhere
     assert "A change is called significant when |z| ≥ 1.96" in everywhere and "ARR = 12 × MRR." in everywhere
