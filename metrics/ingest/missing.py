@@ -10,6 +10,7 @@ real category. Matching ignores case and surrounding spaces. Empty cells are alw
 
 from __future__ import annotations
 
+import string
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
@@ -23,14 +24,38 @@ OTHER_TOKENS = ("--", "?", "n.a.", "nil", "(blank)", "missing", "unknown", "#VAL
 _BY_LOWER = {t.lower(): t for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)}
 
 
+def _no_token_sql(col: str) -> str:
+    """SQL: the cell starts with a digit or a letter no token starts with (what trim() removes is neither), so it
+    holds no token. Plain comparisons, no string built: a column of ids, numbers or dates skips lower(trim()) for
+    nearly every cell."""
+    firsts = {c for t in _BY_LOWER for c in (t[0].lower(), t[0].upper())}
+    runs: list[list[str]] = []
+    for alphabet in (string.digits, string.ascii_uppercase, string.ascii_lowercase):
+        for a in alphabet:
+            if a in firsts:
+                continue
+            if runs and runs[-1][-1] == chr(ord(a) - 1) and runs[-1][-1] in alphabet:
+                runs[-1].append(a)
+            else:
+                runs.append([a])
+    # each run of characters is one range: cell >= its first AND cell < the character after its last
+    return "(" + " OR ".join(f"({col} >= '{r[0]}' AND {col} < '{chr(ord(r[-1]) + 1)}')" for r in runs) + ")"
+
+
+def token_cells(con, column: str) -> list[tuple[str, int]]:
+    """(token as written in _BY_LOWER's keys, cells) for each known token found in `column` of `raw`."""
+    col = quote_ident(column)
+    marks = ", ".join("?" for _ in _BY_LOWER)
+    return con.execute(f"SELECT lower(trim({col})), count(*) FROM raw "
+                       f"WHERE NOT {_no_token_sql(col)} AND lower(trim({col})) IN ({marks}) GROUP BY 1 ORDER BY 1",
+                       list(_BY_LOWER)).fetchall()
+
+
 def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str]) -> None:
     """Ask which tokens mean "no value", rewrite those cells to NULL in `raw`, and say how many per token."""
-    marks = ", ".join("?" for _ in _BY_LOWER)
     found: dict[str, dict[str, int]] = {}  # token -> column -> cells
     for column in columns:
-        col = quote_ident(column)
-        for low, n in chk.con.execute(f"SELECT lower(trim({col})), count(*) FROM raw "
-                                      f"WHERE lower(trim({col})) IN ({marks}) GROUP BY 1", list(_BY_LOWER)).fetchall():
+        for low, n in token_cells(chk.con, column):
             found.setdefault(_BY_LOWER[low], {})[column] = n
     if not found:
         return

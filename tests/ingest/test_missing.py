@@ -4,6 +4,8 @@ import datetime as dt
 
 import pandas as pd
 from conftest import prepare_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 # A survey export from a statistics tool: NA comments, N/A and "-" for unanswered scores, None/null ids.
 SURVEY = b"""response_id,customer_id,date,score,comment
@@ -80,3 +82,23 @@ def test_an_unanswered_response_without_a_date_does_not_reject_the_answers():
     p = prepare_bytes(data, kind="nps")
     assert p.rows.customer_id.tolist() == ["c1", "c4"] and p.rows.score.tolist() == [9, 6]
     assert "2 responses without a score (question not answered) were skipped." in p.warnings
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=list("NnAa/-#?().muklowVE! 01") + ["\u00a0", "\u2003", "\t"], max_size=8)
+                | st.sampled_from(["NA", " n/a", "\u00a0None\u00a0", "\tNA", "#DIV/0!", "(blank)", "Unknown", "."]),
+                min_size=1, max_size=40))
+def test_the_first_character_look_finds_what_the_full_match_finds(cells):
+    """token_cells looks at a cell's first character before lower(trim()) (a 5M-line column: one cheap pass); it
+    finds exactly the cells a plain lower(trim()) match finds, spaces and no-break spaces included."""
+    import duckdb
+
+    from metrics.ingest.missing import DEFAULT_TOKENS, OTHER_TOKENS, token_cells
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE raw (c VARCHAR)")
+    con.executemany("INSERT INTO raw VALUES (?)", [[c] for c in cells])
+    tokens = [t.lower() for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)]
+    plain = con.execute(f"SELECT lower(trim(c)), count(*) FROM raw WHERE lower(trim(c)) IN "
+                        f"({', '.join('?' for _ in tokens)}) GROUP BY 1 ORDER BY 1", tokens).fetchall()
+    assert token_cells(con, "c") == plain
