@@ -122,6 +122,16 @@ def risk_model(snapshot: int, wait: bool = False):
     return job["model"]
 
 
+@st.fragment(run_every=2.0)
+def training(snapshot: int) -> None:
+    """While the data version's churn model trains: say so and look again every 2 s; once it is ready the page
+    reruns whole and draws it. The rest of the page is drawn meanwhile (its first view does not wait a minute)."""
+    job = _jobs()["jobs"].get(snapshot)
+    if job is None or job["done"].is_set():
+        st.rerun()
+    st.info(TRAINING + " It appears here when ready.", icon=":material/hourglass_top:")
+
+
 ANALYSING = ("Reading this data version's comments: language, sentiment and themes (about 20 seconds, once per "
              "data version)…")
 TRAINING = ("Training the churn model on this data version and testing it on the hold-out months (up to a minute, "

@@ -90,8 +90,9 @@ st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue ro
 
 ui.section("Churn risk model")
 try:
-    with st.spinner(ui.TRAINING):
-        model = ui.risk_model(snap.snapshot, wait=True)
+    model = ui.risk_model(snap.snapshot)  # None while it trains in the background
+    if model is None:
+        ui.training(snap.snapshot)
 except RuntimeError as exc:
     model = None
     st.error(f"The churn model could not be trained on this data version: {ui.md_escape(exc)}")

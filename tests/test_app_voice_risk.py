@@ -96,6 +96,11 @@ def test_cmo_what_customers_say():
 
 
 def test_cio_model_quality_and_risk_list():
+    import ui
+
+    run_app("pages/cio.py")  # the first view starts the training in the background and does not wait for it
+    ws, snap = the_workspace()
+    ui.risk_model(snap.snapshot, wait=True)
     at = run_app("pages/cio.py")
     auc = float(metric(at, METRICS["churn_model_auc"].label))
     low, high = (float(x) for x in re.search(r"95%: ([\d.]+)–([\d.]+) \(0\.5", " ".join(captions(at))).groups())
@@ -105,9 +110,6 @@ def test_cio_model_quality_and_risk_list():
     last = pd.to_datetime(pd.read_csv(SAMPLE / "revenue.csv", usecols=[1]).iloc[:, 0]).max()
     assert last.strftime("%Y-%m") == "2026-10"
     assert any("Hold-out start months: Mar 2026 – Aug 2026 (6 months)" in c for c in captions(at))
-
-    ws, snap = the_workspace()
-    import ui
 
     model = ui.risk_model(snap.snapshot, wait=True)
     verdict = [s.value for s in at.success] + [w.value for w in at.warning]
