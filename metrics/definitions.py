@@ -28,7 +28,6 @@ from metrics.rules import (
     MONTHS_PER_YEAR,
     RETENTION_MONTHS,
     Z_95,
-    band_sql,
 )
 from metrics.stats import missing
 
@@ -179,7 +178,6 @@ LTV_POPULATIONS = ("LTV overall covers all paying customers (ARPA of the period'
                    "category (their average MRR and churn over the period), so the categories need not blend "
                    "to the overall figure.")
 
-_P, _D = band_sql("Promoter", "score"), band_sql("Detractor", "score")
 
 _M = [
     Metric("nps", "NPS", f"Net Promoter Score: % promoters ({rules.PROMOTER_MIN}–{rules.NPS_SCALE[1]}) − % "

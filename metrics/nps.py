@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics import measures, rules, stats
-from metrics.store import source_rows, sources_read
+from metrics.store import source_rows_for
 from metrics.view import View, dimension_sql, query
 
 WINDOW_DATES = "response_date BETWEEN $start AND last_day($end)"  # a View's window, on raw answers
@@ -108,7 +108,7 @@ def score_distribution(cur, view: View) -> pd.DataFrame:
 
 def _window_answers(cur, view: View) -> str:
     """The snapshot's NPS answers dated in the view's window (store.source_rows; one source needs no ranking)."""
-    return source_rows("nps", "snapshot", dates=WINDOW_DATES, single=sources_read(cur, view.snapshot, "nps") == 1)
+    return source_rows_for(cur, "nps", view.snapshot, "snapshot", WINDOW_DATES)
 
 
 def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.DataFrame:

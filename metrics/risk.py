@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 
 from metrics import rules, stats, voice
 from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
-from metrics.store import source_rows, sources_read
+from metrics.store import source_rows_for
 from metrics.text.themes import THEMES
 from metrics.view import add_months
 
@@ -101,7 +101,7 @@ def _load(cur, snapshot: int, versions: dict):
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
     if voice.ensure_snapshot(cur, snapshot):
-        answers = source_rows("nps", "s", single=sources_read(cur, snapshot, "nps") == 1)
+        answers = source_rows_for(cur, "nps", snapshot, "s")
         # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
         responses = cur.execute(f"""
             SELECT n.customer_id, n.response_date, arg_max(n.score, (n.version, n.row_number)) AS score,

@@ -97,6 +97,11 @@ def sources_read(cur, snapshot: int, kind: str) -> int:
                        [snapshot, kind]).fetchall()[0][0]
 
 
+def source_rows_for(cur, kind: str, snapshot: int, snapshot_param: str = "snap", dates: str = "") -> str:
+    """source_rows() for this snapshot, without the de-duplication ranking when it reads one source of the kind."""
+    return source_rows(kind, snapshot_param, dates, single=sources_read(cur, snapshot, kind) == 1)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     snapshot: int

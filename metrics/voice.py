@@ -41,7 +41,7 @@ import pandas as pd
 from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
 from metrics.schema import transaction
-from metrics.store import source_rows, sources_read
+from metrics.store import source_rows_for
 from metrics.view import View, query
 
 SCHEMA = """
@@ -171,7 +171,8 @@ def theme_version(cur, tm: int | None) -> int:
     return int(tm)
 
 
-def _comments_sql(where_dates: str, single: bool = False) -> str:
+def _comments_sql(where_dates: str, answers: str) -> str:
+    """The comments of `answers` (a store.source_rows subquery) with their analysis, themes and customer."""
     return f"""
         SELECT n.row_number, n.response_id, n.customer_id, n.response_date,
                date_trunc('month', n.response_date)::DATE AS month, n.score AS nps_score,
@@ -179,7 +180,7 @@ def _comments_sql(where_dates: str, single: bool = False) -> str:
                coalesce(n.segment, c.segment, 'Unknown') AS segment,
                coalesce(n.region, c.region, 'Unknown') AS region, n.comment,
                a.language, a.sentiment, a.score AS sentiment_score, t.themes
-        FROM {source_rows("nps", "snapshot", single=single)} n
+        FROM {answers} n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
         JOIN comment_themes t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = $tm
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
@@ -204,7 +205,7 @@ def comments(cur, view: View, versions: dict, start=None, end=None, tm: int | No
     if start is not None:
         params.update(start=start, end=end)
     frame = query(cur, _comments_sql("n.response_date BETWEEN $start AND last_day($end)",
-                                     single=sources_read(cur, view.snapshot, "nps") == 1), params)
+                                     source_rows_for(cur, "nps", view.snapshot, "snapshot")), params)
     frame["themes"] = [list(t) if t is not None else [] for t in frame["themes"]]
     frame.attrs["theme_map"] = tm
     return frame
