@@ -72,10 +72,7 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
         return 0
     cur.execute(SCHEMA)
     with _LOCK:
-        want, have = cur.execute(
-            f"""SELECT (SELECT count(*) FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}),
-                       (SELECT count(*) FROM comment_analysis WHERE nps_version = $v)""",
-            {"v": nps_version}).fetchone()
+        want, have = _analysis_counts(cur, nps_version)
         if want == have:
             return int(have)
         rows = cur.execute(
@@ -98,6 +95,21 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
                         " themes::VARCHAR[] FROM analysed")
             cur.unregister("analysed")
         return len(frame)
+
+
+def _analysis_counts(cur, nps_version: int) -> tuple[int, int]:
+    """(non-blank comments of the NPS version, their stored analyses)."""
+    return cur.execute(
+        f"""SELECT (SELECT count(*) FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}),
+                   (SELECT count(*) FROM comment_analysis WHERE nps_version = $v)""",
+        {"v": nps_version}).fetchone()
+
+
+def analysed(cur, snapshot: int) -> bool:
+    """Whether every comment of the snapshot's NPS sources has its analysis stored: ensure_snapshot would not
+    analyse anything. Never waits for an analysis under way (it reads what is committed)."""
+    cur.execute(SCHEMA)
+    return all(want == have for want, have in (_analysis_counts(cur, v) for v in nps_versions(cur, snapshot)))
 
 
 def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:

@@ -150,9 +150,10 @@ elif model is not None:
                            key="risk_csv", on_click="ignore")
 
 ui.section("Sentiment coverage")
-if view is not None and snap.versions.get("nps") is not None:
+if view is None or snap.versions.get("nps") is None:
+    st.caption("No NPS responses in this data version.")
+elif ui.comments_ready(snap.snapshot):  # else it says the analysis is under way
     everything = View(snap.snapshot, snap.first_month, snap.last_month)
-    ui.comments_ready(snap.snapshot)
     left, right = st.columns(2)
     for column, by in ((left, "language"), (right, "channel")):
         cov = ui.cached(voice.sentiment_shares, everything, snap.versions, by)
@@ -169,8 +170,6 @@ if view is not None and snap.versions.get("nps") is not None:
             }), f"Sentiment coverage by {by}")
     st.caption(f"{METRICS['sentiment_coverage'].definition} All comments of the data version. Method: "
                f"{SENTIMENT_METHOD}. “—”: fewer than 30 scored comments.")
-else:
-    st.caption("No NPS responses in this data version.")
 
 ui.section("Upload history")
 ui.upload_history()

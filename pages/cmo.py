@@ -95,9 +95,10 @@ if promoters is not None and ui.has_data(view, "revenue"):
                f"{PROMOTER_MIN}–{NPS_SCALE[1]}, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("What customers say")
-ui.comments_ready(view.snapshot)  # the first view of a new NPS version waits for the analysis, with a spinner
-said = ui.cached(voice.sentiment_shares, view, versions)
-if said.empty:
+said = ui.cached(voice.sentiment_shares, view, versions) if ui.comments_ready(view.snapshot) else None
+if said is None:
+    pass  # the analysis of this data version's comments is under way: comments_ready says so
+elif said.empty:
     st.caption("No comments in this period.")
 else:
     overall = said.iloc[0]

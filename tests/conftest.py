@@ -56,8 +56,12 @@ def app_workspace(tmp_path_factory, request):
     os.environ.pop("CX_WORKSPACE", None)
 
 
-def run_app(page: str | None = None, **params):
-    """Run the app once in AppTest, on `page` (e.g. "pages/cfo.py") with these URL parameters; no exception."""
+def run_app(page: str | None = None, settle: bool = True, **params):
+    """Run the app once in AppTest, on `page` (e.g. "pages/cfo.py") with these URL parameters; no exception.
+
+    A data version's first view draws its comment figures only once the background analysis is done (a browser
+    reruns the page then). With `settle`, a run that said the analysis was under way waits for it and runs
+    again, as the browser would."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=120)
@@ -65,9 +69,30 @@ def run_app(page: str | None = None, **params):
         at.query_params[k] = v
     if page:
         at.switch_page(page)
+    if settle:
+        _analyse_comments()  # of the versions stored so far (an empty workspace gets the sample in the run)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if settle and waits_for_comments(at):
+        _analyse_comments()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def _analyse_comments() -> None:
+    """Every data version's comments analysed; waits for an analysis under way in the background (its lock)."""
+    import ui
+    from metrics import voice
+
+    ws = ui.workspace()
+    for snap in ws.snapshots():
+        voice.ensure_snapshot(ws.cursor(), snap.snapshot)
+
+
+def waits_for_comments(at) -> bool:
+    """Whether the run said a comment analysis was under way (ui.comments_ready)."""
+    return any("comments" in i.value and "when ready" in i.value for i in at.info)
 
 
 def store_button(at, index: int = 0):
