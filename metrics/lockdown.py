@@ -41,6 +41,11 @@ def settings(memory_limit: str | None = None, threads: int | None = None) -> lis
         ("allow_community_extensions", False),
         ("memory_limit", f"{number}{unit}"),
         ("threads", count),
+        # DuckDB's allocator (jemalloc) keeps freed memory for reuse; flushed after any task that peaked above
+        # this, the process gives it back (peak of the churn model's training at 200,000 customers: 1.18 ->
+        # 1.03 GB with this alone)
+        ("allocator_flush_threshold", "32MB"),
+        ("allocator_background_threads", True),
         ("enable_external_access", False),
         ("lock_configuration", True),
     ]

@@ -80,7 +80,8 @@ def _load(cur, snapshot: int, versions: dict):
     # row in `cust`, same order, and the month's index) streamed in batches: millions of customer-months are
     # never held whole, nor as Python strings (200,000 customers: the peak ~300 MB lower).
     n_months = _month_index(last, first) + 1
-    mrr, contraction = np.zeros((len(cust), n_months)), np.zeros((len(cust), n_months))
+    # (contraction is only ever asked "was there one", so it is held as booleans: 1 byte a cell, not 8)
+    mrr, contraction = np.zeros((len(cust), n_months)), np.zeros((len(cust), n_months), dtype=bool)
     # The customer's row is found by Arrow's hash lookup per batch: a DuckDB join here built its hash table on
     # the millions of fact rows (+270 MB), not on the customers.
     ids = pa.array(cust["customer_id"], pa.string())
@@ -96,7 +97,8 @@ def _load(cur, snapshot: int, versions: dict):
         batch = batch.filter(pc.is_valid(found))  # revenue of a customer not in the customers file: no row
         i, m = pc.drop_null(found).to_numpy(), batch.column("m").to_numpy()
         mrr[i, m] = batch.column("mrr").to_numpy(zero_copy_only=False)  # NULL (no earlier month) as NaN
-        contraction[i, m] = batch.column("contraction").to_numpy(zero_copy_only=False)
+        contraction[i, m] = pc.fill_null(pc.greater(batch.column("contraction"), 0), False).to_numpy(
+            zero_copy_only=False)
     money.close()
     responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
                                       "sentiment_score", "themes"])
@@ -460,16 +462,16 @@ def reasons(features: list[str], contributions: np.ndarray, row, n: int = 3,
 
 
 def split(rows: pd.DataFrame, holdout_months: int = HOLDOUT_MONTHS):
-    """(training rows, hold-out rows, hold-out months): hold-out = the last labelled start months; training =
-    labelled start months M with M + HORIZON − 1 before the first hold-out month."""
-    labelled = rows[rows["label"].notna()]
-    months = sorted(labelled["month"].unique())
-    hold = months[-holdout_months:]
+    """(training mask, hold-out mask, hold-out months) over `rows`: hold-out = the last labelled start months;
+    training = labelled start months M with M + HORIZON − 1 before the first hold-out month. Masks, not copies:
+    the rows are the largest frame of the training (the process's memory peak)."""
+    labelled = rows["label"].notna().to_numpy()
+    hold = sorted(rows.loc[labelled, "month"].unique())[-holdout_months:]
     if not hold:
-        return labelled.iloc[:0], labelled.iloc[:0], []
+        return np.zeros(len(rows), bool), np.zeros(len(rows), bool), []
     cutoff = add_months(hold[0], -(HORIZON - 1))  # M + 2 < first hold-out month ⇔ M < cutoff
-    train = labelled[labelled["month"] < cutoff]
-    return train, labelled[labelled["month"].isin(hold)], list(hold)
+    month = rows["month"]
+    return labelled & (month < cutoff).to_numpy(), labelled & month.isin(hold).to_numpy(), list(hold)
 
 
 def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int = HOLDOUT_MONTHS) -> RiskModel:
@@ -491,7 +493,8 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
                                           "outcome and a hold-out)")
     rows, info = build_rows(cur, snapshot, versions, seed=seed)
     features = info["features"]
-    tr, ho, hold = split(rows, holdout_months)
+    in_tr, in_ho, hold = split(rows, holdout_months)
+    tr, ho = rows.loc[in_tr, ["month", "label"]], rows.loc[in_ho, ["customer_id", "month", "label"]]
     model = RiskModel(snapshot, False, as_of=info["as_of"], features=features, holdout_months=hold,
                       train_months=sorted(tr["month"].unique()), n_train=len(tr), n_holdout=len(ho),
                       train_events=int(tr["label"].sum()), holdout_events=int(ho["label"].sum()),
@@ -502,8 +505,8 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
         return model
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    x_tr, y_tr = tr[features].to_numpy(float), tr["label"].to_numpy(float)
-    x_ho, y_ho = ho[features].to_numpy(float), ho["label"].to_numpy(float)
+    x_tr, y_tr = rows.loc[in_tr, features].to_numpy(float), tr["label"].to_numpy(float)
+    x_ho, y_ho = rows.loc[in_ho, features].to_numpy(float), ho["label"].to_numpy(float)
     fit = _fit_logistic(x_tr, y_tr)
     scores = {"model": _predict(fit, x_ho)}
     from threadpoolctl import threadpool_limits
@@ -544,12 +547,14 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
         notes.append(" and ".join(unavailable) + " cannot be scored (no variation in the training rows), so"
                      " the model is not shown to beat it")
     model.reason = "; ".join(notes) or None
-    model.holdout = ho[["customer_id", "month", "label"]].assign(**{k: v for k, v in scores.items()}) \
+    model.holdout = ho.assign(**{k: v for k, v in scores.items()}) \
         .reset_index(drop=True)
 
-    # Final fit on every labelled start month; score the accounts active now.
-    labelled = rows[rows["label"].notna()]
-    x_all, y_all = labelled[features].to_numpy(float), labelled["label"].to_numpy(float)
+    # Final fit on every labelled start month; score the accounts active now. The evaluation's arrays go first,
+    # and only the feature columns of the labelled rows are copied: this step set the process's peak memory.
+    del tr, x_tr, x_ho, gb
+    labelled = rows["label"].notna().to_numpy()
+    x_all, y_all = rows.loc[labelled, features].to_numpy(float), rows.loc[labelled, "label"].to_numpy(float)
     final = _fit_logistic(x_all, y_all)
     model.coefficients = pd.DataFrame({"feature": features, "evaluated": fit[0].coef_[0],
                                        "final": final[0].coef_[0]})

@@ -58,8 +58,11 @@ def test_settings_are_explicit_and_the_store_still_works(tmp_path):
         cur = ws.cursor()
         got = dict(cur.execute(
             "SELECT name, value FROM duckdb_settings() WHERE name IN ('threads', 'enable_external_access', "
-            "'lock_configuration', 'autoload_known_extensions', 'autoinstall_known_extensions', 'memory_limit')"
+            "'lock_configuration', 'autoload_known_extensions', 'autoinstall_known_extensions', 'memory_limit', "
+            "'allocator_flush_threshold', 'allocator_background_threads')"
         ).fetchall())
+        assert got["allocator_flush_threshold"] in ("32.0 MiB", "30.5 MiB", "32MB"), got["allocator_flush_threshold"]
+        assert got["allocator_background_threads"] == "true"
         assert got["threads"] == str(lockdown.DEFAULT_THREADS)
         assert got["enable_external_access"] == "false" and got["lock_configuration"] == "true"
         assert got["autoload_known_extensions"] == "false" and got["autoinstall_known_extensions"] == "false"

@@ -76,10 +76,11 @@ def test_a_leak_would_show(trained, monkeypatch):
     coefficient is no longer 0, so the test above can fail."""
     cur, snap, _ = trained
 
-    def leaky(rows, holdout_months=risk.HOLDOUT_MONTHS):
-        labelled = rows[rows["label"].notna()]
-        hold = sorted(labelled["month"].unique())[-holdout_months:]
-        return labelled[labelled["month"] < hold[0]], labelled[labelled["month"].isin(hold)], list(hold)
+    def leaky(rows, holdout_months=risk.HOLDOUT_MONTHS):  # risk.split's masks, cut at the first hold-out month
+        labelled = rows["label"].notna().to_numpy()
+        hold = sorted(rows.loc[labelled, "month"].unique())[-holdout_months:]
+        return (labelled & (rows["month"] < hold[0]).to_numpy(), labelled & rows["month"].isin(hold).to_numpy(),
+                list(hold))
 
     monkeypatch.setattr(risk, "split", leaky)
     leaked = risk.train(cur, snap.snapshot, snap.versions, seed=0)
