@@ -126,6 +126,7 @@ def finish_store(fkey: str) -> None:
             f"{str(exc).splitlines()[0] if str(exc) else ''}). The workspace is exactly as it was.")
         return
     snap = job.result
+    session.release(Path(spooled))
     Path(spooled).unlink(missing_ok=True)
     ws = ui.workspace()
     gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")

@@ -154,3 +154,39 @@ def test_cancel_on_the_data_page_stores_nothing(monkeypatch):
     assert any(e.startswith("Nothing was stored: cancelled on this page") for e in shown), shown
     assert not at.exception
     assert len(at.dataframe[-1].value) == history  # the upload history: no new version
+
+
+def test_the_check_takes_over_the_reading_of_the_mapping_step(tmp_path, monkeypatch):
+    """inspect_work reads the file once; prepare_work with the same read-level answers checks that same table
+    (not a second read) and gives what a fresh prepare gives; other read-level answers read the file again."""
+    from metrics.ingest import pipeline
+
+    expected = prepare_file(REFERENCE / "revenue.csv", "revenue")  # a fresh prepare, before reads are counted
+    reads, real = [], pipeline.load
+
+    def counted(*args, **kwargs):
+        reads.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load", counted)
+    path, _sha = session.spool(memoryview((REFERENCE / "revenue.csv").read_bytes()), tmp_path)
+    runner = jobs.Jobs()
+    seen = runner.start("i", "read", session.inspect_work(path, "revenue.csv", {}, tmp_path))
+    assert seen.wait(30) and seen.state == jobs.DONE and seen.result.kind == "revenue"
+    options = ingest.Options(kind="revenue", today=TODAY)
+    job = runner.start("p", "check", session.prepare_work(path, "revenue.csv", options, tmp_path))
+    assert job.wait(30) and job.state == jobs.DONE
+    assert len(reads) == 1  # the check read nothing again
+    assert job.result.rows.equals(expected.rows) and job.result.sha256 == expected.sha256
+
+    again = runner.start("p2", "check", session.prepare_work(path, "revenue.csv", options, tmp_path))
+    assert again.wait(30) and again.state == jobs.DONE and len(reads) == 2  # taken once: a second check reads
+    assert again.result.rows.equals(expected.rows)
+
+    runner.start("i2", "read", session.inspect_work(path, "revenue.csv", {}, tmp_path)).wait(30)
+    other = ingest.Options(kind="revenue", today=TODAY, answers={"delimiter": ";"})
+    job = runner.start("p3", "check", session.prepare_work(path, "revenue.csv", other, tmp_path))
+    job.wait(30)
+    assert len(reads) == 4  # another delimiter: the kept reading does not fit, the file is read again
+    session.release(path)
+    assert not list(tmp_path.glob("cx_spill_*"))  # every parse connection closed, its spill folder gone
