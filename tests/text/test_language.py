@@ -78,3 +78,16 @@ def test_detect_one_matches_detect_without_fallback():
     assert language.detect_one(None) is None
     with pytest.raises(ValueError):
         language.detect(["x"], fallback="first")
+
+
+def test_scoring_in_chunks_changes_no_language(monkeypatch):
+    """detect scores texts CHUNK at a time; the batch's majority still reads every chunk (an ambiguous comment
+    in the last chunk takes the language the first chunks made the majority)."""
+    batch = (["The support team answered quickly and solved the billing problem."] * 9 + ["Funciona.", "Ok", "N/A"]
+             + ["Le support a répondu rapidement."] + ["ありがとう", "", None] + ["Ok"])
+    whole = language.detect(batch)
+    monkeypatch.setattr(language, "CHUNK", 4)
+    assert language.detect(batch) == whole
+    assert language.detect(["Ok"], fallback=None) == [None]  # Lingua alone: Dutch-ish, not confident
+    assert whole[10] == whole[-1] == "en"  # the English majority, found across chunks
+    assert whole[9] == "es" and whole[12] == "fr" and whole[13:16] == [None, None, None]
