@@ -125,7 +125,8 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
     from metrics import csat, nps, revenue, service, service_value, stats
-    from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
+    from metrics.definitions import METRICS
+    from metrics.rules import RETENTION_MONTHS
     from metrics.view import View, add_months
 
     snap = ws.snapshot()
@@ -201,7 +202,7 @@ def figures(ws, month: dt.date | None = None) -> dict:
         notes.append("MRR, ARR, NRR, GRR: this data version has no revenue.")
     else:
         mrr = revenue.mrr_at(cur, view, end)
-        out.update(mrr=mrr, arr=ARR_FACTOR * mrr)
+        out.update(mrr=mrr, arr=METRICS["arr"].evaluate(mrr=mrr))  # the registry's ARR rule, not a copy of it
         ret = revenue.retention(cur, view)
         if ret is None:
             out.update(nrr=None, grr=None, retention_base=None)

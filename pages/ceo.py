@@ -5,8 +5,8 @@ import streamlit as st
 import charts
 import ui
 from metrics import linkage, nps, revenue, service, value
-from metrics.definitions import LTV_POPULATIONS, fmt, fmt_currency, fmt_delta, fmt_pct
-from metrics.rules import ARR_FACTOR, MIN_CUSTOMERS, MIN_RESPONSES, RETENTION_MONTHS
+from metrics.definitions import LTV_POPULATIONS, METRICS, fmt, fmt_currency, fmt_delta, fmt_pct
+from metrics.rules import MIN_CUSTOMERS, MIN_RESPONSES, RETENTION_MONTHS
 
 ui.ensure_router()
 view = ui.current_view()
@@ -161,7 +161,7 @@ with right:
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
                    f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {int(worse.pairs.sum()):,} pairs, "
-                   f"with {fmt_currency(ARR_FACTOR * worse.mrr.sum())} ARR summed over them.")
+                   f"with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them.")
 
 ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes
 ui.page_footer(view, "pages/ceo.py")
