@@ -75,26 +75,36 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
         want, have = _analysis_counts(cur, nps_version)
         if want == have:
             return int(have)
-        rows = cur.execute(
-            f"SELECT n.row_number, n.comment FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}"
-            " ORDER BY n.row_number", {"v": nps_version}).df()
-        from metrics.text import analyse
+        from metrics import text
 
-        result = analyse(rows["comment"].tolist()) if len(rows) else pd.DataFrame(
-            columns=["lang", "sentiment", "score", "themes"])
-        frame = pd.DataFrame({
-            "nps_version": nps_version, "row_number": rows["row_number"].to_numpy(),
-            "language": result["lang"].to_numpy(), "sentiment": result["sentiment"].to_numpy(),
-            "score": result["score"].astype(float).to_numpy(),
-            "themes": [list(t) for t in result["themes"]],
-        })
+        # Read and written a chunk at a time, in one transaction: a version's comments are never held whole
+        # (1M comments would pass 1 GB). `reader` streams them while `cur` writes.
+        reader, done = cur.cursor(), 0
         with transaction(cur):
             cur.execute("DELETE FROM comment_analysis WHERE nps_version = $v", {"v": nps_version})
-            cur.register("analysed", frame)
-            cur.execute("INSERT INTO comment_analysis SELECT nps_version, row_number, language, sentiment, score,"
-                        " themes::VARCHAR[] FROM analysed")
-            cur.unregister("analysed")
-        return len(frame)
+            for rows, result in text.analyse_chunks(lambda: _comment_chunks(reader, nps_version)):
+                cur.register("analysed", pd.DataFrame({
+                    "nps_version": nps_version, "row_number": rows,
+                    "language": result["lang"].to_numpy(), "sentiment": result["sentiment"].to_numpy(),
+                    "score": result["score"].astype(float).to_numpy(), "themes": list(result["themes"])}))
+                cur.execute("INSERT INTO comment_analysis SELECT nps_version, row_number, language, sentiment, "
+                            "score, themes::VARCHAR[] FROM analysed")
+                cur.unregister("analysed")
+                done += len(rows)
+        reader.close()
+        return done
+
+
+ANALYSIS_CHUNK = 20_000  # comments read, scored and written at a time
+
+
+def _comment_chunks(cur, nps_version: int):
+    """(row numbers, comments) of the version's non-blank comments in file order, ANALYSIS_CHUNK at a time."""
+    batches = cur.sql(
+        f"SELECT n.row_number, n.comment FROM nps_responses n WHERE n.version = $v AND {_HAS_COMMENT}"
+        " ORDER BY n.row_number", params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
+    for batch in batches:
+        yield batch.column("row_number").to_numpy(), batch.column("comment").to_pylist()
 
 
 def _analysis_counts(cur, nps_version: int) -> tuple[int, int]:

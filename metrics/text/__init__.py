@@ -17,10 +17,34 @@ NOT_SCORED = "not scored"
 def analyse(texts, theme_map=None, fallback: str | None = "majority") -> pd.DataFrame:
     """One row per comment: lang (None when not scored), sentiment (positive/neutral/negative or
     "not scored"), score in [-1, 1] (NaN when not scored) and themes (a list, in the map's order)."""
-    from metrics.text import language, sentiment, themes
+    from metrics.text import language
 
     texts = list(texts)
-    langs = language.detect(texts, fallback=fallback)
+    return analyse_in(texts, language.detect(texts, fallback=fallback), theme_map)
+
+
+def analyse_chunks(read, theme_map=None, fallback: str | None = "majority"):
+    """analyse() of a batch too large to hold: `read()` yields (key, texts) chunks, the same chunks in the same
+    order each time it is called; yields (key, frame) per chunk, the frame as analyse() gives it for the whole
+    batch. The texts are read twice: every language first (a comment too short to tell takes the batch's
+    majority language), then sentiment and themes. Only one chunk of texts is held at a time."""
+    from metrics.text import language
+
+    found = language.Detection()
+    for _key, texts in read():
+        found.add(texts)
+    langs, done = found.languages(fallback), 0
+    for key, texts in read():
+        yield key, analyse_in(texts, langs[done:done + len(texts)], theme_map)
+        done += len(texts)
+    if done != len(langs):
+        raise RuntimeError(f"the batch changed between its two readings ({len(langs):,} then {done:,} texts)")
+
+
+def analyse_in(texts, langs, theme_map=None) -> pd.DataFrame:
+    """analyse() of texts whose languages are known already."""
+    from metrics.text import sentiment, themes
+
     rows = []
     for text, lang in zip(texts, langs, strict=True):
         if lang is None:

@@ -61,33 +61,61 @@ def confidences(texts: list[str]) -> list[dict[str, float]]:
 # objects and a dict per text for a whole export took ~500 bytes a comment (1M comments: ~0.5 GB), and the
 # batches are faster too (142,000 comments: 13.2 -> 10.0 s).
 CHUNK = 5_000
+_LANGS = list(dict.fromkeys(_CODES.values()))
+_COLUMN = {code: j for j, code in enumerate(_LANGS)}
+
+
+class Detection:
+    """The languages of a stream of texts fed in chunks (add), resolved once every text is seen (languages):
+    the batch majority needs all of them. Holds Lingua's confidences as a matrix, never the texts."""
+
+    def __init__(self) -> None:
+        self.found: list[str | None] = []   # Lingua's best language per text (None: not usable)
+        self.best: list[float] = []         # its confidence (0 for an unusable text)
+        self._values: list[np.ndarray] = []  # per chunk: confidences of its usable texts × _LANGS
+        self._usable: list[int] = []         # the position of each usable text, in the order of the matrix rows
+
+    def add(self, texts) -> None:
+        for start in range(0, len(texts), CHUNK):
+            self._add(list(texts[start:start + CHUNK]))
+
+    def _add(self, texts: list) -> None:
+        offset = len(self.found)
+        usable = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip() and not _foreign_script(t)]
+        found: list[str | None] = [None] * len(texts)
+        best = [0.0] * len(texts)
+        values = np.zeros((len(usable), len(_LANGS)))
+        for row, (i, conf) in enumerate(zip(usable, confidences([texts[i] for i in usable]), strict=True)):
+            found[i] = max(conf, key=conf.get)  # Lingua's order breaks a tie
+            best[i] = conf[found[i]]
+            for code, value in conf.items():
+                values[row, _COLUMN[code]] = value
+        self.found += found
+        self.best += best
+        self._values.append(values)
+        self._usable += [offset + i for i in usable]
+
+    def languages(self, fallback: str | None = "majority") -> list[str | None]:
+        if fallback not in ("majority", None):
+            raise ValueError("fallback is 'majority' or None")
+        found = list(self.found)
+        confident = Counter(found[i] for i in self._usable if self.best[i] >= CONFIDENT)
+        majority = next((lang for lang, _ in confident.most_common() if lang in SCORED), None)
+        if fallback == "majority" and majority is not None and self._usable:
+            plausible = np.concatenate(self._values)[:, _COLUMN[majority]] >= PLAUSIBLE
+            for row, i in enumerate(self._usable):
+                if self.best[i] < CONFIDENT and plausible[row]:
+                    found[i] = majority
+        return [lang if lang in SCORED else None for lang in found]
 
 
 def detect(texts, fallback: str | None = "majority") -> list[str | None]:
     """Language of each text: "en", "fr", "de", "es", "pt" or None (not scored)."""
     if fallback not in ("majority", None):
         raise ValueError("fallback is 'majority' or None")
-    texts = list(texts)
-    usable = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip() and not _foreign_script(t)]
-    found: list[str | None] = [None] * len(texts)
-    codes = list(dict.fromkeys(_CODES.values()))
-    column = {code: j for j, code in enumerate(codes)}
-    values = np.zeros((len(usable), len(codes)))  # Lingua's confidence per usable text and language
-    for start in range(0, len(usable), CHUNK):
-        part = usable[start:start + CHUNK]
-        for row, (i, conf) in enumerate(zip(part, confidences([texts[i] for i in part]), strict=True), start):
-            found[i] = max(conf, key=conf.get)  # Lingua's order breaks a tie, as before the matrix
-            for code, value in conf.items():
-                values[row, column[code]] = value
-    best = np.array([values[row, column[found[i]]] for row, i in enumerate(usable)])
-    confident = Counter(found[i] for row, i in enumerate(usable) if best[row] >= CONFIDENT)
-    majority = next((lang for lang, _ in confident.most_common() if lang in SCORED), None)
-    if fallback == "majority" and majority is not None:
-        plausible = values[:, column[majority]] >= PLAUSIBLE
-        for row, i in enumerate(usable):
-            if best[row] < CONFIDENT and plausible[row]:
-                found[i] = majority
-    return [lang if lang in SCORED else None for lang in found]
+    found = Detection()
+    found.add(list(texts))
+    return found.languages(fallback)
 
 
 def detect_one(text: str | None) -> str | None:

@@ -27,6 +27,12 @@ def fake_analyse(texts, theme_map=None, fallback="majority") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lang", "sentiment", "score", "themes"])
 
 
+def fake_analyse_chunks(read, theme_map=None, fallback="majority"):
+    """metrics.text.analyse_chunks with fake_analyse's rules."""
+    for key, texts in read():
+        yield key, fake_analyse(texts)
+
+
 def build(customers: list[tuple], revenue: list[tuple], nps: list[tuple]) -> Workspace:
     """customers: (id, start, churn or None, segment, region); revenue: (id, month, mrr);
     nps: (id, date, score, comment, channel). Dates as ISO text."""

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from risk_builders import build, fake_analyse, months
+from risk_builders import build, fake_analyse_chunks, months
 
 from metrics import risk
 
@@ -32,7 +32,7 @@ NPS = [
 
 @pytest.fixture
 def rows(monkeypatch):
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     ws = build(CUSTOMERS, REVENUE, NPS)
     snap = ws.snapshot()
     frame, info = risk.build_rows(ws.cursor(), snap.snapshot, snap.versions)
@@ -100,7 +100,7 @@ def test_no_feature_uses_data_dated_on_or_after_m(monkeypatch, rows, month):
     """Cut every record dated on or after M (revenue months, responses, churn dates): M's features stay."""
     frame, info = rows
     cut = dt.date.fromisoformat(month)
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     customers = [(c, s, d if d and dt.date.fromisoformat(d) < cut else None, g, r) for c, s, d, g, r in CUSTOMERS]
     ws = build(customers, [r for r in REVENUE if dt.date.fromisoformat(r[1]) < cut],
                [r for r in NPS if dt.date.fromisoformat(r[1]) < cut])

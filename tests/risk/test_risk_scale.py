@@ -8,14 +8,14 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from risk_builders import build, fake_analyse, months
+from risk_builders import build, fake_analyse_chunks, months
 
 from metrics import risk
 
 
 @pytest.fixture
 def ws(monkeypatch):
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     # 40 customers since 2023; revenue only from January 2025; every fifth one churns in 2025.
     customers = [(f"K{i:02d}", "2023-03-01", f"2025-{i % 9 + 3:02d}-10" if i % 5 == 0 else None, "SMB", "EMEA")
                  for i in range(40)]

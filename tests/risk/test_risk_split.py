@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from risk_builders import build, fake_analyse, months
+from risk_builders import build, fake_analyse_chunks, months
 
 from metrics import risk
 
@@ -45,7 +45,7 @@ def synthetic():
 @pytest.fixture(scope="module")
 def trained():
     mp = pytest.MonkeyPatch()
-    mp.setattr("metrics.text.analyse", fake_analyse)
+    mp.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     ws = build(*synthetic())
     snap = ws.snapshot()
     cur = ws.cursor()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "risk"))
-from risk_builders import build, fake_analyse, months  # noqa: E402
+from risk_builders import build, fake_analyse_chunks, months  # noqa: E402
 
 from metrics import theme_store, voice  # noqa: E402
 from metrics.store import Workspace  # noqa: E402
@@ -161,7 +161,7 @@ def test_an_edit_on_a_stale_version_is_refused(cur):
 # A "bad price" (score 3), B "good invoice billing" (9), C "bad support" (2), C blank. The stand-in analysis
 # (risk_builders.fake_analyse) gives the language "en"; themes come from the stored maps.
 def _ws(monkeypatch):
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     year = months("2025-01-01", "2025-12-01")
     customers = [(c, "2024-01-01", None, "SMB", "EMEA") for c in "ABC"]
     revenue = [(c, m, mrr) for c, mrr in (("A", 100), ("B", 200), ("C", 300)) for m in year]

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "risk"))
-from risk_builders import build, fake_analyse, months  # noqa: E402
+from risk_builders import build, fake_analyse_chunks, months  # noqa: E402
 
 from metrics import stats, voice  # noqa: E402
 from metrics.view import View  # noqa: E402
@@ -52,7 +52,7 @@ def data():
 
 @pytest.fixture
 def ws(monkeypatch):
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     ws = build(*data())
     yield ws
     ws.close()
@@ -72,9 +72,9 @@ def test_analysis_is_stored_once(ws, monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("analysed twice")
 
-    monkeypatch.setattr("metrics.text.analyse", refuse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", refuse)
     assert voice.ensure_analysis(cur, versions["nps"]) == 65
-    monkeypatch.setattr("metrics.text.analyse", fake_analyse)
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
     cur.execute("DELETE FROM comment_analysis WHERE row_number = 1")   # an interrupted run: redone whole
     assert voice.ensure_analysis(cur, versions["nps"]) == 65
     row = cur.execute("SELECT language, sentiment, score, themes FROM comment_analysis WHERE row_number = 1"
