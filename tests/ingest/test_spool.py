@@ -155,3 +155,20 @@ def test_hostile_sizes_from_disk_are_answered_within_ten_seconds(tmp_path):
     assert len(report.rejected) == 1000 and report.capped  # the download: the first 1,000 rows of each problem
     assert report.rejected["file row"].tolist() == list(range(3, 1003))
     assert "more than 50 years before the as-of date" in str(results[subs])
+
+
+@pytest.mark.parametrize("chunk", [3, 4, 5, 7, 11])
+def test_non_ascii_text_is_seen_at_any_chunk_edge(tmp_path, monkeypatch, chunk):
+    """An ASCII chunk skips the UTF-8 and mojibake checks; a multi-byte letter, a doubly decoded one or a broken
+    sequence split by a chunk edge anywhere is still found (valid UTF-8 stays fast)."""
+    monkeypatch.setattr(spool, "CHUNK", chunk)
+    head = b"customer_id,month,mrr,name\n" + b"".join(b"c%d,2026-01,%d,plain\n" % (i, i) for i in range(1, 9))
+    cases = ((head + "c9,2026-02,3,Café Zoë\n".encode(), True, ""),
+             (head + "c9,2026-02,3,CafÃ©\n".encode(), False, "text read.py comments on (� or doubly decoded UTF-8)"),
+             (head + b"c9,2026-02,3,Caf\xe9\n", False, "bytes that are not UTF-8"),
+             (head + b"c9,2026-02,3,Caf\xc3", False, "bytes that are not UTF-8"))  # cut mid-letter at the end
+    for i, (data, fast, reason) in enumerate(cases):
+        path = tmp_path / f"f{i}.csv"
+        path.write_bytes(data)
+        found = spool.scan(path, MAX_LINE_BYTES, "text")
+        assert (found.fast, found.reason) == (fast, reason), (chunk, data[-12:])
