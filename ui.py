@@ -273,6 +273,13 @@ def number_control(key: str, label: str, *, slider: bool = False, nudge: int | N
     return int(value)
 
 
+def show_version(snapshot: int) -> None:
+    """Move the dashboard to this data version (after a store, roll back or delete). Taken by the sidebar's box
+    at its next drawing: a store that ends in a page's own run comes after the box is drawn, when Streamlit
+    refuses to change its value."""
+    st.session_state["v_next"] = snapshot
+
+
 def render_sidebar() -> None:
     """The filters shared by every page, kept in the URL so a link reproduces the view.
 
@@ -280,6 +287,8 @@ def render_sidebar() -> None:
     snaps = snapshots()
     if not snaps:
         return
+    if "v_next" in st.session_state:
+        st.session_state["v"] = st.session_state.pop("v_next")
     ids = [s.snapshot for s in snaps]
     if st.session_state.get("v") not in ids:
         pinned = _url_values().get("v")

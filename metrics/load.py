@@ -197,7 +197,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
 
 
 # A load is one process doing one upload: the workspace's DuckDB gets this much memory unless CX_DUCKDB_MEMORY says
-# otherwise (the app's default, 2 GB, is for many sessions' queries); past it, building the facts spills to disk.
+# otherwise (the same as the app's default, metrics/lockdown.py); past it, building the facts spills to disk.
 LOAD_MEMORY = "512MB"
 
 

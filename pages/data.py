@@ -128,9 +128,12 @@ def finish_store(fkey: str) -> None:
     snap = job.result
     session.release(Path(spooled))
     Path(spooled).unlink(missing_ok=True)
+    for step in ("inspect", "prepare"):  # their results (the file's checked rows) are not needed any more
+        for done_job in jobs.JOBS.find(job_prefix(fkey, step)):
+            jobs.JOBS.forget(done_job.key)
     ws = ui.workspace()
     gate.record("upload", f"{prepared.file_name} as {prepared.kind} version {snap.versions[prepared.kind]}")
-    st.session_state["v"] = snap.snapshot
+    ui.show_version(snap.snapshot)
     ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
@@ -210,7 +213,7 @@ def roll_back(version_key: str) -> None:
         return
     version, snap = done
     gate.record("rollback", f"version {version} → data version #{snap.snapshot}")
-    st.session_state["v"] = snap.snapshot
+    ui.show_version(snap.snapshot)
     st.session_state["history_done"] = (f"Rolled back: version {version} is current again, as data version "
                                         f"#{snap.snapshot}.")
 
@@ -221,7 +224,7 @@ def remove_source(version_key: str) -> None:
         return
     version, snap = done
     gate.record("delete", f"version {version} removed as a source → data version #{snap.snapshot}")
-    st.session_state["v"] = snap.snapshot
+    ui.show_version(snap.snapshot)
     st.session_state["history_done"] = (f"Removed version {version} as a source; the current data is data version "
                                         f"#{snap.snapshot}.")
 

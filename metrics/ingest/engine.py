@@ -26,16 +26,18 @@ def scratch_dir(scratch: str | os.PathLike | None = None) -> Path:
     return folder
 
 
-def connect(spill: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB for one upload: UTC, bounded memory, spilling into the folder `spill` (one per
-    connection: two uploads never share spill files)."""
-    memory = os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY
+def connect(spill: str | os.PathLike, memory: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB for one upload: UTC, bounded memory (`memory`, else $CX_INGEST_MEMORY, else
+    DEFAULT_MEMORY), spilling into the folder `spill` (one per connection: two uploads never share spill files)."""
+    memory = memory or os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY
     number, unit = memory[:-2].strip(), memory[-2:].upper()
     if not (number.replace(".", "", 1).isdigit() and unit in ("KB", "MB", "GB")):
         raise ValueError(f"{ENV_MEMORY}={memory!r} must look like '512MB' or '1GB'")
     con = duckdb.connect(config={"memory_limit": f"{number}{unit}",
                                  "temp_directory": str(spill),
-                                 "threads": min(2, os.cpu_count() or 1)})
+                                 "threads": min(2, os.cpu_count() or 1),
+                                 # give freed memory back after each step (metrics/lockdown.py says why)
+                                 "allocator_flush_threshold": "32MB"})
     con.execute("SET TimeZone = 'UTC'")
     return con
 

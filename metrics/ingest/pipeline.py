@@ -46,11 +46,12 @@ DATE_FIELD = {"nps": "response_date", "customers": "start_date", "revenue": "mon
 
 def open_file(data: Source, file_name: str, answers: dict | None = None, *,
               scratch: str | os.PathLike | None = None,
-              watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> Opened:
+              watch: Callable[[duckdb.DuckDBPyConnection], None] | None = None, memory: str | None = None) -> Opened:
     """Read the file into a fresh connection (what inspect() shows), kept open for prepare(opened=…).
-    The caller closes it unless prepare() takes it over. Raises IngestError (the connection closed)."""
+    The caller closes it unless prepare() takes it over. Raises IngestError (the connection closed).
+    `memory`: the connection's ceiling (engine.connect)."""
     spill = new_spill(scratch)
-    con = connect(spill)
+    con = connect(spill, memory)
     if watch is not None:
         watch(con)
     try:

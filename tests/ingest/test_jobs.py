@@ -156,6 +156,39 @@ def test_cancel_on_the_data_page_stores_nothing(monkeypatch):
     assert len(at.dataframe[-1].value) == history  # the upload history: no new version
 
 
+@pytest.mark.usefixtures("app_workspace")
+def test_a_store_that_ends_in_a_later_run_shows_its_version(monkeypatch):
+    """A store longer than the page's wait (a large file) ends in a later run, after the sidebar's data-version
+    box is drawn: the page says what was stored and the dashboard moves to the new version, without a traceback
+    (it raised StreamlitWidgetAlreadyInstantiatedError for the 5M-line revenue file in the browser)."""
+    monkeypatch.setattr(jobs, "WAIT_SECONDS", 0.2)
+    release = threading.Event()
+    original = Workspace._build_snapshot
+
+    def held(self, cur, sources):
+        assert release.wait(60), "the test never released the store"
+        return original(self, cur, sources)
+
+    at = run_app("pages/data.py")
+    before = at.selectbox(key="v").value
+    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
+    assert wait_until(lambda: (at.run(timeout=10), any("reads as **Revenue**" in s.value for s in at.success))[1])
+    at.selectbox(key="sample_choice").set_value("own")
+    at.run(timeout=10)
+    monkeypatch.setattr(Workspace, "_build_snapshot", held)
+    store_button(at).click()
+    at.run(timeout=10)
+    assert any("Storing revenue\\_small.csv" in (p.proto.text or "") for p in at.get("progress"))
+    release.set()
+    job = next(j for j in jobs.JOBS._jobs.values() if j.label == "Storing revenue_small.csv")
+    assert job.wait(30)
+    at.run(timeout=30)  # the progress fragment's rerun: the store has ended
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(s.value for s in at.success)
+    assert "Stored revenue\\_small.csv as version" in shown, shown
+    assert at.selectbox(key="v").value != before and f"data version #{at.selectbox(key='v').value}" in shown
+
+
 def test_the_check_takes_over_the_reading_of_the_mapping_step(tmp_path, monkeypatch):
     """inspect_work reads the file once; prepare_work with the same read-level answers checks that same table
     (not a second read) and gives what a fresh prepare gives; other read-level answers read the file again."""
@@ -173,6 +206,8 @@ def test_the_check_takes_over_the_reading_of_the_mapping_step(tmp_path, monkeypa
     runner = jobs.Jobs()
     seen = runner.start("i", "read", session.inspect_work(path, "revenue.csv", {}, tmp_path))
     assert seen.wait(30) and seen.state == jobs.DONE and seen.result.kind == "revenue"
+    limit = session._KEPT[str(path)].con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit in ("244.1 MiB", "256.0 MB"), limit  # the page's parse connection (session.PAGE_MEMORY)
     options = ingest.Options(kind="revenue", today=TODAY)
     job = runner.start("p", "check", session.prepare_work(path, "revenue.csv", options, tmp_path))
     assert job.wait(30) and job.state == jobs.DONE
