@@ -90,6 +90,21 @@ def _analyse_comments() -> None:
         voice.ensure_snapshot(ws.cursor(), snap.snapshot)
 
 
+def hold(monkeypatch, owner, name: str):
+    """Replace `owner.name` by the same function held until the returned Event is set: a test sees a page while
+    that background work (training, comment analysis) is still under way, every time."""
+    import threading
+
+    release, original = threading.Event(), getattr(owner, name)
+
+    def held(*args, **kwargs):
+        assert release.wait(120), f"the test never released {name}"
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return release
+
+
 def waits_for_comments(at) -> bool:
     """Whether the run said a comment analysis was under way (ui.comments_ready)."""
     return any("comments" in i.value and "when ready" in i.value for i in at.info)

@@ -4,10 +4,8 @@ held on an Event here, so the page is seen mid-training every time, not by chanc
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from conftest import run_app
+from conftest import hold, run_app
 
 from metrics import risk
 
@@ -17,13 +15,7 @@ pytestmark = pytest.mark.usefixtures("app_workspace")
 def test_first_view_draws_the_page_while_the_model_trains(monkeypatch):
     import ui
 
-    release, trained = threading.Event(), risk.train
-
-    def held(*args, **kwargs):
-        assert release.wait(120), "the test never released the training"
-        return trained(*args, **kwargs)
-
-    monkeypatch.setattr(risk, "train", held)
+    release = hold(monkeypatch, risk, "train")
     at = run_app("pages/cio.py")
     assert any(i.value.startswith(ui.TRAINING) and i.value.endswith("It appears here when ready.") for i in at.info)
     assert [h.value for h in at.subheader][:2] == ["Sources in this data version", "Findings"]  # drawn meanwhile

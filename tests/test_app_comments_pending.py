@@ -6,10 +6,9 @@ the pages are seen mid-analysis every time, not by chance."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from conftest import run_app, waits_for_comments
+from conftest import hold, run_app, waits_for_comments
 
 from metrics import voice
 
@@ -23,13 +22,7 @@ def _tiles(at) -> dict[str, str]:
 def test_pages_are_drawn_while_the_comments_are_analysed(monkeypatch):
     import ui
 
-    release, analyse = threading.Event(), voice.ensure_snapshot
-
-    def held(*args, **kwargs):
-        assert release.wait(120), "the test never released the analysis"
-        return analyse(*args, **kwargs)
-
-    monkeypatch.setattr(voice, "ensure_snapshot", held)
+    release = hold(monkeypatch, voice, "ensure_snapshot")
     at = run_app("pages/cmo.py", settle=False)  # the first run stores the sample and starts the analysis
     snap = ui.workspace().snapshot().snapshot
     assert not voice.analysed(ui.workspace().cursor(), snap)

@@ -117,6 +117,22 @@ def test_prepare_as_a_job_reads_from_the_spooled_file(tmp_path):
 
 
 # ---- the Data page -----------------------------------------------------------------------------------------------
+def _store_started(monkeypatch, build):
+    """The Data page with the reference revenue file checked and its store started on the company's own data,
+    `build` standing in for Workspace._build_snapshot; returns the AppTest after the click and what the page
+    showed before the upload (history rows, data version)."""
+    at = run_app("pages/data.py")
+    before = {"history": len(at.dataframe[-1].value), "version": at.selectbox(key="v").value}
+    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
+    assert wait_until(lambda: (at.run(timeout=10), any("reads as **Revenue**" in s.value for s in at.success))[1])
+    at.selectbox(key="sample_choice").set_value("own")
+    at.run(timeout=10)
+    monkeypatch.setattr(Workspace, "_build_snapshot", build)
+    store_button(at).click()
+    at.run(timeout=10)
+    return at, before
+
+
 @pytest.mark.usefixtures("app_workspace")
 def test_cancel_on_the_data_page_stores_nothing(monkeypatch):
     monkeypatch.setattr(jobs, "WAIT_SECONDS", 0.2)  # the page shows progress at once instead of waiting
@@ -128,15 +144,8 @@ def test_cancel_on_the_data_page_stores_nothing(monkeypatch):
         cur.execute(LONG_QUERY).fetchone()
         return original(self, cur, sources)
 
-    at = run_app("pages/data.py")
-    history = len(at.dataframe[-1].value)
-    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
-    assert wait_until(lambda: (at.run(timeout=10), any("reads as **Revenue**" in s.value for s in at.success))[1])
-    at.selectbox(key="sample_choice").set_value("own")
-    at.run(timeout=10)
-    monkeypatch.setattr(Workspace, "_build_snapshot", slow)
-    store_button(at).click()
-    at.run(timeout=10)
+    at, before = _store_started(monkeypatch, slow)
+    history = before["history"]
     assert building.wait(15)
     assert any("Storing revenue\\_small.csv: storing and building the facts" in (p.proto.text or "")
                for p in at.get("progress"))
@@ -169,15 +178,8 @@ def test_a_store_that_ends_in_a_later_run_shows_its_version(monkeypatch):
         assert release.wait(60), "the test never released the store"
         return original(self, cur, sources)
 
-    at = run_app("pages/data.py")
-    before = at.selectbox(key="v").value
-    at.file_uploader[0].upload("revenue_small.csv", (REFERENCE / "revenue.csv").read_bytes(), "text/csv")
-    assert wait_until(lambda: (at.run(timeout=10), any("reads as **Revenue**" in s.value for s in at.success))[1])
-    at.selectbox(key="sample_choice").set_value("own")
-    at.run(timeout=10)
-    monkeypatch.setattr(Workspace, "_build_snapshot", held)
-    store_button(at).click()
-    at.run(timeout=10)
+    at, started = _store_started(monkeypatch, held)
+    before = started["version"]
     assert any("Storing revenue\\_small.csv" in (p.proto.text or "") for p in at.get("progress"))
     release.set()
     job = next(j for j in jobs.JOBS._jobs.values() if j.label == "Storing revenue_small.csv")
