@@ -17,7 +17,7 @@ Exit status: 0 stored; 1 refused, nothing stored (one line on stderr says why); 
 The workspace is a DuckDB file: close the app that has it open first (DuckDB lets one process write).
 
 Memory: the file is read from disk by DuckDB (never held whole in memory), parsed in a connection limited to
-CX_INGEST_MEMORY (default 512MB) and stored with the workspace limited to CX_DUCKDB_MEMORY (default here 512MB);
+CX_INGEST_MEMORY (default 512MB) and stored with the workspace limited to CX_DUCKDB_MEMORY (default 512MB);
 both spill to disk past their limit (the parse to CX_INGEST_SCRATCH or the system's temp folder).
 """
 
@@ -129,8 +129,10 @@ def run(args: argparse.Namespace, result: dict) -> None:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
     data = path
     answers: dict[str, str] = dict(args.answer)
+    from metrics.store import Workspace  # here: `--help` stays fast
+
     try:
-        ws = open_workspace(args.workspace)
+        ws = Workspace(args.workspace)  # DuckDB's memory: CX_DUCKDB_MEMORY, else the app's 512MB (lockdown.py)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None
@@ -194,26 +196,6 @@ def run(args: argparse.Namespace, result: dict) -> None:
         if opened is not None:
             opened.close()  # closing twice is harmless (prepare() closed it when it took it over)
         ws.close()
-
-
-# A load is one process doing one upload: the workspace's DuckDB gets this much memory unless CX_DUCKDB_MEMORY says
-# otherwise (the same as the app's default, metrics/lockdown.py); past it, building the facts spills to disk.
-LOAD_MEMORY = "512MB"
-
-
-def open_workspace(path: str):
-    import os
-
-    from metrics import lockdown
-    from metrics.store import Workspace
-
-    before = os.environ.get(lockdown.ENV_MEMORY)
-    os.environ[lockdown.ENV_MEMORY] = before or LOAD_MEMORY
-    try:
-        return Workspace(path)
-    finally:  # only this workspace: a caller in the same process (tests) keeps its own setting
-        if before is None:
-            os.environ.pop(lockdown.ENV_MEMORY)
 
 
 def _question(q, answer) -> dict:

@@ -111,7 +111,7 @@ class Detection:
 
 def detect(texts, fallback: str | None = "majority") -> list[str | None]:
     """Language of each text: "en", "fr", "de", "es", "pt" or None (not scored)."""
-    if fallback not in ("majority", None):
+    if fallback not in ("majority", None):  # before any text is scored (Detection.languages checks it again)
         raise ValueError("fallback is 'majority' or None")
     found = Detection()
     found.add(list(texts))
