@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics import rules, stats, voice
+from metrics.definitions import fmt_currency
 from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
 from metrics.store import source_rows_for
 from metrics.text.themes import THEMES
@@ -437,7 +438,8 @@ def reason_text(feature: str, row, above_mean: bool = False) -> str | None:
         n = int(row[feature])
         return f"{n} contraction{'s' if n != 1 else ''} in 6 months" if n else "no contraction in 6 months"
     if feature == "log_arr":
-        return f"{'larger' if above_mean else 'smaller'} account (ARR {rules.ARR_FACTOR * row['mrr_last']:,.0f})"
+        arr = fmt_currency(rules.ARR_FACTOR * row["mrr_last"])
+        return f"{'larger' if above_mean else 'smaller'} account (ARR {arr})"
     if feature == "no_revenue":
         return "no revenue last month" if row[feature] == 1 else None
     if feature == "tenure_months":

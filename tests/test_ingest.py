@@ -504,7 +504,7 @@ def test_change_summary_names_rows_customers_and_arr(tmp_path):
     snap = ws.commit([prepare_bytes(more.encode(), kind="revenue").to_upload()])
     text = ingest.change_summary(ws, snap.versions["revenue"], old)
     # reference ARR in Apr 2025 is 12 × 350 = 4,200; one more customer at 100 makes 12 × 450 = 5,400
-    assert text.startswith("12 rows, 2024-12-01 to 2025-04-30, 5 customers, ARR 5,400")
+    assert text.startswith("12 rows, 2024-12-01 to 2025-04-30, 5 customers, ARR $5.4K (last month × 12)")
     assert f"vs version {old}: +1 rows, +1 customers, ARR +28.6%." in text
     assert ingest.change_summary(ws, old, None).endswith("the first version of its kind.")
 

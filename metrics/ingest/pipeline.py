@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow.compute as pc
 
+from metrics.definitions import fmt_currency
 from metrics.errors import (
     EmptyFileError,
     IngestError,
@@ -252,7 +253,7 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     span = f"{new['first_date']:%Y-%m-%d} to {new['last_date']:%Y-%m-%d}" if new["first_date"] else "no dates"
     text = f"{new['rows']:,} rows, {span}, {new['customers']:,} customers"
     if new["kind"] == "revenue":
-        text += f", ARR {new['arr']:,.0f} (last month × 12)"
+        text += f", ARR {fmt_currency(new['arr'])} (last month × 12)"
     elif new["kind"] == "nps" and new["nps"] is not None:
         text += f", NPS {new['nps']:+.0f}"
     old = ws.version_stats(previous)

@@ -41,7 +41,7 @@ def test_words_follow_the_values():
     assert risk.reason_text("segment=SMB", row) == "segment SMB"
     assert risk.reason_text("segment=SMB", account(**{"segment=SMB": 0.0})) is None
     assert risk.reason_text("nps_promoter", row) is None
-    assert risk.reason_text("log_arr", row, above_mean=False) == "smaller account (ARR 1,200)"
+    assert risk.reason_text("log_arr", row, above_mean=False) == "smaller account (ARR $1.2K)"
 
 
 def test_arr_at_risk_by_hand():
