@@ -707,7 +707,8 @@ def estimate_tile(column, metric: str, value, reason: str = "", *, label: str | 
         column.metric(name, "—", "no measurable difference", delta_color="off", delta_arrow="off",
                       help=METRICS[metric].definition, border=True)
         pack().current.tiles.append(report.Tile(name, "—", "no measurable difference"))
-        column.caption("The 95% interval of the churn gap it rests on includes 0.")
+        # Said in full: a narrow column cuts the grey change line short ("no measurable di…").
+        column.caption("No measurable difference: the 95% interval of the churn gap it rests on includes 0.")
         return
     kpi(column, metric, None if reason else value, label=label, inverse=inverse)
     if reason:
