@@ -22,7 +22,9 @@
 --        per METRICS.md: new = MRR(M-1) = 0, MRR(M) > 0 and no earlier MRR; reactivation = the same with earlier
 --        MRR; expansion/contraction = the change while both > 0; churned = MRR(M-1) > 0 and MRR(M) = 0. A
 --        customers file that cannot tell churn before $cfrom (a snapshot file) has neither active_start nor
---        churned before it. Rows are written month-clustered so month filters skip most of the table.
+--        churned before it. Rows are written month-clustered so month filters skip most of the table: the
+--        narrow keys are sorted by month before the joins, which keep their order (sorting the 20 finished
+--        columns instead took 2.6 s more for 7M customer-months).
 -- method: one GROUP BY over three row sets: the revenue rows (their MRR), the same rows a month later (their MRR is
 --        that month's prev_mrr) and the customers' listed months; no self-join of revenue (7.8 s -> 3.4 s for 7M
 --        customer-months at 200,000 customers).
@@ -42,6 +44,7 @@ WITH cust AS (
      AND m.month <= CAST(date_trunc('month', coalesce(c.churn_date, CAST($last AS DATE))) AS DATE)
 ), keys AS (
     SELECT customer_id, month, sum(mrr) AS mrr, sum(prev) AS prev FROM pieces GROUP BY customer_id, month
+    ORDER BY month
 ), base AS (
     SELECT k.customer_id, k.month,
            coalesce(c.segment, 'Unknown') AS segment, coalesce(c.region, 'Unknown') AS region,
@@ -76,4 +79,3 @@ SELECT customer_id, month, segment, region, in_customers, has_revenue, active_st
                  ELSE 0 END AS DECIMAL(18, 2)) AS churned_mrr,
        churn_month
 FROM base
-ORDER BY month

@@ -146,7 +146,12 @@ _AMOUNT_CLEAN = "regexp_replace(trim({c}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CH
 def decimal_comma(con: duckdb.DuckDBPyConnection, column: str) -> bool:
     """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read
     as 22,368 in a column of dot decimals)."""
-    v = _AMOUNT_CLEAN.format(c=quote_ident(column))
+    col = quote_ident(column)
+    # Every decimal-comma form holds a comma: a column without one is settled by a plain scan (5M rows: 0.07 s
+    # instead of 0.9 s of regular expressions).
+    if not con.execute(f"SELECT count(*) FILTER (contains({col}, ',')) FROM raw").fetchone()[0]:
+        return False
+    v = _AMOUNT_CLEAN.format(c=col)
     comma, dot = con.execute(
         f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},')),"
         f" count(*) FILTER (regexp_matches({v}, '\\.[0-9]{{1,2}}$|\\.[0-9]{{4,}}$|,[0-9]{{3}}\\.'))"

@@ -56,6 +56,18 @@ def test_repeated_lines_of_a_monthly_mrr_table_are_rejected_unless_answered_othe
     assert mrr(p) == [("c1", "2026-01", 10.0), ("c2", "2026-01", 5.0)]
 
 
+def test_repeats_are_counted_exactly_among_lines_that_share_a_hash():
+    # 3 copies of one line (2 repeats) and 2 of another (1 repeat), beside lines differing only in one column or in
+    # an empty quantity cell (NULL equals NULL for a repeated line): 3 repeats in all.
+    data = (b"customer,order date,sales,quantity\n" + b"acme,2026-01-05,10,1\n" * 3 + b"acme,2026-01-05,10,\n"
+            + b"acme,2026-01-06,10,1\n" + b"beta,2026-01-07,30,\n" * 2 + b"beta,2026-01-07,31,\n")
+    p = prepare_bytes(data)
+    assert any(w.startswith("3 lines repeat an earlier line in every column") for w in p.warnings)
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(data, answers={"repeated_lines": "reject"})
+    assert err.value.count == 3 and err.value.rows == [3, 4, 8]  # file rows (the header is row 1)
+
+
 def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
     data = b"""InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
 536365,85123A,WHITE HANGING HEART,6,12/1/2010 8:26,2.55,17850,United Kingdom
