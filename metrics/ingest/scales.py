@@ -72,16 +72,20 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
     must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
     col = quote_ident(column)
-    score, good_bad = score_sql(col), good_bad_sql(col)
+    # The evidence is read from the column's distinct answers, each with its count (k): a score column holds a
+    # dozen of them, so the regular expressions run a dozen times, not once a row (1M answers: 0.05 s, not 0.5 s).
+    distinct = f"(SELECT {col} AS v, count(*) AS k FROM raw WHERE {answered_sql(col)} GROUP BY 1)"
+    score, good_bad = score_sql("v"), good_bad_sql("v")
     n, parsed, low, high, stars, slash5, slash7, goodbad, times = chk.con.execute(f"""
-        SELECT count(*), count({score}), min({score}), max({score}),
-               count(*) FILTER (regexp_matches({_value(col)}, '[★☆⭐]|stars?$')),
-               count(*) FILTER (regexp_matches({_value(col)}, '/\\s*5$')),
-               count(*) FILTER (regexp_matches({_value(col)}, '/\\s*7$')),
-               count({good_bad}), count(*) FILTER ({time_of_day_sql(col)})
-        FROM raw WHERE {answered_sql(col)}""").fetchone()
+        SELECT coalesce(sum(k), 0), coalesce(sum(k) FILTER ({score} IS NOT NULL), 0), min({score}), max({score}),
+               coalesce(sum(k) FILTER (regexp_matches({_value('v')}, '[★☆⭐]|stars?$')), 0),
+               coalesce(sum(k) FILTER (regexp_matches({_value('v')}, '/\\s*5$')), 0),
+               coalesce(sum(k) FILTER (regexp_matches({_value('v')}, '/\\s*7$')), 0),
+               coalesce(sum(k) FILTER ({good_bad} IS NOT NULL), 0),
+               coalesce(sum(k) FILTER ({time_of_day_sql('v')}), 0)
+        FROM {distinct}""").fetchone()
     counts = chk.con.execute(f"""
-        SELECT trim({col}) AS v, count(*) AS n FROM raw WHERE {answered_sql(col)}
+        SELECT trim(v) AS v, sum(k) AS n FROM {distinct}
         GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
     header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))
     recommend = any(w in header for w in _RECOMMEND)
