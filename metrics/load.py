@@ -270,7 +270,7 @@ def show(result: dict, as_json: bool) -> None:
 
 
 def _text(answer) -> str:
-    if answer is None:
+    if answer is None or answer == []:  # an empty multiple choice is an answer too: none of the choices
         return "none"
     return ",".join(answer) if isinstance(answer, list) else str(answer)
 

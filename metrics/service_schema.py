@@ -14,7 +14,10 @@ Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets ma
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TICKET_COLUMNS = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
                   "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",

@@ -6,9 +6,8 @@ Every function here is pure arithmetic, so each can be checked by hand (see test
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
-
-import pandas as pd
 
 # The thresholds live in metrics.rules; re-exported here because pages and tests have long imported them here.
 from metrics.rules import (  # noqa: F401
@@ -169,7 +168,10 @@ def annual_from_window(rate: float | None, months: int) -> float | None:
 def missing(value) -> bool:
     """No value: None, NaN or pandas' NA (what an empty aggregate or a blank cell becomes; a typed BIGINT
     aggregate over no rows arrives as NA)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pandas = sys.modules.get("pandas")  # not imported for it: only a pandas value can be pandas' NA
+    return pandas is not None and value is pandas.NA
 
 
 def num(value) -> float:

@@ -32,9 +32,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from metrics import lockdown, measures
 from metrics.definitions import METRICS
@@ -53,6 +53,9 @@ from metrics.schema import (
     transaction,
 )
 from metrics.service_schema import ticket_version_stats
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the command-line load never needs it (0.3 s)
+    import pandas as pd
 
 # Names other modules import from here; they live in metrics.schema and metrics.facts.
 __all__ = ["APPENDABLE", "CANONICAL_COLUMNS", "COHORT_MAX_AGE", "CSAT_SCALES", "HISTORY_SCHEMA", "KINDS",
@@ -238,6 +241,10 @@ class Workspace:
             "SELECT version, kind, file_name, source, row_count, first_date, last_date, uploaded_at, sha256"
             " FROM uploads ORDER BY version DESC"
         ).df()
+
+    def latest_upload_of(self, sha256: str) -> int | None:
+        """The latest version stored from a file with these bytes (None: never stored)."""
+        return self.cursor().execute("SELECT max(version) FROM uploads WHERE sha256 = ?", [sha256]).fetchone()[0]
 
     def upload_info(self, version: int | None) -> dict | None:
         if version is None:

@@ -100,7 +100,8 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     wait_for_app_run(page)
     assert_no_exception(page)
     pw.expect(stored).to_contain_text(f"now shows data version #{SAMPLE_SNAPSHOT + 1}")
-    pw.expect(stored).to_contain_text("Revenue version 6: 3 rows, 2026-09-01 to 2026-10-31, 2 customers, ARR 15,006")
+    pw.expect(stored).to_contain_text(
+        "Revenue version 6: 3 rows, 2026-09-01 to 2026-10-31, 2 customers, ARR $15.0K (last month × 12)")
     pw.expect(stored).to_contain_text("the first version of its kind.")
     assert history_rows(page) == 6
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from metrics.stats import missing
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_START = "=+-@\t\r"
 
@@ -13,9 +17,9 @@ FORMULA_START = "=+-@\t\r"
 def safe_cell(value) -> str:
     """A cell for a CSV download: text starting with a spreadsheet formula character gets a leading quote;
     numbers are written as they are."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and not pd.isna(value):
+    if isinstance(value, int | float) and not isinstance(value, bool) and not missing(value):
         return str(value)  # a number (−0.76 included) is data, never a formula
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    text = "" if missing(value) else str(value)
     return "'" + text if text[:1] and text[0] in FORMULA_START else text
 
 

@@ -6,6 +6,11 @@ accepts are rewritten to NULL in `raw`, so every later step (scores, dates, ids,
 Which tokens count is Question "missing_tokens" (multi, not must-confirm): the proposal is the default tokens
 found in the file; other tokens found (unknown, ?, -- …) are offered but never proposed, since "unknown" can be a
 real category. Matching ignores case and surrounding spaces. Empty cells are always missing.
+
+"NA" and "None" are also names: North America beside EMEA and APAC, a plan called None. Found in a category
+column (segment, region, plan, channel, priority) the question must be confirmed, and its proposal leaves that
+token out: kept as written, a wrong guess is a visible "NA" region; read as empty, it would silently merge
+North America into "Unknown".
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ if TYPE_CHECKING:
 DEFAULT_TOKENS = ("NA", "N/A", "None", "null", "NaN", "-", "#N/A", "Not Provided")
 OTHER_TOKENS = ("--", "?", "n.a.", "nil", "(blank)", "missing", "unknown", "#VALUE!", "#REF!", "#DIV/0!", ".")
 _BY_LOWER = {t.lower(): t for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)}
+CATEGORY_FIELDS = ("segment", "region", "plan", "channel", "priority")
+NAMES = {"NA": "North America, Namibia", "None": "a plan or tier called None"}  # tokens that are also names
 
 
 def _no_token_sql(col: str) -> str:
@@ -51,8 +58,27 @@ def token_cells(con, column: str) -> list[tuple[str, int]]:
                        list(_BY_LOWER)).fetchall()
 
 
-def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str]) -> None:
-    """Ask which tokens mean "no value", rewrite those cells to NULL in `raw`, and say how many per token."""
+def _names_in_categories(con, found: dict[str, dict[str, int]], categories: list[str]) -> dict[str, str]:
+    """token -> why it may be a name, for each of NAMES found in a category column (with the column's most
+    frequent other values as the evidence)."""
+    out = {}
+    for token, why in NAMES.items():
+        for column in (c for c in categories if c in found.get(token, {})):
+            col = quote_ident(column)
+            others = [v for (v,) in con.execute(
+                f"SELECT {col} FROM raw WHERE {col} IS NOT NULL AND lower(trim({col})) <> ? "
+                f"GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3", [token.lower()]).fetchall()]
+            beside = f" beside {', '.join(others)}" if others else ""
+            out[token] = (f"{token!r} is a value of the category column {column!r}{beside}: it may be a name "
+                          f"({why}), not an empty cell; leave it unticked to keep it as written")
+            break
+    return out
+
+
+def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str],
+                        categories: list[str] = ()) -> None:
+    """Ask which tokens mean "no value", rewrite those cells to NULL in `raw`, and say how many per token.
+    `categories`: the columns mapped to a category field, where NA and None may be names."""
     found: dict[str, dict[str, int]] = {}  # token -> column -> cells
     for column in columns:
         for low, n in token_cells(chk.con, column):
@@ -69,10 +95,12 @@ def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str]) 
         per = ", ".join(f"'{c}' {n:,}" for c, n in sorted(cols.items(), key=lambda x: -x[1])[:4])
         return f"{token}: {sum(cols.values()):,} cells ({per}{' …' if len(cols) > 4 else ''})"
 
+    names = _names_in_categories(chk.con, found, list(categories))
     answer = chk.questions.ask(Question(
         "missing_tokens", "Which values mean “no value” (read as empty cells, like blanks)?", choices, {},
-        [t for t in DEFAULT_TOKENS if t in found], "; ".join(where(t) for t in choices if t in found) + ".",
-        multi=True))
+        [t for t in DEFAULT_TOKENS if t in found and t not in names],
+        "".join(f"{why}. " for why in names.values()) + "; ".join(where(t) for t in choices if t in found) + ".",
+        multi=True, must_confirm=bool(names)))
     chosen = [t for t in (answer or []) if t in found]
     if not chosen:
         return

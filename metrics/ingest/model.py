@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -18,6 +18,9 @@ from metrics.ingest.export import safe_csv
 from metrics.ingest.mapping import detect_mapping
 from metrics.ingest.questions import Question
 from metrics.store import NewUpload
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Report:
 
     def table(self) -> pd.DataFrame:
         """One line per column and reason: count and the first rows (row number as in the file)."""
+        import pandas as pd
+
         return pd.DataFrame({
             "Column": [p.column for p in self.problems],
             "Problem": [p.reason for p in self.problems],
@@ -121,7 +126,7 @@ class Prepared:
     def rows(self) -> pd.DataFrame:
         """The canonical rows as a pandas frame, converted on first use (tests, small previews): exactly what
         DuckDB's own `.df()` of the same query gives. The store path never needs it."""
-        if isinstance(self.table, pd.DataFrame):
+        if not isinstance(self.table, pa.Table):
             return self.table
         if self._frame is None:
             self._frame = _frame(self.table)
@@ -133,13 +138,13 @@ class Prepared:
 
     def preview(self, n: int = 20) -> pd.DataFrame:
         """The first `n` canonical rows as a frame, without converting the rest."""
-        if isinstance(self.table, pd.DataFrame):
+        if not isinstance(self.table, pa.Table):
             return self.table.head(n).copy()
         return _frame(self.table.slice(0, n))
 
     @property
     def summary(self) -> str:
-        if isinstance(self.table, pd.DataFrame):
+        if not isinstance(self.table, pa.Table):
             ids = self.table["customer_id"].dropna().nunique()
         else:
             ids = pc.count_distinct(self.table["customer_id"], mode="only_valid").as_py()

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.definitions import fmt_currency
@@ -26,7 +26,7 @@ from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import format_name
 from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
-from metrics.ingest.missing import read_missing_tokens
+from metrics.ingest.missing import CATEGORY_FIELDS, read_missing_tokens
 from metrics.ingest.model import Options, Prepared
 from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
@@ -37,6 +37,7 @@ from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import Source, load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
+from metrics.rules import add_months
 from metrics.store import Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
@@ -119,7 +120,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
         warnings: list[str] = list(seen.warnings)
-        read_missing_tokens(chk, columns, warnings)  # NA, N/A, None … are empty cells in every column
+        # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
+        read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
             _repeated_lines(chk, mapping, whole_row, warnings)
@@ -141,7 +143,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
         first, last = _date_range(rows, DATE_FIELD[kind])
         if kind == "revenue":  # a month of revenue runs to the month's last day
-            last = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+            last = add_months(last.replace(day=1), 1) - dt.timedelta(days=1)
         layout = {"revenue": "subscriptions" if "start_date" in mapping else "snapshot" if "tenure" in mapping
                   else "lines",
                   "customers": "subscriptions" if "subscription_id" in mapping
@@ -165,7 +167,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
 
 
 def _date_range(rows, column: str) -> tuple[dt.date, dt.date]:
-    if isinstance(rows, pd.DataFrame):
+    if not isinstance(rows, pa.Table):  # tickets: a pandas frame
         return rows[column].min().date(), rows[column].max().date()
     low, high = pc.min_max(rows[column]).values()
     low, high = low.as_py(), high.as_py()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import pandas as pd
 import pyarrow as pa
 
 from metrics.errors import TooMuchDataError
@@ -24,7 +23,7 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.model import Options
 from metrics.ingest.sqltext import _blank
-from metrics.rules import MAX_CUSTOMER_MONTHS
+from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
 from metrics.store import quote_ident
 
 # Stated bounds (issue "Uploads at enterprise size"): what a file may imply is checked before anything is built.
@@ -69,7 +68,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # back would count the survivors' revenue alone (retention near 100%, a plausible wrong number).
         start = derived and f"greatest({derived}, (date_trunc('month', {var}) - INTERVAL 1 MONTH)::DATE)"
         end = f"CASE WHEN {churned} THEN {var} END"
-        before = (pd.Timestamp(snap_as_of) - pd.DateOffset(months=1)).date()
+        before = add_months(snap_as_of, -1)
         warnings.append(f"Snapshot file: revenue is known for {before:%b %Y} and {snap_as_of:%b %Y} only (the "
                         f"monthly charge of every customer in the file; churners' last month is {before:%b %Y}). "
                         "Customers who left earlier are not in a snapshot, so no earlier month, retention or "

@@ -18,7 +18,7 @@ generic files and event logs). Rules: shared/METRICS.md "Service (support ticket
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from metrics.errors import MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
@@ -33,6 +33,9 @@ from metrics.ingest.ticket_values import (
     timestamp,
     val,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 NOT_A_TICKET = "not_a_ticket"

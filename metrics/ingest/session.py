@@ -80,9 +80,8 @@ def already_stored(ws: Workspace, prepared: Prepared) -> tuple[str, int] | None:
     info = ws.upload_info(current)
     if info and info["sha256"] == prepared.sha256:
         return "current", current
-    uploads = ws.uploads()
-    same = uploads[uploads["sha256"] == prepared.sha256]
-    return ("earlier", int(same["version"].max())) if not same.empty else None
+    earlier = ws.latest_upload_of(prepared.sha256)
+    return ("earlier", earlier) if earlier is not None else None
 
 
 def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:

@@ -3,9 +3,12 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 from conftest import prepare_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from metrics.errors import NeedsAnswerError
 
 # A survey export from a statistics tool: NA comments, N/A and "-" for unanswered scores, None/null ids.
 SURVEY = b"""response_id,customer_id,date,score,comment
@@ -75,6 +78,50 @@ def test_a_saved_answer_naming_a_token_this_file_lacks_is_still_valid():
     p = prepare_bytes(SURVEY, kind="nps", answers={"missing_tokens": ["NA", "N/A", "-", "--"]})
     assert p.answers["missing_tokens"] == ["NA", "N/A", "-", "--"]
     assert _values(p.rows.customer_id) == ["c1", "c3", "null", "c6"]  # null and None were not chosen this time
+
+
+CUSTOMERS_BY_REGION = b"""customer_id,start_date,region,plan,name
+c1,2025-01-05,EMEA,Pro,Anna
+c2,2025-02-01,NA,Basic,NA
+c3,2025-03-01,APAC,Pro,Carl
+c4,2025-04-01,NA,None,Dora
+c5,2025-05-01,EMEA,Basic,N/A
+"""
+
+
+def test_na_in_a_region_column_is_asked_never_read_as_empty():
+    # NA beside EMEA and APAC is North America: read as empty it would merge two customers into "Unknown".
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(CUSTOMERS_BY_REGION, kind="customers")
+    q = next(q for q in err.value.questions if q.key == "missing_tokens")
+    assert q.must_confirm and q.multi
+    assert q.proposal == ["N/A"]  # NA and None are left out: they are values of a category column
+    assert q.detail.startswith("'NA' is a value of the category column 'region' beside EMEA, APAC: it may be a "
+                               "name (North America, Namibia), not an empty cell; leave it unticked to keep it "
+                               "as written. 'None' is a value of the category column 'plan' beside Basic, Pro")
+    assert "NA: 3 cells ('region' 2, 'name' 1); N/A: 1 cells ('name' 1); None: 1 cells ('plan' 1)." in q.detail
+
+
+def test_the_analyst_says_na_is_a_region_and_none_a_plan():
+    p = prepare_bytes(CUSTOMERS_BY_REGION, kind="customers", answers={"missing_tokens": ["N/A"]})
+    assert p.rows.region.tolist() == ["EMEA", "NA", "APAC", "NA", "EMEA"]
+    assert p.rows.plan.tolist() == ["Pro", "Basic", "Pro", "None", "Basic"]
+    assert _values(p.rows.name) == ["Anna", "NA", "Carl", "Dora", None]
+
+
+def test_the_analyst_says_na_is_missing_everywhere():
+    p = prepare_bytes(CUSTOMERS_BY_REGION, kind="customers", answers={"missing_tokens": ["NA", "N/A", "None"]})
+    assert _values(p.rows.region) == ["EMEA", None, "APAC", None, "EMEA"]
+    assert _values(p.rows.plan) == ["Pro", "Basic", "Pro", None, "Basic"]
+
+
+def test_na_outside_category_columns_is_still_proposed_without_asking():
+    # NA in a name column and a score column is a missing value: proposed, used, stated (not must-confirm).
+    data = b"customer_id,date,score,segment,comment\nc1,2026-01-05,9,SMB,NA\nc2,2026-01-06,NA,SMB,ok\n"
+    p = prepare_bytes(data, kind="nps")
+    q = _question(p, "missing_tokens")
+    assert not q.must_confirm and q.proposal == ["NA"]
+    assert p.rows.score.tolist() == [9] and _values(p.rows.comment) == [None]
 
 
 def test_an_unanswered_response_without_a_date_does_not_reject_the_answers():
