@@ -57,9 +57,15 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
     reads the most values; a tie between day-first and month-first (every day ≤ 12) is asked, not guessed."""
     v = val(column)
     sample = f"(SELECT DISTINCT {v} AS v FROM raw WHERE {v} IS NOT NULL LIMIT 20000)"
-    found = chk.con.execute(f"SELECT {', '.join(f'count({ts_sql(chr(118), f)})' for f in TS_FORMATS)} "
-                            f"FROM {sample}").fetchone()  # every format in one pass over the values
-    counts = dict(zip(TS_FORMATS, found, strict=True))
+    # ISO first: when it reads every value no later format can beat it (ties go to the earlier format) and it
+    # has no day-first twin, so the ~40 strptime formats (0.7 s on 20,000 values) need not be tried.
+    n, iso = chk.con.execute(f"SELECT count(*), count({ts_sql('v', 'ISO')}) FROM {sample}").fetchone()
+    if n and iso == n:
+        counts = {f: (iso if f == "ISO" else 0) for f in TS_FORMATS}
+    else:
+        found = chk.con.execute(f"SELECT {', '.join(f'count({ts_sql(chr(118), f)})' for f in TS_FORMATS)} "
+                                f"FROM {sample}").fetchone()  # every format in one pass over the values
+        counts = dict(zip(TS_FORMATS, found, strict=True))
     best = max(TS_FORMATS, key=lambda f: (counts[f], -TS_FORMATS.index(f)))
     twin = _twin(best)
     if counts[best] and twin != best and counts[twin] == counts[best]:
