@@ -46,10 +46,14 @@ def analyse_in(texts, langs, theme_map=None) -> pd.DataFrame:
     from metrics.text import sentiment, themes
 
     rows = []
+    seen: dict[tuple[str, str], tuple] = {}  # both read a text alone: a repeated comment is read once
     for text, lang in zip(texts, langs, strict=True):
         if lang is None:
             rows.append((None, NOT_SCORED, math.nan, []))
             continue
-        label, value = sentiment.score(text, lang)
-        rows.append((lang, label, value, themes.assign(text, lang, theme_map)))
+        if (text, lang) not in seen:
+            label, value = sentiment.score(text, lang)
+            seen[text, lang] = (lang, label, value, themes.assign(text, lang, theme_map))
+        lang_, label, value, found = seen[text, lang]
+        rows.append((lang_, label, value, list(found)))
     return pd.DataFrame(rows, columns=["lang", "sentiment", "score", "themes"])

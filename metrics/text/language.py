@@ -81,11 +81,16 @@ class Detection:
 
     def _add(self, texts: list) -> None:
         offset = len(self.found)
-        usable = [i for i, t in enumerate(texts) if isinstance(t, str) and t.strip() and not _foreign_script(t)]
+        plain = {t: bool(t.strip()) and not _foreign_script(t) for t in set(texts) if isinstance(t, str)}
+        usable = [i for i, t in enumerate(texts) if isinstance(t, str) and plain[t]]
         found: list[str | None] = [None] * len(texts)
         best = [0.0] * len(texts)
         values = np.zeros((len(usable), len(_LANGS)))
-        for row, (i, conf) in enumerate(zip(usable, confidences([texts[i] for i in usable]), strict=True)):
+        # Each distinct text is scored once (Lingua scores a text on its own): exports repeat short comments.
+        distinct = list(dict.fromkeys(texts[i] for i in usable))
+        scored = dict(zip(distinct, confidences(distinct), strict=True))
+        for row, i in enumerate(usable):
+            conf = scored[texts[i]]
             found[i] = max(conf, key=conf.get)  # Lingua's order breaks a tie
             best[i] = conf[found[i]]
             for code, value in conf.items():
