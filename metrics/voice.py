@@ -148,11 +148,14 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
                 SELECT n.row_number, n.comment, a.language FROM nps_responses n
                 JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
                 WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.row_number""", {"v": nps_version}).df()
-            frame = pd.DataFrame({
-                "row_number": rows["row_number"].to_numpy(),
-                "themes": [mapping.assign(text, lang if isinstance(lang, str) else None)
-                           for text, lang in zip(rows["comment"], rows["language"], strict=True)],
-            })
+            seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
+            themes = []
+            for text, lang in zip(rows["comment"], rows["language"], strict=True):
+                key_ = (text, lang if isinstance(lang, str) else None)
+                if key_ not in seen:
+                    seen[key_] = mapping.assign(*key_)
+                themes.append(seen[key_])
+            frame = pd.DataFrame({"row_number": rows["row_number"].to_numpy(), "themes": themes})
         with transaction(cur):
             cur.execute("DELETE FROM comment_themes WHERE nps_version = $v AND theme_map = $tm", key)
             if twin is not None:
