@@ -19,7 +19,7 @@ import streamlit as st
 import report
 import safetext
 import viewstate
-from metrics import csat, ingest
+from metrics import csat, ingest, memory
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
 from metrics.rules import MIN_RESPONSES, Z_95
@@ -113,6 +113,7 @@ def warm(snapshot: int) -> None:
             job["error"] = f"{type(exc).__name__}: {exc}"
         finally:
             job["done"].set()
+            memory.release()  # the training's feature rows, freed: given back, not kept beside the pages
 
     threading.Thread(target=run, name=f"warm-{snapshot}", daemon=True).start()
 

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from metrics import memory
+
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 # How long a page waits for a job within one run before it shows progress and Cancel instead (a small file is read,
 # checked and stored within the run that asked for it). CX_UPLOAD_WAIT overrides it (tests: 0).
@@ -111,6 +113,7 @@ class Job:
             self.finished = time.monotonic()
             with self._lock:
                 self._watched.clear()
+            memory.release()  # an upload's parsed rows and Arrow batches: the server process lives on
 
 
 class Jobs:

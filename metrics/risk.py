@@ -45,7 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import rules, stats, voice
+from metrics import memory, rules, stats, voice
 from metrics.definitions import fmt_currency
 from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
 from metrics.store import source_rows_for
@@ -101,37 +101,69 @@ def _load(cur, snapshot: int, versions: dict):
         contraction[i, m] = pc.fill_null(pc.greater(batch.column("contraction"), 0), False).to_numpy(
             zero_copy_only=False)
     money.close()
-    responses = pd.DataFrame(columns=["customer_id", "response_date", "score", "category", "sentiment",
-                                      "sentiment_score", "themes"])
+    # Survey answers and comments keyed by the customer's row in `cust` (int32) as money is, never as strings:
+    # 1M answers as string frames (and comments with their theme lists as Python objects) took ~300 MB.
+    responses = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "score": pa.float64(),
+                                     "category": pa.string()})
+    scored = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "negative": pa.bool_(),
+                                  "sentiment_score": pa.float64()})
+    mentions = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "theme": pa.string()})
     if voice.ensure_snapshot(cur, snapshot):
         answers = source_rows_for(cur, "nps", snapshot, "s")
         # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
-        responses = cur.execute(f"""
-            SELECT n.customer_id, n.response_date, arg_max(n.score, (n.version, n.row_number)) AS score,
+        responses = _indexed(cur.sql(f"""
+            SELECT n.customer_id, n.response_date::TIMESTAMP AS date,
+                   arg_max(n.score, (n.version, n.row_number))::DOUBLE AS score,
                    {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
             FROM {answers} n WHERE n.customer_id IS NOT NULL
-            GROUP BY n.customer_id, n.response_date ORDER BY n.response_date""", {"s": snapshot}).df()
-        said = cur.execute(f"""
-            SELECT n.customer_id, n.response_date, a.sentiment, a.score AS sentiment_score, a.themes
+            GROUP BY n.customer_id, n.response_date""", params={"s": snapshot}), ids)
+        # The latest scored comment counts (_asof): comments of one day in file order, the last one wins.
+        scored = _indexed(cur.sql(f"""
+            SELECT n.customer_id, n.response_date::TIMESTAMP AS date, a.sentiment = 'negative' AS negative,
+                   a.score::DOUBLE AS sentiment_score
             FROM {answers} n
             JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-            WHERE n.customer_id IS NOT NULL ORDER BY n.response_date, n.version, n.row_number""",
-                           {"s": snapshot}).df()
-    else:
-        said = pd.DataFrame(columns=["customer_id", "response_date", "sentiment", "sentiment_score", "themes"])
-    return first, last, cust, mrr, contraction, responses, said
+            WHERE n.customer_id IS NOT NULL AND a.sentiment <> $not_scored
+            ORDER BY n.response_date, n.version, n.row_number""",
+                                  params={"s": snapshot, "not_scored": voice.NOT_SCORED}), ids)
+        mentions = _indexed(cur.sql(f"""
+            SELECT customer_id, date, theme FROM (
+                SELECT n.customer_id, n.response_date::TIMESTAMP AS date, unnest(a.themes) AS theme
+                FROM {answers} n
+                JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+                WHERE n.customer_id IS NOT NULL)
+            WHERE list_contains($themes, theme)""", params={"s": snapshot, "themes": list(THEMES)}), ids)
+    memory.release()  # the Arrow batches: their pool keeps the memory otherwise, beside the rows built next
+    return first, last, cust, mrr, contraction, responses, scored, mentions
+
+
+def _indexed(rel, ids: pa.Array, empty: dict | None = None) -> pd.DataFrame:
+    """A relation's rows with customer_id replaced by `_i`, the customer's position in `ids` (int32), read in
+    batches; rows of a customer not in `ids` are left out (no training row can use them). `empty`: the columns
+    and types of the frame to return when there is no relation."""
+    if rel is None:
+        return pa.schema(empty).empty_table().to_pandas()
+    reader = rel.to_arrow_reader(250_000)
+    fields = [("_i", pa.int32())] + [(f.name, f.type) for f in reader.schema if f.name != "customer_id"]
+    parts = [pa.schema(fields).empty_table()]
+    for batch in reader:
+        found = pc.index_in(batch.column("customer_id").cast(pa.string()), value_set=ids)
+        table = pa.Table.from_batches([batch]).filter(pc.is_valid(found)).drop_columns(["customer_id"])
+        parts.append(table.add_column(0, "_i", pc.drop_null(found).cast(pa.int32())))
+    reader.close()
+    return pa.concat_tables(parts).to_pandas()
 
 
 def _asof(rows: pd.DataFrame, right: pd.DataFrame, columns: list[str], tolerance=None) -> pd.DataFrame:
     """For each row (customer, month M), the latest `right` row of the customer dated strictly before M."""
-    left = rows[["customer_id", "M"]].reset_index().sort_values("M")
+    left = rows[["_i", "M"]].reset_index().sort_values("M")
     left["M"] = left["M"].astype("datetime64[us]")
     if len(right) == 0:
         out = pd.DataFrame(index=rows.index, columns=columns)
         return out
     key = pd.to_datetime(right["date"]).astype("datetime64[us]")
-    r = right[columns].assign(customer_id=right["customer_id"], _key=key).sort_values("_key", kind="stable")
-    merged = pd.merge_asof(left, r, left_on="M", right_on="_key", by="customer_id", direction="backward",
+    r = right[columns].assign(_i=right["_i"].to_numpy(np.int64), _key=key).sort_values("_key", kind="stable")
+    merged = pd.merge_asof(left, r, left_on="M", right_on="_key", by="_i", direction="backward",
                            allow_exact_matches=False, tolerance=tolerance)
     return merged.set_index("index").loc[rows.index, columns]
 
@@ -153,7 +185,7 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     `max_rows`, they are those of a random sample of customers (_sample; every account active now is still
     scored). Returns (rows, info); rows has customer_id, month, label, the feature columns (info["features"])
     and the raw values the reasons are worded from; info["rows_all"] counts the labelled rows before sampling."""
-    first, last, cust, mrr, contraction, responses, said = _load(cur, snapshot, versions)
+    first, last, cust, mrr, contraction, responses, scored, mentions = _load(cur, snapshot, versions)
     n_months = _month_index(last, first) + 1
     rfirst, rlast = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
                                 [snapshot]).fetchone()
@@ -204,14 +236,12 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     rows["region"] = cust["region"].to_numpy()[i]
 
     # NPS: latest response (latest of its day) before M, the one before it, and since when the category held.
-    resp = responses.rename(columns={"response_date": "date"}).copy()
-    resp["date"] = pd.to_datetime(resp["date"])
-    resp = resp.sort_values(["customer_id", "date"], kind="stable")
-    g = resp.groupby("customer_id", sort=False)
+    resp = responses.sort_values(["_i", "date"], kind="stable")
+    g = resp.groupby("_i", sort=False)
     resp["prev_score"] = g["score"].shift(1)
     new_run = resp["category"].ne(g["category"].shift(1))
-    resp["run"] = new_run.astype(int).groupby(resp["customer_id"]).cumsum()
-    resp["since"] = resp.groupby(["customer_id", "run"])["date"].transform("min")
+    resp["run"] = new_run.astype(int).groupby(resp["_i"]).cumsum()
+    resp["since"] = resp.groupby(["_i", "run"])["date"].transform("min")
     latest = _asof(rows, resp, ["category", "score", "prev_score", "since", "date"])
     rows["category"] = latest["category"].fillna("none").to_numpy()
     rows["nps_score"] = latest["score"].astype(float).to_numpy()
@@ -224,19 +254,15 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
         (rows["M"] - pd.to_datetime(latest["date"]).to_numpy()).dt.days.to_numpy() / 30.4375, nan=0.0)
 
     # Comments in the year before M: the latest scored comment's sentiment, and the themes raised.
-    said = said.rename(columns={"response_date": "date"}).copy()
-    said["date"] = pd.to_datetime(said["date"])
-    scored = said[said["sentiment"] != voice.NOT_SCORED]
-    last_said = _asof(rows, scored, ["sentiment", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
+    last_said = _asof(rows, scored, ["negative", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
     rows["comment_sentiment"] = last_said["sentiment_score"].astype(float).fillna(0.0).to_numpy()
-    rows["negative_comment"] = (last_said["sentiment"] == "negative").astype(float).to_numpy()
+    rows["negative_comment"] = (last_said["negative"] == True).astype(float).to_numpy()  # noqa: E712 (NaN: no)
     rows["comment_date"] = last_said["date"].to_numpy()
     theme_cols = []
-    ex = said.explode("themes").dropna(subset=["themes"])
     for theme in THEMES:
-        mentions = ex.loc[ex["themes"] == theme, ["customer_id", "date"]].assign(hit=1.0)
+        hits = mentions.loc[mentions["theme"] == theme, ["_i", "date"]].assign(hit=1.0)
         col = f"theme_{theme}"
-        rows[col] = _asof(rows, mentions, ["hit"], tolerance=COMMENT_LOOKBACK)["hit"].astype(float) \
+        rows[col] = _asof(rows, hits, ["hit"], tolerance=COMMENT_LOOKBACK)["hit"].astype(float) \
             .fillna(0.0).to_numpy()
         theme_cols.append(col)
 
@@ -494,6 +520,7 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
                                           f"{HORIZON + 2} (the MRR before a start month, then a {HORIZON}-month "
                                           "outcome and a hold-out)")
     rows, info = build_rows(cur, snapshot, versions, seed=seed)
+    memory.release()  # the intermediates of the rows (the peak is still to come: the fits copy the features)
     features = info["features"]
     in_tr, in_ho, hold = split(rows, holdout_months)
     tr, ho = rows.loc[in_tr, ["month", "label"]], rows.loc[in_ho, ["customer_id", "month", "label"]]
@@ -555,6 +582,7 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     # Final fit on every labelled start month; score the accounts active now. The evaluation's arrays go first,
     # and only the feature columns of the labelled rows are copied: this step set the process's peak memory.
     del tr, x_tr, x_ho, gb
+    memory.release()
     labelled = rows["label"].notna().to_numpy()
     x_all, y_all = rows.loc[labelled, features].to_numpy(float), rows.loc[labelled, "label"].to_numpy(float)
     final = _fit_logistic(x_all, y_all)
@@ -570,12 +598,15 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     prob, contrib = _predict(used_fit, x_now[:, j]), _contributions(used_fit, x_now[:, j])
     above = x_now[:, j] > used_fit[1]
     used = [features[k] for k in j]
+    # Plain dicts (now.iloc[k] per account took 25 s for 144,000 accounts), a chunk of accounts at a time: the dicts
+    # of all 200,000 accounts at once held ~450 MB.
+    worded = now[list(dict.fromkeys(_REASON_COLUMNS + used))]
+    said = [reasons(used, contrib[start + k], row, above_mean=above[start + k])
+            for start in range(0, len(now), _REASON_CHUNK)
+            for k, row in enumerate(worded.iloc[start:start + _REASON_CHUNK].to_dict("records"))]
     accounts = pd.DataFrame({
         "customer_id": now["customer_id"], "segment": now["segment"], "region": now["region"],
-        "arr": rules.ARR_FACTOR * now["mrr_last"], "probability": prob,
-        # plain dicts: now.iloc[k] per account took 25 s for 144,000 accounts
-        "reasons": [reasons(used, contrib[k], row, above_mean=above[k])
-                    for k, row in enumerate(now[list(dict.fromkeys(_REASON_COLUMNS + used))].to_dict("records"))],
+        "arr": rules.ARR_FACTOR * now["mrr_last"], "probability": prob, "reasons": said,
     })
     model.accounts = accounts.sort_values(["probability", "arr", "customer_id"], ascending=[False, False, True]) \
         .reset_index(drop=True)
@@ -583,6 +614,7 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     return model
 
 
+_REASON_CHUNK = 10_000
 # The raw values reason_text words a reason from, beside the features themselves.
 _REASON_COLUMNS = ["category", "category_since", "nps_prev_score", "nps_score", "comment_date", "comment_sentiment",
                    "mrr_last"]
