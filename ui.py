@@ -402,7 +402,9 @@ def describe(view: View, escape: Callable[[str], str] = str) -> str:
 def sources_of(snapshot: int) -> dict[str, dict | None]:
     """Each kind's upload record (file, source, dates …) in a data version; None where the kind is missing."""
     ws = workspace()
-    return {kind: ws.upload_info(v) for kind, v in ws.snapshot(snapshot).versions.items()}
+    versions = ws.snapshot(snapshot).versions
+    found = ws.upload_infos(versions.values())
+    return {kind: found.get(v) for kind, v in versions.items()}
 
 
 def data_as_of(snapshot: int) -> dt.date | None:

@@ -247,11 +247,17 @@ class Workspace:
         return self.cursor().execute("SELECT max(version) FROM uploads WHERE sha256 = ?", [sha256]).fetchone()[0]
 
     def upload_info(self, version: int | None) -> dict | None:
-        if version is None:
-            return None
-        cur = self.cursor().execute("SELECT * FROM uploads WHERE version = ?", [version])
-        row = cur.fetchone()
-        return None if row is None else dict(zip([d[0] for d in cur.description], row, strict=True))
+        return None if version is None else self.upload_infos([version]).get(version)
+
+    def upload_infos(self, versions: Iterable[int | None]) -> dict[int, dict]:
+        """The upload records of these versions, by version, in one query (a page asks for a data version's
+        sources some twenty times a run: 6 ms each as one query per kind)."""
+        wanted = sorted({v for v in versions if v is not None})
+        if not wanted:
+            return {}
+        cur = self.cursor().execute("SELECT * FROM uploads WHERE list_contains(?, version)", [wanted])
+        records = [dict(zip([d[0] for d in cur.description], row, strict=True)) for row in cur.fetchall()]
+        return {r["version"]: r for r in records}
 
     # ---- writing ---------------------------------------------------------------------------
     def commit(self, uploads: Iterable[NewUpload], *, leave_sample: bool = False, append: bool = False) -> Snapshot:

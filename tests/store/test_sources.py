@@ -138,3 +138,12 @@ def test_one_source_is_read_without_ranking_and_gives_the_same_rows(ws):
     assert "QUALIFY" not in source_rows("nps", "s", single=True) and "QUALIFY" in source_rows("nps", "s")
     ws.commit([prepare_bytes(EARLIER, "nps", name="survey-2024.csv").to_upload()], append=True)
     assert sources_read(cur, 2, "nps") == 2
+
+
+def test_upload_infos_reads_the_records_of_several_versions_at_once(ws):
+    infos = ws.upload_infos([3, None, 1, 99])  # None: a kind the data version lacks; 99: no such version
+    assert sorted(infos) == [1, 3]
+    assert (infos[1]["kind"], infos[1]["file_name"], infos[1]["row_count"]) == ("customers", "customers.csv", 5)
+    assert (infos[3]["kind"], infos[3]["file_name"]) == ("revenue", "revenue.csv")
+    assert infos[3] == ws.upload_info(3) and ws.upload_info(None) is None and ws.upload_info(99) is None
+    assert ws.upload_infos([None]) == {}
