@@ -103,46 +103,42 @@ def _load(cur, snapshot: int, versions: dict):
     money.close()
     # Survey answers and comments keyed by the customer's row in `cust` (int32) as money is, never as strings:
     # 1M answers as string frames (and comments with their theme lists as Python objects) took ~300 MB.
-    responses = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "score": pa.float64(),
-                                     "category": pa.string()})
-    scored = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "negative": pa.bool_(),
-                                  "sentiment_score": pa.float64()})
-    mentions = _indexed(None, ids, {"_i": pa.int32(), "date": pa.timestamp("us"), "theme": pa.string()})
-    if voice.ensure_snapshot(cur, snapshot):
-        answers = source_rows_for(cur, "nps", snapshot, "s")
-        # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
-        responses = _indexed(cur.sql(f"""
-            SELECT n.customer_id, n.response_date::TIMESTAMP AS date,
-                   arg_max(n.score, (n.version, n.row_number))::DOUBLE AS score,
-                   {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
-            FROM {answers} n WHERE n.customer_id IS NOT NULL
-            GROUP BY n.customer_id, n.response_date""", params={"s": snapshot}), ids)
-        # The latest scored comment counts (_asof): comments of one day in file order, the last one wins.
-        scored = _indexed(cur.sql(f"""
-            SELECT n.customer_id, n.response_date::TIMESTAMP AS date, a.sentiment = 'negative' AS negative,
-                   a.score::DOUBLE AS sentiment_score
+    if not voice.ensure_snapshot(cur, snapshot):  # no survey answers: empty frames of the same columns
+        def empty(**fields):
+            return pa.schema({"_i": pa.int32(), "date": pa.timestamp("us"), **fields}).empty_table().to_pandas()
+
+        return (first, last, cust, mrr, contraction, empty(score=pa.float64(), category=pa.string()),
+                empty(negative=pa.bool_(), sentiment_score=pa.float64()), empty(theme=pa.string()))
+    answers = source_rows_for(cur, "nps", snapshot, "s")
+    # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
+    responses = _indexed(cur.sql(f"""
+        SELECT n.customer_id, n.response_date::TIMESTAMP AS date,
+               arg_max(n.score, (n.version, n.row_number))::DOUBLE AS score,
+               {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
+        FROM {answers} n WHERE n.customer_id IS NOT NULL
+        GROUP BY n.customer_id, n.response_date""", params={"s": snapshot}), ids)
+    # The latest scored comment counts (_asof): comments of one day in file order, the last one wins.
+    scored = _indexed(cur.sql(f"""
+        SELECT n.customer_id, n.response_date::TIMESTAMP AS date, a.sentiment = 'negative' AS negative,
+               a.score::DOUBLE AS sentiment_score
+        FROM {answers} n
+        JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        WHERE n.customer_id IS NOT NULL AND a.sentiment <> $not_scored
+        ORDER BY n.response_date, n.version, n.row_number""",
+                      params={"s": snapshot, "not_scored": voice.NOT_SCORED}), ids)
+    mentions = _indexed(cur.sql(f"""
+        SELECT customer_id, date, theme FROM (
+            SELECT n.customer_id, n.response_date::TIMESTAMP AS date, unnest(a.themes) AS theme
             FROM {answers} n
             JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-            WHERE n.customer_id IS NOT NULL AND a.sentiment <> $not_scored
-            ORDER BY n.response_date, n.version, n.row_number""",
-                                  params={"s": snapshot, "not_scored": voice.NOT_SCORED}), ids)
-        mentions = _indexed(cur.sql(f"""
-            SELECT customer_id, date, theme FROM (
-                SELECT n.customer_id, n.response_date::TIMESTAMP AS date, unnest(a.themes) AS theme
-                FROM {answers} n
-                JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-                WHERE n.customer_id IS NOT NULL)
-            WHERE list_contains($themes, theme)""", params={"s": snapshot, "themes": list(THEMES)}), ids)
-    memory.release()  # the Arrow batches: their pool keeps the memory otherwise, beside the rows built next
+            WHERE n.customer_id IS NOT NULL)
+        WHERE list_contains($themes, theme)""", params={"s": snapshot, "themes": list(THEMES)}), ids)
     return first, last, cust, mrr, contraction, responses, scored, mentions
 
 
-def _indexed(rel, ids: pa.Array, empty: dict | None = None) -> pd.DataFrame:
+def _indexed(rel, ids: pa.Array) -> pd.DataFrame:
     """A relation's rows with customer_id replaced by `_i`, the customer's position in `ids` (int32), read in
-    batches; rows of a customer not in `ids` are left out (no training row can use them). `empty`: the columns
-    and types of the frame to return when there is no relation."""
-    if rel is None:
-        return pa.schema(empty).empty_table().to_pandas()
+    batches; rows of a customer not in `ids` are left out (no training row can use them)."""
     reader = rel.to_arrow_reader(250_000)
     fields = [("_i", pa.int32())] + [(f.name, f.type) for f in reader.schema if f.name != "customer_id"]
     parts = [pa.schema(fields).empty_table()]

@@ -160,8 +160,6 @@ def page(browser):
         context.close()
 
 
-
-
 # ---- order: the longest files first ----------------------------------------------------------------------------
 # bin/test runs the files on two workers (pytest-xdist, --dist loadfile --no-loadscope-reorder). xdist would start
 # the files with the most tests first, which leaves the few long browser and Spark files for the end, one worker

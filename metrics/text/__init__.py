@@ -52,8 +52,7 @@ def analyse_in(texts, langs, theme_map=None) -> pd.DataFrame:
             rows.append((None, NOT_SCORED, math.nan, []))
             continue
         if (text, lang) not in seen:
-            label, value = sentiment.score(text, lang)
-            seen[text, lang] = (lang, label, value, themes.assign(text, lang, theme_map))
-        lang_, label, value, found = seen[text, lang]
-        rows.append((lang_, label, value, list(found)))
+            seen[text, lang] = (*sentiment.score(text, lang), themes.assign(text, lang, theme_map))
+        label, value, found = seen[text, lang]
+        rows.append((lang, label, value, list(found)))  # a list of its own per row, as before
     return pd.DataFrame(rows, columns=["lang", "sentiment", "score", "themes"])

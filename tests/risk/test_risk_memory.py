@@ -32,8 +32,6 @@ def test_indexed_of_no_rows_keeps_the_columns():
     rel = con.sql("SELECT 'x' AS customer_id, 1.5 AS score WHERE false")
     frame = risk._indexed(rel, pa.array(["a"]))
     assert list(frame.columns) == ["_i", "score"] and len(frame) == 0
-    empty = risk._indexed(None, pa.array(["a"]), {"_i": pa.int32(), "theme": pa.string()})
-    assert list(empty.columns) == ["_i", "theme"] and len(empty) == 0
 
 
 def test_release_gives_freed_heap_memory_back():
