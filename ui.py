@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
 import report
 import safetext
@@ -45,6 +46,18 @@ REGISTRY = viewstate.REGISTRY
 DEFAULT_MONTHS = viewstate.DEFAULT_MONTHS
 DEFAULT_MARGIN_PCT = REGISTRY["gm"].default
 assert DEFAULT_MARGIN_PCT == round(100 * DEFAULT_GROSS_MARGIN)
+
+
+def _twin(upload: UploadedFile, memo: dict) -> UploadedFile:
+    """A deep copy of an uploaded file that shares its bytes. Streamlit deep-copies every widget's value on every
+    run (session_state.py), and a deep copy of a BytesIO owns a copy of the bytes: each run of the Data page held a
+    second copy of every file in the uploader (127 MB for 5M revenue lines; streamlit/streamlit#9218). The app never
+    writes to an upload, and BytesIO is copy-on-write, so sharing is safe."""
+    return UploadedFile(UploadedFileRec(upload.file_id, upload.name, upload.type, upload.getvalue()),
+                        upload._file_urls)
+
+
+UploadedFile.__deepcopy__ = _twin
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")

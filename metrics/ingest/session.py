@@ -113,11 +113,11 @@ def spool_folder(ws: Workspace) -> Path:
     return base
 
 
-def spool(buffer, folder: Path) -> tuple[Path, str]:
-    """Write an upload's bytes (any buffer: the uploader's own, not copied) to `folder` once, named by their
-    hash; returns (path, sha256). A file already spooled is reused."""
+def spool(buffer, folder: Path, digest: str | None = None) -> tuple[Path, str]:
+    """Write an upload's bytes (any buffer, not copied) to `folder` once, named by their hash; returns (path,
+    sha256). A file already spooled is reused. `digest`: the bytes' sha256 when the caller has it already."""
     view = memoryview(buffer)
-    digest = hashlib.sha256(view).hexdigest()
+    digest = digest or hashlib.sha256(view).hexdigest()
     path = folder / f"{digest}.upload"
     if not path.exists():
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
