@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
 import report
@@ -58,6 +59,16 @@ def _twin(upload: UploadedFile, memo: dict) -> UploadedFile:
 
 
 UploadedFile.__deepcopy__ = _twin
+
+
+def forget_uploads(file_ids) -> None:
+    """Drop these files of this session from Streamlit's upload store (once stored: the uploader starts empty
+    again). Streamlit would keep their bytes until the session ends (127 MB for 5M revenue lines, beside the churn
+    model's training)."""
+    ctx = get_script_run_ctx()
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
+    for file_id in file_ids if remove is not None else ():
+        remove(ctx.session_id, file_id)
 
 
 @st.cache_resource(show_spinner="Opening the workspace…")

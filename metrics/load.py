@@ -26,12 +26,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
 from metrics import cli
 
 PROG = "python -m metrics.load"
+CLI_MEMORY = "512MB"  # DuckDB's ceiling for a load (the command line's process holds nothing else)
 KIND_CHOICES = ("nps", "customers", "revenue", "csat", "tickets")
 
 
@@ -129,10 +131,12 @@ def run(args: argparse.Namespace, result: dict) -> None:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
     data = path
     answers: dict[str, str] = dict(args.answer)
+    from metrics import lockdown
     from metrics.store import Workspace  # here: `--help` stays fast
 
     try:
-        ws = Workspace(args.workspace)  # DuckDB's memory: CX_DUCKDB_MEMORY, else the app's 512MB (lockdown.py)
+        # DuckDB's memory: CX_DUCKDB_MEMORY, else 512MB (the app's server keeps 256MB: it holds Streamlit and pages too)
+        ws = Workspace(args.workspace, memory_limit=os.environ.get(lockdown.ENV_MEMORY) or CLI_MEMORY)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None

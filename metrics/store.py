@@ -152,7 +152,9 @@ SAMPLE = "sample"  # uploads.source of the bundled sample company; every other s
 class Workspace:
     """The persistent store. Create one per process (the app caches it) and take a cursor per query."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, memory_limit: str | None = None):
+        """`memory_limit`: DuckDB's ceiling for this process (lockdown.settings: else $CX_DUCKDB_MEMORY, else the
+        app's default)."""
         if path is None:
             path = os.environ.get(ENV_PATH) or DEFAULT_PATH
         self.path = str(path)
@@ -172,7 +174,7 @@ class Workspace:
         # month filter outside them) at 0 rows; compressed materialization then narrows counts over it to
         # TINYINT and fails on the first count above 127 (tests/facts/test_parts.py). Off for this connection.
         self._con.execute("SET disabled_optimizers = 'compressed_materialization'")
-        lockdown.lock(self._con)  # no files, network, extensions or SET through the app's cursors
+        lockdown.lock(self._con, memory_limit)  # no files, network, extensions or SET through the app's cursors
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()

@@ -66,7 +66,7 @@ def test_settings_are_explicit_and_the_store_still_works(tmp_path):
         assert got["threads"] == str(lockdown.DEFAULT_THREADS)
         assert got["enable_external_access"] == "false" and got["lock_configuration"] == "true"
         assert got["autoload_known_extensions"] == "false" and got["autoinstall_known_extensions"] == "false"
-        assert re.match(r"488\.2 MiB|512\.0 MB|512MB", got["memory_limit"]), got["memory_limit"]
+        assert re.match(r"244\.1 MiB|256\.0 MB|256MB", got["memory_limit"]), got["memory_limit"]
         # Every write path works locked: commit (registers an in-memory frame), roll back, delete, presets.
         first = ws.commit([prepare_file(REFERENCE / "revenue.csv", "revenue").to_upload()])
         ws.commit([prepare_file(REFERENCE / "revenue.csv", "revenue").to_upload()])

@@ -29,3 +29,19 @@ def test_spool_takes_a_known_digest_and_names_the_file_by_it(tmp_path: Path):
     assert (path.name, sha) == (f"{digest}.upload", digest)
     assert path.read_bytes() == data
     assert session.spool(data, tmp_path) == (path, digest)  # hashed here when not given: the same name
+
+
+def test_forget_uploads_drops_the_stored_files_of_this_session_only(monkeypatch):
+    from types import SimpleNamespace
+
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    manager = MemoryUploadedFileManager("/upload")
+    for session_id, file_id in (("s1", "a"), ("s1", "b"), ("s2", "a")):
+        manager.add_file(session_id, UploadedFileRec(file_id, f"{file_id}.csv", "text/csv", b"x" * 1000))
+    monkeypatch.setattr(ui, "get_script_run_ctx", lambda: SimpleNamespace(session_id="s1", uploaded_file_mgr=manager))
+    ui.forget_uploads({"a": "sha of a"})
+    assert [f.file_id for f in manager.get_files("s1", ["a", "b"])] == ["b"]
+    assert [f.file_id for f in manager.get_files("s2", ["a"])] == ["a"]  # another session's file stays
+    monkeypatch.setattr(ui, "get_script_run_ctx", lambda: None)
+    ui.forget_uploads({"b": "sha"})  # outside a script run: nothing to do, no error

@@ -304,3 +304,28 @@ def test_a_sample_workspace_is_never_mixed_with_a_load(tmp_path, capsys):
     finally:
         ws.close()
     assert [k for k, v in current.items() if v is not None] == ["nps"]  # no sample kind rides along
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, "512MB"), ("300MB", "300MB")])
+def test_a_load_gives_duckdb_512mb_unless_the_environment_says_otherwise(tmp_path, capsys, monkeypatch, env,
+                                                                           expected):
+    """The app's server keeps DuckDB at 256MB (lockdown.DEFAULT_MEMORY: it also holds Streamlit and the pages);
+    the command line holds nothing else, so its fact build gets 512MB and spills less."""
+    import metrics.store
+
+    seen = []
+
+    class Recording(Workspace):
+        def __init__(self, path, memory_limit=None):
+            super().__init__(path, memory_limit)
+            seen.append(self.cursor().execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+    monkeypatch.setattr(metrics.store, "Workspace", Recording)
+    if env is None:
+        monkeypatch.delenv("CX_DUCKDB_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("CX_DUCKDB_MEMORY", env)
+    code, _out, _err = run(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "revenue",
+                           REFERENCE / "revenue.csv")
+    assert code == 0
+    assert seen == [{"512MB": "488.2 MiB", "300MB": "286.1 MiB"}[expected]]  # what DuckDB was given
