@@ -212,6 +212,7 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
             f["label"] = np.nan
         frames.append(f)
     rows = pd.concat(frames, ignore_index=True)
+    del frames, active_by_m
     i, m = rows["_i"].to_numpy(), rows["m"].to_numpy()
 
     def at(matrix, k):
@@ -224,9 +225,10 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
         with np.errstate(divide="ignore", invalid="ignore"):
             change = np.where(before > 0, (rows["mrr_last"] - before) / before, 0.0)
         rows[name] = np.clip(np.nan_to_num(change), -1.0, 2.0)
-    rows["contractions_6m"] = sum((at(contraction, k) > 0).astype(float) for k in range(1, 7))
+    rows["contractions_6m"] = sum((at(contraction, k) > 0).astype(np.uint8) for k in range(1, 7))
+    del mrr, contraction  # each step's inputs go once used: the rows are the peak of the training (tests/risk)
     rows["log_arr"] = np.log1p(rules.ARR_FACTOR * rows["mrr_last"])
-    rows["no_revenue"] = (rows["mrr_last"] <= 0).astype(float)
+    rows["no_revenue"] = (rows["mrr_last"] <= 0).astype(np.uint8)
     rows["tenure_months"] = ((rows["M"] - start.iloc[i].to_numpy()).dt.days / 30.4375).to_numpy()
     rows["segment"] = cust["segment"].to_numpy()[i]
     rows["region"] = cust["region"].to_numpy()[i]
@@ -244,29 +246,32 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     rows["nps_prev_score"] = latest["prev_score"].astype(float).to_numpy()
     rows["category_since"] = latest["since"].to_numpy()
     for c in CATEGORIES:
-        rows[f"nps_{c.lower()}"] = (rows["category"] == c).astype(float)
+        rows[f"nps_{c.lower()}"] = (rows["category"] == c).astype(np.uint8)
     rows["nps_drop"] = np.nan_to_num(rows["nps_prev_score"] - rows["nps_score"]).clip(min=0)
     rows["months_since_response"] = np.nan_to_num(
         (rows["M"] - pd.to_datetime(latest["date"]).to_numpy()).dt.days.to_numpy() / 30.4375, nan=0.0)
+    del resp, g, new_run, latest, responses
 
     # Comments in the year before M: the latest scored comment's sentiment, and the themes raised.
     last_said = _asof(rows, scored, ["negative", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
     rows["comment_sentiment"] = last_said["sentiment_score"].astype(float).fillna(0.0).to_numpy()
-    rows["negative_comment"] = (last_said["negative"] == True).astype(float).to_numpy()  # noqa: E712 (NaN: no)
+    rows["negative_comment"] = (last_said["negative"] == True).astype(np.uint8).to_numpy()  # noqa: E712 (NaN: no)
     rows["comment_date"] = last_said["date"].to_numpy()
+    del last_said, scored
     theme_cols = []
     for theme in THEMES:
         hits = mentions.loc[mentions["theme"] == theme, ["_i", "date"]].assign(hit=1.0)
         col = f"theme_{theme}"
-        rows[col] = _asof(rows, hits, ["hit"], tolerance=COMMENT_LOOKBACK)["hit"].astype(float) \
-            .fillna(0.0).to_numpy()
+        rows[col] = _asof(rows, hits, ["hit"], tolerance=COMMENT_LOOKBACK)["hit"].fillna(0.0).astype(np.uint8) \
+            .to_numpy()
         theme_cols.append(col)
+    del mentions
 
     seg_cols, reg_cols = [], []
     for dim, cols in (("segment", seg_cols), ("region", reg_cols)):
         for value in sorted(rows[dim].unique()):
             col = f"{dim}={value}"
-            rows[col] = (rows[dim] == value).astype(float)
+            rows[col] = (rows[dim] == value).astype(np.uint8)
             cols.append(col)
     features = (["nps_promoter", "nps_passive", "nps_detractor", "nps_none", "nps_drop", "months_since_response",
                  "comment_sentiment", "negative_comment", *theme_cols, "mrr_trend_3m", "mrr_trend_6m",
@@ -369,7 +374,9 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray):
     mean = x.mean(axis=0)
     sd = x.std(axis=0)
     sd[sd == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=5000).fit((x - mean) / sd, y)
+    z = x - mean
+    z /= sd  # in place: (x - mean) / sd without a third copy of the features (the training's peak)
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(z, y)
     return model, mean, sd
 
 
@@ -578,13 +585,14 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     # Final fit on every labelled start month; score the accounts active now. The evaluation's arrays go first,
     # and only the feature columns of the labelled rows are copied: this step set the process's peak memory.
     del tr, x_tr, x_ho, gb
-    memory.release()
     labelled = rows["label"].notna().to_numpy()
     x_all, y_all = rows.loc[labelled, features].to_numpy(float), rows.loc[labelled, "label"].to_numpy(float)
+    now = rows[rows["month"] == info["as_of"]].reset_index(drop=True)
+    del rows  # from here on only the accounts active now are scored and worded
+    memory.release()
     final = _fit_logistic(x_all, y_all)
     model.coefficients = pd.DataFrame({"feature": features, "evaluated": fit[0].coef_[0],
                                        "final": final[0].coef_[0]})
-    now = rows[rows["month"] == info["as_of"]].reset_index(drop=True)
     x_now = now[features].to_numpy(float)
     if model.ranked_by == "model":
         j, used_fit = list(range(len(features))), final
