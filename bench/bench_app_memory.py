@@ -1,0 +1,142 @@
+"""The app server's peak memory through an analyst's largest upload, in a real browser (issue 10: ≤ 1 GB).
+
+    .venv/bin/python bench/bench_app_memory.py [--customers 200000] [--seconds 75] [--out bench/results/app_memory.json]
+
+Writes the ingest bench's exports (bench_ingest.write_exports: at 200,000 customers, 5M revenue lines and 1M NPS
+answers), loads the customers and NPS files into a workspace with `metrics.load`, and starts the app on it
+(tests/browser_support.server: `streamlit run app.py`, as the README does). Then, in headless chromium, as an
+analyst would: the Data page, the revenue file uploaded and checked, stored, and a click through to the CIO page
+while the new data version's churn model trains in the background. The server's peak resident memory (VmHWM)
+after each step and its resident memory sampled every 0.1 s for `--seconds` are recorded with the machine; the
+JSON goes to --out, a summary is printed. Needs the Debian chromium package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import browser_support as bs  # noqa: E402
+from bench_ingest import ANSWERS, write_exports  # noqa: E402
+
+LIMIT_MB = 1024
+
+
+def _status_mb(pid: int, key: str) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key)) // 1024
+
+
+class _Folders:
+    """What browser_support.server asks of pytest's tmp_path_factory: a fresh folder, here holding the workspace."""
+
+    def __init__(self, workspace: Path):
+        self.workspace = workspace
+
+    def mktemp(self, name: str) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix=f"{name}_"))
+        self.workspace.rename(folder / "workspace.duckdb")
+        return folder
+
+
+def _load(workspace: Path, kind: str, file: Path) -> None:
+    answers = [a for k, v in ANSWERS.get(kind, {}).items() for a in ("--answer", f"{k}={','.join(v)}")]
+    subprocess.run([sys.executable, "-m", "metrics.load", "--workspace", str(workspace), "--kind", kind,
+                    *answers, str(file)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def run(customers: int, seconds: float) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="bench_app_memory_"))
+    files = write_exports(folder, customers)
+    workspace = folder / "base.duckdb"
+    for kind in ("customers", "nps"):
+        _load(workspace, kind, files[kind][0])
+    revenue = files["revenue"][0]
+    steps: dict[str, dict] = {}
+    samples: list[int] = []
+    with bs.pw.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(bs.CHROMIUM), args=bs.CHROMIUM_ARGS, headless=True)
+        with bs.server(_Folders(workspace), "app_memory") as base:
+            port = base.rsplit(":", 1)[1]
+            pid = int(subprocess.check_output(["pgrep", "-f", f"server.port {port}"]).split()[0])
+
+            def step(name: str, began: float) -> None:
+                steps[name] = {"seconds": round(time.monotonic() - began, 1), "peak_mb": _status_mb(pid, "VmHWM"),
+                               "resident_mb": _status_mb(pid, "VmRSS")}
+                print(f"{name:<34}{steps[name]['seconds']:>7.1f} s{steps[name]['peak_mb']:>7} MB peak"
+                      f"{steps[name]['resident_mb']:>7} MB resident", flush=True)
+
+            stop = threading.Event()
+
+            def sample() -> None:
+                while not stop.is_set():
+                    samples.append(_status_mb(pid, "VmRSS"))
+                    time.sleep(0.1)
+
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.set_default_timeout(600_000)
+            page = context.new_page()
+            began = time.monotonic()
+            page.goto(base + "/data")
+            bs.wait_for_app_run(page)
+            step("Data page open", began)
+            threading.Thread(target=sample, daemon=True).start()
+            began = time.monotonic()
+            bs.upload_csv(page, revenue, "Revenue")
+            success = page.locator("[data-testid='stAlertContentSuccess']")
+            bs.pw.expect(success.filter(has_text=f"{revenue.name} reads as Revenue")).to_be_visible(timeout=600_000)
+            bs.wait_for_app_run(page)
+            step("revenue file uploaded and checked", began)
+            began = time.monotonic()
+            page.get_by_role("button", name=re.compile("^Store as the new Revenue version")).click()
+            bs.pw.expect(success.filter(has_text=re.compile(rf"Stored {re.escape(revenue.name)} as version"))) \
+                .to_be_visible(timeout=600_000)
+            bs.wait_for_app_run(page)
+            bs.assert_no_exception(page)
+            step("stored (the model starts training)", began)
+            began = time.monotonic()
+            page.get_by_role("link", name="CIO").first.click()
+            page.wait_for_url(re.compile(r".*/cio.*"))
+            bs.wait_for_app_run(page)
+            time.sleep(max(0.0, seconds - (time.monotonic() - began)))
+            bs.assert_no_exception(page)
+            step(f"CIO page, {seconds:.0f} s of training", began)
+            stop.set()
+            context.close()
+        browser.close()
+    peak = max(s["peak_mb"] for s in steps.values())
+    return {"customers": customers, "revenue_lines": sum(1 for _ in revenue.open()) - 1,
+            "revenue_mb": round(revenue.stat().st_size / 2**20, 1), "steps": steps,
+            "resident_mb_max_sampled": max(samples, default=None), "peak_mb": peak, "limit_mb": LIMIT_MB,
+            "within_limit": peak <= LIMIT_MB}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--seconds", type=float, default=75.0, help="time on the CIO page while the model trains")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "app_memory.json"))
+    args = parser.parse_args()
+    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "load_before": os.getloadavg()}
+    result = run(args.customers, args.seconds)
+    machine["load_after"] = os.getloadavg()
+    result = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine, **result}
+    print(f"peak {result['peak_mb']} MB (limit {LIMIT_MB} MB): {'within' if result['within_limit'] else 'OVER'}")
+    Path(args.out).write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
