@@ -1,14 +1,18 @@
 """The app server's peak memory through an analyst's largest upload, in a real browser (issue 10: ≤ 1 GB).
 
-    .venv/bin/python bench/bench_app_memory.py [--customers 200000] [--seconds 75] [--out bench/results/app_memory.json]
+    .venv/bin/python bench/bench_app_memory.py [--customers 200000] [--upload revenue|nps] [--seconds 75]
+                                               [--out bench/results/app_memory_<upload>.json]
 
 Writes the ingest bench's exports (bench_ingest.write_exports: at 200,000 customers, 5M revenue lines and 1M NPS
-answers), loads the customers and NPS files into a workspace with `metrics.load`, and starts the app on it
+answers), loads the other files into a workspace with `metrics.load`, and starts the app on it
 (tests/browser_support.server: `streamlit run app.py`, as the README does). Then, in headless chromium, as an
-analyst would: the Data page, the revenue file uploaded and checked, stored, and a click through to the CIO page
-while the new data version's churn model trains in the background. The server's peak resident memory (VmHWM)
-after each step and its resident memory sampled every 0.1 s for `--seconds` are recorded with the machine; the
-JSON goes to --out, a summary is printed. Needs the Debian chromium package.
+analyst would: the Data page, the `--upload` file uploaded and checked, stored, and a click through to the page
+that shows what the new data version starts in the background (revenue: the CIO page while the churn model trains;
+NPS: the CMO page while the comments are analysed, then the model trains). The NPS file gets comments here: 60% of
+the answers, each two of the sample company's comments joined, so that nearly every comment is a text of its own
+as in a real export. The server's peak resident memory (VmHWM) after each step and its resident memory sampled every
+0.1 s for `--seconds` are recorded with the machine; the JSON goes to --out, a summary is printed. Needs the Debian
+chromium package.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import browser_support as bs  # noqa: E402
 from bench_ingest import ANSWERS, write_exports  # noqa: E402
 
+from metrics.schema import KIND_LABELS  # noqa: E402
+
 LIMIT_MB = 1024
+BASE = {"revenue": ("customers", "nps"), "nps": ("customers", "revenue")}  # loaded before the upload
+AFTER = {"revenue": "CIO", "nps": "CMO"}  # the page visited while the new version's background work runs
 
 
 def _status_mb(pid: int, key: str) -> int:
@@ -58,13 +66,28 @@ def _load(workspace: Path, kind: str, file: Path) -> None:
                     *answers, str(file)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def run(customers: int, seconds: float) -> dict:
+def _with_comments(plain: Path, out: Path, seed: int = 5) -> Path:
+    import numpy as np
+    import pandas as pd
+
+    said = pd.read_csv(ROOT / "sample_data" / "nps_responses.csv")["comment"].dropna().unique()
+    answers = pd.read_csv(plain)
+    rng = np.random.default_rng(seed)
+    n = len(answers)
+    text = pd.Series(said[rng.integers(0, len(said), n)]) + " " + pd.Series(said[rng.integers(0, len(said), n)])
+    answers["comment"] = text.where(rng.random(n) < 0.6)
+    answers.to_csv(out, index=False)
+    return out
+
+
+def run(customers: int, upload: str, seconds: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bench_app_memory_"))
     files = write_exports(folder, customers)
     workspace = folder / "base.duckdb"
-    for kind in ("customers", "nps"):
+    for kind in BASE[upload]:
         _load(workspace, kind, files[kind][0])
-    revenue = files["revenue"][0]
+    file = files[upload][0] if upload == "revenue" else _with_comments(files["nps"][0], folder / "nps_comments.csv")
+    label = KIND_LABELS[upload]
     steps: dict[str, dict] = {}
     samples: list[int] = []
     with bs.pw.sync_playwright() as p:
@@ -95,31 +118,31 @@ def run(customers: int, seconds: float) -> dict:
             step("Data page open", began)
             threading.Thread(target=sample, daemon=True).start()
             began = time.monotonic()
-            bs.upload_csv(page, revenue, "Revenue")
+            bs.upload_csv(page, file, label)
             success = page.locator("[data-testid='stAlertContentSuccess']")
-            bs.pw.expect(success.filter(has_text=f"{revenue.name} reads as Revenue")).to_be_visible(timeout=600_000)
+            bs.pw.expect(success.filter(has_text=f"{file.name} reads as {label}")).to_be_visible(timeout=600_000)
             bs.wait_for_app_run(page)
-            step("revenue file uploaded and checked", began)
+            step(f"{upload} file uploaded and checked", began)
             began = time.monotonic()
-            page.get_by_role("button", name=re.compile("^Store as the new Revenue version")).click()
-            bs.pw.expect(success.filter(has_text=re.compile(rf"Stored {re.escape(revenue.name)} as version"))) \
+            page.get_by_role("button", name=re.compile(f"^Store as the new {label} version")).click()
+            bs.pw.expect(success.filter(has_text=re.compile(rf"Stored {re.escape(file.name)} as version"))) \
                 .to_be_visible(timeout=600_000)
             bs.wait_for_app_run(page)
             bs.assert_no_exception(page)
-            step("stored (the model starts training)", began)
+            step("stored (its background work starts)", began)
             began = time.monotonic()
-            page.get_by_role("link", name="CIO").first.click()
-            page.wait_for_url(re.compile(r".*/cio.*"))
+            page.get_by_role("link", name=AFTER[upload]).first.click()
+            page.wait_for_url(re.compile(rf".*/{AFTER[upload].lower()}.*"))
             bs.wait_for_app_run(page)
             time.sleep(max(0.0, seconds - (time.monotonic() - began)))
             bs.assert_no_exception(page)
-            step(f"CIO page, {seconds:.0f} s of training", began)
+            step(f"{AFTER[upload]} page, {seconds:.0f} s later", began)
             stop.set()
             context.close()
         browser.close()
     peak = max(s["peak_mb"] for s in steps.values())
-    return {"customers": customers, "revenue_lines": sum(1 for _ in revenue.open()) - 1,
-            "revenue_mb": round(revenue.stat().st_size / 2**20, 1), "steps": steps,
+    return {"customers": customers, "upload": upload, "file_rows": sum(1 for _ in file.open()) - 1,
+            "file_mb": round(file.stat().st_size / 2**20, 1), "steps": steps,
             "resident_mb_max_sampled": max(samples, default=None), "peak_mb": peak, "limit_mb": LIMIT_MB,
             "within_limit": peak <= LIMIT_MB}
 
@@ -127,15 +150,17 @@ def run(customers: int, seconds: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=200_000)
-    parser.add_argument("--seconds", type=float, default=75.0, help="time on the CIO page while the model trains")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "app_memory.json"))
+    parser.add_argument("--upload", choices=sorted(BASE), default="revenue")
+    parser.add_argument("--seconds", type=float, default=75.0, help="time on the page after the store")
+    parser.add_argument("--out", help="default: bench/results/app_memory_<upload>.json")
     args = parser.parse_args()
+    out = Path(args.out or ROOT / "bench" / "results" / f"app_memory_{args.upload}.json")
     machine = {"cores": os.cpu_count(), "python": platform.python_version(), "load_before": os.getloadavg()}
-    result = run(args.customers, args.seconds)
+    result = run(args.customers, args.upload, args.seconds)
     machine["load_after"] = os.getloadavg()
     result = {"when": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine, **result}
     print(f"peak {result['peak_mb']} MB (limit {LIMIT_MB} MB): {'within' if result['within_limit'] else 'OVER'}")
-    Path(args.out).write_text(json.dumps(result, indent=2))
+    out.write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":
