@@ -12,6 +12,6 @@ else:
     st.session_state.pop("_board", None)
     user = gate.current_user()  # draws the sign-in / not-on-the-list page and stops when there is no user
     page = st.navigation(gate.pages_for(user), position="hidden")
-    ui.frame(gate.nav_for(user))
+    ui.frame(gate.nav_for(user), warm_current=page.url_path != "data")
     gate.sidebar_footer(user)
     page.run()

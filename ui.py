@@ -106,8 +106,10 @@ sys.setswitchinterval(0.0005)
 
 @st.cache_resource(show_spinner=False)
 def _jobs() -> dict:
-    """Per data version: its background job (comment analysis, then the churn model). Process-wide."""
-    return {"lock": threading.Lock(), "jobs": {}}
+    """Per data version: its background job (comment analysis, then the churn model). Process-wide. `one`: held by
+    the job that runs; the others wait their turn (at 200,000 customers each holds hundreds of MB: an older
+    version's training beside a new version's analysis took the server past 1.2 GB)."""
+    return {"lock": threading.Lock(), "jobs": {}, "one": threading.Lock()}
 
 
 def warm(snapshot: int) -> None:
@@ -128,16 +130,17 @@ def warm(snapshot: int) -> None:
     def run() -> None:
         from metrics import risk, voice
 
-        try:
-            cur = ws.cursor()
-            voice.ensure_snapshot(cur, snapshot)
-            job["analysed"].set()
-            job["model"] = risk.train(cur, snapshot, versions)
-        except Exception as exc:  # shown where the model would be
-            job["error"] = f"{type(exc).__name__}: {exc}"
-        finally:
-            job["done"].set()
-            memory.release()  # the training's feature rows, freed: given back, not kept beside the pages
+        with reg["one"]:  # one data version's background work at a time (_jobs)
+            try:
+                cur = ws.cursor()
+                voice.ensure_snapshot(cur, snapshot)
+                job["analysed"].set()
+                job["model"] = risk.train(cur, snapshot, versions)
+            except Exception as exc:  # shown where the model would be
+                job["error"] = f"{type(exc).__name__}: {exc}"
+            finally:
+                job["done"].set()
+                memory.release()  # the training's feature rows, freed: given back, not kept beside the pages
 
     threading.Thread(target=run, name=f"warm-{snapshot}", daemon=True).start()
 
@@ -466,15 +469,17 @@ h1 {font-size: 2.6rem !important;}
 </style>"""
 
 
-def frame(nav: list | None = None) -> None:
+def frame(nav: list | None = None, warm_current: bool = True) -> None:
     """What every page shares: wide layout, opened workspace (sample data on a first start), URL checks,
     navigation links and filters in the sidebar. Streamlit's own page list is hidden (config.toml) so the
-    sidebar is the same however the run started. Presentation mode (?present=1) hides the sidebar."""
+    sidebar is the same however the run started. Presentation mode (?present=1) hides the sidebar.
+    `warm_current`: start the shown data version's background work (not on the Data page, which shows no model:
+    an analyst there is about to store a new version, and its upload would run beside a training nobody needs)."""
     st.set_page_config(page_title="CX value dashboard", page_icon=":material/insights:", layout="wide",
                        initial_sidebar_state="collapsed" if presenting() else "auto")
     workspace()
     check_url()
-    if (snap := current_snapshot()) is not None:
+    if warm_current and (snap := current_snapshot()) is not None:
         warm(snap.snapshot)  # comment analysis and churn model in the background, once per data version
     if presenting():
         st.html(PRESENTATION_CSS)  # constant markup, never user text

@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,7 @@ def run(customers: int, upload: str, seconds: float) -> dict:
             stop.set()
             context.close()
         browser.close()
+    shutil.rmtree(folder, ignore_errors=True)  # ~300 MB of exports and workspace at 200,000 customers
     peak = max(s["peak_mb"] for s in steps.values())
     return {"customers": customers, "upload": upload, "file_rows": sum(1 for _ in file.open()) - 1,
             "file_mb": round(file.stat().st_size / 2**20, 1), "steps": steps,

@@ -1,0 +1,54 @@
+"""A data version's background work (comment analysis, then the churn model): the Data page does not start it (an
+analyst there is about to store a new version), a role page does, and the versions' jobs run one at a time, so
+two trainings never add up in the server's memory."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from conftest import run_app
+
+from metrics import risk, voice
+
+pytestmark = pytest.mark.usefixtures("app_workspace")
+
+
+def test_the_data_page_starts_no_background_work_and_a_role_page_does():
+    import ui
+
+    at = run_app("pages/data.py")
+    assert "Upload history" in [h.value for h in at.subheader]
+    current = ui.workspace().snapshot().snapshot
+    assert current not in ui._jobs()["jobs"]
+    run_app("pages/cfo.py")
+    assert current in ui._jobs()["jobs"]
+    assert ui.risk_model(current, wait=True).measurable  # the sample's model, trained in the background
+
+
+def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch):
+    import ui
+
+    lock, active, most, order = threading.Lock(), [0], [0], []
+
+    def analyse(cur, snapshot):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+            order.append(snapshot)
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+        return True
+
+    monkeypatch.setattr(voice, "ensure_snapshot", analyse)
+    monkeypatch.setattr(risk, "train", lambda cur, snapshot, versions: f"model of {snapshot}")
+    numbers = [9001, 9002, 9003]  # no such versions: the work above needs none
+    for n in numbers:
+        ui.warm(n)
+    jobs = ui._jobs()["jobs"]
+    assert all(jobs[n]["done"].wait(30) for n in numbers)
+    assert sorted(order) == numbers and most[0] == 1  # each ran, never two at once
+    assert [jobs[n]["model"] for n in numbers] == [f"model of {n}" for n in numbers]
+    assert all(jobs[n]["error"] is None for n in numbers)
