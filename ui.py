@@ -115,7 +115,7 @@ def _jobs() -> dict:
 def warm(snapshot: int) -> None:
     """Start analysing the data version's comments and training its churn model in a background thread,
     once per version and process (the first analysis of an NPS version takes ~17 s, training 10–30 s on the
-    sample). Called after every commit and on every page, so a page view never trains."""
+    sample). Called after every commit and on every page but the Data page (frame), so a page view never trains."""
     reg = _jobs()
     with reg["lock"]:
         old = reg["jobs"].get(snapshot)

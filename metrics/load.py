@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -131,12 +130,11 @@ def run(args: argparse.Namespace, result: dict) -> None:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
     data = path
     answers: dict[str, str] = dict(args.answer)
-    from metrics import lockdown
     from metrics.store import Workspace  # here: `--help` stays fast
 
     try:
         # DuckDB's memory: CX_DUCKDB_MEMORY, else 512MB (the app's server keeps 256MB: it holds Streamlit and pages too)
-        ws = Workspace(args.workspace, memory_limit=os.environ.get(lockdown.ENV_MEMORY) or CLI_MEMORY)
+        ws = Workspace(args.workspace, default_memory=CLI_MEMORY)
     except duckdb.Error as exc:
         raise Refused(f"the workspace {args.workspace} cannot be opened ({str(exc).splitlines()[0]}); is the app "
                       "or another load using it?") from None

@@ -30,10 +30,12 @@ DEFAULT_MEMORY = "256MB"
 DEFAULT_THREADS = 2
 
 
-def settings(memory_limit: str | None = None, threads: int | None = None) -> list[tuple[str, object]]:
+def settings(memory_limit: str | None = None, threads: int | None = None,
+             default_memory: str = DEFAULT_MEMORY) -> list[tuple[str, object]]:
     """The settings, in the order they are applied (the lock last). Values come from the arguments, else the
-    environment, else the defaults; each is checked, since SET takes no bound parameters."""
-    memory = memory_limit or os.environ.get(ENV_MEMORY) or DEFAULT_MEMORY
+    environment, else the defaults (`default_memory`: the caller's, e.g. metrics.load's); each is checked, since
+    SET takes no bound parameters."""
+    memory = memory_limit or os.environ.get(ENV_MEMORY) or default_memory
     count = int(threads if threads is not None else os.environ.get(ENV_THREADS) or DEFAULT_THREADS)
     number, unit = memory[:-2].strip(), memory[-2:].upper()
     if not (number.replace(".", "", 1).isdigit() and unit in ("KB", "MB", "GB", "TB")):
@@ -56,9 +58,10 @@ def settings(memory_limit: str | None = None, threads: int | None = None) -> lis
     ]
 
 
-def lock(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, threads: int | None = None) -> None:
+def lock(con: duckdb.DuckDBPyConnection, memory_limit: str | None = None, threads: int | None = None,
+         default_memory: str = DEFAULT_MEMORY) -> None:
     """Apply the settings to `con` (call once, right after the schema is created)."""
-    for name, value in settings(memory_limit, threads):
+    for name, value in settings(memory_limit, threads, default_memory):
         # Names are constants above; values were checked in settings(), so the text holds nothing from outside.
         literal = ("true" if value else "false") if isinstance(value, bool) else \
             (str(value) if isinstance(value, int) else f"'{value}'")

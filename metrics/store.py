@@ -152,9 +152,8 @@ SAMPLE = "sample"  # uploads.source of the bundled sample company; every other s
 class Workspace:
     """The persistent store. Create one per process (the app caches it) and take a cursor per query."""
 
-    def __init__(self, path: str | os.PathLike | None = None, memory_limit: str | None = None):
-        """`memory_limit`: DuckDB's ceiling for this process (lockdown.settings: else $CX_DUCKDB_MEMORY, else the
-        app's default)."""
+    def __init__(self, path: str | os.PathLike | None = None, default_memory: str = lockdown.DEFAULT_MEMORY):
+        """`default_memory`: DuckDB's ceiling for this process unless $CX_DUCKDB_MEMORY sets one (lockdown)."""
         if path is None:
             path = os.environ.get(ENV_PATH) or DEFAULT_PATH
         self.path = str(path)
@@ -174,7 +173,8 @@ class Workspace:
         # month filter outside them) at 0 rows; compressed materialization then narrows counts over it to
         # TINYINT and fails on the first count above 127 (tests/facts/test_parts.py). Off for this connection.
         self._con.execute("SET disabled_optimizers = 'compressed_materialization'")
-        lockdown.lock(self._con, memory_limit)  # no files, network, extensions or SET through the app's cursors
+        # no files, network, extensions or SET through the app's cursors
+        lockdown.lock(self._con, default_memory=default_memory)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()

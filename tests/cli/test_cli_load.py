@@ -316,8 +316,8 @@ def test_a_load_gives_duckdb_512mb_unless_the_environment_says_otherwise(tmp_pat
     seen = []
 
     class Recording(Workspace):
-        def __init__(self, path, memory_limit=None):
-            super().__init__(path, memory_limit)
+        def __init__(self, path, default_memory=None):
+            super().__init__(path, default_memory)
             seen.append(self.cursor().execute("SELECT current_setting('memory_limit')").fetchone()[0])
 
     monkeypatch.setattr(metrics.store, "Workspace", Recording)
