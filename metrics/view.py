@@ -52,11 +52,15 @@ def dimension_sql(dimension: str) -> str:
     return quote_ident(dimension)
 
 
+def used(sql: str, params: dict) -> dict:
+    """The parameters the query names (DuckDB refuses unused named parameters)."""
+    named = set(re.findall(r"\$([a-z_]+)", sql))
+    return {k: v for k, v in params.items() if k in named}
+
+
 def query(cur, sql: str, params: dict) -> pd.DataFrame:
     """Run one query with named parameters and return a DataFrame (only the parameters it uses)."""
-    named = set(re.findall(r"\$([a-z_]+)", sql))
-    used = {k: v for k, v in params.items() if k in named}
-    return cur.execute(sql, used).df()
+    return cur.execute(sql, used(sql, params)).df()
 
 
 def dimension_values(cur, snapshot: int, dimension: str) -> list[str]:

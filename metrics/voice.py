@@ -13,7 +13,8 @@ Rules (shared/METRICS.md, "Comments: sentiment and themes"):
   `comment_themes`, keyed by (nps_version, theme_map, row_number): about 0.6 s for the sample's 11,700 comments,
   once per NPS version and theme-map version (versions with identical maps share the rows). Every function below
   takes the theme-map version (`tm`, None = the latest) and reads that version only, so one figure never mixes two
-  maps; a frame passed in carries its version (frame.attrs["theme_map"]) and is refused under another one.
+  maps. The figures are aggregated in DuckDB over the window's comments (never a frame of every comment: a
+  million comments were 1.6 GB in pandas); `comments` gives that frame for exports only.
   (`comment_analysis.themes` keeps the shipped map's themes, which the churn model's features read.)
 - A comment's segment and region are the response's own, else the customer's (as fact_nps does); a window
   [start, end] holds the comments dated from start's first day to end's last day.
@@ -42,7 +43,7 @@ from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
 from metrics.schema import transaction
 from metrics.store import source_rows_for
-from metrics.view import View, query
+from metrics.view import View, query, used
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS comment_analysis (
@@ -142,31 +143,42 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
             WHERE t.nps_version = $v AND t.theme_map <> $tm AND m.sha256 = $sha
             GROUP BY t.theme_map HAVING count(*) = $want LIMIT 1""",
                            {**key, "sha": theme_store.sha(cur, theme_map), "want": want}).fetchone()
-        rows = None
-        if twin is None:
-            rows = cur.execute(f"""
-                SELECT n.row_number, n.comment, a.language FROM nps_responses n
-                JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-                WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.row_number""", {"v": nps_version}).df()
-            seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
-            themes = []
-            for text, lang in zip(rows["comment"], rows["language"], strict=True):
-                key_ = (text, lang if isinstance(lang, str) else None)
-                if key_ not in seen:
-                    seen[key_] = mapping.assign(*key_)
-                themes.append(seen[key_])
-            frame = pd.DataFrame({"row_number": rows["row_number"].to_numpy(), "themes": themes})
         with transaction(cur):
             cur.execute("DELETE FROM comment_themes WHERE nps_version = $v AND theme_map = $tm", key)
             if twin is not None:
                 cur.execute("INSERT INTO comment_themes SELECT nps_version, $tm, row_number, themes FROM comment_themes"
                             " WHERE nps_version = $v AND theme_map = $twin", {**key, "twin": twin[0]})
             else:
-                cur.register("assigned", frame)
-                cur.execute("INSERT INTO comment_themes SELECT $v, $tm, row_number, themes::VARCHAR[] FROM assigned",
-                            key)
-                cur.unregister("assigned")
+                _assign_chunks(cur, nps_version, mapping, key)
         return int(want)
+
+
+def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
+    """Assign and insert the themes of the version's analysed comments ANALYSIS_CHUNK at a time, inside the
+    caller's transaction: a version's comments are never held whole (1M comments read at once took the app's
+    server from 1.08 to 1.40 GB). `reader` streams them while `cur` writes."""
+    reader = cur.cursor()
+    batches = reader.sql(f"""
+        SELECT n.row_number, n.comment, a.language FROM nps_responses n
+        JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.row_number""",
+                         params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
+    seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
+    for batch in batches:
+        if len(seen) > 4 * ANALYSIS_CHUNK:  # bounded: a file of distinct comments would keep every text
+            seen.clear()
+        themes = []
+        for text, lang in zip(batch.column("comment").to_pylist(), batch.column("language").to_pylist(),
+                              strict=True):
+            text_key = (text, lang)
+            if text_key not in seen:
+                seen[text_key] = mapping.assign(*text_key)
+            themes.append(seen[text_key])
+        cur.register("assigned", pd.DataFrame({"row_number": batch.column("row_number").to_numpy(),
+                                               "themes": themes}))
+        cur.execute("INSERT INTO comment_themes SELECT $v, $tm, row_number, themes::VARCHAR[] FROM assigned", key)
+        cur.unregister("assigned")
+    reader.close()
 
 
 def nps_versions(cur, snapshot: int) -> list[int]:
@@ -211,38 +223,45 @@ def _comments_sql(where_dates: str, answers: str) -> str:
         LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)
         WHERE {_HAS_COMMENT} AND {where_dates}
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
-          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)
-        ORDER BY n.response_date, n.row_number"""
+          AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region)"""
+
+
+_WINDOW = "n.response_date BETWEEN $start AND last_day($end)"
+_COLUMNS = ["row_number", "response_id", "customer_id", "response_date", "month", "nps_score", "category", "channel",
+            "segment", "region", "comment", "language", "sentiment", "sentiment_score", "themes"]
+
+
+def _window(cur, view: View, versions: dict, tm: int | None, dates: str = _WINDOW) -> tuple[str | None, dict, int]:
+    """(the window's comments as SQL — None when the snapshot has no NPS source —, its parameters, the theme-map
+    version read). The figures below aggregate this in DuckDB: a window of a million comments is never a pandas
+    frame on a page (one was 1.6 GB)."""
+    tm = theme_version(cur, tm)
+    if not ensure_snapshot(cur, view.snapshot, tm):
+        return None, {}, tm
+    sql = _comments_sql(dates, source_rows_for(cur, "nps", view.snapshot, "snapshot"))
+    return sql, view.params(cv=versions.get("customers"), tm=tm), tm
+
+
+def _themes_of(window: str) -> str:
+    """One row per (comment, theme it raises) of the window: what pandas' explode gave."""
+    return f"""SELECT c.*, t.theme FROM ({window}) c, unnest(c.themes) AS t(theme) WHERE t.theme IS NOT NULL"""
 
 
 def comments(cur, view: View, versions: dict, start=None, end=None, tm: int | None = None) -> pd.DataFrame:
     """Every analysed comment in the window (or in [start, end] months), one row per comment, from every NPS
     source of the view's snapshot (an answer present in several sources once, as store.source_rows reads), with
-    the themes of theme-map version `tm` (None: the latest), which frame.attrs["theme_map"] names."""
-    tm = theme_version(cur, tm)
-    if not ensure_snapshot(cur, view.snapshot, tm):
-        frame = pd.DataFrame(columns=["row_number", "response_id", "customer_id", "response_date", "month",
-                                      "nps_score", "category", "channel", "segment", "region", "comment",
-                                      "language", "sentiment", "sentiment_score", "themes"])
+    the themes of theme-map version `tm` (None: the latest), which frame.attrs["theme_map"] names. For exports:
+    the page's figures aggregate in SQL."""
+    window, params, tm = _window(cur, view, versions, tm)
+    if window is None:
+        frame = pd.DataFrame(columns=_COLUMNS)
         frame.attrs["theme_map"] = tm
         return frame
-    params = view.params(cv=versions.get("customers"), tm=tm)
     if start is not None:
         params.update(start=start, end=end)
-    frame = query(cur, _comments_sql("n.response_date BETWEEN $start AND last_day($end)",
-                                     source_rows_for(cur, "nps", view.snapshot, "snapshot")), params)
+    frame = query(cur, window + " ORDER BY n.response_date, n.row_number", params)
     frame["themes"] = [list(t) if t is not None else [] for t in frame["themes"]]
     frame.attrs["theme_map"] = tm
-    return frame
-
-
-def _frame(cur, view: View, versions: dict, tm: int | None, frame: pd.DataFrame | None) -> pd.DataFrame:
-    """The window's comments under theme-map version tm, or the frame given, which must carry that version."""
-    if frame is None:
-        return comments(cur, view, versions, tm=tm)
-    given = frame.attrs.get("theme_map")
-    if tm is not None and given is not None and int(given) != int(tm):
-        raise ValueError(f"these comments carry theme map version {given}, not {tm}: one figure, one theme map")
     return frame
 
 
@@ -267,77 +286,81 @@ def _share_columns(row: dict, counts: dict[str, int], scored: int) -> None:
         row[f"{label}_share"], row[f"{label}_low"], row[f"{label}_high"] = ci.estimate, ci.low, ci.high
 
 
-def sentiment_shares(cur, view: View, versions: dict, by: str | None = None,
-                     frame: pd.DataFrame | None = None) -> pd.DataFrame:
+_SENTIMENT_COUNTS = ", ".join(
+    [f"count(*) FILTER (sentiment <> '{NOT_SCORED}') AS scored"]
+    + [f"count(*) FILTER (sentiment = '{label}') AS {label}" for label in LABELS])
+
+
+def _sentiment_rows(cur, window: str, params: dict, key: str, name: str) -> list[dict]:
+    """Per value of `key` (SQL over the window's comments): comments, scored, coverage and the three shares over
+    scored comments with Wilson 95% intervals; too_small below stats.MIN_RESPONSES scored."""
+    counts = query(cur, f"SELECT {key} AS k, count(*) AS comments, {_SENTIMENT_COUNTS} FROM ({window}) c "
+                        "GROUP BY k ORDER BY k", params)
+    rows = []
+    for r in counts.itertuples(index=False):
+        scored = int(r.scored)
+        row = {name: r.k, "comments": int(r.comments), "scored": scored,
+               "coverage": stats.ratio(scored, int(r.comments)), "too_small": scored < stats.MIN_RESPONSES}
+        _share_columns(row, {label: int(getattr(r, label)) for label in LABELS}, scored)
+        rows.append(row)
+    return rows
+
+
+def sentiment_shares(cur, view: View, versions: dict, by: str | None = None) -> pd.DataFrame:
     """Sentiment shares over scored comments with Wilson 95% intervals, and coverage (scored ÷ all), overall
     (by=None), by "language" (unscored comments form the "not recognised" group) or by "channel"."""
     if by not in (None, "language", "channel"):
         raise ValueError(f"unknown grouping {by!r}")
-    frame = comments(cur, view, versions) if frame is None else frame
-    keys = (pd.Series("All", index=frame.index) if by is None
-            else frame[by].fillna(NOT_RECOGNISED) if by == "language" else frame[by])
-    rows = []
-    for key, part in frame.groupby(keys, sort=True):
-        scored = int((part["sentiment"] != NOT_SCORED).sum())
-        row = {"group": key, "comments": len(part), "scored": scored,
-               "coverage": stats.ratio(scored, len(part)),
-               "too_small": scored < stats.MIN_RESPONSES}
-        _share_columns(row, part["sentiment"].value_counts().to_dict(), scored)
-        rows.append(row)
-    out = pd.DataFrame(rows)
+    window, params, _ = _window(cur, view, versions, None)
+    if window is None:
+        return pd.DataFrame()
+    key = ("'All'" if by is None else f"coalesce(language, '{NOT_RECOGNISED}')" if by == "language" else "channel")
+    out = pd.DataFrame(_sentiment_rows(cur, window, params, key, "group"))
     if len(out):
         out = out.sort_values(["comments", "group"], ascending=[False, True]).reset_index(drop=True)
     return out
 
 
-def sentiment_by_month(cur, view: View, versions: dict, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def sentiment_by_month(cur, view: View, versions: dict) -> pd.DataFrame:
     """Per month of the window with comments: comments, scored, coverage and the three sentiment shares over
     scored comments with Wilson 95% intervals; too_small when fewer than stats.MIN_RESPONSES are scored."""
-    frame = comments(cur, view, versions) if frame is None else frame
-    rows = []
-    for month, part in frame.groupby("month", sort=True):
-        scored = int((part["sentiment"] != NOT_SCORED).sum())
-        row = {"month": pd.Timestamp(month), "comments": len(part), "scored": scored,
-               "coverage": stats.ratio(scored, len(part)), "too_small": scored < stats.MIN_RESPONSES}
-        _share_columns(row, part["sentiment"].value_counts().to_dict(), scored)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["month", "comments", "scored", "coverage", "too_small",
-                                       *[f"{lab}{suf}" for lab in LABELS for suf in ("", "_share", "_low", "_high")]])
+    window, params, _ = _window(cur, view, versions, None)
+    rows = [] if window is None else _sentiment_rows(cur, window, params, "month", "month")
+    out = pd.DataFrame(rows, columns=["month", "comments", "scored", "coverage", "too_small",
+                                      *[f"{lab}{suf}" for lab in LABELS for suf in ("", "_share", "_low", "_high")]])
+    out["month"] = pd.to_datetime(out["month"])
+    return out
 
 
-def _exploded(frame: pd.DataFrame) -> pd.DataFrame:
-    ex = frame[["row_number", "customer_id", "month", "category", "sentiment", "sentiment_score", "themes"]]
-    ex = ex.explode("themes").dropna(subset=["themes"]).rename(columns={"themes": "theme"})
-    return ex
-
-
-def _arr_at_end(cur, view: View) -> pd.DataFrame:
+def _arr_at_end_sql() -> str:
     """ARR in the window's last month of the customers active in it (any segment/region: the comment's own
     segment/region already filtered the mentions)."""
-    return query(cur, f"""SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue
-                         WHERE snapshot = $snapshot AND month = $end AND active""", view.params())
+    return (f"SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue "
+            "WHERE snapshot = $snapshot AND month = $end AND active")
 
 
 def churn_after_mention(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
     """Per theme: churn within the window of customers who raised it in the previous window of the same length
     vs customers who commented then without raising it; both active at the window's start."""
     prev = view.previous()
-    tm = theme_version(cur, tm)
-    before = comments(cur, view, versions, start=prev.start, end=prev.end, tm=tm)
-    order = theme_store.load(cur, tm).themes
-    base = query(cur, f"""SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
-                          FROM fact_customer_revenue WHERE {View.where()} AND month = $start AND active_start""",
-                 view.params())
-    before = before[before["customer_id"].isin(set(base["customer_id"]))]
-    churned = dict(zip(base["customer_id"], base["churned"], strict=True))
-    commenters = set(before["customer_id"])
-    ex = _exploded(before)
+    window, params, tm = _window(cur, view, versions, tm, "n.response_date BETWEEN $p_start AND last_day($p_end)")
+    counts = pd.DataFrame(columns=["theme", "n1", "k1", "n", "k"])
+    if window is not None:
+        counts = query(cur, f"""
+            WITH base AS (SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
+                          FROM fact_customer_revenue WHERE {View.where()} AND month = $start AND active_start),
+                 c AS (SELECT c.customer_id, c.themes, b.churned FROM ({window}) c JOIN base b USING (customer_id)),
+                 everyone AS (SELECT count(DISTINCT customer_id) AS n,
+                                     count(DISTINCT customer_id) FILTER (churned) AS k FROM c),
+                 raised AS (SELECT DISTINCT t.theme, c.customer_id, c.churned FROM c, unnest(c.themes) AS t(theme)
+                            WHERE t.theme IS NOT NULL)
+            SELECT r.theme, count(*) AS n1, count(*) FILTER (r.churned) AS k1, any_value(e.n) AS n, any_value(e.k) AS k
+            FROM raised r, everyone e GROUP BY r.theme""", {**params, "p_start": prev.start, "p_end": prev.end})
+    counts = counts.set_index("theme")
     rows = []
-    for theme in _theme_names(ex, order):
-        raised = set(ex.loc[ex["theme"] == theme, "customer_id"])
-        others = commenters - raised
-        k1, n1 = sum(churned[c] for c in raised), len(raised)
-        k2, n2 = sum(churned[c] for c in others), len(others)
+    for theme in _theme_names(set(counts.index), theme_store.load(cur, tm).themes):
+        n1, k1 = int(counts.at[theme, "n1"]), int(counts.at[theme, "k1"])
+        n2, k2 = int(counts.at[theme, "n"]) - n1, int(counts.at[theme, "k"]) - k1
         a, b = stats.wilson(k1, n1), stats.wilson(k2, n2)
         reason = (stats.too_few(min(n1, n2), stats.MIN_CUSTOMERS, "customers in a group")
                   if min(n1, n2) < stats.MIN_CUSTOMERS else None)
@@ -356,47 +379,61 @@ def churn_after_mention(cur, view: View, versions: dict, tm: int | None = None) 
                                        "z", "significant", "not_measurable"])
 
 
-def _theme_names(ex: pd.DataFrame, order: list[str]) -> list[str]:
-    """The themes raised, in the map's order."""
-    seen = set(ex["theme"])
+def _theme_names(seen: set[str], order: list[str]) -> list[str]:
+    """The themes raised, in the map's order (themes no longer in it after, by name)."""
     return [t for t in order if t in seen] + sorted(seen - set(order))
 
 
-def themes(cur, view: View, versions: dict, tm: int | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
     """One row per theme raised in the window, ranked by ARR at stake (then mentions): mentions, customers,
     share of comments, detractor and promoter shares (Wilson 95%), mean sentiment (95% interval), ARR at stake
     and churn after a mention (churn_after_mention), all under theme-map version tm (None: the latest; the
     version read is out.attrs["theme_map"])."""
-    frame = _frame(cur, view, versions, tm, frame)
-    tm = int(frame.attrs.get("theme_map", theme_version(cur, tm)))
-    ex = _exploded(frame)
-    n_det = int((frame["category"] == "Detractor").sum())
-    n_pro = int((frame["category"] == "Promoter").sum())
-    arr = dict(zip(*_arr_at_end(cur, view).to_dict("list").values(), strict=True))
-    churn = churn_after_mention(cur, view, versions, tm).set_index("theme")
-    rows = []
-    for theme in _theme_names(ex, theme_store.load(cur, tm).themes):
-        part = ex[ex["theme"] == theme]
-        det = stats.wilson(int((part["category"] == "Detractor").sum()), n_det)
-        pro = stats.wilson(int((part["category"] == "Promoter").sum()), n_pro)
-        scores = part.loc[part["sentiment"] != NOT_SCORED, "sentiment_score"].astype(float)
-        mean = stats.mean_interval(float(scores.sum()), float((scores ** 2).sum()), len(scores))
-        customers = set(part["customer_id"].dropna())
-        negative = set(part.loc[part["sentiment"] == "negative", "customer_id"].dropna())
-        row = {"theme": theme, "mentions": len(part), "customers": len(customers),
-               "share_of_comments": stats.ratio(len(part), len(frame)),
-               "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,
-               "promoter_share": pro.estimate, "promoter_low": pro.low, "promoter_high": pro.high,
-               "mean_sentiment": mean.estimate, "sentiment_low": mean.low, "sentiment_high": mean.high,
-               "arr_at_stake": float(sum(arr.get(c, 0.0) for c in customers)),
-               "customers_at_stake": sum(c in arr for c in customers),
-               "arr_at_stake_negative": float(sum(arr.get(c, 0.0) for c in negative)),
-               "customers_at_stake_negative": sum(c in arr for c in negative)}
-        if theme in churn.index:
-            row.update(churn.loc[theme].drop(["significant"]).to_dict())
-            row["churn_significant"] = bool(churn.loc[theme, "significant"])
-        rows.append(row)
-    out = pd.DataFrame(rows)
+    window, params, tm = _window(cur, view, versions, tm)
+    out = pd.DataFrame()
+    if window is not None:
+        per_theme = query(cur, f"""
+            WITH c AS ({window}), ex AS ({_themes_of("SELECT * FROM c")}),
+                 everyone AS (SELECT count(*) AS n, count(*) FILTER (category = 'Detractor') AS n_det,
+                                     count(*) FILTER (category = 'Promoter') AS n_pro FROM c),
+                 raised AS (SELECT theme, count(*) AS mentions,
+                                   count(*) FILTER (category = 'Detractor') AS det,
+                                   count(*) FILTER (category = 'Promoter') AS pro,
+                                   count(*) FILTER (sentiment <> '{NOT_SCORED}') AS scored,
+                                   coalesce(sum(sentiment_score) FILTER (sentiment <> '{NOT_SCORED}'), 0) AS s1,
+                                   coalesce(sum(sentiment_score * sentiment_score)
+                                            FILTER (sentiment <> '{NOT_SCORED}'), 0) AS s2
+                            FROM ex GROUP BY theme),
+                 who AS (SELECT theme, customer_id, bool_or(sentiment = 'negative') AS negative FROM ex
+                         WHERE customer_id IS NOT NULL GROUP BY theme, customer_id),
+                 stake AS (SELECT w.theme, count(*) AS customers, count(a.customer_id) AS at_stake,
+                                  coalesce(sum(a.arr), 0) AS arr,
+                                  count(a.customer_id) FILTER (w.negative) AS at_stake_negative,
+                                  coalesce(sum(a.arr) FILTER (w.negative), 0) AS arr_negative
+                           FROM who w LEFT JOIN ({_arr_at_end_sql()}) a USING (customer_id) GROUP BY w.theme)
+            SELECT r.*, coalesce(s.customers, 0) AS customers, coalesce(s.at_stake, 0) AS at_stake,
+                   coalesce(s.arr, 0) AS arr, coalesce(s.at_stake_negative, 0) AS at_stake_negative,
+                   coalesce(s.arr_negative, 0) AS arr_negative, e.n, e.n_det, e.n_pro
+            FROM raised r CROSS JOIN everyone e LEFT JOIN stake s USING (theme)""", params).set_index("theme")
+        churn = churn_after_mention(cur, view, versions, tm).set_index("theme")
+        rows = []
+        for theme in _theme_names(set(per_theme.index), theme_store.load(cur, tm).themes):
+            r = per_theme.loc[theme]
+            det, pro = stats.wilson(int(r.det), int(r.n_det)), stats.wilson(int(r.pro), int(r.n_pro))
+            mean = stats.mean_interval(float(r.s1), float(r.s2), int(r.scored))
+            row = {"theme": theme, "mentions": int(r.mentions), "customers": int(r.customers),
+                   "share_of_comments": stats.ratio(int(r.mentions), int(r.n)),
+                   "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,
+                   "promoter_share": pro.estimate, "promoter_low": pro.low, "promoter_high": pro.high,
+                   "mean_sentiment": mean.estimate, "sentiment_low": mean.low, "sentiment_high": mean.high,
+                   "arr_at_stake": float(r.arr), "customers_at_stake": int(r.at_stake),
+                   "arr_at_stake_negative": float(r.arr_negative),
+                   "customers_at_stake_negative": int(r.at_stake_negative)}
+            if theme in churn.index:
+                row.update(churn.loc[theme].drop(["significant"]).to_dict())
+                row["churn_significant"] = bool(churn.loc[theme, "significant"])
+            rows.append(row)
+        out = pd.DataFrame(rows)
     if len(out):
         out = out.sort_values(["arr_at_stake", "mentions", "theme"], ascending=[False, False, True])
     out = out.reset_index(drop=True)
@@ -404,45 +441,51 @@ def themes(cur, view: View, versions: dict, tm: int | None = None, frame: pd.Dat
     return out
 
 
-def theme_trend(cur, view: View, versions: dict, tm: int | None = None,
-                frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def theme_trend(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
     """Per month of the window and theme (theme-map version tm): mentions, comments that month and the share
     (months without a comment are left out)."""
-    frame = _frame(cur, view, versions, tm, frame)
-    per_month = frame.groupby("month").size().rename("comments")
-    ex = _exploded(frame)
-    counts = ex.groupby(["month", "theme"]).size().rename("mentions").reset_index()
-    counts = counts.merge(per_month.reset_index(), on="month")
-    counts["share"] = counts["mentions"] / counts["comments"]
-    return counts.sort_values(["month", "theme"]).reset_index(drop=True)
+    window, params, tm = _window(cur, view, versions, tm)
+    if window is None:
+        return pd.DataFrame(columns=["month", "theme", "mentions", "comments", "share"])
+    out = query(cur, f"""
+        WITH c AS ({window}),
+             per_month AS (SELECT month, count(*) AS comments FROM c GROUP BY month),
+             counts AS (SELECT month, theme, count(*) AS mentions FROM ({_themes_of("SELECT * FROM c")})
+                        GROUP BY month, theme)
+        SELECT m.month, m.theme, m.mentions, p.comments, m.mentions / p.comments AS share
+        FROM counts m JOIN per_month p USING (month) ORDER BY m.month, m.theme""", params)
+    out["month"] = pd.to_datetime(out["month"])
+    return out
 
 
 def quotes(cur, view: View, versions: dict, theme: str, n: int = 3, sentiment: str | None = "negative",
-           tm: int | None = None, frame: pd.DataFrame | None = None) -> list[str]:
+           tm: int | None = None) -> list[str]:
     """Up to n distinct example comments raising the theme (theme-map version tm), as plain text: the strongest
     of the wanted sentiment first (most negative for "negative", most positive for "positive"), then the most
     recent."""
-    frame = _frame(cur, view, versions, tm, frame)
-    part = frame[[theme in t for t in frame["themes"]]]
-    if sentiment is not None:
-        part = part[part["sentiment"] == sentiment]
-    key = part["sentiment_score"].fillna(0.0) * (-1 if sentiment == "negative" else 1)
-    part = part.assign(_k=key).sort_values(["_k", "response_date", "row_number"], ascending=[False, False, True])
+    window, params, tm = _window(cur, view, versions, tm)
+    if window is None:
+        return []
+    sign = -1 if sentiment == "negative" else 1
+    sql = f"""
+        SELECT comment FROM ({window}) c
+        WHERE list_contains(themes, $theme) AND ($sentiment IS NULL OR sentiment = $sentiment)
+        ORDER BY coalesce(sentiment_score, 0.0) * $sign DESC, response_date DESC, row_number"""
+    ordered = cur.execute(sql, used(sql, {**params, "theme": theme, "sentiment": sentiment, "sign": sign}))
     out: list[str] = []
-    for text in part["comment"]:
-        text = " ".join(str(text).split())
-        if text not in out:
-            out.append(text)
-        if len(out) == n:
-            break
+    while len(out) < n and (batch := ordered.fetchmany(50)):  # read until n distinct texts, not every comment
+        for (text,) in batch:
+            text = " ".join(str(text).split())
+            if text not in out:
+                out.append(text)
+            if len(out) == n:
+                break
     return out
 
 
 def summary(cur, view: View, versions: dict, top: int = 5, tm: int | None = None) -> dict:
     """The voice figures for the JSON report: sentiment shares and coverage overall and by language, and the
     top themes with mentions and ARR at stake under theme-map version tm (None: the latest), which it names."""
-    frame = comments(cur, view, versions, tm=tm)
-
     def value(v):
         return None if stats.missing(v) else float(v)
 
@@ -453,12 +496,13 @@ def summary(cur, view: View, versions: dict, top: int = 5, tm: int | None = None
                             "high": value(r[f"{label}_high"])} for label in LABELS}}
                 for _, r in table.iterrows()]
 
-    table = themes(cur, view, versions, frame=frame)
+    table = themes(cur, view, versions, tm)
+    overall = shares(sentiment_shares(cur, view, versions))
     return {
-        "comments": len(frame),
-        "theme_map": int(frame.attrs["theme_map"]),
-        "sentiment": (shares(sentiment_shares(cur, view, versions, frame=frame)) or [None])[0],
-        "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language", frame=frame)),
+        "comments": overall[0]["comments"] if overall else 0,
+        "theme_map": int(table.attrs["theme_map"]),
+        "sentiment": (overall or [None])[0],
+        "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language")),
         "top_themes": [{"theme": r["theme"], "mentions": int(r["mentions"]), "customers": int(r["customers"]),
                         "arr_at_stake": round(float(r["arr_at_stake"]), 2),
                         "arr_at_stake_negative": round(float(r["arr_at_stake_negative"]), 2)}

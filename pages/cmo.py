@@ -143,12 +143,14 @@ else:
             st.caption("No negative comment raises a theme in this period.")
     theme_editor.version_note(tm)
     if not ui.presenting():
-        export = ui.cached(voice.comments_export, view, versions, tm)
-        st.download_button("Download comments (CSV)", data=safe_csv(export), file_name=f"comments-v{view.snapshot}-"
+        def export() -> bytes:  # built on click, not on every view: a year's comments can be a million rows
+            return safe_csv(voice.comments_export(ui.workspace().cursor(), view, versions, tm))
+
+        st.download_button("Download comments (CSV)", data=export, file_name=f"comments-v{view.snapshot}-"
                            f"tm{tm}-{view.start:%Y%m}-{view.end:%Y%m}.csv", mime="text/csv", icon=":material/download:",
                            key="comments_csv", on_click="ignore")
-        st.caption(f"{len(export):,} comments of the period with language, sentiment, score and themes. Cells that "
-                   "a spreadsheet would read as a formula start with an apostrophe.")
+        st.caption(f"{int(overall.comments):,} comments of the period with language, sentiment, score and themes. "
+                   "Cells that a spreadsheet would read as a formula start with an apostrophe.")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

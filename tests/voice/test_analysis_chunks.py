@@ -47,3 +47,42 @@ def test_the_batch_majority_is_read_across_chunks(monkeypatch):
     assert got["sentiment"].tolist() == whole["sentiment"].tolist()
     assert language.detect(["Ok"], fallback=None) == [None]
     assert got["lang"].tolist() == ["en"] * 9 + ["pt"] + ["en"] * 2
+
+
+def test_chunked_theme_assignment_equals_the_map_applied_to_each_comment(sample_ws, monkeypatch):
+    """ensure_themes reads and writes a chunk at a time (a version's comments are never held whole) and its memo of
+    texts already seen is bounded; every stored row is still the theme map applied to that comment alone."""
+    from metrics import theme_store
+
+    monkeypatch.setattr(voice, "ANALYSIS_CHUNK", 997)          # chunk edges anywhere; memo cleared past 3,988
+    cur = sample_ws.cursor()
+    version = sample_ws.snapshot().versions["nps"]
+    voice.ensure_analysis(cur, version)
+    cur.execute(voice.THEMES_SCHEMA)
+    cur.execute("DELETE FROM comment_themes WHERE nps_version = ?", [version])
+    written = []                                                  # the size of each frame written
+
+    class Frames:
+        def __getattr__(self, name):
+            return getattr(pd, name)
+
+        @staticmethod
+        def DataFrame(data, *args, **kwargs):  # noqa: N802
+            frame = pd.DataFrame(data, *args, **kwargs)
+            written.append(len(frame))
+            return frame
+
+    monkeypatch.setattr(voice, "pd", Frames())
+    count = voice.ensure_themes(cur, version, 0)
+    assert max(written) == 997 and sum(written) == count          # never more than a chunk at a time
+    stored = cur.execute("""
+        SELECT n.comment, a.language, t.themes FROM nps_responses n
+        JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        JOIN comment_themes t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = 0
+        WHERE n.version = ? ORDER BY n.row_number""", [version]).df()
+    assert count == len(stored) > 4 * 997                         # the memo was cleared at least once
+    mapping = theme_store.load(cur, 0)
+    expected = [mapping.assign(c, lang if isinstance(lang, str) else None)
+                for c, lang in zip(stored["comment"], stored["language"], strict=True)]
+    assert [list(t) for t in stored["themes"]] == [list(t) for t in expected]
+    assert sum(bool(t) for t in expected) > 1_000                 # the check is not over empty lists

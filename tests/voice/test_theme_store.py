@@ -192,9 +192,6 @@ def test_themes_are_keyed_by_version_and_a_figure_reads_one(monkeypatch):
     stored = cur.execute("SELECT theme_map, count(*) FROM comment_themes GROUP BY 1 ORDER BY 1").fetchall()
     assert stored == [(0, 3), (1, 3), (2, 3)]   # three comments (the blank one is no comment) per version
 
-    frame = voice.comments(cur, view, snap.versions, tm=0)
-    with pytest.raises(ValueError, match="one figure, one theme map"):
-        voice.themes(cur, view, snap.versions, 2, frame=frame)
     assert voice.quotes(cur, view, snap.versions, "money", 3, None, 2) == ["good invoice billing", "bad price"]
     assert voice.quotes(cur, view, snap.versions, "money", 3, None, 0) == []
     assert list(voice.comments_export(cur, view, snap.versions, 1)["themes"]) == ["price", "price", "support"]
