@@ -164,10 +164,12 @@ def awaiting(snapshot: int, step: str, message: str) -> None:
     """A place whose figures wait for the data version's background job (warm): `step` is "analysed" (the
     comments) or "done" (the churn model). It says `message` and looks again every 2 s; once the step is done, or
     the job ended, the page reruns whole and draws the figures. The rest of the page is drawn meanwhile."""
+    box = st.empty()  # first a yield point: a click that arrived meanwhile (another page) is taken here, before
+    #                   our rerun request is folded with it and, being the later one, would keep this page
     job = _jobs()["jobs"].get(snapshot)
     if job is None or job[step].is_set() or job["done"].is_set():
         st.rerun()
-    st.info(message, icon=":material/hourglass_top:")
+    box.info(message, icon=":material/hourglass_top:")
 
 
 def training(snapshot: int) -> None:

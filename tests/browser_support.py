@@ -127,6 +127,20 @@ def wait_for_app_run(page, settle_ms: int = SETTLE_MS) -> None:
         page.wait_for_timeout(settle_ms)
 
 
+def wait_for_background(page, timeout_ms: int = 120_000) -> None:
+    """Wait until the page no longer waits for the data version's background job (ui.awaiting's notices, which all
+    say "once per data version"), then for the run that draws its figures.
+
+    Why a click waits for it: while such a notice shows, its fragment reruns on a 2 s timer, and once the job is
+    done it asks for a rerun of the whole page. When Streamlit folds two pending rerun requests into one, the later
+    request's page wins (1.67, ScriptRequests._request_rerun_locked), so a page-link click folded with a later
+    request for the page being left is lost: the browser stays where it was and the user clicks again. No figure is
+    wrong; ui.awaiting takes a pending click before it asks (a yield point first), which narrows this, but a timer
+    tick is the browser's."""
+    pw.expect(page.get_by_text("once per data version")).to_have_count(0, timeout=timeout_ms)
+    wait_for_app_run(page)
+
+
 def open_app(page, url: str) -> None:
     page.goto(url)
     wait_for_app_run(page)

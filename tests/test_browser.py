@@ -40,6 +40,7 @@ from browser_support import (
     title,
     upload_csv,
     wait_for_app_run,
+    wait_for_background,
 )
 
 pytestmark = pytest.mark.browser
@@ -164,6 +165,7 @@ def test_segment_filter_comes_from_the_url_and_survives_navigation(page, request
     pw.expect(page.get_by_role("combobox", name="Segment")).to_have_value("Enterprise")
 
     # the sidebar's link to the CMO page (st.navigation's list or st.page_link: either is an <a> in the sidebar)
+    wait_for_background(page)  # a click during the model's training can be folded into a timer tick and lost
     page.locator("[data-testid='stSidebar']").get_by_role("link", name=re.compile(r"\bCMO\b")).click()
     pw.expect(title(page)).to_have_text(PAGES["/cmo"])
     wait_for_app_run(page)
