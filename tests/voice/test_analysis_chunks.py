@@ -86,3 +86,35 @@ def test_chunked_theme_assignment_equals_the_map_applied_to_each_comment(sample_
                 for c, lang in zip(stored["comment"], stored["language"], strict=True)]
     assert [list(t) for t in stored["themes"]] == [list(t) for t in expected]
     assert sum(bool(t) for t in expected) > 1_000                 # the check is not over empty lists
+
+
+def test_the_language_models_are_given_back_after_an_analysis_also_a_failed_one(sample_ws, monkeypatch):
+    given_back = []
+    monkeypatch.setattr(language, "unload", lambda: given_back.append(True))
+    cur = sample_ws.cursor()
+    version = sample_ws.snapshot().versions["nps"]
+    cur.execute(voice.SCHEMA)
+    cur.execute("DELETE FROM comment_analysis WHERE nps_version = ?", [version])
+    assert voice.ensure_analysis(cur, version) > 10_000 and given_back == [True]
+
+    def broken(chunks):
+        yield from ()
+        raise MemoryError("out of memory")
+
+    cur.execute("DELETE FROM comment_analysis WHERE nps_version = ?", [version])
+    monkeypatch.setattr(text, "analyse_chunks", broken)
+    try:
+        voice.ensure_analysis(cur, version)
+    except MemoryError:
+        pass
+    assert given_back == [True, True]
+    assert cur.execute("SELECT count(*) FROM comment_analysis WHERE nps_version = ?", [version]).fetchone()[0] == 0
+
+
+def test_languages_read_after_the_models_were_given_back_are_the_same():
+    texts = ["The support team answered quickly and solved the billing problem.", "Muito bom, recomendo o serviço.",
+             "Das Produkt ist leider viel zu teuer geworden.", "El soporte tardó tres semanas en responder."]
+    before = language.detect(texts)
+    language.unload()
+    language.unload()                                              # twice: nothing loaded is no error
+    assert language.detect(texts) == before == ["en", "pt", "de", "es"]
