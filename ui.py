@@ -113,7 +113,8 @@ def _jobs() -> dict:
 
 
 def warm(snapshot: int) -> None:
-    """Start analysing the data version's comments and training its churn model in a background thread,
+    """Start analysing the data version's comments (with the latest theme map's themes) and training its churn
+    model in a background thread,
     once per version and process (the first analysis of an NPS version takes ~17 s, training 10–30 s on the
     sample). Called after every commit and on every page but the Data page (frame), so a page view never trains."""
     reg = _jobs()
@@ -128,12 +129,15 @@ def warm(snapshot: int) -> None:
     versions = dict(snap.versions) if snap else {}
 
     def run() -> None:
-        from metrics import risk, voice
+        from metrics import risk, theme_store, voice
 
         with reg["one"]:  # one data version's background work at a time (_jobs)
             try:
                 cur = ws.cursor()
-                voice.ensure_snapshot(cur, snapshot)
+                # the latest theme map's themes too, here before the training: assigned by a page's thread beside
+                # the training, 1M comments took the server to 1.4 GB
+                voice.ensure_snapshot(cur, snapshot, theme_store.latest(cur))
+                memory.release()  # the analysis' chunks, given back before the training builds its rows
                 job["analysed"].set()
                 job["model"] = risk.train(cur, snapshot, versions)
             except Exception as exc:  # shown where the model would be

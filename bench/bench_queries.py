@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics import cohorts, health, ingest, linkage, nps, revenue, value  # noqa: E402
+from metrics import cohorts, health, ingest, linkage, nps, revenue, theme_store, value, voice  # noqa: E402
 from metrics.store import NewUpload, Workspace  # noqa: E402
 from metrics.view import View, add_months  # noqa: E402
 
@@ -49,7 +49,11 @@ PAGES = {
     "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
                             nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),
                             nps.recent_comments(c, v, s.versions), nps.new_customer_nps(c, v, s.versions),
-                            revenue.churn_by_month(c, v), linkage.current_by_category(c, v)],
+                            revenue.churn_by_month(c, v), linkage.current_by_category(c, v),
+                            # what customers say: sentiment, by month, themes and each theme's example comments
+                            voice.sentiment_shares(c, v, s.versions), voice.sentiment_by_month(c, v, s.versions),
+                            (lambda t: voice.quotes_by_theme(c, v, s.versions, tuple(t.theme), 3, "negative"))(
+                                voice.themes(c, v, s.versions))],
     "CIO": lambda c, v, s: [health.sources(c, s, dt.date.today()), health.match_rates(c, s),
                             health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s),
                             nps.channel_mix(c, v)],
@@ -87,10 +91,32 @@ def synthetic(customers: int, months: int = 36, seed: int = 7) -> list[NewUpload
         "row_number": np.arange(2, n + 2), "response_id": None, "customer_id": ids[who],
         "response_date": [first + dt.timedelta(days=int(d)) for d in rng.integers(0, months * 30, n)],
         "score": rng.choice(11, n, p=[.02, .02, .02, .03, .04, .05, .07, .1, .17, .25, .23]).astype("int8"),
-        "comment": None, "segment": None, "region": None, "channel": rng.choice(["Email", "In-app", "Web"], n),
+        "comment": np.where(rng.random(n) < 0.6, np.char.add("comment ", np.arange(n).astype(str)), None),
+        "segment": None, "region": None, "channel": rng.choice(["Email", "In-app", "Web"], n),
     })
     return [NewUpload("customers", "customers.csv", "-", cust), NewUpload("revenue", "revenue.csv", "-", rev),
             NewUpload("nps", "nps.csv", "-", resp)]
+
+
+def analysed(ws: Workspace) -> None:
+    """Stand-in analysis rows for the synthetic comments (random sentiment, 0-2 themes of the shipped map), written
+    by SQL: the bench times the page's queries over them, not the text engine (metrics.text; bench_sentiment)."""
+    cur = ws.cursor()
+    cur.execute(voice.SCHEMA)
+    cur.execute(voice.THEMES_SCHEMA)
+    names = theme_store.load(cur, theme_store.latest(cur)).themes
+    cur.execute("""
+        INSERT INTO comment_analysis
+        SELECT version, row_number, 'en',
+               ['positive', 'neutral', 'negative', 'not scored'][(1 + hash(row_number) % 4)::BIGINT],
+               (hash(row_number * 7) % 200)::BIGINT / 100.0 - 1, [] FROM nps_responses WHERE comment IS NOT NULL""")
+    cur.execute("""
+        INSERT INTO comment_themes
+        SELECT version, 0, row_number, CASE hash(row_number * 11) % 3 WHEN 0 THEN []
+               WHEN 1 THEN [$names[(1 + hash(row_number * 3) % len($names))::BIGINT]]
+               ELSE list_distinct([$names[(1 + hash(row_number * 3) % len($names))::BIGINT],
+                                   $names[(1 + hash(row_number * 5) % len($names))::BIGINT]]) END
+        FROM nps_responses WHERE comment IS NOT NULL""", {"names": names})
 
 
 def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
@@ -118,6 +144,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench_queries_"))
     baseline_ws = Workspace(folder / "sample.duckdb")
     ingest.load_sample(baseline_ws, ROOT / "sample_data")
+    voice.ensure_snapshot(baseline_ws.cursor(), baseline_ws.snapshot().snapshot, 0)  # the engine's, once
     baseline = time_pages(baseline_ws, args.repeat)
 
     ws = Workspace(folder / "scaled.duckdb")
@@ -125,6 +152,7 @@ def main() -> None:
     t = time.perf_counter()
     ws.commit(uploads)
     commit_s = time.perf_counter() - t
+    analysed(ws)
     scaled = time_pages(ws, args.repeat)
     revenue_rows = len(uploads[1].rows)
     facts = ws.cursor().execute("SELECT count(*) FROM fact_customer_month").fetchone()[0]

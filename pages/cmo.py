@@ -134,8 +134,8 @@ else:
                    "theme (Wilson 95%). Churn after a mention: "
                    + METRICS["churn_after_mention"].definition)
         st.markdown("**Example comments per theme** (the most negative first; quoted as written)")
-        examples = [{"Theme": t, "Comment": q} for t in drivers.theme
-                    for q in ui.cached(voice.quotes, view, versions, t, 3, "negative", tm)]
+        said_per_theme = ui.cached(voice.quotes_by_theme, view, versions, tuple(drivers.theme), 3, "negative", tm)
+        examples = [{"Theme": t, "Comment": q} for t in drivers.theme for q in said_per_theme[t]]
         if examples:
             ui.table(pd.DataFrame(examples), "Example comments per theme",
                      column_config={"Comment": st.column_config.TextColumn("Comment", width="large")})

@@ -30,13 +30,14 @@ def test_the_data_page_starts_no_background_work_and_a_role_page_does():
 def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch):
     import ui
 
-    lock, active, most, order = threading.Lock(), [0], [0], []
+    lock, active, most, order, maps = threading.Lock(), [0], [0], [], []
 
-    def analyse(cur, snapshot):
+    def analyse(cur, snapshot, theme_map=None):
         with lock:
             active[0] += 1
             most[0] = max(most[0], active[0])
             order.append(snapshot)
+            maps.append(theme_map)
         time.sleep(0.3)
         with lock:
             active[0] -= 1
@@ -50,5 +51,6 @@ def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch)
     jobs = ui._jobs()["jobs"]
     assert all(jobs[n]["done"].wait(30) for n in numbers)
     assert sorted(order) == numbers and most[0] == 1  # each ran, never two at once
+    assert maps == [0, 0, 0]  # the themes of the latest (here the shipped) theme map, assigned before the training
     assert [jobs[n]["model"] for n in numbers] == [f"model of {n}" for n in numbers]
     assert all(jobs[n]["error"] is None for n in numbers)

@@ -88,6 +88,8 @@ def test_rename_reaches_the_cmo_page_and_an_old_link_keeps_the_old_name():
     latest = run_app("pages/cmo.py")  # a new session without tm: the latest
     assert NEW in drivers(latest)["Theme"].tolist()
 
+    import ui
+    ui.risk_model(ui.workspace().snapshot().snapshot, wait=True)  # trained (else the page says it is training)
     cio = run_app("pages/cio.py")  # the churn model's reasons keep the names it was trained with: it says so
     assert any("use the shipped theme map (version 0)" in c.value for c in cio.caption)
     assert not any("use the shipped theme map" in c.value for c in run_app("pages/cio.py", tm="0").caption)

@@ -12,13 +12,22 @@ from metrics import text, voice
 from metrics.text import language
 
 
+def forget(cur, version: int, themes_only: bool = False) -> None:
+    """The version's stored analysis (or only its themes) and their completeness markers, deleted."""
+    for schema in (voice.SCHEMA, voice.THEMES_SCHEMA, voice.DONE_SCHEMA):
+        cur.execute(schema)
+    tables = ["comment_themes", "comment_themes_done"] + ([] if themes_only else
+                                                         ["comment_analysis", "comment_analysis_done"])
+    for table in tables:
+        cur.execute(f"DELETE FROM {table} WHERE nps_version = ?", [version])
+
+
 def test_chunked_analysis_equals_the_whole_batch(sample_ws, monkeypatch):
     monkeypatch.setattr(voice, "ANALYSIS_CHUNK", 997)   # chunk edges that fall anywhere
     monkeypatch.setattr(language, "CHUNK", 311)
     cur = sample_ws.cursor()
     version = sample_ws.snapshot().versions["nps"]
-    cur.execute(voice.SCHEMA)
-    cur.execute("DELETE FROM comment_analysis WHERE nps_version = ?", [version])
+    forget(cur, version)
     stored_count = voice.ensure_analysis(cur, version)
     stored = cur.execute("""
         SELECT n.comment, a.language, a.sentiment, a.score, a.themes FROM nps_responses n
@@ -58,8 +67,7 @@ def test_chunked_theme_assignment_equals_the_map_applied_to_each_comment(sample_
     cur = sample_ws.cursor()
     version = sample_ws.snapshot().versions["nps"]
     voice.ensure_analysis(cur, version)
-    cur.execute(voice.THEMES_SCHEMA)
-    cur.execute("DELETE FROM comment_themes WHERE nps_version = ?", [version])
+    forget(cur, version, themes_only=True)
     written = []                                                  # the size of each frame written
 
     class Frames:
@@ -93,15 +101,14 @@ def test_the_language_models_are_given_back_after_an_analysis_also_a_failed_one(
     monkeypatch.setattr(language, "unload", lambda: given_back.append(True))
     cur = sample_ws.cursor()
     version = sample_ws.snapshot().versions["nps"]
-    cur.execute(voice.SCHEMA)
-    cur.execute("DELETE FROM comment_analysis WHERE nps_version = ?", [version])
+    forget(cur, version)
     assert voice.ensure_analysis(cur, version) > 10_000 and given_back == [True]
 
     def broken(chunks):
         yield from ()
         raise MemoryError("out of memory")
 
-    cur.execute("DELETE FROM comment_analysis WHERE nps_version = ?", [version])
+    forget(cur, version)
     monkeypatch.setattr(text, "analyse_chunks", broken)
     try:
         voice.ensure_analysis(cur, version)
