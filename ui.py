@@ -133,6 +133,7 @@ def warm(snapshot: int) -> None:
 
         with reg["one"]:  # one data version's background work at a time (_jobs)
             try:
+                memory.release()  # what the upload and the pages freed, given back before the language models load
                 cur = ws.cursor()
                 # the latest theme map's themes too, here before the training: assigned by a page's thread beside
                 # the training, 1M comments took the server to 1.4 GB

@@ -34,6 +34,8 @@ def analyse_chunks(read, theme_map=None, fallback: str | None = "majority"):
     for _key, texts in read():
         found.add(texts)
     langs, done = found.languages(fallback), 0
+    del found
+    language.unload()  # the second reading needs no language model: ~290 MB given back before it
     for key, texts in read():
         yield key, analyse_in(texts, langs[done:done + len(texts)], theme_map)
         done += len(texts)
