@@ -3,6 +3,7 @@ numbers after a newer upload, presentation mode has no sidebar, and the board pa
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    SAMPLE_DIR,
     assert_no_exception,
     choose,
     first_visit,
@@ -20,6 +22,7 @@ from browser_support import (
     server,
     upload_csv,
     wait_for_app_run,
+    wait_for_background,
 )
 from conftest import REFERENCE
 from pypdf import PdfReader
@@ -130,3 +133,20 @@ def test_board_pack_downloads_as_a_pdf(page, app_url, tmp_path: Path):
     first = pdf.pages[0].extract_text()
     assert "· CEO" in first and "data version #1" in first and "NPS" in first
     assert len(pdf.pages) >= 2 and sum(len(p.images) for p in pdf.pages) >= 4  # the charts, as images
+
+
+def test_the_comments_csv_is_built_on_click_and_holds_every_comment_of_the_period(page, app_url):
+    """The CMO page's comments download is made when clicked (a year of a large export's comments is not built on
+    every view); it holds every non-blank comment of the period, counted here from the sample file itself."""
+    with (SAMPLE_DIR / "nps_responses.csv").open(encoding="utf-8", newline="") as f:
+        expected = sorted(r["response_id"] for r in csv.DictReader(f)
+                          if "2026-07-01" <= r["responded_at"] <= "2026-09-30" and r["comment"].strip())
+    open_app(page, app_url + "/cmo?v=1&period=Jul+2026&period=Sep+2026")
+    wait_for_background(page)
+    pw.expect(page.get_by_text(f"{len(expected):,} comments of the period")).to_be_visible()
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Download comments (CSV)").click()
+    assert download.value.suggested_filename == "comments-v1-tm0-202607-202609.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert sorted(r["response_id"] for r in rows) == expected and len(expected) > 100
+    assert all("2026-07-01" <= r["date"] <= "2026-09-30" and r["sentiment"] for r in rows)
