@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from collections import Counter
 from functools import cache
 
@@ -78,10 +79,11 @@ class Detection:
     the batch majority needs all of them. Holds Lingua's confidences as a matrix, never the texts."""
 
     def __init__(self) -> None:
+        # Per text, compact (a million comments): a list of Python floats and ints took ~60 MB more.
         self.found: list[str | None] = []   # Lingua's best language per text (None: not usable)
-        self.best: list[float] = []         # its confidence (0 for an unusable text)
+        self.best = array("d")              # its confidence (0 for an unusable text)
         self._values: list[np.ndarray] = []  # per chunk: confidences of its usable texts × _LANGS
-        self._usable: list[int] = []         # the position of each usable text, in the order of the matrix rows
+        self._usable = array("q")           # the position of each usable text, in the order of the matrix rows
 
     def add(self, texts) -> None:
         for start in range(0, len(texts), CHUNK):
@@ -104,9 +106,9 @@ class Detection:
             for code, value in conf.items():
                 values[row, _COLUMN[code]] = value
         self.found += found
-        self.best += best
+        self.best.extend(best)
         self._values.append(values)
-        self._usable += [offset + i for i in usable]
+        self._usable.extend(offset + i for i in usable)
 
     def languages(self, fallback: str | None = "majority") -> list[str | None]:
         if fallback not in ("majority", None):
