@@ -102,38 +102,44 @@ def _load(cur, snapshot: int, versions: dict):
             zero_copy_only=False)
     money.close()
     # Survey answers and comments keyed by the customer's row in `cust` (int32) as money is, never as strings:
-    # 1M answers as string frames (and comments with their theme lists as Python objects) took ~300 MB.
+    # 1M answers as string frames (and comments with their theme lists as Python objects) took ~300 MB. Each is
+    # read when build_rows reaches its step (`said[name]()`), not all three up front: at 1M answers with comments
+    # the three frames side by side set the training's peak.
     if not voice.ensure_snapshot(cur, snapshot):  # no survey answers: empty frames of the same columns
         def empty(**fields):
             return pa.schema({"_i": pa.int32(), "date": pa.timestamp("us"), **fields}).empty_table().to_pandas()
 
-        return (first, last, cust, mrr, contraction, empty(score=pa.float64(), category=pa.string()),
-                empty(negative=pa.bool_(), sentiment_score=pa.float64()), empty(theme=pa.string()))
+        return first, last, cust, mrr, contraction, {
+            "responses": lambda: empty(score=pa.float64(), category=pa.string()),
+            "scored": lambda: empty(negative=pa.bool_(), sentiment_score=pa.float64()),
+            "mentions": lambda: empty(theme=pa.string())}
     answers = source_rows_for(cur, "nps", snapshot, "s")
     # Every NPS source of the snapshot (store.source_rows); the last row of a day wins, as in the facts.
-    responses = _indexed(cur.sql(f"""
+    responses = f"""
         SELECT n.customer_id, n.response_date::TIMESTAMP AS date,
                arg_max(n.score, (n.version, n.row_number))::DOUBLE AS score,
                {CATEGORY_SQL.format(s="arg_max(n.score, (n.version, n.row_number))")} AS category
         FROM {answers} n WHERE n.customer_id IS NOT NULL
-        GROUP BY n.customer_id, n.response_date""", params={"s": snapshot}), ids)
+        GROUP BY n.customer_id, n.response_date"""
     # The latest scored comment counts (_asof): comments of one day in file order, the last one wins.
-    scored = _indexed(cur.sql(f"""
+    scored = f"""
         SELECT n.customer_id, n.response_date::TIMESTAMP AS date, a.sentiment = 'negative' AS negative,
                a.score::DOUBLE AS sentiment_score
         FROM {answers} n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
         WHERE n.customer_id IS NOT NULL AND a.sentiment <> $not_scored
-        ORDER BY n.response_date, n.version, n.row_number""",
-                      params={"s": snapshot, "not_scored": voice.NOT_SCORED}), ids)
-    mentions = _indexed(cur.sql(f"""
+        ORDER BY n.response_date, n.version, n.row_number"""
+    mentions = f"""
         SELECT customer_id, date, theme FROM (
             SELECT n.customer_id, n.response_date::TIMESTAMP AS date, unnest(a.themes) AS theme
             FROM {answers} n
             JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
             WHERE n.customer_id IS NOT NULL)
-        WHERE list_contains($themes, theme)""", params={"s": snapshot, "themes": list(THEMES)}), ids)
-    return first, last, cust, mrr, contraction, responses, scored, mentions
+        WHERE list_contains($themes, theme)"""
+    return first, last, cust, mrr, contraction, {
+        "responses": lambda: _indexed(cur.sql(responses, params={"s": snapshot}), ids),
+        "scored": lambda: _indexed(cur.sql(scored, params={"s": snapshot, "not_scored": voice.NOT_SCORED}), ids),
+        "mentions": lambda: _indexed(cur.sql(mentions, params={"s": snapshot, "themes": list(THEMES)}), ids)}
 
 
 def _indexed(rel, ids: pa.Array) -> pd.DataFrame:
@@ -151,17 +157,25 @@ def _indexed(rel, ids: pa.Array) -> pd.DataFrame:
 
 
 def _asof(rows: pd.DataFrame, right: pd.DataFrame, columns: list[str], tolerance=None) -> pd.DataFrame:
-    """For each row (customer, month M), the latest `right` row of the customer dated strictly before M."""
-    left = rows[["_i", "M"]].reset_index().sort_values("M")
-    left["M"] = left["M"].astype("datetime64[us]")
+    """For each row (customer, month M), the latest `right` row of the customer dated strictly before M (missing
+    values where there is none). The match is made on positions alone and each column taken once by them: merging
+    the columns themselves held them three times over (a million survey answers: ~100 MB more at the peak)."""
     if len(right) == 0:
         out = pd.DataFrame(index=rows.index, columns=columns)
         return out
-    key = pd.to_datetime(right["date"]).astype("datetime64[us]")
-    r = right[columns].assign(_i=right["_i"].to_numpy(np.int64), _key=key).sort_values("_key", kind="stable")
+    left = pd.DataFrame({"_row": np.arange(len(rows)), "_i": rows["_i"].to_numpy(),
+                         "M": rows["M"].to_numpy().astype("datetime64[us]")}).sort_values("M")
+    r = pd.DataFrame({"_i": right["_i"].to_numpy(np.int64), "_pos": np.arange(len(right)),
+                      "_key": pd.to_datetime(right["date"]).to_numpy().astype("datetime64[us]")}
+                     ).sort_values("_key", kind="stable")
     merged = pd.merge_asof(left, r, left_on="M", right_on="_key", by="_i", direction="backward",
                            allow_exact_matches=False, tolerance=tolerance)
-    return merged.set_index("index").loc[rows.index, columns]
+    del left, r
+    pos = np.full(len(rows), -1, dtype=np.int64)
+    found = merged["_pos"].notna().to_numpy()
+    pos[merged["_row"].to_numpy()[found]] = merged["_pos"].to_numpy()[found].astype(np.int64)
+    del merged
+    return pd.DataFrame({c: right[c].array.take(pos, allow_fill=True) for c in columns}, index=rows.index)
 
 
 def _sample(ids: np.ndarray, fraction: float, seed: int) -> np.ndarray:
@@ -181,10 +195,10 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     `max_rows`, they are those of a random sample of customers (_sample; every account active now is still
     scored). Returns (rows, info); rows has customer_id, month, label, the feature columns (info["features"])
     and the raw values the reasons are worded from; info["rows_all"] counts the labelled rows before sampling."""
-    first, last, cust, mrr, contraction, responses, scored, mentions = _load(cur, snapshot, versions)
+    first, last, cust, mrr, contraction, said = _load(cur, snapshot, versions)
     n_months = _month_index(last, first) + 1
-    rfirst, rlast = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
-                                [snapshot]).fetchone()
+    (rfirst, rlast), = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
+                                   [snapshot]).fetchall()  # all: the answers are read on this cursor later
     if rfirst is None:
         raise ValueError("the data version has no revenue months")
     m_from = max(HISTORY, _month_index(rfirst, first) + 1)
@@ -234,7 +248,7 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     rows["region"] = cust["region"].to_numpy()[i]
 
     # NPS: latest response (latest of its day) before M, the one before it, and since when the category held.
-    resp = responses.sort_values(["_i", "date"], kind="stable")
+    resp = said["responses"]().sort_values(["_i", "date"], kind="stable")
     g = resp.groupby("_i", sort=False)
     resp["prev_score"] = g["score"].shift(1)
     new_run = resp["category"].ne(g["category"].shift(1))
@@ -250,15 +264,15 @@ def build_rows(cur, snapshot: int, versions: dict, max_rows: int = MAX_TRAIN_ROW
     rows["nps_drop"] = np.nan_to_num(rows["nps_prev_score"] - rows["nps_score"]).clip(min=0)
     rows["months_since_response"] = np.nan_to_num(
         (rows["M"] - pd.to_datetime(latest["date"]).to_numpy()).dt.days.to_numpy() / 30.4375, nan=0.0)
-    del resp, g, new_run, latest, responses
+    del resp, g, new_run, latest
 
     # Comments in the year before M: the latest scored comment's sentiment, and the themes raised.
-    last_said = _asof(rows, scored, ["negative", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
+    last_said = _asof(rows, said["scored"](), ["negative", "sentiment_score", "date"], tolerance=COMMENT_LOOKBACK)
     rows["comment_sentiment"] = last_said["sentiment_score"].astype(float).fillna(0.0).to_numpy()
     rows["negative_comment"] = (last_said["negative"] == True).astype(np.uint8).to_numpy()  # noqa: E712 (NaN: no)
     rows["comment_date"] = last_said["date"].to_numpy()
-    del last_said, scored
-    theme_cols = []
+    del last_said
+    theme_cols, mentions = [], said["mentions"]()
     for theme in THEMES:
         hits = mentions.loc[mentions["theme"] == theme, ["_i", "date"]].assign(hit=1.0)
         col = f"theme_{theme}"
