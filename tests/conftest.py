@@ -179,3 +179,14 @@ def pytest_collection_modifyitems(config, items) -> None:
         return rank.get(path.relative_to(tests).as_posix() if path.is_relative_to(tests) else "", len(rank))
 
     items.sort(key=key)  # stable: within a file, and among the unlisted files, the collected order stays
+
+
+@pytest.fixture(autouse=True)
+def _upload_jobs_are_waited_for(monkeypatch):
+    """AppTest runs the Data page in this process, once per run(): the page waits jobs.WAIT_SECONDS (2 s) for a check
+    or store job, then shows progress and polls in a fragment, which a single AppTest run does not follow. On a loaded
+    CI machine a check took longer than 2 s and a test read the page before its verdict. Here the page waits for the
+    job (up to a minute); the tests of the progress path set their own wait."""
+    from metrics import jobs
+
+    monkeypatch.setattr(jobs, "WAIT_SECONDS", 60.0)
