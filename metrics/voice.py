@@ -84,7 +84,7 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
     if nps_version is None:
         return 0
     _schema(cur)
-    if (done := _analysis_done(cur, nps_version)) is not None:
+    if (done := _done(cur, "comment_analysis_done", {"v": nps_version})) is not None:
         return done
     with _LOCK:
         want, have = _analysis_counts(cur, nps_version)
@@ -118,17 +118,22 @@ def _schema(cur) -> None:
     cur.execute(DONE_SCHEMA)
 
 
-def _analysis_done(cur, nps_version: int) -> int | None:
-    """The number of comments of a version whose analysis is marked complete, else None."""
-    row = cur.execute("SELECT max(comments) FROM comment_analysis_done WHERE nps_version = $v",
-                      {"v": nps_version}).fetchone()
-    return None if row[0] is None else int(row[0])
+def _where(key: dict) -> str:
+    return "nps_version = $v" + (" AND theme_map = $tm" if "tm" in key else "")
+
+
+def _done(cur, table: str, key: dict) -> int | None:
+    """The number of comments of a version marked complete in `table` (comment_analysis_done, keyed by v, or
+    comment_themes_done, keyed by v and tm), else None."""
+    sql = f"SELECT max(comments) FROM {table} WHERE {_where(key)}"
+    (n,), = cur.execute(sql, used(sql, key)).fetchall()
+    return None if n is None else int(n)
 
 
 def _mark(cur, table: str, key: dict) -> None:
-    """Mark a version complete (table: comment_analysis_done or comment_themes_done), once."""
-    where = "nps_version = $v" + (" AND theme_map = $tm" if "tm" in key else "")
-    cur.execute(f"DELETE FROM {table} WHERE {where}", {k: v for k, v in key.items() if k != "n"})
+    """Mark a version complete in `table` (see _done) with its number of comments, key["n"], once."""
+    sql = f"DELETE FROM {table} WHERE {_where(key)}"
+    cur.execute(sql, used(sql, key))
     cur.execute(f"INSERT INTO {table} VALUES ($v, {'$tm, ' if 'tm' in key else ''}$n)", key)
 
 
@@ -167,7 +172,7 @@ def analysed(cur, snapshot: int) -> bool:
     """Whether every comment of the snapshot's NPS sources has its analysis stored: ensure_snapshot would not
     analyse anything. Never waits for an analysis under way (it reads what is committed)."""
     _schema(cur)
-    return all(_analysis_done(cur, v) is not None or operator.eq(*_analysis_counts(cur, v))
+    return all(_done(cur, "comment_analysis_done", {"v": v}) is not None or operator.eq(*_analysis_counts(cur, v))
                for v in nps_versions(cur, snapshot))
 
 
@@ -178,9 +183,7 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
         return 0
     want = ensure_analysis(cur, nps_version)
     key = {"v": nps_version, "tm": int(theme_map)}
-    done = cur.execute("SELECT max(comments) FROM comment_themes_done WHERE nps_version = $v AND theme_map = $tm",
-                       key).fetchone()[0]
-    if done is not None:
+    if (done := _done(cur, "comment_themes_done", key)) is not None:
         return int(done)
     mapping = theme_store.load(cur, theme_map)  # UnknownVersion before anything is written
     with _LOCK:
@@ -265,9 +268,9 @@ def theme_version(cur, tm: int | None) -> int:
 def _comments_sql(where_dates: str, answers: str, customers: bool = True) -> str:
     """The comments of `answers` (a store.source_rows subquery) with their analysis and themes (the join keeps the
     non-blank comments: only they are analysed; testing the text again took 0.4 s a figure at 800,000 answers),
-    and (customers=True)
-    their segment and region, the response's own else the customer's, with the view's segment/region filter. A
-    figure over every segment and region leaves the customers out (their join was a third of a figure's time)."""
+    and (customers=True) their segment and region, the response's own else the customer's, with the view's
+    segment/region filter. A figure over every segment and region leaves the customers out (their join was a third
+    of a figure's time)."""
     seg, reg = "coalesce(n.segment, c.segment, 'Unknown')", "coalesce(n.region, c.region, 'Unknown')"
     return f"""
         SELECT n.row_number, n.response_id, n.customer_id, n.response_date,
