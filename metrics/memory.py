@@ -21,6 +21,27 @@ def _libc():
         return None
 
 
+# mallopt parameters (glibc's malloc.h)
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+MMAP_THRESHOLD = 1 << 20
+ARENAS = 2
+
+
+def configure() -> None:
+    """Keep the app server's freed memory from staying resident: call once, at the process's start.
+
+    By default glibc raises its mmap threshold to the size of each large block freed (up to 32 MB), so the frames
+    and arrays of an upload or the churn model's training are then carved from the heap, where freed pages stay
+    mapped between live objects; and every thread that allocates gets an arena of its own (up to 8 per core).
+    Blocks of 1 MB and more in their own mappings go back to the OS when freed, and two arenas serve every thread.
+    Measured on the training at 200,000 customers with 1M answers: peak 677–713 MB → 652–668 MB."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        libc.mallopt(_M_ARENA_MAX, ARENAS)
+
+
 def release() -> None:
     """Return the freed memory of Python's heap and Arrow's pool to the OS (cheap: ~10 ms)."""
     import pyarrow as pa

@@ -396,14 +396,23 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray):
     return model, mean, sd
 
 
+def _standardised(fit, x: np.ndarray) -> np.ndarray:
+    """(x − mean) / sd as one new array: the expression's intermediate was a second copy of the hold-out features
+    at the training's memory peak."""
+    _, mean, sd = fit
+    z = np.subtract(x, mean, order="C")
+    z /= sd
+    return z
+
+
 def _predict(fit, x: np.ndarray) -> np.ndarray:
-    model, mean, sd = fit
-    return model.predict_proba((x - mean) / sd)[:, 1]
+    return fit[0].predict_proba(_standardised(fit, x))[:, 1]
 
 
 def _contributions(fit, x: np.ndarray) -> np.ndarray:
-    model, mean, sd = fit
-    return (x - mean) / sd * model.coef_[0]
+    z = _standardised(fit, x)
+    z *= fit[0].coef_[0]
+    return z
 
 
 @dataclass
@@ -615,6 +624,7 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
     else:
         j = base_fits[best][0]
         used_fit = _fit_logistic(x_all[:, j], y_all)
+    del x_all, y_all  # the labelled rows' features: the scoring and wording below are the process's peak
     prob, contrib = _predict(used_fit, x_now[:, j]), _contributions(used_fit, x_now[:, j])
     above = x_now[:, j] > used_fit[1]
     used = [features[k] for k in j]

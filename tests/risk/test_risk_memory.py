@@ -51,3 +51,35 @@ def test_release_gives_freed_heap_memory_back():
     """)
     out = subprocess.run([sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True)
     assert int(out.stdout.strip()) >= 100, out.stdout  # MB given back
+
+
+def _freed_mb_after_large_blocks(configure: bool) -> int:
+    """Resident MB given back when 60 blocks of 2 MB, allocated between small objects that stay, are freed
+    (own process: a clean heap)."""
+    code = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        from metrics import memory
+        def rss():
+            return next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')) // 1024
+        if sys.argv[2] == "on":
+            memory.configure()
+        first = bytearray(8 << 20); del first  # by default this free raises glibc's mmap threshold to 8 MB
+        big, small = [], []
+        for i in range(60):
+            big.append(bytearray(2 << 20))
+            small.append(bytearray(600))  # allocated after each large block and kept
+        before = rss()
+        del big
+        print(before - rss())
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT), "on" if configure else "off"],
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def test_configure_gives_large_freed_blocks_back_at_once():
+    """glibc's default keeps them resident between the small objects (its raised threshold put them on the heap);
+    after memory.configure() each has its own mapping and goes back when freed."""
+    assert _freed_mb_after_large_blocks(configure=False) < 20
+    assert _freed_mb_after_large_blocks(configure=True) >= 110  # of 120 MB
