@@ -111,12 +111,15 @@ def analysed(ws: Workspace) -> None:
                ['positive', 'neutral', 'negative', 'not scored'][(1 + hash(row_number) % 4)::BIGINT],
                (hash(row_number * 7) % 200)::BIGINT / 100.0 - 1, [] FROM nps_responses WHERE comment IS NOT NULL""")
     cur.execute("""
-        INSERT INTO comment_themes
-        SELECT version, 0, row_number, CASE hash(row_number * 11) % 3 WHEN 0 THEN []
-               WHEN 1 THEN [$names[(1 + hash(row_number * 3) % len($names))::BIGINT]]
-               ELSE list_distinct([$names[(1 + hash(row_number * 3) % len($names))::BIGINT],
-                                   $names[(1 + hash(row_number * 5) % len($names))::BIGINT]]) END
-        FROM nps_responses WHERE comment IS NOT NULL""", {"names": names})
+        INSERT INTO comment_rows BY NAME
+        SELECT n.version AS nps_version, 0 AS theme_map, n.row_number, n.response_id, n.customer_id, n.response_date,
+               n.score AS nps_score, n.channel, n.segment, n.region, a.language, a.sentiment, a.score,
+               CASE hash(n.row_number * 11) % 3 WHEN 0 THEN []
+               WHEN 1 THEN [$names[(1 + hash(n.row_number * 3) % len($names))::BIGINT]]
+               ELSE list_distinct([$names[(1 + hash(n.row_number * 3) % len($names))::BIGINT],
+                                   $names[(1 + hash(n.row_number * 5) % len($names))::BIGINT]]) END AS themes
+        FROM nps_responses n JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        ORDER BY n.response_date, n.row_number""", {"names": names})
 
 
 def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:

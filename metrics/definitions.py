@@ -338,7 +338,7 @@ _MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason 
 _MIN_MODEL = ("9 months of data (6 of history, a 3-month outcome), 30 churned training rows and "
               f"{MIN_CHURN_EVENTS} churned hold-out rows: below, \"not measurable\" with the reason.")
 _V = {"fact": "comment_analysis"}
-_T = {"fact": "comment_themes"}  # themes per theme-map version (metrics.voice.ensure_themes)
+_T = {"fact": "comment_rows"}  # comments with their themes per theme-map version (metrics.voice.ensure_themes)
 THEME_MAP_RULE = ("The keyword map is versioned in the workspace (metrics.theme_store): version 0 is the shipped map, "
                   "each edit on the Data page (rename, merge, add a theme or keywords, remove a keyword, go back) is a "
                   "new version with who and when; every theme figure reads one version only, named under the table, "

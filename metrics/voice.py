@@ -10,8 +10,10 @@ Rules (shared/METRICS.md, "Comments: sentiment and themes"):
   scored comments, each with a Wilson 95% interval; coverage = scored ÷ all comments is given beside them.
 - Themes come from a version of the workspace's theme map (metrics.theme_store; an analyst edits it on the Data
   page). `ensure_themes` assigns each analysed comment its themes under one version and stores them in
-  `comment_themes`, keyed by (nps_version, theme_map, row_number): about 0.6 s for the sample's 11,700 comments,
-  once per NPS version and theme-map version (versions with identical maps share the rows). Every function below
+  `comment_rows`, keyed by (nps_version, theme_map, row_number): about 0.6 s for the sample's 11,700 comments,
+  once per NPS version and theme-map version (versions with identical maps share the rows). A row holds what
+  the figures read of the answer and its analysis too, in date order: a window is one filtered scan of one table
+  (joining the answers and analysis on every figure was most of the CMO page's time). Every function below
   takes the theme-map version (`tm`, None = the latest) and reads that version only, so one figure never mixes two
   maps. The figures are aggregated in DuckDB over the window's comments (never a frame of every comment: a
   million comments were 1.6 GB in pandas); `comments` gives that frame for exports only.
@@ -40,11 +42,12 @@ import operator
 import threading
 
 import pandas as pd
+import pyarrow as pa
 
 from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
 from metrics.schema import transaction
-from metrics.store import source_rows_for
+from metrics.store import source_rows
 from metrics.view import View, query, used
 
 SCHEMA = """
@@ -54,17 +57,23 @@ CREATE TABLE IF NOT EXISTS comment_analysis (
 )
 """
 THEMES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS comment_themes (
-    nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL, row_number BIGINT NOT NULL, themes VARCHAR[] NOT NULL
+CREATE TABLE IF NOT EXISTS comment_rows (
+    nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR,
+    customer_id VARCHAR, response_date DATE NOT NULL, nps_score TINYINT NOT NULL, channel VARCHAR, segment VARCHAR,
+    region VARCHAR, language VARCHAR, sentiment VARCHAR NOT NULL, score DOUBLE, themes VARCHAR[] NOT NULL
 )
 """
+# What a comment row copies of its answer (n) and analysis (a); the text stays in nps_responses (a theme-map
+# version's rows would otherwise hold every comment again).
+_ROW_COLUMNS = ("n.row_number, n.response_id, n.customer_id, n.response_date, n.score AS nps_score, n.channel, "
+                "n.segment, n.region, a.language, a.sentiment, a.score")
 # A version's analysis (and its themes under a theme map) is complete when its marker row is there: written in the
 # same transaction as the rows, so a page checks one small table instead of counting a million comments on every
 # figure (five counts a figure took ~0.3 s at 480,000 comments). Rows stored before the markers existed are
 # checked by counting once and then marked.
 DONE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS comment_analysis_done (nps_version INTEGER NOT NULL, comments BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS comment_themes_done (nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS comment_rows_done (nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL,
                                                 comments BIGINT NOT NULL);
 """
 NOT_SCORED = "not scored"
@@ -124,7 +133,7 @@ def _where(key: dict) -> str:
 
 def _done(cur, table: str, key: dict) -> int | None:
     """The number of comments of a version marked complete in `table` (comment_analysis_done, keyed by v, or
-    comment_themes_done, keyed by v and tm), else None."""
+    comment_rows_done, keyed by v and tm), else None."""
     sql = f"SELECT max(comments) FROM {table} WHERE {_where(key)}"
     (n,), = cur.execute(sql, used(sql, key)).fetchall()
     return None if n is None else int(n)
@@ -183,41 +192,43 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
         return 0
     want = ensure_analysis(cur, nps_version)
     key = {"v": nps_version, "tm": int(theme_map)}
-    if (done := _done(cur, "comment_themes_done", key)) is not None:
+    if (done := _done(cur, "comment_rows_done", key)) is not None:
         return int(done)
     mapping = theme_store.load(cur, theme_map)  # UnknownVersion before anything is written
     with _LOCK:
-        have = cur.execute("SELECT count(*) FROM comment_themes WHERE nps_version = $v AND theme_map = $tm",
+        have = cur.execute("SELECT count(*) FROM comment_rows WHERE nps_version = $v AND theme_map = $tm",
                            key).fetchone()[0]
         if have == want:
-            _mark(cur, "comment_themes_done", {**key, "n": want})
+            _mark(cur, "comment_rows_done", {**key, "n": want})
             return int(have)
         # A version with the same map and complete rows (e.g. one restored by going back) lends its rows.
         twin = cur.execute("""
-            SELECT t.theme_map FROM comment_themes t JOIN theme_map_versions m ON m.version = t.theme_map
+            SELECT t.theme_map FROM comment_rows t JOIN theme_map_versions m ON m.version = t.theme_map
             WHERE t.nps_version = $v AND t.theme_map <> $tm AND m.sha256 = $sha
             GROUP BY t.theme_map HAVING count(*) = $want LIMIT 1""",
                            {**key, "sha": theme_store.sha(cur, theme_map), "want": want}).fetchone()
         with transaction(cur):
-            cur.execute("DELETE FROM comment_themes WHERE nps_version = $v AND theme_map = $tm", key)
+            cur.execute("DELETE FROM comment_rows WHERE nps_version = $v AND theme_map = $tm", key)
             if twin is not None:
-                cur.execute("INSERT INTO comment_themes SELECT nps_version, $tm, row_number, themes FROM comment_themes"
-                            " WHERE nps_version = $v AND theme_map = $twin", {**key, "twin": twin[0]})
+                cur.execute("INSERT INTO comment_rows BY NAME SELECT * REPLACE ($tm AS theme_map) FROM comment_rows"
+                            " WHERE nps_version = $v AND theme_map = $twin ORDER BY response_date, row_number",
+                            {**key, "twin": twin[0]})
             else:
                 _assign_chunks(cur, nps_version, mapping, key)
-            _mark(cur, "comment_themes_done", {**key, "n": want})
+            _mark(cur, "comment_rows_done", {**key, "n": want})
         return int(want)
 
 
 def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
     """Assign and insert the themes of the version's analysed comments ANALYSIS_CHUNK at a time, inside the
     caller's transaction: a version's comments are never held whole (1M comments read at once took the app's
-    server from 1.08 to 1.40 GB). `reader` streams them while `cur` writes."""
+    server from 1.08 to 1.40 GB). `reader` streams them while `cur` writes, in date order (a window's scan then
+    skips the row groups outside it)."""
     reader = cur.cursor()
     batches = reader.sql(f"""
-        SELECT n.row_number, n.comment, a.language FROM nps_responses n
+        SELECT {_ROW_COLUMNS}, n.comment FROM nps_responses n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-        WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.row_number""",
+        WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.response_date, n.row_number""",
                          params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
     seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
     for batch in batches:
@@ -230,9 +241,10 @@ def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
             if text_key not in seen:
                 seen[text_key] = mapping.assign(*text_key)
             themes.append(seen[text_key])
-        cur.register("assigned", pd.DataFrame({"row_number": batch.column("row_number").to_numpy(),
-                                               "themes": themes}))
-        cur.execute("INSERT INTO comment_themes SELECT $v, $tm, row_number, themes::VARCHAR[] FROM assigned", key)
+        cur.register("assigned", pa.Table.from_batches([batch]).drop_columns(["comment"])
+                     .append_column("themes", pa.array(themes, pa.list_(pa.string()))))
+        cur.execute("INSERT INTO comment_rows BY NAME SELECT *, $v AS nps_version, $tm AS theme_map FROM assigned",
+                    key)
         cur.unregister("assigned")
     reader.close()
 
@@ -265,25 +277,27 @@ def theme_version(cur, tm: int | None) -> int:
     return int(tm)
 
 
-def _comments_sql(where_dates: str, answers: str, customers: bool = True) -> str:
-    """The comments of `answers` (a store.source_rows subquery) with their analysis and themes (the join keeps the
-    non-blank comments: only they are analysed; testing the text again took 0.4 s a figure at 800,000 answers),
-    and (customers=True) their segment and region, the response's own else the customer's, with the view's
-    segment/region filter. A figure over every segment and region leaves the customers out (their join was a third
-    of a figure's time)."""
+def _comments_sql(where_dates: str, deduplicated: str | None, customers: bool = True) -> str:
+    """The comments of the snapshot's NPS sources ($snapshot) under theme-map version $tm, one comment_rows scan
+    (only non-blank comments have rows), with `deduplicated` — a store.source_rows subquery, given when the snapshot
+    reads several sources — keeping an answer found in several of them from its latest source only (as the answers'
+    own figures do), and (customers=True) their segment and region, the response's own else the customer's, with
+    the view's segment/region filter. A figure over every segment and region leaves the customers out (their join
+    was a third of a figure's time)."""
     seg, reg = "coalesce(n.segment, c.segment, 'Unknown')", "coalesce(n.region, c.region, 'Unknown')"
     return f"""
-        SELECT n.row_number, n.response_id, n.customer_id, n.response_date,
-               date_trunc('month', n.response_date)::DATE AS month, n.score AS nps_score,
-               {CATEGORY_SQL.format(s="n.score")} AS category, coalesce(n.channel, 'Unknown') AS channel,
-               {f"{seg} AS segment, {reg} AS region," if customers else ""} n.comment,
-               a.language, a.sentiment, a.score AS sentiment_score, t.themes
-        FROM {answers} n
-        JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-        JOIN comment_themes t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = $tm
+        SELECT n.nps_version, n.row_number, n.response_id, n.customer_id, n.response_date,
+               date_trunc('month', n.response_date)::DATE AS month, n.nps_score,
+               {CATEGORY_SQL.format(s="n.nps_score")} AS category, coalesce(n.channel, 'Unknown') AS channel,
+               {f"{seg} AS segment, {reg} AS region," if customers else ""}
+               n.language, n.sentiment, n.score AS sentiment_score, n.themes
+        FROM comment_rows n
+        {f"SEMI JOIN {deduplicated} d ON d.version = n.nps_version AND d.row_number = n.row_number"
+         if deduplicated else ""}
         {"LEFT JOIN (SELECT customer_id, segment, region FROM customers WHERE version = $cv) c USING (customer_id)"
          if customers else ""}
-        WHERE {where_dates}
+        WHERE n.nps_version IN (SELECT version FROM snapshot_sources WHERE snapshot = $snapshot AND kind = 'nps')
+          AND n.theme_map = $tm AND {where_dates}
         {f"AND ($segment IS NULL OR {seg} = $segment) AND ($region IS NULL OR {reg} = $region)"
          if customers else ""}"""
 
@@ -297,13 +311,20 @@ def _window(cur, view: View, versions: dict, tm: int | None, dates: str = _WINDO
             customers: bool = False) -> tuple[str | None, dict, int]:
     """(the window's comments as SQL — None when the snapshot has no NPS source —, its parameters, the theme-map
     version read). The figures below aggregate this in DuckDB: a window of a million comments is never a pandas
-    frame on a page (one was 1.6 GB). The comments' segment and region are there when asked for or filtered on."""
+    frame on a page (one was 1.6 GB). The comments' segment and region are there when asked for or filtered on;
+    their text is not (_with_text joins it)."""
     tm = theme_version(cur, tm)
-    if not ensure_snapshot(cur, view.snapshot, tm):
+    if not (nps := ensure_snapshot(cur, view.snapshot, tm)):
         return None, {}, tm
     customers = customers or view.segment is not None or view.region is not None
-    sql = _comments_sql(dates, source_rows_for(cur, "nps", view.snapshot, "snapshot"), customers)
+    sql = _comments_sql(dates, source_rows("nps", "snapshot") if len(nps) > 1 else None, customers)
     return sql, view.params(cv=versions.get("customers"), tm=tm), tm
+
+
+def _with_text(rows: str) -> str:
+    """`rows` (comments with nps_version and row_number) with their text, `comment`."""
+    return (f"SELECT c.*, r.comment FROM ({rows}) c JOIN nps_responses r "
+            "ON r.version = c.nps_version AND r.row_number = c.row_number")
 
 
 def _themes_of(window: str) -> str:
@@ -329,7 +350,8 @@ def comments(cur, view: View, versions: dict, start=None, end=None, tm: int | No
         return frame
     if start is not None:
         params.update(start=start, end=end)
-    frame = query(cur, window + " ORDER BY n.response_date, n.row_number", params)
+    frame = query(cur, f"SELECT {', '.join(_COLUMNS)} FROM ({_with_text(window)}) "
+                       "ORDER BY response_date, row_number, nps_version", params)
     frame["themes"] = [list(t) if t is not None else [] for t in frame["themes"]]
     frame.attrs["theme_map"] = tm
     return frame
@@ -546,12 +568,14 @@ def quotes_by_theme(cur, view: View, versions: dict, themes: tuple[str, ...], n:
     window, params, tm = _window(cur, view, versions, tm)
     if window is None:
         return {theme: [] for theme in themes}
-    order = "coalesce(c.sentiment_score, 0.0) * $sign DESC, c.response_date DESC, c.row_number"
-    base = f"""FROM ({_unnested(window, "comment, sentiment, sentiment_score, response_date, row_number")}) c
+    order = "coalesce(c.sentiment_score, 0.0) * $sign DESC, c.response_date DESC, c.row_number, c.nps_version DESC"
+    columns = "nps_version, row_number, sentiment, sentiment_score, response_date"
+    base = f"""FROM ({_unnested(window, columns)}) c
                WHERE list_contains($themes, c.theme) AND ($sentiment IS NULL OR c.sentiment = $sentiment)"""
     values = {**params, "themes": list(themes), "sentiment": sentiment, "sign": -1 if sentiment == "negative" else 1}
-    sql = f"""SELECT c.theme, c.comment {base}
-              QUALIFY row_number() OVER (PARTITION BY c.theme ORDER BY {order}) <= $take
+    # The texts of the first rows only: the ranking reads no comment text.
+    sql = f"""SELECT c.theme, c.comment FROM ({_with_text(f"SELECT c.* {base} QUALIFY row_number() OVER "
+                                                          f"(PARTITION BY c.theme ORDER BY {order}) <= $take")}) c
               ORDER BY c.theme, {order}"""
     take = n * QUOTE_ROWS
     rows = cur.execute(sql, used(sql, {**values, "take": take})).fetchall()
@@ -560,7 +584,7 @@ def quotes_by_theme(cur, view: View, versions: dict, themes: tuple[str, ...], n:
         texts = [text for t, text in rows if t == theme]
         out[theme] = _distinct(texts, n)
         if len(out[theme]) < n and len(texts) == take:  # one text repeated over and over: read on, in order
-            sql = f"SELECT c.comment {base} AND c.theme = $theme ORDER BY {order}"
+            sql = f"SELECT c.comment FROM ({_with_text(f'SELECT c.* {base} AND c.theme = $theme')}) c ORDER BY {order}"
             out[theme] = _distinct(_batches(cur.execute(sql, used(sql, {**values, "theme": theme})), take), n)
     return out
 

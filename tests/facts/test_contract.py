@@ -114,5 +114,5 @@ def test_every_fact_a_metric_reads_has_its_sql_file():
     read = {name.strip() for m in METRICS.values() for name in m.fact.split(",")}
     facts_read = {name for name in read if name.startswith("fact_")}
     assert facts_read and facts_read <= set(STEPS)  # each one a metrics/facts/<name>.sql
-    stored_rows = {*TABLES.values(), "uploads", "comment_analysis", "comment_themes"}  # not facts
+    stored_rows = {*TABLES.values(), "uploads", "comment_analysis", "comment_rows"}  # not facts
     assert read - facts_read <= stored_rows

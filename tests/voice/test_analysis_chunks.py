@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pyarrow as pa
 
 from metrics import text, voice
 from metrics.text import language
@@ -16,7 +17,7 @@ def forget(cur, version: int, themes_only: bool = False) -> None:
     """The version's stored analysis (or only its themes) and their completeness markers, deleted."""
     for schema in (voice.SCHEMA, voice.THEMES_SCHEMA, voice.DONE_SCHEMA):
         cur.execute(schema)
-    tables = ["comment_themes", "comment_themes_done"] + ([] if themes_only else
+    tables = ["comment_rows", "comment_rows_done"] + ([] if themes_only else
                                                          ["comment_analysis", "comment_analysis_done"])
     for table in tables:
         cur.execute(f"DELETE FROM {table} WHERE nps_version = ?", [version])
@@ -68,25 +69,28 @@ def test_chunked_theme_assignment_equals_the_map_applied_to_each_comment(sample_
     version = sample_ws.snapshot().versions["nps"]
     voice.ensure_analysis(cur, version)
     forget(cur, version, themes_only=True)
-    written = []                                                  # the size of each frame written
+    written = []                                                  # the size of each table written
 
-    class Frames:
-        def __getattr__(self, name):
-            return getattr(pd, name)
-
+    class Tables:
         @staticmethod
-        def DataFrame(data, *args, **kwargs):  # noqa: N802
-            frame = pd.DataFrame(data, *args, **kwargs)
-            written.append(len(frame))
-            return frame
+        def from_batches(batches):
+            table = pa.Table.from_batches(batches)
+            written.append(table.num_rows)
+            return table
 
-    monkeypatch.setattr(voice, "pd", Frames())
+    class Arrow:
+        Table = Tables
+
+        def __getattr__(self, name):
+            return getattr(pa, name)
+
+    monkeypatch.setattr(voice, "pa", Arrow())
     count = voice.ensure_themes(cur, version, 0)
     assert max(written) == 997 and sum(written) == count          # never more than a chunk at a time
     stored = cur.execute("""
         SELECT n.comment, a.language, t.themes FROM nps_responses n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-        JOIN comment_themes t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = 0
+        JOIN comment_rows t ON t.nps_version = n.version AND t.row_number = n.row_number AND t.theme_map = 0
         WHERE n.version = ? ORDER BY n.row_number""", [version]).df()
     assert count == len(stored) > 4 * 997                         # the memo was cleared at least once
     mapping = theme_store.load(cur, 0)
@@ -94,6 +98,23 @@ def test_chunked_theme_assignment_equals_the_map_applied_to_each_comment(sample_
                 for c, lang in zip(stored["comment"], stored["language"], strict=True)]
     assert [list(t) for t in stored["themes"]] == [list(t) for t in expected]
     assert sum(bool(t) for t in expected) > 1_000                 # the check is not over empty lists
+    # a row copies its answer and analysis, and the rows are stored in date order (a window scan skips the rest)
+    copied = cur.execute("""
+        SELECT count(*) FILTER (t.response_id IS NOT DISTINCT FROM n.response_id
+                                AND t.customer_id IS NOT DISTINCT FROM n.customer_id
+                                AND t.response_date = n.response_date AND t.nps_score = n.score
+                                AND t.channel IS NOT DISTINCT FROM n.channel
+                                AND t.segment IS NOT DISTINCT FROM n.segment
+                                AND t.region IS NOT DISTINCT FROM n.region
+                                AND t.language IS NOT DISTINCT FROM a.language AND t.sentiment = a.sentiment
+                                AND t.score IS NOT DISTINCT FROM a.score), count(*)
+        FROM comment_rows t JOIN nps_responses n ON n.version = t.nps_version AND n.row_number = t.row_number
+        JOIN comment_analysis a ON a.nps_version = t.nps_version AND a.row_number = t.row_number
+        WHERE t.nps_version = ? AND t.theme_map = 0""", [version]).fetchall()
+    assert copied == [(count, count)]
+    dates = [d for d, in cur.execute("SELECT response_date FROM comment_rows WHERE nps_version = ? AND theme_map = 0",
+                                     [version]).fetchall()]
+    assert dates == sorted(dates) and dates[0] < dates[-1]
 
 
 def test_the_language_models_are_given_back_after_an_analysis_also_a_failed_one(sample_ws, monkeypatch):

@@ -189,7 +189,7 @@ def test_themes_are_keyed_by_version_and_a_figure_reads_one(monkeypatch):
     assert drivers(1) == ({"price": (2, 3600.0), "support": (1, 3600.0)}, 1)
     # v2 (and the default, the latest): the same comments under the new name
     assert drivers(2) == drivers(None) == ({"money": (2, 3600.0), "support": (1, 3600.0)}, 2)
-    stored = cur.execute("SELECT theme_map, count(*) FROM comment_themes GROUP BY 1 ORDER BY 1").fetchall()
+    stored = cur.execute("SELECT theme_map, count(*) FROM comment_rows GROUP BY 1 ORDER BY 1").fetchall()
     assert stored == [(0, 3), (1, 3), (2, 3)]   # three comments (the blank one is no comment) per version
 
     assert voice.quotes(cur, view, snap.versions, "money", 3, None, 2) == ["good invoice billing", "bad price"]
@@ -217,6 +217,6 @@ def test_a_version_equal_to_an_earlier_one_reuses_its_rows(monkeypatch):
     real = theme_store.load
     monkeypatch.setattr(theme_store, "load", lambda c, v=None: Boom() if v == 2 else real(c, v))
     assert voice.ensure_themes(cur, nps, 2) == 3
-    rows = cur.execute("SELECT theme_map, row_number, themes FROM comment_themes ORDER BY 1, 2").fetchall()
+    rows = cur.execute("SELECT theme_map, row_number, themes FROM comment_rows ORDER BY 1, 2").fetchall()
     assert [r[1:] for r in rows if r[0] == 2] == [r[1:] for r in rows if r[0] == 0]
     ws.close()
