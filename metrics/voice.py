@@ -37,7 +37,6 @@ Rules (shared/METRICS.md, "Comments: sentiment and themes"):
 
 from __future__ import annotations
 
-import contextlib
 import operator
 import threading
 
@@ -105,7 +104,7 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
         # Read and written a chunk at a time, in one transaction: a version's comments are never held whole
         # (1M comments would pass 1 GB). `reader` streams them while `cur` writes.
         reader, done = cur.cursor(), 0
-        with transaction(cur), _models_given_back():
+        with transaction(cur):
             cur.execute("DELETE FROM comment_analysis WHERE nps_version = $v", {"v": nps_version})
             for rows, result in text.analyse_chunks(lambda: _comment_chunks(reader, nps_version)):
                 cur.register("analysed", pd.DataFrame({
@@ -147,17 +146,6 @@ def _mark(cur, table: str, key: dict) -> None:
 
 
 ANALYSIS_CHUNK = 20_000  # comments read, scored and written at a time
-
-
-@contextlib.contextmanager
-def _models_given_back():
-    """The language models are given back after an analysis, also a failed one (metrics.text.language.unload)."""
-    try:
-        yield
-    finally:
-        from metrics.text import language
-
-        language.unload()
 
 
 def _comment_chunks(cur, nps_version: int):

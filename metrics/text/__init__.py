@@ -31,11 +31,13 @@ def analyse_chunks(read, theme_map=None, fallback: str | None = "majority"):
     from metrics.text import language
 
     found = language.Detection()
-    for _key, texts in read():
-        found.add(texts)
-    langs, done = found.languages(fallback), 0
+    try:
+        for _key, texts in read():
+            found.add(texts)
+        langs, done = found.languages(fallback), 0
+    finally:  # the second reading needs no language model: ~290 MB given back before it (and by a failed reading)
+        language.unload()
     del found
-    language.unload()  # the second reading needs no language model: ~290 MB given back before it
     for key, texts in read():
         yield key, analyse_in(texts, langs[done:done + len(texts)], theme_map)
         done += len(texts)
