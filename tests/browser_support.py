@@ -200,14 +200,14 @@ def choose(page, label: str | re.Pattern, option: str | re.Pattern) -> None:
     """Pick `option` in the selectbox named `label`, then wait for the rerun."""
     box = page.get_by_role("combobox", name=label)
     opt = page.get_by_role("option", name=option, exact=isinstance(option, str) or None)
-    for _ in range(3):  # a click that lands during a rerun can leave the list closed: open it again
+    for _ in range(5):  # a click that lands during a rerun can leave the list closed: open it again
+        wait_for_app_run(page)  # (on a loaded CI machine three tries, each racing a rerun, were once not enough)
         box.click()
         try:
             opt.wait_for(state="visible", timeout=5_000)
             break
         except pw.TimeoutError:
             page.keyboard.press("Escape")
-            wait_for_app_run(page)
     opt.click()
     wait_for_app_run(page)
     assert_no_exception(page)
