@@ -388,29 +388,25 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray):
     mean = x.mean(axis=0)
     sd = x.std(axis=0)
     sd[sd == 0] = 1.0
-    # C order: scikit-learn copies an F-ordered matrix (as pandas gives it) to C order before it fits, a third
-    # copy of the features at the training's peak; made in C order here, the same values are fitted without it.
-    z = np.subtract(x, mean, order="C")
-    z /= sd  # in place: (x - mean) / sd without another copy
-    model = LogisticRegression(C=1.0, max_iter=5000).fit(z, y)
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(_standardised(x, mean, sd), y)
     return model, mean, sd
 
 
-def _standardised(fit, x: np.ndarray) -> np.ndarray:
-    """(x − mean) / sd as one new array: the expression's intermediate was a second copy of the hold-out features
-    at the training's memory peak."""
-    _, mean, sd = fit
+def _standardised(x: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """(x − mean) / sd as one new array in C order. The expression's intermediate was a second copy of the features
+    at the training's memory peak, and scikit-learn copies an F-ordered matrix (as pandas gives it) to C order
+    before it fits: a third."""
     z = np.subtract(x, mean, order="C")
     z /= sd
     return z
 
 
 def _predict(fit, x: np.ndarray) -> np.ndarray:
-    return fit[0].predict_proba(_standardised(fit, x))[:, 1]
+    return fit[0].predict_proba(_standardised(x, *fit[1:]))[:, 1]
 
 
 def _contributions(fit, x: np.ndarray) -> np.ndarray:
-    z = _standardised(fit, x)
+    z = _standardised(x, *fit[1:])
     z *= fit[0].coef_[0]
     return z
 
