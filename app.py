@@ -5,9 +5,6 @@ import streamlit as st
 
 import gate
 import ui
-from metrics import memory
-
-memory.configure()  # idempotent; before the first upload or training allocates
 
 if "board" in st.query_params:
     gate.board_view()

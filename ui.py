@@ -102,6 +102,9 @@ def cached(fn: Callable, view: View, *args):
 # each DuckDB call, waits for the GIL held by the job (the convoy effect): the CEO page's first view while 140,000
 # comments were analysed took 17.5 s instead of 4.0 s; at 0.5 ms it took 4.6 s (headless chromium, same machine).
 sys.setswitchinterval(0.0005)
+# Freed frames and arrays of uploads and trainings go back to the OS (glibc's allocator; metrics.memory.configure):
+# once per process, as the module is imported once, not on every run of app.py.
+memory.configure()
 
 
 @st.cache_resource(show_spinner=False)
