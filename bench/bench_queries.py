@@ -104,6 +104,7 @@ def analysed(ws: Workspace) -> None:
     cur = ws.cursor()
     cur.execute(voice.SCHEMA)
     cur.execute(voice.THEMES_SCHEMA)
+    cur.execute(voice.DONE_SCHEMA)
     names = theme_store.load(cur, theme_store.latest(cur)).themes
     cur.execute("""
         INSERT INTO comment_analysis
@@ -120,6 +121,8 @@ def analysed(ws: Workspace) -> None:
                                    $names[(1 + hash(n.row_number * 5) % len($names))::BIGINT]]) END AS themes
         FROM nps_responses n JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
         ORDER BY n.response_date, n.row_number""", {"names": names})
+    # marked complete, as ensure_themes marks the rows it writes (unmarked rows would be assigned again)
+    cur.execute("INSERT INTO comment_rows_done SELECT nps_version, theme_map, count(*) FROM comment_rows GROUP BY ALL")
 
 
 def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:

@@ -68,8 +68,8 @@ _ROW_COLUMNS = ("n.row_number, n.response_id, n.customer_id, n.response_date, n.
                 "n.segment, n.region, a.language, a.sentiment, a.score")
 # A version's analysis (and its themes under a theme map) is complete when its marker row is there: written in the
 # same transaction as the rows, so a page checks one small table instead of counting a million comments on every
-# figure (five counts a figure took ~0.3 s at 480,000 comments). Rows stored before the markers existed are
-# checked by counting once and then marked.
+# figure (five counts a figure took ~0.3 s at 480,000 comments). Analysis rows stored before the markers existed are
+# checked by counting once and then marked; comment_rows came with its marker, so rows without one are redone.
 DONE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS comment_analysis_done (nps_version INTEGER NOT NULL, comments BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS comment_rows_done (nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL,
@@ -184,11 +184,8 @@ def ensure_themes(cur, nps_version: int | None, theme_map: int) -> int:
         return int(done)
     mapping = theme_store.load(cur, theme_map)  # UnknownVersion before anything is written
     with _LOCK:
-        have = cur.execute("SELECT count(*) FROM comment_rows WHERE nps_version = $v AND theme_map = $tm",
-                           key).fetchone()[0]
-        if have == want:
-            _mark(cur, "comment_rows_done", {**key, "n": want})
-            return int(have)
+        if (done := _done(cur, "comment_rows_done", key)) is not None:  # stored by another thread meanwhile
+            return int(done)
         # A version with the same map and complete rows (e.g. one restored by going back) lends its rows.
         twin = cur.execute("""
             SELECT t.theme_map FROM comment_rows t JOIN theme_map_versions m ON m.version = t.theme_map
