@@ -64,8 +64,16 @@ def test_score_distribution_and_comments(reference_ws):
     # Non-empty comments dated Jan–Apr, newest first: r7, r5, r4, r2
     assert comments.comment.tolist() == ['Fixed my "big" problem', "Love it", "Price went up",
                                          "Too slow, and support never answered"]
+    # the file has no segment: each is the customer's (r5 names none); picked before the join, still the customer's
+    assert comments.segment.tolist() == ["SMB", "No segment (anonymous)", "Enterprise", "SMB"]
+    latest = nps.recent_comments(cur, v, reference_ws.snapshot().versions, limit=2)
+    assert latest[["comment", "region"]].values.tolist() == [['Fixed my "big" problem', "North America"],
+                                                            ["Love it", "No region (anonymous)"]]
+    assert latest.customer.iloc[0] == "D" and pd.isna(latest.customer.iloc[1])
     smb = nps.recent_comments(cur, view(reference_ws, segment="SMB"), reference_ws.snapshot().versions)
     assert smb.customer.tolist() == ["D", "B"]
+    assert nps.recent_comments(cur, view(reference_ws, segment="SMB"), reference_ws.snapshot().versions,
+                               limit=1).customer.tolist() == ["D"]
 
 
 def test_period_filter_and_previous(reference_ws):

@@ -166,3 +166,31 @@ def test_every_nps_source_of_the_snapshot_is_read_once(ws):
     assert sorted(export["response_id"]) == ["R61", "R62", "R63", "R65", "R66", "S1"]
     price = voice.themes(cur, view, versions).set_index("theme").loc["price"]
     assert (price["mentions"], price["customers"], price["arr_at_stake"]) == (4, 3, 1800)
+
+
+def test_a_figure_reads_what_is_ready_and_fills_what_is_not(ws):
+    """voice._ready, the one-statement set-up of a figure, answers only when every NPS source of the snapshot has
+    its comment rows under the theme map; otherwise the figure analyses and assigns first (the slow path)."""
+    from risk_builders import NPS_COLUMNS
+
+    from metrics import theme_store
+    from metrics.store import NewUpload
+
+    cur, view, versions = context(ws)
+    first = voice.nps_versions(cur, view.snapshot)
+    assert voice._ready(cur, view.snapshot, None) is None  # nothing analysed yet
+    assert voice.themes(cur, view, versions).set_index("theme").loc["price", "mentions"] == 3
+    assert voice._ready(cur, view.snapshot, None) == (0, first)
+    assert voice._ready(cur, view.snapshot, 7) is None  # a theme-map version never stored
+    with pytest.raises(theme_store.UnknownVersion):
+        voice.themes(cur, view, versions, 7)
+
+    extra = pd.DataFrame({"row_number": [1], "response_id": ["S1"], "customer_id": ["X4"],
+                          "response_date": [dt.date(2025, 12, 1)], "score": [3], "comment": ["bad price"],
+                          "segment": None, "region": None, "channel": ["Email"]})
+    ws.commit([NewUpload("nps", "more.csv", "m", extra[NPS_COLUMNS])], append=True)
+    cur, view, versions = context(ws)
+    both = voice.nps_versions(cur, view.snapshot)
+    assert len(both) == 2 and voice._ready(cur, view.snapshot, None) is None  # the new source is not assigned yet
+    assert voice.themes(cur, view, versions).set_index("theme").loc["price", "mentions"] == 4  # X4's, assigned
+    assert voice._ready(cur, view.snapshot, None) == (0, both)
