@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import operator
 import threading
+from types import SimpleNamespace
 
 import duckdb
 import pandas as pd
@@ -517,11 +518,13 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
             SELECT r.*, coalesce(s.customers, 0) AS customers, coalesce(s.at_stake, 0) AS at_stake,
                    coalesce(s.arr, 0) AS arr, coalesce(s.at_stake_negative, 0) AS at_stake_negative,
                    coalesce(s.arr_negative, 0) AS arr_negative, e.n, e.n_det, e.n_pro
-            FROM raised r CROSS JOIN everyone e LEFT JOIN stake s USING (theme)""", params).set_index("theme")
-        churn = churn_after_mention(cur, view, versions, tm).set_index("theme")
+            FROM raised r CROSS JOIN everyone e LEFT JOIN stake s USING (theme)""", params)
+        # read as plain dicts: a pandas row lookup per theme cost more than the query's aggregation
+        per_theme = {r["theme"]: SimpleNamespace(**r) for r in per_theme.to_dict("records")}
+        churn = {r.pop("theme"): r for r in churn_after_mention(cur, view, versions, tm).to_dict("records")}
         rows = []
-        for theme in _theme_names(set(per_theme.index), theme_store.load(cur, tm).themes):
-            r = per_theme.loc[theme]
+        for theme in _theme_names(set(per_theme), theme_store.load(cur, tm).themes):
+            r = per_theme[theme]
             det, pro = stats.wilson(int(r.det), int(r.n_det)), stats.wilson(int(r.pro), int(r.n_pro))
             mean = stats.mean_interval(float(r.s1), float(r.s2), int(r.scored))
             row = {"theme": theme, "mentions": int(r.mentions), "customers": int(r.customers),
@@ -532,9 +535,9 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
                    "arr_at_stake": float(r.arr), "customers_at_stake": int(r.at_stake),
                    "arr_at_stake_negative": float(r.arr_negative),
                    "customers_at_stake_negative": int(r.at_stake_negative)}
-            if theme in churn.index:
-                row.update(churn.loc[theme].drop(["significant"]).to_dict())
-                row["churn_significant"] = bool(churn.loc[theme, "significant"])
+            if theme in churn:
+                row.update({k: v for k, v in churn[theme].items() if k != "significant"})
+                row["churn_significant"] = bool(churn[theme]["significant"])
             rows.append(row)
         out = pd.DataFrame(rows)
     if len(out):

@@ -151,6 +151,10 @@ def test_presentation_mode_titles_the_view_and_hides_controls():
 
 def test_share_link_and_downloads_on_every_role_page():
     for page in ("pages/ceo.py", "pages/cfo.py", "pages/cmo.py", "pages/cio.py"):
+        if page == "pages/cio.py":  # its risk-list CSV comes with the churn model, trained in the background
+            import ui
+
+            ui.risk_model(ui.workspace().snapshot().snapshot, wait=True)
         at = run_app(page, segment="SMB")
         link = at.code[0].value
         assert "v=1&period=Nov+2025&period=Oct+2026&segment=SMB&region=All&gm=80" in link
