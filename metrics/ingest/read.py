@@ -309,6 +309,33 @@ def _dialect(text: str, quote: str = '"', escape: str = '"') -> tuple[str | None
     return (ranked[0][1], ranked[0][0][1]) if ranked else (None, 1)
 
 
+def _csv_error(text: str, quote: str, escape: str) -> UnreadableFileError | None:
+    """Why no delimiter of the first line reads the first records (Python's csv module fails with each, e.g. on a
+    carriage return inside an unquoted cell of a CRLF file), naming the line; None when one of them reads them.
+    _candidates leaves such delimiters out, and the file would otherwise be taken for one column, or for a table
+    under title lines with no delimiter at all."""
+    sample = text[:262_144]
+    first = next((ln for ln in sample.split("\n") if ln.strip()), "")
+    failed = None
+    for d in DELIMITERS:
+        if d not in first:
+            continue
+        reader = csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape))
+        try:
+            for _ in reader:
+                pass
+            return None
+        except csv.Error as exc:
+            failed = failed or (reader.line_num, str(exc))
+    if failed is None:
+        return None
+    line, why = failed
+    if "new-line character" in why:
+        why = "a line break (carriage return) inside a cell that is not in quotes"
+    return UnreadableFileError(f"The file could not be read as CSV near line {line:,}: {why}. Fix that line, or "
+                               "put the cell in quotes, and upload again.")
+
+
 def _delimiter(text: str, quote: str, escape: str, questions: Questions) -> tuple[str | None, int]:
     """The delimiter; asked (must confirm) when two split every record into the same number of fields, as
     "Name;Amount, EUR" over "Acme;12,50" does for both ',' and ';'. Proposed: not the comma, which also
@@ -538,6 +565,8 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         delimiter, width = _delimiter(text, quote, escape, questions)
     if delimiter is None and path is not None:
         raise _Careful("no delimiter")
+    if delimiter is None and (error := _csv_error(text, quote, escape)):
+        raise error
     if delimiter is None:
         first = next((ln for ln in text.lstrip("\ufeff").split("\n") if ln.strip()), "")
         # Space-aligned columns are tried first: its last column may hold commas that look like a delimiter.

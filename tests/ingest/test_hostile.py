@@ -15,7 +15,7 @@ import pytest
 from conftest import REFERENCE, TODAY, prepare_file
 
 from metrics import ingest
-from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError
+from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnreadableFileError
 from metrics.store import Workspace
 
 
@@ -79,6 +79,8 @@ CORPUS: list[tuple[str, bytes, str | None, dict]] = [
     ("semicolons and decimal commas", b"customer_id;month;mrr\nc1;2026-01;1.234,50\n", "revenue", {}),
     ("pipe delimiter", b"customer_id|month|mrr\nc1|2026-01|5\nc2|2026-02|6\n", "revenue", {}),
     ("mixed CRLF and LF", b"customer_id,month,mrr\r\nc1,2026-01,5\nc2,2026-02,6\r\n", "revenue", {}),
+    ("a carriage return inside a line", b"customer_id,month,mrr\r\nc1,2026-01,5\r\nc2,2026-02,6\rx\r\n"
+     b"c3,2026-03,7\r\n", "revenue", {}),
     ("Qualtrics header rows and no data", codecs.BOM_UTF8 + b'StartDate,Q1\nStart Date,How likely to recommend?\n'
      b'"{""ImportId"":""startDate""}","{""ImportId"":""QID1""}"\n', None, {}),
     ("a 10,000-character header", _csv("customer_id,month," + "m" * 10_000, "c1,2026-01,5"), "revenue", {}),
@@ -203,3 +205,14 @@ def test_header_named_row_is_read():
     result = outcome(*case("header named _row")[1:])
     assert isinstance(result, ingest.Prepared)
     assert [float(x) for x in result.rows.mrr] == [5.0, 6.0]
+
+
+def test_a_carriage_return_inside_a_line_is_named():
+    """A lone CR in a CRLF file is a line break inside an unquoted cell: refused naming its line, never read as
+    one column or as a table under a title line (found by fuzzing: a traceback, "delimiter must be string")."""
+    result = outcome(*case("a carriage return inside a line")[1:])
+    assert isinstance(result, UnreadableFileError)
+    assert str(result).startswith("The file could not be read as CSV near line 3: a line break (carriage return)")
+    fuzzed = b"".join(b"%d,%d,9,2017-01-01T00:46:09Z\r\n" % (i % 2, 1000 + i) for i in range(100))
+    fuzzed = b"is_admin,id,score,created_at\r\n" + fuzzed[:3000] + b"\r\xfe+z" + fuzzed[3000:]
+    assert "near line " in str(outcome(fuzzed, None, {}))
