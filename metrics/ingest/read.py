@@ -281,11 +281,14 @@ def _longest_line(text: str) -> tuple[int, int]:
         start, no = end + 1, no + 1
 
 
+DIALECT_SAMPLE = 262_144  # characters of the text read to tell its delimiter and quoting
+
+
 def _candidates(text: str, quote: str = '"', escape: str = '"') -> list[tuple[tuple[float, int], str]]:
     """Each delimiter of the first non-blank line, ranked by (share of records with the header's number of
     fields, that number), from the first records read with Python's csv module."""
-    cut = len(text) > 262_144
-    sample = text[:max(262_144, text.find("\n") + 1)] if cut else text
+    cut = len(text) > DIALECT_SAMPLE
+    sample = text[:max(DIALECT_SAMPLE, text.find("\n") + 1)] if cut else text
     first = next((ln for ln in sample.split("\n") if ln.strip()), "")
     ranked = []
     for d in DELIMITERS:
@@ -314,7 +317,7 @@ def _csv_error(text: str, quote: str, escape: str) -> UnreadableFileError | None
     carriage return inside an unquoted cell of a CRLF file), naming the line; None when one of them reads them.
     _candidates leaves such delimiters out, and the file would otherwise be taken for one column, or for a table
     under title lines with no delimiter at all."""
-    sample = text[:262_144]
+    sample = text[:DIALECT_SAMPLE]
     first = next((ln for ln in sample.split("\n") if ln.strip()), "")
     failed = None
     for d in DELIMITERS:
@@ -730,7 +733,7 @@ def _check_rows(text: str, delimiter: str, quote: str = '"', escape: str = '"') 
 def _quoting(text: str) -> tuple[str, str]:
     """(quote, escape) of a CSV text: the standard double quote doubled inside a cell; a backslash escape when
     cells hold \\" and never ""; single quotes when no double quote appears and most cells are 'wrapped'."""
-    sample = text[:262_144]
+    sample = text[:DIALECT_SAMPLE]
     if '"' in sample:
         doubled = re.search(r'(?<![\\,;\t|\n])""(?![,;\t|\n])', sample)  # "" inside a cell, not an empty cell
         return ('"', "\\") if '\\"' in sample and not doubled else ('"', '"')
