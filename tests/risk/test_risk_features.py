@@ -112,3 +112,32 @@ def test_no_feature_uses_data_dated_on_or_after_m(monkeypatch, rows, month):
     assert list(full.index) == list(part.index)
     cols = info["features"] + ["category", "category_since", "nps_score", "nps_prev_score", "comment_date"]
     pd.testing.assert_frame_equal(full[cols], part[cols], check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_asof_is_pandas_merge_asof(seed):
+    """risk._asof (a binary search over sorted int64 keys) against pandas' merge_asof — strictly before, by
+    customer, within the tolerance, and of one customer's rows of the same day the last in the input's order — on
+    random rows with many ties, customers without rows and rows of customers never asked about."""
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, 3000), unit="D")
+    right = pd.DataFrame({"_i": rng.integers(0, 60, 3000).astype(np.int32), "date": days,
+                          "value": rng.normal(size=3000), "label": rng.choice(["x", "y", None], 3000)})
+    months_ = pd.date_range("2024-01-01", "2026-01-01", freq="MS")
+    rows = pd.DataFrame({"_i": rng.integers(0, 80, 2000), "M": rng.choice(months_, 2000)},
+                        index=rng.permutation(np.arange(10_000, 12_000)))
+    for tolerance in (None, pd.Timedelta(days=365), pd.Timedelta(days=31)):
+        got = risk._asof(rows, right, ["value", "label", "date"], tolerance=tolerance)
+        left = rows.reset_index().rename(columns={"index": "row"}).sort_values("M")
+        expected = pd.merge_asof(left, right.rename(columns={"date": "key"})
+                                 .assign(date=right["date"], _i=right["_i"].astype(np.int64))
+                                 .sort_values("key", kind="stable"), left_on="M", right_on="key", by="_i",
+                                 direction="backward", allow_exact_matches=False, tolerance=tolerance)
+        expected = expected.set_index("row").loc[rows.index]
+        assert got.index.equals(rows.index)
+        assert np.array_equal(got["value"].to_numpy(float), expected["value"].to_numpy(float), equal_nan=True)
+        assert got["label"].isna().equals(expected["label"].isna())
+        assert (got["label"].dropna() == expected["label"].dropna()).all()
+        assert (pd.to_datetime(got["date"]).fillna(pd.Timestamp(0)) ==
+                pd.to_datetime(expected["date"]).fillna(pd.Timestamp(0))).all()
+        assert 0 < got["value"].notna().sum() < len(rows)  # some matched, some not
