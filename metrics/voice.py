@@ -219,7 +219,9 @@ def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
                          params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
     seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
     for batch in batches:
-        if len(seen) > 4 * ANALYSIS_CHUNK:  # bounded: a file of distinct comments would keep every text
+        # bounded by a chunk: a file of distinct comments would keep every text (at 4 chunks, the memory bench's
+        # comments held ~12 MB here, just before the churn model's training sets the server's peak; now ~3 MB)
+        if len(seen) > ANALYSIS_CHUNK:
             seen.clear()
         themes = []
         for text, lang in zip(batch.column("comment").to_pylist(), batch.column("language").to_pylist(),
