@@ -96,3 +96,50 @@ def test_mutated_exports_are_answered_never_a_traceback(block):
         except Exception as exc:  # noqa: BLE001 (what the test looks for)
             failures.append(f"block {block} case {i} ({name}): {type(exc).__name__}: {exc} — bytes {data[:200]!r}")
     assert not failures, "\n".join(failures)
+
+
+def test_mutated_exports_that_are_stored_open_every_figure():
+    """The mutated files that prepare() accepts, each stored on top of the reference data (a refused commit must
+    be typed), then every role page's metric calls run on the new data version over three windows: no exception.
+    (A file can pass its checks and still hold what a figure was never given: a lone month, one customer, …)"""
+    import datetime as dt
+
+    from conftest import prepare_file
+
+    from metrics import cohorts, health, linkage, nps, revenue, value
+    from metrics.store import Workspace
+    from metrics.view import View, add_months
+
+    rng, files, stored, failures = random.Random(7), seeds(), 0, []
+    for i in range(24):
+        name, data = rng.choice(files)
+        result = answered(mutate(rng, data), name, ingest.Options(today=TODAY, skip_invalid=rng.random() < 0.7))
+        if not isinstance(result, ingest.Prepared):
+            continue
+        ws = Workspace(":memory:")
+        try:
+            ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+            try:
+                ws.commit([result.to_upload()])
+            except IngestError:
+                continue
+            stored += 1
+            snap = ws.snapshot()
+            for months in (0, 11, 35):
+                v, c = View(snap.snapshot, add_months(snap.last_month, -months), snap.last_month), ws.cursor()
+                for figure in (nps.summary, nps.by_month, nps.score_distribution, nps.movers, nps.channel_mix,
+                               revenue.logo_churn, revenue.retention, revenue.arr_change, revenue.mrr_by_month,
+                               revenue.retention_by_month, revenue.churn_by_month, value.value_summary,
+                               value.overall_ltv, cohorts.retention_matrix, linkage.current_by_category):
+                    figure(c, v)
+                for figure in (nps.recent_comments, nps.new_customer_nps, value.transitions):
+                    figure(c, v, snap.versions)
+            health.sources(c, snap, dt.date(2026, 12, 1))
+            health.match_rates(c, snap)
+            health.monthly_volumes(c, snap)
+        except Exception as exc:  # noqa: BLE001 (what the test looks for)
+            failures.append(f"case {i} ({name}, {result.kind}): {type(exc).__name__}: {exc}")
+        finally:
+            ws.close()
+    assert not failures, "\n".join(failures)
+    assert stored >= 12, stored  # 16 of the 24 with this seed: the check is not over refused files only
