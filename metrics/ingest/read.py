@@ -284,21 +284,31 @@ def _longest_line(text: str) -> tuple[int, int]:
 DIALECT_SAMPLE = 262_144  # characters of the text read to tell its delimiter and quoting
 
 
-def _candidates(text: str, quote: str = '"', escape: str = '"') -> list[tuple[tuple[float, int], str]]:
-    """Each delimiter of the first non-blank line, ranked by (share of records with the header's number of
-    fields, that number), from the first records read with Python's csv module."""
+def _records(text: str, quote: str, escape: str):
+    """(delimiter, records, error) for each delimiter of the first non-blank line, read with Python's csv module
+    from the text's first DIALECT_SAMPLE characters (at least its first line): the non-empty records (the last left
+    out when the sample cut the text) and None, or None and (line, csv.Error) where the module could not read them."""
     cut = len(text) > DIALECT_SAMPLE
     sample = text[:max(DIALECT_SAMPLE, text.find("\n") + 1)] if cut else text
     first = next((ln for ln in sample.split("\n") if ln.strip()), "")
-    ranked = []
     for d in DELIMITERS:
         if d not in first:
             continue
+        reader = csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape))
         try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape)) if r]
-        except csv.Error:
+            rows = [r for r in reader if r]
+        except csv.Error as exc:
+            yield d, None, (reader.line_num, exc)
             continue
-        rows = (rows[:-1] if cut and len(rows) > 1 else rows)[:200]
+        yield d, rows[:-1] if cut and len(rows) > 1 else rows, None
+
+
+def _candidates(text: str, quote: str = '"', escape: str = '"') -> list[tuple[tuple[float, int], str]]:
+    """Each delimiter of the first non-blank line, ranked by (share of records with the header's number of
+    fields, that number), from the first records read with Python's csv module (_records)."""
+    ranked = []
+    for d, rows, _ in _records(text, quote, escape):
+        rows = (rows or [])[:200]
         if rows and len(rows[0]) > 1:
             ranked.append(((sum(len(r) == len(rows[0]) for r in rows) / len(rows), len(rows[0])), d))
     return sorted(ranked, key=lambda c: c[0], reverse=True)
@@ -317,26 +327,21 @@ def _csv_error(text: str, quote: str, escape: str) -> UnreadableFileError | None
     carriage return inside an unquoted cell of a CRLF file), naming the line; None when one of them reads them.
     _candidates leaves such delimiters out, and the file would otherwise be taken for one column, or for a table
     under title lines with no delimiter at all."""
-    sample = text[:DIALECT_SAMPLE]
-    first = next((ln for ln in sample.split("\n") if ln.strip()), "")
     failed = None
-    for d in DELIMITERS:
-        if d not in first:
-            continue
-        reader = csv.reader(io.StringIO(sample), delimiter=d, **_csv_kwargs(quote, escape))
-        try:
-            for _ in reader:
-                pass
+    for _, _, error in _records(text, quote, escape):
+        if error is None:
             return None
-        except csv.Error as exc:
-            failed = failed or (reader.line_num, str(exc))
-    if failed is None:
-        return None
-    line, why = failed
+        failed = failed or error
+    return None if failed is None else _unreadable(*failed)
+
+
+def _unreadable(line: int, exc: csv.Error) -> UnreadableFileError:
+    """Python's csv module's error near `line`, worded for the analyst."""
+    why = str(exc)
     if "new-line character" in why:
         why = "a line break (carriage return) inside a cell that is not in quotes"
-    return UnreadableFileError(f"The file could not be read as CSV near line {line:,}: {why}. Fix that line, or "
-                               "put the cell in quotes, and upload again.")
+    return UnreadableFileError(f"The file could not be read as CSV near line {line:,}: {why}. Fix that line and "
+                               "upload again.")
 
 
 def _delimiter(text: str, quote: str, escape: str, questions: Questions) -> tuple[str | None, int]:
@@ -727,7 +732,7 @@ def _check_rows(text: str, delimiter: str, quote: str = '"', escape: str = '"') 
                     f"has {len(row)} where the header has {width} ({DELIMITERS.get(delimiter, delimiter)}-separated)."
                     f"{hint} Fix that row and upload again.")
     except csv.Error as exc:
-        raise UnreadableFileError(f"The file could not be read as CSV near line {reader.line_num:,}: {exc}.") from exc
+        raise _unreadable(reader.line_num, exc) from exc
 
 
 def _quoting(text: str) -> tuple[str, str]:
