@@ -93,6 +93,14 @@ def latest(cur) -> int:
     return int(cur.execute("SELECT max(version) FROM theme_map_versions").fetchone()[0])
 
 
+def stored(cur, version: int | None) -> int | None:
+    """`version` (None: the latest) when it is stored, else None; one statement that creates nothing, for a page's
+    fast path (latest and exists ensure the table first). Raises duckdb.CatalogException before the table exists."""
+    (found,), = cur.execute("SELECT max(version) FROM theme_map_versions WHERE $v IS NULL OR version = $v",
+                            {"v": version}).fetchall()
+    return found
+
+
 def exists(cur, version: int) -> bool:
     ensure(cur)
     return bool(cur.execute("SELECT count(*) FROM theme_map_versions WHERE version = ?", [int(version)]).fetchone()[0])
