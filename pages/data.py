@@ -479,7 +479,17 @@ def handle(upload, all_keys: list[str]) -> None:
 def handle_all(files: list) -> None:
     known_sha = st.session_state.get("upload_sha", {})  # only the files in the uploader now
     st.session_state["upload_sha"] = {f.file_id: known_sha[f.file_id] for f in files if f.file_id in known_sha}
-    keys = [file_key(f) for f in files]
+    first: dict[str, object] = {}  # each content once: a file's widgets and jobs are keyed by its content
+    for f in files:
+        first.setdefault(file_key(f), f)
+    for f in files:
+        if (kept := first[file_key(f)]) is not f:
+            copy = ("was added again" if f.name == kept.name
+                    else f"has the same content as **{ui.md_escape(kept.name)}**")
+            st.info(f"**{ui.md_escape(f.name)}** {copy}: the content is read and stored once. Remove the copy from "
+                    "the uploader with its ✕.", icon=":material/content_copy:")
+    files = list(first.values())
+    keys = list(first)
     if files and ui.workspace().holds_sample():
         sample_choice()
     if len(files) == 1:

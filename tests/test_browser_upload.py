@@ -170,3 +170,38 @@ def test_cancelling_a_large_upload_stores_nothing(page, quick_progress_url, tmp_
     wait_for_app_run(page)
     assert_no_exception(page)
     assert history_rows(page) == 5  # nothing stored: still only the sample's files
+
+
+# ---- the same content dropped more than once -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def copies_url(tmp_path_factory) -> Iterator[str]:
+    with server(tmp_path_factory, "upload_copies") as base:
+        yield base
+
+
+def test_the_same_content_dropped_twice_is_read_and_stored_once(page, copies_url, tmp_path):
+    # Each file's widgets are keyed by its content: two copies in one drop once raised StreamlitDuplicateElementKey.
+    rev = tmp_path / "rev.csv"
+    rev.write_text("customer_id,month,mrr\nA,2026-09,10\nB,2026-09,20\n", encoding="utf-8")
+    renamed = tmp_path / "rev-copy.csv"
+    renamed.write_bytes(rev.read_bytes())
+    page.goto(copies_url + "/data")
+    wait_for_app_run(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files([rev, rev, renamed])
+    info = page.locator("[data-testid='stAlertContentInfo']")
+    pw.expect(info.filter(has_text="rev.csv was added again: the content is read and stored once.")).to_be_visible()
+    pw.expect(info.filter(has_text="rev-copy.csv has the same content as rev.csv")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    reads = success.filter(has_text="reads as Revenue")
+    pw.expect(reads).to_have_text(re.compile(r"rev\.csv reads as Revenue: 2 rows"))
+    pw.expect(page.locator("[data-testid='stTab']")).to_have_count(0)  # one file to handle, not three tabs
+
+    choose(page, "Store your files as your company's own data?", re.compile(r"^Start your company's own workspace"))
+    page.get_by_role("button", name="Store as the new Revenue version").click()
+    pw.expect(success.filter(has_text="Stored rev.csv as version 6")).to_have_count(1)
+    wait_for_app_run(page)
+    assert_no_exception(page)
+    assert history_rows(page) == 6  # stored once
+    pw.expect(page.get_by_role("button", name=re.compile("^Remove "))).to_have_count(0)  # every copy left the uploader
