@@ -147,3 +147,19 @@ def test_upload_infos_reads_the_records_of_several_versions_at_once(ws):
     assert (infos[3]["kind"], infos[3]["file_name"]) == ("revenue", "revenue.csv")
     assert infos[3] == ws.upload_info(3) and ws.upload_info(None) is None and ws.upload_info(99) is None
     assert ws.upload_infos([None]) == {}
+
+
+def test_recent_comments_read_each_answer_once_from_one_source_or_several(ws):
+    # r7 again with its comment rewritten, and a new answer t1: appended, r7's later wording is the one shown,
+    # once; after a roll back to the reference alone (one source, read by its version) its own wording again.
+    later = (b"response_id,customer_id,responded_at,score,comment\n"
+             b"r7,D,2025-04-02,10,Fixed it fast\nt1,B,2025-04-05,2,Billing is wrong\n")
+    ws.commit([prepare_bytes(later, "nps", name="survey-b.csv").to_upload()], append=True)
+    window = View(2, dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    both = nps.recent_comments(ws.cursor(), window, ws.snapshot().versions)
+    assert both.comment.tolist() == ["Billing is wrong", "Fixed it fast", "Love it", "Price went up",
+                                     "Too slow, and support never answered"]
+    assert both.customer.fillna("-").tolist() == ["B", "D", "-", "A", "B"]
+    back = ws.rollback(2)
+    alone = nps.recent_comments(ws.cursor(), View(back.snapshot, window.start, window.end), back.versions, limit=2)
+    assert alone.comment.tolist() == ['Fixed my "big" problem', "Love it"]
