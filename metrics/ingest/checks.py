@@ -17,7 +17,7 @@ from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import REJECTED_SHOWN, Options, Report
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
+from metrics.ingest.sqltext import _blank, _flag_sql, _text, stripped  # noqa: F401 (re-exported)
 from metrics.store import quote_ident
 
 SHOWN_BAD_ROWS = 5
@@ -188,7 +188,7 @@ def _formula_warning(chk: _Checker, m: dict[str, str], names: tuple[str, ...], w
     if stray:
         warnings.append(f"{stray:,} text cells start with a double quote that is never closed (unbalanced quoting "
                         "in the file); they were read literally, quote included. Check those rows.")
-    n = sum(chk.count_where(f"left(trim({quote_ident(c)}), 1) IN ('=', '+', '@') "
+    n = sum(chk.count_where(f"left({stripped(quote_ident(c))}, 1) IN ('=', '+', '@') "
                             f"OR regexp_matches({quote_ident(c)}, '^(-[^0-9]|[\\t\\r])')") for c in cols)
     if n:
         warnings.append(f"{n:,} text cells start like a spreadsheet formula (=, +, -, @); they are stored as plain "
@@ -203,7 +203,7 @@ def churned_values(chk: _Checker, column: str, warnings: list[str]) -> str | Non
     (then its rows are flagged)."""
     col = quote_ident(column)
     v = _flag_sql(col)
-    values = chk.con.execute(f"SELECT {v} AS v, min(trim({col})) AS shown, count(*) AS n FROM raw "
+    values = chk.con.execute(f"SELECT {v} AS v, min({stripped(col)}) AS shown, count(*) AS n FROM raw "
                              f"WHERE {v} <> '' GROUP BY 1 ORDER BY n DESC, v").fetchall()
     if len(values) > MAX_STATUS_VALUES:
         chk.flag(column, "true", f"are not churn flags or status words (the column has {len(values):,} different "

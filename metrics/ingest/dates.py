@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import BadCell, InvalidValuesError
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, stripped
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -47,7 +47,7 @@ def format_name(fmt: str) -> str:
 
 
 def _parse_date_sql(col_sql: str, fmt: str) -> str:
-    v = f"trim({col_sql})"
+    v = stripped(col_sql)
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
         iso = f"regexp_replace({v}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such.
@@ -84,7 +84,7 @@ def choose_format(chk: _Checker, column: str) -> str:
     if key not in chk.questions.answers and legacy in DATE_FORMATS:
         chk.questions.answers[key] = legacy  # presets saved before questions existed
     row = chk.con.execute(
-        "SELECT count(*), count(*) FILTER (regexp_full_match(trim(v), ?)), min(v), "
+        f"SELECT count(*), count(*) FILTER (regexp_full_match({stripped('v')}, ?)), min(v), "
         + ", ".join(f"count({_parse_date_sql('v', f)})" for f in DATE_FORMATS) + f" FROM {_sample(column)}",
         [_TIME_ONLY]).fetchone()
     n, times, example = row[0], row[1], row[2]
@@ -151,7 +151,7 @@ def _labels(chk: _Checker, choices: list[str], example: str | None, counts: dict
 
 def _refuse_times(chk: _Checker, column: str) -> None:
     col = quote_ident(column)
-    where = f"regexp_full_match(trim({col}), ?)"
+    where = f"regexp_full_match({stripped(col)}, ?)"
     count = chk.con.execute(f"SELECT count(*) FROM raw WHERE {where}", [_TIME_ONLY]).fetchone()[0]
     rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {where} ORDER BY _row LIMIT 5", [_TIME_ONLY]).fetchall()
     raise InvalidValuesError(column, "are times of day (hh:mm), not dates: the column has no day, so it cannot be "

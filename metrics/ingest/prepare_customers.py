@@ -18,7 +18,7 @@ from metrics.ingest.checks import (
 )
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, stripped
 from metrics.store import quote_ident
 
 NEVER_PAID = ("incomplete", "incomplete_expired")
@@ -39,7 +39,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
     per_subscription = "subscription_id" in m
     if not per_subscription:
-        chk.flag_duplicates(f"trim({cid})", m["customer_id"], f"customer ids in column '{m['customer_id']}'",
+        chk.flag_duplicates(stripped(cid), m["customer_id"], f"customer ids in column '{m['customer_id']}'",
                             "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}")
     if "start_date" in m:
         start = chk.date(m["start_date"])
@@ -77,7 +77,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                             f"{left_out_counts(chk, status, keep)}.")
         lines = chk.count_where(keep)
         frame = canonical(chk, f"""
-            SELECT trim({cid}) AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
+            SELECT {stripped(cid)} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
                    CASE WHEN count(*) = count({churn}) THEN max({churn}) END AS churn_date,
                    arg_max({_text(m, 'segment')}, {start}) AS segment, arg_max({_text(m, 'region')}, {start}) AS region,
                    arg_max({_text(m, 'plan')}, {start}) AS plan
@@ -86,7 +86,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                         "subscription's start; churned when every subscription has ended, on the last end date).")
         return frame
     return canonical(chk, f"""
-        SELECT trim({cid}) AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
+        SELECT {stripped(cid)} AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
         FROM raw ORDER BY _row""")

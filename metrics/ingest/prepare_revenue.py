@@ -22,7 +22,7 @@ from metrics.ingest.checks import (
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.model import Options
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, stripped
 from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
 from metrics.store import quote_ident
 
@@ -122,7 +122,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # One aggregation serves the ceiling check and the canonical rows.
         chk.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE monthly AS
-            SELECT trim({cid}) AS customer_id, date_trunc('month', {month})::DATE AS month,
+            SELECT {stripped(cid)} AS customer_id, date_trunc('month', {month})::DATE AS month,
                    sum({per_month}) AS total, count(*) AS lines
             FROM raw WHERE {keep} GROUP BY ALL""")
         _check_monthly_sums(chk)
@@ -144,7 +144,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     var = _set_as_of(chk, as_of)
     subs_sql = f"""
         WITH subs AS (
-            SELECT _row, trim({cid}) AS customer_id, date_trunc('month', {start})::DATE AS first_m,
+            SELECT _row, {stripped(cid)} AS customer_id, date_trunc('month', {start})::DATE AS first_m,
                    least(CASE WHEN {end} IS NULL THEN date_trunc('month', {var})
                               ELSE date_trunc('month', {end}) - INTERVAL 1 MONTH END,
                          date_trunc('month', {var}))::DATE AS last_m,

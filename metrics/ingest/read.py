@@ -32,7 +32,7 @@ from metrics.ingest import containers, spool
 from metrics.ingest.mapping import SYNONYMS, _guess_kind, normalise_header
 from metrics.ingest.model import Inspection
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, stripped
 from metrics.store import quote_ident
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # keep in step with .streamlit/config.toml server.maxUploadSize
@@ -656,13 +656,13 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         raise UnreadableFileError(f"The file could not be read as CSV: {first_line}") from exc
     # Drop unnamed, empty trailing columns (spreadsheets add them for a trailing comma).
     empty = [names[i] for i in sorted(blank_names)
-             if con.execute(f"SELECT count(nullif(trim({quote_ident(names[i])}), '')) FROM raw").fetchone()[0] == 0]
+             if con.execute(f"SELECT count(nullif({stripped(quote_ident(names[i]))}, '')) FROM raw").fetchone()[0] == 0]
     for c in empty:
         con.execute(f"ALTER TABLE raw DROP COLUMN {quote_ident(c)}")
     columns = [c for c in names if c not in empty]
     labels = {c: v for c, v in labels.items() if c in columns and v and v != c}
     # Trailing empty rows: every cell blank.
-    blank = " AND ".join(f"coalesce(trim({quote_ident(c)}), '') = ''" for c in columns)
+    blank = " AND ".join(_blank(quote_ident(c)) for c in columns)
     con.execute(f"DELETE FROM raw WHERE {blank}")
     if con.execute("SELECT count(*) FROM raw").fetchone()[0] == 0:
         raise EmptyFileError(f"The file has a header ({len(columns):,} columns: "
@@ -670,7 +670,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     signature = hashlib.sha256("\x1f".join(columns).encode()).hexdigest()
     kind = "nps" if tool != "CSV" else _guess_kind(columns, labels)
     sub_ids = next((c for c in columns if normalise_header(c) == "id" and con.execute(
-        f"SELECT bool_and(starts_with(trim({quote_ident(c)}), 'sub_')) FROM raw WHERE NOT {_blank(quote_ident(c))}"
+        f"SELECT bool_and(starts_with({stripped(quote_ident(c))}, 'sub_')) FROM raw WHERE NOT {_blank(quote_ident(c))}"
     ).fetchone()[0]), None)
     return Inspection(columns, labels, n_header, tool, signature, kind, sub_ids,
                       delimiter="" if delimiter == "\x1f" else delimiter, warnings=warnings)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, stripped
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ _SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience
 
 
 def _value(col_sql: str) -> str:
-    return f"lower(trim({col_sql}))"
+    return f"lower({stripped(col_sql)})"
 
 
 def score_sql(col_sql: str) -> str:
@@ -65,7 +65,7 @@ def answered_sql(col_sql: str) -> str:
 
 
 def time_of_day_sql(col_sql: str) -> str:
-    return f"regexp_full_match(trim({col_sql}), '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
+    return f"regexp_full_match({stripped(col_sql)}, '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
 
 
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
@@ -85,7 +85,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
                coalesce(sum(k) FILTER ({time_of_day_sql('v')}), 0)
         FROM {distinct}""").fetchone()
     counts = chk.con.execute(f"""
-        SELECT trim(v) AS v, sum(k) AS n FROM {distinct}
+        SELECT {stripped('v')} AS v, sum(k) AS n FROM {distinct}
         GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
     header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))
     recommend = any(w in header for w in _RECOMMEND)

@@ -8,6 +8,7 @@ import re
 
 from metrics.ingest.checks import _Checker
 from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import _flag_sql, stripped
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -18,7 +19,7 @@ NULL_TOKENS = ("", "?", "-", "--", "n/a", "na", "#n/a", "not provided", "not ava
 def val(column: str) -> str:
     """The column's trimmed text, NULL for a null token."""
     c = quote_ident(column)
-    return f"(CASE WHEN lower(trim(coalesce({c}, ''))) IN {NULL_TOKENS} THEN NULL ELSE trim({c}) END)"
+    return f"(CASE WHEN {_flag_sql(c)} IN {NULL_TOKENS} THEN NULL ELSE {stripped(c)} END)"
 
 
 # ---- timestamps ---------------------------------------------------------------------------------------------
@@ -213,6 +214,6 @@ def tags(column: str) -> str:
     v = val(column)
     inner = f"regexp_replace({v}, '^\\[|\\]$', '', 'g')"
     parts = (f"CASE WHEN contains({inner}, ',') THEN string_split_regex({inner}, '\\s*,\\s*') "
-             f"ELSE string_split_regex(trim({inner}), '\\s+') END")
+             f"ELSE string_split_regex({stripped(inner)}, '\\s+') END")
     return (f"(CASE WHEN {v} IS NULL THEN NULL ELSE list_filter(list_transform({parts}, lambda x: trim(x, '''\" ')), "
             "lambda x: x <> '') END)")

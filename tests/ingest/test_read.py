@@ -17,6 +17,7 @@ from conftest import prepare_bytes  # noqa: E402
 
 from metrics import ingest  # noqa: E402
 from metrics.errors import (  # noqa: E402
+    DuplicateRowsError,
     EmptyFileError,
     FileTooLargeError,
     InvalidOptionError,
@@ -494,3 +495,20 @@ def test_decoded_text_read_by_duckdb_is_what_the_careful_path_reads(data, monkey
     assert (fast_seen.columns, fast_seen.encoding, fast_seen.container, fast_seen.warnings, fast_seen.sha256) == \
         (slow_seen.columns, slow_seen.encoding, slow_seen.container, slow_seen.warnings, slow_seen.sha256)
     assert [q.key for q in fast_seen.questions] == [q.key for q in slow_seen.questions]
+
+
+def test_tabs_and_no_break_spaces_at_a_cells_ends_are_not_part_of_its_value():
+    # A tab before an id keeps a spreadsheet from reading it as a number; DuckDB's trim() removes spaces only, so
+    # '\tC1' was stored as a customer other than 'C1', and a score '\t9' was refused while an amount '\t100' passed.
+    revenue = prepare_bytes(b"customer_id,month,mrr\n\tC1,2026-01,\t100\nC1,2026-02,100\nC2\xc2\xa0,2026-01,200\n",
+                            "revenue")
+    assert revenue.rows.customer_id.tolist() == ["C1", "C1", "C2"] and revenue.rows.mrr.tolist() == [100, 100, 200]
+    assert revenue.summary.startswith("3 rows, 2 customers")
+    nps = prepare_bytes(b"response_id,customer_id,responded_at,score,channel\n\tR1,\tC1,2026-01-05,\t9,\tEmail\n"
+                        b"R2,C2,\t2026-01-06\t,10\t,Web\n", "nps")
+    assert nps.rows.response_id.tolist() == ["R1", "R2"] and nps.rows.customer_id.tolist() == ["C1", "C2"]
+    assert nps.rows.score.tolist() == [9, 10] and nps.rows.channel.tolist() == ["Email", "Web"]
+    assert [str(d)[:10] for d in nps.rows.response_date] == ["2026-01-05", "2026-01-06"]
+    # one customer listed twice, once behind a tab: a duplicate id, not two customers
+    with pytest.raises(DuplicateRowsError, match="1 duplicate customer ids in column 'customer_id'; first at rows 3"):
+        prepare_bytes(b"customer_id,signup_date\n\tC1,2026-01-03\nC1,2026-01-03\nC2,2026-01-04\n", "customers")
