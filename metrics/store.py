@@ -159,22 +159,27 @@ class Workspace:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path)
+        self._default_memory = default_memory
         self._write_lock = threading.Lock()
-        if self._con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        self._con = self._open()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(self.path)
+        if con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
             # DuckDB hands a second connect() to an open file the same database instance: an earlier Workspace of
             # this process (e.g. one Streamlit's "Clear caches" dropped but that is still alive) set it up and
             # locked it. Its schema and settings hold; setting them again would be refused.
-            return
-        self._con.execute(SCHEMA)
-        self._con.execute(HISTORY_SCHEMA)
-        parts.ensure(self._con)  # fact parts and views; a workspace made before parts is migrated once
+            return con
+        con.execute(SCHEMA)
+        con.execute(HISTORY_SCHEMA)
+        parts.ensure(con)  # fact parts and views; a workspace made before parts is migrated once
         # DuckDB 2.0 bounds a LEFT JOIN whose right side it proves empty (fact_customer_month's categories for a
         # month filter outside them) at 0 rows; compressed materialization then narrows counts over it to
         # TINYINT and fails on the first count above 127 (tests/facts/test_parts.py). Off for this connection.
-        self._con.execute("SET disabled_optimizers = 'compressed_materialization'")
+        con.execute("SET disabled_optimizers = 'compressed_materialization'")
         # no files, network, extensions or SET through the app's cursors
-        lockdown.lock(self._con, default_memory=default_memory)
+        lockdown.lock(con, default_memory=self._default_memory)
+        return con
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -182,20 +187,38 @@ class Workspace:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One writer at a time, in one transaction: committed if the block ends, rolled back if it raises.
-        A disk or memory failure (DuckDB IOException, OutOfMemoryException) becomes a StoreError saying that
-        nothing was stored."""
+        A disk or memory failure becomes a StoreError saying that nothing was stored: DuckDB's IOException or
+        OutOfMemoryException in a statement, a TransactionException when the commit cannot write its log, and a
+        FatalException when the checkpoint after it cannot write the file (a full disk). The last one leaves the
+        database closed for good ("must be restarted"), so the workspace is opened again first: the pages go on
+        reading, and the reopened file shows whether the commit was kept (it never was in our runs; if it was,
+        the message says so instead)."""
         with self._write_lock:
+            latest = self._latest_snapshot()
             try:
                 with transaction(self.cursor()) as cur:
                     yield cur
             except BaseException as exc:
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 if isinstance(exc, duckdb.OutOfMemoryException):
                     raise StoreError("Nothing was stored: the workspace ran out of memory while saving "
-                                     f"({str(exc).splitlines()[0]}). Try a smaller file or free memory.") from exc
-                if isinstance(exc, duckdb.IOException):
+                                     f"({first}). Try a smaller file or free memory.") from exc
+                if isinstance(exc, duckdb.FatalException):
+                    with contextlib.suppress(Exception):
+                        self._con.close()
+                    self._con = self._open()
+                    if self._latest_snapshot() != latest:
+                        raise StoreError(f"The upload was stored (data version #{self._latest_snapshot()}), but "
+                                         f"the workspace file could not be tidied after it ({first}). Check free "
+                                         "disk space.") from exc
+                if isinstance(exc, duckdb.IOException | duckdb.FatalException) or (
+                        isinstance(exc, duckdb.TransactionException) and "Failed to commit" in first):
                     raise StoreError("Nothing was stored: the workspace file could not be written "
-                                     f"({str(exc).splitlines()[0]}). Check free disk space.") from exc
+                                     f"({first}). Check free disk space.") from exc
                 raise
+
+    def _latest_snapshot(self) -> int | None:
+        return self.cursor().execute("SELECT max(snapshot) FROM snapshots").fetchone()[0]
 
     def close(self) -> None:
         self._con.close()
