@@ -25,6 +25,8 @@ from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_wa
 from metrics.ingest.model import Options
 from metrics.ingest.questions import Question
 from metrics.ingest.ticket_values import (
+    LONGEST_HOURS,
+    MAX_DURATION_YEARS,
     check_timestamps,
     duration,
     looks_like_timestamps,
@@ -287,10 +289,15 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], has_reply:
     for col, name in (("fr_cal", "first_reply_time"), ("res_cal", "resolution_time"),
                       ("fr_bus", "first_reply_time_business"), ("res_bus", "resolution_time_business")):
         if name in m:
-            neg = con.execute(f"SELECT count(*) FROM t2 WHERE {col} < 0").fetchone()[0]
+            neg, long = con.execute(f"SELECT count(*) FILTER ({col} < 0), count(*) FILTER ({col} > $most) FROM t2",
+                                    {"most": LONGEST_HOURS}).fetchone()
             if neg:
                 warnings.append(f"{neg:,} negative durations in '{m[name]}' cannot be true and were left out.")
-                con.execute(f"UPDATE t2 SET {col} = NULL WHERE {col} < 0")
+            if long:  # 300 nines in a first reply time were stored as 1.7e298 hours
+                warnings.append(f"{long:,} durations in '{m[name]}' are longer than {MAX_DURATION_YEARS} years "
+                                f"({LONGEST_HOURS:,.0f} hours), which no ticket waits: broken cells, left out.")
+            if neg or long:
+                con.execute(f"UPDATE t2 SET {col} = NULL WHERE {col} < 0 OR {col} > $most", {"most": LONGEST_HOURS})
     # Which measures have a calendar figure, and which only a business-hours one.
     cal = {"first_reply": "first_reply_time" in m or (has_reply and has_created),
            "resolution": "resolution_time" in m or (has_solved and has_created)}

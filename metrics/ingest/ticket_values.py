@@ -105,6 +105,8 @@ def looks_like_timestamps(chk: _Checker, column: str) -> bool:
 _HMS = "^([0-9]{1,3}(,[0-9]{3})+|[0-9]+):([0-5][0-9])(:([0-5][0-9]))?$"
 _THOUSANDS = "^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?$"
 UNIT_HOURS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": 24.0}
+MAX_DURATION_YEARS = 20  # no ticket waits longer for a reply or a solution: a larger duration is a broken cell
+LONGEST_HOURS = MAX_DURATION_YEARS * 365.25 * 24
 
 
 def _number(v: str) -> str:

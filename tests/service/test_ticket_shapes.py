@@ -254,3 +254,13 @@ def test_zendesk_csat_response_rate_is_over_offered_surveys():
     assert c["response_basis"] == "offered" and c["response_rate"] == pytest.approx(2 / 3)
     assert c["mean"] is None and c["scales"] == ["good/bad"]  # no mean of Good/Bad
     ws.close()
+
+
+def test_a_duration_longer_than_twenty_years_is_a_broken_cell_left_out():
+    # 300 nines in a first reply time were stored as 1.7e298 hours; 175,320 hours (20 years) is the most kept
+    data = (b"ticket_id,created_at,first reply time in hours\n1,2024-03-01 09:00,5\n2,2024-03-02 09:00,"
+            + b"9" * 300 + b"\n3,2024-03-03 09:00,175320\n4,2024-03-04 09:00,175321\n")
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["first_reply_hours"].tolist() == pytest.approx([5.0, float("nan"), 175320.0, float("nan")],
+                                                                 nan_ok=True)
+    assert has(p.warnings, "2 durations in 'first reply time in hours' are longer than 20 years (175,320 hours)")
