@@ -168,13 +168,47 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: d
         (column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today]),
         (column, f"{expr} < DATE '1970-01-01'", "are before 1970", [])])
     # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.
-    latest = chk.con.execute(f"SELECT max({expr}) FROM raw WHERE {expr} <= ?", [today]).fetchone()[0]
-    if latest is not None:
+    months = chk.con.execute(f"SELECT date_trunc('month', e)::DATE, count(*), min(e), max(e) FROM "
+                             f"(SELECT {expr} AS e FROM raw) WHERE e >= DATE '1970-01-01' AND e <= ? GROUP BY 1 "
+                             "ORDER BY 1", [today]).fetchall()
+    if months:
+        latest = months[-1][3]
         floor = dt.date(latest.year - MAX_SPAN_YEARS, latest.month, 1)
         chk.flag(column, f"{expr} >= DATE '1970-01-01' AND {expr} < ?",
                  f"are more than {MAX_SPAN_YEARS} years before the column's latest date ({latest:%Y-%m-%d}); "
                  f"a span that wide is a typo or a placeholder date", [floor])
+        _isolated_early(chk, column, expr, [m for m in months if m[0] >= floor])
     _ask_when_every_row_fails(chk, column)
+
+
+ISOLATED_GAP_MONTHS = 24  # months without a date that set a column's first rows apart from the rest
+ISOLATED_SHARE = 0.1      # at most this share of the dated rows (or one row) before such a gap: strays, not an era
+
+
+def _isolated_early(chk: _Checker, column: str, expr: str, months: list[tuple]) -> None:
+    """A warning naming the rows when a few dates (at most ISOLATED_SHARE, or one) lie before a gap of
+    ISOLATED_GAP_MONTHS or more without any date: within the span bound they are kept, but the data's period
+    would start with them and its charts reach back over the empty years (one 1977 row among 2026 rows did so
+    silently). `months`: (month, rows, first date, last date) of the column's dates, in order."""
+    total, before, cut = sum(m[1] for m in months), 0, None
+    for (month, n, _, last), (following, *_rest) in zip(months, months[1:], strict=False):
+        before += n
+        gap = (following.year - month.year) * 12 + following.month - month.month - 1
+        if gap >= ISOLATED_GAP_MONTHS and before <= max(1.0, ISOLATED_SHARE * total):
+            cut = (before, last, following, gap)
+    if cut is None:
+        return
+    before, last, following, gap = cut
+    rows = [r for (r,) in chk.con.execute(f"SELECT _row FROM raw WHERE {expr} >= ? AND {expr} < ? ORDER BY _row "
+                                          "LIMIT 5", [months[0][2], following]).fetchall()]
+    first, shown = months[0][2], ", ".join(map(str, rows)) + (" …" if before > len(rows) else "")
+    which = (f"1 row of '{column}' is dated long before the rest: {first:%Y-%m-%d} (row {shown})" if before == 1 else
+             f"{before:,} rows of '{column}' are dated long before the rest: {first:%Y-%m-%d} to {last:%Y-%m-%d} "
+             f"(rows {shown})")
+    chk.notes.append(
+        f"{which}, then no date for {gap:,} months until {following:%b %Y}. The data's period starts there, so "
+        f"charts and all-time figures reach back to {first:%b %Y}; if "
+        f"{'it is a typo, fix the row' if before == 1 else 'they are typos, fix those rows'} and upload again.")
 
 
 def _ask_when_every_row_fails(chk: _Checker, column: str) -> None:

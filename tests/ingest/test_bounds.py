@@ -128,3 +128,26 @@ def test_subscriptions_adding_up_past_what_a_customer_month_holds_are_refused():
     with pytest.raises(TooMuchDataError) as err:
         prepare_bytes(data.encode(), kind="revenue", as_of=dt.date(2026, 10, 31))
     assert "Customer 'big' has 1,001 subscriptions adding up to 1,001,000,000,000,000 a month" in str(err.value)
+
+
+def test_a_few_dates_long_before_the_rest_are_named_in_a_warning():
+    # Within the 50-year bound a stray date is kept, but the data's period would start with it: one 1977 row among
+    # 2026 rows widened the data by 49 years without a word. A gap of 24 months or more without a date, with at
+    # most a tenth of the rows (or one) before it, is named; 23 months is not.
+    rows = [f"C{i},2026-{1 + i % 5:02d},100\n" for i in range(45)]
+
+    def early(*extra: str) -> list[str]:
+        data = "customer_id,month,mrr\n" + "".join(rows[:4]) + "".join(extra) + "".join(rows[4:])
+        prepared = prepare_bytes(data.encode(), "revenue", answers={"date_format:month": "%Y-%m"})
+        return [w for w in prepared.warnings if "long before the rest" in w]
+
+    assert early("C9,1977-01,50\n") == [
+        "1 row of 'month' is dated long before the rest: 1977-01-01 (row 6), then no date for 587 months until "
+        "Jan 2026. The data's period starts there, so charts and all-time figures reach back to Jan 1977; if it is "
+        "a typo, fix the row and upload again."]
+    assert early("C9,2016-01,50\n", "C8,2016-03,50\n")[0].startswith(
+        "2 rows of 'month' are dated long before the rest: 2016-01-01 to 2016-03-01 (rows 6, 7), then no date for "
+        "117 months until Jan 2026.")
+    assert early("C9,2024-01,50\n") == []  # Jan 2024 to Jan 2026: 23 months without a date
+    assert early(*[f"C{i},2016-01,50\n" for i in range(6)]) == []  # 6 of 51 rows: an earlier era, not strays
+    assert early() == []
