@@ -62,11 +62,14 @@ class UnknownKindError(IngestError):
 class MissingColumnError(IngestError):
     """A required canonical field has no matching column."""
 
-    def __init__(self, field_name: str, label: str, columns: list[str]):
+    def __init__(self, field_name: str, label: str, columns: list[str], chosen: str | None = None):
+        """`chosen`: the column a mapping named for the field, when the file has none of that name."""
         self.field = field_name
         self.columns = columns
         shown = ", ".join(repr(c) for c in columns[:12]) + (" …" if len(columns) > 12 else "")
-        super().__init__(f"No column for {label} ('{field_name}') was found. The file's columns are: {shown}.")
+        missing = (f"No column for {label} ('{field_name}') was found." if chosen is None else
+                   f"The column {chosen!r} chosen for {label} ('{field_name}') is not in the file.")
+        super().__init__(f"{missing} The file's columns are: {shown}.")
 
 
 @dataclass

@@ -113,7 +113,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         mapping = {k: v for k, v in mapping.items() if v}
         for name, col in mapping.items():
             if col not in columns:
-                raise MissingColumnError(name, f"column {col!r}", columns)
+                raise MissingColumnError(name, _label(kind, name), columns, chosen=col)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
         _require_fields(kind, mapping, columns, opts)
@@ -231,6 +231,11 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
     else:
         chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")
+
+
+def _label(kind: str, name: str) -> str:
+    """The words for a canonical field of `kind` (FIELDS), else its name."""
+    return next((label for field, label, _ in FIELDS.get(kind, ()) if field == name), name)
 
 
 def _require_fields(kind: str, mapping: dict[str, str], columns: list[str], opts: Options) -> None:

@@ -187,6 +187,8 @@ def test_case_only_headers_keep_their_own_values():
     name, data, kind, options = case("headers differing in case")
     result = outcome(data, kind, options)  # 'score' is renamed visibly ("score (2)"): naming it is refused, not
     assert isinstance(result, MissingColumnError)  # silently given Score's values
+    assert str(result).startswith("The column 'score' chosen for NPS score (0–10) ('score') is not in the file. "
+                                  "The file's columns are: ")
     assert "'Score', 'score (2)', 'date'" in str(result)
     result = outcome(data, kind, {"mapping": {"score": "score (2)", "response_date": "date"}})
     assert isinstance(result, ingest.Prepared)
