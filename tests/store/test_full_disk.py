@@ -61,3 +61,44 @@ def test_a_full_disk_while_storing_stores_nothing_says_so_and_the_workspace_goes
     assert out["error"].endswith("File too large). Check free disk space.")
     assert out["before"] == out["after"] == before  # nothing stored, and the same process still reads the workspace
     assert out["then"] == then  # stored once there is room
+
+
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_fatal_error_at_the_commit_reopens_the_workspace_and_tells_what_was_kept(tmp_path, monkeypatch, kept):
+    # DuckDB's FatalException leaves the database closed for good; whether the write survived is read from the
+    # reopened file: kept (its log was on disk before the checkpoint failed) is a stored version, else nothing.
+    import contextlib
+
+    import duckdb
+    from conftest import REFERENCE, prepare_file
+
+    import metrics.store
+    from metrics.schema import transaction
+    from metrics.store import StoreError, Workspace
+
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ws.commit([prepare_file(REFERENCE / "customers.csv", "customers").to_upload()])
+
+    @contextlib.contextmanager
+    def fatal_at_commit(cur):
+        if kept:  # the write is committed, then the checkpoint after it fails
+            with transaction(cur):
+                yield cur
+        else:  # the write fails before its commit
+            cur.begin()
+            yield cur
+            cur.rollback()
+        raise duckdb.FatalException("FATAL Error: Failed to create checkpoint because of error: disk full")
+
+    monkeypatch.setattr(metrics.store, "transaction", fatal_at_commit)
+    upload = prepare_file(REFERENCE / "revenue.csv", "revenue").to_upload()
+    if kept:
+        assert ws.commit([upload]).snapshot == 2
+    else:
+        with pytest.raises(StoreError, match=r"^Nothing was stored: the workspace file could not be written "
+                                             r"\(FATAL Error: Failed to create checkpoint"):
+            ws.commit([upload])
+    monkeypatch.undo()
+    assert ws.snapshot().snapshot == (2 if kept else 1)
+    assert ws.commit([upload]).snapshot == (3 if kept else 2)  # the workspace goes on
+    ws.close()
