@@ -200,14 +200,18 @@ def choose(page, label: str | re.Pattern, option: str | re.Pattern) -> None:
     """Pick `option` in the selectbox named `label`, then wait for the rerun."""
     box = page.get_by_role("combobox", name=label)
     opt = page.get_by_role("option", name=option, exact=isinstance(option, str) or None)
-    for _ in range(5):  # a click that lands during a rerun can leave the list closed: open it again
-        wait_for_app_run(page)  # (on a loaded CI machine three tries, each racing a rerun, were once not enough)
+    # A rerun (an upload job's progress polls every second while it runs) can close the list between opening it
+    # and clicking the option, as it can for a user, who opens it again: so does this, up to five times (on a
+    # loaded CI machine three tries of the opening alone were once not enough, and the click alone once failed).
+    for _ in range(5):
+        wait_for_app_run(page)
         box.click()
         try:
-            opt.wait_for(state="visible", timeout=5_000)
+            opt.click(timeout=5_000)
             break
         except pw.TimeoutError:
             page.keyboard.press("Escape")
-    opt.click()
+    else:
+        raise AssertionError(f"the option {option!r} of {label!r} could not be chosen in five tries")
     wait_for_app_run(page)
     assert_no_exception(page)
