@@ -23,23 +23,28 @@ _FCM = "fact_customer_month"  # its measures (metrics.measures) also read fact_c
 
 
 def sources(cur, snap: Snapshot, today: dt.date) -> pd.DataFrame:
-    """One row per data kind in the snapshot: version, file, rows, date span, uploaded, freshness."""
+    """One row per source the snapshot reads (a response kind added from several files has a row per file; a kind
+    without data one empty row): version, file, rows, date span, uploaded, freshness."""
     rows = []
     for kind in KINDS:
-        version = snap.versions.get(kind)
-        info = None if version is None else query(
-            cur, "SELECT * FROM uploads WHERE version = $v", {"v": version}).iloc[0]
-        rows.append({
-            "source": KIND_LABELS[kind], "version": version,
-            "file": None if info is None else info.file_name,
-            "rows": None if info is None else int(info.row_count),
-            "first_date": None if info is None else info.first_date,
-            "last_date": None if info is None else info.last_date,
-            "uploaded_at": None if info is None else info.uploaded_at,
-            "days_old": None if info is None or pd.isna(info.last_date)
-            else (today - pd.Timestamp(info.last_date).date()).days,
-        })
+        for version in snap.sources.get(kind) or (snap.versions.get(kind),):
+            rows.append(_source_row(cur, kind, version, today))
     return pd.DataFrame(rows)
+
+
+def _source_row(cur, kind: str, version: int | None, today: dt.date) -> dict:
+    info = None if version is None else query(
+        cur, "SELECT * FROM uploads WHERE version = $v", {"v": version}).iloc[0]
+    return {
+        "source": KIND_LABELS[kind], "version": version,
+        "file": None if info is None else info.file_name,
+        "rows": None if info is None else int(info.row_count),
+        "first_date": None if info is None else info.first_date,
+        "last_date": None if info is None else info.last_date,
+        "uploaded_at": None if info is None else info.uploaded_at,
+        "days_old": None if info is None or pd.isna(info.last_date)
+        else (today - pd.Timestamp(info.last_date).date()).days,
+    }
 
 
 def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:

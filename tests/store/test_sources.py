@@ -163,3 +163,18 @@ def test_recent_comments_read_each_answer_once_from_one_source_or_several(ws):
     back = ws.rollback(2)
     alone = nps.recent_comments(ws.cursor(), View(back.snapshot, window.start, window.end), back.versions, limit=2)
     assert alone.comment.tolist() == ['Fixed my "big" problem', "Love it"]
+
+
+def test_the_cio_sources_list_every_file_a_data_version_reads(ws):
+    # Appended NPS files are each a source: the CIO table listed only the latest, so "Oldest source" (the most days
+    # since a source's last date) missed an older survey still in use. EARLIER ends 2024-12-20, the reference
+    # 2025-04-03.
+    from metrics import health
+
+    ws.commit([prepare_bytes(EARLIER, "nps", name="survey-2024.csv").to_upload()], append=True)
+    src = health.sources(ws.cursor(), ws.snapshot(), dt.date(2025, 5, 31))
+    nps_rows = src[src.source == "NPS responses"]
+    assert nps_rows.version.tolist() == [2, 4] and nps_rows.rows.tolist() == [8, 3]
+    assert nps_rows.days_old.tolist() == [58, 162]  # 3 Apr -> 31 May 2025; 20 Dec 2024 -> 31 May 2025
+    assert src.days_old.max() == 162
+    assert len(src[src.source == "Revenue"]) == 1 and src[src.source == "CSAT answers"].version.isna().all()
