@@ -61,8 +61,9 @@ if mrr.start_mrr.notna().any():  # movements need a month before; the data's fir
     with left:
         bridge_chart = charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}")
         ui.chart(bridge_chart)
-        st.caption(f"The axis starts at {fmt_currency(charts.waterfall_floor(mrr))}, not at zero, so the "
-                   "movements are visible; the level bars are cut off at the bottom.")
+        if floor := charts.waterfall_floor(mrr):  # said only when the axis does not start at zero
+            st.caption(f"The axis starts at {fmt_currency(floor)}, not at zero, so the movements are visible; the "
+                       "level bars are cut off at the bottom.")
     with right:
         ui.chart(charts.movements(mrr))
 else:

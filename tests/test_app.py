@@ -11,6 +11,7 @@ import pytest
 from conftest import REFERENCE, run_app, store_button
 from streamlit.testing.v1 import AppTest
 
+import charts
 import ui
 import viewstate
 from metrics import linkage, nps, revenue, value
@@ -93,6 +94,11 @@ def test_cfo_page(expected):
     assert shown["ARPA"] == fmt_currency(mrr.arpa.iloc[-1])
     bridge = at.dataframe[0].value
     assert len(bridge) == 12 and bridge["End MRR"].iloc[-1] == f"${mrr.mrr.iloc[-1]:,.2f}"
+    # the bridge's axis starts above zero here, and the caption says where (said only when it does not start at 0)
+    floor = charts.waterfall_floor(mrr)
+    assert floor > 0 and [c.value for c in at.caption if "not at zero" in c.value] == [
+        f"The axis starts at {fmt_currency(floor)}, not at zero, so the movements are visible; the level bars are "
+        "cut off at the bottom."]
     worth = value.value_summary(cur, view, 0.8)
     assert shown["LTV"] == fmt_currency(worth["ltv"])
     assert shown["Quick ratio"] == f"{revenue.quick_ratio(mrr):.1f}×"
