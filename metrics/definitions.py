@@ -368,7 +368,10 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            "comments raising the theme, with its 95% interval.", "ratio", "CMO", **_T,
            compute="metrics.voice.themes", interval=MEAN_NORMAL),
     Metric("arr_at_stake", "ARR at stake (theme)", "12 × MRR, in the period's last month, of the distinct active "
-           "customers who raised the theme in the period. Themes are ranked by it.", "currency", "CMO",
+           "customers who raised the theme in the period. Themes are ranked by it. Not measurable (—, with the reason; "
+           "themes ranked by mentions) when none of the period's commenters is a customer of the revenue data or "
+           "the revenue data does not reach the period's last month: the sum would read $0 for every theme.",
+           "currency", "CMO",
            fact="fact_customer_month", compute="metrics.voice.themes"),
     Metric("arr_at_stake_negative", "ARR at stake, negative comments", "The same sum over the customers who raised "
            "the theme in a negative comment (praise excluded).", "currency", "CMO", fact="fact_customer_month",

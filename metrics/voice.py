@@ -493,13 +493,19 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
     and churn after a mention (churn_after_mention), all under theme-map version tm (None: the latest; the
     version read is out.attrs["theme_map"])."""
     window, params, tm = _window(cur, view, versions, tm)
-    out = pd.DataFrame()
+    out, unknown = pd.DataFrame(), None
     if window is not None:
         per_theme = query(cur, f"""
             WITH c AS MATERIALIZED (SELECT customer_id, category, sentiment, sentiment_score, themes FROM ({window})),
                  ex AS MATERIALIZED ({_themes_of("SELECT * FROM c")}),
                  everyone AS (SELECT count(*) AS n, count(*) FILTER (category = 'Detractor') AS n_det,
-                                     count(*) FILTER (category = 'Promoter') AS n_pro FROM c),
+                                     count(*) FILTER (category = 'Promoter') AS n_pro,
+                                     count(DISTINCT customer_id) AS commenters,
+                                     count(DISTINCT customer_id) FILTER (customer_id IN (
+                                         SELECT customer_id FROM fact_customer_revenue WHERE snapshot = $snapshot
+                                         AND month BETWEEN $start AND $end)) AS matched,
+                                     (SELECT count(mrr) > 0 FROM fact_customer_revenue
+                                      WHERE snapshot = $snapshot AND month = $end) AS revenue_at_end FROM c),
                  raised AS (SELECT theme, count(*) AS mentions,
                                    count(*) FILTER (category = 'Detractor') AS det,
                                    count(*) FILTER (category = 'Promoter') AS pro,
@@ -517,8 +523,13 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
                            FROM who w LEFT JOIN ({_arr_at_end_sql()}) a USING (customer_id) GROUP BY w.theme)
             SELECT r.*, coalesce(s.customers, 0) AS customers, coalesce(s.at_stake, 0) AS at_stake,
                    coalesce(s.arr, 0) AS arr, coalesce(s.at_stake_negative, 0) AS at_stake_negative,
-                   coalesce(s.arr_negative, 0) AS arr_negative, e.n, e.n_det, e.n_pro
+                   coalesce(s.arr_negative, 0) AS arr_negative, e.n, e.n_det, e.n_pro, e.commenters, e.matched,
+                   e.revenue_at_end
             FROM raised r CROSS JOIN everyone e LEFT JOIN stake s USING (theme)""", params)
+        first = per_theme.iloc[0] if len(per_theme) else None
+        unknown = None if first is None else _stake_unknown(view, bool(versions.get("revenue")),
+                                                            int(first.commenters), int(first.matched),
+                                                            bool(first.revenue_at_end))
         # read as plain dicts, not a pandas row per theme (~3 ms a call)
         per_theme = {r["theme"]: SimpleNamespace(**r) for r in per_theme.to_dict("records")}
         churn = {r.pop("theme"): r for r in churn_after_mention(cur, view, versions, tm).to_dict("records")}
@@ -532,8 +543,8 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
                    "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,
                    "promoter_share": pro.estimate, "promoter_low": pro.low, "promoter_high": pro.high,
                    "mean_sentiment": mean.estimate, "sentiment_low": mean.low, "sentiment_high": mean.high,
-                   "arr_at_stake": float(r.arr), "customers_at_stake": int(r.at_stake),
-                   "arr_at_stake_negative": float(r.arr_negative),
+                   "arr_at_stake": float("nan") if unknown else float(r.arr), "customers_at_stake": int(r.at_stake),
+                   "arr_at_stake_negative": float("nan") if unknown else float(r.arr_negative),
                    "customers_at_stake_negative": int(r.at_stake_negative)}
             if theme in churn:
                 row.update({k: v for k, v in churn[theme].items() if k != "significant"})
@@ -544,7 +555,24 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
         out = out.sort_values(["arr_at_stake", "mentions", "theme"], ascending=[False, False, True])
     out = out.reset_index(drop=True)
     out.attrs["theme_map"] = tm
+    out.attrs["stake_unknown"] = unknown if len(out) else None
     return out
+
+
+def _stake_unknown(view: View, revenue: bool, commenters: int, matched: int, revenue_at_end: bool) -> str | None:
+    """Why ARR at stake cannot be measured in this view (None: it can). Its sum would read $0 for every theme,
+    a plausible wrong figure, when no commenter can be found among the customers of the revenue data or when the
+    revenue data does not reach the period's last month."""
+    if not revenue:
+        return "no revenue data is stored"
+    if not revenue_at_end:
+        return f"the revenue data does not cover {view.end:%b %Y}, the period's last month"
+    if commenters == 0:
+        return "the period's comments carry no customer id, so none can be matched to revenue"
+    if matched == 0:
+        return (f"none of the period's {commenters:,} commenting customers is found in the customers or revenue "
+                "data (their ids do not match)")
+    return None
 
 
 def theme_trend(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
@@ -641,7 +669,8 @@ def summary(cur, view: View, versions: dict, top: int = 5, tm: int | None = None
         "sentiment": (overall or [None])[0],
         "sentiment_by_language": shares(sentiment_shares(cur, view, versions, by="language")),
         "top_themes": [{"theme": r["theme"], "mentions": int(r["mentions"]), "customers": int(r["customers"]),
-                        "arr_at_stake": round(float(r["arr_at_stake"]), 2),
-                        "arr_at_stake_negative": round(float(r["arr_at_stake_negative"]), 2)}
+                        **{k: None if stats.missing(r[k]) else round(float(r[k]), 2)
+                           for k in ("arr_at_stake", "arr_at_stake_negative")}}
                        for _, r in table.head(top).iterrows()],
+        "arr_at_stake_not_measurable": table.attrs["stake_unknown"],  # why the ARR above is None (None: it is not)
     }

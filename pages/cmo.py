@@ -125,8 +125,13 @@ else:
     if drivers.empty:
         st.caption("No comment in this period raises a known theme.")
     else:
-        ui.chart(charts.theme_arr_bars(drivers, f"ARR at stake by theme, {view.end:%b %Y}"))
-        ui.table(voice_table(drivers), "Themes ranked by ARR at stake",
+        unknown = drivers.attrs["stake_unknown"]
+        if unknown:  # every theme would read $0: no figure and no chart rather than a wrong one
+            st.info(f"ARR at stake is not measurable here: {unknown}. Themes are ranked by mentions.",
+                    icon=":material/info:")
+        else:
+            ui.chart(charts.theme_arr_bars(drivers, f"ARR at stake by theme, {view.end:%b %Y}"))
+        ui.table(voice_table(drivers), "Themes ranked by " + ("mentions" if unknown else "ARR at stake"),
                  column_config={"Theme": st.column_config.TextColumn("Theme", pinned=True)})
         st.caption(f"ARR at stake: {METRICS['arr_at_stake'].definition} Praise raises a theme too (“fast” raises "
                    "performance), so the ARR of customers who raised it in a negative comment is beside it. Shares "

@@ -90,6 +90,11 @@ def test_cmo_on_own_data_shows_empty_states_for_acquisition():
     infos = [i.value for i in at.info]
     assert "No customer list uploaded yet — upload on the Data page." in infos
     assert "No revenue uploaded yet — upload on the Data page." in infos
+    # the comments raise themes, but without revenue no theme's ARR at stake is known: "—", not $0
+    assert ("ARR at stake is not measurable here: no revenue data is stored. Themes are ranked by mentions."
+            in infos)
+    themes = next(d.value for d in at.dataframe if "ARR at stake" in d.value.columns)
+    assert len(themes) and set(themes["ARR at stake"]) == {"—"}
 
 
 def test_later_uploads_build_on_own_data_without_asking():

@@ -124,6 +124,40 @@ def test_theme_drivers(ws):
     assert support["mentioned_churn"] == pytest.approx(0.1) and support["other_churn"] == pytest.approx(0.3)
 
 
+def test_arr_at_stake_is_not_shown_as_0_when_no_commenter_is_a_known_customer(monkeypatch):
+    """Comments whose customer ids match no customer of the revenue data (another system's ids) would put $0 at
+    stake on every theme: the figure is NaN with the reason, themes ranked by mentions. The same when the revenue
+    data ends before the period's last month; and a single matched commenter makes it measurable again."""
+    monkeypatch.setattr("metrics.text.analyse_chunks", fake_analyse_chunks)
+    customers, revenue, _ = data()
+    strangers = [("Z1", "2025-08-05", 2, "bad price", "Email"), ("Z2", "2025-09-05", 3, "bad support", "Web"),
+                 ("Z3", "2025-10-01", 4, "bad support price", "Email")]
+    ws = build(customers, revenue, strangers)
+    cur, view, versions = context(ws)
+    table = voice.themes(cur, view, versions)
+    assert table.attrs["stake_unknown"] == ("none of the period's 3 commenting customers is found in the customers "
+                                            "or revenue data (their ids do not match)")
+    assert table["arr_at_stake"].isna().all() and table["arr_at_stake_negative"].isna().all()
+    assert list(zip(table["theme"], table["mentions"], strict=True)) == [("price", 2), ("support", 2)]  # ties: by name
+    ws.close()
+
+    # X1 is a customer: price and support become measurable (X1's December MRR 100 -> 1,200 ARR on price)
+    ws = build(customers, revenue, [*strangers, ("X1", "2025-08-06", 2, "bad price", "Email")])
+    cur, view, versions = context(ws)
+    table = voice.themes(cur, view, versions).set_index("theme")
+    assert table.attrs["stake_unknown"] is None
+    assert (table.loc["price", "arr_at_stake"], table.loc["support", "arr_at_stake"]) == (1200, 0)
+
+    # revenue that stops in September: December's ARR is not known, whoever commented
+    ws.close()
+    ws = build(customers, [r for r in revenue if r[1] < "2025-10-01"], data()[2])
+    cur, view, versions = context(ws)
+    table = voice.themes(cur, view, versions)
+    assert table.attrs["stake_unknown"] == "the revenue data does not cover Dec 2025, the period's last month"
+    assert table["arr_at_stake"].isna().all()
+    ws.close()
+
+
 def test_churn_after_mention_not_measurable_below_minimum(ws):
     cur, view, versions = context(ws)
     churn = voice.churn_after_mention(cur, view, versions).set_index("theme")
