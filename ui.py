@@ -24,6 +24,7 @@ import viewstate
 from metrics import csat, ingest, memory
 from metrics import view as view_module
 from metrics.definitions import METRICS, fmt, fmt_delta
+from metrics.facts import MAX_HISTORY_MONTHS
 from metrics.rules import MIN_RESPONSES, Z_95
 from metrics.stats import missing, significant, too_few
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
@@ -609,10 +610,46 @@ def absence(view: View, kind: str) -> str | None:
     if inside:
         return None
     span = f"{first:%b %Y} – {last:%b %Y}"
+    if snap.first_month is not None and last < snap.first_month:  # no period can reach it: say so, not "choose"
+        return before_history(NOUNS[kind], span, snap)
     if kind == "revenue":
         return (f"No revenue figures for a period ending {view.end:%b %Y}: the revenue data covers {span}. "
                 "Choose a period that ends within it.")
     return f"No {NOUNS[kind]} in this period: they cover {span}."
+
+
+def before_history(noun: str, span: str, snap: Snapshot) -> str:
+    """Why data of a data version lies outside every period it offers: the facts reach MAX_HISTORY_MONTHS back
+    from the version's latest month of any kind, so older data (a 2014–2017 export beside this year's survey) is
+    stored but cannot be shown with the rest."""
+    return (f"The {noun} data covers {span}, before the {MAX_HISTORY_MONTHS} months this data version shows "
+            f"({snap.first_month:%b %Y} – {snap.last_month:%b %Y}, counted back from its latest month of any data). "
+            "No period can show it beside the newer data: to see it, roll the newer files back on the Data page "
+            "(History), or choose a data version without them in the sidebar.")
+
+
+def before_history_warning(kind: str, first: dt.date | None, last: dt.date | None) -> str | None:
+    """Before a file is stored: whether its dates (first…last) lie before the months the dashboard will show once
+    it replaces its kind in the current data (MAX_HISTORY_MONTHS back from the latest month of any kind), and so
+    would be stored but never shown, wholly or in part. None when they do not, or without own data to go beside."""
+    ws = workspace()
+    if first is None or last is None or ws.holds_sample():
+        return None
+    current = ws.snapshot()
+    lasts = [info["last_date"] for k, info in sources_of(current.snapshot).items()
+             if k != kind and info and info["last_date"]] if current else []
+    latest = max([*lasts, last]).replace(day=1)
+    shown = add_months(latest, 1 - MAX_HISTORY_MONTHS)
+    if first >= shown:
+        return None
+    span = f"{first:%b %Y} – {last:%b %Y}"
+    window = f"{shown:%b %Y} – {latest:%b %Y}, the {MAX_HISTORY_MONTHS} months back from the latest month of any data"
+    if last < shown:
+        return (f"This file's dates ({span}) lie before the months the dashboard will show beside the current data "
+                f"({window}): it can be stored, but no period will show it. Roll the newer files back first to see "
+                "it, or check that this is the file you meant.")
+    return (f"This file's rows of {first:%b %Y} – {add_months(shown, -1):%b %Y} lie before the months the "
+            f"dashboard will show ({window}): they are stored, but no period shows them.")
 
 
 NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers",

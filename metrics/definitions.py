@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics import measures, rules
+from metrics.facts import MAX_HISTORY_MONTHS
 from metrics.rules import (
     ARR_FACTOR,
     CURRENT_CUSTOMER_TEXT,
@@ -171,6 +172,9 @@ REVENUE_STOPPED_RULE = ("Logo churn counts customers from the customers file: a 
                         "while the file still lists it as active is not counted in logo churn (the CIO page "
                         "lists it as a data-quality finding). The MRR bridge counts revenue, so the same "
                         "customer's stopped MRR is in its churned MRR.")
+HISTORY_RULE = (f"A data version shows at most {MAX_HISTORY_MONTHS} months, counted back from its latest month of any "
+                "kind of data. Older rows are stored but no period shows them: the Data page says so before a file "
+                "is stored, and the pages name the data's months instead of offering a period that cannot exist.")
 SAME_DAY_RULE = ("When one customer answered more than once on the same day, the last of those rows in the "
                  "file is that day's answer for the customer's category; every response still counts in NPS.")
 LTV_POPULATIONS = ("LTV overall covers all paying customers (ARPA of the period's last month, logo churn of all "
@@ -516,4 +520,4 @@ def help_text(name: str) -> str:
 def general_rules() -> list[str]:
     """The rules that apply everywhere (Glossary, docs/metrics.md): those of metrics.rules, then the ones more
     than one page states."""
-    return [*rules.everywhere(), REVENUE_STOPPED_RULE, SAME_DAY_RULE, LTV_POPULATIONS]
+    return [*rules.everywhere(), HISTORY_RULE, REVENUE_STOPPED_RULE, SAME_DAY_RULE, LTV_POPULATIONS]

@@ -428,8 +428,11 @@ def handle(upload, all_keys: list[str]) -> None:
                            f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
                 if stored := session.already_stored(ws, prepared):
                     st.warning(session.already_stored_text(stored, prepared.kind) + " See the history below.")
-                if prepared.warnings:
-                    st.warning("\n".join(f"- {ui.md_escape(w)}" for w in prepared.warnings), icon=":material/info:")
+                warnings = [*prepared.warnings,
+                            *filter(None, [ui.before_history_warning(prepared.kind, prepared.first_date,
+                                                                     prepared.last_date)])]
+                if warnings:
+                    st.warning("\n".join(f"- {ui.md_escape(w)}" for w in warnings), icon=":material/info:")
         report = prepared.report if prepared is not None else getattr(error, "report", None)
         questions = prepared.questions if prepared is not None else getattr(error, "asked", [])
         if questions:
