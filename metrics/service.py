@@ -162,26 +162,39 @@ def durations(cur, view: View, tv: int, measure: str, basis: str = "calendar") -
 
 def within_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS,
                   measure: str = "resolution") -> dict:
-    """Share of tickets (with a calendar time) whose time is ≤ target_hours, with Wilson 95%."""
-    row = _one(cur, f"""x AS (SELECT {_time_filter(measure)} AND hours_basis = 'calendar')
-        SELECT count_if(h <= $target) AS k, count(h) AS n FROM x""", view, tv, target=float(target_hours))
-    return {**_rate(_int(row.k), _int(row.n)), "target_hours": float(target_hours)}
+    """Share of tickets (with a calendar time) whose time is ≤ target_hours, with Wilson 95%; `reason` says why
+    n is 0 (no ticket at all, or none with a calendar time that can be trusted)."""
+    row = _one(cur, f"""x AS (SELECT hours_basis, {_time_filter(measure)})
+        SELECT count_if(h <= $target AND hours_basis = 'calendar') AS k,
+               count(h) FILTER (hours_basis = 'calendar') AS n, count(*) AS tickets,
+               count(h) FILTER (hours_basis = 'business') AS business FROM x""", view, tv, target=float(target_hours))
+    n, what = _int(row.n), "solved" if measure == "resolution" else "created"
+    reason = "" if n else (f"no ticket {what} in the period" if not _int(row.tickets) else
+                           "the export gives business hours only; calendar hours are needed" if _int(row.business)
+                           else f"no ticket {what} in the period has a {measure.replace('_', ' ')} time that can be "
+                                "trusted")
+    return {**_rate(_int(row.k), n), "target_hours": float(target_hours), "reason": reason}
 
 
-def _flag_rate(cur, view: View, tv: int, condition: str, known: str) -> dict:
-    row = _one(cur, f"""x AS (SELECT * FROM t WHERE solved_at >= $wstart AND solved_at < $wend AND {known} IS NOT NULL)
-        SELECT count_if({condition}) AS k, count(*) AS n FROM x""", view, tv)
-    return _rate(_int(row.k), _int(row.n))
+def _flag_rate(cur, view: View, tv: int, condition: str, known: str, what: str) -> dict:
+    """A share of the window's solved tickets whose `known` column is filled; `reason` says why n is 0."""
+    row = _one(cur, f"""x AS (SELECT * FROM t WHERE solved_at >= $wstart AND solved_at < $wend)
+        SELECT count_if({condition} AND {known} IS NOT NULL) AS k, count({known}) AS n, count(*) AS solved
+        FROM x""", view, tv)
+    n = _int(row.n)
+    reason = "" if n else ("no ticket solved in the period" if not _int(row.solved) else
+                           f"the export has no {what} for the period's {_int(row.solved):,} solved tickets")
+    return {**_rate(_int(row.k), n), "reason": reason}
 
 
 def reopen_rate(cur, view: View, tv: int) -> dict:
     """Solved tickets in the window reopened at least once ÷ solved tickets whose reopens are known."""
-    return _flag_rate(cur, view, tv, "reopens > 0", "reopens")
+    return _flag_rate(cur, view, tv, "reopens > 0", "reopens", "reopen counts")
 
 
 def escalation_rate(cur, view: View, tv: int) -> dict:
     """Solved tickets in the window escalated ÷ solved tickets whose escalation flag is known."""
-    return _flag_rate(cur, view, tv, "escalated", "escalated")
+    return _flag_rate(cur, view, tv, "escalated", "escalated", "escalation flag")
 
 
 def csat(cur, view: View, tv: int) -> dict:
@@ -326,14 +339,31 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         else None
     if not active:
         notes.append("contact_rate: no active customers in the view (no customers data for this snapshot).")
-    for key, fn, what in (("reopen_rate", reopen_rate, "reopen counts"),
-                          ("escalation_rate", escalation_rate, "an escalation flag")):
+    for key, fn in (("reopen_rate", reopen_rate), ("escalation_rate", escalation_rate)):
         r = fn(cur, view, tv)
         out[key] = r["value"]
         if r["n"] == 0:
-            notes.append(f"{key}: no solved ticket in the window has {what}.")
+            notes.append(f"{key}: {r['reason']}.")
     out["notes"] = notes
     return out
+
+
+# summary()'s note keys (its JSON fields) as the page names them.
+NOTE_LABELS = {"tickets_created": "Tickets created", "tickets_solved": "Tickets solved", "backlog": "Backlog",
+               "contact_rate": "Contact rate", "first_response_hours": "First response time",
+               "resolution_hours": "Resolution time", "csat": "Ticket CSAT",
+               "csat_response_rate": "CSAT response rate", "reopen_rate": "Reopen rate",
+               "escalation_rate": "Escalation rate"}
+
+
+def readable(note: str) -> str:
+    """A summary() note as a reader sees it: "first_response_hours, backlog: …" -> "First response time,
+    Backlog: …" (a note without keys as it is)."""
+    keys, sep, text = note.partition(": ")
+    names = [k.strip() for k in keys.split(",")]
+    if not sep or not all(k in NOTE_LABELS for k in names):
+        return note
+    return ", ".join(NOTE_LABELS[k] for k in names) + ": " + text
 
 
 HIGH = "('high', 'urgent')"

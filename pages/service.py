@@ -63,7 +63,7 @@ def rate_kpi(column, metric: str, r: dict, before: dict | None, label: str | Non
            z=ui.rate_z((r["count"], r["n"]), (before["count"], before["n"])) if comparable else ui.NO_TEST,
            test="two-proportion z-test")
     if r["n"] == 0:
-        column.caption(f"no {noun} in the period to count from")
+        column.caption(f"not measurable: {r['reason']}" if r.get("reason") else f"no {noun} in the period")
     elif r["too_small"]:
         column.caption(f"n = {r['n']:,}: too few {noun} (needs {MIN_RESPONSES})")
     else:
@@ -108,7 +108,7 @@ with voice:
            satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
     voice.caption(f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
 for note in s["notes"]:
-    st.caption(ui.md_escape(note))
+    st.caption(ui.md_escape(service.readable(note)))
 
 ui.section("Trends by month")
 months = ui.cached(service.monthly, view, tv)

@@ -132,6 +132,36 @@ def test_within_target_reopen_and_escalation(cur):
     assert (e["count"], e["n"]) == (1, 5) and e["value"] == pytest.approx(0.2)
 
 
+def test_a_rate_that_cannot_be_counted_says_why(cur):
+    """n = 0 has three causes, each named on the tile: no ticket solved, a column the export lacks, or durations
+    in business hours only. ("no tickets in the period" was shown for all of them.)"""
+    assert [r["reason"] for r in (service.within_target(cur, Q1, 7, 24), service.reopen_rate(cur, Q1, 7),
+                                  service.escalation_rate(cur, Q1, 7))] == ["", "", ""]
+    later = View(1, dt.date(2024, 6, 1), dt.date(2024, 8, 1))  # no ticket solved in Jun–Aug
+    assert service.reopen_rate(cur, later, 7)["reason"] == "no ticket solved in the period"
+    assert service.within_target(cur, later, 7, 24)["reason"] == "no ticket solved in the period"
+    # version 8: Q1's tickets without reopen counts or escalation flags, durations in business hours
+    frame = pd.DataFrame(TICKETS, columns=TICKET_COLUMNS).assign(reopens=None, escalated=None,
+                                                                 hours_basis="business")
+    frame["csat_score"] = frame["csat_score"].astype("Int16")
+    frame["reopens"] = frame["reopens"].astype("Int32")
+    frame["escalated"] = frame["escalated"].astype("boolean")
+    insert_tickets(cur, 8, frame)
+    # solved in Q1: t7 t1 t2 t3 t5 = 5
+    assert service.reopen_rate(cur, Q1, 8)["reason"] == "the export has no reopen counts for the period's 5 solved " \
+                                                        "tickets"
+    assert service.escalation_rate(cur, Q1, 8)["reason"] == ("the export has no escalation flag for the period's 5 "
+                                                             "solved tickets")
+    w = service.within_target(cur, Q1, 8, 24)
+    assert w["n"] == 0 and w["reason"] == "the export gives business hours only; calendar hours are needed"
+    notes = [service.readable(n) for n in service.summary(cur, Q1, 8)["notes"]]
+    assert "Reopen rate: the export has no reopen counts for the period's 5 solved tickets." in notes
+    assert ("First response time: this export gives business hours only; calendar hours are needed (the two are "
+            "never mixed).") in notes
+    assert service.readable("csat_response_rate, backlog: x") == "CSAT response rate, Backlog: x"
+    assert service.readable("No tickets in this version: x") == "No tickets in this version: x"  # not keys
+
+
 def test_csat_top_two_box_with_wilson(cur):
     c = service.csat(cur, Q1, 7)
     # answers dated in Q1 by solve time: t1 5 (Jan), t2 2 (Jan), t7 3 (Jan); t6's 4 is dated April.
