@@ -158,13 +158,14 @@ def finish_store(fkey: str) -> None:
 REPLACE, APPEND = "replace", "append"
 
 
-def append_choice(kind: str, fkey: str) -> None:
+def append_choice(kind: str, fkey: str) -> bool:
     """For response files when the current data already has the kind: replace it (the default), or add the
-    file as another source of the same kind (another survey year); asked in the look of ask()."""
+    file as another source of the same kind (another survey year); asked in the look of ask(). Returns whether
+    the file is to be added."""
     current = ui.workspace().snapshot()
     sources = current.sources.get(kind, ()) if current else ()
     if kind not in APPENDABLE or not sources or ui.workspace().holds_sample():
-        return
+        return False
     label = KIND_LABELS[kind]
     have = f"version {sources[0]}" if len(sources) == 1 else "versions " + ", ".join(map(str, sources))
     choices = {REPLACE: f"Replace the current {label} ({have})",
@@ -176,6 +177,7 @@ def append_choice(kind: str, fkey: str) -> None:
                  format_func=choices.get)
     st.caption("Added files stay separate versions, each removable on its own; an answer found in several files "
                "(same response id and date, or same customer and date) counts once, from the latest file.")
+    return st.session_state[key] == APPEND
 
 
 def sample_choice() -> str | None:
@@ -464,10 +466,11 @@ def handle(upload, all_keys: list[str]) -> None:
                             "date_formats": prepared.date_formats, "answers": prepared.answers}
                 st.button("Save preset", key=f"save_preset_{fkey}", on_click=save_preset,
                           args=(seen.signature, prepared.kind, settings, name_key))
-            label = f"Store as the new {KIND_LABELS[prepared.kind]} version"
+            adding = append_choice(prepared.kind, fkey)
+            label = (f"Add as another {KIND_LABELS[prepared.kind]} source" if adding
+                     else f"Store as the new {KIND_LABELS[prepared.kind]} version")
             if prepared.report:
                 label += f" (skipping {prepared.report.rejected_rows:,} rows)"
-            append_choice(prepared.kind, fkey)
             choice = st.session_state.get("sample_choice") if ws.holds_sample() else OWN
             if choice == KEEP:
                 st.info("Nothing is stored: the dashboard keeps showing the sample company. Change the answer above "
@@ -531,12 +534,19 @@ if not live.empty:
                      width=460)
         st.button("Roll back to this version", key="rollback", on_click=roll_back, args=("history_version",),
                   help="Makes this version the current data of its kind again, as a new data version (recorded).")
+        chosen = labels.get(st.session_state.get("history_version"), "the chosen version")
+        # Each asks once more, naming the version: a click on the wrong row would otherwise change the data at once.
         if any(len(v) > 1 for v in (ws.snapshot().sources if ws.snapshot() else {}).values()):
-            st.button("Remove this source", key="remove_source", on_click=remove_source, args=("history_version",),
-                      help="Takes one of several files of a kind out of the current data (a new data version, "
-                           "recorded); the other files of that kind stay.")
-        st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
-                  help="Removes its rows; the data versions that used it stay listed but empty. The version in use "
-                       "cannot be deleted: roll back or upload a replacement first. The history keeps the file's name, "
-                       "hash and counts.")
+            with st.popover("Remove this source…"):
+                st.markdown(f"Take **{ui.md_escape(chosen)}** out of the current data? A new data version without "
+                            "it is made (recorded); the other files of its kind stay, and the earlier data version "
+                            "stays choosable in the sidebar.")
+                st.button("Remove this source", key="remove_source", on_click=remove_source,
+                          args=("history_version",), type="primary")
+        with st.popover("Delete this version…"):
+            st.markdown(f"Delete the rows of **{ui.md_escape(chosen)}**? This cannot be undone. The data versions that "
+                        "used it stay listed but empty; the history keeps the file's name, hash and counts. The "
+                        "version in use cannot be deleted: roll back or upload a replacement first.")
+            st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
+                      type="primary")
 ui.upload_history()

@@ -15,8 +15,10 @@ def test_add_a_survey_year_as_another_source_then_remove_it():
     assert not [s for s in at.selectbox if s.key == "sample_choice"]  # own data: no sample question
     choice = next(s for s in at.selectbox if (s.key or "").startswith("append_"))
     assert choice.value == "replace"  # replacing stays the default
+    assert store_button(at).label == "Store as the new NPS responses version"
     choice.set_value("append")
     at.run()
+    assert store_button(at).label == "Add as another NPS responses source"  # the button says what it does
     store_button(at).click()
     at.run()
     assert not at.exception
