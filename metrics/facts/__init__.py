@@ -20,8 +20,9 @@ The contract every engine keeps (DuckDB in the workspace: metrics/facts/parts.py
 - The dashboard reads fact_customer_month with its NPS categories: the step `fact_customer_month` LEFT JOIN
   `fact_customer_category` ON customer_id and month (READ_COLUMNS gives the columns in the order read).
 
-Each .sql file starts with a header of `-- key: value` lines (grain, inputs, params, columns, rules); Step
-takes `inputs`, `params` and `grain` from it, and tests/facts checks the header against the SQL's references.
+Each .sql file starts with a header of `-- key: value` lines (grain, inputs, params, columns, rules, shard);
+Step takes `inputs`, `params`, `grain` and `shard` from it, and tests/facts checks the header against the SQL's
+references.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class Step:
     params: tuple[str, ...]   # named parameters it uses (without $)
     grain: str                # what one output row is
     doc: str                  # the header comment, as written in the .sql file
+    shard: str | None = None  # an input column whose values split the rows exactly (`-- shard:`; see parts.py)
 
 
 def _names(value: str) -> tuple[str, ...]:
@@ -91,14 +93,14 @@ def load(name: str) -> Step:
     key = None
     for line in header:
         match = _HEADER.match(line)
-        if match and match.group(1) in ("grain", "inputs", "params", "columns", "rules"):
+        if match and match.group(1) in ("grain", "inputs", "params", "columns", "rules", "shard"):
             key = match.group(1)
             fields[key] = match.group(2)
         elif key is not None:
             fields[key] += " " + line[2:].strip()
     return Step(name=name, sql="\n".join(lines).strip() + "\n", inputs=_names(fields.get("inputs", "")),
                 params=_names(fields.get("params", "")), grain=" ".join(fields.get("grain", "").split()),
-                doc="\n".join(header))
+                doc="\n".join(header), shard=fields.get("shard", "").split(" ")[0].strip() or None)
 
 
 ORDER = ("fact_calendar", "fact_customer_month", "fact_customer_category", "fact_month", "fact_retention",

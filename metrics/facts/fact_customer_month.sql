@@ -4,6 +4,9 @@
 --        or follows a revenue month within the revenue months (so a churned customer's last MRR moves out)
 -- inputs: in_customers, in_revenue, fact_calendar
 -- params: first, last, rfirst, rlast, cfrom
+-- shard: customer_id (a row reads only its own customer's rows of in_customers and in_revenue, so the rows can be
+--        built for slices of the customers apart and come out the same: the workspace does so when the GROUP BY
+--        below would not fit in its memory, see metrics/facts/parts.py)
 -- columns:
 --   customer_id VARCHAR, month DATE, segment VARCHAR, region VARCHAR ('Unknown' when not in the customers file)
 --   in_customers BOOLEAN   listed in the customers file
