@@ -254,6 +254,7 @@ for key, show in (("stored", st.success), ("preset_saved", st.success)):
 if "store_error" in st.session_state:  # our own text (a refusal or a failed write), no file content
     st.error(st.session_state.pop("store_error"), icon=":material/block:")
 
+AS_OF_FIELDS = ("response_date", "start_date")  # required fields the as-of date can stand in for
 KIND_CHOICES = {"Detect from the columns": None,
                 **{label: kind for kind, label in KIND_LABELS.items() if kind in ingest.FIELDS}}
 left, right = st.columns([2, 1])
@@ -422,7 +423,9 @@ def handle(upload, all_keys: list[str]) -> None:
                 if isinstance(error, UnknownKindError):
                     st.info("Choose what is in the file above; then map its columns.")
                 elif isinstance(error, MissingColumnError):
-                    st.info("Choose the missing column in the mapping below (or set the as-of date, right).")
+                    # the as-of date stands in for a survey's response date and (with tenure) a start date only
+                    st.info("Choose the missing column in the mapping below"
+                            + (" (or set the as-of date, right)." if error.field in AS_OF_FIELDS else "."))
                 elif isinstance(error, NeedsAnswerError):
                     st.info("Answer the questions below; the file is read again with your answers.")
             else:

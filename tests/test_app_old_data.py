@@ -1,6 +1,7 @@
 """Data a data version holds but no period can show: revenue of 2014–2017 stored beside a survey of 2024–25. The
 facts reach 60 months back from the version's latest month (May 2020 – Apr 2025 here), so the pages must say that
-the revenue lies before them, never "choose a period that ends within it" (no period can)."""
+the revenue lies before them, never "choose a period that ends within it" (no period can). The Data page warns
+before such a file is stored, and (last test) offers the as-of date only for the columns it can stand in for."""
 
 import pytest
 from conftest import run_app
@@ -50,3 +51,17 @@ def test_the_data_page_warns_before_storing_a_file_no_period_would_show(years, e
         assert "lie before the months" not in warned, warned
     else:
         assert expected in warned, warned
+
+
+@pytest.mark.parametrize(("kind", "csv", "hint"), [
+    ("NPS responses", b"customer_id,score\nA,9\nB,3\n", "Choose the missing column in the mapping below (or set the "
+                                                        "as-of date, right)."),  # the as-of date dates a survey
+    ("Revenue", b"customer_id,month\nA,2025-01\n", "Choose the missing column in the mapping below."),  # no amount
+])
+def test_a_missing_column_hint_offers_the_as_of_date_only_where_it_stands_in(kind, csv, hint):
+    at = run_app("pages/data.py")
+    at.selectbox(key="upload_kind").set_value(kind)
+    at.file_uploader[0].upload("x.csv", csv, "text/csv")
+    at.run()
+    assert any("was rejected; nothing was stored" in e.value for e in at.error)
+    assert hint in [i.value for i in at.info]
