@@ -19,8 +19,15 @@ MOVEMENT_COLORS = {"New": "#1565c0", "Reactivation": "#6a1b9a", "Expansion": "#2
 HEIGHT = 280
 # Vega-Lite format strings, one per display format. "%" without a precision lets Vega pick the digits from the
 # tick step, so ticks 0.5% apart read "0.5% 1.0% 1.5%", never "0% 1% 1% 2%".
-AXIS_FORMAT = {"currency": "$,.3~s", "pct": "%", "nps": "+.0f", "int": ",.0f", "hours": ",.3~r"}
+# "~%": the precision comes from the tick step, trailing zeros trimmed (a chart with no values read "0.000000%").
+AXIS_FORMAT = {"currency": "$,.3~s", "pct": "~%", "nps": "+.0f", "int": ",.0f", "hours": ",.3~r"}
 TOOLTIP_FORMAT = {"currency": "$,.0f", "pct": ".1%", "nps": "+.1f", "int": ",.0f", "hours": ",.1f"}
+
+
+def value_axis(fmt: str) -> alt.Axis:
+    """The value axis of a figure of this format; counts get whole-number ticks only (",.0f" on ticks at 0.5
+    read "0, 1, 1, 2, 2")."""
+    return alt.Axis(format=AXIS_FORMAT[fmt], tickMinStep=1) if fmt == "int" else alt.Axis(format=AXIS_FORMAT[fmt])
 
 
 def _month_axis(title: str = "Month") -> alt.X:
@@ -36,7 +43,7 @@ def trend(frame: pd.DataFrame, y: str, title: str, y_title: str, fmt: str,
     if "n" in frame.columns:
         tooltip.append(alt.Tooltip("n:Q", title="Responses (n)", format=",.0f"))
     line = base.mark_line(point=True, color=color).encode(
-        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=value_axis(fmt)),
         tooltip=tooltip)
     layers = [line]
     if band:
@@ -51,7 +58,7 @@ def multi_trend(frame: pd.DataFrame, series: dict[str, str], title: str, y_title
     long["series"] = long["series"].map(series)
     return alt.Chart(long).mark_line(point=True).encode(
         x=_month_axis(),
-        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=AXIS_FORMAT[fmt]), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=y_title, axis=value_axis(fmt), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, sort=list(series.values()), legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("value:Q", title=y_title, format=TOOLTIP_FORMAT[fmt])],
@@ -64,7 +71,7 @@ def category_bars(frame: pd.DataFrame, value: str, title: str, x_title: str, fmt
     order = [c for c in CATEGORY_COLORS if c in set(frame["category"])]
     y = alt.Y("category:N", title=None, sort=order)
     bars = alt.Chart(frame).mark_bar().encode(
-        y=y, x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        y=y, x=alt.X(f"{value}:Q", title=x_title, axis=value_axis(fmt)),
         color=alt.Color("category:N", scale=CATEGORY_SCALE, legend=None),
         tooltip=[alt.Tooltip("category:N", title="Category"),
                  alt.Tooltip(f"{value}:Q", title=x_title, format=TOOLTIP_FORMAT[fmt])])
@@ -113,7 +120,7 @@ def movements(frame: pd.DataFrame, title: str = "MRR movements per month") -> al
     long["movement"] = long["movement"].map(cols)
     long.loc[long["movement"].isin(["Contraction", "Churned"]), "amount"] *= -1
     return alt.Chart(long).mark_bar().encode(
-        x=_month_axis(), y=alt.Y("sum(amount):Q", title="MRR change", axis=alt.Axis(format=AXIS_FORMAT["currency"])),
+        x=_month_axis(), y=alt.Y("sum(amount):Q", title="MRR change", axis=value_axis("currency")),
         color=alt.Color("movement:N", title=None, sort=list(cols.values()),
                         scale=alt.Scale(domain=list(MOVEMENT_COLORS), range=list(MOVEMENT_COLORS.values())),
                         legend=alt.Legend(orient="right")),
@@ -169,7 +176,7 @@ def waterfall(frame: pd.DataFrame, title: str = "MRR bridge over the period") ->
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("step:N", title=None, sort=list(data.step), axis=alt.Axis(labelAngle=-30, labelOverlap=False)),
         y=alt.Y("low:Q", title="MRR (axis does not start at 0)" if floor > 0 else "MRR",
-                axis=alt.Axis(format=AXIS_FORMAT["currency"]),
+                axis=value_axis("currency"),
                 scale=alt.Scale(zero=False, domain=[floor, top + (top - floor) * 0.05], clamp=True)),
         y2="high:Q",
         color=alt.Color("kind:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())), legend=None),
@@ -247,7 +254,7 @@ def sentiment_trend(frame: pd.DataFrame, title: str = "Comment sentiment by mont
     base = alt.Chart(long)
     band = base.mark_area(opacity=0.18).encode(x=_month_axis(), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
     line = base.mark_line(point=True).encode(
-        x=_month_axis(), y=alt.Y("share:Q", title="Share of scored comments", axis=alt.Axis(format="%")),
+        x=_month_axis(), y=alt.Y("share:Q", title="Share of scored comments", axis=value_axis("pct")),
         color=color,
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("sentiment:N", title="Sentiment"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
@@ -268,7 +275,7 @@ def theme_arr_bars(frame: pd.DataFrame, title: str = "ARR at stake by theme") ->
     order = list(frame.sort_values("arr_at_stake", ascending=False)["theme"])
     return alt.Chart(long).mark_bar().encode(
         y=alt.Y("theme:N", title=None, sort=order), yOffset=alt.YOffset("measure:N"),
-        x=alt.X("arr:Q", title="ARR of the customers", axis=alt.Axis(format=AXIS_FORMAT["currency"])),
+        x=alt.X("arr:Q", title="ARR of the customers", axis=value_axis("currency")),
         color=alt.Color("measure:N", title="Customers who", scale=alt.Scale(
             domain=["raised the theme", "raised it in a negative comment"], range=["#90a4ae", "#c62828"]),
             legend=alt.Legend(orient="bottom", labelLimit=320)),  # the whole label, not "a negative co…"
@@ -285,14 +292,14 @@ def calibration(frame: pd.DataFrame, title: str = "Hold-out calibration: predict
     observed_high."""
     top = float(max(frame["predicted"].max(), frame["observed_high"].max())) if len(frame) else 0.1
     diagonal = pd.DataFrame({"predicted": [0.0, top], "observed": [0.0, top]})
-    x = alt.X("predicted:Q", title="Predicted churn (mean of the decile)", axis=alt.Axis(format="%"),
+    x = alt.X("predicted:Q", title="Predicted churn (mean of the decile)", axis=value_axis("pct"),
               scale=alt.Scale(domain=[0, top]))
     line = alt.Chart(diagonal).mark_line(color="#9e9e9e", strokeDash=[4, 4]).encode(
         x=x, y=alt.Y("observed:Q", scale=alt.Scale(domain=[0, top])))
     rules = alt.Chart(frame).mark_rule(color="#1f4e79").encode(x=x, y=alt.Y("observed_low:Q"),
                                                               y2=alt.Y2("observed_high:Q"))
     points = alt.Chart(frame).mark_point(filled=True, size=60, color="#1f4e79").encode(
-        x=x, y=alt.Y("observed:Q", title="Observed churn (line: 95% interval)", axis=alt.Axis(format="%")),
+        x=x, y=alt.Y("observed:Q", title="Observed churn (line: 95% interval)", axis=value_axis("pct")),
         tooltip=[alt.Tooltip("decile:Q", title="Decile"), alt.Tooltip("rows:Q", title="Rows", format=",.0f"),
                  alt.Tooltip("predicted:Q", title="Predicted", format=".1%"),
                  alt.Tooltip("observed:Q", title="Observed", format=".1%")])
@@ -305,7 +312,7 @@ def experience_bars(frame: pd.DataFrame, title: str, x_title: str) -> alt.Chart:
     frame = frame.assign(reliability=frame["too_small"].map({True: "too few customers", False: "n ≥ 30"}))
     y = alt.Y("experience:N", title=None, sort=list(frame["experience"]), axis=alt.Axis(labelLimit=240))
     bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
-        y=y, x=alt.X("churn_rate:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT["pct"])),
+        y=y, x=alt.X("churn_rate:Q", title=x_title, axis=value_axis("pct")),
         opacity=alt.Opacity("reliability:N", scale=alt.Scale(domain=["n ≥ 30", "too few customers"],
                                                             range=[1.0, 0.35]), title=None),
         tooltip=[alt.Tooltip("experience:N", title="Service experience"),
@@ -326,7 +333,7 @@ def change_bars(frame: pd.DataFrame, title: str, x_title: str, fmt: str = "nps")
     y = alt.Y("speed:N", title=None, sort=list(frame["speed"]), axis=alt.Axis(labelLimit=240))
     number = TOOLTIP_FORMAT[fmt]
     bars = alt.Chart(frame).mark_bar(color="#1f4e79").encode(
-        y=y, x=alt.X("change:Q", title=x_title, axis=alt.Axis(format=AXIS_FORMAT[fmt])),
+        y=y, x=alt.X("change:Q", title=x_title, axis=value_axis(fmt)),
         opacity=alt.Opacity("clear:N", scale=alt.Scale(domain=["interval excludes 0", "no clear change"],
                                                       range=[1.0, 0.35]), title=None),
         tooltip=[alt.Tooltip("speed:N", title="Resolution"), alt.Tooltip("change:Q", title="Change", format=number),

@@ -34,7 +34,17 @@ def test_category_bars_use_fixed_colours_and_order():
     assert dict(zip(scale["domain"], scale["range"], strict=True))["Detractor"] == "#c62828"
     assert bars["encoding"]["y"]["sort"] == ["Promoter", "Detractor"]
     assert rule["encoding"]["x2"]["field"] == "churn_high"
-    assert bars["encoding"]["x"]["axis"]["format"] == "%"  # precision from the tick step
+    assert bars["encoding"]["x"]["axis"]["format"] == "~%"  # precision from the tick step, zeros trimmed
+
+
+def test_count_axes_tick_whole_numbers_only():
+    """Tickets by month with 0–2 tickets: ticks at 0.5 steps read "0, 1, 1, 2, 2" under ",.0f"."""
+    frame = pd.DataFrame({"month": MONTHS, "created": [0.0, 2.0], "solved": [1.0, 0.0]})
+    spec = charts.multi_trend(frame, {"created": "Created", "solved": "Solved"}, "Tickets by month", "Tickets",
+                              "int").to_dict()
+    axis = next(layer for layer in spec.get("layer", [spec]) if "encoding" in layer)["encoding"]["y"]["axis"]
+    assert axis == {"format": ",.0f", "tickMinStep": 1}
+    assert charts.value_axis("pct").to_dict() == {"format": "~%"}
 
 
 def test_movements_losses_are_negative():
