@@ -74,7 +74,7 @@ with right:
         everything = View(snap.snapshot, snap.first_month, snap.last_month)
         mix = ui.cached(nps.channel_mix, everything)
         ui.chart(charts.channel_bars(mix, f"Responses by channel, {snap.first_month:%b %Y} – "
-                                          f"{snap.last_month:%b %Y} (all data)"))
+                                          f"{snap.last_month:%b %Y} (every month shown, all segments)"))
 
 ui.section("Findings")
 if stopped.empty:

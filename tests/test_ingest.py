@@ -646,6 +646,7 @@ def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path)
     ]
     table = report.table()
     assert table.Rows.tolist() == [1, 2, 1] and "row 3: '11'" in table["First rows"][1]
+    assert table["First rows"][0] == "row 7: 'c1 | 2026-01-01 | 9 | ok'"  # a repeated row by its cells, not ''"
     assert report.rejected["file row"].tolist() == [3, 4, 5, 7]
     ws = _reference_ws(tmp_path / "ws.duckdb")
     before = _state(ws)

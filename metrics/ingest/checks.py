@@ -75,12 +75,14 @@ class _Checker:
 
     def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
         """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
-        seconds, not minutes); returns how many."""
-        value = quote_ident(column) if column else "''"
+        seconds, not minutes); returns how many. column None: the key is the whole row (key_sql lists every
+        column)."""
+        # a whole-row repeat is shown by its cells (the key is every column), "A | 2025-01 | 100"
+        value = quote_ident(column) if column else f"concat_ws(' | ', {key_sql})"
         label = column or "(whole row)"
         self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE dup AS SELECT _row, {value}::VARCHAR AS v FROM ("
-            f"SELECT _row, {value}, row_number() OVER (PARTITION BY {key_sql} ORDER BY _row) AS k "
+            f"CREATE OR REPLACE TEMP TABLE dup AS SELECT _row, v::VARCHAR AS v FROM ("
+            f"SELECT _row, {value} AS v, row_number() OVER (PARTITION BY {key_sql} ORDER BY _row) AS k "
             f"FROM raw WHERE {where}) WHERE k > 1")
         count = self.con.execute("SELECT count(*) FROM dup").fetchone()[0]
         if count:

@@ -112,7 +112,9 @@ def choose_format(chk: _Checker, column: str) -> str:
             chk.ambiguous[column] = [best, twin]
             example = differs[0]
     labels = _labels(chk, choices, example, counts, n)
-    detail = (f"{n:,} distinct values" + (f", e.g. '{example}'" if example is not None else "") + ". "
+    # n is of the sample: "20,000 distinct values" would misstate a column with more
+    counted = f"{n:,} distinct values" if n < SAMPLE_VALUES else f"The first {n:,} distinct values read"
+    detail = (counted + (f", e.g. '{example}'" if example is not None else "") + ". "
               + "; ".join(f"{format_name(f)}: {counts[f]:,} read" for f in choices[:8]))
     if ambiguous:
         detail = (f"The values read both as {format_name(best)} and as {format_name(twin)} (no day above 12), "

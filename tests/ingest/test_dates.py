@@ -147,3 +147,14 @@ def test_real_day_first_dashes_with_and_without_times():
     assert (rows.start_date.to_numpy() == bought.to_numpy()).all()
     assert rows.churn_date.notna().sum() == replied.notna().sum() == 5650
     assert (rows.churn_date.dropna().to_numpy() == replied.dropna().to_numpy()).all()
+
+
+def test_a_column_with_more_distinct_values_than_the_sample_says_so(monkeypatch):
+    """The format is chosen from the first SAMPLE_VALUES distinct values: at the cap the question says "the first
+    N read", not "N distinct values" (20,000 was shown for a column of 700,000 dates)."""
+    monkeypatch.setattr("metrics.ingest.dates.SAMPLE_VALUES", 3)
+    q = next(q for q in nps(["2026-01-05", "2026-02-07", "2026-03-01", "2026-04-02"]).questions
+             if q.key == "date_format:date")
+    assert q.detail.startswith("The first 3 distinct values read, e.g. '2026-0"), q.detail  # any 3 of the 4
+    q = next(q for q in nps(["2026-01-05", "2026-02-07"]).questions if q.key == "date_format:date")
+    assert q.detail.startswith("2 distinct values, e.g. '2026-01-05'."), q.detail
