@@ -883,6 +883,16 @@ def previous_month(view: View) -> dt.date:
     return add_months(view.start, -1)
 
 
+def later_period(earliest_end: dt.date, last: dt.date | None, what: str = "data") -> str:
+    """The hint after "not measurable for this period": the first month a period may end in for the figure,
+    or, when that lies after the data's last month, that no period can show it (never "choose a later period"
+    when there is none)."""
+    if last is not None and earliest_end <= last:
+        return f"Choose a period that ends in {earliest_end:%b %Y} or later."
+    return (f"No period can show it yet: it needs a period ending in {earliest_end:%b %Y} or later, and the {what} "
+            f"ends in {last:%b %Y}." if last is not None else "No period can show it.")
+
+
 def previous_view(view: View) -> View | None:
     """The window of the same length just before the view, or None when the data does not cover all of it
     (a first period has nothing before it to compare with)."""

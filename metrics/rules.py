@@ -96,6 +96,13 @@ def add_months(day: dt.date, n: int) -> dt.date:
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def first_full_month(day: dt.date | dt.datetime) -> dt.date:
+    """The first month whose every day is on or after `day` (its own month when it is a 1st at midnight)."""
+    first = dt.date(day.year, day.month, 1)
+    at_start = day == first if not isinstance(day, dt.datetime) else (day.date() == first and day.time() == dt.time())
+    return first if at_start else add_months(first, 1)
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     """Number of calendar months from start to end inclusive (Jan–Mar is 3)."""
     return (end.year - start.year) * 12 + end.month - start.month + 1

@@ -17,3 +17,6 @@ def test_cfo_shows_the_one_month():
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["ARR"] == "$60" and tiles["MRR"] == "$5" and tiles["ARPA"] == "$5"
     assert any("MRR movements need the month before" in c.value for c in at.caption)
+    # one month of revenue: no period can have retention (it needs Jan 2027), so no "choose a later period"
+    assert ("Retention needs revenue from 12 months before each month shown. No period can show it yet: it needs a "
+            "period ending in Jan 2027 or later, and the revenue data ends in Jan 2026.") in [i.value for i in at.info]

@@ -52,3 +52,13 @@ def test_arr_and_bands_text():
     assert rules.superscript(12) == "¹²"
     assert measures.render("fact_month", measures.ARR) == "12 * sum(mrr)" and rules.ARR_FACTOR == 12
     assert rules.BANDS_TEXT == "promoter 9–10, passive 7–8, detractor 0–6"
+
+
+def test_first_full_month():
+    from metrics.rules import first_full_month
+
+    assert first_full_month(dt.date(2024, 3, 1)) == dt.date(2024, 3, 1)
+    assert first_full_month(dt.date(2024, 3, 2)) == dt.date(2024, 4, 1)
+    assert first_full_month(dt.date(2024, 12, 31)) == dt.date(2025, 1, 1)
+    assert first_full_month(dt.datetime(2024, 3, 1, 0, 0)) == dt.date(2024, 3, 1)
+    assert first_full_month(dt.datetime(2024, 3, 1, 9, 30)) == dt.date(2024, 4, 1)  # March 1st's morning is missing

@@ -113,7 +113,10 @@ def test_first_period_has_no_experience_window_so_no_churn_by_experience():
     """Nov 2023 – Oct 2024: the experience window before it (Nov 2022 – Oct 2023) has no tickets, so every customer
     would read as "No tickets"; the page says the comparison is not measurable instead."""
     at = run_app("pages/service.py", period=["Nov 2023", "Oct 2024"])
-    assert any(i.value.startswith("Not measurable for this period") for i in at.info)
+    said = next(i.value for i in at.info if i.value.startswith("Not measurable for this period"))
+    # the sample's tickets start 1 Nov 2023: a 12-month period needs its 12 months before within them
+    assert said.endswith("Choose a period that ends in Oct 2025 or later. A shorter period needs fewer months of "
+                         "tickets."), said
     assert not any(d.value.columns[0] == "Service experience" for d in at.dataframe)
     assert {m.label: m.value for m in at.metric}["Tickets created"] != "—"
 
