@@ -89,8 +89,9 @@ with ops:
                 + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
     o1, o2, o3, o4 = st.columns(4)
     ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
-    o1.caption("not measurable: some tickets have no created time" if s["contact_rate"] is None
-               else f"{s['contact_rate']:.1f} per 100 active customers a month")
+    o1.caption("not measurable: some tickets have no created time" if s["tickets_created"] is None
+               else "contact rate not measurable: no active customers (no customer list in the period)"
+               if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
     ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
     o2.caption(f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
                else "not measurable: some tickets' state is unknown")
