@@ -436,10 +436,10 @@ def sentiment_by_month(cur, view: View, versions: dict) -> pd.DataFrame:
 
 
 def _arr_at_end_sql() -> str:
-    """ARR in the window's last month of the customers active in it (any segment/region: the comment's own
-    segment/region already filtered the mentions)."""
-    return (f"SELECT customer_id, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue "
-            "WHERE snapshot = $snapshot AND month = $end AND active")
+    """Every customer of the window's last month (any segment/region: the comment's own segment/region already
+    filtered the mentions), whether active then, and its ARR (NULL: the revenue data does not reach the month)."""
+    return (f"SELECT customer_id, active, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue "
+            "WHERE snapshot = $snapshot AND month = $end")
 
 
 def churn_after_mention(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFrame:
@@ -499,13 +499,7 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
             WITH c AS MATERIALIZED (SELECT customer_id, category, sentiment, sentiment_score, themes FROM ({window})),
                  ex AS MATERIALIZED ({_themes_of("SELECT * FROM c")}),
                  everyone AS (SELECT count(*) AS n, count(*) FILTER (category = 'Detractor') AS n_det,
-                                     count(*) FILTER (category = 'Promoter') AS n_pro,
-                                     count(DISTINCT customer_id) AS commenters,
-                                     count(DISTINCT customer_id) FILTER (customer_id IN (
-                                         SELECT customer_id FROM fact_customer_revenue WHERE snapshot = $snapshot
-                                         AND month BETWEEN $start AND $end)) AS matched,
-                                     (SELECT count(mrr) > 0 FROM fact_customer_revenue
-                                      WHERE snapshot = $snapshot AND month = $end) AS revenue_at_end FROM c),
+                                     count(*) FILTER (category = 'Promoter') AS n_pro FROM c),
                  raised AS (SELECT theme, count(*) AS mentions,
                                    count(*) FILTER (category = 'Detractor') AS det,
                                    count(*) FILTER (category = 'Promoter') AS pro,
@@ -516,20 +510,20 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
                             FROM ex GROUP BY theme),
                  who AS (SELECT theme, customer_id, bool_or(sentiment = 'negative') AS negative FROM ex
                          WHERE customer_id IS NOT NULL GROUP BY theme, customer_id),
-                 stake AS (SELECT w.theme, count(*) AS customers, count(a.customer_id) AS at_stake,
-                                  coalesce(sum(a.arr), 0) AS arr,
-                                  count(a.customer_id) FILTER (w.negative) AS at_stake_negative,
-                                  coalesce(sum(a.arr) FILTER (w.negative), 0) AS arr_negative
+                 stake AS (SELECT w.theme, count(*) AS customers, count(a.customer_id) FILTER (a.active) AS at_stake,
+                                  coalesce(sum(a.arr) FILTER (a.active), 0) AS arr,
+                                  count(a.customer_id) FILTER (a.active AND w.negative) AS at_stake_negative,
+                                  coalesce(sum(a.arr) FILTER (a.active AND w.negative), 0) AS arr_negative,
+                                  count(a.customer_id) AS known, count(a.arr) AS priced
                            FROM who w LEFT JOIN ({_arr_at_end_sql()}) a USING (customer_id) GROUP BY w.theme)
             SELECT r.*, coalesce(s.customers, 0) AS customers, coalesce(s.at_stake, 0) AS at_stake,
                    coalesce(s.arr, 0) AS arr, coalesce(s.at_stake_negative, 0) AS at_stake_negative,
-                   coalesce(s.arr_negative, 0) AS arr_negative, e.n, e.n_det, e.n_pro, e.commenters, e.matched,
-                   e.revenue_at_end
+                   coalesce(s.arr_negative, 0) AS arr_negative, coalesce(s.known, 0) AS known,
+                   coalesce(s.priced, 0) AS priced, e.n, e.n_det, e.n_pro
             FROM raised r CROSS JOIN everyone e LEFT JOIN stake s USING (theme)""", params)
-        first = per_theme.iloc[0] if len(per_theme) else None
-        unknown = None if first is None else _stake_unknown(view, bool(versions.get("revenue")),
-                                                            int(first.commenters), int(first.matched),
-                                                            bool(first.revenue_at_end))
+        unknown = None if per_theme.empty else _stake_unknown(
+            view, bool(versions.get("revenue")), int(per_theme["customers"].sum()), int(per_theme["known"].sum()),
+            int(per_theme["priced"].sum()))
         # read as plain dicts, not a pandas row per theme (~3 ms a call)
         per_theme = {r["theme"]: SimpleNamespace(**r) for r in per_theme.to_dict("records")}
         churn = {r.pop("theme"): r for r in churn_after_mention(cur, view, versions, tm).to_dict("records")}
@@ -559,19 +553,20 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
     return out
 
 
-def _stake_unknown(view: View, revenue: bool, commenters: int, matched: int, revenue_at_end: bool) -> str | None:
+def _stake_unknown(view: View, revenue: bool, raisers: int, known: int, priced: int) -> str | None:
     """Why ARR at stake cannot be measured in this view (None: it can). Its sum would read $0 for every theme,
-    a plausible wrong figure, when no commenter can be found among the customers of the revenue data or when the
-    revenue data does not reach the period's last month."""
+    a plausible wrong figure, when none of the customers who raised a theme (`raisers`, counted per theme) is a
+    customer in the period's last month (`known`), or none of those has a revenue figure then (`priced`: the
+    revenue data does not reach the month)."""
     if not revenue:
         return "no revenue data is stored"
-    if not revenue_at_end:
-        return f"the revenue data does not cover {view.end:%b %Y}, the period's last month"
-    if commenters == 0:
+    if raisers == 0:
         return "the period's comments carry no customer id, so none can be matched to revenue"
-    if matched == 0:
-        return (f"none of the period's {commenters:,} commenting customers is found in the customers or revenue "
-                "data (their ids do not match)")
+    if known == 0:
+        return (f"none of the customers who raised a theme is found among the customers of {view.end:%b %Y} in "
+                "the customers or revenue data (their ids do not match, or all of them had left)")
+    if priced == 0:
+        return f"the revenue data does not cover {view.end:%b %Y}, the period's last month"
     return None
 
 

@@ -135,8 +135,9 @@ def test_arr_at_stake_is_not_shown_as_0_when_no_commenter_is_a_known_customer(mo
     ws = build(customers, revenue, strangers)
     cur, view, versions = context(ws)
     table = voice.themes(cur, view, versions)
-    assert table.attrs["stake_unknown"] == ("none of the period's 3 commenting customers is found in the customers "
-                                            "or revenue data (their ids do not match)")
+    assert table.attrs["stake_unknown"] == ("none of the customers who raised a theme is found among the customers "
+                                            "of Dec 2025 in the customers or revenue data (their ids do not match, "
+                                            "or all of them had left)")
     assert table["arr_at_stake"].isna().all() and table["arr_at_stake_negative"].isna().all()
     assert list(zip(table["theme"], table["mentions"], strict=True)) == [("price", 2), ("support", 2)]  # ties: by name
     ws.close()
@@ -148,12 +149,14 @@ def test_arr_at_stake_is_not_shown_as_0_when_no_commenter_is_a_known_customer(mo
     assert table.attrs["stake_unknown"] is None
     assert (table.loc["price", "arr_at_stake"], table.loc["support", "arr_at_stake"]) == (1200, 0)
 
-    # revenue that stops in September: December's ARR is not known, whoever commented
+    # revenue that stops in September: November's ARR is not known, whoever commented (the data ends in November:
+    # the last NPS answer and churn)
     ws.close()
     ws = build(customers, [r for r in revenue if r[1] < "2025-10-01"], data()[2])
-    cur, view, versions = context(ws)
-    table = voice.themes(cur, view, versions)
-    assert table.attrs["stake_unknown"] == "the revenue data does not cover Dec 2025, the period's last month"
+    cur, _, versions = context(ws)
+    assert ws.snapshot().last_month == dt.date(2025, 11, 1)
+    table = voice.themes(cur, View(ws.snapshot().snapshot, dt.date(2025, 6, 1), dt.date(2025, 11, 1)), versions)
+    assert table.attrs["stake_unknown"] == "the revenue data does not cover Nov 2025, the period's last month"
     assert table["arr_at_stake"].isna().all()
     ws.close()
 
