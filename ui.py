@@ -628,30 +628,6 @@ def before_history(noun: str, span: str, snap: Snapshot) -> str:
             "(History), or choose a data version without them in the sidebar.")
 
 
-def before_history_warning(kind: str, first: dt.date | None, last: dt.date | None) -> str | None:
-    """Before a file is stored: whether its dates (first…last) lie before the months the dashboard will show once
-    it replaces its kind in the current data (MAX_HISTORY_MONTHS back from the latest month of any kind), and so
-    would be stored but never shown, wholly or in part. None when they do not, or without own data to go beside."""
-    ws = workspace()
-    if first is None or last is None or ws.holds_sample():
-        return None
-    current = ws.snapshot()
-    lasts = [info["last_date"] for k, info in sources_of(current.snapshot).items()
-             if k != kind and info and info["last_date"]] if current else []
-    latest = max([*lasts, last]).replace(day=1)
-    shown = add_months(latest, 1 - MAX_HISTORY_MONTHS)
-    if first >= shown:
-        return None
-    span = f"{first:%b %Y} – {last:%b %Y}"
-    window = f"{shown:%b %Y} – {latest:%b %Y}, the {MAX_HISTORY_MONTHS} months back from the latest month of any data"
-    if last < shown:
-        return (f"This file's dates ({span}) lie before the months the dashboard will show beside the current data "
-                f"({window}): it can be stored, but no period will show it. Roll the newer files back first to see "
-                "it, or check that this is the file you meant.")
-    return (f"This file's rows of {first:%b %Y} – {add_months(shown, -1):%b %Y} lie before the months the "
-            f"dashboard will show ({window}): they are stored, but no period shows them.")
-
-
 NOUNS = {"nps": "NPS responses", "customers": "customer list", "revenue": "revenue", "csat": "CSAT answers",
          "tickets": "support tickets"}
 OPTIONAL_KINDS = ("csat", "tickets")  # kinds a page only mentions where it would show them (their own empty state)

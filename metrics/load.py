@@ -171,6 +171,8 @@ def run(args: argparse.Namespace, result: dict) -> None:
             describe_failure(exc, options.answers, result)
             raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
         describe_prepared(prepared, result)
+        if (unseen := session.before_shown(ws, prepared)) is not None:
+            result["warnings"].append(unseen)
         unused = sorted(answers.keys() - {q.key for q in prepared.questions})
         if unused:
             result.setdefault("notes", []).append(

@@ -433,9 +433,7 @@ def handle(upload, all_keys: list[str]) -> None:
                            f"{ui.md_escape(prepared.summary)}.", icon=":material/check_circle:")
                 if stored := session.already_stored(ws, prepared):
                     st.warning(session.already_stored_text(stored, prepared.kind) + " See the history below.")
-                warnings = [*prepared.warnings,
-                            *filter(None, [ui.before_history_warning(prepared.kind, prepared.first_date,
-                                                                     prepared.last_date)])]
+                warnings = [*prepared.warnings, *filter(None, [session.before_shown(ws, prepared)])]
                 if warnings:
                     st.warning("\n".join(f"- {ui.md_escape(w)}" for w in warnings), icon=":material/info:")
         report = prepared.report if prepared is not None else getattr(error, "report", None)

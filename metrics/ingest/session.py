@@ -84,6 +84,32 @@ def already_stored(ws: Workspace, prepared: Prepared) -> tuple[str, int] | None:
     return ("earlier", earlier) if earlier is not None else None
 
 
+def before_shown(ws: Workspace, prepared: Prepared) -> str | None:
+    """Before a file is stored: whether its dates lie before the months the dashboard will show once it replaces
+    its kind in the current data (MAX_HISTORY_MONTHS back from the latest month of any kind), and so would be
+    stored but never shown, wholly or in part. None when they do not, or without own data to go beside."""
+    from metrics.facts import MAX_HISTORY_MONTHS
+    from metrics.rules import add_months
+
+    first, last = prepared.first_date, prepared.last_date
+    current = ws.snapshot()
+    if first is None or last is None or current is None or ws.holds_sample():
+        return None
+    others = {kind: v for kind, v in current.versions.items() if kind != prepared.kind and v is not None}
+    infos = ws.upload_infos(others.values())
+    latest = max([*(i["last_date"] for i in infos.values() if i and i["last_date"]), last]).replace(day=1)
+    shown = add_months(latest, 1 - MAX_HISTORY_MONTHS)
+    if first >= shown:
+        return None
+    window = f"{shown:%b %Y} – {latest:%b %Y}, the {MAX_HISTORY_MONTHS} months back from the latest month of any data"
+    if last < shown:
+        return (f"This file's dates ({first:%b %Y} – {last:%b %Y}) lie before the months the dashboard will show "
+                f"beside the current data ({window}): it can be stored, but no period will show it. Roll the newer "
+                "files back first to see it, or check that this is the file you meant.")
+    return (f"This file's rows of {first:%b %Y} – {add_months(shown, -1):%b %Y} lie before the months the "
+            f"dashboard will show ({window}): they are stored, but no period shows them.")
+
+
 def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:
     """already_stored() in words ("" when the file is new)."""
     if found is None:

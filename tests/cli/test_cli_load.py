@@ -329,3 +329,22 @@ def test_a_load_gives_duckdb_512mb_unless_the_environment_says_otherwise(tmp_pat
                            REFERENCE / "revenue.csv")
     assert code == 0
     assert seen == [{"512MB": "488.2 MiB", "300MB": "286.1 MiB"}[expected]]  # what DuckDB was given
+
+
+def test_a_file_before_the_months_shown_is_stored_with_a_warning(tmp_path, capsys):
+    """Revenue of 2014–2017 beside a survey of Dec 2024 – Apr 2025: the dashboard shows May 2020 – Apr 2025, so
+    the command line says, as the Data page does, that no period will show the file (and stores it)."""
+    ws_path = tmp_path / "ws.duckdb"
+    assert run(capsys, "--workspace", ws_path, "--kind", "nps", REFERENCE / "nps.csv")[0] == 0
+    old = tmp_path / "old.csv"
+    old.write_text("customer_id,month,mrr\n" + "".join(f"A,{y}-{m:02d},100\n" for y in range(2014, 2018)
+                                                       for m in range(1, 13)))
+    code, result, err = run_json(capsys, "--workspace", ws_path, "--kind", "revenue", old)
+    assert (code, err, result["stored"]) == (0, "", True)
+    assert ("This file's dates (Jan 2014 – Dec 2017) lie before the months the dashboard will show beside the "
+            "current data (May 2020 – Apr 2025, the 60 months back from the latest month of any data): it can be "
+            "stored, but no period will show it.") in " ".join(result["warnings"])
+    recent = tmp_path / "recent.csv"
+    recent.write_text("customer_id,month,mrr\nA,2024-12,100\nA,2025-01,100\n")
+    code, result, err = run_json(capsys, "--workspace", ws_path, "--kind", "revenue", recent)
+    assert code == 0 and not any("lie before the months" in w for w in result["warnings"])
