@@ -859,6 +859,12 @@ def previous_month(view: View) -> dt.date:
     return add_months(view.start, -1)
 
 
+def with_interval(values, lows, highs, kind: str) -> list[str]:
+    """'9.3% (7.9%–11.0%)': a figure and its 95% interval, or the figure alone when there is none."""
+    return [fmt(v, kind) + ("" if lo is None or lo != lo else f" ({fmt(lo, kind)}–{fmt(hi, kind)})")
+            for v, lo, hi in zip(values, lows, highs, strict=True)]
+
+
 def later_period(earliest_end: dt.date, last: dt.date | None, what: str = "data") -> str:
     """The hint after "not measurable for this period": the first month a period may end in for the figure,
     or, when that lies after the data's last month, that no period can show it (never "choose a later period"

@@ -69,6 +69,58 @@ with right:
     if ui.has_data(view, "revenue"):
         ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))
 
+
+def value_by_category(view, worth: dict, cats, cover: dict) -> None:
+    """The link from NPS to value: LTV by category, the value of one NPS point, churn and NRR by category, for the
+    customers active at the period's start (a population of at least one)."""
+    base_month = ui.previous_month(view)
+    window = f"{view.months}-month"
+    st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
+               f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
+               f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
+               "headline churn above covers all customers month by month, so the two differ. "
+               f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
+               f" · {fmt_pct(cover['arr'])} of ARR.")
+    ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
+    v1, v2, v3 = st.columns(3)
+    ui.estimate_tile(v1, "ltv_by_category", ltv_by["Promoter"], ltv_why["Promoter"], label="Promoter LTV")
+    ui.estimate_tile(v2, "ltv_by_category", ltv_by["Detractor"], ltv_why["Detractor"], label="Detractor LTV")
+    if ltv_by["Promoter"] and ltv_by["Detractor"]:
+        v2.caption(f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this data "
+                   "(context: Bain reports 3–8× across industries).")
+    ui.estimate_tile(v3, "nps_point", worth["nps_point"], worth["nps_point_reason"], label="Value of one NPS point")
+    if worth["nps_point"] is not None:
+        v3.caption("ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
+    st.caption(LTV_POPULATIONS)
+
+    left, right = st.columns(2)
+    with left:
+        ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
+                                      f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)", "pct",
+                                      interval=("churn_low", "churn_high")))
+    with right:
+        ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
+                                      f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
+
+
+    table = cats.assign(
+        Customers=cats.customers.map(lambda v: fmt(v, "int")),
+        Churned=ui.with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
+        **{"Annualised churn": cats.annual_churn.map(fmt_pct),
+           f"Average MRR ({base_month:%b %Y})": ui.with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high,
+                                                             "currency"),
+           f"{window} NRR": ui.with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
+           f"{window} GRR": ui.with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
+    )
+    table = table[["category", "Customers", "Churned", "Annualised churn", f"Average MRR ({base_month:%b %Y})",
+                   f"{window} NRR", f"{window} GRR"]]
+    ui.table(table.rename(columns={"category": f"NPS category on {view.start:%d %b %Y}",
+                                   "Customers": f"Customers active on {view.start:%d %b %Y}"}),
+             "Churn and revenue by NPS category")
+    if cats.too_small.any():
+        st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
+
+
 ui.section("From customer experience to value")
 for kind in ("nps", "customers", "revenue"):  # the links below need all three
     if not ui.has_data(view, kind):
@@ -76,58 +128,13 @@ for kind in ("nps", "customers", "revenue"):  # the links below need all three
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
 cats = worth["categories"]  # linkage.by_category, read once with the value figures
 cover = ui.cached(linkage.coverage, view, worth["current"])  # the categories value_summary read
-base_month = ui.previous_month(view)
-window = f"{view.months}-month"
-st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
-           f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
-           f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
-           "headline churn above covers all customers month by month, so the two differ. "
-           f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
-           f" · {fmt_pct(cover['arr'])} of ARR.")
-ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
-v1, v2, v3 = st.columns(3)
-ui.estimate_tile(v1, "ltv_by_category", ltv_by["Promoter"], ltv_why["Promoter"], label="Promoter LTV")
-ui.estimate_tile(v2, "ltv_by_category", ltv_by["Detractor"], ltv_why["Detractor"], label="Detractor LTV")
-if ltv_by["Promoter"] and ltv_by["Detractor"]:
-    v2.caption(f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this data "
-               "(context: Bain reports 3–8× across industries).")
-ui.estimate_tile(v3, "nps_point", worth["nps_point"], worth["nps_point_reason"], label="Value of one NPS point")
-if worth["nps_point"] is not None:
-    v3.caption("ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
-st.caption(LTV_POPULATIONS)
+population = int(cats.customers.sum())
+if population:
+    value_by_category(view, worth, cats, cover)
+else:  # no chart of nothing, no "0 customers" table: say why the link cannot be drawn
+    st.caption(f"No customer is active on {view.start:%d %b %Y} in this data version's customers or revenue data, "
+               "so churn and revenue cannot be compared by NPS category for this period.")
 
-left, right = st.columns(2)
-with left:
-    ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
-                                  f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)", "pct",
-                                  interval=("churn_low", "churn_high")))
-with right:
-    ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
-                                  f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
-
-
-def with_interval(values, lows, highs, kind: str) -> list[str]:
-    """'9.3% (7.9%–11.0%)': a figure and its 95% interval, or the figure alone when there is none."""
-    return [fmt(v, kind) + ("" if lo is None or lo != lo else f" ({fmt(lo, kind)}–{fmt(hi, kind)})")
-            for v, lo, hi in zip(values, lows, highs, strict=True)]
-
-
-table = cats.assign(
-    Customers=cats.customers.map(lambda v: fmt(v, "int")),
-    Churned=with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
-    **{"Annualised churn": cats.annual_churn.map(fmt_pct),
-       f"Average MRR ({base_month:%b %Y})": with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high,
-                                                         "currency"),
-       f"{window} NRR": with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
-       f"{window} GRR": with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
-)
-table = table[["category", "Customers", "Churned", "Annualised churn", f"Average MRR ({base_month:%b %Y})",
-               f"{window} NRR", f"{window} GRR"]]
-ui.table(table.rename(columns={"category": f"NPS category on {view.start:%d %b %Y}",
-                               "Customers": f"Customers active on {view.start:%d %b %Y}"}),
-         "Churn and revenue by NPS category")
-if cats.too_small.any():
-    st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
 
 def nps_or_dash(values, counts) -> list[str]:
     """NPS as text, or "—" where it rests on fewer than MIN_RESPONSES responses."""

@@ -13,12 +13,6 @@ from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
 
 
-def with_interval(values, lows, highs, kind: str) -> list[str]:
-    """'9.3% (7.9%–11.0%)': a figure and its 95% interval, or the figure alone when there is none."""
-    return [fmt(v, kind) + ("" if lo is None or lo != lo else f" ({fmt(lo, kind)}–{fmt(hi, kind)})")
-            for v, lo, hi in zip(values, lows, highs, strict=True)]
-
-
 def voice_table(d: pd.DataFrame) -> pd.DataFrame:
     """The theme drivers as shown: ranked by ARR at stake, intervals in brackets."""
     churn = [("not measurable" if isinstance(r, str) and r else "—" if stats.missing(a) else
@@ -27,8 +21,8 @@ def voice_table(d: pd.DataFrame) -> pd.DataFrame:
                                      strict=True)] if "not_measurable" in d.columns else ["—"] * len(d)
     return pd.DataFrame({
         "Theme": d.theme, "Mentions": d.mentions.map(lambda v: fmt(v, "int")),
-        "Among detractors": with_interval(d.detractor_share, d.detractor_low, d.detractor_high, "pct"),
-        "Among promoters": with_interval(d.promoter_share, d.promoter_low, d.promoter_high, "pct"),
+        "Among detractors": ui.with_interval(d.detractor_share, d.detractor_low, d.detractor_high, "pct"),
+        "Among promoters": ui.with_interval(d.promoter_share, d.promoter_low, d.promoter_high, "pct"),
         "Mean sentiment": [("—" if stats.missing(v) else f"{v:+.2f}") + ("" if stats.missing(lo) else
                            f" ({lo:+.2f} to {hi:+.2f})") for v, lo, hi in
                            zip(d.mean_sentiment, d.sentiment_low, d.sentiment_high, strict=True)],

@@ -65,3 +65,13 @@ def test_a_missing_column_hint_offers_the_as_of_date_only_where_it_stands_in(kin
     at.run()
     assert any("was rejected; nothing was stored" in e.value for e in at.error)
     assert hint in [i.value for i in at.info]
+
+
+def test_ceo_value_section_without_a_customer_in_the_period_draws_nothing_empty():
+    """No customer is active in the period (the revenue lies before it, no customer list): one sentence instead of
+    "the 0 customers active", tiles of "—" and two charts of nothing."""
+    at = run_app("pages/ceo.py")
+    assert "No customer is active on 01 May 2024 in this data version's customers or revenue data, so churn and " \
+           "revenue cannot be compared by NPS category for this period." in [c.value for c in at.caption]
+    assert not any("Population here" in c.value for c in at.caption)
+    assert "Promoter LTV" not in {m.label for m in at.metric}
