@@ -544,10 +544,14 @@ if not live.empty:
                             "stays choosable in the sidebar.")
                 st.button("Remove this source", key="remove_source", on_click=remove_source,
                           args=("history_version",), type="primary")
+        in_use = set(live.version[live.status == "in use"].astype(int))
         with st.popover("Delete this version…"):
-            st.markdown(f"Delete the rows of **{ui.md_escape(chosen)}**? This cannot be undone. The data versions that "
-                        "used it stay listed but empty; the history keeps the file's name, hash and counts. The "
-                        "version in use cannot be deleted: roll back or upload a replacement first.")
+            if st.session_state.get("history_version") in in_use:
+                st.markdown(f"**{ui.md_escape(chosen)}** is in use by the current data, so it cannot be deleted: "
+                            "roll back or upload a replacement first.")
+            else:
+                st.markdown(f"Delete the rows of **{ui.md_escape(chosen)}**? This cannot be undone. The data versions "
+                            "that used it stay listed but empty; the history keeps the file's name, hash and counts.")
             st.button("Delete this version", key="delete_version", on_click=delete, args=("history_version",),
-                      type="primary")
+                      type="primary", disabled=st.session_state.get("history_version") in in_use)
 ui.upload_history()

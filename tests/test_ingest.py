@@ -763,10 +763,11 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         assert stored.endswith("the first version of its kind.")  # never compared with the sample's
 
         at.selectbox(key="history_version").set_value(6)  # the sample's five files are versions 1-5
-        at.button(key="delete_version").click()
         at.run()
-        assert any("is the data in use" in e.value for e in at.error)  # the version in use is refused
+        assert at.button(key="delete_version").disabled  # the version in use cannot be deleted, and says why
+        assert any("is in use by the current data, so it cannot be deleted" in m.value for m in at.markdown)
         at.selectbox(key="history_version").set_value(2)
+        at.run()
         at.button(key="delete_version").click()
         at.run()
         assert not at.exception
@@ -892,3 +893,11 @@ def test_subscriptions_without_an_as_of_date_say_which_date_was_used():
     raw = pd.read_csv(FORMATS / "stripe_subscriptions.csv")[[p.mapping["start_date"], p.mapping["end_date"]]]
     latest = pd.to_datetime(raw.stack(), format="mixed").max().date()
     assert f"the as-of date {latest:%Y-%m-%d}" in said[0]
+
+
+def test_summary_counts_in_words():
+    """'48 rows, 1 customer' (it read '1 customers' for a one-customer file)."""
+    one = prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\nA,2025-02,100\n", kind="revenue")
+    assert one.summary == "2 rows, 1 customer, 2025-01-01 to 2025-02-28"  # a month runs to its last day
+    two = prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\n", kind="revenue")
+    assert two.summary.startswith("1 row, 1 customer, ")

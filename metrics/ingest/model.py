@@ -101,6 +101,11 @@ class Inspection:
         return mapping
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 row', '2 rows', '1,234 customers'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 @dataclass
 class Prepared:
     kind: str
@@ -149,7 +154,7 @@ class Prepared:
         else:
             ids = pc.count_distinct(self.table["customer_id"], mode="only_valid").as_py()
         span = f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}" if self.first_date else "no dates"
-        return f"{self.row_count:,} rows, {ids:,} customers, {span}"
+        return f"{counted(self.row_count, 'row')}, {counted(ids, 'customer')}, {span}"
 
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())

@@ -27,7 +27,7 @@ from metrics.ingest.dates import format_name
 from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
 from metrics.ingest.missing import CATEGORY_FIELDS, read_missing_tokens
-from metrics.ingest.model import Options, Prepared
+from metrics.ingest.model import Options, Prepared, counted
 from metrics.ingest.prepare_csat import _prepare_csat
 from metrics.ingest.prepare_customers import _prepare_customers
 from metrics.ingest.prepare_nps import _prepare_nps
@@ -266,7 +266,7 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     if new is None:
         return ""
     span = f"{new['first_date']:%Y-%m-%d} to {new['last_date']:%Y-%m-%d}" if new["first_date"] else "no dates"
-    text = f"{new['rows']:,} rows, {span}, {new['customers']:,} customers"
+    text = f"{counted(new['rows'], 'row')}, {span}, {counted(new['customers'], 'customer')}"
     if new["kind"] == "revenue":
         text += f", ARR {fmt_currency(new['arr'])} (last month × 12)"
     elif new["kind"] == "nps" and new["nps"] is not None:
