@@ -929,8 +929,12 @@ def risk_row(view: View, revenue_at_risk) -> None:
     top = cached(voice.themes, view, versions, theme_editor.current_version()).head(3)
     if top.empty:
         cols[2].caption("No comment in this period raises a known theme.")
+    unknown = top.attrs.get("stake_unknown")  # then the themes are the most mentioned, with no ARR
     for column, row in zip(cols[2:], top.itertuples(), strict=False):
         tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
              help=METRICS["arr_at_stake"].definition)
-        column.caption(f"ARR at stake · {row.mentions:,} mentions · "
+        column.caption(f"ARR at stake not measurable · {row.mentions:,} mentions" if unknown else
+                       f"ARR at stake · {row.mentions:,} mentions · "
                        f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
+    if unknown:
+        cols[2].caption(f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")

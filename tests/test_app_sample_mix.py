@@ -118,3 +118,13 @@ def test_service_page_on_own_data_shows_no_sample_tickets():
     at = run_app("pages/service.py", v="2")  # own NPS only: the sample's tickets are not part of it
     assert not at.metric and not at.dataframe
     assert "No support tickets uploaded yet — upload on the Data page." in [i.value for i in at.info]
+
+
+def test_ceo_top_themes_without_revenue_are_ranked_by_mentions_with_no_arr():
+    """Own NPS only: the CEO's top three themes carry "—" and say why, never "$0 ARR at stake"."""
+    at = run_app("pages/ceo.py", v="2")
+    themes = {m.label: m.value for m in at.metric if m.label.startswith("Theme: ")}
+    assert len(themes) == 3 and set(themes.values()) == {"—"}
+    captions = [c.value for c in at.caption]
+    assert "Top themes by mentions: ARR at stake is not measurable, as no revenue data is stored." in captions
+    assert sum(c.startswith("ARR at stake not measurable · ") for c in captions) == 3
