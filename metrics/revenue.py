@@ -132,14 +132,15 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
     return frame
 
 
-def arr_change(cur, view: View) -> tuple[float, float]:
+def arr_change(cur, view: View) -> tuple[float | None, float | None]:
     """ARR at the end of the window and at the end of the previous window of the same length."""
     return arr_at(cur, view, view.end), arr_at(cur, view, add_months(view.start, -1))
 
 
-def arr_at(cur, view: View, month: dt.date) -> float:
-    """ARR of one month under the view's filters: the registry's `arr` with `month` as the period's last month
-    (0 when there is no revenue)."""
+def arr_at(cur, view: View, month: dt.date) -> float | None:
+    """ARR of one month under the view's filters: the registry's `arr` with `month` as the period's last month;
+    0 when the revenue data covers the month and nobody pays, None when it does not cover it (a month before the
+    revenue data starts is not "$0 ARR": a change against it would read as growth from nothing)."""
     value = query(cur, f"SELECT {METRICS['arr'].sql} AS v FROM fact_month WHERE {View.where()}",
                   view.params(end=month)).iloc[0].v
-    return 0.0 if pd.isna(value) else float(value)
+    return None if pd.isna(value) else float(value)

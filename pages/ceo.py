@@ -132,8 +132,9 @@ population = int(cats.customers.sum())
 if population:
     value_by_category(view, worth, cats, cover)
 else:  # no chart of nothing, no "0 customers" table: say why the link cannot be drawn
-    st.caption(f"No customer is active on {view.start:%d %b %Y} in this data version's customers or revenue data, "
-               "so churn and revenue cannot be compared by NPS category for this period.")
+    st.caption(f"No customer active on {view.start:%d %b %Y} has an NPS answer from before that date (or none is "
+               "active then), so churn and revenue cannot be compared by NPS category for this period: the "
+               "comparison starts from those customers and their latest earlier answer.")
 
 
 def nps_or_dash(values, counts) -> list[str]:

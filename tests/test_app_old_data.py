@@ -71,7 +71,8 @@ def test_ceo_value_section_without_a_customer_in_the_period_draws_nothing_empty(
     """No customer is active in the period (the revenue lies before it, no customer list): one sentence instead of
     "the 0 customers active", tiles of "—" and two charts of nothing."""
     at = run_app("pages/ceo.py")
-    assert "No customer is active on 01 May 2024 in this data version's customers or revenue data, so churn and " \
-           "revenue cannot be compared by NPS category for this period." in [c.value for c in at.caption]
+    assert ("No customer active on 01 May 2024 has an NPS answer from before that date (or none is active then), so "
+            "churn and revenue cannot be compared by NPS category for this period: the comparison starts from those "
+            "customers and their latest earlier answer.") in [c.value for c in at.caption]
     assert not any("Population here" in c.value for c in at.caption)
     assert "Promoter LTV" not in {m.label for m in at.metric}

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from conftest import prepare_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,6 +138,22 @@ def test_retention_trailing(reference_ws):
 def test_arr_change(reference_ws):
     # Window Mar–Apr: ARR Apr 4200, previous window (Jan–Feb) ends Feb: 3960.
     assert revenue.arr_change(reference_ws.cursor(), view(reference_ws, start=MAR)) == (4200, 3960)
+
+
+def test_arr_before_the_revenue_data_is_unknown_not_zero():
+    """Revenue from Dec 2024 and customers listed from Jan 2024: Nov 2024 has customer-months but no revenue data,
+    so its ARR is None (a change against it would be growth from nothing); inside the data a month of no payer is
+    0. (Found with Telco: "ARR $3.8M ↑ +$3.8M" against Dec 2023, before its revenue.)"""
+    ws = Workspace(":memory:")
+    customers = b"customer_id,signup_date,segment\nA,2024-01-10,SMB\nB,2024-01-10,SMB\n"
+    revenue_csv = b"customer_id,month,mrr\nA,2024-12,100\nB,2024-12,50\nA,2025-01,0\nB,2025-02,50\n"
+    ws.commit([prepare_bytes(customers, "customers").to_upload(), prepare_bytes(revenue_csv, "revenue").to_upload()])
+    snap = ws.snapshot()
+    cur = ws.cursor()
+    assert revenue.arr_change(cur, View(snap.snapshot, dt.date(2024, 12, 1), dt.date(2024, 12, 1))) == (1800, None)
+    assert revenue.arr_at(cur, View(snap.snapshot, dt.date(2025, 1, 1), dt.date(2025, 1, 1)), dt.date(2025, 1, 1)) \
+        == 0  # Jan 2025: A pays 0, B no row: the data covers the month, nobody pays
+    ws.close()
 
 
 # ---- Linkage -----------------------------------------------------------------------------------
