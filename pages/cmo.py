@@ -78,7 +78,8 @@ churn, mrr = ui.cached(revenue.churn_by_month, view), ui.cached(revenue.mrr_by_m
 newcomers = ui.cached(nps.new_customer_nps, view, versions)
 now_cats = ui.cached(linkage.current_by_category, view).set_index("category")
 a1, a2, a3, a4 = st.columns(4)
-ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty else None)
+# starts come from the customers file: without one, "0 new customers" would be a plausible wrong figure
+ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty and ui.has_data(view, "customers") else None)
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
 ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
 a3.caption(f"all customers: {fmt_nps(now.value)}")

@@ -95,6 +95,7 @@ def test_cmo_on_own_data_shows_empty_states_for_acquisition():
             in infos)
     themes = next(d.value for d in at.dataframe if "ARR at stake" in d.value.columns)
     assert len(themes) and set(themes["ARR at stake"]) == {"—"}
+    assert tiles(at)["New customers"] == "—"  # starts come from a customers file: none here, so not "0"
 
 
 def test_later_uploads_build_on_own_data_without_asking():
