@@ -366,7 +366,7 @@ def readable(note: str) -> str:
     return ", ".join(NOTE_LABELS[k] for k in names) + ": " + text
 
 
-HIGH = "('high', 'urgent')"
+HIGH = "('high', 'urgent', 'critical')"  # Zendesk: urgent; Jira, Kaggle's help-desk export: critical
 KNOWLEDGE_POOL_SIZE = 5  # the to-do list stays short enough to act on
 
 

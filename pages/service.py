@@ -283,8 +283,11 @@ if slow["arr"] is not None:
                f"customers, {slow['tickets']:,} tickets.")
 else:
     st.caption(ui.md_escape(slow["reason"]))
-if waiting.empty:
-    st.success("No ticket of priority high or urgent is open at the end of the period.")
+if waiting.empty and slow["arr"] is None:  # some tickets' state then is unknown: "none open" would be a claim
+    st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
+            "see the reason above.", icon=":material/help:")
+elif waiting.empty:
+    st.success("No ticket of priority high, urgent or critical is open at the end of the period.")
 else:
     ui.table(pd.DataFrame({
         "Customer": waiting.customer_id, "Segment": waiting.segment,

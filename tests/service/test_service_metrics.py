@@ -215,6 +215,22 @@ def test_arr_touched_by_old_open_tickets(cur):
     assert a["arr"] == pytest.approx(3600.0) and a["share_of_arr"] == pytest.approx(3600 / 8760)
 
 
+def test_critical_counts_as_high_priority(cur):
+    """Kaggle's help-desk export writes Critical / High / Medium / Low: a critical ticket open at the end is an account
+    waiting (it was left out: 'high' and 'urgent' only)."""
+    frame = pd.DataFrame(TICKETS, columns=TICKET_COLUMNS)
+    frame["priority"] = ["critical", "high", "low", "medium", "low", "urgent", "normal"][:len(frame)]
+    frame["csat_score"] = frame["csat_score"].astype("Int16")
+    frame["reopens"] = frame["reopens"].astype("Int32")
+    insert_tickets(cur, 9, frame)
+    waiting = service.open_high_priority(cur, Q1, 9)
+    # open at 2024-04-01 00:00: t4 (A, row 4: medium) and t6 (B, row 6: urgent); t1 (critical) was solved in January
+    assert list(waiting.customer_id) == ["B"]
+    frame.loc[frame.ticket_id == "t4", "priority"] = "critical"
+    insert_tickets(cur, 10, frame)
+    assert sorted(service.open_high_priority(cur, Q1, 10).customer_id) == ["A", "B"]
+
+
 def test_summary_shape_and_values(cur):
     s = service.summary(cur, Q1, 7)
     assert (s["tickets_created"], s["tickets_solved"], s["backlog"]) == (6, 5, 2)

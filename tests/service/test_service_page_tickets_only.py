@@ -19,3 +19,31 @@ def test_contact_rate_names_the_missing_customer_list():
     # the rates read what they can: T1–T3 solved, the export has no reopen counts or escalation flags
     assert "not measurable: the export has no reopen counts for the period's 3 solved tickets" in captions
     assert "Reopen rate: the export has no reopen counts for the period's 3 solved tickets." in captions
+
+
+def test_accounts_waiting_is_not_claimed_empty_when_open_states_are_unknown(tmp_path, monkeypatch):
+    """A closed ticket without a solve time: which tickets were open at the end is not known, so the page must not
+    say that no high-priority ticket is open (Kaggle's export: 1,396 open Critical/High tickets were hidden behind
+    'No ticket of priority high or urgent is open')."""
+    import streamlit as st
+    from conftest import prepare_bytes
+
+    from metrics.store import Workspace
+
+    kept = [line for line in TICKETS.splitlines(keepends=True) if not line.startswith(b"T4,")]  # T4: open, urgent
+    unknown = b"".join(kept) + b"T5,D,2025-04-02 09:00:00,,,closed,Critical,Email,Unoffered\n"
+    path = tmp_path / "w.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_bytes(unknown, "tickets").to_upload()])
+    ws.close()
+    monkeypatch.setenv("CX_WORKSPACE", str(path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = run_app("pages/service.py")
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    assert not any("is open at the end of the period." in s.value for s in at.success)
+    assert ("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
+            "see the reason above.") in [i.value for i in at.info]
