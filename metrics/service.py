@@ -169,7 +169,8 @@ def within_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET
                count(h) FILTER (hours_basis = 'calendar') AS n, count(*) AS tickets,
                count(h) FILTER (hours_basis = 'business') AS business FROM x""", view, tv, target=float(target_hours))
     n, what = _int(row.n), "solved" if measure == "resolution" else "created"
-    reason = "" if n else (f"no ticket {what} in the period" if not _int(row.tickets) else
+    reason = "" if n else (_none_solved(cur, view, tv) if not _int(row.tickets) and what == "solved" else
+                           f"no ticket {what} in the period" if not _int(row.tickets) else
                            "the export gives business hours only; calendar hours are needed" if _int(row.business)
                            else f"no ticket {what} in the period has a {measure.replace('_', ' ')} time that can be "
                                 "trusted")
@@ -182,9 +183,17 @@ def _flag_rate(cur, view: View, tv: int, condition: str, known: str, what: str) 
         SELECT count_if({condition} AND {known} IS NOT NULL) AS k, count({known}) AS n, count(*) AS solved
         FROM x""", view, tv)
     n = _int(row.n)
-    reason = "" if n else ("no ticket solved in the period" if not _int(row.solved) else
+    reason = "" if n else (_none_solved(cur, view, tv) if not _int(row.solved) else
                            f"the export has no {what} for the period's {_int(row.solved):,} solved tickets")
     return {**_rate(_int(row.k), n), "reason": reason}
+
+
+def _none_solved(cur, view: View, tv: int) -> str:
+    """Why no ticket counts as solved in the window: none was, or the export gives solved / closed tickets no
+    solve time (then when they were solved is not known)."""
+    done = coverage(cur, view, tv)["done_no_time"]
+    return (f"the export has no solve time for its {done:,} solved or closed tickets" if done
+            else "no ticket solved in the period")
 
 
 def reopen_rate(cur, view: View, tv: int) -> dict:

@@ -158,6 +158,14 @@ def test_a_rate_that_cannot_be_counted_says_why(cur):
     assert "Reopen rate: the export has no reopen counts for the period's 5 solved tickets." in notes
     assert ("First response time: this export gives business hours only; calendar hours are needed (the two are "
             "never mixed).") in notes
+    # version 11: every ticket closed, none with a solve time (Zendesk's seed): not "no ticket solved"
+    frame = pd.DataFrame(TICKETS, columns=TICKET_COLUMNS).assign(solved_at=pd.NaT, resolution_hours=None,
+                                                                 status="closed")
+    frame["csat_score"] = frame["csat_score"].astype("Int16")
+    frame["reopens"] = frame["reopens"].astype("Int32")
+    insert_tickets(cur, 11, frame)
+    why = "the export has no solve time for its 7 solved or closed tickets"
+    assert [service.reopen_rate(cur, Q1, 11)["reason"], service.within_target(cur, Q1, 11, 24)["reason"]] == [why] * 2
     assert service.readable("csat_response_rate, backlog: x") == "CSAT response rate, Backlog: x"
     assert service.readable("No tickets in this version: x") == "No tickets in this version: x"  # not keys
 
