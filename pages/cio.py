@@ -51,7 +51,7 @@ ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days"
 
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({
-    "Source": sources.source, "Version": sources.version, "File": sources.file,
+    "Source": sources.source, "Version": sources.version.map(fmt_int), "File": sources.file.fillna("—"),
     "Rows": sources.rows.map(fmt_int),
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),

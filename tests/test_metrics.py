@@ -214,6 +214,17 @@ def test_health(reference_ws):
     assert vols.responses.sum() == 8 and vols.paying_customers.tolist() == [1, 3, 3, 2, 2]
 
 
+def test_match_rates_without_a_customers_file_are_not_zero():
+    """Revenue and responses with no customers file: nothing to match against, so no share ("Revenue rows matched
+    0.0%" read as a failed match with RavenStack's subscriptions alone)."""
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\n", "revenue").to_upload(),
+               prepare_bytes(b"customer_id,date,score\nA,2025-01-05,9\n", "nps").to_upload()])
+    rates = health.match_rates(ws.cursor(), ws.snapshot())
+    assert (rates["responses_linked"], rates["revenue_linked"]) == (None, None)
+    ws.close()
+
+
 def test_dimension_values(reference_ws):
     snap = reference_ws.snapshot().snapshot
     assert dimension_values(reference_ws.cursor(), snap, "segment") == ["Enterprise", "SMB"]
