@@ -369,7 +369,7 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            "those raising the theme; Wilson 95% interval.", "pct", "CMO", **_T, compute="metrics.voice.themes",
            interval=WILSON),
     Metric("theme_sentiment", "Mean sentiment of a theme", "Mean sentiment score (−1 to +1) of the scored "
-           "comments raising the theme, with its 95% interval.", "ratio", "CMO", **_T,
+           "comments raising the theme, with its 95% interval (clipped to the scale's −1 … +1).", "ratio", "CMO", **_T,
            compute="metrics.voice.themes", interval=MEAN_NORMAL),
     Metric("arr_at_stake", "ARR at stake (theme)", "12 × MRR, in the period's last month, of the distinct active "
            "customers who raised the theme in the period. Themes are ranked by it. Not measurable (—, with the reason; "

@@ -142,15 +142,20 @@ def ratio_interval(num: float, den: float, num_sq: float, cross: float, den_sq: 
     return Interval(r, max(0.0, r - Z95 * se), high if cap is None else min(cap, high))
 
 
-def mean_interval(total: float, total_sq: float, n: int) -> Interval:
-    """Mean of n values from their sum and sum of squares, ± Z_95 × sample sd ÷ √n (no interval for n < 2)."""
+def mean_interval(total: float, total_sq: float, n: int, bounds: tuple[float, float] | None = None) -> Interval:
+    """Mean of n values from their sum and sum of squares, ± Z_95 × sample sd ÷ √n (no interval for n < 2);
+    `bounds`: the values' scale, which the interval is clipped to (a sentiment of two comments is never
+    "−0.36 to +1.42" on a −1…+1 scale)."""
     if n <= 0:
         return Interval(None, None, None)
     mean = total / n
     if n < 2:
         return Interval(mean, None, None)
     sd = math.sqrt(max(total_sq - n * mean * mean, 0.0) / (n - 1))
-    return Interval(mean, mean - Z95 * sd / math.sqrt(n), mean + Z95 * sd / math.sqrt(n))
+    low, high = mean - Z95 * sd / math.sqrt(n), mean + Z95 * sd / math.sqrt(n)
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Interval(mean, low, high)
 
 
 def monthly_from_window(rate: float | None, months: int) -> float | None:

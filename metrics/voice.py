@@ -531,7 +531,7 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
         for theme in _theme_names(set(per_theme), theme_store.load(cur, tm).themes):
             r = per_theme[theme]
             det, pro = stats.wilson(int(r.det), int(r.n_det)), stats.wilson(int(r.pro), int(r.n_pro))
-            mean = stats.mean_interval(float(r.s1), float(r.s2), int(r.scored))
+            mean = stats.mean_interval(float(r.s1), float(r.s2), int(r.scored), bounds=(-1.0, 1.0))
             row = {"theme": theme, "mentions": int(r.mentions), "customers": int(r.customers),
                    "share_of_comments": stats.ratio(int(r.mentions), int(r.n)),
                    "detractor_share": det.estimate, "detractor_low": det.low, "detractor_high": det.high,

@@ -127,3 +127,17 @@ def test_thresholds_and_reasons():
     assert stats.too_few(18, stats.MIN_RESPONSES, "responses") == "n = 18, fewer than 30 responses"
     assert stats.too_few(30, stats.MIN_RESPONSES, "responses") is None
     assert stats.too_few(1, stats.MIN_CHURN_EVENTS, "churned customers") == "n = 1, fewer than 10 churned customers"
+
+
+def test_a_mean_interval_is_clipped_to_its_scale():
+    """Two sentiments, +0.9 and +0.16 (mean +0.53): ± 1.96 × sd ÷ √2 = ± 0.7252 by hand (sd = 0.5233) reaches
+    +1.2552, past the −1…+1 scale; clipped, the high end is +1 and the low end stays +0.53 − 0.7252."""
+    from metrics.stats import mean_interval
+
+    values = [0.9, 0.16]
+    free = mean_interval(sum(values), sum(v * v for v in values), 2)
+    clipped = mean_interval(sum(values), sum(v * v for v in values), 2, bounds=(-1.0, 1.0))
+    half = 1.96 * (((0.9 - 0.53) ** 2 + (0.16 - 0.53) ** 2) / 1) ** 0.5 / 2 ** 0.5
+    assert free.estimate == pytest.approx(0.53) and free.high == pytest.approx(0.53 + half)
+    assert half == pytest.approx(0.7252, abs=1e-4)
+    assert (clipped.low, clipped.high) == (pytest.approx(0.53 - half), 1.0)
