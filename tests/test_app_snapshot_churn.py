@@ -1,0 +1,44 @@
+"""A snapshot customers file (tenure + churned flag, Telco's shape) tells churn from its as-of month only: the CEO's
+logo churn tile names the month it rests on instead of "all customers, month by month" over a year (Telco read
+"26.6% · 97.5% annualised" for the period 2024 with December alone measured)."""
+
+import datetime as dt
+
+import pytest
+from conftest import prepare_bytes, run_app
+
+from metrics.store import Workspace
+
+# 200 customers with 2–31 months' tenure at 31 Dec 2024; every 4th churned (50)
+ROWS = "".join(f"C{i},{i % 30 + 2},{'Yes' if i % 4 == 0 else 'No'}\n" for i in range(200))
+
+
+@pytest.fixture(scope="module")
+def snapshot_workspace(tmp_path_factory):
+    import os
+
+    import streamlit as st
+
+    path = tmp_path_factory.mktemp("snap") / "w.duckdb"
+    ws = Workspace(path)
+    survey = "customer_id,date,score\n" + "".join(f"C{i},2024-{i % 12 + 1:02d}-15,9\n" for i in range(40))
+    ws.commit([prepare_bytes(("customerID,tenure,Churn\n" + ROWS).encode(), "customers", as_of=dt.date(2024, 12, 31),
+                             answers={"tenure_unit:tenure": "months"}).to_upload(),
+               prepare_bytes(survey.encode(), "nps").to_upload()])  # answers through 2024: the period can be a year
+    ws.close()
+    os.environ["CX_WORKSPACE"] = str(path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    os.environ.pop("CX_WORKSPACE", None)
+
+
+def test_logo_churn_names_the_month_a_snapshot_tells(snapshot_workspace):
+    at = run_app(period=["Jan 2024", "Dec 2024"])
+    tiles = {m.label: m.value for m in at.metric}
+    # December 2024: 50 churned of the 200 active at its start → 25.0% a month
+    assert tiles["Logo churn (monthly)"] == "25.0%"
+    assert any(c.value.startswith("measured over Dec 2024 – Dec 2024 only: the customers file is a snapshot that "
+                                  "tells churn from Dec 2024 · ") for c in at.caption), [c.value for c in at.caption]
