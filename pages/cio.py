@@ -59,18 +59,28 @@ ui.table(pd.DataFrame({
 }), "Sources in this data version")
 
 volumes = health.monthly_volumes(cur, snap)
+surveyed, paid = snap.versions.get("nps") is not None, snap.versions.get("revenue") is not None
 left, right = st.columns(2)
-with left:
-    ui.chart(charts.volume_bars(volumes, "responses", "NPS responses per month", "Responses"))
+with left:  # a chart of a kind not uploaded would be an axis of zeros: its caption says so instead
+    if surveyed:
+        ui.chart(charts.volume_bars(volumes, "responses", "NPS responses per month", "Responses"))
+    else:
+        st.caption("NPS responses per month: no NPS responses uploaded.")
 with right:
-    ui.chart(charts.volume_bars(volumes, "paying_customers", "Paying customers per month", "Customers"))
+    if paid:
+        ui.chart(charts.volume_bars(volumes, "paying_customers", "Paying customers per month", "Customers"))
+    else:
+        st.caption("Paying customers per month: no revenue uploaded.")
 
 left, right = st.columns(2)
 with left:
-    linked = volumes.assign(share=volumes.linked_responses / volumes.responses.where(volumes.responses > 0))
-    ui.chart(charts.trend(linked, "share", "Responses linked to a known customer, by month", "Linked", "pct"))
+    if surveyed and snap.versions.get("customers") is not None:
+        linked = volumes.assign(share=volumes.linked_responses / volumes.responses.where(volumes.responses > 0))
+        ui.chart(charts.trend(linked, "share", "Responses linked to a known customer, by month", "Linked", "pct"))
+    else:
+        st.caption("Responses linked to a known customer: needs NPS responses and a customers file.")
 with right:
-    if view is not None:  # like every figure here: all months, segments and regions of the version
+    if view is not None and surveyed:  # like every figure here: all months, segments and regions of the version
         everything = View(snap.snapshot, snap.first_month, snap.last_month)
         mix = ui.cached(nps.channel_mix, everything)
         ui.chart(charts.channel_bars(mix, f"Responses by channel, {snap.first_month:%b %Y} – "

@@ -129,3 +129,12 @@ def test_ceo_top_themes_without_revenue_are_ranked_by_mentions_with_no_arr():
     captions = [c.value for c in at.caption]
     assert "Top themes by mentions: ARR at stake is not measurable, as no revenue data is stored." in captions
     assert sum(c.startswith("ARR at stake not measurable · ") for c in captions) == 3
+
+
+def test_cio_charts_of_kinds_not_uploaded_are_captions_not_empty_axes():
+    at = run_app("pages/cio.py", v="2")  # own NPS only
+    captions = [c.value for c in at.caption]
+    assert "Paying customers per month: no revenue uploaded." in captions
+    assert "Responses linked to a known customer: needs NPS responses and a customers file." in captions
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Responses linked"], tiles["Revenue rows matched"]) == ("—", "—")  # no customers file to match
