@@ -252,8 +252,10 @@ st.caption(f"Tickets created {view.start:%b %Y} – {view.end:%b %Y}, ranked by 
            "customers raising each issue. Churn after raising it counts from the month of the customer's first such "
            "ticket, so a later ticket never explains an earlier churn. “—”: fewer than "
            f"{MIN_CUSTOMERS} customers, too few for a rate.")
+uncounted = s["tickets_created"] is None  # some tickets have no created time: "none in the period" is not known
+UNKNOWN_CREATED = "Which tickets were created in the period is not known: some tickets have no created time."
 if tags.empty:
-    st.caption("No tagged tickets created in the period.")
+    st.caption(UNKNOWN_CREATED if uncounted else "No tagged tickets created in the period.")
 else:
     causes_table(tags, "Tag", "Ticket root causes by tag")
 if themes.attrs.get("subjects"):
@@ -264,7 +266,7 @@ if themes.attrs.get("subjects"):
 pool = service.knowledge_pool(tags, themes)
 st.markdown("**Knowledge pool: the to-do list** · the recurring issues with the most tickets")
 if pool.empty:
-    st.caption("No tags or subject themes in the period's tickets.")
+    st.caption(UNKNOWN_CREATED if uncounted else "No tags or subject themes in the period's tickets.")
 else:
     ui.table(pd.DataFrame({
         "Recurring issue": [f"{i}. {t}" for i, t in enumerate(pool.tag, 1)],
