@@ -155,7 +155,9 @@ def overall_ltv(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -> 
     mrr = revenue.mrr_by_month(cur, view)
     arpa = mrr.arpa.iloc[-1] if not mrr.empty else None
     churn = revenue.logo_churn(cur, view)
-    reason = stats.too_few(churn.churned, stats.MIN_CHURN_EVENTS, "churned customers")
+    # churn is read from a customers file: without customers active in the period "n = 0 churned" misleads
+    reason = ("churn needs customers of a customers file active in the period, and there are none"
+              if not churn.active_start else stats.too_few(churn.churned, stats.MIN_CHURN_EVENTS, "churned customers"))
     value = None if reason else ltv(arpa, churn.monthly, gross_margin)
     return {"arpa": arpa, "monthly_churn": churn.monthly, "churned": churn.churned, "ltv": value,
             "ltv_reason": reason or ("" if value is not None else "no revenue in the period")}

@@ -282,6 +282,18 @@ def test_cohort_cells_past_the_period_are_blank(reference_ws):
 
 
 # ---- Value ---------------------------------------------------------------------------------------
+def test_ltv_without_a_customers_file_says_churn_needs_one():
+    from metrics import value
+
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\nA,2025-02,0\n", "revenue").to_upload()])
+    snap = ws.snapshot()
+    out = value.overall_ltv(ws.cursor(), View(snap.snapshot, snap.first_month, snap.last_month))
+    assert out["ltv"] is None  # A's revenue stops in February, but logo churn is read from a customers file
+    assert out["ltv_reason"] == "churn needs customers of a customers file active in the period, and there are none"
+    ws.close()
+
+
 def test_ltv_and_value_summary(reference_ws):
     from metrics import value
 
