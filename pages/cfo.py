@@ -60,7 +60,9 @@ if rar.value is not None:
 if mrr.start_mrr.notna().any():  # movements need a month before; the data's first month has none
     left, right = st.columns(2)
     with left:
-        bridge_chart = charts.waterfall(mrr, f"MRR bridge, {view.start:%b %Y} – {view.end:%b %Y}")
+        # the months it adds up: from the first with a month before it in the revenue data (Telco: December only)
+        first = mrr.loc[mrr.start_mrr.notna(), "month"].iloc[0]
+        bridge_chart = charts.waterfall(mrr, f"MRR bridge, {first:%b %Y} – {view.end:%b %Y}")
         ui.chart(bridge_chart)
         if floor := charts.waterfall_floor(mrr):  # said only when the axis does not start at zero
             st.caption(f"The axis starts at {fmt_currency(floor)}, not at zero, so the movements are visible; the "

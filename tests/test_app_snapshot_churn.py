@@ -13,6 +13,9 @@ from metrics.store import Workspace
 ROWS = "".join(f"C{i},{i % 30 + 2},{'Yes' if i % 4 == 0 else 'No'}\n" for i in range(200))
 
 
+REVENUE = b"customer_id,month,mrr\nC1,2024-11,100\nC1,2024-12,120\nC2,2024-11,50\nC2,2024-12,50\n"  # from Nov 2024
+
+
 @pytest.fixture(scope="module")
 def snapshot_workspace(tmp_path_factory):
     import os
@@ -24,7 +27,8 @@ def snapshot_workspace(tmp_path_factory):
     survey = "customer_id,date,score\n" + "".join(f"C{i},2024-{i % 12 + 1:02d}-15,9\n" for i in range(40))
     ws.commit([prepare_bytes(("customerID,tenure,Churn\n" + ROWS).encode(), "customers", as_of=dt.date(2024, 12, 31),
                              answers={"tenure_unit:tenure": "months"}).to_upload(),
-               prepare_bytes(survey.encode(), "nps").to_upload()])  # answers through 2024: the period can be a year
+               prepare_bytes(survey.encode(), "nps").to_upload(),  # answers through 2024: the period can be a year
+               prepare_bytes(REVENUE, "revenue").to_upload()])
     ws.close()
     os.environ["CX_WORKSPACE"] = str(path)
     st.cache_resource.clear()
@@ -42,3 +46,13 @@ def test_logo_churn_names_the_month_a_snapshot_tells(snapshot_workspace):
     assert tiles["Logo churn (monthly)"] == "25.0%"
     assert any(c.value.startswith("measured over Dec 2024 – Dec 2024 only: the customers file is a snapshot that "
                                   "tells churn from Dec 2024 · ") for c in at.caption), [c.value for c in at.caption]
+
+
+def test_cfo_compares_and_bridges_only_months_the_revenue_data_covers(snapshot_workspace):
+    """Revenue from Nov 2024, period Jan – Dec 2024: no ARR change against Dec 2023 (there is no revenue then; it
+    read "↑ +$3.8M" with Telco) and the bridge is titled with the months it adds up, Dec 2024 only."""
+    at = run_app("pages/cfo.py", period=["Jan 2024", "Dec 2024"])
+    arr = next(m for m in at.metric if m.label == "ARR")
+    assert (arr.value, arr.proto.delta) == ("$2.0K", "")  # 12 × (120 + 50) = 2,040; no change shown
+    titles = [c.to_dict().get("title") for s in at.session_state["_pack"].sections for c in s.charts]
+    assert "MRR bridge, Dec 2024 – Dec 2024" in titles, titles
