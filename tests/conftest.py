@@ -35,7 +35,7 @@ APP = str(ROOT / "app.py")
 def app_workspace(tmp_path_factory, request):
     """Point the app at a new workspace file, fresh caches. Empty, so the first run loads the sample data,
     unless the test module defines SEED: what to store first, each a kind of tests/fixtures/reference or a
-    (kind, CSV bytes) pair."""
+    (kind, CSV bytes) pair, or (kind, CSV bytes, ingest options)."""
     import os
 
     import streamlit as st
@@ -45,7 +45,8 @@ def app_workspace(tmp_path_factory, request):
     if seed:
         ws = Workspace(path)
         ws.commit([(prepare_file(REFERENCE / f"{item}.csv", item) if isinstance(item, str)
-                    else prepare_bytes(item[1], item[0])).to_upload() for item in seed])
+                    else prepare_bytes(item[1], item[0], **(item[2] if len(item) > 2 else {}))).to_upload()
+                   for item in seed])
         ws.close()
     os.environ["CX_WORKSPACE"] = str(path)
     st.cache_resource.clear()
