@@ -241,7 +241,10 @@ def mrr(company: Company, m) -> float:
     return int(_column(company, month(m)).sum()) / 100
 
 
-def arr(company: Company, m) -> float:
+def arr(company: Company, m) -> float | None:
+    """12 × MRR of month m; None for a month outside the revenue file's months (unknown, not $0)."""
+    if month(m) not in company.mrr_cents.columns:
+        return None
     return 12 * int(_column(company, month(m)).sum()) / 100
 
 
