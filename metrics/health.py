@@ -50,19 +50,18 @@ def _source_row(cur, kind: str, version: int | None, today: dt.date) -> dict:
 def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
     """Shares of responses and of paying customer-months whose customer is in the customers file (None without
     one: "0.0% matched" would read as a failed match), and of active customers surveyed."""
+    surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
+                             FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
+                     {"s": snap.snapshot, "m": snap.last_month}).iloc[0]
+    shares = {"active_surveyed": stats.ratio(stats.num(surveyed.l), stats.num(surveyed.t))}
+    if snap.versions.get("customers") is None:  # linking is to the customers file: none, no share to read
+        return {"responses_linked": None, "revenue_linked": None, **shares}
     nps = query(cur, f"""SELECT {measures.select("fact_nps", l="linked_responses", t="responses")}
                          FROM fact_nps WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
     rev = query(cur, f"""SELECT {measures.select(_FCM, l="linked_paying_months", t="paying_months")}
                          FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
-    surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
-                             FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
-                     {"s": snap.snapshot, "m": snap.last_month}).iloc[0]
-    listed = snap.versions.get("customers") is not None  # linking is to the customers file: none, no share
-    return {
-        "responses_linked": stats.ratio(stats.num(nps.l), stats.num(nps.t)) if listed else None,
-        "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)) if listed else None,
-        "active_surveyed": stats.ratio(stats.num(surveyed.l), stats.num(surveyed.t)),
-    }
+    return {"responses_linked": stats.ratio(stats.num(nps.l), stats.num(nps.t)),
+            "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)), **shares}
 
 
 def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:

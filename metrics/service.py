@@ -169,11 +169,14 @@ def within_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET
                count(h) FILTER (hours_basis = 'calendar') AS n, count(*) AS tickets,
                count(h) FILTER (hours_basis = 'business') AS business FROM x""", view, tv, target=float(target_hours))
     n, what = _int(row.n), "solved" if measure == "resolution" else "created"
-    reason = "" if n else (_none_solved(cur, view, tv) if not _int(row.tickets) and what == "solved" else
-                           f"no ticket {what} in the period" if not _int(row.tickets) else
-                           "the export gives business hours only; calendar hours are needed" if _int(row.business)
-                           else f"no ticket {what} in the period has a {measure.replace('_', ' ')} time that can be "
-                                "trusted")
+    if n:
+        reason = ""
+    elif not _int(row.tickets):
+        reason = _none_solved(cur, view, tv) if what == "solved" else f"no ticket {what} in the period"
+    elif _int(row.business):
+        reason = "the export gives business hours only; calendar hours are needed"
+    else:
+        reason = f"no ticket {what} in the period has a {measure.replace('_', ' ')} time that can be trusted"
     return {**_rate(_int(row.k), n), "target_hours": float(target_hours), "reason": reason}
 
 

@@ -549,7 +549,7 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
         out = out.sort_values(["arr_at_stake", "mentions", "theme"], ascending=[False, False, True])
     out = out.reset_index(drop=True)
     out.attrs["theme_map"] = tm
-    out.attrs["stake_unknown"] = unknown if len(out) else None
+    out.attrs["stake_unknown"] = unknown
     return out
 
 

@@ -7,7 +7,6 @@ import ui
 from metrics import cohorts, linkage, revenue, value
 from metrics.definitions import REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
 from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
-from metrics.view import add_months
 
 ui.ensure_router()
 view = ui.current_view()
@@ -81,7 +80,7 @@ with left:
     else:
         snap = ui.workspace().snapshot(view.snapshot)
         st.info(f"Retention needs revenue from {RETENTION_MONTHS} months before each month shown. "
-                + ui.later_period(add_months(snap.revenue_first or view.end, RETENTION_MONTHS), snap.revenue_last,
+                + ui.later_period(ui.add_months(snap.revenue_first or view.end, RETENTION_MONTHS), snap.revenue_last,
                                   "revenue data"))
 with right:
     held = linkage.arr_shares(worth["current"])  # value_summary read the categories

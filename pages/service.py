@@ -13,9 +13,8 @@ import charts
 import ui
 from metrics import service, service_value
 from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
-from metrics.rules import first_full_month, months_between
+from metrics.rules import first_full_month
 from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
-from metrics.view import add_months
 
 ui.ensure_router()
 view = ui.current_view()
@@ -151,7 +150,7 @@ elif first_ticket is None or first_ticket > before.start:
             f"{before.start:%b %Y} – {before.end:%b %Y}, and the tickets start "
             f"{'nowhere' if first_ticket is None else f'{first_ticket:%d %b %Y}'}, so customers without tickets "
             "there could not be told from customers whose tickets are missing. " + ("" if first_ticket is None else
-            ui.later_period(add_months(first_full_month(first_ticket), 2 * months_between(view.start, view.end) - 1),
+            ui.later_period(ui.add_months(first_full_month(first_ticket), 2 * view.months - 1),
                             ui.workspace().snapshot(view.snapshot).last_month)
             + " A shorter period needs fewer months of tickets."), icon=":material/event_busy:")
 else:

@@ -95,8 +95,7 @@ def before_shown(ws: Workspace, prepared: Prepared) -> str | None:
     current = ws.snapshot()
     if first is None or last is None or current is None or ws.holds_sample():
         return None
-    others = {kind: v for kind, v in current.versions.items() if kind != prepared.kind and v is not None}
-    infos = ws.upload_infos(others.values())
+    infos = ws.upload_infos(v for kind, v in current.versions.items() if kind != prepared.kind)
     latest = max([*(i["last_date"] for i in infos.values() if i and i["last_date"]), last]).replace(day=1)
     shown = add_months(latest, 1 - MAX_HISTORY_MONTHS)
     if first >= shown:
