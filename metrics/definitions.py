@@ -419,7 +419,9 @@ RATE_CHANGE = (" Beside it, the change vs the previous period of the same length
                f"coloured only when significant by the pooled two-proportion z-test (|z| ≥ {Z_95}) and both periods "
                f"have at least {MIN_RESPONSES} tickets (ratings) to count from.")
 HOURS_CHANGE = (" Beside it, the change of the median vs the previous period of the same length, in hours and always "
-                "grey: no test of a difference of medians is made, so no change in speed is called real.")
+                "grey: no test of a difference of medians is made, so no change in speed is called real. A time taken "
+                "from the export's own duration column is as exact as that column; one computed from dates without "
+                "a time of day is whole days, and the figure then says \"day precision\".")
 COUNT_CHANGE = (" Beside it, the change vs the previous period of the same length, always grey (more tickets are "
                 "neither good nor bad in themselves, and no test is made).")
 MIN_N_RATINGS = f"{MIN_RESPONSES} ratings: below, \"—\" with the reason."

@@ -142,6 +142,9 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
     return frame.drop(columns="unplaced")
 
 
+_MEASURE_COLUMN = {"first_response": "first_reply", "resolution": "resolution"}
+
+
 def _time_filter(measure: str) -> str:
     if measure == "first_response":
         return "first_reply_hours AS h FROM t WHERE created_at >= $wstart AND created_at < $wend"
@@ -152,7 +155,9 @@ def _time_filter(measure: str) -> str:
 
 def durations(cur, view: View, tv: int, measure: str, basis: str = "calendar") -> dict:
     """{median, p90, n, day_precision} of first-response ('first_response') or resolution ('resolution') hours."""
-    row = _one(cur, f"""x AS (SELECT day_precision, {_time_filter(measure)} AND hours_basis = $basis)
+    # rows stored before the per-measure flags have day_precision alone (then for both measures)
+    row = _one(cur, f"""x AS (SELECT coalesce({_MEASURE_COLUMN[measure]}_day_precision, day_precision) AS day_precision,
+                            {_time_filter(measure)} AND hours_basis = $basis)
         SELECT quantile_cont(h, 0.5) AS median, quantile_cont(h, 0.9) AS p90, count(h) AS n,
                count_if(day_precision AND h IS NOT NULL) AS day_precision FROM x""", view, tv, basis=basis)
     n = _int(row.n)
@@ -334,7 +339,8 @@ def summary(cur, view: View, tickets_version: int) -> dict:
                 notes.append(f"{key}: no ticket in the window has a {measure.replace('_', ' ')} time that can be "
                              "trusted (see the upload's warnings).")
         elif d["day_precision"]:
-            notes.append(f"{key}: day precision (the export's ticket times are dates without a time of day).")
+            notes.append(f"{key}: day precision (some of these times are computed from dates without a time of "
+                         "day: whole days).")
     c = csat(cur, view, tv)
     out["csat"] = {"value": c["value"], "low": c["low"], "high": c["high"], "n": c["n"]}
     out["csat_response_rate"] = c["response_rate"] if c["n"] else None

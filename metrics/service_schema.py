@@ -6,7 +6,10 @@ Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets ma
   it was reopened) and when the export has no solve time (then status alone says solved/closed).
 - first_reply_hours / resolution_hours: durations in hours_basis hours ('calendar' or 'business'; one basis per
   upload, never mixed); NULL where the export's times could not be trusted.
-- day_precision: the times come from dates without a time of day (whole days).
+- day_precision: some of the ticket's times are dates without a time of day (whole days);
+  first_reply_day_precision / resolution_day_precision: that measure's figure was computed from such a date (a
+  figure from the export's own duration column is as exact as the column). NULL in rows stored before the two
+  columns existed: day_precision stands for both there.
 - status: new / open / pending / hold / solved / closed (deleted, spam and merged-away tickets are not stored).
 - csat_score (numeric scales) or NULL (Good/Bad), csat_scale ('1-5', '1-7', '1-10', 'good/bad'),
   csat_satisfied (top two boxes or Good), csat_offered (a survey was sent; NULL when the export does not say).
@@ -20,7 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TICKET_COLUMNS = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
-                  "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",
+                  "resolution_hours", "hours_basis", "day_precision", "first_reply_day_precision",
+                  "resolution_day_precision", "status", "priority", "channel", "csat_score",
                   "csat_scale", "csat_satisfied", "csat_offered", "reopens", "escalated", "tags", "subject",
                   "segment", "region"]
 
@@ -31,8 +35,11 @@ CREATE TABLE IF NOT EXISTS tickets (
     first_reply_hours DOUBLE, resolution_hours DOUBLE, hours_basis VARCHAR, day_precision BOOLEAN,
     status VARCHAR NOT NULL, priority VARCHAR, channel VARCHAR,
     csat_score SMALLINT, csat_scale VARCHAR, csat_satisfied BOOLEAN, csat_offered BOOLEAN,
-    reopens INTEGER, escalated BOOLEAN, tags VARCHAR[], subject VARCHAR, segment VARCHAR, region VARCHAR
+    reopens INTEGER, escalated BOOLEAN, tags VARCHAR[], subject VARCHAR, segment VARCHAR, region VARCHAR,
+    first_reply_day_precision BOOLEAN, resolution_day_precision BOOLEAN
 );
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS first_reply_day_precision BOOLEAN;  -- workspaces made before the
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_day_precision BOOLEAN;   -- per-measure flags
 """
 
 

@@ -55,10 +55,6 @@ STATUS_WORDS = {
 OPEN_STATUSES = ("new", "open", "pending", "hold")
 DONE_STATUSES = ("solved", "closed")
 UNTRUSTED_SHARE = 0.05   # above this share of tickets with times out of order, no timestamp duration is used
-CANONICAL = ["ticket_id", "customer_id", "created_at", "first_reply_at", "solved_at", "first_reply_hours",
-             "resolution_hours", "hours_basis", "day_precision", "status", "priority", "channel", "csat_score",
-             "csat_scale", "csat_satisfied", "csat_offered", "reopens", "escalated", "tags", "subject", "segment",
-             "region"]
 
 
 def _status_map(chk: _Checker, column: str) -> None:
@@ -103,7 +99,8 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
 
     times: dict[str, str] = {}
-    day_only: list[str] = []
+    day_only: list[str] = []  # the export's column names of whole-day dates (for the warning)
+    days: set[str] = set()     # their canonical names: which durations from timestamps are whole days
     for name in ("created_at", "first_reply_at", "solved_at", "closed_at", "updated_at"):
         if name in m:
             expr, dates_only = timestamp(chk, m[name])
@@ -111,6 +108,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             times[name] = expr
             if dates_only and name != "updated_at":
                 day_only.append(m[name])
+                days.add(name)
     durations = {name: duration(chk, m[name], warnings)
                  for name in ("first_reply_time", "first_reply_time_business", "resolution_time",
                               "resolution_time_business") if name in m}
@@ -234,7 +232,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                             "solved tickets and in no resolution time.")
 
     # ---- durations -------------------------------------------------------------------------------------------
-    _durations(chk, m, warnings, "first_reply_at" in m, "created_at" in m, "solved_at" in m or "closed_at" in m)
+    _durations(chk, m, warnings, days, "first_reply_at" in m, "created_at" in m, "solved_at" in m or "closed_at" in m)
     if day_only:
         warnings.append("No time of day in " + ", ".join(f"'{c}'" for c in day_only) + ": day precision (times "
                         "from these dates are whole days, midnight-based; flagged day_precision).")
@@ -245,7 +243,8 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _formula_warning(chk, m, ("subject", "customer_id", "segment", "region", "channel"), warnings)
     frame = con.execute(f"""
         SELECT ticket_id, customer_id, created_at, first_reply_at, solved_at, first_reply_hours, resolution_hours,
-               hours_basis, {bool(day_only)} AS day_precision, status, priority, channel, csat_score, csat_scale,
+               hours_basis, {bool(day_only)} AS day_precision, first_reply_day_precision,
+               resolution_day_precision, status, priority, channel, csat_score, csat_scale,
                csat_satisfied, csat_offered, reopens, escalated, tags, subject, segment, region,
                coalesce(created_at, solved_at, first_reply_at) AS dated_at
         FROM t3 ORDER BY _row""").df()
@@ -255,9 +254,12 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
-def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], has_reply: bool, has_created: bool,
-               has_solved: bool) -> None:
-    """t2 -> t3 with first_reply_hours, resolution_hours and hours_basis (see the module rules)."""
+def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[str], has_reply: bool,
+               has_created: bool, has_solved: bool) -> None:
+    """t2 -> t3 with first_reply_hours, resolution_hours, hours_basis and, per measure, whether the ticket's figure
+    is whole days (`days`: the canonical names of the time columns that are dates without a time of day). A
+    figure from the export's own duration column is as exact as that column, even beside whole-day dates (RavenStack
+    gives dates and a minutes column: its first response times are not day precision)."""
     con = chk.con
     ts_fr = "(epoch(first_reply_at) - epoch(created_at)) / 3600.0"
     ts_res = "(epoch(solved_at) - epoch(created_at)) / 3600.0"
@@ -316,8 +318,25 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], has_reply:
         if set_aside:
             warnings.append("Business-hours columns " + ", ".join(f"'{c}'" for c in set_aside) + " set aside: "
                             "durations are in calendar hours (the two are never mixed).")
+
+    def whole_days(figure: str, column: str, ts_expr: str, end_is_date: str) -> str:
+        """SQL: the ticket's figure came from timestamps (not the export's duration column), one of them a date."""
+        if basis == "business" or ts_expr == "NULL::DOUBLE":
+            return "false"
+        dated = "true" if "created_at" in days else end_is_date
+        own = f" AND {column} IS NULL" if column in figure else ""
+        return f"(({figure}) IS NOT NULL{own} AND ({ts_expr}) IS NOT NULL AND {dated})"
+
+    def is_date(name: str) -> str:
+        return "true" if name in days else "false"
+
+    fr_days = whole_days(fr, "fr_cal", fr_ts, is_date("first_reply_at"))
+    # the solve time is the solved column's, else the closed column's (t1's solved_raw / closed_raw)
+    res_days = whole_days(res, "res_cal", res_ts, f"(CASE WHEN solved_raw IS NOT NULL THEN {is_date('solved_at')} "
+                                                  f"ELSE {is_date('closed_at')} END)")
     con.execute(f"CREATE OR REPLACE TEMP TABLE t3 AS SELECT *, {fr} AS first_reply_hours, {res} AS resolution_hours, "
-                f"CASE WHEN {fr} IS NOT NULL OR {res} IS NOT NULL THEN '{basis}' END AS hours_basis FROM t2")
+                f"CASE WHEN {fr} IS NOT NULL OR {res} IS NOT NULL THEN '{basis}' END AS hours_basis, "
+                f"{fr_days} AS first_reply_day_precision, {res_days} AS resolution_day_precision FROM t2")
 
 
 def _column_or_times(chk: _Checker, m: dict[str, str], warnings: list[str], col: str, name: str, ts_expr: str) -> str:

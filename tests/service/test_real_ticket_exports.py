@@ -49,6 +49,10 @@ def test_ravenstack_tickets_against_pandas_on_the_raw_file():
     assert s["resolution_hours"]["median"] == pytest.approx(35.0)
     frt = raw["first_response_time_minutes"] / 60
     assert s["first_response_hours"]["median"] == pytest.approx(frt.median())
+    # both measures come from the export's own duration columns (minutes, hours): exact, though submitted_at is a
+    # date; the page said "First response time: day precision" before the flag was per measure
+    assert not p.rows["first_reply_day_precision"].any() and not p.rows["resolution_day_precision"].any()
+    assert not any("day precision" in n for n in s["notes"]), s["notes"]
     # CSAT: 4 and 5 of 1–5 are satisfied, among the 1,175 answers (825 blank).
     answered = raw["satisfaction_score"].dropna()
     assert s["csat"]["n"] == len(answered) == 1175

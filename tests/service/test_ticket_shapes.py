@@ -264,3 +264,68 @@ def test_a_duration_longer_than_twenty_years_is_a_broken_cell_left_out():
     assert p.rows["first_reply_hours"].tolist() == pytest.approx([5.0, float("nan"), 175320.0, float("nan")],
                                                                  nan_ok=True)
     assert has(p.warnings, "2 durations in 'first reply time in hours' are longer than 20 years (175,320 hours)")
+
+
+def test_day_precision_is_per_measure_and_per_ticket():
+    """A duration from the export's own column is as exact as the column, even beside whole-day dates (RavenStack
+    gives dates and a minutes column); one computed from a date is whole days. Only the second is noted."""
+    import datetime as dt
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    data = (b"ticket_id,customer_id,created,first_reply_at,solved,status,first_response_minutes\n"
+            b"T1,C1,2024-03-01,2024-03-01,2024-03-03,solved,30\n"   # reply from the minutes column: exact
+            b"T2,C2,2024-03-02,2024-03-03,2024-03-04,solved,\n"     # no minutes: the dates give 24 h, whole days
+            b"T3,C2,2024-03-05,,,open,\n")
+    p = prepare_bytes(data, "tickets")
+    rows = p.rows.set_index("ticket_id")
+    assert rows["first_reply_hours"].tolist() == pytest.approx([0.5, 24.0, float("nan")], nan_ok=True)
+    assert rows["first_reply_day_precision"].tolist() == [False, True, False]
+    assert rows["resolution_hours"].tolist() == pytest.approx([48.0, 48.0, float("nan")], nan_ok=True)
+    assert rows["resolution_day_precision"].tolist() == [True, True, False]  # solved − created, both dates
+    assert rows["day_precision"].all() and has(p.warnings, "day precision")
+
+    ws = Workspace(":memory:")
+    insert_tickets(ws.cursor(), 1, p.rows)
+    view = View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1))
+    assert service.durations(ws.cursor(), view, 1, "first_response")["day_precision"]  # T2's 24 h is whole days
+    assert service.durations(ws.cursor(), view, 1, "resolution")["day_precision"]
+    # without T2, the first response times all come from the minutes column: no day-precision note for them
+    insert_tickets(ws.cursor(), 2, p.rows[p.rows["ticket_id"] != "T2"])
+    s = service.summary(ws.cursor(), view, 2)
+    assert not service.durations(ws.cursor(), view, 2, "first_response")["day_precision"]
+    notes = [n for n in s["notes"] if "day precision" in n]
+    assert len(notes) == 1 and notes[0].startswith("resolution_hours"), s["notes"]
+    ws.close()
+
+
+def test_a_workspace_stored_before_the_per_measure_flags_reads_day_precision_for_both(tmp_path):
+    """Tickets stored before the two columns existed: opening the workspace adds them (NULL), and the old flag
+    stands for both measures there, as it did when those tickets were stored."""
+    import datetime as dt
+
+    import duckdb
+
+    from metrics import service
+    from metrics.service_schema import insert_tickets
+    from metrics.store import Workspace
+    from metrics.view import View
+
+    path = tmp_path / "old.duckdb"
+    ws = Workspace(path)
+    insert_tickets(ws.cursor(), 1, prepare_file(FIX / "generic_tickets.csv", "tickets", answers={
+        "duration_unit:first_response": "minutes", "duration_unit:resolution_time": "minutes"}).rows)
+    ws.close()
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE tickets DROP COLUMN first_reply_day_precision")
+    con.execute("ALTER TABLE tickets DROP COLUMN resolution_day_precision")
+    con.close()
+    ws = Workspace(path)
+    view = View(1, dt.date(2024, 3, 1), dt.date(2024, 3, 1))
+    assert service.durations(ws.cursor(), view, 1, "resolution") == {
+        "median": pytest.approx((48.0 + 10.0) / 2), "p90": pytest.approx(10.0 + 0.9 * 38.0), "n": 2,
+        "day_precision": True}
+    ws.close()
