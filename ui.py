@@ -652,16 +652,17 @@ def md_escape(text: str) -> str:
     return safetext.md_escape(text)
 
 
-def empty_state(kind: str | None = None, where=None) -> None:
+def empty_state(kind: str | None = None, where=None, also: str = "") -> None:
     """No data version at all: say so and stop the page. With `kind`: the empty state that stands in for the
     figures needing that kind, in `where` (a column): "No revenue uploaded yet — upload on the Data page", or
-    why the kind has nothing in the chosen period."""
+    why the kind has nothing in the chosen period; `also` is said after it."""
     if kind is None:
         st.warning("No data yet. Upload NPS responses, customers and revenue on the Data page.")
         st.stop()
     view = current_view()
     reason = (absence(view, kind) if view else None) or f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
-    (where or st).info(reason, icon=":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:")
+    icon = ":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:"
+    (where or st).info(reason + (f" {also}" if also else ""), icon=icon)
 
 
 def csat_kpi(column, view: View) -> None:
@@ -669,7 +670,11 @@ def csat_kpi(column, view: View) -> None:
     reason when fewer than MIN_RESPONSES answers; the empty state when the data version has no CSAT answers."""
     if not has_data(view, "csat"):
         if not presenting():  # a projected page leaves out what is not there
-            empty_state("csat", column)
+            # the tickets' own satisfaction answers are another measure: say so, so no one reads this tile as
+            # "no satisfaction data" beside a ticket CSAT
+            empty_state("csat", column, also=(
+                "This tile is the CSAT survey file's; the support tickets' satisfaction answers (ticket CSAT) are "
+                "a separate measure, on the Service page." if has_data(view, "tickets") else ""))
         return
     now = cached(csat.summary, view)
     m = METRICS["csat"]

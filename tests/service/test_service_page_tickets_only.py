@@ -61,3 +61,13 @@ def test_root_causes_do_not_claim_none_when_created_times_are_missing(tmp_path, 
     captions = [c.value for c in at.caption]
     said = "Which tickets were created in the period is not known: some tickets have no created time."
     assert said in captions and "No tagged tickets created in the period." not in captions
+
+
+def test_ceo_csat_tile_says_the_ticket_csat_is_another_measure():
+    """The CSAT tile is the survey file's: beside the service line's ticket CSAT its "No CSAT answers uploaded"
+    read as "no satisfaction data at all" (found with RavenStack's tickets and Miro's NPS)."""
+    at = run_app("pages/ceo.py")
+    infos = [i.value for i in at.info]
+    assert ("No CSAT answers uploaded yet — upload on the Data page. This tile is the CSAT survey file's; the support "
+            "tickets' satisfaction answers (ticket CSAT) are a separate measure, on the Service page.") in infos
+    assert any(m.value.startswith("**Service:** ticket CSAT") for m in at.markdown)
