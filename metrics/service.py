@@ -50,6 +50,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics import measures, stats
+from metrics.rules import first_full_month
 from metrics.view import View, add_months, query
 
 DEFAULT_TARGET_HOURS = 24.0
@@ -235,6 +236,20 @@ def csat(cur, view: View, tv: int) -> dict:
             "low": None if ci.low is None else 100 * ci.low, "high": None if ci.high is None else 100 * ci.high,
             "n": n, "satisfied": k, "too_small": n < stats.MIN_COMPARABLE_N, "scales": scales, "mean": mean,
             "response_rate": stats.ratio(n, denominator), "response_basis": basis, "response_denominator": denominator}
+
+
+def covers_previous(view: View, first_ticket: dt.date | None) -> bool:
+    """Whether the tickets (first created on `first_ticket`) cover the whole period before the view
+    (view.previous()): only then are that period's figures a comparison, and churn_by_experience, which reads
+    it as the experience window, measurable (else customers without tickets there could not be told from
+    customers whose tickets are missing)."""
+    return first_ticket is not None and first_ticket <= view.previous().start
+
+
+def experience_first_end(first_ticket: dt.date, months: int) -> dt.date:
+    """The first month a period of `months` months may end in for churn_by_experience to be measurable: its
+    experience window (the `months` months before it) must start at the tickets' first full month."""
+    return add_months(first_full_month(first_ticket), 2 * months - 1)
 
 
 def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:

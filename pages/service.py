@@ -13,7 +13,6 @@ import charts
 import ui
 from metrics import service, service_value
 from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
-from metrics.rules import first_full_month
 from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
@@ -38,7 +37,7 @@ satisfaction = ui.cached(service.csat, view, tv)
 # The previous period of the same length, only when the tickets cover all of it (else "no tickets then" would
 # read as a change).
 prev = ui.previous_view(view)
-if prev is not None and (first_ticket is None or first_ticket > prev.start):
+if prev is not None and not service.covers_previous(view, first_ticket):
     prev = None
 s_prev = prev and ui.cached(service.summary, prev, tv)
 within_prev = prev and ui.cached(service.within_target, prev, tv, target)
@@ -145,12 +144,12 @@ ui.section("Service and value: who churns after which service experience")
 before = view.previous()
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers")
-elif first_ticket is None or first_ticket > before.start:
+elif not service.covers_previous(view, first_ticket):
     st.info(f"Not measurable for this period: the service experience is read from the tickets created "
             f"{before.start:%b %Y} – {before.end:%b %Y}, and the tickets start "
             f"{'nowhere' if first_ticket is None else f'{first_ticket:%d %b %Y}'}, so customers without tickets "
             "there could not be told from customers whose tickets are missing. " + ("" if first_ticket is None else
-            ui.later_period(ui.add_months(first_full_month(first_ticket), 2 * view.months - 1),
+            ui.later_period(service.experience_first_end(first_ticket, view.months),
                             ui.workspace().snapshot(view.snapshot).last_month)
             + " A shorter period needs fewer months of tickets."), icon=":material/event_busy:")
 else:

@@ -272,3 +272,15 @@ def test_segment_filter_uses_the_customers_segment(cur):
     assert s["contact_rate"] == pytest.approx(400 / 6)
     # resolution over t1 12 h and t2 72 h: median 42, p90 12 + 0.9 × 60 = 66.
     assert s["resolution_hours"] == {"median": pytest.approx(42.0), "p90": pytest.approx(66.0), "n": 2}
+
+
+def test_previous_period_coverage_and_first_measurable_end():
+    """Tickets first created 15 Mar 2024: their first full month is Apr 2024, so a 3-month period's experience
+    window (the 3 months before it) may start in Apr 2024 at the earliest, and the period end in Sep 2024."""
+    first = dt.date(2024, 3, 15)
+    assert service.experience_first_end(first, 3) == dt.date(2024, 9, 1)
+    assert service.experience_first_end(dt.date(2024, 3, 1), 1) == dt.date(2024, 4, 1)  # March is full: Mar → Apr
+    # a period Jul–Sep 2024: previous Apr–Jun starts after 15 Mar, covered; Jun–Aug: previous Mar–May, not covered
+    assert service.covers_previous(View(1, dt.date(2024, 7, 1), dt.date(2024, 9, 1)), first)
+    assert not service.covers_previous(View(1, dt.date(2024, 6, 1), dt.date(2024, 8, 1)), first)
+    assert not service.covers_previous(View(1, dt.date(2024, 7, 1), dt.date(2024, 9, 1)), None)
