@@ -291,28 +291,37 @@ def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_
 
 def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> dict:
     """Open tickets older than the target at the window's end, their distinct customers, those customers' ARR in
-    the window's last month and its share of all ARR then. arr None (with reason) when some ticket's state at
-    that instant is unknown."""
+    the window's last month and its share of all ARR then. tickets, customers and arr None (with reason) when
+    some ticket's state at that instant is unknown; arr None (with reason) when such tickets are open but no
+    revenue figure of that month is known (no revenue data, or it ends earlier: "$0" would be a claim). No ticket
+    open over the target touches $0 whatever the revenue."""
     row = _one(cur, f"""open_old AS (
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
               AND NOT (status IN {DONE} AND solved_at IS NULL) AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
-            WHERE {View.where()} AND month = $end AND mrr > 0
+            WHERE {View.where()} AND month = $end AND mrr IS NOT NULL
         )
         SELECT (SELECT count(*) FROM open_old) AS tickets,
                (SELECT count(DISTINCT customer_id) FROM open_old) AS customers,
                (SELECT sum(arr) FROM arr WHERE customer_id IN (SELECT customer_id FROM open_old)) AS arr,
-               (SELECT sum(arr) FROM arr) AS total_arr,
+               (SELECT sum(arr) FROM arr) AS total_arr, (SELECT count(*) FROM arr) AS priced,
                (SELECT count(*) FROM t WHERE created_at IS NULL OR (status IN {DONE} AND solved_at IS NULL)) AS unknown
         """, view, tv, target=float(target_hours))
-    out = {"tickets": _int(row.tickets), "customers": _int(row.customers), "arr": stats.num(row.arr),
+    tickets = _int(row.tickets)
+    out = {"tickets": tickets, "customers": _int(row.customers), "arr": stats.num(row.arr),
            "share_of_arr": stats.ratio(stats.num(row.arr), stats.num(row.total_arr)),
            "target_hours": float(target_hours), "reason": ""}
     if _int(row.unknown):
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
                    reason=f"{_int(row.unknown):,} tickets have no created time or no solve time, so which were "
                           "open at the window's end is not known")
+    elif tickets and not _int(row.priced):
+        are = "ticket is" if tickets == 1 else "tickets are"
+        out.update(arr=None, share_of_arr=None,
+                   reason=f"{tickets:,} {are} open longer than {target_hours:.0f} h at the end of {view.end:%b %Y}, "
+                          f"but no revenue figure of {view.end:%b %Y} is known (no revenue data for that month): the "
+                          "ARR they touch is not known")
     return out
 
 

@@ -60,8 +60,10 @@ if ui.has_data(view, "tickets"):  # one line of service; the Service page has th
     sat_text = (f"{sat['value']:.1f}% (n = {sat['n']:,}, 95%: {sat['low']:.1f}–{sat['high']:.1f}%)"
                 if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)")
     res_text = f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"] else "—"
-    slow_text = (f"{fmt_currency(slow['arr'])} ({fmt_pct(slow['share_of_arr'])} of ARR)" if slow["arr"] is not None
-                 else "—")
+    slow_text = ("none (no ticket open that long)" if slow["tickets"] == 0
+                 else f"{fmt_currency(slow['arr'])} ({fmt_pct(slow['share_of_arr'])} of ARR)" if slow["arr"] is not None
+                 else "— (not known: " + ("no revenue data for the month" if slow["tickets"] else "some tickets' "
+                                          "state then is unknown") + ")")
     st.markdown(f"**Service:** ticket CSAT {sat_text} · median resolution {res_text} · ARR touched by tickets open "
                 f"over {slow['target_hours']:.0f} h at the end of {view.end:%b %Y}: {slow_text} · see **Service**.")
 

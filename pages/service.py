@@ -277,13 +277,15 @@ else:
 ui.section(f"Accounts waiting: open high-priority tickets at the end of {view.end:%b %Y}")
 waiting = ui.cached(service.open_high_priority, view, tv)
 slow = ui.cached(service.arr_open_over_target, view, tv, target)
-if slow["arr"] is not None:
+if slow["tickets"] == 0:
+    st.caption(f"No ticket is open longer than {target:.0f} h at the end of {view.end:%b %Y}: no ARR touched.")
+elif slow["arr"] is not None:
     st.caption(f"ARR touched by tickets open longer than {target:.0f} h at the end of {view.end:%b %Y}: "
                f"**{fmt_currency(slow['arr'])}** ({fmt_pct(slow['share_of_arr'])} of ARR), {slow['customers']:,} "
                f"customers, {slow['tickets']:,} tickets.")
 else:
     st.caption(ui.md_escape(slow["reason"]))
-if waiting.empty and slow["arr"] is None:  # some tickets' state then is unknown: "none open" would be a claim
+if waiting.empty and slow["tickets"] is None:  # some tickets' state then is unknown: "none open" would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
             "see the reason above.", icon=":material/help:")
 elif waiting.empty:

@@ -221,6 +221,25 @@ def test_arr_touched_by_old_open_tickets(cur):
     # 12 × (100 + 200 + 50 + 300 + 80) = 8,760 → 0.41096.
     assert (a["tickets"], a["customers"]) == (2, 2)
     assert a["arr"] == pytest.approx(3600.0) and a["share_of_arr"] == pytest.approx(3600 / 8760)
+    # at the end of January nothing is open longer than 24 h (t7 solved 2 Jan, t2 23 Jan; t4 comes in February)
+    jan = service.arr_open_over_target(cur, View(1, dt.date(2024, 1, 1), dt.date(2024, 1, 1)), 7, 24)
+    assert (jan["tickets"], jan["arr"], jan["reason"]) == (0, 0.0, "")
+
+
+def test_arr_touched_is_not_known_without_revenue():
+    """t4 and t6 are open at the end of March, but no revenue was uploaded: the ARR they touch is not known, not
+    $0 (RavenStack's tickets beside an NPS file read "$0 (— of ARR)")."""
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(CUSTOMERS, "customers").to_upload()])
+    frame = pd.DataFrame(TICKETS, columns=TICKET_COLUMNS)
+    frame["csat_score"] = frame["csat_score"].astype("Int16")
+    frame["reopens"] = frame["reopens"].astype("Int32")
+    insert_tickets(ws.cursor(), 7, frame)
+    a = service.arr_open_over_target(ws.cursor(), Q1, 7, 24)
+    assert (a["tickets"], a["customers"], a["arr"], a["share_of_arr"]) == (2, 2, None, None)
+    assert a["reason"] == ("2 tickets are open longer than 24 h at the end of Mar 2024, but no revenue figure of "
+                           "Mar 2024 is known (no revenue data for that month): the ARR they touch is not known")
+    ws.close()
 
 
 def test_critical_counts_as_high_priority(cur):

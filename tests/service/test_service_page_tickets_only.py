@@ -71,3 +71,13 @@ def test_ceo_csat_tile_says_the_ticket_csat_is_another_measure():
     assert ("No CSAT answers uploaded yet — upload on the Data page. This tile is the CSAT survey file's; the support "
             "tickets' satisfaction answers (ticket CSAT) are a separate measure, on the Service page.") in infos
     assert any(m.value.startswith("**Service:** ticket CSAT") for m in at.markdown)
+
+
+def test_arr_touched_reads_not_known_without_revenue():
+    """T4 (urgent) is open at the end of the period and no revenue was uploaded: the ARR it touches is not known;
+    the pages read "$0 (— of ARR)"."""
+    line = next(m.value for m in run_app("pages/ceo.py").markdown if m.value.startswith("**Service:**"))
+    assert "— (not known: no revenue data for the month)" in line and "$0" not in line
+    captions = [c.value for c in run_app("pages/service.py").caption]
+    assert any(c.startswith("1 ticket is open longer than 24 h at the end of") and
+               c.endswith("the ARR they touch is not known") for c in captions), captions
