@@ -918,7 +918,11 @@ def risk_row(view: View, revenue_at_risk) -> None:
         cols[0].caption(f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
                         f"{fmt_currency(figure['high'])} of {fmt_currency(figure['arr'])} ARR"
                         + ("" if model.beats_baselines else " · the model does not beat both baselines (CIO page)"))
-    estimate_tile(cols[1], "revenue_at_risk", revenue_at_risk.value, revenue_at_risk.reason,
+    # without customers or revenue the estimate's own reason ("0 detractors and 0 promoters") misleads: name the data
+    lacking = [need for kind, need in (("customers", "a customer list"), ("revenue", "revenue data"))
+               if not has_data(view, kind)]
+    estimate_tile(cols[1], "revenue_at_risk", None if lacking else revenue_at_risk.value,
+                  "needs " + " and ".join(lacking) + " for the period" if lacking else revenue_at_risk.reason,
                   label="Revenue at risk (NPS gap)", inverse=True)
     cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
     versions = workspace().snapshot(view.snapshot).versions

@@ -128,16 +128,15 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
 
 
 ui.section("From customer experience to value")
-for kind in ("nps", "customers", "revenue"):  # the links below need all three
-    if not ui.has_data(view, kind):
-        ui.empty_state(kind)
+lacking = [kind for kind in ("nps", "customers", "revenue") if not ui.has_data(view, kind)]
+for kind in lacking:  # the links below need all three; the empty states say what is missing
+    ui.empty_state(kind)
 worth = ui.cached(value.value_summary, view, ui.gross_margin())
 cats = worth["categories"]  # linkage.by_category, read once with the value figures
-cover = ui.cached(linkage.coverage, view, worth["current"])  # the categories value_summary read
 population = int(cats.customers.sum())
 if population:
-    value_by_category(view, worth, cats, cover)
-else:  # no chart of nothing, no "0 customers" table: say why the link cannot be drawn
+    value_by_category(view, worth, cats, ui.cached(linkage.coverage, view, worth["current"]))
+elif not lacking:  # no chart of nothing, no "0 customers" table: say why the link cannot be drawn
     st.caption(f"No customer active on {view.start:%d %b %Y} has an NPS answer from before that date (or none is "
                "active then), so churn and revenue cannot be compared by NPS category for this period: the "
                "comparison starts from those customers and their latest earlier answer.")
@@ -160,7 +159,9 @@ with left:
         ui.table(movers.assign(
             nps=nps_or_dash(movers.nps, movers.n), previous=nps_or_dash(movers.previous, movers.previous_n),
             change=["—" if s_ else fmt_delta(v, "nps") or "—" for v, s_ in zip(movers.change, small, strict=True)],
-            significant=movers.significant.map({True: "yes", False: "no"}),
+            # no change shown, no verdict on it
+            significant=["—" if s_ else "yes" if sig else "no" for sig, s_ in zip(movers.significant, small,
+                                                                                 strict=True)],
         )[["value", "nps", "n", "previous", "change", "significant"]].rename(columns={
             "value": "Segment", "nps": "NPS", "n": "n", "previous": "Before", "change": "Change",
             "significant": "Significant"}), "Top movers by segment")

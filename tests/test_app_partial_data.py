@@ -26,6 +26,16 @@ def test_revenue_figures_are_blank_not_zero():
     assert not cfo.metric and "No revenue data for this selection" in cfo.info[0].value
 
 
+def test_ceo_value_figures_name_the_missing_revenue():
+    """Without revenue the value section says only that revenue is missing (it also claimed "No customer active …
+    has an NPS answer"), and revenue at risk names the data it needs, not "have 0 detractors and 0 promoters"."""
+    ceo = run_app()
+    captions = [c.value for c in ceo.caption]
+    assert not any(c.startswith("No customer active on") for c in captions)
+    assert "not measurable: needs revenue data for the period" in captions, captions
+    assert not any("(have 0 and 0)" in c for c in captions)
+
+
 def test_data_page_takes_several_files_at_once():
     at = run_app("pages/data.py")
     at.file_uploader[0].set_value([(f"{k}.csv", (REFERENCE / f"{k}.csv").read_bytes(), "text/csv")
@@ -44,3 +54,12 @@ def test_data_page_takes_several_files_at_once():
     assert "Stored customers.csv" in stored and "Stored nps.csv" in stored
     history = at.dataframe[-1].value
     assert history["File"].tolist()[:2] == ["nps.csv", "customers.csv"] and len(history) == 4
+
+
+def test_movers_give_no_verdict_where_no_change_is_shown():
+    """Segments of 2–3 responses: NPS, change and its significance are all "—" (the verdict read "no", a statement
+    about a change the table does not show)."""
+    movers = run_app().dataframe[-1].value
+    assert movers.columns.tolist() == ["Segment", "NPS", "n", "Before", "Change", "Significant"]
+    assert movers["n"].tolist() == [3, 3, 2]
+    assert set(movers["Change"]) == set(movers["Significant"]) == {"—"}
