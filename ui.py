@@ -673,8 +673,8 @@ def csat_kpi(column, view: View) -> None:
             # the tickets' own satisfaction answers are another measure: say so, so no one reads this tile as
             # "no satisfaction data" beside a ticket CSAT
             empty_state("csat", column, also=(
-                "This tile is the CSAT survey file's; the support tickets' satisfaction answers (ticket CSAT) are "
-                "a separate measure, on the Service page." if has_data(view, "tickets") else ""))
+                "Ticket CSAT, the support tickets' own ratings, is a separate measure: see Service."
+                if has_data(view, "tickets") else ""))
         return
     now = cached(csat.summary, view)
     m = METRICS["csat"]

@@ -68,8 +68,8 @@ def test_ceo_csat_tile_says_the_ticket_csat_is_another_measure():
     read as "no satisfaction data at all" (found with RavenStack's tickets and Miro's NPS)."""
     at = run_app("pages/ceo.py")
     infos = [i.value for i in at.info]
-    assert ("No CSAT answers uploaded yet — upload on the Data page. This tile is the CSAT survey file's; the support "
-            "tickets' satisfaction answers (ticket CSAT) are a separate measure, on the Service page.") in infos
+    assert ("No CSAT answers uploaded yet — upload on the Data page. Ticket CSAT, the support tickets' own ratings, "
+            "is a separate measure: see Service.") in infos
     assert any(m.value.startswith("**Service:** ticket CSAT") for m in at.markdown)
 
 
