@@ -81,33 +81,33 @@ def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
                    f"p90 {d['p90']:,.1f} h · n = {d['n']:,} tickets · calendar hours")
 
 
-ops, voice = st.columns([3, 1.2], gap="large")
-with ops:
-    st.markdown("**Operations** · how fast and how well tickets are handled"
-                + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
-    o1, o2, o3, o4 = st.columns(4)
-    ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
-    o1.caption("not measurable: some tickets have no created time" if s["tickets_created"] is None
-               else "contact rate not measurable: no active customers (no customer list in the period)"
-               if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
-    ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
-    o2.caption(f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
-               else "not measurable: some tickets' state is unknown")
-    hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
-    hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
-    o5, o6, o7, _o8 = st.columns(4)
-    rate_kpi(o5, "within_target", within, within_prev, label=f"Solved within {target:.0f} h")
-    rate_kpi(o6, "reopen_rate", reopen, reopen_prev, inverse=True)
-    rate_kpi(o7, "escalation_rate", escalation, escalation_prev, inverse=True)
-with voice:
-    st.markdown("**Customer evaluation** · what customers said about it")
-    rate_kpi(voice, "ticket_csat", as_rate(satisfaction), as_rate(satisfaction_prev), noun="ratings")
-    basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
-        "solved (the export does not say which tickets were offered a survey)"
-    rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
-    ui.kpi(voice, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
-           satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
-    voice.caption(f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
+# Operations across the page, what customers said below it: side by side, the tiles were too narrow for their labels
+# ("Resolution ti…")
+st.markdown("**Operations** · how fast and how well tickets are handled"
+            + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
+o1, o2, o3, o4 = st.columns(4)
+ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
+o1.caption("not measurable: some tickets have no created time" if s["tickets_created"] is None
+           else "contact rate not measurable: no active customers (no customer list in the period)"
+           if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
+ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
+o2.caption(f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
+           else "not measurable: some tickets' state is unknown")
+hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
+hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
+o5, o6, o7, _o8 = st.columns(4)
+rate_kpi(o5, "within_target", within, within_prev, label=f"Solved within {target:.0f} h")
+rate_kpi(o6, "reopen_rate", reopen, reopen_prev, inverse=True)
+rate_kpi(o7, "escalation_rate", escalation, escalation_prev, inverse=True)
+st.markdown("**Customer evaluation** · what customers said about it")
+v1, v2, _v3, _v4 = st.columns(4)
+rate_kpi(v1, "ticket_csat", as_rate(satisfaction), as_rate(satisfaction_prev), noun="ratings")
+basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
+    "solved (the export does not say which tickets were offered a survey)"
+rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
+ui.kpi(v2, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
+       satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
+v2.caption(f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
 for note in s["notes"]:
     st.caption(ui.md_escape(service.readable(note)))
 
@@ -193,25 +193,26 @@ def change_text(row, unit: str) -> str:
 
 
 def after_ticket_block(measure: str, label: str, unit: str, value_fmt) -> None:
+    """The chart of the measurable groups' changes, then their table across the page (beside the chart its six
+    columns were cut off at the right)."""
     frame = ui.cached(service_value.after_ticket, view, tv, measure, target)
-    left, right = st.columns([1, 1.3])
-    with left:
-        shown = frame[~frame.too_small]
-        if shown.empty:
-            st.caption(f"No group has {MIN_RESPONSES} customers with a {label} answer before and after a ticket.")
-        else:
+    shown = frame[~frame.too_small]
+    if shown.empty:
+        st.caption(f"No group has {MIN_RESPONSES} customers with {label} answers before and after a ticket.")
+    else:
+        chart, _ = st.columns([1, 1])
+        with chart:
             ui.chart(charts.change_bars(shown, f"{label}: after − before a ticket, by resolution",
                                         f"Change in {unit} (line: 95% interval)"))
-    with right:
-        ui.table(pd.DataFrame({
-            f"Resolution ({label})": frame.speed, "Tickets solved": frame.tickets.map(fmt_int),
-            "Customers with both answers": frame.pairs.map(fmt_int),
-            f"{label} before": [value_fmt(v) for v in frame.before],
-            f"{label} after": [value_fmt(v) for v in frame.after],
-            "Change": [change_text(r, unit) for r in frame.itertuples()],
-        }), f"{label} before vs after a ticket")
-        if frame.too_small.any():
-            st.caption(f"“—”: fewer than {MIN_RESPONSES} customers with an answer before and after.")
+    ui.table(pd.DataFrame({
+        f"Resolution ({label})": frame.speed, "Tickets solved": frame.tickets.map(fmt_int),
+        "Customers with both answers": frame.pairs.map(fmt_int),
+        f"{label} before": [value_fmt(v) for v in frame.before],
+        f"{label} after": [value_fmt(v) for v in frame.after],
+        "Change": [change_text(r, unit) for r in frame.itertuples()],
+    }), f"{label} before vs after a ticket")
+    if frame.too_small.any():
+        st.caption(f"“—”: fewer than {MIN_RESPONSES} customers with an answer before and after.")
 
 
 if not ui.has_data(view, "nps"):
