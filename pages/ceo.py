@@ -118,10 +118,11 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
            f"{window} NRR": ui.with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),
            f"{window} GRR": ui.with_interval(cats.grr, cats.grr_low, cats.grr_high, "pct")},
     )
-    table = table[["category", "Customers", "Churned", "Annualised churn", f"Average MRR ({base_month:%b %Y})",
-                   f"{window} NRR", f"{window} GRR"]]
-    ui.table(table.rename(columns={"category": f"NPS category on {view.start:%d %b %Y}",
-                                   "Customers": f"Customers active on {view.start:%d %b %Y}"}),
+    # over a 12-month period the annualised churn is the churn itself: shown once, so GRR stays in sight
+    table = table[["category", "Customers", "Churned", *(["Annualised churn"] if view.months != 12 else []),
+                   f"Average MRR ({base_month:%b %Y})", f"{window} NRR", f"{window} GRR"]]
+    # short headers: the population caption above names the day, and longer ones pushed GRR out of sight
+    ui.table(table.rename(columns={"category": "NPS category", "Customers": f"Customers on {view.start:%d %b %Y}"}),
              "Churn and revenue by NPS category")
     if cats.too_small.any():
         st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")

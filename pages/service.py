@@ -158,22 +158,20 @@ else:
                f"grouped by what their tickets created {before.start:%b %Y} – {before.end:%b %Y} showed by "
                f"{view.start:%d %b %Y} (nothing later is used); churn counted to the end of {view.end:%b %Y}. "
                f"Slow = a resolution over {target:.0f} calendar hours, or still open and older than that.")
-    left, right = st.columns([1.1, 1])
-    with left:
+    chart, _ = st.columns([1.1, 1])  # the table below, across the page: beside the chart its columns were cut off
+    with chart:
         ui.chart(charts.experience_bars(groups, f"Churned by {view.end:%b %Y}, by service experience before "
                                                 f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)"))
-    with right:
-        ui.table(pd.DataFrame({
-            "Service experience": groups.experience,
-            f"Customers active on {view.start:%d %b %Y}": groups.customers.map(fmt_int),
-            "Churned": groups.churned.map(fmt_int),
-            "Churn rate (95% interval)": ["—" if small else f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})"
-                                          for r, lo, hi, small in zip(groups.churn_rate, groups.churn_low,
-                                                                      groups.churn_high, groups.too_small,
-                                                                      strict=True)],
-        }), "Churn by service experience")
-        if groups.too_small.any():
-            st.caption(f"“—”: fewer than {MIN_CUSTOMERS} customers in the group, too few to compare.")
+    ui.table(pd.DataFrame({
+        "Service experience": groups.experience,
+        f"Customers active on {view.start:%d %b %Y}": groups.customers.map(fmt_int),
+        "Churned": groups.churned.map(fmt_int),
+        "Churn rate (95% interval)": ["—" if small else f"{fmt_pct(r)} ({fmt_pct(lo)}–{fmt_pct(hi)})"
+                                      for r, lo, hi, small in zip(groups.churn_rate, groups.churn_low,
+                                                                  groups.churn_high, groups.too_small, strict=True)],
+    }), "Churn by service experience")
+    if groups.too_small.any():
+        st.caption(f"“—”: fewer than {MIN_CUSTOMERS} customers in the group, too few to compare.")
 
 ui.section("What service is worth: NPS and CSAT before and after a ticket")
 st.caption(f"Tickets solved {view.start:%b %Y} – {view.end:%b %Y}, by resolution: within {target:.0f} calendar hours, "

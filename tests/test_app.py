@@ -54,9 +54,11 @@ def test_ceo_page(expected):
     table = at.dataframe[0].value
     cats = linkage.by_category(cur, view)
     # The breakdown names its own population and window (not the headline's all-customers churn)
-    assert table["NPS category on 01 Nov 2025"].tolist() == cats.category.tolist()
-    assert table["Customers active on 01 Nov 2025"].tolist() == [fmt_int(v) for v in cats.customers]
+    assert table["NPS category"].tolist() == cats.category.tolist()
+    assert table["Customers on 01 Nov 2025"].tolist() == [fmt_int(v) for v in cats.customers]
     assert "12-month NRR" in table.columns and "Average MRR (Oct 2025)" in table.columns
+    # a 12-month period's annualised churn is its churn: one column, not two of the same figures
+    assert "Annualised churn" not in table.columns and table.columns[-1] == "12-month GRR"
     assert any("Population here: the" in c.value for c in at.caption)
     worth = value.value_summary(cur, view, 0.8)
     assert shown["Promoter LTV"] == fmt_currency(worth["ltv_by_category"]["Promoter"])
