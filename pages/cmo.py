@@ -13,23 +13,39 @@ from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
 
 
-def voice_table(d: pd.DataFrame) -> pd.DataFrame:
-    """The theme drivers as shown: ranked by ARR at stake, intervals in brackets."""
+def signed(v: float) -> str:
+    """+0.25, −0.10; a value that rounds to zero is 0.00 (not "-0.00")."""
+    text = f"{v:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+# Two tables, what each theme is worth and what its comments say: one table of eight columns hid the last ones,
+# churn after a mention among them, beyond the page's right edge.
+def worth_table(d: pd.DataFrame) -> pd.DataFrame:
+    """The themes as ranked: mentions, ARR at stake (all / negative comments) and churn after a mention."""
     churn = [("not measurable" if isinstance(r, str) and r else "—" if stats.missing(a) else
               f"{fmt_pct(a)} vs {fmt_pct(b)}" + (" (significant)" if sig is True else ""))
              for r, a, b, sig in zip(d.not_measurable, d.mentioned_churn, d.other_churn, d.churn_significant,
                                      strict=True)] if "not_measurable" in d.columns else ["—"] * len(d)
     return pd.DataFrame({
         "Theme": d.theme, "Mentions": d.mentions.map(lambda v: fmt(v, "int")),
-        "Among detractors": ui.with_interval(d.detractor_share, d.detractor_low, d.detractor_high, "pct"),
-        "Among promoters": ui.with_interval(d.promoter_share, d.promoter_low, d.promoter_high, "pct"),
-        "Mean sentiment": [("—" if stats.missing(v) else f"{v:+.2f}") + ("" if stats.missing(lo) else
-                           f" ({lo:+.2f} to {hi:+.2f})") for v, lo, hi in
-                           zip(d.mean_sentiment, d.sentiment_low, d.sentiment_high, strict=True)],
         "ARR at stake": d.arr_at_stake.map(fmt_currency),
         "ARR at stake (negative comments)": d.arr_at_stake_negative.map(fmt_currency),
         "Churn after a mention vs other commenters": churn,
     })
+
+
+def said_table(d: pd.DataFrame) -> pd.DataFrame:
+    """Who raises each theme and in what tone, intervals in brackets."""
+    return pd.DataFrame({
+        "Theme": d.theme,
+        "Among detractors": ui.with_interval(d.detractor_share, d.detractor_low, d.detractor_high, "pct"),
+        "Among promoters": ui.with_interval(d.promoter_share, d.promoter_low, d.promoter_high, "pct"),
+        "Mean sentiment": [("—" if stats.missing(v) else signed(v)) + ("" if stats.missing(lo) else
+                           f" ({signed(lo)} to {signed(hi)})") for v, lo, hi in
+                           zip(d.mean_sentiment, d.sentiment_low, d.sentiment_high, strict=True)],
+    })
+
 
 ui.ensure_router()
 view = ui.current_view()
@@ -126,8 +142,10 @@ else:
                     icon=":material/info:")
         else:
             ui.chart(charts.theme_arr_bars(drivers, f"ARR at stake by theme, {view.end:%b %Y}"))
-        ui.table(voice_table(drivers), "Themes ranked by " + ("mentions" if unknown else "ARR at stake"),
-                 column_config={"Theme": st.column_config.TextColumn("Theme", pinned=True)})
+        pinned = {"Theme": st.column_config.TextColumn("Theme", pinned=True)}
+        ui.table(worth_table(drivers), "Themes ranked by " + ("mentions" if unknown else "ARR at stake"),
+                 column_config=pinned)
+        ui.table(said_table(drivers), "Who raises each theme, and in what tone", column_config=pinned)
         st.caption(f"ARR at stake: {METRICS['arr_at_stake'].definition} Praise raises a theme too (“fast” raises "
                    "performance), so the ARR of customers who raised it in a negative comment is beside it. Shares "
                    "among detractors / promoters: of the period's detractor / promoter comments, those raising the "

@@ -90,8 +90,15 @@ def test_cmo_what_customers_say():
     assert all(q in texts for q in examples["Comment"])  # quoted as written, from the window's comments
     assert any(b.label == "Download comments (CSV)" for b in at.get("download_button"))
     pack = {s.heading: s for s in at.session_state["_pack"].sections}  # the board pack and its PNGs
-    assert [t[0] for t in pack["Themes and what they are worth"].tables] == ["Themes ranked by ARR at stake",
-                                                                               "Example comments per theme"]
+    assert [t[0] for t in pack["Themes and what they are worth"].tables] == [
+        "Themes ranked by ARR at stake", "Who raises each theme, and in what tone", "Example comments per theme"]
+    import ui
+
+    said = table(at, "Mean sentiment")
+    assert list(said["Theme"]) == list(themes["theme"])
+    assert list(said["Among detractors"]) == list(ui.with_interval(themes.detractor_share, themes.detractor_low,
+                                                                   themes.detractor_high, "pct"))
+    assert not any("-0.00" in v for v in said["Mean sentiment"])
     assert len(pack["What customers say"].charts) == 1 and len(pack["What customers say"].tiles) == 4
 
 
