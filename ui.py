@@ -896,7 +896,8 @@ def risk_row(view: View, revenue_at_risk) -> None:
     from metrics.definitions import fmt_currency
 
     section("Who may leave, and what customers say")
-    cols = st.columns(5)
+    # the page's grid of four: five tiles in a row cut their labels ("Revenue at risk (N…"); the themes get a row
+    cols = st.columns(4)
     label = METRICS["arr_at_risk_model"].label
     try:
         model = risk_model(view.snapshot)
@@ -926,10 +927,11 @@ def risk_row(view: View, revenue_at_risk) -> None:
                   label="Revenue at risk (NPS gap)", inverse=True)
     cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
     versions = workspace().snapshot(view.snapshot).versions
+    themes = st.columns(4)
     if versions.get("nps") is None:
-        cols[2].caption("No NPS responses: no comments to read.")
+        themes[0].caption("No NPS responses: no comments to read.")
         return
-    with cols[2]:
+    with themes[0]:
         if not comments_ready(view.snapshot, "Reading the comments (once per data version); the top themes appear "
                                              "here when ready."):
             return
@@ -937,13 +939,13 @@ def risk_row(view: View, revenue_at_risk) -> None:
 
     top = cached(voice.themes, view, versions, theme_editor.current_version()).head(3)
     if top.empty:
-        cols[2].caption("No comment in this period raises a known theme.")
+        themes[0].caption("No comment in this period raises a known theme.")
     unknown = top.attrs.get("stake_unknown")  # then the themes are the most mentioned, with no ARR
-    for column, row in zip(cols[2:], top.itertuples(), strict=False):
+    for column, row in zip(themes, top.itertuples(), strict=False):
         tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
              help=METRICS["arr_at_stake"].definition)
         column.caption(f"ARR at stake not measurable · {row.mentions:,} mentions" if unknown else
                        f"ARR at stake · {row.mentions:,} mentions · "
                        f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
     if unknown:
-        cols[2].caption(f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")
+        themes[0].caption(f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")
