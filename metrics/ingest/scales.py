@@ -101,7 +101,9 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
         proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
     elif low == 0:
-        proposal, clear = "0-10", True  # only the NPS scale starts at 0
+        # only the NPS scale starts at 0, but a top answer below 9 may be a 0–5 scale ("Recommend score" 0–5 was
+        # read as NPS −100): asked
+        proposal, clear = "0-10", high >= 9
     elif high >= 8:
         if satisfied:
             proposal, clear = "1-10-csat", kind == "csat"
@@ -119,6 +121,9 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     detail += f": {shown}."
     if times:
         detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if parsed and low == 0 and high < 9:
+        detail += (f" No answer is above {high}: on a 0–10 scale answers of 9 and 10 are the promoters; a scale that "
+                   f"ends at {high} is not NPS, and read as 0–10 every answer would count as a detractor.")
     if recommend or satisfied:
         detail += (" The header asks how likely they are to recommend." if recommend
                    else " The header names satisfaction or a rating, not likelihood to recommend.")

@@ -166,3 +166,19 @@ def test_real_support_survey_with_not_provided_cells_and_answers_on_closed_ticke
     assert p.rows.satisfied.sum() == 543 + 544
     assert "5,700 rows are not answers and were skipped: 5,700 empty." in p.warnings
     assert "Read as empty (missing-value tokens): Not Provided: 5,700 cells ('Resolution' 5,700)." in p.warnings
+
+
+def test_a_zero_to_five_recommend_score_is_asked_not_read_as_nps():
+    """A "Recommend score" from 0 to 5 starts at 0 like NPS, but no answer reaches 9: read as 0–10 every answer was
+    a detractor (NPS −100, stored without a question). Asked, must confirm, with why."""
+    data = b"customer_id,date,Recommend score\n" + b"".join(
+        f"c{i},2026-03-{1 + i % 28:02d},{i % 6}\n".encode() for i in range(60))
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="nps")
+    q = _question(err.value, "scale:Recommend score")
+    assert q.must_confirm and q.proposal == "0-10"
+    assert "No answer is above 5" in q.detail and "every answer would count as a detractor" in q.detail
+    # a 0–10 file whose top answer is 9 or 10 is settled by its values, as before
+    full = b"customer_id,date,Recommend score\n" + b"".join(
+        f"c{i},2026-03-{1 + i % 28:02d},{i % 11}\n".encode() for i in range(60))
+    assert not any(q.key.startswith("scale:") and q.must_confirm for q in prepare_bytes(full, kind="nps").questions)
