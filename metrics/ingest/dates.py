@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%m-%d-%Y", "%d-%m-%Y",
                 "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S",
                 "%m-%d-%Y %H:%M", "%d-%m-%Y %H:%M", "%m-%d-%Y %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-                "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%y", "%d/%m/%y", "%m/%d/%y %H:%M",
+                "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
+                "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%m/%d/%y", "%d/%m/%y", "%m/%d/%y %H:%M",
                 "%d/%m/%y %H:%M", "%d.%m.%y", "%Y-%m", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%d-%b-%Y",
-                "%d %b %Y", "%d-%b-%y", "%Y%m%d", "%Y", "EXCEL"]
+                "%d-%b-%Y %H:%M", "%d %b %Y", "%d-%b-%y", "%b %d, %Y", "%Y%m%d", "%Y", "EXCEL"]
 DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers",
                       "%Y": "year only (YYYY, read as 1 January)", "%Y%m%d": "YYYYMMDD (20260131)"}
 _DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
@@ -64,6 +65,9 @@ def _parse_date_sql(col_sql: str, fmt: str) -> str:
     if fmt == "%Y%m%d":  # an integer date: exactly eight digits
         return (f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{7}}') "
                 f"THEN try_cast(try_strptime({v}, '%Y%m%d') AS DATE) END")
+    if "%H" in fmt or "%I" in fmt:  # a trailing zone name (Google Forms' "4:10:52 AM GMT+1") is not the date's
+        v = (f"(CASE WHEN contains({v}, 'GMT') OR contains({v}, 'UTC') "
+             f"THEN regexp_replace({v}, '\\s+(GMT|UTC)([+-][0-9]{{1,2}}(:?[0-9]{{2}})?)?$', '') ELSE {v} END)")
     parsed = f"try_cast(try_strptime({v}, '{fmt}') AS DATE)"
     if "%Y" in fmt:  # %Y also takes '19' (year 0019): a two-digit year is only ever read by a %y format
         return f"CASE WHEN regexp_matches({v}, '[0-9]{{4}}') THEN {parsed} END"

@@ -69,7 +69,8 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
         counts = dict(zip(TS_FORMATS, found, strict=True))
     best = max(TS_FORMATS, key=lambda f: (counts[f], -TS_FORMATS.index(f)))
     twin = _twin(best)
-    if counts[best] and twin != best and counts[twin] == counts[best]:
+    # a format with a day but no numeric month ("Mar 05, 2026") has no day-first twin ("%b %m" crashed the lookup)
+    if counts[best] and twin != best and counts.get(twin) == counts[best]:
         day_first = best if best.index("%d") < best.index("%m") else twin
         month_first = _twin(day_first)
         answer = chk.questions.ask(Question(

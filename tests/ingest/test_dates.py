@@ -158,3 +158,24 @@ def test_a_column_with_more_distinct_values_than_the_sample_says_so(monkeypatch)
     assert q.detail.startswith("The first 3 distinct values read, e.g. '2026-0"), q.detail  # any 3 of the 4
     q = next(q for q in nps(["2026-01-05", "2026-02-07"]).questions if q.key == "date_format:date")
     assert q.detail.startswith("2 distinct values, e.g. '2026-01-05'."), q.detail
+
+
+def test_day_first_times_with_am_pm_are_asked_or_read_day_first():
+    """A UK SurveyMonkey export writes 03/03/2026 07:41:03 AM: with no day above 12 it is asked (51 of 60 such
+    dates were read month-first without a question); with one, it is read day-first."""
+    with pytest.raises(NeedsAnswerError) as err:
+        nps(["03/02/2026 07:41:03 AM", "01/03/2026 11:02:55 PM"])
+    q = next(q for q in err.value.questions if q.key == "date_format:date")
+    assert q.must_confirm and set(q.choices) == {"%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p"}
+    assert days(nps(["03/02/2026 07:41:03 AM", "25/03/2026 11:02:55 PM"])) == ["2026-02-03", "2026-03-25"]
+    assert days(nps(["25/03/2026 11:02 PM", "03/02/2026 7:41 AM"])) == ["2026-03-25", "2026-02-03"]
+
+
+def test_google_forms_and_chargebee_timestamps_are_dates():
+    """Google Forms: 2026/03/07 4:10:52 AM GMT+1 (the zone name dropped: the respondent's own day); Chargebee:
+    19-Dec-2025 00:00; Help Scout-like Mon DD, YYYY. Each refused before as "not dates"."""
+    assert days(nps(["2026/03/07 4:10:52 AM GMT+1", "2026/04/27 11:49:16 PM GMT-5"])) == ["2026-03-07", "2026-04-27"]
+    assert days(nps(["2026/03/07 16:10:52", "2026/04/27 04:49:16"])) == ["2026-03-07", "2026-04-27"]
+    assert days(nps(["19-Dec-2025 00:00", "02-Jan-2026 13:30"])) == ["2025-12-19", "2026-01-02"]
+    quoted = prepare_bytes(b'customer_id,date,score\nc1,"Mar 05, 2026",9\nc2,"Dec 31, 2025",8\n', kind="nps")
+    assert days(quoted) == ["2026-03-05", "2025-12-31"]

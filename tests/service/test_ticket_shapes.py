@@ -329,3 +329,14 @@ def test_a_workspace_stored_before_the_per_measure_flags_reads_day_precision_for
         "median": pytest.approx((48.0 + 10.0) / 2), "p90": pytest.approx(10.0 + 0.9 * 38.0), "n": 2,
         "day_precision": True}
     ws.close()
+
+
+def test_help_scout_month_name_times_are_read_not_a_crash():
+    """Help Scout writes "Feb 16, 2026 01:44 PM": a format with a day but no numeric month has no day-first twin,
+    and looking one up crashed the loader (KeyError: '%b %m, %Y %I:%M %p')."""
+    p = prepare_bytes(b'Conversation ID,Customer,Status,Created At,Closed At\n'
+                      b'1800000000,Umbrella,closed,"Feb 16, 2026 01:44 PM","Feb 16, 2026 07:44 PM"\n'
+                      b'1800000001,Acme,closed,"Jun 14, 2026 05:36 AM","Jun 16, 2026 09:36 PM"\n', "tickets")
+    rows = p.rows.set_index("ticket_id")
+    assert rows["resolution_hours"].tolist() == pytest.approx([6.0, 64.0])
+    assert rows.loc["1800000001", "created_at"] == pd.Timestamp("2026-06-14 05:36")
