@@ -8,6 +8,7 @@ import os
 import pyarrow as pa
 
 from metrics.errors import TooMuchDataError
+from metrics.ingest import amounts
 from metrics.ingest.checks import (
     _amount_sql,
     _Checker,
@@ -39,8 +40,8 @@ def max_customer_months() -> int:
 SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing")
 SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
 
-def _per_month_sql(m: dict[str, str], opts: Options, comma: bool) -> str:
-    per_month = _amount_sql(quote_ident(m["amount"]), comma) + ("/ 100.0" if opts.amount_in_cents else "")
+def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
+    per_month = _amount_sql(quote_ident(m["amount"]), comma) + ("/ 100.0" if cents else "")
     if "quantity" in m:
         per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
     if "interval" in m:
@@ -84,8 +85,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     else:
         month = chk.date(m["month"])
         _check_dates(chk, m["month"], month, True, opts.today)
-    comma = decimal_comma(chk.con, m["amount"])
+    # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
+    amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
+    amounts.one_currency_sign(chk, m["amount"])
+    amounts.mixed_convention(chk, m["amount"])
+    comma = decimal_comma(chk.con, m["amount"]) or amounts.thousands_dot(chk, m["amount"])
     amount = _amount_sql(amount_col, comma)
+    cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
     chk.flag_all([
         (m["amount"], _blank(amount_col), "are empty (an amount is required)", []),
         (m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers", []),
@@ -95,7 +101,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
          f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", [])])
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
-                 f"AND NOT ({_per_month_sql(m, opts, comma)} <= {MAX_AMOUNT})",
+                 f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
                  f"make amount × quantity larger than the ceiling of {MAX_AMOUNT:,.0f} per row")
     status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
     if subscriptions and status and "end_date" in m:
@@ -117,7 +123,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
-    per_month = _per_month_sql(m, opts, comma)
+    per_month = _per_month_sql(m, comma, cents)
     if not subscriptions:
         # One aggregation serves the ceiling check and the canonical rows.
         chk.con.execute(f"""

@@ -1,0 +1,151 @@
+"""Reading an amount column with certainty: one currency, one decimal convention, currency units or cents.
+
+Each is settled by the values or asked (metrics.ingest.questions); a column that cannot be one figure is refused:
+- **Currencies**: a currency column of the file (Currency, Currency Code …) naming more than one currency, or
+  amounts carrying more than one currency's sign ($, €, £, ¥, USD, EUR, GBP, CHF), is refused: the amounts
+  cannot be added into one ARR (a Stripe export of EUR and USD invoices read as one sum in "$").
+- **Decimal convention** (checks.decimal_comma): 1.234,56 or 1,234.56, decided for the column. A column that
+  writes both (€1.200,00 beside $1,200.00) is refused. A column whose every dotted amount has exactly three
+  digits after the dot and no comma anywhere (1.200, 12.500, 49) may be whole amounts with a thousands dot or
+  decimals to three places: asked, must confirm ("1.200" was read as 1.2 where it meant 1,200 euros).
+- **Cents**: a column of whole numbers that are all multiples of 100 with a median from 1,000 to 100,000,000
+  (4900, 19900: Stripe's API and Sigma write cents) may be cents: asked, must confirm, unless the analyst said so
+  already (--cents, the Data page's box).
+The evidence is read from at most SAMPLE rows where a sample suffices (a question is only ever asked, never
+answered, by it); the currency signs are counted over the whole column with plain `contains` tests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metrics.errors import BadCell, InvalidValuesError
+from metrics.ingest.checks import _AMOUNT_CLEAN
+from metrics.ingest.mapping import normalise_header
+from metrics.ingest.model import counted
+from metrics.ingest.questions import Question
+from metrics.store import quote_ident
+
+if TYPE_CHECKING:
+    from metrics.ingest.checks import _Checker
+
+SAMPLE = 20_000
+CURRENCY_HEADERS = {"currency", "currencycode", "currencyiso", "isocurrency", "curr", "ccy"}
+SIGNS = ("$", "€", "£", "¥", "USD", "EUR", "GBP", "CHF")
+SHOWN = 5
+CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multiples of 100 look like cents
+
+
+def _examples(chk: _Checker, column: str, condition: str, params: list | None = None) -> list[BadCell]:
+    col = quote_ident(column)
+    rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {condition} ORDER BY _row LIMIT {SHOWN}",
+                           params or []).fetchall()
+    return [BadCell(r, column, "" if v is None else str(v)) for r, v in rows]
+
+
+def one_currency_column(chk: _Checker, columns: list[str]) -> None:
+    """Refuse a file whose currency column names more than one currency."""
+    for column in columns:
+        if normalise_header(column) not in CURRENCY_HEADERS:
+            continue
+        col = quote_ident(column)
+        found = chk.con.execute(f"SELECT upper(trim({col})) AS c, count(*) FROM raw WHERE nullif(trim({col}), '') "
+                                "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        if len(found) > 1:
+            minority = [c for c, _ in found[1:]]
+            count = sum(n for _, n in found[1:])
+            listed = ", ".join(f"{c}: {counted(n, 'row')}" for c, n in found)
+            raise InvalidValuesError(
+                column, f"name another currency than the rest ({listed}): "
+                "amounts in different currencies cannot be added into one MRR or ARR. Convert them to one currency "
+                "(or upload one file per currency into separate workspaces) and upload again", count,
+                _examples(chk, column, f"upper(trim({col})) IN (SELECT unnest(?::VARCHAR[]))", [minority]))
+
+
+def one_currency_sign(chk: _Checker, column: str) -> None:
+    """Refuse an amount column whose cells carry more than one currency's sign."""
+    col = quote_ident(column)
+    # only cells that are not plain numbers can carry a sign: a cheap cast test first (5M amounts: 0.06 s, where
+    # counting eight signs over every cell took 0.23 s)
+    counts = chk.con.execute("SELECT " + ", ".join(f"count(*) FILTER (contains({col}, '{s}'))" for s in SIGNS)
+                             + f" FROM raw WHERE try_cast(trim({col}) AS DOUBLE) IS NULL").fetchone()
+    # $ inside USD / € beside EUR are one currency: USD and $ count together, as do EUR and €, GBP and £
+    same = {"USD": "$", "EUR": "€", "GBP": "£"}
+    by_currency: dict[str, int] = {}
+    for sign, n in zip(SIGNS, counts, strict=True):
+        if n:
+            key = same.get(sign, sign)
+            by_currency[key] = max(by_currency.get(key, 0), n)
+    if len(by_currency) > 1:
+        ranked = sorted(by_currency.items(), key=lambda kv: -kv[1])
+        major = ranked[0][0]
+        signs = [s for s in SIGNS if same.get(s, s) != major]
+        condition = " OR ".join(f"contains({col}, '{s}')" for s in signs)
+        raise InvalidValuesError(
+            column, "carry another currency's sign than the rest ("
+            + ", ".join(f"{c}: {counted(n, 'row')}" for c, n in ranked)
+            + "): amounts in different currencies cannot be added into one MRR or ARR. Convert them to one currency "
+            "and upload again",
+            chk.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0],
+            _examples(chk, column, condition))
+
+
+def mixed_convention(chk: _Checker, column: str) -> None:
+    """Refuse a column that writes amounts both as 1.234,56 and as 1,234.56 (read either way, half are wrong)."""
+    col = quote_ident(column)
+    v = _AMOUNT_CLEAN.format(c=col)
+    comma_form = f"regexp_matches({v}, ',[0-9]{{1,2}}$|\\.[0-9]{{3}},')"
+    dot_form = f"regexp_matches({v}, '\\.[0-9]{{1,2}}$|,[0-9]{{3}}\\.')"
+    comma, dot = chk.con.execute(f"SELECT count(*) FILTER ({comma_form}), count(*) FILTER ({dot_form}) FROM raw "
+                                 f"WHERE contains({col}, ',')").fetchone()
+    if comma and dot:
+        minority, form = (comma_form, "1.234,56") if comma <= dot else (dot_form, "1,234.56")
+        raise InvalidValuesError(
+            column, f"are written as {form} while other amounts of the column use the other convention "
+            f"({comma:,} rows with a decimal comma, {dot:,} with a decimal point): read either way, some amounts "
+            "would be a hundred or a thousand times off. Write every amount one way and upload again",
+            min(comma, dot), _examples(chk, column, minority))
+
+
+def thousands_dot(chk: _Checker, column: str) -> bool:
+    """Whether a column without commas writes whole amounts with a thousands dot (1.200 = 1,200): asked when
+    every dotted amount of the sample has exactly three digits after its dot; else False (a decimal point)."""
+    col = quote_ident(column)
+    v = _AMOUNT_CLEAN.format(c="v")
+    dotted, three, example = chk.con.execute(
+        f"SELECT count(*), count(*) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+')), "
+        f"min(v) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+')) "
+        f"FROM (SELECT {col} AS v FROM raw WHERE contains({col}, '.') LIMIT {SAMPLE})").fetchone()
+    if not dotted or three < dotted:
+        return False
+    whole = example.replace(".", "")
+    answer = chk.questions.ask(Question(
+        f"thousands_dot:{column}", f"What is the dot in the amounts of '{column}'?", ("decimal", "thousands"),
+        {"decimal": f"a decimal point ('{example}' is {float(example.replace(',', '')):,.3f})",
+         "thousands": f"a thousands separator ('{example}' is {int(whole):,})"},
+        None, f"Every amount with a dot has exactly three digits after it (e.g. '{example}') and no amount has a "
+        "comma: they may be whole amounts written 1.200 for 1,200 (as in Germany or Italy), or decimals to "
+        "three places.", must_confirm=True))
+    return answer == "thousands"
+
+
+def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
+    """Whether the column's whole numbers are cents: asked when the sample's amounts are all whole multiples of
+    100 (at least 10 of them) with a median from 1,000 to 100,000,000: a price from 10.00 to 1,000,000.00 in
+    cents. Smaller whole amounts (plans of 100 or 500 a month) are read as units without a question."""
+    col = quote_ident(column)
+    whole = "isfinite(a) AND a = round(a) AND fmod(a, 100) = 0"  # fmod: no cast that a 1e308 cell would overflow
+    n, hundreds, median, example, value = chk.con.execute(
+        f"SELECT count(a), count(a) FILTER ({whole}), quantile_disc(a, 0.5), arg_min(v, a) FILTER (a > 0), "
+        f"min(a) FILTER (a > 0) FROM (SELECT {col} AS v, {amount_sql} AS a FROM raw "
+        f"WHERE nullif(trim({col}), '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
+    if n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]:
+        return False
+    answer = chk.questions.ask(Question(
+        f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?", ("units", "cents"),
+        {"units": f"currency units ('{example}' is {value:,.2f})",
+         "cents": f"cents ('{example}' is {value / 100:,.2f})"},
+        None, f"Every amount read is a whole multiple of 100 ({n:,} amounts, e.g. '{example}'): Stripe's API and "
+        "Sigma write amounts in cents (4900 for 49.00), which read as units would make every figure a hundred times "
+        "too large.", must_confirm=True))
+    return answer == "cents"

@@ -1,0 +1,74 @@
+"""An amount column is read with certainty (metrics.ingest.amounts): one currency, one decimal convention, units or
+cents, each settled by the values or asked; never a sum of euros and dollars, never 1.200 read as 1.2 unasked.
+Files shaped like the exports that read wrong before (Stripe, a German invoice list); values worked out by hand."""
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import InvalidValuesError, NeedsAnswerError
+
+
+def revenue(lines: list[str], header: str = "customer_id,month,amount", sep: str = ",", **options):
+    return prepare_bytes((header + "\n" + "".join(f"{line}\n" for line in lines)).encode(), kind="revenue",
+                         **options)
+
+
+def mrr(p) -> dict:
+    return {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+
+
+def test_a_thousands_dot_without_commas_is_asked():
+    """1.200 and 12.500 with no comma anywhere: 1,200 euros or 1.2? Asked, must confirm; answered, read so."""
+    lines = ["c1;15.01.2026;12.500", "c2;15.01.2026;1.200", "c3;15.01.2026;49"]
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(lines, "customer_id;month;amount")
+    q = next(q for q in err.value.questions if q.key == "thousands_dot:amount")
+    assert q.must_confirm and "exactly three digits" in q.detail
+    thousands = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "thousands"})
+    assert mrr(thousands) == {("c1", "2026-01"): 12500.0, ("c2", "2026-01"): 1200.0, ("c3", "2026-01"): 49.0}
+    decimal = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "decimal"})
+    assert mrr(decimal)[("c2", "2026-01")] == 1.2
+    # one amount with two decimals settles it: a decimal point, nothing asked
+    assert mrr(revenue(["c1,2026-01-15,1.200", "c2,2026-01-15,49.90"]))[("c1", "2026-01")] == 1.2
+
+
+def test_amounts_in_two_currencies_are_refused():
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(['c1,2026-01-15,"€1.200,00"', 'c2,2026-01-15,"$1,200.00"', "c3,2026-01-15,$49.00"])
+    assert err.value.column == "amount" and err.value.count == 1
+    assert "($: 2 rows, €: 1 row)" in err.value.reason and [c.row for c in err.value.cells] == [2]
+    # USD and $ are one currency
+    assert len(revenue(["c1,2026-01-15,USD 10.00", "c2,2026-01-15,$20.00"]).rows) == 2
+
+
+def test_a_currency_column_with_two_currencies_is_refused():
+    """A Stripe invoice export: Currency eur / usd beside Amount Paid. Summed, it read as one ARR in '$'."""
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(["c1,2026-01-15,10.00,usd", "c2,2026-01-15,20.00,eur", "c3,2026-01-15,30.00,usd"],
+                "customer_id,month,amount,Currency")
+    assert err.value.column == "Currency" and err.value.count == 1 and [c.row for c in err.value.cells] == [3]
+    assert "USD: 2 rows, EUR: 1 row" in err.value.reason
+    assert len(revenue(["c1,2026-01-15,10.00,usd", "c2,2026-01-15,20.00,USD"],
+                       "customer_id,month,amount,Currency").rows) == 2
+
+
+def test_both_decimal_conventions_in_one_column_are_refused():
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(['c1,2026-01-15,"1.234,50"', 'c2,2026-01-15,"1,234.50"', 'c3,2026-01-15,"2,5"'])
+    assert "other convention" in err.value.reason and err.value.count == 1
+
+
+def test_whole_multiples_of_100_ask_whether_cents():
+    """Stripe's API and Sigma write cents: 4900 is 49.00. Every amount a whole multiple of 100: asked."""
+    lines = [f"c{i},2026-01-15,{4900 if i % 2 else 19900}" for i in range(10)]
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(lines)
+    q = next(q for q in err.value.questions if q.key == "amount_unit:amount")
+    assert q.must_confirm and q.labels["cents"] == "cents ('4900' is 49.00)"
+    cents = revenue(lines, answers={"amount_unit:amount": "cents"})
+    assert sorted(set(mrr(cents).values())) == [49.0, 199.0]
+    assert sorted(set(mrr(revenue(lines, amount_in_cents=True)).values())) == [49.0, 199.0]  # --cents: not asked
+    assert sorted(set(mrr(revenue(lines, answers={"amount_unit:amount": "units"})).values())) == [4900.0, 19900.0]
+    # 49.90 among them, or fewer than 10 amounts: nothing asked
+    assert len(revenue(lines + ["c10,2026-01-15,49.90"]).rows) == 11
+    assert len(revenue(lines[:9]).rows) == 9
