@@ -102,6 +102,10 @@ def test_a_customer_list_whose_status_says_churned_without_a_churn_date_is_refus
     # The analyst says no status value means churned: all three are customers.
     p = prepare_bytes(data, answers={"churned_values:status": []})
     assert len(p.rows) == 3 and p.rows.churn_date.isna().all()
+    # Skipping bad rows would keep the active customers only: churn 0% by construction. Refused even then.
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, skip_invalid=True)
+    assert "cannot be skipped: without them churn would read 0%" in str(err.value) and err.value.count == 1
 
 
 def test_subscription_statuses_left_out_are_counted_per_status():
