@@ -63,7 +63,7 @@ FIELDS_TICKETS = [
 
 SYNONYMS_TICKETS = {
     "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
-                  "hsobjectid", "recordid", "number"],
+                  "hsobjectid", "recordid", "number", "issuekey", "issueid"],
     # B2B: the organization is the customer; the requester (a person) only when there is no organization.
     "customer_id": ["organizationid", "organization", "organisation", "organisationid", "companyid",
                     "associatedcompanyid", "associatedcompanyids", "associatedcompany", "company", "companyname",
@@ -76,8 +76,8 @@ SYNONYMS_TICKETS = {
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
                        "firstresponsedate", "firstresponsetimestamp"],
     "solved_at": ["solvedat", "solved", "resolvedat", "resolvedtime", "resolved", "resolutiondate", "solveddate",
-                  "statisticslastcloseat", "lastcloseat", "timeresolved"],
-    "closed_at": ["closedat", "closed", "closedtime", "closedate", "closeddate", "firstcloseat",
+                  "statisticslastcloseat", "lastcloseat", "lastclosedat", "timeresolved"],
+    "closed_at": ["closedat", "closed", "closedtime", "closedate", "closeddate", "firstcloseat", "firstclosedat",
                   "statisticsfirstcloseat"],
     "updated_at": ["updatedat", "updated", "lastupdatetime", "lastupdated", "lastmodifieddate", "modifiedat",
                    "eventtime", "changedat", "auditcreatedat", "timestamp"],
@@ -86,6 +86,7 @@ SYNONYMS_TICKETS = {
                          "firstresponsetimehours", "firstreplytimeinhours",
                          "firstresponsetime", "firstresponsetimehhmmss", "timetofirstagentemailreplyhhmmss",
                          "timetofirstagentemailreply", "statisticstimetoadminreply", "timetoadminreply",
+                         "timetofirstadminreply", "timetofirstadminreplyseconds", "timetoadminreplyseconds",
                          "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply"],
     "first_reply_time_business": ["firstreplytimeinminuteswithinbusinesshours", "firstreplytimebusinesshours",
                                   "firstresponsetimebusinesshours", "firstreplytimewithinbusinesshours"],
@@ -93,7 +94,7 @@ SYNONYMS_TICKETS = {
                         "resolutiontimeinhrs", "resolutiontimeinhours", "resolutiontimehours",
                         "resolutiontime", "resolutiontimeminutes",
                         "timetoresolution", "timetoclosehhmmss", "timetoclose", "statisticstimetofirstclose",
-                        "timetofirstclose", "resolutionhours", "resolutionminutes"],
+                        "timetofirstclose", "timetofirstcloseseconds", "resolutionhours", "resolutionminutes"],
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
     "status": ["status", "ticketstatus", "state", "conversationstate", "pipelinestage", "stage"],
@@ -101,7 +102,8 @@ SYNONYMS_TICKETS = {
     "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin"],
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
-                     "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore"],
+                     "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore",
+                     "happinessrating", "happiness"],
     "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
                 "reopened", "isreopened", "reopenflag"],
     "escalated": ["escalated", "escalationflag", "isescalated", "escalation"],
@@ -119,7 +121,8 @@ SYNONYMS = {
                       "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customernumber", "accountnumber", "subscriberid", "externalid",
-                    "externalreference", "externaldatareference", "userid", "user", "id", "uuid"],
+                    "externalreference", "externaldatareference", "customerexternalid", "userid", "user", "id",
+                    "uuid"],
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
@@ -140,7 +143,8 @@ SYNONYMS = {
     "plan": ["plan", "plantier", "contract", "product"],
     "subscription_id": ["subscriptionid", "subid"],
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
-              "transactiondate", "orderdate", "dateutc", "date", "created"],
+              "transactiondate", "orderdate", "billedat", "billingdate", "paymentdate", "chargedate", "dateutc",
+              "date", "created"],
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
                "monthlycharges", "sales", "value", "total"],
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
@@ -149,7 +153,8 @@ SYNONYMS = {
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
-    "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "createdutc", "createdat"],
+    "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "activatedat", "createdutc",
+                   "createdat"],
     "end_date": ["endedatutc", "endedat", "canceledatutc", "canceledat", "cancelledat", "enddate", "endedon"],
 }
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).

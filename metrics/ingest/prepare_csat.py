@@ -19,6 +19,7 @@ from metrics.ingest.scales import (
     answered_sql,
     ask_scale,
     good_bad_sql,
+    neutral_warning,
     score_sql,
     time_of_day_sql,
 )
@@ -50,7 +51,9 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     lowest, highest, satisfied_from = CSAT_SCALES.get(scale or "1-5")
     if scale == "good-bad":
         score = good_bad_sql(col)
-        chk.flag(m["score"], f"{answered} AND {score} IS NULL", "are not Good/Bad ratings")
+        chk.flag(m["score"], f"{answered} AND {score} IS NULL",
+                 "are not satisfaction words (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …)")
+        neutral_warning(chk, col, warnings)
     else:
         score = score_sql(col)
         chk.flag(m["score"], f"{answered} AND {time_of_day_sql(col)}",

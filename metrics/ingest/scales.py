@@ -29,7 +29,8 @@ SCALE_LABELS = {
     "1-5": "1–5 satisfaction (CSAT: 4–5 satisfied)",
     "1-7": "1–7 satisfaction (CSAT: 6–7 satisfied)",
     "1-10-csat": "1–10 satisfaction question (CSAT: 9–10 satisfied; not NPS)",
-    "good-bad": "Good / Bad rating (CSAT: Good satisfied)",
+    "good-bad": "Satisfaction in words: Good / Bad, Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied … "
+                "(CSAT: the top words satisfied, a neutral answer not)",
 }
 SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "good-bad": "Good/Bad"}
 # Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
@@ -53,10 +54,29 @@ def score_sql(col_sql: str) -> str:
     return f"try_cast(coalesce({number}, {stars}::VARCHAR) AS INTEGER)"
 
 
+# Satisfaction in words, as survey and help-desk tools write it (Zendesk Good/Bad, Freshdesk Awesome / Neutral /
+# Not Good, Help Scout Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied, and their five-point forms). CSAT
+# counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
+SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
+                   "positive", "happy", "very happy")
+NEUTRAL_WORDS = ("neutral", "okay", "ok", "average", "neither satisfied nor dissatisfied")
+UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
+                     "not satisfied", "very dissatisfied", "very unsatisfied", "negative", "unhappy", "very unhappy",
+                     *NEUTRAL_WORDS)
+
+
+def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str]) -> None:
+    """Say how many neutral answers count as not satisfied (the rule, stated where it applies)."""
+    if n := chk.count_where(f"{_value(col_sql)} IN {NEUTRAL_WORDS}"):
+        warnings.append(f"{n:,} answers are neutral (Neutral, Okay …): CSAT counts them as not satisfied, as the "
+                        "middle box of a 1–5 scale.")
+
+
 def good_bad_sql(col_sql: str) -> str:
-    """Good/Bad ratings ("Good", "Bad", "Good with comment") to 1/0, else NULL."""
+    """Satisfaction words (SATISFIED_WORDS, UNSATISFIED_WORDS; "Good, with comment" too) to 1/0, else NULL."""
     v = _value(col_sql)
-    return f"CASE WHEN regexp_matches({v}, '^good\\b') THEN 1 WHEN regexp_matches({v}, '^bad\\b') THEN 0 END"
+    return (f"CASE WHEN {v} IN {SATISFIED_WORDS} OR regexp_matches({v}, '^good\\b') THEN 1 "
+            f"WHEN {v} IN {UNSATISFIED_WORDS} OR regexp_matches({v}, '^bad\\b') THEN 0 END")
 
 
 def answered_sql(col_sql: str) -> str:

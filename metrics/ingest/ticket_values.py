@@ -8,6 +8,7 @@ import re
 
 from metrics.ingest.checks import _Checker
 from metrics.ingest.questions import Question
+from metrics.ingest.scales import SATISFIED_WORDS, UNSATISFIED_WORDS, neutral_warning
 from metrics.ingest.sqltext import _flag_sql, stripped
 from metrics.store import quote_ident
 
@@ -162,8 +163,7 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
 
 
 # ---- satisfaction -------------------------------------------------------------------------------------------
-GOOD = ("good", "good with comment", "satisfied", "positive", "great")
-BAD = ("bad", "bad with comment", "unsatisfied", "dissatisfied", "not satisfied", "negative")
+GOOD, BAD = SATISFIED_WORDS, UNSATISFIED_WORDS  # one vocabulary with the CSAT kind's words (scales.py)
 OFFERED = ("offered",)
 UNOFFERED = ("unoffered", "not offered")
 SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10": (1, 10, 9)}  # low, high, first satisfied box
@@ -180,7 +180,9 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     ).fetchone()
     if n_words >= n_num:  # Good/Bad with Offered/Unoffered: offered means asked, not answered
         chk.flag(column, f"{v} IS NOT NULL AND {word} NOT IN {words}",
-                 "are not satisfaction ratings (Good, Bad, Offered, Unoffered)")
+                 "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
+                 "Offered, Unoffered)")
+        neutral_warning(chk, quote_ident(column), warnings)
         return {"score": "NULL::SMALLINT",
                 "scale": f"CASE WHEN {word} IN {GOOD + BAD} THEN 'good/bad' END",
                 "satisfied": f"CASE WHEN {word} IN {GOOD} THEN true WHEN {word} IN {BAD} THEN false END",

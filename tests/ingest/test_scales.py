@@ -182,3 +182,13 @@ def test_a_zero_to_five_recommend_score_is_asked_not_read_as_nps():
     full = b"customer_id,date,Recommend score\n" + b"".join(
         f"c{i},2026-03-{1 + i % 28:02d},{i % 11}\n".encode() for i in range(60))
     assert not any(q.key.startswith("scale:") and q.must_confirm for q in prepare_bytes(full, kind="nps").questions)
+
+
+def test_satisfaction_words_are_a_csat_scale_with_neutral_not_satisfied():
+    """Satisfied / Neutral / Unsatisfied was refused even with the Good/Bad scale chosen: 38 of 70 satisfied."""
+    data = b"Survey ID,Customer ID,Date Submitted,Satisfaction\n" + b"".join(
+        f"S{i},c{i},2026-03-{1 + i % 28:02d},{w}\n".encode()
+        for i, w in enumerate(["Satisfied"] * 5 + ["Neutral"] * 3 + ["Unsatisfied"] * 2 + ["Very satisfied"]))
+    p = prepare_bytes(data, kind="csat")
+    assert p.rows.satisfied.tolist() == [True] * 5 + [False] * 5 + [True]
+    assert any(w.startswith("3 answers are neutral") for w in p.warnings)

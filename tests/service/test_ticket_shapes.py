@@ -340,3 +340,22 @@ def test_help_scout_month_name_times_are_read_not_a_crash():
     rows = p.rows.set_index("ticket_id")
     assert rows["resolution_hours"].tolist() == pytest.approx([6.0, 64.0])
     assert rows.loc["1800000001", "created_at"] == pd.Timestamp("2026-06-14 05:36")
+
+
+def test_three_point_satisfaction_words_and_tool_headers():
+    """Freshdesk's Awesome / Neutral / Not Good and Help Scout's Great / Okay / Not Good are answers (refused
+    before: 45% of a Freshdesk file's rows); the top word is satisfied, a neutral one not, and the file says so.
+    Jira's 'Issue key' is the ticket id and Intercom's 'Last closed at' the solve time (both unmapped before)."""
+    p = prepare_bytes(b"Issue key,Organization,Created,Last closed at,Status,Happiness Rating\n"
+                      b"SD-1,Acme,2026-03-01 09:00,2026-03-01 12:00,closed,Great\n"
+                      b"SD-2,Acme,2026-03-02 09:00,2026-03-02 10:00,closed,Okay\n"
+                      b"SD-3,Beta,2026-03-03 09:00,2026-03-04 09:00,closed,Not Good\n"
+                      b"SD-4,Beta,2026-03-04 09:00,2026-03-04 09:30,closed,Awesome\n"
+                      b"SD-5,Beta,2026-03-05 09:00,,open,\n", "tickets")
+    assert p.mapping["ticket_id"] == "Issue key" and p.mapping["solved_at"] == "Last closed at"
+    assert p.mapping["satisfaction"] == "Happiness Rating"
+    rows = p.rows.set_index("ticket_id")
+    assert rows["csat_satisfied"].tolist()[:4] == [True, False, False, True] and pd.isna(rows.loc["SD-5",
+                                                                                             "csat_satisfied"])
+    assert rows["resolution_hours"].tolist()[:4] == pytest.approx([3.0, 1.0, 24.0, 0.5])
+    assert has(p.warnings, "1 answers are neutral (Neutral, Okay …): CSAT counts them as not satisfied")
