@@ -456,7 +456,8 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
     Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
            "in the period whose escalation flag is known; Wilson 95% interval." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.escalation_rate", interval=WILSON, min_n=MIN_N_TICKETS),
-    Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (Good, or the top two boxes of a numeric scale) ÷ "
+    Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (the top two boxes of a numeric scale; in words Good, "
+           "Great, Awesome or Satisfied, never a neutral Okay) ÷ "
            "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
            f"interval and n; fewer than {MIN_RESPONSES} ratings show “—”." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.csat", interval=WILSON, min_n=MIN_N_RATINGS),

@@ -75,7 +75,9 @@ CURRENT_CUSTOMER_TEXT = ("customers active in the month by the customers file, o
 CSAT_SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10)}
 CSAT_SATISFIED_FROM = {scale: high - 1 for scale, (_, high) in CSAT_SCALES.items()} | {"good-bad": 1}
 CSAT_RULE_TEXT = ", ".join(f"{low_sat}–{CSAT_SCALES[s][1]} of {CSAT_SCALES[s][1]}"
-                           for s, low_sat in CSAT_SATISFIED_FROM.items() if s in CSAT_SCALES) + " or Good"
+                           for s, low_sat in CSAT_SATISFIED_FROM.items() if s in CSAT_SCALES) + (
+    "; in words, the top words (Good, Great, Awesome, Satisfied …), while a neutral answer (Neutral, Okay) is not "
+    "satisfied")
 
 
 def csat_satisfied(scale: str, answer: int) -> bool:
