@@ -23,7 +23,7 @@ import safetext
 import viewstate
 from metrics import csat, ingest, memory
 from metrics import view as view_module
-from metrics.definitions import METRICS, fmt, fmt_delta
+from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta
 from metrics.facts import MAX_HISTORY_MONTHS
 from metrics.rules import MIN_RESPONSES, Z_95
 from metrics.stats import missing, significant, too_few
@@ -419,7 +419,14 @@ def current_view() -> View | None:
     start, end = (pd.Timestamp(p).date() for p in period)
     segment = st.session_state.get("segment", ALL)
     region = st.session_state.get("region", ALL)
+    use_currency(snap.snapshot)
     return View(snap.snapshot, start, end, None if segment == ALL else segment, None if region == ALL else region)
+
+
+def use_currency(snapshot: int) -> None:
+    """Show this run's amounts with the data version's revenue currency (definitions.CURRENCY_SIGN)."""
+    revenue_info = sources_of(snapshot).get("revenue") or {}
+    CURRENCY_SIGN.set(currency_sign(revenue_info.get("currency")))
 
 
 def gross_margin() -> float:
@@ -801,6 +808,10 @@ def upload_history() -> None:
 
 
 def chart(c: alt.Chart) -> None:
+    sign = CURRENCY_SIGN.get()
+    if sign != "$":  # the charts' currency formats ("$,.3~s") take the sign from the locale
+        c = c.configure(locale={"number": {"decimal": ".", "thousands": ",", "grouping": [3],
+                                           "currency": [sign, ""]}})
     st.altair_chart(c, width="stretch")
     pack().current.charts.append(c)
 

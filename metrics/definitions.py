@@ -16,6 +16,7 @@ Formatting functions are here too: one rule per format.
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass
 
 from metrics import measures, rules
@@ -106,21 +107,37 @@ class Metric:
         return f"SELECT {self.sql} FROM {self.fact}" + (f" GROUP BY {self.group_by}" if self.group_by else "")
 
 
-def fmt_currency(value: float | None) -> str:
-    """$1.2M, $34.5K, $950 — compact for tiles."""
+# The sign amounts are shown with: the revenue data's currency where its file names one (a currency column, or
+# the amounts' signs; uploads.currency), else "$". ui sets it at the start of each page run from the data version
+# shown; a context variable keeps one session's sign out of another's (each run is its own thread).
+CURRENCY_SIGN: contextvars.ContextVar[str] = contextvars.ContextVar("currency_sign", default="$")
+_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩", "BRL": "R$"}
+
+
+def currency_sign(currency: str | None) -> str:
+    """The sign for a stored currency (an ISO code such as EUR, or the sign read from the amounts); "$" when
+    the revenue file named none."""
+    if not currency:
+        return "$"
+    return _SIGNS.get(currency, currency if len(currency) == 1 else f"{currency} ")
+
+
+def fmt_currency(value: float | None, sign: str | None = None) -> str:
+    """$1.2M, €34.5K, $950 — compact for tiles (`sign`: CURRENCY_SIGN's unless given)."""
     if missing(value):
         return "—"
-    sign = "−" if value < 0 else ""
+    sign_of = CURRENCY_SIGN.get() if sign is None else sign
+    minus = "−" if value < 0 else ""
     v = abs(value)
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if v >= limit:
-            return f"{sign}${v / limit:,.1f}{suffix}"
-    return f"{sign}${v:,.0f}"
+            return f"{minus}{sign_of}{v / limit:,.1f}{suffix}"
+    return f"{minus}{sign_of}{v:,.0f}"
 
 
 def fmt_money(value: float | None) -> str:
     """$1,234,567.89 — exact, for tables."""
-    return "—" if missing(value) else f"${value:,.2f}"
+    return "—" if missing(value) else f"{CURRENCY_SIGN.get()}{value:,.2f}"
 
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:

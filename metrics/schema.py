@@ -82,6 +82,7 @@ ALTER TABLE uploads ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;  -- workspaces
 -- Customer lists: the first month whose churn the file can tell (a snapshot file lists only the customers still
 -- there a month before its as-of date, so earlier months' churners are missing: their churn is not measurable).
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS churn_known_from DATE;
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS currency VARCHAR;  -- revenue: the currency its file names
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot          INTEGER PRIMARY KEY,
     nps_version       INTEGER,

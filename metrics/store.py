@@ -140,6 +140,7 @@ class NewUpload:
     last_date: dt.date | None = None
     uploaded_by: str | None = None
     churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
+    currency: str | None = None  # revenue: the currency its file names (uploads.currency), for the amounts' sign
     # Called with the cursor the commit runs on, before its first write (metrics.jobs: Cancel interrupts it; the
     # transaction then rolls back whole).
     on_cursor: object = field(default=None, compare=False, repr=False)
@@ -378,10 +379,10 @@ class Workspace:
             up.on_cursor(cur)
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
-            " first_date, last_date, uploaded_by, churn_known_from)"
-            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?)",
+            " first_date, last_date, uploaded_by, churn_known_from, currency)"
+            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
-             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from],
+             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from, up.currency],
         )
         cols = CANONICAL_COLUMNS[up.kind]
         # Arrow (ingest's typed rows) or pandas, scanned in place by DuckDB: one copy, straight into the table.

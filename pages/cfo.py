@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import cohorts, linkage, revenue, value
-from metrics.definitions import REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
+from metrics.definitions import CURRENCY_SIGN, REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
 from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
 
 ui.ensure_router()
@@ -106,7 +106,7 @@ with st.sidebar:
         st.subheader("What-if")
     share = ui.number_control("wi_share", "Detractors won over (%)", slider=True)
     target = ui.select_control("wi_to", "…who become")
-    investment = ui.number_control("wi_invest", "Investment ($)", nudge=25_000)
+    investment = ui.number_control("wi_invest", f"Investment ({CURRENCY_SIGN.get().strip()})", nudge=25_000)
 annual, gap = worth["annual_churn"], worth["churn_gap"][target]
 result = value.what_if(share / 100, worth["detractors_now"], worth["detractor_arr"], annual["Detractor"],
                        annual[target], investment, margin) if gap.measurable else None

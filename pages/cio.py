@@ -10,7 +10,15 @@ import theme_editor
 import ui
 from metrics import health, nps, risk, voice
 from metrics.build import build_source
-from metrics.definitions import METRICS, REVENUE_STOPPED_RULE, SENTIMENT_METHOD, fmt_currency, fmt_int, fmt_pct
+from metrics.definitions import (
+    METRICS,
+    REVENUE_STOPPED_RULE,
+    SENTIMENT_METHOD,
+    fmt_currency,
+    fmt_int,
+    fmt_money,
+    fmt_pct,
+)
 from metrics.ingest.export import safe_csv
 from metrics.stats import missing
 from metrics.view import View
@@ -93,7 +101,7 @@ else:
     st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "
                f"lists them as active; check billing or the customers export. {REVENUE_STOPPED_RULE}")
     st.dataframe(pd.DataFrame({"Customer": stopped.customer_id, "Month MRR stopped": ui.dates(stopped.month, "%b %Y"),
-                               "MRR the month before": stopped.last_mrr.map(lambda v: f"${v:,.2f}"),
+                               "MRR the month before": stopped.last_mrr.map(fmt_money),
                                "Segment": stopped.segment}).head(200), hide_index=True, width="stretch")
 st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
            f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")

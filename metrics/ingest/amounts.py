@@ -43,8 +43,8 @@ def _examples(chk: _Checker, column: str, condition: str, params: list | None = 
     return [BadCell(r, column, "" if v is None else str(v)) for r, v in rows]
 
 
-def one_currency_column(chk: _Checker, columns: list[str]) -> None:
-    """Refuse a file whose currency column names more than one currency."""
+def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:
+    """Refuse a file whose currency column names more than one currency; the one it names (EUR), else None."""
     for column in columns:
         if normalise_header(column) not in CURRENCY_HEADERS:
             continue
@@ -60,10 +60,14 @@ def one_currency_column(chk: _Checker, columns: list[str]) -> None:
                 "amounts in different currencies cannot be added into one MRR or ARR. Convert them to one currency "
                 "(or upload one file per currency into separate workspaces) and upload again", count,
                 _examples(chk, column, f"upper(trim({col})) IN (SELECT unnest(?::VARCHAR[]))", [minority]))
+        if found:
+            return found[0][0]
+    return None
 
 
-def one_currency_sign(chk: _Checker, column: str) -> None:
-    """Refuse an amount column whose cells carry more than one currency's sign."""
+def one_currency_sign(chk: _Checker, column: str) -> str | None:
+    """Refuse an amount column whose cells carry more than one currency's sign; the one they carry ($, €, CHF …),
+    else None."""
     col = quote_ident(column)
     # only cells that are not plain numbers can carry a sign: a cheap cast test first (5M amounts: 0.06 s, where
     # counting eight signs over every cell took 0.23 s)
@@ -88,6 +92,7 @@ def one_currency_sign(chk: _Checker, column: str) -> None:
             "and upload again",
             chk.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0],
             _examples(chk, column, condition))
+    return next(iter(by_currency), None)
 
 
 def mixed_convention(chk: _Checker, column: str) -> None:

@@ -50,6 +50,7 @@ class _Checker:
         self.report: Report | None = None
         self.kind: str | None = None  # set by a preparer that finds the file is another kind (NPS upload → CSAT)
         self.labels: dict[str, str] = {}  # column -> question text (survey exports), evidence for questions
+        self.currency: str | None = None  # revenue: the currency the file names (amounts.py), for the amounts' sign
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 

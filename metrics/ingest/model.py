@@ -125,6 +125,7 @@ class Prepared:
     questions: list[Question] = field(default_factory=list)  # every question asked, answered or proposed
     answers: dict[str, str | list[str]] = field(default_factory=dict)  # the answer used for each
     churn_known_from: dt.date | None = None  # snapshot customer files: churn is known from the as-of month only
+    currency: str | None = None  # revenue: the currency the file names (EUR, or a sign such as €), else None
     _frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -159,7 +160,8 @@ class Prepared:
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
         return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, mapping,
-                         self.first_date, self.last_date, uploaded_by, self.churn_known_from)
+                         self.first_date, self.last_date, uploaded_by, self.churn_known_from,
+                         currency=self.currency)
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.definitions import fmt_currency
+from metrics.definitions import currency_sign, fmt_currency
 from metrics.errors import (
     EmptyFileError,
     IngestError,
@@ -153,7 +153,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         churn_known = opts.as_of.replace(day=1) if kind == "customers" and layout == "snapshot" else None
         return Prepared(kind, file_name, seen.sha256, mapping, rows, warnings, first, last,
                         seen, layout, dict(chk.formats), dict(chk.ambiguous), chk.as_of, chk.report,
-                        list(chk.questions.asked), chk.questions.effective(), churn_known)
+                        list(chk.questions.asked), chk.questions.effective(), churn_known, chk.currency)
     except IngestError as exc:
         if not hasattr(exc, "asked"):  # the questions stay on offer beside the refusal (e.g. a date format)
             exc.asked = list(questions.asked)
@@ -268,7 +268,8 @@ def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     span = f"{new['first_date']:%Y-%m-%d} to {new['last_date']:%Y-%m-%d}" if new["first_date"] else "no dates"
     text = f"{counted(new['rows'], 'row')}, {span}, {counted(new['customers'], 'customer')}"
     if new["kind"] == "revenue":
-        text += f", ARR {fmt_currency(new['arr'])} (last month × 12)"
+        currency = (ws.upload_infos([version]).get(version) or {}).get("currency")
+        text += f", ARR {fmt_currency(new['arr'], currency_sign(currency))} (last month × 12)"
     elif new["kind"] == "nps" and new["nps"] is not None:
         text += f", NPS {new['nps']:+.0f}"
     old = ws.version_stats(previous)
