@@ -119,6 +119,8 @@ def currency_sign(currency: str | None) -> str:
     the revenue file named none."""
     if not currency:
         return "$"
+    if currency == "other":  # the analyst's answer: a currency without a sign here, amounts shown bare
+        return ""
     return _SIGNS.get(currency, currency if len(currency) == 1 else f"{currency} ")
 
 

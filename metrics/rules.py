@@ -139,7 +139,10 @@ def everywhere() -> list[str]:
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
         f"ARR = {ARR_FACTOR} × MRR. Revenue uploads with an annual billing interval are divided by "
-        f"{MONTHS_PER_YEAR}; amounts are in the file's currency.",
+        f"{MONTHS_PER_YEAR}; amounts are in the file's currency, shown with its sign: the one a currency column or "
+        "the amounts' signs name, else the analyst's answer (USD proposed; asked outright when the amounts are "
+        "written the European way). A file in two currencies, or writing amounts two ways, is refused; whole "
+        "multiples of 100 with a median of 1,000 or more ask whether they are cents.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS.",

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.usefixtures("app_workspace")
 
 
 def test_signs_and_formats():
-    assert [currency_sign(c) for c in (None, "USD", "EUR", "GBP", "€", "CHF", "SEK")] == [
-        "$", "$", "€", "£", "€", "CHF ", "SEK "]
+    assert [currency_sign(c) for c in (None, "USD", "EUR", "GBP", "€", "CHF", "SEK", "other")] == [
+        "$", "$", "€", "£", "€", "CHF ", "SEK ", ""]
     assert fmt_currency(14994.0, "€") == "€15.0K" and fmt_currency(-950.0, "CHF ") == "−CHF 950"
     token = CURRENCY_SIGN.set("€")
     try:

@@ -806,7 +806,9 @@ def test_date_shapes(value, expected):
     ('"$ 1,234.50"', 1234.5), ("1'234.50", 1234.5), ('"1 234,50"', 1234.5), ("£99", 99.0), ("USD 10", 10.0),
 ])  # a lone 22.368 (three digits after the dot, no comma) is asked: tests/ingest/test_amounts.py
 def test_amount_shapes(value, expected):
-    p = prepare_bytes(f"customer_id,month,mrr\nc1,2026-01,{value}\n".encode(), kind="revenue")
+    # a decimal comma with no currency named asks the currency (answered here: EUR)
+    p = prepare_bytes(f"customer_id,month,mrr\nc1,2026-01,{value}\n".encode(), kind="revenue",
+                      answers={"currency:mrr": "EUR"})
     assert float(p.rows.mrr[0]) == pytest.approx(round(expected, 2))
 
 

@@ -154,3 +154,24 @@ def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
         "Sigma write amounts in cents (4900 for 49.00), which read as units would make every figure a hundred times "
         "too large.", must_confirm=True))
     return answer == "cents"
+
+
+CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "other")
+_CODE_OF_SIGN = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR", "GBP": "GBP",
+                 "CHF": "CHF"}
+
+
+def ask_currency(chk: _Checker, column: str, named: str | None, european: bool) -> str | None:
+    """The currency the pages show the amounts in: what the file names (a currency column, the amounts' signs),
+    else asked with USD proposed; must confirm when the amounts are written the European way (1.234,56 or a
+    thousands dot) and nothing names the currency ("$" on a German invoice list would be a guess). "other": the
+    amounts are shown without a sign."""
+    code = _CODE_OF_SIGN.get(named, named) if named else None
+    choices = CURRENCIES if code is None or code in CURRENCIES else (code, *CURRENCIES)
+    detail = (f"The file names {code}." if code else "Nothing in the file names the currency (no currency column, "
+              "no sign beside the amounts)" + ("; the amounts are written the European way." if european else "."))
+    answer = chk.questions.ask(Question(
+        f"currency:{column}", f"Which currency are the amounts in '{column}' in?", choices,
+        {"other": "another currency (amounts shown without a sign)"}, code or "USD", detail,
+        must_confirm=code is None and european))
+    return answer

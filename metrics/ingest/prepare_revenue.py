@@ -88,9 +88,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
     named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
     signed = amounts.one_currency_sign(chk, m["amount"])
-    chk.currency = named or signed  # the sign the pages show amounts with (definitions.currency_sign)
     amounts.mixed_convention(chk, m["amount"])
-    comma = decimal_comma(chk.con, m["amount"]) or amounts.thousands_dot(chk, m["amount"])
+    comma = decimal_comma(chk.con, m["amount"])
+    dotted = not comma and amounts.thousands_dot(chk, m["amount"])
+    # the sign the pages show amounts with (definitions.currency_sign): named by the file, else asked
+    european = comma or any(q.key == f"thousands_dot:{m['amount']}" for q in chk.questions.asked)
+    chk.currency = amounts.ask_currency(chk, m["amount"], named or signed, european)
+    comma = comma or dotted
     amount = _amount_sql(amount_col, comma)
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
     chk.flag_all([

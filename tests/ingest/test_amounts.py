@@ -24,9 +24,11 @@ def test_a_thousands_dot_without_commas_is_asked():
         revenue(lines, "customer_id;month;amount")
     q = next(q for q in err.value.questions if q.key == "thousands_dot:amount")
     assert q.must_confirm and "exactly three digits" in q.detail
-    thousands = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "thousands"})
+    # written the European way with no currency named: the currency is asked too
+    eur = {"currency:amount": "EUR"}
+    thousands = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "thousands", **eur})
     assert mrr(thousands) == {("c1", "2026-01"): 12500.0, ("c2", "2026-01"): 1200.0, ("c3", "2026-01"): 49.0}
-    decimal = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "decimal"})
+    decimal = revenue(lines, "customer_id;month;amount", answers={"thousands_dot:amount": "decimal", **eur})
     assert mrr(decimal)[("c2", "2026-01")] == 1.2
     # one amount with two decimals settles it: a decimal point, nothing asked
     assert mrr(revenue(["c1,2026-01-15,1.200", "c2,2026-01-15,49.90"]))[("c1", "2026-01")] == 1.2
@@ -72,3 +74,18 @@ def test_whole_multiples_of_100_ask_whether_cents():
     # 49.90 among them, or fewer than 10 amounts: nothing asked
     assert len(revenue(lines + ["c10,2026-01-15,49.90"]).rows) == 11
     assert len(revenue(lines[:9]).rows) == 9
+
+
+def test_the_currency_is_read_from_the_file_or_asked():
+    """Named by a currency column or the amounts' signs: stored, nothing asked. Named by nothing: USD proposed, and
+    must be confirmed when the amounts are written the European way (a German list in $ would be a guess)."""
+    assert revenue(["c1,2026-01-15,10.00,eur"], "customer_id,month,amount,Currency").currency == "EUR"
+    assert revenue(['c1,2026-01-15,"€1.200,50"']).currency == "EUR"
+    assert revenue(["c1,2026-01-15,£10.00"]).currency == "GBP"
+    plain = revenue(["c1,2026-01-15,10.50"])
+    assert plain.currency == "USD" and not next(q for q in plain.questions if q.key == "currency:amount").must_confirm
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(['c1;2026-01-15;"1.200,50"'], "customer_id;month;amount")
+    assert [q.key for q in err.value.questions] == ["currency:amount"]
+    chosen = revenue(['c1;2026-01-15;"1.200,50"'], "customer_id;month;amount", answers={"currency:amount": "SEK"})
+    assert chosen.currency == "SEK" and mrr(chosen) == {("c1", "2026-01"): 1200.5}
