@@ -195,7 +195,8 @@ def run(args: argparse.Namespace, result: dict) -> None:
             raise Refused(f"{path.name}: {exc}") from None
         version = snap.versions[prepared.kind]
         result.update(stored=True, version=version, data_version=snap.snapshot,
-                      change=ingest.change_summary(ws, version, previous))
+                      change=ingest.stored_summary(ws, version, previous, [
+                          v for v in snap.sources[prepared.kind] if v != version] if args.append else None))
     finally:
         if opened is not None:
             opened.close()  # closing twice is harmless (prepare() closed it when it took it over)

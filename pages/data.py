@@ -137,11 +137,8 @@ def finish_store(fkey: str) -> None:
     ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
     version = snap.versions[prepared.kind]
     skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
-    summary = ingest.change_summary(ws, version, None if append else previous)
-    if append:
-        others = [str(v) for v in snap.sources[prepared.kind] if v != version]
-        summary = (summary.removesuffix("; the first version of its kind.")
-                   + f"; added beside version {', '.join(others)} (an answer in several files counts once).")
+    summary = ingest.stored_summary(ws, version, previous, [v for v in snap.sources[prepared.kind] if v != version]
+                                    if append else None)
     message = (
         f"Stored {ui.md_escape(prepared.file_name)} as version {version}{skipped}; the dashboard now shows data "
         f"version #{snap.snapshot}.  \n**{KIND_LABELS[prepared.kind]} version {version}:** "

@@ -15,7 +15,7 @@ The steps, one module each:
 - dates.py     date formats (asked when the values cannot say) and the checks every date column gets
 - checks.py    the checker (every failing row recorded set-wise) and amount parsing
 - prepare_<kind>.py   one preparer per kind: checked `raw` to canonical rows (a typed Arrow table, stored as it is)
-- pipeline.py  prepare(), load_sample(), change_summary()
+- pipeline.py  prepare(), load_sample(), change_summary(), stored_summary()
 - model.py     Options, Inspection, Report, Prepared;  export.py  formula-safe CSV
 
 Validation collects every problem (per column and reason: count and first rows) into a `Report`. By default
@@ -32,11 +32,11 @@ from metrics.ingest.dates import DATE_FORMAT_LABELS, DATE_FORMATS
 from metrics.ingest.export import safe_cell, safe_csv
 from metrics.ingest.mapping import FIELDS, detect_kind, detect_mapping, normalise_header
 from metrics.ingest.model import REJECTED_SHOWN, Inspection, Options, Prepared, Report
-from metrics.ingest.pipeline import SAMPLE_FILES, change_summary, load_sample, open_file, prepare
+from metrics.ingest.pipeline import SAMPLE_FILES, change_summary, load_sample, open_file, prepare, stored_summary
 from metrics.ingest.read import MAX_UPLOAD_BYTES, decode, header_layout, inspect
 
 __all__ = ["DATE_FORMATS", "DATE_FORMAT_LABELS", "FIELDS", "MAX_UPLOAD_BYTES", "REJECTED_SHOWN", "SAMPLE_FILES",
            "Inspection",
            "Options", "Prepared", "Report", "change_summary", "decode", "detect_kind", "detect_mapping",
            "header_layout", "inspect", "load_sample", "normalise_header", "open_file", "prepare", "safe_cell",
-           "safe_csv"]
+           "safe_csv", "stored_summary"]

@@ -259,6 +259,16 @@ def _pct(new: float, old: float) -> str:
     return f"{(new - old) / old:+.1%}" if old else "new"
 
 
+def stored_summary(ws: Workspace, version: int, previous: int | None, beside: list[int] | None = None) -> str:
+    """change_summary for a replacing upload; for one added beside other sources of its kind (`beside`), the
+    version in words and the sources it joins: a file-to-file change ("NPS -111.7 points") would not be the
+    figures' change, which read every source."""
+    if not beside:
+        return change_summary(ws, version, previous)
+    return (change_summary(ws, version, None).removesuffix("; the first version of its kind.")
+            + f"; added beside version {', '.join(str(v) for v in beside)} (an answer in several files counts once).")
+
+
 def change_summary(ws: Workspace, version: int, previous: int | None) -> str:
     """The stored version in words, and what changed vs the version it replaced:
     "1,234 rows, 2023-01-01 to 2024-12-31, 500 customers; vs version 3: +312 customers, ARR +4.1%"."""

@@ -272,6 +272,8 @@ def test_append_keeps_both_survey_files(tmp_path, capsys):
         code, out, err = run(capsys, "--workspace", ws_path, "--kind", "csat", path, "--answer",
                              "scale:satisfaction=1-5", *extra)
         assert code == 0, err
+    # the summary names the source it joins, not a file-to-file change ("vs version 1: -10 rows")
+    assert "added beside version 1 (an answer in several files counts once)." in out and "vs version" not in out
     ws = Workspace(ws_path)
     try:
         rows = ws.cursor().execute("SELECT count(*) FROM csat_responses").fetchone()[0]
