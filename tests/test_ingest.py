@@ -15,6 +15,7 @@ from metrics.errors import (
     DuplicateRowsError,
     EmptyFileError,
     FileTooLargeError,
+    InvalidOptionError,
     InvalidValuesError,
     MissingColumnError,
     NeedsAnswerError,
@@ -280,6 +281,11 @@ def test_qualtrics_nps_three_header_rows():
     assert p.rows.comment.tolist()[:2] == ['Great support, "fast"', "Too slow\nand buggy"]
     assert (p.first_date, p.last_date) == (dt.date(2026, 3, 1), dt.date(2026, 3, 5))
     assert any("formula" in w for w in p.warnings) and any("anonymous" in w for w in p.warnings)
+    # its StartDate / EndDate are when a response was taken: never a customer's start and churn
+    for kind in ("customers", "revenue", "tickets"):
+        with pytest.raises(InvalidOptionError, match="This is a Qualtrics survey export: its rows are survey "
+                                                     "responses"):
+            prepare_file(FORMATS / "qualtrics_nps.csv", kind=kind)
 
 
 def test_surveymonkey_two_header_rows_and_12_hour_times():

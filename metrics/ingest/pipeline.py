@@ -105,6 +105,12 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         kind = opts.kind or seen.kind or detect_kind(columns, seen.labels)
         if kind not in PREPARERS:
             raise UnknownKindError(f"Unknown kind {kind!r}.")
+        if seen.tool != "CSV" and kind not in ("nps", "csat"):
+            # a survey tool's StartDate / EndDate are when a response was taken, never a customer's start and churn
+            # (a Qualtrics response was stored as a customer who churned 39 seconds after starting)
+            noun = {"customers": "a customer list", "revenue": "revenue", "tickets": "support tickets"}[kind]
+            raise InvalidOptionError(f"This is a {seen.tool} survey export: its rows are survey responses, not "
+                                     f"{noun}. Upload it as NPS responses or CSAT answers.")
         detected = view.mapping(kind)
         given = dict(opts.mapping)
         if wide is not None:

@@ -93,9 +93,25 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             FROM raw WHERE {keep} GROUP BY 1 ORDER BY min(_row)""")
         warnings.append(f"{lines:,} subscriptions combined into {len(frame):,} customers (start = first "
                         "subscription's start; churned when every subscription has ended, on the last end date).")
+        _no_churn_warning(frame, warnings)
         return frame
-    return canonical(chk, f"""
+    frame = canonical(chk, f"""
         SELECT {stripped(cid)} AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
         FROM raw ORDER BY _row""")
+    _no_churn_warning(frame, warnings)
+    return frame
+
+
+NO_CHURN_WARNED_FROM = 30  # customers: a list this long where nobody ever left is worth a second look
+
+
+def _no_churn_warning(frame, warnings: list[str]) -> None:
+    """A list of many customers of whom none ever churned: logo churn will read 0.0% for every period, true only if
+    the file holds the churn (subscriptions that all still run, or a list without its churn dates, say nothing)."""
+    n = frame.num_rows
+    if n >= NO_CHURN_WARNED_FROM and frame.column("churn_date").null_count == n:
+        warnings.append(f"None of the {n:,} customers in this file has churned (no churn date): logo churn will read "
+                        "0.0% for every period. If customers have left, their churn (an end date, or a churned "
+                        "status with its date) is missing from this file.")

@@ -141,3 +141,18 @@ def test_churn_columns_of_public_churn_files_are_found_and_read(header, values, 
     p = prepare_bytes(data.encode(), as_of=AS_OF)
     assert p.mapping["churned"] == header and not _question(p, f"churned_values:{header}").must_confirm
     assert p.rows.churn_date.notna().tolist() == churned
+
+
+def test_a_long_list_where_nobody_ever_left_is_named():
+    """RavenStack's subscriptions as a customer list: 500 customers, every subscription still running, logo churn
+    0.0% shown as a fact. A list of 30 or more customers with no churn at all says so; a shorter one, or one with
+    a churner, does not."""
+    rows = "".join(f"c{i},2026-01-{1 + i % 28:02d},\n" for i in range(30))
+    p = prepare_bytes(("customer_id,start_date,churn_date\n" + rows).encode())
+    assert any(w.startswith("None of the 30 customers in this file has churned (no churn date): logo churn will "
+                            "read 0.0% for every period.") for w in p.warnings)
+    churned = rows.replace("c0,2026-01-01,\n", "c0,2026-01-01,2026-02-01\n")
+    assert not any("has churned" in w for w in prepare_bytes(("customer_id,start_date,churn_date\n"
+                                                              + churned).encode()).warnings)
+    assert not any("has churned" in w for w in prepare_bytes(("customer_id,start_date,churn_date\n"
+                                                              + rows[:rows.index("c29")]).encode()).warnings)
