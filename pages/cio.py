@@ -95,7 +95,12 @@ with right:
                                           f"{snap.last_month:%b %Y} (every month shown, all segments)"))
 
 ui.section("Findings")
-if stopped.empty:
+lacking = [noun for kind, noun in (("customers", "a customers file"), ("revenue", "revenue data"))
+           if snap.versions.get(kind) is None]
+if lacking:  # a check that could not run is not a check passed
+    st.info("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
+            f"version has no {' and no '.join(lacking)}.", icon=":material/help:")
+elif stopped.empty:
     st.success("No customer's revenue stopped while the customers file lists it as active.")
 else:
     st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "

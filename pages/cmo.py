@@ -74,16 +74,17 @@ for column, metric, count, inverse in ((c3, "promoters", "promoters", False), (c
     if too_few:
         column.caption(too_few)
 
-left, right = st.columns(2)
-with left:
-    ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS", "nps",
-                          band=("low", "high")))
-with right:
-    ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
+if now.n:  # no response in the period: the tiles say why; no axes of nothing
+    left, right = st.columns(2)
+    with left:
+        ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS",
+                              "nps", band=("low", "high")))
+    with right:
+        ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
 
-by = ui.choice_control("by", "NPS by")
-groups = ui.cached(nps.by_dimension, view, by.lower())
-ui.chart(charts.dimension_bars(groups, f"NPS by {by.lower()} (line: 95% interval)", by))
+    by = ui.choice_control("by", "NPS by")
+    groups = ui.cached(nps.by_dimension, view, by.lower())
+    ui.chart(charts.dimension_bars(groups, f"NPS by {by.lower()} (line: 95% interval)", by))
 
 ui.section("Acquisition and advocacy")
 for kind in ("customers", "revenue"):

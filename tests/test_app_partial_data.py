@@ -63,3 +63,11 @@ def test_movers_give_no_verdict_where_no_change_is_shown():
     assert movers.columns.tolist() == ["Segment", "NPS", "n", "Before", "Change", "Significant"]
     assert movers["n"].tolist() == [3, 3, 2]
     assert set(movers["Change"]) == set(movers["Significant"]) == {"—"}
+
+
+def test_cio_says_the_revenue_check_did_not_run_without_revenue():
+    """It showed a green 'No customer's revenue stopped …' though nothing could be checked."""
+    cio = run_app("pages/cio.py")
+    assert not any("No customer's revenue stopped" in s.value for s in cio.success)
+    assert any(i.value.startswith("Revenue that stopped while the customers file lists the customer as active: not "
+                                  "checked, this data version has no revenue data.") for i in cio.info)
