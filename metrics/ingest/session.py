@@ -75,13 +75,17 @@ def options(preset: dict | None, kind: str | None, *, mapping: dict[str, str] | 
 
 def already_stored(ws: Workspace, prepared: Prepared) -> tuple[str, int] | None:
     """Whether this exact file (same bytes) is stored: ("current", version) when it is the current version of its
-    kind, ("earlier", version) when it was stored before (the latest such version); None otherwise."""
+    kind, ("earlier", version) when it was stored before as this kind (the latest such version), ("as:<kind>",
+    version) when as another kind; None otherwise."""
     current = ws.current_versions().get(prepared.kind)
     info = ws.upload_info(current)
     if info and info["sha256"] == prepared.sha256:
         return "current", current
     earlier = ws.latest_upload_of(prepared.sha256)
-    return ("earlier", earlier) if earlier is not None else None
+    if earlier is None:
+        return None
+    stored_as = (ws.upload_info(earlier) or {}).get("kind", prepared.kind)
+    return ("earlier", earlier) if stored_as == prepared.kind else (f"as:{stored_as}", earlier)
 
 
 def before_shown(ws: Workspace, prepared: Prepared) -> str | None:
@@ -117,6 +121,9 @@ def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:
     if state == "current":
         return (f"This exact file is already the current version of its kind ({KIND_LABELS.get(kind, kind)} "
                 f"version {version}).")
+    if state.startswith("as:"):  # stored before as another kind: not this kind's data (it read as "already there")
+        return (f"This exact file was stored before as {KIND_LABELS.get(state[3:], state[3:])} (version {version}); "
+                f"this upload reads it as {KIND_LABELS.get(kind, kind)}.")
     return f"This exact file was uploaded before (version {version})."
 
 

@@ -35,3 +35,24 @@ def test_the_kind_chosen_then_the_preset_then_detection():
     assert session.choose_kind("nps", PRESET, seen) == "nps"
     assert session.choose_kind(None, {**PRESET, "kind": "customers"}, seen) == "customers"
     assert session.choose_kind(None, None, seen) == "revenue"
+
+
+def test_a_file_stored_before_as_another_kind_is_named_with_its_kind():
+    """RavenStack's subscriptions stored as revenue, then read as customers: 'This exact file was uploaded before
+    (version 1)' read as if the customers were stored already."""
+    from conftest import prepare_bytes
+
+    from metrics.store import Workspace
+
+    data = b"customer_id,start_date,end_date,mrr\nc1,2026-01-01,,10.50\nc2,2026-02-01,2026-04-30,20.25\n"
+    ws = Workspace(":memory:")
+    try:
+        ws.commit([prepare_bytes(data, "revenue").to_upload()])
+        as_customers = prepare_bytes(data, "customers", mapping={"churn_date": "end_date"})
+        found = session.already_stored(ws, as_customers)
+        assert found == ("as:revenue", 1)
+        assert session.already_stored_text(found, "customers") == (
+            "This exact file was stored before as Revenue (version 1); this upload reads it as Customers / churn.")
+        assert session.already_stored(ws, prepare_bytes(data, "revenue")) == ("current", 1)
+    finally:
+        ws.close()
