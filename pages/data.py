@@ -456,7 +456,8 @@ def handle(upload, all_keys: list[str]) -> None:
             preview = prepared.preview(20)
             for col in preview.select_dtypes("datetime").columns:
                 preview[col] = preview[col].dt.date
-            st.dataframe(preview, hide_index=True, width="stretch")
+            # an empty cell is stored empty: shown as "—", not as the word None
+            st.dataframe(preview.astype(object).where(preview.notna(), "—"), hide_index=True, width="stretch")
             with st.popover("Save this mapping as a preset"):
                 name_key = f"preset_name_{fkey}"
                 st.text_input("Preset name", key=name_key, value=(preset or {}).get("name", ""))

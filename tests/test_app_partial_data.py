@@ -44,6 +44,9 @@ def test_data_page_takes_several_files_at_once():
     assert [t.label for t in at.tabs] == ["customers.csv", "nps.csv"]
     assert "reads as **Customers / churn**" in at.tabs[0].success[0].value
     assert "reads as **NPS responses**" in at.tabs[1].success[0].value
+    # the preview shows an empty cell as "—", never the word None (the reference customers have no churn date)
+    preview = next(d.value for d in at.tabs[0].dataframe if "churn_date" in d.value.columns)
+    assert "—" in preview["churn_date"].tolist() and not preview.isin([None, "None"]).any().any()
     store_button(at, 0).click()
     at.run()
     assert any("Stored customers.csv as version" in s.value for s in at.tabs[0].success)
