@@ -6,7 +6,7 @@ import charts
 import ui
 from metrics import cohorts, linkage, revenue, value
 from metrics.definitions import CURRENCY_SIGN, REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
-from metrics.rules import ARR_FACTOR, RETENTION_MONTHS
+from metrics.rules import ARR_FACTOR, MIN_CUSTOMERS, RETENTION_MONTHS
 
 ui.ensure_router()
 view = ui.current_view()
@@ -74,9 +74,19 @@ else:
 series = ui.cached(revenue.retention_by_month, view)
 left, right = st.columns(2)
 with left:
-    if not series.empty:
-        ui.chart(charts.multi_trend(series, {"nrr": "NRR", "grr": "GRR"},
+    # a month whose base is a handful of customers is no retention figure (588.7% on 2 customers led a chart)
+    based = series[series.base_customers >= MIN_CUSTOMERS]
+    if not based.empty:
+        ui.chart(charts.multi_trend(based, {"nrr": "NRR", "grr": "GRR"},
                                     f"Revenue retention, trailing {RETENTION_MONTHS} months", "Retention", "pct"))
+        if len(based) < len(series):
+            st.caption(f"Months whose base has fewer than {MIN_CUSTOMERS} customers are left out: "
+                       + ", ".join(f"{m:%b %Y} ({n:,})" for m, n in zip(
+                           series.month[series.base_customers < MIN_CUSTOMERS],
+                           series.base_customers[series.base_customers < MIN_CUSTOMERS], strict=True)) + ".")
+    elif not series.empty:
+        st.info(f"Revenue retention is not shown: every month's base has fewer than {MIN_CUSTOMERS} customers "
+                f"(at most {int(series.base_customers.max()):,}).", icon=":material/info:")
     else:
         snap = ui.workspace().snapshot(view.snapshot)
         st.info(f"Retention needs revenue from {RETENTION_MONTHS} months before each month shown. "

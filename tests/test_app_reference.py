@@ -64,6 +64,7 @@ def test_cfo_ltv_and_revenue_at_risk_are_not_claimed():
     assert any(c.startswith("not measurable: needs ≥ 30 detractors and promoters") for c in captions)
 
 
+
 def test_movers_below_30_responses_show_no_nps_or_change():
     # Mar–Apr vs Jan–Feb by segment: Enterprise 1 vs 1 response, SMB 1 vs 2, no segment 1 vs 1 — all < 30, so
     # the "+200 pts" style changes of test_metrics.test_movers are not shown as numbers.
