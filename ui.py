@@ -749,11 +749,22 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
     margin = now.interval.margin
     kpi(column, "nps", now.value, previous.value if comparable else None, label=label,
         suffix="" if margin is None else f" ±{margin:.0f}", z=z if comparable else NO_TEST, test="z-test")
-    note = ("" if previous is None or previous.n == 0 else
+    note = (not_compared() if previous is None else "" if previous.n == 0 else
             f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
             f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})" if z is not None
             else "")
     column.caption(f"n = {now.n:,} responses{note}")
+
+
+def not_compared() -> str:
+    """Why a figure has no change beside it when the period before is not covered by the data (previous_view is
+    None): " · no comparison: the data starts Feb 2017, after the start of the period before (Sep 2016)"."""
+    view = current_view()
+    snap = view and workspace().snapshot(view.snapshot)
+    if not snap or not snap.first_month or snap.first_month <= view.previous().start:
+        return ""  # the period before is covered: previous is None for another reason (no answer then)
+    return (f" · no comparison: the data starts {snap.first_month:%b %Y}, after the start of the period before "
+            f"({view.previous().start:%b %Y})")
 
 
 def rate_z(now: tuple[int, int], before: tuple[int, int] | None):
