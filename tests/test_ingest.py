@@ -908,3 +908,12 @@ def test_summary_counts_in_words():
     assert one.summary == "2 rows, 1 customer, 2025-01-01 to 2025-02-28"  # a month runs to its last day
     two = prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\n", kind="revenue")
     assert two.summary.startswith("1 row, 1 customer, ")
+
+
+def test_a_file_uploaded_as_the_wrong_kind_says_what_it_looks_like():
+    """A help-desk export uploaded as customers: 'No column for customer id' alone left the analyst guessing."""
+    data = (b"Ticket ID,Ticket status,Create date,Close date,Priority\n"
+            b"101,Closed,2026-03-01 10:00,2026-03-02 10:00,High\n")
+    with pytest.raises(MissingColumnError) as err:
+        prepare_bytes(data, kind="customers")
+    assert str(err.value).endswith("Its columns look like Support tickets: upload it as that kind?")

@@ -38,6 +38,7 @@ from metrics.ingest.read import Source, load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
+from metrics.schema import KIND_LABELS
 from metrics.store import Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
@@ -122,7 +123,17 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
                 raise MissingColumnError(name, _label(kind, name), columns, chosen=col)
         if kind == "revenue" and "start_date" in mapping:
             mapping.pop("month", None)
-        _require_fields(kind, mapping, columns, opts)
+        try:
+            _require_fields(kind, mapping, columns, opts)
+        except MissingColumnError as exc:
+            if opts.kind and not opts.mapping:  # uploaded as a kind its header does not fit: say what it looks like
+                try:
+                    guess = detect_kind(columns, seen.labels)
+                except UnknownKindError:
+                    guess = None
+                if guess and guess != kind:
+                    exc.args = (f"{exc.args[0]} Its columns look like {KIND_LABELS[guess]}: upload it as that kind?",)
+            raise
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
         warnings: list[str] = list(seen.warnings)
