@@ -668,6 +668,8 @@ def empty_state(kind: str | None = None, where=None, also: str = "") -> None:
         st.stop()
     view = current_view()
     reason = (absence(view, kind) if view else None) or f"No {NOUNS[kind]} uploaded yet — upload on the Data page."
+    if reason.startswith(f"The {NOUNS[kind]} data covers"):  # before_history's paragraph is at the page's top already
+        reason = f"No {NOUNS[kind]} in the months this data version shows (see the note at the top of the page)."
     icon = ":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:"
     (where or st).info(reason + (f" {also}" if also else ""), icon=icon)
 

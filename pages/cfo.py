@@ -18,7 +18,11 @@ if view is None:
 
 mrr = ui.cached(revenue.mrr_by_month, view)
 if mrr.empty or not ui.has_data(view, "revenue"):
-    st.info("No revenue data for this selection: upload a revenue export on the Data page.")
+    if ui.has_data(view, "revenue"):  # revenue for the period, none for this segment/region
+        st.info("No revenue data for this selection: no customer of this segment and region has revenue in the "
+                "period.")
+    else:  # why there is none (not uploaded, another period, older than the months shown): the one empty state
+        ui.empty_state("revenue")
     ui.page_footer(view, "pages/cfo.py")
     st.stop()
 prev = ui.previous_view(view)  # None: the data does not cover the window before, so nothing is compared

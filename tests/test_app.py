@@ -39,6 +39,16 @@ def tiles(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def test_nps_without_a_comparison_says_why(sample_ws):
+    """A period whose period before starts ahead of the data: no change beside NPS, and the caption says why (it
+    said nothing, though the page promises figures 'against the period before')."""
+    snap = sample_ws.snapshot()
+    first = snap.first_month
+    at = run_app(period=[f"{first:%b %Y}", f"{add_months(first, 11):%b %Y}"])
+    assert any(c.value.endswith(f" · no comparison: the data starts {first:%b %Y}, after the start of the period "
+                                f"before ({add_months(first, -12):%b %Y})") for c in at.caption)
+
+
 def test_ceo_page(expected):
     cur, view = expected
     at = run_app()
@@ -356,12 +366,3 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert not at.exception
     assert tiles(at)["ARR"] == fmt_currency(4200)
 
-
-def test_nps_without_a_comparison_says_why(sample_ws):
-    """A period whose period before starts ahead of the data: no change beside NPS, and the caption says why (it
-    said nothing, though the page promises figures 'against the period before')."""
-    snap = sample_ws.snapshot()
-    first = snap.first_month
-    at = run_app(period=[f"{first:%b %Y}", f"{add_months(first, 11):%b %Y}"])
-    assert any(c.value.endswith(f" · no comparison: the data starts {first:%b %Y}, after the start of the period "
-                                f"before ({add_months(first, -12):%b %Y})") for c in at.caption)

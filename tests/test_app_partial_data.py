@@ -23,7 +23,7 @@ def test_revenue_figures_are_blank_not_zero():
     # Reference customers Dec 2024 – Apr 2025 (the window: the 5 months of data): 2 churned of 10 → 20.0%
     assert tiles["Logo churn (monthly)"] == "20.0%"
     cfo = run_app("pages/cfo.py")
-    assert not cfo.metric and "No revenue data for this selection" in cfo.info[0].value
+    assert not cfo.metric and cfo.info[0].value == "No revenue uploaded yet — upload on the Data page."
 
 
 def test_ceo_value_figures_name_the_missing_revenue():
