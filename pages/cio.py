@@ -60,11 +60,13 @@ ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days"
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({
     "Source": sources.source, "Version": sources.version.map(fmt_int), "File": sources.file.fillna("—"),
-    "Rows": sources.rows.map(fmt_int),
+    "Rows stored": sources.rows.map(fmt_int),
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
     "Days since last date": sources.days_old.map(fmt_int),
 }), "Sources in this data version")
+st.caption("Rows stored: revenue as customer-months (a subscription is a row for each month it runs; a month's "
+           "invoice lines are one row), tickets one per ticket; other kinds as in the file, less the rows left out.")
 
 volumes = health.monthly_volumes(cur, snap)
 surveyed, paid = snap.versions.get("nps") is not None, snap.versions.get("revenue") is not None

@@ -178,6 +178,9 @@ def test_cio_page(expected):
                                           "Support tickets"]
     assert sources["File"].tolist() == ["nps_responses.csv", "customers.csv", "revenue.csv", "csat_responses.csv",
                                         "tickets.csv"]
+    # the revenue file's rows are stored as customer-months: the column and its caption say so (not the file's rows)
+    assert "Rows stored" in sources.columns and any(c.value.startswith("Rows stored: revenue as customer-months")
+                                                    for c in at.caption)
     assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
 
 
