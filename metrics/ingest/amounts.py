@@ -119,19 +119,24 @@ def thousands_dot(chk: _Checker, column: str) -> bool:
     v = _AMOUNT_CLEAN.format(c="v")
     dotted, three, example = chk.con.execute(
         f"SELECT count(*), count(*) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+')), "
-        f"min(v) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+')) "
+        f"min({v}) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(\\.[0-9]{{3}})+')) "  # cleaned: no sign
         f"FROM (SELECT {col} AS v FROM raw WHERE contains({col}, '.') LIMIT {SAMPLE})").fetchone()
     if not dotted or three < dotted:
         return False
-    whole = example.replace(".", "")
-    answer = chk.questions.ask(Question(
-        f"thousands_dot:{column}", f"What is the dot in the amounts of '{column}'?", ("decimal", "thousands"),
-        {"decimal": f"a decimal point ('{example}' is {float(example.replace(',', '')):,.3f})",
-         "thousands": f"a thousands separator ('{example}' is {int(whole):,})"},
-        None, f"Every amount with a dot has exactly three digits after it (e.g. '{example}') and no amount has a "
-        "comma: they may be whole amounts written 1.200 for 1,200 (as in Germany or Italy), or decimals to "
-        "three places.", must_confirm=True))
-    return answer == "thousands"
+    return _either(chk, f"thousands_dot:{column}", f"What is the dot in the amounts of '{column}'?",
+                   ("decimal", f"a decimal point ('{example}' is {float(example):,.3f})"),
+                   ("thousands", f"a thousands separator ('{example}' is {int(example.replace('.', '')):,})"),
+                   f"Every amount with a dot has exactly three digits after it (e.g. '{example}') and no amount has "
+                   "a comma: they may be whole amounts written 1.200 for 1,200 (as in Germany or Italy), or decimals "
+                   "to three places.")
+
+
+def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second: tuple[str, str],
+            detail: str) -> bool:
+    """Ask a two-way question that must be confirmed (no proposal: the values cannot tell); True for `second`."""
+    answer = chk.questions.ask(Question(key, prompt, (first[0], second[0]), dict((first, second)), None, detail,
+                                        must_confirm=True))
+    return answer == second[0]
 
 
 def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
@@ -146,14 +151,12 @@ def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
         f"WHERE nullif(trim({col}), '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
     if n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]:
         return False
-    answer = chk.questions.ask(Question(
-        f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?", ("units", "cents"),
-        {"units": f"currency units ('{example}' is {value:,.2f})",
-         "cents": f"cents ('{example}' is {value / 100:,.2f})"},
-        None, f"Every amount read is a whole multiple of 100 ({n:,} amounts, e.g. '{example}'): Stripe's API and "
-        "Sigma write amounts in cents (4900 for 49.00), which read as units would make every figure a hundred times "
-        "too large.", must_confirm=True))
-    return answer == "cents"
+    return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
+                   ("units", f"currency units ('{example}' is {value:,.2f})"),
+                   ("cents", f"cents ('{example}' is {value / 100:,.2f})"),
+                   f"Every amount read is a whole multiple of 100 ({n:,} amounts, e.g. '{example}'): Stripe's API "
+                   "and Sigma write amounts in cents (4900 for 49.00), which read as units would make every figure "
+                   "a hundred times too large.")
 
 
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "other")

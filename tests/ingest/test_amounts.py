@@ -89,3 +89,10 @@ def test_the_currency_is_read_from_the_file_or_asked():
     assert [q.key for q in err.value.questions] == ["currency:amount"]
     chosen = revenue(['c1;2026-01-15;"1.200,50"'], "customer_id;month;amount", answers={"currency:amount": "SEK"})
     assert chosen.currency == "SEK" and mrr(chosen) == {("c1", "2026-01"): 1200.5}
+
+
+def test_a_thousands_dot_beside_a_currency_sign_is_asked_not_a_crash():
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(["c1,2026-01-15,€1.200", "c2,2026-01-15,€49"])
+    q = next(q for q in err.value.questions if q.key == "thousands_dot:amount")
+    assert q.labels["thousands"] == "a thousands separator ('1.200' is 1,200)"
