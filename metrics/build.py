@@ -327,12 +327,13 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
         if count != info["rows"]:
             raise Refused(f"{kind}: {path} holds {count:,} rows where its manifest says {info['rows']:,}; a partition "
                           "is missing or extra. Nothing was stored.")
+        settings = source.get("settings", {})
         cur.execute("INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping, "
-                    "first_date, last_date, uploaded_by, churn_known_from) VALUES (?, ?, ?, ?, ?, ?, 'lake', '', ?, ?, "
-                    "?, ?)", [version, kind, f"{kind} from {_location(folder)}", digest, count,
-                              _naive_utc(clock()), first, last, PROG,
-                              _date(source.get("settings", {}).get("churn_known_from")) if kind == "customers"
-                              else None])
+                    "first_date, last_date, uploaded_by, churn_known_from, currency) VALUES (?, ?, ?, ?, ?, ?, "
+                    "'lake', '', ?, ?, ?, ?, ?)", [version, kind, f"{kind} from {_location(folder)}", digest, count,
+                                                   _naive_utc(clock()), first, last, PROG,
+                                                   _date(settings.get("churn_known_from")) if kind == "customers"
+                                                   else None, source.get("currency") if kind == "revenue" else None])
         progress(f"imported {kind}: {count:,} rows as version #{version}")
         sources[kind] = [version]
     return sources

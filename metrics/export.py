@@ -103,8 +103,9 @@ def export(workspace: str, output: str, snapshot: int | None = None, *, now: dt.
             kinds = {kind: _export_kind(ws, scratch, snap, kind, out / kind) for kind in KINDS}
         finally:
             scratch.close()
-        customers = snap.sources.get("customers")
+        customers, revenue = snap.sources.get("customers"), snap.sources.get("revenue")
         info = ws.upload_info(customers[-1]) if customers else None
+        money = ws.upload_info(revenue[-1]) if revenue else None
         manifest = {
             "format": FORMAT,
             "workspace": str(Path(workspace).resolve()),
@@ -116,6 +117,8 @@ def export(workspace: str, output: str, snapshot: int | None = None, *, now: dt.
                 "first_month": _iso(snap.first_month), "last_month": _iso(snap.last_month),
                 "revenue_first": _iso(snap.revenue_first), "revenue_last": _iso(snap.revenue_last),
             },
+            # the revenue's currency: how the pages show amounts, not a setting of the facts (those are dates)
+            "currency": money and money.get("currency"),
         }
         (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         return manifest

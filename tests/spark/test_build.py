@@ -157,6 +157,12 @@ def test_a_lake_only_company_imports_the_input_as_versions(built, exported, samp
             assert b.execute(rows, [lake[kind][0]]).fetchall() == a.execute(rows, [sample[kind][0]]).fetchall(), kind
     finally:
         a.close(), b.close()
+    # the revenue's currency travels with it (the pages show its sign)
+    con = duckdb.connect(str(empty), read_only=True)
+    try:
+        assert con.execute("SELECT currency FROM uploads WHERE kind = 'revenue'").fetchone() == ("USD",)
+    finally:
+        con.close()
     assert build.register(str(empty), str(out), now=CLOCK, progress=lines.append) == 2
     assert len(lines) == 5 and len(_uploads(empty)) == 5  # nothing imported twice
 

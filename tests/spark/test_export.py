@@ -77,6 +77,7 @@ def test_manifest_names_versions_hashes_and_settings(sample_path, exported):
     assert manifest["settings"] == {"churn_known_from": None, "first_month": "2023-11-01",
                                     "last_month": "2026-10-01", "revenue_first": "2023-11-01",
                                     "revenue_last": "2026-10-01"}
+    assert manifest["currency"] == "USD"  # the revenue's, for the sign the pages show
     assert dict(map(tuple, manifest["kinds"]["revenue"]["columns"])) == {
         "customer_id": "VARCHAR", "month": "DATE", "mrr": "DECIMAL(18,2)"}
 
