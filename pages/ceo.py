@@ -125,6 +125,9 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     # short headers: the population caption above names the day, and longer ones pushed GRR out of sight
     ui.table(table.rename(columns={"category": "NPS category", "Customers": f"Customers on {view.start:%d %b %Y}"}),
              "Churn and revenue by NPS category")
+    # two populations in one row: say which (191 customers beside an average over 185 payers read as a miscount)
+    st.caption(f"Average MRR, NRR and GRR rest on the customers who paid in {base_month:%b %Y}: "
+               f"{int(cats.paying.sum()):,} of the {int(cats.customers.sum()):,}.")
     if cats.too_small.any():
         st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
 

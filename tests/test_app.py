@@ -369,3 +369,11 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert not at.exception
     assert tiles(at)["ARR"] == fmt_currency(4200)
 
+
+
+def test_ceo_category_table_names_its_two_populations(expected):
+    cur, view = expected
+    cats = linkage.by_category(cur, view)
+    at = run_app()
+    assert (f"Average MRR, NRR and GRR rest on the customers who paid in Oct 2025: {int(cats.paying.sum()):,} of the "
+            f"{int(cats.customers.sum()):,}.") in [c.value for c in at.caption]
