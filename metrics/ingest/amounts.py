@@ -11,6 +11,8 @@ Each is settled by the values or asked (metrics.ingest.questions); a column that
 - **Cents**: a column of whole numbers that are all multiples of 100 with a median from 1,000 to 100,000,000
   (4900, 19900: Stripe's API and Sigma write cents) may be cents: asked, must confirm, unless the analyst said so
   already (--cents, the Data page's box).
+- **The currency shown** (ask_currency): the one the file names, else asked (USD proposed; must confirm when the
+  amounts are written the European way), stored with the upload for the pages' sign (definitions.currency_sign).
 The evidence is read from at most SAMPLE rows where a sample suffices (a question is only ever asked, never
 answered, by it); the currency signs are counted over the whole column with plain `contains` tests.
 """
