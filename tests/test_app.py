@@ -49,6 +49,14 @@ def test_nps_without_a_comparison_says_why(sample_ws):
                                 f"before ({add_months(first, -12):%b %Y})") for c in at.caption)
 
 
+def test_ceo_category_table_names_its_two_populations(expected):
+    cur, view = expected
+    cats = linkage.by_category(cur, view)
+    at = run_app()
+    assert (f"Average MRR, NRR and GRR rest on the customers who paid in Oct 2025: {int(cats.paying.sum()):,} of the "
+            f"{int(cats.customers.sum()):,}.") in [c.value for c in at.caption]
+
+
 def test_ceo_page(expected):
     cur, view = expected
     at = run_app()
@@ -370,10 +378,3 @@ def test_data_page_upload_rejects_then_stores(expected):
     assert tiles(at)["ARR"] == fmt_currency(4200)
 
 
-
-def test_ceo_category_table_names_its_two_populations(expected):
-    cur, view = expected
-    cats = linkage.by_category(cur, view)
-    at = run_app()
-    assert (f"Average MRR, NRR and GRR rest on the customers who paid in Oct 2025: {int(cats.paying.sum()):,} of the "
-            f"{int(cats.customers.sum()):,}.") in [c.value for c in at.caption]
