@@ -917,3 +917,16 @@ def test_a_file_uploaded_as_the_wrong_kind_says_what_it_looks_like():
     with pytest.raises(MissingColumnError) as err:
         prepare_bytes(data, kind="customers")
     assert str(err.value).endswith("Its columns look like Support tickets: upload it as that kind?")
+
+
+def test_a_survey_export_without_a_score_names_its_questions():
+    """A Qualtrics file whose questions are a multiple choice and a free text: refused, and the message says it was
+    read as Qualtrics and which questions it holds (it named only 'No column for NPS score')."""
+    data = (b'StartDate,ResponseId,Q1,Q2\nStart Date,Response ID,Which plan do you use?,Anything else?\n'
+            b'"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}",'
+            b'"{""ImportId"":""QID2""}"\n2026-03-01 10:00:00,R_1,Pro,fine\n')
+    with pytest.raises(MissingColumnError) as err:
+        prepare_bytes(data, kind="nps")
+    assert str(err.value).endswith("Read as a Qualtrics export; its questions: Q1 'Which plan do you use?'; "
+                                   "Q2 'Anything else?'.")
+    assert "look like" not in str(err.value)

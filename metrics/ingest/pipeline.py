@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -126,13 +127,19 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         try:
             _require_fields(kind, mapping, columns, opts)
         except MissingColumnError as exc:
-            if opts.kind and not opts.mapping:  # uploaded as a kind its header does not fit: say what it looks like
+            if opts.kind and not opts.mapping and seen.tool == "CSV":  # a kind its header does not fit: say what
+                # it looks like (a survey tool's export is only ever NPS or CSAT, its hint is its questions below)
                 try:
                     guess = detect_kind(columns, seen.labels)
                 except UnknownKindError:
                     guess = None
                 if guess and guess != kind:
                     exc.args = (f"{exc.args[0]} Its columns look like {KIND_LABELS[guess]}: upload it as that kind?",)
+            if seen.labels:  # a survey export: its questions, so the analyst sees why none was taken as the score
+                asked = "; ".join(f"{c} '{q[:60]}'" for c, q in seen.labels.items()
+                                  if q and (re.match(r"Q\d", c) or q.rstrip().endswith("?")))
+                if asked:
+                    exc.args = (f"{exc.args[0]} Read as a {seen.tool} export; its questions: {asked}.",)
             raise
         chk = _Checker(con, opts, questions)
         chk.labels = seen.labels
