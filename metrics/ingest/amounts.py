@@ -4,7 +4,7 @@ Each is settled by the values or asked (metrics.ingest.questions); a column that
 - **Currencies**: a currency column of the file (Currency, Currency Code …) naming more than one currency, or
   amounts carrying more than one currency's sign ($, €, £, ¥, USD, EUR, GBP, CHF), is refused: the amounts
   cannot be added into one ARR (a Stripe export of EUR and USD invoices read as one sum in "$").
-- **Decimal convention** (checks.decimal_comma): 1.234,56 or 1,234.56, decided for the column. A column that
+- **Decimal convention** (decimal_comma): 1.234,56 or 1,234.56, decided for the column. A column that
   writes both (€1.200,00 beside $1,200.00) is refused. A column whose every dotted amount has exactly three
   digits after the dot and no comma anywhere (1.200, 12.500, 49) may be whole amounts with a thousands dot or
   decimals to three places: asked, must confirm ("1.200" was read as 1.2 where it meant 1,200 euros).
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metrics.errors import BadCell, InvalidValuesError
 from metrics.ingest.checks import _AMOUNT_CLEAN
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import counted
@@ -34,15 +33,7 @@ if TYPE_CHECKING:
 SAMPLE = 20_000
 CURRENCY_HEADERS = {"currency", "currencycode", "currencyiso", "isocurrency", "curr", "ccy"}
 SIGNS = ("$", "€", "£", "¥", "USD", "EUR", "GBP", "CHF")
-SHOWN = 5
 CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multiples of 100 look like cents
-
-
-def _examples(chk: _Checker, column: str, condition: str, params: list | None = None) -> list[BadCell]:
-    col = quote_ident(column)
-    rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {condition} ORDER BY _row LIMIT {SHOWN}",
-                           params or []).fetchall()
-    return [BadCell(r, column, "" if v is None else str(v)) for r, v in rows]
 
 
 def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:
@@ -54,14 +45,11 @@ def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:
         found = chk.con.execute(f"SELECT upper(trim({col})) AS c, count(*) FROM raw WHERE nullif(trim({col}), '') "
                                 "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         if len(found) > 1:
-            minority = [c for c, _ in found[1:]]
-            count = sum(n for _, n in found[1:])
             listed = ", ".join(f"{c}: {counted(n, 'row')}" for c, n in found)
-            raise InvalidValuesError(
-                column, f"name another currency than the rest ({listed}): "
-                "amounts in different currencies cannot be added into one MRR or ARR. Convert them to one currency "
-                "(or upload one file per currency into separate workspaces) and upload again", count,
-                _examples(chk, column, f"upper(trim({col})) IN (SELECT unnest(?::VARCHAR[]))", [minority]))
+            chk.refuse(column, f"upper(trim({col})) IN (SELECT unnest(?::VARCHAR[]))",
+                       f"name another currency than the rest ({listed}): amounts in different currencies cannot be "
+                       "added into one MRR or ARR. Convert them to one currency (or upload one file per currency "
+                       "into separate workspaces) and upload again", [[c for c, _ in found[1:]]])
         if found:
             return found[0][0]
     return None
@@ -85,33 +73,37 @@ def one_currency_sign(chk: _Checker, column: str) -> str | None:
     if len(by_currency) > 1:
         ranked = sorted(by_currency.items(), key=lambda kv: -kv[1])
         major = ranked[0][0]
-        signs = [s for s in SIGNS if same.get(s, s) != major]
-        condition = " OR ".join(f"contains({col}, '{s}')" for s in signs)
-        raise InvalidValuesError(
-            column, "carry another currency's sign than the rest ("
-            + ", ".join(f"{c}: {counted(n, 'row')}" for c, n in ranked)
-            + "): amounts in different currencies cannot be added into one MRR or ARR. Convert them to one currency "
-            "and upload again",
-            chk.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0],
-            _examples(chk, column, condition))
+        chk.refuse(column, " OR ".join(f"contains({col}, '{s}')" for s in SIGNS if same.get(s, s) != major),
+                   "carry another currency's sign than the rest ("
+                   + ", ".join(f"{c}: {counted(n, 'row')}" for c, n in ranked)
+                   + "): amounts in different currencies cannot be added into one MRR or ARR. Convert them to one "
+                   "currency and upload again")
     return next(iter(by_currency), None)
 
 
-def mixed_convention(chk: _Checker, column: str) -> None:
-    """Refuse a column that writes amounts both as 1.234,56 and as 1,234.56 (read either way, half are wrong)."""
+def decimal_comma(chk: _Checker, column: str) -> bool:
+    """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read as 22,368
+    in a column of dot decimals); a column that writes both 1.234,56 and 1,234.56 is refused (read either way,
+    some are wrong). One scan serves the vote and the refusal."""
     col = quote_ident(column)
+    # Every decimal-comma form holds a comma: a column without one is settled by a plain scan (5M rows: 0.07 s
+    # instead of 0.9 s of regular expressions).
+    if not chk.con.execute(f"SELECT count(*) FILTER (contains({col}, ',')) FROM raw").fetchone()[0]:
+        return False
     v = _AMOUNT_CLEAN.format(c=col)
-    comma_form = f"regexp_matches({v}, ',[0-9]{{1,2}}$|\\.[0-9]{{3}},')"
-    dot_form = f"regexp_matches({v}, '\\.[0-9]{{1,2}}$|,[0-9]{{3}}\\.')"
-    comma, dot = chk.con.execute(f"SELECT count(*) FILTER ({comma_form}), count(*) FILTER ({dot_form}) FROM raw "
-                                 f"WHERE contains({col}, ',')").fetchone()
-    if comma and dot:
-        minority, form = (comma_form, "1.234,56") if comma <= dot else (dot_form, "1,234.56")
-        raise InvalidValuesError(
-            column, f"are written as {form} while other amounts of the column use the other convention "
-            f"({comma:,} rows with a decimal comma, {dot:,} with a decimal point): read either way, some amounts "
-            "would be a hundred or a thousand times off. Write every amount one way and upload again",
-            min(comma, dot), _examples(chk, column, minority))
+    written = {"1.234,56": f"contains({col}, ',') AND regexp_matches({v}, ',[0-9]{{1,2}}$|\\.[0-9]{{3}},')",
+               "1,234.56": f"contains({col}, ',') AND regexp_matches({v}, '\\.[0-9]{{1,2}}$|,[0-9]{{3}}\\.')"}
+    comma, dot, comma_written, dot_written = chk.con.execute(
+        f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},')),"
+        f" count(*) FILTER (regexp_matches({v}, '\\.[0-9]{{1,2}}$|\\.[0-9]{{4,}}$|,[0-9]{{3}}\\.')),"
+        f" count(*) FILTER ({written['1.234,56']}), count(*) FILTER ({written['1,234.56']}) FROM raw").fetchone()
+    if comma_written and dot_written:
+        form = "1.234,56" if comma_written <= dot_written else "1,234.56"
+        chk.refuse(column, written[form], f"are written as {form} while other amounts of the column use the other "
+                   f"convention ({comma_written:,} rows with a decimal comma, {dot_written:,} with a decimal point): "
+                   "read either way, some amounts would be a hundred or a thousand times off. Write every amount "
+                   "one way and upload again")
+    return comma > dot
 
 
 def thousands_dot(chk: _Checker, column: str) -> bool:

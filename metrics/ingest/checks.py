@@ -11,6 +11,7 @@ from metrics.errors import (
     BadCell,
     EmptyFileError,
     InvalidOptionError,
+    InvalidValuesError,
     Problem,
 )
 from metrics.ingest.dates import choose_format
@@ -68,11 +69,22 @@ class _Checker:
             if count:
                 self.con.execute(f"INSERT INTO bad SELECT _row, ?, ? FROM raw WHERE {condition}",
                                  [column, reason, *params])
-                rows = self.con.execute(f"SELECT _row, {quote_ident(column)} FROM raw WHERE {condition} "
-                                        f"ORDER BY _row LIMIT {SHOWN_BAD_ROWS}", params).fetchall()
-                cells = tuple(BadCell(r, column, "" if v is None else str(v)) for r, v in rows)
-                self.problems.append(Problem(column, reason, count, cells))
+                self.problems.append(Problem(column, reason, count, tuple(self.examples(column, condition, params))))
         return list(counts)
+
+    def examples(self, column: str, condition: str, params: list | None = None) -> list[BadCell]:
+        """The first SHOWN_BAD_ROWS rows of `raw` meeting `condition`, as the column's cells (row numbers as in
+        the file)."""
+        rows = self.con.execute(f"SELECT _row, {quote_ident(column)} FROM raw WHERE {condition} "
+                                f"ORDER BY _row LIMIT {SHOWN_BAD_ROWS}", params or []).fetchall()
+        return [BadCell(r, column, "" if v is None else str(v)) for r, v in rows]
+
+    def refuse(self, column: str, condition: str, reason: str, params: list | None = None) -> None:
+        """Refuse the file outright when rows of `raw` meet `condition` (InvalidValuesError: never bad rows that
+        skip_invalid could drop, for a problem of the column as a whole), with their count and first rows."""
+        (count,), = self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}", params or []).fetchall()
+        if count:
+            raise InvalidValuesError(column, reason, count, self.examples(column, condition, params))
 
     def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
         """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
@@ -144,22 +156,6 @@ def canonical(chk: _Checker, sql: str) -> pa.Table:
 
 
 _AMOUNT_CLEAN = "regexp_replace(trim({c}), '[\\s\u00a0$€£¥'']|USD|EUR|GBP|CHF', '', 'g')"
-
-
-def decimal_comma(con: duckdb.DuckDBPyConnection, column: str) -> bool:
-    """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read
-    as 22,368 in a column of dot decimals)."""
-    col = quote_ident(column)
-    # Every decimal-comma form holds a comma: a column without one is settled by a plain scan (5M rows: 0.07 s
-    # instead of 0.9 s of regular expressions).
-    if not con.execute(f"SELECT count(*) FILTER (contains({col}, ',')) FROM raw").fetchone()[0]:
-        return False
-    v = _AMOUNT_CLEAN.format(c=col)
-    comma, dot = con.execute(
-        f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},')),"
-        f" count(*) FILTER (regexp_matches({v}, '\\.[0-9]{{1,2}}$|\\.[0-9]{{4,}}$|,[0-9]{{3}}\\.'))"
-        " FROM raw").fetchone()
-    return comma > dot
 
 
 def _amount_sql(col_sql: str, comma: bool = False) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from metrics.errors import BadCell, InvalidValuesError
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, stripped
 from metrics.rules import MAX_SPAN_YEARS
@@ -156,13 +155,8 @@ def _labels(chk: _Checker, choices: list[str], example: str | None, counts: dict
 
 
 def _refuse_times(chk: _Checker, column: str) -> None:
-    col = quote_ident(column)
-    where = f"regexp_full_match({stripped(col)}, ?)"
-    count = chk.con.execute(f"SELECT count(*) FROM raw WHERE {where}", [_TIME_ONLY]).fetchone()[0]
-    rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {where} ORDER BY _row LIMIT 5", [_TIME_ONLY]).fetchall()
-    raise InvalidValuesError(column, "are times of day (hh:mm), not dates: the column has no day, so it cannot be "
-                             "used as a date. Map a column that holds dates", count,
-                             [BadCell(r, column, str(v)) for r, v in rows])
+    chk.refuse(column, f"regexp_full_match({stripped(quote_ident(column))}, ?)", "are times of day (hh:mm), not dates: "
+               "the column has no day, so it cannot be used as a date. Map a column that holds dates", [_TIME_ONLY])
 
 
 def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: dt.date) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from metrics.errors import BadCell, InvalidValuesError
 from metrics.ingest.checks import (
     _Checker,
     _flag_sql,
@@ -33,14 +32,9 @@ def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[
         return
     # Refused, never a bad row to skip: the rows are every churned customer, and storing the rest would read as a
     # churn of 0% (--on-bad-rows skip did exactly that)
-    if n := chk.count_where(churned):
-        col = quote_ident(m["status"])
-        cells = [BadCell(r, m["status"], "" if v is None else str(v)) for r, v in chk.con.execute(
-            f"SELECT _row, {col} FROM raw WHERE {churned} ORDER BY _row LIMIT 5").fetchall()]
-        raise InvalidValuesError(
-            m["status"], "say the customer churned, but no churn date column says when: map the churn date (or "
-            "choose which status values mean churned). These rows are every churned customer of the file, so they "
-            "cannot be skipped: without them churn would read 0%", n, cells)
+    chk.refuse(m["status"], churned, "say the customer churned, but no churn date column says when: map the churn date "
+               "(or choose which status values mean churned). These rows are every churned customer of the file, so "
+               "they cannot be skipped: without them churn would read 0%")
 
 
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:

@@ -16,7 +16,6 @@ from metrics.ingest.checks import (
     _set_as_of,
     canonical,
     churned_values,
-    decimal_comma,
     left_out_counts,
     require_as_of,
     tenure_start,
@@ -88,8 +87,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
     named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
     signed = amounts.one_currency_sign(chk, m["amount"])
-    amounts.mixed_convention(chk, m["amount"])
-    comma = decimal_comma(chk.con, m["amount"])
+    comma = amounts.decimal_comma(chk, m["amount"])
     dotted = not comma and amounts.thousands_dot(chk, m["amount"])
     # the sign the pages show amounts with (definitions.currency_sign): named by the file, else asked
     european = comma or any(q.key == f"thousands_dot:{m['amount']}" for q in chk.questions.asked)
