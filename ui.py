@@ -419,7 +419,6 @@ def current_view() -> View | None:
     start, end = (pd.Timestamp(p).date() for p in period)
     segment = st.session_state.get("segment", ALL)
     region = st.session_state.get("region", ALL)
-    use_currency(snap.snapshot)
     return View(snap.snapshot, start, end, None if segment == ALL else segment, None if region == ALL else region)
 
 
@@ -540,6 +539,8 @@ def page_header(title: str, question: str, view: View | None, scope: str | None 
     """Title, the view in words, notices; starts the page's board pack. In presentation mode the title
     names the company, the role, the period and filters. `scope` replaces the view's description on a page
     whose figures do not follow the filters (it must say what they cover)."""
+    if view is not None:  # once a run, before the page formats any amount (empty states call current_view again)
+        use_currency(view.snapshot)
     role, _, headline = title.partition(" · ")
     pack_title = f"{company(view.snapshot)} · {role}" if view else title
     subtitle = (scope or describe(view)) if view else ""
@@ -762,9 +763,9 @@ def not_compared() -> str:
     """Why a figure has no change beside it when the period before is not covered by the data (previous_view is
     None): " · no comparison: the data starts Feb 2017, after the start of the period before (Sep 2016)"."""
     view = current_view()
-    snap = view and workspace().snapshot(view.snapshot)
-    if not snap or not snap.first_month or snap.first_month <= view.previous().start:
+    if view is None or previous_view(view) is not None:
         return ""  # the period before is covered: previous is None for another reason (no answer then)
+    snap = workspace().snapshot(view.snapshot)
     return (f" · no comparison: the data starts {snap.first_month:%b %Y}, after the start of the period before "
             f"({view.previous().start:%b %Y})")
 
