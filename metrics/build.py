@@ -294,7 +294,7 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
     import pyarrow.dataset as ds
 
     from metrics.export import _folder_digest
-    from metrics.schema import CANONICAL_COLUMNS, TABLES
+    from metrics.schema import CANONICAL_COLUMNS, STORED_ORDER, TABLES
     from metrics.store import quote_ident
 
     sources: dict[str, list[int]] = {}
@@ -317,8 +317,10 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
         version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchall()[0][0]
         date = quote_ident(LAKE_DATES[kind])
         cur.register("lake_rows", rows)
+        order = f" ORDER BY {STORED_ORDER[kind]}" if kind in STORED_ORDER else ""
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {', '.join(map(quote_ident, cols))}) SELECT ?, "
-                    + ", ".join(f"CAST({quote_ident(c)} AS {types[c]})" for c in cols) + " FROM lake_rows", [version])
+                    + ", ".join(f"CAST({quote_ident(c)} AS {types[c]}) AS {quote_ident(c)}" for c in cols)
+                    + f" FROM lake_rows{order}", [version])
         cur.unregister("lake_rows")
         # The span the Data and CIO pages show, as ingest records it (a revenue month runs to its last day).
         span = f"min({date})::DATE, " + (f"last_day(max({date}))" if kind == "revenue" else f"max({date})::DATE")

@@ -48,6 +48,7 @@ from metrics.schema import (
     KIND_LABELS,
     KINDS,
     SCHEMA,
+    STORED_ORDER,
     TABLES,
     quote_ident,
     transaction,
@@ -389,7 +390,8 @@ class Workspace:
         cur.register("incoming", up.rows)
         table = TABLES[up.kind]
         col_sql = ", ".join(quote_ident(c) for c in cols)
-        cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming",
+        order = f" ORDER BY {STORED_ORDER[up.kind]}" if up.kind in STORED_ORDER else ""
+        cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming{order}",
                     [version])
         cur.unregister("incoming")
 

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 
+import duckdb
 import pandas as pd
 
 from metrics.schema import transaction
@@ -106,8 +107,19 @@ def exists(cur, version: int) -> bool:
     return bool(cur.execute("SELECT count(*) FROM theme_map_versions WHERE version = ?", [int(version)]).fetchone()[0])
 
 
+def _stored_text(cur, version: int) -> str | None:
+    """The stored text of a version, None when it is not stored or the table does not exist yet."""
+    try:
+        row = cur.execute("SELECT map_json FROM theme_map_versions WHERE version = ?", [version]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row and row[0]
+
+
 def load(cur, version: int | None = None) -> ThemeMap:
     """The map of a version (the latest when None); UnknownVersion when it was never stored."""
+    if version is not None and (text := _stored_text(cur, int(version))) is not None:
+        return _parsed(text)  # one statement: a page asks for the version it already resolved
     ensure(cur)
     version = latest(cur) if version is None else int(version)
     row = cur.execute("SELECT map_json FROM theme_map_versions WHERE version = ?", [version]).fetchone()

@@ -178,3 +178,16 @@ def test_the_cio_sources_list_every_file_a_data_version_reads(ws):
     assert nps_rows.days_old.tolist() == [58, 162]  # 3 Apr -> 31 May 2025; 20 Dec 2024 -> 31 May 2025
     assert src.days_old.max() == 162
     assert len(src[src.source == "Revenue"]) == 1 and src[src.source == "CSAT answers"].version.isna().all()
+
+
+def test_answers_are_stored_in_date_order_whatever_the_file_order():
+    # schema.STORED_ORDER: a window of dates then reads only its row groups. A newest-first file (SurveyMonkey
+    # writes so) and a shuffled one are both stored oldest first, ties in file order; the rows keep their numbers.
+    w = Workspace(":memory:")
+    w.commit([prepare_bytes(b"customer_id,date,score\nA,2025-03-02,9\nB,2025-01-05,7\nC,2025-02-01,3\n"
+                            b"D,2025-01-05,10\n", "nps").to_upload()])
+    stored = w.cursor().execute("SELECT customer_id, response_date, row_number FROM nps_responses "
+                                "ORDER BY rowid").fetchall()
+    assert stored == [("B", dt.date(2025, 1, 5), 3), ("D", dt.date(2025, 1, 5), 5), ("C", dt.date(2025, 2, 1), 4),
+                      ("A", dt.date(2025, 3, 2), 2)]
+    w.close()
