@@ -9,7 +9,8 @@ The column mapping is detected from the header, or taken from the mapping preset
 with the same columns (or the one named with --mapping). Every problem found is printed with its column, row
 numbers and count; by default any problem rejects the file, --on-bad-rows skip stores the valid rows instead.
 When the file cannot be read with certainty, the questions are printed (key, prompt, choices, proposal): answer
-them with --answer KEY=VALUE (several values of a multiple choice comma-separated) and run again.
+them with --answer KEY=VALUE (several values of a multiple choice comma-separated) and run again. The columns read
+for each field are printed; choose another with --column FIELD=HEADER.
 
 A file whose exact bytes are already the current version of its kind is not stored again.
 
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "company's own data with this file (the sample is never mixed with your files)")
     parser.add_argument("--answer", type=parse_answer, action="append", default=[], metavar="KEY=VALUE",
                         help="answer a question the file raised (repeatable; multiple choices comma-separated)")
+    parser.add_argument("--column", type=parse_answer, action="append", default=[], metavar="FIELD=HEADER",
+                        help="use the file's column HEADER for FIELD (e.g. customer_id='Custom Data 1'), over the "
+                             "detected mapping and a preset; FIELD= (nothing after =) leaves the field unused")
     parser.add_argument("--cents", action="store_true", help="amounts are in cents (divided by 100)")
     parser.add_argument("--uploaded-by", metavar="NAME", help="recorded with the version, as on the Data page")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
@@ -163,7 +167,8 @@ def run(args: argparse.Namespace, result: dict) -> None:
                 result.setdefault("notes", []).append(
                     f"The preset “{preset['name']}” saved for these columns is for {KIND_LABELS.get(preset['kind'])}; "
                     "not used.")
-        options = session.options(preset, args.kind, as_of=args.as_of, amount_in_cents=args.cents,
+        columns = chosen_columns(args.kind, args.column, seen.columns)
+        options = session.options(preset, args.kind, mapping=columns, as_of=args.as_of, amount_in_cents=args.cents,
                                   skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
         try:
             prepared = ingest.prepare(data, path.name, options, opened=opened)
@@ -201,6 +206,25 @@ def run(args: argparse.Namespace, result: dict) -> None:
         if opened is not None:
             opened.close()  # closing twice is harmless (prepare() closed it when it took it over)
         ws.close()
+
+
+def chosen_columns(kind: str, pairs: list[tuple[str, str]], headers: list[str]) -> dict[str, str]:
+    """--column FIELD=HEADER pairs as a mapping; Refused (bad usage) naming the fields or headers there are when a
+    field is not one of the kind's or a header is not in the file (it is never matched loosely: the analyst named
+    it)."""
+    from metrics.ingest.mapping import FIELDS
+
+    fields = [name for name, _label, _required in FIELDS[kind]]
+    chosen = {}
+    for field, header in pairs:
+        if field not in fields:
+            raise Refused(f"--column {field}=…: {kind} files have no field {field!r} (their fields: "
+                          f"{', '.join(fields)}).", 2)
+        if header and header not in headers:
+            raise Refused(f"--column {field}={header}: the file has no column {header!r} (columns: "
+                          f"{', '.join(repr(h) for h in headers)}).", 2)
+        chosen[field] = header
+    return chosen
 
 
 def _question(q, answer) -> dict:
@@ -245,6 +269,8 @@ def show(result: dict, as_json: bool) -> None:
     lines = []
     if "summary" in result:
         lines.append(f"{result['file']}: read as {result['kind']}: {result['summary']}.")
+    if result.get("mapping"):  # which column became which field: change one with --column FIELD=HEADER
+        lines.append("columns: " + "; ".join(f"{f} = {c!r}" for f, c in result["mapping"].items() if c))
     for w in result.get("warnings", []):
         lines.append(f"warning: {w}")
     if result.get("problems"):

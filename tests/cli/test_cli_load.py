@@ -350,3 +350,34 @@ def test_a_file_before_the_months_shown_is_stored_with_a_warning(tmp_path, capsy
     recent.write_text("customer_id,month,mrr\nA,2024-12,100\nA,2025-01,100\n")
     code, result, err = run_json(capsys, "--workspace", ws_path, "--kind", "revenue", recent)
     assert code == 0 and not any("lie before the months" in w for w in result["warnings"])
+
+
+def test_column_chooses_a_field_the_header_does_not_name(tmp_path, capsys):
+    # SurveyMonkey puts a passed-in customer id in "Custom Data 1": no synonym names it, so without --column the
+    # answers have no customer; with it they do, and the printed mapping says which column became which field.
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Respondent ID,End Date,Custom Data 1,How likely are you to recommend us?\n"
+                      "1,2026-03-02,cus_A,9\n2,2026-03-05,cus_B,3\n3,2026-03-09,cus_A,10\n")
+    ws_path = tmp_path / "ws.duckdb"
+    code, out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", survey,
+                         "--column", "customer_id=Custom Data 1", "--answer", "scale=0-10")
+    assert (code, err) == (0, ""), out
+    assert "customer_id = 'Custom Data 1'" in out and "response_date = 'End Date'" in out
+    ws = open_ws(ws_path)
+    try:
+        rows = ws.cursor().execute("SELECT customer_id, score FROM nps_responses ORDER BY response_date").fetchall()
+        assert rows == [("cus_A", 9), ("cus_B", 3), ("cus_A", 10)]
+    finally:
+        ws.close()
+
+
+def test_column_names_a_field_or_a_header_that_is_not_there(tmp_path, capsys):
+    survey = tmp_path / "survey.csv"
+    survey.write_text("id,date,score\n1,2026-03-02,9\n")
+    ws_path = tmp_path / "ws.duckdb"
+    code, _out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", survey, "--column", "custid=id")
+    assert code == 2 and "nps files have no field 'custid'" in err and "customer_id" in err
+    code, _out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", survey, "--column", "customer_id=Id")
+    assert code == 2 and "the file has no column 'Id' (columns: 'id', 'date', 'score')" in err
+    code, out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", survey, "--column", "response_id=")
+    assert (code, err) == (0, "") and "response_id" not in out.split("columns:")[1].splitlines()[0]
