@@ -35,24 +35,23 @@ from metrics.stats import missing
 
 OWNERS = ("CEO", "CFO", "CMO", "CIO", "Service")  # the role pages, in the order the Glossary lists them
 
-# Interval rules, each stated once (the functions named are in metrics/stats.py and metrics/value.py).
-ADJUSTED_WALD = (f"95% adjusted Wald (stats.nps_interval): n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors "
+# Interval rules, each stated once, in words a reader of the Glossary follows (the code is metrics/stats.py:
+# nps_interval, nps_z, wilson, two_proportion_z, ratio_interval, mean_interval, too_few; value.churn_gap).
+ADJUSTED_WALD = (f"95% adjusted Wald: n' = n + 3, p' = (promoters + ¾) ÷ n', d' = (detractors "
                  f"+ ¾) ÷ n', e = p' − d', 100 × (e ± {Z_95} se), clipped to ±100 "
-                 f"(METRICS.md as written: at a tiny n it can miss the figure itself, never shown below the "
-                 f"minimum n). "
-                 f"A change is significant at |z| ≥ {Z_95} (stats.nps_z).")
-WILSON = f"Wilson score 95% (stats.wilson, z = {Z_95})."
-WILSON_CHANGE = (f"None shown beside the rate; a change is tested by the pooled two-proportion z-test "
-                 f"(stats.two_proportion_z), significant at |z| ≥ {Z_95}.")
-NEWCOMBE = ("95% by Newcombe's method on the two groups' Wilson intervals, annualised (value.churn_gap); \"no "
+                 f"(at a tiny n the interval can miss the figure itself: it is never shown below the minimum n). "
+                 f"A change is significant at |z| ≥ {Z_95} (a two-sample z-test on the NPS).")
+WILSON = f"Wilson score 95% (z = {Z_95})."
+WILSON_CHANGE = (f"None shown beside the rate; a change is tested by the pooled two-proportion z-test, "
+                 f"significant at |z| ≥ {Z_95}.")
+NEWCOMBE = ("95% by Newcombe's method on the two groups' Wilson intervals, annualised; \"no "
             "measurable difference\" when it includes 0.")
-DELTA_RATIO = f"95% by the delta method for a ratio of sums over customers (stats.ratio_interval, ± {Z_95} se)."
-MEAN_NORMAL = f"95% normal interval of the mean (stats.mean_interval, ± {Z_95} sd ÷ √n)."
+DELTA_RATIO = f"95% by the delta method for a ratio of sums over customers (± {Z_95} se)."
+MEAN_NORMAL = f"95% normal interval of the mean (± {Z_95} sd ÷ √n)."
 NO_INTERVAL = "None shown."
 
 # Minimum-n rules.
-MIN_N_RESPONSES = (f"{MIN_RESPONSES} responses: below, \"—\" with the reason, and no change is compared "
-                   "(stats.too_few).")
+MIN_N_RESPONSES = f"{MIN_RESPONSES} responses: below, \"—\" with the reason, and no change is compared."
 MIN_N_GROUPS = f"Groups with fewer than {MIN_CUSTOMERS} customers are flagged too small to compare."
 MIN_N_CHURN = f"{MIN_CHURN_EVENTS} churned customers in the period: below, blank with the reason; never infinite."
 MIN_N_GAP = (f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers between "
@@ -357,12 +356,12 @@ SENTIMENT_METHOD = (
     "Gilbert's Amazon review snippets"
 )
 _BOOTSTRAP = "95% percentile bootstrap over customers (500 draws; a customer's hold-out rows move together)."
-_MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason (stats.too_few)."
+_MIN_SCORED = f"{MIN_RESPONSES} scored comments: below, \"—\" with the reason."
 _MIN_MODEL = ("9 months of data (6 of history, a 3-month outcome), 30 churned training rows and "
               f"{MIN_CHURN_EVENTS} churned hold-out rows: below, \"not measurable\" with the reason.")
 _V = {"fact": "comment_analysis"}
 _T = {"fact": "comment_rows"}  # comments with their themes per theme-map version (metrics.voice.ensure_themes)
-THEME_MAP_RULE = ("The keyword map is versioned in the workspace (metrics.theme_store): version 0 is the shipped map, "
+THEME_MAP_RULE = ("The keyword map is versioned in the workspace: version 0 is the shipped map, "
                   "each edit on the Data page (rename, merge, add a theme or keywords, remove a keyword, go back) is a "
                   "new version with who and when; every theme figure reads one version only, named under the table, "
                   "and a link pins it (tm).")
@@ -445,7 +444,7 @@ COUNT_CHANGE = (" Beside it, the change vs the previous period of the same lengt
                 "neither good nor bad in themselves, and no test is made).")
 MIN_N_RATINGS = f"{MIN_RESPONSES} ratings: below, \"—\" with the reason."
 AFTER_TICKET_HORIZON_DAYS = 180  # how far before a ticket (after its solve) an answer may lie (service_value)
-PAIRED_CHANGE = (f"95% paired normal interval of the mean change (stats.mean_interval, ± {Z_95} sd(after − before) ÷ "
+PAIRED_CHANGE = (f"95% paired normal interval of the mean change (± {Z_95} sd(after − before) ÷ "
                  "√pairs); \"no clear change\" when it includes 0.")
 MIN_N_PAIRS = f"{MIN_RESPONSES} customers with an answer before and after: below, \"—\" with the reason."
 ANY_TIMES = "Shown from one ticket with a calendar time (n beside it); none: \"—\" with the reason."
