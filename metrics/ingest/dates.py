@@ -114,6 +114,8 @@ def choose_format(chk: _Checker, column: str) -> str:
         if ambiguous:
             chk.ambiguous[column] = [best, twin]
             example = differs[0]
+        elif twin != given:  # the twin reads every value as the same date: not a choice that changes anything
+            choices.remove(twin)
     labels = _labels(chk, choices, example, counts, n)
     # n is of the sample: "20,000 distinct values" would misstate a column with more
     counted = f"{n:,} distinct values" if n < SAMPLE_VALUES else f"The first {n:,} distinct values read"

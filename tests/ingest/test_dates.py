@@ -128,7 +128,12 @@ def test_dates_that_read_the_same_either_way_need_no_answer():
     p = nps(["01/01/2026", "05/05/2026"])  # day and month equal: both readings give the same dates
     assert days(p) == ["2026-01-01", "2026-05-05"] and p.ambiguous == {}
     q = next(q for q in p.questions if q.key == "date_format:date")
-    assert not q.must_confirm and q.choices == ("%m/%d/%Y", "%d/%m/%Y")
+    # The day-first twin is not offered: it would read every value as the same date (a choice that changes nothing)
+    assert not q.must_confirm and q.choices == ("%m/%d/%Y",)
+    # once one value has a day above 12 the order matters, and only the reading that fits is offered
+    p = nps(["01/01/2026", "05/05/2026", "25/05/2026"])
+    assert days(p) == ["2026-01-01", "2026-05-05", "2026-05-25"]
+    assert next(q for q in p.questions if q.key == "date_format:date").choices == ("%d/%m/%Y",)
 
 
 @real
