@@ -594,6 +594,15 @@ def sample_banner(snap: Snapshot) -> None:
             f"{'it is kept as a demo. ' if own is not None else ''}{where}", icon=":material/info:")
 
 
+def churn_gap_lacks(view: View) -> str | None:
+    """Why the estimates from the detractor churn gap (revenue at risk, the what-if) cannot be made when the view
+    lacks the customers or revenue they rest on ("needs a customer list for the period"); None when both are there.
+    Without them the estimate's own reason ("have 0 and 0" detractors and promoters) misleads: name the data."""
+    lacking = [need for kind, need in (("customers", "a customer list"), ("revenue", "revenue data"))
+               if not has_data(view, kind)]
+    return "needs " + " and ".join(lacking) + " for the period" if lacking else None
+
+
 def has_data(view: View, kind: str) -> bool:
     """Whether the view's data version holds data of this kind (nps, customers, revenue, csat) for the view's
     period: revenue must cover the period's last month (ARR, NRR and movements are read there), responses and
@@ -944,12 +953,9 @@ def risk_row(view: View, revenue_at_risk) -> None:
         cols[0].caption(f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
                         f"{fmt_currency(figure['high'])} of {fmt_currency(figure['arr'])} ARR"
                         + ("" if model.beats_baselines else " · the model does not beat both baselines (CIO page)"))
-    # without customers or revenue the estimate's own reason ("0 detractors and 0 promoters") misleads: name the data
-    lacking = [need for kind, need in (("customers", "a customer list"), ("revenue", "revenue data"))
-               if not has_data(view, kind)]
+    lacking = churn_gap_lacks(view)
     estimate_tile(cols[1], "revenue_at_risk", None if lacking else revenue_at_risk.value,
-                  "needs " + " and ".join(lacking) + " for the period" if lacking else revenue_at_risk.reason,
-                  label="Revenue at risk (NPS gap)", inverse=True)
+                  lacking or revenue_at_risk.reason, label="Revenue at risk (NPS gap)", inverse=True)
     cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
     versions = workspace().snapshot(view.snapshot).versions
     themes = st.columns(4)

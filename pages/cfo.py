@@ -54,9 +54,9 @@ if worth["ltv"] is not None:
     c6.caption(f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
                f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
 ui.kpi(c7, "quick_ratio", revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
-rar = worth["revenue_at_risk"]
-ui.estimate_tile(c8, "revenue_at_risk", rar.value, rar.reason, inverse=True)
-if rar.value is not None:
+rar, gap_lacks = worth["revenue_at_risk"], ui.churn_gap_lacks(view)
+ui.estimate_tile(c8, "revenue_at_risk", None if gap_lacks else rar.value, gap_lacks or rar.reason, inverse=True)
+if rar.value is not None and not gap_lacks:
     c8.caption(f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
                f"{fmt_currency(rar.detractor_arr)}")
 
@@ -123,15 +123,15 @@ with st.sidebar:
     investment = ui.number_control("wi_invest", f"Investment ({CURRENCY_SIGN.get().strip()})", nudge=25_000)
 annual, gap = worth["annual_churn"], worth["churn_gap"][target]
 result = value.what_if(share / 100, worth["detractors_now"], worth["detractor_arr"], annual["Detractor"],
-                       annual[target], investment, margin) if gap.measurable else None
+                       annual[target], investment, margin) if gap.measurable and not gap_lacks else None
 st.caption(f"Assumptions: {share}% of the {worth['detractors_now']:,} current detractors become "
            f"{target.lower()}s; investment {fmt(investment, 'money')}; gross margin {margin:.0%}."
            + ("" if ui.presenting() else " Change them in the sidebar; they are kept in the link."))
 w1, w2, w3, w4 = st.columns(4)
 if result is None:
     why = (f"no measurable difference: the 95% interval of the detractor − {target.lower()} annual churn gap "
-           f"({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0" if gap.no_difference
-           else f"not measurable ({gap.reason})")
+           f"({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0" if gap.no_difference and not gap_lacks
+           else f"not measurable ({gap_lacks or gap.reason})")
     st.info(f"Detractors turned into {target.lower()}s: {why}. No churn avoided or ARR kept is claimed.")
 else:
     ui.tile(w1, "Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition)
