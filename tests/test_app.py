@@ -302,6 +302,8 @@ def test_share_link_round_trips_every_cfo_control():
     at.number_input(key="wi_invest").set_value(120_000)
     at.number_input(key="gm").set_value(70)
     at.selectbox(key="segment").set_value("Enterprise")
+    for job in ui._jobs()["jobs"].values():  # the churn model trains in the background: both runs read it trained
+        job["done"].wait(120)
     at.run()
     query = _share_params(at)
     allowed = viewstate.Allowed(versions=(1,), months=tuple(ui.month_label(m) for m in
