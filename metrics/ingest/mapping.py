@@ -26,7 +26,12 @@ FIELDS = {
                 ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
                 ("status", "status", False), ("quantity", "quantity (seats)", False),
                 ("tenure", "tenure in months (snapshot files)", False),
-                ("churned", "churned flag (snapshot files)", False)],
+                ("churned", "churned flag (snapshot files)", False),
+                # invoice lines (prepare_revenue.py): a service period longer than a month is spread over its
+                # months; a tax column is subtracted from a tax-inclusive total (MRR excludes tax)
+                ("period_start", "service period start (invoice lines)", False),
+                ("period_end", "service period end (invoice lines)", False),
+                ("tax", "tax (subtracted from the total: MRR excludes tax)", False)],
     # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
     "csat": [("score", "satisfaction score (CSAT: 1–5, 1–7, 1–10 or Good/Bad)", True),
              ("response_date", "response date", True), ("customer_id", "customer id", False),
@@ -150,6 +155,11 @@ SYNONYMS = {
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
     "quantity": ["quantity", "qty"],
+    # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
+    # "Current Period …" of a subscription list, nor "Tax Percent")
+    "period_start": ["periodstartutc", "periodstart", "servicestart", "servicestartdate", "serviceperiodstart"],
+    "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend"],
+    "tax": ["tax", "taxamount", "totaltax", "vat", "vatamount", "salestax"],
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
@@ -231,6 +241,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         else:
             for name in ("start_date", "end_date", "quantity"):  # lines: amounts are line totals
                 mapping.pop(name, None)
+        if "month" not in mapping:  # service periods and tax belong to invoice lines only
+            for name in ("period_start", "period_end", "tax"):
+                mapping.pop(name, None)
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
             mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
             mapping.pop("churned", None)
@@ -238,6 +251,16 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "mrr" in amount or "monthly" in amount:
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("quantity", None)
+            for name in ("period_start", "period_end", "tax"):
+                mapping.pop(name, None)
+        if "tax" in mapping and "amount" in mapping:
+            # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
+            # it ('Amount Paid'); a tax column beside any other amount is not subtracted
+            total = next((c for c in columns if normalise_header(c) == "total" and c not in mapping.values()), None)
+            if total is not None or normalise_header(mapping.get("amount", "")) == "total":
+                mapping["amount"] = total or mapping["amount"]
+            else:
+                mapping.pop("tax")
     return mapping
 
 

@@ -7,7 +7,7 @@ import os
 
 import pyarrow as pa
 
-from metrics.errors import TooMuchDataError
+from metrics.errors import InvalidOptionError, TooMuchDataError
 from metrics.ingest import amounts
 from metrics.ingest.checks import (
     _amount_sql,
@@ -21,7 +21,8 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
-from metrics.ingest.model import Options
+from metrics.ingest.mapping import normalise_header
+from metrics.ingest.model import Options, counted
 from metrics.ingest.sqltext import _blank, stripped
 from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
 from metrics.store import quote_ident
@@ -30,6 +31,16 @@ from metrics.store import quote_ident
 MAX_AMOUNT = 1e12            # per row: no real invoice line or subscription is a trillion; 1e308 is a broken cell
 MAX_MONTHLY = 1e15           # per customer and month after summing lines (the stored DECIMAL(18, 2) holds < 1e16)
 MAX_SPAN_MONTHS = MAX_SPAN_YEARS * 12
+# Invoice lines with a service period: a period this many months long or longer is spread over its months (an
+# annual invoice ÷ 12), shorter ones (a monthly invoice from the 19th to the 18th) stay in their invoice month.
+# Months of a period: its days ÷ the mean month (30.44 days), rounded: 364 or 365 days are 12, 29 to 31 are 1.
+SPREAD_MIN_MONTHS = 2
+DAYS_PER_MONTH = 30.436875
+MAX_PERIOD_MONTHS = 120      # a service period of more than ten years is a typo, not a prepaid contract
+OPEN_STATUS = ("open",)      # billed, not paid yet: recurring revenue of its months (see _prepare_revenue)
+NET_AMOUNT_HEADERS = ("subtotal", "amountexcludingtax", "amountexcltax", "netamount", "net", "subtotalexcludingtax")
+INTERVAL_MONTHS = {12: ("year", "yearly", "annual", "annually", "12", "y"), 3: ("quarter", "quarterly", "3"),
+                   1: ("month", "monthly", "1", "m")}
 
 
 def max_customer_months() -> int:
@@ -39,10 +50,25 @@ def max_customer_months() -> int:
 SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing")
 SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
 
-def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
-    per_month = _amount_sql(quote_ident(m["amount"]), comma) + ("/ 100.0" if cents else "")
+def _tax_sql(m: dict[str, str], comma: bool) -> str:
+    """The line's tax (an empty cell is no tax), in the amount's convention."""
+    return f"coalesce({_amount_sql(quote_ident(m['tax']), comma)}, 0)"
+
+
+def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
+    """The line's revenue before any division by its interval or period: the amount, less its tax when a tax
+    column is mapped (MRR excludes tax), in currency units, times the quantity."""
+    line = _amount_sql(quote_ident(m["amount"]), comma)
+    if "tax" in m:
+        line = f"({line} - {_tax_sql(m, comma)})"
+    per_month = line + ("/ 100.0" if cents else "")
     if "quantity" in m:
         per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
+    return per_month
+
+
+def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
+    per_month = _line_sql(m, comma, cents)
     if "interval" in m:
         interval = _flag_sql(quote_ident(m["interval"]))
         per_month = (f"CASE WHEN {interval} IN ('year', 'yearly', 'annual', 'annually', '12', 'y') "
@@ -84,6 +110,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     else:
         month = chk.date(m["month"])
         _check_dates(chk, m["month"], month, True, opts.today)
+    period = None
+    if not subscriptions and "tenure" not in m and ({"period_start", "period_end"} & m.keys()):
+        period = _service_period(chk, m)
+    elif {"period_start", "period_end", "tax"} & m.keys() and (subscriptions or "tenure" in m):
+        raise InvalidOptionError("A service period or a tax column applies to invoice lines only; this file is read "
+                                 "as " + ("a subscription list" if subscriptions else "a snapshot") + ": unmap '"
+                                 + "', '".join(m[f] for f in ("period_start", "period_end", "tax") if f in m) + "'.")
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
     named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
     signed = amounts.one_currency_sign(chk, m["amount"])
@@ -102,6 +135,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         (m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)", []),
         (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
          f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", [])])
+    if "tax" in m:
+        _check_tax(chk, m, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
@@ -126,14 +161,19 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
+    if not subscriptions and status:
+        _open_invoices(chk, m, status, amount, warnings)
     per_month = _per_month_sql(m, comma, cents)
-    if not subscriptions:
+    if not subscriptions and period is not None:
+        _spread_lines(chk, m, opts, cid, month, period, keep, comma, cents, warnings)
+    elif not subscriptions:
         # One aggregation serves the ceiling check and the canonical rows.
         chk.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE monthly AS
             SELECT {stripped(cid)} AS customer_id, date_trunc('month', {month})::DATE AS month,
                    sum({per_month}) AS total, count(*) AS lines
             FROM raw WHERE {keep} GROUP BY ALL""")
+    if not subscriptions:
         _check_monthly_sums(chk)
         frame = canonical(chk, """
             SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
@@ -209,3 +249,132 @@ def _check_expansion(chk: _Checker, subs_sql: str, as_of: dt.date) -> None:
         f"The {subs:,} subscriptions expand to {total:,} customer-months (from {first:%b %Y} to {as_of:%b %Y}); "
         f"the ceiling is {ceiling:,}. The longest: {shown}. Check the start dates (a placeholder such as "
         "1970-01-01 stretches every subscription back decades), or set an earlier as-of date.")
+
+
+def _service_period(chk: _Checker, m: dict[str, str]) -> tuple[str, str, str]:
+    """The service period of each invoice line (Stripe: 'Period Start (UTC)' to 'Period End (UTC)'), checked by row:
+    (start SQL, end SQL, its length in whole months SQL; NULL without a period). Both ends or neither."""
+    if not {"period_start", "period_end"} <= m.keys():
+        given, missing = (("period_start", "period_end") if "period_start" in m else ("period_end", "period_start"))
+        raise InvalidOptionError(f"'{m[given]}' is mapped as the service period's {given.split('_')[1]} but no column "
+                                 f"is its {missing.split('_')[1]}: a period needs both (or neither) to say how many "
+                                 "months an invoice covers.")
+    ps_col, pe_col = m["period_start"], m["period_end"]
+    ps, pe = chk.date(ps_col), chk.date(pe_col)
+    months = f"greatest(1, round(datediff('day', {ps}, {pe}) / {DAYS_PER_MONTH}))::BIGINT"
+    a, b = quote_ident(ps_col), quote_ident(pe_col)
+    checks = [
+        (ps_col, f"NOT {_blank(a)} AND {ps} IS NULL", "are not dates in the format the rest of the column uses", []),
+        (pe_col, f"NOT {_blank(b)} AND {pe} IS NULL", "are not dates in the format the rest of the column uses", []),
+        (ps_col, f"{ps} < DATE '1970-01-01'", "are before 1970", []),
+        (pe_col, f"{_blank(b)} AND NOT {_blank(a)}",
+         f"are empty while '{ps_col}' is not (a service period needs its end)", []),
+        (ps_col, f"{_blank(a)} AND NOT {_blank(b)}",
+         f"are empty while '{pe_col}' is not (a service period needs its start)", []),
+        (pe_col, f"{pe} < {ps}", f"are before the service period's start ('{ps_col}')", []),
+        (pe_col, f"{pe} >= {ps} AND {months} > {MAX_PERIOD_MONTHS}",
+         f"make a service period longer than {MAX_PERIOD_MONTHS} months (no invoice covers that long; a typo or a "
+         "placeholder date)", [])]
+    if "interval" in m:  # both say how long a line runs: they must agree, or which one is right cannot be told
+        interval = _flag_sql(quote_ident(m["interval"]))
+        for n, words in INTERVAL_MONTHS.items():
+            checks.append((m["interval"], f"{interval} IN {words} AND {pe} >= {ps} AND {months} <> {n}",
+                           f"say the billing interval is {n} month{'s' if n > 1 else ''} while the service period "
+                           f"('{ps_col}' to '{pe_col}') covers another number of months: which one is right cannot "
+                           "be told", []))
+    chk.flag_all(checks)
+    return ps, pe, f"CASE WHEN {pe} >= {ps} THEN {months} END"
+
+
+def _check_tax(chk: _Checker, m: dict[str, str], comma: bool, warnings: list[str]) -> None:
+    """The tax column subtracted from the amount: numbers, not negative, not above the amount."""
+    col, amount = quote_ident(m["tax"]), _amount_sql(quote_ident(m["amount"]), comma)
+    tax = _amount_sql(col, comma)
+    if normalise_header(m["amount"]) in NET_AMOUNT_HEADERS:
+        raise InvalidOptionError(f"'{m['amount']}' is an amount before tax; subtracting '{m['tax']}' from it would "
+                                 f"count the tax twice. Map the amount to the invoice's total, or unmap the tax.")
+    chk.flag_all([
+        (m["tax"], f"NOT {_blank(col)} AND {tax} IS NULL", "are not numbers", []),
+        (m["tax"], f"NOT isfinite({tax})", "are not finite numbers (NaN or infinity)", []),
+        (m["tax"], f"isfinite({tax}) AND {tax} < 0", "are negative", []),
+        (m["tax"], f"isfinite({tax}) AND {tax} >= 0 AND isfinite({amount}) AND {amount} >= 0 AND {tax} > {amount}",
+         f"are larger than the amount in '{m['amount']}' (the revenue without tax would be negative)", [])])
+    empty = chk.count_where(f"{_blank(col)} AND NOT {_blank(quote_ident(m['amount']))}")
+    warnings.append(f"Revenue of each line is '{m['amount']}' − '{m['tax']}' (after discounts, without tax: MRR "
+                    "excludes tax)" + (f"; {counted(empty, 'line')} with an empty '{m['tax']}' read as no tax."
+                                       if empty else "."))
+
+
+def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, warnings: list[str]) -> None:
+    """Open invoices (billed, not paid yet) are recurring revenue of their months: MRR is what the customer is billed
+    for the month, not what was collected by the export's date (an invoice that will not be paid becomes void or
+    uncollectible, and those are left out). Said in the warnings; an amount that is the paid sum (0 while open)
+    cannot carry them, and says so."""
+    n, zero = chk.con.execute(f"SELECT count(*), count(*) FILTER ({amount} = 0) FROM raw "
+                              f"WHERE {status} IN {OPEN_STATUS}").fetchone()
+    if not n:
+        return
+    text = (f"{counted(n, 'invoice')} with status open (billed, not paid yet) count as recurring revenue of "
+            "their months: MRR is what is billed, not what was collected by the export's date (an invoice that will "
+            "not be paid becomes void or uncollectible, and those are left out).")
+    if zero:
+        text += (f" {counted(zero, 'open invoice')} {'has' if zero == 1 else 'have'} 0 in '{m['amount']}': "
+                 + ("the paid amount of an invoice not paid yet; map the invoice's total as the amount (and its tax "
+                    "column as the tax) to count what was billed." if "paid" in normalise_header(m["amount"])
+                    else "they bring no revenue."))
+    warnings.append(text)
+
+
+def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, month: str,
+                  period: tuple[str, str, str], keep: str, comma: bool, cents: bool, warnings: list[str]) -> None:
+    """Build `monthly` from invoice lines with service periods: a line whose period covers SPREAD_MIN_MONTHS or
+    more is spread evenly over its months from the period's first month (an annual invoice ÷ 12), through the
+    as-of month (months after it are not known yet: the customer may cancel); any other line stays in its invoice
+    month, as without a period. The customer-months the spreading adds are counted against the ceiling first."""
+    ps, _pe, months = period
+    latest = chk.con.execute(f"SELECT max({month}) FILTER ({month} <= ?) FROM raw WHERE {keep}",
+                             [opts.today]).fetchone()[0]
+    cap = min(opts.as_of or latest or opts.today, opts.today)
+    cap_m = dt.date(cap.year, cap.month, 1)
+    line, per_month = _line_sql(m, comma, cents), _per_month_sql(m, comma, cents)
+    spread = f"coalesce({months}, 0) >= {SPREAD_MIN_MONTHS}"
+    lines_sql = f"""
+        WITH lines AS (
+            SELECT _row, {stripped(cid)} AS customer_id, {spread} AS spread,
+                   CASE WHEN {spread} THEN date_trunc('month', {ps}) ELSE date_trunc('month', {month}) END::DATE
+                       AS first_m,
+                   CASE WHEN {spread} THEN {months} ELSE 1 END AS n,
+                   CASE WHEN {spread} THEN least({months}, datediff('month', date_trunc('month', {ps}), DATE '{cap_m}')
+                                                 + 1) ELSE 1 END AS k,
+                   CASE WHEN {spread} THEN ({line}) / {months} ELSE {per_month} END AS mrr
+            FROM raw WHERE {keep}
+        )"""
+    spread_n, added, past, beyond, widest = chk.con.execute(lines_sql + """
+        SELECT count(*) FILTER (spread), coalesce(sum(greatest(k, 0)) FILTER (spread), 0),
+               count(*) FILTER (spread AND k < n), count(*) FILTER (spread AND k <= 0),
+               max(n) FILTER (spread) FROM lines""").fetchone()
+    ceiling = max_customer_months()
+    if added > ceiling:
+        longest = chk.con.execute(lines_sql + """
+            SELECT _row, customer_id, first_m, n FROM lines WHERE spread ORDER BY n DESC, _row LIMIT 5""").fetchall()
+        shown = "; ".join(f"row {r}: {c!r} from {f:%b %Y}, {n:,} months" for r, c, f, n in longest)
+        raise TooMuchDataError(
+            f"The {spread_n:,} invoice lines with a service period longer than a month spread into {added:,} "
+            f"customer-months; the ceiling is {ceiling:,}. The longest: {shown}. Check the service period columns "
+            f"('{m['period_start']}', '{m['period_end']}').")
+    chk.con.execute("CREATE OR REPLACE TEMP TABLE monthly AS " + lines_sql + """,
+        months AS (SELECT customer_id, first_m, mrr, unnest(range(greatest(k, 0))) AS i FROM lines)
+        SELECT customer_id, (first_m + to_months(i))::DATE AS month, sum(mrr) AS total, count(*) AS lines
+        FROM months GROUP BY ALL""")
+    if spread_n:
+        text = (f"{counted(spread_n, 'invoice line')} cover a service period of {SPREAD_MIN_MONTHS} months or more "
+                f"('{m['period_start']}' to '{m['period_end']}', up to {widest:,} months): each is spread evenly over "
+                "the months it covers from its period's first month (an annual invoice ÷ 12 a month); shorter "
+                "periods stay in their invoice month.")
+        if past:
+            text += (f" Months after {cap:%b %Y} (the " + ("as-of date" if opts.as_of else "latest invoice date")
+                     + f", {cap:%Y-%m-%d}) are not counted yet: {counted(past, 'line')} reach past it"
+                     + (f", {beyond:,} of them only begin after it and bring nothing yet" if beyond else "")
+                     + ("" if opts.as_of else "; if the export was taken later, set the as-of date (Data page: "
+                        "'As-of date'; command line: --as-of)") + ".")
+        warnings.append(text)

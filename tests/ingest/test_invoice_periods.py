@@ -1,0 +1,186 @@
+"""Invoice lines with a service period, tax and open invoices (Stripe's invoice export): an annual invoice is ÷ 12
+over the months it covers, MRR is 'Total' − 'Tax', an open invoice is billed recurring revenue. Every expected
+figure is worked by hand (or by pandas, in the last test) from the rows written here."""
+
+import csv
+import datetime as dt
+import io
+import random
+
+import pandas as pd
+import pytest
+from conftest import prepare_bytes
+
+from metrics import load
+from metrics.errors import InvalidOptionError, InvalidValuesError, TooMuchDataError
+from metrics.ingest.mapping import detect_mapping
+
+# Stripe's invoice export header (Dashboard → Invoices → Export), as the file has it
+HEADER = ["id", "Amount Due", "Amount Paid", "Amount Remaining", "Application Fee", "Attempt Count", "Attempted",
+          "Billing", "Charge", "Closed", "Currency", "Customer", "Customer Email", "Customer Name", "Date (UTC)",
+          "Description", "Discount", "Due Date (UTC)", "Ending Balance", "Forgiven", "Number", "Paid",
+          "Period End (UTC)", "Period Start (UTC)", "Receipt Number", "Starting Balance", "Statement Descriptor",
+          "Status", "Subscription", "Subtotal", "Tax", "Tax Percent", "Total"]
+
+
+def invoice(customer: str, date: str, start: str, end: str, subtotal: float, tax: float = 0.0,
+            status: str = "paid") -> dict:
+    total = subtotal + tax
+    paid = total if status == "paid" else 0.0
+    row = dict.fromkeys(HEADER, "")
+    row.update({"id": f"in_{customer}_{date[:10]}", "Amount Due": f"{total:.2f}", "Amount Paid": f"{paid:.2f}",
+                "Amount Remaining": f"{total - paid:.2f}", "Attempt Count": "1", "Attempted": "true",
+                "Billing": "charge_automatically", "Closed": str(status != "open").lower(), "Currency": "usd",
+                "Customer": customer, "Customer Email": f"billing@{customer}.example", "Customer Name": customer,
+                "Date (UTC)": date, "Ending Balance": "0", "Forgiven": "false", "Number": "1-0001",
+                "Paid": str(status == "paid").lower(), "Period End (UTC)": end, "Period Start (UTC)": start,
+                "Starting Balance": "0", "Status": status, "Subscription": f"sub_{customer}",
+                "Subtotal": f"{subtotal:.2f}", "Tax": f"{tax:.2f}", "Tax Percent": "19.0" if tax else "",
+                "Total": f"{total:.2f}"})
+    return row
+
+
+def to_csv(rows: list[dict], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+# cus_a: an annual plan of 1,200.00 (no tax) billed on 15 Jan 2026 for 15 Jan 2026 → 15 Jan 2027.
+# cus_b: a monthly plan of 100.00 + 19% tax (119.00), billed on the 20th for the 20th → the 19th of next month;
+#        its March invoice is still open (Amount Paid 0.00).
+ROWS = [
+    invoice("cus_a", "2026-01-15 10:02", "2026-01-15 09:58", "2027-01-15 09:58", 1200.0),
+    invoice("cus_b", "2026-01-20 08:00", "2026-01-20 07:55", "2026-02-19 07:55", 100.0, 19.0),
+    invoice("cus_b", "2026-02-20 08:00", "2026-02-20 07:55", "2026-03-19 07:55", 100.0, 19.0),
+    invoice("cus_b", "2026-03-20 08:00", "2026-03-20 07:55", "2026-04-19 07:55", 100.0, 19.0, status="open"),
+    invoice("cus_b", "2026-03-02 08:00", "2026-03-02 07:55", "2026-04-01 07:55", 100.0, 19.0, status="void"),
+]
+AS_OF = dt.date(2026, 3, 31)
+
+
+def mrr(p) -> dict[tuple[str, str], float]:
+    return {(r.customer_id, r.month.strftime("%Y-%m")): float(r.mrr) for r in p.rows.itertuples()}
+
+
+def test_stripe_invoice_columns_map_to_total_less_tax_and_the_service_period():
+    mapping = detect_mapping("revenue", HEADER)
+    assert mapping["amount"] == "Total" and mapping["tax"] == "Tax"  # never 'Amount Paid' (tax in, 0 while open)
+    assert mapping["period_start"] == "Period Start (UTC)" and mapping["period_end"] == "Period End (UTC)"
+    # a tax column beside an amount that is not the invoice's total is not subtracted from it
+    assert "tax" not in detect_mapping("revenue", ["customer", "date", "amount", "tax"])
+    # a subscription list keeps its own columns ("Current Period …" is not an invoice's service period)
+    subs = detect_mapping("revenue", ["Customer ID", "Amount", "Interval", "Start (UTC)", "Ended At (UTC)",
+                                      "Current Period Start (UTC)", "Current Period End (UTC)", "Tax Percent"])
+    assert not {"period_start", "period_end", "tax"} & subs.keys()
+
+
+def test_annual_invoice_is_spread_over_its_months_without_tax_and_open_invoices_count():
+    p = prepare_bytes(to_csv(ROWS), "revenue", as_of=AS_OF)
+    assert p.layout == "lines"
+    # cus_a: 1,200 ÷ 12 = 100.00 in Jan, Feb and Mar (through the as-of month), not 1,200 in January alone;
+    # cus_b: 119.00 − 19.00 tax = 100.00 a month, the open March invoice included, the void one left out.
+    assert mrr(p) == {("cus_a", "2026-01"): 100.0, ("cus_a", "2026-02"): 100.0, ("cus_a", "2026-03"): 100.0,
+                      ("cus_b", "2026-01"): 100.0, ("cus_b", "2026-02"): 100.0, ("cus_b", "2026-03"): 100.0}
+    march = sum(v for (_, month), v in mrr(p).items() if month == "2026-03")
+    assert march == 200.0 and 12 * march == 2400.0  # ARR of March
+    text = "\n".join(p.warnings)
+    assert "Revenue of each line is 'Total' − 'Tax' (after discounts, without tax: MRR excludes tax)." in text
+    assert ("1 invoice with status open (billed, not paid yet) count as recurring revenue of their months" in text)
+    assert ("1 invoice line cover a service period of 2 months or more ('Period Start (UTC)' to 'Period End (UTC)', "
+            "up to 12 months): each is spread evenly over the months it covers") in text
+    assert "Months after Mar 2026 (the as-of date, 2026-03-31) are not counted yet: 1 line reach past it" in text
+    assert p.last_date == dt.date(2026, 3, 31)  # no month after the as-of date is built
+
+
+def test_without_an_as_of_date_the_spread_stops_at_the_latest_invoice_and_says_so():
+    p = prepare_bytes(to_csv(ROWS[:2]), "revenue")  # the latest invoice: 20 Jan 2026
+    assert mrr(p) == {("cus_a", "2026-01"): 100.0, ("cus_b", "2026-01"): 100.0}
+    assert any("Months after Jan 2026 (the latest invoice date, 2026-01-20) are not counted yet" in w
+               and "--as-of" in w for w in p.warnings)
+
+
+def test_cli_stores_the_spread_revenue(tmp_path, capsys):
+    file = tmp_path / "stripe_invoices.csv"
+    file.write_bytes(to_csv(ROWS))
+    assert load.main(["--workspace", str(tmp_path / "ws.duckdb"), "--kind", "revenue", "--as-of", "2026-03-31",
+                      str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "amount = 'Total'" in out and "tax = 'Tax'" in out
+    assert "ARR $2.4K (last month × 12)" in out  # 12 × (100 + 100); the old reading gave 12 × 0 for March
+
+
+def test_paddle_like_transactions_subtract_their_tax():
+    header = ["Transaction ID", "Status", "Customer ID", "Currency", "Subtotal", "Tax", "Total", "Billed at"]
+    rows = [{"Transaction ID": f"txn_{i}", "Status": "completed", "Customer ID": "ctm_1", "Currency": "EUR",
+             "Subtotal": "398.00", "Tax": "79.60", "Total": "477.60", "Billed at": f"2026-0{i}-03T09:15:02Z"}
+            for i in (1, 2)]
+    p = prepare_bytes(to_csv(rows, header), "revenue")
+    assert p.mapping["amount"] == "Total" and p.mapping["tax"] == "Tax"
+    assert mrr(p) == {("ctm_1", "2026-01"): 398.0, ("ctm_1", "2026-02"): 398.0}  # 477.60 − 79.60
+
+
+def test_period_end_before_its_start_is_rejected_by_row_and_column():
+    rows = [ROWS[0], invoice("cus_c", "2026-02-01 10:00", "2026-02-01 10:00", "2026-01-01 10:00", 50.0)]
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(to_csv(rows), "revenue", as_of=AS_OF)
+    problem = err.value.report.problems[0]
+    assert problem.column == "Period End (UTC)" and "before the service period's start" in problem.reason
+    assert [c.row for c in problem.cells] == [3]
+
+
+def test_an_interval_that_contradicts_the_period_is_rejected():
+    header = [*HEADER, "Interval"]
+    rows = [dict(ROWS[0], Interval="month"), dict(ROWS[1], Interval="month")]  # the annual line says "month"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(to_csv(rows, header), "revenue", as_of=AS_OF)
+    problem = err.value.report.problems[0]
+    assert problem.column == "Interval" and "billing interval is 1 month while the service period" in problem.reason
+    assert [c.row for c in problem.cells] == [2]
+
+
+def test_subtotal_with_a_tax_column_is_refused():
+    with pytest.raises(InvalidOptionError, match="'Subtotal' is an amount before tax"):
+        prepare_bytes(to_csv(ROWS), "revenue", as_of=AS_OF, mapping={"amount": "Subtotal", "tax": "Tax"})
+
+
+def test_spread_months_are_counted_against_the_ceiling_before_building(monkeypatch):
+    monkeypatch.setenv("CX_MAX_CUSTOMER_MONTHS", "2")
+    with pytest.raises(TooMuchDataError, match="spread into 3 customer-months; the ceiling is 2"):
+        prepare_bytes(to_csv(ROWS), "revenue", as_of=AS_OF)
+
+
+def test_a_mixed_file_matches_pandas_month_by_month():
+    rng = random.Random(8)
+    rows = []
+    for c in range(12):
+        annual = c % 3 == 0
+        price = rng.choice([49.0, 99.0, 499.0]) * (10 if annual else 1)
+        day = rng.randint(1, 28)
+        for k in range(2 if annual else 14):
+            y, m = divmod(k * (12 if annual else 1), 12)
+            start = dt.datetime(2025 + y, 1 + m, day, 9, 30)
+            end = (start.replace(year=start.year + 1) if annual else
+                   start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1))
+            status = rng.choice(["paid", "paid", "paid", "open", "void"])
+            rows.append(invoice(f"cus_{c}", f"{start:%Y-%m-%d} 10:00", f"{start:%Y-%m-%d %H:%M}",
+                                f"{end:%Y-%m-%d %H:%M}", price, round(price * 0.19, 2) if c % 2 else 0.0, status))
+    as_of = dt.date(2026, 2, 28)
+    p = prepare_bytes(to_csv(rows), "revenue", as_of=as_of)
+    d = pd.DataFrame(rows)
+    d = d[d.Status != "void"].astype({"Total": float, "Tax": float})
+    d["rev"] = d.Total - d.Tax
+    start, end = pd.to_datetime(d["Period Start (UTC)"]), pd.to_datetime(d["Period End (UTC)"])
+    d["n"] = ((end - start).dt.days / 30.436875).round().astype(int)
+    spread = []
+    for r in d.itertuples():
+        first = pd.Period(r[d.columns.get_loc("Period Start (UTC)") + 1][:7] if r.n >= 2
+                          else r[d.columns.get_loc("Date (UTC)") + 1][:7], "M")
+        for i in range(r.n if r.n >= 2 else 1):
+            if first + i <= pd.Period(as_of, "M"):
+                spread.append((r.Customer, str(first + i), r.rev / (r.n if r.n >= 2 else 1)))
+    expected = pd.DataFrame(spread, columns=["c", "m", "v"]).groupby(["c", "m"]).v.sum().round(2).to_dict()
+    assert mrr(p) == pytest.approx(expected, abs=0.005)
+    assert any(n >= 12 for n in d.n)  # the file does hold annual invoices
