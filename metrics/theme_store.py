@@ -122,10 +122,9 @@ def load(cur, version: int | None = None) -> ThemeMap:
         return _parsed(text)  # one statement: a page asks for the version it already resolved
     ensure(cur)
     version = latest(cur) if version is None else int(version)
-    row = cur.execute("SELECT map_json FROM theme_map_versions WHERE version = ?", [version]).fetchone()
-    if row is None:
+    if (text := _stored_text(cur, version)) is None:
         raise UnknownVersion(f"There is no theme map version {version}; the latest is {latest(cur)}.")
-    return _parsed(row[0])
+    return _parsed(text)
 
 
 def sha(cur, version: int) -> str:

@@ -71,9 +71,8 @@ def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     per_month = _line_sql(m, comma, cents)
     if "interval" in m:
         interval = _flag_sql(quote_ident(m["interval"]))
-        per_month = (f"CASE WHEN {interval} IN ('year', 'yearly', 'annual', 'annually', '12', 'y') "
-                     f"THEN ({per_month}) / 12 "
-                     f"WHEN {interval} IN ('quarter', 'quarterly', '3') THEN ({per_month}) / 3 ELSE {per_month} END")
+        per_month = (f"CASE WHEN {interval} IN {INTERVAL_MONTHS[12]} THEN ({per_month}) / 12 "
+                     f"WHEN {interval} IN {INTERVAL_MONTHS[3]} THEN ({per_month}) / 3 ELSE {per_month} END")
     return per_month
 
 
