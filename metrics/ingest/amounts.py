@@ -34,6 +34,7 @@ SAMPLE = 20_000
 CURRENCY_HEADERS = {"currency", "currencycode", "currencyiso", "isocurrency", "curr", "ccy"}
 SIGNS = ("$", "€", "£", "¥", "USD", "EUR", "GBP", "CHF")
 CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multiples of 100 look like cents
+CENTS_HEADER = ("incents", "cents")  # a header ending so ('amount_in_cents') says its amounts are cents
 
 
 def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:
@@ -137,6 +138,8 @@ def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
     """Whether the column's whole numbers are cents: asked when the sample's amounts are all whole multiples of
     100 (at least 10 of them) with a median from 1,000 to 100,000,000: a price from 10.00 to 1,000,000.00 in
     cents. Smaller whole amounts (plans of 100 or 500 a month) are read as units without a question."""
+    if normalise_header(column).endswith(CENTS_HEADER):
+        return True  # the header states the unit (Recurly's 'unit_amount_in_cents'): nothing to ask
     col = quote_ident(column)
     whole = "isfinite(a) AND a = round(a) AND fmod(a, 100) = 0"  # fmod: no cast that a 1e308 cell would overflow
     n, hundreds, median, example, value = chk.con.execute(

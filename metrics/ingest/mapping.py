@@ -120,12 +120,12 @@ SYNONYMS_TICKETS = {
 FIELDS["tickets"] = FIELDS_TICKETS
 SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
-              "npsrating", "recommend"],
-    "response_date": ["responsedate", "respondedat", "surveyedat", "surveydate", "submittedat", "submitted",
-                      "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat", "enddate",
-                      "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
+              "npsrating", "recommend", "answer"],  # AskNicely: 'answer' (0–10), checked as any score
+    "response_date": ["responsedate", "respondedat", "responded", "surveyedat", "surveydate", "submittedat",
+                      "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
+                      "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
-                    "custid", "customernumber", "accountnumber", "subscriberid", "externalid",
+                    "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
                     "externalreference", "externaldatareference", "customerexternalid", "userid", "user", "id",
                     "uuid"],
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
@@ -152,6 +152,8 @@ SYNONYMS = {
               "date", "created"],
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
                "monthlycharges", "sales", "value", "total"],
+    # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
+    # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
     "quantity": ["quantity", "qty"],
@@ -165,7 +167,8 @@ SYNONYMS = {
 SYNONYMS_REVENUE = {
     "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "activatedat", "createdutc",
                    "createdat"],
-    "end_date": ["endedatutc", "endedat", "canceledatutc", "canceledat", "cancelledat", "enddate", "endedon"],
+    "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
+                 "endedon"],
 }
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {

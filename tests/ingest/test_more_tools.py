@@ -1,0 +1,55 @@
+"""Exports of AskNicely and Recurly, shaped as their tools write them: what is mapped by itself, what is read from
+the header, and what is refused rather than guessed. Values worked out by hand."""
+
+import datetime as dt
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import MissingColumnError
+from metrics.ingest.mapping import detect_mapping
+
+ASKNICELY = (
+    "id,person_id,name,email,answer,answerlabel,comment,status,sent,responded,segment,customer_id\n"
+    "101,9001,Ann Lee,ann@acme.test,10,Promoter,Love the reports,responded,2026-10-01 09:00:00,"
+    "2026-10-01 10:12:00,Enterprise,acme\n"
+    "102,9002,Bo Chan,bo@bolt.test,6,Detractor,Too slow,responded,2026-10-02 09:00:00,2026-10-03 11:00:00,SMB,bolt\n"
+    "103,9003,Cy Dorn,cy@crux.test,8,Passive,,responded,2026-10-02 09:00:00,2026-10-04 08:30:00,SMB,crux\n")
+
+RECURLY = (
+    "account_code,uuid,plan_code,state,quantity,unit_amount_in_cents,currency,activated_at,canceled_at,expires_at\n"
+    "acme,3a1f,pro-monthly,active,2,4900,USD,2026-01-10 14:02:11 UTC,,\n"
+    "bolt,3a20,pro-monthly,canceled,1,4900,USD,2026-02-03 09:00:00 UTC,2026-06-20 10:00:00 UTC,"
+    "2026-07-03 09:00:00 UTC\n")
+
+
+def test_asknicely_answer_is_the_score_and_responded_the_date():
+    """'answer' is AskNicely's 0–10 score and 'responded' when it was given ('sent' is when the survey went out)."""
+    p = prepare_bytes(ASKNICELY.encode(), kind="nps")
+    assert p.mapping["score"] == "answer" and p.mapping["response_date"] == "responded"
+    rows = {r.customer_id: (int(r.score), r.response_date.date()) for r in p.rows.itertuples()}
+    assert rows == {"acme": (10, dt.date(2026, 10, 1)), "bolt": (6, dt.date(2026, 10, 3)),
+                    "crux": (8, dt.date(2026, 10, 4))}  # NPS (1 promoter − 1 detractor) / 3 = 0
+
+
+def test_recurly_subscriptions_map_customer_and_end_but_not_the_unit_price():
+    """account_code is the customer, expires_at the end (canceled_at is when the cancellation was asked for; the
+    subscription runs to expires_at). unit_amount_in_cents is a price per billing interval the file does not
+    state: not taken as MRR by itself (an annual plan would read twelve times too large)."""
+    m = detect_mapping("revenue", RECURLY.splitlines()[0].split(","))
+    assert m["customer_id"] == "account_code" and m["start_date"] == "activated_at"
+    assert m["end_date"] == "expires_at" and "amount" not in m
+    with pytest.raises(MissingColumnError, match="No column for amount"):
+        prepare_bytes(RECURLY.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+
+
+def test_a_header_in_cents_is_read_as_cents_without_asking():
+    """Mapped by hand, 'unit_amount_in_cents' says its unit: 4900 × 2 seats = 98.00 a month, nothing asked (the
+    values alone, fewer than 10, would have been read as units: 9,800.00)."""
+    mapping = {"customer_id": "account_code", "amount": "unit_amount_in_cents", "start_date": "activated_at",
+               "end_date": "expires_at", "quantity": "quantity"}
+    p = prepare_bytes(RECURLY.encode(), kind="revenue", mapping=mapping, as_of=dt.date(2026, 11, 20))
+    mrr = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+    assert mrr[("acme", "2026-01")] == 98.0 and mrr[("acme", "2026-11")] == 98.0
+    assert mrr[("bolt", "2026-02")] == 49.0 and ("bolt", "2026-07") not in mrr  # ended 3 July: churned in July
+    assert not [q for q in p.questions if q.key.startswith("amount_unit")]
