@@ -154,7 +154,10 @@ SYNONYMS = {
                "monthlycharges", "sales", "value", "total"],
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
-    "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiod"],
+    # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
+    # nothing about a year)
+    "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",
+                 "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
     "quantity": ["quantity", "qty"],
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
@@ -165,7 +168,8 @@ SYNONYMS = {
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
-    "start_date": ["startdate", "startutc", "start", "startedat", "subscriptionstart", "activatedat", "createdutc",
+    # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
+    "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart", "createdutc",
                    "createdat"],
     "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
                  "endedon"],
@@ -191,6 +195,17 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
+def _by_name(columns: list[str]) -> dict[str, str]:
+    """Each column under its normalised header, the first column winning a clash; a header qualified by its table
+    (Chargebee's 'subscriptions.mrr', 'customers.id') also under the part after its last dot, unless a column
+    already has that name."""
+    out = {normalise_header(c): c for c in reversed(columns)}
+    for c in reversed(columns):
+        if "." in str(c) and (short := normalise_header(str(c).rsplit(".", 1)[1])):
+            out.setdefault(short, c)
+    return out
+
+
 # ---- mapping ------------------------------------------------------------------------------------
 def _synonyms(kind: str, name: str) -> list[str]:
     if kind == "revenue" and name in SYNONYMS_REVENUE:
@@ -204,7 +219,7 @@ def _detect_ticket_mapping(columns: list[str]) -> dict[str, str]:
     """Map each ticket field to the best-matching column (each column used once), like mapping.detect_mapping.
     Business-hours duration columns are matched first so "… within business hours" never becomes the calendar
     duration."""
-    normalised = {normalise_header(c): c for c in reversed(columns)}
+    normalised = _by_name(columns)
     mapping: dict[str, str] = {}
     used: set[str] = set()
     order = sorted(FIELDS_TICKETS, key=lambda f: not f[0].endswith("_business"))
@@ -225,7 +240,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
     if kind == "tickets":
         return _detect_ticket_mapping(columns)
     labels = labels or {}
-    normalised = {normalise_header(c): c for c in reversed(columns)}  # first column wins on a clash
+    normalised = _by_name(columns)
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for name, _label, _req in FIELDS[kind]:

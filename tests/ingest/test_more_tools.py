@@ -53,3 +53,32 @@ def test_a_header_in_cents_is_read_as_cents_without_asking():
     assert mrr[("acme", "2026-01")] == 98.0 and mrr[("acme", "2026-11")] == 98.0
     assert mrr[("bolt", "2026-02")] == 49.0 and ("bolt", "2026-07") not in mrr  # ended 3 July: churned in July
     assert not [q for q in p.questions if q.key.startswith("amount_unit")]
+
+
+CHARGEBEE = (
+    "subscriptions.id,subscriptions.customer_id,subscriptions.plan_amount,subscriptions.billing_period,"
+    "subscriptions.billing_period_unit,subscriptions.status,subscriptions.started_at,subscriptions.activated_at,"
+    "subscriptions.cancelled_at\n"
+    "s1,acme,1200,1,year,active,2026-01-01,2026-01-15,\n"
+    "s2,bolt,50,1,month,cancelled,2026-03-01,2026-03-01,2026-05-20\n")
+
+
+def test_chargebee_headers_qualified_by_their_table_are_mapped():
+    """'subscriptions.customer_id' is read as 'customer_id'. The interval is 'billing_period_unit' (year), not
+    'billing_period' (1, a count of units): 1,200 a year is 100 a month, not 1,200. The start is 'activated_at'
+    (paying), not 'started_at' (the trial's start)."""
+    m = detect_mapping("revenue", CHARGEBEE.splitlines()[0].split(","))
+    assert m["customer_id"] == "subscriptions.customer_id" and m["amount"] == "subscriptions.plan_amount"
+    assert m["interval"] == "subscriptions.billing_period_unit" and m["start_date"] == "subscriptions.activated_at"
+    p = prepare_bytes(CHARGEBEE.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    mrr = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+    assert mrr[("acme", "2026-01")] == 100.0 and mrr[("acme", "2026-11")] == 100.0
+    assert mrr[("bolt", "2026-04")] == 50.0 and ("bolt", "2026-05") not in mrr  # ended 20 May: churned in May
+    # with its own 'mrr' column, that is the amount (already per month)
+    with_mrr = detect_mapping("revenue", [*CHARGEBEE.splitlines()[0].split(","), "subscriptions.mrr"])
+    assert with_mrr["amount"] == "subscriptions.mrr" and "interval" not in with_mrr
+
+
+def test_a_plain_header_wins_over_a_qualified_one():
+    """'id' and 'customers.id' both present: the plain one is the id."""
+    assert detect_mapping("nps", ["customers.id", "id", "score", "date"])["customer_id"] == "id"
