@@ -47,7 +47,8 @@ def max_customer_months() -> int:
     return int(os.environ.get("CX_MAX_CUSTOMER_MONTHS") or MAX_CUSTOMER_MONTHS)
 
 
-SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing")
+# not paying yet: Stripe's trialing and incomplete; Chargebee's in_trial and future (Recurly's future as well)
+SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing", "in_trial", "future")
 SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
 
 def _tax_sql(m: dict[str, str], comma: bool) -> str:
@@ -100,7 +101,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         "cohort is derived from it.")
     elif subscriptions:
         start = chk.date(m["start_date"])
-        _check_dates(chk, m["start_date"], start, True, opts.today)
+        # A subscription not paying yet (future, in trial) may have no start: required of the others (below)
+        _check_dates(chk, m["start_date"], start, "status" not in m, opts.today)
         end = "NULL::DATE"
         if "end_date" in m:
             end = chk.date(m["end_date"])
@@ -141,9 +143,17 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
                  f"make amount × quantity larger than the ceiling of {MAX_AMOUNT:,.0f} per row")
     status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
+    if subscriptions and status and "start_date" in m:
+        chk.flag(m["start_date"], f"{_blank(quote_ident(m['start_date']))} AND NOT list_contains(?, {status})",
+                 "are empty (a date is required)", [list(SKIPPED_SUBSCRIPTION_STATUS)])
     if subscriptions and status and "end_date" in m:
         chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
                  f"say the subscription ended but '{m['end_date']}' is empty")
+    if "interval" in m:  # a weekly, daily or six-monthly price read as monthly would be off by a factor, unseen
+        chk.flag(m["interval"], f"{_flag_sql(quote_ident(m['interval']))} <> '' "
+                 f"AND NOT list_contains(?, {_flag_sql(quote_ident(m['interval']))})",
+                 "are billing intervals that cannot be turned into a monthly amount (month, quarter and year can)",
+                 [[w for words in INTERVAL_MONTHS.values() for w in words]])
     if subscriptions and "start_date" in m:
         # The as-of month bounds every expansion: a start more than MAX_SPAN_YEARS before it is refused by row.
         latest = chk.con.execute(f"SELECT greatest(max({start}) FILTER ({start} <= ?), max({end}) FILTER ({end} <= ?)) "

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import MissingColumnError
+from metrics.errors import InvalidValuesError, MissingColumnError
 from metrics.ingest.mapping import detect_mapping
 
 ASKNICELY = (
@@ -82,3 +82,24 @@ def test_chargebee_headers_qualified_by_their_table_are_mapped():
 def test_a_plain_header_wins_over_a_qualified_one():
     """'id' and 'customers.id' both present: the plain one is the id."""
     assert detect_mapping("nps", ["customers.id", "id", "score", "date"])["customer_id"] == "id"
+
+
+def test_an_interval_that_is_not_month_quarter_or_year_is_refused_by_row():
+    """'week' read as monthly would make that line's MRR about 4.3× too small: refused, naming row and column; an
+    empty interval stays monthly, and 'Month' reads as month."""
+    csv = "customer_id,month,amount,interval\na,2026-01-15,1200,year\nb,2026-01-15,10,week\nc,2026-01-15,100,Month\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv.encode(), kind="revenue")
+    text = str(err.value)
+    assert "Column 'interval'" in text and "row 3: 'week'" in text
+    ok = prepare_bytes(csv.replace("week", "").encode(), kind="revenue")
+    assert {r.customer_id: float(r.mrr) for r in ok.rows.itertuples()} == {"a": 100.0, "b": 10.0, "c": 100.0}
+
+
+def test_chargebee_trial_and_future_subscriptions_bring_no_revenue():
+    """in_trial and future subscriptions are not paying yet: left out, and the warning says how many, by status."""
+    rows = CHARGEBEE + ("s3,crux,99,1,month,in_trial,2026-11-01,,\n"
+                        "s4,dune,99,1,month,future,,,\n")
+    p = prepare_bytes(rows.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    assert {r.customer_id for r in p.rows.itertuples()} == {"acme", "bolt"}
+    assert any("2 rows bring no revenue" in w and "in_trial" in w and "future" in w for w in p.warnings)
