@@ -461,8 +461,7 @@ def handle(upload, all_keys: list[str]) -> None:
             with st.popover("Save this mapping as a preset"):
                 name_key = f"preset_name_{fkey}"
                 st.text_input("Preset name", key=name_key, value=(preset or {}).get("name", ""))
-                settings = {"mapping": prepared.mapping, "amount_in_cents": options.amount_in_cents,
-                            "date_formats": prepared.date_formats, "answers": prepared.answers}
+                settings = session.preset_settings(prepared, options.amount_in_cents)
                 st.button("Save preset", key=f"save_preset_{fkey}", on_click=save_preset,
                           args=(seen.signature, prepared.kind, settings, name_key))
             adding = append_choice(prepared.kind, fkey)

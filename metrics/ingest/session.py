@@ -58,6 +58,25 @@ def saved_settings(preset: dict | None, kind: str | None) -> dict:
     return preset["settings"] if preset and preset["kind"] == kind else {}
 
 
+# Fields added after presets were first saved without their field list: a preset from then never chose them, so
+# they are detected as for a new file (a Stripe invoice preset would otherwise ignore 'Tax' and 'Period Start').
+ADDED_AFTER_OLD_PRESETS = {"revenue": ("period_start", "period_end", "tax")}
+
+
+def preset_fields(saved: dict, kind: str) -> list[str]:
+    """The fields of `kind` a preset's mapping chose among: the list saved with it (preset_settings), else the
+    kind's fields less those added after such presets."""
+    return saved.get("fields") or [name for name, _label, _required in FIELDS[kind]
+                                   if name not in ADDED_AFTER_OLD_PRESETS.get(kind, ())]
+
+
+def preset_settings(prepared: Prepared, amount_in_cents: bool) -> dict:
+    """What a preset saves of a prepared file: its whole mapping, the fields it was chosen among (a field added to
+    the kind later is then detected, not left unused), cents, date formats and answers."""
+    return {"mapping": prepared.mapping, "fields": [name for name, _label, _required in FIELDS[prepared.kind]],
+            "amount_in_cents": amount_in_cents, "date_formats": prepared.date_formats, "answers": prepared.answers}
+
+
 def options(preset: dict | None, kind: str | None, *, mapping: dict[str, str] | None = None,
             as_of: dt.date | None = None, amount_in_cents: bool = False,
             date_formats: dict[str, str] | None = None, skip_invalid: bool = False,
@@ -66,7 +85,7 @@ def options(preset: dict | None, kind: str | None, *, mapping: dict[str, str] | 
     saved = saved_settings(preset, kind)
     confirmed = dict(saved.get("mapping", {}))
     if confirmed and kind in FIELDS:  # a preset is a whole confirmed mapping: a field it leaves out is not used
-        confirmed = {name: "" for name, _label, _required in FIELDS[kind]} | confirmed
+        confirmed = {name: "" for name in preset_fields(saved, kind)} | confirmed
     return Options(kind=kind, mapping={**confirmed, **(mapping or {})}, as_of=as_of,
                    amount_in_cents=amount_in_cents or bool(saved.get("amount_in_cents")),
                    date_formats={**saved.get("date_formats", {}), **(date_formats or {})},
