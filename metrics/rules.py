@@ -139,7 +139,10 @@ def everywhere() -> list[str]:
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
         f"ARR = {ARR_FACTOR} × MRR. Revenue uploads with an annual billing interval are divided by "
-        f"{MONTHS_PER_YEAR}; an invoice line whose service period (period start to end) covers two months or more "
+        f"{MONTHS_PER_YEAR} (a quarterly one by 3; any other interval, such as a week, is refused by row); a "
+        "subscription list with no interval column whose amount header does not say monthly (MRR, monthly) asks "
+        "how long each amount pays for; subscriptions not paying yet (in trial, future, incomplete) bring no "
+        "revenue; an invoice line whose service period (period start to end) covers two months or more "
         "is spread evenly over the months it covers from its period's first month (an annual invoice ÷ "
         f"{MONTHS_PER_YEAR} a month), through the as-of month; shorter periods stay in their invoice month. An "
         "invoice's revenue excludes tax (its total − its tax where the file has both); an open invoice (billed, "
@@ -147,7 +150,8 @@ def everywhere() -> list[str]:
         "its sign: the one a currency column or "
         "the amounts' signs name, else the analyst's answer (USD proposed; asked outright when the amounts are "
         "written the European way). A file in two currencies, or writing amounts two ways, is refused; whole "
-        "multiples of 100 with a median of 1,000 or more ask whether they are cents.",
+        "multiples of 100 with a median of 1,000 or more ask whether they are cents; a header that ends in 'cents' "
+        "is read as cents.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS.",

@@ -23,6 +23,7 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
+from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, stripped
 from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
 from metrics.store import quote_ident
@@ -75,6 +76,27 @@ def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
         per_month = (f"CASE WHEN {interval} IN {INTERVAL_MONTHS[12]} THEN ({per_month}) / 12 "
                      f"WHEN {interval} IN {INTERVAL_MONTHS[3]} THEN ({per_month}) / 3 ELSE {per_month} END")
     return per_month
+
+
+MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the header says its amount is monthly
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _months_per_amount(chk: _Checker, m: dict[str, str]) -> int:
+    """How many months one amount of a subscription list pays for, when no interval column says: 1 when the header
+    says monthly, else asked and must be confirmed. An annual price read as monthly would make MRR twelve times
+    too large, and nothing in the values tells (Recurly's 'unit_amount_in_cents' is a price per billing period)."""
+    column = m["amount"]
+    if any(word in normalise_header(column) for word in MONTHLY_HEADER_WORDS):
+        return 1
+    answer = chk.questions.ask(Question(
+        f"amount_period:{column}", f"Each amount in '{column}' pays for how long?", tuple(PERIOD_MONTHS),
+        {"month": "one month (the amount is MRR)", "quarter": "a quarter (÷ 3 a month)",
+         "year": "a year (÷ 12 a month)"}, None,
+        "The file is a list of subscriptions with no billing-interval column, and the header does not say the "
+        "amount is monthly: an annual price read as monthly would make MRR twelve times too large.",
+        must_confirm=True))
+    return PERIOD_MONTHS.get(answer, 1) if isinstance(answer, str) else 1
 
 
 def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
@@ -193,6 +215,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         return frame
     # Subscriptions: MRR in every month from the start month up to (not including) the end month, or
     # through the as-of month while still running.
+    if "interval" not in m:
+        per_month = f"({per_month}) / {_months_per_amount(chk, m)}"
     if "tenure" in m and "start_date" not in m:
         latest = opts.as_of or opts.today
     else:

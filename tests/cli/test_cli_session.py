@@ -16,7 +16,12 @@ def test_the_preset_fills_in_and_the_analyst_wins():
                         answers={"encoding": "latin-1"}, as_of=dt.date(2026, 1, 31), skip_invalid=True)
     # The preset is the whole mapping: every other revenue field is "not used" unless the analyst says otherwise.
     assert {k: v for k, v in o.mapping.items() if v} == {"customer_id": "acct", "month": "paid", "amount": "charge"}
-    assert set(o.mapping) == {name for name, _label, _required in ingest.FIELDS["revenue"]}
+    # saved without its field list (an older preset): the fields added since are left to detection
+    assert set(o.mapping) == {name for name, _label, _required in ingest.FIELDS["revenue"]} - {
+        "period_start", "period_end", "tax"}
+    with_fields = session.options({**PRESET, "settings": {**PRESET["settings"], "fields": ["customer_id", "tax"]}},
+                                  "revenue")
+    assert with_fields.mapping == {"customer_id": "acct", "tax": "", "month": "period", "amount": "charge"}
     assert o.amount_in_cents is True  # the preset says cents; the analyst did not say otherwise
     assert o.date_formats == {"period": "%Y-%m", "paid": "%m/%d/%Y"}
     assert o.answers == {"tenure_unit:tenure": "months", "encoding": "latin-1"}

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import InvalidValuesError, MissingColumnError
+from metrics.errors import InvalidValuesError, MissingColumnError, NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 ASKNICELY = (
@@ -48,11 +48,33 @@ def test_a_header_in_cents_is_read_as_cents_without_asking():
     values alone, fewer than 10, would have been read as units: 9,800.00)."""
     mapping = {"customer_id": "account_code", "amount": "unit_amount_in_cents", "start_date": "activated_at",
                "end_date": "expires_at", "quantity": "quantity"}
-    p = prepare_bytes(RECURLY.encode(), kind="revenue", mapping=mapping, as_of=dt.date(2026, 11, 20))
+    # a price per billing period the file does not state: how long it pays for is asked, and must be answered
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(RECURLY.encode(), kind="revenue", mapping=mapping, as_of=dt.date(2026, 11, 20))
+    q = next(q for q in err.value.questions if q.key == "amount_period:unit_amount_in_cents")
+    assert q.must_confirm and q.proposal is None and "twelve times" in q.detail
+    p = prepare_bytes(RECURLY.encode(), kind="revenue", mapping=mapping, as_of=dt.date(2026, 11, 20),
+                      answers={"amount_period:unit_amount_in_cents": "month"})
     mrr = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
     assert mrr[("acme", "2026-01")] == 98.0 and mrr[("acme", "2026-11")] == 98.0
     assert mrr[("bolt", "2026-02")] == 49.0 and ("bolt", "2026-07") not in mrr  # ended 3 July: churned in July
     assert not [q for q in p.questions if q.key.startswith("amount_unit")]
+    yearly = prepare_bytes(RECURLY.encode(), kind="revenue", mapping=mapping, as_of=dt.date(2026, 11, 20),
+                           answers={"amount_period:unit_amount_in_cents": "year"})
+    assert {float(r.mrr) for r in yearly.rows.itertuples() if r.customer_id == "acme"} == {8.17}  # 98 ÷ 12, to the cent
+
+
+def test_a_subscription_amount_whose_header_says_monthly_is_not_asked():
+    """'mrr_amount' (RavenStack) and 'MonthlyCharges' (telco) say they are monthly; a plain 'amount' does not."""
+    head = "customer_id,start_date,end_date,{}\nA,2026-01-01,,120\n"
+    for header in ("mrr_amount", "MonthlyCharges"):
+        p = prepare_bytes(head.format(header).encode(), kind="revenue", as_of=dt.date(2026, 3, 31))
+        assert {float(r.mrr) for r in p.rows.itertuples()} == {120.0}
+    with pytest.raises(NeedsAnswerError, match="amount_period|pays for how long"):
+        prepare_bytes(head.format("amount").encode(), kind="revenue", as_of=dt.date(2026, 3, 31))
+    quarterly = prepare_bytes(head.format("amount").encode(), kind="revenue", as_of=dt.date(2026, 3, 31),
+                              answers={"amount_period:amount": "quarter"})
+    assert [float(r.mrr) for r in quarterly.rows.itertuples()] == [40.0, 40.0, 40.0]  # Jan, Feb, Mar
 
 
 CHARGEBEE = (
