@@ -1,6 +1,7 @@
 """Browser test: a 1–5 satisfaction file uploaded as NPS never becomes an NPS. The Data page asks which scale the
 answers are on, the analyst answers "1–5 satisfaction", the file is stored as CSAT answers (as the company's own
-data, never mixed with the sample) and the CMO page shows CSAT — with no NPS figure and no sample figure.
+data, never mixed with the sample) and the CMO page shows CSAT — with no NPS figure and no sample figure. Then a
+subscription list whose amount does not say monthly: how long it pays for is asked, and the answer decides ARR.
 
 Same pattern as tests/test_browser_upload.py: a module-scoped server on a free port with CX_WORKSPACE in tmp (which
 loads the bundled sample on its first run), the Debian chromium driven by Playwright.
@@ -57,3 +58,31 @@ def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_ur
     pw.expect(page.get_by_text("No NPS responses uploaded yet — upload on the Data page.").first).to_be_visible()
     assert page.locator("[data-testid='stMetric']").filter(has_text="ARR").count() == 0  # no sample figure
     pw.expect(page.get_by_text("You are looking at a fictional company's data")).to_have_count(0)
+
+
+def test_a_subscription_amount_that_does_not_say_monthly_is_asked(page, app_url, tmp_path):
+    """A subscription list with 'Amount' and no interval column: how long each amount pays for is asked, nothing is
+    stored until answered; answered "a year", the CFO page's ARR is the annual prices' sum: A 1,200 + B 2,400 a
+    year = 100 + 200 MRR = $3.6K ARR (read as monthly it would have been $43.2K). """
+    subs = tmp_path / "subscriptions.csv"
+    subs.write_text("Customer ID,Start (UTC),Ended At (UTC),Amount\nA,2026-01-01,,1200\nB,2026-02-01,,2400\n")
+    open_app(page, app_url + "/data")
+    upload_csv(page, subs, "Revenue")
+    wait_for_app_run(page)
+    error = page.locator("[data-testid='stAlertContentError']")
+    pw.expect(error.filter(has_text="need an answer before anything is stored")).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
+    choose(page, re.compile(r"^Each amount in 'Amount' pays for how long\?"), re.compile(r"^a year"))
+    own = re.compile(r"^Store your files as your company's own data\?")
+    if page.get_by_role("combobox", name=own).count():  # run alone: the sample is still the workspace
+        choose(page, own, re.compile(r"^Start your company's own workspace"))
+    page.get_by_role("button", name="Store as the new Revenue version").click()
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    pw.expect(success.filter(has_text="Stored subscriptions.csv as version")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+
+    open_app(page, app_url + "/cfo?period=Jan+2026&period=Feb+2026")  # the revenue's months (CSAT reaches Oct)
+    assert_no_exception(page)
+    arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
+    pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text("$3.6K")
