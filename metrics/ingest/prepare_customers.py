@@ -18,7 +18,7 @@ from metrics.ingest.checks import (
 )
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.model import Options
-from metrics.ingest.sqltext import _blank, stripped
+from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.store import quote_ident
 
 NEVER_PAID = ("incomplete", "incomplete_expired")
@@ -74,7 +74,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         # One row per subscription: a customer starts with their first subscription and churns when the
         # last one ends (still a customer while any subscription has no end date).
         status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
-        keep = f"{status} NOT IN {NEVER_PAID}" if status else "true"
+        keep = f"{status} NOT IN {sql_words(NEVER_PAID)}" if status else "true"
         if status and (never := chk.count_where(f"NOT ({keep})")):
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")

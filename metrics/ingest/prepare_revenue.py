@@ -24,7 +24,7 @@ from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, stripped
+from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
 from metrics.store import quote_ident
 
@@ -73,8 +73,8 @@ def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     per_month = _line_sql(m, comma, cents)
     if "interval" in m:
         interval = _flag_sql(quote_ident(m["interval"]))
-        per_month = (f"CASE WHEN {interval} IN {INTERVAL_MONTHS[12]} THEN ({per_month}) / 12 "
-                     f"WHEN {interval} IN {INTERVAL_MONTHS[3]} THEN ({per_month}) / 3 ELSE {per_month} END")
+        per_month = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN ({per_month}) / 12 "
+                     f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN ({per_month}) / 3 ELSE {per_month} END")
     return per_month
 
 
@@ -188,7 +188,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     chk.questions.settle()  # the date format decides every date check: answer first, then the report
     chk.settle()
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
-    keep = f"{status} NOT IN {skipped}" if status else "true"
+    keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
@@ -311,7 +311,7 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> tuple[str, str, str]:
     if "interval" in m:  # both say how long a line runs: they must agree, or which one is right cannot be told
         interval = _flag_sql(quote_ident(m["interval"]))
         for n, words in INTERVAL_MONTHS.items():
-            checks.append((m["interval"], f"{interval} IN {words} AND {pe} >= {ps} AND {months} <> {n}",
+            checks.append((m["interval"], f"{interval} IN {sql_words(words)} AND {pe} >= {ps} AND {months} <> {n}",
                            f"say the billing interval is {n} month{'s' if n > 1 else ''} while the service period "
                            f"('{ps_col}' to '{pe_col}') covers another number of months: which one is right cannot "
                            "be told", []))
@@ -344,7 +344,7 @@ def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, w
     uncollectible, and those are left out). Said in the warnings; an amount that is the paid sum (0 while open)
     cannot carry them, and says so."""
     n, zero = chk.con.execute(f"SELECT count(*), count(*) FILTER ({amount} = 0) FROM raw "
-                              f"WHERE {status} IN {OPEN_STATUS}").fetchone()
+                              f"WHERE {status} IN {sql_words(OPEN_STATUS)}").fetchone()
     if not n:
         return
     text = (f"{counted(n, 'invoice')} with status open (billed, not paid yet) count as recurring revenue of "

@@ -24,6 +24,7 @@ from metrics.errors import MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
 from metrics.ingest.model import Options
 from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import sql_words
 from metrics.ingest.ticket_values import (
     LONGEST_HOURS,
     MAX_DURATION_YEARS,
@@ -77,8 +78,8 @@ def _status_map(chk: _Checker, column: str) -> None:
 
 def _flag_words(chk: _Checker, column: str, extra_true: tuple[str, ...] = ()) -> str:
     v = f"lower(coalesce({val(column)}, ''))"
-    chk.flag(column, f"{v} NOT IN {TRUE_WORDS + FALSE_WORDS + extra_true}", "are not yes/no flags")
-    return f"CASE WHEN {val(column)} IS NULL THEN NULL ELSE {v} IN {TRUE_WORDS + extra_true} END"
+    chk.flag(column, f"{v} NOT IN {sql_words(TRUE_WORDS + FALSE_WORDS + extra_true)}", "are not yes/no flags")
+    return f"CASE WHEN {val(column)} IS NULL THEN NULL ELSE {v} IN {sql_words(TRUE_WORDS + extra_true)} END"
 
 
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
@@ -119,10 +120,11 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if "reopens" in m:
         r = val(m["reopens"])
         count = f"try_cast(regexp_extract({r}, '^([0-9]+)(\\.0+)?$', 1) AS INTEGER)"
-        chk.flag(m["reopens"], f"{r} IS NOT NULL AND {count} IS NULL AND lower({r}) NOT IN {TRUE_WORDS + FALSE_WORDS}",
+        chk.flag(m["reopens"], f"{r} IS NOT NULL AND {count} IS NULL "
+                 f"AND lower({r}) NOT IN {sql_words(TRUE_WORDS + FALSE_WORDS)}",
                  "are not reopen counts (whole numbers ≥ 0) or yes/no flags")
-        reopens = (f"CASE WHEN {count} IS NOT NULL THEN {count} WHEN lower({r}) IN {TRUE_WORDS} THEN 1 "
-                   f"WHEN lower({r}) IN {FALSE_WORDS} THEN 0 END")
+        reopens = (f"CASE WHEN {count} IS NOT NULL THEN {count} WHEN lower({r}) IN {sql_words(TRUE_WORDS)} THEN 1 "
+                   f"WHEN lower({r}) IN {sql_words(FALSE_WORDS)} THEN 0 END")
     else:
         reopens = "NULL::INTEGER"
     chk.questions.settle()
@@ -174,7 +176,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             SELECT *, row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, _row DESC) AS k,
                    min(created_at) OVER (PARTITION BY ticket_id) AS first_created,
                    min(first_reply_at) OVER (PARTITION BY ticket_id) AS first_reply_min,
-                   count_if(status IN {OPEN_STATUSES} AND prev_status IN {DONE_STATUSES})
+                   count_if(status IN {sql_words(OPEN_STATUSES)} AND prev_status IN {sql_words(DONE_STATUSES)})
                        OVER (PARTITION BY ticket_id) AS moves
             FROM seq
         )
@@ -218,14 +220,16 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         warnings.append("No status column: a ticket with a solve time is solved, any other open.")
     con.execute(f"CREATE OR REPLACE TEMP TABLE t2 AS SELECT * EXCLUDE (status), {status} AS status, "
                 f"{solved} AS solved_at FROM t1")
-    reopened = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {OPEN_STATUSES} AND solved_at IS NOT NULL"
+    reopened = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {sql_words(OPEN_STATUSES)} "
+                           "AND solved_at IS NOT NULL"
                            ).fetchone()[0]
     if reopened:
         warnings.append(f"{reopened:,} tickets are open again (status new/open/pending/hold) though they carry a "
                         "solve time: counted as open, with no solve time.")
-        con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {OPEN_STATUSES}")
+        con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {sql_words(OPEN_STATUSES)}")
     if "solved_at" in m or "closed_at" in m:
-        unsolved = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {DONE_STATUSES} AND solved_at IS NULL"
+        unsolved = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {sql_words(DONE_STATUSES)} "
+                               "AND solved_at IS NULL"
                                ).fetchone()[0]
         if unsolved:
             warnings.append(f"{unsolved:,} solved or closed tickets have no solve time: they count in no month's "

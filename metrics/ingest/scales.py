@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, stripped
+from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", 
 
 def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str]) -> None:
     """Say how many neutral answers count as not satisfied (the rule, stated where it applies)."""
-    if n := chk.count_where(f"{_value(col_sql)} IN {NEUTRAL_WORDS}"):
+    if n := chk.count_where(f"{_value(col_sql)} IN {sql_words(NEUTRAL_WORDS)}"):
         warnings.append(f"{n:,} answers are neutral (Neutral, Okay …): CSAT counts them as not satisfied, as the "
                         "middle box of a 1–5 scale.")
 
@@ -75,13 +75,13 @@ def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str]) -> None:
 def good_bad_sql(col_sql: str) -> str:
     """Satisfaction words (SATISFIED_WORDS, UNSATISFIED_WORDS; "Good, with comment" too) to 1/0, else NULL."""
     v = _value(col_sql)
-    return (f"CASE WHEN {v} IN {SATISFIED_WORDS} OR regexp_matches({v}, '^good\\b') THEN 1 "
-            f"WHEN {v} IN {UNSATISFIED_WORDS} OR regexp_matches({v}, '^bad\\b') THEN 0 END")
+    return (f"CASE WHEN {v} IN {sql_words(SATISFIED_WORDS)} OR regexp_matches({v}, '^good\\b') THEN 1 "
+            f"WHEN {v} IN {sql_words(UNSATISFIED_WORDS)} OR regexp_matches({v}, '^bad\\b') THEN 0 END")
 
 
 def answered_sql(col_sql: str) -> str:
     """The cell holds an answer: not empty, not "Offered"/"Unoffered"."""
-    return f"NOT {_blank(col_sql)} AND {_value(col_sql)} NOT IN {NOT_ANSWERS}"
+    return f"NOT {_blank(col_sql)} AND {_value(col_sql)} NOT IN {sql_words(NOT_ANSWERS)}"
 
 
 def time_of_day_sql(col_sql: str) -> str:

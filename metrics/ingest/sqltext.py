@@ -17,6 +17,13 @@ def stripped(col_sql: str) -> str:
             f"THEN trim({col_sql}, '{_ENDS}') ELSE {col_sql} END)")
 
 
+def sql_words(words) -> str:
+    """SQL: a parenthesised list of string literals for `IN`, each quote doubled. Our own constant words only (a
+    user's values are bound); a Python tuple's repr was used before: ('open',) and, for a word with a quote, a
+    double-quoted identifier."""
+    return "(" + ", ".join("'" + str(w).replace("'", "''") + "'" for w in words) + ")"
+
+
 def _blank(col_sql: str) -> str:
     return f"coalesce({stripped(col_sql)}, '') = ''"
 

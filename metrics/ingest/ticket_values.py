@@ -9,7 +9,7 @@ import re
 from metrics.ingest.checks import _Checker
 from metrics.ingest.questions import Question
 from metrics.ingest.scales import SATISFIED_WORDS, UNSATISFIED_WORDS, neutral_warning
-from metrics.ingest.sqltext import _flag_sql, stripped
+from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -20,7 +20,7 @@ NULL_TOKENS = ("", "?", "-", "--", "n/a", "na", "#n/a", "not provided", "not ava
 def val(column: str) -> str:
     """The column's trimmed text, NULL for a null token."""
     c = quote_ident(column)
-    return f"(CASE WHEN {_flag_sql(c)} IN {NULL_TOKENS} THEN NULL ELSE {stripped(c)} END)"
+    return f"(CASE WHEN {_flag_sql(c)} IN {sql_words(NULL_TOKENS)} THEN NULL ELSE {stripped(c)} END)"
 
 
 # ---- timestamps ---------------------------------------------------------------------------------------------
@@ -176,18 +176,19 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     score = f"try_cast(regexp_extract({v}, '^([0-9]+)(\\.0+)?$', 1) AS INTEGER)"
     words = GOOD + BAD + OFFERED + UNOFFERED
     n_words, n_num, lo, hi = chk.con.execute(
-        f"SELECT count(*) FILTER ({word} IN {words}), count({score}), min({score}), max({score}) FROM raw"
+        f"SELECT count(*) FILTER ({word} IN {sql_words(words)}), count({score}), min({score}), max({score}) FROM raw"
     ).fetchone()
     if n_words >= n_num:  # Good/Bad with Offered/Unoffered: offered means asked, not answered
-        chk.flag(column, f"{v} IS NOT NULL AND {word} NOT IN {words}",
+        chk.flag(column, f"{v} IS NOT NULL AND {word} NOT IN {sql_words(words)}",
                  "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
                  "Offered, Unoffered)")
         neutral_warning(chk, quote_ident(column), warnings)
         return {"score": "NULL::SMALLINT",
-                "scale": f"CASE WHEN {word} IN {GOOD + BAD} THEN 'good/bad' END",
-                "satisfied": f"CASE WHEN {word} IN {GOOD} THEN true WHEN {word} IN {BAD} THEN false END",
-                "offered": f"CASE WHEN {word} IN {GOOD + BAD + OFFERED} THEN true WHEN {word} IN {UNOFFERED} "
-                           "THEN false END"}
+                "scale": f"CASE WHEN {word} IN {sql_words(GOOD + BAD)} THEN 'good/bad' END",
+                "satisfied": f"CASE WHEN {word} IN {sql_words(GOOD)} THEN true "
+                             f"WHEN {word} IN {sql_words(BAD)} THEN false END",
+                "offered": f"CASE WHEN {word} IN {sql_words(GOOD + BAD + OFFERED)} THEN true "
+                           f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END"}
     chk.flag(column, f"{v} IS NOT NULL AND {score} IS NULL", "are not whole-number satisfaction scores")
     counts = chk.con.execute(f"SELECT {score} AS s, count(*) FROM raw WHERE {score} IS NOT NULL GROUP BY 1 ORDER BY 1"
                              ).fetchall()
