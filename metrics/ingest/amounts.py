@@ -34,7 +34,7 @@ SAMPLE = 20_000
 CURRENCY_HEADERS = {"currency", "currencycode", "currencyiso", "isocurrency", "curr", "ccy"}
 SIGNS = ("$", "€", "£", "¥", "USD", "EUR", "GBP", "CHF")
 CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multiples of 100 look like cents
-CENTS_HEADER = ("incents", "cents")  # a header ending so ('amount_in_cents') says its amounts are cents
+CENTS_HEADER = "cents"  # a header ending so ('amount_in_cents') says its amounts are cents
 
 
 def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:

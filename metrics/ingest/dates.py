@@ -161,10 +161,13 @@ def _refuse_times(chk: _Checker, column: str) -> None:
                "the column has no day, so it cannot be used as a date. Map a column that holds dates", [_TIME_ONLY])
 
 
-def _check_dates(chk: _Checker, column: str, expr: str, required: bool, today: dt.date) -> None:
+def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, today: dt.date) -> None:
+    """Flag the column's bad dates. `required`: whether an empty cell is bad, or the SQL condition under which it
+    is (a subscription not paying yet may have no start)."""
     col = quote_ident(column)
+    empty = _blank(col) if required is True else f"{_blank(col)} AND {required}"
     chk.flag_all([
-        *([(column, _blank(col), "are empty (a date is required)", [])] if required else []),
+        *([(column, empty, "are empty (a date is required)", [])] if required else []),
         (column, f"NOT {_blank(col)} AND {expr} IS NULL", "are not dates in the format the rest of the column uses",
          []),
         (column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today]),

@@ -150,10 +150,10 @@ SYNONYMS = {
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
               "transactiondate", "orderdate", "billedat", "billingdate", "paymentdate", "chargedate", "dateutc",
               "date", "created"],
-    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
-               "monthlycharges", "sales", "value", "total"],
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
+    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
+               "monthlycharges", "sales", "value", "total"],
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",

@@ -42,6 +42,7 @@ OPEN_STATUS = ("open",)      # billed, not paid yet: recurring revenue of its mo
 NET_AMOUNT_HEADERS = ("subtotal", "amountexcludingtax", "amountexcltax", "netamount", "net", "subtotalexcludingtax")
 INTERVAL_MONTHS = {12: ("year", "yearly", "annual", "annually", "12", "y"), 3: ("quarter", "quarterly", "3"),
                    1: ("month", "monthly", "1", "m")}
+INTERVAL_WORDS = tuple(w for words in INTERVAL_MONTHS.values() for w in words)
 
 
 def max_customer_months() -> int:
@@ -102,6 +103,7 @@ def _months_per_amount(chk: _Checker, m: dict[str, str]) -> int:
 def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
     subscriptions = "start_date" in m or "tenure" in m
+    status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
     if "tenure" in m and "start_date" not in m:
         # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of
@@ -123,8 +125,9 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         "cohort is derived from it.")
     elif subscriptions:
         start = chk.date(m["start_date"])
-        # A subscription not paying yet (future, in trial) may have no start: required of the others (below)
-        _check_dates(chk, m["start_date"], start, "status" not in m, opts.today)
+        # A subscription not paying yet (future, in trial) may have no start: required of the others
+        _check_dates(chk, m["start_date"], start, f"{status} NOT IN {sql_words(SKIPPED_SUBSCRIPTION_STATUS)}"
+                     if status else True, opts.today)
         end = "NULL::DATE"
         if "end_date" in m:
             end = chk.date(m["end_date"])
@@ -164,18 +167,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
                  f"make amount × quantity larger than the ceiling of {MAX_AMOUNT:,.0f} per row")
-    status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
-    if subscriptions and status and "start_date" in m:
-        chk.flag(m["start_date"], f"{_blank(quote_ident(m['start_date']))} AND NOT list_contains(?, {status})",
-                 "are empty (a date is required)", [list(SKIPPED_SUBSCRIPTION_STATUS)])
     if subscriptions and status and "end_date" in m:
         chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
                  f"say the subscription ended but '{m['end_date']}' is empty")
     if "interval" in m:  # a weekly, daily or six-monthly price read as monthly would be off by a factor, unseen
-        chk.flag(m["interval"], f"{_flag_sql(quote_ident(m['interval']))} <> '' "
-                 f"AND NOT list_contains(?, {_flag_sql(quote_ident(m['interval']))})",
-                 "are billing intervals that cannot be turned into a monthly amount (month, quarter and year can)",
-                 [[w for words in INTERVAL_MONTHS.values() for w in words]])
+        interval = _flag_sql(quote_ident(m["interval"]))
+        chk.flag(m["interval"], f"{interval} <> '' AND {interval} NOT IN {sql_words(INTERVAL_WORDS)}",
+                 "are billing intervals that cannot be turned into a monthly amount (month, quarter and year can)")
     if subscriptions and "start_date" in m:
         # The as-of month bounds every expansion: a start more than MAX_SPAN_YEARS before it is refused by row.
         latest = chk.con.execute(f"SELECT greatest(max({start}) FILTER ({start} <= ?), max({end}) FILTER ({end} <= ?)) "
