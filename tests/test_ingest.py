@@ -76,13 +76,14 @@ def test_odd_headers_semicolons_day_first_dates_and_decimal_commas():
 
 
 def test_month_first_dates_thousands_separators_cents_and_annual_plans():
-    # "amount" (a plan price): annual plans are divided by 12. A column named MRR is monthly already (see
+    # "amount" (a plan price): an annual line is ÷ 12 in each month it pays for, from its invoice month through the
+    # latest invoice's (tests/ingest/test_invoice_periods.py). A column named MRR is monthly already (see
     # test_mrr_column_ignores_the_billing_interval).
     data = b"customer,period,amount,interval\nx,01/31/2026,\"$1,200.00\",year\ny,02/01/2026,5000,month\n"
     p = prepare_bytes(data, kind="revenue", amount_in_cents=True)
-    mrr = p.rows.set_index("customer_id").mrr
-    assert float(mrr["x"]) == 1.0   # 1200.00 cents ÷ 100 ÷ 12
-    assert float(mrr["y"]) == 50.0  # 5000 cents ÷ 100
+    mrr = {(r.customer_id, r.month.strftime("%Y-%m")): float(r.mrr) for r in p.rows.itertuples()}
+    assert mrr == {("x", "2026-01"): 1.0, ("x", "2026-02"): 1.0,  # 1200.00 cents ÷ 100 ÷ 12
+                   ("y", "2026-02"): 50.0}                         # 5000 cents ÷ 100
 
 
 def test_survey_export_text_scores_bom_and_iso_timestamps():

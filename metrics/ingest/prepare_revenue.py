@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import NamedTuple
 
 import pyarrow as pa
 
@@ -193,6 +194,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if not subscriptions and status:
         _open_invoices(chk, m, status, amount, warnings)
     per_month = _per_month_sql(m, comma, cents)
+    if not subscriptions and period is None and "interval" in m:
+        period = _billed_period(chk, m, month, keep)
     if not subscriptions and period is not None:
         _spread_lines(chk, m, opts, cid, month, period, keep, comma, cents, warnings)
     elif not subscriptions:
@@ -282,9 +285,18 @@ def _check_expansion(chk: _Checker, subs_sql: str, as_of: dt.date) -> None:
         "1970-01-01 stretches every subscription back decades), or set an earlier as-of date.")
 
 
-def _service_period(chk: _Checker, m: dict[str, str]) -> tuple[str, str, str]:
-    """The service period of each invoice line (Stripe: 'Period Start (UTC)' to 'Period End (UTC)'), checked by row:
-    (start SQL, end SQL, its length in whole months SQL; NULL without a period). Both ends or neither."""
+class Billed(NamedTuple):
+    """The months an invoice line pays for: SQL of its first day and of how many months (NULL or 1: its invoice
+    month alone), and in words for the warnings: the columns read and which months."""
+    start: str
+    months: str
+    source: str
+    which: str
+
+
+def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
+    """The service period of each invoice line (Stripe: 'Period Start (UTC)' to 'Period End (UTC)'), checked by row;
+    its length in whole months is NULL without a period. Both ends or neither."""
     if not {"period_start", "period_end"} <= m.keys():
         given, missing = (("period_start", "period_end") if "period_start" in m else ("period_end", "period_start"))
         raise InvalidOptionError(f"'{m[given]}' is mapped as the service period's {given.split('_')[1]} but no column "
@@ -314,7 +326,8 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> tuple[str, str, str]:
                            f"('{ps_col}' to '{pe_col}') covers another number of months: which one is right cannot "
                            "be told", []))
     chk.flag_all(checks)
-    return ps, pe, f"CASE WHEN {pe} >= {ps} THEN {months} END"
+    return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
+                  f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
 
 
 def _check_tax(chk: _Checker, m: dict[str, str], comma: bool, warnings: list[str]) -> None:
@@ -356,13 +369,42 @@ def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, w
     warnings.append(text)
 
 
+BILLED_FOR = {"advance": "the months from its invoice month on, billed in advance",
+              "arrears": "the months up to and including its invoice month, billed in arrears"}
+
+
+def _billed_period(chk: _Checker, m: dict[str, str], month: str, keep: str) -> Billed | None:
+    """Invoice lines with a billing interval and no service period: a yearly or quarterly line is a bill for 12 or 3
+    months, so it is spread over them like a line with a service period (÷ 12 in its invoice month alone would make
+    the customer look churned for the other eleven). Which months it pays for is asked, in advance proposed (how
+    subscription billing invoices); None when every line is monthly."""
+    interval = _flag_sql(quote_ident(m["interval"]))
+    n = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN 12 "
+         f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN 3 END")
+    yearly, quarterly = chk.con.execute(f"SELECT count(*) FILTER ({n} = 12), count(*) FILTER ({n} = 3) FROM raw "
+                                        f"WHERE {keep}").fetchone()
+    if not yearly + quarterly:
+        return None
+    column = m["interval"]
+    found = " and ".join(f"{k:,} {w}" for k, w in ((yearly, "yearly"), (quarterly, "quarterly")) if k)
+    answer = chk.questions.ask(Question(
+        f"billed_for:{column}", f"A yearly or quarterly line ('{column}') pays for which months?", tuple(BILLED_FOR),
+        BILLED_FOR, "advance",
+        f"The file has {found} invoice lines and no service period columns. Each is spread evenly over the 12 (or 3) "
+        "months it pays for; MRR in its invoice month alone would show the customer leaving the month after."))
+    start = f"date_trunc('month', {month})::DATE"
+    if answer == "arrears":
+        start = f"({start} - to_months({n} - 1))::DATE"
+    return Billed(start, n, f"the billing interval ('{column}')", BILLED_FOR[answer or "advance"])
+
+
 def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, month: str,
-                  period: tuple[str, str, str], keep: str, comma: bool, cents: bool, warnings: list[str]) -> None:
-    """Build `monthly` from invoice lines with service periods: a line whose period covers SPREAD_MIN_MONTHS or
-    more is spread evenly over its months from the period's first month (an annual invoice ÷ 12), through the
+                  period: Billed, keep: str, comma: bool, cents: bool, warnings: list[str]) -> None:
+    """Build `monthly` from invoice lines billed for a span of months (a service period or a billing interval): a
+    line that pays for SPREAD_MIN_MONTHS or more is spread evenly over them (an annual invoice ÷ 12), through the
     as-of month (months after it are not known yet: the customer may cancel); any other line stays in its invoice
     month, as without a period. The customer-months the spreading adds are counted against the ceiling first."""
-    ps, _pe, months = period
+    ps, months, source, which = period
     latest = chk.con.execute(f"SELECT max({month}) FILTER ({month} <= ?) FROM raw WHERE {keep}",
                              [opts.today]).fetchone()[0]
     cap = min(opts.as_of or latest or opts.today, opts.today)
@@ -390,21 +432,21 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
             SELECT _row, customer_id, first_m, n FROM lines WHERE spread ORDER BY n DESC, _row LIMIT 5""").fetchall()
         shown = "; ".join(f"row {r}: {c!r} from {f:%b %Y}, {n:,} months" for r, c, f, n in longest)
         raise TooMuchDataError(
-            f"The {spread_n:,} invoice lines with a service period longer than a month spread into {added:,} "
-            f"customer-months; the ceiling is {ceiling:,}. The longest: {shown}. Check the service period columns "
-            f"('{m['period_start']}', '{m['period_end']}').")
+            f"The {spread_n:,} invoice lines billed for longer than a month spread into {added:,} customer-months; "
+            f"the ceiling is {ceiling:,}. The longest: {shown}. Check {source}.")
     chk.con.execute("CREATE OR REPLACE TEMP TABLE monthly AS " + lines_sql + """,
         months AS (SELECT customer_id, first_m, mrr, unnest(range(greatest(k, 0))) AS i FROM lines)
         SELECT customer_id, (first_m + to_months(i))::DATE AS month, sum(mrr) AS total, count(*) AS lines
         FROM months GROUP BY ALL""")
     if spread_n:
-        text = (f"{counted(spread_n, 'invoice line')} cover a service period of {SPREAD_MIN_MONTHS} months or more "
-                f"('{m['period_start']}' to '{m['period_end']}', up to {widest:,} months): each is spread evenly over "
-                "the months it covers from its period's first month (an annual invoice ÷ 12 a month); shorter "
-                "periods stay in their invoice month.")
+        text = (f"{counted(spread_n, 'invoice line')} {'pays' if spread_n == 1 else 'pay'} for {SPREAD_MIN_MONTHS} "
+                f"months or more ({source}, up to "
+                f"{widest:,} months): each is spread evenly over the months it pays for ({which}; an annual "
+                "invoice ÷ 12 a month); other lines stay in their invoice month.")
         if past:
             text += (f" Months after {cap:%b %Y} (the " + ("as-of date" if opts.as_of else "latest invoice date")
-                     + f", {cap:%Y-%m-%d}) are not counted yet: {counted(past, 'line')} reach past it"
+                     + f", {cap:%Y-%m-%d}) are not counted yet: {counted(past, 'line')} "
+                     + ("reaches" if past == 1 else "reach") + " past it"
                      + (f", {beyond:,} of them only begin after it and bring nothing yet" if beyond else "")
                      + ("" if opts.as_of else "; if the export was taken later, set the as-of date (Data page: "
                         "'As-of date'; command line: --as-of)") + ".")

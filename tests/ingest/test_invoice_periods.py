@@ -89,9 +89,10 @@ def test_annual_invoice_is_spread_over_its_months_without_tax_and_open_invoices_
     text = "\n".join(p.warnings)
     assert "Revenue of each line is 'Total' − 'Tax' (after discounts, without tax: MRR excludes tax)." in text
     assert ("1 invoice with status open (billed, not paid yet) count as recurring revenue of their months" in text)
-    assert ("1 invoice line cover a service period of 2 months or more ('Period Start (UTC)' to 'Period End (UTC)', "
-            "up to 12 months): each is spread evenly over the months it covers") in text
-    assert "Months after Mar 2026 (the as-of date, 2026-03-31) are not counted yet: 1 line reach past it" in text
+    assert ("1 invoice line pays for 2 months or more (the service period ('Period Start (UTC)' to 'Period End "
+            "(UTC)'), up to 12 months): each is spread evenly over the months it pays for (from its period's first "
+            "month") in text
+    assert "Months after Mar 2026 (the as-of date, 2026-03-31) are not counted yet: 1 line reaches past it" in text
     assert p.last_date == dt.date(2026, 3, 31)  # no month after the as-of date is built
 
 
@@ -184,3 +185,49 @@ def test_a_mixed_file_matches_pandas_month_by_month():
     expected = pd.DataFrame(spread, columns=["c", "m", "v"]).groupby(["c", "m"]).v.sum().round(2).to_dict()
     assert mrr(p) == pytest.approx(expected, abs=0.005)
     assert any(n >= 12 for n in d.n)  # the file does hold annual invoices
+
+
+# Invoice lines with a billing interval and no service period (a Chargebee or home-grown invoice export): x pays
+# 1,200 for a year on 31 Jan 2026, z 300 for a quarter on 1 Nov 2025, y 50 a month in Feb and Mar 2026.
+INTERVAL_LINES = (b"customer,date,amount,interval\nx,2026-01-31,1200,year\ny,2026-02-01,50,month\n"
+                  b"z,2025-11-01,300,quarterly\ny,2026-03-01,50,month\n")
+
+
+def test_a_yearly_line_without_a_period_is_spread_from_its_invoice_month_by_default():
+    """Before: 1,200 ÷ 12 = 100 in January alone, so x looked churned from February on. Now 100 in each month it pays
+    for, through the latest invoice month (Mar 2026): Jan, Feb, Mar. z's quarter: 300 ÷ 3 in Nov, Dec, Jan."""
+    p = prepare_bytes(INTERVAL_LINES, "revenue")
+    assert mrr(p) == {("x", "2026-01"): 100.0, ("x", "2026-02"): 100.0, ("x", "2026-03"): 100.0,
+                      ("y", "2026-02"): 50.0, ("y", "2026-03"): 50.0,
+                      ("z", "2025-11"): 100.0, ("z", "2025-12"): 100.0, ("z", "2026-01"): 100.0}
+    question = next(q for q in p.questions if q.key == "billed_for:interval")
+    assert question.proposal == "advance" and not question.must_confirm  # shown with the preview, stated below
+    assert "1 yearly and 1 quarterly invoice lines" in question.detail
+    text = "\n".join(p.warnings)
+    assert ("2 invoice lines pay for 2 months or more (the billing interval ('interval'), up to 12 months): each is "
+            "spread evenly over the months it pays for (the months from its invoice month on, billed in advance; "
+            "an annual invoice ÷ 12 a month)") in text
+    assert "Months after Mar 2026 (the latest invoice date, 2026-03-01) are not counted yet: 1 line reaches" in text
+
+
+def test_billed_in_arrears_spreads_over_the_months_up_to_the_invoice():
+    p = prepare_bytes(INTERVAL_LINES, "revenue", answers={"billed_for:interval": "arrears"})
+    x = {month: v for (c, month), v in mrr(p).items() if c == "x"}
+    assert x == {f"{y}-{mo:02d}": 100.0 for y, mo in [(2025, k) for k in range(2, 13)] + [(2026, 1)]}  # Feb 25–Jan 26
+    z = {month: v for (c, month), v in mrr(p).items() if c == "z"}
+    assert z == {"2025-09": 100.0, "2025-10": 100.0, "2025-11": 100.0}
+    assert sum(mrr(p).values()) == 1200 + 300 + 100  # every line whole: nothing past the latest invoice
+    assert not any("not counted yet" in w for w in p.warnings)
+
+
+def test_monthly_intervals_alone_ask_nothing_and_stay_in_their_month():
+    p = prepare_bytes(b"customer,date,amount,interval\ny,2026-02-01,50,month\ny,2026-03-01,50,\n", "revenue")
+    assert mrr(p) == {("y", "2026-02"): 50.0, ("y", "2026-03"): 50.0}
+    assert not any(q.key.startswith("billed_for") for q in p.questions)
+
+
+def test_interval_spreading_is_counted_against_the_ceiling(monkeypatch):
+    monkeypatch.setenv("CX_MAX_CUSTOMER_MONTHS", "2")
+    with pytest.raises(TooMuchDataError, match=r"billed for longer than a month spread into 3 customer-months.*"
+                                               r"Check the billing interval \('interval'\)"):
+        prepare_bytes(b"customer,date,amount,interval\nx,2026-01-31,1200,year\nx,2026-03-05,1,month\n", "revenue")
