@@ -8,7 +8,7 @@ import re
 
 from metrics.ingest.checks import _Checker
 from metrics.ingest.questions import Question
-from metrics.ingest.scales import SATISFIED_WORDS, UNSATISFIED_WORDS, neutral_warning
+from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql
 from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
 from metrics.store import quote_ident
 
@@ -163,31 +163,30 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
 
 
 # ---- satisfaction -------------------------------------------------------------------------------------------
-GOOD, BAD = SATISFIED_WORDS, UNSATISFIED_WORDS  # one vocabulary with the CSAT kind's words (scales.py)
+# One reading with the CSAT kind's (scales.py): its words, its score cells ("4", "4/5", "★★★★☆") and its boxes.
 OFFERED = ("offered",)
 UNOFFERED = ("unoffered", "not offered")
-SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10": (1, 10, 9)}  # low, high, first satisfied box
+SCALES = {"1-5": CSAT_SCALES["1-5"], "1-7": CSAT_SCALES["1-7"], "1-10": CSAT_SCALES["1-10-csat"]}
 
 
 def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, str] | None:
     """SQL for csat_score, csat_scale, csat_satisfied, csat_offered; None while the scale is unanswered."""
-    v = val(column)
-    word = f"lower({v})"
-    score = f"try_cast(regexp_extract({v}, '^([0-9]+)(\\.0+)?$', 1) AS INTEGER)"
-    words = GOOD + BAD + OFFERED + UNOFFERED
+    v, col = val(column), quote_ident(column)
+    word, good = f"lower({v})", good_bad_sql(col)
+    score = f"(CASE WHEN {v} IS NOT NULL THEN {score_sql(col)} END)"
+    asked = f"{word} IN {sql_words(OFFERED + UNOFFERED)}"
     n_words, n_num, lo, hi = chk.con.execute(
-        f"SELECT count(*) FILTER ({word} IN {sql_words(words)}), count({score}), min({score}), max({score}) FROM raw"
+        f"SELECT count(*) FILTER ({good} IS NOT NULL OR {asked}), count({score}), min({score}), max({score}) FROM raw"
     ).fetchone()
     if n_words >= n_num:  # Good/Bad with Offered/Unoffered: offered means asked, not answered
-        chk.flag(column, f"{v} IS NOT NULL AND {word} NOT IN {sql_words(words)}",
+        chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked}",
                  "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
                  "Offered, Unoffered)")
-        neutral_warning(chk, quote_ident(column), warnings)
+        neutral_warning(chk, col, warnings)
         return {"score": "NULL::SMALLINT",
-                "scale": f"CASE WHEN {word} IN {sql_words(GOOD + BAD)} THEN 'good/bad' END",
-                "satisfied": f"CASE WHEN {word} IN {sql_words(GOOD)} THEN true "
-                             f"WHEN {word} IN {sql_words(BAD)} THEN false END",
-                "offered": f"CASE WHEN {word} IN {sql_words(GOOD + BAD + OFFERED)} THEN true "
+                "scale": f"CASE WHEN {good} IS NOT NULL THEN 'good/bad' END",
+                "satisfied": f"CASE WHEN {good} = 1 THEN true WHEN {good} = 0 THEN false END",
+                "offered": f"CASE WHEN {good} IS NOT NULL OR {word} IN {sql_words(OFFERED)} THEN true "
                            f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END"}
     chk.flag(column, f"{v} IS NOT NULL AND {score} IS NULL", "are not whole-number satisfaction scores")
     counts = chk.con.execute(f"SELECT {score} AS s, count(*) FROM raw WHERE {score} IS NOT NULL GROUP BY 1 ORDER BY 1"

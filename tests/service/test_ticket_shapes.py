@@ -191,6 +191,19 @@ def test_satisfaction_scales():
         prepare_bytes(nps_like, "tickets")
 
 
+def test_ticket_satisfaction_reads_cells_as_the_csat_kind_does():
+    """One reading for both kinds (scales.py): "4/5" and "★★★★☆" are 4, "2 stars" is 2; "Good, with comment" is
+    Good. Before, tickets read digits only (refusing the rest by row) and words by exact match."""
+    head = b"ticket_id,created_at,status,satisfaction\n"
+    scored = head + ("1,2024-03-01 09:00,solved,4/5\n2,2024-03-02 09:00,solved,★★★★☆\n"
+                     "3,2024-03-03 09:00,solved,2 stars\n").encode()
+    p = prepare_bytes(scored, "tickets")
+    assert p.rows["csat_score"].tolist() == [4, 4, 2] and p.rows["csat_satisfied"].tolist() == [True, True, False]
+    worded = head + b'1,2024-03-01 09:00,solved,"Good, with comment"\n2,2024-03-02 09:00,solved,Offered\n'
+    p = prepare_bytes(worded, "tickets")
+    assert p.rows["csat_satisfied"].tolist() == [True, pd.NA] and p.rows["csat_offered"].tolist() == [True, True]
+
+
 def test_an_empty_duration_column_asks_nothing():
     p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
     assert p.questions == [] and p.rows["resolution_hours"].isna().all()
