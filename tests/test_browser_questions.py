@@ -86,3 +86,35 @@ def test_a_subscription_amount_that_does_not_say_monthly_is_asked(page, app_url,
     assert_no_exception(page)
     arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
     pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text("$3.6K")
+
+
+def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_url, tmp_path):
+    """Invoice lines with a billing interval and no service period: A pays 1,200 for a year on 15 Jan 2026, B 100 a
+    month in Feb and Mar. Which months a yearly line pays for is asked, "from its invoice month on" proposed:
+    stored that way, March's MRR is A's 100 + B's 100, ARR $2.4K (before: 1,200 ÷ 12 in January alone, $1.2K, as
+    if A had left). Answered "up to its invoice month", A's year ends in January: ARR $1.2K."""
+    lines = tmp_path / "invoice_lines.csv"
+    lines.write_text("customer_id,invoice_date,amount,interval\nA,2026-01-15,1200,year\nB,2026-02-10,100,month\n"
+                     "B,2026-03-10,100,month\n")
+    # the label's column name is Markdown-escaped, and the accessible name keeps the backslashes: \('interval'\)
+    question = re.compile(r"^A yearly or quarterly line .*'interval'.* pays for which months\?")
+    arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    for answer, expected in ((None, "$2.4K"), (re.compile(r"^the months up to and including"), "$1.2K")):
+        open_app(page, app_url + "/data")
+        upload_csv(page, lines, "Revenue")
+        wait_for_app_run(page)
+        box = page.get_by_role("combobox", name=question)
+        pw.expect(box).to_have_value("the months from its invoice month on, billed in advance")  # the proposal
+        if answer is not None:
+            choose(page, question, answer)
+        own = re.compile(r"^Store your files as your company's own data\?")
+        if page.get_by_role("combobox", name=own).count():  # run alone: the sample is still the workspace
+            choose(page, own, re.compile(r"^Start your company's own workspace"))
+        page.get_by_role("button", name="Store as the new Revenue version").click()
+        pw.expect(success.filter(has_text="Stored invoice_lines.csv as version")).to_be_visible()
+        wait_for_app_run(page)
+        assert_no_exception(page)
+        open_app(page, app_url + "/cfo?period=Feb+2026&period=Mar+2026")
+        assert_no_exception(page)
+        pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text(expected)
