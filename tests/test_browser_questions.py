@@ -97,7 +97,7 @@ def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_u
     lines.write_text("customer_id,invoice_date,amount,interval\nA,2026-01-15,1200,year\nB,2026-02-10,100,month\n"
                      "B,2026-03-10,100,month\n")
     # the label's column name is Markdown-escaped, and the accessible name keeps the backslashes: \('interval'\)
-    question = re.compile(r"^A yearly or quarterly line .*'interval'.* pays for which months\?")
+    question = re.compile(r"^A line billed for several months .*'interval'.* pays for which months\?")
     arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
     success = page.locator("[data-testid='stAlertContentSuccess']")
     for answer, expected in ((None, "$2.4K"), (re.compile(r"^the months up to and including"), "$1.2K")):

@@ -23,6 +23,7 @@ FIELDS = {
                   ("status", "subscription status", False)],
     "revenue": [("customer_id", "customer id", True), ("month", "month or invoice date", True),
                 ("amount", "amount (MRR or revenue)", True), ("interval", "billing interval", False),
+                ("interval_count", "billing interval count (6 with month: every 6 months)", False),
                 ("start_date", "subscription start", False), ("end_date", "subscription end / canceled at", False),
                 ("status", "status", False), ("quantity", "quantity (seats)", False),
                 ("tenure", "tenure in months (snapshot files)", False),
@@ -157,7 +158,11 @@ SYNONYMS = {
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",
-                 "billingperiod"],
+                 "planintervalunit", "intervalunit", "billingperiod"],
+    # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit, Recurly's
+    # 'plan_interval_length', Stripe's 'interval_count' (taken as the interval itself when no unit column is there)
+    "interval_count": ["intervalcount", "planintervalcount", "billingintervalcount", "planintervallength",
+                       "intervallength", "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
     "quantity": ["quantity", "qty"],
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
@@ -268,6 +273,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         amount = normalise_header(mapping.get("amount", ""))
         if "mrr" in amount or "monthly" in amount:
             mapping.pop("interval", None)  # already per month, for all the seats
+            mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
             for name in ("period_start", "period_end", "tax"):
                 mapping.pop(name, None)

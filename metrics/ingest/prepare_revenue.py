@@ -41,9 +41,10 @@ DAYS_PER_MONTH = 30.436875
 MAX_PERIOD_MONTHS = 120      # a service period of more than ten years is a typo, not a prepaid contract
 OPEN_STATUS = ("open",)      # billed, not paid yet: recurring revenue of its months (see _prepare_revenue)
 NET_AMOUNT_HEADERS = ("subtotal", "amountexcludingtax", "amountexcltax", "netamount", "net", "subtotalexcludingtax")
-INTERVAL_MONTHS = {12: ("year", "yearly", "annual", "annually", "12", "y"), 3: ("quarter", "quarterly", "3"),
-                   1: ("month", "monthly", "1", "m")}
+INTERVAL_MONTHS = {12: ("year", "years", "yearly", "annual", "annually", "12", "y"),
+                   3: ("quarter", "quarters", "quarterly", "3"), 1: ("month", "months", "monthly", "1", "m")}
 INTERVAL_WORDS = tuple(w for words in INTERVAL_MONTHS.values() for w in words)
+MAX_INTERVAL_COUNT = 120  # 'every 6 months' is a plan; every 121 years is a broken cell
 
 
 def max_customer_months() -> int:
@@ -74,10 +75,25 @@ def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
 def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     per_month = _line_sql(m, comma, cents)
     if "interval" in m:
-        interval = _flag_sql(quote_ident(m["interval"]))
-        per_month = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN ({per_month}) / 12 "
-                     f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN ({per_month}) / 3 ELSE {per_month} END")
+        per_month = f"({per_month}) / {_interval_months_sql(m)}"
     return per_month
+
+
+def _interval_count_sql(m: dict[str, str]) -> str:
+    """How many intervals one amount pays for (Chargebee's 'billing_period', Recurly's 'plan_interval_length'):
+    the mapped count, 1 when there is none or the cell is empty (bad counts are refused by row)."""
+    if "interval_count" not in m:
+        return "1"
+    return f"coalesce(try_cast(nullif(trim({quote_ident(m['interval_count'])}), '') AS DOUBLE), 1)"
+
+
+def _interval_months_sql(m: dict[str, str]) -> str:
+    """The months one amount pays for: the interval's unit (a year 12, a quarter 3, else 1) × its count."""
+    interval = _flag_sql(quote_ident(m["interval"]))
+    unit = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN 12 "
+            f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN 3 ELSE 1 END")
+    count = _interval_count_sql(m)
+    return unit if count == "1" else f"({unit} * {count})"
 
 
 MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the header says its amount is monthly
@@ -175,6 +191,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         interval = _flag_sql(quote_ident(m["interval"]))
         chk.flag(m["interval"], f"{interval} <> '' AND {interval} NOT IN {sql_words(INTERVAL_WORDS)}",
                  "are billing intervals that cannot be turned into a monthly amount (month, quarter and year can)")
+    if "interval_count" in m:
+        _check_interval_count(chk, m)
     if subscriptions and "start_date" in m:
         # The as-of month bounds every expansion: a start more than MAX_SPAN_YEARS before it is refused by row.
         latest = chk.con.execute(f"SELECT greatest(max({start}) FILTER ({start} <= ?), max({end}) FILTER ({end} <= ?)) "
@@ -249,6 +267,23 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
+def _check_interval_count(chk: _Checker, m: dict[str, str]) -> None:
+    """The count of intervals an amount pays for ('6' with 'month': every six months): a whole number from 1 to
+    MAX_INTERVAL_COUNT, or empty (one). Read as one interval, a six-monthly price would make MRR six times too
+    large."""
+    if "interval" not in m:
+        raise InvalidOptionError(f"'{m['interval_count']}' is mapped as the billing interval count but no column is "
+                                 "the billing interval (month, quarter, year): a count alone does not say how long "
+                                 "an amount pays for.")
+    col = quote_ident(m["interval_count"])
+    count = f"try_cast(nullif(trim({col}), '') AS DOUBLE)"
+    chk.flag_all([
+        (m["interval_count"], f"NOT {_blank(col)} AND {count} IS NULL", "are not numbers (a count of intervals)", []),
+        (m["interval_count"], f"{count} IS NOT NULL AND NOT ({count} BETWEEN 1 AND {MAX_INTERVAL_COUNT} "
+                              f"AND {count} = floor({count}))",
+         f"are not whole numbers from 1 to {MAX_INTERVAL_COUNT} (how many intervals one amount pays for)", [])])
+
+
 def _check_monthly_sums(chk: _Checker) -> None:
     """Lines within the per-row ceiling can still sum past what a customer-month can hold: refuse, naming it."""
     over = chk.con.execute(f"""
@@ -320,11 +355,10 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
          "placeholder date)", [])]
     if "interval" in m:  # both say how long a line runs: they must agree, or which one is right cannot be told
         interval = _flag_sql(quote_ident(m["interval"]))
-        for n, words in INTERVAL_MONTHS.items():
-            checks.append((m["interval"], f"{interval} IN {sql_words(words)} AND {pe} >= {ps} AND {months} <> {n}",
-                           f"say the billing interval is {n} month{'s' if n > 1 else ''} while the service period "
-                           f"('{ps_col}' to '{pe_col}') covers another number of months: which one is right cannot "
-                           "be told", []))
+        checks.append((m["interval"], f"{interval} IN {sql_words(INTERVAL_WORDS)} AND {pe} >= {ps} "
+                                      f"AND {months} <> {_interval_months_sql(m)}",
+                       f"say a billing interval of another number of months than the service period ('{ps_col}' to "
+                       f"'{pe_col}') covers: which one is right cannot be told", []))
     chk.flag_all(checks)
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
@@ -374,24 +408,21 @@ BILLED_FOR = {"advance": "the months from its invoice month on, billed in advanc
 
 
 def _billed_period(chk: _Checker, m: dict[str, str], month: str, keep: str) -> Billed | None:
-    """Invoice lines with a billing interval and no service period: a yearly or quarterly line is a bill for 12 or 3
-    months, so it is spread over them like a line with a service period (÷ 12 in its invoice month alone would make
-    the customer look churned for the other eleven). Which months it pays for is asked, in advance proposed (how
-    subscription billing invoices); None when every line is monthly."""
-    interval = _flag_sql(quote_ident(m["interval"]))
-    n = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN 12 "
-         f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN 3 END")
-    yearly, quarterly = chk.con.execute(f"SELECT count(*) FILTER ({n} = 12), count(*) FILTER ({n} = 3) FROM raw "
-                                        f"WHERE {keep}").fetchone()
-    if not yearly + quarterly:
+    """Invoice lines with a billing interval and no service period: a line billed for several months (a year, a
+    quarter, every six months) is spread over them like a line with a service period (÷ 12 in its invoice month alone
+    would make the customer look churned for the other eleven). Which months it pays for is asked, in advance
+    proposed (how subscription billing invoices); None when every line is monthly."""
+    n = f"(CASE WHEN {_interval_months_sql(m)} >= {SPREAD_MIN_MONTHS} THEN {_interval_months_sql(m)} END)::BIGINT"
+    several, widest = chk.con.execute(f"SELECT count({n}), max({n}) FROM raw WHERE {keep}").fetchone()
+    if not several:
         return None
     column = m["interval"]
-    found = " and ".join(f"{k:,} {w}" for k, w in ((yearly, "yearly"), (quarterly, "quarterly")) if k)
     answer = chk.questions.ask(Question(
-        f"billed_for:{column}", f"A yearly or quarterly line ('{column}') pays for which months?", tuple(BILLED_FOR),
-        BILLED_FOR, "advance",
-        f"The file has {found} invoice lines and no service period columns. Each is spread evenly over the 12 (or 3) "
-        "months it pays for; MRR in its invoice month alone would show the customer leaving the month after."))
+        f"billed_for:{column}", f"A line billed for several months ('{column}') pays for which months?",
+        tuple(BILLED_FOR), BILLED_FOR, "advance",
+        f"The file has {counted(several, 'invoice line')} billed for 2 to {widest:,} months and no service period "
+        "columns. Each is spread evenly over the months it pays for (a yearly line ÷ 12); MRR in its invoice month "
+        "alone would show the customer leaving the month after."))
     start = f"date_trunc('month', {month})::DATE"
     if answer == "arrears":
         start = f"({start} - to_months({n} - 1))::DATE"

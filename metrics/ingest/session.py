@@ -60,7 +60,7 @@ def saved_settings(preset: dict | None, kind: str | None) -> dict:
 
 # Fields added after presets were first saved without their field list: a preset from then never chose them, so
 # they are detected as for a new file (a Stripe invoice preset would otherwise ignore 'Tax' and 'Period Start').
-ADDED_AFTER_OLD_PRESETS = {"revenue": ("period_start", "period_end", "tax")}
+ADDED_AFTER_OLD_PRESETS = {"revenue": ("period_start", "period_end", "tax", "interval_count")}
 
 
 def preset_fields(saved: dict, kind: str) -> list[str]:

@@ -125,3 +125,58 @@ def test_chargebee_trial_and_future_subscriptions_bring_no_revenue():
     p = prepare_bytes(rows.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
     assert {r.customer_id for r in p.rows.itertuples()} == {"acme", "bolt"}
     assert any("2 rows bring no revenue" in w and "in_trial" in w and "future" in w for w in p.warnings)
+
+
+def test_an_interval_count_multiplies_the_interval():
+    """Chargebee writes a six-monthly plan as billing_period 6, billing_period_unit month. Read as monthly, its 600
+    would be MRR 600; it is 600 ÷ 6 = 100 a month. A yearly plan of 1,200 with period 1: 100 a month."""
+    csv = ("subscriptions.id,subscriptions.customer_id,subscriptions.plan_amount,subscriptions.billing_period,"
+           "subscriptions.billing_period_unit,subscriptions.activated_at,subscriptions.cancelled_at\n"
+           "s1,a,600,6,month,2026-01-05,\ns2,b,1200,1,year,2026-02-01,\n")
+    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 3, 31))
+    assert p.mapping["interval"] == "subscriptions.billing_period_unit"
+    assert p.mapping["interval_count"] == "subscriptions.billing_period"
+    rows = {(r.customer_id, r.month.strftime("%Y-%m")): float(r.mrr) for r in p.rows.itertuples()}
+    assert rows == {("a", "2026-01"): 100.0, ("a", "2026-02"): 100.0, ("a", "2026-03"): 100.0,
+                    ("b", "2026-02"): 100.0, ("b", "2026-03"): 100.0}
+
+
+def test_recurly_interval_length_and_unit_in_plural():
+    """Recurly's plan_interval_length 3 with plan_interval_unit 'months': 300 pays for a quarter, 100 a month; a
+    plan in 'days' is refused by row (no monthly amount can be told)."""
+    csv = "account_code,plan_interval_length,plan_interval_unit,unit_amount,activated_at,expires_at\n"
+    mapping = {"amount": "unit_amount"}
+    p = prepare_bytes((csv + "a,3,months,300,2026-01-01,\n").encode(), kind="revenue", mapping=mapping,
+                      as_of=dt.date(2026, 2, 28))
+    assert p.mapping["interval"] == "plan_interval_unit" and p.mapping["interval_count"] == "plan_interval_length"
+    assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
+    with pytest.raises(InvalidValuesError, match=r"Column 'plan_interval_unit'.*row 3: 'days'"):
+        prepare_bytes((csv + "a,3,months,300,2026-01-01,\nb,1,days,10,2026-01-01,\n").encode(), kind="revenue",
+                      mapping=mapping, as_of=dt.date(2026, 2, 28))
+
+
+def test_a_bad_interval_count_is_refused_by_row():
+    csv = "customer,date,amount,interval,interval_count\na,2026-01-01,600,month,6\nb,2026-01-01,10,month,x\n" \
+          "c,2026-01-01,10,month,0\nd,2026-01-01,10,month,2.5\ne,2026-01-01,10,month,\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv.encode(), kind="revenue")
+    problems = {p.reason: [c.row for c in p.cells] for p in err.value.report.problems}
+    assert problems == {"are not numbers (a count of intervals)": [3],
+                        "are not whole numbers from 1 to 120 (how many intervals one amount pays for)": [4, 5]}
+
+
+def test_invoice_lines_every_six_months_are_spread_over_six_months():
+    """An invoice line of 600 for 'month' × 6 on 1 Jan 2026 pays for Jan–Jun: 100 a month, through the as-of month."""
+    csv = "customer,date,amount,interval,interval_count\na,2026-01-10,600,month,6\n"
+    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 8, 31))
+    rows = {r.month.strftime("%Y-%m"): float(r.mrr) for r in p.rows.itertuples()}
+    assert rows == {f"2026-{k:02d}": 100.0 for k in range(1, 7)}
+    question = next(q for q in p.questions if q.key == "billed_for:interval")
+    assert "1 invoice line billed for 2 to 6 months" in question.detail
+
+
+def test_a_count_without_an_interval_is_refused():
+    from metrics.errors import InvalidOptionError
+    with pytest.raises(InvalidOptionError, match="no column is the billing interval"):
+        prepare_bytes(b"customer,date,amount,n\na,2026-01-10,600,6\n", kind="revenue",
+                      mapping={"interval_count": "n"})
