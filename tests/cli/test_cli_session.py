@@ -18,7 +18,7 @@ def test_the_preset_fills_in_and_the_analyst_wins():
     assert {k: v for k, v in o.mapping.items() if v} == {"customer_id": "acct", "month": "paid", "amount": "charge"}
     # saved without its field list (an older preset): the fields added since are left to detection
     assert set(o.mapping) == {name for name, _label, _required in ingest.FIELDS["revenue"]} - {
-        "period_start", "period_end", "tax"}
+        "period_start", "period_end", "tax", "interval_count"}
     with_fields = session.options({**PRESET, "settings": {**PRESET["settings"], "fields": ["customer_id", "tax"]}},
                                   "revenue")
     assert with_fields.mapping == {"customer_id": "acct", "tax": "", "month": "period", "amount": "charge"}
