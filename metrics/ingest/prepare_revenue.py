@@ -236,6 +236,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     # through the as-of month while still running.
     if "interval" not in m:
         per_month = f"({per_month}) / {_months_per_amount(chk, m)}"
+    if "start_date" in m:
+        _discount_warning(chk, m, keep, warnings)
     if "tenure" in m and "start_date" not in m:
         latest = opts.as_of or opts.today
     else:
@@ -282,6 +284,25 @@ def _check_interval_count(chk: _Checker, m: dict[str, str]) -> None:
         (m["interval_count"], f"{count} IS NOT NULL AND NOT ({count} BETWEEN 1 AND {MAX_INTERVAL_COUNT} "
                               f"AND {count} = floor({count}))",
          f"are not whole numbers from 1 to {MAX_INTERVAL_COUNT} (how many intervals one amount pays for)", [])])
+
+
+# A subscription list's coupon or discount columns (Stripe's 'Coupon', Chargebee's 'coupon_ids'): names, not amounts
+DISCOUNT_HEADERS = ("coupon", "coupons", "couponid", "couponids", "couponcode", "discount", "discounts", "discountid",
+                    "discountcode", "promocode", "promotioncode")
+
+
+def _discount_warning(chk: _Checker, m: dict[str, str], keep: str, warnings: list[str]) -> None:
+    """A subscription's amount is its price; a coupon makes the bill lower, by an amount the list does not hold. Said
+    (MRR before those discounts), never silently taken as billed."""
+    used = set(m.values())
+    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
+        if column in used or normalise_header(column.rsplit(".", 1)[-1]) not in DISCOUNT_HEADERS:
+            continue
+        if n := chk.count_where(f"{keep} AND NOT {_blank(quote_ident(column))}"):
+            warnings.append(f"{counted(n, 'subscription')} {'has' if n == 1 else 'have'} a coupon or discount in "
+                            f"'{column}': MRR here is '{m['amount']}' before it (the list does not say how much each "
+                            "takes off), so it is higher than what is billed. If the tool can export MRR after "
+                            "discounts, upload that as the amount.")
 
 
 def _check_monthly_sums(chk: _Checker) -> None:

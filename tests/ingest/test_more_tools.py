@@ -180,3 +180,16 @@ def test_a_count_without_an_interval_is_refused():
     with pytest.raises(InvalidOptionError, match="no column is the billing interval"):
         prepare_bytes(b"customer,date,amount,n\na,2026-01-10,600,6\n", kind="revenue",
                       mapping={"interval_count": "n"})
+
+
+def test_a_coupon_on_a_subscription_is_stated_not_silently_taken_as_billed():
+    """Stripe's subscription list names a coupon, not what it takes off: MRR stays the price (100 + 100), and the
+    warning says it is before that discount. A subscription list without coupons says nothing of the kind."""
+    csv = ("id,Customer ID,Plan,Quantity,Interval,Amount,Status,Start (UTC),Coupon,Ended At (UTC)\n"
+           "sub_1,cus_a,pro,1,month,100,active,2026-01-01,SAVE20,\nsub_2,cus_b,pro,1,month,100,active,2026-01-01,,\n")
+    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 1, 31))
+    assert sorted(float(x) for x in p.rows.mrr) == [100.0, 100.0]
+    assert ("1 subscription has a coupon or discount in 'Coupon': MRR here is 'Amount' before it" in
+            "\n".join(p.warnings))
+    plain = prepare_bytes(csv.replace("SAVE20", "").encode(), kind="revenue", as_of=dt.date(2026, 1, 31))
+    assert not any("coupon" in w for w in plain.warnings)
