@@ -63,17 +63,21 @@ def saved_settings(preset: dict | None, kind: str | None) -> dict:
 ADDED_AFTER_OLD_PRESETS = {"revenue": ("period_start", "period_end", "tax", "interval_count")}
 
 
+def _field_names(kind: str) -> list[str]:
+    return [name for name, _label, _required in FIELDS[kind]]
+
+
 def preset_fields(saved: dict, kind: str) -> list[str]:
     """The fields of `kind` a preset's mapping chose among: the list saved with it (preset_settings), else the
     kind's fields less those added after such presets."""
-    return saved.get("fields") or [name for name, _label, _required in FIELDS[kind]
+    return saved.get("fields") or [name for name in _field_names(kind)
                                    if name not in ADDED_AFTER_OLD_PRESETS.get(kind, ())]
 
 
 def preset_settings(prepared: Prepared, amount_in_cents: bool) -> dict:
     """What a preset saves of a prepared file: its whole mapping, the fields it was chosen among (a field added to
     the kind later is then detected, not left unused), cents, date formats and answers."""
-    return {"mapping": prepared.mapping, "fields": [name for name, _label, _required in FIELDS[prepared.kind]],
+    return {"mapping": prepared.mapping, "fields": _field_names(prepared.kind),
             "amount_in_cents": amount_in_cents, "date_formats": prepared.date_formats, "answers": prepared.answers}
 
 
