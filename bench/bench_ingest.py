@@ -108,11 +108,14 @@ def measure(cmd: list[str], timeout: float = 600) -> dict:
 
 # The analyst's answer to the one question the customers file raises: its region "NA" is North America, a
 # region name, not a missing value (metrics/ingest/missing.py asks before reading it as empty).
-ANSWERS = {"customers": {"missing_tokens": []}}
+# The synthetic revenue file is random invoice lines (most customers skip months): the analyst's word that they bill
+# monthly, else the upload asks (prepare_revenue._check_recurring)
+ANSWERS = {"customers": {"missing_tokens": []}, "revenue": {"recurring:amount": "monthly"}}
 
 
 def load_cmd(workspace: Path, kind: str, file: Path, *extra: str) -> list[str]:
-    extra = (*extra, *(a for k, v in ANSWERS.get(kind, {}).items() for a in ("--answer", f"{k}={','.join(v)}")))
+    answers = {k: v if isinstance(v, str) else ",".join(v) for k, v in ANSWERS.get(kind, {}).items()}
+    extra = (*extra, *(a for k, v in answers.items() for a in ("--answer", f"{k}={v}")))
     code = ("import sys; from metrics import load; "
             f"rc = load.main(['--workspace', {str(workspace)!r}, '--kind', {kind!r}, {str(file)!r}, "
             f"*{list(extra)!r}]); "

@@ -19,6 +19,7 @@ from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import REJECTED_SHOWN, Options, Report
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text, stripped  # noqa: F401 (re-exported)
+from metrics.ingest.unpivot import Unpivot
 from metrics.store import quote_ident
 
 SHOWN_BAD_ROWS = 5
@@ -52,6 +53,7 @@ class _Checker:
         self.kind: str | None = None  # set by a preparer that finds the file is another kind (NPS upload → CSAT)
         self.labels: dict[str, str] = {}  # column -> question text (survey exports), evidence for questions
         self.currency: str | None = None  # revenue: the currency the file names (amounts.py), for the amounts' sign
+        self.wide: Unpivot | None = None  # the columns per period turned into rows (unpivot.py), when confirmed
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 

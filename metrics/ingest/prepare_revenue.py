@@ -214,6 +214,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     per_month = _per_month_sql(m, comma, cents)
     if not subscriptions and period is None and "interval" in m:
         period = _billed_period(chk, m, month, keep)
+    elif not subscriptions and period is None:
+        period = _wide_period(chk, m, month)
     if not subscriptions and period is not None:
         _spread_lines(chk, m, opts, cid, month, period, keep, comma, cents, warnings)
     elif not subscriptions:
@@ -225,6 +227,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             FROM raw WHERE {keep} GROUP BY ALL""")
     if not subscriptions:
         _check_monthly_sums(chk)
+        _check_recurring(chk, m)
         frame = canonical(chk, """
             SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
             FROM monthly ORDER BY customer_id, month""")
@@ -303,6 +306,43 @@ def _discount_warning(chk: _Checker, m: dict[str, str], keep: str, warnings: lis
                             f"'{column}': MRR here is '{m['amount']}' before it (the list does not say how much each "
                             "takes off), so it is higher than what is billed. If the tool can export MRR after "
                             "discounts, upload that as the amount.")
+
+
+# Months without revenue between a customer's first and last invoice month, as a share of those spans, above which
+# invoice lines are not read as monthly recurring revenue without asking: a company billing every month has few (a
+# pause, a churn and return); one-off sales (a shop's orders) or yearly bills without an interval column have most.
+MAX_GAP_SHARE = 0.25
+RECURRING = {"monthly": "yes: each month's lines are that month's recurring revenue (a gap is a pause or a churn)",
+             "not_monthly": "no: one-off sales, or bills that pay for several months"}
+
+
+def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
+    """Invoice lines are read as MRR in their month. When most customers have months without revenue between their
+    first and last invoice, that reading is doubtful — a shop's orders would become 'MRR', every month without an
+    order a churn; a yearly bill 12 times a month's revenue in one month and nothing in the eleven after — so it is
+    asked, and refused unless the analyst says the lines bill every month. A header that says MRR or monthly is
+    taken at its word."""
+    column = m["amount"]
+    if any(word in normalise_header(column) for word in MONTHLY_HEADER_WORDS):
+        return
+    customers, gaps, spans = chk.con.execute("""
+        SELECT count(*), coalesce(sum(span - n), 0), coalesce(sum(span), 0) FROM (
+            SELECT count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span
+            FROM monthly WHERE total > 0 GROUP BY customer_id) WHERE span >= 2""").fetchone()
+    if not spans or gaps / spans <= MAX_GAP_SHARE:
+        return
+    answer = chk.questions.ask(Question(
+        f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
+        f"{gaps:,} of the {spans:,} months between the first and the last invoice of {customers:,} customers "
+        f"({gaps / spans:.0%}) have no revenue: read as monthly recurring revenue, each such month would be a churn "
+        "and a return. One-off sales (orders) are not recurring revenue; bills that pay for several months need "
+        "their billing interval or service period columns mapped.",
+        must_confirm=True))
+    if answer == "not_monthly":
+        raise InvalidOptionError(
+            f"'{column}' does not bill every month: MRR, churn and retention cannot be read from it. One-off sales "
+            "are not recurring revenue; for bills that pay for several months, map the billing interval (month, "
+            "quarter, year) or the service period (start and end) and load the file again.")
 
 
 def _check_monthly_sums(chk: _Checker) -> None:
@@ -424,6 +464,7 @@ def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, w
     warnings.append(text)
 
 
+GRAIN_MONTHS = {"year": 12, "quarter": 3}  # a wide file's period columns (unpivot.py) longer than a month
 BILLED_FOR = {"advance": "the months from its invoice month on, billed in advance",
               "arrears": "the months up to and including its invoice month, billed in arrears"}
 
@@ -448,6 +489,17 @@ def _billed_period(chk: _Checker, m: dict[str, str], month: str, keep: str) -> B
     if answer == "arrears":
         start = f"({start} - to_months({n} - 1))::DATE"
     return Billed(start, n, f"the billing interval ('{column}')", BILLED_FOR[answer or "advance"])
+
+
+def _wide_period(chk: _Checker, m: dict[str, str], month: str) -> Billed | None:
+    """One column per year or quarter turned into rows (REVENUE_2015, REVENUE_2016): each figure is the revenue of
+    its year or quarter, spread evenly over its months (÷ 12 or 3), never a month's revenue in its first month and
+    none in the others (which would read as a churn every February)."""
+    wide = chk.wide
+    if wide is None or m["month"] != wide.period or (n := GRAIN_MONTHS.get(wide.groups[0].granularity)) is None:
+        return None
+    grain, first = wide.groups[0].granularity, next(iter(wide.groups[0].columns))
+    return Billed(month, str(n), f"one column per {grain}: '{first}' …", f"the {n} months of its {grain}")
 
 
 def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, month: str,

@@ -207,5 +207,5 @@ def unpivot(con: duckdb.DuckDBPyConnection, columns: list[str], kind: str | None
 def warning(u: Unpivot) -> str:
     grain = u.groups[0].granularity
     return (f"One column per {grain} turned into rows: " + describe(u)
-            + (f" As revenue, a {grain}'s figure counts in its first month only: it is not MRR spread over the "
-               f"{grain}." if grain != "month" else ""))
+            + (f" As revenue, a {grain}'s figure is spread evenly over its months (the {grain}'s revenue ÷ "
+               f"{12 if grain == 'year' else 3} a month)." if grain != "month" else ""))

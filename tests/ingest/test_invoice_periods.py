@@ -12,7 +12,7 @@ import pytest
 from conftest import prepare_bytes
 
 from metrics import load
-from metrics.errors import InvalidOptionError, InvalidValuesError, TooMuchDataError
+from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerError, TooMuchDataError
 from metrics.ingest.mapping import detect_mapping
 
 # Stripe's invoice export header (Dashboard → Invoices → Export), as the file has it
@@ -232,3 +232,35 @@ def test_interval_spreading_is_counted_against_the_ceiling(monkeypatch):
     with pytest.raises(TooMuchDataError, match=r"billed for longer than a month spread into 3 customer-months.*"
                                                r"Check the billing interval \('interval'\)"):
         prepare_bytes(b"customer,date,amount,interval\nx,2026-01-31,1200,year\nx,2026-03-05,1,month\n", "revenue")
+
+
+def test_lines_with_gaps_between_a_customers_months_ask_whether_they_bill_every_month():
+    """Yearly bills with no interval column: a pays 1,200 in Jan 2025 and Jan 2026, b 100 every month of 2025. Of
+    the months between each customer's first and last invoice (a: 13, b: 12), a's 11 have no revenue: 11 of 25, 44%
+    (> 25%). Read as monthly, a would be MRR 1,200 in January and churned for eleven months: asked, never guessed."""
+    rows = ["customer,date,amount", "a,2025-01-10,1200", "a,2026-01-10,1200"]
+    rows += [f"b,2025-{k:02d}-05,100" for k in range(1, 13)]
+    data = ("\n".join(rows) + "\n").encode()
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, "revenue")
+    (question,) = asked.value.questions
+    assert question.key == "recurring:amount" and question.must_confirm
+    assert question.detail.startswith("11 of the 25 months between the first and the last invoice of 2 customers "
+                                      "(44%) have no revenue")
+    with pytest.raises(InvalidOptionError, match="map the billing interval"):
+        prepare_bytes(data, "revenue", answers={"recurring:amount": "not_monthly"})
+    p = prepare_bytes(data, "revenue", answers={"recurring:amount": "monthly"})  # the analyst's word
+    assert mrr(p)[("a", "2025-01")] == 1200.0 and len(p.rows) == 14
+    # the same bills with their interval mapped: spread, no gap left, nothing asked
+    with_interval = ("\n".join([rows[0] + ",interval"] + [r + (",year" if r[0] == "a" else ",month")
+                                                          for r in rows[1:]]) + "\n").encode()
+    p = prepare_bytes(with_interval, "revenue", as_of=dt.date(2026, 1, 31))
+    assert not any(q.key.startswith("recurring") for q in p.questions)
+    assert mrr(p)[("a", "2025-06")] == 100.0
+
+
+def test_monthly_lines_and_an_mrr_header_are_not_asked():
+    monthly = "customer,date,amount\n" + "".join(f"a,2025-{k:02d}-05,100\n" for k in (1, 2, 3, 5))  # 1 gap of 5
+    assert not any(q.key.startswith("recurring") for q in prepare_bytes(monthly.encode(), "revenue").questions)
+    gappy = "customer,month,mrr\n" + "".join(f"a,2025-{k:02d},100\n" for k in (1, 6, 12))
+    assert not any(q.key.startswith("recurring") for q in prepare_bytes(gappy.encode(), "revenue").questions)

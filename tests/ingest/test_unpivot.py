@@ -47,12 +47,21 @@ def test_yearly_revenue_columns_wait_for_confirmation_then_become_rows():
     assert q.key == "unpivot" and q.must_confirm and q.choices == ("yes", "no")
     assert "REVENUE_2015 → 2015-01-01, REVENUE_2016 → 2016-01-01" in q.detail
     assert "3 rows become 5" in q.detail and "1 row-period pair(s) whose cells are all blank" in q.detail
-    p = prepare_bytes(REVENUE_BY_YEAR, answers=YES)
+    p = prepare_bytes(REVENUE_BY_YEAR, answers=YES, as_of=dt.date(2016, 12, 31))
     assert p.kind == "revenue" and p.mapping == {"customer_id": "customer", "month": "period", "amount": "REVENUE"}
-    assert mrr(p) == [("acme", "2015-01", 1200.0), ("acme", "2016-01", 1500.0), ("beta", "2016-01", 300.0),
-                      ("gamma", "2015-01", 80.0), ("gamma", "2016-01", 90.0)]
-    assert any(w.startswith("One column per year turned into rows") and "not MRR spread over the year." in w
-               for w in p.warnings)
+    # a year's revenue spread over its twelve months: acme 1,200 ÷ 12 = 100 a month in 2015, 1,500 ÷ 12 = 125 in
+    # 2016; beta 300 ÷ 12 = 25 in 2016; gamma 80 ÷ 12 = 6.67 and 90 ÷ 12 = 7.50 (before: the whole year in January
+    # and nothing in the eleven months after, a churn every February)
+    by = {(c, m): v for c, m, v in mrr(p)}
+    assert len(by) == 12 + 12 + 12 + 12 + 12
+    assert {by[("acme", "2015-06")], by[("acme", "2016-12")], by[("beta", "2016-03")]} == {100.0, 125.0, 25.0}
+    assert (by[("gamma", "2015-01")], by[("gamma", "2016-07")]) == (6.67, 7.5) and ("beta", "2015-12") not in by
+    assert any(w.startswith("One column per year turned into rows") and "a year's figure is spread evenly over its "
+               "months (the year's revenue ÷ 12 a month)." in w for w in p.warnings)
+    # without an as-of date the spread stops at the latest period's first month (January 2016), and says so
+    p = prepare_bytes(REVENUE_BY_YEAR, answers=YES)
+    assert max(m for _c, m, _v in mrr(p)) == "2016-01"
+    assert any("Months after Jan 2016" in w and "set the as-of date" in w for w in p.warnings)
 
 
 def test_answering_no_keeps_the_columns_and_the_mapping_then_needs_them():
@@ -61,10 +70,11 @@ def test_answering_no_keeps_the_columns_and_the_mapping_then_needs_them():
 
 
 def test_a_mapping_that_names_a_wide_header_follows_its_values():
-    p = prepare_bytes(REVENUE_BY_YEAR, kind="revenue", answers=YES,
+    p = prepare_bytes(REVENUE_BY_YEAR, kind="revenue", answers=YES, as_of=dt.date(2016, 12, 31),
                       mapping={"customer_id": "customer", "month": "", "amount": "REVENUE_2015"})
     assert p.mapping["amount"] == "REVENUE" and p.mapping["month"] == "period"
-    assert float(p.rows.mrr.sum()) == 1200 + 1500 + 300 + 80 + 90
+    # every year's figure, spread (gamma's 6.67 a month rounds 80 to 80.04 and 90 is 7.50 × 12)
+    assert float(p.rows.mrr.sum()) == pytest.approx(1200 + 1500 + 300 + 80.04 + 90)
 
 
 def test_nps_score_per_year_and_a_bad_cell_names_its_file_row():
@@ -90,8 +100,9 @@ def test_month_columns_without_a_stem():
 
 def test_two_stems_share_the_period_rows():
     data = b"customer,REVENUE_2015,REVENUE_2016,SEATS_2015,SEATS_2016\nacme,100,150,2,3\n"
-    p = prepare_bytes(data, kind="revenue", answers=YES)
-    assert mrr(p) == [("acme", "2015-01", 100.0), ("acme", "2016-01", 150.0)]
+    p = prepare_bytes(data, kind="revenue", answers=YES, as_of=dt.date(2016, 12, 31))
+    assert {m: v for _c, m, v in mrr(p)} == {f"{y}-{k:02d}": v for y, v in ((2015, 8.33), (2016, 12.5))
+                                            for k in range(1, 13)}  # 100 ÷ 12 and 150 ÷ 12
     q = next(q for q in p.questions if q.key == "unpivot")
     assert "into 'SEATS': SEATS_2015 → 2015-01-01" in q.detail and "1 rows become 2" in q.detail
 
@@ -123,9 +134,9 @@ def test_data_page_asks_and_unpivots_without_page_code(tmp_path, monkeypatch):
         at.run()  # the mapping widgets still list the wide headers; their empty choices do not hide the new columns
         assert not at.exception and not at.error
         preview = at.dataframe[0].value
-        assert [(r.customer_id, str(r.month), float(r.mrr)) for r in preview.itertuples()] == [
-            ("acme", "2015-01-01", 1200.0), ("acme", "2016-01-01", 1500.0), ("beta", "2016-01-01", 300.0),
-            ("gamma", "2015-01-01", 80.0), ("gamma", "2016-01-01", 90.0)]
+        # each year spread over its months through January 2016 (no as-of date: the latest period's month)
+        assert [(r.customer_id, str(r.month), float(r.mrr)) for r in preview.itertuples()][:2] == [
+            ("acme", "2015-01-01", 100.0), ("acme", "2015-02-01", 100.0)]
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
