@@ -118,3 +118,26 @@ def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_u
         open_app(page, app_url + "/cfo?period=Feb+2026&period=Mar+2026")
         assert_no_exception(page)
         pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text(expected)
+
+
+def test_orders_that_do_not_bill_every_month_are_asked_and_refused(page, app_url, tmp_path):
+    """A shop's orders uploaded as revenue: most months between a customer's orders have none, so whether the lines
+    bill every month is asked (nothing can be stored before); answered "no", the file is refused with what to map."""
+    orders = tmp_path / "orders.csv"
+    # 12 customers, each ordering in January and December 2025 only: 10 of 12 months without revenue (83%)
+    lines = (f"c{i},2025-01-0{1 + i % 9},{10 + i}\nc{i},2025-12-0{1 + i % 9},{20 + i}\n" for i in range(12))
+    orders.write_text("customer,order_date,sales\n" + "".join(lines))
+    open_app(page, app_url + "/data")
+    upload_csv(page, orders, "Revenue")
+    wait_for_app_run(page)
+    error = page.locator("[data-testid='stAlertContentError']")
+    pw.expect(error.filter(has_text="need an answer before anything is stored: Does 'sales' bill every month?")
+              ).to_be_visible()
+    pw.expect(page.get_by_text("120 of the 144 months between the first and the last invoice of 12 customers (83%)",
+                               exact=False)).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
+    choose(page, re.compile(r"^Does 'sales' bill every month\?"), re.compile(r"^no: one-off sales"))
+    pw.expect(error.filter(has_text="'sales' does not bill every month: MRR, churn and retention cannot be read "
+                                    "from it.")).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
+    assert_no_exception(page)
