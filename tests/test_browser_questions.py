@@ -29,6 +29,19 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         yield base
 
 
+def store(page, file_name: str, kind_label: str) -> None:
+    """Store the file the Data page has read: as the company's own workspace when the sample still holds it (the
+    first store of the module, or a test run alone), then wait for the stored notice."""
+    own = re.compile(r"^Store your files as your company's own data\?")
+    if page.get_by_role("combobox", name=own).count():
+        choose(page, own, re.compile(r"^Start your company's own workspace"))
+    page.get_by_role("button", name=f"Store as the new {kind_label} version").click()
+    success = page.locator("[data-testid='stAlertContentSuccess']")
+    pw.expect(success.filter(has_text=f"Stored {file_name} as version")).to_be_visible()
+    wait_for_app_run(page)
+    assert_no_exception(page)
+
+
 def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_url, tmp_path):
     reviews = tmp_path / "reviews.csv"
     reviews.write_text(REVIEWS)
@@ -42,12 +55,7 @@ def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_ur
     choose(page, re.compile(r"^Which scale are the answers in 'score' on\?"), re.compile(r"^1–5 satisfaction"))
     success = page.locator("[data-testid='stAlertContentSuccess']")
     pw.expect(success.filter(has_text="reviews.csv reads as CSAT answers")).to_be_visible()
-    choose(page, re.compile(r"^Store your files as your company's own data\?"),
-           re.compile(r"^Start your company's own workspace"))
-    page.get_by_role("button", name="Store as the new CSAT answers version").click()
-    pw.expect(success.filter(has_text="Stored reviews.csv as version")).to_be_visible()
-    wait_for_app_run(page)
-    assert_no_exception(page)
+    store(page, "reviews.csv", "CSAT answers")
 
     open_app(page, app_url + "/cmo")
     assert_no_exception(page)
@@ -73,14 +81,7 @@ def test_a_subscription_amount_that_does_not_say_monthly_is_asked(page, app_url,
     pw.expect(error.filter(has_text="need an answer before anything is stored")).to_be_visible()
     pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
     choose(page, re.compile(r"^Each amount in 'Amount' pays for how long\?"), re.compile(r"^a year"))
-    own = re.compile(r"^Store your files as your company's own data\?")
-    if page.get_by_role("combobox", name=own).count():  # run alone: the sample is still the workspace
-        choose(page, own, re.compile(r"^Start your company's own workspace"))
-    page.get_by_role("button", name="Store as the new Revenue version").click()
-    success = page.locator("[data-testid='stAlertContentSuccess']")
-    pw.expect(success.filter(has_text="Stored subscriptions.csv as version")).to_be_visible()
-    wait_for_app_run(page)
-    assert_no_exception(page)
+    store(page, "subscriptions.csv", "Revenue")
 
     open_app(page, app_url + "/cfo?period=Jan+2026&period=Feb+2026")  # the revenue's months (CSAT reaches Oct)
     assert_no_exception(page)
@@ -99,7 +100,6 @@ def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_u
     # the label's column name is Markdown-escaped, and the accessible name keeps the backslashes: \('interval'\)
     question = re.compile(r"^A line billed for several months .*'interval'.* pays for which months\?")
     arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
-    success = page.locator("[data-testid='stAlertContentSuccess']")
     for answer, expected in ((None, "$2.4K"), (re.compile(r"^the months up to and including"), "$1.2K")):
         open_app(page, app_url + "/data")
         upload_csv(page, lines, "Revenue")
@@ -108,13 +108,7 @@ def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_u
         pw.expect(box).to_have_value("the months from its invoice month on, billed in advance")  # the proposal
         if answer is not None:
             choose(page, question, answer)
-        own = re.compile(r"^Store your files as your company's own data\?")
-        if page.get_by_role("combobox", name=own).count():  # run alone: the sample is still the workspace
-            choose(page, own, re.compile(r"^Start your company's own workspace"))
-        page.get_by_role("button", name="Store as the new Revenue version").click()
-        pw.expect(success.filter(has_text="Stored invoice_lines.csv as version")).to_be_visible()
-        wait_for_app_run(page)
-        assert_no_exception(page)
+        store(page, "invoice_lines.csv", "Revenue")
         open_app(page, app_url + "/cfo?period=Feb+2026&period=Mar+2026")
         assert_no_exception(page)
         pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text(expected)
