@@ -159,8 +159,8 @@ SYNONYMS = {
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",
                  "planintervalunit", "intervalunit", "billingperiod"],
-    # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit, Recurly's
-    # 'plan_interval_length', Stripe's 'interval_count' (taken as the interval itself when no unit column is there)
+    # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit (alone, with no unit
+    # column, it is taken as the interval above), Recurly's 'plan_interval_length', Stripe's 'interval_count'
     "interval_count": ["intervalcount", "planintervalcount", "billingintervalcount", "planintervallength",
                        "intervallength", "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
