@@ -158,11 +158,12 @@ SYNONYMS = {
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",
-                 "planintervalunit", "intervalunit", "billingperiod"],
+                 "planintervalunit", "intervalunit", "billingcycleinterval", "billingperiod"],
     # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit (alone, with no unit
-    # column, it is taken as the interval above), Recurly's 'plan_interval_length', Stripe's 'interval_count'
+    # column, it is taken as the interval above), Recurly's 'plan_interval_length', Stripe's 'interval_count',
+    # Paddle's 'billing_cycle.frequency' (beside 'billing_cycle.interval')
     "interval_count": ["intervalcount", "planintervalcount", "billingintervalcount", "planintervallength",
-                       "intervallength", "billingperiod"],
+                       "intervallength", "billingcyclefrequency", "billingperiod"],
     "status": ["status", "subscriptionstatus", "invoicestatus"],
     "quantity": ["quantity", "qty"],
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never

@@ -193,3 +193,15 @@ def test_a_coupon_on_a_subscription_is_stated_not_silently_taken_as_billed():
             "\n".join(p.warnings))
     plain = prepare_bytes(csv.replace("SAVE20", "").encode(), kind="revenue", as_of=dt.date(2026, 1, 31))
     assert not any("coupon" in w for w in plain.warnings)
+
+
+def test_paddle_billing_cycle_interval_and_frequency_are_mapped():
+    """Paddle writes a subscription's cycle as billing_cycle.interval (month, year) and billing_cycle.frequency (a
+    count): 300 every 3 months is 100 a month."""
+    m = detect_mapping("revenue", ["id", "customer_id", "status", "billing_cycle.interval",
+                                   "billing_cycle.frequency", "amount", "started_at", "canceled_at"])
+    assert m["interval"] == "billing_cycle.interval" and m["interval_count"] == "billing_cycle.frequency"
+    csv = ("id,customer_id,status,billing_cycle.interval,billing_cycle.frequency,amount,started_at,canceled_at\n"
+           "sub_1,ctm_1,active,month,3,300,2026-01-01,\n")
+    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 2, 28))
+    assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
