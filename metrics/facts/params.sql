@@ -14,7 +14,8 @@ WITH events AS (
     UNION ALL SELECT CAST(date_trunc('month', response_date) AS DATE) FROM in_csat
     UNION ALL SELECT CAST(date_trunc('month', churn_date) AS DATE) FROM in_customers
     UNION ALL SELECT month FROM in_revenue
-    UNION ALL SELECT CAST(date_trunc('month', created_at) AS DATE) FROM in_tickets
+    -- a ticket's month is its creation, else its solve or first reply (exports without a created column)
+    UNION ALL SELECT CAST(date_trunc('month', coalesce(created_at, solved_at, first_reply_at)) AS DATE) FROM in_tickets
 ), starts AS (
     SELECT CAST(date_trunc('month', start_date) AS DATE) AS m FROM in_customers
 ), span AS (

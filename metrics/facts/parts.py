@@ -171,7 +171,7 @@ def _slices(cur, params: dict, sources: dict[str, tuple[int, ...]]) -> int:
     start), and a slice gets at most memory_limit / ROW_BYTES of them."""
     sql, bound = _with_inputs(
         "SELECT (SELECT 2 * count(*) FROM in_revenue WHERE month BETWEEN $first AND $last)"
-        " + (SELECT count(*) FROM in_customers) * (date_diff('month', $first, $last) + 1)",
+        " + (SELECT count(*) FROM in_customers) * (date_diff('month', $first::DATE, $last::DATE) + 1)",
         ("in_customers", "in_revenue"), sources, {})
     rows = cur.execute(sql, _bind(sql, {**params, **bound})).fetchone()[0] or 0
     return max(1, -(-rows * ROW_BYTES // memory_limit(cur)))

@@ -151,7 +151,9 @@ def _labels(chk: _Checker, choices: list[str], example: str | None, counts: dict
         return {f: format_name(f) for f in choices}
     read = chk.con.execute("SELECT " + ", ".join(_parse_date_sql("v", f) for f in choices)
                            + " FROM (SELECT ?::VARCHAR AS v)", [example]).fetchone()
-    return {f: f"{format_name(f)}: '{example}' is " + (f"{d:%-d %B %Y}" if d else "not readable")
+    # a date DuckDB reads that Python cannot hold (year 0) comes back as text: shown as it is
+    return {f: f"{format_name(f)}: '{example}' is "
+            + ((f"{d:%-d %B %Y}" if isinstance(d, dt.date) else str(d)) if d else "not readable")
             + ("" if counts[f] == n else f" ({counts[f]:,} of {n:,} values read)")
             for f, d in zip(choices, read, strict=True)}
 

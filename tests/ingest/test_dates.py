@@ -184,3 +184,10 @@ def test_google_forms_and_chargebee_timestamps_are_dates():
     assert days(nps(["19-Dec-2025 00:00", "02-Jan-2026 13:30"])) == ["2025-12-19", "2026-01-02"]
     quoted = prepare_bytes(b'customer_id,date,score\nc1,"Mar 05, 2026",9\nc2,"Dec 31, 2025",8\n', kind="nps")
     assert days(quoted) == ["2026-03-05", "2025-12-31"]
+
+
+def test_a_year_zero_date_is_refused_by_row_not_a_traceback():
+    """DuckDB reads 0000-01-01; Python has no year 0, so the date came back as text and naming the formats
+    raised ValueError. Now it is shown as written and the row is refused (before 1970)."""
+    with pytest.raises(InvalidValuesError, match=r"signup_date.*before 1970.*row 2: '0000-01-01'"):
+        prepare_bytes(b"customer_id,signup_date\nC-1,0000-01-01\nC-2,2019-01-13\n", "customers")

@@ -103,3 +103,15 @@ def test_old_workspace_files_get_the_tickets_column(tmp_path):
                                            "tickets": None}
     finally:
         ws.close()
+
+
+def test_tickets_without_a_created_column_commit_alone():
+    """A ticket export with solve times only (the Kaggle support file) into an empty workspace: the facts' month
+    range comes from the solve dates (it was NULL, and the fact build raised a DuckDB BinderException)."""
+    import datetime as dt
+
+    from conftest import prepare_bytes
+    p = prepare_bytes(b"ticket_id,organization_id,solved_at,status\n1,C-1,2023-11-01 20:23:00,closed\n", "tickets")
+    ws = Workspace(":memory:")
+    ws.commit([p.to_upload()])
+    assert ws.snapshot().last_month == dt.date(2023, 11, 1)
