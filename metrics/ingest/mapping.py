@@ -201,6 +201,14 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
+MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the header says its amount is monthly
+
+
+def says_monthly(header: str) -> bool:
+    """The amount's header says it is already per month: no interval, period or recurring question applies."""
+    return any(word in normalise_header(header) for word in MONTHLY_HEADER_WORDS)
+
+
 def _by_name(columns: list[str]) -> dict[str, str]:
     """Each column under its normalised header, the first column winning a clash; a header qualified by its table
     (Chargebee's 'subscriptions.mrr', 'customers.id') also under the part after its last dot, unless a column
@@ -271,8 +279,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
             mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
             mapping.pop("churned", None)
-        amount = normalise_header(mapping.get("amount", ""))
-        if "mrr" in amount or "monthly" in amount:
+        if says_monthly(mapping.get("amount", "")):
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)

@@ -22,7 +22,7 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
-from metrics.ingest.mapping import normalise_header
+from metrics.ingest.mapping import normalise_header, says_monthly
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words, stripped
@@ -84,7 +84,12 @@ def _interval_count_sql(m: dict[str, str]) -> str:
     the mapped count, 1 when there is none or the cell is empty (bad counts are refused by row)."""
     if "interval_count" not in m:
         return "1"
-    return f"coalesce(try_cast(nullif(trim({quote_ident(m['interval_count'])}), '') AS DOUBLE), 1)"
+    return f"coalesce({_count_cell_sql(m)}, 1)"
+
+
+def _count_cell_sql(m: dict[str, str]) -> str:
+    """The interval-count cell as a number; NULL when empty or not a number."""
+    return f"try_cast(nullif(trim({quote_ident(m['interval_count'])}), '') AS DOUBLE)"
 
 
 def _interval_months_sql(m: dict[str, str]) -> str:
@@ -96,7 +101,6 @@ def _interval_months_sql(m: dict[str, str]) -> str:
     return unit if count == "1" else f"({unit} * {count})"
 
 
-MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the header says its amount is monthly
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
@@ -105,7 +109,7 @@ def _months_per_amount(chk: _Checker, m: dict[str, str]) -> int:
     says monthly, else asked and must be confirmed. An annual price read as monthly would make MRR twelve times
     too large, and nothing in the values tells (Recurly's 'unit_amount_in_cents' is a price per billing period)."""
     column = m["amount"]
-    if any(word in normalise_header(column) for word in MONTHLY_HEADER_WORDS):
+    if says_monthly(column):
         return 1
     answer = chk.questions.ask(Question(
         f"amount_period:{column}", f"Each amount in '{column}' pays for how long?", tuple(PERIOD_MONTHS),
@@ -280,8 +284,7 @@ def _check_interval_count(chk: _Checker, m: dict[str, str]) -> None:
         raise InvalidOptionError(f"'{m['interval_count']}' is mapped as the billing interval count but no column is "
                                  "the billing interval (month, quarter, year): a count alone does not say how long "
                                  "an amount pays for.")
-    col = quote_ident(m["interval_count"])
-    count = f"try_cast(nullif(trim({col}), '') AS DOUBLE)"
+    col, count = quote_ident(m["interval_count"]), _count_cell_sql(m)
     chk.flag_all([
         (m["interval_count"], f"NOT {_blank(col)} AND {count} IS NULL", "are not numbers (a count of intervals)", []),
         (m["interval_count"], f"{count} IS NOT NULL AND NOT ({count} BETWEEN 1 AND {MAX_INTERVAL_COUNT} "
@@ -323,7 +326,7 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     asked, and refused unless the analyst says the lines bill every month. A header that says MRR or monthly is
     taken at its word."""
     column = m["amount"]
-    if any(word in normalise_header(column) for word in MONTHLY_HEADER_WORDS):
+    if says_monthly(column):
         return
     customers, gaps, spans = chk.con.execute("""
         SELECT count(*), coalesce(sum(span - n), 0), coalesce(sum(span), 0) FROM (
@@ -474,7 +477,8 @@ def _billed_period(chk: _Checker, m: dict[str, str], month: str, keep: str) -> B
     quarter, every six months) is spread over them like a line with a service period (÷ 12 in its invoice month alone
     would make the customer look churned for the other eleven). Which months it pays for is asked, in advance
     proposed (how subscription billing invoices); None when every line is monthly."""
-    n = f"(CASE WHEN {_interval_months_sql(m)} >= {SPREAD_MIN_MONTHS} THEN {_interval_months_sql(m)} END)::BIGINT"
+    months = _interval_months_sql(m)
+    n = f"(CASE WHEN {months} >= {SPREAD_MIN_MONTHS} THEN {months} END)::BIGINT"
     several, widest = chk.con.execute(f"SELECT count({n}), max({n}) FROM raw WHERE {keep}").fetchone()
     if not several:
         return None
