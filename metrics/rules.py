@@ -164,7 +164,11 @@ def everywhere() -> list[str]:
         "is read as cents.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
-        f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS.",
+        f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "
+        f"scores whose highest answer is 7 are read as 1–7 only from {MIN_RESPONSES} answers on (fewer could be a "
+        "1–10 survey's, and the scale is asked).",
+        "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
+        "how many moved to another day.",
         "Responses with no segment or region (anonymous, or from a customer id not in the customers file) are "
         "grouped as \"No segment (anonymous)\" / \"No region (anonymous)\".",
     ]

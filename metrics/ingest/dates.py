@@ -131,7 +131,24 @@ def choose_format(chk: _Checker, column: str) -> str:
     chk.formats[column] = fmt
     if fmt == "%Y":
         chk.notes.append(f"'{column}' holds years only; each is read as 1 January of its year.")
-    return _materialise(chk, column, _parse_date_sql(col, fmt))
+    parsed = _materialise(chk, column, _parse_date_sql(col, fmt))
+    if fmt == "ISO":
+        _note_zone_shifts(chk, column, parsed)
+    return parsed
+
+
+def _note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
+    """A note when a timestamp's zone moves its date: the rule reads every date in UTC (one calendar for every
+    file), so 2023-01-31T23:30-05:00 is 1 February; said, not silent, since the file shows 31 January."""
+    v = stripped(quote_ident(column))
+    n, example, read = chk.con.execute(
+        f"SELECT count(*), arg_min({v}, _row), arg_min({parsed}, _row) FROM raw "
+        f"WHERE length({v}) > 10 AND {parsed} <> try_cast(left({v}, 10) AS DATE)").fetchone()
+    if n:
+        which = "1 timestamp in '{c}' carries" if n == 1 else f"{n:,} timestamps in '{{c}}' carry"
+        chk.notes.append(
+            which.format(c=column) + " a time zone that puts them on another day in UTC, in which every date is "
+            f"read: '{example}' is {read:%-d %B %Y}. Months and periods follow the UTC dates.")
 
 
 def _materialise(chk: _Checker, column: str, expr: str) -> str:

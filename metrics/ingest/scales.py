@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words, stripped
+from metrics.rules import MIN_RESPONSES
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
@@ -88,6 +89,13 @@ def time_of_day_sql(col_sql: str) -> str:
     return f"regexp_full_match({stripped(col_sql)}, '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
 
 
+def seven_is_the_top(high: int, n: int) -> bool:
+    """Whether scores topping out at 7 settle a 1–7 scale. A 1–10 survey's few answers can all be 7 or less (7, 5, 5,
+    4): read as 1–7, its 7 is satisfied and its 5s are not; read as 1–10, none is. With MIN_RESPONSES answers and not
+    one above 7, a 1–10 scale is implausible; below that the scale is asked."""
+    return high == 7 and n >= MIN_RESPONSES
+
+
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
     must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
@@ -130,7 +138,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         else:
             proposal, clear = "0-10", kind == "nps"
     elif high >= 6:
-        proposal, clear = "1-7", kind == "csat" and high == 7
+        proposal, clear = "1-7", kind == "csat" and seven_is_the_top(high, parsed)
     else:
         proposal, clear = "1-5", kind == "csat" and high == 5
 

@@ -8,7 +8,7 @@ import re
 
 from metrics.ingest.checks import _Checker
 from metrics.ingest.questions import Question
-from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql
+from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql, seven_is_the_top
 from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
 from metrics.store import quote_ident
 
@@ -195,7 +195,8 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     if lo >= 1 and hi <= 5:
         proposal, must = "1-5", False
     elif lo >= 1 and hi <= 7:
-        proposal, must = None, True   # 1–7 or 1–10 cannot be told apart
+        # 1–7 or 1–10: told apart only by enough answers, none above 7
+        proposal, must = ("1-7", False) if seven_is_the_top(hi, n_num) else (None, True)
     elif lo >= 1 and hi <= 10:
         proposal, must = "1-10", False
     else:

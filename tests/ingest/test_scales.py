@@ -125,6 +125,23 @@ def test_csat_values_that_do_not_reach_the_top_are_asked():
     assert not p.rows.satisfied.any()
 
 
+def test_a_few_csat_answers_topping_out_at_7_are_asked_since_1_to_10_fits_too():
+    """7, 5, 5, 4 read as 1–7 is 25% satisfied; as 1–10 it is 0%. Four answers cannot tell; 30 with none above 7
+    can (MIN_RESPONSES)."""
+    few = b"customer,date,csat\nc1,2026-01-01,7\nc2,2026-01-02,5\nc3,2026-01-03,5\nc4,2026-01-04,4\n"
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(few, kind="csat")
+    q = _question(err.value, "scale:csat")
+    assert q.must_confirm and q.proposal == "1-7" and "4 answers in 'csat', from 4 to 7" in q.detail
+    p = prepare_bytes(few, kind="csat", answers={"scale:csat": "1-10-csat"})
+    assert not p.rows.satisfied.any()
+    many = b"customer,date,csat\n" + b"".join(b"c%d,2026-01-%02d,%d\n" % (i, 1 + i % 28, 1 + i % 7)
+                                               for i in range(30))
+    p = prepare_bytes(many, kind="csat")
+    assert not _question(p, "scale:csat").must_confirm and (p.rows.scale == "1-7").all()
+    assert p.rows.satisfied.sum() == 8
+
+
 def test_values_outside_the_chosen_scale_are_rejected_with_row_numbers():
     data = b"customer,date,csat\nc1,2026-01-01,5\nc2,2026-01-02,7\nc3,2026-01-03,0\n"
     with pytest.raises(InvalidValuesError) as err:

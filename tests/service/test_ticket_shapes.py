@@ -186,6 +186,13 @@ def test_satisfaction_scales():
         prepare_bytes(seven, "tickets")
     p = prepare_bytes(seven, "tickets", answers={"csat_scale:satisfaction": "1-10"})
     assert p.rows["csat_satisfied"].tolist() == [False, False]  # 9–10 are the top two boxes of 10
+    # 30 ratings (MIN_RESPONSES), 1 to 7 and none above: a 1–10 scale is implausible, so 1–7 is read and stated
+    many = head + b"".join(b"%d,2024-03-01 09:00,solved,%d\n" % (i, 1 + i % 7) for i in range(30))
+    p = prepare_bytes(many, "tickets")
+    assert p.answers == {"csat_scale:satisfaction": "1-7"} and has(p.warnings, "1–7 scale")
+    assert p.rows["csat_satisfied"].sum() == 8  # 6 and 7: i % 7 in (5, 6) for i < 30 is 4 + 4
+    with pytest.raises(NeedsAnswerError):  # 29 of them: asked again
+        prepare_bytes(head + b"".join(many.splitlines(keepends=True)[1:30]), "tickets")
     nps_like = head + b"1,2024-03-01 09:00,solved,0\n2,2024-03-02 09:00,solved,10\n"
     with pytest.raises(NeedsAnswerError):  # 0 is on no CSAT scale: likely likelihood to recommend
         prepare_bytes(nps_like, "tickets")
