@@ -164,11 +164,19 @@ def _amount_sql(col_sql: str, comma: bool = False) -> str:
     """Text amount to DOUBLE: strips currency symbols, spaces and thousands separators (1,234.56 or, with
     `comma`, 1.234,56; 1'234.56 either way)."""
     v = _AMOUNT_CLEAN.format(c=col_sql)
+    # DuckDB's cast reads '1_000' as 1000: no export writes that, so it is not a number (a typo kept visible)
     if comma:
-        return f"try_cast(replace(replace({v}, '.', ''), ',', '.') AS DOUBLE)"
-    # A plain number reads as itself either way (nothing for the cleaning to strip); only the others pay for the
-    # regular expression (a 5M-row column: 0.06 s instead of 0.35 s a pass).
-    return f"coalesce(try_cast(trim({col_sql}) AS DOUBLE), try_cast(replace({v}, ',', '') AS DOUBLE))"
+        read = f"try_cast(replace(replace({v}, '.', ''), ',', '.') AS DOUBLE)"
+    else:
+        # A plain number reads as itself either way (nothing for the cleaning to strip); only the others pay for
+        # the regular expression (a 5M-row column: 0.06 s instead of 0.35 s a pass).
+        read = f"coalesce(try_cast(trim({col_sql}) AS DOUBLE), try_cast(replace({v}, ',', '') AS DOUBLE))"
+    return f"CASE WHEN NOT contains({col_sql}, '_') THEN {read} END"
+
+
+def _underflow_sql(col_sql: str, amount_sql: str) -> str:
+    """True where a cell with a non-zero digit reads as 0: '1e-400' is below the smallest double."""
+    return f"{amount_sql} = 0 AND regexp_matches(regexp_replace({col_sql}, '[eE][-+]?[0-9]+$', ''), '[1-9]')"
 
 
 

@@ -15,6 +15,7 @@ from metrics.ingest.checks import (
     _Checker,
     _flag_sql,
     _set_as_of,
+    _underflow_sql,
     canonical,
     churned_values,
     left_out_counts,
@@ -181,7 +182,9 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         (m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)", []),
         (m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)", []),
         (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
-         f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", [])])
+         f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", []),
+        (m["amount"], _underflow_sql(amount_col, amount), "are too small to read as a number (they would be 0)", [])])
+    _tiny_warning(chk, m["amount"], amount, cents, warnings)
     if "tax" in m:
         _check_tax(chk, m, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
@@ -426,6 +429,19 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
     chk.flag_all(checks)
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
+
+
+def _tiny_warning(chk: _Checker, column: str, amount: str, cents: bool, warnings: list[str]) -> None:
+    """Amounts above 0 but below half a cent are kept (a usage price of 0.001 a call is real) and said: MRR is stored
+    to the cent, so a customer-month made of them alone is 0."""
+    half = 0.5 if cents else 0.005
+    n, row, shown = chk.con.execute(
+        f"SELECT count(*), min(_row), arg_min({quote_ident(column)}, _row) FROM raw "
+        f"WHERE {amount} > 0 AND {amount} < {half}").fetchone()
+    if n:
+        warnings.append(f"{n:,} amounts in '{column}' are above 0 but below half a cent (e.g. row {row}: '{shown}'); "
+                        "they are kept, and MRR is stored to the cent, so a customer-month of such amounts alone "
+                        "is 0.")
 
 
 def _check_tax(chk: _Checker, m: dict[str, str], comma: bool, warnings: list[str]) -> None:

@@ -49,7 +49,12 @@ class Questions:
     """The questions one upload asked, and the answers in force (the analyst's, else the proposals)."""
 
     def __init__(self, answers: dict[str, Answer] | None = None):
-        self.answers: dict[str, Answer] = dict(answers or {})
+        # None is no answer (the question stays open, so settle() still refuses); anything but text or a list of
+        # text is refused here, by its key, rather than failing deep in a check
+        self.answers: dict[str, Answer] = {k: v for k, v in (answers or {}).items() if v is not None}
+        for key, value in self.answers.items():
+            if not (isinstance(value, str) or isinstance(value, list) and all(isinstance(p, str) for p in value)):
+                raise InvalidOptionError(f"The answer to '{key}' must be text or a list of texts, not {value!r}.")
         self.asked: list[Question] = []
 
     def ask(self, question: Question) -> Answer | None:

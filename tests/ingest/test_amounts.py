@@ -96,3 +96,18 @@ def test_a_thousands_dot_beside_a_currency_sign_is_asked_not_a_crash():
         revenue(["c1,2026-01-15,€1.200", "c2,2026-01-15,€49"])
     q = next(q for q in err.value.questions if q.key == "thousands_dot:amount")
     assert q.labels["thousands"] == "a thousands separator ('1.200' is 1,200)"
+
+
+def test_underscored_and_underflowing_amounts_are_refused_by_row_and_sub_cent_ones_said():
+    """DuckDB's cast reads '1_000' as 1000 and '1e-400' as 0: both are typos a reader would not take as those
+    numbers, so each is named by row. 0.001 (a usage price) is kept, with a warning: stored to the cent it is 0."""
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(["c1,2026-01-15,1_000", "c2,2026-01-15,49"])
+    assert "are not numbers" in str(err.value) and [c.row for c in err.value.cells] == [2]
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(["c1,2026-01-15,49", "c2,2026-01-15,1e-400", "c3,2026-01-15,0e5"])
+    assert "too small to read as a number" in str(err.value) and [c.row for c in err.value.cells] == [3]
+    p = revenue(["c1,2026-01-15,0.001", "c1,2026-01-20,10", "c2,2026-01-15,0.0000001", "c3,2026-01-15,0"])
+    assert mrr(p) == {("c1", "2026-01"): 10.0, ("c2", "2026-01"): 0.0, ("c3", "2026-01"): 0.0}
+    assert "2 amounts in 'amount' are above 0 but below half a cent (e.g. row 2: '0.001'); they are kept, and MRR " \
+           "is stored to the cent, so a customer-month of such amounts alone is 0." in p.warnings

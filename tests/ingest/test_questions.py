@@ -34,3 +34,15 @@ def test_answers_win_and_are_checked():
     with pytest.raises(InvalidOptionError, match="'weeks' is not an answer"):
         Questions({"tenure_unit:tenure": "weeks"}).ask(UNIT)
     assert Questions({"churned_values:Status": []}).ask(CHURNED) == []
+
+
+def test_a_none_answer_leaves_the_question_open_and_other_types_are_refused_by_key():
+    q = Questions({"scale:Score": None})
+    assert q.ask(SCALE) is None and [x.key for x in q.unanswered()] == ["scale:Score"]
+    with pytest.raises(NeedsAnswerError):
+        q.settle()
+    with pytest.raises(InvalidOptionError, match="The answer to 'scale:Score' must be text or a list of texts, "
+                                                 "not 5."):
+        Questions({"scale:Score": 5})
+    with pytest.raises(InvalidOptionError, match=r"not \['Churned', 1\]"):
+        Questions({"churned_values:Status": ["Churned", 1]})
