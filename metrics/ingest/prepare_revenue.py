@@ -394,6 +394,7 @@ class Billed(NamedTuple):
     months: str
     source: str
     which: str
+    item: str = "invoice line"  # what one row is, in the warnings ("yearly figure" for a wide file)
 
 
 def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
@@ -519,7 +520,8 @@ def _wide_period(chk: _Checker, m: dict[str, str], month: str) -> Billed | None:
     if wide is None or m["month"] != wide.period or (n := GRAIN_MONTHS.get(wide.groups[0].granularity)) is None:
         return None
     grain, first = wide.groups[0].granularity, next(iter(wide.groups[0].columns))
-    return Billed(month, str(n), f"one column per {grain}: '{first}' …", f"the {n} months of its {grain}")
+    return Billed(month, str(n), f"one column per {grain}: '{first}' …", f"the {n} months of its {grain}",
+                  f"{grain}ly figure")
 
 
 def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, month: str,
@@ -528,7 +530,7 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
     line that pays for SPREAD_MIN_MONTHS or more is spread evenly over them (an annual invoice ÷ 12), through the
     as-of month (months after it are not known yet: the customer may cancel); any other line stays in its invoice
     month, as without a period. The customer-months the spreading adds are counted against the ceiling first."""
-    ps, months, source, which = period
+    ps, months, source, which, item = period
     latest = chk.con.execute(f"SELECT max({month}) FILTER ({month} <= ?) FROM raw WHERE {keep}",
                              [opts.today]).fetchone()[0]
     cap = min(opts.as_of or latest or opts.today, opts.today)
@@ -563,10 +565,11 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
         SELECT customer_id, (first_m + to_months(i))::DATE AS month, sum(mrr) AS total, count(*) AS lines
         FROM months GROUP BY ALL""")
     if spread_n:
-        text = (f"{counted(spread_n, 'invoice line')} {'pays' if spread_n == 1 else 'pay'} for {SPREAD_MIN_MONTHS} "
+        text = (f"{counted(spread_n, item)} {'pays' if spread_n == 1 else 'pay'} for {SPREAD_MIN_MONTHS} "
                 f"months or more ({source}, up to "
-                f"{widest:,} months): each is spread evenly over the months it pays for ({which}; an annual "
-                "invoice ÷ 12 a month); other lines stay in their invoice month.")
+                f"{widest:,} months): each is spread evenly over the months it pays for ({which}"
+                + ("; an annual invoice ÷ 12 a month); other lines stay in their invoice month."
+                   if item == "invoice line" else ")."))
         if past:
             text += (f" Months after {cap:%b %Y} (the " + ("as-of date" if opts.as_of else "latest invoice date")
                      + f", {cap:%Y-%m-%d}) are not counted yet: {counted(past, 'line')} "

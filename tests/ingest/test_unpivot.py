@@ -58,6 +58,9 @@ def test_yearly_revenue_columns_wait_for_confirmation_then_become_rows():
     assert (by[("gamma", "2015-01")], by[("gamma", "2016-07")]) == (6.67, 7.5) and ("beta", "2015-12") not in by
     assert any(w.startswith("One column per year turned into rows") and "a year's figure is spread evenly over its "
                "months (the year's revenue ÷ 12 a month)." in w for w in p.warnings)
+    # the spreading is said of the yearly figures, not of invoice lines the file does not have
+    assert "5 yearly figures pay for 2 months or more (one column per year: 'REVENUE_2015' …, up to 12 months): " \
+           "each is spread evenly over the months it pays for (the 12 months of its year)." in p.warnings
     # without an as-of date the spread stops at the latest period's first month (January 2016), and says so
     p = prepare_bytes(REVENUE_BY_YEAR, answers=YES)
     assert max(m for _c, m, _v in mrr(p)) == "2016-01"
