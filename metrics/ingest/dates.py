@@ -145,10 +145,10 @@ def _note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
         f"SELECT count(*), arg_min({v}, _row), arg_min({parsed}, _row) FROM raw "
         f"WHERE length({v}) > 10 AND {parsed} <> try_cast(left({v}, 10) AS DATE)").fetchone()
     if n:
-        which = "1 timestamp in '{c}' carries" if n == 1 else f"{n:,} timestamps in '{{c}}' carry"
-        chk.notes.append(
-            which.format(c=column) + " a time zone that puts them on another day in UTC, in which every date is "
-            f"read: '{example}' is {read:%-d %B %Y}. Months and periods follow the UTC dates.")
+        which = ("1 timestamp in '{c}' carries a time zone that puts it" if n == 1
+                 else f"{n:,} timestamps in '{{c}}' carry a time zone that puts them")
+        chk.notes.append(which.format(c=column) + " on another day in UTC, in which every date is read: "
+                         f"'{example}' is {read:%-d %B %Y}. Months and periods follow the UTC dates.")
 
 
 def _materialise(chk: _Checker, column: str, expr: str) -> str:

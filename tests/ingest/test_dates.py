@@ -64,7 +64,7 @@ def test_iso_with_zones_are_read_in_utc():
     p = nps(["2026-01-31T23:30:00-05:00", "2026-02-01 10:00:00+0100", "2026-02-02T08:00:00Z"])
     assert p.date_formats == {"date": "ISO"} and days(p) == ["2026-02-01", "2026-02-01", "2026-02-02"]
     # the first is written 31 January: the move to 1 February is said, with the count of such timestamps (1)
-    assert "1 timestamp in 'date' carries a time zone that puts them on another day in UTC, in which every date " \
+    assert "1 timestamp in 'date' carries a time zone that puts it on another day in UTC, in which every date " \
            "is read: '2026-01-31T23:30:00-05:00' is 1 February 2026. Months and periods follow the UTC dates." \
            in p.warnings
     assert not [w for w in nps(["2026-01-31T10:00:00-05:00", "2026-02-02"]).warnings if "time zone" in w]
