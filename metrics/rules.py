@@ -162,7 +162,10 @@ def everywhere() -> list[str]:
         "written the European way). A file in two currencies, or writing amounts two ways, is refused; whole "
         "multiples of 100 with a median of 1,000 or more ask whether they are cents; a header that ends in 'cents' "
         "is read as cents. '1_000' is not a number, nor is a value too small for one ('1e-400'); amounts above 0 "
-        "but below half a cent are kept, and the upload says that MRR, stored to the cent, rounds them away.",
+        "but below half a cent are kept, and the upload says that MRR, stored to the cent, rounds them away. "
+        "Negative invoice lines (credits, prorations) are asked about: netted against their customer's revenue in "
+        "their month (a month netting below 0 is refused), or refused by row; an amount that says it is MRR is "
+        "never below 0.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

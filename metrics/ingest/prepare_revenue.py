@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pyarrow as pa
 
-from metrics.errors import InvalidOptionError, TooMuchDataError
+from metrics.errors import InvalidOptionError, InvalidValuesError, TooMuchDataError
 from metrics.ingest import amounts
 from metrics.ingest.checks import (
     _amount_sql,
@@ -176,11 +176,14 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     comma = comma or dotted
     amount = _amount_sql(amount_col, comma)
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
+    # invoice lines may carry credits; an amount that says it is MRR is never below 0
+    netted = not subscriptions and not says_monthly(m["amount"]) and _net_credits(chk, m["amount"], amount)
     chk.flag_all([
         (m["amount"], _blank(amount_col), "are empty (an amount is required)", []),
         (m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers", []),
         (m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)", []),
-        (m["amount"], f"isfinite({amount}) AND {amount} < 0", "are negative (refunds and credits are not MRR)", []),
+        *([] if netted else [(m["amount"], f"isfinite({amount}) AND {amount} < 0",
+                              "are negative (refunds and credits are not MRR)", [])]),
         (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
          f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", []),
         (m["amount"], _underflow_sql(amount_col, amount), "are too small to read as a number (they would be 0)", [])])
@@ -234,6 +237,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             FROM raw WHERE {keep} GROUP BY ALL""")
     if not subscriptions:
         _check_monthly_sums(chk)
+        if netted:
+            _check_net_months(chk, m["amount"], cid, amount)
         _check_recurring(chk, m)
         frame = canonical(chk, """
             SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
@@ -430,6 +435,40 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
     chk.flag_all(checks)
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
+
+
+def _net_credits(chk: _Checker, column: str, amount: str) -> bool:
+    """Whether the invoice lines' negative amounts (prorations, credits) are netted against the customer's revenue
+    in their month: asked, must confirm, when there are any. Netting is right for a proration (an upgrade's unused
+    time credited) and wrong for a refund of an earlier month, which would show as a drop in the month refunded;
+    only the analyst knows which the file holds. Refused, they are named by row as before."""
+    n, total = chk.con.execute(f"SELECT count(*), sum({amount}) FROM raw WHERE isfinite({amount}) AND {amount} < 0"
+                               ).fetchone()
+    if not n:
+        return False
+    answer = chk.questions.ask(Question(
+        f"credits:{column}", f"'{column}' has {counted(n, 'negative line')}: how should they be read?",
+        ("net", "refuse"),
+        {"net": "Credits and prorations: subtract each from its customer's revenue in its month",
+         "refuse": "Refuse them, named by row (fix the file, or skip them: revenue is then overstated by the credits)"},
+        "net", f"{counted(n, 'line')} below 0, {total:,.2f} in all. A proration or credit belongs to its month; a "
+        "refund of an earlier month does not (netted, it shows as a drop in the month it was paid back).",
+        must_confirm=True))
+    return answer == "net"
+
+
+def _check_net_months(chk: _Checker, column: str, cid: str, amount: str) -> None:
+    """Netted credits may not take a customer-month below 0: revenue cannot be negative. Refused, naming the
+    customer's negative lines."""
+    below = chk.con.execute("SELECT customer_id, month, total FROM monthly WHERE total < -0.005 ORDER BY 1, 2"
+                            ).fetchall()
+    if below:
+        customer, month, total = below[0]
+        raise InvalidValuesError(
+            column, f"are credits larger than the revenue they are netted against: customer {customer!r} nets to "
+            f"{total:,.2f} in {month:%b %Y} ({counted(len(below), 'customer-month')} below 0). Answer 'refuse' to "
+            "name and skip the credits, or fix the file", len(below),
+            chk.examples(column, f"{stripped(cid)} = ? AND {amount} < 0", [customer]))
 
 
 def _tiny_warning(chk: _Checker, column: str, amount: str, cents: bool, warnings: list[str]) -> None:

@@ -111,3 +111,27 @@ def test_underscored_and_underflowing_amounts_are_refused_by_row_and_sub_cent_on
     assert mrr(p) == {("c1", "2026-01"): 10.0, ("c2", "2026-01"): 0.0, ("c3", "2026-01"): 0.0}
     assert "2 amounts in 'amount' are above 0 but below half a cent (e.g. row 2: '0.001'); they are kept, and MRR " \
            "is stored to the cent, so a customer-month of such amounts alone is 0." in p.warnings
+
+
+def test_credit_lines_are_asked_and_netted_within_their_customer_month_or_refused_by_row():
+    """A proration: c1 upgrades in February, credited 30 for unused time on the old plan and charged 80 for the
+    new one: February nets to 50 + 80 − 30 = 100. Netted only when the analyst says so (a refund of January paid
+    back in February would be the wrong month); refused, the credit is named by row as before."""
+    lines = ["c1,2026-01-15,50", "c1,2026-02-15,50", "c1,2026-02-20,80", "c1,2026-02-20,-30", "c2,2026-02-01,20"]
+    head = "customer_id,invoice_date,amount"
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(lines, head, answers={"recurring:amount": "monthly"})
+    q = next(q for q in err.value.questions if q.key == "credits:amount")
+    assert q.must_confirm and q.proposal == "net" and "1 line below 0, -30.00 in all" in q.detail
+    netted = revenue(lines, head, answers={"recurring:amount": "monthly", "credits:amount": "net"})
+    assert mrr(netted) == {("c1", "2026-01"): 50.0, ("c1", "2026-02"): 100.0, ("c2", "2026-02"): 20.0}
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(lines, head, answers={"recurring:amount": "monthly", "credits:amount": "refuse"})
+    assert "are negative" in str(err.value) and [c.row for c in err.value.cells] == [5]
+    # a credit larger than the month's revenue: refused, naming the customer, the month and its credit rows
+    with pytest.raises(InvalidValuesError) as err:
+        revenue(lines + ["c2,2026-02-10,-25"], head, answers={"recurring:amount": "monthly", "credits:amount": "net"})
+    assert "customer 'c2' nets to -5.00 in Feb 2026" in str(err.value) and [c.row for c in err.value.cells] == [7]
+    # an MRR column is never below 0: refused outright, nothing asked
+    with pytest.raises(InvalidValuesError):
+        revenue(["c1,2026-01,100", "c2,2026-01,-5"], "customer_id,month,mrr")
