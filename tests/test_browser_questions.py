@@ -135,3 +135,28 @@ def test_orders_that_do_not_bill_every_month_are_asked_and_refused(page, app_url
                                     "from it.")).to_be_visible()
     pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
     assert_no_exception(page)
+
+
+def test_credit_lines_are_asked_and_netted_in_their_month(page, app_url, tmp_path):
+    """A proration: c1 pays 50 in January; in February 50, an upgrade charge of 80 and a credit of −30 for the old
+    plan's unused time; c2 pays 20 in February. Whether negative lines are netted is asked (must confirm): nothing
+    can be stored before. Netted, February's MRR is 50 + 80 − 30 + 20 = 120, ARR 1,440 ($1.4K)."""
+    credits = tmp_path / "credits.csv"
+    credits.write_text("customer_id,invoice_date,amount\nc1,2026-01-15,50\nc1,2026-02-15,50\nc1,2026-02-20,80\n"
+                       "c1,2026-02-20,-30\nc2,2026-02-01,20\n")
+    open_app(page, app_url + "/data")
+    upload_csv(page, credits, "Revenue")
+    wait_for_app_run(page)
+    error = page.locator("[data-testid='stAlertContentError']")
+    pw.expect(error.filter(has_text="need an answer before anything is stored: How should the negative lines in "
+                                    "'amount' (1) be read?")).to_be_visible()
+    pw.expect(page.get_by_text("1 line below 0, -30.00 in all.", exact=False)).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
+    # the label is Markdown-escaped, and the accessible name keeps the backslashes: \(1\)
+    choose(page, re.compile(r"^How should the negative lines in .*amount.*1.* be read\?"),
+           re.compile(r"^Credits and prorations"))
+    store(page, "credits.csv", "Revenue")
+    open_app(page, app_url + "/cfo?period=Jan+2026&period=Feb+2026")
+    assert_no_exception(page)
+    arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
+    pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text("$1.4K")

@@ -447,7 +447,7 @@ def _net_credits(chk: _Checker, column: str, amount: str) -> bool:
     if not n:
         return False
     answer = chk.questions.ask(Question(
-        f"credits:{column}", f"'{column}' has {counted(n, 'negative line')}: how should they be read?",
+        f"credits:{column}", f"How should the negative lines in '{column}' ({n:,}) be read?",
         ("net", "refuse"),
         {"net": "Credits and prorations: subtract each from its customer's revenue in its month",
          "refuse": "Refuse them, named by row (fix the file, or skip them: revenue is then overstated by the credits)"},
