@@ -176,7 +176,9 @@ def _amount_sql(col_sql: str, comma: bool = False) -> str:
 
 def _underflow_sql(col_sql: str, amount_sql: str) -> str:
     """True where a cell with a non-zero digit reads as 0: '1e-400' is below the smallest double."""
-    return f"{amount_sql} = 0 AND regexp_matches(regexp_replace({col_sql}, '[eE][-+]?[0-9]+$', ''), '[1-9]')"
+    # CASE: the regular expressions run on the zeros alone (an AND would run them on every row: 5M rows, 0.3 s)
+    return (f"CASE WHEN {amount_sql} = 0 THEN regexp_matches(regexp_replace({col_sql}, '[eE][-+]?[0-9]+$', ''), "
+            "'[1-9]') ELSE false END")
 
 
 

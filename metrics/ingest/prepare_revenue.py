@@ -177,7 +177,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     amount = _amount_sql(amount_col, comma)
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
-    netted = not subscriptions and not says_monthly(m["amount"]) and _net_credits(chk, m["amount"], amount)
+    signs = _amount_signs(chk, m["amount"], amount, cents)
+    netted = not subscriptions and not says_monthly(m["amount"]) and _net_credits(chk, m["amount"], signs)
     chk.flag_all([
         (m["amount"], _blank(amount_col), "are empty (an amount is required)", []),
         (m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers", []),
@@ -187,7 +188,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
          f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", []),
         (m["amount"], _underflow_sql(amount_col, amount), "are too small to read as a number (they would be 0)", [])])
-    _tiny_warning(chk, m["amount"], amount, cents, warnings)
+    _tiny_warning(m["amount"], signs, warnings)
     if "tax" in m:
         _check_tax(chk, m, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
@@ -437,13 +438,32 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
 
 
-def _net_credits(chk: _Checker, column: str, amount: str) -> bool:
+class Signs(NamedTuple):
+    """The amounts below 0 (count, sum in currency units) and those above 0 but below half a cent (count, first row,
+    its cell): read in one pass over the column."""
+    negative: int
+    negative_sum: float
+    tiny: int
+    tiny_row: int | None
+    tiny_cell: str | None
+
+
+def _amount_signs(chk: _Checker, column: str, amount: str, cents: bool) -> Signs:
+    half = 0.5 if cents else 0.005  # in cents (amount_in_cents) half a cent is 0.5, and sums are shown ÷ 100
+    neg, tiny = "a < 0 AND isfinite(a)", f"a > 0 AND a < {half}"
+    n, total, k, row, cell = chk.con.execute(
+        f"SELECT count(*) FILTER ({neg}), sum(a) FILTER ({neg}), count(*) FILTER ({tiny}), min(_row) FILTER ({tiny}), "
+        f"arg_min(v, _row) FILTER ({tiny}) FROM (SELECT _row, {quote_ident(column)} AS v, {amount} AS a FROM raw)"
+    ).fetchone()
+    return Signs(n, (total or 0.0) / (100 if cents else 1), k, row, cell)
+
+
+def _net_credits(chk: _Checker, column: str, signs: Signs) -> bool:
     """Whether the invoice lines' negative amounts (prorations, credits) are netted against the customer's revenue
     in their month: asked, must confirm, when there are any. Netting is right for a proration (an upgrade's unused
     time credited) and wrong for a refund of an earlier month, which would show as a drop in the month refunded;
     only the analyst knows which the file holds. Refused, they are named by row as before."""
-    n, total = chk.con.execute(f"SELECT count(*), sum({amount}) FROM raw WHERE isfinite({amount}) AND {amount} < 0"
-                               ).fetchone()
+    n, total = signs.negative, signs.negative_sum
     if not n:
         return False
     answer = chk.questions.ask(Question(
@@ -451,8 +471,9 @@ def _net_credits(chk: _Checker, column: str, amount: str) -> bool:
         ("net", "refuse"),
         {"net": "Credits and prorations: subtract each from its customer's revenue in its month",
          "refuse": "Refuse them, named by row (fix the file, or skip them: revenue is then overstated by the credits)"},
-        "net", f"{counted(n, 'line')} below 0, {total:,.2f} in all. A proration or credit belongs to its month; a "
-        "refund of an earlier month does not (netted, it shows as a drop in the month it was paid back).",
+        "net", f"{counted(n, 'line')} below 0, {total:,.2f} in all. A proration or credit "
+        "belongs to its month; a refund of an earlier month does not (netted, it shows as a drop in the month it "
+        "was paid back).",
         must_confirm=True))
     return answer == "net"
 
@@ -471,17 +492,13 @@ def _check_net_months(chk: _Checker, column: str, cid: str, amount: str) -> None
             chk.examples(column, f"{stripped(cid)} = ? AND {amount} < 0", [customer]))
 
 
-def _tiny_warning(chk: _Checker, column: str, amount: str, cents: bool, warnings: list[str]) -> None:
+def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
     """Amounts above 0 but below half a cent are kept (a usage price of 0.001 a call is real) and said: MRR is stored
     to the cent, so a customer-month made of them alone is 0."""
-    half = 0.5 if cents else 0.005
-    n, row, shown = chk.con.execute(
-        f"SELECT count(*), min(_row), arg_min({quote_ident(column)}, _row) FROM raw "
-        f"WHERE {amount} > 0 AND {amount} < {half}").fetchone()
-    if n:
-        warnings.append(f"{n:,} amounts in '{column}' are above 0 but below half a cent (e.g. row {row}: '{shown}'); "
-                        "they are kept, and MRR is stored to the cent, so a customer-month of such amounts alone "
-                        "is 0.")
+    if signs.tiny:
+        warnings.append(f"{signs.tiny:,} amounts in '{column}' are above 0 but below half a cent (e.g. row "
+                        f"{signs.tiny_row}: '{signs.tiny_cell}'); they are kept, and MRR is stored to the cent, so a "
+                        "customer-month of such amounts alone is 0.")
 
 
 def _check_tax(chk: _Checker, m: dict[str, str], comma: bool, warnings: list[str]) -> None:

@@ -132,6 +132,13 @@ def test_credit_lines_are_asked_and_netted_within_their_customer_month_or_refuse
     with pytest.raises(InvalidValuesError) as err:
         revenue(lines + ["c2,2026-02-10,-25"], head, answers={"recurring:amount": "monthly", "credits:amount": "net"})
     assert "customer 'c2' nets to -5.00 in Feb 2026" in str(err.value) and [c.row for c in err.value.cells] == [7]
+    # in cents (the header says so) the sum is shown in currency units: -3,000 cents is -30.00
+    cents = ["c1,2026-01-15,5000", "c1,2026-02-15,5000", "c1,2026-02-20,8000", "c1,2026-02-20,-3000"]
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(cents, "customer_id,invoice_date,amount_in_cents", mapping={"amount": "amount_in_cents"},
+                answers={"recurring:amount_in_cents": "monthly"})
+    assert "1 line below 0, -30.00 in all" in next(q for q in err.value.questions
+                                                   if q.key == "credits:amount_in_cents").detail
     # an MRR column is never below 0: refused outright, nothing asked
     with pytest.raises(InvalidValuesError):
         revenue(["c1,2026-01,100", "c2,2026-01,-5"], "customer_id,month,mrr")
