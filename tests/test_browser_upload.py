@@ -74,7 +74,10 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     pw.expect(error).to_contain_text("Which currency are the amounts in 'Betrag' in?")
     choose(page, re.compile(r"^Which currency are the amounts in 'Betrag' in\?"), "EUR")
 
-    # 3. Validation: the negative amount rejects the file, with row and column; the analyst may skip it.
+    # 3. A negative invoice line: netted as a credit, or an error? Asked; the analyst says an error (refuse).
+    pw.expect(error).to_contain_text("How should the negative lines in 'Betrag' (1) be read?")
+    choose(page, re.compile(r"^How should the negative lines in .*Betrag.*1.* be read\?"), re.compile(r"^Refuse them"))
+    # Validation: the negative amount rejects the file, with row and column; the analyst may skip it.
     pw.expect(error).to_contain_text("'Betrag'")
     pw.expect(error).to_contain_text("row 3")
     pw.expect(page.get_by_text("Validation: 1 of 4 rows rejected")).to_be_visible()
