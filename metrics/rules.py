@@ -164,8 +164,9 @@ def everywhere() -> list[str]:
         "is read as cents. '1_000' is not a number, nor is a value too small for one ('1e-400'); amounts above 0 "
         "but below half a cent are kept, and the upload says that MRR, stored to the cent, rounds them away. "
         "Negative invoice lines (credits, prorations) are asked about: netted against their customer's revenue in "
-        "their month (a month netting below 0 is refused), or refused by row; an amount that says it is MRR is "
-        "never below 0.",
+        "their month (a month netting below 0 is refused), or refused by row; a netted credit's tax is credited too "
+        "(−36 with −6 tax is −30 of revenue), and a tax of the other sign than its line, or larger than it, is "
+        "refused by row; an amount that says it is MRR is never below 0.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -190,7 +190,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         (m["amount"], _underflow_sql(amount_col, amount), "are too small to read as a number (they would be 0)", [])])
     _tiny_warning(m["amount"], signs, warnings)
     if "tax" in m:
-        _check_tax(chk, m, comma, warnings)
+        _check_tax(chk, m, amount, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
@@ -501,19 +501,26 @@ def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
                         "customer-month of such amounts alone is 0.")
 
 
-def _check_tax(chk: _Checker, m: dict[str, str], comma: bool, warnings: list[str]) -> None:
-    """The tax column subtracted from the amount: numbers, not negative, not above the amount."""
-    col, amount = quote_ident(m["tax"]), _amount_sql(quote_ident(m["amount"]), comma)
+def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
+    """The tax column subtracted from the amount: numbers, with the amount's sign, never more than the amount. A
+    netted credit line (amount below 0) carries its tax credited too (−30 with −6 tax is −24 of revenue); a line
+    whose tax has the other sign, or is larger than its amount, would make revenue out of tax: refused by row.
+    (Negative amounts reach this check only when credits are netted; otherwise they are refused already.)"""
+    col = quote_ident(m["tax"])
     tax = _amount_sql(col, comma)
     if normalise_header(m["amount"]) in NET_AMOUNT_HEADERS:
         raise InvalidOptionError(f"'{m['amount']}' is an amount before tax; subtracting '{m['tax']}' from it would "
                                  f"count the tax twice. Map the amount to the invoice's total, or unmap the tax.")
+    both = f"isfinite({tax}) AND isfinite({amount})"
     chk.flag_all([
         (m["tax"], f"NOT {_blank(col)} AND {tax} IS NULL", "are not numbers", []),
         (m["tax"], f"NOT isfinite({tax})", "are not finite numbers (NaN or infinity)", []),
-        (m["tax"], f"isfinite({tax}) AND {tax} < 0", "are negative", []),
-        (m["tax"], f"isfinite({tax}) AND {tax} >= 0 AND isfinite({amount}) AND {amount} >= 0 AND {tax} > {amount}",
-         f"are larger than the amount in '{m['amount']}' (the revenue without tax would be negative)", [])])
+        (m["tax"], f"{both} AND {tax} < 0 AND {amount} >= 0",
+         f"are negative on a line whose amount in '{m['amount']}' is not (only a credit's tax is below 0)", []),
+        (m["tax"], f"{both} AND {tax} > 0 AND {amount} < 0",
+         f"are above 0 on a credit line (its amount in '{m['amount']}' is below 0, so its tax is credited too)", []),
+        (m["tax"], f"{both} AND (({amount} >= 0 AND {tax} > {amount}) OR ({amount} < 0 AND {tax} < {amount}))",
+         f"are larger than the amount in '{m['amount']}' (the revenue without tax would change sign)", [])])
     empty = chk.count_where(f"{_blank(col)} AND NOT {_blank(quote_ident(m['amount']))}")
     warnings.append(f"Revenue of each line is '{m['amount']}' − '{m['tax']}' (after discounts, without tax: MRR "
                     "excludes tax)" + (f"; {counted(empty, 'line')} with an empty '{m['tax']}' read as no tax."

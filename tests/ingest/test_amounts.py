@@ -142,3 +142,23 @@ def test_credit_lines_are_asked_and_netted_within_their_customer_month_or_refuse
     # an MRR column is never below 0: refused outright, nothing asked
     with pytest.raises(InvalidValuesError):
         revenue(["c1,2026-01,100", "c2,2026-01,-5"], "customer_id,month,mrr")
+
+
+def test_a_netted_credit_carries_its_tax_credited_and_a_tax_of_the_wrong_sign_is_refused_by_row():
+    """A credit note −36 with −6 tax is −30 of revenue: c1 February 60 − 12 tax = 48, less the credit's 30 = 18.
+    A credit whose tax is above 0, a charge whose tax is below 0, or a tax larger than its line would turn tax into
+    revenue: each is refused, named by row."""
+    head = "customer_id,invoice_date,total,tax"
+    lines = ["c1,2026-01-15,60,12", "c1,2026-02-15,60,12", "c1,2026-02-20,-36,-6"]
+    answers = {"recurring:total": "monthly", "credits:total": "net"}
+    p = revenue(lines, head, mapping={"amount": "total", "tax": "tax"}, answers=answers)
+    assert mrr(p) == {("c1", "2026-01"): 48.0, ("c1", "2026-02"): 18.0}
+    bad = {"c1,2026-02-21,-10,2": "are above 0 on a credit line",
+           "c1,2026-02-21,10,-2": "are negative on a line whose amount",
+           "c1,2026-02-21,-10,-12": "are larger than the amount in 'total'",
+           "c1,2026-02-21,10,12": "are larger than the amount in 'total'"}
+    for line, reason in bad.items():
+        with pytest.raises(InvalidValuesError) as err:
+            revenue([*lines, line], head, mapping={"amount": "total", "tax": "tax"}, answers=answers)
+        problem = err.value.report.problems[0]
+        assert problem.column == "tax" and reason in problem.reason and [c.row for c in problem.cells] == [5], line
