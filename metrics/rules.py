@@ -144,7 +144,9 @@ def everywhere() -> list[str]:
         "subscription list with no interval column whose amount header does not say monthly (MRR, monthly) asks "
         "how long each amount pays for (a subscription's amount is its price: where a coupon column is filled, the "
         "upload says that MRR is before the discount); subscriptions not paying yet (in trial, future, incomplete) "
-        "bring no revenue; an invoice line whose service period (period start to end) covers two months or more "
+        "bring no revenue; paused or unpaid ones are asked about (the file does not say since when: counted as "
+        "paying, or left out entirely); an invoice line whose service period (period start to end) covers two "
+        "months or more "
         "is spread evenly over the months it covers from its period's first month (an annual invoice ÷ "
         f"{MONTHS_PER_YEAR} a month), through the as-of month; shorter periods stay in their invoice month. An "
         "invoice line billed for several months (its interval × count) and no service period is spread the same way "
@@ -152,11 +154,15 @@ def everywhere() -> list[str]:
         "month (billed in arrears), as the analyst answers; a file with one revenue column per year or quarter "
         "(REVENUE_2015, REVENUE_2016) is spread the same way over each year's or quarter's months. Invoice lines are "
         "read as the MRR of their month; when "
-        "more than a quarter of the months between customers' first and last invoices have no revenue (a shop's "
+        "more than a quarter of the months between customers' first and last invoices have no revenue, or more than a "
+        "quarter of the customers billed before the file's last month were billed in one month only (a shop's "
         "orders, yearly bills without an interval column), the upload asks whether the lines bill every month and "
         "refuses unless the analyst says so (an amount header that says MRR or monthly is taken at its word). An "
         "invoice's revenue excludes tax (its total − its tax where the file has both); an open invoice (billed, "
-        "not paid yet) counts, void and uncollectible ones do not. Amounts are in the file's currency, shown with "
+        "not paid yet) counts, void, deleted, not paid (collection failed for good) and uncollectible "
+        "ones do not. Stripe's invoice export carries an invoice-level period that looks back one period (its API "
+        "reference), not the service period, so it is not read; its line items export's periods are. Amounts are "
+        "in the file's currency, shown with "
         "its sign: the one a currency column or "
         "the amounts' signs name, else the analyst's answer (USD proposed; asked outright when the amounts are "
         "written the European way). A file in two currencies, or writing amounts two ways, is refused; whole "
@@ -174,6 +180,12 @@ def everywhere() -> list[str]:
         "1–10 survey's, and the scale is asked).",
         "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
         "how many moved to another day.",
+        "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
+        "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not "
+        "NPS). Answers identical in every column of a file with no response or customer id are asked about "
+        "(separate answers, or one exported twice); a file added as another source whose answers without ids are "
+        "mostly alike (date, score, comment) to another source's is refused as its re-export, since those answers "
+        "would count twice.",
         "Responses with no segment or region (anonymous, or from a customer id not in the customers file) are "
         "grouped as \"No segment (anonymous)\" / \"No region (anonymous)\".",
     ]

@@ -155,6 +155,15 @@ class MixedSourcesError(StoreError, ValueError):
     """The call would put the bundled sample and the company's own uploads in one data version."""
 
 
+class RepeatedSourceError(StoreError, ValueError):
+    """A response file added beside another whose answers, having no id to match them by, it mostly repeats."""
+
+
+# An added response file whose answers without a response or customer id are at least this share of another
+# source's answers alike (date, score, comment) is taken for a re-export of it: added, they would count twice.
+REPEATED_SOURCE_SHARE = 0.5
+
+
 SAMPLE = "sample"  # uploads.source of the bundled sample company; every other source is the company's own
 
 
@@ -325,6 +334,8 @@ class Workspace:
             next_version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM uploads").fetchone()[0]
             for up in uploads:
                 self._insert_upload(cur, next_version, up)
+                if append and sources.get(up.kind):
+                    self._refuse_repeated_source(cur, up.kind, next_version, sources[up.kind])
                 sources[up.kind] = (*sources.get(up.kind, ()), next_version) if append else (next_version,)
                 next_version += 1
             number = self._build_snapshot(cur, sources)
@@ -333,6 +344,32 @@ class Workspace:
                     number, "; ".join(f"{k}: {len(v)} sources (versions {', '.join(map(str, v))})"
                                       for k, v in sources.items() if k in {up.kind for up in uploads})])
         return self.snapshot(number)
+
+    @staticmethod
+    def _refuse_repeated_source(cur, kind: str, version: int, others: tuple[int, ...]) -> None:
+        """An answer is matched across sources by its response id, else its customer, with its date
+        (ANSWER_KEY_SQL); one with neither cannot be, and counts in every file that has it. When most of the new
+        file's such answers have a twin (same date, score and comment) in another source, the file is a re-export
+        of it, and added it would count them twice: refused (the transaction rolls back)."""
+        table = quote_ident(TABLES[kind])
+        anonymous = "response_id IS NULL AND customer_id IS NULL"
+        n, twins, other = cur.execute(f"""
+            WITH new AS (SELECT response_date, score, comment, count(*) AS k FROM {table}
+                         WHERE version = $v AND {anonymous} GROUP BY ALL),
+                 old AS (SELECT version, response_date, score, comment, count(*) AS k FROM {table}
+                         WHERE list_contains($others, version) AND {anonymous} GROUP BY ALL),
+                 matched AS (SELECT o.version, sum(least(n.k, o.k)) AS twins FROM new n JOIN old o
+                             ON o.response_date = n.response_date AND o.score IS NOT DISTINCT FROM n.score
+                             AND o.comment IS NOT DISTINCT FROM n.comment GROUP BY o.version)
+            SELECT (SELECT coalesce(sum(k), 0) FROM new), max(twins), arg_max(version, twins) FROM matched""",
+            {"v": version, "others": list(others)}).fetchone()
+        if n and twins and twins >= REPEATED_SOURCE_SHARE * n:
+            raise RepeatedSourceError(
+                f"Nothing was stored: {twins:,} of this file's {n:,} answers without a response id or customer id "
+                f"are alike (same date, score and comment) to answers of version {other}. It looks like a "
+                "re-export of that file; added beside it, those answers would count twice, since nothing tells "
+                f"them apart. Replace version {other} with this file instead, or export the answers with their "
+                "response ids.")
 
     @staticmethod
     def _sample_kinds(cur, versions: dict[str, int | None]) -> dict[str, bool]:

@@ -66,7 +66,10 @@ def test_odd_headers_semicolons_day_first_dates_and_decimal_commas():
             "acme;31/01/2026;€1.234,50\n"
             "acme;15/01/2026;€10,00\n"
             "beta;28/02/2026;99\n").encode()
-    p = prepare_bytes(data)
+    # acme billed in January only, before the file's last month: whether lines bill every month is asked
+    with pytest.raises(NeedsAnswerError, match="bill every month"):
+        prepare_bytes(data)
+    p = prepare_bytes(data, answers={"recurring:Amount": "monthly"})
     assert p.kind == "revenue"
     assert p.mapping == {"customer_id": "Account ID", "month": "Invoice date", "amount": "Amount"}
     rows = p.rows.set_index("customer_id")
@@ -441,6 +444,24 @@ def test_duplicates():
     with pytest.raises(DuplicateRowsError) as err:
         prepare_bytes(b"customer_id,start_date\nc1,2026-01-01\nc1,2026-02-01\n")
     assert "customer ids" in str(err.value) and err.value.rows == [3]
+
+
+def test_anonymous_answers_alike_are_asked_about_not_refused_as_duplicates():
+    """A survey export with only a date and a score: two people giving 10 on 2 March are two answers (counted,
+    proposed, said); answers alike to the second are proposed as a row exported twice (rejected by row)."""
+    days = b"Date,Score\n2026-03-02,10\n2026-03-02,10\n2026-03-02,6\n2026-03-03,9\n"
+    p = prepare_bytes(days, kind="nps")
+    q = next(q for q in p.questions if q.key == "repeated_answers")
+    assert q.proposal == "count" and sorted(p.rows.score) == [6, 9, 10, 10]
+    assert any("1 answers repeat an earlier answer" in w for w in p.warnings)
+    timed = b"Date,Score\n2026-03-02 10:01:02,10\n2026-03-02 10:01:02,10\n2026-03-03 11:00:00,9\n"
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(timed, kind="nps")
+    assert err.value.rows == [3]
+    assert len(prepare_bytes(timed, kind="nps", answers={"repeated_answers": "count"}).rows) == 3
+    # with a response id, identical rows are the same answer twice, as before
+    with pytest.raises(DuplicateRowsError):
+        prepare_bytes(b"Response ID,Date,Score\nr1,2026-03-02,10\nr1,2026-03-02,10\n", kind="nps")
 
 
 def test_too_large(monkeypatch):

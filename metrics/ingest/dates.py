@@ -24,7 +24,12 @@ DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y
                 "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
                 "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %I:%M:%S %p", "%m/%d/%y", "%d/%m/%y", "%m/%d/%y %H:%M",
                 "%d/%m/%y %H:%M", "%d.%m.%y", "%Y-%m", "%Y/%m", "%b %Y", "%B %Y", "%b-%y", "%b-%Y", "%d-%b-%Y",
-                "%d-%b-%Y %H:%M", "%d %b %Y", "%d-%b-%y", "%b %d, %Y", "%Y%m%d", "%Y", "EXCEL"]
+                "%d-%b-%Y %H:%M", "%d %b %Y", "%d-%b-%y", "%b %d, %Y", "%Y%m%d", "%Y", "EXCEL",
+                # German and Excel-resaved timestamps with seconds, two-digit years with times (Microsoft Forms),
+                # Jira's '27/Mar/24 10:16 PM'
+                "%d.%m.%Y %H:%M:%S", "%d.%m.%y %H:%M", "%m/%d/%y %H:%M:%S", "%d/%m/%y %H:%M:%S",
+                "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p", "%m/%d/%y %I:%M:%S %p", "%d/%m/%y %I:%M:%S %p",
+                "%d/%b/%y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y", "%d/%b/%Y %I:%M %p", "%d/%b/%Y"]
 DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers",
                       "%Y": "year only (YYYY, read as 1 January)", "%Y%m%d": "YYYYMMDD (20260131)"}
 _DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
@@ -180,6 +185,16 @@ def _refuse_times(chk: _Checker, column: str) -> None:
                "the column has no day, so it cannot be used as a date. Map a column that holds dates", [_TIME_ONLY])
 
 
+def unreadable(chk: _Checker, column: str, noun: str) -> str:
+    """Why a column's unreadable values are refused: most values read in one format and these do not; or no value
+    reads in any format tried, so no answer can fix it (the file's format is not one the app knows)."""
+    n, counts = chk.date_counts.get(column, (0, {}))
+    if n and not any(counts.values()):
+        return (f"are not {noun} in any format the app reads (ISO 8601, DD.MM.YYYY, MM/DD/YYYY, DD/MM/YY hh:mm and "
+                f"{len(counts) - 4} more): re-save the column as YYYY-MM-DD (hh:mm), or map another column")
+    return f"are not {noun} in the format the rest of the column uses"
+
+
 def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, today: dt.date) -> None:
     """Flag the column's bad dates. `required`: whether an empty cell is bad, or the SQL condition under which it
     is (a subscription not paying yet may have no start)."""
@@ -187,8 +202,7 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, to
     empty = _blank(col) if required is True else f"{_blank(col)} AND {required}"
     chk.flag_all([
         *([(column, empty, "are empty (a date is required)", [])] if required else []),
-        (column, f"NOT {_blank(col)} AND {expr} IS NULL", "are not dates in the format the rest of the column uses",
-         []),
+        (column, f"NOT {_blank(col)} AND {expr} IS NULL", unreadable(chk, column, "dates"), []),
         (column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today]),
         (column, f"{expr} < DATE '1970-01-01'", "are before 1970", [])])
     # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.
@@ -202,11 +216,35 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, to
                  f"are more than {MAX_SPAN_YEARS} years before the column's latest date ({latest:%Y-%m-%d}); "
                  f"a span that wide is a typo or a placeholder date", [floor])
         _isolated_early(chk, column, expr, [m for m in months if m[0] >= floor])
+        _isolated_late(chk, column, [m for m in months if m[0] >= floor])
     _ask_when_every_row_fails(chk, column)
 
 
 ISOLATED_GAP_MONTHS = 24  # months without a date that set a column's first rows apart from the rest
 ISOLATED_SHARE = 0.1      # at most this share of the dated rows (or one row) before such a gap: strays, not an era
+
+
+LATE_GAP_MONTHS = 6  # months without a date that set a column's last rows apart from the rest
+
+
+def _isolated_late(chk: _Checker, column: str, months: list[tuple]) -> None:
+    """A note when a few dates (at most ISOLATED_SHARE, or one) lie after a gap of LATE_GAP_MONTHS or more: the
+    pages open on the 12 months ending at the latest date, which would hold only these rows (19 answers of 2025 and
+    one of June 2026 opened on that one answer, the rest out of the window, unsaid). Kept and said."""
+    total, after = sum(m[1] for m in months), 0
+    for (month, *_), (following, n, *_rest) in zip(reversed(months[:-1]), reversed(months[1:]), strict=True):
+        after += n
+        gap = (following.year - month.year) * 12 + following.month - month.month - 1
+        if gap >= LATE_GAP_MONTHS and after <= max(1.0, ISOLATED_SHARE * total):
+            last = months[-1][3]
+            which = (f"1 row of '{column}' is dated long after the rest: {last:%Y-%m-%d}" if after == 1 else
+                     f"{after:,} rows of '{column}' are dated long after the rest: {following:%b %Y} to "
+                     f"{last:%Y-%m-%d}")
+            chk.notes.append(
+                f"{which}, after no date for {gap:,} months since {month:%b %Y}. The pages open on the 12 months "
+                f"ending {last:%b %Y}, which hold only {'it' if after == 1 else 'them'}; choose the period on the "
+                "pages to see the rest, or fix the rows if they are typos.")
+            return
 
 
 def _isolated_early(chk: _Checker, column: str, expr: str, months: list[tuple]) -> None:

@@ -124,7 +124,8 @@ SYNONYMS = {
               "npsrating", "recommend", "answer"],  # AskNicely: 'answer' (0–10), checked as any score
     "response_date": ["responsedate", "respondedat", "responded", "surveyedat", "surveydate", "submittedat",
                       "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
-                      "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime"],
+                      "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
+                      "completiontime", "datum"],  # Microsoft Forms' 'Completion time'; German 'Datum'
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
                     "externalreference", "externaldatareference", "customerexternalid", "userid", "user", "id",
@@ -157,7 +158,7 @@ SYNONYMS = {
                "monthlycharges", "sales", "value", "total"],
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
-    "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit",
+    "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit", "billingtype",
                  "planintervalunit", "intervalunit", "billingcycleinterval", "billingperiod"],
     # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit (alone, with no unit
     # column, it is taken as the interval above), Recurly's 'plan_interval_length', Stripe's 'interval_count',
@@ -168,8 +169,11 @@ SYNONYMS = {
     "quantity": ["quantity", "qty"],
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
     # "Current Period …" of a subscription list, nor "Tax Percent")
-    "period_start": ["periodstartutc", "periodstart", "servicestart", "servicestartdate", "serviceperiodstart"],
-    "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend"],
+    # Paddle Billing's transactions: 'billing_period.starts_at' / '.ends_at', the period the transaction pays for
+    "period_start": ["periodstartutc", "periodstart", "servicestart", "servicestartdate", "serviceperiodstart",
+                     "billingperiodstartsat"],
+    "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend",
+                   "billingperiodendsat"],
     "tax": ["tax", "taxamount", "totaltax", "vat", "vatamount", "salestax"],
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
@@ -192,6 +196,12 @@ SYNONYMS_CSAT = {
 CONTAINS_CSAT = {"score": ["satisf"]}
 CONTAINS = {"score": ["recommend"],
             "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
+# Columns of Stripe's invoice export (one row per invoice) that its line items export does not have.
+STRIPE_INVOICE_HEADERS = {"billingreason", "amountdue", "amountremaining"}
+# NPS score headers that name no question: read only when no column asks for the recommendation.
+GENERIC_SCORE = ("score", "rating", "answer")
+# A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
+NOT_A_SCORE = ("why", "reason", "comment", "explain", "tellus")
 # Header words that point at a kind when the analyst leaves it to us.
 KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
               "customers": {"start_date", "churn_date", "churned", "tenure"}, "csat": {"score", "response_date"}}
@@ -218,6 +228,11 @@ def _by_name(columns: list[str]) -> dict[str, str]:
         if "." in str(c) and (short := normalise_header(str(c).rsplit(".", 1)[1])):
             out.setdefault(short, c)
     return out
+
+
+def _short(header: str) -> str:
+    """The normalised header after its table's qualifier: Paddle's 'details.totals.total' is 'total'."""
+    return normalise_header(str(header).rsplit(".", 1)[-1])
 
 
 # ---- mapping ------------------------------------------------------------------------------------
@@ -257,13 +272,18 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
     normalised = _by_name(columns)
     mapping: dict[str, str] = {}
     used: set[str] = set()
+    contains = CONTAINS_CSAT if kind == "csat" else CONTAINS
     for name, _label, _req in FIELDS[kind]:
         col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
-        if col is None:
-            contains = CONTAINS_CSAT if kind == "csat" else CONTAINS
+        # The question that asks for the recommendation is the NPS: a generic 'score', 'rating' or 'answer' beside
+        # it is something else (Typeform's calculator 'score', a Google Forms quiz's 'Score').
+        if col is None or (kind == "nps" and name == "score" and normalise_header(col) in GENERIC_SCORE):
             col = next((c for c in columns for part in contains.get(name, ())
                         if c not in used and not normalise_header(c).endswith("npsgroup")
-                        and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), None)
+                        and not (name == "score" and any(w in normalise_header(c) for w in NOT_A_SCORE))
+                        and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
+        if col is None and name == "response_id" and "#" in columns and "#" not in used:
+            col = "#"  # Typeform's response token: what tells an answer in two exports apart
         if col is not None:
             mapping[name] = col
             used.add(col)
@@ -273,6 +293,12 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         else:
             for name in ("start_date", "end_date", "quantity"):  # lines: amounts are line totals
                 mapping.pop(name, None)
+        if STRIPE_INVOICE_HEADERS & set(normalised):
+            # Stripe's invoice-level period "looks back one period for a subscription invoice" (its API reference):
+            # the usage period before the invoice, not the service period the invoice pays for, which only the
+            # line items' export gives. Spread over it, an annual renewal would land in the year before.
+            mapping.pop("period_start", None)
+            mapping.pop("period_end", None)
         if "month" not in mapping:  # service periods and tax belong to invoice lines only
             for name in ("period_start", "period_end", "tax"):
                 mapping.pop(name, None)
@@ -288,8 +314,8 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
             # it ('Amount Paid'); a tax column beside any other amount is not subtracted
-            total = next((c for c in columns if normalise_header(c) == "total" and c not in mapping.values()), None)
-            if total is not None or normalise_header(mapping.get("amount", "")) == "total":
+            total = next((c for c in columns if _short(c) == "total" and c not in mapping.values()), None)
+            if total is not None or _short(mapping.get("amount", "")) == "total":
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")

@@ -39,7 +39,7 @@ from metrics.ingest.read import Source, load
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
-from metrics.schema import KIND_LABELS
+from metrics.schema import KIND_LABELS, TABLES
 from metrics.store import Snapshot, Workspace, quote_ident
 
 PREPARERS = {"nps": _prepare_nps, "customers": _prepare_customers, "revenue": _prepare_revenue,
@@ -149,6 +149,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
             _repeated_lines(chk, mapping, whole_row, warnings)
+        elif kind in ("nps", "csat") and not {"response_id", "customer_id"} & mapping.keys():
+            _repeated_answers(chk, mapping, whole_row, warnings)
         else:
             chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
                                 "repeat an earlier row in every column")
@@ -224,13 +226,17 @@ def _map_unpivoted(kind: str, wide: Unpivot, detected: dict[str, str], given: di
 # line per customer and month, so a repeated line is the same line exported twice. Any other amount (sales,
 # amount paid, total) is a purchase: identical lines are repeat purchases.
 MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
+# Headers of a column that identifies each row: Stripe's 'id' (an invoice in its invoice export, a line in its line
+# items export), a payment or transaction id. Not an invoice number: it repeats on each line of an invoice, and two
+# alike lines of one invoice may be two of the same item.
+LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lineitemid", "invoicelineitemid",
+                   "invoiceitemid")
 
 
-def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
-    """Revenue lines identical in every column: repeat purchases to sum, or a line exported twice to reject.
-    Asked (Question "repeated_lines"), proposed from the amount's header; counted in one set-wise query."""
-    # Lines are grouped by a 64-bit hash first (numbers, not strings: half the time at 5M lines). Equal lines have
-    # equal hashes, so the count is exact: only lines that share a hash can repeat, and only they are compared.
+def _repeats(chk: _Checker, whole_row: str) -> int:
+    """How many rows repeat an earlier row in every column, in one set-wise pass."""
+    # Rows are grouped by a 64-bit hash first (numbers, not strings: half the time at 5M lines). Equal rows have
+    # equal hashes, so the count is exact: only rows that share a hash can repeat, and only they are compared.
     chk.con.execute(f"CREATE OR REPLACE TEMP TABLE _shared AS SELECT hash({whole_row}) AS h FROM raw GROUP BY ALL "
                     "HAVING count(*) > 1")
     repeats = 0
@@ -239,16 +245,53 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
             f"WITH c AS (SELECT {whole_row} FROM raw WHERE hash({whole_row}) IN (SELECT h FROM _shared)) "
             "SELECT (SELECT count(*) FROM c) - (SELECT count(*) FROM (SELECT DISTINCT * FROM c))").fetchone()[0]
     chk.con.execute("DROP TABLE _shared")
-    if not repeats:
+    return repeats
+
+
+def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Survey answers with neither a response id nor a customer id, identical in every column: with only a date
+    and a score (an anonymous survey) two people can answer alike on one day, so they are not proof of a row
+    exported twice. Asked (Question "repeated_answers"): separate answers (proposed when the date has no time of
+    day), or repeats to reject (proposed when even the time of day is equal, which two people rarely share)."""
+    if not (repeats := _repeats(chk, whole_row)):
+        return
+    date = mapping.get("response_date")
+    timed = date is not None and chk.count_where(f"contains({quote_ident(date)}, ':')") > 0
+    answer = chk.questions.ask(Question(
+        "repeated_answers", f"{repeats:,} answers repeat an earlier answer in every column. What are they?",
+        ("count", "reject"), {"count": "separate answers that happen to be alike: count each",
+                              "reject": "the same answer exported twice: reject the repeats"},
+        proposal="reject" if timed else "count",
+        detail="The file has no response id or customer id to tell answers apart"
+               + (f"; '{date}' has times of day, and these repeat them to the second." if timed
+                  else f"{f'; {date!r} has no time of day' if date else ''}: several people can give the same "
+                       "score on the same day.")))
+    if answer == "count":
+        warnings.append(f"{repeats:,} answers repeat an earlier answer in every column; with no response or customer "
+                        "id to tell them apart, each is counted as a separate answer.")
+    else:
+        chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                            "repeat an earlier row in every column")
+
+
+def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Revenue lines identical in every column: repeat purchases to sum, or a line exported twice to reject.
+    Asked (Question "repeated_lines"), proposed from the amount's header; counted in one set-wise query."""
+    if not (repeats := _repeats(chk, whole_row)):
         return
     monthly = any(word in normalise_header(mapping["amount"]) for word in MONTHLY_AMOUNT_WORDS)
+    # A line that repeats its own invoice or transaction id is that line twice (two overlapping exports pasted
+    # together), never a second purchase: summed, it would double the customer's month.
+    ident = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                  if normalise_header(c) in LINE_ID_HEADERS), None)
     answer = chk.questions.ask(Question(
         "repeated_lines", f"{repeats:,} lines repeat an earlier line in every column. What are they?",
         ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
                             "reject": "the same line exported twice: reject the repeats"},
-        proposal="reject" if monthly else "sum",
-        detail=f"'{mapping['amount']}' " + ("is a monthly figure (one line per customer and month)" if monthly
-                                            else "reads as a purchase or invoice amount (a log with no line id)")))
+        proposal="reject" if monthly or ident else "sum",
+        detail=(f"'{ident}' identifies each line, and these repeat theirs" if ident else f"'{mapping['amount']}' "
+                + ("is a monthly figure (one line per customer and month)" if monthly
+                   else "reads as a purchase or invoice amount (a log with no line id)"))))
     if answer == "sum":
         warnings.append(f"{repeats:,} lines repeat an earlier line in every column; read as repeat purchases and "
                         "summed with the other lines of their month.")
@@ -289,8 +332,14 @@ def stored_summary(ws: Workspace, version: int, previous: int | None, beside: li
     figures' change, which read every source."""
     if not beside:
         return change_summary(ws, version, previous)
+    kind = ws.uploads().set_index("version").kind.get(version)
+    (anonymous,), = ws.cursor().execute(
+        f"SELECT count(*) FROM {quote_ident(TABLES[kind])} WHERE version = ? AND response_id IS NULL "
+        "AND customer_id IS NULL", [version]).fetchall()
     return (change_summary(ws, version, None).removesuffix("; the first version of its kind.")
-            + f"; added beside version {', '.join(str(v) for v in beside)} (an answer in several files counts once).")
+            + f"; added beside version {', '.join(str(v) for v in beside)} (an answer in several files counts once"
+            + (f"; its {anonymous:,} answers without a response id or customer id cannot be matched to another "
+               "file's, and count as new answers)." if anonymous else ")."))
 
 
 def change_summary(ws: Workspace, version: int, previous: int | None) -> str:

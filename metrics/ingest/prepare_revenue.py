@@ -22,7 +22,7 @@ from metrics.ingest.checks import (
     require_as_of,
     tenure_start,
 )
-from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates
+from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates, _parse_date_sql
 from metrics.ingest.mapping import normalise_header, says_monthly
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
@@ -54,7 +54,11 @@ def max_customer_months() -> int:
 
 # not paying yet: Stripe's trialing and incomplete; Chargebee's in_trial and future (Recurly's future as well)
 SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing", "in_trial", "future")
-SKIPPED_LINE_STATUS = ("void", "draft", "uncollectible", "failed", "refunded", "canceled", "cancelled")
+# Chargebee writes 'Voided' and 'Not Paid' (collection failed for good), Xero 'VOIDED' and 'DELETED'
+SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "not_paid", "not paid", "written_off",
+                       "written off", "failed", "refunded", "canceled", "cancelled")
+# not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
+HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
 def _tax_sql(m: dict[str, str], comma: bool) -> str:
     """The line's tax (an empty cell is no tax), in the amount's convention."""
@@ -93,11 +97,16 @@ def _count_cell_sql(m: dict[str, str]) -> str:
     return f"try_cast(nullif(trim({quote_ident(m['interval_count'])}), '') AS DOUBLE)"
 
 
-def _interval_months_sql(m: dict[str, str]) -> str:
-    """The months one amount pays for: the interval's unit (a year 12, a quarter 3, else 1) × its count."""
+def _interval_unit_sql(m: dict[str, str]) -> str:
+    """The months of one interval: a year 12, a quarter 3, else 1."""
     interval = _flag_sql(quote_ident(m["interval"]))
-    unit = (f"CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN 12 "
-            f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN 3 ELSE 1 END")
+    return (f"(CASE WHEN {interval} IN {sql_words(INTERVAL_MONTHS[12])} THEN 12 "
+            f"WHEN {interval} IN {sql_words(INTERVAL_MONTHS[3])} THEN 3 ELSE 1 END)")
+
+
+def _interval_months_sql(m: dict[str, str]) -> str:
+    """The months one amount pays for: the interval's unit × its count."""
+    unit = _interval_unit_sql(m)
     count = _interval_count_sql(m)
     return unit if count == "1" else f"({unit} * {count})"
 
@@ -204,6 +213,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                  "are billing intervals that cannot be turned into a monthly amount (month, quarter and year can)")
     if "interval_count" in m:
         _check_interval_count(chk, m)
+    elif subscriptions and "interval" in m:
+        _check_current_period(chk, m)
     if subscriptions and "start_date" in m:
         # The as-of month bounds every expansion: a start more than MAX_SPAN_YEARS before it is refused by row.
         latest = chk.con.execute(f"SELECT greatest(max({start}) FILTER ({start} <= ?), max({end}) FILTER ({end} <= ?)) "
@@ -216,6 +227,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     chk.questions.settle()  # the date format decides every date check: answer first, then the report
     chk.settle()
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
+    if subscriptions and status and _halted_left_out(chk, m["status"], status):
+        skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
@@ -285,6 +298,29 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
+CURRENT_PERIOD = (("currentperiodstartutc", "currentperiodstart"), ("currentperiodendutc", "currentperiodend"))
+
+
+def _check_current_period(chk: _Checker, m: dict[str, str]) -> None:
+    """A subscription list with an interval but no interval count (Stripe's export has 'Interval', not its count):
+    a plan billed every 3 months says 'month', and read as monthly its MRR would be 3 times too large. Its current
+    period ('Current Period Start/End', one billing cycle) shows it: a period of two intervals or more, in whole
+    intervals, is refused by row, naming the count the file lacks."""
+    columns = {normalise_header(c): c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns}
+    start, end = (next((columns[h] for h in names if h in columns), None) for names in CURRENT_PERIOD)
+    if start is None or end is None:
+        return
+    a, b = (_parse_date_sql(quote_ident(c), "ISO") for c in (start, end))
+    interval, unit = _flag_sql(quote_ident(m["interval"])), _interval_unit_sql(m)
+    months = f"round(datediff('day', {a}, {b}) / {DAYS_PER_MONTH})"
+    chk.flag(m["interval"], f"{interval} IN {sql_words(INTERVAL_WORDS)} AND {months} >= 2 * {unit} "
+             f"AND {months} % {unit} = 0",
+             f"are one interval while the current period ('{start}' to '{end}') covers several: a plan billed every "
+             "few intervals, whose interval count the file does not have; read as one interval its MRR would be "
+             "that many times too large. Map the interval count column (Stripe: the plan's interval count), or fix "
+             "these rows")
+
+
 def _check_interval_count(chk: _Checker, m: dict[str, str]) -> None:
     """The count of intervals an amount pays for ('6' with 'month': every six months): a whole number from 1 to
     MAX_INTERVAL_COUNT, or empty (one). Read as one interval, a six-monthly price would make MRR six times too
@@ -337,17 +373,29 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     column = m["amount"]
     if says_monthly(column):
         return
-    customers, gaps, spans = chk.con.execute("""
-        SELECT count(*), coalesce(sum(span - n), 0), coalesce(sum(span), 0) FROM (
-            SELECT count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span
-            FROM monthly WHERE total > 0 GROUP BY customer_id) WHERE span >= 2""").fetchone()
-    if not spans or gaps / spans <= MAX_GAP_SHARE:
+    customers, gaps, spans, once, before_last = chk.con.execute("""
+        SELECT count(*) FILTER (span >= 2), coalesce(sum(span - n) FILTER (span >= 2), 0),
+               coalesce(sum(span) FILTER (span >= 2), 0), count(*) FILTER (span = 1 AND first < last),
+               count(*) FILTER (first < last) FROM (
+            SELECT count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span, min(month) AS first,
+                   max(max(month)) OVER () AS last
+            FROM monthly WHERE total > 0 GROUP BY customer_id)""").fetchone()
+    # A customer billed in one month only, before the file's last month, is a churn after one month when read as
+    # MRR; most customers so is the mark of one payment for a year (or a single order) that no gap can show.
+    gapped, single = spans and gaps / spans > MAX_GAP_SHARE, before_last and once / before_last > MAX_GAP_SHARE
+    if not gapped and not single:
         return
+    evidence = []
+    if gapped:
+        evidence.append(f"{gaps:,} of the {spans:,} months between the first and the last invoice of "
+                        f"{customers:,} customers ({gaps / spans:.0%}) have no revenue")
+    if single:
+        evidence.append(f"{once:,} of the {before_last:,} customers billed before the file's last month "
+                        f"({once / before_last:.0%}) were billed in one month only")
     answer = chk.questions.ask(Question(
         f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
-        f"{gaps:,} of the {spans:,} months between the first and the last invoice of {customers:,} customers "
-        f"({gaps / spans:.0%}) have no revenue: read as monthly recurring revenue, each such month would be a churn "
-        "and a return. One-off sales (orders) are not recurring revenue; bills that pay for several months need "
+        "; ".join(evidence) + ": read as monthly recurring revenue, each month without revenue would be a churn "
+        "(and a return). One-off sales (orders) are not recurring revenue; bills that pay for several months need "
         "their billing interval or service period columns mapped.",
         must_confirm=True))
     if answer == "not_monthly":
@@ -436,6 +484,26 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
     chk.flag_all(checks)
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
+
+
+def _halted_left_out(chk: _Checker, column: str, status: str) -> bool:
+    """Whether paused and unpaid subscriptions are left out: asked, must confirm, when there are any. The file
+    says they do not pay now, not since when: counted, the months since they stopped are overstated; left out,
+    the months they paid are understated. Only the analyst knows which is the smaller error."""
+    found = chk.con.execute(f"SELECT {status}, count(*) FROM raw WHERE {status} IN "
+                            f"{sql_words(HALTED_SUBSCRIPTION_STATUS)} GROUP BY 1 ORDER BY 1").fetchall()
+    if not found:
+        return False
+    n = sum(c for _v, c in found)
+    answer = chk.questions.ask(Question(
+        f"halted:{column}", f"How should the paused or unpaid subscriptions in '{column}' ({n:,}) be read?",
+        ("count", "leave_out"),
+        {"count": "As paying through their end date or the as-of date (the months since they stopped are "
+                  "overstated)",
+         "leave_out": "Left out entirely (the months they paid before are understated)"},
+        None, ", ".join(f"{v} {c:,}" for v, c in found) + ". The file says they do not pay now, not since when.",
+        must_confirm=True))
+    return answer == "leave_out"
 
 
 class Signs(NamedTuple):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from metrics.ingest.checks import _Checker
+from metrics.ingest.dates import unreadable
 from metrics.ingest.questions import Question
 from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql, seven_is_the_top
 from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
@@ -31,6 +32,11 @@ def _strptime_formats() -> list[str]:
             day = f"{order[0]}{sep}{order[1]}{sep}%Y"
             out += [f"{day} %H:%M:%S", f"{day} %H:%M", f"{day} %I:%M:%S %p", f"{day} %I:%M %p", day]
     out += ["%b %d, %Y %H:%M", "%b %d, %Y %I:%M %p", "%b %d, %Y", "%d %b %Y %H:%M", "%d %b %Y"]
+    # two-digit years (Microsoft Forms' 3/5/24 22:12:33) and Jira's default '27/Mar/24 10:16 PM'
+    for order in (("%d", "%m"), ("%m", "%d")):
+        day = f"{order[0]}/{order[1]}/%y"
+        out += [f"{day} %H:%M:%S", f"{day} %H:%M", f"{day} %I:%M:%S %p", f"{day} %I:%M %p"]
+    out += ["%d/%b/%y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %I:%M %p", "%d/%b/%Y %H:%M"]
     return out
 
 
@@ -51,7 +57,10 @@ def ts_sql(value_sql: str, fmt: str) -> str:
     if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only
         return (f"(CASE WHEN regexp_full_match({value_sql}, '[0-9]{{10}}(\\.[0-9]+)?') "
                 f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE))::TIMESTAMP END)")
-    return f"try_strptime({value_sql}, '{fmt}')"
+    parsed = f"try_strptime({value_sql}, '{fmt}')"
+    if "%Y" in fmt:  # %Y also takes '24' (year 0024): a two-digit year is only ever read by a %y format
+        return f"CASE WHEN regexp_matches({value_sql}, '[0-9]{{4}}') THEN {parsed} END"
+    return parsed
 
 
 def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
@@ -68,6 +77,7 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
         found = chk.con.execute(f"SELECT {', '.join(f'count({ts_sql(chr(118), f)})' for f in TS_FORMATS)} "
                                 f"FROM {sample}").fetchone()  # every format in one pass over the values
         counts = dict(zip(TS_FORMATS, found, strict=True))
+    chk.date_counts[column] = (n, counts)
     best = max(TS_FORMATS, key=lambda f: (counts[f], -TS_FORMATS.index(f)))
     twin = _twin(best)
     # a format with a day but no numeric month ("Mar 05, 2026") has no day-first twin ("%b %m" crashed the lookup)
@@ -89,7 +99,7 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
 
 def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:
     v = val(column)
-    chk.flag(column, f"{v} IS NOT NULL AND {expr} IS NULL", "are not times in the format the rest of the column uses")
+    chk.flag(column, f"{v} IS NOT NULL AND {expr} IS NULL", unreadable(chk, column, "times"))
     chk.flag(column, f"({expr})::DATE > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
     chk.flag(column, f"({expr})::DATE < DATE '1970-01-01'", "are before 1970")
 

@@ -182,7 +182,9 @@ def test_mapping_presets_apply_by_header_and_by_name(tmp_path, capsys):
     ws = open_ws(ws_path)
     ws.save_preset(ingest.inspect(BILLING).signature, "Billing export", "revenue",
                    {"mapping": {"customer_id": "acct_ref", "month": "billing_period", "amount": "charge"},
-                    "amount_in_cents": True, "date_formats": {}, "answers": {}})
+                    "amount_in_cents": True, "date_formats": {},
+                    # B billed in January only, before the file's last month: asked, answered in the preset
+                    "answers": {"recurring:charge": "monthly"}})
     ws.close()
     code, result, _ = run_json(capsys, "--workspace", ws_path, "--kind", "revenue", first)
     assert code == 0 and result["preset"] == "Billing export"

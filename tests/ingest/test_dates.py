@@ -196,3 +196,28 @@ def test_a_year_zero_date_is_refused_by_row_not_a_traceback():
     raised ValueError. Now it is shown as written and the row is refused (before 1970)."""
     with pytest.raises(InvalidValuesError, match=r"signup_date.*before 1970.*row 2: '0000-01-01'"):
         prepare_bytes(b"customer_id,signup_date\nC-1,0000-01-01\nC-2,2019-01-13\n", "customers")
+
+
+def test_german_and_two_digit_year_timestamps_and_jira_dates_are_read():
+    """Before, every value of these columns was refused as "not in the format the rest of the column uses"."""
+    assert days(nps(["05.03.2026 14:22:10", "21.10.2026 08:01:02"])) == ["2026-03-05", "2026-10-21"]
+    assert days(nps(["3/5/24 22:12:33", "10/21/24 8:01:02"])) == ["2024-03-05", "2024-10-21"]
+    assert days(nps(["27/Mar/24 10:16 PM", "3/Apr/24 9:05 AM"])) == ["2024-03-27", "2024-04-03"]
+
+
+def test_a_column_no_format_reads_says_so_instead_of_blaming_the_rest_of_the_column():
+    with pytest.raises(InvalidValuesError) as err:
+        nps(["2026年3月5日", "2026年4月1日"])
+    reason = err.value.report.problems[0].reason
+    assert "are not dates in any format the app reads" in reason and "re-save the column as YYYY-MM-DD" in reason
+    assert "the rest of the column" not in reason
+
+
+def test_a_stray_late_date_is_said_since_the_pages_would_open_on_it_alone():
+    """19 answers of Jan–Mar 2025 and one of June 2026: the pages' default 12 months end in June 2026 and hold only
+    that one answer. Kept and said; a file whose last months are many rows is not a stray."""
+    p = nps([f"2025-0{1 + i % 3}-0{1 + i % 9}" for i in range(19)] + ["2026-06-02"])
+    assert any("1 row of 'date' is dated long after the rest: 2026-06-02, after no date for 14 months since "
+               "Mar 2025" in w for w in p.warnings)
+    steady = nps([f"2025-0{1 + i % 3}-01" for i in range(10)] + [f"2026-06-0{1 + i}" for i in range(5)])
+    assert not any("long after the rest" in w for w in steady.warnings)

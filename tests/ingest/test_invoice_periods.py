@@ -1,4 +1,4 @@
-"""Invoice lines with a service period, tax and open invoices (Stripe's invoice export): an annual invoice is ÷ 12
+"""Invoice lines with a service period, tax and open invoices (Stripe-like invoice columns): an annual invoice is ÷ 12
 over the months it covers, MRR is 'Total' − 'Tax', an open invoice is billed recurring revenue. Every expected
 figure is worked by hand (or by pandas, in the last test) from the rows written here."""
 
@@ -15,8 +15,12 @@ from metrics import load
 from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerError, TooMuchDataError
 from metrics.ingest.mapping import detect_mapping
 
-# Stripe's invoice export header (Dashboard → Invoices → Export), as the file has it
-HEADER = ["id", "Amount Due", "Amount Paid", "Amount Remaining", "Application Fee", "Attempt Count", "Attempted",
+# An invoice export whose period columns are each invoice's service period: Stripe's invoice export header
+# (Dashboard → Invoices → Export) without the columns that mark it as Stripe's ('Amount Due', 'Amount Remaining'),
+# whose invoice-level period is not the service period (test_stripe_invoice_periods_look_back_and_are_not_read).
+# Stripe's line-item export does carry the service period per line, as these rows do.
+STRIPE_ONLY = ["Amount Due", "Amount Remaining"]
+HEADER = ["id", "Amount Paid", "Application Fee", "Attempt Count", "Attempted",
           "Billing", "Charge", "Closed", "Currency", "Customer", "Customer Email", "Customer Name", "Date (UTC)",
           "Description", "Discount", "Due Date (UTC)", "Ending Balance", "Forgiven", "Number", "Paid",
           "Period End (UTC)", "Period Start (UTC)", "Receipt Number", "Starting Balance", "Statement Descriptor",
@@ -264,3 +268,23 @@ def test_monthly_lines_and_an_mrr_header_are_not_asked():
     assert not any(q.key.startswith("recurring") for q in prepare_bytes(monthly.encode(), "revenue").questions)
     gappy = "customer,month,mrr\n" + "".join(f"a,2025-{k:02d},100\n" for k in (1, 6, 12))
     assert not any(q.key.startswith("recurring") for q in prepare_bytes(gappy.encode(), "revenue").questions)
+
+
+def test_stripe_invoice_periods_look_back_and_are_not_read():
+    """Stripe's invoice-level period "looks back one period for a subscription invoice" (its API reference): a
+    renewal of an annual plan on 2024-03-10 carries 2023-03-10 → 2024-03-10. Spread over it, the customer's 2024
+    revenue landed in 2023 and it showed as churned while paying. Stripe's invoice export (it has 'Amount Due')
+    keeps its periods unmapped; its annual invoices then ask whether the lines bill every month, and cus_a's one
+    invoice of 1,200 is not read as one month's MRR without that answer."""
+    header = [*HEADER, *STRIPE_ONLY]
+    assert not {"period_start", "period_end"} & detect_mapping("revenue", header).keys()
+    rows = [invoice("cus_a", "2024-03-10 08:00", "2023-03-10 08:00", "2024-03-10 08:00", 1200.0),
+            *(invoice("cus_b", f"2024-0{m}-01 08:00", f"2024-0{m - 1}-01 08:00", f"2024-0{m}-01 08:00", 100.0)
+              for m in (2, 3, 4, 5, 6)),
+            *(invoice("cus_c", f"2024-0{m}-05 08:00", f"2024-0{m - 1}-05 08:00", f"2024-0{m}-05 08:00", 50.0)
+              for m in (2, 3, 4, 5, 6))]
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(to_csv(rows, header), "revenue", as_of=dt.date(2024, 6, 30))
+    q = next(q for q in err.value.questions if q.key == "recurring:Total")
+    assert q.must_confirm and "1 of the 3 customers billed before the file's last month (33%) were billed in one " \
+                              "month only" in q.detail

@@ -205,3 +205,42 @@ def test_paddle_billing_cycle_interval_and_frequency_are_mapped():
            "sub_1,ctm_1,active,month,3,300,2026-01-01,\n")
     p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 2, 28))
     assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
+
+
+def test_the_recommend_question_is_the_nps_score_not_a_generic_score_column():
+    """Typeform adds a calculator 'score' column beside the questions; a Google Forms quiz a 'Score' ('0 / 0').
+    The question that asks for the recommendation is the NPS. Read as 'score', this file was NPS −85 (its scores
+    1–8); the recommend answers 10, 9, 9, 6 give 2 promoters and 1 detractor of 4: +25. Typeform's '#' is the
+    response token that tells an answer in two exports apart."""
+    question = "How likely are you to recommend Acme to a friend or colleague?"
+    header = ["#", question, "Which plan are you on?", "score", "Submit Date (UTC)", "Network ID"]
+    mapping = detect_mapping("nps", header)
+    assert mapping["score"] == question and mapping["response_id"] == "#" and "customer_id" not in mapping
+    rows = "".join(f"tok{i},{s},Pro,{k},2026-02-0{i + 1} 08:01:02,n{i}\n"
+                   for i, (s, k) in enumerate([(10, 3), (9, 5), (9, 1), (6, 8)]))
+    p = prepare_bytes((",".join(header) + "\n" + rows).encode(), kind="nps")
+    assert sorted(p.rows.score) == [6, 9, 9, 10] and list(p.rows.response_id) == ["tok0", "tok1", "tok2", "tok3"]
+    quiz = ["Timestamp", "Email Address", "Score", "How likely is it that you would recommend Acme to a friend?"]
+    assert detect_mapping("nps", quiz)["score"] == quiz[3]
+    # a follow-up that asks why is text, not the score; with no recommend question a plain 'Score' is read
+    assert detect_mapping("nps", ["Score", "Why would you recommend us?", "Date"])["score"] == "Score"
+    assert detect_mapping("nps", ["Score", "NPS", "Date"])["score"] == "Score"  # as before: no question here
+
+
+def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly():
+    """Stripe's subscription export has 'Interval' but not its count: 'Pro, billed every 3 months' at 300.00 says
+    'month', and read so its MRR was 300 instead of 100. Its current period (3 months) shows it: refused by row."""
+    header = ("Customer ID,Interval,Amount,Status,Start (UTC),Current Period Start (UTC),Current Period End (UTC),"
+              "Ended At (UTC)\n")
+    rows = ("cus_1,month,20.00,active,2024-01-01 09:00,2024-06-01 09:00,2024-07-01 09:00,\n"
+            "cus_2,year,1200.00,active,2023-09-12 09:00,2023-09-12 09:00,2024-09-12 09:00,\n"
+            "cus_9,month,300.00,active,2024-01-10 09:00,2024-04-10 09:00,2024-07-10 09:00,\n")
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes((header + rows).encode(), "revenue", as_of=dt.date(2024, 6, 30))
+    problem = err.value.report.problems[0]
+    assert problem.column == "Interval" and [c.row for c in problem.cells] == [4]
+    assert "current period ('Current Period Start (UTC)' to 'Current Period End (UTC)') covers several" in \
+        problem.reason
+    # without that row: 20 + 1200 ÷ 12 = 120 in June
+    ok = prepare_bytes((header + rows.rsplit("cus_9", 1)[0]).encode(), "revenue", as_of=dt.date(2024, 6, 30))
+    assert sum(float(r.mrr) for r in ok.rows.itertuples() if f"{r.month:%Y-%m}" == "2024-06") == 120.0

@@ -218,7 +218,7 @@ def test_first_row_that_looks_like_data_must_be_confirmed():
     q = err.value.questions[0]
     assert q.key == "header_row" and q.proposal == "data" and q.must_confirm
     assert "'c1' (id), '2026-01-05' (date), '49.90' (number)" in q.detail
-    p = prepare_bytes(PURCHASES, kind="revenue", answers={"header_row": "data"},
+    p = prepare_bytes(PURCHASES, kind="revenue", answers={"header_row": "data", "recurring:column3": "monthly"},
                       mapping={"customer_id": "column1", "month": "column2", "amount": "column3"})
     assert p.inspection.columns == ["column1", "column2", "column3"] and p.inspection.header_rows == 0
     # the first purchase is stored, with its file row number 1

@@ -156,3 +156,32 @@ def test_a_long_list_where_nobody_ever_left_is_named():
                                                               + churned).encode()).warnings)
     assert not any("has churned" in w for w in prepare_bytes(("customer_id,start_date,churn_date\n"
                                                               + rows[:rows.index("c29")]).encode()).warnings)
+
+
+def test_voided_deleted_and_not_paid_invoices_bring_no_revenue():
+    """Chargebee writes 'Voided' and 'Not Paid', Xero 'DELETED': before, they counted as billed. c2's April is 60
+    (the voided 60 left out), June 160 (the 200 not paid left out)."""
+    csv = ("Customer Id,Invoice Date,Total,Status\nc1,2026-04-05,100,Paid\nc2,2026-04-05,60,Paid\n"
+           "c2,2026-04-20,60,Voided\nc1,2026-05-05,100,Paid\nc2,2026-05-05,60,Paid\nc1,2026-06-05,200,Not Paid\n"
+           "c1,2026-06-06,100,Paid\nc2,2026-06-05,60,Paid\nc2,2026-06-07,30,DELETED\n")
+    p = prepare_bytes(csv.encode(), kind="revenue", answers={"recurring:Total": "monthly"})
+    mrr = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+    assert mrr[("c2", "2026-04")] == 60.0 and mrr[("c1", "2026-06")] == 100.0 and mrr[("c2", "2026-06")] == 60.0
+    assert any("deleted 1, not paid 1, voided 1" in w for w in p.warnings)
+
+
+def test_paused_and_unpaid_subscriptions_are_asked_about():
+    """The file says a paused subscription does not pay now, not since when: counted, the months since are
+    overstated; left out, the months it paid are understated. Asked, must confirm; April MRR 150 or 100."""
+    csv = (b"Customer ID,Amount,Interval,Status,Start (UTC),Ended At (UTC)\nc1,100,month,active,2026-01-05,\n"
+           b"c2,50,month,paused,2026-01-10,\nc3,30,month,canceled,2026-01-10,2026-03-02\n")
+    as_of = dt.date(2026, 4, 30)
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(csv, kind="revenue", as_of=as_of)
+    q = _question(err.value, "halted:Status")
+    assert q.must_confirm and q.proposal is None and "paused 1" in q.detail
+
+    def april(answer):
+        p = prepare_bytes(csv, kind="revenue", as_of=as_of, answers={"halted:Status": answer})
+        return sum(float(r.mrr) for r in p.rows.itertuples() if f"{r.month:%Y-%m}" == "2026-04")
+    assert april("count") == 150.0 and april("leave_out") == 100.0

@@ -33,7 +33,7 @@ def mrr(p) -> list[tuple[str, str, float]]:
 
 
 def test_identical_purchase_lines_are_summed_and_counted():
-    p = prepare_bytes(PURCHASES)
+    p = prepare_bytes(PURCHASES, answers={"recurring:sales": "monthly"})  # acme bought in January only: asked
     assert p.kind == "revenue" and p.layout == "lines"
     # acme January: 100 + 100 (the same purchase made twice the same day) + 50.50 = 250.50
     assert mrr(p) == [("acme", "2026-01", 250.5), ("beta", "2026-01", 30.0), ("beta", "2026-02", 20.0)]
@@ -43,7 +43,7 @@ def test_identical_purchase_lines_are_summed_and_counted():
     q = next(q for q in p.questions if q.key == "repeated_lines")
     assert q.proposal == "sum" and not q.must_confirm and p.answers["repeated_lines"] == "sum"
     with pytest.raises(DuplicateRowsError) as err:  # the analyst says they are one line exported twice
-        prepare_bytes(PURCHASES, answers={"repeated_lines": "reject"})
+        prepare_bytes(PURCHASES, answers={"repeated_lines": "reject", "recurring:sales": "monthly"})
     assert err.value.count == 1 and err.value.rows == [3]
 
 
@@ -77,7 +77,8 @@ def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
 536368,22960,JAM MAKING SET,6,1/5/2011 8:34,4.25,13047,United Kingdom
 """
     options = {"kind": "revenue", "mapping": {"amount": "UnitPrice", "quantity": "Quantity"},  # a unit price
-               "answers": {"date_format:InvoiceDate": "%m/%d/%Y %H:%M"}}  # 12/1 and 1/5 read both ways: asked
+               "answers": {"date_format:InvoiceDate": "%m/%d/%Y %H:%M",  # 12/1 and 1/5 read both ways: asked
+                           "recurring:UnitPrice": "monthly"}}  # 17850 bought in December only: asked
     with pytest.raises(NeedsAnswerError):  # unanswered, 12/1/2010 and 1/5/2011 read both ways: nothing stored
         prepare_bytes(data, kind="revenue", mapping=options["mapping"])
     p = prepare_bytes(data, **options)
@@ -115,3 +116,15 @@ def test_real_superstore_month_total_matches_the_file():
     stored = p.rows[p.rows.month == pd.Timestamp("2014-01-01")]
     assert len(stored) == jan["Customer ID"].nunique() == 32
     assert float(stored.mrr.sum()) == pytest.approx(expected, abs=0.005 * 32)  # cents rounding per customer
+
+
+def test_a_line_repeating_its_own_invoice_id_is_proposed_as_exported_twice():
+    """Two overlapping exports pasted together repeat each invoice with its id: not a second purchase. Summed, c1's
+    May was 300 instead of 150; the repeat is proposed as a duplicate and refused by row."""
+    data = (b"id,Customer,Date (UTC),Total\nin_1,c1,2026-04-01,150\nin_2,c1,2026-05-01,150\nin_3,c2,2026-05-02,80\n"
+            b"in_2,c1,2026-05-01,150\n")
+    with pytest.raises(DuplicateRowsError) as err:
+        prepare_bytes(data, kind="revenue")
+    assert err.value.rows == [5]
+    q = next(q for q in err.value.asked if q.key == "repeated_lines")
+    assert q.proposal == "reject" and "'id' identifies each line" in q.detail

@@ -157,3 +157,14 @@ def test_ravenstack_churn_by_service_experience_against_pandas():
     assert got["churned"].tolist() == want["churned"].tolist()
     assert got["customers"].sum() == len(base) and got["churned"].sum() > 0
     ws.close()
+
+
+def test_jira_default_timestamps_are_read():
+    """Jira Service Management writes '27/Mar/24 10:16 PM'; before, every value was refused."""
+    from conftest import prepare_bytes
+    csv = ("Summary,Issue key,Status,Priority,Created,Resolved\n"
+           "VPN,SD-1,Done,Medium,27/Mar/24 10:16 PM,31/Mar/24 1:07 AM\n"
+           "Mail,SD-2,Done,High,23/Mar/24 11:01 PM,24/Mar/24 1:01 AM\n")
+    p = prepare_bytes(csv.encode(), kind="tickets", answers={"ticket_status:done": "solved"})
+    hours = sorted(round((r.solved_at - r.created_at).total_seconds() / 3600, 2) for r in p.rows.itertuples())
+    assert hours == [2.0, 74.85]

@@ -9,7 +9,8 @@ import pytest
 from conftest import REFERENCE, prepare_bytes, prepare_file
 
 from metrics import nps
-from metrics.store import Workspace
+from metrics.ingest import stored_summary
+from metrics.store import RepeatedSourceError, Workspace
 from metrics.view import View
 
 # Another survey year: r1 again (same id and date; its score corrected 9 → 10), and two answers of 2024.
@@ -55,6 +56,25 @@ def test_answers_without_ids_are_matched_on_customer_and_date():
     # A 9, A 7, B 4, C 10 → promoters 2, passives 1, detractors 1 of 4 → NPS 100 × (2 − 1) ÷ 4 = 25.
     r = nps.summary(w.cursor(), View(2, dt.date(2025, 1, 1), dt.date(2025, 2, 1)))
     assert (r.n, r.promoters, r.passives, r.detractors, r.value) == (4, 2, 1, 1, 25)
+    w.close()
+
+
+def test_a_re_export_without_ids_is_refused_as_another_source_and_leaves_the_workspace_as_it_was():
+    """Google Forms writes no response id: a later export (the same 3 answers and 1 new) added beside the first
+    would count the 3 twice (n 7, not 4). Refused, naming the version to replace; a different survey's answers are
+    added, and the summary says they cannot be matched."""
+    first = b"Timestamp,Score\n2026/01/03 10:12:33,10\n2026/02/04 11:00:00,9\n2026/02/05 12:00:00,2\n"
+    again = first + b"2026/03/01 09:00:00,7\n"
+    w = Workspace(":memory:")
+    w.commit([prepare_bytes(first, "nps").to_upload()])
+    with pytest.raises(RepeatedSourceError, match="3 of this file's 4 answers without a response id or customer "
+                                                  "id are alike .* to answers of version 1"):
+        w.commit([prepare_bytes(again, "nps").to_upload()], append=True)
+    assert w.snapshot().snapshot == 1 and list(w.uploads().version) == [1]
+    other = b"Timestamp,Score\n2026/03/03 10:00:00,10\n2026/03/04 11:00:00,10\n"
+    snap = w.commit([prepare_bytes(other, "nps").to_upload()], append=True)
+    assert snap.sources["nps"] == (1, 2)
+    assert "its 2 answers without a response id or customer id cannot be matched" in stored_summary(w, 2, None, [1])
     w.close()
 
 
