@@ -19,7 +19,8 @@ import pandas as pd
 from metrics import measures, stats
 from metrics.view import View, query
 
-SCALE_LABELS = {"1-5": "1–5", "1-7": "1–7", "1-10": "1–10", "good-bad": "Good/Bad"}
+# '1-10-csat': how 1–10 answers were stored before 2026-12-05 (workspaces keep them)
+SCALE_LABELS = {"1-5": "1–5", "1-7": "1–7", "1-10": "1–10", "1-10-csat": "1–10", "good-bad": "Good/Bad"}
 
 _SUMS = measures.select("fact_csat", "satisfied", "score_sum", n="answers")
 

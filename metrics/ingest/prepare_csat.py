@@ -16,6 +16,7 @@ from metrics.ingest.scales import (
     CSAT_SCALES,
     NPS_SCALES,
     SCALE_WORDS,
+    STORED_SCALE,
     answered_sql,
     ask_scale,
     good_bad_sql,
@@ -66,7 +67,8 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     chk.questions.settle()  # no satisfaction figure until the scale is confirmed
     chk.settle()
     response_warnings(chk, m, warnings)
-    chk.con.execute("SET VARIABLE csat_scale = ?", [scale])
+    # stored under the scale's own name ('1-10', as ticket ratings are): '1-10-csat' only tells it from NPS's 1–10
+    chk.con.execute("SET VARIABLE csat_scale = ?", [STORED_SCALE.get(scale, scale)])
     return canonical(chk, f"""
         SELECT _row AS row_number, {_text(m, 'response_id')} AS response_id,
                {_text(m, 'customer_id')} AS customer_id, {date} AS response_date,

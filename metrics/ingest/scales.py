@@ -24,6 +24,8 @@ NPS_SCALES = ("0-10", "1-10")
 CSAT_SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10-csat": (1, 10, 9), "good-bad": (0, 1, 1)}
 SCALE_BOUNDS = {"0-10": (0, 10), "1-10": (1, 10)} | {k: v[:2] for k, v in CSAT_SCALES.items()}
 SCALES = ("0-10", "1-10", "1-5", "1-7", "1-10-csat", "good-bad")
+# The scale a CSAT answer is stored with (metrics.csat.SCALE_LABELS): the question's code, but for 1–10 its name.
+STORED_SCALE = {"1-10-csat": "1-10"}
 SCALE_LABELS = {
     "0-10": "0–10 likelihood to recommend (NPS)",
     "1-10": "1–10 likelihood to recommend (NPS; 1–6 detractors, as on 0–10)",
