@@ -200,16 +200,22 @@ def figures(ws, month: dt.date | None = None) -> dict:
     if not has["revenue"]:
         out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)
         notes.append("MRR, ARR, NRR, GRR: this data version has no revenue.")
+    elif (mrr := revenue.mrr_at(cur, view, end)) is None:
+        # The window ends outside the revenue months (a survey export newer than the billing export): MRR there is
+        # not known, never 0.
+        out.update(mrr=None, arr=None, nrr=None, grr=None, retention_base=None)
+        notes.append(f"MRR, ARR, NRR, GRR: the revenue data covers {snap.revenue_first:%b %Y} – "
+                     f"{snap.revenue_last:%b %Y}, not {end:%b %Y} (the window ends at the latest month of any data); "
+                     f"pass --month {snap.revenue_last:%Y-%m} for its figures.")
     else:
-        mrr = revenue.mrr_at(cur, view, end)
         out.update(mrr=mrr, arr=METRICS["arr"].evaluate(mrr=mrr))  # the registry's ARR rule, not a copy of it
         ret = revenue.retention(cur, view)
         if ret is None:
             out.update(nrr=None, grr=None, retention_base=None)
             base_month = add_months(end, -RETENTION_MONTHS)
             notes.append(f"NRR, GRR: not measurable, they need revenue in {base_month:%b %Y} "
-                         f"({RETENTION_MONTHS} months before {end:%b %Y}); the data starts in "
-                         f"{snap.first_month:%b %Y}.")
+                         f"({RETENTION_MONTHS} months before {end:%b %Y}); the revenue data starts in "
+                         f"{snap.revenue_first:%b %Y}.")
         else:
             out.update(nrr=_num(ret.nrr), grr=_num(ret.grr),
                        retention_base={"month": f"{add_months(end, -RETENTION_MONTHS):%Y-%m}",

@@ -95,12 +95,13 @@ def quick_ratio(frame: pd.DataFrame) -> float | None:
                                            churned_mrr=f.churned.sum())
 
 
-def mrr_at(cur, view: View, month: dt.date) -> float:
-    """MRR of one month under the view's filters (0 when there is no revenue)."""
+def mrr_at(cur, view: View, month: dt.date) -> float | None:
+    """MRR of one month under the view's filters: 0 when the revenue data covers the month and nobody pays, None
+    when it does not cover it (as arr_at: a month after the billing export ends is not "$0 MRR")."""
     value = query(cur, f"""SELECT {measures.select("fact_month", v="mrr")} FROM fact_month
                            WHERE {View.where()} AND month = $m""",
                   view.params(m=month)).iloc[0].v
-    return 0.0 if pd.isna(value) else float(value)
+    return None if pd.isna(value) else float(value)
 
 
 def retention(cur, view: View, month: dt.date | None = None, months: int = RETENTION_MONTHS) -> Retention | None:

@@ -63,8 +63,8 @@ def test_reference_latest_month(reference, capsys):
         "NPS: n = 8 responses, fewer than 30: too small to compare.",
         "CSAT: this data version has no satisfaction answers.",
         "Service: this data version has no support tickets.",
-        "NRR, GRR: not measurable, they need revenue in Apr 2024 (12 months before Apr 2025); the data starts in "
-        "Dec 2024.",
+        "NRR, GRR: not measurable, they need revenue in Apr 2024 (12 months before Apr 2025); the revenue data "
+        "starts in Dec 2024.",
         "Churn by NPS category: no customer was active on 01 Dec 2024 (the window's start), so no category applies.",
         # Dec 2024 – Apr 2025 is 5 months: the churn model needs 6 months of history and a 3-month outcome.
         "Churn risk: not measurable (the data covers 5 months; the model needs at least 9 (6 of history, then a "
@@ -260,3 +260,19 @@ def test_a_snapshot_customer_list_is_flagged(tmp_path, capsys):
     assert f["logo_churn"] == {"monthly": pytest.approx(1 / 3), "annual": pytest.approx(0.992293, abs=1e-6),
                                "churned": 1, "active_at_month_starts": 3}
     assert any(n.startswith("Logo churn and churn by category: the customer list is a snapshot") for n in f["notes"])
+
+
+def test_a_window_past_the_revenue_data_has_no_mrr_not_zero(tmp_path, capsys):
+    """An NPS answer a month newer than the billing export moves the window's end to May 2025, past the revenue
+    data (Dec 2024 – Apr 2025): MRR there is not known. It read 'MRR 0, ARR 0' (mrr_at turned the blank into 0)."""
+    later = tmp_path / "later.csv"
+    later.write_text("response_id,customer_id,responded_at,score\nz1,A,2025-05-10,9\n")
+    ws_path = tmp_path / "ws.duckdb"
+    load_files(ws_path, {kind: REFERENCE / f"{kind}.csv" for kind in ("customers", "nps", "revenue")})
+    assert load.main(["--workspace", str(ws_path), "--kind", "nps", "--append", str(later), TODAY]) == 0
+    capsys.readouterr()
+    f = report_json(capsys, ws_path)
+    assert f["window"]["end"] == "2025-05" and (f["mrr"], f["arr"], f["nrr"]) == (None, None, None)
+    assert ("MRR, ARR, NRR, GRR: the revenue data covers Dec 2024 – Apr 2025, not May 2025 (the window ends at the "
+            "latest month of any data); pass --month 2025-04 for its figures.") in f["notes"]
+    assert (report_json(capsys, ws_path, "--month", "2025-04")["mrr"]) == 350  # Apr: A 150 + D 200
