@@ -453,7 +453,7 @@ def test_anonymous_answers_alike_are_asked_about_not_refused_as_duplicates():
     p = prepare_bytes(days, kind="nps")
     q = next(q for q in p.questions if q.key == "repeated_answers")
     assert q.proposal == "count" and sorted(p.rows.score) == [6, 9, 10, 10]
-    assert any("1 answers repeat an earlier answer" in w for w in p.warnings)
+    assert any("1 answer repeats an earlier answer" in w for w in p.warnings)
     timed = b"Date,Score\n2026-03-02 10:01:02,10\n2026-03-02 10:01:02,10\n2026-03-03 11:00:00,9\n"
     with pytest.raises(DuplicateRowsError) as err:
         prepare_bytes(timed, kind="nps")

@@ -233,6 +233,11 @@ LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lin
                    "invoiceitemid")
 
 
+def _repeat(n: int, noun: str) -> str:
+    """'1 line repeats an earlier line', '3 lines repeat an earlier line'."""
+    return f"{counted(n, noun)} {'repeats' if n == 1 else 'repeat'} an earlier {noun}"
+
+
 def _repeats(chk: _Checker, whole_row: str) -> int:
     """How many rows repeat an earlier row in every column, in one set-wise pass."""
     # Rows are grouped by a 64-bit hash first (numbers, not strings: half the time at 5M lines). Equal rows have
@@ -258,7 +263,7 @@ def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, wa
     date = mapping.get("response_date")
     timed = date is not None and chk.count_where(f"contains({quote_ident(date)}, ':')") > 0
     answer = chk.questions.ask(Question(
-        "repeated_answers", f"{repeats:,} answers repeat an earlier answer in every column. What are they?",
+        "repeated_answers", f"{_repeat(repeats, 'answer')} in every column. What are they?",
         ("count", "reject"), {"count": "separate answers that happen to be alike: count each",
                               "reject": "the same answer exported twice: reject the repeats"},
         proposal="reject" if timed else "count",
@@ -267,7 +272,7 @@ def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, wa
                   else f"{f'; {date!r} has no time of day' if date else ''}: several people can give the same "
                        "score on the same day.")))
     if answer == "count":
-        warnings.append(f"{repeats:,} answers repeat an earlier answer in every column; with no response or customer "
+        warnings.append(f"{_repeat(repeats, 'answer')} in every column; with no response or customer "
                         "id to tell them apart, each is counted as a separate answer.")
     else:
         chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
@@ -285,7 +290,7 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
     ident = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
                   if normalise_header(c) in LINE_ID_HEADERS), None)
     answer = chk.questions.ask(Question(
-        "repeated_lines", f"{repeats:,} lines repeat an earlier line in every column. What are they?",
+        "repeated_lines", f"{_repeat(repeats, 'line')} in every column. What are they?",
         ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
                             "reject": "the same line exported twice: reject the repeats"},
         proposal="reject" if monthly or ident else "sum",
@@ -293,7 +298,7 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
                 + ("is a monthly figure (one line per customer and month)" if monthly
                    else "reads as a purchase or invoice amount (a log with no line id)"))))
     if answer == "sum":
-        warnings.append(f"{repeats:,} lines repeat an earlier line in every column; read as repeat purchases and "
+        warnings.append(f"{_repeat(repeats, 'line')} in every column; read as repeat purchases and "
                         "summed with the other lines of their month.")
     else:
         chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",

@@ -38,7 +38,7 @@ def test_identical_purchase_lines_are_summed_and_counted():
     # acme January: 100 + 100 (the same purchase made twice the same day) + 50.50 = 250.50
     assert mrr(p) == [("acme", "2026-01", 250.5), ("beta", "2026-01", 30.0), ("beta", "2026-02", 20.0)]
     assert float(p.rows.mrr.sum()) == 300.5  # every line of the file: 100 + 100 + 50.50 + 30 + 20
-    assert any(w.startswith("1 lines repeat an earlier line in every column; read as repeat purchases") for w in
+    assert any(w.startswith("1 line repeats an earlier line in every column; read as repeat purchases") for w in
                p.warnings)
     q = next(q for q in p.questions if q.key == "repeated_lines")
     assert q.proposal == "sum" and not q.must_confirm and p.answers["repeated_lines"] == "sum"
@@ -84,7 +84,7 @@ def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
     p = prepare_bytes(data, **options)
     # 17850 Dec 2010: 2 × 6 × 2.55 + 6 × 1.85 = 30.60 + 11.10 = 41.70; 13047: 32 × 1.69 = 54.08, Jan 6 × 4.25
     assert mrr(p) == [("13047", "2010-12", 54.08), ("13047", "2011-01", 25.5), ("17850", "2010-12", 41.7)]
-    assert any("1 lines repeat" in w for w in p.warnings)
+    assert any("1 line repeats" in w for w in p.warnings)
 
 
 def test_flag_duplicates_of_a_million_identical_rows_is_set_based_and_fast():
