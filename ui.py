@@ -573,6 +573,7 @@ def notices(view: View | None) -> None:
         gaps = coverage_gaps(view)
         if gaps:
             st.warning(" ".join(gaps), icon=":material/data_alert:")
+            revenue_period_button(view, snap)
     latest = ws.snapshot()
     if latest and snap.snapshot != latest.snapshot:
         st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
@@ -580,6 +581,19 @@ def notices(view: View | None) -> None:
         if "_board" not in st.session_state:  # a board link shows its pinned version only (gate.py)
             st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
                       kwargs={"v": latest.snapshot})
+
+
+def revenue_period_button(view: View, snap: Snapshot) -> None:
+    """When the period ends after the revenue data (a survey export newer than the billing export: the everyday
+    case), one click moves it to end at the revenue data's last month, same length, so the revenue figures show.
+    The default period stays the latest months of any data: the newest answers are not hidden unasked."""
+    last = snap.revenue_last
+    if last is None or view.end <= last or last < snap.first_month or "_board" in st.session_state:
+        return
+    start = max(add_months(last, 1 - view.months), snap.first_month)
+    st.button(f"Show {month_label(f'{start:%Y-%m}')} – {month_label(f'{last:%Y-%m}')}, the months with revenue",
+              key="to_revenue_period", icon=":material/date_range:", on_click=st.session_state.update,
+              kwargs={"period": (f"{start:%Y-%m}", f"{last:%Y-%m}")})
 
 
 def sample_banner(snap: Snapshot) -> None:

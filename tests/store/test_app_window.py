@@ -34,3 +34,17 @@ def test_a_period_within_the_revenue_months_shows_revenue():
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["ARR"] == "$4.2K"  # Apr 2025: A 150 + D 200 = 350 MRR × 12
     assert not any("No revenue figures" in i.value for i in at.info)
+
+
+def test_one_click_moves_the_period_to_the_months_with_revenue():
+    """The default period ends at the late responses (Jun 2025), past the revenue; the button under the warning
+    moves it to end at Apr 2025, the revenue's last month (same length, from the data's first month): ARR shows."""
+    at = run_app()
+    button = at.button(key="to_revenue_period")
+    assert button.label == "Show Dec 2024 – Apr 2025, the months with revenue"
+    at = button.click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["ARR"] == "$4.2K"  # Apr 2025: A 150 + D 200 = 350 MRR × 12
+    assert not any("No revenue figures" in w.value for w in at.warning)
+    within = run_app(period=["Jan 2025", "Apr 2025"])
+    assert not [b for b in within.button if b.key == "to_revenue_period"]
