@@ -135,6 +135,8 @@ def everywhere() -> list[str]:
         "measurable difference\".",
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
         "period use the category as of the period's start, so no later answer can explain the outcome.",
+        "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "
+        "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused).",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",

@@ -195,14 +195,17 @@ def unreadable(chk: _Checker, column: str, noun: str) -> str:
     return f"are not {noun} in the format the rest of the column uses"
 
 
-def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, today: dt.date) -> None:
+def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, today: dt.date,
+                 parsed: str | None = None) -> None:
     """Flag the column's bad dates. `required`: whether an empty cell is bad, or the SQL condition under which it
-    is (a subscription not paying yet may have no start)."""
+    is (a subscription not paying yet may have no start). `parsed`: the column read as dates, when `expr` (the
+    dates used) leaves some out on purpose (a churn scheduled after the as-of date): a cell is unreadable when
+    `parsed` is NULL."""
     col = quote_ident(column)
     empty = _blank(col) if required is True else f"{_blank(col)} AND {required}"
     chk.flag_all([
         *([(column, empty, "are empty (a date is required)", [])] if required else []),
-        (column, f"NOT {_blank(col)} AND {expr} IS NULL", unreadable(chk, column, "dates"), []),
+        (column, f"NOT {_blank(col)} AND {parsed or expr} IS NULL", unreadable(chk, column, "dates"), []),
         (column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today]),
         (column, f"{expr} < DATE '1970-01-01'", "are before 1970", [])])
     # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.

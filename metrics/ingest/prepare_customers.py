@@ -17,7 +17,7 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import _check_dates
-from metrics.ingest.model import Options
+from metrics.ingest.model import Options, counted
 from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.store import quote_ident
 
@@ -48,8 +48,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)
         if "churn_date" in m:
-            churn = chk.date(m["churn_date"])
-            _check_dates(chk, m["churn_date"], churn, False, opts.today)
+            parsed = chk.date(m["churn_date"])
+            chk.flag(m["churn_date"], f"{parsed} > ?", f"are more than {SCHEDULED_YEARS} years in the future: a "
+                     "typo, not a cancellation scheduled", [_years_after(opts.today, SCHEDULED_YEARS)])
+            churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
+            _check_dates(chk, m["churn_date"], churn, False, opts.today, parsed)
             chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
         else:
             churn = "NULL::DATE"
@@ -96,6 +99,29 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         FROM raw ORDER BY _row""")
     _no_churn_warning(frame, warnings)
     return frame
+
+
+SCHEDULED_YEARS = 5  # a churn date up to this far ahead is a cancellation scheduled (a contract's end); beyond, a typo
+
+
+def _years_after(day, years: int):
+    """`years` after `day` (the latest date when that is past year 9999: the sample loads with no today)."""
+    return day.replace(year=min(day.year + years, 9999), day=min(day.day, 28))
+
+
+def _scheduled_churn(chk: _Checker, column: str, churn: str, opts: Options, warnings: list[str]) -> str:
+    """The churn date as a customer's churn: a date after the file's as-of date (or today) is a cancellation
+    scheduled, not one that happened (Stripe's cancel-at-period-end, a non-renewing plan): the customer is active
+    then, not churned in a month the export had not reached. Said with the count; before, such a date was refused as
+    'in the future', and skipping it dropped an active customer."""
+    cutoff = min(opts.as_of, opts.today) if opts.as_of else opts.today
+    when = f"DATE '{cutoff:%Y-%m-%d}'"  # a date object, not file text
+    if n := chk.count_where(f"{churn} > {when}"):
+        which = "the as-of date" if opts.as_of and opts.as_of <= opts.today else "today"
+        warnings.append(f"{counted(n, 'churn date')} in '{column}' {'is' if n == 1 else 'are'} after {which} "
+                        f"({cutoff:%Y-%m-%d}): cancellations scheduled, not happened yet; those customers count as "
+                        "active (not churned).")
+    return f"(CASE WHEN {churn} > {when} THEN NULL ELSE {churn} END)"
 
 
 NO_CHURN_WARNED_FROM = 30  # customers: a list this long where nobody ever left is worth a second look

@@ -185,3 +185,23 @@ def test_paused_and_unpaid_subscriptions_are_asked_about():
         p = prepare_bytes(csv, kind="revenue", as_of=as_of, answers={"halted:Status": answer})
         return sum(float(r.mrr) for r in p.rows.itertuples() if f"{r.month:%Y-%m}" == "2026-04")
     assert april("count") == 150.0 and april("leave_out") == 100.0
+
+
+def test_a_churn_date_after_the_as_of_date_is_a_cancellation_scheduled_not_a_churn():
+    """Exported on 5 Jan 2026 (the as-of date), c2's plan ends on 15 Feb 2026: scheduled, not happened. It was
+    counted as a churn in Feb 2026 (a month the export had not reached, which also moved every page's period);
+    refused as 'in the future' when after today, and skipping it dropped an active customer. Now c2 is active,
+    and said; a date more than 5 years ahead is a typo, refused by row."""
+    csv = b"customer_id,start_date,churn_date\nc1,2025-01-01,2025-06-15\nc2,2025-02-01,2026-02-15\nc3,2025-03-01,\n"
+    p = prepare_bytes(csv, kind="customers", as_of=dt.date(2026, 1, 5))
+    churn = dict(zip(p.rows.customer_id, p.rows.churn_date, strict=True))
+    assert churn["c1"] == pd.Timestamp("2025-06-15") and pd.isna(churn["c2"]) and pd.isna(churn["c3"])
+    assert ("1 churn date in 'churn_date' is after the as-of date (2026-01-05): cancellations scheduled, not "
+            "happened yet; those customers count as active (not churned).") in p.warnings
+    assert p.last_date < dt.date(2026, 1, 1)  # the scheduled date does not stretch the data into 2026
+    # without an as-of date, today (2026-11-23 in the tests) is the cut: a plan ending next month is active
+    later = prepare_bytes(csv.replace(b"2026-02-15", b"2027-01-15"), kind="customers")
+    assert pd.isna(dict(zip(later.rows.customer_id, later.rows.churn_date, strict=True))["c2"])
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv.replace(b"2026-02-15", b"2035-02-15"), kind="customers")
+    assert "more than 5 years in the future" in str(err.value) and [c.row for c in err.value.cells] == [3]
