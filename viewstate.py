@@ -102,6 +102,16 @@ def check_int(param: Param, text: str) -> tuple[int | None, str | None]:
     return number, None
 
 
+def _fallback(param) -> str:
+    """What a page shows instead of a parameter it cannot use."""
+    if param.kind in ("version", "pin"):
+        return "showing the latest"
+    if param.kind == "filter":
+        return f"showing all {param.name}s"
+    return "using the default" + ("" if param.default is None else
+                                  f" {param.default:,}" if isinstance(param.default, int) else f", {param.default}")
+
+
 def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
     """Check every parameter; keep the valid ones, describe the rest (and what is shown instead)."""
     out = Parsed()
@@ -109,6 +119,14 @@ def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
         values = raw if isinstance(raw, list) else [raw]
         one = values[-1] if values else ""
         param = REGISTRY.get(key)
+        if param is not None and param.kind != "period" and len(values) > 1:
+            # 'v=1&v=1' (a link pasted twice over): one value given again is that value, read as once; different
+            # values cannot all be shown, so none is
+            if len(set(values)) > 1:
+                out.problems.append(f"{key} was given {len(values)} different values "
+                                    f"({_clip(', '.join(values))}); {_fallback(param)}")
+                continue
+            values, one = values[:1], values[0]
         if param is None:
             out.problems.append(f"unknown link parameter '{_clip(key)}' was ignored")
         elif param.kind == "version":
@@ -154,8 +172,7 @@ def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
             if problem is None and len(values) == 1:
                 out.values[key] = str(number)
             else:
-                out.problems.append(problem or f"{key} was given {len(values)} times; using the default "
-                                               f"{param.default:,}")
+                out.problems.append(problem or f"using the default {key}, {param.default:,}")
     return out
 
 

@@ -48,7 +48,10 @@ def test_every_field_round_trips():
     ({"gm": ["²"]}, "gm '²' must be a whole number"),
     ({"gm": ["٣"]}, "must be a whole number"),                          # an Arabic-Indic digit
     ({"gm": [" 50"]}, "must be a whole number"),
-    ({"gm": ["50", "60"]}, "gm was given 2 times; using the default 80"),
+    ({"gm": ["50", "60"]}, "gm was given 2 different values (50, 60); using the default 80"),
+    ({"segment": ["SMB", "Enterprise"]}, "segment was given 2 different values (SMB, Enterprise); showing all "
+                                         "segments"),
+    ({"v": ["1", "2"]}, "v was given 2 different values (1, 2); showing the latest"),
     ({"wi_share": ["7"]}, "wi_share '7' must be a whole number from 0 to 100 in steps of 5; using the default 20"),
     ({"wi_invest": ["10000000001"]}, "from 0 to 10,000,000,000; using the default 250,000"),
     ({"wi_invest": ["-1"]}, "must be a whole number"),
@@ -184,3 +187,12 @@ def test_pinned_version_stays_after_a_newer_upload():
     pinned.button(key="to_latest").click()
     pinned.run()
     assert {m.label: m.value for m in pinned.metric}["ARR"] == "$4.2K"
+
+
+def test_a_parameter_given_twice_with_one_value_is_read_once():
+    """A link pasted twice over ('v=1&v=1', 'segment=SMB&segment=SMB'): the value, not 'version 1 is not
+    available' or 'SMB is not in the data' (the page then showed the latest version, another company's data)."""
+    parsed = viewstate.parse({"v": ["1", "1"], "segment": ["SMB", "SMB"], "by": ["Region", "Region"],
+                              "gm": ["55", "55"]}, ALLOWED)
+    assert parsed.problems == []
+    assert parsed.values == {"v": "1", "segment": "SMB", "by": "Region", "gm": "55"}

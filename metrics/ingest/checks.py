@@ -346,3 +346,22 @@ def require_as_of(opts, what: str) -> None:
         raise InvalidOptionError(
             f"This is a snapshot file ({what}, no dates): its start dates and churn are counted back from the day it "
             "was exported. Set the as-of date (Data page: 'As-of date'; command line: --as-of YYYY-MM-DD).")
+
+
+# A spreadsheet's summary row, read as data, is one more customer (or answer) holding the sum of the others: a
+# 'Total' line with a month made MRR four times too large. Its label, in an id or name column: the whole cell, or a
+# label with a colon, a month, a quarter or a year after it ('Total: 10 customers', 'Subtotal Mar', 'Total 2026').
+SUMMARY_LABEL = (r"(grand\s*total|sub\s*-?\s*totals?|totals?|average|avg|mean|sum|summe|gesamt|gesamtsumme|"
+                 r"insgesamt|total general|totaal|overall)\.?(\s*:.*|\s+(for\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|"
+                 r"oct|nov|dec)[a-z]*\.?|q[1-4]|[0-9]{2,4})([^a-z].*)?)?")
+SUMMARY_FIELDS = ("customer_id", "response_id", "ticket_id", "name")
+
+
+def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
+    """Refuse by row the totals, subtotals and averages a spreadsheet writes under its table (skipping them is
+    stated, as any refused row): never read as a customer or an answer."""
+    for field in SUMMARY_FIELDS:
+        if (column := mapping.get(field)) is not None:
+            chk.flag(column, f"regexp_full_match(lower({stripped(quote_ident(column))}), ?)",
+                     "are a summary row's label (Total, Subtotal, Average …), not a customer or an answer: the row "
+                     "repeats the others' sum. Remove it, or skip it", [SUMMARY_LABEL])

@@ -149,10 +149,15 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
         labels = {n: f"{n} ({_count(s.height, 'row')} × {_count(s.width, 'column')}"
                      f"{', hidden' if n in hidden else ''})"
                   for n, s in sheets.items()}
+        # Two visible tables (a summary sheet before the invoices): the first is a guess, and a summary read as
+        # the data made MRR three times too large. The analyst confirms which.
+        tables = [n for n in with_data if n not in hidden and sheets[n].height > 1]
         answer = questions.ask(Question(
             "sheet", "Which sheet of the workbook holds the data?", tuple(sheets), labels, proposal,
             "Sheets: " + "; ".join(labels.values()) + f". Proposed: {proposal}, the first visible sheet with a "
-            "header and rows below it."))
+            "header and rows below it." + (f" {len(tables)} visible sheets hold tables: say which one is the "
+                                           "export." if len(tables) > 1 else ""),
+            must_confirm=len(tables) > 1))
         name = answer if isinstance(answer, str) else proposal
     sheet = sheets[name]
     if sheet.height == 0:

@@ -23,7 +23,7 @@ from metrics.errors import (
     UnknownKindError,
     UnreadableFileError,
 )
-from metrics.ingest.checks import _Checker
+from metrics.ingest.checks import _Checker, flag_summary_rows
 from metrics.ingest.dates import format_name
 from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
@@ -146,6 +146,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         warnings: list[str] = list(seen.warnings)
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
+        flag_summary_rows(chk, mapping)
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
             _repeated_lines(chk, mapping, whole_row, warnings)

@@ -12,10 +12,10 @@ import codecs
 import gzip
 
 import pytest
-from conftest import REFERENCE, TODAY, prepare_file
+from conftest import REFERENCE, TODAY, prepare_bytes, prepare_file
 
 from metrics import ingest
-from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnreadableFileError
+from metrics.errors import IngestError, InvalidValuesError, MissingColumnError, NeedsAnswerError, UnreadableFileError
 from metrics.store import Workspace
 
 
@@ -218,3 +218,23 @@ def test_a_carriage_return_inside_a_line_is_named():
     fuzzed = b"".join(b"%d,%d,9,2017-01-01T00:46:09Z\r\n" % (i % 2, 1000 + i) for i in range(100))
     fuzzed = b"is_admin,id,score,created_at\r\n" + fuzzed[:3000] + b"\r\xfe+z" + fuzzed[3000:]
     assert "near line " in str(outcome(fuzzed, None, {}))
+
+
+def test_a_spreadsheets_total_and_subtotal_rows_are_refused_by_row_not_read_as_customers():
+    """Six customers paying 19,849.50 in March and a 'Total' line with the month filled in: read as a customer,
+    MRR was 39,699 (twice; 4x with subtotals). Refused by row naming the label; skipped, the figures are the
+    customers' own. A customer whose id only starts with the word is kept ('Total Wine')."""
+    lines = ["C1,2026-03,1200", "C2,2026-03,850.50", "C3,2026-03,2400", "C4,2026-03,99", "Total Wine,2026-03,15000",
+             "C6,2026-03,300", "Subtotal Mar,2026-03,19849.50", "Total,2026-03,19849.50"]
+    data = ("customer_id,month,mrr\n" + "\n".join(lines) + "\n").encode()
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="revenue")
+    problem = err.value.report.problems[0]
+    assert problem.column == "customer_id" and [c.row for c in problem.cells] == [8, 9]
+    assert "a summary row's label (Total, Subtotal, Average …)" in problem.reason
+    p = prepare_bytes(data, kind="revenue", skip_invalid=True)
+    assert round(float(p.rows.mrr.sum()), 2) == 19849.50 and "Total Wine" in set(p.rows.customer_id)
+    # an 'Average' footer under survey answers, in the response id column
+    with pytest.raises(InvalidValuesError, match="row 4: 'Average'"):
+        prepare_bytes(b"response_id,date,score\nr1,2026-03-01,10\nr2,2026-03-02,0\nAverage,2026-03-31,5\n",
+                      kind="nps")

@@ -176,9 +176,14 @@ def test_workbook_sheet_is_asked_and_cells_become_csv_text():
         ("c1", "2026-01", 12.0), ("c1", "2026-02", 12.5), ("c2", "2026-02", 0.3)]
     with pytest.raises(InvalidOptionError, match="'Nope' is not an answer"):
         prepare_bytes(data, name="export.xlsx", answers={"sheet": "Nope"})
-    other = prepare_bytes(_workbook({"A": REVENUE_SHEET, "B": [["customer_id", "month", "mrr"], ["z9", "2026-03", 4]]}),
-                          name="export.xlsx", answers={"sheet": "B"})
+    two = _workbook({"A": REVENUE_SHEET, "B": [["customer_id", "month", "mrr"], ["z9", "2026-03", 4]]})
+    other = prepare_bytes(two, name="export.xlsx", answers={"sheet": "B"})
     assert other.rows.customer_id.tolist() == ["z9"] and float(other.rows.mrr.sum()) == 4.0
+    # two sheets with tables (a summary before the invoices read as the data made MRR 3x): the sheet must be said
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(two, name="export.xlsx")
+    q = next(q for q in err.value.questions if q.key == "sheet")
+    assert q.must_confirm and q.proposal == "A" and "2 visible sheets hold tables" in q.detail
 
 
 def test_workbook_detected_by_content_and_row_numbers_follow_the_sheet():
