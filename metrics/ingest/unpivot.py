@@ -28,6 +28,9 @@ _MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 _YEAR = r"(?P<year>(?:19|20)[0-9]{2})"
 # Period tokens, most specific first: (granularity, regex of the whole token).
 _TOKENS = [
+    # 2024-01-01 (a workbook's date headers, as text): a month by its first or last day, not month '2024-01' and
+    # a stem '01' (the stem became the value column, and a 'Total' column beside it the amount: MRR 3x)
+    ("month", rf"{_YEAR}[-/.](?P<num>0[1-9]|1[0-2])[-/.](?:01|2[89]|3[01])(?:[\sT]00:00(?::00)?)?"),
     ("month", rf"{_YEAR}[-/_.]?(?P<num>0[1-9]|1[0-2])"),                      # 2024-01, 2024_01, 202401
     ("month", rf"{_MONTH}[\s\-_/.']*(?P<year>(?:19|20)?[0-9]{{2}})"),          # Jan 2024, Jan-24, January 2024
     ("month", rf"{_YEAR}[\s\-_/.]*{_MONTH}"),                                  # 2024 Jan

@@ -25,6 +25,9 @@ def mrr(p) -> list[tuple[str, str, float]]:
     ("NPS_SCORE_2016", ("NPS_SCORE", "year", dt.date(2016, 1, 1))),
     ("Jan 2024", ("", "month", dt.date(2024, 1, 1))),
     ("2024-01", ("", "month", dt.date(2024, 1, 1))),
+    ("2026-01-01", ("", "month", dt.date(2026, 1, 1))),          # a workbook's date header: not '2026-01' + '01'
+    ("2026-02-01 00:00:00", ("", "month", dt.date(2026, 2, 1))),
+    ("2026-03-31", ("", "month", dt.date(2026, 3, 1))),
     ("Revenue Sep-23", ("Revenue", "month", dt.date(2023, 9, 1))),
     ("2015 Revenue", ("Revenue", "year", dt.date(2015, 1, 1))),
     ("Q3 2024", ("", "quarter", dt.date(2024, 7, 1))),
@@ -143,3 +146,13 @@ def test_data_page_asks_and_unpivots_without_page_code(tmp_path, monkeypatch):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_full_date_headers_and_a_total_column_give_the_months_not_the_total():
+    """Headers 2026-01-01 … with a 'Total' column: the header was split into month 2026-01 and a value column
+    '01', and 'Total' (the three months' sum) became the amount: March MRR 3x. Now the months are the values."""
+    data = (b"customer_id,2026-01-01,2026-02-01,2026-03-01,Total\n"
+            b"C1,1200,1200,1200,3600\nC2,850.50,850.50,850.50,2551.50\n")
+    p = prepare_bytes(data, kind="revenue", answers=YES)
+    assert mrr(p) == [("C1", "2026-01", 1200.0), ("C1", "2026-02", 1200.0), ("C1", "2026-03", 1200.0),
+                      ("C2", "2026-01", 850.5), ("C2", "2026-02", 850.5), ("C2", "2026-03", 850.5)]
