@@ -569,6 +569,9 @@ def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
                         "customer-month of such amounts alone is 0.")
 
 
+RATE_BESIDE_AMOUNTS = 10  # a median amount from which a tax column of values all below 1 is read as rates
+
+
 def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
     """The tax column subtracted from the amount: numbers, with the amount's sign, never more than the amount. A
     netted credit line (amount below 0) carries its tax credited too (−30 with −6 tax is −24 of revenue); a line
@@ -579,6 +582,15 @@ def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warni
     if normalise_header(m["amount"]) in NET_AMOUNT_HEADERS:
         raise InvalidOptionError(f"'{m['amount']}' is an amount before tax; subtracting '{m['tax']}' from it would "
                                  f"count the tax twice. Map the amount to the invoice's total, or unmap the tax.")
+    # A tax *rate* (a workbook's 20% cell reads 0.2) subtracted as an amount: every tax below 1 beside amounts
+    # in the tens and more is a rate, not an amount (MRR was 20% too high, unsaid)
+    taxed, top, typical = chk.con.execute(f"SELECT count(*) FILTER ({tax} > 0), max(abs({tax})), "
+                                          f"median(abs({amount})) FROM raw WHERE isfinite({tax})").fetchone()
+    if taxed and top < 1 and (typical or 0) >= RATE_BESIDE_AMOUNTS:
+        raise InvalidOptionError(
+            f"'{m['tax']}' holds values below 1 (at most {top:g}) beside amounts of {typical:,.2f} (the median): "
+            "tax rates (0.2 = 20%), not tax amounts, so they cannot be subtracted from the amount. Map the column "
+            "that holds the tax amount as the tax, or the amount before tax as the amount (and unmap the tax).")
     both = f"isfinite({tax}) AND isfinite({amount})"
     chk.flag_all([
         (m["tax"], f"NOT {_blank(col)} AND {tax} IS NULL", "are not numbers", []),

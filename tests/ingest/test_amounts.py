@@ -5,7 +5,7 @@ Files shaped like the exports that read wrong before (Stripe, a German invoice l
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import InvalidValuesError, NeedsAnswerError
+from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerError
 
 
 def revenue(lines: list[str], header: str = "customer_id,month,amount", sep: str = ",", **options):
@@ -162,3 +162,17 @@ def test_a_netted_credit_carries_its_tax_credited_and_a_tax_of_the_wrong_sign_is
             revenue([*lines, line], head, mapping={"amount": "total", "tax": "tax"}, answers=answers)
         problem = err.value.report.problems[0]
         assert problem.column == "tax" and reason in problem.reason and [c.row for c in problem.cells] == [5], line
+
+
+def test_a_tax_rate_is_not_subtracted_as_a_tax_amount():
+    """A workbook's 20% cell reads 0.2: subtracted as an amount, MRR was 1,199.80 for 1,440 with 20% tax (1,200 is
+    right). Every tax below 1 beside amounts in the tens and more is a rate: refused, saying what to map."""
+    head = "customer_id,invoice_date,total,tax"
+    lines = ["c1,2026-01-15,1440,0.2", "c1,2026-02-15,1440,0.2", "c2,2026-02-15,120,0.2"]
+    with pytest.raises(InvalidOptionError, match=r"'tax' holds values below 1 \(at most 0.2\) beside amounts of "
+                                                 r"1,440.00 \(the median\): tax rates"):
+        revenue(lines, head, mapping={"amount": "total", "tax": "tax"}, answers={"recurring:total": "monthly"})
+    # tax amounts below 1 beside small amounts are amounts (a 4.99 line with 0.95 tax)
+    small = revenue(["c1,2026-01-15,5.94,0.95", "c1,2026-02-15,5.94,0.95"], head,
+                    mapping={"amount": "total", "tax": "tax"})
+    assert mrr(small) == {("c1", "2026-01"): 4.99, ("c1", "2026-02"): 4.99}
