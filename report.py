@@ -52,6 +52,8 @@ class Section:
     tiles: list[Tile] = field(default_factory=list)
     charts: list[alt.Chart] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    # the last tile drawn in each page column (by the column's id): the line under it belongs to that tile
+    by_column: dict[int, Tile] = field(default_factory=dict, repr=False, compare=False)
 
     def empty(self) -> bool:
         return not (self.tiles or self.charts or self.tables)

@@ -713,12 +713,12 @@ def csat_kpi(column, view: View) -> None:
     m = METRICS["csat"]
     if now.too_small:
         tile(column, m.label, "—", help=m.definition)
-        column.caption(f"n = {now.n:,}: too few answers in the period for a CSAT (needs {MIN_RESPONSES}).")
+        tile_note(column, f"n = {now.n:,}: too few answers in the period for a CSAT (needs {MIN_RESPONSES}).")
         return
     i = now.interval
     tile(column, m.label, f"{i.estimate:.1f}%", help=m.definition)
     mean = "" if now.mean is None else f" · mean {now.mean:.1f} on {csat.SCALE_LABELS[now.scale]}"
-    column.caption(f"n = {now.n:,} · 95%: {i.low:.1f}%–{i.high:.1f}%{mean}")
+    tile_note(column, f"n = {now.n:,} · 95%: {i.low:.1f}%–{i.high:.1f}%{mean}")
 
 
 NO_TEST = object()  # kpi(): the metric has no significance test for its change (ARR, MRR, ratios …)
@@ -759,7 +759,7 @@ def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = Non
     help_ = m.definition + (NOT_SIGNIFICANT_HELP.format(test=f", {test}" if test else "")
                             if z is not NO_TEST and change else "")
     column.metric(label or m.label, shown, change, delta_color=color, delta_arrow=arrow, help=help_, border=True)
-    pack().current.tiles.append(report.Tile(label or m.label, shown, change))
+    _packed(column, report.Tile(label or m.label, shown, change))
 
 
 def nps_kpi(column, now, previous, label: str | None = None) -> None:
@@ -768,7 +768,7 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
     reason = too_few(now.n, MIN_RESPONSES, "responses")
     if reason:
         kpi(column, "nps", None, label=label)
-        column.caption(reason)
+        tile_note(column, reason)
         return
     comparable = previous is not None and previous.n >= MIN_RESPONSES
     z = now.z_against(previous) if comparable else None
@@ -779,7 +779,7 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
             f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
             f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})" if z is not None
             else "")
-    column.caption(f"n = {now.n:,} responses{note}")
+    tile_note(column, f"n = {now.n:,} responses{note}")
 
 
 def not_compared() -> str:
@@ -810,19 +810,39 @@ def estimate_tile(column, metric: str, value, reason: str = "", *, label: str | 
         name = label or METRICS[metric].label
         column.metric(name, "—", "no measurable difference", delta_color="off", delta_arrow="off",
                       help=METRICS[metric].definition, border=True)
-        pack().current.tiles.append(report.Tile(name, "—", "no measurable difference"))
+        _packed(column, report.Tile(name, "—", "no measurable difference"))
         # Said in full: a narrow column cuts the grey change line short ("no measurable di…").
-        column.caption("No measurable difference: the 95% interval of the churn gap it rests on includes 0.")
+        tile_note(column, "No measurable difference: the 95% interval of the churn gap it rests on includes 0.")
         return
     kpi(column, metric, None if reason else value, label=label, inverse=inverse)
     if reason:
-        column.caption(f"not measurable: {reason}")
+        tile_note(column, f"not measurable: {reason}")
 
 
 def tile(column, label: str, text: str, help: str | None = None) -> None:
     """A tile whose value is already text (e.g. '37.1 months'); recorded in the board pack too."""
     column.metric(label, text, help=help, border=True)
-    pack().current.tiles.append(report.Tile(label, text))
+    _packed(column, report.Tile(label, text))
+
+
+def _packed(column, t: report.Tile) -> None:
+    section = pack().current
+    section.tiles.append(t)
+    section.by_column[id(column)] = t
+
+
+def tile_note(column, text: str) -> None:
+    """The line under a tile (its n, interval, base or why it is "—"), on the page and beside the tile in the board
+    pack: without it a figure reads as another period's or base's ("ARR at risk $108.8K" is the next 3 months)."""
+    column.caption(text)
+    t = pack().current.by_column.get(id(column))
+    if t is not None:
+        t.note = " · ".join(x for x in (t.note, plain_note(text)) if x)
+
+
+def plain_note(text: str) -> str:
+    """A caption's Markdown as plain words for the PDF (bold marks and escapes dropped)."""
+    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
 
 
 def dates(series: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
@@ -956,7 +976,7 @@ def risk_row(view: View, revenue_at_risk) -> None:
     if figure is None:
         tile(cols[0], label, "—", help=METRICS["arr_at_risk_model"].definition)
         if failed or model is not None:
-            cols[0].caption("not measurable: " + md_escape(failed or (model.reason if not model.measurable
+            tile_note(cols[0], "not measurable: " + md_escape(failed or (model.reason if not model.measurable
                                                                       else "no scored account")))
         else:
             with cols[0]:
@@ -964,17 +984,17 @@ def risk_row(view: View, revenue_at_risk) -> None:
                                                 "figure appears here when ready.")
     else:
         tile(cols[0], label, fmt_currency(figure["arr_at_risk"]), help=METRICS["arr_at_risk_model"].definition)
-        cols[0].caption(f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
+        tile_note(cols[0], f"next 3 months from {model.as_of:%b %Y} · 95%: {fmt_currency(figure['low'])}–"
                         f"{fmt_currency(figure['high'])} of {fmt_currency(figure['arr'])} ARR"
                         + ("" if model.beats_baselines else " · the model does not beat both baselines (CIO page)"))
     lacking = churn_gap_lacks(view)
     estimate_tile(cols[1], "revenue_at_risk", None if lacking else revenue_at_risk.value,
                   lacking or revenue_at_risk.reason, label="Revenue at risk (NPS gap)", inverse=True)
-    cols[1].caption("12 months, from the detractor churn gap: another method, not to be added to the model's")
+    tile_note(cols[1], "12 months, from the detractor churn gap: another method, not to be added to the model's")
     versions = workspace().snapshot(view.snapshot).versions
     themes = st.columns(4)
     if versions.get("nps") is None:
-        themes[0].caption("No NPS responses: no comments to read.")
+        tile_note(themes[0], "No NPS responses: no comments to read.")
         return
     with themes[0]:
         if not comments_ready(view.snapshot, "Reading the comments (once per data version); the top themes appear "
@@ -984,13 +1004,13 @@ def risk_row(view: View, revenue_at_risk) -> None:
 
     top = cached(voice.themes, view, versions, theme_editor.current_version()).head(3)
     if top.empty:
-        themes[0].caption("No comment in this period raises a known theme.")
+        tile_note(themes[0], "No comment in this period raises a known theme.")
     unknown = top.attrs.get("stake_unknown")  # then the themes are the most mentioned, with no ARR
     for column, row in zip(themes, top.itertuples(), strict=False):
         tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
              help=METRICS["arr_at_stake"].definition)
-        column.caption(f"ARR at stake not measurable · {row.mentions:,} mentions" if unknown else
+        tile_note(column, f"ARR at stake not measurable · {row.mentions:,} mentions" if unknown else
                        f"ARR at stake · {row.mentions:,} mentions · "
                        f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
     if unknown:
-        themes[0].caption(f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")
+        tile_note(themes[0], f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")

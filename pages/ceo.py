@@ -39,18 +39,19 @@ else:
                        churn_prev and (churn_prev.churned, churn_prev.active_start)), test="two-proportion test")
     known = (ui.sources_of(view.snapshot)["customers"] or {}).get("churn_known_from")
     # a snapshot customers file tells churn from its as-of month only: name the months the rate rests on
-    c2.caption((f"measured over {known:%b %Y} – {view.end:%b %Y} only: the customers file is a snapshot that tells "
-                f"churn from {known:%b %Y}" if known and known > view.start else "all customers, month by month")
-               + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
+    ui.tile_note(c2, (f"measured over {known:%b %Y} – {view.end:%b %Y} only: the customers file is a snapshot "
+                      f"that tells churn from {known:%b %Y}" if known and known > view.start
+                      else "all customers, month by month")
+                 + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
 if not ui.has_data(view, "revenue"):
     ui.empty_state("revenue", c3)
 else:
     ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
-    c3.caption(f"not measurable: needs {RETENTION_MONTHS + 1} months of revenue" if ret_now is None
+    ui.tile_note(c3, f"not measurable: needs {RETENTION_MONTHS + 1} months of revenue" if ret_now is None
                else f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · "
                     f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
-    c4.caption(f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
+    ui.tile_note(c4, f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                       if arr_now and arr_prev else ""))
 
 if ui.has_data(view, "tickets"):  # one line of service; the Service page has the rest
@@ -93,11 +94,11 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     ui.estimate_tile(v1, "ltv_by_category", ltv_by["Promoter"], ltv_why["Promoter"], label="Promoter LTV")
     ui.estimate_tile(v2, "ltv_by_category", ltv_by["Detractor"], ltv_why["Detractor"], label="Detractor LTV")
     if ltv_by["Promoter"] and ltv_by["Detractor"]:
-        v2.caption(f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this data "
-                   "(context: Bain reports 3–8× across industries).")
+        ui.tile_note(v2, f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this "
+                         "data (context: Bain reports 3–8× across industries).")
     ui.estimate_tile(v3, "nps_point", worth["nps_point"], worth["nps_point_reason"], label="Value of one NPS point")
     if worth["nps_point"] is not None:
-        v3.caption("ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
+        ui.tile_note(v3, "ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
     st.caption(LTV_POPULATIONS)
 
     left, right = st.columns(2)

@@ -41,23 +41,23 @@ ui.kpi(c1, "arr", arr_now, arr_prev)
 ui.kpi(c2, "mrr", last.mrr, None if arr_prev is None else arr_prev / ARR_FACTOR)
 ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
-c1.caption(f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
+ui.tile_note(c1, f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
 if ret_now is None:
-    c3.caption(f"not measurable: needs revenue {RETENTION_MONTHS} months before the period's end")
+    ui.tile_note(c3, f"not measurable: needs revenue {RETENTION_MONTHS} months before the period's end")
 else:
-    c3.caption(f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · base "
+    ui.tile_note(c3, f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · base "
                f"{ret_now.base_customers:,} customers")
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
 ui.estimate_tile(c6, "ltv", worth["ltv"], worth["ltv_reason"])
 if worth["ltv"] is not None:
-    c6.caption(f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
+    ui.tile_note(c6, f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
                f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
 ui.kpi(c7, "quick_ratio", revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
 rar, gap_lacks = worth["revenue_at_risk"], ui.churn_gap_lacks(view)
 ui.estimate_tile(c8, "revenue_at_risk", None if gap_lacks else rar.value, gap_lacks or rar.reason, inverse=True)
 if rar.value is not None and not gap_lacks:
-    c8.caption(f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
+    ui.tile_note(c8, f"95%: {fmt_currency(rar.low)} to {fmt_currency(rar.high)} · detractor ARR "
                f"{fmt_currency(rar.detractor_arr)}")
 
 if mrr.start_mrr.notna().any():  # movements need a month before; the data's first month has none

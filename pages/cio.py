@@ -128,17 +128,17 @@ elif model is not None:
     auc, lift = model.auc, model.top_decile_lift
     m1, m2, m3, m4 = st.columns(4)
     ui.tile(m1, METRICS["churn_model_auc"].label, f"{auc.estimate:.3f}", help=METRICS["churn_model_auc"].definition)
-    m1.caption(f"95%: {auc.low:.3f}–{auc.high:.3f} (0.5 = no better than chance)")
+    ui.tile_note(m1, f"95%: {auc.low:.3f}–{auc.high:.3f} (0.5 = no better than chance)")
     ui.tile(m2, METRICS["top_decile_lift"].label, f"{lift.estimate:.2f}×", help=METRICS["top_decile_lift"].definition)
-    m2.caption(f"95%: {lift.low:.2f}–{lift.high:.2f}")
+    ui.tile_note(m2, f"95%: {lift.low:.2f}–{lift.high:.2f}")
     ui.tile(m3, "Hold-out rows", fmt_int(model.n_holdout),
             help="Customer × start month rows of the hold-out months, never used in training.")
-    m3.caption(f"{model.holdout_events:,} churned within three months "
+    ui.tile_note(m3, f"{model.holdout_events:,} churned within three months "
                f"({fmt_pct(model.holdout_events / model.n_holdout)})")
     at_risk = risk.arr_at_risk_for(model)
     ui.tile(m4, METRICS["arr_at_risk_model"].label, fmt_currency(at_risk["arr_at_risk"]),
             help=METRICS["arr_at_risk_model"].definition)
-    m4.caption(f"95%: {fmt_currency(at_risk['low'])}–{fmt_currency(at_risk['high'])} of "
+    ui.tile_note(m4, f"95%: {fmt_currency(at_risk['low'])}–{fmt_currency(at_risk['high'])} of "
                f"{fmt_currency(at_risk['arr'])} ARR · {at_risk['accounts']:,} accounts · next 3 months")
     st.caption(f"Hold-out start months: {model.holdout_months[0]:%b %Y} – {model.holdout_months[-1]:%b %Y} "
                f"({len(model.holdout_months)} months); trained on start months {model.train_months[0]:%b %Y} – "

@@ -72,7 +72,7 @@ for column, metric, count, inverse in ((c3, "promoters", "promoters", False), (c
            compare and ratio(*before), inverse=inverse, z=ui.rate_z((getattr(now, count), now.n), before),
            test="two-proportion test")
     if too_few:
-        column.caption(too_few)
+        ui.tile_note(column, too_few)
 
 if now.n:  # no response in the period: the tiles say why; no axes of nothing
     left, right = st.columns(2)
@@ -99,11 +99,11 @@ a1, a2, a3, a4 = st.columns(4)
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty and ui.has_data(view, "customers") else None)
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
 ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
-a3.caption(f"all customers: {fmt_nps(now.value)}")
+ui.tile_note(a3, f"all customers: {fmt_nps(now.value)}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None and ui.has_data(view, "revenue"):
-    a4.caption(f"current customers in {view.end:%b %Y} (active or paying) whose latest answer is "
+    ui.tile_note(a4, f"current customers in {view.end:%b %Y} (active or paying) whose latest answer is "
                f"{PROMOTER_MIN}–{NPS_SCALE[1]}, holding {fmt_currency(promoters.arr)} ARR")
 
 ui.section("What customers say")
@@ -117,11 +117,11 @@ else:
     s1, s2, s3, s4 = st.columns(4)
     ui.kpi(s1, "comments", int(overall.comments))
     ui.kpi(s2, "sentiment_coverage", overall.coverage)
-    s2.caption(f"{int(overall.scored):,} of {int(overall.comments):,} comments scored (language covered)")
+    ui.tile_note(s2, f"{int(overall.scored):,} of {int(overall.comments):,} comments scored (language covered)")
     for column, label in ((s3, "positive"), (s4, "negative")):
         small = stats.too_few(int(overall.scored), stats.MIN_RESPONSES, "scored comments")
         ui.kpi(column, f"sentiment_{label}", None if small else overall[f"{label}_share"], inverse=label == "negative")
-        column.caption(small or f"95%: {fmt_pct(overall[f'{label}_low'])}–{fmt_pct(overall[f'{label}_high'])} · "
+        ui.tile_note(column, small or f"95%: {fmt_pct(overall[f'{label}_low'])}–{fmt_pct(overall[f'{label}_high'])} · "
                                 f"of {int(overall.scored):,} scored comments")
     st.caption(f"Sentiment is read from each comment's text alone, never from its score ({SENTIMENT_METHOD}). "
                "A share describes many comments; it is never a verdict on one comment.")

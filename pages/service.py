@@ -63,13 +63,13 @@ def rate_kpi(column, metric: str, r: dict, before: dict | None, label: str | Non
            z=ui.rate_z((r["count"], r["n"]), (before["count"], before["n"])) if comparable else ui.NO_TEST,
            test="two-proportion z-test")
     if r["n"] == 0:
-        column.caption(f"not measurable: {r['reason']}" if r.get("reason") else f"no {noun} in the period")
+        ui.tile_note(column, f"not measurable: {r['reason']}" if r.get("reason") else f"no {noun} in the period")
     elif r["too_small"]:
-        column.caption(f"n = {r['n']:,}: too few {noun} (needs {MIN_RESPONSES})")
+        ui.tile_note(column, f"n = {r['n']:,}: too few {noun} (needs {MIN_RESPONSES})")
     else:
         previous = "" if prev is None else (f" · previous period {fmt_pct(before['value'])}" if comparable
                                             else " · previous period too few to compare")
-        column.caption(f"n = {r['n']:,} {noun} · 95%: {fmt_pct(r['low'])}–{fmt_pct(r['high'])}{previous}")
+        ui.tile_note(column, f"n = {r['n']:,} {noun} · 95%: {fmt_pct(r['low'])}–{fmt_pct(r['high'])}{previous}")
 
 
 def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
@@ -77,7 +77,7 @@ def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
     earlier = before["median"] if before and before["n"] else None
     ui.kpi(column, metric, d["median"] if d["n"] else None, earlier, label=f"{METRICS[metric].label} (median)",
            neutral=True)
-    column.caption("no ticket in the period has a calendar time for this" if not d["n"] else
+    ui.tile_note(column, "no ticket in the period has a calendar time for this" if not d["n"] else
                    f"p90 {d['p90']:,.1f} h · n = {d['n']:,} tickets · calendar hours")
 
 
@@ -87,11 +87,11 @@ st.markdown("**Operations** · how fast and how well tickets are handled"
             + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
 o1, o2, o3, o4 = st.columns(4)
 ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
-o1.caption("not measurable: some tickets have no created time" if s["tickets_created"] is None
+ui.tile_note(o1, "not measurable: some tickets have no created time" if s["tickets_created"] is None
            else "contact rate not measurable: no active customers (no customer list in the period)"
            if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
-o2.caption(f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
+ui.tile_note(o2, f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
            else "not measurable: some tickets' state is unknown")
 hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
 hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
@@ -107,7 +107,7 @@ basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
 rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
 ui.kpi(v2, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
        satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
-v2.caption(f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
+ui.tile_note(v2, f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
 for note in s["notes"]:
     st.caption(ui.md_escape(service.readable(note)))
 

@@ -196,3 +196,15 @@ def test_a_parameter_given_twice_with_one_value_is_read_once():
                               "gm": ["55", "55"]}, ALLOWED)
     assert parsed.problems == []
     assert parsed.values == {"v": "1", "segment": "SMB", "by": "Region", "gm": "55"}
+
+
+def test_the_board_pack_carries_the_line_under_each_tile():
+    """The PDF printed 'ARR at risk (model) $108.8K' under the page's period with nothing saying it is the next
+    3 months from another month, on another base; a '—' lost its reason. Each tile's line goes with it."""
+    at = run_app("pages/cfo.py")
+    pack = at.session_state["_pack"]
+    tiles = {t.label: t for s in pack.sections for t in s.tiles}
+    assert tiles["ARR"].note == at.caption[[c.value for c in at.caption].index(tiles["ARR"].note)].value
+    assert "paying customers" in tiles["ARR"].note
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.board_pack(pack))).pages)
+    assert " ".join(tiles["ARR"].note.split()) in " ".join(text.split())
