@@ -272,12 +272,9 @@ def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, wa
                + (f"; '{date}' has times of day, and these repeat them to the second." if timed
                   else f"{f'; {date!r} has no time of day' if date else ''}: several people can give the same "
                        "score on the same day.")))
-    if answer == "count":
-        warnings.append(f"{_repeat(repeats, 'answer')} in every column; with no response or customer "
-                        "id to tell them apart, each is counted as a separate answer.")
-    else:
-        chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
-                            "repeat an earlier row in every column")
+    _keep_or_reject(chk, answer == "count", whole_row, warnings,
+                    f"{_repeat(repeats, 'answer')} in every column; with no response or customer id to tell them "
+                    "apart, each is counted as a separate answer.")
 
 
 def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
@@ -298,9 +295,15 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
         detail=(f"'{ident}' identifies each line, and these repeat theirs" if ident else f"'{mapping['amount']}' "
                 + ("is a monthly figure (one line per customer and month)" if monthly
                    else "reads as a purchase or invoice amount (a log with no line id)"))))
-    if answer == "sum":
-        warnings.append(f"{_repeat(repeats, 'line')} in every column; read as repeat purchases and "
-                        "summed with the other lines of their month.")
+    _keep_or_reject(chk, answer == "sum", whole_row, warnings,
+                    f"{_repeat(repeats, 'line')} in every column; read as repeat purchases and summed with the other "
+                    "lines of their month.")
+
+
+def _keep_or_reject(chk: _Checker, keep: bool, whole_row: str, warnings: list[str], said: str) -> None:
+    """Repeated rows the analyst keeps are said (`said`); rejected, each repeat is a bad row."""
+    if keep:
+        warnings.append(said)
     else:
         chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")

@@ -3,34 +3,20 @@ stored as scale '1-10-csat', a code the page's labels did not know: the CEO page
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import streamlit as st
 from conftest import prepare_bytes, run_app
 
-from metrics.store import Workspace
-
 # 40 answers in January 2026: scores 1…10 four times each; satisfied = 9–10 (the top two boxes): 8 of 40.
-CSV = "date,customer_id,satisfaction\n" + "".join(f"2026-01-{1 + i % 28:02d},c{i},{1 + i % 10}\n"
-                                                   for i in range(40))
+CSV = ("date,customer_id,satisfaction\n" + "".join(f"2026-01-{1 + i % 28:02d},c{i},{1 + i % 10}\n"
+                                                    for i in range(40))).encode()
+ANSWERS = {"answers": {"scale:satisfaction": "1-10-csat"}}
+SEED = (("csat", CSV, ANSWERS),)
+pytestmark = pytest.mark.usefixtures("app_workspace")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def workspace(tmp_path_factory):
-    path = tmp_path_factory.mktemp("csat10") / "workspace.duckdb"
-    ws = Workspace(path)
-    p = prepare_bytes(CSV.encode(), kind="csat", answers={"scale:satisfaction": "1-10-csat"})
+def test_the_answers_are_stored_on_the_scale_named_1_10():
+    p = prepare_bytes(CSV, "csat", **ANSWERS)
     assert set(p.rows.scale) == {"1-10"} and int(p.rows.satisfied.sum()) == 8
-    ws.commit([p.to_upload()])
-    ws.close()
-    os.environ["CX_WORKSPACE"] = str(path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    os.environ.pop("CX_WORKSPACE", None)
 
 
 def test_the_ceo_csat_tile_reads_a_one_to_ten_scale():
