@@ -120,6 +120,9 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     again.write_text(GERMAN.replace("K-2;2026-09;-5,00", "K-2;2026-09;5,00"), encoding="utf-8")
     upload(page, again)
     pw.expect(page.get_by_text("Using the saved preset “German revenue export”")).to_be_visible()
+    # K-2 now pays 5,00 in September only, before the file's last month: whether lines bill every month is asked
+    # (a single annual invoice would read as one month's MRR); answered yes, the file reads as before
+    choose(page, "Does 'Betrag' bill every month?", re.compile(r"^yes"))
     pw.expect(success.filter(has_text="umsatz-november.csv reads as Revenue")).to_be_visible()
     pw.expect(page.get_by_role("combobox", name=re.compile(r"^Amount \(MRR or revenue\) \*"))).to_have_value("Betrag")
 
