@@ -450,7 +450,8 @@ MIN_N_PAIRS = f"{MIN_RESPONSES} customers with an answer before and after: below
 ANY_TIMES = "Shown from one ticket with a calendar time (n beside it); none: \"—\" with the reason."
 _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Service (support tickets)" and "CSAT"
     Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
-           "ticket per ticket id, deleted, spam and merged tickets left out)." + COUNT_CHANGE, "int", "Service",
+           "ticket per ticket id, deleted, spam and merged tickets, and Jira's 'Duplicate' resolutions, left out)."
+           + COUNT_CHANGE, "int", "Service",
            fact="tickets", compute="metrics.service.summary"),
     Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
            "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "

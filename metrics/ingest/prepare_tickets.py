@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
-from metrics.ingest.model import Options
+from metrics.ingest.mapping import normalise_header
+from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import sql_words
 from metrics.ingest.ticket_values import (
@@ -36,6 +37,7 @@ from metrics.ingest.ticket_values import (
     timestamp,
     val,
 )
+from metrics.store import quote_ident
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,6 +84,24 @@ def _flag_words(chk: _Checker, column: str, extra_true: tuple[str, ...] = ()) ->
     return f"CASE WHEN {val(column)} IS NULL THEN NULL ELSE {v} IN {sql_words(TRUE_WORDS + extra_true)} END"
 
 
+DUPLICATE_RESOLUTIONS = ("duplicate", "duplicated")  # Jira's resolution of an issue closed as another's copy
+
+
+def _leave_out_duplicates(chk: _Checker, columns: list[str], warnings: list[str]) -> None:
+    """Jira closes a request that repeats another with the resolution 'Duplicate', as Zendesk merges tickets: its
+    request lives on in the other ticket, so counting it would add a ticket and its resolution time twice (24
+    created for 22). Left out before any check, with the count."""
+    resolution = next((c for c in columns if normalise_header(c) == "resolution"), None)
+    if resolution is None:
+        return
+    cell = f"lower(trim(coalesce({quote_ident(resolution)}, '')))"
+    if n := chk.count_where(f"{cell} IN {sql_words(DUPLICATE_RESOLUTIONS)}"):
+        chk.con.execute(f"DELETE FROM raw WHERE {cell} IN {sql_words(DUPLICATE_RESOLUTIONS)}")
+        chk.total -= n
+        warnings.append(f"{counted(n, 'ticket')} resolved as Duplicate in '{resolution}' {'was' if n == 1 else 'were'}"
+                        " left out: their requests live on in the ticket they repeat.")
+
+
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     con = chk.con
     # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
@@ -98,6 +118,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         raise MissingColumnError("created_at", "created at (or a solved time)", columns)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
+    _leave_out_duplicates(chk, columns, warnings)
 
     times: dict[str, str] = {}
     day_only: list[str] = []  # the export's column names of whole-day dates (for the warning)

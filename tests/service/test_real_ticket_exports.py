@@ -168,3 +168,17 @@ def test_jira_default_timestamps_are_read():
     p = prepare_bytes(csv.encode(), kind="tickets", answers={"ticket_status:done": "solved"})
     hours = sorted(round((r.solved_at - r.created_at).total_seconds() / 3600, 2) for r in p.rows.itertuples())
     assert hours == [2.0, 74.85]
+
+
+def test_jira_requests_resolved_as_duplicate_are_left_out_and_counted():
+    """Jira closes a request that repeats another with resolution 'Duplicate' (as Zendesk merges): counted, the
+    export had one ticket and one resolution time too many. SD-2 is left out: 2 tickets."""
+    from conftest import prepare_bytes
+    csv = ("Summary,Issue key,Status,Resolution,Created,Resolved\n"
+           "VPN,SD-1,Done,Done,2024-03-01 08:00,2024-03-01 10:00\n"
+           "VPN again,SD-2,Done,Duplicate,2024-03-01 09:00,2024-03-01 09:30\n"
+           "Mail,SD-3,Done,Done,2024-03-02 08:00,2024-03-02 18:00\n")
+    p = prepare_bytes(csv.encode(), kind="tickets", answers={"ticket_status:done": "solved"})
+    assert sorted(p.rows.ticket_id) == ["SD-1", "SD-3"]
+    assert ("1 ticket resolved as Duplicate in 'Resolution' was left out: their requests live on in the ticket "
+            "they repeat.") in p.warnings
