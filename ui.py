@@ -994,7 +994,7 @@ def risk_row(view: View, revenue_at_risk) -> None:
     versions = workspace().snapshot(view.snapshot).versions
     themes = st.columns(4)
     if versions.get("nps") is None:
-        tile_note(themes[0], "No NPS responses: no comments to read.")
+        themes[0].caption("No NPS responses: no comments to read.")
         return
     with themes[0]:
         if not comments_ready(view.snapshot, "Reading the comments (once per data version); the top themes appear "
@@ -1004,7 +1004,7 @@ def risk_row(view: View, revenue_at_risk) -> None:
 
     top = cached(voice.themes, view, versions, theme_editor.current_version()).head(3)
     if top.empty:
-        tile_note(themes[0], "No comment in this period raises a known theme.")
+        themes[0].caption("No comment in this period raises a known theme.")
     unknown = top.attrs.get("stake_unknown")  # then the themes are the most mentioned, with no ARR
     for column, row in zip(themes, top.itertuples(), strict=False):
         tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),

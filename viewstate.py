@@ -168,11 +168,11 @@ def parse(query: Mapping[str, str | list[str]], allowed: Allowed) -> Parsed:
                 out.problems.append(f"{key} '{_clip(one)}' must be one whole number from {param.low:,} to "
                                     f"{param.high:,}; showing the latest")
         else:  # int
-            number, problem = check_int(param, one)
-            if problem is None and len(values) == 1:
+            number, problem = check_int(param, one)  # values holds one value here (duplicates are read above)
+            if problem is None:
                 out.values[key] = str(number)
             else:
-                out.problems.append(problem or f"using the default {key}, {param.default:,}")
+                out.problems.append(problem)
     return out
 
 

@@ -57,6 +57,12 @@ class _Checker:
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
+    def column_named(self, headers) -> str | None:
+        """The first column of the file whose header, normalised, is one of `headers` (a column the mapping has no
+        field for but a check reads: Stripe's 'Current Period Start (UTC)', Jira's 'Resolution', a line id)."""
+        return next((c for c in self.con.sql("SELECT * FROM raw LIMIT 0").columns
+                     if c != "_row" and c not in self.hidden and normalise_header(c) in headers), None)
+
     def flag(self, column: str, condition: str, reason: str, params: list | None = None) -> int:
         """Record the rows of `raw` meeting `condition` as bad in `column`, for `reason`; returns how many."""
         return self.flag_all([(column, condition, reason, params or [])])[0]

@@ -227,6 +227,11 @@ ISOLATED_GAP_MONTHS = 24  # months without a date that set a column's first rows
 ISOLATED_SHARE = 0.1      # at most this share of the dated rows (or one row) before such a gap: strays, not an era
 
 
+def _empty_months(month: dt.date, following: dt.date) -> int:
+    """How many calendar months lie strictly between two months (Jan and Apr: 2)."""
+    return (following.year - month.year) * 12 + following.month - month.month - 1
+
+
 LATE_GAP_MONTHS = 6  # months without a date that set a column's last rows apart from the rest
 
 
@@ -237,7 +242,7 @@ def _isolated_late(chk: _Checker, column: str, months: list[tuple]) -> None:
     total, after = sum(m[1] for m in months), 0
     for (month, *_), (following, n, *_rest) in zip(reversed(months[:-1]), reversed(months[1:]), strict=True):
         after += n
-        gap = (following.year - month.year) * 12 + following.month - month.month - 1
+        gap = _empty_months(month, following)
         if gap >= LATE_GAP_MONTHS and after <= max(1.0, ISOLATED_SHARE * total):
             last = months[-1][3]
             which = (f"1 row of '{column}' is dated long after the rest: {last:%Y-%m-%d}" if after == 1 else
@@ -258,7 +263,7 @@ def _isolated_early(chk: _Checker, column: str, expr: str, months: list[tuple]) 
     total, before, cut = sum(m[1] for m in months), 0, None
     for (month, n, _, last), (following, *_rest) in zip(months, months[1:], strict=False):
         before += n
-        gap = (following.year - month.year) * 12 + following.month - month.month - 1
+        gap = _empty_months(month, following)
         if gap >= ISOLATED_GAP_MONTHS and before <= max(1.0, ISOLATED_SHARE * total):
             cut = (before, last, following, gap)
     if cut is None:

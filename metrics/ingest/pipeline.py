@@ -285,8 +285,7 @@ def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warn
     monthly = any(word in normalise_header(mapping["amount"]) for word in MONTHLY_AMOUNT_WORDS)
     # A line that repeats its own invoice or transaction id is that line twice (two overlapping exports pasted
     # together), never a second purchase: summed, it would double the customer's month.
-    ident = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if normalise_header(c) in LINE_ID_HEADERS), None)
+    ident = chk.column_named(LINE_ID_HEADERS)
     answer = chk.questions.ask(Question(
         "repeated_lines", f"{_repeat(repeats, 'line')} in every column. What are they?",
         ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
@@ -341,7 +340,7 @@ def stored_summary(ws: Workspace, version: int, previous: int | None, beside: li
     figures' change, which read every source."""
     if not beside:
         return change_summary(ws, version, previous)
-    kind = ws.uploads().set_index("version").kind.get(version)
+    kind = ws.upload_info(version)["kind"]  # one record, not every upload as a frame
     (anonymous,), = ws.cursor().execute(
         f"SELECT count(*) FROM {quote_ident(TABLES[kind])} WHERE version = ? AND response_id IS NULL "
         "AND customer_id IS NULL", [version]).fetchall()

@@ -306,8 +306,7 @@ def _check_current_period(chk: _Checker, m: dict[str, str]) -> None:
     a plan billed every 3 months says 'month', and read as monthly its MRR would be 3 times too large. Its current
     period ('Current Period Start/End', one billing cycle) shows it: a period of two intervals or more, in whole
     intervals, is refused by row, naming the count the file lacks."""
-    columns = {normalise_header(c): c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns}
-    start, end = (next((columns[h] for h in names if h in columns), None) for names in CURRENT_PERIOD)
+    start, end = (chk.column_named(names) for names in CURRENT_PERIOD)
     if start is None or end is None:
         return
     a, b = (_parse_date_sql(quote_ident(c), "ISO") for c in (start, end))

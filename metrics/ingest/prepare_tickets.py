@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
-from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import sql_words
@@ -87,12 +86,11 @@ def _flag_words(chk: _Checker, column: str, extra_true: tuple[str, ...] = ()) ->
 DUPLICATE_RESOLUTIONS = ("duplicate", "duplicated")  # Jira's resolution of an issue closed as another's copy
 
 
-def _leave_out_duplicates(chk: _Checker, columns: list[str], warnings: list[str]) -> None:
+def _leave_out_duplicates(chk: _Checker, warnings: list[str]) -> None:
     """Jira closes a request that repeats another with the resolution 'Duplicate', as Zendesk merges tickets: its
     request lives on in the other ticket, so counting it would add a ticket and its resolution time twice (24
     created for 22). Left out before any check, with the count."""
-    resolution = next((c for c in columns if normalise_header(c) == "resolution"), None)
-    if resolution is None:
+    if (resolution := chk.column_named(("resolution",))) is None:
         return
     cell = f"lower(trim(coalesce({quote_ident(resolution)}, '')))"
     if n := chk.count_where(f"{cell} IN {sql_words(DUPLICATE_RESOLUTIONS)}"):
@@ -116,9 +114,9 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         raise MissingColumnError("ticket_id", "ticket id", columns)
     if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():
         raise MissingColumnError("created_at", "created at (or a solved time)", columns)
+    _leave_out_duplicates(chk, warnings)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
-    _leave_out_duplicates(chk, columns, warnings)
 
     times: dict[str, str] = {}
     day_only: list[str] = []  # the export's column names of whole-day dates (for the warning)
