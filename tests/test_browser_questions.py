@@ -29,17 +29,19 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         yield base
 
 
-def store(page, file_name: str, kind_label: str) -> None:
+def store(page, file_name: str, kind_label: str) -> int:
     """Store the file the Data page has read: as the company's own workspace when the sample still holds it (the
-    first store of the module, or a test run alone), then wait for the stored notice."""
+    first store of the module, or a test run alone), then wait for the stored notice; the data version it made."""
     own = re.compile(r"^Store your files as your company's own data\?")
     if page.get_by_role("combobox", name=own).count():
         choose(page, own, re.compile(r"^Start your company's own workspace"))
     page.get_by_role("button", name=f"Store as the new {kind_label} version").click()
     success = page.locator("[data-testid='stAlertContentSuccess']")
-    pw.expect(success.filter(has_text=f"Stored {file_name} as version")).to_be_visible()
+    notice = success.filter(has_text=f"Stored {file_name} as version")
+    pw.expect(notice).to_be_visible()
     wait_for_app_run(page)
     assert_no_exception(page)
+    return int(re.search(r"now shows data version #(\d+)", notice.inner_text()).group(1))
 
 
 def test_a_satisfaction_scale_is_asked_and_stored_as_csat_never_nps(page, app_url, tmp_path):
@@ -108,8 +110,10 @@ def test_a_yearly_invoice_line_is_spread_over_the_months_it_pays_for(page, app_u
         pw.expect(box).to_have_value("the months from its invoice month on, billed in advance")  # the proposal
         if answer is not None:
             choose(page, question, answer)
-        store(page, "invoice_lines.csv", "Revenue")
-        open_app(page, app_url + "/cfo?period=Feb+2026&period=Mar+2026")
+            pw.expect(box).to_have_value(answer)
+        # the data version this round stored, pinned (a loaded CI run once read the first round's $2.4K here)
+        version = store(page, "invoice_lines.csv", "Revenue")
+        open_app(page, app_url + f"/cfo?v={version}&period=Feb+2026&period=Mar+2026")
         assert_no_exception(page)
         pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text(expected)
 
