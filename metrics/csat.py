@@ -1,7 +1,7 @@
 """CSAT metrics, read from fact_csat (satisfaction answers per month, segment, region, channel and scale).
 
 Definitions (shared/METRICS.md, "CSAT"):
-- An answer is on a stated scale: 1–5, 1–7, 1–10 or Good/Bad. Satisfied = the top two boxes (4–5 of 5, 6–7
+- An answer is on a stated scale: 1–5, 1–7, 1–10, 0–10 or Good/Bad. Satisfied = the top two boxes (4–5 of 5, 6–7
   of 7, 9–10 of 10) or Good; ingest decides it per answer and stores it with the answer.
 - CSAT = satisfied answers ÷ answers × 100 over the answers dated in the window, with a Wilson 95% interval
   and n; n < 30 is flagged as too small to compare (the tile then shows "—" with the reason).
@@ -20,7 +20,8 @@ from metrics import measures, stats
 from metrics.view import View, query
 
 # '1-10-csat': how 1–10 answers were stored before 2026-12-05 (workspaces keep them)
-SCALE_LABELS = {"1-5": "1–5", "1-7": "1–7", "1-10": "1–10", "1-10-csat": "1–10", "good-bad": "Good/Bad"}
+SCALE_LABELS = {"1-5": "1–5", "1-7": "1–7", "1-10": "1–10", "0-10": "0–10", "1-10-csat": "1–10",
+                "good-bad": "Good/Bad"}
 
 _SUMS = measures.select("fact_csat", "satisfied", "score_sum", n="answers")
 

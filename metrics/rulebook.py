@@ -87,6 +87,8 @@ figure.
 - A satisfaction answer is on a stated scale: 1–5, 1–7, 1–10 (a satisfaction question, not likelihood to \
 recommend), or a binary Good/Bad. "Offered"/"Unoffered" and empty are not answers.
 - Satisfied = the top two boxes (4–5 of 5, 6–7 of 7, 9–10 of 10) or Good.
+- Also here: a satisfaction question answered on 0–10 (not likelihood to recommend, which is NPS) is CSAT on 0–10, \
+satisfied 9–10 as on 1–10; its mean is labelled "on 0–10".
 - CSAT = satisfied ÷ answers × 100% over answers in the period, with a Wilson 95% interval and n; n < \
 {MIN_RESPONSES} flagged. The mean on its own scale may be shown beside it, labelled with the scale.
 - Response rate = answers ÷ tickets (or surveys) offered; where "offered" is unknown, ÷ solved tickets, and say so.

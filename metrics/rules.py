@@ -72,9 +72,11 @@ CURRENT_CUSTOMER_TEXT = ("customers active in the month by the customers file, o
 
 # ---- CSAT ----------------------------------------------------------------------------------------
 # Satisfied = the top two boxes of the stated scale, or Good: scale -> lowest satisfied answer.
-CSAT_SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10)}
+# A satisfaction question asked on 0–10 (not likelihood to recommend: that is NPS) has the same top two boxes as
+# 1–10; METRICS.md names 1–5, 1–7 and 1–10 only, so the glossary states this one.
+CSAT_SCALES = {"1-5": (1, 5), "1-7": (1, 7), "1-10": (1, 10), "0-10": (0, 10)}
 CSAT_SATISFIED_FROM = {scale: high - 1 for scale, (_, high) in CSAT_SCALES.items()} | {"good-bad": 1}
-CSAT_RULE_TEXT = ", ".join(f"{low_sat}–{CSAT_SCALES[s][1]} of {CSAT_SCALES[s][1]}"
+CSAT_RULE_TEXT = ", ".join(f"{low_sat}–{CSAT_SCALES[s][1]} of {s.replace('-', '–')}"
                            for s, low_sat in CSAT_SATISFIED_FROM.items() if s in CSAT_SCALES) + (
     "; in words, the top words (Good, Great, Awesome, Satisfied …), while a neutral answer (Neutral, Okay) is not "
     "satisfied")

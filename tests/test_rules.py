@@ -42,11 +42,13 @@ def test_months_between_and_age():
 
 
 def test_csat_top_two_boxes():
-    assert rules.CSAT_SATISFIED_FROM == {"1-5": 4, "1-7": 6, "1-10": 9, "good-bad": 1}
+    assert rules.CSAT_SATISFIED_FROM == {"1-5": 4, "1-7": 6, "1-10": 9, "0-10": 9, "good-bad": 1}
+    assert [rules.csat_satisfied("0-10", a) for a in (0, 8, 9, 10)] == [False, False, True, True]
     assert [rules.csat_satisfied("1-5", a) for a in range(1, 6)] == [False, False, False, True, True]
     assert rules.csat_satisfied("good-bad", 1) and not rules.csat_satisfied("good-bad", 0)
-    assert rules.CSAT_RULE_TEXT == ("4–5 of 5, 6–7 of 7, 9–10 of 10; in words, the top words (Good, Great, Awesome, "
-                                   "Satisfied …), while a neutral answer (Neutral, Okay) is not satisfied")
+    assert rules.CSAT_RULE_TEXT == ("4–5 of 1–5, 6–7 of 1–7, 9–10 of 1–10, 9–10 of 0–10; in words, the top words "
+                                   "(Good, Great, Awesome, Satisfied …), while a neutral answer (Neutral, Okay) is not "
+                                   "satisfied")
 
 
 def test_arr_and_bands_text():

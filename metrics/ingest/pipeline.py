@@ -146,6 +146,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         warnings: list[str] = list(seen.warnings)
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
+        if kind in ("nps", "csat"):
+            _row_counter(chk, mapping, warnings)
         flag_summary_rows(chk, mapping)
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
@@ -232,6 +234,35 @@ MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
 # alike lines of one invoice may be two of the same item.
 LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lineitemid", "invoicelineitemid",
                    "invoiceitemid")
+
+
+def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """A survey column mapped as the customer id that numbers the rows 1, 2, 3 … in file order: the form's
+    response number (Microsoft Forms' 'ID'), which read as a customer id would link answer 1 to customer 1 of the
+    customers file, a plausible wrong link. Asked (Question "row_counter:<column>"), "response number" proposed:
+    then it is the response id and the answers are not linked, said."""
+    col = mapping.get("customer_id")
+    if col is None or chk.total < 3:
+        return
+    ident = quote_ident(col)
+    counts = chk.con.execute(
+        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST(trim({ident}) AS BIGINT) = n) "
+        f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0]
+    if not counts:
+        return
+    answer = chk.questions.ask(Question(
+        f"row_counter:{col}", f"'{col}' numbers the rows 1 to {chk.total:,} in order. Is it a customer id?",
+        ("response", "customer"), {"response": "no: the form's response number (answers not linked to customers)",
+                                   "customer": "yes: customer ids that happen to run 1, 2, 3 … in file order"},
+        proposal="response",
+        detail="A form numbers its responses this way (Microsoft Forms' 'ID'); read as customer ids, the first "
+               "answer would be linked to customer 1 of the customers file."))
+    if answer == "response":
+        mapping.pop("customer_id")
+        mapping.setdefault("response_id", col)
+        warnings.append(f"'{col}' numbers the rows 1 to {chk.total:,} in order, as a form numbers its responses: "
+                        "read as the response number, not as customer ids, so these answers are not linked to "
+                        "customers (answer the question to read it otherwise).")
 
 
 def _repeat(n: int, noun: str) -> str:

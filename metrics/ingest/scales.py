@@ -21,21 +21,25 @@ if TYPE_CHECKING:
 
 NPS_SCALES = ("0-10", "1-10")
 # scale -> (lowest, highest, lowest satisfied answer: the top two boxes); Good/Bad is stored as 1/0.
-CSAT_SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10-csat": (1, 10, 9), "good-bad": (0, 1, 1)}
+CSAT_SCALES = {"1-5": (1, 5, 4), "1-7": (1, 7, 6), "1-10-csat": (1, 10, 9), "0-10-csat": (0, 10, 9),
+               "good-bad": (0, 1, 1)}
 SCALE_BOUNDS = {"0-10": (0, 10), "1-10": (1, 10)} | {k: v[:2] for k, v in CSAT_SCALES.items()}
-SCALES = ("0-10", "1-10", "1-5", "1-7", "1-10-csat", "good-bad")
-# The scale a CSAT answer is stored with (metrics.csat.SCALE_LABELS): the question's code, but for 1–10 its name.
-STORED_SCALE = {"1-10-csat": "1-10"}
+SCALES = ("0-10", "1-10", "1-5", "1-7", "1-10-csat", "0-10-csat", "good-bad")
+# The scale a CSAT answer is stored with (metrics.csat.SCALE_LABELS): the question's code, but for 1–10 and 0–10
+# its name (the code only tells a satisfaction question from NPS's scale of the same range).
+STORED_SCALE = {"1-10-csat": "1-10", "0-10-csat": "0-10"}
 SCALE_LABELS = {
     "0-10": "0–10 likelihood to recommend (NPS)",
     "1-10": "1–10 likelihood to recommend (NPS; 1–6 detractors, as on 0–10)",
     "1-5": "1–5 satisfaction (CSAT: 4–5 satisfied)",
     "1-7": "1–7 satisfaction (CSAT: 6–7 satisfied)",
     "1-10-csat": "1–10 satisfaction question (CSAT: 9–10 satisfied; not NPS)",
+    "0-10-csat": "0–10 satisfaction question (CSAT: 9–10 satisfied; not NPS)",
     "good-bad": "Satisfaction in words: Good / Bad, Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied … "
                 "(CSAT: the top words satisfied, a neutral answer not)",
 }
-SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "good-bad": "Good/Bad"}
+SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "0-10-csat": "0–10",
+               "good-bad": "Good/Bad"}
 # Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
 NOT_ANSWERS = ("offered", "unoffered")
 _RECOMMEND = ("recommend", "likely", "likelihood", "nps", "ltr")
@@ -130,6 +134,9 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     elif not parsed or high > 10 or low < 0:
         # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
         proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
+    elif low == 0 and satisfied:
+        # a satisfaction question answered on 0–10 (a likelihood-to-recommend header never comes here) is CSAT
+        proposal, clear = "0-10-csat", kind == "csat" and high >= 9
     elif low == 0:
         # only the NPS scale starts at 0, but a top answer below 9 may be a 0–5 scale ("Recommend score" 0–5 was
         # read as NPS −100): asked
@@ -162,6 +169,6 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     question = Question(
         f"scale:{column}",
         f"Which scale are the answers in '{column}' on? NPS comes only from a 0–10 likelihood-to-recommend "
-        "question; a 1–5 or 1–7 answer, a 1–10 satisfaction question or Good/Bad is CSAT (satisfaction).",
+        "question; a 1–5 or 1–7 answer, a 0–10 or 1–10 satisfaction question or Good/Bad is CSAT (satisfaction).",
         SCALES, dict(SCALE_LABELS), proposal, detail, must_confirm=not clear)
     return chk.questions.ask(question)

@@ -227,6 +227,28 @@ def test_the_recommend_question_is_the_nps_score_not_a_generic_score_column():
     assert detect_mapping("nps", ["Score", "NPS", "Date"])["score"] == "Score"  # as before: no question here
 
 
+def test_a_forms_row_number_is_the_response_id_never_a_customer():
+    """Microsoft Forms numbers its responses 1, 2, 3 … in a column headed 'ID'. Read as the customer id, answer 1
+    was linked to customer 1 of the customers file (a plausible wrong link). A column counting the rows in file
+    order is the response id, said; ids that repeat or skip (a product's user id) stay the customer id."""
+    header = ("ID,Start time,Completion time,Email,Name,How likely are you to recommend us to a friend or colleague?"
+              "\n")
+    rows = "".join(f"{i},2025-11-0{i} 09:01:12,2025-11-0{i} 09:03:40,p{i}@acme.com,P {i},{s}\n"
+                   for i, s in [(1, 9), (2, 3), (3, 10), (4, 7)])
+    p = prepare_bytes((header + rows).encode(), kind="nps")
+    assert p.mapping["response_id"] == "ID" and "customer_id" not in p.mapping
+    assert list(p.rows.response_id) == ["1", "2", "3", "4"] and p.rows.customer_id.isna().all()
+    assert any(w.startswith("'ID' numbers the rows 1 to 4 in order") for w in p.warnings)
+    assert p.answers["row_counter:ID"] == "response"  # asked, proposed (the Data page maps every field itself)
+    # a user id that repeats and skips (the public survey-usage export's 'id') is a customer
+    users = "id,score,surveyed_at\n1474,9,2025-02-01\n1129,10,2025-02-01\n1474,3,2025-03-01\n"
+    p = prepare_bytes(users.encode(), kind="nps")
+    assert p.mapping["customer_id"] == "id" and list(p.rows.customer_id) == ["1474", "1129", "1474"]
+    # answered "customer ids", a counter is taken as said
+    p = prepare_bytes((header + rows).encode(), kind="nps", answers={"row_counter:ID": "customer"})
+    assert list(p.rows.customer_id) == ["1", "2", "3", "4"]
+
+
 def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly():
     """Stripe's subscription export has 'Interval' but not its count: 'Pro, billed every 3 months' at 300.00 says
     'month', and read so its MRR was 300 instead of 100. Its current period (3 months) shows it: refused by row."""

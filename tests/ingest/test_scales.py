@@ -54,7 +54,7 @@ def test_a_1_to_5_column_uploaded_as_nps_is_asked_and_becomes_csat_never_nps():
     q = _question(err.value, "scale:Satisfaction Score")
     assert [x.key for x in err.value.questions] == ["scale:Satisfaction Score"]
     assert q.must_confirm and q.proposal == "1-5"
-    assert set(q.choices) == {"0-10", "1-10", "1-5", "1-7", "1-10-csat", "good-bad"}
+    assert set(q.choices) == {"0-10", "1-10", "1-5", "1-7", "1-10-csat", "0-10-csat", "good-bad"}
     p = prepare_bytes(REVIEWS, kind="nps", mapping={"score": "Satisfaction Score", "response_date": "Review Date"},
                       answers={"scale:Satisfaction Score": "1-5"})
     assert p.kind == "csat" and "scale" in p.rows.columns and p.rows.satisfied.sum() == 3
@@ -114,6 +114,22 @@ def test_a_1_to_10_satisfaction_question_is_csat_with_9_and_10_satisfied():
     assert p.rows.satisfied.tolist() == [True, False, True, False]
     with pytest.raises(NeedsAnswerError):  # uploaded as NPS, a satisfaction question is asked about
         prepare_bytes(data, kind="nps", mapping={"score": "Overall satisfaction"})
+
+
+def test_a_0_to_10_satisfaction_question_is_csat_with_9_and_10_satisfied():
+    """'How satisfied … (0-10)' answered 0, 10, 8, 9, 6: before, the scale question offered NPS scales and 1–10 only
+    (0 is outside 1–10), so the file could not be stored as CSAT. Now 0–10 satisfaction: 9 and 10 satisfied, 2 of 5
+    (40%), mean (0 + 10 + 8 + 9 + 6) ÷ 5 = 6.6 on 0–10, stored on scale '0-10'."""
+    data = (b"customer_id,date,How satisfied are you with our service? (0-10)\nc1,2026-01-05,0\nc2,2026-01-06,10\n"
+            b"c3,2026-01-07,8\nc4,2026-01-08,9\nc5,2026-01-09,6\n")
+    p = prepare_bytes(data, kind="csat")
+    q = _question(p, "scale:How satisfied are you with our service? (0-10)")
+    assert q.proposal == "0-10-csat" and not q.must_confirm
+    assert p.rows.satisfied.tolist() == [False, True, False, True, False] and p.rows.score.mean() == 6.6
+    assert (p.rows.scale == "0-10").all()
+    with pytest.raises(NeedsAnswerError) as err:  # uploaded as NPS: asked, never read as 0–10 NPS unconfirmed
+        prepare_bytes(data, kind="nps", mapping={"score": "How satisfied are you with our service? (0-10)"})
+    assert _question(err.value, "scale:How satisfied are you with our service? (0-10)").proposal == "0-10-csat"
 
 
 def test_csat_values_that_do_not_reach_the_top_are_asked():
