@@ -8,6 +8,8 @@ import csv
 import datetime as dt
 import io
 import math
+import posixpath
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -120,6 +122,48 @@ def _unpacked_size(data: bytes) -> int:
                                   "nor an .xlsx workbook. Export the data as CSV or .xlsx.") from exc
 
 
+# a hidden row with cells in it (not <row … hidden="1"/> nor <row …></row>)
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?(?<!/)>(?!\s*</row>)')
+_ROW_TAG_MAX = 4096  # longer than any <row …> start tag: a chunk's last bytes are read again with the next chunk
+
+
+def hidden_rows(data: bytes, sheet: str) -> int:
+    """How many rows with cells the .xlsx marks hidden on `sheet` (hidden by hand, or filtered out): calamine reads
+    them like any other, while the analyst who exported a filtered sheet may think them left out. 0 for other
+    workbook formats. The sheet's XML is scanned in chunks (it may unpack to gigabytes)."""
+    if not data.startswith(ZIP_MAGIC):
+        return 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            book = z.read("xl/workbook.xml")
+            rels = z.read("xl/_rels/workbook.xml.rels")
+            rid = next((m.group(2) for m in re.finditer(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', book)
+                        if _xml_text(m.group(1)) == sheet), None)
+            target = next((m.group(1) for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*>', rels)
+                           if rid is not None and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group(0))), None)
+            if target is None:
+                return 0
+            name = target.decode().lstrip("/") if target.startswith(b"/") else posixpath.normpath(
+                posixpath.join("xl", target.decode()))
+            count, tail = 0, b""
+            with z.open(name) as xml:
+                while chunk := xml.read(1 << 22):
+                    buf = tail + chunk
+                    cut = max(len(buf) - _ROW_TAG_MAX, 0)
+                    count += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    tail = buf[cut:]
+                count += sum(1 for _ in _HIDDEN_ROW.finditer(tail))
+            return count
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
+        return 0  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
+
+
+def _xml_text(raw: bytes) -> str:
+    """An XML attribute's text (sheet names may hold &amp; and the like)."""
+    return (raw.decode("utf-8", "replace").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
+
+
 def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     """The sheet to read (asked when the workbook has several), as rows of text cells."""
     from python_calamine import CalamineWorkbook  # imported here: only workbooks need it
@@ -176,6 +220,11 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     first_row = (sheet.start[0] + 1) if sheet.start else 1
     warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
                 f"{_count(sheet.width, 'column')})."]
+    if hidden := hidden_rows(data, name):
+        warnings.append(f"{_count(hidden, 'row')} of sheet '{name}' {'is' if hidden == 1 else 'are'} hidden in the "
+                        "workbook (hidden by hand or filtered out) and read like every other row. To leave "
+                        f"{'it' if hidden == 1 else 'them'} out, delete {'it' if hidden == 1 else 'them'} in the "
+                        "workbook, or copy the visible rows to a new sheet, and upload again.")
     for c, r in long_numbers.items():
         head = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"column {c + 1}"
         warnings.append(

@@ -161,6 +161,34 @@ REVENUE_SHEET = [["customer_id", "month", "mrr"], ["c1", dt.date(2026, 1, 1), 12
                  ["c1", dt.datetime(2026, 2, 1), 12.5], ["c2", dt.datetime(2026, 2, 1, 9, 30), 0.1 + 0.2]]
 
 
+def test_hidden_rows_of_the_sheet_read_are_said():
+    """An analyst filters a sheet to March and uploads it: Excel hides the other rows, calamine reads them all. The
+    rows are read (the file holds them), and the warning says how many are hidden, on the sheet read only."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Notes & more"  # a sheet name with an XML entity
+    notes.append(["note"])
+    notes.append(["x"])
+    notes.row_dimensions[2].hidden = True  # hidden, but not on the sheet read
+    ws = wb.create_sheet("Revenue")
+    for row in REVENUE_SHEET:
+        ws.append(row)
+    ws.row_dimensions[2].hidden = True
+    ws.row_dimensions[4].hidden = True
+    ws.row_dimensions[9].hidden = True  # an empty hidden row: nothing to read, nothing said
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    p = prepare_bytes(data, name="filtered.xlsx", answers={"sheet": "Revenue"})
+    assert len(p.rows) == 3  # every row read
+    assert ("2 rows of sheet 'Revenue' are hidden in the workbook (hidden by hand or filtered out) and read like "
+            "every other row. To leave them out, delete them in the workbook, or copy the visible rows to a new "
+            "sheet, and upload again.") in p.warnings
+    p = prepare_bytes(_workbook({"Revenue": REVENUE_SHEET}), name="plain.xlsx")
+    assert not any("hidden" in w for w in p.warnings)
+
+
 def test_workbook_sheet_is_asked_and_cells_become_csv_text():
     data = _workbook({"Summary": [["Total", 3]], "Revenue": REVENUE_SHEET, "Empty": []})
     seen, rows = raw_rows(data, "export.xlsx")
