@@ -53,7 +53,11 @@ ui.estimate_tile(c6, "ltv", worth["ltv"], worth["ltv_reason"])
 if worth["ltv"] is not None:
     ui.tile_note(c6, f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
                f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
-ui.kpi(c7, "quick_ratio", revenue.quick_ratio(mrr), revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
+quick, gains, losses, since = revenue.quick_ratio_parts(mrr)
+ui.kpi(c7, "quick_ratio", quick, revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
+if since is not None:  # what it divides: 0.0× (nothing gained) or "—" (nothing lost) reads as a fault otherwise
+    ui.tile_note(c7, f"{since:%b %Y} – {view.end:%b %Y}: gained {fmt_currency(gains)} MRR (new, reactivation, "
+                 f"expansion) ÷ lost {fmt_currency(losses)} (contraction, churn)")
 rar, gap_lacks = worth["revenue_at_risk"], ui.churn_gap_lacks(view)
 ui.estimate_tile(c8, "revenue_at_risk", None if gap_lacks else rar.value, gap_lacks or rar.reason, inverse=True)
 if rar.value is not None and not gap_lacks:

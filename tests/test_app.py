@@ -122,6 +122,11 @@ def test_cfo_page(expected):
     worth = value.value_summary(cur, view, 0.8)
     assert shown["LTV"] == fmt_currency(worth["ltv"])
     assert shown["Quick ratio"] == f"{revenue.quick_ratio(mrr):.1f}×"
+    moved = mrr.dropna(subset=["start_mrr"])
+    assert (f"{moved.month.iloc[0]:%b %Y} – {view.end:%b %Y}: gained "
+            f"{fmt_currency(moved[['new', 'reactivation', 'expansion']].sum().sum())} MRR (new, reactivation, "
+            f"expansion) ÷ lost {fmt_currency(moved[['contraction', 'churned']].sum().sum())} (contraction, churn)"
+            ) in [c.value for c in at.caption]
     assert shown["Revenue at risk (12 months)"] == fmt_currency(worth["revenue_at_risk"].value)
     # What-if with the default inputs (20% of detractors become passives): the detractor − passive churn gap's
     # 95% interval includes 0, so no ARR kept or payback is claimed (it read "ARR kept $101.2K").

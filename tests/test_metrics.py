@@ -374,6 +374,8 @@ def test_quick_ratio(reference_ws):
     # Jan–Apr: gains 150 + 300 + 50 + 200 = 700; losses 20 + 230 + 300 = 550 → 700 ÷ 550
     f = revenue.mrr_by_month(reference_ws.cursor(), view(reference_ws))
     assert revenue.quick_ratio(f) == pytest.approx(700 / 550)
+    ratio, gains, losses, since = revenue.quick_ratio_parts(f)  # what the CFO tile's note says it divides
+    assert (gains, losses) == (700, 550) and ratio == pytest.approx(700 / 550) and f"{since:%b %Y}" == "Jan 2025"
 
 
 def test_new_customer_nps_and_channel_mix(reference_ws):
