@@ -124,15 +124,19 @@ def _unpacked_size(data: bytes) -> int:
 
 # a hidden row with cells in it (not <row … hidden="1"/> nor <row …></row>)
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?(?<!/)>(?!\s*</row>)')
-_ROW_TAG_MAX = 4096  # longer than any <row …> start tag: a chunk's last bytes are read again with the next chunk
+# a formula cell with no value: <c r="B2"><f>A2*2</f><v /></c> (openpyxl), <f>…</f></c>, a shared formula's
+# <f t="shared" si="0"/></c>; not a formula whose text result is empty (t="str" with <v></v>)
+_UNCALCULATED = re.compile(rb'<c\b(?![^>]*\bt="str")[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
+                           rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+_TAG_MAX = 4096  # longer than any tag matched: a chunk's last bytes are read again with the next chunk
 
 
-def hidden_rows(data: bytes, sheet: str) -> int:
-    """How many rows with cells the .xlsx marks hidden on `sheet` (hidden by hand, or filtered out): calamine reads
-    them like any other, while the analyst who exported a filtered sheet may think them left out. 0 for other
-    workbook formats. The sheet's XML is scanned in chunks (it may unpack to gigabytes)."""
+def sheet_marks(data: bytes, sheet: str) -> tuple[int, int]:
+    """What the .xlsx says about `sheet` that calamine's values do not: (rows with cells marked hidden, by hand or by
+    a filter, which calamine reads like any other; formula cells saved without a calculated value, which it reads
+    as empty). (0, 0) for other workbook formats. The sheet's XML is scanned in chunks (it may unpack to GBs)."""
     if not data.startswith(ZIP_MAGIC):
-        return 0
+        return 0, 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             book = z.read("xl/workbook.xml")
@@ -142,20 +146,23 @@ def hidden_rows(data: bytes, sheet: str) -> int:
             target = next((m.group(1) for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*>', rels)
                            if rid is not None and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group(0))), None)
             if target is None:
-                return 0
+                return 0, 0
             name = target.decode().lstrip("/") if target.startswith(b"/") else posixpath.normpath(
                 posixpath.join("xl", target.decode()))
-            count, tail = 0, b""
+            hidden = uncalculated = 0
+            tail = b""
             with z.open(name) as xml:
-                while chunk := xml.read(1 << 22):
+                while True:
+                    chunk = xml.read(1 << 22)
                     buf = tail + chunk
-                    cut = max(len(buf) - _ROW_TAG_MAX, 0)
-                    count += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    cut = max(len(buf) - _TAG_MAX, 0) if chunk else len(buf)  # the last buffer is read whole
+                    hidden += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    uncalculated += sum(1 for m in _UNCALCULATED.finditer(buf) if m.start() < cut)
+                    if not chunk:
+                        return hidden, uncalculated
                     tail = buf[cut:]
-                count += sum(1 for _ in _HIDDEN_ROW.finditer(tail))
-            return count
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
-        return 0  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
+        return 0, 0  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
 
 
 def _xml_text(raw: bytes) -> str:
@@ -220,7 +227,15 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     first_row = (sheet.start[0] + 1) if sheet.start else 1
     warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
                 f"{_count(sheet.width, 'column')})."]
-    if hidden := hidden_rows(data, name):
+    hidden, uncalculated = sheet_marks(data, name)
+    if uncalculated:
+        holds = "holds a formula" if uncalculated == 1 else "hold formulas"
+        raise UnreadableFileError(
+            f"{_count(uncalculated, 'cell')} of sheet '{name}' {holds} that the program which saved the workbook "
+            "never calculated: there is no value to read, and read as empty they would be wrong. Open the workbook "
+            "in Excel or LibreOffice, save it (which calculates them), and upload it again, or export the sheet as "
+            "CSV.")
+    if hidden:
         warnings.append(f"{_count(hidden, 'row')} of sheet '{name}' {'is' if hidden == 1 else 'are'} hidden in the "
                         "workbook (hidden by hand or filtered out) and read like every other row. To leave "
                         f"{'it' if hidden == 1 else 'them'} out, delete {'it' if hidden == 1 else 'them'} in the "

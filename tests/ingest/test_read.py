@@ -5,8 +5,10 @@ Every case asserts the values stored (or the refusal) and the question asked; fi
 import datetime as dt
 import gzip
 import io
+import re
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -187,6 +189,43 @@ def test_hidden_rows_of_the_sheet_read_are_said():
             "sheet, and upload again.") in p.warnings
     p = prepare_bytes(_workbook({"Revenue": REVENUE_SHEET}), name="plain.xlsx")
     assert not any("hidden" in w for w in p.warnings)
+
+
+def test_formulas_never_calculated_are_refused_not_read_as_empty():
+    """A workbook written by a script (openpyxl, as many exporters) stores '=B2*12' with no calculated value: read,
+    the MRR cells were empty ("the column is empty"), while the analyst sees numbers in Excel. Refused, naming how
+    many cells and what to do; a formula Excel calculated (it stores the value beside it) is read as its value."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Revenue"
+    ws.append(["customer_id", "month", "annual", "mrr"])
+    for r, (c, month, annual) in enumerate([("c1", dt.date(2026, 1, 1), 1200), ("c2", dt.date(2026, 1, 1), 600)], 2):
+        ws.append([c, month, annual, f"=C{r}/12"])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(UnreadableFileError) as err:
+        prepare_bytes(out.getvalue(), name="scripted.xlsx")
+    assert str(err.value).startswith("2 cells of sheet 'Revenue' hold formulas that the program which saved the "
+                                     "workbook never calculated")
+    # the same cells as Excel saves them: the formula and its value
+    calculated = re.sub(rb"<f>C(\d)/12</f><v ?/>", lambda m: b"<f>C%s/12</f><v>%d</v>" % (
+        m.group(1), 100 if m.group(1) == b"2" else 50), _sheet_xml(out.getvalue()))
+    p = prepare_bytes(_with_sheet_xml(out.getvalue(), calculated), name="calculated.xlsx")
+    assert [float(x) for x in p.rows.mrr] == [100.0, 50.0]
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def _with_sheet_xml(data: bytes, xml: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, xml if item.filename == "xl/worksheets/sheet1.xml" else src.read(item.filename))
+    return out.getvalue()
 
 
 def test_workbook_sheet_is_asked_and_cells_become_csv_text():
