@@ -37,6 +37,14 @@ class Question:
     def label(self, code: str) -> str:
         return self.labels.get(code, code)
 
+    def code_for(self, typed: str) -> str:
+        """The code an answer typed as words stands for: a choice's label, or its label's first words (up to ' (' or
+        ': ', e.g. 'MM/DD/YYYY' for '%m/%d/%Y'), compared without case; `typed` itself when none or several fit."""
+        def short(label: str) -> set[str]:
+            return {label.casefold(), label.split(" (")[0].casefold(), label.split(": ")[0].casefold()}
+        fits = [c for c in self.choices if typed.strip().casefold() in short(self.label(c))]
+        return fits[0] if len(fits) == 1 else typed
+
     def describe(self, answer: Answer | None) -> str:
         if answer is None:
             return "not answered"
@@ -68,11 +76,16 @@ class Questions:
         if question.multi and not isinstance(given, list):
             parts = [p for p in given.split(",") if p]  # from the command line: comma-separated
             given = self.answers[question.key] = parts
+        if any(p not in question.choices for p in parts):  # typed as its words ("MM/DD/YYYY"), not its code
+            parts = [question.code_for(p) for p in parts]
+            given = self.answers[question.key] = parts if isinstance(given, list) else parts[0]
         bad = [p for p in parts if p not in question.choices]
         if bad or (not question.multi and len(parts) != 1):
             raise InvalidOptionError(
                 f"{bad[0] if bad else given!r} is not an answer to “{question.prompt}”; choose "
-                + ("any of" if question.multi else "one of") + ": " + ", ".join(question.choices) + ".")
+                + ("any of" if question.multi else "one of") + ": "
+                + ", ".join(c if question.label(c) == c else f"{c} ({question.label(c).split(': ')[0].split(' (')[0]})"
+                            for c in question.choices) + ".")
         return given
 
     def effective(self) -> dict[str, Answer]:

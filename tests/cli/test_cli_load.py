@@ -158,7 +158,7 @@ def test_a_question_is_printed_and_answered(tmp_path, capsys, monkeypatch):
     code, out, err = run(capsys, "--workspace", tmp_path / "other.duckdb", "--kind", "nps", REFERENCE / "nps.csv",
                          "--answer", "consent:survey=maybe")
     assert code == 1 and "'maybe' is not an answer to “Were the respondents asked for consent?”; choose one of: " \
-                          "yes, no." in err
+                          "yes (Yes, all of them), no." in err
 
 
 def test_an_answer_no_question_asks_is_named(tmp_path, capsys):

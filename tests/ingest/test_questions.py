@@ -46,3 +46,16 @@ def test_a_none_answer_leaves_the_question_open_and_other_types_are_refused_by_k
         Questions({"scale:Score": 5})
     with pytest.raises(InvalidOptionError, match=r"not \['Churned', 1\]"):
         Questions({"churned_values:Status": ["Churned", 1]})
+
+
+def test_an_answer_typed_as_its_words_is_read_as_its_code():
+    """`metrics.load --answer "date_format:Date=DD/MM/YYYY"`: the words the question shows, not only its code
+    (%d/%m/%Y), are an answer; words two choices share, or none has, are refused naming both forms."""
+    labels = {"%m/%d/%Y": "MM/DD/YYYY: '03/04/2025' is 4 March 2025",
+              "%d/%m/%Y": "DD/MM/YYYY: '03/04/2025' is 3 April 2025"}
+    q = Question("date_format:Date", "Which date format does 'Date' use?", tuple(labels), labels, "%m/%d/%Y",
+                 must_confirm=True)
+    assert Questions({"date_format:Date": "dd/mm/yyyy"}).ask(q) == "%d/%m/%Y"
+    assert Questions({"date_format:Date": "%m/%d/%Y"}).ask(q) == "%m/%d/%Y"
+    with pytest.raises(InvalidOptionError, match=r"choose one of: %m/%d/%Y \(MM/DD/YYYY\), %d/%m/%Y \(DD/MM/YYYY\)\."):
+        Questions({"date_format:Date": "YYYY"}).ask(q)
