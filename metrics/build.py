@@ -74,13 +74,13 @@ class Plan:
 
 def default_plan() -> Plan:
     """The project's fact plan (metrics.facts): its steps, and its parameters from params.sql run on the engine
-    over the input views, with the input's churn_known_from and the plan's constants."""
+    over the input views, with the input's churn_known_from and customers_until and the plan's constants."""
     from metrics import facts
 
     def params(query, settings: dict) -> dict:
-        row = query(facts.PARAMS_SQL, facts.CONSTANTS)[0]
-        return facts.parameters(row["first"], row["last"], row["rfirst"], row["rlast"],
-                                cfrom=settings.get("churn_known_from"))
+        cfrom, cuntil = settings.get("churn_known_from"), settings.get("customers_until")
+        row = query(facts.PARAMS_SQL, {**facts.CONSTANTS, "cfrom": cfrom, "cuntil": cuntil})[0]
+        return facts.parameters(row["first"], row["last"], row["rfirst"], row["rlast"], cfrom=cfrom, cuntil=cuntil)
 
     return Plan(tuple(facts.PLAN), params)
 
@@ -330,6 +330,8 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
             raise Refused(f"{kind}: {path} holds {count:,} rows where its manifest says {info['rows']:,}; a partition "
                           "is missing or extra. Nothing was stored.")
         settings = source.get("settings", {})
+        if kind == "customers" and settings.get("customers_until"):  # the as-of date the customers file speaks to
+            last = max(last, _date(settings["customers_until"]))
         cur.execute("INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping, "
                     "first_date, last_date, uploaded_by, churn_known_from, currency) VALUES (?, ?, ?, ?, ?, ?, "
                     "'lake', '', ?, ?, ?, ?, ?)", [version, kind, f"{kind} from {_location(folder)}", digest, count,

@@ -114,6 +114,8 @@ def export(workspace: str, output: str, snapshot: int | None = None, *, now: dt.
             "kinds": kinds,
             "settings": {
                 "churn_known_from": _iso(info and info.get("churn_known_from")),
+                # the customers file's as-of date, which the facts' months reach (facts.PARAMETERS["cuntil"])
+                "customers_until": _iso(info and info.get("last_date")),
                 "first_month": _iso(snap.first_month), "last_month": _iso(snap.last_month),
                 "revenue_first": _iso(snap.revenue_first), "revenue_last": _iso(snap.revenue_last),
             },

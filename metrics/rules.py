@@ -123,6 +123,10 @@ def everywhere() -> list[str]:
     return [
         "Months are calendar months. The period filter selects whole months; period-over-period changes compare "
         "with the window of the same length just before.",
+        "The data's months run from its first dated event (a response, revenue month, ticket or churn) to its "
+        "last, and to the customers file's as-of date, which it speaks for (nobody else left before it). A customers "
+        "file alone runs from its first start (its first churn would leave out the months in which nobody left); "
+        "a snapshot file (tenure and a churned flag) from its as-of month, the only month whose churn it tells.",
         f"NPS categories: {BANDS_TEXT}. Every NPS shows its n. An NPS or a share of responses from fewer than "
         f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "

@@ -46,7 +46,7 @@ MAX_HISTORY_MONTHS = 60  # facts cover at most this many months back from the la
 RETENTION_K = RETENTION_MONTHS  # fact_retention is stored for this k; other k run its SQL live
 COHORT_MAX_AGE = 24  # fact_cohort holds ages 0…COHORT_MAX_AGE months
 
-# Parameters of the plan. From PARAMS_SQL: first, last, rfirst, rlast. External: cfrom. The rest: constants.
+# Parameters of the plan. From PARAMS_SQL: first, last, rfirst, rlast. External: cfrom, cuntil. The rest: constants.
 CONSTANTS = {"history": MAX_HISTORY_MONTHS, "k": RETENTION_K, "max_age": COHORT_MAX_AGE,
              "promoter_min": PROMOTER_MIN, "passive_min": PASSIVE_MIN}
 PARAMETERS = {
@@ -57,6 +57,9 @@ PARAMETERS = {
     "cfrom": "first month whose churn the customers file can tell (NULL: every month); a snapshot churn file "
              "lists only the customers still there shortly before its as-of date. The workspace reads it from "
              "the customers upload (uploads.churn_known_from); other engines take it with their input.",
+    "cuntil": "the last day the customers file speaks for (its as-of date; NULL: its last start); the facts reach "
+              "its month. The workspace reads it from the customers upload (uploads.last_date); other engines take "
+              "it with their input (settings.customers_until).",
     "history": "the most months the facts reach back from the last month",
     "k": "the trailing months of stored retention (GRR/NRR)",
     "max_age": "the oldest cohort age stored, in months",
@@ -119,10 +122,11 @@ READ_COLUMNS = (*BASE_COLUMNS[:-1], "category_start", "category_end", "churn_mon
 
 
 def parameters(first: dt.date | None, last: dt.date | None, rfirst: dt.date | None, rlast: dt.date | None,
-               cfrom: dt.date | None = None) -> dict:
-    """Every parameter of the plan: PARAMS_SQL's row (first, last, rfirst, rlast), the external cfrom and the
-    constants."""
-    return {**CONSTANTS, "first": first, "last": last, "rfirst": rfirst, "rlast": rlast, "cfrom": cfrom}
+               cfrom: dt.date | None = None, cuntil: dt.date | None = None) -> dict:
+    """Every parameter of the plan: PARAMS_SQL's row (first, last, rfirst, rlast), the external cfrom and cuntil,
+    and the constants."""
+    return {**CONSTANTS, "first": first, "last": last, "rfirst": rfirst, "rlast": rlast, "cfrom": cfrom,
+            "cuntil": cuntil}
 
 
 def referenced_params(sql: str) -> set[str]:

@@ -91,19 +91,21 @@ def _plain(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def month_range(cur, sources: dict[str, tuple[int, ...]]) -> tuple:
+def month_range(cur, sources: dict[str, tuple[int, ...]], cfrom: dt.date | None = None,
+                cuntil: dt.date | None = None) -> tuple:
     """(first, last, rfirst, rlast) of these versions: metrics/facts/params.sql."""
     sql, params = _with_inputs(PARAMS_STEP.sql, PARAMS_STEP.inputs, sources, {})
-    return cur.execute(sql, _bind(sql, {**params, **parameters(None, None, None, None)})).fetchone()
+    return cur.execute(sql, _bind(sql, {**params, **parameters(None, None, None, None, cfrom=cfrom,
+                                                               cuntil=cuntil)})).fetchone()
 
 
 def build(cur, snapshot: int, sources: dict[str, tuple[int, ...]]) -> dict:
     """Give the snapshot a part of every fact, building the parts no earlier snapshot has; returns the plan's
     parameters (first, last, rfirst, rlast, ...)."""
     cv = sources.get("customers")
-    cfrom = cur.execute("SELECT churn_known_from FROM uploads WHERE version = ?", [cv[-1]]).fetchone()[0] if cv \
-        else None
-    params = parameters(*month_range(cur, sources), cfrom=cfrom)
+    cfrom, cuntil = cur.execute("SELECT churn_known_from, last_date FROM uploads WHERE version = ?",
+                                [cv[-1]]).fetchone() if cv else (None, None)
+    params = parameters(*month_range(cur, sources, cfrom, cuntil), cfrom=cfrom, cuntil=cuntil)
     parts: dict[str, int] = {}
     for step in PLAN:
         described = {

@@ -173,6 +173,10 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         first, last = _date_range(rows, DATE_FIELD[kind])
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = add_months(last.replace(day=1), 1) - dt.timedelta(days=1)
+        if kind == "customers" and opts.as_of:
+            # the file speaks for every customer up to its as-of date (nobody else left before it): the facts'
+            # months reach it (facts.PARAMETERS["cuntil"], stored as the upload's last date)
+            last = max(last, opts.as_of)
         layout = {"revenue": "subscriptions" if "start_date" in mapping else "snapshot" if "tenure" in mapping
                   else "lines",
                   "customers": "subscriptions" if "subscription_id" in mapping

@@ -262,6 +262,23 @@ def test_a_snapshot_customer_list_is_flagged(tmp_path, capsys):
     assert any(n.startswith("Logo churn and churn by category: the customer list is a snapshot") for n in f["notes"])
 
 
+def test_a_customers_file_alone_spans_its_starts_to_its_as_of_date(tmp_path, capsys):
+    """Ten customers since June 2023; c1 leaves in March 2024, c2 in May; the file is as of 31 Dec 2024. The window
+    is the 12 months to the as-of date: active at month starts Jan–Mar 10, Apr–May 9, Jun–Dec 8 = 104, churned 2,
+    2/104 a month. It read Mar–May 2024 alone (from the first churn to the last): 2/28, 7.1% a month."""
+    csv, ws_path = tmp_path / "customers.csv", tmp_path / "ws.duckdb"
+    churn = {1: "2024-03-12", 2: "2024-05-20"}
+    csv.write_text("customer_id,start_date,churn_date\n"
+                   + "".join(f"c{i},2023-06-0{1 + i % 9},{churn.get(i, '')}\n" for i in range(1, 11)))
+    assert load.main(["--workspace", str(ws_path), "--kind", "customers", str(csv), "--as-of", "2024-12-31",
+                      TODAY]) == 0
+    capsys.readouterr()
+    f = report_json(capsys, ws_path)
+    assert f["window"] == {"start": "2024-01", "end": "2024-12", "months": 12}
+    assert (f["logo_churn"]["churned"], f["logo_churn"]["active_at_month_starts"]) == (2, 104)
+    assert f["logo_churn"]["monthly"] == pytest.approx(2 / 104)
+
+
 def test_a_window_past_the_revenue_data_has_no_mrr_not_zero(tmp_path, capsys):
     """An NPS answer a month newer than the billing export moves the window's end to May 2025, past the revenue
     data (Dec 2024 – Apr 2025): MRR there is not known. It read 'MRR 0, ARR 0' (mrr_at turned the blank into 0)."""

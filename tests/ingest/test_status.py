@@ -198,7 +198,7 @@ def test_a_churn_date_after_the_as_of_date_is_a_cancellation_scheduled_not_a_chu
     assert churn["c1"] == pd.Timestamp("2025-06-15") and pd.isna(churn["c2"]) and pd.isna(churn["c3"])
     assert ("1 churn date in 'churn_date' is after the as-of date (2026-01-05): cancellations scheduled, not "
             "happened yet; those customers count as active (not churned).") in p.warnings
-    assert p.last_date < dt.date(2026, 1, 1)  # the scheduled date does not stretch the data into 2026
+    assert p.last_date == dt.date(2026, 1, 5)  # the file speaks up to its as-of date, not to the scheduled date
     # without an as-of date, today (2026-11-23 in the tests) is the cut: a plan ending next month is active
     later = prepare_bytes(csv.replace(b"2026-02-15", b"2027-01-15"), kind="customers")
     assert pd.isna(dict(zip(later.rows.customer_id, later.rows.churn_date, strict=True))["c2"])

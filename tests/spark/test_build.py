@@ -42,7 +42,7 @@ def test_progress_names_each_step_with_rows(built):
     _, _, lines = built
     assert lines[0].startswith("engine: DuckDB 2.0.0")
     assert lines[1] == ("parameters: history=60, k=12, max_age=24, promoter_min=9, passive_min=7, first=2023-11-01, "
-                        "last=2026-10-01, rfirst=2023-11-01, rlast=2026-10-01, cfrom=None")
+                        "last=2026-10-01, rfirst=2023-11-01, rlast=2026-10-01, cfrom=None, cuntil=2026-10-31")
     assert [line.split(" in ")[0] for line in lines[2:]] == [
         f"[{i}/9] {fact}: {ROWS[fact]:,} rows" for i, fact in enumerate(ORDER, 1)]
     assert all(line.endswith(" s") for line in lines[2:])

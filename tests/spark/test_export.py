@@ -74,9 +74,10 @@ def test_manifest_names_versions_hashes_and_settings(sample_path, exported):
     assert manifest["snapshot"] == snap.snapshot
     assert {k: tuple(v["versions"]) for k, v in manifest["kinds"].items()} == snap.sources
     assert all(v["sha256"] == {str(n): uploads[n] for n in v["versions"]} for v in manifest["kinds"].values())
-    assert manifest["settings"] == {"churn_known_from": None, "first_month": "2023-11-01",
-                                    "last_month": "2026-10-01", "revenue_first": "2023-11-01",
-                                    "revenue_last": "2026-10-01"}
+    # customers_until: the sample's customers file is read up to its last start (it has no as-of date)
+    assert manifest["settings"] == {"churn_known_from": None, "customers_until": "2026-10-31",
+                                    "first_month": "2023-11-01", "last_month": "2026-10-01",
+                                    "revenue_first": "2023-11-01", "revenue_last": "2026-10-01"}
     assert manifest["currency"] == "USD"  # the revenue's, for the sign the pages show
     assert dict(map(tuple, manifest["kinds"]["revenue"]["columns"])) == {
         "customer_id": "VARCHAR", "month": "DATE", "mrr": "DECIMAL(18,2)"}
