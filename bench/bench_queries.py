@@ -1,6 +1,6 @@
 """Benchmark the metric queries each page runs, at scale, as ratios to the sample data in the same process.
 
-    .venv/bin/python bench/bench_queries.py [--customers 140000] [--repeat 5]
+    .venv/bin/python bench/bench_queries.py [--customers 140000] [--repeat 5] [--keep DIR] [--profile]
 
 Builds a synthetic company (customers × 36 months of revenue, ~4 responses per customer), stores it in a
 workspace file through Workspace.commit (which builds the facts), then times every page's metric calls
@@ -125,6 +125,47 @@ def analysed(ws: Workspace) -> None:
     cur.execute("INSERT INTO comment_rows_done SELECT nps_version, theme_map, count(*) FROM comment_rows GROUP BY ALL")
 
 
+def profiled(ws: Workspace, repeat: int) -> dict[str, dict[str, float]]:
+    """Median ms of each metric function a page calls (its own time, nested calls included), per page: the page
+    lambdas look the functions up on their modules at call time, so wrapping the module attributes times them."""
+    mods = (cohorts, health, linkage, nps, revenue, value, voice)
+    runs: dict[str, dict[str, list[float]]] = {}
+    current: dict[str, list[float]] = {}
+    originals = []
+
+    def wrap(mod, name, fn):
+        label = f"{mod.__name__.split('.')[-1]}.{name}"
+
+        def timed(*a, **k):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                current.setdefault(label, []).append(time.perf_counter() - t)
+        return timed
+
+    for mod in mods:
+        for name, fn in list(vars(mod).items()):
+            if callable(fn) and getattr(fn, "__module__", None) == mod.__name__ and not isinstance(fn, type) \
+                    and not name.startswith("_"):
+                originals.append((mod, name, fn))
+                setattr(mod, name, wrap(mod, name, fn))
+    try:
+        snap = ws.snapshot()
+        view = View(snap.snapshot, add_months(snap.last_month, -11), snap.last_month)
+        for page, calls in PAGES.items():
+            runs[page] = {}
+            for _ in range(repeat):
+                current.clear()
+                calls(ws.cursor(), view, snap)
+                for label, ts in current.items():   # a function called twice on a page: the sum per run
+                    runs[page].setdefault(label, []).append(sum(ts))
+    finally:
+        for mod, name, fn in originals:
+            setattr(mod, name, fn)
+    return {page: {k: statistics.median(v) for k, v in fs.items()} for page, fs in runs.items()}
+
+
 def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
     snap = ws.snapshot()
     view = View(snap.snapshot, add_months(snap.last_month, -11), snap.last_month)
@@ -143,33 +184,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=140_000, help="~36 revenue rows each at most")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="folder for the workspace files: reused when they exist "
+                        "(same --customers), kept afterwards; default a fresh temporary folder")
+    parser.add_argument("--profile", action="store_true", help="also print each metric function's median ms")
     args = parser.parse_args()
 
     # Workspace files, as the app opens them: an in-memory workspace holds all its data inside DuckDB's memory
     # limit (512MB by default), which the app's file never has to.
-    folder = Path(tempfile.mkdtemp(prefix="bench_queries_"))
-    baseline_ws = Workspace(folder / "sample.duckdb")
-    ingest.load_sample(baseline_ws, ROOT / "sample_data")
-    voice.ensure_snapshot(baseline_ws.cursor(), baseline_ws.snapshot().snapshot, 0)  # the engine's, once
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_queries_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    sample_path, scaled_path = folder / "sample.duckdb", folder / f"scaled_{args.customers}.duckdb"
+    reuse_sample, reuse_scaled = sample_path.exists(), scaled_path.exists()
+    baseline_ws = Workspace(sample_path)
+    if not reuse_sample:
+        ingest.load_sample(baseline_ws, ROOT / "sample_data")
+        voice.ensure_snapshot(baseline_ws.cursor(), baseline_ws.snapshot().snapshot, 0)  # the engine's, once
     baseline = time_pages(baseline_ws, args.repeat)
 
-    ws = Workspace(folder / "scaled.duckdb")
-    uploads = synthetic(args.customers)
-    t = time.perf_counter()
-    ws.commit(uploads)
-    commit_s = time.perf_counter() - t
-    analysed(ws)
+    ws = Workspace(scaled_path)
+    commit_s = 0.0
+    if not reuse_scaled:
+        uploads = synthetic(args.customers)
+        t = time.perf_counter()
+        ws.commit(uploads)
+        commit_s = time.perf_counter() - t
+        analysed(ws)
     scaled = time_pages(ws, args.repeat)
-    revenue_rows = len(uploads[1].rows)
+    revenue_rows = ws.uploads().set_index("kind").row_count["revenue"]
     facts = ws.cursor().execute("SELECT count(*) FROM fact_customer_month").fetchone()[0]
 
     sample_rev = baseline_ws.uploads().set_index("kind").row_count["revenue"]
+    built = "reused workspace" if reuse_scaled else f"commit + facts {commit_s:.1f} s"
     print(f"baseline: sample data ({sample_rev:,} revenue rows); scaled: {revenue_rows:,} revenue rows, "
-          f"{facts:,} fact rows, commit + facts {commit_s:.1f} s")
+          f"{facts:,} fact rows, {built}")
     print(f"{'page':<6}{'baseline ms':>13}{'scaled ms':>11}{'ratio':>8}")
     for page in PAGES:
         print(f"{page:<6}{1000 * baseline[page]:>13.1f}{1000 * scaled[page]:>11.1f}"
               f"{scaled[page] / baseline[page]:>8.1f}")
+    if args.profile:
+        for page, fns in profiled(ws, args.repeat).items():
+            print(f"{page}: " + ", ".join(f"{k} {1000 * v:.1f}" for k, v in
+                                          sorted(fns.items(), key=lambda kv: -kv[1])))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics import measures, rules, stats
-from metrics.view import View, query
+from metrics.view import View, one_row, query
 
 NO_RESPONSE = "No response"
 ORDER = ["Promoter", "Passive", "Detractor", NO_RESPONSE]
@@ -32,14 +32,24 @@ def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("_o").drop(columns="_o").reset_index(drop=True)
 
 
+def _with_category(category: str, month: str, where: str) -> str:
+    """fact_customer_month's rows of one month (`month`: $start or $end) meeting `where` under the view's filters,
+    with the customer's `category` of that month (category_start or category_end): what fact_customer_month reads,
+    with each side's month picked before the two are joined on the customer alone (the view joins on part, customer
+    and month: ~3 ms more a query at 200,000 customers)."""
+    return f"""(SELECT f.*, c.{category}
+                FROM (SELECT * FROM fact_customer_revenue WHERE {View.where()} AND month = {month} AND {where}) f
+                LEFT JOIN (SELECT customer_id, {category} FROM fact_customer_category
+                           WHERE snapshot = $snapshot AND month = {month}) c USING (customer_id))"""
+
+
 def by_category(cur, view: View) -> pd.DataFrame:
     """Per category (as of the window's start): customers, churned, churn rate with Wilson interval,
     annualised churn, revenue base, average MRR, NRR and GRR over the window."""
     frame = query(cur, f"""
         WITH base AS (
             SELECT customer_id, category_start, active_start, churn_month, prev_mrr
-            FROM fact_customer_month WHERE {View.where()} AND month = $start
-              AND (active_start OR prev_mrr > 0)
+            FROM {_with_category("category_start", "$start", "(active_start OR prev_mrr > 0)")}
         ), outcome AS (
             SELECT customer_id, mrr AS end_mrr FROM fact_customer_revenue WHERE snapshot = $snapshot AND month = $end
         ), joined AS (
@@ -65,13 +75,16 @@ def by_category(cur, view: View) -> pd.DataFrame:
     # The window's churn rate is over `months` months; the monthly equivalent is 1 − (1 − r)^(1/months).
     frame["monthly_churn"] = [stats.monthly_from_window(r, view.months) for r in frame.churn_rate]
     frame["annual_churn"] = [stats.annual_from_window(r, view.months) for r in frame.churn_rate]
+    # column by column, not iterrows (a pandas row per category and figure: ~2 ms a call); the same values
+    col = {c: frame[c].to_numpy() for c in ("base_mrr", "bb", "paying", "end_mrr", "ee", "eb", "retained_mrr", "rr",
+                                            "rb")}
     for name, (num, sq, cross, cap) in {"nrr": ("end_mrr", "ee", "eb", None),
                                           "grr": ("retained_mrr", "rr", "rb", 1.0)}.items():
-        cis = [stats.ratio_interval(row[num], row.base_mrr, row[sq], row[cross], row.bb, int(row.paying), cap)
-               for _, row in frame.iterrows()]
+        cis = [stats.ratio_interval(col[num][i], col["base_mrr"][i], col[sq][i], col[cross][i], col["bb"][i],
+                                    int(col["paying"][i]), cap) for i in range(len(frame))]
         frame[name], frame[f"{name}_low"], frame[f"{name}_high"] = zip(*[(i.estimate, i.low, i.high) for i in cis],
                                                                        strict=True) if cis else ((), (), ())
-    means = [stats.mean_interval(row.base_mrr, row.bb, int(row.paying)) for _, row in frame.iterrows()]
+    means = [stats.mean_interval(col["base_mrr"][i], col["bb"][i], int(col["paying"][i])) for i in range(len(frame))]
     frame["avg_mrr"] = [i.estimate for i in means]
     frame["avg_mrr_low"] = [i.low for i in means]
     frame["avg_mrr_high"] = [i.high for i in means]
@@ -89,7 +102,7 @@ def current_by_category(cur, view: View) -> pd.DataFrame:
                {measures.select("fact_customer_month", customers="current_customers", active="active_customers",
                                 paying="paying_months")},
                coalesce({measures.render("fact_customer_month", measures.ARR)}, 0)::DOUBLE AS arr
-        FROM fact_customer_month WHERE {View.where()} AND month = $end AND {rules.CURRENT_CUSTOMER_SQL}
+        FROM {_with_category("category_end", "$end", rules.CURRENT_CUSTOMER_SQL)}
         GROUP BY 1""", view.params())
 
 
@@ -107,13 +120,13 @@ def coverage(cur, view: View, current: pd.DataFrame | None = None) -> dict[str, 
     """Shares that could be linked: responses (to a known customer), active customers (with a response
     before the window's end) and ARR (of customers with a response). `current`: current_by_category's frame when
     the caller holds it (every active or paying customer is a current one)."""
-    responses = query(cur, f"""SELECT {measures.select("fact_nps", linked="linked_responses", total="responses")}
-                               FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end""",
-                      view.params()).iloc[0]
+    linked, total = one_row(cur, f"""SELECT {measures.select("fact_nps", linked="linked_responses", total="responses")}
+                                     FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end""",
+                            view.params())
     now = current if current is not None else current_by_category(cur, view)
     answered = now[now["category"] != NO_RESPONSE]
     return {
-        "responses": stats.ratio(stats.num(responses.linked), stats.num(responses.total)),
+        "responses": stats.ratio(stats.num(linked), stats.num(total)),
         "customers": stats.ratio(answered["active"].sum(), now["active"].sum()),
         "arr": stats.ratio(answered["arr"].sum(), now["arr"].sum()),
     }

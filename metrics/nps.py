@@ -14,7 +14,7 @@ import pandas as pd
 
 from metrics import measures, rules, stats
 from metrics.store import source_rows_for
-from metrics.view import View, dimension_sql, query
+from metrics.view import View, dimension_sql, one_row, query
 
 WINDOW_DATES = "response_date BETWEEN $start AND last_day($end)"  # a View's window, on raw answers
 
@@ -68,10 +68,10 @@ def _with_intervals(frame: pd.DataFrame) -> pd.DataFrame:
 
 def summary(cur, view: View) -> NpsResult:
     """NPS over the window's responses."""
-    row = query(cur, f"SELECT {_SUMS} FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end",
-                view.params()).iloc[0]
-    vals = [0 if pd.isna(row[c]) else int(row[c]) for c in ("n", "promoters", "passives", "detractors")]
-    return NpsResult(*vals)
+    # one row read as a tuple, not a frame (~1 ms a call); _SUMS lists promoters, passives, detractors, n
+    promoters, passives, detractors, n = one_row(
+        cur, f"SELECT {_SUMS} FROM fact_nps WHERE {View.where()} AND month BETWEEN $start AND $end", view.params())
+    return NpsResult(*[0 if v is None else int(v) for v in (n, promoters, passives, detractors)])
 
 
 def by_month(cur, view: View) -> pd.DataFrame:
@@ -89,8 +89,24 @@ def by_dimension(cur, view: View, dimension: str) -> pd.DataFrame:
     frame = query(cur, f"""SELECT {dim} AS value, {_SUMS} FROM fact_nps
                            WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY 1 ORDER BY n DESC""",
                   view.params())
+    return _dimension_frame(frame, dimension)
+
+
+def _dimension_frame(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
     frame["value"] = frame["value"].replace(UNKNOWN, unknown_label(dimension))
     return _with_intervals(frame)
+
+
+def _by_dimension_now_and_before(cur, view: View, dimension: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """by_dimension for the view and for view.previous() from one statement over both windows (they are adjacent):
+    one query and frame instead of two (~3 ms)."""
+    dim = dimension_sql(dimension)
+    before = view.previous()
+    frame = query(cur, f"""SELECT month >= $start AS now, {dim} AS value, {_SUMS} FROM fact_nps
+                           WHERE {View.where()} AND month BETWEEN $before AND $end GROUP BY 1, 2
+                           ORDER BY now DESC, n DESC""", view.params(before=before.start))
+    return tuple(_dimension_frame(frame[frame["now"] == now].drop(columns="now").reset_index(drop=True), dimension)
+                 for now in (True, False))
 
 
 def score_distribution(cur, view: View) -> pd.DataFrame:
@@ -139,7 +155,7 @@ def recent_comments(cur, view: View, versions: dict, limit: int = 12) -> pd.Data
 def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
     """NPS of the window's responses from customers who started within the window (new customers)."""
     # One row per response, counted through fact_nps's measures with a count column of 1.
-    row = query(cur, f"""
+    promoters, passives, detractors, n = one_row(cur, f"""
         SELECT {_SUMS} FROM (SELECT n.score, 1 AS responses
         FROM {_window_answers(cur, view)} n
         JOIN customers c ON c.customer_id = n.customer_id AND c.version = $cv
@@ -147,9 +163,9 @@ def new_customer_nps(cur, view: View, versions: dict) -> NpsResult:
           AND c.start_date BETWEEN $start AND last_day($end)
           AND ($segment IS NULL OR coalesce(n.segment, c.segment, 'Unknown') = $segment)
           AND ($region IS NULL OR coalesce(n.region, c.region, 'Unknown') = $region))""",
-                view.params(nv=versions.get("nps"), cv=versions.get("customers"))).iloc[0]
-    return NpsResult(int(stats.num(row.n)), int(stats.num(row.promoters)), int(stats.num(row.passives)),
-                     int(stats.num(row.detractors)))
+                view.params(nv=versions.get("nps"), cv=versions.get("customers")))
+    return NpsResult(int(stats.num(n)), int(stats.num(promoters)), int(stats.num(passives)),
+                     int(stats.num(detractors)))
 
 
 ASSISTED = ("support", "phone", "call", "agent", "chat", "csm", "account manager", "in person")
@@ -167,8 +183,7 @@ def channel_mix(cur, view: View) -> pd.DataFrame:
 def movers(cur, view: View, dimension: str = "segment") -> pd.DataFrame:
     """NPS per group now and in the previous window of the same length, the change, its z and whether it
     is significant (|z| ≥ Z_95, both n ≥ MIN_COMPARABLE_N); significant changes first, then by absolute change."""
-    now = by_dimension(cur, view, dimension).set_index("value")
-    before = by_dimension(cur, view.previous(), dimension).set_index("value")
+    now, before = (frame.set_index("value") for frame in _by_dimension_now_and_before(cur, view, dimension))
     rows = []
     for value in now.index:
         a = now.loc[value]

@@ -22,7 +22,7 @@ import pandas as pd
 from metrics import measures, rules, stats
 from metrics.definitions import METRICS
 from metrics.store import RETENTION_K, RETENTION_ROWS
-from metrics.view import View, add_months, query
+from metrics.view import View, add_months, one_row, query
 
 RETENTION_MONTHS = rules.RETENTION_MONTHS  # the stored facts hold RETENTION_K; other k are computed live
 
@@ -59,9 +59,9 @@ class Retention:
 
 
 def logo_churn(cur, view: View) -> ChurnResult:
-    row = query(cur, f"""SELECT {measures.select("fact_month", a="active_start", c="churned")} FROM fact_month
-                         WHERE {View.where()} AND month BETWEEN $start AND $end""", view.params()).iloc[0]
-    return ChurnResult(int(stats.num(row.a)), int(stats.num(row.c)))
+    a, c = one_row(cur, f"""SELECT {measures.select("fact_month", a="active_start", c="churned")} FROM fact_month
+                            WHERE {View.where()} AND month BETWEEN $start AND $end""", view.params())
+    return ChurnResult(int(stats.num(a)), int(stats.num(c)))
 
 
 def churn_by_month(cur, view: View) -> pd.DataFrame:
@@ -144,7 +144,12 @@ def retention_by_month(cur, view: View, months: int = RETENTION_MONTHS,
 
 def arr_change(cur, view: View) -> tuple[float | None, float | None]:
     """ARR at the end of the window and at the end of the previous window of the same length."""
-    return arr_at(cur, view, view.end), arr_at(cur, view, add_months(view.start, -1))
+    # both months in one statement (arr_at's SQL twice, one per month), read through one frame as arr_at reads it
+    sql = METRICS["arr"].sql
+    row = query(cur, f"""SELECT {sql.replace("$end", "$now")} AS now, {sql.replace("$end", "$before")} AS before
+                         FROM fact_month WHERE {View.where()}""",
+                view.params(now=view.end, before=add_months(view.start, -1))).iloc[0]
+    return tuple(None if pd.isna(v) else float(v) for v in (row.now, row.before))
 
 
 def arr_at(cur, view: View, month: dt.date) -> float | None:
