@@ -137,8 +137,10 @@ SYNONYMS = {
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
     "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
                    "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
+    # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
     "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "canceledat", "canceledatutc", "cancelledat",
-                   "cancellationdate", "canceldate", "enddate"],
+                   "cancellationdate", "canceldate", "enddate", "closedat", "deactivatedat", "terminatedat",
+                   "terminationdate"],
     # Status columns that say churned or not (Stayed/Joined/Churned, Exited 0/1, Churn Label Yes/No): which values
     # mean churned is asked (churned_values:<column>, checks.churned_values).
     "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned", "exited", "churnlabel", "churnvalue",
@@ -165,7 +167,8 @@ SYNONYMS = {
     # Paddle's 'billing_cycle.frequency' (beside 'billing_cycle.interval')
     "interval_count": ["intervalcount", "planintervalcount", "billingintervalcount", "planintervallength",
                        "intervallength", "billingcyclefrequency", "billingperiod"],
-    "status": ["status", "subscriptionstatus", "invoicestatus"],
+    # not a bare 'state': beside a country it is the region (ChartMogul, HubSpot 'State/Region')
+    "status": ["status", "subscriptionstatus", "invoicestatus", "accountstate", "accountstatus", "customerstatus"],
     "quantity": ["quantity", "qty"],
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
     # "Current Period …" of a subscription list, nor "Tax Percent")

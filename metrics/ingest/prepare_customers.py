@@ -37,6 +37,17 @@ def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[
                "they cannot be skipped: without them churn would read 0%")
 
 
+def _status_says_churned_undated(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """A customer list with a churn date and a status: a row whose status says churned ('Cancelled', 'closed') and
+    whose churn date is empty left at a time nobody knows. Counted as active it lowered churn (ChartMogul: 2 churned
+    of 4); rejected by row, so the analyst fills the dates in or leaves those customers out knowingly."""
+    churned = churned_values(chk, m["status"], warnings)
+    if churned is not None:
+        chk.flag(m["churn_date"], f"({churned}) AND {_blank(quote_ident(m['churn_date']))}",
+                 f"are empty while '{m['status']}' says the customer churned: when they left is not known. Fill in "
+                 "the churn dates, or skip these rows (those customers are then left out of every figure)")
+
+
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid = quote_ident(m["customer_id"])
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
@@ -68,8 +79,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                         "are not in the file, so earlier months show no churn rate.")
         var = _set_as_of(chk, as_of)
         churn = f"CASE WHEN {churned} THEN {var} END"
-    if "status" in m and "start_date" in m and not per_subscription and "churn_date" not in m:
-        _status_without_churn_date(chk, m, warnings)  # a list (not a snapshot, whose churners are dated as of)
+    if "status" in m and "start_date" in m and not per_subscription:  # a list (a snapshot's churners are dated)
+        if "churn_date" in m:
+            _status_says_churned_undated(chk, m, warnings)
+        else:
+            _status_without_churn_date(chk, m, warnings)
     chk.questions.settle()  # the unit and the churned values decide what is valid: ask before judging
     chk.settle()
     _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)

@@ -205,3 +205,30 @@ def test_a_churn_date_after_the_as_of_date_is_a_cancellation_scheduled_not_a_chu
     with pytest.raises(InvalidValuesError) as err:
         prepare_bytes(csv.replace(b"2026-02-15", b"2035-02-15"), kind="customers")
     assert "more than 5 years in the future" in str(err.value) and [c.row for c in err.value.cells] == [3]
+
+
+def test_recurly_accounts_closed_at_is_the_churn_date():
+    """Recurly's accounts export: 'account_state' active/closed and 'closed_at'. Neither was read: every closed
+    account counted as active (logo churn 0/180 for 3/164). Now closed_at is the churn date and the state the
+    status beside it."""
+    csv = (b"account_code,account_state,email,created_at,closed_at\n"
+           b"a1,active,u1@x.com,2022-06-01T10:00:00Z,\na2,closed,u2@x.com,2022-06-01T10:00:00Z,2024-02-10T09:00:00Z\n"
+           b"a3,closed,u3@x.com,2023-01-05T10:00:00Z,2024-04-01T00:00:00Z\n")
+    p = prepare_bytes(csv, kind="customers", as_of=dt.date(2024, 6, 30))
+    assert p.mapping["churn_date"] == "closed_at" and p.mapping["status"] == "account_state"
+    churn = dict(zip(p.rows.customer_id, p.rows.churn_date, strict=True))
+    assert pd.isna(churn["a1"]) and churn["a2"] == pd.Timestamp("2024-02-10") and churn["a3"] == pd.Timestamp(
+        "2024-04-01")
+
+
+def test_a_churned_status_without_its_churn_date_is_rejected_by_row_not_read_as_active():
+    """ChartMogul: 'Cancelled' with an empty 'Churn date' was stored as an active customer (2 churned of 4).
+    Rejected by row, naming the status; skipped, those customers are left out, never counted as staying."""
+    csv = (b"UUID,Status,Customer since,Churn date\ncus_1,Active,2022-03-01,\ncus_2,Cancelled,2022-03-01,2023-11-20\n"
+           b"cus_3,Cancelled,2022-04-01,\ncus_4,Active,2022-05-01,\n")
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(csv, kind="customers", as_of=dt.date(2024, 6, 30))
+    assert "'Churn date': 1 value(s) are empty while 'Status' says the customer churned" in str(err.value)
+    assert "row 4" in str(err.value)
+    p = prepare_bytes(csv, kind="customers", as_of=dt.date(2024, 6, 30), skip_invalid=True)
+    assert list(p.rows.customer_id) == ["cus_1", "cus_2", "cus_4"] and p.rows.churn_date.notna().sum() == 1
