@@ -301,6 +301,9 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr IS NOT NULL
+              -- a month the revenue data covers: without revenue data the facts read MRR 0, which is no price
+              AND $end BETWEEN (SELECT revenue_first FROM snapshots WHERE snapshot = $snapshot)
+                           AND (SELECT revenue_last FROM snapshots WHERE snapshot = $snapshot)
         )
         SELECT (SELECT count(*) FROM open_old) AS tickets,
                (SELECT count(DISTINCT customer_id) FROM open_old) AS customers,

@@ -36,6 +36,7 @@ from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import Source, load
+from metrics.ingest.sqltext import _blank
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
@@ -148,6 +149,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
         if kind in ("nps", "csat"):
             _row_counter(chk, mapping, warnings)
+        _same_customer_keys(chk, mapping, warnings)
         flag_summary_rows(chk, mapping)
         whole_row = ", ".join(quote_ident(c) for c in columns)
         if kind == "revenue" and not {"start_date", "tenure"} & mapping.keys():
@@ -238,6 +240,41 @@ MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
 # alike lines of one invoice may be two of the same item.
 LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lineitemid", "invoicelineitemid",
                    "invoiceitemid")
+
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Customer ids written so that one customer's id differs between files: email addresses with capitals
+    ('Chloe.1@AcmeCorp.com' in the CRM, lower case in the survey tool) and whole numbers written as 7.0 (a
+    spreadsheet or pandas export of a column with one empty cell). Compared as text they never matched: every
+    answer fell under "No response", unsaid. Every file's ids are written one way: emails in lower case (matched
+    whatever their case, as mail is), whole numbers without '.0'. Said when anything changed."""
+    col = mapping.get("customer_id")
+    if col is None:
+        return
+    ident = quote_ident(col)
+    # judged on the distinct ids (a 5M-line file has some 200,000): every one an email, or every one a whole number
+    distinct, emails, capitals, whole, dotted = chk.con.execute(rf"""
+        SELECT count(*), count(*) FILTER (regexp_matches(v, '{_EMAIL}')),
+               count(*) FILTER (regexp_matches(v, '{_EMAIL}') AND v <> lower(v)),
+               count(*) FILTER (regexp_matches(v, '^-?[0-9]+(\.0+)?$')), count(*) FILTER (regexp_matches(v, '\.0+$'))
+        FROM (SELECT DISTINCT trim({ident}) AS v FROM raw WHERE NOT {_blank(ident)})""").fetchone()
+    if not distinct:
+        return
+    if emails == distinct and capitals:
+        chk.con.execute(f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
+        are = "is an email address" if capitals == 1 else "are email addresses"
+        warnings.append(f"{counted(capitals, 'customer id')} in '{col}' {are} with capitals: read in lower case, "
+                        "as every file's email ids are, so one customer matches across files whatever the case.")
+    elif whole == distinct and dotted:
+        chk.con.execute(rf"UPDATE raw SET {ident} = regexp_replace(trim({ident}), '\.0+$', '') "
+                        f"WHERE NOT {_blank(ident)}")
+        are = "is a whole number" if dotted == 1 else "are whole numbers"
+        warnings.append(f"{counted(dotted, 'customer id')} in '{col}' {are} written with '.0' (as a spreadsheet or "
+                        "pandas export writes a column with an empty cell): read without it (7.0 as 7), so it matches "
+                        "the same customer in the other files.")
 
 
 def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:

@@ -279,6 +279,28 @@ def test_a_customers_file_alone_spans_its_starts_to_its_as_of_date(tmp_path, cap
     assert f["logo_churn"]["monthly"] == pytest.approx(2 / 104)
 
 
+def test_email_ids_link_whatever_their_case(tmp_path, capsys):
+    """The CRM writes 'Ann.A@X.com', the survey tool 'ann.a@x.com': compared as text no answer was linked, and every
+    customer fell under "No response" (6, 3 churned) without a word. By hand, category as of Jul 2023: Promoter Ann
+    (churned) and Cy: 2, 1 churned; Detractor Bob and Di, both churned: 2, 2; Passive Ed: 1, 0; No response Flo."""
+    customers, nps, ws_path = tmp_path / "crm.csv", tmp_path / "survey.csv", tmp_path / "ws.duckdb"
+    churn = {"Ann.A": "2024-03-10", "Bob.B": "2024-04-10", "Di.D": "2024-05-01"}
+    customers.write_text("Email,Customer since,Churn date\n" + "".join(
+        f"{n}@X.com,2023-01-01,{churn.get(n, '')}\n" for n in ("Ann.A", "Bob.B", "Cy.C", "Di.D", "Ed.E", "Flo.F")))
+    nps.write_text("email,responded_at,score\n" + "".join(
+        f"{n}@x.com,2023-05-0{i + 1},{s}\n" for i, (n, s) in enumerate(
+            [("ann.a", 9), ("bob.b", 3), ("cy.c", 10), ("di.d", 2), ("ed.e", 8)])))
+    assert load.main(["--workspace", str(ws_path), "--kind", "customers", str(customers), "--as-of", "2024-06-30",
+                      "--column", "customer_id=Email", TODAY]) == 0
+    assert load.main(["--workspace", str(ws_path), "--kind", "nps", str(nps), "--column", "customer_id=email",
+                      TODAY]) == 0
+    capsys.readouterr()
+    f = report_json(capsys, ws_path)
+    assert f["window"] == {"start": "2023-07", "end": "2024-06", "months": 12}
+    assert {k: (v["customers"], v["churned"]) for k, v in f["churn_by_nps_category"].items()} == {
+        "Promoter": (2, 1), "Passive": (1, 0), "Detractor": (2, 2), "No response": (1, 0)}
+
+
 def test_a_window_past_the_revenue_data_has_no_mrr_not_zero(tmp_path, capsys):
     """An NPS answer a month newer than the billing export moves the window's end to May 2025, past the revenue
     data (Dec 2024 – Apr 2025): MRR there is not known. It read 'MRR 0, ARR 0' (mrr_at turned the blank into 0)."""

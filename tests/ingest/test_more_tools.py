@@ -3,10 +3,11 @@ the header, and what is refused rather than guessed. Values worked out by hand."
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import InvalidValuesError, MissingColumnError, NeedsAnswerError
+from metrics.errors import DuplicateRowsError, InvalidValuesError, MissingColumnError, NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 ASKNICELY = (
@@ -247,6 +248,27 @@ def test_a_forms_row_number_is_the_response_id_never_a_customer():
     # answered "customer ids", a counter is taken as said
     p = prepare_bytes((header + rows).encode(), kind="nps", answers={"row_counter:ID": "customer"})
     assert list(p.rows.customer_id) == ["1", "2", "3", "4"]
+
+
+def test_whole_number_ids_written_with_a_decimal_point_match_their_customer():
+    """pandas writes an id column with one empty cell as 7.0, 12.0: compared as text with the customers file's 7
+    and 12, no answer was linked. Read as 7 and 12, said; ids that are not all whole numbers are left as written."""
+    data = b"customer_id,date,score\n7.0,2026-01-05,9\n12.0,2026-01-06,3\n,2026-01-07,8\n"
+    p = prepare_bytes(data, kind="nps")
+    assert list(p.rows.customer_id[:2]) == ["7", "12"] and pd.isna(p.rows.customer_id[2])
+    assert any(w.startswith("2 customer ids in 'customer_id' are whole numbers written with '.0'") for w in p.warnings)
+    kept = prepare_bytes(b"customer_id,date,score\n7.0,2026-01-05,9\nA-1,2026-01-06,3\n", kind="nps")
+    assert list(kept.rows.customer_id) == ["7.0", "A-1"]
+
+
+def test_email_ids_are_read_in_lower_case():
+    data = b"Email,signup_date\nAnn.A@X.com,2023-01-01\nbob@x.com,2023-02-01\n"
+    p = prepare_bytes(data, kind="customers", mapping={"customer_id": "Email"})
+    assert list(p.rows.customer_id) == ["ann.a@x.com", "bob@x.com"]
+    assert any(w.startswith("1 customer id in 'Email' is an email address with capitals") for w in p.warnings)
+    # a duplicate that differs only in case is one customer twice
+    with pytest.raises(DuplicateRowsError, match="1 duplicate customer ids in column .Email."):
+        prepare_bytes(data + b"ann.a@x.com,2023-03-01\n", kind="customers", mapping={"customer_id": "Email"})
 
 
 def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly():
