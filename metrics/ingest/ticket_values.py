@@ -185,10 +185,17 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     word, good = f"lower({v})", good_bad_sql(col)
     score = f"(CASE WHEN {v} IS NOT NULL THEN {score_sql(col)} END)"
     asked = f"{word} IN {sql_words(OFFERED + UNOFFERED)}"
-    n_words, n_num, lo, hi = chk.con.execute(
-        f"SELECT count(*) FILTER ({good} IS NOT NULL OR {asked}), count({score}), min({score}), max({score}) FROM raw"
-    ).fetchone()
-    if n_words >= n_num:  # Good/Bad with Offered/Unoffered: offered means asked, not answered
+    n_words, n_asked, n_num, lo, hi = chk.con.execute(
+        f"SELECT count(*) FILTER ({good} IS NOT NULL), count(*) FILTER ({asked}), count({score}), "
+        f"min({score}), max({score}) FROM raw").fetchone()
+    # Which tickets were offered a survey is known only from an export that says it (Zendesk's Offered and
+    # Unoffered): a rating is then an offered ticket answered, an empty cell one never asked. Without those words an
+    # empty cell says nothing, and "every rated ticket was offered" made the response rate 100% (Freshdesk, Help
+    # Scout: 2 ratings of 4 solved tickets read 100%): unknown, so the rate is taken over solved tickets, said.
+    answered = f"{good} IS NOT NULL" if n_words >= n_num else f"{score} IS NOT NULL"
+    offered = (f"CASE WHEN {answered} OR {word} IN {sql_words(OFFERED)} THEN true "
+               f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END") if n_asked else "NULL::BOOLEAN"
+    if n_words >= n_num:  # Good/Bad (with Offered/Unoffered: offered means asked, not answered)
         chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked}",
                  "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
                  "Offered, Unoffered)")
@@ -196,9 +203,10 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
         return {"score": "NULL::SMALLINT",
                 "scale": f"CASE WHEN {good} IS NOT NULL THEN 'good/bad' END",
                 "satisfied": f"CASE WHEN {good} = 1 THEN true WHEN {good} = 0 THEN false END",
-                "offered": f"CASE WHEN {good} IS NOT NULL OR {word} IN {sql_words(OFFERED)} THEN true "
-                           f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END"}
-    chk.flag(column, f"{v} IS NOT NULL AND {score} IS NULL", "are not whole-number satisfaction scores")
+                "offered": offered}
+    # Zendesk's numeric ratings beside Offered / Unoffered: those words are no answer, not a bad score
+    chk.flag(column, f"{v} IS NOT NULL AND {score} IS NULL AND NOT {asked}", "are not whole-number satisfaction "
+             "scores (nor Offered / Unoffered)")
     counts = chk.con.execute(f"SELECT {score} AS s, count(*) FROM raw WHERE {score} IS NOT NULL GROUP BY 1 ORDER BY 1"
                              ).fetchall()
     detail = "Scores: " + ", ".join(f"{s}: {c:,}" for s, c in counts)
@@ -222,7 +230,7 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     warnings.append(f"Satisfaction in '{column}' read on a {scale.replace('-', '–')} scale, satisfied = "
                     f"{top}–{high} (top two boxes); {n_num:,} answers.")
     return {"score": f"{score}::SMALLINT", "scale": f"CASE WHEN {score} IS NOT NULL THEN '{scale}' END",
-            "satisfied": f"CASE WHEN {score} IS NOT NULL THEN {score} >= {top} END", "offered": "NULL::BOOLEAN"}
+            "satisfied": f"CASE WHEN {score} IS NOT NULL THEN {score} >= {top} END", "offered": offered}
 
 
 def tags(column: str) -> str:

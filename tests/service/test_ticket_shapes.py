@@ -211,6 +211,25 @@ def test_ticket_satisfaction_reads_cells_as_the_csat_kind_does():
     assert p.rows["csat_satisfied"].tolist() == [True, pd.NA] and p.rows["csat_offered"].tolist() == [True, True]
 
 
+def test_who_was_offered_a_survey_is_known_only_from_offered_words():
+    """Freshdesk writes 'Awesome' / 'Not Good' and leaves unrated tickets empty: every rated ticket was taken as
+    offered, so the response rate was 2 of 2, 100%, for 2 ratings of 4 solved tickets. Without Offered / Unoffered
+    words nobody's offer is known (NULL), and the rate falls back to solved tickets. Zendesk's numeric ratings
+    beside 'Offered' were refused ('Offered' is not a whole-number score): Offered is asked, not answered."""
+    head = b"ticket_id,created_at,status,satisfaction\n"
+    freshdesk = head + (b"1,2024-03-01 09:00,solved,Awesome\n2,2024-03-02 09:00,solved,Not Good\n"
+                        b"3,2024-03-03 09:00,solved,\n4,2024-03-04 09:00,solved,\n")
+    p = prepare_bytes(freshdesk, "tickets")
+    assert p.rows["csat_satisfied"].tolist() == [True, False, pd.NA, pd.NA]
+    assert p.rows["csat_offered"].isna().all()
+    zendesk = head + (b"1,2024-03-01 09:00,solved,5\n2,2024-03-02 09:00,solved,Offered\n"
+                      b"3,2024-03-03 09:00,solved,2\n4,2024-03-04 09:00,solved,Unoffered\n"
+                      b"5,2024-03-05 09:00,solved,Offered\n6,2024-03-06 09:00,solved,Offered\n")
+    p = prepare_bytes(zendesk, "tickets")
+    assert p.rows["csat_score"].tolist() == [5, pd.NA, 2, pd.NA, pd.NA, pd.NA]
+    assert p.rows["csat_offered"].tolist() == [True, True, True, False, True, True]
+
+
 def test_an_empty_duration_column_asks_nothing():
     p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
     assert p.questions == [] and p.rows["resolution_hours"].isna().all()
