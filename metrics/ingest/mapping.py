@@ -90,7 +90,8 @@ SYNONYMS_TICKETS = {
     "first_reply_time": ["firstreplytimeinminutes", "firstreplytime", "firstresponsetimeminutes",
                          "firstresponsetimeinminutes", "firstresponsetimeinhrs", "firstresponsetimeinhours",
                          "firstresponsetimehours", "firstreplytimeinhours",
-                         "firstresponsetime", "firstresponsetimehhmmss", "timetofirstagentemailreplyhhmmss",
+                         "firstresponsetime", "firstresponsetimehhmmss",
+                         "firstresponsetimemmss", "timetofirstagentemailreplyhhmmss",
                          "timetofirstagentemailreply", "statisticstimetoadminreply", "timetoadminreply",
                          "timetofirstadminreply", "timetofirstadminreplyseconds", "timetoadminreplyseconds",
                          "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply"],
@@ -264,6 +265,11 @@ def _detect_ticket_mapping(columns: list[str]) -> dict[str, str]:
         if col is not None:
             mapping[name] = col
             used.add(col)
+    # Intercom's time to *first* close ends at a close that a reopen undid; resolution runs to the final solve
+    # (METRICS.md), which its last-close time gives: beside that, the first-close duration is not read (a reopened
+    # conversation counted 11 h for its 131 h)
+    if "firstclose" in normalise_header(mapping.get("resolution_time", "")) and "solved_at" in mapping:
+        del mapping["resolution_time"]
     return {name: mapping[name] for name, _l, _r in FIELDS_TICKETS if name in mapping}
 
 

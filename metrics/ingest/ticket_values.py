@@ -126,10 +126,13 @@ def _number(v: str) -> str:
             f"ELSE try_cast({v} AS DOUBLE) END)")
 
 
-def _hms_hours(v: str) -> str:
-    return (f"(try_cast(replace(regexp_extract({v}, '{_HMS}', 1), ',', '') AS DOUBLE)"
-            f" + try_cast(regexp_extract({v}, '{_HMS}', 3) AS DOUBLE) / 60"
-            f" + coalesce(try_cast(nullif(regexp_extract({v}, '{_HMS}', 5), '') AS DOUBLE), 0) / 3600)")
+def _hms_hours(v: str, minutes_first: bool = False) -> str:
+    """H:MM:SS or H:MM in hours; with `minutes_first` (a header saying mm:ss) a two-part value is M:SS."""
+    two_part = f"nullif(regexp_extract({v}, '{_HMS}', 5), '') IS NULL"
+    hours = (f"(try_cast(replace(regexp_extract({v}, '{_HMS}', 1), ',', '') AS DOUBLE)"
+             f" + try_cast(regexp_extract({v}, '{_HMS}', 3) AS DOUBLE) / 60"
+             f" + coalesce(try_cast(nullif(regexp_extract({v}, '{_HMS}', 5), '') AS DOUBLE), 0) / 3600)")
+    return f"(CASE WHEN {two_part} THEN {hours} / 60 ELSE {hours} END)" if minutes_first else hours
 
 
 def _unit_from_header(column: str) -> str | None:
@@ -146,7 +149,8 @@ def _unit_from_header(column: str) -> str | None:
 def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
     """SQL for the column's durations in hours (DOUBLE), or None while its unit is unanswered. `H:MM:SS`
     values (hours past 24, thousands separators: 1,234:05:00) are hours:minutes:seconds whatever the header
-    says; plain numbers take the unit in the header, else the analyst's answer."""
+    says, but for a header saying mm:ss, whose two-part values are minutes:seconds ('4:28' is 4 min 28 s, not
+    4 h 28 min); plain numbers take the unit in the header, else the analyst's answer."""
     v = val(column)
     hms, numeric, n, lo, med, hi = chk.con.execute(
         f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({_number(v)}), count({v}),"
@@ -156,7 +160,12 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
     if hms and hms * 2 >= n:
         chk.flag(column, f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '{_HMS}')",
                  "are not durations as H:MM:SS like the rest of the column")
-        return f"(CASE WHEN regexp_full_match({v}, '{_HMS}') THEN {_hms_hours(v)} END)"
+        header = re.sub(r"[^a-z]", "", column.lower())
+        minutes_first = "mmss" in header and "hhmmss" not in header
+        if minutes_first:
+            warnings.append(f"Durations in '{column}' read as minutes:seconds, as its header says (4:28 is 4 min "
+                            "28 s).")
+        return f"(CASE WHEN regexp_full_match({v}, '{_HMS}') THEN {_hms_hours(v, minutes_first)} END)"
     chk.flag(column, f"{v} IS NOT NULL AND {_number(v)} IS NULL", "are not numbers (durations)")
     unit = _unit_from_header(column)
     if unit in (None, "hms"):

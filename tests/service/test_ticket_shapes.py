@@ -230,6 +230,30 @@ def test_who_was_offered_a_survey_is_known_only_from_offered_words():
     assert p.rows["csat_offered"].tolist() == [True, True, True, False, True, True]
 
 
+def test_intercom_resolution_runs_to_the_last_close_not_the_first():
+    """Conversation 2 closed after 1 h, was reopened and closed again 131 h after it began: its time to *first*
+    close (3,600 s) was read as its resolution, 1 h for 131 h. Beside the last-close time that duration is not read:
+    resolution is created → last close."""
+    head = b"id,created_at,state,statistics.first_close_at,statistics.last_close_at,statistics.time_to_first_close\n"
+    rows = b"1,1709283600,closed,1709290800,1709290800,7200\n2,1709287200,closed,1709290800,1709758800,3600\n"
+    p = prepare_bytes(head + rows, "tickets")
+    assert "resolution_time" not in p.mapping and p.mapping["solved_at"] == "statistics.last_close_at"
+    hours = (p.rows["solved_at"] - p.rows["created_at"]).dt.total_seconds() / 3600
+    assert hours.tolist() == [2.0, 131.0]
+
+
+def test_a_duration_header_saying_mm_ss_reads_minutes_and_seconds():
+    """'First response time (mm:ss)' = 4:28 is 4 min 28 s; read as hours:minutes it was 4.47 h (60× too long)."""
+    data = (b"Ticket id,Created,Closed,Status,First response time (mm:ss)\n60001,2024-03-01 09:00,2024-03-01 11:00,"
+            b"closed,1:35\n60002,2024-03-02 09:00,2024-03-02 12:00,closed,4:28\n60003,2024-03-03 09:00,"
+            b"2024-03-03 10:00,closed,1:02:00\n")
+    p = prepare_bytes(data, "tickets")
+    assert p.mapping["first_reply_time"] == "First response time (mm:ss)"
+    # 1:35 and 4:28 as minutes:seconds; three parts stay h:mm:ss (1:02:00)
+    assert [round(h * 3600) for h in p.rows["first_reply_hours"]] == [95, 268, 3720]
+    assert has(p.warnings, "read as minutes:seconds")
+
+
 def test_an_empty_duration_column_asks_nothing():
     p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
     assert p.questions == [] and p.rows["resolution_hours"].isna().all()
