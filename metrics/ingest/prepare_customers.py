@@ -22,6 +22,7 @@ from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.store import quote_ident
 
 NEVER_PAID = ("incomplete", "incomplete_expired")
+TRIAL_END_HEADERS = ("trialendutc", "trialend", "trialendsat", "trialendedat", "trialenddate")
 
 
 def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
@@ -46,6 +47,26 @@ def _status_says_churned_undated(chk: _Checker, m: dict[str, str], warnings: lis
         chk.flag(m["churn_date"], f"({churned}) AND {_blank(quote_ident(m['churn_date']))}",
                  f"are empty while '{m['status']}' says the customer churned: when they left is not known. Fill in "
                  "the churn dates, or skip these rows (those customers are then left out of every figure)")
+
+
+def _paying_after_trial(chk: _Checker, m: dict[str, str], status: str | None, churn: str, keep: str,
+                        warnings: list[str]) -> str:
+    """`keep` without the subscriptions that are trials and nothing more: trialing now, or ended on or before their
+    trial's end (Stripe's 'Trial End (UTC)'), so never paid. Counted as customers, 4 trials cancelled at their end
+    were 4 of 5 churns (logo churn 4.3% a month for 0.9%). Left out, said."""
+    trial_end = chk.column_named(TRIAL_END_HEADERS)
+    parts = [f"{status} = 'trialing'"] if status else []
+    if trial_end is not None:
+        parts.append(f"(NOT {_blank(quote_ident(trial_end))} AND {churn} IS NOT NULL "
+                     f"AND {churn} <= ({chk.date(trial_end)})::DATE)")
+    if not parts:
+        return keep
+    trial = " OR ".join(parts)
+    if n := chk.count_where(f"({keep}) AND ({trial})"):
+        warnings.append(f"{counted(n, 'subscription')} that {'is a trial' if n == 1 else 'are trials'} and never "
+                        "paid (trialing now, or ended by the trial's end) "
+                        f"{'was' if n == 1 else 'were'} left out: a trial is not a customer until it pays.")
+    return f"({keep}) AND NOT coalesce({trial}, false)"
 
 
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
@@ -95,6 +116,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         if status and (never := chk.count_where(f"NOT ({keep})")):
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
+        keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
         lines = chk.count_where(keep)
         frame = canonical(chk, f"""
             SELECT {stripped(cid)} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
