@@ -410,16 +410,35 @@ def stored_summary(ws: Workspace, version: int, previous: int | None, beside: li
     """change_summary for a replacing upload; for one added beside other sources of its kind (`beside`), the
     version in words and the sources it joins: a file-to-file change ("NPS -111.7 points") would not be the
     figures' change, which read every source."""
-    if not beside:
-        return change_summary(ws, version, previous)
     kind = ws.upload_info(version)["kind"]  # one record, not every upload as a frame
+    if not beside:
+        return change_summary(ws, version, previous) + link_summary(ws, kind, version)
     (anonymous,), = ws.cursor().execute(
         f"SELECT count(*) FROM {quote_ident(TABLES[kind])} WHERE version = ? AND response_id IS NULL "
         "AND customer_id IS NULL", [version]).fetchall()
     return (change_summary(ws, version, None).removesuffix("; the first version of its kind.")
             + f"; added beside version {', '.join(str(v) for v in beside)} (an answer in several files counts once"
             + (f"; its {anonymous:,} answers without a response id or customer id cannot be matched to another "
-               "file's, and count as new answers)." if anonymous else ")."))
+               "file's, and count as new answers)." if anonymous else ").") + link_summary(ws, kind, version))
+
+
+def link_summary(ws: Workspace, kind: str, version: int) -> str:
+    """" 42 of 50 customer ids match a customer of the customers file (version 3)." for a file beside the customers
+    file: ids written differently in two files (case, a prefix, another key) link nothing, and the pages would put
+    every answer under "No response" without a word. Empty for a customers file, or when there is none."""
+    customers = ws.current_versions().get("customers")
+    if kind == "customers" or customers is None:
+        return ""
+    (ids, matched), = ws.cursor().execute(
+        f"SELECT count(DISTINCT t.customer_id), count(DISTINCT c.customer_id) FROM {quote_ident(TABLES[kind])} t "
+        "LEFT JOIN customers c ON c.version = ? AND c.customer_id = t.customer_id WHERE t.version = ?",
+        [customers, version]).fetchall()
+    if not ids:
+        return ""
+    if not matched:
+        return (f" None of its {ids:,} customer ids matches a customer of the customers file (version {customers}): "
+                "nothing in it is linked to churn or revenue. Do both files use the same customer id?")
+    return f" {matched:,} of its {ids:,} customer ids match a customer of the customers file (version {customers})."
 
 
 def change_summary(ws: Workspace, version: int, previous: int | None) -> str:

@@ -383,3 +383,19 @@ def test_column_names_a_field_or_a_header_that_is_not_there(tmp_path, capsys):
     assert code == 2 and "the file has no column 'Id' (columns: 'id', 'date', 'score')" in err
     code, out, err = run(capsys, "--workspace", ws_path, "--kind", "nps", survey, "--column", "response_id=")
     assert (code, err) == (0, "") and "response_id" not in out.split("columns:")[1].splitlines()[0]
+
+
+def test_the_stored_summary_says_how_many_customer_ids_match_the_customers_file(tmp_path, capsys):
+    """Survey ids written as another key than the customers file's link nothing: said when stored, with the
+    count, instead of every answer falling under "No response" on the pages without a word."""
+    ws = tmp_path / "ws.duckdb"
+    customers, nps = tmp_path / "customers.csv", tmp_path / "nps.csv"
+    customers.write_text("customer_id,start_date\nc1,2024-01-05\nc2,2024-01-06\nc3,2024-01-07\n")
+    nps.write_text("customer_id,responded_at,score\nX-1,2024-03-01,9\nX-2,2024-03-02,3\n")
+    assert run(capsys, "--workspace", ws, "--kind", "customers", customers, "--as-of", "2024-06-30", TODAY)[0] == 0
+    code, out, _ = run(capsys, "--workspace", ws, "--kind", "nps", nps, TODAY)
+    assert code == 0 and ("None of its 2 customer ids matches a customer of the customers file (version 1): nothing "
+                          "in it is linked to churn or revenue. Do both files use the same customer id?") in out
+    nps.write_text("customer_id,responded_at,score\nc1,2024-03-01,9\nX-2,2024-03-02,3\n")
+    code, out, _ = run(capsys, "--workspace", ws, "--kind", "nps", nps, TODAY)
+    assert code == 0 and "1 of its 2 customer ids match a customer of the customers file (version 1)." in out
