@@ -157,9 +157,13 @@ class Prepared:
         span = f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}" if self.first_date else "no dates"
         return f"{counted(self.row_count, 'row')}, {counted(ids, 'customer')}, {span}"
 
+    @property
+    def mapping_text(self) -> str:
+        """The mapping as stored with the upload ("customer_id←Email, …")."""
+        return ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
+
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
-        mapping = ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
-        return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, mapping,
+        return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, self.mapping_text,
                          self.first_date, self.last_date, uploaded_by, self.churn_known_from,
                          currency=self.currency)
 

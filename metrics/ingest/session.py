@@ -98,12 +98,14 @@ def options(preset: dict | None, kind: str | None, *, mapping: dict[str, str] | 
 
 def already_stored(ws: Workspace, prepared: Prepared) -> tuple[str, int] | None:
     """Whether this exact file (same bytes) is stored: ("current", version) when it is the current version of its
-    kind, ("earlier", version) when it was stored before as this kind (the latest such version), ("as:<kind>",
-    version) when as another kind; None otherwise."""
+    kind read with the same columns, ("remapped", version) when read now with other columns (a mapping corrected:
+    storing it again is the point), ("earlier", version) when it was stored before as this kind (the latest such
+    version), ("as:<kind>", version) when as another kind; None otherwise."""
     current = ws.current_versions().get(prepared.kind)
     info = ws.upload_info(current)
     if info and info["sha256"] == prepared.sha256:
-        return "current", current
+        same = info["mapping"] == prepared.mapping_text
+        return ("current" if same else "remapped"), current
     earlier = ws.latest_upload_of(prepared.sha256)
     if earlier is None:
         return None
@@ -144,6 +146,9 @@ def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:
     if state == "current":
         return (f"This exact file is already the current version of its kind ({KIND_LABELS.get(kind, kind)} "
                 f"version {version}).")
+    if state == "remapped":
+        return (f"This exact file is the current version of its kind ({KIND_LABELS.get(kind, kind)} version "
+                f"{version}), read then with other columns; this upload stores it as read now.")
     if state.startswith("as:"):  # stored before as another kind: not this kind's data (it read as "already there")
         return (f"This exact file was stored before as {KIND_LABELS.get(state[3:], state[3:])} (version {version}); "
                 f"this upload reads it as {KIND_LABELS.get(kind, kind)}.")

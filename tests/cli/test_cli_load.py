@@ -399,3 +399,15 @@ def test_the_stored_summary_says_how_many_customer_ids_match_the_customers_file(
     nps.write_text("customer_id,responded_at,score\nc1,2024-03-01,9\nX-2,2024-03-02,3\n")
     code, out, _ = run(capsys, "--workspace", ws, "--kind", "nps", nps, TODAY)
     assert code == 0 and "1 of its 2 customer ids match a customer of the customers file (version 1)." in out
+
+
+def test_the_current_file_read_with_corrected_columns_can_be_stored_again(tmp_path, capsys):
+    """A mapping corrected with --column changes what is stored: the same bytes are refused as "already the current
+    version" only when read with the same columns."""
+    ws, nps = tmp_path / "ws.duckdb", tmp_path / "nps.csv"
+    nps.write_text("account,responded_at,score\nc1,2024-03-01,9\nc2,2024-03-02,3\n")
+    assert run(capsys, "--workspace", ws, "--kind", "nps", nps, TODAY)[0] == 0
+    code, _, err = run(capsys, "--workspace", ws, "--kind", "nps", nps, TODAY)
+    assert code == 1 and "This exact file is already the current version of its kind" in err
+    code, out, _ = run(capsys, "--workspace", ws, "--kind", "nps", nps, "--column", "customer_id=", TODAY)
+    assert code == 0 and "Stored as version 2" in out
