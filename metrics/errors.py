@@ -94,10 +94,11 @@ class DuplicateRowsError(IngestError):
     what: str
     count: int
     rows: list[int] = field(default_factory=list)
+    advice: str = "Remove duplicates and upload again."
 
     def __str__(self) -> str:
         shown = ", ".join(str(r) for r in self.rows)
-        return f"{self.count} duplicate {self.what}; first at rows {shown}. Remove duplicates and upload again."
+        return f"{self.count} duplicate {self.what}; first at rows {shown}. {self.advice}"
 
 
 class TooManyColumnsError(UnreadableFileError):
@@ -115,8 +116,10 @@ class Problem:
     count: int
     cells: tuple[BadCell, ...] = ()
     duplicate_what: str = ""
+    duplicate_advice: str = ""  # what to do instead of "Remove duplicates" (DuplicateRowsError.advice)
 
     def as_error(self) -> IngestError:
         if self.duplicate_what:
-            return DuplicateRowsError(self.duplicate_what, self.count, [c.row for c in self.cells])
+            return DuplicateRowsError(self.duplicate_what, self.count, [c.row for c in self.cells],
+                                      *([self.duplicate_advice] if self.duplicate_advice else []))
         return InvalidValuesError(self.column, self.reason, self.count, list(self.cells))

@@ -94,7 +94,8 @@ class _Checker:
         if count:
             raise InvalidValuesError(column, reason, count, self.examples(column, condition, params))
 
-    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true") -> int:
+    def flag_duplicates(self, key_sql: str, column: str | None, what: str, reason: str, where: str = "true",
+                        advice: str = "") -> int:
         """Record every row that repeats an earlier row's key, in one statement (a million identical rows take
         seconds, not minutes); returns how many. column None: the key is the whole row (key_sql lists every
         column)."""
@@ -110,7 +111,7 @@ class _Checker:
             self.con.execute("INSERT INTO bad SELECT _row, ?, ? FROM dup", [label, reason])
             first = self.con.execute(f"SELECT _row, v FROM dup ORDER BY _row LIMIT {SHOWN_BAD_ROWS}").fetchall()
             cells = tuple(BadCell(r, label, "" if v is None else str(v)) for r, v in first)
-            self.problems.append(Problem(label, reason, count, cells, duplicate_what=what))
+            self.problems.append(Problem(label, reason, count, cells, duplicate_what=what, duplicate_advice=advice))
         self.con.execute("DROP TABLE dup")
         return count
 

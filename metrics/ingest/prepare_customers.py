@@ -75,7 +75,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     per_subscription = "subscription_id" in m
     if not per_subscription:
         chk.flag_duplicates(stripped(cid), m["customer_id"], f"customer ids in column '{m['customer_id']}'",
-                            "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}")
+                            "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}",
+                            advice="A list of one row per customer cannot hold a customer twice. If a customer "
+                                   "left and came back, each row is a subscription: map the column that tells them "
+                                   "apart as the subscription id (the customer then churns when the last one ends). "
+                                   "Otherwise remove the repeats and upload again.")
     if "start_date" in m:
         start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)

@@ -267,8 +267,11 @@ def test_email_ids_are_read_in_lower_case():
     assert list(p.rows.customer_id) == ["ann.a@x.com", "bob@x.com"]
     assert any(w.startswith("1 customer id in 'Email' is an email address with capitals") for w in p.warnings)
     # a duplicate that differs only in case is one customer twice
-    with pytest.raises(DuplicateRowsError, match="1 duplicate customer ids in column .Email."):
+    with pytest.raises(DuplicateRowsError, match="1 duplicate customer ids in column .Email.") as err:
         prepare_bytes(data + b"ann.a@x.com,2023-03-01\n", kind="customers", mapping={"customer_id": "Email"})
+    # not "remove duplicates" alone: a customer who came back is two subscriptions, and removing one row drops the
+    # churn or the return
+    assert "If a customer left and came back, each row is a subscription" in str(err.value)
 
 
 def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly():
