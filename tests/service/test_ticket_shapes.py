@@ -11,6 +11,7 @@ import pytest
 from conftest import prepare_bytes, prepare_file
 
 from metrics.errors import MissingColumnError, NeedsAnswerError
+from metrics.ingest.mapping import detect_mapping
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 
@@ -252,6 +253,18 @@ def test_a_duration_header_saying_mm_ss_reads_minutes_and_seconds():
     # 1:35 and 4:28 as minutes:seconds; three parts stay h:mm:ss (1:02:00)
     assert [round(h * 3600) for h in p.rows["first_reply_hours"]] == [95, 268, 3720]
     assert has(p.warnings, "read as minutes:seconds")
+
+
+def test_salesforce_and_gorgias_headers_map_to_their_times():
+    """Salesforce's report export has a 0/1 'Closed' checkbox beside 'Closed Date': the checkbox was mapped as the
+    closed time and the file refused ('1' is not a time). Gorgias writes '…_datetime' and
+    'satisfaction_survey_score', none of them mapped (its 15 ratings read as "no satisfaction answers")."""
+    sf = detect_mapping("tickets", ["Case Number", "Account Name", "Status", "Created Date", "Closed Date", "Closed"])
+    assert (sf["closed_at"], sf["customer_id"]) == ("Closed Date", "Account Name")
+    gg = detect_mapping("tickets", ["id", "customer_email", "created_datetime", "opened_datetime",
+                                    "first_response_datetime", "closed_datetime", "satisfaction_survey_score"])
+    assert (gg["created_at"], gg["first_reply_at"], gg["closed_at"], gg["satisfaction"]) == (
+        "created_datetime", "first_response_datetime", "closed_datetime", "satisfaction_survey_score")
 
 
 def test_an_empty_duration_column_asks_nothing():
