@@ -389,6 +389,9 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         out[key] = r["value"]
         if r["n"] == 0:
             notes.append(f"{key}: {r['reason']}.")
+        elif r["too_small"]:  # as CSAT's: shown, and said to be too few to compare
+            notes.append(f"{key}: n = {r['n']} solved tickets is below {stats.MIN_COMPARABLE_N}, too small to "
+                         "compare.")
     out["notes"] = notes
     return out
 

@@ -268,6 +268,9 @@ def test_summary_shape_and_values(cur):
     assert s["contact_rate"] == pytest.approx(600 / 14)
     assert s["reopen_rate"] == pytest.approx(0.25) and s["escalation_rate"] == pytest.approx(0.2)
     assert any(n.startswith("csat: n = 3") for n in s["notes"])
+    # shown as CSAT is below 30 answers: with the note that they are too few to compare
+    assert "reopen_rate: n = 4 solved tickets is below 30, too small to compare." in s["notes"]
+    assert "escalation_rate: n = 5 solved tickets is below 30, too small to compare." in s["notes"]
     assert any(n.startswith("csat_response_rate: answers ÷ solved") for n in s["notes"])
 
 
