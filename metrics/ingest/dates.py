@@ -138,11 +138,11 @@ def choose_format(chk: _Checker, column: str) -> str:
         chk.notes.append(f"'{column}' holds years only; each is read as 1 January of its year.")
     parsed = _materialise(chk, column, _parse_date_sql(col, fmt))
     if fmt == "ISO":
-        _note_zone_shifts(chk, column, parsed)
+        note_zone_shifts(chk, column, parsed)
     return parsed
 
 
-def _note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
+def note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
     """A note when a timestamp's zone moves its date: the rule reads every date in UTC (one calendar for every
     file), so 2023-01-31T23:30-05:00 is 1 February; said, not silent, since the file shows 31 January."""
     v = stripped(quote_ident(column))

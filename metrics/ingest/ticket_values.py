@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from metrics.ingest.checks import _Checker
-from metrics.ingest.dates import unreadable
+from metrics.ingest.dates import note_zone_shifts, unreadable
 from metrics.ingest.questions import Question
 from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql, seven_is_the_top
 from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
@@ -92,6 +92,8 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
             must_confirm=True))
         best = day_first if answer == "day_first" else month_first
     chk.formats[column] = best
+    if best == "ISO":  # a zone that moves a ticket to another UTC day (and month) is said, as for other dates
+        note_zone_shifts(chk, column, f"CAST({ts_sql(v, best)} AS DATE)")
     dated = chk.con.execute(f"SELECT count(*) FILTER (contains({v}, ':')), count({v}) FROM raw").fetchone()
     day_only = best != "EPOCH" and dated[1] > 0 and dated[0] == 0
     return ts_sql(v, best), day_only

@@ -267,6 +267,17 @@ def test_salesforce_and_gorgias_headers_map_to_their_times():
         "created_datetime", "first_response_datetime", "closed_datetime", "satisfaction_survey_score")
 
 
+def test_a_ticket_time_zone_that_moves_it_to_another_month_is_said():
+    """Gorgias writes -05:00 times: a ticket created at 21:00 on 31 March in New York is 1 April in UTC, in which
+    every date is read (it counts as created in April). Said, as for other dates."""
+    data = b"id,created_datetime,status\n1,2024-03-31T21:00:00-05:00,open\n2,2024-03-30T09:00:00-05:00,open\n"
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["created_at"].dt.strftime("%Y-%m-%d").tolist() == ["2024-04-01", "2024-03-30"]
+    assert ("1 timestamp in 'created_datetime' carries a time zone that puts it on another day in UTC, in which every "
+            "date is read: '2024-03-31T21:00:00-05:00' is 1 April 2024. Months and periods follow the UTC dates."
+            ) in p.warnings
+
+
 def test_an_empty_duration_column_asks_nothing():
     p = prepare_bytes(b"ticket_id,created_at,resolution_time\n1,2024-03-01 09:00,\n", "tickets")
     assert p.questions == [] and p.rows["resolution_hours"].isna().all()
