@@ -286,7 +286,16 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
     con = chk.con
     ts_fr = "(epoch(first_reply_at) - epoch(created_at)) / 3600.0"
     ts_res = "(epoch(solved_at) - epoch(created_at)) / 3600.0"
-    disorder = ("(first_reply_at < created_at OR solved_at < created_at OR solved_at < first_reply_at)")
+    # solved_at is the closed time when the export has no solve time
+    dated = days | ({"solved_at"} if "closed_at" in days and "solved_at" not in m else set())
+
+    def before(late: str, early: str) -> str:
+        # a date without a time of day (HubSpot's 'Close date') is midnight: a ticket closed the day it was created
+        # is not out of order, so a pair with such a column is compared by day
+        return f"{late}::DATE < {early}::DATE" if {late, early} & dated else f"{late} < {early}"
+
+    disorder = (f"({before('first_reply_at', 'created_at')} OR {before('solved_at', 'created_at')} "
+                f"OR {before('solved_at', 'first_reply_at')})")
     bad, pairs = con.execute(
         f"SELECT count_if({disorder}), count_if((created_at IS NOT NULL)::INT + (first_reply_at IS NOT NULL)::INT "
         "+ (solved_at IS NOT NULL)::INT >= 2) FROM t2").fetchone()
@@ -370,7 +379,9 @@ def _column_or_times(chk: _Checker, m: dict[str, str], warnings: list[str], col:
         return ts_expr
     if ts_expr == "NULL::DOUBLE":
         return col
-    tol = 24.0 if m.get("created_at") and _is_day_only(chk, m["created_at"]) else 0.1
+    # within a day when either end is a date without a time (HubSpot's 'Close date' beside a timed 'Create date')
+    end = m.get("first_reply_at") if name.startswith("first_reply") else m.get("solved_at", m.get("closed_at"))
+    tol = 24.0 if any(c and _is_day_only(chk, c) for c in (m.get("created_at"), end)) else 0.1
     differ, both = chk.con.execute(f"SELECT count_if(abs({col} - ({ts_expr})) > {tol}), "
                                    f"count_if({col} IS NOT NULL AND ({ts_expr}) IS NOT NULL) FROM t2").fetchone()
     if differ and differ > UNTRUSTED_SHARE * both:
