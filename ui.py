@@ -755,7 +755,8 @@ def kpi(column, metric: str, value, previous=None, *, fmt_name: str | None = Non
     delta = None if missing(value) or missing(previous) else value - previous
     shown = fmt(value, kind) + ("" if missing(value) else suffix)
     change, color, arrow = change_style(delta, kind, inverse=inverse, z=z)
-    color = "off" if neutral else color
+    # a neutral change is untested: grey and without an arrow, which would signal a change the data does not show
+    color, arrow = ("off", "off") if neutral else (color, arrow)
     help_ = m.definition + (NOT_SIGNIFICANT_HELP.format(test=f", {test}" if test else "")
                             if z is not NO_TEST and change else "")
     column.metric(label or m.label, shown, change, delta_color=color, delta_arrow=arrow, help=help_, border=True)

@@ -23,9 +23,10 @@ UNKNOWN = "Unknown"  # what the facts store when a response has no segment, regi
 
 
 def unknown_label(dimension: str) -> str:
-    """How a response without a value of `dimension` is shown: responses with no known customer (anonymous,
-    or an id not in the customers file) have no segment or region; some exports have no channel."""
-    return "No channel recorded" if dimension == "channel" else f"No {dimension} (anonymous)"
+    """How a response without a value of `dimension` is shown: anonymous answers, customer ids not in the customers
+    file, and customers the file gives no segment or region have none ("anonymous" would mislabel the last, who are
+    known customers); some exports have no channel."""
+    return f"No {dimension} recorded"
 
 # fact_nps holds one row per score and dimension with a response count, so counts are sums.
 _SUMS = measures.select("fact_nps", "promoters", "passives", "detractors", n="responses")

@@ -558,8 +558,11 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
                       train_events=int(tr["label"].sum()), holdout_events=int(ho["label"].sum()),
                       rows_all=info["rows_all"], rows_used=int(rows["label"].notna().sum()))
     if model.train_events < MIN_TRAIN_EVENTS or model.holdout_events < MIN_HOLDOUT_EVENTS:
-        model.reason = (f"{model.train_events} churned rows to train on and {model.holdout_events} in the hold-out;"
-                        f" at least {MIN_TRAIN_EVENTS} and {MIN_HOLDOUT_EVENTS} are needed")
+        # the unit is the customer-month (a churner counts in each of the up to three months before it left), so
+        # the counts are named as such: "24 churned" beside 13 churned customers read as a wrong figure
+        model.reason = (f"{model.train_events:,} customer-months followed by a churn within three months to train "
+                        f"on and {model.holdout_events:,} in the hold-out months; at least {MIN_TRAIN_EVENTS} and "
+                        f"{MIN_HOLDOUT_EVENTS} are needed")
         return model
     from sklearn.ensemble import HistGradientBoostingClassifier
 

@@ -194,8 +194,8 @@ def everywhere() -> list[str]:
         "(separate answers, or one exported twice); a file added as another source whose answers without ids are "
         "mostly alike (date, score, comment) to another source's is refused as its re-export, since those answers "
         "would count twice.",
-        "Responses with no segment or region (anonymous, or from a customer id not in the customers file) are "
-        "grouped as \"No segment (anonymous)\" / \"No region (anonymous)\".",
+        "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
+        "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

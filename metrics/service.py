@@ -540,6 +540,11 @@ def knowledge_pool(tags: pd.DataFrame | None, themes: pd.DataFrame | None, top: 
     return pd.DataFrame(columns=[*(tags.columns if tags is not None else []), "source"])
 
 
+def priority_known(cur, view: View, tv: int) -> bool:
+    """Whether any ticket of the view has a priority: without one, "no high-priority ticket is open" is no finding."""
+    return _int(_one(cur, "x AS (SELECT 1) SELECT count(priority) AS n FROM t", view, tv).n) > 0
+
+
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     """Accounts with tickets of priority high or urgent open at the window's end: tickets, the oldest one's age
     in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first."""

@@ -180,8 +180,9 @@ with right:
     else:
         ui.chart(charts.transition_heatmap(moves))
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
+        down = int(worse.pairs.sum())
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
-                   f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {int(worse.pairs.sum()):,} pairs, "
+                   f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {down:,} pair{'' if down == 1 else 's'}, "
                    f"with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them.")
 
 ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes

@@ -15,6 +15,9 @@ from metrics import service, service_value
 from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
 from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
 
+# summary() notes whose words the tiles already show under themselves (said once, not twice)
+TILE_NOTES = ("csat", "csat_response_rate", "reopen_rate", "escalation_rate")
+
 ui.ensure_router()
 view = ui.current_view()
 ui.page_header("Service · Is service fast and good, and what is it worth?",
@@ -109,7 +112,8 @@ ui.kpi(v2, "csat_response_rate", satisfaction["response_rate"] if satisfaction["
        satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
 ui.tile_note(v2, f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
 for note in s["notes"]:
-    st.caption(ui.md_escape(service.readable(note)))
+    if note.split(":")[0] not in TILE_NOTES:  # the tiles above say these already
+        st.caption(ui.md_escape(service.readable(note)))
 
 ui.section("Trends by month")
 months = ui.cached(service.monthly, view, tv)
@@ -284,7 +288,10 @@ elif slow["arr"] is not None:
                f"customers, {slow['tickets']:,} tickets.")
 else:
     st.caption(ui.md_escape(slow["reason"]))
-if waiting.empty and slow["tickets"] is None:  # some tickets' state then is unknown: "none open" would be a claim
+if waiting.empty and not ui.cached(service.priority_known, view, tv):  # "none open" would be a claim
+    st.info("Whether any ticket of priority high, urgent or critical is open is not known: the tickets export has "
+            "no priority.", icon=":material/help:")
+elif waiting.empty and slow["tickets"] is None:  # some tickets' state then is unknown: "none open" would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
             "see the reason above.", icon=":material/help:")
 elif waiting.empty:

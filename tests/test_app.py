@@ -85,7 +85,7 @@ def test_ceo_page(expected):
     point = next(m for m in at.metric if m.label == "Value of one NPS point")
     assert point.value == "—" and point.proto.delta == "no measurable difference"
     movers = at.dataframe[1].value
-    assert sorted(movers["Segment"]) == ["Enterprise", "Mid-Market", "No segment (anonymous)", "SMB"]
+    assert sorted(movers["Segment"]) == ["Enterprise", "Mid-Market", "No segment recorded", "SMB"]
     # Significant movers lead, ahead of larger changes that are noise; then by size of change. On this sample
     # (since slow tickets lower later answers) no segment's change is significant: all "no", largest change first.
     want = nps.movers(cur, view)

@@ -70,7 +70,7 @@ def test_movers_below_30_responses_show_no_nps_or_change():
     # the "+200 pts" style changes of test_metrics.test_movers are not shown as numbers.
     at = run_app(period=["Mar 2025", "Apr 2025"])
     movers = next(d.value for d in at.dataframe if "Segment" in d.value.columns)
-    assert movers["Segment"].tolist() == ["Enterprise", "SMB", "No segment (anonymous)"]
+    assert movers["Segment"].tolist() == ["Enterprise", "SMB", "No segment recorded"]
     assert movers["NPS"].tolist() == ["—"] * 3 and movers["Change"].tolist() == ["—"] * 3
     assert movers["n"].tolist() == [1, 1, 1]
     assert "“—”: fewer than 30 responses in the period or the one before." in [c.value for c in at.caption]

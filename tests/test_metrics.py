@@ -47,7 +47,7 @@ def test_nps_by_month_and_dimension(reference_ws):
     # Enterprise r4 (6), r6 (10) → 0 of n 2; SMB r2, r3, r7 → (1 − 1) ÷ 3 = 0; no customer: r5 (anonymous) and
     # r8 (Z, not in the customers file) → 50, labelled as the group without a segment
     assert seg.loc["Enterprise", "nps"] == 0 and seg.loc["Enterprise", "n"] == 2
-    assert seg.loc["SMB", "n"] == 3 and seg.loc["No segment (anonymous)", "nps"] == 50
+    assert seg.loc["SMB", "n"] == 3 and seg.loc["No segment recorded", "nps"] == 50
     assert seg.too_small.all()
     channel = nps.by_dimension(cur, v, "channel").set_index("value")
     assert channel.loc["Web", "n"] == 2 and channel.loc["Web", "nps"] == 50  # r5 (10), r8 (8)
@@ -66,10 +66,10 @@ def test_score_distribution_and_comments(reference_ws):
     assert comments.comment.tolist() == ['Fixed my "big" problem', "Love it", "Price went up",
                                          "Too slow, and support never answered"]
     # the file has no segment: each is the customer's (r5 names none); picked before the join, still the customer's
-    assert comments.segment.tolist() == ["SMB", "No segment (anonymous)", "Enterprise", "SMB"]
+    assert comments.segment.tolist() == ["SMB", "No segment recorded", "Enterprise", "SMB"]
     latest = nps.recent_comments(cur, v, reference_ws.snapshot().versions, limit=2)
     assert latest[["comment", "region"]].values.tolist() == [['Fixed my "big" problem', "North America"],
-                                                            ["Love it", "No region (anonymous)"]]
+                                                            ["Love it", "No region recorded"]]
     assert latest.customer.iloc[0] == "D" and pd.isna(latest.customer.iloc[1])
     smb = nps.recent_comments(cur, view(reference_ws, segment="SMB"), reference_ws.snapshot().versions)
     assert smb.customer.tolist() == ["D", "B"]
@@ -393,8 +393,8 @@ def test_movers(reference_ws):
     # SMB: now r7 (10) → +100; before r2 (3), r3 (7) → −50: +150. Unknown: now r8 (8) → 0; before r5 (10)
     # → +100: −100. Too few responses to call any significant.
     m = nps.movers(reference_ws.cursor(), view(reference_ws, start=MAR), "segment").set_index("value")
-    assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "No segment (anonymous)": -100.0}
-    assert list(m.index) == ["Enterprise", "SMB", "No segment (anonymous)"]
+    assert m.change.to_dict() == {"Enterprise": 200.0, "SMB": 150.0, "No segment recorded": -100.0}
+    assert list(m.index) == ["Enterprise", "SMB", "No segment recorded"]
     assert not m.significant.any()
 
 
@@ -415,7 +415,7 @@ def test_movers_without_a_previous_period(reference_ws):
     # Jan–Feb vs Nov–Dec 2024: only r1 (A, Enterprise, 9) before, so SMB and Unknown have no change.
     m = nps.movers(reference_ws.cursor(), view(reference_ws, end=FEB), "segment").set_index("value")
     assert m.loc["Enterprise", "change"] == -100 - 100  # now r4 (6) → −100; before r1 (9) → +100
-    assert m.loc[["SMB", "No segment (anonymous)"], "change"].isna().all() and list(m.index)[0] == "Enterprise"
+    assert m.loc[["SMB", "No segment recorded"], "change"].isna().all() and list(m.index)[0] == "Enterprise"
 
 
 def test_coverage_from_the_current_categories_is_the_coverage_read_alone(reference_ws, sample_ws):
