@@ -146,8 +146,18 @@ def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
         f"SELECT count(a), count(a) FILTER ({whole}), quantile_disc(a, 0.5), arg_min(v, a) FILTER (a > 0), "
         f"min(a) FILTER (a > 0) FROM (SELECT {col} AS v, {amount_sql} AS a FROM raw "
         f"WHERE nullif(trim({col}), '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
-    if n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]:
+    # Paddle Billing's transactions as its API writes them ('details.totals.total'): amounts in the currency's
+    # lowest unit ("3599" for 35.99), whatever their last digits; read as units every figure was 100 times too large
+    paddle = normalise_header(column).startswith("detailstotals")
+    if not paddle and (n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]):
         return False
+    if paddle:
+        return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
+                       ("units", f"currency units ('{example}' is {value:,.2f})"),
+                       ("cents", f"cents ('{example}' is {value / 100:,.2f})"),
+                       f"'{column}' is named as Paddle Billing's API names a transaction's totals, which it writes in "
+                       "the currency's lowest unit (3599 for 35.99); a report exported from Paddle's dashboard may "
+                       "write currency units instead.")
     return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
                    ("units", f"currency units ('{example}' is {value:,.2f})"),
                    ("cents", f"cents ('{example}' is {value / 100:,.2f})"),

@@ -32,7 +32,8 @@ FIELDS = {
                 # months; a tax column is subtracted from a tax-inclusive total (MRR excludes tax)
                 ("period_start", "service period start (invoice lines)", False),
                 ("period_end", "service period end (invoice lines)", False),
-                ("tax", "tax (subtracted from the total: MRR excludes tax)", False)],
+                ("tax", "tax (subtracted from the total: MRR excludes tax)", False),
+                ("refunded", "amount refunded (subtracted: a refund is not revenue)", False)],
     # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
     "csat": [("score", "satisfaction score (CSAT: 1–5, 1–7, 1–10 or Good/Bad)", True),
              ("response_date", "response date", True), ("customer_id", "customer id", False),
@@ -183,7 +184,10 @@ SYNONYMS = {
                      "billingperiodstartsat"],
     "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend",
                    "billingperiodendsat"],
-    "tax": ["tax", "taxamount", "totaltax", "vat", "vatamount", "salestax"],
+    # Xero's 'TaxTotal', Shopify's 'Taxes'
+    "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax"],
+    # Stripe's payments export ('Amount Refunded' beside 'Amount'), Shopify's orders ('Refunded Amount')
+    "refunded": ["amountrefunded", "refundedamount", "refunded", "refundamount"],
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
@@ -207,6 +211,9 @@ CONTAINS = {"score": ["recommend"],
             "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
 # Columns of Stripe's invoice export (one row per invoice) that its line items export does not have.
 STRIPE_INVOICE_HEADERS = {"billingreason", "amountdue", "amountremaining"}
+# Chargebee's invoices export: 'Amount' is the invoice total with its 'Tax'; 'Amount Paid' is what was paid so far
+# (0 on an open invoice, which still bills), so the amount is 'Amount', less the tax
+CHARGEBEE_INVOICE_HEADERS = {"amountpaid", "amountadjusted", "creditsapplied"}
 # NPS score headers that name no question: read only when no column asks for the recommendation.
 GENERIC_SCORE = ("score", "rating", "answer")
 # A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
@@ -278,16 +285,23 @@ def _detect_ticket_mapping(columns: list[str]) -> dict[str, str]:
     return {name: mapping[name] for name, _l, _r in FIELDS_TICKETS if name in mapping}
 
 
-def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None = None) -> dict[str, str]:
-    """Map each canonical field of `kind` to the best-matching column (each column used once)."""
+def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None = None,
+                   given: dict[str, str] | None = None) -> dict[str, str]:
+    """Map each canonical field of `kind` to the best-matching column (each column used once). `given`: fields the
+    analyst mapped (a column, or "" for none), taken as they are, so the rules below judge the whole mapping: a
+    month given by hand is an invoice file's month (its tax and refunds are read; detected alone they were dropped
+    as a subscription list's)."""
     if kind == "tickets":
         return _detect_ticket_mapping(columns)
     labels = labels or {}
+    given = {k: v for k, v in (given or {}).items() if k in {f[0] for f in FIELDS[kind]}}
     normalised = _by_name(columns)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
+    mapping: dict[str, str] = {k: v for k, v in given.items() if v}
+    used: set[str] = set(mapping.values())
     contains = CONTAINS_CSAT if kind == "csat" else CONTAINS
     for name, _label, _req in FIELDS[kind]:
+        if name in given:
+            continue
         col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
         # The question that asks for the recommendation is the NPS: a generic 'score', 'rating' or 'answer' beside
         # it is something else (Typeform's calculator 'score', a Google Forms quiz's 'Score').
@@ -313,9 +327,11 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             # line items' export gives. Spread over it, an annual renewal would land in the year before.
             mapping.pop("period_start", None)
             mapping.pop("period_end", None)
-        if "month" not in mapping:  # service periods and tax belong to invoice lines only
-            for name in ("period_start", "period_end", "tax"):
+        if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
+            for name in ("period_start", "period_end", "tax", "refunded"):
                 mapping.pop(name, None)
+        if CHARGEBEE_INVOICE_HEADERS <= set(normalised) and "amount" in normalised and "tax" in mapping:
+            mapping["amount"] = normalised["amount"]
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
             mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
             mapping.pop("churned", None)
@@ -323,13 +339,15 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
-            for name in ("period_start", "period_end", "tax"):
+            for name in ("period_start", "period_end", "tax", "refunded"):
                 mapping.pop(name, None)
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
             # it ('Amount Paid'); a tax column beside any other amount is not subtracted
             total = next((c for c in columns if _short(c) == "total" and c not in mapping.values()), None)
-            if total is not None or _short(mapping.get("amount", "")) == "total":
+            if mapping["amount"] == normalised.get("amount") and CHARGEBEE_INVOICE_HEADERS <= set(normalised):
+                pass  # Chargebee's 'Amount' is its total
+            elif total is not None or _short(mapping.get("amount", "")) == "total":
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")

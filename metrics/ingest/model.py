@@ -93,8 +93,8 @@ class Inspection:
     warnings: list[str] = field(default_factory=list)  # what reading decided that the analyst should know
     sha256: str = ""         # of the file's bytes as uploaded (the "already stored" check)
 
-    def mapping(self, kind: str) -> dict[str, str]:
-        mapping = detect_mapping(kind, self.columns, self.labels)
+    def mapping(self, kind: str, given: dict[str, str] | None = None) -> dict[str, str]:
+        mapping = detect_mapping(kind, self.columns, self.labels, given)
         if kind == "customers" and "subscription_id" not in mapping and self.subscription_ids \
                 and mapping.get("customer_id") != self.subscription_ids:
             mapping["subscription_id"] = self.subscription_ids

@@ -114,8 +114,11 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             noun = {"customers": "a customer list", "revenue": "revenue", "tickets": "support tickets"}[kind]
             raise InvalidOptionError(f"This is a {seen.tool} survey export: its rows are survey responses, not "
                                      f"{noun}. Upload it as NPS responses or CSAT answers.")
-        detected = view.mapping(kind)
         given = dict(opts.mapping)
+        # detection judges the mapping with the analyst's fields in it (a month given by hand makes an invoice file);
+        # a given header the unpivot replaced (a wide month header), and a field given as none, are left to
+        # _map_unpivoted and the merge below
+        detected = view.mapping(kind, {k: v for k, v in given.items() if v and v in columns})
         if wide is not None:
             _map_unpivoted(kind, wide, detected, given, columns)
         mapping = {**detected, **given}

@@ -71,6 +71,8 @@ def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     line = _amount_sql(quote_ident(m["amount"]), comma)
     if "tax" in m:
         line = f"({line} - {_tax_sql(m, comma)})"
+    if "refunded" in m:  # a refund takes back what the line billed (Stripe's 'Amount Refunded'): not revenue
+        line = f"({line} - coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0))"
     per_month = line + ("/ 100.0" if cents else "")
     if "quantity" in m:
         per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
@@ -200,6 +202,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _tiny_warning(m["amount"], signs, warnings)
     if "tax" in m:
         _check_tax(chk, m, amount, comma, warnings)
+    if "refunded" in m:
+        _check_refunds(chk, m, amount, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
@@ -569,6 +573,24 @@ def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
 
 
 RATE_BESIDE_AMOUNTS = 10  # a median amount from which a tax column of values all below 1 is read as rates
+
+
+def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
+    """The refunded amount subtracted from its line: a number from 0 to the line's amount (a refund larger than the
+    payment, or negative, would make revenue out of nothing); the lines refunded are said with their total."""
+    col = quote_ident(m["refunded"])
+    refunded = _amount_sql(col, comma)
+    chk.flag(m["refunded"], f"NOT {_blank(col)} AND ({refunded} IS NULL OR NOT isfinite({refunded}))",
+             "are not amounts (refunds)")
+    chk.flag(m["refunded"], f"isfinite({refunded}) AND isfinite({amount}) AND ({refunded} < 0 OR {refunded} > "
+             f"abs({amount}))", f"are below 0 or larger than the line's '{m['amount']}': a refund takes back at most "
+             "what was paid")
+    n, total = chk.con.execute(f"SELECT count(*), sum({refunded}) FROM raw WHERE isfinite({refunded}) AND "
+                               f"{refunded} > 0").fetchone()
+    if n:
+        warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} refunds in '{m['refunded']}' "
+                        f"({total:,.2f} in all, in the file's units): subtracted from {'its' if n == 1 else 'their'} "
+                        "amount, since a refund is not revenue.")
 
 
 def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:

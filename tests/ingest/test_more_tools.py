@@ -291,3 +291,38 @@ def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly(
     # without that row: 20 + 1200 ÷ 12 = 120 in June
     ok = prepare_bytes((header + rows.rsplit("cus_9", 1)[0]).encode(), "revenue", as_of=dt.date(2024, 6, 30))
     assert sum(float(r.mrr) for r in ok.rows.itertuples() if f"{r.month:%Y-%m}" == "2024-06") == 120.0
+
+
+def test_invoice_exports_net_of_tax_and_refunds():
+    """Hand figures per month from a helper's files. Chargebee: 'Amount' is the total with its 'Tax' ('Amount Paid'
+    was read: tax kept, and an open invoice's 0 paid read as churn): 120 − 20 = 100. Xero: 'Total' less 'TaxTotal'
+    (not read as a tax: VAT kept in MRR). Stripe payments: 'Amount Refunded' subtracted (200 with 100 back is 100).
+    A month given by hand no longer drops the tax that only an invoice file has (Lemon Squeezy: 5998 − 999)."""
+    chargebee = (b"Invoice Number,Invoice Date,Customer Id,Status,Amount,Tax,Amount Paid,Amount Adjusted,"
+                 b"Credits Applied,Amount Due\n1,2025-01-02,cb1,Paid,120.00,20.00,120.00,0,0,0\n"
+                 b"2,2025-02-02,cb1,Payment Due,120.00,20.00,0.00,0,0,120.00\n")
+    p = prepare_bytes(chargebee, kind="revenue")
+    assert (p.mapping["amount"], p.mapping["tax"]) == ("Amount", "Tax")
+    assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
+    xero = b"ContactName,InvoiceDate,Total,TaxTotal,Status\nAcme,2025-01-05,120.00,20.00,PAID\n"
+    p = prepare_bytes(xero, kind="revenue", mapping={"customer_id": "ContactName"})
+    assert p.mapping["tax"] == "TaxTotal" and [float(x) for x in p.rows.mrr] == [100.0]
+    stripe = (b"id,Created (UTC),Amount,Amount Refunded,Status,Customer ID\n"
+              b"ch_1,2025-03-02 12:00:00,100.00,0.00,Paid,cus_A\nch_2,2025-03-03 12:00:00,200.00,100.00,Paid,cus_B\n")
+    p = prepare_bytes(stripe, kind="revenue", mapping={"month": "Created (UTC)"})
+    assert p.mapping["refunded"] == "Amount Refunded" and [float(x) for x in p.rows.mrr] == [100.0, 100.0]
+    assert any(w.startswith("1 line has refunds in 'Amount Refunded' (100.00 in all") for w in p.warnings)
+    lemon = b"order_number,customer_id,status,subtotal,tax,total,created_at\n1,c1,paid,4999,999,5998,2025-01-11\n"
+    p = prepare_bytes(lemon, kind="revenue", mapping={"month": "created_at"})
+    assert (p.mapping["amount"], p.mapping["tax"]) == ("total", "tax") and [float(x) for x in p.rows.mrr] == [4999]
+
+
+def test_paddle_billing_api_totals_ask_whether_they_are_cents():
+    """Paddle Billing's API writes 'details.totals.total' in the lowest unit (3599 for 35.99), not multiples of 100:
+    read as units, MRR was 36,992 for 369.92. Asked, must confirm."""
+    data = (b"id,status,customer_id,billed_at,details.totals.tax,details.totals.total\n"
+            b"txn_1,completed,ctm_1,2025-01-11T10:00:00Z,600,3599\ntxn_2,completed,ctm_2,2025-01-12T10:00:00Z,0,1999\n")
+    with pytest.raises(NeedsAnswerError, match="Are the amounts in 'details.totals.total' in currency units or in"):
+        prepare_bytes(data, kind="revenue")
+    p = prepare_bytes(data, kind="revenue", answers={"amount_unit:details.totals.total": "cents"})
+    assert sorted(float(x) for x in p.rows.mrr) == [19.99, 29.99]
