@@ -363,6 +363,9 @@ def _discount_warning(chk: _Checker, m: dict[str, str], keep: str, warnings: lis
 # invoice lines are not read as monthly recurring revenue without asking: a company billing every month has few (a
 # pause, a churn and return); one-off sales (a shop's orders) or yearly bills without an interval column have most.
 MAX_GAP_SHARE = 0.25
+# A one-month customer billed this many times the typical month of the others: a bill for several months (6: half
+# a year or more), evidence enough to ask whatever the share
+ONE_PAYMENT_FACTOR = 6
 RECURRING = {"monthly": "yes: each month's lines are that month's recurring revenue (a gap is a pause or a churn)",
              "not_monthly": "no: one-off sales, or bills that pay for several months"}
 
@@ -376,17 +379,26 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     column = m["amount"]
     if says_monthly(column):
         return
-    customers, gaps, spans, once, before_last = chk.con.execute("""
+    customers, gaps, spans, once, before_last, big, typical, example = chk.con.execute(f"""
+        WITH c AS (
+            SELECT customer_id, count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span,
+                   min(month) AS first, max(max(month)) OVER () AS last, sum(total) AS billed
+            FROM monthly WHERE total > 0 GROUP BY customer_id
+        ), typical AS (
+            SELECT median(m.total) AS t FROM monthly m JOIN c USING (customer_id) WHERE c.span >= 2 AND m.total > 0
+        )
         SELECT count(*) FILTER (span >= 2), coalesce(sum(span - n) FILTER (span >= 2), 0),
                coalesce(sum(span) FILTER (span >= 2), 0), count(*) FILTER (span = 1 AND first < last),
-               count(*) FILTER (first < last) FROM (
-            SELECT count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span, min(month) AS first,
-                   max(max(month)) OVER () AS last
-            FROM monthly WHERE total > 0 GROUP BY customer_id)""").fetchone()
+               count(*) FILTER (first < last),
+               count(*) FILTER (span = 1 AND first < last AND billed >= {ONE_PAYMENT_FACTOR} * t), any_value(t),
+               max(billed) FILTER (span = 1 AND first < last AND billed >= {ONE_PAYMENT_FACTOR} * t)
+        FROM c, typical""").fetchone()
     # A customer billed in one month only, before the file's last month, is a churn after one month when read as
-    # MRR; most customers so is the mark of one payment for a year (or a single order) that no gap can show.
+    # MRR; most customers so is the mark of one payment for a year (or a single order) that no gap can show. So is
+    # even one such bill many times the month the other customers pay: 2 annual customers of 10 read as MRR put
+    # 12 months of revenue in January and a churn in February.
     gapped, single = spans and gaps / spans > MAX_GAP_SHARE, before_last and once / before_last > MAX_GAP_SHARE
-    if not gapped and not single:
+    if not gapped and not single and not big:
         return
     evidence = []
     if gapped:
@@ -395,6 +407,11 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     if single:
         evidence.append(f"{once:,} of the {before_last:,} customers billed before the file's last month "
                         f"({once / before_last:.0%}) were billed in one month only")
+    if big and not single:
+        evidence.append(f"{counted(big, 'customer')} billed in one month only, before the file's last month, "
+                        f"{'was' if big == 1 else 'were'} billed {ONE_PAYMENT_FACTOR} times or more what the other "
+                        f"customers pay in a month (up to {example:,.2f} against a typical {typical:,.2f}), as a "
+                        "payment for several months would be")
     answer = chk.questions.ask(Question(
         f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
         "; ".join(evidence) + ": read as monthly recurring revenue, each month without revenue would be a churn "

@@ -263,6 +263,25 @@ def test_lines_with_gaps_between_a_customers_months_ask_whether_they_bill_every_
     assert mrr(p)[("a", "2025-06")] == 100.0
 
 
+def test_one_bill_many_times_the_typical_month_asks_whatever_the_share():
+    """10 customers: 8 pay 100 every month Jan–Mar 2025, 2 pay 1,200 once in January (annual, no interval column).
+    2 of 10 billed once is under the 25% share, so nothing was asked and January read 3,200, February 800 with
+    2,400 of churned MRR (hand, as annual: 1,000 every month). One bill of 6 or more typical months asks."""
+    rows = ["customer,date,amount"] + [f"m{i},2025-{k:02d}-02,100" for i in range(8) for k in (1, 2, 3)]
+    rows += ["y1,2025-01-05,1200", "y2,2025-01-06,1200"]
+    data = ("\n".join(rows) + "\n").encode()
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, "revenue")
+    (question,) = asked.value.questions
+    assert question.key == "recurring:amount" and question.must_confirm
+    assert question.detail.startswith("2 customers billed in one month only, before the file's last month, were "
+                                      "billed 6 times or more what the other customers pay in a month (up to "
+                                      "1,200.00 against a typical 100.00)")
+    # a customer who paid one ordinary month and left asks nothing
+    plain = ("\n".join(rows[:-2] + ["z1,2025-01-05,100"]) + "\n").encode()
+    assert not any(q.key.startswith("recurring") for q in prepare_bytes(plain, "revenue").questions)
+
+
 def test_monthly_lines_and_an_mrr_header_are_not_asked():
     monthly = "customer,date,amount\n" + "".join(f"a,2025-{k:02d}-05,100\n" for k in (1, 2, 3, 5))  # 1 gap of 5
     assert not any(q.key.startswith("recurring") for q in prepare_bytes(monthly.encode(), "revenue").questions)
