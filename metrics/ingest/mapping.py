@@ -214,6 +214,9 @@ STRIPE_INVOICE_HEADERS = {"billingreason", "amountdue", "amountremaining"}
 # Chargebee's invoices export: 'Amount' is the invoice total with its 'Tax'; 'Amount Paid' is what was paid so far
 # (0 on an open invoice, which still bills), so the amount is 'Amount', less the tax
 CHARGEBEE_INVOICE_HEADERS = {"amountpaid", "amountadjusted", "creditsapplied"}
+# QuickBooks' transaction list: 'Transaction type' (Invoice, Payment, Credit Memo …) read as the status, whose
+# payments are left out (prepare_revenue.SKIPPED_LINE_STATUS); 'Name' is the customer
+QUICKBOOKS_HEADERS = {"transactiontype", "name", "account"}
 # NPS score headers that name no question: read only when no column asks for the recommendation.
 GENERIC_SCORE = ("score", "rating", "answer")
 # A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
@@ -330,6 +333,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
             for name in ("period_start", "period_end", "tax", "refunded"):
                 mapping.pop(name, None)
+        if QUICKBOOKS_HEADERS <= set(normalised):  # 'Account' is a ledger account there, 'Name' the customer
+            mapping["customer_id"] = normalised["name"]
+            mapping.setdefault("status", normalised["transactiontype"])
         if CHARGEBEE_INVOICE_HEADERS <= set(normalised) and "amount" in normalised and "tax" in mapping:
             mapping["amount"] = normalised["amount"]
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:

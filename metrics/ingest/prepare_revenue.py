@@ -56,7 +56,10 @@ def max_customer_months() -> int:
 SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing", "in_trial", "future")
 # Chargebee writes 'Voided' and 'Not Paid' (collection failed for good), Xero 'VOIDED' and 'DELETED'
 SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "not_paid", "not paid", "written_off",
-                       "written off", "failed", "refunded", "canceled", "cancelled")
+                       "written off", "failed", "refunded", "canceled", "cancelled",
+                       # QuickBooks' transaction types that settle or move money already billed: a payment beside
+                       # its invoice counted the revenue twice (2,000 for 1,000)
+                       "payment", "receive payment", "deposit", "bill payment", "journal entry", "transfer")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
 HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
@@ -133,7 +136,21 @@ def _months_per_amount(chk: _Checker, m: dict[str, str]) -> int:
     return PERIOD_MONTHS.get(answer, 1) if isinstance(answer, str) else 1
 
 
+def _refuse_activity_log(chk: _Checker) -> None:
+    """ChartMogul's activities export: one row per change of a customer's MRR (new business, expansion, churn …),
+    not the MRR of each month. Read as invoice lines, every month between two activities had no revenue, a churn
+    (NRR 33% for 100%); refused, saying what to export instead."""
+    kind, movement = chk.column_named(("activitytype",)), chk.column_named(("mrrmovement",))
+    if kind and movement:
+        raise InvalidOptionError(
+            f"This is an activities export ('{kind}', '{movement}'): each row is a change of a customer's MRR, not "
+            "the MRR of a month, so every month between two changes would read as no revenue and a churn. Upload "
+            "the MRR of each customer and month (ChartMogul: a customers' MRR export by month) or the "
+            "subscriptions instead.")
+
+
 def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
+    _refuse_activity_log(chk)
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
     subscriptions = "start_date" in m or "tenure" in m
     status = _flag_sql(quote_ident(m["status"])) if "status" in m else None

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import DuplicateRowsError, InvalidValuesError, MissingColumnError, NeedsAnswerError
+from metrics.errors import (
+    DuplicateRowsError,
+    InvalidOptionError,
+    InvalidValuesError,
+    MissingColumnError,
+    NeedsAnswerError,
+)
 from metrics.ingest.mapping import detect_mapping
 
 ASKNICELY = (
@@ -326,3 +332,27 @@ def test_paddle_billing_api_totals_ask_whether_they_are_cents():
         prepare_bytes(data, kind="revenue")
     p = prepare_bytes(data, kind="revenue", answers={"amount_unit:details.totals.total": "cents"})
     assert sorted(float(x) for x in p.rows.mrr) == [19.99, 29.99]
+
+
+def test_quickbooks_payments_are_not_revenue_beside_their_invoices():
+    """QuickBooks' transaction list holds each invoice and the payment that settles it: both were summed (2,000 for
+    1,000), under two 'customers' read from the ledger 'Account'. 'Name' is the customer; payments are left out."""
+    data = (b"Date,Transaction type,Num,Name,Memo/Description,Account,Amount\n"
+            b"2025-01-03,Invoice,1001,Acme Corp,Monthly,Accounts Receivable (A/R),500.00\n"
+            b"2025-01-05,Payment,,Acme Corp,,Undeposited Funds,500.00\n"
+            b"2025-01-04,Invoice,1002,Bolt Inc,Monthly,Accounts Receivable (A/R),300.00\n")
+    p = prepare_bytes(data, kind="revenue")
+    assert (p.mapping["customer_id"], p.mapping["status"]) == ("Name", "Transaction type")
+    assert sorted((r.customer_id, float(r.mrr)) for r in p.rows.itertuples()) == [("Acme Corp", 500.0),
+                                                                                  ("Bolt Inc", 300.0)]
+    assert any("left out, by status: payment 1" in w for w in p.warnings)
+
+
+def test_an_activities_export_is_refused_not_read_as_monthly_lines():
+    """ChartMogul's activities give a customer's MRR only when it changes: read as lines, the months between were
+    no revenue and a churn (NRR 33% for 100%)."""
+    data = (b"Date,Customer name,Customer UUID,Activity type,Plan,MRR movement,MRR,Currency\n"
+            b"2024-01-10,Acme,cus_001,new_biz,Pro,500.00,500.00,USD\n2024-06-10,Acme,cus_001,expansion,Pro,100.00,"
+            b"600.00,USD\n")
+    with pytest.raises(InvalidOptionError, match="This is an activities export"):
+        prepare_bytes(data, kind="revenue", mapping={"customer_id": "Customer UUID"})
