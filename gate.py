@@ -145,6 +145,11 @@ def pages_for(user: User) -> list[st.Page]:
 def _refusal(title: str):
     def refused() -> None:
         st.title(f"{title}: not available to you")
+        if user().local and title == "Links":  # the local admin lacks it by design: board links need sign-in
+            st.info("Board links need sign-in: without it, whoever reaches this server could make links that open "
+                    "the dashboard without an account. Set up sign-in (README, “Sign-in and roles”) to use them; "
+                    "Share this view links work without it.", icon=":material/lock:")
+            return
         st.error(f"Your role ({user().role}) does not include the {title} page. Ask an administrator if you need "
                  "it.", icon=":material/lock:")
     return refused

@@ -18,10 +18,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
+import charts
 import report
 import safetext
 import viewstate
-from metrics import csat, ingest, memory
+from metrics import csat, ingest, memory, nps
 from metrics import view as view_module
 from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta
 from metrics.facts import MAX_HISTORY_MONTHS
@@ -874,6 +875,21 @@ def chart(c: alt.Chart) -> None:
     pack().current.charts.append(c)
 
 
+def nps_by_month(view: View) -> None:
+    """NPS by month with its 95% band, for the months with at least MIN_RESPONSES responses, as sentiment and ticket
+    CSAT are drawn: a month of 8 answers read "+37.5" on the line. The months left out are said with their n."""
+    frame = cached(nps.by_month, view)
+    shown, few = frame[frame.n >= MIN_RESPONSES], frame[(frame.n > 0) & (frame.n < MIN_RESPONSES)]
+    if shown.empty:
+        st.caption(f"No month of the period has {MIN_RESPONSES} responses, so NPS is not drawn by month; the NPS "
+                   "above pools the whole period.")
+        return
+    chart(charts.trend(shown, "nps", "NPS by month (band: 95% interval)", "NPS", "nps", band=("low", "high")))
+    if len(few):
+        st.caption(f"Months with fewer than {MIN_RESPONSES} responses are left out of the line: "
+                   + ", ".join(f"{m:%b %Y} ({int(n):,})" for m, n in zip(few.month, few.n, strict=True)) + ".")
+
+
 def section(heading: str) -> None:
     """A page section: its heading, and a new section of the board pack."""
     st.subheader(heading)
@@ -1015,3 +1031,6 @@ def risk_row(view: View, revenue_at_risk) -> None:
                        f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
     if unknown:
         tile_note(themes[0], f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")
+    elif len(top) > 1:  # "Onboarding was slow" is onboarding and performance: the same ARR under two tiles
+        themes[3].caption("A comment can raise several themes, and a customer several comments: the themes' ARR at "
+                          "stake overlaps and is not to be added up.")

@@ -71,8 +71,7 @@ if ui.has_data(view, "tickets"):  # one line of service; the Service page has th
 left, right = st.columns(2)
 with left:
     if ui.has_data(view, "nps"):  # else the NPS tile's empty state says why; no axes of nothing
-        ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS",
-                              "nps", band=("low", "high")))
+        ui.nps_by_month(view)
 with right:
     if ui.has_data(view, "revenue"):
         ui.chart(charts.trend(ui.cached(revenue.mrr_by_month, view), "arr", "ARR by month", "ARR", "currency"))

@@ -77,8 +77,7 @@ for column, metric, count, inverse in ((c3, "promoters", "promoters", False), (c
 if now.n:  # no response in the period: the tiles say why; no axes of nothing
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.trend(ui.cached(nps.by_month, view), "nps", "NPS by month (band: 95% interval)", "NPS",
-                              "nps", band=("low", "high")))
+        ui.nps_by_month(view)
     with right:
         ui.chart(charts.score_histogram(ui.cached(nps.score_distribution, view)))
 
@@ -126,8 +125,12 @@ else:
     st.caption(f"Sentiment is read from each comment's text alone, never from its score ({SENTIMENT_METHOD}). "
                "A share describes many comments; it is never a verdict on one comment.")
     monthly = ui.cached(voice.sentiment_by_month, view, versions)
-    ui.chart(charts.sentiment_trend(monthly))
-    if monthly.too_small.any():
+    if monthly.empty or monthly.too_small.all():  # an empty plot with one 0% tick reads as a fault, or as 0%
+        st.caption(f"No month of the period has {stats.MIN_RESPONSES} scored comments, so sentiment is not drawn "
+                   "by month; the shares above pool the whole period.")
+    else:
+        ui.chart(charts.sentiment_trend(monthly))
+    if not monthly.empty and monthly.too_small.any() and not monthly.too_small.all():
         st.caption(f"Months with fewer than {stats.MIN_RESPONSES} scored comments are left out of the chart: "
                    + ", ".join(f"{m:%b %Y}" for m in monthly.month[monthly.too_small]) + ".")
 

@@ -135,9 +135,13 @@ csat_months = pd.DataFrame({"month": rated["month"], "csat": rated["csat"] / 100
                             "high": rated["csat_high"] / 100, "n": rated["answers"]})
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.trend(csat_months, "csat", "Ticket CSAT by month (band: 95% interval)", "CSAT", "pct",
-                          band=("low", "high")))
-    if len(rated) < len(quality):
+    if rated.empty:  # an empty plot reads as a fault, or as 0%
+        st.caption(f"No month of the period has {MIN_RESPONSES} ticket ratings, so CSAT is not drawn by month; the "
+                   "tile above pools the whole period.")
+    else:
+        ui.chart(charts.trend(csat_months, "csat", "Ticket CSAT by month (band: 95% interval)", "CSAT", "pct",
+                              band=("low", "high")))
+    if not rated.empty and len(rated) < len(quality):
         st.caption(f"Months with fewer than {MIN_RESPONSES} ratings are left out of the CSAT line.")
 with right:
     shares = quality[quality["res_n"] > 0].assign(within=lambda f: f["within_target"].astype(float))

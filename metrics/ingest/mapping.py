@@ -160,7 +160,9 @@ SYNONYMS = {
     "subscription_id": ["subscriptionid", "subid"],
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
               "transactiondate", "orderdate", "billedat", "billingdate", "paymentdate", "chargedate", "dateutc",
-              "date", "created"],
+              # last: a charge's or an order's creation is its billing date (Stripe payments, Lemon Squeezy orders:
+              # unread, those files were refused as "NPS responses?"); a subscription list's is not (start/end win)
+              "date", "created", "createdutc", "createdat"],
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",

@@ -18,7 +18,11 @@ def test_contact_rate_names_the_missing_customer_list():
     assert "not measurable: some tickets have no created time" not in captions
     # the rates read what they can: T1–T3 solved, the export has no reopen counts or escalation flags
     assert "not measurable: the export has no reopen counts for the period's 3 solved tickets" in captions
-    assert "Reopen rate: the export has no reopen counts for the period's 3 solved tickets." in captions
+    # said once, under the tile, not again among the page's notes
+    assert "Reopen rate: the export has no reopen counts for the period's 3 solved tickets." not in captions
+    # 2 ratings in the period: no month has 30, so no empty CSAT chart, and the page says why
+    assert ("No month of the period has 30 ticket ratings, so CSAT is not drawn by month; the tile above pools the "
+            "whole period.") in captions
 
 
 def service_page_on(tickets: bytes, tmp_path, monkeypatch):
@@ -52,6 +56,16 @@ def test_accounts_waiting_is_not_claimed_empty_when_open_states_are_unknown(tmp_
     assert not any("is open at the end of the period." in s.value for s in at.success)
     assert ("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
             "see the reason above.") in [i.value for i in at.info]
+
+
+def test_accounts_waiting_is_not_claimed_empty_without_a_priority_column(tmp_path, monkeypatch):
+    """An export with no priority column: "no ticket of priority high, urgent or critical is open" would be an
+    all-clear the data cannot give (a helper read it so on a help-desk export without priorities)."""
+    rows = [b",".join(c for i, c in enumerate(line.split(b",")) if i != 6) for line in TICKETS.splitlines()]
+    at = service_page_on(b"\n".join(rows) + b"\n", tmp_path, monkeypatch)
+    assert not any("is open at the end of the period." in s.value for s in at.success)
+    assert ("Whether any ticket of priority high, urgent or critical is open is not known: the tickets export has no "
+            "priority.") in [i.value for i in at.info]
 
 
 def test_root_causes_do_not_claim_none_when_created_times_are_missing(tmp_path, monkeypatch):
