@@ -55,6 +55,15 @@ def test_local_mode_says_so_and_keeps_the_typed_uploader_name():
     assert len(at.get("file_uploader")) == 1
 
 
+def test_the_local_admin_is_told_board_links_need_sign_in():
+    """Without sign-in the one local admin has no Links page by design; it read "Your role (admin) does not include
+    the Links page. Ask an administrator", which an admin cannot act on."""
+    at = app(auth=False, page="pages/links.py")
+    assert at.title[0].value == "Links: not available to you" and not at.error
+    assert at.info[0].value.startswith("Board links need sign-in: without it, whoever reaches this server could make "
+                                       "links")
+
+
 def test_signed_out_user_sees_only_the_sign_in_page():
     for page in (None, "pages/cfo.py", "pages/data.py"):
         at = app(page=page)
