@@ -152,6 +152,10 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
         if kind in ("nps", "csat"):
             _row_counter(chk, mapping, warnings)
+        if kind == "revenue" and "amount" not in given:
+            _line_amounts(chk, mapping, warnings)
+        if kind == "revenue" and "amount" in mapping:
+            _credit_notes(chk, mapping, warnings)
         _same_customer_keys(chk, mapping, warnings)
         flag_summary_rows(chk, mapping)
         whole_row = ", ".join(quote_ident(c) for c in columns)
@@ -243,6 +247,53 @@ MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
 # alike lines of one invoice may be two of the same item.
 LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lineitemid", "invoicelineitemid",
                    "invoiceitemid")
+
+
+def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """An invoice export with one row per line (Xero: 'LineAmount', 'TaxAmount') repeats the invoice's 'Total' on
+    each of its lines: read as the amount, a two-line invoice counted twice (Beta: 180 + 180 − 30 for 150). When the
+    lines add up to the totals, the line amounts are read instead: without their tax when line + line tax makes the
+    total, less the line tax when the lines alone make it. Left as mapped when the sums do not tell."""
+    line, invoice = chk.column_named(("lineamount",)), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
+    total = mapping.get("amount")
+    if not (line and invoice and total) or normalise_header(total).rsplit(".", 1)[-1] != "total":
+        return
+    line_tax = chk.column_named(("taxamount", "linetaxamount"))
+
+    def num(col: str | None) -> str:
+        return f"coalesce(try_cast(replace(trim({quote_ident(col)}), ',', '') AS DOUBLE), 0)" if col else "0"
+
+    invoices, without_tax, with_tax = chk.con.execute(f"""
+        SELECT count(*), count(*) FILTER (abs(lines + taxes - total) < 0.005),
+               count(*) FILTER (abs(lines - total) < 0.005) FROM (
+            SELECT sum({num(line)}) AS lines, sum({num(line_tax)}) AS taxes, any_value({num(total)}) AS total
+            FROM raw GROUP BY {quote_ident(invoice)} HAVING count(DISTINCT {num(total)}) = 1)""").fetchone()
+    if not invoices or (without_tax < invoices and with_tax < invoices) or (line_tax is None and with_tax < invoices):
+        return
+    mapping["amount"] = line
+    mapping.pop("tax", None)
+    if with_tax == invoices and line_tax and without_tax < invoices:
+        mapping["tax"] = line_tax
+    warnings.append(f"'{total}' repeats the invoice's total on each of its lines: each line's '{line}' is read "
+                    "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
+                                 f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
+                                 if line_tax else "."))
+
+
+def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Xero writes a credit note as a positive amount with 'Sales credit note' in its 'Type': read as it stands, a
+    credit of 100 was 100 of revenue. Such lines are read as negative (then netted or not, as the credits question
+    asks), said."""
+    kind = chk.column_named(("type", "invoicetype", "documenttype"))
+    if kind is None or kind in mapping.values():
+        return
+    amount, label = quote_ident(mapping["amount"]), quote_ident(kind)
+    credit = (f"contains(lower({label}), 'credit') AND try_cast(replace(trim({amount}), ',', '') AS DOUBLE) > 0 "
+              f"AND NOT starts_with(trim({amount}), '-')")
+    if n := chk.count_where(credit):
+        chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
+        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note {'carries' if n == 1 else 'carry'} a "
+                        f"positive '{mapping['amount']}': read as a credit (negative).")
 
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

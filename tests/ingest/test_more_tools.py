@@ -356,3 +356,24 @@ def test_an_activities_export_is_refused_not_read_as_monthly_lines():
             b"600.00,USD\n")
     with pytest.raises(InvalidOptionError, match="This is an activities export"):
         prepare_bytes(data, kind="revenue", mapping={"customer_id": "Customer UUID"})
+
+
+def test_xero_invoice_lines_read_their_line_amounts_and_credit_notes_as_credits():
+    """Xero's export has one row per invoice line, each repeating the invoice's 'Total' (with tax) beside its own
+    'LineAmount' and 'TaxAmount'. Read as 'Total', Beta's two-line invoice of 150 counted 180 + 180 − 30 = 330; its
+    credit note (positive, 'Sales credit note' in 'Type') was revenue. Hand: February 200 + 150 = 350 without tax;
+    March 200 − 50 = 150."""
+    data = (b"ContactName,InvoiceNumber,InvoiceDate,Total,TaxTotal,LineAmount,TaxAmount,Type,Status\n"
+            b"Acme,INV-1,2025-02-03,240.00,40.00,200.00,40.00,Sales invoice,PAID\n"
+            b"Beta,INV-2,2025-02-04,180.00,30.00,100.00,20.00,Sales invoice,PAID\n"
+            b"Beta,INV-2,2025-02-04,180.00,30.00,50.00,10.00,Sales invoice,PAID\n"
+            b"Acme,INV-3,2025-03-03,240.00,40.00,200.00,40.00,Sales invoice,PAID\n"
+            b"Acme,CN-1,2025-03-10,60.00,10.00,50.00,10.00,Sales credit note,PAID\n")
+    p = prepare_bytes(data, kind="revenue", mapping={"customer_id": "ContactName"},
+                      answers={"credits:LineAmount": "net", "recurring:LineAmount": "monthly"})
+    assert p.mapping["amount"] == "LineAmount" and "tax" not in p.mapping
+    by_month = {}
+    for r in p.rows.itertuples():
+        by_month[f"{r.month:%Y-%m}"] = by_month.get(f"{r.month:%Y-%m}", 0) + float(r.mrr)
+    assert by_month == {"2025-02": 350.0, "2025-03": 150.0}
+    assert any(w.startswith("1 line whose 'Type' says credit note carries a positive 'LineAmount'") for w in p.warnings)
