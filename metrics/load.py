@@ -292,7 +292,8 @@ def show(result: dict, as_json: bool) -> None:
     for note in result.get("notes", []):
         lines.append(f"note: {note}")
     if result["stored"]:
-        skipped = f" ({result['rejected_rows']:,} rejected rows skipped)" if result.get("problems") else ""
+        n = result.get("rejected_rows", 0)
+        skipped = f" ({n:,} rejected row{'' if n == 1 else 's'} skipped)" if result.get("problems") else ""
         lines.append(f"Stored as version {result['version']}{skipped}; data version #{result['data_version']}.")
         lines.append(f"  {result['change']}")
     else:

@@ -136,7 +136,8 @@ def finish_store(fkey: str) -> None:
     ui.show_version(snap.snapshot)
     ui.warm(snap.snapshot)  # analyse its comments and train its churn model now, in the background
     version = snap.versions[prepared.kind]
-    skipped = f" ({prepared.report.rejected_rows:,} rejected rows skipped)" if prepared.report else ""
+    n = prepared.report.rejected_rows if prepared.report else 0
+    skipped = f" ({n:,} rejected row{'' if n == 1 else 's'} skipped)" if prepared.report else ""
     summary = ingest.stored_summary(ws, version, previous, [v for v in snap.sources[prepared.kind] if v != version]
                                     if append else None)
     message = (
@@ -455,7 +456,8 @@ def handle(upload, all_keys: list[str]) -> None:
             st.markdown("**First rows as they will be stored**")
             preview = prepared.preview(20)
             for col in preview.select_dtypes("datetime").columns:
-                preview[col] = preview[col].dt.date
+                # as text: dates beside "—" in one column are not one Arrow type (Streamlit logged a traceback)
+                preview[col] = preview[col].dt.strftime("%Y-%m-%d")
             # an empty cell is stored empty: shown as "—", not as the word None
             st.dataframe(preview.astype(object).where(preview.notna(), "—"), hide_index=True, width="stretch")
             with st.popover("Save this mapping as a preset"):
@@ -468,7 +470,8 @@ def handle(upload, all_keys: list[str]) -> None:
             label = (f"Add as another {KIND_LABELS[prepared.kind]} source" if adding
                      else f"Store as the new {KIND_LABELS[prepared.kind]} version")
             if prepared.report:
-                label += f" (skipping {prepared.report.rejected_rows:,} rows)"
+                n = prepared.report.rejected_rows
+                label += f" (skipping {n:,} row{'' if n == 1 else 's'})"
             choice = st.session_state.get("sample_choice") if ws.holds_sample() else OWN
             if choice == KEEP:
                 st.info("Nothing is stored: the dashboard keeps showing the sample company. Change the answer above "

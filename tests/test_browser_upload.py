@@ -103,9 +103,9 @@ def test_map_validate_store_preset_and_roll_back(page, app_url, tmp_path):
     # 5. Store as the company's own workspace (asked once; the sample stays a demo data version): the summary
     #    names the new version, the company's first of its kind (never compared with the sample's).
     choose(page, "Store your files as your company's own data?", re.compile(r"^Start your company's own workspace"))
-    store = page.get_by_role("button", name="Store as the new Revenue version (skipping 1 rows)")
+    store = page.get_by_role("button", name="Store as the new Revenue version (skipping 1 row)")
     store.click()
-    stored = success.filter(has_text="Stored umsatz.csv as version 6 (1 rejected rows skipped)")
+    stored = success.filter(has_text="Stored umsatz.csv as version 6 (1 rejected row skipped)")
     pw.expect(stored).to_be_visible()
     wait_for_app_run(page)
     assert_no_exception(page)
