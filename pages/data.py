@@ -434,6 +434,11 @@ def handle(upload, all_keys: list[str]) -> None:
                 warnings = [*prepared.warnings, *filter(None, [session.before_shown(ws, prepared)])]
                 if warnings:
                     st.warning("\n".join(f"- {ui.md_escape(w)}" for w in warnings), icon=":material/info:")
+                if differs := session.read_otherwise(kind, mapping, prepared):
+                    # the answers or the file's rules changed a column's role: the selectboxes below still show
+                    # what was mapped ('Customer id = ID' beside answers stored as response numbers)
+                    st.caption("Read otherwise than mapped below (by your answers or the rules above): "
+                               + ui.md_escape(differs) + ".")
         report = prepared.report if prepared is not None else getattr(error, "report", None)
         questions = prepared.questions if prepared is not None else getattr(error, "asked", [])
         if questions:

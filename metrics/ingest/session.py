@@ -138,6 +138,18 @@ def before_shown(ws: Workspace, prepared: Prepared) -> str | None:
             f"dashboard will show ({window}): they are stored, but no period shows them.")
 
 
+def read_otherwise(kind: str | None, mapping: dict[str, str], prepared: Prepared) -> str:
+    """The fields a prepared file reads from another column than the mapping step shows ("customer id: none;
+    response id: 'ID'"), "" when none does or the file was read as another kind (an NPS upload holding CSAT)."""
+    if kind is None or prepared.kind != kind:
+        return ""
+    labels = {name: label for name, label, _req in FIELDS[kind]}
+    shown = {k: v for k, v in mapping.items() if v}
+    changed = [f for f in labels if shown.get(f) != prepared.mapping.get(f)]
+    return "; ".join(f"{labels[f]}: " + (f"'{prepared.mapping[f]}'" if f in prepared.mapping else "none")
+                     for f in changed)
+
+
 def already_stored_text(found: tuple[str, int] | None, kind: str) -> str:
     """already_stored() in words ("" when the file is new)."""
     if found is None:

@@ -14,6 +14,7 @@ from metrics.errors import (
     MissingColumnError,
     NeedsAnswerError,
 )
+from metrics.ingest import session
 from metrics.ingest.mapping import detect_mapping
 
 ASKNICELY = (
@@ -247,6 +248,10 @@ def test_a_forms_row_number_is_the_response_id_never_a_customer():
     assert list(p.rows.response_id) == ["1", "2", "3", "4"] and p.rows.customer_id.isna().all()
     assert any(w.startswith("'ID' numbers the rows 1 to 4 in order") for w in p.warnings)
     assert p.answers["row_counter:ID"] == "response"  # asked, proposed (the Data page maps every field itself)
+    # the Data page's mapping step still shows 'Customer id = ID': the page says how the file was read instead
+    shown = detect_mapping("nps", header.strip().split(","))
+    assert shown["customer_id"] == "ID"
+    assert session.read_otherwise("nps", shown, p) == "customer id: none; response id: 'ID'"
     # a user id that repeats and skips (the public survey-usage export's 'id') is a customer
     users = "id,score,surveyed_at\n1474,9,2025-02-01\n1129,10,2025-02-01\n1474,3,2025-03-01\n"
     p = prepare_bytes(users.encode(), kind="nps")
