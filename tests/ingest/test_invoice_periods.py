@@ -238,6 +238,15 @@ def test_interval_spreading_is_counted_against_the_ceiling(monkeypatch):
         prepare_bytes(b"customer,date,amount,interval\nx,2026-01-31,1200,year\nx,2026-03-05,1,month\n", "revenue")
 
 
+def recurring_question(data: bytes):
+    """The one question a revenue file asks, which must be "does 'amount' bill every month?", must confirm."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, "revenue")
+    (question,) = asked.value.questions
+    assert question.key == "recurring:amount" and question.must_confirm
+    return question
+
+
 def test_lines_with_gaps_between_a_customers_months_ask_whether_they_bill_every_month():
     """Yearly bills with no interval column: a pays 1,200 in Jan 2025 and Jan 2026, b 100 every month of 2025. Of
     the months between each customer's first and last invoice (a: 13, b: 12), a's 11 have no revenue: 11 of 25, 44%
@@ -245,10 +254,7 @@ def test_lines_with_gaps_between_a_customers_months_ask_whether_they_bill_every_
     rows = ["customer,date,amount", "a,2025-01-10,1200", "a,2026-01-10,1200"]
     rows += [f"b,2025-{k:02d}-05,100" for k in range(1, 13)]
     data = ("\n".join(rows) + "\n").encode()
-    with pytest.raises(NeedsAnswerError) as asked:
-        prepare_bytes(data, "revenue")
-    (question,) = asked.value.questions
-    assert question.key == "recurring:amount" and question.must_confirm
+    question = recurring_question(data)
     assert question.detail.startswith("11 of the 25 months between the first and the last invoice of 2 customers "
                                       "(44%) have no revenue")
     with pytest.raises(InvalidOptionError, match="map the billing interval"):
@@ -270,10 +276,7 @@ def test_one_bill_many_times_the_typical_month_asks_whatever_the_share():
     rows = ["customer,date,amount"] + [f"m{i},2025-{k:02d}-02,100" for i in range(8) for k in (1, 2, 3)]
     rows += ["y1,2025-01-05,1200", "y2,2025-01-06,1200"]
     data = ("\n".join(rows) + "\n").encode()
-    with pytest.raises(NeedsAnswerError) as asked:
-        prepare_bytes(data, "revenue")
-    (question,) = asked.value.questions
-    assert question.key == "recurring:amount" and question.must_confirm
+    question = recurring_question(data)
     assert question.detail.startswith("2 customers billed in one month only, before the file's last month, were "
                                       "billed 6 times or more what the other customers pay in a month (up to "
                                       "1,200.00 against a typical 100.00)")
