@@ -145,7 +145,9 @@ SYNONYMS = {
     "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
                    "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
     # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
-    "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "canceledat", "canceledatutc", "cancelledat",
+    # when it ended before when a cancellation was asked for: Recurly's 'expires_at' (the end) beside 'canceled_at'
+    "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "expiresat", "canceledat", "canceledatutc",
+                   "cancelledat",
                    "cancellationdate", "canceldate", "enddate", "closedat", "deactivatedat", "terminatedat",
                    "terminationdate"],
     # Status columns that say churned or not (Stayed/Joined/Churned, Exited 0/1, Churn Label Yes/No): which values

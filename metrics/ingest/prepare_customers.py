@@ -76,10 +76,10 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     if not per_subscription:
         chk.flag_duplicates(stripped(cid), m["customer_id"], f"customer ids in column '{m['customer_id']}'",
                             "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}",
-                            advice="A list of one row per customer cannot hold a customer twice. If a customer "
-                                   "left and came back, each row is a subscription: map the column that tells them "
-                                   "apart as the subscription id (the customer then churns when the last one ends). "
-                                   "Otherwise remove the repeats and upload again.")
+                            advice="A customers list holds one start and at most one churn per customer. If a "
+                                   "customer left and came back, keep the row of their latest start (the earlier "
+                                   "churn is then not counted: revenue data shows it, as a churn and a "
+                                   "reactivation); otherwise remove the repeats and upload again.")
     if "start_date" in m:
         start = chk.date(m["start_date"])
         _check_dates(chk, m["start_date"], start, True, opts.today)
@@ -88,6 +88,8 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             chk.flag(m["churn_date"], f"{parsed} > ?", f"are more than {SCHEDULED_YEARS} years in the future: a "
                      "typo, not a cancellation scheduled", [_years_after(opts.today, SCHEDULED_YEARS)])
             churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
+            if "status" in m:
+                churn = _active_status_wins(chk, m, churn, warnings)
             _check_dates(chk, m["churn_date"], churn, False, opts.today, parsed)
             chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
         else:
@@ -109,6 +111,13 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             _status_says_churned_undated(chk, m, warnings)
         else:
             _status_without_churn_date(chk, m, warnings)
+    elif "status" in m and "churn_date" in m and per_subscription:
+        # a subscription whose status says it ended and no end date (Zoho's 'expired' beside its 'Expires On'):
+        # read as still running, its customer never churned (0 churned of 192 for 2)
+        chk.flag(m["churn_date"], f"{_flag_sql(quote_ident(m['status']))} IN {sql_words(ENDED_WORDS)} AND "
+                 f"{_blank(quote_ident(m['churn_date']))}",
+                 f"are empty while '{m['status']}' says the subscription ended: when is not known. Map the column "
+                 "with the end date, fill the dates in, or skip these rows")
     chk.questions.settle()  # the unit and the churned values decide what is valid: ask before judging
     chk.settle()
     _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)
@@ -147,6 +156,28 @@ SCHEDULED_YEARS = 5  # a churn date up to this far ahead is a cancellation sched
 def _years_after(day, years: int):
     """`years` after `day` (the latest date when that is past year 9999: the sample loads with no today)."""
     return day.replace(year=min(day.year + years, 9999), day=min(day.day, 28))
+
+
+# Status words of a subscription that has ended: beside an empty end date, when it ended is not known
+ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed", "terminated", "inactive")
+
+
+def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: list[str]) -> str:
+    """A row whose status says it is running (active, past due, non-renewing …) beside a past churn date: the date
+    is when a cancellation was asked for (Stripe's 'Canceled At' with 'Cancel At Period End', Recurly's
+    'canceled_at' before 'expires_at'), not an end. Counted as a churn on the request date, 2 customers still
+    paying churned; read as active, said."""
+    status = _flag_sql(quote_ident(m["status"]))
+    running = f"{status} IN {sql_words(RUNNING_WORDS)} AND {churn} IS NOT NULL"
+    if n := chk.count_where(running):
+        warnings.append(f"{counted(n, 'row')} whose '{m['status']}' says running ({', '.join(RUNNING_WORDS[:3])} …) "
+                        f"{'has' if n == 1 else 'have'} a date in '{m['churn_date']}': read as a cancellation asked "
+                        "for, not an end (the customer is active).")
+    return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
+
+
+RUNNING_WORDS = ("active", "past_due", "past due", "non_renewing", "non-renewing", "in_trial", "trialing", "live",
+                 "future")
 
 
 def _scheduled_churn(chk: _Checker, column: str, churn: str, opts: Options, warnings: list[str]) -> str:

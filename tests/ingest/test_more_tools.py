@@ -280,9 +280,8 @@ def test_email_ids_are_read_in_lower_case():
     # a duplicate that differs only in case is one customer twice
     with pytest.raises(DuplicateRowsError, match="1 duplicate customer ids in column .Email.") as err:
         prepare_bytes(data + b"ann.a@x.com,2023-03-01\n", kind="customers", mapping={"customer_id": "Email"})
-    # not "remove duplicates" alone: a customer who came back is two subscriptions, and removing one row drops the
-    # churn or the return
-    assert "If a customer left and came back, each row is a subscription" in str(err.value)
+    # not "remove duplicates" alone: which row to keep for a customer who came back, and what is then not counted
+    assert "If a customer left and came back, keep the row of their latest start" in str(err.value)
 
 
 def test_a_stripe_plan_billed_every_three_months_is_refused_not_read_as_monthly():

@@ -249,3 +249,32 @@ def test_stripe_trials_that_never_paid_are_not_customers_who_churned():
     assert set(churn) == {"cus_1", "cus_2"} and churn["cus_2"] == pd.Timestamp("2024-02-10")
     assert any(w.startswith("2 subscriptions that are trials and never paid (trialing now, or ended by the trial's "
                             "end) were left out") for w in p.warnings)
+
+
+def test_a_cancellation_asked_for_is_not_an_end():
+    """Recurly's subscriptions: 'canceled_at' is when the cancellation was asked for, 'expires_at' when the
+    subscription ended (or will); Stripe's 'Canceled At' beside 'Cancel At Period End' likewise. Read as churn
+    dates, subscriptions still running churned (Recurly 3/194 for 1/199, Stripe 2/191 for 0/192)."""
+    recurly = (b"uuid,account_code,state,activated_at,canceled_at,expires_at\n"
+               b"s1,a1,active,2024-01-10,,\ns2,a2,canceled,2024-01-10,2025-10-01,2025-12-10\n"
+               b"s3,a3,expired,2024-01-10,2025-03-01,2025-04-10\n")
+    p = prepare_bytes(recurly, kind="customers", as_of=dt.date(2025, 11, 30))
+    assert p.mapping["churn_date"] == "expires_at"
+    churn = dict(zip(p.rows.customer_id, p.rows.churn_date, strict=True))
+    assert pd.isna(churn["a1"]) and pd.isna(churn["a2"]) and churn["a3"] == pd.Timestamp("2025-04-10")
+    stripe = (b"id,Customer ID,Status,Start (UTC),Canceled At (UTC),Cancel At Period End\n"
+              b"sub_1,cus_1,active,2024-01-10 12:00,2025-10-20 12:00,true\n"
+              b"sub_2,cus_2,canceled,2024-01-10 12:00,2025-06-20 12:00,false\n")
+    p = prepare_bytes(stripe, kind="customers", as_of=dt.date(2025, 11, 30))
+    churn = dict(zip(p.rows.customer_id, p.rows.churn_date, strict=True))
+    assert pd.isna(churn["cus_1"]) and churn["cus_2"] == pd.Timestamp("2025-06-20")
+    assert any(w.startswith("1 row whose 'Status' says running") for w in p.warnings)
+
+
+def test_a_subscription_that_ended_without_its_end_date_is_rejected_by_row():
+    """Zoho: 'expired' subscriptions carry no cancellation date; read as running, their customers never churned."""
+    data = (b"Subscription ID,Customer ID,Status,Activated On,Cancelled On\n"
+            b"z1,c1,live,2024-01-10,\nz2,c2,expired,2024-01-10,\nz3,c3,cancelled,2024-01-10,2025-05-02\n")
+    with pytest.raises(InvalidValuesError, match="1 value.s. are empty while 'Status' says the subscription ended"):
+        prepare_bytes(data, kind="customers", as_of=dt.date(2025, 11, 30),
+                      mapping={"start_date": "Activated On", "churn_date": "Cancelled On"})
