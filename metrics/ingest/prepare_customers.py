@@ -69,6 +69,17 @@ def _paying_after_trial(chk: _Checker, m: dict[str, str], status: str | None, ch
     return f"({keep}) AND NOT coalesce({trial}, false)"
 
 
+def _after_trial(chk: _Checker, start: str) -> str:
+    """A converted trial's subscription starts paying at its trial's end (Stripe's 'Start (UTC)' is the trial's
+    start): the customer is one from then (a trial is not a customer until it pays; counted from the trial's start,
+    a customer who paid and left within a month was a churn the rules count in no month)."""
+    trial_end = chk.column_named(TRIAL_END_HEADERS)
+    if trial_end is None:
+        return start
+    end = f"({chk.date(trial_end)})::DATE"
+    return f"(CASE WHEN NOT {_blank(quote_ident(trial_end))} AND {end} > {start} THEN {end} ELSE {start} END)"
+
+
 def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     cid = quote_ident(m["customer_id"])
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
@@ -130,6 +141,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
         keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
+        start = _after_trial(chk, start)
         lines = chk.count_where(keep)
         frame = canonical(chk, f"""
             SELECT {stripped(cid)} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,

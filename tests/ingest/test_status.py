@@ -247,6 +247,9 @@ def test_stripe_trials_that_never_paid_are_not_customers_who_churned():
     assert p.mapping["subscription_id"] == "id"
     churn = dict(zip(p.rows.customer_id, p.rows.churn_date, strict=True))
     assert set(churn) == {"cus_1", "cus_2"} and churn["cus_2"] == pd.Timestamp("2024-02-10")
+    # a converted trial's customer starts paying at the trial's end, not at the trial's start
+    start = dict(zip(p.rows.customer_id, p.rows.start_date, strict=True))
+    assert start["cus_2"] == pd.Timestamp("2023-01-24") and start["cus_1"] == pd.Timestamp("2023-01-10")
     assert any(w.startswith("2 subscriptions that are trials and never paid (trialing now, or ended by the trial's "
                             "end) were left out") for w in p.warnings)
 
