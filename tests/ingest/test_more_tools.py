@@ -381,3 +381,24 @@ def test_xero_invoice_lines_read_their_line_amounts_and_credit_notes_as_credits(
         by_month[f"{r.month:%Y-%m}"] = by_month.get(f"{r.month:%Y-%m}", 0) + float(r.mrr)
     assert by_month == {"2025-02": 350.0, "2025-03": 150.0}
     assert any(w.startswith("1 line whose 'Type' says credit note carries a positive 'LineAmount'") for w in p.warnings)
+
+
+def test_survey_previews_tests_and_spam_are_left_out():
+    """Qualtrics marks previews, tests and spam in 'Status'; counted, they moved NPS from +33.3 (n 30) to +14.3 (n 35).
+    Hand: 2 promoters, 1 detractor of 4 real answers = +25."""
+    data = (b"ResponseId,Status,RecordedDate,Q1_NPS\nR1,IP Address,2026-01-05,10\nR2,IP Address,2026-01-06,9\n"
+            b"R3,Survey Preview,2026-01-06,0\nR4,IP Address,2026-01-07,3\nR5,Spam,2026-01-07,0\n"
+            b"R6,IP Address,2026-01-08,8\n")
+    p = prepare_bytes(data, kind="nps", mapping={"score": "Q1_NPS"}, answers={"scale:Q1_NPS": "0-10"})
+    assert sorted(p.rows.score) == [3, 8, 9, 10]
+    assert any(w.startswith("2 responses whose 'Status' says survey preview (1), spam (1) were left out")
+               for w in p.warnings)
+
+
+def test_a_response_id_twice_in_one_file_is_rejected_by_row():
+    """A response exported again with its comment added later was counted twice (NPS 33.3 -> 42.9)."""
+    data = b"Response ID,Date,Score,Comment\nr1,2026-01-05,10,\nr2,2026-01-05,3,\nr1,2026-01-05,10,great\n"
+    with pytest.raises(DuplicateRowsError, match="1 duplicate response ids in column 'Response ID'; first at rows 4"):
+        prepare_bytes(data, kind="nps")
+    p = prepare_bytes(data, kind="nps", skip_invalid=True)
+    assert list(p.rows.response_id) == ["r1", "r2"]
