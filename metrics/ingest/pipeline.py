@@ -26,7 +26,7 @@ from metrics.errors import (
 from metrics.ingest.checks import _Checker, flag_summary_rows
 from metrics.ingest.dates import format_name
 from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
-from metrics.ingest.mapping import FIELDS, detect_kind, normalise_header
+from metrics.ingest.mapping import FIELDS, NOT_A_SCORE, detect_kind, normalise_header
 from metrics.ingest.missing import CATEGORY_FIELDS, read_missing_tokens
 from metrics.ingest.model import Options, Prepared, counted
 from metrics.ingest.prepare_csat import _prepare_csat
@@ -150,6 +150,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         warnings: list[str] = list(seen.warnings)
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
+        if kind == "nps" and "score" not in given:
+            _which_recommend_question(chk, mapping, seen.labels)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
             _row_counter(chk, mapping, warnings)
@@ -338,6 +340,26 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         warnings.append(f"{counted(dotted, 'customer id')} in '{col}' {are} written with '.0' (as a spreadsheet or "
                         "pandas export writes a column with an empty cell): read without it (7.0 as 7), so it matches "
                         "the same customer in the other files.")
+
+
+def _which_recommend_question(chk: _Checker, mapping: dict[str, str], labels: dict[str, str]) -> None:
+    """Two questions that ask how likely one is to recommend (the support team, the product): the first column was
+    taken, NPS −80 for the product's +33. Which one is the NPS is asked, must confirm."""
+    asking = [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+              if c != "_row" and "recommend" in normalise_header(c + " " + labels.get(c, ""))
+              and not any(w in normalise_header(c) for w in NOT_A_SCORE)
+              # Qualtrics' Q1_NPS_GROUP ("… - Group"): the question's category, not a second question
+              and not normalise_header(c).endswith("group") and not normalise_header(labels.get(c, "")).endswith(
+                  "group")]
+    if len(asking) < 2 or mapping.get("score") not in asking:
+        return
+    answer = chk.questions.ask(Question(
+        "score_column", "Several questions ask how likely they are to recommend. Which one is the NPS?",
+        tuple(asking), {c: f"'{c}'" for c in asking}, None,
+        "Each is read as a 0–10 likelihood to recommend; only one can be the company's NPS (the others ask about "
+        "a team, a feature or a channel).", must_confirm=True))
+    if answer is not None:
+        mapping["score"] = answer
 
 
 # Survey tools' response status for answers that no customer gave (Qualtrics: 'Survey Preview', 'Survey Test',

@@ -402,3 +402,14 @@ def test_a_response_id_twice_in_one_file_is_rejected_by_row():
         prepare_bytes(data, kind="nps")
     p = prepare_bytes(data, kind="nps", skip_invalid=True)
     assert list(p.rows.response_id) == ["r1", "r2"]
+
+
+def test_two_recommend_questions_ask_which_is_the_nps():
+    """'…recommend our support team…' before '…recommend Acme…': the first column was read, NPS −80 for the
+    product's +33. Which one is the NPS is asked (must confirm); answered, that column is read."""
+    team, acme = "How likely are you to recommend our support team?", "How likely are you to recommend Acme?"
+    data = f"Respondent ID,Date,{team},{acme}\nr1,2026-01-05,2,10\nr2,2026-01-06,3,9\nr3,2026-01-07,1,4\n".encode()
+    with pytest.raises(NeedsAnswerError, match="Several questions ask how likely they are to recommend"):
+        prepare_bytes(data, kind="nps")
+    p = prepare_bytes(data, kind="nps", answers={"score_column": acme})
+    assert p.mapping["score"] == acme and sorted(p.rows.score) == [4, 9, 10]
