@@ -8,8 +8,10 @@ confirmed whenever the evidence cannot settle it (a 1–5 column uploaded as NPS
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from metrics.errors import InvalidOptionError
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words, stripped
@@ -102,6 +104,25 @@ def seven_is_the_top(high: int, n: int) -> bool:
     return high == 7 and n >= MIN_RESPONSES
 
 
+# A scale whose best answer is 1: "1 - Very satisfied", "5 - Very dissatisfied", "(1 = very satisfied …)"
+_BEST_IS_ONE = r"^\s*1\s*[-–:=]\s*(very |extremely |completely )?(satisfied|likely|excellent)"
+_WORST_IS_TOP = r"^\s*(5|7|10)\s*[-–:=]\s*.*(dissatisf|unsatisf|unlikely|poor|terrible)"
+
+
+def _refuse_reversed(chk: _Checker, column: str, distinct: str) -> None:
+    """Every scale here reads a higher answer as better; one labelled the other way round (1 = very satisfied) read
+    so gave CSAT 18.75% for 68.75%. Refused with what to do, since no answer to the scale question can fix it."""
+    text = f"{column} {getattr(chk, 'labels', {}).get(column, '')}".lower()
+    in_header = re.search(r"\b1\s*=\s*(very |extremely |completely )?(satisfied|likely|excellent)", text)
+    labelled = chk.con.execute(f"SELECT arg_min(v, v) FROM {distinct} WHERE regexp_matches(lower(v), '{_BEST_IS_ONE}') "
+                               f"OR regexp_matches(lower(v), '{_WORST_IS_TOP}')").fetchone()[0]
+    if in_header or labelled:
+        shown = f"'{labelled}'" if labelled else "its header"
+        raise InvalidOptionError(f"'{column}' puts the best answer at 1 ({shown} says so), while every scale here "
+                                 "reads a higher answer as better. Reverse the scale in the export (or recode it, 1 "
+                                 "to 5, 5 to 1) and upload it again.")
+
+
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
     must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
@@ -121,6 +142,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     counts = chk.con.execute(f"""
         SELECT {stripped('v')} AS v, sum(k) AS n FROM {distinct}
         GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
+    _refuse_reversed(chk, column, distinct)
     header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))
     recommend = any(w in header for w in _RECOMMEND)
     satisfied = any(w in header for w in _SATISFIED) and not recommend

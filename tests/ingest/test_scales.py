@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import prepare_bytes, prepare_file
 
-from metrics.errors import InvalidValuesError, NeedsAnswerError
+from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerError
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real_exports"
 real = pytest.mark.skipif(not REAL.exists(), reason="../shared/real_exports not present")
@@ -225,3 +225,17 @@ def test_satisfaction_words_are_a_csat_scale_with_neutral_not_satisfied():
     p = prepare_bytes(data, kind="csat")
     assert p.rows.satisfied.tolist() == [True] * 5 + [False] * 5 + [True]
     assert any(w.startswith("3 answers are neutral") for w in p.warnings)
+
+
+def test_a_scale_whose_best_answer_is_1_is_refused():
+    """'1 - Very satisfied … 5 - Very dissatisfied' read as 5 = best gave CSAT 18.75% for 68.75%: no answer to the
+    scale question can fix that, so the file is refused with what to do; a header saying so too."""
+    labelled = b"Response ID,Date,CSAT\nR0,2026-07-01,1 - Very satisfied\nR1,2026-07-02,5 - Very dissatisfied\n"
+    with pytest.raises(InvalidOptionError, match="'CSAT' puts the best answer at 1 \\('1 - Very satisfied' says so\\)"):
+        prepare_bytes(labelled, kind="csat")
+    header = b'Response ID,Date,"Satisfaction (1 = very satisfied, 5 = very dissatisfied)"\nR0,2026-07-01,1\n'
+    with pytest.raises(InvalidOptionError, match="its header says so"):
+        prepare_bytes(header, kind="csat")
+    # the usual way round reads as before
+    usual = b"Response ID,Date,CSAT\nR0,2026-07-01,5 - Very satisfied\nR1,2026-07-02,1 - Very dissatisfied\n"
+    assert prepare_bytes(usual, kind="csat", answers={"scale:CSAT": "1-5"}).rows.satisfied.tolist() == [True, False]
