@@ -69,10 +69,18 @@ def _parse_date_sql(col_sql: str, fmt: str) -> str:
     if fmt == "%Y%m%d":  # an integer date: exactly eight digits
         return (f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{7}}') "
                 f"THEN try_cast(try_strptime({v}, '%Y%m%d') AS DATE) END")
-    if "%H" in fmt or "%I" in fmt:  # a trailing zone name (Google Forms' "4:10:52 AM GMT+1") is not the date's
-        v = (f"(CASE WHEN contains({v}, 'GMT') OR contains({v}, 'UTC') "
-             f"THEN regexp_replace({v}, '\\s+(GMT|UTC)([+-][0-9]{{1,2}}(:?[0-9]{{2}})?)?$', '') ELSE {v} END)")
-    parsed = f"try_cast(try_strptime({v}, '{fmt}') AS DATE)"
+    if "%H" in fmt or "%I" in fmt:
+        # a trailing zone (Google Forms' "11:30:00 PM GMT-5") is read, and the date taken in UTC as every other
+        # zoned time is (it was dropped: the local date was kept, and the same moment fell in another month)
+        zone = "'\\s+(GMT|UTC)(([+-])([0-9]{1,2})(:?([0-9]{2}))?)?$'"
+        ts = f"try_strptime(regexp_replace({v}, {zone}, ''), '{fmt}')"
+        offset = (f"(CASE WHEN regexp_extract({v}, {zone}, 3) = '-' THEN -1 ELSE 1 END) * "
+                  f"(coalesce(try_cast(nullif(regexp_extract({v}, {zone}, 4), '') AS INTEGER), 0) * 60 + "
+                  f"coalesce(try_cast(nullif(regexp_extract({v}, {zone}, 6), '') AS INTEGER), 0))")
+        parsed = (f"try_cast(CASE WHEN regexp_matches({v}, {zone}) THEN {ts} - to_minutes({offset}) ELSE {ts} END "
+                  "AS DATE)")
+    else:
+        parsed = f"try_cast(try_strptime({v}, '{fmt}') AS DATE)"
     if "%Y" in fmt:  # %Y also takes '19' (year 0019): a two-digit year is only ever read by a %y format
         return f"CASE WHEN regexp_matches({v}, '[0-9]{{4}}') THEN {parsed} END"
     return parsed

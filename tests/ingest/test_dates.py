@@ -182,9 +182,9 @@ def test_day_first_times_with_am_pm_are_asked_or_read_day_first():
 
 
 def test_google_forms_and_chargebee_timestamps_are_dates():
-    """Google Forms: 2026/03/07 4:10:52 AM GMT+1 (the zone name dropped: the respondent's own day); Chargebee:
-    19-Dec-2025 00:00; Help Scout-like Mon DD, YYYY. Each refused before as "not dates"."""
-    assert days(nps(["2026/03/07 4:10:52 AM GMT+1", "2026/04/27 11:49:16 PM GMT-5"])) == ["2026-03-07", "2026-04-27"]
+    """Google Forms: 2026/03/07 4:10:52 AM GMT+1 (dated in UTC, as every zoned time: 11:49 PM GMT-5 on 27 April is
+    28 April); Chargebee: 19-Dec-2025 00:00; Help Scout-like Mon DD, YYYY. Each refused before as "not dates"."""
+    assert days(nps(["2026/03/07 4:10:52 AM GMT+1", "2026/04/27 11:49:16 PM GMT-5"])) == ["2026-03-07", "2026-04-28"]
     assert days(nps(["2026/03/07 16:10:52", "2026/04/27 04:49:16"])) == ["2026-03-07", "2026-04-27"]
     assert days(nps(["19-Dec-2025 00:00", "02-Jan-2026 13:30"])) == ["2025-12-19", "2026-01-02"]
     quoted = prepare_bytes(b'customer_id,date,score\nc1,"Mar 05, 2026",9\nc2,"Dec 31, 2025",8\n', kind="nps")
@@ -221,3 +221,12 @@ def test_a_stray_late_date_is_said_since_the_pages_would_open_on_it_alone():
                "Mar 2025" in w for w in p.warnings)
     steady = nps([f"2025-0{1 + i % 3}-01" for i in range(10)] + [f"2026-06-0{1 + i}" for i in range(5)])
     assert not any("long after the rest" in w for w in steady.warnings)
+
+
+def test_a_google_forms_gmt_offset_dates_the_answer_in_utc():
+    """'2026/06/30 11:30:00 PM GMT-5' is 1 July 04:30 UTC, and '2026/07/01 12:30:00 AM GMT+2' is 30 June 22:30 UTC:
+    the zone was dropped and the local dates kept, so the same moment fell in another month than an ISO time's."""
+    data = (b"Timestamp,How likely are you to recommend Acme? (0-10)\n2026/06/30 11:30:00 PM GMT-5,10\n"
+            b"2026/07/01 12:30:00 AM GMT+2,9\n2026/06/15 10:00:00 AM GMT,3\n")
+    p = prepare_bytes(data, kind="nps")
+    assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-07-01", "2026-06-30", "2026-06-15"]
