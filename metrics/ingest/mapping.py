@@ -72,7 +72,9 @@ SYNONYMS_TICKETS = {
     "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
                   "hsobjectid", "recordid", "number", "issuekey", "issueid"],
     # B2B: the organization is the customer; the requester (a person) only when there is no organization.
-    "customer_id": ["organizationid", "organization", "organisation", "organisationid", "companyid",
+    # Jira Service Management writes 'Organizations' (a request's customer organisations)
+    "customer_id": ["organizationid", "organization", "organizations", "organisation", "organisations",
+                    "organisationid", "companyid",
                     "associatedcompanyid", "associatedcompanyids", "associatedcompany", "company", "companyname",
                     "accountid", "account", "accountname", "customerid", "customer", "clientid", "requesterid",
                     "requester",

@@ -265,6 +265,9 @@ def test_salesforce_and_gorgias_headers_map_to_their_times():
                                     "first_response_datetime", "closed_datetime", "satisfaction_survey_score"])
     assert (gg["created_at"], gg["first_reply_at"], gg["closed_at"], gg["satisfaction"]) == (
         "created_datetime", "first_response_datetime", "closed_datetime", "satisfaction_survey_score")
+    # Jira Service Management's request export: the customer organisations, in the plural
+    jira = detect_mapping("tickets", ["Issue key", "Organizations", "Reporter", "Created", "Resolved", "Status"])
+    assert jira["customer_id"] == "Organizations"
 
 
 def test_a_ticket_time_zone_that_moves_it_to_another_month_is_said():
