@@ -96,12 +96,10 @@ def quick_ratio_parts(frame: pd.DataFrame) -> tuple[float | None, float, float, 
     """The quick ratio with what it divides: (ratio, gains, losses, first month summed). The months summed are those
     with a month before them in the revenue data (the data's first month has no movements)."""
     f = frame.dropna(subset=["start_mrr"])
-    gains = float(f.new.sum() + f.reactivation.sum() + f.expansion.sum())
-    losses = float(f.contraction.sum() + f.churned.sum())
-    ratio = METRICS["quick_ratio"].evaluate(new_mrr=f.new.sum(), reactivation_mrr=f.reactivation.sum(),
-                                            expansion_mrr=f.expansion.sum(), contraction_mrr=f.contraction.sum(),
-                                            churned_mrr=f.churned.sum())
-    return ratio, gains, losses, (f.month.iloc[0] if len(f) else None)
+    sums = {f"{c}_mrr": float(f[c].sum()) for c in ("new", "reactivation", "expansion", "contraction", "churned")}
+    ratio = METRICS["quick_ratio"].evaluate(**sums)
+    gains = sums["new_mrr"] + sums["reactivation_mrr"] + sums["expansion_mrr"]
+    return ratio, gains, sums["contraction_mrr"] + sums["churned_mrr"], (f.month.iloc[0] if len(f) else None)
 
 
 def mrr_at(cur, view: View, month: dt.date) -> float | None:

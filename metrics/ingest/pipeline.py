@@ -23,7 +23,7 @@ from metrics.errors import (
     UnknownKindError,
     UnreadableFileError,
 )
-from metrics.ingest.checks import _Checker, flag_summary_rows
+from metrics.ingest.checks import _amount_sql, _Checker, flag_summary_rows
 from metrics.ingest.dates import format_name
 from metrics.ingest.engine import Opened, connect, new_spill, scratch_dir
 from metrics.ingest.mapping import FIELDS, NOT_A_SCORE, detect_kind, normalise_header
@@ -151,7 +151,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
         if kind == "nps" and "score" not in given:
-            _which_recommend_question(chk, mapping, seen.labels)
+            _which_recommend_question(chk, mapping, columns, seen.labels)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
             _row_counter(chk, mapping, warnings)
@@ -272,7 +272,7 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     line_tax = chk.column_named(("taxamount", "linetaxamount"))
 
     def num(col: str | None) -> str:
-        return f"coalesce(try_cast(replace(trim({quote_ident(col)}), ',', '') AS DOUBLE), 0)" if col else "0"
+        return f"coalesce({_amount_sql(quote_ident(col))}, 0)" if col else "0"
 
     invoices, without_tax, with_tax = chk.con.execute(f"""
         SELECT count(*), count(*) FILTER (abs(lines + taxes - total) < 0.005),
@@ -299,7 +299,7 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     if kind is None or kind in mapping.values():
         return
     amount, label = quote_ident(mapping["amount"]), quote_ident(kind)
-    credit = (f"contains(lower({label}), 'credit') AND try_cast(replace(trim({amount}), ',', '') AS DOUBLE) > 0 "
+    credit = (f"contains(lower({label}), 'credit') AND {_amount_sql(amount)} > 0 "
               f"AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
         chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
@@ -342,11 +342,12 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
                         "the same customer in the other files.")
 
 
-def _which_recommend_question(chk: _Checker, mapping: dict[str, str], labels: dict[str, str]) -> None:
+def _which_recommend_question(chk: _Checker, mapping: dict[str, str], columns: list[str],
+                              labels: dict[str, str]) -> None:
     """Two questions that ask how likely one is to recommend (the support team, the product): the first column was
     taken, NPS −80 for the product's +33. Which one is the NPS is asked, must confirm."""
-    asking = [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-              if c != "_row" and "recommend" in normalise_header(c + " " + labels.get(c, ""))
+    asking = [c for c in columns
+              if "recommend" in normalise_header(c + " " + labels.get(c, ""))
               and not any(w in normalise_header(c) for w in NOT_A_SCORE)
               # Qualtrics' Q1_NPS_GROUP ("… - Group"): the question's category, not a second question
               and not normalise_header(c).endswith("group") and not normalise_header(labels.get(c, "")).endswith(
