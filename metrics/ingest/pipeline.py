@@ -374,7 +374,7 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
         return
     value = f"lower(trim(coalesce({quote_ident(status)}, '')))"
     found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)} "
-                            "GROUP BY 1 ORDER BY 2 DESC").fetchall()
+                            "GROUP BY 1 ORDER BY 2 DESC, 1 DESC").fetchall()
     if found:
         chk.con.execute(f"DELETE FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)}")
         n = sum(c for _v, c in found)
