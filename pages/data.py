@@ -88,10 +88,29 @@ def ended(job: jobs.Job, name: str) -> bool:
     return False
 
 
-def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str], spooled: str) -> None:
+def drawn_with(fkey: str, questions: list[Question], kind: str | None, reported: bool) -> dict:
+    """The widget values a file's check was drawn with: its questions' answers, its mapping, the rejected-rows choice
+    and the page's kind, as-of date and cents. Only the keys of widgets drawn in this run: a question no longer
+    asked loses its widget state when the run ends, which is no change of the analyst's."""
+    keys = ["upload_kind", "upload_as_of", "upload_cents", *([f"choice_{fkey}"] if reported else []),
+            *(f"ans_{fkey}_{q.key}" for q in questions),
+            *(f"confirm_{fkey}_{q.key}" for q in questions if q.multi and q.must_confirm),
+            *(f"map_{fkey}_{kind}_{name}" for name, _label, _required in ingest.FIELDS.get(kind, ()))]
+    return {key: st.session_state.get(key) for key in keys}
+
+
+def store(prepared: ingest.Prepared, previous: int | None, fkey: str, all_keys: list[str], spooled: str,
+          drawn: dict) -> None:
     """Start storing one validated file (a callback: runs before the widgets); a small one is stored within this
     run, a larger one shows progress and Cancel until it is. Onto sample data only after the analyst chose to start
     the company's own workspace."""
+    if any(st.session_state.get(key) != value for key, value in drawn.items()):
+        # The button's arguments are those of the run that drew it: an answer changed and Store pressed before the
+        # file was checked again would store the check made with the earlier answer (a yearly line's months).
+        st.session_state["store_stale"] = (
+            "Nothing was stored: your choices changed after this file was checked, so the button showed the earlier "
+            "reading. The file is checked again with your choices below; press Store once it shows them.")
+        return
     ws = ui.workspace()
     who = gate.uploader()  # the signed-in address, else the typed name (local mode)
     leave_sample = st.session_state.get("sample_choice") == OWN
@@ -251,6 +270,8 @@ for key, show in (("stored", st.success), ("preset_saved", st.success)):
         show(st.session_state.pop(key), icon=":material/save:")
 if "store_error" in st.session_state:  # our own text (a refusal or a failed write), no file content
     st.error(st.session_state.pop("store_error"), icon=":material/block:")
+if "store_stale" in st.session_state:
+    st.warning(st.session_state.pop("store_stale"), icon=":material/sync_problem:")
 
 AS_OF_FIELDS = ("response_date", "start_date")  # required fields the as-of date can stand in for
 KIND_CHOICES = {"Detect from the columns": None,
@@ -483,7 +504,8 @@ def handle(upload, all_keys: list[str]) -> None:
                         "to store this file as your own data.", icon=":material/info:")
             else:
                 st.button(label, type="primary", key=f"store_{fkey}", on_click=store, disabled=choice is None,
-                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys, str(path)),
+                          args=(prepared, ws.current_versions().get(prepared.kind), fkey, all_keys, str(path),
+                                drawn_with(fkey, questions, kind, report is not None)),
                           help="Answer the question about the sample company above first." if choice is None
                           else None)
 
