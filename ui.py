@@ -779,9 +779,16 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
         suffix="" if margin is None else f" ±{margin:.0f}", z=z if comparable else NO_TEST, test="z-test")
     note = (not_compared() if previous is None else "" if previous.n == 0 else
             f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
-            f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})" if z is not None
-            else "")
+            significance_note(z))
     tile_note(column, f"n = {now.n:,} responses{note}")
+
+
+def significance_note(z) -> str:
+    """" · change is not significant (z = +0.8)" beside a tested change (grey tiles say why they are grey);
+    "" when the change has no test or could not be tested."""
+    if z is NO_TEST or missing(z):
+        return ""
+    return f" · change {'is' if significant(z) else 'is not'} significant (z = {z:+.1f})"
 
 
 def not_compared() -> str:

@@ -34,15 +34,17 @@ ui.csat_kpi(c1, view)
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
 else:
-    ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev and churn_prev.monthly, inverse=True,
-           z=ui.rate_z((churn_now.churned, churn_now.active_start),
-                       churn_prev and (churn_prev.churned, churn_prev.active_start)), test="two-proportion test")
+    churn_z = ui.rate_z((churn_now.churned, churn_now.active_start),
+                        churn_prev and (churn_prev.churned, churn_prev.active_start))
+    ui.kpi(c2, "logo_churn", churn_now.monthly, churn_prev and churn_prev.monthly, inverse=True, z=churn_z,
+           test="two-proportion test")
     known = (ui.sources_of(view.snapshot)["customers"] or {}).get("churn_known_from")
     # a snapshot customers file tells churn from its as-of month only: name the months the rate rests on
     ui.tile_note(c2, (f"measured over {known:%b %Y} – {view.end:%b %Y} only: the customers file is a snapshot "
                       f"that tells churn from {known:%b %Y}" if known and known > view.start
                       else "all customers, month by month")
-                 + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²")
+                 + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²"
+                 + ui.significance_note(churn_z))
 if not ui.has_data(view, "revenue"):
     ui.empty_state("revenue", c3)
 else:

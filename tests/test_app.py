@@ -66,6 +66,14 @@ def test_ceo_page(expected):
     shown = tiles(at)
     assert shown["NPS"] == f"{fmt_nps(summary.value)} ±{summary.interval.margin:.0f}"
     assert shown["Logo churn (monthly)"] == fmt_pct(revenue.logo_churn(cur, view).monthly)
+    # its change's two-proportion test, worked here: a grey change says it is not significant
+    now, before = revenue.logo_churn(cur, view), revenue.logo_churn(cur, view.previous())
+    k1, n1, k2, n2 = now.churned, now.active_start, before.churned, before.active_start
+    pooled = (k1 + k2) / (n1 + n2)
+    z = (k1 / n1 - k2 / n2) / (pooled * (1 - pooled) * (1 / n1 + 1 / n2)) ** 0.5
+    verdict = "is" if abs(z) >= 1.96 else "is not"
+    assert any(f"change {verdict} significant (z = {z:+.1f})" in c.value and "annualised" in c.value
+               for c in at.caption)
     assert shown["NRR (12 months)"] == fmt_pct(revenue.retention(cur, view).nrr)
     assert shown["ARR"] == fmt_currency(revenue.arr_change(cur, view)[0])
     assert f"n = {summary.n:,}" in " ".join(c.value for c in at.caption)
