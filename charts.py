@@ -34,21 +34,31 @@ def _month_axis(title: str = "Month") -> alt.X:
     return alt.X("month:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
 
 
+def _runs(months: pd.Series) -> pd.Series:
+    """A number per stretch of consecutive months: a line is drawn within a stretch only, so a month left out (too
+    few answers) is a gap, not a straight segment from the month before to the month after (which reads as two
+    measured months and a measured trend between them)."""
+    stamp = pd.to_datetime(months)
+    index = stamp.dt.year * 12 + stamp.dt.month
+    return (index.diff() != 1).cumsum().astype(int)
+
+
 def trend(frame: pd.DataFrame, y: str, title: str, y_title: str, fmt: str,
           band: tuple[str, str] | None = None, color: str = "#1f4e79") -> alt.Chart:
-    """A monthly line, with an optional interval band (e.g. NPS 95% interval)."""
+    """A monthly line, with an optional interval band (e.g. NPS 95% interval); broken where a month is missing."""
+    frame = frame.sort_values("month").assign(run=lambda f: _runs(f["month"]))
     base = alt.Chart(frame)
     tooltip = [alt.Tooltip("month:T", title="Month", format="%B %Y"),
                alt.Tooltip(f"{y}:Q", title=y_title, format=TOOLTIP_FORMAT[fmt])]
     if "n" in frame.columns:
         tooltip.append(alt.Tooltip("n:Q", title="Responses (n)", format=",.0f"))
     line = base.mark_line(point=True, color=color).encode(
-        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=value_axis(fmt)),
+        x=_month_axis(), y=alt.Y(f"{y}:Q", title=y_title, axis=value_axis(fmt)), detail="run:N",
         tooltip=tooltip)
     layers = [line]
     if band:
         layers.insert(0, base.mark_area(opacity=0.18, color=color).encode(
-            x=_month_axis(), y=alt.Y(f"{band[0]}:Q"), y2=alt.Y2(f"{band[1]}:Q")))
+            x=_month_axis(), y=alt.Y(f"{band[0]}:Q"), y2=alt.Y2(f"{band[1]}:Q"), detail="run:N"))
     return alt.layer(*layers).properties(title=title, height=HEIGHT)
 
 
@@ -245,17 +255,20 @@ def sentiment_trend(frame: pd.DataFrame, title: str = "Comment sentiment by mont
     """Positive and negative shares of scored comments per month, each with its Wilson 95% band; months with too
     few scored comments (too_small) are left out. Columns: month, {label}_share/_low/_high, scored, coverage."""
     keep = frame[~frame["too_small"]] if "too_small" in frame.columns else frame
-    parts = [pd.DataFrame({"month": keep["month"], "sentiment": label, "share": keep[f"{label}_share"],
+    keep = keep.sort_values("month").assign(run=lambda f: _runs(f["month"]))  # no line across a left-out month
+    parts = [pd.DataFrame({"month": keep["month"], "run": keep["run"], "sentiment": label,
+                           "share": keep[f"{label}_share"],
                            "low": keep[f"{label}_low"], "high": keep[f"{label}_high"], "scored": keep["scored"],
                            "coverage": keep["coverage"]}) for label in ("positive", "negative")]
     long = pd.concat(parts, ignore_index=True)
     color = alt.Color("sentiment:N", title=None, scale=alt.Scale(domain=["positive", "negative"],
                       range=[SENTIMENT_COLORS["positive"], SENTIMENT_COLORS["negative"]]))
     base = alt.Chart(long)
-    band = base.mark_area(opacity=0.18).encode(x=_month_axis(), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
+    band = base.mark_area(opacity=0.18).encode(x=_month_axis(), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color,
+                                               detail="run:N")
     line = base.mark_line(point=True).encode(
         x=_month_axis(), y=alt.Y("share:Q", title="Share of scored comments", axis=value_axis("pct")),
-        color=color,
+        color=color, detail="run:N",
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("sentiment:N", title="Sentiment"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("low:Q", title="95% low", format=".1%"),

@@ -25,6 +25,29 @@ def test_trend_with_band_has_titles_and_interval():
     assert [t["field"] for t in line["encoding"]["tooltip"]] == ["month", "nps", "n"]
 
 
+def test_a_left_out_month_breaks_the_line():
+    """Jan, Feb, Apr, May (March left out: too few answers): two stretches, so no segment from Feb to Apr; the band
+    breaks with the line. Months given out of order are drawn in order."""
+    months = pd.to_datetime(["2026-04-01", "2026-01-01", "2026-02-01", "2026-05-01"])
+    frame = pd.DataFrame({"month": months, "nps": [30.0, 10.0, 20.0, 40.0], "low": 0.0, "high": 50.0, "n": 40})
+    spec = charts.trend(frame, "nps", "NPS by month", "NPS", "nps", band=("low", "high")).to_dict()
+    band, line = _layers(spec)
+    assert line["encoding"]["detail"]["field"] == "run" and band["encoding"]["detail"]["field"] == "run"
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["month"][:7], r["run"]) for r in rows] == [("2026-01", 1), ("2026-02", 1), ("2026-04", 2),
+                                                          ("2026-05", 2)]
+
+
+def test_sentiment_line_breaks_at_a_month_with_too_few_comments():
+    months = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])
+    frame = pd.DataFrame({"month": months, "too_small": [False, True, False], "scored": 40, "coverage": 0.5,
+                          **{f"{s}_{f}": 0.3 for s in ("positive", "negative") for f in ("share", "low", "high")}})
+    spec = charts.sentiment_trend(frame).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert sorted({(r["month"][:7], r["run"]) for r in rows}) == [("2026-01", 1), ("2026-03", 2)]
+    assert all(layer["encoding"]["detail"]["field"] == "run" for layer in _layers(spec))
+
+
 def test_category_bars_use_fixed_colours_and_order():
     frame = pd.DataFrame({"category": ["Detractor", "Promoter"], "churn_rate": [0.2, 0.1],
                           "churn_low": [0.1, 0.05], "churn_high": [0.3, 0.15]})
