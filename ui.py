@@ -6,6 +6,7 @@ Pages import this module and `charts`; they never hold SQL or metric logic.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 import threading
@@ -880,6 +881,13 @@ def chart(c: alt.Chart) -> None:
                                            "currency": [sign, ""]}})
     st.altair_chart(c, width="stretch")
     pack().current.charts.append(c)
+
+
+def today() -> dt.date:
+    """The pages' today (the Oldest source's age, the latest as-of date, dates "in the future"): CX_TODAY
+    (YYYY-MM-DD) when set, as the tests set it so no figure depends on the day they run; else the machine's date."""
+    pinned = os.environ.get("CX_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
 def nps_by_month(view: View) -> None:

@@ -1,6 +1,5 @@
 """CIO: can these numbers be trusted? What is loaded, how well sources match, how fresh, what is wrong."""
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -45,7 +44,7 @@ if snap is None:
 cur = ui.workspace().cursor()
 if built := build_source(cur, snap.snapshot):  # a data version opened from `python -m metrics.build --register`
     st.caption(ui.md_escape(built))
-today = dt.date.today()
+today = ui.today()
 sources = health.sources(cur, snap, today)
 rates = health.match_rates(cur, snap)
 stopped = health.revenue_stopped_while_active(cur, snap)
@@ -56,6 +55,9 @@ ui.kpi(c2, "revenue_linked", rates["revenue_linked"])
 ui.kpi(c3, "coverage", rates["active_surveyed"], label="Customers surveyed")
 stale = sources["days_old"].dropna()
 ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days", label="Oldest source")
+# counted to the day the page is viewed, not pinned with the data version: a shared link's data is the same, its
+# sources a day older each day
+ui.tile_note(c4, f"its latest date to today, {today:%Y-%m-%d}")
 
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({

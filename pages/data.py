@@ -1,7 +1,6 @@
 """Data (analysts): upload exports, map their columns, see what will be stored or rejected, keep the history."""
 
 import dataclasses
-import datetime as dt
 import hashlib
 import uuid
 from pathlib import Path
@@ -283,7 +282,7 @@ with left:
                                type=["csv", "txt", "tsv", "xlsx", "gz"], accept_multiple_files=True,
                                key=f"upload_file_{st.session_state.get('uploads_done', 0)}")
 with right:
-    as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=dt.date.today(),
+    as_of = st.date_input("As-of date", value=None, key="upload_as_of", max_value=ui.today(),
                           help="The date the export was taken. Snapshot churn files (tenure + churned flag, no dates): "
                                "start = as-of month − tenure, churners churned on it. Subscription lists: running "
                                "subscriptions count through its month (default: the latest date in the file; set it "
@@ -428,7 +427,7 @@ def handle(upload, all_keys: list[str]) -> None:
                               if preset else ""))
                 mapping = mapping_step(seen, kind, fkey, preset)
         options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
-                                  skip_invalid=skip, answers=given_answers(fkey))
+                                  skip_invalid=skip, answers=given_answers(fkey), today=ui.today())
         prefix = job_prefix(fkey, "prepare")
         job = run_job(prefix, unchanged_answers(prefix, options), f"Checking {upload.name}",
                       session.prepare_work(path, upload.name, options, path.parent))

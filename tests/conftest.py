@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REFERENCE = FIXTURES / "reference"
 SAMPLE = ROOT / "sample_data"
 TODAY = dt.date(2026, 11, 23)
+# the app's clock (ui.today) for AppTests and the browser tests' servers: no figure depends on the day tests run
+os.environ["CX_TODAY"] = TODAY.isoformat()
 
 
 def prepare_file(path: Path, kind: str | None = None, **options) -> ingest.Prepared:

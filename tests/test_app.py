@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import REFERENCE, run_app, store_button
+from conftest import REFERENCE, TODAY, run_app, store_button
 from streamlit.testing.v1 import AppTest
 
 import charts
@@ -203,6 +203,10 @@ def test_cio_page(expected):
     assert "Rows stored" in sources.columns and any(c.value.startswith("Rows stored: revenue as customer-months")
                                                     for c in at.caption)
     assert any("stopped paying" in w.value for w in at.warning)  # the sample's planted revenue gaps
+    # freshness to the pinned clock (conftest TODAY), from the oldest last date the table shows
+    oldest = min(dt.date.fromisoformat(d) for d in sources["Last date"])
+    assert shown["Oldest source"] == f"{(TODAY - oldest).days:,} days"
+    assert any(c.value == f"its latest date to today, {TODAY:%Y-%m-%d}" for c in at.caption)
 
 
 def test_glossary_page():
