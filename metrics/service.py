@@ -40,7 +40,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
 - Knowledge pool to-do list: the issues with the most tickets in the window (then ARR), top KNOWLEDGE_POOL_SIZE, by
   tag when the tickets carry tags, else by subject theme.
 - Open high-priority tickets: tickets open at the window's end (created before it ends, not solved by then) with
-  priority high or urgent, per customer: tickets, the oldest one's age in days at the window's end, ARR then.
+  priority high, urgent, critical, highest, blocker or emergency ("2 - High" read as high), per customer: tickets,
+  the oldest one's age in days at the window's end, ARR then.
 """
 
 from __future__ import annotations
@@ -414,7 +415,10 @@ def readable(note: str) -> str:
     return ", ".join(NOTE_LABELS[k] for k in names) + ": " + text
 
 
-HIGH = "('high', 'urgent', 'critical')"  # Zendesk: urgent; Jira, Kaggle's help-desk export: critical
+# Zendesk: urgent; Jira: highest, blocker; Kaggle's help-desk export: critical; osTicket: emergency. ServiceNow
+# writes "1 - Critical", "2 - High": the rank before the word is dropped (PRIORITY)
+HIGH = "('high', 'urgent', 'critical', 'highest', 'blocker', 'emergency')"
+PRIORITY = "lower(regexp_replace(trim({p}), '^[0-9]+\\s*[-–:.]\\s*', ''))"
 KNOWLEDGE_POOL_SIZE = 5  # the to-do list stays short enough to act on
 
 
@@ -550,14 +554,14 @@ def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first."""
     frame = _q(cur, f"""o AS (
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
-              AND NOT (status IN {DONE} AND solved_at IS NULL) AND lower(priority) IN {HIGH}
+              AND NOT (status IN {DONE} AND solved_at IS NULL) AND {PRIORITY.format(p="priority")} IN {HIGH}
               AND customer_id IS NOT NULL
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
         )
         SELECT o.customer_id, any_value(o.segment) AS segment, count(*) AS tickets,
-               count_if(lower(o.priority) = 'urgent') AS urgent,
+               count_if({PRIORITY.format(p="o.priority")} = 'urgent') AS urgent,
                max(epoch($wend) - epoch(o.created_at)) / 86400.0 AS oldest_days, any_value(a.arr) AS arr
         FROM o LEFT JOIN arr a USING (customer_id) GROUP BY o.customer_id""", view, tv)
     return frame.sort_values(["arr", "tickets", "customer_id"], ascending=[False, False, True],

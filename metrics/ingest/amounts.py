@@ -94,8 +94,10 @@ def decimal_comma(chk: _Checker, column: str) -> bool:
     v = _AMOUNT_CLEAN.format(c=col)
     written = {"1.234,56": f"contains({col}, ',') AND regexp_matches({v}, ',[0-9]{{1,2}}$|\\.[0-9]{{3}},')",
                "1,234.56": f"contains({col}, ',') AND regexp_matches({v}, '\\.[0-9]{{1,2}}$|,[0-9]{{3}}\\.')"}
+    # '0,250' is a decimal comma too: no thousands group starts with 0 (a German duration export of 0,250 h was read
+    # as 250 h beside 2,750 read as 2,750 h)
     comma, dot, comma_written, dot_written = chk.con.execute(
-        f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},')),"
+        f"SELECT count(*) FILTER (regexp_matches({v}, ',[0-9]{{1,2}}$|,[0-9]{{4,}}$|\\.[0-9]{{3}},|^-?0,[0-9]')),"
         f" count(*) FILTER (regexp_matches({v}, '\\.[0-9]{{1,2}}$|\\.[0-9]{{4,}}$|,[0-9]{{3}}\\.')),"
         f" count(*) FILTER ({written['1.234,56']}), count(*) FILTER ({written['1,234.56']}) FROM raw").fetchone()
     if comma_written and dot_written:
@@ -107,9 +109,10 @@ def decimal_comma(chk: _Checker, column: str) -> bool:
     return comma > dot
 
 
-def thousands_dot(chk: _Checker, column: str) -> bool:
+def thousands_dot(chk: _Checker, column: str, what: str = "amounts") -> bool:
     """Whether a column without commas writes whole amounts with a thousands dot (1.200 = 1,200): asked when
-    every dotted amount of the sample has exactly three digits after its dot; else False (a decimal point)."""
+    every dotted amount of the sample has exactly three digits after its dot; else False (a decimal point).
+    `what` names the values in the question (amounts, durations)."""
     col = quote_ident(column)
     v = _AMOUNT_CLEAN.format(c="v")
     dotted, three, example = chk.con.execute(
@@ -118,12 +121,13 @@ def thousands_dot(chk: _Checker, column: str) -> bool:
         f"FROM (SELECT {col} AS v FROM raw WHERE contains({col}, '.') LIMIT {SAMPLE})").fetchone()
     if not dotted or three < dotted:
         return False
-    return _either(chk, f"thousands_dot:{column}", f"What is the dot in the amounts of '{column}'?",
+    one = what.rstrip("s")
+    return _either(chk, f"thousands_dot:{column}", f"What is the dot in the {what} of '{column}'?",
                    ("decimal", f"a decimal point ('{example}' is {float(example):,.3f})"),
                    ("thousands", f"a thousands separator ('{example}' is {int(example.replace('.', '')):,})"),
-                   f"Every amount with a dot has exactly three digits after it (e.g. '{example}') and no amount has "
-                   "a comma: they may be whole amounts written 1.200 for 1,200 (as in Germany or Italy), or decimals "
-                   "to three places.")
+                   f"Every {one} with a dot has exactly three digits after it (e.g. '{example}') and no {one} has "
+                   f"a comma: they may be whole {what} written 1.200 for 1,200 (as in Germany or Italy), or "
+                   "decimals to three places.")
 
 
 def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second: tuple[str, str],

@@ -90,7 +90,7 @@ SYNONYMS_TICKETS = {
                        "firstresponsedate", "firstresponsetimestamp", "firstresponsedatetime"],
     "solved_at": ["solvedat", "resolvedat", "resolvedtime", "resolutiondate", "solveddate", "solveddatetime",
                   "resolveddatetime", "statisticslastcloseat", "lastcloseat", "lastclosedat", "timeresolved",
-                  "solved", "resolved"],
+                  "resolveddate", "dateresolved", "solved", "resolved"],  # Freshservice; LiveAgent
     "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "firstcloseat",
                   "firstclosedat", "statisticsfirstcloseat", "closed"],
     "updated_at": ["updatedat", "updated", "lastupdatetime", "lastupdated", "lastmodifieddate", "modifiedat",
@@ -118,7 +118,7 @@ SYNONYMS_TICKETS = {
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
                      "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore",
-                     "happinessrating", "happiness", "satisfactionsurveyscore"],
+                     "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult"],  # Freshservice
     "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
                 "reopened", "isreopened", "reopenflag"],
     "escalated": ["escalated", "escalationflag", "isescalated", "escalation"],

@@ -67,10 +67,11 @@ def score_sql(col_sql: str) -> str:
 # Not Good, Help Scout Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied, and their five-point forms). CSAT
 # counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
 SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
-                   "positive", "happy", "very happy")
+                   "extremely satisfied", "positive", "happy", "very happy")
 NEUTRAL_WORDS = ("neutral", "okay", "ok", "average", "neither satisfied nor dissatisfied")
 UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
-                     "not satisfied", "very dissatisfied", "very unsatisfied", "negative", "unhappy", "very unhappy",
+                     "not satisfied", "very dissatisfied", "very unsatisfied", "extremely dissatisfied",
+                     "extremely unsatisfied", "negative", "unhappy", "very unhappy",
                      *NEUTRAL_WORDS)
 
 

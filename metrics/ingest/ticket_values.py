@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from metrics.ingest import amounts
 from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import note_zone_shifts, unreadable
 from metrics.ingest.questions import Question
@@ -117,15 +118,31 @@ def looks_like_timestamps(chk: _Checker, column: str) -> bool:
 
 # ---- durations ----------------------------------------------------------------------------------------------
 _HMS = "^([0-9]{1,3}(,[0-9]{3})+|[0-9]+):([0-5][0-9])(:([0-5][0-9]))?$"
-_THOUSANDS = "^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?$"
-UNIT_HOURS = {"seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": 24.0}
+_THOUSANDS = "^-?[1-9][0-9]{0,2}(,[0-9]{3})+(\\.[0-9]+)?$"
+UNIT_HOURS = {"milliseconds": 1 / 3_600_000, "seconds": 1 / 3600, "minutes": 1 / 60, "hours": 1.0, "days": 24.0}
 MAX_DURATION_YEARS = 20  # no ticket waits longer for a reply or a solution: a larger duration is a broken cell
 LONGEST_HOURS = MAX_DURATION_YEARS * 365.25 * 24
 
 
-def _number(v: str) -> str:
+def _number(v: str, form: str = "1,234.5") -> str:
+    """A duration cell as a number, written the column's way: 1,234.5 (a comma groups thousands only where it
+    could: 0,250 is no thousands group), 1.234,5 (a decimal comma) or 1.234 (a thousands dot, whole numbers)."""
+    if form == "1.234,5":
+        return f"try_cast(replace(replace({v}, '.', ''), ',', '.') AS DOUBLE)"
+    if form == "1.234":
+        return f"try_cast(replace({v}, '.', '') AS DOUBLE)"
     return (f"(CASE WHEN regexp_full_match({v}, '{_THOUSANDS}') THEN try_cast(replace({v}, ',', '') AS DOUBLE) "
             f"ELSE try_cast({v} AS DOUBLE) END)")
+
+
+def _number_form(chk: _Checker, column: str) -> str:
+    """How the column writes its numbers, decided for the whole column as amounts are (metrics.ingest.amounts): a
+    decimal comma (0,250 or 2,75: a German or French export), else a dot that is a thousands separator when the
+    analyst says so (every dotted value 1.230, 2.880: asked), else a decimal point. A column writing both
+    conventions is refused."""
+    if amounts.decimal_comma(chk, column):
+        return "1.234,5"
+    return "1.234" if amounts.thousands_dot(chk, column, "durations") else "1,234.5"
 
 
 def _hms_hours(v: str, minutes_first: bool = False) -> str:
@@ -141,7 +158,8 @@ def _unit_from_header(column: str) -> str | None:
     h = re.sub(r"[^a-z]", "", column.lower())
     if "hhmmss" in h or "hhmm" in h:
         return "hms"
-    for unit, words in (("minutes", ("minute", "mins", "inmin")), ("seconds", ("second", "secs", "insec")),
+    for unit, words in (("milliseconds", ("millisecond", "inms")), ("minutes", ("minute", "mins", "inmin")),
+                        ("seconds", ("second", "secs", "insec")),
                         ("hours", ("hour", "hrs", "inhr")), ("days", ("days", "indays"))):
         if any(w in h for w in words):
             return unit
@@ -154,9 +172,8 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
     says, but for a header saying mm:ss, whose two-part values are minutes:seconds ('4:28' is 4 min 28 s, not
     4 h 28 min); plain numbers take the unit in the header, else the analyst's answer."""
     v = val(column)
-    hms, numeric, n, lo, med, hi = chk.con.execute(
-        f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({_number(v)}), count({v}),"
-        f" min({_number(v)}), median({_number(v)}), max({_number(v)}) FROM raw").fetchone()
+    hms, n = chk.con.execute(f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({v}) FROM raw"
+                             ).fetchone()
     if n == 0:  # an empty column: no durations, nothing to ask
         return "NULL::DOUBLE"
     if hms and hms * 2 >= n:
@@ -168,7 +185,10 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
             warnings.append(f"Durations in '{column}' read as minutes:seconds, as its header says (4:28 is 4 min "
                             "28 s).")
         return f"(CASE WHEN regexp_full_match({v}, '{_HMS}') THEN {_hms_hours(v, minutes_first)} END)"
-    chk.flag(column, f"{v} IS NOT NULL AND {_number(v)} IS NULL", "are not numbers (durations)")
+    number = _number(v, _number_form(chk, column))
+    numeric, lo, med, hi = chk.con.execute(f"SELECT count({number}), min({number}), median({number}), "
+                                           f"max({number}) FROM raw").fetchone()
+    chk.flag(column, f"{v} IS NOT NULL AND {number} IS NULL", "are not numbers (durations)")
     unit = _unit_from_header(column)
     if unit in (None, "hms"):
         answer = chk.questions.ask(Question(
@@ -180,7 +200,7 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
             return None
         unit = answer
         warnings.append(f"Durations in '{column}' read as {unit} (the answer given).")
-    return f"({_number(v)} * {UNIT_HOURS[unit]!r})"
+    return f"({number} * {UNIT_HOURS[unit]!r})"
 
 
 # ---- satisfaction -------------------------------------------------------------------------------------------

@@ -258,6 +258,22 @@ def test_critical_counts_as_high_priority(cur):
     assert sorted(service.open_high_priority(cur, Q1, 10).customer_id) == ["A", "B"]
 
 
+def test_ranked_priorities_and_other_tools_top_words_count_as_high(cur):
+    """ServiceNow writes "1 - Critical", "2 - High", "3 - Moderate"; Jira "Highest"; osTicket "Emergency": open
+    tickets of those priorities were never listed (lower(priority) compared whole), and the page said none is open."""
+    frame = pd.DataFrame(TICKETS, columns=TICKET_COLUMNS)
+    frame["csat_score"] = frame["csat_score"].astype("Int16")
+    frame["reopens"] = frame["reopens"].astype("Int32")
+    for version, (t4, t6) in enumerate((("2 - High", "1 - Critical"), ("Highest", "Emergency"),
+                                        ("3 - Moderate", "4 - Low")), start=11):
+        frame["priority"] = "low"
+        frame.loc[frame.ticket_id == "t4", "priority"] = t4  # open at the window's end: customer A
+        frame.loc[frame.ticket_id == "t6", "priority"] = t6  # customer B
+        insert_tickets(cur, version, frame)
+        expected = [] if t4.startswith("3") else ["A", "B"]
+        assert sorted(service.open_high_priority(cur, Q1, version).customer_id) == expected, (t4, t6)
+
+
 def test_summary_shape_and_values(cur):
     s = service.summary(cur, Q1, 7)
     assert (s["tickets_created"], s["tickets_solved"], s["backlog"]) == (6, 5, 2)

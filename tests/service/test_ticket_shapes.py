@@ -460,3 +460,53 @@ def test_three_point_satisfaction_words_and_tool_headers():
                                                                                              "csat_satisfied"])
     assert rows["resolution_hours"].tolist()[:4] == pytest.approx([3.0, 1.0, 24.0, 0.5])
     assert has(p.warnings, "1 answers are neutral (Neutral, Okay …): CSAT counts them as not satisfied")
+
+
+def test_a_milliseconds_header_is_milliseconds():
+    """Kustomer's "First Response Time (Milliseconds)": 1,800,000 ms is 0.5 h (read as seconds: 500 h, as the
+    header holds "second")."""
+    data = (b"Conversation ID,Created At,Status,First Response Time (Milliseconds)\n"
+            b"c1,2024-03-04T09:00:00Z,open,1800000\nc2,2024-03-05T09:00:00Z,open,7200000\n")
+    p = prepare_bytes(data, "tickets", mapping={"ticket_id": "Conversation ID", "created_at": "Created At",
+                                                "status": "Status",
+                                                "first_reply_time": "First Response Time (Milliseconds)"})
+    assert p.rows["first_reply_hours"].tolist() == pytest.approx([0.5, 2.0])
+
+
+def test_decimal_comma_durations_of_a_german_export():
+    """Zendesk Explore in German: 0,250 / 2,750 / 1,000 hours. '0,250' cannot be a thousands group, so the column
+    writes decimal commas: 0.25, 2.75, 1.0 h (before: 250, 2,750 and 1,000 h, a thousand times off)."""
+    data = (b"Ticket-ID;Erstellt;Erste Antwortzeit (Std.)\n"
+            b"101;2024-03-04 09:00;0,250\n102;2024-03-05 10:00;2,750\n103;2024-03-06 08:00;1,000\n")
+    p = prepare_bytes(data, "tickets", mapping={"ticket_id": "Ticket-ID", "created_at": "Erstellt",
+                                                "first_reply_time": "Erste Antwortzeit (Std.)"},
+                      answers={"duration_unit:Erste Antwortzeit (Std.)": "hours"})
+    assert p.rows.sort_values("ticket_id")["first_reply_hours"].tolist() == pytest.approx([0.25, 2.75, 1.0])
+
+
+def test_a_thousands_dot_in_durations_is_asked():
+    """Whole minutes written 1.230 and 2.880 (German): a decimal point or a thousands separator cannot be told from
+    the values, so it is asked (read as 1.23 minutes before: 0.02 h for 20.5 h)."""
+    data = (b"Ticket ID,Created,Reply minutes\n1,2024-03-04 09:00,1.230\n2,2024-03-05 10:00,2.880\n"
+            b"3,2024-03-06 08:00,95\n")
+    options = {"mapping": {"ticket_id": "Ticket ID", "created_at": "Created", "first_reply_time": "Reply minutes"},
+               "answers": {"duration_unit:Reply minutes": "minutes"}}
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "tickets", **options)
+    assert [q.key for q in err.value.questions] == ["thousands_dot:Reply minutes"]
+    assert "durations" in err.value.questions[0].prompt
+    options["answers"]["thousands_dot:Reply minutes"] = "thousands"
+    p = prepare_bytes(data, "tickets", **options)
+    assert p.rows.sort_values("ticket_id")["first_reply_hours"].tolist() == pytest.approx([20.5, 48.0, 95 / 60])
+
+
+def test_freshservice_resolved_date_and_survey_result():
+    """Freshservice: 'Resolved Date' is the solve (not 'Closed Date', days later), 'Survey Result' the rating."""
+    data = (b"Ticket Id,Status,Created Date,Resolved Date,Closed Date,Survey Result\n"
+            b"INC-1,Closed,2024-03-04 09:00:00,2024-03-04 13:00:00,2024-03-07 13:00:00,Extremely Satisfied\n"
+            b"INC-4,Closed,2024-03-12 12:00:00,2024-03-12 14:00:00,2024-03-15 14:00:00,Not Satisfied\n"
+            b"INC-5,Resolved,2024-03-20 09:00:00,2024-03-21 09:00:00,,\n")
+    p = prepare_bytes(data, "tickets")
+    rows = p.rows.set_index("ticket_id")
+    assert rows["resolution_hours"].tolist() == pytest.approx([4.0, 2.0, 24.0])
+    assert rows["csat_satisfied"].tolist()[:2] == [True, False]
