@@ -151,7 +151,11 @@ SYNONYMS = {
     "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "expiresat", "canceledat", "canceledatutc",
                    "cancelledat",
                    "cancellationdate", "canceldate", "enddate", "closedat", "deactivatedat", "terminatedat",
-                   "terminationdate"],
+                   "terminationdate",
+                   # Chargebee reports' 'Canceled On', Paddle Classic's 'cancellation_effective_date', Baremetrics'
+                   # 'subscription_canceled_at': unmapped, every cancelled subscription ran on (churn 0%)
+                   "canceledon", "cancelledon", "cancellationeffectivedate", "subscriptioncanceledat",
+                   "subscriptioncancelledat", "subscriptionendedat", "subscriptionenddate"],
     # Status columns that say churned or not (Stayed/Joined/Churned, Exited 0/1, Churn Label Yes/No): which values
     # mean churned is asked (churned_values:<column>, checks.churned_values).
     "churned": ["churn", "churned", "churnflag", "ischurned", "haschurned", "exited", "churnlabel", "churnvalue",

@@ -55,7 +55,7 @@ def _paying_after_trial(chk: _Checker, m: dict[str, str], status: str | None, ch
     trial's end (Stripe's 'Trial End (UTC)'), so never paid. Counted as customers, 4 trials cancelled at their end
     were 4 of 5 churns (logo churn 4.3% a month for 0.9%). Left out, said."""
     trial_end = chk.column_named(TRIAL_END_HEADERS)
-    parts = [f"{status} = 'trialing'"] if status else []
+    parts = [f"{status} IN {sql_words(TRIAL_WORDS)}"] if status else []
     if trial_end is not None:
         parts.append(f"(NOT {_blank(quote_ident(trial_end))} AND {churn} IS NOT NULL "
                      f"AND {churn} <= ({chk.date(trial_end)})::DATE)")
@@ -117,11 +117,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                         "are not in the file, so earlier months show no churn rate.")
         var = _set_as_of(chk, as_of)
         churn = f"CASE WHEN {churned} THEN {var} END"
-    if "status" in m and "start_date" in m and not per_subscription:  # a list (a snapshot's churners are dated)
-        if "churn_date" in m:
-            _status_says_churned_undated(chk, m, warnings)
-        else:
-            _status_without_churn_date(chk, m, warnings)
+    if "status" in m and "start_date" in m and "churn_date" not in m:
+        # a list, or subscriptions (Braintree's, with no end date column: its Canceled and Expired ran on, churn 0%)
+        _status_without_churn_date(chk, m, warnings)
+    elif "status" in m and "start_date" in m and not per_subscription:  # a list with churn dates
+        _status_says_churned_undated(chk, m, warnings)
     elif "status" in m and "churn_date" in m and per_subscription:
         # a subscription whose status says it ended and no end date (Zoho's 'expired' beside its 'Expires On'):
         # read as still running, its customer never churned (0 churned of 192 for 2)
@@ -142,6 +142,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                             f"{left_out_counts(chk, status, keep)}.")
         keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
         start = _after_trial(chk, start)
+        keep = _started_by_as_of(chk, start, opts, keep, "subscription", warnings)
         lines = chk.count_where(keep)
         frame = canonical(chk, f"""
             SELECT {stripped(cid)} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
@@ -153,13 +154,28 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                         "subscription's start; churned when every subscription has ended, on the last end date).")
         _no_churn_warning(frame, warnings)
         return frame
+    keep = _started_by_as_of(chk, start, opts, "true", "customer", warnings)
     frame = canonical(chk, f"""
         SELECT {stripped(cid)} AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
-        FROM raw ORDER BY _row""")
+        FROM raw WHERE {keep} ORDER BY _row""")
     _no_churn_warning(frame, warnings)
     return frame
+
+
+def _started_by_as_of(chk: _Checker, start: str, opts: Options, keep: str, unit: str, warnings: list[str]) -> str:
+    """`keep` without the rows that start after the file's as-of date: not customers when the export was taken
+    (a pending subscription, a signed deal starting next quarter). Kept, they stretched the data past the as-of
+    month with months of no churn (3 churned of 142 customer-months for 3 of 91). Left out, said."""
+    if opts.as_of is None:
+        return keep  # the data ends at the file's latest date: no start is after it
+    after = f"{start} > DATE '{opts.as_of.isoformat()}'"
+    if n := chk.count_where(f"({keep}) AND {after}"):
+        warnings.append(f"{counted(n, unit)} that {'starts' if n == 1 else 'start'} after the as-of date "
+                        f"({opts.as_of:%Y-%m-%d}) {'was' if n == 1 else 'were'} left out: not a customer yet when "
+                        "the export was taken.")
+    return f"({keep}) AND NOT coalesce({after}, false)"
 
 
 SCHEDULED_YEARS = 5  # a churn date up to this far ahead is a cancellation scheduled (a contract's end); beyond, a typo
@@ -171,7 +187,9 @@ def _years_after(day, years: int):
 
 
 # Status words of a subscription that has ended: beside an empty end date, when it ended is not known
-ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed", "terminated", "inactive")
+ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed", "terminated", "inactive",
+               "deleted")  # Paddle Classic: a cancelled subscription's user is 'deleted'
+TRIAL_WORDS = ("trialing", "in_trial")  # Stripe, Chargebee
 
 
 def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: list[str]) -> str:

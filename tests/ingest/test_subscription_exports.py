@@ -1,0 +1,85 @@
+"""Subscription and customer exports of billing tools whose cancellations were read as running customers (churn 0%)
+or whose future customers stretched the data: each read true, refused or asked. Figures worked out from the rows."""
+
+import datetime as dt
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import InvalidValuesError, NeedsAnswerError
+
+AS_OF = dt.date(2024, 6, 30)
+
+
+def churned(prepared) -> dict[str, dt.date | None]:
+    rows = prepared.rows.set_index("customer_id")
+    return {c: (None if d is None or d != d else d.date() if hasattr(d, "date") else d)
+            for c, d in rows["churn_date"].items()}
+
+
+def test_chargebee_report_canceled_on_is_the_churn_date():
+    """Chargebee's subscriptions report: 'Canceled On' (was unmapped: cb_12 and cb_14 ran on, churn 0%)."""
+    data = (b"Subscription ID,Customer ID,Status,Activated On,Canceled On,MRR\n"
+            b"AzZ0,cb_0,Active,2023-09-23 00:00,,49.00\n"
+            b"AzZ12,cb_12,Cancelled,2023-07-02 00:00,2024-01-02 00:00,49.00\n"
+            b"AzZ14,cb_14,Cancelled,2024-02-05 00:00,2024-03-14 00:00,49.00\n")
+    p = prepare_bytes(data, "customers", as_of=AS_OF, mapping={"start_date": "Activated On"})
+    assert churned(p) == {"cb_0": None, "cb_12": dt.date(2024, 1, 2), "cb_14": dt.date(2024, 3, 14)}
+
+
+@pytest.mark.parametrize("header", ["cancellation_effective_date", "subscription_canceled_at"])
+def test_paddle_and_baremetrics_end_dates_are_read(header):
+    """Paddle Classic users ('deleted' with its cancellation_effective_date), Baremetrics' import template."""
+    data = (f"subscription_id,user_id,state,signup_date,{header}\n"
+            "1000,500,active,2023-11-13 12:00:00,\n1012,512,deleted,2023-07-15 12:00:00,2024-04-21\n").encode()
+    p = prepare_bytes(data, "customers", as_of=AS_OF, mapping={"customer_id": "user_id", "start_date": "signup_date",
+                                                                "subscription_id": "subscription_id"})
+    assert churned(p) == {"500": None, "512": dt.date(2024, 4, 21)}
+
+
+BRAINTREE = (b"Subscription ID,Status,First Billing Date,Customer ID\n"
+             b"sub0,Active,2023-09-12,cust0\nsub1,Canceled,2023-10-01,cust1\nsub2,Expired,2023-11-01,cust2\n")
+BRAINTREE_START = {"start_date": "First Billing Date"}
+
+
+def test_subscriptions_whose_status_says_ended_without_an_end_date_are_refused():
+    """Braintree subscriptions have a Status and no end date: Canceled and Expired were counted as running (churn
+    0/140 for 4/114). Which values mean churned is asked; the churned rows are then refused (when is not known), never
+    counted as customers."""
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(BRAINTREE, "customers", as_of=AS_OF, mapping=BRAINTREE_START)
+    assert [q.key for q in err.value.questions] == ["churned_values:Status"]
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(BRAINTREE, "customers", as_of=AS_OF, mapping=BRAINTREE_START,
+                      answers={"churned_values:Status": ["Canceled", "Expired"]})
+    assert "no churn date column says when" in str(err.value)
+
+
+def test_a_deleted_subscription_without_an_end_date_is_rejected_by_row():
+    data = (b"subscription_id,user_id,state,signup_date,cancellation_effective_date\n"
+            b"1000,500,active,2023-11-13,\n1012,512,deleted,2023-07-15,\n")
+    mapping = {"customer_id": "user_id", "start_date": "signup_date", "subscription_id": "subscription_id",
+               "status": "state", "churn_date": "cancellation_effective_date"}
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, "customers", as_of=AS_OF, mapping=mapping)
+    assert "says the subscription ended" in str(err.value) and "row 3" in str(err.value)
+
+
+def test_chargebee_in_trial_is_a_trial():
+    data = (b"subscription_id,customer_id,status,started_at,cancelled_at\n"
+            b"s1,c1,active,2024-01-05,\ns2,c2,in_trial,2024-06-20,\n")
+    p = prepare_bytes(data, "customers", as_of=AS_OF)
+    assert list(p.rows.customer_id) == ["c1"]
+    assert any("trial" in w and "left out" in w for w in p.warnings)
+
+
+def test_starts_after_the_as_of_date_are_left_out_and_said():
+    """Customers starting after the export's as-of date are not customers then: kept, they stretched the data past
+    the as-of month (3 churned of 142 customer-months read for 3 of 91)."""
+    data = (b"customer_id,start_date,churn_date\nA,2023-07-01,\nB,2023-08-01,2024-02-10\n"
+            b"C,2024-08-01,\nD,2024-11-01,\n")
+    p = prepare_bytes(data, "customers", as_of=AS_OF)
+    assert sorted(p.rows.customer_id) == ["A", "B"]
+    said = "2 customers that start after the as-of date (2024-06-30) were left out"
+    assert any(w.startswith(said) for w in p.warnings)
+    assert sorted(prepare_bytes(data, "customers").rows.customer_id) == ["A", "B", "C", "D"]  # no as-of: all read
