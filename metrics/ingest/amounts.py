@@ -19,6 +19,7 @@ answered, by it); the currency signs are counted over the whole column with plai
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.checks import _AMOUNT_CLEAN
@@ -37,23 +38,42 @@ CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multip
 CENTS_HEADER = "cents"  # a header ending so ('amount_in_cents') says its amounts are cents
 
 
-def one_currency_column(chk: _Checker, columns: list[str]) -> str | None:
-    """Refuse a file whose currency column names more than one currency; the one it names (EUR), else None."""
-    for column in columns:
-        if normalise_header(column) not in CURRENCY_HEADERS:
+CURRENCY_ENDINGS = ("currency", "currencycode", "currencyisocode", "currencyiso")
+
+
+def currency_columns(columns: list[str], amount: str) -> list[str]:
+    """The file's currency columns ('Currency', 'Customer Currency', 'Currency ISO Code', Zuora's
+    'Account.Currency'); of several, those that share a word with the amount's header (App Store: 'Proceeds
+    Currency' for 'Developer Proceeds', not the 'Customer Currency' the buyer paid in)."""
+    found = [c for c in columns if normalise_header(c) in CURRENCY_HEADERS
+             or normalise_header(str(c).rsplit(".", 1)[-1]) in CURRENCY_HEADERS
+             or normalise_header(c).endswith(CURRENCY_ENDINGS)]
+    words = set(re.findall(r"[a-z0-9]+", amount.lower())) - {"amount", "total", "currency"}
+    shared = [c for c in found if words & set(re.findall(r"[a-z0-9]+", str(c).lower()))]
+    return shared or found
+
+
+def one_currency_column(chk: _Checker, columns: list[str], amount: str = "") -> str | None:
+    """Refuse a file whose currency column names more than one currency; the one it names (EUR), else None. An
+    exact header was required before: 'Buyer Currency', 'Currency ISO Code', 'Account.Currency' went unread and
+    USD, EUR and JPY amounts were added into one MRR."""
+    named = None
+    for column in currency_columns(columns, amount):
+        if column == amount:
             continue
         col = quote_ident(column)
         found = chk.con.execute(f"SELECT upper(trim({col})) AS c, count(*) FROM raw WHERE nullif(trim({col}), '') "
                                 "IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        if normalise_header(column) not in CURRENCY_HEADERS and not all(re.fullmatch("[A-Z]{3}", c) for c, _ in found):
+            continue  # not codes: Google Play's 'Amount (Merchant Currency)' is an amount
         if len(found) > 1:
             listed = ", ".join(f"{c}: {counted(n, 'row')}" for c, n in found)
             chk.refuse(column, f"upper(trim({col})) IN (SELECT unnest(?::VARCHAR[]))",
                        f"name another currency than the rest ({listed}): amounts in different currencies cannot be "
                        "added into one MRR or ARR. Convert them to one currency (or upload one file per currency "
                        "into separate workspaces) and upload again", [[c for c, _ in found[1:]]])
-        if found:
-            return found[0][0]
-    return None
+        named = named or (found[0][0] if found else None)
+    return named
 
 
 def one_currency_sign(chk: _Checker, column: str) -> str | None:

@@ -206,6 +206,8 @@ SYNONYMS_REVENUE = {
                    "createdat"],
     "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
                  "endedon"],
+    # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
+    "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus"],
 }
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {

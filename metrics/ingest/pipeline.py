@@ -295,16 +295,30 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     """Xero writes a credit note as a positive amount with 'Sales credit note' in its 'Type': read as it stands, a
     credit of 100 was 100 of revenue. Such lines are read as negative (then netted or not, as the credits question
     asks), said."""
-    kind = chk.column_named(("type", "invoicetype", "documenttype"))
+    kind = chk.column_named(("type", "invoicetype", "documenttype", "transactiontype"))
     if kind is None or kind in mapping.values():
         return
     amount, label = quote_ident(mapping["amount"]), quote_ident(kind)
-    credit = (f"contains(lower({label}), 'credit') AND {_amount_sql(amount)} > 0 "
+    word = f"lower(trim({label}))"
+    # Maxio (Chargify) transactions: a 'Payment' row settles the 'Charge' before it (both counted: revenue twice);
+    # only beside charges, sales or invoices (a payments export of 'payment' rows alone is the revenue)
+    if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (
+            n := chk.count_where(f"{word} IN {sql_words(SETTLING_TYPES)}")):
+        chk.con.execute(f"DELETE FROM raw WHERE {word} IN {sql_words(SETTLING_TYPES)}")
+        warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
+                        "a payment settles a charge of the file (counted, the revenue was counted twice).")
+    # Xero's 'Sales credit note', Braintree's 'credit' and Maxio's 'Refund' carry a positive amount
+    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund')) AND {_amount_sql(amount)} > 0 "
               f"AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
         chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
-        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note {'carries' if n == 1 else 'carry'} a "
-                        f"positive '{mapping['amount']}': read as a credit (negative).")
+        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note or refund "
+                        f"{'carries' if n == 1 else 'carry'} a positive '{mapping['amount']}': read as a credit "
+                        "(negative).")
+
+
+CHARGE_TYPES = ("charge", "sale", "invoice")
+SETTLING_TYPES = ("payment", "info_transaction")
 
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

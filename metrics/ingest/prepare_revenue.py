@@ -59,7 +59,10 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        "written off", "failed", "refunded", "canceled", "cancelled",
                        # QuickBooks' transaction types that settle or move money already billed: a payment beside
                        # its invoice counted the revenue twice (2,000 for 1,000)
-                       "payment", "receive payment", "deposit", "bill payment", "journal entry", "transfer")
+                       "payment", "receive payment", "deposit", "bill payment", "journal entry", "transfer",
+                       # declined or failed charges: Braintree, Recharge, GoCardless (were counted as revenue)
+                       "processor_declined", "gateway_rejected", "settlement_declined", "authorization_expired",
+                       "declined", "error", "skipped", "charged_back", "chargeback", "customer_approval_denied")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
 HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
@@ -194,7 +197,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                                  "as " + ("a subscription list" if subscriptions else "a snapshot") + ": unmap '"
                                  + "', '".join(m[f] for f in ("period_start", "period_end", "tax") if f in m) + "'.")
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
-    named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
+    named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns, m["amount"])
     signed = amounts.one_currency_sign(chk, m["amount"])
     comma = amounts.decimal_comma(chk, m["amount"])
     dotted = not comma and amounts.thousands_dot(chk, m["amount"])
