@@ -379,7 +379,8 @@ def _which_recommend_question(chk: _Checker, mapping: dict[str, str], columns: l
 
 # Survey tools' response status for answers that no customer gave (Qualtrics: 'Survey Preview', 'Survey Test',
 # 'Spam'): left out with a count (they moved NPS 33 -> 14 in a helper's file)
-NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam")
+# Alchemer's 'Disqualified' (screened out by the survey's logic); its 'Partial' answers count: the score was given
+NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam", "disqualified")
 
 
 def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
@@ -395,7 +396,8 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
         chk.total -= n
         said = ", ".join(f"{v} ({c:,})" for v, c in found)
         warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
-                        "out: previews, tests and spam are no customer's answer.")
+                        "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
+                        "answer.")
 
 
 def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:

@@ -124,6 +124,20 @@ def _refuse_reversed(chk: _Checker, column: str, distinct: str) -> None:
                                  "to 5, 5 to 1) and upload it again.")
 
 
+THREE_POINTS_MIN = 30  # answers, none above 3: a 1–5 question is never answered so; a 1–3 one is
+
+
+def _refuse_three_points(column: str, high, parsed: int) -> None:
+    """A 1–3 scale (three smileys, 'How satisfied were you? (1-3)'): no scale here reads it (top two boxes would
+    count the middle face as satisfied), and read as 1–5 every answer was unsatisfied: CSAT 0% for 50–84%."""
+    says = re.search(r"\b1\s*(-|–|to)\s*3\b", column)  # '(1-3)', '1 to 3' in the question
+    if high is not None and high <= 3 and (says or parsed >= THREE_POINTS_MIN):
+        raise InvalidOptionError(f"'{column}' is answered from 1 to 3 only ({parsed:,} answers): a three-point scale "
+                                 "(three faces) is none of the CSAT scales read here (1–5, 1–7, 1–10, 0–10, good/bad), "
+                                 "and read as 1–5 no answer would be satisfied. Export it as Good/Bad (3 = good, 1–2 "
+                                 "= bad) or on a five-point scale and upload it again.")
+
+
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
     must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
@@ -172,6 +186,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     elif high >= 6:
         proposal, clear = "1-7", kind == "csat" and seven_is_the_top(high, parsed)
     else:
+        _refuse_three_points(column, high, parsed)
         proposal, clear = "1-5", kind == "csat" and high == 5
 
     shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")

@@ -395,6 +395,30 @@ def test_survey_previews_tests_and_spam_are_left_out():
                for w in p.warnings)
 
 
+def test_alchemer_disqualified_responses_are_left_out_partial_ones_count():
+    """Alchemer (SurveyGizmo): 'Disqualified' responses were screened out by the survey and are no answer (counted,
+    NPS −20 for +33.3); a 'Partial' response gave its score and counts. Hand: 10, 9 promoters, 2 a detractor."""
+    data = (b"Response ID,Date Submitted,Status,How likely is it that you would recommend us to a friend?\n"
+            b"1,2026-01-05 10:02:00,Complete,10\n2,2026-01-06 10:02:00,Complete,9\n"
+            b"3,2026-01-07 10:02:00,Disqualified,0\n4,2026-01-08 10:02:00,Disqualified,0\n"
+            b"5,2026-01-09 10:02:00,Partial,2\n")
+    q = "How likely is it that you would recommend us to a friend?"
+    p = prepare_bytes(data, kind="nps", answers={f"scale:{q}": "0-10"})
+    assert sorted(p.rows.score) == [2, 9, 10]
+    assert any(w.startswith("2 responses whose 'Status' says disqualified (2) were left out") for w in p.warnings)
+
+
+@pytest.mark.parametrize("header, n", [("How satisfied were you? (1-3)", 4), ("Satisfaction", 30)])
+def test_a_three_point_scale_is_refused(header, n):
+    """Three smileys answered 1–3: read as 1–5 no answer was satisfied (CSAT 0% for 50% top box). Refused when the
+    header says 1-3, or when 30 answers never go above 3."""
+    rows = "".join(f"r{i},2026-01-{1 + i % 28:02d},{1 + i % 3}\n" for i in range(n))
+    data = f"Response ID,Date,{header}\n{rows}".encode()
+    with pytest.raises(InvalidOptionError) as err:
+        prepare_bytes(data, kind="csat", mapping={"score": header})
+    assert "answered from 1 to 3 only" in str(err.value)
+
+
 def test_a_response_id_twice_in_one_file_is_rejected_by_row():
     """A response exported again with its comment added later was counted twice (NPS 33.3 -> 42.9)."""
     data = b"Response ID,Date,Score,Comment\nr1,2026-01-05,10,\nr2,2026-01-05,3,\nr1,2026-01-05,10,great\n"
