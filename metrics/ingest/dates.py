@@ -124,6 +124,11 @@ def choose_format(chk: _Checker, column: str) -> str:
             f"SELECT v FROM {_sample(column)} WHERE {_parse_date_sql('v', best)} <> {_parse_date_sql('v', twin)} "
             "ORDER BY v LIMIT 1").fetchone()
         ambiguous = differs is not None  # 01/01/2026, 05/05/2026 …: both readings give the same dates
+        settled = {f: c for c, f in chk.formats.items() if c not in chk.ambiguous}
+        if ambiguous and twin in settled and best not in settled:
+            # another date column of the file reads one way only (a day above 12): the same order is proposed for
+            # this one (its start dates proven DD/MM, the churn dates' MM/DD proposal read churn 0.56% for 3.05%)
+            best, twin = twin, best
         if ambiguous:
             chk.ambiguous[column] = [best, twin]
             example = differs[0]
@@ -137,6 +142,8 @@ def choose_format(chk: _Checker, column: str) -> str:
     if ambiguous:
         detail = (f"The values read both as {format_name(best)} and as {format_name(twin)} (no day above 12), "
                   "so the file cannot say which; the two readings give different dates. " + detail)
+        if best in settled:
+            detail += f". '{settled[best]}' reads as {format_name(best)} only: proposed the same."
     answer = chk.questions.ask(Question(
         key, f"Which date format does '{column}' use?", tuple(choices), labels,
         proposal=best, detail=detail, must_confirm=ambiguous))

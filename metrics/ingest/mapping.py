@@ -137,8 +137,8 @@ SYNONYMS = {
                       "completiontime", "datum"],  # Microsoft Forms' 'Completion time'; German 'Datum'
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
-                    "externalreference", "externaldatareference", "customerexternalid", "userid", "user", "id",
-                    "uuid"],
+                    "externalreference", "externaldatareference", "customerexternalid", "userid",
+                    "enduserid", "user", "id", "uuid"],  # Wootric's 'end_user_id' beside the response's 'id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],

@@ -230,3 +230,15 @@ def test_a_google_forms_gmt_offset_dates_the_answer_in_utc():
             b"2026/07/01 12:30:00 AM GMT+2,9\n2026/06/15 10:00:00 AM GMT,3\n")
     p = prepare_bytes(data, kind="nps")
     assert p.rows.response_date.dt.strftime("%Y-%m-%d").tolist() == ["2026-07-01", "2026-06-30", "2026-06-15"]
+
+
+def test_an_ambiguous_date_column_is_proposed_the_order_another_column_proves():
+    """Start dates with days above 12 read DD/MM only; the churn dates (all days ≤ 12) read both ways and are asked:
+    proposed MM/DD before, accepting it read churn 0.56% for 3.05%. Proposed DD/MM now, said why; still asked."""
+    data = (b"Customer ID,Start Date,Churn Date\nB0,11/07/2023,09/01/2024\nB1,21/12/2023,\nB2,09/10/2023,03/02/2024\n"
+            b"B3,21/07/2023,\n")
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "customers")
+    churn = next(q for q in err.value.questions if q.key == "date_format:Churn Date")
+    assert churn.proposal == "%d/%m/%Y" and churn.must_confirm
+    assert churn.detail.endswith("'Start Date' reads as DD/MM/YYYY only: proposed the same.")
