@@ -17,6 +17,7 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import _check_dates
+from metrics.ingest.mapping import SYNONYMS, normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.store import quote_ident
@@ -98,6 +99,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             parsed = chk.date(m["churn_date"])
             chk.flag(m["churn_date"], f"{parsed} > ?", f"are more than {SCHEDULED_YEARS} years in the future: a "
                      "typo, not a cancellation scheduled", [_years_after(opts.today, SCHEDULED_YEARS)])
+            _other_end_dates(chk, m, warnings)
             churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
             if "status" in m:
                 churn = _active_status_wins(chk, m, churn, warnings)
@@ -176,6 +178,21 @@ def _started_by_as_of(chk: _Checker, start: str, opts: Options, keep: str, unit:
                         f"({opts.as_of:%Y-%m-%d}) {'was' if n == 1 else 'were'} left out: not a customer yet when "
                         "the export was taken.")
     return f"({keep}) AND NOT coalesce({after}, false)"
+
+
+def _other_end_dates(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """Another end-date column ('Cancellation Date' beside the mapped 'Churn Date') dated where the mapped one is
+    empty: those customers count as active, which the other column may contradict (2 churned of 220 for 6 of 214).
+    Which is the churn is the analyst's call: said, with the count and how to choose the other."""
+    other = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                  if c not in ("_row", m["churn_date"]) and c not in chk.hidden and c not in m.values()
+                  and normalise_header(c) in SYNONYMS["churn_date"]), None)
+    if other is None:
+        return
+    if n := chk.count_where(f"{_blank(quote_ident(m['churn_date']))} AND NOT {_blank(quote_ident(other))}"):
+        warnings.append(f"{counted(n, 'row')} with an empty '{m['churn_date']}' {'has' if n == 1 else 'have'} a "
+                        f"date in '{other}': {'that customer counts' if n == 1 else 'those customers count'} as "
+                        f"active. If '{other}' is when customers left, map it as the churn date.")
 
 
 SCHEDULED_YEARS = 5  # a churn date up to this far ahead is a cancellation scheduled (a contract's end); beyond, a typo

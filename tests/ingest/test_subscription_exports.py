@@ -83,3 +83,13 @@ def test_starts_after_the_as_of_date_are_left_out_and_said():
     said = "2 customers that start after the as-of date (2024-06-30) were left out"
     assert any(w.startswith(said) for w in p.warnings)
     assert sorted(prepare_bytes(data, "customers").rows.customer_id) == ["A", "B", "C", "D"]  # no as-of: all read
+
+
+def test_a_second_end_date_column_dated_where_the_churn_date_is_empty_is_said():
+    """'Churn Date' mapped, 'Cancellation Date' beside it filled for K1 and K2 only: they count as active, said."""
+    data = (b"Customer ID,Start Date,Cancellation Date,Churn Date\nK0,2023-10-26,2024-02-01,2024-02-26\n"
+            b"K1,2023-06-11,2024-06-20,\nK2,2023-06-12,2024-05-02,\nK3,2023-07-01,,\n")
+    p = prepare_bytes(data, "customers", as_of=AS_OF)
+    assert churned(p) == {"K0": dt.date(2024, 2, 26), "K1": None, "K2": None, "K3": None}
+    assert ("2 rows with an empty 'Churn Date' have a date in 'Cancellation Date': those customers count as active. "
+            "If 'Cancellation Date' is when customers left, map it as the churn date.") in p.warnings
