@@ -186,21 +186,37 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         warnings.append(f"{rows:,} rows for {tickets:,} tickets: the ticket id repeats, so this is read as an event "
                         f"log (one row per ticket update) and each ticket's latest state by {order} is used"
                         + ("; reopens counted from solved/closed → open moves." if derive_reopens else "."))
+    # The first reply's duration is the earliest row's that has one (Front writes it on the first outbound
+    # message), the rating the latest row's that has one (a later automatic update leaves it blank): read from the
+    # latest row alone, Front's first reply was a later message's (1.1 h for 2.0) and Kustomer's ratings were lost.
+    rated = "csat_scale IS NOT NULL OR csat_offered IS NOT NULL"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE t1 AS
         WITH seq AS (
-            SELECT *, lag(status) OVER (PARTITION BY ticket_id ORDER BY updated_at NULLS FIRST, _row) AS prev_status
+            SELECT *, lag(status) OVER (PARTITION BY ticket_id ORDER BY updated_at NULLS FIRST, _row) AS prev_status,
+                   row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at NULLS FIRST, _row) AS n
             FROM t0
         ), w AS (
-            SELECT *, row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC NULLS LAST, _row DESC) AS k,
+            SELECT *, row_number() OVER (PARTITION BY ticket_id ORDER BY n DESC) AS k,
                    min(created_at) OVER (PARTITION BY ticket_id) AS first_created,
                    min(first_reply_at) OVER (PARTITION BY ticket_id) AS first_reply_min,
+                   arg_min(fr_cal, CASE WHEN fr_cal IS NOT NULL THEN n END) OVER (PARTITION BY ticket_id) AS fr_cal_1,
+                   arg_min(fr_bus, CASE WHEN fr_bus IS NOT NULL THEN n END) OVER (PARTITION BY ticket_id) AS fr_bus_1,
+                   arg_max({{'score': csat_score, 'scale': csat_scale, 'satisfied': csat_satisfied,
+                            'offered': csat_offered}}, CASE WHEN {rated} THEN n END)
+                       OVER (PARTITION BY ticket_id) AS rating,
                    count_if(status IN {sql_words(OPEN_STATUSES)} AND prev_status IN {sql_words(DONE_STATUSES)})
                        OVER (PARTITION BY ticket_id) AS moves
             FROM seq
         )
-        SELECT * EXCLUDE (k, created_at, first_reply_at, reopens, first_created, first_reply_min, moves),
+        SELECT * EXCLUDE (k, n, created_at, first_reply_at, reopens, first_created, first_reply_min, moves, fr_cal,
+                          fr_bus, fr_cal_1, fr_bus_1, rating, csat_score, csat_scale, csat_satisfied, csat_offered),
                first_created AS created_at, first_reply_min AS first_reply_at,
+               fr_cal_1 AS fr_cal, fr_bus_1 AS fr_bus,
+               CASE WHEN {rated} OR rating IS NULL THEN csat_score ELSE rating.score END AS csat_score,
+               CASE WHEN {rated} OR rating IS NULL THEN csat_scale ELSE rating.scale END AS csat_scale,
+               CASE WHEN {rated} OR rating IS NULL THEN csat_satisfied ELSE rating.satisfied END AS csat_satisfied,
+               CASE WHEN {rated} OR rating IS NULL THEN csat_offered ELSE rating.offered END AS csat_offered,
                {'moves::INTEGER' if derive_reopens else 'reopens'} AS reopens
         FROM w WHERE k = 1""")
 

@@ -510,3 +510,21 @@ def test_freshservice_resolved_date_and_survey_result():
     rows = p.rows.set_index("ticket_id")
     assert rows["resolution_hours"].tolist() == pytest.approx([4.0, 2.0, 24.0])
     assert rows["csat_satisfied"].tolist()[:2] == [True, False]
+
+
+def test_an_event_log_keeps_the_first_reply_duration_and_the_latest_rating():
+    """One row per ticket update: the first reply's duration sits on the earliest row that has one, the rating on the
+    solve row, and a later automatic update leaves both blank. Read from the latest row alone, both were lost."""
+    data = (b"Ticket ID,Created At,Updated At,Status,First reply (seconds),Satisfaction\n"
+            b"k1,2024-03-04T09:00:00Z,2024-03-04T09:00:00Z,open,,\n"
+            b"k1,2024-03-04T09:00:00Z,2024-03-04T10:00:00Z,open,3600,\n"
+            b"k1,2024-03-04T09:00:00Z,2024-03-04T12:00:00Z,solved,,5\n"
+            b"k1,2024-03-04T09:00:00Z,2024-03-06T12:00:00Z,solved,,\n"
+            b"k2,2024-03-05T09:00:00Z,2024-03-05T09:30:00Z,open,1800,\n"
+            b"k2,2024-03-05T09:00:00Z,2024-03-05T11:00:00Z,solved,,2\n")
+    p = prepare_bytes(data, "tickets", mapping={"updated_at": "Updated At", "first_reply_time": "First reply (seconds)",
+                                                "satisfaction": "Satisfaction"},
+                      answers={"csat_scale:Satisfaction": "1-5"})
+    rows = p.rows.set_index("ticket_id").sort_index()
+    assert rows["first_reply_hours"].tolist() == pytest.approx([1.0, 0.5])
+    assert rows["csat_score"].tolist() == [5, 2] and rows["csat_satisfied"].tolist() == [True, False]
