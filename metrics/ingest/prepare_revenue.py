@@ -38,6 +38,9 @@ MAX_SPAN_MONTHS = MAX_SPAN_YEARS * 12
 # annual invoice ÷ 12), shorter ones (a monthly invoice from the 19th to the 18th) stay in their invoice month.
 # Months of a period: its days ÷ the mean month (30.44 days), rounded: 364 or 365 days are 12, 29 to 31 are 1.
 SPREAD_MIN_MONTHS = 2
+# A line whose period is shorter than this many days pays for part of one month (Stripe's proration of a plan
+# change, billed on the next month's invoice): it belongs to its period's month, not to the invoice's
+PARTIAL_MONTH_DAYS = 28
 DAYS_PER_MONTH = 30.436875
 MAX_PERIOD_MONTHS = 120      # a service period of more than ten years is a typo, not a prepaid contract
 OPEN_STATUS = ("open",)      # billed, not paid yet: recurring revenue of its months (see _prepare_revenue)
@@ -489,6 +492,7 @@ class Billed(NamedTuple):
     source: str
     which: str
     item: str = "invoice line"  # what one row is, in the warnings ("yearly figure" for a wide file)
+    partial: str = "false"  # SQL: the line pays for part of one month (a proration), see _spread_lines
 
 
 def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
@@ -523,7 +527,8 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
                        f"'{pe_col}') covers: which one is right cannot be told", []))
     chk.flag_all(checks)
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
-                  f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month")
+                  f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month",
+                  partial=f"({pe} >= {ps} AND datediff('day', {ps}, {pe}) < {PARTIAL_MONTH_DAYS})")
 
 
 def _halted_left_out(chk: _Checker, column: str, status: str) -> bool:
@@ -731,7 +736,7 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
     line that pays for SPREAD_MIN_MONTHS or more is spread evenly over them (an annual invoice ÷ 12), through the
     as-of month (months after it are not known yet: the customer may cancel); any other line stays in its invoice
     month, as without a period. The customer-months the spreading adds are counted against the ceiling first."""
-    ps, months, source, which, item = period
+    ps, months, source, which, item, partial = period
     latest = chk.con.execute(f"SELECT max({month}) FILTER ({month} <= ?) FROM raw WHERE {keep}",
                              [opts.today]).fetchone()[0]
     cap = min(opts.as_of or latest or opts.today, opts.today)
@@ -741,18 +746,26 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
     lines_sql = f"""
         WITH lines AS (
             SELECT _row, {stripped(cid)} AS customer_id, {spread} AS spread,
-                   CASE WHEN {spread} THEN date_trunc('month', {ps}) ELSE date_trunc('month', {month}) END::DATE
-                       AS first_m,
+                   CASE WHEN {spread} THEN date_trunc('month', {ps})
+                        -- a proration (15 Jan – 1 Feb, on the 1 Feb invoice) in its own month: in February it read
+                        -- as an expansion then, and a contraction in March (MRR 354.84 for 300)
+                        WHEN {partial} AND date_trunc('month', {ps}) <= DATE '{cap_m}' THEN date_trunc('month', {ps})
+                        ELSE date_trunc('month', {month}) END::DATE AS first_m,
+                   date_trunc('month', {month})::DATE AS invoice_m,
                    CASE WHEN {spread} THEN {months} ELSE 1 END AS n,
                    CASE WHEN {spread} THEN least({months}, datediff('month', date_trunc('month', {ps}), DATE '{cap_m}')
                                                  + 1) ELSE 1 END AS k,
                    CASE WHEN {spread} THEN ({line}) / {months} ELSE {per_month} END AS mrr
             FROM raw WHERE {keep}
         )"""
-    spread_n, added, past, beyond, widest = chk.con.execute(lines_sql + """
+    spread_n, added, past, beyond, widest, moved = chk.con.execute(lines_sql + """
         SELECT count(*) FILTER (spread), coalesce(sum(greatest(k, 0)) FILTER (spread), 0),
                count(*) FILTER (spread AND k < n), count(*) FILTER (spread AND k <= 0),
-               max(n) FILTER (spread) FROM lines""").fetchone()
+               max(n) FILTER (spread), count(*) FILTER (NOT spread AND first_m <> invoice_m) FROM lines""").fetchone()
+    if moved:
+        warnings.append(f"{counted(moved, 'line')} {'pays' if moved == 1 else 'pay'} for part of a month (a "
+                        f"proration: {source} shorter than {PARTIAL_MONTH_DAYS} days) on a later month's invoice: "
+                        "counted in the month of its period, not of its invoice.")
     ceiling = max_customer_months()
     if added > ceiling:
         longest = chk.con.execute(lines_sql + """

@@ -310,3 +310,19 @@ def test_stripe_invoice_periods_look_back_and_are_not_read():
     q = next(q for q in err.value.questions if q.key == "recurring:Total")
     assert q.must_confirm and "1 of the 3 customers billed before the file's last month (33%) were billed in one " \
                               "month only" in q.detail
+
+
+def test_a_proration_billed_on_next_months_invoice_counts_in_its_own_month():
+    """Stripe invoice line items: A upgrades from 100 to 200 on 15 Jan; the 1 Feb invoice carries −54.84 (unused Pro)
+    and +109.68 (Team for the rest of January) beside February's 200. In February they read as an expansion of
+    54.84 (MRR 354.84) undone in March; in January, where they belong: A pays 154.84, then 200, 200."""
+    data = (b"Invoice Date (UTC),Customer ID,Amount,Period Start (UTC),Period End (UTC)\n"
+            b"2026-01-01 00:00,cus_A,100.00,2026-01-01 00:00,2026-02-01 00:00\n"
+            b"2026-02-01 00:00,cus_A,-54.84,2026-01-15 00:00,2026-02-01 00:00\n"
+            b"2026-02-01 00:00,cus_A,109.68,2026-01-15 00:00,2026-02-01 00:00\n"
+            b"2026-02-01 00:00,cus_A,200.00,2026-02-01 00:00,2026-03-01 00:00\n"
+            b"2026-03-01 00:00,cus_A,200.00,2026-03-01 00:00,2026-04-01 00:00\n")
+    p = prepare_bytes(data, "revenue", mapping={"month": "Invoice Date (UTC)"}, answers={"credits:Amount": "net"})
+    assert {f"{r.month:%Y-%m}": round(float(r.mrr), 2) for r in p.rows.itertuples()} == {
+        "2026-01": 154.84, "2026-02": 200.0, "2026-03": 200.0}
+    assert any(w.startswith("2 lines pay for part of a month (a proration") for w in p.warnings)
