@@ -85,7 +85,11 @@ def _score(text: str) -> int:
         c, i = m.group(), m.start()
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        if c.isalpha():
+        if c.isalpha() and ord(c) > 0x17F:
+            # beyond the Latin letters of European text: Mac Roman's ƒ and ﬂ for Windows-1252's Ä and ß
+            # ("Äußerst" read "ƒuflerst" scored higher, the two lower-case letters against one capital)
+            score -= 2
+        elif c.isalpha():
             if not c.isupper():
                 score += 2
             elif prev.isalpha() and prev.islower():

@@ -445,6 +445,15 @@ def test_code_page_proposed_from_the_text(lang, codec):
     assert decoded.text == LANGUAGES[lang]
 
 
+def test_windows_1252_umlauts_are_not_read_as_mac_roman_letters():
+    """Only 'Ä' and 'ß', in score labels: Mac Roman reads them 'ƒ' and 'ﬂ' ("ƒuflerst", two lower-case letters
+    against one capital) and was proposed without a question; letters beyond European Latin now cost."""
+    text = "id;score\n1;10 - Äußerst wahrscheinlich\n2;0 - Äußerst unwahrscheinlich\n"
+    questions = Questions()
+    decoded = read.decode_bytes(text.encode("cp1252"), questions)
+    assert questions.asked[0].proposal == "cp1252" and decoded.text == text
+
+
 @pytest.mark.parametrize("value, text", [
     (None, None), ("", None), (" x", " x"), (12.0, "12"), (12.5, "12.5"), (0.1 + 0.2, "0.3"),
     (1e20, "100000000000000000000"), (-0.0, "0"), (1e-7, "0.0000001"), (-1234.5678, "-1234.5678"),
