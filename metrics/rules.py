@@ -142,7 +142,8 @@ def everywhere() -> list[str]:
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
         "period use the category as of the period's start, so no later answer can explain the outcome.",
         "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "
-        "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused).",
+        "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused). "
+        "A customer or subscription that starts after the as-of date was not a customer yet: left out, said.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
@@ -156,7 +157,9 @@ def everywhere() -> list[str]:
         "paying, or left out entirely); an invoice line whose service period (period start to end) covers two "
         "months or more "
         "is spread evenly over the months it covers from its period's first month (an annual invoice ÷ "
-        f"{MONTHS_PER_YEAR} a month), through the as-of month; shorter periods stay in their invoice month. An "
+        f"{MONTHS_PER_YEAR} a month), through the as-of month; shorter periods stay in their invoice month, but a "
+        "line paying for part of a month (a period under 28 days: a proration) billed on a later month's invoice "
+        "counts in its period's month. An "
         "invoice line billed for several months (its interval × count) and no service period is spread the same way "
         "over the months it pays for: from its invoice month on (billed in advance, proposed) or up to its invoice "
         "month (billed in arrears), as the analyst answers; a file with one revenue column per year or quarter "
@@ -168,7 +171,10 @@ def everywhere() -> list[str]:
         "refuses unless the analyst says so (an amount header that says MRR or monthly is taken at its word). An "
         "invoice's revenue excludes tax (its total − its tax where the file has both); an open invoice (billed, "
         "not paid yet) counts, void, deleted, not paid (collection failed for good) and uncollectible "
-        "ones do not. Stripe's invoice export carries an invoice-level period that looks back one period (its API "
+        "ones do not, nor do declined, rejected, failed, skipped or charged-back charges; a payment row beside the "
+        "charges it settles is left out (counted twice otherwise), and a credit or refund row written with a "
+        "positive amount is read as negative. Stripe's invoice export carries an invoice-level period that looks "
+        "back one period (its API "
         "reference), not the service period, so it is not read; its line items export's periods are. Amounts are "
         "in the file's currency, shown with "
         "its sign: the one a currency column or "
@@ -185,12 +191,15 @@ def everywhere() -> list[str]:
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "
         f"scores whose highest answer is 7 are read as 1–7 only from {MIN_RESPONSES} answers on (fewer could be a "
-        "1–10 survey's, and the scale is asked).",
+        "1–10 survey's, and the scale is asked). A three-point scale (three faces, 1–3) is refused: its top two "
+        "boxes would count the middle answer as satisfied.",
         "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
         "how many moved to another day.",
         "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
         "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not "
-        "NPS). Answers identical in every column of a file with no response or customer id are asked about "
+        "NPS). Survey previews, tests, spam and disqualified (screened-out) responses are left out, said; partial "
+        "responses count with the answers they gave. Answers identical in every column of a file with no response or "
+        "customer id are asked about "
         "(separate answers, or one exported twice); a file added as another source whose answers without ids are "
         "mostly alike (date, score, comment) to another source's is refused as its re-export, since those answers "
         "would count twice.",
