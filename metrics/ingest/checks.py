@@ -356,19 +356,54 @@ def require_as_of(opts, what: str) -> None:
 
 
 # A spreadsheet's summary row, read as data, is one more customer (or answer) holding the sum of the others: a
-# 'Total' line with a month made MRR four times too large. Its label, in an id or name column: the whole cell, or a
-# label with a colon, a month, a quarter or a year after it ('Total: 10 customers', 'Subtotal Mar', 'Total 2026').
-SUMMARY_LABEL = (r"(grand\s*total|sub\s*-?\s*totals?|totals?|average|avg|mean|sum|summe|gesamt|gesamtsumme|"
-                 r"insgesamt|total general|totaal|overall)\.?(\s*:.*|\s+(for\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|"
-                 r"oct|nov|dec)[a-z]*\.?|q[1-4]|[0-9]{2,4})([^a-z].*)?)?")
+# 'Total' line with a month made MRR four times too large. Its label, in an id or name column, lower case, stripped of
+# the marks that decorate it ('**Total**', '[Total]', 'Total*'): a summary word alone, or with a unit ('Total MRR',
+# 'TOTAL (USD)', 'Sum of mrr', 'Total (2 rows)'), or with a colon, a month, a quarter or a year after it ('Total: 10
+# customers', 'Subtotal Mar', 'Total 2026', 'Feb 2026 Total'). Pivot tables' grand totals in other languages
+# ('Total Result', 'Gesamtergebnis', 'Total général', 'Totaal generaal') and the statistics a survey sheet writes
+# under its answers ('Count', 'Median', 'Mean score', 'NPS', 'Promoters') are summary rows too.
+_SUMMARY_WORDS = (r"grand\s*totals?|sub\s*-?\s*totals?|totals?|average|avg|mean|sum|summe|gesamt|gesamtsumme|"
+                  r"insgesamt|gesamtergebnis|zwischensumme|(summe\s+)?ergebnis|total\s+g[ée]n[ée]ral|totaal(\s+generaal)?|totale|"
+                  r"somme|overall(\s+total)?|total\s+result|σ|count|median|(mean|average)\s+score|nps|promoters|"
+                  r"passives|detractors|all\s+customers")
+_PERIOD = r"((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s+[0-9]{2,4})?|q[1-4]|[0-9]{2,4}(-[0-9]{2})?)"
+_UNIT = r"(mrr|arr|revenue|amount|sales|usd|eur|gbp|chf|[0-9,]+\s+rows?)"
+SUMMARY_LABEL = (rf"({_SUMMARY_WORDS})\.?(\s*:.*|\s+(for\s+)?{_PERIOD}([^a-z].*)?|\s*\(?{_UNIT}\)?|\s+of\s+.+)?"
+                 rf"|{_PERIOD}\s+(sub\s*-?\s*)?totals?")
+# Decorations around a label: '**Total**', '[Total]', 'Total*', '#Total'
+_UNDECORATED = "regexp_replace(lower({v}), '^[\\s*\\[#(]+|[\\s*\\]#:.]+$', '', 'g')"
+# A group's subtotal in a pivot or report: '<group> Total', 'Total <group>', 'Total for <group>', 'Subtotal for
+# <group>', where the group is another id or name of the column ('Acme Inc Total' beside 'Acme Inc'). A name that
+# merely starts with the word ('Total Wine & More') is no subtotal: its rest names no other row.
+_GROUP_OF = (r"^(.+?)\s+(sub\s*-?\s*)?totals?$", r"^(sub\s*-?\s*)?totals?\s+(for\s+)?(.+)$")
 SUMMARY_FIELDS = ("customer_id", "response_id", "ticket_id", "name")
+GROUPING_HEADERS = {"segment", "region", "country", "territory", "market", "group", "category", "team", "plan", "tier",
+                    "customersegment", "salesregion", "accountowner", "owner"}
 
 
 def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
     """Refuse by row the totals, subtotals and averages a spreadsheet writes under its table (skipping them is
     stated, as any refused row): never read as a customer or an answer."""
     for field in SUMMARY_FIELDS:
-        if (column := mapping.get(field)) is not None:
-            chk.flag(column, f"regexp_full_match(lower({stripped(quote_ident(column))}), ?)",
+        if (column := mapping.get(field)) is None:
+            continue
+        cell = stripped(quote_ident(column))
+        # a group is another cell of the column, or of a grouping column beside it ('North America Total' in the
+        # customer column of a report grouped by 'Region')
+        beside = [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                  if c != column and normalise_header(c) in GROUPING_HEADERS]
+        grouping = " UNION ".join(f"SELECT DISTINCT lower({stripped(quote_ident(c))}) FROM raw" for c in beside)
+        # judged on the distinct cells (a 5M-line file has some 200,000 ids), then flagged by value
+        found = chk.con.execute(f"""
+            WITH cells AS (SELECT v, {_UNDECORATED.format(v='v')} AS label
+                           FROM (SELECT DISTINCT {cell} AS v FROM raw) WHERE v IS NOT NULL),
+            groups AS (SELECT label FROM cells {'UNION ' + grouping if grouping else ''})
+            SELECT list(v) FROM cells
+            WHERE regexp_full_match(label, ?)
+               OR nullif(regexp_extract(label, ?, 1), '') IN (SELECT label FROM groups)
+               OR nullif(regexp_extract(label, ?, 3), '') IN (SELECT label FROM groups)""",
+                                [SUMMARY_LABEL, *_GROUP_OF]).fetchone()[0]
+        if found:
+            chk.flag(column, f"{cell} IN (SELECT unnest(?::VARCHAR[]))",
                      "are a summary row's label (Total, Subtotal, Average …), not a customer or an answer: the row "
-                     "repeats the others' sum. Remove it, or skip it", [SUMMARY_LABEL])
+                     "repeats the others' sum. Remove it, or skip it", [found])

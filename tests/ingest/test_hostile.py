@@ -238,3 +238,34 @@ def test_a_spreadsheets_total_and_subtotal_rows_are_refused_by_row_not_read_as_c
     with pytest.raises(InvalidValuesError, match="row 4: 'Average'"):
         prepare_bytes(b"response_id,date,score\nr1,2026-03-01,10\nr2,2026-03-02,0\nAverage,2026-03-31,5\n",
                       kind="nps")
+
+
+@pytest.mark.parametrize("label", [
+    "Total MRR", "Grand Totals", "TOTAL REVENUE", "Total (2 rows)", "Total*", "**Total**", "[Total]", "TOTAL (USD)",
+    "Total USD", "Overall Total", "Total Amount", "Total Result", "Gesamtergebnis", "Total général",
+    "Totaal generaal", "Summe Ergebnis", "Zwischensumme", "Somme", "Totale", "Σ", "Sum of mrr", "All customers",
+    "February Total", "Feb 2026 Total", "2026-02 Total", "C1 Total", "Total C1", "Total for C1", "Subtotal for C1"])
+def test_summary_labels_of_other_tools_and_languages_are_refused(label):
+    """Each label once passed as a customer holding the others' sum: MRR 600 for 300 (a helper's hand figures)."""
+    data = (f"customer_id,month,mrr\nC1,2026-01,100\nC2,2026-01,200\nC1,2026-02,100\nC2,2026-02,200\n"
+            f"{label},2026-02,300\n")
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data.encode(), kind="revenue")
+    assert [c.row for c in err.value.report.problems[0].cells] == [6]
+
+
+def test_a_group_subtotal_named_after_a_region_beside_the_customer_is_refused():
+    """A report grouped by Region writes 'North America Total' in the customer column: MRR 700 for 350."""
+    data = (b"Region,Customer,Month,MRR\nNorth America,Acme Inc,2026-01,100\nNorth America,Beta LLC,2026-01,200\n"
+            b"North America Total,North America Total,2026-01,300\nEMEA,Gamma GmbH,2026-01,50\n"
+            b"EMEA Total,EMEA Total,2026-01,50\n")
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="revenue", mapping={"customer_id": "Customer"})
+    assert [c.row for c in err.value.report.problems[0].cells] == [4, 6]
+
+
+@pytest.mark.parametrize("label", ["Count", "Median", "Mean score", "NPS", "Promoters", "Detractors"])
+def test_statistics_under_survey_answers_are_refused(label):
+    data = f"customer_id,date,score\nc1,2026-01-05,10\nc2,2026-01-06,3\n{label},2026-01-31,5\n".encode()
+    with pytest.raises(InvalidValuesError, match=f"row 4: '{label}'"):
+        prepare_bytes(data, kind="nps", answers={"scale:score": "0-10"})
