@@ -354,6 +354,38 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         warnings.append(f"{counted(dotted, 'customer id')} in '{col}' {are} written with '.0' (as a spreadsheet or "
                         "pandas export writes a column with an empty cell): read without it (7.0 as 7), so it matches "
                         "the same customer in the other files.")
+    else:
+        _one_spelling(chk, col, warnings)
+
+
+def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
+    """Customer ids that differ only in capitals, spaces or punctuation within one file ('Acme Inc' and 'ACME INC.'
+    in a month's rows): read as two customers, one churned and one new, NRR 83% for 100%. Whether they are one
+    customer is asked (proposed: yes, said); answered yes, each is read as its most frequent spelling."""
+    ident = quote_ident(col)
+    key = "regexp_replace(lower(v), '[^[:alnum:]]', '', 'g')"
+    groups = chk.con.execute(f"""
+        SELECT list(v ORDER BY n DESC, v) FROM (
+            SELECT trim({ident}) AS v, count(*) AS n FROM raw WHERE NOT {_blank(ident)} GROUP BY 1)
+        GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
+    if not groups:
+        return
+    spellings = [g for (g,) in groups]
+    shown = "; ".join(" / ".join(f"'{v}'" for v in g) for g in spellings[:3]) + (" …" if len(spellings) > 3 else "")
+    answer = chk.questions.ask(Question(
+        f"one_spelling:{col}", f"Are customer ids in '{col}' that differ only in capitals or punctuation one customer?",
+        ("one", "separate"), {"one": "one customer each (read as its most frequent spelling)",
+                              "separate": "different customers"}, "one",
+        f"{counted(len(spellings), 'group')} of ids differ only so: {shown}. Read apart, one customer looks like a "
+        "churn and a new customer."))
+    if answer != "one":
+        return
+    pairs = [(v, g[0]) for g in spellings for v in g[1:]]
+    chk.con.execute(f"UPDATE raw SET {ident} = m.to_id FROM (SELECT unnest(?::VARCHAR[]) AS from_id, "
+                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE trim(raw.{ident}) = m.from_id",
+                    [[a for a, _ in pairs], [b for _, b in pairs]])
+    warnings.append(f"{counted(len(pairs), 'customer id')} in '{col}' differing from another only in capitals or "
+                    f"punctuation {'was' if len(pairs) == 1 else 'were'} read as that customer ({shown}).")
 
 
 def _which_recommend_question(chk: _Checker, mapping: dict[str, str], columns: list[str],

@@ -272,6 +272,21 @@ def test_whole_number_ids_written_with_a_decimal_point_match_their_customer():
     assert list(kept.rows.customer_id) == ["7.0", "A-1"]
 
 
+def test_ids_differing_only_in_capitals_or_punctuation_are_asked_and_read_as_one_customer():
+    """'Acme Inc' pays 100 a month, and its last month is written 'ACME INC.': read apart, Acme churned and a new
+    customer started (NRR 83%). Asked, proposed one customer; read as the most frequent spelling, said."""
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    rows = "".join(f"Acme Inc,{m},100\nBeta,{m},200\n" for m in months) + "ACME INC.,2026-01,100\nBeta,2026-01,200\n"
+    data = ("customer,month,mrr\n" + rows).encode()
+    p = prepare_bytes(data, kind="revenue")
+    assert sorted(set(p.rows.customer_id)) == ["Acme Inc", "Beta"]
+    q = next(q for q in p.questions if q.key == "one_spelling:customer")
+    assert q.proposal == "one" and not q.must_confirm
+    assert any("read as that customer ('Acme Inc' / 'ACME INC.')" in w for w in p.warnings)
+    p = prepare_bytes(data, kind="revenue", answers={"one_spelling:customer": "separate"})
+    assert sorted(set(p.rows.customer_id)) == ["ACME INC.", "Acme Inc", "Beta"]
+
+
 def test_email_ids_are_read_in_lower_case():
     data = b"Email,signup_date\nAnn.A@X.com,2023-01-01\nbob@x.com,2023-02-01\n"
     p = prepare_bytes(data, kind="customers", mapping={"customer_id": "Email"})
