@@ -177,8 +177,10 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
 
     annual = {c: get(cats, c, "annual_churn", None) for c in linkage.ORDER}
     counts = {c: (int(get(cats, c, "churned")), int(get(cats, c, "customers"))) for c in linkage.ORDER}
-    # A category's LTV rests on its churned customers: too few and it is blank, with the reason.
-    ltv_reason = {c: stats.too_few(counts[c][0], stats.MIN_CHURN_EVENTS, "churned customers")
+    # A category's LTV rests on its customers and their churns: too few of either and it is blank, with the reason
+    # (the rule: MIN_CUSTOMERS in each group and MIN_CHURN_EVENTS churned; 20 detractors' LTV was shown as a fact)
+    ltv_reason = {c: stats.too_few(counts[c][1], stats.MIN_CUSTOMERS, "customers")
+                  or stats.too_few(counts[c][0], stats.MIN_CHURN_EVENTS, "churned customers")
                   for c in linkage.ORDER[:3]}
     ltv_by = {c: None if ltv_reason[c] else
               ltv(get(cats, c, "avg_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)

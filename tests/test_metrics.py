@@ -313,6 +313,29 @@ def test_ltv_and_value_summary(reference_ws):
     assert s["detractor_arr"] == 1800                          # A, a detractor since r4, pays 150 in Apr
 
 
+def test_a_categorys_ltv_needs_30_customers_as_well_as_10_churns(monkeypatch):
+    """20 detractors of whom 15 churned: 15 churns are enough, 20 customers are not (the rule: 30 in each group).
+    The Detractor LTV was shown as a fact ($5,715). 40 promoters with 12 churns: avg MRR 500 × 0.8 ÷ monthly
+    churn 0.02 = 20,000."""
+    import pandas as pd
+
+    from metrics import linkage, value
+
+    cats = pd.DataFrame({"category": ["Promoter", "Passive", "Detractor"], "customers": [40, 31, 20],
+                         "churned": [12, 5, 15], "avg_mrr": [500.0, 400.0, 779.4],
+                         "monthly_churn": [0.02, 0.01, 0.1], "annual_churn": [0.2, 0.1, 0.7]})
+    now = pd.DataFrame({"category": ["Promoter", "Passive", "Detractor"], "customers": [30, 20, 10],
+                        "arr": [1000.0, 500.0, 300.0]})
+    monkeypatch.setattr(linkage, "by_category", lambda cur, view: cats)
+    monkeypatch.setattr(linkage, "current_by_category", lambda cur, view: now)
+    monkeypatch.setattr(value, "overall_ltv", lambda cur, view, margin: {})
+    s = value.value_summary(None, View(1, dt.date(2025, 1, 1), dt.date(2025, 12, 1)), 0.8)
+    assert s["ltv_by_category"]["Promoter"] == pytest.approx(20_000)
+    assert s["ltv_by_category"]["Detractor"] is None
+    assert s["ltv_by_category_reason"]["Detractor"] == "n = 20, fewer than 30 customers"
+    assert s["ltv_by_category_reason"]["Passive"] == "n = 5, fewer than 10 churned customers"
+
+
 def test_revenue_at_risk_hand_worked():
     from metrics import value
 
