@@ -393,6 +393,31 @@ def test_transitions_between_consecutive_responses(reference_ws):
     assert later.from_category.tolist() == ["Passive"]  # A's move happened before March
 
 
+def test_a_move_answered_after_the_customer_churned_counts():
+    """X answers 9 in January, churns on 10 February, answers 2 in March (the unhappiest answers come from leavers);
+    Y answers 10 then 9. Joined only to customers present that month, X's move was dropped: 1 pair for 2. X's MRR
+    in March is 0, Y's 50."""
+    from metrics import value
+    from metrics.store import Workspace
+
+    ws = Workspace(":memory:")
+    ws.commit([
+        prepare_bytes(b"customer_id,start_date,churn_date\nX,2024-06-01,2025-02-10\nY,2024-06-01,\n",
+                      "customers").to_upload(),
+        prepare_bytes(b"customer_id,month,mrr\n" + b"".join(f"X,2025-0{m},80\nY,2025-0{m},50\n".encode()
+                                                              for m in (1, 2)) + b"Y,2025-03,50\n",
+                      "revenue", answers={"recurring:mrr": "monthly"}).to_upload(),
+        prepare_bytes(b"customer_id,date,score\nX,2025-01-05,9\nY,2025-01-06,10\nX,2025-03-03,2\n"
+                      b"Y,2025-03-04,9\n", "nps", answers={"scale:score": "0-10"}).to_upload(),
+    ])
+    snap = ws.snapshot()
+    t = value.transitions(ws.cursor(), View(snap.snapshot, dt.date(2025, 1, 1), dt.date(2025, 3, 1)), snap.versions)
+    assert t.to_dict("records") == [
+        {"from_category": "Promoter", "to_category": "Detractor", "pairs": 1, "mrr": 0.0},
+        {"from_category": "Promoter", "to_category": "Promoter", "pairs": 1, "mrr": 50.0}]
+    ws.close()
+
+
 def test_quick_ratio(reference_ws):
     # Jan–Apr: gains 150 + 300 + 50 + 200 = 700; losses 20 + 230 + 300 = 550 → 700 ÷ 550
     f = revenue.mrr_by_month(reference_ws.cursor(), view(reference_ws))

@@ -7,8 +7,11 @@
 --   from_category VARCHAR, to_category VARCHAR (the same category counts as a move that stayed),
 --   customers BIGINT (moves), mrr DECIMAL(18,2) (Σ the customers' MRR in that month)
 -- rules: a move is a response whose previous response of the same customer (by date, then row_number) had a
---        category; it counts in the month of the later response, for customers present in fact_customer_month
---        that month. Bands: Promoter score >= $promoter_min, Passive >= $passive_min, else Detractor.
+--        category; it counts in the month of the later response, every move (an answer given after the customer
+--        churned, or by a customer no file lists, counts too: joined only to customers present that month, the
+--        unhappiest answers of leavers were dropped). Segment and region: the customer's in that month, else its
+--        latest, else 'Unknown'; MRR: the customer's in that month, else 0.
+--        Bands: Promoter score >= $promoter_min, Passive >= $passive_min, else Detractor.
 WITH answers AS (
     SELECT customer_id, response_date, row_number,
            CASE WHEN score >= $promoter_min THEN 'Promoter' WHEN score >= $passive_min THEN 'Passive'
@@ -18,13 +21,19 @@ WITH answers AS (
     SELECT customer_id, response_date, category,
            lag(category) OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_category
     FROM answers
+), latest AS (
+    SELECT customer_id, arg_max(segment, month) AS segment, arg_max(region, month) AS region
+    FROM fact_customer_month GROUP BY customer_id
 )
-SELECT m.month, m.segment, m.region, r.prev_category AS from_category, r.category AS to_category,
+SELECT CAST(date_trunc('month', r.response_date) AS DATE) AS month,
+       coalesce(m.segment, l.segment, 'Unknown') AS segment, coalesce(m.region, l.region, 'Unknown') AS region,
+       r.prev_category AS from_category, r.category AS to_category,
        CAST(count(*) AS BIGINT) AS customers,
-       CAST(sum(m.mrr) AS DECIMAL(18, 2)) AS mrr
+       CAST(coalesce(sum(m.mrr), 0) AS DECIMAL(18, 2)) AS mrr
 FROM moves r
-JOIN fact_customer_month m
+LEFT JOIN fact_customer_month m
   ON m.customer_id = r.customer_id AND m.month = CAST(date_trunc('month', r.response_date) AS DATE)
+LEFT JOIN latest l ON l.customer_id = r.customer_id
 WHERE r.prev_category IS NOT NULL
-GROUP BY m.month, m.segment, m.region, r.prev_category, r.category
+GROUP BY 1, 2, 3, 4, 5
 ORDER BY month, segment, region, from_category, to_category
