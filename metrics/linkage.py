@@ -61,6 +61,9 @@ def by_category(cur, view: View) -> pd.DataFrame:
                {measures.select("fact_customer_month", customers="active_at_start", churned="churned_in_window",
                                 paying="paying_before", base_mrr="mrr_before")},
                coalesce(sum(e) FILTER (b > 0), 0) AS end_mrr,
+               -- LTV's average MRR: over the customers whose churn it is divided by (active at the start, paying
+               -- then), not the NRR base (paying, whether in the customers file or not): one population per LTV
+               avg(b) FILTER (active_start AND b > 0) AS ltv_mrr,
                coalesce(sum(r) FILTER (b > 0), 0) AS retained_mrr,
                -- second moments, for the intervals of the ratios below
                coalesce(sum(b * b) FILTER (b > 0), 0) AS bb, coalesce(sum(e * e) FILTER (b > 0), 0) AS ee,

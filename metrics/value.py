@@ -179,11 +179,11 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
     counts = {c: (int(get(cats, c, "churned")), int(get(cats, c, "customers"))) for c in linkage.ORDER}
     # A category's LTV rests on its customers and their churns: too few of either and it is blank, with the reason
     # (the rule: MIN_CUSTOMERS in each group and MIN_CHURN_EVENTS churned; 20 detractors' LTV was shown as a fact)
-    ltv_reason = {c: stats.too_few(counts[c][1], stats.MIN_CUSTOMERS, "customers")
-                  or stats.too_few(counts[c][0], stats.MIN_CHURN_EVENTS, "churned customers")
-                  for c in linkage.ORDER[:3]}
+    ltv_reason = {c: "; ".join(filter(None, (stats.too_few(counts[c][1], stats.MIN_CUSTOMERS, "customers"),
+                                             stats.too_few(counts[c][0], stats.MIN_CHURN_EVENTS, "churned customers"))))
+                  or None for c in linkage.ORDER[:3]}
     ltv_by = {c: None if ltv_reason[c] else
-              ltv(get(cats, c, "avg_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)
+              ltv(get(cats, c, "ltv_mrr", None), get(cats, c, "monthly_churn", None), gross_margin)
               for c in linkage.ORDER[:3]}
     det_arr = float(get(now, "Detractor", "arr"))
     rar = revenue_at_risk(det_arr, counts["Detractor"], counts["Promoter"], view.months)

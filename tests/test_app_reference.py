@@ -38,10 +38,11 @@ def test_small_samples_show_a_dash_and_the_reason():
     nps = metric(at, "NPS")
     assert (nps.value, nps.proto.delta) == ("—", "")
     assert "n = 3, fewer than 30 responses" in [c.value for c in at.caption]
-    # Promoter LTV rests on churned promoters: none here (< 10) → "—" with the reason, not a number
+    # Promoter LTV rests on promoters (fewer than 30 here) and their churns (none, < 10) → "—" with both reasons
     ltv = metric(at, "Promoter LTV")
     assert ltv.value == "—"
-    assert "not measurable: n = 0, fewer than 10 churned customers" in [c.value for c in at.caption]
+    assert any(c.value.startswith("not measurable: n = ") and c.value.endswith(
+        ", fewer than 30 customers; n = 0, fewer than 10 churned customers") for c in at.caption)
 
 
 def test_first_period_has_no_change_at_all():

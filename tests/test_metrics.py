@@ -322,7 +322,7 @@ def test_a_categorys_ltv_needs_30_customers_as_well_as_10_churns(monkeypatch):
     from metrics import linkage, value
 
     cats = pd.DataFrame({"category": ["Promoter", "Passive", "Detractor"], "customers": [40, 31, 20],
-                         "churned": [12, 5, 15], "avg_mrr": [500.0, 400.0, 779.4],
+                         "churned": [12, 5, 15], "ltv_mrr": [500.0, 400.0, 779.4],
                          "monthly_churn": [0.02, 0.01, 0.1], "annual_churn": [0.2, 0.1, 0.7]})
     now = pd.DataFrame({"category": ["Promoter", "Passive", "Detractor"], "customers": [30, 20, 10],
                         "arr": [1000.0, 500.0, 300.0]})
@@ -334,6 +334,7 @@ def test_a_categorys_ltv_needs_30_customers_as_well_as_10_churns(monkeypatch):
     assert s["ltv_by_category"]["Detractor"] is None
     assert s["ltv_by_category_reason"]["Detractor"] == "n = 20, fewer than 30 customers"
     assert s["ltv_by_category_reason"]["Passive"] == "n = 5, fewer than 10 churned customers"
+    assert s["ltv_by_category_reason"]["Promoter"] is None
 
 
 def test_revenue_at_risk_hand_worked():
