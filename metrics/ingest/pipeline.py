@@ -36,7 +36,7 @@ from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import Source, load
-from metrics.ingest.sqltext import _blank, sql_words
+from metrics.ingest.sqltext import _blank, sql_words, stripped
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
@@ -366,7 +366,7 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     key = "regexp_replace(lower(v), '[^[:alnum:]]', '', 'g')"
     groups = chk.con.execute(f"""
         SELECT list(v ORDER BY n DESC, v) FROM (
-            SELECT trim({ident}) AS v, count(*) AS n FROM raw WHERE NOT {_blank(ident)} GROUP BY 1)
+            SELECT {stripped(ident)} AS v, count(*) AS n FROM raw WHERE NOT {_blank(ident)} GROUP BY 1)
         GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
     if not groups:
         return
@@ -382,7 +382,7 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
         return
     pairs = [(v, g[0]) for g in spellings for v in g[1:]]
     chk.con.execute(f"UPDATE raw SET {ident} = m.to_id FROM (SELECT unnest(?::VARCHAR[]) AS from_id, "
-                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE trim(raw.{ident}) = m.from_id",
+                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE {stripped('raw.' + ident)} = m.from_id",
                     [[a for a, _ in pairs], [b for _, b in pairs]])
     warnings.append(f"{counted(len(pairs), 'customer id')} in '{col}' differing from another only in capitals or "
                     f"punctuation {'was' if len(pairs) == 1 else 'were'} read as that customer ({shown}).")
