@@ -335,11 +335,14 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         return
     ident = quote_ident(col)
     # judged on the distinct ids (a 5M-line file has some 200,000): every one an email, or every one a whole number
+    # one pass over the file: each distinct id with its count (the spelling check below reads it too)
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {stripped(ident)} AS v, count(*) AS n FROM raw "
+                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
     distinct, emails, capitals, whole, dotted = chk.con.execute(rf"""
         SELECT count(*), count(*) FILTER (regexp_matches(v, '{_EMAIL}')),
                count(*) FILTER (regexp_matches(v, '{_EMAIL}') AND v <> lower(v)),
                count(*) FILTER (regexp_matches(v, '^-?[0-9]+(\.0+)?$')), count(*) FILTER (regexp_matches(v, '\.0+$'))
-        FROM (SELECT DISTINCT trim({ident}) AS v FROM raw WHERE NOT {_blank(ident)})""").fetchone()
+        FROM ids""").fetchone()
     if not distinct:
         return
     if emails == distinct and capitals:
@@ -365,8 +368,7 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     ident = quote_ident(col)
     key = "regexp_replace(lower(v), '[^[:alnum:]]', '', 'g')"
     groups = chk.con.execute(f"""
-        SELECT list(v ORDER BY n DESC, v) FROM (
-            SELECT {stripped(ident)} AS v, count(*) AS n FROM raw WHERE NOT {_blank(ident)} GROUP BY 1)
+        SELECT list(v ORDER BY n DESC, v) FROM ids
         GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
     if not groups:
         return
