@@ -207,7 +207,7 @@ SYNONYMS_REVENUE = {
     "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
                  "endedon"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
-    "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus"],
+    "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "dealstage", "stage"],
 }
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {
@@ -248,6 +248,16 @@ MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the
 def says_monthly(header: str) -> bool:
     """The amount's header says it is already per month: no interval, period or recurring question applies."""
     return any(word in normalise_header(header) for word in MONTHLY_HEADER_WORDS)
+
+
+# 'ARR', 'Current ARR', 'Annual Recurring Revenue', 'ACV': a year's recurring revenue (Gainsight's snapshot read
+# as MRR made revenue twelve times too large)
+ANNUAL_HEADER = re.compile(r"(^|[^a-z])(arr|acv)([^a-z]|$)|annual\s*(recurring\s*revenue|contract\s*value)")
+
+
+def says_annual(header: str) -> bool:
+    """The amount's header says it is a year's recurring revenue: ÷ 12 a month, taken at its word like MRR."""
+    return not says_monthly(header) and bool(ANNUAL_HEADER.search(str(header).lower()))
 
 
 def _by_name(columns: list[str]) -> dict[str, str]:
@@ -353,7 +363,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:
             mapping.pop("tenure", None)  # tenure and churned flag only for snapshot files without dates
             mapping.pop("churned", None)
-        if says_monthly(mapping.get("amount", "")):
+        if says_monthly(mapping.get("amount", "")) or says_annual(mapping.get("amount", "")):
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)

@@ -418,7 +418,7 @@ NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam",
 
 
 def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
-    status = chk.column_named(("status", "responsestatus", "responsetype"))
+    status = chk.column_named(("status", "responsestatus", "responsetype", "surveystatus"))  # Medallia
     if status is None:
         return
     value = f"lower(trim(coalesce({quote_ident(status)}, '')))"

@@ -23,11 +23,11 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates, _parse_date_sql
-from metrics.ingest.mapping import normalise_header, says_monthly
+from metrics.ingest.mapping import normalise_header, says_annual, says_monthly
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words, stripped
-from metrics.rules import MAX_CUSTOMER_MONTHS, add_months
+from metrics.rules import MAX_CUSTOMER_MONTHS, MONTHS_PER_YEAR, add_months
 from metrics.store import quote_ident
 
 # Stated bounds (issue "Uploads at enterprise size"): what a file may imply is checked before anything is built.
@@ -66,6 +66,8 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        # declined or failed charges: Braintree, Recharge, GoCardless (were counted as revenue)
                        "processor_declined", "gateway_rejected", "settlement_declined", "authorization_expired",
                        "declined", "error", "skipped", "charged_back", "chargeback", "customer_approval_denied")
+# A deal's stage in a CRM export: only a won deal is revenue (Salesforce 'Closed Won', HubSpot 'closedwon')
+WON_STAGES = ("closed won", "closedwon", "won")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
 HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
@@ -92,6 +94,8 @@ def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     per_month = _line_sql(m, comma, cents)
     if "interval" in m:
         per_month = f"({per_month}) / {_interval_months_sql(m)}"
+    elif says_annual(m["amount"]):
+        per_month = f"({per_month}) / {MONTHS_PER_YEAR}"
     return per_month
 
 
@@ -130,8 +134,8 @@ def _months_per_amount(chk: _Checker, m: dict[str, str]) -> int:
     says monthly, else asked and must be confirmed. An annual price read as monthly would make MRR twelve times
     too large, and nothing in the values tells (Recurly's 'unit_amount_in_cents' is a price per billing period)."""
     column = m["amount"]
-    if says_monthly(column):
-        return 1
+    if says_monthly(column) or says_annual(column):
+        return 1  # annual: _per_month_sql divides it by 12
     answer = chk.questions.ask(Question(
         f"amount_period:{column}", f"Each amount in '{column}' pays for how long?", tuple(PERIOD_MONTHS),
         {"month": "one month (the amount is MRR)", "quarter": "a quarter (÷ 3 a month)",
@@ -212,7 +216,11 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
     signs = _amount_signs(chk, m["amount"], amount, cents)
-    netted = not subscriptions and not says_monthly(m["amount"]) and _net_credits(chk, m["amount"], signs)
+    netted = (not subscriptions and not says_monthly(m["amount"]) and not says_annual(m["amount"])
+              and _net_credits(chk, m["amount"], signs))
+    if "interval" not in m and says_annual(m["amount"]):
+        warnings.append(f"'{m['amount']}' says it is annual (ARR): each amount is read as a year's recurring revenue, "
+                        f"÷ {MONTHS_PER_YEAR} a month.")
     chk.flag_all([
         (m["amount"], _blank(amount_col), "are empty (an amount is required)", []),
         (m["amount"], f"NOT {_blank(amount_col)} AND {amount} IS NULL", "are not numbers", []),
@@ -257,6 +265,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if subscriptions and status and _halted_left_out(chk, m["status"], status):
         skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
+    if not subscriptions and status and chk.count_where(f"{status} IN {sql_words(WON_STAGES)}"):
+        # deals (HubSpot, Salesforce opportunities): only won deals are revenue; lost and open ones are pipeline
+        # (counted, a lost deal of 5,000 was MRR)
+        keep = f"{status} IN {sql_words(WON_STAGES)}"
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
@@ -400,7 +412,7 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     asked, and refused unless the analyst says the lines bill every month. A header that says MRR or monthly is
     taken at its word."""
     column = m["amount"]
-    if says_monthly(column):
+    if says_monthly(column) or says_annual(column):
         return
     customers, gaps, spans, once, before_last, big, typical, example = chk.con.execute(f"""
         WITH c AS (

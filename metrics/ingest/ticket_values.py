@@ -160,9 +160,11 @@ def _unit_from_header(column: str) -> str | None:
         return "hms"
     for unit, words in (("milliseconds", ("millisecond", "inms")), ("minutes", ("minute", "mins", "inmin")),
                         ("seconds", ("second", "secs", "insec")),
-                        ("hours", ("hour", "hrs", "inhr")), ("days", ("days", "indays"))):
+                        ("hours", ("hour", "hrs", "inhr", "stunden")), ("days", ("days", "indays"))):
         if any(w in h for w in words):
             return unit
+    if h.endswith("std"):  # German 'Antwortzeit (Std.)': Stunden, hours
+        return "hours"
     return None
 
 

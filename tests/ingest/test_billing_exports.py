@@ -79,3 +79,24 @@ def test_failed_charges_bring_no_revenue(bad):
                                                 "amount": "subtotal", "status": "status"},
                       answers={"recurring:subtotal": "monthly"})
     assert mrr(p) == {("101", "2026-01"): 30.0, ("102", "2026-01"): 40.0, ("101", "2026-02"): 30.0}
+
+
+def test_an_arr_column_is_a_years_revenue():
+    """Gainsight's monthly ARR snapshot mapped as the amount: read as MRR, revenue was 12 times too large (MRR
+    660,000 for 55,000). A header saying ARR is ÷ 12 a month, said, and asks nothing about billing every month."""
+    data = b"Company ID,Snapshot Date,ARR\nGS0,2024-01-01,12000\nGS1,2024-01-01,24000\nGS0,2024-02-01,12000\n"
+    p = prepare_bytes(data, "revenue", mapping={"customer_id": "Company ID", "month": "Snapshot Date", "amount": "ARR"},
+                      answers={"amount_unit:ARR": "units"})
+    assert mrr(p) == {("GS0", "2024-01"): 1000.0, ("GS1", "2024-01"): 2000.0, ("GS0", "2024-02"): 1000.0}
+    assert any(w.startswith("'ARR' says it is annual (ARR)") for w in p.warnings)
+    assert not any(q.key.startswith("recurring:") for q in p.questions)
+
+
+def test_only_won_deals_are_revenue():
+    """Salesforce opportunities: Closed Lost and open stages were summed as MRR (3,500 for 1,500 in March)."""
+    data = (b"Account ID,Stage,Amount,Close Date\n001A,Closed Won,1000,2024-01-10\n001B,Closed Lost,2000,2024-01-12\n"
+            b"001A,Closed Won,1000,2024-02-10\n001C,Negotiation/Review,2000,2024-02-20\n"
+            b"001A,Closed Won,1000,2024-03-10\n001D,Closed Won,500,2024-03-11\n")
+    p = prepare_bytes(data, "revenue", mapping={"month": "Close Date"}, answers={"recurring:Amount": "monthly"})
+    assert mrr(p) == {("001A", "2024-01"): 1000.0, ("001A", "2024-02"): 1000.0, ("001A", "2024-03"): 1000.0,
+                      ("001D", "2024-03"): 500.0}

@@ -424,6 +424,13 @@ def test_alchemer_disqualified_responses_are_left_out_partial_ones_count():
     assert any(w.startswith("2 responses whose 'Status' says disqualified (2) were left out") for w in p.warnings)
 
 
+def test_medallia_survey_status_test_rows_are_left_out():
+    data = (b"Account ID,Response Date,Survey Status,Likelihood to Recommend\nA1,2026-01-05,Completed,10\n"
+            b"A2,2026-01-06,Completed,9\nA3,2026-01-07,Test,0\nA4,2026-01-08,Completed,3\n")
+    p = prepare_bytes(data, kind="nps", answers={"scale:Likelihood to Recommend": "0-10"})
+    assert sorted(p.rows.score) == [3, 9, 10]
+
+
 @pytest.mark.parametrize("header, n", [("How satisfied were you? (1-3)", 4), ("Satisfaction", 30)])
 def test_a_three_point_scale_is_refused(header, n):
     """Three smileys answered 1–3: read as 1–5 no answer was satisfied (CSAT 0% for 50% top box). Refused when the

@@ -478,9 +478,9 @@ def test_decimal_comma_durations_of_a_german_export():
     writes decimal commas: 0.25, 2.75, 1.0 h (before: 250, 2,750 and 1,000 h, a thousand times off)."""
     data = (b"Ticket-ID;Erstellt;Erste Antwortzeit (Std.)\n"
             b"101;2024-03-04 09:00;0,250\n102;2024-03-05 10:00;2,750\n103;2024-03-06 08:00;1,000\n")
+    # '(Std.)' says Stunden: hours, not asked
     p = prepare_bytes(data, "tickets", mapping={"ticket_id": "Ticket-ID", "created_at": "Erstellt",
-                                                "first_reply_time": "Erste Antwortzeit (Std.)"},
-                      answers={"duration_unit:Erste Antwortzeit (Std.)": "hours"})
+                                                "first_reply_time": "Erste Antwortzeit (Std.)"})
     assert p.rows.sort_values("ticket_id")["first_reply_hours"].tolist() == pytest.approx([0.25, 2.75, 1.0])
 
 
