@@ -305,6 +305,7 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (
             n := chk.count_where(f"{word} IN {sql_words(SETTLING_TYPES)}")):
         chk.con.execute(f"DELETE FROM raw WHERE {word} IN {sql_words(SETTLING_TYPES)}")
+        chk.total -= n  # the file's rows the checks report on are the rest, as for survey previews
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
                         "a payment settles a charge of the file (counted, the revenue was counted twice).")
     # Xero's 'Sales credit note', Braintree's 'credit' and Maxio's 'Refund' carry a positive amount
