@@ -118,6 +118,11 @@ class _Checker:
     def count_where(self, condition: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}").fetchone()[0]
 
+    def leave_out(self, condition: str) -> None:
+        """Take the rows meeting `condition` out of the file before any check (a survey preview, a payment beside
+        its charge): the rows the checks report on are the rest. The caller says how many and why."""
+        self.total -= self.con.execute(f"DELETE FROM raw WHERE {condition}").fetchone()[0]
+
     def date(self, column: str) -> str:
         """SQL for the column's dates in its format (the analyst's answer, else the best fit; dates.py)."""
         return choose_format(self, column)

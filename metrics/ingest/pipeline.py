@@ -304,8 +304,7 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     # only beside charges, sales or invoices (a payments export of 'payment' rows alone is the revenue)
     if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (
             n := chk.count_where(f"{word} IN {sql_words(SETTLING_TYPES)}")):
-        chk.con.execute(f"DELETE FROM raw WHERE {word} IN {sql_words(SETTLING_TYPES)}")
-        chk.total -= n  # the file's rows the checks report on are the rest, as for survey previews
+        chk.leave_out(f"{word} IN {sql_words(SETTLING_TYPES)}")
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
                         "a payment settles a charge of the file (counted, the revenue was counted twice).")
     # Xero's 'Sales credit note', Braintree's 'credit' and Maxio's 'Refund' carry a positive amount
@@ -426,9 +425,8 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
     found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)} "
                             "GROUP BY 1 ORDER BY 2 DESC, 1 DESC").fetchall()
     if found:
-        chk.con.execute(f"DELETE FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)}")
+        chk.leave_out(f"{value} IN {sql_words(NOT_ANSWER_STATUS)}")
         n = sum(c for _v, c in found)
-        chk.total -= n
         said = ", ".join(f"{v} ({c:,})" for v, c in found)
         warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
                         "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "

@@ -184,9 +184,7 @@ def _other_end_dates(chk: _Checker, m: dict[str, str], warnings: list[str]) -> N
     """Another end-date column ('Cancellation Date' beside the mapped 'Churn Date') dated where the mapped one is
     empty: those customers count as active, which the other column may contradict (2 churned of 220 for 6 of 214).
     Which is the churn is the analyst's call: said, with the count and how to choose the other."""
-    other = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if c not in ("_row", m["churn_date"]) and c not in chk.hidden and c not in m.values()
-                  and normalise_header(c) in SYNONYMS["churn_date"]), None)
+    other = chk.column_named(set(SYNONYMS["churn_date"]) - {normalise_header(c) for c in m.values()})
     if other is None:
         return
     if n := chk.count_where(f"{_blank(quote_ident(m['churn_date']))} AND NOT {_blank(quote_ident(other))}"):

@@ -213,10 +213,9 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                           fr_bus, fr_cal_1, fr_bus_1, rating, csat_score, csat_scale, csat_satisfied, csat_offered),
                first_created AS created_at, first_reply_min AS first_reply_at,
                fr_cal_1 AS fr_cal, fr_bus_1 AS fr_bus,
-               CASE WHEN {rated} OR rating IS NULL THEN csat_score ELSE rating.score END AS csat_score,
-               CASE WHEN {rated} OR rating IS NULL THEN csat_scale ELSE rating.scale END AS csat_scale,
-               CASE WHEN {rated} OR rating IS NULL THEN csat_satisfied ELSE rating.satisfied END AS csat_satisfied,
-               CASE WHEN {rated} OR rating IS NULL THEN csat_offered ELSE rating.offered END AS csat_offered,
+               -- no rated row: every rating field of the ticket is empty (a score comes with its scale)
+               rating.score AS csat_score, rating.scale AS csat_scale, rating.satisfied AS csat_satisfied,
+               rating.offered AS csat_offered,
                {'moves::INTEGER' if derive_reopens else 'reopens'} AS reopens
         FROM w WHERE k = 1""")
 
