@@ -424,7 +424,8 @@ KNOWLEDGE_POOL_SIZE = 5  # the to-do list stays short enough to act on
 
 def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
     """Per month of the window: median first-response hours and n, median resolution hours and n, share solved
-    within the target (Wilson 95%), CSAT % with Wilson 95% and n (calendar hours only; None where no ticket)."""
+    within the target (Wilson 95%; within_too_small where res_n is under the tile's minimum), CSAT % with Wilson
+    95% and n (calendar hours only; None where no ticket)."""
     frame = _q(cur, """months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), fr AS (
@@ -449,6 +450,8 @@ def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TAR
     frame["month"] = pd.to_datetime(frame["month"])
     within = [stats.wilson(int(k), int(n)) for k, n in zip(frame.res_within, frame.res_n, strict=True)]
     frame["within_target"] = [i.estimate for i in within]
+    # the tile's rule (_rate): a month of fewer solved tickets has no share to show
+    frame["within_too_small"] = frame["res_n"] < stats.MIN_COMPARABLE_N
     cis = [stats.wilson(int(k), int(n)) for k, n in zip(frame.satisfied, frame.answers, strict=True)]
     frame["csat"] = [None if i.estimate is None else 100 * i.estimate for i in cis]
     frame["csat_low"] = [None if i.low is None else 100 * i.low for i in cis]

@@ -13,7 +13,7 @@ import charts
 import ui
 from metrics import service, service_value
 from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
-from metrics.stats import MIN_CUSTOMERS, MIN_RESPONSES
+from metrics.stats import MIN_COMPARABLE_N, MIN_CUSTOMERS, MIN_RESPONSES
 
 # summary() notes whose words the tiles already show under themselves (said once, not twice)
 TILE_NOTES = ("csat", "csat_response_rate", "reopen_rate", "escalation_rate")
@@ -68,7 +68,7 @@ def rate_kpi(column, metric: str, r: dict, before: dict | None, label: str | Non
     if r["n"] == 0:
         ui.tile_note(column, f"not measurable: {r['reason']}" if r.get("reason") else f"no {noun} in the period")
     elif r["too_small"]:
-        ui.tile_note(column, f"n = {r['n']:,}: too few {noun} (needs {MIN_RESPONSES})")
+        ui.tile_note(column, f"n = {r['n']:,}: too few {noun} (needs {MIN_COMPARABLE_N})")
     else:
         previous = "" if prev is None else (f" · previous period {fmt_pct(before['value'])}" if comparable
                                             else " · previous period too few to compare")
@@ -144,9 +144,20 @@ with left:
     if not rated.empty and len(rated) < len(quality):
         st.caption(f"Months with fewer than {MIN_RESPONSES} ratings are left out of the CSAT line.")
 with right:
-    shares = quality[quality["res_n"] > 0].assign(within=lambda f: f["within_target"].astype(float))
-    ui.chart(charts.trend(shares[["month", "within"]], "within",
-                          f"Tickets solved within {target:.0f} h, by month of solve", "Within target", "pct"))
+    # the tile's rule: a month of fewer than MIN_COMPARABLE_N solved tickets is no share (the tile shows "—" on it)
+    shares = quality[(quality["res_n"] > 0) & ~quality["within_too_small"]].assign(
+        within=lambda f: f["within_target"].astype(float))
+    small = quality[(quality["res_n"] > 0) & quality["within_too_small"]]
+    if shares.empty:  # an empty plot reads as a fault, or as 0%
+        st.caption(f"No month of the period has {MIN_COMPARABLE_N} solved tickets, so the share solved within "
+                   f"{target:.0f} h is not drawn by month; the tile above pools the whole period.")
+    else:
+        ui.chart(charts.trend(shares[["month", "within"]], "within",
+                              f"Tickets solved within {target:.0f} h, by month of solve", "Within target", "pct"))
+        if not small.empty:
+            st.caption(f"Months with fewer than {MIN_COMPARABLE_N} solved tickets are left out of the line: "
+                       + ", ".join(f"{m:%b %Y} ({n:,})" for m, n in zip(small.month, small.res_n, strict=True))
+                       + ".")
 
 ui.section("Service and value: who churns after which service experience")
 before = view.previous()

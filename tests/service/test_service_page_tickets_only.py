@@ -25,8 +25,8 @@ def test_contact_rate_names_the_missing_customer_list():
             "whole period.") in captions
 
 
-def service_page_on(tickets: bytes, tmp_path, monkeypatch):
-    """The Service page on a workspace of these tickets alone."""
+def service_page_on(tickets: bytes, tmp_path, monkeypatch, **params):
+    """The Service page on a workspace of these tickets alone (params: run_app's URL parameters)."""
     import streamlit as st
     from conftest import prepare_bytes
 
@@ -40,7 +40,7 @@ def service_page_on(tickets: bytes, tmp_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        return run_app("pages/service.py")
+        return run_app("pages/service.py", **params)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
@@ -95,3 +95,22 @@ def test_arr_touched_reads_not_known_without_revenue():
     captions = [c.value for c in run_app("pages/service.py").caption]
     assert any(c.startswith("1 ticket is open longer than 24 h at the end of") and
                c.endswith("the ARR they touch is not known") for c in captions), captions
+
+
+def test_within_target_chart_leaves_out_the_months_the_tile_calls_too_few(tmp_path, monkeypatch):
+    """The "Solved within 24 h" tile shows "—" on fewer than 30 solved tickets; the chart beside it drew a point for
+    that same month (3 tickets). One rule for both: such a month is left out of the line and named with its n."""
+    rows = [b"ticket_id,organization_id,created_at,first_reply_at,solved_at,status,priority,channel"]
+    rows += [f"J{i},A,2025-01-{1 + i % 27:02d} 09:00:00,,2025-01-{1 + i % 27:02d} 12:00:00,solved,Low,Email".encode()
+             for i in range(35)]
+    rows += [f"F{i},A,2025-02-0{1 + i} 09:00:00,,2025-02-0{1 + i} 12:00:00,solved,Low,Email".encode() for i in range(3)]
+    tickets = b"\n".join(rows) + b"\n"
+    at = service_page_on(tickets, tmp_path, monkeypatch, period=["Jan 2025", "Feb 2025"])
+    captions = [c.value for c in at.caption]
+    assert "Months with fewer than 30 solved tickets are left out of the line: Feb 2025 (3)." in captions
+    at = service_page_on(tickets, tmp_path / "latest", monkeypatch, period=["Feb 2025", "Feb 2025"])
+    tiles = {m.label: m.value for m in at.metric}
+    captions = [c.value for c in at.caption]
+    assert tiles["Solved within 24 h"] == "—" and "n = 3: too few tickets (needs 30)" in captions
+    assert ("No month of the period has 30 solved tickets, so the share solved within 24 h is not drawn by month; "
+            "the tile above pools the whole period.") in captions
