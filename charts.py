@@ -155,15 +155,23 @@ def _bridge_levels(frame: pd.DataFrame) -> tuple[float, float, list[tuple[str, f
     return start, end, [(name, float(amount)) for name, amount in steps]
 
 
+# Levels that span less than this share of MRR are a flat bridge: its axis starts at $0 (a flat $300 drew an axis
+# of $298–$300, on which nothing moving looked like movement).
+FLAT_BRIDGE_SHARE = 0.005
+
+
 def waterfall_floor(frame: pd.DataFrame) -> float:
     """Where the bridge's MRR axis starts: below the lowest level by half the levels' range, rounded down to a
-    round number (never below 0), so a month's movements are not slivers on a bar drawn from $0."""
+    round number (never below 0), so a month's movements are not slivers on a bar drawn from $0; at 0 when the
+    levels span less than FLAT_BRIDGE_SHARE of MRR (flat or near-flat: there is no movement to make visible)."""
     start, end, steps = _bridge_levels(frame)
     running, points = start, [start, end]
     for _name, amount in steps:
         running += amount
         points.append(running)
     low, high = min(points), max(points)
+    if high - low < FLAT_BRIDGE_SHARE * abs(high):
+        return 0.0
     span = max(high - low, abs(high) * 0.01, 1.0)
     unit = 10 ** math.floor(math.log10(span))
     return max(0.0, math.floor((low - span / 2) / unit) * unit)

@@ -154,6 +154,17 @@ def test_waterfall_axis_starts_near_the_start_mrr():
     assert y["title"] == "MRR (axis does not start at 0)"
 
 
+@pytest.mark.parametrize("new", [0.0, 1.0])
+def test_waterfall_axis_of_a_flat_bridge_starts_at_zero(new):
+    # MRR $300 every month (or $300 → $301): the axis read $298–$300, so nothing moving looked like movement
+    frame = pd.DataFrame({"month": MONTHS, "start_mrr": [300.0, 300.0], "mrr": [300.0, 300.0 + new],
+                          "new": [0.0, new], "reactivation": [0.0, 0.0], "expansion": [0.0, 0.0],
+                          "contraction": [0.0, 0.0], "churned": [0.0, 0.0]})
+    assert charts.waterfall_floor(frame) == 0
+    y = charts.waterfall(frame).to_dict()["encoding"]["y"]
+    assert y["scale"]["domain"][0] == 0 and y["title"] == "MRR"
+
+
 def test_percent_axis_ticks_are_distinct():
     # Churn of 0.4%–2.1% used to be labelled "0% 0% 1% 1% 1% 2% 2%" by the fixed ".0%" format.
     import re
