@@ -25,9 +25,9 @@ import safetext
 import viewstate
 from metrics import csat, ingest, memory, nps
 from metrics import view as view_module
-from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta
+from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta, plural
 from metrics.facts import MAX_HISTORY_MONTHS
-from metrics.rules import MIN_RESPONSES, Z_95
+from metrics.rules import MIN_RESPONSES, RETENTION_MONTHS, Z_95
 from metrics.stats import missing, significant, too_few
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
 from metrics.store import SAMPLE as SAMPLE_SOURCE
@@ -781,7 +781,19 @@ def nps_kpi(column, now, previous, label: str | None = None) -> None:
     note = (not_compared() if previous is None else "" if previous.n == 0 else
             f" · previous period n = {previous.n:,}, too few to compare" if not comparable else
             significance_note(z))
-    tile_note(column, f"n = {now.n:,} responses{note}")
+    tile_note(column, f"n = {plural(now.n, 'response')}{note}")
+
+
+def retention_note(ret, view: View, grr: bool = False) -> str:
+    """The NRR tile's note, worded once for the CEO and CFO pages: the months it compares and its base, or why
+    it is blank (the revenue does not reach back to the base month). `grr`: GRR too (no GRR tile beside it)."""
+    if ret is None:
+        base = add_months(view.end, -RETENTION_MONTHS)
+        return (f"not measurable: needs revenue from {base:%b %Y}, {RETENTION_MONTHS} months before "
+                f"{view.end:%b %Y}")
+    return (f"{add_months(ret.month, -RETENTION_MONTHS):%b %Y} → {ret.month:%b %Y} · "
+            + (f"GRR {fmt(ret.grr, 'pct')} · " if grr else "")
+            + f"base {plural(ret.base_customers, 'customer')}")
 
 
 def significance_note(z) -> str:

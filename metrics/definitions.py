@@ -153,6 +153,12 @@ def fmt_int(value: float | None) -> str:
     return "—" if missing(value) else f"{value:,.0f}"
 
 
+def plural(n: float, noun: str, many: str | None = None) -> str:
+    """A count with its noun in the number it takes: "1 paying customer", "2,000 paying customers" (a page read
+    "1 paying customers"); `many` when the plural is not the noun + "s" ("1 reply", "2 replies")."""
+    return f"{n:,.0f} {noun if n == 1 else many or noun + 's'}"
+
+
 def fmt_delta(value: float | None, fmt: str) -> str | None:
     """Change vs the previous period in the metric's own unit: +2 pts, -0.4 pp, +$1.2M; a change that rounds
     to zero is shown unsigned ("0 pts").

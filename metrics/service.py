@@ -51,6 +51,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics import measures, stats
+from metrics.definitions import plural
 from metrics.rules import first_full_month
 from metrics.view import View, add_months, query
 
@@ -194,7 +195,7 @@ def _flag_rate(cur, view: View, tv: int, condition: str, known: str, what: str) 
         FROM x""", view, tv)
     n = _int(row.n)
     reason = "" if n else (_none_solved(cur, view, tv) if not _int(row.solved) else
-                           f"the export has no {what} for the period's {_int(row.solved):,} solved tickets")
+                           f"the export has no {what} for the period's {plural(_int(row.solved), 'solved ticket')}")
     return {**_rate(_int(row.k), n), "reason": reason}
 
 

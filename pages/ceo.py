@@ -6,7 +6,7 @@ import charts
 import ui
 from metrics import linkage, nps, revenue, service, value
 from metrics.definitions import LTV_POPULATIONS, METRICS, fmt, fmt_currency, fmt_delta, fmt_pct
-from metrics.rules import MIN_CUSTOMERS, MIN_RESPONSES, RETENTION_MONTHS
+from metrics.rules import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
 view = ui.current_view()
@@ -49,9 +49,7 @@ if not ui.has_data(view, "revenue"):
     ui.empty_state("revenue", c3)
 else:
     ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
-    ui.tile_note(c3, f"not measurable: needs {RETENTION_MONTHS + 1} months of revenue" if ret_now is None
-               else f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · "
-                    f"GRR {fmt_pct(ret_now.grr)} · base {ret_now.base_customers:,} customers")
+    ui.tile_note(c3, ui.retention_note(ret_now, view, grr=True))
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
     ui.tile_note(c4, f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
                                       if arr_now and arr_prev else ""))

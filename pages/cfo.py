@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import cohorts, linkage, revenue, value
-from metrics.definitions import CURRENCY_SIGN, REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct
+from metrics.definitions import CURRENCY_SIGN, REVENUE_STOPPED_RULE, fmt, fmt_currency, fmt_pct, plural
 from metrics.rules import ARR_FACTOR, MIN_CUSTOMERS, RETENTION_MONTHS
 
 ui.ensure_router()
@@ -41,12 +41,8 @@ ui.kpi(c1, "arr", arr_now, arr_prev)
 ui.kpi(c2, "mrr", last.mrr, None if arr_prev is None else arr_prev / ARR_FACTOR)
 ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
-ui.tile_note(c1, f"{view.end:%b %Y} · {int(last.paying):,} paying customers")
-if ret_now is None:
-    ui.tile_note(c3, f"not measurable: needs revenue {RETENTION_MONTHS} months before the period's end")
-else:
-    ui.tile_note(c3, f"{ui.add_months(ret_now.month, -RETENTION_MONTHS):%b %Y} → {ret_now.month:%b %Y} · base "
-               f"{ret_now.base_customers:,} customers")
+ui.tile_note(c1, f"{view.end:%b %Y} · {plural(int(last.paying), 'paying customer')}")
+ui.tile_note(c3, ui.retention_note(ret_now, view))
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
 ui.estimate_tile(c6, "ltv", worth["ltv"], worth["ltv_reason"])

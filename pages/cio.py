@@ -17,6 +17,7 @@ from metrics.definitions import (
     fmt_int,
     fmt_money,
     fmt_pct,
+    plural,
 )
 from metrics.ingest.export import safe_csv
 from metrics.stats import missing
@@ -107,7 +108,7 @@ if lacking:  # a check that could not run is not a check passed
 elif stopped.empty:
     st.success("No customer's revenue stopped while the customers file lists it as active.")
 else:
-    st.warning(f"**{stopped.customer_id.nunique():,} customers** stopped paying in a month the customers file "
+    st.warning(f"**{plural(stopped.customer_id.nunique(), 'customer')}** stopped paying in a month the customers file "
                f"lists them as active; check billing or the customers export. {REVENUE_STOPPED_RULE}")
     st.dataframe(pd.DataFrame({"Customer": stopped.customer_id, "Month MRR stopped": ui.dates(stopped.month, "%b %Y"),
                                "MRR the month before": stopped.last_mrr.map(fmt_money),
@@ -141,7 +142,7 @@ elif model is not None:
     ui.tile(m4, METRICS["arr_at_risk_model"].label, fmt_currency(at_risk["arr_at_risk"]),
             help=METRICS["arr_at_risk_model"].definition)
     ui.tile_note(m4, f"95%: {fmt_currency(at_risk['low'])}–{fmt_currency(at_risk['high'])} of "
-               f"{fmt_currency(at_risk['arr'])} ARR · {at_risk['accounts']:,} accounts · next 3 months")
+               f"{fmt_currency(at_risk['arr'])} ARR · {plural(at_risk['accounts'], 'account')} · next 3 months")
     st.caption(f"Hold-out start months: {model.holdout_months[0]:%b %Y} – {model.holdout_months[-1]:%b %Y} "
                f"({len(model.holdout_months)} months); trained on start months {model.train_months[0]:%b %Y} – "
                f"{model.train_months[-1]:%b %Y} ({model.n_train:,} rows, {model.train_events:,} churned), whose "

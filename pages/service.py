@@ -12,7 +12,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import service, service_value
-from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct
+from metrics.definitions import METRICS, fmt, fmt_currency, fmt_int, fmt_nps, fmt_pct, plural
 from metrics.stats import MIN_COMPARABLE_N, MIN_CUSTOMERS, MIN_RESPONSES
 
 # summary() notes whose words the tiles already show under themselves (said once, not twice)
@@ -81,7 +81,7 @@ def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
     ui.kpi(column, metric, d["median"] if d["n"] else None, earlier, label=f"{METRICS[metric].label} (median)",
            neutral=True)
     ui.tile_note(column, "no ticket in the period has a calendar time for this" if not d["n"] else
-                   f"p90 {d['p90']:,.1f} h · n = {d['n']:,} tickets · calendar hours")
+                   f"p90 {d['p90']:,.1f} h · n = {plural(d['n'], 'ticket')} · calendar hours")
 
 
 # Operations across the page, what customers said below it: side by side, the tiles were too narrow for their labels
@@ -110,7 +110,8 @@ basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
 rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
 ui.kpi(v2, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
        satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
-ui.tile_note(v2, f"{satisfaction['n']:,} ratings ÷ {satisfaction['response_denominator']:,} tickets {basis}")
+ui.tile_note(v2, f"{plural(satisfaction['n'], 'rating')} ÷ "
+                 f"{plural(satisfaction['response_denominator'], 'ticket')} {basis}")
 for note in s["notes"]:
     if note.split(":")[0] not in TILE_NOTES:  # the tiles above say these already
         st.caption(ui.md_escape(service.readable(note)))
@@ -173,7 +174,8 @@ elif not service.covers_previous(view, first_ticket):
             + " A shorter period needs fewer months of tickets."), icon=":material/event_busy:")
 else:
     groups = ui.cached(service.churn_by_experience, view, tv, target)
-    st.caption(f"**Population: the {int(groups.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
+    st.caption(f"**Population: the {plural(int(groups.customers.sum()), 'customer')} active on "
+               f"{view.start:%d %b %Y}**, "
                f"grouped by what their tickets created {before.start:%b %Y} – {before.end:%b %Y} showed by "
                f"{view.start:%d %b %Y} (nothing later is used); churn counted to the end of {view.end:%b %Y}. "
                f"Slow = a resolution over {target:.0f} calendar hours, or still open and older than that.")
@@ -318,7 +320,7 @@ else:
         "Oldest open (days)": waiting.oldest_days.map(lambda d: f"{d:,.1f}"),
         f"ARR ({view.end:%b %Y})": waiting.arr.map(lambda v: fmt(v, "currency")),
     }), "Open high-priority tickets")
-    st.caption(f"{len(waiting):,} accounts, {fmt_currency(waiting.arr.sum())} ARR; ARR “—”: not paying in "
+    st.caption(f"{plural(len(waiting), 'account')}, {fmt_currency(waiting.arr.sum())} ARR; ARR “—”: not paying in "
                f"{view.end:%b %Y}.")
 
 ui.page_footer(view, "pages/service.py")

@@ -217,3 +217,12 @@ def test_cohort_heatmap_skips_blank_cells():
     spec = chart.to_dict()
     assert spec["title"] == "Logo retention"
     assert spec["layer"][0]["encoding"]["x"]["title"] == "Months since first revenue"
+
+
+def test_plural_counts():
+    from metrics.definitions import plural
+
+    assert plural(1, "paying customer") == "1 paying customer"
+    assert plural(0, "paying customer") == "0 paying customers"
+    assert plural(2000, "paying customer") == "2,000 paying customers"
+    assert plural(2, "reply", "replies") == "2 replies"
