@@ -83,7 +83,7 @@ def one_currency_sign(chk: _Checker, column: str) -> str | None:
     # only cells that are not plain numbers can carry a sign: a cheap cast test first (5M amounts: 0.06 s, where
     # counting eight signs over every cell took 0.23 s)
     counts = chk.con.execute("SELECT " + ", ".join(f"count(*) FILTER (contains({col}, '{s}'))" for s in SIGNS)
-                             + f" FROM raw WHERE try_cast(trim({col}) AS DOUBLE) IS NULL").fetchone()
+                             + f" FROM raw WHERE try_cast({col} AS DOUBLE) IS NULL").fetchone()
     # $ inside USD / € beside EUR are one currency: USD and $ count together, as do EUR and €, GBP and £
     same = {"USD": "$", "EUR": "€", "GBP": "£"}
     by_currency: dict[str, int] = {}
@@ -169,7 +169,7 @@ def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
     n, hundreds, median, example, value = chk.con.execute(
         f"SELECT count(a), count(a) FILTER ({whole}), quantile_disc(a, 0.5), arg_min(v, a) FILTER (a > 0), "
         f"min(a) FILTER (a > 0) FROM (SELECT {col} AS v, {amount_sql} AS a FROM raw "
-        f"WHERE nullif(trim({col}), '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
+        f"WHERE nullif({col}, '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
     # Paddle Billing's transactions as its API writes them ('details.totals.total'): amounts in the currency's
     # lowest unit ("3599" for 35.99), whatever their last digits; read as units every figure was 100 times too large
     paddle = normalise_header(column).startswith("detailstotals")

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, stripped
+from metrics.ingest.sqltext import _blank
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -52,7 +52,7 @@ def format_name(fmt: str) -> str:
 
 
 def _parse_date_sql(col_sql: str, fmt: str) -> str:
-    v = stripped(col_sql)
+    v = col_sql
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
         iso = f"regexp_replace({v}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such.
@@ -100,7 +100,7 @@ def choose_format(chk: _Checker, column: str) -> str:
     if key not in chk.questions.answers and legacy in DATE_FORMATS:
         chk.questions.answers[key] = legacy  # presets saved before questions existed
     row = chk.con.execute(
-        f"SELECT count(*), count(*) FILTER (regexp_full_match({stripped('v')}, ?)), min(v), "
+        f"SELECT count(*), count(*) FILTER (regexp_full_match({'v'}, ?)), min(v), "
         + ", ".join(f"count({_parse_date_sql('v', f)})" for f in DATE_FORMATS) + f" FROM {_sample(column)}",
         [_TIME_ONLY]).fetchone()
     n, times, example = row[0], row[1], row[2]
@@ -160,7 +160,7 @@ def choose_format(chk: _Checker, column: str) -> str:
 def note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
     """A note when a timestamp's zone moves its date: the rule reads every date in UTC (one calendar for every
     file), so 2023-01-31T23:30-05:00 is 1 February; said, not silent, since the file shows 31 January."""
-    v = stripped(quote_ident(column))
+    v = quote_ident(column)
     n, example, read = chk.con.execute(
         f"SELECT count(*), arg_min({v}, _row), arg_min({parsed}, _row) FROM raw "
         f"WHERE length({v}) > 10 AND {parsed} <> try_cast(left({v}, 10) AS DATE)").fetchone()
@@ -196,7 +196,7 @@ def _labels(chk: _Checker, choices: list[str], example: str | None, counts: dict
 
 
 def _refuse_times(chk: _Checker, column: str) -> None:
-    chk.refuse(column, f"regexp_full_match({stripped(quote_ident(column))}, ?)", "are times of day (hh:mm), not dates: "
+    chk.refuse(column, f"regexp_full_match({quote_ident(column)}, ?)", "are times of day (hh:mm), not dates: "
                "the column has no day, so it cannot be used as a date. Map a column that holds dates", [_TIME_ONLY])
 
 

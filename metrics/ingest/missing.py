@@ -19,7 +19,6 @@ import string
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import stripped
 from metrics.store import quote_ident
 
 if TYPE_CHECKING:
@@ -33,9 +32,8 @@ NAMES = {"NA": "North America, Namibia", "None": "a plan or tier called None"}  
 
 
 def _no_token_sql(col: str) -> str:
-    """SQL: the cell starts with a digit or a letter no token starts with (what sqltext.stripped removes is
-    neither), so it holds no token. Plain comparisons, no string built: a column of ids, numbers or dates skips
-    lower(stripped()) for nearly every cell."""
+    """SQL: the cell (stripped at load) starts with a digit or a letter no token starts with, so it holds no token.
+    Plain comparisons, no string built: a column of ids, numbers or dates skips lower() for nearly every cell."""
     firsts = {c for t in _BY_LOWER for c in (t[0].lower(), t[0].upper())}
     runs: list[list[str]] = []
     for alphabet in (string.digits, string.ascii_uppercase, string.ascii_lowercase):
@@ -54,8 +52,8 @@ def token_cells(con, column: str) -> list[tuple[str, int]]:
     """(token as written in _BY_LOWER's keys, cells) for each known token found in `column` of `raw`."""
     col = quote_ident(column)
     marks = ", ".join("?" for _ in _BY_LOWER)
-    return con.execute(f"SELECT lower({stripped(col)}), count(*) FROM raw "
-                       f"WHERE NOT {_no_token_sql(col)} AND lower({stripped(col)}) IN ({marks}) GROUP BY 1 ORDER BY 1",
+    return con.execute(f"SELECT lower({col}), count(*) FROM raw "
+                       f"WHERE NOT {_no_token_sql(col)} AND lower({col}) IN ({marks}) GROUP BY 1 ORDER BY 1",
                        list(_BY_LOWER)).fetchall()
 
 
@@ -67,7 +65,7 @@ def _names_in_categories(con, found: dict[str, dict[str, int]], categories: list
         for column in (c for c in categories if c in found.get(token, {})):
             col = quote_ident(column)
             others = [v for (v,) in con.execute(
-                f"SELECT {col} FROM raw WHERE {col} IS NOT NULL AND lower({stripped(col)}) <> ? "
+                f"SELECT {col} FROM raw WHERE {col} IS NOT NULL AND lower({col}) <> ? "
                 f"GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3", [token.lower()]).fetchall()]
             beside = f" beside {', '.join(others)}" if others else ""
             out[token] = (f"{token!r} is a value of the category column {column!r}{beside}: it may be a name "
@@ -109,5 +107,5 @@ def read_missing_tokens(chk: _Checker, columns: list[str], warnings: list[str],
     marks = ", ".join("?" for _ in lowered)
     for column in {c for t in chosen for c in found[t]}:
         col = quote_ident(column)
-        chk.con.execute(f"UPDATE raw SET {col} = NULL WHERE lower({stripped(col)}) IN ({marks})", lowered)
+        chk.con.execute(f"UPDATE raw SET {col} = NULL WHERE lower({col}) IN ({marks})", lowered)
     warnings.append("Read as empty (missing-value tokens): " + "; ".join(where(t) for t in chosen) + ".")

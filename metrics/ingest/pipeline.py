@@ -36,7 +36,7 @@ from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import Source, load
-from metrics.ingest.sqltext import _blank, sql_words, stripped
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
@@ -172,7 +172,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         if kind in ("nps", "csat") and "response_id" in mapping:
             # one response twice (a comment added later, an edited score): counted twice it moved NPS 33 -> 43
             rid = quote_ident(mapping["response_id"])
-            chk.flag_duplicates(f"trim({rid})", mapping["response_id"], f"response ids in column "
+            chk.flag_duplicates(rid, mapping["response_id"], f"response ids in column "
                                 f"'{mapping['response_id']}'", "repeat an earlier row's response id",
                                 where=f"NOT {_blank(rid)}", advice="One response is one answer: keep one row per "
                                 "response id (the latest, if it was edited) and upload again, or skip the repeats "
@@ -336,7 +336,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
     ident = quote_ident(col)
     # judged on the distinct ids (a 5M-line file has some 200,000): every one an email, or every one a whole number
     # one pass over the file: each distinct id with its count (the spelling check below reads it too)
-    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {stripped(ident)} AS v, count(*) AS n FROM raw "
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
                     f"WHERE NOT {_blank(ident)} GROUP BY 1")
     distinct, emails, capitals, whole, dotted = chk.con.execute(rf"""
         SELECT count(*), count(*) FILTER (regexp_matches(v, '{_EMAIL}')),
@@ -384,7 +384,7 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
         return
     pairs = [(v, g[0]) for g in spellings for v in g[1:]]
     chk.con.execute(f"UPDATE raw SET {ident} = m.to_id FROM (SELECT unnest(?::VARCHAR[]) AS from_id, "
-                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE {stripped('raw.' + ident)} = m.from_id",
+                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE {'raw.' + ident} = m.from_id",
                     [[a for a, _ in pairs], [b for _, b in pairs]])
     warnings.append(f"{counted(len(pairs), 'customer id')} in '{col}' differing from another only in capitals or "
                     f"punctuation {'was' if len(pairs) == 1 else 'were'} read as that customer ({shown}).")
@@ -443,7 +443,7 @@ def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
         return
     ident = quote_ident(col)
     counts = chk.con.execute(
-        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST(trim({ident}) AS BIGINT) = n) "
+        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST({ident} AS BIGINT) = n) "
         f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0]
     if not counts:
         return

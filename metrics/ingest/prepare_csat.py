@@ -24,7 +24,7 @@ from metrics.ingest.scales import (
     score_sql,
     time_of_day_sql,
 )
-from metrics.ingest.sqltext import _blank, stripped
+from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
 
 
@@ -39,8 +39,8 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     col = quote_ident(m["score"])
     answered = answered_sql(col)
     skipped = chk.con.execute(f"""
-        SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower({stripped(col)}) = 'offered'),
-               count(*) FILTER (lower({stripped(col)}) = 'unoffered') FROM raw""").fetchone()
+        SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower({col}) = 'offered'),
+               count(*) FILTER (lower({col}) = 'unoffered') FROM raw""").fetchone()
     if sum(skipped):
         parts = [f"{n:,} {what}" for n, what in zip(skipped, ("empty", "Offered (sent, not answered)",
                                                                "Unoffered (never sent)"), strict=True) if n]

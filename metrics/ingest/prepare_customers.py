@@ -19,7 +19,7 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.mapping import SYNONYMS, normalise_header
 from metrics.ingest.model import Options, counted
-from metrics.ingest.sqltext import _blank, sql_words, stripped
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
 
 NEVER_PAID = ("incomplete", "incomplete_expired")
@@ -86,7 +86,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
     per_subscription = "subscription_id" in m
     if not per_subscription:
-        chk.flag_duplicates(stripped(cid), m["customer_id"], f"customer ids in column '{m['customer_id']}'",
+        chk.flag_duplicates(cid, m["customer_id"], f"customer ids in column '{m['customer_id']}'",
                             "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}",
                             advice="A customers list holds one start and at most one churn per customer. If a "
                                    "customer left and came back, keep the row of their latest start (the earlier "
@@ -147,7 +147,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         keep = _started_by_as_of(chk, start, opts, keep, "subscription", warnings)
         lines = chk.count_where(keep)
         frame = canonical(chk, f"""
-            SELECT {stripped(cid)} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
+            SELECT {cid} AS customer_id, any_value({_text(m, 'name')}) AS name, min({start}) AS start_date,
                    CASE WHEN count(*) = count({churn}) THEN max({churn}) END AS churn_date,
                    arg_max({_text(m, 'segment')}, {start}) AS segment, arg_max({_text(m, 'region')}, {start}) AS region,
                    arg_max({_text(m, 'plan')}, {start}) AS plan
@@ -158,7 +158,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         return frame
     keep = _started_by_as_of(chk, start, opts, "true", "customer", warnings)
     frame = canonical(chk, f"""
-        SELECT {stripped(cid)} AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
+        SELECT {cid} AS customer_id, {_text(m, 'name')} AS name, {start} AS start_date,
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
         FROM raw WHERE {keep} ORDER BY _row""")

@@ -26,7 +26,7 @@ from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates, _parse_date_sql
 from metrics.ingest.mapping import normalise_header, says_annual, says_monthly
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, sql_words, stripped
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.rules import MAX_CUSTOMER_MONTHS, MONTHS_PER_YEAR, add_months
 from metrics.store import quote_ident
 
@@ -86,7 +86,7 @@ def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
         line = f"({line} - coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0))"
     per_month = line + ("/ 100.0" if cents else "")
     if "quantity" in m:
-        per_month = f"({per_month}) * coalesce(try_cast(trim({quote_ident(m['quantity'])}) AS DOUBLE), 1)"
+        per_month = f"({per_month}) * coalesce(try_cast({quote_ident(m['quantity'])} AS DOUBLE), 1)"
     return per_month
 
 
@@ -285,7 +285,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # One aggregation serves the ceiling check and the canonical rows.
         chk.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE monthly AS
-            SELECT {stripped(cid)} AS customer_id, date_trunc('month', {month})::DATE AS month,
+            SELECT {cid} AS customer_id, date_trunc('month', {month})::DATE AS month,
                    sum({per_month}) AS total, count(*) AS lines
             FROM raw WHERE {keep} GROUP BY ALL""")
     if not subscriptions:
@@ -315,7 +315,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     var = _set_as_of(chk, as_of)
     subs_sql = f"""
         WITH subs AS (
-            SELECT _row, {stripped(cid)} AS customer_id, date_trunc('month', {start})::DATE AS first_m,
+            SELECT _row, {cid} AS customer_id, date_trunc('month', {start})::DATE AS first_m,
                    least(CASE WHEN {end} IS NULL THEN date_trunc('month', {var})
                               ELSE date_trunc('month', {end}) - INTERVAL 1 MONTH END,
                          date_trunc('month', {var}))::DATE AS last_m,
@@ -614,7 +614,7 @@ def _check_net_months(chk: _Checker, column: str, cid: str, amount: str) -> None
             column, f"are credits larger than the revenue they are netted against: customer {customer!r} nets to "
             f"{total:,.2f} in {month:%b %Y} ({counted(len(below), 'customer-month')} below 0). Answer 'refuse' to "
             "name and skip the credits, or fix the file", len(below),
-            chk.examples(column, f"{stripped(cid)} = ? AND {amount} < 0", [customer]))
+            chk.examples(column, f"{cid} = ? AND {amount} < 0", [customer]))
 
 
 def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
@@ -757,7 +757,7 @@ def _spread_lines(chk: _Checker, m: dict[str, str], opts: Options, cid: str, mon
     spread = f"coalesce({months}, 0) >= {SPREAD_MIN_MONTHS}"
     lines_sql = f"""
         WITH lines AS (
-            SELECT _row, {stripped(cid)} AS customer_id, {spread} AS spread,
+            SELECT _row, {cid} AS customer_id, {spread} AS spread,
                    CASE WHEN {spread} THEN date_trunc('month', {ps})
                         -- a proration (15 Jan – 1 Feb, on the 1 Feb invoice) in its own month: in February it read
                         -- as an expansion then, and a contraction in March (MRR 354.84 for 300)

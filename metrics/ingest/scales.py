@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from metrics.errors import InvalidOptionError
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, sql_words, stripped
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.rules import MIN_RESPONSES
 from metrics.store import quote_ident
 
@@ -49,7 +49,7 @@ _SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience
 
 
 def _value(col_sql: str) -> str:
-    return f"lower({stripped(col_sql)})"
+    return f"lower({col_sql})"
 
 
 def score_sql(col_sql: str) -> str:
@@ -95,7 +95,7 @@ def answered_sql(col_sql: str) -> str:
 
 
 def time_of_day_sql(col_sql: str) -> str:
-    return f"regexp_full_match({stripped(col_sql)}, '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
+    return f"regexp_full_match({col_sql}, '[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?(\\s*[ap]m)?', 'i')"
 
 
 def seven_is_the_top(high: int, n: int) -> bool:
@@ -155,7 +155,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
                coalesce(sum(k) FILTER ({time_of_day_sql('v')}), 0)
         FROM {distinct}""").fetchone()
     counts = chk.con.execute(f"""
-        SELECT {stripped('v')} AS v, sum(k) AS n FROM {distinct}
+        SELECT {'v'} AS v, sum(k) AS n FROM {distinct}
         GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
     _refuse_reversed(chk, column, distinct)
     header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))

@@ -22,7 +22,7 @@ NULL_TOKENS = ("", "?", "-", "--", "n/a", "na", "#n/a", "not provided", "not ava
 def val(column: str) -> str:
     """The column's trimmed text, NULL for a null token."""
     c = quote_ident(column)
-    return f"(CASE WHEN {_flag_sql(c)} IN {sql_words(NULL_TOKENS)} THEN NULL ELSE {stripped(c)} END)"
+    return f"(CASE WHEN {_flag_sql(c)} IN {sql_words(NULL_TOKENS)} THEN NULL ELSE {c} END)"
 
 
 # ---- timestamps ---------------------------------------------------------------------------------------------

@@ -240,11 +240,35 @@ def test_a_spreadsheets_total_and_subtotal_rows_are_refused_by_row_not_read_as_c
                       kind="nps")
 
 
-@pytest.mark.parametrize("label", [
+SUMMARY_SAMPLES = [
     "Total MRR", "Grand Totals", "TOTAL REVENUE", "Total (2 rows)", "Total*", "**Total**", "[Total]", "TOTAL (USD)",
     "Total USD", "Overall Total", "Total Amount", "Total Result", "Gesamtergebnis", "Total général",
     "Totaal generaal", "Summe Ergebnis", "Zwischensumme", "Somme", "Totale", "Σ", "Sum of mrr", "All customers",
-    "February Total", "Feb 2026 Total", "2026-02 Total", "C1 Total", "Total C1", "Total for C1", "Subtotal for C1"])
+    "February Total", "Feb 2026 Total", "2026-02 Total", "C1 Total", "Total C1", "Total for C1", "Subtotal for C1",
+    "Sub-Total", "Average", "AVG", "Mean", "Sum", "Summe", "Gesamt", "Gesamtsumme", "Insgesamt", "Ergebnis",
+    "Overall", "Count", "Median", "Mean score", "Average score", "NPS", "Promoters", "Passives", "Detractors",
+    "Q1 Subtotal"]
+
+
+def test_every_summary_word_has_a_sample_and_the_quick_look_finds_each():
+    """flag_summary_rows reads only the cells holding one of _SUMMARY_HINT's letters: every word of the label
+    pattern has a sample above (a word added without one fails here), and every sample holds the hint."""
+    import re
+
+    from metrics.ingest.checks import _SUMMARY_HINT, _SUMMARY_WORDS
+
+    depth, words, start = 0, [], 0
+    for i, ch in enumerate(_SUMMARY_WORDS + "|"):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "|" and depth == 0:
+            words.append(_SUMMARY_WORDS[start:i])
+            start = i + 1
+    labels = [re.sub(r"^[\s*\[#(]+|[\s*\]#:.]+$", "", s.lower()) for s in SUMMARY_SAMPLES]
+    assert [w for w in words if not any(re.fullmatch(w, lab) for lab in labels)] == []
+    assert [s for s in SUMMARY_SAMPLES if not re.search(_SUMMARY_HINT, s.lower())] == []
+
+
+@pytest.mark.parametrize("label", SUMMARY_SAMPLES)
 def test_summary_labels_of_other_tools_and_languages_are_refused(label):
     """Each label once passed as a customer holding the others' sum: MRR 600 for 300 (a helper's hand figures)."""
     data = (f"customer_id,month,mrr\nC1,2026-01,100\nC2,2026-01,200\nC1,2026-02,100\nC2,2026-02,200\n"

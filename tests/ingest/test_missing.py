@@ -136,18 +136,21 @@ def test_an_unanswered_response_without_a_date_does_not_reject_the_answers():
                 | st.sampled_from(["NA", " n/a", "\u00a0None\u00a0", "\tNA", "#DIV/0!", "(blank)", "Unknown", "."]),
                 min_size=1, max_size=40))
 def test_the_first_character_look_finds_what_the_full_match_finds(cells):
-    """token_cells looks at a cell's first character before lower(stripped()) (a 5M-line column: one cheap pass);
-    it finds exactly the cells whose text, without spaces, tabs, line breaks and no-break spaces at either end and
-    lower-cased, is a token (counted here in Python: "\tNA" is the token NA; an em space is not stripped)."""
+    """token_cells looks at a cell's first character before lower() (a 5M-line column: one cheap pass); it finds
+    exactly the cells whose text, lower-cased, is a token. Cells reach `raw` without spaces, tabs, line breaks and
+    no-break spaces at either end (read_table strips them with sqltext.stripped, loaded here the same way; counted
+    in Python: "\tNA" is the token NA; an em space is not stripped)."""
     import collections
 
     import duckdb
 
     from metrics.ingest.missing import DEFAULT_TOKENS, OTHER_TOKENS, token_cells
+    from metrics.ingest.sqltext import stripped
 
     con = duckdb.connect()
-    con.execute("CREATE TABLE raw (c VARCHAR)")
-    con.executemany("INSERT INTO raw VALUES (?)", [[c] for c in cells])
+    con.execute("CREATE TABLE cells (c VARCHAR)")
+    con.executemany("INSERT INTO cells VALUES (?)", [[c] for c in cells])
+    con.execute(f"CREATE TABLE raw AS SELECT {stripped('c')} AS c FROM cells")
     tokens = {t.lower() for t in (*DEFAULT_TOKENS, *OTHER_TOKENS)}
     found = collections.Counter(v for c in cells if (v := c.strip(" \t\n\r\f\v\u00a0").lower()) in tokens)
     plain = sorted(found.items())
