@@ -442,7 +442,10 @@ def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
     if col is None or chk.total < 3:
         return
     ident = quote_ident(col)
-    counts = chk.con.execute(
+    # numbers 1 to the row count, first (one plain pass; ids that are not all numbers stop here), then in file order
+    counts = chk.con.execute(f"SELECT count(x) = count(*) AND min(x) = 1 AND max(x) = count(*) "
+                             f"FROM (SELECT TRY_CAST({ident} AS BIGINT) AS x FROM raw)").fetchone()[0]
+    counts = counts and chk.con.execute(
         f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST({ident} AS BIGINT) = n) "
         f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0]
     if not counts:
