@@ -159,6 +159,29 @@ def _refuse_activity_log(chk: _Checker) -> None:
             "subscriptions instead.")
 
 
+CREATED_HEADERS = ("created", "createdat", "createdutc", "createddate", "createdon", "accountcreatedat")
+
+
+def _refuse_account_snapshot(chk: _Checker, m: dict[str, str]) -> None:
+    """An account list (Vitally's 'Account ID, Created At, MRR, Churned At'): one row per customer, its MRR today
+    beside the date the account was created. Read as invoice lines, every account's MRR fell in its creation month
+    alone (each customer a one-month customer, then a churn), the month when it was made, not when it paid; which
+    months the MRR was paid the file does not say. Refused, saying what to upload instead."""
+    month, amount = m["month"], m["amount"]
+    if normalise_header(month) not in CREATED_HEADERS or not says_monthly(amount) or chk.total < 2:
+        return
+    cid = stripped(quote_ident(m["customer_id"]))
+    (ids, filled), = chk.con.execute(f"SELECT count(DISTINCT {cid}), count({cid}) FILTER (WHERE {cid} <> '') "
+                                     "FROM raw").fetchall()
+    if ids == filled == chk.total:
+        raise InvalidOptionError(
+            f"This looks like an account list, not revenue by month: each of the {chk.total:,} customers has one "
+            f"row, its MRR in '{amount}' beside when the account was created ('{month}'). Read as invoices, all "
+            f"of each customer's MRR would land in its creation month. Upload it as a customers list (start and "
+            "churn dates), and for revenue upload the MRR of each customer and month, or the invoices or "
+            "subscriptions.")
+
+
 def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pa.Table:
     _refuse_activity_log(chk)
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
@@ -194,6 +217,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             _check_dates(chk, m["end_date"], end, False, opts.today)
             chk.flag(m["end_date"], f"{end} < {start}", "are before the subscription's start")
     else:
+        _refuse_account_snapshot(chk, m)
         month = chk.date(m["month"])
         _check_dates(chk, m["month"], month, True, opts.today)
     period = None
