@@ -137,7 +137,7 @@ SYNONYMS = {
                       "completiontime", "datum"],  # Microsoft Forms' 'Completion time'; German 'Datum'
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
-                    "externalreference", "externaldatareference", "customerexternalid", "userid",
+                    "externalreference", "externaldatareference", "customerexternalid", "accountexternalid", "userid",
                     "enduserid", "user", "id", "uuid"],  # Wootric's 'end_user_id' beside the response's 'id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
@@ -209,6 +209,11 @@ SYNONYMS_REVENUE = {
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
     "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "dealstage", "stage"],
 }
+# A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
+# whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
+SYNONYMS_CUSTOMERS = {
+    "status": [*SYNONYMS["status"], "lifecyclestage", "customerstage", "companystage", "accountstage", "stage"],
+}
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {
     "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
@@ -268,6 +273,11 @@ def _by_name(columns: list[str]) -> dict[str, str]:
     for c in reversed(columns):
         if "." in str(c) and (short := normalise_header(str(c).rsplit(".", 1)[1])):
             out.setdefault(short, c)
+    for c in reversed(columns):
+        # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
+        # also under the part before the note, unless a column already has that name
+        if (head := re.match(r"^(.*\S)\s*\([^()]*\)\s*$", str(c))) and (short := normalise_header(head[1])):
+            out.setdefault(short, c)
     return out
 
 
@@ -280,6 +290,8 @@ def _short(header: str) -> str:
 def _synonyms(kind: str, name: str) -> list[str]:
     if kind == "revenue" and name in SYNONYMS_REVENUE:
         return SYNONYMS_REVENUE[name]
+    if kind == "customers" and name in SYNONYMS_CUSTOMERS:
+        return SYNONYMS_CUSTOMERS[name]
     if kind == "csat" and name in SYNONYMS_CSAT:
         return SYNONYMS_CSAT[name]
     return SYNONYMS[name]

@@ -103,6 +103,8 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
             if "status" in m:
                 churn = _active_status_wins(chk, m, churn, warnings)
+            elif (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None:
+                churn = _active_flag_wins(chk, m, flag, churn, warnings)
             _check_dates(chk, m["churn_date"], churn, False, opts.today, parsed)
             chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
         else:
@@ -122,6 +124,13 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     if "status" in m and "start_date" in m and "churn_date" not in m:
         # a list, or subscriptions (Braintree's, with no end date column: its Canceled and Expired ran on, churn 0%)
         _status_without_churn_date(chk, m, warnings)
+    elif ("start_date" in m and "churn_date" not in m and not per_subscription
+          and (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None):
+        # an active flag and no end date: its inactive accounts would count as customers (churn 0%)
+        chk.refuse(flag, f"{_flag_sql(quote_ident(flag))} IN {sql_words(FLAG_INACTIVE)}",
+                   "say the account is inactive, but no churn date column says when it left: map the churn date. "
+                   "These rows are every churned account of the file, so they cannot be skipped: without them "
+                   "churn would read 0%")
     elif "status" in m and "start_date" in m and not per_subscription:  # a list with churn dates
         _status_says_churned_undated(chk, m, warnings)
     elif "status" in m and "churn_date" in m and per_subscription:
@@ -219,6 +228,36 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
                         f"{'has' if n == 1 else 'have'} a date in '{m['churn_date']}': read as a cancellation asked "
                         "for, not an end (the customer is active).")
     return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
+
+
+# An account's own active flag beside its end date (ChurnZero's 'Is Active' TRUE/FALSE beside the contract's
+# 'End Date'): TRUE means still a customer, the opposite of a churned flag's TRUE
+ACTIVE_FLAG_HEADERS = ("isactive", "isactivetruefalse", "active", "activeflag", "isactiveaccount", "activeaccount",
+                       "isactivecustomer", "activecustomer", "accountisactive", "accountactive")
+FLAG_ACTIVE = ("true", "t", "yes", "y", "1", "active")
+FLAG_INACTIVE = ("false", "f", "no", "n", "0", "inactive")
+
+
+def _active_flag_wins(chk: _Checker, m: dict[str, str], flag: str, churn: str, warnings: list[str]) -> str:
+    """A customer list with an end date and an active flag (ChurnZero: 'Is Active', 'End Date' the contract's end):
+    the flag decides who left. A past end date on an account the flag says is active is a contract that ran out
+    and was renewed or runs on, not a churn (counted, 19 churned where 8 accounts were inactive); an inactive
+    account with no end date left at a time nobody knows (a bad row); a flag value neither yes nor no is a bad
+    row. Said with the counts."""
+    value = _flag_sql(quote_ident(flag))
+    chk.flag(flag, f"{value} <> '' AND {value} NOT IN {sql_words(FLAG_ACTIVE + FLAG_INACTIVE)}",
+             f"are neither active nor inactive (expected {'/'.join(FLAG_ACTIVE[:4])} or "
+             f"{'/'.join(FLAG_INACTIVE[:4])}): whether the account left is not known")
+    chk.flag(m["churn_date"], f"{value} IN {sql_words(FLAG_INACTIVE)} AND {_blank(quote_ident(m['churn_date']))}",
+             f"are empty while '{flag}' says the account is inactive: when it left is not known. Fill in the end "
+             "dates, or skip these rows")
+    active = f"{value} IN {sql_words(FLAG_ACTIVE)} AND {churn} IS NOT NULL"
+    if n := chk.count_where(active):
+        left = chk.count_where(f"{value} IN {sql_words(FLAG_INACTIVE)} AND {churn} IS NOT NULL")
+        warnings.append(f"{counted(n, 'row')} whose '{flag}' says active {'has' if n == 1 else 'have'} a past date "
+                        f"in '{m['churn_date']}': read as a contract end, not a churn (the account is active). "
+                        f"Churn counts the {counted(left, 'account')} '{flag}' says inactive.")
+    return f"(CASE WHEN {active} THEN NULL ELSE {churn} END)"
 
 
 RUNNING_WORDS = ("active", "past_due", "past due", "non_renewing", "non-renewing", "in_trial", "trialing", "live",
