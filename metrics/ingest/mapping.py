@@ -70,7 +70,8 @@ FIELDS_TICKETS = [
 
 SYNONYMS_TICKETS = {
     "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
-                  "hsobjectid", "recordid", "number", "issuekey", "issueid"],
+                  "hsobjectid", "recordid", "number", "issuekey", "issueid",
+                  "ticketnummer", "ticketnr"],  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
     # B2B: the organization is the customer; the requester (a person) only when there is no organization.
     # Jira Service Management writes 'Organizations' (a request's customer organisations)
     "customer_id": ["organizationid", "organization", "organizations", "organisation", "organisations",
@@ -78,23 +79,31 @@ SYNONYMS_TICKETS = {
                     "associatedcompanyid", "associatedcompanyids", "associatedcompany", "company", "companyname",
                     "accountid", "account", "accountname", "customerid", "customer", "clientid", "requesterid",
                     "requester",
-                    "contactid", "userid", "customeremail", "requesteremail", "email"],
+                    # German exports: 'Firma', 'Kunden-ID', 'Anforderer-ID' / 'Anforderer' (the requester)
+                    "firma", "unternehmen", "kundenid", "kundennummer", "kunde", "anfordererid", "anforderer",
+                    "contactid", "userid", "customeremail", "requesteremail", "email", "anfordereremail"],
     # Gorgias: '…_datetime'. A bare 'closed' / 'solved' / 'resolved' comes after the dated headers: Salesforce's
     # 'Closed' is a 0/1 checkbox beside 'Closed Date', and was read as the closed time (refused as "not times")
     "created_at": ["createdat", "createddatetime", "created", "createdtime", "createdate", "createddate",
                    "createdatutc",
                    "submittedat", "submitted", "openedat", "opened", "startedat", "conversationstartedat",
-                   "datecreated", "creationdate", "ticketcreated"],
+                   "datecreated", "creationdate", "ticketcreated",
+                   "erstelltam", "erstellungsdatum", "erstelldatum", "erstellungszeit", "erstellt"],  # German
     "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
-                       "firstresponsedate", "firstresponsetimestamp", "firstresponsedatetime"],
+                       "firstresponsedate", "firstresponsetimestamp", "firstresponsedatetime",
+                       "ersteantwortam", "ersteantwortum"],  # German
     "solved_at": ["solvedat", "resolvedat", "resolvedtime", "resolutiondate", "solveddate", "solveddatetime",
                   "resolveddatetime", "statisticslastcloseat", "lastcloseat", "lastclosedat", "timeresolved",
-                  "resolveddate", "dateresolved", "solved", "resolved"],  # Freshservice; LiveAgent
+                  "resolveddate", "dateresolved",
+                  "geloestam", "geloestum", "loesungsdatum",  # German ('Gelöst am'; umlauts fold to ae/oe/ue)
+                  "solved", "resolved", "geloest"],  # Freshservice; LiveAgent; German Zendesk 'Gelöst'
     "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "firstcloseat",
-                  "firstclosedat", "statisticsfirstcloseat", "closed"],
+                  "firstclosedat", "statisticsfirstcloseat", "geschlossenam", "geschlossenum", "closed",
+                  "geschlossen"],
     "updated_at": ["updatedat", "updated", "lastupdatetime", "lastupdated", "lastmodifieddate", "modifiedat",
-                   "eventtime", "changedat", "auditcreatedat", "timestamp"],
+                   "eventtime", "changedat", "auditcreatedat", "timestamp",
+                   "aktualisiertam", "aktualisiert", "letzteaktualisierung", "geaendertam"],  # German
     "first_reply_time": ["firstreplytimeinminutes", "firstreplytime", "firstresponsetimeminutes",
                          "firstresponsetimeinminutes", "firstresponsetimeinhrs", "firstresponsetimeinhours",
                          "firstresponsetimehours", "firstreplytimeinhours",
@@ -102,28 +111,37 @@ SYNONYMS_TICKETS = {
                          "firstresponsetimemmss", "timetofirstagentemailreplyhhmmss",
                          "timetofirstagentemailreply", "statisticstimetoadminreply", "timetoadminreply",
                          "timetofirstadminreply", "timetofirstadminreplyseconds", "timetoadminreplyseconds",
-                         "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply"],
+                         "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply",
+                         # German: 'Erste Antwortzeit (Std.)' (hours, ticket_values._unit_from_header), '… in Minuten'
+                         "ersteantwortzeitstd", "ersteantwortzeitinstunden", "ersteantwortzeitinminuten",
+                         "ersteantwortzeit", "erstantwortzeit", "ersteantwort"],
     "first_reply_time_business": ["firstreplytimeinminuteswithinbusinesshours", "firstreplytimebusinesshours",
                                   "firstresponsetimebusinesshours", "firstreplytimewithinbusinesshours"],
     "resolution_time": ["fullresolutiontimeinminutes", "fullresolutiontime", "resolutiontimeinminutes",
                         "resolutiontimeinhrs", "resolutiontimeinhours", "resolutiontimehours",
                         "resolutiontime", "resolutiontimeminutes",
                         "timetoresolution", "timetoclosehhmmss", "timetoclose", "statisticstimetofirstclose",
-                        "timetofirstclose", "timetofirstcloseseconds", "resolutionhours", "resolutionminutes"],
+                        "timetofirstclose", "timetofirstcloseseconds", "resolutionhours", "resolutionminutes",
+                        # German: 'Vollständige Lösungszeit in Minuten', 'Lösungszeit (Std.)'
+                        "vollstaendigeloesungszeitinminuten", "vollstaendigeloesungszeit", "loesungszeitinminuten",
+                        "loesungszeitinstunden", "loesungszeitstd", "loesungszeit"],
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
     "status": ["status", "ticketstatus", "state", "conversationstate", "pipelinestage", "stage"],
-    "priority": ["priority", "ticketpriority", "urgency", "severity"],
-    "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin"],
+    "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
+                 "dringlichkeit"],  # German 'Priorität'
+    "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
                      "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore",
-                     "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult"],  # Freshservice
+                     "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult",  # Freshservice
+                     # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
+                     "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],
     "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
-                "reopened", "isreopened", "reopenflag"],
-    "escalated": ["escalated", "escalationflag", "isescalated", "escalation"],
+                "reopened", "isreopened", "reopenflag", "wiedereroeffnungen", "wiedergeoeffnet"],
+    "escalated": ["escalated", "escalationflag", "isescalated", "escalation", "eskaliert"],
     "tags": ["tags", "tag", "labels", "ticketstags"],
-    "subject": ["subject", "ticketsubject", "title", "ticketname", "conversationtitle"],
+    "subject": ["subject", "ticketsubject", "title", "ticketname", "conversationtitle", "betreff"],
     "segment": ["segment", "customersegment", "tier", "plan", "plantier"],
     "region": ["region", "geo", "territory", "market", "country"],
 }
@@ -243,8 +261,13 @@ KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
               "customers": {"start_date", "churn_date", "churned", "tenure"}, "csat": {"score", "response_date"}}
 
 
+# German letters folded the way German writes them without umlauts ('Gelöst' and 'Geloest' are one header): dropped
+# with the other non-alphanumerics, 'Priorität' was 'prioritt' and no synonym could be written for it.
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def normalise_header(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+    return re.sub(r"[^a-z0-9]", "", str(name).lower().translate(_FOLD))
 
 
 MONTHLY_HEADER_WORDS = ("mrr", "monthly")  # 'mrr_amount', 'MonthlyCharges': the header says its amount is monthly

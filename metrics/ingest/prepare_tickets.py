@@ -53,6 +53,12 @@ STATUS_WORDS = {
     "solved": "solved", "resolved": "solved",
     "closed": "closed",
     "deleted": NOT_A_TICKET, "spam": NOT_A_TICKET, "merged": NOT_A_TICKET,
+    # German Zendesk (Neu, Offen, Wartend, Angehalten, Gelöst, Geschlossen) and Freshdesk (Ausstehend, Warten auf …)
+    "neu": "new", "offen": "open", "in bearbeitung": "open", "wiedereröffnet": "open", "eskaliert": "open",
+    "wartend": "pending", "ausstehend": "pending", "warten auf kunden": "pending", "warten auf kunde": "pending",
+    "warten auf drittanbieter": "pending", "angehalten": "hold",
+    "gelöst": "solved", "erledigt": "solved", "geschlossen": "closed",
+    "gelöscht": NOT_A_TICKET, "zusammengeführt": NOT_A_TICKET,
 }
 OPEN_STATUSES = ("new", "open", "pending", "hold")
 DONE_STATUSES = ("solved", "closed")

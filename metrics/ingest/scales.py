@@ -43,7 +43,7 @@ SCALE_LABELS = {
 SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "0-10-csat": "0–10",
                "good-bad": "Good/Bad"}
 # Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
-NOT_ANSWERS = ("offered", "unoffered")
+NOT_ANSWERS = ("offered", "unoffered", "angeboten", "nicht angeboten")  # German Zendesk: 'Angeboten'…
 _RECOMMEND = ("recommend", "likely", "likelihood", "nps", "ltr")
 _SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience")
 
@@ -67,11 +67,16 @@ def score_sql(col_sql: str) -> str:
 # Not Good, Help Scout Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied, and their five-point forms). CSAT
 # counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
 SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
-                   "extremely satisfied", "positive", "happy", "very happy")
+                   "extremely satisfied", "positive", "happy", "very happy",
+                   # German Zendesk ('Gut, ich bin zufrieden') and survey words
+                   "gut", "sehr gut", "zufrieden", "sehr zufrieden", "äußerst zufrieden")
 NEUTRAL_WORDS = ("neutral", "okay", "ok", "average", "neither satisfied nor dissatisfied")
 UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
                      "not satisfied", "very dissatisfied", "very unsatisfied", "extremely dissatisfied",
                      "extremely unsatisfied", "negative", "unhappy", "very unhappy",
+                     # German Zendesk ('Schlecht, ich bin unzufrieden') and survey words
+                     "schlecht", "sehr schlecht", "unzufrieden", "sehr unzufrieden", "nicht zufrieden", "nicht gut",
+                     "äußerst unzufrieden",
                      *NEUTRAL_WORDS)
 
 
@@ -85,8 +90,8 @@ def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str]) -> None:
 def good_bad_sql(col_sql: str) -> str:
     """Satisfaction words (SATISFIED_WORDS, UNSATISFIED_WORDS; "Good, with comment" too) to 1/0, else NULL."""
     v = _value(col_sql)
-    return (f"CASE WHEN {v} IN {sql_words(SATISFIED_WORDS)} OR regexp_matches({v}, '^good\\b') THEN 1 "
-            f"WHEN {v} IN {sql_words(UNSATISFIED_WORDS)} OR regexp_matches({v}, '^bad\\b') THEN 0 END")
+    return (f"CASE WHEN {v} IN {sql_words(SATISFIED_WORDS)} OR regexp_matches({v}, '^(good|gut)\\b') THEN 1 "
+            f"WHEN {v} IN {sql_words(UNSATISFIED_WORDS)} OR regexp_matches({v}, '^(bad|schlecht)\\b') THEN 0 END")
 
 
 def answered_sql(col_sql: str) -> str:

@@ -207,8 +207,8 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
 
 # ---- satisfaction -------------------------------------------------------------------------------------------
 # One reading with the CSAT kind's (scales.py): its words, its score cells ("4", "4/5", "★★★★☆") and its boxes.
-OFFERED = ("offered",)
-UNOFFERED = ("unoffered", "not offered")
+OFFERED = ("offered", "angeboten")  # German Zendesk: 'Angeboten', 'Nicht angeboten'
+UNOFFERED = ("unoffered", "not offered", "nicht angeboten")
 SCALES = {"1-5": CSAT_SCALES["1-5"], "1-7": CSAT_SCALES["1-7"], "1-10": CSAT_SCALES["1-10-csat"]}
 
 

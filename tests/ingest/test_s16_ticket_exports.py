@@ -1,0 +1,86 @@
+"""German Zendesk / Freshdesk ticket exports: figures worked out by hand.
+
+German file (day-first dates, decimal-comma hours in 'Erste Antwortzeit (Std.)'):
+  1 created 13.03. 09:00, solved 13.03. 15:00 ->  6 h, Gelöst,      'Gut, ich bin zufrieden'       satisfied
+  2 created 14.03. 10:00, solved 16.03. 10:00 -> 48 h, Geschlossen, 'Schlecht, ich bin unzufrieden' not satisfied
+  3 created 15.03. 08:00, solved 15.03. 20:00 -> 12 h, gelöst,      'Gut'                          satisfied
+  4 open (Offen), survey 'Angeboten' (sent, unanswered); 5 pending (Wartend), no survey; 6 new (Neu), 'Nicht angeboten'
+Median resolution: 6, 12, 48 -> 12 h. CSAT: 2 satisfied of 3 answers = 66.7 %. Response rate: 3 answered of the 4
+offered (1, 2, 3, 4) = 75 %. First reply: 0,5 -> 0.5 h, 2 -> 2 h, 1,5 -> 1.5 h, 3 -> 3 h; median of the four 1.75 h.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import NeedsAnswerError
+from metrics.ingest.mapping import detect_kind, detect_mapping, normalise_header
+
+GERMAN = """Ticket-ID,Erstellt,Gelöst,Status,Priorität,Anforderer,Anforderer-ID,Erste Antwortzeit (Std.),Zufriedenheit
+1,13.03.2024 09:00,13.03.2024 15:00,Gelöst,Hoch,Müller GmbH,501,"0,5","Gut, ich bin zufrieden"
+2,14.03.2024 10:00,16.03.2024 10:00,Geschlossen,Normal,Beta AG,502,2,"Schlecht, ich bin unzufrieden"
+3,15.03.2024 08:00,15.03.2024 20:00,gelöst,Niedrig,Müller GmbH,501,"1,5",Gut
+4,18.03.2024 09:00,,Offen,Hoch,Gamma KG,503,,Angeboten
+5,19.03.2024 09:00,,Wartend,Normal,Beta AG,502,3,
+6,20.03.2024 09:00,,Neu,Normal,Gamma KG,503,,Nicht angeboten
+""".encode()
+
+
+def test_umlauts_fold_as_german_writes_them_without():
+    # before: 'Gelöst' -> 'gelst', 'Priorität' -> 'prioritt' (the letters dropped)
+    assert normalise_header("Gelöst") == normalise_header("Geloest") == "geloest"
+    assert normalise_header("Priorität") == "prioritaet"
+    assert normalise_header("Straße") == "strasse"
+
+
+def test_german_ticket_headers_map_without_asking():
+    cols = GERMAN.decode().splitlines()[0].split(",")
+    # before: {'ticket_id': 'Ticket-ID', 'status': 'Status'} and detect_kind refused (UnknownKindError)
+    assert detect_kind(cols) == "tickets"
+    assert detect_mapping("tickets", cols) == {
+        "ticket_id": "Ticket-ID", "customer_id": "Anforderer-ID", "created_at": "Erstellt", "solved_at": "Gelöst",
+        "first_reply_time": "Erste Antwortzeit (Std.)", "status": "Status", "priority": "Priorität",
+        "satisfaction": "Zufriedenheit"}
+
+
+def test_german_ticket_export_figures():
+    p = prepare_bytes(GERMAN)  # kind detected, nothing asked
+    assert p.kind == "tickets"
+    rows = p.rows.set_index("ticket_id")
+    assert rows["customer_id"].tolist() == ["501", "502", "501", "503", "502", "503"]
+    assert rows["status"].tolist() == ["solved", "closed", "solved", "open", "pending", "new"]
+    assert rows["created_at"].iloc[0] == pd.Timestamp("2024-03-13 09:00")  # day first: 13 is no month
+    assert rows["resolution_hours"].tolist()[:3] == pytest.approx([6.0, 48.0, 12.0])
+    assert rows["resolution_hours"].median() == pytest.approx(12.0)
+    # '(Std.)' is hours; decimal commas
+    assert rows["first_reply_hours"].tolist() == pytest.approx([0.5, 2.0, 1.5, float("nan"), 3.0, float("nan")],
+                                                               nan_ok=True)
+    assert rows["first_reply_hours"].median() == pytest.approx(1.75)
+    assert rows["csat_satisfied"].tolist() == [True, False, True, pd.NA, pd.NA, pd.NA]
+    satisfied = rows["csat_satisfied"].dropna()
+    assert round(100 * satisfied.mean(), 1) == 66.7  # 2 of 3
+    assert rows["csat_scale"].tolist()[:3] == ["good/bad"] * 3
+    assert rows["csat_offered"].tolist() == [True, True, True, True, pd.NA, False]
+    assert rows["csat_offered"].dropna().sum() == 4 and satisfied.size / 4 == 0.75
+    assert rows["priority"].tolist() == ["hoch", "normal", "niedrig", "hoch", "normal", "normal"]
+
+
+def test_german_unknown_status_and_rating_are_asked_or_refused_not_dropped():
+    data = GERMAN.replace(b"Wartend", b"In Pruefung").replace(b",Gut\n", b",Vielleicht\n")
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "tickets")
+    assert [q.key for q in err.value.questions] == ["ticket_status:in pruefung"]
+    with pytest.raises(Exception) as err:  # an unreadable rating is refused naming its column, never dropped
+        prepare_bytes(data, "tickets", answers={"ticket_status:in pruefung": "pending"})
+    assert "Zufriedenheit" in str(err.value) and "satisfaction" in str(err.value)
+
+
+def test_freshdesk_german_statuses():
+    data = ("Ticket-ID,Erstellt,Gelöst,Status,Priorität\n"
+            "1,13.03.2024 09:00,,Ausstehend,Hoch\n2,13.03.2024 09:00,,Warten auf Kunden,Hoch\n"
+            "3,13.03.2024 09:00,,Angehalten,Hoch\n4,13.03.2024 09:00,14.03.2024 09:00,GELÖST,Hoch\n").encode()
+    p = prepare_bytes(data, "tickets")
+    assert p.rows["status"].tolist() == ["pending", "pending", "hold", "solved"]
+    assert p.rows["resolution_hours"].tolist()[3] == pytest.approx(24.0)
