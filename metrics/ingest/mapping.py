@@ -153,10 +153,14 @@ SYNONYMS = {
                       "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
                       "completiontime", "datum"],  # Microsoft Forms' 'Completion time'; German 'Datum'
+    # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
+    # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
+    # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
-                    "externalreference", "externaldatareference", "customerexternalid", "accountexternalid", "userid",
-                    "enduserid", "user", "id", "uuid"],  # Wootric's 'end_user_id' beside the response's 'id'
+                    "externalreference", "externaldatareference", "customerexternalid", "accountexternalid",
+                    "organizationid", "organisationid", "userid",
+                    "enduserid", "requesterid", "requester", "user", "id", "uuid"],  # Wootric's 'end_user_id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
@@ -310,6 +314,18 @@ def _short(header: str) -> str:
 
 
 # ---- mapping ------------------------------------------------------------------------------------
+BARE_IDS = ("id", "uuid")
+_REFERENCE = re.compile(r"([^A-Za-z0-9](id|Id|ID)|[a-z0-9](Id|ID))s?$|[^A-Za-z0-9]uuid$")
+
+
+def _own_id(column: str, columns: list[str]) -> bool:
+    """A bare 'id' beside a column naming another record's id ('ticket_id', 'Survey ID', 'requesterId') is the
+    row's own id (a rating's, a response's, an invoice's), not its customer's: only a file with no other id says
+    nothing against reading it as the customer (a customers file's rows are customers: not asked there)."""
+    return normalise_header(column) in BARE_IDS and any(
+        c != column and normalise_header(c) not in BARE_IDS and _REFERENCE.search(str(c).strip()) for c in columns)
+
+
 def _synonyms(kind: str, name: str) -> list[str]:
     if kind == "revenue" and name in SYNONYMS_REVENUE:
         return SYNONYMS_REVENUE[name]
@@ -370,6 +386,8 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
                         if c not in used and not normalise_header(c).endswith("npsgroup")
                         and not (name == "score" and any(w in normalise_header(c) for w in NOT_A_SCORE))
                         and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
+        if col is not None and name == "customer_id" and kind != "customers" and _own_id(col, columns):
+            col = None
         if col is None and name == "response_id" and "#" in columns and "#" not in used:
             col = "#"  # Typeform's response token: what tells an answer in two exports apart
         if col is not None:

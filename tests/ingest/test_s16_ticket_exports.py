@@ -1,4 +1,4 @@
-"""German Zendesk / Freshdesk ticket exports: figures worked out by hand.
+"""German Zendesk / Freshdesk ticket exports and Zendesk's satisfaction-ratings export: figures worked out by hand.
 
 German file (day-first dates, decimal-comma hours in 'Erste Antwortzeit (Std.)'):
   1 created 13.03. 09:00, solved 13.03. 15:00 ->  6 h, Gelöst,      'Gut, ich bin zufrieden'       satisfied
@@ -84,3 +84,37 @@ def test_freshdesk_german_statuses():
     p = prepare_bytes(data, "tickets")
     assert p.rows["status"].tolist() == ["pending", "pending", "hold", "solved"]
     assert p.rows["resolution_hours"].tolist()[3] == pytest.approx(24.0)
+
+
+RATINGS = b"""id,ticket_id,requester_id,assignee_id,score,comment,created_at,updated_at
+9001,101,501,7,good,Thanks,2024-03-04T10:00:00Z,2024-03-04T10:00:00Z
+9002,102,502,7,bad,,2024-03-05T10:00:00Z,2024-03-05T10:00:00Z
+9003,103,501,8,good,,2024-03-06T10:00:00Z,2024-03-06T10:00:00Z
+"""
+
+
+def test_satisfaction_ratings_customer_is_the_requester_not_the_ratings_id():
+    cols = RATINGS.decode().splitlines()[0].split(",")
+    # before: customer_id -> 'id' (9001, 9002, 9003: three customers); now the requester (501 twice, 502)
+    for kind in ("csat", "nps", "tickets"):
+        assert detect_mapping(kind, cols)["customer_id"] == "requester_id"
+    p = prepare_bytes(RATINGS, "csat")
+    assert p.rows["customer_id"].tolist() == ["501", "502", "501"]
+    assert p.rows["customer_id"].nunique() == 2
+    assert p.rows["response_id"].tolist() == ["101", "102", "103"]  # the rated ticket
+    # Good, bad, good: CSAT 2 of 3 = 66.7 %
+    assert round(100 * p.rows["satisfied"].mean(), 1) == 66.7
+
+
+def test_bare_id_beside_another_records_id_is_not_the_customer():
+    # no requester column: the rating's own id is no customer (left unmapped, not guessed)
+    assert "customer_id" not in detect_mapping("csat", ["id", "ticket_id", "score", "created_at"])
+    assert "customer_id" not in detect_mapping("nps", ["id", "Survey ID", "score", "date"])
+    # an organization is preferred, as the ticket rules prefer it
+    assert detect_mapping("csat", ["id", "ticket_id", "organization_id", "requester_id", "score", "created_at"]
+                          )["customer_id"] == "organization_id"
+    # alone, a bare id is still the customer's (nps_survey_usage: is_admin, id, score, ...); 'amount_paid' is no id
+    assert detect_mapping("nps", ["is_admin", "id", "score", "created_at"])["customer_id"] == "id"
+    assert detect_mapping("revenue", ["id", "amount_paid", "date"])["customer_id"] == "id"
+    # a customers file's rows are customers: its id is theirs beside a plan_id
+    assert detect_mapping("customers", ["id", "plan_id", "start_date"])["customer_id"] == "id"
