@@ -322,8 +322,9 @@ def _own_id(column: str, columns: list[str]) -> bool:
     """A bare 'id' beside a column naming another record's id ('ticket_id', 'Survey ID', 'requesterId') is the
     row's own id (a rating's, a response's, an invoice's), not its customer's: only a file with no other id says
     nothing against reading it as the customer (a customers file's rows are customers: not asked there)."""
+    # a table's qualified 'customers.id' is an id of its own table, no other record's (the plain 'id' wins)
     return normalise_header(column) in BARE_IDS and any(
-        c != column and normalise_header(c) not in BARE_IDS and _REFERENCE.search(str(c).strip()) for c in columns)
+        c != column and _short(c) not in BARE_IDS and _REFERENCE.search(str(c).strip()) for c in columns)
 
 
 def _synonyms(kind: str, name: str) -> list[str]:
