@@ -170,7 +170,7 @@ def _refuse_account_snapshot(chk: _Checker, m: dict[str, str]) -> None:
     month, amount = m["month"], m["amount"]
     if normalise_header(month) not in CREATED_HEADERS or not says_monthly(amount) or chk.total < 2:
         return
-    cid = stripped(quote_ident(m["customer_id"]))
+    cid = quote_ident(m["customer_id"])
     (ids, filled), = chk.con.execute(f"SELECT count(DISTINCT {cid}), count({cid}) FILTER (WHERE {cid} <> '') "
                                      "FROM raw").fetchall()
     if ids == filled == chk.total:
