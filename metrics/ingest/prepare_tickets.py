@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metrics.errors import MissingColumnError
+from metrics.errors import InvalidOptionError, MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
+from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import sql_words
@@ -106,6 +107,26 @@ def _leave_out_duplicates(chk: _Checker, warnings: list[str]) -> None:
                         " left out: their requests live on in the ticket they repeat.")
 
 
+# What only a ticket has: a state, a solve or close, a reply. A file of rows about tickets has none of them.
+TICKET_ONLY_FIELDS = ("status", "solved_at", "closed_at", "first_reply_at", "first_reply_time", "resolution_time",
+                      "first_reply_time_business", "resolution_time_business", "reopens")
+
+
+def _refuse_records_about_tickets(m: dict[str, str], columns: list[str]) -> None:
+    """A file whose rows have an id of their own beside the ticket they name, and nothing only a ticket has (Zendesk's
+    satisfaction ratings: 'id, ticket_id, requester_id, score, created_at'): each row is a record about a ticket
+    (a rating, a comment, an event), not a ticket. Read as tickets, every rating was a ticket created when it was
+    rated (volume by rating date) and its score was lost. Refused, saying what to upload instead."""
+    own = next((c for c in columns if normalise_header(c) == "id" and c != m["ticket_id"]), None)
+    if own is None or set(TICKET_ONLY_FIELDS) & m.keys():
+        return
+    raise InvalidOptionError(
+        f"Each row has an id of its own ('{own}') and names a ticket in '{m['ticket_id']}', and the file has no "
+        "status, solve, close or reply column: its rows are records about tickets (satisfaction ratings, comments "
+        "or events), not tickets, and read as tickets the ticket volume would count them. Upload the tickets "
+        "export as support tickets; upload satisfaction ratings as CSAT answers.")
+
+
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     con = chk.con
     # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
@@ -120,6 +141,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         raise MissingColumnError("ticket_id", "ticket id", columns)
     if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():
         raise MissingColumnError("created_at", "created at (or a solved time)", columns)
+    _refuse_records_about_tickets(m, columns)
     _leave_out_duplicates(chk, warnings)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import NeedsAnswerError
+from metrics.errors import InvalidOptionError, NeedsAnswerError
 from metrics.ingest.mapping import detect_kind, detect_mapping, normalise_header
 
 GERMAN = """Ticket-ID,Erstellt,Gelöst,Status,Priorität,Anforderer,Anforderer-ID,Erste Antwortzeit (Std.),Zufriedenheit
@@ -118,3 +118,13 @@ def test_bare_id_beside_another_records_id_is_not_the_customer():
     assert detect_mapping("revenue", ["id", "amount_paid", "date"])["customer_id"] == "id"
     # a customers file's rows are customers: its id is theirs beside a plan_id
     assert detect_mapping("customers", ["id", "plan_id", "start_date"])["customer_id"] == "id"
+
+
+def test_satisfaction_ratings_uploaded_as_tickets_are_refused_not_counted_as_tickets():
+    # before: 3 "tickets" created 4, 5 and 6 March 2024 (the rating dates), their good/bad scores lost
+    with pytest.raises(InvalidOptionError, match=r"own \('id'\) and names a ticket in 'ticket_id'.*CSAT answers"):
+        prepare_bytes(RATINGS, "tickets")
+    # a tickets export with an id of its own and a ticket reference still reads when it has a ticket's status
+    p = prepare_bytes(b"id,ticket_id,requester_id,status,created_at\n1,101,501,open,2024-03-04T10:00:00Z\n"
+                      b"2,102,502,solved,2024-03-05T10:00:00Z\n", "tickets")
+    assert sorted(p.rows["ticket_id"]) == ["101", "102"]
