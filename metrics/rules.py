@@ -143,7 +143,10 @@ def everywhere() -> list[str]:
         "period use the category as of the period's start, so no later answer can explain the outcome.",
         "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "
         "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused). "
-        "A customer or subscription that starts after the as-of date was not a customer yet: left out, said.",
+        "A customer or subscription that starts after the as-of date was not a customer yet: left out, said. "
+        "Beside an active flag (ChurnZero's 'Is Active'), an end date is a churn only where the flag says inactive: "
+        "a past contract end on an active account is a renewal or a contract running on (said with the counts); an "
+        "inactive account with no end date is refused by row, since when it left is not known.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
