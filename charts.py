@@ -30,6 +30,22 @@ def value_axis(fmt: str) -> alt.Axis:
     return alt.Axis(format=AXIS_FORMAT[fmt], tickMinStep=1) if fmt == "int" else alt.Axis(format=AXIS_FORMAT[fmt])
 
 
+# Values that span less than this share of the largest are flat: the value axis starts at 0 (a flat $300 bridge drew
+# an axis of $298–$300, an NRR of 100% every month one of 99.9%–100.1%, on which nothing moving looked like movement).
+# One rule for every chart whose axis otherwise leaves out 0 (waterfall_floor, multi_trend).
+FLAT_BRIDGE_SHARE = 0.005
+
+
+def is_flat(values) -> bool:
+    """Whether these values (missing ones ignored) span less than FLAT_BRIDGE_SHARE of the largest in size, or are
+    all equal (e.g. all 0): a flat or near-flat series, drawn on an axis from 0."""
+    v = pd.Series(list(values), dtype="float64").dropna()
+    if v.empty:
+        return False
+    low, high = float(v.min()), float(v.max())
+    return high == low or high - low < FLAT_BRIDGE_SHARE * float(v.abs().max())
+
+
 def _month_axis(title: str = "Month") -> alt.X:
     return alt.X("month:T", title=title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
 
@@ -63,12 +79,13 @@ def trend(frame: pd.DataFrame, y: str, title: str, y_title: str, fmt: str,
 
 
 def multi_trend(frame: pd.DataFrame, series: dict[str, str], title: str, y_title: str, fmt: str) -> alt.Chart:
-    """Several monthly series on one axis; `series` maps column -> legend label."""
+    """Several monthly series on one axis; `series` maps column -> legend label. The axis leaves out 0 so movement
+    shows, except when all the values are flat (is_flat): then it starts at 0, so noise is not drawn as movement."""
     long = frame.melt(id_vars="month", value_vars=list(series), var_name="series", value_name="value")
     long["series"] = long["series"].map(series)
     return alt.Chart(long).mark_line(point=True).encode(
         x=_month_axis(),
-        y=alt.Y("value:Q", title=y_title, axis=value_axis(fmt), scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=y_title, axis=value_axis(fmt), scale=alt.Scale(zero=is_flat(long["value"]))),
         color=alt.Color("series:N", title=None, sort=list(series.values()), legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("month:T", title="Month", format="%B %Y"), alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("value:Q", title=y_title, format=TOOLTIP_FORMAT[fmt])],
@@ -155,11 +172,6 @@ def _bridge_levels(frame: pd.DataFrame) -> tuple[float, float, list[tuple[str, f
     return start, end, [(name, float(amount)) for name, amount in steps]
 
 
-# Levels that span less than this share of MRR are a flat bridge: its axis starts at $0 (a flat $300 drew an axis
-# of $298–$300, on which nothing moving looked like movement).
-FLAT_BRIDGE_SHARE = 0.005
-
-
 def waterfall_floor(frame: pd.DataFrame) -> float:
     """Where the bridge's MRR axis starts: below the lowest level by half the levels' range, rounded down to a
     round number (never below 0), so a month's movements are not slivers on a bar drawn from $0; at 0 when the
@@ -169,9 +181,9 @@ def waterfall_floor(frame: pd.DataFrame) -> float:
     for _name, amount in steps:
         running += amount
         points.append(running)
-    low, high = min(points), max(points)
-    if high - low < FLAT_BRIDGE_SHARE * abs(high):
+    if is_flat(points):
         return 0.0
+    low, high = min(points), max(points)
     span = max(high - low, abs(high) * 0.01, 1.0)
     unit = 10 ** math.floor(math.log10(span))
     return max(0.0, math.floor((low - span / 2) / unit) * unit)

@@ -165,6 +165,20 @@ def test_waterfall_axis_of_a_flat_bridge_starts_at_zero(new):
     assert y["scale"]["domain"][0] == 0 and y["title"] == "MRR"
 
 
+@pytest.mark.parametrize(("columns", "fmt", "zero"), [
+    ({"nrr": [1.0, 1.0], "grr": [1.0, 1.0]}, "pct", True),  # 100% every month: not 99.9%–100.1%
+    ({"nrr": [1.0, 1.002], "grr": [0.999, 1.0]}, "pct", True),  # within 0.5%: noise, not movement
+    ({"created": [40.0, 40.0], "solved": [40.0, 40.0]}, "int", True),  # 40 tickets every month
+    ({"created": [0.0, 0.0], "solved": [0.0, 0.0]}, "int", True),
+    ({"nrr": [1.0, 1.05], "grr": [0.95, 0.97]}, "pct", False),  # real movement keeps the close-up axis
+])
+def test_multi_trend_axis_of_a_flat_series_starts_at_zero(columns, fmt, zero):
+    frame = pd.DataFrame({"month": MONTHS, **columns})
+    spec = charts.multi_trend(frame, {c: c.upper() for c in columns}, "Trend", "Value", fmt).to_dict()
+    assert spec["encoding"]["y"]["scale"]["zero"] is zero
+    assert charts.is_flat(frame[list(columns)].to_numpy().ravel()) is zero
+
+
 def test_percent_axis_ticks_are_distinct():
     # Churn of 0.4%–2.1% used to be labelled "0% 0% 1% 1% 1% 2% 2%" by the fixed ".0%" format.
     import re
