@@ -125,7 +125,7 @@ def window(first: dt.date, last: dt.date, month: dt.date | None) -> tuple[dt.dat
 def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
     from metrics import csat, nps, revenue, service, service_value, stats
-    from metrics.definitions import METRICS
+    from metrics.definitions import METRICS, plural
     from metrics.rules import RETENTION_MONTHS
     from metrics.view import View, add_months
 
@@ -155,7 +155,8 @@ def figures(ws, month: dt.date | None = None) -> dict:
                 if info and info["first_date"] else ""
             notes.append(f"NPS: no responses in {start:%b %Y} – {end:%b %Y}{span}.")
         elif r.too_small:
-            notes.append(f"NPS: n = {r.n} responses, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
+            notes.append(f"NPS: n = {plural(r.n, 'response')}, fewer than {stats.MIN_COMPARABLE_N}: too small to "
+                         "compare.")
 
     if not has.get("csat"):
         out["csat"] = None
@@ -168,7 +169,8 @@ def figures(ws, month: dt.date | None = None) -> dict:
         if s.n == 0:
             notes.append(f"CSAT: no satisfaction answers in {start:%b %Y} – {end:%b %Y}.")
         elif s.too_small:
-            notes.append(f"CSAT: n = {s.n} answers, fewer than {stats.MIN_COMPARABLE_N}: too small to compare.")
+            notes.append(f"CSAT: n = {plural(s.n, 'answer')}, fewer than {stats.MIN_COMPARABLE_N}: too small to "
+                         "compare.")
 
     if not has.get("tickets"):
         out["service"] = None
@@ -222,7 +224,7 @@ def figures(ws, month: dt.date | None = None) -> dict:
                                        "customers": ret.base_customers,
                                        "mrr": _num(ret.base_mrr)})
             if ret.base_customers < stats.MIN_COMPARABLE_N:
-                notes.append(f"NRR, GRR: base of {ret.base_customers} customers, fewer than "
+                notes.append(f"NRR, GRR: base of {plural(ret.base_customers, 'customer')}, fewer than "
                              f"{stats.MIN_COMPARABLE_N}: too small to compare.")
 
     out["churn_by_nps_category"] = _by_category(cur, view, has, notes)
@@ -298,8 +300,10 @@ def _money(value: float | None) -> str:
 
 
 def as_text(f: dict) -> str:
+    from metrics.definitions import plural
+
     w = f["window"]
-    lines = [f"Data version #{f['data_version']} · window {w['start']} to {w['end']} ({w['months']} months)"]
+    lines = [f"Data version #{f['data_version']} · window {w['start']} to {w['end']} ({plural(w['months'], 'month')})"]
     n = f["nps"]
     lines.append("NPS           " + ("—" if n is None else
                                      f"{n['value']:+.1f} (95%: {n['low']:+.1f} to {n['high']:+.1f}) · n = {n['n']:,}"
@@ -321,7 +325,7 @@ def as_text(f: dict) -> str:
             if a["measure"] == "nps":
                 lines.append(f"  NPS after a ticket, {a['speed'].lower():<14}" + (
                     f"{a['before']:+.0f} → {a['after']:+.0f}, change {a['change']:+.1f} (95%: {a['low']:+.1f} to "
-                    f"{a['high']:+.1f}, {a['verdict']}) · {a['pairs']:,} customers" if a["change"] is not None
+                    f"{a['high']:+.1f}, {a['verdict']}) · {plural(a['pairs'], 'customer')}" if a["change"] is not None
                     else f"— ({a['reason']})"))
         lines.extend(f"              {note}" for note in v["notes"])
     c = f["logo_churn"]
@@ -333,19 +337,21 @@ def as_text(f: dict) -> str:
     lines.append(f"ARR           {_money(f['arr'])}")
     base = f["retention_base"]
     lines.append(f"NRR           {_pct(f['nrr'])}"
-                 + (f" (trailing 12 months, base {base['customers']:,} customers in {base['month']})" if base else ""))
+                 + (f" (trailing 12 months, base {plural(base['customers'], 'customer')} in {base['month']})"
+                    if base else ""))
     lines.append(f"GRR           {_pct(f['grr'])}")
     cats = f["churn_by_nps_category"]
     lines.append(f"Churn by NPS category (category as of {w['start']}-01):" + (" —" if cats is None else ""))
     for name, v in (cats or {}).items():
         interval = "" if v["low"] is None else f" (95%: {_pct(v['low'])} to {_pct(v['high'])})"
-        lines.append(f"  {name:<12}{_pct(v['rate'])}{interval} · {v['churned']:,} of {v['customers']:,} customers"
+        lines.append(f"  {name:<12}{_pct(v['rate'])}{interval} · {v['churned']:,} of "
+                     f"{plural(v['customers'], 'customer')}"
                      f" · {_pct(v['annual'])} annualised" + (" · too small to compare" if v["too_small"] else ""))
     r = f.get("churn_risk")
     if r and r["measurable"]:
         a, at = r["auc"], r["arr_at_risk"]
         lines.append(f"Churn model   AUC {a['estimate']:.3f} (95%: {a['low']:.3f} to {a['high']:.3f}) on "
-                     f"{r['n']:,} hold-out rows; " + ("beats both baselines" if r["beats_baselines"] else
+                     f"{plural(r['n'], 'hold-out row')}; " + ("beats both baselines" if r["beats_baselines"] else
                                                       "does not beat both baselines"))
         lines.append(f"ARR at risk   {_money(at['estimate'])} (95%: {_money(at['low'])} to {_money(at['high'])}) "
                      f"of {_money(at['arr'])} ARR over the next {at['horizon_months']} months (model)")
@@ -355,7 +361,8 @@ def as_text(f: dict) -> str:
         lines.append(f"Comments      {v['comments']:,} · coverage {_pct(s['coverage'])} · positive "
                      f"{_pct(s['positive']['share'])} · negative {_pct(s['negative']['share'])}")
         for t in v["top_themes"][:3]:
-            lines.append(f"  {t['theme']:<12}ARR at stake {_money(t['arr_at_stake'])} · {t['mentions']:,} mentions")
+            lines.append(f"  {t['theme']:<12}ARR at stake {_money(t['arr_at_stake'])} · "
+                         f"{plural(t['mentions'], 'mention')}")
     if f["notes"]:
         lines.append("Notes:")
         lines.extend(f"  - {note}" for note in f["notes"])

@@ -318,8 +318,10 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
            "share_of_arr": stats.ratio(stats.num(row.arr), stats.num(row.total_arr)),
            "target_hours": float(target_hours), "reason": ""}
     if _int(row.unknown):
+        unknown = _int(row.unknown)
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
-                   reason=f"{_int(row.unknown):,} tickets have no created time or no solve time, so which were "
+                   reason=f"{plural(unknown, 'ticket')} {'has' if unknown == 1 else 'have'} no created time or no "
+                          "solve time, so which were "
                           "open at the window's end is not known")
     elif tickets and not _int(row.priced):
         are = "ticket is" if tickets == 1 else "tickets are"
@@ -345,8 +347,9 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     if not cov["created"]:
         notes.append("tickets_created, contact_rate, backlog: the export has no ticket creation time.")
     elif not created_known:
-        notes.append(f"tickets_created, contact_rate, backlog: {cov['tickets'] - cov['created']:,} tickets have no "
-                     "creation time.")
+        uncreated = cov["tickets"] - cov["created"]
+        notes.append(f"tickets_created, contact_rate, backlog: {plural(uncreated, 'ticket')} "
+                     f"{'has' if uncreated == 1 else 'have'} no creation time.")
     out["tickets_created"] = int(months["created"].sum()) if created_known else None
     solved_known = not cov["done_no_time"]
     if not cov["solved"] and cov["done_no_time"]:
@@ -392,8 +395,8 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         if r["n"] == 0:
             notes.append(f"{key}: {r['reason']}.")
         elif r["too_small"]:  # as CSAT's: shown, and said to be too few to compare
-            notes.append(f"{key}: n = {r['n']} solved tickets is below {stats.MIN_COMPARABLE_N}, too small to "
-                         "compare.")
+            notes.append(f"{key}: n = {plural(r['n'], 'solved ticket')} is below {stats.MIN_COMPARABLE_N}, too "
+                         "small to compare.")
     out["notes"] = notes
     return out
 

@@ -190,6 +190,15 @@ def test_retention_and_churn_by_category_hand_worked(tmp_path, capsys):
     assert "NRR, GRR: base of 5 customers, fewer than 30: too small to compare." in f["notes"]
 
 
+def test_counts_of_one_take_the_singular(reference, capsys):
+    """December 2024 alone: one month, one response, one mention (read "(1 months)", "n = 1 responses")."""
+    assert report.main(["--workspace", str(reference), "--month", "2024-12"]) == 0
+    out = capsys.readouterr().out
+    assert "Data version #3 · window 2024-12 to 2024-12 (1 month)\n" in out
+    assert "  - NPS: n = 1 response, fewer than 30: too small to compare.\n" in out
+    assert "ARR at stake — · 1 mention\n" in out
+
+
 # ---- the sample company, checked against counts taken from its CSV files ---------------------------------
 def test_sample_company_against_its_csv_files(tmp_path, capsys):
     from metrics.ingest import SAMPLE_FILES

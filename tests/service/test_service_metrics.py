@@ -301,6 +301,19 @@ def test_solved_without_a_time_makes_backlog_unknown(cur):
     assert service.arr_open_over_target(cur, Q1, 7, 24)["arr"] is None
 
 
+def test_notes_of_one_ticket_say_ticket(cur):
+    """A count of one takes the singular: "1 ticket has", "n = 1 solved ticket" (read "1 tickets have")."""
+    feb = View(1, dt.date(2024, 2, 1), dt.date(2024, 2, 1))  # solved in February: t3 only
+    notes = service.summary(cur, feb, 7)["notes"]
+    assert "reopen_rate: n = 1 solved ticket is below 30, too small to compare." in notes
+    extra = pd.DataFrame([_ticket("t8", "E", None, None, "2024-02-12 09:00", "solved")], columns=TICKET_COLUMNS)
+    insert_tickets(cur, 7, extra)
+    assert "tickets_created, contact_rate, backlog: 1 ticket has no creation time." in service.summary(cur, Q1, 7)[
+        "notes"]
+    assert service.arr_open_over_target(cur, Q1, 7, 24)["reason"] == (
+        "1 ticket has no created time or no solve time, so which were open at the window's end is not known")
+
+
 def test_segment_filter_uses_the_customers_segment(cur):
     smb = View(1, dt.date(2024, 1, 1), dt.date(2024, 3, 1), segment="SMB")
     s = service.summary(cur, smb, 7)
