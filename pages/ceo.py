@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 import ui
 from metrics import linkage, nps, revenue, service, value
-from metrics.definitions import LTV_POPULATIONS, METRICS, fmt, fmt_currency, fmt_delta, fmt_pct
+from metrics.definitions import LTV_POPULATIONS, METRICS, fmt, fmt_currency, fmt_delta, fmt_pct, plural
 from metrics.rules import MIN_CUSTOMERS, MIN_RESPONSES
 
 ui.ensure_router()
@@ -82,7 +82,8 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     customers active at the period's start (a population of at least one)."""
     base_month = ui.previous_month(view)
     window = f"{view.months}-month"
-    st.caption(f"**Population here: the {int(cats.customers.sum()):,} customers active on {view.start:%d %b %Y}**, "
+    st.caption(f"**Population here: the {plural(int(cats.customers.sum()), 'customer')} active on "
+               f"{view.start:%d %b %Y}**, "
                f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
                f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
                "headline churn above covers all customers month by month, so the two differ. "

@@ -144,8 +144,9 @@ elif model is not None:
     ui.tile_note(m4, f"95%: {fmt_currency(at_risk['low'])}–{fmt_currency(at_risk['high'])} of "
                f"{fmt_currency(at_risk['arr'])} ARR · {plural(at_risk['accounts'], 'account')} · next 3 months")
     st.caption(f"Hold-out start months: {model.holdout_months[0]:%b %Y} – {model.holdout_months[-1]:%b %Y} "
-               f"({len(model.holdout_months)} months); trained on start months {model.train_months[0]:%b %Y} – "
-               f"{model.train_months[-1]:%b %Y} ({model.n_train:,} rows, {model.train_events:,} churned), whose "
+               f"({plural(len(model.holdout_months), 'month')}); trained on start months "
+               f"{model.train_months[0]:%b %Y} – {model.train_months[-1]:%b %Y} ({plural(model.n_train, 'row')}, "
+               f"{model.train_events:,} churned), whose "
                "three-month outcome ends before the hold-out starts. Accounts are scored as of "
                f"{model.as_of:%b %Y}." + risk.sample_note(model))
     left, right = st.columns(2)

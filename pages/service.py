@@ -278,9 +278,10 @@ else:
     causes_table(tags, "Tag", "Ticket root causes by tag")
 if themes.attrs.get("subjects"):
     causes_table(themes, "Subject theme", "Ticket root causes by subject theme")
-    st.caption(f"Subject themes: {themes.attrs['themed']:,} of {themes.attrs['subjects']:,} tickets' subjects raise a "
-               "known theme (the comments' keyword map; a subject in another language or matching no keyword has "
-               "none). A ticket can raise several themes.")
+    subjects = plural(themes.attrs["subjects"], "ticket's subject", "tickets' subjects")
+    st.caption(f"Subject themes: {themes.attrs['themed']:,} of {subjects} "
+               f"{'raises' if themes.attrs['subjects'] == 1 else 'raise'} a known theme (the comments' keyword map; "
+               "a subject in another language or matching no keyword has none). A ticket can raise several themes.")
 pool = service.knowledge_pool(tags, themes)
 st.markdown("**Knowledge pool: the to-do list** · the recurring issues with the most tickets")
 if pool.empty:
@@ -301,8 +302,8 @@ if slow["tickets"] == 0:
     st.caption(f"No ticket is open longer than {target:.0f} h at the end of {view.end:%b %Y}: no ARR touched.")
 elif slow["arr"] is not None:
     st.caption(f"ARR touched by tickets open longer than {target:.0f} h at the end of {view.end:%b %Y}: "
-               f"**{fmt_currency(slow['arr'])}** ({fmt_pct(slow['share_of_arr'])} of ARR), {slow['customers']:,} "
-               f"customers, {slow['tickets']:,} tickets.")
+               f"**{fmt_currency(slow['arr'])}** ({fmt_pct(slow['share_of_arr'])} of ARR), "
+               f"{plural(slow['customers'], 'customer')}, {plural(slow['tickets'], 'ticket')}.")
 else:
     st.caption(ui.md_escape(slow["reason"]))
 if waiting.empty and not ui.cached(service.priority_known, view, tv):  # "none open" would be a claim
