@@ -1053,8 +1053,9 @@ def risk_row(view: View, revenue_at_risk) -> None:
     for column, row in zip(themes, top.itertuples(), strict=False):
         tile(column, f"Theme: {md_escape(row.theme)}", fmt_currency(row.arr_at_stake),
              help=METRICS["arr_at_stake"].definition)
-        tile_note(column, f"ARR at stake not measurable · {row.mentions:,} mentions" if unknown else
-                       f"ARR at stake · {row.mentions:,} mentions · "
+        mentions = plural(row.mentions, "mention")
+        tile_note(column, f"ARR at stake not measurable · {mentions}" if unknown else
+                       f"ARR at stake · {mentions} · "
                        f"{fmt_currency(row.arr_at_stake_negative)} in negative comments")
     if unknown:
         tile_note(themes[0], f"Top themes by mentions: ARR at stake is not measurable, as {unknown}.")

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics import memory, rules, stats, voice
-from metrics.definitions import fmt_currency
+from metrics.definitions import fmt_currency, plural
 from metrics.rules import CATEGORY_SQL, MAX_TRAIN_ROWS
 from metrics.store import source_rows_for
 from metrics.text.themes import THEMES
@@ -474,7 +474,7 @@ def reason_text(feature: str, row, above_mean: bool = False) -> str | None:
     if feature == "nps_drop":
         return f"score fell from {row['nps_prev_score']:.0f} to {row['nps_score']:.0f}" if row[feature] > 0 else None
     if feature == "months_since_response":
-        return f"last survey answer {row[feature]:.0f} months ago" if row["category"] != "none" else None
+        return f"last survey answer {plural(round(row[feature]), 'month')} ago" if row["category"] != "none" else None
     if feature in ("comment_sentiment", "negative_comment"):
         if pd.isna(row["comment_date"]) or (feature == "negative_comment" and row[feature] != 1):
             return None
@@ -498,7 +498,7 @@ def reason_text(feature: str, row, above_mean: bool = False) -> str | None:
     if feature == "no_revenue":
         return "no revenue last month" if row[feature] == 1 else None
     if feature == "tenure_months":
-        return f"customer for {row[feature]:.0f} months"
+        return f"customer for {plural(round(row[feature]), 'month')}"
     if feature.startswith(("segment=", "region=")):
         dim, value = feature.split("=", 1)
         return f"{dim} {value}" if row[feature] == 1 else None
@@ -539,15 +539,15 @@ def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int
                               [snapshot]).fetchone()
     months = 0 if first is None else _month_index(last, first) + 1
     if months < HISTORY + HORIZON:
-        return RiskModel(snapshot, False, f"the data covers {months} months; the model needs at least "
+        return RiskModel(snapshot, False, f"the data covers {plural(months, 'month')}; the model needs at least "
                                           f"{HISTORY + HORIZON} ({HISTORY} of history, then a {HORIZON}-month outcome)")
     rfirst, rlast = cur.execute("SELECT revenue_first, revenue_last FROM snapshots WHERE snapshot = ?",
                                 [snapshot]).fetchone()
     rev_months = 0 if rfirst is None else _month_index(rlast, rfirst) + 1
     if rev_months < HORIZON + 2:
-        return RiskModel(snapshot, False, f"the revenue data covers {rev_months} months; the model needs at least "
-                                          f"{HORIZON + 2} (the MRR before a start month, then a {HORIZON}-month "
-                                          "outcome and a hold-out)")
+        return RiskModel(snapshot, False, f"the revenue data covers {plural(rev_months, 'month')}; the model "
+                                          f"needs at least {HORIZON + 2} (the MRR before a start month, then a "
+                                          f"{HORIZON}-month outcome and a hold-out)")
     rows, info = build_rows(cur, snapshot, versions, seed=seed)
     memory.release()  # the intermediates of the rows (the peak is still to come: the fits copy the features)
     features = info["features"]

@@ -7,7 +7,7 @@ import charts
 import theme_editor
 import ui
 from metrics import linkage, nps, revenue, stats, voice
-from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct
+from metrics.definitions import METRICS, SENTIMENT_METHOD, fmt, fmt_currency, fmt_nps, fmt_pct, plural
 from metrics.ingest.export import safe_csv
 from metrics.rules import NPS_SCALE, PROMOTER_MIN
 from metrics.stats import ratio
@@ -116,7 +116,7 @@ else:
     s1, s2, s3, s4 = st.columns(4)
     ui.kpi(s1, "comments", int(overall.comments))
     ui.kpi(s2, "sentiment_coverage", overall.coverage)
-    ui.tile_note(s2, f"{int(overall.scored):,} of {int(overall.comments):,} comments scored (language covered)")
+    ui.tile_note(s2, f"{int(overall.scored):,} of {plural(int(overall.comments), 'comment')} scored (language covered)")
     for column, label in ((s3, "positive"), (s4, "negative")):
         small = stats.too_few(int(overall.scored), stats.MIN_RESPONSES, "scored comments")
         ui.kpi(column, f"sentiment_{label}", None if small else overall[f"{label}_share"], inverse=label == "negative")
@@ -171,8 +171,8 @@ else:
         st.download_button("Download comments (CSV)", data=export, file_name=f"comments-v{view.snapshot}-"
                            f"tm{tm}-{view.start:%Y%m}-{view.end:%Y%m}.csv", mime="text/csv", icon=":material/download:",
                            key="comments_csv", on_click="ignore")
-        st.caption(f"{int(overall.comments):,} comments of the period with language, sentiment, score and themes. "
-                   "Cells that a spreadsheet would read as a formula start with an apostrophe.")
+        st.caption(f"{plural(int(overall.comments), 'comment')} of the period with language, sentiment, score and "
+                   "themes. Cells that a spreadsheet would read as a formula start with an apostrophe.")
 
 ui.section("Recent comments")
 comments = ui.cached(nps.recent_comments, view, ui.current_snapshot().versions)

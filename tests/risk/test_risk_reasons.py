@@ -55,3 +55,26 @@ def test_arr_at_risk_by_hand():
     seg = model.arr_at_risk("segment").set_index("group")
     assert seg.loc["SMB", "arr_at_risk"] == 700 and seg.loc["Enterprise", "arr_at_risk"] == 2000
     assert seg.loc["SMB", "accounts"] == 2
+
+
+def test_a_count_of_one_month_is_singular():
+    # read "customer for 1 months", "last survey answer 1 months ago"
+    row = account(tenure_months=1.0, months_since_response=1.0)
+    assert risk.reason_text("tenure_months", row) == "customer for 1 month"
+    assert risk.reason_text("months_since_response", row) == "last survey answer 1 month ago"
+    assert risk.reason_text("tenure_months", account(tenure_months=14.0)) == "customer for 14 months"
+
+
+def test_one_month_of_data_is_singular_in_the_verdict():
+    # the CIO page read "the data covers 1 months"
+    from conftest import prepare_bytes
+
+    from metrics.store import Workspace
+
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(b"customer_id,signup_date,churn_date\nA,2025-06-01,\n", "customers").to_upload(),
+               prepare_bytes(b"customer_id,month,mrr\nA,2026-01,5\n", "revenue").to_upload()])
+    snap = ws.snapshot()
+    model = risk.train(ws.cursor(), snap.snapshot, snap.versions)
+    ws.close()
+    assert model.reason.startswith("the data covers 1 month; the model needs at least 9"), model.reason
