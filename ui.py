@@ -862,6 +862,30 @@ def tile_note(column, text: str) -> None:
         t.note = " · ".join(x for x in (t.note, plain_note(text)) if x)
 
 
+# Each kind in the id-spelling warning: where ("2 in revenue"), its row ("3 customer-months"), what of the customer's
+# it holds ("revenue") and where that is counted when not linked.
+_ID_ROWS = {"revenue": ("revenue", "customer-month", "revenue", "their revenue under segment 'Unknown'"),
+            "nps": ("NPS responses", "answer", "answers", "their answers under no known customer"),
+            "csat": ("CSAT answers", "answer", "answers", "their answers under no known customer"),
+            "tickets": ("tickets", "ticket", "tickets", "their tickets under no known customer")}
+
+
+def id_spellings_warning(found: dict) -> None:
+    """health.id_spellings' finding in plain words: which ids, what it does to the figures, what to do. Ids are the
+    files' own text: escaped, never read as Markdown or HTML."""
+    ids = found["ids"]
+    kinds = [kind for kind in _ID_ROWS if kind in ids]
+    per_kind = ", ".join(f"{ids[k]:,} in {_ID_ROWS[k][0]} ({plural(found['rows'][k], _ID_ROWS[k][1])})" for k in kinds)
+    held = " and ".join(dict.fromkeys(_ID_ROWS[k][2] for k in kinds))
+    counted = "; ".join(dict.fromkeys(_ID_ROWS[k][3] for k in kinds))
+    examples = "; ".join(md_escape(e) for e in found["examples"])
+    st.warning(f"**{plural(sum(ids.values()), 'customer id')}** in other files match a customers-file id only when "
+               f"capitals, spaces and punctuation are ignored: {per_kind}. For example {examples}. Ids are matched "
+               f"exactly as written, so these customers' {held} are not linked to their segment and churn "
+               f"(counted: {counted}). Nothing was merged. To fix it, write the ids the same way in both exports "
+               "and upload them again.", icon=":material/link_off:")
+
+
 def plain_note(text: str) -> str:
     """A caption's Markdown as plain words for the PDF (bold marks and escapes dropped)."""
     return re.sub(r"\\(.)", r"\1", text.replace("**", ""))

@@ -3,6 +3,10 @@
 - Match rates: share of NPS responses whose customer id is in the customers or revenue data; share of
   revenue customer-months whose customer is in the customers file; share of active customers with at
   least one response.
+- Id spellings: customer ids of the revenue, NPS, CSAT and ticket files that match no customers-file id as written
+  but do match one once capitals, spaces and punctuation are ignored ('ACME INC.' for 'Acme Inc'): ids are linked as
+  text, so those rows are read as no known customer. Reported, never merged (what the stored data says is the
+  analyst's decision).
 - Freshness: the latest date in each source and its age in days at `today`.
 - Finding "revenue stopped while active": a customer the customers file lists as active in month M whose
   MRR went from > 0 in M−1 to 0 in M. Reported here; not counted in logo churn (the customers file decides
@@ -16,7 +20,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics import measures, stats
-from metrics.store import KIND_LABELS, KINDS, Snapshot
+from metrics.store import KIND_LABELS, KINDS, Snapshot, source_rows_for
 from metrics.view import query
 
 _FCM = "fact_customer_month"  # its measures (metrics.measures) also read fact_customer_revenue, its revenue part
@@ -62,6 +66,50 @@ def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
                          FROM fact_customer_revenue WHERE snapshot = $s""", {"s": snap.snapshot}).iloc[0]
     return {"responses_linked": stats.ratio(stats.num(nps.l), stats.num(nps.t)),
             "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)), **shares}
+
+
+# The spelling key of metrics.ingest.pipeline._one_spelling (ids in one file): lower case, non-alphanumerics removed.
+_SPELLING_KEY = "regexp_replace(lower({}), '[^[:alnum:]]', '', 'g')"
+# The kinds whose customer ids are linked to the customers file, in the order they are reported, and their names in
+# an example ("'ACME INC.' (revenue) = 'Acme Inc' (customers)").
+ID_KINDS = {"revenue": "revenue", "nps": "NPS", "csat": "CSAT", "tickets": "tickets"}
+
+
+def id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
+    """Customer ids in the snapshot's revenue, NPS, CSAT and ticket sources equal to no customers-file id but to one
+    once case, spaces and punctuation are ignored: {"ids": {kind: distinct ids}, "rows": {kind: their rows},
+    "examples": up to `examples` of "'ACME INC.' (revenue) = 'Acme Inc' (customers)"}; kinds without any are left
+    out. Empty without a customers file (nothing to link to)."""
+    found: dict = {"ids": {}, "rows": {}, "examples": []}
+    if snap.versions.get("customers") is None:
+        return found
+    s = snap.snapshot
+    others = "\n        UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, customer_id FROM {source_rows_for(cur, kind, s, 's')}"  # kind: a constant key
+        for kind in ID_KINDS)
+    per_kind = query(cur, f"""
+        WITH known AS (SELECT DISTINCT customer_id FROM {source_rows_for(cur, "customers", s, "s")}),
+        spelt AS (SELECT {_SPELLING_KEY.format("customer_id")} AS k, min(customer_id) AS customer FROM known
+                  GROUP BY 1 HAVING k <> ''),
+        other AS (
+        {others}),
+        unknown AS (SELECT kind, customer_id, count(*) AS n FROM other o
+                    WHERE customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM known WHERE known.customer_id =
+                                                                  o.customer_id)
+                    GROUP BY ALL)
+        SELECT kind, count(*) AS ids, sum(n)::BIGINT AS rows,
+               list([u.customer_id, customer] ORDER BY u.customer_id)[1:$examples] AS examples
+        FROM unknown u JOIN spelt ON {_SPELLING_KEY.format("u.customer_id")} = spelt.k
+        GROUP BY kind""", {"s": s, "examples": examples})
+    for kind, noun in ID_KINDS.items():
+        row = per_kind[per_kind.kind == kind]
+        if row.empty:
+            continue
+        row = row.iloc[0]
+        found["ids"][kind], found["rows"][kind] = int(row.ids), int(row.rows)
+        found["examples"] += [f"'{other}' ({noun}) = '{customer}' (customers)" for other, customer in row.examples]
+    found["examples"] = found["examples"][:examples]
+    return found
 
 
 def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:

@@ -49,6 +49,7 @@ today = ui.today()
 sources = health.sources(cur, snap, today)
 rates = health.match_rates(cur, snap)
 stopped = health.revenue_stopped_while_active(cur, snap)
+spellings = health.id_spellings(cur, snap)
 
 c1, c2, c3, c4 = st.columns(4)
 ui.kpi(c1, "coverage", rates["responses_linked"], label="Responses linked")
@@ -59,6 +60,8 @@ ui.kpi(c4, "freshness", stale.max() if not stale.empty else None, suffix=" days"
 # counted to the day the page is viewed, not pinned with the data version: a shared link's data is the same, its
 # sources a day older each day
 ui.tile_note(c4, f"its latest date to today, {today:%Y-%m-%d}")
+if spellings["ids"]:  # reported, never merged: which spelling is right is the analyst's call (and the export's fix)
+    ui.id_spellings_warning(spellings)
 
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({
