@@ -274,7 +274,9 @@ def show(result: dict, as_json: bool) -> None:
     for w in result.get("warnings", []):
         lines.append(f"warning: {w}")
     if result.get("problems"):
-        lines.append(f"Validation: {result['rejected_rows']:,} of {result['total_rows']:,} rows rejected")
+        from metrics.definitions import plural  # here: the command line starts without the metric layer
+
+        lines.append(f"Validation: {result['rejected_rows']:,} of {plural(result['total_rows'], 'row')} rejected")
         for p in result["problems"]:
             first = "; ".join(f"row {c['row']}: {c['value'][:40]!r}" for c in p["first_rows"])
             lines.append(f"  column {p['column']!r}: {p['rows']:,} row(s) {p['problem']} (first: {first})")

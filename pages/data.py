@@ -11,6 +11,7 @@ import gate
 import theme_editor
 import ui
 from metrics import ingest, jobs
+from metrics.definitions import plural
 from metrics.errors import IngestError, MissingColumnError, NeedsAnswerError, UnknownKindError
 from metrics.ingest import session
 from metrics.ingest.engine import READ_KEYS
@@ -466,7 +467,7 @@ def handle(upload, all_keys: list[str]) -> None:
                 ask(questions, fkey)
         if report is not None:
             with report_box:
-                st.markdown(f"**Validation: {report.rejected_rows:,} of {report.total_rows:,} rows rejected**")
+                st.markdown(f"**Validation: {report.rejected_rows:,} of {plural(report.total_rows, 'row')} rejected**")
                 if report.capped:
                     st.caption(f"The download holds the first {ingest.REJECTED_SHOWN:,} rows of each problem; the "
                                "counts cover every row.")

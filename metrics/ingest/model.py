@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.definitions import plural
 from metrics.errors import (
     Problem,
 )
@@ -101,9 +102,9 @@ class Inspection:
         return mapping
 
 
-def counted(n: int, noun: str) -> str:
-    """'1 row', '2 rows', '1,234 customers'."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+# '1 row', '2 rows', '1,234 customers': the one count-with-noun rule of the pages (definitions.plural), under the name
+# ingest's messages use
+counted = plural
 
 
 @dataclass

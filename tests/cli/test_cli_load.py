@@ -105,6 +105,13 @@ def test_bad_rows_reject_the_file_with_a_report(tmp_path, capsys):
         ws.close()
 
 
+def test_a_file_of_one_row_says_row(tmp_path, capsys):
+    ws_path, csv = tmp_path / "ws.duckdb", tmp_path / "survey.csv"
+    csv.write_bytes(b"response_id,customer_id,date,score\na1,C1,2025-01-05,11\n")  # one row, its score out of range
+    code, out, _ = run(capsys, "--workspace", ws_path, "--kind", "nps", csv)
+    assert code == 1 and "Validation: 1 of 1 row rejected" in out
+
+
 def test_skip_stores_the_valid_rows(tmp_path, capsys):
     ws_path, csv = tmp_path / "ws.duckdb", tmp_path / "survey.csv"
     csv.write_bytes(BAD_NPS)
