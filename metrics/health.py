@@ -53,11 +53,13 @@ def _source_row(cur, kind: str, version: int | None, today: dt.date) -> dict:
 
 def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
     """Shares of responses and of paying customer-months whose customer is in the customers file (None without
-    one: "0.0% matched" would read as a failed match), and of active customers surveyed."""
+    one: "0.0% matched" would read as a failed match), and of active customers surveyed (None without NPS data)."""
     surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
                              FROM fact_customer_month WHERE snapshot = $s AND month = $m AND active""",
                      {"s": snap.snapshot, "m": snap.last_month}).iloc[0]
-    shares = {"active_surveyed": stats.ratio(stats.num(surveyed.l), stats.num(surveyed.t))}
+    # without survey data nobody could be surveyed: "0.0% surveyed" would read as surveys nobody answered
+    shares = {"active_surveyed": stats.ratio(stats.num(surveyed.l), stats.num(surveyed.t))
+              if snap.versions.get("nps") is not None else None}
     if snap.versions.get("customers") is None:  # linking is to the customers file: none, no share to read
         return {"responses_linked": None, "revenue_linked": None, **shares}
     nps = query(cur, f"""SELECT {measures.select("fact_nps", l="linked_responses", t="responses")}

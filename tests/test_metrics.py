@@ -225,6 +225,20 @@ def test_match_rates_without_a_customers_file_are_not_zero():
     ws.close()
 
 
+def test_customers_surveyed_without_survey_data_is_not_zero():
+    """Customers and revenue, no NPS file: nobody could be surveyed, so no share ("Customers surveyed 0.0%" read as
+    surveys nobody answered); with one answer from 1 of the 2 customers active in the last month: 50%."""
+    customers = prepare_bytes(b"customer_id,start_date,churn_date\nA,2025-01-01,\nB,2025-01-01,\n", "customers")
+    revenue = prepare_bytes(b"customer_id,month,mrr\nA,2025-01,100\nB,2025-01,100\nA,2025-02,100\nB,2025-02,100\n",
+                            "revenue")
+    ws = Workspace(":memory:")
+    ws.commit([customers.to_upload(), revenue.to_upload()])
+    assert health.match_rates(ws.cursor(), ws.snapshot())["active_surveyed"] is None
+    ws.commit([prepare_bytes(b"customer_id,date,score\nA,2025-01-05,9\n", "nps").to_upload()])
+    assert health.match_rates(ws.cursor(), ws.snapshot())["active_surveyed"] == pytest.approx(0.5)
+    ws.close()
+
+
 def test_dimension_values(reference_ws):
     snap = reference_ws.snapshot().snapshot
     assert dimension_values(reference_ws.cursor(), snap, "segment") == ["Enterprise", "SMB"]
