@@ -11,6 +11,7 @@ import pyarrow as pa
 from metrics.errors import InvalidOptionError, InvalidValuesError, TooMuchDataError
 from metrics.ingest import amounts
 from metrics.ingest.checks import (
+    MAX_STATUS_VALUES,
     _amount_sql,
     _Checker,
     _flag_sql,
@@ -296,6 +297,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if status and (n := chk.count_where(f"NOT ({keep})")):
         warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
+    if not subscriptions:  # invoice lines: one-time fees are no MRR
+        keep = f"({keep}) AND {_recurring_charges(chk, m, keep, amount, warnings)}"
     if not subscriptions and status:
         _open_invoices(chk, m, status, amount, warnings)
     per_month = _per_month_sql(m, comma, cents)
@@ -565,6 +568,57 @@ def _service_period(chk: _Checker, m: dict[str, str]) -> Billed:
     return Billed(ps, f"CASE WHEN {pe} >= {ps} THEN {months} END",
                   f"the service period ('{ps_col}' to '{pe_col}')", "from its period's first month",
                   partial=f"({pe} >= {ps} AND datediff('day', {ps}, {pe}) < {PARTIAL_MONTH_DAYS})")
+
+
+# A line's charge type (Zuora's 'Rate Plan Charge: Charge Type', Chargebee's 'entity_type', a 'Line Item Type'):
+# MRR is recurring revenue only (METRICS.md), so a one-time fee (setup, onboarding, services) read as a month's MRR
+# is a spike of expansion and then a contraction or a churn that never happened.
+CHARGE_TYPE_HEADERS = ("lineitemtype", "itemtype", "revenuetype", "billingtype", "entitytype")
+RECURRING_CHARGES = ("recurring", "subscription", "plan", "addon", "planitemprice", "addonitemprice", "recurringfee",
+                     "subscriptionfee", "license", "licence")
+ONE_TIME_CHARGES = ("onetime", "oneoff", "once", "setup", "setupfee", "nonrecurring", "chargeitemprice",
+                    "onboarding", "implementation", "professionalservices", "services")
+
+
+def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str, warnings: list[str]) -> str:
+    """SQL: the line is recurring revenue by its charge-type column (true when the file has none). Which values are
+    recurring is asked (Question "charge_types:<column>", several chosen; proposed: the recurring words), must
+    confirm when a value is neither a recurring nor a one-time word (usage, overage, an unknown word: only the
+    analyst knows whether it recurs). The lines left out are said with their count and amount."""
+    used = set(m.values())
+    column = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                   if c not in used and c != "_row" and c not in chk.hidden
+                   and ((h := normalise_header(c)).endswith("chargetype") or h in CHARGE_TYPE_HEADERS)), None)
+    if column is None:
+        return "true"
+    v = _flag_sql(quote_ident(column))
+    word = f"regexp_replace({v}, '[^a-z]', '', 'g')"
+    values = chk.con.execute(f"SELECT {word} AS w, min({quote_ident(column)}), count(*) FROM raw "
+                             f"WHERE ({keep}) AND {v} <> '' GROUP BY 1 ORDER BY 3 DESC, 1").fetchall()
+    if not values or len(values) > MAX_STATUS_VALUES or all(w in RECURRING_CHARGES for w, _s, _n in values):
+        return "true"  # no charge types, not a type column, or every line recurring: nothing to leave out
+    shown = {w: text for w, text, _n in values}
+    unknown = [shown[w] for w, _t, _n in values if w not in RECURRING_CHARGES and w not in ONE_TIME_CHARGES]
+    key = f"charge_types:{column}"
+    if isinstance(given := chk.questions.answers.get(key), str):  # the command line: "Recurring,Usage"
+        chk.questions.answers[key] = [g for g in given.split(",") if g]
+    answer = chk.questions.ask(Question(
+        key, f"Which charge types in '{column}' are recurring revenue (MRR)? Lines of the others are left out.",
+        tuple(text for _w, text, _n in values), {},
+        [shown[w] for w, _t, _n in values if w in RECURRING_CHARGES],
+        " · ".join(f"{text}: {n:,} lines" for _w, text, n in values) + ". MRR counts recurring revenue only: a "
+        "one-time fee read as a month's MRR is an expansion, then a contraction or churn that never happened."
+        + (f" Not known words: {', '.join(unknown)}." if unknown else ""), multi=True, must_confirm=bool(unknown)))
+    # a line with no charge type is kept (nothing says it is not recurring); an unanswered question stops later
+    chosen = ["", *(w for w, text, _n in values if text in (answer or ()))]
+    recurring = f"({word} IN {sql_words(chosen)})"
+    n, total = chk.con.execute(f"SELECT count(*), sum({amount}) FROM raw WHERE ({keep}) AND NOT {recurring}"
+                               ).fetchone()
+    if n:
+        left = ", ".join(f"{text} ({c:,})" for w, text, c in values if w not in chosen)
+        warnings.append(f"{counted(n, 'line')} whose '{column}' is not recurring ({left}; {total:,.2f} in all) "
+                        f"{'was' if n == 1 else 'were'} left out of MRR, as answered.")
+    return recurring
 
 
 def _halted_left_out(chk: _Checker, column: str, status: str) -> bool:
