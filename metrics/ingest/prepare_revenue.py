@@ -299,6 +299,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         f"{left_out_counts(chk, status, keep)}.")
     if not subscriptions:  # invoice lines: one-time fees are no MRR
         keep = f"({keep}) AND {_recurring_charges(chk, m, keep, amount, warnings)}"
+    if "refunded" in m:
+        _refund_warning(chk, m, keep, comma, warnings)
     if not subscriptions and status:
         _open_invoices(chk, m, status, amount, warnings)
     per_month = _per_month_sql(m, comma, cents)
@@ -709,7 +711,7 @@ RATE_BESIDE_AMOUNTS = 10  # a median amount from which a tax column of values al
 
 def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
     """The refunded amount subtracted from its line: a number from 0 to the line's amount (a refund larger than the
-    payment, or negative, would make revenue out of nothing); the lines refunded are said with their total."""
+    payment, or negative, would make revenue out of nothing)."""
     col = quote_ident(m["refunded"])
     refunded = _amount_sql(col, comma)
     chk.flag(m["refunded"], f"NOT {_blank(col)} AND ({refunded} IS NULL OR NOT isfinite({refunded}))",
@@ -717,8 +719,13 @@ def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool, w
     chk.flag(m["refunded"], f"isfinite({refunded}) AND isfinite({amount}) AND ({refunded} < 0 OR {refunded} > "
              f"abs({amount}))", f"are below 0 or larger than the line's '{m['amount']}': a refund takes back at most "
              "what was paid")
-    n, total = chk.con.execute(f"SELECT count(*), sum({refunded}) FROM raw WHERE isfinite({refunded}) AND "
-                               f"{refunded} > 0").fetchone()
+
+
+def _refund_warning(chk: _Checker, m: dict[str, str], keep: str, comma: bool, warnings: list[str]) -> None:
+    """The lines refunded, said with their total: of the lines kept (a void invoice's refund was in the total)."""
+    refunded = _amount_sql(quote_ident(m["refunded"]), comma)
+    n, total = chk.con.execute(f"SELECT count(*), sum({refunded}) FROM raw WHERE ({keep}) AND isfinite({refunded}) "
+                               f"AND {refunded} > 0").fetchone()
     if n:
         warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} refunds in '{m['refunded']}' "
                         f"({total:,.2f} in all, in the file's units): subtracted from {'its' if n == 1 else 'their'} "

@@ -337,6 +337,11 @@ def test_invoice_exports_net_of_tax_and_refunds():
     p = prepare_bytes(stripe, kind="revenue", mapping={"month": "Created (UTC)"})
     assert p.mapping["refunded"] == "Amount Refunded" and [float(x) for x in p.rows.mrr] == [100.0, 100.0]
     assert any(w.startswith("1 line has refunds in 'Amount Refunded' (100.00 in all") for w in p.warnings)
+    # a failed charge's refund is no refund of revenue: its line is left out, so is its refund from the total said
+    failed = stripe + b"ch_3,2025-03-04 12:00:00,300.00,300.00,Failed,cus_C\n"
+    p = prepare_bytes(failed, kind="revenue", mapping={"month": "Created (UTC)"})
+    assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
+    assert any(w.startswith("1 line has refunds in 'Amount Refunded' (100.00 in all") for w in p.warnings)
     lemon = b"order_number,customer_id,status,subtotal,tax,total,created_at\n1,c1,paid,4999,999,5998,2025-01-11\n"
     p = prepare_bytes(lemon, kind="revenue", mapping={"month": "created_at"})
     assert (p.mapping["amount"], p.mapping["tax"]) == ("total", "tax") and [float(x) for x in p.rows.mrr] == [4999]
