@@ -70,7 +70,8 @@ def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
             "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)), **shares}
 
 
-# The spelling key of metrics.ingest.pipeline._one_spelling (ids in one file): lower case, non-alphanumerics removed.
+# The spelling key of metrics.ingest.customer_keys._one_spelling (ids in one file): lower case, non-alphanumerics
+# removed.
 _SPELLING_KEY = "regexp_replace(lower({}), '[^[:alnum:]]', '', 'g')"
 # The kinds whose customer ids are linked to the customers file, in the order they are reported, and their names in
 # an example ("'ACME INC.' (revenue) = 'Acme Inc' (customers)").

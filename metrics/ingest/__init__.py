@@ -14,6 +14,9 @@ The steps, one module each:
 - mapping.py   canonical fields per kind, header synonyms, detection of the mapping and the kind
 - dates.py     date formats (asked when the values cannot say) and the checks every date column gets
 - checks.py    the checker (every failing row recorded set-wise) and amount parsing
+- revenue_lines.py, survey_rows.py, customer_keys.py   what the file's rows are before a preparer reads them (a
+               line amount beside an invoice total, payments and credit notes, previews and spam answers, a
+               response number, one customer's id written two ways) and identical rows
 - prepare_<kind>.py   one preparer per kind: checked `raw` to canonical rows (a typed Arrow table, stored as it is)
 - pipeline.py  prepare(), load_sample(), change_summary(), stored_summary()
 - model.py     Options, Inspection, Report, Prepared;  export.py  formula-safe CSV

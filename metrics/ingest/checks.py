@@ -16,7 +16,7 @@ from metrics.errors import (
 )
 from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
-from metrics.ingest.model import REJECTED_SHOWN, Options, Report
+from metrics.ingest.model import REJECTED_SHOWN, Options, Report, counted
 from metrics.ingest.questions import Question, Questions
 from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
 from metrics.ingest.unpivot import Unpivot
@@ -429,3 +429,33 @@ def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
             chk.flag(column, f"{cell} IN (SELECT unnest(?::VARCHAR[]))",
                      "are a summary row's label (Total, Subtotal, Average …), not a customer or an answer: the row "
                      "repeats the others' sum. Remove it, or skip it", [found])
+
+
+# ---- repeated rows: counted once, then kept or rejected as the analyst answers ----------------------------------
+def _repeat(n: int, noun: str) -> str:
+    """'1 line repeats an earlier line', '3 lines repeat an earlier line'."""
+    return f"{counted(n, noun)} {'repeats' if n == 1 else 'repeat'} an earlier {noun}"
+
+
+def _repeats(chk: _Checker, whole_row: str) -> int:
+    """How many rows repeat an earlier row in every column, in one set-wise pass."""
+    # Rows are grouped by a 64-bit hash first (numbers, not strings: half the time at 5M lines). Equal rows have
+    # equal hashes, so the count is exact: only rows that share a hash can repeat, and only they are compared.
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE _shared AS SELECT hash({whole_row}) AS h FROM raw GROUP BY ALL "
+                    "HAVING count(*) > 1")
+    repeats = 0
+    if chk.con.execute("SELECT count(*) FROM _shared").fetchone()[0]:
+        repeats = chk.con.execute(
+            f"WITH c AS (SELECT {whole_row} FROM raw WHERE hash({whole_row}) IN (SELECT h FROM _shared)) "
+            "SELECT (SELECT count(*) FROM c) - (SELECT count(*) FROM (SELECT DISTINCT * FROM c))").fetchone()[0]
+    chk.con.execute("DROP TABLE _shared")
+    return repeats
+
+
+def _keep_or_reject(chk: _Checker, keep: bool, whole_row: str, warnings: list[str], said: str) -> None:
+    """Repeated rows the analyst keeps are said (`said`); rejected, each repeat is a bad row."""
+    if keep:
+        warnings.append(said)
+    else:
+        chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
+                            "repeat an earlier row in every column")

@@ -1,0 +1,78 @@
+"""One customer, one id: ids written differently within a file (an email's capitals, 7.0 for 7, 'ACME INC.' beside
+'Acme Inc') read as one, asked or said."""
+
+from __future__ import annotations
+
+from metrics.ingest.checks import _Checker
+from metrics.ingest.model import counted
+from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import _blank
+from metrics.store import quote_ident
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Customer ids written so that one customer's id differs between files: email addresses with capitals
+    ('Chloe.1@AcmeCorp.com' in the CRM, lower case in the survey tool) and whole numbers written as 7.0 (a
+    spreadsheet or pandas export of a column with one empty cell). Compared as text they never matched: every
+    answer fell under "No response", unsaid. Every file's ids are written one way: emails in lower case (matched
+    whatever their case, as mail is), whole numbers without '.0'. Said when anything changed."""
+    col = mapping.get("customer_id")
+    if col is None:
+        return
+    ident = quote_ident(col)
+    # judged on the distinct ids (a 5M-line file has some 200,000): every one an email, or every one a whole number
+    # one pass over the file: each distinct id with its count (the spelling check below reads it too)
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
+                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
+    distinct, emails, capitals, whole, dotted = chk.con.execute(rf"""
+        SELECT count(*), count(*) FILTER (regexp_matches(v, '{_EMAIL}')),
+               count(*) FILTER (regexp_matches(v, '{_EMAIL}') AND v <> lower(v)),
+               count(*) FILTER (regexp_matches(v, '^-?[0-9]+(\.0+)?$')), count(*) FILTER (regexp_matches(v, '\.0+$'))
+        FROM ids""").fetchone()
+    if not distinct:
+        return
+    if emails == distinct and capitals:
+        chk.con.execute(f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
+        are = "is an email address" if capitals == 1 else "are email addresses"
+        warnings.append(f"{counted(capitals, 'customer id')} in '{col}' {are} with capitals: read in lower case, "
+                        "as every file's email ids are, so one customer matches across files whatever the case.")
+    elif whole == distinct and dotted:
+        chk.con.execute(rf"UPDATE raw SET {ident} = regexp_replace(trim({ident}), '\.0+$', '') "
+                        f"WHERE NOT {_blank(ident)}")
+        are = "is a whole number" if dotted == 1 else "are whole numbers"
+        warnings.append(f"{counted(dotted, 'customer id')} in '{col}' {are} written with '.0' (as a spreadsheet or "
+                        "pandas export writes a column with an empty cell): read without it (7.0 as 7), so it matches "
+                        "the same customer in the other files.")
+    else:
+        _one_spelling(chk, col, warnings)
+
+
+def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
+    """Customer ids that differ only in capitals, spaces or punctuation within one file ('Acme Inc' and 'ACME INC.'
+    in a month's rows): read as two customers, one churned and one new, NRR 83% for 100%. Whether they are one
+    customer is asked (proposed: yes, said); answered yes, each is read as its most frequent spelling."""
+    ident = quote_ident(col)
+    key = "regexp_replace(lower(v), '[^[:alnum:]]', '', 'g')"
+    groups = chk.con.execute(f"""
+        SELECT list(v ORDER BY n DESC, v) FROM ids
+        GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
+    if not groups:
+        return
+    spellings = [g for (g,) in groups]
+    shown = "; ".join(" / ".join(f"'{v}'" for v in g) for g in spellings[:3]) + (" …" if len(spellings) > 3 else "")
+    answer = chk.questions.ask(Question(
+        f"one_spelling:{col}", f"Are customer ids in '{col}' that differ only in capitals or punctuation one customer?",
+        ("one", "separate"), {"one": "one customer each (read as its most frequent spelling)",
+                              "separate": "different customers"}, "one",
+        f"{counted(len(spellings), 'group')} of ids differ only so: {shown}. Read apart, one customer looks like a "
+        "churn and a new customer."))
+    if answer != "one":
+        return
+    pairs = [(v, g[0]) for g in spellings for v in g[1:]]
+    chk.con.execute(f"UPDATE raw SET {ident} = m.to_id FROM (SELECT unnest(?::VARCHAR[]) AS from_id, "
+                    f"unnest(?::VARCHAR[]) AS to_id) m WHERE {'raw.' + ident} = m.from_id",
+                    [[a for a, _ in pairs], [b for _, b in pairs]])
+    warnings.append(f"{counted(len(pairs), 'customer id')} in '{col}' differing from another only in capitals or "
+                    f"punctuation {'was' if len(pairs) == 1 else 'were'} read as that customer ({shown}).")

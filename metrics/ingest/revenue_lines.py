@@ -1,0 +1,104 @@
+"""Revenue checks that read the file before the revenue preparer: which column is a line's amount (an invoice's
+total repeated on its lines), payments and credit notes beside charges, identical lines."""
+
+from __future__ import annotations
+
+from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats
+from metrics.ingest.mapping import normalise_header
+from metrics.ingest.model import counted
+from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import sql_words
+from metrics.store import quote_ident
+
+# Amount headers of a monthly figure (as mapping.py tells MRR columns: 'mrr' or 'monthly' in the header): one
+# line per customer and month, so a repeated line is the same line exported twice. Any other amount (sales,
+# amount paid, total) is a purchase: identical lines are repeat purchases.
+MONTHLY_AMOUNT_WORDS = ("mrr", "monthly")
+# Headers of a column that identifies each row: Stripe's 'id' (an invoice in its invoice export, a line in its line
+# items export), a payment or transaction id. Not an invoice number: it repeats on each line of an invoice, and two
+# alike lines of one invoice may be two of the same item.
+LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lineitemid", "invoicelineitemid",
+                   "invoiceitemid")
+
+
+def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """An invoice export with one row per line (Xero: 'LineAmount', 'TaxAmount') repeats the invoice's 'Total' on
+    each of its lines: read as the amount, a two-line invoice counted twice (Beta: 180 + 180 − 30 for 150). When the
+    lines add up to the totals, the line amounts are read instead: without their tax when line + line tax makes the
+    total, less the line tax when the lines alone make it. Left as mapped when the sums do not tell."""
+    line, invoice = chk.column_named(("lineamount",)), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
+    total = mapping.get("amount")
+    if not (line and invoice and total) or normalise_header(total).rsplit(".", 1)[-1] != "total":
+        return
+    line_tax = chk.column_named(("taxamount", "linetaxamount"))
+
+    def num(col: str | None) -> str:
+        return f"coalesce({_amount_sql(quote_ident(col))}, 0)" if col else "0"
+
+    invoices, without_tax, with_tax = chk.con.execute(f"""
+        SELECT count(*), count(*) FILTER (abs(lines + taxes - total) < 0.005),
+               count(*) FILTER (abs(lines - total) < 0.005) FROM (
+            SELECT sum({num(line)}) AS lines, sum({num(line_tax)}) AS taxes, any_value({num(total)}) AS total
+            FROM raw GROUP BY {quote_ident(invoice)} HAVING count(DISTINCT {num(total)}) = 1)""").fetchone()
+    if not invoices or (without_tax < invoices and with_tax < invoices) or (line_tax is None and with_tax < invoices):
+        return
+    mapping["amount"] = line
+    mapping.pop("tax", None)
+    if with_tax == invoices and line_tax and without_tax < invoices:
+        mapping["tax"] = line_tax
+    warnings.append(f"'{total}' repeats the invoice's total on each of its lines: each line's '{line}' is read "
+                    "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
+                                 f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
+                                 if line_tax else "."))
+
+
+def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Xero writes a credit note as a positive amount with 'Sales credit note' in its 'Type': read as it stands, a
+    credit of 100 was 100 of revenue. Such lines are read as negative (then netted or not, as the credits question
+    asks), said."""
+    kind = chk.column_named(("type", "invoicetype", "documenttype", "transactiontype"))
+    if kind is None or kind in mapping.values():
+        return
+    amount, label = quote_ident(mapping["amount"]), quote_ident(kind)
+    word = f"lower(trim({label}))"
+    # Maxio (Chargify) transactions: a 'Payment' row settles the 'Charge' before it (both counted: revenue twice);
+    # only beside charges, sales or invoices (a payments export of 'payment' rows alone is the revenue)
+    if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (
+            n := chk.count_where(f"{word} IN {sql_words(SETTLING_TYPES)}")):
+        chk.leave_out(f"{word} IN {sql_words(SETTLING_TYPES)}")
+        warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
+                        "a payment settles a charge of the file (counted, the revenue was counted twice).")
+    # Xero's 'Sales credit note', Braintree's 'credit' and Maxio's 'Refund' carry a positive amount
+    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund')) AND {_amount_sql(amount)} > 0 "
+              f"AND NOT starts_with(trim({amount}), '-')")
+    if n := chk.count_where(credit):
+        chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
+        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note or refund "
+                        f"{'carries' if n == 1 else 'carry'} a positive '{mapping['amount']}': read as a credit "
+                        "(negative).")
+
+
+CHARGE_TYPES = ("charge", "sale", "invoice")
+SETTLING_TYPES = ("payment", "info_transaction")
+
+
+def _repeated_lines(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Revenue lines identical in every column: repeat purchases to sum, or a line exported twice to reject.
+    Asked (Question "repeated_lines"), proposed from the amount's header; counted in one set-wise query."""
+    if not (repeats := _repeats(chk, whole_row)):
+        return
+    monthly = any(word in normalise_header(mapping["amount"]) for word in MONTHLY_AMOUNT_WORDS)
+    # A line that repeats its own invoice or transaction id is that line twice (two overlapping exports pasted
+    # together), never a second purchase: summed, it would double the customer's month.
+    ident = chk.column_named(LINE_ID_HEADERS)
+    answer = chk.questions.ask(Question(
+        "repeated_lines", f"{_repeat(repeats, 'line')} in every column. What are they?",
+        ("sum", "reject"), {"sum": "repeat purchases: sum them with the other lines of their month",
+                            "reject": "the same line exported twice: reject the repeats"},
+        proposal="reject" if monthly or ident else "sum",
+        detail=(f"'{ident}' identifies each line, and these repeat theirs" if ident else f"'{mapping['amount']}' "
+                + ("is a monthly figure (one line per customer and month)" if monthly
+                   else "reads as a purchase or invoice amount (a log with no line id)"))))
+    _keep_or_reject(chk, answer == "sum", whole_row, warnings,
+                    f"{_repeat(repeats, 'line')} in every column; read as repeat purchases and summed with the other "
+                    "lines of their month.")

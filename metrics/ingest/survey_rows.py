@@ -1,0 +1,109 @@
+"""Survey checks that read the file before the NPS and CSAT preparers: which question is the NPS, rows that are
+no customer's answer (previews, tests, spam), a response number mapped as the customer id, identical answers."""
+
+from __future__ import annotations
+
+from metrics.ingest.checks import _Checker, _keep_or_reject, _repeat, _repeats
+from metrics.ingest.mapping import NOT_A_SCORE, normalise_header
+from metrics.ingest.model import counted
+from metrics.ingest.questions import Question
+from metrics.ingest.sqltext import sql_words
+from metrics.store import quote_ident
+
+
+def _which_recommend_question(chk: _Checker, mapping: dict[str, str], columns: list[str],
+                              labels: dict[str, str]) -> None:
+    """Two questions that ask how likely one is to recommend (the support team, the product): the first column was
+    taken, NPS −80 for the product's +33. Which one is the NPS is asked, must confirm."""
+    asking = [c for c in columns
+              if "recommend" in normalise_header(c + " " + labels.get(c, ""))
+              and not any(w in normalise_header(c) for w in NOT_A_SCORE)
+              # Qualtrics' Q1_NPS_GROUP ("… - Group"): the question's category, not a second question
+              and not normalise_header(c).endswith("group") and not normalise_header(labels.get(c, "")).endswith(
+                  "group")]
+    if len(asking) < 2 or mapping.get("score") not in asking:
+        return
+    answer = chk.questions.ask(Question(
+        "score_column", "Several questions ask how likely they are to recommend. Which one is the NPS?",
+        tuple(asking), {c: f"'{c}'" for c in asking}, None,
+        "Each is read as a 0–10 likelihood to recommend; only one can be the company's NPS (the others ask about "
+        "a team, a feature or a channel).", must_confirm=True))
+    if answer is not None:
+        mapping["score"] = answer
+
+
+# Survey tools' response status for answers that no customer gave (Qualtrics: 'Survey Preview', 'Survey Test',
+# 'Spam'): left out with a count (they moved NPS 33 -> 14 in a helper's file)
+# Alchemer's 'Disqualified' (screened out by the survey's logic); its 'Partial' answers count: the score was given
+NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam", "disqualified")
+
+
+def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
+    status = chk.column_named(("status", "responsestatus", "responsetype", "surveystatus"))  # Medallia
+    if status is None:
+        return
+    value = f"lower(trim(coalesce({quote_ident(status)}, '')))"
+    found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)} "
+                            "GROUP BY 1 ORDER BY 2 DESC, 1 DESC").fetchall()
+    if found:
+        chk.leave_out(f"{value} IN {sql_words(NOT_ANSWER_STATUS)}")
+        n = sum(c for _v, c in found)
+        said = ", ".join(f"{v} ({c:,})" for v, c in found)
+        warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
+                        "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
+                        "answer.")
+
+
+def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """A survey column mapped as the customer id that numbers the rows 1, 2, 3 … in file order: the form's
+    response number (Microsoft Forms' 'ID'), which read as a customer id would link answer 1 to customer 1 of the
+    customers file, a plausible wrong link. Asked (Question "row_counter:<column>"), "response number" proposed:
+    then it is the response id and the answers are not linked, said."""
+    col = mapping.get("customer_id")
+    if col is None or chk.total < 3:
+        return
+    ident = quote_ident(col)
+    # numbers 1 to the row count, first (one plain pass; ids that are not all numbers stop here), then in file order
+    counts = chk.con.execute(f"SELECT count(x) = count(*) AND min(x) = 1 AND max(x) = count(*) "
+                             f"FROM (SELECT TRY_CAST({ident} AS BIGINT) AS x FROM raw)").fetchone()[0]
+    counts = counts and chk.con.execute(
+        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST({ident} AS BIGINT) = n) "
+        f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0]
+    if not counts:
+        return
+    answer = chk.questions.ask(Question(
+        f"row_counter:{col}", f"'{col}' numbers the rows 1 to {chk.total:,} in order. Is it a customer id?",
+        ("response", "customer"), {"response": "no: the form's response number (answers not linked to customers)",
+                                   "customer": "yes: customer ids that happen to run 1, 2, 3 … in file order"},
+        proposal="response",
+        detail="A form numbers its responses this way (Microsoft Forms' 'ID'); read as customer ids, the first "
+               "answer would be linked to customer 1 of the customers file."))
+    if answer == "response":
+        mapping.pop("customer_id")
+        mapping.setdefault("response_id", col)
+        warnings.append(f"'{col}' numbers the rows 1 to {chk.total:,} in order, as a form numbers its responses: "
+                        "read as the response number, not as customer ids, so these answers are not linked to "
+                        "customers (answer the question to read it otherwise).")
+
+
+def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:
+    """Survey answers with neither a response id nor a customer id, identical in every column: with only a date
+    and a score (an anonymous survey) two people can answer alike on one day, so they are not proof of a row
+    exported twice. Asked (Question "repeated_answers"): separate answers (proposed when the date has no time of
+    day), or repeats to reject (proposed when even the time of day is equal, which two people rarely share)."""
+    if not (repeats := _repeats(chk, whole_row)):
+        return
+    date = mapping.get("response_date")
+    timed = date is not None and chk.count_where(f"contains({quote_ident(date)}, ':')") > 0
+    answer = chk.questions.ask(Question(
+        "repeated_answers", f"{_repeat(repeats, 'answer')} in every column. What are they?",
+        ("count", "reject"), {"count": "separate answers that happen to be alike: count each",
+                              "reject": "the same answer exported twice: reject the repeats"},
+        proposal="reject" if timed else "count",
+        detail="The file has no response id or customer id to tell answers apart"
+               + (f"; '{date}' has times of day, and these repeat them to the second." if timed
+                  else f"{f'; {date!r} has no time of day' if date else ''}: several people can give the same "
+                       "score on the same day.")))
+    _keep_or_reject(chk, answer == "count", whole_row, warnings,
+                    f"{_repeat(repeats, 'answer')} in every column; with no response or customer id to tell them "
+                    "apart, each is counted as a separate answer.")
