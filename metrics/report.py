@@ -317,7 +317,8 @@ def as_text(f: dict) -> str:
     v = f.get("service")
     if v is not None:
         res, sat = v["resolution_hours"], v["csat"]
-        lines.append(f"Service       {_money(v['tickets_created'])} tickets created · backlog {_money(v['backlog'])}"
+        created = ("— tickets" if v["tickets_created"] is None else plural(v["tickets_created"], "ticket")) + " created"
+        lines.append(f"Service       {created} · backlog {_money(v['backlog'])}"
                      + (f" · median resolution {res['median']:,.1f} h (p90 {res['p90']:,.1f} h, n = {res['n']:,})"
                         if res["n"] else "")
                      + (f" · ticket CSAT {sat['value']:.1f}% (n = {sat['n']:,})" if sat["n"] else ""))

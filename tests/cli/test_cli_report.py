@@ -199,6 +199,20 @@ def test_counts_of_one_take_the_singular(reference, capsys):
     assert "ARR at stake — · 1 mention\n" in out
 
 
+
+def test_one_ticket_created_is_singular(tmp_path, capsys):
+    """The report's Service line with one ticket in the window (read "1 tickets created")."""
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_bytes(b"ticket_id,customer_id,created_at,solved_at,status\nT1,A,2025-04-02T09:00:00Z,"
+                        b"2025-04-02T15:00:00Z,solved\n")
+    ws_path = tmp_path / "ws.duckdb"
+    load_files(ws_path, {**{kind: REFERENCE / f"{kind}.csv" for kind in ("customers", "nps", "revenue")},
+                         "tickets": tickets})
+    capsys.readouterr()
+    assert report.main(["--workspace", str(ws_path), "--month", "2025-04"]) == 0
+    assert "Service       1 ticket created · backlog 0" in capsys.readouterr().out
+
+
 # ---- the sample company, checked against counts taken from its CSV files ---------------------------------
 def test_sample_company_against_its_csv_files(tmp_path, capsys):
     from metrics.ingest import SAMPLE_FILES
