@@ -15,8 +15,10 @@ from metrics.ingest.prepare_nps import _prepare_nps, response_date, response_war
 from metrics.ingest.scales import (
     CSAT_SCALES,
     NPS_SCALES,
+    OFFERED_WORDS,
     SCALE_WORDS,
     STORED_SCALE,
+    UNOFFERED_WORDS,
     answered_sql,
     ask_scale,
     good_bad_sql,
@@ -24,7 +26,7 @@ from metrics.ingest.scales import (
     score_sql,
     time_of_day_sql,
 )
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
 
 
@@ -39,16 +41,15 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     col = quote_ident(m["score"])
     answered = answered_sql(col)
     skipped = chk.con.execute(f"""
-        SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower({col}) = 'offered'),
-               count(*) FILTER (lower({col}) = 'unoffered') FROM raw""").fetchone()
+        SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower({col}) IN {sql_words(OFFERED_WORDS)}),
+               count(*) FILTER (lower({col}) IN {sql_words(UNOFFERED_WORDS)}) FROM raw""").fetchone()
     if sum(skipped):
         parts = [f"{n:,} {what}" for n, what in zip(skipped, ("empty", "Offered (sent, not answered)",
                                                                "Unoffered (never sent)"), strict=True) if n]
         warnings.append(f"{sum(skipped):,} rows are not answers and were skipped: {', '.join(parts)}.")
         # A survey never answered has no response date to check (support tools leave it empty): the skipped
         # rows are stated above and left out before validation, so they cannot reject the answers.
-        chk.con.execute(f"DELETE FROM raw WHERE NOT ({answered})")
-        chk.total -= sum(skipped)  # validation judges (and counts) the answers
+        chk.leave_out(f"NOT ({answered})")  # validation judges (and counts) the answers
     lowest, highest, satisfied_from = CSAT_SCALES.get(scale or "1-5")
     if scale == "good-bad":
         score = good_bad_sql(col)

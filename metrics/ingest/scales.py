@@ -43,7 +43,9 @@ SCALE_LABELS = {
 SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7", "1-10-csat": "1–10", "0-10-csat": "0–10",
                "good-bad": "Good/Bad"}
 # Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
-NOT_ANSWERS = ("offered", "unoffered", "angeboten", "nicht angeboten")  # German Zendesk: 'Angeboten'…
+OFFERED_WORDS = ("offered", "angeboten")  # sent, not answered (German Zendesk: 'Angeboten')
+UNOFFERED_WORDS = ("unoffered", "nicht angeboten")  # never sent
+NOT_ANSWERS = (*OFFERED_WORDS, *UNOFFERED_WORDS)
 _RECOMMEND = ("recommend", "likely", "likelihood", "nps", "ltr")
 _SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience")
 
@@ -160,7 +162,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
                coalesce(sum(k) FILTER ({time_of_day_sql('v')}), 0)
         FROM {distinct}""").fetchone()
     counts = chk.con.execute(f"""
-        SELECT {'v'} AS v, sum(k) AS n FROM {distinct}
+        SELECT v, sum(k) AS n FROM {distinct}
         GROUP BY 1 ORDER BY min({score}) NULLS LAST, n DESC, v LIMIT 12""").fetchall()
     _refuse_reversed(chk, column, distinct)
     header = normalise_header(column) + " " + normalise_header(getattr(chk, "labels", {}).get(column, ""))

@@ -10,7 +10,15 @@ from metrics.ingest import amounts
 from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import note_zone_shifts, unreadable
 from metrics.ingest.questions import Question
-from metrics.ingest.scales import CSAT_SCALES, good_bad_sql, neutral_warning, score_sql, seven_is_the_top
+from metrics.ingest.scales import (
+    CSAT_SCALES,
+    OFFERED_WORDS,
+    UNOFFERED_WORDS,
+    good_bad_sql,
+    neutral_warning,
+    score_sql,
+    seven_is_the_top,
+)
 from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
 from metrics.store import quote_ident
 
@@ -207,8 +215,7 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
 
 # ---- satisfaction -------------------------------------------------------------------------------------------
 # One reading with the CSAT kind's (scales.py): its words, its score cells ("4", "4/5", "★★★★☆") and its boxes.
-OFFERED = ("offered", "angeboten")  # German Zendesk: 'Angeboten', 'Nicht angeboten'
-UNOFFERED = ("unoffered", "not offered", "nicht angeboten")
+UNOFFERED = (*UNOFFERED_WORDS, "not offered")  # a help desk's survey column also writes 'Not offered'
 SCALES = {"1-5": CSAT_SCALES["1-5"], "1-7": CSAT_SCALES["1-7"], "1-10": CSAT_SCALES["1-10-csat"]}
 
 
@@ -217,7 +224,7 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     v, col = val(column), quote_ident(column)
     word, good = f"lower({v})", good_bad_sql(col)
     score = f"(CASE WHEN {v} IS NOT NULL THEN {score_sql(col)} END)"
-    asked = f"{word} IN {sql_words(OFFERED + UNOFFERED)}"
+    asked = f"{word} IN {sql_words(OFFERED_WORDS + UNOFFERED)}"
     n_words, n_asked, n_num, lo, hi = chk.con.execute(
         f"SELECT count(*) FILTER ({good} IS NOT NULL), count(*) FILTER ({asked}), count({score}), "
         f"min({score}), max({score}) FROM raw").fetchone()
@@ -226,7 +233,7 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     # empty cell says nothing, and "every rated ticket was offered" made the response rate 100% (Freshdesk, Help
     # Scout: 2 ratings of 4 solved tickets read 100%): unknown, so the rate is taken over solved tickets, said.
     answered = f"{good} IS NOT NULL" if n_words >= n_num else f"{score} IS NOT NULL"
-    offered = (f"CASE WHEN {answered} OR {word} IN {sql_words(OFFERED)} THEN true "
+    offered = (f"CASE WHEN {answered} OR {word} IN {sql_words(OFFERED_WORDS)} THEN true "
                f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END") if n_asked else "NULL::BOOLEAN"
     if n_words >= n_num:  # Good/Bad (with Offered/Unoffered: offered means asked, not answered)
         chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked}",

@@ -128,3 +128,15 @@ def test_satisfaction_ratings_uploaded_as_tickets_are_refused_not_counted_as_tic
     p = prepare_bytes(b"id,ticket_id,requester_id,status,created_at\n1,101,501,open,2024-03-04T10:00:00Z\n"
                       b"2,102,502,solved,2024-03-05T10:00:00Z\n", "tickets")
     assert sorted(p.rows["ticket_id"]) == ["101", "102"]
+
+
+@pytest.mark.parametrize("extra, said", [(b"", "1 rows are not answers and were skipped: 1 Offered"),
+                                         (b"t4,2026-01-08,Offered\n", "2 rows are not answers and were skipped: 2 "
+                                                                       "Offered")])
+def test_german_offered_is_skipped_and_said_like_offered(extra, said):
+    # 'Angeboten' (sent, not answered) is no answer: it was stored as an answer with no score, or deleted beside an
+    # 'Offered' row while the warning counted 1 of the 2 rows left out
+    p = prepare_bytes(b"ticket,date,satisfaction\nt1,2026-01-05,Good\nt2,2026-01-06,Bad\nt3,2026-01-07,Angeboten\n"
+                      + extra, "csat", answers={"scale:satisfaction": "good-bad"})
+    assert p.rows["score"].tolist() == [1, 0]
+    assert p.warnings[0].startswith(said)
