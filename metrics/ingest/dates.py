@@ -51,8 +51,7 @@ def format_name(fmt: str) -> str:
     return re.sub(r"%[A-Za-z]", lambda m: _FIELD_NAMES.get(m.group(), m.group()), fmt)
 
 
-def _parse_date_sql(col_sql: str, fmt: str) -> str:
-    v = col_sql
+def _parse_date_sql(v: str, fmt: str) -> str:
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
         iso = f"regexp_replace({v}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such.
@@ -100,7 +99,7 @@ def choose_format(chk: _Checker, column: str) -> str:
     if key not in chk.questions.answers and legacy in DATE_FORMATS:
         chk.questions.answers[key] = legacy  # presets saved before questions existed
     row = chk.con.execute(
-        f"SELECT count(*), count(*) FILTER (regexp_full_match({'v'}, ?)), min(v), "
+        "SELECT count(*), count(*) FILTER (regexp_full_match(v, ?)), min(v), "
         + ", ".join(f"count({_parse_date_sql('v', f)})" for f in DATE_FORMATS) + f" FROM {_sample(column)}",
         [_TIME_ONLY]).fetchone()
     n, times, example = row[0], row[1], row[2]
