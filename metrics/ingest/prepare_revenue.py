@@ -259,7 +259,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if "tax" in m:
         _check_tax(chk, m, amount, comma, warnings)
     if "refunded" in m:
-        _check_refunds(chk, m, amount, comma, warnings)
+        _check_refunds(chk, m, amount, comma)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
@@ -601,11 +601,9 @@ def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str,
         return "true"  # no charge types, not a type column, or every line recurring: nothing to leave out
     shown = {w: text for w, text, _n in values}
     unknown = [shown[w] for w, _t, _n in values if w not in RECURRING_CHARGES and w not in ONE_TIME_CHARGES]
-    key = f"charge_types:{column}"
-    if isinstance(given := chk.questions.answers.get(key), str):  # the command line: "Recurring,Usage"
-        chk.questions.answers[key] = [g for g in given.split(",") if g]
     answer = chk.questions.ask(Question(
-        key, f"Which charge types in '{column}' are recurring revenue (MRR)? Lines of the others are left out.",
+        f"charge_types:{column}",
+        f"Which charge types in '{column}' are recurring revenue (MRR)? Lines of the others are left out.",
         tuple(text for _w, text, _n in values), {},
         [shown[w] for w, _t, _n in values if w in RECURRING_CHARGES],
         " · ".join(f"{text}: {n:,} lines" for _w, text, n in values) + ". MRR counts recurring revenue only: a "
@@ -709,7 +707,7 @@ def _tiny_warning(column: str, signs: Signs, warnings: list[str]) -> None:
 RATE_BESIDE_AMOUNTS = 10  # a median amount from which a tax column of values all below 1 is read as rates
 
 
-def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
+def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool) -> None:
     """The refunded amount subtracted from its line: a number from 0 to the line's amount (a refund larger than the
     payment, or negative, would make revenue out of nothing)."""
     col = quote_ident(m["refunded"])
