@@ -46,10 +46,10 @@ cur = ui.workspace().cursor()
 if built := build_source(cur, snap.snapshot):  # a data version opened from `python -m metrics.build --register`
     st.caption(ui.md_escape(built))
 today = ui.today()
-sources = ui.cached_snapshot(health.sources, snap, today)
-rates = ui.cached_snapshot(health.match_rates, snap)
-stopped = ui.cached_snapshot(health.revenue_stopped_while_active, snap)
-spellings = ui.cached_snapshot(health.id_spellings, snap)
+sources = ui.cached(health.sources, snap, today)
+rates = ui.cached(health.match_rates, snap)
+stopped = ui.cached(health.revenue_stopped_while_active, snap)
+spellings = ui.cached(health.id_spellings, snap)
 
 c1, c2, c3, c4 = st.columns(4)
 ui.kpi(c1, "coverage", rates["responses_linked"], label="Responses linked")
@@ -74,7 +74,7 @@ ui.table(pd.DataFrame({
 st.caption("Rows stored: revenue as customer-months (a subscription is a row for each month it runs; a month's "
            "invoice lines are one row), tickets one per ticket; other kinds as in the file, less the rows left out.")
 
-volumes = ui.cached_snapshot(health.monthly_volumes, snap)
+volumes = ui.cached(health.monthly_volumes, snap)
 surveyed, paid = snap.versions.get("nps") is not None, snap.versions.get("revenue") is not None
 left, right = st.columns(2)
 with left:  # a chart of a kind not uploaded would be an axis of zeros: its caption says so instead
