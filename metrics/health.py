@@ -20,6 +20,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics import measures, stats
+from metrics.rules import id_spelling_key
 from metrics.store import KIND_LABELS, KINDS, Snapshot, source_rows_for
 from metrics.view import query
 
@@ -70,9 +71,6 @@ def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
             "revenue_linked": stats.ratio(stats.num(rev.l), stats.num(rev.t)), **shares}
 
 
-# The spelling key of metrics.ingest.customer_keys._one_spelling (ids in one file): lower case, non-alphanumerics
-# removed.
-_SPELLING_KEY = "regexp_replace(lower({}), '[^[:alnum:]]', '', 'g')"
 # The kinds whose customer ids are linked to the customers file, in the order they are reported, and their names in
 # an example ("'ACME INC.' (revenue) = 'Acme Inc' (customers)").
 ID_KINDS = {"revenue": "revenue", "nps": "NPS", "csat": "CSAT", "tickets": "tickets"}
@@ -92,7 +90,7 @@ def id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
         for kind in ID_KINDS)
     per_kind = query(cur, f"""
         WITH known AS (SELECT DISTINCT customer_id FROM {source_rows_for(cur, "customers", s, "s")}),
-        spelt AS (SELECT {_SPELLING_KEY.format("customer_id")} AS k, min(customer_id) AS customer FROM known
+        spelt AS (SELECT {id_spelling_key("customer_id")} AS k, min(customer_id) AS customer FROM known
                   GROUP BY 1 HAVING k <> ''),
         other AS (
         {others}),
@@ -102,7 +100,7 @@ def id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
                     GROUP BY ALL)
         SELECT kind, count(*) AS ids, sum(n)::BIGINT AS rows,
                list([u.customer_id, customer] ORDER BY u.customer_id)[1:$examples] AS examples
-        FROM unknown u JOIN spelt ON {_SPELLING_KEY.format("u.customer_id")} = spelt.k
+        FROM unknown u JOIN spelt ON {id_spelling_key("u.customer_id")} = spelt.k
         GROUP BY kind""", {"s": s, "examples": examples})
     for kind, noun in ID_KINDS.items():
         row = per_kind[per_kind.kind == kind]

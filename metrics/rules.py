@@ -88,6 +88,13 @@ def csat_satisfied(scale: str, answer: int) -> bool:
 
 
 # ---- calendar months -----------------------------------------------------------------------------
+def id_spelling_key(sql: str) -> str:
+    """SQL: a customer id as compared for spelling ('ACME INC.' and 'Acme Inc' alike): lower case, letters and digits
+    only. Within one file, ids alike under it are asked about (ingest.customer_keys); across files, reported
+    (health)."""
+    return f"regexp_replace(lower({sql}), '[^[:alnum:]]', '', 'g')"
+
+
 def superscript(n: int) -> str:
     """12 → '¹²', for exponents in prose (1 − (1 − m)¹²)."""
     return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))

@@ -7,6 +7,7 @@ from metrics.ingest.checks import _Checker
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank
+from metrics.rules import id_spelling_key
 from metrics.store import quote_ident
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -54,7 +55,7 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     in a month's rows): read as two customers, one churned and one new, NRR 83% for 100%. Whether they are one
     customer is asked (proposed: yes, said); answered yes, each is read as its most frequent spelling."""
     ident = quote_ident(col)
-    key = "regexp_replace(lower(v), '[^[:alnum:]]', '', 'g')"
+    key = id_spelling_key("v")
     groups = chk.con.execute(f"""
         SELECT list(v ORDER BY n DESC, v) FROM ids
         GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
