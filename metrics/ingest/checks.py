@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 
 import duckdb
 import pyarrow as pa
@@ -54,6 +56,7 @@ class _Checker:
         self.labels: dict[str, str] = {}  # column -> question text (survey exports), evidence for questions
         self.currency: str | None = None  # revenue: the currency the file names (amounts.py), for the amounts' sign
         self.wide: Unpivot | None = None  # the columns per period turned into rows (unpivot.py), when confirmed
+        self.summary_labels: dict[str, list[str]] = {}  # column -> its cells read as summary rows (flag_summary_rows)
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
@@ -83,7 +86,8 @@ class _Checker:
     def examples(self, column: str, condition: str, params: list | None = None) -> list[BadCell]:
         """The first SHOWN_BAD_ROWS rows of `raw` meeting `condition`, as the column's cells (row numbers as in
         the file)."""
-        rows = self.con.execute(f"SELECT _row, {quote_ident(column)} FROM raw WHERE {condition} "
+        # DISTINCT: a wide file's row is one row per period after unpivoting (row 7 once, not once a month)
+        rows = self.con.execute(f"SELECT DISTINCT _row, {quote_ident(column)} FROM raw WHERE {condition} "
                                 f"ORDER BY _row LIMIT {SHOWN_BAD_ROWS}", params or []).fetchall()
         return [BadCell(r, column, "" if v is None else str(v)) for r, v in rows]
 
@@ -386,12 +390,15 @@ _UNDECORATED = ("CASE WHEN regexp_matches({v}, '^[*\\[#(]|[*\\]#:.]$') "
                 "THEN regexp_replace(lower({v}), '^[\\s*\\[#(]+|[\\s*\\]#:.]+$', '', 'g') ELSE lower({v}) END")
 # Letters every summary label holds (a word of _SUMMARY_WORDS or 'total'): a cell without any (an id, a number) is
 # never a summary row, and skips the long expressions below
-_SUMMARY_HINT = ("tot|avg|aver|mean|sum|gesamt|ergebnis|somme|overall|σ|count|median|nps|promot|passiv|detract|"
-                 "all\\s*cust")
+_SUMMARY_HINT = ("tot|avg|aver|mean|sum|gesamt|ergebnis|result|somme|overall|σ|count|median|nps|promot|passiv|"
+                 "detract|all\\s*cust")
 # A group's subtotal in a pivot or report: '<group> Total', 'Total <group>', 'Total for <group>', 'Subtotal for
-# <group>', where the group is another id or name of the column ('Acme Inc Total' beside 'Acme Inc'). A name that
-# merely starts with the word ('Total Wine & More') is no subtotal: its rest names no other row.
-_GROUP_OF = (r"^(.+?)\s+(sub\s*-?\s*)?totals?$", r"^(sub\s*-?\s*)?totals?\s+(for\s+)?(.+)$")
+# <group>', and as other languages' pivot tables write it ('Nord Ergebnis' in German Excel, 'North Result' in
+# LibreOffice, 'Noord Totaal', 'Totale Nord'), where the group is another id or name of the column ('Acme Inc Total'
+# beside 'Acme Inc'). A name that merely starts with the word ('Total Wine & More') is no subtotal: its rest names no
+# other row.
+_GROUP_OF = (r"^(.+?)\s+((sub\s*-?\s*)?totals?|totaal|totale|ergebnis|result)$",
+             r"^((sub\s*-?\s*)?totals?|totaal|totale)\s+(for\s+)?(.+)$")
 SUMMARY_FIELDS = ("customer_id", "response_id", "ticket_id", "name")
 GROUPING_HEADERS = {"segment", "region", "country", "territory", "market", "group", "category", "team", "plan", "tier",
                     "customersegment", "salesregion", "accountowner", "owner"}
@@ -422,13 +429,62 @@ def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
                 SELECT list(v) FROM _labels
                 WHERE regexp_full_match(label, ?)
                    OR nullif(regexp_extract(label, ?, 1), '') IN (SELECT label FROM groups)
-                   OR nullif(regexp_extract(label, ?, 3), '') IN (SELECT label FROM groups)""",
+                   OR nullif(regexp_extract(label, ?, 4), '') IN (SELECT label FROM groups)""",
                                     [SUMMARY_LABEL, *_GROUP_OF]).fetchone()[0]
         chk.con.execute("DROP TABLE _labels")
         if found:
+            chk.summary_labels[column] = found
             chk.flag(column, f"{cell} IN (SELECT unnest(?::VARCHAR[]))",
                      "are a summary row's label (Total, Subtotal, Average …), not a customer or an answer: the row "
                      "repeats the others' sum. Remove it, or skip it", [found])
+
+
+
+# A grand total's label (not an average's, a count's or a subtotal's): the row that sums every other row once
+_TOTAL_LABEL = r"tot|gesamt|ergebnis|summe|somme|sum\b|result|σ"
+_PART_LABEL = r"sub|zwischen"
+
+
+def _grand_total(label: str) -> bool:
+    """A summary label that totals the whole table: 'Grand Total', 'Total MRR', 'Gesamtergebnis'; not 'Average',
+    'Subtotal Mar' or a group's 'North Total'."""
+    bare = re.sub(r"^[\s*\[#(]+|[\s*\]#:.]+$", "", label.lower())
+    return (re.fullmatch(SUMMARY_LABEL, bare) is not None and re.search(_TOTAL_LABEL, bare) is not None
+            and re.search(_PART_LABEL, bare) is None)
+
+
+def refuse_group_subtotals(chk: _Checker, amount_sql: str, amount_column: str, month_column: str | None) -> None:
+    """Refuse a table whose rows add up to 2, 3 or 4 times its grand total row: each amount is counted more than
+    once, so some rows are groups' subtotals (an Excel pivot table in compact layout writes a group's subtotal on the
+    group's own row, 'North' above its customers, with no word that says so). A plain list adds up to its total once;
+    the subtotals that say so ('North Total') are summary rows already and are left out of the sum. A total row with
+    a month is compared with that month's rows (a February total in a two-month file is not counted twice)."""
+    for column, labels in chk.summary_labels.items():
+        totals = [v for v in labels if _grand_total(v)]
+        if not totals:
+            continue
+        cell = quote_ident(column)
+        listed = f"{cell} IN (SELECT unnest(?::VARCHAR[]))"
+        key = quote_ident(month_column) if month_column else "NULL"
+        groups = chk.con.execute(
+            f"WITH t AS (SELECT {key} AS k, coalesce({listed}, false) AS total, "
+            f"coalesce({cell} IN (SELECT unnest(?::VARCHAR[])), false) AS summary, {amount_sql} AS a FROM raw) "
+            "SELECT k, sum(a) FILTER (total), coalesce(sum(a) FILTER (NOT summary), 0) FROM t GROUP BY k",
+            [totals, labels]).fetchall()
+        everything = sum(rest for _, _, rest in groups)
+        for month, total, rest in groups:
+            rest = everything if month is None else rest  # a total without a month sums the whole file
+            if not total or not rest or not math.isfinite(total) or not math.isfinite(rest):
+                continue
+            times = round(rest / total)
+            if times in (2, 3, 4) and abs(rest - times * total) <= 0.001 * abs(total):
+                amounts = f"'{amount_column}'" if chk.wide is None else "amounts"  # unpivoted: the period columns
+                rows = "the other rows'" if month is None else f"the other rows of {month}:"
+                chk.refuse(column, listed, f"are a total, and {rows} {amounts} add up to {times} times it "
+                           f"({rest:,.2f} against {total:,.2f}): every amount is counted {times} times, so rows of "
+                           f"'{column}' hold groups' subtotals beside the customers (an Excel pivot table in compact "
+                           "layout writes each group's subtotal on the group's own row). Upload the pivot's source "
+                           "data, or set the pivot to tabular layout without subtotals", [totals])
 
 
 # ---- repeated rows: counted once, then kept or rejected as the analyst answers ----------------------------------
