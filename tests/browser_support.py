@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -74,10 +75,16 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def server(tmp_path_factory: pytest.TempPathFactory, name: str, extra_args: tuple[str, ...] = (),
-           extra_env: dict | None = None, port: int | None = None) -> Iterator[str]:
+           extra_env: dict | None = None, port: int | None = None, empty: bool = False) -> Iterator[str]:
     """Run the app on a fresh workspace; yield its base URL once /_stcore/health says ok; stop it afterwards.
+    The workspace holds the sample company with its comments analysed (conftest.sample_template: what the first
+    run and its background work make of an empty one), or nothing with `empty` (the first run loads the sample).
     `extra_args` go to `streamlit run` (e.g. --secrets.files), `extra_env` to its environment."""
+    from conftest import sample_template
+
     folder = tmp_path_factory.mktemp(name)
+    if not empty:
+        shutil.copy(sample_template(tmp_path_factory), folder / "workspace.duckdb")
     port = port or _free_port()
     env = {**os.environ, "CX_WORKSPACE": str(folder / "workspace.duckdb"), "PYTHONUNBUFFERED": "1",
            **(extra_env or {})}

@@ -34,17 +34,44 @@ def prepare_bytes(data: bytes, kind: str | None = None, name: str = "upload.csv"
 APP = str(ROOT / "app.py")
 
 
+_TEMPLATES: dict[bool, Path] = {}
+
+
+def sample_template(tmp_path_factory: pytest.TempPathFactory, analysed: bool = True) -> Path:
+    """A closed workspace file holding the bundled sample company (with its comments analysed, or not yet), made
+    once per test process: a module that needs the app on the sample copies it. The app's first run on an empty
+    workspace does the same (ui.workspace: ingest.load_sample; the analysis in the background), which took ~7 s of
+    CPU a module."""
+    if analysed not in _TEMPLATES:
+        from metrics import voice
+
+        path = tmp_path_factory.mktemp("sample_template") / "workspace.duckdb"
+        ws = Workspace(path)
+        ingest.load_sample(ws, SAMPLE)
+        for snap in ws.snapshots() if analysed else ():
+            voice.ensure_snapshot(ws.cursor(), snap.snapshot)
+        ws.close()
+        _TEMPLATES[analysed] = path
+    return _TEMPLATES[analysed]
+
+
 @pytest.fixture(scope="module")
 def app_workspace(tmp_path_factory, request):
-    """Point the app at a new workspace file, fresh caches. Empty, so the first run loads the sample data,
-    unless the test module defines SEED: what to store first, each a kind of tests/fixtures/reference or a
-    (kind, CSV bytes) pair, or (kind, CSV bytes, ingest options)."""
+    """Point the app at a new workspace file, fresh caches. What it holds first is the test module's START:
+    "sample" (the default: the sample data with its comments analysed, a copy of sample_template, what the app's
+    first run and its background work make of an empty workspace), "loaded" (the sample, comments not analysed),
+    "empty" (the first run loads the sample), or "seed": SEED, what to store first, each a kind of
+    tests/fixtures/reference or a (kind, CSV bytes) pair, or (kind, CSV bytes, ingest options)."""
     import os
+    import shutil
 
     import streamlit as st
 
     path = tmp_path_factory.mktemp("app") / "workspace.duckdb"
     seed = getattr(request.module, "SEED", ())
+    start = "seed" if seed else getattr(request.module, "START", "sample")
+    if start in ("sample", "loaded"):
+        shutil.copy(sample_template(tmp_path_factory, analysed=start == "sample"), path)
     if seed:
         ws = Workspace(path)
         ws.commit([(prepare_file(REFERENCE / f"{item}.csv", item) if isinstance(item, str)

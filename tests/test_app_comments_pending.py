@@ -13,6 +13,7 @@ from conftest import hold, run_app, waits_for_comments
 from metrics import voice
 
 pytestmark = pytest.mark.usefixtures("app_workspace")
+START = "loaded"  # the sample, its comments not analysed yet
 
 
 def _tiles(at) -> dict[str, str]:

@@ -3,7 +3,8 @@
 import pytest
 from conftest import REFERENCE, run_app, store_button
 
-pytestmark = pytest.mark.usefixtures("app_workspace")  # empty: the first run loads the sample (#1)
+pytestmark = pytest.mark.usefixtures("app_workspace")
+START = "empty"  # the app's first run loads the sample (#1), as on a new server
 
 
 def test_keep_exploring_stores_nothing_and_own_workspace_leaves_the_sample_out():

@@ -8,13 +8,13 @@ figure (ARR, churn, LTV …) may appear: the missing kinds show their empty stat
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 import streamlit as st
-from conftest import REFERENCE, SAMPLE, prepare_file, run_app
+from conftest import REFERENCE, prepare_file, run_app, sample_template
 from streamlit.testing.v1 import AppTest
 
-from metrics import ingest
 from metrics.store import Workspace
 
 ROLE_PAGES = ["pages/ceo.py", "pages/cfo.py", "pages/cmo.py", "pages/cio.py"]
@@ -23,8 +23,8 @@ ROLE_PAGES = ["pages/ceo.py", "pages/cfo.py", "pages/cmo.py", "pages/cio.py"]
 @pytest.fixture(scope="module", autouse=True)
 def mixed_workspace(tmp_path_factory):
     path = tmp_path_factory.mktemp("mix") / "workspace.duckdb"
+    shutil.copy(sample_template(tmp_path_factory), path)  # the bundled sample, as the app's first run loads it
     ws = Workspace(path)
-    ingest.load_sample(ws, SAMPLE)
     ws.commit([prepare_file(REFERENCE / "nps.csv", "nps").to_upload()], leave_sample=True)
     ws.close()
     os.environ["CX_WORKSPACE"] = str(path)

@@ -116,7 +116,7 @@ def upload_url(tmp_path_factory, browser) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def fresh_url(tmp_path_factory) -> Iterator[str]:
     """A server nobody has visited yet: the test using it is its first visitor."""
-    with server(tmp_path_factory, "app_fresh") as base:
+    with server(tmp_path_factory, "app_fresh", empty=True) as base:
         yield base
 
 
