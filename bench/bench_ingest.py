@@ -78,7 +78,9 @@ def hostile(folder: Path) -> dict[str, tuple[Path, str]]:
     wide = folder / "columns_10000.csv"
     wide.write_text(",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n")
     return {"1M identical rows": (same, "customers", ()), "subscriptions from 1970": (subs, "revenue", ()),
-            "subscriptions from 1970, as of 2026-11-30": (subs, "revenue", ("--as-of", "2026-11-30")),
+            # the amounts' unit answered: the 'cus_' ids beside whole amounts ask it first (amounts.in_cents)
+            "subscriptions from 1970, as of 2026-11-30": (subs, "revenue", ("--as-of", "2026-11-30", "--answer",
+                                                                             "amount_unit:Amount=units")),
             "10,000 columns": (wide, "revenue", ())}
 
 

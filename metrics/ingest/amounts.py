@@ -9,8 +9,9 @@ Each is settled by the values or asked (metrics.ingest.questions); a column that
   digits after the dot and no comma anywhere (1.200, 12.500, 49) may be whole amounts with a thousands dot or
   decimals to three places: asked, must confirm ("1.200" was read as 1.2 where it meant 1,200 euros).
 - **Cents**: a column of whole numbers that are all multiples of 100 with a median from 1,000 to 100,000,000
-  (4900, 19900: Stripe's API and Sigma write cents) may be cents: asked, must confirm, unless the analyst said so
-  already (--cents, the Data page's box).
+  (4900, 19900: Stripe's API and Sigma write cents), or of whole numbers beside Stripe's customer ids ('cus_…',
+  1999 for 19.99), may be cents: asked, must confirm, unless the analyst said so already (--cents, the Data page's
+  box).
 - **The currency shown** (ask_currency): the one the file names, else asked (USD proposed; must confirm when the
   amounts are written the European way), stored with the upload for the pages' sign (definitions.currency_sign).
 The evidence is read from at most SAMPLE rows where a sample suffices (a question is only ever asked, never
@@ -158,18 +159,30 @@ def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second
     return answer == second[0]
 
 
-def in_cents(chk: _Checker, column: str, amount_sql: str) -> bool:
+def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None) -> bool:
     """Whether the column's whole numbers are cents: asked when the sample's amounts are all whole multiples of
     100 (at least 10 of them) with a median from 1,000 to 100,000,000: a price from 10.00 to 1,000,000.00 in
-    cents. Smaller whole amounts (plans of 100 or 500 a month) are read as units without a question."""
+    cents. Smaller whole amounts (plans of 100 or 500 a month) are read as units without a question. Asked too when
+    the customer ids (column `ids`) are Stripe's ('cus_…') and every amount is written as a whole number: Stripe's
+    API writes cents whatever the last digits (1999 for 19.99), its dashboard's exports write 19.99."""
     if normalise_header(column).endswith(CENTS_HEADER):
         return True  # the header states the unit (Recurly's 'unit_amount_in_cents'): nothing to ask
     col = quote_ident(column)
     whole = "isfinite(a) AND a = round(a) AND fmod(a, 100) = 0"  # fmod: no cast that a 1e308 cell would overflow
-    n, hundreds, median, example, value = chk.con.execute(
+    stripe = f"starts_with({quote_ident(ids)}, 'cus_')" if ids else "false"
+    n, hundreds, median, example, value, digits, stripe_ids = chk.con.execute(
         f"SELECT count(a), count(a) FILTER ({whole}), quantile_disc(a, 0.5), arg_min(v, a) FILTER (a > 0), "
-        f"min(a) FILTER (a > 0) FROM (SELECT {col} AS v, {amount_sql} AS a FROM raw "
+        f"min(a) FILTER (a > 0), count(a) FILTER (regexp_full_match(v, '-?[0-9]+')), count(*) FILTER (s) "
+        f"FROM (SELECT {col} AS v, {amount_sql} AS a, {stripe} AS s FROM raw "
         f"WHERE nullif({col}, '') IS NOT NULL LIMIT {SAMPLE})").fetchone()
+    if ids and n and stripe_ids == n and digits == n and value is not None:
+        return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
+                       ("units", f"currency units ('{example}' is {value:,.2f})"),
+                       ("cents", f"cents ('{example}' is {value / 100:,.2f})"),
+                       f"The customer ids are Stripe's ('cus_…') and every amount is a whole number ({n:,} amounts, "
+                       f"e.g. '{example}'): Stripe's API and Sigma write amounts in cents (1999 for 19.99), which "
+                       "read as units would make every figure a hundred times too large; its dashboard's exports "
+                       "write 19.99.")
     # Paddle Billing's transactions as its API writes them ('details.totals.total'): amounts in the currency's
     # lowest unit ("3599" for 35.99), whatever their last digits; read as units every figure was 100 times too large
     paddle = normalise_header(column).startswith("detailstotals")

@@ -240,7 +240,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     comma = comma or dotted
     amount = _amount_sql(amount_col, comma)
     refuse_group_subtotals(chk, amount, m["amount"], m.get("month"))  # a pivot's group rows beside its customers
-    cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount)
+    cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount, m["customer_id"])
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
     signs = _amount_signs(chk, m["amount"], amount, cents)
     netted = (not subscriptions and not says_monthly(m["amount"]) and not says_annual(m["amount"])

@@ -60,6 +60,23 @@ def test_both_decimal_conventions_in_one_column_are_refused():
     assert "other convention" in err.value.reason and err.value.count == 1
 
 
+def test_whole_amounts_beside_stripe_customer_ids_ask_whether_cents():
+    """Stripe's API writes cents whatever the last digits: 1999 is 19.99, not a multiple of 100 and so never asked
+    before (MRR 1,999 a month for a 19.99 plan). Beside 'cus_' ids and written as whole numbers: asked, must
+    confirm; answered cents, A pays 19.99 and B 49.99. The same amounts written with decimals are not asked."""
+    lines = ["cus_A,2026-01-03,1999", "cus_B,2026-01-04,4999", "cus_A,2026-02-03,1999", "cus_B,2026-02-04,4999"]
+    header = "customer,created,amount_paid"
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue(lines, header, answers={"recurring:amount_paid": "monthly"})
+    q = next(q for q in err.value.questions if q.key == "amount_unit:amount_paid")
+    assert q.must_confirm and q.labels["cents"] == "cents ('1999' is 19.99)" and "Stripe's ('cus_…')" in q.detail
+    cents = revenue(lines, header, answers={"recurring:amount_paid": "monthly", "amount_unit:amount_paid": "cents"})
+    assert mrr(cents) == {("cus_A", "2026-01"): 19.99, ("cus_B", "2026-01"): 49.99, ("cus_A", "2026-02"): 19.99,
+                          ("cus_B", "2026-02"): 49.99}
+    dashboard = revenue([line[:-4] + line[-4:-2] + "." + line[-2:] for line in lines], header,
+                        answers={"recurring:amount_paid": "monthly"})
+    assert mrr(dashboard)[("cus_A", "2026-01")] == 19.99
+
 def test_whole_multiples_of_100_ask_whether_cents():
     """Stripe's API and Sigma write cents: 4900 is 49.00. Every amount a whole multiple of 100: asked."""
     lines = [f"c{i},2026-01-15,{4900 if i % 2 else 19900}" for i in range(10)]

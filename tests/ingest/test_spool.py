@@ -147,7 +147,9 @@ def test_hostile_sizes_from_disk_are_answered_within_ten_seconds(tmp_path):
     for path, kind, expected in ((same, "customers", DuplicateRowsError), (subs, "revenue", IngestError),
                                  (wide, "revenue", TooManyColumnsError)):
         started = time.process_time()
-        results[path] = outcome(path, kind, {"as_of": TODAY} if path is subs else {})
+        # the subscriptions' unit answered ('cus_' ids beside whole amounts ask it first): the span check is reached
+        results[path] = outcome(path, kind, {"as_of": TODAY, "answers": {"amount_unit:Amount": "units"}}
+                                if path is subs else {})
         assert time.process_time() - started < 10, path.name
         assert isinstance(results[path], expected), (path.name, results[path])
     report = results[same].report
