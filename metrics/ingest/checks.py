@@ -73,8 +73,10 @@ class _Checker:
     def flag_all(self, checks: list[tuple[str, str, str, list]]) -> list[int]:
         """Several flag()s, counted in one scan of `raw` (a 5M-row file: one pass instead of one per check, and
         DuckDB parses a cell the conditions share once); only the checks that find rows read `raw` again."""
+        # a wide file's rows are one per period once unpivoted: counted as the file's rows (_row), as the report is
+        rows = "count(*)" if self.wide is None else "count(DISTINCT _row)"
         counts = self.con.execute(
-            "SELECT " + ", ".join(f"count(*) FILTER ({condition})" for _, condition, _, _ in checks) + " FROM raw",
+            "SELECT " + ", ".join(f"{rows} FILTER ({condition})" for _, condition, _, _ in checks) + " FROM raw",
             [p for *_, params in checks for p in params]).fetchone()
         for (column, condition, reason, params), count in zip(checks, counts, strict=True):
             if count:
@@ -94,7 +96,8 @@ class _Checker:
     def refuse(self, column: str, condition: str, reason: str, params: list | None = None) -> None:
         """Refuse the file outright when rows of `raw` meet `condition` (InvalidValuesError: never bad rows that
         skip_invalid could drop, for a problem of the column as a whole), with their count and first rows."""
-        (count,), = self.con.execute(f"SELECT count(*) FROM raw WHERE {condition}", params or []).fetchall()
+        rows = "count(*)" if self.wide is None else "count(DISTINCT _row)"  # a wide file: its rows (flag_all)
+        (count,), = self.con.execute(f"SELECT {rows} FROM raw WHERE {condition}", params or []).fetchall()
         if count:
             raise InvalidValuesError(column, reason, count, self.examples(column, condition, params))
 
@@ -153,7 +156,9 @@ class _Checker:
             " FROM bad"
             " WHERE _row IN (SELECT _row FROM shown) GROUP BY _row"
             ") b USING (_row) ORDER BY b._row", [REJECTED_SHOWN]).df()
-        report = Report(list(self.problems), self.total, rejected, count)
+        total = self.total if self.wide is None else \
+            self.con.execute("SELECT count(DISTINCT _row) FROM raw").fetchone()[0]  # the file's rows, not per period
+        report = Report(list(self.problems), total, rejected, count)
         if not self.opts.skip_invalid:
             err = self.problems[0].as_error()
             err.report = report
@@ -161,7 +166,7 @@ class _Checker:
         self.report = report
         self.con.execute("DELETE FROM raw WHERE _row IN (SELECT _row FROM bad)")
         if self.con.execute("SELECT count(*) FROM raw").fetchone()[0] == 0:
-            err = EmptyFileError(f"Every one of the {self.total:,} rows was rejected; nothing to store.")
+            err = EmptyFileError(f"Every one of the {total:,} rows was rejected; nothing to store.")
             err.report = report
             raise err
         return report

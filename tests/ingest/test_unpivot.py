@@ -156,3 +156,18 @@ def test_full_date_headers_and_a_total_column_give_the_months_not_the_total():
     p = prepare_bytes(data, kind="revenue", answers=YES)
     assert mrr(p) == [("C1", "2026-01", 1200.0), ("C1", "2026-02", 1200.0), ("C1", "2026-03", 1200.0),
                       ("C2", "2026-01", 850.5), ("C2", "2026-02", 850.5), ("C2", "2026-03", 850.5)]
+
+
+def test_a_wide_files_rejected_rows_are_counted_as_its_rows_not_per_period():
+    """A 'Total' row under three customers in a two-month file is one of the file's 3 rows (it was said as "1 of 6
+    rows rejected" beside "2 rows are a summary row's label", and its row twice among the examples)."""
+    data = b"Customer,Jan 2026,Feb 2026\nAcme,100,100\nBeta,200,200\nTotal,300,300\n"
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, "revenue", answers=YES)
+    report = err.value.report
+    assert (report.rejected_rows, report.total_rows) == (1, 3)
+    problem = report.problems[0]
+    assert problem.count == 1 and [c.row for c in problem.cells] == [4]
+    p = prepare_bytes(data, "revenue", answers=YES, skip_invalid=True)
+    assert sorted(mrr(p)) == [("Acme", "2026-01", 100.0), ("Acme", "2026-02", 100.0), ("Beta", "2026-01", 200.0),
+                              ("Beta", "2026-02", 200.0)]
