@@ -458,12 +458,36 @@ def _grand_total(label: str) -> bool:
             and re.search(_PART_LABEL, bare) is None)
 
 
-def refuse_group_subtotals(chk: _Checker, amount_sql: str, amount_column: str, month_column: str | None) -> None:
+# The header Excel (and its translations, LibreOffice) gives the row field of a pivot table in compact layout
+PIVOT_ROW_HEADERS = {"rowlabels", "zeilenbeschriftungen", "etiquettesdelignes", "etiquetasdefila", "etichettediriga",
+                     "rijlabels", "rotulosdelinha", "radetiketter"}
+
+
+def refuse_group_subtotals(chk: _Checker, amount_sql: str, amount_column: str, month_column: str | None,
+                           customer_column: str | None = None) -> None:
     """Refuse a table whose rows add up to 2, 3 or 4 times its grand total row: each amount is counted more than
     once, so some rows are groups' subtotals (an Excel pivot table in compact layout writes a group's subtotal on the
     group's own row, 'North' above its customers, with no word that says so). A plain list adds up to its total once;
     the subtotals that say so ('North Total') are summary rows already and are left out of the sum. A total row with
-    a month is compared with that month's rows (a February total in a two-month file is not counted twice)."""
+    a month is compared with that month's rows (a February total in a two-month file is not counted twice). A pivot
+    table without its grand total ('Row Labels' as the customer column's header, no total row) cannot be checked so:
+    whether the column holds only customers is asked."""
+    if customer_column and normalise_header(customer_column) in PIVOT_ROW_HEADERS and not any(
+            _grand_total(v) for v in chk.summary_labels.get(customer_column, [])):
+        answer = chk.questions.ask(Question(
+            f"pivot_rows:{customer_column}", f"Does '{customer_column}' hold customers only?",
+            ("customers", "groups"),
+            {"customers": "customers only (one row field in the pivot table)",
+             "groups": "groups too (regions, segments … with their subtotals on their own rows)"}, None,
+            f"'{customer_column}' is the header Excel gives a pivot table's rows. A pivot table with more than one row "
+            "field writes each group (a region, a segment) in this column too, on a row holding the group's subtotal, "
+            "which would be read as one more customer; without a grand total row the file cannot show it.",
+            must_confirm=True))
+        if answer == "groups":
+            raise InvalidOptionError(
+                f"'{customer_column}' holds groups with their subtotals beside the customers, as answered: they cannot "
+                "be told apart by row. Upload the pivot's source data, or set the pivot to tabular layout with "
+                "'Repeat All Item Labels' and without subtotals, and map the customer column.")
     for column, labels in chk.summary_labels.items():
         totals = [v for v in labels if _grand_total(v)]
         if not totals:

@@ -239,7 +239,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     chk.currency = amounts.ask_currency(chk, m["amount"], named or signed, european)
     comma = comma or dotted
     amount = _amount_sql(amount_col, comma)
-    refuse_group_subtotals(chk, amount, m["amount"], m.get("month"))  # a pivot's group rows beside its customers
+    # a pivot table's group rows beside its customers
+    refuse_group_subtotals(chk, amount, m["amount"], m.get("month"), m["customer_id"])
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount, m["customer_id"])
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
     signs = _amount_signs(chk, m["amount"], amount, cents)

@@ -83,3 +83,24 @@ def test_subtotal_labels_of_other_languages_pivots_are_summary_rows(subtotal):
     assert [c.row for c in err.value.report.problems[0].cells] == [4]
     p = prepare_bytes(data, "revenue", mapping={"customer_id": "Customer"}, skip_invalid=True)
     assert float(p.rows.mrr.sum()) == 600
+
+
+def test_a_pivot_without_its_grand_total_asks_whether_its_rows_are_customers_only():
+    """No total row to compare with: 'Row Labels' (Excel's header for a pivot's rows; 'Zeilenbeschriftungen' in
+    German) is asked about, must confirm. Customers only: stored as they are (300); groups: refused."""
+    from metrics.errors import InvalidOptionError, NeedsAnswerError
+
+    for header in ("Row Labels", "Zeilenbeschriftungen"):
+        data = f"{header},Month,Sum of MRR\nAcme,2026-01,100\nBeta,2026-01,200\n".encode()
+        mapping = {**LONG_MAPPING, "customer_id": header}
+        with pytest.raises(NeedsAnswerError) as err:
+            prepare_bytes(data, "revenue", mapping=mapping)
+        q = next(q for q in err.value.questions if q.key == f"pivot_rows:{header}")
+        assert q.must_confirm and q.proposal is None and q.choices == ("customers", "groups")
+        p = prepare_bytes(data, "revenue", mapping=mapping, answers={q.key: "customers"})
+        assert float(p.rows.mrr.sum()) == 300
+        with pytest.raises(InvalidOptionError, match="holds groups with their subtotals"):
+            prepare_bytes(data, "revenue", mapping=mapping, answers={q.key: "groups"})
+    # with its grand total, the sum settles it: nothing asked
+    plain = b"Row Labels,Month,Sum of MRR\nAcme,2026-01,100\nBeta,2026-01,200\nGrand Total,,300\n"
+    assert float(prepare_bytes(plain, "revenue", mapping=LONG_MAPPING, skip_invalid=True).rows.mrr.sum()) == 300
