@@ -444,7 +444,6 @@ def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
                      "repeats the others' sum. Remove it, or skip it", [found])
 
 
-
 # A grand total's label (not an average's, a count's or a subtotal's): the row that sums every other row once
 _TOTAL_LABEL = r"tot|gesamt|ergebnis|summe|somme|sum\b|result|σ"
 _PART_LABEL = r"sub|zwischen"
