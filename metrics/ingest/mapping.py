@@ -152,7 +152,8 @@ SYNONYMS = {
     "response_date": ["responsedate", "respondedat", "responded", "surveyedat", "surveydate", "submittedat",
                       "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
-                      "completiontime", "datum"],  # Microsoft Forms' 'Completion time'; German 'Datum'
+                      # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
+                      "completiontime", "datum", "submissiondate", "submittedon"],
     # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).

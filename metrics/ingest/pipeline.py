@@ -39,7 +39,13 @@ from metrics.ingest.questions import Questions
 from metrics.ingest.read import Source, load
 from metrics.ingest.revenue_lines import _credit_notes, _line_amounts, _repeated_lines
 from metrics.ingest.sqltext import _blank
-from metrics.ingest.survey_rows import _not_real_answers, _repeated_answers, _row_counter, _which_recommend_question
+from metrics.ingest.survey_rows import (
+    _not_real_answers,
+    _one_survey,
+    _repeated_answers,
+    _row_counter,
+    _which_recommend_question,
+)
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
 from metrics.rules import add_months
@@ -157,6 +163,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _which_recommend_question(chk, mapping, columns, seen.labels)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
+            _one_survey(chk, kind, warnings)
             _row_counter(chk, mapping, warnings)
         if kind == "revenue" and "amount" not in given:
             _line_amounts(chk, mapping, warnings)

@@ -3,6 +3,7 @@ no customer's answer (previews, tests, spam), a response number mapped as the cu
 
 from __future__ import annotations
 
+from metrics.errors import InvalidOptionError
 from metrics.ingest.checks import _Checker, _keep_or_reject, _repeat, _repeats
 from metrics.ingest.mapping import NOT_A_SCORE, normalise_header
 from metrics.ingest.model import counted
@@ -52,6 +53,52 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
         warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
                         "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
                         "answer.")
+
+
+# A column naming the survey each answer belongs to (HubSpot's feedback submissions, Jotform, an export of every
+# survey of an account): a CSAT survey's 5 out of 5 read as an NPS answer is a detractor
+SURVEY_HEADERS = ("surveyname", "surveytype", "survey", "surveytitle", "formname", "formtitle", "questionnaire",
+                  "umfrage", "umfragename")
+_OWN_SURVEY = {"nps": ("nps", "netpromoter", "recommend"), "csat": ("csat", "satisf", "zufrieden")}
+MAX_SURVEYS = 30
+
+
+def _one_survey(chk: _Checker, kind: str, warnings: list[str]) -> None:
+    """Answers of several surveys in one file (a survey name or type column with more than one value): which are
+    the NPS (or CSAT) survey is asked; the names that say so ('Q1 NPS', type 'NPS') are proposed, and with none the
+    answer must be confirmed. The other surveys' answers are left out, counted per survey."""
+    column = chk.column_named(SURVEY_HEADERS)
+    if column is None:
+        return
+    cell = f"coalesce({quote_ident(column)}, '')"
+    found = chk.con.execute(f"SELECT {cell}, count(*) FROM raw GROUP BY 1 ORDER BY 2 DESC, 1 "
+                            f"LIMIT {MAX_SURVEYS + 1}").fetchall()
+    if len(found) < 2:
+        return
+    if len(found) > MAX_SURVEYS:
+        raise InvalidOptionError(f"'{column}' names more than {MAX_SURVEYS} surveys: upload the "
+                                 f"{'NPS' if kind == 'nps' else 'CSAT'} survey's answers alone.")
+    names = [v for v, _ in found]
+    own = [v for v in names if any(w in normalise_header(v) for w in _OWN_SURVEY[kind])]
+    noun = "NPS" if kind == "nps" else "CSAT"
+    answer = chk.questions.ask(Question(
+        f"surveys:{column}", f"The file holds the answers of {len(names)} surveys ('{column}'). Which are the {noun} "
+        "survey?", tuple(names), {v: f"'{v}'" if v else "(no survey named)" for v in names},
+        own or None, "Answers per survey: " + ", ".join(f"{v or '(none)'} ({n:,})" for v, n in found)
+        + f". Another survey's ratings (a 1–5 CSAT, a CES) read as {noun} answers would change the {noun}.",
+        multi=True, must_confirm=not own))
+    if not answer:
+        return
+    kept = answer if isinstance(answer, list) else [answer]
+    left = [(v, n) for v, n in found if v not in kept]
+    if left:
+        # the survey names are the file's own values: bound, through a temp table (leave_out takes no parameters)
+        chk.con.execute("CREATE OR REPLACE TEMP TABLE _surveys AS SELECT unnest(?::VARCHAR[]) AS v", [kept])
+        chk.leave_out(f"{cell} NOT IN (SELECT v FROM _surveys)")
+        chk.con.execute("DROP TABLE _surveys")
+        n = sum(c for _, c in left)
+        warnings.append(f"{counted(n, 'answer')} of other surveys in '{column}' left out, as answered: "
+                        + ", ".join(f"{v or '(none)'} ({c:,})" for v, c in left) + ".")
 
 
 def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
