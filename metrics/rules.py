@@ -215,7 +215,10 @@ def everywhere() -> list[str]:
         "how many moved to another day.",
         "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
         "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not "
-        "NPS). Survey previews, tests, spam and disqualified (screened-out) responses are left out, said; partial "
+        "NPS). A file holding several surveys' answers (a survey name or type column) is read for the surveys "
+        "the analyst names as the NPS (or CSAT) one, proposed when their names say so; the others' answers are left "
+        "out, counted. Survey previews, tests, spam and disqualified (screened-out) responses are left out, said; "
+        "partial "
         "responses count with the answers they gave. Answers identical in every column of a file with no response or "
         "customer id are asked about "
         "(separate answers, or one exported twice); a file added as another source whose answers without ids are "
