@@ -208,17 +208,51 @@ _CODE_OF_SIGN = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD
                  "CHF": "CHF"}
 
 
+# A country column's countries and the currency billed there (names as exports write them, and ISO codes): evidence for
+# the currency question when nothing names it (the UCI Online Retail invoices, 91% United Kingdom, were shown in "$")
+_COUNTRY_CURRENCY = {
+    **dict.fromkeys(("united states", "usa", "us", "united states of america"), "USD"),
+    **dict.fromkeys(("united kingdom", "uk", "gb", "great britain", "england", "scotland", "wales"), "GBP"),
+    **dict.fromkeys(("germany", "deutschland", "de", "france", "fr", "spain", "es", "italy", "it", "netherlands",
+                     "nl", "ireland", "eire", "ie", "austria", "at", "belgium", "be", "portugal", "pt", "finland", "fi",
+                     "greece", "gr", "luxembourg", "lu"), "EUR"),
+    **dict.fromkeys(("switzerland", "ch", "schweiz"), "CHF"), **dict.fromkeys(("canada", "ca"), "CAD"),
+    **dict.fromkeys(("australia", "au"), "AUD"), **dict.fromkeys(("japan", "jp"), "JPY"),
+    **dict.fromkeys(("sweden", "se"), "SEK"), **dict.fromkeys(("norway", "no"), "NOK"),
+    **dict.fromkeys(("denmark", "dk"), "DKK"), **dict.fromkeys(("poland", "pl"), "PLN"),
+    **dict.fromkeys(("india", "in"), "INR"), **dict.fromkeys(("brazil", "br", "brasil"), "BRL")}
+COUNTRY_HEADERS = ("country", "countrycode", "billingcountry", "customercountry", "land", "pays", "pais")
+
+
+def _country_currency(chk: _Checker) -> tuple[str, str] | None:
+    """(currency, evidence) from a country column where one country holds at least half of the rows."""
+    column = chk.column_named(COUNTRY_HEADERS)
+    if column is None:
+        return None
+    row = chk.con.execute(f"SELECT lower({quote_ident(column)}) AS c, count(*) / (SELECT count(*) FROM raw) AS share "
+                          f"FROM raw WHERE {quote_ident(column)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 "
+                          "LIMIT 1").fetchone()
+    if row is None or row[1] < 0.5 or row[0] not in _COUNTRY_CURRENCY:
+        return None
+    code = _COUNTRY_CURRENCY[row[0]]
+    return code, f"'{column}' is {row[0].title() if len(row[0]) > 3 else row[0].upper()} on {row[1]:.0%} of the rows"
+
+
 def ask_currency(chk: _Checker, column: str, named: str | None, european: bool) -> str | None:
     """The currency the pages show the amounts in: what the file names (a currency column, the amounts' signs),
     else asked with USD proposed; must confirm when the amounts are written the European way (1.234,56 or a
-    thousands dot) and nothing names the currency ("$" on a German invoice list would be a guess). "other": the
-    amounts are shown without a sign."""
+    thousands dot) and nothing names the currency ("$" on a German invoice list would be a guess), or when a country
+    column points to another currency (proposed: most rows' country's currency; a customer's country is evidence, not
+    proof, of what it is billed in). "other": the amounts are shown without a sign."""
     code = _CODE_OF_SIGN.get(named, named) if named else None
     choices = CURRENCIES if code is None or code in CURRENCIES else (code, *CURRENCIES)
+    country = None if code else _country_currency(chk)
     detail = (f"The file names {code}." if code else "Nothing in the file names the currency (no currency column, "
-              "no sign beside the amounts)" + ("; the amounts are written the European way." if european else "."))
+              "no sign beside the amounts)" + ("; the amounts are written the European way" if european else "")
+              + (f"; {country[1]} ({country[0]} there)." if country else "."))
+    guess = country[0] if country else "USD"
     answer = chk.questions.ask(Question(
         f"currency:{column}", f"Which currency are the amounts in '{column}' in?", choices,
-        {"other": "another currency (amounts shown without a sign)"}, code or "USD", detail,
-        must_confirm=code is None and european))
+        {"other": "another currency (amounts shown without a sign)"}, code or guess, detail,
+        must_confirm=code is None and (european or guess != "USD")))
     return answer

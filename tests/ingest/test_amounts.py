@@ -193,3 +193,26 @@ def test_a_tax_rate_is_not_subtracted_as_a_tax_amount():
     small = revenue(["c1,2026-01-15,5.94,0.95", "c1,2026-02-15,5.94,0.95"], head,
                     mapping={"amount": "total", "tax": "tax"})
     assert mrr(small) == {("c1", "2026-01"): 4.99, ("c1", "2026-02"): 4.99}
+
+
+@pytest.mark.parametrize("countries, proposal, must_confirm", [
+    (["Germany", "Germany", "France"], "EUR", True),   # most rows' country bills in euros: proposed, confirmed
+    (["CH", "CH", "US"], "CHF", True),                 # ISO codes too
+    (["United States", "USA", "Canada"], "USD", False),  # what was proposed anyway: used as before
+    (["Germany", "Japan", "Brazil"], "USD", False),    # no country on half the rows: no evidence
+])
+def test_a_country_column_is_evidence_for_the_currency(countries, proposal, must_confirm):
+    """Nothing names the currency and the amounts are written 1,234.56: a country column's main country proposes
+    its currency (the UCI Online Retail invoices, 91% United Kingdom, were shown in "$" unasked)."""
+    lines = [f"c{i},2026-01-15,100.00,{c}" for i, c in enumerate(countries)]
+    header = "customer_id,month,amount,Country"
+    if must_confirm:
+        with pytest.raises(NeedsAnswerError) as err:
+            revenue(lines, header)
+        q = next(q for q in err.value.questions if q.key == "currency:amount")
+        assert q.must_confirm and q.proposal == proposal and f"({proposal} there)" in q.detail
+        assert revenue(lines, header, answers={"currency:amount": proposal}).currency == proposal
+    else:
+        p = revenue(lines, header)
+        q = next(q for q in p.questions if q.key == "currency:amount")
+        assert not q.must_confirm and q.proposal == proposal and p.currency == proposal

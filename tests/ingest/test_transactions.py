@@ -78,10 +78,19 @@ def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
 """
     options = {"kind": "revenue", "mapping": {"amount": "UnitPrice", "quantity": "Quantity"},  # a unit price
                "answers": {"date_format:InvoiceDate": "%m/%d/%Y %H:%M",  # 12/1 and 1/5 read both ways: asked
-                           "recurring:UnitPrice": "monthly"}}  # 17850 bought in December only: asked
+                           "recurring:UnitPrice": "monthly",  # 17850 bought in December only: asked
+                           # nothing names the currency; 'Country' is United Kingdom on every row: GBP proposed,
+                           # must confirm (it was shown in "$" unasked)
+                           "currency:UnitPrice": "GBP"}}
     with pytest.raises(NeedsAnswerError):  # unanswered, 12/1/2010 and 1/5/2011 read both ways: nothing stored
         prepare_bytes(data, kind="revenue", mapping=options["mapping"])
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, **{**options, "answers": {k: v for k, v in options["answers"].items()
+                                                      if not k.startswith("currency")}})
+    q = next(q for q in err.value.questions if q.key == "currency:UnitPrice")
+    assert q.must_confirm and q.proposal == "GBP" and "'Country' is United Kingdom on 100% of the rows" in q.detail
     p = prepare_bytes(data, **options)
+    assert p.currency == "GBP"
     # 17850 Dec 2010: 2 × 6 × 2.55 + 6 × 1.85 = 30.60 + 11.10 = 41.70; 13047: 32 × 1.69 = 54.08, Jan 6 × 4.25
     assert mrr(p) == [("13047", "2010-12", 54.08), ("13047", "2011-01", 25.5), ("17850", "2010-12", 41.7)]
     assert any("1 line repeats" in w for w in p.warnings)
