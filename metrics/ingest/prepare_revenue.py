@@ -88,8 +88,13 @@ def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
         line = f"({line} - coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0))"
     per_month = line + ("/ 100.0" if cents else "")
     if "quantity" in m:
-        per_month = f"({per_month}) * coalesce(try_cast({quote_ident(m['quantity'])} AS DOUBLE), 1)"
+        per_month = f"({per_month}) * {_quantity_sql(m)}"
     return per_month
+
+
+def _quantity_sql(m: dict[str, str]) -> str:
+    """The line's quantity: an empty cell is one unit (a text cell is refused by row before this is read)."""
+    return f"coalesce(try_cast({quote_ident(m['quantity'])} AS DOUBLE), 1)"
 
 
 def _per_month_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
@@ -243,7 +248,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     refuse_group_subtotals(chk, amount, m["amount"], m.get("month"), m["customer_id"])
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount, m["customer_id"])
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
-    signs = _amount_signs(chk, m["amount"], amount, cents)
+    # The sign is the line's: a cancellation line (Quantity -1 at a unit price of 27.50) is a credit like a negative
+    # amount, never silently stored as negative MRR.
+    signed = f"({amount}) * {_quantity_sql(m)}" if "quantity" in m else amount
+    signs = _amount_signs(chk, m["amount"], signed, cents)
     netted = (not subscriptions and not says_monthly(m["amount"]) and not says_annual(m["amount"])
               and _net_credits(chk, m["amount"], signs))
     if "interval" not in m and says_annual(m["amount"]):
@@ -255,6 +263,14 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         (m["amount"], f"NOT isfinite({amount})", "are not finite numbers (NaN or infinity)", []),
         *([] if netted else [(m["amount"], f"isfinite({amount}) AND {amount} < 0",
                               "are negative (refunds and credits are not MRR)", [])]),
+        *([] if "quantity" not in m else [
+            (m["quantity"], f"NOT {_blank(quote_ident(m['quantity']))} AND "
+                            f"try_cast({quote_ident(m['quantity'])} AS DOUBLE) IS NULL", "are not numbers", []),
+            # refused: a negative quantity beside a positive amount unless credits are netted, and beside a
+            # negative amount always (minus times minus would read a credit as revenue)
+            (m["quantity"], f"isfinite({amount}) AND {_quantity_sql(m)} < 0 AND {amount} {'<' if netted else '>'} 0",
+             "are negative beside a negative amount (a credit of a credit cannot be read as revenue)" if netted
+             else "are negative (returns and cancellations are credits, not MRR)", [])]),
         (m["amount"], f"isfinite({amount}) AND {amount} > {MAX_AMOUNT}",
          f"are above the ceiling of {MAX_AMOUNT:,.0f} per row (no real line is that large; a broken cell)", []),
         (m["amount"], _underflow_sql(amount_col, amount), "are too small to read as a number (they would be 0)", [])])
@@ -265,7 +281,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         _check_refunds(chk, m, amount, comma)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
-                 f"AND NOT ({_per_month_sql(m, comma, cents)} <= {MAX_AMOUNT})",
+                 f"AND NOT (abs({_per_month_sql(m, comma, cents)}) <= {MAX_AMOUNT})",
                  f"make amount × quantity larger than the ceiling of {MAX_AMOUNT:,.0f} per row")
     if subscriptions and status and "end_date" in m:
         chk.flag(m["status"], f"{status} IN ('canceled', 'cancelled', 'ended') AND {end} IS NULL",
@@ -323,7 +339,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if not subscriptions:
         _check_monthly_sums(chk)
         if netted:
-            _check_net_months(chk, m["amount"], cid, amount)
+            _check_net_months(chk, m["amount"], cid, signed)
         _check_recurring(chk, m)
         frame = canonical(chk, """
             SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import prepare_bytes, prepare_file
 
-from metrics.errors import DuplicateRowsError, NeedsAnswerError
+from metrics.errors import DuplicateRowsError, InvalidValuesError, NeedsAnswerError
 from metrics.ingest.checks import _Checker
 from metrics.ingest.model import Options
 
@@ -94,6 +94,54 @@ def test_online_retail_invoice_lines_with_quantity_and_month_first_times():
     # 17850 Dec 2010: 2 × 6 × 2.55 + 6 × 1.85 = 30.60 + 11.10 = 41.70; 13047: 32 × 1.69 = 54.08, Jan 6 × 4.25
     assert mrr(p) == [("13047", "2010-12", 54.08), ("13047", "2011-01", 25.5), ("17850", "2010-12", 41.7)]
     assert any("1 line repeats" in w for w in p.warnings)
+
+
+ONLINE_RETAIL_CANCELLED = b"""InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom
+536366,22633,HAND WARMER,4,2010-12-01 08:28,27.50,14527,United Kingdom
+C536379,D,Discount,-1,2010-12-01 09:41,27.50,14527,United Kingdom
+537000,22633,HAND WARMER,2,2011-01-03 10:00,27.50,14527,United Kingdom
+"""
+RETAIL = {"kind": "revenue", "mapping": {"amount": "UnitPrice", "quantity": "Quantity"}}
+RETAIL_ANSWERS = {"currency:UnitPrice": "GBP", "recurring:UnitPrice": "monthly"}
+
+
+def test_a_negative_quantity_at_a_positive_price_is_a_credit_never_negative_mrr():
+    # Online Retail's cancellation lines ('C' invoices) keep the unit price positive and make the quantity negative:
+    # read alone, 14527's cancelled line was stored as MRR -27.50. It is a credit: asked like a negative amount.
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(ONLINE_RETAIL_CANCELLED, **RETAIL, answers=RETAIL_ANSWERS)
+    q = next(q for q in err.value.questions if q.key == "credits:UnitPrice")
+    assert q.must_confirm and "1 line below 0, -27.50 in all" in q.detail
+    # netted: 14527 Dec 2010 = 4 × 27.50 − 1 × 27.50 = 82.50; Jan 2011 = 2 × 27.50 = 55; 17850 = 6 × 2.55 = 15.30
+    p = prepare_bytes(ONLINE_RETAIL_CANCELLED, **RETAIL, answers={**RETAIL_ANSWERS, "credits:UnitPrice": "net"})
+    assert mrr(p) == [("14527", "2010-12", 82.5), ("14527", "2011-01", 55.0), ("17850", "2010-12", 15.3)]
+    # refused: named by row and column (the quantity), nothing stored, or skipped with the row counted
+    with pytest.raises(InvalidValuesError) as bad:
+        prepare_bytes(ONLINE_RETAIL_CANCELLED, **RETAIL, answers={**RETAIL_ANSWERS, "credits:UnitPrice": "refuse"})
+    assert bad.value.column == "Quantity" and [c.row for c in bad.value.cells] == [4]
+    p = prepare_bytes(ONLINE_RETAIL_CANCELLED, **RETAIL, skip_invalid=True,
+                      answers={**RETAIL_ANSWERS, "credits:UnitPrice": "refuse"})
+    assert p.report.rejected_rows == 1 and ("14527", "2010-12", 110.0) in mrr(p)
+
+
+def test_a_cancellation_larger_than_the_month_is_refused_and_text_quantities_are_named():
+    data = ONLINE_RETAIL_CANCELLED.replace(b"C536379,D,Discount,-1,", b"C536379,D,Discount,-5,")
+    with pytest.raises(InvalidValuesError) as bad:  # 4 × 27.50 − 5 × 27.50 = −27.50: revenue cannot be negative
+        prepare_bytes(data, **RETAIL, answers={**RETAIL_ANSWERS, "credits:UnitPrice": "net"})
+    assert "customer '14527' nets to -27.50 in Dec 2010" in str(bad.value)
+    assert [c.row for c in bad.value.cells] == [4]
+    text = ONLINE_RETAIL_CANCELLED.replace(b",4,2010", b",four,2010")
+    with pytest.raises(InvalidValuesError) as bad:  # never read as 1 unit, unseen
+        prepare_bytes(text, **RETAIL, answers={**RETAIL_ANSWERS, "credits:UnitPrice": "net"})
+    assert bad.value.column == "Quantity" and "are not numbers" in str(bad.value)
+
+
+def test_a_negative_quantity_in_a_subscription_list_is_refused():
+    data = b"customer_id,start_date,mrr,seats\na,2026-01-01,10,3\nb,2026-01-01,10,-2\n"
+    with pytest.raises(InvalidValuesError) as bad:  # 10 × −2 = −20 a month would be summed away unseen
+        prepare_bytes(data, mapping={"quantity": "seats", "start_date": "start_date"}, as_of=dt.date(2026, 3, 31))
+    assert bad.value.column == "seats" and [c.row for c in bad.value.cells] == [3]
 
 
 def test_flag_duplicates_of_a_million_identical_rows_is_set_based_and_fast():
