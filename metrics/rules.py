@@ -205,7 +205,14 @@ def everywhere() -> list[str]:
         "Negative invoice lines (credits, prorations) are asked about: netted against their customer's revenue in "
         "their month (a month netting below 0 is refused), or refused by row; a netted credit's tax is credited too "
         "(−36 with −6 tax is −30 of revenue), and a tax of the other sign than its line, or larger than it, is "
-        "refused by row; an amount that says it is MRR is never below 0.",
+        "refused by row; an amount that says it is MRR is never below 0. A line's sign is its amount's times its "
+        "quantity: a cancellation line (quantity −1 at a positive price) is a credit, asked about the same way, and "
+        "a quantity that is not a number is refused by row (never read as one unit). A shop's orders (Shopify's "
+        "export: a financial and a fulfillment status) are dated purchases by the buyer's email, never "
+        "subscriptions from 'Created at' to 'Cancelled at'; the rows that repeat the order above with no customer, "
+        "date or amount are its further line items, left out, counted; where subtotal + shipping + tax make the "
+        "order's total on every order, the subtotal is the revenue (shipping is passed on, not earned), otherwise "
+        "the total less its tax, with the shipping it holds said.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -223,14 +223,19 @@ SYNONYMS = {
     "refunded": ["amountrefunded", "refundedamount", "refunded", "refundamount"],
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
+# An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
+SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 SYNONYMS_REVENUE = {
+    # a shop's orders name their buyer by email alone (Shopify's 'Email'); any id column wins over it
+    "customer_id": [*SYNONYMS["customer_id"], "customeremail", "email"],
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
     "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart", "createdutc",
                    "createdat"],
     "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
                  "endedon"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
-    "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "dealstage", "stage"],
+    "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "financialstatus",
+               "dealstage", "stage"],
 }
 # A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
 # whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
@@ -380,7 +385,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
     for name, _label, _req in FIELDS[kind]:
         if name in given:
             continue
-        col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)), None)
+        # a row's own id is passed over for the next synonym (Shopify's order 'Id', then its buyer's 'Email')
+        col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)
+                    and not (name == "customer_id" and kind != "customers" and _own_id(normalised[s], columns))), None)
         # The question that asks for the recommendation is the NPS: a generic 'score', 'rating' or 'answer' beside
         # it is something else (Typeform's calculator 'score', a Google Forms quiz's 'Score').
         if col is None or (kind == "nps" and name == "score" and normalise_header(col) in GENERIC_SCORE):
@@ -396,6 +403,12 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping[name] = col
             used.add(col)
     if kind == "revenue":
+        shop_orders = SHOP_ORDER_HEADERS & set(normalised) and not {"start_date", "month"} & given.keys()
+        if shop_orders and "start_date" in mapping:
+            # a shop's orders (Shopify: 'Created at' beside 'Cancelled at') are dated purchases, not subscriptions
+            # running from a start to an end: each order is a line of its month
+            mapping["month"] = mapping.pop("start_date")
+            mapping.pop("end_date", None)
         if "start_date" in mapping and "end_date" in mapping:
             mapping.pop("month", None)  # a subscription list: months come from start/end
         else:

@@ -37,7 +37,13 @@ from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Questions
 from metrics.ingest.read import Source, load
-from metrics.ingest.revenue_lines import _credit_notes, _line_amounts, _repeated_lines
+from metrics.ingest.revenue_lines import (
+    _credit_notes,
+    _line_amounts,
+    _order_lines,
+    _order_subtotal,
+    _repeated_lines,
+)
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
     _not_real_answers,
@@ -167,6 +173,9 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _row_counter(chk, mapping, warnings)
         if kind == "revenue" and "amount" not in given:
             _line_amounts(chk, mapping, warnings)
+            _order_subtotal(chk, mapping, warnings)
+        if kind == "revenue":
+            _order_lines(chk, mapping, warnings)
         if kind == "revenue" and "amount" in mapping:
             _credit_notes(chk, mapping, warnings)
         _same_customer_keys(chk, mapping, warnings)

@@ -314,7 +314,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         # (counted, a lost deal of 5,000 was MRR)
         keep = f"{status} IN {sql_words(WON_STAGES)}"
     if status and (n := chk.count_where(f"NOT ({keep})")):
-        warnings.append(f"{n:,} rows bring no revenue and were left out, by status: "
+        warnings.append(f"{counted(n, 'row')} {'brings' if n == 1 else 'bring'} no revenue and "
+                        f"{'was' if n == 1 else 'were'} left out, by status: "
                         f"{left_out_counts(chk, status, keep)}.")
     if not subscriptions:  # invoice lines: one-time fees are no MRR
         keep = f"({keep}) AND {_recurring_charges(chk, m, keep, amount, warnings)}"

@@ -1,5 +1,6 @@
 """Revenue checks that read the file before the revenue preparer: which column is a line's amount (an invoice's
-total repeated on its lines), payments and credit notes beside charges, identical lines."""
+total repeated on its lines, an order's total holding its shipping), an order's further line items, payments and
+credit notes beside charges, identical lines."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repea
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import sql_words
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
 
 # Amount headers of a monthly figure (as mapping.py tells MRR columns: 'mrr' or 'monthly' in the header): one
@@ -50,6 +51,62 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                     "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
                                  f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
                                  if line_tax else "."))
+
+
+def _order_lines(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Shopify's orders export writes one row per line item and the order's own columns (customer, dates, totals)
+    on its first row only: each further row repeats the order's number (the file's first column) and leaves the
+    customer, date and amount empty. Refused as empty cells, a two-item order rejected the file; such rows add
+    nothing to the order's total on its first row, so they are left out, counted."""
+    fields = [mapping[f] for f in ("customer_id", "amount", "month") if f in mapping]
+    order = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns if c != "_row"), None)
+    if len(fields) < 3 or order is None or order in mapping.values():
+        return
+    key = quote_ident(order)
+    empty = " AND ".join(_blank(quote_ident(c)) for c in fields)
+    further = (f"_row IN (SELECT _row FROM (SELECT _row, {key} AS k, lag({key}) OVER (ORDER BY _row) AS above, "
+               f"{empty} AS empty FROM raw) WHERE empty AND k <> '' AND k = above)")
+    if not chk.count_where(empty) or not (n := chk.count_where(further)):  # the window only when rows are empty
+        return
+    chk.leave_out(further)
+    warnings.append(f"{counted(n, 'row')} {'continues' if n == 1 else 'continue'} the order above (the same "
+                    f"'{order}', no customer, date or amount: an order's further line items, its own columns on "
+                    f"its first row only): left out, the order's '{mapping['amount']}' is on its first row.")
+
+
+# Shopify's orders: 'Total' = 'Subtotal' (after discounts) + 'Shipping' + 'Taxes'
+SUBTOTAL_HEADERS, SHIPPING_HEADERS = ("subtotal", "subtotalprice"), ("shipping", "shippingamount", "totalshipping")
+
+
+def _order_subtotal(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """An order's 'Total' holds the shipping charged with it (a carrier's cost passed on, not revenue from the
+    product). When 'Subtotal' + 'Shipping' (+ the tax) make 'Total' on every order, 'Subtotal' is read instead,
+    without the tax mapping (the subtotal holds none); said. When they do not add up, 'Total' stays and the
+    shipping it holds is said."""
+    total = mapping.get("amount")
+    sub, ship = chk.column_named(SUBTOTAL_HEADERS), chk.column_named(SHIPPING_HEADERS)
+    if not (total and sub and ship) or normalise_header(total) != "total":
+        return
+    tax = mapping.get("tax") or chk.column_named(("taxes", "tax", "totaltax"))
+
+    def num(col: str | None) -> str:
+        return f"coalesce({_amount_sql(quote_ident(col))}, 0)" if col else "0"
+
+    orders, adding_up, shipping = chk.con.execute(
+        f"SELECT count(*), count(*) FILTER (abs({num(sub)} + {num(ship)} + {num(tax)} - {num(total)}) < 0.005), "
+        f"sum({num(ship)}) FROM raw WHERE {_amount_sql(quote_ident(total))} IS NOT NULL").fetchone()
+    if not orders or not shipping:
+        return
+    parts = " + ".join(f"'{c}'" for c in (sub, ship, tax) if c)
+    if adding_up == orders:
+        mapping["amount"] = sub
+        mapping.pop("tax", None)
+        warnings.append(f"'{total}' holds the shipping charged ({shipping:,.2f} in all) and the tax: '{sub}' is read "
+                        f"as the revenue ({parts} make '{total}' on every order).")
+    else:
+        warnings.append(f"'{total}' includes '{ship}' ({shipping:,.2f} in all), read as revenue: {parts} do not make "
+                        f"'{total}' on {orders - adding_up:,} of {orders:,} orders. Map '{sub}' as the amount to leave "
+                        "shipping out.")
 
 
 def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:

@@ -110,7 +110,7 @@ def test_a_customer_list_whose_status_says_churned_without_a_churn_date_is_refus
 
 def test_subscription_statuses_left_out_are_counted_per_status():
     p = prepare_file(FIXTURES / "formats" / "stripe_subscriptions.csv", kind="revenue", amount_in_cents=True)
-    assert ("1 rows bring no revenue and were left out, by status: incomplete_expired 1 (20.0% of the rows; more "
+    assert ("1 row brings no revenue and was left out, by status: incomplete_expired 1 (20.0% of the rows; more "
             "than 5% of the file: check that these rows really are to be left out).") in p.warnings
     c = prepare_file(FIXTURES / "formats" / "stripe_subscriptions.csv", kind="customers")
     assert any(w.startswith("1 subscriptions that were never paid were left out: incomplete_expired 1 (20.0%")
