@@ -66,7 +66,9 @@ class MissingColumnError(IngestError):
         """`chosen`: the column a mapping named for the field, when the file has none of that name."""
         self.field = field_name
         self.columns = columns
-        shown = ", ".join(repr(c) for c in columns[:12]) + (" …" if len(columns) > 12 else "")
+        # every column up to 100 (an 80-column orders export cut at 12 hid the amount columns one could map)
+        shown = ", ".join(repr(c) for c in columns[:100]) + (f" and {len(columns) - 100:,} more"
+                                                            if len(columns) > 100 else "")
         missing = (f"No column for {label} ('{field_name}') was found." if chosen is None else
                    f"The column {chosen!r} chosen for {label} ('{field_name}') is not in the file.")
         super().__init__(f"{missing} The file's columns are: {shown}.")

@@ -210,9 +210,15 @@ def everywhere() -> list[str]:
         "a quantity that is not a number is refused by row (never read as one unit). A shop's orders (Shopify's "
         "export: a financial and a fulfillment status) are dated purchases by the buyer's email, never "
         "subscriptions from 'Created at' to 'Cancelled at'; the rows that repeat the order above with no customer, "
-        "date or amount are its further line items, left out, counted; where subtotal + shipping + tax make the "
-        "order's total on every order, the subtotal is the revenue (shipping is passed on, not earned), otherwise "
-        "the total less its tax, with the shipping it holds said.",
+        "date or amount are its further line items, left out, counted, and an order amount repeated on each of an "
+        "order's item rows (WooCommerce) is read once per order. An order's revenue is its total less its tax and "
+        "the shipping charged (passed on to a carrier, not earned); a refund of an order's total takes back its "
+        "share of each part (revenue × refunded ÷ total), since the tax and shipping are refunded with it. Orders "
+        "not paid (pending payment, on hold, awaiting payment, an abandoned checkout) are no revenue, nor are sales "
+        "a yes/no column says were refunded in full or lost to a chargeback. One id written for every guest "
+        "checkout (BigCommerce's 0) beside several buyers' emails asks whether each guest is read by their email "
+        "(proposed) or refused; never one customer. A last row with no customer and no date whose amount is the sum "
+        "of all the others is the file's total row, left out, said.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -33,7 +33,9 @@ FIELDS = {
                 ("period_start", "service period start (invoice lines)", False),
                 ("period_end", "service period end (invoice lines)", False),
                 ("tax", "tax (subtracted from the total: MRR excludes tax)", False),
-                ("refunded", "amount refunded (subtracted: a refund is not revenue)", False)],
+                ("refunded", "amount refunded (subtracted: a refund is not revenue)", False),
+                # an order's total holds the shipping charged: passed on to a carrier, not earned
+                ("shipping", "shipping (subtracted from the total: not revenue)", False)],
     # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
     "csat": [("score", "satisfaction score (CSAT: 1–5, 1–7, 1–10 or Good/Bad)", True),
              ("response_date", "response date", True), ("customer_id", "customer id", False),
@@ -190,14 +192,16 @@ SYNONYMS = {
     "plan": ["plan", "plantier", "contract", "product"],
     "subscription_id": ["subscriptionid", "subid"],
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
-              "transactiondate", "orderdate", "billedat", "billingdate", "paymentdate", "chargedate", "dateutc",
+              "transactiondate", "orderdate", "purchasedate", "saledate", "billedat", "billingdate", "paymentdate",
+              "chargedate", "dateutc",
               # last: a charge's or an order's creation is its billing date (Stripe payments, Lemon Squeezy orders:
               # unread, those files were refused as "NPS responses?"); a subscription list's is not (start/end win)
               "date", "created", "createdutc", "createdat"],
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
-               "monthlycharges", "sales", "value", "total"],
+               "monthlycharges", "sales", "value", "total", "ordertotal", "ordertotalamount",
+               "subtotal"],  # last: Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit", "billingtype",
@@ -218,16 +222,23 @@ SYNONYMS = {
     "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend",
                    "billingperiodendsat"],
     # Xero's 'TaxTotal', Shopify's 'Taxes'
-    "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax"],
+    "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax",
+            # WooCommerce's 'Order Total Tax Amount'
+            "ordertotaltaxamount", "ordertaxamount", "totaltaxamount"],
     # Stripe's payments export ('Amount Refunded' beside 'Amount'), Shopify's orders ('Refunded Amount')
-    "refunded": ["amountrefunded", "refundedamount", "refunded", "refundamount"],
+    # not a bare 'Refunded' (Gumroad's 'Refunded?' is a 0/1 flag: read as an amount, 1.00 came off each sale)
+    "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund"],
+    # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
+    "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
+                 "shippingcharged"],
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 SYNONYMS_REVENUE = {
     # a shop's orders name their buyer by email alone (Shopify's 'Email'); any id column wins over it
-    "customer_id": [*SYNONYMS["customer_id"], "customeremail", "email"],
+    "customer_id": [*SYNONYMS["customer_id"], "customeremail", "email", "purchaseemail", "buyeremail",
+                    "billingemail", "emailbilling", "useremail"],
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
     "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart", "createdutc",
                    "createdat"],
@@ -235,7 +246,7 @@ SYNONYMS_REVENUE = {
                  "endedon"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
     "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "financialstatus",
-               "dealstage", "stage"],
+               "orderstatus", "dealstage", "stage"],
 }
 # A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
 # whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
@@ -421,7 +432,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("period_start", None)
             mapping.pop("period_end", None)
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
-            for name in ("period_start", "period_end", "tax", "refunded"):
+            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
                 mapping.pop(name, None)
         if QUICKBOOKS_HEADERS <= set(normalised):  # 'Account' is a ledger account there, 'Name' the customer
             mapping["customer_id"] = normalised["name"]
@@ -435,7 +446,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
-            for name in ("period_start", "period_end", "tax", "refunded"):
+            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
                 mapping.pop(name, None)
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
@@ -443,10 +454,13 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             total = next((c for c in columns if _short(c) == "total" and c not in mapping.values()), None)
             if mapping["amount"] == normalised.get("amount") and CHARGEBEE_INVOICE_HEADERS <= set(normalised):
                 pass  # Chargebee's 'Amount' is its total
-            elif total is not None or _short(mapping.get("amount", "")) == "total":
+            elif total is not None or _short(mapping.get("amount", "")) in ("total", "ordertotal", "ordertotalamount"):
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")
+        amount = normalise_header(mapping.get("amount", ""))
+        if "shipping" in mapping and ("total" not in amount or "subtotal" in amount):
+            mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not
     return mapping
 
 
@@ -464,9 +478,12 @@ def _is_tickets(columns: list[str]) -> bool:
 def _guess_kind(columns: list[str], labels: dict[str, str] | None = None) -> str | None:
     if _is_tickets(columns):
         return "tickets"
-    if "score" in detect_mapping("nps", columns, labels):
-        return "nps"
     revenue = detect_mapping("revenue", columns, labels)
+    nps = detect_mapping("nps", columns, labels)
+    # a sales export with a review's rating and no answer date (Gumroad's 'Rating') is sales, not a survey
+    sales = {"customer_id", "month", "amount"} <= revenue.keys() and "response_date" not in nps
+    if "score" in nps and not sales:
+        return "nps"
     if {"amount", "start_date", "end_date"} <= revenue.keys():
         return "revenue"  # a subscription list with amounts
     # A satisfaction column ("Satisfaction Score", "Stars") makes CSAT only when nothing else fits better: a
@@ -486,5 +503,6 @@ def detect_kind(columns: list[str], labels: dict[str, str] | None = None) -> str
         raise UnknownKindError(
             "Could not tell whether this is an NPS, CSAT, customers, revenue or support tickets export from its "
             "columns: "
-            + ", ".join(columns[:12]) + ". Choose the kind and map the columns by hand.")
+            + ", ".join(columns[:100]) + (" …" if len(columns) > 100 else "")
+            + ". Choose the kind and map the columns by hand.")
     return kind

@@ -39,10 +39,13 @@ from metrics.ingest.questions import Questions
 from metrics.ingest.read import Source, load
 from metrics.ingest.revenue_lines import (
     _credit_notes,
+    _guest_ids,
     _line_amounts,
+    _order_amount_repeated,
     _order_lines,
-    _order_subtotal,
     _repeated_lines,
+    _taken_back,
+    _total_row,
 )
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
@@ -173,9 +176,12 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _row_counter(chk, mapping, warnings)
         if kind == "revenue" and "amount" not in given:
             _line_amounts(chk, mapping, warnings)
-            _order_subtotal(chk, mapping, warnings)
-        if kind == "revenue":
+        if kind == "revenue":  # a shop's or a sales tool's export: its total row, item rows, guests, refunds
+            _total_row(chk, mapping, warnings)
             _order_lines(chk, mapping, warnings)
+            _order_amount_repeated(chk, mapping, warnings)
+            _guest_ids(chk, mapping, warnings)
+            _taken_back(chk, mapping, warnings)
         if kind == "revenue" and "amount" in mapping:
             _credit_notes(chk, mapping, warnings)
         _same_customer_keys(chk, mapping, warnings)

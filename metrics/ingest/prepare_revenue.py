@@ -67,7 +67,11 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        "payment", "receive payment", "deposit", "bill payment", "journal entry", "transfer",
                        # declined or failed charges: Braintree, Recharge, GoCardless (were counted as revenue)
                        "processor_declined", "gateway_rejected", "settlement_declined", "authorization_expired",
-                       "declined", "error", "skipped", "charged_back", "chargeback", "customer_approval_denied")
+                       "declined", "error", "skipped", "charged_back", "chargeback", "customer_approval_denied",
+                       # a shop's orders not paid (WooCommerce 'Pending payment', 'On hold' for a bank transfer not
+                       # received; BigCommerce 'Awaiting Payment', 'Incomplete' for an abandoned checkout)
+                       "pending payment", "pending_payment", "on hold", "on-hold", "awaiting payment",
+                       "awaiting_payment", "incomplete", "abandoned")
 # A deal's stage in a CRM export: only a won deal is revenue (Salesforce 'Closed Won', HubSpot 'closedwon')
 WON_STAGES = ("closed won", "closedwon", "won")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
@@ -81,11 +85,19 @@ def _tax_sql(m: dict[str, str], comma: bool) -> str:
 def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     """The line's revenue before any division by its interval or period: the amount, less its tax when a tax
     column is mapped (MRR excludes tax), in currency units, times the quantity."""
-    line = _amount_sql(quote_ident(m["amount"]), comma)
+    amount = line = _amount_sql(quote_ident(m["amount"]), comma)
     if "tax" in m:
         line = f"({line} - {_tax_sql(m, comma)})"
+    if "shipping" in m:
+        line = f"({line} - coalesce({_amount_sql(quote_ident(m['shipping']), comma)}, 0))"
     if "refunded" in m:  # a refund takes back what the line billed (Stripe's 'Amount Refunded'): not revenue
-        line = f"({line} - coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0))"
+        refunded = f"coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0)"
+        if {"tax", "shipping"} & m.keys():
+            # a refund of an order's total takes back its share of each part (tax and shipping refunded with it):
+            # its share of the revenue is revenue × refunded ÷ total (subtracted whole, the tax came off twice)
+            line = f"(CASE WHEN {amount} = 0 THEN {line} ELSE {line} * (1 - {refunded} / {amount}) END)"
+        else:
+            line = f"({line} - {refunded})"
     per_month = line + ("/ 100.0" if cents else "")
     if "quantity" in m:
         per_month = f"({per_month}) * {_quantity_sql(m)}"
@@ -279,6 +291,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         _check_tax(chk, m, amount, comma, warnings)
     if "refunded" in m:
         _check_refunds(chk, m, amount, comma)
+    if "shipping" in m:
+        _check_shipping(chk, m, amount, comma, warnings)
     if "quantity" in m:  # amount × quantity must stay within the ceiling too (NaN/inf quantities included)
         chk.flag(m["quantity"], f"isfinite({amount}) AND {amount} BETWEEN 0 AND {MAX_AMOUNT} "
                  f"AND NOT (abs({_per_month_sql(m, comma, cents)}) <= {MAX_AMOUNT})",
@@ -747,7 +761,26 @@ def _refund_warning(chk: _Checker, m: dict[str, str], keep: str, comma: bool, wa
     if n:
         warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} refunds in '{m['refunded']}' "
                         f"({total:,.2f} in all, in the file's units): subtracted from {'its' if n == 1 else 'their'} "
-                        "amount, since a refund is not revenue.")
+                        "amount, since a refund is not revenue"
+                        + (f" (its share: a refund of '{m['amount']}' takes back its tax and shipping with it)."
+                           if {"tax", "shipping"} & m.keys() else "."))
+
+
+def _check_shipping(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:
+    """The shipping an order's total holds, subtracted with its tax: numbers from 0 up to what the total leaves
+    after its tax (more would make revenue negative); said with its sum."""
+    col = quote_ident(m["shipping"])
+    shipping = _amount_sql(col, comma)
+    rest = f"({amount} - {_tax_sql(m, comma)})" if "tax" in m else amount
+    chk.flag_all([
+        (m["shipping"], f"NOT {_blank(col)} AND {shipping} IS NULL", "are not numbers", []),
+        (m["shipping"], f"isfinite({shipping}) AND isfinite({amount}) AND {amount} >= 0 AND "
+                        f"({shipping} < 0 OR {shipping} > {rest} + 0.005)",
+         f"are below 0 or larger than '{m['amount']}'" + (f" less '{m['tax']}'" if "tax" in m else "")
+         + " (the revenue left would be below 0)", [])])
+    total = chk.con.execute(f"SELECT sum({shipping}) FROM raw WHERE isfinite({shipping})").fetchone()[0] or 0
+    warnings.append(f"'{m['shipping']}' ({total:,.2f} in all) is subtracted from '{m['amount']}': shipping is "
+                    "passed on to a carrier, not revenue.")
 
 
 def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warnings: list[str]) -> None:

@@ -1,5 +1,5 @@
 """Revenue checks that read the file before the revenue preparer: which column is a line's amount (an invoice's
-total repeated on its lines, an order's total holding its shipping), an order's further line items, payments and
+total repeated on its lines, an order's amount repeated on its item rows), an order's further line items, payments and
 credit notes beside charges, identical lines."""
 
 from __future__ import annotations
@@ -74,39 +74,117 @@ def _order_lines(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
                     f"its first row only): left out, the order's '{mapping['amount']}' is on its first row.")
 
 
-# Shopify's orders: 'Total' = 'Subtotal' (after discounts) + 'Shipping' + 'Taxes'
-SUBTOTAL_HEADERS, SHIPPING_HEADERS = ("subtotal", "subtotalprice"), ("shipping", "shippingamount", "totalshipping")
+# A column naming the order a row belongs to (WooCommerce 'Order Number', 'Order ID')
+ORDER_HEADERS = ("ordernumber", "orderid", "orderno", "ordername")
 
 
-def _order_subtotal(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
-    """An order's 'Total' holds the shipping charged with it (a carrier's cost passed on, not revenue from the
-    product). When 'Subtotal' + 'Shipping' (+ the tax) make 'Total' on every order, 'Subtotal' is read instead,
-    without the tax mapping (the subtotal holds none); said. When they do not add up, 'Total' stays and the
-    shipping it holds is said."""
-    total = mapping.get("amount")
-    sub, ship = chk.column_named(SUBTOTAL_HEADERS), chk.column_named(SHIPPING_HEADERS)
-    if not (total and sub and ship) or normalise_header(total) != "total":
+def _order_amount_repeated(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """An orders export with one row per item may repeat the order's own amount on every item row (WooCommerce's
+    'Order Total Amount'): summed, a two-item order counted twice (100 for 50). When the amount's header names the
+    order (or a total) and every order with several rows carries one amount, customer and date on all of them, the
+    order is read once, from its first row, and the others are left out, counted."""
+    order = chk.column_named(ORDER_HEADERS)
+    fields = [mapping[f] for f in ("customer_id", "amount", "month") if f in mapping]
+    header = normalise_header(mapping.get("amount", ""))
+    if (order is None or len(fields) < 3 or order in mapping.values()
+            or not (header.startswith("order") or header in ("total", "subtotal"))):
         return
-    tax = mapping.get("tax") or chk.column_named(("taxes", "tax", "totaltax"))
-
-    def num(col: str | None) -> str:
-        return f"coalesce({_amount_sql(quote_ident(col))}, 0)" if col else "0"
-
-    orders, adding_up, shipping = chk.con.execute(
-        f"SELECT count(*), count(*) FILTER (abs({num(sub)} + {num(ship)} + {num(tax)} - {num(total)}) < 0.005), "
-        f"sum({num(ship)}) FROM raw WHERE {_amount_sql(quote_ident(total))} IS NOT NULL").fetchone()
-    if not orders or not shipping:
+    key = quote_ident(order)
+    same = ", ".join(f"count(DISTINCT coalesce({quote_ident(c)}, ''))" for c in fields)
+    orders, alike = chk.con.execute(
+        f"SELECT count(*), count(*) FILTER (alike) FROM (SELECT greatest({same}) = 1 AS alike FROM raw "
+        f"WHERE {key} <> '' GROUP BY {key} HAVING count(*) > 1)").fetchone()
+    if not orders or alike < orders:
         return
-    parts = " + ".join(f"'{c}'" for c in (sub, ship, tax) if c)
-    if adding_up == orders:
-        mapping["amount"] = sub
-        mapping.pop("tax", None)
-        warnings.append(f"'{total}' holds the shipping charged ({shipping:,.2f} in all) and the tax: '{sub}' is read "
-                        f"as the revenue ({parts} make '{total}' on every order).")
+    later = (f"_row IN (SELECT _row FROM (SELECT _row, row_number() OVER (PARTITION BY {key} ORDER BY _row) AS k "
+             f"FROM raw WHERE {key} <> '') WHERE k > 1)")
+    n = chk.count_where(later)
+    chk.leave_out(later)
+    warnings.append(f"'{mapping['amount']}' repeats its order's amount on each of the order's item rows ("
+                    f"{counted(orders, 'order')} over several rows, by '{order}'): each order is read once, from its "
+                    f"first row; {counted(n, 'further row')} left out.")
+
+
+# The buyer's email beside a customer id (BigCommerce 'Customer Email', Gumroad 'Purchase Email')
+EMAIL_HEADERS = ("customeremail", "email", "billingemail", "emailbilling", "purchaseemail", "buyeremail")
+# The id a shop writes for a checkout without an account (BigCommerce: 0 for every guest)
+GUEST_IDS = ("0", "-1", "guest")
+
+
+def _guest_ids(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """A shop writes one id (BigCommerce: 0) for every guest checkout: read as written, every guest buyer is one
+    customer (two buyers' orders made one customer's month). When that id stands for several emails, asked: each
+    guest read by their email, or those rows refused."""
+    cid, email = mapping.get("customer_id"), chk.column_named(EMAIL_HEADERS)
+    if not cid or not email or email == cid:
+        return
+    col, mail = quote_ident(cid), quote_ident(email)
+    guest = f"{col} IN {sql_words(GUEST_IDS)} AND {mail} <> ''"
+    rows, buyers, written = chk.con.execute(f"SELECT count(*), count(DISTINCT lower({mail})), any_value({col}) "
+                                            f"FROM raw WHERE {guest}").fetchone()
+    if buyers < 2:
+        return
+    answer = chk.questions.ask(Question(
+        f"guest_ids:{cid}", f"'{cid}' is {written} on {counted(rows, 'row')} of {buyers:,} different buyers in "
+        f"'{email}' (checkouts without an account). How should they be read?", ("email", "refuse"),
+        {"email": f"Each by their '{email}' (one customer per buyer)",
+         "refuse": f"Refuse those rows (read as written, all {buyers:,} buyers would be one customer)"},
+        "email", f"The other rows' ids in '{cid}' stay as they are."))
+    if answer == "email":
+        chk.con.execute(f"UPDATE raw SET {col} = lower({mail}) WHERE {guest}")
+        verb = "is" if rows == 1 else "are"
+        warnings.append(f"{counted(rows, 'row')} with '{cid}' {written} (guest checkouts) {verb} read by the buyer's "
+                        f"'{email}': {buyers:,} customers, not one.")
     else:
-        warnings.append(f"'{total}' includes '{ship}' ({shipping:,.2f} in all), read as revenue: {parts} do not make "
-                        f"'{total}' on {orders - adding_up:,} of {orders:,} orders. Map '{sub}' as the amount to leave "
-                        "shipping out.")
+        chk.flag(cid, guest, f"are {written} for {buyers:,} different buyers in '{email}' (guest checkouts): one "
+                 "customer if read as written")
+
+
+# Yes/no columns saying a sale was taken back whole (Gumroad: 'Fully Refunded?', 'Disputed?' beside 'Dispute Won?')
+REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS = ("fullyrefunded",), ("disputed", "chargedback"), ("disputewon",)
+_TRUE, _FLAG_WORDS = ("1", "true", "yes", "y"), ("0", "1", "true", "false", "yes", "no", "y", "n", "")
+
+
+def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Sales a yes/no column says were refunded in full, or lost to a dispute (a chargeback not won), are no
+    revenue: left out, counted by reason. Unread, Gumroad's refunded sales and lost chargebacks counted whole."""
+    def flag(headers) -> str | None:
+        col = chk.column_named(headers)
+        if col is None or col in mapping.values():
+            return None
+        values = chk.con.execute(f"SELECT count(*) FILTER (lower({quote_ident(col)}) NOT IN {sql_words(_FLAG_WORDS)})"
+                                 " FROM raw").fetchone()[0]
+        return None if values else f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
+
+    refunded, disputed, won = flag(REFUNDED_FLAGS), flag(DISPUTED_FLAGS), flag(DISPUTE_WON_FLAGS)
+    for condition, why in ((refunded, f"'{chk.column_named(REFUNDED_FLAGS)}' says refunded in full"),
+                           (disputed and f"{disputed} AND NOT coalesce({won or 'false'}, false)",
+                            f"'{chk.column_named(DISPUTED_FLAGS)}' says disputed"
+                            + (f" and '{chk.column_named(DISPUTE_WON_FLAGS)}' not won" if won else "")
+                            + " (a chargeback)")):
+        if condition and (n := chk.count_where(condition)):
+            chk.leave_out(condition)
+            warnings.append(f"{counted(n, 'sale')} whose {why} {'was' if n == 1 else 'were'} left out: money taken "
+                            "back is no revenue.")
+
+
+def _total_row(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """A sales export's last row may be its totals with no label (Gumroad: no buyer, no date, each amount column's
+    sum): refused as empty cells, or summed as a sale. The last row with no customer and no date whose amount is
+    the sum of every other row's is that total: left out, said. (Labelled total rows are checks.py's.)"""
+    fields = [mapping[f] for f in ("customer_id", "month") if f in mapping]
+    if len(fields) < 2 or "amount" not in mapping:
+        return
+    amount = _amount_sql(quote_ident(mapping["amount"]))
+    empty = " AND ".join(_blank(quote_ident(c)) for c in fields)
+    last, value, rest = chk.con.execute(
+        f"SELECT max(_row), arg_max({amount}, _row), sum({amount}) - arg_max({amount}, _row) FROM raw").fetchone()
+    if (last is None or value is None or rest is None or abs(value - rest) >= 0.005 or value == 0
+            or not chk.count_where(f"_row = {int(last)} AND {empty}")):
+        return
+    chk.leave_out(f"_row = {int(last)}")
+    warnings.append(f"The last row (row {last}: no customer, no date, '{mapping['amount']}' {value:,.2f}, the sum of "
+                    "every other row) is the file's total: left out.")
 
 
 def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
