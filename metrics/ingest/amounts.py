@@ -58,6 +58,10 @@ def one_currency_column(chk: _Checker, columns: list[str], amount: str = "") -> 
     """Refuse a file whose currency column names more than one currency; the one it names (EUR), else None. An
     exact header was required before: 'Buyer Currency', 'Currency ISO Code', 'Account.Currency' went unread and
     USD, EUR and JPY amounts were added into one MRR."""
+    # an amount whose header ends in a currency code (Lemon Squeezy's 'subtotal_usd', 'Amount (EUR)') is in that
+    # currency, whatever a currency column says of the file's other amounts (refused as mixed before)
+    if code := re.search(r"(?:^|[^A-Za-z])(" + "|".join(CURRENCIES[:-1]) + r")\W*$", amount.strip(), re.IGNORECASE):
+        return code[1].upper()
     named = None
     for column in currency_columns(columns, amount):
         if column == amount:

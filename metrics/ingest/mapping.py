@@ -200,7 +200,7 @@ SYNONYMS = {
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
-               "monthlycharges", "sales", "value", "total", "ordertotal", "ordertotalamount",
+               "monthlycharges", "sales", "value", "total", "ordertotal", "ordertotalamount", "ordertotalinctax",
                "subtotal"],  # last: Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
@@ -230,9 +230,11 @@ SYNONYMS = {
     "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
-                 "shippingcharged"],
+                 "shippingcharged", "shippingcostextax", "shippingcost"],  # BigCommerce's, beside 'Tax Total'
 }
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
+# An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
+TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 SYNONYMS_REVENUE = {
@@ -314,10 +316,12 @@ def _by_name(columns: list[str]) -> dict[str, str]:
     (Chargebee's 'subscriptions.mrr', 'customers.id') also under the part after its last dot, unless a column
     already has that name."""
     out = {normalise_header(c): c for c in reversed(columns)}
-    for c in reversed(columns):
+    # in the file's order, so setdefault keeps the first column (iterated reversed, BigCommerce's 'Order Total (ex
+    # tax)' took 'ordertotal' from the 'Order Total (inc tax)' before it)
+    for c in columns:
         if "." in str(c) and (short := normalise_header(str(c).rsplit(".", 1)[1])):
             out.setdefault(short, c)
-    for c in reversed(columns):
+    for c in columns:
         # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
         # also under the part before the note, unless a column already has that name
         if (head := re.match(r"^(.*\S)\s*\([^()]*\)\s*$", str(c))) and (short := normalise_header(head[1])):
@@ -454,7 +458,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             total = next((c for c in columns if _short(c) == "total" and c not in mapping.values()), None)
             if mapping["amount"] == normalised.get("amount") and CHARGEBEE_INVOICE_HEADERS <= set(normalised):
                 pass  # Chargebee's 'Amount' is its total
-            elif total is not None or _short(mapping.get("amount", "")) in ("total", "ordertotal", "ordertotalamount"):
+            elif total is not None or _short(mapping.get("amount", "")) in TOTAL_HEADERS:
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")

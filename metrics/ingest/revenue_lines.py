@@ -177,12 +177,16 @@ def _total_row(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
         return
     amount = _amount_sql(quote_ident(mapping["amount"]))
     empty = " AND ".join(_blank(quote_ident(c)) for c in fields)
-    last, value, rest = chk.con.execute(
-        f"SELECT max(_row), arg_max({amount}, _row), sum({amount}) - arg_max({amount}, _row) FROM raw").fetchone()
-    if (last is None or value is None or rest is None or abs(value - rest) >= 0.005 or value == 0
-            or not chk.count_where(f"_row = {int(last)} AND {empty}")):
+    # the last row alone first: the file's sum is read only when that row has no customer and no date
+    last = chk.con.execute(f"SELECT _row FROM raw WHERE _row = (SELECT max(_row) FROM raw) AND {empty}").fetchone()
+    if last is None:
         return
-    chk.leave_out(f"_row = {int(last)}")
+    last = int(last[0])
+    value, rest = chk.con.execute(f"SELECT sum({amount}) FILTER (_row = {last}), sum({amount}) FILTER (_row <> "
+                                  f"{last}) FROM raw").fetchone()
+    if value is None or rest is None or value == 0 or abs(value - rest) >= 0.005:
+        return
+    chk.leave_out(f"_row = {last}")
     warnings.append(f"The last row (row {last}: no customer, no date, '{mapping['amount']}' {value:,.2f}, the sum of "
                     "every other row) is the file's total: left out.")
 

@@ -216,3 +216,17 @@ def test_a_country_column_is_evidence_for_the_currency(countries, proposal, must
         p = revenue(lines, header)
         q = next(q for q in p.questions if q.key == "currency:amount")
         assert not q.must_confirm and q.proposal == proposal and p.currency == proposal
+
+
+def test_an_amount_whose_header_names_its_currency_is_read_in_it_beside_a_mixed_currency_column():
+    # Lemon Squeezy writes each order in the buyer's currency and again in USD ('total_usd'): the currency column
+    # names the first, so a file of USD and EUR orders was refused as mixed even with 'subtotal_usd' mapped
+    data = (b"order_number,user_email,currency,subtotal,subtotal_usd,created_at\n"
+            b"1001,ann@a.io,USD,29.00,29.00,2026-01-02\n1002,bea@b.de,EUR,29.00,31.32,2026-01-05\n"
+            b"1003,ann@a.io,USD,29.00,29.00,2026-02-02\n1004,bea@b.de,EUR,29.00,31.32,2026-02-05\n")
+    p = prepare_bytes(data, kind="revenue", mapping={"amount": "subtotal_usd"})
+    assert p.currency == "USD"
+    assert [(r.customer_id, float(r.mrr)) for r in p.rows.itertuples()] == [
+        ("ann@a.io", 29.0), ("ann@a.io", 29.0), ("bea@b.de", 31.32), ("bea@b.de", 31.32)]
+    with pytest.raises(InvalidValuesError):  # the buyer's own amounts are still two currencies: refused
+        prepare_bytes(data, kind="revenue", mapping={"amount": "subtotal"})

@@ -104,9 +104,11 @@ def test_woocommerce_orders_repeat_the_order_total_on_each_item_row_and_read_it_
 
 
 def test_bigcommerce_guest_checkouts_written_as_customer_0_are_read_by_email():
-    mapping = {"amount": "Order Total (inc tax)", "tax": "Tax Total", "shipping": "Shipping Cost (ex tax)"}
     answers = {"recurring:Order Total (inc tax)": "monthly"}
-    p = prepare_file(SHOPS / "bigcommerce_orders.csv", mapping=mapping, answers=answers)
+    p = prepare_file(SHOPS / "bigcommerce_orders.csv", answers=answers)
+    assert p.mapping == {"customer_id": "Customer ID", "month": "Order Date", "amount": "Order Total (inc tax)",
+                         "status": "Order Status", "tax": "Tax Total", "refunded": "Refund Amount",
+                         "shipping": "Shipping Cost (ex tax)"}
     q = next(q for q in p.questions if q.key == "guest_ids:Customer ID")
     assert q.proposal == "email" and "is 0 on 5 rows of 3 different buyers in 'Customer Email'" in q.prompt
     assert p.currency == "AUD"
@@ -115,8 +117,7 @@ def test_bigcommerce_guest_checkouts_written_as_customer_0_are_read_by_email():
     assert mrr(p) == [("12", "2026-01", 40.0), ("12", "2026-02", 71.67), ("27", "2026-02", 80.0),
                       ("hal@h.com", "2026-01", 25.0), ("ivy@i.com", "2026-01", 60.0)]
     with pytest.raises(InvalidValuesError) as bad:  # refused: named by row, never one customer
-        prepare_file(SHOPS / "bigcommerce_orders.csv", mapping=mapping,
-                     answers={**answers, "guest_ids:Customer ID": "refuse"})
+        prepare_file(SHOPS / "bigcommerce_orders.csv", answers={**answers, "guest_ids:Customer ID": "refuse"})
     assert bad.value.column == "Customer ID" and bad.value.count == 5
 
 
