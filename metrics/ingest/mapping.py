@@ -155,7 +155,8 @@ SYNONYMS = {
                       "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
-                      "completiontime", "datum", "submissiondate", "submittedon"],
+                      "completiontime", "datum", "submissiondate", "submittedon",
+                      "submissiontimestamp"],  # HubSpot's feedback submissions
     # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
@@ -213,7 +214,7 @@ SYNONYMS = {
                        "intervallength", "billingcyclefrequency", "billingperiod"],
     # not a bare 'state': beside a country it is the region (ChartMogul, HubSpot 'State/Region')
     "status": ["status", "subscriptionstatus", "invoicestatus", "accountstate", "accountstatus", "customerstatus"],
-    "quantity": ["quantity", "qty"],
+    "quantity": ["quantity", "qty", "planquantity"],  # Chargebee's 'subscriptions.plan_quantity'
     # Stripe's invoice export: "Period Start (UTC)", "Period End (UTC)", "Tax" beside "Total" (never
     # "Current Period …" of a subscription list, nor "Tax Percent")
     # Paddle Billing's transactions: 'billing_period.starts_at' / '.ends_at', the period the transaction pays for

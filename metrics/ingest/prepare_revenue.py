@@ -369,6 +369,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         per_month = f"({per_month}) / {_months_per_amount(chk, m)}"
     if "start_date" in m:
         _discount_warning(chk, m, keep, warnings)
+    if "end_date" in m:
+        _refuse_zeroed_ended(chk, m, keep, end, per_month)
     if "tenure" in m and "start_date" not in m:
         latest = opts.as_of or opts.today
     else:
@@ -398,6 +400,31 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                        "date; if the export was taken later, set the as-of date (Data page: 'As-of date'; command "
                        "line: --as-of) and load it again)."))
     return frame
+
+
+# A plan's price per billing period beside an MRR column (Chargebee 'subscriptions.plan_unit_price')
+PRICE_HEADERS = ("planunitprice", "unitprice", "planamount", "price", "planprice", "amount")
+
+
+def _refuse_zeroed_ended(chk: _Checker, m: dict[str, str], keep: str, end: str, per_month: str) -> None:
+    """A billing tool may write an ended subscription's MRR as it is now, 0 (Chargebee's 'subscriptions.mrr'): read
+    as what it paid, every cancelled customer's months vanished, and with them the churned revenue (retention
+    overstated, unsaid). Refused when most ended subscriptions are 0 while running ones pay, naming a price column
+    to map instead."""
+    ended, zero, row, paying = chk.con.execute(
+        f"SELECT count(*) FILTER ({end} IS NOT NULL), count(*) FILTER ({end} IS NOT NULL AND {per_month} = 0), "
+        f"min(_row) FILTER ({end} IS NOT NULL AND {per_month} = 0), count(*) FILTER ({end} IS NULL AND "
+        f"{per_month} > 0) FROM raw WHERE {keep}").fetchone()
+    if not zero or zero * 2 < ended or not paying:
+        return
+    price = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                  if c not in ("_row", m["amount"], *chk.hidden) and normalise_header(str(c).rsplit(".", 1)[-1])
+                  in PRICE_HEADERS), None)
+    raise InvalidOptionError(
+        f"'{m['amount']}' is 0 on {zero:,} of the {ended:,} ended subscriptions (first at row {row}) while "
+        f"{paying:,} running ones pay: it is their MRR now, not what they paid, so their months before they ended "
+        "would vanish and the revenue lost to churn go unseen. Map the plan's price as the amount"
+        + (f" ('{price}', with its billing period)" if price else " (with its billing period)") + " and load it again.")
 
 
 CURRENT_PERIOD = (("currentperiodstartutc", "currentperiodstart"), ("currentperiodendutc", "currentperiodend"))

@@ -134,15 +134,20 @@ def _refuse_reversed(chk: _Checker, column: str, distinct: str) -> None:
 THREE_POINTS_MIN = 30  # answers, none above 3: a 1–5 question is never answered so; a 1–3 one is
 
 
-def _refuse_three_points(column: str, high, parsed: int) -> None:
+def _refuse_three_points(column: str, low, high, parsed: int) -> None:
     """A 1–3 scale (three smileys, 'How satisfied were you? (1-3)'): no scale here reads it (top two boxes would
-    count the middle face as satisfied), and read as 1–5 every answer was unsatisfied: CSAT 0% for 50–84%."""
+    count the middle face as satisfied), and read as 1–5 every answer was unsatisfied: CSAT 0% for 50–84%. HubSpot's
+    CSAT answers are 0, 1 and 2 (2 satisfied): no scale starting at 0 ends at 2, so they are refused at any count
+    (read as 0–10, CSAT was 0% for 50%)."""
     says = re.search(r"\b1\s*(-|–|to)\s*3\b", column)  # '(1-3)', '1 to 3' in the question
-    if high is not None and high <= 3 and (says or parsed >= THREE_POINTS_MIN):
-        raise InvalidOptionError(f"'{column}' is answered from 1 to 3 only ({parsed:,} answers): a three-point scale "
-                                 "(three faces) is none of the CSAT scales read here (1–5, 1–7, 1–10, 0–10, good/bad), "
-                                 "and read as 1–5 no answer would be satisfied. Export it as Good/Bad (3 = good, 1–2 "
-                                 "= bad) or on a five-point scale and upload it again.")
+    zero_to_two = low == 0 and high is not None and high <= 2
+    if high is not None and high <= 3 and (says or parsed >= THREE_POINTS_MIN or zero_to_two):
+        top, bad = ("2", "0–1") if zero_to_two else ("3", "1–2")
+        raise InvalidOptionError(f"'{column}' is answered from {low} to {high} only ({parsed:,} answers): a "
+                                 "three-point scale (three faces) is none of the CSAT scales read here (1–5, 1–7, "
+                                 "1–10, 0–10, good/bad), and read as one of them no answer would be satisfied. Export "
+                                 f"it as Good/Bad ({top} = good, {bad} = bad) or on a five-point scale and upload it "
+                                 "again.")
 
 
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
@@ -178,6 +183,8 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     elif not parsed or high > 10 or low < 0:
         # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
         proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
+    elif low == 0 and high <= 2 and kind == "csat":
+        _refuse_three_points(column, low, high, parsed)  # HubSpot's 0, 1, 2
     elif low == 0 and satisfied:
         # a satisfaction question answered on 0–10 (a likelihood-to-recommend header never comes here) is CSAT
         proposal, clear = "0-10-csat", kind == "csat" and high >= 9
@@ -193,7 +200,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     elif high >= 6:
         proposal, clear = "1-7", kind == "csat" and seven_is_the_top(high, parsed)
     else:
-        _refuse_three_points(column, high, parsed)
+        _refuse_three_points(column, low, high, parsed)
         proposal, clear = "1-5", kind == "csat" and high == 5
 
     shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")

@@ -449,6 +449,16 @@ def test_a_three_point_scale_is_refused(header, n):
     assert "answered from 1 to 3 only" in str(err.value)
 
 
+def test_hubspot_csat_answered_0_to_2_is_refused_at_any_count():
+    """HubSpot's CSAT answers are 0, 1 and 2 (2 satisfied): read as 0–10, CSAT was 0% for 50%; no scale read here
+    fits three points, so it is refused even on six answers."""
+    rows = "".join(f"r{i},2026-01-{1 + i:02d},{i % 3}\n" for i in range(6))
+    data = f"Record ID,Submission Timestamp,Value\n{rows}".encode()
+    with pytest.raises(InvalidOptionError) as err:
+        prepare_bytes(data, kind="csat", mapping={"score": "Value"})
+    assert "answered from 0 to 2 only (6 answers)" in str(err.value) and "(2 = good, 0–1 = bad)" in str(err.value)
+
+
 def test_a_response_id_twice_in_one_file_is_rejected_by_row():
     """A response exported again with its comment added later was counted twice (NPS 33.3 -> 42.9)."""
     data = b"Response ID,Date,Score,Comment\nr1,2026-01-05,10,\nr2,2026-01-05,3,\nr1,2026-01-05,10,great\n"

@@ -2,11 +2,12 @@
 or whose future customers stretched the data: each read true, refused or asked. Figures worked out from the rows."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
-from conftest import prepare_bytes
+from conftest import prepare_bytes, prepare_file
 
-from metrics.errors import InvalidValuesError, NeedsAnswerError
+from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerError
 
 AS_OF = dt.date(2024, 6, 30)
 
@@ -93,3 +94,27 @@ def test_a_second_end_date_column_dated_where_the_churn_date_is_empty_is_said():
     assert churned(p) == {"K0": dt.date(2024, 2, 26), "K1": None, "K2": None, "K3": None}
     assert ("2 rows with an empty 'Churn Date' have a date in 'Cancellation Date': those customers count as active. "
             "If 'Cancellation Date' is when customers left, map it as the churn date.") in p.warnings
+
+
+CHARGEBEE = Path(__file__).resolve().parents[1] / "fixtures" / "formats" / "chargebee_subscriptions.csv"
+
+
+def test_chargebee_ended_subscriptions_with_mrr_0_are_refused_and_their_plan_price_reads_them():
+    # Chargebee writes a cancelled subscription's 'subscriptions.mrr' as it is now, 0: read as what it paid, cb_104
+    # and cb_111 vanished with their 150 and 140 a month, and the revenue lost to churn with them
+    answers = {"halted:subscriptions.status": "leave_out"}
+    with pytest.raises(InvalidOptionError) as err:
+        prepare_file(CHARGEBEE, kind="revenue", as_of=dt.date(2026, 4, 25), skip_invalid=True, answers=answers)
+    assert ("'subscriptions.mrr' is 0 on 2 of the 3 ended subscriptions (first at row 5)" in str(err.value)
+            and "('subscriptions.plan_unit_price', with its billing period)" in str(err.value))
+    p = prepare_file(CHARGEBEE, kind="revenue", as_of=dt.date(2026, 4, 25), skip_invalid=True, answers=answers,
+                     mapping={"amount": "subscriptions.plan_unit_price"})
+    months = p.rows.groupby("customer_id").agg(first=("month", "min"), last=("month", "max"), mrr=("mrr", "max"))
+    got = {c: (f"{r.first:%Y-%m}", f"{r.last:%Y-%m}", float(r.mrr)) for c, r in months.iterrows()}
+    # cancelled 2026-01-01: Apr–Dec 2025; quarterly 420 from May 2025, cancelled 2026-02-01: 140 a month through
+    # Jan 2026; 4 seats × 25 = 100 (plan_quantity); yearly 1,440 = 120 a month
+    assert got["cb_104"] == ("2025-04", "2025-12", 150.0)
+    assert got["cb_111"] == ("2025-05", "2026-01", 140.0)
+    assert got["cb_108"] == ("2025-08", "2026-04", 100.0)
+    assert got["cb_103"] == ("2025-03", "2026-04", 120.0)
+    assert set(got) == {"cb_101", "cb_102", "cb_103", "cb_104", "cb_105", "cb_107", "cb_108", "cb_111"}
