@@ -161,17 +161,19 @@ SYNONYMS = {
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
-                    "custid", "customernumber", "accountnumber", "subscriberid", "accountcode", "externalid",
-                    "externalreference", "externaldatareference", "customerexternalid", "accountexternalid",
-                    "organizationid", "organisationid", "userid",
+                    "custid", "customeroid", "customernumber", "accountnumber", "subscriberid", "accountcode",
+                    "externalid", "externalreference", "externaldatareference", "customerexternalid",
+                    "accountexternalid", "organizationid", "organisationid", "userid",
                     "enduserid", "requesterid", "requester", "user", "id", "uuid"],  # Wootric's 'end_user_id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
-    "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended"],
+    "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
+                "content"],  # last: HubSpot feedback submissions' written answer
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
     "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
-                   "activatedat", "startedat", "createdat", "createdutc", "created", "since", "start"],
+                   "activatedat", "startedat", "subscriptionstartedat", "createdat", "createdutc", "created", "since",
+                   "start"],  # Baremetrics' 'subscription_started_at'
     # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
     # when it ended before when a cancellation was asked for: Recurly's 'expires_at' (the end) beside 'canceled_at'
     "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "expiresat", "canceledat", "canceledatutc",
@@ -191,7 +193,7 @@ SYNONYMS = {
                "tenureindays", "tenureweeks", "customertenure", "monthsactive", "lifetimemonths", "monthsonbook"],
     "name": ["name", "customername", "company", "companyname", "accountname"],
     "plan": ["plan", "plantier", "contract", "product"],
-    "subscription_id": ["subscriptionid", "subid"],
+    "subscription_id": ["subscriptionid", "subid", "subscriptionoid"],  # Baremetrics' '..._oid' ids
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
               "transactiondate", "orderdate", "purchasedate", "saledate", "billedat", "billingdate", "paymentdate",
               "chargedate", "dateutc",
@@ -243,10 +245,10 @@ SYNONYMS_REVENUE = {
     "customer_id": [*SYNONYMS["customer_id"], "customeremail", "email", "purchaseemail", "buyeremail",
                     "billingemail", "emailbilling", "useremail"],
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
-    "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart", "createdutc",
-                   "createdat"],
+    "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart",
+                   "subscriptionstartedat", "createdutc", "createdat"],
     "end_date": ["endedatutc", "endedat", "expiresat", "canceledatutc", "canceledat", "cancelledat", "enddate",
-                 "endedon"],
+                 "endedon", "subscriptioncanceledat"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
     "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "financialstatus",
                "orderstatus", "dealstage", "stage"],

@@ -34,7 +34,8 @@ def seeds() -> list[tuple[str, bytes]]:
 
 def mutate(rng: random.Random, data: bytes) -> bytes:
     text = data.decode("utf-8", "replace")
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t" if text.count("\t") > text.count(",") else ","))
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     how = rng.randrange(11)
     if how == 0:
         return data[:rng.randrange(len(data) + 1)]

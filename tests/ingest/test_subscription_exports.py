@@ -118,3 +118,28 @@ def test_chargebee_ended_subscriptions_with_mrr_0_are_refused_and_their_plan_pri
     assert got["cb_108"] == ("2025-08", "2026-04", 100.0)
     assert got["cb_103"] == ("2025-03", "2026-04", 120.0)
     assert set(got) == {"cb_101", "cb_102", "cb_103", "cb_104", "cb_105", "cb_107", "cb_108", "cb_111"}
+
+
+BAREMETRICS = Path(__file__).resolve().parents[1] / "fixtures" / "formats" / "baremetrics_subscriptions.csv"
+
+
+def test_baremetrics_subscription_import_layout_is_read_without_a_hand_mapping():
+    # 'customer_oid', 'subscription_started_at' and 'subscription_canceled_at' were not recognised: refused until
+    # mapped by hand. Amounts are cents (asked); a weekly plan cannot be made monthly: refused by row (skipped here).
+    p = prepare_file(BAREMETRICS, kind="revenue", as_of=dt.date(2026, 4, 25), skip_invalid=True,
+                     answers={"amount_unit:plan_amount": "cents"})
+    assert {k: p.mapping[k] for k in ("customer_id", "start_date", "end_date", "amount")} == {
+        "customer_id": "customer_oid", "start_date": "subscription_started_at",
+        "end_date": "subscription_canceled_at", "amount": "plan_amount"}
+    by = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+    # cust_003 upgraded in Sep 2025: 99 through Aug, 199 from Sep; cust_004 990 a year = 82.50; cust_005 270 a
+    # quarter = 90; cust_002 cancelled 2025-08-10: Feb–Jul 2025; cust_007 back in Jan 2026 after Jul–Sep 2025
+    assert (by[("cust_003", "2025-08")], by[("cust_003", "2025-09")]) == (99.0, 199.0)
+    assert by[("cust_004", "2026-04")] == 82.5 and by[("cust_005", "2026-04")] == 90.0
+    assert sorted(m for c, m in by if c == "cust_002") == [f"2025-{m:02d}" for m in range(2, 8)]
+    assert sorted(m for c, m in by if c == "cust_007") == ["2025-07", "2025-08", "2025-09", "2026-01", "2026-02",
+                                                          "2026-03", "2026-04"]
+    assert "cust_008" not in {c for c, _ in by} and p.report.rejected_rows == 1  # the weekly plan
+    customers = prepare_file(BAREMETRICS, kind="customers", as_of=dt.date(2026, 4, 25))
+    assert customers.mapping["customer_id"] == "customer_oid"
+    assert customers.mapping["start_date"] == "subscription_started_at"
