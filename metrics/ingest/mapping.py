@@ -235,15 +235,17 @@ SYNONYMS = {
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
                  "shippingcharged", "shippingcostextax", "shippingcost"],  # BigCommerce's, beside 'Tax Total'
 }
-# Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 # An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
 TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
+# The buyer's email (Shopify 'Email', BigCommerce 'Customer Email', Gumroad 'Purchase Email', WooCommerce 'Email
+# (Billing)'): the customer of a shop's orders when no id column names one; beside an id, guests' key (revenue_lines)
+BUYER_EMAIL_HEADERS = ("customeremail", "email", "purchaseemail", "buyeremail", "billingemail", "emailbilling",
+                       "useremail")
+# Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
-    # a shop's orders name their buyer by email alone (Shopify's 'Email'); any id column wins over it
-    "customer_id": [*SYNONYMS["customer_id"], "customeremail", "email", "purchaseemail", "buyeremail",
-                    "billingemail", "emailbilling", "useremail"],
+    "customer_id": [*SYNONYMS["customer_id"], *BUYER_EMAIL_HEADERS],  # any id column wins over an email
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
     "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart",
                    "subscriptionstartedat", "createdutc", "createdat"],

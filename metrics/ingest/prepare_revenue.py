@@ -77,21 +77,21 @@ WON_STAGES = ("closed won", "closedwon", "won")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
 HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
-def _tax_sql(m: dict[str, str], comma: bool) -> str:
-    """The line's tax (an empty cell is no tax), in the amount's convention."""
-    return f"coalesce({_amount_sql(quote_ident(m['tax']), comma)}, 0)"
+def _part_sql(m: dict[str, str], field: str, comma: bool) -> str:
+    """A part of the line's amount taken off it (its tax, shipping or refund; an empty cell is none), in the
+    amount's convention."""
+    return f"coalesce({_amount_sql(quote_ident(m[field]), comma)}, 0)"
 
 
 def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     """The line's revenue before any division by its interval or period: the amount, less its tax when a tax
     column is mapped (MRR excludes tax), in currency units, times the quantity."""
     amount = line = _amount_sql(quote_ident(m["amount"]), comma)
-    if "tax" in m:
-        line = f"({line} - {_tax_sql(m, comma)})"
-    if "shipping" in m:
-        line = f"({line} - coalesce({_amount_sql(quote_ident(m['shipping']), comma)}, 0))"
+    for part in ("tax", "shipping"):
+        if part in m:
+            line = f"({line} - {_part_sql(m, part, comma)})"
     if "refunded" in m:  # a refund takes back what the line billed (Stripe's 'Amount Refunded'): not revenue
-        refunded = f"coalesce({_amount_sql(quote_ident(m['refunded']), comma)}, 0)"
+        refunded = _part_sql(m, "refunded", comma)
         if {"tax", "shipping"} & m.keys():
             # a refund of an order's total takes back its share of each part (tax and shipping refunded with it):
             # its share of the revenue is revenue × refunded ÷ total (subtracted whole, the tax came off twice)
@@ -798,7 +798,7 @@ def _check_shipping(chk: _Checker, m: dict[str, str], amount: str, comma: bool, 
     after its tax (more would make revenue negative); said with its sum."""
     col = quote_ident(m["shipping"])
     shipping = _amount_sql(col, comma)
-    rest = f"({amount} - {_tax_sql(m, comma)})" if "tax" in m else amount
+    rest = f"({amount} - {_part_sql(m, 'tax', comma)})" if "tax" in m else amount
     chk.flag_all([
         (m["shipping"], f"NOT {_blank(col)} AND {shipping} IS NULL", "are not numbers", []),
         (m["shipping"], f"isfinite({shipping}) AND isfinite({amount}) AND {amount} >= 0 AND "

@@ -5,7 +5,7 @@ credit notes beside charges, identical lines."""
 from __future__ import annotations
 
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats
-from metrics.ingest.mapping import normalise_header
+from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, normalise_header
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
@@ -105,8 +105,6 @@ def _order_amount_repeated(chk: _Checker, mapping: dict[str, str], warnings: lis
                     f"first row; {counted(n, 'further row')} left out.")
 
 
-# The buyer's email beside a customer id (BigCommerce 'Customer Email', Gumroad 'Purchase Email')
-EMAIL_HEADERS = ("customeremail", "email", "billingemail", "emailbilling", "purchaseemail", "buyeremail")
 # The id a shop writes for a checkout without an account (BigCommerce: 0 for every guest)
 GUEST_IDS = ("0", "-1", "guest")
 
@@ -115,7 +113,7 @@ def _guest_ids(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
     """A shop writes one id (BigCommerce: 0) for every guest checkout: read as written, every guest buyer is one
     customer (two buyers' orders made one customer's month). When that id stands for several emails, asked: each
     guest read by their email, or those rows refused."""
-    cid, email = mapping.get("customer_id"), chk.column_named(EMAIL_HEADERS)
+    cid, email = mapping.get("customer_id"), chk.column_named(BUYER_EMAIL_HEADERS)
     if not cid or not email or email == cid:
         return
     col, mail = quote_ident(cid), quote_ident(email)
@@ -149,18 +147,21 @@ def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> 
     """Sales a yes/no column says were refunded in full, or lost to a dispute (a chargeback not won), are no
     revenue: left out, counted by reason. Unread, Gumroad's refunded sales and lost chargebacks counted whole."""
     def flag(headers) -> str | None:
+        """The yes/no column of one of `headers` not mapped to a field, else None."""
         col = chk.column_named(headers)
         if col is None or col in mapping.values():
             return None
         values = chk.con.execute(f"SELECT count(*) FILTER (lower({quote_ident(col)}) NOT IN {sql_words(_FLAG_WORDS)})"
                                  " FROM raw").fetchone()[0]
-        return None if values else f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
+        return None if values else col
+
+    def says(col: str) -> str:
+        return f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
 
     refunded, disputed, won = flag(REFUNDED_FLAGS), flag(DISPUTED_FLAGS), flag(DISPUTE_WON_FLAGS)
-    for condition, why in ((refunded, f"'{chk.column_named(REFUNDED_FLAGS)}' says refunded in full"),
-                           (disputed and f"{disputed} AND NOT coalesce({won or 'false'}, false)",
-                            f"'{chk.column_named(DISPUTED_FLAGS)}' says disputed"
-                            + (f" and '{chk.column_named(DISPUTE_WON_FLAGS)}' not won" if won else "")
+    for condition, why in ((refunded and says(refunded), f"'{refunded}' says refunded in full"),
+                           (disputed and f"{says(disputed)} AND NOT coalesce({says(won) if won else 'false'}, false)",
+                            f"'{disputed}' says disputed" + (f" and '{won}' not won" if won else "")
                             + " (a chargeback)")):
         if condition and (n := chk.count_where(condition)):
             chk.leave_out(condition)
