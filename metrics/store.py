@@ -29,10 +29,10 @@ import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
@@ -54,6 +54,8 @@ from metrics.schema import (
     transaction,
 )
 from metrics.service_schema import ticket_version_stats
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # pandas is imported where a frame is made: the command-line load never needs it (0.3 s)
     import pandas as pd
@@ -180,6 +182,7 @@ class Workspace:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._default_memory = default_memory
         self._write_lock = threading.Lock()
+        self._facts = threading.local()  # .careful: this thread's write is a retry (see _retry_careful)
         self._con = self._open()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -233,6 +236,22 @@ class Workspace:
                     raise StoreError("Nothing was stored: the workspace file could not be written "
                                      f"({first}). Check free disk space.") from exc
                 raise
+
+    def _retry_careful(self, write: Callable[[], T]) -> T:
+        """Run a write that builds facts; when it ran out of memory (rolled back: nothing was stored), run it once
+        more with the facts built in the slices their largest memory estimate asks for (parts.build(careful=True)).
+        The first try takes the slices such a build usually needs: one pass where the careful estimate asked for
+        four took 1.7× as long (docs/performance.md)."""
+        try:
+            return write()
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+                raise
+        self._facts.careful = True
+        try:
+            return write()
+        finally:
+            self._facts.careful = False
 
     def _writes(self) -> tuple:
         """What every write changes (a new data version, or a deleted one): whether one was kept."""
@@ -326,6 +345,9 @@ class Workspace:
         if append and (bad := [up.kind for up in uploads if up.kind not in APPENDABLE]):
             raise ValueError(f"Only response files ({', '.join(APPENDABLE)}) can be added as another source; "
                              f"{bad[0]} replaces the current data of its kind.")
+        return self._retry_careful(lambda: self._commit(uploads, leave_sample, append))
+
+    def _commit(self, uploads: list[NewUpload], leave_sample: bool, append: bool) -> Snapshot:
         with self._transaction() as cur:
             versions = self._current_versions(cur)
             if uploads:
@@ -441,7 +463,8 @@ class Workspace:
         rows = [[number, k, v] for k in KINDS for v in sources.get(k, ())]
         if rows:
             cur.executemany("INSERT INTO snapshot_sources VALUES (?, ?, ?)", rows)
-        params = parts.build(cur, number, {k: v for k, v in sources.items() if v})
+        params = parts.build(cur, number, {k: v for k, v in sources.items() if v},
+                             careful=getattr(self._facts, "careful", False))
         cur.execute(
             f"INSERT INTO snapshots (snapshot, {self._VERSION_COLUMNS}, created_at, first_month, last_month,"
             f" revenue_first, revenue_last) VALUES (?, {', '.join('?' * len(KINDS))}, timezone('UTC', now()),"
@@ -497,6 +520,9 @@ class Workspace:
     def rollback(self, version: int) -> Snapshot:
         """Make an earlier upload the current data of its kind again, as a new snapshot (one transaction)."""
         self._ensure_history_tables()
+        return self._retry_careful(lambda: self._rollback(version))
+
+    def _rollback(self, version: int) -> Snapshot:
         with self._transaction() as cur:
             row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
             if row is None:
@@ -527,6 +553,9 @@ class Workspace:
     def remove_source(self, version: int) -> Snapshot:
         """Take one source (an appended response file) out of the current data, as a new snapshot; the other
         sources of its kind stay. Refused when it is its kind's only source (roll back or delete instead)."""
+        return self._retry_careful(lambda: self._remove_source(version))
+
+    def _remove_source(self, version: int) -> Snapshot:
         with self._transaction() as cur:
             row = cur.execute("SELECT kind FROM uploads WHERE version = ?", [version]).fetchone()
             sources = self._current_sources(cur)

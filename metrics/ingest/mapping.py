@@ -94,14 +94,16 @@ SYNONYMS_TICKETS = {
     "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
                        "firstresponsedate", "firstresponsetimestamp", "firstresponsedatetime",
+                       "conversationfirstrepliedat",  # Intercom's conversations export
                        "ersteantwortam", "ersteantwortum"],  # German
     "solved_at": ["solvedat", "resolvedat", "resolvedtime", "resolutiondate", "solveddate", "solveddatetime",
                   "resolveddatetime", "statisticslastcloseat", "lastcloseat", "lastclosedat", "timeresolved",
-                  "resolveddate", "dateresolved",
+                  "resolveddate", "dateresolved", "conversationlastclosedat",  # Intercom's export: the final close
                   "geloestam", "geloestum", "loesungsdatum",  # German ('Gelöst am'; umlauts fold to ae/oe/ue)
                   "solved", "resolved", "geloest"],  # Freshservice; LiveAgent; German Zendesk 'Gelöst'
     "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "firstcloseat",
-                  "firstclosedat", "statisticsfirstcloseat", "geschlossenam", "geschlossenum", "closed",
+                  "firstclosedat", "statisticsfirstcloseat", "conversationfirstclosedat", "geschlossenam",
+                  "geschlossenum", "closed",
                   "geschlossen"],
     "updated_at": ["updatedat", "updated", "lastupdatetime", "lastupdated", "lastmodifieddate", "modifiedat",
                    "eventtime", "changedat", "auditcreatedat", "timestamp",
@@ -129,13 +131,15 @@ SYNONYMS_TICKETS = {
                         "loesungszeitinstunden", "loesungszeitstd", "loesungszeit"],
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
-    "status": ["status", "ticketstatus", "state", "conversationstate", "pipelinestage", "stage"],
+    "status": ["status", "ticketstatus", "state", "conversationstate", "currentconversationstate", "pipelinestage",
+               "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'
     "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
-                     "conversationratingrating", "rating", "surveyresults", "satisfactionratingscore",
+                     "conversationratingrating", "lastteammaterating", "rating", "surveyresults",
+                     "satisfactionratingscore",
                      "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult",  # Freshservice
                      # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
                      "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],
@@ -202,18 +206,22 @@ SYNONYMS = {
               "date", "created", "createdutc", "createdat"],
     # Not Recurly's 'unit_amount_in_cents': a price per billing interval (a year for an annual plan) that the file
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
-    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "amount", "planamount", "revenue",
-               "monthlycharges", "sales", "value", "total", "ordertotal", "ordertotalamount", "ordertotalinctax",
-               "subtotal"],  # last: Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
+    # Zuora's item 'Charge Amount' before the bare 'amount' (its invoice's total, repeated on each item); Square's
+    # 'Net Sales' (after discounts and refunds, without tax and tips; its 'Total Collected' holds both)
+    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amount", "planamount", "revenue",
+               "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
+               "ordertotalinctax",
+               "subtotal",  # Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
+               "gross"],  # last: PayPal's activity download ('Gross' before its 'Fee': the buyer paid it, tax in it)
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit", "billingtype",
-                 "planintervalunit", "intervalunit", "billingcycleinterval", "billingperiod"],
+                 "planintervalunit", "intervalunit", "billingcycleinterval", "billingperiod", "productintervalunit"],
     # how many intervals one amount pays for: Chargebee's 'billing_period' beside its unit (alone, with no unit
     # column, it is taken as the interval above), Recurly's 'plan_interval_length', Stripe's 'interval_count',
     # Paddle's 'billing_cycle.frequency' (beside 'billing_cycle.interval')
     "interval_count": ["intervalcount", "planintervalcount", "billingintervalcount", "planintervallength",
-                       "intervallength", "billingcyclefrequency", "billingperiod"],
+                       "intervallength", "billingcyclefrequency", "billingperiod", "productinterval"],
     # not a bare 'state': beside a country it is the region (ChartMogul, HubSpot 'State/Region')
     "status": ["status", "subscriptionstatus", "invoicestatus", "accountstate", "accountstatus", "customerstatus"],
     "quantity": ["quantity", "qty", "planquantity"],  # Chargebee's 'subscriptions.plan_quantity'
@@ -221,9 +229,9 @@ SYNONYMS = {
     # "Current Period …" of a subscription list, nor "Tax Percent")
     # Paddle Billing's transactions: 'billing_period.starts_at' / '.ends_at', the period the transaction pays for
     "period_start": ["periodstartutc", "periodstart", "servicestart", "servicestartdate", "serviceperiodstart",
-                     "billingperiodstartsat"],
+                     "billingperiodstartsat", "periodrangestart"],  # Maxio's transactions
     "period_end": ["periodendutc", "periodend", "serviceend", "serviceenddate", "serviceperiodend",
-                   "billingperiodendsat"],
+                   "billingperiodendsat", "periodrangeend"],
     # Xero's 'TaxTotal', Shopify's 'Taxes'
     "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax",
             # WooCommerce's 'Order Total Tax Amount'
@@ -233,10 +241,11 @@ SYNONYMS = {
     "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
-                 "shippingcharged", "shippingcostextax", "shippingcost"],  # BigCommerce's, beside 'Tax Total'
+                 "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'
+                 "shippingandhandlingamount", "shippingandhandling"],  # PayPal's, in its 'Gross'
 }
 # An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
-TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax")
+TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 # The buyer's email (Shopify 'Email', BigCommerce 'Customer Email', Gumroad 'Purchase Email', WooCommerce 'Email
@@ -245,7 +254,10 @@ BUYER_EMAIL_HEADERS = ("customeremail", "email", "purchaseemail", "buyeremail", 
                        "useremail")
 # Subscription dates in a revenue file (Stripe: "Start (UTC)", "Ended At (UTC)", "Canceled At (UTC)").
 SYNONYMS_REVENUE = {
-    "customer_id": [*SYNONYMS["customer_id"], *BUYER_EMAIL_HEADERS],  # any id column wins over an email
+    # any id column wins over an email. Xero's invoices name the customer only in 'ContactName': its 'AccountCode'
+    # is the sales ledger account ('200' on every line: every customer was one), Recurly's 'account_code' a customer
+    "customer_id": [*(s for c in SYNONYMS["customer_id"] for s in (("contactname", c) if c == "accountcode" else (c,))),
+                    *BUYER_EMAIL_HEADERS],
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
     "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart",
                    "subscriptionstartedat", "createdutc", "createdat"],
@@ -264,9 +276,11 @@ SYNONYMS_CUSTOMERS = {
 SYNONYMS_CSAT = {
     "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
               "csatrating", "rating", "starrating", "stars", "reviewscore", "reviewrating", "reviewstars", "score"],
-    "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", "answeredat", *SYNONYMS["response_date"]],
+    "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", "answeredat", "scoreddatetime",  # Gorgias
+                      *SYNONYMS["response_date"]],
     "response_id": [*SYNONYMS["response_id"], "surveyid", "reviewid", "ratingid", "ticketid"],
-    "comment": [*SYNONYMS["comment"], "reviewtext", "review", "reviewbody", "ratingcomment", "satisfactioncomment"],
+    "comment": [*SYNONYMS["comment"], "reviewtext", "review", "reviewbody", "ratingcomment", "satisfactioncomment",
+                "bodytext"],  # Gorgias' satisfaction surveys
 }
 # Substrings of a header (or of its question text) that identify a field when no synonym matched.
 CONTAINS_CSAT = {"score": ["satisf"]}
@@ -318,13 +332,13 @@ def says_annual(header: str) -> bool:
 
 def _by_name(columns: list[str]) -> dict[str, str]:
     """Each column under its normalised header, the first column winning a clash; a header qualified by its table
-    (Chargebee's 'subscriptions.mrr', 'customers.id') also under the part after its last dot, unless a column
-    already has that name."""
+    (Chargebee's 'subscriptions.mrr', 'customers.id', Zuora's 'Invoice Item: Charge Amount') also under the part
+    after its last dot or colon, unless a column already has that name."""
     out = {normalise_header(c): c for c in reversed(columns)}
     # in the file's order, so setdefault keeps the first column (iterated reversed, BigCommerce's 'Order Total (ex
     # tax)' took 'ordertotal' from the 'Order Total (inc tax)' before it)
     for c in columns:
-        if "." in str(c) and (short := normalise_header(str(c).rsplit(".", 1)[1])):
+        if _QUALIFIED.search(str(c)) and (short := _short(c)):
             out.setdefault(short, c)
     for c in columns:
         # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
@@ -334,9 +348,14 @@ def _by_name(columns: list[str]) -> dict[str, str]:
     return out
 
 
+# a table's qualifier before a field: 'details.totals.total', 'Invoice Item: Charge Amount'
+_QUALIFIED = re.compile(r"\.|:\s")
+
+
 def _short(header: str) -> str:
-    """The normalised header after its table's qualifier: Paddle's 'details.totals.total' is 'total'."""
-    return normalise_header(str(header).rsplit(".", 1)[-1])
+    """The normalised header after its table's qualifier: Paddle's 'details.totals.total' is 'total', Zuora's
+    'Account: Account Number' 'accountnumber'."""
+    return normalise_header(_QUALIFIED.split(str(header))[-1])
 
 
 # ---- mapping ------------------------------------------------------------------------------------
@@ -468,7 +487,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             else:
                 mapping.pop("tax")
         amount = normalise_header(mapping.get("amount", ""))
-        if "shipping" in mapping and ("total" not in amount or "subtotal" in amount):
+        if "shipping" in mapping and amount not in TOTAL_HEADERS and ("total" not in amount or "subtotal" in amount):
             mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not
     return mapping
 

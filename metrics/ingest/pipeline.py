@@ -54,6 +54,7 @@ from metrics.ingest.survey_rows import (
     _repeated_answers,
     _row_counter,
     _which_recommend_question,
+    leave_out_flagged,
 )
 from metrics.ingest.unpivot import Unpivot, unpivot
 from metrics.ingest.unpivot import warning as unpivot_warning
@@ -170,6 +171,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])
         if kind == "nps" and "score" not in given:
             _which_recommend_question(chk, mapping, columns, seen.labels)
+        if kind in ("nps", "csat", "tickets"):
+            leave_out_flagged(chk, mapping, "ticket" if kind == "tickets" else "response", warnings)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
             _one_survey(chk, kind, warnings)

@@ -71,7 +71,13 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        # a shop's orders not paid (WooCommerce 'Pending payment', 'On hold' for a bank transfer not
                        # received; BigCommerce 'Awaiting Payment', 'Incomplete' for an abandoned checkout)
                        "pending payment", "pending_payment", "on hold", "on-hold", "awaiting payment",
-                       "awaiting_payment", "incomplete", "abandoned")
+                       "awaiting_payment", "incomplete", "abandoned",
+                       # PayPal's activity: 'Denied', 'Pending' (not received yet), 'Reversed' (taken back); Paddle
+                       # Billing's transactions: 'ready' (a checkout not completed), 'past_due' (its payment failed)
+                       "denied", "pending", "reversed", "ready", "past_due")
+# A line with one of these statuses and a negative amount is the refund itself, netted like any credit: left out with
+# the sales a refund undid, a refunded 200 stayed 200 (the sale beside it says 'Paid')
+REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded")
 # A deal's stage in a CRM export: only a won deal is revenue (Salesforce 'Closed Won', HubSpot 'closedwon')
 WON_STAGES = ("closed won", "closedwon", "won")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
@@ -238,7 +244,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     else:
         _refuse_account_snapshot(chk, m)
         month = chk.date(m["month"])
-        _check_dates(chk, m["month"], month, True, opts.today)
+        # a line that brings no revenue by its status may have no date (Paddle's canceled and never-paid checkouts
+        # have no billing date): left out by its status below, never refused
+        _check_dates(chk, m["month"], month, f"{status} NOT IN {sql_words(SKIPPED_LINE_STATUS)}" if status else True,
+                     opts.today)
     period = None
     if not subscriptions and "tenure" not in m and ({"period_start", "period_end"} & m.keys()):
         period = _service_period(chk, m)
@@ -323,6 +332,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if subscriptions and status and _halted_left_out(chk, m["status"], status):
         skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
+    if netted and status:
+        keep = f"({keep} OR ({status} IN {sql_words(REFUND_STATUS)} AND {signed} < 0))"
     if not subscriptions and status and chk.count_where(f"{status} IN {sql_words(WON_STAGES)}"):
         # deals (HubSpot, Salesforce opportunities): only won deals are revenue; lost and open ones are pipeline
         # (counted, a lost deal of 5,000 was MRR)

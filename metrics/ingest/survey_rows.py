@@ -1,5 +1,6 @@
 """Survey checks that read the file before the NPS and CSAT preparers: which question is the NPS, rows that are
-no customer's answer (previews, tests, spam), a response number mapped as the customer id, identical answers."""
+no customer's answer (previews, tests, spam; and, for tickets too, rows a flag column marks deleted or excluded), a
+response number mapped as the customer id, identical answers."""
 
 from __future__ import annotations
 
@@ -53,6 +54,29 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
         warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
                         "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
                         "answer.")
+
+
+# Flag columns whose true rows are no customer's answer or ticket: Wootric's 'excluded_from_calculations' (left
+# out of its own NPS; counted, NPS +17 read as 0), a tool's 'deleted' / 'is_deleted' (Kustomer's deleted
+# conversations were solved tickets), 'spam', 'is_test'. Only a column of true/false values is read as a flag.
+LEFT_OUT_FLAGS = ("excludedfromcalculations", "excluded", "isexcluded", "deleted", "isdeleted", "spam", "isspam",
+                  "istest", "test", "testresponse")
+_TRUE, _FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0", "")
+
+
+def leave_out_flagged(chk: _Checker, mapped: dict[str, str], what: str, warnings: list[str]) -> None:
+    """Leave out, with a count, the rows a flag column (LEFT_OUT_FLAGS, not a mapped field) marks true."""
+    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
+        if normalise_header(column) not in LEFT_OUT_FLAGS or column in mapped.values() or column in chk.hidden:
+            continue
+        cell = f"lower(trim(coalesce({quote_ident(column)}, '')))"
+        flagged, other = chk.con.execute(
+            f"SELECT count(*) FILTER ({cell} IN {sql_words(_TRUE)}), "
+            f"count(*) FILTER ({cell} NOT IN {sql_words(_TRUE + _FALSE)}) FROM raw").fetchone()
+        if flagged and not other:
+            chk.leave_out(f"{cell} IN {sql_words(_TRUE)}")
+            warnings.append(f"{counted(flagged, what)} whose '{column}' is true {'was' if flagged == 1 else 'were'} "
+                            "left out, as the tool that wrote the file leaves them out of its own figures.")
 
 
 # A column naming the survey each answer belongs to (HubSpot's feedback submissions, Jotform, an export of every

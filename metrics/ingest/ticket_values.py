@@ -5,6 +5,8 @@ read from the `raw` table or bound)."""
 from __future__ import annotations
 
 import re
+import zoneinfo
+from functools import cache
 
 from metrics.ingest import amounts
 from metrics.ingest.checks import _Checker
@@ -72,6 +74,37 @@ def ts_sql(value_sql: str, fmt: str) -> str:
     return parsed
 
 
+# A zone named after the header: Intercom's 'Conversation started at (America/New_York)'
+_HEADER_ZONE = re.compile(r"\(\s*([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\s*\)\s*$")
+# a value that carries its own zone (an offset, Z or UTC) is read by it, whatever the header says
+_OWN_ZONE = "'(Z|[+-][0-9]{2}:?[0-9]{2}|UTC)$'"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def header_zone(column: str) -> str | None:
+    """The IANA time zone a header names for its times, if any (only a known zone's name: it enters SQL text)."""
+    match = _HEADER_ZONE.search(str(column))
+    return match[1] if match and match[1] in _zones() else None
+
+
+def _in_header_zone(chk: _Checker, column: str, v: str, expr: str) -> str:
+    """Times the header says are local to a zone, read in it and stored in UTC like every zoned time: read as UTC
+    wall-clock, a conversation across a daylight-saving change took an hour more than it did."""
+    zone = header_zone(column)
+    if zone is None:
+        return expr
+    note = (f"Times in the columns whose header names {zone} are read as {zone} time and stored in UTC (durations "
+            "across a daylight-saving change come out right).")
+    if note not in chk.notes:
+        chk.notes.append(note)
+    return (f"(CASE WHEN regexp_matches({v}, {_OWN_ZONE}) THEN {expr} "
+            f"ELSE timezone('UTC', timezone('{zone}', {expr})) END)")
+
+
 def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
     """(SQL for the column as TIMESTAMP, whether it has only dates: day precision). The format is the one that
     reads the most values; a tie between day-first and month-first (every day ≤ 12) is asked, not guessed."""
@@ -105,7 +138,9 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
         note_zone_shifts(chk, column, f"CAST({ts_sql(v, best)} AS DATE)")
     dated = chk.con.execute(f"SELECT count(*) FILTER (contains({v}, ':')), count({v}) FROM raw").fetchone()
     day_only = best != "EPOCH" and dated[1] > 0 and dated[0] == 0
-    return ts_sql(v, best), day_only
+    if best == "EPOCH" or day_only:  # Unix times are UTC; a date without a time has no hour to move
+        return ts_sql(v, best), day_only
+    return _in_header_zone(chk, column, v, ts_sql(v, best)), day_only
 
 
 def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:

@@ -195,13 +195,10 @@ def test_fact_customer_revenue_is_fact_customer_month_without_the_categories():
     ws.close()
 
 
-def test_facts_of_a_large_upload_spill_instead_of_running_out_of_memory(monkeypatch, tmp_path):
-    """A revenue upload whose fact build needs more than the workspace's memory limit is stored: the closing
-    ORDER BY of fact_customer_month runs apart from the query's hash joins and spills (at 80MB this data failed
-    with "ran out of memory" while the sort ran beside the joins; the 5M-line bench file failed so at 512MB)."""
+def _large_company() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """30,000 customers starting over 36 months, each paying every month from its start (~540,000 revenue rows)."""
     import numpy as np
 
-    monkeypatch.setenv("CX_DUCKDB_MEMORY", "80MB")
     rng = np.random.default_rng(3)
     n, months = 30_000, 36
     ids = np.array([f"C{i:06d}" for i in range(n)])
@@ -213,11 +210,45 @@ def test_facts_of_a_large_upload_spill_instead_of_running_out_of_memory(monkeypa
     mi = np.concatenate([np.full((start <= m).sum(), m) for m in range(months)])
     rev = pd.DataFrame({"customer_id": ids[ci], "month": [first[m] for m in mi],
                         "mrr": rng.integers(10, 500, len(ci)).astype(float)})
+    return cust, rev
+
+
+def test_facts_of_a_large_upload_spill_instead_of_running_out_of_memory(monkeypatch, tmp_path):
+    """A revenue upload whose fact build needs more than the workspace's memory limit is stored: the closing
+    ORDER BY of fact_customer_month runs apart from the query's hash joins and spills (at 80MB this data failed
+    with "ran out of memory" while the sort ran beside the joins; the 5M-line bench file failed so at 512MB)."""
+
+    monkeypatch.setenv("CX_DUCKDB_MEMORY", "80MB")
+    cust, rev = _large_company()
     ws = Workspace(tmp_path / "w.duckdb")
     ws.commit([NewUpload("customers", "c.csv", "c", cust), NewUpload("revenue", "r.csv", "r", rev)])
     snap = ws.snapshot().snapshot
     rows, mrr = ws.cursor().execute("SELECT count(*) FILTER (mrr > 0), sum(mrr) FROM fact_customer_month "
                                     "WHERE snapshot = ?", [snap]).fetchone()
+    assert (rows, float(mrr)) == (len(rev), rev["mrr"].sum())
+    ws.close()
+
+
+def test_a_fact_build_out_of_memory_is_retried_in_the_careful_slices(monkeypatch, tmp_path):
+    """The workspace first builds fact_customer_month in the slices such a build usually needs (USUAL_ROW_BYTES);
+    when that runs out of memory, the whole write is rolled back and run again with the slices of the largest
+    estimate (ROW_BYTES): stored, with the same facts. Here the first try is forced into one pass at 48MB, where
+    30,000 customers over 36 months run out (the careful build takes 3 slices)."""
+    from metrics.facts import parts
+
+    monkeypatch.setenv("CX_DUCKDB_MEMORY", "48MB")
+    monkeypatch.setattr(parts, "USUAL_ROW_BYTES", 1)
+    tries = []
+    build = parts.build
+    monkeypatch.setattr(parts, "build", lambda cur, n, sources, careful=False: (
+        tries.append(careful), build(cur, n, sources, careful=careful))[1])
+    cust, rev = _large_company()
+    ws = Workspace(tmp_path / "w.duckdb")
+    snap = ws.commit([NewUpload("customers", "c.csv", "c", cust), NewUpload("revenue", "r.csv", "r", rev)])
+    assert tries == [False, True] and snap.snapshot == 1  # one data version: the failed try left nothing
+    assert ws.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] == 2
+    rows, mrr = ws.cursor().execute("SELECT count(*) FILTER (mrr > 0), sum(mrr) FROM fact_customer_month "
+                                    "WHERE snapshot = 1").fetchone()
     assert (rows, float(mrr)) == (len(rev), rev["mrr"].sum())
     ws.close()
 
@@ -234,6 +265,7 @@ def test_customer_months_built_in_slices_equal_the_one_pass_build(monkeypatch):
     sliced = reference_ws()
     # as if a customer-month took all the memory: one slice per row of the estimate
     monkeypatch.setattr(parts, "ROW_BYTES", parts.memory_limit(sliced.cursor()))
+    monkeypatch.setattr(parts, "USUAL_ROW_BYTES", parts.ROW_BYTES)
     sliced.close()
     sliced = reference_ws()
     slices = parts._slices(sliced.cursor(), *_range(sliced))
