@@ -171,6 +171,7 @@ SYNONYMS = {
                     "enduserid", "requesterid", "requester", "user", "id", "uuid"],  # Wootric's 'end_user_id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
+                "followupresponse",  # Pendo's NPS export
                 "content"],  # last: HubSpot feedback submissions' written answer
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],
@@ -344,6 +345,11 @@ def _by_name(columns: list[str]) -> dict[str, str]:
         # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
         # also under the part before the note, unless a column already has that name
         if (head := re.match(r"^(.*\S)\s*\([^()]*\)\s*$", str(c))) and (short := normalise_header(head[1])):
+            out.setdefault(short, c)
+    for c in columns:
+        # Jira's 'Custom field (Organizations)': the field's name is the note
+        if (inner := re.match(r"^\s*custom\s*field\s*\((.+)\)\s*$", str(c), re.IGNORECASE)) and (
+                short := normalise_header(inner[1])):
             out.setdefault(short, c)
     return out
 

@@ -50,6 +50,9 @@ STATUS_WORDS = {
     "pending": "pending", "pending customer response": "pending", "waiting on customer": "pending",
     "waiting on contact": "pending", "awaiting customer": "pending", "waiting on third party": "pending",
     "snoozed": "pending",
+    # Jira Service Management's 'Waiting for support' / 'Waiting for customer'; Kustomer's 'done'; Front's 'archived'
+    # (a conversation dealt with and put away) were asked each time
+    "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
     "hold": "hold", "on-hold": "hold", "on hold": "hold",
     "solved": "solved", "resolved": "solved",
     "closed": "closed",

@@ -101,3 +101,23 @@ def test_deleted_tickets_are_left_out_and_a_text_column_is_no_flag():
     p = prepare_bytes(data, kind="tickets")
     assert sorted(p.rows.ticket_id) == ["k1", "k2"]
     assert any(w.startswith("1 ticket whose 'deleted' is true was left out") for w in p.warnings)
+
+
+def test_help_desk_status_words_that_were_asked_each_time_are_known():
+    """Jira Service Management's 'Waiting for support' (open) and 'Waiting for customer' (pending), Kustomer's
+    'done' (solved) and Front's 'archived' (closed): asked on every upload. Hand: backlog 2 (open, pending)."""
+    data = (b"Issue key,Status,Created,Resolved,Custom field (Organizations)\n"
+            b"SD-1,Waiting for support,2025-03-03 09:00,,Acme\n"
+            b"SD-2,Waiting for customer,2025-03-03 10:00,,Acme\n"
+            b"SD-3,done,2025-03-03 11:00,2025-03-03 13:00,Bolt\n"
+            b"SD-4,archived,2025-03-03 12:00,2025-03-04 12:00,Bolt\n")
+    p = prepare_bytes(data, kind="tickets")
+    assert list(p.rows.status) == ["open", "pending", "solved", "closed"]
+    # Jira names a custom field in its header's note: the organisations are the customers
+    assert p.mapping["customer_id"] == "Custom field (Organizations)"
+    assert sorted(set(p.rows.customer_id)) == ["Acme", "Bolt"] and list(p.rows.resolution_hours.dropna()) == [2, 24]
+
+
+def test_pendo_follow_up_response_is_the_comment():
+    m = detect_mapping("nps", ["Visitor ID", "Account ID", "NPS Score", "Follow-up Response", "Date"])
+    assert m["comment"] == "Follow-up Response" and m["customer_id"] == "Account ID"
