@@ -176,7 +176,7 @@ SYNONYMS = {
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
-    "start_date": ["startdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
+    "start_date": ["startdate", "becameacustomerdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
                    "activatedat", "startedat", "subscriptionstartedat", "createdat", "createdutc", "created", "since",
                    "start"],  # Baremetrics' 'subscription_started_at'
     # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
@@ -271,6 +271,9 @@ SYNONYMS_REVENUE = {
 # A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
 # whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
 SYNONYMS_CUSTOMERS = {
+    # HubSpot's companies export: 'Record ID' is the company's id (its 'Create Date' is the record's, not the
+    # customer's start: 'Became a Customer Date' is, a start synonym)
+    "customer_id": [*SYNONYMS["customer_id"], "recordid"],
     "status": [*SYNONYMS["status"], "lifecyclestage", "customerstage", "companystage", "accountstage", "stage"],
 }
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).

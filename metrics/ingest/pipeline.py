@@ -31,7 +31,7 @@ from metrics.ingest.mapping import FIELDS, detect_kind
 from metrics.ingest.missing import CATEGORY_FIELDS, read_missing_tokens
 from metrics.ingest.model import Options, Prepared, counted
 from metrics.ingest.prepare_csat import _prepare_csat
-from metrics.ingest.prepare_customers import _prepare_customers
+from metrics.ingest.prepare_customers import _prepare_customers, not_customers_yet
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
@@ -177,6 +177,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _not_real_answers(chk, warnings)
             _one_survey(chk, kind, warnings)
             _row_counter(chk, mapping, warnings)
+        if kind == "customers":
+            not_customers_yet(chk, mapping, warnings)
         if kind == "revenue" and "amount" not in given:
             _line_amounts(chk, mapping, warnings)
         if kind == "revenue":  # a shop's or a sales tool's export: its total row, item rows, guests, refunds

@@ -24,6 +24,14 @@ from metrics.store import quote_ident
 
 NEVER_PAID = ("incomplete", "incomplete_expired")
 TRIAL_END_HEADERS = ("trialendutc", "trialend", "trialendsat", "trialendedat", "trialenddate")
+# A CRM's record type or stage (Salesforce's and Zoho's 'Type' / 'Account Type', HubSpot's 'Lifecycle Stage',
+# Pipedrive's 'Organization - Label'): prospects, leads and open opportunities are no customers yet. Counted, a
+# Zoho list of 3 customers and 1 prospect read 4 active (and HubSpot's leads, with no customer date, were bad rows).
+PROSPECT_HEADERS = ("type", "accounttype", "customertype", "recordtype", "lifecyclestage", "label",
+                    "organizationlabel", "companytype", "relationship")
+PROSPECT_WORDS = ("prospect", "lead", "hot lead", "warm lead", "cold lead", "subscriber", "marketingqualifiedlead",
+                  "marketing qualified lead", "salesqualifiedlead", "sales qualified lead", "mql", "sql",
+                  "opportunity", "potential customer", "prospect customer")
 
 
 def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
@@ -48,6 +56,40 @@ def _status_says_churned_undated(chk: _Checker, m: dict[str, str], warnings: lis
         chk.flag(m["churn_date"], f"({churned}) AND {_blank(quote_ident(m['churn_date']))}",
                  f"are empty while '{m['status']}' says the customer churned: when they left is not known. Fill in "
                  "the churn dates, or skip these rows (those customers are then left out of every figure)")
+
+
+def not_customers_yet(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """Leave out, with a count, the rows a CRM's type or stage column (PROSPECT_HEADERS, or the mapped status) says
+    are prospects or leads (PROSPECT_WORDS): no customer yet, whatever dates they carry."""
+    names = set(PROSPECT_HEADERS) | ({normalise_header(m["status"])} if "status" in m else set())
+    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
+        if column in chk.hidden or normalise_header(column) not in names:
+            continue
+        value = f"lower(trim(coalesce({quote_ident(column)}, '')))"
+        found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(PROSPECT_WORDS)} "
+                                "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        if found:
+            chk.leave_out(f"{value} IN {sql_words(PROSPECT_WORDS)}")
+            n = sum(c for _v, c in found)
+            warnings.append(f"{counted(n, 'row')} whose '{column}' says {', '.join(f'{v} ({c:,})' for v, c in found)}"
+                            f" {'was' if n == 1 else 'were'} left out: prospects and leads are no customers yet.")
+
+
+def _churned_flag_agrees(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    """A churned flag beside the churn dates ('Churned' Yes/No, 'Customer Status' Churned/Active): unread, a
+    customer it says churned with no date stayed active for ever, and one it says stayed, with a date, churned.
+    Which values mean churned is asked; a row where the flag and the date disagree is refused by row (which of the
+    two is right, the file cannot say)."""
+    churned = churned_values(chk, m["churned"], warnings)
+    if churned is None:
+        return
+    dated, flag = f"NOT {_blank(quote_ident(m['churn_date']))}", f"NOT {_blank(quote_ident(m['churned']))}"
+    chk.flag(m["churn_date"], f"({churned}) AND NOT {dated}",
+             f"are empty while '{m['churned']}' says the customer churned: when they left is not known. Fill in the "
+             "churn dates, or skip these rows (those customers are then left out of every figure)")
+    chk.flag(m["churn_date"], f"NOT ({churned}) AND {flag} AND {dated}",
+             f"are dated while '{m['churned']}' says the customer did not churn: which is right is not known. "
+             "Correct one of the two, or skip these rows")
 
 
 def _paying_after_trial(chk: _Checker, m: dict[str, str], status: str | None, churn: str, keep: str,
@@ -105,6 +147,8 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                 churn = _active_status_wins(chk, m, churn, warnings)
             elif (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None:
                 churn = _active_flag_wins(chk, m, flag, churn, warnings)
+            elif "churned" in m:
+                _churned_flag_agrees(chk, m, warnings)
             _check_dates(chk, m["churn_date"], churn, False, opts.today, parsed)
             chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
         else:
