@@ -153,7 +153,10 @@ def everywhere() -> list[str]:
         "A customer or subscription that starts after the as-of date was not a customer yet: left out, said. "
         "Beside an active flag (ChurnZero's 'Is Active'), an end date is a churn only where the flag says inactive: "
         "a past contract end on an active account is a renewal or a contract running on (said with the counts); an "
-        "inactive account with no end date is refused by row, since when it left is not known.",
+        "inactive account with no end date is refused by row, since when it left is not known. Beside churn dates, "
+        "a churned flag ('Churned' Yes/No) must agree with them: a row it says churned with no date, or stayed "
+        "with a date, is refused by row. Prospects, leads and open opportunities (a CRM's type, lifecycle stage or "
+        "label) are no customers yet: left out, said.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
