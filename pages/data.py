@@ -295,22 +295,28 @@ with right:
                       help="Recorded with each version you store (local mode: no sign-in).")
 
 
-def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> dict[str, str]:
-    """One selectbox per canonical field (seeded from a saved preset, else from detection); returns the mapping."""
+def mapping_step(seen: ingest.Inspection, kind: str, fkey: str, preset: dict | None) -> tuple[dict, dict]:
+    """One selectbox per canonical field (seeded from a saved preset, else from detection); returns the mapping
+    shown and the fields the analyst changed. Only those are passed on as chosen by hand: a field left as detected
+    stays the pipeline's to judge (a Xero invoice total repeated on each line is read from the line amounts; passed
+    on as chosen, the page stored 430 for 200)."""
     detected = seen.mapping(kind)
     saved = session.saved_settings(preset, kind).get("mapping", {})
     options = [NOT_USED, *seen.columns]
-    mapping = {}
+    mapping, changed = {}, {}
     cols = st.columns(3)
     for i, (name, label, required) in enumerate(ingest.FIELDS[kind]):
         key = f"map_{fkey}_{kind}_{name}"
         if key not in st.session_state:
             start = saved.get(name) if saved else detected.get(name)  # a preset is the whole confirmed mapping
             st.session_state[key] = start if start in seen.columns else NOT_USED
+            st.session_state[f"seed_{key}"] = st.session_state[key]
         choice = cols[i % 3].selectbox(f"{label[0].upper()}{label[1:]}{' *' if required else ''}", options, key=key,
                                        format_func=lambda c: c if c not in seen.labels else f"{c} · {seen.labels[c]}")
         mapping[name] = "" if choice == NOT_USED else choice
-    return mapping
+        if choice != st.session_state.get(f"seed_{key}", choice):
+            changed[name] = mapping[name]
+    return mapping, changed
 
 
 def given_answers(fkey: str) -> dict:
@@ -418,7 +424,7 @@ def handle(upload, all_keys: list[str]) -> None:
         prepared, error = None, None
         messages = st.container()  # filled after prepare(): the verdict, then the validation report and choice,
         report_box = st.container()  # above the mapping step
-        mapping = {}
+        mapping, changed = {}, {}
         if kind is not None:
             with st.expander("**Column mapping** · confirm or change where each field comes from", expanded=True):
                 st.caption(f"Read as a **{ui.md_escape(seen.tool)}** file with {seen.header_rows} header row(s) and "
@@ -426,8 +432,8 @@ def handle(upload, all_keys: list[str]) -> None:
                            + (f" Using the saved preset “{ui.md_escape(preset['name'])}”"
                               + (" (amounts in cents)." if preset["settings"].get("amount_in_cents") else ".")
                               if preset else ""))
-                mapping = mapping_step(seen, kind, fkey, preset)
-        options = session.options(preset, kind, mapping=mapping, as_of=as_of, amount_in_cents=cents,
+                mapping, changed = mapping_step(seen, kind, fkey, preset)
+        options = session.options(preset, kind, mapping=changed, as_of=as_of, amount_in_cents=cents,
                                   skip_invalid=skip, answers=given_answers(fkey), today=ui.today())
         prefix = job_prefix(fkey, "prepare")
         job = run_job(prefix, unchanged_answers(prefix, options), f"Checking {upload.name}",

@@ -960,3 +960,48 @@ def test_a_survey_export_without_a_score_names_its_questions():
     assert str(err.value).endswith("Read as a Qualtrics export; its questions: Q1 'Which plan do you use?'; "
                                    "Q2 'Anything else?'.")
     assert "look like" not in str(err.value)
+
+
+def test_data_page_reads_a_repeated_invoice_total_from_the_line_amounts(tmp_path, monkeypatch):
+    """The mapping step shows the detected mapping ('Total' beside 'LineAmount' in Xero's invoice lines); passing
+    every shown field on as chosen by hand kept 'Total', repeated on each of an invoice's lines: the page stored
+    Alpha's January as 430 where its two lines are 100 + 100. Only the fields the analyst changes are passed on as
+    chosen. Hand: Alpha 200 in January and in February, Beta 1,200 in January."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    xero = ("ContactName,InvoiceNumber,InvoiceDate,Total,TaxTotal,Description,LineAmount,AccountCode,TaxAmount,"
+            "Currency,Type,Status\n"
+            "Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Seats,100.00,200,15.00,NZD,Sales invoice,Paid\n"
+            "Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Add-on,100.00,200,15.00,NZD,Sales invoice,Paid\n"
+            "Beta Ltd,INV-2,2026-01-10,1380.00,180.00,Licence,1200.00,200,180.00,NZD,Sales invoice,Paid\n"
+            "Alpha Ltd,INV-3,2026-02-05,230.00,30.00,Seats,200.00,200,30.00,NZD,Sales invoice,Paid\n").encode()
+    monkeypatch.setenv("CX_WORKSPACE", str(tmp_path / "ws.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+        at.switch_page("pages/data.py")
+        at.run()
+        at.selectbox(key="upload_kind").set_value("Revenue")
+        at.session_state["sample_choice"] = "own"
+        at.file_uploader[0].upload("xero.csv", xero, "text/csv")
+        at.run()
+        shown = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("map_")}
+        assert shown["Customer id *"] == "ContactName" and shown["Amount (MRR or revenue) *"] == "Total"
+        next(s for s in at.selectbox if s.label == "Does 'LineAmount' bill every month?").set_value("monthly")
+        at.run()
+        assert not at.exception and not at.error
+        assert any("'Total' repeats the invoice's total on each of its lines" in w.value for w in at.warning)
+        store_button(at).click()
+        at.run()
+        assert not at.exception
+        ws = Workspace(tmp_path / "ws.duckdb")
+        rows = ws.cursor().execute("SELECT customer_id, strftime(month, '%Y-%m'), mrr::DOUBLE FROM revenue WHERE "
+                                   "version = (SELECT max(version) FROM uploads WHERE file_name = 'xero.csv') "
+                                   "ORDER BY 1, 2").fetchall()
+        ws.close()
+        assert rows == [("Alpha Ltd", "2026-01", 200.0), ("Alpha Ltd", "2026-02", 200.0),
+                        ("Beta Ltd", "2026-01", 1200.0)]
+    finally:
+        st.cache_resource.clear()
