@@ -970,12 +970,12 @@ def test_data_page_reads_a_repeated_invoice_total_from_the_line_amounts(tmp_path
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    xero = ("ContactName,InvoiceNumber,InvoiceDate,Total,TaxTotal,Description,LineAmount,AccountCode,TaxAmount,"
-            "Currency,Type,Status\n"
-            "Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Seats,100.00,200,15.00,NZD,Sales invoice,Paid\n"
-            "Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Add-on,100.00,200,15.00,NZD,Sales invoice,Paid\n"
-            "Beta Ltd,INV-2,2026-01-10,1380.00,180.00,Licence,1200.00,200,180.00,NZD,Sales invoice,Paid\n"
-            "Alpha Ltd,INV-3,2026-02-05,230.00,30.00,Seats,200.00,200,30.00,NZD,Sales invoice,Paid\n").encode()
+    xero = (b"ContactName,InvoiceNumber,InvoiceDate,Total,TaxTotal,Description,LineAmount,AccountCode,TaxAmount,"
+            b"Currency,Type,Status\n"
+            b"Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Seats,100.00,200,15.00,NZD,Sales invoice,Paid\n"
+            b"Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Add-on,100.00,200,15.00,NZD,Sales invoice,Paid\n"
+            b"Beta Ltd,INV-2,2026-01-10,1380.00,180.00,Licence,1200.00,200,180.00,NZD,Sales invoice,Paid\n"
+            b"Alpha Ltd,INV-3,2026-02-05,230.00,30.00,Seats,200.00,200,30.00,NZD,Sales invoice,Paid\n")
     monkeypatch.setenv("CX_WORKSPACE", str(tmp_path / "ws.duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
