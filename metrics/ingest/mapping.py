@@ -176,7 +176,8 @@ SYNONYMS = {
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
-    "start_date": ["startdate", "becameacustomerdate", "startutc", "signupdate", "signedupat", "customersince", "joindate", "subscribedat",
+    "start_date": ["startdate", "becameacustomerdate", "startutc", "signupdate", "signedupat", "customersince",
+                   "joindate", "subscribedat",
                    "activatedat", "startedat", "subscriptionstartedat", "createdat", "createdutc", "created", "since",
                    "start"],  # Baremetrics' 'subscription_started_at'
     # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
