@@ -20,7 +20,7 @@ from metrics.ingest.dates import choose_format
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import REJECTED_SHOWN, Options, Report, counted
 from metrics.ingest.questions import Question, Questions
-from metrics.ingest.sqltext import _blank, _flag_sql, _text  # noqa: F401 (re-exported)
+from metrics.ingest.sqltext import _blank, _flag_sql, _text, sql_words  # noqa: F401 (re-exported)
 from metrics.ingest.unpivot import Unpivot
 from metrics.store import quote_ident
 
@@ -134,6 +134,16 @@ class _Checker:
         """Take the rows meeting `condition` out of the file before any check (a survey preview, a payment beside
         its charge): the rows the checks report on are the rest. The caller says how many and why."""
         self.total -= self.con.execute(f"DELETE FROM raw WHERE {condition}").fetchone()[0]
+
+    def leave_out_values(self, column: str, words: tuple[str, ...]) -> tuple[int, str]:
+        """leave_out() the rows whose `column`, trimmed and in lower case, is one of `words`; returns how many and
+        the values found with their counts ("lead (1), opportunity (1)"), for the caller to say why."""
+        value = f"lower(trim(coalesce({quote_ident(column)}, '')))"
+        found = self.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(words)} "
+                                 "GROUP BY 1 ORDER BY 2 DESC, 1 DESC").fetchall()
+        if found:
+            self.leave_out(f"{value} IN {sql_words(words)}")
+        return sum(c for _v, c in found), ", ".join(f"{v} ({c:,})" for v, c in found)
 
     def date(self, column: str) -> str:
         """SQL for the column's dates in its format (the analyst's answer, else the best fit; dates.py)."""

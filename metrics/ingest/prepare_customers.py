@@ -65,14 +65,10 @@ def not_customers_yet(chk: _Checker, m: dict[str, str], warnings: list[str]) -> 
     for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
         if column in chk.hidden or normalise_header(column) not in names:
             continue
-        value = f"lower(trim(coalesce({quote_ident(column)}, '')))"
-        found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(PROSPECT_WORDS)} "
-                                "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
-        if found:
-            chk.leave_out(f"{value} IN {sql_words(PROSPECT_WORDS)}")
-            n = sum(c for _v, c in found)
-            warnings.append(f"{counted(n, 'row')} whose '{column}' says {', '.join(f'{v} ({c:,})' for v, c in found)}"
-                            f" {'was' if n == 1 else 'were'} left out: prospects and leads are no customers yet.")
+        n, said = chk.leave_out_values(column, PROSPECT_WORDS)
+        if n:
+            warnings.append(f"{counted(n, 'row')} whose '{column}' says {said} {'was' if n == 1 else 'were'} left "
+                            "out: prospects and leads are no customers yet.")
 
 
 def _churned_flag_agrees(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:

@@ -44,13 +44,8 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
     status = chk.column_named(("status", "responsestatus", "responsetype", "surveystatus"))  # Medallia
     if status is None:
         return
-    value = f"lower(trim(coalesce({quote_ident(status)}, '')))"
-    found = chk.con.execute(f"SELECT {value}, count(*) FROM raw WHERE {value} IN {sql_words(NOT_ANSWER_STATUS)} "
-                            "GROUP BY 1 ORDER BY 2 DESC, 1 DESC").fetchall()
-    if found:
-        chk.leave_out(f"{value} IN {sql_words(NOT_ANSWER_STATUS)}")
-        n = sum(c for _v, c in found)
-        said = ", ".join(f"{v} ({c:,})" for v, c in found)
+    n, said = chk.leave_out_values(status, NOT_ANSWER_STATUS)
+    if n:
         warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
                         "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
                         "answer.")

@@ -29,7 +29,7 @@ def test_hubspot_companies_leads_and_opportunities_are_no_customers():
     p = prepare_bytes(HUBSPOT.encode(), kind="customers", answers={"churned_values:Lifecycle Stage": []})
     assert list(p.rows.customer_id) == ["9001", "9003", "9006"]
     assert [f"{d:%Y-%m}" for d in p.rows.start_date] == ["2025-01", "2025-02", "2025-03"]
-    assert any(w.startswith("2 rows whose 'Lifecycle Stage' says lead (1), opportunity (1) were left out")
+    assert any(w.startswith("2 rows whose 'Lifecycle Stage' says opportunity (1), lead (1) were left out")
                for w in p.warnings)
 
 
