@@ -203,7 +203,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             FROM raw WHERE {keep} GROUP BY 1 ORDER BY min(_row)""")
         warnings.append(f"{lines:,} subscriptions combined into {len(frame):,} customers (start = first "
                         "subscription's start; churned when every subscription has ended, on the last end date).")
-        _no_churn_warning(frame, warnings)
+        _no_churn_warning(frame, m, warnings)
         return frame
     keep = _started_by_as_of(chk, start, opts, "true", "customer", warnings)
     frame = canonical(chk, f"""
@@ -211,7 +211,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                {churn} AS churn_date, {_text(m, 'segment')} AS segment, {_text(m, 'region')} AS region,
                {_text(m, 'plan')} AS plan
         FROM raw WHERE {keep} ORDER BY _row""")
-    _no_churn_warning(frame, warnings)
+    _no_churn_warning(frame, m, warnings)
     return frame
 
 
@@ -322,11 +322,14 @@ def _scheduled_churn(chk: _Checker, column: str, churn: str, opts: Options, warn
 NO_CHURN_WARNED_FROM = 30  # customers: a list this long where nobody ever left is worth a second look
 
 
-def _no_churn_warning(frame, warnings: list[str]) -> None:
+def _no_churn_warning(frame, m: dict[str, str], warnings: list[str]) -> None:
     """A list of many customers of whom none ever churned: logo churn will read 0.0% for every period, true only if
-    the file holds the churn (subscriptions that all still run, or a list without its churn dates, say nothing)."""
+    the file holds the churn (subscriptions that all still run, or a list without its churn dates, say nothing).
+    Said at any size when no column could hold a churn (Stripe's and Chargebee's customers exports: 7 customers,
+    0% churn, nothing said)."""
     n = frame.num_rows
-    if n >= NO_CHURN_WARNED_FROM and frame.column("churn_date").null_count == n:
+    no_column = not {"churn_date", "churned", "tenure"} & m.keys()
+    if (n >= NO_CHURN_WARNED_FROM or no_column) and n and frame.column("churn_date").null_count == n:
         warnings.append(f"None of the {n:,} customers in this file has churned (no churn date): logo churn will read "
                         "0.0% for every period. If customers have left, their churn (an end date, or a churned "
                         "status with its date) is missing from this file.")

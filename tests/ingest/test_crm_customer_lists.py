@@ -66,3 +66,11 @@ def test_a_status_flag_with_unknown_words_is_asked_before_it_is_read():
     data = FLAGGED.replace(",Yes\n", ",Gone\n").replace(",No\n", ",Here\n").encode()
     with pytest.raises(NeedsAnswerError, match="Which values of 'Churned' mean the customer churned"):
         prepare_bytes(data, kind="customers")
+
+
+def test_a_customers_export_with_no_churn_column_says_so_at_any_size():
+    """Stripe's customers export holds no churn: 2 customers stored as active for ever, logo churn 0.0%, and the
+    "nobody churned" warning only came from 30 customers on."""
+    p = prepare_bytes(b"id,Email,Created (UTC)\ncus_1,a@x.test,2025-01-05\ncus_2,b@x.test,2025-02-05\n",
+                      kind="customers")
+    assert any(w.startswith("None of the 2 customers in this file has churned") for w in p.warnings)
