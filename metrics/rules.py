@@ -156,7 +156,10 @@ def everywhere() -> list[str]:
         "inactive account with no end date is refused by row, since when it left is not known. Beside churn dates, "
         "a churned flag ('Churned' Yes/No) must agree with them: a row it says churned with no date, or stayed "
         "with a date, is refused by row. Prospects, leads and open opportunities (a CRM's type, lifecycle stage or "
-        "label) are no customers yet: left out, said.",
+        "label) are no customers yet: left out, said. An account's active flag (Recurly's 'has_live_subscription') "
+        "is read beside a status too: an account without a live subscription and without a close date is refused "
+        "by row (when it left is not known). A file with no column that could hold a churn says that logo churn "
+        "will read 0.0%.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",

@@ -141,9 +141,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
             if "status" in m:
                 churn = _active_status_wins(chk, m, churn, warnings)
-            elif (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None:
+            # beside a status too: Recurly's accounts are 'active' with no live subscription (cancelled, or never
+            # subscribed), and counted as customers for ever
+            if (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None and flag not in m.values():
                 churn = _active_flag_wins(chk, m, flag, churn, warnings)
-            elif "churned" in m:
+            elif "churned" in m and "status" not in m:
                 _churned_flag_agrees(chk, m, warnings)
             _check_dates(chk, m["churn_date"], churn, False, opts.today, parsed)
             chk.flag(m["churn_date"], f"{churn} < {start}", "are before the customer's start date")
@@ -271,9 +273,11 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
 
 
 # An account's own active flag beside its end date (ChurnZero's 'Is Active' TRUE/FALSE beside the contract's
-# 'End Date'): TRUE means still a customer, the opposite of a churned flag's TRUE
+# 'End Date', Recurly's accounts' 'has_live_subscription' beside 'closed_at'): TRUE means still a customer, the
+# opposite of a churned flag's TRUE
 ACTIVE_FLAG_HEADERS = ("isactive", "isactivetruefalse", "active", "activeflag", "isactiveaccount", "activeaccount",
-                       "isactivecustomer", "activecustomer", "accountisactive", "accountactive")
+                       "isactivecustomer", "activecustomer", "accountisactive", "accountactive",
+                       "haslivesubscription", "hasactivesubscription")
 FLAG_ACTIVE = ("true", "t", "yes", "y", "1", "active")
 FLAG_INACTIVE = ("false", "f", "no", "n", "0", "inactive")
 

@@ -74,3 +74,22 @@ def test_a_customers_export_with_no_churn_column_says_so_at_any_size():
     p = prepare_bytes(b"id,Email,Created (UTC)\ncus_1,a@x.test,2025-01-05\ncus_2,b@x.test,2025-02-05\n",
                       kind="customers")
     assert any(w.startswith("None of the 2 customers in this file has churned") for w in p.warnings)
+
+
+def test_recurly_accounts_without_a_live_subscription_and_no_close_are_refused_by_row():
+    """Recurly's accounts export: 'account_state' stays active after the last subscription is cancelled (acct3), and
+    an account that never subscribed (acct5) is active too; both counted as customers for ever. Beside the status,
+    'has_live_subscription' says who still pays: the two rows are refused by row, since when acct3 left is not
+    known; acct2's close is its churn."""
+    data = (b"account_code,account_state,company_name,created_at,closed_at,has_live_subscription\n"
+            b"acct1,active,Acme,2025-01-10 12:00:00 UTC,,true\n"
+            b"acct2,closed,Beta,2025-01-20 12:00:00 UTC,2025-03-05 12:00:00 UTC,false\n"
+            b"acct3,active,Gamma,2025-02-01 12:00:00 UTC,,false\n"
+            b"acct4,active,Delta,2025-02-12 12:00:00 UTC,,true\n"
+            b"acct5,active,Eps,2025-03-04 12:00:00 UTC,,false\n")
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="customers")
+    assert [c.row for c in err.value.cells] == [4, 6] and err.value.column == "closed_at"
+    p = prepare_bytes(data, kind="customers", skip_invalid=True)
+    assert {r.customer_id: pd.notna(r.churn_date) for r in p.rows.itertuples()} == {
+        "acct1": False, "acct2": True, "acct4": False}
