@@ -180,10 +180,10 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         if kind == "customers":
             not_customers_yet(chk, mapping, warnings)
         if kind == "revenue":
-            # also for an amount the mapping step passes on (the Data page sends every field it shows): a total
-            # repeated on each line of its invoice is never one line's revenue (Xero on the page: 430 for 200)
+            # also for an amount mapped by hand: a total repeated on each line of its invoice is never one line's
+            # revenue (Xero on the Data page, which passed every field on as chosen: 430 for 200)
             _line_amounts(chk, mapping, warnings)
-        if kind == "revenue":  # a shop's or a sales tool's export: its total row, item rows, guests, refunds
+            # a shop's or a sales tool's export: its total row, item rows, guests, refunds
             _total_row(chk, mapping, warnings)
             _order_lines(chk, mapping, warnings)
             _order_amount_repeated(chk, mapping, warnings)

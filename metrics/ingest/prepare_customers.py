@@ -27,9 +27,10 @@ TRIAL_END_HEADERS = ("trialendutc", "trialend", "trialendsat", "trialendedat", "
 # A CRM's record type or stage (Salesforce's and Zoho's 'Type' / 'Account Type', HubSpot's 'Lifecycle Stage',
 # Pipedrive's 'Organization - Label'): prospects, leads and open opportunities are no customers yet. Counted, a
 # Zoho list of 3 customers and 1 prospect read 4 active (and HubSpot's leads, with no customer date, were bad rows).
+# Not a subscriber: a paying one to a media company (HubSpot's stage of that name is a newsletter reader).
 PROSPECT_HEADERS = ("type", "accounttype", "customertype", "recordtype", "lifecyclestage", "label",
                     "organizationlabel", "companytype", "relationship")
-PROSPECT_WORDS = ("prospect", "lead", "hot lead", "warm lead", "cold lead", "subscriber", "marketingqualifiedlead",
+PROSPECT_WORDS = ("prospect", "lead", "hot lead", "warm lead", "cold lead", "marketingqualifiedlead",
                   "marketing qualified lead", "salesqualifiedlead", "sales qualified lead", "mql", "sql",
                   "opportunity", "potential customer", "prospect customer")
 
