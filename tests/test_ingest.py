@@ -1,6 +1,7 @@
 """Ingest: good files in many shapes, every kind of bad file, and proof a failed upload changes nothing."""
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -766,7 +767,13 @@ def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path):
 
 
 # ---- the Data page (AppTest): date format question, choice, delete ------------------------------------
-def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path, monkeypatch):
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@contextlib.contextmanager
+def data_page(tmp_path, monkeypatch, kind: str):
+    """The Data page of a fresh workspace (which holds the sample company) with `kind` chosen and the company's own
+    workspace answered ahead, so an upload is never mixed with the sample; Streamlit's caches cleared around it."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -774,11 +781,21 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+        at = AppTest.from_file(APP, default_timeout=120)
         at.switch_page("pages/data.py")
         at.run()
-        at.selectbox(key="upload_kind").set_value("NPS responses")
-        at.session_state["sample_choice"] = "own"  # answered ahead: the company's own workspace, no sample mixed
+        at.selectbox(key="upload_kind").set_value(kind)
+        at.session_state["sample_choice"] = "own"
+        yield at
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    with data_page(tmp_path, monkeypatch, "NPS responses") as at:
         at.file_uploader[0].upload("ambiguous.csv", b"customer_id,date,score\nc1,03/04/2026,9\nc2,05/06/2026,7\n",
                                    "text/csv")
         at.run()
@@ -813,15 +830,12 @@ def test_data_page_asks_the_date_format_and_deletes_an_earlier_version(tmp_path,
         at.switch_page("pages/cio.py")  # the emptied data version stays listed; pages still run
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        pinned = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+        pinned = AppTest.from_file(APP, default_timeout=120)
         pinned.query_params["v"] = "1"  # a link pinned to the emptied data version says so, shows the latest
         pinned.switch_page("pages/cfo.py")
         pinned.run()
         assert not pinned.exception, [e.value for e in pinned.exception]
         assert any("data version '1' is not available" in w.value for w in pinned.warning)
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -967,24 +981,13 @@ def test_data_page_reads_a_repeated_invoice_total_from_the_line_amounts(tmp_path
     every shown field on as chosen by hand kept 'Total', repeated on each of an invoice's lines: the page stored
     Alpha's January as 430 where its two lines are 100 + 100. Only the fields the analyst changes are passed on as
     chosen. Hand: Alpha 200 in January and in February, Beta 1,200 in January."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     xero = (b"ContactName,InvoiceNumber,InvoiceDate,Total,TaxTotal,Description,LineAmount,AccountCode,TaxAmount,"
             b"Currency,Type,Status\n"
             b"Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Seats,100.00,200,15.00,NZD,Sales invoice,Paid\n"
             b"Alpha Ltd,INV-1,2026-01-05,230.00,30.00,Add-on,100.00,200,15.00,NZD,Sales invoice,Paid\n"
             b"Beta Ltd,INV-2,2026-01-10,1380.00,180.00,Licence,1200.00,200,180.00,NZD,Sales invoice,Paid\n"
             b"Alpha Ltd,INV-3,2026-02-05,230.00,30.00,Seats,200.00,200,30.00,NZD,Sales invoice,Paid\n")
-    monkeypatch.setenv("CX_WORKSPACE", str(tmp_path / "ws.duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
-        at.switch_page("pages/data.py")
-        at.run()
-        at.selectbox(key="upload_kind").set_value("Revenue")
-        at.session_state["sample_choice"] = "own"
+    with data_page(tmp_path, monkeypatch, "Revenue") as at:
         at.file_uploader[0].upload("xero.csv", xero, "text/csv")
         at.run()
         shown = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("map_")}
@@ -1003,5 +1006,3 @@ def test_data_page_reads_a_repeated_invoice_total_from_the_line_amounts(tmp_path
         ws.close()
         assert rows == [("Alpha Ltd", "2026-01", 200.0), ("Alpha Ltd", "2026-02", 200.0),
                         ("Beta Ltd", "2026-01", 1200.0)]
-    finally:
-        st.cache_resource.clear()

@@ -343,7 +343,7 @@ def _by_name(columns: list[str]) -> dict[str, str]:
     # in the file's order, so setdefault keeps the first column (iterated reversed, BigCommerce's 'Order Total (ex
     # tax)' took 'ordertotal' from the 'Order Total (inc tax)' before it)
     for c in columns:
-        if _QUALIFIED.search(str(c)) and (short := _short(c)):
+        if _QUALIFIED.search(str(c)) and (short := short_header(c)):
             out.setdefault(short, c)
     for c in columns:
         # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
@@ -362,7 +362,7 @@ def _by_name(columns: list[str]) -> dict[str, str]:
 _QUALIFIED = re.compile(r"\.|:\s")
 
 
-def _short(header: str) -> str:
+def short_header(header: str) -> str:
     """The normalised header after its table's qualifier: Paddle's 'details.totals.total' is 'total', Zuora's
     'Account: Account Number' 'accountnumber'."""
     return normalise_header(_QUALIFIED.split(str(header))[-1])
@@ -379,7 +379,7 @@ def _own_id(column: str, columns: list[str]) -> bool:
     nothing against reading it as the customer (a customers file's rows are customers: not asked there)."""
     # a table's qualified 'customers.id' is an id of its own table, no other record's (the plain 'id' wins)
     return normalise_header(column) in BARE_IDS and any(
-        c != column and _short(c) not in BARE_IDS and _REFERENCE.search(str(c).strip()) for c in columns)
+        c != column and short_header(c) not in BARE_IDS and _REFERENCE.search(str(c).strip()) for c in columns)
 
 
 def _synonyms(kind: str, name: str) -> list[str]:
@@ -489,10 +489,10 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
             # it ('Amount Paid'); a tax column beside any other amount is not subtracted
-            total = next((c for c in columns if _short(c) == "total" and c not in mapping.values()), None)
+            total = next((c for c in columns if short_header(c) == "total" and c not in mapping.values()), None)
             if mapping["amount"] == normalised.get("amount") and CHARGEBEE_INVOICE_HEADERS <= set(normalised):
                 pass  # Chargebee's 'Amount' is its total
-            elif total is not None or _short(mapping.get("amount", "")) in TOTAL_HEADERS:
+            elif total is not None or short_header(mapping.get("amount", "")) in TOTAL_HEADERS:
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")

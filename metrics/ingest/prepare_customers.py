@@ -48,15 +48,19 @@ def _status_without_churn_date(chk: _Checker, m: dict[str, str], warnings: list[
                "they cannot be skipped: without them churn would read 0%")
 
 
-def _status_says_churned_undated(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
-    """A customer list with a churn date and a status: a row whose status says churned ('Cancelled', 'closed') and
-    whose churn date is empty left at a time nobody knows. Counted as active it lowered churn (ChartMogul: 2 churned
-    of 4); rejected by row, so the analyst fills the dates in or leaves those customers out knowingly."""
-    churned = churned_values(chk, m["status"], warnings)
+def _status_says_churned_undated(chk: _Checker, m: dict[str, str], warnings: list[str],
+                                 column: str | None = None) -> str | None:
+    """A customer list with a churn date and a status (or `column`, a churned flag): a row whose status says
+    churned ('Cancelled', 'closed') and whose churn date is empty left at a time nobody knows. Counted as active it
+    lowered churn (ChartMogul: 2 churned of 4); rejected by row, so the analyst fills the dates in or leaves those
+    customers out knowingly. Returns the condition that says churned (None while its values are asked)."""
+    column = column or m["status"]
+    churned = churned_values(chk, column, warnings)
     if churned is not None:
         chk.flag(m["churn_date"], f"({churned}) AND {_blank(quote_ident(m['churn_date']))}",
-                 f"are empty while '{m['status']}' says the customer churned: when they left is not known. Fill in "
+                 f"are empty while '{column}' says the customer churned: when they left is not known. Fill in "
                  "the churn dates, or skip these rows (those customers are then left out of every figure)")
+    return churned
 
 
 def not_customers_yet(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
@@ -76,14 +80,11 @@ def _churned_flag_agrees(chk: _Checker, m: dict[str, str], warnings: list[str]) 
     """A churned flag beside the churn dates ('Churned' Yes/No, 'Customer Status' Churned/Active): unread, a
     customer it says churned with no date stayed active for ever, and one it says stayed, with a date, churned.
     Which values mean churned is asked; a row where the flag and the date disagree is refused by row (which of the
-    two is right, the file cannot say)."""
-    churned = churned_values(chk, m["churned"], warnings)
+    two is right, the file cannot say): undated as a churned status is (_status_says_churned_undated), dated here."""
+    churned = _status_says_churned_undated(chk, m, warnings, m["churned"])
     if churned is None:
         return
     dated, flag = f"NOT {_blank(quote_ident(m['churn_date']))}", f"NOT {_blank(quote_ident(m['churned']))}"
-    chk.flag(m["churn_date"], f"({churned}) AND NOT {dated}",
-             f"are empty while '{m['churned']}' says the customer churned: when they left is not known. Fill in the "
-             "churn dates, or skip these rows (those customers are then left out of every figure)")
     chk.flag(m["churn_date"], f"NOT ({churned}) AND {flag} AND {dated}",
              f"are dated while '{m['churned']}' says the customer did not churn: which is right is not known. "
              "Correct one of the two, or skip these rows")

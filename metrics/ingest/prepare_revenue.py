@@ -25,7 +25,7 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import MAX_SPAN_YEARS, _check_dates, _parse_date_sql
-from metrics.ingest.mapping import normalise_header, says_annual, says_monthly
+from metrics.ingest.mapping import normalise_header, says_annual, says_monthly, short_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
@@ -429,8 +429,7 @@ def _refuse_zeroed_ended(chk: _Checker, m: dict[str, str], keep: str, end: str, 
     if not zero or zero * 2 < ended or not paying:
         return
     price = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if c not in ("_row", m["amount"], *chk.hidden) and normalise_header(str(c).rsplit(".", 1)[-1])
-                  in PRICE_HEADERS), None)
+                  if c not in ("_row", m["amount"], *chk.hidden) and short_header(c) in PRICE_HEADERS), None)
     raise InvalidOptionError(
         f"'{m['amount']}' is 0 on {zero:,} of the {ended:,} ended subscriptions (first at row {row}) while "
         f"{paying:,} running ones pay: it is their MRR now, not what they paid, so their months before they ended "
@@ -486,7 +485,7 @@ def _discount_warning(chk: _Checker, m: dict[str, str], keep: str, warnings: lis
     (MRR before those discounts), never silently taken as billed."""
     used = set(m.values())
     for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
-        if column in used or normalise_header(column.rsplit(".", 1)[-1]) not in DISCOUNT_HEADERS:
+        if column in used or short_header(column) not in DISCOUNT_HEADERS:
             continue
         if n := chk.count_where(f"{keep} AND NOT {_blank(quote_ident(column))}"):
             warnings.append(f"{counted(n, 'subscription')} {'has' if n == 1 else 'have'} a coupon or discount in "
