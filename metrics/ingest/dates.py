@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank
+from metrics.ingest.sqltext import _blank, daylight_offsets
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -51,9 +51,12 @@ def format_name(fmt: str) -> str:
     return re.sub(r"%[A-Za-z]", lambda m: _FIELD_NAMES.get(m.group(), m.group()), fmt)
 
 
+_GMT_ZONE = "'\\s+(GMT|UTC)(([+-])([0-9]{1,2})(:?([0-9]{2}))?)?$'"
+
+
 def _parse_date_sql(v: str, fmt: str) -> str:
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
-        iso = f"regexp_replace({v}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
+        iso = f"regexp_replace({daylight_offsets(v)}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such.
         # A plain YYYY-MM-DD is read by a cast alone: the same date, without the regular expressions' cost.
         plain = f"CASE WHEN length({v}) = 10 AND {v}[5] = '-' AND {v}[8] = '-' THEN try_cast({v} AS DATE) END"
@@ -71,7 +74,7 @@ def _parse_date_sql(v: str, fmt: str) -> str:
     if "%H" in fmt or "%I" in fmt:
         # a trailing zone (Google Forms' "11:30:00 PM GMT-5") is read, and the date taken in UTC as every other
         # zoned time is (it was dropped: the local date was kept, and the same moment fell in another month)
-        zone = "'\\s+(GMT|UTC)(([+-])([0-9]{1,2})(:?([0-9]{2}))?)?$'"
+        zone = _GMT_ZONE
         ts = f"try_strptime(regexp_replace({v}, {zone}, ''), '{fmt}')"
         offset = (f"(CASE WHEN regexp_extract({v}, {zone}, 3) = '-' THEN -1 ELSE 1 END) * "
                   f"(coalesce(try_cast(nullif(regexp_extract({v}, {zone}, 4), '') AS INTEGER), 0) * 60 + "
@@ -153,16 +156,22 @@ def choose_format(chk: _Checker, column: str) -> str:
     parsed = _materialise(chk, column, _parse_date_sql(col, fmt))
     if fmt == "ISO":
         note_zone_shifts(chk, column, parsed)
+    elif "%H" in fmt or "%I" in fmt:  # Google Forms' '1/31/2026 11:30:00 PM GMT-5': its day moved silently
+        v = quote_ident(column)
+        note_zone_shifts(chk, column, parsed,
+                         f"try_cast(try_strptime(regexp_replace({v}, {_GMT_ZONE}, ''), '{fmt}') AS DATE)")
     return parsed
 
 
-def note_zone_shifts(chk: _Checker, column: str, parsed: str) -> None:
+def note_zone_shifts(chk: _Checker, column: str, parsed: str, local: str | None = None) -> None:
     """A note when a timestamp's zone moves its date: the rule reads every date in UTC (one calendar for every
-    file), so 2023-01-31T23:30-05:00 is 1 February; said, not silent, since the file shows 31 January."""
+    file), so 2023-01-31T23:30-05:00 is 1 February; said, not silent, since the file shows 31 January. `local`:
+    SQL for the date the file shows (an ISO value's first ten characters by default)."""
     v = quote_ident(column)
+    local = local or f"CASE WHEN length({v}) > 10 THEN try_cast(left({v}, 10) AS DATE) END"
     n, example, read = chk.con.execute(
         f"SELECT count(*), arg_min({v}, _row), arg_min({parsed}, _row) FROM raw "
-        f"WHERE length({v}) > 10 AND {parsed} <> try_cast(left({v}, 10) AS DATE)").fetchone()
+        f"WHERE {parsed} <> {local}").fetchone()
     if n:
         which = ("1 timestamp in '{c}' carries a time zone that puts it" if n == 1
                  else f"{n:,} timestamps in '{{c}}' carry a time zone that puts them")

@@ -72,13 +72,15 @@ FIELDS_TICKETS = [
 
 SYNONYMS_TICKETS = {
     "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
-                  "hsobjectid", "recordid", "number", "issuekey", "issueid",
+                  "hsobjectid", "recordid", "number", "issuekey", "issueid", "sessionid",  # Crisp's conversations
                   "ticketnummer", "ticketnr"],  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
     # B2B: the organization is the customer; the requester (a person) only when there is no organization.
     # Jira Service Management writes 'Organizations' (a request's customer organisations)
     "customer_id": ["organizationid", "organization", "organizations", "organisation", "organisations",
                     "organisationid", "companyid",
-                    "associatedcompanyid", "associatedcompanyids", "associatedcompany", "company", "companyname",
+                    # HubSpot: 'Associated Company IDs (Primary)' before the list of every associated company
+                    "associatedcompanyidsprimary", "associatedcompanyid", "associatedcompanyids", "associatedcompany",
+                    "company", "companyname",
                     "accountid", "account", "accountname", "customerid", "customer", "clientid", "requesterid",
                     "requester",
                     # German exports: 'Firma', 'Kunden-ID', 'Anforderer-ID' / 'Anforderer' (the requester)
@@ -90,6 +92,7 @@ SYNONYMS_TICKETS = {
                    "createdatutc",
                    "submittedat", "submitted", "openedat", "opened", "startedat", "conversationstartedat",
                    "datecreated", "creationdate", "ticketcreated",
+                   "datetimeopened", "dateopened",  # Salesforce's Cases report ('Date/Time Opened')
                    "erstelltam", "erstellungsdatum", "erstelldatum", "erstellungszeit", "erstellt"],  # German
     "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
@@ -101,7 +104,9 @@ SYNONYMS_TICKETS = {
                   "resolveddate", "dateresolved", "conversationlastclosedat",  # Intercom's export: the final close
                   "geloestam", "geloestum", "loesungsdatum",  # German ('Gelöst am'; umlauts fold to ae/oe/ue)
                   "solved", "resolved", "geloest"],  # Freshservice; LiveAgent; German Zendesk 'Gelöst'
-    "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "firstcloseat",
+    # Salesforce's 'Date/Time Closed', Zoho Desk's 'Ticket Closed Time' (unread: nothing was solved)
+    "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "datetimeclosed",
+                  "ticketclosedtime", "ticketclosedat", "firstcloseat",
                   "firstclosedat", "statisticsfirstcloseat", "conversationfirstclosedat", "geschlossenam",
                   "geschlossenum", "closed",
                   "geschlossen"],
@@ -160,6 +165,7 @@ SYNONYMS = {
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
                       "completiontime", "datum", "submissiondate", "submittedon",
+                      "createddate", "responsereceivedat",  # Retently's feedback, Medallia's exports
                       "submissiontimestamp"],  # HubSpot's feedback submissions
     # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
@@ -296,9 +302,12 @@ STRIPE_INVOICE_HEADERS = {"billingreason", "amountdue", "amountremaining"}
 # Chargebee's invoices export: 'Amount' is the invoice total with its 'Tax'; 'Amount Paid' is what was paid so far
 # (0 on an open invoice, which still bills), so the amount is 'Amount', less the tax
 CHARGEBEE_INVOICE_HEADERS = {"amountpaid", "amountadjusted", "creditsapplied"}
-# QuickBooks' transaction list: 'Transaction type' (Invoice, Payment, Credit Memo …) read as the status, whose
-# payments are left out (prepare_revenue.SKIPPED_LINE_STATUS); 'Name' is the customer
-QUICKBOOKS_HEADERS = {"transactiontype", "name", "account"}
+# A ledger's transaction list, QuickBooks' ('Transaction type') and NetSuite's saved search ('Type'): the type
+# (Invoice, Payment, Credit Memo …) read as the status, whose payments are left out
+# (prepare_revenue.SKIPPED_LINE_STATUS); 'Name' is the customer, 'Account' the ledger account ('1200 Accounts
+# Receivable' on every NetSuite line: every customer was one)
+LEDGER_HEADERS = {"name", "account"}
+LEDGER_TYPE_HEADERS = ("transactiontype", "type")
 # NPS score headers that name no question: read only when no column asks for the recommendation.
 GENERIC_SCORE = ("score", "rating", "answer")
 # A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
@@ -437,12 +446,18 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         # a row's own id is passed over for the next synonym (Shopify's order 'Id', then its buyer's 'Email')
         col = next((normalised[s] for s in _synonyms(kind, name) if normalised.get(s) not in (None, *used)
                     and not (name == "customer_id" and kind != "customers" and _own_id(normalised[s], columns))), None)
-        # The question that asks for the recommendation is the NPS: a generic 'score', 'rating' or 'answer' beside
-        # it is something else (Typeform's calculator 'score', a Google Forms quiz's 'Score').
-        if col is None or (kind == "nps" and name == "score" and normalise_header(col) in GENERIC_SCORE):
+        # The question that asks for the recommendation is the NPS, the one that asks about satisfaction the CSAT: a
+        # generic 'score', 'rating' or 'answer' beside it is something else (Typeform's calculator 'score', a Google
+        # Forms quiz's 'Score' "4 / 5": read as the CSAT answers, 71% for 29%).
+        if col is None or (kind in ("nps", "csat") and name == "score" and normalise_header(col) in GENERIC_SCORE):
             col = next((c for c in columns for part in contains.get(name, ())
                         if c not in used and not normalise_header(c).endswith("npsgroup")
                         and not (name == "score" and any(w in normalise_header(c) for w in NOT_A_SCORE))
+                        and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
+        if name == "comment" and col is not None and normalise_header(col) in ("comment", "comments"):
+            # a question asking why beats a bare 'Comments' (Alchemer's system field, the survey's internal notes:
+            # the answers to 'Why did you give that score?' were lost)
+            col = next((c for c in columns for part in CONTAINS["comment"] if c not in used
                         and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
         if col is not None and name == "customer_id" and kind != "customers" and _own_id(col, columns):
             col = None
@@ -472,9 +487,11 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
             for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
                 mapping.pop(name, None)
-        if QUICKBOOKS_HEADERS <= set(normalised):  # 'Account' is a ledger account there, 'Name' the customer
+        kind_of_line = next((normalised[h] for h in LEDGER_TYPE_HEADERS if h in normalised), None)
+        if LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given:
             mapping["customer_id"] = normalised["name"]
-            mapping.setdefault("status", normalised["transactiontype"])
+            if "status" not in given:
+                mapping.setdefault("status", kind_of_line)
         if CHARGEBEE_INVOICE_HEADERS <= set(normalised) and "amount" in normalised and "tax" in mapping:
             mapping["amount"] = normalised["amount"]
         if "month" in mapping or "start_date" in mapping or "tenure" not in mapping:

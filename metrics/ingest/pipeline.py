@@ -49,6 +49,7 @@ from metrics.ingest.revenue_lines import (
 )
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
+    _comment_flag,
     _not_real_answers,
     _one_survey,
     _repeated_answers,
@@ -175,6 +176,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             leave_out_flagged(chk, mapping, "ticket" if kind == "tickets" else "response", warnings)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
+            _comment_flag(chk, mapping, given, warnings)
             _one_survey(chk, kind, warnings)
             _row_counter(chk, mapping, warnings)
         if kind == "customers":

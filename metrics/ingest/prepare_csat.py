@@ -22,6 +22,7 @@ from metrics.ingest.scales import (
     answered_sql,
     ask_scale,
     good_bad_sql,
+    middle_words,
     neutral_warning,
     score_sql,
     time_of_day_sql,
@@ -52,10 +53,11 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
         chk.leave_out(f"NOT ({answered})")  # validation judges (and counts) the answers
     lowest, highest, satisfied_from = CSAT_SCALES.get(scale or "1-5")
     if scale == "good-bad":
-        score = good_bad_sql(col)
+        middle = middle_words(chk, col)
+        score = good_bad_sql(col, middle)
         chk.flag(m["score"], f"{answered} AND {score} IS NULL",
                  "are not satisfaction words (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …)")
-        neutral_warning(chk, col, warnings)
+        neutral_warning(chk, col, warnings, middle)
     else:
         score = score_sql(col)
         chk.flag(m["score"], f"{answered} AND {time_of_day_sql(col)}",

@@ -74,7 +74,12 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        "awaiting_payment", "incomplete", "abandoned",
                        # PayPal's activity: 'Denied', 'Pending' (not received yet), 'Reversed' (taken back); Paddle
                        # Billing's transactions: 'ready' (a checkout not completed), 'past_due' (its payment failed)
-                       "denied", "pending", "reversed", "ready", "past_due")
+                       "denied", "pending", "reversed", "ready", "past_due",
+                       # payments not collected yet or never: GoCardless' 'pending_customer_approval' and
+                       # 'pending_submission', an 'authorized' card payment never captured (Razorpay, Braintree,
+                       # Mollie), Mollie's 'expired' checkout, Adyen's 'Refused', WooCommerce's checkout draft
+                       "pending_customer_approval", "pending_submission", "authorized", "authorised", "expired",
+                       "refused", "checkout-draft")
 # A line with one of these statuses and a negative amount is the refund itself, netted like any credit: left out with
 # the sales a refund undid, a refunded 200 stayed 200 (the sale beside it says 'Paid')
 REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded")
@@ -211,7 +216,9 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _refuse_activity_log(chk)
     cid, amount_col = quote_ident(m["customer_id"]), quote_ident(m["amount"])
     subscriptions = "start_date" in m or "tenure" in m
-    status = _flag_sql(quote_ident(m["status"])) if "status" in m else None
+    # WooCommerce's order exports write the status as stored, 'wc-refunded', 'wc-pending': read without the prefix
+    # (each was counted as revenue)
+    status = f"regexp_replace({_flag_sql(quote_ident(m['status']))}, '^wc-', '')" if "status" in m else None
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
     if "tenure" in m and "start_date" not in m:
         # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of

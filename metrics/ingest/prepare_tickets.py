@@ -53,6 +53,7 @@ STATUS_WORDS = {
     # Jira Service Management's 'Waiting for support' / 'Waiting for customer'; Kustomer's 'done'; Front's 'archived'
     # (a conversation dealt with and put away) were asked each time
     "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
+    "unresolved": "open",  # Crisp's conversation states: pending, unresolved, resolved
     "hold": "hold", "on-hold": "hold", "on hold": "hold",
     "solved": "solved", "resolved": "solved",
     "closed": "closed",

@@ -69,30 +69,50 @@ def score_sql(col_sql: str) -> str:
 # Not Good, Help Scout Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied, and their five-point forms). CSAT
 # counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
 SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
-                   "extremely satisfied", "positive", "happy", "very happy",
+                   "extremely satisfied", "positive", "happy", "very happy", "somewhat satisfied",
                    # German Zendesk ('Gut, ich bin zufrieden') and survey words
                    "gut", "sehr gut", "zufrieden", "sehr zufrieden", "äußerst zufrieden")
 NEUTRAL_WORDS = ("neutral", "okay", "ok", "average", "neither satisfied nor dissatisfied")
 UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
                      "not satisfied", "very dissatisfied", "very unsatisfied", "extremely dissatisfied",
                      "extremely unsatisfied", "negative", "unhappy", "very unhappy",
+                     # SurveyMonkey's five-point wordings (refused as "not satisfaction words")
+                     "somewhat dissatisfied", "somewhat unsatisfied", "not so satisfied", "not at all satisfied",
+                     "not very satisfied",
                      # German Zendesk ('Schlecht, ich bin unzufrieden') and survey words
                      "schlecht", "sehr schlecht", "unzufrieden", "sehr unzufrieden", "nicht zufrieden", "nicht gut",
                      "äußerst unzufrieden",
                      *NEUTRAL_WORDS)
 
 
-def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str]) -> None:
+# SurveyMonkey writes two five-point forms: Very satisfied / Somewhat satisfied / Neither … / Somewhat dissatisfied /
+# Very dissatisfied (top two boxes: very and somewhat satisfied), and Extremely / Very / Somewhat satisfied / Not so
+# satisfied / Not at all satisfied, whose top two are extremely and very: there 'Somewhat satisfied' is the middle box.
+# A column with a word only the second form has reads 'Somewhat satisfied' as its middle, not satisfied.
+EXTREMELY_FORM = ("extremely satisfied", "not so satisfied", "not at all satisfied")
+EXTREMELY_FORM_MIDDLE = ("somewhat satisfied",)
+
+
+def middle_words(chk: _Checker, col_sql: str) -> tuple[str, ...]:
+    """The words that are this column's middle box although they read as satisfied alone (EXTREMELY_FORM)."""
+    return EXTREMELY_FORM_MIDDLE if chk.count_where(f"{_value(col_sql)} IN {sql_words(EXTREMELY_FORM)}") else ()
+
+
+def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str], middle: tuple[str, ...] = ()) -> None:
     """Say how many neutral answers count as not satisfied (the rule, stated where it applies)."""
-    if n := chk.count_where(f"{_value(col_sql)} IN {sql_words(NEUTRAL_WORDS)}"):
-        warnings.append(f"{n:,} answers are neutral (Neutral, Okay …): CSAT counts them as not satisfied, as the "
-                        "middle box of a 1–5 scale.")
+    if n := chk.count_where(f"{_value(col_sql)} IN {sql_words(NEUTRAL_WORDS + middle)}"):
+        warnings.append(f"{n:,} answers are neutral (Neutral, Okay"
+                        + ("; 'Somewhat satisfied', the middle of Extremely / Very / Somewhat satisfied / Not so / Not "
+                           "at all satisfied" if middle else " …")
+                        + "): CSAT counts them as not satisfied, as the middle box of a 1–5 scale.")
 
 
-def good_bad_sql(col_sql: str) -> str:
-    """Satisfaction words (SATISFIED_WORDS, UNSATISFIED_WORDS; "Good, with comment" too) to 1/0, else NULL."""
+def good_bad_sql(col_sql: str, middle: tuple[str, ...] = ()) -> str:
+    """Satisfaction words (SATISFIED_WORDS, UNSATISFIED_WORDS; "Good, with comment" too) to 1/0, else NULL.
+    `middle`: words read as this column's middle box, not satisfied (middle_words)."""
     v = _value(col_sql)
-    return (f"CASE WHEN {v} IN {sql_words(SATISFIED_WORDS)} OR regexp_matches({v}, '^(good|gut)\\b') THEN 1 "
+    first = f"WHEN {v} IN {sql_words(middle)} THEN 0 " if middle else ""
+    return (f"CASE {first}WHEN {v} IN {sql_words(SATISFIED_WORDS)} OR regexp_matches({v}, '^(good|gut)\\b') THEN 1 "
             f"WHEN {v} IN {sql_words(UNSATISFIED_WORDS)} OR regexp_matches({v}, '^(bad|schlecht)\\b') THEN 0 END")
 
 

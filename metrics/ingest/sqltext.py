@@ -43,3 +43,17 @@ def _text(mapping: dict[str, str], name: str) -> str:
 def _flag_sql(col_sql: str) -> str:
     """A cell of `raw` in lower case, '' when missing: status words and flags compared as written."""
     return f"lower(coalesce({col_sql}, ''))"
+
+
+# Summer-time abbreviations as tools write them after a local time (Alchemer's '2026-07-02 09:10:11 EDT'): DuckDB
+# reads 'EST' and 'PST' as zones but not these, and a file spanning the change was refused. Their offsets:
+DAYLIGHT_ZONES = {"EDT": "-04:00", "CDT": "-05:00", "MDT": "-06:00", "PDT": "-07:00", "AKDT": "-08:00",
+                  "CEST": "+02:00", "EEST": "+03:00"}
+
+
+def daylight_offsets(col_sql: str) -> str:
+    """SQL: the text with a trailing summer-time abbreviation (DAYLIGHT_ZONES) written as its UTC offset."""
+    swapped = col_sql
+    for abbr, offset in DAYLIGHT_ZONES.items():
+        swapped = f"regexp_replace({swapped}, '\\s+{abbr}$', '{offset}')"
+    return f"(CASE WHEN regexp_matches({col_sql}, '\\s(E|C|M|P|AK)DT$|\\s(C|E)EST$') THEN {swapped} ELSE {col_sql} END)"

@@ -54,8 +54,9 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
 # Flag columns whose true rows are no customer's answer or ticket: Wootric's 'excluded_from_calculations' (left
 # out of its own NPS; counted, NPS +17 read as 0), a tool's 'deleted' / 'is_deleted' (Kustomer's deleted
 # conversations were solved tickets), 'spam', 'is_test'. Only a column of true/false values is read as a flag.
+# Alchemer's 'is_test_data' (1/0: two test answers of 0 moved NPS +50 to +12.5), Retently's 'isBogus'.
 LEFT_OUT_FLAGS = ("excludedfromcalculations", "excluded", "isexcluded", "deleted", "isdeleted", "spam", "isspam",
-                  "istest", "test", "testresponse")
+                  "istest", "test", "testresponse", "istestdata", "testdata", "isbogus", "bogus")
 _TRUE, _FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0", "")
 
 
@@ -74,10 +75,29 @@ def leave_out_flagged(chk: _Checker, mapped: dict[str, str], what: str, warnings
                             "left out, as the tool that wrote the file leaves them out of its own figures.")
 
 
+def _comment_flag(chk: _Checker, mapping: dict[str, str], given: dict[str, str], warnings: list[str]) -> None:
+    """A comment column that holds only true/false (Medallia's 'comments': whether a comment was given) is a flag,
+    not the comments: read as text, 'true' and 'false' were six comments where none was written. Not read, said."""
+    column = mapping.get("comment")
+    if column is None or "comment" in given:
+        return
+    cell = f"lower(trim(coalesce({quote_ident(column)}, '')))"
+    flags, other = chk.con.execute(
+        f"SELECT count(*) FILTER ({cell} IN {sql_words(_TRUE)}), "
+        f"count(*) FILTER ({cell} NOT IN {sql_words(_TRUE + _FALSE)}) FROM raw").fetchone()
+    if flags and not other:
+        mapping.pop("comment")
+        warnings.append(f"'{column}' holds only true/false values: a flag saying whether a comment was given, not "
+                        "the comments, so it is not read as comments (map the comment text's column if the file "
+                        "has one).")
+
+
 # A column naming the survey each answer belongs to (HubSpot's feedback submissions, Jotform, an export of every
 # survey of an account): a CSAT survey's 5 out of 5 read as an NPS answer is a detractor
+# Retently's feedback: 'metricsType' (NPS, CSAT, CES) beside 'campaignName' (a CSAT campaign's 5 of 5 were NPS
+# detractors: NPS −22 for +40)
 SURVEY_HEADERS = ("surveyname", "surveytype", "survey", "surveytitle", "formname", "formtitle", "questionnaire",
-                  "umfrage", "umfragename")
+                  "metricstype", "metrictype", "surveymetric", "campaignname", "umfrage", "umfragename")
 _OWN_SURVEY = {"nps": ("nps", "netpromoter", "recommend"), "csat": ("csat", "satisf", "zufrieden")}
 MAX_SURVEYS = 30
 

@@ -17,11 +17,12 @@ from metrics.ingest.scales import (
     OFFERED_WORDS,
     UNOFFERED_WORDS,
     good_bad_sql,
+    middle_words,
     neutral_warning,
     score_sql,
     seven_is_the_top,
 )
-from metrics.ingest.sqltext import _flag_sql, sql_words, stripped
+from metrics.ingest.sqltext import _flag_sql, daylight_offsets, sql_words, stripped
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -62,12 +63,15 @@ def _twin(fmt: str) -> str:
 def ts_sql(value_sql: str, fmt: str) -> str:
     """SQL for a TIMESTAMP (UTC, no zone) from text in `fmt`; NULL where it does not fit."""
     if fmt == "ISO":
-        iso = (f"regexp_replace(regexp_replace({value_sql}, '\\s*UTC$', ''), "
+        iso = (f"regexp_replace(regexp_replace({daylight_offsets(value_sql)}, '\\s*UTC$', ''), "
                f"'\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')")
         return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only
+    if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only; or milliseconds, 13 digits
+        # (Crisp's API: refused as "not times")
         return (f"(CASE WHEN regexp_full_match({value_sql}, '[0-9]{{10}}(\\.[0-9]+)?') "
-                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE))::TIMESTAMP END)")
+                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE))::TIMESTAMP "
+                f"WHEN regexp_full_match({value_sql}, '[0-9]{{13}}') "
+                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE) / 1000)::TIMESTAMP END)")
     parsed = f"try_strptime({value_sql}, '{fmt}')"
     if "%Y" in fmt:  # %Y also takes '24' (year 0024): a two-digit year is only ever read by a %y format
         return f"CASE WHEN regexp_matches({value_sql}, '[0-9]{{4}}') THEN {parsed} END"
@@ -257,7 +261,8 @@ SCALES = {"1-5": CSAT_SCALES["1-5"], "1-7": CSAT_SCALES["1-7"], "1-10": CSAT_SCA
 def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, str] | None:
     """SQL for csat_score, csat_scale, csat_satisfied, csat_offered; None while the scale is unanswered."""
     v, col = val(column), quote_ident(column)
-    word, good = f"lower({v})", good_bad_sql(col)
+    middle = middle_words(chk, col)
+    word, good = f"lower({v})", good_bad_sql(col, middle)
     score = f"(CASE WHEN {v} IS NOT NULL THEN {score_sql(col)} END)"
     asked = f"{word} IN {sql_words(OFFERED_WORDS + UNOFFERED)}"
     n_words, n_asked, n_num, lo, hi = chk.con.execute(
@@ -274,7 +279,7 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
         chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked}",
                  "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
                  "Offered, Unoffered)")
-        neutral_warning(chk, col, warnings)
+        neutral_warning(chk, col, warnings, middle)
         return {"score": "NULL::SMALLINT",
                 "scale": f"CASE WHEN {good} IS NOT NULL THEN 'good/bad' END",
                 "satisfied": f"CASE WHEN {good} = 1 THEN true WHEN {good} = 0 THEN false END",
