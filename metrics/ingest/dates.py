@@ -226,10 +226,13 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, to
     `parsed` is NULL."""
     col = quote_ident(column)
     empty = _blank(col) if required is True else f"{_blank(col)} AND {required}"
+    # a row the condition leaves out may be dated ahead too (GoCardless schedules a 'pending_submission' payment for
+    # its charge date: the whole file was refused)
+    future = f"{expr} > ?" + (f" AND {required}" if isinstance(required, str) else "")
     chk.flag_all([
         *([(column, empty, "are empty (a date is required)", [])] if required else []),
         (column, f"NOT {_blank(col)} AND {parsed or expr} IS NULL", unreadable(chk, column, "dates"), []),
-        (column, f"{expr} > ?", f"are in the future (after {today:%Y-%m-%d})", [today]),
+        (column, future, f"are in the future (after {today:%Y-%m-%d})", [today]),
         (column, f"{expr} < DATE '1970-01-01'", "are before 1970", [])])
     # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.
     months = chk.con.execute(f"SELECT date_trunc('month', e)::DATE, count(*), min(e), max(e) FROM "

@@ -1,0 +1,84 @@
+"""NetSuite's transaction saved search, WooCommerce's order export (WebToffee: statuses as stored, 'wc-…'),
+GoCardless' payments and Razorpay's payments, written here in each tool's layout (a few of its columns). Each was read
+into a plausible wrong MRR before; the figures below are worked out by hand."""
+
+from conftest import prepare_bytes
+
+from metrics.ingest.mapping import detect_mapping
+
+
+def by_month(p) -> dict[tuple[str, str], float]:
+    return {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+
+
+NETSUITE = (
+    "Internal ID,Date,Type,Document Number,Name,Account,Memo,Amount,Status\n"
+    "1001,10/1/2026,Invoice,INV1001,Acme Corp,1200 Accounts Receivable,October subscription,500.00,Paid In Full\n"
+    "1050,10/15/2026,Payment,PYMT501,Acme Corp,1099 Undeposited Funds,,500.00,Deposited\n"
+    "1002,10/3/2026,Invoice,INV1002,Beta LLC,1200 Accounts Receivable,October subscription,300.00,Paid In Full\n"
+    "1060,10/20/2026,Credit Memo,CM201,Beta LLC,1200 Accounts Receivable,Service credit,-100.00,Fully Applied\n"
+    "1005,11/1/2026,Invoice,INV1005,Acme Corp,1200 Accounts Receivable,November subscription,500.00,Open\n"
+    "1006,11/3/2026,Invoice,INV1006,Beta LLC,1200 Accounts Receivable,November subscription,300.00,Paid In Full\n"
+    "1007,11/4/2026,Invoice,INV1007,Gamma Inc,1200 Accounts Receivable,November subscription,250.00,Paid In Full\n"
+    "1070,11/20/2026,Payment,PYMT502,Gamma Inc,1099 Undeposited Funds,,250.00,Deposited\n")
+
+
+def test_netsuite_name_is_the_customer_and_payments_are_not_revenue():
+    """'Account' is the ledger account ('1200 Accounts Receivable' on every invoice): read as the customer, the three
+    companies were one (October 700, November 1,050). Hand: Acme 500 / 500, Beta 300 − 100 credit = 200 / 300, Gamma
+    – / 250; the two payments settle invoices of the file."""
+    cols = NETSUITE.splitlines()[0].split(",")
+    m = detect_mapping("revenue", cols)
+    assert m["customer_id"] == "Name" and m["status"] == "Status"
+    p = prepare_bytes(NETSUITE.encode(), kind="revenue", answers={"credits:Amount": "net"})
+    assert by_month(p) == {("Acme Corp", "2026-10"): 500.0, ("Acme Corp", "2026-11"): 500.0,
+                           ("Beta LLC", "2026-10"): 200.0, ("Beta LLC", "2026-11"): 300.0,
+                           ("Gamma Inc", "2026-11"): 250.0}
+    assert any("2 rows whose 'Type' says payment were left out" in w for w in p.warnings)
+
+
+WOO = (
+    "order_id,order_number,order_date,paid_date,status,shipping_total,tax_total,order_total,order_currency,"
+    "customer_id,customer_email\n"
+    "1001,1001,2026-10-05 14:30:11,2026-10-05 14:31:02,wc-completed,5.00,10.00,65.00,USD,11,ann@acme.io\n"
+    "1002,1002,2026-11-05 14:30:11,2026-11-05 14:31:02,wc-completed,5.00,10.00,65.00,USD,11,ann@acme.io\n"
+    "1003,1003,2026-10-08 09:00:00,2026-10-08 09:01:00,wc-processing,0.00,6.00,36.00,USD,12,bob@beta.io\n"
+    "1004,1004,2026-11-08 09:00:00,2026-11-08 09:01:00,wc-refunded,0.00,6.00,36.00,USD,12,bob@beta.io\n"
+    "1005,1005,2026-10-09 09:00:00,2026-10-09 09:01:00,wc-completed,0.00,4.00,24.00,USD,13,cy@crux.io\n"
+    "1006,1006,2026-11-09 09:00:00,,wc-pending,0.00,4.00,24.00,USD,13,cy@crux.io\n"
+    "1007,1007,2026-11-12 11:00:00,,wc-on-hold,0.00,20.00,120.00,USD,14,di@delta.io\n"
+    "1008,1008,2026-11-13 11:00:00,,wc-failed,0.00,20.00,120.00,USD,14,di@delta.io\n"
+    "1009,1009,2026-11-14 11:00:00,,wc-cancelled,0.00,8.00,48.00,USD,15,ed@echo.io\n"
+    "1010,1010,2026-11-15 11:00:00,,wc-checkout-draft,0.00,8.00,48.00,USD,15,ed@echo.io\n")
+
+
+def test_woocommerce_statuses_with_their_wc_prefix_are_read():
+    """'wc-refunded', 'wc-pending', 'wc-on-hold', 'wc-failed', 'wc-cancelled' were unknown words: every order was
+    revenue (customer 14: 200 in November for nothing paid). Hand: order total − tax − shipping for completed and
+    processing orders only: 11 50 / 50, 12 30 / –, 13 20 / –; 14 and 15 nothing."""
+    p = prepare_bytes(WOO.encode(), kind="revenue", answers={"recurring:order_total": "monthly"})
+    assert by_month(p) == {("11", "2026-10"): 50.0, ("11", "2026-11"): 50.0, ("12", "2026-10"): 30.0,
+                           ("13", "2026-10"): 20.0}
+    said = next(w for w in p.warnings if "left out, by status" in w)
+    assert "cancelled 1, checkout-draft 1, failed 1, on-hold 1, pending 1, refunded 1" in said
+
+
+GOCARDLESS = (
+    "id,created_at,charge_date,amount,description,currency,status,amount_refunded,links.customer\n"
+    "PM0001A,2026-09-27T10:00:00.000Z,2026-10-01,25.00,Pro plan,GBP,paid_out,0.00,CU0001\n"
+    "PM0002A,2026-10-27T10:00:00.000Z,2026-11-02,25.00,Pro plan,GBP,paid_out,10.00,CU0001\n"
+    "PM0003C,2026-10-06T10:00:00.000Z,2026-10-10,60.00,Scale plan,GBP,paid_out,0.00,CU0003\n"
+    "PM0004C,2026-11-26T10:00:00.000Z,2026-11-28,60.00,Scale plan,GBP,pending_submission,0.00,CU0003\n"
+    "PM0005E,2026-11-20T10:00:00.000Z,2026-11-25,30.00,Basic plan,GBP,pending_customer_approval,0.00,CU0005\n"
+    "PM0006F,2026-11-20T10:00:00.000Z,2026-11-21,45.00,Basic plan,GBP,authorized,0.00,CU0006\n")
+
+
+def test_payments_not_collected_are_no_revenue():
+    """GoCardless' 'pending_submission' and 'pending_customer_approval' (not collected yet) and an 'authorized'
+    payment never captured (Razorpay, Braintree) were revenue (CU0003 60 and CU0005 30 in November), and a pending
+    payment's charge date after the export's day refused the file. Hand: CU0001 25 / 25 − 10 refunded = 15, CU0003
+    60 / –."""
+    p = prepare_bytes(GOCARDLESS.encode(), kind="revenue", answers={"recurring:amount": "monthly"})
+    assert by_month(p) == {("CU0001", "2026-10"): 25.0, ("CU0001", "2026-11"): 15.0, ("CU0003", "2026-10"): 60.0}
+    said = next(w for w in p.warnings if "left out, by status" in w)
+    assert "authorized 1, pending_customer_approval 1, pending_submission 1" in said
