@@ -233,7 +233,15 @@ def everywhere() -> list[str]:
         "revenue, and need no billing date; a negative line whose status says refunded is the refund itself, "
         "netted like any credit (the sale beside it is paid). A payment's gross (PayPal) is a total: its sales tax "
         "and shipping are subtracted. Xero's contact name is the customer (its account code is the ledger "
-        "account); a header qualified by its object (Zuora's 'Invoice Item: Charge Amount') is read by its field.",
+        "account); a header qualified by its object (Zuora's 'Invoice Item: Charge Amount') is read by its field. "
+        "In a ledger's transaction list (QuickBooks, NetSuite: Name, Account and a transaction type) the name is the "
+        "customer and the account is the ledger's. Payments not collected (GoCardless' pending submission or "
+        "customer approval, a card payment authorized and never captured, an expired checkout, a refused payment) "
+        "are no revenue, and a row left out by its status may be dated after the export; WooCommerce's 'wc-' "
+        "statuses are read without the prefix. A tax column beside an amount that is not a total (Braintree's 'Tax "
+        "Amount') asks whether the amount holds it; if so it is subtracted. Baremetrics' 'plan_amount' asks whether "
+        "it is cents. ChartMogul's activities (a change of MRR per row) and its customers list (today's MRR beside "
+        "'Customer since') are refused as revenue, saying what to upload.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "
@@ -243,13 +251,21 @@ def everywhere() -> list[str]:
         "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
         "how many moved to another day. Times whose header names a zone (Intercom's 'Conversation started at "
         "(America/New_York)') are that zone's local times, stored in UTC: a reply across a daylight-saving change "
-        "takes the hours it took.",
+        "takes the hours it took. A local time with a summer-time abbreviation (EDT, CDT, MDT, PDT, CEST, EEST) is "
+        "read at that offset, and one with 'GMT-5' (Google Forms) too, said when its day moves. Unix times in "
+        "seconds or milliseconds (13 digits: Crisp) are UTC.",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
-        "'excluded_from_calculations', a ticket's 'deleted') are left out of every figure, counted, as the tool "
-        "that wrote the file leaves them out of its own.",
+        "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
+        "left out of every figure, counted, as the tool that wrote the file leaves them out of its own.",
         "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
         "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not "
-        "NPS). A file holding several surveys' answers (a survey name or type column) is read for the surveys "
+        "NPS); likewise the CSAT is read from the question that asks about satisfaction before a generic score (a "
+        "Google Forms quiz's 'Score'). A comment column of true/false values (Medallia's 'comments') is a flag, not "
+        "the comments; a question asking why beats a bare 'Comments' column. SurveyMonkey's satisfaction words are "
+        "read on its two five-point forms: in Very / Somewhat satisfied / Neither / Somewhat / Very dissatisfied the "
+        "top two are very and somewhat satisfied; in Extremely / Very / Somewhat satisfied / Not so / Not at all "
+        "satisfied they are extremely and very, and 'Somewhat satisfied' is the middle box. A file holding several "
+        "surveys' answers (a survey name, type or campaign column: Retently's 'metricsType') is read for the surveys "
         "the analyst names as the NPS (or CSAT) one, proposed when their names say so; the others' answers are left "
         "out, counted. Survey previews, tests, spam and disqualified (screened-out) responses are left out, said; "
         "partial "

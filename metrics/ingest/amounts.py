@@ -163,6 +163,9 @@ def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second
     return answer == second[0]
 
 
+BAREMETRICS_IDS = ("planoid", "customeroid", "subscriptionoid")
+
+
 def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None) -> bool:
     """Whether the column's whole numbers are cents: asked when the sample's amounts are all whole multiples of
     100 (at least 10 of them) with a median from 1,000 to 100,000,000: a price from 10.00 to 1,000,000.00 in
@@ -190,6 +193,16 @@ def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None
     # Paddle Billing's transactions as its API writes them ('details.totals.total'): amounts in the currency's
     # lowest unit ("3599" for 35.99), whatever their last digits; read as units every figure was 100 times too large
     paddle = normalise_header(column).startswith("detailstotals")
+    # Baremetrics' subscription import ('plan_amount' beside its '…_oid' ids): "the amount is in cents" (its guide),
+    # whatever the last digits; 1999 was read as 1,999 a month
+    baremetrics = normalise_header(column) == "planamount" and chk.column_named(BAREMETRICS_IDS) is not None
+    if baremetrics and value is not None:
+        return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
+                       ("units", f"currency units ('{example}' is {value:,.2f})"),
+                       ("cents", f"cents ('{example}' is {value / 100:,.2f})"),
+                       "The file is laid out as Baremetrics' subscription import (its '…_oid' ids), whose "
+                       "'plan_amount' is in cents (4900 for 49.00); read as units every figure would be a hundred "
+                       "times too large.")
     if not paddle and (n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]):
         return False
     if paddle:

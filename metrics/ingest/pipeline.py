@@ -45,6 +45,7 @@ from metrics.ingest.revenue_lines import (
     _order_lines,
     _repeated_lines,
     _taken_back,
+    _tax_beside,
     _total_row,
 )
 from metrics.ingest.sqltext import _blank
@@ -185,6 +186,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             # also for an amount mapped by hand: a total repeated on each line of its invoice is never one line's
             # revenue (Xero on the Data page, which passed every field on as chosen: 430 for 200)
             _line_amounts(chk, mapping, warnings)
+            _tax_beside(chk, mapping, given, warnings)
             # a shop's or a sales tool's export: its total row, item rows, guests, refunds
             _total_row(chk, mapping, warnings)
             _order_lines(chk, mapping, warnings)

@@ -180,7 +180,10 @@ def _refuse_activity_log(chk: _Checker) -> None:
     """ChartMogul's activities export: one row per change of a customer's MRR (new business, expansion, churn …),
     not the MRR of each month. Read as invoice lines, every month between two activities had no revenue, a churn
     (NRR 33% for 100%); refused, saying what to export instead."""
-    kind, movement = chk.column_named(("activitytype",)), chk.column_named(("mrrmovement",))
+    # the export from the app ('Activity type', 'MRR movement') and through its API's field names ('type',
+    # 'activity-mrr-movement': read as invoice lines, November's ARR was 0 for 1,800)
+    kind = chk.column_named(("activitytype", "type"))
+    movement = chk.column_named(("mrrmovement", "activitymrrmovement"))
     if kind and movement:
         raise InvalidOptionError(
             f"This is an activities export ('{kind}', '{movement}'): each row is a change of a customer's MRR, not "
@@ -189,7 +192,9 @@ def _refuse_activity_log(chk: _Checker) -> None:
             "subscriptions instead.")
 
 
-CREATED_HEADERS = ("created", "createdat", "createdutc", "createddate", "createdon", "accountcreatedat")
+# when the account was made, or became a customer (ChartMogul's customers export: 'Customer since' beside today's MRR)
+CREATED_HEADERS = ("created", "createdat", "createdutc", "createddate", "createdon", "accountcreatedat",
+                   "customersince", "becameacustomerdate", "signupdate", "signedupat", "joindate")
 
 
 def _refuse_account_snapshot(chk: _Checker, m: dict[str, str]) -> None:
@@ -206,9 +211,9 @@ def _refuse_account_snapshot(chk: _Checker, m: dict[str, str]) -> None:
     if ids == filled == chk.total:
         raise InvalidOptionError(
             f"This looks like an account list, not revenue by month: each of the {chk.total:,} customers has one "
-            f"row, its MRR in '{amount}' beside when the account was created ('{month}'). Read as invoices, all "
-            f"of each customer's MRR would land in its creation month. Upload it as a customers list (start and "
-            "churn dates), and for revenue upload the MRR of each customer and month, or the invoices or "
+            f"row, its MRR in '{amount}' beside when the account was created or became a customer ('{month}'). "
+            "Read as invoices, all of each customer's MRR would land in that month. Upload it as a customers list "
+            "(start and churn dates), and for revenue upload the MRR of each customer and month, or the invoices or "
             "subscriptions.")
 
 

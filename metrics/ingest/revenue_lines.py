@@ -5,7 +5,7 @@ credit notes beside charges, identical lines."""
 from __future__ import annotations
 
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats
-from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, normalise_header
+from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
@@ -51,6 +51,35 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                     "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
                                  f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
                                  if line_tax else "."))
+
+
+def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], warnings: list[str]) -> None:
+    """A tax column beside a line amount that is not a total (Braintree's 'Tax Amount' beside 'Amount Submitted For
+    Settlement'): whether the amount holds the tax the header does not say, and mapping dropped the tax silently (a
+    charge of 100 + 20 tax was MRR 120). Asked when the tax column holds amounts other than 0, must be confirmed:
+    'included' subtracts it."""
+    amount = mapping.get("amount")
+    if amount is None or "month" not in mapping or "tax" in mapping or "tax" in given or says_monthly(amount):
+        return
+    tax = chk.column_named(tuple(SYNONYMS["tax"]))
+    if tax is None or tax in mapping.values() or tax in chk.hidden:
+        return
+    taxed, example = chk.con.execute(
+        f"SELECT count(*) FILTER (t <> 0), arg_min(v, _row) FILTER (t <> 0) FROM "
+        f"(SELECT _row, {quote_ident(tax)} AS v, {_amount_sql(quote_ident(tax))} AS t FROM raw)").fetchone()
+    if not taxed:
+        return
+    answer = chk.questions.ask(Question(
+        f"tax_in:{amount}", f"Does '{amount}' include the tax in '{tax}'?", ("included", "excluded"),
+        {"included": f"yes: '{amount}' is what the customer paid, tax in it (the tax is subtracted: MRR excludes tax)",
+         "excluded": f"no: '{amount}' is without tax, or '{tax}' is another tax (on a fee), not the sale's"},
+        None, f"{counted(taxed, 'row')} {'has' if taxed == 1 else 'have'} a tax other than 0 (e.g. '{example}'). A "
+              "payment processor's amount is usually what was charged, tax in it (Braintree), and MRR excludes tax.",
+        must_confirm=True))
+    if answer == "included":
+        mapping["tax"] = tax
+    elif answer == "excluded":
+        warnings.append(f"'{tax}' is not subtracted from '{amount}', as answered: the amounts are read without tax.")
 
 
 def _order_lines(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:

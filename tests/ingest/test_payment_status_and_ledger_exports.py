@@ -2,8 +2,12 @@
 GoCardless' payments and Razorpay's payments, written here in each tool's layout (a few of its columns). Each was read
 into a plausible wrong MRR before; the figures below are worked out by hand."""
 
+import datetime as dt
+
+import pytest
 from conftest import prepare_bytes
 
+from metrics.errors import IngestError, NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 
@@ -82,3 +86,67 @@ def test_payments_not_collected_are_no_revenue():
     assert by_month(p) == {("CU0001", "2026-10"): 25.0, ("CU0001", "2026-11"): 15.0, ("CU0003", "2026-10"): 60.0}
     said = next(w for w in p.warnings if "left out, by status" in w)
     assert "authorized 1, pending_customer_approval 1, pending_submission 1" in said
+
+
+BRAINTREE = (
+    "Transaction ID,Subscription ID,Transaction Type,Transaction Status,Created Datetime,Currency ISO Code,"
+    "Amount Submitted For Settlement,Tax Amount,Customer ID\n"
+    "k1,sub_c1,sale,settled,2026-10-03 10:01:22,USD,49.00,0.00,cust_1\n"
+    "k2,sub_c1,sale,settled,2026-11-03 10:01:22,USD,49.00,0.00,cust_1\n"
+    "k3,sub_c3,sale,settled,2026-11-08 09:00:00,USD,120.00,20.00,cust_3\n")
+BT_ANSWERS = {"recurring:Amount Submitted For Settlement": "monthly"}
+
+
+def test_a_tax_column_beside_a_processor_amount_is_asked_about():
+    """'Tax Amount' was dropped without a word beside 'Amount Submitted For Settlement' (what was charged, tax in
+    it): cust_3 November 120 for 100. Whether the amount holds the tax is asked, must be confirmed; 'included'
+    subtracts it (hand: 100), 'excluded' keeps the amount, said."""
+    mapped = {"month": "Created Datetime", "amount": "Amount Submitted For Settlement"}
+    key = "tax_in:Amount Submitted For Settlement"
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(BRAINTREE.encode(), kind="revenue", mapping=mapped, answers=BT_ANSWERS)
+    q = next(q for q in asked.value.questions if q.key == key)
+    assert q.must_confirm and q.proposal is None and "1 row has a tax other than 0 (e.g. '20.00')" in q.detail
+    p = prepare_bytes(BRAINTREE.encode(), kind="revenue", mapping=mapped, answers={**BT_ANSWERS, key: "included"})
+    assert by_month(p)[("cust_3", "2026-11")] == 100.0 and by_month(p)[("cust_1", "2026-11")] == 49.0
+    p = prepare_bytes(BRAINTREE.encode(), kind="revenue", mapping=mapped, answers={**BT_ANSWERS, key: "excluded"})
+    assert by_month(p)[("cust_3", "2026-11")] == 120.0
+    assert any("'Tax Amount' is not subtracted" in w for w in p.warnings)
+
+
+BAREMETRICS = (
+    "plan_oid,plan_name,plan_currency,plan_amount,plan_interval,plan_interval_count,customer_oid,customer_name,"
+    "subscription_oid,subscription_started_at,subscription_canceled_at\n"
+    "starter_m,Starter,USD,4900,month,1,cust_001,Anna Berg,sub_001,2026-08-05,\n"
+    "pro_y,Pro Annual,USD,120000,year,1,cust_003,Cara Diaz,sub_003,2026-10-01,\n"
+    "lite_m,Lite,USD,1999,month,1,cust_016,Flo Gale,sub_016,2026-10-01,\n")
+
+
+def test_baremetrics_plan_amounts_are_asked_as_cents():
+    """Baremetrics' subscription import writes 'plan_amount' in cents (its guide); with 1999 among them the
+    whole-hundreds rule asked nothing, and 4,900 a month was stored for 49. Hand, as cents, October: 49,
+    1,200 / 12 = 100, 19.99."""
+    key = "amount_unit:plan_amount"
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(BAREMETRICS.encode(), kind="revenue", as_of=dt.date(2026, 10, 31))
+    assert next(q for q in asked.value.questions if q.key == key).must_confirm
+    got = by_month(prepare_bytes(BAREMETRICS.encode(), kind="revenue", as_of=dt.date(2026, 10, 31),
+                                 answers={key: "cents"}))
+    assert got[("cust_001", "2026-10")] == 49.0 and got[("cust_003", "2026-10")] == 100.0
+    assert got[("cust_016", "2026-10")] == 19.99
+
+
+def test_chartmogul_activities_and_customers_exports_are_refused_as_revenue():
+    """ChartMogul's activities through its API's field names ('type', 'activity-mrr-movement') were read as invoice
+    lines (November ARR 0 for 1,800); its customers export's current MRR beside 'Customer since' landed in the
+    sign-up month. Both are refused, saying what to upload."""
+    activities = ("date,activity-arr,activity-mrr,activity-mrr-movement,currency,type,customer-external-id\n"
+                  "2026-08-10T00:00:00+00:00,1200,100,100,USD,new_biz,acme\n"
+                  "2026-10-10T00:00:00+00:00,1800,150,50,USD,expansion,acme\n")
+    with pytest.raises(IngestError, match="This is an activities export"):
+        prepare_bytes(activities.encode(), kind="revenue", mapping={"amount": "activity-mrr"})
+    customers = ("UUID,Name,Customer since,Status,MRR,ARR,Currency\n"
+                 "cus_1,Acme,2026-08-10 00:00:00,Active,150.00,1800.00,USD\n"
+                 "cus_2,Beta,2026-09-05 00:00:00,Cancelled,0.00,0.00,USD\n")
+    with pytest.raises(IngestError, match="account list, not revenue by month"):
+        prepare_bytes(customers.encode(), kind="revenue", mapping={"month": "Customer since"})
