@@ -69,3 +69,20 @@ def test_crisp_times_in_milliseconds_and_its_states():
     assert list(t.ticket_id) == ["session_a1", "session_a3", "session_a4"]
     assert f"{t.created_at[0]:%Y-%m-%d %H:%M}" == "2026-10-05 09:00"
     assert list(t.status) == ["solved", "open", "pending"]
+
+
+ZENDESK = (
+    "Id,Status,Created at,Solved at,Organization,First reply time in minutes,Full resolution time in minutes\n"
+    "101,Solved,2026-10-05 09:00:00,2026-10-05 13:00:00,Acme,30,240\n"
+    "102,Closed,2026-10-12 10:00:00,2026-10-14 12:00:00,Beta,90,3000\n"
+    "103,Solved,2026-10-31 16:00:00,2026-11-02 10:00:00,Acme,60,2580\n"
+    "104,Solved,2026-11-03 09:00:00,2026-11-03 11:00:00,Gamma,15,120\n")
+
+
+def test_zendesk_minutes_across_a_daylight_saving_change_are_kept():
+    """Zendesk writes times in the account's zone (New York) without an offset: ticket 103 ran from 31 October 16:00
+    EDT to 2 November 10:00 EST, 43 h (2,580 minutes), while the wall clocks differ by 42 h. One ticket of four
+    disagreeing threw the whole minutes column out for the times. Hand: 4, 50, 43, 2 h (the export's own)."""
+    p = prepare_bytes(ZENDESK.encode(), kind="tickets")
+    assert list(p.rows.resolution_hours) == [4.0, 50.0, 43.0, 2.0]
+    assert any("by one hour, as local times across a daylight-saving change do" in w for w in p.warnings)
