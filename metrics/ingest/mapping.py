@@ -207,6 +207,7 @@ SYNONYMS = {
     "plan": ["plan", "plantier", "contract", "product"],
     "subscription_id": ["subscriptionid", "subid", "subscriptionoid"],  # Baremetrics' '..._oid' ids
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
+              "invoicebilldate",  # Odoo's 'Invoice/Bill Date'
               "transactiondate", "orderdate", "purchasedate", "saledate", "billedat", "billingdate", "paymentdate",
               "chargedate", "dateutc",
               # last: a charge's or an order's creation is its billing date (Stripe payments, Lemon Squeezy orders:
@@ -264,8 +265,9 @@ BUYER_EMAIL_HEADERS = ("customeremail", "email", "purchaseemail", "buyeremail", 
 SYNONYMS_REVENUE = {
     # any id column wins over an email. Xero's invoices name the customer only in 'ContactName': its 'AccountCode'
     # is the sales ledger account ('200' on every line: every customer was one), Recurly's 'account_code' a customer
+    # Odoo's invoices name the customer 'Partner' (the export dialog's field)
     "customer_id": [*(s for c in SYNONYMS["customer_id"] for s in (("contactname", c) if c == "accountcode" else (c,))),
-                    *BUYER_EMAIL_HEADERS],
+                    "partner", *BUYER_EMAIL_HEADERS],
     # activated (paying, Chargebee and Recurly) before started (Chargebee's started_at opens the free trial)
     "start_date": ["startdate", "startutc", "start", "activatedat", "startedat", "subscriptionstart",
                    "subscriptionstartedat", "createdutc", "createdat"],

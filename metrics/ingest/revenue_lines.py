@@ -241,6 +241,12 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund')) AND {_amount_sql(amount)} > 0 "
               f"AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
+        # its tax is credited with it (Sage's and Odoo's credit notes write the VAT positive too: a −60 total with
+        # +10 VAT was refused by row as a tax of the other sign)
+        for part in (mapping[f] for f in ("tax", "shipping") if f in mapping):
+            col = quote_ident(part)
+            chk.con.execute(f"UPDATE raw SET {col} = '-' || trim({col}) WHERE {credit} AND {_amount_sql(col)} > 0 "
+                            f"AND NOT starts_with(trim({col}), '-')")
         chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
         warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note or refund "
                         f"{'carries' if n == 1 else 'carry'} a positive '{mapping['amount']}': read as a credit "

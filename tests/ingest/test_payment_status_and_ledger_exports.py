@@ -150,3 +150,25 @@ def test_chartmogul_activities_and_customers_exports_are_refused_as_revenue():
                  "cus_2,Beta,2026-09-05 00:00:00,Cancelled,0.00,0.00,USD\n")
     with pytest.raises(IngestError, match="account list, not revenue by month"):
         prepare_bytes(customers.encode(), kind="revenue", mapping={"month": "Customer since"})
+
+
+ODOO = (
+    "Number,Partner,Invoice/Bill Date,Type,Untaxed Amount,Tax,Total,Currency,Status,Payment Status\n"
+    "INV/2026/00001,Acme SA,2026-10-01,Customer Invoice,100.00,21.00,121.00,EUR,Posted,Paid\n"
+    "INV/2026/00002,Beta BV,2026-10-03,Customer Invoice,200.00,42.00,242.00,EUR,Posted,Paid\n"
+    "RINV/2026/00001,Beta BV,2026-10-20,Customer Credit Note,50.00,10.50,60.50,EUR,Posted,Paid\n"
+    "INV/2026/00004,Gamma GmbH,2026-10-05,Customer Invoice,80.00,16.80,96.80,EUR,Cancelled,Not Paid\n"
+    "INV/2026/00005,Acme SA,2026-11-01,Customer Invoice,100.00,21.00,121.00,EUR,Posted,Paid\n")
+
+
+def test_a_credit_note_written_positive_is_credited_with_its_tax():
+    """Odoo's export dialog (and Sage's invoice list) write a credit note's total and its tax positive beside its
+    type: the total was read as a credit but its tax stayed positive, and the row was refused as a tax of the other
+    sign ('Partner' and 'Invoice/Bill Date' were not read either). Hand: Beta 200 − 50 = 150 in October; Acme 100 /
+    100; Gamma's cancelled invoice nothing."""
+    cols = ODOO.splitlines()[0].split(",")
+    m = detect_mapping("revenue", cols)
+    assert m["customer_id"] == "Partner" and m["month"] == "Invoice/Bill Date"
+    p = prepare_bytes(ODOO.encode(), kind="revenue", answers={"credits:Total": "net", "recurring:Total": "monthly"})
+    assert by_month(p) == {("Acme SA", "2026-10"): 100.0, ("Acme SA", "2026-11"): 100.0,
+                           ("Beta BV", "2026-10"): 150.0}
