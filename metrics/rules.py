@@ -253,7 +253,8 @@ def everywhere() -> list[str]:
         "(America/New_York)') are that zone's local times, stored in UTC: a reply across a daylight-saving change "
         "takes the hours it took. A local time with a summer-time abbreviation (EDT, CDT, MDT, PDT, CEST, EEST) is "
         "read at that offset, and one with 'GMT-5' (Google Forms) too, said when its day moves. Unix times in "
-        "seconds or milliseconds (13 digits: Crisp) are UTC. A ticket export's own duration column (Zendesk's "
+        "seconds or milliseconds (13 digits: Crisp's tickets, Delighted's answers) are UTC. A ticket export's own "
+        "duration column (Zendesk's "
         "minutes) is used where it agrees with the ticket's times, and not at all where it differs for more than 5% "
         "of the tickets (a wrong unit, business hours), unless every difference is one hour: local times without a "
         "zone across a daylight-saving change are an hour off the time that passed, and the column is right.",

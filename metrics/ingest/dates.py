@@ -29,8 +29,10 @@ DATE_FORMATS = ["ISO", "%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y
                 # Jira's '27/Mar/24 10:16 PM'
                 "%d.%m.%Y %H:%M:%S", "%d.%m.%y %H:%M", "%m/%d/%y %H:%M:%S", "%d/%m/%y %H:%M:%S",
                 "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p", "%m/%d/%y %I:%M:%S %p", "%d/%m/%y %I:%M:%S %p",
-                "%d/%b/%y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y", "%d/%b/%Y %I:%M %p", "%d/%b/%Y"]
+                "%d/%b/%y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%y", "%d/%b/%Y %I:%M %p", "%d/%b/%Y",
+                "EPOCH"]  # Unix times as APIs write them (Delighted's 'created_at': refused as not dates)
 DATE_FORMAT_LABELS = {"ISO": "ISO 8601 (2026-01-31, timestamps with zones)", "EXCEL": "Excel serial numbers",
+                      "EPOCH": "Unix time (seconds, or milliseconds, since 1970; dated in UTC)",
                       "%Y": "year only (YYYY, read as 1 January)", "%Y%m%d": "YYYYMMDD (20260131)"}
 _DAY_MONTH_SWAP = {"%m": "%d", "%d": "%m"}
 _FIELD_NAMES = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%H": "hh", "%I": "hh", "%M": "mm", "%S": "ss",
@@ -66,6 +68,10 @@ def _parse_date_sql(v: str, fmt: str) -> str:
         num = f"try_cast({v} AS DOUBLE)"
         return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{5}}(\\.[0-9]+)?') AND {num} BETWEEN 20000 "
                 f"AND 80000 THEN (DATE '1899-12-30' + floor({num})::INTEGER) END")
+    if fmt == "EPOCH":  # 10 digits of seconds or 13 of milliseconds: 2001 to 2286, never an 8-digit date or a year
+        return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{10}}') THEN to_timestamp(try_cast({v} AS DOUBLE))::DATE "
+                f"WHEN regexp_full_match({v}, '[0-9]{{13}}') THEN to_timestamp(try_cast({v} AS DOUBLE) / 1000)::DATE "
+                "END")
     if fmt == "%Y":  # a year alone: four digits, nothing else
         return f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{3}}') THEN make_date({v}::INTEGER, 1, 1) END"
     if fmt == "%Y%m%d":  # an integer date: exactly eight digits

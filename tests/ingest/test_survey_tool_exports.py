@@ -168,3 +168,15 @@ def test_a_google_forms_time_whose_zone_moves_its_day_is_said():
     said = " ".join(p.warnings + getattr(p, "notes", []))
     assert "2 timestamps in 'Timestamp' carry a time zone that puts them on another day in UTC" in said
     assert "'2026/01/31 11:30:00 PM GMT-5' is 1 February 2026" in said
+
+
+def test_unix_times_date_the_answers_in_utc():
+    """Delighted's API writes 'created_at' as Unix seconds: refused as not dates. Hand: 1772323200 is 1 March 2026
+    00:00 UTC, 1772495999 is 2 March 23:59:59; 13 digits are milliseconds."""
+    data = (b"id,person,survey_type,score,comment,created_at,person_properties.customer_id\n"
+            b"1001,501,nps,10,Great,1772323200,C-001\n"
+            b"1002,502,nps,9,,1772495999,C-002\n"
+            b"1003,503,nps,3,Slow,1772496000000,C-003\n")
+    p = prepare_bytes(data, kind="nps", answers={"scale:score": "0-10"})
+    assert [f"{d:%Y-%m-%d}" for d in p.rows.response_date] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert list(p.rows.customer_id) == ["C-001", "C-002", "C-003"]
