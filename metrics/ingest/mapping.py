@@ -136,7 +136,8 @@ SYNONYMS_TICKETS = {
                         "loesungszeitinstunden", "loesungszeitstd", "loesungszeit"],
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
-    "status": ["status", "ticketstatus", "state", "conversationstate", "currentconversationstate", "pipelinestage",
+    "status": ["status", "ticketstatus", "state", "conversationstate", "currentconversationstate", "ticketstate",
+               "pipelinestage",
                "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'

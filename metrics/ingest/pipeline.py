@@ -185,8 +185,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         if kind == "revenue":
             # also for an amount mapped by hand: a total repeated on each line of its invoice is never one line's
             # revenue (Xero on the Data page, which passed every field on as chosen: 430 for 200)
-            _line_amounts(chk, mapping, warnings)
-            _tax_beside(chk, mapping, given, warnings)
+            if not _line_amounts(chk, mapping, warnings):
+                _tax_beside(chk, mapping, given, warnings)
             # a shop's or a sales tool's export: its total row, item rows, guests, refunds
             _total_row(chk, mapping, warnings)
             _order_lines(chk, mapping, warnings)

@@ -79,10 +79,14 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        # 'pending_submission', an 'authorized' card payment never captured (Razorpay, Braintree,
                        # Mollie), Mollie's 'expired' checkout, Adyen's 'Refused', WooCommerce's checkout draft
                        "pending_customer_approval", "pending_submission", "authorized", "authorised", "expired",
-                       "refused", "checkout-draft")
+                       "refused", "checkout-draft",
+                       # Chargebee's transactions: 'Failure', 'Timeout', 'In Progress', 'Needs Attention' (each was
+                       # paid revenue); 2Checkout's orders: authorised, not captured, or pending; refunded
+                       "failure", "timeout", "in progress", "in_progress", "needs attention", "needs_attention",
+                       "authreceived", "purchase_pending", "refund")
 # A line with one of these statuses and a negative amount is the refund itself, netted like any credit: left out with
 # the sales a refund undid, a refunded 200 stayed 200 (the sale beside it says 'Paid')
-REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded")
+REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded", "refund")
 # A deal's stage in a CRM export: only a won deal is revenue (Salesforce 'Closed Won', HubSpot 'closedwon')
 WON_STAGES = ("closed won", "closedwon", "won")
 # not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked

@@ -54,6 +54,7 @@ STATUS_WORDS = {
     # (a conversation dealt with and put away) were asked each time
     "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
     "unresolved": "open",  # Crisp's conversation states: pending, unresolved, resolved
+    "submitted": "new", "in_progress": "open", "waiting_on_customer": "pending",  # Intercom's tickets
     "hold": "hold", "on-hold": "hold", "on hold": "hold",
     "solved": "solved", "resolved": "solved",
     "closed": "closed",

@@ -22,15 +22,16 @@ LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lin
                    "invoiceitemid")
 
 
-def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> bool:
     """An invoice export with one row per line (Xero: 'LineAmount', 'TaxAmount') repeats the invoice's 'Total' on
     each of its lines: read as the amount, a two-line invoice counted twice (Beta: 180 + 180 − 30 for 150). When the
     lines add up to the totals, the line amounts are read instead: without their tax when line + line tax makes the
-    total, less the line tax when the lines alone make it. Left as mapped when the sums do not tell."""
+    total, less the line tax when the lines alone make it. Left as mapped when the sums do not tell. Returns
+    whether the line amounts are read (their tax then settled by the sums)."""
     line, invoice = chk.column_named(("lineamount",)), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
     total = mapping.get("amount")
     if not (line and invoice and total) or normalise_header(total).rsplit(".", 1)[-1] != "total":
-        return
+        return False
     line_tax = chk.column_named(("taxamount", "linetaxamount"))
 
     def num(col: str | None) -> str:
@@ -42,7 +43,7 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
             SELECT sum({num(line)}) AS lines, sum({num(line_tax)}) AS taxes, any_value({num(total)}) AS total
             FROM raw GROUP BY {quote_ident(invoice)} HAVING count(DISTINCT {num(total)}) = 1)""").fetchone()
     if not invoices or (without_tax < invoices and with_tax < invoices) or (line_tax is None and with_tax < invoices):
-        return
+        return False
     mapping["amount"] = line
     mapping.pop("tax", None)
     if with_tax == invoices and line_tax and without_tax < invoices:
@@ -51,6 +52,16 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                     "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
                                  f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
                                  if line_tax else "."))
+    return True
+
+
+WITHOUT_TAX_WORDS = ("untaxed", "excl", "pretax", "beforetax", "withouttax", "extax", "subtotal")
+
+
+def says_without_tax(header: str) -> bool:
+    """The amount's header says it is without tax: net ('NetPrice', 'Net Amount'), untaxed, excluding tax."""
+    name = normalise_header(header)
+    return name.startswith("net") or any(w in name for w in WITHOUT_TAX_WORDS)
 
 
 def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], warnings: list[str]) -> None:
@@ -60,6 +71,8 @@ def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], w
     'included' subtracts it."""
     amount = mapping.get("amount")
     if amount is None or "month" not in mapping or "tax" in mapping or "tax" in given or says_monthly(amount):
+        return
+    if says_without_tax(amount):  # 2Checkout's 'NetPrice' beside its 'VAT', Odoo's 'Untaxed Amount'
         return
     tax = chk.column_named(tuple(SYNONYMS["tax"]))
     if tax is None or tax in mapping.values() or tax in chk.hidden:
@@ -237,9 +250,16 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
         chk.leave_out(f"{word} IN {sql_words(SETTLING_TYPES)}")
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
                         "a payment settles a charge of the file (counted, the revenue was counted twice).")
-    # Xero's 'Sales credit note', Braintree's 'credit' and Maxio's 'Refund' carry a positive amount
-    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund')) AND {_amount_sql(amount)} > 0 "
-              f"AND NOT starts_with(trim({amount}), '-')")
+    # a card check or an authorization hold is no payment (Recurly's 'verify', Chargebee's 'Authorization': a $1
+    # check made a customer who never paid, then churned)
+    if n := chk.count_where(f"{word} IN {sql_words(NOT_PAID_TYPES)}"):
+        chk.leave_out(f"{word} IN {sql_words(NOT_PAID_TYPES)}")
+        warnings.append(f"{counted(n, 'row')} whose '{kind}' says authorization or card check "
+                        f"{'was' if n == 1 else 'were'} left out: a hold or a check is not a payment.")
+    # Xero's 'Sales credit note', Braintree's 'credit', Maxio's 'Refund' and Chargebee's 'Payment Reversal' carry a
+    # positive amount (a reversal of 119 was added)
+    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund') OR contains({word}, 'reversal')) "
+              f"AND {_amount_sql(amount)} > 0 AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
         # its tax is credited with it (Sage's and Odoo's credit notes write the VAT positive too: a −60 total with
         # +10 VAT was refused by row as a tax of the other sign)
@@ -248,12 +268,13 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
             chk.con.execute(f"UPDATE raw SET {col} = '-' || trim({col}) WHERE {credit} AND {_amount_sql(col)} > 0 "
                             f"AND NOT starts_with(trim({col}), '-')")
         chk.con.execute(f"UPDATE raw SET {amount} = '-' || trim({amount}) WHERE {credit}")
-        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note or refund "
+        warnings.append(f"{counted(n, 'line')} whose '{kind}' says credit note, refund or reversal "
                         f"{'carries' if n == 1 else 'carry'} a positive '{mapping['amount']}': read as a credit "
                         "(negative).")
 
 
 CHARGE_TYPES = ("charge", "sale", "invoice")
+NOT_PAID_TYPES = ("authorization", "authorisation", "verify", "verification", "card check", "auth")
 SETTLING_TYPES = ("payment", "info_transaction")
 
 

@@ -86,3 +86,16 @@ def test_zendesk_minutes_across_a_daylight_saving_change_are_kept():
     p = prepare_bytes(ZENDESK.encode(), kind="tickets")
     assert list(p.rows.resolution_hours) == [4.0, 50.0, 43.0, 2.0]
     assert any("by one hour, as local times across a daylight-saving change do" in w for w in p.warnings)
+
+
+def test_intercom_ticket_states():
+    """Intercom's tickets ('ticket_state': submitted, in_progress, waiting_on_customer, resolved) were read with no
+    status, and 'in_progress' was asked on every upload."""
+    data = (b"id,ticket_id,company_id,created_at,updated_at,ticket_state,ticket_type\n"
+            b"1,101,co_acme,1788253200,1788264000,resolved,Bug\n"
+            b"2,102,co_beta,1788339600,1788426000,submitted,Billing\n"
+            b"3,103,co_gamma,1788426000,1788447600,in_progress,Bug\n"
+            b"4,104,co_acme,1788426000,1788447600,waiting_on_customer,Bug\n")
+    assert detect_mapping("tickets", data.decode().splitlines()[0].split(","))["status"] == "ticket_state"
+    t = prepare_bytes(data, kind="tickets").rows
+    assert list(t.status) == ["solved", "new", "open", "pending"]

@@ -402,7 +402,7 @@ def test_xero_invoice_lines_read_their_line_amounts_and_credit_notes_as_credits(
     for r in p.rows.itertuples():
         by_month[f"{r.month:%Y-%m}"] = by_month.get(f"{r.month:%Y-%m}", 0) + float(r.mrr)
     assert by_month == {"2025-02": 350.0, "2025-03": 150.0}
-    assert any(w.startswith("1 line whose 'Type' says credit note or refund carries a positive 'LineAmount'")
+    assert any(w.startswith("1 line whose 'Type' says credit note, refund or reversal carries a positive 'LineAmount'")
                for w in p.warnings)
 
 

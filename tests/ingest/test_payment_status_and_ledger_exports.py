@@ -172,3 +172,47 @@ def test_a_credit_note_written_positive_is_credited_with_its_tax():
     p = prepare_bytes(ODOO.encode(), kind="revenue", answers={"credits:Total": "net", "recurring:Total": "monthly"})
     assert by_month(p) == {("Acme SA", "2026-10"): 100.0, ("Acme SA", "2026-11"): 100.0,
                            ("Beta BV", "2026-10"): 150.0}
+
+
+CHARGEBEE_TRANSACTIONS = (
+    "Transaction Id,Customer Id,Subscription Id,Type,Date,Amount,Currency,Status,Payment Method\n"
+    "txn_1,cust_acme,sub_acme,Payment,2026-09-01 08:00,119.00,EUR,Success,Card\n"
+    "txn_2,cust_beta,sub_beta,Payment,2026-09-02 08:00,59.50,EUR,Failure,Card\n"
+    "txn_3,cust_beta,sub_beta,Payment,2026-09-05 08:00,59.50,EUR,Success,Card\n"
+    "txn_4,cust_gamma,sub_gamma,Payment,2026-09-07 08:00,238.00,EUR,Timeout,Card\n"
+    "txn_5,cust_beta,sub_beta,Refund,2026-09-20 08:00,20.00,EUR,Success,Card\n"
+    "txn_6,cust_acme,sub_acme,Payment,2026-10-01 08:00,119.00,EUR,Success,Direct Debit\n"
+    "txn_7,cust_acme,sub_acme,Payment Reversal,2026-10-09 08:00,119.00,EUR,Success,Direct Debit\n"
+    "txn_8,cust_beta,sub_beta,Payment,2026-10-02 08:00,59.50,EUR,In Progress,Direct Debit\n"
+    "txn_9,cust_gamma,sub_gamma,Authorization,2026-10-03 08:00,1.00,EUR,Success,Card\n"
+    "txn_10,cust_delta,sub_delta,Payment,2026-10-04 08:00,59.50,EUR,Needs Attention,Card\n")
+
+
+def test_chargebee_transactions_failed_reversed_and_authorized_bring_nothing():
+    """Chargebee's 'Failure', 'Timeout', 'In Progress' and 'Needs Attention' payments were revenue, a 'Payment
+    Reversal' of 119 was added and a 1.00 'Authorization' made a customer (September 456 for 158.50, October 358 for
+    0). Hand: September 119 + 59.50 − 20 = 158.50, October 119 − 119 = 0."""
+    p = prepare_bytes(CHARGEBEE_TRANSACTIONS.encode(), kind="revenue", answers={"credits:Amount": "net"})
+    assert by_month(p) == {("cust_acme", "2026-09"): 119.0, ("cust_acme", "2026-10"): 0.0,
+                           ("cust_beta", "2026-09"): 39.5}
+    said = " ".join(p.warnings)
+    assert "failure 1, in progress 1, needs attention 1, timeout 1" in said
+    assert "1 row whose 'Type' says authorization or card check was left out" in said
+
+
+TWOCHECKOUT = (
+    "RefNo,OrderDate,Status,ApproveStatus,CustomerDetails.Email,Currency,NetPrice,VAT,GrossPrice\n"
+    "90001001,2026-09-01 10:00:00,COMPLETE,OK,ann@acme.com,usd,100.00,20.00,120.00\n"
+    "90001003,2026-09-03 10:00:00,AUTHRECEIVED,WAITING,cy@gamma.com,usd,50.00,10.00,60.00\n"
+    "90001005,2026-09-05 10:00:00,REFUND,OK,eve@eps.com,usd,50.00,10.00,60.00\n"
+    "90001006,2026-10-01 10:00:00,COMPLETE,OK,ann@acme.com,usd,100.00,20.00,120.00\n"
+    "90001009,2026-10-04 10:00:00,PURCHASE_PENDING,WAITING,dee@delta.com,usd,50.00,10.00,60.00\n")
+
+
+def test_2checkout_orders_not_captured_pending_or_refunded_bring_nothing():
+    """2Checkout's AUTHRECEIVED (authorised, not captured), PURCHASE_PENDING and REFUND orders were counted in full.
+    Its 'NetPrice' is without tax: the VAT beside it asks nothing. Hand: ann 100 / 100."""
+    p = prepare_bytes(TWOCHECKOUT.encode(), kind="revenue",
+                      mapping={"amount": "NetPrice", "customer_id": "CustomerDetails.Email"},
+                      answers={"recurring:NetPrice": "monthly"})
+    assert by_month(p) == {("ann@acme.com", "2026-09"): 100.0, ("ann@acme.com", "2026-10"): 100.0}
