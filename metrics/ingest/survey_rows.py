@@ -60,15 +60,20 @@ LEFT_OUT_FLAGS = ("excludedfromcalculations", "excluded", "isexcluded", "deleted
 _TRUE, _FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0", "")
 
 
+def _true_false(chk: _Checker, column: str) -> tuple[str, int, int]:
+    """(the cell's SQL, how many cells say true, how many are neither true nor false nor empty)."""
+    cell = f"lower(trim(coalesce({quote_ident(column)}, '')))"
+    flagged, other = chk.con.execute(f"SELECT count(*) FILTER ({cell} IN {sql_words(_TRUE)}), "
+                                     f"count(*) FILTER ({cell} NOT IN {sql_words(_TRUE + _FALSE)}) FROM raw").fetchone()
+    return cell, flagged, other
+
+
 def leave_out_flagged(chk: _Checker, mapped: dict[str, str], what: str, warnings: list[str]) -> None:
     """Leave out, with a count, the rows a flag column (LEFT_OUT_FLAGS, not a mapped field) marks true."""
     for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
         if normalise_header(column) not in LEFT_OUT_FLAGS or column in mapped.values() or column in chk.hidden:
             continue
-        cell = f"lower(trim(coalesce({quote_ident(column)}, '')))"
-        flagged, other = chk.con.execute(
-            f"SELECT count(*) FILTER ({cell} IN {sql_words(_TRUE)}), "
-            f"count(*) FILTER ({cell} NOT IN {sql_words(_TRUE + _FALSE)}) FROM raw").fetchone()
+        cell, flagged, other = _true_false(chk, column)
         if flagged and not other:
             chk.leave_out(f"{cell} IN {sql_words(_TRUE)}")
             warnings.append(f"{counted(flagged, what)} whose '{column}' is true {'was' if flagged == 1 else 'were'} "
@@ -81,10 +86,7 @@ def _comment_flag(chk: _Checker, mapping: dict[str, str], given: dict[str, str],
     column = mapping.get("comment")
     if column is None or "comment" in given:
         return
-    cell = f"lower(trim(coalesce({quote_ident(column)}, '')))"
-    flags, other = chk.con.execute(
-        f"SELECT count(*) FILTER ({cell} IN {sql_words(_TRUE)}), "
-        f"count(*) FILTER ({cell} NOT IN {sql_words(_TRUE + _FALSE)}) FROM raw").fetchone()
+    _cell, flags, other = _true_false(chk, column)
     if flags and not other:
         mapping.pop("comment")
         warnings.append(f"'{column}' holds only true/false values: a flag saying whether a comment was given, not "
