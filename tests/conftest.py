@@ -31,6 +31,11 @@ def prepare_bytes(data: bytes, kind: str | None = None, name: str = "upload.csv"
     return ingest.prepare(data, name, ingest.Options(kind=kind, today=TODAY, **options))
 
 
+def by_month(p: ingest.Prepared) -> dict[tuple[str, str], float]:
+    """A prepared revenue file's MRR by (customer, 'YYYY-MM')."""
+    return {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
+
+
 APP = str(ROOT / "app.py")
 
 

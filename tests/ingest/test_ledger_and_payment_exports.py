@@ -3,14 +3,9 @@ tool's layout (its header names; a few of its columns), and an analyst's file wi
 plausible wrong MRR before; the figures below are worked out by hand."""
 
 import pandas as pd
-from conftest import prepare_bytes
+from conftest import by_month, prepare_bytes
 
 from metrics.ingest.mapping import detect_mapping
-
-
-def by_month(p) -> dict[tuple[str, str], float]:
-    return {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
-
 
 XERO = (
     "ContactName,EmailAddress,InvoiceNumber,Reference,InvoiceDate,DueDate,Total,TaxTotal,Description,Quantity,"

@@ -5,15 +5,10 @@ into a plausible wrong MRR before; the figures below are worked out by hand."""
 import datetime as dt
 
 import pytest
-from conftest import prepare_bytes
+from conftest import by_month, prepare_bytes
 
 from metrics.errors import IngestError, NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
-
-
-def by_month(p) -> dict[tuple[str, str], float]:
-    return {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
-
 
 NETSUITE = (
     "Internal ID,Date,Type,Document Number,Name,Account,Memo,Amount,Status\n"
