@@ -159,7 +159,12 @@ def everywhere() -> list[str]:
         "label) are no customers yet: left out, said. An account's active flag (Recurly's 'has_live_subscription') "
         "is read beside a status too: an account without a live subscription and without a close date is refused "
         "by row (when it left is not known). A file with no column that could hold a churn says that logo churn "
-        "will read 0.0%.",
+        "will read 0.0%. In a subscription list, a subscription with no start whose status says trial, future or "
+        "ended never paid (Paddle's 'first_billed_at', the first payment, is the start; Chargebee's empty "
+        "'activated_at'): left out, said. A status that says 'Customer' beside a past churn date (HubSpot's "
+        "lifecycle stage stays Customer after a churn; a success tool's contract end renews) is asked about, must "
+        "be confirmed. Ids that differ only in capitals are asked about; record ids whose capitals are part of the "
+        "id (Salesforce's 15-character ids) are not proposed as one customer.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from metrics.ingest.checks import _Checker
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
@@ -50,6 +52,10 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         _one_spelling(chk, col, warnings)
 
 
+# letters of both cases and digits, no spaces or punctuation, 12 characters or more: a system's record id
+_RECORD_ID = re.compile(r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]{12,}")
+
+
 def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     """Customer ids that differ only in capitals, spaces or punctuation within one file ('Acme Inc' and 'ACME INC.'
     in a month's rows): read as two customers, one churned and one new, NRR 83% for 100%. Whether they are one
@@ -63,12 +69,17 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
         return
     spellings = [g for (g,) in groups]
     shown = "; ".join(" / ".join(f"'{v}'" for v in g) for g in spellings[:3]) + (" …" if len(spellings) > 3 else "")
+    # Record ids whose case is part of the key (Salesforce's 15-character ids: '0015g00000A1bCd' and '…A1bCD' are
+    # two accounts; folded, 6 customers were 3): not proposed either way, must be confirmed
+    keys = all(_RECORD_ID.fullmatch(v) for g in spellings for v in g)
     answer = chk.questions.ask(Question(
         f"one_spelling:{col}", f"Are customer ids in '{col}' that differ only in capitals or punctuation one customer?",
         ("one", "separate"), {"one": "one customer each (read as its most frequent spelling)",
-                              "separate": "different customers"}, "one",
+                              "separate": "different customers"}, None if keys else "one",
         f"{counted(len(spellings), 'group')} of ids differ only so: {shown}. Read apart, one customer looks like a "
-        "churn and a new customer."))
+        "churn and a new customer." + (" These look like record ids whose capitals are part of the id (Salesforce's "
+                                       "15-character ids): read as one, different customers would be merged."
+                                       if keys else ""), must_confirm=keys))
     if answer != "one":
         return
     pairs = [(v, g[0]) for g in spellings for v in g[1:]]

@@ -185,8 +185,9 @@ SYNONYMS = {
     "channel": ["channel", "surveychannel", "source", "medium", "distributionchannel"],
     "start_date": ["startdate", "becameacustomerdate", "startutc", "signupdate", "signedupat", "customersince",
                    "joindate", "subscribedat",
-                   "activatedat", "startedat", "subscriptionstartedat", "createdat", "createdutc", "created", "since",
-                   "start"],  # Baremetrics' 'subscription_started_at'
+                   # Paddle Billing's 'first_billed_at' (its 'started_at' opens a trial)
+                   "firstbilledat", "activatedat", "startedat", "subscriptionstartedat", "createdat", "createdutc",
+                   "created", "since", "start"],  # Baremetrics' 'subscription_started_at'
     # Recurly's accounts export: 'closed_at' beside 'account_state' (active / closed)
     # when it ended before when a cancellation was asked for: Recurly's 'expires_at' (the end) beside 'canceled_at'
     "churn_date": ["churndate", "churnedat", "endedatutc", "endedat", "expiresat", "canceledat", "canceledatutc",
@@ -206,7 +207,9 @@ SYNONYMS = {
                "tenureindays", "tenureweeks", "customertenure", "monthsactive", "lifetimemonths", "monthsonbook"],
     "name": ["name", "customername", "company", "companyname", "accountname"],
     "plan": ["plan", "plantier", "contract", "product"],
-    "subscription_id": ["subscriptionid", "subid", "subscriptionoid"],  # Baremetrics' '..._oid' ids
+    # Baremetrics' '..._oid' ids, Chargebee's 'subscriptions.id', Recurly's subscription 'uuid' (beside its
+    # 'account_code': unread, a customer's second subscription was a duplicate customer)
+    "subscription_id": ["subscriptionid", "subid", "subscriptionoid", "subscriptionsid", "uuid"],
     "month": ["month", "period", "billingmonth", "revenuemonth", "invoicedate", "invoicemonth", "paidat",
               "invoicebilldate",  # Odoo's 'Invoice/Bill Date'
               "transactiondate", "orderdate", "purchasedate", "saledate", "billedat", "billingdate", "paymentdate",
@@ -284,8 +287,12 @@ SYNONYMS_CUSTOMERS = {
     # HubSpot's companies export: 'Record ID' is the company's id (its 'Create Date' is the record's, not the
     # customer's start: 'Became a Customer Date' is, a start synonym)
     "customer_id": [*SYNONYMS["customer_id"], "recordid"],
-    "status": [*SYNONYMS["status"], "lifecyclestage", "customerstage", "companystage", "accountstage", "stage"],
+    # Recurly's subscriptions export: 'state' (active, canceled, expired, in_trial): unread, its trials were customers.
+    # Beside an address (country, city, postal code) a 'State' is the region: dropped (detect_mapping)
+    "status": [*SYNONYMS["status"], "lifecyclestage", "customerstage", "companystage", "accountstage", "stage",
+               "state"],
 }
+ADDRESS_HEADERS = ("country", "countrycode", "city", "zip", "zipcode", "postalcode", "postcode", "address")
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {
     "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
@@ -469,6 +476,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         if col is not None:
             mapping[name] = col
             used.add(col)
+    if kind == "customers" and "status" not in given and normalise_header(mapping.get("status", "")) == "state" \
+            and any(h in normalised for h in ADDRESS_HEADERS):
+        mapping.pop("status")  # an address's state, not the subscription's
     if kind == "revenue":
         shop_orders = SHOP_ORDER_HEADERS & set(normalised) and not {"start_date", "month"} & given.keys()
         if shop_orders and "start_date" in mapping:

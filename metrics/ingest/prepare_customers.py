@@ -19,6 +19,7 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.mapping import SYNONYMS, normalise_header
 from metrics.ingest.model import Options, counted
+from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
 
@@ -134,7 +135,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                                    "reactivation); otherwise remove the repeats and upload again.")
     if "start_date" in m:
         start = chk.date(m["start_date"])
-        _check_dates(chk, m["start_date"], start, True, opts.today)
+        # a subscription still in its trial, or ended in it, never paid: it may have no start (Paddle's
+        # 'first_billed_at', Chargebee's 'activated_at'), and is left out below
+        unpaid = (f"{_flag_sql(quote_ident(m['status']))} IN {sql_words(UNPAID_WORDS)}"
+                  if per_subscription and "status" in m else None)
+        _check_dates(chk, m["start_date"], start, f"NOT ({unpaid})" if unpaid else True, opts.today)
         if "churn_date" in m:
             parsed = chk.date(m["churn_date"])
             chk.flag(m["churn_date"], f"{parsed} > ?", f"are more than {SCHEDULED_YEARS} years in the future: a "
@@ -143,6 +148,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             churn = _scheduled_churn(chk, m["churn_date"], parsed, opts, warnings)
             if "status" in m:
                 churn = _active_status_wins(chk, m, churn, warnings)
+                churn = _customer_status_beside_date(chk, m, churn, warnings)
             # beside a status too: Recurly's accounts are 'active' with no live subscription (cancelled, or never
             # subscribed), and counted as customers for ever
             if (flag := chk.column_named(ACTIVE_FLAG_HEADERS)) is not None and flag not in m.values():
@@ -196,6 +202,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
         keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
+        if status and (n := chk.count_where(f"({keep}) AND {start} IS NULL")):
+            keep = f"({keep}) AND {start} IS NOT NULL"
+            warnings.append(f"{counted(n, 'subscription')} with no '{m['start_date']}' whose status says trial, "
+                            f"future or ended {'was' if n == 1 else 'were'} left out: never paid, so never a "
+                            "customer.")
         start = _after_trial(chk, start)
         keep = _started_by_as_of(chk, start, opts, keep, "subscription", warnings)
         lines = chk.count_where(keep)
@@ -258,6 +269,8 @@ def _years_after(day, years: int):
 ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed", "terminated", "inactive",
                "deleted")  # Paddle Classic: a cancelled subscription's user is 'deleted'
 TRIAL_WORDS = ("trialing", "in_trial")  # Stripe, Chargebee
+# statuses under which a subscription may never have paid (Chargebee's 'future': it starts after the export)
+UNPAID_WORDS = (*TRIAL_WORDS, *ENDED_WORDS, *NEVER_PAID, "future")
 
 
 def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: list[str]) -> str:
@@ -272,6 +285,35 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
                         f"{'has' if n == 1 else 'have'} a date in '{m['churn_date']}': read as a cancellation asked "
                         "for, not an end (the customer is active).")
     return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
+
+
+# A CRM's or a success tool's stage that says 'Customer' (HubSpot's lifecycle stage, Planhat's status)
+CUSTOMER_WORDS = ("customer", "current customer", "paying customer")
+
+
+def _customer_status_beside_date(chk: _Checker, m: dict[str, str], churn: str, warnings: list[str]) -> str:
+    """A row whose status says 'Customer' beside a past churn date: HubSpot's lifecycle stage stays 'Customer' after
+    a churn (it does not move back), while Planhat's 'Customer To' beside status 'customer' is a contract's end that
+    renews. The file cannot say which: asked, must be confirmed (read as churned, a renewing account was a churn)."""
+    status = _flag_sql(quote_ident(m["status"]))
+    both = f"{status} IN {sql_words(CUSTOMER_WORDS)} AND {churn} IS NOT NULL"
+    if not (n := chk.count_where(both)):
+        return churn
+    answer = chk.questions.ask(Question(
+        f"customer_status_dated:{m['status']}",
+        f"{counted(n, 'row')} whose '{m['status']}' says Customer {'has' if n == 1 else 'have'} a past date in "
+        f"'{m['churn_date']}'. Did {'it' if n == 1 else 'they'} churn then?",
+        ("churned", "active"),
+        {"churned": "yes: churned on that date (the stage was not moved on: HubSpot's lifecycle stage stays "
+                    "'Customer')",
+         "active": "no: still customers (the date is a contract end or renewal; the status is current)"},
+        None, "The status and the date disagree, and which one is current depends on the tool and how it is kept.",
+        must_confirm=True))
+    if answer == "active":
+        warnings.append(f"{counted(n, 'row')} whose '{m['status']}' says Customer beside a date in "
+                        f"'{m['churn_date']}' {'is' if n == 1 else 'are'} read as active, as answered.")
+        return f"(CASE WHEN {both} THEN NULL ELSE {churn} END)"
+    return churn
 
 
 # An account's own active flag beside its end date (ChurnZero's 'Is Active' TRUE/FALSE beside the contract's

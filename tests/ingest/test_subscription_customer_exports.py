@@ -1,0 +1,126 @@
+"""Customer lists built from subscription exports of Recurly, Chargebee and Paddle Billing, and account lists of
+Salesforce and HubSpot, written here in each tool's layout (a few of its columns). Each counted trials, merged or
+split customers, or churned the wrong accounts; the figures below are worked out by hand, as of 23 November 2026."""
+
+import datetime as dt
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import NeedsAnswerError
+from metrics.ingest.mapping import detect_mapping
+
+AS_OF = dt.date(2026, 11, 23)  # the tests' today
+
+
+def customers(p) -> dict[str, tuple[str, str | None]]:
+    return {r.customer_id: (f"{r.start_date:%Y-%m-%d}", None if r.churn_date is None or r.churn_date != r.churn_date
+                            else f"{r.churn_date:%Y-%m-%d}") for r in p.rows.itertuples()}
+
+
+RECURLY = (
+    "uuid,account_code,state,activated_at,canceled_at,expires_at,trial_started_at,trial_ends_at\n"
+    "44f8a01,acct_A,active,2025-03-01T07:00:00Z,,,,\n"
+    "44f8a02,acct_B,expired,2025-06-06T07:00:00Z,2026-10-20T12:00:00Z,2026-11-06T07:00:00Z,,\n"
+    "44f8a04,acct_D,in_trial,2026-11-18T07:00:00Z,,,2026-11-18T07:00:00Z,2026-12-02T07:00:00Z\n"
+    "44f8a05,acct_E,expired,2026-10-12T07:00:00Z,2026-10-20T12:00:00Z,2026-10-26T07:00:00Z,2026-10-12T07:00:00Z,"
+    "2026-10-26T07:00:00Z\n"
+    "44f8a06,acct_F,active,2026-10-25T07:00:00Z,,,2026-10-25T07:00:00Z,2026-11-08T07:00:00Z\n")
+
+
+def test_recurly_subscriptions_state_and_uuid_are_read():
+    """'state' and 'uuid' were unread: acct_D in its trial and acct_E, a trial that expired unpaid, were customers,
+    and acct_F started at its trial's start. Hand: A, B (churned 6 November), F from its trial's end, 8 November."""
+    m = detect_mapping("customers", RECURLY.splitlines()[0].split(","))
+    assert m["status"] == "state" and m["subscription_id"] == "uuid" and m["customer_id"] == "account_code"
+    p = prepare_bytes(RECURLY.encode(), kind="customers", as_of=AS_OF)
+    assert customers(p) == {"acct_A": ("2025-03-01", None), "acct_B": ("2025-06-06", "2026-11-06"),
+                            "acct_F": ("2026-11-08", None)}
+
+
+def test_a_state_beside_an_address_is_the_region_not_a_status():
+    cols = ["Customer ID", "Start Date", "Churn Date", "City", "State", "Country"]
+    assert "status" not in detect_mapping("customers", cols)
+
+
+CHARGEBEE = (
+    "subscriptions.id,subscriptions.customer_id,subscriptions.status,subscriptions.trial_end,"
+    "subscriptions.activated_at,subscriptions.cancelled_at\n"
+    "cb_A,cust_A,active,,2025-04-01 00:00:00,\n"
+    "cb_B,cust_B,cancelled,,2025-07-01 00:00:00,2026-11-14 00:00:00\n"
+    "cb_C,cust_C,in_trial,2026-12-04 00:00:00,,\n"
+    "cb_D,cust_D,cancelled,2026-11-03 00:00:00,,2026-11-03 00:00:00\n"
+    "cb_H,cust_H,future,,,\n"
+    "cb_J1,cust_J,cancelled,,2025-01-01 00:00:00,2026-11-20 00:00:00\n"
+    "cb_J2,cust_J,active,,2026-06-01 00:00:00,\n")
+
+
+def test_chargebee_subscriptions_are_combined_per_customer_and_unpaid_ones_left_out():
+    """'subscriptions.id' was not read as the subscription id: cust_J's two subscriptions were a duplicate customer,
+    and rows with no 'activated_at' (a trial, a trial cancelled in it, a future subscription) refused the file.
+    Hand: A; B churned 14 November; J from its first subscription, still a customer (its second runs)."""
+    p = prepare_bytes(CHARGEBEE.encode(), kind="customers", as_of=AS_OF)
+    assert customers(p) == {"cust_A": ("2025-04-01", None), "cust_B": ("2025-07-01", "2026-11-14"),
+                            "cust_J": ("2025-01-01", None)}
+    assert any("2 subscriptions with no 'subscriptions.activated_at'" in w for w in p.warnings)
+
+
+PADDLE = (
+    "id,status,customer_id,started_at,first_billed_at,canceled_at\n"
+    "sub_01a,active,ctm_A,2025-06-01T09:00:00.000Z,2025-06-01T09:00:00.000Z,\n"
+    "sub_01b,canceled,ctm_B,2025-08-10T09:00:00.000Z,2025-08-10T09:00:00.000Z,2026-11-12T09:00:00.000Z\n"
+    "sub_01c,trialing,ctm_C,2026-11-20T09:00:00.000Z,,\n"
+    "sub_01d,canceled,ctm_D,2026-10-25T09:00:00.000Z,,2026-11-08T09:00:00.000Z\n"
+    "sub_01i,active,ctm_I,2026-10-20T09:00:00.000Z,2026-11-03T09:00:00.000Z,\n")
+
+
+def test_paddle_subscriptions_start_when_first_billed():
+    """Paddle's 'started_at' opens a trial; 'first_billed_at' is the first payment. ctm_D, a trial cancelled before
+    paying, was a customer who churned on 8 November, and ctm_I started at its trial. Hand: A, B churned 12 November,
+    I from 3 November."""
+    p = prepare_bytes(PADDLE.encode(), kind="customers", as_of=AS_OF)
+    assert customers(p) == {"ctm_A": ("2025-06-01", None), "ctm_B": ("2025-08-10", "2026-11-12"),
+                            "ctm_I": ("2026-11-03", None)}
+
+
+SALESFORCE = (
+    '"Account Name","Account ID","Customer Since","Churn Date"\n'
+    '"Acme","0015g00000A1bCd","2025-03-01",""\n'
+    '"Beta","0015g00000A1bCD","2025-06-05","2026-11-10"\n'
+    '"Zeta","0015g00000A1bcd","2026-02-11","2026-11-03"\n'
+    '"Theta","0015g00000A1bCj","2026-11-02",""\n')
+
+
+def test_salesforce_ids_that_differ_in_case_are_asked_not_merged():
+    """Salesforce's 15-character ids are case-sensitive: 'A1bCd', 'A1bCD' and 'A1bcd' are three accounts, folded into
+    one without a question (6 customers read as 3). Asked now, must be confirmed; 'separate' keeps four."""
+    key = "one_spelling:Account ID"
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(SALESFORCE.encode(), kind="customers", as_of=AS_OF)
+    q = next(q for q in asked.value.questions if q.key == key)
+    assert q.must_confirm and q.proposal is None and "Salesforce's 15-character ids" in q.detail
+    p = prepare_bytes(SALESFORCE.encode(), kind="customers", as_of=AS_OF, answers={key: "separate"})
+    assert len(p.rows) == 4 and customers(p)["0015g00000A1bcd"] == ("2026-02-11", "2026-11-03")
+
+
+HUBSPOT = (
+    "Record ID,Company name,Lifecycle Stage,Became a Customer Date,Churn Date\n"
+    "9001,Acme,Customer,2025-03-01 00:00,\n"
+    "9002,Beta,Other,2025-06-15 00:00,2026-11-10\n"
+    "9007,Eta,Customer,2026-03-15 00:00,2026-11-20\n")
+
+
+def test_a_customer_stage_beside_a_churn_date_is_asked():
+    """HubSpot's lifecycle stage stays 'Customer' after a churn, while a success tool's 'customer' beside a contract
+    end is a renewal: the file cannot say. Asked, must be confirmed; 'churned' keeps Eta's churn on 20 November,
+    'active' reads it as a customer."""
+    key = "customer_status_dated:Lifecycle Stage"
+    answers = {"churned_values:Lifecycle Stage": "Other"}
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(HUBSPOT.encode(), kind="customers", as_of=AS_OF, answers=answers)
+    assert next(q for q in asked.value.questions if q.key == key).must_confirm
+    churned = prepare_bytes(HUBSPOT.encode(), kind="customers", as_of=AS_OF, answers={**answers, key: "churned"})
+    assert customers(churned)["9007"] == ("2026-03-15", "2026-11-20")
+    active = prepare_bytes(HUBSPOT.encode(), kind="customers", as_of=AS_OF, answers={**answers, key: "active"})
+    assert customers(active)["9007"] == ("2026-03-15", None)
+    assert customers(active)["9002"] == ("2025-06-15", "2026-11-10")
