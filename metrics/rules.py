@@ -164,7 +164,9 @@ def everywhere() -> list[str]:
         "'activated_at'): left out, said. A status that says 'Customer' beside a past churn date (HubSpot's "
         "lifecycle stage stays Customer after a churn; a success tool's contract end renews) is asked about, must "
         "be confirmed. Ids that differ only in capitals are asked about; record ids whose capitals are part of the "
-        "id (Salesforce's 15-character ids) are not proposed as one customer.",
+        "id (Salesforce's 15-character ids) are not proposed as one customer. Paused or unpaid subscriptions are "
+        "asked about, must be confirmed: customers through their end, or left out (Stripe pauses a subscription "
+        "whose trial ended without a payment method: it never paid).",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",

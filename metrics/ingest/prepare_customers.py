@@ -19,6 +19,7 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.mapping import SYNONYMS, normalise_header
 from metrics.ingest.model import Options, counted
+from metrics.ingest.prepare_revenue import HALTED_SUBSCRIPTION_STATUS, _halted_left_out
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
@@ -201,6 +202,11 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         if status and (never := chk.count_where(f"NOT ({keep})")):
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
+        if status and _halted_left_out(chk, m["status"], status, HALTED_AS_CUSTOMERS):
+            # Stripe pauses a subscription whose trial ended without a payment method: never a paying customer
+            n = chk.count_where(f"({keep}) AND {status} IN {sql_words(HALTED_SUBSCRIPTION_STATUS)}")
+            keep = f"({keep}) AND {status} NOT IN {sql_words(HALTED_SUBSCRIPTION_STATUS)}"
+            warnings.append(f"{counted(n, 'paused or unpaid subscription')} left out, as answered.")
         keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
         if status and (n := chk.count_where(f"({keep}) AND {start} IS NULL")):
             keep = f"({keep}) AND {start} IS NOT NULL"
@@ -285,6 +291,13 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
                         f"{'has' if n == 1 else 'have'} a date in '{m['churn_date']}': read as a cancellation asked "
                         "for, not an end (the customer is active).")
     return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
+
+
+# The paused-or-unpaid question (prepare_revenue._halted_left_out) as it reads for a customers list
+HALTED_AS_CUSTOMERS = {"count": "As customers through their end date or the as-of date (paused or unpaid, still "
+                                "subscribed)",
+                       "leave_out": "Left out: not customers (Stripe pauses a subscription whose trial ended "
+                                    "without a payment method: it never paid)"}
 
 
 # A CRM's or a success tool's stage that says 'Customer' (HubSpot's lifecycle stage, Planhat's status)

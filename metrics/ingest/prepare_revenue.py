@@ -708,10 +708,16 @@ def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str,
     return recurring
 
 
-def _halted_left_out(chk: _Checker, column: str, status: str) -> bool:
+HALTED_AS_REVENUE = {"count": "As paying through their end date or the as-of date (the months since they stopped "
+                              "are overstated)",
+                     "leave_out": "Left out entirely (the months they paid before are understated)"}
+
+
+def _halted_left_out(chk: _Checker, column: str, status: str, labels: dict[str, str] = HALTED_AS_REVENUE) -> bool:
     """Whether paused and unpaid subscriptions are left out: asked, must confirm, when there are any. The file
     says they do not pay now, not since when: counted, the months since they stopped are overstated; left out,
-    the months they paid are understated. Only the analyst knows which is the smaller error."""
+    the months they paid are understated. Only the analyst knows which is the smaller error. `labels`: the two
+    answers as they read for the file's kind (revenue; customers.py's)."""
     found = chk.con.execute(f"SELECT {status}, count(*) FROM raw WHERE {status} IN "
                             f"{sql_words(HALTED_SUBSCRIPTION_STATUS)} GROUP BY 1 ORDER BY 1").fetchall()
     if not found:
@@ -719,10 +725,7 @@ def _halted_left_out(chk: _Checker, column: str, status: str) -> bool:
     n = sum(c for _v, c in found)
     answer = chk.questions.ask(Question(
         f"halted:{column}", f"How should the paused or unpaid subscriptions in '{column}' ({n:,}) be read?",
-        ("count", "leave_out"),
-        {"count": "As paying through their end date or the as-of date (the months since they stopped are "
-                  "overstated)",
-         "leave_out": "Left out entirely (the months they paid before are understated)"},
+        ("count", "leave_out"), labels,
         None, ", ".join(f"{v} {c:,}" for v, c in found) + ". The file says they do not pay now, not since when.",
         must_confirm=True))
     return answer == "leave_out"

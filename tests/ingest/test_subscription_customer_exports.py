@@ -124,3 +124,23 @@ def test_a_customer_stage_beside_a_churn_date_is_asked():
     active = prepare_bytes(HUBSPOT.encode(), kind="customers", as_of=AS_OF, answers={**answers, key: "active"})
     assert customers(active)["9007"] == ("2026-03-15", None)
     assert customers(active)["9002"] == ("2025-06-15", "2026-11-10")
+
+
+STRIPE = (
+    "id,Customer ID,Status,Start (UTC),Trial Start (UTC),Trial End (UTC),Canceled At (UTC),Ended At (UTC)\n"
+    "sub_1A,cus_1,active,2025-05-01 10:00,,,,\n"
+    "sub_2A,cus_2,canceled,2025-09-01 10:00,,,2026-10-20 14:11,2026-11-05 10:00\n"
+    "sub_3A,cus_3,paused,2026-10-01 10:00,2026-10-01 10:00,2026-10-15 10:00,,\n")
+
+
+def test_paused_subscriptions_are_asked_about_in_a_customers_list():
+    """Stripe pauses a subscription whose trial ended without a payment method: cus_3 was a customer from its trial's
+    end. Asked, must be confirmed, as for revenue; left out, cus_1 and cus_2 remain."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(STRIPE.encode(), kind="customers", as_of=AS_OF)
+    q = next(q for q in asked.value.questions if q.key == "halted:Status")
+    assert q.must_confirm and "never paid" in q.labels["leave_out"]
+    p = prepare_bytes(STRIPE.encode(), kind="customers", as_of=AS_OF, answers={"halted:Status": "leave_out"})
+    assert customers(p) == {"cus_1": ("2025-05-01", None), "cus_2": ("2025-09-01", "2026-11-05")}
+    kept = prepare_bytes(STRIPE.encode(), kind="customers", as_of=AS_OF, answers={"halted:Status": "count"})
+    assert customers(kept)["cus_3"] == ("2026-10-15", None)
