@@ -38,6 +38,7 @@ from metrics.ingest.prepare_tickets import _prepare_tickets
 from metrics.ingest.questions import Questions
 from metrics.ingest.read import Source, load
 from metrics.ingest.revenue_lines import (
+    _balance_categories,
     _credit_notes,
     _guest_ids,
     _line_amounts,
@@ -193,6 +194,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _order_amount_repeated(chk, mapping, warnings)
             _guest_ids(chk, mapping, warnings)
             _taken_back(chk, mapping, warnings)
+            _balance_categories(chk, mapping, warnings)
         if kind == "revenue" and "amount" in mapping:
             _credit_notes(chk, mapping, warnings)
         _same_customer_keys(chk, mapping, warnings)

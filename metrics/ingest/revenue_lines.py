@@ -273,6 +273,30 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                         "(negative).")
 
 
+# Stripe's balance reports (the itemized balance change report): 'reporting_category' says what moved the balance.
+# Charges and what undoes them are revenue; payouts, fees, transfers and top-ups move the merchant's own money (a
+# payout of 123.05 was a credit of 123.05 asked about)
+REVENUE_CATEGORIES = ("charge", "refund", "dispute", "dispute_reversal", "partial_capture_reversal", "charge_failure")
+
+
+def _balance_categories(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Rows of a balance report that are not a customer's payment (payouts, fees, transfers) left out, counted by
+    category, said."""
+    category = chk.column_named(("reportingcategory",))
+    if category is None or category in mapping.values():
+        return
+    word = f"lower(trim(coalesce({quote_ident(category)}, '')))"
+    keep = f"{word} IN {sql_words(REVENUE_CATEGORIES)}"
+    if not (n := chk.count_where(f"NOT ({keep})")):
+        return
+    said = ", ".join(f"{v} {c:,}" for v, c in chk.con.execute(
+        f"SELECT {word}, count(*) FROM raw WHERE NOT ({keep}) GROUP BY 1 ORDER BY 1").fetchall())
+    chk.leave_out(f"NOT ({keep})")
+    warnings.append(f"{counted(n, 'row')} of '{category}' {'is' if n == 1 else 'are'} no customer's payment and "
+                    f"{'was' if n == 1 else 'were'} left out ({said}): payouts, fees and transfers move the "
+                    "account's own money.")
+
+
 CHARGE_TYPES = ("charge", "sale", "invoice")
 NOT_PAID_TYPES = ("authorization", "authorisation", "verify", "verification", "card check", "auth")
 SETTLING_TYPES = ("payment", "info_transaction")
