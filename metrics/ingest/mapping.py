@@ -305,6 +305,8 @@ SYNONYMS_CSAT = {
 }
 # Substrings of a header (or of its question text) that identify a field when no synonym matched.
 CONTAINS_CSAT = {"score": ["satisf"]}
+# a question asking why the score was given (not 'Primary reason for contacting us', a category)
+WHY_SCORE = ("reasonforyourscore", "whydidyou", "whatisthereason", "whyscore")
 CONTAINS = {"score": ["recommend"],
             "comment": ["reasonforyourscore", "primaryreason", "mainreason", "whydidyou", "whatisthereason"]}
 # Columns of Stripe's invoice export (one row per invoice) that its line items export does not have.
@@ -318,6 +320,9 @@ CHARGEBEE_INVOICE_HEADERS = {"amountpaid", "amountadjusted", "creditsapplied"}
 # Receivable' on every NetSuite line: every customer was one)
 LEDGER_HEADERS = {"name", "account"}
 LEDGER_TYPE_HEADERS = ("transactiontype", "type")
+# a bare 'Type' makes a ledger only beside a ledger's own columns (NetSuite's 'Document Number', 'Memo'; QuickBooks'
+# 'Num'): an analyst's Account (the customer), Name (a contact), Type (New Business) is no ledger
+LEDGER_COLUMNS = ("documentnumber", "memo", "num", "transactiontype")
 # NPS score headers that name no question: read only when no column asks for the recommendation.
 GENERIC_SCORE = ("score", "rating", "answer")
 # A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
@@ -330,6 +335,12 @@ KIND_HINTS = {"nps": {"score", "response_date"}, "revenue": {"amount", "month"},
 # German letters folded the way German writes them without umlauts ('Gelöst' and 'Geloest' are one header): dropped
 # with the other non-alphanumerics, 'Priorität' was 'prioritt' and no synonym could be written for it.
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _asks(column: str, labels: dict[str, str]) -> bool:
+    """The header (or its question text) is a question of four words or more ending in '?'."""
+    text = (labels.get(column) or column).strip()
+    return text.endswith("?") and len(text.split()) >= 4
 
 
 def normalise_header(name: str) -> str:
@@ -459,15 +470,21 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         # The question that asks for the recommendation is the NPS, the one that asks about satisfaction the CSAT: a
         # generic 'score', 'rating' or 'answer' beside it is something else (Typeform's calculator 'score', a Google
         # Forms quiz's 'Score' "4 / 5": read as the CSAT answers, 71% for 29%).
-        if col is None or (kind in ("nps", "csat") and name == "score" and normalise_header(col) in GENERIC_SCORE):
+        generic = name == "score" and col is not None and (
+            (kind == "nps" and normalise_header(col) in GENERIC_SCORE) or (kind == "csat" and normalise_header(col)
+                                                                          == "score"))
+        if col is None or generic:
             col = next((c for c in columns for part in contains.get(name, ())
                         if c not in used and not normalise_header(c).endswith("npsgroup")
+                        # for CSAT beside a generic score, only a question ('How satisfied were you …?'): not a
+                        # 'Satisfaction Survey Sent At' date nor a 'Satisfied?' yes/no
+                        and not (generic and kind == "csat" and not _asks(c, labels))
                         and not (name == "score" and any(w in normalise_header(c) for w in NOT_A_SCORE))
                         and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
         if name == "comment" and col is not None and normalise_header(col) in ("comment", "comments"):
             # a question asking why beats a bare 'Comments' (Alchemer's system field, the survey's internal notes:
             # the answers to 'Why did you give that score?' were lost)
-            col = next((c for c in columns for part in CONTAINS["comment"] if c not in used
+            col = next((c for c in columns for part in WHY_SCORE if c not in used
                         and (part in normalise_header(c) or part in normalise_header(labels.get(c, "")))), col)
         if col is not None and name == "customer_id" and kind != "customers" and _own_id(col, columns):
             col = None
@@ -477,8 +494,8 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping[name] = col
             used.add(col)
     if kind == "customers" and "status" not in given and normalise_header(mapping.get("status", "")) == "state" \
-            and any(h in normalised for h in ADDRESS_HEADERS):
-        mapping.pop("status")  # an address's state, not the subscription's
+            and (any(h in normalised for h in ADDRESS_HEADERS) or "subscription_id" not in mapping):
+        mapping.pop("status")  # an address's state (US states), not a subscription's
     if kind == "revenue":
         shop_orders = SHOP_ORDER_HEADERS & set(normalised) and not {"start_date", "month"} & given.keys()
         if shop_orders and "start_date" in mapping:
@@ -501,7 +518,9 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
                 mapping.pop(name, None)
         kind_of_line = next((normalised[h] for h in LEDGER_TYPE_HEADERS if h in normalised), None)
-        if LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given:
+        if (LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given
+                and any(h in normalised for h in LEDGER_COLUMNS)
+                and mapping.get("customer_id") == normalised["account"]):
             mapping["customer_id"] = normalised["name"]
             if "status" not in given:
                 mapping.setdefault("status", kind_of_line)

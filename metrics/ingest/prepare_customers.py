@@ -17,7 +17,7 @@ from metrics.ingest.checks import (
     tenure_start,
 )
 from metrics.ingest.dates import _check_dates
-from metrics.ingest.mapping import SYNONYMS, normalise_header
+from metrics.ingest.mapping import SYNONYMS, normalise_header, short_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.prepare_revenue import HALTED_SUBSCRIPTION_STATUS, _halted_left_out
 from metrics.ingest.questions import Question
@@ -139,7 +139,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         # a subscription still in its trial, or ended in it, never paid: it may have no start (Paddle's
         # 'first_billed_at', Chargebee's 'activated_at'), and is left out below
         unpaid = (f"{_flag_sql(quote_ident(m['status']))} IN {sql_words(UNPAID_WORDS)}"
-                  if per_subscription and "status" in m else None)
+                  if per_subscription and "status" in m and short_header(m["start_date"]) in BILLED_START else None)
         _check_dates(chk, m["start_date"], start, f"NOT ({unpaid})" if unpaid else True, opts.today)
         if "churn_date" in m:
             parsed = chk.date(m["churn_date"])
@@ -208,7 +208,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
             keep = f"({keep}) AND {status} NOT IN {sql_words(HALTED_SUBSCRIPTION_STATUS)}"
             warnings.append(f"{counted(n, 'paused or unpaid subscription')} left out, as answered.")
         keep = _paying_after_trial(chk, m, status, churn, keep, warnings)
-        if status and (n := chk.count_where(f"({keep}) AND {start} IS NULL")):
+        if unpaid and (n := chk.count_where(f"({keep}) AND {start} IS NULL")):
             keep = f"({keep}) AND {start} IS NOT NULL"
             warnings.append(f"{counted(n, 'subscription')} with no '{m['start_date']}' whose status says trial, "
                             f"future or ended {'was' if n == 1 else 'were'} left out: never paid, so never a "
@@ -277,6 +277,8 @@ ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed",
 TRIAL_WORDS = ("trialing", "in_trial")  # Stripe, Chargebee
 # statuses under which a subscription may never have paid (Chargebee's 'future': it starts after the export)
 UNPAID_WORDS = (*TRIAL_WORDS, *ENDED_WORDS, *NEVER_PAID, "future")
+# starts that are a first payment, empty until one is made (elsewhere an empty start is a bad row)
+BILLED_START = ("firstbilledat", "activatedat", "activated", "firstpaymentdate", "firstpaidat")
 
 
 def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: list[str]) -> str:

@@ -258,7 +258,9 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                         f"{'was' if n == 1 else 'were'} left out: a hold or a check is not a payment.")
     # Xero's 'Sales credit note', Braintree's 'credit', Maxio's 'Refund' and Chargebee's 'Payment Reversal' carry a
     # positive amount (a reversal of 119 was added)
-    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund') OR contains({word}, 'reversal')) "
+    # (not PayPal's 'Cancellation of Payment Reversal': the money comes back)
+    credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund') "
+              f"OR (contains({word}, 'reversal') AND NOT contains({word}, 'cancel'))) "
               f"AND {_amount_sql(amount)} > 0 AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
         # its tax is credited with it (Sage's and Odoo's credit notes write the VAT positive too: a −60 total with

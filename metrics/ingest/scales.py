@@ -89,13 +89,18 @@ UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", 
 # Very dissatisfied (top two boxes: very and somewhat satisfied), and Extremely / Very / Somewhat satisfied / Not so
 # satisfied / Not at all satisfied, whose top two are extremely and very: there 'Somewhat satisfied' is the middle box.
 # A column with a word only the second form has reads 'Somewhat satisfied' as its middle, not satisfied.
-EXTREMELY_FORM = ("extremely satisfied", "not so satisfied", "not at all satisfied")
+# Qualtrics' Extremely / Somewhat satisfied / Neither / Somewhat / Extremely dissatisfied is the first form's shape:
+# only 'Not so' / 'Not at all satisfied', or 'Extremely' beside 'Very satisfied', make the second
+EXTREMELY_FORM = ("not so satisfied", "not at all satisfied")
 EXTREMELY_FORM_MIDDLE = ("somewhat satisfied",)
 
 
 def middle_words(chk: _Checker, col_sql: str) -> tuple[str, ...]:
     """The words that are this column's middle box although they read as satisfied alone (EXTREMELY_FORM)."""
-    return EXTREMELY_FORM_MIDDLE if chk.count_where(f"{_value(col_sql)} IN {sql_words(EXTREMELY_FORM)}") else ()
+    v = _value(col_sql)
+    second = chk.count_where(f"{v} IN {sql_words(EXTREMELY_FORM)}") or (
+        chk.count_where(f"{v} = 'extremely satisfied'") and chk.count_where(f"{v} = 'very satisfied'"))
+    return EXTREMELY_FORM_MIDDLE if second else ()
 
 
 def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str], middle: tuple[str, ...] = ()) -> None:

@@ -96,10 +96,10 @@ def _comment_flag(chk: _Checker, mapping: dict[str, str], given: dict[str, str],
 
 # A column naming the survey each answer belongs to (HubSpot's feedback submissions, Jotform, an export of every
 # survey of an account): a CSAT survey's 5 out of 5 read as an NPS answer is a detractor
-# Retently's feedback: 'metricsType' (NPS, CSAT, CES) beside 'campaignName' (a CSAT campaign's 5 of 5 were NPS
-# detractors: NPS −22 for +40)
+# Retently's feedback: 'metricsType' (NPS, CSAT, CES; a CSAT campaign's 5 of 5 were NPS detractors: NPS −22 for +40).
+# Not a campaign's name: one NPS survey sent in waves
 SURVEY_HEADERS = ("surveyname", "surveytype", "survey", "surveytitle", "formname", "formtitle", "questionnaire",
-                  "metricstype", "metrictype", "surveymetric", "campaignname", "umfrage", "umfragename")
+                  "metricstype", "metrictype", "surveymetric", "umfrage", "umfragename")
 _OWN_SURVEY = {"nps": ("nps", "netpromoter", "recommend"), "csat": ("csat", "satisf", "zufrieden")}
 MAX_SURVEYS = 30
 

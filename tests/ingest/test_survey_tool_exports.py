@@ -32,7 +32,7 @@ def test_retently_keeps_the_nps_campaign_and_leaves_out_bogus_answers():
     p = prepare_bytes(RETENTLY.encode(), kind="nps")
     assert len(p.rows) == 5 and nps(p) == 40.0
     assert any("'isBogus' is true" in w for w in p.warnings)
-    assert any("Support CSAT (3)" in w for w in p.warnings)
+    assert any("of other surveys in 'metricsType' left out" in w and "CSAT (3)" in w for w in p.warnings)
 
 
 ALCHEMER = (
