@@ -288,7 +288,8 @@ SYNONYMS_CUSTOMERS = {
     # customer's start: 'Became a Customer Date' is, a start synonym)
     "customer_id": [*SYNONYMS["customer_id"], "recordid"],
     # Recurly's subscriptions export: 'state' (active, canceled, expired, in_trial): unread, its trials were customers.
-    # Beside an address (country, city, postal code) a 'State' is the region: dropped (detect_mapping)
+    # Only beside a subscription id and no address (country, city, postal code): elsewhere a 'State' is a US state,
+    # the region (detect_mapping drops it)
     "status": [*SYNONYMS["status"], "lifecyclestage", "customerstage", "companystage", "accountstage", "stage",
                "state"],
 }
