@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, daylight_offsets
+from metrics.ingest.sqltext import _blank, daylight_offsets, unix_time_sql
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -56,6 +56,11 @@ def format_name(fmt: str) -> str:
 _GMT_ZONE = "'\\s+(GMT|UTC)(([+-])([0-9]{1,2})(:?([0-9]{2}))?)?$'"
 
 
+def _local_time_sql(v: str, fmt: str) -> str:
+    """SQL: the time as the file writes it, a trailing 'GMT-5' dropped (the local time, before the zone is read)."""
+    return f"try_strptime(regexp_replace({v}, {_GMT_ZONE}, ''), '{fmt}')"
+
+
 def _parse_date_sql(v: str, fmt: str) -> str:
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
         iso = f"regexp_replace({daylight_offsets(v)}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
@@ -69,9 +74,7 @@ def _parse_date_sql(v: str, fmt: str) -> str:
         return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{5}}(\\.[0-9]+)?') AND {num} BETWEEN 20000 "
                 f"AND 80000 THEN (DATE '1899-12-30' + floor({num})::INTEGER) END")
     if fmt == "EPOCH":  # 10 digits of seconds or 13 of milliseconds: 2001 to 2286, never an 8-digit date or a year
-        return (f"CASE WHEN regexp_full_match({v}, '[0-9]{{10}}') THEN to_timestamp(try_cast({v} AS DOUBLE))::DATE "
-                f"WHEN regexp_full_match({v}, '[0-9]{{13}}') THEN to_timestamp(try_cast({v} AS DOUBLE) / 1000)::DATE "
-                "END")
+        return f"{unix_time_sql(v)}::DATE"
     if fmt == "%Y":  # a year alone: four digits, nothing else
         return f"CASE WHEN regexp_full_match({v}, '[12][0-9]{{3}}') THEN make_date({v}::INTEGER, 1, 1) END"
     if fmt == "%Y%m%d":  # an integer date: exactly eight digits
@@ -81,7 +84,7 @@ def _parse_date_sql(v: str, fmt: str) -> str:
         # a trailing zone (Google Forms' "11:30:00 PM GMT-5") is read, and the date taken in UTC as every other
         # zoned time is (it was dropped: the local date was kept, and the same moment fell in another month)
         zone = _GMT_ZONE
-        ts = f"try_strptime(regexp_replace({v}, {zone}, ''), '{fmt}')"
+        ts = _local_time_sql(v, fmt)
         offset = (f"(CASE WHEN regexp_extract({v}, {zone}, 3) = '-' THEN -1 ELSE 1 END) * "
                   f"(coalesce(try_cast(nullif(regexp_extract({v}, {zone}, 4), '') AS INTEGER), 0) * 60 + "
                   f"coalesce(try_cast(nullif(regexp_extract({v}, {zone}, 6), '') AS INTEGER), 0))")
@@ -163,9 +166,7 @@ def choose_format(chk: _Checker, column: str) -> str:
     if fmt == "ISO":
         note_zone_shifts(chk, column, parsed)
     elif "%H" in fmt or "%I" in fmt:  # Google Forms' '1/31/2026 11:30:00 PM GMT-5': its day moved silently
-        v = quote_ident(column)
-        note_zone_shifts(chk, column, parsed,
-                         f"try_cast(try_strptime(regexp_replace({v}, {_GMT_ZONE}, ''), '{fmt}') AS DATE)")
+        note_zone_shifts(chk, column, parsed, f"try_cast({_local_time_sql(quote_ident(column), fmt)} AS DATE)")
     return parsed
 
 

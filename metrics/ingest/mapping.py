@@ -326,6 +326,8 @@ LEDGER_TYPE_HEADERS = ("transactiontype", "type")
 LEDGER_COLUMNS = ("documentnumber", "memo", "num", "transactiontype")
 # NPS score headers that name no question: read only when no column asks for the recommendation.
 GENERIC_SCORE = ("score", "rating", "answer")
+# the generic score headers a question beats, per kind: for CSAT only a bare 'score' (a 'Rating' is the CSAT itself)
+GENERIC_SCORES = {"nps": GENERIC_SCORE, "csat": ("score",)}
 # A header with "recommend" that asks why, or for a comment, is the follow-up text, not the score.
 NOT_A_SCORE = ("why", "reason", "comment", "explain", "tellus")
 # Header words that point at a kind when the analyst leaves it to us.
@@ -359,6 +361,15 @@ def says_monthly(header: str) -> bool:
 # 'ARR', 'Current ARR', 'Annual Recurring Revenue', 'ACV': a year's recurring revenue (Gainsight's snapshot read
 # as MRR made revenue twelve times too large)
 ANNUAL_HEADER = re.compile(r"(^|[^a-z])(arr|acv)([^a-z]|$)|annual\s*(recurring\s*revenue|contract\s*value)")
+
+
+WITHOUT_TAX_WORDS = ("untaxed", "excl", "pretax", "beforetax", "withouttax", "extax", "subtotal")
+
+
+def says_without_tax(header: str) -> bool:
+    """The amount's header says it is without tax: net ('NetPrice', 'Net Amount'), untaxed, excluding tax."""
+    name = normalise_header(header)
+    return name.startswith("net") or any(w in name for w in WITHOUT_TAX_WORDS)
 
 
 def says_annual(header: str) -> bool:
@@ -471,9 +482,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         # The question that asks for the recommendation is the NPS, the one that asks about satisfaction the CSAT: a
         # generic 'score', 'rating' or 'answer' beside it is something else (Typeform's calculator 'score', a Google
         # Forms quiz's 'Score' "4 / 5": read as the CSAT answers, 71% for 29%).
-        generic = name == "score" and col is not None and (
-            (kind == "nps" and normalise_header(col) in GENERIC_SCORE) or (kind == "csat" and normalise_header(col)
-                                                                          == "score"))
+        generic = name == "score" and col is not None and normalise_header(col) in GENERIC_SCORES.get(kind, ())
         if col is None or generic:
             col = next((c for c in columns for part in contains.get(name, ())
                         if c not in used and not normalise_header(c).endswith("npsgroup")

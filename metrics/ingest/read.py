@@ -662,7 +662,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
         try:
             # The cells first, then each row's number from the rowid of that table: DuckDB keeps a file's order in
             # a table it creates, and reads it on both cores. row_number() OVER () ran on one core (the 5M-line
-            # revenue file: 3.6 s, now 2.8 s).
+            # revenue file: 2.5 s, now about 2.0 s with the second core free; docs/performance.md).
             con.execute(f"CREATE OR REPLACE TEMP TABLE _cells AS SELECT {select} FROM rel")
             con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT _n + {int(row_offset)} + {shift} AS _row, "
                         f"* EXCLUDE (_n) FROM (SELECT rowid + 1 AS _n, * FROM _cells) t "

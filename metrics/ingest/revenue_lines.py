@@ -5,7 +5,7 @@ credit notes beside charges, identical lines."""
 from __future__ import annotations
 
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats
-from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly
+from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly, says_without_tax
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
@@ -30,7 +30,7 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     whether the line amounts are read (their tax then settled by the sums)."""
     line, invoice = chk.column_named(("lineamount",)), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
     total = mapping.get("amount")
-    if not (line and invoice and total) or normalise_header(total).rsplit(".", 1)[-1] != "total":
+    if not (line and invoice and total) or normalise_header(total) != "total":
         return False
     line_tax = chk.column_named(("taxamount", "linetaxamount"))
 
@@ -53,15 +53,6 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
                                  f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
                                  if line_tax else "."))
     return True
-
-
-WITHOUT_TAX_WORDS = ("untaxed", "excl", "pretax", "beforetax", "withouttax", "extax", "subtotal")
-
-
-def says_without_tax(header: str) -> bool:
-    """The amount's header says it is without tax: net ('NetPrice', 'Net Amount'), untaxed, excluding tax."""
-    name = normalise_header(header)
-    return name.startswith("net") or any(w in name for w in WITHOUT_TAX_WORDS)
 
 
 def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], warnings: list[str]) -> None:
@@ -245,15 +236,12 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     word = f"lower(trim({label}))"
     # Maxio (Chargify) transactions: a 'Payment' row settles the 'Charge' before it (both counted: revenue twice);
     # only beside charges, sales or invoices (a payments export of 'payment' rows alone is the revenue)
-    if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (
-            n := chk.count_where(f"{word} IN {sql_words(SETTLING_TYPES)}")):
-        chk.leave_out(f"{word} IN {sql_words(SETTLING_TYPES)}")
+    if chk.count_where(f"{word} IN {sql_words(CHARGE_TYPES)}") and (n := chk.leave_out_values(kind, SETTLING_TYPES)[0]):
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says payment {'was' if n == 1 else 'were'} left out: "
                         "a payment settles a charge of the file (counted, the revenue was counted twice).")
     # a card check or an authorization hold is no payment (Recurly's 'verify', Chargebee's 'Authorization': a $1
     # check made a customer who never paid, then churned)
-    if n := chk.count_where(f"{word} IN {sql_words(NOT_PAID_TYPES)}"):
-        chk.leave_out(f"{word} IN {sql_words(NOT_PAID_TYPES)}")
+    if n := chk.leave_out_values(kind, NOT_PAID_TYPES)[0]:
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says authorization or card check "
                         f"{'was' if n == 1 else 'were'} left out: a hold or a check is not a payment.")
     # Xero's 'Sales credit note', Braintree's 'credit', Maxio's 'Refund' and Chargebee's 'Payment Reversal' carry a

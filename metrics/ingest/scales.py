@@ -98,9 +98,10 @@ EXTREMELY_FORM_MIDDLE = ("somewhat satisfied",)
 def middle_words(chk: _Checker, col_sql: str) -> tuple[str, ...]:
     """The words that are this column's middle box although they read as satisfied alone (EXTREMELY_FORM)."""
     v = _value(col_sql)
-    second = chk.count_where(f"{v} IN {sql_words(EXTREMELY_FORM)}") or (
-        chk.count_where(f"{v} = 'extremely satisfied'") and chk.count_where(f"{v} = 'very satisfied'"))
-    return EXTREMELY_FORM_MIDDLE if second else ()
+    form, extremely, very = chk.con.execute(
+        f"SELECT count(*) FILTER ({v} IN {sql_words(EXTREMELY_FORM)}), count(*) FILTER ({v} = 'extremely satisfied'), "
+        f"count(*) FILTER ({v} = 'very satisfied') FROM raw").fetchone()
+    return EXTREMELY_FORM_MIDDLE if form or (extremely and very) else ()
 
 
 def neutral_warning(chk: _Checker, col_sql: str, warnings: list[str], middle: tuple[str, ...] = ()) -> None:

@@ -45,6 +45,15 @@ def _flag_sql(col_sql: str) -> str:
     return f"lower(coalesce({col_sql}, ''))"
 
 
+def unix_time_sql(col_sql: str, fractions: bool = False) -> str:
+    """SQL: a TIMESTAMP (UTC) from Unix time written as 10 digits of seconds (with a fraction where `fractions`) or 13
+    of milliseconds; NULL for any other text (an 8-digit date, a year)."""
+    seconds = "[0-9]{10}(\\.[0-9]+)?" if fractions else "[0-9]{10}"
+    return (f"(CASE WHEN regexp_full_match({col_sql}, '{seconds}') THEN to_timestamp(try_cast({col_sql} AS DOUBLE)) "
+            f"WHEN regexp_full_match({col_sql}, '[0-9]{{13}}') "
+            f"THEN to_timestamp(try_cast({col_sql} AS DOUBLE) / 1000) END)::TIMESTAMP")
+
+
 # Summer-time abbreviations as tools write them after a local time (Alchemer's '2026-07-02 09:10:11 EDT'): DuckDB
 # reads 'EST' and 'PST' as zones but not these, and a file spanning the change was refused. Their offsets:
 DAYLIGHT_ZONES = {"EDT": "-04:00", "CDT": "-05:00", "MDT": "-06:00", "PDT": "-07:00", "AKDT": "-08:00",

@@ -22,7 +22,7 @@ from metrics.ingest.scales import (
     score_sql,
     seven_is_the_top,
 )
-from metrics.ingest.sqltext import _flag_sql, daylight_offsets, sql_words, stripped
+from metrics.ingest.sqltext import _flag_sql, daylight_offsets, sql_words, stripped, unix_time_sql
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -68,10 +68,7 @@ def ts_sql(value_sql: str, fmt: str) -> str:
         return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
     if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only; or milliseconds, 13 digits
         # (Crisp's API: refused as "not times")
-        return (f"(CASE WHEN regexp_full_match({value_sql}, '[0-9]{{10}}(\\.[0-9]+)?') "
-                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE))::TIMESTAMP "
-                f"WHEN regexp_full_match({value_sql}, '[0-9]{{13}}') "
-                f"THEN to_timestamp(try_cast({value_sql} AS DOUBLE) / 1000)::TIMESTAMP END)")
+        return unix_time_sql(value_sql, fractions=True)
     parsed = f"try_strptime({value_sql}, '{fmt}')"
     if "%Y" in fmt:  # %Y also takes '24' (year 0024): a two-digit year is only ever read by a %y format
         return f"CASE WHEN regexp_matches({value_sql}, '[0-9]{{4}}') THEN {parsed} END"
