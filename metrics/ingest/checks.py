@@ -553,3 +553,26 @@ def _keep_or_reject(chk: _Checker, keep: bool, whole_row: str, warnings: list[st
     else:
         chk.flag_duplicates(whole_row, None, "rows (identical in every column to an earlier row)",
                             "repeat an earlier row in every column")
+
+
+# ---- paused and unpaid subscriptions: asked, for revenue and customers files alike -----------------------------
+# not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid')
+HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
+
+
+def halted_left_out(chk: _Checker, column: str, status: str, labels: dict[str, str]) -> bool:
+    """Whether paused and unpaid subscriptions are left out: asked, must confirm, when there are any. The file
+    says they do not pay now, not since when: counted, the months since they stopped are overstated; left out,
+    the months they paid are understated. Only the analyst knows which is the smaller error. `labels`: the two
+    answers as they read for the file's kind (prepare_revenue's, prepare_customers')."""
+    found = chk.con.execute(f"SELECT {status}, count(*) FROM raw WHERE {status} IN "
+                            f"{sql_words(HALTED_SUBSCRIPTION_STATUS)} GROUP BY 1 ORDER BY 1").fetchall()
+    if not found:
+        return False
+    n = sum(c for _v, c in found)
+    answer = chk.questions.ask(Question(
+        f"halted:{column}", f"How should the paused or unpaid subscriptions in '{column}' ({n:,}) be read?",
+        ("count", "leave_out"), labels,
+        None, ", ".join(f"{v} {c:,}" for v, c in found) + ". The file says they do not pay now, not since when.",
+        must_confirm=True))
+    return answer == "leave_out"

@@ -36,6 +36,8 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         FROM ids""").fetchone()
     if not distinct:
         return
+    if _id_lists(chk, col, warnings):
+        return
     if emails == distinct and capitals:
         chk.con.execute(f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
         are = "is an email address" if capitals == 1 else "are email addresses"
@@ -50,6 +52,46 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
                         "the same customer in the other files.")
     else:
         _one_spelling(chk, col, warnings)
+
+
+# kinds whose rows stand without a customer (an answer, a ticket): a row naming several may be kept unlinked
+OPTIONAL_CUSTOMER_KINDS = ("nps", "csat", "tickets")
+# one cell naming several ids: 'a;b' (HubSpot's 'Associated Company IDs' lists every company of a ticket or deal)
+_ID_LIST = r"^[^;]*[^;\s][^;]*(;\s*[^;]*[^;\s][^;]*)+;?$"
+
+
+def _id_lists(chk: _Checker, col: str, warnings: list[str]) -> bool:
+    """Cells that list several customer ids ('111;333'): read as one id, the row belonged to a customer that exists
+    in no other file (its answers, tickets or revenue linked to nobody, unsaid); read as the first listed, it may be
+    the wrong company (HubSpot does not list the primary first). Asked, must confirm, no proposal; True when the
+    ids were changed (the spelling checks then read the new ids)."""
+    ident = quote_ident(col)
+    n, rows, example = chk.con.execute(f"SELECT count(*), sum(n), min(v) FROM ids WHERE regexp_matches(v, '{_ID_LIST}')"
+                                       ).fetchone()
+    if not n:
+        return False
+    optional = chk.opts.kind in OPTIONAL_CUSTOMER_KINDS
+    labels = {"first": "the first id listed in each",
+              **({"unlinked": "no customer: counted in every total, linked to no customer"} if optional else {}),
+              "as_is": "as written: each list is one id (';' is part of the ids)"}
+    answer = chk.questions.ask(Question(
+        f"id_lists:{col}", f"{counted(int(rows), 'row')} list several customer ids in '{col}'. Whose row is each?",
+        tuple(labels), labels, None,
+        f"{counted(n, 'different list')}, e.g. '{example}'. The file does not say which customer is the row's own "
+        "(a CRM lists every associated company; HubSpot's 'Associated Company IDs (Primary)' names one): map that "
+        "column instead if the export has it.", must_confirm=True))
+    if answer in (None, "as_is"):  # None: unanswered, refused at the end (settle)
+        return False
+    new = "NULL" if answer == "unlinked" else f"trim(split_part({ident}, ';', 1))"
+    chk.con.execute(f"UPDATE raw SET {ident} = {new} WHERE regexp_matches({ident}, '{_ID_LIST}')")
+    warnings.append(f"{counted(int(rows), 'row')} listing several customer ids in '{col}' "
+                    + ("were read without a customer, as answered." if answer == "unlinked"
+                       else "were read as the first id listed, as answered."))
+    if answer == "first":
+        chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
+                        f"WHERE NOT {_blank(ident)} GROUP BY 1")
+        _one_spelling(chk, col, warnings)
+    return True
 
 
 # letters of both cases and digits, no spaces or punctuation, 12 characters or more: a system's record id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from metrics.ingest.checks import (
+    HALTED_SUBSCRIPTION_STATUS,
     _Checker,
     _flag_sql,
     _formula_warning,
@@ -12,6 +13,7 @@ from metrics.ingest.checks import (
     _text,
     canonical,
     churned_values,
+    halted_left_out,
     left_out_counts,
     require_as_of,
     tenure_start,
@@ -19,7 +21,6 @@ from metrics.ingest.checks import (
 from metrics.ingest.dates import _check_dates
 from metrics.ingest.mapping import SYNONYMS, normalise_header, short_header
 from metrics.ingest.model import Options, counted
-from metrics.ingest.prepare_revenue import HALTED_SUBSCRIPTION_STATUS, _halted_left_out
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
 from metrics.store import quote_ident
@@ -202,7 +203,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         if status and (never := chk.count_where(f"NOT ({keep})")):
             warnings.append(f"{never:,} subscriptions that were never paid were left out: "
                             f"{left_out_counts(chk, status, keep)}.")
-        if status and _halted_left_out(chk, m["status"], status, HALTED_AS_CUSTOMERS):
+        if status and halted_left_out(chk, m["status"], status, HALTED_AS_CUSTOMERS):
             # Stripe pauses a subscription whose trial ended without a payment method: never a paying customer
             n = chk.count_where(f"({keep}) AND {status} IN {sql_words(HALTED_SUBSCRIPTION_STATUS)}")
             keep = f"({keep}) AND {status} NOT IN {sql_words(HALTED_SUBSCRIPTION_STATUS)}"
@@ -295,7 +296,7 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
     return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
 
 
-# The paused-or-unpaid question (prepare_revenue._halted_left_out) as it reads for a customers list
+# The paused-or-unpaid question (checks.halted_left_out) as it reads for a customers list
 HALTED_AS_CUSTOMERS = {"count": "As customers through their end date or the as-of date (paused or unpaid, still "
                                 "subscribed)",
                        "leave_out": "Left out: not customers (Stripe pauses a subscription whose trial ended "

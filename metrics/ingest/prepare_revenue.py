@@ -11,6 +11,7 @@ import pyarrow as pa
 from metrics.errors import InvalidOptionError, InvalidValuesError, TooMuchDataError
 from metrics.ingest import amounts
 from metrics.ingest.checks import (
+    HALTED_SUBSCRIPTION_STATUS,
     MAX_STATUS_VALUES,
     _amount_sql,
     _Checker,
@@ -19,6 +20,7 @@ from metrics.ingest.checks import (
     _underflow_sql,
     canonical,
     churned_values,
+    halted_left_out,
     left_out_counts,
     refuse_group_subtotals,
     require_as_of,
@@ -89,8 +91,6 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
 REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded", "refund")
 # A deal's stage in a CRM export: only a won deal is revenue (Salesforce 'Closed Won', HubSpot 'closedwon')
 WON_STAGES = ("closed won", "closedwon", "won")
-# not paying now, since a date the file does not give (Stripe, Chargebee, Recurly 'paused'; Stripe 'unpaid'): asked
-HALTED_SUBSCRIPTION_STATUS = ("paused", "unpaid")
 
 def _part_sql(m: dict[str, str], field: str, comma: bool) -> str:
     """A part of the line's amount taken off it (its tax, shipping or refund; an empty cell is none), in the
@@ -345,7 +345,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     chk.questions.settle()  # the date format decides every date check: answer first, then the report
     chk.settle()
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
-    if subscriptions and status and _halted_left_out(chk, m["status"], status):
+    if subscriptions and status and halted_left_out(chk, m["status"], status, HALTED_AS_REVENUE):
         skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
     if netted and status:
@@ -711,24 +711,6 @@ def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str,
 HALTED_AS_REVENUE = {"count": "As paying through their end date or the as-of date (the months since they stopped "
                               "are overstated)",
                      "leave_out": "Left out entirely (the months they paid before are understated)"}
-
-
-def _halted_left_out(chk: _Checker, column: str, status: str, labels: dict[str, str] = HALTED_AS_REVENUE) -> bool:
-    """Whether paused and unpaid subscriptions are left out: asked, must confirm, when there are any. The file
-    says they do not pay now, not since when: counted, the months since they stopped are overstated; left out,
-    the months they paid are understated. Only the analyst knows which is the smaller error. `labels`: the two
-    answers as they read for the file's kind (revenue; customers.py's)."""
-    found = chk.con.execute(f"SELECT {status}, count(*) FROM raw WHERE {status} IN "
-                            f"{sql_words(HALTED_SUBSCRIPTION_STATUS)} GROUP BY 1 ORDER BY 1").fetchall()
-    if not found:
-        return False
-    n = sum(c for _v, c in found)
-    answer = chk.questions.ask(Question(
-        f"halted:{column}", f"How should the paused or unpaid subscriptions in '{column}' ({n:,}) be read?",
-        ("count", "leave_out"), labels,
-        None, ", ".join(f"{v} {c:,}" for v, c in found) + ". The file says they do not pay now, not since when.",
-        must_confirm=True))
-    return answer == "leave_out"
 
 
 class Signs(NamedTuple):

@@ -2,8 +2,10 @@
 (its header names; a few of its columns). Each lost its solve times, its customers or was refused; the figures below
 are worked out by hand."""
 
+import pytest
 from conftest import prepare_bytes
 
+from metrics.errors import NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 SALESFORCE = (
@@ -53,6 +55,39 @@ def test_hubspot_tickets_take_the_primary_company():
     assert detect_mapping("tickets", HUBSPOT.splitlines()[0].split(","))["customer_id"] == \
         "Associated Company IDs (Primary)"
     assert list(prepare_bytes(HUBSPOT.encode(), kind="tickets").rows.customer_id) == ["111", "111"]
+
+
+HUBSPOT_LISTS = (
+    "Ticket ID,Ticket name,Ticket status,Create date,Close date,Associated Company IDs\n"
+    "9001,Login fails,Closed,2026-10-05 09:00,2026-10-05 13:00,111\n"
+    "9002,Billing,Closed,2026-10-06 09:00,2026-10-06 11:00,111;333\n"
+    "9003,SSO question,New,2026-11-03 09:00,,222\n"
+    "9004,Export,Closed,2026-11-04 09:00,2026-11-05 09:00,333; 222\n")
+KEY = "id_lists:Associated Company IDs"
+
+
+def test_hubspot_company_lists_without_a_primary_are_asked():
+    """Without the primary column, '111;333' was stored as a customer of its own: the ticket linked to no company,
+    unsaid. Asked, must confirm, no proposal: 2 rows list several ids. Hand: unlinked -> 111, none, 222, none;
+    first -> 111, 111, 222, 333; as written -> the lists kept."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(HUBSPOT_LISTS.encode(), kind="tickets")
+    q = next(q for q in asked.value.questions if q.key == KEY)
+    assert q.must_confirm and q.proposal is None and set(q.choices) == {"first", "unlinked", "as_is"}
+    assert q.prompt.startswith("2 rows list several customer ids")
+    rows = lambda answer: list(prepare_bytes(HUBSPOT_LISTS.encode(), kind="tickets",  # noqa: E731
+                                             answers={KEY: answer}).rows.customer_id.fillna("-"))
+    assert rows("unlinked") == ["111", "-", "222", "-"]
+    assert rows("first") == ["111", "111", "222", "333"]
+    assert rows("as_is") == ["111", "111;333", "222", "333; 222"]
+
+
+def test_a_revenue_file_listing_customers_cannot_leave_them_unlinked():
+    """Revenue needs its customer: 'first' or 'as written' only."""
+    data = "Customer,Invoice Date,Amount\nA;B,2026-10-01,100\nA,2026-10-01,50\nC,2026-11-01,70\n"
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data.encode(), kind="revenue")
+    assert next(q for q in asked.value.questions if q.key == "id_lists:Customer").choices == ("first", "as_is")
 
 
 CRISP = (
