@@ -54,6 +54,7 @@ class _Checker:
         self.report: Report | None = None
         self.kind: str | None = None  # set by a preparer that finds the file is another kind (NPS upload → CSAT)
         self.labels: dict[str, str] = {}  # column -> question text (survey exports), evidence for questions
+        self.tool = "CSV"  # the survey tool whose export layout the header has (read.header_layout), else "CSV"
         self.currency: str | None = None  # revenue: the currency the file names (amounts.py), for the amounts' sign
         self.wide: Unpivot | None = None  # the columns per period turned into rows (unpivot.py), when confirmed
         self.summary_labels: dict[str, list[str]] = {}  # column -> its cells read as summary rows (flag_summary_rows)

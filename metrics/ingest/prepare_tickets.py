@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import InvalidOptionError, MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
+from metrics.ingest.dates import unreadable
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
@@ -112,6 +113,50 @@ def _leave_out_duplicates(chk: _Checker, warnings: list[str]) -> None:
                         " left out: their requests live on in the ticket they repeat.")
 
 
+# When a ticket was moved to the trash (Gorgias' 'trashed_datetime'; a 'deleted_at'): a ticket with one is deleted,
+# whatever its status says (a trashed ticket kept 'closed' was a solved ticket more, its minutes in the median)
+TRASHED_HEADERS = ("trasheddatetime", "trashedat", "trasheddate", "deletedat", "deleteddatetime", "deleteddate",
+                   "deletedtime")
+# Until when a ticket is snoozed (Gorgias' 'snooze_datetime', Intercom's 'snoozed_until'): Gorgias closes a snoozed
+# ticket until the time comes and then opens it again, so a closed ticket snoozed past its close is waiting, not
+# solved (read as solved, a day's snooze was its resolution time and it left the backlog)
+SNOOZE_HEADERS = ("snoozedatetime", "snoozeduntil", "snoozeuntil", "snoozedtill")
+
+
+def _leave_out_trashed(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    column = chk.column_named(TRASHED_HEADERS)
+    if column is None or column in m.values():
+        return
+    filled = f"nullif(trim(coalesce({quote_ident(column)}, '')), '') IS NOT NULL"
+    if n := chk.count_where(filled):
+        chk.leave_out(filled)
+        warnings.append(f"{counted(n, 'ticket')} with a time in '{column}' {'was' if n == 1 else 'were'} left out: "
+                        "moved to the trash (deleted), whatever the status says.")
+
+
+# When the customer first wrote in a conversation (Intercom's 'statistics.first_contact_reply_at')
+CONTACT_HEADERS = ("statisticsfirstcontactreplyat", "firstcontactreplyat")
+
+
+def _outbound_start(chk: _Checker, m: dict[str, str], times: dict[str, str], warnings: list[str]) -> None:
+    """A conversation an agent started (an outbound message) becomes a request when the customer first replies:
+    Intercom measures its reply and close times from then. Measured from the outbound message, a customer who
+    answered a day later made the first reply 24.5 h for 0.5 h (and Intercom's own reply times, disagreeing, were
+    set aside). The ticket starts at the customer's first message where that is later than its creation, said."""
+    column = chk.column_named(CONTACT_HEADERS)
+    if column is None or column in m.values() or "created_at" not in times:
+        return
+    contact, _ = timestamp(chk, column)
+    check_timestamps(chk, column, contact, chk.opts.today)
+    created = times["created_at"]
+    if n := chk.count_where(f"{contact} > {created}"):
+        times["created_at"] = f"(CASE WHEN {contact} > {created} THEN {contact} ELSE {created} END)"
+        warnings.append(f"{counted(n, 'conversation')} began with an agent's message before the customer wrote "
+                        f"('{column}' later than '{m['created_at']}'): {'it starts' if n == 1 else 'they start'} "
+                        "when the customer first wrote, so reply and resolution times are measured from the "
+                        "customer's request, as the tool measures them.")
+
+
 # What only a ticket has: a state, a solve or close, a reply. A file of rows about tickets has none of them.
 TICKET_ONLY_FIELDS = ("status", "solved_at", "closed_at", "first_reply_at", "first_reply_time", "resolution_time",
                       "first_reply_time_business", "resolution_time_business", "reopens")
@@ -148,6 +193,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         raise MissingColumnError("created_at", "created at (or a solved time)", columns)
     _refuse_records_about_tickets(m, columns)
     _leave_out_duplicates(chk, warnings)
+    _leave_out_trashed(chk, m, warnings)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
 
@@ -162,6 +208,13 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             if dates_only and name != "updated_at":
                 day_only.append(m[name])
                 days.add(name)
+    snooze = chk.column_named(SNOOZE_HEADERS)
+    snoozed = "NULL::TIMESTAMP"
+    if snooze is not None and snooze not in m.values() and chk.count_where(
+            f"nullif(trim(coalesce({quote_ident(snooze)}, '')), '') IS NOT NULL"):
+        snoozed, _ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
+        chk.flag(snooze, f"{val(snooze)} IS NOT NULL AND {snoozed} IS NULL", unreadable(chk, snooze, "times"))
+    _outbound_start(chk, m, times, warnings)
     durations = {name: duration(chk, m[name], warnings)
                  for name in ("first_reply_time", "first_reply_time_business", "resolution_time",
                               "resolution_time_business") if name in m}
@@ -207,7 +260,8 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                {csat['offered'] if csat else 'NULL::BOOLEAN'} AS csat_offered,
                {reopens} AS reopens, {escalated} AS escalated,
                {tags(m['tags']) if 'tags' in m else 'NULL::VARCHAR[]'} AS tags,
-               {text('subject')} AS subject, {text('segment')} AS segment, {text('region')} AS region
+               {text('subject')} AS subject, {text('segment')} AS segment, {text('region')} AS region,
+               {snoozed} AS snoozed_until
         FROM raw r {status_join}""")
 
     # ---- one row per ticket: an event log is reduced to each ticket's latest state -------------------------
@@ -256,7 +310,8 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if "status" in m:
         for word, n in con.execute(f"SELECT lower(status_raw), count(*) FROM t1 WHERE status = '{NOT_A_TICKET}' "
                                    "GROUP BY 1 ORDER BY 1").fetchall():
-            warnings.append(f"{n:,} tickets with status '{word}' are not tickets and were left out.")
+            warnings.append(f"{counted(n, 'ticket')} with status '{word}' {'is' if n == 1 else 'are'} not "
+                            f"{'a ticket' if n == 1 else 'tickets'} and {'was' if n == 1 else 'were'} left out.")
         con.execute(f"DELETE FROM t1 WHERE status = '{NOT_A_TICKET}'")
     if "tags" in m:
         merged = con.execute("SELECT count(*) FROM t1 WHERE list_contains(tags, 'closed_by_merge')").fetchone()[0]
@@ -294,6 +349,12 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         warnings.append(f"{reopened:,} tickets are open again (status new/open/pending/hold) though they carry a "
                         "solve time: counted as open, with no solve time.")
         con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {sql_words(OPEN_STATUSES)}")
+    asleep = f"status IN {sql_words(DONE_STATUSES)} AND snoozed_until > coalesce(solved_at, created_at)"
+    if n := con.execute(f"SELECT count(*) FROM t2 WHERE {asleep}").fetchone()[0]:
+        warnings.append(f"{counted(n, 'closed ticket')} snoozed in '{snooze}' until after "
+                        f"{'its' if n == 1 else 'their'} close {'is' if n == 1 else 'are'} waiting, not solved: "
+                        "counted as pending (in the backlog), with no solve time.")
+        con.execute(f"UPDATE t2 SET status = 'pending', solved_at = NULL WHERE {asleep}")
     if "solved_at" in m or "closed_at" in m:
         unsolved = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {sql_words(DONE_STATUSES)} "
                                "AND solved_at IS NULL"

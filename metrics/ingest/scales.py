@@ -244,6 +244,13 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
                    else " The header names satisfaction or a rating, not likelihood to recommend.")
     if not recommend and proposal in NPS_SCALES and kind != "nps":
         clear = False
+    if chk.tool.startswith("Qualtrics") and proposal in ("1-5", "1-7") and not (stars or slash5 or slash7):
+        # Qualtrics numbers a question's choices from the top, and its satisfaction questions list the best answer
+        # first: 1 is often 'Extremely satisfied' (read upwards, CSAT 16.7% for 66.7%). The numbers cannot tell.
+        clear = False
+        detail += (" Qualtrics numbers the choices from the top of the question (its recode values), so 1 may be "
+                   "the best answer: confirm only if the higher number is the better answer (else export the "
+                   "choice text, or recode 5 as the best, and upload it again).")
     question = Question(
         f"scale:{column}",
         f"Which scale are the answers in '{column}' on? NPS comes only from a 0–10 likelihood-to-recommend "

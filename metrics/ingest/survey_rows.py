@@ -37,18 +37,36 @@ def _which_recommend_question(chk: _Checker, mapping: dict[str, str], columns: l
 # Survey tools' response status for answers that no customer gave (Qualtrics: 'Survey Preview', 'Survey Test',
 # 'Spam'): left out with a count (they moved NPS 33 -> 14 in a helper's file)
 # Alchemer's 'Disqualified' (screened out by the survey's logic); its 'Partial' answers count: the score was given
-NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam", "disqualified")
+NOT_ANSWER_STATUS = ("survey preview", "preview", "survey test", "test", "spam", "disqualified",
+                     "survey preview spam", "imported spam", "offline survey preview", "ex spam", "synthetic")
+# Qualtrics' numeric export writes the response type as its code (its SPSS labels: 0 IP Address, 1 Survey Preview,
+# 2 Survey Test, 4 Imported, 8 Spam, 9 Survey Preview Spam, 12 Imported Spam, 16 Offline, 17 Offline Survey
+# Preview, 32 EX, 40 EX Spam, 48 EX Offline, 256 Synthetic): read as answers, a preview's 0 and a spam 0 moved
+# NPS +40 to −12.5. The codes of the words above are left out; 0, 4, 16, 32 and 48 are customers' answers.
+QUALTRICS_NOT_ANSWER_CODES = ("1", "2", "8", "9", "12", "17", "40", "256")
+QUALTRICS_ANSWER_CODES = ("0", "4", "16", "32", "48")
 
 
 def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
-    status = chk.column_named(("status", "responsestatus", "responsetype", "surveystatus"))  # Medallia
-    if status is None:
-        return
-    n, said = chk.leave_out_values(status, NOT_ANSWER_STATUS)
-    if n:
-        warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} left "
-                        "out: previews, tests, spam and screened-out (disqualified) responses are no customer's "
-                        "answer.")
+    """Leave out, with a count, the responses a survey tool marks as no customer's: by their status (words, or
+    Qualtrics' numeric codes in a Qualtrics export whose status column holds only codes) and by Qualtrics'
+    'DistributionChannel' preview / test."""
+    if (status := chk.column_named(("status", "responsestatus", "responsetype", "surveystatus"))) is not None:
+        n, said = chk.leave_out_values(status, NOT_ANSWER_STATUS)
+        cell = f"trim(coalesce({quote_ident(status)}, ''))"
+        if chk.tool.startswith("Qualtrics") and not n and not chk.count_where(
+                f"{cell} NOT IN {sql_words(QUALTRICS_NOT_ANSWER_CODES + QUALTRICS_ANSWER_CODES)}"):
+            n, said = chk.leave_out_values(status, QUALTRICS_NOT_ANSWER_CODES)
+            said += " (Qualtrics' codes of previews, tests, spam and synthetic responses)"
+        if n:
+            warnings.append(f"{counted(n, 'response')} whose '{status}' says {said} {'was' if n == 1 else 'were'} "
+                            "left out: previews, tests, spam and screened-out (disqualified) responses are no "
+                            "customer's answer.")
+    if (channel := chk.column_named(("distributionchannel",))) is not None:
+        n, said = chk.leave_out_values(channel, ("preview", "test"))
+        if n:
+            warnings.append(f"{counted(n, 'response')} whose '{channel}' says {said} {'was' if n == 1 else 'were'} "
+                            "left out: a survey's previews and tests are no customer's answer.")
 
 
 # Flag columns whose true rows are no customer's answer or ticket: Wootric's 'excluded_from_calculations' (left
@@ -56,7 +74,9 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
 # conversations were solved tickets), 'spam', 'is_test'. Only a column of true/false values is read as a flag.
 # Alchemer's 'is_test_data' (1/0: two test answers of 0 moved NPS +50 to +12.5), Retently's 'isBogus'.
 LEFT_OUT_FLAGS = ("excludedfromcalculations", "excluded", "isexcluded", "deleted", "isdeleted", "spam", "isspam",
-                  "istest", "test", "testresponse", "istestdata", "testdata", "isbogus", "bogus")
+                  "istest", "test", "testresponse", "istestdata", "testdata", "isbogus", "bogus",
+                  # Help Scout's 'isDraft': an agent's unsent message, no customer's request (an open ticket more)
+                  "isdraft", "draft")
 _TRUE, _FALSE = ("true", "t", "yes", "y", "1"), ("false", "f", "no", "n", "0", "")
 
 
@@ -148,16 +168,8 @@ def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
     customers file, a plausible wrong link. Asked (Question "row_counter:<column>"), "response number" proposed:
     then it is the response id and the answers are not linked, said."""
     col = mapping.get("customer_id")
-    if col is None or chk.total < 3:
-        return
-    ident = quote_ident(col)
-    # numbers 1 to the row count, first (one plain pass; ids that are not all numbers stop here), then in file order
-    counts = chk.con.execute(f"SELECT count(x) = count(*) AND min(x) = 1 AND max(x) = count(*) "
-                             f"FROM (SELECT TRY_CAST({ident} AS BIGINT) AS x FROM raw)").fetchone()[0]
-    counts = counts and chk.con.execute(
-        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST({ident} AS BIGINT) = n) "
-        f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0]
-    if not counts:
+    if col is None or not _counts_rows(chk, col):
+        _numbered_responses(chk, mapping, warnings)
         return
     answer = chk.questions.ask(Question(
         f"row_counter:{col}", f"'{col}' numbers the rows 1 to {chk.total:,} in order. Is it a customer id?",
@@ -172,6 +184,40 @@ def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
         warnings.append(f"'{col}' numbers the rows 1 to {chk.total:,} in order, as a form numbers its responses: "
                         "read as the response number, not as customer ids, so these answers are not linked to "
                         "customers (answer the question to read it otherwise).")
+        _numbered_responses(chk, mapping, warnings)
+
+
+def _counts_rows(chk: _Checker, col: str) -> bool:
+    """Whether `col` numbers the rows 1, 2, 3 … in file order (a form's response number)."""
+    if chk.total < 3:
+        return False
+    ident = quote_ident(col)
+    # numbers 1 to the row count, first (one plain pass; ids that are not all numbers stop here), then in file order
+    counts = chk.con.execute(f"SELECT count(x) = count(*) AND min(x) = 1 AND max(x) = count(*) "
+                             f"FROM (SELECT TRY_CAST({ident} AS BIGINT) AS x FROM raw)").fetchone()[0]
+    return bool(counts and chk.con.execute(
+        f"SELECT count(*) = count(*) FILTER (WHERE TRY_CAST({ident} AS BIGINT) = n) "
+        f"FROM (SELECT {ident}, row_number() OVER (ORDER BY _row) AS n FROM raw)").fetchone()[0])
+
+
+def _numbered_responses(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """A response id that numbers the rows 1, 2, 3 … (Microsoft Forms' 'ID') is the form's own count: another
+    form's file numbers its answers the same way, and appended beside it, its answer 1 of the same day was taken for
+    this file's answer 1 (counted once: three answers of eight lost, NPS 0 for +12.5). Such an id is kept with the
+    answer's own time (the date cell as written, to the second), which a second export of the same form repeats
+    and another form's answers do not."""
+    col, date = mapping.get("response_id"), mapping.get("response_date")
+    if col is None or date is None or not _counts_rows(chk, col):
+        return
+    timed = f"trim(coalesce({quote_ident(date)}, ''))"
+    if chk.count_where(f"NOT contains({timed}, ':')"):
+        return  # without a time of day the date adds too little; left as it is
+    rid = quote_ident(col)
+    chk.con.execute(f"UPDATE raw SET {rid} = trim({rid}) || ' at ' || {timed}")
+    example = chk.con.execute(f"SELECT {rid} FROM raw ORDER BY _row LIMIT 1").fetchone()[0]
+    warnings.append(f"'{col}' numbers this form's responses 1 to {chk.total:,}, as another form numbers its own: each "
+                    f"answer is identified by its number and its time in '{date}' (e.g. '{example}'), so a file "
+                    "added beside this one takes none of its answers for these.")
 
 
 def _repeated_answers(chk: _Checker, mapping: dict[str, str], whole_row: str, warnings: list[str]) -> None:

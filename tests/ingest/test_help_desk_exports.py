@@ -2,6 +2,7 @@
 (its header names; a few of its columns). Each lost its solve times, its customers or was refused; the figures below
 are worked out by hand."""
 
+import pandas as pd
 import pytest
 from conftest import prepare_bytes
 
@@ -134,3 +135,60 @@ def test_intercom_ticket_states():
     assert detect_mapping("tickets", data.decode().splitlines()[0].split(","))["status"] == "ticket_state"
     t = prepare_bytes(data, kind="tickets").rows
     assert list(t.status) == ["solved", "new", "open", "pending"]
+
+
+# Gorgias' ticket object, flattened: a trashed ticket keeps its status, a snoozed one is closed until the snooze ends
+GORGIAS = (
+    "id,channel,status,spam,created_datetime,closed_datetime,snooze_datetime,trashed_datetime,customer.email\n"
+    "5001,email,closed,false,2026-03-02T09:00:00+00:00,2026-03-02T15:00:00+00:00,,,ann@shop.example\n"
+    "5002,chat,closed,false,2026-03-03T10:00:00+00:00,2026-03-05T10:00:00+00:00,,,bob@shop.example\n"
+    "5003,email,open,false,2026-03-04T08:00:00+00:00,,,,cy@shop.example\n"
+    "5004,email,closed,false,2026-03-05T12:00:00+00:00,2026-03-05T12:01:00+00:00,,2026-03-06T12:00:00+00:00,"
+    "x@bad.example\n"
+    "5005,email,closed,false,2026-03-06T14:00:00+00:00,2026-03-07T02:00:00+00:00,,,dan@shop.example\n"
+    "5006,email,closed,false,2026-03-09T09:30:00+00:00,2026-03-10T09:30:00+00:00,2026-03-12T09:00:00+00:00,,"
+    "eve@shop.example\n"
+    "5007,email,closed,true,2026-03-09T11:00:00+00:00,2026-03-09T11:00:10+00:00,,,y@bad.example\n")
+
+
+def test_gorgias_trashed_tickets_are_left_out_and_snoozed_ones_wait():
+    """The trashed 5004 was a ticket solved in a minute, the snoozed 5006 one solved in 24 h: 6 created, 4 solved,
+    median 9 h. Hand: 5 tickets, solved 5001 (6 h), 5002 (48 h), 5005 (12 h): median 12 h; 5003 open, 5006
+    pending (backlog 2)."""
+    t = prepare_bytes(GORGIAS.encode(), kind="tickets").rows.set_index("ticket_id")
+    assert list(t.index) == ["5001", "5002", "5003", "5005", "5006"]
+    assert t.resolution_hours.dropna().median() == 12.0
+    assert t.loc["5006", "status"] == "pending" and t.loc["5006", "solved_at"] is pd.NaT
+
+
+INTERCOM = (
+    "type,id,created_at,updated_at,state,source.delivered_as,statistics.time_to_admin_reply,"
+    "statistics.first_contact_reply_at,statistics.first_admin_reply_at,statistics.last_close_at\n"
+    "conversation,7001,1772442000,1772449200,closed,customer_initiated,1800,1772442000,1772443800,1772449200\n"
+    "conversation,7003,1772524800,1772614800,closed,admin_initiated,1800,1772611200,1772613000,1772614800\n"
+    "conversation,7005,1772805600,1772985600,closed,admin_initiated,3600,1772978400,1772982000,1772985600\n"
+    "conversation,7006,1773048600,1773052200,open,customer_initiated,3600,1773048600,1773052200,\n")
+
+
+def test_intercom_outbound_conversations_start_when_the_customer_writes():
+    """7003 and 7005 began with an agent's message, answered by the customer 24 h and 48 h later: their first reply
+    was 24.5 h and 49 h, and Intercom's own reply times (from the customer's message) were set aside. Hand: first
+    replies 0.5, 0.5, 1, 1 h; resolution 2, 1, 2 h."""
+    t = prepare_bytes(INTERCOM.encode(), kind="tickets",
+                      answers={"duration_unit:statistics.time_to_admin_reply": "seconds"}).rows
+    assert list(t.first_reply_hours) == [0.5, 0.5, 1.0, 1.0]
+    assert list(t.resolution_hours.fillna(-1)) == [2.0, 1.0, 2.0, -1]
+
+
+HELP_SCOUT = (
+    "id,type,isDraft,number,customer.email,status,subject,createdBy.type,createdAt,closedAt\n"
+    "291901,email,false,341,lee@c1.example,closed,Invoice copy,customer,2026-03-02T09:00:00Z,2026-03-02T15:00:00Z\n"
+    "291903,email,false,343,wu@c3.example,active,Export fails,customer,2026-03-04T08:00:00Z,\n"
+    "291904,email,true,344,ode@c4.example,active,Follow-up on renewal,user,2026-03-05T12:00:00Z,\n"
+    "291906,email,false,346,spam@bad.example,spam,Buy now,customer,2026-03-09T09:30:00Z,\n")
+
+
+def test_help_scout_drafts_are_no_tickets():
+    """An agent's unsent draft was an open ticket: 3 created, backlog 2. Hand: 2 tickets, 1 open."""
+    t = prepare_bytes(HELP_SCOUT.encode(), kind="tickets").rows
+    assert list(t.ticket_id) == ["291901", "291903"] and list(t.status) == ["closed", "open"]

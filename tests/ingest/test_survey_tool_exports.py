@@ -2,8 +2,10 @@
 layout (its header names; a few of its columns). Each gave a plausible wrong NPS or CSAT, or lost the comments;
 the figures below are worked out by hand."""
 
+import pytest
 from conftest import prepare_bytes
 
+from metrics.errors import NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 
@@ -180,3 +182,53 @@ def test_unix_times_date_the_answers_in_utc():
     p = prepare_bytes(data, kind="nps", answers={"scale:score": "0-10"})
     assert [f"{d:%Y-%m-%d}" for d in p.rows.response_date] == ["2026-03-01", "2026-03-02", "2026-03-03"]
     assert list(p.rows.customer_id) == ["C-001", "C-002", "C-003"]
+
+
+# Qualtrics' numeric export: three header rows; 'Status' is the response type's code (1 preview, 2 test, 8 spam,
+# 16 offline), 'DistributionChannel' says preview / test
+QUALTRICS_HEAD = (
+    "StartDate,EndDate,Status,RecordedDate,ResponseId,DistributionChannel,Q1,account_id\n"
+    "Start Date,End Date,Response Type,Recorded Date,Response ID,Distribution Channel,{question},account_id\n"
+    '"{{""ImportId"":""startDate""}}","{{""ImportId"":""endDate""}}","{{""ImportId"":""status""}}",'
+    '"{{""ImportId"":""recordedDate""}}","{{""ImportId"":""_recordId""}}","{{""ImportId"":""distributionChannel""}}",'
+    '"{{""ImportId"":""QID1""}}","{{""ImportId"":""account_id""}}"\n')
+QUALTRICS_NPS = QUALTRICS_HEAD.format(question="How likely are you to recommend us to a friend or colleague?") + (
+    "2026-10-01 10:00:00,2026-10-01 10:01:00,1,2026-10-01 10:01:00,R_1,preview,0,A1\n"
+    "2026-10-02 10:00:00,2026-10-02 10:01:00,0,2026-10-02 10:01:00,R_2,anonymous,10,A2\n"
+    "2026-10-03 10:00:00,2026-10-03 10:01:00,0,2026-10-03 10:01:00,R_3,anonymous,9,A3\n"
+    "2026-10-04 10:00:00,2026-10-04 10:01:00,2,2026-10-04 10:01:00,R_4,test,3,A4\n"
+    "2026-10-05 10:00:00,2026-10-05 10:01:00,0,2026-10-05 10:01:00,R_5,anonymous,7,A5\n"
+    "2026-10-06 10:00:00,2026-10-06 10:01:00,8,2026-10-06 10:01:00,R_6,anonymous,0,A6\n"
+    "2026-10-07 10:00:00,2026-10-07 10:01:00,0,2026-10-07 10:01:00,R_7,email,10,A7\n"
+    "2026-10-08 10:00:00,2026-10-08 10:01:00,16,2026-10-08 10:01:00,R_8,offline,4,A8\n")
+
+
+def test_qualtrics_numeric_response_types_leave_out_previews_tests_and_spam():
+    """The preview's 0, the test's 3 and the spam 0 counted: NPS −12.5 on 8. Hand: 10, 9, 7, 10, 4 (the offline
+    answer counts): 3 promoters, 1 detractor of 5 = +40."""
+    p = prepare_bytes(QUALTRICS_NPS.encode(), kind="nps")
+    assert list(p.rows.response_id) == ["R_2", "R_3", "R_5", "R_7", "R_8"] and nps(p) == 40.0
+    assert any("Qualtrics' codes" in w for w in p.warnings)
+
+
+def test_qualtrics_distribution_channel_preview_is_left_out_too():
+    """A text export whose status says 'IP Address' for a preview taken from the link: its channel says preview."""
+    text = QUALTRICS_NPS.replace(",1,2026-10-01 10:01:00,R_1,", ",IP Address,2026-10-01 10:01:00,R_1,")
+    text = "\n".join(ln.replace(",0,2026", ",IP Address,2026") for ln in text.split("\n")).replace(
+        ",2,2026-10-04", ",IP Address,2026-10-04").replace(",8,2026", ",Spam,2026").replace(",16,2026", ",Offline,2026")
+    p = prepare_bytes(text.encode(), kind="nps")
+    assert list(p.rows.response_id) == ["R_2", "R_3", "R_5", "R_7", "R_8"]
+
+
+def test_qualtrics_numeric_satisfaction_asks_which_end_is_best():
+    """Qualtrics numbers choices from the top and lists 'Extremely satisfied' first: 1, 1, 2, 3, 5, 2 read upwards
+    was CSAT 16.7% for 66.7%, unasked. The 1–5 scale must be confirmed, saying why."""
+    text = QUALTRICS_HEAD.format(question='"Overall, how satisfied are you with our support?"') + "".join(
+        f"2026-10-0{i} 10:00:00,2026-10-0{i} 10:01:00,0,2026-10-0{i} 10:01:00,R_{i},anonymous,{s},A{i}\n"
+        for i, s in enumerate((1, 1, 2, 3, 5, 2), start=1))
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(text.encode(), kind="csat")
+    q = next(q for q in asked.value.questions if q.key == "scale:Q1")
+    assert q.must_confirm and "1 may be the best answer" in q.detail
+    p = prepare_bytes(text.encode(), kind="csat", answers={"scale:Q1": "1-5"})  # the analyst knows 5 is best
+    assert list(p.rows.satisfied) == [False, False, False, False, True, False]

@@ -211,3 +211,33 @@ def test_answers_are_stored_in_date_order_whatever_the_file_order():
     assert stored == [("B", dt.date(2025, 1, 5), 3), ("D", dt.date(2025, 1, 5), 5), ("C", dt.date(2025, 2, 1), 4),
                       ("A", dt.date(2025, 3, 2), 2)]
     w.close()
+
+
+# Two Microsoft Forms (one per region), each numbering its responses 1, 2, 3 … in 'ID', anonymous
+FORM_EMEA = ("ID,Start time,Completion time,Email,Name,How likely are you to recommend Acme to a friend or colleague?\n"
+             "1,5/1/26 10:00:00,5/1/26 10:01:10,anonymous,,10\n2,5/1/26 12:00:00,5/1/26 12:00:40,anonymous,,9\n"
+             "3,5/2/26 9:00:00,5/2/26 9:02:00,anonymous,,3\n4,5/3/26 15:00:00,5/3/26 15:00:30,anonymous,,8\n")
+FORM_AMER = ("ID,Start time,Completion time,Email,Name,How likely are you to recommend Acme to a friend or colleague?\n"
+             "1,5/1/26 11:00:00,5/1/26 11:01:00,anonymous,,2\n2,5/1/26 16:00:00,5/1/26 16:00:50,anonymous,,6\n"
+             "3,5/2/26 18:00:00,5/2/26 18:01:00,anonymous,,10\n4,5/4/26 8:00:00,5/4/26 8:00:40,anonymous,,10\n")
+
+
+def test_two_forms_numbering_their_answers_alike_keep_every_answer():
+    """Each form's answer 1 of 1 May was one answer (same response id, same date): three of the first form's were
+    dropped, NPS 0 on 5. The form's number is kept with the answer's time, so the second form adds its four and a
+    second export of the first form adds none. Hand: 10, 9, 3, 8, 2, 6, 10, 10: promoters 4, detractors 3 of 8 =
+    +12.5."""
+    answers = {"date_format:Completion time": "%m/%d/%y %H:%M:%S"}
+    form = lambda text: prepare_bytes(text.encode(), "nps", answers=answers).to_upload()  # noqa: E731
+    w = Workspace(":memory:")
+    w.commit([form(FORM_EMEA)])
+    assert list(w.cursor().execute("SELECT response_id FROM nps_responses ORDER BY row_number").fetchall())[0] == \
+        ("1 at 5/1/26 10:01:10",)
+    w.commit([form(FORM_AMER)], append=True)
+    w.commit([form(FORM_EMEA.replace(",8\n", ",8\n5,5/5/26 9:00:00,5/5/26 9:00:30,anonymous,,0\n"))], append=True)
+    may = lambda snap: nps.summary(w.cursor(), View(snap, dt.date(2026, 5, 1), dt.date(2026, 5, 1)))  # noqa: E731
+    r = may(2)
+    assert (r.n, r.promoters, r.detractors, r.value) == (8, 4, 3, 12.5)
+    r = may(3)  # the first form again with a fifth answer (a 0): only that one is new
+    assert (r.n, r.promoters, r.detractors) == (9, 4, 4)
+    w.close()
