@@ -272,7 +272,13 @@ def everywhere() -> list[str]:
         "zone across a daylight-saving change are an hour off the time that passed, and the column is right.",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
-        "left out of every figure, counted, as the tool that wrote the file leaves them out of its own.",
+        "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "
+        "Help Scout's drafts ('isDraft'), and tickets with a time in a trash column (Gorgias' 'trashed_datetime'). "
+        "A closed ticket snoozed until after its close (Gorgias' 'snooze_datetime') is pending, in the backlog. A "
+        "conversation an agent started is a request from the customer's first message (Intercom's "
+        "'first_contact_reply_at'): its reply and resolution times run from then, as Intercom's own do. A cell "
+        "listing several customer ids ('111;333': HubSpot's associated companies without the primary one) is "
+        "asked about, must confirm: the first id, no customer (answers and tickets only), or as written.",
         "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
         "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not NPS); "
         "likewise the CSAT is read from a question that asks about satisfaction ('How satisfied …?') before a column "
@@ -284,8 +290,13 @@ def everywhere() -> list[str]:
         "the middle box. A file holding several surveys' answers (a survey name or type column: Retently's "
         "'metricsType'; not a campaign, one survey's waves) is read for the surveys the analyst names as the NPS (or "
         "CSAT) one, proposed when their names say so; the others' answers are left out, counted. Survey previews, "
-        "tests, spam and disqualified (screened-out) responses are left out, said; partial responses count with the "
-        "answers they gave. Answers identical in every column of a file with no response or customer id are asked "
+        "tests, spam and disqualified (screened-out) responses are left out, said (in a Qualtrics numeric export "
+        "by their response type codes 1, 2, 8, 9, 12, 17, 40 and 256, and by a DistributionChannel of preview or "
+        "test); partial responses count with the answers they gave. A Qualtrics numeric satisfaction question "
+        "(1–5, 1–7) must be confirmed as read upwards: Qualtrics numbers the choices from the top, so 1 may be the "
+        "best answer. A response number that counts a form's rows 1, 2, 3 (Microsoft Forms' 'ID') is kept with "
+        "the answer's time as written ('1 at 5/1/26 10:01:10'), so another form's answer 1 of the same day is "
+        "not taken for it when the two files are added together. Answers identical in every column of a file with no response or customer id are asked "
         "about (separate answers, or one exported twice); a file added as another source whose answers without ids are"
         " mostly alike (date, score, comment) to another source's is refused as its re-export, since those answers "
         "would count twice.",
