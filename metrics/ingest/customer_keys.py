@@ -56,8 +56,9 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
 
 # kinds whose rows stand without a customer (an answer, a ticket): a row naming several may be kept unlinked
 OPTIONAL_CUSTOMER_KINDS = ("nps", "csat", "tickets")
-# one cell naming several ids: 'a;b' (HubSpot's 'Associated Company IDs' lists every company of a ticket or deal)
-_ID_LIST = r"^[^;]*[^;\s][^;]*(;\s*[^;]*[^;\s][^;]*)+;?$"
+# one cell naming several ids: 'a;b' (HubSpot's 'Associated Company IDs' lists every company of a ticket or deal),
+# each a word without spaces (text with a ';' in a sentence is not a list)
+_ID_LIST = r"^\s*[^;\s]+(\s*;\s*[^;\s]+)+\s*;?\s*$"
 
 
 def _id_lists(chk: _Checker, col: str, warnings: list[str]) -> bool:
