@@ -173,3 +173,27 @@ def test_credit_lines_are_asked_and_netted_in_their_month(page, app_url, tmp_pat
     assert_no_exception(page)
     arr = page.locator("[data-testid='stMetric']").filter(has_text=re.compile(r"^ARR")).first
     pw.expect(arr.locator("[data-testid='stMetricValue']")).to_have_text("$1.4K")
+
+
+def test_a_ticket_naming_several_companies_is_asked_whose_it_is(page, app_url, tmp_path):
+    """HubSpot's 'Associated Company IDs' without the primary column: '111;333' was stored as a customer of its own.
+    The Data page asks (must confirm) before anything is stored; answered "no customer", the two tickets are kept,
+    linked to nobody, and the page says so."""
+    tickets = tmp_path / "hubspot_tickets.csv"
+    tickets.write_text("Ticket ID,Ticket name,Ticket status,Create date,Close date,Associated Company IDs\n"
+                       "9001,Login fails,Closed,2026-10-05 09:00,2026-10-05 13:00,111\n"
+                       "9002,Billing,Closed,2026-10-06 09:00,2026-10-06 11:00,111;333\n"
+                       "9003,SSO question,New,2026-11-03 09:00,,222\n"
+                       "9004,Export,Closed,2026-11-04 09:00,2026-11-05 09:00,333; 222\n")
+    open_app(page, app_url + "/data")
+    upload_csv(page, tickets, "Support tickets")
+    wait_for_app_run(page)
+    error = page.locator("[data-testid='stAlertContentError']")
+    pw.expect(error.filter(has_text="need an answer before anything is stored: 2 rows list several customer ids")
+              ).to_be_visible()
+    pw.expect(page.get_by_role("button", name=re.compile("^Store as the new"))).to_have_count(0)
+    choose(page, re.compile(r"^2 rows list several customer ids in .*Associated Company IDs.*Whose row is each\?"),
+           re.compile(r"^no customer"))
+    pw.expect(page.get_by_text("2 rows listing several customer ids in 'Associated Company IDs' were read without "
+                               "a customer, as answered.", exact=False)).to_be_visible()
+    assert store(page, "hubspot_tickets.csv", "Support tickets") >= 1
