@@ -296,10 +296,10 @@ def everywhere() -> list[str]:
         "(1–5, 1–7) must be confirmed as read upwards: Qualtrics numbers the choices from the top, so 1 may be the "
         "best answer. A response number that counts a form's rows 1, 2, 3 (Microsoft Forms' 'ID') is kept with "
         "the answer's time as written ('1 at 5/1/26 10:01:10'), so another form's answer 1 of the same day is "
-        "not taken for it when the two files are added together. Answers identical in every column of a file with no response or customer id are asked "
-        "about (separate answers, or one exported twice); a file added as another source whose answers without ids are"
-        " mostly alike (date, score, comment) to another source's is refused as its re-export, since those answers "
-        "would count twice.",
+        "not taken for it when the two files are added together. Answers identical in every column of a file "
+        "with no response or customer id are asked about (separate answers, or one exported twice); a file added "
+        "as another source whose answers without ids are mostly alike (date, score, comment) to another source's is "
+        "refused as its re-export, since those answers would count twice.",
         "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
         "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
     ]

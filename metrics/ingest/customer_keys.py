@@ -38,6 +38,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         return
     if _id_lists(chk, col, warnings):
         return
+    _renewal_orders(chk, col, warnings)
     if emails == distinct and capitals:
         chk.con.execute(f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
         are = "is an email address" if capitals == 1 else "are email addresses"
@@ -52,6 +53,28 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
                         "the same customer in the other files.")
     else:
         _one_spelling(chk, col, warnings)
+
+
+# Google Play's order id of a subscription's renewal: the first order's id and '..' with the renewal's number
+_RENEWAL_ORDER = r"^GPA\.[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{5}\.\.[0-9]+$"
+
+
+def _renewal_orders(chk: _Checker, col: str, warnings: list[str]) -> None:
+    """Google Play writes each renewal of a subscription under its own order id, 'GPA.1234-…-12345..0' for the first
+    renewal of 'GPA.1234-…-12345': read as written, every renewal was a new customer and the month before a churn
+    (a month's MRR churned and won again each month). The renewal's number is dropped, so a subscription is one
+    customer, said."""
+    n = chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(v, '{_RENEWAL_ORDER}')").fetchone()[0]
+    if not n:
+        return
+    ident = quote_ident(col)
+    chk.con.execute(f"UPDATE raw SET {ident} = regexp_replace(trim({ident}), '\\.\\.[0-9]+$', '') "
+                    f"WHERE regexp_matches(trim({ident}), '{_RENEWAL_ORDER}')")
+    warnings.append(f"{counted(n, 'order id')} in '{col}' {'is a renewal' if n == 1 else 'are renewals'} of a Google "
+                    "Play subscription ('..' and the renewal's number after the first order's id): read as that "
+                    "first order's id, so each subscription is one customer.")
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
+                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
 
 
 # kinds whose rows stand without a customer (an answer, a ticket): a row naming several may be kept unlinked

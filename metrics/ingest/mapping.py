@@ -251,7 +251,9 @@ SYNONYMS = {
             "ordertotaltaxamount", "ordertaxamount", "totaltaxamount"],
     # Stripe's payments export ('Amount Refunded' beside 'Amount'), Shopify's orders ('Refunded Amount')
     # not a bare 'Refunded' (Gumroad's 'Refunded?' is a 0/1 flag: read as an amount, 1.00 came off each sale)
-    "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund"],
+    # Chargebee invoices' 'Amount Adjusted': adjustment credit notes taken off the invoice (240 billed, 96 adjusted)
+    "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund",
+                 "amountadjusted"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
                  "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'

@@ -48,6 +48,7 @@ from metrics.ingest.revenue_lines import (
     _taken_back,
     _tax_beside,
     _total_row,
+    _unpaid_rows,
 )
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
@@ -194,6 +195,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _order_amount_repeated(chk, mapping, warnings)
             _guest_ids(chk, mapping, warnings)
             _taken_back(chk, mapping, warnings)
+            _unpaid_rows(chk, mapping, warnings)
             _balance_categories(chk, mapping, warnings)
         if kind == "revenue" and "amount" in mapping:
             _credit_notes(chk, mapping, warnings)

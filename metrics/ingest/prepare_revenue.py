@@ -64,6 +64,8 @@ SKIPPED_SUBSCRIPTION_STATUS = ("incomplete", "incomplete_expired", "trialing", "
 # Chargebee writes 'Voided' and 'Not Paid' (collection failed for good), Xero 'VOIDED' and 'DELETED'
 SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "not_paid", "not paid", "written_off",
                        "written off", "failed", "refunded", "canceled", "cancelled",
+                       # Lemon Squeezy's order flagged as fraud (its payment is not kept)
+                       "fraudulent",
                        # QuickBooks' transaction types that settle or move money already billed: a payment beside
                        # its invoice counted the revenue twice (2,000 for 1,000)
                        "payment", "receive payment", "deposit", "bill payment", "journal entry", "transfer",

@@ -4,7 +4,7 @@ credit notes beside charges, identical lines."""
 
 from __future__ import annotations
 
-from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats
+from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats, left_out_counts
 from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly, says_without_tax
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
@@ -22,17 +22,21 @@ LINE_ID_HEADERS = ("id", "transactionid", "txnid", "chargeid", "paymentid", "lin
                    "invoiceitemid")
 
 
+# A line's own amount beside the invoice's total: Xero's 'LineAmount', Zoho Books' 'Item Total'
+LINE_AMOUNT_HEADERS = ("lineamount", "itemtotal", "lineitemtotal", "linetotal")
+
+
 def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> bool:
     """An invoice export with one row per line (Xero: 'LineAmount', 'TaxAmount') repeats the invoice's 'Total' on
     each of its lines: read as the amount, a two-line invoice counted twice (Beta: 180 + 180 − 30 for 150). When the
     lines add up to the totals, the line amounts are read instead: without their tax when line + line tax makes the
     total, less the line tax when the lines alone make it. Left as mapped when the sums do not tell. Returns
     whether the line amounts are read (their tax then settled by the sums)."""
-    line, invoice = chk.column_named(("lineamount",)), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
+    line, invoice = chk.column_named(LINE_AMOUNT_HEADERS), chk.column_named(("invoicenumber", "invoiceno", "invoiceid"))
     total = mapping.get("amount")
     if not (line and invoice and total) or normalise_header(total) != "total":
         return False
-    line_tax = chk.column_named(("taxamount", "linetaxamount"))
+    line_tax = chk.column_named(("taxamount", "linetaxamount", "itemtaxamount"))
 
     def num(col: str | None) -> str:
         return f"coalesce({_amount_sql(quote_ident(col))}, 0)" if col else "0"
@@ -49,7 +53,7 @@ def _line_amounts(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     if with_tax == invoices and line_tax and without_tax < invoices:
         mapping["tax"] = line_tax
     warnings.append(f"'{total}' repeats the invoice's total on each of its lines: each line's '{line}' is read "
-                    "instead" + (f", less its '{line_tax}'." if mapping.get("tax") == line_tax else
+                    "instead" + (f", less its '{line_tax}'." if line_tax and mapping.get("tax") == line_tax else
                                  f" (with '{line_tax}' it adds up to the total: the lines are without tax)."
                                  if line_tax else "."))
     return True
@@ -225,6 +229,28 @@ def _total_row(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
                     "every other row) is the file's total: left out.")
 
 
+# A payment's paid flag (Paddle Classic's subscription payments: 'is_paid' 0 for an upcoming payment)
+PAID_FLAGS = ("ispaid", "paid", "paymentreceived")
+_NOT_PAID = ("false", "f", "no", "n", "0")
+
+
+def _unpaid_rows(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Rows a paid flag marks as not paid (Paddle Classic lists upcoming payments beside the paid ones, 'is_paid' 0):
+    read as revenue, an unpaid 50 made a customer's month. Left out, counted, when the flag holds only true/false
+    values (an empty cell is not known, and kept)."""
+    flag = chk.column_named(PAID_FLAGS)
+    if flag is None or flag in mapping.values():
+        return
+    cell = f"lower(trim(coalesce({quote_ident(flag)}, '')))"
+    unpaid, other = chk.con.execute(
+        f"SELECT count(*) FILTER ({cell} IN {sql_words(_NOT_PAID)}), count(*) FILTER ({cell} NOT IN "
+        f"{sql_words(_NOT_PAID + ('true', 't', 'yes', 'y', '1', ''))}) FROM raw").fetchone()
+    if unpaid and not other:
+        chk.leave_out(f"{cell} IN {sql_words(_NOT_PAID)}")
+        warnings.append(f"{counted(unpaid, 'row')} whose '{flag}' says not paid {'was' if unpaid == 1 else 'were'} "
+                        "left out: a payment not made (an upcoming one) is no revenue.")
+
+
 def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Xero writes a credit note as a positive amount with 'Sales credit note' in its 'Type': read as it stands, a
     credit of 100 was 100 of revenue. Such lines are read as negative (then netted or not, as the credits question
@@ -244,11 +270,22 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     if n := chk.leave_out_values(kind, NOT_PAID_TYPES)[0]:
         warnings.append(f"{counted(n, 'row')} whose '{kind}' says authorization or card check "
                         f"{'was' if n == 1 else 'were'} left out: a hold or a check is not a payment.")
+    # a store's or a processor's fee (Google Play's 'Google fee' and its refund) is the merchant's cost, and a hold
+    # on the balance or its release (PayPal's 'Hold on Balance for Dispute Investigation', 'Reversal of General
+    # Account Hold') moves the merchant's own money: netted, a hold and its release took a month's payment away
+    held = f"{word} IN {sql_words(FEE_TYPES)} OR contains({word}, 'hold')"
+    if n := chk.count_where(held):
+        found = left_out_counts(chk, word, f"NOT ({held})")
+        chk.leave_out(held)
+        warnings.append(f"{counted(n, 'row')} whose '{kind}' says fee or hold {'was' if n == 1 else 'were'} left "
+                        "out, a fee being the merchant's cost and a hold a move of the merchant's own balance, "
+                        f"neither a customer's payment: {found}.")
     # Xero's 'Sales credit note', Braintree's 'credit', Maxio's 'Refund' and Chargebee's 'Payment Reversal' carry a
     # positive amount (a reversal of 119 was added)
-    # (not PayPal's 'Cancellation of Payment Reversal': the money comes back)
+    # (not PayPal's 'Cancellation of Payment Reversal': the money comes back; not a tax refund, written with the sign
+    # it moves the revenue by: Google Play's +0.45 'Tax refund' beside the −5.00 'Charge refund')
     credit = (f"(contains({word}, 'credit') OR contains({word}, 'refund') "
-              f"OR (contains({word}, 'reversal') AND NOT contains({word}, 'cancel'))) "
+              f"OR (contains({word}, 'reversal') AND NOT contains({word}, 'cancel'))) AND NOT contains({word}, 'tax') "
               f"AND {_amount_sql(amount)} > 0 AND NOT starts_with(trim({amount}), '-')")
     if n := chk.count_where(credit):
         # its tax is credited with it (Sage's and Odoo's credit notes write the VAT positive too: a −60 total with
@@ -288,6 +325,8 @@ def _balance_categories(chk: _Checker, mapping: dict[str, str], warnings: list[s
 
 
 CHARGE_TYPES = ("charge", "sale", "invoice")
+FEE_TYPES = ("google fee", "google fee refund", "fee", "fee refund", "fees", "processing fee", "transaction fee",
+             "payment fee", "apple fee")
 NOT_PAID_TYPES = ("authorization", "authorisation", "verify", "verification", "card check", "auth")
 SETTLING_TYPES = ("payment", "info_transaction")
 

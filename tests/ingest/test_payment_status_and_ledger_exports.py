@@ -233,3 +233,102 @@ def test_stripe_balance_report_payouts_and_fees_are_not_revenue():
                            ("cus_B", "2026-10"): 50.0}
     assert any("2 rows of 'reporting_category' are no customer's payment" in w and "(fee 1, payout 1)" in w
                for w in p.warnings)
+
+
+ZOHO_BOOKS = (
+    "Invoice Date,Invoice ID,Invoice Number,Invoice Status,Customer ID,Customer Name,SubTotal,Total,Item Name,"
+    "Quantity,Item Tax Amount,Item Total\n"
+    "2026-09-03,46001,INV-000001,Paid,C101,Alpha Co,150.00,165.00,Pro Plan,1,10.00,100.00\n"
+    "2026-09-03,46001,INV-000001,Paid,C101,Alpha Co,150.00,165.00,Extra Seats,5,5.00,50.00\n"
+    "2026-09-05,46002,INV-000002,Paid,C102,Beta Co,200.00,220.00,Team Plan,1,20.00,200.00\n"
+    "2026-10-03,46003,INV-000003,Paid,C101,Alpha Co,150.00,165.00,Pro Plan,1,10.00,100.00\n"
+    "2026-10-03,46003,INV-000003,Paid,C101,Alpha Co,150.00,165.00,Extra Seats,5,5.00,50.00\n")
+
+
+def test_zoho_books_item_rows_repeat_the_invoice_total():
+    """Zoho writes the invoice's Total (165, tax in it) on each item row: Alpha was 330 a month for 150. Hand: the
+    items' totals without tax, Alpha 100 + 50 = 150 in September and October, Beta 200."""
+    p = prepare_bytes(ZOHO_BOOKS.encode(), kind="revenue", answers={"recurring:Item Total": "monthly"})
+    assert by_month(p) == {("C101", "2026-09"): 150.0, ("C101", "2026-10"): 150.0, ("C102", "2026-09"): 200.0}
+    assert not any("'None'" in w for w in p.warnings)
+
+
+CHARGEBEE_INVOICES = (
+    "Invoice Number,Invoice Date,Customer Id,Status,Currency,Amount,Tax,Amount Paid,Amount Adjusted,Credits Applied,"
+    "Amount Due\n"
+    "1001,2026-09-03 10:00:00,cust_A,Paid,USD,120.00,20.00,120.00,0.00,0.00,0.00\n"
+    "1002,2026-09-05 10:00:00,cust_B,Paid,USD,240.00,40.00,144.00,96.00,0.00,0.00\n"
+    "1005,2026-10-05 10:00:00,cust_B,Paid,USD,144.00,24.00,144.00,0.00,0.00,0.00\n")
+
+
+def test_chargebee_invoices_take_the_adjustment_off():
+    """An adjustment credit note of 96 (tax in it) off a 240 invoice was ignored: cust_B 200 in September. Hand:
+    (240 − 40 tax) × (1 − 96 ÷ 240) = 120; October 144 − 24 = 120."""
+    p = prepare_bytes(CHARGEBEE_INVOICES.encode(), kind="revenue", answers={"recurring:Amount": "monthly"})
+    assert by_month(p) == {("cust_A", "2026-09"): 100.0, ("cust_B", "2026-09"): 120.0, ("cust_B", "2026-10"): 120.0}
+
+
+GOOGLE_PLAY = (
+    "Description,Transaction Date,Transaction Time,Tax Type,Transaction Type,Refund Type,Product Title,Buyer Currency,"
+    "Amount (Buyer Currency)\n"
+    'GPA.3312-4556-7788-12345,"Sep 3, 2026",10:12:01 AM PDT,,Charge,,Pro Monthly,USD,9.99\n'
+    'GPA.3312-4556-7788-12345,"Sep 3, 2026",10:12:01 AM PDT,,Google fee,,Pro Monthly,USD,-1.50\n'
+    'GPA.3312-4556-7788-12345..0,"Oct 3, 2026",10:12:05 AM PDT,,Charge,,Pro Monthly,USD,9.99\n'
+    'GPA.3312-4556-7788-12345..0,"Oct 3, 2026",10:12:05 AM PDT,,Google fee,,Pro Monthly,USD,-1.50\n'
+    'GPA.3344-1111-2222-55555,"Sep 10, 2026",8:01:44 PM PDT,,Charge,,Pro Monthly,USD,10.99\n'
+    'GPA.3344-1111-2222-55555,"Sep 10, 2026",8:01:44 PM PDT,Sales tax,Tax,,Pro Monthly,USD,-1.00\n'
+    'GPA.3344-1111-2222-55555,"Sep 10, 2026",8:01:44 PM PDT,,Google fee,,Pro Monthly,USD,-1.50\n'
+    'GPA.3344-1111-2222-55555,"Sep 20, 2026",9:00:00 AM PDT,,Charge refund,Partial refund,Pro Monthly,USD,-5.00\n'
+    'GPA.3344-1111-2222-55555,"Sep 20, 2026",9:00:00 AM PDT,Sales tax,Tax refund,Partial refund,Pro Monthly,USD,0.45\n'
+    'GPA.3344-1111-2222-55555,"Sep 20, 2026",9:00:00 AM PDT,,Google fee refund,Partial refund,Pro Monthly,USD,0.75\n')
+
+
+def test_google_play_earnings_leave_fees_out_and_keep_tax_refunds_signed():
+    """Google's fee was a credit (9.99 − 1.50), and the positive tax and fee refunds were flipped into credits: order
+    55555 was 2.29. Hand: fees left out; 10.99 − 1.00 tax − 5.00 refunded + 0.45 tax refunded = 5.44. A renewal's
+    order id ('..0') is its subscription's: 12345 pays 9.99 in September and October."""
+    p = prepare_bytes(GOOGLE_PLAY.encode(), kind="revenue", mapping={"customer_id": "Description"},
+                      answers={"credits:Amount (Buyer Currency)": "net",
+                               "recurring:Amount (Buyer Currency)": "monthly"})
+    assert by_month(p) == {("GPA.3312-4556-7788-12345", "2026-09"): 9.99,
+                           ("GPA.3312-4556-7788-12345", "2026-10"): 9.99,
+                           ("GPA.3344-1111-2222-55555", "2026-09"): 5.44}
+
+
+PAYPAL_HOLD = (
+    '"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","Transaction ID"\n'
+    '"09/03/2026","10:01:02","PDT","Alice Smith","Subscription Payment","Completed","USD","20.00","-0.88",'
+    '"19.12","1A"\n'
+    '"10/03/2026","10:01:02","PDT","Alice Smith","Subscription Payment","Completed","USD","20.00","-0.88",'
+    '"19.12","2A"\n'
+    '"10/05/2026","12:00:00","PDT","Dan Brown","Subscription Payment","Completed","USD","30.00","-1.17","28.83","3A"\n'
+    '"10/06/2026","12:00:00","PDT","Dan Brown","Hold on Balance for Dispute Investigation","Completed","USD",'
+    '"-30.00","0.00","-30.00","4A"\n'
+    '"11/02/2026","09:00:00","PST","Dan Brown","Reversal of General Account Hold","Completed","USD","30.00","0.00",'
+    '"30.00","5A"\n'
+    '"11/05/2026","12:00:00","PST","Dan Brown","Subscription Payment","Completed","USD","30.00","-1.17","28.83","6A"\n')
+
+
+def test_paypal_holds_and_their_release_move_no_revenue():
+    """A dispute hold netted Dan's October payment to 0, and its release, read as a reversal, netted November's:
+    0 / 0. Hand: Dan 30 in October and November."""
+    p = prepare_bytes(PAYPAL_HOLD.encode(), kind="revenue", mapping={"customer_id": "Name"},
+                      answers={"credits:Gross": "net", "recurring:Gross": "monthly", "date_format:Date": "%m/%d/%Y"})
+    assert by_month(p) == {("Alice Smith", "2026-09"): 20.0, ("Alice Smith", "2026-10"): 20.0,
+                           ("Dan Brown", "2026-10"): 30.0, ("Dan Brown", "2026-11"): 30.0}
+
+
+def test_paddle_classic_upcoming_payments_are_no_revenue():
+    """Paddle Classic lists upcoming payments, 'is_paid' 0: 2747's unpaid October 50 was revenue. Hand: 2746 30 a
+    month, 2747 50 in September only. A Lemon Squeezy order flagged 'fraudulent' is no revenue either."""
+    data = ("id,subscription_id,amount,currency,payout_date,is_paid,is_one_off_charge\n"
+            "8931,2746,30,USD,2026-09-15,1,0\n8932,2747,50,USD,2026-09-20,1,0\n8933,2746,30,USD,2026-10-15,1,0\n"
+            "8934,2747,50,USD,2026-10-20,0,0\n8936,2746,30,USD,2026-12-15,0,0\n")
+    p = prepare_bytes(data.encode(), kind="revenue", mapping={"customer_id": "subscription_id", "month": "payout_date",
+                                                              "amount": "amount"},
+                      answers={"recurring:amount": "monthly"})
+    assert by_month(p) == {("2746", "2026-09"): 30.0, ("2746", "2026-10"): 30.0, ("2747", "2026-09"): 50.0}
+    orders = ("identifier,customer_id,created_at,status,total\nA1,101,2026-09-02,paid,30.00\n"
+              "A2,103,2026-09-03,fraudulent,30.00\nA3,101,2026-10-02,paid,30.00\n")
+    assert by_month(prepare_bytes(orders.encode(), kind="revenue", answers={"recurring:total": "monthly"})) == {
+        ("101", "2026-09"): 30.0, ("101", "2026-10"): 30.0}
