@@ -137,7 +137,7 @@ def test_event_log_reduced_to_latest_state():
     # T2's latest state is deleted: not a ticket. T3's latest by updated_at (11:00) is pending, though the file
     # lists it first.
     assert sorted(rows.index) == ["T1", "T3"]
-    assert has(warnings, "8 rows for 3 tickets") and has(warnings, "status 'deleted' are not tickets")
+    assert has(warnings, "8 rows for 3 tickets") and has(warnings, "1 ticket with status 'deleted' is not a ticket")
     assert rows.loc["T1", "solved_at"] == pd.Timestamp("2024-03-02 10:00")
     assert rows.loc["T1", "resolution_hours"] == pytest.approx(25.0) and rows.loc["T1", "reopens"] == 1
     assert rows.loc["T3", "status"] == "pending" and rows.loc["T3", "reopens"] == 0
