@@ -133,7 +133,12 @@ def everywhere() -> list[str]:
         "The data's months run from its first dated event (a response, revenue month, ticket or churn) to its "
         "last, and to the customers file's as-of date, which it speaks for (nobody else left before it). A customers "
         "file alone runs from its first start (its first churn would leave out the months in which nobody left); "
-        "a snapshot file (tenure and a churned flag) from its as-of month, the only month whose churn it tells.",
+        "a snapshot file (tenure and a churned flag) from its as-of month, the only month whose churn it tells. The "
+        "period the flag covers is asked (the month up to the as-of date proposed, as IBM's telco sample defines "
+        "it); a longer or unstated period (Maven's telecom churn flags a quarter) is refused, since no month's churn "
+        "rate can be read from it. Churners of tenure 0 started and left within that month and count in neither "
+        "its customers nor its churn, said. A status beside a tenure in a revenue snapshot (Maven's "
+        "'Customer_Status': Churned, Stayed, Joined) is read as the churned flag.",
         f"NPS categories: {BANDS_TEXT}. Every NPS shows its n. An NPS or a share of responses from fewer than "
         f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
@@ -253,7 +258,12 @@ def everywhere() -> list[str]:
         "Amount') asks whether the amount holds it; if so it is subtracted (not for a net, untaxed or subtotal "
         "amount). Baremetrics' 'plan_amount' asks whether "
         "it is cents. ChartMogul's activities (a change of MRR per row) and its customers list (today's MRR beside "
-        "'Customer since') are refused as revenue, saying what to upload.",
+        "'Customer since') are refused as revenue, saying what to upload. Zoho Books' item rows are read by their "
+        "'Item Total' (the invoice's Total repeats on each); Chargebee's 'Amount Adjusted' is taken off its invoice "
+        "with its share of the tax; Google Play's fee rows and PayPal's balance holds (and their release) are left "
+        "out, and tax refunds keep the sign they are written with; a Google Play renewal's order id ('..0') is "
+        "read as its subscription's; a paid flag saying not paid (Paddle Classic's upcoming payments) and Lemon "
+        "Squeezy's fraudulent orders are no revenue.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from metrics.errors import InvalidOptionError
 from metrics.ingest.checks import (
     HALTED_SUBSCRIPTION_STATUS,
     _Checker,
@@ -128,6 +129,7 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
     cid = quote_ident(m["customer_id"])
     chk.flag(m["customer_id"], _blank(cid), "are empty (every customer needs an id)")
     per_subscription = "subscription_id" in m
+    same_month: tuple[str, str] | None = None  # a snapshot's churners of tenure 0 (the condition, the month)
     if not per_subscription:
         chk.flag_duplicates(cid, m["customer_id"], f"customer ids in column '{m['customer_id']}'",
                             "repeat an earlier row's customer id", where=f"NOT {_blank(cid)}",
@@ -168,6 +170,10 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
         as_of = opts.as_of
         start = tenure_start(chk, m["tenure"], as_of, warnings)
         churned = churned_values(chk, m["churned"], warnings)
+        _churn_flag_period(chk, m["churned"], as_of)
+        if start is not None and churned is not None:  # counted once the rows to skip are gone (below)
+            same_month = (f"({churned}) AND {start} >= date_trunc('month', {_set_as_of(chk, as_of)})",
+                          f"{as_of:%b %Y}")
         warnings.append(f"Snapshot file: start dates derived from tenure, churners dated {as_of:%Y-%m-%d} "
                         f"(the as-of date). Churn is known for {as_of:%b %Y} only: customers who left before then "
                         "are not in the file, so earlier months show no churn rate.")
@@ -194,6 +200,10 @@ def _prepare_customers(chk: _Checker, m: dict[str, str], opts: Options, warnings
                  "with the end date, fill the dates in, or skip these rows")
     chk.questions.settle()  # the unit and the churned values decide what is valid: ask before judging
     chk.settle()
+    if same_month and (n := chk.count_where(same_month[0])):
+        warnings.append(f"{counted(n, 'churned customer')} with a tenure of 0 (started in {same_month[1]}) started "
+                        f"and left within that month: by the churn rule {'it counts' if n == 1 else 'they count'} "
+                        "in neither the month's customers at its start nor its churn.")
     _formula_warning(chk, m, ("customer_id", "name", "segment", "region", "plan"), warnings)
     if per_subscription:
         # One row per subscription: a customer starts with their first subscription and churns when the
@@ -294,6 +304,30 @@ def _active_status_wins(chk: _Checker, m: dict[str, str], churn: str, warnings: 
                         f"{'has' if n == 1 else 'have'} a date in '{m['churn_date']}': read as a cancellation asked "
                         "for, not an end (the customer is active).")
     return f"(CASE WHEN {running} THEN NULL ELSE {churn} END)"
+
+
+CHURN_FLAG_PERIODS = {"month": "the month up to the as-of date (IBM's telco sample: customers who left within the "
+                               "last month): the file gives that month's churn rate",
+                      "longer": "a quarter, a year or a period the file does not state: no month's churn rate can be "
+                                "read from it"}
+
+
+def _churn_flag_period(chk: _Checker, column: str, as_of) -> None:
+    """A snapshot's churned flag says who left, not over what period: read as the as-of month's churn, a flag over a
+    quarter (Maven's telecom churn: Q2 2022's 26.5%) was a monthly rate annualised to 97.5%. Asked, the month proposed
+    (the telco sample's own definition); a longer or unstated period is refused, saying what to upload."""
+    answer = chk.questions.ask(Question(
+        f"churn_period:{column}", f"Over what period did the customers flagged in '{column}' leave?",
+        tuple(CHURN_FLAG_PERIODS), CHURN_FLAG_PERIODS, "month",
+        f"The file dates no churn: every churned customer is counted as leaving in {as_of:%b %Y}, and the monthly "
+        "churn rate (and the annual rate from it) is that month's. If the flag covers a quarter or a year, that "
+        "rate would be overstated about three or twelve times."))
+    if answer == "longer":
+        raise InvalidOptionError(
+            f"'{column}' flags who left over a period longer than a month (or one the file does not state): a monthly "
+            "churn rate cannot be read from it, and read as one month's, annual churn was overstated (26.5% a "
+            "quarter read as 97.5% a year). Upload the customers with their churn dates, or a file whose flag "
+            "covers the month up to its as-of date.")
 
 
 # The paused-or-unpaid question (checks.halted_left_out) as it reads for a customers list

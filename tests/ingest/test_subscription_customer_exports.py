@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import NeedsAnswerError
+from metrics.errors import IngestError, NeedsAnswerError
 from metrics.ingest.mapping import detect_mapping
 
 AS_OF = dt.date(2026, 11, 23)  # the tests' today
@@ -144,3 +144,38 @@ def test_paused_subscriptions_are_asked_about_in_a_customers_list():
     assert customers(p) == {"cus_1": ("2025-05-01", None), "cus_2": ("2025-09-01", "2026-11-05")}
     kept = prepare_bytes(STRIPE.encode(), kind="customers", as_of=AS_OF, answers={"halted:Status": "count"})
     assert customers(kept)["cus_3"] == ("2026-10-15", None)
+
+
+# Snapshot churn files of public datasets (the layouts of Maven Analytics' telecom churn and a bank's 'Exited')
+MAVEN = ("Customer_ID,Tenure_in_Months,Monthly_Charge,Customer_Status,Churn_Category\n"
+         "0001-A,9,65.60,Stayed,N/A\n0002-B,9,-4.00,Stayed,N/A\n0003-C,4,73.90,Churned,Competitor\n"
+         "0004-D,13,98.00,Churned,Dissatisfaction\n0005-E,3,83.90,Churned,Other\n0006-F,1,30.00,Joined,N/A\n"
+         "0007-G,71,110.00,Stayed,N/A\n")
+
+
+def test_maven_customer_status_beside_tenure_says_who_churned_in_a_revenue_snapshot():
+    """'Customer_Status' (Churned / Stayed / Joined) was read as a subscription status: the churners paid on through
+    the as-of month, MRR 448,559 for 311,326 on the whole file. Hand (the negative charge skipped): June 2022 =
+    65.60 + 30.00 + 110.00 = 205.60; May 2022 = all six (a tenure of 1 month started in May, and the churners paid
+    through May) = 205.60 + 73.90 + 98.00 + 83.90 = 461.40."""
+    assert detect_mapping("revenue", MAVEN.splitlines()[0].split(","))["churned"] == "Customer_Status"
+    p = prepare_bytes(MAVEN.encode(), kind="revenue", as_of=dt.date(2022, 6, 30), skip_invalid=True,
+                      mapping={"amount": "Monthly_Charge"},
+                      answers={"tenure_unit:Tenure_in_Months": "months"})
+    months = p.rows.groupby(p.rows.month.astype(str)).mrr.sum().astype(float).round(2).to_dict()
+    assert months["2022-06-01"] == 205.60 and months["2022-05-01"] == 461.40
+
+
+def test_a_snapshot_churn_flag_asks_its_period_and_a_longer_one_is_refused():
+    """A churn flag over a quarter (Maven's Q2 2022) read as one month's: 26.5% monthly, 97.5% a year. Asked,
+    the month proposed (IBM's telco sample: left within the last month); a longer period is refused."""
+    data = "customer_id,tenure,Exited\nA,12,1\nB,30,0\nC,5,0\nD,0,1\nE,7,0\n"
+    p = prepare_bytes(data.encode(), kind="customers", as_of=dt.date(2022, 6, 30),
+                      answers={"tenure_unit:tenure": "months"})
+    q = next(q for q in p.questions if q.key == "churn_period:Exited")
+    assert q.proposal == "month" and set(q.choices) == {"month", "longer"}
+    # D started and left in June 2022 (tenure 0): in neither the month's customers nor its churn, said
+    assert any(w.startswith("1 churned customer with a tenure of 0 (started in Jun 2022)") for w in p.warnings)
+    with pytest.raises(IngestError, match="a monthly churn rate cannot be read from it"):
+        prepare_bytes(data.encode(), kind="customers", as_of=dt.date(2022, 6, 30),
+                      answers={"tenure_unit:tenure": "months", "churn_period:Exited": "longer"})
