@@ -229,8 +229,9 @@ def _total_row(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
                     "every other row) is the file's total: left out.")
 
 
-# A payment's paid flag (Paddle Classic's subscription payments: 'is_paid' 0 for an upcoming payment)
-PAID_FLAGS = ("ispaid", "paid", "paymentreceived")
+# A payment's paid flag (Paddle Classic's subscription payments: 'is_paid' 0 for an upcoming payment). Not an
+# invoice's 'Paid' beside its status (Stripe's): an open invoice is billed revenue of its month (OPEN_STATUS)
+PAID_FLAGS = ("ispaid",)
 _NOT_PAID = ("false", "f", "no", "n", "0")
 
 
@@ -239,7 +240,7 @@ def _unpaid_rows(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
     read as revenue, an unpaid 50 made a customer's month. Left out, counted, when the flag holds only true/false
     values (an empty cell is not known, and kept)."""
     flag = chk.column_named(PAID_FLAGS)
-    if flag is None or flag in mapping.values():
+    if flag is None or flag in mapping.values() or "status" in mapping:
         return
     cell = f"lower(trim(coalesce({quote_ident(flag)}, '')))"
     unpaid, other = chk.con.execute(
