@@ -262,7 +262,8 @@ def everywhere() -> list[str]:
         "'Item Total' (the invoice's Total repeats on each); Chargebee's 'Amount Adjusted' is taken off its invoice "
         "with its share of the tax; Google Play's fee rows and PayPal's balance holds (and their release) are left "
         "out, and tax refunds keep the sign they are written with; a Google Play renewal's order id ('..0') is "
-        "read as its subscription's; a paid flag saying not paid (Paddle Classic's upcoming payments) and Lemon "
+        "read as its subscription's, and its amounts are read in the merchant's currency ('Amount (Merchant "
+        "Currency)'), not the buyers'; a paid flag saying not paid (Paddle Classic's upcoming payments) and Lemon "
         "Squeezy's fraudulent orders are no revenue.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",

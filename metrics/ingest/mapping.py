@@ -221,7 +221,10 @@ SYNONYMS = {
     # does not state; read as monthly it would make an annual plan's MRR twelve times too large. Mapped by hand.
     # Zuora's item 'Charge Amount' before the bare 'amount' (its invoice's total, repeated on each item); Square's
     # 'Net Sales' (after discounts and refunds, without tax and tips; its 'Total Collected' holds both)
-    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amount", "planamount", "revenue",
+    # Google Play's earnings: 'Amount (Merchant Currency)', what the merchant is paid in one currency (not the
+    # buyer's, which mixes currencies)
+    "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amountmerchantcurrency", "amount",
+               "planamount", "revenue",
                "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
                "ordertotalinctax",
                "subtotal",  # Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own

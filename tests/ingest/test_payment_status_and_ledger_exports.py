@@ -332,3 +332,19 @@ def test_paddle_classic_upcoming_payments_are_no_revenue():
               "A2,103,2026-09-03,fraudulent,30.00\nA3,101,2026-10-02,paid,30.00\n")
     assert by_month(prepare_bytes(orders.encode(), kind="revenue", answers={"recurring:total": "monthly"})) == {
         ("101", "2026-09"): 30.0, ("101", "2026-10"): 30.0}
+
+
+def test_google_play_is_read_in_the_merchant_currency():
+    """Buyers pay in their own currencies ('Amount (Buyer Currency)': a file of EUR and USD buyers was refused as
+    mixed currencies, an all-EUR one stored in EUR); Google pays the merchant in one ('Amount (Merchant
+    Currency)'). Hand: (9.99 − 1.60 VAT) × 1.17 = 9.82 USD."""
+    header = ("Description,Transaction Date,Transaction Type,Buyer Currency,Amount (Buyer Currency),"
+              "Currency Conversion Rate,Merchant Currency,Amount (Merchant Currency)")
+    assert detect_mapping("revenue", header.split(","))["amount"] == "Amount (Merchant Currency)"
+    data = (header + "\n" + 'GPA.1111-2222-3333-44444,"Sep 3, 2026",Charge,EUR,9.99,1.170000,USD,11.69\n'
+            'GPA.1111-2222-3333-44444,"Sep 3, 2026",Tax,EUR,-1.60,1.170000,USD,-1.87\n'
+            'GPA.5555-6666-7777-88888,"Sep 5, 2026",Charge,USD,9.99,1.000000,USD,9.99\n')
+    p = prepare_bytes(data.encode(), kind="revenue", mapping={"customer_id": "Description"},
+                      answers={"credits:Amount (Merchant Currency)": "net",
+                               "recurring:Amount (Merchant Currency)": "monthly"})
+    assert by_month(p) == {("GPA.1111-2222-3333-44444", "2026-09"): 9.82, ("GPA.5555-6666-7777-88888", "2026-09"): 9.99}
