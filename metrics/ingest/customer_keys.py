@@ -26,9 +26,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         return
     ident = quote_ident(col)
     # judged on the distinct ids (a 5M-line file has some 200,000): every one an email, or every one a whole number
-    # one pass over the file: each distinct id with its count (the spelling check below reads it too)
-    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
-                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
+    _count_ids(chk, ident)
     distinct, emails, capitals, whole, dotted = chk.con.execute(rf"""
         SELECT count(*), count(*) FILTER (regexp_matches(v, '{_EMAIL}')),
                count(*) FILTER (regexp_matches(v, '{_EMAIL}') AND v <> lower(v)),
@@ -55,6 +53,13 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         _one_spelling(chk, col, warnings)
 
 
+def _count_ids(chk: _Checker, ident: str) -> None:
+    """Temp table `ids`: each distinct customer id of the file with its count, in one pass (the checks below read it,
+    and read it again after one of them rewrote the ids)."""
+    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
+                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
+
+
 # Google Play's order id of a subscription's renewal: the first order's id and '..' with the renewal's number
 _RENEWAL_ORDER = r"^GPA\.[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{5}\.\.[0-9]+$"
 
@@ -73,8 +78,7 @@ def _renewal_orders(chk: _Checker, col: str, warnings: list[str]) -> None:
     warnings.append(f"{counted(n, 'order id')} in '{col}' {'is a renewal' if n == 1 else 'are renewals'} of a Google "
                     "Play subscription ('..' and the renewal's number after the first order's id): read as that "
                     "first order's id, so each subscription is one customer.")
-    chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
-                    f"WHERE NOT {_blank(ident)} GROUP BY 1")
+    _count_ids(chk, ident)
 
 
 # kinds whose rows stand without a customer (an answer, a ticket): a row naming several may be kept unlinked
@@ -112,8 +116,7 @@ def _id_lists(chk: _Checker, col: str, warnings: list[str]) -> bool:
                     + ("were read without a customer, as answered." if answer == "unlinked"
                        else "were read as the first id listed, as answered."))
     if answer == "first":
-        chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
-                        f"WHERE NOT {_blank(ident)} GROUP BY 1")
+        _count_ids(chk, ident)
         _one_spelling(chk, col, warnings)
     return True
 

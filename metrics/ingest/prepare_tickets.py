@@ -26,7 +26,7 @@ from metrics.ingest.dates import unreadable
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import sql_words
+from metrics.ingest.sqltext import _blank, sql_words
 from metrics.ingest.ticket_values import (
     LONGEST_HOURS,
     MAX_DURATION_YEARS,
@@ -127,7 +127,7 @@ def _leave_out_trashed(chk: _Checker, m: dict[str, str], warnings: list[str]) ->
     column = chk.column_named(TRASHED_HEADERS)
     if column is None or column in m.values():
         return
-    filled = f"nullif(trim(coalesce({quote_ident(column)}, '')), '') IS NOT NULL"
+    filled = f"NOT {_blank(quote_ident(column))}"
     if n := chk.count_where(filled):
         chk.leave_out(filled)
         warnings.append(f"{counted(n, 'ticket')} with a time in '{column}' {'was' if n == 1 else 'were'} left out: "
@@ -210,8 +210,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                 days.add(name)
     snooze = chk.column_named(SNOOZE_HEADERS)
     snoozed = "NULL::TIMESTAMP"
-    if snooze is not None and snooze not in m.values() and chk.count_where(
-            f"nullif(trim(coalesce({quote_ident(snooze)}, '')), '') IS NOT NULL"):
+    if snooze is not None and snooze not in m.values() and chk.count_where(f"NOT {_blank(quote_ident(snooze))}"):
         snoozed, _ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
         chk.flag(snooze, f"{val(snooze)} IS NOT NULL AND {snoozed} IS NULL", unreadable(chk, snooze, "times"))
     _outbound_start(chk, m, times, warnings)
@@ -350,7 +349,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         "solve time: counted as open, with no solve time.")
         con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {sql_words(OPEN_STATUSES)}")
     asleep = f"status IN {sql_words(DONE_STATUSES)} AND snoozed_until > coalesce(solved_at, created_at)"
-    if n := con.execute(f"SELECT count(*) FROM t2 WHERE {asleep}").fetchone()[0]:
+    if snoozed != "NULL::TIMESTAMP" and (n := con.execute(f"SELECT count(*) FROM t2 WHERE {asleep}").fetchone()[0]):
         warnings.append(f"{counted(n, 'closed ticket')} snoozed in '{snooze}' until after "
                         f"{'its' if n == 1 else 'their'} close {'is' if n == 1 else 'are'} waiting, not solved: "
                         "counted as pending (in the backlog), with no solve time.")

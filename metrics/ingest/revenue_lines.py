@@ -180,22 +180,25 @@ REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS = ("fullyrefunded",), ("disput
 _TRUE, _FLAG_WORDS = ("1", "true", "yes", "y"), ("0", "1", "true", "false", "yes", "no", "y", "n", "")
 
 
+def _yes_no_column(chk: _Checker, mapping: dict[str, str], headers: tuple[str, ...],
+                   words: tuple[str, ...] = _FLAG_WORDS) -> str | None:
+    """The column of one of `headers`, not mapped to a field, whose every cell is one of `words` (yes/no); else None."""
+    col = chk.column_named(headers)
+    if col is None or col in mapping.values():
+        return None
+    values = chk.con.execute(f"SELECT count(*) FILTER (lower({quote_ident(col)}) NOT IN {sql_words(words)})"
+                             " FROM raw").fetchone()[0]
+    return None if values else col
+
+
 def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Sales a yes/no column says were refunded in full, or lost to a dispute (a chargeback not won), are no
     revenue: left out, counted by reason. Unread, Gumroad's refunded sales and lost chargebacks counted whole."""
-    def flag(headers) -> str | None:
-        """The yes/no column of one of `headers` not mapped to a field, else None."""
-        col = chk.column_named(headers)
-        if col is None or col in mapping.values():
-            return None
-        values = chk.con.execute(f"SELECT count(*) FILTER (lower({quote_ident(col)}) NOT IN {sql_words(_FLAG_WORDS)})"
-                                 " FROM raw").fetchone()[0]
-        return None if values else col
-
     def says(col: str) -> str:
         return f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
 
-    refunded, disputed, won = flag(REFUNDED_FLAGS), flag(DISPUTED_FLAGS), flag(DISPUTE_WON_FLAGS)
+    refunded, disputed, won = (_yes_no_column(chk, mapping, headers)
+                               for headers in (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS))
     for condition, why in ((refunded and says(refunded), f"'{refunded}' says refunded in full"),
                            (disputed and f"{says(disputed)} AND NOT coalesce({says(won) if won else 'false'}, false)",
                             f"'{disputed}' says disputed" + (f" and '{won}' not won" if won else "")
@@ -239,16 +242,13 @@ def _unpaid_rows(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
     """Rows a paid flag marks as not paid (Paddle Classic lists upcoming payments beside the paid ones, 'is_paid' 0):
     read as revenue, an unpaid 50 made a customer's month. Left out, counted, when the flag holds only true/false
     values (an empty cell is not known, and kept)."""
-    flag = chk.column_named(PAID_FLAGS)
-    if flag is None or flag in mapping.values() or "status" in mapping:
+    if "status" in mapping:
         return
-    cell = f"lower(trim(coalesce({quote_ident(flag)}, '')))"
-    unpaid, other = chk.con.execute(
-        f"SELECT count(*) FILTER ({cell} IN {sql_words(_NOT_PAID)}), count(*) FILTER ({cell} NOT IN "
-        f"{sql_words(_NOT_PAID + ('true', 't', 'yes', 'y', '1', ''))}) FROM raw").fetchone()
-    if unpaid and not other:
-        chk.leave_out(f"{cell} IN {sql_words(_NOT_PAID)}")
-        warnings.append(f"{counted(unpaid, 'row')} whose '{flag}' says not paid {'was' if unpaid == 1 else 'were'} "
+    flag = _yes_no_column(chk, mapping, PAID_FLAGS, _FLAG_WORDS + ("t", "f"))
+    unpaid = f"lower({quote_ident(flag)}) IN {sql_words(_NOT_PAID)}" if flag else None
+    if unpaid and (n := chk.count_where(unpaid)):
+        chk.leave_out(unpaid)
+        warnings.append(f"{counted(n, 'row')} whose '{flag}' says not paid {'was' if n == 1 else 'were'} "
                         "left out: a payment not made (an upcoming one) is no revenue.")
 
 

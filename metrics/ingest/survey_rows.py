@@ -184,7 +184,7 @@ def _row_counter(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
         warnings.append(f"'{col}' numbers the rows 1 to {chk.total:,} in order, as a form numbers its responses: "
                         "read as the response number, not as customer ids, so these answers are not linked to "
                         "customers (answer the question to read it otherwise).")
-        _numbered_responses(chk, mapping, warnings)
+        _timed_response_ids(chk, col, mapping.get("response_date"), warnings)
 
 
 def _counts_rows(chk: _Checker, col: str) -> bool:
@@ -206,8 +206,14 @@ def _numbered_responses(chk: _Checker, mapping: dict[str, str], warnings: list[s
     this file's answer 1 (counted once: three answers of eight lost, NPS 0 for +12.5). Such an id is kept with the
     answer's own time (the date cell as written, to the second), which a second export of the same form repeats
     and another form's answers do not."""
-    col, date = mapping.get("response_id"), mapping.get("response_date")
-    if col is None or date is None or not _counts_rows(chk, col):
+    col = mapping.get("response_id")
+    if col is not None and _counts_rows(chk, col):
+        _timed_response_ids(chk, col, mapping.get("response_date"), warnings)
+
+
+def _timed_response_ids(chk: _Checker, col: str, date: str | None, warnings: list[str]) -> None:
+    """_numbered_responses for a column known to number the rows: each id with the answer's time as written."""
+    if date is None:
         return
     timed = f"trim(coalesce({quote_ident(date)}, ''))"
     if chk.count_where(f"NOT contains({timed}, ':')"):
