@@ -122,9 +122,9 @@ def _jobs() -> dict:
 
 def warm(snapshot: int) -> None:
     """Start analysing the data version's comments (with the latest theme map's themes) and training its churn
-    model in a background thread,
-    once per version and process (the first analysis of an NPS version takes ~17 s, training 10–30 s on the
-    sample). Called after every commit and on every page but the Data page (frame), so a page view never trains."""
+    model in a background thread, once per version and process (the first analysis of an NPS version takes ~17 s,
+    training 10–30 s on the sample; both are stored in the workspace, so a later process reads them instead).
+    Called after every commit and on every page but the Data page (frame), so a page view never trains."""
     reg = _jobs()
     with reg["lock"]:
         old = reg["jobs"].get(snapshot)
@@ -137,7 +137,7 @@ def warm(snapshot: int) -> None:
     versions = dict(snap.versions) if snap else {}
 
     def run() -> None:
-        from metrics import risk, theme_store, voice
+        from metrics import risk_store, theme_store, voice
 
         with reg["one"]:  # one data version's background work at a time (_jobs)
             try:
@@ -148,7 +148,7 @@ def warm(snapshot: int) -> None:
                 voice.ensure_snapshot(cur, snapshot, theme_store.latest(cur))
                 memory.release()  # the analysis' chunks, given back before the training builds its rows
                 job["analysed"].set()
-                job["model"] = risk.train(cur, snapshot, versions)
+                job["model"] = risk_store.trained(cur, snapshot, versions)  # stored: trained once per version
             except Exception as exc:  # shown where the model would be
                 job["error"] = f"{type(exc).__name__}: {exc}"
             finally:

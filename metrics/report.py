@@ -260,11 +260,11 @@ def _by_category(cur, view, has: dict, notes: list[str]) -> dict | None:
 def _voice_and_risk(cur, view, snap, has: dict, notes: list[str]) -> dict:
     """`churn_risk` (metrics.risk: the model's hold-out quality against its baselines, ARR at risk over the
     next three months) and `voice` (metrics.voice: sentiment shares, coverage, top themes by ARR at stake)."""
-    from metrics import risk, voice
+    from metrics import risk, risk_store, voice
 
     out: dict = {"churn_risk": None, "voice": None}
     if has["customers"] and has["revenue"]:
-        out["churn_risk"] = risk.risk_json(risk.train(cur, snap.snapshot, snap.versions))
+        out["churn_risk"] = risk.risk_json(risk_store.trained(cur, snap.snapshot, snap.versions))
         if not out["churn_risk"]["measurable"]:
             notes.append(f"Churn risk: not measurable ({out['churn_risk']['reason']}).")
         elif not out["churn_risk"]["beats_baselines"]:

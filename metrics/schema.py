@@ -238,4 +238,8 @@ CREATE TABLE IF NOT EXISTS mapping_presets (   -- confirmed column mappings, key
     signature VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, settings VARCHAR NOT NULL,
     saved_at TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS risk_models (       -- trained churn models (metrics/risk_store.py): JSON + Parquet
+    snapshot INTEGER NOT NULL, key VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, model VARCHAR NOT NULL,
+    calibration BLOB, coefficients BLOB, accounts BLOB, holdout BLOB, PRIMARY KEY (snapshot, key)
+);
 """

@@ -43,18 +43,20 @@ _TEMPLATES: dict[bool, Path] = {}
 
 
 def sample_template(tmp_path_factory: pytest.TempPathFactory, analysed: bool = True) -> Path:
-    """A closed workspace file holding the bundled sample company (with its comments analysed, or not yet), made
-    once per test process: a module that needs the app on the sample copies it. The app's first run on an empty
-    workspace does the same (ui.workspace: ingest.load_sample; the analysis in the background), which took ~7 s of
-    CPU a module."""
+    """A closed workspace file holding the bundled sample company (with its comments analysed and its churn model
+    trained and stored, or neither yet), made once per test process: a module that needs the app on the sample
+    copies it. The app's first run on an empty workspace does the same (ui.workspace: ingest.load_sample; the
+    analysis and the training in the background), which took ~7 s of CPU a module for the analysis and 6–14 s for
+    the training."""
     if analysed not in _TEMPLATES:
-        from metrics import voice
+        from metrics import risk_store, voice
 
         path = tmp_path_factory.mktemp("sample_template") / "workspace.duckdb"
         ws = Workspace(path)
         ingest.load_sample(ws, SAMPLE)
         for snap in ws.snapshots() if analysed else ():
             voice.ensure_snapshot(ws.cursor(), snap.snapshot)
+            risk_store.trained(ws.cursor(), snap.snapshot, snap.versions)
         ws.close()
         _TEMPLATES[analysed] = path
     return _TEMPLATES[analysed]
@@ -65,7 +67,8 @@ def app_workspace(tmp_path_factory, request):
     """Point the app at a new workspace file, fresh caches. What it holds first is the test module's START:
     "sample" (the default: the sample data with its comments analysed, a copy of sample_template, what the app's
     first run and its background work make of an empty workspace), "loaded" (the sample, comments not analysed),
-    "empty" (the first run loads the sample), or "seed": SEED, what to store first, each a kind of
+    "empty" (the first run loads the sample), "untrained" (the sample with its comments analysed and no churn
+    model stored: a page trains it), or "seed": SEED, what to store first, each a kind of
     tests/fixtures/reference or a (kind, CSV bytes) pair, or (kind, CSV bytes, ingest options)."""
     import os
     import shutil
@@ -75,8 +78,12 @@ def app_workspace(tmp_path_factory, request):
     path = tmp_path_factory.mktemp("app") / "workspace.duckdb"
     seed = getattr(request.module, "SEED", ())
     start = "seed" if seed else getattr(request.module, "START", "sample")
-    if start in ("sample", "loaded"):
-        shutil.copy(sample_template(tmp_path_factory, analysed=start == "sample"), path)
+    if start in ("sample", "loaded", "untrained"):
+        shutil.copy(sample_template(tmp_path_factory, analysed=start != "loaded"), path)
+    if start == "untrained":
+        ws = Workspace(path)
+        ws.cursor().execute("DELETE FROM risk_models")
+        ws.close()
     if seed:
         ws = Workspace(path)
         ws.commit([(prepare_file(REFERENCE / f"{item}.csv", item) if isinstance(item, str)

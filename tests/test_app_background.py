@@ -44,7 +44,8 @@ def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch)
         return True
 
     monkeypatch.setattr(voice, "ensure_snapshot", analyse)
-    monkeypatch.setattr(risk, "train", lambda cur, snapshot, versions: f"model of {snapshot}")
+    monkeypatch.setattr(risk, "train",
+                        lambda cur, snapshot, versions: risk.RiskModel(snapshot, False, f"model of {snapshot}"))
     numbers = [9001, 9002, 9003]  # no such versions: the work above needs none
     for n in numbers:
         ui.warm(n)
@@ -52,5 +53,5 @@ def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch)
     assert all(jobs[n]["done"].wait(30) for n in numbers)
     assert sorted(order) == numbers and most[0] == 1  # each ran, never two at once
     assert maps == [0, 0, 0]  # the themes of the latest (here the shipped) theme map, assigned before the training
-    assert [jobs[n]["model"] for n in numbers] == [f"model of {n}" for n in numbers]
+    assert [jobs[n]["model"].reason for n in numbers] == [f"model of {n}" for n in numbers]
     assert all(jobs[n]["error"] is None for n in numbers)

@@ -10,6 +10,7 @@ from conftest import run_app
 
 from metrics import risk
 
+START = "untrained"  # no stored churn model: the page trains it
 pytestmark = pytest.mark.usefixtures("app_workspace")
 
 

@@ -9,6 +9,7 @@ from conftest import hold, run_app
 
 from metrics import risk
 
+START = "untrained"  # no stored churn model: the page trains it
 pytestmark = pytest.mark.usefixtures("app_workspace")
 
 

@@ -105,7 +105,7 @@ def test_cmo_what_customers_say():
 def test_cio_model_quality_and_risk_list():
     import ui
 
-    run_app("pages/cio.py")  # the first view starts the training in the background and does not wait for it
+    run_app("pages/cio.py")  # the first view starts the background work (here: the stored model read) and goes on
     ws, snap = the_workspace()
     ui.risk_model(snap.snapshot, wait=True)
     at = run_app("pages/cio.py")
