@@ -76,7 +76,8 @@ def _frame(table: pa.Table) -> pd.DataFrame:
 
 
 def save(cur, model: risk.RiskModel, model_key: str) -> None:
-    """Store `model` under `model_key` (a second save of the same key keeps the first: both are the same)."""
+    """Store `model` under `model_key` (a second save of the same key keeps the first: both are the same), in place
+    of the snapshot's model of another key."""
     fields = {f.name: getattr(model, f.name) for f in dataclasses.fields(model) if f.name not in _TABLES}
     for name in _DATES:
         fields[name] = fields[name] and fields[name].isoformat()
@@ -87,6 +88,8 @@ def save(cur, model: risk.RiskModel, model_key: str) -> None:
     for name in _INTERVAL_MAPS:
         fields[name] = {k: _interval(v) for k, v in fields[name].items()}
     tables = [None if getattr(model, t) is None else _parquet(getattr(model, t)) for t in _TABLES]
+    # the snapshot's model of other code is never read again (its key is gone): replaced, not kept beside
+    cur.execute("DELETE FROM risk_models WHERE snapshot = ? AND key <> ?", [model.snapshot, model_key])
     cur.execute("INSERT INTO risk_models VALUES (?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [model.snapshot, model_key, json.dumps(fields), *tables])
 

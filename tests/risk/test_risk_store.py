@@ -56,14 +56,17 @@ def test_the_model_is_stored_as_json_and_parquet(sample_ws):
     assert bytes(accounts[:4]) == b"PAR1"  # Parquet's magic number: plain data, nothing executable
 
 
-def test_another_key_trains_again(sample_ws, monkeypatch):
+def test_another_key_trains_again_and_replaces_the_older_model(sample_ws, monkeypatch):
     snap = sample_ws.snapshot()
     calls = []
     monkeypatch.setattr(risk, "train", lambda cur, s, v: calls.append(s) or risk.RiskModel(s, False, "new code"))
     monkeypatch.setattr(risk_store, "_code_digest", lambda: "another version of the code")
     assert risk_store.trained(sample_ws.cursor(), snap.snapshot, snap.versions).reason == "new code"
     assert calls == [snap.snapshot]
-    assert sample_ws.cursor().execute("SELECT count(*) FROM risk_models").fetchone()[0] == 2  # both kept
+    # the older code's model is replaced: never read again, it would only take room
+    assert sample_ws.cursor().execute("SELECT count(*), min(key) FROM risk_models WHERE snapshot = ?",
+                                      [snap.snapshot]).fetchone() == (1, risk_store.key(snap.snapshot, snap.versions,
+                                                                                        0, risk.HOLDOUT_MONTHS))
     assert risk_store.trained(sample_ws.cursor(), snap.snapshot, snap.versions).reason == "new code"
     assert calls == [snap.snapshot]  # the second one read back
 
