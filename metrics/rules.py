@@ -280,7 +280,9 @@ def everywhere() -> list[str]:
         "duration column (Zendesk's "
         "minutes) is used where it agrees with the ticket's times, and not at all where it differs for more than 5% "
         "of the tickets (a wrong unit, business hours), unless every difference is one hour: local times without a "
-        "zone across a daylight-saving change are an hour off the time that passed, and the column is right.",
+        "zone across a daylight-saving change are an hour off the time that passed, and the column is right. "
+        "Freshdesk's 'First response time (in hrs)' and 'Resolution time (in hrs)' are business hours (its export "
+        "writes them from the business-hours figures), so they are never read as calendar time.",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
         "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "
