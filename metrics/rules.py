@@ -282,7 +282,10 @@ def everywhere() -> list[str]:
         "of the tickets (a wrong unit, business hours), unless every difference is one hour: local times without a "
         "zone across a daylight-saving change are an hour off the time that passed, and the column is right. "
         "Freshdesk's 'First response time (in hrs)' and 'Resolution time (in hrs)' are business hours (its export "
-        "writes them from the business-hours figures), so they are never read as calendar time.",
+        "writes them from the business-hours figures), so they are never read as calendar time. A change log (one "
+        "row per change of one field of a ticket: Jira's changelog 'field' / 'toString', Zendesk's ticket field "
+        "history 'field_name' / 'value') is refused as tickets: its first change is no creation and its tickets "
+        "have no status.",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
         "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "

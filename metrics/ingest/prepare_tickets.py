@@ -177,6 +177,30 @@ def _refuse_records_about_tickets(m: dict[str, str], columns: list[str]) -> None
         "export as support tickets; upload satisfaction ratings as CSAT answers.")
 
 
+# A change log names, on each row, the field that changed and its value (Jira's changelog: 'field', 'fromString',
+# 'toString', 'created' = when it changed; Zendesk's ticket_field_history: 'field_name', 'value', 'updated')
+CHANGED_FIELD_HEADERS = ("field", "fieldname", "fieldid", "changedfield", "fieldchanged")
+CHANGED_VALUE_HEADERS = ("tostring", "fromstring", "to", "from", "newvalue", "oldvalue", "previousvalue", "value",
+                         "tovalue", "fromvalue")
+
+
+def _refuse_change_logs(columns: list[str]) -> None:
+    """A file with one row per change of one field of a ticket is not a ticket list: read as tickets, each ticket's
+    first change was its creation (a September ticket first changed in October counted in October's volume, one
+    never changed was missing) and, with no status column, every ticket was open, a resolved one too. Refused,
+    saying what to upload instead."""
+    headers = {normalise_header(c): c for c in columns}
+    field = next((headers[h] for h in CHANGED_FIELD_HEADERS if h in headers), None)
+    value = next((headers[h] for h in CHANGED_VALUE_HEADERS if h in headers), None)
+    if field is None or value is None:
+        return
+    raise InvalidOptionError(
+        f"Each row names a field that changed ('{field}') and its value ('{value}'): this is a change log (a "
+        "ticket's history, one row per field change), not a list of tickets. Read as tickets, a ticket's first "
+        "change would be its creation and its status unknown. Upload the tickets export (one row per ticket with "
+        "its status and its created and resolved times).")
+
+
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     con = chk.con
     # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
@@ -187,6 +211,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                             f"{'time of the first reply' if at == 'first_reply_at' else 'solve time'}.")
             m[at] = m.pop(dur)
     columns = [c for c in con.execute("SELECT * FROM raw LIMIT 0").df().columns if c != "_row"]
+    _refuse_change_logs(columns)
     if "ticket_id" not in m:
         raise MissingColumnError("ticket_id", "ticket id", columns)
     if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():

@@ -95,3 +95,59 @@ def test_freshdesk_only_hours_columns_are_stored_as_business_hours():
     assert set(rows["hours_basis"].dropna()) == {"business"}
     assert rows.loc["102", "first_reply_hours"] == pytest.approx(1.5)  # business hours, labelled so
     assert any("Only business-hours durations" in w for w in p.warnings)
+
+
+# ---- ticket event logs --------------------------------------------------------------------------------------
+# Jira's changelog flattened from the REST API (issue key, history 'created' = when the change was made, item
+# 'field', 'fromString', 'toString'): SUP-1 created in September, resolved 2 Oct, reopened 5 Oct; SUP-2 resolved
+# 4 Oct. Read as tickets before: 3 tickets created 1, 3 and 6 October (their first changes) and all open.
+JIRA_CHANGELOG = b"""issue_key,author,created,field,fromString,toString
+SUP-1,Ann,2026-10-01T10:00:00.000+0000,status,Open,In Progress
+SUP-1,Ann,2026-10-02T09:00:00.000+0000,status,In Progress,Resolved
+SUP-1,Ann,2026-10-02T09:00:00.000+0000,resolution,,Done
+SUP-1,Bob,2026-10-05T09:00:00.000+0000,status,Resolved,Reopened
+SUP-2,Cy,2026-10-04T09:00:00.000+0000,status,Open,Resolved
+SUP-3,Cy,2026-10-06T09:00:00.000+0000,priority,Medium,High
+"""
+# Zendesk's ticket_field_history (Fivetran): ticket_id, field_name, updated, value
+FIELD_HISTORY = b"""ticket_id,field_name,updated,value,user_id
+1,status,2026-10-01 09:00:00,new,11
+1,status,2026-10-02 09:00:00,solved,21
+1,status,2026-10-05 09:00:00,open,11
+"""
+
+
+def test_change_logs_are_refused_not_read_as_tickets():
+    from metrics.errors import InvalidOptionError
+    with pytest.raises(InvalidOptionError, match=r"\('field'\) and its value \('toString'\).*change log"):
+        prepare_bytes(JIRA_CHANGELOG, "tickets")
+    with pytest.raises(InvalidOptionError, match=r"\('field_name'\) and its value \('value'\).*Upload the tickets"):
+        prepare_bytes(FIELD_HISTORY, "tickets")
+
+
+# A log with each ticket's whole state per update (status, created, solved, updated): read right, pinned.
+#   1 created 1 Oct 09:00, solved 2 Oct, reopened 5 Oct, solved again 6 Oct 09:00: solved, 120 h, one reopen
+#   2 created 3 Oct, solved 4 Oct, reopened 7 Oct: open (in the backlog), no solve time, one reopen
+#   3 created 3 Oct, new
+STATE_LOG = b"""ticket_id,status,created_at,updated_at,solved_at
+1,new,2026-10-01 09:00:00,2026-10-01 09:00:00,
+1,solved,2026-10-01 09:00:00,2026-10-02 09:00:00,2026-10-02 09:00:00
+1,open,2026-10-01 09:00:00,2026-10-05 09:00:00,
+1,solved,2026-10-01 09:00:00,2026-10-06 09:00:00,2026-10-06 09:00:00
+2,new,2026-10-03 09:00:00,2026-10-03 09:00:00,
+2,solved,2026-10-03 09:00:00,2026-10-04 09:00:00,2026-10-04 09:00:00
+2,open,2026-10-03 09:00:00,2026-10-07 09:00:00,
+3,new,2026-10-03 12:00:00,2026-10-03 12:00:00,
+"""
+
+
+def test_state_log_solved_then_reopened_reads_each_tickets_latest_state():
+    import pandas as pd
+    p = prepare_bytes(STATE_LOG, "tickets")
+    rows = p.rows.set_index("ticket_id")
+    assert rows["status"].tolist() == ["solved", "open", "new"]
+    assert rows.loc["1", "solved_at"] == pd.Timestamp("2026-10-06 09:00")
+    assert rows.loc["1", "resolution_hours"] == pytest.approx(120.0)
+    assert pd.isna(rows.loc["2", "solved_at"]) and pd.isna(rows.loc["2", "resolution_hours"])
+    assert rows.loc["1", "reopens"] == 1 and rows.loc["2", "reopens"] == 1
+    assert any("8 rows for 3 tickets" in w for w in p.warnings)
