@@ -285,7 +285,8 @@ def everywhere() -> list[str]:
         "writes them from the business-hours figures), so they are never read as calendar time. A change log (one "
         "row per change of one field of a ticket: Jira's changelog 'field' / 'toString', Zendesk's ticket field "
         "history 'field_name' / 'value') is refused as tickets: its first change is no creation and its tickets "
-        "have no status.",
+        "have no status. Tickets an export marks as merged without saying which one survived (osTicket's 'Merged' "
+        "marks both the ticket kept and those merged into it) are all counted, said with their number.",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
         "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "

@@ -142,9 +142,9 @@ SYNONYMS_TICKETS = {
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours",
                                  "resolutiontimeinhrs"],  # Freshdesk's, business hours (above)
-    "status": ["status", "ticketstatus", "state", "conversationstate", "currentconversationstate", "ticketstate",
-               "pipelinestage",
-               "stage"],
+    # osTicket's export: 'Current Status' (Open, Resolved, Closed, Archived, Deleted)
+    "status": ["status", "ticketstatus", "currentstatus", "state", "conversationstate", "currentconversationstate",
+               "ticketstate", "pipelinestage", "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'
     "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],

@@ -157,6 +157,22 @@ def _outbound_start(chk: _Checker, m: dict[str, str], times: dict[str, str], war
                         "customer's request, as the tool measures them.")
 
 
+# A yes/no column saying a ticket took part in a merge (osTicket's 'Merged'). osTicket sets it on the ticket the others
+# were merged into as well as on those merged into it (Ticket::setMergeType flags both), so the merged-away ones
+# cannot be told apart and left out as Zendesk's closed_by_merge are: all are counted, and the file says how many.
+MERGED_FLAG_HEADERS = ("merged", "ismerged")
+
+
+def _say_merged(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    column = chk.column_named(MERGED_FLAG_HEADERS)
+    if column is None or column in m.values():
+        return
+    if n := chk.count_where(f"lower(coalesce({val(column)}, '')) IN {sql_words(TRUE_WORDS)}"):
+        warnings.append(f"{counted(n, 'ticket')} marked in '{column}' took part in a merge; the export does not say "
+                        "which ticket the others were merged into (osTicket marks both), so all are counted as "
+                        "tickets: a ticket merged into another adds one to the tickets created and solved.")
+
+
 # What only a ticket has: a state, a solve or close, a reply. A file of rows about tickets has none of them.
 TICKET_ONLY_FIELDS = ("status", "solved_at", "closed_at", "first_reply_at", "first_reply_time", "resolution_time",
                       "first_reply_time_business", "resolution_time_business", "reopens")
@@ -219,6 +235,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _refuse_records_about_tickets(m, columns)
     _leave_out_duplicates(chk, warnings)
     _leave_out_trashed(chk, m, warnings)
+    _say_merged(chk, m, warnings)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
 

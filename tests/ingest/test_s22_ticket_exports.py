@@ -151,3 +151,57 @@ def test_state_log_solved_then_reopened_reads_each_tickets_latest_state():
     assert pd.isna(rows.loc["2", "solved_at"]) and pd.isna(rows.loc["2", "resolution_hours"])
     assert rows.loc["1", "reopens"] == 1 and rows.loc["2", "reopens"] == 1
     assert any("8 rows for 3 tickets" in w for w in p.warnings)
+
+
+# ---- osTicket and Salesforce --------------------------------------------------------------------------------
+# osTicket's ticket export, its standard fields (osTicket/osTicket include/class.queue.php getExportableFields).
+#   100001 created 5 Oct 09:00, closed 13:00: 4 h;  100002 merged ('Merged' Yes), closed after 1 h
+#   100003 Resolved 13 Oct 10:00 -> 15 Oct 12:00: 50 h, reopened once;  100004 Open
+OSTICKET = b"""Ticket Number,Date Created,Subject,From,From Email,Priority,Department,Help Topic,Source,Current Status,\
+Last Updated,SLA Due Date,Due Date,Closed Date,Overdue,Merged,Linked,Answered,Agent Assigned,Team Assigned,Thread Count,\
+Reopen Count,Attachment Count,Task Count
+100001,2026-10-05 09:00:00,Login fails,Ann Lee,ann@acme.com,Normal,Support,Report a Problem,Web,Closed,\
+2026-10-05 13:00:00,2026-10-07 09:00:00,,2026-10-05 13:00:00,No,No,No,Yes,Priya,,3,0,0,0
+100002,2026-10-06 10:00:00,Login fails again,Ann Lee,ann@acme.com,Normal,Support,Report a Problem,Email,Closed,\
+2026-10-06 11:00:00,2026-10-08 10:00:00,,2026-10-06 11:00:00,No,Yes,No,No,Priya,,1,0,0,0
+100003,2026-10-13 10:00:00,Billing wrong,Bob Ray,bob@beta.io,High,Billing,Billing,Phone,Resolved,\
+2026-10-15 12:00:00,2026-10-15 10:00:00,,2026-10-15 12:00:00,Yes,No,No,Yes,Omar,,4,1,0,0
+100004,2026-11-03 09:00:00,SSO question,Cat Wu,cat@acme.com,Low,Support,General Inquiry,Web,Open,\
+2026-11-03 09:30:00,2026-11-05 09:00:00,,,No,No,No,Yes,Omar,,2,0,0,0
+"""
+
+
+def test_osticket_current_status_is_read_and_merged_tickets_are_said():
+    cols = OSTICKET.decode().splitlines()[0].split(",")
+    m = detect_mapping("tickets", cols)
+    # before: 'Current Status' unread, every status derived from the closed date ("No status column")
+    assert m["status"] == "Current Status" and m["closed_at"] == "Closed Date" and m["reopens"] == "Reopen Count"
+    p = prepare_bytes(OSTICKET, "tickets")
+    rows = p.rows.set_index("ticket_id")
+    assert rows["status"].tolist() == ["closed", "closed", "solved", "open"]
+    assert rows["resolution_hours"].dropna().tolist() == pytest.approx([4.0, 1.0, 50.0])
+    assert rows["reopens"].tolist() == [0, 0, 1, 0]
+    assert any(w.startswith("1 ticket marked in 'Merged' took part in a merge") for w in p.warnings)
+
+
+# Salesforce's Cases report: Status New / Working / Escalated / Closed (the picklist is the org's own, so an
+# unknown word is asked); 'Age (Hours)' is the case's age (to now while open), never read as a resolution time.
+SALESFORCE = b"""Case Number,Subject,Status,Priority,Case Origin,Account Name,Date/Time Opened,Date/Time Closed,Age (Hours)
+00001001,Login fails,Closed,Low,Email,Acme,10/15/2026 9:00 AM,10/15/2026 1:00 PM,4
+00001002,Billing wrong,Working,High,Phone,Beta,11/13/2026 10:00 AM,,242
+00001003,Export broken,Escalated,High,Web,Gamma,11/20/2026 8:00 AM,,74
+"""
+
+
+def test_salesforce_working_is_asked_and_age_is_not_a_resolution_time():
+    from metrics.errors import NeedsAnswerError
+    assert "Age (Hours)" not in detect_mapping("tickets", SALESFORCE.decode().splitlines()[0].split(",")).values()
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(SALESFORCE, "tickets")
+    assert [q.key for q in err.value.questions] == ["ticket_status:working"]
+    p = prepare_bytes(SALESFORCE, "tickets", answers={"ticket_status:working": "open"})
+    rows = p.rows.set_index("ticket_id")
+    assert rows["status"].tolist() == ["closed", "open", "open"]
+    assert rows["resolution_hours"].tolist()[0] == pytest.approx(4.0)
+    assert rows["resolution_hours"].isna().tolist() == [False, True, True]
+    assert rows["customer_id"].tolist() == ["Acme", "Beta", "Gamma"]
