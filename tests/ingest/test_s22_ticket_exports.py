@@ -205,3 +205,26 @@ def test_salesforce_working_is_asked_and_age_is_not_a_resolution_time():
     assert rows["resolution_hours"].tolist()[0] == pytest.approx(4.0)
     assert rows["resolution_hours"].isna().tolist() == [False, True, True]
     assert rows["customer_id"].tolist() == ["Acme", "Beta", "Gamma"]
+
+
+# ---- zone-less times across a daylight-saving change: read as written, not asked ----------------------------
+# Jira Service Management's export writes local times without a zone ('07/Mar/26 10:00 AM', the exporting user's
+# zone). SD-11 was created Saturday 7 March 10:00 and resolved Monday 9 March 10:00, across the US change to
+# summer time on 8 March: 47 h passed in New York, the times read 48 h. Asking every zone-less file its zone would
+# cost each upload a question for at most one hour on the tickets open that night (here the median, 24 h, is
+# untouched), so the times are read as written and the glossary says so.
+JIRA_DST = b"""Summary,Issue key,Issue id,Issue Type,Status,Priority,Resolution,Created,Updated,Resolved,\
+Custom field (Organizations)
+VPN down,SD-11,10011,Incident,Resolved,High,Done,07/Mar/26 10:00 AM,09/Mar/26 10:00 AM,09/Mar/26 10:00 AM,Acme
+Mail,SD-12,10012,Incident,Resolved,High,Done,02/Mar/26 10:00 AM,02/Mar/26 4:00 PM,02/Mar/26 4:00 PM,Acme
+Laptop,SD-13,10013,Service Request,Resolved,Medium,Done,13/Mar/26 9:00 AM,14/Mar/26 9:00 AM,14/Mar/26 9:00 AM,Globex
+"""
+
+
+def test_jira_zone_less_times_across_summer_time_are_read_as_written():
+    from metrics.rules import everywhere
+    p = prepare_bytes(JIRA_DST, "tickets")  # no question
+    rows = p.rows.set_index("ticket_id")
+    assert rows["resolution_hours"].tolist() == pytest.approx([48.0, 6.0, 24.0])
+    assert rows["resolution_hours"].median() == pytest.approx(24.0)
+    assert any("48 h for 47 h" in r for r in everywhere())
