@@ -158,8 +158,8 @@ def test_state_log_solved_then_reopened_reads_each_tickets_latest_state():
 #   100001 created 5 Oct 09:00, closed 13:00: 4 h;  100002 merged ('Merged' Yes), closed after 1 h
 #   100003 Resolved 13 Oct 10:00 -> 15 Oct 12:00: 50 h, reopened once;  100004 Open
 OSTICKET = b"""Ticket Number,Date Created,Subject,From,From Email,Priority,Department,Help Topic,Source,Current Status,\
-Last Updated,SLA Due Date,Due Date,Closed Date,Overdue,Merged,Linked,Answered,Agent Assigned,Team Assigned,Thread Count,\
-Reopen Count,Attachment Count,Task Count
+Last Updated,SLA Due Date,Due Date,Closed Date,Overdue,Merged,Linked,Answered,Agent Assigned,Team Assigned,\
+Thread Count,Reopen Count,Attachment Count,Task Count
 100001,2026-10-05 09:00:00,Login fails,Ann Lee,ann@acme.com,Normal,Support,Report a Problem,Web,Closed,\
 2026-10-05 13:00:00,2026-10-07 09:00:00,,2026-10-05 13:00:00,No,No,No,Yes,Priya,,3,0,0,0
 100002,2026-10-06 10:00:00,Login fails again,Ann Lee,ann@acme.com,Normal,Support,Report a Problem,Email,Closed,\
@@ -186,7 +186,8 @@ def test_osticket_current_status_is_read_and_merged_tickets_are_said():
 
 # Salesforce's Cases report: Status New / Working / Escalated / Closed (the picklist is the org's own, so an
 # unknown word is asked); 'Age (Hours)' is the case's age (to now while open), never read as a resolution time.
-SALESFORCE = b"""Case Number,Subject,Status,Priority,Case Origin,Account Name,Date/Time Opened,Date/Time Closed,Age (Hours)
+SALESFORCE = b"""Case Number,Subject,Status,Priority,Case Origin,Account Name,Date/Time Opened,Date/Time Closed,\
+Age (Hours)
 00001001,Login fails,Closed,Low,Email,Acme,10/15/2026 9:00 AM,10/15/2026 1:00 PM,4
 00001002,Billing wrong,Working,High,Phone,Beta,11/13/2026 10:00 AM,,242
 00001003,Export broken,Escalated,High,Web,Gamma,11/20/2026 8:00 AM,,74
