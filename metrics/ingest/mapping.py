@@ -114,7 +114,7 @@ SYNONYMS_TICKETS = {
                    "eventtime", "changedat", "auditcreatedat", "timestamp",
                    "aktualisiertam", "aktualisiert", "letzteaktualisierung", "geaendertam"],  # German
     "first_reply_time": ["firstreplytimeinminutes", "firstreplytime", "firstresponsetimeminutes",
-                         "firstresponsetimeinminutes", "firstresponsetimeinhrs", "firstresponsetimeinhours",
+                         "firstresponsetimeinminutes", "firstresponsetimeinhours",
                          "firstresponsetimehours", "firstreplytimeinhours",
                          "firstresponsetime", "firstresponsetimehhmmss",
                          "firstresponsetimemmss", "timetofirstagentemailreplyhhmmss",
@@ -124,10 +124,15 @@ SYNONYMS_TICKETS = {
                          # German: 'Erste Antwortzeit (Std.)' (hours, ticket_values._unit_from_header), '… in Minuten'
                          "ersteantwortzeitstd", "ersteantwortzeitinstunden", "ersteantwortzeitinminuten",
                          "ersteantwortzeit", "erstantwortzeit", "ersteantwort"],
+    # Freshdesk's (and Freshservice's) 'First response time (in hrs)' / 'Resolution time (in hrs)' are business
+    # hours, H:MM:SS, though the header does not say so: its export writes hhmm(first_resp_time_by_bhrs) and
+    # hhmm(resolution_time_by_bhrs). Read as calendar time, a ticket created Friday 16:00 and answered Monday 09:30
+    # had a 1.5 h first reply for 65.5 h when the export had no 'Initial response time' to check it against.
     "first_reply_time_business": ["firstreplytimeinminuteswithinbusinesshours", "firstreplytimebusinesshours",
-                                  "firstresponsetimebusinesshours", "firstreplytimewithinbusinesshours"],
+                                  "firstresponsetimebusinesshours", "firstreplytimewithinbusinesshours",
+                                  "firstresponsetimeinhrs"],
     "resolution_time": ["fullresolutiontimeinminutes", "fullresolutiontime", "resolutiontimeinminutes",
-                        "resolutiontimeinhrs", "resolutiontimeinhours", "resolutiontimehours",
+                        "resolutiontimeinhours", "resolutiontimehours",
                         "resolutiontime", "resolutiontimeminutes",
                         "timetoresolution", "timetoclosehhmmss", "timetoclose", "statisticstimetofirstclose",
                         "timetofirstclose", "timetofirstcloseseconds", "resolutionhours", "resolutionminutes",
@@ -135,10 +140,11 @@ SYNONYMS_TICKETS = {
                         "vollstaendigeloesungszeitinminuten", "vollstaendigeloesungszeit", "loesungszeitinminuten",
                         "loesungszeitinstunden", "loesungszeitstd", "loesungszeit"],
     "resolution_time_business": ["fullresolutiontimeinminuteswithinbusinesshours", "fullresolutiontimebusinesshours",
-                                 "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours"],
-    "status": ["status", "ticketstatus", "state", "conversationstate", "currentconversationstate", "ticketstate",
-               "pipelinestage",
-               "stage"],
+                                 "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours",
+                                 "resolutiontimeinhrs"],  # Freshdesk's, business hours (above)
+    # osTicket's export: 'Current Status' (Open, Resolved, Closed, Archived, Deleted)
+    "status": ["status", "ticketstatus", "currentstatus", "state", "conversationstate", "currentconversationstate",
+               "ticketstate", "pipelinestage", "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'
     "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],

@@ -157,6 +157,22 @@ def _outbound_start(chk: _Checker, m: dict[str, str], times: dict[str, str], war
                         "customer's request, as the tool measures them.")
 
 
+# A yes/no column saying a ticket took part in a merge (osTicket's 'Merged'). osTicket sets it on the ticket the others
+# were merged into as well as on those merged into it (Ticket::setMergeType flags both), so the merged-away ones
+# cannot be told apart and left out as Zendesk's closed_by_merge are: all are counted, and the file says how many.
+MERGED_FLAG_HEADERS = ("merged", "ismerged")
+
+
+def _say_merged(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
+    column = chk.column_named(MERGED_FLAG_HEADERS)
+    if column is None or column in m.values():
+        return
+    if n := chk.count_where(f"lower(coalesce({val(column)}, '')) IN {sql_words(TRUE_WORDS)}"):
+        warnings.append(f"{counted(n, 'ticket')} marked in '{column}' took part in a merge; the export does not say "
+                        "which ticket the others were merged into (osTicket marks both), so all are counted as "
+                        "tickets: a ticket merged into another adds one to the tickets created and solved.")
+
+
 # What only a ticket has: a state, a solve or close, a reply. A file of rows about tickets has none of them.
 TICKET_ONLY_FIELDS = ("status", "solved_at", "closed_at", "first_reply_at", "first_reply_time", "resolution_time",
                       "first_reply_time_business", "resolution_time_business", "reopens")
@@ -177,6 +193,30 @@ def _refuse_records_about_tickets(m: dict[str, str], columns: list[str]) -> None
         "export as support tickets; upload satisfaction ratings as CSAT answers.")
 
 
+# A change log names, on each row, the field that changed and its value (Jira's changelog: 'field', 'fromString',
+# 'toString', 'created' = when it changed; Zendesk's ticket_field_history: 'field_name', 'value', 'updated')
+CHANGED_FIELD_HEADERS = ("field", "fieldname", "fieldid", "changedfield", "fieldchanged")
+CHANGED_VALUE_HEADERS = ("tostring", "fromstring", "to", "from", "newvalue", "oldvalue", "previousvalue", "value",
+                         "tovalue", "fromvalue")
+
+
+def _refuse_change_logs(columns: list[str]) -> None:
+    """A file with one row per change of one field of a ticket is not a ticket list: read as tickets, each ticket's
+    first change was its creation (a September ticket first changed in October counted in October's volume, one
+    never changed was missing) and, with no status column, every ticket was open, a resolved one too. Refused,
+    saying what to upload instead."""
+    headers = {normalise_header(c): c for c in columns}
+    field = next((headers[h] for h in CHANGED_FIELD_HEADERS if h in headers), None)
+    value = next((headers[h] for h in CHANGED_VALUE_HEADERS if h in headers), None)
+    if field is None or value is None:
+        return
+    raise InvalidOptionError(
+        f"Each row names a field that changed ('{field}') and its value ('{value}'): this is a change log (a "
+        "ticket's history, one row per field change), not a list of tickets. Read as tickets, a ticket's first "
+        "change would be its creation and its status unknown. Upload the tickets export (one row per ticket with "
+        "its status and its created and resolved times).")
+
+
 def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: list[str]) -> pd.DataFrame:
     con = chk.con
     # "First Response Time" / "Time to Resolution" that hold timestamps are times, not durations (changed in the
@@ -187,6 +227,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                             f"{'time of the first reply' if at == 'first_reply_at' else 'solve time'}.")
             m[at] = m.pop(dur)
     columns = [c for c in con.execute("SELECT * FROM raw LIMIT 0").df().columns if c != "_row"]
+    _refuse_change_logs(columns)
     if "ticket_id" not in m:
         raise MissingColumnError("ticket_id", "ticket id", columns)
     if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():
@@ -194,6 +235,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _refuse_records_about_tickets(m, columns)
     _leave_out_duplicates(chk, warnings)
     _leave_out_trashed(chk, m, warnings)
+    _say_merged(chk, m, warnings)
     tid = val(m["ticket_id"])
     chk.flag(m["ticket_id"], f"{tid} IS NULL", "are empty (every ticket needs an id)")
 
