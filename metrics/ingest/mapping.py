@@ -162,7 +162,10 @@ SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
               "npsrating", "recommend", "answer"],  # AskNicely: 'answer' (0–10), checked as any score
     "response_date": ["responsedate", "respondedat", "responded", "surveyedat", "surveydate", "submittedat",
-                      "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
+                      "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate",
+                      # Refiner: when the answers were received, before 'completed_at' (empty for a partial
+                      # response, whose answers Refiner's dashboard counts: the file was refused)
+                      "lastdatareceptionat", "completedat",
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
                       "completiontime", "datum", "submissiondate", "submittedon",
@@ -175,6 +178,7 @@ SYNONYMS = {
                     "custid", "customeroid", "customernumber", "accountnumber", "subscriberid", "accountcode",
                     "externalid", "externalreference", "externaldatareference", "customerexternalid",
                     "accountexternalid", "organizationid", "organisationid", "userid",
+                    "contactremoteid", "remoteid",  # Refiner: the contact's 'remote_id', the app's own user id
                     "enduserid", "requesterid", "requester", "user", "id", "uuid"],  # Wootric's 'end_user_id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
