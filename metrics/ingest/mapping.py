@@ -183,6 +183,7 @@ SYNONYMS = {
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
                 "followupresponse",  # Pendo's NPS export
+                "lastteammateratingremark", "ratingremark", "remark",  # Intercom's rating remark
                 "content"],  # last: HubSpot feedback submissions' written answer
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],

@@ -4,7 +4,10 @@ header names and values, from its public docs or code); the figures are worked o
 import csv
 import io
 
+import pytest
 from conftest import prepare_bytes
+
+from metrics.errors import NeedsAnswerError
 
 
 def nps(p) -> float:
@@ -77,3 +80,44 @@ def test_refiner_partial_responses_count_dated_when_their_answers_arrived():
     assert list(p.rows.customer_id) == ["U-1", "U-2", "U-3", "U-5", "U-6"]
     assert [f"{d:%d}" for d in p.rows.response_date] == ["01", "02", "03", "05", "06"]
     assert any("1 responses without a score" in w for w in p.warnings)
+
+
+# Intercom's conversations export with its rating as words: its five fixed reactions (API: rating 1 to 5)
+INTERCOM_WORDS = (
+    "Conversation ID,Conversation started at (UTC),Company ID,Last teammate rating,Last teammate rating remark\n"
+    "301,2026-06-01 10:00,co1,Amazing,Fast\n"
+    "302,2026-06-02 10:00,co2,Great,\n"
+    "303,2026-06-03 10:00,co3,OK,\n"
+    "304,2026-06-04 10:00,co4,Bad,slow\n"
+    "305,2026-06-05 10:00,co5,Terrible,\n"
+    "306,2026-06-06 10:00,co6,Amazing,\n"
+    "307,2026-06-07 10:00,co7,,\n"
+    "308,2026-06-08 10:00,co8,Great,\n")
+INTERCOM_AS_CSAT = {"score": "Last teammate rating", "response_date": "Conversation started at (UTC)"}
+
+
+def test_intercom_rating_words_are_read_on_one_to_five_once_confirmed():
+    """'Amazing' was refused as no satisfaction word. Intercom's five reactions are its ratings 1 to 5: asked, must
+    confirm, 1–5 proposed; then Terrible 1 … Amazing 5, and Great and Amazing satisfied (Intercom's positive 4–5).
+    Hand: 5, 4, 3, 2, 1, 5, 4 (one unrated conversation skipped): 4 satisfied of 7 = 57.1%, average 3.43."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(INTERCOM_WORDS.encode(), kind="csat", mapping=INTERCOM_AS_CSAT)
+    q = next(q for q in asked.value.questions if q.key == "scale:Last teammate rating")
+    assert q.proposal == "1-5" and q.must_confirm and "Terrible 1, Bad 2, OK 3, Great 4, Amazing 5" in q.detail
+    p = prepare_bytes(INTERCOM_WORDS.encode(), kind="csat", mapping=INTERCOM_AS_CSAT,
+                      answers={"scale:Last teammate rating": "1-5"})
+    assert list(p.rows.score) == [5, 4, 3, 2, 1, 5, 4] and set(p.rows.scale) == {"1-5"}
+    assert int(p.rows.satisfied.sum()) == 4 and len(p.rows) == 7
+    assert list(p.rows.customer_id) == ["co1", "co2", "co3", "co4", "co5", "co6", "co8"]
+    assert p.rows.comment.fillna("").tolist()[:4] == ["Fast", "", "", "slow"]
+    # read as words instead, the same satisfied share (Amazing and Great are the satisfied words)
+    words = prepare_bytes(INTERCOM_WORDS.encode(), kind="csat", mapping=INTERCOM_AS_CSAT,
+                          answers={"scale:Last teammate rating": "good-bad"})
+    assert int(words.rows.satisfied.sum()) == 4 and len(words.rows) == 7
+
+
+def test_intercom_rating_words_in_a_conversations_export_are_ratings():
+    """The conversations export uploaded as tickets refused 'Amazing'. Hand: Amazing, Great, Amazing, Great
+    satisfied of the 7 rated = 4; the unrated conversation has no rating."""
+    t = prepare_bytes(INTERCOM_WORDS.encode(), kind="tickets").rows
+    assert int(t.csat_satisfied.sum()) == 4 and int(t.csat_satisfied.notna().sum()) == 7
