@@ -170,7 +170,10 @@ SYNONYMS = {
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
                       "completiontime", "datum", "submissiondate", "submittedon",
                       "createddate", "responsereceivedat",  # Retently's feedback, Medallia's exports
-                      "submissiontimestamp"],  # HubSpot's feedback submissions
+                      "submissiontimestamp",  # HubSpot's feedback submissions
+                      # review exports: Trustpilot's 'Review Created (UTC)'; Google Play's reviews report, whose
+                      # 'Star Rating' is the review's latest (a review edited from 1 to 5 stars is a 5 of its update)
+                      "reviewcreatedutc", "reviewlastupdatedateandtime", "reviewsubmitdateandtime"],
     # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
@@ -184,6 +187,7 @@ SYNONYMS = {
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
                 "followupresponse",  # Pendo's NPS export
                 "lastteammateratingremark", "ratingremark", "remark",  # Intercom's rating remark
+                "reviewcontent",  # Trustpilot's review text
                 "content"],  # last: HubSpot feedback submissions' written answer
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],

@@ -121,3 +121,92 @@ def test_intercom_rating_words_in_a_conversations_export_are_ratings():
     satisfied of the 7 rated = 4; the unrated conversation has no rating."""
     t = prepare_bytes(INTERCOM_WORDS.encode(), kind="tickets").rows
     assert int(t.csat_satisfied.sum()) == 4 and int(t.csat_satisfied.notna().sum()) == 7
+
+
+# Trustpilot's reviews export (its header names; 1–5 stars)
+TRUSTPILOT = (
+    "Review Id,Review Created (UTC),Review Consumer User Id,Review Username,Review Title,Review Content,Review Stars,"
+    "Source Of Review,Reference Id,Domain URL,Business Reply Date (UTC)\n"
+    "tp1,2026-02-01 10:00:00,u1,Ann,Great,Fast,5,Organic,ORD-1,www.acme.example,\n"
+    "tp2,2026-02-03 10:00:00,u2,Bo,Meh,Slow,3,Invitation,ORD-2,www.acme.example,2026-02-04 09:00:00\n"
+    "tp3,2026-02-05 10:00:00,u3,Cy,Bad,Broken,1,Invitation,ORD-3,www.acme.example,\n"
+    "tp4,2026-02-07 10:00:00,u4,Dee,Good,Ok,4,Organic,,www.acme.example,\n"
+    "tp5,2026-02-09 10:00:00,u5,Ed,Top,,5,Invitation,ORD-5,www.acme.example,\n"
+    "tp6,2026-03-01 10:00:00,u6,Fay,Poor,,2,Organic,,www.acme.example,\n")
+
+
+def test_trustpilot_reviews_are_csat_on_five_stars_dated_when_created():
+    """Refused ("No column for response date"): 'Review Created (UTC)' is the review's date. Hand: 5, 3, 1, 4, 5 in
+    February (3 satisfied of 5), 2 in March (0 of 1); 3 of 6 in all; the text from 'Review Content'. No customer id
+    (Trustpilot's consumer id is its own user's): stored as anonymous, said."""
+    p = prepare_bytes(TRUSTPILOT.encode(), kind="csat")
+    assert p.mapping["response_date"] == "Review Created (UTC)" and p.mapping["score"] == "Review Stars"
+    assert p.mapping["comment"] == "Review Content" and "customer_id" not in p.mapping
+    assert list(p.rows.score) == [5, 3, 1, 4, 5, 2] and set(p.rows.scale) == {"1-5"}
+    by_month = p.rows.groupby(p.rows.response_date.dt.strftime("%Y-%m")).satisfied.agg(["sum", "count"])
+    assert by_month.to_dict("index") == {"2026-02": {"sum": 3, "count": 5}, "2026-03": {"sum": 0, "count": 1}}
+    assert any("No customer id column" in w for w in p.warnings)
+
+
+GOOGLE_PLAY_HEAD = (
+    "Package Name,App Version Code,App Version Name,Reviewer Language,Device,Review Submit Date and Time,"
+    "Review Submit Millis Since Epoch,Review Last Update Date and Time,Review Last Update Millis Since Epoch,"
+    "Star Rating,Review Title,Review Text,Developer Reply Date and Time,Developer Reply Millis Since Epoch,"
+    "Developer Reply Text,Review Link\n")
+GOOGLE_PLAY_ROWS = (  # submitted, last updated, stars, text
+    ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", 5, "Love it"),
+    ("2026-02-20T10:00:00Z", "2026-03-10T10:00:00Z", 2, "Crashes since the update"),
+    ("2026-03-03T10:00:00Z", "2026-03-03T10:00:00Z", 4, "Nice"),
+    ("2026-03-31T23:30:00Z", "2026-03-31T23:30:00Z", 1, "Bad"),
+    ("2026-04-02T10:00:00Z", "2026-04-02T10:00:00Z", 5, ""),
+    ("2026-04-03T10:00:00Z", "2026-04-03T10:00:00Z", 3, "Ok"))
+
+
+def test_google_play_reviews_report_is_csat_dated_by_the_rating_in_force():
+    """Google Play's reviews report (UTF-16): refused ("No column for response date"). Its 'Star Rating' is the
+    review's latest, so it is dated by 'Review Last Update Date and Time' (the review edited on 10 March to 2 stars
+    is a March answer, not February's). Hand: March 5, 2, 4, 1 (2 satisfied of 4), April 5, 3 (1 of 2)."""
+    rows = "".join(f"com.acme.app,{100 + i},1.{i},en,pixel,{sub},0,{upd},0,{stars},,{text},,,,"
+                   f"https://play.google.com/console/r{i}\n"
+                   for i, (sub, upd, stars, text) in enumerate(GOOGLE_PLAY_ROWS))
+    data = b"\xff\xfe" + (GOOGLE_PLAY_HEAD + rows).encode("utf-16-le")
+    p = prepare_bytes(data, kind="csat", name="reviews_com.acme.app_202603.csv")
+    assert p.mapping["response_date"] == "Review Last Update Date and Time" and p.mapping["comment"] == "Review Text"
+    assert list(p.rows.score) == [5, 2, 4, 1, 5, 3]
+    by_month = p.rows.groupby(p.rows.response_date.dt.strftime("%Y-%m")).satisfied.agg(["sum", "count"])
+    assert by_month.to_dict("index") == {"2026-03": {"sum": 2, "count": 4}, "2026-04": {"sum": 1, "count": 2}}
+
+
+# SurveyMonkey (UK account): two header rows, 12-hour day-first times; Google Forms (UK): day-first 24-hour
+SURVEYMONKEY_UK = (
+    "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,"
+    '"How likely is it that you would recommend Acme to a friend or colleague?"\n'
+    ",,,,,,,,,Response\n"
+    "1100000001,4321,01/03/2026 09:00:00 AM,02/03/2026 10:11:12 AM,1.2.3.1,p1@x.example,,,C-1,10\n"
+    "1100000002,4321,03/03/2026 09:00:00 AM,03/03/2026 09:15:00 AM,1.2.3.2,p2@x.example,,,C-2,9\n"
+    "1100000003,4321,05/03/2026 09:00:00 AM,05/03/2026 09:15:00 AM,1.2.3.3,p3@x.example,,,C-3,6\n"
+    "1100000004,4321,07/03/2026 09:00:00 AM,07/03/2026 09:15:00 AM,1.2.3.4,p4@x.example,,,C-4,\n"
+    "1100000005,4321,10/03/2026 09:00:00 AM,11/03/2026 01:15:00 PM,1.2.3.5,p5@x.example,,,C-5,3\n"
+    "1100000006,4321,12/03/2026 09:00:00 AM,12/03/2026 09:15:00 AM,1.2.3.6,p6@x.example,,,C-6,8\n")
+GOOGLE_FORMS_UK = (
+    '"Timestamp","Email address","How likely are you to recommend Acme to a friend or colleague?",'
+    '"What is the main reason?"\n'
+    '"02/03/2026 10:11:12","a@x.example","10","Fast"\n"03/03/2026 14:00:00","b@x.example","9",""\n'
+    '"05/03/2026 09:30:00","c@x.example","2","Slow"\n"11/03/2026 16:45:10","d@x.example","7",""\n'
+    '"12/03/2026 08:00:00","e@x.example","10",""\n')
+
+
+def test_day_first_survey_dates_are_asked_then_read_as_answered():
+    """Already right, pinned: no day above 12, so the date order is asked (never guessed) in both; answered day
+    first, every answer is in March. Hand: SurveyMonkey 10, 9, 6, 3, 8 (the unanswered row skipped): 2 promoters,
+    2 detractors of 5 = 0; Google Forms 10, 9, 2, 7, 10: 3 promoters, 1 detractor of 5 = +40."""
+    for data, column, fmt, scores, score in (
+            (SURVEYMONKEY_UK, "End Date", "%d/%m/%Y %I:%M:%S %p", [10, 9, 6, 3, 8], 0.0),
+            (GOOGLE_FORMS_UK, "Timestamp", "%d/%m/%Y %H:%M:%S", [10, 9, 2, 7, 10], 40.0)):
+        with pytest.raises(NeedsAnswerError) as asked:
+            prepare_bytes(data.encode(), kind="nps")
+        assert any(q.key == f"date_format:{column}" for q in asked.value.questions)
+        p = prepare_bytes(data.encode(), kind="nps", answers={f"date_format:{column}": fmt})
+        assert list(p.rows.score) == scores and nps(p) == score
+        assert set(p.rows.response_date.dt.strftime("%Y-%m")) == {"2026-03"}
+        assert p.rows.response_date.dt.day.tolist()[:2] == [2, 3]
