@@ -168,12 +168,18 @@ SYNONYMS = {
     "score": ["npsscore", "score", "nps", "likelihoodtorecommend", "ltr", "recommendscore", "rating",
               "npsrating", "recommend", "answer"],  # AskNicely: 'answer' (0–10), checked as any score
     "response_date": ["responsedate", "respondedat", "responded", "surveyedat", "surveydate", "submittedat",
-                      "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate", "completedat",
+                      "submitted", "submitdateutc", "submitdate", "datesubmitted", "recordeddate",
+                      # Refiner: when the answers were received, before 'completed_at' (empty for a partial
+                      # response, whose answers Refiner's dashboard counts: the file was refused)
+                      "lastdatareceptionat", "completedat",
                       "enddate", "createdutc", "createdat", "created", "date", "timestamp", "responsetime",
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
                       "completiontime", "datum", "submissiondate", "submittedon",
                       "createddate", "responsereceivedat",  # Retently's feedback, Medallia's exports
-                      "submissiontimestamp"],  # HubSpot's feedback submissions
+                      "submissiontimestamp",  # HubSpot's feedback submissions
+                      # review exports: Trustpilot's 'Review Created (UTC)'; Google Play's reviews report, whose
+                      # 'Star Rating' is the review's latest (a review edited from 1 to 5 stars is a 5 of its update)
+                      "reviewcreatedutc", "reviewlastupdatedateandtime", "reviewsubmitdateandtime"],
     # B2B: the organization before the person, as for tickets; Zendesk's satisfaction ratings name the customer in
     # 'requester_id' beside the rating's own 'id' (read as the customer, every rating was a customer of its own).
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
@@ -181,10 +187,13 @@ SYNONYMS = {
                     "custid", "customeroid", "customernumber", "accountnumber", "subscriberid", "accountcode",
                     "externalid", "externalreference", "externaldatareference", "customerexternalid",
                     "accountexternalid", "organizationid", "organisationid", "userid",
+                    "contactremoteid", "remoteid",  # Refiner: the contact's 'remote_id', the app's own user id
                     "enduserid", "requesterid", "requester", "user", "id", "uuid"],  # Wootric's 'end_user_id'
     "response_id": ["responseid", "surveyresponseid", "submissionid", "respondentid"],
     "comment": ["comment", "comments", "feedback", "text", "verbatim", "reason", "whyscore", "openended",
                 "followupresponse",  # Pendo's NPS export
+                "lastteammateratingremark", "ratingremark", "remark",  # Intercom's rating remark
+                "reviewcontent",  # Trustpilot's review text
                 "content"],  # last: HubSpot feedback submissions' written answer
     "segment": ["segment", "customersegment", "tier", "size", "companysize"],
     "region": ["region", "geo", "geography", "territory", "market", "country"],

@@ -57,6 +57,7 @@ from metrics.ingest.survey_rows import (
     _one_survey,
     _repeated_answers,
     _row_counter,
+    _unsubmitted_typeform,
     _which_recommend_question,
     leave_out_flagged,
 )
@@ -179,6 +180,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             leave_out_flagged(chk, mapping, "ticket" if kind == "tickets" else "response", warnings)
         if kind in ("nps", "csat"):
             _not_real_answers(chk, warnings)
+            _unsubmitted_typeform(chk, mapping, warnings)
             _comment_flag(chk, mapping, given, warnings)
             _one_survey(chk, kind, warnings)
             _row_counter(chk, mapping, warnings)

@@ -22,6 +22,8 @@ from metrics.ingest.scales import (
     answered_sql,
     ask_scale,
     good_bad_sql,
+    intercom_ratings,
+    intercom_sql,
     middle_words,
     neutral_warning,
     score_sql,
@@ -60,6 +62,8 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
         neutral_warning(chk, col, warnings, middle)
     else:
         score = score_sql(col)
+        if scale == "1-5" and intercom_ratings(chk, col):
+            score = intercom_sql(col)  # Terrible … Amazing, confirmed as 1–5 (scales.INTERCOM_RATINGS)
         chk.flag(m["score"], f"{answered} AND {time_of_day_sql(col)}",
                  "are times of day (hh:mm), not scores: is the right column mapped to the score?")
         chk.flag(m["score"], f"{answered} AND {score} IS NULL AND NOT {time_of_day_sql(col)}",

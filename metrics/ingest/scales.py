@@ -69,6 +69,7 @@ def score_sql(col_sql: str) -> str:
 # Not Good, Help Scout Great / Okay / Not Good, Satisfied / Neutral / Unsatisfied, and their five-point forms). CSAT
 # counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
 SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
+                   "amazing",  # Intercom's top rating (INTERCOM_RATINGS)
                    "extremely satisfied", "positive", "happy", "very happy", "somewhat satisfied",
                    # German Zendesk ('Gut, ich bin zufrieden') and survey words
                    "gut", "sehr gut", "zufrieden", "sehr zufrieden", "äußerst zufrieden")
@@ -83,6 +84,25 @@ UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", 
                      "schlecht", "sehr schlecht", "unzufrieden", "sehr unzufrieden", "nicht zufrieden", "nicht gut",
                      "äußerst unzufrieden",
                      *NEUTRAL_WORDS)
+
+
+# Intercom's conversation ratings are five fixed reactions, its API's rating 1 to 5: Terrible, Bad, OK, Great, Amazing.
+# Refused as words ('Amazing' was no satisfaction word); read on 1–5 once confirmed, Great and Amazing are the top two
+# boxes, the ratings Intercom's CSAT counts as positive (4 and 5).
+INTERCOM_RATINGS = {"terrible": 1, "bad": 2, "ok": 3, "great": 4, "amazing": 5}
+
+
+def intercom_sql(col_sql: str) -> str:
+    """Intercom's rating words to 1–5, else NULL."""
+    return f"CASE trim({_value(col_sql)}) " + " ".join(
+        f"WHEN '{w}' THEN {n}" for w, n in INTERCOM_RATINGS.items()) + " END"
+
+
+def intercom_ratings(chk: _Checker, col_sql: str) -> bool:
+    """Every answer is one of Intercom's five rating words, and 'Amazing' (its own top word) is among them."""
+    return bool(chk.con.execute(
+        f"SELECT count(*) > 0 AND count(*) = count({intercom_sql(col_sql)}) AND bool_or(trim({_value(col_sql)}) = "
+        f"'amazing') FROM raw WHERE {answered_sql(col_sql)}").fetchone()[0])
 
 
 # SurveyMonkey writes two five-point forms: Very satisfied / Somewhat satisfied / Neither … / Somewhat dissatisfied /
@@ -200,7 +220,10 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     recommend = any(w in header for w in _RECOMMEND)
     satisfied = any(w in header for w in _SATISFIED) and not recommend
 
-    if n and goodbad == n:
+    intercom = intercom_ratings(chk, col)
+    if intercom:
+        proposal, clear = "1-5", False  # the words are Intercom's: the reading on 1–5 is confirmed, never assumed
+    elif n and goodbad == n:
         proposal, clear = "good-bad", kind == "csat" or satisfied
     elif stars or slash5:
         proposal, clear = "1-5", high is not None and high <= 5 and kind == "csat"
@@ -236,6 +259,9 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     detail += f": {shown}."
     if times:
         detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if intercom:
+        detail += (" These are Intercom's conversation ratings: on 1–5, Terrible 1, Bad 2, OK 3, Great 4, Amazing 5, "
+                   "and Great and Amazing are satisfied (the ratings Intercom counts as positive).")
     if parsed and low == 0 and high < 9:
         detail += (f" No answer is above {high}: on a 0–10 scale answers of 9 and 10 are the promoters; a scale that "
                    f"ends at {high} is not NPS, and read as 0–10 every answer would count as a detractor.")

@@ -69,6 +69,38 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
                             "left out: a survey's previews and tests are no customer's answer.")
 
 
+
+# Typeform's export beside 'Submit Date (UTC)' writes 'Response Type' completed / partial (and started): a partial is
+# a response never submitted, which Typeform's results leave out (its Responses API returns completed responses
+# unless partial ones are asked for). Counted, a partial's NPS answer moved the NPS (+20 read as −12.5). Its older
+# export has no 'Response Type': a partial there is a row without a submit date (refused as a missing date).
+TYPEFORM_UNSUBMITTED = ("partial", "started")
+_TYPEFORM_TYPES = (*TYPEFORM_UNSUBMITTED, "completed", "")
+
+
+def _unsubmitted_typeform(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Leave out, with a count, a Typeform export's responses that were never submitted (partial, started)."""
+    submitted = chk.column_named(("submitdateutc",))
+    if submitted is None or chk.column_named(("networkid",)) is None and "#" not in chk.con.sql(
+            "SELECT * FROM raw LIMIT 0").columns:
+        return
+    kind = chk.column_named(("responsetype",))
+    cell = f"lower(trim(coalesce({quote_ident(kind)}, '')))" if kind else None
+    if cell and not chk.count_where(f"{cell} NOT IN {sql_words(_TYPEFORM_TYPES)}"):
+        unsubmitted, said = f"{cell} IN {sql_words(TYPEFORM_UNSUBMITTED)}", f"'{kind}' says partial or started"
+    else:
+        unsubmitted, said = f"trim(coalesce({quote_ident(submitted)}, '')) = ''", f"'{submitted}' is empty"
+    score = mapping.get("score")
+    n, answered = chk.con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE trim(coalesce({quote_ident(score) if score else 'NULL'}, '')) "
+        f"<> '') FROM raw WHERE {unsubmitted}").fetchone()
+    if not n:
+        return
+    chk.leave_out(unsubmitted)
+    warnings.append(f"{counted(n, 'Typeform response')} whose {said} {'was' if n == 1 else 'were'} left out: never "
+                    f"submitted, and Typeform's own results count submitted responses only"
+                    + (f" ({answered:,} had answered '{score}')." if answered else "."))
+
 # Flag columns whose true rows are no customer's answer or ticket: Wootric's 'excluded_from_calculations' (left
 # out of its own NPS; counted, NPS +17 read as 0), a tool's 'deleted' / 'is_deleted' (Kustomer's deleted
 # conversations were solved tickets), 'spam', 'is_test'. Only a column of true/false values is read as a flag.
