@@ -69,7 +69,6 @@ def _not_real_answers(chk: _Checker, warnings: list[str]) -> None:
                             "left out: a survey's previews and tests are no customer's answer.")
 
 
-
 # Typeform's export beside 'Submit Date (UTC)' writes 'Response Type' completed / partial (and started): a partial is
 # a response never submitted, which Typeform's results leave out (its Responses API returns completed responses
 # unless partial ones are asked for). Counted, a partial's NPS answer moved the NPS (+20 read as −12.5). Its older
@@ -100,6 +99,7 @@ def _unsubmitted_typeform(chk: _Checker, mapping: dict[str, str], warnings: list
     warnings.append(f"{counted(n, 'Typeform response')} whose {said} {'was' if n == 1 else 'were'} left out: never "
                     f"submitted, and Typeform's own results count submitted responses only"
                     + (f" ({answered:,} had answered '{score}')." if answered else "."))
+
 
 # Flag columns whose true rows are no customer's answer or ticket: Wootric's 'excluded_from_calculations' (left
 # out of its own NPS; counted, NPS +17 read as 0), a tool's 'deleted' / 'is_deleted' (Kustomer's deleted
