@@ -264,7 +264,16 @@ def everywhere() -> list[str]:
         "out, and tax refunds keep the sign they are written with; a Google Play renewal's order id ('..0') is "
         "read as its subscription's, and its amounts are read in the merchant's currency ('Amount (Merchant "
         "Currency)'), not the buyers'; a paid flag saying not paid (Paddle Classic's upcoming payments) and Lemon "
-        "Squeezy's fraudulent orders are no revenue.",
+        "Squeezy's fraudulent orders are no revenue. Invoice lines or orders of a single month ask whether they "
+        "bill every month (one month shows no gap) unless a column says they recur (an MRR header, a billing "
+        "interval, a service period, a charge type or a subscription id). An amount in a credit column beside its "
+        "debit twin (Adyen's settlement details: 'Gross Credit (GC)', 'Gross Debit (GC)') reads a debit as a credit "
+        "(a refund or a chargeback), and rows whose journal type is no shopper's payment (fees, payouts, invoice "
+        "deductions) are left out, said. WooCommerce's 'refunded_total' is a refund taken off its order; an amount "
+        "whose formatted twin shows it ÷ 100 (Lemon Squeezy's 'total' beside 'total_formatted') is in cents, as "
+        "is Maxio's 'amount_in_cents'. 2Checkout's buyer ('ExternalCustomerReference', 'CustomerReference') is the "
+        "customer, not the order's 'ExternalReference'. A 'processing' payment beside 'success' ones (Recurly's "
+        "transactions: a direct debit in progress) is not collected yet: no revenue.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

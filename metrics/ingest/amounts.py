@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from metrics.ingest.checks import _AMOUNT_CLEAN
+from metrics.ingest.checks import _AMOUNT_CLEAN, _amount_sql
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
@@ -166,6 +166,22 @@ def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second
 BAREMETRICS_IDS = ("planoid", "customeroid", "subscriptionoid")
 
 
+def _formatted_unit(chk: _Checker, column: str, amount_sql: str) -> bool:
+    """Whether a column's own formatted twin shows its amounts ÷ 100 (Lemon Squeezy's API: 'total' 999 in cents
+    beside 'total_formatted' "$9.99"; read as units an order of 9.99 was 999, and no multiple of 100 made it asked):
+    true when every formatted amount of the sample, read with a decimal point or a decimal comma, is the amount ÷ 100.
+    Otherwise nothing is told here (the other checks decide)."""
+    twin = chk.column_named((normalise_header(column) + "formatted",))
+    if twin is None:
+        return False
+    dot, comma = _amount_sql(quote_ident(twin)), _amount_sql(quote_ident(twin), True)
+    n, cents = chk.con.execute(
+        f"SELECT count(*), count(*) FILTER (abs({dot} * 100 - a) < 0.5 OR abs({comma} * 100 - a) < 0.5) "
+        f"FROM (SELECT {amount_sql} AS a, {quote_ident(twin)} FROM raw WHERE isfinite({amount_sql}) AND "
+        f"{amount_sql} <> 0 LIMIT {SAMPLE})").fetchone()
+    return bool(n) and cents == n
+
+
 def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None) -> bool:
     """Whether the column's whole numbers are cents: asked when the sample's amounts are all whole multiples of
     100 (at least 10 of them) with a median from 1,000 to 100,000,000: a price from 10.00 to 1,000,000.00 in
@@ -175,6 +191,8 @@ def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None
     if normalise_header(column).endswith(CENTS_HEADER):
         return True  # the header states the unit (Recurly's 'unit_amount_in_cents'): nothing to ask
     col = quote_ident(column)
+    if _formatted_unit(chk, column, amount_sql):
+        return True  # its formatted twin shows the amounts ÷ 100: cents, told by the file
     whole = "isfinite(a) AND a = round(a) AND fmod(a, 100) = 0"  # fmod: no cast that a 1e308 cell would overflow
     stripe = f"starts_with({quote_ident(ids)}, 'cus_')" if ids else "false"
     n, hundreds, median, example, value, digits, stripe_ids = chk.con.execute(

@@ -185,6 +185,10 @@ SYNONYMS = {
     # A bare 'id' comes last, and is the row's own id beside another record's id (_own_id).
     "customer_id": ["customerid", "customer", "accountid", "account", "clientid", "client", "companyid",
                     "custid", "customeroid", "customernumber", "accountnumber", "subscriberid", "accountcode",
+                    # 2Checkout's (Verifone's) orders: the buyer's 'ExternalCustomerReference' or 'CustomerReference'
+                    # before 'ExternalReference', the merchant's own reference of the order (read as the customer,
+                    # each order was a customer of one month)
+                    "externalcustomerreference", "customerreference",
                     "externalid", "externalreference", "externaldatareference", "customerexternalid",
                     "accountexternalid", "organizationid", "organisationid", "userid",
                     "contactremoteid", "remoteid",  # Refiner: the contact's 'remote_id', the app's own user id
@@ -239,6 +243,7 @@ SYNONYMS = {
     # Google Play's earnings: 'Amount (Merchant Currency)', what the merchant is paid in one currency (not the
     # buyer's, which mixes currencies)
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amountmerchantcurrency", "amount",
+               "amountincents",  # Maxio's (Chargify's) transactions: its unit in the header (amounts.in_cents)
                "planamount", "revenue",
                "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
                "ordertotalinctax",
@@ -271,7 +276,10 @@ SYNONYMS = {
     # not a bare 'Refunded' (Gumroad's 'Refunded?' is a 0/1 flag: read as an amount, 1.00 came off each sale)
     # Chargebee invoices' 'Amount Adjusted': adjustment credit notes taken off the invoice (240 billed, 96 adjusted)
     "refunded": ["amountrefunded", "refundedamount", "refundamount", "orderrefundamount", "partialrefund",
-                 "amountadjusted"],
+                 "amountadjusted",
+                 # WooCommerce's Customer / Order / Coupon Export ('refunded_total' beside 'order_total': a partial
+                 # refund of a 'completed' order was revenue)
+                 "refundedtotal", "totalrefunded"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
                  "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'

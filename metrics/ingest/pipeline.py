@@ -40,6 +40,7 @@ from metrics.ingest.read import Source, load
 from metrics.ingest.revenue_lines import (
     _balance_categories,
     _credit_notes,
+    _debit_credit,
     _guest_ids,
     _line_amounts,
     _order_amount_repeated,
@@ -200,7 +201,9 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             _unpaid_rows(chk, mapping, warnings)
             _balance_categories(chk, mapping, warnings)
         if kind == "revenue" and "amount" in mapping:
-            _credit_notes(chk, mapping, warnings)
+            # a debit beside the credit column carries its own sign: its journal type is not read again
+            if not _debit_credit(chk, mapping, warnings):
+                _credit_notes(chk, mapping, warnings)
         _same_customer_keys(chk, mapping, warnings)
         flag_summary_rows(chk, mapping)
         whole_row = ", ".join(quote_ident(c) for c in columns)

@@ -349,6 +349,11 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
     if subscriptions and status and halted_left_out(chk, m["status"], status, HALTED_AS_REVENUE):
         skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
+    if not subscriptions and status and chk.count_where(f"{status} = 'success'"):
+        # Recurly's transactions: 'processing' is a payment still in progress with the gateway (a direct debit not
+        # settled, which may yet fail) beside 'success': not collected, as GoCardless' pending submission (counted
+        # before). WooCommerce's 'processing' is a paid order, and its statuses never say 'success'.
+        skipped = (*skipped, "processing")
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
     if netted and status:
         keep = f"({keep} OR ({status} IN {sql_words(REFUND_STATUS)} AND {signed} < 0))"
@@ -532,6 +537,20 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     column = m["amount"]
     if says_monthly(column) or says_annual(column):
         return
+    # One month of lines: no gap can show, so a single month of a shop's orders (the UCI Online Retail invoices of
+    # December) was stored as MRR unasked. Asked unless a column says the lines recur (see _says_recurring).
+    months, buyers, first = chk.con.execute("SELECT count(DISTINCT month), count(DISTINCT customer_id), min(month) "
+                                            "FROM monthly WHERE total > 0").fetchone()
+    if months == 1 and not _says_recurring(chk, m):
+        answer = chk.questions.ask(Question(
+            f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
+            f"The file holds one month of revenue ({first:%b %Y}, {counted(buyers, 'customer')}) and nothing in it "
+            "says the lines recur (no header saying MRR or monthly, no billing interval, service period, charge "
+            "type or subscription column): one month cannot show whether a customer is billed again the next. "
+            "Read as monthly recurring revenue, one-off sales (orders) would be MRR, and every buyer who does not "
+            "buy again a churn.", must_confirm=True))
+        _refuse_not_monthly(column, answer)
+        return
     customers, gaps, spans, once, before_last, big, typical, example = chk.con.execute(f"""
         WITH c AS (
             SELECT customer_id, count(*) AS n, datediff('month', min(month), max(month)) + 1 AS span,
@@ -571,11 +590,30 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
         "(and a return). One-off sales (orders) are not recurring revenue; bills that pay for several months need "
         "their billing interval or service period columns mapped.",
         must_confirm=True))
+    _refuse_not_monthly(column, answer)
+
+
+def _refuse_not_monthly(column: str, answer: object) -> None:
     if answer == "not_monthly":
         raise InvalidOptionError(
             f"'{column}' does not bill every month: MRR, churn and retention cannot be read from it. One-off sales "
             "are not recurring revenue; for bills that pay for several months, map the billing interval (month, "
             "quarter, year) or the service period (start and end) and load the file again.")
+
+
+# A subscription's id on each line (Stripe's invoices: 'Subscription', sub_…): the line is a subscription's bill
+SUBSCRIPTION_HEADERS = ("subscription", "subscriptionid", "subscriptionuuid", "subid")
+
+
+def _says_recurring(chk: _Checker, m: dict[str, str]) -> bool:
+    """Whether a column says the invoice lines are recurring bills, which one month of them cannot show: a billing
+    interval or a service period mapped, a charge-type column (its one-time lines are left out by
+    _recurring_charges), or a subscription id on the lines."""
+    if {"interval", "period_start", "period_end"} & m.keys() or _charge_type_column(chk, m):
+        return True
+    sub = chk.column_named(SUBSCRIPTION_HEADERS)
+    return bool(sub and sub not in m.values()
+                and chk.count_where(f"NOT {_blank(quote_ident(sub))}") * 2 >= chk.total)
 
 
 def _check_monthly_sums(chk: _Checker) -> None:
@@ -671,15 +709,19 @@ ONE_TIME_CHARGES = ("onetime", "oneoff", "once", "setup", "setupfee", "nonrecurr
                     "onboarding", "implementation", "professionalservices", "services")
 
 
+def _charge_type_column(chk: _Checker, m: dict[str, str]) -> str | None:
+    used = set(m.values())
+    return next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                 if c not in used and c != "_row" and c not in chk.hidden
+                 and ((h := normalise_header(c)).endswith("chargetype") or h in CHARGE_TYPE_HEADERS)), None)
+
+
 def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str, warnings: list[str]) -> str:
     """SQL: the line is recurring revenue by its charge-type column (true when the file has none). Which values are
     recurring is asked (Question "charge_types:<column>", several chosen; proposed: the recurring words), must
     confirm when a value is neither a recurring nor a one-time word (usage, overage, an unknown word: only the
     analyst knows whether it recurs). The lines left out are said with their count and amount."""
-    used = set(m.values())
-    column = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                   if c not in used and c != "_row" and c not in chk.hidden
-                   and ((h := normalise_header(c)).endswith("chargetype") or h in CHARGE_TYPE_HEADERS)), None)
+    column = _charge_type_column(chk, m)
     if column is None:
         return "true"
     v = _flag_sql(quote_ident(column))

@@ -4,6 +4,8 @@ credit notes beside charges, identical lines."""
 
 from __future__ import annotations
 
+import re
+
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats, left_out_counts
 from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly, says_without_tax
 from metrics.ingest.model import counted
@@ -323,6 +325,54 @@ def _balance_categories(chk: _Checker, mapping: dict[str, str], warnings: list[s
     warnings.append(f"{counted(n, 'row')} of '{category}' {'is' if n == 1 else 'are'} no customer's payment and "
                     f"{'was' if n == 1 else 'were'} left out ({said}): payouts, fees and transfers move the "
                     "account's own money.")
+
+
+# Adyen's Settlement details report: the journal types of a shopper's payment and what undoes it (docs.adyen.com,
+# 'Settlement details report', column 'Type'); its other types (Fee, MerchantPayout, InvoiceDeduction,
+# DepositCorrection, MiscCosts, Balancetransfer, PaidOut …) are the batch's bookings, no customer's payment
+PAYMENT_JOURNAL_PREFIXES = ("settled", "refunded", "chargeback", "secondchargeback")
+_HEADER_WORDS = re.compile(r"credit", re.IGNORECASE)
+
+
+def _debit_credit(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> bool:
+    """An amount in two columns (Adyen's 'Gross Credit (GC)' and 'Gross Debit (GC)'): a payment in the credit
+    column, a refund or a chargeback in the debit one. With the credit column mapped, a refund's row had no amount
+    (refused, or with bad rows skipped the refunded 80 stayed revenue): the debit is read as a credit (negative),
+    then netted or not as the credits question asks. Rows of a journal 'Type' that is no shopper's payment (fees,
+    payouts, invoice deductions: no customer, an amount in the debit column) are left out, counted by type.
+    Returns whether the amount was read so (its sign then set by its column, not by the type's words: Adyen's
+    'RefundedReversed' in the credit column is money back, not a refund)."""
+    amount = mapping.get("amount")
+    if amount is None or "credit" not in amount.lower():
+        return False
+    debit_header = _HEADER_WORDS.sub(lambda w: "Debit" if w.group(0)[0] == "C" else "debit", amount)
+    debit = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                  if c != "_row" and normalise_header(c) == normalise_header(debit_header)), None)
+    if debit is None or debit in mapping.values():
+        return False
+    kind = chk.column_named(("type", "journaltype", "recordtype"))
+    if kind and kind not in mapping.values():
+        word = f"regexp_replace(lower(trim(coalesce({quote_ident(kind)}, ''))), '[^a-z]', '', 'g')"
+        payment = " OR ".join(f"starts_with({word}, '{w}')" for w in PAYMENT_JOURNAL_PREFIXES)
+        if n := chk.count_where(f"NOT ({payment})"):
+            found = ", ".join(f"{v} ({c:,})" for v, c in chk.con.execute(
+                f"SELECT {quote_ident(kind)}, count(*) FROM raw WHERE NOT ({payment}) GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall())
+            chk.leave_out(f"NOT ({payment})")
+            warnings.append(f"{counted(n, 'row')} whose '{kind}' is no shopper's payment {'was' if n == 1 else 'were'}"
+                            f" left out ({found}): fees, payouts and deductions are the account's own bookings, not "
+                            "revenue.")
+    credit, debit_col = quote_ident(amount), quote_ident(debit)
+    chk.flag(debit, f"NOT {_blank(credit)} AND NOT {_blank(debit_col)}",
+             f"are filled beside an amount in '{amount}': a row is a payment (credit) or a refund or chargeback "
+             "(debit), which one cannot be told")
+    moved = f"{_blank(credit)} AND NOT {_blank(debit_col)}"
+    if n := chk.count_where(moved):
+        chk.con.execute(f"UPDATE raw SET {credit} = '-' || trim({debit_col}) WHERE {moved}")
+        warnings.append(f"{counted(n, 'row')} {'has its' if n == 1 else 'have their'} amount in '{debit}' (refunds and "
+                        f"chargebacks): read as {'a credit' if n == 1 else 'credits'} (negative) beside the payments "
+                        f"of '{amount}'.")
+    return True
 
 
 CHARGE_TYPES = ("charge", "sale", "invoice")

@@ -2,6 +2,8 @@
 cents, each settled by the values or asked; never a sum of euros and dollars, never 1.200 read as 1.2 unasked.
 Files shaped like the exports that read wrong before (Stripe, a German invoice list); values worked out by hand."""
 
+import re
+
 import pytest
 from conftest import prepare_bytes
 
@@ -9,6 +11,10 @@ from metrics.errors import InvalidOptionError, InvalidValuesError, NeedsAnswerEr
 
 
 def revenue(lines: list[str], header: str = "customer_id,month,amount", sep: str = ",", **options):
+    # one month of lines asks whether they bill every month (prepare_revenue._check_recurring): answered here, these
+    # tests are about the amounts
+    recurring = {f"recurring:{c}": "monthly" for c in re.split("[,;]", header)}
+    options["answers"] = {**recurring, **options.get("answers", {})}
     return prepare_bytes((header + "\n" + "".join(f"{line}\n" for line in lines)).encode(), kind="revenue",
                          **options)
 

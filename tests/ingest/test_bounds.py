@@ -11,6 +11,8 @@ from metrics.ingest import prepare_revenue
 
 
 def lines(amount: str, **options):
+    # one month asks whether the lines bill every month (prepare_revenue._check_recurring): answered, not tested here
+    options["answers"] = {"recurring:amount": "monthly", **options.get("answers", {})}
     return prepare_bytes(f"customer_id,date,amount\nc1,2026-01-05,10\nc2,2026-01-06,{amount}\n".encode(),
                          kind="revenue", **options)
 
@@ -58,7 +60,8 @@ def test_the_ceiling_itself_passes_and_amount_times_quantity_is_bounded_too():
     with pytest.raises(InvalidValuesError) as err:  # 1,000 × 2e9 = 2e12
         prepare_bytes(data, kind="revenue", mapping={"quantity": "quantity"})
     assert err.value.column == "quantity" and [c.row for c in err.value.cells] == [3]
-    p = prepare_bytes(data, kind="revenue", mapping={"quantity": "quantity"}, skip_invalid=True)
+    p = prepare_bytes(data, kind="revenue", mapping={"quantity": "quantity"}, skip_invalid=True,
+                      answers={"recurring:amount": "monthly"})  # one month: whether it recurs is asked
     assert float(p.rows.mrr.sum()) == 30.0
 
 

@@ -334,20 +334,24 @@ def test_invoice_exports_net_of_tax_and_refunds():
     assert (p.mapping["amount"], p.mapping["tax"]) == ("Amount", "Tax")
     assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
     xero = b"ContactName,InvoiceDate,Total,TaxTotal,Status\nAcme,2025-01-05,120.00,20.00,PAID\n"
-    p = prepare_bytes(xero, kind="revenue", mapping={"customer_id": "ContactName"})
+    # a single month asks whether the lines bill every month (one month shows no gap): answered
+    p = prepare_bytes(xero, kind="revenue", mapping={"customer_id": "ContactName"},
+                      answers={"recurring:Total": "monthly"})
     assert p.mapping["tax"] == "TaxTotal" and [float(x) for x in p.rows.mrr] == [100.0]
     stripe = (b"id,Created (UTC),Amount,Amount Refunded,Status,Customer ID\n"
               b"ch_1,2025-03-02 12:00:00,100.00,0.00,Paid,cus_A\nch_2,2025-03-03 12:00:00,200.00,100.00,Paid,cus_B\n")
-    p = prepare_bytes(stripe, kind="revenue", mapping={"month": "Created (UTC)"})
+    p = prepare_bytes(stripe, kind="revenue", mapping={"month": "Created (UTC)"},
+                      answers={"recurring:Amount": "monthly"})
     assert p.mapping["refunded"] == "Amount Refunded" and [float(x) for x in p.rows.mrr] == [100.0, 100.0]
     assert any(w.startswith("1 line has refunds in 'Amount Refunded' (100.00 in all") for w in p.warnings)
     # a failed charge's refund is no refund of revenue: its line is left out, so is its refund from the total said
     failed = stripe + b"ch_3,2025-03-04 12:00:00,300.00,300.00,Failed,cus_C\n"
-    p = prepare_bytes(failed, kind="revenue", mapping={"month": "Created (UTC)"})
+    p = prepare_bytes(failed, kind="revenue", mapping={"month": "Created (UTC)"},
+                      answers={"recurring:Amount": "monthly"})
     assert [float(x) for x in p.rows.mrr] == [100.0, 100.0]
     assert any(w.startswith("1 line has refunds in 'Amount Refunded' (100.00 in all") for w in p.warnings)
     lemon = b"order_number,customer_id,status,subtotal,tax,total,created_at\n1,c1,paid,4999,999,5998,2025-01-11\n"
-    p = prepare_bytes(lemon, kind="revenue", mapping={"month": "created_at"})
+    p = prepare_bytes(lemon, kind="revenue", mapping={"month": "created_at"}, answers={"recurring:total": "monthly"})
     assert (p.mapping["amount"], p.mapping["tax"]) == ("total", "tax") and [float(x) for x in p.rows.mrr] == [4999]
 
 
@@ -358,7 +362,8 @@ def test_paddle_billing_api_totals_ask_whether_they_are_cents():
             b"txn_1,completed,ctm_1,2025-01-11T10:00:00Z,600,3599\ntxn_2,completed,ctm_2,2025-01-12T10:00:00Z,0,1999\n")
     with pytest.raises(NeedsAnswerError, match="Are the amounts in 'details.totals.total' in currency units or in"):
         prepare_bytes(data, kind="revenue")
-    p = prepare_bytes(data, kind="revenue", answers={"amount_unit:details.totals.total": "cents"})
+    p = prepare_bytes(data, kind="revenue", answers={"amount_unit:details.totals.total": "cents",
+                                                     "recurring:details.totals.total": "monthly"})
     assert sorted(float(x) for x in p.rows.mrr) == [19.99, 29.99]
 
 
@@ -369,7 +374,7 @@ def test_quickbooks_payments_are_not_revenue_beside_their_invoices():
             b"2025-01-03,Invoice,1001,Acme Corp,Monthly,Accounts Receivable (A/R),500.00\n"
             b"2025-01-05,Payment,,Acme Corp,,Undeposited Funds,500.00\n"
             b"2025-01-04,Invoice,1002,Bolt Inc,Monthly,Accounts Receivable (A/R),300.00\n")
-    p = prepare_bytes(data, kind="revenue")
+    p = prepare_bytes(data, kind="revenue", answers={"recurring:Amount": "monthly"})  # one month: asked
     assert (p.mapping["customer_id"], p.mapping["status"]) == ("Name", "Transaction type")
     assert sorted((r.customer_id, float(r.mrr)) for r in p.rows.itertuples()) == [("Acme Corp", 500.0),
                                                                                   ("Bolt Inc", 300.0)]

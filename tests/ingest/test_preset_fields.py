@@ -15,7 +15,9 @@ OLD_MAPPING = {"customer_id": "Customer ID", "month": "Date (UTC)", "amount": "T
 
 def mrr(preset_settings: dict) -> dict:
     preset = {"kind": "revenue", "settings": preset_settings}
-    opts = session.options(preset, "revenue", today=TODAY)
+    # the invoices of one month ask whether they bill every month unless their service period is read (an old preset
+    # leaves it out): answered
+    opts = session.options(preset, "revenue", today=TODAY, answers={"recurring:Total": "monthly"})
     p = ingest.prepare(STRIPE, "invoices.csv", opts)
     return {r.customer_id: float(r.mrr) for r in p.rows.itertuples()}
 

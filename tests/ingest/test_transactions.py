@@ -61,7 +61,7 @@ def test_repeats_are_counted_exactly_among_lines_that_share_a_hash():
     # an empty quantity cell (NULL equals NULL for a repeated line): 3 repeats in all.
     data = (b"customer,order date,sales,quantity\n" + b"acme,2026-01-05,10,1\n" * 3 + b"acme,2026-01-05,10,\n"
             + b"acme,2026-01-06,10,1\n" + b"beta,2026-01-07,30,\n" * 2 + b"beta,2026-01-07,31,\n")
-    p = prepare_bytes(data)
+    p = prepare_bytes(data, answers={"recurring:sales": "monthly"})  # one month: whether it recurs is asked
     assert any(w.startswith("3 lines repeat an earlier line in every column") for w in p.warnings)
     with pytest.raises(DuplicateRowsError) as err:
         prepare_bytes(data, answers={"repeated_lines": "reject"})
