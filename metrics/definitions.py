@@ -418,14 +418,14 @@ _M += [  # What customers say (metrics/voice.py) and who is about to leave (metr
            f"starts MRR is unknown, not 0); beyond {rules.MAX_TRAIN_ROWS:,} labelled rows, a seeded random sample "
            "of customers is "
            "used (the CIO page states it) and every active account is still scored.",
-           "ratio", "CIO", fact="fact_customer_month", compute="metrics.risk.train", interval=_BOOTSTRAP,
+           "ratio", "CIO", fact="fact_customer_month", compute="metrics.risk_store.trained", interval=_BOOTSTRAP,
            min_n=_MIN_MODEL),
     Metric("top_decile_lift", "Top-decile lift", "Churn rate of the 10% hold-out rows with the highest predicted "
            "probability ÷ the overall hold-out churn rate.", "ratio", "CIO", fact="fact_customer_month",
-           compute="metrics.risk.train", interval=_BOOTSTRAP, min_n=_MIN_MODEL),
+           compute="metrics.risk_store.trained", interval=_BOOTSTRAP, min_n=_MIN_MODEL),
     Metric("calibration", "Calibration by decile", "Hold-out rows in ten groups by predicted probability: the "
            "mean predicted churn against the observed churn of each group.", "pct", "CIO",
-           fact="fact_customer_month", compute="metrics.risk.train", interval=WILSON, min_n=_MIN_MODEL),
+           fact="fact_customer_month", compute="metrics.risk_store.trained", interval=WILSON, min_n=_MIN_MODEL),
     Metric("churn_probability", "Churn probability (3 months)", "An active account's modelled chance of churning "
            "within the three months after the data, from data dated before then only (NPS answers and comments, "
            "revenue trend, contractions, size, tenure, segment, region), with its three largest reasons.", "pct",
