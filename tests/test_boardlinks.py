@@ -7,7 +7,7 @@ import datetime as dt
 import string
 
 import pytest
-from conftest import REFERENCE, prepare_file
+from conftest import REFERENCE, prepare_file, reference_workspace
 
 import access
 import audit
@@ -31,9 +31,8 @@ class Clock:
 
 
 @pytest.fixture
-def ws():
-    w = Workspace(":memory:")
-    w.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+def ws(tmp_path_factory, tmp_path):
+    w = reference_workspace(tmp_path_factory, tmp_path / "workspace.duckdb")
     yield w
     w.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import REFERENCE, prepare_bytes, prepare_file
+from conftest import prepare_bytes, reference_workspace
 
 from metrics import nps
 from metrics.ingest import stored_summary
@@ -18,9 +18,8 @@ EARLIER = b"response_id,customer_id,responded_at,score\nr1,A,2024-12-20,10\ns1,A
 
 
 @pytest.fixture
-def ws():
-    w = Workspace(":memory:")
-    w.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+def ws(tmp_path_factory, tmp_path):
+    w = reference_workspace(tmp_path_factory, tmp_path / "workspace.duckdb")
     yield w
     w.close()
 
