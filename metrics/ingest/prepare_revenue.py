@@ -539,9 +539,11 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
         return
     # One month of lines: no gap can show, so a single month of a shop's orders (the UCI Online Retail invoices of
     # December) was stored as MRR unasked. Asked unless a column says the lines recur (see _says_recurring).
-    months, buyers, first = chk.con.execute("SELECT count(DISTINCT month), count(DISTINCT customer_id), min(month) "
-                                            "FROM monthly WHERE total > 0").fetchone()
+    # the months first: counting the customers of 3M customer-months is only worth it for a one-month file
+    months = chk.con.execute("SELECT count(DISTINCT month) FROM monthly WHERE total > 0").fetchone()[0]
     if months == 1 and not _says_recurring(chk, m):
+        buyers, first = chk.con.execute("SELECT count(DISTINCT customer_id), min(month) FROM monthly "
+                                        "WHERE total > 0").fetchone()
         answer = chk.questions.ask(Question(
             f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
             f"The file holds one month of revenue ({first:%b %Y}, {counted(buyers, 'customer')}) and nothing in it "
