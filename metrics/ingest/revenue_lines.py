@@ -258,7 +258,9 @@ def _credit_notes(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     """Xero writes a credit note as a positive amount with 'Sales credit note' in its 'Type': read as it stands, a
     credit of 100 was 100 of revenue. Such lines are read as negative (then netted or not, as the credits question
     asks), said."""
-    kind = chk.column_named(("type", "invoicetype", "documenttype", "transactiontype"))
+    # Recurly's transactions as its API writes them name the kind 'action' (purchase, refund, verify): a refund's
+    # positive amount was added as revenue
+    kind = chk.column_named(("type", "invoicetype", "documenttype", "transactiontype", "action"))
     if kind is None or kind in mapping.values():
         return
     amount, label = quote_ident(mapping["amount"]), quote_ident(kind)

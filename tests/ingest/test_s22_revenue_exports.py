@@ -222,3 +222,16 @@ def test_recurly_transactions_processing_is_not_collected_yet():
     assert by_month(p) == {("acme", "2026-09"): 50.0, ("acme", "2026-10"): 50.0, ("beta", "2026-09"): 30.0}
     said = next(w for w in p.warnings if "left out, by status" in w)
     assert "declined 1" in said and "processing 1" in said
+
+
+def test_recurly_refund_marked_by_its_action_is_a_credit():
+    """Recurly's transactions as its API writes them (v2 XML/JSON flattened: 'action' purchase / refund / verify,
+    'amount_in_cents' positive on a refund, docs.recurly.com 'Refund: a negative charge'): the refund of 20.00 was
+    added as revenue (acme October 70). Read as a credit by its action, netted as answered; the $1 card check is left
+    out. Hand: acme 50 / 50 − 20 = 30, beta 30 / –."""
+    rows = RECURLY_TRANSACTIONS.replace("beta,purchase,3000,0,USD,processing", "beta,verify,100,0,USD,success") \
+        + "a13acd8fe4294916b79aec87b7ea4406,acme,refund,2000,0,USD,success,2026-10-20T10:00:00Z\n"
+    p = prepare_bytes(rows.encode(), kind="revenue",
+                      answers={"recurring:amount_in_cents": "monthly", "credits:amount_in_cents": "net"})
+    assert by_month(p) == {("acme", "2026-09"): 50.0, ("acme", "2026-10"): 30.0, ("beta", "2026-09"): 30.0}
+    assert any("'action' says authorization or card check" in w for w in p.warnings)
