@@ -49,7 +49,7 @@ def _code_digest() -> str:
 
 def key(snapshot: int, versions: dict, seed: int, holdout_months: int) -> str:
     """The stored model's key: its snapshot's versions, the training's arguments and the code's digest."""
-    spelled = json.dumps({"snapshot": snapshot, "versions": {k: v for k, v in sorted(versions.items())},
+    spelled = json.dumps({"snapshot": snapshot, "versions": versions,
                           "seed": seed, "holdout_months": holdout_months, "code": _code_digest()},
                          sort_keys=True, default=str)
     return hashlib.sha256(spelled.encode()).hexdigest()

@@ -4,8 +4,6 @@ credit notes beside charges, identical lines."""
 
 from __future__ import annotations
 
-import re
-
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats, left_out_counts
 from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly, says_without_tax
 from metrics.ingest.model import counted
@@ -333,7 +331,6 @@ def _balance_categories(chk: _Checker, mapping: dict[str, str], warnings: list[s
 # 'Settlement details report', column 'Type'); its other types (Fee, MerchantPayout, InvoiceDeduction,
 # DepositCorrection, MiscCosts, Balancetransfer, PaidOut …) are the batch's bookings, no customer's payment
 PAYMENT_JOURNAL_PREFIXES = ("settled", "refunded", "chargeback", "secondchargeback")
-_HEADER_WORDS = re.compile(r"credit", re.IGNORECASE)
 
 
 def _debit_credit(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> bool:
@@ -347,9 +344,7 @@ def _debit_credit(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -
     amount = mapping.get("amount")
     if amount is None or "credit" not in amount.lower():
         return False
-    debit_header = _HEADER_WORDS.sub(lambda w: "Debit" if w.group(0)[0] == "C" else "debit", amount)
-    debit = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if c != "_row" and normalise_header(c) == normalise_header(debit_header)), None)
+    debit = chk.column_named((normalise_header(amount).replace("credit", "debit"),))
     if debit is None or debit in mapping.values():
         return False
     kind = chk.column_named(("type", "journaltype", "recordtype"))

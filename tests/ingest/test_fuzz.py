@@ -99,32 +99,24 @@ def test_mutated_exports_are_answered_never_a_traceback(block):
     assert not failures, "\n".join(failures)
 
 
-def test_mutated_exports_that_are_stored_open_every_figure(tmp_path):
+def test_mutated_exports_that_are_stored_open_every_figure(tmp_path_factory, tmp_path):
     """The mutated files that prepare() accepts, each stored on top of the reference data (a refused commit must
     be typed), then every role page's metric calls run on the new data version over three windows: no exception.
     (A file can pass its checks and still hold what a figure was never given: a lone month, one customer, …)"""
     import datetime as dt
-    import shutil
 
-    from conftest import prepare_file
+    from conftest import reference_workspace
 
     from metrics import cohorts, health, linkage, nps, revenue, value
-    from metrics.store import Workspace
     from metrics.view import View, add_months
 
     rng, files, stored, failures = random.Random(7), seeds(), 0, []
-    # the reference data stored once; each case gets its own copy of that workspace file
-    reference = tmp_path / "reference.duckdb"
-    ws = Workspace(reference)
-    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
-    ws.close()
     for i in range(24):
         name, data = rng.choice(files)
         result = answered(mutate(rng, data), name, ingest.Options(today=TODAY, skip_invalid=rng.random() < 0.7))
         if not isinstance(result, ingest.Prepared):
             continue
-        shutil.copy(reference, tmp_path / f"case{i}.duckdb")
-        ws = Workspace(tmp_path / f"case{i}.duckdb")
+        ws = reference_workspace(tmp_path_factory, tmp_path / f"case{i}.duckdb")  # the reference data, stored once
         try:
             try:
                 ws.commit([result.to_upload()])
