@@ -144,7 +144,10 @@ def everywhere() -> list[str]:
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
         "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
         "significant (or whose test cannot be computed) is grey with no arrow, as is a change that rounds to "
-        "zero; with no previous period in the data there is no change at all.",
+        "zero; with no previous period in the data there is no change at all. Revenue figures (ARR, MRR, NRR, "
+        "GRR, ARPA, the quick ratio) are sums over every paying customer in the data, not estimates from a sample "
+        "of them: their change is what was billed, shown green or red as measured. Counts that are neither good "
+        "nor bad (responses, tickets, backlog) and medians of service times have a grey change with no arrow.",
         f"Every 95% interval uses z = {Z_95} in its method: adjusted Wald for NPS, Wilson for rates, Newcombe for "
         "a difference of rates, the delta method for ratios of sums.",
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
