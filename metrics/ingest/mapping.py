@@ -146,11 +146,12 @@ SYNONYMS_TICKETS = {
     # osTicket's export: 'Current Status' (Open, Resolved, Closed, Archived, Deleted)
     # Dynamics 365's 'Status Reason' (In Progress, Problem Solved, Merged …) before its coarse 'Status' (Active,
     # Resolved, Cancelled): only the reason tells a merged case (Status 'Cancelled') from one cancelled
-    "status": ["statusreason", "status", "ticketstatus", "currentstatus", "state", "conversationstate", "currentconversationstate",
-               "ticketstate", "pipelinestage", "stage"],
+    "status": ["statusreason", "status", "ticketstatus", "currentstatus", "state", "conversationstate",
+               "currentconversationstate", "ticketstate", "pipelinestage", "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'
-    "channel": ["viachannel", "via", "channel", "initialchannel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
+    "channel": ["viachannel", "via", "channel", "initialchannel",  # Dixa's 'initial_channel'
+                "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
                      "conversationratingrating", "lastteammaterating", "rating", "surveyresults",
