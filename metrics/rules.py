@@ -311,7 +311,12 @@ def everywhere() -> list[str]:
         "conversation an agent started is a request from the customer's first message (Intercom's "
         "'first_contact_reply_at'): its reply and resolution times run from then, as Intercom's own do. A cell "
         "listing several customer ids ('111;333': HubSpot's associated companies without the primary one) is "
-        "asked about, must confirm: the first id, no customer (answers and tickets only), or as written.",
+        "asked about, must confirm: the first id, no customer (answers and tickets only), or as written. "
+        "Tool status words are read as the tool defines them: Dynamics 365's 'Status Reason' (read before its "
+        "coarse 'Status', which calls a merged case 'Cancelled': Problem Solved and Information Provided are solved, "
+        "Waiting for Details pending, Merged no ticket, Cancelled asked), Re:amaze's Responded (pending), "
+        "Auto-Resolved and Chatbot Resolved (solved), Helpshift's open states (agent-replied pending; 'rejected' "
+        "asked); SLA deadlines ('Resolve By', 'First Response By') are never times of a resolve or a reply.",
         "NPS is read from the question that asks how likely they are to recommend; a column called only 'score', "
         "'rating' or 'answer' is read as NPS only when no column asks that (Typeform's calculator score is not NPS); "
         "likewise the CSAT is read from a question that asks about satisfaction ('How satisfied …?') before a column "

@@ -93,6 +93,7 @@ SYNONYMS_TICKETS = {
                    "submittedat", "submitted", "openedat", "opened", "startedat", "conversationstartedat",
                    "datecreated", "creationdate", "ticketcreated",
                    "datetimeopened", "dateopened",  # Salesforce's Cases report ('Date/Time Opened')
+                   "createdon",  # Dynamics 365 cases ('Created On'): its cases export was refused without it
                    "erstelltam", "erstellungsdatum", "erstelldatum", "erstellungszeit", "erstellt"],  # German
     "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
@@ -143,15 +144,20 @@ SYNONYMS_TICKETS = {
                                  "resolutiontimebusinesshours", "resolutiontimewithinbusinesshours",
                                  "resolutiontimeinhrs"],  # Freshdesk's, business hours (above)
     # osTicket's export: 'Current Status' (Open, Resolved, Closed, Archived, Deleted)
-    "status": ["status", "ticketstatus", "currentstatus", "state", "conversationstate", "currentconversationstate",
-               "ticketstate", "pipelinestage", "stage"],
+    # Dynamics 365's 'Status Reason' (In Progress, Problem Solved, Merged …) before its coarse 'Status' (Active,
+    # Resolved, Cancelled): only the reason tells a merged case (Status 'Cancelled') from one cancelled
+    "status": ["statusreason", "status", "ticketstatus", "currentstatus", "state", "conversationstate",
+               "currentconversationstate", "ticketstate", "pipelinestage", "stage"],
     "priority": ["priority", "ticketpriority", "urgency", "severity", "prioritaet", "ticketprioritaet",
                  "dringlichkeit"],  # German 'Priorität'
-    "channel": ["viachannel", "via", "channel", "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
+    "channel": ["viachannel", "via", "channel", "initialchannel",  # Dixa's 'initial_channel'
+                "ticketchannel", "source", "medium", "origin", "kanal", "quelle"],
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
                      "conversationratingrating", "lastteammaterating", "rating", "surveyresults",
                      "satisfactionratingscore",
+                     "ratingscore",  # Dixa's conversation export ('rating_score'): its ratings were not read
+
                      "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult",  # Freshservice
                      # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
                      "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],

@@ -56,6 +56,16 @@ STATUS_WORDS = {
     "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
     "unresolved": "open",  # Crisp's conversation states: pending, unresolved, resolved
     "submitted": "new", "in_progress": "open", "waiting_on_customer": "pending",  # Intercom's tickets
+    # Dynamics 365 cases' 'Status Reason' (statuscode): In Progress, On Hold, Waiting for Details, Researching;
+    # Problem Solved and Information Provided resolve a case; Merged is above; Cancelled is asked
+    "waiting for details": "pending", "researching": "open", "problem solved": "solved",
+    "information provided": "solved",
+    # Re:amaze: 'Responded' is a conversation an agent answered that awaits the customer (not yet Done);
+    # Auto-Resolved and Chatbot Resolved are Done conversations resolved by its assistant or chatbot
+    "responded": "pending", "auto-resolved": "solved", "chatbot resolved": "solved",
+    # Helpshift's issue states: open until resolved ('rejected' is asked: closed without a resolution)
+    "new-for-agent": "open", "waiting-for-agent": "open", "pending-reassignment": "open",
+    "agent-replied": "pending",
     "hold": "hold", "on-hold": "hold", "on hold": "hold",
     "solved": "solved", "resolved": "solved",
     "closed": "closed",
