@@ -105,6 +105,29 @@ def intercom_ratings(chk: _Checker, col_sql: str) -> bool:
         f"'amazing') FROM raw WHERE {answered_sql(col_sql)}").fetchone()[0])
 
 
+# Customer Thermometer's four temperatures (its one-click thermometer icons), best first: Gold, Green, Yellow, Red.
+# Its Happiness factor counts Gold and Green as happy of all responses: read as Good/Bad (Gold, Green satisfied;
+# Yellow, Red not) once the analyst confirms it. Refused as words ('Gold' was no satisfaction word).
+THERMOMETER_TEMPERATURES = {"gold": 1, "green": 1, "yellow": 0, "red": 0}
+# Its API numbers the temperatures from the best (temperatureID 1 Gold, 2 Green, 3 Yellow, 4 Red): read upwards on
+# 1–5, Red was satisfied and Gold not (CSAT 16.7% for 66.7%), so numbers under a temperature header are refused.
+_TEMPERATURE_HEADER = ("temperature",)
+
+
+def thermometer_sql(col_sql: str) -> str:
+    """Customer Thermometer's temperature words to 1 (Gold, Green) / 0 (Yellow, Red), else NULL."""
+    return f"CASE trim({_value(col_sql)}) " + " ".join(
+        f"WHEN '{w}' THEN {n}" for w, n in THERMOMETER_TEMPERATURES.items()) + " END"
+
+
+def thermometer_ratings(chk: _Checker, col_sql: str) -> bool:
+    """Every answer is one of Customer Thermometer's four temperatures, and 'Gold' (its own top word; a red / amber /
+    green status has none) is among them."""
+    return bool(chk.con.execute(
+        f"SELECT count(*) > 0 AND count(*) = count({thermometer_sql(col_sql)}) AND bool_or(trim({_value(col_sql)}) = "
+        f"'gold') FROM raw WHERE {answered_sql(col_sql)}").fetchone()[0])
+
+
 # SurveyMonkey writes two five-point forms: Very satisfied / Somewhat satisfied / Neither … / Somewhat dissatisfied /
 # Very dissatisfied (top two boxes: very and somewhat satisfied), and Extremely / Very / Somewhat satisfied / Not so
 # satisfied / Not at all satisfied, whose top two are extremely and very: there 'Somewhat satisfied' is the middle box.
@@ -221,8 +244,16 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     satisfied = any(w in header for w in _SATISFIED) and not recommend
 
     intercom = intercom_ratings(chk, col)
+    thermometer = thermometer_ratings(chk, col)
+    if parsed and parsed == n and low >= 1 and high <= 4 and any(w in header for w in _TEMPERATURE_HEADER):
+        raise InvalidOptionError(f"'{column}' holds temperatures as numbers ({low} to {high}): Customer Thermometer "
+                                 "numbers them from the best (1 Gold, 2 Green, 3 Yellow, 4 Red), while every scale "
+                                 "here reads a higher answer as better. Export the temperature names (Gold, Green, "
+                                 "Yellow, Red) and upload it again.")
     if intercom:
         proposal, clear = "1-5", False  # the words are Intercom's: the reading on 1–5 is confirmed, never assumed
+    elif thermometer:
+        proposal, clear = "good-bad", False  # colours, read as satisfaction only once confirmed
     elif n and goodbad == n:
         proposal, clear = "good-bad", kind == "csat" or satisfied
     elif stars or slash5:
@@ -259,6 +290,9 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     detail += f": {shown}."
     if times:
         detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if thermometer:
+        detail += (" These are Customer Thermometer's temperatures: read as Good/Bad, Gold and Green are satisfied "
+                   "and Yellow and Red are not (its Happiness factor counts Gold and Green responses as happy).")
     if intercom:
         detail += (" These are Intercom's conversation ratings: on 1–5, Terrible 1, Bad 2, OK 3, Great 4, Amazing 5, "
                    "and Great and Amazing are satisfied (the ratings Intercom counts as positive).")

@@ -1,0 +1,48 @@
+"""Survey exports of the twenty-third session's helper (CSAT and NPS), written here in each tool's layout (its field
+names and values, from its public docs or code); the figures are worked out by hand."""
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import InvalidOptionError, NeedsAnswerError
+
+# Customer Thermometer's responses (its API's blast results, flattened: blast_id, response_id, thermometer_id; the
+# recipient's fields as its sendEmail method names them): one of four temperatures, best first Gold, Green, Yellow,
+# Red. Its Happiness factor is Gold + Green responses of all responses.
+THERMOMETER = (
+    "response_id,blast_id,thermometer_id,response_date,email_address,first_name,last_name,company_name,temperature,"
+    "comment\n"
+    "501,77,9,2026-06-01 10:00:00,ann@a.example,Ann,A,Acme,Gold,Superb\n"
+    "502,77,9,2026-06-02 10:00:00,bo@b.example,Bo,B,Bolt,Green,\n"
+    "503,77,9,2026-06-03 10:00:00,cy@c.example,Cy,C,Crux,Yellow,meh\n"
+    "504,77,9,2026-06-04 10:00:00,dee@d.example,Dee,D,Dune,Red,bad\n"
+    "505,77,9,2026-06-05 10:00:00,ed@e.example,Ed,E,Echo,Gold,\n"
+    "506,77,9,2026-06-06 10:00:00,fay@f.example,Fay,F,Fern,Green,\n")
+THERMOMETER_AS_CSAT = {"score": "temperature", "response_date": "response_date"}
+
+
+def test_customer_thermometer_temperatures_are_good_bad_once_confirmed():
+    """'Gold' was refused as no satisfaction word. Customer Thermometer's four temperatures: asked, must confirm,
+    Good/Bad proposed; then Gold and Green satisfied, Yellow and Red not (its Happiness factor). Hand: Gold, Green,
+    Yellow, Red, Gold, Green: 4 satisfied of 6 = 66.7%."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(THERMOMETER.encode(), kind="csat", mapping=THERMOMETER_AS_CSAT)
+    q = next(q for q in asked.value.questions if q.key == "scale:temperature")
+    assert q.proposal == "good-bad" and q.must_confirm and "Gold and Green are satisfied" in q.detail
+    p = prepare_bytes(THERMOMETER.encode(), kind="csat", mapping=THERMOMETER_AS_CSAT,
+                      answers={"scale:temperature": "good-bad"})
+    assert list(p.rows.satisfied) == [True, True, False, False, True, True]
+    assert list(p.rows.score) == [1, 1, 0, 0, 1, 1] and set(p.rows.scale) == {"good-bad"}
+    assert round(100 * p.rows.satisfied.mean(), 1) == 66.7
+    assert list(p.rows.response_id) == ["501", "502", "503", "504", "505", "506"]
+
+
+def test_customer_thermometer_temperature_numbers_are_refused_as_read_downwards():
+    """Its API numbers the temperatures from the best (1 Gold … 4 Red): confirmed as 1–5, Red's 4 was the only
+    satisfied answer (CSAT 16.7% for 66.7%). Refused, saying to export the names."""
+    numbers = (THERMOMETER.replace(",Gold,", ",1,").replace(",Green,", ",2,").replace(",Yellow,", ",3,")
+               .replace(",Red,", ",4,").replace("temperature,", "temperature_id,"))
+    for answers in ({}, {"scale:temperature_id": "1-5"}):
+        with pytest.raises(InvalidOptionError, match="1 Gold, 2 Green, 3 Yellow, 4 Red"):
+            prepare_bytes(numbers.encode(), kind="csat", mapping={"score": "temperature_id",
+                                                                  "response_date": "response_date"}, answers=answers)
