@@ -281,7 +281,10 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         proposal, clear = "1-7", kind == "csat" and seven_is_the_top(high, parsed)
     else:
         _refuse_three_points(column, low, high, parsed)
-        proposal, clear = "1-5", kind == "csat" and high == 5
+        # Answers that stop at 3 may be a three-point scale (Nicereply's smileys score 1 bad, 2 neutral, 3 good):
+        # proposed as 1–5, confirming the proposal counted every Good as unsatisfied (CSAT 0% for 50%). Asked with
+        # no proposal, the three-point reading stated (few answers cannot tell it from a 1–5 question's low answers)
+        proposal, clear = (None, False) if high <= 3 else ("1-5", kind == "csat" and high == 5)
 
     shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")
     detail = f"{n:,} answers in '{column}'"
@@ -296,6 +299,11 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     if intercom:
         detail += (" These are Intercom's conversation ratings: on 1–5, Terrible 1, Bad 2, OK 3, Great 4, Amazing 5, "
                    "and Great and Amazing are satisfied (the ratings Intercom counts as positive).")
+    if proposal is None and parsed and low >= 1 and high <= 3:
+        detail += (f" No answer is above {high}: a three-point scale (three smileys, as Nicereply's 1 bad, 2 neutral, "
+                   "3 good) is none of the scales read here, and read as 1–5 no answer would be satisfied. Answer "
+                   "1–5 only if the question offered five answers; a three-point one: export it as Good/Bad (3 = "
+                   "good, 1–2 = bad) and upload it again.")
     if parsed and low == 0 and high < 9:
         detail += (f" No answer is above {high}: on a 0–10 scale answers of 9 and 10 are the promoters; a scale that "
                    f"ends at {high} is not NPS, and read as 0–10 every answer would count as a detractor.")

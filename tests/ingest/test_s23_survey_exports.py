@@ -46,3 +46,43 @@ def test_customer_thermometer_temperature_numbers_are_refused_as_read_downwards(
         with pytest.raises(InvalidOptionError, match="1 Gold, 2 Green, 3 Yellow, 4 Red"):
             prepare_bytes(numbers.encode(), kind="csat", mapping={"score": "temperature_id",
                                                                   "response_date": "response_date"}, answers=answers)
+
+
+# Nicereply's ratings export: its 'Score' on the survey's own scale (three smileys: 1 bad, 2 neutral, 3 good, as its
+# API's sentiment order shows; NPS 0–10) beside the older 'Legacy score', always out of 10 (its help centre, "Removing
+# Legacy Score": read the 'score' column, not the 'legacy score' one)
+NICEREPLY_HEAD = "Date,Survey,Customer,Customer email,User,Ticket,Score,Legacy score,Comment\n"
+NICEREPLY_SMILEYS = (  # score, legacy score, the smiley
+    (3, 10, "Good"), (2, 5, "Neutral"), (1, 0, "Bad"), (3, 10, "Good"), (3, 10, "Good"), (2, 5, "Neutral"))
+
+
+def _nicereply(values) -> bytes:
+    return (NICEREPLY_HEAD + "".join(
+        f"2026-05-0{i + 1} 10:00:00,Support CSAT,C{i + 1},c{i + 1}@x.example,Bob,{101 + i},{score},{legacy},\n"
+        for i, (score, legacy) in enumerate(values))).encode()
+
+
+def test_nicereply_smileys_are_asked_without_proposing_one_to_five():
+    """Nicereply's 'Score' of three smileys (1–3) was asked with 1–5 proposed: confirmed, every Good was unsatisfied
+    (CSAT 0% for 50%). Asked with no proposal, the three-point reading said; 'Legacy score' (out of 10) is never taken
+    as the score. Exported as Good/Bad as the question says: Good, Neutral, Bad, Good, Good, Neutral: 3 of 6 = 50%."""
+    data = _nicereply((s, legacy) for s, legacy, _ in NICEREPLY_SMILEYS)
+    for kind in ("csat", "nps"):
+        with pytest.raises(NeedsAnswerError) as asked:
+            prepare_bytes(data, kind=kind)
+        q = next(q for q in asked.value.questions if q.key == "scale:Score")
+        assert q.proposal is None and q.must_confirm and "three-point scale" in q.detail and "Nicereply" in q.detail
+    words = _nicereply((word, legacy) for _, legacy, word in NICEREPLY_SMILEYS)
+    p = prepare_bytes(words, kind="csat", answers={"scale:Score": "good-bad"})
+    assert p.mapping["score"] == "Score" and list(p.rows.score) == [1, 0, 0, 1, 1, 0]
+    assert int(p.rows.satisfied.sum()) == 3 and len(p.rows) == 6
+
+
+def test_nicereply_nps_reads_the_score_not_the_legacy_score():
+    """Already right, pinned: an NPS survey's 'Score' 0–10 (its 'Legacy score' the same out of 10). Hand: 10, 9, 6,
+    8, 3, 10: 3 promoters, 2 detractors of 6 = +16.7."""
+    p = prepare_bytes(_nicereply((s, s) for s in (10, 9, 6, 8, 3, 10)), kind="nps",
+                      answers={"scale:Score": "0-10"})
+    assert p.mapping["score"] == "Score" and list(p.rows.score) == [10, 9, 6, 8, 3, 10]
+    s = p.rows.score
+    assert round(100 * ((s >= 9).sum() - (s <= 6).sum()) / len(s), 1) == 16.7
