@@ -86,3 +86,33 @@ def test_nicereply_nps_reads_the_score_not_the_legacy_score():
     assert p.mapping["score"] == "Score" and list(p.rows.score) == [10, 9, 6, 8, 3, 10]
     s = p.rows.score
     assert round(100 * ((s >= 9).sum() - (s <= 6).sum()) / len(s), 1) == 16.7
+
+
+# Hotjar's survey responses (its API's fields, flattened: 'created_time' the submission time in RFC 3339,
+# 'is_complete', 'hotjar_user_id'; one column per question: a rating-1-5 question, an nps one and a long-text one)
+HOTJAR = (
+    'id,created_time,country,device,browser,os,hotjar_user_id,is_complete,response_origin_url,'
+    '"How would you rate your experience today?","How likely are you to recommend Acme to a friend or colleague?",'
+    '"What is the main reason for your score?"\n'
+    "h1,2026-07-01T10:00:00Z,GB,desktop,Chrome,Mac OS,u1,true,https://acme.example/app,5,10,Great\n"
+    "h2,2026-07-02T10:00:00Z,GB,mobile,Safari,iOS,u2,true,https://acme.example/app,2,3,Slow\n"
+    "h3,2026-07-03T10:00:00Z,DE,desktop,Chrome,Windows,u3,false,https://acme.example/app,4,9,\n"
+    "h4,2026-07-04T10:00:00Z,FR,desktop,Firefox,Linux,u4,false,https://acme.example/app,3,,\n"
+    "h5,2026-07-05T23:30:00Z,US,tablet,Chrome,Android,u5,true,https://acme.example/app,5,9,ok\n"
+    "h6,2026-07-06T10:00:00Z,US,desktop,Edge,Windows,u6,true,https://acme.example/app,1,6,\n")
+
+
+def test_hotjar_survey_nps_is_read_from_its_recommend_question_dated_when_created():
+    """Refused ("No column for response date"): 'created_time' is when the response was submitted. The NPS is the
+    recommend question, not the 1–5 rating beside it; a response left incomplete counts with the answers it gave
+    (the rule for partial responses), one without an NPS answer is skipped, said. Hand: 10, 3, 9, 9, 6: 3 promoters,
+    2 detractors of 5 = +20."""
+    p = prepare_bytes(HOTJAR.encode(), kind="nps")
+    assert p.mapping["response_date"] == "created_time"
+    assert p.mapping["score"] == "How likely are you to recommend Acme to a friend or colleague?"
+    assert list(p.rows.score) == [10, 3, 9, 9, 6]
+    s = p.rows.score
+    assert round(100 * ((s >= 9).sum() - (s <= 6).sum()) / len(s), 1) == 20.0
+    assert [f"{d:%Y-%m-%d}" for d in p.rows.response_date] == ["2026-07-01", "2026-07-02", "2026-07-03",
+                                                                "2026-07-05", "2026-07-06"]
+    assert any("1 responses without a score" in w for w in p.warnings)
