@@ -4,7 +4,7 @@ names and values, from its public docs or code); the figures are worked out by h
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import InvalidOptionError, NeedsAnswerError
+from metrics.errors import DuplicateRowsError, InvalidOptionError, MissingColumnError, NeedsAnswerError
 
 # Customer Thermometer's responses (its API's blast results, flattened: blast_id, response_id, thermometer_id; the
 # recipient's fields as its sendEmail method names them): one of four temperatures, best first Gold, Green, Yellow,
@@ -116,3 +116,41 @@ def test_hotjar_survey_nps_is_read_from_its_recommend_question_dated_when_create
     assert [f"{d:%Y-%m-%d}" for d in p.rows.response_date] == ["2026-07-01", "2026-07-02", "2026-07-03",
                                                                 "2026-07-05", "2026-07-06"]
     assert any("1 responses without a score" in w for w in p.warnings)
+
+
+# Simplesat's answers (its API's answer fields, with the response's customer and ticket, as Fivetran's Simplesat
+# schema lists them: one row per answer; 'choice' the rating, 'sentiment' positive / neutral / negative). q1 is the
+# survey's primary question on 1–5, q2 a follow-up rating on 1–7.
+SIMPLESAT_HEAD = ("id,response_id,survey_id,question_id,created,customer_email,customer_name,customer_company,"
+                  "ticket_id,choice,choice_label,sentiment,comment\n")
+SIMPLESAT_PRIMARY = ((5, "positive", "Great"), (4, "positive", ""), (2, "negative", "Slow"), (3, "neutral", ""),
+                     (5, "positive", ""), (1, "negative", ""))
+SIMPLESAT_FOLLOW_UP = (7, 6, 2, 4, 7, 1)
+SIMPLESAT_AS_CSAT = {"score": "choice", "response_date": "created"}
+
+
+def _simplesat(follow_ups: bool) -> bytes:
+    rows = []
+    for r, ((choice, sentiment, comment), follow) in enumerate(zip(SIMPLESAT_PRIMARY, SIMPLESAT_FOLLOW_UP,
+                                                                   strict=True), start=1):
+        who = f"2026-08-0{r}T10:00:00Z,c{r}@x.example,C{r},Co{r},t{r}"
+        rows.append(f"a{2 * r - 1},r{r},s1,q1,{who},{choice},,{sentiment},{comment}\n")
+        if follow_ups:
+            rows.append(f"a{2 * r},r{r},s1,q2,{who},{follow},,,\n")
+    return (SIMPLESAT_HEAD + "".join(rows)).encode()
+
+
+def test_simplesat_answers_are_read_for_one_question_and_never_mixed():
+    """Already right, pinned: 'choice' is no score name (refused until mapped); mapped, its scale is asked; with the
+    follow-up question's answers in the same column the file is refused (two answers per response), never counted
+    together. The primary question alone on 1–5: 5, 4, 2, 3, 5, 1: 3 satisfied of 6 = 50%."""
+    with pytest.raises(MissingColumnError, match="No column for satisfaction score"):
+        prepare_bytes(_simplesat(False), kind="csat")
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(_simplesat(True), kind="csat", mapping=SIMPLESAT_AS_CSAT)
+    assert next(q for q in asked.value.questions if q.key == "scale:choice").must_confirm
+    with pytest.raises(DuplicateRowsError, match="6 duplicate response ids in column 'response_id'"):
+        prepare_bytes(_simplesat(True), kind="csat", mapping=SIMPLESAT_AS_CSAT, answers={"scale:choice": "1-7"})
+    p = prepare_bytes(_simplesat(False), kind="csat", mapping=SIMPLESAT_AS_CSAT, answers={"scale:choice": "1-5"})
+    assert list(p.rows.score) == [5, 4, 2, 3, 5, 1] and int(p.rows.satisfied.sum()) == 3
+    assert list(p.rows.response_id) == ["r1", "r2", "r3", "r4", "r5", "r6"]
