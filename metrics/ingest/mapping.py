@@ -182,6 +182,7 @@ SYNONYMS = {
                       # Microsoft Forms' 'Completion time'; German 'Datum'; Jotform's 'Submission Date'
                       "completiontime", "datum", "submissiondate", "submittedon",
                       "createddate", "responsereceivedat",  # Retently's feedback, Medallia's exports
+                      "createdtime",  # Hotjar's survey responses: 'created_time', when it was submitted (refused)
                       "submissiontimestamp",  # HubSpot's feedback submissions
                       # review exports: Trustpilot's 'Review Created (UTC)'; Google Play's reviews report, whose
                       # 'Star Rating' is the review's latest (a review edited from 1 to 5 stars is a 5 of its update)

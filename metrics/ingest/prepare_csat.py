@@ -27,6 +27,8 @@ from metrics.ingest.scales import (
     middle_words,
     neutral_warning,
     score_sql,
+    thermometer_ratings,
+    thermometer_sql,
     time_of_day_sql,
 )
 from metrics.ingest.sqltext import _blank, sql_words
@@ -57,6 +59,8 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     if scale == "good-bad":
         middle = middle_words(chk, col)
         score = good_bad_sql(col, middle)
+        if thermometer_ratings(chk, col):
+            score = thermometer_sql(col)  # Gold, Green satisfied; Yellow, Red not (scales.THERMOMETER_TEMPERATURES)
         chk.flag(m["score"], f"{answered} AND {score} IS NULL",
                  "are not satisfaction words (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …)")
         neutral_warning(chk, col, warnings, middle)

@@ -105,6 +105,29 @@ def intercom_ratings(chk: _Checker, col_sql: str) -> bool:
         f"'amazing') FROM raw WHERE {answered_sql(col_sql)}").fetchone()[0])
 
 
+# Customer Thermometer's four temperatures (its one-click thermometer icons), best first: Gold, Green, Yellow, Red.
+# Its Happiness factor counts Gold and Green as happy of all responses: read as Good/Bad (Gold, Green satisfied;
+# Yellow, Red not) once the analyst confirms it. Refused as words ('Gold' was no satisfaction word).
+THERMOMETER_TEMPERATURES = {"gold": 1, "green": 1, "yellow": 0, "red": 0}
+# Its API numbers the temperatures from the best (temperatureID 1 Gold, 2 Green, 3 Yellow, 4 Red): read upwards on
+# 1–5, Red was satisfied and Gold not (CSAT 16.7% for 66.7%), so numbers under a temperature header are refused.
+_TEMPERATURE_HEADER = ("temperature",)
+
+
+def thermometer_sql(col_sql: str) -> str:
+    """Customer Thermometer's temperature words to 1 (Gold, Green) / 0 (Yellow, Red), else NULL."""
+    return f"CASE trim({_value(col_sql)}) " + " ".join(
+        f"WHEN '{w}' THEN {n}" for w, n in THERMOMETER_TEMPERATURES.items()) + " END"
+
+
+def thermometer_ratings(chk: _Checker, col_sql: str) -> bool:
+    """Every answer is one of Customer Thermometer's four temperatures, and 'Gold' (its own top word; a red / amber /
+    green status has none) is among them."""
+    return bool(chk.con.execute(
+        f"SELECT count(*) > 0 AND count(*) = count({thermometer_sql(col_sql)}) AND bool_or(trim({_value(col_sql)}) = "
+        f"'gold') FROM raw WHERE {answered_sql(col_sql)}").fetchone()[0])
+
+
 # SurveyMonkey writes two five-point forms: Very satisfied / Somewhat satisfied / Neither … / Somewhat dissatisfied /
 # Very dissatisfied (top two boxes: very and somewhat satisfied), and Extremely / Very / Somewhat satisfied / Not so
 # satisfied / Not at all satisfied, whose top two are extremely and very: there 'Somewhat satisfied' is the middle box.
@@ -221,8 +244,16 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     satisfied = any(w in header for w in _SATISFIED) and not recommend
 
     intercom = intercom_ratings(chk, col)
+    thermometer = thermometer_ratings(chk, col)
+    if parsed and parsed == n and low >= 1 and high <= 4 and any(w in header for w in _TEMPERATURE_HEADER):
+        raise InvalidOptionError(f"'{column}' holds temperatures as numbers ({low} to {high}): Customer Thermometer "
+                                 "numbers them from the best (1 Gold, 2 Green, 3 Yellow, 4 Red), while every scale "
+                                 "here reads a higher answer as better. Export the temperature names (Gold, Green, "
+                                 "Yellow, Red) and upload it again.")
     if intercom:
         proposal, clear = "1-5", False  # the words are Intercom's: the reading on 1–5 is confirmed, never assumed
+    elif thermometer:
+        proposal, clear = "good-bad", False  # colours, read as satisfaction only once confirmed
     elif n and goodbad == n:
         proposal, clear = "good-bad", kind == "csat" or satisfied
     elif stars or slash5:
@@ -250,7 +281,10 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         proposal, clear = "1-7", kind == "csat" and seven_is_the_top(high, parsed)
     else:
         _refuse_three_points(column, low, high, parsed)
-        proposal, clear = "1-5", kind == "csat" and high == 5
+        # Answers that stop at 3 may be a three-point scale (Nicereply's smileys score 1 bad, 2 neutral, 3 good):
+        # proposed as 1–5, confirming the proposal counted every Good as unsatisfied (CSAT 0% for 50%). Asked with
+        # no proposal, the three-point reading stated (few answers cannot tell it from a 1–5 question's low answers)
+        proposal, clear = (None, False) if high <= 3 else ("1-5", kind == "csat" and high == 5)
 
     shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")
     detail = f"{n:,} answers in '{column}'"
@@ -259,9 +293,17 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     detail += f": {shown}."
     if times:
         detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if thermometer:
+        detail += (" These are Customer Thermometer's temperatures: read as Good/Bad, Gold and Green are satisfied "
+                   "and Yellow and Red are not (its Happiness factor counts Gold and Green responses as happy).")
     if intercom:
         detail += (" These are Intercom's conversation ratings: on 1–5, Terrible 1, Bad 2, OK 3, Great 4, Amazing 5, "
                    "and Great and Amazing are satisfied (the ratings Intercom counts as positive).")
+    if proposal is None and parsed and low >= 1 and high <= 3:
+        detail += (f" No answer is above {high}: a three-point scale (three smileys, as Nicereply's 1 bad, 2 neutral, "
+                   "3 good) is none of the scales read here, and read as 1–5 no answer would be satisfied. Answer "
+                   "1–5 only if the question offered five answers; a three-point one: export it as Good/Bad (3 = "
+                   "good, 1–2 = bad) and upload it again.")
     if parsed and low == 0 and high < 9:
         detail += (f" No answer is above {high}: on a 0–10 scale answers of 9 and 10 are the promoters; a scale that "
                    f"ends at {high} is not NPS, and read as 0–10 every answer would count as a detractor.")
