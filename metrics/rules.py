@@ -274,7 +274,12 @@ def everywhere() -> list[str]:
         "whose formatted twin shows it ÷ 100 (Lemon Squeezy's 'total' beside 'total_formatted') is in cents, as "
         "is Maxio's 'amount_in_cents'. 2Checkout's buyer ('ExternalCustomerReference', 'CustomerReference') is the "
         "customer, not the order's 'ExternalReference'. A 'processing' payment beside 'success' ones (Recurly's "
-        "transactions: a direct debit in progress) is not collected yet: no revenue.",
+        "transactions: a direct debit in progress) is not collected yet: no revenue. A Mollie payment keeps its "
+        "'paid' status when refunded or charged back: its 'amountRefunded' and 'amountChargedBack' are taken off "
+        "it (together at most the payment, else refused by row), and its 'open' payments (a checkout never "
+        "completed) are no revenue. A CRM's deals (a status saying won or lost: Pipedrive's 'Deal - Status' "
+        "before its 'Deal - Stage') keep the won ones only, need no date on the others, and always ask whether "
+        "a deal's value bills every month (a deal's value is what it is worth, not a month's bill).",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

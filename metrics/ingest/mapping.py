@@ -34,6 +34,8 @@ FIELDS = {
                 ("period_end", "service period end (invoice lines)", False),
                 ("tax", "tax (subtracted from the total: MRR excludes tax)", False),
                 ("refunded", "amount refunded (subtracted: a refund is not revenue)", False),
+                # a payment's amount taken back by the buyer's bank (Mollie's 'amountChargedBack'): not revenue
+                ("charged_back", "amount charged back (subtracted: a chargeback takes the payment back)", False),
                 # an order's total holds the shipping charged: passed on to a carrier, not earned
                 ("shipping", "shipping (subtracted from the total: not revenue)", False)],
     # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
@@ -244,6 +246,7 @@ SYNONYMS = {
     # buyer's, which mixes currencies)
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amountmerchantcurrency", "amount",
                "amountincents",  # Maxio's (Chargify's) transactions: its unit in the header (amounts.in_cents)
+               "amountvalue",  # Mollie's payments: its API's 'amount' object flattened ('amount.value')
                "planamount", "revenue",
                "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
                "ordertotalinctax",
@@ -279,7 +282,12 @@ SYNONYMS = {
                  "amountadjusted",
                  # WooCommerce's Customer / Order / Coupon Export ('refunded_total' beside 'order_total': a partial
                  # refund of a 'completed' order was revenue)
-                 "refundedtotal", "totalrefunded"],
+                 "refundedtotal", "totalrefunded",
+                 # Mollie's payments (its API's 'amountRefunded' object, flattened: 'amountRefunded.value',
+                 # 'amount_refunded_value'): unread, a payment refunded in full stayed revenue
+                 "amountrefundedvalue"],
+    # Mollie's payments: 'amountChargedBack' beside 'amount' (the status stays 'paid' after a chargeback)
+    "charged_back": ["amountchargedback", "amountchargedbackvalue", "chargedbackamount", "chargebackamount"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
                  "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'
@@ -307,7 +315,9 @@ SYNONYMS_REVENUE = {
                  "endedon", "subscriptioncanceledat"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
     "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "financialstatus",
-               "orderstatus", "dealstage", "stage"],
+               # Pipedrive's deals: 'Deal - Status' (Open, Won, Lost) before its 'Deal - Stage' (the pipeline's
+               # step: Qualified, Negotiation …, which never says won), else lost and open deals were revenue
+               "orderstatus", "dealstatus", "dealstage", "stage"],
 }
 # A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
 # whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
@@ -553,7 +563,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("period_start", None)
             mapping.pop("period_end", None)
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
-            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
+            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
                 mapping.pop(name, None)
         kind_of_line = next((normalised[h] for h in LEDGER_TYPE_HEADERS if h in normalised), None)
         if (LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given
@@ -577,7 +587,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
-            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
+            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
                 mapping.pop(name, None)
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
