@@ -279,7 +279,8 @@ def everywhere() -> list[str]:
         "it (together at most the payment, else refused by row), and its 'open' payments (a checkout never "
         "completed) are no revenue. A CRM's deals (a status saying won or lost: Pipedrive's 'Deal - Status' "
         "before its 'Deal - Stage') keep the won ones only, need no date on the others, and always ask whether "
-        "a deal's value bills every month (a deal's value is what it is worth, not a month's bill).",
+        "a deal's value bills every month (a deal's value is what it is worth, not a month's bill). Odoo's "
+        "'Total Signed' is a total: its 'Tax Signed' is subtracted.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

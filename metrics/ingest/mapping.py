@@ -251,7 +251,10 @@ SYNONYMS = {
                "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
                "ordertotalinctax",
                "subtotal",  # Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
-               "gross"],  # last: PayPal's activity download ('Gross' before its 'Fee': the buyer paid it, tax in it)
+               "gross",  # PayPal's activity download ('Gross' before its 'Fee': the buyer paid it, tax in it)
+               # Odoo's invoices exported with their signed amounts (account.move's 'Total Signed', in the company's
+               # currency, a credit note's below 0): not found, the file was refused; its 'Tax Signed' is subtracted
+               "totalsigned"],
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit", "billingtype",
@@ -274,7 +277,9 @@ SYNONYMS = {
     # Xero's 'TaxTotal', Shopify's 'Taxes'
     "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax",
             # WooCommerce's 'Order Total Tax Amount'
-            "ordertotaltaxamount", "ordertaxamount", "totaltaxamount"],
+            "ordertotaltaxamount", "ordertaxamount", "totaltaxamount",
+            # Odoo's 'Tax Signed' beside its 'Total Signed' (mapped by hand, the total kept its VAT: 121 for 100)
+            "taxsigned"],
     # Stripe's payments export ('Amount Refunded' beside 'Amount'), Shopify's orders ('Refunded Amount')
     # not a bare 'Refunded' (Gumroad's 'Refunded?' is a 0/1 flag: read as an amount, 1.00 came off each sale)
     # Chargebee invoices' 'Amount Adjusted': adjustment credit notes taken off the invoice (240 billed, 96 adjusted)
@@ -294,7 +299,7 @@ SYNONYMS = {
                  "shippingandhandlingamount", "shippingandhandling"],  # PayPal's, in its 'Gross'
 }
 # An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
-TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross")
+TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross", "totalsigned")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 # The buyer's email (Shopify 'Email', BigCommerce 'Customer Email', Gumroad 'Purchase Email', WooCommerce 'Email

@@ -127,3 +127,41 @@ def test_pipedrive_deals_read_their_status_and_ask_whether_a_value_is_monthly():
     said = " ".join(p.warnings)
     assert "by status: lost 1, open 1" in said
     assert "status open (billed, not paid yet)" not in said  # an open deal left out is no open invoice
+
+
+# Odoo's customer invoices exported with their signed amounts (account.move's fields as the export dialog names
+# them, Odoo's source: 'Untaxed Amount Signed', 'Tax Signed', 'Total Signed' in the company's currency, 'Total in
+# Currency Signed' in the invoice's, 'Amount Due Signed'; 'Status' Draft / Posted / Cancelled; a credit note's
+# amounts below 0)
+ODOO_SIGNED = (
+    "Number,Partner,Invoice/Bill Date,Due Date,Untaxed Amount Signed,Tax Signed,Total Signed,"
+    "Total in Currency Signed,Amount Due Signed,Currency,Status,Payment Status\n"
+    "INV/2026/00001,Acme SA,10/01/2026,10/31/2026,100.00,21.00,121.00,121.00,0.00,EUR,Posted,Paid\n"
+    "INV/2026/00002,Beta BV,10/03/2026,11/02/2026,200.00,42.00,242.00,242.00,0.00,EUR,Posted,Paid\n"
+    "RINV/2026/00001,Beta BV,10/20/2026,10/20/2026,-50.00,-10.50,-60.50,-60.50,0.00,EUR,Posted,Paid\n"
+    "INV/2026/00004,Gamma GmbH,10/05/2026,11/04/2026,80.00,16.80,96.80,96.80,96.80,EUR,Cancelled,Not Paid\n"
+    ",Delta Ltd,,,70.00,14.70,84.70,84.70,84.70,EUR,Draft,Not Paid\n"
+    "INV/2026/00005,Acme SA,11/01/2026,12/01/2026,100.00,21.00,121.00,121.00,121.00,EUR,Posted,Not Paid\n"
+    "INV/2026/00006,Beta BV,11/03/2026,12/03/2026,200.00,42.00,242.00,242.00,0.00,EUR,Posted,In Payment\n")
+
+
+@pytest.mark.parametrize("given", [{}, {"amount": "Total Signed"}])
+def test_odoo_signed_totals_are_read_without_their_tax(given):
+    """'Total Signed' was not found (the file refused), and mapped by hand its 'Tax Signed' was not subtracted: Acme
+    121 a month for 100. Hand: Acme 121 − 21 = 100 / 100 (November posted, not paid yet: billed); Beta Oct 200 −
+    50 (the credit note, −60.50 less its −10.50 VAT) = 150, Nov 200; Gamma's cancelled and Delta's draft invoices
+    none."""
+    p = prepare_bytes(ODOO_SIGNED.encode(), kind="revenue", mapping=given,
+                      answers={"credits:Total Signed": "net"})
+    assert (p.mapping["amount"], p.mapping["tax"]) == ("Total Signed", "Tax Signed")
+    assert by_month(p) == {("Acme SA", "2026-10"): 100.0, ("Acme SA", "2026-11"): 100.0,
+                           ("Beta BV", "2026-10"): 150.0, ("Beta BV", "2026-11"): 200.0}
+    assert "by status: cancelled 1, draft 1" in " ".join(p.warnings)
+
+
+def test_odoo_invoices_in_two_currencies_are_refused():
+    """An invoice in USD beside the EUR ones: refused by its 'Currency' (never added)."""
+    usd = ODOO_SIGNED + "INV/2026/00007,Echo Inc,10/07/2026,11/06/2026,90.00,0.00,90.00,100.00,0.00,USD,Posted,Paid\n"
+    with pytest.raises(Exception, match="different currencies cannot be added"):
+        prepare_bytes(usd.encode(), kind="revenue", mapping={"amount": "Total in Currency Signed"},
+                      answers={"credits:Total in Currency Signed": "net"})
