@@ -171,7 +171,10 @@ def everywhere() -> list[str]:
         "be confirmed. Ids that differ only in capitals are asked about; record ids whose capitals are part of the "
         "id (Salesforce's 15-character ids) are not proposed as one customer. Paused or unpaid subscriptions are "
         "asked about, must be confirmed: customers through their end, or left out (Stripe pauses a subscription "
-        "whose trial ended without a payment method: it never paid).",
+        "whose trial ended without a payment method: it never paid). In a list of one row per customer, a status "
+        "saying trialing or churned_trial (ProfitWell) is a trial, left out, said; ProfitWell's 'churned_voluntary' "
+        "and 'churned_delinquent' are proposed as churned, and its 'cancelled' (paid to the end of the billing "
+        "cycle) is not proposed.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",

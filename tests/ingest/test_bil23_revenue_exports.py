@@ -165,3 +165,39 @@ def test_odoo_invoices_in_two_currencies_are_refused():
     with pytest.raises(Exception, match="different currencies cannot be added"):
         prepare_bytes(usd.encode(), kind="revenue", mapping={"amount": "Total in Currency Signed"},
                       answers={"credits:Total in Currency Signed": "net"})
+
+
+# ProfitWell's (Paddle's) customers, with the fields its customer record holds (ProfitWell's 'Customer details for
+# Intercom': Customer ID, MRR, Plans, Status active / trialing / cancelled / churned_trial / churned_voluntary /
+# churned_delinquent, Created On, Activated On, Churned On, Total Spend; the same names in Windsor.ai's ProfitWell
+# connector)
+PROFITWELL = (
+    "Customer ID,Email,Plans,Status,MRR,Created On,Activated On,Churned On,Total Spend\n"
+    "cus_1,ann@a.io,Pro Monthly,active,100.00,2026-03-28,2026-04-01,,800.00\n"
+    "cus_2,bo@b.io,Basic Monthly,churned_voluntary,0.00,2026-04-01,2026-04-05,2026-08-05,200.00\n"
+    "cus_3,cy@c.io,Pro Annual,active,83.33,2026-05-02,2026-05-02,,1000.00\n"
+    "cus_4,di@d.io,Pro Monthly,trialing,0.00,2026-11-10,,,0.00\n"
+    "cus_5,ed@e.io,Basic Monthly,churned_delinquent,0.00,2026-04-10,2026-04-10,2026-07-10,150.00\n"
+    "cus_6,fa@f.io,Pro Monthly,cancelled,100.00,2026-06-01,2026-06-01,,600.00\n"
+    "cus_7,gi@g.io,Pro Monthly,churned_trial,0.00,2026-05-01,,2026-05-15,0.00\n")
+
+
+@pytest.mark.parametrize("start", ["Activated On", "Created On"])
+def test_profitwell_customers_churned_statuses_and_trials(start):
+    """The churned values were proposed as 'cancelled' alone (ProfitWell's cancelled customer has paid to the end of
+    the billing cycle: no churn yet) and not its 'churned_voluntary' and 'churned_delinquent'; its trials were
+    customers (from 'Created On': cus_4 trialing active, cus_7's ended trial a churn) or, from 'Activated On', the
+    empty activation refused the file. Proposed now: the two churned words, must confirm ('cancelled' is asked);
+    trials left out, said. Hand: cus_1, cus_3, cus_6 active; cus_2 churned 2026-08-05, cus_5 2026-07-10."""
+    mapping = {"start_date": start, "churn_date": "Churned On"}
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(PROFITWELL.encode(), kind="customers", mapping=mapping)
+    q = next(q for q in err.value.questions if q.key == "churned_values:Status")
+    assert q.must_confirm and q.proposal == ["churned_delinquent", "churned_voluntary"]
+    assert "Not known words: cancelled." in q.detail
+    p = prepare_bytes(PROFITWELL.encode(), kind="customers", mapping=mapping,
+                      answers={"churned_values:Status": ["churned_voluntary", "churned_delinquent"]})
+    rows = {r.customer_id: None if r.churn_date != r.churn_date else f"{r.churn_date:%Y-%m-%d}"  # NaT != NaT
+            for r in p.rows.itertuples()}
+    assert rows == {"cus_1": None, "cus_2": "2026-08-05", "cus_3": None, "cus_5": "2026-07-10", "cus_6": None}
+    assert "2 rows whose 'Status' says trialing (1), churned_trial (1) were left out" in " ".join(p.warnings)
