@@ -283,7 +283,11 @@ def everywhere() -> list[str]:
         "completed) are no revenue. A CRM's deals (a status saying won or lost: Pipedrive's 'Deal - Status' "
         "before its 'Deal - Stage') keep the won ones only, need no date on the others, and always ask whether "
         "a deal's value bills every month (a deal's value is what it is worth, not a month's bill). Odoo's "
-        "'Total Signed' is a total: its 'Tax Signed' is subtracted.",
+        "'Total Signed' is a total: its 'Tax Signed' is subtracted. An amount whose header names its currency "
+        "(FastSpring's 'Transaction_Amount_in_USD') has the tax in that currency subtracted ('Tax_in_USD', not the "
+        "buyer's 'Tax'); FastSpring's charged back orders and, beside subscription orders, its one-off sales "
+        "('Subscription_True_False' false) are left out, said, and its returned orders ('Return_True_False') are "
+        "asked about, must be confirmed: left out as refunded in full, or refused (a flag cannot say how much).",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

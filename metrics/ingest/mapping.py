@@ -607,7 +607,34 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         amount = normalise_header(mapping.get("amount", ""))
         if "shipping" in mapping and amount not in TOTAL_HEADERS and ("total" not in amount or "subtotal" in amount):
             mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not
+        _parts_in_the_amounts_currency(mapping, columns, given)
     return mapping
+
+
+# A currency code at the end of a normalised header, after 'in' or not ('Income_in_USD', 'subtotal_usd')
+_CURRENCY_SUFFIX = re.compile(r"(in)?(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk|pln|inr|brl)$")
+
+
+def currency_twin(amount: str, part: str, columns: list[str]) -> str | None:
+    """The twin of `part` in the currency `amount`'s header names ('Tax_in_USD' for 'Tax' beside
+    'Transaction_Amount_in_USD'), when the file has one and `part` names no currency itself; else None."""
+    suffix = _CURRENCY_SUFFIX.search(normalise_header(amount))
+    normalised_part = normalise_header(part)
+    if not suffix or not normalised_part or _CURRENCY_SUFFIX.search(normalised_part):
+        return None
+    normalised = _by_name(columns)
+    return normalised.get(normalised_part + suffix[0]) or normalised.get(normalised_part + suffix[2])
+
+
+def _parts_in_the_amounts_currency(mapping: dict[str, str], columns: list[str], given: dict[str, str]) -> None:
+    """An amount in a currency its header names, beside a tax (refund, shipping) column in the buyer's currency and
+    that column's twin in the amount's (FastSpring's revenue report: 'Transaction_Amount_in_USD', 'Tax' in the
+    buyer's EUR and 'Tax_in_USD'): the twin is the part subtracted (19 EUR came off 130 USD, for 20.75)."""
+    for name in ("tax", "refunded", "charged_back", "shipping"):
+        if name in mapping and name not in given:
+            twin = currency_twin(mapping.get("amount", ""), mapping[name], columns)
+            if twin is not None and twin not in mapping.values():
+                mapping[name] = twin
 
 
 # Fields only a help-desk export has; with a ticket id and a status or created time they make a file tickets

@@ -201,3 +201,59 @@ def test_profitwell_customers_churned_statuses_and_trials(start):
             for r in p.rows.itertuples()}
     assert rows == {"cus_1": None, "cus_2": "2026-08-05", "cus_3": None, "cus_5": "2026-07-10", "cus_6": None}
     assert "2 rows whose 'Status' says trialing (1), churned_trial (1) were left out" in " ".join(p.warnings)
+
+
+# FastSpring's revenue report (developer.fastspring.com, 'Generates a revenue report': its report columns, as a
+# connector requests them: Order_ID, Transaction_Date, Buyer_ID, Buyer_Email, Subscription_True_False,
+# Return_True_False, Chargeback_True_False, Transaction_Currency, Transaction_Amount, Tax, Income and their '_in_USD'
+# twins)
+FASTSPRING = (
+    "Order_ID,Transaction_Date,Buyer_ID,Buyer_Email,Product_Name,Subscription_True_False,Return_True_False,"
+    "Chargeback_True_False,Transaction_Currency,Transaction_Amount,Tax,Income,Transaction_Amount_in_USD,Tax_in_USD,"
+    "Income_in_USD\n"
+    "ACME260901-1111-11111,2026-09-01,B1,ann@a.io,pro-monthly,True,False,False,USD,120.00,20.00,91.00,120.00,20.00,"
+    "91.00\n"
+    "ACME260903-2222-22222,2026-09-03,B2,bo@b.io,pro-monthly,True,False,False,EUR,119.00,19.00,91.50,130.00,20.75,"
+    "100.00\n"
+    "ACME260905-5555-55550,2026-09-05,B3,cy@c.io,pro-monthly,True,False,False,USD,60.00,10.00,45.00,60.00,10.00,"
+    "45.00\n"
+    "ACME260906-6666-66666,2026-09-06,B1,ann@a.io,ebook,False,False,False,USD,24.00,4.00,18.00,24.00,4.00,18.00\n"
+    "ACME261001-3333-33333,2026-10-01,B1,ann@a.io,pro-monthly,True,False,False,USD,120.00,20.00,91.00,120.00,20.00,"
+    "91.00\n"
+    "ACME261003-4444-44444,2026-10-03,B2,bo@b.io,pro-monthly,True,True,False,EUR,119.00,19.00,91.50,130.00,20.75,"
+    "100.00\n"
+    "ACME261005-5555-55555,2026-10-05,B3,cy@c.io,pro-monthly,True,False,True,USD,60.00,10.00,45.00,60.00,10.00,"
+    "45.00\n")
+FASTSPRING_ANSWERS = {"tax_in:Transaction_Amount_in_USD": "included",
+                      "recurring:Transaction_Amount_in_USD": "monthly"}
+
+
+def test_fastspring_revenue_report_returns_chargebacks_one_off_sales_and_the_tax_in_usd():
+    """In USD ('Transaction_Amount_in_USD'), the buyer's 'Tax' in EUR was subtracted (Bo 130 − 19 = 111 for
+    130 − 20.75), the returned order (Bo, October), the charged back one (Cy, October) and the one-off ebook (Ann,
+    September, 'Subscription_True_False' False) were revenue. Now: the tax in USD, the chargeback and the one-off sale
+    left out, and the return asked (a yes/no flag cannot say how much was refunded), must confirm. Hand after 'left
+    out': Ann 120 − 20 = 100 / 100; Bo Sep 109.25, Oct returned; Cy Sep 60 − 10 = 50, Oct charged back."""
+    data = FASTSPRING.encode()
+    mapping = {"amount": "Transaction_Amount_in_USD"}
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="revenue", mapping=mapping, answers=FASTSPRING_ANSWERS)
+    q = next(q for q in err.value.questions if q.key == "returned:Return_True_False")
+    assert q.must_confirm and q.proposal is None and "1 sale is flagged returned" in q.detail
+    with pytest.raises(InvalidOptionError, match="without saying how much was refunded"):
+        prepare_bytes(data, kind="revenue", mapping=mapping,
+                      answers={**FASTSPRING_ANSWERS, "returned:Return_True_False": "refuse"})
+    p = prepare_bytes(data, kind="revenue", mapping=mapping,
+                      answers={**FASTSPRING_ANSWERS, "returned:Return_True_False": "left_out"})
+    assert (p.mapping["tax"], p.currency) == ("Tax_in_USD", "USD")
+    assert by_month(p) == {("ann@a.io", "2026-09"): 100.0, ("ann@a.io", "2026-10"): 100.0,
+                           ("bo@b.io", "2026-09"): 109.25, ("cy@c.io", "2026-09"): 50.0}
+    said = " ".join(p.warnings)
+    assert "1 sale whose 'Chargeback_True_False' says disputed (a chargeback) was left out" in said
+    assert "1 sale whose 'Subscription_True_False' says not a subscription was left out" in said
+
+
+def test_fastspring_amounts_in_the_buyers_currencies_are_refused():
+    """'Transaction_Amount' is in each buyer's currency ('Transaction_Currency': USD and EUR): refused, never added."""
+    with pytest.raises(Exception, match="different currencies cannot be added"):
+        prepare_bytes(FASTSPRING.encode(), kind="revenue", mapping={"amount": "Transaction_Amount"})
