@@ -287,7 +287,10 @@ def everywhere() -> list[str]:
         "(FastSpring's 'Transaction_Amount_in_USD') has the tax in that currency subtracted ('Tax_in_USD', not the "
         "buyer's 'Tax'); FastSpring's charged back orders and, beside subscription orders, its one-off sales "
         "('Subscription_True_False' false) are left out, said, and its returned orders ('Return_True_False') are "
-        "asked about, must be confirmed: left out as refunded in full, or refused (a flag cannot say how much).",
+        "asked about, must be confirmed: left out as refunded in full, or refused (a flag cannot say how much). An "
+        "invoice a yes/no 'Cancelled' column says was cancelled (Business Central: reversed by a credit memo the "
+        "list does not hold) is left out, said; a file's one currency column empty beside amounts while other rows "
+        "name a currency (Business Central leaves its local currency empty) is refused by row.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -193,6 +193,9 @@ def _guest_ids(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
 REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS = (("fullyrefunded",), ("disputed", "chargedback",
                                                                           "chargebacktruefalse"), ("disputewon",))
 RETURN_FLAGS = ("returntruefalse",)
+# Business Central's posted sales invoices: 'Cancelled' Yes is an invoice reversed by a corrective credit memo, which
+# the invoice list does not hold (counted, a cancelled invoice stayed revenue)
+CANCELLED_FLAGS = ("cancelled", "canceled")
 # FastSpring's revenue report: 'Subscription_True_False' says whether the order was a subscription's; beside
 # subscription orders, the others are one-off sales (a product bought once), no recurring revenue
 SUBSCRIPTION_FLAGS = ("subscriptiontruefalse",)
@@ -218,9 +221,10 @@ def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> 
     def says(col: str) -> str:
         return f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
 
-    refunded, disputed, won = (_yes_no_column(chk, mapping, headers)
-                               for headers in (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS))
+    refunded, disputed, won, cancelled = (_yes_no_column(chk, mapping, headers) for headers in
+                                          (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS, CANCELLED_FLAGS))
     for condition, why in ((refunded and says(refunded), f"'{refunded}' says refunded in full"),
+                           (cancelled and says(cancelled), f"'{cancelled}' says cancelled (reversed)"),
                            (disputed and f"{says(disputed)} AND NOT coalesce({says(won) if won else 'false'}, false)",
                             f"'{disputed}' says disputed" + (f" and '{won}' not won" if won else "")
                             + " (a chargeback)")):

@@ -257,3 +257,35 @@ def test_fastspring_amounts_in_the_buyers_currencies_are_refused():
     """'Transaction_Amount' is in each buyer's currency ('Transaction_Currency': USD and EUR): refused, never added."""
     with pytest.raises(Exception, match="different currencies cannot be added"):
         prepare_bytes(FASTSPRING.encode(), kind="revenue", mapping={"amount": "Transaction_Amount"})
+
+
+# Business Central's posted sales invoices (Microsoft's AL source, table 112 'Sales Invoice Header': 'No.',
+# 'Sell-to Customer No.', 'Currency Code' empty for the local currency, 'Amount' without VAT beside 'Amount
+# Including VAT', 'Remaining Amount', 'Closed', 'Cancelled', 'Corrective', 'Posting Date')
+BUSINESS_CENTRAL = (
+    "No.,Sell-to Customer No.,Sell-to Customer Name,Currency Code,Due Date,Amount,Amount Including VAT,"
+    "Remaining Amount,Closed,Cancelled,Corrective,Posting Date\n"
+    "103001,C10000,Adatum Corporation,,2026-10-31,100.00,125.00,0.00,Yes,No,No,2026-10-01\n"
+    "103002,C20000,Trey Research,,2026-11-02,200.00,250.00,0.00,Yes,No,No,2026-10-03\n"
+    "103003,C30000,School of Fine Art,,2026-11-04,80.00,100.00,100.00,No,Yes,No,2026-10-05\n"
+    "103004,C10000,Adatum Corporation,,2026-11-30,100.00,125.00,125.00,No,No,No,2026-11-01\n"
+    "103005,C20000,Trey Research,,2026-12-02,200.00,250.00,0.00,Yes,No,No,2026-11-03\n"
+    "103006,C30000,School of Fine Art,,2026-12-04,80.00,100.00,0.00,Yes,No,No,2026-11-05\n")
+BUSINESS_CENTRAL_MAPPING = {"customer_id": "Sell-to Customer No.", "month": "Posting Date"}
+
+
+def test_business_central_cancelled_invoices_and_the_local_currency():
+    """A posted invoice 'Cancelled' Yes is reversed by a corrective credit memo the invoice list does not hold: it
+    was revenue (C30000 October 80). And 'Currency Code' is empty for the company's own currency: beside one USD
+    invoice, the local amounts were read as USD and added to it; refused now. Hand: C10000 100 / 100, C20000 200 /
+    200, C30000 November 80 ('Amount' is without VAT)."""
+    p = prepare_bytes(BUSINESS_CENTRAL.encode(), kind="revenue", mapping=BUSINESS_CENTRAL_MAPPING,
+                      answers={"currency:Amount": "EUR"})
+    assert p.mapping["amount"] == "Amount"
+    assert by_month(p) == {("C10000", "2026-10"): 100.0, ("C10000", "2026-11"): 100.0, ("C20000", "2026-10"): 200.0,
+                           ("C20000", "2026-11"): 200.0, ("C30000", "2026-11"): 80.0}
+    assert "1 sale whose 'Cancelled' says cancelled (reversed) was left out" in " ".join(p.warnings)
+    usd = BUSINESS_CENTRAL.replace("103006,C30000,School of Fine Art,,", "103006,C30000,School of Fine Art,USD,")
+    with pytest.raises(Exception, match="Column 'Currency Code': 4 value.s. are empty beside amounts, while other "
+                                        "rows name USD"):
+        prepare_bytes(usd.encode(), kind="revenue", mapping=BUSINESS_CENTRAL_MAPPING)
