@@ -174,7 +174,10 @@ def everywhere() -> list[str]:
         "be confirmed. Ids that differ only in capitals are asked about; record ids whose capitals are part of the "
         "id (Salesforce's 15-character ids) are not proposed as one customer. Paused or unpaid subscriptions are "
         "asked about, must be confirmed: customers through their end, or left out (Stripe pauses a subscription "
-        "whose trial ended without a payment method: it never paid).",
+        "whose trial ended without a payment method: it never paid). In a list of one row per customer, a status "
+        "saying trialing or churned_trial (ProfitWell) is a trial, left out, said; ProfitWell's 'churned_voluntary' "
+        "and 'churned_delinquent' are proposed as churned, and its 'cancelled' (paid to the end of the billing "
+        "cycle) is not proposed.",
         "Churn by category over a period of k months is the share of the start's customers who churned within "
         "it; its monthly equivalent is 1 − (1 − r)^(1/k) and its annualised figure 1 − (1 − monthly)"
         f"{superscript(MONTHS_PER_YEAR)}.",
@@ -277,7 +280,20 @@ def everywhere() -> list[str]:
         "whose formatted twin shows it ÷ 100 (Lemon Squeezy's 'total' beside 'total_formatted') is in cents, as "
         "is Maxio's 'amount_in_cents'. 2Checkout's buyer ('ExternalCustomerReference', 'CustomerReference') is the "
         "customer, not the order's 'ExternalReference'. A 'processing' payment beside 'success' ones (Recurly's "
-        "transactions: a direct debit in progress) is not collected yet: no revenue.",
+        "transactions: a direct debit in progress) is not collected yet: no revenue. A Mollie payment keeps its "
+        "'paid' status when refunded or charged back: its 'amountRefunded' and 'amountChargedBack' are taken off "
+        "it (together at most the payment, else refused by row), and its 'open' payments (a checkout never "
+        "completed) are no revenue. A CRM's deals (a status saying won or lost: Pipedrive's 'Deal - Status' "
+        "before its 'Deal - Stage') keep the won ones only, need no date on the others, and always ask whether "
+        "a deal's value bills every month (a deal's value is what it is worth, not a month's bill). Odoo's "
+        "'Total Signed' is a total: its 'Tax Signed' is subtracted. An amount whose header names its currency "
+        "(FastSpring's 'Transaction_Amount_in_USD') has the tax in that currency subtracted ('Tax_in_USD', not the "
+        "buyer's 'Tax'); FastSpring's charged back orders and, beside subscription orders, its one-off sales "
+        "('Subscription_True_False' false) are left out, said, and its returned orders ('Return_True_False') are "
+        "asked about, must be confirmed: left out as refunded in full, or refused (a flag cannot say how much). An "
+        "invoice a yes/no 'Cancelled' column says was cancelled (Business Central: reversed by a credit memo the "
+        "list does not hold) is left out, said; a file's one currency column empty beside amounts while other rows "
+        "name a currency (Business Central leaves its local currency empty) is refused by row.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -63,7 +63,8 @@ def one_currency_column(chk: _Checker, columns: list[str], amount: str = "") -> 
     if code := re.search(r"(?:^|[^A-Za-z])(" + "|".join(CURRENCIES[:-1]) + r")\W*$", amount.strip(), re.IGNORECASE):
         return code[1].upper()
     named = None
-    for column in currency_columns(columns, amount):
+    found_columns = currency_columns(columns, amount)
+    for column in found_columns:
         if column == amount:
             continue
         col = quote_ident(column)
@@ -77,6 +78,16 @@ def one_currency_column(chk: _Checker, columns: list[str], amount: str = "") -> 
                        f"name another currency than the rest ({listed}): amounts in different currencies cannot be "
                        "added into one MRR or ARR. Convert them to one currency (or upload one file per currency "
                        "into separate workspaces) and upload again", [[c for c, _ in found[1:]]])
+        if (found and len(found_columns) == 1 and normalise_header(column) in CURRENCY_HEADERS
+                and amount in chk.con.sql("SELECT * FROM raw LIMIT 0").columns):
+            # an amount with no currency beside amounts in one: Business Central leaves 'Currency Code' empty for
+            # its local currency (read as the USD of the one foreign invoice, and added to it). The file's one plain
+            # currency column only: a refund's currency is empty where nothing was refunded (Mollie)
+            chk.refuse(column, f"nullif(trim({col}), '') IS NULL AND nullif(trim({quote_ident(amount)}), '') IS NOT "
+                       "NULL", f"are empty beside amounts, while other rows name {found[0][0]}: an empty currency is "
+                       "often the company's own (Business Central's local currency), another than the one named, and "
+                       "amounts in different currencies cannot be added. Fill in the currency (or convert the "
+                       "amounts to one) and upload again")
         named = named or (found[0][0] if found else None)
     return named
 

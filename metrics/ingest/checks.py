@@ -31,7 +31,14 @@ FALSE_WORDS = ("no", "n", "false", "0", "active", "retained", "")
 # Values of a churn or status column known to mean churned / still a customer (lower case). Any other value
 # (paused, trialing, unpaid …) makes the churned_values question must-confirm: only the analyst can say.
 CHURNED_WORDS = (*TRUE_WORDS, "exited", "ended", "inactive", "closed", "attrited", "attrited customer", "left",
-                 "terminated", "churn")
+                 "terminated", "churn",
+                 # ProfitWell's (Paddle's) customers: churned of their own will or by failed payments ('churned_trial'
+                 # is a trial that never paid: asked)
+                 "churned_voluntary", "churned_delinquent")
+# Beside ProfitWell's 'churned_…' statuses, 'cancelled' is a customer who gave notice and has paid to the end of the
+# billing cycle (its FAQ: "we recognize the MRR of a customer until the end of their billing cycle"): no churn yet,
+# not proposed as one (proposed, the cancelled customers churned before they left)
+NOTICE_WORDS = ("cancelled", "canceled")
 ACTIVE_WORDS = (*(w for w in FALSE_WORDS if w), "stayed", "joined", "existing", "existing customer", "current",
                 "past due", "past_due", "renewed", "new")
 MAX_STATUS_VALUES = 30  # more different values than this is not a status column
@@ -259,7 +266,9 @@ def churned_values(chk: _Checker, column: str, warnings: list[str]) -> str | Non
         return None
     empty = chk.count_where(f"{v} = ''")
     shown = {low: text for low, text, _n in values}
-    unknown = [shown[low] for low, _t, _n in values if low not in CHURNED_WORDS and low not in ACTIVE_WORDS]
+    notice = NOTICE_WORDS if any(low.startswith("churned_") for low, _t, _n in values) else ()
+    unknown = [shown[low] for low, _t, _n in values
+               if (low not in CHURNED_WORDS and low not in ACTIVE_WORDS) or low in notice]
     detail = " · ".join(f"{text}: {n:,}" for _low, text, n in values) + (f" · (empty): {empty:,}" if empty else "")
     if unknown:
         detail += f". Not known words: {', '.join(unknown)}."
@@ -276,7 +285,7 @@ def churned_values(chk: _Checker, column: str, warnings: list[str]) -> str | Non
         f"Which values of '{column}' mean the customer churned? Every other value counts as still a customer"
         + (", and so do empty cells." if empty else "."),
         tuple(choices), {},
-        [shown[low] for low, _t, _n in values if low in CHURNED_WORDS], detail, multi=True,
+        [shown[low] for low, _t, _n in values if low in CHURNED_WORDS and low not in notice], detail, multi=True,
         must_confirm=bool(unknown)))
     if answer is None:
         return None

@@ -34,6 +34,8 @@ FIELDS = {
                 ("period_end", "service period end (invoice lines)", False),
                 ("tax", "tax (subtracted from the total: MRR excludes tax)", False),
                 ("refunded", "amount refunded (subtracted: a refund is not revenue)", False),
+                # a payment's amount taken back by the buyer's bank (Mollie's 'amountChargedBack'): not revenue
+                ("charged_back", "amount charged back (subtracted: a chargeback takes the payment back)", False),
                 # an order's total holds the shipping charged: passed on to a carrier, not earned
                 ("shipping", "shipping (subtracted from the total: not revenue)", False)],
     # Satisfaction answers (CSAT, review stars): never NPS (METRICS.md, CSAT); rows built by prepare_csat.py.
@@ -251,11 +253,15 @@ SYNONYMS = {
     # buyer's, which mixes currencies)
     "amount": ["mrr", "mrramount", "monthlyrevenue", "amountpaid", "chargeamount", "amountmerchantcurrency", "amount",
                "amountincents",  # Maxio's (Chargify's) transactions: its unit in the header (amounts.in_cents)
+               "amountvalue",  # Mollie's payments: its API's 'amount' object flattened ('amount.value')
                "planamount", "revenue",
                "monthlycharges", "netsales", "sales", "value", "total", "ordertotal", "ordertotalamount",
                "ordertotalinctax",
                "subtotal",  # Gumroad's 'Subtotal ($)' (no total beside it); Stripe's total wins over its own
-               "gross"],  # last: PayPal's activity download ('Gross' before its 'Fee': the buyer paid it, tax in it)
+               "gross",  # PayPal's activity download ('Gross' before its 'Fee': the buyer paid it, tax in it)
+               # Odoo's invoices exported with their signed amounts (account.move's 'Total Signed', in the company's
+               # currency, a credit note's below 0): not found, the file was refused; its 'Tax Signed' is subtracted
+               "totalsigned"],
     # Chargebee's 'billing_period_unit' (month, year) before 'billing_period' (a count of those units: 1 alone says
     # nothing about a year)
     "interval": ["interval", "billinginterval", "billingfrequency", "planinterval", "billingperiodunit", "billingtype",
@@ -278,7 +284,9 @@ SYNONYMS = {
     # Xero's 'TaxTotal', Shopify's 'Taxes'
     "tax": ["tax", "taxamount", "totaltax", "taxtotal", "taxes", "vat", "vatamount", "salestax",
             # WooCommerce's 'Order Total Tax Amount'
-            "ordertotaltaxamount", "ordertaxamount", "totaltaxamount"],
+            "ordertotaltaxamount", "ordertaxamount", "totaltaxamount",
+            # Odoo's 'Tax Signed' beside its 'Total Signed' (mapped by hand, the total kept its VAT: 121 for 100)
+            "taxsigned"],
     # Stripe's payments export ('Amount Refunded' beside 'Amount'), Shopify's orders ('Refunded Amount')
     # not a bare 'Refunded' (Gumroad's 'Refunded?' is a 0/1 flag: read as an amount, 1.00 came off each sale)
     # Chargebee invoices' 'Amount Adjusted': adjustment credit notes taken off the invoice (240 billed, 96 adjusted)
@@ -286,14 +294,19 @@ SYNONYMS = {
                  "amountadjusted",
                  # WooCommerce's Customer / Order / Coupon Export ('refunded_total' beside 'order_total': a partial
                  # refund of a 'completed' order was revenue)
-                 "refundedtotal", "totalrefunded"],
+                 "refundedtotal", "totalrefunded",
+                 # Mollie's payments (its API's 'amountRefunded' object, flattened: 'amountRefunded.value',
+                 # 'amount_refunded_value'): unread, a payment refunded in full stayed revenue
+                 "amountrefundedvalue"],
+    # Mollie's payments: 'amountChargedBack' beside 'amount' (the status stays 'paid' after a chargeback)
+    "charged_back": ["amountchargedback", "amountchargedbackvalue", "chargedbackamount", "chargebackamount"],
     # Shopify's 'Shipping', WooCommerce's 'Order Shipping Amount' (beside a total that holds it)
     "shipping": ["shipping", "shippingamount", "ordershippingamount", "totalshipping", "shippingtotal",
                  "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'
                  "shippingandhandlingamount", "shippingandhandling"],  # PayPal's, in its 'Gross'
 }
 # An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
-TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross")
+TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross", "totalsigned")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
 SHOP_ORDER_HEADERS = {"financialstatus", "fulfillmentstatus"}
 # The buyer's email (Shopify 'Email', BigCommerce 'Customer Email', Gumroad 'Purchase Email', WooCommerce 'Email
@@ -314,7 +327,9 @@ SYNONYMS_REVENUE = {
                  "endedon", "subscriptioncanceledat"],
     # a payment's or charge's own status (Braintree's 'Transaction Status': processor_declined beside settled)
     "status": [*SYNONYMS["status"], "transactionstatus", "paymentstatus", "chargestatus", "financialstatus",
-               "orderstatus", "dealstage", "stage"],
+               # Pipedrive's deals: 'Deal - Status' (Open, Won, Lost) before its 'Deal - Stage' (the pipeline's
+               # step: Qualified, Negotiation …, which never says won), else lost and open deals were revenue
+               "orderstatus", "dealstatus", "dealstage", "stage"],
 }
 # A customer list's lifecycle stage (Gainsight's Company 'Stage': Onboarding, Adoption, Renewal, Churned): a status
 # whose churned values are asked like any other (read as nothing, its 'Churned' companies counted as customers)
@@ -560,7 +575,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("period_start", None)
             mapping.pop("period_end", None)
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
-            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
+            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
                 mapping.pop(name, None)
         kind_of_line = next((normalised[h] for h in LEDGER_TYPE_HEADERS if h in normalised), None)
         if (LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given
@@ -584,7 +599,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
-            for name in ("period_start", "period_end", "tax", "refunded", "shipping"):
+            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
                 mapping.pop(name, None)
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
@@ -599,7 +614,34 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
         amount = normalise_header(mapping.get("amount", ""))
         if "shipping" in mapping and amount not in TOTAL_HEADERS and ("total" not in amount or "subtotal" in amount):
             mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not
+        _parts_in_the_amounts_currency(mapping, columns, given)
     return mapping
+
+
+# A currency code at the end of a normalised header, after 'in' or not ('Income_in_USD', 'subtotal_usd')
+_CURRENCY_SUFFIX = re.compile(r"(in)?(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk|pln|inr|brl)$")
+
+
+def currency_twin(amount: str, part: str, columns: list[str]) -> str | None:
+    """The twin of `part` in the currency `amount`'s header names ('Tax_in_USD' for 'Tax' beside
+    'Transaction_Amount_in_USD'), when the file has one and `part` names no currency itself; else None."""
+    suffix = _CURRENCY_SUFFIX.search(normalise_header(amount))
+    normalised_part = normalise_header(part)
+    if not suffix or not normalised_part or _CURRENCY_SUFFIX.search(normalised_part):
+        return None
+    normalised = _by_name(columns)
+    return normalised.get(normalised_part + suffix[0]) or normalised.get(normalised_part + suffix[2])
+
+
+def _parts_in_the_amounts_currency(mapping: dict[str, str], columns: list[str], given: dict[str, str]) -> None:
+    """An amount in a currency its header names, beside a tax (refund, shipping) column in the buyer's currency and
+    that column's twin in the amount's (FastSpring's revenue report: 'Transaction_Amount_in_USD', 'Tax' in the
+    buyer's EUR and 'Tax_in_USD'): the twin is the part subtracted (19 EUR came off 130 USD, for 20.75)."""
+    for name in ("tax", "refunded", "charged_back", "shipping"):
+        if name in mapping and name not in given:
+            twin = currency_twin(mapping.get("amount", ""), mapping[name], columns)
+            if twin is not None and twin not in mapping.values():
+                mapping[name] = twin
 
 
 # Fields only a help-desk export has; with a ticket id and a status or created time they make a file tickets

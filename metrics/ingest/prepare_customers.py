@@ -78,6 +78,14 @@ def not_customers_yet(chk: _Checker, m: dict[str, str], warnings: list[str]) -> 
         if n:
             warnings.append(f"{counted(n, 'row')} whose '{column}' says {said} {'was' if n == 1 else 'were'} left "
                             "out: prospects and leads are no customers yet.")
+    if "status" in m and "subscription_id" not in m and m["status"] not in chk.hidden:
+        # one row per customer (ProfitWell's customers: 'trialing', 'churned_trial' beside 'active' and
+        # 'churned_voluntary'): a trial, running or ended, never paid. Counted, a trial still running was an active
+        # customer and one that ended a churn (a list of one row per subscription leaves them out by their own rule)
+        n, said = chk.leave_out_values(m["status"], PER_CUSTOMER_TRIAL_WORDS)
+        if n:
+            warnings.append(f"{counted(n, 'row')} whose '{m['status']}' says {said} {'was' if n == 1 else 'were'} "
+                            "left out: a trial is not a customer until it pays.")
 
 
 def _churned_flag_agrees(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
@@ -286,6 +294,7 @@ def _years_after(day, years: int):
 ENDED_WORDS = ("canceled", "cancelled", "expired", "ended", "churned", "closed", "terminated", "inactive",
                "deleted")  # Paddle Classic: a cancelled subscription's user is 'deleted'
 TRIAL_WORDS = ("trialing", "in_trial")  # Stripe, Chargebee
+PER_CUSTOMER_TRIAL_WORDS = (*TRIAL_WORDS, "churned_trial")  # ProfitWell's customers: a trial, or one ended unpaid
 # statuses under which a subscription may never have paid (Chargebee's 'future': it starts after the export)
 UNPAID_WORDS = (*TRIAL_WORDS, *ENDED_WORDS, *NEVER_PAID, "future")
 # starts that are a first payment, empty until one is made (elsewhere an empty start is a bad row)

@@ -88,6 +88,16 @@ SKIPPED_LINE_STATUS = ("void", "voided", "deleted", "draft", "uncollectible", "n
                        # paid revenue); 2Checkout's orders: authorised, not captured, or pending; refunded
                        "failure", "timeout", "in progress", "in_progress", "needs attention", "needs_attention",
                        "authreceived", "purchase_pending", "refund")
+# Mollie's payments ('sequenceType': oneoff, first, recurring): 'open' is a payment created and not completed by
+# the customer (a checkout left, it expires), not an invoice billed: no revenue, like 'pending' (it was counted)
+PAYMENT_SEQUENCE_HEADERS = ("sequencetype",)
+
+
+def _skipped_lines(chk: _Checker) -> tuple[str, ...]:
+    """The line statuses that bring no revenue in this file: a payments export's 'open' among them."""
+    return (*SKIPPED_LINE_STATUS, "open") if chk.column_named(PAYMENT_SEQUENCE_HEADERS) else SKIPPED_LINE_STATUS
+
+
 # A line with one of these statuses and a negative amount is the refund itself, netted like any credit: left out with
 # the sales a refund undid, a refunded 200 stayed 200 (the sale beside it says 'Paid')
 REFUND_STATUS = ("refunded", "partially refunded", "partially_refunded", "refund")
@@ -100,6 +110,10 @@ def _part_sql(m: dict[str, str], field: str, comma: bool) -> str:
     return f"coalesce({_amount_sql(quote_ident(m[field]), comma)}, 0)"
 
 
+# Parts of a line's amount taken back from the seller: refunded, or charged back by the buyer's bank
+TAKEN_BACK = ("refunded", "charged_back")
+
+
 def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     """The line's revenue before any division by its interval or period: the amount, less its tax when a tax
     column is mapped (MRR excludes tax), in currency units, times the quantity."""
@@ -107,8 +121,10 @@ def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
     for part in ("tax", "shipping"):
         if part in m:
             line = f"({line} - {_part_sql(m, part, comma)})"
-    if "refunded" in m:  # a refund takes back what the line billed (Stripe's 'Amount Refunded'): not revenue
-        refunded = _part_sql(m, "refunded", comma)
+    taken_back = [f for f in TAKEN_BACK if f in m]
+    if taken_back:  # a refund takes back what the line billed (Stripe's 'Amount Refunded'): not revenue; so does a
+        # chargeback (Mollie's 'amountChargedBack' beside its 'amountRefunded': the payment's status stays 'paid')
+        refunded = "(" + " + ".join(_part_sql(m, f, comma) for f in taken_back) + ")"
         if {"tax", "shipping"} & m.keys():
             # a refund of an order's total takes back its share of each part (tax and shipping refunded with it):
             # its share of the revenue is revenue × refunded ÷ total (subtracted whole, the tax came off twice)
@@ -230,6 +246,8 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     # WooCommerce's order exports write the status as stored, 'wc-refunded', 'wc-pending': read without the prefix
     # (each was counted as revenue)
     status = f"regexp_replace({_flag_sql(quote_ident(m['status']))}, '^wc-', '')" if "status" in m else None
+    # a CRM's deals (HubSpot, Salesforce opportunities, Pipedrive): only won deals are revenue (see below)
+    deals = bool(not subscriptions and status and chk.count_where(f"{status} IN {sql_words(WON_STAGES)}"))
     chk.flag(m["customer_id"], _blank(cid), "are empty (every revenue row needs a customer id)")
     if "tenure" in m and "start_date" not in m:
         # Snapshot file (the telecom churn sample): a monthly charge, tenure (unit asked) and a churned flag as of
@@ -264,8 +282,10 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         month = chk.date(m["month"])
         # a line that brings no revenue by its status may have no date (Paddle's canceled and never-paid checkouts
         # have no billing date): left out by its status below, never refused
-        _check_dates(chk, m["month"], month, f"{status} NOT IN {sql_words(SKIPPED_LINE_STATUS)}" if status else True,
-                     opts.today)
+        dated = f"{status} NOT IN {sql_words(_skipped_lines(chk))}" if status else True
+        if deals:
+            dated = f"{status} IN {sql_words(WON_STAGES)}"  # deals: a lost or open deal has no won date, left out
+        _check_dates(chk, m["month"], month, dated, opts.today)
     period = None
     if not subscriptions and "tenure" not in m and ({"period_start", "period_end"} & m.keys()):
         period = _service_period(chk, m)
@@ -316,7 +336,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _tiny_warning(m["amount"], signs, warnings)
     if "tax" in m:
         _check_tax(chk, m, amount, comma, warnings)
-    if "refunded" in m:
+    if TAKEN_BACK[0] in m or TAKEN_BACK[1] in m:
         _check_refunds(chk, m, amount, comma)
     if "shipping" in m:
         _check_shipping(chk, m, amount, comma, warnings)
@@ -346,7 +366,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                  "wide is a typo or a placeholder date", [floor])
     chk.questions.settle()  # the date format decides every date check: answer first, then the report
     chk.settle()
-    skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else SKIPPED_LINE_STATUS
+    skipped = SKIPPED_SUBSCRIPTION_STATUS if subscriptions else _skipped_lines(chk)
     if subscriptions and status and halted_left_out(chk, m["status"], status, HALTED_AS_REVENUE):
         skipped = (*skipped, *HALTED_SUBSCRIPTION_STATUS)
     if not subscriptions and status and chk.count_where(f"{status} = 'success'"):
@@ -357,7 +377,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     keep = f"{status} NOT IN {sql_words(skipped)}" if status else "true"
     if netted and status:
         keep = f"({keep} OR ({status} IN {sql_words(REFUND_STATUS)} AND {signed} < 0))"
-    if not subscriptions and status and chk.count_where(f"{status} IN {sql_words(WON_STAGES)}"):
+    if deals:
         # deals (HubSpot, Salesforce opportunities): only won deals are revenue; lost and open ones are pipeline
         # (counted, a lost deal of 5,000 was MRR)
         keep = f"{status} IN {sql_words(WON_STAGES)}"
@@ -367,10 +387,11 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                         f"{left_out_counts(chk, status, keep)}.")
     if not subscriptions:  # invoice lines: one-time fees are no MRR
         keep = f"({keep}) AND {_recurring_charges(chk, m, keep, amount, warnings)}"
-    if "refunded" in m:
-        _refund_warning(chk, m, keep, comma, warnings)
+    for field in TAKEN_BACK:
+        if field in m:
+            _refund_warning(chk, m, keep, comma, warnings, field)
     if not subscriptions and status:
-        _open_invoices(chk, m, status, amount, warnings)
+        _open_invoices(chk, m, status, amount, keep, warnings)
     per_month = _per_month_sql(m, comma, cents)
     if not subscriptions and period is None and "interval" in m:
         period = _billed_period(chk, m, month, keep)
@@ -389,7 +410,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         _check_monthly_sums(chk)
         if netted:
             _check_net_months(chk, m["amount"], cid, signed)
-        _check_recurring(chk, m)
+        _check_recurring(chk, m, deals)
         frame = canonical(chk, """
             SELECT customer_id, month, round(total, 2)::DECIMAL(18, 2) AS mrr
             FROM monthly ORDER BY customer_id, month""")
@@ -528,7 +549,7 @@ RECURRING = {"monthly": "yes: each month's lines are that month's recurring reve
              "not_monthly": "no: one-off sales, or bills that pay for several months"}
 
 
-def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
+def _check_recurring(chk: _Checker, m: dict[str, str], deals: bool = False) -> None:
     """Invoice lines are read as MRR in their month. When most customers have months without revenue between their
     first and last invoice, that reading is doubtful — a shop's orders would become 'MRR', every month without an
     order a churn; a yearly bill 12 times a month's revenue in one month and nothing in the eleven after — so it is
@@ -536,6 +557,20 @@ def _check_recurring(chk: _Checker, m: dict[str, str]) -> None:
     taken at its word."""
     column = m["amount"]
     if says_monthly(column) or says_annual(column):
+        return
+    if deals:
+        # A won deal's value is what the deal is worth (a year's contract, the whole of it, or a one-off sale), not
+        # a month's bill, and nothing in a deals export says which: asked whatever the gaps (Pipedrive's deals of
+        # one customer won in two months in a row were stored as an MRR of 12,000 then 2,400, unasked)
+        won = chk.con.execute("SELECT count(DISTINCT customer_id) FROM monthly WHERE total > 0").fetchone()[0]
+        answer = chk.questions.ask(Question(
+            f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
+            f"The file is a CRM's deals ('{m['status']}' says won or lost; {counted(won, 'customer')} with won "
+            f"deals): a deal's value is what the deal is worth (often a year's contract or the whole of it, or a "
+            "one-off sale), not a month's bill. Read as monthly recurring revenue, a deal won once would be a "
+            "churn the month after. Upload invoices or subscriptions for MRR; answer yes only if each value is "
+            "the customer's revenue of that month.", must_confirm=True))
+        _refuse_not_monthly(column, answer)
         return
     # One month of lines: no gap can show, so a single month of a shop's orders (the UCI Online Retail invoices of
     # December) was stored as MRR unasked. Asked unless a column says the lines recur (see _says_recurring).
@@ -826,26 +861,37 @@ RATE_BESIDE_AMOUNTS = 10  # a median amount from which a tax column of values al
 
 
 def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool) -> None:
-    """The refunded amount subtracted from its line: a number from 0 to the line's amount (a refund larger than the
-    payment, or negative, would make revenue out of nothing)."""
-    col = quote_ident(m["refunded"])
-    refunded = _amount_sql(col, comma)
-    chk.flag(m["refunded"], f"NOT {_blank(col)} AND ({refunded} IS NULL OR NOT isfinite({refunded}))",
-             "are not amounts (refunds)")
-    chk.flag(m["refunded"], f"isfinite({refunded}) AND isfinite({amount}) AND ({refunded} < 0 OR {refunded} > "
-             f"abs({amount}))", f"are below 0 or larger than the line's '{m['amount']}': a refund takes back at most "
-             "what was paid")
+    """The refunded (and charged back) amounts subtracted from their line: numbers from 0 to the line's amount, and
+    together no more than it (a refund larger than the payment, or negative, would make revenue out of nothing)."""
+    fields = [f for f in TAKEN_BACK if f in m]
+    for field in fields:
+        col = quote_ident(m[field])
+        refunded = _amount_sql(col, comma)
+        what = "refunds" if field == "refunded" else "chargebacks"
+        chk.flag(m[field], f"NOT {_blank(col)} AND ({refunded} IS NULL OR NOT isfinite({refunded}))",
+                 f"are not amounts ({what})")
+        chk.flag(m[field], f"isfinite({refunded}) AND isfinite({amount}) AND ({refunded} < 0 OR {refunded} > "
+                 f"abs({amount}))", f"are below 0 or larger than the line's '{m['amount']}': a "
+                 f"{what[:-1]} takes back at most what was paid")
+    if len(fields) == 2:  # a payment refunded in part, then charged back for the rest: at most what was paid
+        both = " + ".join(_part_sql(m, f, comma) for f in fields)
+        chk.flag(m[fields[1]], f"isfinite({amount}) AND isfinite({both}) AND {both} > abs({amount}) + 0.005",
+                 f"with '{m[fields[0]]}' beside them are larger than the line's '{m['amount']}': refunds and "
+                 "chargebacks take back at most what was paid")
 
 
-def _refund_warning(chk: _Checker, m: dict[str, str], keep: str, comma: bool, warnings: list[str]) -> None:
-    """The lines refunded, said with their total: of the lines kept (a void invoice's refund was in the total)."""
-    refunded = _amount_sql(quote_ident(m["refunded"]), comma)
+def _refund_warning(chk: _Checker, m: dict[str, str], keep: str, comma: bool, warnings: list[str],
+                    field: str = "refunded") -> None:
+    """The lines refunded (or charged back), said with their total: of the lines kept (a void invoice's refund was
+    in the total)."""
+    refunded = _amount_sql(quote_ident(m[field]), comma)
     n, total = chk.con.execute(f"SELECT count(*), sum({refunded}) FROM raw WHERE ({keep}) AND isfinite({refunded}) "
                                f"AND {refunded} > 0").fetchone()
+    what = "refunds" if field == "refunded" else "chargebacks"
     if n:
-        warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} refunds in '{m['refunded']}' "
+        warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} {what} in '{m[field]}' "
                         f"({total:,.2f} in all, in the file's units): subtracted from {'its' if n == 1 else 'their'} "
-                        "amount, since a refund is not revenue"
+                        f"amount, since {'a refund' if field == 'refunded' else 'a chargeback'} is not revenue"
                         + (f" (its share: a refund of '{m['amount']}' takes back its tax and shipping with it)."
                            if {"tax", "shipping"} & m.keys() else "."))
 
@@ -902,13 +948,15 @@ def _check_tax(chk: _Checker, m: dict[str, str], amount: str, comma: bool, warni
                                        if empty else "."))
 
 
-def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, warnings: list[str]) -> None:
+def _open_invoices(chk: _Checker, m: dict[str, str], status: str, amount: str, keep: str,
+                   warnings: list[str]) -> None:
     """Open invoices (billed, not paid yet) are recurring revenue of their months: MRR is what the customer is billed
     for the month, not what was collected by the export's date (an invoice that will not be paid becomes void or
     uncollectible, and those are left out). Said in the warnings; an amount that is the paid sum (0 while open)
     cannot carry them, and says so."""
     n, zero = chk.con.execute(f"SELECT count(*), count(*) FILTER ({amount} = 0) FROM raw "
-                              f"WHERE {status} IN {sql_words(OPEN_STATUS)}").fetchone()
+                              # of the lines kept: an open deal or payment left out is no open invoice
+                              f"WHERE {status} IN {sql_words(OPEN_STATUS)} AND ({keep})").fetchone()
     if not n:
         return
     text = (f"{counted(n, 'invoice')} with status open (billed, not paid yet) count as recurring revenue of "

@@ -4,8 +4,16 @@ credit notes beside charges, identical lines."""
 
 from __future__ import annotations
 
+from metrics.errors import InvalidOptionError
 from metrics.ingest.checks import _amount_sql, _Checker, _keep_or_reject, _repeat, _repeats, left_out_counts
-from metrics.ingest.mapping import BUYER_EMAIL_HEADERS, SYNONYMS, normalise_header, says_monthly, says_without_tax
+from metrics.ingest.mapping import (
+    BUYER_EMAIL_HEADERS,
+    SYNONYMS,
+    currency_twin,
+    normalise_header,
+    says_monthly,
+    says_without_tax,
+)
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.ingest.sqltext import _blank, sql_words
@@ -72,6 +80,10 @@ def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], w
     tax = chk.column_named(tuple(SYNONYMS["tax"]))
     if tax is None or tax in mapping.values() or tax in chk.hidden:
         return
+    # the tax in the amount's currency (FastSpring's 'Tax_in_USD' beside 'Transaction_Amount_in_USD'), not the
+    # buyer's ('Tax' in EUR: 19 came off 130 USD for 20.75)
+    tax = currency_twin(amount, tax, [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
+                                      if c not in chk.hidden]) or tax
     taxed, example = chk.con.execute(
         f"SELECT count(*) FILTER (t <> 0), arg_min(v, _row) FILTER (t <> 0) FROM "
         f"(SELECT _row, {quote_ident(tax)} AS v, {_amount_sql(quote_ident(tax))} AS t FROM raw)").fetchone()
@@ -176,7 +188,19 @@ def _guest_ids(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> N
 
 
 # Yes/no columns saying a sale was taken back whole (Gumroad: 'Fully Refunded?', 'Disputed?' beside 'Dispute Won?')
-REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS = ("fullyrefunded",), ("disputed", "chargedback"), ("disputewon",)
+# FastSpring's revenue report: 'Chargeback_True_False' (a chargeback: left out); its 'Return_True_False' says the
+# order had a return, which may be part of it: asked (left out whole, or refused)
+REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS = (("fullyrefunded",), ("disputed", "chargedback",
+                                                                          "chargebacktruefalse"), ("disputewon",))
+RETURN_FLAGS = ("returntruefalse",)
+# Business Central's posted sales invoices: 'Cancelled' Yes is an invoice reversed by a corrective credit memo, which
+# the invoice list does not hold (counted, a cancelled invoice stayed revenue)
+CANCELLED_FLAGS = ("cancelled", "canceled")
+# FastSpring's revenue report: 'Subscription_True_False' says whether the order was a subscription's; beside
+# subscription orders, the others are one-off sales (a product bought once), no recurring revenue
+SUBSCRIPTION_FLAGS = ("subscriptiontruefalse",)
+RETURNED = {"left_out": "each flagged sale was refunded in full: left out (no revenue)",
+            "refuse": "some are partial returns: refuse the file (export the refunded amounts to read them)"}
 _TRUE, _FLAG_WORDS = ("1", "true", "yes", "y"), ("0", "1", "true", "false", "yes", "no", "y", "n", "")
 
 
@@ -197,9 +221,10 @@ def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> 
     def says(col: str) -> str:
         return f"lower({quote_ident(col)}) IN {sql_words(_TRUE)}"
 
-    refunded, disputed, won = (_yes_no_column(chk, mapping, headers)
-                               for headers in (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS))
+    refunded, disputed, won, cancelled = (_yes_no_column(chk, mapping, headers) for headers in
+                                          (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS, CANCELLED_FLAGS))
     for condition, why in ((refunded and says(refunded), f"'{refunded}' says refunded in full"),
+                           (cancelled and says(cancelled), f"'{cancelled}' says cancelled (reversed)"),
                            (disputed and f"{says(disputed)} AND NOT coalesce({says(won) if won else 'false'}, false)",
                             f"'{disputed}' says disputed" + (f" and '{won}' not won" if won else "")
                             + " (a chargeback)")):
@@ -207,6 +232,28 @@ def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> 
             chk.leave_out(condition)
             warnings.append(f"{counted(n, 'sale')} whose {why} {'was' if n == 1 else 'were'} left out: money taken "
                             "back is no revenue.")
+    subscribed = _yes_no_column(chk, mapping, SUBSCRIPTION_FLAGS)
+    if subscribed and chk.count_where(says(subscribed)) and (n := chk.count_where(f"NOT {says(subscribed)}")):
+        chk.leave_out(f"NOT {says(subscribed)}")
+        verb = "was" if n == 1 else "were"
+        warnings.append(f"{counted(n, 'sale')} whose '{subscribed}' says not a subscription {verb} left out: a "
+                        "one-off sale is no recurring revenue.")
+    returned = _yes_no_column(chk, mapping, RETURN_FLAGS)
+    if returned and (n := chk.count_where(says(returned))):
+        # unread, FastSpring's returned orders were revenue whole; a yes/no flag cannot say how much was returned
+        answer = chk.questions.ask(Question(
+            f"returned:{returned}", f"Were the sales '{returned}' says returned refunded in full?", tuple(RETURNED),
+            RETURNED, None, f"{counted(n, 'sale')} {'is' if n == 1 else 'are'} flagged returned in '{returned}', "
+            "with no refunded amount beside: a return may take back part of a sale, and which part the file does not "
+            "say. Counted whole, a refunded sale would stay revenue.", must_confirm=True))
+        if answer == "refuse":
+            raise InvalidOptionError(
+                f"'{returned}' flags {counted(n, 'sale')} returned without saying how much was refunded: export the "
+                "returns with their amounts (or the orders net of them) and upload again.")
+        if answer == "left_out":
+            chk.leave_out(says(returned))
+            warnings.append(f"{counted(n, 'sale')} whose '{returned}' says returned {'was' if n == 1 else 'were'} "
+                            "left out, as answered (refunded in full): money taken back is no revenue.")
 
 
 def _total_row(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
