@@ -292,7 +292,8 @@ def everywhere() -> list[str]:
         "('Subscription_True_False' false) are left out, said, and its returned orders ('Return_True_False') are "
         "asked about, must be confirmed: left out as refunded in full, or refused (a flag cannot say how much). An "
         "invoice a yes/no 'Cancelled' column says was cancelled (Business Central: reversed by a credit memo the "
-        "list does not hold) is left out, said; a file's one currency column empty beside amounts while other rows "
+        "list does not hold) is left out, said (on a subscription list the same flag is a subscription that "
+        "ended: its end date ends its revenue); a file's one currency column empty beside amounts while other rows "
         "name a currency (Business Central leaves its local currency empty) is refused by row.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",

@@ -223,6 +223,10 @@ def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> 
 
     refunded, disputed, won, cancelled = (_yes_no_column(chk, mapping, headers) for headers in
                                           (REFUNDED_FLAGS, DISPUTED_FLAGS, DISPUTE_WON_FLAGS, CANCELLED_FLAGS))
+    if {"start_date", "tenure"} & mapping.keys():
+        # a subscription list's 'Cancelled' Yes is a subscription that ended, whose months were paid: its end date
+        # ends its revenue (left out, a cancelled subscription's every month vanished and its churn with it)
+        cancelled = None
     for condition, why in ((refunded and says(refunded), f"'{refunded}' says refunded in full"),
                            (cancelled and says(cancelled), f"'{cancelled}' says cancelled (reversed)"),
                            (disputed and f"{says(disputed)} AND NOT coalesce({says(won) if won else 'false'}, false)",

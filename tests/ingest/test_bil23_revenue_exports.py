@@ -289,3 +289,18 @@ def test_business_central_cancelled_invoices_and_the_local_currency():
     with pytest.raises(Exception, match="Column 'Currency Code': 4 value.s. are empty beside amounts, while other "
                                         "rows name USD"):
         prepare_bytes(usd.encode(), kind="revenue", mapping=BUSINESS_CENTRAL_MAPPING)
+
+
+def test_a_cancelled_flag_on_a_subscription_list_ends_nothing_but_the_subscription():
+    """Business Central's 'Cancelled' Yes reverses an invoice; on a subscription list the same flag is a subscription
+    that ended, whose months were paid. Read as reversed, B's whole subscription was left out (its three months and
+    its churn vanished). Hand, as-of 2026-09-15 (the latest date): A 100 Jun–Sep, B 50 Jun–Aug (ended 15 Sep), C 70
+    Jul–Sep."""
+    data = (b"subscription_id,customer_id,mrr,start_date,end_date,cancelled\n"
+            b"s1,A,100,2026-06-01,,No\ns2,B,50,2026-06-01,2026-09-15,Yes\ns3,C,70,2026-07-01,,No\n")
+    p = prepare_bytes(data, kind="revenue")
+    assert not any("cancelled" in w and "left out" in w for w in p.warnings)
+    assert by_month(p) == {("A", "2026-06"): 100.0, ("A", "2026-07"): 100.0, ("A", "2026-08"): 100.0,
+                           ("A", "2026-09"): 100.0, ("B", "2026-06"): 50.0, ("B", "2026-07"): 50.0,
+                           ("B", "2026-08"): 50.0, ("C", "2026-07"): 70.0, ("C", "2026-08"): 70.0,
+                           ("C", "2026-09"): 70.0}
