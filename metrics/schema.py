@@ -16,7 +16,10 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
+
+import duckdb
 
 from metrics.service_schema import TICKET_COLUMNS, TICKETS_SCHEMA
 
@@ -61,6 +64,23 @@ def transaction(cur) -> Iterator:
         with contextlib.suppress(Exception):  # a failed commit may have ended the transaction already
             cur.rollback()
         raise
+
+
+def create_tables(cur, *ddl: str) -> None:
+    """Run `CREATE … IF NOT EXISTS` statements that two threads of the app may run at the same moment on a new
+    workspace (a page and the background job that analyses comments): DuckDB refuses the second creation as a
+    write-write conflict on the catalogue, which showed as a traceback on the page (21 of 30 tries with two
+    threads). The conflict means the other thread is creating that table: each statement is run again, after a
+    moment for the other's creation to commit (per statement: the two threads may meet on each table in turn)."""
+    for statement in ddl:
+        for attempt in range(5):
+            try:
+                cur.execute(statement)
+                break
+            except duckdb.TransactionException as e:
+                if "write-write conflict" not in str(e) or attempt == 4:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
 
 
 def quote_ident(name: str) -> str:

@@ -29,7 +29,7 @@ from functools import lru_cache
 import duckdb
 import pandas as pd
 
-from metrics.schema import transaction
+from metrics.schema import create_tables, transaction
 from metrics.text import themes
 from metrics.text.themes import LANGUAGE_NAMES, ThemeEditError, ThemeMap
 
@@ -80,7 +80,7 @@ def _parsed(text: str) -> ThemeMap:
 
 def ensure(cur, clock: Clock = utc_now) -> None:
     """Create the table and store version 0 (the shipped map) when the workspace has none yet."""
-    cur.execute(SCHEMA)
+    create_tables(cur, SCHEMA)
     if cur.execute("SELECT count(*) FROM theme_map_versions").fetchone()[0]:
         return
     shipped = themes.default_map()

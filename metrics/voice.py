@@ -47,7 +47,7 @@ import pyarrow as pa
 
 from metrics import rules, stats, theme_store
 from metrics.rules import CATEGORY_SQL
-from metrics.schema import transaction
+from metrics.schema import create_tables, transaction
 from metrics.store import source_rows
 from metrics.view import View, query, records, used
 
@@ -123,9 +123,7 @@ def ensure_analysis(cur, nps_version: int | None) -> int:
 
 
 def _schema(cur) -> None:
-    cur.execute(SCHEMA)
-    cur.execute(THEMES_SCHEMA)
-    cur.execute(DONE_SCHEMA)
+    create_tables(cur, SCHEMA, THEMES_SCHEMA, DONE_SCHEMA)  # a page and the background analysis may both create
 
 
 def _where(key: dict) -> str:
