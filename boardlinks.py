@@ -9,7 +9,8 @@ into another view. Every open is logged (`board_link_opens`).
 Verification is strict (compare Metabase's embedding and Superset's guest tokens; neither can revoke one
 link): the token must have exactly the three parts in their alphabets; the signature must verify and be the
 canonical encoding (base64 leaves spare bits in its last character, which a plain decode ignores); the link
-must exist with the same expiry, not be revoked, and not be expired by the injected clock. Pure Python
+must exist with the same expiry, not be revoked, not be expired by the injected clock, and its pinned data
+version must still hold data (a deleted upload empties the versions that used it). Pure Python
 apart from DuckDB: the caller passes the workspace and the clock.
 """
 
@@ -50,7 +51,8 @@ CREATE TABLE IF NOT EXISTS board_links (
     revoked_by VARCHAR
 );
 CREATE TABLE IF NOT EXISTS board_link_opens (
-    id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, outcome VARCHAR NOT NULL  -- 'shown', 'expired', 'revoked'
+    id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL  -- 'shown', 'expired', 'revoked', 'deleted' (its data version was emptied)
 );
 """
 
@@ -74,6 +76,7 @@ REASONS = {
     "unknown": "This board link does not exist in this workspace.",
     "expired": "This board link has expired.",
     "revoked": "This board link was withdrawn by its owner or an administrator.",
+    "deleted": "The data version this board link shows was deleted, so it has nothing to show.",
     "parameters": "This board link was opened with extra parameters; open it exactly as it was shared.",
     "not_configured": "Board links are not set up on this server.",
 }
@@ -112,7 +115,7 @@ class Links:
 
     def _verify(self, token: object) -> tuple[str, dt.datetime]:
         """The id and expiry of a well-formed, correctly signed token; Refused otherwise (no database read)."""
-        if not isinstance(token, str) or not _TOKEN.match(token):
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):  # fullmatch: '$' also matches before a '\n'
             raise Refused("malformed")
         try:
             value = self._signer.unsign(token).decode()
@@ -160,7 +163,8 @@ class Links:
             " WHERE id = ?", [link_id]).fetchone()
         if row is None or row[5] != expires:
             raise Refused("unknown")  # signed by this key but not issued here (another workspace, or edited)
-        outcome = "revoked" if row[6] is not None else "expired" if now >= row[5] or now >= expires else "shown"
+        outcome = ("revoked" if row[6] is not None else "expired" if now >= row[5] or now >= expires
+                   else "deleted" if not self._has_data(row[2]) else "shown")
         if log:
             with self._lock:
                 self.ws.cursor().execute("INSERT INTO board_link_opens VALUES (?, ?, ?)", [link_id, now, outcome])
@@ -168,13 +172,20 @@ class Links:
             raise Refused(outcome)
         return Link(link_id, row[0], json.loads(row[1]), row[2], row[3], row[4], row[5])
 
+    def _has_data(self, snapshot: int) -> bool:
+        """Whether the data version still holds data: deleting an upload empties every version that used it (the
+        number stays, with no sources), and the page would show an empty view, or the latest data, under the link."""
+        return self.ws.cursor().execute("SELECT count(*) FROM snapshot_sources WHERE snapshot = ?",
+                                        [int(snapshot)]).fetchone()[0] > 0
+
     def table(self) -> pd.DataFrame:
         """Every link, newest first, with its status and how often it was shown (the admin page)."""
         return self.ws.cursor().execute(
             """SELECT l.id, l.page, l.snapshot, l.state, l.created_by, l.created_at, l.expires_at, l.revoked_at,
                       l.revoked_by,
                       CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' WHEN l.expires_at <= ? THEN 'expired'
-                           ELSE 'active' END AS status,
+                           WHEN NOT EXISTS (SELECT 1 FROM snapshot_sources s WHERE s.snapshot = l.snapshot)
+                           THEN 'data deleted' ELSE 'active' END AS status,
                       count(o.id) FILTER (o.outcome = 'shown') AS opens,
                       count(o.id) FILTER (o.outcome <> 'shown') AS refused_opens,
                       max(o.opened_at) FILTER (o.outcome = 'shown') AS last_opened

@@ -388,7 +388,8 @@ def check_url() -> None:
     chosen = st.session_state.get("v")
     snap = next((s for s in snaps if s.snapshot == chosen), None)
     if snap is None:
-        pinned = viewstate.whole_number(st.query_params.get("v", ""))
+        given = st.query_params.get_all("v")  # 'v=1&v=3' shows the latest (viewstate.parse): check against it
+        pinned = viewstate.whole_number(given[0]) if len(set(given)) == 1 else None
         snap = next((s for s in snaps if s.snapshot == pinned), snaps[0])
     allowed = viewstate.Allowed(
         versions=tuple(s.snapshot for s in snaps), months=tuple(month_label(m) for m in month_options(snap)),
@@ -561,12 +562,18 @@ def page_header(title: str, question: str, view: View | None, scope: str | None 
     notices(view)
 
 
-def notices(view: View | None) -> None:
-    """URL problems, the sample-data banner and the 'newer data exists' notice, on every page."""
+def url_notice() -> None:
+    """The link's values that cannot be used and what is shown instead (every page that draws the sidebar: its
+    filters would otherwise drop them unsaid)."""
     problems = st.session_state.get("_url", viewstate.Parsed()).problems
     if problems:
         st.warning("This link had values that cannot be used: " + "; ".join(md_escape(p) for p in problems) + ".",
                    icon=":material/link_off:")
+
+
+def notices(view: View | None) -> None:
+    """URL problems, the sample-data banner and the 'newer data exists' notice, on every page."""
+    url_notice()
     ws = workspace()
     snap = ws.snapshot(view.snapshot) if view else ws.snapshot()
     if snap is None:

@@ -73,8 +73,10 @@ class Parsed:
 
 
 def _clip(text: str, limit: int = 40) -> str:
-    """A hostile value, shortened and stripped of control characters, for the notice."""
-    text = "".join(ch for ch in str(text) if ch.isprintable())
+    """A hostile value, shortened, for the notice. A character that does not print (NUL, a line break, a bidi
+    override, a zero-width space) is named, '[U+0000]', not dropped: 'a\\x00b' read as 'ab' would say that a
+    value the data may well hold is not in it."""
+    text = "".join(ch if ch.isprintable() else f"[U+{ord(ch):04X}]" for ch in str(text))
     return text if len(text) <= limit else text[:limit] + "…"
 
 

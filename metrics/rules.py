@@ -371,6 +371,11 @@ def everywhere() -> list[str]:
         "refused as its re-export, since those answers would count twice.",
         "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
         "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
+        "A link's value the page cannot use (a data version that is not available, a period outside the data, a "
+        "filter value the data does not hold, a character that does not print, named as [U+0000]) is named in a "
+        "notice on every page that shows the filters, the Glossary included, with what is shown instead; a link "
+        "naming two data versions shows the latest and checks its period and filters against it; a board link "
+        "whose data version was deleted shows nothing and says so.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -9,6 +9,7 @@ from metrics.docs import by_owner, entry_markdown
 
 ui.ensure_router()
 st.title("Glossary")
+ui.url_notice()  # the sidebar's filters are drawn here too: a link's unusable values are named, not dropped unsaid
 st.caption("Every number in the dashboard follows one of these rules. Hover a tile's ⓘ to see its rule in place. "
            "Each entry says how it is computed (the function, and the SQL over the stored facts where the "
            "arithmetic is SQL), its 95% interval and the smallest n it is shown for.")

@@ -15,6 +15,7 @@ if not user.sees("links"):  # app.py does not register this page for other roles
     st.error("Only administrators see the Links page.", icon=":material/lock:")
     st.stop()
 st.title("Links · Board links and access")
+ui.url_notice()  # the sidebar's filters are drawn here too: a link's unusable values are named, not dropped unsaid
 st.caption("Board links open one view, read-only, without an account. Revoke a link to stop it at once.")
 for key, show in (("links_done", st.success),):
     if key in st.session_state:
