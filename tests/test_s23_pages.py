@@ -1,0 +1,60 @@
+"""Role pages read on data other than the sample, as a demanding CFO would (s23): each test builds its own small
+workspace and asserts what the page now shows, so that no figure on a handful of answers, no wrong caption and no
+empty section without a reason reaches a reader."""
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from conftest import prepare_bytes, run_app
+
+from metrics.store import Workspace
+
+# 25 NPS answers, Sep–Oct 2026: promoters (9–10) 14, detractors (0–6) 6 → NPS (14 − 6) ÷ 25 = +32, on too few answers
+SCORES = [10, 9, 9, 8, 7, 10, 3, 6, 9, 10, 5, 9, 8, 10, 2, 9, 7, 10, 9, 4, 10, 9, 8, 6, 10]
+NPS_25 = ("customer_id,date,score\n" + "".join(f"c{i},2026-{9 + i % 2:02d}-{1 + i:02d},{s}\n"
+                                              for i, s in enumerate(SCORES))).encode()
+
+
+@contextmanager
+def workspace(tmp_path_factory, *seed):
+    """The app pointed at a new workspace holding `seed`, (kind, CSV bytes[, ingest options]) each; fresh caches."""
+    import streamlit as st
+
+    path = tmp_path_factory.mktemp("s23") / "workspace.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_bytes(item[1], item[0], **(item[2] if len(item) > 2 else {})).to_upload() for item in seed])
+    ws.close()
+    os.environ["CX_WORKSPACE"] = str(path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        os.environ.pop("CX_WORKSPACE", None)
+
+
+@pytest.fixture(scope="module")
+def nps_only(tmp_path_factory):
+    with workspace(tmp_path_factory, ("nps", NPS_25)):
+        yield
+
+
+def test_cmo_new_customers_tile_gives_no_all_customers_nps_on_25_answers(nps_only):
+    cmo = run_app("pages/cmo.py")
+    tiles = {m.label: m.value for m in cmo.metric}
+    assert tiles["NPS"] == "—" and tiles["Responses"] == "25"
+    captions = [c.value for c in cmo.caption]
+    # before: "all customers: +32" under New customers' NPS, while the NPS tile above said "—" for the same 25 answers
+    assert "all customers: —, n = 25, fewer than 30 responses" in captions, captions
+    assert not any("+32" in c for c in captions), captions
+
+
+def test_cio_names_what_is_missing_in_plain_words(nps_only):
+    cio = run_app("pages/cio.py")
+    infos = [i.value for i in cio.info]
+    # before: "… this data version has no a customers file and no revenue data."
+    assert ("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
+            "version has no customers file and no revenue data.") in infos, infos
