@@ -58,3 +58,13 @@ def test_cio_names_what_is_missing_in_plain_words(nps_only):
     # before: "… this data version has no a customers file and no revenue data."
     assert ("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
             "version has no customers file and no revenue data.") in infos, infos
+
+
+def test_cmo_new_customers_nps_names_the_missing_customer_list(nps_only):
+    cmo = run_app("pages/cmo.py")
+    assert {m.label: m.value for m in cmo.metric}["New customers' NPS"] == "—"
+    captions = [c.value for c in cmo.caption]
+    # before: "n = 0, fewer than 30 responses", as if no new customer had answered; no list says who is new
+    i = captions.index("not measurable: needs a customer list for the period")
+    assert captions[i + 1].startswith("all customers: "), captions
+    assert "n = 0, fewer than 30 responses" not in captions, captions
