@@ -621,6 +621,18 @@ def churn_gap_lacks(view: View) -> str | None:
     return "needs " + " and ".join(lacking) + " for the period" if lacking else None
 
 
+def churn_unrecorded(view: View) -> str | None:
+    """Why logo churn cannot be read from the view's customers file: it was stored without a churn date, churned flag
+    or status column, so no customer is ever seen to leave and a rate would read 0.0% (a plausible wrong number);
+    None when the file records churn (or the upload names no mapping)."""
+    info = sources_of(view.snapshot).get("customers") or {}
+    fields = {part.split("←")[0].strip() for part in (info.get("mapping") or "").split(",") if "←" in part}
+    if not fields or fields & {"churn_date", "churned", "status"}:
+        return None
+    return ("not measurable: the customers file has no churn date, churned flag or status column, so no customer "
+            "is seen to leave")
+
+
 def has_data(view: View, kind: str) -> bool:
     """Whether the view's data version holds data of this kind (nps, customers, revenue, csat) for the view's
     period: revenue must cover the period's last month (ARR, NRR and movements are read there), responses and

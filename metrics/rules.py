@@ -140,7 +140,9 @@ def everywhere() -> list[str]:
         "its customers nor its churn, said. A status beside a tenure in a revenue snapshot (Maven's "
         "'Customer_Status': Churned, Stayed, Joined) is read as the churned flag.",
         f"NPS categories: {BANDS_TEXT}. Every NPS shows its n. An NPS or a share of responses from fewer than "
-        f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
+        f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared; so is one "
+        "quoted beside another tile (all customers' NPS under New customers' NPS). New customers' NPS without a "
+        "customer list is \"—\" because the list that says who is new is missing, not because none answered.",
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
         "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
         "significant (or whose test cannot be computed) is grey with no arrow, as is a change that rounds to "
@@ -167,7 +169,7 @@ def everywhere() -> list[str]:
         "label) are no customers yet: left out, said. An account's active flag (Recurly's 'has_live_subscription') "
         "is read beside a status too: an account without a live subscription and without a close date is refused "
         "by row (when it left is not known). A file with no column that could hold a churn says that logo churn "
-        "will read 0.0%. In a subscription list, a subscription with no start whose status says trial, future or "
+        "will read 0.0%; the CEO page then shows logo churn as \"—\" with that reason, never 0.0%. In a subscription list, a subscription with no start whose status says trial, future or "
         "ended never paid (Paddle's 'first_billed_at', the first payment, is the start; Chargebee's empty "
         "'activated_at'): left out, said. A status that says 'Customer' beside a past churn date (HubSpot's "
         "lifecycle stage stays Customer after a churn; a success tool's contract end renews) is asked about, must "

@@ -33,6 +33,9 @@ else:
 ui.csat_kpi(c1, view)
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
+elif unrecorded := ui.churn_unrecorded(view):
+    ui.kpi(c2, "logo_churn", None)
+    ui.tile_note(c2, unrecorded)
 else:
     churn_z = ui.rate_z((churn_now.churned, churn_now.active_start),
                         churn_prev and (churn_prev.churned, churn_prev.active_start))

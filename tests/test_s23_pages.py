@@ -68,3 +68,27 @@ def test_cmo_new_customers_nps_names_the_missing_customer_list(nps_only):
     i = captions.index("not measurable: needs a customer list for the period")
     assert captions[i + 1].startswith("all customers: "), captions
     assert "n = 0, fewer than 30 responses" not in captions, captions
+
+
+# 40 accounts with a start date and no churn column (RavenStack's accounts with its undated churn flag left out),
+# each paying 100 a month Jan–Dec 2025; one stops after Jun 2025, so revenue sees a churn the customers file cannot
+ACCOUNTS = ("customer_id,start_date\n" + "".join(f"a{i},2024-12-01\n" for i in range(40))).encode()
+PAYMENTS = ("customer_id,month,amount\n" + "".join(f"a{i},2025-{m:02d}-15,100.00\n" for i in range(40)
+                                                   for m in range(1, 13) if i or m <= 6)).encode()
+
+
+@pytest.fixture(scope="module")
+def no_churn_column(tmp_path_factory):
+    with workspace(tmp_path_factory, ("customers", ACCOUNTS), ("revenue", PAYMENTS)):
+        yield
+
+
+def test_ceo_logo_churn_is_blank_when_the_customers_file_records_no_churn(no_churn_column):
+    ceo = run_app(period=["Jan 2025", "Dec 2025"])
+    tiles = {m.label: m.value for m in ceo.metric}
+    # before: "Logo churn (monthly) 0.0%" with "0.0% annualised", while the revenue shows a customer leaving
+    assert tiles["Logo churn (monthly)"] == "—", tiles
+    captions = [c.value for c in ceo.caption]
+    assert ("not measurable: the customers file has no churn date, churned flag or status column, so no customer "
+            "is seen to leave") in captions, captions
+    assert tiles["ARR"] == "$46.8K"  # Dec 2025: 39 × 100 × 12
