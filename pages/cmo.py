@@ -99,7 +99,7 @@ ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty and ui.has_da
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
 if ui.has_data(view, "customers"):
     ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
-else:  # "n = 0, fewer than 30 responses" would read as no new customer answering: the list that says who is new is missing
+else:  # "n = 0, fewer than 30 responses" would read as no new customer answering: the list of who is new is missing
     ui.kpi(a3, "nps", None, label="New customers' NPS")
     ui.tile_note(a3, "not measurable: needs a customer list for the period")
 ui.tile_note(a3, f"all customers: {fmt_nps(now.value) if not too_few else f'—, {too_few}'}")
