@@ -104,11 +104,15 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
         ui.tile_note(v3, "ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
     st.caption(LTV_POPULATIONS)
 
+    unrecorded = ui.churn_unrecorded(view)  # no churn column: every group's churn would read 0.0% (0.0%–1.7%)
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
-                                      f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)", "pct",
-                                      interval=("churn_low", "churn_high")))
+        if unrecorded:
+            st.caption(f"Churn by NPS category: {unrecorded}.")
+        else:
+            ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
+                                          f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)",
+                                          "pct", interval=("churn_low", "churn_high")))
     with right:
         ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
                                       f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
@@ -116,8 +120,8 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
 
     table = cats.assign(
         Customers=cats.customers.map(lambda v: fmt(v, "int")),
-        Churned=ui.with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
-        **{"Annualised churn": cats.annual_churn.map(fmt_pct),
+        Churned="—" if unrecorded else ui.with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
+        **{"Annualised churn": "—" if unrecorded else cats.annual_churn.map(fmt_pct),
            f"Average MRR ({base_month:%b %Y})": ui.with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high,
                                                              "currency"),
            f"{window} NRR": ui.with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),

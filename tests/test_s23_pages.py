@@ -92,3 +92,13 @@ def test_ceo_logo_churn_is_blank_when_the_customers_file_records_no_churn(no_chu
     assert ("not measurable: the customers file has no churn date, churned flag or status column, so no customer "
             "is seen to leave") in captions, captions
     assert tiles["ARR"] == "$46.8K"  # Dec 2025: 39 × 100 × 12
+
+
+def test_ceo_churn_by_nps_category_is_blank_when_the_customers_file_records_no_churn(no_churn_column):
+    ceo = run_app(period=["Jan 2025", "Dec 2025"])
+    captions = [c.value for c in ceo.caption]
+    # before: a chart and a table of "Churned 0.0% (0.0%–…)" for the 40 customers active on 01 Jan 2025
+    assert ("Churn by NPS category: not measurable: the customers file has no churn date, churned flag or status "
+            "column, so no customer is seen to leave.") in captions, captions
+    table = next(d.value for d in ceo.dataframe if "Churned" in d.value.columns)
+    assert table["Churned"].tolist() == ["—"] and table["Customers on 01 Jan 2025"].tolist() == ["40"]
