@@ -370,6 +370,11 @@ def default_period(months: list[str]) -> tuple[str, str]:
         tuple(month_label(m) for m in months)))
 
 
+def months_span(first, last) -> str:
+    """'Sep 2026 – Oct 2026', or 'Oct 2026' when both are the same month (not 'Oct 2026 – Oct 2026')."""
+    return f"{first:%b %Y}" if (first.year, first.month) == (last.year, last.month) else f"{first:%b %Y} – {last:%b %Y}"
+
+
 def month_label(month: str) -> str:
     """'2026-07' → 'Jul 2026', as the period slider shows and writes months in the URL."""
     return pd.Timestamp(month).strftime("%b %Y")
@@ -629,7 +634,7 @@ def churn_unrecorded(view: View) -> str | None:
     fields = {part.split("←")[0].strip() for part in (info.get("mapping") or "").split(",") if "←" in part}
     if not fields or fields & {"churn_date", "churned", "status"}:
         return None
-    return ("not measurable: the customers file has no churn date, churned flag or status column, so no customer "
+    return ("the customers file has no churn date, churned flag or status column, so no customer "
             "is seen to leave")
 
 

@@ -155,7 +155,8 @@ def everywhere() -> list[str]:
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
         f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers; below that "
         "they are \"—\" with the reason. When the 95% interval of the churn gap includes 0 they read \"no "
-        "measurable difference\".",
+        "measurable difference\". Without a customer list, or with one that records no churn, LTV is \"—\" and "
+        "names that file; a quick ratio with no MRR lost is \"—\", nothing to divide by, said under the tile.",
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
         "period use the category as of the period's start, so no later answer can explain the outcome.",
         "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "

@@ -35,7 +35,7 @@ if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
 elif unrecorded := ui.churn_unrecorded(view):
     ui.kpi(c2, "logo_churn", None)
-    ui.tile_note(c2, unrecorded)
+    ui.tile_note(c2, f"not measurable: {unrecorded}")
 else:
     churn_z = ui.rate_z((churn_now.churned, churn_now.active_start),
                         churn_prev and (churn_prev.churned, churn_prev.active_start))
@@ -108,7 +108,7 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     left, right = st.columns(2)
     with left:
         if unrecorded:
-            st.caption(f"Churn by NPS category: {unrecorded}.")
+            st.caption(f"Churn by NPS category: not measurable: {unrecorded}.")
         else:
             ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
                                           f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)",

@@ -102,3 +102,39 @@ def test_ceo_churn_by_nps_category_is_blank_when_the_customers_file_records_no_c
             "column, so no customer is seen to leave.") in captions, captions
     table = next(d.value for d in ceo.dataframe if "Churned" in d.value.columns)
     assert table["Churned"].tolist() == ["—"] and table["Customers on 01 Jan 2025"].tolist() == ["40"]
+
+
+def test_cfo_ltv_names_the_missing_churn_column(no_churn_column):
+    cfo = run_app("pages/cfo.py", period=["Jan 2025", "Dec 2025"])
+    assert {m.label: m.value for m in cfo.metric}["LTV"] == "—"
+    captions = [c.value for c in cfo.caption]
+    # before: "not measurable: n = 0, fewer than 10 churned customers", as if nobody had left
+    assert ("not measurable: the customers file has no churn date, churned flag or status column, so no customer is "
+            "seen to leave") in captions, captions
+
+
+# revenue of two months only: 8 customers paying 100, 200 … 800 in Sep 2026 (MRR 3,600); in Oct 2026 the first three
+# pay 20 more (MRR 3,660, ARR 12 × 3,660 = 43,920). Oct's movements: expansion 60, nothing lost.
+TWO_MONTHS = ("customer_id,month,amount\n" + "".join(
+    f"c{i},2026-{m:02d}-15,{100 * (i + 1) + (20 if m == 10 and i < 3 else 0)}.00\n" for i in range(8) for m in (9, 10))
+).encode()
+
+
+@pytest.fixture(scope="module")
+def two_months(tmp_path_factory):
+    with workspace(tmp_path_factory, ("revenue", TWO_MONTHS)):
+        yield
+
+
+def test_cfo_quick_ratio_and_ltv_say_why_they_are_blank_on_two_months(two_months):
+    cfo = run_app("pages/cfo.py", period=["Sep 2026", "Oct 2026"])
+    tiles = {m.label: m.value for m in cfo.metric}
+    assert (tiles["ARR"], tiles["MRR"], tiles["Quick ratio"], tiles["LTV"]) == ("$43.9K", "$3.7K", "—", "—")
+    captions = [c.value for c in cfo.caption]
+    # before: "Oct 2026 – Oct 2026: gained $60 MRR … ÷ lost $0 (contraction, churn)", no word on why "—"
+    assert ("not measurable: no MRR lost to divide by · Oct 2026: gained $60 MRR (new, reactivation, expansion) ÷ "
+            "lost $0 (contraction, churn)") in captions, captions
+    # before: "not measurable: churn needs customers of a customers file active in the period, and there are none"
+    # under LTV, Revenue at risk (12 months) and Revenue at risk (NPS gap)
+    assert captions.count("not measurable: needs a customer list for the period") == 3, captions
+    assert not any("Oct 2026 – Oct 2026" in c for c in captions), captions
