@@ -158,7 +158,10 @@ def everywhere() -> list[str]:
         "measurable difference\". Without a customer list, or with one that records no churn, LTV is \"—\" and "
         "names that file; a quick ratio with no MRR lost is \"—\", nothing to divide by, said under the tile.",
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
-        "period use the category as of the period's start, so no later answer can explain the outcome.",
+        "period use the category as of the period's start, so no later answer can explain the outcome. Churn or "
+        "NRR by NPS category that cannot be measured (no churn column, no revenue, nobody paying in the month it "
+        "starts from) is a sentence saying why, never empty axes or 0.0%. A single month is named once (\"Oct "
+        "2026\", not \"Oct 2026 – Oct 2026\").",
         "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "
         "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused). "
         "A customer or subscription that starts after the as-of date was not a customer yet: left out, said. "

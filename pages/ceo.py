@@ -43,7 +43,7 @@ else:
            test="two-proportion test")
     known = (ui.sources_of(view.snapshot)["customers"] or {}).get("churn_known_from")
     # a snapshot customers file tells churn from its as-of month only: name the months the rate rests on
-    ui.tile_note(c2, (f"measured over {known:%b %Y} – {view.end:%b %Y} only: the customers file is a snapshot "
+    ui.tile_note(c2, (f"measured over {ui.months_span(known, view.end)} only: the customers file is a snapshot "
                       f"that tells churn from {known:%b %Y}" if known and known > view.start
                       else "all customers, month by month")
                  + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²"
@@ -114,8 +114,14 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
                                           f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)",
                                           "pct", interval=("churn_low", "churn_high")))
     with right:
-        ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
-                                      f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
+        if cats.nrr.isna().all():  # axes with no bar read as a fault, or as 0%: say why there is none
+            st.caption("NRR by NPS category: not measurable: " + (
+                "needs revenue data for the period" if not ui.has_data(view, "revenue") else
+                f"none of these customers paid in {base_month:%b %Y}, the month it starts from") + ".")
+        else:
+            ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → "
+                                          f"{view.end:%b %Y}", f"{window} NRR (line: 95% interval)", "pct",
+                                          interval=("nrr_low", "nrr_high")))
 
 
     table = cats.assign(

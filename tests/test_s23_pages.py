@@ -138,3 +138,27 @@ def test_cfo_quick_ratio_and_ltv_say_why_they_are_blank_on_two_months(two_months
     # under LTV, Revenue at risk (12 months) and Revenue at risk (NPS gap)
     assert captions.count("not measurable: needs a customer list for the period") == 3, captions
     assert not any("Oct 2026 – Oct 2026" in c for c in captions), captions
+
+
+# a customer list alone (IBM's telco churn file without revenue): 40 customers from Jun 2024, 4 of them leave in
+# Mar–Jun 2025 (the data runs Jun 2024 – Jun 2025)
+CUSTOMERS_ONLY = ("customer_id,start_date,churn_date\n" + "".join(
+    f"k{i},2024-06-01,{f'2025-0{i + 3}-10' if i < 4 else ''}\n" for i in range(40))).encode()
+
+
+@pytest.fixture(scope="module")
+def customers_only(tmp_path_factory):
+    with workspace(tmp_path_factory, ("customers", CUSTOMERS_ONLY)):
+        yield
+
+
+def test_ceo_nrr_by_category_says_it_needs_revenue_instead_of_empty_axes(customers_only):
+    ceo = run_app(period=["Jan 2025", "Jun 2025"])
+    captions = [c.value for c in ceo.caption]
+    # before: a "6-month NRR by category" chart with a "No response" row, no bar and no word why
+    assert "NRR by NPS category: not measurable: needs revenue data for the period." in captions, captions
+    titles = [c.to_dict().get("title") for s in ceo.session_state["_pack"].sections for c in s.charts]
+    assert not any("NRR by category" in str(t) for t in titles), titles
+    table = next(d.value for d in ceo.dataframe if "Churned" in d.value.columns)
+    # churn still drawn from the list: 4 of the 40 active on 01 Jan 2025 left by Jun 2025 → 10.0%
+    assert table["Churned"].iloc[0].startswith("10.0% ("), table
