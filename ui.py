@@ -370,6 +370,11 @@ def default_period(months: list[str]) -> tuple[str, str]:
         tuple(month_label(m) for m in months)))
 
 
+def months_span(first, last) -> str:
+    """'Sep 2026 – Oct 2026', or 'Oct 2026' when both are the same month (not 'Oct 2026 – Oct 2026')."""
+    return f"{first:%b %Y}" if (first.year, first.month) == (last.year, last.month) else f"{first:%b %Y} – {last:%b %Y}"
+
+
 def month_label(month: str) -> str:
     """'2026-07' → 'Jul 2026', as the period slider shows and writes months in the URL."""
     return pd.Timestamp(month).strftime("%b %Y")
@@ -626,6 +631,18 @@ def churn_gap_lacks(view: View) -> str | None:
     lacking = [need for kind, need in (("customers", "a customer list"), ("revenue", "revenue data"))
                if not has_data(view, kind)]
     return "needs " + " and ".join(lacking) + " for the period" if lacking else None
+
+
+def churn_unrecorded(view: View) -> str | None:
+    """Why logo churn cannot be read from the view's customers file: it was stored without a churn date, churned flag
+    or status column, so no customer is ever seen to leave and a rate would read 0.0% (a plausible wrong number);
+    None when the file records churn (or the upload names no mapping)."""
+    info = sources_of(view.snapshot).get("customers") or {}
+    fields = {part.split("←")[0].strip() for part in (info.get("mapping") or "").split(",") if "←" in part}
+    if not fields or fields & {"churn_date", "churned", "status"}:
+        return None
+    return ("the customers file has no churn date, churned flag or status column, so no customer "
+            "is seen to leave")
 
 
 def has_data(view: View, kind: str) -> bool:

@@ -140,7 +140,9 @@ def everywhere() -> list[str]:
         "its customers nor its churn, said. A status beside a tenure in a revenue snapshot (Maven's "
         "'Customer_Status': Churned, Stayed, Joined) is read as the churned flag.",
         f"NPS categories: {BANDS_TEXT}. Every NPS shows its n. An NPS or a share of responses from fewer than "
-        f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared.",
+        f"{MIN_RESPONSES} responses is shown as \"—\" with the reason, and is not compared; so is one "
+        "quoted beside another tile (all customers' NPS under New customers' NPS). New customers' NPS without a "
+        "customer list is \"—\" because the list that says who is new is missing, not because none answered.",
         f"A change is called significant when |z| ≥ {Z_95}: for NPS z = (NPS₁ − NPS₂) ÷ √(Var₁ + Var₂); for "
         "rates (churn, shares of promoters and detractors) the pooled two-proportion test. A change that is not "
         "significant (or whose test cannot be computed) is grey with no arrow, as is a change that rounds to "
@@ -153,9 +155,13 @@ def everywhere() -> list[str]:
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
         f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers; below that "
         "they are \"—\" with the reason. When the 95% interval of the churn gap includes 0 they read \"no "
-        "measurable difference\".",
+        "measurable difference\". Without a customer list, or with one that records no churn, LTV is \"—\" and "
+        "names that file; a quick ratio with no MRR lost is \"—\", nothing to divide by, said under the tile.",
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
-        "period use the category as of the period's start, so no later answer can explain the outcome.",
+        "period use the category as of the period's start, so no later answer can explain the outcome. Churn or "
+        "NRR by NPS category that cannot be measured (no churn column, no revenue, nobody paying in the month it "
+        "starts from) is a sentence saying why, never empty axes or 0.0%. A single month is named once (\"Oct "
+        "2026\", not \"Oct 2026 – Oct 2026\").",
         "A churn date after the customers file's as-of date (or today) is a cancellation scheduled, not a churn: "
         "the customer counts as active, and the upload says how many (more than 5 years ahead is a typo, refused). "
         "A customer or subscription that starts after the as-of date was not a customer yet: left out, said. "
@@ -167,7 +173,8 @@ def everywhere() -> list[str]:
         "label) are no customers yet: left out, said. An account's active flag (Recurly's 'has_live_subscription') "
         "is read beside a status too: an account without a live subscription and without a close date is refused "
         "by row (when it left is not known). A file with no column that could hold a churn says that logo churn "
-        "will read 0.0%. In a subscription list, a subscription with no start whose status says trial, future or "
+        "will read 0.0%; the CEO page then shows logo churn as \"—\" with that reason, never 0.0%. "
+        "In a subscription list, a subscription with no start whose status says trial, future or "
         "ended never paid (Paddle's 'first_billed_at', the first payment, is the start; Chargebee's empty "
         "'activated_at'): left out, said. A status that says 'Customer' beside a past churn date (HubSpot's "
         "lifecycle stage stays Customer after a churn; a success tool's contract end renews) is asked about, must "

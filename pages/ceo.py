@@ -33,6 +33,9 @@ else:
 ui.csat_kpi(c1, view)
 if not ui.has_data(view, "customers"):
     ui.empty_state("customers", c2)
+elif unrecorded := ui.churn_unrecorded(view):
+    ui.kpi(c2, "logo_churn", None)
+    ui.tile_note(c2, f"not measurable: {unrecorded}")
 else:
     churn_z = ui.rate_z((churn_now.churned, churn_now.active_start),
                         churn_prev and (churn_prev.churned, churn_prev.active_start))
@@ -40,7 +43,7 @@ else:
            test="two-proportion test")
     known = (ui.sources_of(view.snapshot)["customers"] or {}).get("churn_known_from")
     # a snapshot customers file tells churn from its as-of month only: name the months the rate rests on
-    ui.tile_note(c2, (f"measured over {known:%b %Y} – {view.end:%b %Y} only: the customers file is a snapshot "
+    ui.tile_note(c2, (f"measured over {ui.months_span(known, view.end)} only: the customers file is a snapshot "
                       f"that tells churn from {known:%b %Y}" if known and known > view.start
                       else "all customers, month by month")
                  + f" · {fmt_pct(churn_now.annual)} annualised = 1 − (1 − m)¹²"
@@ -101,20 +104,30 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
         ui.tile_note(v3, "ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
     st.caption(LTV_POPULATIONS)
 
+    unrecorded = ui.churn_unrecorded(view)  # no churn column: every group's churn would read 0.0% (0.0%–1.7%)
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
-                                      f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)", "pct",
-                                      interval=("churn_low", "churn_high")))
+        if unrecorded:
+            st.caption(f"Churn by NPS category: not measurable: {unrecorded}.")
+        else:
+            ui.chart(charts.category_bars(cats, "churn_rate", f"Churned by {view.end:%b %Y}, customers active on "
+                                          f"{view.start:%d %b %Y}", "Customers churned (line: 95% interval)",
+                                          "pct", interval=("churn_low", "churn_high")))
     with right:
-        ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → {view.end:%b %Y}",
-                                      f"{window} NRR (line: 95% interval)", "pct", interval=("nrr_low", "nrr_high")))
+        if cats.nrr.isna().all():  # axes with no bar read as a fault, or as 0%: say why there is none
+            st.caption("NRR by NPS category: not measurable: " + (
+                "needs revenue data for the period" if not ui.has_data(view, "revenue") else
+                f"none of these customers paid in {base_month:%b %Y}, the month it starts from") + ".")
+        else:
+            ui.chart(charts.category_bars(cats, "nrr", f"{window} NRR by category, {base_month:%b %Y} → "
+                                          f"{view.end:%b %Y}", f"{window} NRR (line: 95% interval)", "pct",
+                                          interval=("nrr_low", "nrr_high")))
 
 
     table = cats.assign(
         Customers=cats.customers.map(lambda v: fmt(v, "int")),
-        Churned=ui.with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
-        **{"Annualised churn": cats.annual_churn.map(fmt_pct),
+        Churned="—" if unrecorded else ui.with_interval(cats.churn_rate, cats.churn_low, cats.churn_high, "pct"),
+        **{"Annualised churn": "—" if unrecorded else cats.annual_churn.map(fmt_pct),
            f"Average MRR ({base_month:%b %Y})": ui.with_interval(cats.avg_mrr, cats.avg_mrr_low, cats.avg_mrr_high,
                                                              "currency"),
            f"{window} NRR": ui.with_interval(cats.nrr, cats.nrr_low, cats.nrr_high, "pct"),

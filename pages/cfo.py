@@ -45,14 +45,17 @@ ui.tile_note(c1, f"{view.end:%b %Y} · {plural(int(last.paying), 'paying custome
 ui.tile_note(c3, ui.retention_note(ret_now, view))
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
-ui.estimate_tile(c6, "ltv", worth["ltv"], worth["ltv_reason"])
-if worth["ltv"] is not None:
+# LTV divides by logo churn, read from the customers file: name the file that is missing or carries no churn
+ltv_lacks = "needs a customer list for the period" if not ui.has_data(view, "customers") else ui.churn_unrecorded(view)
+ui.estimate_tile(c6, "ltv", None if ltv_lacks else worth["ltv"], ltv_lacks or worth["ltv_reason"])
+if worth["ltv"] is not None and not ltv_lacks:
     ui.tile_note(c6, f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
                f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
 quick, gains, losses, since = revenue.quick_ratio_parts(mrr)
 ui.kpi(c7, "quick_ratio", quick, revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
 if since is not None:  # what it divides: 0.0× (nothing gained) or "—" (nothing lost) reads as a fault otherwise
-    ui.tile_note(c7, f"{since:%b %Y} – {view.end:%b %Y}: gained {fmt_currency(gains)} MRR (new, reactivation, "
+    why = "not measurable: no MRR lost to divide by · " if quick is None and not losses else ""
+    ui.tile_note(c7, f"{why}{ui.months_span(since, view.end)}: gained {fmt_currency(gains)} MRR (new, reactivation, "
                  f"expansion) ÷ lost {fmt_currency(losses)} (contraction, churn)")
 rar, gap_lacks = worth["revenue_at_risk"], ui.churn_gap_lacks(view)
 ui.estimate_tile(c8, "revenue_at_risk", None if gap_lacks else rar.value, gap_lacks or rar.reason, inverse=True)
@@ -65,7 +68,7 @@ if mrr.start_mrr.notna().any():  # movements need a month before; the data's fir
     with left:
         # the months it adds up: from the first with a month before it in the revenue data (Telco: December only)
         first = mrr.loc[mrr.start_mrr.notna(), "month"].iloc[0]
-        bridge_chart = charts.waterfall(mrr, f"MRR bridge, {first:%b %Y} – {view.end:%b %Y}")
+        bridge_chart = charts.waterfall(mrr, f"MRR bridge, {ui.months_span(first, view.end)}")
         ui.chart(bridge_chart)
         if floor := charts.waterfall_floor(mrr):  # said only when the axis does not start at zero
             st.caption(f"The axis starts at {fmt_currency(floor)}, not at zero, so the movements are visible; the "

@@ -103,7 +103,7 @@ with right:
                                           f"{snap.last_month:%b %Y} (every month shown, all segments)"))
 
 ui.section("Findings")
-lacking = [noun for kind, noun in (("customers", "a customers file"), ("revenue", "revenue data"))
+lacking = [noun for kind, noun in (("customers", "customers file"), ("revenue", "revenue data"))
            if snap.versions.get(kind) is None]
 if lacking:  # a check that could not run is not a check passed
     st.info("Revenue that stopped while the customers file lists the customer as active: not checked, this data "

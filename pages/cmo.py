@@ -97,8 +97,12 @@ a1, a2, a3, a4 = st.columns(4)
 # starts come from the customers file: without one, "0 new customers" would be a plausible wrong figure
 ui.kpi(a1, "new_customers", churn.started.sum() if not churn.empty and ui.has_data(view, "customers") else None)
 ui.kpi(a2, "new_mrr", mrr.new.sum() if not mrr.empty and ui.has_data(view, "revenue") else None)
-ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
-ui.tile_note(a3, f"all customers: {fmt_nps(now.value)}")
+if ui.has_data(view, "customers"):
+    ui.nps_kpi(a3, newcomers, None, label="New customers' NPS")
+else:  # "n = 0, fewer than 30 responses" would read as no new customer answering: the list of who is new is missing
+    ui.kpi(a3, "nps", None, label="New customers' NPS")
+    ui.tile_note(a3, "not measurable: needs a customer list for the period")
+ui.tile_note(a3, f"all customers: {fmt_nps(now.value) if not too_few else f'—, {too_few}'}")
 promoters = now_cats.loc["Promoter"] if "Promoter" in now_cats.index else None
 ui.kpi(a4, "advocates", None if promoters is None else promoters.customers, label="Promoters (advocates)")
 if promoters is not None and ui.has_data(view, "revenue"):

@@ -15,8 +15,9 @@ def test_cfo_estimates_name_the_missing_customer_list():
     assert tiles["ARR"] == "$4.2K"
     assert tiles["Revenue at risk (12 months)"] == "—"
     captions = [c.value for c in cfo.caption]
-    # under the tile above and under "Revenue at risk (NPS gap)" in the risk row
-    assert captions.count("not measurable: needs a customer list for the period") == 2, captions
+    # under the tile above, under "Revenue at risk (NPS gap)" in the risk row, and under LTV (its churn is read from
+    # the customer list: it said "churn needs customers of a customers file active in the period, and there are none")
+    assert captions.count("not measurable: needs a customer list for the period") == 3, captions
     assert not any("have 0 and 0" in c for c in captions)
     what_if = [i.value for i in cfo.info if i.value.startswith("Detractors turned into")]
     assert what_if == ["Detractors turned into passives: not measurable (needs a customer list for the period). "
