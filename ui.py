@@ -626,11 +626,14 @@ def sample_banner(snap: Snapshot) -> None:
 
 def churn_gap_lacks(view: View) -> str | None:
     """Why the estimates from the detractor churn gap (revenue at risk, the what-if) cannot be made when the view
-    lacks the customers or revenue they rest on ("needs a customer list for the period"); None when both are there.
+    lacks the customers or revenue they rest on ("needs a customer list for the period"), or its customers file
+    records no churn (churn_unrecorded); None when they can.
     Without them the estimate's own reason ("have 0 and 0" detractors and promoters) misleads: name the data."""
     lacking = [need for kind, need in (("customers", "a customer list"), ("revenue", "revenue data"))
                if not has_data(view, kind)]
-    return "needs " + " and ".join(lacking) + " for the period" if lacking else None
+    # a customers file that records no churn gives every group 0% churn: a gap of 0, "no measurable difference",
+    # where the data cannot tell
+    return "needs " + " and ".join(lacking) + " for the period" if lacking else churn_unrecorded(view)
 
 
 def churn_unrecorded(view: View) -> str | None:

@@ -155,8 +155,9 @@ def everywhere() -> list[str]:
         "Estimates resting on churn (LTV, revenue at risk, the what-if, the value of one NPS point) need at least "
         f"{MIN_CUSTOMERS} customers in each group compared and {MIN_CHURN_EVENTS} churned customers; below that "
         "they are \"—\" with the reason. When the 95% interval of the churn gap includes 0 they read \"no "
-        "measurable difference\". Without a customer list, or with one that records no churn, LTV is \"—\" and "
-        "names that file; a quick ratio with no MRR lost is \"—\", nothing to divide by, said under the tile.",
+        "measurable difference\". Without a customer list, or with one that records no churn, LTV, revenue at risk "
+        "from the NPS gap and the what-if are \"—\" and name that file (every group would churn 0%, a gap of 0); "
+        "a quick ratio with no MRR lost is \"—\", nothing to divide by, said under the tile.",
         "A customer's NPS category at a date is that of its latest response *before* the date; analyses over a "
         "period use the category as of the period's start, so no later answer can explain the outcome. Churn or "
         "NRR by NPS category that cannot be measured (no churn column, no revenue, nobody paying in the month it "

@@ -113,6 +113,16 @@ def test_cfo_ltv_names_the_missing_churn_column(no_churn_column):
             "seen to leave") in captions, captions
 
 
+
+def test_cfo_what_if_and_revenue_at_risk_name_the_missing_churn_column(no_churn_column):
+    cfo = run_app("pages/cfo.py", period=["Jan 2025", "Dec 2025"])
+    assert {m.label: m.value for m in cfo.metric}["Revenue at risk (12 months)"] == "—"
+    unrecorded = ("not measurable (the customers file has no churn date, churned flag or status column, so no customer "
+                  "is seen to leave)")
+    # before: every group churned 0%, a gap of 0: "no measurable difference", as if the data had tested it
+    assert any(unrecorded in i.value for i in cfo.info), [i.value for i in cfo.info]
+    assert not any("no measurable difference" in i.value for i in cfo.info)
+
 # revenue of two months only: 8 customers paying 100, 200 … 800 in Sep 2026 (MRR 3,600); in Oct 2026 the first three
 # pay 20 more (MRR 3,660, ARR 12 × 3,660 = 43,920). Oct's movements: expansion 60, nothing lost.
 TWO_MONTHS = ("customer_id,month,amount\n" + "".join(
