@@ -132,7 +132,9 @@ with st.sidebar:
 annual, gap = worth["annual_churn"], worth["churn_gap"][target]
 result = value.what_if(share / 100, worth["detractors_now"], worth["detractor_arr"], annual["Detractor"],
                        annual[target], investment, margin) if gap.measurable and not gap_lacks else None
-st.caption(f"Assumptions: {share}% of the {worth['detractors_now']:,} current detractors become "
+# without the data the count rests on, "of the 0 current detractors" would read as a company with none
+detractors = "current detractors" if gap_lacks else f"the {worth['detractors_now']:,} current detractors"
+st.caption(f"Assumptions: {share}% of {detractors} become "
            f"{target.lower()}s; investment {fmt(investment, 'money')}; gross margin {margin:.0%}."
            + ("" if ui.presenting() else " Change them in the sidebar; they are kept in the link."))
 w1, w2, w3, w4 = st.columns(4)

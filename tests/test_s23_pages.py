@@ -122,6 +122,8 @@ def test_cfo_what_if_and_revenue_at_risk_name_the_missing_churn_column(no_churn_
     # before: every group churned 0%, a gap of 0: "no measurable difference", as if the data had tested it
     assert any(unrecorded in i.value for i in cfo.info), [i.value for i in cfo.info]
     assert not any("no measurable difference" in i.value for i in cfo.info)
+    captions = [c.value for c in cfo.caption]
+    assert any(c.startswith("Assumptions: 20% of current detractors become passives;") for c in captions), captions
 
 # revenue of two months only: 8 customers paying 100, 200 … 800 in Sep 2026 (MRR 3,600); in Oct 2026 the first three
 # pay 20 more (MRR 3,660, ARR 12 × 3,660 = 43,920). Oct's movements: expansion 60, nothing lost.
