@@ -93,14 +93,20 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
                f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
                f" · {fmt_pct(cover['arr'])} of ARR.")
     ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
+    # the data these rest on, named when missing: with no NPS answer every customer is 'No response' ("have 0 and 0"
+    # promoters and detractors), and a customers file that records no churn gives every group 0%
+    lacks = (f"needs NPS responses before {view.start:%b %Y}" if ui.current_snapshot().versions.get(
+        "nps") is None else ui.churn_unrecorded(view))
     v1, v2, v3 = st.columns(3)
-    ui.estimate_tile(v1, "ltv_by_category", ltv_by["Promoter"], ltv_why["Promoter"], label="Promoter LTV")
-    ui.estimate_tile(v2, "ltv_by_category", ltv_by["Detractor"], ltv_why["Detractor"], label="Detractor LTV")
-    if ltv_by["Promoter"] and ltv_by["Detractor"]:
+    for column, category in ((v1, "Promoter"), (v2, "Detractor")):
+        ui.estimate_tile(column, "ltv_by_category", None if lacks else ltv_by[category], lacks or ltv_why[category],
+                         label=f"{category} LTV")
+    if ltv_by["Promoter"] and ltv_by["Detractor"] and not lacks:
         ui.tile_note(v2, f"A promoter is worth {ltv_by['Promoter'] / ltv_by['Detractor']:.1f}× a detractor in this "
                          "data (context: Bain reports 3–8× across industries).")
-    ui.estimate_tile(v3, "nps_point", worth["nps_point"], worth["nps_point_reason"], label="Value of one NPS point")
-    if worth["nps_point"] is not None:
+    ui.estimate_tile(v3, "nps_point", None if lacks else worth["nps_point"], lacks or worth["nps_point_reason"],
+                     label="Value of one NPS point")
+    if worth["nps_point"] is not None and not lacks:
         ui.tile_note(v3, "ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
     st.caption(LTV_POPULATIONS)
 

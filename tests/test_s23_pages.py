@@ -3,6 +3,7 @@ workspace and asserts what the page now shows, so that no figure on a handful of
 empty section without a reason reaches a reader."""
 
 import os
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -174,3 +175,16 @@ def test_ceo_nrr_by_category_says_it_needs_revenue_instead_of_empty_axes(custome
     table = next(d.value for d in ceo.dataframe if "Churned" in d.value.columns)
     # churn still drawn from the list: 4 of the 40 active on 01 Jan 2025 left by Jun 2025 → 10.0%
     assert table["Churned"].iloc[0].startswith("10.0% ("), table
+
+
+def test_ceo_value_of_nps_names_the_missing_answers_and_the_missing_churn(no_churn_column):
+    """The 40-account company has no NPS: the value tiles said "have 0 and 0" (promoters and detractors), as if the
+    company had none; they name the missing answers."""
+    ceo = run_app(period=["Jan 2025", "Dec 2025"])
+    tiles = {m.label: m.value for m in ceo.metric}
+    assert (tiles["Promoter LTV"], tiles["Detractor LTV"], tiles["Value of one NPS point"]) == ("—", "—", "—")
+    captions = [c.value for c in ceo.caption]
+    # the period's first month (the module's runs share one server state, so the URL's period is not asserted here)
+    assert sum(re.fullmatch(r"not measurable: needs NPS responses before [A-Z][a-z]{2} 20\d\d", c) is not None
+               for c in captions) == 3, captions
+    assert not any("have 0 and 0" in c for c in captions)
