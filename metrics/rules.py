@@ -375,6 +375,10 @@ def everywhere() -> list[str]:
         "are read as the text Excel shows, as a CSV export of the sheet holds it, never as empty cells: #N/A is a "
         "missing-value token (read as empty, said); the others are offered as tokens but not proposed, so one in a "
         "date, score or amount is refused by row.",
+        "A workbook's cells merged over several rows (a region merged down beside its customers) are asked about "
+        "before anything is stored: their value read on every row the merge covers, as the sheet shows it, or on "
+        "its first row only, as a CSV export writes it; read either way without asking, a label went missing from "
+        "the rows below or an amount merged over two months was counted twice.",
         "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
         "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
     ]

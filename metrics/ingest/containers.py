@@ -270,6 +270,7 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     for (r, c), text in marks.errors.items():  # the error's text where calamine left '' (see _ERROR_CELL)
         if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
             rows[r - top][c - left] = text
+    _merged_down(sheet, rows, top, left, name, questions, warnings)
     if uncalculated:
         holds = "holds a formula" if uncalculated == 1 else "hold formulas"
         raise UnreadableFileError(
@@ -289,6 +290,55 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
             "the workbook. Export such ids as text.")
     return Sheet(name, rows, first_row, warnings)
+
+
+def _column_letters(c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _merged_down(sheet, rows: list[list[str | None]], top: int, left: int, name: str, questions: Questions,
+                 warnings: list[str]) -> None:
+    """Cells merged over several rows (a Region 'EMEA' merged down beside its three customers) hold their value in
+    the first row only: calamine, like a CSV export, leaves the others empty, and the customers below were stored
+    with no region ("No region recorded"), said nowhere, while the sheet shows EMEA beside each. Read as the sheet
+    shows it, the value is on every row, right for a label and wrong for an amount (an MRR of 10 merged over a
+    customer's two months would be 20): asked, must confirm. Merges within one row (a title across columns) keep
+    their value in their first cell, as a CSV export does."""
+    try:
+        ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []) if r1 > r0]
+    except Exception:  # noqa: BLE001 (calamine knows merges for .xlsx only; other formats raise or return None)
+        return
+    holding = [(r0, c0, r1, c1, rows[r0 - top][c0 - left]) for (r0, c0), (r1, c1) in ranges
+               if 0 <= r0 - top < len(rows) and 0 <= c0 - left < len(rows[r0 - top])
+               and rows[r0 - top][c0 - left] not in (None, "")]
+    if not holding:
+        return
+    shown = "; ".join(f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1} {value!r}"
+                      for r0, c0, r1, c1, value in holding[:5]) + (" …" if len(holding) > 5 else "")
+    answer = questions.ask(Question(
+        "merged_cells", f"Sheet '{name}' has cells merged over several rows: whose value is it?", ("fill", "first"),
+        {"fill": "every row of the merged cells (as the sheet shows it: a label such as a region beside each row)",
+         "first": "the first row only; the rows below are empty there (as a CSV export of the sheet writes them)"},
+        "fill", f"{_count(len(holding), 'merged range')} over several rows: {shown}. An amount merged over rows "
+        "read on every row would be counted once a row: unmerge such cells in the workbook and upload again.",
+        must_confirm=True))
+    if answer != "fill":
+        return
+    filled = 0
+    for r0, c0, r1, c1, value in holding:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
+                    rows[r - top][c - left] = value
+                    filled += 1
+    warnings.append(f"{_count(len(holding), 'merged range')} of sheet '{name}' ({shown}) read on every row "
+                    f"{'it covers' if len(holding) == 1 else 'they cover'}, as answered ({_count(filled, 'cell')} "
+                    "filled).")
 
 
 def rows_to_csv(rows: list[list[str | None]]) -> str:

@@ -15,7 +15,7 @@ import pytest
 from conftest import TODAY, prepare_bytes
 
 from metrics import ingest
-from metrics.errors import InvalidValuesError, UnreadableFileError
+from metrics.errors import InvalidValuesError, NeedsAnswerError, UnreadableFileError
 from metrics.store import Workspace
 
 
@@ -163,3 +163,57 @@ def test_a_refused_workbook_leaves_the_stored_version_as_it_was(tmp_path):
         assert _state(ws) == before
     finally:
         ws.close()
+
+
+def _merged(rows: list[list], ranges: list[str]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for r in ranges:
+        ws.merge_cells(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+REGIONS = _merged([["customer_id", "start_date", "region"], ["c1", dt.date(2025, 1, 5), "EMEA"],
+                   ["c2", dt.date(2025, 2, 6), None], ["c3", dt.date(2025, 3, 6), None],
+                   ["c4", dt.date(2025, 3, 7), "APAC"]], ["C2:C4"])
+
+
+def test_a_region_merged_down_beside_its_customers_is_asked_about():
+    """'EMEA' merged over C2:C4: calamine holds it in C2 only, so c2 and c3 were stored with no region ("No region
+    recorded") while the sheet shows EMEA beside them. Asked, must confirm: on every row, or the first only."""
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(REGIONS, "customers", name="customers.xlsx")
+    (q,) = err.value.questions
+    assert q.key == "merged_cells" and q.must_confirm and q.proposal == "fill"
+    assert q.prompt == "Sheet 'Sheet' has cells merged over several rows: whose value is it?"
+    assert q.detail.startswith("1 merged range over several rows: C2:C4 'EMEA'. An amount merged over rows")
+    p = prepare_bytes(REGIONS, "customers", name="customers.xlsx", answers={"merged_cells": "fill"})
+    assert p.rows.region.tolist() == ["EMEA", "EMEA", "EMEA", "APAC"]
+    assert ("1 merged range of sheet 'Sheet' (C2:C4 'EMEA') read on every row it covers, as answered (2 cells "
+            "filled).") in p.warnings
+    p = prepare_bytes(REGIONS, "customers", name="customers.xlsx", answers={"merged_cells": "first"})
+    assert p.rows.region.isna().tolist() == [False, True, True, False]
+
+
+def test_an_amount_merged_over_two_months_is_never_counted_twice_unasked():
+    """MRR 10 merged over a customer's two months: read on each row it is 20 of revenue, so nothing is stored until
+    the analyst says which; 'first' leaves February empty, refused by row (an amount is required)."""
+    data = _merged([["customer_id", "month", "mrr"], ["c1", "2026-01", 10], ["c1", "2026-02", None],
+                    ["c2", "2026-01", 5]], ["C2:C3"])
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "revenue", name="revenue.xlsx")
+    assert [q.key for q in err.value.questions] == ["merged_cells"]
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, "revenue", name="revenue.xlsx", answers={"merged_cells": "first"})
+    assert str(err.value) == "Column 'mrr': 1 value(s) are empty (an amount is required) — row 3: ''."
+
+
+def test_a_title_merged_across_columns_asks_nothing():
+    data = _merged([["Revenue export"], ["customer_id", "month", "mrr"], ["c1", "2026-01", 10],
+                    ["c2", "2026-01", 5]], ["A1:C1"])
+    p = prepare_bytes(data, "revenue", name="revenue.xlsx")
+    assert [float(x) for x in p.rows.mrr] == [10.0, 5.0] and "merged_cells" not in p.answers
