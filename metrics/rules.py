@@ -379,6 +379,9 @@ def everywhere() -> list[str]:
         "before anything is stored: their value read on every row the merge covers, as the sheet shows it, or on "
         "its first row only, as a CSV export writes it; read either way without asking, a label went missing from "
         "the rows below or an amount merged over two months was counted twice.",
+        "In a semicolon-separated file (as Excel writes it where the comma is the decimal mark), amounts whose every "
+        "comma has exactly three digits after it, with no dot anywhere (1,234), are asked about before anything is "
+        "stored: a decimal comma (1.234) or a thousands separator (1234); a comma-separated file's 1,234 is 1234.",
         "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
         "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
     ]

@@ -217,3 +217,26 @@ def test_a_title_merged_across_columns_asks_nothing():
                     ["c2", "2026-01", 5]], ["A1:C1"])
     p = prepare_bytes(data, "revenue", name="revenue.xlsx")
     assert [float(x) for x in p.rows.mrr] == [10.0, 5.0] and "merged_cells" not in p.answers
+
+
+def test_a_semicolon_files_three_place_comma_amounts_are_asked_about():
+    """A German Excel export: ';'-separated, amounts 1,234 and 5,678 with no dot anywhere. Read as thousands
+    without a question, MRR was 6,912 where the file may mean 6.912 (a thousand times). Asked, must confirm, as
+    the mirror case 1.234 already was; a ','-separated file's quoted "1,234" is still 1,234 unasked."""
+    data = b"customer_id;month;mrr\nc1;2026-01;1,234\nc2;2026-02;5,678\n"
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "revenue")
+    (q,) = [q for q in err.value.questions if q.key == "thousands_comma:mrr"]
+    assert q.must_confirm and q.proposal is None
+    assert q.labels == {"thousands": "a thousands separator ('1,234' is 1,234)",
+                        "decimal": "a decimal comma ('1,234' is 1.234)"}
+    p = prepare_bytes(data, "revenue", answers={"thousands_comma:mrr": "decimal", "currency:mrr": "EUR"})
+    assert [float(x) for x in p.rows.mrr] == [1.23, 5.68]  # stored to the cent
+    p = prepare_bytes(data, "revenue", answers={"thousands_comma:mrr": "thousands", "currency:mrr": "EUR"})
+    assert [float(x) for x in p.rows.mrr] == [1234.0, 5678.0]
+    p = prepare_bytes(b'customer_id,month,mrr\nc1,2026-01,"1,234"\nc2,2026-02,"5,678"\n', "revenue")
+    assert [float(x) for x in p.rows.mrr] == [1234.0, 5678.0] and "thousands_comma:mrr" not in p.answers
+    # a dot anywhere, or a comma with two places, settles it: no question
+    p = prepare_bytes(b"customer_id;month;mrr\nc1;2026-01;1,234\nc2;2026-02;5,50\n", "revenue",
+                      answers={"currency:mrr": "EUR"})
+    assert [float(x) for x in p.rows.mrr] == [1.23, 5.5] and "thousands_comma:mrr" not in p.answers
