@@ -377,6 +377,19 @@ def everywhere() -> list[str]:
         "with no response or customer id are asked about (separate answers, or one exported twice); a file added "
         "as another source whose answers without ids are mostly alike (date, score, comment) to another source's is "
         "refused as its re-export, since those answers would count twice.",
+        "Every cell is read without what its ends may carry that is never part of a value: spaces, tabs, line "
+        "breaks, no-break spaces, and the invisible byte-order mark, zero-width space and word joiner ('\\ufeffC2', "
+        "a line of two exports joined, is customer C2). A workbook's error cells (#REF!, #DIV/0!, #VALUE!, #N/A) "
+        "are read as the text Excel shows, as a CSV export of the sheet holds it, never as empty cells: #N/A is a "
+        "missing-value token (read as empty, said); the others are offered as tokens but not proposed, so one in a "
+        "date, score or amount is refused by row.",
+        "A workbook's cells merged over several rows (a region merged down beside its customers) are asked about "
+        "before anything is stored: their value read on every row the merge covers, as the sheet shows it, or on "
+        "its first row only, as a CSV export writes it; read either way without asking, a label went missing from "
+        "the rows below or an amount merged over two months was counted twice.",
+        "In a semicolon-separated file (as Excel writes it where the comma is the decimal mark), amounts whose every "
+        "comma has exactly three digits after it, with no dot anywhere (1,234), are asked about before anything is "
+        "stored: a decimal comma (1.234) or a thousands separator (1234); a comma-separated file's 1,234 is 1234.",
         "Responses with no segment or region (anonymous, from a customer id not in the customers file, or from a "
         "customer the file gives none) are grouped as \"No segment recorded\" / \"No region recorded\".",
         "A link's value the page cannot use (a data version that is not available, a period outside the data, a "

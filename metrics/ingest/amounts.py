@@ -166,6 +166,33 @@ def thousands_dot(chk: _Checker, column: str, what: str = "amounts") -> bool:
                    "decimals to three places.")
 
 
+def thousands_comma(chk: _Checker, column: str) -> bool:
+    """Whether a semicolon-separated file's amounts written 1,234 (every amount with a comma has exactly three digits
+    after it, none has a dot) hold a decimal comma (1,234 = 1.234): asked, must confirm. A semicolon is the
+    separator Excel writes where the comma is the decimal mark (Germany, France, Italy …), so there '5,678' is
+    5.678 as often as 5,678; read as thousands without asking, such a file's MRR was a thousand times too large.
+    A comma-separated file's 1,234 stays 1,234 (the decimal-comma countries do not write that)."""
+    if chk.delimiter != ";":
+        return False
+    col = quote_ident(column)
+    v = _AMOUNT_CLEAN.format(c="v")
+    commas, three, dots, example = chk.con.execute(
+        f"SELECT count(*) FILTER (contains(v, ',')), "
+        f"count(*) FILTER (regexp_full_match({v}, '-?[0-9]{{1,3}}(,[0-9]{{3}})+')), "
+        f"count(*) FILTER (contains(v, '.')), "
+        f"min({v}) FILTER (regexp_full_match({v}, '[0-9]{{1,3}}(,[0-9]{{3}})+')) "
+        f"FROM (SELECT {col} AS v FROM raw WHERE {col} IS NOT NULL LIMIT {SAMPLE})").fetchone()
+    if not commas or three < commas or dots or example is None:
+        return False
+    return _either(chk, f"thousands_comma:{column}", f"What is the comma in the amounts of '{column}'?",
+                   ("thousands", f"a thousands separator ('{example}' is {int(example.replace(',', '')):,})"),
+                   ("decimal", f"a decimal comma ('{example}' is {float(example.replace(',', '.')):,.3f})"),
+                   f"The file is separated by semicolons, as Excel writes it where the comma is the decimal mark, "
+                   f"and every amount with a comma has exactly three digits after it (e.g. '{example}') and no "
+                   "amount has a dot: they may be decimals to three places, or whole amounts written 1,200 for "
+                   "1200.")
+
+
 def _either(chk: _Checker, key: str, prompt: str, first: tuple[str, str], second: tuple[str, str],
             detail: str) -> bool:
     """Ask a two-way question that must be confirmed (no proposal: the values cannot tell); True for `second`."""

@@ -128,15 +128,39 @@ _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?(?<!/)>(?!\s*
 # <f t="shared" si="0"/></c>; not a formula whose text result is empty (t="str" with <v></v>)
 _UNCALCULATED = re.compile(rb'<c\b(?![^>]*\bt="str")[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
                            rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# an error cell: <c r="E2" t="e"><v>#DIV/0!</v></c>, or a formula's error <c r="E2" t="e"><f>1/0</f><v>#REF!</v></c>.
+# calamine reads it as an empty string, so a #REF! churn date was a customer who never churned and a #DIV/0! score
+# a response "not answered", said nowhere. Its text is put back in the cell, as a CSV export of the sheet holds it.
+_ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>\s*(?:<f\b[^>]*(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _TAG_MAX = 4096  # longer than any tag matched: a chunk's last bytes are read again with the next chunk
 
 
-def sheet_marks(data: bytes, sheet: str) -> tuple[int, int]:
-    """What the .xlsx says about `sheet` that calamine's values do not: (rows with cells marked hidden, by hand or by
-    a filter, which calamine reads like any other; formula cells saved without a calculated value, which it reads
-    as empty). (0, 0) for other workbook formats. The sheet's XML is scanned in chunks (it may unpack to GBs)."""
+def _cell_position(attributes: bytes) -> tuple[int, int] | None:
+    """(row, column), 0-based, of a cell's r="E2" attribute; None without one."""
+    m = _CELL_REF.search(attributes)
+    if m is None:
+        return None
+    column = 0
+    for letter in m.group(1):
+        column = column * 26 + letter - ord("A") + 1
+    return int(m.group(2)) - 1, column - 1
+
+
+@dataclass
+class SheetMarks:
+    hidden: int = 0  # rows with cells marked hidden, by hand or by a filter (calamine reads them like any other)
+    uncalculated: int = 0  # formula cells saved without a calculated value (calamine reads them as empty)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> '#REF!' (read as '')
+    unplaced_errors: int = 0  # error cells without an r="…" position: where calamine put them is not known
+
+
+def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
+    """What the .xlsx says about `sheet` that calamine's values do not (SheetMarks); nothing for other workbook
+    formats. The sheet's XML is scanned in chunks (it may unpack to GBs)."""
+    marks = SheetMarks()
     if not data.startswith(ZIP_MAGIC):
-        return 0, 0
+        return marks
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             book = z.read("xl/workbook.xml")
@@ -146,23 +170,30 @@ def sheet_marks(data: bytes, sheet: str) -> tuple[int, int]:
             target = next((m.group(1) for m in re.finditer(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*>', rels)
                            if rid is not None and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group(0))), None)
             if target is None:
-                return 0, 0
+                return marks
             name = target.decode().lstrip("/") if target.startswith(b"/") else posixpath.normpath(
                 posixpath.join("xl", target.decode()))
-            hidden = uncalculated = 0
             tail = b""
             with z.open(name) as xml:
                 while True:
                     chunk = xml.read(1 << 22)
                     buf = tail + chunk
                     cut = max(len(buf) - _TAG_MAX, 0) if chunk else len(buf)  # the last buffer is read whole
-                    hidden += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
-                    uncalculated += sum(1 for m in _UNCALCULATED.finditer(buf) if m.start() < cut)
+                    marks.hidden += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    marks.uncalculated += sum(1 for m in _UNCALCULATED.finditer(buf) if m.start() < cut)
+                    for m in _ERROR_CELL.finditer(buf):
+                        if m.start() >= cut:
+                            continue
+                        at = _cell_position(m.group(1) + m.group(2))
+                        if at is None:
+                            marks.unplaced_errors += 1
+                        else:
+                            marks.errors[at] = _xml_text(m.group(3)).strip() or "#ERROR"
                     if not chunk:
-                        return hidden, uncalculated
+                        return marks
                     tail = buf[cut:]
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
-        return 0, 0  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
+        return SheetMarks()  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
 
 
 def _xml_text(raw: bytes) -> str:
@@ -227,7 +258,19 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     first_row = (sheet.start[0] + 1) if sheet.start else 1
     warnings = [f"Read sheet '{name}' of the workbook ({_count(sheet.height, 'row')} × "
                 f"{_count(sheet.width, 'column')})."]
-    hidden, uncalculated = sheet_marks(data, name)
+    marks = sheet_marks(data, name)
+    hidden, uncalculated = marks.hidden, marks.uncalculated
+    if marks.unplaced_errors:
+        holds = "holds" if marks.unplaced_errors == 1 else "hold"
+        raise UnreadableFileError(
+            f"{_count(marks.unplaced_errors, 'cell')} of sheet '{name}' {holds} an Excel error (#REF!, #DIV/0! …) at a "
+            "position the workbook does not name: read as empty they would be wrong. Fix the formulas in Excel, "
+            "or export the sheet as CSV, and upload again.")
+    top, left = sheet.start if sheet.start else (0, 0)
+    for (r, c), text in marks.errors.items():  # the error's text where calamine left '' (see _ERROR_CELL)
+        if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
+            rows[r - top][c - left] = text
+    _merged_down(sheet, rows, top, left, name, questions, warnings)
     if uncalculated:
         holds = "holds a formula" if uncalculated == 1 else "hold formulas"
         raise UnreadableFileError(
@@ -247,6 +290,55 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
             "the workbook. Export such ids as text.")
     return Sheet(name, rows, first_row, warnings)
+
+
+def _column_letters(c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _merged_down(sheet, rows: list[list[str | None]], top: int, left: int, name: str, questions: Questions,
+                 warnings: list[str]) -> None:
+    """Cells merged over several rows (a Region 'EMEA' merged down beside its three customers) hold their value in
+    the first row only: calamine, like a CSV export, leaves the others empty, and the customers below were stored
+    with no region ("No region recorded"), said nowhere, while the sheet shows EMEA beside each. Read as the sheet
+    shows it, the value is on every row, right for a label and wrong for an amount (an MRR of 10 merged over a
+    customer's two months would be 20): asked, must confirm. Merges within one row (a title across columns) keep
+    their value in their first cell, as a CSV export does."""
+    try:
+        ranges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []) if r1 > r0]
+    except Exception:  # noqa: BLE001 (calamine knows merges for .xlsx only; other formats raise or return None)
+        return
+    holding = [(r0, c0, r1, c1, rows[r0 - top][c0 - left]) for (r0, c0), (r1, c1) in ranges
+               if 0 <= r0 - top < len(rows) and 0 <= c0 - left < len(rows[r0 - top])
+               and rows[r0 - top][c0 - left] not in (None, "")]
+    if not holding:
+        return
+    shown = "; ".join(f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1} {value!r}"
+                      for r0, c0, r1, c1, value in holding[:5]) + (" …" if len(holding) > 5 else "")
+    answer = questions.ask(Question(
+        "merged_cells", f"Sheet '{name}' has cells merged over several rows: whose value is it?", ("fill", "first"),
+        {"fill": "every row of the merged cells (as the sheet shows it: a label such as a region beside each row)",
+         "first": "the first row only; the rows below are empty there (as a CSV export of the sheet writes them)"},
+        "fill", f"{_count(len(holding), 'merged range')} over several rows: {shown}. An amount merged over rows "
+        "read on every row would be counted once a row: unmerge such cells in the workbook and upload again.",
+        must_confirm=True))
+    if answer != "fill":
+        return
+    filled = 0
+    for r0, c0, r1, c1, value in holding:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
+                    rows[r - top][c - left] = value
+                    filled += 1
+    warnings.append(f"{_count(len(holding), 'merged range')} of sheet '{name}' ({shown}) read on every row "
+                    f"{'it covers' if len(holding) == 1 else 'they cover'}, as answered ({_count(filled, 'cell')} "
+                    "filled).")
 
 
 def rows_to_csv(rows: list[list[str | None]]) -> str:

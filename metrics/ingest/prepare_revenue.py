@@ -297,6 +297,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns, m["amount"])
     signed = amounts.one_currency_sign(chk, m["amount"])
     comma = amounts.decimal_comma(chk, m["amount"])
+    comma = comma or amounts.thousands_comma(chk, m["amount"])  # ';'-separated 1,234: asked (decimal or thousands)
     dotted = not comma and amounts.thousands_dot(chk, m["amount"])
     # the sign the pages show amounts with (definitions.currency_sign): named by the file, else asked
     european = comma or any(q.key == f"thousands_dot:{m['amount']}" for q in chk.questions.asked)

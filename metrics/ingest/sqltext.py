@@ -6,8 +6,11 @@ from metrics.store import quote_ident
 
 # What the ends of a cell may carry that is never part of its value: spaces, tabs, line breaks and no-break spaces
 # (a tab before an id or a number is how some exports keep a spreadsheet from reading it as a number or a formula).
-# DuckDB's one-argument trim() removes spaces only: '\tC1' stayed another customer than 'C1'.
-_ENDS = " \t\n\r\f\v\u00a0"
+# DuckDB's one-argument trim() removes spaces only: '\tC1' stayed another customer than 'C1'. Invisible marks too: a
+# byte-order mark (U+FEFF) starts a line of a file joined from two UTF-8 exports (the second one's BOM), and a
+# zero-width space or word joiner (U+200B, U+2060) is pasted from web pages: '\ufeffC2' was stored as another
+# customer than 'C2', its revenue matched to no customer record, and nothing on screen showed why.
+_ENDS = " \t\n\r\f\v\u00a0\ufeff\u200b\u2060"
 
 
 def stripped(col_sql: str) -> str:
