@@ -37,6 +37,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
     if _id_lists(chk, col, warnings):
         return
     _renewal_orders(chk, col, warnings)
+    _excel_text_ids(chk, col, warnings)
     if emails == distinct and capitals:
         chk.con.execute(f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
         are = "is an email address" if capitals == 1 else "are email addresses"
@@ -58,6 +59,26 @@ def _count_ids(chk: _Checker, ident: str) -> None:
     and read it again after one of them rewrote the ids)."""
     chk.con.execute(f"CREATE OR REPLACE TEMP TABLE ids AS SELECT {ident} AS v, count(*) AS n FROM raw "
                     f"WHERE NOT {_blank(ident)} GROUP BY 1")
+
+
+# Excel's way to keep an id's leading zeros in a CSV: the cell written as a formula of text, ="00123"
+_EXCEL_TEXT = r'^="(.*)"$'
+
+
+def _excel_text_ids(chk: _Checker, col: str, warnings: list[str]) -> None:
+    """An id written ="00123" (a CSV made to open in Excel with its leading zeros kept) is the id 00123: read as
+    written it was stored with the '="' and '"' around it and matched no customer of the other files, unsaid. The
+    wrapping is dropped, said."""
+    n = chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(v, '{_EXCEL_TEXT}')").fetchone()[0]
+    if not n:
+        return
+    ident = quote_ident(col)
+    chk.con.execute(f"UPDATE raw SET {ident} = regexp_extract(trim({ident}), '{_EXCEL_TEXT}', 1) "
+                    f"WHERE regexp_matches(trim({ident}), '{_EXCEL_TEXT}')")
+    _count_ids(chk, ident)  # the checks after this one read the ids as they are now
+    warnings.append(f"{counted(n, 'customer id')} in '{col}' {'is' if n == 1 else 'are'} written as Excel text "
+                    "formulas (=\"00123\", which keeps an id's leading zeros in a spreadsheet): read as the id inside "
+                    "(00123), so it matches the same customer in the other files.")
 
 
 # Google Play's order id of a subscription's renewal: the first order's id and '..' with the renewal's number

@@ -12,7 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import TODAY, prepare_bytes
+from conftest import TODAY, by_month, prepare_bytes
 
 from metrics import ingest
 from metrics.errors import InvalidValuesError, NeedsAnswerError, UnreadableFileError
@@ -240,3 +240,14 @@ def test_a_semicolon_files_three_place_comma_amounts_are_asked_about():
     p = prepare_bytes(b"customer_id;month;mrr\nc1;2026-01;1,234\nc2;2026-02;5,50\n", "revenue",
                       answers={"currency:mrr": "EUR"})
     assert [float(x) for x in p.rows.mrr] == [1.23, 5.5] and "thousands_comma:mrr" not in p.answers
+
+
+def test_ids_written_as_excel_text_formulas_are_the_ids_inside():
+    """A CSV made to open in Excel with its leading zeros kept writes an id as ="00123": stored as written, the id
+    matched no customer of the other files (00123 in the customers file), and nothing was said."""
+    data = b'customer_id,month,mrr\n="00123",2026-01,5\n="00124",2026-02,6\n00124,2026-03,6\n'
+    p = prepare_bytes(data, kind="revenue", answers={"recurring:mrr": "monthly"})
+    assert by_month(p) == {("00123", "2026-01"): 5.0, ("00124", "2026-02"): 6.0, ("00124", "2026-03"): 6.0}
+    assert any(w.startswith("2 customer ids in 'customer_id' are written as Excel text formulas") for w in p.warnings)
+    nps = prepare_bytes(b'customer_id,date,score\n="007",2026-10-01,9\n', kind="nps")
+    assert list(nps.rows.customer_id) == ["007"]
