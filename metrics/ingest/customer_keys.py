@@ -69,16 +69,23 @@ def _excel_text_ids(chk: _Checker, col: str, warnings: list[str]) -> None:
     """An id written ="00123" (a CSV made to open in Excel with its leading zeros kept) is the id 00123: read as
     written it was stored with the '="' and '"' around it and matched no customer of the other files, unsaid. The
     wrapping is dropped, said."""
-    n = chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(v, '{_EXCEL_TEXT}')").fetchone()[0]
-    if not n:
-        return
-    ident = quote_ident(col)
-    chk.con.execute(f"UPDATE raw SET {ident} = regexp_extract(trim({ident}), '{_EXCEL_TEXT}', 1) "
-                    f"WHERE regexp_matches(trim({ident}), '{_EXCEL_TEXT}')")
-    _count_ids(chk, ident)  # the checks after this one read the ids as they are now
-    warnings.append(f"{counted(n, 'customer id')} in '{col}' {'is' if n == 1 else 'are'} written as Excel text "
-                    "formulas (=\"00123\", which keeps an id's leading zeros in a spreadsheet): read as the id inside "
-                    "(00123), so it matches the same customer in the other files.")
+    if n := _rewrite_ids(chk, col, _EXCEL_TEXT, f"regexp_extract({{v}}, '{_EXCEL_TEXT}', 1)"):
+        warnings.append(f"{counted(n, 'customer id')} in '{col}' {'is' if n == 1 else 'are'} written as Excel text "
+                        "formulas (=\"00123\", which keeps an id's leading zeros in a spreadsheet): read as the id "
+                        "inside (00123), so it matches the same customer in the other files.")
+
+
+def _rewrite_ids(chk: _Checker, col: str, pattern: str, rewritten: str) -> int:
+    """Rewrite the ids of `col` matching `pattern` (a regular expression, no quote) to `rewritten` (SQL over {v}, the
+    trimmed id); the number of distinct ids rewritten (0: nothing done). `ids` is counted again for the checks after."""
+    n = chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(v, '{pattern}')").fetchone()[0]
+    if n:
+        ident = quote_ident(col)
+        v = f"trim({ident})"
+        chk.con.execute(f"UPDATE raw SET {ident} = {rewritten.replace('{v}', v)} "
+                        f"WHERE regexp_matches({v}, '{pattern}')")
+        _count_ids(chk, ident)
+    return n
 
 
 # Google Play's order id of a subscription's renewal: the first order's id and '..' with the renewal's number
@@ -90,16 +97,11 @@ def _renewal_orders(chk: _Checker, col: str, warnings: list[str]) -> None:
     renewal of 'GPA.1234-…-12345': read as written, every renewal was a new customer and the month before a churn
     (a month's MRR churned and won again each month). The renewal's number is dropped, so a subscription is one
     customer, said."""
-    n = chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(v, '{_RENEWAL_ORDER}')").fetchone()[0]
-    if not n:
+    if not (n := _rewrite_ids(chk, col, _RENEWAL_ORDER, "regexp_replace({v}, '\\.\\.[0-9]+$', '')")):
         return
-    ident = quote_ident(col)
-    chk.con.execute(f"UPDATE raw SET {ident} = regexp_replace(trim({ident}), '\\.\\.[0-9]+$', '') "
-                    f"WHERE regexp_matches(trim({ident}), '{_RENEWAL_ORDER}')")
     warnings.append(f"{counted(n, 'order id')} in '{col}' {'is a renewal' if n == 1 else 'are renewals'} of a Google "
                     "Play subscription ('..' and the renewal's number after the first order's id): read as that "
                     "first order's id, so each subscription is one customer.")
-    _count_ids(chk, ident)
 
 
 # kinds whose rows stand without a customer (an answer, a ticket): a row naming several may be kept unlinked
