@@ -259,7 +259,8 @@ def transition_heatmap(frame: pd.DataFrame, title: str = "Moves between consecut
 def channel_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
     """Responses per survey channel, coloured digital vs assisted."""
     return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("value:N", title="Channel", sort="-x"),
+        # labels up to 200 px: 'No channel recorded' was cut to 'No channel recor…' at the default 180
+        y=alt.Y("value:N", title="Channel", sort="-x", axis=alt.Axis(labelLimit=200)),
         x=alt.X("n:Q", title="Responses", axis=alt.Axis(format=",.0f")),
         color=alt.Color("mode:N", title=None, scale=alt.Scale(domain=["Digital", "Assisted", "Unknown"],
                                                               range=["#1f4e79", "#ef6c00", "#9e9e9e"])),

@@ -99,8 +99,10 @@ with right:
     if view is not None and surveyed:  # like every figure here: all months, segments and regions of the version
         everything = View(snap.snapshot, snap.first_month, snap.last_month)
         mix = ui.cached(nps.channel_mix, everything)
-        ui.chart(charts.channel_bars(mix, f"Responses by channel, {snap.first_month:%b %Y} – "
-                                          f"{snap.last_month:%b %Y} (every month shown, all segments)"))
+        # the scope under the chart, not in its title: a half-width title was cut off ("(every month s…")
+        ui.chart(charts.channel_bars(mix, "Responses by channel, "
+                                          + ui.months_span(snap.first_month, snap.last_month)))
+        st.caption("Every month of this data version, all segments and regions.")
 
 ui.section("Findings")
 lacking = [noun for kind, noun in (("customers", "customers file"), ("revenue", "revenue data"))

@@ -6,6 +6,7 @@ import os
 import re
 from contextlib import contextmanager
 
+import pandas as pd
 import pytest
 from conftest import prepare_bytes, run_app
 
@@ -60,6 +61,19 @@ def test_cio_names_what_is_missing_in_plain_words(nps_only):
     assert ("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
             "version has no customers file and no revenue data.") in infos, infos
 
+
+
+def test_cio_channel_chart_keeps_its_title_and_labels_whole(nps_only):
+    """The half-width chart's title was cut ("Responses by channel, Sep 2026 – Oct 2026 (every month s…") and its
+    label read "No channel recor…": the scope is a caption now, the labels get 200 px."""
+    import charts
+
+    cio = run_app("pages/cio.py")
+    assert "Every month of this data version, all segments and regions." in [c.value for c in cio.caption]
+    spec = charts.channel_bars(pd.DataFrame({"value": ["No channel recorded"], "mode": ["Unknown"], "n": [25],
+                                             "nps": [32.0]}), "Responses by channel, Sep 2026 – Oct 2026").to_dict()
+    assert spec["title"] == "Responses by channel, Sep 2026 – Oct 2026"
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] == 200
 
 def test_cmo_new_customers_nps_names_the_missing_customer_list(nps_only):
     cmo = run_app("pages/cmo.py")
