@@ -79,7 +79,7 @@ def one_currency_column(chk: _Checker, columns: list[str], amount: str = "") -> 
                        "added into one MRR or ARR. Convert them to one currency (or upload one file per currency "
                        "into separate workspaces) and upload again", [[c for c, _ in found[1:]]])
         if (found and len(found_columns) == 1 and normalise_header(column) in CURRENCY_HEADERS
-                and amount in chk.con.sql("SELECT * FROM raw LIMIT 0").columns):
+                and amount in columns):
             # an amount with no currency beside amounts in one: Business Central leaves 'Currency Code' empty for
             # its local currency (read as the USD of the one foreign invoice, and added to it). The file's one plain
             # currency column only: a refund's currency is empty where nothing was refunded (Mollie)

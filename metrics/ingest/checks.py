@@ -69,11 +69,14 @@ class _Checker:
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
+    def file_columns(self) -> list[str]:
+        """The file's own columns, in its order: not the row number nor a column a check added (self.hidden)."""
+        return [c for c in self.con.sql("SELECT * FROM raw LIMIT 0").columns if c != "_row" and c not in self.hidden]
+
     def column_named(self, headers) -> str | None:
         """The first column of the file whose header, normalised, is one of `headers` (a column the mapping has no
         field for but a check reads: Stripe's 'Current Period Start (UTC)', Jira's 'Resolution', a line id)."""
-        return next((c for c in self.con.sql("SELECT * FROM raw LIMIT 0").columns
-                     if c != "_row" and c not in self.hidden and normalise_header(c) in headers), None)
+        return next((c for c in self.file_columns() if normalise_header(c) in headers), None)
 
     def flag(self, column: str, condition: str, reason: str, params: list | None = None) -> int:
         """Record the rows of `raw` meeting `condition` as bad in `column`, for `reason`; returns how many."""

@@ -159,7 +159,6 @@ SYNONYMS_TICKETS = {
                      "conversationratingrating", "lastteammaterating", "rating", "surveyresults",
                      "satisfactionratingscore",
                      "ratingscore",  # Dixa's conversation export ('rating_score'): its ratings were not read
-
                      "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult",  # Freshservice
                      # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
                      "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],
@@ -305,6 +304,10 @@ SYNONYMS = {
                  "shippingcharged", "shippingcostextax", "shippingcost",  # BigCommerce's, beside 'Tax Total'
                  "shippingandhandlingamount", "shippingandhandling"],  # PayPal's, in its 'Gross'
 }
+# An invoice line's parts subtracted from its amount, and with its service period the fields only a line has (a
+# subscription list or a per-seat price has none of them)
+LINE_PARTS = ("tax", "refunded", "charged_back", "shipping")
+LINE_FIELDS = ("period_start", "period_end", *LINE_PARTS)
 # An order's total, with its tax (and shipping) in it: a tax column beside it is subtracted
 TOTAL_HEADERS = ("total", "ordertotal", "ordertotalamount", "ordertotalinctax", "gross", "totalsigned")
 # An order's payment and shipping states: the file is a shop's orders (Shopify's orders export)
@@ -575,7 +578,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("period_start", None)
             mapping.pop("period_end", None)
         if "month" not in mapping:  # service periods, tax and refunds belong to invoice lines only
-            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
+            for name in LINE_FIELDS:
                 mapping.pop(name, None)
         kind_of_line = next((normalised[h] for h in LEDGER_TYPE_HEADERS if h in normalised), None)
         if (LEDGER_HEADERS <= set(normalised) and kind_of_line and "customer_id" not in given
@@ -599,7 +602,7 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("interval", None)  # already per month, for all the seats
             mapping.pop("interval_count", None)
             mapping.pop("quantity", None)
-            for name in ("period_start", "period_end", "tax", "refunded", "charged_back", "shipping"):
+            for name in LINE_FIELDS:
                 mapping.pop(name, None)
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
@@ -637,7 +640,7 @@ def _parts_in_the_amounts_currency(mapping: dict[str, str], columns: list[str], 
     """An amount in a currency its header names, beside a tax (refund, shipping) column in the buyer's currency and
     that column's twin in the amount's (FastSpring's revenue report: 'Transaction_Amount_in_USD', 'Tax' in the
     buyer's EUR and 'Tax_in_USD'): the twin is the part subtracted (19 EUR came off 130 USD, for 20.75)."""
-    for name in ("tax", "refunded", "charged_back", "shipping"):
+    for name in LINE_PARTS:
         if name in mapping and name not in given:
             twin = currency_twin(mapping.get("amount", ""), mapping[name], columns)
             if twin is not None and twin not in mapping.values():

@@ -110,8 +110,9 @@ def _part_sql(m: dict[str, str], field: str, comma: bool) -> str:
     return f"coalesce({_amount_sql(quote_ident(m[field]), comma)}, 0)"
 
 
-# Parts of a line's amount taken back from the seller: refunded, or charged back by the buyer's bank
-TAKEN_BACK = ("refunded", "charged_back")
+# Parts of a line's amount taken back from the seller, with what each is called: refunded, or charged back by the
+# buyer's bank
+TAKEN_BACK = {"refunded": "refund", "charged_back": "chargeback"}
 
 
 def _line_sql(m: dict[str, str], comma: bool, cents: bool) -> str:
@@ -337,7 +338,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _tiny_warning(m["amount"], signs, warnings)
     if "tax" in m:
         _check_tax(chk, m, amount, comma, warnings)
-    if TAKEN_BACK[0] in m or TAKEN_BACK[1] in m:
+    if TAKEN_BACK.keys() & m.keys():
         _check_refunds(chk, m, amount, comma)
     if "shipping" in m:
         _check_shipping(chk, m, amount, comma, warnings)
@@ -564,14 +565,11 @@ def _check_recurring(chk: _Checker, m: dict[str, str], deals: bool = False) -> N
         # a month's bill, and nothing in a deals export says which: asked whatever the gaps (Pipedrive's deals of
         # one customer won in two months in a row were stored as an MRR of 12,000 then 2,400, unasked)
         won = chk.con.execute("SELECT count(DISTINCT customer_id) FROM monthly WHERE total > 0").fetchone()[0]
-        answer = chk.questions.ask(Question(
-            f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
-            f"The file is a CRM's deals ('{m['status']}' says won or lost; {counted(won, 'customer')} with won "
-            f"deals): a deal's value is what the deal is worth (often a year's contract or the whole of it, or a "
-            "one-off sale), not a month's bill. Read as monthly recurring revenue, a deal won once would be a "
-            "churn the month after. Upload invoices or subscriptions for MRR; answer yes only if each value is "
-            "the customer's revenue of that month.", must_confirm=True))
-        _refuse_not_monthly(column, answer)
+        _ask_recurring(chk, column, f"The file is a CRM's deals ('{m['status']}' says won or lost; "
+                       f"{counted(won, 'customer')} with won deals): a deal's value is what the deal is worth (often "
+                       "a year's contract or the whole of it, or a one-off sale), not a month's bill. Read as monthly "
+                       "recurring revenue, a deal won once would be a churn the month after. Upload invoices or "
+                       "subscriptions for MRR; answer yes only if each value is the customer's revenue of that month.")
         return
     # One month of lines: no gap can show, so a single month of a shop's orders (the UCI Online Retail invoices of
     # December) was stored as MRR unasked. Asked unless a column says the lines recur (see _says_recurring).
@@ -580,14 +578,11 @@ def _check_recurring(chk: _Checker, m: dict[str, str], deals: bool = False) -> N
     if months == 1 and not _says_recurring(chk, m):
         buyers, first = chk.con.execute("SELECT count(DISTINCT customer_id), min(month) FROM monthly "
                                         "WHERE total > 0").fetchone()
-        answer = chk.questions.ask(Question(
-            f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
-            f"The file holds one month of revenue ({first:%b %Y}, {counted(buyers, 'customer')}) and nothing in it "
-            "says the lines recur (no header saying MRR or monthly, no billing interval, service period, charge "
-            "type or subscription column): one month cannot show whether a customer is billed again the next. "
-            "Read as monthly recurring revenue, one-off sales (orders) would be MRR, and every buyer who does not "
-            "buy again a churn.", must_confirm=True))
-        _refuse_not_monthly(column, answer)
+        _ask_recurring(chk, column, f"The file holds one month of revenue ({first:%b %Y}, "
+                       f"{counted(buyers, 'customer')}) and nothing in it says the lines recur (no header saying MRR "
+                       "or monthly, no billing interval, service period, charge type or subscription column): one "
+                       "month cannot show whether a customer is billed again the next. Read as monthly recurring "
+                       "revenue, one-off sales (orders) would be MRR, and every buyer who does not buy again a churn.")
         return
     customers, gaps, spans, once, before_last, big, typical, example = chk.con.execute(f"""
         WITH c AS (
@@ -622,16 +617,16 @@ def _check_recurring(chk: _Checker, m: dict[str, str], deals: bool = False) -> N
                         f"{'was' if big == 1 else 'were'} billed {ONE_PAYMENT_FACTOR} times or more what the other "
                         f"customers pay in a month (up to {example:,.2f} against a typical {typical:,.2f}), as a "
                         "payment for several months would be")
+    _ask_recurring(chk, column, "; ".join(evidence) + ": read as monthly recurring revenue, each month without "
+                   "revenue would be a churn (and a return). One-off sales (orders) are not recurring revenue; bills "
+                   "that pay for several months need their billing interval or service period columns mapped.")
+
+
+def _ask_recurring(chk: _Checker, column: str, why: str) -> None:
+    """Ask whether `column` bills every month (must confirm, no proposal), `why` the evidence; refused if not."""
     answer = chk.questions.ask(Question(
-        f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None,
-        "; ".join(evidence) + ": read as monthly recurring revenue, each month without revenue would be a churn "
-        "(and a return). One-off sales (orders) are not recurring revenue; bills that pay for several months need "
-        "their billing interval or service period columns mapped.",
+        f"recurring:{column}", f"Does '{column}' bill every month?", tuple(RECURRING), RECURRING, None, why,
         must_confirm=True))
-    _refuse_not_monthly(column, answer)
-
-
-def _refuse_not_monthly(column: str, answer: object) -> None:
     if answer == "not_monthly":
         raise InvalidOptionError(
             f"'{column}' does not bill every month: MRR, churn and retention cannot be read from it. One-off sales "
@@ -868,12 +863,11 @@ def _check_refunds(chk: _Checker, m: dict[str, str], amount: str, comma: bool) -
     for field in fields:
         col = quote_ident(m[field])
         refunded = _amount_sql(col, comma)
-        what = "refunds" if field == "refunded" else "chargebacks"
         chk.flag(m[field], f"NOT {_blank(col)} AND ({refunded} IS NULL OR NOT isfinite({refunded}))",
-                 f"are not amounts ({what})")
+                 f"are not amounts ({TAKEN_BACK[field]}s)")
         chk.flag(m[field], f"isfinite({refunded}) AND isfinite({amount}) AND ({refunded} < 0 OR {refunded} > "
                  f"abs({amount}))", f"are below 0 or larger than the line's '{m['amount']}': a "
-                 f"{what[:-1]} takes back at most what was paid")
+                 f"{TAKEN_BACK[field]} takes back at most what was paid")
     if len(fields) == 2:  # a payment refunded in part, then charged back for the rest: at most what was paid
         both = " + ".join(_part_sql(m, f, comma) for f in fields)
         chk.flag(m[fields[1]], f"isfinite({amount}) AND isfinite({both}) AND {both} > abs({amount}) + 0.005",
@@ -888,11 +882,10 @@ def _refund_warning(chk: _Checker, m: dict[str, str], keep: str, comma: bool, wa
     refunded = _amount_sql(quote_ident(m[field]), comma)
     n, total = chk.con.execute(f"SELECT count(*), sum({refunded}) FROM raw WHERE ({keep}) AND isfinite({refunded}) "
                                f"AND {refunded} > 0").fetchone()
-    what = "refunds" if field == "refunded" else "chargebacks"
     if n:
-        warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} {what} in '{m[field]}' "
-                        f"({total:,.2f} in all, in the file's units): subtracted from {'its' if n == 1 else 'their'} "
-                        f"amount, since {'a refund' if field == 'refunded' else 'a chargeback'} is not revenue"
+        warnings.append(f"{counted(n, 'line')} {'has' if n == 1 else 'have'} {TAKEN_BACK[field]}s in "
+                        f"'{m[field]}' ({total:,.2f} in all, in the file's units): subtracted from "
+                        f"{'its' if n == 1 else 'their'} amount, since a {TAKEN_BACK[field]} is not revenue"
                         + (f" (its share: a refund of '{m['amount']}' takes back its tax and shipping with it)."
                            if {"tax", "shipping"} & m.keys() else "."))
 

@@ -82,8 +82,7 @@ def _tax_beside(chk: _Checker, mapping: dict[str, str], given: dict[str, str], w
         return
     # the tax in the amount's currency (FastSpring's 'Tax_in_USD' beside 'Transaction_Amount_in_USD'), not the
     # buyer's ('Tax' in EUR: 19 came off 130 USD for 20.75)
-    tax = currency_twin(amount, tax, [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                                      if c not in chk.hidden]) or tax
+    tax = currency_twin(amount, tax, chk.file_columns()) or tax
     taxed, example = chk.con.execute(
         f"SELECT count(*) FILTER (t <> 0), arg_min(v, _row) FILTER (t <> 0) FROM "
         f"(SELECT _row, {quote_ident(tax)} AS v, {_amount_sql(quote_ident(tax))} AS t FROM raw)").fetchone()
