@@ -27,6 +27,7 @@ from metrics import csat, ingest, memory, nps
 from metrics import view as view_module
 from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta, plural
 from metrics.facts import MAX_HISTORY_MONTHS
+from metrics.ingest import model as ingest_model
 from metrics.rules import MIN_RESPONSES, RETENTION_MONTHS, Z_95
 from metrics.stats import missing, significant, too_few
 from metrics.store import KIND_LABELS, KINDS, Snapshot, Workspace
@@ -641,7 +642,7 @@ def churn_unrecorded(view: View) -> str | None:
     or status column, so no customer is ever seen to leave and a rate would read 0.0% (a plausible wrong number);
     None when the file records churn (or the upload names no mapping)."""
     info = sources_of(view.snapshot).get("customers") or {}
-    fields = {part.split("←")[0].strip() for part in (info.get("mapping") or "").split(",") if "←" in part}
+    fields = ingest_model.mapped_fields(info.get("mapping"))
     if not fields or fields & {"churn_date", "churned", "status"}:
         return None
     return ("the customers file has no churn date, churned flag or status column, so no customer "

@@ -126,6 +126,7 @@ def figures(ws, month: dt.date | None = None) -> dict:
     """The headline figures of the latest data version (see the module's docstring), as a JSON-ready dict."""
     from metrics import csat, nps, revenue, service, service_value, stats
     from metrics.definitions import METRICS, plural
+    from metrics.ingest.model import mapped_fields
     from metrics.rules import RETENTION_MONTHS
     from metrics.view import View, add_months
 
@@ -193,8 +194,8 @@ def figures(ws, month: dt.date | None = None) -> dict:
             "monthly": c.monthly, "annual": c.annual, "churned": c.churned, "active_at_month_starts": c.active_start}
         if not c.active_start:
             notes.append("Logo churn: no customer was active at the start of any month of the window.")
-        mapping = (ws.upload_info(snap.versions["customers"]) or {}).get("mapping") or ""
-        if "tenure←" in mapping and "start_date←" not in mapping:  # how ingest tells a snapshot file
+        fields = mapped_fields((ws.upload_info(snap.versions["customers"]) or {}).get("mapping"))
+        if "tenure" in fields and "start_date" not in fields:  # how ingest tells a snapshot file
             notes.append("Logo churn and churn by category: the customer list is a snapshot (tenure and a churned "
                          "flag, no dates), so every churner is dated on its as-of date and customers who left "
                          "before the export are not in it: churn is measured in the as-of month only.")

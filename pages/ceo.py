@@ -95,8 +95,9 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
     # the data these rest on, named when missing: with no NPS answer every customer is 'No response' ("have 0 and 0"
     # promoters and detractors), and a customers file that records no churn gives every group 0%
+    unrecorded = ui.churn_unrecorded(view)  # no churn column: every group's churn would read 0.0% (0.0%–1.7%)
     lacks = (f"needs NPS responses before {view.start:%b %Y}" if ui.current_snapshot().versions.get(
-        "nps") is None else ui.churn_unrecorded(view))
+        "nps") is None else unrecorded)
     v1, v2, v3 = st.columns(3)
     for column, category in ((v1, "Promoter"), (v2, "Detractor")):
         ui.estimate_tile(column, "ltv_by_category", None if lacks else ltv_by[category], lacks or ltv_why[category],
@@ -110,7 +111,6 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
         ui.tile_note(v3, "ARR kept over 12 months when 1% of surveyed customers move from detractor to passive.")
     st.caption(LTV_POPULATIONS)
 
-    unrecorded = ui.churn_unrecorded(view)  # no churn column: every group's churn would read 0.0% (0.0%–1.7%)
     left, right = st.columns(2)
     with left:
         if unrecorded:

@@ -160,13 +160,19 @@ class Prepared:
 
     @property
     def mapping_text(self) -> str:
-        """The mapping as stored with the upload ("customer_id←Email, …")."""
+        """The mapping as stored with the upload ("customer_id←Email, …"); mapped_fields reads it back."""
         return ", ".join(f"{k}←{v}" for k, v in self.mapping.items())
 
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, self.mapping_text,
                          self.first_date, self.last_date, uploaded_by, self.churn_known_from,
                          currency=self.currency)
+
+
+def mapped_fields(mapping_text: str | None) -> set[str]:
+    """The canonical fields of a stored upload's mapping (Prepared.mapping_text): {'customer_id', 'start_date', …}.
+    The text left of each '←' (a field name; a column name may hold ', ', whose second part has no '←')."""
+    return {part.split("←")[0].strip() for part in (mapping_text or "").split(", ") if "←" in part}
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:
