@@ -404,6 +404,9 @@ def everywhere() -> list[str]:
         "ARR there is \"not known\" without revenue data for the period's last month, never \"$0\" or \"not "
         "paying\"; a chart or table with nothing to draw (no ticket with a reply or solve time, no subject "
         "raising a theme) is a sentence saying why.",
+        "Themes are read only in the theme map's languages: comments in another language (or none recognised) "
+        "raise no theme, and the CMO page says how many of the period's comments that leaves out of every theme "
+        "figure.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

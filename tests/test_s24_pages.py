@@ -157,3 +157,27 @@ def test_service_shows_no_empty_subject_theme_table(no_times):
     assert not any("Subject theme" in d.value.columns for d in no_times.dataframe)
     assert any(c.value.startswith("Subject themes: 0 of 3 tickets' subjects raise a known theme")
                for c in no_times.caption)
+
+
+# 32 NPS answers with comments, Oct 2026: 30 in English, 2 in Japanese (a language the theme map has no keywords for)
+ENGLISH = ["The price is far too high for a small team and support never answers.",
+           "Great templates, I use them every day with my whole team.",
+           "The app is slow and crashes when I open a large board."]
+JAPANESE = ["ボードの読み込みがとても遅いです。", "価格が高すぎると思います。"]
+COMMENTS = ("customer_id,date,score,comment\n" + "".join(
+    f'j{i},2026-10-{1 + i % 28:02d},{(9, 6, 3)[i % 3]},"{text}"\n'
+    for i, text in enumerate([ENGLISH[i % 3] for i in range(30)] + JAPANESE))).encode()
+
+
+@pytest.fixture(scope="module")
+def mixed_languages(tmp_path_factory):
+    with workspace(tmp_path_factory, ("nps", COMMENTS)):
+        yield run_app("pages/cmo.py", period=["Oct 2026", "Oct 2026"])
+
+
+def test_cmo_themes_say_how_many_comments_the_theme_map_cannot_read(mixed_languages):
+    captions = [c.value for c in mixed_languages.caption]
+    assert "30 of 32 comments scored (language covered)" in captions, captions
+    # before: the themes' mentions silently left out the 2 Japanese comments, which raise no theme
+    assert ("2 of 32 comments (language not recognised: 2) are in no theme figure below: themes are read in the theme "
+            "map's languages (de, en, es, fr, pt) only.") in captions, captions
