@@ -407,6 +407,10 @@ def everywhere() -> list[str]:
         "Themes are read only in the theme map's languages: comments in another language (or none recognised) "
         "raise no theme, and the CMO page says how many of the period's comments that leaves out of every theme "
         "figure.",
+        "The board pack (PDF) gives each table's columns the width their text needs and lets a row taller than a "
+        "page run on to the next (a long comment made the PDF impossible to build); text in a script its font "
+        "cannot print (Japanese) reads \"[text in a script this PDF cannot print: see the app]\", never empty "
+        "boxes.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -181,3 +181,42 @@ def test_cmo_themes_say_how_many_comments_the_theme_map_cannot_read(mixed_langua
     # before: the themes' mentions silently left out the 2 Japanese comments, which raise no theme
     assert ("2 of 32 comments (language not recognised: 2) are in no theme figure below: themes are read in the theme "
             "map's languages (de, en, es, fr, pt) only.") in captions, captions
+
+
+def pdf_text(pack) -> str:
+    import report
+
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(report.board_pack(pack))).pages)
+
+
+def test_board_pack_prints_a_comment_longer_than_a_page():
+    """nps_miro's CMO board pack could not be made at all: a comment of many paragraphs in the 7-column Recent
+    comments table (1/7 of the page wide) made a row taller than the page (reportlab's LayoutError)."""
+    import pandas as pd
+
+    import report
+
+    long = "\n".join(f"Paragraph {i}: the boards are horizontal and nobody can compare frames side by side." * 3
+                     for i in range(40))
+    pack = report.Pack("Your company · CMO", "Jun 2024")
+    pack.section("Recent comments").tables.append(("Recent comments", pd.DataFrame({
+        "Date": ["2024-06-30"], "Score": ["10"], "Category": ["Promoter"], "Comment": [long],
+        "Customer": ["3074457347487777543"], "Segment": ["No segment recorded"], "Region": ["No region recorded"]})))
+    text = pdf_text(pack)
+    assert "Paragraph 0: the boards are horizontal" in text and "Paragraph 39: the boards are horizontal" in text
+    assert len(PdfReader(io.BytesIO(report.board_pack(pack))).pages) > 1  # the row runs on to the next page
+
+
+def test_board_pack_names_text_its_font_cannot_print():
+    """A Japanese comment printed as rows of empty boxes in the PDF (its font has no Japanese glyphs)."""
+    import pandas as pd
+
+    import report
+
+    pack = report.Pack("Your company · CMO", "Oct 2026")
+    pack.section("Recent comments").tables.append(("Recent comments", pd.DataFrame({
+        "Comment": [JAPANESE[0] + " mindmap " + JAPANESE[1], "Prix trop élevé – 5€"]})))
+    text = pdf_text(pack)
+    marker = "[text in a script this PDF cannot print: see the app]"
+    assert f"{marker} mindmap {marker}" in text, text
+    assert "Prix trop élevé - 5€" in text  # accents and the euro sign print as written
