@@ -75,6 +75,12 @@ def no_times(tmp_path_factory):
         yield run_app("pages/service.py", period=PERIOD)
 
 
+def report_title(chart) -> str:
+    import report
+
+    return report.chart_title(chart)
+
+
 def tiles(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -149,7 +155,8 @@ def test_service_says_why_no_median_is_drawn_by_month(no_times):
     # before: an empty "Median hours by month" plot with its legend and no line
     assert ("No ticket of the period has a first response or resolution time in calendar hours, so no median is "
             "drawn by month (the notes under the tiles say why).") in captions, captions
-    assert "Median hours by month (calendar hours)" not in str([c.proto for c in no_times.get("arrow_vega_lite_chart")])
+    titles = [report_title(c) for c in no_times.session_state["_pack"].charts()]
+    assert titles == ["Tickets by month"], titles
 
 
 def test_service_shows_no_empty_subject_theme_table(no_times):
@@ -220,3 +227,24 @@ def test_board_pack_names_text_its_font_cannot_print():
     marker = "[text in a script this PDF cannot print: see the app]"
     assert f"{marker} mindmap {marker}" in text, text
     assert "Prix trop élevé - 5€" in text  # accents and the euro sign print as written
+
+
+# a help desk export with states but no solve time (as Fivetran's Zendesk seed): solved tickets whose solve is unknown
+NO_SOLVE = b"""ticket_id,customer_id,created_at,status
+S1,c1,2026-09-02 09:00,solved
+S2,c2,2026-09-15 09:00,closed
+S3,c3,2026-10-04 09:00,open
+"""
+
+
+def test_service_ticket_chart_lists_only_the_series_it_draws(tmp_path_factory):
+    """Fivetran's Zendesk seed: the tickets chart listed 'Solved' and 'Backlog at month end' in its legend with no
+    line (neither is known without solve times); only 'Created' is drawn (2 in Sep, 1 in Oct), so only it
+    is listed."""
+    with workspace(tmp_path_factory, ("tickets", NO_SOLVE)):
+        at = run_app("pages/service.py", period=PERIOD)
+    volume = next(c for c in at.session_state["_pack"].charts() if report_title(c) == "Tickets by month")
+    spec = volume.to_dict()
+    assert spec["encoding"]["color"]["sort"] == ["Created"]
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["series"], r["value"]) for r in rows] == [("Created", 2.0), ("Created", 1.0)]
