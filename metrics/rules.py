@@ -404,7 +404,8 @@ def everywhere() -> list[str]:
         "ARR there is \"not known\" without revenue data for the period's last month, never \"$0\" or \"not "
         "paying\"; a chart or table with nothing to draw (no ticket with a reply or solve time, no subject "
         "raising a theme) is a sentence saying why; a chart's legend lists only the series it draws (without "
-        "solve times, no \"Solved\" entry with no line).",
+        "solve times, no \"Solved\" entry with no line); a share not drawn by month names its real cause (no "
+        "resolution time, rather than too few solved tickets beside a chart of thousands solved).",
         "Themes are read only in the theme map's languages: comments in another language (or none recognised) "
         "raise no theme, and the CMO page says how many of the period's comments that leaves out of every theme "
         "figure.",

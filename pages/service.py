@@ -162,7 +162,10 @@ with right:
     shares = quality[(quality["res_n"] > 0) & ~quality["within_too_small"]].assign(
         within=lambda f: f["within_target"].astype(float))
     small = quality[(quality["res_n"] > 0) & quality["within_too_small"]]
-    if shares.empty:  # an empty plot reads as a fault, or as 0%
+    if not quality["res_n"].sum():  # solved tickets there may be, but none has a resolution time to compare
+        st.caption(f"No ticket of the period has a resolution time in calendar hours, so the share solved within "
+                   f"{target:.0f} h is not drawn by month (the notes under the tiles say why).")
+    elif shares.empty:  # an empty plot reads as a fault, or as 0%
         st.caption(f"No month of the period has {MIN_COMPARABLE_N} solved tickets, so the share solved within "
                    f"{target:.0f} h is not drawn by month; the tile above pools the whole period.")
     else:
