@@ -80,7 +80,10 @@ def trend(frame: pd.DataFrame, y: str, title: str, y_title: str, fmt: str,
 
 def multi_trend(frame: pd.DataFrame, series: dict[str, str], title: str, y_title: str, fmt: str) -> alt.Chart:
     """Several monthly series on one axis; `series` maps column -> legend label. The axis leaves out 0 so movement
-    shows, except when all the values are flat (is_flat): then it starts at 0, so noise is not drawn as movement."""
+    shows, except when all the values are flat (is_flat): then it starts at 0, so noise is not drawn as movement.
+    A series with no value at all is left out of the legend (a legend entry with no line reads as a line at 0 hidden
+    under another: tickets "Solved" of an export without solve times)."""
+    series = {c: label for c, label in series.items() if frame[c].notna().any()} or series
     long = frame.melt(id_vars="month", value_vars=list(series), var_name="series", value_name="value")
     long["series"] = long["series"].map(series)
     return alt.Chart(long).mark_line(point=True).encode(

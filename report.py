@@ -32,10 +32,21 @@ pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONTS / "VeraBd.ttf")))
 _PLAIN = str.maketrans({"−": "-", "–": "-", "—": "-", "≥": ">=", "≤": "<=", "→": "->", "…": "...", "×": "x",
                         "√": "sqrt", "’": "'", "“": '"', "”": '"', "⁄": "/"})
 MAX_TABLE_ROWS = 30
+_GLYPHS = frozenset(pdfmetrics.getFont("Vera").face.charToGlyph) | {ord(c) for c in " \n\t"}
+# Text in a script Vera cannot draw (a Japanese comment) printed as empty boxes, read as a fault or as nothing said
+OTHER_SCRIPT = "[text in a script this PDF cannot print: see the app]"
 
 
 def plain(text: object) -> str:
-    return str(text).translate(_PLAIN)
+    out, run = [], False
+    for ch in str(text).translate(_PLAIN):
+        if ord(ch) in _GLYPHS:
+            out.append(ch)
+            run = run and ch.isspace()  # spaces between unprintable words stay inside one marker
+        elif not run:
+            out.append(OTHER_SCRIPT)
+            run = True
+    return "".join(out)
 
 
 @dataclass
@@ -127,10 +138,19 @@ def _tiles(tiles: list[Tile], width: float) -> Table:
     return table
 
 
+def _widths(shown: pd.DataFrame, width: float) -> list[float]:
+    """Column widths by how much text each column holds (its header or longest cell, 12–80 characters): equal
+    widths gave a comment column 1/7 of the page, and a long comment a row taller than the page."""
+    chars = [min(max(12, len(str(c)), *(len(v) for v in shown[c])), 80) for c in shown.columns]
+    return [width * n / sum(chars) for n in chars]
+
+
 def _table(frame: pd.DataFrame, width: float) -> Table:
     shown = frame.head(MAX_TABLE_ROWS).astype(str)
     data = [[_p(c, "label") for c in shown.columns]] + [[_p(v, "body") for v in row] for row in shown.values]
-    table = Table(data, colWidths=[width / len(shown.columns)] * len(shown.columns), repeatRows=1)
+    # splitInRow: a row still taller than a page (a comment of many paragraphs) continues on the next page; without
+    # it the PDF could not be made at all (reportlab's LayoutError)
+    table = Table(data, colWidths=_widths(shown, width), repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.grey),
                                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.whitesmoke])]))
     return table

@@ -511,7 +511,8 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
            min_n=MIN_N_GROUPS),
     Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
-           "period's end, per account, with the oldest one's age and the account's ARR in the period's last month.",
+           "period's end, per account, with the oldest one's age and the account's ARR in the period's last month. "
+           "Such tickets without a customer id are counted apart, never dropped.",
            "int", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.open_high_priority"),
     Metric("arr_slow_tickets", "ARR touched by slow tickets", "ARR (12 × MRR of the period's last month) of the "

@@ -398,6 +398,21 @@ def everywhere() -> list[str]:
         "notice on every page that shows the filters, the Glossary included, with what is shown instead; a link "
         "naming two data versions shows the latest and checks its period and filters against it; a board link "
         "whose data version was deleted shows nothing and says so.",
+        f"Service: the CSAT response rate, like the other ticket rates, is \"—\" on fewer than {MIN_COMPARABLE_N} "
+        "tickets asked (6 ratings of 6 tickets read \"100.0%\"), with its count said; an open high-priority "
+        "ticket without a customer id is counted and said, never dropped from \"Accounts waiting\"; an account's "
+        "ARR there is \"not known\" without revenue data for the period's last month, never \"$0\" or \"not "
+        "paying\"; a chart or table with nothing to draw (no ticket with a reply or solve time, no subject "
+        "raising a theme) is a sentence saying why; a chart's legend lists only the series it draws (without "
+        "solve times, no \"Solved\" entry with no line); a share not drawn by month names its real cause (no "
+        "resolution time, rather than too few solved tickets beside a chart of thousands solved).",
+        "Themes are read only in the theme map's languages: comments in another language (or none recognised) "
+        "raise no theme, and the CMO page says how many of the period's comments that leaves out of every theme "
+        "figure.",
+        "The board pack (PDF) gives each table's columns the width their text needs and lets a row taller than a "
+        "page run on to the next (a long comment made the PDF impossible to build); text in a script its font "
+        "cannot print (Japanese) reads \"[text in a script this PDF cannot print: see the app]\", never empty "
+        "boxes.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

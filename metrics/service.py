@@ -558,11 +558,12 @@ def priority_known(cur, view: View, tv: int) -> bool:
 
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     """Accounts with tickets of priority high or urgent open at the window's end: tickets, the oldest one's age
-    in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first."""
+    in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
+    Such tickets without a customer id belong to no account: counted in attrs["no_customer"] (with the oldest's
+    age in attrs["no_customer_oldest_days"]), never dropped silently (an empty frame would read "none open")."""
     frame = _q(cur, f"""o AS (
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
               AND NOT (status IN {DONE} AND solved_at IS NULL) AND {PRIORITY.format(p="priority")} IN {HIGH}
-              AND customer_id IS NOT NULL
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
@@ -571,5 +572,10 @@ def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
                count_if({PRIORITY.format(p="o.priority")} = 'urgent') AS urgent,
                max(epoch($wend) - epoch(o.created_at)) / 86400.0 AS oldest_days, any_value(a.arr) AS arr
         FROM o LEFT JOIN arr a USING (customer_id) GROUP BY o.customer_id""", view, tv)
-    return frame.sort_values(["arr", "tickets", "customer_id"], ascending=[False, False, True],
-                             na_position="last").reset_index(drop=True)
+    anonymous = frame[frame.customer_id.isna()]
+    out = frame[frame.customer_id.notna()].sort_values(["arr", "tickets", "customer_id"],
+                                                      ascending=[False, False, True],
+                                                      na_position="last").reset_index(drop=True)
+    out.attrs["no_customer"] = int(anonymous.tickets.sum()) if len(anonymous) else 0
+    out.attrs["no_customer_oldest_days"] = float(anonymous.oldest_days.iloc[0]) if len(anonymous) else None
+    return out

@@ -434,6 +434,18 @@ def sentiment_shares(cur, view: View, versions: dict, by: str | None = None) -> 
     return out
 
 
+def theme_languages(cur, view: View, versions: dict, tm: int | None = None) -> dict:
+    """Which of the window's comments the theme map can read: comments, those in a language of theme-map version
+    tm (None: the latest), the map's languages, and the others by language group ({"not recognised": 4}). A
+    comment in another language raises no theme, so it is in no theme figure: the page says how many."""
+    by = sentiment_shares(cur, view, versions, "language")
+    languages = sorted(theme_store.load(cur, tm).languages)
+    counts = {} if by.empty else {str(g): int(n) for g, n in zip(by.group, by.comments, strict=True)}
+    other = {g: n for g, n in counts.items() if g not in languages}
+    return {"comments": sum(counts.values()), "read": sum(n for g, n in counts.items() if g in languages),
+            "languages": languages, "other": other}
+
+
 def sentiment_by_month(cur, view: View, versions: dict) -> pd.DataFrame:
     """Per month of the window with comments: comments, scored, coverage and the three sentiment shares over
     scored comments with Wilson 95% intervals; too_small when fewer than stats.MIN_RESPONSES are scored."""

@@ -141,6 +141,14 @@ else:
     ui.section("Themes and what they are worth")
     tm = theme_editor.current_version()  # one theme-map version for every theme figure below
     drivers = ui.cached(voice.themes, view, versions, tm)
+    read = ui.cached(voice.theme_languages, view, versions, tm)
+    if read["read"] < read["comments"]:  # comments in a language the map has no keywords for raise no theme
+        unread = read["comments"] - read["read"]
+        which = ", ".join(f"{'language not recognised' if g == voice.NOT_RECOGNISED else g}: {n:,}"
+                          for g, n in read["other"].items())
+        st.caption(f"{unread:,} of {plural(read['comments'], 'comment')} ({which}) {'is' if unread == 1 else 'are'} "
+                   f"in no theme figure below: themes are read in the theme map's languages "
+                   f"({', '.join(read['languages'])}) only.")
     if drivers.empty:
         st.caption("No comment in this period raises a known theme.")
     else:

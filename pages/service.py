@@ -107,13 +107,22 @@ v1, v2, _v3, _v4 = st.columns(4)
 rate_kpi(v1, "ticket_csat", as_rate(satisfaction), as_rate(satisfaction_prev), noun="ratings")
 basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
     "solved (the export does not say which tickets were offered a survey)"
-rated_before = bool(satisfaction_prev) and satisfaction_prev["n"] > 0
-ui.kpi(v2, "csat_response_rate", satisfaction["response_rate"] if satisfaction["n"] else None,
-       satisfaction_prev["response_rate"] if rated_before else None, neutral=True)
-ui.tile_note(v2, f"{plural(satisfaction['n'], 'rating')} ÷ "
+
+
+def rate_shown(c: dict | None) -> float | None:
+    """The response rate, as the other rates: none on fewer than MIN_COMPARABLE_N tickets (6 of 6 read "100.0%")."""
+    return c["response_rate"] if c and c["n"] and c["response_denominator"] >= MIN_COMPARABLE_N else None
+
+
+few_asked = satisfaction["n"] and satisfaction["response_denominator"] < MIN_COMPARABLE_N
+ui.kpi(v2, "csat_response_rate", rate_shown(satisfaction), rate_shown(satisfaction_prev), neutral=True)
+ui.tile_note(v2, (f"n = {satisfaction['response_denominator']:,}: too few tickets (needs {MIN_COMPARABLE_N}) · "
+                  if few_asked else "") + f"{plural(satisfaction['n'], 'rating')} ÷ "
                  f"{plural(satisfaction['response_denominator'], 'ticket')} {basis}")
+# the contact rate's reason is under the Tickets created tile whenever that tile has a figure
+said = TILE_NOTES + (("contact_rate",) if s["tickets_created"] is not None else ())
 for note in s["notes"]:
-    if note.split(":")[0] not in TILE_NOTES:  # the tiles above say these already
+    if note.split(":")[0] not in said:  # the tiles above say these already
         st.caption(ui.md_escape(service.readable(note)))
 
 ui.section("Trends by month")
@@ -127,10 +136,14 @@ with left:
     ui.chart(charts.multi_trend(volume, {"created": "Created", "solved": "Solved", "backlog": "Backlog at month end"},
                                 "Tickets by month", "Tickets", "int"))
 with right:
-    times = quality.rename(columns={"fr_median": "first", "res_median": "resolution"})
-    ui.chart(charts.multi_trend(times[["month", "first", "resolution"]].astype({"first": float, "resolution": float}),
-                                {"first": "First response", "resolution": "Resolution"},
-                                "Median hours by month (calendar hours)", "Hours", "hours"))
+    times = quality.rename(columns={"fr_median": "first", "res_median": "resolution"})[["month", "first", "resolution"]]
+    times = times.astype({"first": float, "resolution": float})
+    if times[["first", "resolution"]].isna().all(axis=None):  # an empty plot reads as a fault
+        st.caption("No ticket of the period has a first response or resolution time in calendar hours, so no median "
+                   "is drawn by month (the notes under the tiles say why).")
+    else:
+        ui.chart(charts.multi_trend(times, {"first": "First response", "resolution": "Resolution"},
+                                    "Median hours by month (calendar hours)", "Hours", "hours"))
 rated = quality[quality["answers"] >= MIN_RESPONSES]
 csat_months = pd.DataFrame({"month": rated["month"], "csat": rated["csat"] / 100, "low": rated["csat_low"] / 100,
                             "high": rated["csat_high"] / 100, "n": rated["answers"]})
@@ -149,7 +162,10 @@ with right:
     shares = quality[(quality["res_n"] > 0) & ~quality["within_too_small"]].assign(
         within=lambda f: f["within_target"].astype(float))
     small = quality[(quality["res_n"] > 0) & quality["within_too_small"]]
-    if shares.empty:  # an empty plot reads as a fault, or as 0%
+    if not quality["res_n"].sum():  # solved tickets there may be, but none has a resolution time to compare
+        st.caption(f"No ticket of the period has a resolution time in calendar hours, so the share solved within "
+                   f"{target:.0f} h is not drawn by month (the notes under the tiles say why).")
+    elif shares.empty:  # an empty plot reads as a fault, or as 0%
         st.caption(f"No month of the period has {MIN_COMPARABLE_N} solved tickets, so the share solved within "
                    f"{target:.0f} h is not drawn by month; the tile above pools the whole period.")
     else:
@@ -277,7 +293,8 @@ if tags.empty:
 else:
     causes_table(tags, "Tag", "Ticket root causes by tag")
 if themes.attrs.get("subjects"):
-    causes_table(themes, "Subject theme", "Ticket root causes by subject theme")
+    if not themes.empty:  # an empty table reads as a fault: the caption says none raises a theme
+        causes_table(themes, "Subject theme", "Ticket root causes by subject theme")
     subjects = plural(themes.attrs["subjects"], "ticket's subject", "tickets' subjects")
     st.caption(f"Subject themes: {themes.attrs['themed']:,} of {subjects} "
                f"{'raises' if themes.attrs['subjects'] == 1 else 'raise'} a known theme (the comments' keyword map; "
@@ -306,22 +323,36 @@ elif slow["arr"] is not None:
                f"{plural(slow['customers'], 'customer')}, {plural(slow['tickets'], 'ticket')}.")
 else:
     st.caption(ui.md_escape(slow["reason"]))
+anonymous = waiting.attrs.get("no_customer", 0)  # open high-priority tickets of no account: never dropped
+if anonymous:
+    one = anonymous == 1
+    st.warning(f"{plural(anonymous, 'open high-priority ticket')} (oldest "
+               f"{waiting.attrs['no_customer_oldest_days']:,.1f} days) {'has' if one else 'have'} no customer id: "
+               f"not listed by account below, and the ARR {'it touches' if one else 'they touch'} is not known.",
+               icon=":material/person_off:")
 if waiting.empty and not ui.cached(service.priority_known, view, tv):  # "none open" would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open is not known: the tickets export has "
             "no priority.", icon=":material/help:")
 elif waiting.empty and slow["tickets"] is None:  # some tickets' state then is unknown: "none open" would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
             "see the reason above.", icon=":material/help:")
+elif waiting.empty and anonymous:
+    st.caption("No account with a customer id has a ticket of priority high, urgent or critical open at the end of "
+               "the period.")
 elif waiting.empty:
     st.success("No ticket of priority high, urgent or critical is open at the end of the period.")
 else:
+    # without revenue for the period's last month an account's ARR is unknown, not "$0" or "not paying"
+    priced = ui.has_data(view, "revenue")
+    arr_note = (f"ARR “—”: not paying in {view.end:%b %Y}" if priced else
+                f"ARR not known: no revenue data for {view.end:%b %Y}")
     ui.table(pd.DataFrame({
         "Customer": waiting.customer_id, "Segment": waiting.segment,
         "Open high/urgent tickets": waiting.tickets.map(fmt_int), "Urgent": waiting.urgent.map(fmt_int),
         "Oldest open (days)": waiting.oldest_days.map(lambda d: f"{d:,.1f}"),
         f"ARR ({view.end:%b %Y})": waiting.arr.map(lambda v: fmt(v, "currency")),
-    }), "Open high-priority tickets")
-    st.caption(f"{plural(len(waiting), 'account')}, {fmt_currency(waiting.arr.sum())} ARR; ARR “—”: not paying in "
-               f"{view.end:%b %Y}.")
+    }), f"Open high-priority tickets ({arr_note})")
+    st.caption(f"{plural(len(waiting), 'account')}, "
+               + (f"{fmt_currency(waiting.arr.sum())} ARR; " if priced else "") + f"{arr_note}.")
 
 ui.page_footer(view, "pages/service.py")
