@@ -936,8 +936,15 @@ def upload_history() -> None:
         "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Status": h.status,
         "Source": h.source, "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date),
         "Last date": dates(h.last_date), "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"),
-        "By": h.uploaded_by.fillna("—"), "SHA-256": h.sha256.str[:12],
+        "By": h.uploaded_by.fillna("—"), "Upload notes (rows left out, warnings)": upload_notes(h.notes),
+        "SHA-256": h.sha256.str[:12],
     }), hide_index=True, width="stretch")
+
+
+def upload_notes(notes: pd.Series) -> pd.Series:
+    """uploads.notes for a table cell: its lines joined by " · ", "—" when the upload said nothing (or was stored
+    before notes were kept: NULL)."""
+    return notes.map(lambda n: " · ".join(n.splitlines()) if isinstance(n, str) and n else "—")
 
 
 def chart(c: alt.Chart) -> None:

@@ -44,6 +44,7 @@ def _source_row(cur, kind: str, version: int | None, today: dt.date) -> dict:
         "source": KIND_LABELS[kind], "version": version,
         "file": None if info is None else info.file_name,
         "rows": None if info is None else int(info.row_count),
+        "notes": None if info is None or pd.isna(info.notes) else info.notes,
         "first_date": None if info is None else info.first_date,
         "last_date": None if info is None else info.last_date,
         "uploaded_at": None if info is None else info.uploaded_at,

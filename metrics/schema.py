@@ -107,6 +107,9 @@ ALTER TABLE uploads ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;  -- workspaces
 -- there a month before its as-of date, so earlier months' churners are missing: their churn is not measurable).
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS churn_known_from DATE;
 ALTER TABLE uploads ADD COLUMN IF NOT EXISTS currency VARCHAR;  -- revenue: the currency its file names
+-- what the upload left out or read in a stated way (rows skipped, warnings), kept beside its row count: said once at
+-- upload, it would otherwise be lost, and 'Rows 426' read as the whole file
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS notes VARCHAR;
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot          INTEGER PRIMARY KEY,
     nps_version       INTEGER,

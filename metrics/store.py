@@ -144,6 +144,7 @@ class NewUpload:
     uploaded_by: str | None = None
     churn_known_from: dt.date | None = None  # customer lists: churn before this month is not in the file
     currency: str | None = None  # revenue: the currency its file names (uploads.currency), for the amounts' sign
+    notes: str | None = None  # rows skipped and the warnings of the check (uploads.notes), shown in the history
     # Called with the cursor the commit runs on, before its first write (metrics.jobs: Cancel interrupts it; the
     # transaction then rolls back whole).
     on_cursor: object = field(default=None, compare=False, repr=False)
@@ -439,10 +440,10 @@ class Workspace:
             up.on_cursor(cur)
         cur.execute(
             "INSERT INTO uploads (version, kind, file_name, sha256, row_count, uploaded_at, source, mapping,"
-            " first_date, last_date, uploaded_by, churn_known_from, currency)"
-            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?, ?)",
+            " first_date, last_date, uploaded_by, churn_known_from, currency, notes)"
+            " VALUES (?, ?, ?, ?, ?, timezone('UTC', now()), ?, ?, ?, ?, ?, ?, ?, ?)",
             [version, up.kind, up.file_name, up.sha256, len(up.rows), up.source, up.mapping,
-             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from, up.currency],
+             up.first_date, up.last_date, up.uploaded_by, up.churn_known_from, up.currency, up.notes],
         )
         cols = CANONICAL_COLUMNS[up.kind]
         # Arrow (ingest's typed rows) or pandas, scanned in place by DuckDB: one copy, straight into the table.
@@ -505,7 +506,7 @@ class Workspace:
         current = [v for vs in self._current_sources(self.cursor()).values() for v in vs] or [-1]
         return self.cursor().execute(
             f"""SELECT u.version, u.kind, u.file_name, u.source, u.row_count, u.first_date, u.last_date,
-                       u.uploaded_at, u.uploaded_by, u.sha256, d.deleted_at,
+                       u.uploaded_at, u.uploaded_by, u.sha256, u.notes, d.deleted_at,
                        CASE WHEN d.version IS NOT NULL THEN 'deleted'
                             WHEN u.version IN ({', '.join('?' * len(current))}) THEN 'in use' ELSE 'earlier' END
                            AS status

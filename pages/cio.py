@@ -70,6 +70,7 @@ ui.table(pd.DataFrame({
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
     "Days since last date": sources.days_old.map(fmt_int),
+    "Upload notes (rows left out, warnings)": ui.upload_notes(sources.notes),
 }), "Sources in this data version")
 st.caption("Rows stored: revenue as customer-months (a subscription is a row for each month it runs; a month's "
            "invoice lines are one row), tickets one per ticket; other kinds as in the file, less the rows left out.")

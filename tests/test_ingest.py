@@ -37,7 +37,8 @@ def test_reference_files_detected_and_normalised():
     assert n.mapping == {"score": "score", "response_date": "responded_at", "customer_id": "customer_id",
                          "response_id": "response_id", "comment": "comment", "channel": "channel"}
     assert n.rows.score.sum() == 9 + 3 + 7 + 6 + 10 + 10 + 10 + 8
-    assert n.rows.customer_id.isna().sum() == 1 and "1 responses have no customer id" in n.warnings[0]
+    assert n.rows.customer_id.isna().sum() == 1
+    assert "1 response has no customer id and is stored as anonymous." in n.warnings[0]
     assert n.rows.row_number.tolist() == list(range(2, 10))
     c = prepare_file(REFERENCE / "customers.csv")
     assert c.kind == "customers" and c.rows.churn_date.notna().sum() == 3

@@ -166,7 +166,15 @@ class Prepared:
     def to_upload(self, source: str = "upload", uploaded_by: str | None = None) -> NewUpload:
         return NewUpload(self.kind, self.file_name, self.sha256, self.table, source, self.mapping_text,
                          self.first_date, self.last_date, uploaded_by, self.churn_known_from,
-                         currency=self.currency)
+                         currency=self.currency, notes=self.notes or None)
+
+    @property
+    def notes(self) -> str:
+        """What the stored rows leave out of the file or read in a stated way: the rejected rows skipped, then the
+        check's warnings, one per line (stored with the upload as uploads.notes; "" when none)."""
+        skipped = ([f"{counted(self.report.rejected_rows, 'rejected row')} of "
+                    f"{counted(self.report.total_rows, 'row')} skipped (not stored)"] if self.report else [])
+        return "\n".join(skipped + list(self.warnings))
 
 
 def mapped_fields(mapping_text: str | None) -> set[str]:

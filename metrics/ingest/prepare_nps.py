@@ -6,7 +6,7 @@ import pyarrow as pa
 
 from metrics.ingest.checks import _Checker, _formula_warning, _set_as_of, _text, canonical
 from metrics.ingest.dates import _check_dates
-from metrics.ingest.model import Options
+from metrics.ingest.model import Options, counted
 from metrics.ingest.scales import CSAT_SCALES, SCALE_BOUNDS, SCALE_WORDS, ask_scale, score_sql, time_of_day_sql
 from metrics.ingest.sqltext import _blank
 from metrics.store import quote_ident
@@ -27,7 +27,8 @@ def _prepare_nps(chk: _Checker, m: dict[str, str], opts: Options, warnings: list
     score = score_sql(score_col)
     unanswered = chk.count_where(_blank(score_col))
     if unanswered:
-        warnings.append(f"{unanswered:,} responses without a score (question not answered) were skipped.")
+        warnings.append(f"{counted(unanswered, 'response')} without a score (question not answered) "
+                        f"{'was' if unanswered == 1 else 'were'} skipped.")
         # Stated above and left out before validation: an unanswered survey's empty date cannot reject the file.
         chk.con.execute(f"DELETE FROM raw WHERE {_blank(score_col)}")
         chk.total -= unanswered
@@ -68,5 +69,6 @@ def response_warnings(chk: _Checker, m: dict[str, str], warnings: list[str]) -> 
     else:
         anon = chk.count_where(f"{_blank(quote_ident(m['customer_id']))} AND NOT {_blank(score_col)}")
         if anon:
-            warnings.append(f"{anon:,} responses have no customer id and are stored as anonymous.")
+            warnings.append(f"{counted(anon, 'response')} {'has' if anon == 1 else 'have'} no customer id and "
+                            f"{'is' if anon == 1 else 'are'} stored as anonymous.")
     _formula_warning(chk, m, ("comment", "customer_id", "segment", "region", "channel"), warnings)

@@ -397,8 +397,10 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                            "AND solved_at IS NOT NULL"
                            ).fetchone()[0]
     if reopened:
-        warnings.append(f"{reopened:,} tickets are open again (status new/open/pending/hold) though they carry a "
-                        "solve time: counted as open, with no solve time.")
+        one = reopened == 1
+        warnings.append(f"{counted(reopened, 'ticket')} {'is' if one else 'are'} open again (status "
+                        f"new/open/pending/hold) though {'it carries' if one else 'they carry'} a solve time: "
+                        "counted as open, with no solve time.")
         con.execute(f"UPDATE t2 SET solved_at = NULL WHERE status IN {sql_words(OPEN_STATUSES)}")
     asleep = f"status IN {sql_words(DONE_STATUSES)} AND snoozed_until > coalesce(solved_at, created_at)"
     if snoozed != "NULL::TIMESTAMP" and (n := con.execute(f"SELECT count(*) FROM t2 WHERE {asleep}").fetchone()[0]):
@@ -422,7 +424,9 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     undated = con.execute("SELECT count(*) FROM t3 WHERE coalesce(created_at, solved_at, first_reply_at) IS NULL"
                           ).fetchone()[0]
     if undated:
-        warnings.append(f"{undated:,} tickets have no created, reply or solve time: they count in no month.")
+        one = undated == 1
+        warnings.append(f"{counted(undated, 'ticket')} {'has' if one else 'have'} no created, reply or solve time: "
+                        f"{'it counts' if one else 'they count'} in no month.")
     _formula_warning(chk, m, ("subject", "customer_id", "segment", "region", "channel"), warnings)
     frame = con.execute(f"""
         SELECT ticket_id, customer_id, created_at, first_reply_at, solved_at, first_reply_hours, resolution_hours,
@@ -471,8 +475,9 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
                             "or solve before creation, or a solve before the first reply): durations from these "
                             "times cannot be trusted, so none is computed from them (none averaged).")
         else:
-            warnings.append(f"{bad:,} tickets have times out of order in {cols}: their durations from these times "
-                            "are left out.")
+            one = bad == 1
+            warnings.append(f"{counted(bad, 'ticket')} {'has' if one else 'have'} times out of order in {cols}: "
+                            f"{'its' if one else 'their'} durations from these times are left out.")
     ok = "true" if trust_all else "false"
 
     def from_times(expr: str, needs: bool) -> str:

@@ -37,7 +37,7 @@ def test_tokens_are_missing_in_scores_ids_and_comments_never_stored_as_text():
     assert _values(p.rows.comment) == [None, "Great", None, "unknown"]  # "unknown" is not proposed
     assert _values(p.rows.customer_id) == ["c1", "c3", None, "c6"]
     assert "2 responses without a score (question not answered) were skipped." in p.warnings
-    assert "1 responses have no customer id and are stored as anonymous." in p.warnings
+    assert "1 response has no customer id and is stored as anonymous." in p.warnings
     q = _question(p, "missing_tokens")
     assert q.multi and not q.must_confirm
     assert q.proposal == ["NA", "N/A", "None", "null", "-", "#N/A"]

@@ -79,7 +79,7 @@ def test_refiner_partial_responses_count_dated_when_their_answers_arrived():
     assert list(p.rows.score) == [10, 3, 9, 6, 10] and nps(p) == 20.0
     assert list(p.rows.customer_id) == ["U-1", "U-2", "U-3", "U-5", "U-6"]
     assert [f"{d:%d}" for d in p.rows.response_date] == ["01", "02", "03", "05", "06"]
-    assert any("1 responses without a score" in w for w in p.warnings)
+    assert any("1 response without a score" in w for w in p.warnings)
 
 
 # Intercom's conversations export with its rating as words: its five fixed reactions (API: rating 1 to 5)

@@ -115,7 +115,7 @@ def test_hotjar_survey_nps_is_read_from_its_recommend_question_dated_when_create
     assert round(100 * ((s >= 9).sum() - (s <= 6).sum()) / len(s), 1) == 20.0
     assert [f"{d:%Y-%m-%d}" for d in p.rows.response_date] == ["2026-07-01", "2026-07-02", "2026-07-03",
                                                                 "2026-07-05", "2026-07-06"]
-    assert any("1 responses without a score" in w for w in p.warnings)
+    assert any("1 response without a score" in w for w in p.warnings)
 
 
 # Simplesat's answers (its API's answer fields, with the response's customer and ticket, as Fivetran's Simplesat

@@ -88,7 +88,7 @@ def test_intercom_conversations_ask_the_unit_then_read_epoch_seconds():
     assert rows.loc["9004", "resolution_hours"] == pytest.approx(25.0)  # 1709802000 → 1709892000
     # 9002 was closed, then reopened (state open): it is open, with no solve time.
     assert rows.loc["9002", "status"] == "open" and pd.isna(rows.loc["9002", "solved_at"])
-    assert has(warnings, "1 tickets are open again")
+    assert has(warnings, "1 ticket is open again")
     assert rows.loc["9003", "status"] == "pending"  # snoozed
     assert rows["reopens"].tolist() == [1, 1, 0, 0]
     assert rows["csat_satisfied"].tolist() == [True, pd.NA, pd.NA, False]  # 5 and 2 on 1–5
@@ -159,7 +159,7 @@ def test_a_few_times_out_of_order_leave_out_only_those():
     p = prepare_bytes(data, "tickets")
     # 1 of 21 (4.8 % ≤ 5 %): only ticket 21 loses its duration; the other 20 are 1 h each.
     assert p.rows["resolution_hours"].isna().sum() == 1 and p.rows["resolution_hours"].sum() == pytest.approx(20.0)
-    assert has(p.warnings, "1 tickets have times out of order")
+    assert has(p.warnings, "1 ticket has times out of order in 'created_at', 'solved_at': its durations")
 
 
 def test_negative_duration_cells_are_left_out():
