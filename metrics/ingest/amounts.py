@@ -118,6 +118,25 @@ def one_currency_sign(chk: _Checker, column: str) -> str | None:
     return next(iter(by_currency), None)
 
 
+# currencies written with a dollar sign: '$' beside any of them is no contradiction
+_DOLLARS = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")
+
+
+def sign_beside_column(chk: _Checker, column: str, named: str | None, signed: str | None) -> None:
+    """Refuse amounts whose sign names another currency than the file's currency column: '€100' beside 'USD' (a
+    workbook's euro-formatted amounts beside a currency column saying USD) was stored as USD, the sign unread. Which
+    one is right the file cannot say."""
+    code = _CODE_OF_SIGN.get(signed or "", signed)
+    if not named or not code or code == named.upper() or (signed == "$" and named.upper() in _DOLLARS) or (
+            signed == "¥" and named.upper() == "CNY"):
+        return
+    col = quote_ident(column)
+    chk.refuse(column, f"try_cast({col} AS DOUBLE) IS NULL AND contains({col}, ?)",
+               f"carry the sign {signed} while the file's currency column names {named.upper()}: which currency the "
+               "amounts are in the file cannot say. Make the two agree (the cells' currency format in a workbook, or "
+               "the currency column) and upload again", [signed])
+
+
 def decimal_comma(chk: _Checker, column: str) -> bool:
     """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read as 22,368
     in a column of dot decimals); a column that writes both 1.234,56 and 1,234.56 is refused (read either way,

@@ -66,6 +66,7 @@ class _Checker:
         self.wide: Unpivot | None = None  # the columns per period turned into rows (unpivot.py), when confirmed
         self.summary_labels: dict[str, list[str]] = {}  # column -> its cells read as summary rows (flag_summary_rows)
         self.delimiter = ""  # the file's field separator (read.Inspection); "" for a workbook
+        self.date1904 = False  # a workbook in the 1904 date system (read.Inspection): its serials are read so
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
