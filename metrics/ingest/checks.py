@@ -412,8 +412,10 @@ _SUMMARY_WORDS = (r"grand\s*totals?|sub\s*-?\s*totals?|totals?|average|avg|mean|
                   r"passives|detractors|all\s+customers")
 _PERIOD = r"((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s+[0-9]{2,4})?|q[1-4]|[0-9]{2,4}(-[0-9]{2})?)"
 _UNIT = r"(mrr|arr|revenue|amount|sales|usd|eur|gbp|chf|[0-9,]+\s+rows?)"
+# A label starting with 'Subtotal' is one whatever group it names ('Subtotal EMEA' between a workbook's groups of
+# customers, with no region column to find EMEA in, was stored as one more customer): no name starts so.
 SUMMARY_LABEL = (rf"({_SUMMARY_WORDS})\.?(\s*:.*|\s+(for\s+)?{_PERIOD}([^a-z].*)?|\s*\(?{_UNIT}\)?|\s+of\s+.+)?"
-                 rf"|{_PERIOD}\s+(sub\s*-?\s*)?totals?")
+                 rf"|{_PERIOD}\s+(sub\s*-?\s*)?totals?|(sub\s*-?\s*totals?|zwischensumme)\b.*")
 # Decorations around a label: '**Total**', '[Total]', 'Total*', '#Total' (cells are stripped of spaces at load: only a
 # cell with a mark at either end pays for the regular expression)
 _UNDECORATED = ("CASE WHEN regexp_matches({v}, '^[*\\[#(]|[*\\]#:.]$') "

@@ -151,6 +151,7 @@ def _cell_position(attributes: bytes) -> tuple[int, int] | None:
 @dataclass
 class SheetMarks:
     hidden: int = 0  # rows with cells marked hidden, by hand or by a filter (calamine reads them like any other)
+    hidden_rows: list[int] = field(default_factory=list)  # their 0-based sheet row numbers (r="…"), where written
     uncalculated: int = 0  # formula cells saved without a calculated value (calamine reads them as empty)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> '#REF!' (read as '')
     unplaced_errors: int = 0  # error cells without an r="…" position: where calamine put them is not known
@@ -279,7 +280,11 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
                     chunk = xml.read(1 << 22)
                     buf = tail + chunk
                     cut = max(len(buf) - _TAG_MAX, 0) if chunk else len(buf)  # the last buffer is read whole
-                    marks.hidden += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    for m in _HIDDEN_ROW.finditer(buf):
+                        if m.start() < cut:
+                            marks.hidden += 1
+                            if at := re.search(rb'\br="([0-9]{1,7})"', m.group(0)):
+                                marks.hidden_rows.append(int(at.group(1)) - 1)
                     marks.uncalculated += sum(1 for m in _UNCALCULATED.finditer(buf) if m.start() < cut)
                     for m in _ERROR_CELL.finditer(buf):
                         if m.start() >= cut:
@@ -395,10 +400,7 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             "in Excel or LibreOffice, save it (which calculates them), and upload it again, or export the sheet as "
             "CSV.")
     if hidden:
-        warnings.append(f"{_count(hidden, 'row')} of sheet '{name}' {'is' if hidden == 1 else 'are'} hidden in the "
-                        "workbook (hidden by hand or filtered out) and read like every other row. To leave "
-                        f"{'it' if hidden == 1 else 'them'} out, delete {'it' if hidden == 1 else 'them'} in the "
-                        "workbook, or copy the visible rows to a new sheet, and upload again.")
+        _hidden_rows(marks, rows, top, name, questions, warnings)
     for c, r in long_numbers.items():
         head = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"column {c + 1}"
         warnings.append(
@@ -418,6 +420,39 @@ def _as_shown(text: str, sign: str) -> str:
     if sign == "%":
         return _number(float(value * 100)) + "%"
     return ("-" if value < 0 else "") + sign + (" " if len(sign) == 3 else "") + _number(float(abs(value)))
+
+
+def _hidden_rows(marks: SheetMarks, rows: list[list[str | None]], top: int, name: str, questions: Questions,
+                 warnings: list[str]) -> None:
+    """Rows hidden in the sheet, by hand or by a filter (the analyst filtered out the test accounts, or kept one
+    month): calamine reads them like every other row, and read unasked they were counted in every figure while the
+    analyst sees a sheet without them (said only in a warning). Asked, must confirm: every row, or the visible ones
+    (the hidden rows read as blank, so every other row keeps its sheet row number)."""
+    n, shown = marks.hidden, ", ".join(f"{r + 1:,}" for r in marks.hidden_rows[:5])
+    where = f" (sheet row{'s' if n > 1 else ''} {shown}{' …' if n > 5 else ''})" if marks.hidden_rows else ""
+    answer = questions.ask(Question(
+        "hidden_rows", f"Sheet '{name}' has {_count(n, 'hidden row')}: read {'it' if n == 1 else 'them'}?",
+        ("visible", "all"),
+        {"visible": "the visible rows only, as the sheet shows them (filtered rows and rows hidden by hand left out)",
+         "all": "every row, the hidden ones too (as a CSV export of the whole sheet holds them)"},
+        "visible", f"{_count(n, 'row')} with cells {'is' if n == 1 else 'are'} hidden in the workbook{where}, "
+        "hidden by hand or filtered out: a filter often leaves out test accounts or other months, and read, those "
+        "rows count in every figure.", must_confirm=True))
+    they, it = ("it", "is") if n == 1 else ("them", "are")
+    if answer != "visible":
+        warnings.append(f"{_count(n, 'row')} of sheet '{name}' {it} hidden in the workbook (hidden by hand or filtered "
+                        f"out) and read like every other row, as answered.")
+        return
+    if len(marks.hidden_rows) < n:
+        raise UnreadableFileError(
+            f"{_count(n - len(marks.hidden_rows), 'hidden row')} of sheet '{name}' {it} at a position the workbook "
+            f"does not name, so {they} cannot be left out. Delete the hidden rows in the workbook, or copy the "
+            "visible rows to a new sheet, and upload again.")
+    for r in marks.hidden_rows:
+        if 0 <= r - top < len(rows):
+            rows[r - top] = [None] * len(rows[r - top])
+    warnings.append(f"{_count(n, 'hidden row')} of sheet '{name}'{where} left out, as answered: only the rows the "
+                    "sheet shows are read.")
 
 
 def _column_letters(c: int) -> str:
