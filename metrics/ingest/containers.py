@@ -271,9 +271,7 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
             marks.date1904 = bool(re.search(rb'<workbookPr\b[^>]*\bdate1904="(?:1|true)"', book))
             shown = _styles_shown(z)
             # a number cell (no t="…", or t="n") of one of those styles; its attributes before and after s="…"
-            not_typed = rb'(?:(?!\bt="(?!n"))[^>])*'  # no t="s" (text), "b", "e", "str", "inlineStr"; t="n" is a number
-            styled = re.compile(rb"<c\b(" + not_typed + rb'?)\bs="(' + b"|".join(shown) + rb')"(' + not_typed
-                                + rb")>(?!\s*</c>)") if shown else None
+            styled = re.compile(rb'<c\b([^>]*?)\bs="(' + b"|".join(shown) + rb')"([^>]*)>') if shown else None
             tail = b""
             with z.open(name) as xml:
                 while True:
@@ -295,13 +293,17 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
                         else:
                             marks.errors[at] = _xml_text(m.group(3)).strip() or "#ERROR"
                     for m in styled.finditer(buf) if styled else ():
-                        if m.start() >= cut or m.group(3).endswith(b"/"):  # <c r="C9" s="3"/>: an empty cell
+                        before, style, after = m.groups()
+                        attributes = before + after
+                        # <c r="C9" s="3"/> is an empty cell; t="s" (text), "b", "e", "str", "inlineStr" no number
+                        if m.start() >= cut or after.endswith(b"/") or (
+                                b't="' in attributes and b't="n"' not in attributes):
                             continue
-                        at = _cell_position(m.group(1) + m.group(3))
+                        at = _cell_position(attributes)
                         if at is None:
                             marks.unplaced_shown += 1
                         else:
-                            marks.shown[at] = shown[m.group(2)]
+                            marks.shown[at] = shown[style]
                     if not chunk:
                         return marks
                     tail = buf[cut:]
@@ -413,13 +415,15 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
 def _as_shown(text: str, sign: str) -> str:
     """A number cell's text as its format shows it: '0.5' formatted 0% is '50%', '-5' formatted € is '-€5'; any
     other text (a date calamine already read as one) is left as it is."""
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
+    if not _PLAIN_NUMBER.fullmatch(text):
         return text
     if sign == "%":
-        return _number(float(value * 100)) + "%"
-    return ("-" if value < 0 else "") + sign + (" " if len(sign) == 3 else "") + _number(float(abs(value)))
+        return _number(float(Decimal(text) * 100)) + "%"
+    negative = text.startswith("-")
+    return ("-" if negative else "") + sign + (" " if len(sign) == 3 else "") + (text[1:] if negative else text)
+
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a number cell as _number writes it
 
 
 def _hidden_rows(marks: SheetMarks, rows: list[list[str | None]], top: int, name: str, questions: Questions,
