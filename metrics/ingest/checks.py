@@ -67,6 +67,7 @@ class _Checker:
         self.summary_labels: dict[str, list[str]] = {}  # column -> its cells read as summary rows (flag_summary_rows)
         self.delimiter = ""  # the file's field separator (read.Inspection); "" for a workbook
         self.date1904 = False  # a workbook in the 1904 date system (read.Inspection): its serials are read so
+        self.format_signs: dict[str, str] = {}  # workbook column -> a currency sign its cells' format shows ('kr')
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 

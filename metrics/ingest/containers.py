@@ -76,6 +76,7 @@ class Sheet:
     first_row: int                 # the sheet row number (1-based) of rows[0]
     warnings: list[str] = field(default_factory=list)
     date1904: bool = False         # the workbook's date system starts in 1904 (its plain serial numbers too)
+    signs: dict[int, str] = field(default_factory=dict)  # column index -> a currency sign its format shows, unread
 
 
 def _count(n: int, word: str) -> str:
@@ -168,6 +169,10 @@ class SheetMarks:
 # treats that text in a CSV (a percentage is not an amount nor a score; a sign names the currency).
 _PERCENT_IDS = {9, 10}  # Excel's built-in 0% and 0.00%
 _FORMAT_SIGNS = {"$": "$", "€": "€", "£": "£", "¥": "¥", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "CHF": "CHF"}
+# Other currencies' signs a format shows ("kr" in Swedish Excel's #,##0.00 "kr"): the amount text cannot carry them
+# (amounts.SIGNS), so they are evidence for the currency question instead (Sheet.signs), '?' before the sign
+_OTHER_SIGNS = {"kr", "kr.", "zł", "r$", "₹", "c$", "a$", "ca$", "au$", "fr.", "₩", "₺", "₽", "₪", "rs", "rs."}
+_OTHER_CODES = {"CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "CNY", "NZD", "MXN", "ZAR", "HKD", "SGD"}
 
 
 def _shown_as(code: str) -> str | None:
@@ -182,6 +187,8 @@ def _shown_as(code: str) -> str | None:
         sign = "".join(text).strip()
         if sign in _FORMAT_SIGNS:
             return _FORMAT_SIGNS[sign]
+        if sign.lower() in _OTHER_SIGNS or sign.upper() in _OTHER_CODES:
+            return "?" + sign
     return None
 
 
@@ -238,8 +245,9 @@ def _ods_shown(z: zipfile.ZipFile, sheet: str) -> dict[tuple[int, int], str]:
                 el.clear()
             elif el.tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "start":
                 kind, n = el.get(_ODS_OFFICE + "value-type"), int(el.get(_ODS_TABLE + "number-columns-repeated", "1"))
-                sign = "%" if kind == "percentage" else _FORMAT_SIGNS.get(el.get(_ODS_OFFICE + "currency", "")) \
-                    if kind == "currency" else None
+                code = el.get(_ODS_OFFICE + "currency", "")
+                sign = "%" if kind == "percentage" else None if kind != "currency" else _FORMAT_SIGNS.get(code) or (
+                    "?" + code if code else None)
                 for k in range(n) if sign else ():
                     row_marks[c + k] = out[(r, c + k)] = sign
                 c += n
@@ -390,9 +398,13 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             f"{_count(marks.unplaced_shown, 'cell')} of sheet '{name}' {'is' if marks.unplaced_shown == 1 else 'are'} "
             "formatted as a percentage or with a currency sign at a position the workbook does not name: read as bare "
             "numbers they would differ from what the sheet shows. Export the sheet as CSV and upload again.")
+    signs: dict[int, str] = {}
     for (r, c), sign in marks.shown.items():  # the value as the sheet shows it (see _shown_as)
         if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]) and rows[r - top][c - left]:
-            rows[r - top][c - left] = _as_shown(rows[r - top][c - left], sign)
+            if sign.startswith("?"):
+                signs.setdefault(c - left, sign[1:])
+            else:
+                rows[r - top][c - left] = _as_shown(rows[r - top][c - left], sign)
     _merged_down(sheet, rows, top, left, name, questions, warnings)
     if uncalculated:
         holds = "holds a formula" if uncalculated == 1 else "hold formulas"
@@ -409,7 +421,7 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             f"'{head}' holds numbers of 16 or more digits stored as numbers (first at sheet row {first_row + r:,}: "
             f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
             "the workbook. Export such ids as text.")
-    return Sheet(name, rows, first_row, warnings, marks.date1904)
+    return Sheet(name, rows, first_row, warnings, marks.date1904, signs)
 
 
 def _as_shown(text: str, sign: str) -> str:

@@ -172,7 +172,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             raise
         chk = _Checker(con, opts, questions)
         chk.labels, chk.wide, chk.tool = seen.labels, wide, seen.tool
-        chk.delimiter, chk.date1904 = seen.delimiter, seen.date1904
+        chk.delimiter, chk.date1904, chk.format_signs = seen.delimiter, seen.date1904, seen.format_signs
         warnings: list[str] = list(seen.warnings)
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])

@@ -165,6 +165,33 @@ def test_a_euro_format_beside_a_currency_column_saying_usd_is_refused():
     assert p.answers["currency:mrr"] == "CAD" and by_month(p) == {("c1", "2026-01"): 100.0, ("c2", "2026-01"): 50.0}
 
 
+def test_a_currency_format_whose_sign_names_no_one_currency_is_asked():
+    """Swedish Excel's #,##0.00 "kr": the sheet shows '100,00 kr' and USD was proposed unasked. 'kr' is Swedish,
+    Norwegian or Danish: asked, must confirm; a code in the format ([$SEK]) names it; either against the file's
+    currency column is refused."""
+    rows = [REVENUE_HEAD, ["c1", D(2026, 1, 1), 100], ["c2", D(2026, 1, 1), 5.5]]
+    data = _book(rows, {"C2:C3": '#,##0.00 "kr"'})
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "revenue", name="revenue.xlsx")
+    (q,) = err.value.questions
+    assert (q.key, q.must_confirm, q.proposal) == ("currency:mrr", True, "USD")
+    assert q.detail == ("The workbook formats the amounts in 'mrr' with the currency sign 'kr', which names no one "
+                        "currency: say which.")
+    p = prepare_bytes(data, "revenue", name="revenue.xlsx", answers={"currency:mrr": "SEK"})
+    assert p.currency == "SEK" and by_month(p) == {("c1", "2026-01"): 100.0, ("c2", "2026-01"): 5.5}
+    p = prepare_bytes(_book(rows, {"C2:C3": "[$SEK] #,##0.00"}), "revenue", name="revenue.xlsx")
+    assert p.answers["currency:mrr"] == "SEK" and by_month(p) == {("c1", "2026-01"): 100.0, ("c2", "2026-01"): 5.5}
+    beside = _book([[*REVENUE_HEAD, "currency"], ["c1", D(2026, 1, 1), 100, "USD"]], {"C2": '#,##0.00 "kr"'})
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(beside, "revenue", name="revenue.xlsx")
+    assert str(err.value) == ("Column 'mrr': 1 value(s) are formatted as kr in the workbook while the file's currency "
+                              "column names USD: which currency the amounts are in the file cannot say. Make the two "
+                              "agree (the cells' currency format, or the currency column) and upload again — row 2: "
+                              "'100'.")
+    agree = _book([[*REVENUE_HEAD, "currency"], ["c1", D(2026, 1, 1), 100, "NOK"]], {"C2": '#,##0.00 "kr"'})
+    assert prepare_bytes(agree, "revenue", name="revenue.xlsx").answers["currency:mrr"] == "NOK"
+
+
 # ---- OpenDocument ----------------------------------------------------------------------------------------------
 JAN = ("date", "2026-01-01", "01/01/26", "")
 
