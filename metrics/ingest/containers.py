@@ -77,6 +77,7 @@ class Sheet:
     warnings: list[str] = field(default_factory=list)
     date1904: bool = False         # the workbook's date system starts in 1904 (its plain serial numbers too)
     signs: dict[int, str] = field(default_factory=dict)  # column index -> a currency sign its format shows, unread
+    hidden_columns: set[int] = field(default_factory=set)  # column indexes (of rows) hidden in the sheet
 
 
 def _count(n: int, word: str) -> str:
@@ -125,6 +126,9 @@ def _unpacked_size(data: bytes) -> int:
 
 
 # a hidden row with cells in it (not <row … hidden="1"/> nor <row …></row>)
+# hidden columns: <col min="3" max="3" hidden="1"/> (min before max, as Excel and openpyxl write them)
+_HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COLUMN_SPAN = re.compile(rb'\bmin="([0-9]+)"[^>]*?\bmax="([0-9]+)"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?(?<!/)>(?!\s*</row>)')
 # a formula cell with no value: <c r="B2"><f>A2*2</f><v /></c> (openpyxl), <f>…</f></c>, a shared formula's
 # <f t="shared" si="0"/></c>; not a formula whose text result is empty (t="str" with <v></v>)
@@ -160,6 +164,7 @@ class SheetMarks:
     shown: dict[tuple[int, int], str] = field(default_factory=dict)
     unplaced_shown: int = 0  # such cells without an r="…" position
     date1904: bool = False  # the workbook counts its dates from 1904 (Mac Excel before 2011; see dates.py)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based sheet columns hidden (<col … hidden="1">)
 
 
 # Number formats whose cells show another figure, or a sign, than the bare value calamine reads. A cell of 0.5
@@ -286,6 +291,9 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
                     chunk = xml.read(1 << 22)
                     buf = tail + chunk
                     cut = max(len(buf) - _TAG_MAX, 0) if chunk else len(buf)  # the last buffer is read whole
+                    for m in _HIDDEN_COLUMNS.finditer(buf):
+                        if m.start() < cut and (span := _COLUMN_SPAN.search(m.group(0))):
+                            marks.hidden_columns.update(range(int(span.group(1)) - 1, min(int(span.group(2)), 16384)))
                     for m in _HIDDEN_ROW.finditer(buf):
                         if m.start() < cut:
                             marks.hidden += 1
@@ -421,7 +429,8 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             f"'{head}' holds numbers of 16 or more digits stored as numbers (first at sheet row {first_row + r:,}: "
             f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
             "the workbook. Export such ids as text.")
-    return Sheet(name, rows, first_row, warnings, marks.date1904, signs)
+    return Sheet(name, rows, first_row, warnings, marks.date1904, signs, {c - left for c in marks.hidden_columns
+                                                                          if 0 <= c - left < sheet.width})
 
 
 def _as_shown(text: str, sign: str) -> str:

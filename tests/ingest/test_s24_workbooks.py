@@ -17,7 +17,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table
 
 from metrics import ingest
-from metrics.errors import InvalidValuesError, MissingColumnError, NeedsAnswerError
+from metrics.errors import InvalidOptionError, InvalidValuesError, MissingColumnError, NeedsAnswerError
 from metrics.store import Workspace
 
 D = dt.date
@@ -272,6 +272,32 @@ def test_rows_a_filter_hides_are_asked_about_before_anything_is_stored():
             "read.") in p.warnings
     p = prepare_bytes(FILTERED, "revenue", name="revenue.xlsx", answers={"hidden_rows": "all"})
     assert sum(by_month(p).values()) == 175.0
+
+
+def test_a_mapped_column_the_sheet_hides_is_asked_about():
+    """An old 'mrr' column hidden beside the 'mrr_2026' the analyst sees (MRR 150): the mapping took 'mrr', and 120
+    was stored from a column nobody reading the sheet sees. Asked, must confirm; an unmapped hidden column asks
+    nothing."""
+    def hide(column):
+        return lambda wb, ws: setattr(ws.column_dimensions[column], "hidden", True)
+    rows = [[*REVENUE_HEAD, "mrr_2026"], ["c1", D(2026, 1, 1), 80, 100], ["c2", D(2026, 1, 1), 40, 50]]
+    data = _book(rows, setup=hide("C"))
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, "revenue", name="revenue.xlsx")
+    (q,) = err.value.questions
+    assert (q.key, q.must_confirm, q.proposal, q.choices) == ("hidden_columns", True, None, ("read", "stop"))
+    assert q.prompt == "Column 'mrr' (amount) is hidden in sheet 'Data': read it?"
+    with pytest.raises(InvalidOptionError) as err:
+        prepare_bytes(data, "revenue", name="revenue.xlsx", answers={"hidden_columns": "stop"})
+    assert str(err.value) == ("Nothing was stored: 'mrr' (amount) is hidden in the workbook. Map another column, or "
+                              "unhide the one meant, and upload again.")
+    # mapped to the column the sheet shows: 150, as the analyst reads it
+    p = prepare_bytes(data, "revenue", name="revenue.xlsx", mapping={"amount": "mrr_2026"})
+    assert sum(by_month(p).values()) == 150.0 and "hidden_columns" not in p.answers
+    p = prepare_bytes(data, "revenue", name="revenue.xlsx", answers={"hidden_columns": "read"})
+    assert sum(by_month(p).values()) == 120.0
+    p = prepare_bytes(_book(rows, setup=hide("D")), "revenue", name="revenue.xlsx")
+    assert sum(by_month(p).values()) == 120.0 and "hidden_columns" not in p.answers
 
 
 # ---- layouts found right ----------------------------------------------------------------------------------------
