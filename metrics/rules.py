@@ -388,6 +388,13 @@ def everywhere() -> list[str]:
         "before anything is stored: their value read on every row the merge covers, as the sheet shows it, or on "
         "its first row only, as a CSV export writes it; read either way without asking, a label went missing from "
         "the rows below or an amount merged over two months was counted twice.",
+        "A workbook's number cell is read as its format shows it, as Excel's CSV export writes it: 0.5 formatted as a "
+        "percentage is 50%, refused as an amount, a score or a duration (it was stored as an MRR of 0.5), and an "
+        "amount formatted with a currency sign (€100, [$SEK]) names its currency, refused where the file's currency "
+        "column names another, and a sign that names no one currency ('kr') is asked about; rows hidden in the "
+        "sheet, by hand or by a filter, are asked about before anything is stored (the visible rows only, or every "
+        "row), as is a mapped column the sheet hides (read it, or map another); plain serial numbers read as dates "
+        "in a workbook saved in the 1904 date system count from 1 January 1904, as Excel shows them.",
         "In a semicolon-separated file (as Excel writes it where the comma is the decimal mark), amounts whose every "
         "comma has exactly three digits after it, with no dot anywhere (1,234), are asked about before anything is "
         "stored: a decimal comma (1.234) or a thousands separator (1234); a comma-separated file's 1,234 is 1234.",

@@ -118,6 +118,32 @@ def one_currency_sign(chk: _Checker, column: str) -> str | None:
     return next(iter(by_currency), None)
 
 
+# currencies written with a dollar sign: '$' beside any of them is no contradiction
+_DOLLARS = ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")
+
+
+def sign_beside_column(chk: _Checker, column: str, named: str | None, signed: str | None) -> None:
+    """Refuse amounts whose sign names another currency than the file's currency column: '€100' beside 'USD' (a
+    workbook's euro-formatted amounts beside a currency column saying USD) was stored as USD, the sign unread. Which
+    one is right the file cannot say."""
+    col = quote_ident(column)
+    shown = chk.format_signs.get(column, "")  # a workbook's currency format whose sign the text cannot carry
+    if named and (shown.upper() in CURRENCIES and shown.upper() != named.upper()
+                  or shown.lower().startswith("kr") and named.upper() not in ("SEK", "NOK", "DKK", "ISK")):
+        chk.refuse(column, f"nullif(trim({col}), '') IS NOT NULL",
+                   f"are formatted as {shown} in the workbook while the file's currency column names "
+                   f"{named.upper()}: which currency the amounts are in the file cannot say. Make the two agree (the "
+                   "cells' currency format, or the currency column) and upload again")
+    code = _CODE_OF_SIGN.get(signed or "", signed)
+    if not named or not code or code == named.upper() or (signed == "$" and named.upper() in _DOLLARS) or (
+            signed == "¥" and named.upper() == "CNY"):
+        return
+    chk.refuse(column, f"try_cast({col} AS DOUBLE) IS NULL AND contains({col}, ?)",
+               f"carry the sign {signed} while the file's currency column names {named.upper()}: which currency the "
+               "amounts are in the file cannot say. Make the two agree (the cells' currency format in a workbook, or "
+               "the currency column) and upload again", [signed])
+
+
 def decimal_comma(chk: _Checker, column: str) -> bool:
     """Whether the column writes amounts as 1.234,56 (decided for the whole column, so 22.368 is not read as 22,368
     in a column of dot decimals); a column that writes both 1.234,56 and 1,234.56 is refused (read either way,
@@ -318,14 +344,23 @@ def ask_currency(chk: _Checker, column: str, named: str | None, european: bool) 
     column points to another currency (proposed: most rows' country's currency; a customer's country is evidence, not
     proof, of what it is billed in). "other": the amounts are shown without a sign."""
     code = _CODE_OF_SIGN.get(named, named) if named else None
+    # a workbook whose amounts are formatted with a sign their text cannot carry (Swedish Excel's "kr", [$SEK]): a
+    # code names the currency; another sign is asked, must confirm (USD proposed unasked beside a sheet showing
+    # '100,00 kr' was a guess against the evidence)
+    shown = None if code else chk.format_signs.get(column)
+    if shown and shown.upper() in CURRENCIES:
+        code, shown = shown.upper(), None
     choices = CURRENCIES if code is None or code in CURRENCIES else (code, *CURRENCIES)
     country = None if code else _country_currency(chk)
     detail = (f"The file names {code}." if code else "Nothing in the file names the currency (no currency column, "
               "no sign beside the amounts)" + ("; the amounts are written the European way" if european else "")
               + (f"; {country[1]} ({country[0]} there)." if country else "."))
     guess = country[0] if country else "USD"
+    if shown:
+        detail = (f"The workbook formats the amounts in '{column}' with the currency sign '{shown}', which names no "
+                  "one currency: say which.")
     answer = chk.questions.ask(Question(
         f"currency:{column}", f"Which currency are the amounts in '{column}' in?", choices,
         {"other": "another currency (amounts shown without a sign)"}, code or guess, detail,
-        must_confirm=code is None and (european or guess != "USD")))
+        must_confirm=code is None and (european or guess != "USD" or bool(shown))))
     return answer

@@ -66,6 +66,8 @@ class _Checker:
         self.wide: Unpivot | None = None  # the columns per period turned into rows (unpivot.py), when confirmed
         self.summary_labels: dict[str, list[str]] = {}  # column -> its cells read as summary rows (flag_summary_rows)
         self.delimiter = ""  # the file's field separator (read.Inspection); "" for a workbook
+        self.date1904 = False  # a workbook in the 1904 date system (read.Inspection): its serials are read so
+        self.format_signs: dict[str, str] = {}  # workbook column -> a currency sign its cells' format shows ('kr')
         self.total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
         con.execute("CREATE OR REPLACE TEMP TABLE bad (_row BIGINT, col VARCHAR, reason VARCHAR)")
 
@@ -411,8 +413,10 @@ _SUMMARY_WORDS = (r"grand\s*totals?|sub\s*-?\s*totals?|totals?|average|avg|mean|
                   r"passives|detractors|all\s+customers")
 _PERIOD = r"((jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s+[0-9]{2,4})?|q[1-4]|[0-9]{2,4}(-[0-9]{2})?)"
 _UNIT = r"(mrr|arr|revenue|amount|sales|usd|eur|gbp|chf|[0-9,]+\s+rows?)"
+# A label starting with 'Subtotal' is one whatever group it names ('Subtotal EMEA' between a workbook's groups of
+# customers, with no region column to find EMEA in, was stored as one more customer): no name starts so.
 SUMMARY_LABEL = (rf"({_SUMMARY_WORDS})\.?(\s*:.*|\s+(for\s+)?{_PERIOD}([^a-z].*)?|\s*\(?{_UNIT}\)?|\s+of\s+.+)?"
-                 rf"|{_PERIOD}\s+(sub\s*-?\s*)?totals?")
+                 rf"|{_PERIOD}\s+(sub\s*-?\s*)?totals?|(sub\s*-?\s*totals?|zwischensumme)\b.*")
 # Decorations around a label: '**Total**', '[Total]', 'Total*', '#Total' (cells are stripped of spaces at load: only a
 # cell with a mark at either end pays for the regular expression)
 _UNDECORATED = ("CASE WHEN regexp_matches({v}, '^[*\\[#(]|[*\\]#:.]$') "

@@ -75,6 +75,9 @@ class Sheet:
     rows: list[list[str | None]]   # cells as text; None = empty cell
     first_row: int                 # the sheet row number (1-based) of rows[0]
     warnings: list[str] = field(default_factory=list)
+    date1904: bool = False         # the workbook's date system starts in 1904 (its plain serial numbers too)
+    signs: dict[int, str] = field(default_factory=dict)  # column index -> a currency sign its format shows, unread
+    hidden_columns: set[int] = field(default_factory=set)  # column indexes (of rows) hidden in the sheet
 
 
 def _count(n: int, word: str) -> str:
@@ -123,6 +126,9 @@ def _unpacked_size(data: bytes) -> int:
 
 
 # a hidden row with cells in it (not <row … hidden="1"/> nor <row …></row>)
+# hidden columns: <col min="3" max="3" hidden="1"/> (min before max, as Excel and openpyxl write them)
+_HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COLUMN_SPAN = re.compile(rb'\bmin="([0-9]+)"[^>]*?\bmax="([0-9]+)"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?(?<!/)>(?!\s*</row>)')
 # a formula cell with no value: <c r="B2"><f>A2*2</f><v /></c> (openpyxl), <f>…</f></c>, a shared formula's
 # <f t="shared" si="0"/></c>; not a formula whose text result is empty (t="str" with <v></v>)
@@ -150,19 +156,121 @@ def _cell_position(attributes: bytes) -> tuple[int, int] | None:
 @dataclass
 class SheetMarks:
     hidden: int = 0  # rows with cells marked hidden, by hand or by a filter (calamine reads them like any other)
+    hidden_rows: list[int] = field(default_factory=list)  # their 0-based sheet row numbers (r="…"), where written
     uncalculated: int = 0  # formula cells saved without a calculated value (calamine reads them as empty)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) -> '#REF!' (read as '')
     unplaced_errors: int = 0  # error cells without an r="…" position: where calamine put them is not known
+    # (row, column) -> '%' or a currency sign ('€', 'CHF'): a number cell whose format shows it (see _shown_as)
+    shown: dict[tuple[int, int], str] = field(default_factory=dict)
+    unplaced_shown: int = 0  # such cells without an r="…" position
+    date1904: bool = False  # the workbook counts its dates from 1904 (Mac Excel before 2011; see dates.py)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based sheet columns hidden (<col … hidden="1">)
+
+
+# Number formats whose cells show another figure, or a sign, than the bare value calamine reads. A cell of 0.5
+# formatted 0% shows 50% (an MRR "of 50%" was stored as 0.5: a plausible wrong figure, unsaid); a cell of 100
+# formatted "€"#,##0.00 shows €100.00 (the currency question proposed USD, unasked, beside it). Such a cell is read as
+# the sheet shows it and as Excel's own CSV export writes it ('50%', '€100'): every column check then treats it as it
+# treats that text in a CSV (a percentage is not an amount nor a score; a sign names the currency).
+_PERCENT_IDS = {9, 10}  # Excel's built-in 0% and 0.00%
+_FORMAT_SIGNS = {"$": "$", "€": "€", "£": "£", "¥": "¥", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "CHF": "CHF"}
+# Other currencies' signs a format shows ("kr" in Swedish Excel's #,##0.00 "kr"): the amount text cannot carry them
+# (amounts.SIGNS), so they are evidence for the currency question instead (Sheet.signs), '?' before the sign
+_OTHER_SIGNS = {"kr", "kr.", "zł", "r$", "₹", "c$", "a$", "ca$", "au$", "fr.", "₩", "₺", "₽", "₪", "rs", "rs."}
+_OTHER_CODES = {"CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "CNY", "NZD", "MXN", "ZAR", "HKD", "SGD"}
+
+
+def _shown_as(code: str) -> str | None:
+    """'%' when a number format shows its value as a percentage, the currency sign it shows ('€', 'CHF'), else
+    None. Read from the format's first section (positive numbers); quoted text and [$€-407] locale tags are where
+    Excel writes a sign, a % outside quotes is a percentage."""
+    first = code.split(";")[0]
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", first)  # without text, escapes and [Red] [$€-407] tags
+    if "%" in bare:
+        return "%"
+    for text in re.findall(r'"([^"]*)"|\[\$([^\]-]*)|\\(.)|([$€£¥])', first):
+        sign = "".join(text).strip()
+        if sign in _FORMAT_SIGNS:
+            return _FORMAT_SIGNS[sign]
+        if sign.lower() in _OTHER_SIGNS or sign.upper() in _OTHER_CODES:
+            return "?" + sign
+    return None
+
+
+def _styles_shown(z: zipfile.ZipFile) -> dict[bytes, str]:
+    """Cell style index (the s="3" of a cell, as bytes) -> what its number format shows (_shown_as)."""
+    try:
+        styles = z.read("xl/styles.xml")
+    except KeyError:
+        return {}
+    codes = {int(m.group(1)): _xml_text(m.group(2)) for m in re.finditer(
+        rb'<numFmt\b[^>]*?numFmtId="([0-9]+)"[^>]*?formatCode="([^"]*)"', styles)}
+    xfs = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
+    out = {}
+    for i, xf in enumerate(re.finditer(rb"<xf\b[^>]*?(?:/>|>)", xfs.group(1) if xfs else b"")):
+        fid = re.search(rb'\bnumFmtId="([0-9]+)"', xf.group(0))
+        n = int(fid.group(1)) if fid else 0
+        shown = "%" if n in _PERCENT_IDS else _shown_as(codes[n]) if n in codes else None
+        if shown:
+            out[str(i).encode()] = shown
+    return out
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_shown(z: zipfile.ZipFile, sheet: str) -> dict[tuple[int, int], str]:
+    """An OpenDocument sheet's cells whose type shows another figure or a sign than calamine's bare value (see
+    _shown_as): office:value-type="percentage" (0.5 shown 50%) and "currency" (office:currency="EUR"); (row,
+    column) -> '%' or the sign. Read only when content.xml holds such a cell at all."""
+    from xml.etree import ElementTree
+
+    with z.open("content.xml") as f:
+        found = any(b'value-type="percentage"' in chunk or b'value-type="currency"' in chunk
+                    for chunk in iter(lambda: f.read(1 << 22), b""))
+    out: dict[tuple[int, int], str] = {}
+    if not found:
+        return out
+    inside, r, c, row_marks = False, -1, 0, {}
+    with z.open("content.xml") as f:
+        for event, el in ElementTree.iterparse(f, events=("start", "end")):
+            if el.tag == _ODS_TABLE + "table":
+                inside, r = event == "start" and el.get(_ODS_TABLE + "name") == sheet, -1
+            elif not inside:
+                continue
+            elif el.tag == _ODS_TABLE + "table-row" and event == "start":
+                r, c, row_marks = r + 1, 0, {}
+            elif el.tag == _ODS_TABLE + "table-row":
+                for k in range(1, int(el.get(_ODS_TABLE + "number-rows-repeated", "1"))):
+                    if not row_marks:
+                        break
+                    out.update({(r + k, col): sign for col, sign in row_marks.items()})
+                r += int(el.get(_ODS_TABLE + "number-rows-repeated", "1")) - 1
+                el.clear()
+            elif el.tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "start":
+                kind, n = el.get(_ODS_OFFICE + "value-type"), int(el.get(_ODS_TABLE + "number-columns-repeated", "1"))
+                code = el.get(_ODS_OFFICE + "currency", "")
+                sign = "%" if kind == "percentage" else None if kind != "currency" else _FORMAT_SIGNS.get(code) or (
+                    "?" + code if code else None)
+                for k in range(n) if sign else ():
+                    row_marks[c + k] = out[(r, c + k)] = sign
+                c += n
+    return out
 
 
 def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
-    """What the .xlsx says about `sheet` that calamine's values do not (SheetMarks); nothing for other workbook
-    formats. The sheet's XML is scanned in chunks (it may unpack to GBs)."""
+    """What the .xlsx says about `sheet` that calamine's values do not (SheetMarks); of an .ods, its percentage and
+    currency cells only; nothing for other workbook formats. The sheet's XML is scanned in chunks (it may unpack to
+    GBs)."""
     marks = SheetMarks()
     if not data.startswith(ZIP_MAGIC):
         return marks
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "content.xml" in z.namelist() and "xl/workbook.xml" not in z.namelist():
+                marks.shown = _ods_shown(z, sheet)
+                return marks
             book = z.read("xl/workbook.xml")
             rels = z.read("xl/_rels/workbook.xml.rels")
             rid = next((m.group(2) for m in re.finditer(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', book)
@@ -173,13 +281,24 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
                 return marks
             name = target.decode().lstrip("/") if target.startswith(b"/") else posixpath.normpath(
                 posixpath.join("xl", target.decode()))
+            marks.date1904 = bool(re.search(rb'<workbookPr\b[^>]*\bdate1904="(?:1|true)"', book))
+            shown = _styles_shown(z)
+            # a number cell (no t="…", or t="n") of one of those styles; its attributes before and after s="…"
+            styled = re.compile(rb'<c\b([^>]*?)\bs="(' + b"|".join(shown) + rb')"([^>]*)>') if shown else None
             tail = b""
             with z.open(name) as xml:
                 while True:
                     chunk = xml.read(1 << 22)
                     buf = tail + chunk
                     cut = max(len(buf) - _TAG_MAX, 0) if chunk else len(buf)  # the last buffer is read whole
-                    marks.hidden += sum(1 for m in _HIDDEN_ROW.finditer(buf) if m.start() < cut)
+                    for m in _HIDDEN_COLUMNS.finditer(buf):
+                        if m.start() < cut and (span := _COLUMN_SPAN.search(m.group(0))):
+                            marks.hidden_columns.update(range(int(span.group(1)) - 1, min(int(span.group(2)), 16384)))
+                    for m in _HIDDEN_ROW.finditer(buf):
+                        if m.start() < cut:
+                            marks.hidden += 1
+                            if at := re.search(rb'\br="([0-9]{1,7})"', m.group(0)):
+                                marks.hidden_rows.append(int(at.group(1)) - 1)
                     marks.uncalculated += sum(1 for m in _UNCALCULATED.finditer(buf) if m.start() < cut)
                     for m in _ERROR_CELL.finditer(buf):
                         if m.start() >= cut:
@@ -189,10 +308,22 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
                             marks.unplaced_errors += 1
                         else:
                             marks.errors[at] = _xml_text(m.group(3)).strip() or "#ERROR"
+                    for m in styled.finditer(buf) if styled else ():
+                        before, style, after = m.groups()
+                        attributes = before + after
+                        # <c r="C9" s="3"/> is an empty cell; t="s" (text), "b", "e", "str", "inlineStr" no number
+                        if m.start() >= cut or after.endswith(b"/") or (
+                                b't="' in attributes and b't="n"' not in attributes):
+                            continue
+                        at = _cell_position(attributes)
+                        if at is None:
+                            marks.unplaced_shown += 1
+                        else:
+                            marks.shown[at] = shown[style]
                     if not chunk:
                         return marks
                     tail = buf[cut:]
-    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, SyntaxError):  # ParseError: a SyntaxError
         return SheetMarks()  # not an .xlsx laid out as Excel writes it (an .ods, an .xlsb): nothing known to say
 
 
@@ -270,6 +401,18 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
     for (r, c), text in marks.errors.items():  # the error's text where calamine left '' (see _ERROR_CELL)
         if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
             rows[r - top][c - left] = text
+    if marks.unplaced_shown:
+        raise UnreadableFileError(
+            f"{_count(marks.unplaced_shown, 'cell')} of sheet '{name}' {'is' if marks.unplaced_shown == 1 else 'are'} "
+            "formatted as a percentage or with a currency sign at a position the workbook does not name: read as bare "
+            "numbers they would differ from what the sheet shows. Export the sheet as CSV and upload again.")
+    signs: dict[int, str] = {}
+    for (r, c), sign in marks.shown.items():  # the value as the sheet shows it (see _shown_as)
+        if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]) and rows[r - top][c - left]:
+            if sign.startswith("?"):
+                signs.setdefault(c - left, sign[1:])
+            else:
+                rows[r - top][c - left] = _as_shown(rows[r - top][c - left], sign)
     _merged_down(sheet, rows, top, left, name, questions, warnings)
     if uncalculated:
         holds = "holds a formula" if uncalculated == 1 else "hold formulas"
@@ -279,17 +422,62 @@ def read_workbook(data: bytes, questions: Questions, max_columns: int) -> Sheet:
             "in Excel or LibreOffice, save it (which calculates them), and upload it again, or export the sheet as "
             "CSV.")
     if hidden:
-        warnings.append(f"{_count(hidden, 'row')} of sheet '{name}' {'is' if hidden == 1 else 'are'} hidden in the "
-                        "workbook (hidden by hand or filtered out) and read like every other row. To leave "
-                        f"{'it' if hidden == 1 else 'them'} out, delete {'it' if hidden == 1 else 'them'} in the "
-                        "workbook, or copy the visible rows to a new sheet, and upload again.")
+        _hidden_rows(marks, rows, top, name, questions, warnings)
     for c, r in long_numbers.items():
         head = rows[0][c] if rows and c < len(rows[0]) and rows[0][c] else f"column {c + 1}"
         warnings.append(
             f"'{head}' holds numbers of 16 or more digits stored as numbers (first at sheet row {first_row + r:,}: "
             f"{rows[r][c]}); Excel keeps only 15 significant digits, so long ids may already have been altered in "
             "the workbook. Export such ids as text.")
-    return Sheet(name, rows, first_row, warnings)
+    return Sheet(name, rows, first_row, warnings, marks.date1904, signs, {c - left for c in marks.hidden_columns
+                                                                          if 0 <= c - left < sheet.width})
+
+
+def _as_shown(text: str, sign: str) -> str:
+    """A number cell's text as its format shows it: '0.5' formatted 0% is '50%', '-5' formatted € is '-€5'; any
+    other text (a date calamine already read as one) is left as it is."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return text
+    if sign == "%":
+        return _number(float(Decimal(text) * 100)) + "%"
+    negative = text.startswith("-")
+    return ("-" if negative else "") + sign + (" " if len(sign) == 3 else "") + (text[1:] if negative else text)
+
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a number cell as _number writes it
+
+
+def _hidden_rows(marks: SheetMarks, rows: list[list[str | None]], top: int, name: str, questions: Questions,
+                 warnings: list[str]) -> None:
+    """Rows hidden in the sheet, by hand or by a filter (the analyst filtered out the test accounts, or kept one
+    month): calamine reads them like every other row, and read unasked they were counted in every figure while the
+    analyst sees a sheet without them (said only in a warning). Asked, must confirm: every row, or the visible ones
+    (the hidden rows read as blank, so every other row keeps its sheet row number)."""
+    n, shown = marks.hidden, ", ".join(f"{r + 1:,}" for r in marks.hidden_rows[:5])
+    where = f" (sheet row{'s' if n > 1 else ''} {shown}{' …' if n > 5 else ''})" if marks.hidden_rows else ""
+    answer = questions.ask(Question(
+        "hidden_rows", f"Sheet '{name}' has {_count(n, 'hidden row')}: read {'it' if n == 1 else 'them'}?",
+        ("visible", "all"),
+        {"visible": "the visible rows only, as the sheet shows them (filtered rows and rows hidden by hand left out)",
+         "all": "every row, the hidden ones too (as a CSV export of the whole sheet holds them)"},
+        "visible", f"{_count(n, 'row')} with cells {'is' if n == 1 else 'are'} hidden in the workbook{where}, "
+        "hidden by hand or filtered out: a filter often leaves out test accounts or other months, and read, those "
+        "rows count in every figure.", must_confirm=True))
+    they, it = ("it", "is") if n == 1 else ("them", "are")
+    if answer != "visible":
+        warnings.append(f"{_count(n, 'row')} of sheet '{name}' {it} hidden in the workbook (hidden by hand or filtered "
+                        f"out) and read like every other row, as answered.")
+        return
+    if len(marks.hidden_rows) < n:
+        raise UnreadableFileError(
+            f"{_count(n - len(marks.hidden_rows), 'hidden row')} of sheet '{name}' {it} at a position the workbook "
+            f"does not name, so {they} cannot be left out. Delete the hidden rows in the workbook, or copy the "
+            "visible rows to a new sheet, and upload again.")
+    for r in marks.hidden_rows:
+        if 0 <= r - top < len(rows):
+            rows[r - top] = [None] * len(rows[r - top])
+    warnings.append(f"{_count(n, 'hidden row')} of sheet '{name}'{where} left out, as answered: only the rows the "
+                    "sheet shows are read.")
 
 
 def _column_letters(c: int) -> str:

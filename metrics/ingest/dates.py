@@ -162,7 +162,15 @@ def choose_format(chk: _Checker, column: str) -> str:
     chk.formats[column] = fmt
     if fmt == "%Y":
         chk.notes.append(f"'{column}' holds years only; each is read as 1 January of its year.")
-    parsed = _materialise(chk, column, _parse_date_sql(col, fmt))
+    expr = _parse_date_sql(col, fmt)
+    if fmt == "EXCEL" and chk.date1904:
+        # A workbook saved in the 1904 date system (Mac Excel) counts its serial numbers from 1904-01-01: read from
+        # 1899-12-30, a plain 44561 beside it was 2021-12-01 where Excel shows 2026-01-01 (4 years and a day early).
+        # Cells formatted as dates are dates already (calamine reads them in the workbook's own system).
+        expr = f"({expr} + INTERVAL 1462 DAY)::DATE"
+        chk.notes.append(f"'{column}' holds Excel serial numbers in a workbook that uses the 1904 date system (Mac "
+                         "Excel): each is counted from 1 January 1904, as Excel shows it.")
+    parsed = _materialise(chk, column, expr)
     if fmt == "ISO":
         note_zone_shifts(chk, column, parsed)
     elif "%H" in fmt or "%I" in fmt:  # Google Forms' '1/31/2026 11:30:00 PM GMT-5': its day moved silently

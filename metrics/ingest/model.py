@@ -93,6 +93,9 @@ class Inspection:
     sheet: str | None = None  # the workbook sheet read
     warnings: list[str] = field(default_factory=list)  # what reading decided that the analyst should know
     sha256: str = ""         # of the file's bytes as uploaded (the "already stored" check)
+    date1904: bool = False   # a workbook in the 1904 date system: its serial numbers count from 1904-01-01
+    format_signs: dict[str, str] = field(default_factory=dict)  # workbook column -> currency sign its format shows
+    hidden_columns: list[str] = field(default_factory=list)  # workbook columns hidden in the sheet
 
     def mapping(self, kind: str, given: dict[str, str] | None = None) -> dict[str, str]:
         mapping = detect_mapping(kind, self.columns, self.labels, given)

@@ -35,7 +35,7 @@ from metrics.ingest.prepare_customers import _prepare_customers, not_customers_y
 from metrics.ingest.prepare_nps import _prepare_nps
 from metrics.ingest.prepare_revenue import _prepare_revenue
 from metrics.ingest.prepare_tickets import _prepare_tickets
-from metrics.ingest.questions import Questions
+from metrics.ingest.questions import Question, Questions
 from metrics.ingest.read import Source, load
 from metrics.ingest.revenue_lines import (
     _balance_categories,
@@ -91,6 +91,27 @@ def open_file(data: Source, file_name: str, answers: dict | None = None, *,
         shutil.rmtree(spill, ignore_errors=True)
         raise
     return Opened(con, seen, dict(answers or {}), spill)
+
+
+def _hidden_columns_mapped(chk: _Checker, mapping: dict[str, str], seen) -> None:
+    """A mapped column the workbook hides (an old 'mrr' hidden beside the 'mrr_2026' the analyst sees): read unasked,
+    the figures came from a column the analyst does not see (MRR 120 where the sheet shows 150). Asked, must
+    confirm: read it, or stop and map another column."""
+    hidden = [(f, c) for f, c in mapping.items() if c in seen.hidden_columns]
+    if not hidden:
+        return
+    named = ", ".join(f"'{c}' ({f})" for f, c in hidden)
+    answer = chk.questions.ask(Question(
+        "hidden_columns", f"Column{'s' if len(hidden) > 1 else ''} {named} {'is' if len(hidden) == 1 else 'are'} "
+        f"hidden in sheet '{seen.sheet}': read {'it' if len(hidden) == 1 else 'them'}?", ("read", "stop"),
+        {"read": "read them as mapped (the sheet hides them, the file holds them)",
+         "stop": "store nothing: map another column (or unhide the one meant) and upload again"},
+        None, "The workbook hides these mapped columns: the analyst reading the sheet does not see the values they "
+        "hold. " + (f"Hidden columns: {', '.join(repr(c) for c in seen.hidden_columns[:8])}." if seen.hidden_columns
+                    else ""), must_confirm=True))
+    if answer == "stop":
+        raise InvalidOptionError(f"Nothing was stored: {named} {'is' if len(hidden) == 1 else 'are'} hidden in the "
+                                 "workbook. Map another column, or unhide the one meant, and upload again.")
 
 
 def prepare(data: Source, file_name: str, options: Options | None = None, *, opened: Opened | None = None,
@@ -172,7 +193,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             raise
         chk = _Checker(con, opts, questions)
         chk.labels, chk.wide, chk.tool = seen.labels, wide, seen.tool
-        chk.delimiter = seen.delimiter
+        chk.delimiter, chk.date1904, chk.format_signs = seen.delimiter, seen.date1904, seen.format_signs
+        _hidden_columns_mapped(chk, mapping, seen)
         warnings: list[str] = list(seen.warnings)
         # NA, N/A, None … are empty cells in every column (asked first where NA or None may be a category's name)
         read_missing_tokens(chk, columns, warnings, [mapping[f] for f in CATEGORY_FIELDS if f in mapping])

@@ -297,6 +297,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
     named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns, m["amount"])
     signed = amounts.one_currency_sign(chk, m["amount"])
+    amounts.sign_beside_column(chk, m["amount"], named, signed)
     comma = amounts.decimal_comma(chk, m["amount"])
     comma = comma or amounts.thousands_comma(chk, m["amount"])  # ';'-separated 1,234: asked (decimal or thousands)
     dotted = not comma and amounts.thousands_dot(chk, m["amount"])

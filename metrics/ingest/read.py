@@ -906,6 +906,9 @@ def _load_bytes(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, que
         sheet = containers.read_workbook(data, questions, MAX_COLUMNS)
         seen = read_table(con, containers.rows_to_csv(sheet.rows), questions, sheet.first_row - 1, ",")
         seen.container, seen.sheet, seen.encoding, seen.delimiter = "workbook", sheet.name, "", ""
+        seen.date1904 = sheet.date1904
+        seen.format_signs = {seen.columns[i]: s for i, s in sheet.signs.items() if i < len(seen.columns)}
+        seen.hidden_columns = [seen.columns[i] for i in sorted(sheet.hidden_columns) if i < len(seen.columns)]
         notes += sheet.warnings
     else:
         notes += _name_notes(file_name, container)

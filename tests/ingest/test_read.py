@@ -163,9 +163,10 @@ REVENUE_SHEET = [["customer_id", "month", "mrr"], ["c1", dt.date(2026, 1, 1), 12
                  ["c1", dt.datetime(2026, 2, 1), 12.5], ["c2", dt.datetime(2026, 2, 1, 9, 30), 0.1 + 0.2]]
 
 
-def test_hidden_rows_of_the_sheet_read_are_said():
-    """An analyst filters a sheet to March and uploads it: Excel hides the other rows, calamine reads them all. The
-    rows are read (the file holds them), and the warning says how many are hidden, on the sheet read only."""
+def test_hidden_rows_of_the_sheet_read_are_asked_about():
+    """An analyst filters a sheet to March and uploads it: Excel hides the other rows, calamine reads them all. Which
+    rows to read is asked, must confirm (session 24: read unasked, they counted in every figure, said in a warning
+    only), on the sheet read only; either answer is said."""
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     notes = wb.active
@@ -182,11 +183,17 @@ def test_hidden_rows_of_the_sheet_read_are_said():
     out = io.BytesIO()
     wb.save(out)
     data = out.getvalue()
-    p = prepare_bytes(data, name="filtered.xlsx", answers={"sheet": "Revenue"})
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, name="filtered.xlsx", answers={"sheet": "Revenue"})
+    assert [(q.key, q.proposal, q.must_confirm) for q in err.value.questions] == [("hidden_rows", "visible", True)]
+    p = prepare_bytes(data, name="filtered.xlsx", answers={"sheet": "Revenue", "hidden_rows": "all"})
     assert len(p.rows) == 3  # every row read
     assert ("2 rows of sheet 'Revenue' are hidden in the workbook (hidden by hand or filtered out) and read like "
-            "every other row. To leave them out, delete them in the workbook, or copy the visible rows to a new "
-            "sheet, and upload again.") in p.warnings
+            "every other row, as answered.") in p.warnings
+    p = prepare_bytes(data, name="filtered.xlsx", answers={"sheet": "Revenue", "hidden_rows": "visible"})
+    assert p.rows.customer_id.tolist() == ["c1"] and float(p.rows.mrr[0]) == 12.5  # sheet row 3, the one shown
+    assert ("2 hidden rows of sheet 'Revenue' (sheet rows 2, 4) left out, as answered: only the rows the sheet shows "
+            "are read.") in p.warnings
     p = prepare_bytes(_workbook({"Revenue": REVENUE_SHEET}), name="plain.xlsx")
     assert not any("hidden" in w for w in p.warnings)
 
