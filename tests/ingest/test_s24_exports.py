@@ -1,0 +1,51 @@
+"""Exports of the twenty-fourth session's helper (help desks, survey tools, billing tools), written here in each tool's
+layout (a few of its columns, from its public docs or the code of its SDKs); the figures are worked out by hand."""
+
+import datetime as dt
+
+import pytest
+from conftest import by_month, prepare_bytes
+
+from metrics.errors import NeedsAnswerError
+
+# Chargebee's subscriptions as its API writes them (the chargebee npm package's Subscription type: 'customer_id',
+# 'plan_quantity', 'plan_unit_price', 'plan_amount', 'billing_period', 'billing_period_unit' day/week/month/year,
+# 'status', 'activated_at', 'cancelled_at'; amounts in cents, '…_in_decimal' twins for decimal ones), as a
+# connector or a script flattens them into CSV. 'plan_amount' is the plan's amount for all its units.
+CHARGEBEE_API = (
+    "id,customer_id,plan_id,plan_quantity,plan_unit_price,plan_amount,billing_period,billing_period_unit,status,"
+    "currency_code,activated_at,cancelled_at\n"
+    "sub_1,AzZTZ1Sx1,pro-monthly,1,4999,4999,1,month,active,USD,2026-09-01,\n"
+    "sub_2,BzQ9kKSx2,pro-yearly,1,119900,119900,1,year,active,USD,2026-09-01,\n"
+    "sub_3,Cz7LmPSx3,team-monthly,3,2500,7500,1,month,cancelled,USD,2026-09-01,2026-11-01\n")
+CHARGEBEE_HAND = {("AzZTZ1Sx1", "2026-09"): 49.99, ("AzZTZ1Sx1", "2026-10"): 49.99, ("AzZTZ1Sx1", "2026-11"): 49.99,
+                  ("BzQ9kKSx2", "2026-09"): 99.92, ("BzQ9kKSx2", "2026-10"): 99.92, ("BzQ9kKSx2", "2026-11"): 99.92,
+                  ("Cz7LmPSx3", "2026-09"): 75.0, ("Cz7LmPSx3", "2026-10"): 75.0}
+
+
+def test_chargebee_api_plan_amounts_in_cents_are_asked_and_not_multiplied_by_the_seats():
+    """The plan amounts in cents were read as units (a 49.99 plan was MRR 4,999.00) with no question, and
+    'plan_amount' (already 3 seats × 25.00 = 75.00) was multiplied by 'plan_quantity' again (MRR 225). Now the
+    unit is asked (the layout is Chargebee's, every amount whole); answered cents: hand 49.99 a month; 1,199.00 a
+    year ÷ 12 = 99.92; 75.00 a month in September and October (cancelled 1 November)."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(CHARGEBEE_API.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    q = next(q for q in asked.value.questions if q.key == "amount_unit:plan_amount")
+    assert q.must_confirm and q.proposal is None and "laid out as Chargebee's subscriptions" in q.detail
+    p = prepare_bytes(CHARGEBEE_API.encode(), kind="revenue", as_of=dt.date(2026, 11, 20),
+                      answers={"amount_unit:plan_amount": "cents"})
+    assert p.mapping["amount"] == "plan_amount" and "quantity" not in p.mapping
+    assert p.mapping["interval"] == "billing_period_unit"
+    assert by_month(p) == CHARGEBEE_HAND
+
+
+def test_chargebee_dashboard_decimals_are_units_without_a_question():
+    """The same subscriptions with the amounts written 49.99 (a dashboard export's qualified headers): units, nothing
+    asked; the same hand figures."""
+    head, *rows = CHARGEBEE_API.splitlines()
+    data = ("\n".join([",".join("subscriptions." + h for h in head.split(",")), *rows]) + "\n").replace(
+        ",4999,4999,", ",49.99,49.99,").replace(",119900,119900,", ",1199.00,1199.00,").replace(
+        ",2500,7500,", ",25.00,75.00,")
+    p = prepare_bytes(data.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    assert p.mapping["amount"] == "subscriptions.plan_amount" and "quantity" not in p.mapping
+    assert by_month(p) == CHARGEBEE_HAND
