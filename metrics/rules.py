@@ -306,7 +306,8 @@ def everywhere() -> list[str]:
         "name a currency (Business Central leaves its local currency empty) is refused by row. Chargebee's "
         "subscriptions ('billing_period_unit' beside the amount) with every plan amount written as a whole number "
         "ask whether it is cents (its API writes 4999 for 49.99), and its 'plan_amount' is the plan's amount for "
-        "all its units (plan_unit_price × plan_quantity): never multiplied by 'plan_quantity' again.",
+        "all its units (plan_unit_price × plan_quantity): never multiplied by 'plan_quantity' again, nor is a "
+        "subscription's subtotal or total (FastSpring's 'subtotal' beside its unit 'price').",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

@@ -604,10 +604,11 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("quantity", None)
             for name in LINE_FIELDS:
                 mapping.pop(name, None)
-        if (short_header(mapping.get("amount", "")) == "planamount" and "quantity" not in given
-                and short_header(mapping.get("quantity", "")) == "planquantity"):
-            # Chargebee's subscriptions: 'plan_amount' is the plan's amount for all its units (plan_unit_price ×
-            # plan_quantity: 3 seats of 25 write 75); times 'plan_quantity' again a 3-seat plan was MRR 225
+        if (short_header(mapping.get("amount", "")) in ("planamount", "subtotal", *TOTAL_HEADERS)
+                and "quantity" in mapping and "quantity" not in given):
+            # an amount for all the units, never multiplied by the quantity again: Chargebee's 'plan_amount'
+            # (plan_unit_price × plan_quantity: 3 seats of 25 write 75; times 'plan_quantity' again a 3-seat plan
+            # was MRR 225), FastSpring's subscription 'subtotal' beside its unit 'price' and 'quantity'
             mapping.pop("quantity")
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in

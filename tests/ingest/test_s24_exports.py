@@ -49,3 +49,36 @@ def test_chargebee_dashboard_decimals_are_units_without_a_question():
     p = prepare_bytes(data.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
     assert p.mapping["amount"] == "subscriptions.plan_amount" and "quantity" not in p.mapping
     assert by_month(p) == CHARGEBEE_HAND
+
+
+# FastSpring's subscriptions as its subscription webhooks and its /subscriptions API describe one
+# (developer.fastspring.com, 'subscription.canceled' payload: 'state' active / overdue / canceled / deactivated /
+# trial, 'quantity', the unit 'price' and the 'subtotal' for all the units, 'intervalUnit' and 'intervalLength', the
+# '…Display' dates as M/D/YY), flattened one subscription a row; its dates are mapped by hand (nothing auto-reads
+# 'beginDisplay').
+FASTSPRING_SUBS = (
+    "id,active,state,currency,account,product,quantity,price,subtotal,intervalUnit,intervalLength,beginDisplay,"
+    "nextDisplay,canceledDateDisplay,deactivationDateDisplay\n"
+    "sub1,true,active,USD,acctA,pro-monthly,1,30.00,30.00,month,1,9/1/26,12/1/26,,\n"
+    "sub2,true,active,USD,acctB,pro-yearly,1,240.00,240.00,year,1,9/15/26,9/15/27,,\n"
+    "sub3,false,deactivated,USD,acctC,pro-monthly,2,30.00,60.00,month,1,9/3/26,,10/20/26,11/3/26\n")
+FASTSPRING_MAPPED = {"start_date": "beginDisplay", "end_date": "deactivationDateDisplay", "amount": "subtotal",
+                     "customer_id": "account"}
+
+
+def test_fastspring_subscription_subtotal_is_for_all_seats_and_a_yearly_price_is_divided():
+    """'subtotal' (2 seats × 30.00 = 60.00) was multiplied by 'quantity' again: acctC's MRR was 120. A yearly
+    subscription ('intervalUnit' year) is divided by 12. Hand: acctA 30 Sep–Nov; acctB 240 ÷ 12 = 20 Sep–Nov; acctC
+    60 Sep–Oct (deactivated 3 November)."""
+    p = prepare_bytes(FASTSPRING_SUBS.encode(), kind="revenue", as_of=dt.date(2026, 11, 20), mapping=FASTSPRING_MAPPED,
+                      answers={"date_format:deactivationDateDisplay": "%m/%d/%y"})
+    assert (p.mapping["interval"], p.mapping["interval_count"]) == ("intervalUnit", "intervalLength")
+    assert "quantity" not in p.mapping
+    assert by_month(p) == {("acctA", "2026-09"): 30.0, ("acctA", "2026-10"): 30.0, ("acctA", "2026-11"): 30.0,
+                           ("acctB", "2026-09"): 20.0, ("acctB", "2026-10"): 20.0, ("acctB", "2026-11"): 20.0,
+                           ("acctC", "2026-09"): 60.0, ("acctC", "2026-10"): 60.0}
+    # mapped to the unit 'price', the quantity is applied: the same figures
+    unit = prepare_bytes(FASTSPRING_SUBS.encode(), kind="revenue", as_of=dt.date(2026, 11, 20),
+                         mapping={**FASTSPRING_MAPPED, "amount": "price"},
+                         answers={"date_format:deactivationDateDisplay": "%m/%d/%y"})
+    assert unit.mapping["quantity"] == "quantity" and by_month(unit) == by_month(p)
