@@ -307,7 +307,10 @@ def everywhere() -> list[str]:
         "subscriptions ('billing_period_unit' beside the amount) with every plan amount written as a whole number "
         "ask whether it is cents (its API writes 4999 for 49.99), and its 'plan_amount' is the plan's amount for "
         "all its units (plan_unit_price × plan_quantity): never multiplied by 'plan_quantity' again, nor is a "
-        "subscription's subtotal or total (FastSpring's 'subtotal' beside its unit 'price').",
+        "subscription's subtotal or total (FastSpring's 'subtotal' beside its unit 'price'). Paddle Billing's "
+        "transactions are read at their billed totals ('details.totals': total less tax, a credit balance paying "
+        "part of one is no discount) except where its 'details.adjusted_totals' are written (a refund, a "
+        "chargeback or a credit adjusted it): those, total less tax, said.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

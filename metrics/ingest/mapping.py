@@ -620,6 +620,15 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")
+        if (normalise_header(mapping.get("amount", "")).startswith("detailsadjustedtotals") and "amount" not in given
+                and "detailstotalstotal" in normalised):
+            # Paddle Billing's transactions (the tax step above took the first other 'total'): its
+            # 'details.adjusted_totals' are empty unless a refund, a chargeback or a credit adjusted the transaction;
+            # its 'details.totals' always hold the billed totals. Those are the amount and its tax; the adjusted ones
+            # replace them where written (revenue_lines.paddle_adjusted)
+            mapping["amount"] = normalised["detailstotalstotal"]
+            if "tax" not in given and "detailstotalstax" in normalised:
+                mapping["tax"] = normalised["detailstotalstax"]
         amount = normalise_header(mapping.get("amount", ""))
         if "shipping" in mapping and amount not in TOTAL_HEADERS and ("total" not in amount or "subtotal" in amount):
             mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not

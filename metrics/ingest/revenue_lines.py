@@ -214,6 +214,37 @@ def _yes_no_column(chk: _Checker, mapping: dict[str, str], headers: tuple[str, .
     return None if values else col
 
 
+def paddle_adjusted(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Paddle Billing's transactions flattened from its API: 'details.adjusted_totals' holds the totals after the
+    refunds, chargebacks and credits adjusting a transaction (empty when none did: "null if no adjustments"), its
+    'details.totals' the totals as billed. Unread, the adjusted column was taken as the amount, with the billed tax
+    subtracted (a refunded 108.00 with 18.00 tax became −18.00) and every transaction not adjusted refused. A
+    transaction's amount and tax are its adjusted ones where written, the billed ones otherwise; said."""
+    amount, tax = mapping.get("amount"), mapping.get("tax")
+    if amount is None or normalise_header(amount) != "detailstotalstotal":
+        return
+    adjusted = chk.column_named(("detailsadjustedtotalstotal",))
+    adjusted_tax = chk.column_named(("detailsadjustedtotalstax",))
+    if adjusted is None or (tax is not None and adjusted_tax is None):
+        return
+    where = f"NOT {_blank(quote_ident(adjusted))}"
+    # said for the transactions whose adjusted total differs from the billed one (a connector may copy the billed
+    # totals into the adjusted ones when nothing adjusted them)
+    n = chk.count_where(f"{where} AND {_amount_sql(quote_ident(adjusted))} IS DISTINCT FROM "
+                        f"{_amount_sql(quote_ident(amount))}")
+    if not chk.count_where(where):
+        return
+    sets = [f"{quote_ident(amount)} = {quote_ident(adjusted)}"]
+    if tax is not None:
+        sets.append(f"{quote_ident(tax)} = coalesce(nullif(trim({quote_ident(adjusted_tax)}), ''), '0')")
+    chk.con.execute(f"UPDATE raw SET {', '.join(sets)} WHERE {where}")
+    if n:
+        warnings.append(f"{counted(n, 'transaction')} adjusted by a refund, a chargeback or a credit "
+                        f"{'is' if n == 1 else 'are'} read at {'its' if n == 1 else 'their'} adjusted totals "
+                        f"('{adjusted}'" + (f" less '{adjusted_tax}'" if tax is not None else "")
+                        + f"), not as billed ('{amount}').")
+
+
 def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Sales a yes/no column says were refunded in full, or lost to a dispute (a chargeback not won), are no
     revenue: left out, counted by reason. Unread, Gumroad's refunded sales and lost chargebacks counted whole."""

@@ -82,3 +82,51 @@ def test_fastspring_subscription_subtotal_is_for_all_seats_and_a_yearly_price_is
                          mapping={**FASTSPRING_MAPPED, "amount": "price"},
                          answers={"date_format:deactivationDateDisplay": "%m/%d/%y"})
     assert unit.mapping["quantity"] == "quantity" and by_month(unit) == by_month(p)
+
+
+# Paddle Billing's transactions flattened from its API (developer.paddle.com, the transaction entity: 'status'
+# completed / billed / past_due / canceled, 'billing_period.starts_at', 'details.totals' subtotal, discount, tax, total,
+# credit, balance, grand_total, fee, earnings in the lowest unit; the changelog 'See adjusted totals for transactions'
+# (June 2023): 'details.adjusted_totals' subtotal, tax, total, grand_total, "null if no adjustments against this
+# transaction"). txn_2 was refunded in half, txn_5 in full; txn_3 paid 20.00 of its 60.00 from the customer's credit
+# balance (grand_total 40.00).
+PADDLE_BILLING = (
+    "id,status,customer_id,origin,subscription_id,currency_code,billed_at,billing_period.starts_at,"
+    "billing_period.ends_at,details.totals.subtotal,details.totals.discount,details.totals.tax,details.totals.total,"
+    "details.totals.credit,details.totals.balance,details.totals.grand_total,details.totals.fee,"
+    "details.totals.earnings,details.adjusted_totals.subtotal,details.adjusted_totals.tax,"
+    "details.adjusted_totals.total,details.adjusted_totals.grand_total\n"
+    "txn_1,completed,ctm_A,subscription_recurring,sub_A,USD,2026-09-01T10:00:00Z,2026-09-01T10:00:00Z,"
+    "2026-10-01T10:00:00Z,5000,0,1000,6000,0,0,6000,350,5650,,,,\n"
+    "txn_2,completed,ctm_B,subscription_recurring,sub_B,USD,2026-09-05T10:00:00Z,2026-09-05T10:00:00Z,"
+    "2026-10-05T10:00:00Z,10000,1000,1800,10800,0,0,10800,590,10210,5000,900,5400,5400\n"
+    "txn_3,completed,ctm_A,subscription_recurring,sub_A,USD,2026-10-01T10:00:00Z,2026-10-01T10:00:00Z,"
+    "2026-11-01T10:00:00Z,5000,0,1000,6000,2000,0,4000,250,3750,,,,\n"
+    "txn_4,past_due,ctm_C,subscription_recurring,sub_C,USD,2026-10-03T10:00:00Z,2026-10-03T10:00:00Z,"
+    "2026-11-03T10:00:00Z,3000,0,600,3600,0,3600,3600,,,,,,\n"
+    "txn_5,completed,ctm_B,subscription_recurring,sub_B,USD,2026-10-05T10:00:00Z,2026-10-05T10:00:00Z,"
+    "2026-11-05T10:00:00Z,10000,1000,1800,10800,0,0,10800,590,10210,0,0,0,0\n"
+    "txn_6,canceled,ctm_D,subscription_charge,,USD,,,,2000,0,400,2400,0,2400,2400,,,,,,\n")
+
+
+def test_paddle_billing_adjusted_totals_take_off_refunds_and_the_billed_totals_stay_elsewhere():
+    """'details.adjusted_totals.total' was taken as the amount with the billed tax ('details.totals.tax') beside it:
+    the file was refused for its empty adjusted totals (no adjustment on four transactions), and with them filled in
+    the fully refunded txn_5 read 0 − 18.00. Now the billed totals are the amount and tax, the adjusted ones where
+    Paddle wrote them. Hand (cents): ctm_A 60.00 − 10.00 = 50 in September and October (the credit balance paying
+    20.00 of October is no discount); ctm_B September refunded in half 54.00 − 9.00 = 45, October refunded in full 0;
+    past_due and canceled: nothing."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(PADDLE_BILLING.encode(), kind="revenue")
+    assert any(q.key == "amount_unit:details.totals.total" for q in asked.value.questions)
+    p = prepare_bytes(PADDLE_BILLING.encode(), kind="revenue",
+                      answers={"amount_unit:details.totals.total": "cents",
+                               "recurring:details.totals.total": "monthly"})
+    assert (p.mapping["amount"], p.mapping["tax"]) == ("details.totals.total", "details.totals.tax")
+    assert by_month(p) == {("ctm_A", "2026-09"): 50.0, ("ctm_A", "2026-10"): 50.0, ("ctm_B", "2026-09"): 45.0,
+                           ("ctm_B", "2026-10"): 0.0}
+    said = " ".join(p.warnings)
+    assert ("2 transactions adjusted by a refund, a chargeback or a credit are read at their adjusted totals "
+            "('details.adjusted_totals.total' less 'details.adjusted_totals.tax'), not as billed "
+            "('details.totals.total')") in said
+    assert "by status: canceled 1, past_due 1" in said
