@@ -310,7 +310,9 @@ def everywhere() -> list[str]:
         "subscription's subtotal or total (FastSpring's 'subtotal' beside its unit 'price'). Paddle Billing's "
         "transactions are read at their billed totals ('details.totals': total less tax, a credit balance paying "
         "part of one is no discount) except where its 'details.adjusted_totals' are written (a refund, a "
-        "chargeback or a credit adjusted it): those, total less tax, said.",
+        "chargeback or a credit adjusted it): those, total less tax, said. Square's refund by amount (a row with "
+        "no net sale and its money in 'Partial Refunds', which Square's 'Net Sales' leaves out) is taken off the "
+        "customer's revenue, said; a row holding both a net sale and a partial refund is refused by row.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "

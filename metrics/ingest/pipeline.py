@@ -51,6 +51,7 @@ from metrics.ingest.revenue_lines import (
     _total_row,
     _unpaid_rows,
     paddle_adjusted,
+    square_partial_refunds,
 )
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
@@ -193,6 +194,7 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             # also for an amount mapped by hand: a total repeated on each line of its invoice is never one line's
             # revenue (Xero on the Data page, which passed every field on as chosen: 430 for 200)
             paddle_adjusted(chk, mapping, warnings)  # before any check reads the amount
+            square_partial_refunds(chk, mapping, warnings)
             if not _line_amounts(chk, mapping, warnings):
                 _tax_beside(chk, mapping, given, warnings)
             # a shop's or a sales tool's export: its total row, item rows, guests, refunds

@@ -214,6 +214,31 @@ def _yes_no_column(chk: _Checker, mapping: dict[str, str], headers: tuple[str, .
     return None if values else col
 
 
+def square_partial_refunds(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Square's transactions export: a refund by amount (a partial refund) is its own 'Refund' row with 'Net Sales'
+    0.00 and the money given back in 'Partial Refunds' (Square's glossary: its Refunds and Net Sales exclude partial
+    refunds; its sales summary takes them off between Net Sales and Total Collected). Read by 'Net Sales' alone, a
+    20.00 refund of a 90.00 sale was never taken off. The partial refund is the row's amount (its text, so the
+    file's own number format reads it); a row holding both a net sale and a partial refund is refused by row (which
+    part of it was refunded the file does not say)."""
+    amount = mapping.get("amount")
+    partial = chk.column_named(("partialrefunds", "partialrefund"))
+    if amount is None or partial is None or normalise_header(amount) != "netsales" or partial in mapping.values():
+        return
+    a, r = quote_ident(amount), quote_ident(partial)
+    refunded = f"coalesce({_amount_sql(r)}, 0) <> 0"  # zero whichever the decimal mark ('0.00', '0,00')
+    net_zero = f"coalesce({_amount_sql(a)}, 0) = 0"
+    chk.flag(partial, f"{refunded} AND NOT {net_zero}",
+             f"hold a partial refund beside a net sale in '{amount}' (which part of the sale was refunded is not "
+             "said): export the refund as its own row")
+    n = chk.count_where(f"{refunded} AND {net_zero}")
+    if n:
+        chk.con.execute(f"UPDATE raw SET {a} = {r} WHERE {refunded} AND {net_zero}")
+        warnings.append(f"{counted(n, 'partial refund')} in '{partial}' (on rows with no net sale) "
+                        f"{'is' if n == 1 else 'are'} taken off the customer's revenue: Square's '{amount}' leaves "
+                        "refunds by amount out.")
+
+
 def paddle_adjusted(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Paddle Billing's transactions flattened from its API: 'details.adjusted_totals' holds the totals after the
     refunds, chargebacks and credits adjusting a transaction (empty when none did: "null if no adjustments"), its

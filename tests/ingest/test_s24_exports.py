@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from conftest import by_month, prepare_bytes
 
-from metrics.errors import NeedsAnswerError
+from metrics.errors import InvalidValuesError, NeedsAnswerError
 
 # Chargebee's subscriptions as its API writes them (the chargebee npm package's Subscription type: 'customer_id',
 # 'plan_quantity', 'plan_unit_price', 'plan_amount', 'billing_period', 'billing_period_unit' day/week/month/year,
@@ -130,3 +130,86 @@ def test_paddle_billing_adjusted_totals_take_off_refunds_and_the_billed_totals_s
             "('details.adjusted_totals.total' less 'details.adjusted_totals.tax'), not as billed "
             "('details.totals.total')") in said
     assert "by status: canceled 1, past_due 1" in said
+
+
+# Square's 'Transactions' CSV (Dashboard > Transactions > Export; its columns as in test_ledger_and_payment_exports and
+# Square's glossary: "Refunds ... excludes partial refunds", "Net Sales ... after the deduction of refunds"; its
+# sales summary lists Net Sales, Gift Card Sales, (Partial Refunds), Total Collected). A refund by amount is a
+# 'Refund' row with Net Sales 0.00 and the money in 'Partial Refunds'.
+SQUARE_TX_HEAD = (
+    "Date,Time,Time Zone,Gross Sales,Discounts,Service Charges,Net Sales,Gift Card Sales,Tax,Tip,Partial Refunds,"
+    "Total Collected,Source,Card,Fees,Net Total,Transaction ID,Payment ID,Description,Event Type,Location,Customer ID,"
+    "Customer Name,Transaction Status\n")
+
+
+def _square_tx(date, gross, disc, net, tax, tip, partial, total, event, customer, txn):
+    return (f"{date},10:00:00,Eastern Time (US & Canada),{gross},{disc},$0.00,{net},$0.00,{tax},{tip},{partial},"
+            f"{total},Point of Sale,{total},$0.00,{total},{txn},p{txn},Plan,{event},Main,{customer},Name,Complete\n")
+
+
+SQUARE_TX = SQUARE_TX_HEAD + "".join((
+    _square_tx("2026-09-05", "$100.00", "-$10.00", "$90.00", "$7.20", "$5.00", "$0.00", "$102.20", "Payment", "CUST-A",
+               "t1"),
+    _square_tx("2026-09-20", "$0.00", "$0.00", "$0.00", "$0.00", "$0.00", "-$20.00", "-$20.00", "Refund", "CUST-A",
+               "t2"),
+    _square_tx("2026-10-05", "$100.00", "-$10.00", "$90.00", "$7.20", "$5.00", "$0.00", "$102.20", "Payment", "CUST-A",
+               "t3"),
+    _square_tx("2026-09-07", "$60.00", "$0.00", "$60.00", "$4.80", "$0.00", "$0.00", "$64.80", "Payment", "CUST-B",
+               "t4"),
+    _square_tx("2026-10-07", "$60.00", "$0.00", "$60.00", "$4.80", "$0.00", "$0.00", "$64.80", "Payment", "CUST-B",
+               "t5"),
+    _square_tx("2026-10-09", "-$60.00", "$0.00", "-$60.00", "-$4.80", "$0.00", "$0.00", "-$64.80", "Refund", "CUST-B",
+               "t6")))
+SQUARE_ANSWERS = {"credits:Net Sales": "net", "recurring:Net Sales": "monthly"}
+
+
+def test_square_partial_refunds_are_taken_off_the_net_sales():
+    """A refund by amount (CUST-A's 20.00 on 20 September: Net Sales 0.00, Partial Refunds −20.00) was never taken
+    off (September 90). Hand: CUST-A Sep 90 − 20 = 70, Oct 90; CUST-B Sep 60, Oct 60 − 60 (a full refund's own
+    row) = 0."""
+    p = prepare_bytes(SQUARE_TX.encode(), kind="revenue", answers=SQUARE_ANSWERS)
+    assert p.mapping["amount"] == "Net Sales"
+    assert by_month(p) == {("CUST-A", "2026-09"): 70.0, ("CUST-A", "2026-10"): 90.0, ("CUST-B", "2026-09"): 60.0,
+                           ("CUST-B", "2026-10"): 0.0}
+    assert ("1 partial refund in 'Partial Refunds' (on rows with no net sale) is taken off the customer's revenue: "
+            "Square's 'Net Sales' leaves refunds by amount out.") in p.warnings
+
+
+def test_square_partial_refund_beside_a_net_sale_is_refused_by_row():
+    """A row holding both a net sale and a partial refund: which part was refunded is not said; refused by row."""
+    both = SQUARE_TX.replace("$0.00,$102.20,Point of Sale,$102.20,$0.00,$102.20,t3",
+                             "-$20.00,$82.20,Point of Sale,$82.20,$0.00,$82.20,t3")
+    with pytest.raises(InvalidValuesError, match="hold a partial refund beside a net sale in 'Net Sales'"):
+        prepare_bytes(both.encode(), kind="revenue", answers=SQUARE_ANSWERS)
+
+
+# Square's 'Items' CSV (Dashboard > Items sales export: Date, Time, Time Zone, Category, Item, Qty, Price Point Name,
+# SKU, Modifiers Applied, Gross Sales, Discounts, Net Sales, Tax, Transaction ID, Payment ID, ..., Event Type Payment /
+# Refund, ..., Customer ID, Customer Name): an item refunded is a 'Refund' row with Qty −1 and negative amounts.
+SQUARE_ITEMS_HEAD = ("Date,Time,Time Zone,Category,Item,Qty,Price Point Name,SKU,Modifiers Applied,Gross Sales,"
+                     "Discounts,Net Sales,Tax,Transaction ID,Payment ID,Device Name,Notes,Details,Event Type,Location,"
+                     "Dining Option,Customer ID,Customer Name,Customer Reference ID,Unit,Count,Itemization Type\n")
+
+
+def _square_item(date, item, qty, gross, disc, net, tax, txn, event, customer):
+    return (f"{date},10:00:00,Eastern Time (US & Canada),Plans,{item},{qty},Regular,,,{gross},{disc},{net},{tax},"
+            f"{txn},p{txn},Register,,,{event},Main,,{customer},Name,,ea,{qty},Physical Item\n")
+
+
+def test_square_items_refund_rows_are_read_once_with_their_own_sign():
+    """Pinned (read right already): the quantity is not applied to an item line (Qty −1 × −15.00 would make the
+    refund a sale), the negative refund row nets. Hand: CUST-A Sep 50 + 15 − 15 = 50, Oct 50; CUST-B 80 / 80."""
+    data = SQUARE_ITEMS_HEAD + "".join((
+        _square_item("2026-09-05", "Plan S", 2, "$50.00", "$0.00", "$50.00", "$4.00", "t1", "Payment", "CUST-A"),
+        _square_item("2026-09-05", "Add-on", 1, "$20.00", "-$5.00", "$15.00", "$1.20", "t1", "Payment", "CUST-A"),
+        _square_item("2026-09-10", "Add-on", -1, "-$20.00", "$5.00", "-$15.00", "-$1.20", "t2", "Refund", "CUST-A"),
+        _square_item("2026-10-05", "Plan S", 2, "$50.00", "$0.00", "$50.00", "$4.00", "t3", "Payment", "CUST-A"),
+        _square_item("2026-09-07", "Plan M", 1, "$80.00", "$0.00", "$80.00", "$6.40", "t4", "Payment", "CUST-B"),
+        _square_item("2026-10-07", "Plan M", 1, "$80.00", "$0.00", "$80.00", "$6.40", "t5", "Payment", "CUST-B")))
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data.encode(), kind="revenue")
+    assert any(q.key == "credits:Net Sales" and "-15.00 in all" in q.detail for q in asked.value.questions)
+    p = prepare_bytes(data.encode(), kind="revenue", answers=SQUARE_ANSWERS)
+    assert p.mapping["amount"] == "Net Sales" and "quantity" not in p.mapping
+    assert by_month(p) == {("CUST-A", "2026-09"): 50.0, ("CUST-A", "2026-10"): 50.0, ("CUST-B", "2026-09"): 80.0,
+                           ("CUST-B", "2026-10"): 80.0}
