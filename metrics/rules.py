@@ -318,10 +318,13 @@ def everywhere() -> list[str]:
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "
         f"scores whose highest answer is 7 are read as 1–7 only from {MIN_RESPONSES} answers on (fewer could be a "
         "1–10 survey's, and the scale is asked). A three-point scale (three faces, 1–3) is refused: its top two "
-        "boxes would count the middle answer as satisfied, and so are HubSpot's 0–2 answers, at any count.",
+        "boxes would count the middle answer as satisfied, and so are HubSpot's 0–2 answers, at any count. "
+        "LiveChat's chat ratings ('rate': rated good, rated bad) are Good/Bad and its 'not rated' chats no answer, "
+        "skipped and said (as tickets: no rating).",
         "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
         "how many moved to another day. Times whose header names a zone (Intercom's 'Conversation started at "
-        "(America/New_York)') are that zone's local times, stored in UTC: a reply across a daylight-saving change "
+        "(America/New_York)', LiveChat's 'chat start date Europe/London') are that zone's local times, stored in "
+        "UTC: a reply across a daylight-saving change "
         "takes the hours it took. A local time with a summer-time abbreviation (EDT, CDT, MDT, PDT, CEST, EEST) is "
         "read at that offset, and one with 'GMT-5' (Google Forms) too, said when its day moves. Unix times in "
         "seconds or milliseconds (13 digits: Crisp's tickets, Delighted's answers) are UTC. Times without a zone "

@@ -213,3 +213,75 @@ def test_square_items_refund_rows_are_read_once_with_their_own_sign():
     assert p.mapping["amount"] == "Net Sales" and "quantity" not in p.mapping
     assert by_month(p) == {("CUST-A", "2026-09"): 50.0, ("CUST-A", "2026-10"): 50.0, ("CUST-B", "2026-09"): 80.0,
                            ("CUST-B", "2026-10"): 80.0}
+
+
+# LiveChat's chats export (its archive CSV, as a public LiveChat analytics script reads it: 'conferenceId', 'chat
+# start date Europe/London' (the zone in the header), 'group name', 'rate' rated good / rated bad / not rated — the
+# script compares 'rated_good' after replacing spaces —, 'last rate comment', 'operator 1 nick').
+LIVECHAT = (
+    "conferenceId,chat start date Europe/London,chat start url,group name,visitor name,visitor email,rate,"
+    "last rate comment,last operator id,operator 1 nick,operator 2 nick\n"
+    "PQ1A,2026-10-01 09:00:00,https://shop.example/,Sales,Ann,ann@a.example,rated good,Quick help,op1@x.io,Tom,\n"
+    "PQ1B,2026-10-02 09:00:00,https://shop.example/,Sales,Bo,bo@b.example,rated bad,Too slow,op1@x.io,Tom,Kim\n"
+    "PQ1C,2026-10-03 09:00:00,https://shop.example/,Sales,Cy,cy@c.example,not rated,,op2@x.io,Kim,\n"
+    "PQ1D,2026-10-04 09:00:00,https://shop.example/,Support,Dee,dee@d.example,rated good,,op2@x.io,Kim,\n"
+    "PQ1E,2026-11-05 09:00:00,https://shop.example/,Support,Ed,ed@e.example,not rated,,op2@x.io,Kim,\n"
+    "PQ1F,2026-11-06 09:00:00,https://shop.example/,Support,Fay,fay@f.example,rated bad,,op1@x.io,Tom,\n")
+
+
+def test_livechat_chat_ratings_are_good_bad_and_not_rated_is_no_answer():
+    """LiveChat's chats were refused as CSAT (no score column found; 'rate' mapped by hand: "not whole-number
+    scores"). Now 'rate' is read as Good/Bad, 'not rated' skipped and said. Hand: rated good 2, rated bad 2 of the 4
+    rated chats: CSAT 50.0%."""
+    p = prepare_bytes(LIVECHAT.encode(), kind="csat")
+    assert (p.mapping["score"], p.mapping["response_date"], p.mapping["response_id"], p.mapping["comment"]) == (
+        "rate", "chat start date Europe/London", "conferenceId", "last rate comment")
+    assert list(p.rows.response_id) == ["PQ1A", "PQ1B", "PQ1D", "PQ1F"]
+    assert list(p.rows.satisfied) == [True, False, True, False] and set(p.rows.scale) == {"good-bad"}
+    assert round(100 * p.rows.satisfied.mean(), 1) == 50.0
+    assert "2 rows are not answers and were skipped: 2 Not rated (LiveChat)." in p.warnings
+
+
+def test_livechat_chats_as_tickets_read_their_rating_and_their_zone():
+    """As tickets: the chat id and its start were not found (refused). Now the start is read in the header's zone
+    (Europe/London, summer time in October: 09:00 is 08:00 UTC; GMT in November), the rating as Good/Bad with
+    'not rated' no rating. Hand: satisfied 2 of 4 rated chats."""
+    p = prepare_bytes(LIVECHAT.encode(), kind="tickets", mapping={"customer_id": "visitor email"})
+    assert (p.mapping["ticket_id"], p.mapping["created_at"], p.mapping["satisfaction"]) == (
+        "conferenceId", "chat start date Europe/London", "rate")
+    t = p.rows.set_index("ticket_id")
+    assert str(t.loc["PQ1A", "created_at"]) == "2026-10-01 08:00:00"
+    assert str(t.loc["PQ1E", "created_at"]) == "2026-11-05 09:00:00"
+    rated = t.csat_satisfied.dropna()
+    assert rated.to_dict() == {"PQ1A": True, "PQ1B": False, "PQ1D": True, "PQ1F": False}
+
+
+# Zendesk's satisfaction ratings as its API lists them (developer.zendesk.com, 'Satisfaction Ratings': url, id,
+# assignee_id, group_id, requester_id, ticket_id, score offered / unoffered / good / bad, created_at, updated_at,
+# comment, reason, reason_id).
+ZENDESK_RATINGS = (
+    "url,id,assignee_id,group_id,requester_id,ticket_id,score,created_at,updated_at,comment,reason,reason_id\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9001.json,9001,71,81,501,101,good,2026-10-02T10:00:00Z,"
+    "2026-10-02T10:00:00Z,Great,,\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9002.json,9002,71,81,502,102,bad,2026-10-03T10:00:00Z,"
+    "2026-10-03T10:00:00Z,Slow,The issue took too long to resolve,1001\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9003.json,9003,72,81,503,103,offered,2026-10-04T10:00:00Z,"
+    "2026-10-04T10:00:00Z,,,\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9004.json,9004,72,81,501,104,unoffered,2026-10-05T10:00:00Z,"
+    "2026-10-05T10:00:00Z,,,\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9005.json,9005,71,81,504,105,good,2026-11-01T10:00:00Z,"
+    "2026-11-01T10:00:00Z,,,\n"
+    "https://x.zendesk.com/api/v2/satisfaction_ratings/9006.json,9006,71,81,505,106,good,2026-11-02T10:00:00Z,"
+    "2026-11-02T10:00:00Z,,,\n")
+
+
+def test_zendesk_satisfaction_ratings_api_layout_is_pinned():
+    """Read right already (pinned): the requester is the customer, the rated ticket the response, offered and
+    unoffered no answers, said. Hand: good 3, bad 1: CSAT 75.0%."""
+    p = prepare_bytes(ZENDESK_RATINGS.encode(), kind="csat")
+    assert (p.mapping["customer_id"], p.mapping["response_id"], p.mapping["score"]) == (
+        "requester_id", "ticket_id", "score")
+    assert list(p.rows.response_id) == ["101", "102", "105", "106"]
+    assert round(100 * p.rows.satisfied.mean(), 1) == 75.0
+    assert p.warnings[0] == ("2 rows are not answers and were skipped: 1 Offered (sent, not answered), 1 Unoffered "
+                             "(never sent).")
