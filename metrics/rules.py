@@ -303,16 +303,28 @@ def everywhere() -> list[str]:
         "invoice a yes/no 'Cancelled' column says was cancelled (Business Central: reversed by a credit memo the "
         "list does not hold) is left out, said (on a subscription list the same flag is a subscription that "
         "ended: its end date ends its revenue); a file's one currency column empty beside amounts while other rows "
-        "name a currency (Business Central leaves its local currency empty) is refused by row.",
+        "name a currency (Business Central leaves its local currency empty) is refused by row. Chargebee's "
+        "subscriptions ('billing_period_unit' beside the amount) with every plan amount written as a whole number "
+        "ask whether it is cents (its API writes 4999 for 49.99), and its 'plan_amount' is the plan's amount for "
+        "all its units (plan_unit_price × plan_quantity): never multiplied by 'plan_quantity' again, nor is a "
+        "subscription's subtotal or total (FastSpring's 'subtotal' beside its unit 'price'). Paddle Billing's "
+        "transactions are read at their billed totals ('details.totals': total less tax, a credit balance paying "
+        "part of one is no discount) except where its 'details.adjusted_totals' are written (a refund, a "
+        "chargeback or a credit adjusted it): those, total less tax, said. Square's refund by amount (a row with "
+        "no net sale and its money in 'Partial Refunds', which Square's 'Net Sales' leaves out) is taken off the "
+        "customer's revenue, said; a row holding both a net sale and a partial refund is refused by row.",
         f"Current customers (advocates, current detractors, revenue at risk, the what-if) are "
         f"{CURRENT_CUSTOMER_TEXT}.",
         f"CSAT: satisfied = the top two boxes of the stated scale ({CSAT_RULE_TEXT}); CSAT is never NPS. Whole "
         f"scores whose highest answer is 7 are read as 1–7 only from {MIN_RESPONSES} answers on (fewer could be a "
         "1–10 survey's, and the scale is asked). A three-point scale (three faces, 1–3) is refused: its top two "
-        "boxes would count the middle answer as satisfied, and so are HubSpot's 0–2 answers, at any count.",
+        "boxes would count the middle answer as satisfied, and so are HubSpot's 0–2 answers, at any count. "
+        "LiveChat's chat ratings ('rate': rated good, rated bad) are Good/Bad and its 'not rated' chats no answer, "
+        "skipped and said (as tickets: no rating).",
         "A timestamp with a time zone is dated in UTC (2023-01-31T23:30-05:00 is 1 February), and the upload says "
         "how many moved to another day. Times whose header names a zone (Intercom's 'Conversation started at "
-        "(America/New_York)') are that zone's local times, stored in UTC: a reply across a daylight-saving change "
+        "(America/New_York)', LiveChat's 'chat start date Europe/London') are that zone's local times, stored in "
+        "UTC: a reply across a daylight-saving change "
         "takes the hours it took. A local time with a summer-time abbreviation (EDT, CDT, MDT, PDT, CEST, EEST) is "
         "read at that offset, and one with 'GMT-5' (Google Forms) too, said when its day moves. Unix times in "
         "seconds or milliseconds (13 digits: Crisp's tickets, Delighted's answers) are UTC. Times without a zone "

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.checks import _AMOUNT_CLEAN, _amount_sql
-from metrics.ingest.mapping import normalise_header
+from metrics.ingest.mapping import normalise_header, short_header
 from metrics.ingest.model import counted
 from metrics.ingest.questions import Question
 from metrics.store import quote_ident
@@ -285,6 +285,21 @@ def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None
                        "The file is laid out as Baremetrics' subscription import (its '…_oid' ids), whose "
                        "'plan_amount' is in cents (4900 for 49.00); read as units every figure would be a hundred "
                        "times too large.")
+    # Chargebee's subscriptions as its API (and the connectors that copy it) writes them: 'plan_amount',
+    # 'plan_unit_price' and 'mrr' "in cents" (its API reference; 4999 for 49.99, beside '…_in_decimal' twins for
+    # the decimal ones), told from its 'billing_period_unit' column; read as units a 49.99 plan was MRR 4,999. Its
+    # dashboard's exports write 49.99: asked only when every amount is written as a whole number
+    chargebee = (short_header(column) in ("planamount", "planunitprice", "mrr") and n and digits == n
+                 and value is not None and chk.column_named(("billingperiodunit", "subscriptionsbillingperiodunit"))
+                 is not None)
+    if chargebee:
+        return _either(chk, f"amount_unit:{column}", f"Are the amounts in '{column}' in currency units or in cents?",
+                       ("units", f"currency units ('{example}' is {value:,.2f})"),
+                       ("cents", f"cents ('{example}' is {value / 100:,.2f})"),
+                       f"The file is laid out as Chargebee's subscriptions ('billing_period_unit') and every amount "
+                       f"is a whole number ({n:,} amounts, e.g. '{example}'): Chargebee's API writes "
+                       "its plan amounts and MRR in cents (4999 for 49.99), which read as units would make every "
+                       "figure a hundred times too large; its dashboard's exports write 49.99.")
     if not paddle and (n < 10 or hundreds < n or not CENTS_MEDIAN[0] <= median <= CENTS_MEDIAN[1]):
         return False
     if paddle:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
+from functools import cache
 
 from metrics.errors import (
     UnknownKindError,
@@ -75,7 +77,8 @@ FIELDS_TICKETS = [
 SYNONYMS_TICKETS = {
     "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
                   "hsobjectid", "recordid", "number", "issuekey", "issueid", "sessionid",  # Crisp's conversations
-                  "ticketnummer", "ticketnr"],  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
+                  "ticketnummer", "ticketnr",  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
+                  "conferenceid", "chatid"],  # LiveChat's chats ('conferenceId')
     # B2B: the organization is the customer; the requester (a person) only when there is no organization.
     # Jira Service Management writes 'Organizations' (a request's customer organisations)
     "customer_id": ["organizationid", "organization", "organizations", "organisation", "organisations",
@@ -96,6 +99,7 @@ SYNONYMS_TICKETS = {
                    "datecreated", "creationdate", "ticketcreated",
                    "datetimeopened", "dateopened",  # Salesforce's Cases report ('Date/Time Opened')
                    "createdon",  # Dynamics 365 cases ('Created On'): its cases export was refused without it
+                   "chatstartdate",  # LiveChat's chats ('chat start date Europe/London', _by_name)
                    "erstelltam", "erstellungsdatum", "erstelldatum", "erstellungszeit", "erstellt"],  # German
     "first_reply_at": ["firstreplyat", "firstrepliedat", "firstresponseat", "firstrespondedat", "initialresponsetime",
                        "firstadminreplyat", "statisticsfirstadminreplyat", "firstagentreplyat",
@@ -157,6 +161,7 @@ SYNONYMS_TICKETS = {
     "satisfaction": ["satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfactionrating",
                      "customersatisfaction", "csat", "csatscore", "csatrating", "conversationrating",
                      "conversationratingrating", "lastteammaterating", "rating", "surveyresults",
+                     "rate",  # LiveChat's chats: rated good, rated bad, not rated
                      "satisfactionratingscore",
                      "ratingscore",  # Dixa's conversation export ('rating_score'): its ratings were not read
                      "happinessrating", "happiness", "satisfactionsurveyscore", "surveyresult",  # Freshservice
@@ -350,12 +355,16 @@ ADDRESS_HEADERS = ("country", "countrycode", "city", "zip", "zipcode", "postalco
 # Satisfaction scores and the dates of satisfaction answers (review files, support tools).
 SYNONYMS_CSAT = {
     "score": ["csat", "csatscore", "satisfactionscore", "satisfaction", "satisfactionrating", "customersatisfaction",
-              "csatrating", "rating", "starrating", "stars", "reviewscore", "reviewrating", "reviewstars", "score"],
+              "csatrating", "rating", "starrating", "stars", "reviewscore", "reviewrating", "reviewstars", "score",
+              "rate"],  # LiveChat's chats: 'rate' (rated good, rated bad, not rated)
     "response_date": ["ratedat", "reviewdate", "reviewedat", "ratingdate", "answeredat", "scoreddatetime",  # Gorgias
+                      "chatstartdate",  # LiveChat's chats ('chat start date Europe/London', _by_name)
                       *SYNONYMS["response_date"]],
-    "response_id": [*SYNONYMS["response_id"], "surveyid", "reviewid", "ratingid", "ticketid"],
+    "response_id": [*SYNONYMS["response_id"], "surveyid", "reviewid", "ratingid", "ticketid",
+                    "conferenceid", "chatid"],  # LiveChat's chat id ('conferenceId')
     "comment": [*SYNONYMS["comment"], "reviewtext", "review", "reviewbody", "ratingcomment", "satisfactioncomment",
-                "bodytext"],  # Gorgias' satisfaction surveys
+                "bodytext",  # Gorgias' satisfaction surveys
+                "lastratecomment"],  # LiveChat's chats
 }
 # Substrings of a header (or of its question text) that identify a field when no synonym matched.
 CONTAINS_CSAT = {"score": ["satisf"]}
@@ -430,6 +439,14 @@ def says_annual(header: str) -> bool:
     return not says_monthly(header) and bool(ANNUAL_HEADER.search(str(header).lower()))
 
 
+_TRAILING_ZONE = re.compile(r"^(.*\S)\s+([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\s*$")
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def _by_name(columns: list[str]) -> dict[str, str]:
     """Each column under its normalised header, the first column winning a clash; a header qualified by its table
     (Chargebee's 'subscriptions.mrr', 'customers.id', Zuora's 'Invoice Item: Charge Amount') also under the part
@@ -444,6 +461,11 @@ def _by_name(columns: list[str]) -> dict[str, str]:
         # a header with a note after it (ChurnZero's 'End Date (contract end date)', 'Is Active (TRUE/FALSE)')
         # also under the part before the note, unless a column already has that name
         if (head := re.match(r"^(.*\S)\s*\([^()]*\)\s*$", str(c))) and (short := normalise_header(head[1])):
+            out.setdefault(short, c)
+    for c in columns:
+        # LiveChat's 'chat start date Europe/London': a header ending in the time zone of its times, also under the
+        # part before it (ticket_values.header_zone reads the times in that zone)
+        if (tail := _TRAILING_ZONE.match(str(c))) and tail[2] in _zones() and (short := normalise_header(tail[1])):
             out.setdefault(short, c)
     for c in columns:
         # Jira's 'Custom field (Organizations)': the field's name is the note
@@ -604,6 +626,12 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
             mapping.pop("quantity", None)
             for name in LINE_FIELDS:
                 mapping.pop(name, None)
+        if (short_header(mapping.get("amount", "")) in ("planamount", "subtotal", *TOTAL_HEADERS)
+                and "quantity" in mapping and "quantity" not in given):
+            # an amount for all the units, never multiplied by the quantity again: Chargebee's 'plan_amount'
+            # (plan_unit_price × plan_quantity: 3 seats of 25 write 75; times 'plan_quantity' again a 3-seat plan
+            # was MRR 225), FastSpring's subscription 'subtotal' beside its unit 'price' and 'quantity'
+            mapping.pop("quantity")
         if "tax" in mapping and "amount" in mapping:
             # MRR is the invoice's total less its tax (after discounts, without tax), never an amount with tax in
             # it ('Amount Paid'); a tax column beside any other amount is not subtracted
@@ -614,6 +642,15 @@ def detect_mapping(kind: str, columns: list[str], labels: dict[str, str] | None 
                 mapping["amount"] = total or mapping["amount"]
             else:
                 mapping.pop("tax")
+        if (normalise_header(mapping.get("amount", "")).startswith("detailsadjustedtotals") and "amount" not in given
+                and "detailstotalstotal" in normalised):
+            # Paddle Billing's transactions (the tax step above took the first other 'total'): its
+            # 'details.adjusted_totals' are empty unless a refund, a chargeback or a credit adjusted the transaction;
+            # its 'details.totals' always hold the billed totals. Those are the amount and its tax; the adjusted ones
+            # replace them where written (revenue_lines.paddle_adjusted)
+            mapping["amount"] = normalised["detailstotalstotal"]
+            if "tax" not in given and "detailstotalstax" in normalised:
+                mapping["tax"] = normalised["detailstotalstax"]
         amount = normalise_header(mapping.get("amount", ""))
         if "shipping" in mapping and amount not in TOTAL_HEADERS and ("total" not in amount or "subtotal" in amount):
             mapping.pop("shipping")  # only a total holds the shipping; a subtotal or a line's amount does not

@@ -50,6 +50,8 @@ from metrics.ingest.revenue_lines import (
     _tax_beside,
     _total_row,
     _unpaid_rows,
+    paddle_adjusted,
+    square_partial_refunds,
 )
 from metrics.ingest.sqltext import _blank
 from metrics.ingest.survey_rows import (
@@ -213,6 +215,8 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
         if kind == "revenue":
             # also for an amount mapped by hand: a total repeated on each line of its invoice is never one line's
             # revenue (Xero on the Data page, which passed every field on as chosen: 430 for 200)
+            paddle_adjusted(chk, mapping, warnings)  # before any check reads the amount
+            square_partial_refunds(chk, mapping, warnings)
             if not _line_amounts(chk, mapping, warnings):
                 _tax_beside(chk, mapping, given, warnings)
             # a shop's or a sales tool's export: its total row, item rows, guests, refunds

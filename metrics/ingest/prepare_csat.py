@@ -14,6 +14,7 @@ from metrics.ingest.model import Options
 from metrics.ingest.prepare_nps import _prepare_nps, response_date, response_warnings
 from metrics.ingest.scales import (
     CSAT_SCALES,
+    NOT_RATED_WORDS,
     NPS_SCALES,
     OFFERED_WORDS,
     SCALE_WORDS,
@@ -47,10 +48,12 @@ def _prepare_csat(chk: _Checker, m: dict[str, str], opts: Options, warnings: lis
     answered = answered_sql(col)
     skipped = chk.con.execute(f"""
         SELECT count(*) FILTER ({_blank(col)}), count(*) FILTER (lower({col}) IN {sql_words(OFFERED_WORDS)}),
-               count(*) FILTER (lower({col}) IN {sql_words(UNOFFERED_WORDS)}) FROM raw""").fetchone()
+               count(*) FILTER (lower({col}) IN {sql_words(UNOFFERED_WORDS)}),
+               count(*) FILTER (lower({col}) IN {sql_words(NOT_RATED_WORDS)}) FROM raw""").fetchone()
     if sum(skipped):
         parts = [f"{n:,} {what}" for n, what in zip(skipped, ("empty", "Offered (sent, not answered)",
-                                                               "Unoffered (never sent)"), strict=True) if n]
+                                                               "Unoffered (never sent)", "Not rated (LiveChat)"),
+                                                    strict=True) if n]
         warnings.append(f"{sum(skipped):,} rows are not answers and were skipped: {', '.join(parts)}.")
         # A survey never answered has no response date to check (support tools leave it empty): the skipped
         # rows are stated above and left out before validation, so they cannot reject the answers.

@@ -214,6 +214,62 @@ def _yes_no_column(chk: _Checker, mapping: dict[str, str], headers: tuple[str, .
     return None if values else col
 
 
+def square_partial_refunds(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Square's transactions export: a refund by amount (a partial refund) is its own 'Refund' row with 'Net Sales'
+    0.00 and the money given back in 'Partial Refunds' (Square's glossary: its Refunds and Net Sales exclude partial
+    refunds; its sales summary takes them off between Net Sales and Total Collected). Read by 'Net Sales' alone, a
+    20.00 refund of a 90.00 sale was never taken off. The partial refund is the row's amount (its text, so the
+    file's own number format reads it); a row holding both a net sale and a partial refund is refused by row (which
+    part of it was refunded the file does not say)."""
+    amount = mapping.get("amount")
+    partial = chk.column_named(("partialrefunds", "partialrefund"))
+    if amount is None or partial is None or normalise_header(amount) != "netsales" or partial in mapping.values():
+        return
+    a, r = quote_ident(amount), quote_ident(partial)
+    refunded = f"coalesce({_amount_sql(r)}, 0) <> 0"  # zero whichever the decimal mark ('0.00', '0,00')
+    net_zero = f"coalesce({_amount_sql(a)}, 0) = 0"
+    chk.flag(partial, f"{refunded} AND NOT {net_zero}",
+             f"hold a partial refund beside a net sale in '{amount}' (which part of the sale was refunded is not "
+             "said): export the refund as its own row")
+    n = chk.count_where(f"{refunded} AND {net_zero}")
+    if n:
+        chk.con.execute(f"UPDATE raw SET {a} = {r} WHERE {refunded} AND {net_zero}")
+        warnings.append(f"{counted(n, 'partial refund')} in '{partial}' (on rows with no net sale) "
+                        f"{'is' if n == 1 else 'are'} taken off the customer's revenue: Square's '{amount}' leaves "
+                        "refunds by amount out.")
+
+
+def paddle_adjusted(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
+    """Paddle Billing's transactions flattened from its API: 'details.adjusted_totals' holds the totals after the
+    refunds, chargebacks and credits adjusting a transaction (empty when none did: "null if no adjustments"), its
+    'details.totals' the totals as billed. Unread, the adjusted column was taken as the amount, with the billed tax
+    subtracted (a refunded 108.00 with 18.00 tax became −18.00) and every transaction not adjusted refused. A
+    transaction's amount and tax are its adjusted ones where written, the billed ones otherwise; said."""
+    amount, tax = mapping.get("amount"), mapping.get("tax")
+    if amount is None or normalise_header(amount) != "detailstotalstotal":
+        return
+    adjusted = chk.column_named(("detailsadjustedtotalstotal",))
+    adjusted_tax = chk.column_named(("detailsadjustedtotalstax",))
+    if adjusted is None or (tax is not None and adjusted_tax is None):
+        return
+    where = f"NOT {_blank(quote_ident(adjusted))}"
+    # said for the transactions whose adjusted total differs from the billed one (a connector may copy the billed
+    # totals into the adjusted ones when nothing adjusted them)
+    n = chk.count_where(f"{where} AND {_amount_sql(quote_ident(adjusted))} IS DISTINCT FROM "
+                        f"{_amount_sql(quote_ident(amount))}")
+    if not chk.count_where(where):
+        return
+    sets = [f"{quote_ident(amount)} = {quote_ident(adjusted)}"]
+    if tax is not None:
+        sets.append(f"{quote_ident(tax)} = coalesce(nullif(trim({quote_ident(adjusted_tax)}), ''), '0')")
+    chk.con.execute(f"UPDATE raw SET {', '.join(sets)} WHERE {where}")
+    if n:
+        warnings.append(f"{counted(n, 'transaction')} adjusted by a refund, a chargeback or a credit "
+                        f"{'is' if n == 1 else 'are'} read at {'its' if n == 1 else 'their'} adjusted totals "
+                        f"('{adjusted}'" + (f" less '{adjusted_tax}'" if tax is not None else "")
+                        + f"), not as billed ('{amount}').")
+
+
 def _taken_back(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Sales a yes/no column says were refunded in full, or lost to a dispute (a chargeback not won), are no
     revenue: left out, counted by reason. Unread, Gumroad's refunded sales and lost chargebacks counted whole."""

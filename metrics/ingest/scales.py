@@ -45,7 +45,10 @@ SCALE_WORDS = {"0-10": "0–10", "1-10": "1–10", "1-5": "1–5", "1-7": "1–7
 # Survey tools write these for a survey sent (or not) but never answered: not answers (METRICS.md, CSAT).
 OFFERED_WORDS = ("offered", "angeboten")  # sent, not answered (German Zendesk: 'Angeboten')
 UNOFFERED_WORDS = ("unoffered", "nicht angeboten")  # never sent
-NOT_ANSWERS = (*OFFERED_WORDS, *UNOFFERED_WORDS)
+# LiveChat's chats export ('rate': rated good, rated bad, not rated; written 'rated_good' by its API): a chat
+# nobody rated is no answer (read as one, it refused the file, or as Bad it would have lowered CSAT)
+NOT_RATED_WORDS = ("not rated", "not_rated")
+NOT_ANSWERS = (*OFFERED_WORDS, *UNOFFERED_WORDS, *NOT_RATED_WORDS)
 _RECOMMEND = ("recommend", "likely", "likelihood", "nps", "ltr")
 _SATISFIED = ("satisf", "csat", "rating", "star", "review", "happy", "experience")
 
@@ -70,11 +73,13 @@ def score_sql(col_sql: str) -> str:
 # counts the top words as satisfied (as the top two boxes of 1–5): a neutral answer is not satisfied.
 SATISFIED_WORDS = ("good", "good with comment", "great", "awesome", "excellent", "satisfied", "very satisfied",
                    "amazing",  # Intercom's top rating (INTERCOM_RATINGS)
+                   "rated good", "rated_good",  # LiveChat's chat rating (NOT_RATED_WORDS)
                    "extremely satisfied", "positive", "happy", "very happy", "somewhat satisfied",
                    # German Zendesk ('Gut, ich bin zufrieden') and survey words
                    "gut", "sehr gut", "zufrieden", "sehr zufrieden", "äußerst zufrieden")
 NEUTRAL_WORDS = ("neutral", "okay", "ok", "average", "neither satisfied nor dissatisfied")
-UNSATISFIED_WORDS = ("bad", "bad with comment", "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
+UNSATISFIED_WORDS = ("bad", "bad with comment", "rated bad", "rated_bad",  # LiveChat's
+                     "not good", "poor", "terrible", "unsatisfied", "dissatisfied",
                      "not satisfied", "very dissatisfied", "very unsatisfied", "extremely dissatisfied",
                      "extremely unsatisfied", "negative", "unhappy", "very unhappy",
                      # SurveyMonkey's five-point wordings (refused as "not satisfaction words")

@@ -14,6 +14,7 @@ from metrics.ingest.dates import note_zone_shifts, unreadable
 from metrics.ingest.questions import Question
 from metrics.ingest.scales import (
     CSAT_SCALES,
+    NOT_RATED_WORDS,
     OFFERED_WORDS,
     UNOFFERED_WORDS,
     good_bad_sql,
@@ -76,7 +77,8 @@ def ts_sql(value_sql: str, fmt: str) -> str:
 
 
 # A zone named after the header: Intercom's 'Conversation started at (America/New_York)'
-_HEADER_ZONE = re.compile(r"\(\s*([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\s*\)\s*$")
+# Intercom's 'Conversation started at (America/New_York)'; LiveChat's 'chat start date Europe/London' (no brackets)
+_HEADER_ZONE = re.compile(r"(?:\(\s*([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\s*\)|\s([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+))\s*$")
 # a value that carries its own zone (an offset, Z or UTC) is read by it, whatever the header says
 _OWN_ZONE = "'(Z|[+-][0-9]{2}:?[0-9]{2}|UTC)$'"
 
@@ -89,7 +91,8 @@ def _zones() -> frozenset[str]:
 def header_zone(column: str) -> str | None:
     """The IANA time zone a header names for its times, if any (only a known zone's name: it enters SQL text)."""
     match = _HEADER_ZONE.search(str(column))
-    return match[1] if match and match[1] in _zones() else None
+    zone = match and (match[1] or match[2])
+    return zone if zone and zone in _zones() else None
 
 
 def _in_header_zone(chk: _Checker, column: str, v: str, expr: str) -> str:
@@ -273,7 +276,9 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     offered = (f"CASE WHEN {answered} OR {word} IN {sql_words(OFFERED_WORDS)} THEN true "
                f"WHEN {word} IN {sql_words(UNOFFERED)} THEN false END") if n_asked else "NULL::BOOLEAN"
     if n_words >= n_num:  # Good/Bad (with Offered/Unoffered: offered means asked, not answered)
-        chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked}",
+        # LiveChat's 'not rated': no rating, whether one was offered unknown (like an empty cell)
+        chk.flag(column, f"{v} IS NOT NULL AND {good} IS NULL AND NOT {asked} AND "
+                 f"{word} NOT IN {sql_words(NOT_RATED_WORDS)}",
                  "are not satisfaction ratings (Good/Bad, Great/Okay/Not Good, Satisfied/Neutral/Unsatisfied …, "
                  "Offered, Unoffered)")
         neutral_warning(chk, col, warnings, middle)

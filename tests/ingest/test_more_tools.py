@@ -91,6 +91,8 @@ CHARGEBEE = (
     "subscriptions.cancelled_at\n"
     "s1,acme,1200,1,year,active,2026-01-01,2026-01-15,\n"
     "s2,bolt,50,1,month,cancelled,2026-03-01,2026-03-01,2026-05-20\n")
+# whole amounts beside Chargebee's 'billing_period_unit' are asked (its API writes cents): these are currency units
+CHARGEBEE_UNITS = {"amount_unit:subscriptions.plan_amount": "units"}
 
 
 def test_chargebee_headers_qualified_by_their_table_are_mapped():
@@ -100,7 +102,7 @@ def test_chargebee_headers_qualified_by_their_table_are_mapped():
     m = detect_mapping("revenue", CHARGEBEE.splitlines()[0].split(","))
     assert m["customer_id"] == "subscriptions.customer_id" and m["amount"] == "subscriptions.plan_amount"
     assert m["interval"] == "subscriptions.billing_period_unit" and m["start_date"] == "subscriptions.activated_at"
-    p = prepare_bytes(CHARGEBEE.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    p = prepare_bytes(CHARGEBEE.encode(), kind="revenue", as_of=dt.date(2026, 11, 20), answers=CHARGEBEE_UNITS)
     mrr = {(r.customer_id, f"{r.month:%Y-%m}"): float(r.mrr) for r in p.rows.itertuples()}
     assert mrr[("acme", "2026-01")] == 100.0 and mrr[("acme", "2026-11")] == 100.0
     assert mrr[("bolt", "2026-04")] == 50.0 and ("bolt", "2026-05") not in mrr  # ended 20 May: churned in May
@@ -130,7 +132,7 @@ def test_chargebee_trial_and_future_subscriptions_bring_no_revenue():
     """in_trial and future subscriptions are not paying yet: left out, and the warning says how many, by status."""
     rows = CHARGEBEE + ("s3,crux,99,1,month,in_trial,2026-11-01,,\n"
                         "s4,dune,99,1,month,future,,,\n")
-    p = prepare_bytes(rows.encode(), kind="revenue", as_of=dt.date(2026, 11, 20))
+    p = prepare_bytes(rows.encode(), kind="revenue", as_of=dt.date(2026, 11, 20), answers=CHARGEBEE_UNITS)
     assert {r.customer_id for r in p.rows.itertuples()} == {"acme", "bolt"}
     assert any("2 rows bring no revenue" in w and "in_trial" in w and "future" in w for w in p.warnings)
 
@@ -141,7 +143,7 @@ def test_an_interval_count_multiplies_the_interval():
     csv = ("subscriptions.id,subscriptions.customer_id,subscriptions.plan_amount,subscriptions.billing_period,"
            "subscriptions.billing_period_unit,subscriptions.activated_at,subscriptions.cancelled_at\n"
            "s1,a,600,6,month,2026-01-05,\ns2,b,1200,1,year,2026-02-01,\n")
-    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 3, 31))
+    p = prepare_bytes(csv.encode(), kind="revenue", as_of=dt.date(2026, 3, 31), answers=CHARGEBEE_UNITS)
     assert p.mapping["interval"] == "subscriptions.billing_period_unit"
     assert p.mapping["interval_count"] == "subscriptions.billing_period"
     rows = {(r.customer_id, r.month.strftime("%Y-%m")): float(r.mrr) for r in p.rows.itertuples()}
