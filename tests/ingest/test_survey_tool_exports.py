@@ -167,7 +167,7 @@ def test_a_google_forms_time_whose_zone_moves_its_day_is_said():
     p = prepare_bytes(GOOGLE_FORMS.encode(), kind="nps")
     dates = sorted(f"{d:%Y-%m-%d}" for d in p.rows.response_date)
     assert dates == ["2026-01-05", "2026-02-01", "2026-02-01", "2026-02-03"]
-    said = " ".join(p.warnings + getattr(p, "notes", []))
+    said = " ".join(p.warnings)
     assert "2 timestamps in 'Timestamp' carry a time zone that puts them on another day in UTC" in said
     assert "'2026/01/31 11:30:00 PM GMT-5' is 1 February 2026" in said
 
