@@ -130,8 +130,8 @@ def everywhere() -> list[str]:
     return [
         "Months are calendar months. The period filter selects whole months; period-over-period changes compare "
         "with the window of the same length just before.",
-        "What an upload left out or read in a stated way (the rejected rows skipped when the analyst chose to store the "
-        "valid rows, and every warning of the check: rows left out, values read as answered) is stored with it and "
+        "What an upload left out or read in a stated way (the rejected rows skipped when the analyst chose to store "
+        "the valid rows, and every warning of the check: rows left out, values read as answered) is stored with it and "
         "shown beside its row count in the Upload history and the CIO page's sources, not only when it is stored.",
         "The data's months run from its first dated event (a response, revenue month, ticket or churn) to its "
         "last, and to the customers file's as-of date, which it speaks for (nobody else left before it). A customers "
