@@ -934,11 +934,13 @@ def upload_history() -> None:
     h = workspace().history()
     st.dataframe(pd.DataFrame({
         "Version": h.version, "Kind": h.kind.map(KIND_LABELS), "File": h.file_name, "Status": h.status,
-        "Source": h.source, "Rows": h.row_count.map("{:,}".format), "First date": dates(h.first_date),
+        "Source": h.source, "Rows": h.row_count.map("{:,}".format), "Notes": upload_notes(h.notes),
+        "First date": dates(h.first_date),
         "Last date": dates(h.last_date), "Uploaded (UTC)": dates(h.uploaded_at, "%Y-%m-%d %H:%M"),
-        "By": h.uploaded_by.fillna("—"), "Upload notes (rows left out, warnings)": upload_notes(h.notes),
-        "SHA-256": h.sha256.str[:12],
+        "By": h.uploaded_by.fillna("—"), "SHA-256": h.sha256.str[:12],
     }), hide_index=True, width="stretch")
+    st.caption("Notes: what each upload left out or read in a stated way (rejected rows skipped, the check's "
+               "warnings), as said when it was stored.")
 
 
 def upload_notes(notes: pd.Series) -> pd.Series:

@@ -66,14 +66,14 @@ if spellings["ids"]:  # reported, never merged: which spelling is right is the a
 ui.section("Sources in this data version")
 ui.table(pd.DataFrame({
     "Source": sources.source, "Version": sources.version.map(fmt_int), "File": sources.file.fillna("—"),
-    "Rows stored": sources.rows.map(fmt_int),
+    "Rows stored": sources.rows.map(fmt_int), "Notes": ui.upload_notes(sources.notes),
     "First date": ui.dates(sources.first_date), "Last date": ui.dates(sources.last_date),
     "Uploaded (UTC)": ui.dates(sources.uploaded_at, "%Y-%m-%d %H:%M"),
     "Days since last date": sources.days_old.map(fmt_int),
-    "Upload notes (rows left out, warnings)": ui.upload_notes(sources.notes),
 }), "Sources in this data version")
 st.caption("Rows stored: revenue as customer-months (a subscription is a row for each month it runs; a month's "
-           "invoice lines are one row), tickets one per ticket; other kinds as in the file, less the rows left out.")
+           "invoice lines are one row), tickets one per ticket; other kinds as in the file, less the rows left out "
+           "(Notes: what the upload left out or read in a stated way, as said when it was stored).")
 
 volumes = ui.cached(health.monthly_volumes, snap)
 surveyed, paid = snap.versions.get("nps") is not None, snap.versions.get("revenue") is not None

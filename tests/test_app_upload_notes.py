@@ -43,8 +43,8 @@ def test_the_data_and_cio_pages_show_what_each_upload_left_out(app_workspace):
     for page in ("pages/data.py", "pages/cio.py"):
         history = _table(run_app(page), "SHA-256").set_index("Kind")
         assert history.loc["Customers / churn", "Rows"] == "3"
-        assert history.loc["Customers / churn", "Upload notes (rows left out, warnings)"] == SKIPPED
-        assert history.loc["NPS responses", "Upload notes (rows left out, warnings)"] == " · ".join(NPS_NOTES)
+        assert history.loc["Customers / churn", "Notes"] == SKIPPED
+        assert history.loc["NPS responses", "Notes"] == " · ".join(NPS_NOTES)
     sources = _table(run_app("pages/cio.py"), "Rows stored").set_index("Source")
-    assert sources.loc["Customers / churn", "Upload notes (rows left out, warnings)"] == SKIPPED
-    assert sources.loc["Revenue", "Upload notes (rows left out, warnings)"] == "—"  # not uploaded
+    assert sources.loc["Customers / churn", "Notes"] == SKIPPED
+    assert sources.loc["Revenue", "Notes"] == "—"  # not uploaded
