@@ -54,20 +54,16 @@ def spark_missing() -> str | None:
 # ---- fixtures (imported by the test modules: a conftest.py here would shadow tests/conftest.py, which other test
 # folders import as `conftest`). The sample workspace and its export are made once per process and shared.
 _MADE: dict[str, Path] = {}
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session", name="sample_path")
 def sample_path_fixture(tmp_path_factory) -> Path:
     """A workspace file holding the bundled sample company (closed, so commands can open it)."""
     if "sample" not in _MADE:
-        from metrics import ingest
-        from metrics.store import Workspace
+        from conftest import sample_template
 
         path = tmp_path_factory.mktemp("spark_ws") / "sample.duckdb"
-        ws = Workspace(path)
-        ingest.load_sample(ws, ROOT / "sample_data")
-        ws.close()
+        shutil.copy(sample_template(tmp_path_factory, analysed=False), path)  # ingest.load_sample's, made once
         _MADE["sample"] = path
     return _MADE["sample"]
 
