@@ -232,10 +232,11 @@ class DuckDBEngine:
         self.con.close()
 
 
-def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
+def spark_session(master: str | None = None, *, app_name: str = "cx-facts", conf: Mapping[str, str] | None = None):
     """A SparkSession with the project's settings (see the module doc); `master` a URL or local[N]. Launched by
     spark-submit without --master here, the session takes spark-submit's master and --conf settings; the
-    local tuning (few shuffle partitions, driver memory) applies to local masters only."""
+    local tuning (few shuffle partitions, driver memory) applies to local masters only. `conf`: further settings,
+    applied last (the tests' JVM options: tests/spark/spark_support.py)."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     # pyspark 4.3 warns that pandas 3 is not fully supported; the build moves no data through pandas on Spark
     # (each step writes Parquet, read back with pyarrow), so the warning says nothing about these results.
@@ -257,6 +258,8 @@ def spark_session(master: str | None = None, *, app_name: str = "cx-facts"):
                    # One machine lists its own folders faster than a Spark job does: a kind partitioned over
                    # more than 32 months (customers by start month) otherwise starts a job of a task per folder.
                    .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000"))
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

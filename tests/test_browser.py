@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,16 +72,26 @@ def _raised_revenue(source: Path, target: Path, factor: float = 1.10) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def expected() -> dict:
-    """Tile texts the sample data must produce, from the metrics package (not from the UI)."""
-    from metrics import ingest, nps, revenue
-    from metrics.definitions import fmt_currency, fmt_nps
+def _sample_copy(tmp_path_factory, name: str):
+    """A workspace holding the sample as ingest.load_sample stores it (a copy of conftest's loaded template)."""
+    from conftest import sample_template
+
     from metrics.store import Workspace
 
-    ws = Workspace(":memory:")
+    path = tmp_path_factory.mktemp(name) / "workspace.duckdb"
+    shutil.copy(sample_template(tmp_path_factory, analysed=False), path)
+    return Workspace(path)
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory) -> dict:
+    """Tile texts the sample data must produce, from the metrics package (not from the UI)."""
+    from metrics import nps, revenue
+    from metrics.definitions import fmt_currency, fmt_nps
+
+    ws = _sample_copy(tmp_path_factory, "expected")
     try:
-        snap = ingest.load_sample(ws, SAMPLE_DIR)
+        snap = ws.snapshot()
         view = _default_view(snap)
         enterprise = _default_view(snap, segment="Enterprise")
         arr, _ = revenue.arr_change(ws.cursor(), view)
@@ -178,15 +189,13 @@ def test_segment_filter_comes_from_the_url_and_survives_navigation(page, request
 
 
 # ---- 3. and 4. uploads (own server) ------------------------------------------------------------------
-def test_storing_an_upload_changes_the_numbers(page, upload_url, expected, tmp_path):
+def test_storing_an_upload_changes_the_numbers(page, upload_url, expected, tmp_path, tmp_path_factory):
     from metrics import ingest, revenue
     from metrics.definitions import fmt_currency
-    from metrics.store import Workspace
 
     raised = _raised_revenue(SAMPLE_DIR / "revenue.csv", tmp_path / "revenue-plus10.csv")
-    ws = Workspace(":memory:")  # the same change, in-process
+    ws = _sample_copy(tmp_path_factory, "upload_in_process")  # the same change, in-process
     try:
-        ingest.load_sample(ws, SAMPLE_DIR)
         opts = ingest.Options(kind="revenue", today=dt.date(9999, 12, 31))
         snap = ws.commit([ingest.prepare(raised.read_bytes(), raised.name, opts).to_upload()], leave_sample=True)
         new_arr_value, _ = revenue.arr_change(ws.cursor(), _default_view(snap))

@@ -45,6 +45,13 @@ def test_spark_manifest_names_the_engine(builds, exported):
     assert manifest["facts"]["fact_customer_month"]["rows"] == 96025
 
 
+def test_the_session_takes_the_tests_jvm_options_after_the_projects_settings(spark):
+    conf = spark.sparkContext.getConf()
+    assert conf.get("spark.driver.extraJavaOptions").endswith(" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+    assert (conf.get("spark.master"), conf.get("spark.sql.shuffle.partitions"), conf.get("spark.ui.enabled")) == \
+        ("local[2]", "4", "false")
+
+
 @pytest.fixture(scope="module")
 def app_builds(builds, sample_path, tmp_path_factory):
     """The sample workspace with the DuckDB build opened as data version #2 and the Spark build as #3; the app
