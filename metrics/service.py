@@ -60,6 +60,11 @@ GROUPS = ["No tickets", "Fast resolution", "Slow resolution", "Escalated", "Gave
           "Tickets, outcome not yet known"]
 OPEN = "('new', 'open', 'pending', 'hold')"
 DONE = "('solved', 'closed')"
+# A ticket of an export with neither a status nor a solve/close time (a chat export): open or solved is not known
+UNKNOWN = "'unknown'"
+# SQL: the ticket's state at a later instant is not known (solved/closed without a solve time, or state unknown)
+STATE_UNKNOWN = f"((status IN {DONE} AND solved_at IS NULL) OR status = {UNKNOWN})"
+NO_STATE = "the export has no status and no solve or close time, so open tickets cannot be told from solved ones"
 
 # The version's tickets with segment/region (the ticket's own, else its customer's), filtered by the view.
 _T = """
@@ -106,6 +111,7 @@ def coverage(cur, view: View, tv: int) -> dict:
     """What the version's export holds (decides which figures are measurable)."""
     row = _one(cur, """x AS (SELECT 1) SELECT count(*) AS tickets, count(created_at) AS created,
             count(solved_at) AS solved, count_if(status IN ('solved', 'closed') AND solved_at IS NULL) AS done_no_time,
+            count_if(status = 'unknown') AS unknown_state,
             count(reopens) AS reopens, count(escalated) AS escalated, count(csat_satisfied) AS answers,
             count(csat_offered) AS offered_known, count_if(hours_basis = 'calendar') AS calendar,
             count_if(hours_basis = 'business') AS business, count_if(day_precision) AS day_precision
@@ -131,14 +137,14 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
                    AS solved,
                (SELECT count(*) FROM t WHERE created_at < m.month + INTERVAL 1 MONTH
                     AND (solved_at IS NULL OR solved_at >= m.month + INTERVAL 1 MONTH)
-                    AND NOT (status IN {DONE} AND solved_at IS NULL)) AS backlog,
-               (SELECT count(*) FROM t WHERE created_at IS NULL OR (status IN {DONE} AND solved_at IS NULL
+                    AND NOT {STATE_UNKNOWN}) AS backlog,
+               (SELECT count(*) FROM t WHERE created_at IS NULL OR ({STATE_UNKNOWN}
                     AND created_at < m.month + INTERVAL 1 MONTH)) AS unplaced,
                coalesce(a.active, 0) AS active
         FROM months m LEFT JOIN active a USING (month) ORDER BY m.month""", view, tv)
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["created"] = frame["created"].astype("Int64") if cov["created"] == cov["tickets"] else pd.NA
-    frame["solved"] = frame["solved"].astype("Int64") if not cov["done_no_time"] else pd.NA
+    frame["solved"] = frame["solved"].astype("Int64") if not (cov["done_no_time"] or cov["unknown_state"]) else pd.NA
     frame["backlog"] = frame["backlog"].astype("Int64").where(frame["unplaced"] == 0, pd.NA)
     frame["contact_rate"] = [100.0 * c / a if a and not pd.isna(c) else None
                              for c, a in zip(frame["created"], frame["active"], strict=True)]
@@ -202,7 +208,10 @@ def _flag_rate(cur, view: View, tv: int, condition: str, known: str, what: str) 
 def _none_solved(cur, view: View, tv: int) -> str:
     """Why no ticket counts as solved in the window: none was, or the export gives solved / closed tickets no
     solve time (then when they were solved is not known)."""
-    done = coverage(cur, view, tv)["done_no_time"]
+    cov = coverage(cur, view, tv)
+    if cov["unknown_state"]:
+        return NO_STATE
+    done = cov["done_no_time"]
     return (f"the export has no solve time for its {done:,} solved or closed tickets" if done
             else "no ticket solved in the period")
 
@@ -233,11 +242,21 @@ def csat(cur, view: View, tv: int) -> dict:
     scales = [] if pd.api.types.is_scalar(row.scales) else sorted(row.scales)
     basis = "offered" if _int(row.offered_known) else "solved"
     denominator = _int(row.offered) if basis == "offered" else _int(row.solved)
+    # answers ÷ solved tickets needs the period's solved tickets: "5 ratings ÷ 0 tickets solved" read as none solved
+    unknown = "" if basis == "offered" else _solved_unknown(cur, view, tv)
     mean = None if len(scales) != 1 or scales[0] == "good/bad" or stats.missing(row["mean"]) else float(row["mean"])
     return {"value": None if ci.estimate is None else 100 * ci.estimate,
             "low": None if ci.low is None else 100 * ci.low, "high": None if ci.high is None else 100 * ci.high,
             "n": n, "satisfied": k, "too_small": n < stats.MIN_COMPARABLE_N, "scales": scales, "mean": mean,
-            "response_rate": stats.ratio(n, denominator), "response_basis": basis, "response_denominator": denominator}
+            "response_rate": None if unknown else stats.ratio(n, denominator), "response_basis": basis,
+            "response_denominator": None if unknown else denominator, "response_reason": unknown}
+
+
+def _solved_unknown(cur, view: View, tv: int) -> str:
+    """Why the window's solved tickets cannot be counted ("" when they can): the export gives no state, or solved /
+    closed tickets without a solve time."""
+    reason = _none_solved(cur, view, tv)
+    return "" if reason == "no ticket solved in the period" else reason
 
 
 def covers_previous(view: View, first_ticket: dt.date | None) -> bool:
@@ -267,7 +286,7 @@ def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_
                    bool_or(coalesce(escalated, false)) AS escalated,
                    bool_or((solved_at < $wstart AND hours_basis = 'calendar' AND resolution_hours > $target)
                            OR ((solved_at IS NULL OR solved_at >= $wstart)
-                               AND NOT (status IN {DONE} AND solved_at IS NULL)
+                               AND NOT {STATE_UNKNOWN}
                                AND (epoch($wstart) - epoch(created_at)) / 3600.0 > $target)) AS slow,
                    bool_and(coalesce(solved_at < $wstart AND hours_basis = 'calendar'
                                      AND resolution_hours <= $target, false)) AS fast
@@ -299,7 +318,7 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
     open over the target touches $0 whatever the revenue."""
     row = _one(cur, f"""open_old AS (
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
-              AND NOT (status IN {DONE} AND solved_at IS NULL) AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
+              AND NOT {STATE_UNKNOWN} AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr IS NOT NULL
@@ -311,13 +330,17 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
                (SELECT count(DISTINCT customer_id) FROM open_old) AS customers,
                (SELECT sum(arr) FROM arr WHERE customer_id IN (SELECT customer_id FROM open_old)) AS arr,
                (SELECT sum(arr) FROM arr) AS total_arr, (SELECT count(*) FROM arr) AS priced,
-               (SELECT count(*) FROM t WHERE created_at IS NULL OR (status IN {DONE} AND solved_at IS NULL)) AS unknown
+               (SELECT count(*) FROM t WHERE created_at IS NULL OR {STATE_UNKNOWN}) AS unknown,
+               (SELECT count(*) FROM t WHERE status = {UNKNOWN}) AS stateless
         """, view, tv, target=float(target_hours))
     tickets = _int(row.tickets)
     out = {"tickets": tickets, "customers": _int(row.customers), "arr": stats.num(row.arr),
            "share_of_arr": stats.ratio(stats.num(row.arr), stats.num(row.total_arr)),
            "target_hours": float(target_hours), "reason": ""}
-    if _int(row.unknown):
+    if _int(row.stateless):
+        out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
+                   reason=f"{NO_STATE}: which tickets were open at the window's end is not known")
+    elif _int(row.unknown):
         unknown = _int(row.unknown)
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
                    reason=f"{plural(unknown, 'ticket')} {'has' if unknown == 1 else 'have'} no created time or no "
@@ -351,8 +374,10 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         notes.append(f"tickets_created, contact_rate, backlog: {plural(uncreated, 'ticket')} "
                      f"{'has' if uncreated == 1 else 'have'} no creation time.")
     out["tickets_created"] = int(months["created"].sum()) if created_known else None
-    solved_known = not cov["done_no_time"]
-    if not cov["solved"] and cov["done_no_time"]:
+    solved_known = not cov["done_no_time"] and not cov["unknown_state"]
+    if cov["unknown_state"]:
+        notes.append(f"tickets_solved, backlog, resolution_hours: {NO_STATE}.")
+    elif not cov["solved"] and cov["done_no_time"]:
         notes.append("tickets_solved, backlog, resolution_hours: the export has no solve time (an updated-at time "
                      "is not a resolution time).")
     elif not solved_known:
@@ -364,7 +389,9 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         d = durations(cur, view, tv, measure)
         out[key] = {"median": d["median"], "p90": d["p90"], "n": d["n"]}
         if d["n"] == 0:
-            if cov["business"] and not cov["calendar"]:
+            if measure == "resolution" and (cov["unknown_state"] or (not cov["solved"] and cov["done_no_time"])):
+                pass  # said above, with tickets_solved and the backlog
+            elif cov["business"] and not cov["calendar"]:
                 notes.append(f"{key}: this export gives business hours only; calendar hours are needed (the two are "
                              "never mixed).")
             else:
@@ -381,7 +408,10 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     else:
         if c["too_small"]:
             notes.append(f"csat: n = {c['n']} is below {stats.MIN_COMPARABLE_N}, too small to compare.")
-        if c["response_basis"] == "solved":
+        if c["response_reason"]:
+            notes.append(f"csat_response_rate: not measurable (answers ÷ solved tickets, the export does not say "
+                         f"which tickets were offered a survey): {c['response_reason']}.")
+        elif c["response_basis"] == "solved":
             notes.append("csat_response_rate: answers ÷ solved tickets (the export does not say which tickets were "
                          "offered a survey).")
     active = int(months["active"].sum())
@@ -559,11 +589,13 @@ def priority_known(cur, view: View, tv: int) -> bool:
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     """Accounts with tickets of priority high or urgent open at the window's end: tickets, the oldest one's age
     in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
+    High-priority tickets whose state then is not known (no created time, solved/closed without a solve time, or
+    an export without status or solve time) are in no row: counted in attrs["state_unknown"].
     Such tickets without a customer id belong to no account: counted in attrs["no_customer"] (with the oldest's
     age in attrs["no_customer_oldest_days"]), never dropped silently (an empty frame would read "none open")."""
     frame = _q(cur, f"""o AS (
             SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
-              AND NOT (status IN {DONE} AND solved_at IS NULL) AND {PRIORITY.format(p="priority")} IN {HIGH}
+              AND NOT {STATE_UNKNOWN} AND {PRIORITY.format(p="priority")} IN {HIGH}
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
@@ -577,5 +609,9 @@ def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
                                                       ascending=[False, False, True],
                                                       na_position="last").reset_index(drop=True)
     out.attrs["no_customer"] = int(anonymous.tickets.sum()) if len(anonymous) else 0
+    # high-priority tickets whose state then is not known are in no row: counted, an empty frame is no "none open"
+    out.attrs["state_unknown"] = _int(_one(cur, f"""x AS (SELECT 1) SELECT count(*) AS n FROM t
+        WHERE (created_at IS NULL OR (created_at < $wend AND {STATE_UNKNOWN}))
+          AND {PRIORITY.format(p="priority")} IN {HIGH}""", view, tv).n)
     out.attrs["no_customer_oldest_days"] = float(anonymous.oldest_days.iloc[0]) if len(anonymous) else None
     return out

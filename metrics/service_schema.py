@@ -10,7 +10,8 @@ Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets ma
   first_reply_day_precision / resolution_day_precision: that measure's figure was computed from such a date (a
   figure from the export's own duration column is as exact as the column). NULL in rows stored before the two
   columns existed: day_precision stands for both there.
-- status: new / open / pending / hold / solved / closed (deleted, spam and merged-away tickets are not stored).
+- status: new / open / pending / hold / solved / closed (deleted, spam and merged-away tickets are not stored), or
+  unknown when the export has neither a status nor a solved/closed time (a chat export): neither open nor solved.
 - csat_score (numeric scales) or NULL (Good/Bad), csat_scale ('1-5', '1-7', '1-10', 'good/bad'),
   csat_satisfied (top two boxes or Good), csat_offered (a survey was sent; NULL when the export does not say).
 """

@@ -95,6 +95,7 @@ ui.tile_note(o1, "not measurable: some tickets have no created time" if s["ticke
            if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
 ui.tile_note(o2, f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
+           else f"not measurable: {service.NO_STATE}" if ui.cached(service.coverage, view, tv)["unknown_state"]
            else "not measurable: some tickets' state is unknown")
 hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
 hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
@@ -110,15 +111,20 @@ basis = "offered a survey" if satisfaction["response_basis"] == "offered" else \
 
 
 def rate_shown(c: dict | None) -> float | None:
-    """The response rate, as the other rates: none on fewer than MIN_COMPARABLE_N tickets (6 of 6 read "100.0%")."""
-    return c["response_rate"] if c and c["n"] and c["response_denominator"] >= MIN_COMPARABLE_N else None
+    """The response rate, as the other rates: none on fewer than MIN_COMPARABLE_N tickets (6 of 6 read "100.0%"),
+    none when the period's solved tickets are not known."""
+    return (c["response_rate"] if c and c["n"] and c["response_denominator"] is not None
+            and c["response_denominator"] >= MIN_COMPARABLE_N else None)
 
 
-few_asked = satisfaction["n"] and satisfaction["response_denominator"] < MIN_COMPARABLE_N
 ui.kpi(v2, "csat_response_rate", rate_shown(satisfaction), rate_shown(satisfaction_prev), neutral=True)
-ui.tile_note(v2, (f"n = {satisfaction['response_denominator']:,}: too few tickets (needs {MIN_COMPARABLE_N}) · "
-                  if few_asked else "") + f"{plural(satisfaction['n'], 'rating')} ÷ "
-                 f"{plural(satisfaction['response_denominator'], 'ticket')} {basis}")
+if satisfaction["response_denominator"] is None:  # "5 ratings ÷ 0 tickets solved" read as none solved
+    ui.tile_note(v2, f"not measurable: {satisfaction['response_reason']}")
+else:
+    few_asked = satisfaction["n"] and satisfaction["response_denominator"] < MIN_COMPARABLE_N
+    ui.tile_note(v2, (f"n = {satisfaction['response_denominator']:,}: too few tickets (needs {MIN_COMPARABLE_N}) · "
+                      if few_asked else "") + f"{plural(satisfaction['n'], 'rating')} ÷ "
+                     f"{plural(satisfaction['response_denominator'], 'ticket')} {basis}")
 # the contact rate's reason is under the Tickets created tile whenever that tile has a figure
 said = TILE_NOTES + (("contact_rate",) if s["tickets_created"] is not None else ())
 for note in s["notes"]:
@@ -333,7 +339,8 @@ if anonymous:
 if waiting.empty and not ui.cached(service.priority_known, view, tv):  # "none open" would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open is not known: the tickets export has "
             "no priority.", icon=":material/help:")
-elif waiting.empty and slow["tickets"] is None:  # some tickets' state then is unknown: "none open" would be a claim
+elif waiting.empty and waiting.attrs.get("state_unknown"):  # some tickets' state then is unknown: "none open"
+    # would be a claim
     st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
             "see the reason above.", icon=":material/help:")
 elif waiting.empty and anonymous:
@@ -354,5 +361,9 @@ else:
     }), f"Open high-priority tickets ({arr_note})")
     st.caption(f"{plural(len(waiting), 'account')}, "
                + (f"{fmt_currency(waiting.arr.sum())} ARR; " if priced else "") + f"{arr_note}.")
+    if unknown := waiting.attrs.get("state_unknown"):  # the list is then no complete list
+        st.caption(f"Not listed: {plural(unknown, 'high-priority ticket')} whose state at the end of the period is "
+                   "not known (no created time, or solved or closed without a solve time): "
+                   f"{'it' if unknown == 1 else 'they'} may have been open then.")
 
 ui.page_footer(view, "pages/service.py")

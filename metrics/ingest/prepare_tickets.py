@@ -5,6 +5,8 @@ generic files and event logs). Rules: shared/METRICS.md "Service (support ticket
   latest state (by the updated-at column, else the file order); created and first-reply times are the earliest
   seen, reopens are counted from solved/closed -> open moves when the export has no reopen count.
 - Deleted, spam and merged-away tickets are not tickets: left out, with a count.
+- Status: the export's, else derived from the solve time; an export with neither a status nor a solved/closed time
+  cannot tell open from solved: status 'unknown' (never 'open'), said.
 - Solved time: the solved/resolved column, else the closed column (said so). A ticket whose status is open
   again (reopened) has no solved time. Zendesk's updated_at is never a solve time.
 - Durations in calendar hours: a duration column of the export (unit from its header or H:MM:SS, else asked),
@@ -78,6 +80,8 @@ STATUS_WORDS = {
     "gelöscht": NOT_A_TICKET, "zusammengeführt": NOT_A_TICKET,
 }
 OPEN_STATUSES = ("new", "open", "pending", "hold")
+# A file with neither a status nor a solved/closed time cannot tell open from solved: stored as this state
+UNKNOWN_STATE = "unknown"
 DONE_STATUSES = ("solved", "closed")
 UNTRUSTED_SHARE = 0.05   # above this share of tickets with times out of order, no timestamp duration is used
 
@@ -377,10 +381,17 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     elif "closed_at" in m:
         solved = "closed_raw"
         warnings.append(f"No solved time column: the closed time '{m['closed_at']}' is used as the solve time.")
-    else:
+    elif "status" in m:
         solved = "NULL::TIMESTAMP"
         warnings.append("No solved or closed time in this export (an updated-at time is not a resolution time): "
                         "tickets solved per month, the backlog and resolution times cannot be measured.")
+    else:
+        solved = "NULL::TIMESTAMP"
+        n = con.execute("SELECT count(*) FROM t1").fetchone()[0]
+        warnings.append(f"No status column and no solved or closed time (a chat export's shape): whether "
+                        f"{'the ticket is' if n == 1 else f'each of the {n:,} tickets is'} open or solved is not "
+                        "known, so none is counted as open: the backlog, open tickets, tickets solved and "
+                        "resolution times cannot be measured.")
     derived = (f"CASE WHEN solved_raw IS NOT NULL THEN 'solved' WHEN {solved} IS NOT NULL THEN 'closed' "
                "ELSE 'open' END")
     if "status" in m:
@@ -388,9 +399,13 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         blank = con.execute("SELECT count(*) FROM t1 WHERE status IS NULL").fetchone()[0]
         if blank:
             warnings.append(f"{blank:,} tickets without a status: one with a solve time is solved, any other open.")
-    else:
+    elif "solved_at" in m or "closed_at" in m:
         status = derived
         warnings.append("No status column: a ticket with a solve time is solved, any other open.")
+    else:
+        # Nothing says whether a ticket is open or solved (LiveChat's chats: no status, no end time): read as
+        # open, every chat ever had was in the backlog and 'open over 24 h'
+        status = f"'{UNKNOWN_STATE}'"
     con.execute(f"CREATE OR REPLACE TEMP TABLE t2 AS SELECT * EXCLUDE (status), {status} AS status, "
                 f"{solved} AS solved_at FROM t1")
     reopened = con.execute(f"SELECT count(*) FROM t2 WHERE status IN {sql_words(OPEN_STATUSES)} "
