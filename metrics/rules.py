@@ -435,6 +435,13 @@ def everywhere() -> list[str]:
         "page run on to the next (a long comment made the PDF impossible to build); text in a script its font "
         "cannot print (Japanese) reads \"[text in a script this PDF cannot print: see the app]\", never empty "
         "boxes.",
+        "Service: a tickets export with neither a status nor a solved or closed time (LiveChat's chats export) "
+        "cannot tell open tickets from solved ones: its tickets are stored with their state unknown, never as "
+        "open, so the backlog, tickets solved, resolution times, the rates over solved tickets, the CSAT response "
+        "rate, open high-priority tickets and the ARR touched by tickets open over the target are \"—\" with "
+        "that reason (tickets created and their CSAT are still shown); the CSAT response rate is likewise "
+        "\"—\" when solved or closed tickets have no solve time, and a high-priority ticket whose state at the "
+        "period's end is not known is counted under \"Accounts waiting\", never silently left out of the list.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers
