@@ -435,6 +435,10 @@ def everywhere() -> list[str]:
         "page run on to the next (a long comment made the PDF impossible to build); text in a script its font "
         "cannot print (Japanese) reads \"[text in a script this PDF cannot print: see the app]\", never empty "
         "boxes.",
+        "The board pack prints what the page shows: its dashes, minus signs and ≥ as drawn (a blank \"—\" is never "
+        "\"-\"), the page's notices (missing data, why a figure or chart is not shown) once each, under the title "
+        "or in their section, its tables' headers as the page names them, and no date cut over two lines; the "
+        "\"Charts (PNG, zip)\" button is off, saying why, on a page that draws no chart for the view.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers
