@@ -28,9 +28,9 @@ from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, S
 _FONTS = Path(reportlab.__file__).parent / "fonts"
 pdfmetrics.registerFont(TTFont("Vera", str(_FONTS / "Vera.ttf")))
 pdfmetrics.registerFont(TTFont("Vera-Bold", str(_FONTS / "VeraBd.ttf")))
-# Vera has no glyphs for these; print their plain equivalents.
-_PLAIN = str.maketrans({"−": "-", "–": "-", "—": "-", "≥": ">=", "≤": "<=", "→": "->", "…": "...", "×": "x",
-                        "√": "sqrt", "’": "'", "“": '"', "”": '"', "⁄": "/"})
+# Vera has no glyphs for these; print their plain equivalents. It has the dashes, the minus sign, ≥ ≤ … × √ and
+# curly quotes: they print as the page shows them (a blank tile's "—" printed as "-", read as a hyphen or a minus)
+_PLAIN = str.maketrans({"→": "->", "⁄": "/"})
 MAX_TABLE_ROWS = 30
 _GLYPHS = frozenset(pdfmetrics.getFont("Vera").face.charToGlyph) | {ord(c) for c in " \n\t"}
 # Text in a script Vera cannot draw (a Japanese comment) printed as empty boxes, read as a fault or as nothing said
@@ -63,11 +63,14 @@ class Section:
     tiles: list[Tile] = field(default_factory=list)
     charts: list[alt.Chart] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    # the section's notices as the page shows them ("No support tickets uploaded yet", why retention is not shown):
+    # without them a "—" or a missing chart had no reason in the PDF, and a page with no figure printed a blank page
+    notes: list[str] = field(default_factory=list)
     # the last tile drawn in each page column (by the column's id): the line under it belongs to that tile
     by_column: dict[int, Tile] = field(default_factory=dict, repr=False, compare=False)
 
     def empty(self) -> bool:
-        return not (self.tiles or self.charts or self.tables)
+        return not (self.tiles or self.charts or self.tables or self.notes)
 
 
 @dataclass
@@ -75,6 +78,8 @@ class Pack:
     title: str
     subtitle: str
     sections: list[Section] = field(default_factory=list)
+    # the page's notices above every section (missing data, the sample-data banner, a pinned version), under the title
+    notes: list[str] = field(default_factory=list)
 
     def section(self, heading: str) -> Section:
         self.sections.append(Section(heading))
@@ -116,6 +121,8 @@ _STYLES = {
     "body": ParagraphStyle("body", fontName="Vera", fontSize=8, leading=10),
     "label": ParagraphStyle("label", fontName="Vera", fontSize=8, leading=10, textColor=colors.grey),
     "value": ParagraphStyle("value", fontName="Vera-Bold", fontSize=16, leading=19),
+    "note": ParagraphStyle("note", fontName="Vera", fontSize=9, leading=12, leftIndent=6, borderPadding=(3, 4, 3, 4),
+                           backColor=colors.HexColor("#f3f6fa"), spaceBefore=2, spaceAfter=8),
 }
 
 
@@ -138,11 +145,26 @@ def _tiles(tiles: list[Tile], width: float) -> Table:
     return table
 
 
+_PAD = 12  # a table cell's left and right padding together (reportlab's default 6 + 6 points)
+
+
+def _longest_word(values, font: str, size: float) -> float:
+    return max((pdfmetrics.stringWidth(plain(w), font, size) for v in values for w in str(v).split()), default=0)
+
+
 def _widths(shown: pd.DataFrame, width: float) -> list[float]:
     """Column widths by how much text each column holds (its header or longest cell, 12–80 characters): equal
-    widths gave a comment column 1/7 of the page, and a long comment a row taller than the page."""
+    widths gave a comment column 1/7 of the page, and a long comment a row taller than the page. Each column is
+    first given the width of its longest word (at most a quarter of the page): a long Notes column squeezed the
+    dates beside it until '2023-01-02' printed as '2023-0' over '1-02'."""
     chars = [min(max(12, len(str(c)), *(len(v) for v in shown[c])), 80) for c in shown.columns]
-    return [width * n / sum(chars) for n in chars]
+    floor = [min(max(_longest_word(shown[c], "Vera", 8), _longest_word([c], "Vera", 8)) + _PAD + 1, width / 4)
+             for c in shown.columns]
+    if sum(floor) >= width:
+        return [width * f / sum(floor) for f in floor]
+    spare = width - sum(floor)
+    # the rest shared by text length, beyond what each column's floor already holds
+    return [f + spare * n / sum(chars) for f, n in zip(floor, chars, strict=True)]
 
 
 def _table(frame: pd.DataFrame, width: float) -> Table:
@@ -151,7 +173,10 @@ def _table(frame: pd.DataFrame, width: float) -> Table:
     # splitInRow: a row still taller than a page (a comment of many paragraphs) continues on the next page; without
     # it the PDF could not be made at all (reportlab's LayoutError)
     table = Table(data, colWidths=_widths(shown, width), repeatRows=1, splitInRow=1)
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.grey),
+    # cells start at the top: a row split over two pages (its long Notes) kept its source, dates and upload time at
+    # the bottom of the cell, on the next page, under a repeated header and away from the row they belong to
+    table.setStyle(TableStyle([("VALIGN", (0, 1), (-1, -1), "TOP"), ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.grey),
                                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.whitesmoke])]))
     return table
 
@@ -170,10 +195,11 @@ def board_pack(pack: Pack) -> bytes:
         canvas.drawString(doc.leftMargin, 6 * mm, plain(f"{pack.title} · {pack.subtitle}"))
         canvas.drawRightString(doc.leftMargin + width, 6 * mm, f"page {canvas.getPageNumber()}")
 
-    story = [_p(pack.title, "title"), _p(pack.subtitle, "subtitle")]
+    story = [_p(pack.title, "title"), _p(pack.subtitle, "subtitle")] + [_p(n, "note") for n in pack.notes]
     for i, section in enumerate(s for s in pack.sections if not s.empty()):
         if i:
             story += [PageBreak(), _p(section.heading, "h2")]
+        story += [_p(n, "note") for n in section.notes]
         if section.tiles:
             story += [_tiles(section.tiles, width), Spacer(1, 6 * mm)]
         for chart in section.charts:

@@ -568,13 +568,23 @@ def page_header(title: str, question: str, view: View | None, scope: str | None 
     notices(view)
 
 
+def notice(text: str, kind: str = "info", icon: str | None = None, where=None, page: bool = False) -> None:
+    """An st.info / st.warning / st.error on the page that the board pack prints too, in the current section (or
+    under the pack's title with `page`): a "—" or a missing chart keeps its reason in the PDF."""
+    getattr(where or st, kind)(text, icon=icon)
+    words, notes = plain_note(text), pack().notes if page else pack().current.notes
+    # said once in the PDF: three columns' "No NPS responses uploaded yet" repeat the notice under the title
+    if not any(words in said for said in pack().notes + notes):
+        notes.append(words)
+
+
 def url_notice() -> None:
     """The link's values that cannot be used and what is shown instead (every page that draws the sidebar: its
     filters would otherwise drop them unsaid)."""
     problems = st.session_state.get("_url", viewstate.Parsed()).problems
     if problems:
-        st.warning("This link had values that cannot be used: " + "; ".join(md_escape(p) for p in problems) + ".",
-                   icon=":material/link_off:")
+        notice("This link had values that cannot be used: " + "; ".join(md_escape(p) for p in problems) + ".",
+               "warning", ":material/link_off:", page=True)
 
 
 def notices(view: View | None) -> None:
@@ -589,12 +599,12 @@ def notices(view: View | None) -> None:
     if view is not None:
         gaps = coverage_gaps(view)
         if gaps:
-            st.warning(" ".join(gaps), icon=":material/data_alert:")
+            notice(" ".join(gaps), "warning", ":material/data_alert:", page=True)
             revenue_period_button(view, snap)
     latest = ws.snapshot()
     if latest and snap.snapshot != latest.snapshot:
-        st.warning(f"This view is pinned to data version #{snap.snapshot}; newer data exists "
-                   f"(#{latest.snapshot}).", icon=":material/push_pin:")
+        notice(f"This view is pinned to data version #{snap.snapshot}; newer data exists (#{latest.snapshot}).",
+               "warning", ":material/push_pin:", page=True)
         if "_board" not in st.session_state:  # a board link shows its pinned version only (gate.py)
             st.button("Switch to the latest data", key="to_latest", on_click=st.session_state.update,
                       kwargs={"v": latest.snapshot})
@@ -621,8 +631,8 @@ def sample_banner(snap: Snapshot) -> None:
     own = next((s.snapshot for s in snapshots() if not is_sample(s.snapshot)), None)
     where = (f"Your own data is data version #{own} (choose it in the sidebar)." if own is not None
              else "Upload your own exports on the **Data** page.")
-    st.info(f"**Sample data** ({listed}). You are looking at a fictional company's data bundled with the app; "
-            f"{'it is kept as a demo. ' if own is not None else ''}{where}", icon=":material/info:")
+    notice(f"**Sample data** ({listed}). You are looking at a fictional company's data bundled with the app; "
+           f"{'it is kept as a demo. ' if own is not None else ''}{where}", "info", ":material/info:", page=True)
 
 
 def churn_gap_lacks(view: View) -> str | None:
@@ -727,7 +737,7 @@ def empty_state(kind: str | None = None, where=None, also: str = "") -> None:
     if reason.startswith(f"The {NOUNS[kind]} data covers"):  # before_history's paragraph is at the page's top already
         reason = f"No {NOUNS[kind]} in the months this data version shows (see the note at the top of the page)."
     icon = ":material/upload_file:" if "uploaded yet" in reason else ":material/event_busy:"
-    (where or st).info(reason + (f" {also}" if also else ""), icon=icon)
+    notice(reason + (f" {also}" if also else ""), "info", icon, where=where)
 
 
 def csat_kpi(column, view: View) -> None:
@@ -918,7 +928,7 @@ def id_spellings_warning(found: dict) -> None:
 
 def plain_note(text: str) -> str:
     """A caption's Markdown as plain words for the PDF (bold marks and escapes dropped)."""
-    return re.sub(r"\\(.)", r"\1", text.replace("**", ""))
+    return re.sub(r"\\(.)", r"\1", text.replace("**", "").replace(safetext.WORD_JOINER, ""))
 
 
 def dates(series: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
@@ -989,7 +999,18 @@ def section(heading: str) -> None:
 def table(frame: pd.DataFrame, caption: str, **kwargs) -> None:
     """A table on the page and in the board pack."""
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
-    pack().current.tables.append((caption, frame))
+    pack().current.tables.append((caption, frame.rename(columns=column_labels(kwargs.get("column_config")))))
+
+
+def column_labels(config: dict | None) -> dict[str, str]:
+    """The headers a table shows from its column_config ("date" shown as "Date"): the board pack printed the raw
+    column names."""
+    labels = {}
+    for name, c in (config or {}).items():
+        label = c if isinstance(c, str) else (c or {}).get("label")
+        if label:
+            labels[name] = label
+    return labels
 
 
 def pack() -> report.Pack:
@@ -1005,6 +1026,9 @@ def share_state(view: View) -> dict:
     state["region"] = view.region or ALL
     state["gm"] = round(gross_margin() * 100)
     return state
+
+
+NO_CHARTS = "This page draws no chart for this view, so there is no chart to download."
 
 
 def page_footer(view: View | None, script: str) -> None:
@@ -1028,8 +1052,11 @@ def page_footer(view: View | None, script: str) -> None:
         st.download_button("Board pack (PDF)", data=lambda: report.board_pack(current), file_name=f"{name}.pdf",
                            mime="application/pdf", icon=":material/picture_as_pdf:", key="pdf", on_click="ignore")
     with right:
+        # a page that draws no chart for this view (no NPS data on the CMO page) gave an empty zip file
+        none = not current.charts()
         st.download_button("Charts (PNG, zip)", data=lambda: report.charts_zip(current), file_name=f"{name}-charts.zip",
-                           mime="application/zip", icon=":material/image:", key="png", on_click="ignore")
+                           mime="application/zip", icon=":material/image:", key="png", on_click="ignore",
+                           disabled=none, help=NO_CHARTS if none else None)
     import gate  # here, not at the top: gate imports ui
 
     gate.board_link_control(view, script, state)
@@ -1097,7 +1124,8 @@ def risk_row(view: View, revenue_at_risk) -> None:
     lacking = churn_gap_lacks(view)
     estimate_tile(cols[1], "revenue_at_risk", None if lacking else revenue_at_risk.value,
                   lacking or revenue_at_risk.reason, label="Revenue at risk (NPS gap)", inverse=True)
-    tile_note(cols[1], "12 months, from the detractor churn gap: another method, not to be added to the model's")
+    tile_note(cols[1], "12 months, from the detractor churn gap: another method, not to be added to the model's "
+                       "figure")
     versions = workspace().snapshot(view.snapshot).versions
     themes = st.columns(4)
     if versions.get("nps") is None:

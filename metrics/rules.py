@@ -442,6 +442,10 @@ def everywhere() -> list[str]:
         "that reason (tickets created and their CSAT are still shown); the CSAT response rate is likewise "
         "\"—\" when solved or closed tickets have no solve time, and a high-priority ticket whose state at the "
         "period's end is not known is counted under \"Accounts waiting\", never silently left out of the list.",
+        "The board pack prints what the page shows: its dashes, minus signs and ≥ as drawn (a blank \"—\" is never "
+        "\"-\"), the page's notices (missing data, why a figure or chart is not shown) once each, under the title "
+        "or in their section, its tables' headers as the page names them, and no date cut over two lines; the "
+        "\"Charts (PNG, zip)\" button is off, saying why, on a page that draws no chart for the view.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

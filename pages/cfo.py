@@ -92,13 +92,13 @@ with left:
                            series.month[series.base_customers < MIN_CUSTOMERS],
                            series.base_customers[series.base_customers < MIN_CUSTOMERS], strict=True)) + ".")
     elif not series.empty:
-        st.info(f"Revenue retention is not shown: every month's base has fewer than {MIN_CUSTOMERS} customers "
-                f"(at most {int(series.base_customers.max()):,}).", icon=":material/info:")
+        ui.notice(f"Revenue retention is not shown: every month's base has fewer than {MIN_CUSTOMERS} customers "
+                  f"(at most {int(series.base_customers.max()):,}).", icon=":material/info:")
     else:
         snap = ui.workspace().snapshot(view.snapshot)
-        st.info(f"Retention needs revenue from {RETENTION_MONTHS} months before each month shown. "
-                + ui.later_period(ui.add_months(snap.revenue_first or view.end, RETENTION_MONTHS), snap.revenue_last,
-                                  "revenue data"))
+        ui.notice(f"Retention needs revenue from {RETENTION_MONTHS} months before each month shown. "
+                  + ui.later_period(ui.add_months(snap.revenue_first or view.end, RETENTION_MONTHS), snap.revenue_last,
+                                    "revenue data"))
 with right:
     held = linkage.arr_shares(worth["current"])  # value_summary read the categories
     ui.chart(charts.category_bars(held, "arr", f"ARR by current NPS category, {view.end:%b %Y}", "ARR", "currency"))
@@ -110,8 +110,8 @@ measure = ui.choice_control("cohort", "Retention of")
 logo = measure == "Customers"
 matrix = ui.cached(cohorts.retention_matrix, view, "logo" if logo else "revenue")
 if matrix.empty:
-    st.info("No cohort starts within the period (customers already paying in the data's first month are "
-            "left out).")
+    ui.notice("No cohort starts within the period (customers already paying in the data's first month are "
+              "left out).")
 else:
     ui.chart(charts.cohort_heatmap(matrix, f"{'Logo' if logo else 'Revenue'} retention by cohort (month of first "
                                    f"revenue), up to {view.end:%b %Y}", "Customers" if logo else "First-month MRR",
@@ -142,7 +142,7 @@ if result is None:
     why = (f"no measurable difference: the 95% interval of the detractor − {target.lower()} annual churn gap "
            f"({fmt_pct(gap.low)} to {fmt_pct(gap.high)}) includes 0" if gap.no_difference and not gap_lacks
            else f"not measurable ({gap_lacks or gap.reason})")
-    st.info(f"Detractors turned into {target.lower()}s: {why}. No churn avoided or ARR kept is claimed.")
+    ui.notice(f"Detractors turned into {target.lower()}s: {why}. No churn avoided or ARR kept is claimed.")
 else:
     ui.tile(w1, "Customers moved", f"{result.moved_customers:,.0f}", help=ui.METRICS["what_if"].definition)
     ui.tile(w2, "Churned customers avoided / year", f"{result.churned_avoided:,.1f}")

@@ -109,8 +109,8 @@ ui.section("Findings")
 lacking = [noun for kind, noun in (("customers", "customers file"), ("revenue", "revenue data"))
            if snap.versions.get(kind) is None]
 if lacking:  # a check that could not run is not a check passed
-    st.info("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
-            f"version has no {' and no '.join(lacking)}.", icon=":material/help:")
+    ui.notice("Revenue that stopped while the customers file lists the customer as active: not checked, this data "
+              f"version has no {' and no '.join(lacking)}.", icon=":material/help:")
 elif stopped.empty:
     st.success("No customer's revenue stopped while the customers file lists it as active.")
 else:
@@ -131,9 +131,9 @@ except RuntimeError as exc:
     model = None
     st.error(f"The churn model could not be trained on this data version: {ui.md_escape(exc)}")
 if model is not None and not model.measurable:
-    st.info(ui.md_escape(risk.verdict(model)), icon=":material/block:")
+    ui.notice(ui.md_escape(risk.verdict(model)), icon=":material/block:")
 elif model is not None:
-    (st.success if model.beats_baselines else st.warning)(ui.md_escape(risk.verdict(model)))
+    ui.notice(ui.md_escape(risk.verdict(model)), "success" if model.beats_baselines else "warning")
     auc, lift = model.auc, model.top_decile_lift
     m1, m2, m3, m4 = st.columns(4)
     ui.tile(m1, METRICS["churn_model_auc"].label, f"{auc.estimate:.3f}", help=METRICS["churn_model_auc"].definition)

@@ -154,8 +154,8 @@ else:
     else:
         unknown = drivers.attrs["stake_unknown"]
         if unknown:  # every theme would read $0: no figure and no chart rather than a wrong one
-            st.info(f"ARR at stake is not measurable here: {unknown}. Themes are ranked by mentions.",
-                    icon=":material/info:")
+            ui.notice(f"ARR at stake is not measurable here: {unknown}. Themes are ranked by mentions.",
+                      icon=":material/info:")
         else:
             ui.chart(charts.theme_arr_bars(drivers, f"ARR at stake by theme, {view.end:%b %Y}"))
         pinned = {"Theme": st.column_config.TextColumn("Theme", pinned=True)}

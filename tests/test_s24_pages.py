@@ -100,7 +100,7 @@ def test_service_board_pack_carries_the_blank_response_rate(eight_tickets):
 
     pack = eight_tickets.session_state["_pack"]
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(report.board_pack(pack))).pages)
-    assert "CSAT response rate - n = 6: too few tickets (needs 30)" in text, text
+    assert "CSAT response rate — n = 6: too few tickets (needs 30)" in text, text
     assert "100.0%" not in text
     # the accounts table says why its ARR is blank (the page's caption is not in the PDF)
     assert "Open high-priority tickets (ARR not known: no revenue data for Oct 2026)" in text, text
@@ -226,7 +226,7 @@ def test_board_pack_names_text_its_font_cannot_print():
     text = pdf_text(pack)
     marker = "[text in a script this PDF cannot print: see the app]"
     assert f"{marker} mindmap {marker}" in text, text
-    assert "Prix trop élevé - 5€" in text  # accents and the euro sign print as written
+    assert "Prix trop élevé – 5€" in text  # accents, the dash and the euro sign print as written
 
 
 # a help desk export with states but no solve time (as Fivetran's Zendesk seed): solved tickets whose solve is unknown
