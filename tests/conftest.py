@@ -143,6 +143,27 @@ def app_workspace(tmp_path_factory, request):
     os.environ.pop("CX_WORKSPACE", None)
 
 
+@contextlib.contextmanager
+def seeded_workspace(tmp_path_factory: pytest.TempPathFactory, *seed) -> Iterator[None]:
+    """The app pointed at a new workspace holding `seed` (each a (kind, CSV bytes) pair, or (kind, CSV bytes, ingest
+    options)), with fresh caches, for a module's fixture (app_workspace is per test, from the module's SEED)."""
+    import streamlit as st
+
+    path = tmp_path_factory.mktemp("seeded") / "workspace.duckdb"
+    ws = Workspace(path)
+    ws.commit([prepare_bytes(item[1], item[0], **(item[2] if len(item) > 2 else {})).to_upload() for item in seed])
+    ws.close()
+    os.environ["CX_WORKSPACE"] = str(path)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        os.environ.pop("CX_WORKSPACE", None)
+
+
 def run_app(page: str | None = None, settle: bool = True, **params):
     """Run the app once in AppTest, on `page` (e.g. "pages/cfo.py") with these URL parameters; no exception.
 

@@ -2,15 +2,11 @@
 workspace and asserts what the page now shows, so that no figure on a handful of answers, no wrong caption and no
 empty section without a reason reaches a reader."""
 
-import os
 import re
-from contextlib import contextmanager
 
 import pandas as pd
 import pytest
-from conftest import prepare_bytes, run_app
-
-from metrics.store import Workspace
+from conftest import run_app, seeded_workspace
 
 # 25 NPS answers, Sep–Oct 2026: promoters (9–10) 14, detractors (0–6) 6 → NPS (14 − 6) ÷ 25 = +32, on too few answers
 SCORES = [10, 9, 9, 8, 7, 10, 3, 6, 9, 10, 5, 9, 8, 10, 2, 9, 7, 10, 9, 4, 10, 9, 8, 6, 10]
@@ -18,29 +14,9 @@ NPS_25 = ("customer_id,date,score\n" + "".join(f"c{i},2026-{9 + i % 2:02d}-{1 + 
                                               for i, s in enumerate(SCORES))).encode()
 
 
-@contextmanager
-def workspace(tmp_path_factory, *seed):
-    """The app pointed at a new workspace holding `seed`, (kind, CSV bytes[, ingest options]) each; fresh caches."""
-    import streamlit as st
-
-    path = tmp_path_factory.mktemp("s23") / "workspace.duckdb"
-    ws = Workspace(path)
-    ws.commit([prepare_bytes(item[1], item[0], **(item[2] if len(item) > 2 else {})).to_upload() for item in seed])
-    ws.close()
-    os.environ["CX_WORKSPACE"] = str(path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        yield
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        os.environ.pop("CX_WORKSPACE", None)
-
-
 @pytest.fixture(scope="module")
 def nps_only(tmp_path_factory):
-    with workspace(tmp_path_factory, ("nps", NPS_25)):
+    with seeded_workspace(tmp_path_factory, ("nps", NPS_25)):
         yield
 
 
@@ -94,7 +70,7 @@ PAYMENTS = ("customer_id,month,amount\n" + "".join(f"a{i},2025-{m:02d}-15,100.00
 
 @pytest.fixture(scope="module")
 def no_churn_column(tmp_path_factory):
-    with workspace(tmp_path_factory, ("customers", ACCOUNTS), ("revenue", PAYMENTS)):
+    with seeded_workspace(tmp_path_factory, ("customers", ACCOUNTS), ("revenue", PAYMENTS)):
         yield
 
 
@@ -149,7 +125,7 @@ TWO_MONTHS = ("customer_id,month,amount\n" + "".join(
 
 @pytest.fixture(scope="module")
 def two_months(tmp_path_factory):
-    with workspace(tmp_path_factory, ("revenue", TWO_MONTHS)):
+    with seeded_workspace(tmp_path_factory, ("revenue", TWO_MONTHS)):
         yield
 
 
@@ -175,7 +151,7 @@ CUSTOMERS_ONLY = ("customer_id,start_date,churn_date\n" + "".join(
 
 @pytest.fixture(scope="module")
 def customers_only(tmp_path_factory):
-    with workspace(tmp_path_factory, ("customers", CUSTOMERS_ONLY)):
+    with seeded_workspace(tmp_path_factory, ("customers", CUSTOMERS_ONLY)):
         yield
 
 

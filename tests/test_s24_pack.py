@@ -2,15 +2,11 @@
 test builds its own small workspace (or pack) and asserts what the PDF now says, against what the page shows."""
 
 import io
-import os
-from contextlib import contextmanager
 
 import pandas as pd
 import pytest
-from conftest import prepare_bytes, run_app
+from conftest import run_app, seeded_workspace
 from pypdf import PdfReader
-
-from metrics.store import Workspace
 
 # 6 customers billed in EUR, Aug–Oct 2026. Oct MRR: E1 1,200 + E2 900 + E4 2,500 + E5 75 + E6 3,100 = 7,775, ARR
 # 93,300 (€93.3K). Sep–Oct gained: E4 new 2,500 (Sep) + E2 expansion 49.50 (Oct) = 2,549.50; lost: E3 churned
@@ -46,29 +42,9 @@ def pdf_text(pack) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(report.board_pack(pack))).pages)
 
 
-@contextmanager
-def workspace(tmp_path_factory, *seed):
-    """The app pointed at a new workspace holding `seed`, (kind, CSV bytes) each; fresh caches."""
-    import streamlit as st
-
-    path = tmp_path_factory.mktemp("s24pack") / "workspace.duckdb"
-    ws = Workspace(path)
-    ws.commit([prepare_bytes(data, kind).to_upload() for kind, data in seed])
-    ws.close()
-    os.environ["CX_WORKSPACE"] = str(path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        yield
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        os.environ.pop("CX_WORKSPACE", None)
-
-
 @pytest.fixture(scope="module")
 def eur_pages(tmp_path_factory):
-    with workspace(tmp_path_factory, ("revenue", EUR)):
+    with seeded_workspace(tmp_path_factory, ("revenue", EUR)):
         yield {page: run_app(page, period=PERIOD) for page in ("pages/cfo.py", "pages/cmo.py", "pages/service.py")}
 
 
@@ -130,7 +106,7 @@ def test_charts_download_is_off_when_the_page_draws_no_chart(eur_pages):
 
 
 def test_pack_tables_have_the_headers_the_page_shows(tmp_path_factory):
-    with workspace(tmp_path_factory, ("nps", COMMENTS)):
+    with seeded_workspace(tmp_path_factory, ("nps", COMMENTS)):
         at = run_app("pages/cmo.py", period=["Oct 2026", "Oct 2026"])
     tables = dict(t for s in at.session_state["_pack"].sections for t in s.tables)
     # before: date, score, category, comment, customer, segment, region (the frame's names, not the page's)

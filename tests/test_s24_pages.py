@@ -4,11 +4,9 @@ rate on a handful of tickets, no "$0 ARR" without revenue data, no open ticket d
 and no empty chart or table without a reason reaches a reader."""
 
 import io
-import os
-from contextlib import contextmanager
 
 import pytest
-from conftest import prepare_bytes, run_app
+from conftest import prepare_bytes, run_app, seeded_workspace
 from pypdf import PdfReader
 
 from metrics.store import Workspace
@@ -37,41 +35,21 @@ Z3,c3,2026-10-04 09:00,open,Order 3391
 PERIOD = ["Sep 2026", "Oct 2026"]
 
 
-@contextmanager
-def workspace(tmp_path_factory, *seed):
-    """The app pointed at a new workspace holding `seed`, (kind, CSV bytes) each; fresh caches."""
-    import streamlit as st
-
-    path = tmp_path_factory.mktemp("s24") / "workspace.duckdb"
-    ws = Workspace(path)
-    ws.commit([prepare_bytes(data, kind).to_upload() for kind, data in seed])
-    ws.close()
-    os.environ["CX_WORKSPACE"] = str(path)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        yield
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        os.environ.pop("CX_WORKSPACE", None)
-
-
 @pytest.fixture(scope="module")
 def eight_tickets(tmp_path_factory):
-    with workspace(tmp_path_factory, ("tickets", TICKETS_8)):
+    with seeded_workspace(tmp_path_factory, ("tickets", TICKETS_8)):
         yield run_app("pages/service.py", period=PERIOD)
 
 
 @pytest.fixture(scope="module")
 def no_customer_ids(tmp_path_factory):
-    with workspace(tmp_path_factory, ("tickets", NO_IDS)):
+    with seeded_workspace(tmp_path_factory, ("tickets", NO_IDS)):
         yield run_app("pages/service.py", period=PERIOD)
 
 
 @pytest.fixture(scope="module")
 def no_times(tmp_path_factory):
-    with workspace(tmp_path_factory, ("tickets", NO_TIMES)):
+    with seeded_workspace(tmp_path_factory, ("tickets", NO_TIMES)):
         yield run_app("pages/service.py", period=PERIOD)
 
 
@@ -178,7 +156,7 @@ COMMENTS = ("customer_id,date,score,comment\n" + "".join(
 
 @pytest.fixture(scope="module")
 def mixed_languages(tmp_path_factory):
-    with workspace(tmp_path_factory, ("nps", COMMENTS)):
+    with seeded_workspace(tmp_path_factory, ("nps", COMMENTS)):
         yield run_app("pages/cmo.py", period=["Oct 2026", "Oct 2026"])
 
 
@@ -241,7 +219,7 @@ def test_service_ticket_chart_lists_only_the_series_it_draws(tmp_path_factory):
     """Fivetran's Zendesk seed: the tickets chart listed 'Solved' and 'Backlog at month end' in its legend with no
     line (neither is known without solve times); only 'Created' is drawn (2 in Sep, 1 in Oct), so only it
     is listed."""
-    with workspace(tmp_path_factory, ("tickets", NO_SOLVE)):
+    with seeded_workspace(tmp_path_factory, ("tickets", NO_SOLVE)):
         at = run_app("pages/service.py", period=PERIOD)
     volume = next(c for c in at.session_state["_pack"].charts() if report_title(c) == "Tickets by month")
     spec = volume.to_dict()
@@ -254,7 +232,7 @@ def test_service_says_no_resolution_time_rather_than_too_few_solved(tmp_path_fac
     """The Kaggle day-first export: 2,769 tickets solved in Jun 2023 on the tickets chart, and beside it "No month of
     the period has 30 solved tickets, so the share solved within 24 h is not drawn": no ticket had a resolution time
     that could be trusted, which the caption now says."""
-    with workspace(tmp_path_factory, ("tickets", NO_SOLVE)):
+    with seeded_workspace(tmp_path_factory, ("tickets", NO_SOLVE)):
         at = run_app("pages/service.py", period=PERIOD)
     captions = [c.value for c in at.caption]
     assert ("No ticket of the period has a resolution time in calendar hours, so the share solved within 24 h is not "
