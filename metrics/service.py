@@ -109,9 +109,9 @@ def _rate(k: int, n: int) -> dict:
 
 def coverage(cur, view: View, tv: int) -> dict:
     """What the version's export holds (decides which figures are measurable)."""
-    row = _one(cur, """x AS (SELECT 1) SELECT count(*) AS tickets, count(created_at) AS created,
-            count(solved_at) AS solved, count_if(status IN ('solved', 'closed') AND solved_at IS NULL) AS done_no_time,
-            count_if(status = 'unknown') AS unknown_state,
+    row = _one(cur, f"""x AS (SELECT 1) SELECT count(*) AS tickets, count(created_at) AS created,
+            count(solved_at) AS solved, count_if(status IN {DONE} AND solved_at IS NULL) AS done_no_time,
+            count_if(status = {UNKNOWN}) AS unknown_state,
             count(reopens) AS reopens, count(escalated) AS escalated, count(csat_satisfied) AS answers,
             count(csat_offered) AS offered_known, count_if(hours_basis = 'calendar') AS calendar,
             count_if(hours_basis = 'business') AS business, count_if(day_precision) AS day_precision
@@ -206,14 +206,18 @@ def _flag_rate(cur, view: View, tv: int, condition: str, known: str, what: str) 
 
 
 def _none_solved(cur, view: View, tv: int) -> str:
-    """Why no ticket counts as solved in the window: none was, or the export gives solved / closed tickets no
-    solve time (then when they were solved is not known)."""
+    """Why no ticket counts as solved in the window: none was, or which were is not known (_solved_unknown)."""
+    return _solved_unknown(cur, view, tv) or "no ticket solved in the period"
+
+
+def _solved_unknown(cur, view: View, tv: int) -> str:
+    """Why the window's solved tickets cannot be counted ("" when they can): the export gives no state, or solved /
+    closed tickets without a solve time (then when they were solved is not known)."""
     cov = coverage(cur, view, tv)
     if cov["unknown_state"]:
         return NO_STATE
     done = cov["done_no_time"]
-    return (f"the export has no solve time for its {done:,} solved or closed tickets" if done
-            else "no ticket solved in the period")
+    return f"the export has no solve time for its {done:,} solved or closed tickets" if done else ""
 
 
 def reopen_rate(cur, view: View, tv: int) -> dict:
@@ -250,13 +254,6 @@ def csat(cur, view: View, tv: int) -> dict:
             "n": n, "satisfied": k, "too_small": n < stats.MIN_COMPARABLE_N, "scales": scales, "mean": mean,
             "response_rate": None if unknown else stats.ratio(n, denominator), "response_basis": basis,
             "response_denominator": None if unknown else denominator, "response_reason": unknown}
-
-
-def _solved_unknown(cur, view: View, tv: int) -> str:
-    """Why the window's solved tickets cannot be counted ("" when they can): the export gives no state, or solved /
-    closed tickets without a solve time."""
-    reason = _none_solved(cur, view, tv)
-    return "" if reason == "no ticket solved in the period" else reason
 
 
 def covers_previous(view: View, first_ticket: dt.date | None) -> bool:
