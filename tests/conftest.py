@@ -143,6 +143,14 @@ def app_workspace(tmp_path_factory, request):
     os.environ.pop("CX_WORKSPACE", None)
 
 
+def stored_state(ws: Workspace) -> dict:
+    """Every table of the workspace as (rows, hash of its rows): equal before and after an upload that was refused or
+    cancelled, the stored data is byte for byte what it was."""
+    cur = ws.cursor()
+    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
+
+
 @contextlib.contextmanager
 def seeded_workspace(tmp_path_factory: pytest.TempPathFactory, *seed) -> Iterator[None]:
     """The app pointed at a new workspace holding `seed` (each a (kind, CSV bytes) pair, or (kind, CSV bytes, ingest

@@ -12,7 +12,7 @@ import codecs
 import gzip
 
 import pytest
-from conftest import REFERENCE, TODAY, prepare_bytes, prepare_file
+from conftest import REFERENCE, TODAY, prepare_bytes, prepare_file, stored_state
 
 from metrics import ingest
 from metrics.errors import IngestError, InvalidValuesError, MissingColumnError, NeedsAnswerError, UnreadableFileError
@@ -109,12 +109,6 @@ CORPUS: list[tuple[str, bytes, str | None, dict]] = [
 ]
 
 
-def _state(ws: Workspace) -> dict:
-    cur = ws.cursor()
-    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
-
-
 def outcome(data: bytes, kind: str | None, options: dict, name: str = "upload.csv"):
     """The Prepared, or the IngestError raised; anything else fails the test with the traceback."""
     try:
@@ -138,14 +132,14 @@ def test_hostile_file_is_answered_and_changes_nothing(tmp_path, name, data, kind
     assert len(result.rows) > 0
     ws = Workspace(tmp_path / "copy.duckdb")
     ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
-    before = _state(ws)
+    before = stored_state(ws)
     try:
         snap = ws.commit([result.to_upload()])
     except IngestError:
-        assert _state(ws) == before  # a refused commit leaves everything as it was
+        assert stored_state(ws) == before  # a refused commit leaves everything as it was
         return
     assert snap.versions[result.kind] is not None
-    after = _state(ws)
+    after = stored_state(ws)
     for table in ("customers", "nps_responses", "revenue"):  # earlier versions' rows untouched
         old = ws.cursor().execute(f'SELECT hash(list(t ORDER BY ALL)) FROM "{table}" t WHERE version <= 3').fetchone()
         assert old is not None

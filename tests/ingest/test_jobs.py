@@ -9,7 +9,7 @@ import time
 
 import duckdb
 import pytest
-from conftest import REFERENCE, TODAY, prepare_file, run_app, store_button
+from conftest import REFERENCE, TODAY, prepare_file, run_app, store_button, stored_state
 
 from metrics import ingest, jobs
 from metrics.ingest import session
@@ -74,16 +74,10 @@ def test_a_superseded_job_is_cancelled_and_dropped():
     assert old.state == jobs.CANCELLED and registry.get("f:prepare:a") is None and new.result == 1
 
 
-def _state(ws: Workspace) -> dict:
-    cur = ws.cursor()
-    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
-
-
 def test_a_cancelled_store_stores_nothing(tmp_path, monkeypatch):
     ws = Workspace(tmp_path / "ws.duckdb")
     ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
-    before = _state(ws)
+    before = stored_state(ws)
     prepared = prepare_file(REFERENCE / "revenue.csv", "revenue")
     building = threading.Event()
     original = Workspace._build_snapshot
@@ -99,7 +93,7 @@ def test_a_cancelled_store_stores_nothing(tmp_path, monkeypatch):
     assert building.wait(15)
     job.cancel("cancelled on this page")
     assert job.wait(15) and job.state == jobs.CANCELLED
-    assert _state(ws) == before  # not one row of the half-done commit remains
+    assert stored_state(ws) == before  # not one row of the half-done commit remains
     ws.close()
 
 

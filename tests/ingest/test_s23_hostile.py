@@ -12,7 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import TODAY, by_month, prepare_bytes
+from conftest import TODAY, by_month, prepare_bytes, stored_state
 
 from metrics import ingest
 from metrics.errors import InvalidValuesError, NeedsAnswerError, UnreadableFileError
@@ -144,23 +144,17 @@ def test_an_invisible_mark_at_an_ids_end_is_not_part_of_it(mark):
     assert p.rows.customer_id.tolist() == [f"c{mark}1"]
 
 
-def _state(ws: Workspace) -> dict:
-    cur = ws.cursor()
-    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
-
-
 def test_a_refused_workbook_leaves_the_stored_version_as_it_was(tmp_path):
     ws = Workspace(tmp_path / "w.duckdb")
     try:
         ws.commit([prepare_bytes(_xlsx(CUSTOMERS, {}), "customers", name="customers.xlsx").to_upload()])
-        before = _state(ws)
+        before = stored_state(ws)
         stored = ws.cursor().execute("SELECT customer_id, churn_date FROM customers ORDER BY 1").fetchall()
         assert stored == [("c1", None), ("c2", dt.date(2026, 3, 1)), ("c3", None)]
         with pytest.raises(InvalidValuesError):
             ws.commit([ingest.prepare(_xlsx(CUSTOMERS, {"C4": "#REF!"}), "customers.xlsx",
                                       ingest.Options(kind="customers", today=TODAY)).to_upload()])
-        assert _state(ws) == before
+        assert stored_state(ws) == before
     finally:
         ws.close()
 

@@ -12,7 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
-from conftest import TODAY, by_month, prepare_bytes
+from conftest import TODAY, by_month, prepare_bytes, stored_state
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table
 
@@ -364,18 +364,12 @@ def test_a_churned_flag_of_booleans_without_a_date_is_refused():
 
 
 # ---- a refused workbook changes nothing stored ----------------------------------------------------------------
-def _state(ws: Workspace) -> dict:
-    cur = ws.cursor()
-    tables = [r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-    return {t: cur.execute(f'SELECT count(*), hash(list(t ORDER BY ALL)) FROM "{t}" t').fetchone() for t in tables}
-
-
 def test_a_refused_percentage_workbook_leaves_the_stored_version_as_it_was(tmp_path):
     ws = Workspace(tmp_path / "w.duckdb")
     try:
         good = _book([REVENUE_HEAD, ["c1", D(2026, 1, 1), 100], ["c2", D(2026, 1, 1), 50]])
         ws.commit([prepare_bytes(good, "revenue", name="revenue.xlsx").to_upload()])
-        before = _state(ws)
+        before = stored_state(ws)
         assert ws.cursor().execute("SELECT sum(mrr) FROM revenue").fetchone()[0] == 150
         bad = _book([REVENUE_HEAD, ["c1", D(2026, 1, 1), 0.5], ["c2", D(2026, 1, 1), 50]], {"C2": "0%"})
         with pytest.raises(InvalidValuesError):
@@ -383,6 +377,6 @@ def test_a_refused_percentage_workbook_leaves_the_stored_version_as_it_was(tmp_p
         with pytest.raises(NeedsAnswerError):
             ws.commit([ingest.prepare(FILTERED, "revenue.xlsx",
                                       ingest.Options(kind="revenue", today=TODAY)).to_upload()])
-        assert _state(ws) == before
+        assert stored_state(ws) == before
     finally:
         ws.close()
