@@ -996,10 +996,24 @@ def section(heading: str) -> None:
     pack().section(heading)
 
 
-def table(frame: pd.DataFrame, caption: str, **kwargs) -> None:
-    """A table on the page and in the board pack."""
+def table(frame: pd.DataFrame, caption: str, download: bool = True, **kwargs) -> None:
+    """A table on the page and in the board pack, with its formula-safe CSV download (`download=False` where the
+    page offers a fuller one of its own). The dataframe's own CSV download and copy are off
+    (client.disableDataExport in .streamlit/config.toml): they wrote customer text such as '=HYPERLINK(…)' into a
+    spreadsheet as a formula."""
     st.dataframe(frame, hide_index=True, width="stretch", **kwargs)
-    pack().current.tables.append((caption, frame.rename(columns=column_labels(kwargs.get("column_config")))))
+    shown = frame.rename(columns=column_labels(kwargs.get("column_config")))
+    tables = sum(len(s.tables) for s in pack().sections)  # a key unique in the run: captions repeat across sections
+    if download and not presenting():
+        st.download_button("Download CSV", data=lambda: ingest.safe_csv(shown), file_name=f"{_file_stem(caption)}.csv",
+                           mime="text/csv", icon=":material/download:", type="tertiary", on_click="ignore",
+                           key=f"csv-{tables}", help="This table's rows. Cells that a spreadsheet would read as a "
+                                                     "formula start with an apostrophe.")
+    pack().current.tables.append((caption, shown))
+
+
+def _file_stem(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "table"
 
 
 def column_labels(config: dict | None) -> dict[str, str]:
@@ -1047,7 +1061,7 @@ def page_footer(view: View | None, script: str) -> None:
         st.page_link(script, label="Open in presentation mode", icon=":material/slideshow:",
                      query_params=viewstate.params({**state, "present": "1"}))
     current = pack()
-    name = re.sub(r"[^a-z0-9]+", "-", current.title.lower()).strip("-")
+    name = _file_stem(current.title)
     with mid:
         st.download_button("Board pack (PDF)", data=lambda: report.board_pack(current), file_name=f"{name}.pdf",
                            mime="application/pdf", icon=":material/picture_as_pdf:", key="pdf", on_click="ignore")

@@ -175,7 +175,7 @@ elif model is not None:
         "Customer": ranked.customer_id, "Segment": ranked.segment, "Region": ranked.region,
         "Churn probability": ranked.probability.map(fmt_pct), "ARR": ranked.arr.map(fmt_currency),
         "Reason 1": ranked.reason_1, "Reason 2": ranked.reason_2, "Reason 3": ranked.reason_3,
-    }).head(50), "Accounts most likely to churn")
+    }).head(50), "Accounts most likely to churn", download=False)  # its own download below holds every account
     if theme_editor.current_version() > 0:  # the model's theme features are fixed when it is trained
         st.caption("Theme reasons (\"mentions …\") use the shipped theme map (version 0), on which the model was "
                    "trained; renamed or merged themes on the Data page do not change them.")

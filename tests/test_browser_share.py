@@ -150,3 +150,22 @@ def test_the_comments_csv_is_built_on_click_and_holds_every_comment_of_the_perio
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
     assert sorted(r["response_id"] for r in rows) == expected and len(expected) > 100
     assert all("2026-07-01" <= r["date"] <= "2026-09-30" and r["sentiment"] for r in rows)
+
+
+def test_a_tables_csv_download_holds_the_rows_and_headers_shown(page, app_url):
+    """Every role-page table has its own formula-safe "Download CSV" (the dataframe's own download is off): the
+    CMO page's Recent comments, the 12 latest comments of the period, newest first, as the sample file has them."""
+    with (SAMPLE_DIR / "nps_responses.csv").open(encoding="utf-8", newline="") as f:
+        answers = [r for r in csv.DictReader(f)
+                   if "2026-07-01" <= r["responded_at"] <= "2026-09-30" and r["comment"].strip()]
+    newest = sorted(answers, key=lambda r: r["responded_at"], reverse=True)[:12]
+    open_app(page, app_url + "/cmo?v=1&period=Jul+2026&period=Sep+2026")
+    wait_for_background(page)
+    pw.expect(page.get_by_role("button", name="Download comments (CSV)")).to_be_visible()
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Download CSV").last.click()  # the page's last table: Recent comments
+    assert download.value.suggested_filename == "recent-comments.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert list(rows[0]) == ["Date", "Score", "Category", "Comment", "Customer", "Segment", "Region"]
+    assert [r["Date"] for r in rows] == [r["responded_at"][:10] for r in newest]
+    assert {r["Comment"] for r in rows} <= {r["comment"] for r in answers}
