@@ -409,7 +409,9 @@ def everywhere() -> list[str]:
         "column names another, and a sign that names no one currency ('kr') is asked about; rows hidden in the "
         "sheet, by hand or by a filter, are asked about before anything is stored (the visible rows only, or every "
         "row), as is a mapped column the sheet hides (read it, or map another); plain serial numbers read as dates "
-        "in a workbook saved in the 1904 date system count from 1 January 1904, as Excel shows them.",
+        "in a workbook saved in the 1904 date system count from 1 January 1904, as Excel shows them. The same holds "
+        "for an old .xls workbook (Excel 97–2003) as for .xlsx; a binary .xlsb workbook's formats and hidden rows "
+        "are not read.",
         "In a semicolon-separated file (as Excel writes it where the comma is the decimal mark), amounts whose every "
         "comma has exactly three digits after it, with no dot anywhere (1,234), are asked about before anything is "
         "stored: a decimal comma (1.234) or a thousands separator (1234); a comma-separated file's 1,234 is 1234.",

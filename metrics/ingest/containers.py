@@ -216,6 +216,38 @@ def _styles_shown(z: zipfile.ZipFile) -> dict[bytes, str]:
     return out
 
 
+def _xls_marks(data: bytes, sheet: str) -> SheetMarks:
+    """An old .xls workbook's marks, read with xlrd (calamine reads its values, not its formats): the percentage and
+    currency cells, hidden rows and columns, and the 1904 date system. Before, a .xls MRR cell 0.5 shown as 50% was
+    stored as 0.50, a €-formatted amount proposed USD unasked, and a filtered-out row was read unasked."""
+    import xlrd  # imported here: only .xls workbooks need it
+
+    marks = SheetMarks()
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        ws = book.sheet_by_name(sheet)
+    except Exception:  # calamine read it: a workbook xlrd cannot read gives no marks, as a CSV has none
+        return marks
+    marks.date1904 = book.datemode == 1
+    shown = {}
+    for i, xf in enumerate(book.xf_list):
+        fmt = book.format_map.get(xf.format_key)
+        sign = "%" if xf.format_key in _PERCENT_IDS else _shown_as(fmt.format_str) if fmt else None
+        if sign:
+            shown[i] = sign
+    for r in range(ws.nrows):
+        if ws.rowinfo_map.get(r) is not None and ws.rowinfo_map[r].hidden and any(
+                t not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) for t in ws.row_types(r)):
+            marks.hidden += 1
+            marks.hidden_rows.append(r)
+        if shown:
+            for c, t in enumerate(ws.row_types(r)):
+                if t == xlrd.XL_CELL_NUMBER and (sign := shown.get(ws.cell_xf_index(r, c))):
+                    marks.shown[(r, c)] = sign
+    marks.hidden_columns = {c for c, info in ws.colinfo_map.items() if info.hidden}
+    return marks
+
+
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
@@ -264,6 +296,8 @@ def sheet_marks(data: bytes, sheet: str) -> SheetMarks:
     currency cells only; nothing for other workbook formats. The sheet's XML is scanned in chunks (it may unpack to
     GBs)."""
     marks = SheetMarks()
+    if data.startswith(OLE_MAGIC):
+        return _xls_marks(data, sheet)
     if not data.startswith(ZIP_MAGIC):
         return marks
     try:
