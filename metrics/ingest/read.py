@@ -386,6 +386,29 @@ def _preamble(text: str, most: int = 10) -> int:
     return 0
 
 
+def _title_block(text: str, quote: str, escape: str) -> int:
+    """Lines of a title block above the table and a blank line under it, the title written as cells ('Revenue
+    report,Generated 2026-11-02' above a three-column table): the number of lines up to and including the blank
+    line, when each title line has fewer fields than the rows below, which all have one width (0: none). Such a
+    file was refused as rows of unequal width, its title line taken for the header."""
+    lines = text.lstrip("\ufeff").split("\n", 40)[:40]
+    blank = next((i for i, ln in enumerate(lines[:11]) if not ln.strip()), 0)
+    below = [ln for ln in lines[blank + 1:] if ln.strip()][:20]
+    if not blank or len(below) < 2:
+        return 0
+    d, width = _dialect("\n".join(below), quote, escape)
+    if d is None or width < 2:
+        return 0
+
+    def fields(line: str) -> int:
+        return len(next(csv.reader([line], delimiter=d, **_csv_kwargs(quote, escape)), []))
+    title = [fields(ln) for ln in lines[:blank]]
+    # a title with no delimiter at all is _preamble's; a line as wide as the table is a row, not a title
+    if max(title) >= 2 and max(title) < width and all(fields(ln) == width for ln in below if quote not in ln):
+        return blank + 1
+    return 0
+
+
 def _fixed_width(text: str) -> list[list[str]] | None:
     """Whitespace-aligned text (columns padded with spaces) split where a column of spaces runs through every
     line. None when the lines do not line up into as many columns as the header names; raises when a line after
@@ -574,6 +597,12 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
     if delimiter is None and (hint := re.match(r"\ufeff?sep=(.)\n", text)):
         # Excel's "sep=;" first line names the delimiter; it is not part of the table.
         delimiter, text, row_offset = hint.group(1), text[hint.end():], row_offset + 1
+    if delimiter is None and path is None and (skip := _title_block(text, quote, escape)):
+        lines, text = text.split("\n", skip)[:skip], text.split("\n", skip)[skip]
+        row_offset += skip
+        shown = "; ".join(repr(ln.strip()[:60]) for ln in lines if ln.strip())
+        warnings.append(f"The first {skip} line(s) of the file ({shown}) are a title above the table, not part of "
+                        f"it, and were skipped; the header is line {skip + 1}. Row numbers are those of the file.")
     if delimiter is None:
         delimiter, width = _delimiter(text, quote, escape, questions)
     if delimiter is None and path is not None:
@@ -632,7 +661,7 @@ def read_table(con: duckdb.DuckDBPyConnection, text: str, questions: Questions |
             raise EmptyFileError("The file is empty.")
         titles = _title_rows(head)
         if titles:
-            shown = "; ".join(repr(next(c for c in r if c)[:60]) for r in head[:titles] if any(r))
+            shown = "; ".join(repr(", ".join(c for c in r if c)[:60]) for r in head[:titles] if any(r))
             warnings.append(f"The first {titles} row(s) ({shown or 'blank'}) are above the table and were skipped; "
                             "the header is the next row. Row numbers are still those of the file.")
             head = head[titles:]
@@ -706,8 +735,17 @@ def _title_rows(head: list[list[str]]) -> int:
     three columns wide, where a header with a single name is implausible."""
     if not head or len(head[0]) < 3:
         return 0
+
+    def filled(row: list[str]) -> int:
+        return sum(bool(c) for c in row)
     for k, row in enumerate(head[:11]):
-        if sum(bool(c) for c in row) >= 2:
+        if filled(row) >= 2:
+            # a title block of several cells ('Revenue report', 'Generated 2026-11-02') closed by a blank row, the
+            # table below it wider: the title was taken for the header ("no column for customer id")
+            blank = next((j for j in range(k + 1, min(k + 6, len(head))) if not filled(head[j])), None)
+            if blank is not None and blank + 2 < len(head) and \
+                    max(filled(r) for r in head[k:blank]) < filled(head[blank + 1]) <= filled(head[blank + 2]) + 1:
+                return blank + 1
             return k if k < len(head) - 1 else 0
     return 0
 
