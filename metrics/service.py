@@ -126,8 +126,8 @@ class Instant:
 
     def words(self, at_end: str) -> str:
         """The instant in words: `at_end` ("the end of Nov 2026") when the figures are measured at the window's end,
-        else "15 Nov 2026 10:00, the export's latest time"."""
-        return f"{self.at:%d %b %Y %H:%M}, the export's latest time" if self.early else at_end
+        else "15 Nov 2026 10:00 (the export's latest time)"."""
+        return f"{self.at.day} {self.at:%b %Y %H:%M} (the export's latest time)" if self.early else at_end
 
 
 def measured_at(cur, view: View, tv: int) -> Instant:
@@ -380,7 +380,7 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
     revenue figure of that month is known (no revenue data, or it ends earlier: "$0" would be a claim). No ticket
     open over the target touches $0 whatever the revenue."""
     instant = measured_at(cur, view, tv)
-    when, then = instant.words(f"the end of {view.end:%b %Y}"), instant.words("the window's end")
+    when = instant.words(f"the end of {view.end:%b %Y}")
     row = _one(cur, f"""open_old AS (
             SELECT * FROM t WHERE {OPEN_AT} AND {AGE_HOURS} > $target
         ), arr AS (
@@ -403,13 +403,13 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
            "target_hours": float(target_hours), "reason": "", "at": instant.at, "words": when}
     if _int(row.stateless):
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
-                   reason=f"{NO_STATE}: which tickets were open at {then} is not known")
+                   reason=f"{NO_STATE}: which tickets were open at the window's end is not known")
     elif _int(row.unknown):
         unknown = _int(row.unknown)
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
                    reason=f"{plural(unknown, 'ticket')} {'has' if unknown == 1 else 'have'} no created time or no "
                           "solve time, so which were "
-                          f"open at {then} is not known")
+                          "open at the window's end is not known")
     elif tickets and not _int(row.priced):
         are = "ticket is" if tickets == 1 else "tickets are"
         out.update(arr=None, share_of_arr=None,
@@ -456,7 +456,7 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         notes.append(f"backlog: at {instant.words('')}, not at the end of {view.end:%b %Y} (what was solved "
                      "after that is not known)." if instant.month == view.end else
                      f"backlog: not measurable at the end of {view.end:%b %Y}: the tickets end at "
-                     f"{instant.words('')}, and what was solved after that is not known.")
+                     f"{instant.words('')}; what was solved after that is not known.")
     for key, measure in (("first_response_hours", "first_response"), ("resolution_hours", "resolution")):
         d = durations(cur, view, tv, measure)
         out[key] = {"median": d["median"], "p90": d["p90"], "n": d["n"]}
@@ -660,7 +660,8 @@ def priority_known(cur, view: View, tv: int) -> bool:
 
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     """Accounts with tickets of priority high or urgent open at the window's end (measured_at: at the tickets' as-of
-    instant when they end earlier, in attrs["at"] and attrs["early"]): tickets, the oldest one's age in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
+    instant when they end earlier, in attrs["at"] and attrs["early"]): tickets, the oldest one's age in days then,
+    ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
     High-priority tickets whose state then is not known (no created time, solved/closed without a solve time, or
     an export without status or solve time) are in no row: counted in attrs["state_unknown"].
     Such tickets without a customer id belong to no account: counted in attrs["no_customer"] (with the oldest's

@@ -100,7 +100,7 @@ ui.tile_note(o1, "not measurable: some tickets have no created time" if s["ticke
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
 ui.tile_note(o2, f"open at {at_end}" if s["backlog"] is not None
            else f"not measurable: {service.NO_STATE}" if ui.cached(service.coverage, view, tv)["unknown_state"]
-           else f"not measurable: the tickets end at {instant.words('')}, so what was solved after that is not known"
+           else f"not measurable: the tickets end at {instant.words('')}; what was solved after that is not known"
            if instant.month < view.end else "not measurable: some tickets' state is unknown")
 hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
 hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
@@ -148,9 +148,9 @@ with left:
                                 "Tickets by month", "Tickets", "int"))
     if instant.early:  # the month the tickets end in, and those after it, have no month-end backlog
         later = [m for m in months["month"] if m > instant.month]
-        ui.caption((f"Backlog of {instant.month:%b %Y}: at {instant.words('')}. " if instant.month >= view.start
-                    else "") + (f"Backlog of {', '.join(f'{m:%b %Y}' for m in later)}: not known (the tickets end before "
-                                f"{'that month ends' if len(later) == 1 else 'those months end'})." if later else ""))
+        last = f"Backlog of {instant.month:%b %Y}: at {instant.words('')}. " if instant.month >= view.start else ""
+        ui.caption(last + (f"Backlog of {', '.join(f'{m:%b %Y}' for m in later)}: not known (the tickets end before "
+                           f"{'that month ends' if len(later) == 1 else 'those months end'})." if later else ""))
 with right:
     times = quality.rename(columns={"fr_median": "first", "res_median": "resolution"})[["month", "first", "resolution"]]
     times = times.astype({"first": float, "resolution": float})
