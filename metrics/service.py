@@ -4,8 +4,18 @@ Rules (shared/METRICS.md "Service (support tickets)" and "CSAT"); the `tickets` 
 row per ticket. Every function takes (cur, view, tickets_version); the view's window is its months start…end,
 i.e. the times from start's first day (inclusive) to the day after end's last day (exclusive).
 - Created in M: by created_at. Solved in M: by solved_at (the final solve; a reopened ticket counts once).
+- The instant of "at the window's end" (measured_at, the one helper every such query reads as $at / $cut): open
+  tickets, their ages, open high-priority tickets, the ARR touched by tickets open over the target and the backlog
+  are measured at min(the window's end, the tickets version's "as of" instant), where as of = the latest created,
+  first-reply or solve time stored in the version (all its tickets, whatever the view's filter; the export's
+  updated-at time is not stored, so not read). An export taken on 15 Nov 10:00 cannot say what was solved after
+  it, nor how long its open tickets stayed open: measured at 1 Dec 00:00 its ages were ~15 days too old and a
+  ticket 12 h old at the export counted as open > 24 h. When the instant is the as-of one, the pages say so ("at
+  15 Nov 2026 10:00 (the export's latest time)"), never "at the end of Nov 2026".
 - Backlog at the end of M: tickets created before M ends and not solved by then. Not measurable (None) for a
-  month when some ticket's place is unknown: no created time, or solved/closed without a solve time.
+  month when some ticket's place is unknown: no created time, or solved/closed without a solve time. For the
+  month of the as-of instant (when it is earlier than that month's end) the backlog at the as-of instant; for a
+  month after it None (what was solved after the export is not known).
 - Contact rate of M = tickets created in M per 100 customers active in M (fact_customer_month.active). Over a
   window: Σ created ÷ Σ active customer-months × 100 (tickets per 100 active customers per month).
 - First-response time = first_reply_hours over tickets created in the window that have one; resolution time =
@@ -25,8 +35,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   resolution (solved before the start in more than the target, or still open at the start and older than the
   target) / fast resolution (every ticket solved before the start within the target) / tickets, outcome not
   yet known (open but younger than the target, or no calendar time) / no tickets.
-- ARR touched by open tickets older than the target at the window's end: 12 × MRR in the window's last month of
-  the distinct customers with such a ticket, with the share of all ARR then.
+- ARR touched by open tickets older than the target at the window's end (the instant above): 12 × MRR in the
+  window's last month of the distinct customers with such a ticket, with the share of all ARR then.
 - Quality by month: per month of the window, median first-response hours (tickets created in M), median and
   within-target resolution (tickets solved in M) and CSAT (answers dated in M) with Wilson 95% and n.
 - Root causes: each tag of the tickets created in the window (a ticket with several tags counts under each);
@@ -39,7 +49,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   keyword map); a subject in a language the engine does not cover, or matching no keyword, has no theme (counted).
 - Knowledge pool to-do list: the issues with the most tickets in the window (then ARR), top KNOWLEDGE_POOL_SIZE, by
   tag when the tickets carry tags, else by subject theme.
-- Open high-priority tickets: tickets open at the window's end (created before it ends, not solved by then) with
+- Open high-priority tickets: tickets open at the window's end (the instant above: created before it, not solved
+  by then) with
   priority high, urgent, critical, highest, blocker or emergency ("2 - High" read as high), per customer: tickets,
   the oldest one's age in days at the window's end, ARR then.
 """
