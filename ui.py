@@ -572,6 +572,17 @@ def notice(text: str, kind: str = "info", icon: str | None = None, where=None, p
     """An st.info / st.warning / st.error on the page that the board pack prints too, in the current section (or
     under the pack's title with `page`): a "—" or a missing chart keeps its reason in the PDF."""
     getattr(where or st, kind)(text, icon=icon)
+    _pack_note(text, page)
+
+
+def caption(text: str) -> None:
+    """An st.caption that states a figure (the Service page's ARR touched by slow tickets, and at which instant):
+    the board pack prints it too, in the current section (a plain st.caption is not in the PDF)."""
+    st.caption(text)
+    _pack_note(text)
+
+
+def _pack_note(text: str, page: bool = False) -> None:
     words, notes = plain_note(text), pack().notes if page else pack().current.notes
     # said once in the PDF: three columns' "No NPS responses uploaded yet" repeat the notice under the title
     if not any(words in said for said in pack().notes + notes):

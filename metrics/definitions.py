@@ -460,7 +460,8 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            + COUNT_CHANGE, "int", "Service",
            fact="tickets", compute="metrics.service.summary"),
     Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
-           "pending or on hold at the end). Not measurable when some ticket has no created time or is solved "
+           "pending or on hold at the end). When the tickets export ends earlier, at its latest time, and said; a "
+           "month after that has none. Not measurable when some ticket has no created time or is solved "
            "without a solve time." + COUNT_CHANGE, "int", "Service",
            fact="tickets", compute="metrics.service.monthly"),
     Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
@@ -511,13 +512,15 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
            min_n=MIN_N_GROUPS),
     Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
-           "period's end, per account, with the oldest one's age and the account's ARR in the period's last month. "
+           "period's end (or the tickets export's latest time, when it ends earlier, and said), per account, with the "
+           "oldest one's age then and the account's ARR in the period's last month. "
            "Such tickets without a customer id are counted apart, never dropped.",
            "int", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.open_high_priority"),
     Metric("arr_slow_tickets", "ARR touched by slow tickets", "ARR (12 × MRR of the period's last month) of the "
-           "distinct customers with a ticket open at the period's end and older than the target (24 hours), with "
-           "its share of all ARR then.", "currency", "Service",
+           "distinct customers with a ticket open at the period's end (or the tickets export's latest time, when it "
+           "ends earlier, and said) and older than the target (24 hours) then, with its share of all ARR.",
+           "currency", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.arr_open_over_target"),
     Metric("knowledge_pool", "Knowledge pool to-do list", "The recurring issues of the period: the tags (or, when "
            "the tickets carry no tags, the subject themes) with the most tickets, then the most ARR, top five, with "

@@ -448,6 +448,12 @@ def everywhere() -> list[str]:
         "\"-\"), the page's notices (missing data, why a figure or chart is not shown) once each, under the title "
         "or in their section, its tables' headers as the page names them, and no date cut over two lines; the "
         "\"Charts (PNG, zip)\" button is off, saying why, on a page that draws no chart for the view.",
+        "Service: open tickets, their ages (the oldest open high-priority ticket's), open high-priority tickets, the "
+        "ARR touched by tickets open over the target and the backlog are measured at the period's end, or at the "
+        "tickets export's latest time (its latest created, first-reply or solve time) when the export ends "
+        "earlier, and the page and the board pack then say \"at 15 Nov 2026 10:00 (the export's latest time)\" "
+        "instead of \"at the end of Nov 2026\"; the backlog of a month after the export's latest time is \"—\", "
+        "not known, since what was solved after the export is not.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -4,8 +4,18 @@ Rules (shared/METRICS.md "Service (support tickets)" and "CSAT"); the `tickets` 
 row per ticket. Every function takes (cur, view, tickets_version); the view's window is its months start…end,
 i.e. the times from start's first day (inclusive) to the day after end's last day (exclusive).
 - Created in M: by created_at. Solved in M: by solved_at (the final solve; a reopened ticket counts once).
+- The instant of "at the window's end" (measured_at, the one helper every such query reads as $at / $cut): open
+  tickets, their ages, open high-priority tickets, the ARR touched by tickets open over the target and the backlog
+  are measured at min(the window's end, the tickets version's "as of" instant), where as of = the latest created,
+  first-reply or solve time stored in the version (all its tickets, whatever the view's filter; the export's
+  updated-at time is not stored, so not read). An export taken on 15 Nov 10:00 cannot say what was solved after
+  it, nor how long its open tickets stayed open: measured at 1 Dec 00:00 its ages were ~15 days too old and a
+  ticket 12 h old at the export counted as open > 24 h. When the instant is the as-of one, the pages say so ("at
+  15 Nov 2026 10:00 (the export's latest time)"), never "at the end of Nov 2026".
 - Backlog at the end of M: tickets created before M ends and not solved by then. Not measurable (None) for a
-  month when some ticket's place is unknown: no created time, or solved/closed without a solve time.
+  month when some ticket's place is unknown: no created time, or solved/closed without a solve time. For the
+  month of the as-of instant (when it is earlier than that month's end) the backlog at the as-of instant; for a
+  month after it None (what was solved after the export is not known).
 - Contact rate of M = tickets created in M per 100 customers active in M (fact_customer_month.active). Over a
   window: Σ created ÷ Σ active customer-months × 100 (tickets per 100 active customers per month).
 - First-response time = first_reply_hours over tickets created in the window that have one; resolution time =
@@ -25,8 +35,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   resolution (solved before the start in more than the target, or still open at the start and older than the
   target) / fast resolution (every ticket solved before the start within the target) / tickets, outcome not
   yet known (open but younger than the target, or no calendar time) / no tickets.
-- ARR touched by open tickets older than the target at the window's end: 12 × MRR in the window's last month of
-  the distinct customers with such a ticket, with the share of all ARR then.
+- ARR touched by open tickets older than the target at the window's end (the instant above): 12 × MRR in the
+  window's last month of the distinct customers with such a ticket, with the share of all ARR then.
 - Quality by month: per month of the window, median first-response hours (tickets created in M), median and
   within-target resolution (tickets solved in M) and CSAT (answers dated in M) with Wilson 95% and n.
 - Root causes: each tag of the tickets created in the window (a ticket with several tags counts under each);
@@ -39,7 +49,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   keyword map); a subject in a language the engine does not cover, or matching no keyword, has no theme (counted).
 - Knowledge pool to-do list: the issues with the most tickets in the window (then ARR), top KNOWLEDGE_POOL_SIZE, by
   tag when the tickets carry tags, else by subject theme.
-- Open high-priority tickets: tickets open at the window's end (created before it ends, not solved by then) with
+- Open high-priority tickets: tickets open at the window's end (the instant above: created before it, not solved
+  by then) with
   priority high, urgent, critical, highest, blocker or emergency ("2 - High" read as high), per customer: tickets,
   the oldest one's age in days at the window's end, ARR then.
 """
@@ -47,6 +58,7 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -80,9 +92,67 @@ seg AS (
 )"""
 
 
+def _window_end(view: View) -> dt.datetime:
+    """$wend: the day after the window's last month's last day, 00:00 (the window's exclusive end)."""
+    return dt.datetime.combine(add_months(view.end, 1), dt.time())
+
+
 def _params(view: View, tv: int, **extra) -> dict:
-    return view.params(tv=tv, wstart=dt.datetime.combine(view.start, dt.time()),
-                       wend=dt.datetime.combine(add_months(view.end, 1), dt.time()), **extra)
+    return view.params(tv=tv, wstart=dt.datetime.combine(view.start, dt.time()), wend=_window_end(view), **extra)
+
+
+def as_of(cur, tv: int) -> dt.datetime | None:
+    """The tickets version's "data as of" instant: the latest created, first-reply or solve time written anywhere in
+    it (all its tickets, whatever the view's segment or region: the export was taken at one instant). The export's
+    updated-at column is not stored, so it is not read. None when no ticket has any of these times."""
+    row = cur.execute("SELECT greatest(max(created_at), max(first_reply_at), max(solved_at)) FROM tickets "
+                      "WHERE version = ?", [tv]).fetchone()
+    return None if row is None or row[0] is None else row[0]
+
+
+@dataclass(frozen=True)
+class Instant:
+    """When the view's instant-based figures (open tickets, their ages, the backlog at the window's end) are
+    measured: at = min(the window's end, the tickets version's as_of). cut is the same instant as an exclusive
+    bound (a ticket created before cut and not solved before it is open then): the window's end itself, or one
+    microsecond (DuckDB's resolution) after as_of, so that what happened at the as-of instant has happened."""
+    at: dt.datetime
+    cut: dt.datetime
+    as_of: dt.datetime | None
+    window_end: dt.datetime
+
+    @property
+    def early(self) -> bool:
+        """The data end before the window does: figures are measured at as_of, and the page says so."""
+        return self.at < self.window_end
+
+    @property
+    def month(self) -> dt.date:
+        """The month of the last instant the data know (the window's last month when not early)."""
+        last = self.at if self.early else self.window_end - dt.timedelta(microseconds=1)
+        return last.date().replace(day=1)
+
+    def params(self) -> dict:
+        return {"at": self.at, "cut": self.cut}
+
+    def words(self, at_end: str) -> str:
+        """The instant in words: `at_end` ("the end of Nov 2026") when the figures are measured at the window's end,
+        else "15 Nov 2026 10:00 (the export's latest time)"."""
+        return f"{self.at.day} {self.at:%b %Y %H:%M} (the export's latest time)" if self.early else at_end
+
+
+def measured_at(cur, view: View, tv: int) -> Instant:
+    """The one home of the instant every "at the window's end" service figure is measured at (Instant)."""
+    end, latest = _window_end(view), as_of(cur, tv)
+    if latest is None or latest >= end:
+        return Instant(end, end, latest, end)
+    return Instant(latest, latest + dt.timedelta(microseconds=1), latest, end)
+
+
+# SQL (with Instant.params()): the ticket is open at the instant (created before it, not solved by then, its state
+# known), and its age then in hours
+OPEN_AT = f"(created_at < $cut AND (solved_at IS NULL OR solved_at >= $cut) AND NOT {STATE_UNKNOWN})"
+AGE_HOURS = "((epoch($at) - epoch(created_at)) / 3600.0)"
 
 
 def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
@@ -121,8 +191,10 @@ def coverage(cur, view: View, tv: int) -> dict:
 
 def monthly(cur, view: View, tv: int) -> pd.DataFrame:
     """Per month of the window: created, solved, backlog at month end, active customers, contact rate
-    (None where not measurable, see the module rules)."""
+    (None where not measurable, see the module rules). The backlog of the month the tickets end in (measured_at) is
+    at their as-of instant, and None for the months after it: `backlog_at` says which instant each is (None then)."""
     cov = coverage(cur, view, tv)
+    instant = measured_at(cur, view, tv)
     frame = _q(cur, f"""months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), active AS (
@@ -135,17 +207,21 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
                    AS created,
                (SELECT count(*) FROM t WHERE solved_at >= m.month AND solved_at < m.month + INTERVAL 1 MONTH)
                    AS solved,
-               (SELECT count(*) FROM t WHERE created_at < m.month + INTERVAL 1 MONTH
-                    AND (solved_at IS NULL OR solved_at >= m.month + INTERVAL 1 MONTH)
+               (SELECT count(*) FROM t WHERE created_at < least(m.month + INTERVAL 1 MONTH, $cut)
+                    AND (solved_at IS NULL OR solved_at >= least(m.month + INTERVAL 1 MONTH, $cut))
                     AND NOT {STATE_UNKNOWN}) AS backlog,
                (SELECT count(*) FROM t WHERE created_at IS NULL OR ({STATE_UNKNOWN}
                     AND created_at < m.month + INTERVAL 1 MONTH)) AS unplaced,
                coalesce(a.active, 0) AS active
-        FROM months m LEFT JOIN active a USING (month) ORDER BY m.month""", view, tv)
+        FROM months m LEFT JOIN active a USING (month) ORDER BY m.month""", view, tv, **instant.params())
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    # a month after the one the tickets end in: its backlog is not known (what was solved after as-of is not)
+    frame["backlog_at"] = [None if m > instant.month else instant.at if m == instant.month
+                           else dt.datetime.combine(add_months(m, 1), dt.time()) for m in frame["month"]]
     frame["created"] = frame["created"].astype("Int64") if cov["created"] == cov["tickets"] else pd.NA
     frame["solved"] = frame["solved"].astype("Int64") if not (cov["done_no_time"] or cov["unknown_state"]) else pd.NA
-    frame["backlog"] = frame["backlog"].astype("Int64").where(frame["unplaced"] == 0, pd.NA)
+    frame["backlog"] = frame["backlog"].astype("Int64").where((frame["unplaced"] == 0)
+                                                              & frame["backlog_at"].notna(), pd.NA)
     frame["contact_rate"] = [100.0 * c / a if a and not pd.isna(c) else None
                              for c, a in zip(frame["created"], frame["active"], strict=True)]
     return frame.drop(columns="unplaced")
@@ -308,14 +384,16 @@ def churn_by_experience(cur, view: View, tv: int, target_hours: float = DEFAULT_
 
 
 def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT_TARGET_HOURS) -> dict:
-    """Open tickets older than the target at the window's end, their distinct customers, those customers' ARR in
+    """Open tickets older than the target at the window's end (measured_at: at the tickets' as-of instant when they
+    end earlier; `at` and `words` say which), their distinct customers, those customers' ARR in
     the window's last month and its share of all ARR then. tickets, customers and arr None (with reason) when
     some ticket's state at that instant is unknown; arr None (with reason) when such tickets are open but no
     revenue figure of that month is known (no revenue data, or it ends earlier: "$0" would be a claim). No ticket
     open over the target touches $0 whatever the revenue."""
+    instant = measured_at(cur, view, tv)
+    when = instant.words(f"the end of {view.end:%b %Y}")
     row = _one(cur, f"""open_old AS (
-            SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
-              AND NOT {STATE_UNKNOWN} AND (epoch($wend) - epoch(created_at)) / 3600.0 > $target
+            SELECT * FROM t WHERE {OPEN_AT} AND {AGE_HOURS} > $target
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr IS NOT NULL
@@ -329,11 +407,11 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
                (SELECT sum(arr) FROM arr) AS total_arr, (SELECT count(*) FROM arr) AS priced,
                (SELECT count(*) FROM t WHERE created_at IS NULL OR {STATE_UNKNOWN}) AS unknown,
                (SELECT count(*) FROM t WHERE status = {UNKNOWN}) AS stateless
-        """, view, tv, target=float(target_hours))
+        """, view, tv, target=float(target_hours), **instant.params())
     tickets = _int(row.tickets)
     out = {"tickets": tickets, "customers": _int(row.customers), "arr": stats.num(row.arr),
            "share_of_arr": stats.ratio(stats.num(row.arr), stats.num(row.total_arr)),
-           "target_hours": float(target_hours), "reason": ""}
+           "target_hours": float(target_hours), "reason": "", "at": instant.at, "words": when}
     if _int(row.stateless):
         out.update(tickets=None, customers=None, arr=None, share_of_arr=None,
                    reason=f"{NO_STATE}: which tickets were open at the window's end is not known")
@@ -346,7 +424,7 @@ def arr_open_over_target(cur, view: View, tv: int, target_hours: float = DEFAULT
     elif tickets and not _int(row.priced):
         are = "ticket is" if tickets == 1 else "tickets are"
         out.update(arr=None, share_of_arr=None,
-                   reason=f"{tickets:,} {are} open longer than {target_hours:.0f} h at the end of {view.end:%b %Y}, "
+                   reason=f"{tickets:,} {are} open longer than {target_hours:.0f} h at {when}, "
                           f"but no revenue figure of {view.end:%b %Y} is known (no revenue data for that month): the "
                           "ARR they touch is not known")
     return out
@@ -382,6 +460,14 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     out["tickets_solved"] = int(months["solved"].sum()) if solved_known else None
     last = months["backlog"].iloc[-1] if len(months) else pd.NA
     out["backlog"] = None if pd.isna(last) else int(last)
+    # the instant the backlog is at: the window's end, or the tickets' as-of instant when they end earlier
+    instant = measured_at(cur, view, tv)
+    out["backlog_at"] = f"{instant.at:%Y-%m-%d %H:%M}"
+    if instant.early and solved_known and created_known:
+        notes.append(f"backlog: at {instant.words('')}, not at the end of {view.end:%b %Y} (what was solved "
+                     "after that is not known)." if instant.month == view.end else
+                     f"backlog: not measurable at the end of {view.end:%b %Y}: the tickets end at "
+                     f"{instant.words('')}; what was solved after that is not known.")
     for key, measure in (("first_response_hours", "first_response"), ("resolution_hours", "resolution")):
         d = durations(cur, view, tv, measure)
         out[key] = {"median": d["median"], "p90": d["p90"], "n": d["n"]}
@@ -584,23 +670,24 @@ def priority_known(cur, view: View, tv: int) -> bool:
 
 
 def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
-    """Accounts with tickets of priority high or urgent open at the window's end: tickets, the oldest one's age
-    in days then, ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
+    """Accounts with tickets of priority high or urgent open at the window's end (measured_at: at the tickets' as-of
+    instant when they end earlier, in attrs["at"] and attrs["early"]): tickets, the oldest one's age in days then,
+    ARR in the window's last month (NaN when not paying then), segment; by ARR, largest first.
     High-priority tickets whose state then is not known (no created time, solved/closed without a solve time, or
     an export without status or solve time) are in no row: counted in attrs["state_unknown"].
     Such tickets without a customer id belong to no account: counted in attrs["no_customer"] (with the oldest's
     age in attrs["no_customer_oldest_days"]), never dropped silently (an empty frame would read "none open")."""
+    instant = measured_at(cur, view, tv)
     frame = _q(cur, f"""o AS (
-            SELECT * FROM t WHERE created_at < $wend AND (solved_at IS NULL OR solved_at >= $wend)
-              AND NOT {STATE_UNKNOWN} AND {PRIORITY.format(p="priority")} IN {HIGH}
+            SELECT * FROM t WHERE {OPEN_AT} AND {PRIORITY.format(p="priority")} IN {HIGH}
         ), arr AS (
             SELECT customer_id, 12 * mrr::DOUBLE AS arr FROM fact_customer_revenue
             WHERE {View.where()} AND month = $end AND mrr > 0
         )
         SELECT o.customer_id, any_value(o.segment) AS segment, count(*) AS tickets,
                count_if({PRIORITY.format(p="o.priority")} = 'urgent') AS urgent,
-               max(epoch($wend) - epoch(o.created_at)) / 86400.0 AS oldest_days, any_value(a.arr) AS arr
-        FROM o LEFT JOIN arr a USING (customer_id) GROUP BY o.customer_id""", view, tv)
+               max({AGE_HOURS}) / 24.0 AS oldest_days, any_value(a.arr) AS arr
+        FROM o LEFT JOIN arr a USING (customer_id) GROUP BY o.customer_id""", view, tv, **instant.params())
     anonymous = frame[frame.customer_id.isna()]
     out = frame[frame.customer_id.notna()].sort_values(["arr", "tickets", "customer_id"],
                                                       ascending=[False, False, True],
@@ -608,7 +695,8 @@ def open_high_priority(cur, view: View, tv: int) -> pd.DataFrame:
     out.attrs["no_customer"] = int(anonymous.tickets.sum()) if len(anonymous) else 0
     # high-priority tickets whose state then is not known are in no row: counted, an empty frame is no "none open"
     out.attrs["state_unknown"] = _int(_one(cur, f"""x AS (SELECT 1) SELECT count(*) AS n FROM t
-        WHERE (created_at IS NULL OR (created_at < $wend AND {STATE_UNKNOWN}))
-          AND {PRIORITY.format(p="priority")} IN {HIGH}""", view, tv).n)
+        WHERE (created_at IS NULL OR (created_at < $cut AND {STATE_UNKNOWN}))
+          AND {PRIORITY.format(p="priority")} IN {HIGH}""", view, tv, **instant.params()).n)
+    out.attrs.update(at=instant.at, early=instant.early)
     out.attrs["no_customer_oldest_days"] = float(anonymous.oldest_days.iloc[0]) if len(anonymous) else None
     return out

@@ -69,7 +69,7 @@ if ui.has_data(view, "tickets"):  # one line of service; the Service page has th
                  else "— (not known: " + ("no revenue data for the month" if slow["tickets"] else "some tickets' "
                                           "state then is unknown") + ")")
     st.markdown(f"**Service:** ticket CSAT {sat_text} · median resolution {res_text} · ARR touched by tickets open "
-                f"over {slow['target_hours']:.0f} h at the end of {view.end:%b %Y}: {slow_text} · see **Service**.")
+                f"over {slow['target_hours']:.0f} h at {slow['words']}: {slow_text} · see **Service**.")
 
 left, right = st.columns(2)
 with left:

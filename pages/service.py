@@ -33,6 +33,10 @@ tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
 target = service.DEFAULT_TARGET_HOURS
 first_ticket = ui.sources_of(view.snapshot)["tickets"]["first_date"]
 s = ui.cached(service.summary, view, tv)
+# open tickets, their ages and the backlog are measured at the window's end, or at the tickets' latest time when the
+# export ends earlier (service.measured_at): every sentence below says which instant
+instant = ui.cached(service.measured_at, view, tv)
+at_end = instant.words(f"the end of {view.end:%b %Y}")
 within = ui.cached(service.within_target, view, tv, target)
 reopen = ui.cached(service.reopen_rate, view, tv)
 escalation = ui.cached(service.escalation_rate, view, tv)
@@ -94,9 +98,10 @@ ui.tile_note(o1, "not measurable: some tickets have no created time" if s["ticke
            else "contact rate not measurable: no active customers (no customer list in the period)"
            if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
-ui.tile_note(o2, f"open at the end of {view.end:%b %Y}" if s["backlog"] is not None
+ui.tile_note(o2, f"open at {at_end}" if s["backlog"] is not None
            else f"not measurable: {service.NO_STATE}" if ui.cached(service.coverage, view, tv)["unknown_state"]
-           else "not measurable: some tickets' state is unknown")
+           else f"not measurable: the tickets end at {instant.words('')}; what was solved after that is not known"
+           if instant.month < view.end else "not measurable: some tickets' state is unknown")
 hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
 hours_kpi(o4, "resolution_time", s["resolution_hours"], s_prev and s_prev["resolution_hours"])
 o5, o6, o7, _o8 = st.columns(4)
@@ -126,7 +131,7 @@ else:
                       if few_asked else "") + f"{plural(satisfaction['n'], 'rating')} ÷ "
                      f"{plural(satisfaction['response_denominator'], 'ticket')} {basis}")
 # the contact rate's reason is under the Tickets created tile whenever that tile has a figure
-said = TILE_NOTES + (("contact_rate",) if s["tickets_created"] is not None else ())
+said = TILE_NOTES + (("contact_rate",) if s["tickets_created"] is not None else ()) + ("backlog",)
 for note in s["notes"]:
     if note.split(":")[0] not in said:  # the tiles above say these already
         st.caption(ui.md_escape(service.readable(note)))
@@ -141,6 +146,11 @@ with left:
                               for c in ("created", "solved", "backlog")}})
     ui.chart(charts.multi_trend(volume, {"created": "Created", "solved": "Solved", "backlog": "Backlog at month end"},
                                 "Tickets by month", "Tickets", "int"))
+    if instant.early:  # the month the tickets end in, and those after it, have no month-end backlog
+        later = [m for m in months["month"] if m > instant.month]
+        last = f"Backlog of {instant.month:%b %Y}: at {instant.words('')}. " if instant.month >= view.start else ""
+        ui.caption(last + (f"Backlog of {', '.join(f'{m:%b %Y}' for m in later)}: not known (the tickets end before "
+                           f"{'that month ends' if len(later) == 1 else 'those months end'})." if later else ""))
 with right:
     times = quality.rename(columns={"fr_median": "first", "res_median": "resolution"})[["month", "first", "resolution"]]
     times = times.astype({"first": float, "resolution": float})
@@ -318,17 +328,17 @@ else:
         f"ARR ({view.end:%b %Y})": pool.arr.map(fmt_currency),
     }), "Knowledge pool to-do list")
 
-ui.section(f"Accounts waiting: open high-priority tickets at the end of {view.end:%b %Y}")
+ui.section(f"Accounts waiting: open high-priority tickets at {at_end}")
 waiting = ui.cached(service.open_high_priority, view, tv)
 slow = ui.cached(service.arr_open_over_target, view, tv, target)
 if slow["tickets"] == 0:
-    st.caption(f"No ticket is open longer than {target:.0f} h at the end of {view.end:%b %Y}: no ARR touched.")
+    ui.caption(f"No ticket is open longer than {target:.0f} h at {at_end}: no ARR touched.")
 elif slow["arr"] is not None:
-    st.caption(f"ARR touched by tickets open longer than {target:.0f} h at the end of {view.end:%b %Y}: "
+    ui.caption(f"ARR touched by tickets open longer than {target:.0f} h at {at_end}: "
                f"**{fmt_currency(slow['arr'])}** ({fmt_pct(slow['share_of_arr'])} of ARR), "
                f"{plural(slow['customers'], 'customer')}, {plural(slow['tickets'], 'ticket')}.")
 else:
-    st.caption(ui.md_escape(slow["reason"]))
+    ui.caption(ui.md_escape(slow["reason"]))
 anonymous = waiting.attrs.get("no_customer", 0)  # open high-priority tickets of no account: never dropped
 if anonymous:
     one = anonymous == 1
@@ -341,13 +351,13 @@ if waiting.empty and not ui.cached(service.priority_known, view, tv):  # "none o
             "no priority.", icon=":material/help:")
 elif waiting.empty and waiting.attrs.get("state_unknown"):  # some tickets' state then is unknown: "none open"
     # would be a claim
-    st.info("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
-            "see the reason above.", icon=":material/help:")
+    st.info("Whether any ticket of priority high, urgent or critical is open at "
+            f"{instant.words('the end of the period')} is not known: see the reason above.", icon=":material/help:")
 elif waiting.empty and anonymous:
-    st.caption("No account with a customer id has a ticket of priority high, urgent or critical open at the end of "
-               "the period.")
+    st.caption("No account with a customer id has a ticket of priority high, urgent or critical open at "
+               f"{instant.words('the end of the period')}.")
 elif waiting.empty:
-    st.success("No ticket of priority high, urgent or critical is open at the end of the period.")
+    st.success(f"No ticket of priority high, urgent or critical is open at {instant.words('the end of the period')}.")
 else:
     # without revenue for the period's last month an account's ARR is unknown, not "$0" or "not paying"
     priced = ui.has_data(view, "revenue")
@@ -362,7 +372,8 @@ else:
     st.caption(f"{plural(len(waiting), 'account')}, "
                + (f"{fmt_currency(waiting.arr.sum())} ARR; " if priced else "") + f"{arr_note}.")
     if unknown := waiting.attrs.get("state_unknown"):  # the list is then no complete list
-        st.caption(f"Not listed: {plural(unknown, 'high-priority ticket')} whose state at the end of the period is "
+        st.caption(f"Not listed: {plural(unknown, 'high-priority ticket')} whose state at "
+                   f"{instant.words('the end of the period')} is "
                    "not known (no created time, or solved or closed without a solve time): "
                    f"{'it' if unknown == 1 else 'they'} may have been open then.")
 

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from metrics.store import Workspace
 
 # 8 tickets, Sep–Oct 2026, six customers, no revenue or customer list. Solved: T1 6 h, T2 48 h, T3 24 h, T5 24 h,
-# T6 8 h, T8 48 h (median 24.0 h); open at the end of Oct: T4 (high, since 10 Sep 08:00: 51.7 days) and T7.
+# T6 8 h, T8 48 h (median 24.0 h). The export's latest time is T8's solve, 22 Oct 09:00: open then (s25: not at
+# the end of Oct, which the export cannot know) T4 (high, since 10 Sep 08:00: 42 days 1 hour, 42.0 days) and T7.
 # Six ratings, one per solved ticket: a response rate of 6 ÷ 6 on too few tickets.
 TICKETS_8 = b"""ticket_id,customer_id,created_at,first_reply_at,solved_at,status,priority,satisfaction
 T1,c1,2026-09-01 09:00,2026-09-01 10:00,2026-09-01 15:00,solved,high,5
@@ -86,7 +87,8 @@ def test_service_board_pack_carries_the_blank_response_rate(eight_tickets):
 
 def test_service_accounts_waiting_gives_no_zero_arr_without_revenue(eight_tickets):
     table = next(d.value for d in eight_tickets.dataframe if "Customer" in d.value.columns)
-    assert table["Customer"].tolist() == ["c4"] and table["Oldest open (days)"].tolist() == ["51.7"]
+    # s25: before, 51.7 days (at 1 Nov 00:00, 9.6 days after the export's latest time)
+    assert table["Customer"].tolist() == ["c4"] and table["Oldest open (days)"].tolist() == ["42.0"]
     captions = [c.value for c in eight_tickets.caption]
     # before: "1 account, $0 ARR; ARR “—”: not paying in Oct 2026." with no revenue uploaded at all
     assert "1 account, ARR not known: no revenue data for Oct 2026." in captions, captions
@@ -103,12 +105,13 @@ def test_service_contact_rate_reason_is_said_once(eight_tickets):
 def test_service_open_high_priority_ticket_without_customer_id_is_not_dropped(no_customer_ids):
     warnings = [w.value for w in no_customer_ids.warning]
     # before: "No ticket of priority high, urgent or critical is open at the end of the period." while T4 (high)
-    # had been open for 51.7 days: its missing customer id dropped it
-    assert ("1 open high-priority ticket (oldest 51.7 days) has no customer id: not listed by account below, and "
+    # had been open for 42.0 days: its missing customer id dropped it (s25: 42.0 days at the export's latest time,
+    # 22 Oct 09:00; at the period's end, 1 Nov 00:00, it read 51.7)
+    assert ("1 open high-priority ticket (oldest 42.0 days) has no customer id: not listed by account below, and "
             "the ARR it touches is not known.") in warnings, warnings
     assert not [s.value for s in no_customer_ids.success]
-    assert ("No account with a customer id has a ticket of priority high, urgent or critical open at the end of the "
-            "period.") in [c.value for c in no_customer_ids.caption]
+    assert ("No account with a customer id has a ticket of priority high, urgent or critical open at 22 Oct 2026 "
+            "09:00 (the export's latest time).") in [c.value for c in no_customer_ids.caption]
 
 
 def test_service_open_high_priority_counts_tickets_without_customer():
@@ -122,9 +125,10 @@ def test_service_open_high_priority_counts_tickets_without_customer():
     snap = ws.snapshot()
     view = View(snap.snapshot, dt.date(2026, 9, 1), dt.date(2026, 10, 1))
     waiting = service.open_high_priority(ws.cursor(), view, snap.versions["tickets"])
-    # T4 (high, no customer id) open since 10 Sep 08:00 at 1 Nov 00:00: 51 days 16 hours
+    # T4 (high, no customer id) open since 10 Sep 08:00 at the export's latest time (T8's solve, 22 Oct 09:00):
+    # 42 days 1 hour (s25; before, at 1 Nov 00:00: 51 days 16 hours)
     assert waiting.empty and waiting.attrs["no_customer"] == 1
-    assert waiting.attrs["no_customer_oldest_days"] == pytest.approx(51 + 16 / 24)
+    assert waiting.attrs["no_customer_oldest_days"] == pytest.approx(42 + 1 / 24)
     ws.close()
 
 

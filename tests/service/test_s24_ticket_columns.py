@@ -155,8 +155,9 @@ def test_chats_with_a_priority_list_no_open_high_priority_ticket(tmp_path, monke
     assert waiting.empty and waiting.attrs["state_unknown"] == 2  # H1 High, H2 Urgent
     at = service_page_on(data, tmp_path, monkeypatch)
     assert not at.dataframe or not any("Open high/urgent tickets" in d.value.columns for d in at.dataframe)
-    assert ("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
-            "see the reason above.") in [i.value for i in at.info]
+    # s25: at H3's creation, the export's latest time
+    assert ("Whether any ticket of priority high, urgent or critical is open at 3 Nov 2026 09:00 (the export's latest "
+            "time) is not known: see the reason above.") in [i.value for i in at.info]
     assert not at.success
 
 
@@ -187,13 +188,14 @@ def test_status_without_solve_time_on_the_service_page(tmp_path, monkeypatch):
     assert ("Tickets solved, Backlog, Resolution time: the export has no solve time (an updated-at time is not a "
             "resolution time).") in [c.replace("\\", "") for c in said]
     assert not any(c.startswith("Resolution time: no ticket") for c in said)  # said once
-    # open now, so open at the end: B3 (A, Urgent, created Oct 5 09:00: 56 d 15 h to Dec 1) and B5 (B, High,
-    # Oct 28 09:00: 33 d 15 h); B1 (High, closed without a solve time) may have been open then: counted, said
+    # open now, so open at the export's latest time (B6's first reply, 3 Nov 17:00; s25: before, at 1 Dec 00:00,
+    # 56.6 and 33.6 days): B3 (A, Urgent, created Oct 5 09:00: 29 d 8 h) and B5 (B, High, Oct 28 09:00: 6 d 8 h);
+    # B1 (High, closed without a solve time) may have been open then: counted, said
     table = next(d.value for d in at.dataframe if "Open high/urgent tickets" in d.value.columns)
     assert table[["Customer", "Open high/urgent tickets", "Urgent", "Oldest open (days)"]].values.tolist() == [
-        ["A", "1", "1", "56.6"], ["B", "1", "0", "33.6"]]
-    assert ("Not listed: 1 high-priority ticket whose state at the end of the period is not known (no created time, "
-            "or solved or closed without a solve time): it may have been open then.") in said
+        ["A", "1", "1", "29.3"], ["B", "1", "0", "6.3"]]
+    assert ("Not listed: 1 high-priority ticket whose state at 3 Nov 2026 17:00 (the export's latest time) is not "
+            "known (no created time, or solved or closed without a solve time): it may have been open then.") in said
     assert "3 tickets have no created time or no solve time, so which were open at the window's end is not known" \
         in [c.replace("\\", "") for c in said]
 
@@ -213,9 +215,10 @@ def test_solve_times_without_created_time_on_the_service_page(tmp_path, monkeypa
     assert "0 ratings ÷ 4 tickets solved (the export does not say which tickets were offered a survey)" in said
     assert "6 tickets have no created time or no solve time, so which were open at the window's end is not known" \
         in said
-    # C4 Urgent and C5 High are open now, created when is not known: no list, no all-clear
-    assert ("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
-            "see the reason above.") in [i.value for i in at.info]
+    # C4 Urgent and C5 High are open now, created when is not known: no list, no all-clear (s25: said at C6's
+    # solve, the export's latest time)
+    assert ("Whether any ticket of priority high, urgent or critical is open at 4 Nov 2026 12:00 (the export's latest "
+            "time) is not known: see the reason above.") in [i.value for i in at.info]
     assert not at.success
 
 

@@ -61,9 +61,11 @@ def test_root_causes_ranked_by_arr_with_churn_after_raising(ws_view):
 def test_open_high_priority_accounts(ws_view):
     ws, view, tv = ws_view
     w = service.open_high_priority(ws.cursor(), view, tv)
-    # Only T4 (urgent, A) is open at 1 May 2025 00:00: 10 days 14 hours old; T2 (high) was solved in March.
+    # Only T4 (urgent, A) is open; T2 (high) was solved in March. T4's creation, 20 Apr 2025 10:00, is the export's
+    # latest time: measured then it is 0 days old (s25; before, at 1 May 00:00, 10 days 14 hours, which the export
+    # cannot know: it may have been solved the next minute).
     assert w[["customer_id", "tickets", "urgent", "arr"]].values.tolist() == [["A", 1, 1, 1800.0]]
-    assert w.oldest_days.iloc[0] == pytest.approx(10 + 14 / 24)
+    assert w.oldest_days.iloc[0] == 0.0 and w.attrs["at"] == dt.datetime(2025, 4, 20, 10) and w.attrs["early"]
 
 
 def test_experience_bars_chart():

@@ -25,8 +25,8 @@ def test_contact_rate_names_the_missing_customer_list():
             "whole period.") in captions
 
 
-def service_page_on(tickets: bytes, tmp_path, monkeypatch, **params):
-    """The Service page on a workspace of these tickets alone (params: run_app's URL parameters)."""
+def service_page_on(tickets: bytes, tmp_path, monkeypatch, page: str = "pages/service.py", **params):
+    """The Service page (or `page`) on a workspace of these tickets alone (params: run_app's URL parameters)."""
     import streamlit as st
     from conftest import prepare_bytes
 
@@ -40,7 +40,7 @@ def service_page_on(tickets: bytes, tmp_path, monkeypatch, **params):
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        return run_app("pages/service.py", **params)
+        return run_app(page, **params)
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
@@ -54,8 +54,9 @@ def test_accounts_waiting_is_not_claimed_empty_when_open_states_are_unknown(tmp_
     at = service_page_on(b"".join(kept) + b"T5,D,2025-04-02 09:00:00,,,closed,Critical,Email,Unoffered\n",
                          tmp_path, monkeypatch)
     assert not any("is open at the end of the period." in s.value for s in at.success)
-    assert ("Whether any ticket of priority high, urgent or critical is open at the end of the period is not known: "
-            "see the reason above.") in [i.value for i in at.info]
+    # s25: said at the export's latest time, T5's creation
+    assert ("Whether any ticket of priority high, urgent or critical is open at 2 Apr 2025 09:00 (the export's latest "
+            "time) is not known: see the reason above.") in [i.value for i in at.info]
 
 
 def test_accounts_waiting_is_not_claimed_empty_without_a_priority_column(tmp_path, monkeypatch):
@@ -87,14 +88,20 @@ def test_ceo_csat_tile_says_the_ticket_csat_is_another_measure():
     assert any(m.value.startswith("**Service:** ticket CSAT") for m in at.markdown)
 
 
-def test_arr_touched_reads_not_known_without_revenue():
-    """T4 (urgent) is open at the end of the period and no revenue was uploaded: the ARR it touches is not known;
-    the pages read "$0 (— of ARR)"."""
-    line = next(m.value for m in run_app("pages/ceo.py").markdown if m.value.startswith("**Service:**"))
-    assert "— (not known: no revenue data for the month)" in line and "$0" not in line
-    captions = [c.value for c in run_app("pages/service.py").caption]
-    assert any(c.startswith("1 ticket is open longer than 24 h at the end of") and
-               c.endswith("the ARR they touch is not known") for c in captions), captions
+def test_arr_touched_reads_not_known_without_revenue(tmp_path, monkeypatch):
+    """T4 (urgent) is open at the export's latest time and no revenue was uploaded: the ARR it touches is not known;
+    the pages read "$0 (— of ARR)". s25: T5, solved 30 Apr 20:00, makes that the export's latest time, when T4 is
+    10 days 10 hours old (with the seed alone the latest time is T4's own creation: 0 h old, none over 24 h)."""
+    tickets = TICKETS + b"T5,B,2025-04-30 18:00:00,2025-04-30 19:00:00,2025-04-30 20:00:00,solved,Low,Email,Offered\n"
+    (tmp_path / "ceo").mkdir()
+    ceo = service_page_on(tickets, tmp_path / "ceo", monkeypatch, page="pages/ceo.py")
+    line = next(m.value for m in ceo.markdown if m.value.startswith("**Service:**"))
+    assert ("ARR touched by tickets open over 24 h at 30 Apr 2025 20:00 (the export's latest time): — (not known: no "
+            "revenue data for the month)") in line and "$0" not in line
+    captions = [c.value.replace("\\", "") for c in service_page_on(tickets, tmp_path, monkeypatch).caption]
+    assert ("1 ticket is open longer than 24 h at 30 Apr 2025 20:00 (the export's latest time), but no revenue figure "
+            "of Apr 2025 is known (no revenue data for that month): the ARR they touch is not known") in captions, \
+        captions
 
 
 def test_within_target_chart_leaves_out_the_months_the_tile_calls_too_few(tmp_path, monkeypatch):
