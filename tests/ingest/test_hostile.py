@@ -12,11 +12,10 @@ import codecs
 import gzip
 
 import pytest
-from conftest import REFERENCE, TODAY, prepare_bytes, prepare_file, stored_state
+from conftest import TODAY, prepare_bytes, reference_workspace, stored_state
 
 from metrics import ingest
 from metrics.errors import IngestError, InvalidValuesError, MissingColumnError, NeedsAnswerError, UnreadableFileError
-from metrics.store import Workspace
 
 
 def _csv(header: str, *rows: str) -> bytes:
@@ -124,14 +123,13 @@ def test_corpus_is_large_enough():
 
 
 @pytest.mark.parametrize(("name", "data", "kind", "options"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_hostile_file_is_answered_and_changes_nothing(tmp_path, name, data, kind, options):
+def test_hostile_file_is_answered_and_changes_nothing(tmp_path, tmp_path_factory, name, data, kind, options):
     """Typed answer from prepare(); a Prepared result commits (or is refused, typed) on top of stored data."""
     result = outcome(data, kind, options)
     if not isinstance(result, ingest.Prepared):
         return
     assert len(result.rows) > 0
-    ws = Workspace(tmp_path / "copy.duckdb")
-    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
+    ws = reference_workspace(tmp_path_factory, tmp_path / "copy.duckdb")  # the three reference files, committed once
     before = stored_state(ws)
     try:
         snap = ws.commit([result.to_upload()])
