@@ -446,6 +446,9 @@ def everywhere() -> list[str]:
         "\"-\"), the page's notices (missing data, why a figure or chart is not shown) once each, under the title "
         "or in their section, its tables' headers as the page names them, and no date cut over two lines; the "
         "\"Charts (PNG, zip)\" button is off, saying why, on a page that draws no chart for the view.",
+        "The ARR of customers whose NPS fell from promoter to detractor is a sum only where revenue data reaches the "
+        "period: without it, it is \"not known\", never \"$0\"; the ARR tile's change against a year before is "
+        "signed (+705.0% vs Dec 2023), never a bare percentage that reads as a level.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -54,8 +54,10 @@ else:
     ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
     ui.tile_note(c3, ui.retention_note(ret_now, view, grr=True))
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
-    ui.tile_note(c4, f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
-                                      if arr_now and arr_prev else ""))
+    growth = arr_now / arr_prev - 1 if arr_now and arr_prev else None  # signed: "705.0%" read as a level
+    ui.tile_note(c4, f"{view.end:%b %Y}" + ("" if growth is None else f" · {'+' if growth > 0 else ''}"
+                                            f"{fmt_pct(growth)} vs {ui.previous_month(view):%b %Y}"))
+    ui.paying_after_churn_warning(view)
 
 if ui.has_data(view, "tickets"):  # one line of service; the Service page has the rest
     tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
@@ -200,9 +202,13 @@ with right:
         ui.chart(charts.transition_heatmap(moves))
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
         down = int(worse.pairs.sum())
+        # their ARR is a sum only where the revenue data reaches the period: "$0" without it read as "none at stake"
+        arr = ("" if not down else
+               f", with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them"
+               if ui.has_data(view, "revenue") else ", their ARR not known: no revenue data for the period")
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
-                   f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {down:,} pair{'' if down == 1 else 's'}, "
-                   f"with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them.")
+                   f"{plural(int(moves.pairs.sum()), 'pair')}. Promoter → detractor: {plural(down, 'pair')}"
+                   f"{arr}.")
 
 ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes
 ui.page_footer(view, "pages/ceo.py")

@@ -43,6 +43,7 @@ ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
 ui.tile_note(c1, f"{view.end:%b %Y} · {plural(int(last.paying), 'paying customer')}")
 ui.tile_note(c3, ui.retention_note(ret_now, view))
+ui.paying_after_churn_warning(view)
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
 # LTV divides by logo churn, read from the customers file: name the file that is missing or carries no churn

@@ -1,0 +1,90 @@
+"""The role pages read on workspaces combined as a real company has them (s25: RavenStack's accounts + subscriptions
++ churn events + tickets, Miro's NPS survey, ...): each test builds a small hand file that reproduces what the
+public export did and asserts what the page now shows."""
+
+import datetime as dt
+
+import pytest
+from conftest import run_app, seeded_workspace
+
+# Four customers since Jan 2024. c1 churned in Mar 2026 and c3 in May 2026, yet the subscriptions file keeps
+# c1 paying to the end (no end date) and c3 to June (RavenStack: all 75 dated churners still have a running
+# subscription); c4 churns in Oct 2026, the last month, so its Oct MRR is no payment after churn.
+CUSTOMERS = b"""customer_id,start_date,churn_date
+c1,2024-01-01,2026-03-15
+c2,2024-01-01,
+c3,2024-01-01,2026-05-10
+c4,2024-01-01,2026-10-20
+"""
+SUBSCRIPTIONS = b"""customer_id,start_date,end_date,mrr
+c1,2024-01-01,,100
+c2,2024-01-01,,200
+c3,2024-01-01,2026-07-15,300
+c4,2024-01-01,,400
+"""
+AS_OF = dt.date(2026, 10, 31)
+PERIOD = ["Nov 2025", "Oct 2026"]
+# 1 customer (c1) churned before Oct 2026 and pays $100 in it
+PAYING_AFTER_CHURN = ("**1 customer** the customers file says churned before Oct 2026 still pays in Oct 2026 ($100 "
+                      "MRR in the revenue file): GRR and NRR count that revenue as kept while logo churn counts them "
+                      "as churned, so the two disagree. Check the revenue export's end dates; the CIO page lists "
+                      "these customers.")
+
+
+@pytest.fixture(scope="module")
+def paying_after_churn(tmp_path_factory):
+    seed = (("customers", CUSTOMERS), ("revenue", SUBSCRIPTIONS, {"as_of": AS_OF, "answers": {"currency:mrr": "USD"}}))
+    with seeded_workspace(tmp_path_factory, *seed):
+        yield {page: run_app(f"pages/{page}.py", period=PERIOD) for page in ("ceo", "cfo", "cio")}
+
+
+def test_ceo_and_cfo_say_churned_customers_still_pay(paying_after_churn):
+    # before: NRR and GRR tiles (RavenStack: NRR 292.3%, GRR 99.6%) beside 21.5% annualised logo churn, unexplained
+    for page in ("ceo", "cfo"):
+        warnings = [w.value for w in paying_after_churn[page].warning]
+        assert PAYING_AFTER_CHURN in warnings, (page, warnings)
+
+
+def test_cio_lists_customers_paying_after_their_churn(paying_after_churn):
+    at = paying_after_churn["cio"]
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("**2 customers** the customers file says churned still pay in a later month; check the "
+                            "revenue export's end dates or the customers export. A customer the customers file says "
+                            "churned who still pays") for w in warnings), warnings
+    table = next(d.value for d in at.dataframe if "Churned in" in d.value.columns)
+    assert table["Customer"].tolist() == ["c3", "c1"]
+    assert table["Churned in"].tolist() == ["May 2026", "Mar 2026"]
+    assert table["Months paid after"].tolist() == ["1", "7"]
+    assert table["Latest month paid"].tolist() == ["Jun 2026", "Oct 2026"]
+    assert table["MRR then"].tolist() == ["$300.00", "$100.00"]
+
+
+def test_ceo_arr_growth_is_signed(paying_after_churn):
+    # ARR Oct 2026 $8.4K (c1 100 + c2 200 + c4 400 = 700 × 12) vs Oct 2025 $12.0K (1,000 × 12): -30.0%.
+    # before: RavenStack's "705.0% vs Dec 2023" read as a level, not as growth
+    captions = [c.value for c in paying_after_churn["ceo"].caption]
+    assert "Oct 2026 · -30.0% vs Oct 2025" in captions, captions
+
+
+# Two customers answered twice (Miro's survey: 4 customers answered twice); no revenue is uploaded.
+NPS_TWICE = b"""customer_id,response_date,score
+p1,2026-09-01,10
+p1,2026-10-01,3
+p2,2026-09-02,8
+p2,2026-10-02,9
+"""
+
+
+@pytest.fixture(scope="module")
+def nps_without_revenue(tmp_path_factory):
+    with seeded_workspace(tmp_path_factory, ("nps", NPS_TWICE)):
+        yield run_app("pages/ceo.py", period=["Sep 2026", "Oct 2026"])
+
+
+def test_ceo_transition_arr_is_not_known_without_revenue(nps_without_revenue):
+    captions = [c.value for c in nps_without_revenue.caption]
+    # before: "... not customers: 2 pairs. Promoter → detractor: 1 pair, with $0 ARR summed over them." with no
+    # revenue uploaded at all
+    assert ("Counts are response pairs (a response and the same customer's previous one), not customers: 2 pairs. "
+            "Promoter → detractor: 1 pair, their ARR not known: no revenue data for the period.") in captions, captions
+    assert not any("$0 ARR" in c for c in captions), captions
