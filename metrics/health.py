@@ -142,10 +142,9 @@ def paying_after_churn(cur, view: View) -> tuple[int, float]:
     """(customers, MRR) in the view's last month of customers the customers file says churned before that month
     but who still pay in it (the view's segment and region): counted as retained revenue by GRR and NRR."""
     row = query(cur, f"""
-        SELECT count(*) AS n, coalesce(sum(mrr), 0)::DOUBLE AS mrr FROM fact_customer_revenue
-        WHERE {View.where()} AND month = $end AND in_customers AND churn_month < month AND mrr > 0""",
-                view.params()).iloc[0]
-    return int(row.n), float(row.mrr)
+        SELECT {measures.select(_FCM, n="paying_after_churn", mrr="mrr_after_churn")} FROM fact_customer_revenue
+        WHERE {View.where()} AND month = $end""", view.params()).iloc[0]
+    return int(row.n), 0.0 if stats.missing(row.mrr) else float(row.mrr)
 
 
 def monthly_volumes(cur, snap: Snapshot) -> pd.DataFrame:

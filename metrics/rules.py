@@ -449,6 +449,9 @@ def everywhere() -> list[str]:
         "The ARR of customers whose NPS fell from promoter to detractor is a sum only where revenue data reaches the "
         "period: without it, it is \"not known\", never \"$0\"; the ARR tile's change against a year before is "
         "signed (+705.0% vs Dec 2023), never a bare percentage that reads as a level.",
+        "Two answers of one customer given the same day (a survey without a date column is dated by its as-of date) "
+        "have no known order, so they make no move between NPS categories: the CEO page says how many answers that "
+        "leaves out of the moves, never reading the file's row order as time.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -196,8 +196,13 @@ with left:
             st.caption(f"“—”: fewer than {MIN_RESPONSES} responses in the period or the one before.")
 with right:
     moves = ui.cached(value.transitions, view, ui.current_snapshot().versions)
+    same_day = ui.cached(value.same_day_pairs, view) if ui.has_data(view, "nps") else 0
+    # a customer's two answers of one day (a survey dated by its as-of date) have no known order: said, not drawn
+    unordered = (f" {plural(same_day, 'answer')} {'was' if same_day == 1 else 'were'} given the same day as the "
+                 "customer's previous one: their order is not known, so they make no move.") if same_day else ""
     if moves.empty:
-        st.caption("No customer answered twice with the later answer in this period.")
+        st.caption("No customer answered twice on different days with the later answer in this period."
+                   + unordered)
     else:
         ui.chart(charts.transition_heatmap(moves))
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
@@ -208,7 +213,7 @@ with right:
                if ui.has_data(view, "revenue") else ", their ARR not known: no revenue data for the period")
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
                    f"{plural(int(moves.pairs.sum()), 'pair')}. Promoter → detractor: {plural(down, 'pair')}"
-                   f"{arr}.")
+                   f"{arr}.{unordered}")
 
 ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes
 ui.page_footer(view, "pages/ceo.py")

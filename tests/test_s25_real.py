@@ -88,3 +88,28 @@ def test_ceo_transition_arr_is_not_known_without_revenue(nps_without_revenue):
     assert ("Counts are response pairs (a response and the same customer's previous one), not customers: 2 pairs. "
             "Promoter → detractor: 1 pair, their ARR not known: no revenue data for the period.") in captions, captions
     assert not any("$0 ARR" in c for c in captions), captions
+
+
+# Miro's survey has no date column: every answer is dated the as-of date, and 4 customers answered twice. Which of a
+# customer's two answers of one day came first is not known: the file's row order is no time.
+NPS_UNDATED = b"""customer_id,score
+m1,10
+m2,9
+m1,3
+m3,8
+"""
+
+
+@pytest.fixture(scope="module")
+def nps_same_day(tmp_path_factory):
+    with seeded_workspace(tmp_path_factory, ("nps", NPS_UNDATED, {"as_of": dt.date(2026, 10, 31)})):
+        yield run_app("pages/ceo.py", period=["Oct 2026", "Oct 2026"])
+
+
+def test_ceo_makes_no_move_of_two_answers_on_one_day(nps_same_day):
+    captions = [c.value for c in nps_same_day.caption]
+    # before: a "Moves between consecutive responses" chart read m1 as Promoter → Detractor, by row order alone
+    said = ("No customer answered twice on different days with the later answer in this period. 1 answer was given "
+            "the same day as the customer's previous one: their order is not known, so they make no move.")
+    assert said in captions, captions
+    assert not any("Promoter → detractor" in c for c in captions), captions
