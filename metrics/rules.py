@@ -452,6 +452,9 @@ def everywhere() -> list[str]:
         "Two answers of one customer given the same day (a survey without a date column is dated by its as-of date) "
         "have no known order, so they make no move between NPS categories: the CEO page says how many answers that "
         "leaves out of the moves, never reading the file's row order as time.",
+        f"The quick ratio's change against the period before is drawn only when both periods' lost MRR rests on at "
+        f"least {MIN_CUSTOMERS} customer-months of contraction or churn: on fewer, one customer moves the ratio by a "
+        "large step, so the tile shows no arrow and its note says how many each period had.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -113,3 +113,32 @@ def test_ceo_makes_no_move_of_two_answers_on_one_day(nps_same_day):
             "the same day as the customer's previous one: their order is not known, so they make no move.")
     assert said in captions, captions
     assert not any("Promoter → detractor" in c for c in captions), captions
+
+
+def _monthly(mrr_by_month: dict[str, float]) -> bytes:
+    return b"customer_id,month,mrr\n" + b"".join(f"x,{m},{v:g}\n".encode() for m, v in mrr_by_month.items())
+
+
+# One customer, Dec 2023 – Dec 2025: 2024 gains $100 (Jan expansion) and loses $50 (Feb contraction): quick ratio
+# 2.0×; 2025 gains $150 and loses $50: 3.0×. Each rests on one customer-month of lost MRR (RavenStack's 2023: 11).
+_MONTHS = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+QUICK = _monthly({"2023-12": 100, **{m: 150.0 for m in _MONTHS}, "2024-01": 200, "2025-01": 300,
+                  **{m: 250.0 for m in _MONTHS if m >= "2025-02"}})
+
+
+@pytest.fixture(scope="module")
+def quick_on_few_losses(tmp_path_factory):
+    seed = (("revenue", QUICK, {"answers": {"recurring:mrr": "monthly", "currency:mrr": "USD"}}),)
+    with seeded_workspace(tmp_path_factory, *seed):
+        yield run_app("pages/cfo.py", period=["Jan 2025", "Dec 2025"])
+
+
+def test_cfo_quick_ratio_is_not_compared_on_a_handful_of_losses(quick_on_few_losses):
+    tile = next(m for m in quick_on_few_losses.metric if m.label == "Quick ratio")
+    # before: "3.0×" with a green "+1.0" arrow, a change resting on one lost customer-month each side
+    assert tile.value == "3.0×"
+    assert not tile.delta
+    captions = [c.value for c in quick_on_few_losses.caption]
+    assert ("Jan 2025 – Dec 2025: gained $150 MRR (new, reactivation, expansion) ÷ lost $50 (contraction, churn) · "
+            "not compared: customer-months that lost MRR, this period 1, the period before 1; fewer than 30 move the "
+            "ratio by a large step with one customer") in captions, captions
