@@ -455,6 +455,9 @@ def everywhere() -> list[str]:
         f"The quick ratio's change against the period before is drawn only when both periods' lost MRR rests on at "
         f"least {MIN_CUSTOMERS} customer-months of contraction or churn: on fewer, one customer moves the ratio by a "
         "large step, so the tile shows no arrow and its note says how many each period had.",
+        "Without a survey, the CEO's link coverage reads \"none, no NPS responses uploaded\" (not \"0.0% of active "
+        "customers\"); without revenue data for the period, the average MRR, NRR and GRR by NPS category are \"not "
+        "measurable\", never \"0 of the 4,000 paid\"; the churn model names the file it lacks.",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

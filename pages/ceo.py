@@ -92,8 +92,10 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
                f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
                f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
                "headline churn above covers all customers month by month, so the two differ. "
-               f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
-               f" · {fmt_pct(cover['arr'])} of ARR.")
+               # no survey at all: "0.0% of active customers" read as a coverage measured (the CIO tile shows "—")
+               + ("Linked: none, no NPS responses uploaded." if ui.current_snapshot().versions.get("nps") is None else
+                  f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active "
+                  f"customers · {fmt_pct(cover['arr'])} of ARR."))
     ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
     # the data these rest on, named when missing: with no NPS answer every customer is 'No response' ("have 0 and 0"
     # promoters and detractors), and a customers file that records no churn gives every group 0%
@@ -148,8 +150,11 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     ui.table(table.rename(columns={"category": "NPS category", "Customers": f"Customers on {view.start:%d %b %Y}"}),
              "Churn and revenue by NPS category")
     # two populations in one row: say which (191 customers beside an average over 185 payers read as a miscount)
-    st.caption(f"Average MRR, NRR and GRR rest on the customers who paid in {base_month:%b %Y}: "
-               f"{int(cats.paying.sum()):,} of the {int(cats.customers.sum()):,}.")
+    if ui.has_data(view, "revenue"):  # without revenue data "0 of the 7,032" paid read as a fact
+        st.caption(f"Average MRR, NRR and GRR rest on the customers who paid in {base_month:%b %Y}: "
+                   f"{int(cats.paying.sum()):,} of the {int(cats.customers.sum()):,}.")
+    else:
+        st.caption("Average MRR, NRR and GRR: not measurable, no revenue data for the period.")
     if cats.too_small.any():
         st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
 

@@ -142,3 +142,22 @@ def test_cfo_quick_ratio_is_not_compared_on_a_handful_of_losses(quick_on_few_los
     assert ("Jan 2025 – Dec 2025: gained $150 MRR (new, reactivation, expansion) ÷ lost $50 (contraction, churn) · "
             "not compared: customer-months that lost MRR, this period 1, the period before 1; fewer than 30 move the "
             "ratio by a large step with one customer") in captions, captions
+
+
+@pytest.fixture(scope="module")
+def customers_only(tmp_path_factory):
+    # Telco's churn file alone (no revenue, no survey): the CEO's value section still reads its population
+    with seeded_workspace(tmp_path_factory, ("customers", CUSTOMERS)):
+        yield run_app("pages/ceo.py", period=["Jan 2026", "Oct 2026"])
+
+
+def test_ceo_value_section_says_not_known_without_revenue_or_survey(customers_only):
+    captions = [c.value for c in customers_only.caption]
+    population = next(c for c in captions if c.startswith("**Population here"))
+    # before: "Linked: — of responses · 0.0% of active customers · — of ARR." with no survey uploaded
+    assert population.endswith("Linked: none, no NPS responses uploaded."), population
+    # before: "Average MRR, NRR and GRR rest on the customers who paid in Dec 2025: 0 of the 4." with no revenue
+    assert "Average MRR, NRR and GRR: not measurable, no revenue data for the period." in captions, captions
+    assert not any("customers who paid in" in c for c in captions), captions
+    # before: "not measurable: needs a customers file (churn dates) and revenue" beside a stored customers file
+    assert "not measurable: needs revenue data" in captions, captions
