@@ -497,7 +497,9 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "nor bad).", "pct", "Service",
            fact="tickets", compute="metrics.service.csat"),
     Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
-           "÷ Σ active customer-months over the period × 100.", "ratio", "Service",
+           "by customers the customer list counts active in the ticket's month ÷ Σ active customer-months over the "
+           "period × 100; tickets from other ids (not listed, before signup, after churn) are left out, counted.",
+           "ratio", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.summary"),
     Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
            "what their tickets created in the equally long window before showed by the start (first that applies: "

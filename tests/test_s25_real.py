@@ -161,3 +161,30 @@ def test_ceo_value_section_says_not_known_without_revenue_or_survey(customers_on
     assert not any("customers who paid in" in c for c in captions), captions
     # before: "not measurable: needs a customers file (churn dates) and revenue" beside a stored customers file
     assert "not measurable: needs revenue data" in captions, captions
+
+
+# Tickets of Sep–Oct 2026 beside CUSTOMERS: c2 and c4 are active both months (4 customer-months); c1 churned in
+# Mar 2026 and zz is no listed customer (RavenStack: 394 of 2024's 1,009 tickets came before the account's signup,
+# after its churn or from an account the list lacks).
+TICKETS = b"""ticket_id,customer_id,created_at,solved_at,status
+K1,c2,2026-09-03 09:00,2026-09-03 12:00,solved
+K2,c1,2026-09-10 09:00,2026-09-10 10:00,solved
+K3,c4,2026-10-02 09:00,2026-10-02 15:00,solved
+K4,zz,2026-10-05 09:00,2026-10-05 11:00,solved
+"""
+
+
+@pytest.fixture(scope="module")
+def tickets_beside_customers(tmp_path_factory):
+    with seeded_workspace(tmp_path_factory, ("customers", CUSTOMERS), ("tickets", TICKETS)):
+        yield run_app("pages/service.py", period=["Sep 2026", "Oct 2026"])
+
+
+def test_service_contact_rate_counts_the_listed_customers_tickets(tickets_beside_customers):
+    tile = next(m for m in tickets_beside_customers.metric if m.label == "Tickets created")
+    assert tile.value == "4"
+    captions = [c.value for c in tickets_beside_customers.caption]
+    # before: "100.0 per 100 active customers a month": 4 tickets ÷ 4 customer-months, two of the tickets from ids
+    # the list does not count active (c1 churned in March, zz is not listed); now 2 ÷ 4
+    assert ("50.0 per 100 active customers a month (their tickets; 2 tickets from ids the customer list does not "
+            "count active that month left out)") in captions, captions
