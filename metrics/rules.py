@@ -458,6 +458,8 @@ def everywhere() -> list[str]:
         "Without a survey, the CEO's link coverage reads \"none, no NPS responses uploaded\" (not \"0.0% of active "
         "customers\"); without revenue data for the period, the average MRR, NRR and GRR by NPS category are \"not "
         "measurable\", never \"0 of the 4,000 paid\"; the churn model names the file it lacks.",
+        "The CEO's service line says why a blank is blank: \"no ratings in the period\" (not \"n = 0, too few "
+        "ratings\") and \"no ticket solved in the period has a resolution time\" (not a bare dash).",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

@@ -64,8 +64,11 @@ if ui.has_data(view, "tickets"):  # one line of service; the Service page has th
     svc, slow = ui.cached(service.summary, view, tv), ui.cached(service.arr_open_over_target, view, tv)
     sat, res = svc["csat"], svc["resolution_hours"]
     sat_text = (f"{sat['value']:.1f}% (n = {sat['n']:,}, 95%: {sat['low']:.1f}–{sat['high']:.1f}%)"
-                if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)")
-    res_text = f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"] else "—"
+                if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)" if sat["n"]
+                else "— (no ratings in the period)")  # "n = 0, too few" read as if a few had been given
+    # a bare "—" said nothing of why (Zendesk's ticket table: no solve time at all)
+    res_text = (f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"]
+                else "— (no ticket solved in the period has a resolution time)")
     slow_text = ("none (no ticket open that long)" if slow["tickets"] == 0
                  else f"{fmt_currency(slow['arr'])} ({fmt_pct(slow['share_of_arr'])} of ARR)" if slow["arr"] is not None
                  else "— (not known: " + ("no revenue data for the month" if slow["tickets"] else "some tickets' "

@@ -188,3 +188,24 @@ def test_service_contact_rate_counts_the_listed_customers_tickets(tickets_beside
     # the list does not count active (c1 churned in March, zz is not listed); now 2 ÷ 4
     assert ("50.0 per 100 active customers a month (their tickets; 2 tickets from ids the customer list does not "
             "count active that month left out)") in captions, captions
+
+
+# Zendesk's ticket table as Fivetran syncs it: statuses, no solve time and no rating
+ZENDESK_LIKE = b"""id,organization_id,created_at,status,priority
+101,o1,2026-09-02 09:00:00,closed,normal
+102,o2,2026-09-15 10:00:00,solved,high
+103,o1,2026-10-04 11:00:00,closed,low
+"""
+
+
+@pytest.fixture(scope="module")
+def tickets_without_times(tmp_path_factory):
+    with seeded_workspace(tmp_path_factory, ("tickets", ZENDESK_LIKE)):
+        yield run_app("pages/ceo.py", period=["Sep 2026", "Oct 2026"])
+
+
+def test_ceo_service_line_says_why_its_figures_are_blank(tickets_without_times):
+    line = next(m.value for m in tickets_without_times.markdown if m.value.startswith("**Service:**"))
+    # before: "ticket CSAT — (n = 0, too few ratings) · median resolution — · ..."
+    assert line.startswith("**Service:** ticket CSAT — (no ratings in the period) · median resolution — (no ticket "
+                           "solved in the period has a resolution time) · "), line
