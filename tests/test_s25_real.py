@@ -164,7 +164,7 @@ def test_ceo_value_section_says_not_known_without_revenue_or_survey(customers_on
 
 
 # Tickets of Sep–Oct 2026 beside CUSTOMERS: c2 and c4 are active both months (4 customer-months); c1 churned in
-# Mar 2026 and zz is no listed customer (RavenStack: 394 of 2024's 1,009 tickets came before the account's signup,
+# Mar 2026 and zz is no listed customer (RavenStack: 373 of 2024's 1,009 tickets came before the account's signup,
 # after its churn or from an account the list lacks).
 TICKETS = b"""ticket_id,customer_id,created_at,solved_at,status
 K1,c2,2026-09-03 09:00,2026-09-03 12:00,solved
