@@ -23,9 +23,9 @@ import charts
 import report
 import safetext
 import viewstate
-from metrics import csat, ingest, memory, nps
+from metrics import csat, health, ingest, memory, nps
 from metrics import view as view_module
-from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_delta, plural
+from metrics.definitions import CURRENCY_SIGN, METRICS, currency_sign, fmt, fmt_currency, fmt_delta, plural
 from metrics.facts import MAX_HISTORY_MONTHS
 from metrics.ingest import model as ingest_model
 from metrics.rules import MIN_RESPONSES, RETENTION_MONTHS, Z_95
@@ -656,6 +656,21 @@ def churn_gap_lacks(view: View) -> str | None:
     # a customers file that records no churn gives every group 0% churn: a gap of 0, "no measurable difference",
     # where the data cannot tell
     return "needs " + " and ".join(lacking) + " for the period" if lacking else churn_unrecorded(view)
+
+
+def paying_after_churn_warning(view: View) -> None:
+    """Under the NRR / GRR tiles: the customers the customers file says churned before the view's last month who
+    still pay in it, whose revenue GRR and NRR count as kept while logo churn counts them as gone (nothing shown
+    when there are none, or without both files)."""
+    if not (has_data(view, "customers") and has_data(view, "revenue")):
+        return
+    n, mrr = cached(health.paying_after_churn, view)
+    if n:
+        notice(f"**{plural(n, 'customer')}** the customers file says churned before {view.end:%b %Y} still "
+               f"{'pays' if n == 1 else 'pay'} in {view.end:%b %Y} ({fmt_currency(mrr)} MRR in the revenue file): "
+               "GRR and NRR count that revenue as kept while logo churn counts them as churned, so the two "
+               "disagree. Check the revenue export's end dates; the CIO page lists these customers.",
+               "warning", ":material/sync_problem:")
 
 
 def churn_unrecorded(view: View) -> str | None:

@@ -196,6 +196,11 @@ REVENUE_STOPPED_RULE = ("Logo churn counts customers from the customers file: a 
                         "while the file still lists it as active is not counted in logo churn (the CIO page "
                         "lists it as a data-quality finding). The MRR bridge counts revenue, so the same "
                         "customer's stopped MRR is in its churned MRR.")
+REVENUE_AFTER_CHURN_RULE = ("A customer the customers file says churned who still pays in a later month (the "
+                            "revenue file keeps its subscription running) is counted as churned by logo churn and as "
+                            "kept revenue by GRR, NRR, the MRR bridge and the revenue cohorts: the CEO and CFO pages "
+                            "say how many pay in the period's last month and their MRR, and the CIO page lists them, "
+                            "never leaving a 99% GRR beside a 20% annual churn unexplained.")
 HISTORY_RULE = (f"A data version shows at most {MAX_HISTORY_MONTHS} months, counted back from its latest month of any "
                 "kind of data. Older rows are stored but no period shows them: the Data page says so before a file "
                 "is stored, and the pages name the data's months instead of offering a period that cannot exist.")
@@ -493,7 +498,9 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "nor bad).", "pct", "Service",
            fact="tickets", compute="metrics.service.csat"),
     Metric("contact_rate", "Contact rate", "Tickets created per 100 customers active, per month: Σ tickets created "
-           "÷ Σ active customer-months over the period × 100.", "ratio", "Service",
+           "by customers the customer list counts active in the ticket's month ÷ Σ active customer-months over the "
+           "period × 100; tickets from other ids (not listed, before signup, after churn) are left out, counted.",
+           "ratio", "Service",
            fact="tickets, fact_customer_month", compute="metrics.service.summary"),
     Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
            "what their tickets created in the equally long window before showed by the start (first that applies: "
@@ -552,4 +559,5 @@ def help_text(name: str) -> str:
 def general_rules() -> list[str]:
     """The rules that apply everywhere (Glossary, docs/metrics.md): those of metrics.rules, then the ones more
     than one page states."""
-    return [*rules.everywhere(), HISTORY_RULE, REVENUE_STOPPED_RULE, SAME_DAY_RULE, LTV_POPULATIONS]
+    return [*rules.everywhere(), HISTORY_RULE, REVENUE_STOPPED_RULE, REVENUE_AFTER_CHURN_RULE, SAME_DAY_RULE,
+            LTV_POPULATIONS]

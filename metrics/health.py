@@ -11,6 +11,9 @@
 - Finding "revenue stopped while active": a customer the customers file lists as active in month M whose
   MRR went from > 0 in M−1 to 0 in M. Reported here; not counted in logo churn (the customers file decides
   that), while the MRR bridge counts the stopped revenue as churned MRR (definitions.REVENUE_STOPPED_RULE).
+- Finding "revenue after churn": the reverse, a customer the customers file says churned in month C who still has
+  MRR > 0 in a month after C. Logo churn counts it as churned; GRR, NRR, the MRR bridge and the revenue cohorts
+  count it as retained (definitions.REVENUE_AFTER_CHURN_RULE): the two disagree, and the pages say so.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pandas as pd
 from metrics import measures, stats
 from metrics.rules import id_spelling_key
 from metrics.store import KIND_LABELS, KINDS, Snapshot, source_rows_for
-from metrics.view import query
+from metrics.view import View, query
 
 _FCM = "fact_customer_month"  # its measures (metrics.measures) also read fact_customer_revenue, its revenue part
 
@@ -121,6 +124,27 @@ def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
         FROM fact_customer_revenue
         WHERE snapshot = $s AND {measures.measure(_FCM, "revenue_stopped").where}
         ORDER BY month DESC, customer_id""", {"s": snap.snapshot})
+
+
+def revenue_after_churn(cur, snap: Snapshot) -> pd.DataFrame:
+    """Customers the customers file says churned whose MRR is still > 0 in a later month: one row each, with its
+    churn month, how many later months it paid, the latest of them and its MRR then."""
+    return query(cur, """
+        SELECT customer_id, churn_month, count(*) AS months_paid, max(month) AS last_month,
+               arg_max(mrr, month)::DOUBLE AS last_mrr, any_value(segment) AS segment
+        FROM fact_customer_revenue
+        WHERE snapshot = $s AND in_customers AND churn_month IS NOT NULL AND month > churn_month AND mrr > 0
+        GROUP BY customer_id, churn_month
+        ORDER BY last_mrr DESC, customer_id""", {"s": snap.snapshot})
+
+
+def paying_after_churn(cur, view: View) -> tuple[int, float]:
+    """(customers, MRR) in the view's last month of customers the customers file says churned before that month
+    but who still pay in it (the view's segment and region): counted as retained revenue by GRR and NRR."""
+    row = query(cur, f"""
+        SELECT {measures.select(_FCM, n="paying_after_churn", mrr="mrr_after_churn")} FROM fact_customer_revenue
+        WHERE {View.where()} AND month = $end""", view.params()).iloc[0]
+    return int(row.n), 0.0 if stats.missing(row.mrr) else float(row.mrr)
 
 
 def monthly_volumes(cur, snap: Snapshot) -> pd.DataFrame:

@@ -87,6 +87,11 @@ MEASURES: dict[str, dict[str, Measure]] = _facts(
     Measure(_FCM, "linked_paying_months", "count(*)", "in_customers AND mrr > 0", "BIGINT"),
     Measure(_FCM, "revenue_stopped", "count(DISTINCT customer_id)",
             "active AND NOT churned AND in_customers AND prev_mrr > 0 AND mrr = 0", "BIGINT"),
+    # customer-months that lost MRR (contraction or churn): what the quick ratio's denominator rests on
+    Measure(_FCM, "losing_months", "count(*)", "contraction_mrr > 0 OR churned_mrr > 0", "BIGINT"),
+    # paying in a month after the month the customers file says the customer churned (metrics.health)
+    Measure(_FCM, "paying_after_churn", "count(*)", "in_customers AND churn_month < month AND mrr > 0", "BIGINT"),
+    Measure(_FCM, "mrr_after_churn", "sum(mrr)", "in_customers AND churn_month < month AND mrr > 0", "DOUBLE"),
 )
 
 # Derived columns a metric may name beside its measures: ARR is a multiple of MRR (rules.ARR_FACTOR).

@@ -102,6 +102,14 @@ def quick_ratio_parts(frame: pd.DataFrame) -> tuple[float | None, float, float, 
     return ratio, gains, sums["contraction_mrr"] + sums["churned_mrr"], (f.month.iloc[0] if len(f) else None)
 
 
+def losing_months(cur, view: View) -> int:
+    """Customer-months of the window (the view's filters) that lost MRR, by contraction or churn: the quick ratio's
+    denominator rests on them, and a ratio of a handful of losses moves by a large step with one customer."""
+    return int(query(cur, f"""SELECT {measures.select("fact_customer_month", n="losing_months")}
+                              FROM fact_customer_revenue WHERE {View.where()} AND month BETWEEN $start AND $end""",
+                     view.params()).iloc[0].n or 0)
+
+
 def mrr_at(cur, view: View, month: dt.date) -> float | None:
     """MRR of one month under the view's filters: 0 when the revenue data covers the month and nobody pays, None
     when it does not cover it (as arr_at: a month after the billing export ends is not "$0 MRR")."""

@@ -533,8 +533,10 @@ def split(rows: pd.DataFrame, holdout_months: int = HOLDOUT_MONTHS):
 
 def train(cur, snapshot: int, versions: dict, seed: int = 0, holdout_months: int = HOLDOUT_MONTHS) -> RiskModel:
     """Fit, evaluate on the hold-out, refit on every labelled month and score the active accounts."""
-    if versions.get("customers") is None or versions.get("revenue") is None:
-        return RiskModel(snapshot, False, "needs a customers file (churn dates) and revenue")
+    if missing_kinds := [noun for kind, noun in (("customers", "a customers file (churn dates)"),
+                                                  ("revenue", "revenue data")) if versions.get(kind) is None]:
+        # the one that is missing, named: "needs a customers file and revenue" beside a stored customers file misled
+        return RiskModel(snapshot, False, "needs " + " and ".join(missing_kinds))
     first, last = cur.execute("SELECT first_month, last_month FROM snapshots WHERE snapshot = ?",
                               [snapshot]).fetchone()
     months = 0 if first is None else _month_index(last, first) + 1

@@ -454,6 +454,20 @@ def everywhere() -> list[str]:
         "earlier, and the page and the board pack then say \"at 15 Nov 2026 10:00 (the export's latest time)\" "
         "instead of \"at the end of Nov 2026\"; the backlog of a month after the export's latest time is \"—\", "
         "not known, since what was solved after the export is not.",
+        "The ARR of customers whose NPS fell from promoter to detractor is a sum only where revenue data reaches the "
+        "period: without it, it is \"not known\", never \"$0\"; the ARR tile's change against a year before is "
+        "signed (+705.0% vs Dec 2023), never a bare percentage that reads as a level.",
+        "Two answers of one customer given the same day (a survey without a date column is dated by its as-of date) "
+        "have no known order, so they make no move between NPS categories: the CEO page says how many answers that "
+        "leaves out of the moves, never reading the file's row order as time.",
+        f"The quick ratio's change against the period before is drawn only when both periods' lost MRR rests on at "
+        f"least {MIN_CUSTOMERS} customer-months of contraction or churn: on fewer, one customer moves the ratio by a "
+        "large step, so the tile shows no arrow and its note says how many each period had.",
+        "Without a survey, the CEO's link coverage reads \"none, no NPS responses uploaded\" (not \"0.0% of active "
+        "customers\"); without revenue data for the period, the average MRR, NRR and GRR by NPS category are \"not "
+        "measurable\", never \"0 of the 4,000 paid\"; the churn model names the file it lacks.",
+        "The CEO's service line says why a blank is blank: \"no ratings in the period\" (not \"n = 0, too few "
+        "ratings\") and \"no ticket solved in the period has a resolution time\" (not a bare dash).",
     ]
 
 # Labelled rows the churn model trains and is tested on at most: beyond, a seeded random sample of customers

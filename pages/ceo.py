@@ -54,16 +54,21 @@ else:
     ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
     ui.tile_note(c3, ui.retention_note(ret_now, view, grr=True))
     ui.kpi(c4, "arr", arr_now, arr_prev or None)
-    ui.tile_note(c4, f"{view.end:%b %Y}" + (f" · {fmt_pct(arr_now / arr_prev - 1)} vs {ui.previous_month(view):%b %Y}"
-                                      if arr_now and arr_prev else ""))
+    growth = arr_now / arr_prev - 1 if arr_now and arr_prev else None  # signed: "705.0%" read as a level
+    ui.tile_note(c4, f"{view.end:%b %Y}" + ("" if growth is None else f" · {'+' if growth > 0 else ''}"
+                                            f"{fmt_pct(growth)} vs {ui.previous_month(view):%b %Y}"))
+    ui.paying_after_churn_warning(view)
 
 if ui.has_data(view, "tickets"):  # one line of service; the Service page has the rest
     tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
     svc, slow = ui.cached(service.summary, view, tv), ui.cached(service.arr_open_over_target, view, tv)
     sat, res = svc["csat"], svc["resolution_hours"]
     sat_text = (f"{sat['value']:.1f}% (n = {sat['n']:,}, 95%: {sat['low']:.1f}–{sat['high']:.1f}%)"
-                if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)")
-    res_text = f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"] else "—"
+                if sat["n"] >= MIN_RESPONSES else f"— (n = {sat['n']:,}, too few ratings)" if sat["n"]
+                else "— (no ratings in the period)")  # "n = 0, too few" read as if a few had been given
+    # a bare "—" said nothing of why (Zendesk's ticket table: no solve time at all)
+    res_text = (f"{res['median']:,.1f} h (n = {res['n']:,})" if res["n"]
+                else "— (no ticket solved in the period has a resolution time)")
     slow_text = ("none (no ticket open that long)" if slow["tickets"] == 0
                  else f"{fmt_currency(slow['arr'])} ({fmt_pct(slow['share_of_arr'])} of ARR)" if slow["arr"] is not None
                  else "— (not known: " + ("no revenue data for the month" if slow["tickets"] else "some tickets' "
@@ -90,8 +95,10 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
                f"grouped by their latest NPS answer before that date (no later answer is used); churn is counted to "
                f"the end of {view.end:%b %Y}, revenue from {base_month:%b %Y} to {view.end:%b %Y} ({window}). The "
                "headline churn above covers all customers month by month, so the two differ. "
-               f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active customers"
-               f" · {fmt_pct(cover['arr'])} of ARR.")
+               # no survey at all: "0.0% of active customers" read as a coverage measured (the CIO tile shows "—")
+               + ("Linked: none, no NPS responses uploaded." if ui.current_snapshot().versions.get("nps") is None else
+                  f"Linked: {fmt_pct(cover['responses'])} of responses · {fmt_pct(cover['customers'])} of active "
+                  f"customers · {fmt_pct(cover['arr'])} of ARR."))
     ltv_by, ltv_why = worth["ltv_by_category"], worth["ltv_by_category_reason"]
     # the data these rest on, named when missing: with no NPS answer every customer is 'No response' ("have 0 and 0"
     # promoters and detractors), and a customers file that records no churn gives every group 0%
@@ -146,8 +153,11 @@ def value_by_category(view, worth: dict, cats, cover: dict) -> None:
     ui.table(table.rename(columns={"category": "NPS category", "Customers": f"Customers on {view.start:%d %b %Y}"}),
              "Churn and revenue by NPS category")
     # two populations in one row: say which (191 customers beside an average over 185 payers read as a miscount)
-    st.caption(f"Average MRR, NRR and GRR rest on the customers who paid in {base_month:%b %Y}: "
-               f"{int(cats.paying.sum()):,} of the {int(cats.customers.sum()):,}.")
+    if ui.has_data(view, "revenue"):  # without revenue data "0 of the 7,032" paid read as a fact
+        st.caption(f"Average MRR, NRR and GRR rest on the customers who paid in {base_month:%b %Y}: "
+                   f"{int(cats.paying.sum()):,} of the {int(cats.customers.sum()):,}.")
+    else:
+        st.caption("Average MRR, NRR and GRR: not measurable, no revenue data for the period.")
     if cats.too_small.any():
         st.caption(f"Groups with fewer than {MIN_CUSTOMERS} customers are too small to compare.")
 
@@ -194,15 +204,24 @@ with left:
             st.caption(f"“—”: fewer than {MIN_RESPONSES} responses in the period or the one before.")
 with right:
     moves = ui.cached(value.transitions, view, ui.current_snapshot().versions)
+    same_day = ui.cached(value.same_day_pairs, view) if ui.has_data(view, "nps") else 0
+    # a customer's two answers of one day (a survey dated by its as-of date) have no known order: said, not drawn
+    unordered = (f" {plural(same_day, 'answer')} {'was' if same_day == 1 else 'were'} given the same day as the "
+                 "customer's previous one: their order is not known, so they make no move.") if same_day else ""
     if moves.empty:
-        st.caption("No customer answered twice with the later answer in this period.")
+        st.caption("No customer answered twice on different days with the later answer in this period."
+                   + unordered)
     else:
         ui.chart(charts.transition_heatmap(moves))
         worse = moves[(moves.from_category == "Promoter") & (moves.to_category == "Detractor")]
         down = int(worse.pairs.sum())
+        # their ARR is a sum only where the revenue data reaches the period: "$0" without it read as "none at stake"
+        arr = ("" if not down else
+               f", with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them"
+               if ui.has_data(view, "revenue") else ", their ARR not known: no revenue data for the period")
         st.caption(f"Counts are response pairs (a response and the same customer's previous one), not customers: "
-                   f"{int(moves.pairs.sum()):,} pairs. Promoter → detractor: {down:,} pair{'' if down == 1 else 's'}, "
-                   f"with {fmt_currency(METRICS['arr'].evaluate(mrr=worse.mrr.sum()))} ARR summed over them.")
+                   f"{plural(int(moves.pairs.sum()), 'pair')}. Promoter → detractor: {plural(down, 'pair')}"
+                   f"{arr}.{unordered}")
 
 ui.risk_row(view, worth["revenue_at_risk"])  # ARR at risk (model), revenue at risk (NPS gap), top themes
 ui.page_footer(view, "pages/ceo.py")

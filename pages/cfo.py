@@ -43,6 +43,7 @@ ui.kpi(c3, "nrr", ret_now and ret_now.nrr, ret_prev and ret_prev.nrr)
 ui.kpi(c4, "grr", ret_now and ret_now.grr, ret_prev and ret_prev.grr)
 ui.tile_note(c1, f"{view.end:%b %Y} · {plural(int(last.paying), 'paying customer')}")
 ui.tile_note(c3, ui.retention_note(ret_now, view))
+ui.paying_after_churn_warning(view)
 c5, c6, c7, c8 = st.columns(4)
 ui.kpi(c5, "arpa", last.arpa, None if prev_mrr is None or prev_mrr.empty else prev_mrr.arpa.iloc[-1])
 # LTV divides by logo churn, read from the customers file: name the file that is missing or carries no churn
@@ -52,11 +53,19 @@ if worth["ltv"] is not None and not ltv_lacks:
     ui.tile_note(c6, f"all paying customers: ARPA {view.end:%b %Y} × {margin:.0%} margin ÷ "
                f"{fmt_pct(worth['monthly_churn'])} monthly churn ({worth['churned']:,} churned in the period)")
 quick, gains, losses, since = revenue.quick_ratio_parts(mrr)
-ui.kpi(c7, "quick_ratio", quick, revenue.quick_ratio(prev_mrr) if prev_mrr is not None else None)
+# a ratio whose losses rest on a handful of customer-months moves by a large step with one customer: no change
+# is drawn against such a period (RavenStack 2023: 11, an arrow from 31.1× to 18.8×)
+lost_months = {"now": ui.cached(revenue.losing_months, view),
+               "before": ui.cached(revenue.losing_months, prev) if prev_mrr is not None else None}
+few = [f"{'the period before' if k == 'before' else 'this period'} {n:,}" for k, n in lost_months.items()
+       if n is not None and n < MIN_CUSTOMERS]
+ui.kpi(c7, "quick_ratio", quick, revenue.quick_ratio(prev_mrr) if prev_mrr is not None and not few else None)
 if since is not None:  # what it divides: 0.0× (nothing gained) or "—" (nothing lost) reads as a fault otherwise
     why = "not measurable: no MRR lost to divide by · " if quick is None and not losses else ""
     ui.tile_note(c7, f"{why}{ui.months_span(since, view.end)}: gained {fmt_currency(gains)} MRR (new, reactivation, "
-                 f"expansion) ÷ lost {fmt_currency(losses)} (contraction, churn)")
+                 f"expansion) ÷ lost {fmt_currency(losses)} (contraction, churn)"
+                 + (f" · not compared: customer-months that lost MRR, {', '.join(few)}; fewer than {MIN_CUSTOMERS} "
+                    "move the ratio by a large step with one customer" if few and prev_mrr is not None else ""))
 rar, gap_lacks = worth["revenue_at_risk"], ui.churn_gap_lacks(view)
 ui.estimate_tile(c8, "revenue_at_risk", None if gap_lacks else rar.value, gap_lacks or rar.reason, inverse=True)
 if rar.value is not None and not gap_lacks:

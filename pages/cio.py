@@ -11,6 +11,7 @@ from metrics import health, nps, risk, voice
 from metrics.build import build_source
 from metrics.definitions import (
     METRICS,
+    REVENUE_AFTER_CHURN_RULE,
     REVENUE_STOPPED_RULE,
     SENTIMENT_METHOD,
     fmt_currency,
@@ -119,6 +120,15 @@ else:
     st.dataframe(pd.DataFrame({"Customer": stopped.customer_id, "Month MRR stopped": ui.dates(stopped.month, "%b %Y"),
                                "MRR the month before": stopped.last_mrr.map(fmt_money),
                                "Segment": stopped.segment}).head(200), hide_index=True, width="stretch")
+if not lacking and not (after := ui.cached(health.revenue_after_churn, snap)).empty:
+    st.warning(f"**{plural(len(after), 'customer')}** the customers file says churned still "
+               f"{'pays' if len(after) == 1 else 'pay'} in a later month; check the revenue export's end dates or "
+               f"the customers export. {REVENUE_AFTER_CHURN_RULE}")
+    st.dataframe(pd.DataFrame({"Customer": after.customer_id, "Churned in": ui.dates(after.churn_month, "%b %Y"),
+                               "Months paid after": after.months_paid.map(fmt_int),
+                               "Latest month paid": ui.dates(after.last_month, "%b %Y"),
+                               "MRR then": after.last_mrr.map(fmt_money),
+                               "Segment": after.segment}).head(200), hide_index=True, width="stretch")
 st.caption(f"Responses linked {fmt_pct(rates['responses_linked'])} · revenue rows matched "
            f"{fmt_pct(rates['revenue_linked'])} · active customers surveyed {fmt_pct(rates['active_surveyed'])}.")
 

@@ -96,7 +96,9 @@ o1, o2, o3, o4 = st.columns(4)
 ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
 ui.tile_note(o1, "not measurable: some tickets have no created time" if s["tickets_created"] is None
            else "contact rate not measurable: no active customers (no customer list in the period)"
-           if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
+           if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month"
+           + (f" (their tickets; {plural(s['contact_unlisted'], 'ticket')} from ids the customer list does not count "
+              "active that month left out)" if s["contact_unlisted"] else ""))
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
 ui.tile_note(o2, f"open at {at_end}" if s["backlog"] is not None
            else f"not measurable: {service.NO_STATE}" if ui.cached(service.coverage, view, tv)["unknown_state"]

@@ -7,7 +7,9 @@
 --   from_category VARCHAR, to_category VARCHAR (the same category counts as a move that stayed),
 --   customers BIGINT (moves), mrr DECIMAL(18,2) (Σ the customers' MRR in that month)
 -- rules: a move is a response whose previous response of the same customer (by date, then row_number) had a
---        category; it counts in the month of the later response, every move (an answer given after the customer
+--        category and an earlier date: two answers of one day have no known order (a survey dated by the export's
+--        as-of date dates every answer that day), so they make no move (metrics.value.same_day_pairs counts them,
+--        said on the page); it counts in the month of the later response, every move (an answer given after the customer
 --        churned, or by a customer no file lists, counts too: joined only to customers present that month, the
 --        unhappiest answers of leavers were dropped). Segment and region: the customer's in that month, else its
 --        latest, else 'Unknown'; MRR: the customer's in that month, else 0.
@@ -19,7 +21,8 @@ WITH answers AS (
     FROM in_nps WHERE customer_id IS NOT NULL
 ), moves AS (
     SELECT customer_id, response_date, category,
-           lag(category) OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_category
+           lag(category) OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_category,
+           lag(response_date) OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_date
     FROM answers
 ), latest AS (
     SELECT customer_id, arg_max(segment, month) AS segment, arg_max(region, month) AS region
@@ -34,6 +37,6 @@ FROM moves r
 LEFT JOIN fact_customer_month m
   ON m.customer_id = r.customer_id AND m.month = CAST(date_trunc('month', r.response_date) AS DATE)
 LEFT JOIN latest l ON l.customer_id = r.customer_id
-WHERE r.prev_category IS NOT NULL
+WHERE r.prev_category IS NOT NULL AND r.prev_date < r.response_date
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY month, segment, region, from_category, to_category
