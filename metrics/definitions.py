@@ -301,9 +301,10 @@ _M = [
            min_n=MIN_N_GAP),
     Metric("transitions", "Category transitions", "Response pairs: each response in the period with the same "
            "customer's previous response (a customer who answered three times counts as two pairs), with the "
-           "customer's MRR in the later response's month.", "int", "CEO",
+           "customer's MRR in the later response's month. A response given the same day as the previous one makes "
+           "no pair: their order is not known.", "int", "CEO",
            fact="fact_transition", compute="metrics.value.transitions", expr="customers, mrr",
-           group_by="from_category, to_category"),
+           group_by="from_category, to_category", where="same_day IS NOT TRUE"),
     Metric("new_customers", "New customers", "Customers whose start date falls in the period (customers file).",
            "int", "CMO", fact="fact_month", compute="metrics.revenue.churn_by_month", expr="started"),
     Metric("new_mrr", "New MRR", "MRR of customers paying for the first time, summed over the period's months.",

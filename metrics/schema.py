@@ -199,8 +199,11 @@ CREATE TABLE IF NOT EXISTS part_cohort (
 );
 CREATE TABLE IF NOT EXISTS part_transition (
     part INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
-    from_category VARCHAR NOT NULL, to_category VARCHAR NOT NULL, customers BIGINT, mrr DECIMAL(18, 2)
+    from_category VARCHAR NOT NULL, to_category VARCHAR NOT NULL, customers BIGINT, mrr DECIMAL(18, 2),
+    same_day BOOLEAN
 );
+-- workspaces made before it (their parts hold NULL: every pair a move, as their SQL counted them)
+ALTER TABLE part_transition ADD COLUMN IF NOT EXISTS same_day BOOLEAN;
 CREATE TABLE IF NOT EXISTS part_nps (
     part INTEGER NOT NULL, month DATE NOT NULL, segment VARCHAR NOT NULL, region VARCHAR NOT NULL,
     channel VARCHAR NOT NULL, score TINYINT NOT NULL, linked BOOLEAN NOT NULL, responses BIGINT NOT NULL
@@ -218,14 +221,16 @@ def part_table(fact: str) -> str:
     return "part_" + fact.removeprefix("fact_")
 
 
-def _plain_view(fact: str) -> str:
-    return (f"CREATE VIEW IF NOT EXISTS {fact} AS SELECT s.snapshot, f.* EXCLUDE (part) "
+def plain_view(fact: str, replace: bool = False) -> str:
+    # replace: a view made before a column was added to its part table keeps the old columns (parts.ensure)
+    return (f"CREATE {'OR REPLACE VIEW' if replace else 'VIEW IF NOT EXISTS'} {fact} AS SELECT s.snapshot, "
+            "f.* EXCLUDE (part) "
             f"FROM snapshot_parts s JOIN {part_table(fact)} f ON f.part = s.part WHERE s.fact = '{fact}';\n")
 
 
 # The snapshot's part of each fact, under the fact's own name. fact_customer_month adds the categories of the
 # snapshot's fact_customer_category part (metrics.facts.READ_COLUMNS order: the layout before parts).
-FACT_VIEWS = "".join(_plain_view(f) for f in ("fact_calendar", "fact_customer_category", "fact_month",
+FACT_VIEWS = "".join(plain_view(f) for f in ("fact_calendar", "fact_customer_category", "fact_month",
                                                "fact_retention", "fact_cohort", "fact_transition", "fact_nps",
                                                "fact_csat")) + """
 CREATE VIEW IF NOT EXISTS fact_customer_month AS

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics import linkage, measures, revenue, rules, stats
-from metrics.store import source_rows_for
 from metrics.view import View, query
 
 DEFAULT_GROSS_MARGIN = 0.80
@@ -206,28 +205,11 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
 
 
 def same_day_pairs(cur, view: View) -> int:
-    """Answers of a customer given the same day as its previous answer, dated in the window (the view's segment and
-    region as fact_transition reads them): no move, their order being unknown, so the page says how many."""
-    nps_rows = source_rows_for(cur, "nps", view.snapshot, "snapshot")
+    """Answers of a customer given the same day as its previous answer, dated in the window (fact_transition's
+    same_day rows, the view's segment and region): no move, their order being unknown, so the page says how many."""
     return int(query(cur, f"""
-        WITH answers AS (
-            SELECT customer_id, response_date,
-                   lag(response_date) OVER (PARTITION BY customer_id ORDER BY response_date, row_number) AS prev_date
-            FROM {nps_rows} WHERE customer_id IS NOT NULL
-        ), latest AS (
-            SELECT customer_id, arg_max(segment, month) AS segment, arg_max(region, month) AS region
-            FROM fact_customer_revenue WHERE snapshot = $snapshot GROUP BY customer_id
-        )
-        SELECT count(*) AS n FROM (
-            SELECT coalesce(m.segment, l.segment, 'Unknown') AS segment,
-                   coalesce(m.region, l.region, 'Unknown') AS region
-            FROM answers a
-            LEFT JOIN fact_customer_revenue m ON m.snapshot = $snapshot AND m.customer_id = a.customer_id
-                 AND m.month = CAST(date_trunc('month', a.response_date) AS DATE)
-            LEFT JOIN latest l ON l.customer_id = a.customer_id
-            WHERE a.prev_date = a.response_date AND a.response_date BETWEEN $start AND last_day($end::DATE))
-        WHERE ($segment IS NULL OR segment = $segment) AND ($region IS NULL OR region = $region)""",
-        view.params()).iloc[0].n)
+        SELECT {measures.select("fact_transition", n="customers")} FROM fact_transition
+        WHERE {View.where()} AND month BETWEEN $start AND $end AND same_day""", view.params()).iloc[0].n or 0)
 
 
 def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:
@@ -238,4 +220,5 @@ def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:
     return query(cur, f"""
         SELECT from_category, to_category, {measures.select("fact_transition", "mrr", pairs="customers")}
         FROM fact_transition WHERE {View.where()} AND month BETWEEN $start AND $end
+          AND same_day IS NOT TRUE  -- NULL in parts built before the column: each a move, as then
         GROUP BY ALL ORDER BY ALL""", view.params())

@@ -5,11 +5,13 @@
 -- columns:
 --   month DATE (month of the later response), segment VARCHAR, region VARCHAR,
 --   from_category VARCHAR, to_category VARCHAR (the same category counts as a move that stayed),
---   customers BIGINT (moves), mrr DECIMAL(18,2) (Σ the customers' MRR in that month)
+--   customers BIGINT (moves), mrr DECIMAL(18,2) (Σ the customers' MRR in that month),
+--   same_day BOOLEAN (the previous response has the same date: no move, see rules)
 -- rules: a move is a response whose previous response of the same customer (by date, then row_number) had a
 --        category and an earlier date: two answers of one day have no known order (a survey dated by the export's
---        as-of date dates every answer that day), so they make no move (metrics.value.same_day_pairs counts them,
---        said on the page); it counts in the month of the later response, every move (an answer given after the customer
+--        as-of date dates every answer that day), so they make no move; they are kept as same_day rows for the
+--        page to count (metrics.value.same_day_pairs); it counts in the month of the later response, every move
+--        (an answer given after the customer
 --        churned, or by a customer no file lists, counts too: joined only to customers present that month, the
 --        unhappiest answers of leavers were dropped). Segment and region: the customer's in that month, else its
 --        latest, else 'Unknown'; MRR: the customer's in that month, else 0.
@@ -32,11 +34,12 @@ SELECT CAST(date_trunc('month', r.response_date) AS DATE) AS month,
        coalesce(m.segment, l.segment, 'Unknown') AS segment, coalesce(m.region, l.region, 'Unknown') AS region,
        r.prev_category AS from_category, r.category AS to_category,
        CAST(count(*) AS BIGINT) AS customers,
-       CAST(coalesce(sum(m.mrr), 0) AS DECIMAL(18, 2)) AS mrr
+       CAST(coalesce(sum(m.mrr), 0) AS DECIMAL(18, 2)) AS mrr,
+       CAST(r.prev_date = r.response_date AS BOOLEAN) AS same_day
 FROM moves r
 LEFT JOIN fact_customer_month m
   ON m.customer_id = r.customer_id AND m.month = CAST(date_trunc('month', r.response_date) AS DATE)
 LEFT JOIN latest l ON l.customer_id = r.customer_id
-WHERE r.prev_category IS NOT NULL AND r.prev_date < r.response_date
-GROUP BY 1, 2, 3, 4, 5
-ORDER BY month, segment, region, from_category, to_category
+WHERE r.prev_category IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 8
+ORDER BY month, segment, region, from_category, to_category, same_day
