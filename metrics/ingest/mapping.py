@@ -75,7 +75,8 @@ FIELDS_TICKETS = [
 ]
 
 SYNONYMS_TICKETS = {
-    "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
+    "ticket_id": ["ticketid", "id", "ticketnumber", "requestid",  # Zoho Desk's export: 'Request Id'
+                  "ticket", "conversationid", "caseid", "casenumber",
                   "hsobjectid", "recordid", "number", "issuekey", "issueid", "sessionid",  # Crisp's conversations
                   "ticketnummer", "ticketnr",  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
                   "conferenceid", "chatid"],  # LiveChat's chats ('conferenceId')
@@ -168,6 +169,7 @@ SYNONYMS_TICKETS = {
                      # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
                      "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],
     "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
+                "numberofreopen",  # Zoho Desk's 'Number of Reopen'
                 "reopened", "isreopened", "reopenflag", "wiedereroeffnungen", "wiedergeoeffnet"],
     "escalated": ["escalated", "escalationflag", "isescalated", "escalation", "eskaliert"],
     "tags": ["tags", "tag", "labels", "ticketstags"],

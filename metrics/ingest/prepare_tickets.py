@@ -270,9 +270,10 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         snoozed, _ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
         chk.flag(snooze, f"{val(snooze)} IS NOT NULL AND {snoozed} IS NULL", unreadable(chk, snooze, "times"))
     _outbound_start(chk, m, times, warnings)
-    durations = {name: duration(chk, m[name], warnings)
-                 for name in ("first_reply_time", "first_reply_time_business", "resolution_time",
-                              "resolution_time_business") if name in m}
+    # a business-hours column set aside (a calendar figure exists) is not read: its unit is not asked about
+    read = ("first_reply_time", "resolution_time") + (
+        ("first_reply_time_business", "resolution_time_business") if _business_only(m) else ())
+    durations = {name: duration(chk, m[name], warnings) for name in read if name in m}
     csat = satisfaction(chk, m["satisfaction"], warnings) if "satisfaction" in m else None
     if "status" in m:
         _status_map(chk, m["status"])
@@ -456,6 +457,16 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
+def _business_only(m: dict[str, str]) -> bool:
+    """Whether every measure the export has is in business hours only (no calendar figure for any): then the
+    business-hours columns are the durations; else they are set aside, never mixed with calendar time."""
+    cal = {"first_reply": "first_reply_time" in m or ("first_reply_at" in m and "created_at" in m),
+           "resolution": "resolution_time" in m or (("solved_at" in m or "closed_at" in m) and "created_at" in m)}
+    bus = {"first_reply": "first_reply_time_business" in m, "resolution": "resolution_time_business" in m}
+    present = [k for k in cal if cal[k] or bus[k]]
+    return bool(present) and all(bus[k] and not cal[k] for k in present)
+
+
 def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[str], has_reply: bool,
                has_created: bool, has_solved: bool) -> None:
     """t2 -> t3 with first_reply_hours, resolution_hours, hours_basis and, per measure, whether the ticket's figure
@@ -512,12 +523,7 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
                                 f"({LONGEST_HOURS:,.0f} hours), which no ticket waits: broken cells, left out.")
             if neg or long:
                 con.execute(f"UPDATE t2 SET {col} = NULL WHERE {col} < 0 OR {col} > $most", {"most": LONGEST_HOURS})
-    # Which measures have a calendar figure, and which only a business-hours one.
-    cal = {"first_reply": "first_reply_time" in m or (has_reply and has_created),
-           "resolution": "resolution_time" in m or (has_solved and has_created)}
-    bus = {"first_reply": "first_reply_time_business" in m, "resolution": "resolution_time_business" in m}
-    present = [k for k in cal if cal[k] or bus[k]]
-    if present and all(bus[k] and not cal[k] for k in present):
+    if _business_only(m):
         basis = "business"
         fr, res = "fr_bus", "res_bus"
         warnings.append("Only business-hours durations in this export: stored as business hours (hours_basis "

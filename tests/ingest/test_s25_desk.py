@@ -1,0 +1,90 @@
+"""Help-desk and survey exports of session 25, written here in each tool's layout (its header names, status words
+and value formats, from the tool's documentation or public code that reads its files). Figures worked out by hand."""
+
+import pytest
+from conftest import prepare_bytes
+
+from metrics.errors import NeedsAnswerError
+
+# Zoho Desk's ticket export: 'Request Id', day-first times ('13/10/2026 09:00'), 'Number of Reopen', 'Happiness
+# Rating' and durations 'in Business Hours' that hold milliseconds (108960000 is 30.3 h)
+ZOHO_BUSINESS = (
+    "Request Id,Subject,Status,Created Time,First Response Time in Business Hours,"
+    "Resolution Time in Business Hours,Number of Reopen,Happiness Rating\n"
+    "101,Login fails,Closed,13/10/2026 09:00,1800000,14400000,0,Good\n"
+    "102,Billing wrong,Closed,14/10/2026 10:00,60000,108960000,1,Bad\n"
+    "103,SSO question,On Hold,03/11/2026 09:00,,,0,\n")
+MS = {"duration_unit:First Response Time in Business Hours": "milliseconds",
+      "duration_unit:Resolution Time in Business Hours": "milliseconds"}
+
+
+def test_zoho_desk_business_hours_columns_are_not_in_hours():
+    """'in Business Hours' names the clock, not the unit: read as hours, a 1-minute first response (60000 ms) was
+    stored as 60,000 business hours, and the others (over 20 years) left out. The unit is asked (no proposal); as
+    milliseconds: first replies 0.5 h and 1 min, resolutions 4 h and 30.27 h (108960000 / 3600000)."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(ZOHO_BUSINESS.encode(), kind="tickets")
+    qs = {q.key: q for q in asked.value.questions}
+    assert set(MS) <= set(qs) and all(qs[k].must_confirm and qs[k].proposal is None for k in MS)
+    t = prepare_bytes(ZOHO_BUSINESS.encode(), kind="tickets", answers=MS).rows.set_index("ticket_id")
+    assert list(t.index) == ["101", "102", "103"]
+    assert list(t.first_reply_hours.fillna(-1).round(4)) == [0.5, round(1 / 60, 4), -1]
+    assert list(t.resolution_hours.fillna(-1).round(4)) == [4.0, 30.2667, -1]
+    assert list(t.hours_basis.fillna("-")) == ["business", "business", "-"]
+    assert list(t.status) == ["closed", "closed", "hold"]
+    assert list(t.reopens) == [0, 1, 0]
+    assert list(t.csat_satisfied.astype(object).fillna("-")) == [True, False, "-"]
+
+
+ZOHO_WITH_CLOSE = (
+    "Request Id,Status,Created Time,Ticket Closed Time,First Response Time in Business Hours,"
+    "Resolution Time in Business Hours\n"
+    "101,Closed,13/10/2026 09:00,13/10/2026 13:00,1800000,14400000\n"
+    "102,Closed,14/10/2026 10:00,16/10/2026 12:00,60000,7200000\n"
+    "103,Open,03/11/2026 09:00,,,\n")
+
+
+def test_zoho_desk_business_columns_beside_the_close_time_are_set_aside_unasked():
+    """With 'Ticket Closed Time' the resolution is calendar time from the times (4 h, 50 h) and the business-hours
+    columns are set aside, said; their unit is not asked (they are not read)."""
+    p = prepare_bytes(ZOHO_WITH_CLOSE.encode(), kind="tickets")
+    t = p.rows.set_index("ticket_id")
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, 50.0, -1]
+    assert list(t.hours_basis.fillna("-")) == ["calendar", "calendar", "-"]
+    assert any("set aside" in w for w in p.warnings)
+
+
+ZOHO_WORDS = (
+    "Ticket Id,Status,Created Time,Ticket Closed Time,First Response Time,Resolution Time\n"
+    "101,Closed,13/10/2026 09:00,13/10/2026 13:00,30 mins,4 hrs\n"
+    "102,Closed,14/10/2026 10:00,16/10/2026 13:30,1 hrs 15 mins,2 days 3 hrs 30 mins\n"
+    "103,Closed,15/10/2026 09:00,15/10/2026 09:45,45 mins,45 mins\n"
+    "104,Open,03/11/2026 09:00,,,\n")
+
+
+def test_zoho_desk_durations_written_with_their_units():
+    """'2 days 3 hrs 30 mins' was no number: the unit was asked for a column that writes its units, then the file
+    refused. Each cell is read by its own units. Hand: first replies 0.5, 1.25, 0.75 h; resolutions 4, 51.5, 0.75 h
+    (they agree with the times: 13:00-09:00, 16th 13:30-14th 10:00, 09:45-09:00)."""
+    p = prepare_bytes(ZOHO_WORDS.encode(), kind="tickets")
+    t = p.rows.set_index("ticket_id")
+    assert list(t.first_reply_hours.fillna(-1)) == [0.5, 1.25, 0.75, -1]
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, 51.5, 0.75, -1]
+    assert any("units written in each cell" in w for w in p.warnings)
+
+
+def test_zoho_desk_hh_mm_with_hrs_is_hours_and_minutes():
+    """'26:30 hrs' is 26 h 30 min (H:MM with its unit written), not a number in an asked unit."""
+    text = ZOHO_WORDS.replace("30 mins,4 hrs", "00:30 hrs,04:00 hrs").replace(
+        "1 hrs 15 mins,2 days 3 hrs 30 mins", "01:15 hrs,51:30 hrs").replace("45 mins,45 mins", "00:45 hrs,00:45 hrs")
+    t = prepare_bytes(text.encode(), kind="tickets").rows
+    assert list(t.first_reply_hours.fillna(-1)) == [0.5, 1.25, 0.75, -1]
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, 51.5, 0.75, -1]
+
+
+def test_a_word_duration_column_with_a_bare_number_is_refused_not_guessed():
+    """A bare '90' among cells that write their units says no unit: refused (the row named), never read as hours."""
+    text = ZOHO_WORDS.replace("45 mins,45 mins", "45 mins,90")
+    with pytest.raises(Exception, match="written with their units"):
+        prepare_bytes(text.encode(), kind="tickets")
+
