@@ -88,3 +88,46 @@ def test_a_word_duration_column_with_a_bare_number_is_refused_not_guessed():
     with pytest.raises(Exception, match="written with their units"):
         prepare_bytes(text.encode(), kind="tickets")
 
+
+def surveymonkey(answers: list[int]) -> bytes:
+    """SurveyMonkey's 'All responses data' CSV: two header rows (question text over 'Response'), Respondent ID,
+    Collector ID, Start Date, End Date, Custom Data 1 (as in tests/ingest/test_survey_tool_exports.py)."""
+    rows = "".join(f"1181{i:08d},431,03/{14 + i}/2026 10:11:12 AM,03/{14 + i}/2026 10:15:00 AM,C-{i:03d},{a}\n"
+                   for i, a in enumerate(answers))
+    return ("Respondent ID,Collector ID,Start Date,End Date,Custom Data 1,"
+            '"How likely is it that you would recommend this company to a friend or colleague?"\n'
+            ",,,,,Response\n" + rows).encode()
+
+
+NPS_Q = "scale:How likely is it that you would recommend this company to a friend or colleague?"
+
+
+def nps(scores) -> float:
+    scores = list(scores)
+    return round(100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores), 1)
+
+
+def test_surveymonkey_choice_positions_without_a_zero_are_asked():
+    """The 'Numerical Value' export numbers the 0–10 choices 1–11. Answers 10, 10, 9, 8, 2, 7, 1 (no 0, no 11)
+    were read as 0–10 unasked: NPS +14.3 (3 promoters, 2 detractors); as positions they are the answers 9, 9, 8,
+    7, 1, 6, 0: NPS −14.3. Asked (must confirm, SurveyMonkey's numbering said); confirmed as 0–10, stored as
+    written."""
+    data = surveymonkey([10, 10, 9, 8, 2, 7, 1])
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, kind="nps")
+    q = next(q for q in asked.value.questions if q.key == NPS_Q)
+    assert q.must_confirm and q.proposal == "0-10" and "Numerical Value" in q.detail
+    rows = prepare_bytes(data, kind="nps", answers={NPS_Q: "0-10"}).rows
+    assert list(rows.score) == [10, 10, 9, 8, 2, 7, 1] and nps(rows.score) == 14.3
+
+
+def test_surveymonkey_choice_positions_up_to_eleven_are_refused():
+    """Answers 1 to 11 are choice positions: refused, saying to export the answer text (was: 'outside 0–10')."""
+    with pytest.raises(Exception, match="Actual Answer Text"):
+        prepare_bytes(surveymonkey([11, 10, 9, 8, 1, 7, 11]), kind="nps")
+
+
+def test_surveymonkey_answer_text_with_a_zero_is_read_unasked():
+    """Answers that include 0 are the answers themselves: 10, 9, 0, 8, 6 -> NPS 0 (2 promoters, 2 detractors)."""
+    rows = prepare_bytes(surveymonkey([10, 9, 0, 8, 6]), kind="nps").rows
+    assert list(rows.score) == [10, 9, 0, 8, 6] and nps(rows.score) == 0.0
