@@ -345,9 +345,13 @@ def everywhere() -> list[str]:
         "have no status. Tickets an export marks as merged without saying which one survived (osTicket's 'Merged' "
         "marks both the ticket kept and those merged into it) are all counted, said with their number. 'In Business "
         "Hours' in a duration header names the clock, not the unit (Zoho Desk's 'Resolution Time in Business Hours' "
-        "holds milliseconds): the unit of its numbers is asked, and a business-hours column set aside beside "
+        "holds milliseconds): its numbers are hours only up to a median of 1,000 hours, above it their unit is "
+        "asked; a business-hours column set aside beside "
         "calendar figures is not read. Durations written with their units ('2 days 3 hrs 30 mins', '30 mins', "
-        "'26:30 hrs') are read by the units in each cell; a bare number among them is refused, never given a unit.",
+        "'26:30 hrs') are read by the units in each cell; a bare number among them is refused, never given a unit. "
+        "A Salesforce case report's close is 'Date/Time Closed', read before its date-only 'Closed Date', and its "
+        "default status Working is open. A duration from a date without a time of day beside a timed one is whole "
+        "days from date to date (a case opened at 09:00 and closed that day took 0 days, never -9 h).",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
         "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "

@@ -55,6 +55,7 @@ STATUS_WORDS = {
     "snoozed": "pending",
     # Jira Service Management's 'Waiting for support' / 'Waiting for customer'; Kustomer's 'done'; Front's 'archived'
     # (a conversation dealt with and put away) were asked each time
+    "working": "open",  # Salesforce's default case statuses: New, Working, Escalated, Closed
     "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
     "unresolved": "open",  # Crisp's conversation states: pending, unresolved, resolved
     "submitted": "new", "in_progress": "open", "waiting_on_customer": "pending",  # Intercom's tickets
@@ -436,7 +437,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _durations(chk, m, warnings, days, "first_reply_at" in m, "created_at" in m, "solved_at" in m or "closed_at" in m)
     if day_only:
         warnings.append("No time of day in " + ", ".join(f"'{c}'" for c in day_only) + ": day precision (times "
-                        "from these dates are whole days, midnight-based; flagged day_precision).")
+                        "from these dates are whole days, counted from date to date; flagged day_precision).")
     undated = con.execute("SELECT count(*) FROM t3 WHERE coalesce(created_at, solved_at, first_reply_at) IS NULL"
                           ).fetchone()[0]
     if undated:
@@ -474,10 +475,18 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
     figure from the export's own duration column is as exact as that column, even beside whole-day dates (RavenStack
     gives dates and a minutes column: its first response times are not day precision)."""
     con = chk.con
-    ts_fr = "(epoch(first_reply_at) - epoch(created_at)) / 3600.0"
-    ts_res = "(epoch(solved_at) - epoch(created_at)) / 3600.0"
     # solved_at is the closed time when the export has no solve time
     dated = days | ({"solved_at"} if "closed_at" in days and "solved_at" not in m else set())
+
+    def span(late: str, early: str) -> str:
+        # whole days when either end is a date without a time of day: a case opened at 09:00 and closed that day
+        # (Salesforce's 'Closed Date') took 0 days, not -9 h (midnight minus 09:00)
+        if {late, early} & dated:
+            return f"(date_diff('day', {early}::DATE, {late}::DATE) * 24.0)"
+        return f"(epoch({late}) - epoch({early})) / 3600.0"
+
+    ts_fr = span("first_reply_at", "created_at")
+    ts_res = span("solved_at", "created_at")
 
     def before(late: str, early: str) -> str:
         # a date without a time of day (HubSpot's 'Close date') is midnight: a ticket closed the day it was created

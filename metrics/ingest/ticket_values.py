@@ -219,9 +219,19 @@ def _hms_hours(v: str, minutes_first: bool = False) -> str:
 
 def _unit_from_header(column: str) -> str | None:
     h = re.sub(r"[^a-z]", "", column.lower())
-    # 'in Business Hours' names the clock, not the unit: Zoho Desk's 'Resolution Time in Business Hours' holds
-    # milliseconds (108960000 is 30.3 h), and read as hours a 1-minute first response (60000) was 60,000 hours
+    # 'Business Hours' names the clock, and only perhaps the unit: Zoho Desk's 'Resolution Time in Business Hours'
+    # holds milliseconds (108960000 is 30.3 h); read as hours a 1-minute first response (60000) was 60,000 hours.
+    # With no other unit word the header gives "clock" (hours, unless the numbers say otherwise: duration())
+    clock = re.search(r"(business|calendar|working|office)(hours|hrs)", h)
     h = re.sub(r"(business|calendar|working|office)(hours|hrs)", "", h)
+    unit = _unit_words(h)
+    return "clock" if unit is None and clock else unit
+
+
+CLOCK_MOST_HOURS = 1000  # a median above this in a 'business hours' column is no count of hours (Zoho: milliseconds)
+
+
+def _unit_words(h: str) -> str | None:
     if "hhmmss" in h or "hhmm" in h:
         return "hms"
     for unit, words in (("milliseconds", ("millisecond", "inms")), ("minutes", ("minute", "mins", "inmin")),
@@ -268,11 +278,16 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
                                            f"max({number}) FROM raw").fetchone()
     chk.flag(column, f"{v} IS NOT NULL AND {number} IS NULL", "are not numbers (durations)")
     unit = _unit_from_header(column)
+    if unit == "clock":
+        # 'Resolution time (business hours)' of 5.5 is hours; Zoho's 'in Business Hours' of 14400000 is milliseconds
+        unit = "hours" if med is None or med <= CLOCK_MOST_HOURS else None
     if unit in (None, "hms"):
         answer = chk.questions.ask(Question(
             f"duration_unit:{column}", f"In what unit are the durations in '{column}'?",
             tuple(UNIT_HOURS), {u: u for u in UNIT_HOURS}, None,
-            f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit."
+            f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit"
+            + (f" (it names business hours, but a median of {med:,g} hours is {med / 8766:,.1f} years: Zoho Desk "
+               "writes milliseconds)." if _unit_from_header(column) == "clock" else ".")
             if numeric else "No numbers in the column.", must_confirm=True))
         if answer is None:
             return None

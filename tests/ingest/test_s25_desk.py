@@ -20,12 +20,14 @@ MS = {"duration_unit:First Response Time in Business Hours": "milliseconds",
 
 def test_zoho_desk_business_hours_columns_are_not_in_hours():
     """'in Business Hours' names the clock, not the unit: read as hours, a 1-minute first response (60000 ms) was
-    stored as 60,000 business hours, and the others (over 20 years) left out. The unit is asked (no proposal); as
+    stored as 60,000 business hours, and the others (over 20 years) left out. A median above 1,000 hours is no
+    count of hours: the unit is asked (no proposal; 'Resolution time (business hours)' of 5.5 stays hours); as
     milliseconds: first replies 0.5 h and 1 min, resolutions 4 h and 30.27 h (108960000 / 3600000)."""
     with pytest.raises(NeedsAnswerError) as asked:
         prepare_bytes(ZOHO_BUSINESS.encode(), kind="tickets")
     qs = {q.key: q for q in asked.value.questions}
     assert set(MS) <= set(qs) and all(qs[k].must_confirm and qs[k].proposal is None for k in MS)
+    assert all("Zoho Desk writes milliseconds" in qs[k].detail for k in MS)
     t = prepare_bytes(ZOHO_BUSINESS.encode(), kind="tickets", answers=MS).rows.set_index("ticket_id")
     assert list(t.index) == ["101", "102", "103"]
     assert list(t.first_reply_hours.fillna(-1).round(4)) == [0.5, round(1 / 60, 4), -1]
@@ -131,3 +133,53 @@ def test_surveymonkey_answer_text_with_a_zero_is_read_unasked():
     """Answers that include 0 are the answers themselves: 10, 9, 0, 8, 6 -> NPS 0 (2 promoters, 2 detractors)."""
     rows = prepare_bytes(surveymonkey([10, 9, 0, 8, 6]), kind="nps").rows
     assert list(rows.score) == [10, 9, 0, 8, 6] and nps(rows.score) == 0.0
+
+
+# A Salesforce Service Cloud case report (US locale): 'Opened Date' / 'Closed Date' are dates, 'Date/Time Opened' /
+# 'Date/Time Closed' times, 'Closed' a 0/1 checkbox; default statuses New, Working, Escalated, Closed
+SF_HEAD = ("Case Number,Case Owner,Subject,Status,Priority,Case Origin,Account Name,Opened Date,Closed Date,"
+           "Date/Time Opened,Date/Time Closed,Closed\n")
+SF_ROWS = (
+    "00001001,Bob Agent,Login fails,Closed,Low,Email,Acme,10/5/2026,10/5/2026,10/5/2026 9:00 AM,10/5/2026 1:00 PM,1\n"
+    "00001002,Bob Agent,Billing wrong,Closed,High,Phone,Beta,10/13/2026,10/15/2026,10/13/2026 10:00 AM,"
+    "10/15/2026 12:00 PM,1\n"
+    "00001003,Cy Agent,Export broken,Closed,High,Web,Gamma,10/20/2026,10/23/2026,10/20/2026 8:00 AM,"
+    "10/23/2026 8:00 AM,1\n"
+    "00001004,Cy Agent,SSO question,Working,Low,Web,Acme,11/3/2026,,11/3/2026 9:00 AM,,0\n")
+
+
+def test_salesforce_case_report_closes_at_date_time_closed_not_closed_date():
+    """'Closed Date' (a date) was taken before 'Date/Time Closed': resolutions -9 h, 38 h, 64 h (midnight minus the
+    opening time). Hand: 4 h, 50 h, 72 h, exact; 'Working' is open."""
+    t = prepare_bytes((SF_HEAD + SF_ROWS).encode(), kind="tickets").rows.set_index("ticket_id")
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, 50.0, 72.0, -1]
+    assert not t.resolution_day_precision.any()
+    assert list(t.status) == ["closed", "closed", "closed", "open"]
+    assert list(t.customer_id) == ["Acme", "Beta", "Gamma", "Acme"]
+
+
+def test_a_close_date_beside_a_timed_opening_is_whole_days_never_negative():
+    """With only 'Closed Date' (no time) the resolution is whole days from date to date: 0, 48, 72 h, day precision
+    (was -9, 38, 64 h: a negative resolution in the median)."""
+    lines = [line.split(",") for line in (SF_HEAD + SF_ROWS).splitlines()]
+    data = "".join(",".join(cells[:10] + cells[11:]) + "\n" for cells in lines).encode()  # no 'Date/Time Closed'
+    assert "Date/Time Closed" not in data.decode()
+    t = prepare_bytes(data, kind="tickets").rows.set_index("ticket_id")
+    assert list(t.resolution_hours.fillna(-1)) == [0.0, 48.0, 72.0, -1]
+    assert list(t.resolution_day_precision) == [True, True, True, False]
+
+
+def test_salesforce_us_dates_with_every_day_up_to_12_are_asked():
+    """Already right, pinned: 10/5 … 11/3 fit month-first and day-first (no day above 12): asked, must confirm;
+    answered month-first: opened in October (3) and November (1), resolutions 4 h, 2 h and 72 h."""
+    rows = SF_ROWS.replace("10/13/2026", "10/12/2026").replace("10/15/2026", "10/12/2026").replace(
+        "10/20/2026", "10/9/2026").replace("10/23/2026", "10/12/2026")
+    data = (SF_HEAD + rows).encode()
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, kind="tickets")
+    qs = [q for q in asked.value.questions if q.key.startswith("date_order:")]
+    assert qs and all(q.must_confirm for q in qs)
+    answers = {q.key: "month_first" for q in qs}
+    t = prepare_bytes(data, kind="tickets", answers=answers).rows.set_index("ticket_id")
+    assert list(t.created_at.dt.strftime("%Y-%m")) == ["2026-10", "2026-10", "2026-10", "2026-11"]
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, 2.0, 72.0, -1]
