@@ -183,3 +183,50 @@ def test_salesforce_us_dates_with_every_day_up_to_12_are_asked():
     t = prepare_bytes(data, kind="tickets", answers=answers).rows.set_index("ticket_id")
     assert list(t.created_at.dt.strftime("%Y-%m")) == ["2026-10", "2026-10", "2026-10", "2026-11"]
     assert list(t.resolution_hours.fillna(-1)) == [4.0, 2.0, 72.0, -1]
+
+
+# LiveAgent's tickets as its API v3 writes them (a flat pull): one-letter status codes I init, N new, T chatting,
+# P calling, R resolved, X deleted, B spam, A answered, C open, W postponed; 'date_resolved'
+LIVEAGENT = (
+    "id,code,owner_email,status,subject,channel_type,date_created,date_changed,date_resolved,date_deleted\n"
+    "fp1,ABC-101,a@x.example,R,Login,E,2026-10-05 09:00:00,2026-10-05 13:00:00,2026-10-05 13:00:00,\n"
+    "fp2,ABC-102,b@x.example,A,Billing,E,2026-10-13 10:00:00,2026-10-13 11:00:00,,\n"
+    "fp3,ABC-103,c@x.example,X,Spam,E,2026-10-20 08:00:00,2026-10-20 08:05:00,,2026-10-20 08:05:00\n"
+    "fp4,ABC-104,d@x.example,C,SSO,E,2026-11-03 09:00:00,2026-11-03 10:00:00,,\n"
+    "fp5,ABC-105,e@x.example,W,Export,E,2026-11-04 09:00:00,2026-11-04 10:00:00,,\n")
+
+
+def test_liveagent_status_codes_are_asked_not_guessed():
+    """Already right, pinned: one-letter codes mean different things in different tools (LiveAgent's C is open),
+    so each is asked. Answered: 1 deleted left out; 1 solved in 4 h; answered (pending), open and postponed (hold)
+    in the backlog."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(LIVEAGENT.encode(), kind="tickets")
+    assert {q.key for q in asked.value.questions} >= {f"ticket_status:{c}" for c in "racwx"}
+    answers = {"ticket_status:r": "solved", "ticket_status:a": "pending", "ticket_status:x": "not_a_ticket",
+               "ticket_status:c": "open", "ticket_status:w": "hold"}
+    p = prepare_bytes(LIVEAGENT.encode(), kind="tickets", answers=answers)
+    t = p.rows.set_index("ticket_id")
+    assert list(t.index) == ["fp1", "fp2", "fp4", "fp5"]
+    assert list(t.status) == ["solved", "pending", "open", "hold"]
+    assert list(t.resolution_hours.fillna(-1)) == [4.0, -1, -1, -1]
+    assert any("not a ticket" in w for w in p.warnings)
+
+
+# SatisMeter's response fields (its API and webhooks: user id, rating 0–10, feedback, category, created)
+SATISMETER = ("userId,rating,feedback,category,created\n"
+              "u1,10,Love it,promoter,2026-10-01T10:00:00.000Z\nu2,9,,promoter,2026-10-02T10:00:00.000Z\n"
+              "u3,7,ok,passive,2026-10-03T10:00:00.000Z\nu4,3,slow,detractor,2026-10-04T10:00:00.000Z\n"
+              "u5,0,,detractor,2026-10-05T10:00:00.000Z\nu6,,,,2026-10-06T10:00:00.000Z\n")
+
+
+def test_satismeter_rating_is_asked_then_read_as_nps():
+    """Already right, pinned: a bare 'rating' may be a satisfaction question, so the scale is asked (must confirm).
+    As 0–10: 10, 9, 7, 3, 0 (the unanswered row skipped, said): 2 promoters, 2 detractors of 5 = NPS 0."""
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(SATISMETER.encode(), kind="nps")
+    assert any(q.key == "scale:rating" and q.must_confirm for q in asked.value.questions)
+    p = prepare_bytes(SATISMETER.encode(), kind="nps", answers={"scale:rating": "0-10"})
+    assert list(p.rows.score) == [10, 9, 7, 3, 0] and nps(p.rows.score) == 0.0
+    assert list(p.rows.customer_id) == ["u1", "u2", "u3", "u4", "u5"]
+    assert any("without a score" in w for w in p.warnings)
