@@ -349,8 +349,8 @@ def everywhere() -> list[str]:
         "asked; a business-hours column set aside beside "
         "calendar figures is not read. Durations written with their units ('2 days 3 hrs 30 mins', '30 mins', "
         "'26:30 hrs') are read by the units in each cell; a bare number among them is refused, never given a unit. "
-        "A Salesforce case report's close is 'Date/Time Closed', read before its date-only 'Closed Date', and its "
-        "default status Working is open. A duration from a date without a time of day beside a timed one is whole "
+        "A Salesforce case report's close is 'Date/Time Closed', read before its date-only 'Closed Date'. A "
+        "duration from a date without a time of day beside a timed one is whole "
         "days from date to date (a case opened at 09:00 and closed that day took 0 days, never -9 h).",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "

@@ -55,7 +55,6 @@ STATUS_WORDS = {
     "snoozed": "pending",
     # Jira Service Management's 'Waiting for support' / 'Waiting for customer'; Kustomer's 'done'; Front's 'archived'
     # (a conversation dealt with and put away) were asked each time
-    "working": "open",  # Salesforce's default case statuses: New, Working, Escalated, Closed
     "waiting for support": "open", "waiting for customer": "pending", "done": "solved", "archived": "closed",
     "unresolved": "open",  # Crisp's conversation states: pending, unresolved, resolved
     "submitted": "new", "in_progress": "open", "waiting_on_customer": "pending",  # Intercom's tickets

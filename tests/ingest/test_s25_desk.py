@@ -146,12 +146,13 @@ SF_ROWS = (
     "00001003,Cy Agent,Export broken,Closed,High,Web,Gamma,10/20/2026,10/23/2026,10/20/2026 8:00 AM,"
     "10/23/2026 8:00 AM,1\n"
     "00001004,Cy Agent,SSO question,Working,Low,Web,Acme,11/3/2026,,11/3/2026 9:00 AM,,0\n")
+WORKING = {"ticket_status:working": "open"}  # the org's own picklist word: asked (tests/ingest/test_s22_ticket_exports)
 
 
 def test_salesforce_case_report_closes_at_date_time_closed_not_closed_date():
     """'Closed Date' (a date) was taken before 'Date/Time Closed': resolutions -9 h, 38 h, 64 h (midnight minus the
-    opening time). Hand: 4 h, 50 h, 72 h, exact; 'Working' is open."""
-    t = prepare_bytes((SF_HEAD + SF_ROWS).encode(), kind="tickets").rows.set_index("ticket_id")
+    opening time). Hand: 4 h, 50 h, 72 h, exact ('Working' is the org's own word: asked, answered open)."""
+    t = prepare_bytes((SF_HEAD + SF_ROWS).encode(), kind="tickets", answers=WORKING).rows.set_index("ticket_id")
     assert list(t.resolution_hours.fillna(-1)) == [4.0, 50.0, 72.0, -1]
     assert not t.resolution_day_precision.any()
     assert list(t.status) == ["closed", "closed", "closed", "open"]
@@ -164,7 +165,7 @@ def test_a_close_date_beside_a_timed_opening_is_whole_days_never_negative():
     lines = [line.split(",") for line in (SF_HEAD + SF_ROWS).splitlines()]
     data = "".join(",".join(cells[:10] + cells[11:]) + "\n" for cells in lines).encode()  # no 'Date/Time Closed'
     assert "Date/Time Closed" not in data.decode()
-    t = prepare_bytes(data, kind="tickets").rows.set_index("ticket_id")
+    t = prepare_bytes(data, kind="tickets", answers=WORKING).rows.set_index("ticket_id")
     assert list(t.resolution_hours.fillna(-1)) == [0.0, 48.0, 72.0, -1]
     assert list(t.resolution_day_precision) == [True, True, True, False]
 
@@ -179,7 +180,7 @@ def test_salesforce_us_dates_with_every_day_up_to_12_are_asked():
         prepare_bytes(data, kind="tickets")
     qs = [q for q in asked.value.questions if q.key.startswith("date_order:")]
     assert qs and all(q.must_confirm for q in qs)
-    answers = {q.key: "month_first" for q in qs}
+    answers = {q.key: "month_first" for q in qs} | WORKING
     t = prepare_bytes(data, kind="tickets", answers=answers).rows.set_index("ticket_id")
     assert list(t.created_at.dt.strftime("%Y-%m")) == ["2026-10", "2026-10", "2026-10", "2026-11"]
     assert list(t.resolution_hours.fillna(-1)) == [4.0, 2.0, 72.0, -1]
