@@ -303,7 +303,11 @@ def test_qualtrics_nps_three_header_rows():
 
 
 def test_surveymonkey_two_header_rows_and_12_hour_times():
-    p = prepare_file(FORMATS / "surveymonkey_nps.csv")
+    # no answer is 0, so the scale is asked (SurveyMonkey's 'Numerical Value' export numbers 0–10 as 1–11): confirmed
+    key = "scale:How likely is it that you would recommend Acme to a friend or colleague?"
+    with pytest.raises(NeedsAnswerError):
+        prepare_file(FORMATS / "surveymonkey_nps.csv")
+    p = prepare_file(FORMATS / "surveymonkey_nps.csv", answers={key: "0-10"})
     assert p.kind == "nps" and p.inspection.tool == "SurveyMonkey"
     assert "Which plan are you on? - Pro" in p.inspection.columns
     assert p.mapping["response_date"] == "End Date" and p.mapping["customer_id"] == "account_id"

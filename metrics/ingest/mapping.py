@@ -75,7 +75,8 @@ FIELDS_TICKETS = [
 ]
 
 SYNONYMS_TICKETS = {
-    "ticket_id": ["ticketid", "id", "ticketnumber", "ticket", "conversationid", "caseid", "casenumber",
+    "ticket_id": ["ticketid", "id", "ticketnumber", "requestid",  # Zoho Desk's export: 'Request Id'
+                  "ticket", "conversationid", "caseid", "casenumber",
                   "hsobjectid", "recordid", "number", "issuekey", "issueid", "sessionid",  # Crisp's conversations
                   "ticketnummer", "ticketnr",  # German Zendesk / Freshdesk: 'Ticket-ID', 'Ticketnummer'
                   "conferenceid", "chatid"],  # LiveChat's chats ('conferenceId')
@@ -111,8 +112,10 @@ SYNONYMS_TICKETS = {
                   "resolveddate", "dateresolved", "conversationlastclosedat",  # Intercom's export: the final close
                   "geloestam", "geloestum", "loesungsdatum",  # German ('Gelöst am'; umlauts fold to ae/oe/ue)
                   "solved", "resolved", "geloest"],  # Freshservice; LiveAgent; German Zendesk 'Gelöst'
-    # Salesforce's 'Date/Time Closed', Zoho Desk's 'Ticket Closed Time' (unread: nothing was solved)
-    "closed_at": ["closedat", "closedtime", "closedate", "closeddate", "closeddatetime", "datetimeclosed",
+    # Salesforce's 'Date/Time Closed', Zoho Desk's 'Ticket Closed Time' (unread: nothing was solved). A Salesforce
+    # case report may also carry 'Closed Date', the same close without its time: 'Date/Time Closed' comes first (a
+    # case opened 09:00 and closed 13:00 read as closed at midnight, whole days)
+    "closed_at": ["closedat", "closedtime", "datetimeclosed", "closeddatetime", "closedate", "closeddate",
                   "ticketclosedtime", "ticketclosedat", "firstcloseat",
                   "firstclosedat", "statisticsfirstcloseat", "conversationfirstclosedat", "geschlossenam",
                   "geschlossenum", "closed",
@@ -168,6 +171,7 @@ SYNONYMS_TICKETS = {
                      # German 'Zufriedenheit', 'Zufriedenheitsbewertung', 'Kundenzufriedenheit'
                      "zufriedenheit", "zufriedenheitsbewertung", "kundenzufriedenheit", "bewertung"],
     "reopens": ["reopens", "reopencount", "countreopens", "statisticscountreopens", "numberofreopens",
+                "numberofreopen",  # Zoho Desk's 'Number of Reopen'
                 "reopened", "isreopened", "reopenflag", "wiedereroeffnungen", "wiedergeoeffnet"],
     "escalated": ["escalated", "escalationflag", "isescalated", "escalation", "eskaliert"],
     "tags": ["tags", "tag", "labels", "ticketstags"],

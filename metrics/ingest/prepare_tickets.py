@@ -270,9 +270,10 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         snoozed, _ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
         chk.flag(snooze, f"{val(snooze)} IS NOT NULL AND {snoozed} IS NULL", unreadable(chk, snooze, "times"))
     _outbound_start(chk, m, times, warnings)
-    durations = {name: duration(chk, m[name], warnings)
-                 for name in ("first_reply_time", "first_reply_time_business", "resolution_time",
-                              "resolution_time_business") if name in m}
+    # a business-hours column set aside (a calendar figure exists) is not read: its unit is not asked about
+    read = ("first_reply_time", "resolution_time") + (
+        ("first_reply_time_business", "resolution_time_business") if _business_only(m) else ())
+    durations = {name: duration(chk, m[name], warnings) for name in read if name in m}
     csat = satisfaction(chk, m["satisfaction"], warnings) if "satisfaction" in m else None
     if "status" in m:
         _status_map(chk, m["status"])
@@ -435,7 +436,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     _durations(chk, m, warnings, days, "first_reply_at" in m, "created_at" in m, "solved_at" in m or "closed_at" in m)
     if day_only:
         warnings.append("No time of day in " + ", ".join(f"'{c}'" for c in day_only) + ": day precision (times "
-                        "from these dates are whole days, midnight-based; flagged day_precision).")
+                        "from these dates are whole days, counted from date to date; flagged day_precision).")
     undated = con.execute("SELECT count(*) FROM t3 WHERE coalesce(created_at, solved_at, first_reply_at) IS NULL"
                           ).fetchone()[0]
     if undated:
@@ -456,6 +457,16 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     return frame
 
 
+def _business_only(m: dict[str, str]) -> bool:
+    """Whether every measure the export has is in business hours only (no calendar figure for any): then the
+    business-hours columns are the durations; else they are set aside, never mixed with calendar time."""
+    cal = {"first_reply": "first_reply_time" in m or ("first_reply_at" in m and "created_at" in m),
+           "resolution": "resolution_time" in m or (("solved_at" in m or "closed_at" in m) and "created_at" in m)}
+    bus = {"first_reply": "first_reply_time_business" in m, "resolution": "resolution_time_business" in m}
+    present = [k for k in cal if cal[k] or bus[k]]
+    return bool(present) and all(bus[k] and not cal[k] for k in present)
+
+
 def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[str], has_reply: bool,
                has_created: bool, has_solved: bool) -> None:
     """t2 -> t3 with first_reply_hours, resolution_hours, hours_basis and, per measure, whether the ticket's figure
@@ -463,10 +474,18 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
     figure from the export's own duration column is as exact as that column, even beside whole-day dates (RavenStack
     gives dates and a minutes column: its first response times are not day precision)."""
     con = chk.con
-    ts_fr = "(epoch(first_reply_at) - epoch(created_at)) / 3600.0"
-    ts_res = "(epoch(solved_at) - epoch(created_at)) / 3600.0"
     # solved_at is the closed time when the export has no solve time
     dated = days | ({"solved_at"} if "closed_at" in days and "solved_at" not in m else set())
+
+    def span(late: str, early: str) -> str:
+        # whole days when either end is a date without a time of day: a case opened at 09:00 and closed that day
+        # (Salesforce's 'Closed Date') took 0 days, not -9 h (midnight minus 09:00)
+        if {late, early} & dated:
+            return f"(date_diff('day', {early}::DATE, {late}::DATE) * 24.0)"
+        return f"(epoch({late}) - epoch({early})) / 3600.0"
+
+    ts_fr = span("first_reply_at", "created_at")
+    ts_res = span("solved_at", "created_at")
 
     def before(late: str, early: str) -> str:
         # a date without a time of day (HubSpot's 'Close date') is midnight: a ticket closed the day it was created
@@ -512,12 +531,7 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
                                 f"({LONGEST_HOURS:,.0f} hours), which no ticket waits: broken cells, left out.")
             if neg or long:
                 con.execute(f"UPDATE t2 SET {col} = NULL WHERE {col} < 0 OR {col} > $most", {"most": LONGEST_HOURS})
-    # Which measures have a calendar figure, and which only a business-hours one.
-    cal = {"first_reply": "first_reply_time" in m or (has_reply and has_created),
-           "resolution": "resolution_time" in m or (has_solved and has_created)}
-    bus = {"first_reply": "first_reply_time_business" in m, "resolution": "resolution_time_business" in m}
-    present = [k for k in cal if cal[k] or bus[k]]
-    if present and all(bus[k] and not cal[k] for k in present):
+    if _business_only(m):
         basis = "business"
         fr, res = "fr_bus", "res_bus"
         warnings.append("Only business-hours durations in this export: stored as business hours (hours_basis "

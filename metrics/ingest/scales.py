@@ -265,6 +265,13 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         proposal, clear = "1-5", high is not None and high <= 5 and kind == "csat"
     elif slash7:
         proposal, clear = "1-7", kind == "csat"
+    elif chk.tool == "SurveyMonkey" and parsed == n and low >= 1 and high == 11 and not satisfied:
+        # SurveyMonkey's 'Numerical Value' export numbers a question's choices by position from 1: its 0–10
+        # question comes out as 1–11. Read as 0–10 every score is one too high (a 9 a promoter for an 8)
+        raise InvalidOptionError(
+            f"'{column}' holds answers from 1 to 11: SurveyMonkey's 'Numerical Value' export numbers the choices of "
+            "the 0–10 question by position (1 is the answer 0, 11 the answer 10), and read as 0–10 every score would "
+            "be one too high. Export the responses with 'Actual Answer Text' and upload it again.")
     elif not parsed or high > 10 or low < 0:
         # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
         proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
@@ -317,6 +324,13 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
                    else " The header names satisfaction or a rating, not likelihood to recommend.")
     if not recommend and proposal in NPS_SCALES and kind != "nps":
         clear = False
+    if chk.tool == "SurveyMonkey" and proposal in NPS_SCALES and parsed and low >= 1:
+        # no answer 0: the cells may be SurveyMonkey's choice positions (1–11), whose 1–10 (nobody answered 10)
+        # read as 0–10 shifted every score by one (a 7, the answer 6, a passive for a detractor). Asked.
+        clear = False
+        detail += (" SurveyMonkey's 'Numerical Value' export numbers the choices by position from 1 (the answer 0 is "
+                   "1, the answer 10 is 11), and no answer here is 0: confirm 0–10 only if the file was exported with "
+                   "'Actual Answer Text' (the cells are the answers); else export it that way and upload it again.")
     if chk.tool.startswith("Qualtrics") and proposal in ("1-5", "1-7") and not (stars or slash5 or slash7):
         # Qualtrics numbers a question's choices from the top, and its satisfaction questions list the best answer
         # first: 1 is often 'Extremely satisfied' (read upwards, CSAT 16.7% for 66.7%). The numbers cannot tell.

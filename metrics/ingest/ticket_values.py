@@ -192,6 +192,22 @@ def _number_form(chk: _Checker, column: str) -> str:
     return "1.234" if amounts.thousands_dot(chk, column, "durations") else "1,234.5"
 
 
+# A duration written with its units (Zoho Desk's '2 days 3 hrs 5 mins', '30 mins', '1h 30m'): each cell says its unit
+_UNIT_PARTS = (("days|day|d", 24.0), ("hours|hour|hrs|hr|h", 1.0), ("minutes|minute|mins|min|m", 1 / 60),
+               ("seconds|second|secs|sec|s", 1 / 3600))
+_WORDS = "^" + "".join(f"(?:([0-9]+(?:[.][0-9]+)?) *(?:{u}) *,? *)?" for u, _ in _UNIT_PARTS) + "$"
+# 'H:MM hrs' / 'H:MM:SS hours': hours:minutes whose unit is written after them
+_HMS_UNIT = "^([0-9,]+:[0-9:]+) *(hrs|hr|hours|hour|h)$"
+
+
+def _words_hours(v: str) -> str:
+    """SQL: a cell written with its units ('2 days 3 hrs') in hours; NULL where it is not such a cell."""
+    low = f"lower({v})"
+    parts = " + ".join(f"coalesce(try_cast(nullif(regexp_extract({low}, '{_WORDS}', {1 + i}), '') AS DOUBLE)"
+                       f", 0) * {factor!r}" for i, (_, factor) in enumerate(_UNIT_PARTS))
+    return f"(CASE WHEN regexp_full_match({low}, '{_WORDS}') AND regexp_matches({low}, '[0-9]') THEN {parts} END)"
+
+
 def _hms_hours(v: str, minutes_first: bool = False) -> str:
     """H:MM:SS or H:MM in hours; with `minutes_first` (a header saying mm:ss) a two-part value is M:SS."""
     two_part = f"nullif(regexp_extract({v}, '{_HMS}', 5), '') IS NULL"
@@ -203,6 +219,19 @@ def _hms_hours(v: str, minutes_first: bool = False) -> str:
 
 def _unit_from_header(column: str) -> str | None:
     h = re.sub(r"[^a-z]", "", column.lower())
+    # 'Business Hours' names the clock, and only perhaps the unit: Zoho Desk's 'Resolution Time in Business Hours'
+    # holds milliseconds (108960000 is 30.3 h); read as hours a 1-minute first response (60000) was 60,000 hours.
+    # With no other unit word the header gives "clock" (hours, unless the numbers say otherwise: duration())
+    clock = re.search(r"(business|calendar|working|office)(hours|hrs)", h)
+    h = re.sub(r"(business|calendar|working|office)(hours|hrs)", "", h)
+    unit = _unit_words(h)
+    return "clock" if unit is None and clock else unit
+
+
+CLOCK_MOST_HOURS = 1000  # a median above this in a 'business hours' column is no count of hours (Zoho: milliseconds)
+
+
+def _unit_words(h: str) -> str | None:
     if "hhmmss" in h or "hhmm" in h:
         return "hms"
     for unit, words in (("milliseconds", ("millisecond", "inms")), ("minutes", ("minute", "mins", "inmin")),
@@ -221,10 +250,20 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
     says, but for a header saying mm:ss, whose two-part values are minutes:seconds ('4:28' is 4 min 28 s, not
     4 h 28 min); plain numbers take the unit in the header, else the analyst's answer."""
     v = val(column)
-    hms, n = chk.con.execute(f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({v}) FROM raw"
-                             ).fetchone()
+    # 'H:MM hrs' is H:MM whose unit is written: read as H:MM (the suffix dropped)
+    v = f"(CASE WHEN regexp_full_match(lower({v}), '{_HMS_UNIT}') THEN regexp_extract(lower({v}), '{_HMS_UNIT}', 1) " \
+        f"ELSE {v} END)"
+    hms, words, n = chk.con.execute(
+        f"SELECT count(*) FILTER (regexp_full_match({v}, '{_HMS}')), count({_words_hours(v)}), count({v}) FROM raw"
+        ).fetchone()
     if n == 0:  # an empty column: no durations, nothing to ask
         return "NULL::DOUBLE"
+    if words and words * 2 >= n and words > hms:
+        # Each cell says its unit ('2 days 2 hrs' is 50 h): read by it, never as a bare number in an asked unit
+        chk.flag(column, f"{v} IS NOT NULL AND {_words_hours(v)} IS NULL",
+                 "are not durations written with their units (2 days 3 hrs, 30 mins) like the rest of the column")
+        warnings.append(f"Durations in '{column}' read by the units written in each cell (2 days 2 hrs is 50 h).")
+        return _words_hours(v)
     if hms and hms * 2 >= n:
         chk.flag(column, f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '{_HMS}')",
                  "are not durations as H:MM:SS like the rest of the column")
@@ -239,11 +278,16 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
                                            f"max({number}) FROM raw").fetchone()
     chk.flag(column, f"{v} IS NOT NULL AND {number} IS NULL", "are not numbers (durations)")
     unit = _unit_from_header(column)
+    if unit == "clock":
+        # 'Resolution time (business hours)' of 5.5 is hours; Zoho's 'in Business Hours' of 14400000 is milliseconds
+        unit = "hours" if med is None or med <= CLOCK_MOST_HOURS else None
     if unit in (None, "hms"):
         answer = chk.questions.ask(Question(
             f"duration_unit:{column}", f"In what unit are the durations in '{column}'?",
             tuple(UNIT_HOURS), {u: u for u in UNIT_HOURS}, None,
-            f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit."
+            f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit"
+            + (f" (it names business hours, but a median of {med:,g} hours is {med / 8766:,.1f} years: Zoho Desk "
+               "writes milliseconds)." if _unit_from_header(column) == "clock" else ".")
             if numeric else "No numbers in the column.", must_confirm=True))
         if answer is None:
             return None

@@ -200,13 +200,16 @@ def test_day_first_survey_dates_are_asked_then_read_as_answered():
     """Already right, pinned: no day above 12, so the date order is asked (never guessed) in both; answered day
     first, every answer is in March. Hand: SurveyMonkey 10, 9, 6, 3, 8 (the unanswered row skipped): 2 promoters,
     2 detractors of 5 = 0; Google Forms 10, 9, 2, 7, 10: 3 promoters, 1 detractor of 5 = +40."""
-    for data, column, fmt, scores, score in (
-            (SURVEYMONKEY_UK, "End Date", "%d/%m/%Y %I:%M:%S %p", [10, 9, 6, 3, 8], 0.0),
-            (GOOGLE_FORMS_UK, "Timestamp", "%d/%m/%Y %H:%M:%S", [10, 9, 2, 7, 10], 40.0)):
+    # SurveyMonkey's scores have no 0, so its scale is asked too (its 'Numerical Value' export numbers the 0–10
+    # choices 1–11): confirmed as 0–10 here
+    sm_scale = {"scale:How likely is it that you would recommend Acme to a friend or colleague?": "0-10"}
+    for data, column, fmt, scores, score, scale in (
+            (SURVEYMONKEY_UK, "End Date", "%d/%m/%Y %I:%M:%S %p", [10, 9, 6, 3, 8], 0.0, sm_scale),
+            (GOOGLE_FORMS_UK, "Timestamp", "%d/%m/%Y %H:%M:%S", [10, 9, 2, 7, 10], 40.0, {})):
         with pytest.raises(NeedsAnswerError) as asked:
             prepare_bytes(data.encode(), kind="nps")
         assert any(q.key == f"date_format:{column}" for q in asked.value.questions)
-        p = prepare_bytes(data.encode(), kind="nps", answers={f"date_format:{column}": fmt})
+        p = prepare_bytes(data.encode(), kind="nps", answers={f"date_format:{column}": fmt, **scale})
         assert list(p.rows.score) == scores and nps(p) == score
         assert set(p.rows.response_date.dt.strftime("%Y-%m")) == {"2026-03"}
         assert p.rows.response_date.dt.day.tolist()[:2] == [2, 3]
