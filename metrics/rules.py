@@ -464,7 +464,9 @@ def everywhere() -> list[str]:
         "tickets export's latest time (its latest created, first-reply or solve time) when the export ends "
         "earlier, and the page and the board pack then say \"at 15 Nov 2026 10:00 (the export's latest time)\" "
         "instead of \"at the end of Nov 2026\"; the backlog of a month after the export's latest time is \"—\", "
-        "not known, since what was solved after the export is not.",
+        "not known, since what was solved after the export is not. So are that month's tickets created and solved "
+        "(not drawn, never 0); the period's counts run to the export's latest time, said, with no change shown "
+        "against a whole period, and the contact rate takes only the months the export holds whole.",
         "The ARR of customers whose NPS fell from promoter to detractor is a sum only where revenue data reaches the "
         "period: without it, it is \"not known\", never \"$0\"; the ARR tile's change against a year before is "
         "signed (+705.0% vs Dec 2023), never a bare percentage that reads as a level.",

@@ -17,7 +17,10 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   month of the as-of instant (when it is earlier than that month's end) the backlog at the as-of instant; for a
   month after it None (what was solved after the export is not known).
 - Contact rate of M = tickets created in M per 100 customers active in M (fact_customer_month.active). Over a
-  window: Σ created ÷ Σ active customer-months × 100 (tickets per 100 active customers per month).
+  window: Σ created ÷ Σ active customer-months × 100 (tickets per 100 active customers per month), over the months
+  the export holds whole. A month after the as-of instant's month has no created or solved count (None, never 0);
+  the as-of month's counts run to the instant (partial, unless the instant is on the month's last day: no contact
+  rate of its own).
 - First-response time = first_reply_hours over tickets created in the window that have one; resolution time =
   resolution_hours over tickets solved in the window. Calendar hours only (business hours are never mixed in).
   Median and 90th percentile by linear interpolation between order statistics (numpy's default; DuckDB's
@@ -132,6 +135,13 @@ class Instant:
         last = self.at if self.early else self.window_end - dt.timedelta(microseconds=1)
         return last.date().replace(day=1)
 
+    @property
+    def cut_short(self) -> bool:
+        """The export ends before the last day of its month: that month's counts (created, solved) are partial. An
+        export whose latest time falls on the month's last day (the sample's 31 Oct 23:35) holds the month whole:
+        its counts are the month's, though its open tickets are still measured at that time."""
+        return self.early and self.at.date() < add_months(self.month, 1) - dt.timedelta(days=1)
+
     def params(self) -> dict:
         return {"at": self.at, "cut": self.cut}
 
@@ -221,16 +231,24 @@ def monthly(cur, view: View, tv: int) -> pd.DataFrame:
     # a month after the one the tickets end in: its backlog is not known (what was solved after as-of is not)
     frame["backlog_at"] = [None if m > instant.month else instant.at if m == instant.month
                            else dt.datetime.combine(add_months(m, 1), dt.time()) for m in frame["month"]]
-    frame["created"] = frame["created"].astype("Int64") if cov["created"] == cov["tickets"] else pd.NA
-    frame["solved"] = frame["solved"].astype("Int64") if not (cov["done_no_time"] or cov["unknown_state"]) else pd.NA
+    # nor are its counts: "0 tickets created in Nov" of an export taken on 15 Oct read as a quiet month; the month
+    # the export ends in is counted to its as-of instant (partial: no contact rate, its denominator is the month)
+    after = frame["month"] > instant.month
+    frame["partial"] = (frame["month"] == instant.month) & instant.cut_short
+    frame["created"] = frame["created"].astype("Int64").where(~after, pd.NA) \
+        if cov["created"] == cov["tickets"] else pd.NA
+    frame["solved"] = frame["solved"].astype("Int64").where(~after, pd.NA) \
+        if not (cov["done_no_time"] or cov["unknown_state"]) else pd.NA
     frame["backlog"] = frame["backlog"].astype("Int64").where((frame["unplaced"] == 0)
                                                               & frame["backlog_at"].notna(), pd.NA)
     # tickets of the customers the list counts active that month over those customers: a ticket from an id the
     # list lacks (RavenStack: 73 of 1,009, its 35 accounts refused for a churn flag without a date) is in no
     # denominator, so it is in no numerator either
-    frame["listed_created"] = frame["listed_created"].astype("Int64") if cov["created"] == cov["tickets"] else pd.NA
-    frame["contact_rate"] = [100.0 * c / a if a and not pd.isna(c) else None
-                             for c, a in zip(frame["listed_created"], frame["active"], strict=True)]
+    frame["listed_created"] = frame["listed_created"].astype("Int64").where(~after, pd.NA) \
+        if cov["created"] == cov["tickets"] else pd.NA
+    frame["contact_rate"] = [100.0 * c / a if a and not pd.isna(c) and not part else None
+                             for c, a, part in zip(frame["listed_created"], frame["active"], frame["partial"],
+                                                   strict=True)]
     return frame.drop(columns="unplaced")
 
 
@@ -504,12 +522,21 @@ def summary(cur, view: View, tickets_version: int) -> dict:
         elif c["response_basis"] == "solved":
             notes.append("csat_response_rate: answers ÷ solved tickets (the export does not say which tickets were "
                          "offered a survey).")
-    active = int(months["active"].sum())
-    listed = int(months["listed_created"].sum()) if out["tickets_created"] is not None else None
+    # the contact rate over the months the export covers whole (one it ends within, or after, would dilute it)
+    whole = months[(months["month"] <= instant.month) & ~months["partial"]]
+    active = int(whole["active"].sum())
+    listed = int(whole["listed_created"].sum()) if out["tickets_created"] is not None else None
     out["contact_rate"] = 100.0 * listed / active if active and listed is not None else None
-    # tickets created in the window from ids the customer list does not count active then: not in the contact rate
-    out["contact_unlisted"] = out["tickets_created"] - listed if out["contact_rate"] is not None else None
-    if not active:
+    # tickets created in those months from ids the customer list does not count active then: not in the rate
+    out["contact_unlisted"] = int(whole["created"].sum()) - listed if out["contact_rate"] is not None else None
+    if instant.cut_short and out["tickets_created"] is not None:
+        out["counted_to"] = f"{instant.at:%Y-%m-%d %H:%M}"
+        notes.append(f"tickets_created, tickets_solved: counted to {instant.words('')}; the export ends before the "
+                     f"period does, so the period's counts are not comparable with a whole period's.")
+        if whole.empty:
+            notes.append(f"contact_rate: no month of the period is in the export whole (it ends at "
+                         f"{instant.words('')}).")
+    if not int(months["active"].sum()):
         notes.append("contact_rate: no active customers in the view (no customers data for this snapshot).")
     for key, fn in (("reopen_rate", reopen_rate), ("escalation_rate", escalation_rate)):
         r = fn(cur, view, tv)

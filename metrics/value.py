@@ -207,9 +207,10 @@ def value_summary(cur, view: View, gross_margin: float = DEFAULT_GROSS_MARGIN) -
 def same_day_pairs(cur, view: View) -> int:
     """Answers of a customer given the same day as its previous answer, dated in the window (fact_transition's
     same_day rows, the view's segment and region): no move, their order being unknown, so the page says how many."""
-    return int(query(cur, f"""
+    n = query(cur, f"""
         SELECT {measures.select("fact_transition", n="customers")} FROM fact_transition
-        WHERE {View.where()} AND month BETWEEN $start AND $end AND same_day""", view.params()).iloc[0].n or 0)
+        WHERE {View.where()} AND month BETWEEN $start AND $end AND same_day""", view.params()).iloc[0].n
+    return 0 if stats.missing(n) else int(n)  # no same-day row: a sum of none
 
 
 def transitions(cur, view: View, versions: dict | None = None) -> pd.DataFrame:

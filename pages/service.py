@@ -93,10 +93,15 @@ def hours_kpi(column, metric: str, d: dict, before: dict | None) -> None:
 st.markdown("**Operations** · how fast and how well tickets are handled"
             + (f" · changes vs {prev.start:%b %Y} – {prev.end:%b %Y}" if prev is not None else ""))
 o1, o2, o3, o4 = st.columns(4)
-ui.kpi(o1, "tickets_created", s["tickets_created"], s_prev and s_prev["tickets_created"], neutral=True)
+# counted only to the export's latest time when it ends before the period: no change against a whole period
+ui.kpi(o1, "tickets_created", s["tickets_created"],
+       None if instant.cut_short else s_prev and s_prev["tickets_created"], neutral=True)
 ui.tile_note(o1, "not measurable: some tickets have no created time" if s["tickets_created"] is None
-           else "contact rate not measurable: no active customers (no customer list in the period)"
-           if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month"
+           else (f"to {instant.words('')} · " if instant.cut_short else "")
+           + ("contact rate not measurable: no month of the period is in the export whole" if instant.cut_short
+              and s["contact_rate"] is None and instant.month <= view.start
+              else "contact rate not measurable: no active customers (no customer list in the period)"
+              if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
            + (f" (their tickets; {plural(s['contact_unlisted'], 'ticket')} from ids the customer list does not count "
               "active that month left out)" if s["contact_unlisted"] else ""))
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
@@ -148,11 +153,15 @@ with left:
                               for c in ("created", "solved", "backlog")}})
     ui.chart(charts.multi_trend(volume, {"created": "Created", "solved": "Solved", "backlog": "Backlog at month end"},
                                 "Tickets by month", "Tickets", "int"))
-    if instant.early:  # the month the tickets end in, and those after it, have no month-end backlog
+    if instant.early:  # the month the tickets end in is counted to then; those after it are not in the export
         later = [m for m in months["month"] if m > instant.month]
-        last = f"Backlog of {instant.month:%b %Y}: at {instant.words('')}. " if instant.month >= view.start else ""
-        ui.caption(last + (f"Backlog of {', '.join(f'{m:%b %Y}' for m in later)}: not known (the tickets end before "
-                           f"{'that month ends' if len(later) == 1 else 'those months end'})." if later else ""))
+        last = (f"{instant.month:%b %Y}: " + ("created and solved counted to " if instant.cut_short else
+                                               "the backlog at ") + instant.words("")
+                + (", the backlog at that time. " if instant.cut_short else ". ")
+                if instant.month >= view.start else "")
+        gone = (f"{', '.join(f'{m:%b %Y}' for m in later)}: not known, not drawn (the tickets end before "
+                f"{'that month' if len(later) == 1 else 'those months'})." if later else "")
+        ui.caption((last + gone).strip())
 with right:
     times = quality.rename(columns={"fr_median": "first", "res_median": "resolution"})[["month", "first", "resolution"]]
     times = times.astype({"first": float, "resolution": float})

@@ -161,9 +161,10 @@ def test_a_tables_csv_download_holds_the_rows_and_headers_shown(page, app_url):
     newest = sorted(answers, key=lambda r: r["responded_at"], reverse=True)[:12]
     open_app(page, app_url + "/cmo?v=1&period=Jul+2026&period=Sep+2026")
     wait_for_background(page)
-    pw.expect(page.get_by_role("button", name="Download comments (CSV)")).to_be_visible()
+    # the footer comes after the page's last table (Recent comments): the page is drawn whole
+    pw.expect(page.get_by_role("button", name="Board pack (PDF)")).to_be_visible()
     with page.expect_download(timeout=90_000) as download:
-        page.get_by_role("button", name="Download CSV").last.click()  # the page's last table: Recent comments
+        page.get_by_role("button", name="Download CSV").last.click()
     assert download.value.suggested_filename == "recent-comments.csv"
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
     assert list(rows[0]) == ["Date", "Score", "Category", "Comment", "Customer", "Segment", "Region"]

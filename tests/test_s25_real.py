@@ -170,8 +170,8 @@ TICKETS = b"""ticket_id,customer_id,created_at,solved_at,status
 K1,c2,2026-09-03 09:00,2026-09-03 12:00,solved
 K2,c1,2026-09-10 09:00,2026-09-10 10:00,solved
 K3,c4,2026-10-02 09:00,2026-10-02 15:00,solved
-K4,zz,2026-10-05 09:00,2026-10-05 11:00,solved
-"""
+K4,zz,2026-10-05 09:00,2026-10-31 11:00,solved
+"""  # K4's solve on 31 Oct: the export holds October whole (an earlier latest time would leave Oct's count partial)
 
 
 @pytest.fixture(scope="module")

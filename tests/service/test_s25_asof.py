@@ -140,7 +140,7 @@ def test_service_page_says_the_instant(pages):
     touched = (f"ARR touched by tickets open longer than 24 h at {SAID}: **$21.0K** (35.0% of ARR), 3 customers, "
                "3 tickets.")
     assert touched in captions
-    assert f"Backlog of Oct 2026: at {SAID}." in captions
+    assert f"Oct 2026: created and solved counted to {SAID}, the backlog at that time." in captions
     heading = f"Accounts waiting: open high-priority tickets at {SAID}"
     assert heading in [h.value for h in at.subheader]
     table = next(d.value for d in at.dataframe if "Open high/urgent tickets" in d.value.columns)
@@ -149,7 +149,8 @@ def test_service_page_says_the_instant(pages):
         ["C4", "1", "0", "0.1"], ["C1", "1", "0", "25.1"], ["C2", "1", "1", "12.0"]]
     # the board pack prints the same words (the ARR sentence and the backlog's instant were not in it at all)
     text = pdf_text(at)
-    for said in (f"Backlog 6 open at {SAID}", heading, touched.replace("**", ""), f"Backlog of Oct 2026: at {SAID}."):
+    for said in (f"Backlog 6 open at {SAID}", heading, touched.replace("**", ""),
+                 f"Oct 2026: created and solved counted to {SAID}, the backlog at that time."):
         assert said in text, (said, text)
     assert "at the end of Oct 2026" not in text
 
@@ -160,8 +161,8 @@ def test_service_page_has_no_backlog_after_the_export(pages):
     assert {m.label: m.value for m in at.metric}["Backlog"] == "—"
     captions = [c.value for c in at.caption]
     why = f"not measurable: the tickets end at {SAID}; what was solved after that is not known"
-    chart = (f"Backlog of Oct 2026: at {SAID}. Backlog of Nov 2026: not known (the tickets end before that month "
-             "ends).")
+    chart = (f"Oct 2026: created and solved counted to {SAID}, the backlog at that time. Nov 2026: not known, not "
+             "drawn (the tickets end before that month).")
     assert why in captions and chart in captions
     text = pdf_text(at)
     assert f"Backlog — {why}" in text and chart in text
@@ -172,3 +173,60 @@ def test_ceo_service_line_says_the_instant(pages):
     line = next(m.value for m in pages["pages/ceo.py", "Oct 2026"].markdown if m.value.startswith("**Service:**"))
     # before: "… at the end of Oct 2026: $45.0K (75.0% of ARR) …"
     assert f"ARR touched by tickets open over 24 h at {SAID}: $21.0K (35.0% of ARR) · see **Service**." in line
+
+
+# ---- counts of the months the export does not reach (s25, after the instant) -------------------------------------
+def test_counts_of_a_month_after_the_export_are_not_known(db):
+    cur, snapshot, tv = db
+    months = service.monthly(cur, view(snapshot, (2026, 10), (2026, 11)), tv).set_index("month")
+    # before: Nov 2026 created 0, solved 0 ("a quiet month"); Oct counted to 15 Oct 10:00 (T4–T9 created, T3 and
+    # T5 solved)
+    oct_, nov = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+    assert (months.loc[oct_, "created"], months.loc[oct_, "solved"], bool(months.loc[oct_, "partial"])) == (6, 2, True)
+    assert pd.isna(months.loc[nov, "created"]) and pd.isna(months.loc[nov, "solved"])
+    assert months.loc[oct_, "contact_rate"] is None and months.loc[nov, "contact_rate"] is None
+
+
+def test_the_windows_counts_say_they_run_to_the_export_and_the_contact_rate_takes_whole_months(db):
+    cur, snapshot, tv = db
+    s = service.summary(cur, view(snapshot, (2026, 9), (2026, 10)), tv)
+    # created Sep: T1, T2, T3, T10; Oct to 15 Oct 10:00: T4–T9
+    assert (s["tickets_created"], s["counted_to"]) == (10, "2026-10-15 10:00")
+    assert (f"tickets_created, tickets_solved: counted to {SAID}; the export ends before the period does, so the "
+            "period's counts are not comparable with a whole period's.") in s["notes"]
+    s = service.summary(cur, view(snapshot, (2026, 10), (2026, 11)), tv)
+    assert s["tickets_created"] == 6 and s["contact_rate"] is None
+    assert f"contact_rate: no month of the period is in the export whole (it ends at {SAID})." in s["notes"]
+
+
+def test_the_tickets_created_tile_has_no_change_against_a_whole_period(pages):
+    at = pages["pages/service.py", "Nov 2026"]
+    tile = next(m for m in at.metric if m.label == "Tickets created")
+    # before: "6" with a change against Aug–Sep's whole months
+    assert tile.value == "6" and not tile.delta
+    assert (f"to {SAID} · contact rate not measurable: no month of the period is in the export whole"
+            in [c.value for c in at.caption])
+
+
+# c2 and c4 active in Sep 2026 (c1 churned in March); the tickets' latest time is K4's solve, 5 Oct 11:00
+LISTED = b"customer_id,start_date,churn_date\nc1,2024-01-01,2026-03-15\nc2,2024-01-01,\nc4,2024-01-01,2026-10-20\n"
+EARLY = b"""ticket_id,customer_id,created_at,solved_at,status
+K1,c2,2026-09-03 09:00,2026-09-03 12:00,solved
+K2,c1,2026-09-10 09:00,2026-09-10 10:00,solved
+K5,c2,2026-09-20 09:00,2026-09-20 10:00,solved
+K3,c4,2026-10-02 09:00,2026-10-02 15:00,solved
+K4,zz,2026-10-05 09:00,2026-10-05 11:00,solved
+"""
+
+
+def test_the_contact_rate_takes_the_months_the_export_holds_whole(tmp_path_factory):
+    with seeded_workspace(tmp_path_factory, ("customers", LISTED), ("tickets", EARLY)):
+        at = run_app("pages/service.py", period=["Sep 2026", "Oct 2026"])
+    tile = next(m for m in at.metric if m.label == "Tickets created")
+    assert tile.value == "5" and not tile.delta
+    # Sep only (the export ends on 5 Oct): K1 and K5 of c2, active, over c2's and c4's customer-months = 2 ÷ 2 × 100;
+    # K2 (c1 churned in March) left out. Before: Sep and the five days of Oct the export holds, over both months'
+    # customer-months: (2 + K3) ÷ 4 × 100 = 75.0, a rate diluted by the 26 days the export does not reach
+    said = ("to 5 Oct 2026 11:00 (the export's latest time) · 100.0 per 100 active customers a month (their tickets; "
+            "1 ticket from ids the customer list does not count active that month left out)")
+    assert said in [c.value for c in at.caption]

@@ -14,7 +14,9 @@ def test_contact_rate_names_the_missing_customer_list():
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Tickets created"] == "4"  # T1–T4, Mar–Apr 2025: counted, every ticket has its created time
     captions = [c.value for c in at.caption]
-    assert "contact rate not measurable: no active customers (no customer list in the period)" in captions
+    # the export ends on 20 Apr 2025: the period's count runs to then (s25)
+    assert ("to 20 Apr 2025 10:00 (the export's latest time) · contact rate not measurable: no active customers (no "
+            "customer list in the period)") in captions
     assert "not measurable: some tickets have no created time" not in captions
     # the rates read what they can: T1–T3 solved, the export has no reopen counts or escalation flags
     assert "not measurable: the export has no reopen counts for the period's 3 solved tickets" in captions
