@@ -38,14 +38,16 @@ PAGES = {
                             # coverage) from value_summary, as here
                             (lambda worth: [worth, linkage.coverage(c, v, worth["current"])])(
                                 value.value_summary(c, v)),
-                            nps.movers(c, v), value.transitions(c, v, s.versions)],
+                            nps.movers(c, v), value.transitions(c, v, s.versions), value.same_day_pairs(c, v),
+                            health.paying_after_churn(c, v)],
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
                             revenue.retention_by_month(c, v),
                             # the ARR-by-category chart reads value_summary's current categories
                             (lambda worth: linkage.arr_shares(worth["current"]))(value.value_summary(c, v)),
                             value.overall_ltv(c, v.previous()),
-                            cohorts.retention_matrix(c, v)],
+                            cohorts.retention_matrix(c, v), health.paying_after_churn(c, v),
+                            revenue.losing_months(c, v), revenue.losing_months(c, v.previous())],
     "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
                             nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),
                             nps.recent_comments(c, v, s.versions), nps.new_customer_nps(c, v, s.versions),
