@@ -221,16 +221,15 @@ def part_table(fact: str) -> str:
     return "part_" + fact.removeprefix("fact_")
 
 
-def plain_view(fact: str, replace: bool = False) -> str:
-    # replace: a view made before a column was added to its part table keeps the old columns (parts.ensure)
-    return (f"CREATE {'OR REPLACE VIEW' if replace else 'VIEW IF NOT EXISTS'} {fact} AS SELECT s.snapshot, "
-            "f.* EXCLUDE (part) "
+def _plain_view(fact: str) -> str:
+    # f.* is bound when a query reads the view: a column added to the part table later (same_day) is in it
+    return (f"CREATE VIEW IF NOT EXISTS {fact} AS SELECT s.snapshot, f.* EXCLUDE (part) "
             f"FROM snapshot_parts s JOIN {part_table(fact)} f ON f.part = s.part WHERE s.fact = '{fact}';\n")
 
 
 # The snapshot's part of each fact, under the fact's own name. fact_customer_month adds the categories of the
 # snapshot's fact_customer_category part (metrics.facts.READ_COLUMNS order: the layout before parts).
-FACT_VIEWS = "".join(plain_view(f) for f in ("fact_calendar", "fact_customer_category", "fact_month",
+FACT_VIEWS = "".join(_plain_view(f) for f in ("fact_calendar", "fact_customer_category", "fact_month",
                                                "fact_retention", "fact_cohort", "fact_transition", "fact_nps",
                                                "fact_csat")) + """
 CREATE VIEW IF NOT EXISTS fact_customer_month AS

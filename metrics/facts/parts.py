@@ -34,7 +34,6 @@ from metrics.schema import (
     LEGACY_FACT_TABLES,
     TABLES,
     part_table,
-    plain_view,
     quote_ident,
     transaction,
 )
@@ -234,10 +233,6 @@ def ensure(con) -> bool:
     if not legacy:
         cur.execute(FACT_SCHEMA)
         cur.execute(FACT_VIEWS)
-        # fact_transition made before its same_day column (FACT_SCHEMA added it to the part table)
-        if not cur.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = 'fact_transition' "
-                           "AND column_name = 'same_day'").fetchone():
-            cur.execute(plain_view("fact_transition", replace=True))
         return False
     with transaction(cur):
         for table in legacy:

@@ -321,3 +321,30 @@ def test_customer_months_are_stored_month_clustered(tmp_path):
         "AS before FROM part_customer_month WHERE part = ?)", [part]).fetchone()
     assert rows == len(rev) and later <= rows // 1000  # two threads may swap a chunk or two at a seam
     ws.close()
+
+
+def test_a_workspace_made_before_same_day_moves_opens_and_reads_its_moves_as_then(tmp_path):
+    """fact_transition gained `same_day` (s25: two answers of one day make no move). A workspace made before has
+    neither the part column nor the view's: on open the column is added (NULL in its old parts) and the view
+    replaced once, and its old moves still read as moves, with no same-day answer counted."""
+    from metrics import value
+    from metrics.view import View
+
+    path = tmp_path / "w.duckdb"
+    ws = reference_ws(str(path))
+    view = View(1, dt.date(2024, 12, 1), dt.date(2025, 4, 1))
+    moves = value.transitions(ws.cursor(), view)
+    ws.close()
+    con = duckdb.connect(str(path))  # as the code before s25 left it
+    con.execute("DROP VIEW fact_transition")
+    con.execute("ALTER TABLE part_transition DROP COLUMN same_day")
+    con.execute("CREATE VIEW fact_transition AS SELECT s.snapshot, f.* EXCLUDE (part) FROM snapshot_parts s "
+                "JOIN part_transition f ON f.part = s.part WHERE s.fact = 'fact_transition'")
+    con.close()
+    ws = Workspace(path)
+    cur = ws.cursor()
+    assert cur.execute("SELECT count(*), count(same_day) FROM part_transition").fetchone()[0] > 0
+    assert cur.execute("SELECT count(same_day) FROM fact_transition").fetchone() == (0,)
+    pd.testing.assert_frame_equal(value.transitions(cur, view), moves)
+    assert value.same_day_pairs(cur, view) == 0 and int(moves.pairs.sum()) > 0
+    ws.close()
