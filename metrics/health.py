@@ -129,11 +129,12 @@ def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
 def revenue_after_churn(cur, snap: Snapshot) -> pd.DataFrame:
     """Customers the customers file says churned whose MRR is still > 0 in a later month: one row each, with its
     churn month, how many later months it paid, the latest of them and its MRR then."""
-    return query(cur, """
+    # the months paying_after_churn counts (its measure's rule, one home)
+    return query(cur, f"""
         SELECT customer_id, churn_month, count(*) AS months_paid, max(month) AS last_month,
                arg_max(mrr, month)::DOUBLE AS last_mrr, any_value(segment) AS segment
         FROM fact_customer_revenue
-        WHERE snapshot = $s AND in_customers AND churn_month IS NOT NULL AND month > churn_month AND mrr > 0
+        WHERE snapshot = $s AND {measures.measure(_FCM, "paying_after_churn").where}
         GROUP BY customer_id, churn_month
         ORDER BY last_mrr DESC, customer_id""", {"s": snap.snapshot})
 

@@ -199,12 +199,12 @@ def coverage(cur, view: View, tv: int) -> dict:
     return {k: _int(v) for k, v in row.items()}
 
 
-def monthly(cur, view: View, tv: int) -> pd.DataFrame:
+def monthly(cur, view: View, tv: int, cov: dict | None = None, instant: Instant | None = None) -> pd.DataFrame:
     """Per month of the window: created, solved, backlog at month end, active customers, contact rate
     (None where not measurable, see the module rules). The backlog of the month the tickets end in (measured_at) is
     at their as-of instant, and None for the months after it: `backlog_at` says which instant each is (None then)."""
-    cov = coverage(cur, view, tv)
-    instant = measured_at(cur, view, tv)
+    cov = cov or coverage(cur, view, tv)  # summary() passes the ones it has read
+    instant = instant or measured_at(cur, view, tv)
     frame = _q(cur, f"""months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), active AS (
@@ -462,7 +462,9 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     tv = tickets_version
     notes: list[str] = []
     cov = coverage(cur, view, tv)
-    months = monthly(cur, view, tv)
+    # the instant the backlog is at: the window's end, or the tickets' as-of instant when they end earlier
+    instant = measured_at(cur, view, tv)
+    months = monthly(cur, view, tv, cov, instant)
     out: dict = {"window": {"start": f"{view.start:%Y-%m}", "end": f"{view.end:%Y-%m}"}}
     if cov["tickets"] == 0:
         notes.append("No tickets in this version (for this filter).")
@@ -485,8 +487,6 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     out["tickets_solved"] = int(months["solved"].sum()) if solved_known else None
     last = months["backlog"].iloc[-1] if len(months) else pd.NA
     out["backlog"] = None if pd.isna(last) else int(last)
-    # the instant the backlog is at: the window's end, or the tickets' as-of instant when they end earlier
-    instant = measured_at(cur, view, tv)
     out["backlog_at"] = f"{instant.at:%Y-%m-%d %H:%M}"
     if instant.early and solved_known and created_known:
         notes.append(f"backlog: at {instant.words('')}, not at the end of {view.end:%b %Y} (what was solved "

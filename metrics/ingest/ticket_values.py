@@ -278,7 +278,8 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
                                            f"max({number}) FROM raw").fetchone()
     chk.flag(column, f"{v} IS NOT NULL AND {number} IS NULL", "are not numbers (durations)")
     unit = _unit_from_header(column)
-    if unit == "clock":
+    clock = unit == "clock"
+    if clock:
         # 'Resolution time (business hours)' of 5.5 is hours; Zoho's 'in Business Hours' of 14400000 is milliseconds
         unit = "hours" if med is None or med <= CLOCK_MOST_HOURS else None
     if unit in (None, "hms"):
@@ -287,7 +288,7 @@ def duration(chk: _Checker, column: str, warnings: list[str]) -> str | None:
             tuple(UNIT_HOURS), {u: u for u in UNIT_HOURS}, None,
             f"{numeric:,} numbers from {lo:,g} to {hi:,g}, median {med:,g}; the header does not say the unit"
             + (f" (it names business hours, but a median of {med:,g} hours is {med / 8766:,.1f} years: Zoho Desk "
-               "writes milliseconds)." if _unit_from_header(column) == "clock" else ".")
+               "writes milliseconds)." if clock else ".")
             if numeric else "No numbers in the column.", must_confirm=True))
         if answer is None:
             return None
