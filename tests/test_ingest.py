@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REFERENCE, SAMPLE, prepare_bytes, prepare_file, store_button
+from conftest import REFERENCE, SAMPLE, prepare_bytes, prepare_file, reference_workspace, store_button
 
 from metrics import ingest
 from metrics.errors import (
@@ -533,14 +533,13 @@ def test_failure_inside_commit_rolls_back_everything(tmp_path, monkeypatch):
 
 
 # ---- history: summary, roll back, delete, presets ------------------------------------------------------
-def _reference_ws(path) -> Workspace:
-    ws = Workspace(path)
-    ws.commit([prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "nps", "revenue")])
-    return ws
+def _reference_ws(factory, path) -> Workspace:
+    """The three reference files stored as one snapshot at `path` (conftest.reference_workspace: a copy)."""
+    return reference_workspace(factory, path)
 
 
-def test_change_summary_names_rows_customers_and_arr(tmp_path):
-    ws = _reference_ws(tmp_path / "ws.duckdb")
+def test_change_summary_names_rows_customers_and_arr(tmp_path, tmp_path_factory):
+    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
     old = ws.current_versions()["revenue"]
     more = (REFERENCE / "revenue.csv").read_text() + "Z,2025-04,100\n"
     snap = ws.commit([prepare_bytes(more.encode(), kind="revenue").to_upload()])
@@ -551,8 +550,8 @@ def test_change_summary_names_rows_customers_and_arr(tmp_path):
     assert ingest.change_summary(ws, old, None).endswith("the first version of its kind.")
 
 
-def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path):
-    ws = _reference_ws(tmp_path / "ws.duckdb")
+def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path, tmp_path_factory):
+    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
     first = ws.snapshot()
     v1 = first.versions["revenue"]
     new = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
@@ -574,8 +573,8 @@ def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path):
     assert forward.versions["revenue"] == v2
 
 
-def test_delete_refuses_the_version_in_use_and_removes_the_rest(tmp_path):
-    ws = _reference_ws(tmp_path / "ws.duckdb")
+def test_delete_refuses_the_version_in_use_and_removes_the_rest(tmp_path, tmp_path_factory):
+    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
     v1 = ws.current_versions()["revenue"]
     snap2 = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
     v2 = snap2.versions["revenue"]
@@ -653,9 +652,9 @@ HOSTILE = {  # name: (bytes, expected error or None when handled with a warning,
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_inputs_give_a_clear_error_or_warning_and_change_nothing(name, tmp_path):
+def test_hostile_inputs_give_a_clear_error_or_warning_and_change_nothing(name, tmp_path, tmp_path_factory):
     data, error, words = HOSTILE[name]
-    ws = _reference_ws(tmp_path / "ws.duckdb")
+    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
     before = _state(ws)
     if error is None:
         p = prepare_bytes(data, kind="nps")
@@ -675,7 +674,7 @@ def test_duplicate_customer_ids_are_named():
     assert "customer ids in column 'customer_id'" in str(err.value) and err.value.rows == [4]
 
 
-def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path):
+def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path, tmp_path_factory):
     data = (NPS_HEADER + "c1,2026-01-01,9,ok\nc2,2026-01-02,11,x\nc3,someday,7,y\nc4,2026-01-04,-1,z\n"
             "c5,2026-01-05,8,\"=cmd|' /C calc'!A0\"\nc1,2026-01-01,9,ok\n").encode()
     with pytest.raises(DuplicateRowsError) as err:  # the reject path raises the first problem, typed
@@ -690,7 +689,7 @@ def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path)
     assert table.Rows.tolist() == [1, 2, 1] and "row 3: '11'" in table["First rows"][1]
     assert table["First rows"][0] == "row 7: 'c1 | 2026-01-01 | 9 | ok'"  # a repeated row by its cells, not ''"
     assert report.rejected["file row"].tolist() == [3, 4, 5, 7]
-    ws = _reference_ws(tmp_path / "ws.duckdb")
+    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
     before = _state(ws)
     p = prepare_bytes(data, kind="nps", skip_invalid=True)
     assert p.rows.customer_id.tolist() == ["c1", "c5"] and p.report.rejected_rows == 4
@@ -731,7 +730,7 @@ print("DONE", flush=True)
 """
 
 
-def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path):
+def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path, tmp_path_factory):
     import os
     import signal
     import subprocess
@@ -739,7 +738,7 @@ def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path):
     import time
 
     path = tmp_path / "ws.duckdb"
-    ws = _reference_ws(path)
+    ws = _reference_ws(tmp_path_factory, path)
     ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])  # two versions of revenue
     before = _state(ws)
     earlier = {v: ws.cursor().execute("SELECT count(*), sum(mrr) FROM revenue WHERE version = ?", [v]).fetchone()
