@@ -108,6 +108,8 @@ def _sample(column: str) -> str:
 # separator no value holds (or that names months or AM/PM where no value has a letter) reads no value: its count is
 # 0 without being bound. Only a necessary condition of a match is used, so the counts are the same.
 _SEPARATORS = ("/", "-", ".", ":", ",")
+# a value's shape: whether it holds each separator, then whether it holds a letter (SQL over a column `v`)
+SHAPE_SQL = ", ".join(f"contains(v, '{c}')" for c in _SEPARATORS) + ", regexp_matches(v, '[A-Za-z]')"
 
 
 def _needs(fmt: str) -> tuple[frozenset[str], bool] | None:
@@ -119,13 +121,12 @@ def _needs(fmt: str) -> tuple[frozenset[str], bool] | None:
     return frozenset(c for c in _SEPARATORS if c in literal), bool(re.search(r"%[bBp]", fmt))
 
 
-def _shapes_sql() -> str:
-    return "SELECT DISTINCT " + ", ".join(f"contains(v, '{c}')" for c in _SEPARATORS) + \
-        ", regexp_matches(v, '[A-Za-z]') FROM _date_sample"
+_NEEDS = {fmt: _needs(fmt) for fmt in DATE_FORMATS}
 
 
 def _possible(fmt: str, shapes: list[tuple]) -> bool:
-    needs = _needs(fmt)
+    """Whether any value of these shapes (SHAPE_SQL's rows) could read in `fmt`."""
+    needs = _NEEDS[fmt]
     if needs is None:
         return True
     separators, letter = needs
@@ -143,7 +144,7 @@ def choose_format(chk: _Checker, column: str) -> str:
         chk.questions.answers[key] = legacy  # presets saved before questions existed
     # the sample read once (a DISTINCT over every row of a large file), for the shapes, the counts and the example
     chk.con.execute(f"CREATE OR REPLACE TEMP TABLE _date_sample AS {_sample(column)}")
-    shapes = chk.con.execute(_shapes_sql()).fetchall()
+    shapes = chk.con.execute(f"SELECT DISTINCT {SHAPE_SQL} FROM _date_sample").fetchall()
     tried = [f for f in DATE_FORMATS if _possible(f, shapes)]
     row = chk.con.execute(
         "SELECT count(*), count(*) FILTER (regexp_full_match(v, ?)), min(v)"
@@ -233,7 +234,7 @@ def _materialise(chk: _Checker, column: str, expr: str) -> str:
     """Parse the column once into a hidden DATE column of `raw` and return that column: every check, bound and
     preparer then reads a date instead of re-parsing text (a million rows: seconds, not tens of seconds)."""
     # the table's own columns (duckdb_columns() loads the whole catalog first: ~20 ms a connection)
-    taken = {d[0] for d in chk.con.execute("SELECT * FROM raw LIMIT 0").description}
+    taken = set(chk.con.sql("SELECT * FROM raw LIMIT 0").columns)
     name = next(f"_parsed_date_{i}" for i in range(len(taken) + 1) if f"_parsed_date_{i}" not in taken)
     chk.con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT *, {expr} AS {quote_ident(name)} FROM raw")
     chk.hidden.append(name)

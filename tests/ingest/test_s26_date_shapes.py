@@ -40,8 +40,7 @@ def test_no_format_that_reads_a_value_is_skipped_for_its_shape():
     con.execute("CREATE TABLE _date_sample AS SELECT unnest(?::VARCHAR[]) AS v", [values])
     parsed = con.execute("SELECT v, " + ", ".join(dates._parse_date_sql("v", f) for f in dates.DATE_FORMATS)
                          + " FROM _date_sample").fetchall()
-    shapes = dict(con.execute("SELECT v, [" + dates._shapes_sql().removeprefix("SELECT DISTINCT ")
-                              .removesuffix(" FROM _date_sample") + "] FROM _date_sample").fetchall())
+    shapes = dict(con.execute(f"SELECT v, [{dates.SHAPE_SQL}] FROM _date_sample").fetchall())
     read = skipped = 0
     for value, *cells in parsed:
         for fmt, cell in zip(dates.DATE_FORMATS, cells, strict=True):
