@@ -529,6 +529,10 @@ def summary(cur, view: View, tickets_version: int) -> dict:
     out["contact_rate"] = 100.0 * listed / active if active and listed is not None else None
     # tickets created in those months from ids the customer list does not count active then: not in the rate
     out["contact_unlisted"] = int(whole["created"].sum()) - listed if out["contact_rate"] is not None else None
+    # why it is not measurable, for the page's tile: no whole month before the export ends, else no active customer
+    out["contact_rate_reason"] = None if out["contact_rate"] is not None \
+        else "no month of the period is in the export whole" if instant.cut_short and whole.empty \
+        else "no active customers (no customer list in the period)"
     if instant.cut_short and out["tickets_created"] is not None:
         out["counted_to"] = f"{instant.at:%Y-%m-%d %H:%M}"
         notes.append(f"tickets_created, tickets_solved: counted to {instant.words('')}; the export ends before the "

@@ -96,12 +96,10 @@ o1, o2, o3, o4 = st.columns(4)
 # counted only to the export's latest time when it ends before the period: no change against a whole period
 ui.kpi(o1, "tickets_created", s["tickets_created"],
        None if instant.cut_short else s_prev and s_prev["tickets_created"], neutral=True)
+contact = (f"contact rate not measurable: {s['contact_rate_reason']}" if s["contact_rate"] is None
+           else f"{s['contact_rate']:.1f} per 100 active customers a month")
 ui.tile_note(o1, "not measurable: some tickets have no created time" if s["tickets_created"] is None
-           else (f"to {instant.words('')} · " if instant.cut_short else "")
-           + ("contact rate not measurable: no month of the period is in the export whole" if instant.cut_short
-              and s["contact_rate"] is None and instant.month <= view.start
-              else "contact rate not measurable: no active customers (no customer list in the period)"
-              if s["contact_rate"] is None else f"{s['contact_rate']:.1f} per 100 active customers a month")
+           else (f"to {instant.words('')} · " if instant.cut_short else "") + contact
            + (f" (their tickets; {plural(s['contact_unlisted'], 'ticket')} from ids the customer list does not count "
               "active that month left out)" if s["contact_unlisted"] else ""))
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)

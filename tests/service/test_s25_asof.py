@@ -192,10 +192,14 @@ def test_the_windows_counts_say_they_run_to_the_export_and_the_contact_rate_take
     s = service.summary(cur, view(snapshot, (2026, 9), (2026, 10)), tv)
     # created Sep: T1, T2, T3, T10; Oct to 15 Oct 10:00: T4–T9
     assert (s["tickets_created"], s["counted_to"]) == (10, "2026-10-15 10:00")
+    # Sep is whole, but this workspace holds no customer list: no active customer-months to divide by
+    assert s["contact_rate"] is None
+    assert s["contact_rate_reason"] == "no active customers (no customer list in the period)"
     assert (f"tickets_created, tickets_solved: counted to {SAID}; the export ends before the period does, so the "
             "period's counts are not comparable with a whole period's.") in s["notes"]
     s = service.summary(cur, view(snapshot, (2026, 10), (2026, 11)), tv)
     assert s["tickets_created"] == 6 and s["contact_rate"] is None
+    assert s["contact_rate_reason"] == "no month of the period is in the export whole"
     assert f"contact_rate: no month of the period is in the export whole (it ends at {SAID})." in s["notes"]
 
 
