@@ -533,13 +533,8 @@ def test_failure_inside_commit_rolls_back_everything(tmp_path, monkeypatch):
 
 
 # ---- history: summary, roll back, delete, presets ------------------------------------------------------
-def _reference_ws(factory, path) -> Workspace:
-    """The three reference files stored as one snapshot at `path` (conftest.reference_workspace: a copy)."""
-    return reference_workspace(factory, path)
-
-
 def test_change_summary_names_rows_customers_and_arr(tmp_path, tmp_path_factory):
-    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
+    ws = reference_workspace(tmp_path_factory, tmp_path / "ws.duckdb")
     old = ws.current_versions()["revenue"]
     more = (REFERENCE / "revenue.csv").read_text() + "Z,2025-04,100\n"
     snap = ws.commit([prepare_bytes(more.encode(), kind="revenue").to_upload()])
@@ -551,7 +546,7 @@ def test_change_summary_names_rows_customers_and_arr(tmp_path, tmp_path_factory)
 
 
 def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path, tmp_path_factory):
-    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
+    ws = reference_workspace(tmp_path_factory, tmp_path / "ws.duckdb")
     first = ws.snapshot()
     v1 = first.versions["revenue"]
     new = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
@@ -574,7 +569,7 @@ def test_rollback_is_a_new_snapshot_pointing_at_the_earlier_upload(tmp_path, tmp
 
 
 def test_delete_refuses_the_version_in_use_and_removes_the_rest(tmp_path, tmp_path_factory):
-    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
+    ws = reference_workspace(tmp_path_factory, tmp_path / "ws.duckdb")
     v1 = ws.current_versions()["revenue"]
     snap2 = ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])
     v2 = snap2.versions["revenue"]
@@ -654,7 +649,7 @@ HOSTILE = {  # name: (bytes, expected error or None when handled with a warning,
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_inputs_give_a_clear_error_or_warning_and_change_nothing(name, tmp_path, tmp_path_factory):
     data, error, words = HOSTILE[name]
-    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
+    ws = reference_workspace(tmp_path_factory, tmp_path / "ws.duckdb")
     before = _state(ws)
     if error is None:
         p = prepare_bytes(data, kind="nps")
@@ -689,7 +684,7 @@ def test_report_collects_every_problem_and_skip_stores_only_valid_rows(tmp_path,
     assert table.Rows.tolist() == [1, 2, 1] and "row 3: '11'" in table["First rows"][1]
     assert table["First rows"][0] == "row 7: 'c1 | 2026-01-01 | 9 | ok'"  # a repeated row by its cells, not ''"
     assert report.rejected["file row"].tolist() == [3, 4, 5, 7]
-    ws = _reference_ws(tmp_path_factory, tmp_path / "ws.duckdb")
+    ws = reference_workspace(tmp_path_factory, tmp_path / "ws.duckdb")
     before = _state(ws)
     p = prepare_bytes(data, kind="nps", skip_invalid=True)
     assert p.rows.customer_id.tolist() == ["c1", "c5"] and p.report.rejected_rows == 4
@@ -738,7 +733,7 @@ def test_killing_the_process_during_a_large_commit_loses_nothing(tmp_path, tmp_p
     import time
 
     path = tmp_path / "ws.duckdb"
-    ws = _reference_ws(tmp_path_factory, path)
+    ws = reference_workspace(tmp_path_factory, path)
     ws.commit([prepare_bytes(b"customer_id,month,mrr\nA,2025-04,999\n").to_upload()])  # two versions of revenue
     before = _state(ws)
     earlier = {v: ws.cursor().execute("SELECT count(*), sum(mrr) FROM revenue WHERE version = ?", [v]).fetchone()
