@@ -116,12 +116,13 @@ def analysed(ws: Workspace) -> None:
     cur.execute("""
         INSERT INTO comment_rows BY NAME
         SELECT n.version AS nps_version, 0 AS theme_map, n.row_number, n.response_id, n.customer_id, n.response_date,
-               n.score AS nps_score, n.channel, n.segment, n.region, a.language, a.sentiment, a.score,
+               n.score AS nps_score, n.channel, n.segment, n.region, a.language, a.sentiment, a.score, k.customer_key,
                CASE hash(n.row_number * 11) % 3 WHEN 0 THEN []
                WHEN 1 THEN [$names[(1 + hash(n.row_number * 3) % len($names))::BIGINT]]
                ELSE list_distinct([$names[(1 + hash(n.row_number * 3) % len($names))::BIGINT],
                                    $names[(1 + hash(n.row_number * 5) % len($names))::BIGINT]]) END AS themes
         FROM nps_responses n JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        LEFT JOIN customer_index k ON k.customer_id = n.customer_id
         ORDER BY n.response_date, n.row_number""", {"names": names})
     # marked complete, as ensure_themes marks the rows it writes (unmarked rows would be assigned again)
     cur.execute("INSERT INTO comment_rows_done SELECT nps_version, theme_map, count(*) FROM comment_rows GROUP BY ALL")

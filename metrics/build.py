@@ -294,6 +294,7 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
     import pyarrow.dataset as ds
 
     from metrics.export import _folder_digest
+    from metrics.facts import keys
     from metrics.schema import CANONICAL_COLUMNS, STORED_ORDER, TABLES
     from metrics.store import quote_ident
 
@@ -322,6 +323,7 @@ def _import_inputs(cur, folder: str, source: dict, clock, progress) -> dict[str,
                     + ", ".join(f"CAST({quote_ident(c)} AS {types[c]}) AS {quote_ident(c)}" for c in cols)
                     + f" FROM lake_rows{order}", [version])
         cur.unregister("lake_rows")
+        keys.assign(cur, table, version)
         # The span the Data and CIO pages show, as ingest records it (a revenue month runs to its last day).
         span = f"min({date})::DATE, " + (f"last_day(max({date}))" if kind == "revenue" else f"max({date})::DATE")
         count, first, last = cur.execute(f"SELECT count(*), {span} FROM {quote_ident(table)} WHERE version = ?",
@@ -392,9 +394,13 @@ def _register(ws, manifest: dict, folder: Path, clock, input_dir: str | None = N
 
 def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, built_at, part_table,
                  quote_ident) -> int:
-    """Store a built fact's rows as a new part; its columns must be the part table's, by name."""
+    """Store a built fact's rows as a new part; its columns must be the part table's, by name (the workspace adds
+    its customer keys)."""
+    from metrics.facts import keys
+
     table = part_table(fact)
-    wanted = [r[0] for r in cur.execute(f"DESCRIBE {quote_ident(table)}").fetchall() if r[0] != "part"]
+    wanted = [r[0] for r in cur.execute(f"DESCRIBE {quote_ident(table)}").fetchall()
+              if r[0] not in ("part", keys.COLUMN)]
     if sorted(data.column_names) != sorted(wanted):
         raise Refused(f"{fact} in the build has the columns {', '.join(data.column_names)}; the workspace's has "
                       f"{', '.join(wanted)}.")
@@ -404,7 +410,8 @@ def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, 
     # Month-ordered, as the workspace writes its own parts, so a query for some months skips the other row groups.
     order = " ORDER BY month" if "month" in wanted else ""
     cur.register("built_rows", data)
-    cur.execute(f"INSERT INTO {quote_ident(table)} (part, {cols}) SELECT ?, {cols} FROM built_rows{order}", [part])
+    rows = keys.keyed(f"SELECT ?::INTEGER AS part, {cols} FROM built_rows", table)  # the workspace's customer keys
+    cur.execute(f"INSERT INTO {quote_ident(table)} BY NAME {rows}{order}", [part])
     cur.unregister("built_rows")
     described = {"build": location, "engine": manifest["engine"], "input": manifest["input"],
                  "inputs": {k: v["versions"] for k, v in manifest["inputs"].items()}}

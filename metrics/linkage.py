@@ -36,11 +36,11 @@ def _with_category(category: str, month: str, where: str) -> str:
     """fact_customer_month's rows of one month (`month`: $start or $end) meeting `where` under the view's filters,
     with the customer's `category` of that month (category_start or category_end): what fact_customer_month reads,
     with each side's month picked before the two are joined on the customer alone (the view joins on part, customer
-    and month: ~3 ms more a query at 200,000 customers)."""
+    and month: ~3 ms more a query at 200,000 customers), by its integer key (metrics/facts/keys.py)."""
     return f"""(SELECT f.*, c.{category}
                 FROM (SELECT * FROM fact_customer_revenue WHERE {View.where()} AND month = {month} AND {where}) f
-                LEFT JOIN (SELECT customer_id, {category} FROM fact_customer_category
-                           WHERE snapshot = $snapshot AND month = {month}) c USING (customer_id))"""
+                LEFT JOIN (SELECT customer_key, {category} FROM fact_customer_category
+                           WHERE snapshot = $snapshot AND month = {month}) c USING (customer_key))"""
 
 
 def by_category(cur, view: View) -> pd.DataFrame:
@@ -48,14 +48,14 @@ def by_category(cur, view: View) -> pd.DataFrame:
     annualised churn, revenue base, average MRR, NRR and GRR over the window."""
     frame = query(cur, f"""
         WITH base AS (
-            SELECT customer_id, category_start, active_start, churn_month, prev_mrr
+            SELECT customer_key, category_start, active_start, churn_month, prev_mrr
             FROM {_with_category("category_start", "$start", "(active_start OR prev_mrr > 0)")}
         ), outcome AS (
-            SELECT customer_id, mrr AS end_mrr FROM fact_customer_revenue WHERE snapshot = $snapshot AND month = $end
+            SELECT customer_key, mrr AS end_mrr FROM fact_customer_revenue WHERE snapshot = $snapshot AND month = $end
         ), joined AS (
             SELECT base.*, coalesce(prev_mrr, 0)::DOUBLE AS b, coalesce(end_mrr, 0)::DOUBLE AS e,
                    least(coalesce(end_mrr, 0), coalesce(prev_mrr, 0))::DOUBLE AS r
-            FROM base LEFT JOIN outcome USING (customer_id)
+            FROM base LEFT JOIN outcome USING (customer_key)
         )
         SELECT category_start AS category,
                {measures.select("fact_customer_month", customers="active_at_start", churned="churned_in_window",

@@ -38,7 +38,7 @@ import duckdb
 
 from metrics import lockdown, measures
 from metrics.definitions import METRICS
-from metrics.facts import COHORT_MAX_AGE, MAX_HISTORY_MONTHS, RETENTION_K, parts
+from metrics.facts import COHORT_MAX_AGE, MAX_HISTORY_MONTHS, RETENTION_K, keys, parts
 from metrics.schema import (
     ANSWER_KEY_SQL,
     APPENDABLE,
@@ -454,6 +454,7 @@ class Workspace:
         cur.execute(f"INSERT INTO {quote_ident(table)} (version, {col_sql}) SELECT ?, {col_sql} FROM incoming{order}",
                     [version])
         cur.unregister("incoming")
+        keys.assign(cur, table, version)
 
     def _build_snapshot(self, cur, sources: dict[str, tuple[int, ...]]) -> int:
         """A new snapshot reading these versions per kind (the last of each is its `<kind>_version`), with

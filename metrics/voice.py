@@ -61,7 +61,8 @@ THEMES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS comment_rows (
     nps_version INTEGER NOT NULL, theme_map INTEGER NOT NULL, row_number BIGINT NOT NULL, response_id VARCHAR,
     customer_id VARCHAR, response_date DATE NOT NULL, nps_score TINYINT NOT NULL, channel VARCHAR, segment VARCHAR,
-    region VARCHAR, language VARCHAR, sentiment VARCHAR NOT NULL, score DOUBLE, themes VARCHAR[] NOT NULL
+    region VARCHAR, language VARCHAR, sentiment VARCHAR NOT NULL, score DOUBLE, themes VARCHAR[] NOT NULL,
+    customer_key INTEGER  -- the workspace's integer key of customer_id (metrics/facts/keys.py): joins to revenue
 )
 """
 # What a comment row copies of its answer (n) and analysis (a); the text stays in nps_responses (a theme-map
@@ -211,8 +212,9 @@ def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
     skips the row groups outside it)."""
     reader = cur.cursor()
     batches = reader.sql(f"""
-        SELECT {_ROW_COLUMNS}, n.comment FROM nps_responses n
+        SELECT {_ROW_COLUMNS}, k.customer_key, n.comment FROM nps_responses n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
+        LEFT JOIN customer_index k ON k.customer_id = n.customer_id
         WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.response_date, n.row_number""",
                          params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
     seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
@@ -273,7 +275,7 @@ def _comments_sql(where_dates: str, deduplicated: str | None, customers: bool = 
     was a third of a figure's time)."""
     seg, reg = "coalesce(n.segment, c.segment, 'Unknown')", "coalesce(n.region, c.region, 'Unknown')"
     return f"""
-        SELECT n.nps_version, n.row_number, n.response_id, n.customer_id, n.response_date,
+        SELECT n.nps_version, n.row_number, n.response_id, n.customer_id, n.customer_key, n.response_date,
                date_trunc('month', n.response_date)::DATE AS month, n.nps_score,
                {CATEGORY_SQL.format(s="n.nps_score")} AS category, coalesce(n.channel, 'Unknown') AS channel,
                {f"{seg} AS segment, {reg} AS region," if customers else ""}
@@ -460,7 +462,7 @@ def sentiment_by_month(cur, view: View, versions: dict) -> pd.DataFrame:
 def _arr_at_end_sql() -> str:
     """Every customer of the window's last month (any segment/region: the comment's own segment/region already
     filtered the mentions), whether active then, and its ARR (NULL: the revenue data does not reach the month)."""
-    return (f"SELECT customer_id, active, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue "
+    return (f"SELECT customer_key, active, {rules.ARR_FACTOR} * mrr::DOUBLE AS arr FROM fact_customer_revenue "
             "WHERE snapshot = $snapshot AND month = $end")
 
 
@@ -481,13 +483,13 @@ def _churn_after_mention(cur, view: View, versions: dict, tm: int, nps: list[int
     counts = {}
     if window is not None:
         counts = {r.pop("theme"): r for r in records(cur, f"""
-            WITH base AS (SELECT customer_id, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
+            WITH base AS (SELECT customer_key, coalesce(churn_month BETWEEN $start AND $end, false) AS churned
                           FROM fact_customer_revenue WHERE {View.where()} AND month = $start AND active_start),
-                 c AS (SELECT c.customer_id, c.themes, b.churned FROM ({window}) c JOIN base b USING (customer_id)),
+                 c AS (SELECT c.customer_key, c.themes, b.churned FROM ({window}) c JOIN base b USING (customer_key)),
                  everyone AS (SELECT count(*) AS n, count(*) FILTER (churned) AS k
-                              FROM (SELECT DISTINCT customer_id, churned FROM c)),
-                 raised AS (SELECT DISTINCT theme, customer_id, churned
-                            FROM ({_unnested("SELECT * FROM c", "customer_id, churned")}))
+                              FROM (SELECT DISTINCT customer_key, churned FROM c)),
+                 raised AS (SELECT DISTINCT theme, customer_key, churned
+                            FROM ({_unnested("SELECT * FROM c", "customer_key, churned")}))
             SELECT r.theme, count(*) AS n1, count(*) FILTER (r.churned) AS k1, any_value(e.n) AS n, any_value(e.k) AS k
             FROM raised r, everyone e GROUP BY r.theme""", {**params, "p_start": prev.start, "p_end": prev.end})}
     rows = []
@@ -528,7 +530,7 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
     out, unknown = pd.DataFrame(), None
     if window is not None:
         per_theme = records(cur, f"""
-            WITH c AS MATERIALIZED (SELECT customer_id, category, sentiment, sentiment_score, themes FROM ({window})),
+            WITH c AS MATERIALIZED (SELECT customer_key, category, sentiment, sentiment_score, themes FROM ({window})),
                  ex AS MATERIALIZED ({_themes_of("SELECT * FROM c")}),
                  everyone AS (SELECT count(*) AS n, count(*) FILTER (category = 'Detractor') AS n_det,
                                      count(*) FILTER (category = 'Promoter') AS n_pro FROM c),
@@ -540,14 +542,14 @@ def themes(cur, view: View, versions: dict, tm: int | None = None) -> pd.DataFra
                                    coalesce(sum(sentiment_score * sentiment_score)
                                             FILTER (sentiment <> '{NOT_SCORED}'), 0) AS s2
                             FROM ex GROUP BY theme),
-                 who AS (SELECT theme, customer_id, bool_or(sentiment = 'negative') AS negative FROM ex
-                         WHERE customer_id IS NOT NULL GROUP BY theme, customer_id),
-                 stake AS (SELECT w.theme, count(*) AS customers, count(a.customer_id) FILTER (a.active) AS at_stake,
+                 who AS (SELECT theme, customer_key, bool_or(sentiment = 'negative') AS negative FROM ex
+                         WHERE customer_key IS NOT NULL GROUP BY theme, customer_key),
+                 stake AS (SELECT w.theme, count(*) AS customers, count(a.customer_key) FILTER (a.active) AS at_stake,
                                   coalesce(sum(a.arr) FILTER (a.active), 0) AS arr,
-                                  count(a.customer_id) FILTER (a.active AND w.negative) AS at_stake_negative,
+                                  count(a.customer_key) FILTER (a.active AND w.negative) AS at_stake_negative,
                                   coalesce(sum(a.arr) FILTER (a.active AND w.negative), 0) AS arr_negative,
-                                  count(a.customer_id) AS known, count(a.arr) AS priced
-                           FROM who w LEFT JOIN ({_arr_at_end_sql()}) a USING (customer_id) GROUP BY w.theme)
+                                  count(a.customer_key) AS known, count(a.arr) AS priced
+                           FROM who w LEFT JOIN ({_arr_at_end_sql()}) a USING (customer_key) GROUP BY w.theme)
             SELECT r.*, coalesce(s.customers, 0) AS customers, coalesce(s.at_stake, 0) AS at_stake,
                    coalesce(s.arr, 0) AS arr, coalesce(s.at_stake_negative, 0) AS at_stake_negative,
                    coalesce(s.arr_negative, 0) AS arr_negative, coalesce(s.known, 0) AS known,
