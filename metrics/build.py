@@ -410,8 +410,7 @@ def _insert_part(cur, fact: str, key: str, data, manifest: dict, location: str, 
     # Month-ordered, as the workspace writes its own parts, so a query for some months skips the other row groups.
     order = " ORDER BY month" if "month" in wanted else ""
     cur.register("built_rows", data)
-    rows = keys.keyed(f"SELECT ?::INTEGER AS part, {cols} FROM built_rows", table)  # the workspace's customer keys
-    cur.execute(f"INSERT INTO {quote_ident(table)} BY NAME {rows}{order}", [part])
+    keys.insert(cur, table, f"SELECT ?::INTEGER AS part, {cols} FROM built_rows", [part], order)
     cur.unregister("built_rows")
     described = {"build": location, "engine": manifest["engine"], "input": manifest["input"],
                  "inputs": {k: v["versions"] for k, v in manifest["inputs"].items()}}

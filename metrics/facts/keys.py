@@ -38,12 +38,27 @@ def assign(cur, table: str, version: int) -> None:
 
 
 def keyed(rows: str, table: str) -> str:
-    """`rows` (a SELECT with customer_id) with its customer_key when `table` is KEYED, else unchanged. The index is
-    the smaller side of the join, so the rows keep their order (parts are written month-clustered)."""
+    """`rows` (a SELECT with customer_id) with its customer_key when `table` is KEYED, else unchanged."""
     if table not in KEYED:
         return rows
     return (f"SELECT r.*, k.customer_key FROM ({rows}) r "
             "LEFT JOIN customer_index k ON k.customer_id = r.customer_id")
+
+
+def insert(cur, table: str, rows: str, params, order: str = "") -> int:
+    """INSERT INTO `table` BY NAME `rows` (a SELECT, with `params`; `order`: its closing ORDER BY clause, or ""),
+    with their customer keys when the table is KEYED; returns the row count. The join adds the key to each row
+    with customer_index as its hash table, whose rows keep their order (parts are written month-clustered): where
+    the planner would build on the rows instead (index_is_build_side), they are written to a temporary table first,
+    whose exact count makes the index the build side (~0.6 s more for 5.5M category rows at 200,000 customers)."""
+    direct = f"INSERT INTO {quote_ident(table)} BY NAME {keyed(rows, table)}{order}"
+    if table not in KEYED or index_is_build_side(cur, direct, params):
+        return cur.execute(direct, params).fetchone()[0]
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE _keyed_rows AS {rows}{order}", params)
+    staged = keyed("SELECT * FROM _keyed_rows", table)
+    count = cur.execute(f"INSERT INTO {quote_ident(table)} BY NAME {staged}").fetchone()[0]
+    cur.execute("DROP TABLE _keyed_rows")
+    return count
 
 
 def _tables(node: dict) -> set[str]:
@@ -54,9 +69,9 @@ def _tables(node: dict) -> set[str]:
 
 def index_is_build_side(cur, sql: str, params: dict) -> bool:
     """Whether DuckDB's plan for `sql` (a keyed() insert) builds its hash table on customer_index alone. The planner
-    picks the build side by estimated rows, and a fact's rows can be estimated far below their count (the calendar
-    range joins: 44,000 estimated for 5.5M category rows at 200,000 customers); the fact rows as the build side took
-    more memory than the workspace has (out of memory at 256MB)."""
+    picks the build side by estimated size, and a fact's rows can be estimated far below their count (the calendar
+    range joins: 44,000 estimated for 5.5M category rows at 200,000 customers); built on those rows, the category
+    part ran out of memory at the workspace's 256MB."""
     plan = json.loads(cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params).fetchall()[0][1])
 
     def joins(node: dict):
@@ -92,8 +107,8 @@ def ensure(con) -> None:
                 old = quote_ident(f"{table}_before_keys")
                 cur.execute(f"ALTER TABLE {quote_ident(table)} RENAME TO {old}")
                 cur.execute(FACT_SCHEMA)
-                # in the old table's order (the join keeps it, as in a build): each part stays month-clustered
-                cur.execute(f"INSERT INTO {quote_ident(table)} BY NAME {keyed(f'SELECT * FROM {old}', table)}")
+                # in the old table's order (the join keeps it): each part stays month-clustered
+                insert(cur, table, f"SELECT * FROM {old}", {})
                 cur.execute(f"DROP TABLE {old}")
             else:
                 cur.execute(f"ALTER TABLE {quote_ident(table)} ADD COLUMN {COLUMN} INTEGER")
