@@ -25,7 +25,19 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from metrics import cohorts, health, ingest, linkage, nps, revenue, theme_store, value, voice  # noqa: E402
+from metrics import (  # noqa: E402
+    cohorts,
+    health,
+    ingest,
+    linkage,
+    nps,
+    revenue,
+    service,
+    service_value,  # noqa: E402
+    theme_store,
+    value,
+    voice,
+)
 from metrics.store import NewUpload, Workspace  # noqa: E402
 from metrics.view import View, add_months  # noqa: E402
 
@@ -56,10 +68,28 @@ PAGES = {
                             voice.sentiment_shares(c, v, s.versions), voice.sentiment_by_month(c, v, s.versions),
                             (lambda t: voice.quotes_by_theme(c, v, s.versions, tuple(t.theme), 3, "negative"))(
                                 voice.themes(c, v, s.versions))],
+    "Service": lambda c, v, s: service_page(c, v, s),
     "CIO": lambda c, v, s: [health.sources(c, s, dt.date.today()), health.match_rates(c, s),
                             health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s),
                             nps.channel_mix(c, v)],
 }
+
+
+def service_page(c, v: View, s) -> list:
+    """The Service page's figures, as pages/service.py reads them (the previous period's where the tickets and the
+    data cover it)."""
+    tv, target = s.versions["tickets"], service.DEFAULT_TARGET_HOURS
+    first = c.execute("SELECT first_date FROM uploads WHERE version = ?", [tv]).fetchone()[0]
+    figures = [f(c, w, tv, *a) for w in (v, *([v.previous()] if service.covers_previous(v, first)
+                                               and v.previous().start >= s.first_month else []))
+               for f, a in ((service.summary, ()), (service.within_target, (target,)), (service.reopen_rate, ()),
+                            (service.escalation_rate, ()), (service.csat, ()))]
+    return [*figures, service.measured_at(c, v, tv), service.coverage(c, v, tv), service.monthly(c, v, tv),
+            service.quality_by_month(c, v, tv, target),
+            *([service.churn_by_experience(c, v, tv, target)] if service.covers_previous(v, first) else []),
+            service_value.after_ticket(c, v, tv, "nps", target), service_value.after_ticket(c, v, tv, "csat", target),
+            service.root_causes(c, v, tv), service.root_causes(c, v, tv, "theme"), service.open_high_priority(c, v, tv),
+            service.arr_open_over_target(c, v, tv, target), service.priority_known(c, v, tv)]
 
 
 def synthetic(customers: int, months: int = 36, seed: int = 7) -> list[NewUpload]:
@@ -100,6 +130,42 @@ def synthetic(customers: int, months: int = 36, seed: int = 7) -> list[NewUpload
             NewUpload("nps", "nps.csv", "-", resp)]
 
 
+def synthetic_tickets(customers: int, months: int = 36, seed: int = 7) -> bytes:
+    """A support-ticket export in the bundled sample's layout (tickets.csv), ~5 tickets a customer over the same
+    months as synthetic(): its rows as the sample's (status, priority, channel, rating, reopens, escalation, tag)."""
+    rng = np.random.default_rng(seed)
+    n = customers * 5
+    first = np.datetime64("2023-11-01T00:00")
+    created = first + rng.integers(0, months * 30 * 24 * 60, n).astype("timedelta64[m]")
+    reply = created + (rng.exponential(6 * 60, n) + 1).astype("timedelta64[m]")
+    solved = created + (rng.exponential(30 * 60, n) + 5).astype("timedelta64[m]")
+    status = rng.choice(["closed", "solved", "open", "pending", "hold"], n, p=[0.965, 0.02, 0.008, 0.005, 0.002])
+    frame = pd.DataFrame({
+        "ticket_id": np.arange(100001, 100001 + n),
+        "organization_id": np.char.add("C", np.char.zfill(rng.integers(0, customers, n).astype(str), 7)),
+        "created_at": pd.to_datetime(created).strftime("%Y-%m-%d %H:%M:%S"),
+        "first_reply_at": pd.to_datetime(reply).strftime("%Y-%m-%d %H:%M:%S"),
+        "solved_at": np.where(np.isin(status, ["closed", "solved"]),
+                              pd.to_datetime(solved).strftime("%Y-%m-%d %H:%M:%S"), ""),
+        "status": status,
+        "priority": rng.choice(["Normal", "High", "Low", "Urgent"], n, p=[0.55, 0.24, 0.11, 0.10]),
+        "channel": rng.choice(["Email", "Chat", "Web form", "Phone"], n, p=[0.42, 0.25, 0.25, 0.08]),
+        "satisfaction_rating": rng.choice(["Offered", "Good", "Unoffered", "Bad"], n, p=[0.61, 0.23, 0.11, 0.05]),
+        "reopens": rng.choice([0, 1, 2], n, p=[0.89, 0.09, 0.02]),
+        "escalated": np.where(rng.random(n) < 0.08, "true", "false"),
+        "tags": rng.choice(["bug", "how-to", "billing", "performance", "integration", "login", "feature-request",
+                            "onboarding"], n),
+        "subject": "Help needed",
+    })
+    return frame.to_csv(index=False).encode()
+
+
+def add_tickets(ws: Workspace, customers: int) -> None:
+    """The synthetic tickets stored onto the workspace's data as an upload would (ingest.prepare, then commit)."""
+    opts = ingest.Options(kind="tickets", today=dt.date(9999, 12, 31))
+    ws.commit([ingest.prepare(synthetic_tickets(customers), "tickets.csv", opts).to_upload()])
+
+
 def analysed(ws: Workspace) -> None:
     """Stand-in analysis rows for the synthetic comments (random sentiment, 0-2 themes of the shipped map), written
     by SQL: the bench times the page's queries over them, not the text engine (metrics.text; bench_sentiment)."""
@@ -131,7 +197,7 @@ def analysed(ws: Workspace) -> None:
 def profiled(ws: Workspace, repeat: int) -> dict[str, dict[str, float]]:
     """Median ms of each metric function a page calls (its own time, nested calls included), per page: the page
     lambdas look the functions up on their modules at call time, so wrapping the module attributes times them."""
-    mods = (cohorts, health, linkage, nps, revenue, value, voice)
+    mods = (cohorts, health, linkage, nps, revenue, service, service_value, value, voice)
     runs: dict[str, dict[str, list[float]]] = {}
     current: dict[str, list[float]] = {}
     originals = []
@@ -212,6 +278,8 @@ def main() -> None:
         ws.commit(uploads)
         commit_s = time.perf_counter() - t
         analysed(ws)
+    if ws.snapshot().versions.get("tickets") is None:  # a workspace kept from before the Service page was timed
+        add_tickets(ws, args.customers)
     scaled = time_pages(ws, args.repeat)
     revenue_rows = ws.uploads().set_index("kind").row_count["revenue"]
     facts = ws.cursor().execute("SELECT count(*) FROM fact_customer_month").fetchone()[0]
