@@ -253,6 +253,7 @@ def test_critical_counts_as_high_priority(cur):
     waiting = service.open_high_priority(cur, Q1, 9)
     # open at 2024-04-01 00:00: t4 (A, row 4: medium) and t6 (B, row 6: urgent); t1 (critical) was solved in January
     assert list(waiting.customer_id) == ["B"]
+    assert list(waiting.segment) == ["SMB"]  # the ticket has none: its customer's, from the customers file
     frame.loc[frame.ticket_id == "t4", "priority"] = "critical"
     insert_tickets(cur, 10, frame)
     assert sorted(service.open_high_priority(cur, Q1, 10).customer_id) == ["A", "B"]
