@@ -22,29 +22,35 @@ Rules (one home; the registry entries nps_after_ticket / csat_after_ticket quote
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from metrics import stats
 from metrics.definitions import AFTER_TICKET_HORIZON_DAYS as HORIZON_DAYS
 from metrics.rules import CATEGORIES, MIN_RESPONSES, band_sql
 from metrics.service import DEFAULT_TARGET_HOURS, ticket_query
-from metrics.store import source_rows
+from metrics.store import source_rows_for
+from metrics.view import add_months
 
 SPEEDS = ["Within target", "Over target", "Escalated"]
 MEASURES = ("nps", "csat")
 NO_CLEAR_CHANGE = "no clear change"
 
-_ANSWERS = {
-    # One answer per customer and day (the file's last row of the day), scored as the measure's 0/±100 points.
-    "nps": f"""SELECT customer_id, response_date AS day,
+def _answers(cur, view, measure: str) -> str:
+    """The snapshot's answers of the measure's kind, one per customer and day (the file's last row of the day),
+    scored as 0/±100 points, up to $answers_until (no later answer can be an "after" one). Read through
+    source_rows_for: a snapshot with one source skips the de-duplication ranking (~0.6 s at 800,000 answers)."""
+    rows = source_rows_for(cur, measure, view.snapshot, "snapshot", dates="response_date <= $answers_until")
+    if measure == "nps":
+        return f"""SELECT customer_id, response_date AS day,
                    CASE WHEN {band_sql(CATEGORIES[0], "s")} THEN 100 WHEN {band_sql(CATEGORIES[2], "s")} THEN -100
                         ELSE 0 END AS points
             FROM (SELECT customer_id, response_date, arg_max(score, (version, row_number)) AS s
-                  FROM {source_rows("nps", "snapshot")} WHERE customer_id IS NOT NULL GROUP BY ALL)""",
-    "csat": f"""SELECT customer_id, response_date AS day,
+                  FROM {rows} WHERE customer_id IS NOT NULL GROUP BY ALL)"""
+    return f"""SELECT customer_id, response_date AS day,
                     CASE WHEN arg_max(satisfied, (version, row_number)) THEN 100 ELSE 0 END AS points
-             FROM {source_rows("csat", "snapshot")} WHERE customer_id IS NOT NULL GROUP BY ALL""",
-}
+             FROM {rows} WHERE customer_id IS NOT NULL GROUP BY ALL"""
 
 
 def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
@@ -52,7 +58,7 @@ def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAUL
     after (points) and change; ordered by speed, then solve time."""
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}")
-    return ticket_query(cur, f"""ans AS ({_ANSWERS[measure]}), tk AS (
+    return ticket_query(cur, f"""ans AS ({_answers(cur, view, measure)}), tk AS (
             SELECT ticket_id, customer_id, created_at, solved_at,
                    CASE WHEN escalated THEN 'Escalated'
                         WHEN hours_basis = 'calendar' AND resolution_hours > $target THEN 'Over target'
@@ -73,7 +79,8 @@ def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAUL
                a.points AS after, a.points - b.points AS change
         FROM counted c JOIN ans b ON b.customer_id = c.customer_id AND b.day = c.before_day
         JOIN ans a ON a.customer_id = c.customer_id AND a.day = c.after_day
-        ORDER BY c.speed, c.solved_at, c.ticket_id""", view, tv, target=float(target_hours), horizon=HORIZON_DAYS)
+        ORDER BY c.speed, c.solved_at, c.ticket_id""", view, tv, target=float(target_hours), horizon=HORIZON_DAYS,
+                        answers_until=add_months(view.end, 1) + dt.timedelta(days=HORIZON_DAYS))
 
 
 def _tickets_by_speed(cur, view, tv: int, target_hours: float) -> dict[str, int]:
