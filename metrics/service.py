@@ -97,7 +97,9 @@ REGION_SQL = "coalesce({t}.region, seg.region, 'Unknown')"
 def _tickets(view: View) -> str:
     """The CTEs seg and t for the view (see _SEG)."""
     if view.segment is None and view.region is None:
-        return f"{_SEG}, t AS (SELECT * FROM tickets WHERE version = $tv)"
+        # read where used, each time only the columns used: materialised (DuckDB does so for a CTE read more than
+        # once) it copied every column of every ticket, ~110 ms a query at 1M tickets
+        return f"{_SEG}, t AS NOT MATERIALIZED (SELECT * FROM tickets WHERE version = $tv)"
     return f"""{_SEG}, t AS (
         SELECT tk.* FROM tickets tk LEFT JOIN seg USING (customer_id)
         WHERE tk.version = $tv AND ($segment IS NULL OR {SEGMENT_SQL.format(t="tk")} = $segment)
