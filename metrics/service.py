@@ -61,6 +61,7 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -94,12 +95,12 @@ SEGMENT_SQL = "coalesce({t}.segment, seg.segment, 'Unknown')"
 REGION_SQL = "coalesce({t}.region, seg.region, 'Unknown')"
 
 
-def _tickets(view: View) -> str:
-    """The CTEs seg and t for the view (see _SEG)."""
+def _tickets(view: View, seg: bool) -> str:
+    """The CTE t for the view, after seg when the view filters or `seg` (the query reads it) (see _SEG)."""
     if view.segment is None and view.region is None:
         # read where used, each time only the columns used: materialised (DuckDB does so for a CTE read more than
         # once) it copied every column of every ticket, ~110 ms a query at 1M tickets
-        return f"{_SEG}, t AS NOT MATERIALIZED (SELECT * FROM tickets WHERE version = $tv)"
+        return f"{_SEG + ', ' if seg else ''}t AS NOT MATERIALIZED (SELECT * FROM tickets WHERE version = $tv)"
     return f"""{_SEG}, t AS (
         SELECT tk.* FROM tickets tk LEFT JOIN seg USING (customer_id)
         WHERE tk.version = $tv AND ($segment IS NULL OR {SEGMENT_SQL.format(t="tk")} = $segment)
@@ -176,8 +177,11 @@ OPEN_AT = f"(created_at < $cut AND (solved_at IS NULL OR solved_at >= $cut) AND 
 AGE_HOURS = "((epoch($at) - epoch(created_at)) / 3600.0)"
 
 
+_READS_SEG = re.compile(r"\bseg\b")
+
+
 def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
-    sql = f"WITH {_tickets(view)}, {sql}"
+    sql = f"WITH {_tickets(view, _READS_SEG.search(sql) is not None)}, {sql}"
     cv = cur.execute("SELECT customers_version FROM snapshots WHERE snapshot = ?", [view.snapshot]).fetchone() \
         if "$cv" in sql else None
     return query(cur, sql, _params(view, tv, cv=cv and cv[0], **extra))
