@@ -4,6 +4,8 @@ Rules (shared/METRICS.md "Service (support tickets)" and "CSAT"); the `tickets` 
 row per ticket. Every function takes (cur, view, tickets_version); the view's window is its months start…end,
 i.e. the times from start's first day (inclusive) to the day after end's last day (exclusive).
 - Created in M: by created_at. Solved in M: by solved_at (the final solve; a reopened ticket counts once).
+- A ticket's segment and region (the view's filter, the accounts list): its own, else its customer's in the data
+  version's customers file, else "Unknown".
 - The instant of "at the window's end" (measured_at, the one helper every such query reads as $at / $cut): open
   tickets, their ages, open high-priority tickets, the ARR touched by tickets open over the target and the backlog
   are measured at min(the window's end, the tickets version's "as of" instant), where as of = the latest created,
