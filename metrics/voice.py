@@ -46,6 +46,7 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics import rules, stats, theme_store
+from metrics.facts import keys
 from metrics.rules import CATEGORY_SQL
 from metrics.schema import create_tables, transaction
 from metrics.store import source_rows
@@ -211,11 +212,11 @@ def _assign_chunks(cur, nps_version: int, mapping, key: dict) -> None:
     server from 1.08 to 1.40 GB). `reader` streams them while `cur` writes, in date order (a window's scan then
     skips the row groups outside it)."""
     reader = cur.cursor()
-    batches = reader.sql(f"""
-        SELECT {_ROW_COLUMNS}, k.customer_key, n.comment FROM nps_responses n
+    rows = keys.keyed(f"""
+        SELECT {_ROW_COLUMNS}, n.comment FROM nps_responses n
         JOIN comment_analysis a ON a.nps_version = n.version AND a.row_number = n.row_number
-        LEFT JOIN customer_index k ON k.customer_id = n.customer_id
-        WHERE n.version = $v AND {_HAS_COMMENT} ORDER BY n.response_date, n.row_number""",
+        WHERE n.version = $v AND {_HAS_COMMENT}""", "comment_rows")
+    batches = reader.sql(f"{rows} ORDER BY response_date, row_number",
                          params={"v": nps_version}).to_arrow_reader(ANALYSIS_CHUNK)
     seen: dict[tuple, list] = {}  # a comment's themes depend on its text alone: repeats are read once
     for batch in batches:
