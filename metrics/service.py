@@ -63,7 +63,6 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -91,18 +90,19 @@ NO_STATE = "the export has no status and no solve or close time, so open tickets
 # runs ~40), and grouping the customer-month facts to one row per customer, as seg did before, ~150 ms.
 _SEG = """seg AS (
     SELECT customer_id, any_value(segment) AS segment, any_value(region) AS region
-    FROM customers WHERE version = $cv GROUP BY customer_id
+    FROM customers WHERE version = (SELECT customers_version FROM snapshots WHERE snapshot = $snapshot)
+    GROUP BY customer_id
 )"""
 SEGMENT_SQL = "coalesce({t}.segment, seg.segment, 'Unknown')"
 REGION_SQL = "coalesce({t}.region, seg.region, 'Unknown')"
 
 
-def _tickets(view: View, seg: bool) -> str:
-    """The CTE t for the view, after seg when the view filters or `seg` (the query reads it) (see _SEG)."""
+def _tickets(view: View) -> str:
+    """The CTEs seg and t for the view (see _SEG; a query that does not read seg does not compute it)."""
     if view.segment is None and view.region is None:
         # read where used, each time only the columns used: materialised (DuckDB does so for a CTE read more than
         # once) it copied every column of every ticket, ~110 ms a query at 1M tickets
-        return f"{_SEG + ', ' if seg else ''}t AS NOT MATERIALIZED (SELECT * FROM tickets WHERE version = $tv)"
+        return f"{_SEG}, t AS NOT MATERIALIZED (SELECT * FROM tickets WHERE version = $tv)"
     return f"""{_SEG}, t AS (
         SELECT tk.* FROM tickets tk LEFT JOIN seg USING (customer_id)
         WHERE tk.version = $tv AND ($segment IS NULL OR {SEGMENT_SQL.format(t="tk")} = $segment)
@@ -179,14 +179,8 @@ OPEN_AT = f"(created_at < $cut AND (solved_at IS NULL OR solved_at >= $cut) AND 
 AGE_HOURS = "((epoch($at) - epoch(created_at)) / 3600.0)"
 
 
-_READS_SEG = re.compile(r"\bseg\b")
-
-
 def _q(cur, sql: str, view: View, tv: int, **extra) -> pd.DataFrame:
-    sql = f"WITH {_tickets(view, _READS_SEG.search(sql) is not None)}, {sql}"
-    cv = cur.execute("SELECT customers_version FROM snapshots WHERE snapshot = ?", [view.snapshot]).fetchone() \
-        if "$cv" in sql else None
-    return query(cur, sql, _params(view, tv, cv=cv and cv[0], **extra))
+    return query(cur, f"WITH {_tickets(view)}, {sql}", _params(view, tv, **extra))
 
 
 # The version's tickets under the view (CTE `t`) with the window's bound parameters: metrics/service_value.py's too.
