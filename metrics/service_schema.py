@@ -14,6 +14,8 @@ Workspace._insert_upload does for it. Columns (metrics.ingest.prepare_tickets ma
   unknown when the export has neither a status nor a solved/closed time (a chat export): neither open nor solved.
 - csat_score (numeric scales) or NULL (Good/Bad), csat_scale ('1-5', '1-7', '1-10', 'good/bad'),
   csat_satisfied (top two boxes or Good), csat_offered (a survey was sent; NULL when the export does not say).
+- customer_key: the workspace's integer key of customer_id (metrics/facts/keys.py; NULL without a customer): the
+  Service page joins tickets to the customer-month facts on it. Not a canonical column: the store adds it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ CREATE TABLE IF NOT EXISTS tickets (
     status VARCHAR NOT NULL, priority VARCHAR, channel VARCHAR,
     csat_score SMALLINT, csat_scale VARCHAR, csat_satisfied BOOLEAN, csat_offered BOOLEAN,
     reopens INTEGER, escalated BOOLEAN, tags VARCHAR[], subject VARCHAR, segment VARCHAR, region VARCHAR,
-    first_reply_day_precision BOOLEAN, resolution_day_precision BOOLEAN
+    first_reply_day_precision BOOLEAN, resolution_day_precision BOOLEAN,
+    customer_key INTEGER  -- the workspace's, added by keys.assign (a workspace made before it: keys.ensure)
 );
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS first_reply_day_precision BOOLEAN;  -- workspaces made before the
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_day_precision BOOLEAN;   -- per-measure flags
@@ -45,8 +48,9 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_day_precision BOOLEAN;  
 
 
 def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
-    """Store prepared ticket rows under `version` (the table is created if missing)."""
-    from metrics.store import quote_ident  # store imports this module (its schema and version stats)
+    """Store prepared ticket rows under `version` (the table is created if missing), keyed as the store keys them."""
+    from metrics.facts import keys  # both import metrics.schema, which imports this module
+    from metrics.store import quote_ident
 
     cur.execute(TICKETS_SCHEMA)
     frame = rows[TICKET_COLUMNS]
@@ -54,6 +58,7 @@ def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
     cols = ", ".join(quote_ident(c) for c in TICKET_COLUMNS)
     cur.execute(f"INSERT INTO tickets (version, {cols}) SELECT ?, {cols} FROM incoming_tickets", [version])
     cur.unregister("incoming_tickets")
+    keys.assign(cur, "tickets", version)
 
 
 def ticket_version_stats(cur, version: int) -> dict:

@@ -1,6 +1,6 @@
 """The workspace's integer customer keys (metrics/facts/keys.py): each stored id gets one key, in id order after the
-ids keyed before; every row of the keyed facts and comment rows carries its id's key, in a new workspace, in one
-made before keys (keyed once when opened) and whichever side the planner builds its hash table on."""
+ids keyed before; every row of the keyed facts, comment rows and tickets carries its id's key, in a new workspace,
+in one made before keys (keyed once when opened) and whichever side the planner builds its hash table on."""
 
 from __future__ import annotations
 
@@ -46,10 +46,15 @@ def test_each_id_gets_one_key_in_id_order_after_the_ids_keyed_before(tmp_path_fa
     ws.commit([prepare_bytes(b"customer_id,date,score\nY,2025-03-10,10\nA,2025-02-01,2\nX,2025-01-15,8\n"
                              b"Z,2025-03-02,3\n", "nps").to_upload()])
     assert keys_of(ws) == {**REFERENCE_KEYS, "X": 7, "Y": 8}
-    assert unkeyed_rows(ws) == {"part_customer_month": (0, 0), "part_customer_category": (0, 0)}
+    assert unkeyed_rows(ws) == {"part_customer_month": (0, 0), "part_customer_category": (0, 0), "tickets": (0, 0)}
     # the categories joined on the key: Y's latest answer (March, a promoter) from April on
     assert ws.cursor().execute("SELECT category_end FROM fact_customer_month WHERE snapshot = 2 AND customer_id = 'A' "
                                "AND month = DATE '2025-04-01'").fetchone() == ("Detractor",)
+    # tickets: their rows carry the keys, a new id (W) keyed after the others, a ticket without a customer none
+    ws.commit([prepare_bytes(b"ticket_id,customer_id,created_at,status\nT1,W,2025-03-01 09:00:00,open\n"
+                             b"T2,,2025-03-02 09:00:00,open\nT3,B,2025-03-03 09:00:00,open\n", "tickets").to_upload()])
+    assert ws.cursor().execute("SELECT ticket_id, customer_key FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("T1", 9), ("T2", None), ("T3", 2)]
     ws.close()
 
 
@@ -78,6 +83,8 @@ def _figures(ws: Workspace) -> tuple:
 def test_a_workspace_made_before_keys_is_keyed_once_when_opened(tmp_path_factory, tmp_path):
     path = tmp_path / "w.duckdb"
     ws = reference_workspace(tmp_path_factory, path)
+    ws.commit([prepare_bytes(b"ticket_id,customer_id,created_at,status\nT1,W,2025-03-01 09:00:00,open\n"
+                             b"T2,B,2025-03-03 09:00:00,open\n", "tickets").to_upload()])
     voice.ensure_snapshot(ws.cursor(), 1)
     before = _figures(ws)
     ws.close()
@@ -91,18 +98,20 @@ def test_a_workspace_made_before_keys_is_keyed_once_when_opened(tmp_path_factory
     con.close()
 
     ws = Workspace(path)
-    assert keys_of(ws) == REFERENCE_KEYS
+    assert keys_of(ws) == {**REFERENCE_KEYS, "W": 7}  # the tickets' new id after the others, as it was
     assert unkeyed_rows(ws) == {t: (0, 0) for t in keys.KEYED}
+    assert ws.cursor().execute("SELECT customer_key FROM tickets ORDER BY ticket_id").fetchall() == [(7,), (2,)]
     assert _figures(ws) == before
     nullable = dict(ws.cursor().execute("SELECT table_name, is_nullable FROM duckdb_columns() WHERE column_name = "
                                         "'customer_key' AND list_contains($t, table_name)", {"t": keys.KEYED})
                     .fetchall())
-    assert nullable == {"part_customer_month": False, "part_customer_category": False, "comment_rows": True}
+    assert nullable == {"part_customer_month": False, "part_customer_category": False, "comment_rows": True,
+                        "tickets": True}
     assert "c.customer_key = b.customer_key" in ws.cursor().execute(
         "SELECT sql FROM duckdb_views() WHERE view_name = 'fact_customer_month'").fetchone()[0]
     ws.close()
     ws = Workspace(path)  # once: nothing left to do
-    assert keys_of(ws) == REFERENCE_KEYS
+    assert keys_of(ws) == {**REFERENCE_KEYS, "W": 7}
     ws.close()
 
 
