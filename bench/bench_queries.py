@@ -82,10 +82,8 @@ def service_page(c, v: View, s) -> list:
     first = c.execute("SELECT first_date FROM uploads WHERE version = ?", [tv]).fetchone()[0]
     figures = [f(c, w, tv, *a) for w in (v, *([v.previous()] if service.covers_previous(v, first)
                                                and v.previous().start >= s.first_month else []))
-               for f, a in ((service.summary, ()), (service.within_target, (target,)), (service.reopen_rate, ()),
-                            (service.escalation_rate, ()), (service.csat, ()))]
-    return [*figures, service.measured_at(c, v, tv), service.coverage(c, v, tv), service.monthly(c, v, tv),
-            service.quality_by_month(c, v, tv, target),
+               for f, a in ((service.overview, ()), (service.within_target, (target,)))]
+    return [*figures, service.measured_at(c, v, tv), service.quality_by_month(c, v, tv, target),
             *([service.churn_by_experience(c, v, tv, target)] if service.covers_previous(v, first) else []),
             service_value.after_ticket(c, v, tv, "nps", target), service_value.after_ticket(c, v, tv, "csat", target),
             service.root_causes(c, v, tv), service.root_causes(c, v, tv, "theme"), service.open_high_priority(c, v, tv),

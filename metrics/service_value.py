@@ -37,20 +37,31 @@ SPEEDS = ["Within target", "Over target", "Escalated"]
 MEASURES = ("nps", "csat")
 NO_CLEAR_CHANGE = "no clear change"
 
-def _answers(cur, view, measure: str) -> str:
-    """The snapshot's answers of the measure's kind, one per customer and day (the file's last row of the day),
-    scored as 0/±100 points, up to $answers_until (no later answer can be an "after" one). Read through
+def _answer_rows(cur, view, measure: str) -> str:
+    """The snapshot's answers of the measure's kind with a customer, one row per answer: customer_id, day, points
+    (0/±100) and file_order (version, row_number: the file's last row of a day is the latest), dated from $answers_from
+    to $answers_until (_answer_days: no other answer can be a "before" or an "after" one). Read through
     source_rows_for: a snapshot with one source skips the de-duplication ranking (~0.6 s at 800,000 answers)."""
-    rows = source_rows_for(cur, measure, view.snapshot, "snapshot", dates="response_date <= $answers_until")
-    if measure == "nps":
-        return f"""SELECT customer_id, response_date AS day,
-                   CASE WHEN {band_sql(CATEGORIES[0], "s")} THEN 100 WHEN {band_sql(CATEGORIES[2], "s")} THEN -100
-                        ELSE 0 END AS points
-            FROM (SELECT customer_id, response_date, arg_max(score, (version, row_number)) AS s
-                  FROM {rows} WHERE customer_id IS NOT NULL GROUP BY ALL)"""
-    return f"""SELECT customer_id, response_date AS day,
-                    CASE WHEN arg_max(satisfied, (version, row_number)) THEN 100 ELSE 0 END AS points
-             FROM {rows} WHERE customer_id IS NOT NULL GROUP BY ALL"""
+    rows = source_rows_for(cur, measure, view.snapshot, "snapshot",
+                           dates="response_date BETWEEN $answers_from AND $answers_until")
+    points = (f"CASE WHEN {band_sql(CATEGORIES[0], 'score')} THEN 100 WHEN {band_sql(CATEGORIES[2], 'score')} "
+              "THEN -100 ELSE 0 END" if measure == "nps" else "CASE WHEN satisfied THEN 100 ELSE 0 END")
+    return f"""SELECT customer_id, response_date AS day, {points} AS points, (version, row_number) AS file_order
+               FROM {rows} WHERE customer_id IS NOT NULL"""
+
+
+def _answer_days(cur, view, tv: int) -> dict:
+    """$answers_from, $answers_until: the days an answer paired with a ticket solved in the window can fall on. A
+    "before" answer is at most HORIZON_DAYS before such a ticket's creation day, an "after" one at most HORIZON_DAYS
+    after the window's end. The first creation day is read from all the version's tickets solved in the window
+    (under any filter: a bound, not a count), so grouping the answers skips the years before it (at 800,000 answers
+    over three years, ~150 ms of each call)."""
+    first = cur.execute("SELECT min(created_at)::DATE FROM tickets WHERE version = ? AND solved_at >= ? "
+                        "AND solved_at < ?", [tv, dt.datetime.combine(view.start, dt.time()),
+                                              dt.datetime.combine(add_months(view.end, 1), dt.time())]).fetchone()[0]
+    until = add_months(view.end, 1) + dt.timedelta(days=HORIZON_DAYS)
+    return {"answers_from": until if first is None else first - dt.timedelta(days=HORIZON_DAYS),
+            "answers_until": until}
 
 
 def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAULT_TARGET_HOURS) -> pd.DataFrame:
@@ -58,7 +69,10 @@ def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAUL
     after (points) and change; ordered by speed, then solve time."""
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}")
-    return ticket_query(cur, f"""ans AS ({_answers(cur, view, measure)}), tk AS (
+    # The before and after days are found among the answers as they are; the one answer of a customer's day (its
+    # latest row) is picked only for the days paired: grouping every answer by customer and day first took ~160 ms
+    # of the ~200 ms at 400,000 answers in the horizon.
+    return ticket_query(cur, f"""ans AS NOT MATERIALIZED ({_answer_rows(cur, view, measure)}), tk AS (
             SELECT ticket_id, customer_id, created_at, solved_at,
                    CASE WHEN escalated THEN 'Escalated'
                         WHEN hours_basis = 'calendar' AND resolution_hours > $target THEN 'Over target'
@@ -74,13 +88,18 @@ def pairs(cur, view, tv: int, measure: str = "nps", target_hours: float = DEFAUL
         ), counted AS (
             SELECT * FROM paired WHERE before_day IS NOT NULL AND after_day IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY speed, customer_id ORDER BY solved_at, ticket_id) = 1
+        ), days AS (
+            SELECT customer_id, before_day AS day FROM counted UNION SELECT customer_id, after_day FROM counted
+        ), day_points AS (  -- a customer's answer of the day: the latest row
+            SELECT customer_id, day, arg_max(points, file_order) AS points
+            FROM ans SEMI JOIN days USING (customer_id, day) GROUP BY ALL
         )
         SELECT c.speed, c.customer_id, c.ticket_id, c.solved_at, c.before_day, b.points AS before, c.after_day,
                a.points AS after, a.points - b.points AS change
-        FROM counted c JOIN ans b ON b.customer_id = c.customer_id AND b.day = c.before_day
-        JOIN ans a ON a.customer_id = c.customer_id AND a.day = c.after_day
+        FROM counted c JOIN day_points b ON b.customer_id = c.customer_id AND b.day = c.before_day
+        JOIN day_points a ON a.customer_id = c.customer_id AND a.day = c.after_day
         ORDER BY c.speed, c.solved_at, c.ticket_id""", view, tv, target=float(target_hours), horizon=HORIZON_DAYS,
-                        answers_until=add_months(view.end, 1) + dt.timedelta(days=HORIZON_DAYS))
+                        **_answer_days(cur, view, tv))
 
 
 def _tickets_by_speed(cur, view, tv: int, target_hours: float) -> dict[str, int]:

@@ -32,25 +32,23 @@ if not ui.has_data(view, "tickets"):
 tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
 target = service.DEFAULT_TARGET_HOURS
 first_ticket = ui.sources_of(view.snapshot)["tickets"]["first_date"]
-s = ui.cached(service.summary, view, tv)
+# the summary and the figures it is computed from, each read once (service.Overview)
+now = ui.cached(service.overview, view, tv)
+s, months, reopen, escalation, satisfaction = now.summary, now.months, now.reopen, now.escalation, now.csat
 # open tickets, their ages and the backlog are measured at the window's end, or at the tickets' latest time when the
 # export ends earlier (service.measured_at): every sentence below says which instant
 instant = ui.cached(service.measured_at, view, tv)
 at_end = instant.words(f"the end of {view.end:%b %Y}")
 within = ui.cached(service.within_target, view, tv, target)
-reopen = ui.cached(service.reopen_rate, view, tv)
-escalation = ui.cached(service.escalation_rate, view, tv)
-satisfaction = ui.cached(service.csat, view, tv)
 # The previous period of the same length, only when the tickets cover all of it (else "no tickets then" would
 # read as a change).
 prev = ui.previous_view(view)
 if prev is not None and not service.covers_previous(view, first_ticket):
     prev = None
-s_prev = prev and ui.cached(service.summary, prev, tv)
+then = prev and ui.cached(service.overview, prev, tv)
+s_prev, reopen_prev, escalation_prev, satisfaction_prev = \
+    (then.summary, then.reopen, then.escalation, then.csat) if then else (None,) * 4
 within_prev = prev and ui.cached(service.within_target, prev, tv, target)
-reopen_prev = prev and ui.cached(service.reopen_rate, prev, tv)
-escalation_prev = prev and ui.cached(service.escalation_rate, prev, tv)
-satisfaction_prev = prev and ui.cached(service.csat, prev, tv)
 
 
 def as_rate(c: dict | None) -> dict | None:
@@ -104,7 +102,7 @@ ui.tile_note(o1, "not measurable: some tickets have no created time" if s["ticke
               "active that month left out)" if s["contact_unlisted"] else ""))
 ui.kpi(o2, "backlog", s["backlog"], s_prev and s_prev["backlog"], neutral=True)
 ui.tile_note(o2, f"open at {at_end}" if s["backlog"] is not None
-           else f"not measurable: {service.NO_STATE}" if ui.cached(service.coverage, view, tv)["unknown_state"]
+           else f"not measurable: {service.NO_STATE}" if now.coverage["unknown_state"]
            else f"not measurable: the tickets end at {instant.words('')}; what was solved after that is not known"
            if instant.month < view.end else "not measurable: some tickets' state is unknown")
 hours_kpi(o3, "first_response_time", s["first_response_hours"], s_prev and s_prev["first_response_hours"])
@@ -142,7 +140,6 @@ for note in s["notes"]:
         st.caption(ui.md_escape(service.readable(note)))
 
 ui.section("Trends by month")
-months = ui.cached(service.monthly, view, tv)
 quality = ui.cached(service.quality_by_month, view, tv, target)
 left, right = st.columns(2)
 with left:

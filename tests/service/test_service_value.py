@@ -120,6 +120,24 @@ def test_pairs_follow_the_rules(ws_view):
     assert ((p.after_day > p.before_day) & (p.change == p.after - p.before)).all()
 
 
+def test_a_ticket_open_for_months_finds_its_answer_from_before_it_was_created():
+    """The answers are read from HORIZON_DAYS before the first creation of a ticket solved in the window (the
+    window's start would lose this one): created 2023-06-01, solved 2024-03-05 in 40 h; before answer 2023-05-01
+    (detractor), after 2024-04-01 (promoter); a third answer 2022-11-01 is past the horizon."""
+    ws = Workspace(":memory:")
+    ws.commit([prepare_bytes(b"response_id,customer_id,responded_at,score\nr1,L1,2023-05-01,2\n"
+                             b"r2,L1,2024-04-01,10\nr3,L1,2022-11-01,9\n", "nps").to_upload(),
+               prepare_bytes(b"ticket_id,organization_id,created_at,solved_at,status\n"
+                             b"T1,L1,2023-06-01 09:00:00,2024-03-05 09:00:00,closed\n", "tickets").to_upload()])
+    snap = ws.snapshot()
+    view = View(snap.snapshot, dt.date(2024, 3, 1), dt.date(2024, 3, 1))
+    p = service_value.pairs(ws.cursor(), view, snap.versions["tickets"])
+    ws.close()
+    assert p[["customer_id", "speed", "before", "after", "change"]].to_dict("records") == [
+        {"customer_id": "L1", "speed": "Over target", "before": -100, "after": 100, "change": 200}]
+    assert (p.before_day.iloc[0], p.after_day.iloc[0]) == (pd.Timestamp("2023-05-01"), pd.Timestamp("2024-04-01"))
+
+
 def test_nps_before_after_by_speed(ws_view):
     ws, view, tv = ws_view
     got = service_value.after_ticket(ws.cursor(), view, tv, "nps").set_index("speed")
