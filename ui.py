@@ -138,12 +138,14 @@ def warm(snapshot: int) -> None:
     versions = dict(snap.versions) if snap else {}
 
     def run() -> None:
-        from metrics import risk_store, theme_store, voice
+        from metrics import risk_store, service, theme_store, voice
 
         with reg["one"]:  # one data version's background work at a time (_jobs)
             try:
                 memory.release()  # what the upload and the pages freed, given back before the language models load
                 cur = ws.cursor()
+                if versions.get("tickets"):  # first: seconds at most, and the Service page reads them
+                    service.store_subject_languages(cur, versions["tickets"])
                 # the latest theme map's themes too, here before the training: assigned by a page's thread beside
                 # the training, 1M comments took the server to 1.4 GB
                 voice.ensure_snapshot(cur, snapshot, theme_store.latest(cur))

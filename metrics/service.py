@@ -50,7 +50,8 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
   first such ticket in the window, those whose churn month falls in that month or later, up to the window's end
   (the mention's date starts their outcome: no churn before it is counted), Wilson 95%. Repeat rate: of those
   customers, the ones with two or more such tickets in the window, Wilson 95%. The same by subject theme: each
-  distinct subject's language (metrics.text.language.detect) and themes (metrics.text.themes.assign, the comments'
+  distinct subject's language (metrics.text.language.detect, among all the version's subjects: a subject too short
+  to tell takes their majority language, whatever the period) and themes (metrics.text.themes.assign, the comments'
   keyword map); a subject in a language the engine does not cover, or matching no keyword, has no theme (counted).
 - Knowledge pool to-do list: the issues with the most tickets in the window (then ARR), top KNOWLEDGE_POOL_SIZE, by
   tag when the tickets carry tags, else by subject theme.
@@ -63,6 +64,7 @@ i.e. the times from start's first day (inclusive) to the day after end's last da
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -70,6 +72,7 @@ import pandas as pd
 from metrics import measures, stats
 from metrics.definitions import plural
 from metrics.rules import first_full_month
+from metrics.schema import transaction
 from metrics.view import View, add_months, query
 
 DEFAULT_TARGET_HOURS = 24.0
@@ -671,19 +674,57 @@ def quality_by_month(cur, view: View, tv: int, target_hours: float = DEFAULT_TAR
     return frame
 
 
+_SUBJECTS = threading.Lock()  # one detection per version: the page's thread and the background job may both ask
+
+
+def subject_languages_stored(cur, tv: int) -> bool:
+    return bool(cur.execute("SELECT count(*) FROM ticket_subjects_done WHERE version = ?", [tv]).fetchone()[0])
+
+
+def store_subject_languages(cur, tv: int) -> None:
+    """Detect the language of each distinct subject of the tickets version and store it (ticket_subject_languages),
+    once per version. The subject themes read them, so a page view loads no language model (~1.3 s the first time
+    in a process, and again after each comment analysis gives the models back). The batch is the version's
+    subjects: a subject too short to tell takes the language most of them are in (language.detect's majority),
+    whatever period is shown. The app's background job stores them for each data version (ui.warm)."""
+    with _SUBJECTS:
+        if subject_languages_stored(cur, tv):
+            return
+        from metrics.text import language
+
+        subjects = [s for (s,) in cur.execute(
+            "SELECT DISTINCT subject FROM tickets WHERE version = ? AND nullif(trim(subject), '') IS NOT NULL "
+            "ORDER BY subject", [tv]).fetchall()]
+        try:
+            found = pd.DataFrame({"subject": subjects, "language": pd.Series(language.detect(subjects), dtype=object)})
+        finally:
+            language.unload()  # ~290 MB of models, not kept beside the pages once the version is read
+        with transaction(cur):
+            cur.register("found_languages", found)
+            cur.execute("INSERT INTO ticket_subject_languages SELECT ?, subject, language::VARCHAR "
+                        "FROM found_languages", [tv])
+            cur.unregister("found_languages")
+            cur.execute("INSERT INTO ticket_subjects_done VALUES (?)", [tv])
+
+
 def _subject_map(cur, view: View, tv: int) -> pd.DataFrame:
     """The themes of each distinct subject of the tickets created in the window, by the comment text engine
-    (language, then the theme keyword map): one row per (subject, theme); attrs["subjects"] = tickets with a
-    subject, attrs["themed"] = those whose subject has a theme (one in an uncovered language gets none). A ticket's
-    themes are its subject's, so the tickets are matched to them in SQL (a frame of every ticket of the window took
-    ~0.7 s at 330,000 tickets)."""
-    from metrics.text import language, themes
+    (language, stored once per version by store_subject_languages, then the theme keyword map): one row per
+    (subject, theme); attrs["subjects"] = tickets with a subject, attrs["themed"] = those whose subject has a theme
+    (one in an uncovered language gets none). A ticket's themes are its subject's, so the tickets are matched to
+    them in SQL (a frame of every ticket of the window took ~0.7 s at 330,000 tickets)."""
+    from metrics.text import themes
 
-    counts = _q(cur, """x AS (SELECT 1) SELECT subject, count(*) AS n FROM t
-        WHERE created_at >= $wstart AND created_at < $wend AND nullif(trim(subject), '') IS NOT NULL
-        GROUP BY subject ORDER BY subject""", view, tv)
+    store_subject_languages(cur, tv)
+    counts = _q(cur, """x AS (SELECT 1) SELECT w.subject, w.n, l.language FROM (
+            SELECT subject, count(*) AS n FROM t
+            WHERE created_at >= $wstart AND created_at < $wend AND nullif(trim(subject), '') IS NOT NULL
+            GROUP BY subject) w
+        JOIN ticket_subject_languages l ON l.version = $tv AND l.subject = w.subject
+        ORDER BY w.subject""", view, tv)
     distinct = list(counts.subject)
-    found = {text: themes.assign(text, lang) for text, lang in zip(distinct, language.detect(distinct), strict=True)}
+    found = {text: themes.assign(text, None if pd.isna(lang) else lang)
+             for text, lang in zip(distinct, counts.language, strict=True)}
     out = pd.DataFrame([(text, theme) for text in distinct for theme in found[text]], columns=["subject", "theme"])
     out.attrs.update(subjects=int(counts.n.sum()),
                      themed=int(sum(n for text, n in zip(distinct, counts.n, strict=True) if found[text])))

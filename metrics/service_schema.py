@@ -44,6 +44,11 @@ CREATE TABLE IF NOT EXISTS tickets (
 );
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS first_reply_day_precision BOOLEAN;  -- workspaces made before the
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_day_precision BOOLEAN;   -- per-measure flags
+-- the language of each distinct subject of a tickets version (NULL: not scored), detected once for the version
+-- (metrics.service.store_subject_languages); a version is in ticket_subjects_done once all its subjects are stored
+CREATE TABLE IF NOT EXISTS ticket_subject_languages (version INTEGER NOT NULL, subject VARCHAR NOT NULL,
+                                                     language VARCHAR);
+CREATE TABLE IF NOT EXISTS ticket_subjects_done (version INTEGER NOT NULL);
 """
 
 

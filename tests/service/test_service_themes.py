@@ -76,3 +76,38 @@ def test_knowledge_pool_prefers_tags_then_themes(ws_view):
     # Tags win when there are any; most tickets first, then ARR: b (9), then c (5, ARR 20) before a (5, ARR 10).
     assert list(pool.tag) == ["b", "c"] and set(pool.source) == {"tag"}
     assert service.knowledge_pool(None, None).empty
+
+
+def test_subject_languages_are_stored_once_per_version_and_read_by_the_page(tmp_path, monkeypatch):
+    """store_subject_languages reads the version's distinct subjects once (S5, before the window, too); the subject
+    themes then read the stored languages: no language model is consulted when a page is viewed. Deleting the
+    version deletes them."""
+    from metrics.text import language
+
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.commit([*(prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "revenue")),
+               prepare_bytes(TICKETS, "tickets").to_upload()])
+    tv, cur = ws.snapshot().versions["tickets"], ws.cursor()
+    assert not service.subject_languages_stored(cur, tv)
+    service.store_subject_languages(cur, tv)
+    stored = cur.execute("SELECT subject, language FROM ticket_subject_languages WHERE version = ? ORDER BY subject",
+                         [tv]).fetchall()
+    assert [s for s, _ in stored] == sorted({"Invoice amount looks wrong", "Charged twice this month",
+                                             "Change of billing contact", "Salesforce sync fails",
+                                             "Webhook not firing", "Can we get custom fields?"})
+    assert {lang for _, lang in stored} == {"en"}
+
+    def no_model(*_a, **_k):
+        raise AssertionError("a language model was consulted after the version's languages were stored")
+
+    monkeypatch.setattr(language, "detect", no_model)
+    service.store_subject_languages(cur, tv)  # once: nothing to do
+    view = View(ws.snapshot().snapshot, dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+    r = service.root_causes(cur, view, tv, by="theme")
+    assert list(r.tag) == ["integrations", "reliability", "billing"] and r.attrs == {"subjects": 6, "themed": 5}
+    # a replacement upload, then the old version deleted: its subjects' languages go with its rows
+    ws.commit([prepare_bytes(TICKETS.replace(b"S7,A", b"S8,A"), "tickets").to_upload()])
+    ws.delete_version(tv)
+    assert cur.execute("SELECT count(*) FROM ticket_subject_languages WHERE version = ?", [tv]).fetchone() == (0,)
+    assert not service.subject_languages_stored(cur, tv)
+    ws.close()
