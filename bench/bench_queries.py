@@ -72,8 +72,12 @@ PAGES = {
                                 voice.themes(c, v, s.versions))],
     "Service": lambda c, v, s: service_page(c, v, s),
     "CIO": lambda c, v, s: [health.sources(c, s, dt.date.today()), health.match_rates(c, s),
-                            health.revenue_stopped_while_active(c, s), health.monthly_volumes(c, s),
-                            nps.channel_mix(c, v)],
+                            health.revenue_stopped_while_active(c, s), health.id_spellings(c, s),
+                            health.monthly_volumes(c, s), health.revenue_after_churn(c, s),
+                            # over all the data version's months, as the page reads them
+                            *(lambda every: [nps.channel_mix(c, every)] + [
+                                voice.sentiment_shares(c, every, s.versions, by) for by in ("language", "channel")])(
+                                View(s.snapshot, s.first_month, s.last_month))],
 }
 
 

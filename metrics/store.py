@@ -606,6 +606,7 @@ class Workspace:
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
+            cur.execute("DELETE FROM version_customers WHERE version = ?", [version])  # its ids (keys stay)
             if row[0] == "tickets":  # what was read from its rows: the languages of its subjects
                 cur.execute("DELETE FROM ticket_subject_languages WHERE version = ?", [version])
                 cur.execute("DELETE FROM ticket_subjects_done WHERE version = ?", [version])

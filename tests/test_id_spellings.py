@@ -68,3 +68,18 @@ def test_examples_are_capped(limit):
     found = health.id_spellings(ws.cursor(), ws.snapshot(), examples=limit)
     assert len(found["examples"]) == limit and found["ids"] == {"revenue": 2, "nps": 1}
     ws.close()
+
+
+def test_several_nps_sources_count_an_answer_in_both_once():
+    """With one source a kind's ids come from the version's stored ids (version_customers); with several, from the
+    rows, an answer present in two sources once: r1 ('acme inc') is in both files, r5 only in the second, so
+    'acme inc' has 2 answers, not 3."""
+    ws = _workspace(("customers", CUSTOMERS), ("nps", NPS))
+    one = health.id_spellings(ws.cursor(), ws.snapshot())
+    assert (one["ids"], one["rows"]) == ({"nps": 1}, {"nps": 1})
+    ws.commit([prepare_bytes(b"response_id,customer_id,responded_at,score\nr1,acme inc,2025-01-20,9\n"
+                             b"r5,acme inc,2025-02-03,6\n", "nps").to_upload()], append=True)
+    both = health.id_spellings(ws.cursor(), ws.snapshot())
+    assert (both["ids"], both["rows"]) == ({"nps": 1}, {"nps": 2})
+    assert both["examples"] == ["'acme inc' (NPS) = 'Acme Inc' (customers)"]
+    ws.close()

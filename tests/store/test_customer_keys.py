@@ -93,6 +93,9 @@ def test_a_workspace_made_before_keys_is_keyed_once_when_opened(tmp_path_factory
     for table in keys.KEYED:
         con.execute(f"ALTER TABLE {table} DROP COLUMN customer_key")
     con.execute("DROP TABLE customer_index")
+    expected_ids = con.execute("SELECT version, count(*), sum(rows) FROM version_customers GROUP BY ALL ORDER BY ALL"
+                               ).fetchall()
+    con.execute("DROP TABLE version_customers")
     con.execute("CREATE OR REPLACE VIEW fact_customer_month AS "
                 + keys.CUSTOMER_MONTH_VIEW.replace("c.customer_key = b.customer_key", "c.customer_id = b.customer_id"))
     con.close()
@@ -101,6 +104,11 @@ def test_a_workspace_made_before_keys_is_keyed_once_when_opened(tmp_path_factory
     assert keys_of(ws) == {**REFERENCE_KEYS, "W": 7}  # the tickets' new id after the others, as it was
     assert unkeyed_rows(ws) == {t: (0, 0) for t in keys.KEYED}
     assert ws.cursor().execute("SELECT customer_key FROM tickets ORDER BY ticket_id").fetchall() == [(7,), (2,)]
+    # each version's ids and rows, as they were written with the version: customers A-E; NPS A (2 answers), B,
+    # D (2), E, Z, and one answer without an id; revenue A, B, D, E in 11 lines; the tickets W and B
+    assert expected_ids == [(1, 5, 5), (2, 5, 7), (3, 4, 11), (4, 2, 2)]
+    assert ws.cursor().execute("SELECT version, count(*), sum(rows) FROM version_customers GROUP BY ALL "
+                               "ORDER BY ALL").fetchall() == expected_ids
     assert _figures(ws) == before
     nullable = dict(ws.cursor().execute("SELECT table_name, is_nullable FROM duckdb_columns() WHERE column_name = "
                                         "'customer_key' AND list_contains($t, table_name)", {"t": keys.KEYED})
