@@ -53,7 +53,13 @@ PAGES = {
                             (lambda worth: [worth, linkage.coverage(c, v, worth["current"])])(
                                 value.value_summary(c, v)),
                             nps.movers(c, v), value.transitions(c, v, s.versions), value.same_day_pairs(c, v),
-                            health.paying_after_churn(c, v)],
+                            health.paying_after_churn(c, v),
+                            voice.themes(c, v, s.versions),  # the risk row's top three themes (ui.risk_row)
+                            # its line of service figures (with tickets)
+                            *([service.csat(c, v, s.versions["tickets"]),
+                               service.durations(c, v, s.versions["tickets"], "resolution"),
+                               service.arr_open_over_target(c, v, s.versions["tickets"])]
+                              if s.versions.get("tickets") else [])],
     "CFO": lambda c, v, s: [revenue.mrr_by_month(c, v), revenue.mrr_by_month(c, v.previous()),
                             revenue.retention(c, v), revenue.retention(c, v.previous()), revenue.arr_change(c, v),
                             revenue.retention_by_month(c, v),
@@ -61,13 +67,15 @@ PAGES = {
                             (lambda worth: linkage.arr_shares(worth["current"]))(value.value_summary(c, v)),
                             value.overall_ltv(c, v.previous()),
                             cohorts.retention_matrix(c, v), health.paying_after_churn(c, v),
-                            revenue.losing_months(c, v), revenue.losing_months(c, v.previous())],
+                            revenue.losing_months(c, v), revenue.losing_months(c, v.previous()),
+                            voice.themes(c, v, s.versions)],  # the risk row's top three themes (ui.risk_row)
     "CMO": lambda c, v, s: [nps.summary(c, v), nps.summary(c, v.previous()), nps.by_month(c, v),
                             nps.score_distribution(c, v), nps.by_dimension(c, v, "segment"),
                             nps.recent_comments(c, v, s.versions), nps.new_customer_nps(c, v, s.versions),
-                            revenue.churn_by_month(c, v), linkage.current_by_category(c, v),
+                            revenue.churn_by_month(c, v), revenue.mrr_by_month(c, v), linkage.current_by_category(c, v),
                             # what customers say: sentiment, by month, themes and each theme's example comments
                             voice.sentiment_shares(c, v, s.versions), voice.sentiment_by_month(c, v, s.versions),
+                            voice.theme_languages(c, v, s.versions),
                             (lambda t: voice.quotes_by_theme(c, v, s.versions, tuple(t.theme), 3, "negative"))(
                                 voice.themes(c, v, s.versions))],
     "Service": lambda c, v, s: service_page(c, v, s),
