@@ -100,7 +100,7 @@ def service_page(c, v: View, s) -> list:
     return [*figures, service.measured_at(c, v, tv), service.quality_by_month(c, v, tv, target),
             *([service.churn_by_experience(c, v, tv, target)] if service.covers_previous(v, first) else []),
             service_value.after_ticket(c, v, tv, "nps", target), service_value.after_ticket(c, v, tv, "csat", target),
-            service.root_causes(c, v, tv), service.root_causes(c, v, tv, "theme"), service.open_high_priority(c, v, tv),
+            service.all_root_causes(c, v, tv), service.open_high_priority(c, v, tv),
             service.arr_open_over_target(c, v, tv, target), service.priority_known(c, v, tv)]
 
 

@@ -283,8 +283,8 @@ else:
                "is given after it, never before).")
 
 ui.section("Root causes: what the tickets are about")
-tags = ui.cached(service.root_causes, view, tv)
-themes = ui.cached(service.root_causes, view, tv, "theme")
+causes = ui.cached(service.all_root_causes, view, tv)  # both in one query
+tags, themes = causes["tag"], causes["theme"]
 
 
 def causes_table(causes: pd.DataFrame, first: str, caption: str) -> None:

@@ -56,6 +56,7 @@ def test_root_causes_ranked_by_arr_with_churn_after_raising(ws_view):
                                                                                        [2, 2, 1800.0, 2, 1]]
     assert r.churn_rate.tolist() == pytest.approx([1 / 3, 0.5]) and r.too_small.all()
     assert r.repeat_customers.tolist() == [0, 0] and r.repeat_rate.tolist() == [0.0, 0.0]  # one ticket per customer
+    pd.testing.assert_frame_equal(service.all_root_causes(ws.cursor(), view, tv)["tag"], r)  # the page's one query
 
 
 def test_open_high_priority_accounts(ws_view):

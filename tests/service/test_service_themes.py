@@ -62,6 +62,10 @@ def test_root_causes_by_subject_theme(ws_view):
     assert r.too_small.all() and r.repeat_too_small.all()  # fewer than 30 customers each
     assert r.attrs == {"subjects": 6, "themed": 5}
     assert service.root_causes(ws.cursor(), view, tv, by="tag").empty  # no tags in this export
+    # the page's one query for both sources gives the same frames
+    both = service.all_root_causes(ws.cursor(), view, tv)
+    pd.testing.assert_frame_equal(both["theme"], r)
+    assert both["theme"].attrs == r.attrs and both["tag"].empty
 
 
 def test_knowledge_pool_prefers_tags_then_themes(ws_view):
