@@ -464,30 +464,30 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
     Metric("tickets_created", "Tickets created", "Support tickets created in the period (by creation time; one "
            "ticket per ticket id, deleted, spam and merged tickets, and Jira's 'Duplicate' resolutions, left out)."
            + COUNT_CHANGE, "int", "Service",
-           fact="tickets", compute="metrics.service.summary"),
+           fact="tickets", compute="metrics.service.overview"),
     Metric("backlog", "Backlog", "Tickets created before the period's last month ends and not solved by then (open, "
            "pending or on hold at the end). When the tickets export ends earlier, at its latest time, and said; a "
            "month after that has none. Not measurable when some ticket has no created time or is solved "
            "without a solve time." + COUNT_CHANGE, "int", "Service",
-           fact="tickets", compute="metrics.service.monthly"),
+           fact="tickets", compute="metrics.service.overview"),
     Metric("first_response_time", "First response time", "Hours from a ticket's creation to the first agent reply, "
            "over tickets created in the period that have one: median and 90th percentile (linear interpolation), "
            "in calendar hours (business hours are never mixed in), with n." + HOURS_CHANGE, "hours", "Service",
-           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
+           fact="tickets", compute="metrics.service.overview", min_n=ANY_TIMES),
     Metric("resolution_time", "Resolution time", "Hours from creation to the final solve, over tickets solved in "
            "the period (a reopened ticket counts once, at its final solve): median and 90th percentile, calendar "
            "hours, with n." + HOURS_CHANGE, "hours", "Service",
-           fact="tickets", compute="metrics.service.summary", min_n=ANY_TIMES),
+           fact="tickets", compute="metrics.service.overview", min_n=ANY_TIMES),
     Metric("within_target", "Solved within target", "Tickets solved in the period whose resolution time is at most "
            "the stated target (24 calendar hours) ÷ tickets solved in the period with a resolution time; Wilson 95% "
            "interval." + RATE_CHANGE, "pct", "Service",
            fact="tickets", compute="metrics.service.within_target", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("reopen_rate", "Reopen rate", "Tickets solved in the period that were reopened at least once ÷ tickets "
            "solved in the period whose reopen count is known; Wilson 95% interval." + RATE_CHANGE, "pct", "Service",
-           fact="tickets", compute="metrics.service.reopen_rate", interval=WILSON, min_n=MIN_N_TICKETS),
+           fact="tickets", compute="metrics.service.overview", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("escalation_rate", "Escalation rate", "Tickets solved in the period that were escalated ÷ tickets solved "
            "in the period whose escalation flag is known; Wilson 95% interval." + RATE_CHANGE, "pct", "Service",
-           fact="tickets", compute="metrics.service.escalation_rate", interval=WILSON, min_n=MIN_N_TICKETS),
+           fact="tickets", compute="metrics.service.overview", interval=WILSON, min_n=MIN_N_TICKETS),
     Metric("ticket_csat", "Ticket CSAT", "Satisfied ratings (the top two boxes of a numeric scale; in words Good, "
            "Great, Awesome or Satisfied, never a neutral Okay) ÷ "
            "ratings on tickets, dated by the ticket's solve time (else its creation), over the period; Wilson 95% "
@@ -502,7 +502,7 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "by customers the customer list counts active in the ticket's month ÷ Σ active customer-months over the "
            "period × 100; tickets from other ids (not listed, before signup, after churn) are left out, counted.",
            "ratio", "Service",
-           fact="tickets, fact_customer_month", compute="metrics.service.summary"),
+           fact="tickets, fact_customer_month", compute="metrics.service.overview"),
     Metric("churn_by_service", "Churn by service experience", "Customers active at the period's start, grouped by "
            "what their tickets created in the equally long window before showed by the start (first that applies: "
            "gave bad CSAT, escalated, slow resolution — over the target, or still open and older than it —, fast "
@@ -517,7 +517,7 @@ _M += [  # Service (support tickets, metrics/service.py): shared/METRICS.md "Ser
            "end of the customers raising it (still paying), and churn after raising it (customers not churned "
            "before the month of their first such ticket who churned from that month to the period's end; Wilson "
            "95%). Ranked by ARR.", "currency", "Service",
-           fact="tickets, fact_customer_month", compute="metrics.service.root_causes", interval=WILSON,
+           fact="tickets, fact_customer_month", compute="metrics.service.all_root_causes", interval=WILSON,
            min_n=MIN_N_GROUPS),
     Metric("open_high_priority", "Open high-priority tickets", "Tickets of priority high or urgent open at the "
            "period's end (or the tickets export's latest time, when it ends earlier, and said), per account, with the "

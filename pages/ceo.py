@@ -61,7 +61,7 @@ else:
 
 if ui.has_data(view, "tickets"):  # one line of service; the Service page has the rest
     tv = ui.workspace().snapshot(view.snapshot).versions["tickets"]
-    # the two figures it shows, not service.summary's every one (its monthly counts alone ~0.1 s at 1M tickets)
+    # the two figures it shows, not the whole service summary (its monthly counts alone ~0.1 s at 1M tickets)
     sat, res = ui.cached(service.csat, view, tv), ui.cached(service.durations, view, tv, "resolution")
     slow = ui.cached(service.arr_open_over_target, view, tv)
     sat_text = (f"{sat['value']:.1f}% (n = {sat['n']:,}, 95%: {sat['low']:.1f}–{sat['high']:.1f}%)"
