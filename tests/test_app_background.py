@@ -4,6 +4,8 @@ two trainings never add up in the server's memory."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
@@ -55,3 +57,24 @@ def test_the_background_work_of_several_versions_runs_one_at_a_time(monkeypatch)
     assert maps == [0, 0, 0]  # the themes of the latest (here the shipped) theme map, assigned before the training
     assert [jobs[n]["model"].reason for n in numbers] == [f"model of {n}" for n in numbers]
     assert all(jobs[n]["error"] is None for n in numbers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_the_background_work_runs_below_the_pages(monkeypatch):
+    """The job's thread runs at ui.JOB_NICE (the pages' threads at 0), so a new version's first page views are not
+    slowed by its analysis and training; the thread that started it keeps its priority."""
+    import ui
+
+    seen = []
+
+    def analyse(cur, snapshot, theme_map=None):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return True
+
+    monkeypatch.setattr(voice, "ensure_snapshot", analyse)
+    monkeypatch.setattr(risk, "train", lambda cur, snapshot, versions: risk.RiskModel(snapshot, False, "none"))
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    ui.warm(9101)
+    assert ui._jobs()["jobs"][9101]["done"].wait(30)
+    assert seen == [ui.JOB_NICE] and ui.JOB_NICE > mine
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
