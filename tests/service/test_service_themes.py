@@ -113,5 +113,8 @@ def test_subject_languages_are_stored_once_per_version_and_read_by_the_page(tmp_
     ws.commit([prepare_bytes(TICKETS.replace(b"S7,A", b"S8,A"), "tickets").to_upload()])
     ws.delete_version(tv)
     assert cur.execute("SELECT count(*) FROM ticket_subject_languages WHERE version = ?", [tv]).fetchone() == (0,)
+    assert cur.execute("SELECT count(*) FROM version_customers WHERE version = ?", [tv]).fetchone() == (0,)  # its ids
+    # the replacement's customers: A, B, D, E
+    assert cur.execute("SELECT count(*) FROM version_customers WHERE version = ?", [tv + 1]).fetchone() == (4,)
     assert not service.subject_languages_stored(cur, tv)
     ws.close()
