@@ -112,13 +112,15 @@ def _tickets(view: View) -> str:
           AND ($region IS NULL OR {REGION_SQL.format(t="tk")} = $region))"""
 
 
-def _window_end(view: View) -> dt.datetime:
-    """$wend: the day after the window's last month's last day, 00:00 (the window's exclusive end)."""
-    return dt.datetime.combine(add_months(view.end, 1), dt.time())
+def window_bounds(view: View) -> tuple[dt.datetime, dt.datetime]:
+    """$wstart, $wend: the window's first instant (its first day, 00:00) and its exclusive end (the day after its
+    last month's last day, 00:00). metrics/service_value.py bounds its answers by them too."""
+    return dt.datetime.combine(view.start, dt.time()), dt.datetime.combine(add_months(view.end, 1), dt.time())
 
 
 def _params(view: View, tv: int, **extra) -> dict:
-    return view.params(tv=tv, wstart=dt.datetime.combine(view.start, dt.time()), wend=_window_end(view), **extra)
+    wstart, wend = window_bounds(view)
+    return view.params(tv=tv, wstart=wstart, wend=wend, **extra)
 
 
 def as_of(cur, tv: int) -> dt.datetime | None:
@@ -170,7 +172,7 @@ class Instant:
 
 def measured_at(cur, view: View, tv: int) -> Instant:
     """The one home of the instant every "at the window's end" service figure is measured at (Instant)."""
-    end, latest = _window_end(view), as_of(cur, tv)
+    end, latest = window_bounds(view)[1], as_of(cur, tv)
     if latest is None or latest >= end:
         return Instant(end, end, latest, end)
     return Instant(latest, latest + dt.timedelta(microseconds=1), latest, end)
