@@ -35,7 +35,7 @@ from metrics import (  # noqa: E402
     nps,
     revenue,
     service,
-    service_value,  # noqa: E402
+    service_value,
     theme_store,
     value,
     voice,

@@ -56,7 +56,7 @@ def assign(cur, table: str, version: int) -> None:
     cur.execute("DROP TABLE _version_ids")
     if table in KEYED_INPUTS:
         cur.execute(f"UPDATE {quote_ident(table)} t SET {COLUMN} = k.customer_key FROM customer_index k "
-                    "WHERE t.version = $v AND k.customer_id = t.customer_id", {"v": version})
+                    "WHERE t.version = $v AND k.customer_id = t.customer_id", v)
 
 
 def keyed(rows: str, table: str) -> str:
@@ -119,13 +119,13 @@ def ensure(con) -> None:
         return
     with transaction(cur):
         cur.execute(SCHEMA)
-        for table in set(missing) & set(KEYED_INPUTS):  # assign() below keys their rows, version by version
+        for table in (t for t in missing if not t.startswith("part_")):  # the parts are written again below
             cur.execute(f"ALTER TABLE {quote_ident(table)} ADD COLUMN {COLUMN} INTEGER")
         # in upload order, so the keys are those a workspace made with keys would have given
         for version, kind in cur.execute("SELECT version, kind FROM uploads ORDER BY version").fetchall():
             if TABLES.get(kind) in existing:
                 assign(cur, TABLES[kind], version)
-        for table in (t for t in missing if t not in KEYED_INPUTS):
+        for table in (t for t in missing if t not in KEYED_INPUTS):  # assign() above keyed KEYED_INPUTS' rows
             if table.startswith("part_"):  # written again with the key, NOT NULL as in a new workspace
                 old = quote_ident(f"{table}_before_keys")
                 cur.execute(f"ALTER TABLE {quote_ident(table)} RENAME TO {old}")
@@ -134,7 +134,6 @@ def ensure(con) -> None:
                 insert(cur, table, f"SELECT * FROM {old}", {})
                 cur.execute(f"DROP TABLE {old}")
             else:
-                cur.execute(f"ALTER TABLE {quote_ident(table)} ADD COLUMN {COLUMN} INTEGER")
                 cur.execute(f"UPDATE {quote_ident(table)} t SET {COLUMN} = k.customer_key FROM customer_index k "
                             "WHERE k.customer_id = t.customer_id")
         if "part_customer_month" in missing:  # its categories joined on the key, as a new workspace's view
