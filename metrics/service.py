@@ -224,51 +224,29 @@ def monthly(cur, view: View, tv: int, cov: dict | None = None, instant: Instant 
     at their as-of instant, and None for the months after it: `backlog_at` says which instant each is (None then)."""
     cov = cov or coverage(cur, view, tv)  # summary() passes the ones it has read
     instant = instant or measured_at(cur, view, tv)
-    # One pass per figure over the tickets, each counted by month, not one scan of every ticket per month (the five
-    # per-month subqueries took ~350 ms at 1M tickets). A ticket is open at an instant e (the month's end, or $cut
-    # when the tickets end earlier) when created before e and not solved before e: open(e) = #created before e −
-    # #(created and solved) before e, both of which count a ticket by the month of its instant, since e is either
-    # a month's end or $cut, which no counted instant reaches.
-    frame = _q(cur, f"""months AS (
+    store_ticket_months(cur, view.snapshot, tv)
+    # The month counts stored once per snapshot and version (store_ticket_months): read at 1M tickets, they took
+    # ~110 ms a call, and the page reads two periods. A ticket is open at an instant e (the month's end, or $cut
+    # when the tickets end earlier) when created before e and not solved before e: open(e) = #opened before e −
+    # #closed before e, both counted by the month of their instant, since e is either a month's end or $cut, the
+    # instant after the latest time of the version, which no counted instant reaches.
+    frame = query(cur, f"""WITH months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
-        ), active AS (
-            SELECT month, {measures.select("fact_customer_month", active="active_customers")}
-            FROM fact_customer_revenue
-            WHERE {View.where()} AND month BETWEEN $start AND $end GROUP BY month
-        ), created AS (
-            SELECT date_trunc('month', created_at)::DATE AS month, count(*) AS created FROM t
-            WHERE created_at >= $start AND created_at < $wend GROUP BY 1
-        ), listed AS (
-            SELECT date_trunc('month', t.created_at)::DATE AS month, count(*) AS listed_created FROM t
-            SEMI JOIN (SELECT customer_key, month FROM fact_customer_revenue
-                       WHERE snapshot = $snapshot AND active AND month BETWEEN $start AND $end) f
-              ON f.customer_key = t.customer_key AND f.month = date_trunc('month', t.created_at)::DATE
-            WHERE t.created_at >= $start AND t.created_at < $wend GROUP BY 1
-        ), solved AS (
-            SELECT date_trunc('month', solved_at)::DATE AS month, count(*) AS solved FROM t
-            WHERE solved_at >= $start AND solved_at < $wend GROUP BY 1
-        ), opened_closed AS (  -- +1 in the month a ticket is created, -1 in the month it is solved (if after)
-            SELECT date_trunc('month', created_at)::DATE AS month, 1 AS d FROM t
-            WHERE NOT {STATE_UNKNOWN} AND created_at < $cut
-            UNION ALL
-            SELECT date_trunc('month', greatest(created_at, solved_at))::DATE, -1 FROM t
-            WHERE NOT {STATE_UNKNOWN} AND created_at IS NOT NULL AND solved_at IS NOT NULL
-              AND greatest(created_at, solved_at) < $cut
-        ), open_change AS (
-            SELECT month, sum(d) AS d FROM opened_closed WHERE month <= $end GROUP BY month
-        ), unknown_state AS (  -- a ticket whose state is not known, by the month of its creation
-            SELECT date_trunc('month', created_at)::DATE AS month, count(*) AS n FROM t
-            WHERE {STATE_UNKNOWN} AND created_at < $wend GROUP BY 1
+        ), counts AS (
+            SELECT month, sum(created) AS created, sum(listed_created) AS listed_created, sum(solved) AS solved,
+                   sum(opened) - sum(closed) AS d, sum(unknown_state) AS unknown_state, sum(undated) AS undated,
+                   sum(active) AS active
+            FROM ticket_months WHERE {View.where()} AND version = $tv AND (month IS NULL OR month <= $end)
+            GROUP BY month
         )
-        SELECT m.month, coalesce(c.created, 0) AS created, coalesce(l.listed_created, 0) AS listed_created,
-               coalesce(s.solved, 0) AS solved,
-               (SELECT coalesce(sum(d), 0) FROM open_change o WHERE o.month <= m.month) AS backlog,
-               (SELECT count(*) FROM t WHERE created_at IS NULL)
-               + (SELECT coalesce(sum(n), 0) FROM unknown_state u WHERE u.month <= m.month) AS unplaced,
-               coalesce(a.active, 0) AS active
-        FROM months m LEFT JOIN active a USING (month) LEFT JOIN created c USING (month)
-        LEFT JOIN listed l USING (month) LEFT JOIN solved s USING (month)
-        ORDER BY m.month""", view, tv, **instant.params())
+        SELECT m.month, coalesce(c.created, 0)::BIGINT AS created,
+               coalesce(c.listed_created, 0)::BIGINT AS listed_created, coalesce(c.solved, 0)::BIGINT AS solved,
+               (SELECT coalesce(sum(d), 0) FROM counts o WHERE o.month <= m.month)::BIGINT AS backlog,
+               ((SELECT coalesce(sum(undated), 0) FROM counts WHERE month IS NULL)
+                + (SELECT coalesce(sum(unknown_state), 0) FROM counts u WHERE u.month <= m.month))::BIGINT AS unplaced,
+               coalesce(c.active, 0)::BIGINT AS active
+        FROM months m LEFT JOIN counts c USING (month)
+        ORDER BY m.month""", _params(view, tv))
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     # a month after the one the tickets end in: its backlog is not known (what was solved after as-of is not)
     frame["backlog_at"] = [None if m > instant.month else instant.at if m == instant.month
@@ -292,6 +270,61 @@ def monthly(cur, view: View, tv: int, cov: dict | None = None, instant: Instant 
                              for c, a, part in zip(frame["listed_created"], frame["active"], frame["partial"],
                                                    strict=True)]
     return frame.drop(columns="unplaced")
+
+
+_MONTHS = threading.Lock()  # one store per snapshot and version: the page's thread and the background job may both ask
+
+
+def ticket_months_stored(cur, snapshot: int, tv: int) -> bool:
+    return bool(cur.execute("SELECT count(*) FROM ticket_months_done WHERE snapshot = ? AND version = ?",
+                            [snapshot, tv]).fetchone()[0])
+
+
+def store_ticket_months(cur, snapshot: int, tv: int) -> None:
+    """Store, once per snapshot and tickets version, the counts monthly() reads (ticket_months), by the ticket's
+    segment and region (SEGMENT_SQL) and month: created, of those the tickets of customers the facts count active
+    that month (listed_created), solved; opened (created, state known) and closed (state known, by the month of the
+    later of created and solved time), whose running difference is the backlog; created with its state not known
+    (unknown_state); without a created time (undated, the month NULL row); and the facts' active customers by
+    their own segment and region. Every count is a count of one month, never of a window, so any period's figures
+    are sums of these rows. The background job stores them for each data version (ui.warm)."""
+    with _MONTHS:
+        if ticket_months_stored(cur, snapshot, tv):
+            return
+        counted = f"""WITH {_SEG}, t AS (
+                SELECT tk.customer_key, tk.created_at, tk.solved_at, tk.status,
+                       {SEGMENT_SQL.format(t="tk")} AS segment, {REGION_SQL.format(t="tk")} AS region,
+                       date_trunc('month', tk.created_at)::DATE AS month
+                FROM tickets tk LEFT JOIN seg USING (customer_id) WHERE tk.version = $tv
+            )
+            SELECT segment, region, month, count(*) AS created, count(*) FILTER (NOT {STATE_UNKNOWN}) AS opened,
+                   count(*) FILTER ({STATE_UNKNOWN}) AS unknown_state
+            FROM t WHERE created_at IS NOT NULL GROUP BY ALL
+            UNION ALL BY NAME
+            SELECT segment, region, month, count(*) AS listed_created FROM t
+            SEMI JOIN (SELECT customer_key, month FROM fact_customer_revenue WHERE snapshot = $snapshot AND active) f
+              ON f.customer_key = t.customer_key AND f.month = t.month
+            GROUP BY ALL
+            UNION ALL BY NAME
+            SELECT segment, region, date_trunc('month', solved_at)::DATE AS month, count(*) AS solved FROM t
+            WHERE solved_at IS NOT NULL GROUP BY ALL
+            UNION ALL BY NAME
+            SELECT segment, region, date_trunc('month', greatest(created_at, solved_at))::DATE AS month,
+                   count(*) AS closed FROM t
+            WHERE NOT {STATE_UNKNOWN} AND created_at IS NOT NULL AND solved_at IS NOT NULL GROUP BY ALL
+            UNION ALL BY NAME
+            SELECT segment, region, NULL::DATE AS month, count(*) AS undated FROM t WHERE created_at IS NULL
+            GROUP BY ALL
+            UNION ALL BY NAME
+            SELECT segment, region, month, {measures.select("fact_customer_month", active="active_customers")}
+            FROM fact_customer_revenue WHERE snapshot = $snapshot GROUP BY ALL"""
+        columns = ("created", "listed_created", "solved", "opened", "closed", "unknown_state", "undated", "active")
+        with transaction(cur):
+            cur.execute(f"""INSERT INTO ticket_months
+                SELECT $snapshot, $tv, segment, region, month,
+                       {", ".join(f"coalesce(sum({c}), 0)" for c in columns)}
+                FROM ({counted}) GROUP BY segment, region, month ORDER BY month""", {"snapshot": snapshot, "tv": tv})
+            cur.execute("INSERT INTO ticket_months_done VALUES (?, ?)", [snapshot, tv])
 
 
 _MEASURE_COLUMN = {"first_response": "first_reply", "resolution": "resolution"}

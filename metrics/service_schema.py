@@ -49,6 +49,13 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_day_precision BOOLEAN;  
 CREATE TABLE IF NOT EXISTS ticket_subject_languages (version INTEGER NOT NULL, subject VARCHAR NOT NULL,
                                                      language VARCHAR);
 CREATE TABLE IF NOT EXISTS ticket_subjects_done (version INTEGER NOT NULL);
+-- the counts service.monthly reads, per snapshot and tickets version (metrics.service.store_ticket_months), by
+-- segment, region and month; the row with month NULL counts the tickets without a created time. A pair is in
+-- ticket_months_done once all its rows are stored
+CREATE TABLE IF NOT EXISTS ticket_months (snapshot INTEGER NOT NULL, version INTEGER NOT NULL, segment VARCHAR,
+    region VARCHAR, month DATE, created BIGINT, listed_created BIGINT, solved BIGINT, opened BIGINT, closed BIGINT,
+    unknown_state BIGINT, undated BIGINT, active BIGINT);
+CREATE TABLE IF NOT EXISTS ticket_months_done (snapshot INTEGER NOT NULL, version INTEGER NOT NULL);
 """
 
 

@@ -603,6 +603,9 @@ class Workspace:
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 # their churn models too: a model's accounts list holds the deleted version's customers
                 cur.execute(f"DELETE FROM risk_models WHERE snapshot IN ({marks})", snaps)
+                # and the ticket counts stored for them (service.store_ticket_months)
+                cur.execute(f"DELETE FROM ticket_months WHERE snapshot IN ({marks})", snaps)
+                cur.execute(f"DELETE FROM ticket_months_done WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
