@@ -263,10 +263,12 @@ def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
 
 def ready(ws: Workspace) -> None:
     """What the app's background job stores for a data version before its pages are viewed (ui.warm), besides the
-    comment analysis (analysed): the languages of the ticket subjects."""
-    tv = ws.snapshot().versions.get("tickets")
+    comment analysis (analysed): the languages of the ticket subjects and the tickets' month counts."""
+    snap = ws.snapshot()
+    tv = snap.versions.get("tickets")
     if tv is not None:
         service.store_subject_languages(ws.cursor(), tv)
+        service.store_ticket_months(ws.cursor(), snap.snapshot, tv)
 
 
 def time_cold(path: Path) -> dict[str, float]:
