@@ -101,8 +101,11 @@ def id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
             FROM (SELECT * FROM other o
                   WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.customer_key = o.customer_key)) u
             JOIN customer_index k USING (customer_key)),
+        -- every customers-file id spelt only when some id is unknown: when none is (the usual case), the 200,000
+        -- ids' spellings took 25 of the 58 ms
         spelt AS (SELECT {id_spelling_key("k.customer_id")} AS k, min(k.customer_id) AS customer
-                  FROM known JOIN customer_index k USING (customer_key) GROUP BY 1 HAVING k <> '')
+                  FROM known JOIN customer_index k USING (customer_key) WHERE EXISTS (SELECT 1 FROM unknown)
+                  GROUP BY 1 HAVING k <> '')
         SELECT kind, count(*) AS ids, sum(n)::BIGINT AS rows,
                list([u.customer_id, customer] ORDER BY u.customer_id)[1:$examples] AS examples
         FROM unknown u JOIN spelt ON {id_spelling_key("u.customer_id")} = spelt.k
@@ -141,12 +144,14 @@ def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
 def revenue_after_churn(cur, snap: Snapshot) -> pd.DataFrame:
     """Customers the customers file says churned whose MRR is still > 0 in a later month: one row each, with its
     churn month, how many later months it paid, the latest of them and its MRR then."""
-    # the months paying_after_churn counts (its measure's rule, one home)
+    # the months paying_after_churn counts (its measure's rule, one home); `churn_month IS NOT NULL`, which the rule
+    # implies, is a filter DuckDB applies while scanning, before it reads the other columns (53 -> 32 ms at 4.3M
+    # customer-months)
     return query(cur, f"""
         SELECT customer_id, churn_month, count(*) AS months_paid, max(month) AS last_month,
                arg_max(mrr, month)::DOUBLE AS last_mrr, any_value(segment) AS segment
         FROM fact_customer_revenue
-        WHERE snapshot = $s AND {measures.measure(_FCM, "paying_after_churn").where}
+        WHERE snapshot = $s AND churn_month IS NOT NULL AND {measures.measure(_FCM, "paying_after_churn").where}
         GROUP BY customer_id, churn_month
         ORDER BY last_mrr DESC, customer_id""", {"s": snap.snapshot})
 
