@@ -59,6 +59,25 @@ def test_root_causes_ranked_by_arr_with_churn_after_raising(ws_view):
     pd.testing.assert_frame_equal(service.all_root_causes(ws.cursor(), view, tv)["tag"], r)  # the page's one query
 
 
+
+def test_root_causes_count_tickets_without_a_customer_as_tickets_only():
+    """A labelled ticket without a customer id is one of its label's tickets, never a customer, nor at risk; a
+    customer raising a label twice is one customer and a repeat one. T6 (no customer, bug) and T7 (A, billing again)
+    added: bug 4 tickets from 3 customers, billing 3 tickets from 2 (A twice: repeat rate 1 of 2)."""
+    ws = Workspace(":memory:")
+    extra = (b"T6,,2025-04-05 10:00:00,2025-04-05 11:00:00,2025-04-05 12:00:00,solved,Normal,,bug\n"
+             b"T7,A,2025-04-08 10:00:00,2025-04-08 11:00:00,2025-04-08 12:00:00,solved,Normal,,billing\n")
+    ws.commit([*(prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "revenue")),
+               prepare_bytes(TICKETS + extra, "tickets").to_upload()])
+    snap = ws.snapshot()
+    view = View(snap.snapshot, dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+    r = service.all_root_causes(ws.cursor(), view, snap.versions["tickets"])["tag"]
+    assert list(r.tag) == ["bug", "billing"]
+    assert r[["tickets", "customers", "repeat_customers", "arr", "at_risk", "churned"]].values.tolist() == [
+        [4, 3, 0, 4200.0, 3, 1], [3, 2, 1, 1800.0, 2, 1]]
+    assert r.repeat_rate.tolist() == [0.0, 0.5]
+    ws.close()
+
 def test_open_high_priority_accounts(ws_view):
     ws, view, tv = ws_view
     w = service.open_high_priority(ws.cursor(), view, tv)
