@@ -386,10 +386,11 @@ def _none_solved(cur, view: View, tv: int) -> str:
     return _solved_unknown(cur, view, tv) or "no ticket solved in the period"
 
 
-def _solved_unknown(cur, view: View, tv: int) -> str:
+def _solved_unknown(cur, view: View, tv: int, cov: dict | None = None) -> str:
     """Why the window's solved tickets cannot be counted ("" when they can): the export gives no state, or solved /
-    closed tickets without a solve time (then when they were solved is not known)."""
-    cov = coverage(cur, view, tv)
+    closed tickets without a solve time (then when they were solved is not known). `cov`: coverage() when the
+    caller has read it."""
+    cov = cov or coverage(cur, view, tv)
     if cov["unknown_state"]:
         return NO_STATE
     done = cov["done_no_time"]
@@ -406,9 +407,10 @@ def escalation_rate(cur, view: View, tv: int) -> dict:
     return _flag_rate(cur, view, tv, "escalated", "escalated", "escalation flag")
 
 
-def csat(cur, view: View, tv: int) -> dict:
+def csat(cur, view: View, tv: int, cov: dict | None = None) -> dict:
     """CSAT (top-two-box or Good share) with Wilson 95% and n; the mean on its scale when there is one numeric
-    scale; the response rate and its denominator ('offered' or 'solved')."""
+    scale; the response rate and its denominator ('offered' or 'solved'). `cov`: coverage() when the caller has read
+    it (overview: the page read it twice a period)."""
     row = _one(cur, """x AS (
             SELECT * FROM t WHERE coalesce(solved_at, created_at) >= $wstart AND coalesce(solved_at, created_at) < $wend
         )
@@ -423,7 +425,7 @@ def csat(cur, view: View, tv: int) -> dict:
     basis = "offered" if _int(row.offered_known) else "solved"
     denominator = _int(row.offered) if basis == "offered" else _int(row.solved)
     # answers ÷ solved tickets needs the period's solved tickets: "5 ratings ÷ 0 tickets solved" read as none solved
-    unknown = "" if basis == "offered" else _solved_unknown(cur, view, tv)
+    unknown = "" if basis == "offered" else _solved_unknown(cur, view, tv, cov)
     mean = None if len(scales) != 1 or scales[0] == "good/bad" or stats.missing(row["mean"]) else float(row["mean"])
     return {"value": None if ci.estimate is None else 100 * ci.estimate,
             "low": None if ci.low is None else 100 * ci.low, "high": None if ci.high is None else 100 * ci.high,
@@ -602,7 +604,7 @@ def overview(cur, view: View, tickets_version: int) -> Overview:
         elif d["day_precision"]:
             notes.append(f"{key}: day precision (some of these times are computed from dates without a time of "
                          "day: whole days).")
-    c = csat(cur, view, tv)
+    c = csat(cur, view, tv, cov)
     out["csat"] = {"value": c["value"], "low": c["low"], "high": c["high"], "n": c["n"]}
     out["csat_response_rate"] = c["response_rate"] if c["n"] else None
     if c["n"] == 0:
