@@ -228,8 +228,8 @@ def monthly(cur, view: View, tv: int, cov: dict | None = None, instant: Instant 
     # The month counts stored once per snapshot and version (store_ticket_months): read at 1M tickets, they took
     # ~110 ms a call, and the page reads two periods. A ticket is open at an instant e (the month's end, or $cut
     # when the tickets end earlier) when created before e and not solved before e: open(e) = #opened before e −
-    # #closed before e, both counted by the month of their instant, since e is either a month's end or $cut, the
-    # instant after the latest time of the version, which no counted instant reaches.
+    # #closed before e, both counted by the month of their instant. Whole months serve every e: e is either a
+    # month's end or $cut, the instant after the latest time of the version, which no counted instant reaches.
     frame = query(cur, f"""WITH months AS (
             SELECT unnest(generate_series($start::DATE, $end::DATE, INTERVAL 1 MONTH))::DATE AS month
         ), counts AS (
