@@ -105,3 +105,22 @@ def test_deleting_a_version_deletes_the_counts_of_the_snapshots_it_empties(ws):
     assert not service.ticket_months_stored(cur, snap.snapshot, tv)
     assert service.ticket_months_stored(cur, after.snapshot, after.versions["tickets"])
     assert len(_rows(cur, after.snapshot, after.versions["tickets"])) == 7
+
+
+def test_a_tickets_own_segment_wins_over_its_customers(tmp_path):
+    """A ticket's segment is its own when the export gives one, else its customer's (service.SEGMENT_SQL): S1 says
+    SMB though A is Enterprise, S8 (no listed customer) says Mid-market; the other tickets give none."""
+    own = {"S1": "SMB", "S8": "Mid-market"}
+    lines = TICKETS.decode().strip().split("\n")
+    csv = "\n".join([lines[0] + ",segment"] + [f"{line},{own.get(line.split(',')[0], '')}" for line in lines[1:]])
+    ws = Workspace(tmp_path / "w.duckdb")
+    ws.commit([*(prepare_file(REFERENCE / f"{k}.csv", k).to_upload() for k in ("customers", "revenue")),
+               prepare_bytes(csv.encode(), "tickets").to_upload()])
+    snap, cur = ws.snapshot(), ws.cursor()
+    service.store_ticket_months(cur, snap.snapshot, snap.versions["tickets"])
+    rows = {(seg, month.month): counts for seg, month, *counts in _rows(cur, snap.snapshot, snap.versions["tickets"])}
+    # March: S2, S3 Enterprise; S1 SMB by its own segment (its customer A still active then: listed)
+    assert rows[("Enterprise", 3)][:2] == [2, 2] and rows[("SMB", 3)][:2] == [1, 1]
+    # April: S8 under its own segment, still in no contact rate (Z is in no customers file)
+    assert rows[("Mid-market", 4)][:2] == [1, 0] and ("Unknown", 4) not in rows
+    ws.close()
