@@ -161,8 +161,7 @@ def warm(snapshot: int) -> None:
                 memory.release()  # what the upload and the pages freed, given back before the language models load
                 cur = ws.cursor()
                 if versions.get("tickets"):  # first: seconds at most, and the Service page reads them
-                    service.store_subject_languages(cur, versions["tickets"])
-                    service.store_ticket_months(cur, snapshot, versions["tickets"])
+                    service.store_for_pages(cur, snapshot, versions["tickets"])
                 # the latest theme map's themes too, here before the training: assigned by a page's thread beside
                 # the training, 1M comments took the server to 1.4 GB
                 voice.ensure_snapshot(cur, snapshot, theme_store.latest(cur))

@@ -263,12 +263,11 @@ def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
 
 def ready(ws: Workspace) -> None:
     """What the app's background job stores for a data version before its pages are viewed (ui.warm), besides the
-    comment analysis (analysed): the languages of the ticket subjects and the tickets' month counts."""
+    comment analysis (analysed): what the Service page reads stored (service.store_for_pages)."""
     snap = ws.snapshot()
     tv = snap.versions.get("tickets")
     if tv is not None:
-        service.store_subject_languages(ws.cursor(), tv)
-        service.store_ticket_months(ws.cursor(), snap.snapshot, tv)
+        service.store_for_pages(ws.cursor(), snap.snapshot, tv)
 
 
 def time_cold(path: Path) -> dict[str, float]:

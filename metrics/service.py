@@ -755,6 +755,14 @@ def store_subject_languages(cur, tv: int) -> None:
             cur.execute("INSERT INTO ticket_subjects_done VALUES (?)", [tv])
 
 
+
+def store_for_pages(cur, snapshot: int, tv: int) -> None:
+    """Everything the Service page reads that is stored once per data version: the subject languages, then the
+    month counts. The app's background job calls this for each data version (ui.warm); a page that finds either
+    missing stores it itself."""
+    store_subject_languages(cur, tv)
+    store_ticket_months(cur, snapshot, tv)
+
 def _subject_map(cur, view: View, tv: int) -> pd.DataFrame:
     """The themes of each distinct subject of the tickets created in the window, by the comment text engine
     (language, stored once per version by store_subject_languages, then the theme keyword map): one row per

@@ -73,6 +73,17 @@ def insert_tickets(cur, version: int, rows: pd.DataFrame) -> None:
     keys.assign(cur, "tickets", version)
 
 
+
+def forget_stored(cur, version: int, snapshots: list[int]) -> None:
+    """Delete what the Service page stored (metrics.service.store_for_pages) from a deleted version's rows, the
+    languages of its subjects, and for the snapshots its deletion empties, their month counts."""
+    cur.execute("DELETE FROM ticket_subject_languages WHERE version = ?", [version])
+    cur.execute("DELETE FROM ticket_subjects_done WHERE version = ?", [version])
+    if snapshots:
+        marks = ", ".join("?" * len(snapshots))
+        cur.execute(f"DELETE FROM ticket_months WHERE snapshot IN ({marks})", snapshots)
+        cur.execute(f"DELETE FROM ticket_months_done WHERE snapshot IN ({marks})", snapshots)
+
 def ticket_version_stats(cur, version: int) -> dict:
     """What Workspace.version_stats gives for a tickets version: tickets, distinct customers, first and last
     created date, and tickets not solved (open, pending or on hold) in the version."""

@@ -53,7 +53,7 @@ from metrics.schema import (
     quote_ident,
     transaction,
 )
-from metrics.service_schema import ticket_version_stats
+from metrics.service_schema import forget_stored, ticket_version_stats
 
 T = TypeVar("T")
 
@@ -606,16 +606,11 @@ class Workspace:
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 # their churn models too: a model's accounts list holds the deleted version's customers
                 cur.execute(f"DELETE FROM risk_models WHERE snapshot IN ({marks})", snaps)
-                # and the ticket counts stored for them (service.store_ticket_months)
-                cur.execute(f"DELETE FROM ticket_months WHERE snapshot IN ({marks})", snaps)
-                cur.execute(f"DELETE FROM ticket_months_done WHERE snapshot IN ({marks})", snaps)
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
             cur.execute("DELETE FROM version_customers WHERE version = ?", [version])  # its ids (keys stay)
-            if row[0] == "tickets":  # what was read from its rows: the languages of its subjects
-                cur.execute("DELETE FROM ticket_subject_languages WHERE version = ?", [version])
-                cur.execute("DELETE FROM ticket_subjects_done WHERE version = ?", [version])
+            forget_stored(cur, version, snaps)  # what the Service page stored from it and for those snapshots
             cur.execute("INSERT INTO deleted_versions VALUES (?, timezone('UTC', now()), ?)",
                         [version, ", ".join(map(str, snaps))])
         return snaps
