@@ -263,11 +263,13 @@ def time_pages(ws: Workspace, repeat: int) -> dict[str, float]:
 
 def ready(ws: Workspace) -> None:
     """What the app's background job stores for a data version before its pages are viewed (ui.warm), besides the
-    comment analysis (analysed): what the Service page reads stored (service.store_for_pages)."""
+    comment analysis (analysed): what the Service page reads stored (service.store_for_pages) and the CIO's
+    whole-snapshot checks (health.stored_checks)."""
     snap = ws.snapshot()
     tv = snap.versions.get("tickets")
     if tv is not None:
         service.store_for_pages(ws.cursor(), snap.snapshot, tv)
+    health.stored_checks(ws.cursor(), snap)
 
 
 def time_cold(path: Path) -> dict[str, float]:

@@ -14,6 +14,9 @@
 - Finding "revenue after churn": the reverse, a customer the customers file says churned in month C who still has
   MRR > 0 in a month after C. Logo churn counts it as churned; GRR, NRR, the MRR bridge and the revenue cohorts
   count it as retained (definitions.REVENUE_AFTER_CHURN_RULE): the two disagree, and the pages say so.
+
+The match rates, id spellings and both findings read the whole snapshot and nothing else: each is worked out once
+per data version and stored (metrics/snapshot_results.py), by the background job or the first page to ask.
 """
 
 from __future__ import annotations
@@ -22,12 +25,30 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics import measures, stats
+from metrics import measures, snapshot_results, stats
 from metrics.rules import id_spelling_key
 from metrics.store import KIND_LABELS, KINDS, Snapshot, source_rows, sources_read
 from metrics.view import View, query
 
 _FCM = "fact_customer_month"  # its measures (metrics.measures) also read fact_customer_revenue, its revenue part
+# the code a stored result is worked out by (snapshot_results.stored): a change to any of these works it out again
+_CODE = ("health.py", "measures.py", "definitions.py", "rules.py", "stats.py", "store.py", "view.py")
+
+
+def _stored(cur, snap: Snapshot, name: str, **args):
+    """_<name>(cur, snap, **args), stored once per snapshot (module docstring)."""
+    compute = globals()["_" + name]
+    return snapshot_results.stored(cur, snap.snapshot, {"versions": snap.versions, "sources": snap.sources,
+                                                       "last_month": snap.last_month},
+                                   name, lambda: compute(cur, snap, **args), code=_CODE, **args)
+
+
+def stored_checks(cur, snap: Snapshot) -> None:
+    """Work out and store every stored check of the snapshot (the background job, ui.warm)."""
+    match_rates(cur, snap)
+    id_spellings(cur, snap)
+    revenue_stopped_while_active(cur, snap)
+    revenue_after_churn(cur, snap)
 
 
 def sources(cur, snap: Snapshot, today: dt.date) -> pd.DataFrame:
@@ -57,6 +78,11 @@ def _source_row(cur, kind: str, version: int | None, today: dt.date) -> dict:
 
 
 def match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
+    """_match_rates, stored."""
+    return _stored(cur, snap, "match_rates")
+
+
+def _match_rates(cur, snap: Snapshot) -> dict[str, float | None]:
     """Shares of responses and of paying customer-months whose customer is in the customers file (None without
     one: "0.0% matched" would read as a failed match), and of active customers surveyed (None without NPS data)."""
     surveyed = query(cur, """SELECT count_if(category_end IS NOT NULL) AS l, count(*) AS t
@@ -81,6 +107,11 @@ ID_KINDS = {"revenue": "revenue", "nps": "NPS", "csat": "CSAT", "tickets": "tick
 
 
 def id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
+    """_id_spellings, stored."""
+    return _stored(cur, snap, "id_spellings", examples=examples)
+
+
+def _id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
     """Customer ids in the snapshot's revenue, NPS, CSAT and ticket sources equal to no customers-file id but to one
     once case, spaces and punctuation are ignored: {"ids": {kind: distinct ids}, "rows": {kind: their rows},
     "examples": up to `examples` of "'ACME INC.' (revenue) = 'Acme Inc' (customers)"}; kinds without any are left
@@ -133,7 +164,11 @@ def _customer_rows(cur, kind: str, s: int) -> str:
 
 
 def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
-    """Customers whose MRR dropped to 0 in a month the customers file says they were active."""
+    """Customers whose MRR dropped to 0 in a month the customers file says they were active (stored)."""
+    return _stored(cur, snap, "revenue_stopped_while_active")
+
+
+def _revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
     return query(cur, f"""
         SELECT customer_id, month, prev_mrr::DOUBLE AS last_mrr, segment
         FROM fact_customer_revenue
@@ -143,7 +178,11 @@ def revenue_stopped_while_active(cur, snap: Snapshot) -> pd.DataFrame:
 
 def revenue_after_churn(cur, snap: Snapshot) -> pd.DataFrame:
     """Customers the customers file says churned whose MRR is still > 0 in a later month: one row each, with its
-    churn month, how many later months it paid, the latest of them and its MRR then."""
+    churn month, how many later months it paid, the latest of them and its MRR then (stored)."""
+    return _stored(cur, snap, "revenue_after_churn")
+
+
+def _revenue_after_churn(cur, snap: Snapshot) -> pd.DataFrame:
     # the months paying_after_churn counts (its measure's rule, one home); `churn_month IS NOT NULL`, which the rule
     # implies, is a filter DuckDB applies while scanning, before it reads the other columns (53 -> 32 ms at 4.3M
     # customer-months)

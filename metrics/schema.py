@@ -11,7 +11,7 @@
   column), as views over snapshot_parts and the part tables, so `WHERE snapshot = $snapshot` keeps working.
   fact_customer_month joins its NPS categories (fact_customer_category) at read time, on the integer
   `customer_key` the workspace adds to the customer-level parts (metrics/facts/keys.py).
-- HISTORY_SCHEMA: roll backs, deleted versions and mapping presets.
+- HISTORY_SCHEMA: roll backs, deleted versions, mapping presets, stored churn models and whole-snapshot results.
 """
 
 from __future__ import annotations
@@ -275,5 +275,9 @@ CREATE TABLE IF NOT EXISTS mapping_presets (   -- confirmed column mappings, key
 CREATE TABLE IF NOT EXISTS risk_models (       -- trained churn models (metrics/risk_store.py): JSON + Parquet
     snapshot INTEGER NOT NULL, key VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, model VARCHAR NOT NULL,
     calibration BLOB, coefficients BLOB, accounts BLOB, holdout BLOB, PRIMARY KEY (snapshot, key)
+);
+CREATE TABLE IF NOT EXISTS snapshot_results (  -- whole-snapshot checks worked out once (metrics/snapshot_results.py)
+    snapshot INTEGER NOT NULL, name VARCHAR NOT NULL, key VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL,
+    value VARCHAR, frame BLOB, PRIMARY KEY (snapshot, name)  -- value: JSON; frame: a table (Arrow)
 );
 """

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
-from metrics import lockdown, measures
+from metrics import lockdown, measures, snapshot_results
 from metrics.definitions import METRICS
 from metrics.facts import COHORT_MAX_AGE, MAX_HISTORY_MONTHS, RETENTION_K, keys, parts
 from metrics.schema import (
@@ -606,6 +606,7 @@ class Workspace:
                 cur.execute(f"DELETE FROM snapshot_events WHERE snapshot IN ({marks})", snaps)
                 # their churn models too: a model's accounts list holds the deleted version's customers
                 cur.execute(f"DELETE FROM risk_models WHERE snapshot IN ({marks})", snaps)
+                snapshot_results.forget(cur, snaps)  # their health findings name the deleted version's rows
                 cur.executemany("INSERT INTO snapshot_events VALUES (?, 'deleted', ?, timezone('UTC', now()))",
                                 [[n, f"emptied: it used version {version}, which was deleted"] for n in snaps])
             cur.execute(f"DELETE FROM {quote_ident(TABLES[row[0]])} WHERE version = ?", [version])
