@@ -456,8 +456,7 @@ def flag_summary_rows(chk: _Checker, mapping: dict[str, str]) -> None:
         cell = quote_ident(column)
         # a group is another cell of the column, or of a grouping column beside it ('North America Total' in the
         # customer column of a report grouped by 'Region')
-        beside = [c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if c != column and normalise_header(c) in GROUPING_HEADERS]
+        beside = [c for c in chk.file_columns() if c != column and normalise_header(c) in GROUPING_HEADERS]
         grouping = " UNION ".join(f"SELECT DISTINCT lower({quote_ident(c)}) FROM raw" for c in beside)
         # judged on the distinct cells (a 5M-line file has some 200,000 ids), then flagged by value; first the few
         # holding a summary word's letters (an id or a number never does: most files stop here)

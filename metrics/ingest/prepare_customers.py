@@ -71,8 +71,8 @@ def not_customers_yet(chk: _Checker, m: dict[str, str], warnings: list[str]) -> 
     """Leave out, with a count, the rows a CRM's type or stage column (PROSPECT_HEADERS, or the mapped status) says
     are prospects or leads (PROSPECT_WORDS): no customer yet, whatever dates they carry."""
     names = set(PROSPECT_HEADERS) | ({normalise_header(m["status"])} if "status" in m else set())
-    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
-        if column in chk.hidden or normalise_header(column) not in names:
+    for column in chk.file_columns():
+        if normalise_header(column) not in names:
             continue
         n, said = chk.leave_out_values(column, PROSPECT_WORDS)
         if n:

@@ -295,7 +295,7 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                                  "as " + ("a subscription list" if subscriptions else "a snapshot") + ": unmap '"
                                  + "', '".join(m[f] for f in ("period_start", "period_end", "tax") if f in m) + "'.")
     # one currency, one decimal convention, units or cents: refused or asked, never guessed (metrics.ingest.amounts)
-    named = amounts.one_currency_column(chk, chk.con.sql("SELECT * FROM raw LIMIT 0").columns, m["amount"])
+    named = amounts.one_currency_column(chk, chk.file_columns(), m["amount"])
     signed = amounts.one_currency_sign(chk, m["amount"])
     amounts.sign_beside_column(chk, m["amount"], named, signed)
     comma = amounts.decimal_comma(chk, m["amount"])
@@ -463,8 +463,7 @@ def _refuse_zeroed_ended(chk: _Checker, m: dict[str, str], keep: str, end: str, 
         f"{per_month} > 0) FROM raw WHERE {keep}").fetchone()
     if not zero or zero * 2 < ended or not paying:
         return
-    price = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                  if c not in ("_row", m["amount"], *chk.hidden) and short_header(c) in PRICE_HEADERS), None)
+    price = next((c for c in chk.file_columns() if c != m["amount"] and short_header(c) in PRICE_HEADERS), None)
     raise InvalidOptionError(
         f"'{m['amount']}' is 0 on {zero:,} of the {ended:,} ended subscriptions (first at row {row}) while "
         f"{paying:,} running ones pay: it is their MRR now, not what they paid, so their months before they ended "
@@ -519,7 +518,7 @@ def _discount_warning(chk: _Checker, m: dict[str, str], keep: str, warnings: lis
     """A subscription's amount is its price; a coupon makes the bill lower, by an amount the list does not hold. Said
     (MRR before those discounts), never silently taken as billed."""
     used = set(m.values())
-    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
+    for column in chk.file_columns():
         if column in used or short_header(column) not in DISCOUNT_HEADERS:
             continue
         if n := chk.count_where(f"{keep} AND NOT {_blank(quote_ident(column))}"):
@@ -737,9 +736,9 @@ ONE_TIME_CHARGES = ("onetime", "oneoff", "once", "setup", "setupfee", "nonrecurr
 
 def _charge_type_column(chk: _Checker, m: dict[str, str]) -> str | None:
     used = set(m.values())
-    return next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns
-                 if c not in used and c != "_row" and c not in chk.hidden
-                 and ((h := normalise_header(c)).endswith("chargetype") or h in CHARGE_TYPE_HEADERS)), None)
+    return next((c for c in chk.file_columns()
+                 if c not in used and ((h := normalise_header(c)).endswith("chargetype") or h in CHARGE_TYPE_HEADERS)),
+                None)
 
 
 def _recurring_charges(chk: _Checker, m: dict[str, str], keep: str, amount: str, warnings: list[str]) -> str:

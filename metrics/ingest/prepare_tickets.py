@@ -240,7 +240,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             warnings.append(f"'{m[dur]}' holds timestamps, not durations despite its name: read as the "
                             f"{'time of the first reply' if at == 'first_reply_at' else 'solve time'}.")
             m[at] = m.pop(dur)
-    columns = [c for c in con.execute("SELECT * FROM raw LIMIT 0").df().columns if c != "_row"]
+    columns = chk.file_columns()
     _refuse_change_logs(columns)
     if "ticket_id" not in m:
         raise MissingColumnError("ticket_id", "ticket id", columns)

@@ -107,7 +107,7 @@ def _order_lines(chk: _Checker, mapping: dict[str, str], warnings: list[str]) ->
     customer, date and amount empty. Refused as empty cells, a two-item order rejected the file; such rows add
     nothing to the order's total on its first row, so they are left out, counted."""
     fields = [mapping[f] for f in ("customer_id", "amount", "month") if f in mapping]
-    order = next((c for c in chk.con.sql("SELECT * FROM raw LIMIT 0").columns if c != "_row"), None)
+    order = next(iter(chk.file_columns()), None)
     if len(fields) < 3 or order is None or order in mapping.values():
         return
     key = quote_ident(order)

@@ -80,8 +80,7 @@ _TYPEFORM_TYPES = (*TYPEFORM_UNSUBMITTED, "completed", "")
 def _unsubmitted_typeform(chk: _Checker, mapping: dict[str, str], warnings: list[str]) -> None:
     """Leave out, with a count, a Typeform export's responses that were never submitted (partial, started)."""
     submitted = chk.column_named(("submitdateutc",))
-    if submitted is None or chk.column_named(("networkid",)) is None and "#" not in chk.con.sql(
-            "SELECT * FROM raw LIMIT 0").columns:
+    if submitted is None or chk.column_named(("networkid",)) is None and "#" not in chk.file_columns():
         return
     kind = chk.column_named(("responsetype",))
     cell = f"lower(trim(coalesce({quote_ident(kind)}, '')))" if kind else None
@@ -122,8 +121,8 @@ def _true_false(chk: _Checker, column: str) -> tuple[str, int, int]:
 
 def leave_out_flagged(chk: _Checker, mapped: dict[str, str], what: str, warnings: list[str]) -> None:
     """Leave out, with a count, the rows a flag column (LEFT_OUT_FLAGS, not a mapped field) marks true."""
-    for column in chk.con.sql("SELECT * FROM raw LIMIT 0").columns:
-        if normalise_header(column) not in LEFT_OUT_FLAGS or column in mapped.values() or column in chk.hidden:
+    for column in chk.file_columns():
+        if normalise_header(column) not in LEFT_OUT_FLAGS or column in mapped.values():
             continue
         cell, flagged, other = _true_false(chk, column)
         if flagged and not other:
