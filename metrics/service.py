@@ -787,20 +787,6 @@ def _subject_map(cur, view: View, tv: int) -> pd.DataFrame:
     return out
 
 
-def subject_themes(cur, view: View, tv: int) -> pd.DataFrame:
-    """Themes of the subjects of the tickets created in the window (_subject_map): one row per (ticket_id, theme),
-    with its attrs."""
-    found = _subject_map(cur, view, tv)
-    cur.register("subject_theme_map", found)
-    try:
-        out = _q(cur, """x AS (SELECT 1) SELECT t.ticket_id, m.theme FROM t JOIN subject_theme_map m USING (subject)
-            WHERE t.created_at >= $wstart AND t.created_at < $wend ORDER BY t.ticket_id, m.theme""", view, tv)
-    finally:
-        cur.unregister("subject_theme_map")
-    out.attrs.update(found.attrs)
-    return out
-
-
 # root_causes' label sources: SQL over `t` giving customer_key, created_at, tag
 _LABELS = {
     "tag": "SELECT customer_key, created_at, unnest(tags) AS tag FROM t WHERE tags IS NOT NULL",

@@ -40,12 +40,13 @@ def ws_view():
     ws.close()
 
 
-def test_subject_themes(ws_view):
+def test_the_window_subjects_themes(ws_view):
     ws, view, tv = ws_view
-    found = service.subject_themes(ws.cursor(), view, tv)
-    assert sorted(map(tuple, found[["ticket_id", "theme"]].values.tolist())) == [
-        ("S1", "billing"), ("S2", "billing"), ("S3", "billing"), ("S4", "integrations"), ("S4", "reliability"),
-        ("S7", "integrations")]
+    found = service._subject_map(ws.cursor(), view, tv)  # what root causes join the window's tickets to
+    assert sorted(map(tuple, found[["subject", "theme"]].values.tolist())) == [
+        ("Change of billing contact", "billing"), ("Charged twice this month", "billing"),
+        ("Invoice amount looks wrong", "billing"), ("Salesforce sync fails", "integrations"),
+        ("Salesforce sync fails", "reliability"), ("Webhook not firing", "integrations")]
     assert found.attrs == {"subjects": 6, "themed": 5}  # S5 is before the window; S6 raises no theme
 
 
