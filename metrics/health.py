@@ -117,11 +117,12 @@ def _id_spellings(cur, snap: Snapshot, examples: int = 3) -> dict:
     "examples": up to `examples` of "'ACME INC.' (revenue) = 'Acme Inc' (customers)"}; kinds without any are left
     out. Empty without a customers file (nothing to link to)."""
     found: dict = {"ids": {}, "rows": {}, "examples": []}
-    if snap.versions.get("customers") is None:
+    kinds = [kind for kind in ID_KINDS if snap.versions.get(kind) is not None]  # a kind without data has no ids
+    if snap.versions.get("customers") is None or not kinds:
         return found
     s = snap.snapshot
     others = "\n        UNION ALL ".join(f"SELECT '{kind}' AS kind, * FROM ({_customer_rows(cur, kind, s)})"
-                                        for kind in ID_KINDS)  # kind: a constant key
+                                        for kind in kinds)  # kind: a constant key
     per_kind = query(cur, f"""
         WITH known AS (SELECT customer_key FROM version_customers WHERE version = $cv),
         other AS (

@@ -76,6 +76,8 @@ def test_an_empty_finding_comes_back_with_its_columns():
     assert again.empty and list(again.columns) == ["customer_id", "churn_month", "months_paid", "last_month",
                                                    "last_mrr", "segment"]
     pd.testing.assert_frame_equal(first, again)
+    # no other kind, so no id to spell otherwise
+    assert health.id_spellings(cur, snap) == {"ids": {}, "rows": {}, "examples": []}
 
 
 def test_other_code_or_another_argument_works_it_out_again_in_place_of_the_old(monkeypatch):
