@@ -693,6 +693,21 @@ def paying_after_churn_warning(view: View) -> None:
                "warning", ":material/sync_problem:")
 
 
+def paying_after_churn_caption(view: View) -> None:
+    """Under the cohorts: they count who pays (metrics/facts/fact_cohort.sql, both logo and revenue retention),
+    whatever the customers file says, so a customer the file says churned who still pays stays in its cohort
+    (health.revenue_after_churn, the whole data version, as the CIO page lists them); nothing when there is none,
+    or without both files."""
+    if not (has_data(view, "customers") and has_data(view, "revenue")):
+        return
+    snap = workspace().snapshot(view.snapshot)
+    if n := len(cached(health.revenue_after_churn, snap)):
+        st.caption(f"Cohorts count who pays: {plural(n, 'customer')} the customers file says churned still "
+                   f"{'pays' if n == 1 else 'pay'} in a later month of this data version and "
+                   f"{'stays' if n == 1 else 'stay'} in {'its' if n == 1 else 'their'} cohort, while logo churn "
+                   f"counts {'it' if n == 1 else 'them'} as gone. The CIO page lists them.")
+
+
 def churn_unrecorded(view: View) -> str | None:
     """Why logo churn cannot be read from the view's customers file: it was stored without a churn date, churned flag
     or status column, so no customer is ever seen to leave and a rate would read 0.0% (a plausible wrong number);

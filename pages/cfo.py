@@ -125,6 +125,7 @@ else:
     ui.chart(charts.cohort_heatmap(matrix, f"{'Logo' if logo else 'Revenue'} retention by cohort (month of first "
                                    f"revenue), up to {view.end:%b %Y}", "Customers" if logo else "First-month MRR",
                                    share_max=1.0 if logo else None))
+    ui.paying_after_churn_caption(view)
     if logo and (small := matrix[(matrix["size"] < MIN_CUSTOMERS) & (matrix.cohort != "Average")]).shape[0]:
         # a cohort of 2 halves with one customer: its 50% is no drop to act on (the cell alone does not say so)
         st.caption(f"Cohorts of fewer than {MIN_CUSTOMERS} customers, where one customer moves a cell by a large "

@@ -66,6 +66,39 @@ def test_ceo_arr_growth_is_signed(paying_after_churn):
     assert "Oct 2026 · -30.0% vs Oct 2025" in captions, captions
 
 
+# Cohorts that start within the period: d1 starts paying in Jan 2026 and churns in Mar 2026 by the customers file,
+# yet its subscription runs to the end; d2 and d3 (Jan 2026) pay on. The Jan 2026 cohort keeps d1 and its $50.
+LATE_CUSTOMERS = b"""customer_id,start_date,churn_date
+d1,2026-01-01,2026-03-20
+d2,2026-01-01,
+d3,2026-01-01,
+e1,2025-06-01,
+"""
+LATE_SUBSCRIPTIONS = b"""customer_id,start_date,end_date,mrr
+d1,2026-01-01,,50
+d2,2026-01-01,,100
+d3,2026-01-01,,150
+e1,2025-06-01,,80
+"""
+
+
+def test_cfo_cohorts_say_churned_customers_still_pay_in_them(tmp_path_factory):
+    seed = (("customers", LATE_CUSTOMERS),
+            ("revenue", LATE_SUBSCRIPTIONS, {"as_of": AS_OF, "answers": {"currency:mrr": "USD"}}))
+    said = ("Cohorts count who pays: 1 customer the customers file says churned still pays in a later month of this "
+            "data version and stays in its cohort, while logo churn counts it as gone. The CIO page lists them.")
+    with seeded_workspace(tmp_path_factory, *seed):
+        for measure in ("Revenue", "Customers"):  # both count paying customers (fact_cohort)
+            at = run_app("pages/cfo.py", period=PERIOD, cohort=measure)
+            assert said in [c.value for c in at.caption], measure
+            shown = [e.value for e in [*at.info, *at.warning]]
+            assert not [v for v in shown if v.startswith("No cohort starts")], shown  # the Jan 2026 cohort is drawn
+    with seeded_workspace(tmp_path_factory, ("customers", LATE_CUSTOMERS.replace(b"2026-03-20", b"")),
+                          ("revenue", LATE_SUBSCRIPTIONS, {"as_of": AS_OF, "answers": {"currency:mrr": "USD"}})):
+        at = run_app("pages/cfo.py", period=PERIOD, cohort="Revenue")
+        assert not [c.value for c in at.caption if c.value.startswith("Cohorts count who pays")]
+
+
 # Two customers answered twice (Miro's survey: 4 customers answered twice); no revenue is uploaded.
 NPS_TWICE = b"""customer_id,response_date,score
 p1,2026-09-01,10
