@@ -189,22 +189,32 @@ def seeded_workspace(tmp_path_factory: pytest.TempPathFactory, *seed) -> Iterato
 def run_app(page: str | None = None, settle: bool = True, **params):
     """Run the app once in AppTest, on `page` (e.g. "pages/cfo.py") with these URL parameters; no exception.
 
-    A data version's first view draws its comment figures only once the background analysis is done (a browser
-    reruns the page then). With `settle`, a run that said the analysis was under way waits for it and runs
-    again, as the browser would."""
+    A data version's first view draws its comment figures and its churn model only once the background job has
+    them (a browser looks again every 2 s and reruns the page then). With `settle`, a run that said the analysis was
+    under way waits for it and runs again; one that said the model was being trained waits for the job and views
+    the page again with the same URL (a rerun in AppTest would drop the entrypoint's sidebar widgets, the period)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
+    def view():
+        app = AppTest.from_file(APP, default_timeout=120)
+        for k, v in params.items():
+            app.query_params[k] = v
+        if page:
+            app.switch_page(page)
+        return app
+
+    at = view()
     if settle:
         _analyse_comments()  # of the versions stored so far (an empty workspace gets the sample in the run)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     if settle and waits_for_comments(at):
         _analyse_comments()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    if settle and waits_for_training(at):
+        _background_done()
+        at = view()
         at.run()
         assert not at.exception, [e.value for e in at.exception]
     return at
@@ -238,6 +248,19 @@ def hold(monkeypatch, owner, name: str):
 def waits_for_comments(at) -> bool:
     """Whether the run said a comment analysis was under way (ui.comments_ready)."""
     return any("comments" in i.value and "when ready" in i.value for i in at.info)
+
+
+def waits_for_training(at) -> bool:
+    """Whether the run said a data version's churn model was being trained (ui.awaiting's notice)."""
+    return any("churn model" in i.value and "when ready" in i.value for i in at.info)
+
+
+def _background_done() -> None:
+    """The background jobs started so far (ui.warm: stored checks, comments, then the churn model) finished."""
+    import ui
+
+    for job in list(ui._jobs()["jobs"].values()):
+        assert job["done"].wait(120), "a background job did not finish in 120 s"
 
 
 def store_button(at, index: int = 0):

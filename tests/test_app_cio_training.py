@@ -17,7 +17,7 @@ def test_first_view_draws_the_page_while_the_model_trains(monkeypatch):
     import ui
 
     release = hold(monkeypatch, risk, "train")
-    at = run_app("pages/cio.py")
+    at = run_app("pages/cio.py", settle=False)  # seen while the training is held, as a first view sees it
     assert any(i.value.startswith(ui.TRAINING) and i.value.endswith("It appears here when ready.") for i in at.info)
     assert [h.value for h in at.subheader][:2] == ["Sources in this data version", "Findings"]  # drawn meanwhile
     assert "Churn model AUC (hold-out)" not in [m.label for m in at.metric]
