@@ -34,7 +34,10 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
         FROM ids""").fetchone()
     if not distinct:
         return
-    if _id_lists(chk, col, warnings):
+    # a customers list holds one row per customer (unless it lists subscriptions): two spellings read as one are
+    # two rows of one customer, refused naming both spellings (_one_spelling)
+    one_row_each = chk.opts.kind == "customers" and "subscription_id" not in mapping
+    if _id_lists(chk, col, warnings, one_row_each):
         return
     _renewal_orders(chk, col, warnings)
     _excel_text_ids(chk, col, warnings)
@@ -51,7 +54,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
                         "pandas export writes a column with an empty cell): read without it (7.0 as 7), so it matches "
                         "the same customer in the other files.")
     else:
-        _one_spelling(chk, col, warnings)
+        _one_spelling(chk, col, warnings, one_row_each)
 
 
 def _count_ids(chk: _Checker, ident: str) -> None:
@@ -118,7 +121,7 @@ OPTIONAL_CUSTOMER_KINDS = ("nps", "csat", "tickets")
 _ID_LIST = r"^\s*[^;\s]+(\s*;\s*[^;\s]+)+\s*;?\s*$"
 
 
-def _id_lists(chk: _Checker, col: str, warnings: list[str]) -> bool:
+def _id_lists(chk: _Checker, col: str, warnings: list[str], one_row_each: bool = False) -> bool:
     """Cells that list several customer ids ('111;333'): read as one id, the row belonged to a customer that exists
     in no other file (its answers, tickets or revenue linked to nobody, unsaid); read as the first listed, it may be
     the wrong company (HubSpot does not list the primary first). Asked, must confirm, no proposal; True when the
@@ -147,18 +150,31 @@ def _id_lists(chk: _Checker, col: str, warnings: list[str]) -> bool:
                        else "were read as the first id listed, as answered."))
     if answer == "first":
         _count_ids(chk, ident)
-        _one_spelling(chk, col, warnings)
+        _one_spelling(chk, col, warnings, one_row_each)
     return True
 
 
-# letters of both cases and digits, no spaces or punctuation, 12 characters or more: a system's record id
-_RECORD_ID = re.compile(r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9]{12,}")
+# an id's words: its runs of letters and digits, in lower case ('ACME INC.' and 'Acme Inc' have the same words;
+# '12-3' and '1-23' do not: the separator moved, and with it the id)
+_WORD = re.compile(r"[^\W_]+")
+# a record's id rather than a name: one word or several joined without spaces, with digits and letters
+# ('0015g00000ABCDE', 'cus_N4x7', 'AB-1234'): capitals may be part of it (Salesforce's 15-character ids)
+_RECORD_ID = re.compile(r"(?=.*[0-9])(?=.*[^\W\d_])\S+")
 
 
-def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
+def _words(v: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(v.lower()))
+
+
+def _one_spelling(chk: _Checker, col: str, warnings: list[str], one_row_each: bool = False) -> None:
     """Customer ids that differ only in capitals, spaces or punctuation within one file ('Acme Inc' and 'ACME INC.'
     in a month's rows): read as two customers, one churned and one new, NRR 83% for 100%. Whether they are one
-    customer is asked (proposed: yes, said); answered yes, each is read as its most frequent spelling."""
+    customer is asked; answered yes, each is read as its most frequent spelling, said. Proposed yes only when every
+    group has the same words and none is a record id: separators in other places ('12-3', '1-23') or record ids
+    in other capitals ('0015g00000ABCDE', '…abcde') are as likely different customers, and read as one their
+    revenue was summed under one id (1-23 at 300 for 100 and 200): asked, must confirm, proposed apart.
+    `one_row_each`: a customers list (one row per customer): read as one, the rows are one customer twice,
+    refused naming both spellings and the answer that keeps them apart."""
     ident = quote_ident(col)
     key = id_spelling_key("v")
     # the keys two ids share first, then the lists of those few alone: an ordered list for each of 200,000 ids was
@@ -171,21 +187,35 @@ def _one_spelling(chk: _Checker, col: str, warnings: list[str]) -> None:
     if not groups:
         return
     spellings = [g for (g,) in groups]
-    shown = "; ".join(" / ".join(f"'{v}'" for v in g) for g in spellings[:3]) + (" …" if len(spellings) > 3 else "")
-    # Record ids whose case is part of the key (Salesforce's 15-character ids: '0015g00000A1bCd' and '…A1bCD' are
-    # two accounts; folded, 6 customers were 3): not proposed either way, must be confirmed
-    keys = all(_RECORD_ID.fullmatch(v) for g in spellings for v in g)
+    moved = [g for g in spellings if len({_words(v) for v in g}) > 1]
+    cased = [g for g in spellings if g not in moved and any(_RECORD_ID.fullmatch(v) for v in g)]
+    unsure = moved + cased
+
+    def listed(gs: list[list[str]]) -> str:
+        return "; ".join(" / ".join(f"'{v}'" for v in g) for g in gs[:3]) + (" …" if len(gs) > 3 else "")
+
+    shown = listed(unsure + [g for g in spellings if g not in unsure])
+    doubt = ((f" In {listed(moved)} the separators stand between other letters or digits, as between two "
+              "different ids: read as one, different customers would be merged." if moved else "")
+             + (f" {listed(cased)} look like record ids whose capitals are part of the id (Salesforce's "
+                "15-character ids): read as one, different customers would be merged." if cased else ""))
     answer = chk.questions.ask(Question(
         f"one_spelling:{col}", f"Are customer ids in '{col}' that differ only in capitals or punctuation one customer?",
         ("one", "separate"), {"one": "one customer each (read as its most frequent spelling)",
-                              "separate": "different customers"}, None if keys else "one",
+                              "separate": "different customers"}, "separate" if unsure else "one",
         f"{counted(len(spellings), 'group')} of ids differ only so: {shown}. Read apart, one customer looks like a "
-        "churn and a new customer." + (" These look like record ids whose capitals are part of the id (Salesforce's "
-                                       "15-character ids): read as one, different customers would be merged."
-                                       if keys else ""), must_confirm=keys))
+        "churn and a new customer." + doubt, must_confirm=bool(unsure)))
     if answer != "one":
         return
     pairs = [(v, g[0]) for g in spellings for v in g[1:]]
+    if one_row_each:
+        # rewritten, the rows were refused as repeats of a customer id no earlier row held ('1-23' twice), and
+        # the answer that keeps them apart went unsaid
+        chk.flag(col, f"{ident} IN (SELECT unnest(?::VARCHAR[]))", f"spell another row's customer id otherwise "
+                 f"({shown}): read as one customer (one_spelling:{col}=one), and a customers list holds one row per "
+                 f"customer. If they are different customers, answer one_spelling:{col}=separate; otherwise keep "
+                 "one row of each and upload again", [[a for a, _ in pairs]])
+        return
     _rewrite_raw_ids(chk, f"UPDATE raw SET {ident} = m.to_id FROM (SELECT unnest(?::VARCHAR[]) AS from_id, "
                     f"unnest(?::VARCHAR[]) AS to_id) m WHERE {'raw.' + ident} = m.from_id",
                     [[a for a, _ in pairs], [b for _, b in pairs]])

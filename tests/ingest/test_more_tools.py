@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from conftest import prepare_bytes
+from conftest import by_month, prepare_bytes
 
 from metrics.errors import (
     DuplicateRowsError,
@@ -291,6 +291,55 @@ def test_ids_differing_only_in_capitals_or_punctuation_are_asked_and_read_as_one
     assert any("read as that customer ('Acme Inc' / 'ACME INC.')" in w for w in p.warnings)
     p = prepare_bytes(data, kind="revenue", answers={"one_spelling:customer": "separate"})
     assert sorted(set(p.rows.customer_id)) == ["ACME INC.", "Acme Inc", "Beta"]
+
+
+def test_ids_whose_separators_stand_elsewhere_are_asked_and_kept_apart_until_confirmed():
+    """'12-3' pays 100 and '1-23' 200 a month: the same digits, the dash elsewhere, two customers. They were read as
+    one by the proposal, unasked: '1-23' at 300 a month. Asked now, must be confirmed, proposed 'separate';
+    'separate' keeps 100, 200 and A-7's 10; 'one' still merges (300), said."""
+    data = (b"customer_id,month,mrr\n12-3,2026-01,100\n1-23,2026-01,200\n12-3,2026-02,100\n1-23,2026-02,200\n"
+            b"A-7,2026-01,10\nA-7,2026-02,10\n")
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, kind="revenue")
+    q = next(q for q in asked.value.questions if q.key == "one_spelling:customer_id")
+    assert q.must_confirm and q.proposal == "separate" and "'1-23' / '12-3'" in q.detail
+    p = prepare_bytes(data, kind="revenue", answers={"one_spelling:customer_id": "separate"})
+    assert by_month(p) == {("12-3", "2026-01"): 100, ("1-23", "2026-01"): 200, ("12-3", "2026-02"): 100,
+                           ("1-23", "2026-02"): 200, ("A-7", "2026-01"): 10, ("A-7", "2026-02"): 10}
+    p = prepare_bytes(data, kind="revenue", answers={"one_spelling:customer_id": "one"})
+    assert by_month(p)[("1-23", "2026-01")] == 300
+
+
+def test_record_ids_in_other_capitals_are_asked_even_when_one_has_no_capital():
+    """Salesforce's '0015g00000ABCDE' (100) and '0015g00000abcde' (200) are two accounts; the safeguard read only ids
+    mixing both cases, so the lower-case one let them be merged unasked (300 under one id). Asked, must confirm."""
+    data = (b"Account ID,month,mrr\n0015g00000ABCDE,2026-01,100\n0015g00000abcde,2026-01,200\n"
+            b"0015g00000ABCDE,2026-02,100\n0015g00000abcde,2026-02,200\n")
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, kind="revenue")
+    q = next(q for q in asked.value.questions if q.key == "one_spelling:Account ID")
+    assert q.must_confirm and q.proposal == "separate" and "Salesforce's 15-character ids" in q.detail
+    p = prepare_bytes(data, kind="revenue", answers={"one_spelling:Account ID": "separate"})
+    assert by_month(p)[("0015g00000abcde", "2026-02")] == 200 and by_month(p)[("0015g00000ABCDE", "2026-02")] == 100
+
+
+def test_a_customers_list_with_two_spellings_names_both_and_the_answer():
+    """A customers list with '12-3' and '1-23' was refused as "row 3: '1-23' repeats an earlier row's customer id"
+    (no earlier row holds '1-23'), and no question said how to keep them apart. Now asked (must confirm);
+    'separate' stores three customers; 'one' refuses, naming both spellings and the answer that keeps them apart.
+    'Acme' / 'ACME' (same words, no digits) is still proposed one, so refused the same way, unasked."""
+    data = b"customer_id,signup_date,churn_date\n12-3,2025-01-01,\n1-23,2025-02-01,2025-12-01\nA-7,2025-01-01,\n"
+    with pytest.raises(NeedsAnswerError) as asked:
+        prepare_bytes(data, kind="customers")
+    assert next(q for q in asked.value.questions if q.key == "one_spelling:customer_id").proposal == "separate"
+    p = prepare_bytes(data, kind="customers", answers={"one_spelling:customer_id": "separate"})
+    assert sorted(p.rows.customer_id) == ["1-23", "12-3", "A-7"]
+    with pytest.raises(InvalidValuesError) as refused:
+        prepare_bytes(data, kind="customers", answers={"one_spelling:customer_id": "one"})
+    assert "('1-23' / '12-3')" in str(refused.value) and "one_spelling:customer_id=separate" in str(refused.value)
+    with pytest.raises(InvalidValuesError) as refused:
+        prepare_bytes(b"customer_id,signup_date\nAcme,2025-01-01\nACME,2025-02-01\n", kind="customers")
+    assert "('ACME' / 'Acme')" in str(refused.value) and "one_spelling:customer_id=separate" in str(refused.value)
 
 
 def test_email_ids_are_read_in_lower_case():

@@ -93,12 +93,13 @@ SALESFORCE = (
 
 def test_salesforce_ids_that_differ_in_case_are_asked_not_merged():
     """Salesforce's 15-character ids are case-sensitive: 'A1bCd', 'A1bCD' and 'A1bcd' are three accounts, folded into
-    one without a question (6 customers read as 3). Asked now, must be confirmed; 'separate' keeps four."""
+    one without a question (6 customers read as 3). Asked now, must be confirmed, proposed 'separate' (was no
+    proposal: apart is what the ids say); 'separate' keeps four."""
     key = "one_spelling:Account ID"
     with pytest.raises(NeedsAnswerError) as asked:
         prepare_bytes(SALESFORCE.encode(), kind="customers", as_of=AS_OF)
     q = next(q for q in asked.value.questions if q.key == key)
-    assert q.must_confirm and q.proposal is None and "Salesforce's 15-character ids" in q.detail
+    assert q.must_confirm and q.proposal == "separate" and "Salesforce's 15-character ids" in q.detail
     p = prepare_bytes(SALESFORCE.encode(), kind="customers", as_of=AS_OF, answers={key: "separate"})
     assert len(p.rows) == 4 and customers(p)["0015g00000A1bcd"] == ("2026-02-11", "2026-11-03")
 
