@@ -40,6 +40,7 @@ def _same_customer_keys(chk: _Checker, mapping: dict[str, str], warnings: list[s
     if _id_lists(chk, col, warnings, one_row_each):
         return
     _renewal_orders(chk, col, warnings)
+    _excel_scientific_ids(chk, col)
     _excel_text_ids(chk, col, warnings)
     if emails == distinct and capitals:
         _rewrite_raw_ids(chk, f"UPDATE raw SET {ident} = lower(trim({ident})) WHERE NOT {_blank(ident)}")
@@ -83,6 +84,24 @@ def _excel_text_ids(chk: _Checker, col: str, warnings: list[str]) -> None:
         warnings.append(f"{counted(n, 'customer id')} in '{col}' {'is' if n == 1 else 'are'} written as Excel text "
                         "formulas (=\"00123\", which keeps an id's leading zeros in a spreadsheet): read as the id "
                         "inside (00123), so it matches the same customer in the other files.")
+
+
+# a long number as Excel writes it in a CSV saved from a cell formatted General: 6 significant digits and E+
+_EXCEL_SCIENTIFIC = r"^[0-9](\.[0-9]+)?[Ee]\+[0-9]{1,3}$"
+
+
+def _excel_scientific_ids(chk: _Checker, col: str) -> None:
+    """An id Excel wrote in scientific notation ('1.23457E+11' for 123456789012) has lost its last digits: two
+    customers whose ids begin alike were read as one and their revenue summed, unsaid. Nothing can bring the digits
+    back: refused, naming the rows, to be exported again with the id column as text."""
+    if not chk.con.execute(f"SELECT count(*) FROM ids WHERE regexp_matches(trim(v), '{_EXCEL_SCIENTIFIC}')"
+                           ).fetchone()[0]:
+        return
+    chk.refuse(col, f"regexp_matches(trim({quote_ident(col)}), '{_EXCEL_SCIENTIFIC}')",
+               "are numbers in scientific notation, as Excel writes a long id ('1.23457E+11'): its last digits are "
+               "lost, and different customers would read as one. Export the file again with the id column formatted "
+               "as text (in Excel: select the column, Format Cells > Text, before saving as CSV), or from the system "
+               "the ids come from")
 
 
 def _rewrite_ids(chk: _Checker, col: str, pattern: str, rewritten: str) -> int:

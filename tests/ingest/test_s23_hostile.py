@@ -245,3 +245,18 @@ def test_ids_written_as_excel_text_formulas_are_the_ids_inside():
     assert any(w.startswith("2 customer ids in 'customer_id' are written as Excel text formulas") for w in p.warnings)
     nps = prepare_bytes(b'customer_id,date,score\n="007",2026-10-01,9\n', kind="nps")
     assert list(nps.rows.customer_id) == ["007"]
+
+
+def test_ids_excel_wrote_in_scientific_notation_are_refused():
+    """Excel saves a 12-digit id as '1.23457E+11': 123456789012 and 123457000001 both become it, and the two
+    customers (100 and 200 in January) were stored as one at 300, unsaid. The digits are lost: refused, naming the
+    column and rows, asking for the ids as text. An id merely holding an 'E' is left alone."""
+    data = (b"customer_id,month,mrr\n1.23457E+11,2026-01,100\n1.23457E+11,2026-01,200\n4.5E+11,2026-01,50\n"
+            b"1.23457E+11,2026-02,100\n4.5E+11,2026-02,50\n")
+    with pytest.raises(InvalidValuesError) as refused:
+        prepare_bytes(data, kind="revenue")
+    err = refused.value
+    assert err.column == "customer_id" and err.count == 5 and [c.row for c in err.cells] == [2, 3, 4, 5, 6]
+    assert "scientific notation" in str(err) and "as text" in str(err)
+    p = prepare_bytes(b"customer_id,month,mrr\n1E5X,2026-01,100\nE7,2026-01,5\n", kind="revenue")
+    assert sorted(p.rows.customer_id) == ["1E5X", "E7"]
