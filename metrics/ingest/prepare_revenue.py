@@ -308,6 +308,13 @@ def _prepare_revenue(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     amount = _amount_sql(amount_col, comma)
     # a pivot table's group rows beside its customers
     refuse_group_subtotals(chk, amount, m["amount"], m.get("month"), m["customer_id"])
+    if opts.amount_in_cents:
+        # cents said by the analyst (--cents, the Data page's box, a preset saved from another file): an amount with
+        # a fractional part is no count of cents, and ÷ 100 a 49.99 plan was stored as 0.50, unsaid
+        chk.refuse(m["amount"], f"isfinite({amount}) AND {amount} <> round({amount})",
+                   "have decimals, so they are not in cents as declared (--cents, 'Amounts are in cents' on the "
+                   "Data page, or a saved preset): divided by 100, 49.99 would be read as 0.4999. Upload again without "
+                   "declaring cents")
     cents = opts.amount_in_cents or amounts.in_cents(chk, m["amount"], amount, m["customer_id"])
     # invoice lines may carry credits; an amount that says it is MRR is never below 0
     # The sign is the line's: a cancellation line (Quantity -1 at a unit price of 27.50) is a credit like a negative

@@ -99,6 +99,23 @@ def test_whole_multiples_of_100_ask_whether_cents():
     assert len(revenue(lines[:9]).rows) == 9
 
 
+def test_cents_declared_for_amounts_with_decimals_is_refused():
+    """--cents on a file of 49.99 and 99.00 stored C1 at 0.50 (49.99 ÷ 100), unsaid: an amount with a fractional part
+    is no count of cents. Refused, naming the column and the rows of 49.99; 99.00 (no fraction) is not named. The
+    same file without --cents: 49.99 and 99.00."""
+    lines = ["C1,2026-01,49.99", "C2,2026-01,99.00", "C1,2026-02,49.99", "C2,2026-02,99.00"]
+    with pytest.raises(InvalidValuesError) as refused:
+        revenue(lines, amount_in_cents=True)
+    err = refused.value
+    assert err.column == "amount" and err.count == 2 and [(c.row, c.value) for c in err.cells] == [(2, "49.99"),
+                                                                                                     (4, "49.99")]
+    assert "not in cents as declared" in str(err)
+    assert mrr(revenue(lines)) == {("C1", "2026-01"): 49.99, ("C2", "2026-01"): 99.0, ("C1", "2026-02"): 49.99,
+                                   ("C2", "2026-02"): 99.0}
+    # whole amounts written with '.00' are cents as declared: 4900.00 is 49.00
+    assert mrr(revenue(["C1,2026-01,4900.00"], amount_in_cents=True)) == {("C1", "2026-01"): 49.0}
+
+
 def test_the_currency_is_read_from_the_file_or_asked():
     """Named by a currency column or the amounts' signs: stored, nothing asked. Named by nothing: USD proposed, and
     must be confirmed when the amounts are written the European way (a German list in $ would be a guess)."""
