@@ -11,7 +11,7 @@ Each is settled by the values or asked (metrics.ingest.questions); a column that
 - **Cents**: a column of whole numbers that are all multiples of 100 with a median from 1,000 to 100,000,000
   (4900, 19900: Stripe's API and Sigma write cents), or of whole numbers beside Stripe's customer ids ('cus_…',
   1999 for 19.99), may be cents: asked, must confirm, unless the analyst said so already (--cents, the Data page's
-  box).
+  box). Amounts in a currency without a minor unit (JPY, KRW …: ZERO_DECIMAL) are whole units: nothing asked.
 - **The currency shown** (ask_currency): the one the file names, else asked (USD proposed; must confirm when the
   amounts are written the European way), stored with the upload for the pages' sign (definitions.currency_sign).
 The evidence is read from at most SAMPLE rows where a sample suffices (a question is only ever asked, never
@@ -37,6 +37,10 @@ CURRENCY_HEADERS = {"currency", "currencycode", "currencyiso", "isocurrency", "c
 SIGNS = ("$", "€", "£", "¥", "USD", "EUR", "GBP", "CHF")
 CENTS_MEDIAN = (1_000, 100_000_000)  # the median amount that makes whole multiples of 100 look like cents
 CENTS_HEADER = "cents"  # a header ending so ('amount_in_cents') says its amounts are cents
+# currencies without a minor unit, as Stripe lists its "zero-decimal currencies": an amount in them is whole units
+# (Stripe's API writes 5000 for ¥5,000, Paddle's lowest unit of JPY is one yen), never cents
+ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+                "XOF", "XPF"}
 
 
 CURRENCY_ENDINGS = ("currency", "currencycode", "currencyisocode", "currencyiso")
@@ -257,6 +261,10 @@ def in_cents(chk: _Checker, column: str, amount_sql: str, ids: str | None = None
     col = quote_ident(column)
     if _formatted_unit(chk, column, amount_sql):
         return True  # its formatted twin shows the amounts ÷ 100: cents, told by the file
+    if chk.currency in ZERO_DECIMAL:
+        # a JPY Stripe export was asked whether its 5000 was cents, argued from the cents Stripe writes for USD: for a
+        # currency without cents Stripe writes whole units, and ÷ 100 every figure would be a hundred times too small
+        return False
     whole = "isfinite(a) AND a = round(a) AND fmod(a, 100) = 0"  # fmod: no cast that a 1e308 cell would overflow
     stripe = f"starts_with({quote_ident(ids)}, 'cus_')" if ids else "false"
     n, hundreds, median, example, value, digits, stripe_ids = chk.con.execute(

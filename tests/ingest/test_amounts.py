@@ -83,7 +83,23 @@ def test_whole_amounts_beside_stripe_customer_ids_ask_whether_cents():
                         answers={"recurring:amount_paid": "monthly"})
     assert mrr(dashboard)[("cus_A", "2026-01")] == 19.99
 
-def test_whole_multiples_of_100_ask_whether_cents():
+def test_stripe_amounts_in_a_currency_without_cents_are_whole_units():
+    """A Stripe export in yen (its 'Currency' column says jpy): 5000 and 12000 beside 'cus_' ids were asked whether
+    cents, argued from the cents Stripe writes for dollars. Stripe writes zero-decimal currencies (JPY, KRW …) in
+    whole units: nothing asked, A pays ¥5,000 and B ¥12,000 a month. The same file in USD is still asked."""
+    lines = ["cus_A,2026-01-03,5000,jpy", "cus_B,2026-01-04,12000,jpy", "cus_A,2026-02-03,5000,jpy",
+             "cus_B,2026-02-04,12000,jpy"]
+    header = "customer,created,amount_paid,currency"
+    p = revenue(lines, header)
+    assert mrr(p) == {("cus_A", "2026-01"): 5000.0, ("cus_B", "2026-01"): 12000.0, ("cus_A", "2026-02"): 5000.0,
+                      ("cus_B", "2026-02"): 12000.0}
+    assert "amount_unit:amount_paid" not in p.answers
+    with pytest.raises(NeedsAnswerError) as err:
+        revenue([line.replace("jpy", "usd") for line in lines], header)
+    assert any(q.key == "amount_unit:amount_paid" for q in err.value.questions)
+
+
+
     """Stripe's API and Sigma write cents: 4900 is 49.00. Every amount a whole multiple of 100: asked."""
     lines = [f"c{i},2026-01-15,{4900 if i % 2 else 19900}" for i in range(10)]
     with pytest.raises(NeedsAnswerError) as err:
