@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import _blank, daylight_offsets, unix_time_sql
+from metrics.ingest.sqltext import AMBIGUOUS_ZONES, _blank, unix_time_sql, zone_offsets, zone_word_sql
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -63,7 +63,7 @@ def _local_time_sql(v: str, fmt: str) -> str:
 
 def _parse_date_sql(v: str, fmt: str) -> str:
     if fmt == "ISO":  # ISO 8601 dates and timestamps, with or without a zone (+hh:mm, +hhmm, Z, UTC)
-        iso = f"regexp_replace({daylight_offsets(v)}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
+        iso = f"regexp_replace({zone_offsets(v)}, '\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')"
         # a bare year ('2012') or YYYYMMDD is not ISO here: those have formats of their own, stated as such.
         # A plain YYYY-MM-DD is read by a cast alone: the same date, without the regular expressions' cost.
         plain = f"CASE WHEN length({v}) = 10 AND {v}[5] = '-' AND {v}[8] = '-' THEN try_cast({v} AS DATE) END"
@@ -230,6 +230,30 @@ def note_zone_shifts(chk: _Checker, column: str, parsed: str, local: str | None 
                          f"'{example}' is {read:%-d %B %Y}. Months and periods follow the UTC dates.")
 
 
+def flag_zone_words(chk: _Checker, column: str, v: str, unread: str) -> str:
+    """Flag the cells of `column` (SQL `v`) that are not read (`unread`) and end in a time-zone word the app does not
+    read (sqltext.zone_offsets): an abbreviation of more than one zone, named with its meanings, or one it does not
+    know. Returns the SQL condition of those cells, for the caller's unreadable check to leave out (they were refused
+    as 'not times in the format the rest uses' at best, and before that read in DuckDB's guess of the zone)."""
+    word = zone_word_sql(v)
+    where = f"{unread} AND {word} IS NOT NULL"
+    found = [w for (w,) in chk.con.execute(f"SELECT DISTINCT {word} FROM raw WHERE {where} ORDER BY 1").fetchall()]
+    advice = ("the app will not guess which. Export the times with their UTC offset (+01:00) or in UTC, or name "
+              "the zone in the header (Created at (Europe/London))")
+    for w in found:
+        if w in AMBIGUOUS_ZONES:
+            chk.flag(column, f"{where} AND {word} = ?", f"end in the time-zone abbreviation '{w}', which names "
+                     f"more than one zone ({AMBIGUOUS_ZONES[w]}): {advice}", [w])
+    unknown = [w for w in found if w not in AMBIGUOUS_ZONES]
+    if unknown:
+        shown = ", ".join(f"'{w}'" for w in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        chk.flag(column, f"{where} AND {word} NOT IN (SELECT unnest(?::VARCHAR[]))",
+                 f"end in a word the app does not know as a time-zone abbreviation ({shown}): "
+                 + advice.replace("the app will not guess which", "its offset is not guessed"),
+                 [list(AMBIGUOUS_ZONES)])
+    return f"coalesce({where}, false)"
+
+
 def _materialise(chk: _Checker, column: str, expr: str) -> str:
     """Parse the column once into a hidden DATE column of `raw` and return that column: every check, bound and
     preparer then reads a date instead of re-parsing text (a million rows: seconds, not tens of seconds)."""
@@ -277,12 +301,14 @@ def _check_dates(chk: _Checker, column: str, expr: str, required: bool | str, to
     `parsed` is NULL."""
     col = quote_ident(column)
     empty = _blank(col) if required is True else f"{_blank(col)} AND {required}"
+    zoned = flag_zone_words(chk, column, col, f"NOT {_blank(col)} AND {parsed or expr} IS NULL")
     # a row the condition leaves out may be dated ahead too (GoCardless schedules a 'pending_submission' payment for
     # its charge date: the whole file was refused)
     future = f"{expr} > ?" + (f" AND {required}" if isinstance(required, str) else "")
     chk.flag_all([
         *([(column, empty, "are empty (a date is required)", [])] if required else []),
-        (column, f"NOT {_blank(col)} AND {parsed or expr} IS NULL", unreadable(chk, column, "dates"), []),
+        (column, f"NOT {_blank(col)} AND {parsed or expr} IS NULL AND NOT {zoned}", unreadable(chk, column, "dates"),
+         []),
         (column, future, f"are in the future (after {today:%Y-%m-%d})", [today]),
         (column, f"{expr} < DATE '1970-01-01'", "are before 1970", [])])
     # Bound on the span: one stray early date would widen every chart and expansion to decades of empty months.

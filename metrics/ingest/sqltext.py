@@ -57,15 +57,48 @@ def unix_time_sql(col_sql: str, fractions: bool = False) -> str:
             f"THEN to_timestamp(try_cast({col_sql} AS DOUBLE) / 1000) END)::TIMESTAMP")
 
 
-# Summer-time abbreviations as tools write them after a local time (Alchemer's '2026-07-02 09:10:11 EDT'): DuckDB
-# reads 'EST' and 'PST' as zones but not these, and a file spanning the change was refused. Their offsets:
-DAYLIGHT_ZONES = {"EDT": "-04:00", "CDT": "-05:00", "MDT": "-06:00", "PDT": "-07:00", "AKDT": "-08:00",
-                  "CEST": "+02:00", "EEST": "+03:00"}
+# Time-zone abbreviations as tools write them after a local time (Alchemer's '2026-07-02 09:10:11 EDT'), each read at
+# the fixed UTC offset it names. None reaches DuckDB's own cast: it looks a trailing word up as a zone *name*, and the
+# old Java-style names it knows are other zones or zones with daylight time: 'BST' was Asia/Dhaka (+06, not British
+# Summer Time), 'AST' America/Anchorage, 'ART' Africa/Cairo, and 'PST' or 'CET' in July took summer time (PST read as
+# -07), each shifted silently; 'EDT' and 'CEST' were no name at all, and a file spanning the change was refused.
+# ART is Argentina's (no daylight time since 2009): the Java name for Cairo is no abbreviation anyone writes.
+ZONE_ABBREVIATIONS = {
+    "UTC": "+00:00", "GMT": "+00:00", "UT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "BST": "+01:00",
+    "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "MSK": "+03:00",
+    "EST": "-05:00", "EDT": "-04:00", "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00",
+    "PDT": "-07:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00", "ART": "-03:00",
+    "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00", "AWST": "+08:00", "ACST": "+09:30",
+    "ACDT": "+10:30", "AEST": "+10:00", "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00"}
+# Abbreviations in common use for more than one zone: which the file meant cannot be known, so the times are refused
+# with the meanings (zone_word_sql), never read at one of them.
+AMBIGUOUS_ZONES = {
+    "IST": "India +05:30, Irish Summer Time +01:00 or Israel +02:00",
+    "CST": "US Central -06:00, China +08:00 or Cuba -05:00",
+    "AST": "Atlantic -04:00 or Arabia +03:00",
+    "ECT": "Ecuador -05:00 or Eastern Caribbean -04:00",
+    "NST": "Newfoundland -03:30 or, in old Java names, New Zealand +12:00",
+    "SST": "Samoa -11:00 or Singapore +08:00",
+    "GST": "Gulf +04:00 or South Georgia -02:00",
+    "BDT": "Bangladesh +06:00 or British Double Summer Time +02:00"}
+# a word of letters after a time's last digit ('10:00:00 PST'); AM and PM are no zone
+_ZONE_WORD = "[0-9]\\s+([A-Za-z]{2,})$"
 
 
-def daylight_offsets(col_sql: str) -> str:
-    """SQL: the text with a trailing summer-time abbreviation (DAYLIGHT_ZONES) written as its UTC offset."""
-    swapped = col_sql
-    for abbr, offset in DAYLIGHT_ZONES.items():
-        swapped = f"regexp_replace({swapped}, '\\s+{abbr}$', '{offset}')"
-    return f"(CASE WHEN regexp_matches({col_sql}, '\\s(E|C|M|P|AK)DT$|\\s(C|E)EST$') THEN {swapped} ELSE {col_sql} END)"
+def zone_word_sql(col_sql: str) -> str:
+    """SQL: the trailing zone word of a time (upper case), NULL when it has none (or AM/PM). The text is named once
+    and no IN list is used: this is spelt inside every timestamp's parse (an IN list's optimizer and a repeated cell
+    expression made a ticket file's planning run out of memory)."""
+    return f"nullif(nullif(nullif(upper(regexp_extract({col_sql}, '{_ZONE_WORD}', 1)), ''), 'AM'), 'PM')"
+
+
+_ABBRS = sql_words(ZONE_ABBREVIATIONS).replace("(", "[", 1)[:-1] + "]"
+_OFFSETS = sql_words(ZONE_ABBREVIATIONS.values()).replace("(", "[", 1)[:-1] + "]"
+
+
+def zone_offsets(col_sql: str) -> str:
+    """SQL: the text with a trailing zone abbreviation (ZONE_ABBREVIATIONS) written as its UTC offset; NULL for a
+    trailing word that is none of them (an ambiguous or unknown abbreviation: never DuckDB's guess)."""
+    word = zone_word_sql(col_sql)
+    return (f"(CASE WHEN {word} IS NULL THEN {col_sql} ELSE regexp_replace({col_sql}, '\\s+[A-Za-z]+$', '') "
+            f"|| {_OFFSETS}[list_position({_ABBRS}, {word})] END)")

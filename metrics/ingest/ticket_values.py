@@ -10,7 +10,7 @@ from functools import cache
 
 from metrics.ingest import amounts
 from metrics.ingest.checks import _Checker
-from metrics.ingest.dates import note_zone_shifts, unreadable
+from metrics.ingest.dates import flag_zone_words, note_zone_shifts, unreadable
 from metrics.ingest.questions import Question
 from metrics.ingest.scales import (
     CSAT_SCALES,
@@ -23,7 +23,7 @@ from metrics.ingest.scales import (
     score_sql,
     seven_is_the_top,
 )
-from metrics.ingest.sqltext import _flag_sql, daylight_offsets, sql_words, stripped, unix_time_sql
+from metrics.ingest.sqltext import _flag_sql, sql_words, stripped, unix_time_sql, zone_offsets
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -64,7 +64,7 @@ def _twin(fmt: str) -> str:
 def ts_sql(value_sql: str, fmt: str) -> str:
     """SQL for a TIMESTAMP (UTC, no zone) from text in `fmt`; NULL where it does not fit."""
     if fmt == "ISO":
-        iso = (f"regexp_replace(regexp_replace({daylight_offsets(value_sql)}, '\\s*UTC$', ''), "
+        iso = (f"regexp_replace(regexp_replace({zone_offsets(value_sql)}, '\\s*UTC$', ''), "
                f"'\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')")
         return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
     if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only; or milliseconds, 13 digits
@@ -80,7 +80,10 @@ def ts_sql(value_sql: str, fmt: str) -> str:
 # Intercom's 'Conversation started at (America/New_York)'; LiveChat's 'chat start date Europe/London' (no brackets)
 _HEADER_ZONE = re.compile(r"(?:\(\s*([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+)\s*\)|\s([A-Za-z]+(?:/[A-Za-z0-9_+-]+)+))\s*$")
 # a value that carries its own zone (an offset, Z or UTC) is read by it, whatever the header says
-_OWN_ZONE = "'(Z|[+-][0-9]{2}:?[0-9]{2}|UTC)$'"
+# (GMT-5 too), and so does one ending in a zone abbreviation (sqltext.zone_word_sql), read or refused by it
+# (a word of two letters other than AM and PM, one regular expression: this is spelt in every such time's SQL)
+_OWN_ZONE = ("'(Z|[+-][0-9]{2}:?[0-9]{2}|UTC|(GMT|UTC)[+-][0-9]{1,2}(:?[0-9]{2})?"
+             "|[0-9]\\s+([A-Za-z]{3,}|[B-OQ-Zb-oq-z][A-Za-z]|[AaPp][A-La-lN-Zn-z]))$'")
 
 
 @cache
@@ -105,7 +108,8 @@ def _in_header_zone(chk: _Checker, column: str, v: str, expr: str) -> str:
             "across a daylight-saving change come out right).")
     if note not in chk.notes:
         chk.notes.append(note)
-    return (f"(CASE WHEN regexp_matches({v}, {_OWN_ZONE}) THEN {expr} "
+    cell = quote_ident(column)  # the cell as loaded (stripped): a null token has no zone, and `v` is long SQL
+    return (f"(CASE WHEN regexp_matches({cell}, {_OWN_ZONE}) THEN {expr} "
             f"ELSE timezone('UTC', timezone('{zone}', {expr})) END)")
 
 
@@ -149,7 +153,8 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
 
 def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:
     v = val(column)
-    chk.flag(column, f"{v} IS NOT NULL AND {expr} IS NULL", unreadable(chk, column, "times"))
+    zoned = flag_zone_words(chk, column, v, f"{v} IS NOT NULL AND {expr} IS NULL")
+    chk.flag(column, f"{v} IS NOT NULL AND {expr} IS NULL AND NOT {zoned}", unreadable(chk, column, "times"))
     chk.flag(column, f"({expr})::DATE > ?", f"are in the future (after {today:%Y-%m-%d})", [today])
     chk.flag(column, f"({expr})::DATE < DATE '1970-01-01'", "are before 1970")
 
