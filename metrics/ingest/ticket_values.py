@@ -8,6 +8,7 @@ import re
 import zoneinfo
 from functools import cache
 
+from metrics.errors import InvalidOptionError
 from metrics.ingest import amounts
 from metrics.ingest.checks import _Checker
 from metrics.ingest.dates import flag_zone_words, note_zone_shifts, unreadable
@@ -23,7 +24,15 @@ from metrics.ingest.scales import (
     score_sql,
     seven_is_the_top,
 )
-from metrics.ingest.sqltext import _flag_sql, sql_words, stripped, unix_time_sql, zone_offsets
+from metrics.ingest.sqltext import (
+    AMBIGUOUS_ZONES,
+    ZONE_ABBREVIATIONS,
+    _flag_sql,
+    sql_words,
+    stripped,
+    unix_time_sql,
+    zone_offsets,
+)
 from metrics.store import quote_ident
 
 # Cells that mean "no value" in help-desk exports.
@@ -98,17 +107,61 @@ def header_zone(column: str) -> str | None:
     return zone if zone and zone in _zones() else None
 
 
+# A fixed offset or an abbreviation after the header: 'Created at (UTC+02:00)', 'Created at (GMT-5)', 'Solved at
+# (PST)'; an offset also without brackets ('Created at UTC+2'). Only an IANA name was read: the times were stored as
+# if in UTC, two hours off, unsaid.
+_HEADER_NOTE = re.compile(r"\(\s*([^()]*?)\s*\)\s*$|\s((?:UTC|GMT)\s*[+\-\u2212]\s*[0-9:]+)\s*$", re.IGNORECASE)
+_OFFSET = re.compile(r"(?:UTC|GMT)\s*([+\-\u2212])\s*([0-9]{1,2})(?::?([0-9]{2}))?", re.IGNORECASE)
+
+
+def header_offset(column: str) -> tuple[str, int] | None:
+    """(the offset as named, its minutes east of UTC) a header gives its times as a fixed offset or a zone
+    abbreviation (sqltext.ZONE_ABBREVIATIONS); None when it names none, or UTC itself. A header naming an abbreviation
+    of several zones, one the app does not know, or an offset beyond ±14 hours is refused: its times could be read
+    at no offset without a guess."""
+    match = _HEADER_NOTE.search(str(column))
+    note = match and (match[1] or match[2])
+    if not note:
+        return None
+    if offset := _OFFSET.fullmatch(note):
+        sign = -1 if offset[1] in "-\u2212" else 1
+        hours, minutes = int(offset[2]), int(offset[3] or 0)
+        if hours > 14 or minutes >= 60:
+            raise InvalidOptionError(f"The header '{column}' names the offset '{note}', which no time zone has (UTC-12 "
+                                     "to UTC+14): rename the column without it, or export the times with their offset.")
+        total = sign * (hours * 60 + minutes)
+        return (f"UTC{'+' if sign > 0 else '-'}{hours:02d}:{minutes:02d}", total) if total else None
+    if not re.fullmatch(r"[A-Z]{2,5}", note):  # a note in words ('Created (local)') names no zone
+        return None
+    if note in ZONE_ABBREVIATIONS:
+        hours, minutes = ZONE_ABBREVIATIONS[note][1:].split(":")
+        total = (-1 if ZONE_ABBREVIATIONS[note][0] == "-" else 1) * (int(hours) * 60 + int(minutes))
+        return (f"{note} (UTC{ZONE_ABBREVIATIONS[note]})", total) if total else None
+    meaning = (f"names more than one zone ({AMBIGUOUS_ZONES[note]})" if note in AMBIGUOUS_ZONES
+               else "is not a time-zone abbreviation the app knows")
+    raise InvalidOptionError(
+        f"The header '{column}' gives its times in '{note}', which {meaning}: the app will not guess the offset. "
+        "Rename the column with the zone's UTC offset ('(UTC+01:00)') or its name ('(Europe/London)'), or export the "
+        "times in UTC.")
+
+
 def _in_header_zone(chk: _Checker, column: str, v: str, expr: str) -> str:
     """Times the header says are local to a zone, read in it and stored in UTC like every zoned time: read as UTC
     wall-clock, a conversation across a daylight-saving change took an hour more than it did."""
     zone = header_zone(column)
+    cell = quote_ident(column)  # the cell as loaded (stripped): a null token has no zone, and `v` is long SQL
     if zone is None:
-        return expr
+        if (fixed := header_offset(column)) is None:
+            return expr
+        name, minutes = fixed
+        note = f"Times in the columns whose header names {name} are read at that offset and stored in UTC."
+        if note not in chk.notes:
+            chk.notes.append(note)
+        return f"(CASE WHEN regexp_matches({cell}, {_OWN_ZONE}) THEN {expr} ELSE {expr} - to_minutes({minutes}) END)"
     note = (f"Times in the columns whose header names {zone} are read as {zone} time and stored in UTC (durations "
             "across a daylight-saving change come out right).")
     if note not in chk.notes:
         chk.notes.append(note)
-    cell = quote_ident(column)  # the cell as loaded (stripped): a null token has no zone, and `v` is long SQL
     return (f"(CASE WHEN regexp_matches({cell}, {_OWN_ZONE}) THEN {expr} "
             f"ELSE timezone('UTC', timezone('{zone}', {expr})) END)")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import prepare_bytes
 
-from metrics.errors import InvalidValuesError
+from metrics.errors import InvalidOptionError, InvalidValuesError
 
 
 def tickets(*times: str) -> bytes:
@@ -69,3 +69,36 @@ def test_a_survey_date_with_an_ambiguous_abbreviation_is_refused_by_name():
         prepare_bytes(data, kind="nps")
     assert err.value.column == "date" and [c.row for c in err.value.cells] == [3]
     assert "'IST', which names more than one zone" in err.value.reason
+
+
+# ---- a zone in the header as an offset or an abbreviation (only an IANA name was read: times stored as UTC) --------
+def header_file(zone: str, created: str = "2024-03-05 01:00:00") -> bytes:
+    return (f"Ticket ID,Organization,Created at ({zone}),Solved at ({zone}),Status\n"
+            f"1,A,{created},2024-03-05 03:00:00,Solved\n").encode()
+
+
+@pytest.mark.parametrize(("zone", "utc"), [
+    ("UTC+02:00", "2024-03-04 23:00"),
+    ("UTC-5", "2024-03-05 06:00"),
+    ("GMT+1", "2024-03-05 00:00"),
+    ("PST", "2024-03-05 09:00"),
+    ("UTC", "2024-03-05 01:00"),
+])
+def test_a_header_offset_or_abbreviation_is_the_times_zone(zone, utc):
+    p = prepare_bytes(header_file(zone), kind="tickets")
+    row = p.rows.iloc[0]
+    assert f"{row.created_at:%Y-%m-%d %H:%M}" == utc and row.resolution_hours == 2.0
+    assert any("header names" in w and "are read at that offset" in w for w in p.warnings) == (zone != "UTC")
+
+
+def test_a_time_with_its_own_zone_keeps_it_under_a_header_offset():
+    p = prepare_bytes(header_file("UTC+02:00", "2024-03-05 01:00:00 EST"), kind="tickets")
+    assert f"{p.rows.iloc[0].created_at:%Y-%m-%d %H:%M}" == "2024-03-05 06:00"
+
+
+@pytest.mark.parametrize(("zone", "words"), [("IST", "names more than one zone"),
+                                             ("XYZ", "is not a time-zone abbreviation the app knows")])
+def test_a_header_abbreviation_of_several_zones_or_none_known_is_refused_naming_the_header(zone, words):
+    with pytest.raises(InvalidOptionError) as err:
+        prepare_bytes(header_file(zone), kind="tickets")
+    assert f"The header 'Created at ({zone})' gives its times in '{zone}', which {words}" in str(err.value)
