@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import InvalidOptionError, MissingColumnError
 from metrics.ingest.checks import FALSE_WORDS, TRUE_WORDS, _Checker, _formula_warning
+from metrics.ingest.customer_keys import _EXCEL_TEXT
 from metrics.ingest.dates import unreadable
 from metrics.ingest.mapping import normalise_header
 from metrics.ingest.model import Options, counted
@@ -177,6 +178,21 @@ def _outbound_start(chk: _Checker, m: dict[str, str], times: dict[str, str], war
 MERGED_FLAG_HEADERS = ("merged", "ismerged")
 
 
+def _excel_text_ids(chk: _Checker, column: str, warnings: list[str]) -> None:
+    """A ticket id written ="T1" (a CSV made to open in Excel with an id's leading zeros kept) is the id T1, as a
+    customer id so written is (customer_keys._excel_text_ids): kept as typed, it was another ticket than the same id
+    in the next export, unsaid. The wrapping is dropped, said."""
+    ident = quote_ident(column)  # cells are stripped as the file is loaded
+    n = chk.con.execute(f"SELECT count(DISTINCT {ident}) FROM raw WHERE regexp_matches({ident}, ?)",
+                        [_EXCEL_TEXT]).fetchone()[0]
+    if n:
+        chk.con.execute(f"UPDATE raw SET {ident} = regexp_extract({ident}, ?, 1) WHERE regexp_matches({ident}, ?)",
+                        [_EXCEL_TEXT, _EXCEL_TEXT])
+        warnings.append(f"{counted(n, 'ticket id')} in '{column}' {'is' if n == 1 else 'are'} written as Excel text "
+                        "formulas (=\"00123\", which keeps an id's leading zeros in a spreadsheet): read as the id "
+                        "inside (00123), so it is the same ticket in every export.")
+
+
 def _say_merged(chk: _Checker, m: dict[str, str], warnings: list[str]) -> None:
     column = chk.column_named(MERGED_FLAG_HEADERS)
     if column is None or column in m.values():
@@ -247,6 +263,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     if not {"created_at", "solved_at", "closed_at", "first_reply_at"} & m.keys():
         raise MissingColumnError("created_at", "created at (or a solved time)", columns)
     _refuse_records_about_tickets(m, columns)
+    _excel_text_ids(chk, m["ticket_id"], warnings)
     _leave_out_duplicates(chk, warnings)
     _leave_out_trashed(chk, m, warnings)
     _say_merged(chk, m, warnings)
