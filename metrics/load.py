@@ -59,6 +59,36 @@ def parse_answer(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def answer_text(text: str) -> str:
+    """An --answer as written: split into key and value once the questions asked are known (split_answers)."""
+    parse_answer(text)  # KEY=VALUE, or a usage error now
+    return text.strip()
+
+
+def split_answers(texts: list[str], keys) -> dict[str, str]:
+    """--answer texts as {key: value}, each split after the longest key of a question asked (`keys`) that it starts
+    with, else at its first '='. A key may hold '=' itself: the status 'Closed=Fixed' asks
+    'ticket_status:closed=fixed', which a split at the first '=' never answered (the key read 'ticket_status:closed',
+    the value 'fixed=solved'), run after run."""
+    out = {}
+    for text in texts:
+        key = max((k for k in keys if text.startswith(k) and text[len(k):].lstrip().startswith("=")), key=len,
+                  default=None)
+        if key is None:
+            key, value = parse_answer(text)
+        else:
+            value = text[len(key):].lstrip()[1:].strip()
+        out[key] = value
+    return out
+
+
+def _unused(answers: dict[str, str], asked, result: dict) -> None:
+    """A note naming the answers whose key no question asked has (a typo answers nothing: said, not dropped)."""
+    if unused := sorted(answers.keys() - {q.key for q in asked}):
+        result.setdefault("notes", []).append(
+            "No question has the key " + ", ".join(repr(k) for k in unused) + "; that answer was not used.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--leave-sample", action="store_true",
                         help="the workspace holds the bundled sample company: set it aside and start your "
                              "company's own data with this file (the sample is never mixed with your files)")
-    parser.add_argument("--answer", type=parse_answer, action="append", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--answer", type=answer_text, action="append", default=[], metavar="KEY=VALUE",
                         help="answer a question the file raised (repeatable; multiple choices comma-separated)")
     parser.add_argument("--column", type=parse_answer, action="append", default=[], metavar="FIELD=HEADER",
                         help="use the file's column HEADER for FIELD (e.g. customer_id='Custom Data 1'), over the "
@@ -133,7 +163,7 @@ def run(args: argparse.Namespace, result: dict) -> None:
     except OSError as exc:
         raise Refused(f"cannot read {args.file}: {exc.strerror or exc}", 2) from None
     data = path
-    answers: dict[str, str] = dict(args.answer)
+    answers = split_answers(args.answer, ())
     from metrics.store import Workspace  # here: `--help` stays fast
 
     try:
@@ -168,20 +198,31 @@ def run(args: argparse.Namespace, result: dict) -> None:
                     f"The preset “{preset['name']}” saved for these columns is for {KIND_LABELS.get(preset['kind'])}; "
                     "not used.")
         columns = chosen_columns(args.kind, args.column, seen.columns)
-        options = session.options(preset, args.kind, mapping=columns, as_of=args.as_of, amount_in_cents=args.cents,
-                                  skip_invalid=args.on_bad_rows == "skip", answers=answers, today=args.today)
-        try:
-            prepared = ingest.prepare(data, path.name, options, opened=opened)
-        except IngestError as exc:
-            describe_failure(exc, options.answers, result)
-            raise Refused(f"{path.name} was rejected; nothing was stored. {exc}") from None
+        for attempt in range(3):  # answers that reveal further questions whose keys hold '=' too: bounded
+            options = session.options(preset, args.kind, mapping=columns, as_of=args.as_of,
+                                      amount_in_cents=args.cents, skip_invalid=args.on_bad_rows == "skip",
+                                      answers=answers, today=args.today)
+            try:
+                prepared, failure = ingest.prepare(data, path.name, options, opened=opened), None
+                asked = prepared.questions
+            except IngestError as exc:
+                prepared, failure, asked = None, exc, getattr(exc, "asked", [])
+            # an answer whose key holds '=' is split right once its question is known: prepared again with it (the
+            # file read anew: the table read before went with the first attempt)
+            resplit = split_answers(args.answer, {q.key for q in asked})
+            if resplit == answers or attempt == 2:
+                break
+            answers = resplit
+            if opened is not None:
+                opened.close()
+                opened = None
+        _unused(answers, asked, result)
+        if failure is not None:
+            describe_failure(failure, options.answers, result)
+            raise Refused(f"{path.name} was rejected; nothing was stored. {failure}") from None
         describe_prepared(prepared, result)
         if (unseen := session.before_shown(ws, prepared)) is not None:
             result["warnings"].append(unseen)
-        unused = sorted(answers.keys() - {q.key for q in prepared.questions})
-        if unused:
-            result.setdefault("notes", []).append(
-                "No question has the key " + ", ".join(repr(k) for k in unused) + "; that answer was not used.")
         found = session.already_stored(ws, prepared)
         if found is not None:
             note = session.already_stored_text(found, prepared.kind)

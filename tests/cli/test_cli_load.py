@@ -175,6 +175,38 @@ def test_an_answer_no_question_asks_is_named(tmp_path, capsys):
     assert result["notes"] == ["No question has the key 'scale:Score'; that answer was not used."]
 
 
+STATUS_WITH_EQUALS = ("ticket_id,customer_id,created_at,solved_at,status\n"
+                      "t1,C1,2024-03-05 10:00,2024-03-05 12:00,Closed=Fixed\n")
+
+
+def test_a_question_key_holding_an_equals_sign_is_answered(tmp_path, capsys):
+    """The status 'Closed=Fixed' asks 'ticket_status:closed=fixed': split at its first '=', the answer's key was
+    'ticket_status:closed' and the question could never be answered, nor was the unused answer named."""
+    path = tmp_path / "tickets.csv"
+    path.write_text(STATUS_WITH_EQUALS)
+    code, result, err = run_json(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "tickets", path,
+                                 "--answer", "ticket_status:closed=fixed=solved")
+    assert (code, err) == (0, "") and result["stored"] is True and "notes" not in result
+    assert {q["key"]: q["answer"] for q in result["questions"]} == {"ticket_status:closed=fixed": "solved"}
+
+
+def test_an_answer_no_question_asks_is_named_when_the_file_is_refused(tmp_path, capsys):
+    path = tmp_path / "tickets.csv"
+    path.write_text(STATUS_WITH_EQUALS)
+    code, result, _ = run_json(capsys, "--workspace", tmp_path / "ws.duckdb", "--kind", "tickets", path,
+                               "--answer", "ticket_statu:closed=fixed=solved")
+    assert code == 1 and result["stored"] is False
+    assert result["notes"] == ["No question has the key 'ticket_statu:closed'; that answer was not used."]
+    assert [q["key"] for q in result["questions"] if q["unanswered"]] == ["ticket_status:closed=fixed"]
+
+
+def test_split_answers_takes_the_longest_key_asked():
+    keys = {"ticket_status:closed", "ticket_status:closed=fixed"}
+    assert load.split_answers(["ticket_status:closed=fixed=solved", "ticket_status:closed = open"], keys) == {
+        "ticket_status:closed=fixed": "solved", "ticket_status:closed": "open"}
+    assert load.split_answers(["scale:Score=0-10"], keys) == {"scale:Score": "0-10"}
+
+
 BILLING = b"acct_ref,billing_period,charge\nA,2025-01,12345\nB,2025-01,5000\nA,2025-02,12345\n"
 BILLING_REORDERED = b"charge,acct_ref,billing_period\n999,C,2025-03\n"
 
