@@ -8,7 +8,14 @@ import re
 from typing import TYPE_CHECKING
 
 from metrics.ingest.questions import Question
-from metrics.ingest.sqltext import AMBIGUOUS_ZONES, _blank, unix_time_sql, zone_offsets, zone_word_sql
+from metrics.ingest.sqltext import (
+    AMBIGUOUS_ZONES,
+    ZONE_ABBREVIATION_LIST,
+    _blank,
+    unix_time_sql,
+    zone_offsets,
+    zone_word_sql,
+)
 from metrics.rules import MAX_SPAN_YEARS
 from metrics.store import quote_ident
 
@@ -236,7 +243,8 @@ def flag_zone_words(chk: _Checker, column: str, v: str, unread: str) -> str:
     know. Returns the SQL condition of those cells, for the caller's unreadable check to leave out (they were refused
     as 'not times in the format the rest uses' at best, and before that read in DuckDB's guess of the zone)."""
     word = zone_word_sql(v)
-    where = f"{unread} AND {word} IS NOT NULL"
+    # a known abbreviation is read where its format is (an unreadable cell with one is unreadable for another reason)
+    where = f"{unread} AND {word} IS NOT NULL AND NOT list_contains({ZONE_ABBREVIATION_LIST}, {word})"
     found = [w for (w,) in chk.con.execute(f"SELECT DISTINCT {word} FROM raw WHERE {where} ORDER BY 1").fetchall()]
     advice = ("the app will not guess which. Export the times with their UTC offset (+01:00) or in UTC, or name "
               "the zone in the header (Created at (Europe/London))")

@@ -71,7 +71,7 @@ ZONE_ABBREVIATIONS = {
     "JST": "+09:00", "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00", "AWST": "+08:00", "ACST": "+09:30",
     "ACDT": "+10:30", "AEST": "+10:00", "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00"}
 # Abbreviations in common use for more than one zone: which the file meant cannot be known, so the times are refused
-# with the meanings (zone_word_sql), never read at one of them.
+# with the meanings (dates.flag_zone_words), never read at one of them.
 AMBIGUOUS_ZONES = {
     "IST": "India +05:30, Irish Summer Time +01:00 or Israel +02:00",
     "CST": "US Central -06:00, China +08:00 or Cuba -05:00",
@@ -92,7 +92,7 @@ def zone_word_sql(col_sql: str) -> str:
     return f"nullif(nullif(nullif(upper(regexp_extract({col_sql}, '{_ZONE_WORD}', 1)), ''), 'AM'), 'PM')"
 
 
-_ABBRS = sql_words(ZONE_ABBREVIATIONS).replace("(", "[", 1)[:-1] + "]"
+ZONE_ABBREVIATION_LIST = sql_words(ZONE_ABBREVIATIONS).replace("(", "[", 1)[:-1] + "]"  # SQL: a list literal
 _OFFSETS = sql_words(ZONE_ABBREVIATIONS.values()).replace("(", "[", 1)[:-1] + "]"
 
 
@@ -101,4 +101,4 @@ def zone_offsets(col_sql: str) -> str:
     trailing word that is none of them (an ambiguous or unknown abbreviation: never DuckDB's guess)."""
     word = zone_word_sql(col_sql)
     return (f"(CASE WHEN {word} IS NULL THEN {col_sql} ELSE regexp_replace({col_sql}, '\\s+[A-Za-z]+$', '') "
-            f"|| {_OFFSETS}[list_position({_ABBRS}, {word})] END)")
+            f"|| {_OFFSETS}[list_position({ZONE_ABBREVIATION_LIST}, {word})] END)")

@@ -195,13 +195,17 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
             must_confirm=True))
         best = day_first if answer == "day_first" else month_first
     chk.formats[column] = best
+    # An ISO time is read from the cell as loaded: no null token reads as one, and `v` (a CASE over the tokens) spelt
+    # in each of the zone steps made a file with four zoned time columns run out of memory (DuckDB keeps a vector per
+    # expression node and thread)
+    cell = quote_ident(column) if best == "ISO" else v
     if best == "ISO":  # a zone that moves a ticket to another UTC day (and month) is said, as for other dates
-        note_zone_shifts(chk, column, f"CAST({ts_sql(v, best)} AS DATE)")
+        note_zone_shifts(chk, column, f"CAST({ts_sql(cell, best)} AS DATE)")
     dated = chk.con.execute(f"SELECT count(*) FILTER (contains({v}, ':')), count({v}) FROM raw").fetchone()
     day_only = best != "EPOCH" and dated[1] > 0 and dated[0] == 0
     if best == "EPOCH" or day_only:  # Unix times are UTC; a date without a time has no hour to move
-        return ts_sql(v, best), day_only
-    return _in_header_zone(chk, column, v, ts_sql(v, best)), day_only
+        return ts_sql(cell, best), day_only
+    return _in_header_zone(chk, column, v, ts_sql(cell, best)), day_only
 
 
 def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:
