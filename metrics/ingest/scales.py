@@ -224,6 +224,38 @@ def _refuse_three_points(column: str, low, high, parsed: int) -> None:
                                  "again.")
 
 
+# A range the header (or the question text) states: 'Satisfaction (1-7)', 'How likely … (1–5)', 'on a scale of 0 to
+# 10'. The question's own range outweighs the answers: one stray 10 in a '(1-7)' column once moved it onto 1–10
+# (CSAT 2.4% for 60%). Not a date ('1-10-2025') nor part of a number or a word ('Q1-5', '1-50').
+_HEADER_RANGE = re.compile(r"(?<![\w.,])([01])\s*(?:-|–|—|to)\s*(10|7|5)(?![\w,]|\.\d|\s*[-–/]\s*\d)")
+STRAY_SHARE = 10  # answers above a smaller scale's top, at most one in this many: strays, not a bigger scale
+
+
+def header_range(chk: _Checker, column: str) -> tuple[int, int] | None:
+    """The one range the header and the question text state ((1, 7) for 'Satisfaction (1-7)'), else None (none,
+    or two that differ)."""
+    text = f"{column} {getattr(chk, 'labels', {}).get(column, '')}".lower()
+    found = {(int(lo), int(hi)) for lo, hi in _HEADER_RANGE.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _stated_scale(stated: tuple[int, int], kind: str, recommend: bool, satisfied: bool) -> str | None:
+    """The scale a stated range names: 1–5 and 1–7 are CSAT; 0–10 and 1–10 are NPS when the header asks about
+    recommending (or the file is NPS and the header names no satisfaction), else the satisfaction question."""
+    low, high = stated
+    if high in (5, 7):
+        return f"1-{high}" if low == 1 else None  # 0–5 / 0–7 are none of the scales here: the values decide
+    nps = recommend or (kind == "nps" and not satisfied)
+    return f"{low}-10" if nps else f"{low}-10-csat"
+
+
+def _rows_shown(chk: _Checker, col: str, condition: str) -> str:
+    """The first rows (as in the file) whose answer meets `condition`, with the answer: "row 42: 10, row 57: 9"."""
+    rows = chk.con.execute(f"SELECT _row, {col} FROM raw WHERE {answered_sql(col)} AND {condition} ORDER BY _row "
+                           "LIMIT 5").fetchall()
+    return ", ".join(f"row {r}: {v}" for r, v in rows)
+
+
 def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     """Ask "scale:<column>" with a proposal from the values and the header; the answer in force, or None while a
     must-confirm question is unanswered. `kind` is what the file was uploaded (or detected) as."""
@@ -248,6 +280,7 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     recommend = any(w in header for w in _RECOMMEND)
     satisfied = any(w in header for w in _SATISFIED) and not recommend
 
+    from_header = None  # the scale a range in the header states (header_range)
     intercom = intercom_ratings(chk, col)
     thermometer = thermometer_ratings(chk, col)
     if parsed and parsed == n and low >= 1 and high <= 4 and any(w in header for w in _TEMPERATURE_HEADER):
@@ -272,6 +305,12 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
             f"'{column}' holds answers from 1 to 11: SurveyMonkey's 'Numerical Value' export numbers the choices of "
             "the 0–10 question by position (1 is the answer 0, 11 the answer 10), and read as 0–10 every score would "
             "be one too high. Export the responses with 'Actual Answer Text' and upload it again.")
+    elif parsed and (stated := header_range(chk, column)) and (from_header := _stated_scale(stated, kind, recommend,
+                                                                                             satisfied)):
+        # The header states the scale: read on it, and answers outside it are bad rows (validation names them), never
+        # a reason to move every answer onto a bigger scale. A kind the scale does not fit is asked, as below.
+        proposal = from_header
+        clear = kind == "csat" if proposal in CSAT_SCALES else kind == "nps" or recommend
     elif not parsed or high > 10 or low < 0:
         # Not scores at all, or outside every scale: the kind's own scale, and validation names the bad cells.
         proposal, clear = ("0-10", True) if kind == "nps" else ("1-5", True)
@@ -298,6 +337,24 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
         # no proposal, the three-point reading stated (few answers cannot tell it from a 1–5 question's low answers)
         proposal, clear = (None, False) if high <= 3 else ("1-5", kind == "csat" and high == 5)
 
+    # A few answers above a smaller scale's top against the bulk of the answers under it (forty on 1–5 and one 10)
+    # settled a 10-point (or 1–7) scale unasked: CSAT 2.4% for 60%. Asked, must confirm, with those answers' rows;
+    # the smaller scale proposed when the answers start at 1 (only a 10-point scale starts at 0).
+    strays, stray_top = 0, None
+    if (from_header is None and parsed and low >= 0 and high <= 10 and not (stars or slash5 or slash7)
+            and proposal in ("0-10", "1-10", "1-7", "1-10-csat", "0-10-csat")):
+        answer = score_sql(col)
+        above5, above7 = chk.con.execute(f"SELECT count(*) FILTER ({answer} > 5), count(*) FILTER ({answer} > 7) "
+                                         f"FROM raw WHERE {answered_sql(col)}").fetchone()
+        for top, above in ((5, above5), (7, above7)):
+            if top < high and above * STRAY_SHARE <= parsed:
+                strays, stray_top = above, top
+                break
+    if stray_top is not None:
+        clear = False
+        if low >= 1:
+            proposal = f"1-{stray_top}"
+
     shown = ", ".join(f"{v} ({c:,})" for v, c in counts) + (" …" if len(counts) == 12 else "")
     detail = f"{n:,} answers in '{column}'"
     if parsed:
@@ -305,6 +362,24 @@ def ask_scale(chk: _Checker, column: str, kind: str) -> str | None:
     detail += f": {shown}."
     if times:
         detail += f" {times:,} look like times of day (hh:mm), not scores."
+    if from_header is not None:
+        low_h, high_h = SCALE_BOUNDS[from_header]
+        detail += f" The header states the scale: {low_h}–{high_h}."
+        outside = f"{score_sql(col)} NOT BETWEEN {low_h} AND {high_h}"
+        if out := chk.count_where(f"{answered_sql(col)} AND {outside}"):
+            detail += (f" {out:,} {'answer is' if out == 1 else 'answers are'} outside it "
+                       f"({_rows_shown(chk, col, outside)}{' …' if out > 5 else ''}): read on {low_h}–{high_h} "
+                       f"{'it is refused as a bad row' if out == 1 else 'they are refused as bad rows'}, not read on "
+                       "a bigger scale.")
+    if stray_top is not None:
+        refused = "it is refused as a bad row" if strays == 1 else "they are refused as bad rows"
+        detail += (f" Only {strays:,} of {parsed:,} answers {'is' if strays == 1 else 'are'} above {stray_top} "
+                   f"({_rows_shown(chk, col, f'{score_sql(col)} > {stray_top}')}{' …' if strays > 5 else ''}); the "
+                   f"other {parsed - strays:,} are from {low} to {stray_top}. "
+                   + (f"Read on 1–{stray_top} {refused}; read on a bigger scale, no answer up to "
+                      f"{stray_top} reaches its top two boxes." if low >= 1 else
+                      f"Read on 0–10, every answer up to {stray_top} is low (a detractor, or not satisfied).")
+                   + " Choose a bigger scale only if the question offered it.")
     if thermometer:
         detail += (" These are Customer Thermometer's temperatures: read as Good/Bad, Gold and Green are satisfied "
                    "and Yellow and Red are not (its Happiness factor counts Gold and Green responses as happy).")

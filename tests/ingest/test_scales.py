@@ -239,3 +239,90 @@ def test_a_scale_whose_best_answer_is_1_is_refused():
     # the usual way round reads as before
     usual = b"Response ID,Date,CSAT\nR0,2026-07-01,5 - Very satisfied\nR1,2026-07-02,1 - Very dissatisfied\n"
     assert prepare_bytes(usual, kind="csat", answers={"scale:CSAT": "1-5"}).rows.satisfied.tolist() == [True, False]
+
+
+def _one_stray(header: str, bulk: list[int], stray: int) -> bytes:
+    """A survey export's shape: forty answers (`bulk` repeated to 40) in rows 2–41, then one stray answer in row
+    42."""
+    rows = [f"{i},C{i},2025-04-{1 + i % 28:02d},{bulk[i % len(bulk)]}" for i in range(40)]
+    return (f'id,customer_id,date,"{header}"\n' + "\n".join(rows) + f"\n99,C99,2025-04-20,{stray}\n").encode()
+
+
+FIVE = [5, 4, 4, 5, 3, 2, 1, 5, 4, 3]  # forty of these: 5 ×12, 4 ×12, 3 ×8, 2 ×4, 1 ×4; 24 of 40 satisfied (60%)
+SEVEN = [7, 6, 6, 5, 4, 7, 2, 1, 6, 5]  # on 1–7: 7 ×8, 6 ×12 satisfied: 20 of 40 (50%)
+
+
+def test_one_stray_10_among_forty_1_to_5_answers_is_asked_not_read_as_1_to_10():
+    """Forty answers on 1–5 and one 10 (row 42) were stored on 1–10 unasked: only the 10 satisfied, CSAT 2.44%
+    (1 of 41) for 60%. Asked, must confirm, 1–5 proposed, the stray answer's row in the detail; confirmed as 1–5 the
+    10 is a bad row naming row and column; skipped, 24 of 40 are satisfied (60%)."""
+    data = _one_stray("How satisfied are you?", FIVE, 10)
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="csat")
+    q = _question(err.value, "scale:How satisfied are you?")
+    assert q.must_confirm and q.proposal == "1-5"
+    assert "Only 1 of 41 answers is above 5 (row 42: 10); the other 40 are from 1 to 5." in q.detail
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="csat", answers={"scale:How satisfied are you?": "1-5"})
+    assert "outside the 1–5 scale" in str(err.value) and [(c.row, c.value) for c in err.value.cells] == [(42, "10")]
+    p = prepare_bytes(data, kind="csat", answers={"scale:How satisfied are you?": "1-5"}, skip_invalid=True)
+    assert len(p.rows) == 40 and p.rows.satisfied.sum() == 24 and (p.rows.scale == "1-5").all()
+    # the analyst says the question offered 1–10: then (and only then) the 10 alone is satisfied
+    p = prepare_bytes(data, kind="csat", answers={"scale:How satisfied are you?": "1-10-csat"})
+    assert len(p.rows) == 41 and p.rows.satisfied.sum() == 1
+
+
+def test_one_stray_7_among_forty_1_to_5_answers_is_asked_not_read_as_1_to_7():
+    """Forty answers on 1–5 and one 7 were stored on 1–7 unasked (41 answers reach 7: seven_is_the_top): CSAT
+    1 of 41 for 24 of 40. Asked, 1–5 proposed, the 7's row in the detail."""
+    data = _one_stray("How satisfied are you?", FIVE, 7)
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="csat")
+    q = _question(err.value, "scale:How satisfied are you?")
+    assert q.must_confirm and q.proposal == "1-5"
+    assert "Only 1 of 41 answers is above 5 (row 42: 7)" in q.detail
+    p = prepare_bytes(data, kind="csat", answers={"scale:How satisfied are you?": "1-5"}, skip_invalid=True)
+    assert len(p.rows) == 40 and p.rows.satisfied.sum() == 24
+
+
+def test_a_range_in_the_header_is_the_scale_and_an_answer_outside_it_a_bad_row():
+    """'Satisfaction (1-7)' answered 1–7 forty times and 10 once was stored on 1–10 (satisfied only the 10): the
+    header states 1–7, so the 10 is a bad row (row 42, named with its column), without a question; skipped, 20 of 40
+    are satisfied (6 and 7: 50%)."""
+    data = _one_stray("Satisfaction (1-7)", SEVEN, 10)
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="csat")
+    assert "'Satisfaction (1-7)'" in str(err.value) and "outside the 1–7 scale" in str(err.value)
+    assert [(c.row, c.column, c.value) for c in err.value.cells] == [(42, "Satisfaction (1-7)", "10")]
+    p = prepare_bytes(data, kind="csat", skip_invalid=True)
+    q = _question(p, "scale:Satisfaction (1-7)")
+    assert q.proposal == "1-7" and not q.must_confirm
+    assert "The header states the scale: 1–7. 1 answer is outside it (row 42: 10)" in q.detail
+    assert len(p.rows) == 40 and p.rows.satisfied.sum() == 20 and (p.rows.scale == "1-7").all()
+
+
+def test_a_recommend_question_stated_on_1_to_5_is_never_nps_and_its_stray_9_is_a_bad_row():
+    """'How likely are you to recommend us? (1-5)' uploaded as NPS, forty answers on 1–5 and one 9: stored as 0–10
+    NPS −95.1 ((1 − 40) ÷ 41). The header states 1–5: asked (a 1–5 scale is CSAT, not the NPS it was uploaded as),
+    1–5 proposed with the 9's row; confirmed, the 9 is a bad row; skipped, CSAT 24 of 40."""
+    header = "How likely are you to recommend us? (1-5)"
+    data = _one_stray(header, FIVE, 9)
+    with pytest.raises(NeedsAnswerError) as err:
+        prepare_bytes(data, kind="nps")
+    q = _question(err.value, f"scale:{header}")
+    assert q.must_confirm and q.proposal == "1-5"
+    assert "The header states the scale: 1–5. 1 answer is outside it (row 42: 9)" in q.detail
+    with pytest.raises(InvalidValuesError) as err:
+        prepare_bytes(data, kind="nps", answers={f"scale:{header}": "1-5"})
+    assert "outside the 1–5 scale" in str(err.value) and [(c.row, c.value) for c in err.value.cells] == [(42, "9")]
+    p = prepare_bytes(data, kind="nps", answers={f"scale:{header}": "1-5"}, skip_invalid=True)
+    assert p.kind == "csat" and len(p.rows) == 40 and p.rows.satisfied.sum() == 24
+
+
+def test_a_range_in_the_header_is_not_read_in_a_date_or_a_longer_number():
+    """'Q1-5', '1-50', '1-10-2025' state no scale: the values decide, as before (0–10 answers, NPS, unasked)."""
+    for header in ("Q1-5 likelihood to recommend", "recommend 1-50", "recommend survey 1-10-2025"):
+        data = _one_stray(header, [0, 3, 6, 7, 8, 9, 10, 10], 9)
+        p = prepare_bytes(data, kind="nps")
+        q = _question(p, f"scale:{header}")
+        assert q.proposal == "0-10" and not q.must_confirm and "header states" not in q.detail
