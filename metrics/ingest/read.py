@@ -77,10 +77,30 @@ class Decoded:
     choice: str = ""                   # the answer to the encoding question, when it was asked
 
 
+# Windows-1252's typographic punctuation (bytes 0x80–0x9F, cp850's accented letters) where text puts it: a dash
+# between spaces, a quote opening a word or closing one, an apostrophe inside a word ("don’t"). Unscored, a German
+# "Sehr gut – „prima“ … für" read as CP850 ("Sehr gut û äprimaô … f³r": three lower-case letters) outscored it.
+_DASHES = "–—"
+_OPENING_QUOTES = "„‚“‘«"  # German quotes open low („ ‚) and close high (“ ‘), English ones open with “ ‘
+_CLOSING_QUOTES = "“”‘’»"
+
+
+def _typographic(c: str, prev: str, nxt: str) -> bool:
+    """Whether punctuation `c` stands where text puts it (_DASHES, _OPENING_QUOTES, _CLOSING_QUOTES)."""
+    if c in _DASHES:
+        return prev == " " and nxt == " "
+    if c == "’" and prev.isalpha() and nxt.isalpha():
+        return True  # an apostrophe
+    if c in _OPENING_QUOTES and not prev.isalnum() and nxt.isalnum():
+        return True
+    return c in _CLOSING_QUOTES and (prev.isalnum() or prev in ".!?") and not nxt.isalnum()
+
+
 def _score(text: str) -> int:
     """How natural the non-ASCII characters of `text` read: lower-case accented letters score, a capital inside
     a lower-case word ("TrŠs", "CafÈ": cp850 or cp1252 read as the other), punctuation between letters ("Tr‚s":
-    cp850 read as cp1252) and control or undefined characters (C1 controls: cp1252 read as Latin-1) cost."""
+    cp850 read as cp1252) and control or undefined characters (C1 controls: cp1252 read as Latin-1) cost;
+    typographic punctuation where text puts it scores (_typographic)."""
     score = 0
     for m in re.finditer(r"[^\x00-\x7f]", text):
         c, i = m.group(), m.start()
@@ -99,6 +119,8 @@ def _score(text: str) -> int:
                 score += 1
         elif c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cn", "Co"):
             score -= 5
+        elif _typographic(c, prev, nxt):
+            score += 1
         elif prev.isalpha() and nxt.isalpha():
             score -= 3
         elif unicodedata.category(c) == "Sc":

@@ -462,6 +462,26 @@ def test_windows_1252_umlauts_are_not_read_as_mac_roman_letters():
     assert questions.asked[0].proposal == "cp1252" and decoded.text == text
 
 
+def test_windows_1252_quotes_and_dashes_are_not_read_as_cp850_letters():
+    """A German NPS export in Windows-1252 ("Sehr gut – „prima“", "für"): CP850 was proposed, its reading "Sehr gut
+    û äprimaô", "f³r" scoring three lower-case letters against one. The dash between spaces and the quotes around a
+    word read as text puts them: Windows-1252 is proposed, and the file's text is as written."""
+    text = ("ID;Kunde;Datum;Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?;Kommentar\n"
+            "1;K1;03.04.2025;10;Sehr gut – „prima“\n2;K2;13.04.2025;3;Zu teuer für uns\n3;K3;01.05.2025;8;Geht so\n")
+    questions = Questions()
+    decoded = read.decode_bytes(text.encode("cp1252"), questions)
+    q = questions.asked[0]
+    assert q.proposal == "cp1252" and decoded.text == text
+    assert "Windows-1252: line 2: …03.04.2025;10;Sehr gut – „prima“" in q.detail  # the proposal first
+    assert "CP850: line 2: …03.04.2025;10;Sehr gut û äprimaô" in q.detail  # the other reading still shown
+    assert not q.must_confirm  # Windows-1252 5 (ü, the dash, both quotes), CP850 3 (ä ô û, less "³" in a word)
+    # an apostrophe inside a word ("Geht’s") reads as one, not as punctuation between letters
+    questions = Questions()
+    text = text.replace("Geht so", "Geht’s so")
+    assert read.decode_bytes(text.encode("cp1252"), questions).text == text
+    assert questions.asked[0].proposal == "cp1252"
+
+
 @pytest.mark.parametrize("value, text", [
     (None, None), ("", None), (" x", " x"), (12.0, "12"), (12.5, "12.5"), (0.1 + 0.2, "0.3"),
     (1e20, "100000000000000000000"), (-0.0, "0"), (1e-7, "0.0000001"), (-1234.5678, "-1234.5678"),
