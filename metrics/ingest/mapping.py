@@ -131,9 +131,14 @@ SYNONYMS_TICKETS = {
                          "timetofirstagentemailreply", "statisticstimetoadminreply", "timetoadminreply",
                          "timetofirstadminreply", "timetofirstadminreplyseconds", "timetoadminreplyseconds",
                          "firstreplyminutes", "firstresponseminutes", "responsetime", "firstresponse", "firstreply",
+                         # the unit after the name ('first_reply_time_minutes'); HubSpot's 'Time to first agent
+                         # reply (HH:mm:ss)': unmapped, they were left out unsaid
+                         "firstreplytimeminutes", "firstreplytimehours", "firstresponsetimeseconds",
+                         "firstreplytimeseconds", "timetofirstagentreplyhhmmss", "timetofirstagentreply",
                          # German: 'Erste Antwortzeit (Std.)' (hours, ticket_values._unit_from_header), '… in Minuten'
                          "ersteantwortzeitstd", "ersteantwortzeitinstunden", "ersteantwortzeitinminuten",
-                         "ersteantwortzeit", "erstantwortzeit", "ersteantwort"],
+                         "ersteantwortzeit", "erstantwortzeit", "ersteantwort",
+                         "antwortzeitstd", "antwortzeitinstunden", "antwortzeitinminuten"],
     # Freshdesk's (and Freshservice's) 'First response time (in hrs)' / 'Resolution time (in hrs)' are business
     # hours, H:MM:SS, though the header does not say so: its export writes hhmm(first_resp_time_by_bhrs) and
     # hhmm(resolution_time_by_bhrs). Read as calendar time, a ticket created Friday 16:00 and answered Monday 09:30
