@@ -76,7 +76,10 @@ def ts_sql(value_sql: str, fmt: str) -> str:
     if fmt == "ISO":
         iso = (f"regexp_replace(regexp_replace({zone_offsets(value_sql)}, '\\s*UTC$', ''), "
                f"'\\s*([+-][0-9]{{2}}):?([0-9]{{2}})$', '\\1:\\2')")
-        return f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        # only from a four-digit year first: DuckDB's cast reads '13/03/24 10:00' as the year 13 (refused as "before
+        # 1970"), which left the %d/%m/%y formats that read it no value to win with
+        return (f"CASE WHEN regexp_matches({value_sql}, '^[0-9]{{4}}') THEN "
+                f"try_cast(try_cast({iso} AS TIMESTAMPTZ) AS TIMESTAMP) END")
     if fmt == "EPOCH":  # Unix seconds (Intercom's API), plausible range 2001–2100 only; or milliseconds, 13 digits
         # (Crisp's API: refused as "not times")
         return unix_time_sql(value_sql, fractions=True)
