@@ -261,7 +261,14 @@ def prepare(data: Source, file_name: str, options: Options | None = None, *, ope
             warnings.append(f"Dates in '{column}' fit both {format_name(one)} and {format_name(other)}; read as "
                             f"{format_name(chk.formats[column])}, as answered.")
         if len(rows) == 0:
-            raise EmptyFileError("No usable rows remain after skipping unanswered responses.")
+            # said for what the kind leaves out: a revenue file "skipping unanswered responses" (every subscription
+            # starting after the as-of date) read as a survey's message
+            left_out = ("skipping unanswered responses" if kind in ("nps", "csat") else
+                        "leaving out the rows the warnings name" + (
+                            f" (every subscription or line may start after the as-of date, {opts.as_of:%Y-%m-%d})"
+                            if kind == "revenue" and opts.as_of else ""))
+            raise EmptyFileError(f"No usable rows remain after {left_out}." + (
+                " " + " ".join(warnings[:3]) if warnings and kind not in ("nps", "csat") else ""))
         first, last = _date_range(rows, DATE_FIELD[kind])
         if kind == "revenue":  # a month of revenue runs to the month's last day
             last = add_months(last.replace(day=1), 1) - dt.timedelta(days=1)
