@@ -359,16 +359,34 @@ def _csv_error(text: str, quote: str, escape: str) -> UnreadableFileError | None
         if error is None:
             return None
         failed = failed or error
-    return None if failed is None else _unreadable(*failed)
+    return None if failed is None else _unreadable(*failed, text, quote)
 
 
-def _unreadable(line: int, exc: csv.Error) -> UnreadableFileError:
-    """Python's csv module's error near `line`, worded for the analyst."""
+def _unreadable(line: int, exc: csv.Error, text: str = "", quote: str = '"') -> UnreadableFileError:
+    """Python's csv module's error near `line`, worded for the analyst. A cell that outgrew the field limit is a
+    quote opened and never closed: named at the line it opened on (_opened_quote), not thousands of lines on where
+    the limit was reached (a quote opened on line 2 was reported near line 7,017, a normal row)."""
     why = str(exc)
     if "new-line character" in why:
         why = "a line break (carriage return) inside a cell that is not in quotes"
+    elif "field larger than field limit" in why and text and (opened := _opened_quote(text, quote, line)):
+        return UnreadableFileError(f"The file could not be read as CSV: the quote ({quote}) opened on line "
+                                   f"{opened:,} is never closed, so every line after it reads as one cell. Close "
+                                   "that quote (or remove it) and upload again.")
     return UnreadableFileError(f"The file could not be read as CSV near line {line:,}: {why}. Fix that line and "
                                "upload again.")
+
+
+def _opened_quote(text: str, quote: str, until: int) -> int | None:
+    """The line (1-based) where the quote still open after line `until` was opened, else None. A doubled quote
+    inside a cell toggles twice: it leaves the state as it was."""
+    inside, opened = False, None
+    for no, ln in enumerate(text.split("\n", until)[:until], 1):
+        for _ in range(ln.count(quote)):
+            inside = not inside
+            if inside:
+                opened = no
+    return opened if inside else None
 
 
 def _delimiter(text: str, quote: str, escape: str, questions: Questions) -> tuple[str | None, int]:
@@ -833,7 +851,7 @@ def _check_rows(text: str, delimiter: str, quote: str = '"', escape: str = '"') 
                     f"has {len(row)} where the header has {width} ({DELIMITERS.get(delimiter, delimiter)}-separated)."
                     f"{hint} Fix that row and upload again.")
     except csv.Error as exc:
-        raise _unreadable(reader.line_num, exc) from exc
+        raise _unreadable(reader.line_num, exc, text, quote) from exc
 
 
 def _quoting(text: str) -> tuple[str, str]:
