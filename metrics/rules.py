@@ -364,7 +364,9 @@ def everywhere() -> list[str]:
         "'26:30 hrs') are read by the units in each cell; a bare number among them is refused, never given a unit. "
         "A Salesforce case report's close is 'Date/Time Closed', read before its date-only 'Closed Date'. A "
         "duration from a date without a time of day beside a timed one is whole "
-        "days from date to date (a case opened at 09:00 and closed that day took 0 days, never -9 h).",
+        "days from date to date (a case opened at 09:00 and closed that day took 0 days, never -9 h). Where a column "
+        "mixes dates without a time of day with timed cells, the tickets' durations from its date cells are left "
+        "out, said (a date read as midnight would invent the hours).",
         "Rows a true/false column marks as excluded, deleted, spam or a test (Wootric's "
         "'excluded_from_calculations', Alchemer's 'is_test_data', Retently's 'isBogus', a ticket's 'deleted') are "
         "left out of every figure, counted, as the tool that wrote the file leaves them out of its own; so are "

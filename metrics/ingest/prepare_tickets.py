@@ -273,6 +273,7 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     times: dict[str, str] = {}
     day_only: list[str] = []  # the export's column names of whole-day dates (for the warning)
     days: set[str] = set()     # their canonical names: which durations from timestamps are whole days
+    part_days: dict[str, str] = {}  # canonical name -> SQL true on its cells that are dates among timed cells
     for name in ("created_at", "first_reply_at", "solved_at", "closed_at", "updated_at"):
         if name in m:
             expr, dates_only = timestamp(chk, m[name])
@@ -281,6 +282,17 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
             if dates_only and name != "updated_at":
                 day_only.append(m[name])
                 days.add(name)
+            elif name != "updated_at" and chk.formats.get(m[name]) != "EPOCH":
+                # some cells a date without a time of day beside timed ones ('2024-03-05' among '… 09:00'): read as
+                # midnight, a ticket solved at noon took an invented 12 h, counted as exact; its durations from these
+                # times are left out instead (_durations), said
+                cell = val(m[name])
+                untimed = chk.count_where(f"{cell} IS NOT NULL AND NOT contains({cell}, ':')")
+                if untimed:
+                    part_days[name] = f"({cell} IS NOT NULL AND NOT contains({cell}, ':'))"
+                    warnings.append(f"{counted(untimed, 'cell')} of '{m[name]}' {'has' if untimed == 1 else 'have'} "
+                                    "a date without a time of day beside timed cells: durations from "
+                                    f"{'it' if untimed == 1 else 'them'} are left out (a date is no instant).")
     snooze = chk.column_named(SNOOZE_HEADERS)
     snoozed = "NULL::TIMESTAMP"
     if snooze is not None and snooze not in m.values() and chk.count_where(f"NOT {_blank(quote_ident(snooze))}"):
@@ -323,6 +335,9 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
         SELECT r._row, {tid} AS ticket_id, {text('customer_id')} AS customer_id,
                {t('created_at')} AS created_at, {t('first_reply_at')} AS first_reply_at,
                {t('solved_at')} AS solved_raw, {t('closed_at')} AS closed_raw, {t('updated_at')} AS updated_at,
+               {' OR '.join(part_days.get(n, 'false') for n in ('created_at', 'first_reply_at'))} AS reply_untimed,
+               {' OR '.join(part_days.get(n, 'false') for n in ('created_at', 'solved_at', 'closed_at'))}
+                   AS solve_untimed,
                {d('first_reply_time')} AS fr_cal, {d('resolution_time')} AS res_cal,
                {d('first_reply_time_business')} AS fr_bus, {d('resolution_time_business')} AS res_bus,
                {text('status')} AS status_raw, {'s_map.norm' if 'status' in m else 'NULL::VARCHAR'} AS status,
@@ -366,12 +381,16 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
                             'offered': csat_offered}}, CASE WHEN {rated} THEN n END)
                        OVER (PARTITION BY ticket_id) AS rating,
                    count_if(status IN {sql_words(OPEN_STATUSES)} AND prev_status IN {sql_words(DONE_STATUSES)})
-                       OVER (PARTITION BY ticket_id) AS moves
+                       OVER (PARTITION BY ticket_id) AS moves,
+                   bool_or(reply_untimed) OVER (PARTITION BY ticket_id) AS reply_untimed_any,
+                   bool_or(solve_untimed) OVER (PARTITION BY ticket_id) AS solve_untimed_any
             FROM seq
         )
         SELECT * EXCLUDE (k, n, created_at, first_reply_at, reopens, first_created, first_reply_min, moves, fr_cal,
-                          fr_bus, fr_cal_1, fr_bus_1, rating, csat_score, csat_scale, csat_satisfied, csat_offered),
+                          fr_bus, fr_cal_1, fr_bus_1, rating, csat_score, csat_scale, csat_satisfied, csat_offered,
+                          reply_untimed, solve_untimed, reply_untimed_any, solve_untimed_any),
                first_created AS created_at, first_reply_min AS first_reply_at,
+               reply_untimed_any AS reply_untimed, solve_untimed_any AS solve_untimed,
                fr_cal_1 AS fr_cal, fr_bus_1 AS fr_bus,
                -- no rated row: every rating field of the ticket is empty (a score comes with its scale)
                rating.score AS csat_score, rating.scale AS csat_scale, rating.satisfied AS csat_satisfied,
@@ -531,11 +550,13 @@ def _durations(chk: _Checker, m: dict[str, str], warnings: list[str], days: set[
                             f"{'its' if one else 'their'} durations from these times are left out.")
     ok = "true" if trust_all else "false"
 
-    def from_times(expr: str, needs: bool) -> str:
-        return f"CASE WHEN {ok} AND NOT coalesce({disorder}, false) THEN {expr} END" if needs else "NULL::DOUBLE"
+    def from_times(expr: str, needs: bool, untimed: str) -> str:
+        # `untimed`: the ticket's time is a date among timed cells (prepare: part_days), no instant to count from
+        return (f"CASE WHEN {ok} AND NOT coalesce({disorder}, false) AND NOT {untimed} THEN {expr} END" if needs
+                else "NULL::DOUBLE")
 
-    fr_ts = from_times(ts_fr, has_reply and has_created)
-    res_ts = from_times(ts_res, has_solved and has_created)
+    fr_ts = from_times(ts_fr, has_reply and has_created, "reply_untimed")
+    res_ts = from_times(ts_res, has_solved and has_created, "solve_untimed")
     for col, name in (("fr_cal", "first_reply_time"), ("res_cal", "resolution_time"),
                       ("fr_bus", "first_reply_time_business"), ("res_bus", "resolution_time_business")):
         if name in m:
