@@ -17,13 +17,13 @@ from metrics.ingest.scales import (
     CSAT_SCALES,
     NOT_RATED_WORDS,
     OFFERED_WORDS,
-    STRAY_SHARE,
     UNOFFERED_WORDS,
     good_bad_sql,
     middle_words,
     neutral_warning,
     score_sql,
     seven_is_the_top,
+    stray_scale_top,
 )
 from metrics.ingest.sqltext import (
     AMBIGUOUS_ZONES,
@@ -403,14 +403,14 @@ def satisfaction(chk: _Checker, column: str, warnings: list[str]) -> dict[str, s
     counts = chk.con.execute(f"SELECT {score} AS s, count(*) FROM raw WHERE {score} IS NOT NULL GROUP BY 1 ORDER BY 1"
                              ).fetchall()
     detail = "Scores: " + ", ".join(f"{s}: {c:,}" for s, c in counts)
-    # a few ratings above 5 (or 7) against the bulk under it are strays, not a bigger scale (scales.STRAY_SHARE, as
-    # for the CSAT kind): one 10 among forty 1–5 ratings settled 1–10 unasked, and no 4 or 5 was satisfied
-    stray = next((top for top in (5, 7) if lo >= 1 and top < hi <= 10
-                  and sum(c for r, c in counts if r > top) * STRAY_SHARE <= n_num), None)
+    # a few ratings above 5 (or 7) against the bulk under it are strays, not a bigger scale (the CSAT kind's rule,
+    # scales.stray_scale_top): one 10 among forty 1–5 ratings settled 1–10 unasked, and no 4 or 5 was satisfied
+    above_top = {top: sum(c for r, c in counts if r > top) for top in (5, 7)}
+    stray = stray_scale_top(above_top, hi, n_num) if lo >= 1 and hi <= 10 else None
     if lo >= 1 and hi <= 5:
         proposal, must = "1-5", False
     elif stray is not None:
-        above = sum(c for r, c in counts if r > stray)
+        above = above_top[stray]
         proposal, must = f"1-{stray}", True
         detail += (f". Only {above:,} of {n_num:,} ratings {'is' if above == 1 else 'are'} above {stray}: read on "
                    f"1–{stray} {'it is refused as a bad row' if above == 1 else 'they are refused as bad rows'}; "
