@@ -92,8 +92,13 @@ def zone_word_sql(col_sql: str) -> str:
     return f"nullif(nullif(nullif(upper(regexp_extract({col_sql}, '{_ZONE_WORD}', 1)), ''), 'AM'), 'PM')"
 
 
-ZONE_ABBREVIATION_LIST = sql_words(ZONE_ABBREVIATIONS).replace("(", "[", 1)[:-1] + "]"  # SQL: a list literal
-_OFFSETS = sql_words(ZONE_ABBREVIATIONS.values()).replace("(", "[", 1)[:-1] + "]"
+def sql_list(words) -> str:
+    """SQL: sql_words' literals as a list literal ['a', 'b'] (for list_contains and list_position)."""
+    return "[" + sql_words(words)[1:-1] + "]"
+
+
+ZONE_ABBREVIATION_LIST = sql_list(ZONE_ABBREVIATIONS)
+_OFFSETS = sql_list(ZONE_ABBREVIATIONS.values())
 
 
 def zone_offsets(col_sql: str) -> str:
