@@ -161,7 +161,7 @@ def _outbound_start(chk: _Checker, m: dict[str, str], times: dict[str, str], war
     column = chk.column_named(CONTACT_HEADERS)
     if column is None or column in m.values() or "created_at" not in times:
         return
-    contact, _ = timestamp(chk, column)
+    contact, *_ = timestamp(chk, column)
     check_timestamps(chk, column, contact, chk.opts.today)
     created = times["created_at"]
     if n := chk.count_where(f"{contact} > {created}"):
@@ -276,27 +276,25 @@ def _prepare_tickets(chk: _Checker, m: dict[str, str], opts: Options, warnings: 
     part_days: dict[str, str] = {}  # canonical name -> SQL true on its cells that are dates among timed cells
     for name in ("created_at", "first_reply_at", "solved_at", "closed_at", "updated_at"):
         if name in m:
-            expr, dates_only = timestamp(chk, m[name])
+            expr, dates_only, untimed = timestamp(chk, m[name])
             check_timestamps(chk, m[name], expr, opts.today)
             times[name] = expr
             if dates_only and name != "updated_at":
                 day_only.append(m[name])
                 days.add(name)
-            elif name != "updated_at" and chk.formats.get(m[name]) != "EPOCH":
+            elif untimed and name != "updated_at":
                 # some cells a date without a time of day beside timed ones ('2024-03-05' among '… 09:00'): read as
                 # midnight, a ticket solved at noon took an invented 12 h, counted as exact; its durations from these
                 # times are left out instead (_durations), said
                 cell = val(m[name])
-                untimed = chk.count_where(f"{cell} IS NOT NULL AND NOT contains({cell}, ':')")
-                if untimed:
-                    part_days[name] = f"({cell} IS NOT NULL AND NOT contains({cell}, ':'))"
-                    warnings.append(f"{counted(untimed, 'cell')} of '{m[name]}' {'has' if untimed == 1 else 'have'} "
-                                    "a date without a time of day beside timed cells: durations from "
-                                    f"{'it' if untimed == 1 else 'them'} are left out (a date is no instant).")
+                part_days[name] = f"({cell} IS NOT NULL AND NOT contains({cell}, ':'))"
+                warnings.append(f"{counted(untimed, 'cell')} of '{m[name]}' {'has' if untimed == 1 else 'have'} a "
+                                "date without a time of day beside timed cells: durations from "
+                                f"{'it' if untimed == 1 else 'them'} are left out (a date is no instant).")
     snooze = chk.column_named(SNOOZE_HEADERS)
     snoozed = "NULL::TIMESTAMP"
     if snooze is not None and snooze not in m.values() and chk.count_where(f"NOT {_blank(quote_ident(snooze))}"):
-        snoozed, _ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
+        snoozed, *_ = timestamp(chk, snooze)  # a snooze ends ahead of the export: no future-date check
         chk.flag(snooze, f"{val(snooze)} IS NOT NULL AND {snoozed} IS NULL", unreadable(chk, snooze, "times"))
     _outbound_start(chk, m, times, warnings)
     # a business-hours column set aside (a calendar figure exists) is not read: its unit is not asked about

@@ -170,9 +170,10 @@ def _in_header_zone(chk: _Checker, column: str, v: str, expr: str) -> str:
             f"ELSE timezone('UTC', timezone('{zone}', {expr})) END)")
 
 
-def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
-    """(SQL for the column as TIMESTAMP, whether it has only dates: day precision). The format is the one that
-    reads the most values; a tie between day-first and month-first (every day ≤ 12) is asked, not guessed."""
+def timestamp(chk: _Checker, column: str) -> tuple[str, bool, int]:
+    """(SQL for the column as TIMESTAMP, whether it has only dates: day precision, how many of its cells are dates
+    without a time of day: 0 for Unix times). The format is the one that reads the most values; a tie between
+    day-first and month-first (every day ≤ 12) is asked, not guessed."""
     v = val(column)
     sample = f"(SELECT DISTINCT {v} AS v FROM raw WHERE {v} IS NOT NULL LIMIT 20000)"
     # ISO first: when it reads every value no later format can beat it (ties go to the earlier format) and it
@@ -206,10 +207,11 @@ def timestamp(chk: _Checker, column: str) -> tuple[str, bool]:
     if best == "ISO":  # a zone that moves a ticket to another UTC day (and month) is said, as for other dates
         note_zone_shifts(chk, column, f"CAST({ts_sql(cell, best)} AS DATE)")
     dated = chk.con.execute(f"SELECT count(*) FILTER (contains({v}, ':')), count({v}) FROM raw").fetchone()
+    untimed = 0 if best == "EPOCH" else dated[1] - dated[0]
     day_only = best != "EPOCH" and dated[1] > 0 and dated[0] == 0
     if best == "EPOCH" or day_only:  # Unix times are UTC; a date without a time has no hour to move
-        return ts_sql(cell, best), day_only
-    return _in_header_zone(chk, column, v, ts_sql(cell, best)), day_only
+        return ts_sql(cell, best), day_only, untimed
+    return _in_header_zone(chk, column, v, ts_sql(cell, best)), day_only, untimed
 
 
 def check_timestamps(chk: _Checker, column: str, expr: str, today) -> None:
